@@ -1,0 +1,92 @@
+"""Base class for events, the catalogue of known (type, version) pairs, and upcasting.
+
+Every public event is a frozen pydantic model that names itself with `event_type` and
+`schema_version`. Older versions stay registered; `parse_event` upcasts stored data to the
+newest version so consumers only handle the current shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from typing import Annotated, Any, ClassVar
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict
+
+CST = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+def _to_cst(value: datetime) -> datetime:
+    return value.astimezone(CST)
+
+
+ShanghaiDateTime = Annotated[AwareDatetime, AfterValidator(_to_cst)]
+"""A tz-aware instant, normalised to China Standard Time (+08:00). Naive values are refused."""
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+
+_CATALOGUE: dict[tuple[str, int], type[Event]] = {}
+_LATEST: dict[str, int] = {}
+_UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+
+
+class Event(BaseModel):
+    """A fact that happened, named in the past tense. Subclasses set `event_type`/`schema_version`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_type: ClassVar[str]
+    schema_version: ClassVar[int] = 1
+    owner: ClassVar[str]
+    """The service that writes this event (and so the topic it is published on)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "event_type" not in cls.__dict__:
+            cls.event_type = cls.__name__
+        key = (cls.event_type, cls.schema_version)
+        if key in _CATALOGUE and _CATALOGUE[key] is not cls:
+            raise TypeError(f"event {key} registered twice")
+        _CATALOGUE[key] = cls
+        _LATEST[cls.event_type] = max(_LATEST.get(cls.event_type, 0), cls.schema_version)
+
+
+def upcaster(event_type: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
+    """Register a pure function turning version `from_version` data into `from_version + 1`."""
+
+    def register(fn: Upcaster) -> Upcaster:
+        _UPCASTERS[(event_type, from_version)] = fn
+        return fn
+
+    return register
+
+
+class UnknownEventError(ValueError):
+    pass
+
+
+def event_class(event_type: str, version: int | None = None) -> type[Event]:
+    version = version or _LATEST.get(event_type)
+    try:
+        return _CATALOGUE[(event_type, version or 0)]
+    except KeyError:
+        raise UnknownEventError(f"unknown event {event_type!r} v{version}") from None
+
+
+def known_events() -> dict[tuple[str, int], type[Event]]:
+    import vc_contracts.catalogue  # noqa: F401  (registers every event)
+
+    return dict(_CATALOGUE)
+
+
+def parse_event(event_type: str, version: int, data: dict[str, Any]) -> Event:
+    """Validate `data` as `event_type` v`version`, upcast to the latest version."""
+    import vc_contracts.catalogue  # noqa: F401
+
+    if (event_type, version) not in _CATALOGUE:
+        raise UnknownEventError(f"unknown event {event_type!r} v{version}")
+    latest = _LATEST[event_type]
+    while version < latest:
+        data = _UPCASTERS[(event_type, version)](data)
+        version += 1
+    return _CATALOGUE[(event_type, version)].model_validate(data)

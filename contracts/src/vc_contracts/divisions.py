@@ -1,0 +1,89 @@
+"""Division codes (GB/T 2260 to county level, statistics-bureau 12-digit codes below) and tenants."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+_SIX = re.compile(r"^[1-9]\d{5}$")
+_TWELVE = re.compile(r"^[1-9]\d{11}$")
+
+
+def _check_division(code: str) -> str:
+    if _SIX.match(code):
+        return code
+    if _TWELVE.match(code) and code[6:] != "000000":
+        return code
+    raise ValueError("行政区划代码须为6位（县级及以上，GB/T 2260）或12位（乡镇、村/社区）数字")
+
+
+def _check_county(code: str) -> str:
+    if not _SIX.match(code) or code.endswith("00"):
+        raise ValueError("县级行政区划代码须为6位且末两位不为00")
+    return code
+
+
+DivisionCode = Annotated[
+    str,
+    AfterValidator(_check_division),
+    Field(description="GB/T 2260 six-digit code (province/city/county) or twelve-digit code (township/village)"),
+]
+CountyCode = Annotated[str, AfterValidator(_check_county), Field(description="Six-digit county code")]
+
+
+def province_of(code: str) -> str:
+    return code[:2] + "0000"
+
+
+def city_of(code: str) -> str:
+    return code[:4] + "00"
+
+
+def county_of(code: str) -> str:
+    return code[:6]
+
+
+def contains(scope: str, code: str) -> bool:
+    """True when division `code` lies inside (or is) the division `scope`.
+
+    Codes are hierarchical by prefix: 62 (province) > 6210 (city) > 621025 (county) >
+    621025100 (township, 9 digits of the 12) > 621025100201 (village).
+    """
+    return code.startswith(_prefix(scope))
+
+
+def _prefix(code: str) -> str:
+    if len(code) == 6:
+        if code.endswith("0000"):
+            return code[:2]
+        if code.endswith("00"):
+            return code[:4]
+        return code
+    if code.endswith("000"):  # township: 9 significant digits
+        return code[:9]
+    return code
+
+
+class Tenant(BaseModel):
+    """Who an event belongs to: province, city and (usually) county codes."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    province: str = Field(pattern=r"^\d{2}0000$", description="Province code, e.g. 620000")
+    city: str | None = Field(default=None, pattern=r"^\d{4}00$", description="City code, e.g. 621000")
+    county: str | None = Field(default=None, pattern=r"^\d{6}$", description="County code, e.g. 621025")
+
+    @classmethod
+    def of(cls, division_code: str) -> Tenant:
+        """The tenant a division belongs to (its province, city and county)."""
+        prefix = _prefix(division_code)
+        province = division_code[:2] + "0000"
+        city = division_code[:4] + "00" if len(prefix) >= 4 else None
+        county = division_code[:6] if len(prefix) >= 6 else None
+        return cls(province=province, city=city, county=county)
+
+    @property
+    def narrowest(self) -> str:
+        return self.county or self.city or self.province
