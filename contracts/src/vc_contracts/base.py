@@ -40,8 +40,13 @@ class Event(BaseModel):
     owner: ClassVar[str]
     """The service that writes this event (and so the topic it is published on)."""
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, abstract: bool = False, **kwargs: Any) -> None:
+        """Register the subclass; `class XEvent(Event, abstract=True)` declares a base, not an event."""
         super().__init_subclass__(**kwargs)
+        if abstract:
+            return
+        if not hasattr(cls, "owner"):
+            raise TypeError(f"event {cls.__name__} has no owner (set it on its per-service base class)")
         if "event_type" not in cls.__dict__:
             cls.event_type = cls.__name__
         key = (cls.event_type, cls.schema_version)
@@ -74,14 +79,30 @@ def event_class(event_type: str, version: int | None = None) -> type[Event]:
 
 
 def known_events() -> dict[tuple[str, int], type[Event]]:
-    import vc_contracts.catalogue  # noqa: F401  (registers every event)
+    """Every (event type, schema version) of the public catalogue (`vc_contracts.catalogue`).
 
-    return dict(_CATALOGUE)
+    Events registered elsewhere (e.g. throwaway test events) are parseable but not listed here,
+    so they never reach the exported schemas.
+    """
+    import vc_contracts.catalogue  # noqa: F401, PLC0415  (registers every event; imports base)
+
+    return {
+        key: cls for key, cls in _CATALOGUE.items() if cls.__module__.startswith("vc_contracts.catalogue.")
+    }
+
+
+def unregister_event(event_type: str) -> None:
+    """Forget every version and upcaster of `event_type` (for tests that define throwaway events)."""
+    for key in [key for key in _CATALOGUE if key[0] == event_type]:
+        del _CATALOGUE[key]
+    for key in [key for key in _UPCASTERS if key[0] == event_type]:
+        del _UPCASTERS[key]
+    _LATEST.pop(event_type, None)
 
 
 def parse_event(event_type: str, version: int, data: dict[str, Any]) -> Event:
     """Validate `data` as `event_type` v`version`, upcast to the latest version."""
-    import vc_contracts.catalogue  # noqa: F401
+    import vc_contracts.catalogue  # noqa: F401, PLC0415
 
     if (event_type, version) not in _CATALOGUE:
         raise UnknownEventError(f"unknown event {event_type!r} v{version}")

@@ -25,12 +25,25 @@ def _check_county(code: str) -> str:
     return code
 
 
+# Published in the JSON Schema so consumers validating raw messages apply the same rule
+# (no look-ahead: not every JSON Schema regex engine has it). 12 digits: the last six are not 000000.
+_NOT_SIX_ZEROS = r"(00000[1-9]|0000[1-9]\d|000[1-9]\d{2}|00[1-9]\d{3}|0[1-9]\d{4}|[1-9]\d{5})"
+DIVISION_CODE_PATTERN = rf"^[1-9]\d{{5}}{_NOT_SIX_ZEROS}?$"
+COUNTY_CODE_PATTERN = r"^[1-9]\d{3}(0[1-9]|[1-9]\d)$"
+
 DivisionCode = Annotated[
     str,
     AfterValidator(_check_division),
-    Field(description="GB/T 2260 six-digit code (province/city/county) or twelve-digit code (township/village)"),
+    Field(
+        description="GB/T 2260 six-digit code (province/city/county) or twelve-digit code (township/village)",
+        json_schema_extra={"pattern": DIVISION_CODE_PATTERN},
+    ),
 ]
-CountyCode = Annotated[str, AfterValidator(_check_county), Field(description="Six-digit county code")]
+CountyCode = Annotated[
+    str,
+    AfterValidator(_check_county),
+    Field(description="Six-digit county code", json_schema_extra={"pattern": COUNTY_CODE_PATTERN}),
+]
 
 
 def province_of(code: str) -> str:
@@ -43,6 +56,18 @@ def city_of(code: str) -> str:
 
 def county_of(code: str) -> str:
     return code[:6]
+
+
+def level_of(code: str) -> str:
+    """Level a valid division code is shaped for: province, city, county, township or village.
+
+    Village and community codes share a shape (12 digits, last three not 000).
+    """
+    if len(code) == 12:
+        return "township" if code.endswith("000") else "village"
+    if code.endswith("0000"):
+        return "province"
+    return "city" if code.endswith("00") else "county"
 
 
 def contains(scope: str, code: str) -> bool:

@@ -1,0 +1,122 @@
+"""Events of the assessment service: compliance rules (data, not code, versioned per division),
+feedback, breaches, yearly assessments and their consequences (R5, R6, R11, R12).
+Topic `villagecounsel.assessment.events`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, ClassVar
+
+from pydantic import Field
+
+from vc_contracts.base import Event
+from vc_contracts.catalogue.enums import AssessmentResult, FeedbackSource
+from vc_contracts.catalogue.fields import (
+    AdvisorId,
+    AssessmentId,
+    Id,
+    MonthDay,
+    Period,
+    Text,
+    UnitId,
+    VillageCode,
+    Year,
+)
+from vc_contracts.divisions import DivisionCode
+
+RuleVersion = Annotated[int, Field(ge=1, description="Version of the ComplianceRulesSet that was applied")]
+
+
+class AssessmentEvent(Event, abstract=True):
+    owner: ClassVar[str] = "assessment"
+
+
+class ComplianceRulesSet(AssessmentEvent):
+    """Compliance thresholds were set for a division (the province sets defaults, a county may set
+    stricter ones), effective from a CST day. Every evaluation records the version it applied."""
+
+    division_code: DivisionCode = Field(description="Province, city or county the rules apply to")
+    version: int = Field(ge=1, description="Rule-set version, increasing per division")
+    effective_from: date = Field(description="First CST calendar day the rules apply")
+    min_quarter_onsite_hours: float = Field(
+        default=8, ge=0, description="Minimum on-site hours per village per calendar quarter (R5)"
+    )
+    min_year_lectures: int = Field(
+        default=2, ge=0, description="Minimum lectures or publicity events per village per year (R6)"
+    )
+    filing_deadline_month_day: MonthDay = Field(
+        default="03-31", description="Agreements filed by the end of this day each year (R4)"
+    )
+    half_year_report_due: list[MonthDay] = Field(
+        default_factory=lambda: ["07-15", "01-15"],
+        min_length=2,
+        max_length=2,
+        description="Due days of the H1 report (same year) and the H2 report (next year) (R13)",
+    )
+    annual_report_due: MonthDay = Field(
+        default="12-31", description="Annual results report due by the end of this day (R14)"
+    )
+
+
+class FeedbackSubmitted(AssessmentEvent):
+    """A village committee or a resident rated an advisor for a year (R11)."""
+
+    feedback_id: Id = Field(description="Id of the feedback")
+    advisor_id: AdvisorId
+    village_code: VillageCode
+    year: Year
+    source: FeedbackSource = Field(description="Who gave the feedback")
+    rating: int = Field(ge=1, le=5, description="1 (poor) to 5 (excellent)")
+    comment: str = Field(default="", description="Free comment; may be empty")
+
+
+class ComplianceBreached(AssessmentEvent):
+    """An advisor fell short of a compliance rule for a village over a period."""
+
+    breach_id: Id = Field(description="Id of the breach")
+    advisor_id: AdvisorId
+    village_code: VillageCode
+    rule: Text = Field(description="Rule name as in ComplianceRulesSet, e.g. min_quarter_onsite_hours")
+    period: Period
+    expected: float = Field(description="Threshold the rule required")
+    actual: float = Field(description="What the ledger shows for the period")
+    rule_version: RuleVersion
+
+
+class AssessmentConcluded(AssessmentEvent):
+    """An advisor's yearly assessment concluded with a result and the figures it rests on."""
+
+    assessment_id: AssessmentId
+    advisor_id: AdvisorId
+    year: Year
+    result: AssessmentResult = Field(description="Outcome of the assessment")
+    basis: dict[str, Any] = Field(description="Figures and findings the result rests on (JSON object)")
+    rule_version: RuleVersion
+
+
+class RenewalRecommended(AssessmentEvent):
+    """A passing advisor was recommended for continued engagement (R12)."""
+
+    assessment_id: AssessmentId
+    advisor_id: AdvisorId
+    year: Year
+
+
+class RectificationRequested(AssessmentEvent):
+    """The county asked a failing advisor's unit to rectify listed items by a day (R12)."""
+
+    assessment_id: AssessmentId
+    advisor_id: AdvisorId
+    unit_id: UnitId
+    year: Year
+    items: list[Text] = Field(min_length=1, description="What must be rectified")
+    due_on: date = Field(description="Last CST calendar day to complete the rectification")
+
+
+class RectificationCompleted(AssessmentEvent):
+    """A requested rectification was completed."""
+
+    assessment_id: AssessmentId
+    advisor_id: AdvisorId
+    completed_on: date = Field(description="CST calendar day of completion")
+    summary: Text = Field(description="What was done")

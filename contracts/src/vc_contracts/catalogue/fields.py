@@ -1,0 +1,73 @@
+"""Field types shared by the catalogue: each carries its validation and its schema description."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+from vc_contracts.divisions import DivisionCode
+
+# Ids are opaque strings chosen by the owning service.
+Id = Annotated[str, Field(min_length=1, max_length=128)]
+Text = Annotated[str, Field(min_length=1, description="Free text, not empty")]
+
+AdvisorId = Annotated[Id, Field(description="Id of the advisor (AdvisorRegistered.advisor_id)")]
+UnitId = Annotated[Id, Field(description="Id of the providing unit (UnitRegistered.unit_id)")]
+AssignmentId = Annotated[Id, Field(description="Id of the assignment of an advisor to a village")]
+AgreementId = Annotated[Id, Field(description="Id of the advisor agreement between a unit and a village")]
+EntryId = Annotated[Id, Field(description="Id of the work-ledger entry")]
+AssessmentId = Annotated[Id, Field(description="Id of the yearly assessment of one advisor")]
+ReportId = Annotated[Id, Field(description="Id of the submitted report")]
+
+VILLAGE_CODE_PATTERN = r"^[1-9]\d{8}(00[1-9]|0[1-9]\d|[1-9]\d{2})$"  # 12 digits, not ending 000
+VillageCode = Annotated[
+    DivisionCode,
+    Field(
+        pattern=VILLAGE_CODE_PATTERN,
+        json_schema_extra={"pattern": VILLAGE_CODE_PATTERN},  # overrides DivisionCode's wider pattern
+        description="Twelve-digit code of the village (村) or community (居/社区), e.g. 621025100201",
+    ),
+]
+
+PHONE_PATTERN = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$"
+Phone = Annotated[
+    str,
+    Field(
+        pattern=PHONE_PATTERN,
+        description="Mainland mobile (11 digits, 1[3-9]…) or landline with area code, e.g. 0934-1234567",
+    ),
+]
+Schedule = Annotated[
+    str, Field(min_length=1, description="On-site schedule as shown to residents, e.g. 每周三 9:00-12:00")
+]
+
+Year = Annotated[int, Field(ge=2018, le=2100, description="Calendar year (the program started in 2018)")]
+YEAR_PERIOD = r"^\d{4}$"
+HALF_YEAR_PERIOD = r"^\d{4}H[12]$"
+PERIOD_PATTERN = r"^\d{4}(Q[1-4]|H[12])?$"
+Period = Annotated[
+    str, Field(pattern=PERIOD_PATTERN, description="Calendar period in CST: 2025, 2025H1 or 2025Q1")
+]
+
+
+def _check_month_day(value: str) -> str:
+    month, day = (int(part) for part in value.split("-"))
+    date(2024, month, day)  # a leap year, so 02-29 is a valid day; raises ValueError otherwise
+    return value
+
+
+MonthDay = Annotated[
+    str,
+    Field(pattern=r"^\d{2}-\d{2}$", description="Calendar day of the year as MM-DD, CST"),
+    AfterValidator(_check_month_day),
+]
+
+
+def _round_hours(value: float) -> float:
+    return round(value, 2)
+
+
+Hours = Annotated[float, Field(ge=0), AfterValidator(_round_hours)]
+"""A duration in hours, rounded to two decimals."""

@@ -1,0 +1,149 @@
+"""Events of the ledger service: one entry per piece of work (一次一记, R7), confirmed by the village
+committee, never edited in place but corrected or voided by later events (R8).
+Topic `villagecounsel.ledger.events`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar, Self
+
+from pydantic import Field, field_validator, model_validator
+
+from vc_contracts.base import Event, ShanghaiDateTime
+from vc_contracts.catalogue.enums import (
+    ConsultationCategory,
+    ConsultationChannel,
+    ConsultationOutcome,
+    DocumentKind,
+    MediationOutcome,
+)
+from vc_contracts.catalogue.fields import AdvisorId, EntryId, Hours, Id, Text, UnitId, VillageCode
+
+
+class LedgerEvent(Event, abstract=True):
+    owner: ClassVar[str] = "ledger"
+
+
+class LedgerEntryEvent(LedgerEvent, abstract=True):
+    """Fields every ledger entry carries: who did the work, for which village, when it started."""
+
+    entry_id: EntryId
+    client_entry_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=128,
+        description="Id chosen by the client (phone app, paper backfill) so a retried upload is one entry",
+    )
+    advisor_id: AdvisorId
+    unit_id: UnitId
+    village_code: VillageCode
+    occurred_at: ShanghaiDateTime = Field(description="When the work started, +08:00")
+    note: str = Field(default="", description="Free note by the advisor; may be empty")
+
+
+class VisitLogged(LedgerEntryEvent):
+    """An on-site visit in the village (counts toward the quarterly on-site hours, R5)."""
+
+    started_at: ShanghaiDateTime = Field(description="Arrival, +08:00; equals occurred_at")
+    ended_at: ShanghaiDateTime = Field(description="Departure, +08:00; after started_at")
+    hours: Hours = Field(description="ended_at - started_at in hours, rounded to 2 decimals")
+    place: Text = Field(description="Where in the village, e.g. 村委会办公室")
+    summary: Text = Field(description="What was done")
+
+    @model_validator(mode="after")
+    def _times_agree(self) -> Self:
+        if self.ended_at <= self.started_at:
+            raise ValueError("ended_at must be after started_at")
+        if self.occurred_at != self.started_at:
+            raise ValueError("occurred_at must equal started_at")
+        derived = round((self.ended_at - self.started_at).total_seconds() / 3600, 2)
+        if abs(self.hours - derived) > 0.01:
+            raise ValueError(f"hours {self.hours} does not match started_at..ended_at ({derived})")
+        return self
+
+
+class LectureHeld(LedgerEntryEvent):
+    """A legal-knowledge lecture was given in the village (counts toward R6)."""
+
+    topic: Text = Field(description="Subject of the lecture")
+    audience: int = Field(ge=0, description="Number of attendees")
+    co_organisers: list[Text] = Field(
+        default_factory=list, description="Other organisers, e.g. 普法与依法治理股"
+    )
+
+
+class PublicityEventHeld(LedgerEntryEvent):
+    """A law-publicity activity was held in the village (counts toward R6)."""
+
+    topic: Text = Field(description="Subject of the activity")
+    audience: int = Field(ge=0, description="Number of people reached")
+    co_organisers: list[Text] = Field(default_factory=list, description="Other organisers")
+
+
+class ConsultationGiven(LedgerEntryEvent):
+    """A resident's legal question was answered, on site or remotely (R10 counts WeChat too)."""
+
+    channel: ConsultationChannel = Field(description="How the question arrived")
+    category: ConsultationCategory = Field(description="Subject matter")
+    outcome: ConsultationOutcome = Field(description="Where it ended")
+    summary: Text = Field(description="Question and answer in short, without personal data")
+
+
+class DisputeMediated(LedgerEntryEvent):
+    """The advisor mediated a dispute between two or more parties."""
+
+    parties: int = Field(ge=2, description="Number of parties")
+    category: ConsultationCategory = Field(description="Subject matter")
+    outcome: MediationOutcome = Field(description="Where it ended")
+    summary: Text = Field(description="The dispute and its outcome in short")
+
+
+class DocumentReviewed(LedgerEntryEvent):
+    """The advisor reviewed a document for the village (rules, contract, decision…)."""
+
+    document_kind: DocumentKind = Field(description="Kind of document")
+    title: Text = Field(description="Title of the document")
+    summary: Text = Field(description="Findings in short")
+
+
+class EntryConfirmed(LedgerEvent):
+    """The village committee confirmed a ledger entry (the people counted confirm their figures)."""
+
+    entry_id: EntryId
+    village_code: VillageCode
+    confirmed_by: Id = Field(description="Subject of the committee member who confirmed")
+    confirmed_on: date = Field(description="CST calendar day of confirmation")
+
+
+UNCORRECTABLE_FIELDS = frozenset({"entry_id", "client_entry_id"})
+
+
+def correctable_fields() -> frozenset[str]:
+    """Fields of any ledger entry a correction may change (identity fields excluded)."""
+    entry_kinds = LedgerEntryEvent.__subclasses__()
+    return frozenset(name for kind in entry_kinds for name in kind.model_fields) - UNCORRECTABLE_FIELDS
+
+
+class EntryCorrected(LedgerEvent):
+    """A ledger entry was corrected; the original stays visible, this records the new values (R8)."""
+
+    entry_id: EntryId
+    village_code: VillageCode
+    changes: dict[str, Any] = Field(min_length=1, description="Field name -> new value (JSON form)")
+    reason: Text = Field(description="Why the entry was corrected")
+
+    @field_validator("changes")
+    @classmethod
+    def _only_entry_fields(cls, changes: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(changes) - correctable_fields())
+        if unknown:
+            raise ValueError(f"not correctable ledger entry fields: {unknown}")
+        return changes
+
+
+class EntryVoided(LedgerEvent):
+    """A ledger entry was voided: it no longer counts, but stays visible with the reason (R8)."""
+
+    entry_id: EntryId
+    village_code: VillageCode
+    reason: Text = Field(description="Why the entry was voided")

@@ -1,0 +1,192 @@
+"""Events of the registry service: divisions, units, advisors, assignments, agreements, notice boards
+and WeChat service groups. Topic `villagecounsel.registry.events`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, ClassVar, Self
+
+from pydantic import Field, model_validator
+
+from vc_contracts.base import Event
+from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
+from vc_contracts.catalogue.fields import (
+    AdvisorId,
+    AgreementId,
+    AssignmentId,
+    Id,
+    Phone,
+    Schedule,
+    Text,
+    UnitId,
+    VillageCode,
+)
+from vc_contracts.divisions import DivisionCode, contains, level_of
+
+CREDIT_CODE_PATTERN = r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$"
+LAWYER_LICENCE_PATTERN = r"^\d{17}$"
+GroupId = Annotated[Id, Field(description="Id of the village's legal-service WeChat group")]
+
+
+class RegistryEvent(Event, abstract=True):
+    owner: ClassVar[str] = "registry"
+
+
+class DivisionRegistered(RegistryEvent):
+    """An administrative division became known, with its level and parent (province has none)."""
+
+    code: DivisionCode = Field(description="Code of the division")
+    name: Text = Field(description="Official name, e.g. 山河镇")
+    level: DivisionLevel = Field(description="Level of the division")
+    parent_code: DivisionCode | None = Field(
+        default=None, description="Enclosing division; null for a province"
+    )
+
+    @model_validator(mode="after")
+    def _code_fits_level_and_parent(self) -> Self:
+        if level_of(self.code) != _shape(self.level):
+            raise ValueError(f"code {self.code} is not shaped like a {self.level} code")
+        if (self.parent_code is None) != (self.level is DivisionLevel.province):
+            raise ValueError("exactly the provinces have no parent_code")
+        if self.parent_code and (self.parent_code == self.code or not contains(self.parent_code, self.code)):
+            raise ValueError(f"{self.parent_code} does not enclose {self.code}")
+        return self
+
+
+def _shape(level: DivisionLevel) -> str:
+    return "village" if level is DivisionLevel.community else level.value
+
+
+class UnitRegistered(RegistryEvent):
+    """A unit (law firm, justice office, legal aid center, county bureau or section) was registered."""
+
+    unit_id: UnitId
+    kind: UnitKind = Field(description="Kind of unit")
+    name: Text = Field(description="Registered name of the unit")
+    division_code: DivisionCode = Field(description="Division the unit sits in (county, township…)")
+    credit_code: str | None = Field(
+        default=None, pattern=CREDIT_CODE_PATTERN, description="18-character unified social credit code"
+    )
+    licence_no: str | None = Field(default=None, min_length=1, description="Practising licence of a law firm")
+
+
+class AdvisorRegistered(RegistryEvent):
+    """A person who may serve as a village legal advisor was registered under a providing unit (R2)."""
+
+    advisor_id: AdvisorId
+    name: Text = Field(description="Full name of the advisor")
+    kind: AdvisorKind = Field(description="What the advisor is by profession")
+    unit_id: UnitId
+    licence_no: str | None = Field(
+        default=None, pattern=LAWYER_LICENCE_PATTERN, description="Lawyer practising licence: 17 digits"
+    )
+    phone: Phone
+
+
+class AdvisorStatusChanged(RegistryEvent):
+    """An advisor became active, was suspended, or left the program."""
+
+    advisor_id: AdvisorId
+    status: AdvisorStatus = Field(description="Status from `changed_on` on")
+    changed_on: date = Field(description="CST calendar day the status took effect")
+    reason: Text = Field(description="Why the status changed")
+
+
+class AdvisorAssigned(RegistryEvent):
+    """An advisor began serving a village from `valid_from` (assignment history is kept, R1)."""
+
+    assignment_id: AssignmentId
+    village_code: VillageCode
+    advisor_id: AdvisorId
+    unit_id: UnitId
+    valid_from: date = Field(description="First CST calendar day served")
+    schedule: Schedule
+
+
+class AssignmentEnded(RegistryEvent):
+    """An assignment ended; `valid_to` is the last day served, inclusive."""
+
+    assignment_id: AssignmentId
+    village_code: VillageCode
+    advisor_id: AdvisorId
+    valid_to: date = Field(description="Last CST calendar day served, inclusive")
+    reason: Text = Field(description="Why the assignment ended (reassigned, replaced, left…)")
+
+
+class AgreementSigned(RegistryEvent):
+    """A providing unit and a village committee signed an advisor agreement (R3)."""
+
+    agreement_id: AgreementId
+    unit_id: UnitId
+    village_code: VillageCode
+    advisor_ids: list[Id] = Field(min_length=1, description="Advisors named in the agreement")
+    term_start: date = Field(description="First CST calendar day of the term")
+    term_end: date = Field(description="Last CST calendar day of the term, inclusive")
+    signed_on: date = Field(description="CST calendar day of signature")
+
+    @model_validator(mode="after")
+    def _term_is_sane(self) -> Self:
+        if self.term_end <= self.term_start:
+            raise ValueError("term_end must be after term_start")
+        if len(set(self.advisor_ids)) != len(self.advisor_ids):
+            raise ValueError("advisor_ids must not repeat")
+        return self
+
+
+class AgreementFiled(RegistryEvent):
+    """A signed agreement was filed with the county bureau (R4: by the end of March each year)."""
+
+    agreement_id: AgreementId
+    village_code: VillageCode
+    filing_no: Text = Field(description="Filing number given by the county bureau")
+    filed_on: date = Field(description="CST calendar day of filing")
+    signed_and_stamped: bool = Field(description="The filed copy is signed and stamped (盖章)")
+
+
+class AgreementRenewed(RegistryEvent):
+    """An agreement's term was extended to `new_term_end`."""
+
+    agreement_id: AgreementId
+    village_code: VillageCode
+    new_term_end: date = Field(description="New last CST calendar day of the term, inclusive")
+    renewed_on: date = Field(description="CST calendar day of renewal")
+
+
+class AgreementTerminated(RegistryEvent):
+    """An agreement ended before (or at) its term end."""
+
+    agreement_id: AgreementId
+    village_code: VillageCode
+    terminated_on: date = Field(description="CST calendar day the agreement ended")
+    reason: Text = Field(description="Why it was terminated")
+
+
+class NoticeBoardPosted(RegistryEvent):
+    """The village notice board (公示栏) shows this advisor, contact and on-site schedule (R9)."""
+
+    village_code: VillageCode
+    advisor_id: AdvisorId
+    advisor_name: Text = Field(description="Advisor name as posted")
+    phone: Phone
+    schedule: Schedule
+    posted_on: date = Field(description="CST calendar day the board was posted")
+
+
+class ServiceGroupEstablished(RegistryEvent):
+    """A legal-service WeChat group was set up for a village with its advisor (R10)."""
+
+    group_id: GroupId
+    village_code: VillageCode
+    advisor_id: AdvisorId
+    name: Text = Field(description="Name of the WeChat group")
+    member_count: int = Field(ge=0, description="Members when established")
+    established_on: date = Field(description="CST calendar day the group was set up")
+
+
+class ServiceGroupMembersCounted(RegistryEvent):
+    """The members of a village's WeChat service group were counted."""
+
+    group_id: GroupId
+    village_code: VillageCode
+    member_count: int = Field(ge=0, description="Members on `counted_on`")
+    counted_on: date = Field(description="CST calendar day of the count")

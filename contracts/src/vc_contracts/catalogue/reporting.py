@@ -1,0 +1,95 @@
+"""Events of the reporting service: reports submitted and reviewed county → city → province, and
+missed deadlines (R4, R13-R15). Topic `villagecounsel.reporting.events`."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar, Self
+
+from pydantic import Field, model_validator
+
+from vc_contracts.base import Event, ShanghaiDateTime
+from vc_contracts.catalogue.enums import DeadlineKind, Level, ReportKind
+from vc_contracts.catalogue.fields import HALF_YEAR_PERIOD, YEAR_PERIOD, Id, Period, ReportId, Text, UnitId
+from vc_contracts.divisions import DivisionCode
+
+_PERIOD_OF_KIND = {
+    "half_year_ledger": HALF_YEAR_PERIOD,
+    "annual_results": YEAR_PERIOD,
+    "agreement_filing": YEAR_PERIOD,
+}
+
+
+def _check_period(kind: str, period: str) -> None:
+    if not re.match(_PERIOD_OF_KIND[kind], period):
+        raise ValueError(f"period {period!r} does not fit kind {kind} (expected {_PERIOD_OF_KIND[kind]})")
+
+
+class ReportingEvent(Event, abstract=True):
+    owner: ClassVar[str] = "reporting"
+
+
+class ReportSubmitted(ReportingEvent):
+    """A unit submitted a half-year ledger report or annual results (figures derived from the ledger,
+    confirmed by the people counted) to the level above."""
+
+    report_id: ReportId
+    kind: ReportKind = Field(description="Kind of report")
+    period: Period = Field(description="2025H1 / 2025H2 for half-year ledgers, 2025 for annual results")
+    submitter_unit_id: UnitId
+    division_code: DivisionCode = Field(description="Division the report covers")
+    figures: dict[str, Any] = Field(description="Statistics table (JSON object), derived from the ledger")
+    confirmed_by: list[Id] = Field(description="Subjects who confirmed the figures before submission")
+
+    @model_validator(mode="after")
+    def _period_fits_kind(self) -> Self:
+        _check_period(self.kind, self.period)
+        return self
+
+
+class ReportReturned(ReportingEvent):
+    """A reviewing level sent a report back for correction."""
+
+    report_id: ReportId
+    by_level: Level = Field(description="Level that returned it")
+    reason: Text = Field(description="What must be corrected")
+
+
+class ReportApproved(ReportingEvent):
+    """A reviewing level approved a report."""
+
+    report_id: ReportId
+    by_level: Level = Field(description="Level that approved it")
+
+
+class ReportEscalated(ReportingEvent):
+    """An approved report was passed up to the next level (county → city → province, R15)."""
+
+    report_id: ReportId
+    from_level: Level = Field(description="Level passing it on")
+    to_level: Level = Field(description="Level receiving it, above from_level")
+    to_division_code: DivisionCode = Field(description="Division of the receiving level (city/province)")
+
+    @model_validator(mode="after")
+    def _goes_up(self) -> Self:
+        if self.to_level.rank <= self.from_level.rank:
+            raise ValueError("a report escalates upward only")
+        return self
+
+
+class DeadlineMissed(ReportingEvent):
+    """A report or the yearly agreement filing was not in by its deadline."""
+
+    deadline_id: Id = Field(description="Id of the deadline")
+    kind: DeadlineKind = Field(description="What was due")
+    period: Period = Field(description="Period it was due for: 2025H1 or 2025")
+    unit_id: UnitId | None = Field(
+        default=None, description="Unit that owed it; null when a division owed it"
+    )
+    division_code: DivisionCode = Field(description="Division concerned")
+    due_at: ShanghaiDateTime = Field(description="Instant the deadline passed, +08:00 (e.g. 04-01T00:00)")
+
+    @model_validator(mode="after")
+    def _period_fits_kind(self) -> Self:
+        _check_period(self.kind, self.period)
+        return self
