@@ -112,3 +112,8 @@ class Tenant(BaseModel):
     @property
     def narrowest(self) -> str:
         return self.county or self.city or self.province
+
+
+def significant_prefix(code: str) -> str:
+    """The digits every division inside `code` starts with (62, 6210, 621025, 621025100…)."""
+    return _prefix(code)

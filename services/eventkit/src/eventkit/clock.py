@@ -1,0 +1,15 @@
+"""Time lives here and only here: the domain gets `now` as data, in China Standard Time."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from vc_contracts import CST
+
+
+def now_cst() -> datetime:
+    return datetime.now(CST)
+
+
+def today_cst() -> date:
+    return now_cst().date()

@@ -1,0 +1,72 @@
+"""Domain and access errors, and the one error body every service answers with.
+
+Error body (every 4xx, every service):
+    {"code": "...", "message": "中文说明", "field": "village_code" | null,
+     "errors": [{"field": "...", "reason": "..."}], "correlation_id": "..."}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Dotted path of the offending input, e.g. body.village_code")
+    reason: str
+
+
+class ErrorBody(BaseModel):
+    """The single documented error format."""
+
+    code: str = Field(description="Stable machine code, e.g. validation_failed, version_conflict")
+    message: str = Field(description="Human-readable explanation in Simplified Chinese")
+    field: str | None = Field(default=None, description="The first offending field, if any")
+    errors: list[FieldError] = Field(default_factory=list)
+    correlation_id: str | None = None
+
+
+class AppError(Exception):
+    """An error the caller can act on; carries its HTTP status and error code."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, field: str | None = None, details: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.message, self.field, self.details = message, field, details or {}
+
+    def body(self, correlation_id: str | None) -> ErrorBody:
+        errors = [FieldError(field=self.field, reason=self.message)] if self.field else []
+        return ErrorBody(
+            code=self.code,
+            message=self.message,
+            field=self.field,
+            errors=errors,
+            correlation_id=correlation_id,
+        )
+
+
+class RuleViolationError(AppError):
+    """A command breaks a domain rule (e.g. dates in the wrong order, visit in the future)."""
+
+    status, code = 422, "rule_violated"
+
+
+class ConflictError(AppError):
+    """The command clashes with existing state (overlap, duplicate, already filed)."""
+
+    status, code = 409, "conflict"
+
+
+class NotFoundError(AppError):
+    status, code = 404, "not_found"
+
+
+class UnauthorizedError(AppError):
+    status, code = 401, "unauthenticated"
+
+
+class ForbiddenError(AppError):
+    status, code = 403, "forbidden"

@@ -1,0 +1,33 @@
+"""Structured JSON logs carrying the request's correlation id."""
+
+from __future__ import annotations
+
+import json
+import logging
+from contextvars import ContextVar
+
+correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "correlation_id": correlation_id.get(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure(service: str) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    logging.getLogger(service).setLevel(logging.INFO)

@@ -1,0 +1,40 @@
+"""Pagination shared by every list endpoint: `?page=1&page_size=50`, answered with the total."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import BaseModel, Field
+
+T = TypeVar("T")
+
+
+class PageParams(BaseModel):
+    page: int = Field(default=1, ge=1)
+    page_size: int = Field(default=50, ge=1, le=500)
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+def _page_params(
+    page: Annotated[int, Query(ge=1, description="1-based page number")] = 1,
+    page_size: Annotated[int, Query(ge=1, le=500, description="Rows per page")] = 50,
+) -> PageParams:
+    return PageParams(page=page, page_size=page_size)
+
+
+Paging = Annotated[PageParams, Depends(_page_params)]
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    page_size: int
+
+
+def page_of(rows: list[dict[str, Any]], total: int, params: PageParams) -> dict[str, Any]:
+    return {"items": rows, "total": total, "page": params.page, "page_size": params.page_size}

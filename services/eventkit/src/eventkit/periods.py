@@ -1,0 +1,46 @@
+"""Calendar periods in China Standard Time: quarters, halves, and splitting a span across them.
+
+Counting rule for on-site hours (documented in the README): hours count in the quarter in which
+they were served. A visit that crosses a quarter boundary (e.g. 2025-03-31 22:00 to
+2025-04-01 02:00 +08:00) is split at 00:00 +08:00 of the new quarter: 2 h to Q1, 2 h to Q2.
+A visit crossing midnight inside a quarter stays one entry and counts whole in that quarter.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from vc_contracts import CST
+
+
+def quarter_of(moment: datetime | date) -> str:
+    day = moment.astimezone(CST).date() if isinstance(moment, datetime) else moment
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def half_of(quarter: str) -> str:
+    return f"{quarter[:4]}H{1 if quarter[-1] in '12' else 2}"
+
+
+def quarter_start(year: int, quarter: int) -> datetime:
+    if quarter == 5:
+        return datetime(year + 1, 1, 1, tzinfo=CST)
+    return datetime(year, 3 * (quarter - 1) + 1, 1, tzinfo=CST)
+
+
+def split_hours_by_quarter(start: datetime, end: datetime) -> dict[str, float]:
+    """Hours of [start, end) falling in each CST calendar quarter."""
+    start, end = start.astimezone(CST), end.astimezone(CST)
+    parts: dict[str, float] = {}
+    cursor = start
+    while cursor < end:
+        q = (cursor.month - 1) // 3 + 1
+        boundary = min(end, quarter_start(cursor.year, q + 1))
+        key = f"{cursor.year}Q{q}"
+        parts[key] = round(parts.get(key, 0.0) + (boundary - cursor).total_seconds() / 3600, 2)
+        cursor = boundary
+    return parts
+
+
+def quarters_of_year(year: int) -> list[str]:
+    return [f"{year}Q{q}" for q in range(1, 5)]

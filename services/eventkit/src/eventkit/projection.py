@@ -1,0 +1,262 @@
+"""Projection runner: applies events from Kafka to a read model, exactly once in effect.
+
+Each batch is applied in one database transaction together with the per-stream version it
+reached (`projection_tracking`), and the Kafka offset is committed only after that commit; a
+redelivered event is recognised by its stream version and changes nothing.
+
+Bad input never blocks the topic:
+- a message that is not a valid envelope of a known event goes to the dead-letter topic;
+- an event whose handler fails is parked with its error (and so is every later event of the same
+  stream, which waits behind it); other streams flow on. `replay_parked` retries them in order.
+
+Read models are generation-versioned tables (`<schema>.<projection>_g<N>_<table>`) behind plain
+views (`<schema>.<table>`), so a rebuild fills generation N+1 while N keeps serving; see rebuild.py.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import asyncpg
+from pydantic import ValidationError
+from vc_contracts import Envelope, Event
+from vc_contracts.base import UnknownEventError
+
+from eventkit import metrics
+from eventkit.clock import now_cst
+
+log = logging.getLogger(__name__)
+
+DeadLetterSink = Callable[[bytes, bytes | None, str, str], Awaitable[None]]
+"""(value, key, source topic, error) -> publish it to the dead-letter topic."""
+
+
+class Projection(Protocol):
+    """A read model. `ddl` creates its tables, written with `{t}` before each table name."""
+
+    name: str
+    topics: Sequence[str]
+    tables: Sequence[str]
+    ddl: str
+
+    async def apply(self, conn: asyncpg.Connection, t: str, envelope: Envelope, event: Event) -> None:
+        """Apply one event; `t` is the table prefix of the generation being written."""
+
+
+@dataclass
+class Decoded:
+    envelope: Envelope
+    event: Event
+
+
+@dataclass
+class BatchOutcome:
+    applied: int = 0
+    duplicates: int = 0
+    parked: int = 0
+    dead: list[str] = field(default_factory=list)
+
+
+def decode(value: bytes) -> Decoded:
+    envelope = Envelope.model_validate_json(value)
+    return Decoded(envelope, envelope.event())
+
+
+class ProjectionRunner:
+    def __init__(self, pool: asyncpg.Pool, schema: str, projection: Projection) -> None:
+        self.pool, self.schema, self.projection = pool, schema, projection
+
+    # -- generations ------------------------------------------------------------------------
+
+    def prefix(self, generation: int) -> str:
+        return f"{self.schema}.{self.projection.name}_g{generation}_"
+
+    def tracking_key(self, generation: int) -> str:
+        return f"{self.projection.name}#g{generation}"
+
+    async def install(self) -> int:
+        """Create generation 1 and its views if the projection is new; return the live generation."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"install:{self.schema}")
+            generation = await conn.fetchval(
+                f"SELECT generation FROM {self.schema}.projection_status WHERE projection = $1",
+                self.projection.name,
+            )
+            if generation is None:
+                generation = 1
+                await self.create_generation(conn, generation)
+                await self.point_views(conn, generation)
+                await conn.execute(
+                    f"INSERT INTO {self.schema}.projection_status (projection, generation) VALUES ($1, $2)",
+                    self.projection.name,
+                    generation,
+                )
+            return int(generation)
+
+    async def create_generation(self, conn: asyncpg.Connection, generation: int) -> None:
+        await conn.execute(self.projection.ddl.replace("{t}", self.prefix(generation)))
+
+    async def point_views(self, conn: asyncpg.Connection, generation: int) -> None:
+        for table in self.projection.tables:
+            await conn.execute(f"DROP VIEW IF EXISTS {self.schema}.{table}")
+            await conn.execute(
+                f"CREATE VIEW {self.schema}.{table} AS SELECT * FROM {self.prefix(generation)}{table}"
+            )
+
+    async def live_generation(self, conn: asyncpg.Connection) -> int:
+        return int(
+            await conn.fetchval(
+                f"SELECT generation FROM {self.schema}.projection_status WHERE projection = $1 FOR SHARE",
+                self.projection.name,
+            )
+        )
+
+    # -- applying ---------------------------------------------------------------------------
+
+    async def apply_batch(
+        self,
+        values: Sequence[tuple[bytes, bytes | None, str]],
+        dead_letter: DeadLetterSink,
+        generation: int | None = None,
+    ) -> BatchOutcome:
+        """Apply (value, key, topic) records in one transaction. Dead letters are sent first."""
+        outcome = BatchOutcome()
+        decoded: list[Decoded] = []
+        for value, key, topic in values:
+            try:
+                decoded.append(decode(value))
+            except (ValidationError, UnknownEventError, ValueError, UnicodeDecodeError) as exc:
+                error = f"{type(exc).__name__}: {exc}"[:2000]
+                await dead_letter(value, key, topic, error)
+                metrics.DEAD_LETTERS.labels(self.projection.name).inc()
+                outcome.dead.append(error)
+        if not decoded:
+            return outcome
+        async with self.pool.acquire() as conn, conn.transaction():
+            gen = generation if generation is not None else await self.live_generation(conn)
+            await self._apply(conn, gen, decoded, outcome)
+        metrics.PROJECTION_APPLIED.labels(self.projection.name).inc(outcome.applied)
+        if outcome.applied:
+            age = (now_cst() - decoded[-1].envelope.recorded_at).total_seconds()
+            metrics.PROJECTION_LAG_SECONDS.labels(self.projection.name).set(max(age, 0.0))
+        return outcome
+
+    async def _apply(
+        self, conn: asyncpg.Connection, gen: int, batch: list[Decoded], outcome: BatchOutcome
+    ) -> None:
+        key, prefix = self.tracking_key(gen), self.prefix(gen)
+        streams = list({d.envelope.stream_id for d in batch})
+        rows = await conn.fetch(
+            f"SELECT stream_id, stream_version FROM {self.schema}.projection_tracking"
+            " WHERE projection = $1 AND stream_id = ANY($2::text[])",
+            key,
+            streams,
+        )
+        reached = {r["stream_id"]: r["stream_version"] for r in rows}
+        parked = {
+            r["stream_id"]
+            for r in await conn.fetch(
+                f"SELECT DISTINCT stream_id FROM {self.schema}.parked_events"
+                " WHERE projection = $1 AND stream_id = ANY($2::text[])",
+                key,
+                streams,
+            )
+        }
+        for item in batch:
+            env = item.envelope
+            if env.stream_version <= reached.get(env.stream_id, 0):
+                outcome.duplicates += 1
+                continue
+            error = "waits behind an earlier parked event" if env.stream_id in parked else None
+            error = error or await self._try_apply(conn, prefix, item)
+            if error:
+                await self._park(conn, key, item, error)
+                parked.add(env.stream_id)
+                outcome.parked += 1
+            else:
+                outcome.applied += 1
+            reached[env.stream_id] = env.stream_version
+        await conn.executemany(
+            f"INSERT INTO {self.schema}.projection_tracking (projection, stream_id, stream_version)"
+            " VALUES ($1, $2, $3) ON CONFLICT (projection, stream_id)"
+            " DO UPDATE SET stream_version = excluded.stream_version",
+            [(key, s, v) for s, v in reached.items() if s in streams],
+        )
+        await conn.execute(
+            f"UPDATE {self.schema}.projection_status SET applied = applied + $2, last_event_at = $3,"
+            " updated_at = now() WHERE projection = $1",
+            self.projection.name,
+            outcome.applied,
+            batch[-1].envelope.recorded_at,
+        )
+
+    async def _try_apply(self, conn: asyncpg.Connection, prefix: str, item: Decoded) -> str | None:
+        """Apply one event in a savepoint; return the error if its handler failed."""
+        try:
+            async with conn.transaction():  # a failing handler undoes only itself
+                await self.projection.apply(conn, prefix, item.envelope, item.event)
+            return None
+        except (asyncpg.PostgresConnectionError, ConnectionError, OSError):
+            raise  # transient: the whole batch is retried
+        except Exception as exc:
+            log.exception("projection %s failed on %s", self.projection.name, item.envelope.event_id)
+            return f"{type(exc).__name__}: {exc}"[:2000]
+
+    async def _park(self, conn: asyncpg.Connection, key: str, item: Decoded, error: str) -> None:
+        env = item.envelope
+        await conn.execute(
+            f"INSERT INTO {self.schema}.parked_events (projection, event_id, stream_id, stream_version,"
+            " envelope, error) VALUES ($1, $2, $3, $4, $5::jsonb, $6) ON CONFLICT DO NOTHING",
+            key,
+            env.event_id,
+            env.stream_id,
+            env.stream_version,
+            env.model_dump_json(),
+            error,
+        )
+        metrics.PARKED.labels(self.projection.name).inc()
+
+    async def replay_parked(self) -> tuple[int, int]:
+        """Retry parked events stream by stream in version order; return (applied, still parked)."""
+        applied = still = 0
+        async with self.pool.acquire() as conn, conn.transaction():
+            gen = await self.live_generation(conn)
+            key, prefix = self.tracking_key(gen), self.prefix(gen)
+            rows = await conn.fetch(
+                f"SELECT stream_id, event_id, envelope::text AS envelope FROM {self.schema}.parked_events"
+                " WHERE projection = $1 ORDER BY stream_id, stream_version",
+                key,
+            )
+            blocked: set[str] = set()
+            for row in rows:
+                item = decode(row["envelope"].encode())
+                if row["stream_id"] in blocked or await self._try_apply(conn, prefix, item):
+                    blocked.add(row["stream_id"])
+                    still += 1
+                    continue
+                await conn.execute(
+                    f"DELETE FROM {self.schema}.parked_events WHERE projection = $1 AND event_id = $2",
+                    key,
+                    row["event_id"],
+                )
+                applied += 1
+        metrics.PARKED.labels(self.projection.name).set(still)
+        return applied, still
+
+
+def dead_letter_value(value: bytes, topic: str, error: str) -> dict[str, Any]:
+    """The dead-letter record: the original bytes (as text if they decode) and why it failed."""
+    return {
+        "source_topic": topic,
+        "error": error,
+        "value": value.decode("utf-8", errors="replace"),
+        "failed_at": now_cst().isoformat(),
+    }
+
+
+def encode_dead_letter(value: bytes, topic: str, error: str) -> bytes:
+    return json.dumps(dead_letter_value(value, topic, error), ensure_ascii=False).encode()

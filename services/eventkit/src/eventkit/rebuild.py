@@ -1,0 +1,116 @@
+"""Rebuild a read model from the beginning while the live one keeps serving, then swap.
+
+1. Create generation N+1's tables next to the live generation N.
+2. Read every topic of the projection from the earliest offset up to the end offsets taken at
+   the start, applying into N+1 (its own tracking rows, so it deduplicates like the live one).
+3. In one transaction: point the views at N+1, make it live, store the offsets reached.
+   The live subscriber notices the new generation and seeks back to those offsets, so whatever
+   it applied to N after the rebuild's end is applied to N+1 too (dedupe drops the overlap).
+4. Drop generation N.
+
+CLI: `python -m eventkit.rebuild SERVICE PROJECTION` with the service's environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+from importlib import import_module
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from eventkit.projection import ProjectionRunner
+from eventkit.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+async def _ignore_dead_letter(value: bytes, key: bytes | None, topic: str, error: str) -> None:
+    log.info("rebuild skips an invalid message on %s: %s", topic, error)  # the live run already sent it
+
+
+async def rebuild(runner: ProjectionRunner, bootstrap: str) -> int:
+    """Rebuild `runner`'s projection into a new generation and make it live; return its number."""
+    pool, schema, name = runner.pool, runner.schema, runner.projection.name
+    live = int(
+        await pool.fetchval(f"SELECT generation FROM {schema}.projection_status WHERE projection = $1", name)
+    )
+    new = live + 1
+    async with pool.acquire() as conn, conn.transaction():
+        for table in runner.projection.tables:
+            await conn.execute(f"DROP TABLE IF EXISTS {runner.prefix(new)}{table} CASCADE")
+        await conn.execute(
+            f"DELETE FROM {schema}.projection_tracking WHERE projection = $1", runner.tracking_key(new)
+        )
+        await runner.create_generation(conn, new)
+    reached = await _catch_up(runner, bootstrap, new)
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(f"SELECT 1 FROM {schema}.projection_status WHERE projection = $1 FOR UPDATE", name)
+        await runner.point_views(conn, new)
+        await conn.execute(
+            f"UPDATE {schema}.projection_status SET generation = $2, rebuild_offsets = $3::jsonb"
+            " WHERE projection = $1",
+            name,
+            new,
+            json.dumps(reached),
+        )
+    async with pool.acquire() as conn, conn.transaction():
+        for table in runner.projection.tables:
+            await conn.execute(f"DROP TABLE IF EXISTS {runner.prefix(live)}{table} CASCADE")
+        await conn.execute(
+            f"DELETE FROM {schema}.projection_tracking WHERE projection = $1", runner.tracking_key(live)
+        )
+    return new
+
+
+async def _catch_up(runner: ProjectionRunner, bootstrap: str, generation: int) -> dict[str, int]:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = []
+        for topic in runner.projection.topics:
+            await consumer._client.force_metadata_update()
+            parts = consumer.partitions_for_topic(topic) or set()
+            partitions += [TopicPartition(topic, p) for p in sorted(parts)]
+        if not partitions:
+            return {}
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        while any(await consumer.position(tp) < ends[tp] for tp in partitions):
+            fetched = await consumer.getmany(timeout_ms=1000, max_records=2000)
+            records = [(r.value, r.key, r.topic) for batch in fetched.values() for r in batch]
+            if records:
+                await runner.apply_batch(records, _ignore_dead_letter, generation=generation)
+        return {f"{tp.topic}:{tp.partition}": ends[tp] for tp in partitions}
+    finally:
+        await consumer.stop()
+
+
+async def _main(service: str, projection: str) -> None:
+    settings = Settings(VC_SERVICE=service)
+    spec = import_module(f"{service}.main").SPEC
+    chosen = next(p for p in spec.projections if p.name == projection)
+    pool = await asyncpg.create_pool(settings.database_url)
+    try:
+        generation = await rebuild(
+            ProjectionRunner(pool, settings.schema, chosen), settings.kafka_bootstrap_servers
+        )
+        print(f"{service}.{projection}: generation {generation} is live")
+    finally:
+        await pool.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m eventkit.rebuild")
+    parser.add_argument("service")
+    parser.add_argument("projection")
+    args = parser.parse_args()
+    asyncio.run(_main(args.service, args.projection))
+
+
+if __name__ == "__main__":
+    main()

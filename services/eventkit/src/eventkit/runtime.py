@@ -1,0 +1,163 @@
+"""The composition root every service shares: pools, migrations, broker, relay, projections, app.
+
+A service describes itself with a `ServiceSpec`; `create_app(spec)` returns its FastAPI app whose
+lifespan opens the pool, migrates, installs read models, starts the FastStream broker (with
+its projection subscribers) and the outbox relay, and closes all of it on shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from faststream.kafka import KafkaBroker
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from prometheus_client import REGISTRY
+from vc_contracts.topics import topic_for
+
+from eventkit import logs
+from eventkit.auth import TokenVerifier
+from eventkit.consumer import subscribe
+from eventkit.migrations import EVENT_STORE, PROJECTIONS, Migration, migrate
+from eventkit.projection import Projection, ProjectionRunner
+from eventkit.relay import OutboxRelay
+from eventkit.settings import Settings
+from eventkit.store import EventStore
+from eventkit.web import install_error_handlers, metrics_response
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceSpec:
+    name: str
+    title: str
+    description: str
+    routers: Sequence[APIRouter] = ()
+    migrations: Sequence[Migration] = ()
+    projections: Sequence[Projection] = ()
+    public_paths: Sequence[str] = field(default_factory=list)
+
+
+@dataclass
+class Runtime:
+    """What a request handler may use. Built in the lifespan, never at import time."""
+
+    settings: Settings
+    pool: asyncpg.Pool
+    store: EventStore
+    broker: KafkaBroker
+    verifier: TokenVerifier
+    runners: dict[str, ProjectionRunner]
+    relay: OutboxRelay
+
+
+def build_broker(
+    spec: ServiceSpec, bootstrap: str, runners: Sequence[ProjectionRunner], session_ms: int
+) -> KafkaBroker:
+    broker = KafkaBroker(
+        bootstrap,
+        middlewares=[KafkaPrometheusMiddleware(registry=REGISTRY, app_name=spec.name)],
+        acks="all",
+        enable_idempotence=False,
+    )
+    for runner in runners:
+        subscribe(broker, runner, group_prefix=spec.name, session_timeout_ms=session_ms)
+    return broker
+
+
+async def _supervise(name: str, make: Any) -> None:
+    """Keep a background loop alive: log a crash, back off, start again."""
+    delay = 0.5
+    while True:
+        try:
+            await make()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("%s crashed; restarting in %.1fs", name, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+
+
+@contextlib.asynccontextmanager
+async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> AsyncIterator[Runtime]:
+    settings = settings or Settings()
+    schema = settings.schema
+    pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=settings.db_pool_size)
+    try:
+        await migrate(pool, schema, EVENT_STORE, PROJECTIONS, spec.migrations)
+        runners = {p.name: ProjectionRunner(pool, schema, p) for p in spec.projections}
+        for runner in runners.values():
+            await runner.install()
+        store = EventStore(pool, schema)
+        broker = build_broker(
+            spec,
+            settings.kafka_bootstrap_servers,
+            list(runners.values()),
+            settings.consumer_session_timeout_ms,
+        )
+        relay = OutboxRelay(
+            store,
+            settings.kafka_bootstrap_servers,
+            topic_for(spec.name),
+            partitions=settings.topic_partitions,
+        )
+        verifier = TokenVerifier(settings.jwt_secret, settings.jwt_issuer, settings.jwks_url)
+        await broker.start()
+        relay_task = asyncio.create_task(_supervise(f"{spec.name} relay", relay.run))
+        try:
+            yield Runtime(settings, pool, store, broker, verifier, runners, relay)
+        finally:
+            relay_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await relay_task
+            await broker.stop()
+    finally:
+        await pool.close()
+
+
+def create_app(spec: ServiceSpec) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        logs.configure(spec.name)
+        async with open_runtime(spec) as runtime:
+            app.state.runtime = runtime
+            yield
+
+    app = FastAPI(title=spec.title, description=spec.description, version="0.1.0", lifespan=lifespan)
+    install_error_handlers(app)
+
+    @app.get("/healthz", tags=["ops"], summary="Liveness")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["ops"], summary="Readiness: database and broker reachable")
+    async def readyz(request: Request) -> JSONResponse:
+        runtime: Runtime = request.app.state.runtime
+        checks = {"database": False, "broker": False}
+        with contextlib.suppress(Exception):
+            checks["database"] = await runtime.pool.fetchval("SELECT 1") == 1
+        with contextlib.suppress(Exception):
+            checks["broker"] = bool(await runtime.broker.ping(timeout=2.0))
+        ok = all(checks.values())
+        return JSONResponse(status_code=200 if ok else 503, content={"ready": ok, "checks": checks})
+
+    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics")
+    async def metrics() -> Response:
+        return metrics_response()
+
+    for router in spec.routers:
+        app.include_router(router)
+    return app
+
+
+def runtime_of(request: Request) -> Runtime:
+    return request.app.state.runtime  # type: ignore[no-any-return]

@@ -1,0 +1,36 @@
+"""Service settings from the environment, built at start-up (never at import) and failing fast."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_PLACEHOLDERS = {"", "changeme", "secret", "change-me", "dev", "test", "password"}
+
+
+class Settings(BaseSettings):
+    """One service's configuration. Environment variables, no prefix for the shared servers."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
+
+    service: str = Field(alias="VC_SERVICE", description="registry | ledger | assessment | reporting")
+    database_url: str = Field(alias="DATABASE_URL")
+    kafka_bootstrap_servers: str = Field(alias="KAFKA_BOOTSTRAP_SERVERS")
+    jwt_secret: str = Field(alias="VC_JWT_SECRET", description="HS256 key for development tokens")
+    jwt_issuer: str = Field(default="villagecounsel-dev", alias="VC_JWT_ISSUER")
+    jwks_url: str | None = Field(default=None, alias="VC_JWKS_URL", description="Production: RS256 via JWKS")
+    topic_partitions: int = Field(default=3, alias="VC_TOPIC_PARTITIONS")
+    consumer_session_timeout_ms: int = Field(default=6000, alias="VC_CONSUMER_SESSION_TIMEOUT_MS")
+    db_pool_size: int = Field(default=10, alias="VC_DB_POOL_SIZE")
+
+    @field_validator("jwt_secret")
+    @classmethod
+    def _refuse_placeholder(cls, value: str) -> str:
+        if value.strip().lower() in _PLACEHOLDERS or len(value) < 32:
+            raise ValueError("VC_JWT_SECRET must be a random value of at least 32 characters")
+        return value
+
+    @property
+    def schema(self) -> str:
+        """The PostgreSQL schema this service owns (a database of its own in production)."""
+        return self.service

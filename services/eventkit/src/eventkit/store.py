@@ -1,0 +1,193 @@
+"""The per-service event store (asyncpg): append with expected version, read a stream, read all.
+
+Global order: appends take a transaction-level advisory lock just before inserting, so positions
+are handed out in commit order and a reader that remembers "last position seen" never skips an
+event that commits late (the outbox gap; see DESIGN.md). The lock is held only from the insert
+to the commit; the version check and everything else happen before it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+from vc_contracts import Envelope, Event, Tenant
+
+from eventkit import metrics
+from eventkit.clock import now_cst
+
+APPEND_LOCK = 7_391_001  # advisory-lock key; one per database is enough: schemas never share it
+
+
+class ConcurrencyError(Exception):
+    """The stream moved on since it was read (HTTP 409)."""
+
+    def __init__(self, stream_id: str, expected: int, actual: int) -> None:
+        super().__init__(f"stream {stream_id} is at version {actual}, expected {expected}")
+        self.stream_id, self.expected, self.actual = stream_id, expected, actual
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Who caused an append and why: written once per event, carried on the envelope."""
+
+    actor: str
+    correlation_id: UUID = field(default_factory=uuid4)
+    causation_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    position: int
+    envelope: Envelope
+
+    @property
+    def event(self) -> Event:
+        return self.envelope.event()
+
+
+def _row_to_stored(row: asyncpg.Record) -> StoredEvent:
+    meta = json.loads(row["metadata"])
+    envelope = Envelope(
+        event_id=row["event_id"],
+        event_type=row["event_type"],
+        schema_version=row["schema_version"],
+        stream_id=row["stream_id"],
+        stream_version=row["stream_version"],
+        occurred_at=row["occurred_at"],
+        recorded_at=row["recorded_at"],
+        tenant=Tenant.model_validate_json(row["tenant"]),
+        actor=meta["actor"],
+        correlation_id=meta["correlation_id"],
+        causation_id=meta.get("causation_id"),
+        data=json.loads(row["data"]),
+    )
+    return StoredEvent(position=row["position"], envelope=envelope)
+
+
+_COLUMNS = (
+    "position, event_id, stream_id, stream_version, event_type, schema_version, tenant::text AS tenant,"
+    " occurred_at, recorded_at, data::text AS data, metadata::text AS metadata"
+)
+
+
+class EventStore:
+    """One service's append-only event table; also its outbox (the relay reads it)."""
+
+    def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
+        self.pool, self.schema = pool, schema
+        self.channel = f"{schema}_events"
+
+    async def version(self, stream_id: str, conn: asyncpg.Connection | None = None) -> int:
+        query = f"SELECT coalesce(max(stream_version), 0) FROM {self.schema}.events WHERE stream_id = $1"
+        if conn is not None:
+            return int(await conn.fetchval(query, stream_id))
+        return int(await self.pool.fetchval(query, stream_id))
+
+    async def read_stream(self, stream_id: str, conn: asyncpg.Connection | None = None) -> list[StoredEvent]:
+        query = f"SELECT {_COLUMNS} FROM {self.schema}.events WHERE stream_id = $1 ORDER BY stream_version"
+        rows = await (conn or self.pool).fetch(query, stream_id)
+        return [_row_to_stored(r) for r in rows]
+
+    async def read_all(self, after: int = 0, limit: int = 1000) -> list[StoredEvent]:
+        query = f"SELECT {_COLUMNS} FROM {self.schema}.events WHERE position > $1 ORDER BY position LIMIT $2"
+        return [_row_to_stored(r) for r in await self.pool.fetch(query, after, limit)]
+
+    async def append(
+        self,
+        stream_id: str,
+        expected_version: int | None,
+        events: Sequence[Event],
+        *,
+        tenant: Tenant,
+        metadata: Metadata,
+        occurred_at: Sequence[datetime] | datetime | None = None,
+        conn: asyncpg.Connection | None = None,
+    ) -> list[StoredEvent]:
+        """Append `events` to `stream_id` if it is at `expected_version` (None: any version).
+
+        Pass `conn` to append inside a caller's transaction (e.g. with an idempotency record).
+        """
+        if not events:
+            return []
+        if conn is None:
+            async with self.pool.acquire() as own, own.transaction():
+                return await self._append(
+                    own, stream_id, expected_version, events, tenant, metadata, occurred_at
+                )
+        return await self._append(conn, stream_id, expected_version, events, tenant, metadata, occurred_at)
+
+    async def _append(
+        self,
+        conn: asyncpg.Connection,
+        stream_id: str,
+        expected: int | None,
+        events: Sequence[Event],
+        tenant: Tenant,
+        metadata: Metadata,
+        occurred_at: Sequence[datetime] | datetime | None,
+    ) -> list[StoredEvent]:
+        started = time.perf_counter()
+        current = await self.version(stream_id, conn)
+        if expected is not None and current != expected:
+            raise ConcurrencyError(stream_id, expected, current)
+        now = now_cst()
+        if occurred_at is None or isinstance(occurred_at, datetime):
+            occurred = [occurred_at or now] * len(events)
+        else:
+            occurred = list(occurred_at)
+        meta = json.dumps(
+            {
+                "actor": metadata.actor,
+                "correlation_id": str(metadata.correlation_id),
+                "causation_id": str(metadata.causation_id) if metadata.causation_id else None,
+            }
+        )
+        tenant_json = tenant.model_dump_json()
+        rows = [
+            (
+                uuid4(),
+                stream_id,
+                current + i + 1,
+                e.event_type,
+                e.schema_version,
+                tenant_json,
+                tenant.county,
+                occurred[i],
+                e.model_dump_json(),
+                meta,
+            )
+            for i, e in enumerate(events)
+        ]
+        try:
+            # Taken as late as possible: from here to COMMIT, appends of this database are serial.
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", APPEND_LOCK)
+            inserted = await conn.fetch(
+                f"""
+                INSERT INTO {self.schema}.events (event_id, stream_id, stream_version, event_type,
+                    schema_version, tenant, county, occurred_at, data, metadata)
+                SELECT u.event_id, u.stream_id, u.stream_version, u.event_type, u.schema_version,
+                       u.tenant::jsonb, u.county, u.occurred_at, u.data::jsonb, u.metadata::jsonb
+                FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::text[],
+                            $7::text[], $8::timestamptz[], $9::text[], $10::text[])
+                    AS u(event_id, stream_id, stream_version, event_type, schema_version, tenant,
+                         county, occurred_at, data, metadata)
+                RETURNING {_COLUMNS}
+                """,
+                *[list(col) for col in zip(*rows, strict=True)],
+            )
+            await conn.execute("SELECT pg_notify($1, '')", self.channel)
+        except asyncpg.UniqueViolationError:
+            raise ConcurrencyError(stream_id, current, await self.version(stream_id)) from None
+        metrics.APPEND_SECONDS.labels(self.schema).observe(time.perf_counter() - started)
+        return [_row_to_stored(r) for r in sorted(inserted, key=lambda r: r["position"])]
+
+
+def jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))

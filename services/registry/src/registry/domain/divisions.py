@@ -1,0 +1,100 @@
+"""Division aggregate: one stream per administrative division (GB/T 2260 / statistics codes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import assert_never
+
+from eventkit.decider import Decider
+from eventkit.errors import ConflictError, RuleViolationError
+from vc_contracts import Event
+from vc_contracts.catalogue.enums import DivisionLevel
+from vc_contracts.catalogue.registry import DivisionRegistered
+
+# Which level may sit under which: a village or community belongs to a township.
+PARENT_LEVEL = {
+    DivisionLevel.city: DivisionLevel.province,
+    DivisionLevel.county: DivisionLevel.city,
+    DivisionLevel.township: DivisionLevel.county,
+    DivisionLevel.village: DivisionLevel.township,
+    DivisionLevel.community: DivisionLevel.township,
+}
+CODE_LENGTH = {
+    DivisionLevel.province: 6,
+    DivisionLevel.city: 6,
+    DivisionLevel.county: 6,
+    DivisionLevel.township: 12,
+    DivisionLevel.village: 12,
+    DivisionLevel.community: 12,
+}
+
+
+def stream_id(code: str) -> str:
+    return f"division-{code}"
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str | None = None
+    name: str | None = None
+    level: DivisionLevel | None = None
+    parent_code: str | None = None
+
+    @property
+    def exists(self) -> bool:
+        return self.code is not None
+
+
+@dataclass(frozen=True)
+class RegisterDivision:
+    code: str
+    name: str
+    level: DivisionLevel
+    parent: Division  # the parent's current state, loaded by the handler (empty for a province)
+
+
+Command = RegisterDivision
+
+
+def decide(state: Division, command: Command, now: datetime) -> list[Event]:
+    match command:
+        case RegisterDivision():
+            return _register(state, command)
+        case _:
+            assert_never(command)
+
+
+def _register(state: Division, c: RegisterDivision) -> list[Event]:
+    if state.exists:
+        if (state.name, state.level) == (c.name, c.level):
+            return []  # registering the same division again changes nothing
+        raise ConflictError(f"行政区划 {c.code} 已登记为“{state.name}”", field="code")
+    if len(c.code) != CODE_LENGTH[c.level]:
+        raise RuleViolationError(f"{c.level.value} 级区划代码应为 {CODE_LENGTH[c.level]} 位", field="code")
+    expected_parent = PARENT_LEVEL.get(c.level)
+    if expected_parent is None:
+        return [DivisionRegistered(code=c.code, name=c.name, level=c.level, parent_code=None)]
+    if not c.parent.exists:
+        raise RuleViolationError("上级行政区划尚未登记", field="parent_code")
+    if c.parent.level != expected_parent:
+        raise RuleViolationError(f"上级区划应为 {expected_parent.value} 级", field="parent_code")
+    if not c.code.startswith(_significant(c.parent.code or "")):
+        raise RuleViolationError("区划代码与上级区划代码不一致", field="code")
+    return [DivisionRegistered(code=c.code, name=c.name, level=c.level, parent_code=c.parent.code)]
+
+
+def _significant(code: str) -> str:
+    return code.rstrip("0") if len(code) == 6 else code[:9]
+
+
+def evolve(state: Division, event: Event) -> Division:
+    match event:
+        case DivisionRegistered():
+            return replace(
+                state, code=event.code, name=event.name, level=event.level, parent_code=event.parent_code
+            )
+    return state
+
+
+divisions: Decider[Division, Command] = Decider(Division(), evolve, decide)

@@ -1,0 +1,18 @@
+"""Registry service composition root: `uvicorn registry.main:app`."""
+
+from __future__ import annotations
+
+from eventkit.runtime import ServiceSpec, create_app
+
+from registry.adapters.http import router
+from registry.application.views import RegistryViews
+
+SPEC = ServiceSpec(
+    name="registry",
+    title="Village Counsel · Registry 登记服务",
+    description="Divisions, providing units, advisors, assignments, agreements and their filing.",
+    routers=[router],
+    projections=[RegistryViews()],
+)
+
+app = create_app(SPEC)
