@@ -1,0 +1,85 @@
+"""Assignments: given past events, when a command, then events or a refusal (pure, no I/O)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from eventkit.errors import AppError, ConflictError, RuleViolationError
+from registry.domain.assignments import AssignAdvisor, EndAssignment, assignments
+from registry.domain.divisions import Division
+from registry.domain.people import Advisor
+from vc_contracts import CST
+from vc_contracts.catalogue.enums import AdvisorStatus, DivisionLevel
+from vc_contracts.catalogue.registry import AdvisorAssigned, AssignmentEnded
+
+NOW = datetime(2025, 6, 1, 10, 0, tzinfo=CST)
+VILLAGE = Division("621025100201", "西头村", DivisionLevel.village, "621025100000")
+TOWNSHIP = Division("621025100000", "山河镇", DivisionLevel.township, "621025")
+LI = Advisor("A-li", "李律师", "U-firm", "13800000001")
+WANG = Advisor("A-wang", "王所长", "U-office", "13800000002")
+
+
+def assigned(advisor: Advisor, on: date, assignment_id: str = "AS-1") -> AdvisorAssigned:
+    return AdvisorAssigned(
+        assignment_id=assignment_id, village_code=VILLAGE.code or "", advisor_id=advisor.advisor_id or "",
+        unit_id=advisor.unit_id or "", valid_from=on, schedule="每周三 9:00-12:00",
+    )
+
+
+def when(given: list, command: object) -> list:
+    return list(assignments.decide(assignments.fold(given), command, NOW))
+
+
+def test_first_assignment_of_a_village_is_recorded() -> None:
+    events = when([], AssignAdvisor("AS-1", VILLAGE, LI, date(2025, 1, 1), "每周三"))
+    assert [type(e) for e in events] == [AdvisorAssigned]
+    assert events[0].advisor_id == "A-li" and events[0].unit_id == "U-firm"
+
+
+def test_reassignment_ends_the_old_assignment_the_day_before_the_new_one_starts() -> None:
+    events = when([assigned(LI, date(2025, 1, 1))], AssignAdvisor("AS-2", VILLAGE, WANG, date(2025, 4, 1), "周五"))
+    assert [type(e) for e in events] == [AssignmentEnded, AdvisorAssigned]
+    assert events[0].assignment_id == "AS-1" and events[0].valid_to == date(2025, 3, 31)
+    assert events[1].advisor_id == "A-wang" and events[1].valid_from == date(2025, 4, 1)
+
+
+def test_history_answers_who_served_as_of_a_past_date() -> None:
+    history = [assigned(LI, date(2025, 1, 1))]
+    history += when(history, AssignAdvisor("AS-2", VILLAGE, WANG, date(2025, 4, 1), "周五"))
+    state = assignments.fold(history)
+    assert state.as_of(date(2024, 12, 31)) is None
+    assert state.as_of(date(2025, 3, 31)).advisor_id == "A-li"  # type: ignore[union-attr]
+    assert state.as_of(date(2025, 4, 1)).advisor_id == "A-wang"  # type: ignore[union-attr]
+    assert state.current.advisor_id == "A-wang"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("given", "command", "error", "field"),
+    [
+        ([], AssignAdvisor("X", TOWNSHIP, LI, date(2025, 1, 1), "s"), RuleViolationError, "village_code"),
+        ([], AssignAdvisor("X", Division(), LI, date(2025, 1, 1), "s"), RuleViolationError, "village_code"),
+        ([], AssignAdvisor("X", VILLAGE, Advisor(), date(2025, 1, 1), "s"), RuleViolationError, "advisor_id"),
+        (
+            [],
+            AssignAdvisor("X", VILLAGE, Advisor("A-x", "x", "U", "1", AdvisorStatus.left), date(2025, 1, 1), "s"),
+            RuleViolationError,
+            "advisor_id",
+        ),
+        ([assigned(LI, date(2025, 4, 1))], AssignAdvisor("X", VILLAGE, WANG, date(2025, 3, 1), "s"),
+         ConflictError, "valid_from"),
+        ([assigned(LI, date(2025, 1, 1))], AssignAdvisor("X", VILLAGE, LI, date(2025, 5, 1), "s"),
+         ConflictError, "advisor_id"),
+        ([], EndAssignment(date(2025, 1, 1), "离职"), ConflictError, "valid_to"),
+        ([assigned(LI, date(2025, 4, 1))], EndAssignment(date(2025, 3, 1), "离职"), RuleViolationError, "valid_to"),
+    ],
+    ids=["township", "unknown-village", "unknown-advisor", "advisor-left", "overlap-before-current",
+         "same-advisor", "end-without-current", "end-before-start"],
+)
+def test_bad_assignment_commands_are_refused_with_the_field(
+    given: list, command: object, error: type[AppError], field: str
+) -> None:
+    with pytest.raises(error) as refused:
+        when(given, command)
+    assert refused.value.field == field
