@@ -1,0 +1,3 @@
+"""Shared test setup. The real servers come from the devstack plugin (fixture `devstack`)."""
+
+pytest_plugins = ["devstack.pytest_plugin"]
