@@ -24,7 +24,7 @@ from eventkit.projection import ProjectionRunner, encode_dead_letter
 log = logging.getLogger(__name__)
 
 
-async def _raw_values(msg: StreamMessage[Any], *_: Any) -> Any:
+async def _raw_values(msg: StreamMessage[Any], original: Any = None) -> Any:
     # FastStream would json-decode the bodies and fail on a poison message before our code runs.
     return [record.value for record in msg.raw_message]
 

@@ -68,24 +68,25 @@ def install_error_handlers(app: FastAPI) -> None:
         )
         return _json(exc.status_code, body)
 
-    @app.exception_handler(Exception)
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error")  # the trace goes to the log, never to the caller
-        body = ErrorBody(
-            code="internal_error", message="服务器内部错误，请稍后重试", correlation_id=correlation_id.get()
-        )
-        return _json(500, body)
-
     @app.middleware("http")
     async def with_correlation_id(request: Request, call_next: Any) -> Response:
         value = request.headers.get("x-correlation-id") or str(uuid4())
         token = correlation_id.set(value)
         try:
             response: Response = await call_next(request)
+        except Exception:
+            log.exception("unhandled error")  # the trace goes to the log, never to the caller
+            response = _json(500, _internal_error())
         finally:
             correlation_id.reset(token)
         response.headers["x-correlation-id"] = value
         return response
+
+
+def _internal_error() -> ErrorBody:
+    return ErrorBody(
+        code="internal_error", message="服务器内部错误，请稍后重试", correlation_id=correlation_id.get()
+    )
 
 
 def metrics_response() -> Response:

@@ -101,11 +101,11 @@ async def compliance_rows(
     )
     rows = await pool.fetch(
         f"""SELECT v.village_code, v.name, v.county, v.advisor_id, v.advisor_name, v.agreement_id,
-                   coalesce(sum(h.hours), 0)::float AS hours
+                   coalesce((SELECT sum(h.hours) FROM {schema}.cv_hours h
+                             WHERE h.village_code = v.village_code AND h.quarter = $2), 0)::float AS hours
             FROM {schema}.cv_villages v
-            LEFT JOIN {schema}.cv_hours h ON h.village_code = v.village_code AND h.quarter = $2
             WHERE {where}
-            GROUP BY v.village_code ORDER BY v.village_code LIMIT $3 OFFSET $4""",
+            ORDER BY v.village_code LIMIT $3 OFFSET $4""",
         scope_prefix + "%",
         quarter,
         limit,

@@ -1,0 +1,246 @@
+"""Seed the Zhengning county demo over the services' HTTP APIs (as a county would onboard).
+
+Run by `make run` after the services are ready; safe to run again (fixed ids, idempotency keys).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import httpx
+from eventkit.tokens import issue
+from vc_contracts import CST
+
+from devstack.demo import zhengning as zn
+from devstack.services import SERVICES
+
+URL = {s.name: s.url for s in SERVICES}
+YEAR = datetime.now(CST).year
+
+
+class Seeder:
+    def __init__(self, client: httpx.AsyncClient, secret: str) -> None:
+        self.client, self.secret = client, secret
+        self.admin = self._token("province_admin", "620000", "demo-province-admin")
+        self.county = self._token("county_admin", zn.COUNTY[0], "demo-county-admin")
+
+    def _token(self, role: str, scope: str, subject: str, unit: str | None = None) -> dict[str, str]:
+        token = issue(self.secret, role=role, scope=scope, subject=subject, unit=unit)
+        return {"Authorization": f"Bearer {token}"}
+
+    async def post(
+        self, service: str, path: str, body: dict[str, Any], headers: dict[str, str], key: str
+    ) -> int:
+        response = await self.client.post(
+            f"{URL[service]}{path}", json=body, headers={**headers, "Idempotency-Key": f"demo:{key}"}
+        )
+        if response.status_code >= 400 and response.status_code != 409:
+            print(f"  {service} {path}: {response.status_code} {response.text[:300]}", file=sys.stderr)
+        return response.status_code
+
+    async def divisions(self) -> list[zn.Village]:
+        for (code, name), level, parent, who in [
+            (zn.PROVINCE, "province", None, self.admin),
+            (zn.CITY, "city", zn.PROVINCE[0], self.admin),
+            (zn.COUNTY, "county", zn.CITY[0], self.admin),
+        ]:
+            await self.post(
+                "registry",
+                "/divisions",
+                {"code": code, "name": name, "level": level, "parent_code": parent},
+                who,
+                f"div:{code}",
+            )
+        for suffix, name in zn.TOWNSHIPS:
+            code = zn.township_code(suffix)
+            await self.post(
+                "registry",
+                "/divisions",
+                {"code": code, "name": name, "level": "township", "parent_code": zn.COUNTY[0]},
+                self.county,
+                f"div:{code}",
+            )
+        villages = zn.villages()
+        await gather(
+            *(
+                self.post(
+                    "registry",
+                    "/divisions",
+                    {
+                        "code": v.code,
+                        "name": v.name,
+                        "level": "community" if v.community else "village",
+                        "parent_code": v.township_code,
+                    },
+                    self.county,
+                    f"div:{v.code}",
+                )
+                for v in villages
+            )
+        )
+        return villages
+
+    async def units_and_advisors(self) -> list[tuple[str, str]]:
+        """Register providers and their advisors; return (advisor_id, unit_id) in assignment order."""
+        units: list[tuple[str, str, str, str | None]] = [
+            (uid, "law_firm", name, credit) for uid, name, credit in zn.FIRMS
+        ]
+        units += [(f"U-office-{s}", "justice_office", f"{n}司法所", None) for s, n in zn.TOWNSHIPS]
+        units += [
+            (zn.LEGAL_AID[0], "legal_aid_center", zn.LEGAL_AID[1], None),
+            (*zn.BUREAU, "county_bureau", None),
+        ]
+        for uid, kind, name, credit in units:
+            body = {
+                "unit_id": uid,
+                "kind": kind,
+                "name": name,
+                "division_code": zn.COUNTY[0],
+                "credit_code": credit,
+            }
+            await self.post("registry", "/units", body, self.county, f"unit:{uid}")
+        advisors: list[tuple[str, str, str]] = []
+        for uid, _, _ in zn.FIRMS:
+            advisors += [(f"A-{uid[7:]}-{n}", uid, "lawyer") for n in range(1, 6)]
+        advisors += [(f"A-office-{s}", f"U-office-{s}", "justice_office_head") for s, _ in zn.TOWNSHIPS[:6]]
+        advisors += [(f"A-aid-{n}", zn.LEGAL_AID[0], "legal_aid_lawyer") for n in range(1, 4)]
+        await gather(
+            *(
+                self.post(
+                    "registry",
+                    "/advisors",
+                    {
+                        "advisor_id": aid,
+                        "name": zn.person(i),
+                        "kind": kind,
+                        "unit_id": uid,
+                        "phone": zn.phone(i),
+                        "licence_no": zn.licence(i) if kind != "justice_office_head" else None,
+                    },
+                    self.county,
+                    f"adv:{aid}",
+                )
+                for i, (aid, uid, kind) in enumerate(advisors)
+            )
+        )
+        return [(aid, uid) for aid, uid, _ in advisors]
+
+    async def assignments_and_agreements(
+        self, villages: list[zn.Village], advisors: list[tuple[str, str]]
+    ) -> None:
+        uncovered = villages[-1]  # deliberate gap: no advisor
+        jobs = []
+        for i, village in enumerate(villages):
+            if village == uncovered:
+                continue
+            advisor_id, unit_id = advisors[i % len(advisors)]
+            jobs.append(self._serve(i, village, advisor_id, unit_id))
+        await gather(*jobs)
+
+    async def _serve(self, i: int, village: zn.Village, advisor_id: str, unit_id: str) -> None:
+        await self.post(
+            "registry",
+            "/assignments",
+            {
+                "village_code": village.code,
+                "advisor_id": advisor_id,
+                "valid_from": f"{YEAR}-01-01",
+                "schedule": ["每周一 9:00-12:00", "每周三 14:30-17:30", "每周五 9:00-12:00"][i % 3],
+            },
+            self.county,
+            f"assign:{village.code}:{YEAR}",
+        )
+        agreement_id = f"AG-{YEAR}-{village.code}"
+        await self.post(
+            "registry",
+            "/agreements",
+            {
+                "agreement_id": agreement_id,
+                "unit_id": unit_id,
+                "village_code": village.code,
+                "advisor_ids": [advisor_id],
+                "term_start": f"{YEAR}-01-01",
+                "term_end": f"{YEAR}-12-31",
+                "signed_on": f"{YEAR}-01-{10 + i % 15:02d}",
+            },
+            self.county,
+            f"agree:{agreement_id}",
+        )
+        if i in (3, 17):
+            return  # deliberate gap: never filed
+        filed_on = f"{YEAR}-04-03" if i == 8 else f"{YEAR}-03-{1 + i % 28:02d}"  # i == 8: filed late
+        await self.post(
+            "registry",
+            f"/agreements/{agreement_id}/filing",
+            {
+                "filing_no": f"正司备〔{YEAR}〕{i + 1:03d}号",
+                "filed_on": filed_on,
+                "signed_and_stamped": True,
+            },
+            self.county,
+            f"file:{agreement_id}",
+        )
+
+    async def visits(self, villages: list[zn.Village], advisors: list[tuple[str, str]]) -> int:
+        """Some on-site visits this quarter; waits until the ledger has learnt the assignments."""
+        today = datetime.now(CST).replace(hour=0, minute=0, second=0, microsecond=0)
+        logged = 0
+        for i, village in enumerate(villages[:-1]):
+            advisor_id, unit_id = advisors[i % len(advisors)]
+            token = self._token("advisor", zn.COUNTY[0], advisor_id, unit_id)
+            for n in range(i % 4):  # 0-3 visits of 3 hours: some villages reach 8 h, some don't
+                start = today - timedelta(days=3 + 7 * n, hours=-9)
+                body = {
+                    "village_code": village.code,
+                    "started_at": start.isoformat(),
+                    "ended_at": (start + timedelta(hours=3)).isoformat(),
+                    "place": "村委会法律服务室",
+                    "summary": "驻村坐班，接待群众法律咨询",
+                    "client_entry_id": f"demo-{village.code}-{n}",
+                }
+                for _ in range(60):
+                    status = await self.post("ledger", "/visits", body, token, f"visit:{village.code}:{n}")
+                    if status != 422:
+                        break
+                    await asyncio.sleep(0.5)  # the ledger's read model of assignments is still catching up
+                logged += 1
+        return logged
+
+
+async def gather(*jobs: Any, limit: int = 8) -> None:
+    semaphore = asyncio.Semaphore(limit)
+
+    async def one(job: Any) -> None:
+        async with semaphore:
+            await job
+
+    await asyncio.gather(*(one(j) for j in jobs))
+
+
+async def seed(secret: str) -> None:
+    async with httpx.AsyncClient(timeout=30, trust_env=False) as client:
+        seeder = Seeder(client, secret)
+        villages = await seeder.divisions()
+        advisors = await seeder.units_and_advisors()
+        await seeder.assignments_and_agreements(villages, advisors)
+        visits = await seeder.visits(villages, advisors)
+    print(
+        f"  demo: {len(zn.TOWNSHIPS)} townships, {len(villages)} villages and communities, "
+        f"{len(advisors)} advisors, {visits} visits (one village uncovered, one late filing, two unfiled)"
+    )
+
+
+def main() -> None:
+    secret = os.environ.get("VC_JWT_SECRET")
+    if not secret:
+        sys.exit("VC_JWT_SECRET is not set")
+    asyncio.run(seed(secret))
+
+
+if __name__ == "__main__":
+    _ = date  # dates are ISO strings in CST throughout
+    main()
