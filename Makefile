@@ -33,8 +33,9 @@ fmt:  ## ruff autofix + format
 bench: install  ## benchmarks
 	$(UV) run python -m bench
 
-schemas: install  ## export the event schemas
+schemas: install  ## export the event JSON Schemas and the AsyncAPI documents
 	$(UV) run python -m vc_contracts.export
+	$(UV) run python -m eventkit.asyncapi
 
 token:  ## a dev JWT: make token ROLE=county_admin SCOPE=621025 [SUBJECT=.. UNIT=..] (after `make run`)
 	@test -f $(JWT_SECRET_FILE) || { echo "no $(JWT_SECRET_FILE) yet: run 'make run' once" >&2; exit 1; }
