@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from eventkit.asyncapi import OUT, SERVICES, render
 
 ROOT = Path(__file__).resolve().parents[2]

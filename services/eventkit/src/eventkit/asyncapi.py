@@ -16,10 +16,10 @@ from typing import Any, Union
 
 from faststream.specification import AsyncAPI
 from pydantic import Field, create_model
+from vc_contracts import Envelope, known_events
 
 from eventkit.projection import ProjectionRunner
 from eventkit.runtime import ServiceSpec, build_broker
-from vc_contracts import Envelope, known_events
 
 SERVICES = ("registry", "ledger", "assessment", "reporting")
 OUT = Path("contracts/asyncapi")
@@ -42,7 +42,7 @@ def document(spec: ServiceSpec) -> dict[str, Any]:
     broker.publisher(
         f"villagecounsel.{spec.name}.events",
         title=f"villagecounsel.{spec.name}.events",
-        description=f"Every event of the {spec.name} service; key = stream_id, headers event_type/schema_version",
+        description=f"Every event of the {spec.name} service; key = stream_id; headers: event_type, schema_version",
         schema=envelope_model(spec.name),
     )
     schema = AsyncAPI(broker, title=spec.title, version="1.0.0", description=spec.description)
