@@ -42,7 +42,7 @@ def document(spec: ServiceSpec) -> dict[str, Any]:
     broker.publisher(
         f"villagecounsel.{spec.name}.events",
         title=f"villagecounsel.{spec.name}.events",
-        description=f"Every event of the {spec.name} service; key = stream_id; headers: event_type, schema_version",
+        description=f"Every event of the {spec.name} service (key: stream_id; headers: type, version)",
         schema=envelope_model(spec.name),
     )
     schema = AsyncAPI(broker, title=spec.title, version="1.0.0", description=spec.description)
