@@ -16,6 +16,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
+            "service": _service,
             "correlation_id": correlation_id.get(),
         }
         if record.exc_info:
@@ -23,11 +24,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+_service = ""
+
+
 def configure(service: str) -> None:
+    global _service  # noqa: PLW0603 (one process = one service)
+    _service = service
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):  # uvicorn set its own before our start-up
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
     logging.getLogger(service).setLevel(logging.INFO)

@@ -67,6 +67,7 @@ def build_broker(
         middlewares=[KafkaPrometheusMiddleware(registry=REGISTRY, app_name=spec.name)],
         acks="all",
         enable_idempotence=False,
+        logger=logging.getLogger(f"{spec.name}.broker"),  # through the JSON handler
     )
     for runner in runners:
         subscribe(broker, runner, group_prefix=spec.name, session_timeout_ms=session_ms)
