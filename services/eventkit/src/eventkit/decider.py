@@ -7,7 +7,7 @@ A decider is three pure things: an initial state, `evolve(state, event) -> state
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -20,6 +20,10 @@ from eventkit.store import ConcurrencyError, EventStore, Metadata, StoredEvent
 
 S = TypeVar("S")
 C = TypeVar("C")
+
+AfterAppend = Callable[[asyncpg.Connection, list[StoredEvent]], Awaitable[None]]
+"""Runs in the append's transaction (after the insert, under the store's ordering lock): inline read
+models and records that must commit with the events or not at all. Raising refuses the command."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ async def execute(
     idempotency_key: str | None = None,
     now: datetime | None = None,
     occurred_at: Callable[[Event], datetime | None] | None = None,
+    after_append: AfterAppend | None = None,
     retries: int = 3,
 ) -> Outcome:
     """Decide `command` on the current state of `stream_id` and append the result.
@@ -103,6 +108,7 @@ async def execute(
                 idempotency_key,
                 now or now_cst(),
                 occurred_at,
+                after_append,
             )
         except ConcurrencyError:
             if expected_version is not None or attempt == retries - 1:
@@ -121,6 +127,7 @@ async def _attempt(
     idempotency_key: str | None,
     now: datetime,
     occurred_at: Callable[[Event], datetime | None] | None,
+    after_append: AfterAppend | None = None,
 ) -> Outcome:
     async with store.pool.acquire() as conn, conn.transaction():
         if idempotency_key:
@@ -135,6 +142,8 @@ async def _attempt(
         stored = await store.append(
             stream_id, version, events, tenant=tenant, metadata=metadata, occurred_at=times, conn=conn
         )
+        if after_append is not None and stored:
+            await after_append(conn, stored)
         outcome = Outcome(stream_id, version + len(events), _summary(stored))
         if idempotency_key:
             await conn.execute(

@@ -43,6 +43,17 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class NewStream:
+    """Events for one stream of a multi-stream append (`EventStore.append_many`)."""
+
+    stream_id: str
+    events: Sequence[Event]
+    tenant: Tenant
+    occurred_at: datetime
+    expected_version: int = 0
+
+
+@dataclass(frozen=True)
 class StoredEvent:
     position: int
     envelope: Envelope
@@ -142,13 +153,7 @@ class EventStore:
             occurred = [occurred_at or now] * len(events)
         else:
             occurred = list(occurred_at)
-        meta = json.dumps(
-            {
-                "actor": metadata.actor,
-                "correlation_id": str(metadata.correlation_id),
-                "causation_id": str(metadata.causation_id) if metadata.causation_id else None,
-            }
-        )
+        meta = _metadata_json(metadata)
         tenant_json = tenant.model_dump_json()
         rows = [
             (
@@ -166,27 +171,75 @@ class EventStore:
             for i, e in enumerate(events)
         ]
         try:
-            # Taken as late as possible: from here to COMMIT, appends of this database are serial.
-            await conn.execute("SELECT pg_advisory_xact_lock($1)", APPEND_LOCK)
-            inserted = await conn.fetch(
-                f"""
-                INSERT INTO {self.schema}.events (event_id, stream_id, stream_version, event_type,
-                    schema_version, tenant, county, occurred_at, data, metadata)
-                SELECT u.event_id, u.stream_id, u.stream_version, u.event_type, u.schema_version,
-                       u.tenant::jsonb, u.county, u.occurred_at, u.data::jsonb, u.metadata::jsonb
-                FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::text[],
-                            $7::text[], $8::timestamptz[], $9::text[], $10::text[])
-                    AS u(event_id, stream_id, stream_version, event_type, schema_version, tenant,
-                         county, occurred_at, data, metadata)
-                RETURNING {_COLUMNS}
-                """,
-                *[list(col) for col in zip(*rows, strict=True)],
-            )
-            await conn.execute("SELECT pg_notify($1, '')", self.channel)
+            inserted = await self._insert(conn, rows)
         except asyncpg.UniqueViolationError:
             raise ConcurrencyError(stream_id, current, await self.version(stream_id)) from None
         metrics.APPEND_SECONDS.labels(self.schema).observe(time.perf_counter() - started)
+        return inserted
+
+    async def append_many(
+        self, batch: Sequence[NewStream], *, metadata: Metadata, conn: asyncpg.Connection
+    ) -> list[StoredEvent]:
+        """Append to many streams with one INSERT, inside the caller's transaction (bulk imports).
+
+        Every stream must be at its `expected_version`, else ConcurrencyError and nothing is appended
+        (a concurrent writer that wins the race aborts the transaction with the same error).
+        """
+        if not batch:
+            return []
+        started = time.perf_counter()
+        found = await conn.fetch(
+            f"SELECT stream_id, max(stream_version) AS version FROM {self.schema}.events"
+            " WHERE stream_id = ANY($1::text[]) GROUP BY stream_id",
+            [b.stream_id for b in batch],
+        )
+        current = {r["stream_id"]: r["version"] for r in found}
+        for b in batch:
+            if current.get(b.stream_id, 0) != b.expected_version:
+                raise ConcurrencyError(b.stream_id, b.expected_version, current.get(b.stream_id, 0))
+        meta = _metadata_json(metadata)
+        rows = [
+            (uuid4(), b.stream_id, b.expected_version + i + 1, e.event_type, e.schema_version,
+             b.tenant.model_dump_json(), b.tenant.county, b.occurred_at, e.model_dump_json(), meta)
+            for b in batch
+            for i, e in enumerate(b.events)
+        ]  # fmt: skip
+        try:
+            inserted = await self._insert(conn, rows)
+        except asyncpg.UniqueViolationError as exc:
+            raise ConcurrencyError(str(exc.detail or "batch"), 0, 1) from None
+        metrics.APPEND_SECONDS.labels(self.schema).observe(time.perf_counter() - started)
+        return inserted
+
+    async def _insert(self, conn: asyncpg.Connection, rows: list[tuple[Any, ...]]) -> list[StoredEvent]:
+        # Taken as late as possible: from here to COMMIT, appends of this database are serial.
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", APPEND_LOCK)
+        inserted = await conn.fetch(
+            f"""
+            INSERT INTO {self.schema}.events (event_id, stream_id, stream_version, event_type,
+                schema_version, tenant, county, occurred_at, data, metadata)
+            SELECT u.event_id, u.stream_id, u.stream_version, u.event_type, u.schema_version,
+                   u.tenant::jsonb, u.county, u.occurred_at, u.data::jsonb, u.metadata::jsonb
+            FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::text[],
+                        $7::text[], $8::timestamptz[], $9::text[], $10::text[])
+                AS u(event_id, stream_id, stream_version, event_type, schema_version, tenant,
+                     county, occurred_at, data, metadata)
+            RETURNING {_COLUMNS}
+            """,
+            *[list(col) for col in zip(*rows, strict=True)],
+        )
+        await conn.execute("SELECT pg_notify($1, '')", self.channel)
         return [_row_to_stored(r) for r in sorted(inserted, key=lambda r: r["position"])]
+
+
+def _metadata_json(metadata: Metadata) -> str:
+    return json.dumps(
+        {
+            "actor": metadata.actor,
+            "correlation_id": str(metadata.correlation_id),
+            "causation_id": str(metadata.causation_id) if metadata.causation_id else None,
+        }
+    )
 
 
 def jsonable(value: Any) -> Any:
