@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-
 from eventkit.errors import AppError, ConflictError, RuleViolationError
+from registry.domain.advisors import Advisor
 from registry.domain.assignments import AssignAdvisor, EndAssignment, assignments
 from registry.domain.divisions import Division
-from registry.domain.people import Advisor
 from vc_contracts import CST
 from vc_contracts.catalogue.enums import AdvisorStatus, DivisionLevel
 from vc_contracts.catalogue.registry import AdvisorAssigned, AssignmentEnded
@@ -23,8 +22,12 @@ WANG = Advisor("A-wang", "王所长", "U-office", "13800000002")
 
 def assigned(advisor: Advisor, on: date, assignment_id: str = "AS-1") -> AdvisorAssigned:
     return AdvisorAssigned(
-        assignment_id=assignment_id, village_code=VILLAGE.code or "", advisor_id=advisor.advisor_id or "",
-        unit_id=advisor.unit_id or "", valid_from=on, schedule="每周三 9:00-12:00",
+        assignment_id=assignment_id,
+        village_code=VILLAGE.code or "",
+        advisor_id=advisor.advisor_id or "",
+        unit_id=advisor.unit_id or "",
+        valid_from=on,
+        schedule="每周三 9:00-12:00",
     )
 
 
@@ -39,7 +42,9 @@ def test_first_assignment_of_a_village_is_recorded() -> None:
 
 
 def test_reassignment_ends_the_old_assignment_the_day_before_the_new_one_starts() -> None:
-    events = when([assigned(LI, date(2025, 1, 1))], AssignAdvisor("AS-2", VILLAGE, WANG, date(2025, 4, 1), "周五"))
+    events = when(
+        [assigned(LI, date(2025, 1, 1))], AssignAdvisor("AS-2", VILLAGE, WANG, date(2025, 4, 1), "周五")
+    )
     assert [type(e) for e in events] == [AssignmentEnded, AdvisorAssigned]
     assert events[0].assignment_id == "AS-1" and events[0].valid_to == date(2025, 3, 31)
     assert events[1].advisor_id == "A-wang" and events[1].valid_from == date(2025, 4, 1)
@@ -63,19 +68,49 @@ def test_history_answers_who_served_as_of_a_past_date() -> None:
         ([], AssignAdvisor("X", VILLAGE, Advisor(), date(2025, 1, 1), "s"), RuleViolationError, "advisor_id"),
         (
             [],
-            AssignAdvisor("X", VILLAGE, Advisor("A-x", "x", "U", "1", AdvisorStatus.left), date(2025, 1, 1), "s"),
+            AssignAdvisor(
+                "X", VILLAGE, Advisor("A-x", "x", "U", "1", AdvisorStatus.left), date(2025, 1, 1), "s"
+            ),
             RuleViolationError,
             "advisor_id",
         ),
-        ([assigned(LI, date(2025, 4, 1))], AssignAdvisor("X", VILLAGE, WANG, date(2025, 3, 1), "s"),
-         ConflictError, "valid_from"),
-        ([assigned(LI, date(2025, 1, 1))], AssignAdvisor("X", VILLAGE, LI, date(2025, 5, 1), "s"),
-         ConflictError, "advisor_id"),
+        (
+            [assigned(LI, date(2025, 4, 1))],
+            AssignAdvisor("X", VILLAGE, WANG, date(2025, 3, 1), "s"),
+            ConflictError,
+            "valid_from",
+        ),
+        (
+            [assigned(LI, date(2025, 1, 1))],
+            AssignAdvisor("X", VILLAGE, LI, date(2025, 5, 1), "每周三 9:00-12:00"),
+            ConflictError,
+            "advisor_id",
+        ),
+        (
+            [assigned(LI, date(2025, 1, 1))],
+            AssignAdvisor("AS-1", VILLAGE, WANG, date(2025, 5, 1), "s"),
+            ConflictError,
+            "assignment_id",
+        ),
         ([], EndAssignment(date(2025, 1, 1), "离职"), ConflictError, "valid_to"),
-        ([assigned(LI, date(2025, 4, 1))], EndAssignment(date(2025, 3, 1), "离职"), RuleViolationError, "valid_to"),
+        (
+            [assigned(LI, date(2025, 4, 1))],
+            EndAssignment(date(2025, 3, 1), "离职"),
+            RuleViolationError,
+            "valid_to",
+        ),
     ],
-    ids=["township", "unknown-village", "unknown-advisor", "advisor-left", "overlap-before-current",
-         "same-advisor", "end-without-current", "end-before-start"],
+    ids=[
+        "township",
+        "unknown-village",
+        "unknown-advisor",
+        "advisor-left",
+        "overlap-before-current",
+        "same-advisor-same-schedule",
+        "assignment-id-reused",
+        "end-without-current",
+        "end-before-start",
+    ],
 )
 def test_bad_assignment_commands_are_refused_with_the_field(
     given: list, command: object, error: type[AppError], field: str
@@ -83,3 +118,46 @@ def test_bad_assignment_commands_are_refused_with_the_field(
     with pytest.raises(error) as refused:
         when(given, command)
     assert refused.value.field == field
+
+
+def test_the_same_assignment_again_changes_nothing() -> None:
+    """A re-imported roster row carries the same deterministic assignment id."""
+    assert (
+        when(
+            [assigned(LI, date(2025, 1, 1))],
+            AssignAdvisor("AS-1", VILLAGE, LI, date(2025, 1, 1), "每周三 9:00-12:00"),
+        )
+        == []
+    )
+
+
+def test_a_new_schedule_for_the_same_advisor_starts_a_new_period() -> None:
+    events = when(
+        [assigned(LI, date(2025, 1, 1))], AssignAdvisor("AS-2", VILLAGE, LI, date(2025, 7, 1), "每周五")
+    )
+    assert [type(e) for e in events] == [AssignmentEnded, AdvisorAssigned]
+    state = assignments.fold([assigned(LI, date(2025, 1, 1)), *events])
+    assert state.as_of(date(2025, 6, 30)).schedule == "每周三 9:00-12:00"  # type: ignore[union-attr]
+    assert state.as_of(date(2025, 7, 1)).schedule == "每周五"  # type: ignore[union-attr]
+
+
+def test_history_of_several_reassignments_answers_as_of_any_past_day() -> None:
+    zhao = Advisor("A-zhao", "赵律师", "U-firm", "13800000003")
+    history = [assigned(LI, date(2024, 1, 1))]
+    for n, (advisor, start) in enumerate([(WANG, date(2024, 7, 1)), (zhao, date(2025, 2, 1))], start=2):
+        history += when(history, AssignAdvisor(f"AS-{n}", VILLAGE, advisor, start, "周一"))
+    history += when(history, EndAssignment(date(2025, 4, 30), "顾问离任"))
+    state = assignments.fold(history)
+    expected = {
+        date(2023, 12, 31): None,
+        date(2024, 6, 30): "A-li",
+        date(2024, 7, 1): "A-wang",
+        date(2025, 1, 31): "A-wang",
+        date(2025, 2, 1): "A-zhao",
+        date(2025, 4, 30): "A-zhao",
+        date(2025, 5, 1): None,
+    }
+    for day, advisor_id in expected.items():
+        period = state.as_of(day)
+        assert (period.advisor_id if period else None) == advisor_id, day
+    assert state.current is None

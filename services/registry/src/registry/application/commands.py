@@ -12,7 +12,7 @@ from eventkit.store import EventStore, Metadata
 from vc_contracts import Tenant
 from vc_contracts.catalogue.enums import AdvisorKind, DivisionLevel, UnitKind
 
-from registry.domain import agreements, assignments, divisions, people
+from registry.domain import advisors, agreements, assignments, divisions, units
 
 
 def new_id(prefix: str) -> str:
@@ -29,12 +29,12 @@ class RegistryCommands:
         state, _ = await load(self.store, divisions.divisions, divisions.stream_id(code))
         return state
 
-    async def _unit(self, unit_id: str) -> people.Unit:
-        state, _ = await load(self.store, people.units, people.unit_stream(unit_id))
+    async def _unit(self, unit_id: str) -> units.Unit:
+        state, _ = await load(self.store, units.units, units.unit_stream(unit_id))
         return state
 
-    async def _advisor(self, advisor_id: str) -> people.Advisor:
-        state, _ = await load(self.store, people.advisors, people.advisor_stream(advisor_id))
+    async def _advisor(self, advisor_id: str) -> advisors.Advisor:
+        state, _ = await load(self.store, advisors.advisors, advisors.advisor_stream(advisor_id))
         return state
 
     async def register_division(
@@ -72,13 +72,13 @@ class RegistryCommands:
     ) -> Outcome:
         who.require_division(division_code)
         unit_id = unit_id or new_id("U")
-        command = people.RegisterUnit(
+        command = units.RegisterUnit(
             unit_id, kind, name, await self._division(division_code), credit_code, licence_no
         )
         return await execute(
             self.store,
-            people.units,
-            people.unit_stream(unit_id),
+            units.units,
+            units.unit_stream(unit_id),
             command,
             tenant=Tenant.of(division_code),
             metadata=Metadata(who.subject),
@@ -102,11 +102,11 @@ class RegistryCommands:
         who.require_division(unit.division_code or "", "unit_id")
         who.require_unit(unit_id)
         advisor_id = advisor_id or new_id("A")
-        command = people.RegisterAdvisor(advisor_id, name, kind, unit, phone, licence_no)
+        command = advisors.RegisterAdvisor(advisor_id, name, kind, unit, phone, licence_no)
         return await execute(
             self.store,
-            people.advisors,
-            people.advisor_stream(advisor_id),
+            advisors.advisors,
+            advisors.advisor_stream(advisor_id),
             command,
             tenant=Tenant.of(unit.division_code or ""),
             metadata=Metadata(who.subject),
@@ -157,7 +157,7 @@ class RegistryCommands:
             agreement_id,
             await self._unit(unit_id),
             await self._division(village_code),
-            tuple(advisor_ids),
+            tuple([await self._advisor(a) for a in advisor_ids]),
             term_start,
             term_end,
             signed_on,

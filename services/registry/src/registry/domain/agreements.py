@@ -1,4 +1,9 @@
-"""Advisor agreements between a providing unit and a village committee, and their filing."""
+"""Advisor agreements between a providing unit and a village committee: signing, filing with the
+county bureau (R3, R4), renewal and termination. One stream per agreement.
+
+A renewal opens a new term, which must be filed again. A filing without signature and stamp does
+not satisfy R4 and may be replaced by a later, complete one; a complete filing is final.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,19 @@ from datetime import date, datetime
 from typing import assert_never
 
 from eventkit.decider import Decider
-from eventkit.errors import ConflictError, RuleViolationError
+from eventkit.errors import ConflictError
 from vc_contracts import Event
-from vc_contracts.catalogue.enums import DivisionLevel
-from vc_contracts.catalogue.registry import AgreementFiled, AgreementSigned
+from vc_contracts.catalogue.registry import (
+    AgreementFiled,
+    AgreementRenewed,
+    AgreementSigned,
+    AgreementTerminated,
+)
 
+from registry.domain import agreement_rules as rules
+from registry.domain.advisors import Advisor
 from registry.domain.divisions import Division
-from registry.domain.people import Unit
+from registry.domain.units import Unit
 
 
 def stream_id(agreement_id: str) -> str:
@@ -27,11 +38,20 @@ class Agreement:
     unit_id: str | None = None
     term_start: date | None = None
     term_end: date | None = None
+    signed_on: date | None = None
+    renewed_on: date | None = None
     filed_on: date | None = None
+    stamped: bool = False
+    terminated_on: date | None = None
 
     @property
     def signed(self) -> bool:
         return self.agreement_id is not None
+
+    @property
+    def term_opened_on(self) -> date | None:
+        """When the current term was agreed: the day of signature or of the last renewal."""
+        return self.renewed_on or self.signed_on
 
 
 @dataclass(frozen=True)
@@ -39,7 +59,7 @@ class SignAgreement:
     agreement_id: str
     unit: Unit
     village: Division
-    advisor_ids: tuple[str, ...]
+    advisors: tuple[Advisor, ...]
     term_start: date
     term_end: date
     signed_on: date
@@ -52,65 +72,90 @@ class FileAgreement:
     signed_and_stamped: bool
 
 
-Command = SignAgreement | FileAgreement
+@dataclass(frozen=True)
+class RenewAgreement:
+    new_term_end: date
+    renewed_on: date
+
+
+@dataclass(frozen=True)
+class TerminateAgreement:
+    terminated_on: date
+    reason: str
+
+
+Command = SignAgreement | FileAgreement | RenewAgreement | TerminateAgreement
 
 
 def decide(state: Agreement, command: Command, now: datetime) -> list[Event]:
     match command:
         case SignAgreement():
-            return _sign(state, command, now)
+            rules.check_signing(state, command, now)
+            return [_signed(command)]
         case FileAgreement():
-            if not state.signed:
-                raise RuleViolationError("协议尚未签订，不能备案", field="agreement_id")
-            if state.filed_on is not None:
-                raise ConflictError(f"协议已于 {state.filed_on} 备案", field="agreement_id")
-            if command.filed_on > now.date():
-                raise RuleViolationError("备案日期不能晚于今天", field="filed_on")
+            return [_file(state, command, now)]
+        case RenewAgreement():
+            rules.check_renewal(state, command.new_term_end, command.renewed_on, now)
             return [
-                AgreementFiled(
-                    agreement_id=state.agreement_id or "",
-                    village_code=state.village_code or "",
-                    filing_no=command.filing_no,
-                    filed_on=command.filed_on,
-                    signed_and_stamped=command.signed_and_stamped,
+                AgreementRenewed(
+                    **_ids(state), new_term_end=command.new_term_end, renewed_on=command.renewed_on
                 )
+            ]
+        case TerminateAgreement():
+            rules.check_termination(state, command.terminated_on, now)
+            return [
+                AgreementTerminated(**_ids(state), terminated_on=command.terminated_on, reason=command.reason)
             ]
         case _:
             assert_never(command)
 
 
-def _sign(state: Agreement, c: SignAgreement, now: datetime) -> list[Event]:
-    if state.signed:
-        raise ConflictError(f"协议编号 {c.agreement_id} 已存在", field="agreement_id")
-    if not c.village.exists or c.village.level not in {DivisionLevel.village, DivisionLevel.community}:
-        raise RuleViolationError("协议须与已登记的村或社区签订", field="village_code")
-    if not c.unit.exists:
-        raise RuleViolationError("签约单位尚未登记", field="unit_id")
-    if c.term_end <= c.term_start:
-        raise RuleViolationError("协议终止日期须晚于起始日期", field="term_end")
-    if c.signed_on > now.date():
-        raise RuleViolationError("签订日期不能晚于今天", field="signed_on")
-    return [
-        AgreementSigned(
-            agreement_id=c.agreement_id,
-            unit_id=c.unit.unit_id or "",
-            village_code=c.village.code or "",
-            advisor_ids=list(c.advisor_ids),
-            term_start=c.term_start,
-            term_end=c.term_end,
-            signed_on=c.signed_on,
-        )
-    ]
+def _ids(state: Agreement) -> dict[str, str]:
+    return {"agreement_id": state.agreement_id or "", "village_code": state.village_code or ""}
+
+
+def _file(state: Agreement, c: FileAgreement, now: datetime) -> AgreementFiled:
+    rules.require_open(state)
+    rules.not_in_future(c.filed_on, now, "filed_on", "备案日期")
+    if state.filed_on is not None and state.stamped:
+        raise ConflictError(f"协议本期已于 {state.filed_on} 备案", field="agreement_id")
+    rules.not_before(c.filed_on, state.filed_on or state.term_opened_on, "filed_on", "备案日期")
+    return AgreementFiled(
+        **_ids(state), filing_no=c.filing_no, filed_on=c.filed_on, signed_and_stamped=c.signed_and_stamped
+    )
+
+
+def _signed(c: SignAgreement) -> AgreementSigned:
+    return AgreementSigned(
+        agreement_id=c.agreement_id,
+        unit_id=c.unit.unit_id or "",
+        village_code=c.village.code or "",
+        advisor_ids=[a.advisor_id or "" for a in c.advisors],
+        term_start=c.term_start,
+        term_end=c.term_end,
+        signed_on=c.signed_on,
+    )
 
 
 def evolve(state: Agreement, event: Event) -> Agreement:
     match event:
         case AgreementSigned():
             return Agreement(
-                event.agreement_id, event.village_code, event.unit_id, event.term_start, event.term_end
+                event.agreement_id,
+                event.village_code,
+                event.unit_id,
+                event.term_start,
+                event.term_end,
+                event.signed_on,
             )
         case AgreementFiled():
-            return replace(state, filed_on=event.filed_on)
+            return replace(state, filed_on=event.filed_on, stamped=event.signed_and_stamped)
+        case AgreementRenewed():  # a new term: it must be filed again
+            return replace(
+                state, term_end=event.new_term_end, renewed_on=event.renewed_on, filed_on=None, stamped=False
+            )
+        case AgreementTerminated():
+            return replace(state, terminated_on=event.terminated_on)
     return state
 
 

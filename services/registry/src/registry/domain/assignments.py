@@ -1,7 +1,9 @@
 """Who serves which village, when: one stream per village, so a reassignment is atomic.
 
 Invariant: a village has at most one responsible advisor on any day, and the history of
-who served from when to when is kept (never overwritten).
+who served from when to when is kept (never overwritten). A new on-site schedule for the same
+advisor is a reassignment too (the old period ends, a new one starts), so the schedule shown to
+residents on any past day stays answerable.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from vc_contracts import Event
 from vc_contracts.catalogue.enums import AdvisorStatus, DivisionLevel
 from vc_contracts.catalogue.registry import AdvisorAssigned, AssignmentEnded
 
+from registry.domain.advisors import Advisor
 from registry.domain.divisions import Division
-from registry.domain.people import Advisor
 
 VILLAGE_LEVELS = {DivisionLevel.village, DivisionLevel.community}
 
@@ -88,6 +90,15 @@ def decide(state: VillageAssignments, command: Command, now: datetime) -> list[E
 
 def _assign(state: VillageAssignments, c: AssignAdvisor) -> list[Event]:
     village_code = c.village.code or ""
+    known = next((p for p in state.history if p.assignment_id == c.assignment_id), None)
+    if known is not None:
+        if (known.advisor_id, known.valid_from, known.schedule) == (
+            c.advisor.advisor_id,
+            c.valid_from,
+            c.schedule,
+        ):
+            return []  # the same assignment again (e.g. a re-imported roster row) changes nothing
+        raise ConflictError(f"指派编号 {c.assignment_id} 已被使用", field="assignment_id")
     if not c.village.exists or c.village.level not in VILLAGE_LEVELS:
         raise RuleViolationError("只能为已登记的村或社区指派法律顾问", field="village_code")
     if not c.advisor.exists:
@@ -102,8 +113,8 @@ def _assign(state: VillageAssignments, c: AssignAdvisor) -> list[Event]:
     events: list[Event] = []
     current = state.current
     if current is not None:
-        if current.advisor_id == c.advisor.advisor_id:
-            raise ConflictError("该顾问已在此村（社区）任职", field="advisor_id")
+        if (current.advisor_id, current.schedule) == (c.advisor.advisor_id, c.schedule):
+            raise ConflictError("该顾问已在此村（社区）任职，驻点时间相同", field="advisor_id")
         events.append(_ended(current, c.valid_from - timedelta(days=1), c.reason, state))
     events.append(
         AdvisorAssigned(

@@ -11,6 +11,7 @@ from eventkit.errors import ConflictError, RuleViolationError
 from vc_contracts import Event
 from vc_contracts.catalogue.enums import DivisionLevel
 from vc_contracts.catalogue.registry import DivisionRegistered
+from vc_contracts.divisions import level_of
 
 # Which level may sit under which: a village or community belongs to a township.
 PARENT_LEVEL = {
@@ -98,3 +99,22 @@ def evolve(state: Division, event: Event) -> Division:
 
 
 divisions: Decider[Division, Command] = Decider(Division(), evolve, decide)
+
+
+def level_by_shape(code: str) -> DivisionLevel:
+    """The level a valid code is shaped for; a community is shaped like a village (say so explicitly)."""
+    return DivisionLevel(level_of(code))
+
+
+def parent_by_shape(code: str) -> str | None:
+    """The enclosing division's code as the code's digits imply it (None for a province)."""
+    match level_of(code):
+        case "village":
+            return code[:9] + "000"
+        case "township":
+            return code[:6]
+        case "county":
+            return code[:4] + "00"
+        case "city":
+            return code[:2] + "0000"
+    return None

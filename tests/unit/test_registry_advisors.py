@@ -1,0 +1,141 @@
+"""Units and advisors: registration and status changes (pure)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from eventkit.errors import AppError, ConflictError, RuleViolationError
+from registry.domain.advisors import Advisor, ChangeAdvisorStatus, Command, RegisterAdvisor, advisors
+from registry.domain.divisions import Division
+from registry.domain.units import RegisterUnit, Unit, units
+from vc_contracts import CST, Event
+from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
+from vc_contracts.catalogue.registry import AdvisorRegistered, AdvisorStatusChanged, UnitRegistered
+
+NOW = datetime(2025, 6, 1, 10, 0, tzinfo=CST)
+COUNTY = Division("621025", "正宁县", DivisionLevel.county, "621000")
+FIRM = Unit("U-firm", UnitKind.law_firm, "甘肃正宁律师事务所", "621025")
+REGISTER = RegisterAdvisor("A-li", "李律师", AdvisorKind.lawyer, FIRM, "13800000001", "16210201234567890")
+REGISTERED = AdvisorRegistered(
+    advisor_id="A-li",
+    name="李律师",
+    kind=AdvisorKind.lawyer,
+    unit_id="U-firm",
+    licence_no="16210201234567890",
+    phone="13800000001",
+)
+SUSPENDED = AdvisorStatusChanged(
+    advisor_id="A-li", status=AdvisorStatus.suspended, changed_on=date(2025, 3, 1), reason="病假"
+)
+
+
+def when(given: list[Event], command: Command) -> list[Event]:
+    return list(advisors.decide(advisors.fold(given), command, NOW))
+
+
+def test_a_status_change_is_recorded_and_folded() -> None:
+    events = when([REGISTERED], ChangeAdvisorStatus(AdvisorStatus.left, date(2025, 5, 31), "调离"))
+    assert [type(e) for e in events] == [AdvisorStatusChanged]
+    state = advisors.fold([REGISTERED, *events])
+    assert (state.status, state.status_since) == (AdvisorStatus.left, date(2025, 5, 31))
+
+
+def test_registering_the_same_advisor_again_changes_nothing() -> None:
+    assert when([REGISTERED], REGISTER) == []
+
+
+@pytest.mark.parametrize(
+    ("given", "command", "error", "field"),
+    [
+        (
+            [],
+            ChangeAdvisorStatus(AdvisorStatus.left, date(2025, 5, 1), "x"),
+            RuleViolationError,
+            "advisor_id",
+        ),
+        (
+            [REGISTERED],
+            ChangeAdvisorStatus(AdvisorStatus.active, date(2025, 5, 1), "x"),
+            ConflictError,
+            "status",
+        ),
+        (
+            [REGISTERED],
+            ChangeAdvisorStatus(AdvisorStatus.left, date(2025, 6, 2), "x"),
+            RuleViolationError,
+            "changed_on",
+        ),
+        (
+            [REGISTERED, SUSPENDED],
+            ChangeAdvisorStatus(AdvisorStatus.active, date(2025, 2, 1), "x"),
+            RuleViolationError,
+            "changed_on",
+        ),
+        (
+            [],
+            RegisterAdvisor("A-li", "李律师", AdvisorKind.lawyer, FIRM, "13800000001"),
+            RuleViolationError,
+            "licence_no",
+        ),
+        (
+            [],
+            RegisterAdvisor("A-li", "李律师", AdvisorKind.lawyer, Unit(), "1380000001", "1" * 17),
+            RuleViolationError,
+            "unit_id",
+        ),
+        (
+            [REGISTERED],
+            RegisterAdvisor("A-li", "王律师", AdvisorKind.lawyer, FIRM, "1", "1" * 17),
+            ConflictError,
+            "advisor_id",
+        ),
+    ],
+    ids=[
+        "unknown-advisor",
+        "same-status",
+        "in-the-future",
+        "before-last-change",
+        "lawyer-without-licence",
+        "unknown-unit",
+        "id-taken",
+    ],
+)
+def test_bad_advisor_commands_are_refused_with_the_field(
+    given: list[Event], command: Command, error: type[AppError], field: str
+) -> None:
+    with pytest.raises(error) as refused:
+        when(given, command)
+    assert refused.value.field == field
+
+
+def test_a_justice_office_head_needs_no_licence() -> None:
+    office = Unit("U-office", UnitKind.justice_office, "山河司法所", "621025")
+    command = RegisterAdvisor("A-wang", "王所长", AdvisorKind.justice_office_head, office, "13800000002")
+    assert [type(e) for e in when([], command)] == [AdvisorRegistered]
+
+
+@pytest.mark.parametrize(
+    ("command", "field"),
+    [
+        (RegisterUnit("U-1", UnitKind.law_firm, "某律师事务所", COUNTY), "credit_code"),
+        (RegisterUnit("U-1", UnitKind.justice_office, "某司法所", Division()), "division_code"),
+    ],
+    ids=["firm-without-credit-code", "unknown-division"],
+)
+def test_bad_units_are_refused(command: RegisterUnit, field: str) -> None:
+    with pytest.raises(RuleViolationError) as refused:
+        units.decide(units.initial, command, NOW)
+    assert refused.value.field == field
+
+
+def test_a_unit_registered_twice_changes_nothing() -> None:
+    command = RegisterUnit("U-1", UnitKind.legal_aid_center, "正宁县法律援助中心", COUNTY)
+    first = units.decide(units.initial, command, NOW)
+    assert [type(e) for e in first] == [UnitRegistered]
+    assert units.decide(units.fold(first), command, NOW) == []
+    assert units.fold(first) == Unit("U-1", UnitKind.legal_aid_center, "正宁县法律援助中心", "621025")
+
+
+def test_an_unregistered_advisor_is_a_blank_state() -> None:
+    assert advisors.initial == Advisor() and not Advisor().exists
