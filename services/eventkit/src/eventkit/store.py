@@ -106,6 +106,19 @@ class EventStore:
         rows = await (conn or self.pool).fetch(query, stream_id)
         return [_row_to_stored(r) for r in rows]
 
+    async def read_streams(
+        self, stream_ids: Sequence[str], conn: asyncpg.Connection | None = None
+    ) -> dict[str, list[StoredEvent]]:
+        """Several streams in one query (bulk imports): stream id -> its events in version order."""
+        query = (
+            f"SELECT {_COLUMNS} FROM {self.schema}.events WHERE stream_id = ANY($1::text[])"
+            " ORDER BY stream_id, stream_version"
+        )
+        found: dict[str, list[StoredEvent]] = {s: [] for s in stream_ids}
+        for row in await (conn or self.pool).fetch(query, list(stream_ids)):
+            found[row["stream_id"]].append(_row_to_stored(row))
+        return found
+
     async def read_all(self, after: int = 0, limit: int = 1000) -> list[StoredEvent]:
         query = f"SELECT {_COLUMNS} FROM {self.schema}.events WHERE position > $1 ORDER BY position LIMIT $2"
         return [_row_to_stored(r) for r in await self.pool.fetch(query, after, limit)]
