@@ -56,7 +56,7 @@ def subscribe(
         title=f"{group_prefix}.{projection.name}",
         description=f"Read model `{projection.name}` of the {group_prefix} service",
     )
-    async def handle(body: list[bytes], msg: KafkaMessage) -> None:
+    async def handle(body: list[bytes | None], msg: KafkaMessage) -> None:  # None: a tombstone
         records = [(r.value, r.key, r.topic) for r in msg.raw_message]
         try:
             if await _rewound_for_rebuild(runner, msg, seen_generation):

@@ -122,8 +122,12 @@ class ProjectionRunner:
         values: Sequence[tuple[bytes, bytes | None, str]],
         dead_letter: DeadLetterSink,
         generation: int | None = None,
+        conn: asyncpg.Connection | None = None,
     ) -> BatchOutcome:
-        """Apply (value, key, topic) records in one transaction. Dead letters are sent first."""
+        """Apply (value, key, topic) records in one transaction. Dead letters are sent first.
+
+        With `conn`, the transaction nests in the caller's (a rebuild finishing under its lock).
+        """
         outcome = BatchOutcome()
         decoded: list[Decoded] = []
         for value, key, topic in values:
@@ -136,14 +140,23 @@ class ProjectionRunner:
                 outcome.dead.append(error)
         if not decoded:
             return outcome
-        async with self.pool.acquire() as conn, conn.transaction():
-            gen = generation if generation is not None else await self.live_generation(conn)
-            await self._apply(conn, gen, decoded, outcome)
+        if conn is not None:
+            await self._apply_in(conn, generation, decoded, outcome)
+        else:
+            async with self.pool.acquire() as own:
+                await self._apply_in(own, generation, decoded, outcome)
         metrics.PROJECTION_APPLIED.labels(self.projection.name).inc(outcome.applied)
         if outcome.applied:
             age = (now_cst() - decoded[-1].envelope.recorded_at).total_seconds()
             metrics.PROJECTION_LAG_SECONDS.labels(self.projection.name).set(max(age, 0.0))
         return outcome
+
+    async def _apply_in(
+        self, conn: asyncpg.Connection, generation: int | None, batch: list[Decoded], outcome: BatchOutcome
+    ) -> None:
+        async with conn.transaction():
+            gen = generation if generation is not None else await self.live_generation(conn)
+            await self._apply(conn, gen, batch, outcome)
 
     async def _apply(
         self, conn: asyncpg.Connection, gen: int, batch: list[Decoded], outcome: BatchOutcome
@@ -253,7 +266,7 @@ def dead_letter_value(value: bytes, topic: str, error: str) -> dict[str, Any]:
     return {
         "source_topic": topic,
         "error": error,
-        "value": value.decode("utf-8", errors="replace"),
+        "value": None if value is None else value.decode("utf-8", errors="replace"),  # None: a tombstone
         "failed_at": now_cst().isoformat(),
     }
 

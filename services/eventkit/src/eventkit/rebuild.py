@@ -23,6 +23,7 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from eventkit.projection import ProjectionRunner
+from eventkit.relay import log_end_offsets
 from eventkit.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,9 @@ async def rebuild(runner: ProjectionRunner, bootstrap: str) -> int:
     reached = await _catch_up(runner, bootstrap, new)
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(f"SELECT 1 FROM {schema}.projection_status WHERE projection = $1 FOR UPDATE", name)
+        # The live subscriber waits from here on. What it applied to generation N meanwhile lies
+        # past `reached` on the topics: apply it to N+1 too, or N+1 would miss it after the swap.
+        reached = await _catch_up(runner, bootstrap, new, start=reached, conn=conn)
         await runner.point_views(conn, new)
         await conn.execute(
             f"UPDATE {schema}.projection_status SET generation = $2, rebuild_offsets = $3::jsonb"
@@ -66,7 +70,14 @@ async def rebuild(runner: ProjectionRunner, bootstrap: str) -> int:
     return new
 
 
-async def _catch_up(runner: ProjectionRunner, bootstrap: str, generation: int) -> dict[str, int]:
+async def _catch_up(
+    runner: ProjectionRunner,
+    bootstrap: str,
+    generation: int,
+    start: dict[str, int] | None = None,
+    conn: asyncpg.Connection | None = None,
+) -> dict[str, int]:
+    """Apply every topic from the earliest offset (or from `start`) to its end; return the ends."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
@@ -77,14 +88,17 @@ async def _catch_up(runner: ProjectionRunner, bootstrap: str, generation: int) -
             partitions += [TopicPartition(topic, p) for p in sorted(parts)]
         if not partitions:
             return {}
+        ends = await log_end_offsets(consumer, partitions)
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        while any(await consumer.position(tp) < ends[tp] for tp in partitions):
+        for tp in partitions:
+            if (offset := (start or {}).get(f"{tp.topic}:{tp.partition}")) is not None:
+                consumer.seek(tp, offset)
+        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
             fetched = await consumer.getmany(timeout_ms=1000, max_records=2000)
             records = [(r.value, r.key, r.topic) for batch in fetched.values() for r in batch]
             if records:
-                await runner.apply_batch(records, _ignore_dead_letter, generation=generation)
+                await runner.apply_batch(records, _ignore_dead_letter, generation=generation, conn=conn)
         return {f"{tp.topic}:{tp.partition}": ends[tp] for tp in partitions}
     finally:
         await consumer.stop()

@@ -51,6 +51,34 @@ async def ensure_topic(bootstrap: str, topic: str, partitions: int) -> None:
         await admin.close()
 
 
+async def log_end_offsets(
+    consumer: AIOKafkaConsumer, partitions: list[TopicPartition], wait_seconds: float = 5.0
+) -> dict[TopicPartition, int]:
+    """Each partition's end offset (high watermark), as a fetch reports it.
+
+    ListOffsets alone undercounts on Tansu 0.6: it answers with the base offset of the partition's
+    last record batch + 1. A fetch from there returns that batch and the true high watermark.
+    Uses, then clears, the consumer's assignment (give it a consumer of its own).
+    """
+    listed = await consumer.end_offsets(partitions)
+    filled = [tp for tp in partitions if listed[tp] > 0]
+    if not filled:
+        return listed
+    consumer.assign(filled)
+    try:
+        for tp in filled:
+            consumer.seek(tp, listed[tp] - 1)
+        deadline = asyncio.get_running_loop().time() + wait_seconds
+        while any(consumer.highwater(tp) is None for tp in filled):
+            if asyncio.get_running_loop().time() > deadline:
+                break  # keep what ListOffsets said for a partition that did not answer
+            await consumer.getmany(*filled, timeout_ms=100)
+        highwater = {tp: consumer.highwater(tp) or 0 for tp in filled}
+        return {tp: max(listed[tp], highwater.get(tp, 0)) for tp in partitions}
+    finally:
+        consumer.unsubscribe()
+
+
 class OutboxRelay:
     def __init__(
         self,
@@ -125,9 +153,10 @@ class OutboxRelay:
             if loop.time() >= next_check:
                 await self.check_amnesia()
                 next_check = loop.time() + self.amnesia_check_seconds
+            # Cleared before draining: a NOTIFY that arrives during the drain must wake the next wait.
+            self._wake.clear()
             while await self.drain_once():
                 pass
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
 
@@ -189,5 +218,5 @@ class OutboxRelay:
         if not parts:
             return 0
         tps = [TopicPartition(self.topic, p) for p in parts]
-        ends = await self._offsets.end_offsets(tps)
+        ends = await log_end_offsets(self._offsets, tps)
         return sum(ends.values())
