@@ -1,0 +1,148 @@
+"""Tokens and errors over HTTP through `create_app`: a real app with a real database and broker."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from conftest import unique
+from devstack.pytest_plugin import DevStack
+from eventkit.runtime import ServiceSpec, create_app
+from eventkit.tokens import issue
+from eventkit.web import CurrentPrincipal
+from fastapi import APIRouter
+
+pytestmark = pytest.mark.timeout(120)
+
+ERROR_FIELDS = {"code", "message", "field", "errors", "correlation_id"}
+SECRET = secrets.token_urlsafe(48)
+SECRET_DETAIL = "password=hunter2 in /srv/app/internal.py"
+
+
+def _router() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/divisions/{code}/summary")
+    async def summary(code: str, principal: CurrentPrincipal) -> dict[str, Any]:
+        principal.require_division(code)
+        return {"code": code, "subject": principal.subject, "role": principal.role.value}
+
+    @router.get("/broken")
+    async def broken(principal: CurrentPrincipal) -> None:
+        raise RuntimeError(SECRET_DETAIL)
+
+    return router
+
+
+@pytest.fixture
+async def client(
+    devstack: DevStack, database: str, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[httpx.AsyncClient]:
+    service = unique("authsvc")
+    monkeypatch.setenv("VC_SERVICE", service)
+    monkeypatch.setenv("DATABASE_URL", database)
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", devstack.bootstrap)
+    monkeypatch.setenv("VC_JWT_SECRET", SECRET)
+    app = create_app(ServiceSpec(name=service, title="Auth test", description="test", routers=[_router()]))
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
+    ):
+        yield client
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def county_admin(scope: str = "621025", **kwargs: Any) -> str:
+    return issue(SECRET, role="county_admin", scope=scope, **kwargs)
+
+
+def assert_error_body(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == ERROR_FIELDS
+    assert body["code"] == code
+    assert body["message"]
+    assert body["correlation_id"] == response.headers["x-correlation-id"]
+    return body  # type: ignore[no-any-return]
+
+
+async def test_a_token_inside_its_scope_is_let_through(client: httpx.AsyncClient) -> None:
+    response = await client.get("/divisions/621025100201/summary", headers=bearer(county_admin()))
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "code": "621025100201",
+        "subject": "county_admin-621025",
+        "role": "county_admin",
+    }
+
+
+async def test_a_missing_token_is_401(client: httpx.AsyncClient) -> None:
+    response = await client.get("/divisions/621025/summary")
+    body = assert_error_body(response, 401, "unauthenticated")
+    assert "Bearer" in body["message"]
+    malformed = await client.get("/divisions/621025/summary", headers={"Authorization": "Basic abc"})
+    assert_error_body(malformed, 401, "unauthenticated")
+
+
+async def test_an_admin_touching_a_neighbouring_county_is_403(client: httpx.AsyncClient) -> None:
+    response = await client.get(
+        "/divisions/621026/summary",
+        headers={**bearer(county_admin("621025")), "X-Correlation-Id": "req-403"},
+    )
+    body = assert_error_body(response, 403, "forbidden")
+    assert body["field"] == "division_code"
+    assert body["errors"] == [{"field": "division_code", "reason": body["message"]}]
+    assert body["correlation_id"] == "req-403"
+    village_next_door = await client.get("/divisions/621026100201/summary", headers=bearer(county_admin()))
+    assert_error_body(village_next_door, 403, "forbidden")
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        pytest.param(
+            issue(secrets.token_urlsafe(48), role="county_admin", scope="621025"), id="wrong-signature"
+        ),
+        pytest.param(county_admin(issuer="somebody-else"), id="wrong-issuer"),
+        pytest.param("not.a.jwt", id="garbage"),
+    ],
+)
+async def test_a_token_that_does_not_verify_is_401(client: httpx.AsyncClient, token: str) -> None:
+    response = await client.get("/divisions/621025/summary", headers=bearer(token))
+    assert_error_body(response, 401, "unauthenticated")
+
+
+async def test_an_expired_token_is_401(client: httpx.AsyncClient) -> None:
+    expired = county_admin(ttl=timedelta(seconds=-30))
+    response = await client.get("/divisions/621025/summary", headers=bearer(expired))
+    body = assert_error_body(response, 401, "unauthenticated")
+    assert "过期" in body["message"]
+
+
+async def test_an_internal_error_is_500_without_a_stack_trace(client: httpx.AsyncClient) -> None:
+    response = await client.get("/broken", headers={**bearer(county_admin()), "X-Correlation-Id": "req-500"})
+    body = assert_error_body(response, 500, "internal_error")
+    assert body["correlation_id"] == "req-500"
+    for leak in ("Traceback", "RuntimeError", "hunter2", "internal.py"):
+        assert leak not in response.text
+
+
+async def test_ops_endpoints_need_no_token_and_readiness_checks_database_and_broker(
+    client: httpx.AsyncClient,
+) -> None:
+    health = await client.get("/healthz")
+    assert (health.status_code, health.json()) == (200, {"status": "ok"})
+    metrics = await client.get("/metrics")
+    assert metrics.status_code == 200
+    assert "vc_relay_published_total" in metrics.text
+    ready = await client.get("/readyz")
+    assert ready.status_code == 200, ready.text
+    assert ready.json() == {"ready": True, "checks": {"database": True, "broker": True}}

@@ -1,0 +1,266 @@
+"""The projection runner behind a real FastStream subscriber: exactly-once effects, dead letters,
+parked streams, rebuilds. Every test uses its own schema, topic and consumer group."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+import pytest
+from conftest import unique
+from eventkit.projection import BatchOutcome, DeadLetterSink, ProjectionRunner
+from eventkit.rebuild import rebuild
+from eventkit.relay import encode
+from eventkit.store import EventStore
+from support.events import META, TENANT, division, visit, visits
+from support.kafka import produce, read_topic
+from support.projections import StreamCounts, counts, total
+from support.relaying import publish_store, subscribed
+from support.waiting import eventually
+from vc_contracts.topics import DEAD_LETTER_TOPIC
+
+pytestmark = pytest.mark.timeout(180)
+
+JOIN_TIMEOUT = 60  # a consumer-group join takes ~5 s on Tansu; rejoins after a stop take longer
+
+
+async def _install(pool: asyncpg.Pool, schema: str, topic: str) -> tuple[StreamCounts, ProjectionRunner]:
+    projection = StreamCounts([topic])
+    runner = ProjectionRunner(pool, schema, projection)
+    assert await runner.install() == 1
+    return projection, runner
+
+
+async def _applied(pool: asyncpg.Pool, schema: str) -> int:
+    return int(await pool.fetchval(f"SELECT applied FROM {schema}.projection_status"))
+
+
+async def test_projection_killed_between_its_commit_and_its_offset_commit_counts_each_event_once(
+    store: EventStore, pool: asyncpg.Pool, schema: str, bootstrap: str, topic: str
+) -> None:
+    streams, per_stream = 30, 50
+    for s in range(streams):
+        await store.append(f"village-{s}", 0, visits(per_stream), tenant=TENANT, metadata=META)
+    await publish_store(store, bootstrap, topic)
+    group = unique("kill")
+
+    projection, first_life = await _install(pool, schema, topic)
+    real_apply = first_life.apply_batch
+    calls: list[int] = []
+    dead = asyncio.Event()
+
+    async def apply_then_die(
+        values: Sequence[tuple[bytes, bytes | None, str]], dead_letter: DeadLetterSink, generation: Any = None
+    ) -> BatchOutcome:
+        if dead.is_set():  # the process is gone: nothing of it runs any more
+            raise ConnectionError("process killed")
+        outcome = await real_apply(values, dead_letter, generation)
+        calls.append(len(values))
+        if len(calls) == 2:  # the database committed batch 2; its offsets never will be
+            dead.set()
+            raise ConnectionError("killed between the database commit and the offset commit")
+        return outcome
+
+    first_life.apply_batch = apply_then_die  # type: ignore[method-assign]
+    async with subscribed(first_life, bootstrap, group):
+        await eventually(lambda: _is_set(dead), within=JOIN_TIMEOUT, what="the kill")
+    applied_before_restart = await total(pool, schema)
+    assert applied_before_restart == sum(calls) < streams * per_stream  # two batches, both committed
+
+    second_life = ProjectionRunner(pool, schema, projection)
+    outcomes: list[BatchOutcome] = []
+    real_second = second_life.apply_batch
+
+    async def recording(values: Any, dead_letter: Any, generation: Any = None) -> BatchOutcome:
+        outcome = await real_second(values, dead_letter, generation)
+        outcomes.append(outcome)
+        return outcome
+
+    second_life.apply_batch = recording  # type: ignore[method-assign]
+    async with subscribed(second_life, bootstrap, group):
+        await eventually(
+            lambda: _total_is(pool, schema, streams * per_stream), within=JOIN_TIMEOUT, what="the restart"
+        )
+        await asyncio.sleep(1.0)  # anything applied twice would show up now
+
+    assert await counts(pool, schema) == {f"village-{s}": (per_stream, per_stream) for s in range(streams)}
+    # the second life was handed batch 2 again (its offsets were never committed) and skipped it
+    assert sum(o.duplicates for o in outcomes) == calls[1]
+    assert sum(o.applied for o in outcomes) == streams * per_stream - applied_before_restart
+    assert await _applied(pool, schema) == streams * per_stream
+
+
+async def test_poison_messages_go_to_the_dead_letter_topic_and_the_next_message_is_applied(
+    store: EventStore, pool: asyncpg.Pool, schema: str, bootstrap: str, topic: str
+) -> None:
+    good_before, good_after = await store.append(
+        "village-dl", 0, [division(), visit()], tenant=TENANT, metadata=META
+    )
+    _, good_value, _ = encode(good_before)
+    envelope = json.loads(good_value)
+    unknown = {**envelope, "event_type": "NothingHappened"}
+    invalid = {**envelope, "data": {**envelope["data"], "code": "not-a-division"}}
+    key = b"village-dl"
+    poison: list[tuple[str, bytes | None]] = [
+        ("not JSON", b"\xff\xfe this is not JSON"),
+        ("JSON, not an envelope", b'{"hello": "world"}'),
+        ("unknown event type", json.dumps(unknown).encode()),
+        ("invalid data", json.dumps(invalid).encode()),
+        ("no value (tombstone)", None),
+    ]
+    records = [(key, good_value)] + [(key, value) for _, value in poison]
+    records.append((key, encode(good_after)[1]))
+    await produce(bootstrap, topic, records)
+
+    _, runner = await _install(pool, schema, topic)
+    async with subscribed(runner, bootstrap, unique("dl")):
+        await eventually(
+            lambda: _counts_are(pool, schema, {"village-dl": (2, 2)}),
+            within=JOIN_TIMEOUT,
+            what="the good messages around the poison",
+        )
+
+    dead = [
+        r
+        for r in await read_topic(bootstrap, DEAD_LETTER_TOPIC)
+        if dict(r.headers)["source_topic"] == topic.encode()
+    ]
+    assert len(dead) == len(poison)
+    letters = [json.loads(r.value) for r in dead]
+    assert [r.key for r in dead] == [key] * len(poison)
+    assert {letter["source_topic"] for letter in letters} == {topic}
+    errors = [letter["error"] for letter in letters]
+    assert "ValidationError" in errors[0] and "json" in errors[0].lower()
+    assert "ValidationError" in errors[1] and "event_id" in errors[1]
+    assert "UnknownEventError" in errors[2] and "NothingHappened" in errors[2]
+    assert "ValidationError" in errors[3] and "code" in errors[3]
+    assert "ValidationError" in errors[4]
+    assert letters[2]["value"] == json.dumps(unknown)  # the original message travels with its error
+    assert all(dict(r.headers)["error"] for r in dead)
+
+
+async def test_a_failing_handler_parks_its_stream_until_replayed_while_other_streams_flow(
+    store: EventStore, pool: asyncpg.Pool, schema: str, bootstrap: str, topic: str
+) -> None:
+    await store.append("village-bad", 0, visits(3), tenant=TENANT, metadata=META)
+    await store.append("village-good", 0, visits(2), tenant=TENANT, metadata=META)
+    await publish_store(store, bootstrap, topic)
+    projection, runner = await _install(pool, schema, topic)
+    projection.fail_on = {("village-bad", 2)}
+    parked_sql = (
+        f"SELECT stream_version, error FROM {schema}.parked_events WHERE stream_id = 'village-bad'"
+        " ORDER BY stream_version"
+    )
+
+    async def parked() -> list[tuple[int, str]]:
+        return [(r["stream_version"], r["error"]) for r in await pool.fetch(parked_sql)]
+
+    async with subscribed(runner, bootstrap, unique("park")):
+        await eventually(
+            lambda: _counts_are(pool, schema, {"village-bad": (1, 1), "village-good": (2, 2)}),
+            within=JOIN_TIMEOUT,
+            what="the good stream applied, the bad one stopped at v1",
+        )
+        await eventually(lambda: _count(parked()), within=10, what="two parked events")
+        held = await parked()
+        assert [v for v, _ in held] == [2, 3]
+        assert "HandlerBug" in held[0][1] and "waits behind" in held[1][1]
+
+        # later events of the parked stream wait too; other streams keep flowing
+        await store.append("village-bad", 3, [visit()], tenant=TENANT, metadata=META)
+        await store.append("village-good", 2, [visit()], tenant=TENANT, metadata=META)
+        await publish_store(store, bootstrap, topic)
+        await eventually(
+            lambda: _counts_are(pool, schema, {"village-bad": (1, 1), "village-good": (3, 3)}),
+            within=30,
+            what="the good stream's third event",
+        )
+        await eventually(lambda: _count(parked(), 3), within=10, what="three parked events")
+
+        assert await runner.replay_parked() == (0, 3)  # still broken: nothing moves
+        assert (await counts(pool, schema))["village-bad"] == (1, 1)
+
+        projection.fail_on.clear()  # the bug is fixed
+        assert await runner.replay_parked() == (3, 0)
+        assert await runner.replay_parked() == (0, 0)  # replaying again changes nothing
+        assert await parked() == []
+        assert await counts(pool, schema) == {"village-bad": (4, 4), "village-good": (3, 3)}
+
+        # the stream is unparked: its next event is applied directly
+        await store.append("village-bad", 4, [visit()], tenant=TENANT, metadata=META)
+        await publish_store(store, bootstrap, topic)
+        await eventually(
+            lambda: _counts_are(pool, schema, {"village-bad": (5, 5), "village-good": (3, 3)}),
+            within=30,
+            what="the unparked stream's next event",
+        )
+
+
+async def test_rebuild_fills_a_new_generation_while_the_old_one_serves_then_swaps(
+    store: EventStore, pool: asyncpg.Pool, schema: str, bootstrap: str, topic: str
+) -> None:
+    for s in range(10):
+        await store.append(f"village-{s}", 0, visits(20), tenant=TENANT, metadata=META)
+    await publish_store(store, bootstrap, topic)
+    projection, live = await _install(pool, schema, topic)
+    async with subscribed(live, bootstrap, unique("rebuild")):
+        await eventually(lambda: _total_is(pool, schema, 200), within=JOIN_TIMEOUT, what="generation 1")
+        before = await counts(pool, schema)
+
+        rebuilder = ProjectionRunner(pool, schema, projection)
+        real_apply = rebuilder.apply_batch
+        served_during_rebuild: list[int] = []
+
+        async def apply_and_serve(
+            values: Any, dead_letter: Any, generation: Any = None, **kwargs: Any
+        ) -> BatchOutcome:
+            outcome = await real_apply(values, dead_letter, generation, **kwargs)
+            if not served_during_rebuild:
+                assert generation == 2
+                served_during_rebuild.append(await total(pool, schema))  # generation 1 still answers
+                # traffic goes on during the rebuild: the live subscriber applies it to generation 1
+                await store.append("village-late", 0, visits(5), tenant=TENANT, metadata=META)
+                await publish_store(store, bootstrap, topic)
+                await eventually(lambda: _total_is(pool, schema, 205), within=30, what="live traffic")
+            return outcome
+
+        rebuilder.apply_batch = apply_and_serve  # type: ignore[method-assign]
+        assert await rebuild(rebuilder, bootstrap) == 2
+        assert served_during_rebuild == [200]
+
+        expected = {**before, "village-late": (5, 5)}
+        # at once: generation 2 holds what generation 1 had, including the traffic during the rebuild
+        assert await counts(pool, schema) == expected
+        tables = await pool.fetch(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name LIKE $2",
+            schema,
+            "counts_g%",
+        )
+        assert [t["table_name"] for t in tables] == ["counts_g2_stream_counts"]
+
+        # the live subscriber now writes to generation 2, once per event
+        await store.append("village-0", 20, visits(1), tenant=TENANT, metadata=META)
+        await publish_store(store, bootstrap, topic)
+        expected["village-0"] = (21, 21)
+        await eventually(lambda: _counts_are(pool, schema, expected), within=30, what="after the swap")
+        await asyncio.sleep(1.0)
+        assert await counts(pool, schema) == expected
+
+
+async def _is_set(event: asyncio.Event) -> bool:
+    return event.is_set()
+
+
+async def _total_is(pool: asyncpg.Pool, schema: str, expected: int) -> bool:
+    return await total(pool, schema) == expected
+
+
+async def _counts_are(pool: asyncpg.Pool, schema: str, expected: dict[str, tuple[int, int]]) -> bool:
+    return await counts(pool, schema) == expected
+
+
+async def _count(rows: Any, expected: int = 2) -> bool:
+    return len(await rows) == expected

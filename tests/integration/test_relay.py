@@ -1,0 +1,204 @@
+"""The outbox relay on a real PostgreSQL and a real broker: nothing skipped, nothing twice, in order."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import defaultdict
+from uuid import UUID
+
+import asyncpg
+import pytest
+from eventkit.relay import OutboxRelay
+from eventkit.store import EventStore
+from support.events import META, TENANT, visit, visits
+from support.kafka import message_count, read_topic
+from support.waiting import background, eventually
+
+pytestmark = pytest.mark.timeout(180)
+
+WRITERS, EVENTS_PER_WRITER, STREAMS_PER_WRITER = 20, 500, 5
+
+
+async def _relay_done(relay: OutboxRelay, store: EventStore) -> bool:
+    last = await store.pool.fetchval(f"SELECT coalesce(max(position), 0) FROM {store.schema}.events")
+    position, _ = await relay.checkpoint()
+    return last > 0 and position == last
+
+
+async def _store_ids(store: EventStore) -> dict[UUID, tuple[str, int]]:
+    rows = await store.pool.fetch(f"SELECT event_id, stream_id, stream_version FROM {store.schema}.events")
+    return {r["event_id"]: (r["stream_id"], r["stream_version"]) for r in rows}
+
+
+async def _writer(store: EventStore, writer: int) -> None:
+    """500 events over this writer's own streams, in appends of 1 to 4 events."""
+    versions = dict.fromkeys((f"writer-{writer}-stream-{s}" for s in range(STREAMS_PER_WRITER)), 0)
+    written, turn = 0, 0
+    while written < EVENTS_PER_WRITER:
+        stream = f"writer-{writer}-stream-{turn % STREAMS_PER_WRITER}"
+        size = min(turn % 4 + 1, EVENTS_PER_WRITER - written)
+        events = [visit(written + i) for i in range(size)]
+        await store.append(stream, versions[stream], events, tenant=TENANT, metadata=META)
+        versions[stream] += size
+        written += size
+        turn += 1
+
+
+async def test_relay_publishes_every_event_once_in_stream_order_while_twenty_writers_append(
+    store: EventStore, bootstrap: str, topic: str
+) -> None:
+    relay = OutboxRelay(store, bootstrap, topic, poll_seconds=0.2)
+    started = time.perf_counter()
+    async with background(relay.run(), "relay") as relay_task:
+        await asyncio.gather(*[_writer(store, w) for w in range(WRITERS)])
+        appended = time.perf_counter() - started
+        await eventually(
+            lambda: _relay_done(relay, store), within=60, what="relay caught up", tasks=(relay_task,)
+        )
+    in_store = await _store_ids(store)
+    assert len(in_store) == WRITERS * EVENTS_PER_WRITER
+
+    records = await read_topic(bootstrap, topic)
+    on_topic = [UUID(json.loads(r.value)["event_id"]) for r in records]
+    assert len(on_topic) == len(set(on_topic)), "an event was published twice"
+    assert set(on_topic) == set(in_store), "the topic and the store disagree"
+    assert await relay.checkpoint() == (
+        await store.pool.fetchval(f"SELECT max(position) FROM {store.schema}.events"),
+        len(in_store),
+    )
+
+    per_stream: dict[str, list[int]] = defaultdict(list)
+    partition_of: dict[str, set[int]] = defaultdict(set)
+    for record in records:  # partition by partition, each in offset order
+        envelope = json.loads(record.value)
+        assert record.key.decode() == envelope["stream_id"]
+        per_stream[envelope["stream_id"]].append(envelope["stream_version"])
+        partition_of[envelope["stream_id"]].add(record.partition)
+    assert len(per_stream) == WRITERS * STREAMS_PER_WRITER
+    for stream, versions in per_stream.items():
+        assert versions == list(range(1, len(versions) + 1)), f"{stream} out of order or with a gap"
+        assert len(partition_of[stream]) == 1
+    published = time.perf_counter() - started
+    print(f"\n{len(in_store)} events appended in {appended:.1f}s, all published after {published:.1f}s")
+
+
+async def test_relay_publishes_a_late_committing_append(
+    store: EventStore, pool: asyncpg.Pool, bootstrap: str, topic: str
+) -> None:
+    """The classic outbox gap: an append whose transaction commits after a later one started.
+
+    The first append takes its position and stays uncommitted; a second append starts meanwhile.
+    A store handing out positions at INSERT without serialising would let the second commit a
+    higher position first, the relay would publish it and move its checkpoint past the first,
+    which then commits below the checkpoint and is never published.
+    """
+    relay = OutboxRelay(store, bootstrap, topic, poll_seconds=0.1)
+    async with background(relay.run(), "relay") as relay_task:
+        await store.append("warm-up", 0, [visit()], tenant=TENANT, metadata=META)
+        await eventually(
+            lambda: _relay_done(relay, store), within=30, what="warm-up published", tasks=(relay_task,)
+        )
+
+        slow = await pool.acquire()
+        try:
+            tx = slow.transaction()
+            await tx.start()
+            await store.append("slow", 0, visits(2), tenant=TENANT, metadata=META, conn=slow)
+            late_task = asyncio.create_task(store.append("fast", 0, visits(3), tenant=TENANT, metadata=META))
+            await asyncio.sleep(1.0)  # the relay polls every 0.1 s: time enough to publish "fast" if it could
+            _, published = await relay.checkpoint()
+            assert published == 1, "nothing may be published past an uncommitted append"
+            await tx.commit()
+        finally:
+            await pool.release(slow)
+        await late_task
+        stored = await _store_ids(store)
+        await eventually(
+            lambda: _on_topic_are(bootstrap, topic, set(stored)),
+            within=15,
+            what="every committed event on the topic",
+            tasks=(relay_task,),
+        )
+        await asyncio.sleep(0.5)  # a double publication would show up now
+
+    records = await read_topic(bootstrap, topic)
+    on_topic = [UUID(json.loads(r.value)["event_id"]) for r in records]
+    assert sorted(on_topic) == sorted(stored), "published twice"
+    assert len(on_topic) == 6
+    assert await relay.checkpoint() == (max(await _positions(store)), 6)
+
+
+async def _on_topic_are(bootstrap: str, topic: str, expected: set[UUID]) -> bool:
+    return {UUID(json.loads(r.value)["event_id"]) for r in await read_topic(bootstrap, topic)} == expected
+
+
+async def _positions(store: EventStore) -> list[int]:
+    return [r["position"] for r in await store.pool.fetch(f"SELECT position FROM {store.schema}.events")]
+
+
+async def test_relay_is_woken_by_notify_without_waiting_for_its_poll(
+    store: EventStore, bootstrap: str, topic: str
+) -> None:
+    """With a 60 s poll, only LISTEN/NOTIFY can make an append show up on the topic within seconds."""
+    relay = OutboxRelay(store, bootstrap, topic, poll_seconds=60)
+    async with background(relay.run(), "relay") as relay_task:
+        for n in range(1, 4):
+            await store.append("notified", None, [visit(n)], tenant=TENANT, metadata=META)
+            await eventually(
+                lambda: _relay_done(relay, store),
+                within=10,
+                what=f"append {n} published",
+                tasks=(relay_task,),
+            )
+        # one stream fills one partition of three: the amnesia check copes with empty partitions
+        assert not await relay.check_amnesia()
+    assert await message_count(bootstrap, topic) == 3
+
+
+async def test_relay_does_not_lose_a_wakeup_that_arrives_while_it_drains(
+    store: EventStore, bootstrap: str, topic: str
+) -> None:
+    """An append committed while the relay reads an empty batch must still wake it (60 s poll)."""
+    relay = OutboxRelay(store, bootstrap, topic, poll_seconds=60)
+    real_read_all = store.read_all
+    injected = asyncio.Event()
+
+    async def read_then_append(after: int = 0, limit: int = 1000):  # type: ignore[no-untyped-def]
+        batch = await real_read_all(after, limit)
+        if not batch and after > 0 and not injected.is_set():
+            injected.set()  # the append commits (and notifies) after the read saw nothing
+            await store.append("racing", None, [visit()], tenant=TENANT, metadata=META)
+            await eventually(lambda: _is_set(relay._wake), within=5, what="the notification")
+        return batch
+
+    store.read_all = read_then_append  # type: ignore[method-assign]
+    async with background(relay.run(), "relay") as relay_task:
+        # published, then the next (empty) read lets the racing append in
+        await store.append("racing", 0, [visit()], tenant=TENANT, metadata=META)
+        await eventually(lambda: _is_set(injected), within=20, what="the racing append", tasks=(relay_task,))
+        await eventually(
+            lambda: _relay_done(relay, store), within=10, what="racing append published", tasks=(relay_task,)
+        )
+    assert await message_count(bootstrap, topic) == 2
+
+
+async def _is_set(event: asyncio.Event) -> bool:
+    return event.is_set()
+
+
+async def test_relay_does_not_republish_while_the_broker_keeps_its_messages(
+    store: EventStore, bootstrap: str, topic: str
+) -> None:
+    """The amnesia check (held vs published) must not mistake a healthy topic for an empty one."""
+    for n in range(10):  # stored before the relay starts: it sends them in multi-record batches
+        await store.append(f"batch-{n}", 0, visits(20), tenant=TENANT, metadata=META)
+    relay = OutboxRelay(store, bootstrap, topic, poll_seconds=0.2, amnesia_check_seconds=0.3)
+    async with background(relay.run(), "relay") as relay_task:
+        await eventually(lambda: _relay_done(relay, store), within=30, what="published", tasks=(relay_task,))
+        for _ in range(5):  # a few amnesia checks on the healthy topic
+            assert not await relay.check_amnesia(), "a healthy topic was taken for a forgotten one"
+        await asyncio.sleep(1.0)
+        assert await relay.checkpoint() == (200, 200)
+    assert await message_count(bootstrap, topic) == 200

@@ -1,0 +1,50 @@
+"""A read model defined by the tests: how many events each stream has, and the last version seen."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import asyncpg
+from vc_contracts import Envelope, Event
+
+
+class HandlerBug(RuntimeError):
+    """What the counting projection raises for the events it was told to fail on."""
+
+
+class StreamCounts:
+    """`stream_counts(stream_id, events, last_version)`; `events` would double on a double apply."""
+
+    tables: Sequence[str] = ("stream_counts",)
+    ddl = """
+        CREATE TABLE {t}stream_counts (
+            stream_id    text PRIMARY KEY,
+            events       integer NOT NULL,
+            last_version integer NOT NULL
+        )
+    """
+
+    def __init__(self, topics: Sequence[str], name: str = "counts") -> None:
+        self.name, self.topics = name, tuple(topics)
+        self.fail_on: set[tuple[str, int]] = set()  # (stream_id, stream_version) whose handler fails
+
+    async def apply(self, conn: asyncpg.Connection, t: str, envelope: Envelope, event: Event) -> None:
+        if (envelope.stream_id, envelope.stream_version) in self.fail_on:
+            raise HandlerBug(f"bug on {envelope.stream_id} v{envelope.stream_version}")
+        await conn.execute(
+            f"INSERT INTO {t}stream_counts AS c (stream_id, events, last_version) VALUES ($1, 1, $2)"
+            " ON CONFLICT (stream_id)"
+            " DO UPDATE SET events = c.events + 1, last_version = excluded.last_version",
+            envelope.stream_id,
+            envelope.stream_version,
+        )
+
+
+async def counts(pool: asyncpg.Pool, schema: str) -> dict[str, tuple[int, int]]:
+    """The view's rows: stream id -> (events, last version)."""
+    rows = await pool.fetch(f"SELECT stream_id, events, last_version FROM {schema}.stream_counts")
+    return {r["stream_id"]: (r["events"], r["last_version"]) for r in rows}
+
+
+async def total(pool: asyncpg.Pool, schema: str) -> int:
+    return int(await pool.fetchval(f"SELECT coalesce(sum(events), 0) FROM {schema}.stream_counts"))
