@@ -1,0 +1,180 @@
+"""`python -m bench [--province] [--events N]`: every figure next to its raw limit from the same run."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from uuid import uuid4
+
+import asyncpg
+
+from bench import pipeline, raw, store
+from bench.report import Figure, Report, Row, title
+from bench.servers import bench_dir, servers
+from bench.workload import PROVINCE_YEAR_EVENTS
+
+SCHEMAS = ("bench_raw", "bench_store", "bench_pipeline", "bench_e2e")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--events", type=int, default=50_000, help="events for relay and catch-up (50,000)")
+    parser.add_argument(
+        "--province", action="store_true", help=f"a full province-year: {PROVINCE_YEAR_EVENTS:,} events"
+    )
+    parser.add_argument("--seconds", type=float, default=4.0, help="length of each timed phase (4)")
+    parser.add_argument("--rate", type=float, default=100.0, help="offered load for latency, commands/s")
+    parser.add_argument("--latency-seconds", type=float, default=15.0, help="length of the latency phase")
+    parser.add_argument(
+        "--consumer",
+        choices=sorted(pipeline.CONSUMERS),
+        default="plain",
+        help="latency phase: a plain aiokafka loop, or eventkit.consumer.subscribe on FastStream",
+    )
+    args = parser.parse_args(argv)
+    if args.province:
+        args.events = PROVINCE_YEAR_EVENTS
+    return args
+
+
+def step(message: str) -> None:
+    print(f"… {message}", file=sys.stderr, flush=True)
+
+
+async def run(dsn: str, bootstrap: str, args: argparse.Namespace) -> Report:
+    topic = f"bench.{uuid4().hex[:8]}"
+    n, seconds = args.events, args.seconds
+    load = f"{args.rate:g} cmd/s × {args.latency_seconds:g} s"
+    report = Report(title(f"{n:,} events, {seconds:g} s phases, latency at {load}"))
+    fig = Figure
+
+    raw_rows = report.section("raw limits")
+    step("raw limits: PostgreSQL")
+    await raw.prepare(dsn)
+    pg1 = fig(await raw.one_row_per_transaction(dsn, 1, seconds), "rows/s")
+    before = await raw.one_row_per_transaction(dsn, 8, seconds)
+    before_lock = await raw.one_row_per_transaction(dsn, 8, seconds, lock=True)
+
+    step("event store: appends")
+    async with store.event_store(dsn, "bench_store") as events:
+        appends = fig(await store.single_appends(events, seconds), "events/s")
+        commands = fig(await store.decided_commands(events, seconds), "commands/s")
+
+    # The one-row limits swing most between runs (fsync): measured on both sides of the appends.
+    step("raw limits: PostgreSQL again")
+    after = await raw.one_row_per_transaction(dsn, 8, seconds)
+    after_lock = await raw.one_row_per_transaction(dsn, 8, seconds, lock=True)
+    pg8, pg8_lock = fig((before + after) / 2, "rows/s"), fig((before_lock + after_lock) / 2, "rows/s")
+    report.notes.append(
+        f"8-connection one-row inserts before / after the appends: {before:,.0f} / {after:,.0f} rows/s"
+        f" ({before_lock:,.0f} / {after_lock:,.0f} with the lock); the table shows the mean."
+    )
+    many = fig(await raw.executemany(dsn, 50_000), "rows/s")
+    notify50, notify99 = (fig(v, "ms") for v in await raw.notify_latency(dsn, 300))
+
+    step("raw limits: Kafka")
+    produced = fig(await raw.produce(bootstrap, f"{topic}.raw", 50_000), "msgs/s")
+    consumed = fig((await raw.consume(bootstrap, f"{topic}.raw", f"{topic}.raw", 51_000)).rate, "msgs/s")
+    rtt50, rtt99 = (fig(v, "ms") for v in await raw.round_trip(bootstrap, f"{topic}.rtt", args.rate, 5))
+    raw_rows += [
+        Row("asyncpg, 1 row per transaction, 1 connection", pg1),
+        Row("asyncpg, 1 row per transaction, 8 connections", pg8),
+        Row("  same + pg_advisory_xact_lock (the store's ordering lock)", pg8_lock),
+        Row("asyncpg executemany, 1,000 rows per transaction", many),
+        Row("aiokafka produce, acks=all, linger 5 ms, gathered per 1,000", produced),
+        Row("aiokafka consume, group, getmany ≤500, commit per batch", consumed),
+        Row("LISTEN/NOTIFY wake-up p50", notify50),
+        Row("LISTEN/NOTIFY wake-up p99", notify99),
+        Row(f"produce → group consumer round trip p50 ({args.rate:g} msgs/s)", rtt50),
+        Row(f"produce → group consumer round trip p99 ({args.rate:g} msgs/s)", rtt99),
+    ]
+    rows = report.section("event store")
+    rows += [
+        Row("EventStore.append, 1 event per call, 8 writers", appends, pg8, "8-conn inserts"),
+        Row("  same, against the ordering-lock ceiling", appends, pg8_lock, "8-conn + lock"),
+        Row("decider.execute (LogVisit + idempotency key), 8 writers", commands, pg8, "8-conn inserts"),
+    ]
+
+    async with store.event_store(dsn, "bench_pipeline") as events:
+        step(f"pipeline: importing {n:,} events")
+        imported = fig(await store.batched_import(events, n), "events/s")
+        what = "batched import, 500 one-entry appends per transaction"
+        rows.append(Row(what, imported, many, "executemany"))
+        step("pipeline: outbox relay")
+        relayed = fig(await pipeline.relay_drain(events, bootstrap, f"{topic}.pipeline", n, 600), "events/s")
+        step("pipeline: projection catch-up")
+        caught_up = await pipeline.projection_catch_up(events, bootstrap, f"{topic}.pipeline", n, 3600)
+    projected = fig(caught_up, "events/s")
+    province = fig(PROVINCE_YEAR_EVENTS / caught_up, "s")
+    province_raw = fig(PROVINCE_YEAR_EVENTS / consumed.value, "s")
+    measured = "measured rate" if args.province else "extrapolated"
+    report.section("relay and projections").extend(
+        [
+            Row(f"OutboxRelay, {n:,} stored events to Kafka", relayed, produced, "produce"),
+            Row(f"projection catch-up, {n:,} events (ProjectionRunner)", projected, consumed, "consume"),
+            Row(f"province-year catch-up, {PROVINCE_YEAR_EVENTS:,} events ({measured})", province,
+                province_raw, "consume"),
+        ]
+    )  # fmt: skip
+
+    step(f"end-to-end latency: {args.rate:g} commands/s for {args.latency_seconds:g} s ({args.consumer})")
+    async with store.event_store(dsn, "bench_e2e") as events:
+        e2e = await pipeline.end_to_end(
+            events, bootstrap, f"{topic}.e2e", args.rate, args.latency_seconds, args.consumer
+        )
+    e2e50, e2e99 = (fig(v, "ms") for v in e2e)
+    what = f"append commit → read model commit, {args.rate:g} cmd/s"
+    report.section("end-to-end latency").extend(
+        [
+            Row(f"{what}, p50", e2e50, rtt50, "round trip p50"),
+            Row(f"{what}, p99", e2e99, rtt99, "round trip p99"),
+        ]
+    )
+    report.notes[:0] = [
+        "Throughput ratios are the share of the raw limit reached (higher is better); time and latency"
+        " ratios are multiples of the raw figure (lower is better).",
+        "One process drives everything (2 cores shared with PostgreSQL and Tansu); events are built"
+        " before each clock starts. Consumers are timed after the group join.",
+        f"End-to-end: relay (NOTIFY-driven) and projection ({args.consumer} consumer) running in the"
+        " same process as the writers; the round trip uses the same consumer settings.",
+    ]
+    return report
+
+
+async def drop_schemas(dsn: str) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        for schema in SCHEMAS:
+            await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    finally:
+        await conn.close()
+
+
+async def main_async(dsn: str, bootstrap: str, args: argparse.Namespace) -> Report:
+    try:
+        return await run(dsn, bootstrap, args)
+    finally:
+        await drop_schemas(dsn)
+
+
+def main() -> None:
+    args = parse_args()
+    started = time.perf_counter()
+    step("starting PostgreSQL and Tansu under .var/bench/")
+    with servers() as infra:
+        report = asyncio.run(main_async(infra.dsn, infra.bootstrap, args))
+    report.notes.append(f"Whole run: {time.perf_counter() - started:.0f} s.")
+    print(report.text())
+    path = bench_dir() / "last.md"
+    report.write_markdown(path)
+    print(f"\n(markdown in {path})")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        print("interrupted; servers stopped", file=sys.stderr)
+        sys.exit(130)

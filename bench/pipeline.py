@@ -1,0 +1,215 @@
+"""Events flowing out of the store: outbox relay to Kafka, projection catch-up, and end-to-end latency."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+
+from aiokafka import ConsumerRecord
+from eventkit.consumer import subscribe
+from eventkit.projection import BatchOutcome, DeadLetterSink, ProjectionRunner
+from eventkit.relay import OutboxRelay, ensure_topic
+from eventkit.store import EventStore
+from faststream.kafka import KafkaBroker
+from vc_contracts import Tenant
+from vc_contracts.catalogue.ledger import VisitLogged
+
+from bench import raw
+from bench.store import prepared
+from bench.timing import percentile, rate
+from bench.workload import ACTOR, VillageHours
+
+PARTITIONS = 3
+
+
+@dataclass
+class DeadLetters:
+    """The projection's dead-letter sink: a benchmark expects none, and fails if any arrive."""
+
+    errors: list[str] = field(default_factory=list)
+
+    async def __call__(self, value: bytes, key: bytes | None, topic: str, error: str) -> None:
+        self.errors.append(error)
+
+
+def records(batch: list[ConsumerRecord]) -> list[tuple[bytes, bytes | None, str]]:
+    return [(r.value, r.key, r.topic) for r in batch]
+
+
+@contextlib.asynccontextmanager
+async def running(relay: OutboxRelay) -> AsyncIterator[asyncio.Task[None]]:
+    """The relay as a task; a caller waiting on it checks `alive(task)` so a crash surfaces at once."""
+    task = asyncio.create_task(relay.run())
+    try:
+        yield task
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def alive(task: asyncio.Task[None]) -> None:
+    if task.done():
+        task.result()  # raises what the relay died of
+        raise RuntimeError("the relay stopped")
+
+
+async def relay_drain(store: EventStore, bootstrap: str, topic: str, total: int, within: float) -> float:
+    """Start a relay on `total` stored events; time it from its first acknowledged batch to the last.
+
+    Events/s. The checkpoint (published count) is what the relay itself commits after each batch.
+    """
+    relay = OutboxRelay(store, bootstrap, topic, partitions=PARTITIONS)
+    async with running(relay) as task:
+        deadline = time.perf_counter() + within
+        first: tuple[float, int] | None = None
+        while True:
+            published = await _published(store, topic)
+            if first is None and published:
+                first = (time.perf_counter(), published)
+            if published >= total:
+                break
+            alive(task)
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"relay published {published} of {total} events in {within:.0f} s")
+            await asyncio.sleep(0.01)
+        assert first is not None
+        return rate(total - first[1], time.perf_counter() - first[0])
+
+
+async def _published(store: EventStore, topic: str) -> int:
+    value = await store.pool.fetchval(
+        f"SELECT published FROM {store.schema}.relay_checkpoint WHERE topic = $1", topic
+    )
+    return int(value or 0)
+
+
+async def projection_catch_up(
+    store: EventStore, bootstrap: str, topic: str, total: int, within: float
+) -> float:
+    """A group consumer (getmany, commit per batch) feeding `ProjectionRunner.apply_batch`, from the
+    beginning of `topic` until `total` events are applied. Events/s after the first batch."""
+    runner = ProjectionRunner(store.pool, store.schema, VillageHours(topic))
+    await runner.install()
+    dead = DeadLetters()
+    outcome = BatchOutcome()
+
+    async def apply(batch: list[ConsumerRecord]) -> None:
+        result = await runner.apply_batch(records(batch), dead)
+        outcome.applied += result.applied
+        outcome.parked += result.parked
+
+    consumed = await raw.consume(bootstrap, topic, f"{topic}.projection", total, apply, within)
+    applied = await store.pool.fetchval(f"SELECT sum(entries) FROM {store.schema}.village_hours")
+    if dead.errors or outcome.parked or applied != total:
+        problem = f"{applied} of {total} applied, {outcome}, dead letters {dead.errors[:3]}"
+        raise RuntimeError(f"projection catch-up: {problem}")
+    return consumed.rate
+
+
+class TimedRunner(ProjectionRunner):
+    """A ProjectionRunner that notes when each event's batch committed (apply_batch returned)."""
+
+    def __init__(self, store: EventStore, topic: str) -> None:
+        super().__init__(store.pool, store.schema, VillageHours(topic))
+        self.projected: dict[str, float] = {}
+
+    async def apply_batch(
+        self,
+        values: Sequence[tuple[bytes, bytes | None, str]],
+        dead_letter: DeadLetterSink,
+        generation: int | None = None,
+    ) -> BatchOutcome:
+        outcome = await super().apply_batch(values, dead_letter, generation)
+        now = time.perf_counter()
+        self.projected.update((json.loads(value)["event_id"], now) for value, _, _ in values)
+        return outcome
+
+
+@contextlib.asynccontextmanager
+async def plain_consumer(runner: TimedRunner, bootstrap: str, topic: str) -> AsyncIterator[None]:
+    """The catch-up loop: group consumer, getmany, apply_batch, commit."""
+    dead = DeadLetters()
+    sink = raw.consumer(bootstrap, topic, f"{topic}.projection")
+
+    async def project() -> None:
+        while True:
+            fetched = await sink.getmany(timeout_ms=1000, max_records=raw.CONSUMER_MAX_RECORDS)
+            batch = [r for part in fetched.values() for r in part]
+            if batch:
+                await runner.apply_batch(records(batch), dead)
+                await sink.commit()
+
+    await sink.start()
+    reader = asyncio.create_task(project())
+    try:
+        yield
+    finally:
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reader
+        await sink.stop()
+    if dead.errors:
+        raise RuntimeError(f"end-to-end: dead letters {dead.errors[:3]}")
+
+
+@contextlib.asynccontextmanager
+async def faststream_consumer(runner: TimedRunner, bootstrap: str, topic: str) -> AsyncIterator[None]:
+    """The services' wiring: `eventkit.consumer.subscribe` on a FastStream KafkaBroker."""
+    broker = KafkaBroker(bootstrap, acks="all", enable_idempotence=False)
+    subscribe(broker, runner, group_prefix=topic)
+    await broker.start()
+    try:
+        yield
+    finally:
+        await broker.stop()
+
+
+CONSUMERS = {"plain": plain_consumer, "faststream": faststream_consumer}
+
+
+async def end_to_end(
+    store: EventStore, bootstrap: str, topic: str, per_second: float, seconds: float, consumer: str
+) -> tuple[float, float]:
+    """Open-loop commands at `per_second` for `seconds`, with a relay and a projection running.
+
+    Each latency runs from `EventStore.append` returning (committed) to `apply_batch` returning with
+    that event (read model committed), on one clock. p50/p99 ms.
+    """
+    runner = TimedRunner(store, topic)
+    await runner.install()
+    await ensure_topic(bootstrap, topic, PARTITIONS)
+    todo = prepared(int(per_second * seconds) + 1)
+    committed: dict[str, float] = {}
+
+    async def command(stream_id: str, tenant: Tenant, event: VisitLogged) -> None:
+        stored = await store.append(stream_id, 0, [event], tenant=tenant, metadata=ACTOR)
+        committed[str(stored[0].envelope.event_id)] = time.perf_counter()
+
+    async def all_projected(relay: asyncio.Task[None], within: float) -> None:
+        deadline = time.perf_counter() + within
+        while not committed.keys() <= runner.projected.keys():
+            alive(relay)
+            if time.perf_counter() > deadline:
+                missing = len(committed.keys() - runner.projected.keys())
+                raise TimeoutError(f"end-to-end: {missing} of {len(committed)} events never projected")
+            await asyncio.sleep(0.01)
+
+    relay = OutboxRelay(store, bootstrap, topic, partitions=PARTITIONS)
+    async with CONSUMERS[consumer](runner, bootstrap, topic), running(relay) as task:
+        await command(*todo.pop())  # warm-up: topic metadata, group join, first fetch
+        await all_projected(task, 60)
+        committed.clear()
+        started = time.perf_counter()
+        tasks = []
+        for i, (stream_id, tenant, event) in enumerate(todo):
+            await asyncio.sleep(max(0.0, started + i / per_second - time.perf_counter()))
+            tasks.append(asyncio.create_task(command(stream_id, tenant, event)))
+        await asyncio.gather(*tasks)
+        await all_projected(task, 60)
+    latencies = [(runner.projected[e] - committed[e]) * 1000 for e in committed]
+    return percentile(latencies, 50), percentile(latencies, 99)

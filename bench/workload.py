@@ -1,0 +1,87 @@
+"""What the benchmark writes and reads: ledger visits in a province of villages, and a read model of
+hours per village (an upsert per event, like the reporting service's dashboards)."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from uuid import uuid4
+
+import asyncpg
+from eventkit.store import Metadata
+from vc_contracts import CST, Envelope, Event, Tenant
+from vc_contracts.catalogue.ledger import VisitLogged
+
+PROVINCE_VILLAGES = 17_000
+ENTRIES_PER_VILLAGE_YEAR = 40
+PROVINCE_YEAR_EVENTS = PROVINCE_VILLAGES * ENTRIES_PER_VILLAGE_YEAR  # 680,000
+
+ACTOR = Metadata(actor="bench")
+
+
+def village_code(i: int) -> str:
+    """Seventeen counties of a thousand villages each: 6210CC + township 100-109 + village 001-100."""
+    county, rest = divmod(i % PROVINCE_VILLAGES, 1000)
+    township, village = divmod(rest, 100)
+    return f"6210{county + 1:02d}{100 + township:03d}{village + 1:03d}"
+
+
+VILLAGES = [village_code(i) for i in range(PROVINCE_VILLAGES)]
+TENANTS = {code: Tenant.of(code) for code in VILLAGES}
+
+
+_RNG = random.Random(2018)
+
+
+def visit() -> tuple[str, Tenant, VisitLogged]:
+    """A fresh entry: its stream id (one stream per entry, as the ledger does), tenant and event."""
+    rng = _RNG
+    code = rng.choice(VILLAGES)
+    started = datetime(2024, 1, 1, 9, tzinfo=CST) + timedelta(days=rng.randrange(360))
+    minutes = rng.randrange(30, 480, 15)
+    entry_id = f"E-{uuid4().hex[:16]}"
+    event = VisitLogged(
+        entry_id=entry_id,
+        advisor_id=f"A-{code[-6:]}",
+        unit_id="U-bench",
+        village_code=code,
+        occurred_at=started,
+        started_at=started,
+        ended_at=started + timedelta(minutes=minutes),
+        hours=round(minutes / 60, 2),
+        place="村委会办公室",
+        summary="驻村接待群众法律咨询，解答土地承包与赡养问题",
+    )
+    return f"entry-{entry_id}", TENANTS[code], event
+
+
+class VillageHours:
+    """Hours and entries per village: one upsert per visit."""
+
+    name = "village_hours"
+    tables = ("village_hours",)
+    ddl = """
+    CREATE TABLE {t}village_hours (
+        village_code text PRIMARY KEY,
+        county text,
+        entries integer NOT NULL,
+        hours numeric(10, 2) NOT NULL,
+        last_entry_id text NOT NULL
+    );
+    CREATE INDEX ON {t}village_hours (county);
+    """
+
+    def __init__(self, topic: str) -> None:
+        self.topics = (topic,)
+
+    async def apply(self, conn: asyncpg.Connection, t: str, envelope: Envelope, event: Event) -> None:
+        if isinstance(event, VisitLogged):
+            await conn.execute(
+                f"INSERT INTO {t}village_hours AS v VALUES ($1, $2, 1, $3, $4)"
+                " ON CONFLICT (village_code) DO UPDATE SET entries = v.entries + 1,"
+                " hours = v.hours + excluded.hours, last_entry_id = excluded.last_entry_id",
+                event.village_code,
+                envelope.tenant.county,
+                event.hours,
+                event.entry_id,
+            )
