@@ -107,14 +107,18 @@ class OutboxRelay:
         listener: asyncpg.Connection = await self.store.pool.acquire()
         try:
             await self._become_leader(listener)
-            await listener.add_listener(self.store.channel, lambda *_: self._wake.set())
+            await listener.add_listener(self.store.channel, self._on_notify)
             await self._start_clients()
             await self._loop()
         finally:
             await self._stop_clients()
             with contextlib.suppress(Exception):
+                await listener.remove_listener(self.store.channel, self._on_notify)
                 await listener.execute("SELECT pg_advisory_unlock_all()")
             await self.store.pool.release(listener)
+
+    def _on_notify(self, *_: object) -> None:
+        self._wake.set()
 
     async def _become_leader(self, listener: asyncpg.Connection) -> None:
         """Wait for the session lock that makes this process the service's one active relay."""
