@@ -62,7 +62,8 @@ async def test_postgres_answers(devstack: DevStack) -> None:
         assert await conn.fetchval("select 1") == 1
         assert await conn.fetchval("select current_database()") == TEST_DATABASE
         # a dedicated database, recreated per session (other tests may already have created schemas)
-        assert await conn.fetchval("select count(*) from pg_stat_activity where datname = $1", TEST_DATABASE) >= 1
+        sessions = "select count(*) from pg_stat_activity where datname = $1"
+        assert await conn.fetchval(sessions, TEST_DATABASE) >= 1
     finally:
         await conn.close()
 
