@@ -1,127 +1,155 @@
-"""The registry's read model, projected from its own topic: what the query API serves."""
+"""The registry's read model, projected from its own topic: what the query API serves.
+
+Each event maps to plain row writes (no cross-stream lookups), so events of different streams may
+arrive in any order; queries join at read time. Version-keyed history rows make redelivery harmless.
+Named `registry_views_v2`: the tables changed, so a new projection (consumer group) builds them from
+the earliest offset while the old generation stays untouched.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from enum import Enum
+from typing import Any
+
 import asyncpg
 from vc_contracts import Envelope, Event
-from vc_contracts.catalogue.registry import (
-    AdvisorAssigned,
-    AdvisorRegistered,
-    AgreementFiled,
-    AgreementSigned,
-    AssignmentEnded,
-    DivisionRegistered,
-    UnitRegistered,
-)
+from vc_contracts.catalogue import registry as ev
 from vc_contracts.topics import topic_for
 
-DDL = """
-CREATE TABLE {t}divisions (
-    code text PRIMARY KEY, name text NOT NULL, level text NOT NULL, parent_code text,
-    county text, registered_at timestamptz NOT NULL
-);
-CREATE INDEX ON {t}divisions (parent_code);
-CREATE INDEX ON {t}divisions (county, level);
-CREATE TABLE {t}units (
-    unit_id text PRIMARY KEY, kind text NOT NULL, name text NOT NULL, division_code text NOT NULL,
-    county text, credit_code text, licence_no text
-);
-CREATE TABLE {t}advisors (
-    advisor_id text PRIMARY KEY, name text NOT NULL, kind text NOT NULL, unit_id text NOT NULL,
-    county text, licence_no text, phone text NOT NULL
-);
-CREATE TABLE {t}assignments (
-    assignment_id text PRIMARY KEY, village_code text NOT NULL, advisor_id text NOT NULL,
-    unit_id text NOT NULL, county text, valid_from date NOT NULL, valid_to date, schedule text NOT NULL
-);
-CREATE INDEX ON {t}assignments (village_code, valid_from);
-CREATE INDEX ON {t}assignments (advisor_id);
-CREATE TABLE {t}agreements (
-    agreement_id text PRIMARY KEY, village_code text NOT NULL, unit_id text NOT NULL, county text,
-    advisor_ids text[] NOT NULL, term_start date NOT NULL, term_end date NOT NULL, signed_on date NOT NULL,
-    filing_no text, filed_on date, signed_and_stamped boolean
-);
-CREATE INDEX ON {t}agreements (village_code);
-"""
+from registry.application.read_model import DDL, TABLES
+
+# Per event type: (SQL, argument sources). A source names a field of the event, or with "@" a field
+# of the envelope: @county (the tenant's county), @version (stream version), @occurred_at.
+WRITES: dict[type[Event], list[tuple[str, tuple[str, ...]]]] = {
+    ev.DivisionRegistered: [
+        (
+            "INSERT INTO {t}divisions VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING",
+            ("code", "name", "level", "parent_code", "@county", "@occurred_at"),
+        )
+    ],
+    ev.UnitRegistered: [
+        (
+            "INSERT INTO {t}units VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING",
+            ("unit_id", "kind", "name", "division_code", "@county", "credit_code", "licence_no"),
+        )
+    ],
+    ev.AdvisorRegistered: [
+        (
+            "INSERT INTO {t}advisors VALUES ($1,$2,$3,$4,$5,$6,$7,'active',NULL) ON CONFLICT DO NOTHING",
+            ("advisor_id", "name", "kind", "unit_id", "@county", "licence_no", "phone"),
+        )
+    ],
+    ev.AdvisorStatusChanged: [
+        (
+            "UPDATE {t}advisors SET status = $2, status_since = $3 WHERE advisor_id = $1",
+            ("advisor_id", "status", "changed_on"),
+        ),
+        (
+            "INSERT INTO {t}advisor_statuses VALUES ($1,$2,$3,$4,$5) ON CONFLICT DO NOTHING",
+            ("advisor_id", "@version", "status", "changed_on", "reason"),
+        ),
+    ],
+    ev.AdvisorAssigned: [
+        (
+            "INSERT INTO {t}assignments VALUES ($1,$2,$3,$4,$5,$6,NULL,$7,NULL) ON CONFLICT DO NOTHING",
+            ("assignment_id", "village_code", "advisor_id", "unit_id", "@county", "valid_from", "schedule"),
+        )
+    ],
+    ev.AssignmentEnded: [
+        (
+            "UPDATE {t}assignments SET valid_to = $2, end_reason = $3 WHERE assignment_id = $1",
+            ("assignment_id", "valid_to", "reason"),
+        )
+    ],
+    ev.AgreementSigned: [
+        (
+            "INSERT INTO {t}agreements (agreement_id, village_code, unit_id, county, advisor_ids, term_start,"
+            " term_end, signed_on) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT DO NOTHING",
+            (
+                "agreement_id",
+                "village_code",
+                "unit_id",
+                "@county",
+                "advisor_ids",
+                "term_start",
+                "term_end",
+                "signed_on",
+            ),
+        )
+    ],
+    ev.AgreementFiled: [
+        (
+            "UPDATE {t}agreements SET filing_no = $2, filed_on = $3, signed_and_stamped = $4"
+            " WHERE agreement_id = $1",
+            ("agreement_id", "filing_no", "filed_on", "signed_and_stamped"),
+        ),
+        (
+            "INSERT INTO {t}agreement_filings VALUES ($1,$2,$3,$4,$5) ON CONFLICT DO NOTHING",
+            ("agreement_id", "@version", "filing_no", "filed_on", "signed_and_stamped"),
+        ),
+    ],
+    ev.AgreementRenewed: [
+        (
+            "UPDATE {t}agreements SET term_end = $2, renewed_on = $3, filing_no = NULL, filed_on = NULL,"
+            " signed_and_stamped = NULL WHERE agreement_id = $1",
+            ("agreement_id", "new_term_end", "renewed_on"),
+        )
+    ],
+    ev.AgreementTerminated: [
+        (
+            "UPDATE {t}agreements SET terminated_on = $2, termination_reason = $3 WHERE agreement_id = $1",
+            ("agreement_id", "terminated_on", "reason"),
+        )
+    ],
+    ev.NoticeBoardPosted: [
+        (
+            "INSERT INTO {t}notice_boards VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (village_code) DO UPDATE"
+            " SET advisor_id = $3, advisor_name = $4, phone = $5, schedule = $6, posted_on = $7",
+            ("village_code", "@county", "advisor_id", "advisor_name", "phone", "schedule", "posted_on"),
+        )
+    ],
+    ev.ServiceGroupEstablished: [
+        (
+            "INSERT INTO {t}service_groups VALUES ($1,$2,$3,$4,$5,$6,$7,$6) ON CONFLICT DO NOTHING",
+            ("village_code", "group_id", "@county", "advisor_id", "name", "established_on", "member_count"),
+        ),
+        (
+            "INSERT INTO {t}service_group_counts VALUES ($1,$2,$3,$4,$5) ON CONFLICT DO NOTHING",
+            ("group_id", "@version", "village_code", "member_count", "established_on"),
+        ),
+    ],
+    ev.ServiceGroupMembersCounted: [
+        (
+            "UPDATE {t}service_groups SET member_count = $2, counted_on = $3 WHERE village_code = $1",
+            ("village_code", "member_count", "counted_on"),
+        ),
+        (
+            "INSERT INTO {t}service_group_counts VALUES ($1,$2,$3,$4,$5) ON CONFLICT DO NOTHING",
+            ("group_id", "@version", "village_code", "member_count", "counted_on"),
+        ),
+    ],
+}
+
+
+def _value(source: str, env: Envelope, event: Event) -> Any:
+    match source:
+        case "@county":
+            return env.tenant.county
+        case "@version":
+            return env.stream_version
+        case "@occurred_at":
+            return env.occurred_at
+    value = getattr(event, source)
+    return value.value if isinstance(value, Enum) else value
 
 
 class RegistryViews:
-    name = "registry_views"
-    topics = (topic_for("registry"),)
-    tables = ("divisions", "units", "advisors", "assignments", "agreements")
+    name = "registry_views_v2"
+    topics: Sequence[str] = (topic_for("registry"),)
+    tables: Sequence[str] = TABLES
     ddl = DDL
 
     async def apply(self, conn: asyncpg.Connection, t: str, env: Envelope, event: Event) -> None:
-        county = env.tenant.county
-        match event:
-            case DivisionRegistered():
-                await conn.execute(
-                    f"INSERT INTO {t}divisions VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (code) DO NOTHING",
-                    event.code,
-                    event.name,
-                    event.level.value,
-                    event.parent_code,
-                    county,
-                    env.occurred_at,
-                )
-            case UnitRegistered():
-                await conn.execute(
-                    f"INSERT INTO {t}units VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING",
-                    event.unit_id,
-                    event.kind.value,
-                    event.name,
-                    event.division_code,
-                    county,
-                    event.credit_code,
-                    event.licence_no,
-                )
-            case AdvisorRegistered():
-                await conn.execute(
-                    f"INSERT INTO {t}advisors VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING",
-                    event.advisor_id,
-                    event.name,
-                    event.kind.value,
-                    event.unit_id,
-                    county,
-                    event.licence_no,
-                    event.phone,
-                )
-            case AdvisorAssigned():
-                await conn.execute(
-                    f"INSERT INTO {t}assignments VALUES ($1,$2,$3,$4,$5,$6,NULL,$7) ON CONFLICT DO NOTHING",
-                    event.assignment_id,
-                    event.village_code,
-                    event.advisor_id,
-                    event.unit_id,
-                    county,
-                    event.valid_from,
-                    event.schedule,
-                )
-            case AssignmentEnded():
-                await conn.execute(
-                    f"UPDATE {t}assignments SET valid_to = $2 WHERE assignment_id = $1",
-                    event.assignment_id,
-                    event.valid_to,
-                )
-            case AgreementSigned():
-                await conn.execute(
-                    f"INSERT INTO {t}agreements VALUES ($1,$2,$3,$4,$5,$6,$7,$8,NULL,NULL,NULL)"
-                    " ON CONFLICT DO NOTHING",
-                    event.agreement_id,
-                    event.village_code,
-                    event.unit_id,
-                    county,
-                    event.advisor_ids,
-                    event.term_start,
-                    event.term_end,
-                    event.signed_on,
-                )
-            case AgreementFiled():
-                await conn.execute(
-                    f"UPDATE {t}agreements SET filing_no = $2, filed_on = $3, signed_and_stamped = $4"
-                    " WHERE agreement_id = $1",
-                    event.agreement_id,
-                    event.filing_no,
-                    event.filed_on,
-                    event.signed_and_stamped,
-                )
+        for sql, args in WRITES.get(type(event), []):
+            await conn.execute(sql.replace("{t}", t), *(_value(s, env, event) for s in args))

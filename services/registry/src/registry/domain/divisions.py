@@ -73,6 +73,11 @@ def _register(state: Division, c: RegisterDivision) -> list[Event]:
         raise ConflictError(f"行政区划 {c.code} 已登记为“{state.name}”", field="code")
     if len(c.code) != CODE_LENGTH[c.level]:
         raise RuleViolationError(f"{c.level.value} 级区划代码应为 {CODE_LENGTH[c.level]} 位", field="code")
+    if _shape_of(c.level) != level_by_shape(c.code):
+        raise RuleViolationError(
+            f"代码 {c.code} 的形式是 {level_by_shape(c.code).value} 级，与所填级别 {c.level.value} 不符",
+            field="level",
+        )
     expected_parent = PARENT_LEVEL.get(c.level)
     if expected_parent is None:
         return [DivisionRegistered(code=c.code, name=c.name, level=c.level, parent_code=None)]
@@ -83,6 +88,10 @@ def _register(state: Division, c: RegisterDivision) -> list[Event]:
     if not c.code.startswith(_significant(c.parent.code or "")):
         raise RuleViolationError("区划代码与上级区划代码不一致", field="code")
     return [DivisionRegistered(code=c.code, name=c.name, level=c.level, parent_code=c.parent.code)]
+
+
+def _shape_of(level: DivisionLevel) -> DivisionLevel:
+    return DivisionLevel.village if level is DivisionLevel.community else level
 
 
 def _significant(code: str) -> str:

@@ -1,0 +1,55 @@
+"""Bulk imports over HTTP: the file is the request body (CSV or XLSX), answered all-or-nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventkit.auth import ADMINS
+from eventkit.runtime import runtime_of
+from eventkit.web import CurrentPrincipal
+from fastapi import APIRouter, Request
+
+from registry.adapters.http_bodies import IdempotencyKey
+from registry.application.division_import import import_divisions
+from registry.application.roster_import import import_roster
+
+router = APIRouter(tags=["registry imports"])
+_SHEET = {"schema": {"type": "string", "format": "binary"}}
+UPLOAD = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": _SHEET,
+            "application/octet-stream": _SHEET,
+        },
+    }
+}
+
+
+@router.post(
+    "/divisions/import",
+    status_code=201,
+    summary="导入行政区划 Import a county's or province's division list",
+    description="Columns: code/代码, name/名称, [level/级别], [parent_code/上级代码].",
+    openapi_extra=UPLOAD,
+)
+async def divisions_import(
+    who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
+) -> dict[str, Any]:
+    who.require_role(*ADMINS)
+    return await import_divisions(runtime_of(request).store, who, await request.body(), key)
+
+
+@router.post(
+    "/roster/import",
+    status_code=201,
+    summary="导入顾问花名册 Import units, advisors and assignments",
+    description="One row per advisor (and the village served). See the README for the columns.",
+    openapi_extra=UPLOAD,
+)
+async def roster_import(
+    who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
+) -> dict[str, Any]:
+    who.require_role(*ADMINS)
+    return await import_roster(runtime_of(request).store, who, await request.body(), key)

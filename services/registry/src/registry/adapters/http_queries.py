@@ -1,0 +1,127 @@
+"""Registry queries over HTTP: cards, the county roster, and the coverage, filing and board views.
+
+Every answer is limited to the caller's scope; a `county` outside it is refused (403).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from eventkit.clock import today_cst
+from eventkit.paging import Paging
+from eventkit.runtime import runtime_of
+from eventkit.web import CurrentPrincipal
+from fastapi import APIRouter, Path, Query, Request
+from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
+from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN
+from vc_contracts.divisions import COUNTY_CODE_PATTERN, DIVISION_CODE_PATTERN
+
+from registry.application import advisor_queries, gap_queries, queries
+from registry.application.reading import ReadModel
+from registry.domain.filing import DEFAULT_DEADLINE, FilingStatus
+
+router = APIRouter(tags=["registry queries"])
+Result = dict[str, Any]
+Village = Annotated[str, Path(pattern=VILLAGE_CODE_PATTERN, description="12-digit village or community code")]
+County = Annotated[str | None, Query(pattern=COUNTY_CODE_PATTERN, description="County code, e.g. 621025")]
+AsOf = Annotated[date | None, Query(description="CST calendar day; default today")]
+TOWNSHIP_PATTERN = r"^[1-9]\d{8}000$"
+
+
+def read_model(request: Request) -> ReadModel:
+    runtime = runtime_of(request)
+    return ReadModel(runtime.pool, runtime.settings.schema)
+
+
+@router.get("/divisions", summary="行政区划列表 Divisions in scope")
+async def list_divisions(
+    who: CurrentPrincipal,
+    request: Request,
+    paging: Paging,
+    parent_code: Annotated[str | None, Query(pattern=DIVISION_CODE_PATTERN)] = None,
+    level: DivisionLevel | None = None,
+) -> Result:
+    return await queries.list_divisions(read_model(request), who, parent_code, level, paging)
+
+
+@router.get("/villages/{code}", summary="村（居）卡片 Village card: advisor, agreements, board, group")
+async def village_card(code: Village, who: CurrentPrincipal, request: Request) -> Result:
+    return await queries.village_card(read_model(request), who, code, today_cst())
+
+
+@router.get("/villages/{code}/assignments", summary="任职历史 Who served the village, and who on a day")
+async def village_assignments(
+    code: Village, who: CurrentPrincipal, request: Request, as_of: AsOf = None
+) -> Result:
+    return await queries.village_assignments(read_model(request), who, code, as_of or today_cst())
+
+
+@router.get("/advisors", summary="顾问花名册 County roster of advisors")
+async def roster(
+    who: CurrentPrincipal,
+    request: Request,
+    paging: Paging,
+    county: County = None,
+    unit_id: str | None = None,
+    kind: AdvisorKind | None = None,
+    status: AdvisorStatus | None = None,
+    name: Annotated[str | None, Query(max_length=50, description="Part of the name")] = None,
+) -> Result:
+    filters = {"county": county, "unit_id": unit_id, "kind": kind, "status": status, "name": name}
+    return await advisor_queries.roster(read_model(request), who, filters, today_cst(), paging)
+
+
+@router.get("/advisors/{advisor_id}", summary="顾问卡片 Advisor card: villages served, history")
+async def advisor_card(advisor_id: str, who: CurrentPrincipal, request: Request) -> Result:
+    return await advisor_queries.advisor_card(read_model(request), who, advisor_id, today_cst())
+
+
+@router.get("/units", summary="服务单位列表 Providing units")
+async def list_units(
+    who: CurrentPrincipal,
+    request: Request,
+    paging: Paging,
+    county: County = None,
+    kind: UnitKind | None = None,
+) -> Result:
+    return await advisor_queries.list_units(read_model(request), who, county, kind, paging)
+
+
+@router.get("/coverage", summary="覆盖缺口 Villages without a serving advisor, now or on a past day")
+async def coverage(
+    who: CurrentPrincipal,
+    request: Request,
+    paging: Paging,
+    county: County = None,
+    township: Annotated[str | None, Query(pattern=TOWNSHIP_PATTERN)] = None,
+    gap: Annotated[str | None, Query(pattern="^(no_advisor|advisor_inactive)$")] = None,
+    as_of: AsOf = None,
+) -> Result:
+    day = as_of or today_cst()
+    return await gap_queries.coverage(read_model(request), who, county, township, gap, day, paging)
+
+
+@router.get("/filings", summary="协议备案情况 Agreement filing status per year (late, missing…)")
+async def filings(
+    who: CurrentPrincipal,
+    request: Request,
+    paging: Paging,
+    county: County = None,
+    year: Annotated[int | None, Query(ge=2018, le=2100, description="Default: this year")] = None,
+    status: Annotated[list[FilingStatus] | None, Query(description="Repeat to combine")] = None,
+    deadline: Annotated[
+        str, Query(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", description="MM-DD, CST")
+    ] = DEFAULT_DEADLINE,
+    as_of: AsOf = None,
+) -> Result:
+    day = as_of or today_cst()
+    args = (county, year or day.year, status or [], deadline, day, paging)
+    return await gap_queries.filings(read_model(request), who, *args)
+
+
+@router.get("/notice-boards", summary="公示栏 Notice boards; stale=true lists outdated ones")
+async def notice_boards(
+    who: CurrentPrincipal, request: Request, paging: Paging, county: County = None, stale: bool | None = None
+) -> Result:
+    return await gap_queries.notice_boards(read_model(request), who, county, stale, today_cst(), paging)

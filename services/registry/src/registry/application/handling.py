@@ -1,0 +1,84 @@
+"""What every registry command handler shares: loading the facts a decision needs, and running it."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+from uuid import uuid4
+
+from eventkit.auth import Principal
+from eventkit.decider import Decider, Outcome, execute, load
+from eventkit.errors import NotFoundError, RuleViolationError
+from eventkit.store import EventStore, Metadata
+from vc_contracts import Tenant
+
+from registry.domain import advisors, assignments, divisions, units
+
+S = TypeVar("S")
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}-{uuid4().hex[:12]}"
+
+
+class Handler:
+    """Base of the command handlers: scope is checked here, against the loaded facts."""
+
+    def __init__(self, store: EventStore) -> None:
+        self.store = store
+
+    async def state(self, decider: Decider[S, Any], stream_id: str) -> S:
+        state, _ = await load(self.store, decider, stream_id)
+        return state
+
+    async def division(self, code: str) -> divisions.Division:
+        return await self.state(divisions.divisions, divisions.stream_id(code))
+
+    async def unit(self, unit_id: str) -> units.Unit:
+        return await self.state(units.units, units.unit_stream(unit_id))
+
+    async def advisor(self, advisor_id: str) -> advisors.Advisor:
+        return await self.state(advisors.advisors, advisors.advisor_stream(advisor_id))
+
+    async def village_assignments(self, village_code: str) -> assignments.VillageAssignments:
+        return await self.state(assignments.assignments, assignments.stream_id(village_code))
+
+    async def existing_advisor(self, who: Principal, advisor_id: str) -> advisors.Advisor:
+        """An advisor the caller may act on: registered, its unit inside the caller's scope."""
+        advisor = await self.advisor(advisor_id)
+        if not advisor.exists:
+            raise NotFoundError(f"法律顾问 {advisor_id} 不存在", field="advisor_id")
+        unit = await self.unit(advisor.unit_id or "")
+        who.require_division(unit.division_code or "", "advisor_id")
+        who.require_unit(advisor.unit_id or "", "advisor_id")
+        return advisor
+
+    async def advisor_from_scope(self, who: Principal, advisor_id: str) -> advisors.Advisor:
+        """An advisor named in a command; one from a unit outside the caller's scope is refused (422)."""
+        advisor = await self.advisor(advisor_id)
+        if advisor.exists:
+            unit = await self.unit(advisor.unit_id or "")
+            if not who.can_see(unit.division_code or ""):
+                raise RuleViolationError(
+                    f"顾问 {advisor_id} 所属单位不在您的管辖范围 {who.scope} 内", field="advisor_id"
+                )
+        return advisor
+
+    async def run(
+        self,
+        decider: Decider[S, Any],
+        stream_id: str,
+        command: Any,
+        *,
+        who: Principal,
+        tenant_of: str,
+        key: str | None,
+    ) -> Outcome:
+        return await execute(
+            self.store,
+            decider,
+            stream_id,
+            command,
+            tenant=Tenant.of(tenant_of),
+            metadata=Metadata(who.subject),
+            idempotency_key=key,
+        )

@@ -1,0 +1,153 @@
+"""A county onboards from its roster spreadsheet: units, advisors and assignments in one file.
+
+Every row is checked (formats, then the domain rules against what is registered and what earlier
+rows of the file add) before anything is written; all problems come back in one answer by row
+and column, and nothing is imported unless every row is valid.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from eventkit.auth import UNITS, Principal
+from eventkit.errors import AppError
+from eventkit.store import EventStore
+from pydantic import ValidationError
+
+from registry.application import roster_rows as rr
+from registry.application.import_errors import Problems
+from registry.application.importing import run_import
+from registry.application.tabular import read_table
+from registry.application.workspace import Workspace
+from registry.domain import advisors, assignments, divisions, units
+
+# Which column a refusal points at, per stage, by the field the domain names.
+UNIT_COLUMNS = {
+    "division_code": "unit_division_code",
+    "credit_code": "unit_credit_code",
+    "unit_id": "unit_id",
+}
+ADVISOR_COLUMNS = {"licence_no": "licence_no", "advisor_id": "advisor_id", "unit_id": "unit_name"}
+ASSIGNMENT_COLUMNS = {"valid_from": "valid_from", "advisor_id": "advisor_name"}
+
+
+async def import_roster(store: EventStore, who: Principal, content: bytes, key: str | None) -> dict[str, Any]:
+    table = read_table(content, rr.COLUMNS, rr.REQUIRED)
+
+    async def plan(ws: Workspace) -> dict[str, Any]:
+        problems = Problems(table.headers)
+        rows: list[tuple[int, rr.RosterRow]] = []
+        for number, raw in table.rows:
+            try:
+                rows.append((number, rr.RosterRow.parse(raw)))
+            except ValidationError as exc:
+                problems.add_validation(number, exc, rr.HINTS)
+        await ws.load(_streams(rows))
+        planner = _Planner(ws, who, problems)
+        for number, row in rows:
+            planner.plan(number, row)
+        problems.raise_if_any()
+        return {"rows": len(table.rows), **planner.report()}
+
+    return await run_import(store, who, key, plan)
+
+
+def _streams(rows: list[tuple[int, rr.RosterRow]]) -> set[str]:
+    wanted: set[str] = set()
+    for _, r in rows:
+        wanted |= {divisions.stream_id(r.unit_division_code), units.unit_stream(r.unit_key)}
+        wanted.add(advisors.advisor_stream(r.advisor_key))
+        if r.village_code:
+            wanted |= {divisions.stream_id(r.village_code), assignments.stream_id(r.village_code)}
+    return wanted
+
+
+class _Planner:
+    def __init__(self, ws: Workspace, who: Principal, problems: Problems) -> None:
+        self.ws, self.who, self.problems = ws, who, problems
+        self.first_seen: dict[str, tuple[int, tuple[object, ...]]] = {}
+        self.counts: Counter[str] = Counter()
+
+    def report(self) -> dict[str, dict[str, int]]:
+        kinds = ("units", "advisors", "assignments")
+        return {
+            k: {"new": self.counts[f"{k}.new"], "unchanged": self.counts[f"{k}.unchanged"]} for k in kinds
+        }
+
+    def plan(self, n: int, row: rr.RosterRow) -> None:
+        if self._unit(n, row) and self._advisor(n, row) and row.village_code:
+            self._assignment(n, row)
+
+    def _repeated(self, n: int, key: str, facts: tuple[object, ...], column: str, what: str) -> bool | None:
+        """None: first time; True: a consistent repeat; False: contradicts an earlier row."""
+        if key not in self.first_seen:
+            self.first_seen[key] = (n, facts)
+            return None
+        first, known = self.first_seen[key]
+        if known != facts:
+            self.problems.add(n, column, f"与第 {first} 行的同一{what}（{key}）信息不一致")
+        return known == facts
+
+    def _decide(self, n: int, kind: str, columns: dict[str, str], default: str, *args: Any) -> bool:
+        try:
+            events = self.ws.decide(*args)
+        except AppError as refused:
+            self.problems.add(n, columns.get(refused.field or "", default), refused.message)
+            return False
+        self.counts[f"{kind}.{'new' if events else 'unchanged'}"] += 1
+        return True
+
+    def _unit(self, n: int, row: rr.RosterRow) -> bool:
+        repeat = self._repeated(n, row.unit_key, row.unit_facts, "unit_name", "单位")
+        if repeat is not None:
+            return repeat and self.ws.state(units.units, units.unit_stream(row.unit_key)).exists
+        if not self.who.can_see(row.unit_division_code):
+            self.problems.add(n, "unit_division_code", f"该单位不在您的管辖范围 {self.who.scope} 内")
+            return False
+        if self.who.role in UNITS and self.who.unit_id != row.unit_key:
+            self.problems.add(n, "unit_name", "只能导入本单位的人员")
+            return False
+        division = self.ws.state(divisions.divisions, divisions.stream_id(row.unit_division_code))
+        command = units.RegisterUnit(
+            row.unit_key, row.unit_kind, row.unit_name, division, row.unit_credit_code, row.unit_licence_no
+        )
+        stream = units.unit_stream(row.unit_key)
+        if not self._decide(
+            n, "units", UNIT_COLUMNS, "unit_name", units.units, stream, command, division.code or ""
+        ):
+            return False
+        if not self.who.can_see(self.ws.state(units.units, stream).division_code or ""):
+            self.problems.add(n, "unit_id", f"单位 {row.unit_key} 已登记在您的管辖范围之外")
+            return False
+        return True
+
+    def _advisor(self, n: int, row: rr.RosterRow) -> bool:
+        repeat = self._repeated(n, row.advisor_key, row.advisor_facts, "advisor_name", "顾问")
+        if repeat is not None:
+            return (
+                repeat and self.ws.state(advisors.advisors, advisors.advisor_stream(row.advisor_key)).exists
+            )
+        unit = self.ws.state(units.units, units.unit_stream(row.unit_key))
+        command = advisors.RegisterAdvisor(
+            row.advisor_key, row.advisor_name, row.advisor_kind, unit, row.phone, row.licence_no
+        )
+        stream = advisors.advisor_stream(row.advisor_key)
+        args = (advisors.advisors, stream, command, unit.division_code or "")
+        return self._decide(n, "advisors", ADVISOR_COLUMNS, "advisor_name", *args)
+
+    def _assignment(self, n: int, row: rr.RosterRow) -> None:
+        village_code = row.village_code or ""
+        missing = [c for c in ("valid_from", "schedule") if getattr(row, c) is None]
+        for column in missing:
+            self.problems.add(n, column, "填写了村（社区）代码时必填")
+        if not self.who.can_see(village_code):
+            self.problems.add(n, "village_code", f"{village_code} 不在您的管辖范围 {self.who.scope} 内")
+        elif not missing and row.valid_from and row.schedule:
+            village = self.ws.state(divisions.divisions, divisions.stream_id(village_code))
+            advisor = self.ws.state(advisors.advisors, advisors.advisor_stream(row.advisor_key))
+            command = assignments.AssignAdvisor(
+                row.assignment_key, village, advisor, row.valid_from, row.schedule, "花名册导入"
+            )
+            args = (assignments.assignments, assignments.stream_id(village_code), command, village_code)
+            self._decide(n, "assignments", ASSIGNMENT_COLUMNS, "village_code", *args)

@@ -1,0 +1,95 @@
+"""One row of a county's advisor roster (花名册): a unit, one of its advisors, and optionally the
+village that advisor serves from a day on. Units and advisors repeat across rows.
+
+Ids are optional columns; when absent they are derived from what identifies the row (a unit by its
+credit code or name, an advisor by licence number or unit and name, an assignment by village,
+advisor and first day), so importing the same file again finds the same ids and changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+from vc_contracts.catalogue.enums import AdvisorKind, UnitKind
+from vc_contracts.catalogue.fields import Phone, VillageCode
+from vc_contracts.catalogue.registry import CREDIT_CODE_PATTERN, LAWYER_LICENCE_PATTERN
+from vc_contracts.divisions import DivisionCode
+
+from registry.application.vocabulary import ADVISOR_KINDS, UNIT_KINDS, translated
+
+COLUMNS = {
+    "unit_id": ("单位编号",),
+    "unit_name": ("单位名称", "所属单位", "服务单位"),
+    "unit_kind": ("单位类型", "单位类别"),
+    "unit_division_code": ("单位所在区划代码", "单位区划代码"),
+    "unit_credit_code": ("统一社会信用代码", "信用代码"),
+    "unit_licence_no": ("执业许可证号", "单位执业许可证号"),
+    "advisor_id": ("顾问编号",),
+    "advisor_name": ("顾问姓名", "姓名"),
+    "advisor_kind": ("顾问类别", "人员类别", "身份"),
+    "licence_no": ("执业证号", "律师执业证号"),
+    "phone": ("联系电话", "电话", "手机"),
+    "village_code": ("村(社区)代码", "村代码", "服务村代码"),
+    "valid_from": ("起始日期", "任职日期", "开始日期"),
+    "schedule": ("驻点时间",),
+}
+REQUIRED = {"unit_name", "unit_kind", "unit_division_code", "advisor_name", "advisor_kind", "phone"}
+HINTS = {
+    "unit_credit_code": "统一社会信用代码须为18位（数字或大写字母）",
+    "licence_no": "律师执业证号须为17位数字",
+    "phone": "须为11位手机号（1开头）或带区号的座机号，如 0934-1234567",
+    "village_code": "村（社区）代码须为12位数字，末三位不为000",
+}
+
+
+class RosterRow(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    unit_id: str | None = Field(default=None, max_length=64)
+    unit_name: str = Field(min_length=1, max_length=200)
+    unit_kind: UnitKind
+    unit_division_code: DivisionCode
+    unit_credit_code: str | None = Field(default=None, pattern=CREDIT_CODE_PATTERN)
+    unit_licence_no: str | None = Field(default=None, max_length=64)
+    advisor_id: str | None = Field(default=None, max_length=64)
+    advisor_name: str = Field(min_length=1, max_length=50)
+    advisor_kind: AdvisorKind
+    licence_no: str | None = Field(default=None, pattern=LAWYER_LICENCE_PATTERN)
+    phone: Phone
+    village_code: VillageCode | None = None
+    valid_from: date | None = None
+    schedule: str | None = Field(default=None, max_length=200)
+
+    @classmethod
+    def parse(cls, raw: dict[str, str]) -> RosterRow:
+        words: dict[str, Mapping[str, str]] = {"unit_kind": UNIT_KINDS, "advisor_kind": ADVISOR_KINDS}
+        return cls.model_validate({k: translated(v, words[k]) if k in words else v for k, v in raw.items()})
+
+    @property
+    def unit_key(self) -> str:
+        return self.unit_id or "U-" + _digest(
+            self.unit_division_code, self.unit_credit_code or self.unit_name
+        )
+
+    @property
+    def unit_facts(self) -> tuple[object, ...]:
+        return (self.unit_name, self.unit_kind, self.unit_division_code, self.unit_credit_code)
+
+    @property
+    def advisor_key(self) -> str:
+        return self.advisor_id or "A-" + _digest(self.licence_no or f"{self.unit_key}|{self.advisor_name}")
+
+    @property
+    def advisor_facts(self) -> tuple[object, ...]:
+        return (self.advisor_name, self.advisor_kind, self.licence_no, self.phone, self.unit_key)
+
+    @property
+    def assignment_key(self) -> str:
+        return "AS-" + _digest(self.village_code or "", self.advisor_key, str(self.valid_from))
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("|".join(parts).encode(), usedforsecurity=False).hexdigest()[:12]

@@ -1,0 +1,63 @@
+"""Deciding many commands in memory before writing any of them (bulk imports).
+
+The streams a batch touches are loaded once; each command is decided on the state so far (the
+stored events plus what earlier rows decided) and evolves it. Nothing is written until `commit`,
+which appends every changed stream in one transaction at the versions loaded here: if any of them
+moved meanwhile, the whole batch is refused (409) and nothing is appended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from eventkit.decider import Decider
+from eventkit.store import EventStore, Metadata, NewStream, StoredEvent
+from vc_contracts import Event, Tenant
+
+S = TypeVar("S")
+
+
+class Workspace:
+    def __init__(self, store: EventStore, now: datetime) -> None:
+        self.store, self.now = store, now
+        self._stored: dict[str, list[Event]] = {}
+        self._states: dict[str, Any] = {}
+        self._pending: dict[str, list[Event]] = {}
+        self._tenants: dict[str, Tenant] = {}
+
+    async def load(self, stream_ids: Iterable[str]) -> None:
+        wanted = sorted({s for s in stream_ids if s not in self._stored})
+        for stream_id, stored in (await self.store.read_streams(wanted)).items():
+            self._stored[stream_id] = [s.event for s in stored]
+
+    def state(self, decider: Decider[S, Any], stream_id: str) -> S:
+        if stream_id not in self._states:
+            self._states[stream_id] = decider.fold(self._stored[stream_id])  # KeyError: not loaded
+        state: S = self._states[stream_id]
+        return state
+
+    def decide(self, decider: Decider[S, Any], stream_id: str, command: Any, tenant_of: str) -> list[Event]:
+        """Decide on the state so far; raises the decider's refusal and then changes nothing."""
+        state = self.state(decider, stream_id)
+        events = list(decider.decide(state, command, self.now))
+        for event in events:
+            state = decider.evolve(state, event)
+        self._states[stream_id] = state
+        if events:
+            self._pending.setdefault(stream_id, []).extend(events)
+            self._tenants.setdefault(stream_id, Tenant.of(tenant_of))
+        return events
+
+    @property
+    def pending_events(self) -> int:
+        return sum(len(events) for events in self._pending.values())
+
+    async def commit(self, metadata: Metadata, conn: Any) -> list[StoredEvent]:
+        """Append every changed stream inside the caller's transaction on `conn`."""
+        batch = [
+            NewStream(stream_id, events, self._tenants[stream_id], self.now, len(self._stored[stream_id]))
+            for stream_id, events in self._pending.items()
+        ]
+        return await self.store.append_many(batch, metadata=metadata, conn=conn)
