@@ -162,7 +162,7 @@ async def test_relay_does_not_lose_a_wakeup_that_arrives_while_it_drains(
 ) -> None:
     """An append committed while the relay reads an empty batch must still wake it (60 s poll)."""
     relay = OutboxRelay(store, bootstrap, topic, poll_seconds=60)
-    real_read_all = store.read_all
+    real_read_all = store.read_all_wire
     injected = asyncio.Event()
 
     async def read_then_append(after: int = 0, limit: int = 1000):  # type: ignore[no-untyped-def]
@@ -173,7 +173,7 @@ async def test_relay_does_not_lose_a_wakeup_that_arrives_while_it_drains(
             await eventually(lambda: _is_set(relay._wake), within=5, what="the notification")
         return batch
 
-    store.read_all = read_then_append  # type: ignore[method-assign]
+    store.read_all_wire = read_then_append  # type: ignore[method-assign]
     async with background(relay.run(), "relay") as relay_task:
         # published, then the next (empty) read lets the racing append in
         await store.append("racing", 0, [visit()], tenant=TENANT, metadata=META)

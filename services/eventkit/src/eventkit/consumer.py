@@ -30,8 +30,15 @@ async def _raw_values(msg: StreamMessage[Any], original: Any = None) -> Any:
 
 
 def subscribe(
-    broker: KafkaBroker, runner: ProjectionRunner, *, group_prefix: str, session_timeout_ms: int = 6000
+    broker: KafkaBroker,
+    runner: ProjectionRunner,
+    *,
+    group_prefix: str,
+    session_timeout_ms: int = 6000,
+    fetch_max_wait_ms: int = 100,
 ) -> None:
+    """Subscribe `runner` to its topics. A short fetch wait keeps end-to-end latency low on brokers
+    (Tansu) that do not answer a fetch early when data arrives."""
     projection = runner.projection
     seen_generation: dict[str, int] = {}
 
@@ -53,6 +60,7 @@ def subscribe(
         decoder=_raw_values,
         session_timeout_ms=session_timeout_ms,
         heartbeat_interval_ms=max(session_timeout_ms // 3, 100),
+        fetch_max_wait_ms=fetch_max_wait_ms,
         title=f"{group_prefix}.{projection.name}",
         description=f"Read model `{projection.name}` of the {group_prefix} service",
     )

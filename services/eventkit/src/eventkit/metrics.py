@@ -19,3 +19,6 @@ PROJECTION_LAG_SECONDS = Gauge(
 DEAD_LETTERS = Counter("vc_dead_letters_total", "Messages sent to the dead-letter topic", ["projection"])
 PARKED = Gauge("vc_parked_events", "Events parked because their handler failed", ["projection"])
 RULE_BREACHES = Counter("vc_rule_breaches_total", "Compliance breaches found", ["rule"])
+HTTP_REQUESTS = Histogram(
+    "vc_http_request_seconds", "HTTP request latency by route and status", ["method", "route", "status"]
+)

@@ -179,25 +179,27 @@ class ProjectionRunner:
                 streams,
             )
         }
-        for item in batch:
+        fresh: list[Decoded] = []
+        for item in batch:  # a redelivered (or republished) event is recognised by its stream version
             env = item.envelope
             if env.stream_version <= reached.get(env.stream_id, 0):
                 outcome.duplicates += 1
                 continue
-            error = "waits behind an earlier parked event" if env.stream_id in parked else None
-            error = error or await self._try_apply(conn, prefix, item)
-            if error:
-                await self._park(conn, key, item, error)
-                parked.add(env.stream_id)
-                outcome.parked += 1
-            else:
-                outcome.applied += 1
             reached[env.stream_id] = env.stream_version
-        await conn.executemany(
+            fresh.append(item)
+        if parked.isdisjoint(d.envelope.stream_id for d in fresh) and await self._try_apply_all(
+            conn, prefix, fresh
+        ):
+            outcome.applied += len(fresh)
+        else:
+            await self._apply_one_by_one(conn, key, prefix, fresh, parked, outcome)
+        await conn.execute(
             f"INSERT INTO {self.schema}.projection_tracking (projection, stream_id, stream_version)"
-            " VALUES ($1, $2, $3) ON CONFLICT (projection, stream_id)"
-            " DO UPDATE SET stream_version = excluded.stream_version",
-            [(key, s, v) for s, v in reached.items() if s in streams],
+            " SELECT $1, s, v FROM unnest($2::text[], $3::int[]) AS u(s, v)"
+            " ON CONFLICT (projection, stream_id) DO UPDATE SET stream_version = excluded.stream_version",
+            key,
+            list(reached),
+            list(reached.values()),
         )
         await conn.execute(
             f"UPDATE {self.schema}.projection_status SET applied = applied + $2, last_event_at = $3,"
@@ -206,6 +208,39 @@ class ProjectionRunner:
             outcome.applied,
             batch[-1].envelope.recorded_at,
         )
+
+    async def _try_apply_all(self, conn: asyncpg.Connection, prefix: str, items: list[Decoded]) -> bool:
+        """The fast path: the whole batch under one savepoint. False (and nothing applied) if any fails."""
+        try:
+            async with conn.transaction():
+                for item in items:
+                    await self.projection.apply(conn, prefix, item.envelope, item.event)
+            return True
+        except (asyncpg.PostgresConnectionError, ConnectionError, OSError):
+            raise
+        except Exception:
+            return False  # find the culprit one event at a time
+
+    async def _apply_one_by_one(
+        self,
+        conn: asyncpg.Connection,
+        key: str,
+        prefix: str,
+        items: list[Decoded],
+        parked: set[str],
+        outcome: BatchOutcome,
+    ) -> None:
+        """Each event under its own savepoint; a failure parks its stream (later events wait behind it)."""
+        for item in items:
+            stream = item.envelope.stream_id
+            error = "waits behind an earlier parked event" if stream in parked else None
+            error = error or await self._try_apply(conn, prefix, item)
+            if error:
+                await self._park(conn, key, item, error)
+                parked.add(stream)
+                outcome.parked += 1
+            else:
+                outcome.applied += 1
 
     async def _try_apply(self, conn: asyncpg.Connection, prefix: str, item: Decoded) -> str | None:
         """Apply one event in a savepoint; return the error if its handler failed."""

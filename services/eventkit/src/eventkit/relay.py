@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 
 def encode(stored: StoredEvent) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
-    """Kafka key, value and headers of one stored event."""
+    """Kafka key, value and headers of one stored event (the model path; the relay uses wire_event)."""
     env = stored.envelope
     headers = [
         ("event_type", env.event_type.encode()),
@@ -39,12 +39,19 @@ def encode(stored: StoredEvent) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
     return env.stream_id.encode(), env.model_dump_json().encode(), headers
 
 
-async def ensure_topic(bootstrap: str, topic: str, partitions: int) -> None:
+async def ensure_topic(bootstrap: str, topic: str, partitions: int, replication: int = 1) -> None:
+    """Create the topic if missing: unlimited retention (these are public records)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
         with contextlib.suppress(TopicAlreadyExistsError):
-            await admin.create_topics([NewTopic(topic, num_partitions=partitions, replication_factor=1)])
+            new = NewTopic(
+                topic,
+                num_partitions=partitions,
+                replication_factor=replication,
+                topic_configs={"retention.ms": "-1", "retention.bytes": "-1"},
+            )
+            await admin.create_topics([new])
     except Exception as exc:  # a broker that auto-creates topics is fine too
         log.info("create topic %s: %s", topic, exc)
     finally:
@@ -87,12 +94,13 @@ class OutboxRelay:
         topic: str,
         *,
         partitions: int = 3,
+        replication: int = 1,
         batch_size: int = 2000,
         poll_seconds: float = 1.0,
         amnesia_check_seconds: float = 5.0,
     ) -> None:
         self.store, self.bootstrap, self.topic = store, bootstrap, topic
-        self.partitions, self.batch_size = partitions, batch_size
+        self.partitions, self.replication, self.batch_size = partitions, replication, batch_size
         self.poll_seconds, self.amnesia_check_seconds = poll_seconds, amnesia_check_seconds
         self._wake = asyncio.Event()
         self._producer: AIOKafkaProducer | None = None
@@ -131,7 +139,7 @@ class OutboxRelay:
         return f"relay:{self._schema}:{self.topic}"
 
     async def _start_clients(self) -> None:
-        await ensure_topic(self.bootstrap, self.topic, self.partitions)
+        await ensure_topic(self.bootstrap, self.topic, self.partitions, self.replication)
         # Tansu refuses idempotent producers; acks=all plus consumer dedupe gives the guarantee.
         self._producer = AIOKafkaProducer(
             bootstrap_servers=self.bootstrap, acks="all", linger_ms=5, enable_idempotence=False
@@ -174,14 +182,15 @@ class OutboxRelay:
         """Publish the next batch after the checkpoint; return how many were published."""
         assert self._producer is not None
         position, _ = await self.checkpoint()
-        batch = await self.store.read_all(after=position, limit=self.batch_size)
+        batch = await self.store.read_all_wire(after=position, limit=self.batch_size)
         if not batch:
             metrics.RELAY_LAG.labels(self._schema).set(0)
             return 0
         sends = []
-        for stored in batch:
-            key, value, headers = encode(stored)
-            sends.append(await self._producer.send(self.topic, value=value, key=key, headers=headers))
+        for wire in batch:
+            sends.append(
+                await self._producer.send(self.topic, value=wire.value, key=wire.key, headers=wire.headers)
+            )
         await asyncio.gather(*sends)  # every acknowledgement, or raise and retry from the checkpoint
         await self.store.pool.execute(
             f"UPDATE {self._schema}.relay_checkpoint SET position = $2, published = published + $3,"
@@ -191,10 +200,8 @@ class OutboxRelay:
             len(batch),
         )
         metrics.RELAY_PUBLISHED.labels(self._schema).inc(len(batch))
-        lag = await self.store.pool.fetchval(
-            f"SELECT count(*) FROM {self._schema}.events WHERE position > $1", batch[-1].position
-        )
-        metrics.RELAY_LAG.labels(self._schema).set(lag)
+        # Positions can have holes (rolled-back appends), so this slightly overstates; it is O(1).
+        metrics.RELAY_LAG.labels(self._schema).set(max(await self.store.head() - batch[-1].position, 0))
         return len(batch)
 
     async def check_amnesia(self) -> bool:
@@ -207,7 +214,7 @@ class OutboxRelay:
         if held >= published:
             return False
         log.warning("topic %s holds %d of %d published events: republishing", self.topic, held, published)
-        await ensure_topic(self.bootstrap, self.topic, self.partitions)
+        await ensure_topic(self.bootstrap, self.topic, self.partitions, self.replication)
         await self.store.pool.execute(
             f"UPDATE {self._schema}.relay_checkpoint SET position = 0, published = 0 WHERE topic = $1",
             self.topic,

@@ -60,7 +60,11 @@ class Runtime:
 
 
 def build_broker(
-    spec: ServiceSpec, bootstrap: str, runners: Sequence[ProjectionRunner], session_ms: int
+    spec: ServiceSpec,
+    bootstrap: str,
+    runners: Sequence[ProjectionRunner],
+    session_ms: int,
+    fetch_max_wait_ms: int = 100,
 ) -> KafkaBroker:
     broker = KafkaBroker(
         bootstrap,
@@ -70,7 +74,13 @@ def build_broker(
         logger=logging.getLogger(f"{spec.name}.broker"),  # through the JSON handler
     )
     for runner in runners:
-        subscribe(broker, runner, group_prefix=spec.name, session_timeout_ms=session_ms)
+        subscribe(
+            broker,
+            runner,
+            group_prefix=spec.name,
+            session_timeout_ms=session_ms,
+            fetch_max_wait_ms=fetch_max_wait_ms,
+        )
     return broker
 
 
@@ -104,12 +114,14 @@ async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> A
             settings.kafka_bootstrap_servers,
             list(runners.values()),
             settings.consumer_session_timeout_ms,
+            settings.consumer_fetch_max_wait_ms,
         )
         relay = OutboxRelay(
             store,
             settings.kafka_bootstrap_servers,
             topic_for(spec.name),
             partitions=settings.topic_partitions,
+            replication=settings.topic_replication,
         )
         verifier = TokenVerifier(settings.jwt_secret, settings.jwt_issuer, settings.jwks_url)
         await broker.start()

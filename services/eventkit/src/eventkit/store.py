@@ -17,7 +17,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
-from vc_contracts import Envelope, Event, Tenant
+from vc_contracts import CST, Envelope, Event, Tenant
 
 from eventkit import metrics
 from eventkit.clock import now_cst
@@ -82,6 +82,44 @@ def _row_to_stored(row: asyncpg.Record) -> StoredEvent:
     return StoredEvent(position=row["position"], envelope=envelope)
 
 
+@dataclass(frozen=True)
+class WireEvent:
+    """One stored event as Kafka carries it: key = stream id, value = envelope JSON, type headers."""
+
+    position: int
+    key: bytes
+    value: bytes
+    headers: list[tuple[str, bytes]]
+
+
+def wire_event(row: asyncpg.Record) -> WireEvent:
+    """Encode a row as the Envelope would serialise, without building and re-validating the model.
+
+    The stored JSON (tenant, data) is spliced in as text: it was validated when it was appended.
+    """
+    meta = json.loads(row["metadata"])
+    head = {
+        "event_id": str(row["event_id"]),
+        "event_type": row["event_type"],
+        "schema_version": row["schema_version"],
+        "stream_id": row["stream_id"],
+        "stream_version": row["stream_version"],
+        "occurred_at": row["occurred_at"].astimezone(CST).isoformat(),
+        "recorded_at": row["recorded_at"].astimezone(CST).isoformat(),
+        "actor": meta["actor"],
+        "correlation_id": meta["correlation_id"],
+        "causation_id": meta.get("causation_id"),
+    }
+    body = json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1]
+    value = f'{body},"tenant":{row["tenant"]},"data":{row["data"]}}}'.encode()
+    headers = [
+        ("event_type", row["event_type"].encode()),
+        ("schema_version", str(row["schema_version"]).encode()),
+        ("content-type", b"application/json"),
+    ]
+    return WireEvent(row["position"], row["stream_id"].encode(), value, headers)
+
+
 _COLUMNS = (
     "position, event_id, stream_id, stream_version, event_type, schema_version, tenant::text AS tenant,"
     " occurred_at, recorded_at, data::text AS data, metadata::text AS metadata"
@@ -118,6 +156,15 @@ class EventStore:
         for row in await (conn or self.pool).fetch(query, list(stream_ids)):
             found[row["stream_id"]].append(_row_to_stored(row))
         return found
+
+    async def read_all_wire(self, after: int = 0, limit: int = 1000) -> list[WireEvent]:
+        """Events after `after` already encoded for the wire: what the relay publishes, no re-validation."""
+        query = f"SELECT {_COLUMNS} FROM {self.schema}.events WHERE position > $1 ORDER BY position LIMIT $2"
+        return [wire_event(r) for r in await self.pool.fetch(query, after, limit)]
+
+    async def head(self) -> int:
+        """The highest position stored (for lag metrics; cheap on the primary key)."""
+        return int(await self.pool.fetchval(f"SELECT coalesce(max(position), 0) FROM {self.schema}.events"))
 
     async def read_all(self, after: int = 0, limit: int = 1000) -> list[StoredEvent]:
         query = f"SELECT {_COLUMNS} FROM {self.schema}.events WHERE position > $1 ORDER BY position LIMIT $2"

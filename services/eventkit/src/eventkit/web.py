@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Annotated, Any
 from uuid import uuid4
 
@@ -12,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from eventkit import metrics
 from eventkit.auth import Principal
 from eventkit.errors import AppError, ErrorBody, FieldError
 from eventkit.logs import correlation_id
@@ -72,6 +74,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def with_correlation_id(request: Request, call_next: Any) -> Response:
         value = request.headers.get("x-correlation-id") or str(uuid4())
         token = correlation_id.set(value)
+        started = time.perf_counter()
         try:
             response: Response = await call_next(request)
         except Exception:
@@ -79,6 +82,10 @@ def install_error_handlers(app: FastAPI) -> None:
             response = _json(500, _internal_error())
         finally:
             correlation_id.reset(token)
+        route = getattr(request.scope.get("route"), "path", "unmatched")  # the template, not the raw path
+        metrics.HTTP_REQUESTS.labels(request.method, route, str(response.status_code)).observe(
+            time.perf_counter() - started
+        )
         response.headers["x-correlation-id"] = value
         return response
 
