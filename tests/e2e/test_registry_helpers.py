@@ -80,20 +80,22 @@ async def event_count(dsn: str) -> int:
         await conn.close()
 
 
-async def register_divisions(api: Api, province: Api, codes: list[tuple[str, str, str]]) -> None:
-    """(code, name, level) below the county; the province, city and both counties come first."""
+async def register_divisions(api: Api, province: Api, codes: list[tuple[str, str, str]]) -> list[str]:
+    """(code, name, level) below the county; the province, city and both counties come first.
+
+    Returns the ids of the events appended (none for divisions registered before)."""
     upper = [
         ("620000", "甘肃省", "province", None),
         ("621000", "庆阳市", "city", "620000"),
         (COUNTY, "正宁县", "county", "621000"),
         (OTHER_COUNTY, "宁县", "county", "621000"),
     ]
-    for code, name, level, parent in upper:
-        await province.ok("/divisions", {"code": code, "name": name, "level": level, "parent_code": parent})
+    bodies = [(province, {"code": c, "name": n, "level": lv, "parent_code": p}) for c, n, lv, p in upper]
     for code, name, level in codes:
         parent = code[:6] if level == "township" else code[:9] + "000"
         who = province if code.startswith(OTHER_COUNTY) else api
-        await who.ok("/divisions", {"code": code, "name": name, "level": level, "parent_code": parent})
+        bodies.append((who, {"code": code, "name": name, "level": level, "parent_code": parent}))
+    return [e["event_id"] for who, body in bodies for e in (await who.ok("/divisions", body))["events"]]
 
 
 def unit_body(unit_id: str, division: str = COUNTY, n: int = 1) -> dict[str, Any]:

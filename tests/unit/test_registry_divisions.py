@@ -23,8 +23,17 @@ TOWNSHIP = Division("621025100000", "山河镇", DivisionLevel.township, "621025
         (RegisterDivision("621026100201", "外县村", DivisionLevel.village, TOWNSHIP), "code"),
         (RegisterDivision("621025100201", "西头村", DivisionLevel.village, Division()), "parent_code"),
         (RegisterDivision("621025", "正宁县", DivisionLevel.village, TOWNSHIP), "code"),
+        (RegisterDivision("621025100201", "西头村", DivisionLevel.township, COUNTY), "level"),
+        (RegisterDivision("621025101000", "某镇", DivisionLevel.community, TOWNSHIP), "level"),
     ],
-    ids=["village-under-county", "code-outside-parent", "parent-unknown", "short-code-for-village"],
+    ids=[
+        "village-under-county",
+        "code-outside-parent",
+        "parent-unknown",
+        "short-code-for-village",
+        "village-code-as-township",
+        "township-code-as-community",
+    ],
 )
 def test_bad_divisions_are_refused(command: RegisterDivision, field: str) -> None:
     with pytest.raises(RuleViolationError) as refused:

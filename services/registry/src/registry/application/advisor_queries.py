@@ -68,24 +68,20 @@ async def roster(
         .add("v.status = ?", filters.get("status"))
         .add("v.name LIKE '%' || ? || '%'", filters.get("name"))
     )
-    f.args.append(today)
-    day = f"${len(f.args)}"
-    base = (
-        f"FROM {{s}}.advisors v JOIN {{s}}.units u USING (unit_id) LEFT JOIN {{s}}.assignments a"
-        f" ON a.advisor_id = v.advisor_id AND a.valid_from <= {day}"
-        f" AND (a.valid_to IS NULL OR a.valid_to >= {day})"
-        f" LEFT JOIN {{s}}.divisions d ON d.code = a.village_code WHERE {f.where}"
-    )
-    total = await db.value(f"SELECT count(DISTINCT v.advisor_id) {base}", *f.args)
+    base = f"FROM {{s}}.advisors v JOIN {{s}}.units u USING (unit_id) WHERE {f.where}"
+    total = await db.value(f"SELECT count(*) {base}", *f.args)
+    day = f"${len(f.args) + 1}"
     rows = await db.rows(
         "SELECT v.advisor_id, v.name, v.kind, v.phone, v.licence_no, v.status, v.status_since, v.unit_id,"
-        " u.name AS unit_name, u.kind AS unit_kind,"
-        " coalesce(jsonb_agg(jsonb_build_object('code', a.village_code, 'name', d.name,"
-        " 'schedule', a.schedule) ORDER BY a.village_code) FILTER (WHERE a.village_code IS NOT NULL),"
-        " '[]')::text AS villages"
-        f" {base} GROUP BY v.advisor_id, u.name, u.kind ORDER BY u.name, v.name, v.advisor_id"
-        + f.page(paging.page_size, paging.offset),
+        " u.name AS unit_name, u.kind AS unit_kind, (SELECT coalesce(jsonb_agg(jsonb_build_object("
+        " 'code', a.village_code, 'name', d.name, 'schedule', a.schedule) ORDER BY a.village_code),"
+        " '[]')::text"
+        " FROM {s}.assignments a LEFT JOIN {s}.divisions d ON d.code = a.village_code"
+        f" WHERE a.advisor_id = v.advisor_id AND a.valid_from <= {day}"
+        f" AND (a.valid_to IS NULL OR a.valid_to >= {day})) AS villages"
+        f" {base} ORDER BY u.name, v.name, v.advisor_id" + f.page(paging.page_size, paging.offset),
         *f.args,
+        today,
     )
     return page_of([{**r, "villages": json.loads(r["villages"])} for r in rows], total, paging)
 
