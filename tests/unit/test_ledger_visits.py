@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-
 from eventkit.errors import RuleViolationError
 from ledger.domain.entries import Assignment, LogVisit, entries
 from vc_contracts import CST
@@ -17,8 +16,9 @@ START = datetime(2025, 6, 1, 9, 0, tzinfo=CST)
 
 
 def visit(start: datetime = START, hours: float = 3, assignment: Assignment | None = ASSIGNED) -> LogVisit:
-    return LogVisit("E-1", "A-li", "621025100201", start, start + timedelta(hours=hours), "村委会", "法律咨询",
-                    assignment)
+    return LogVisit(
+        "E-1", "A-li", "621025100201", start, start + timedelta(hours=hours), "村委会", "法律咨询", assignment
+    )
 
 
 def test_a_visit_by_the_assigned_advisor_is_logged_with_derived_hours() -> None:

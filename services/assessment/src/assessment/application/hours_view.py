@@ -1,11 +1,19 @@
-"""Quarterly on-site hours per village and advisor, projected from the ledger's visits."""
+"""Quarterly on-site hours per village and advisor, projected from the ledger's visits.
+
+Hours count for the advisor who served them (the entry's advisor), in the CST quarter they were
+served (split at a quarter boundary, see eventkit.periods). A correction of a visit's times carries
+the whole new span, so its hours are taken out of the old quarters and put in the new ones; a void
+keeps the rows, marked voided, and they stop counting.
+"""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import asyncpg
 from eventkit.periods import split_hours_by_quarter
 from vc_contracts import Envelope, Event
-from vc_contracts.catalogue.ledger import VisitLogged
+from vc_contracts.catalogue.ledger import EntryCorrected, EntryVoided, VisitLogged
 from vc_contracts.topics import topic_for
 
 DDL = """
@@ -34,6 +42,32 @@ class QuarterHoursView:
                 await conn.executemany(
                     f"INSERT INTO {t}visit_hours VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING", rows
                 )
+            case EntryCorrected() if "started_at" in event.changes:
+                await _move(conn, t, event)
+            case EntryVoided():
+                await conn.execute(
+                    f"UPDATE {t}visit_hours SET voided = true WHERE entry_id = $1", event.entry_id
+                )
+
+
+async def _move(conn: asyncpg.Connection, t: str, event: EntryCorrected) -> None:
+    """Re-split a visit whose times were corrected (the hours may move to another quarter)."""
+    old = await conn.fetchrow(
+        f"SELECT village_code, advisor_id, county, voided FROM {t}visit_hours WHERE entry_id = $1 LIMIT 1",
+        event.entry_id,
+    )
+    if old is None:
+        return
+    start = datetime.fromisoformat(event.changes["started_at"])
+    end = datetime.fromisoformat(event.changes["ended_at"])
+    await conn.execute(f"DELETE FROM {t}visit_hours WHERE entry_id = $1", event.entry_id)
+    await conn.executemany(
+        f"INSERT INTO {t}visit_hours VALUES ($1,$2,$3,$4,$5,$6,$7)",
+        [
+            (event.entry_id, q, old["village_code"], old["advisor_id"], old["county"], h, old["voided"])
+            for q, h in split_hours_by_quarter(start, end).items()
+        ],
+    )
 
 
 async def village_quarters(pool: asyncpg.Pool, schema: str, village_code: str, year: int) -> dict[str, float]:

@@ -1,4 +1,4 @@
-"""Ledger HTTP API."""
+"""Ledger HTTP API, logging: one route per kind of entry (advisors log their own work)."""
 
 from __future__ import annotations
 
@@ -7,46 +7,71 @@ from typing import Annotated, Any
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Header, Request
-from pydantic import BaseModel, ConfigDict, Field
-from vc_contracts import ShanghaiDateTime
-from vc_contracts.catalogue.fields import VillageCode
 
+from ledger.adapters.bodies import (
+    ConsultationIn,
+    DocumentReviewIn,
+    EntryIn,
+    LectureIn,
+    MediationIn,
+    PublicityIn,
+    VisitIn,
+)
 from ledger.application.commands import LedgerCommands
 
-router = APIRouter(tags=["ledger"])
+router = APIRouter(tags=["ledger: logging"])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="Retry-safe request id")]
 
 
-class VisitIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    village_code: VillageCode
-    started_at: ShanghaiDateTime = Field(description="Arrival, with offset, e.g. 2025-03-05T09:00:00+08:00")
-    ended_at: ShanghaiDateTime
-    place: str = Field(min_length=1, max_length=200)
-    summary: str = Field(min_length=1, max_length=2000)
-    note: str = Field(default="", max_length=2000)
-    client_entry_id: str | None = Field(default=None, min_length=1, max_length=128)
-
-
-def _commands(request: Request) -> LedgerCommands:
+def commands(request: Request) -> LedgerCommands:
     runtime = runtime_of(request)
     return LedgerCommands(runtime.store, runtime.pool)
+
+
+async def _log(body: EntryIn, who: CurrentPrincipal, request: Request, key: str | None) -> dict[str, Any]:
+    start, end = body.span()
+    return await commands(request).log(
+        who, body.kind, body.village_code, start, end, body.details(), body.note, body.client_entry_id, key
+    )
 
 
 @router.post("/visits", status_code=201, summary="登记驻点服务 Log an on-site visit")
 async def log_visit(
     body: VisitIn, who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
 ) -> dict[str, Any]:
-    outcome = await _commands(request).log_visit(
-        who,
-        body.village_code,
-        body.started_at,
-        body.ended_at,
-        body.place,
-        body.summary,
-        body.note,
-        body.client_entry_id,
-        key,
-    )
-    return outcome.as_json()
+    return await _log(body, who, request, key)
+
+
+@router.post("/lectures", status_code=201, summary="登记法治讲座 Log a legal-knowledge lecture")
+async def log_lecture(
+    body: LectureIn, who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
+) -> dict[str, Any]:
+    return await _log(body, who, request, key)
+
+
+@router.post("/publicity-events", status_code=201, summary="登记普法宣传活动 Log a law-publicity event")
+async def log_publicity(
+    body: PublicityIn, who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
+) -> dict[str, Any]:
+    return await _log(body, who, request, key)
+
+
+@router.post("/consultations", status_code=201, summary="登记法律咨询（现场、微信群、电话、网络）")
+async def log_consultation(
+    body: ConsultationIn, who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
+) -> dict[str, Any]:
+    return await _log(body, who, request, key)
+
+
+@router.post("/mediations", status_code=201, summary="登记纠纷调解 Log a mediated dispute")
+async def log_mediation(
+    body: MediationIn, who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
+) -> dict[str, Any]:
+    return await _log(body, who, request, key)
+
+
+@router.post("/document-reviews", status_code=201, summary="登记文书审查 Log a document review")
+async def log_document_review(
+    body: DocumentReviewIn, who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
+) -> dict[str, Any]:
+    return await _log(body, who, request, key)

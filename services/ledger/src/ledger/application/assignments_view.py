@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 
 import asyncpg
@@ -9,7 +11,7 @@ from vc_contracts import Envelope, Event
 from vc_contracts.catalogue.registry import AdvisorAssigned, AssignmentEnded
 from vc_contracts.topics import topic_for
 
-from ledger.domain.entries import Assignment
+from ledger.domain.facts import Assignment, on_day
 
 DDL = """
 CREATE TABLE {t}known_assignments (
@@ -45,15 +47,34 @@ class AssignmentsView:
                 )
 
 
-async def assignment_on(
+async def village_histories(
+    conn: asyncpg.Pool | asyncpg.Connection, schema: str, village_codes: Iterable[str]
+) -> dict[str, list[Assignment]]:
+    """Every known assignment of the villages, oldest first (who served which village, when)."""
+    rows = await conn.fetch(
+        f"SELECT assignment_id, advisor_id, unit_id, village_code, valid_from, valid_to"
+        f" FROM {schema}.known_assignments WHERE village_code = ANY($1::text[]) ORDER BY valid_from",
+        list(set(village_codes)),
+    )
+    histories: dict[str, list[Assignment]] = defaultdict(list)
+    for row in rows:
+        histories[row["village_code"]].append(Assignment(**dict(row)))
+    return histories
+
+
+async def assignment_facts(
     pool: asyncpg.Pool, schema: str, advisor_id: str, village_code: str, day: date
-) -> Assignment | None:
+) -> tuple[Assignment | None, Assignment | None]:
+    """(the advisor's own assignment to the village that day, whoever held the village that day)."""
     row = await pool.fetchrow(
-        f"SELECT assignment_id, advisor_id, unit_id, village_code FROM {schema}.known_assignments"
-        " WHERE advisor_id = $1 AND village_code = $2"
+        f"SELECT assignment_id, advisor_id, unit_id, village_code, valid_from, valid_to"
+        f" FROM {schema}.known_assignments WHERE advisor_id = $1 AND village_code = $2"
         " AND valid_from <= $3 AND (valid_to IS NULL OR valid_to >= $3)",
         advisor_id,
         village_code,
         day,
     )
-    return Assignment(**dict(row)) if row else None
+    if row is not None:  # the usual case, on the (advisor, village) index
+        return Assignment(**dict(row)), None
+    history = (await village_histories(pool, schema, [village_code])).get(village_code, [])
+    return on_day(history, advisor_id, day)

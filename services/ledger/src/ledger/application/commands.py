@@ -1,61 +1,128 @@
-"""Ledger command handlers: gather the facts (assignment on that day), decide, append."""
+"""Ledger command handlers: authorise, gather the facts, decide, append (with the inline records)."""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import datetime
+from typing import Any
 from uuid import uuid4
 
 import asyncpg
 from eventkit.auth import Principal, Role
-from eventkit.decider import Outcome, execute
-from eventkit.store import EventStore, Metadata
+from eventkit.decider import execute
+from eventkit.store import EventStore, Metadata, StoredEvent
 from vc_contracts import Tenant
 
-from ledger.application.assignments_view import assignment_on
+from ledger.application import access, entries_model, volume_chain
+from ledger.application.facts_reader import facts_for
+from ledger.application.queries import entry_or_404
 from ledger.domain import entries
+from ledger.domain.corrections import span_after
+from ledger.domain.entries import Command, ConfirmEntry, CorrectEntry, LogEntry, VoidEntry
+from ledger.domain.kinds import Kind
+
+
+def entry_id_for(advisor_id: str, client_entry_id: str | None) -> str:
+    """Stable for a client entry id (a retried or re-imported row is the same entry), else random."""
+    if client_entry_id is None:
+        return f"E-{uuid4().hex[:20]}"
+    return "E-" + hashlib.sha256(f"{advisor_id}\x1f{client_entry_id}".encode()).hexdigest()[:20]
+
+
+async def record(conn: asyncpg.Connection, schema: str, stored: list[StoredEvent]) -> None:
+    """Inside the append's transaction: the entries read model, the overlap re-check, the chain."""
+    touched = await entries_model.apply(conn, schema, stored)
+    await entries_model.recheck_clashes(conn, schema, touched)
+    await volume_chain.record_links(conn, schema, stored)
 
 
 class LedgerCommands:
     def __init__(self, store: EventStore, pool: asyncpg.Pool) -> None:
-        self.store, self.pool = store, pool
+        self.store, self.pool, self.schema = store, pool, store.schema
 
-    async def log_visit(
+    async def _record(self, conn: asyncpg.Connection, stored: list[StoredEvent]) -> None:
+        await record(conn, self.schema, stored)
+
+    async def _run(
         self,
         who: Principal,
+        entry_id: str,
         village_code: str,
-        started_at: datetime,
-        ended_at: datetime,
-        place: str,
-        summary: str,
-        note: str,
-        client_entry_id: str | None,
+        command: Command,
         key: str | None,
-    ) -> Outcome:
-        who.require_role(Role.advisor)
-        who.require_division(village_code, "village_code")
-        assignment = await assignment_on(
-            self.pool, self.store.schema, who.subject, village_code, started_at.date()
-        )
-        entry_id = f"E-{uuid4().hex[:16]}"
-        command = entries.LogVisit(
-            entry_id,
-            who.subject,
-            village_code,
-            started_at,
-            ended_at,
-            place,
-            summary,
-            assignment,
-            client_entry_id,
-            note,
-        )
-        return await execute(
+        occurred_at: datetime | None = None,
+    ) -> dict[str, Any]:
+        outcome = await execute(
             self.store,
             entries.entries,
             entries.stream_id(entry_id),
             command,
             tenant=Tenant.of(village_code),
             metadata=Metadata(who.subject),
-            idempotency_key=key or client_entry_id,
-            occurred_at=lambda e: started_at,
+            idempotency_key=key,
+            occurred_at=(lambda _: occurred_at) if occurred_at else None,
+            after_append=self._record,
         )
+        return {"entry_id": entry_id, **outcome.as_json()}
+
+    async def log(
+        self,
+        who: Principal,
+        kind: Kind,
+        village_code: str,
+        occurred_at: datetime,
+        ended_at: datetime | None,
+        details: Mapping[str, Any],
+        note: str,
+        client_entry_id: str | None,
+        key: str | None,
+    ) -> dict[str, Any]:
+        who.require_role(Role.advisor)
+        who.require_division(village_code, "village_code")
+        facts = await facts_for(
+            self.pool, self.schema, who.subject, village_code, occurred_at, ended_at or occurred_at
+        )
+        entry_id = entry_id_for(who.subject, client_entry_id)
+        command = LogEntry(
+            entry_id,
+            kind,
+            who.subject,
+            village_code,
+            occurred_at,
+            details,
+            facts,
+            ended_at,
+            client_entry_id,
+            note,
+        )
+        key = key or (f"ledger:{who.subject}:{client_entry_id}" if client_entry_id else None)
+        answer = await self._run(who, entry_id, village_code, command, key, occurred_at)
+        found = facts.assignment
+        answer["assignment"] = {**asdict(found), "basis": f"依据{found.describe()}"} if found else None
+        return answer
+
+    async def confirm(self, who: Principal, entry_id: str, key: str | None) -> dict[str, Any]:
+        who.require_role(Role.village_committee)
+        entry = await entry_or_404(self.pool, self.schema, entry_id)
+        who.require_division(entry["village_code"], "entry_id")
+        command = ConfirmEntry(who.subject, who.scope)
+        return await self._run(who, entry_id, entry["village_code"], command, key)
+
+    async def correct(
+        self, who: Principal, entry_id: str, changes: Mapping[str, Any], reason: str, key: str | None
+    ) -> dict[str, Any]:
+        entry = await entry_or_404(self.pool, self.schema, entry_id)
+        access.require_changer(who, entry)
+        start, end = span_after(Kind(entry["kind"]), entry["data"], changes)
+        facts = await facts_for(
+            self.pool, self.schema, entry["advisor_id"], entry["village_code"], start, end
+        )
+        command = CorrectEntry(changes, reason, facts)
+        return await self._run(who, entry_id, entry["village_code"], command, key)
+
+    async def void(self, who: Principal, entry_id: str, reason: str, key: str | None) -> dict[str, Any]:
+        entry = await entry_or_404(self.pool, self.schema, entry_id)
+        access.require_changer(who, entry)
+        return await self._run(who, entry_id, entry["village_code"], VoidEntry(reason), key)

@@ -1,23 +1,38 @@
 """Ledger entry aggregate: one stream per piece of work (一次一记), never edited in place.
 
-Rules checked when an entry is logged (all facts arrive in the command; no I/O here):
-- the advisor was assigned to that village on the day the work happened;
-- nothing is logged in the future;
-- an on-site visit lasts more than 0 and at most MAX_VISIT_HOURS hours.
+An entry is logged once (a visit, lecture, publicity event, consultation, mediation or document
+review), may be confirmed by its village committee, corrected (the new values and why) and voided
+(why). Every change is a new event; the history stays readable. Rules: see rules.py.
+A correction lapses an earlier confirmation: the committee confirms the corrected values again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import assert_never
+from typing import Any, assert_never
 
 from eventkit.decider import Decider
-from eventkit.errors import ConflictError, RuleViolationError
-from vc_contracts import Event
-from vc_contracts.catalogue.ledger import VisitLogged
+from eventkit.errors import ConflictError, ForbiddenError, NotFoundError, RuleViolationError
+from vc_contracts import CST, Event
+from vc_contracts.catalogue.ledger import EntryConfirmed, EntryCorrected, EntryVoided, LedgerEntryEvent
 
-MAX_VISIT_HOURS = 12
+from ledger.domain import rules
+from ledger.domain.commands import (
+    Command,
+    ConfirmEntry,
+    CorrectEntry,
+    LogEntry,
+    LogVisit,
+    VoidEntry,
+)
+from ledger.domain.corrections import corrected
+from ledger.domain.facts import Assignment, Busy, Facts
+from ledger.domain.kinds import KIND_OF, Kind
+from ledger.domain.shapes import build, busy_of
+
+__all__ = ["Assignment", "Busy", "Entry", "Facts", "LogEntry", "LogVisit", "decide", "entries", "stream_id"]
 
 
 def stream_id(entry_id: str) -> str:
@@ -25,20 +40,14 @@ def stream_id(entry_id: str) -> str:
 
 
 @dataclass(frozen=True)
-class Assignment:
-    """The registry assignment in force on the day of the work, as the ledger's read model knows it."""
-
-    assignment_id: str
-    advisor_id: str
-    unit_id: str
-    village_code: str
-
-
-@dataclass(frozen=True)
 class Entry:
     entry_id: str | None = None
-    kind: str | None = None
-    village_code: str | None = None
+    kind: Kind | None = None
+    village_code: str = ""
+    advisor_id: str = ""
+    unit_id: str = ""
+    data: Mapping[str, Any] = field(default_factory=dict)  # current values, JSON form
+    confirmed: bool = False
     voided: bool = False
 
     @property
@@ -46,75 +55,104 @@ class Entry:
         return self.entry_id is not None
 
 
-@dataclass(frozen=True)
-class LogVisit:
-    entry_id: str
-    advisor_id: str
-    village_code: str
-    started_at: datetime
-    ended_at: datetime
-    place: str
-    summary: str
-    assignment: Assignment | None
-    client_entry_id: str | None = None
-    note: str = ""
-
-
-Command = LogVisit
-
-
 def decide(state: Entry, command: Command, now: datetime) -> list[Event]:
     match command:
         case LogVisit():
-            return _log_visit(state, command, now)
+            return _log(state, command.as_entry(), now)
+        case LogEntry():
+            return _log(state, command, now)
+        case ConfirmEntry():
+            _require_live(state, "确认")
+            if state.confirmed:
+                raise ConflictError("该记录已确认，无需重复确认", field="entry_id")
+            if command.committee_village != state.village_code:
+                raise ForbiddenError("只能确认本村（社区）的台账记录", field="entry_id")
+            return [
+                EntryConfirmed(
+                    entry_id=state.entry_id or "",
+                    village_code=state.village_code,
+                    confirmed_by=command.confirmed_by,
+                    confirmed_on=now.astimezone(CST).date(),
+                )
+            ]
+        case CorrectEntry():
+            _require_live(state, "更正")
+            changes = corrected(state.kind or Kind.visit, state.data, command.changes, command.facts, now)
+            reason = _reason(command.reason, "更正")
+            return [
+                EntryCorrected(
+                    entry_id=state.entry_id or "",
+                    village_code=state.village_code,
+                    changes=changes,
+                    reason=reason,
+                )
+            ]
+        case VoidEntry():
+            _require_live(state, "作废")
+            reason = _reason(command.reason, "作废")
+            return [
+                EntryVoided(entry_id=state.entry_id or "", village_code=state.village_code, reason=reason)
+            ]
         case _:
             assert_never(command)
 
 
-def _require_assignment(c: LogVisit) -> Assignment:
-    if c.assignment is None or c.assignment.advisor_id != c.advisor_id:
-        raise RuleViolationError(
-            f"{c.started_at.date()} 当天您未被指派到村（社区）{c.village_code}，不能登记该村的工作",
-            field="village_code",
-        )
-    return c.assignment
+def _require_live(state: Entry, action: str) -> None:
+    if not state.exists:
+        raise NotFoundError("台账记录不存在", field="entry_id")
+    if state.voided:
+        raise ConflictError(f"该记录已作废，不能再{action}", field="entry_id")
 
 
-def _log_visit(state: Entry, c: LogVisit, now: datetime) -> list[Event]:
+def _reason(text: str, action: str) -> str:
+    if not text.strip():
+        raise RuleViolationError(f"请填写{action}原因", field="reason")
+    return text.strip()
+
+
+def _log(state: Entry, c: LogEntry, now: datetime) -> list[Event]:
     if state.exists:
         raise ConflictError(f"台账记录 {c.entry_id} 已存在", field="entry_id")
-    if c.ended_at <= c.started_at:
-        raise RuleViolationError("结束时间须晚于开始时间", field="ended_at")
-    if c.ended_at > now:
-        raise RuleViolationError("不能登记尚未发生的工作（结束时间晚于当前时间）", field="ended_at")
-    hours = (c.ended_at - c.started_at).total_seconds() / 3600
-    if hours > MAX_VISIT_HOURS:
-        raise RuleViolationError(
-            f"单次驻点时长不能超过 {MAX_VISIT_HOURS} 小时（本次 {hours:.1f} 小时）", field="ended_at"
-        )
-    assignment = _require_assignment(c)
-    return [
-        VisitLogged(
-            entry_id=c.entry_id,
-            client_entry_id=c.client_entry_id,
-            advisor_id=c.advisor_id,
-            unit_id=assignment.unit_id,
-            village_code=c.village_code,
-            occurred_at=c.started_at,
-            note=c.note,
-            started_at=c.started_at,
-            ended_at=c.ended_at,
-            hours=round(hours, 2),
-            place=c.place,
-            summary=c.summary,
-        )
-    ]
+    hours = rules.check_span(c.kind, c.occurred_at, c.ended_at, now)
+    assignment = rules.require_assignment(c.advisor_id, c.village_code, c.occurred_at, c.facts)
+    data: dict[str, Any] = {
+        **c.details,
+        "entry_id": c.entry_id,
+        "client_entry_id": c.client_entry_id,
+        "advisor_id": c.advisor_id,
+        "unit_id": assignment.unit_id,
+        "village_code": c.village_code,
+        "occurred_at": c.occurred_at,
+        "note": c.note,
+    }
+    if c.kind is Kind.visit:
+        data |= {"started_at": c.occurred_at, "ended_at": c.ended_at, "hours": hours}
+    event = build(c.kind, data)
+    shape = event.model_dump(mode="json")
+    rules.check_sizes(shape)
+    spent = busy_of(c.kind, c.entry_id, c.village_code, shape)
+    if spent is not None:
+        rules.check_clashes(spent, c.facts.busy)
+    return [event]
 
 
 def evolve(state: Entry, event: Event) -> Entry:
     match event:
-        case VisitLogged():
-            return Entry(event.entry_id, "visit", event.village_code)
+        case LedgerEntryEvent():
+            return Entry(
+                event.entry_id,
+                KIND_OF[event.event_type],
+                event.village_code,
+                event.advisor_id,
+                event.unit_id,
+                event.model_dump(mode="json"),
+            )
+        case EntryConfirmed():
+            return replace(state, confirmed=True)
+        case EntryCorrected():
+            return replace(state, data={**state.data, **event.changes}, confirmed=False)
+        case EntryVoided():
+            return replace(state, voided=True)
     return state
 
 

@@ -1,17 +1,20 @@
 """Compliance view: every village in scope with its advisor, agreement and quarter hours.
 
-Built from registry events (villages, assignments, agreements) and ledger events (visits).
+Built from registry events (villages, assignments, agreements) and ledger events (visits, and
+their corrections and voids: a visit whose times are corrected is re-split by quarter, a voided
+visit's hours are removed).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import asyncpg
 from eventkit.periods import split_hours_by_quarter
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue.enums import DivisionLevel
-from vc_contracts.catalogue.ledger import VisitLogged
+from vc_contracts.catalogue.ledger import EntryCorrected, EntryVoided, VisitLogged
 from vc_contracts.catalogue.registry import (
     AdvisorAssigned,
     AdvisorRegistered,
@@ -90,6 +93,25 @@ class ComplianceView:
                         for q, h in split_hours_by_quarter(event.started_at, event.ended_at).items()
                     ],
                 )
+            case EntryCorrected() if "started_at" in event.changes:
+                await _resplit(conn, t, event)
+            case EntryVoided():
+                await conn.execute(f"DELETE FROM {t}cv_hours WHERE entry_id = $1", event.entry_id)
+
+
+async def _resplit(conn: asyncpg.Connection, t: str, event: EntryCorrected) -> None:
+    village = await conn.fetchval(
+        f"SELECT village_code FROM {t}cv_hours WHERE entry_id = $1 LIMIT 1", event.entry_id
+    )
+    if village is None:
+        return
+    start = datetime.fromisoformat(event.changes["started_at"])
+    end = datetime.fromisoformat(event.changes["ended_at"])
+    await conn.execute(f"DELETE FROM {t}cv_hours WHERE entry_id = $1", event.entry_id)
+    await conn.executemany(
+        f"INSERT INTO {t}cv_hours VALUES ($1,$2,$3,$4)",
+        [(event.entry_id, q, village, h) for q, h in split_hours_by_quarter(start, end).items()],
+    )
 
 
 async def compliance_rows(

@@ -1,0 +1,101 @@
+"""Request bodies of the ledger API: one per kind of entry, plus confirmation, correction and void."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+from vc_contracts import ShanghaiDateTime
+from vc_contracts.catalogue.enums import (
+    ConsultationCategory,
+    ConsultationChannel,
+    ConsultationOutcome,
+    DocumentKind,
+    MediationOutcome,
+)
+from vc_contracts.catalogue.fields import VillageCode
+
+from ledger.domain.kinds import Kind
+
+Line = Field(min_length=1, max_length=2000)
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class EntryIn(Body):
+    """Fields every entry has. `client_entry_id` makes a retried upload one entry."""
+
+    kind: ClassVar[Kind]
+    village_code: VillageCode
+    note: str = Field(default="", max_length=2000)
+    client_entry_id: str | None = Field(default=None, min_length=1, max_length=128)
+
+    def details(self) -> dict[str, Any]:
+        common = {"village_code", "note", "client_entry_id", "occurred_at", "started_at", "ended_at"}
+        return self.model_dump(mode="json", exclude=common)
+
+    def span(self) -> tuple[datetime, datetime | None]:
+        return self.occurred_at, None  # type: ignore[attr-defined]
+
+
+class VisitIn(EntryIn):
+    kind = Kind.visit
+    started_at: ShanghaiDateTime = Field(description="Arrival, with offset, e.g. 2025-03-05T09:00:00+08:00")
+    ended_at: ShanghaiDateTime = Field(description="Departure; a visit lasts at most 12 hours")
+    place: str = Field(min_length=1, max_length=200, description="Where in the village, e.g. 村委会")
+    summary: str = Line
+
+    def span(self) -> tuple[datetime, datetime | None]:
+        return self.started_at, self.ended_at
+
+
+class PointIn(EntryIn):
+    occurred_at: ShanghaiDateTime = Field(description="When it happened, with offset")
+
+
+class LectureIn(PointIn):
+    kind = Kind.lecture
+    topic: str = Field(min_length=1, max_length=200)
+    audience: int = Field(ge=0, description="Attendees")
+    co_organisers: list[str] = Field(default_factory=list, description="e.g. 县司法局普法与依法治理股")
+
+
+class PublicityIn(LectureIn):
+    kind = Kind.publicity
+
+
+class ConsultationIn(PointIn):
+    kind = Kind.consultation
+    channel: ConsultationChannel = Field(description="on_site | wechat | phone | online")
+    category: ConsultationCategory
+    outcome: ConsultationOutcome
+    summary: str = Line
+
+
+class MediationIn(PointIn):
+    kind = Kind.mediation
+    parties: int = Field(ge=2)
+    category: ConsultationCategory
+    outcome: MediationOutcome
+    summary: str = Line
+
+
+class DocumentReviewIn(PointIn):
+    kind = Kind.document_review
+    document_kind: DocumentKind
+    title: str = Field(min_length=1, max_length=200)
+    summary: str = Line
+
+
+class CorrectionIn(Body):
+    changes: dict[str, Any] = Field(
+        min_length=1, description="Field -> new value, e.g. {'ended_at': '2025-03-05T12:00:00+08:00'}"
+    )
+    reason: str = Field(min_length=1, max_length=500, description="Why (更正原因)")
+
+
+class VoidIn(Body):
+    reason: str = Field(min_length=1, max_length=500, description="Why (作废原因)")

@@ -1,0 +1,51 @@
+"""A volume as a printable HTML page (A4 landscape), Chinese headings, chain head in the header."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from ledger.adapters.export_rows import HEADINGS, row_cells, subtitle
+
+_STYLE = """
+@page { size: A4 landscape; margin: 12mm; }
+body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "SimSun", sans-serif; font-size: 10.5pt; }
+h1 { font-size: 15pt; text-align: center; margin: 0 0 4pt; }
+p.meta { margin: 2pt 0; font-size: 9pt; word-break: break-all; }
+table { border-collapse: collapse; width: 100%; margin-top: 6pt; }
+th, td { border: 1px solid #444; padding: 2pt 3pt; vertical-align: top; }
+th { background: #dde6f0; }
+tr { page-break-inside: avoid; }
+tr.voided td { color: #888; text-decoration: line-through; }
+tr.voided td.notes { text-decoration: none; }
+td.notes { white-space: pre-line; font-size: 9pt; }
+thead { display: table-header-group; }
+"""
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else escape(str(value))
+
+
+def volume_html(volume: dict[str, Any], exported_at: datetime) -> str:
+    meta = "".join(f"<p class='meta'>{escape(line)}</p>" for line in subtitle(volume, exported_at))
+    head = "".join(f"<th>{escape(h)}</th>" for h in HEADINGS)
+    rows = []
+    for entry in volume["entries"]:
+        cells = row_cells(entry)
+        tds = [f"<td>{_cell(c)}</td>" for c in cells[:-2]]
+        tds.append(f"<td class='notes'>{_cell(cells[-2])}</td><td>{_cell(cells[-1])}</td>")
+        klass = " class='voided'" if entry["voided"] else ""
+        rows.append(f"<tr{klass}>{''.join(tds)}</tr>")
+    totals = volume["totals"]
+    footer = f"合计：{totals['entries']} 条（作废 {totals['voided']} 条），驻点 {totals['visit_hours']} 小时"
+    return (
+        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
+        f"<title>{escape(volume['title'])}</title><style>{_STYLE}</style></head><body>"
+        f"<h1>{escape(volume['title'])}</h1>{meta}"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<p class='meta'>{escape(footer)}</p>"
+        "<p class='meta'>村（居）委会签章：__________　　服务单位签章：__________</p>"
+        "</body></html>"
+    )

@@ -1,0 +1,61 @@
+"""Ledger HTTP API, entries: confirm, correct, void (new events, nothing edited) and read in scope."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from eventkit.paging import Paging
+from eventkit.runtime import runtime_of
+from eventkit.web import CurrentPrincipal
+from fastapi import APIRouter, Query, Request
+from vc_contracts.catalogue.fields import Period
+
+from ledger.adapters.bodies import CorrectionIn, VoidIn
+from ledger.adapters.http import IdempotencyKey, commands
+from ledger.application import queries
+from ledger.domain.kinds import Kind
+
+router = APIRouter(tags=["ledger: entries"])
+
+
+@router.post("/entries/{entry_id}/confirmation", status_code=201, summary="村（居）委会确认 Confirm")
+async def confirm(entry_id: str, who: CurrentPrincipal, request: Request, key: IdempotencyKey = None) -> Any:
+    return await commands(request).confirm(who, entry_id, key)
+
+
+@router.post("/entries/{entry_id}/corrections", status_code=201, summary="更正（原记录保留）Correct")
+async def correct(
+    entry_id: str, body: CorrectionIn, who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
+) -> dict[str, Any]:
+    return await commands(request).correct(who, entry_id, body.changes, body.reason, key)
+
+
+@router.post("/entries/{entry_id}/void", status_code=201, summary="作废（原记录保留）Void")
+async def void(
+    entry_id: str, body: VoidIn, who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
+) -> dict[str, Any]:
+    return await commands(request).void(who, entry_id, body.reason, key)
+
+
+@router.get("/entries", summary="台账记录列表 List entries in scope")
+async def list_entries(
+    who: CurrentPrincipal,
+    request: Request,
+    paging: Paging,
+    kind: Kind | None = None,
+    period: Annotated[Period | None, Query(description="2025, 2025H1 or 2025Q1 (CST)")] = None,
+    advisor_id: str | None = None,
+    village_code: str | None = None,
+    unit_id: str | None = None,
+    confirmed: bool | None = None,
+    voided: bool | None = None,
+) -> dict[str, Any]:
+    runtime = runtime_of(request)
+    filters = queries.EntryFilters(kind, period, advisor_id, village_code, unit_id, confirmed, voided)
+    return await queries.list_entries(runtime.pool, runtime.store.schema, who, filters, paging)
+
+
+@router.get("/entries/{entry_id}", summary="台账记录详情（含确认、更正、作废历史）")
+async def entry(entry_id: str, who: CurrentPrincipal, request: Request) -> dict[str, Any]:
+    runtime = runtime_of(request)
+    return await queries.entry_detail(runtime.pool, runtime.store.schema, who, entry_id)

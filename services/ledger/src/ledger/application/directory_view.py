@@ -1,0 +1,46 @@
+"""Names of villages, units and advisors, from registry events: volumes and exports show names, not ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import asyncpg
+from vc_contracts import Envelope, Event
+from vc_contracts.catalogue.registry import AdvisorRegistered, DivisionRegistered, UnitRegistered
+from vc_contracts.topics import topic_for
+
+DDL = """
+CREATE TABLE {t}ledger_names (key text PRIMARY KEY, name text NOT NULL);
+"""
+
+
+class DirectoryView:
+    name = "directory"
+    topics = (topic_for("registry"),)
+    tables = ("ledger_names",)
+    ddl = DDL
+
+    async def apply(self, conn: asyncpg.Connection, t: str, env: Envelope, event: Event) -> None:
+        match event:
+            case DivisionRegistered():
+                key, name = f"division:{event.code}", event.name
+            case UnitRegistered():
+                key, name = f"unit:{event.unit_id}", event.name
+            case AdvisorRegistered():
+                key, name = f"advisor:{event.advisor_id}", event.name
+            case _:
+                return
+        await conn.execute(
+            f"INSERT INTO {t}ledger_names VALUES ($1, $2)"
+            " ON CONFLICT (key) DO UPDATE SET name = excluded.name",
+            key,
+            name,
+        )
+
+
+async def names(pool: asyncpg.Pool, schema: str, keys: Iterable[str]) -> dict[str, str]:
+    """key -> name for keys like division:621025100201, unit:U-1, advisor:A-1 (unknown keys left out)."""
+    rows = await pool.fetch(
+        f"SELECT key, name FROM {schema}.ledger_names WHERE key = ANY($1::text[])", list(set(keys))
+    )
+    return {r["key"]: r["name"] for r in rows}

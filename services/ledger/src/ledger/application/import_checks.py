@@ -1,0 +1,143 @@
+"""Checking backfill rows with the same pure decider as the API, facts loaded once for the file."""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+from eventkit.auth import Principal
+from eventkit.errors import AppError
+from vc_contracts import CST
+from vc_contracts.catalogue.ledger import LedgerEntryEvent
+
+from ledger.application.assignments_view import village_histories
+from ledger.application.facts_reader import LONGEST
+from ledger.application.import_rows import ParsedRow
+from ledger.domain.entries import Entry, LogEntry, decide
+from ledger.domain.facts import Assignment, Busy, Facts, on_day
+from ledger.domain.kinds import Kind, is_on_site, label
+from ledger.domain.shapes import EntryInvalidError
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    field: str
+    reason: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"row": self.line, "column": label(self.field), "field": self.field, "reason": self.reason}
+
+
+@dataclass
+class FileFacts:
+    histories: dict[str, list[Assignment]]
+    existing: dict[str, Any]  # entry id -> the entry as first logged (JSON form)
+    busy: dict[str, list[Busy]] = field(default_factory=dict)  # per advisor, by start
+    starts: dict[str, list[datetime]] = field(default_factory=dict)
+
+    def near(self, advisor_id: str, start: datetime, end: datetime) -> tuple[Busy, ...]:
+        spans, starts = self.busy.get(advisor_id, []), self.starts.get(advisor_id, [])
+        lo, hi = bisect_left(starts, start - LONGEST), bisect_right(starts, end)
+        return tuple(b for b in spans[lo:hi] if b.ended_at >= start)
+
+
+def _file_busy(row: ParsedRow, entry_id: str) -> Busy | None:
+    if not is_on_site(row.kind, row.details):
+        return None
+    end = row.end if row.kind is Kind.visit else row.start
+    if end is None or end < row.start:
+        return None  # refused on its own row; must not cause clashes elsewhere
+    return Busy(entry_id, row.village_code, row.start, end, row.kind.value)
+
+
+async def load_facts(
+    pool: asyncpg.Pool, schema: str, rows: list[ParsedRow], ids: dict[int, str]
+) -> FileFacts:
+    histories = await village_histories(pool, schema, {r.village_code for r in rows})
+    existing = {
+        r["entry_id"]: json.loads(r["original"])
+        for r in await pool.fetch(
+            f"SELECT entry_id, original::text AS original FROM {schema}.entries"
+            " WHERE entry_id = ANY($1::text[])",
+            list(ids.values()),
+        )
+    }
+    facts = FileFacts(histories, existing)
+    if not rows:
+        return facts
+    spans: dict[str, Busy] = {}
+    ledger = await pool.fetch(
+        f"SELECT entry_id, advisor_id, village_code, started_at, ended_at, kind FROM {schema}.entries"
+        " WHERE advisor_id = ANY($1::text[]) AND on_site AND NOT voided"
+        " AND started_at >= $2 AND started_at <= $3",
+        list({r.advisor_id for r in rows}),
+        min(r.start for r in rows) - LONGEST,
+        max(r.end or r.start for r in rows),
+    )
+    owner: dict[str, str] = {}
+    for r in ledger:
+        spans[r["entry_id"]] = Busy(
+            r["entry_id"], r["village_code"], r["started_at"], r["ended_at"], r["kind"]
+        )
+        owner[r["entry_id"]] = r["advisor_id"]
+    for row in rows:
+        if (busy := _file_busy(row, ids[row.line])) is not None:
+            spans[busy.entry_id], owner[busy.entry_id] = busy, row.advisor_id
+    per_advisor: dict[str, list[Busy]] = defaultdict(list)
+    for entry_id, busy in spans.items():
+        per_advisor[owner[entry_id]].append(busy)
+    for advisor_id, items in per_advisor.items():
+        items.sort(key=lambda b: b.started_at)
+        facts.busy[advisor_id], facts.starts[advisor_id] = items, [b.started_at for b in items]
+    return facts
+
+
+def decide_row(
+    row: ParsedRow,
+    entry_id: str,
+    who: Principal,
+    unit: str,
+    facts: FileFacts,
+    now: datetime,
+    errors: list[RowError],
+) -> LedgerEntryEvent | None:
+    """The event the row would log, or None with its problems added to `errors`."""
+    if not who.can_see(row.village_code):
+        errors.append(RowError(row.line, "village_code", f"村（社区）{row.village_code} 不在您的管辖范围内"))
+        return None
+    day = row.start.astimezone(CST).date()
+    own, holder = on_day(facts.histories.get(row.village_code, []), row.advisor_id, day)
+    if own is not None and own.unit_id != unit:
+        errors.append(
+            RowError(row.line, "advisor_id", f"{day} 当天该顾问的指派属于单位 {own.unit_id}，不是本单位")
+        )
+        return None
+    busy = facts.near(row.advisor_id, row.start, row.end or row.start)
+    command = LogEntry(
+        entry_id,
+        row.kind,
+        row.advisor_id,
+        row.village_code,
+        row.start,
+        row.details,
+        Facts(own, holder, busy),
+        row.end,
+        row.client_entry_id,
+        row.note,
+    )
+    try:
+        [event] = decide(Entry(), command, now)
+    except EntryInvalidError as exc:
+        errors.extend(RowError(row.line, f, reason) for f, reason in exc.problems)
+        return None
+    except AppError as exc:
+        errors.append(RowError(row.line, exc.field or "row", exc.message))
+        return None
+    assert isinstance(event, LedgerEntryEvent)
+    return event

@@ -1,0 +1,135 @@
+"""One row of a backfill file → the fields of a LogEntry, with every unreadable cell named."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from vc_contracts import CST
+
+from ledger.domain.kinds import EVENT_OF, KIND_LABEL, VALUE_LABEL, Kind
+
+COMMON = {
+    "entry_id",
+    "client_entry_id",
+    "advisor_id",
+    "unit_id",
+    "village_code",
+    "occurred_at",
+    "note",
+    "started_at",
+    "ended_at",
+    "hours",
+}
+KINDS = (
+    {label: kind for kind, label in KIND_LABEL.items()}
+    | {k.value: k for k in Kind}
+    | {
+        "驻点": Kind.visit,
+        "讲座": Kind.lecture,
+        "普法宣传": Kind.publicity,
+        "咨询": Kind.consultation,
+        "调解": Kind.mediation,
+        "审查": Kind.document_review,
+    }
+)
+ENUMS = {field: {label: value for value, label in labels.items()} for field, labels in VALUE_LABEL.items()}
+INTS = {"audience", "parties"}
+_SLASHED = ("%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d", "%Y.%m.%d %H:%M", "%Y年%m月%d日 %H:%M")
+
+Problems = list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    line: int
+    kind: Kind
+    advisor_id: str
+    village_code: str
+    start: datetime
+    end: datetime | None
+    details: dict[str, Any]
+    note: str
+    client_entry_id: str
+
+
+def when(value: Any) -> datetime:
+    """A cell as a CST time: an XLSX date cell, ISO text (with or without offset) or 2025/3/5 9:00."""
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        text = str(value).strip()
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            for fmt in _SLASHED:
+                try:
+                    moment = datetime.strptime(text, fmt)
+                    break
+                except ValueError:
+                    continue
+            else:
+                raise ValueError(text) from None
+    return moment.replace(tzinfo=CST) if moment.tzinfo is None else moment.astimezone(CST)
+
+
+def _detail(field: str, value: Any) -> Any:
+    if field in INTS:
+        number = float(value)
+        if number != int(number):
+            raise ValueError(value)
+        return int(number)
+    if field == "co_organisers":
+        text = str(value)
+        for sep in "，,;；":
+            text = text.replace(sep, "、")
+        return [part.strip() for part in text.split("、") if part.strip()]
+    if field in ENUMS:
+        return ENUMS[field].get(str(value).strip(), str(value).strip())
+    return str(value).strip()
+
+
+def parse_row(line: int, values: dict[str, Any]) -> tuple[ParsedRow | None, Problems]:
+    problems: Problems = []
+    for field in ("kind", "advisor_id", "village_code", "started_at", "client_entry_id"):
+        if field not in values and not (field == "started_at" and "occurred_at" in values):
+            problems.append((field, "不能为空"))
+    kind = KINDS.get(str(values.get("kind", "")).strip())
+    if "kind" in values and kind is None:
+        problems.append(
+            ("kind", f"无法识别的类型「{values['kind']}」，应为：{'、'.join(KIND_LABEL.values())}")
+        )
+    times: dict[str, datetime | None] = {"started_at": None, "ended_at": None}
+    for field, source in (
+        ("started_at", values.get("started_at", values.get("occurred_at"))),
+        ("ended_at", values.get("ended_at")),
+    ):
+        if source is not None:
+            try:
+                times[field] = when(source)
+            except ValueError:
+                problems.append((field, f"无法识别的时间「{source}」，例如 2025-03-05 09:00"))
+    if kind is Kind.visit and "ended_at" not in values:
+        problems.append(("ended_at", "驻点服务须填写结束时间"))
+    details: dict[str, Any] = {}
+    for field in set(EVENT_OF[kind].model_fields) - COMMON if kind else ():
+        if field in values:
+            try:
+                details[field] = _detail(field, values[field])
+            except ValueError:
+                problems.append((field, f"须为整数（「{values[field]}」）"))
+    if problems or kind is None or times["started_at"] is None:
+        return None, problems
+    row = ParsedRow(
+        line,
+        kind,
+        str(values["advisor_id"]).strip(),
+        str(values["village_code"]).strip(),
+        times["started_at"],
+        times["ended_at"] if kind is Kind.visit else None,
+        details,
+        str(values.get("note", "")).strip(),
+        str(values["client_entry_id"]).strip(),
+    )
+    return row, []

@@ -1,0 +1,79 @@
+"""The ledger's own tables, written in the same transaction as the events they come from.
+
+- `entries`: the read model of every entry's current values, confirmation, corrections and void
+  (rebuildable from the event store: `python -m ledger.cli rebuild-entries`). It is written inline,
+  not from Kafka, because the overlap rule must see the advisor's latest visit at once.
+- `volume_links` / `volume_heads`: the hash chain of each volume (see domain/chain.py). They are
+  the record of what the events looked like when they were appended, so they are never rebuilt
+  from the events: that would erase the evidence `verify` compares against. Links are append-only.
+"""
+
+from __future__ import annotations
+
+from eventkit.migrations import Migration
+
+LEDGER_TABLES: list[Migration] = [
+    (
+        "ledger_0001_entries_and_volumes",
+        """
+        CREATE TABLE {schema}.entries (
+            entry_id        text PRIMARY KEY,
+            stream_id       text NOT NULL,
+            kind            text NOT NULL,
+            village_code    text NOT NULL,
+            county          text,
+            advisor_id      text NOT NULL,
+            unit_id         text NOT NULL,
+            client_entry_id text,
+            year            integer NOT NULL,
+            occurred_at     timestamptz NOT NULL,
+            started_at      timestamptz NOT NULL,
+            ended_at        timestamptz NOT NULL,
+            hours           numeric(6, 2),
+            on_site         boolean NOT NULL,
+            data            jsonb NOT NULL,
+            original        jsonb NOT NULL,
+            history         jsonb NOT NULL DEFAULT '[]',
+            confirmed       boolean NOT NULL DEFAULT false,
+            confirmed_by    text,
+            confirmed_on    date,
+            voided          boolean NOT NULL DEFAULT false,
+            void_reason     text,
+            corrections     integer NOT NULL DEFAULT 0,
+            logged_at       timestamptz NOT NULL,
+            logged_by       text NOT NULL,
+            UNIQUE (advisor_id, client_entry_id)
+        );
+        CREATE INDEX entries_on_site ON {schema}.entries (advisor_id, started_at)
+            WHERE on_site AND NOT voided;
+        CREATE INDEX entries_village ON {schema}.entries (village_code, year, occurred_at);
+        CREATE INDEX entries_unit ON {schema}.entries (unit_id, year, occurred_at);
+        CREATE TABLE {schema}.volume_heads (
+            volume_id  text PRIMARY KEY,
+            kind       text NOT NULL,
+            owner      text NOT NULL,
+            year       integer NOT NULL,
+            county     text,
+            length     integer NOT NULL,
+            head       text NOT NULL,
+            updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
+        );
+        CREATE TABLE {schema}.volume_links (
+            volume_id  text NOT NULL,
+            seq        integer NOT NULL,
+            event_id   uuid NOT NULL,
+            entry_id   text NOT NULL,
+            event_type text NOT NULL,
+            hash       text NOT NULL,
+            linked_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
+            PRIMARY KEY (volume_id, seq)
+        );
+        CREATE INDEX volume_links_entry ON {schema}.volume_links (entry_id);
+        CREATE FUNCTION {schema}.volume_links_are_append_only() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'volume links are append-only: % refused', TG_OP; END $$;
+        CREATE TRIGGER volume_links_append_only BEFORE UPDATE OR DELETE ON {schema}.volume_links
+            FOR EACH ROW EXECUTE FUNCTION {schema}.volume_links_are_append_only();
+        """,
+    ),
+]

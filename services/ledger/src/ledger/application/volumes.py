@@ -1,0 +1,143 @@
+"""Volumes (一村一卷, 一所一卷): a village's or a unit's entries of one year, numbered in order of
+occurrence, with confirmations, corrections and voids shown in place, and the chain head.
+
+Numbers count every entry of the year, voided ones included (a voided entry keeps its number and
+shows why), so a period filter never renumbers. A late-logged entry takes its place by occurrence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+from eventkit.auth import Principal
+from eventkit.errors import NotFoundError
+
+from ledger.application import access, wording
+from ledger.application.directory_view import names
+from ledger.application.queries import COLUMNS, entry_json
+from ledger.application.volume_chain import verify_volume
+from ledger.domain.chain import GENESIS, VOLUME_KINDS, volume_id
+from ledger.domain.periods import period_range
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in VOLUME_KINDS:
+        raise NotFoundError("卷册类型应为 village（一村一卷）或 unit（一所一卷）", field="kind")
+
+
+async def _head(pool: asyncpg.Pool, schema: str, vid: str) -> asyncpg.Record | None:
+    return await pool.fetchrow(
+        f"SELECT county, length, head, updated_at FROM {schema}.volume_heads WHERE volume_id = $1", vid
+    )
+
+
+async def volume(
+    pool: asyncpg.Pool, schema: str, who: Principal, kind: str, owner: str, year: int, period: str | None
+) -> dict[str, Any]:
+    _check_kind(kind)
+    vid = volume_id(kind, owner, year)
+    head = await _head(pool, schema, vid)
+    access.require_volume(who, kind, owner, head["county"] if head else None)
+    start, end = period_range(period or str(year))
+    column = "village_code" if kind == "village" else "unit_id"
+    rows = await pool.fetch(
+        f"""SELECT * FROM (
+                SELECT {COLUMNS}, row_number() OVER (ORDER BY occurred_at, entry_id) AS number
+                FROM {schema}.entries WHERE {column} = $1 AND year = $2) v
+            WHERE occurred_at >= $3 AND occurred_at < $4 ORDER BY number""",
+        owner,
+        year,
+        start,
+        end,
+    )
+    entries = [entry_json(r) for r in rows]
+    keys = {f"division:{e['village_code']}" for e in entries} | {
+        f"advisor:{e['advisor_id']}" for e in entries
+    }
+    keys |= {f"unit:{e['unit_id']}" for e in entries} | {
+        f"{'division' if kind == 'village' else 'unit'}:{owner}"
+    }
+    known = await names(pool, schema, keys)
+    for e in entries:
+        e.pop("original", None)
+        e["village_name"] = known.get(f"division:{e['village_code']}", e["village_code"])
+        e["advisor_name"] = known.get(f"advisor:{e['advisor_id']}", e["advisor_id"])
+        e["unit_name"] = known.get(f"unit:{e['unit_id']}", e["unit_id"])
+        e["content"] = wording.content(e["kind"], e["data"])
+        e["status"] = wording.status(e)
+        e["notes"] = wording.history_lines(e["history"])
+    owner_name = known.get(f"{'division' if kind == 'village' else 'unit'}:{owner}", owner)
+    label = "一村一卷" if kind == "village" else "一所一卷"
+    return {
+        "volume_id": vid,
+        "kind": kind,
+        "owner": owner,
+        "owner_name": owner_name,
+        "year": year,
+        "period": period or str(year),
+        "title": f"{owner_name}（{owner}）{year} 年度法律顾问工作台账（{label}）",
+        "chain": {
+            "algorithm": "sha256(前一链值 ‖ 事件规范 JSON)",
+            "length": head["length"] if head else 0,
+            "head": head["head"] if head else GENESIS,
+            "as_of": head["updated_at"].isoformat() if head else None,
+        },
+        "entries": entries,
+        "totals": _totals(entries),
+    }
+
+
+def _totals(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    live = [e for e in entries if not e["voided"]]
+    by_kind: dict[str, int] = {}
+    for e in live:
+        by_kind[e["kind_label"]] = by_kind.get(e["kind_label"], 0) + 1
+    hours = round(sum(e["hours"] or 0 for e in live), 2)
+    return {
+        "entries": len(entries),
+        "voided": len(entries) - len(live),
+        "by_kind": by_kind,
+        "visit_hours": hours,
+    }
+
+
+async def verify(
+    pool: asyncpg.Pool, schema: str, who: Principal, kind: str, owner: str, year: int
+) -> dict[str, Any]:
+    _check_kind(kind)
+    vid = volume_id(kind, owner, year)
+    head = await _head(pool, schema, vid)
+    access.require_volume(who, kind, owner, head["county"] if head else None)
+    verdict = await verify_volume(pool, schema, vid)
+    answer: dict[str, Any] = {
+        "volume_id": vid,
+        "ok": verdict.ok,
+        "length": verdict.length,
+        "recorded_head": head["head"] if head else GENESIS,
+        "computed_head": verdict.head,
+        "first_mismatch": None,
+        "message": f"卷册 {vid} 校验通过：{verdict.length} 条链接均与事件存储一致",
+    }
+    if (bad := verdict.first_mismatch) is not None:
+        number = await _number(pool, schema, kind, owner, year, bad.entry_id)
+        answer["first_mismatch"] = {**bad.__dict__, "number": number}
+        answer["message"] = (
+            f"卷册 {vid} 校验未通过：第 {bad.seq} 个链接（台账第 {number} 号记录 {bad.entry_id}，"
+            f"{bad.event_type}）{bad.reason}"
+        )
+    return answer
+
+
+async def _number(
+    pool: asyncpg.Pool, schema: str, kind: str, owner: str, year: int, entry_id: str
+) -> int | None:
+    column = "village_code" if kind == "village" else "unit_id"
+    value = await pool.fetchval(
+        f"""SELECT number FROM (SELECT entry_id, row_number() OVER (ORDER BY occurred_at, entry_id) AS number
+            FROM {schema}.entries WHERE {column} = $1 AND year = $2) v WHERE entry_id = $3""",
+        owner,
+        year,
+        entry_id,
+    )
+    return int(value) if value is not None else None

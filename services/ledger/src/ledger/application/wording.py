@@ -1,0 +1,67 @@
+"""How an entry reads in a volume, an export or a printed page (Chinese, one line per fact)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ledger.domain.facts import minute
+from ledger.domain.kinds import Kind, label, value_label
+
+
+def _v(field: str, value: Any) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value) or "（无）"
+    if field in ("started_at", "ended_at", "occurred_at") and isinstance(value, str):
+        return minute(datetime.fromisoformat(value))
+    return value_label(field, str(value))
+
+
+def content(kind: str, data: dict[str, Any]) -> str:
+    """The substance of the work in one line."""
+    match Kind(kind):
+        case Kind.visit:
+            return f"{data.get('place', '')}：{data.get('summary', '')}"
+        case Kind.lecture | Kind.publicity:
+            extra = (
+                f"，协办：{_v('co_organisers', data['co_organisers'])}" if data.get("co_organisers") else ""
+            )
+            return f"{data.get('topic', '')}（{data.get('audience', 0)} 人{extra}）"
+        case Kind.consultation:
+            tags = "／".join(_v(f, data.get(f)) for f in ("channel", "category", "outcome"))
+            return f"【{tags}】{data.get('summary', '')}"
+        case Kind.mediation:
+            tags = "／".join(_v(f, data.get(f)) for f in ("category", "outcome"))
+            return f"【{data.get('parties', 2)} 方，{tags}】{data.get('summary', '')}"
+        case Kind.document_review:
+            what = _v("document_kind", data.get("document_kind"))
+            return f"【{what}】{data.get('title', '')}：{data.get('summary', '')}"
+
+
+def history_lines(history: list[dict[str, Any]]) -> list[str]:
+    """Confirmations, corrections (what changed, from → to, why) and voids, in order."""
+    lines = []
+    for item in history:
+        when = minute(datetime.fromisoformat(item["at"]))
+        match item["event_type"]:
+            case "EntryConfirmed":
+                lines.append(f"{when} 村（居）委会确认（{item['by']}）")
+            case "EntryCorrected":
+                before = item.get("before", {})
+                changed = "；".join(
+                    f"{label(f)}：{_v(f, before.get(f))} → {_v(f, v)}"
+                    for f, v in item["changes"].items()
+                    if not (f == "occurred_at" and "started_at" in item["changes"])
+                )
+                lines.append(f"{when} 更正（{item['by']}）：{changed}；原因：{item['reason']}")
+            case "EntryVoided":
+                lines.append(f"{when} 作废（{item['by']}）：{item['reason']}")
+    return lines
+
+
+def status(entry: dict[str, Any]) -> str:
+    if entry["voided"]:
+        return "已作废"
+    return "已确认" if entry["confirmed"] else "待确认"

@@ -1,0 +1,90 @@
+"""Tamper evidence: each volume is a hash chain over the events of its entries (pure).
+
+link_n = sha256(link_{n-1} ‖ canonical JSON of event n), link_0 = GENESIS. The canonical JSON is
+the whole stored event (ids, stream position, times, tenant, metadata, data) with sorted keys and
+no spaces, so any change to a stored event changes its link and every link after it.
+
+The links are recorded when the event is appended (same transaction) in a separate append-only
+table; `verify` recomputes them from the event store and names the first link that differs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+GENESIS = "0" * 64
+
+
+def canonical(fields: Mapping[str, Any]) -> bytes:
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def link(previous: str, event: bytes) -> str:
+    return hashlib.sha256(previous.encode() + event).hexdigest()
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One link as recorded at append time, with the event as the store holds it now (None: gone)."""
+
+    seq: int
+    entry_id: str
+    event_id: str
+    event_type: str
+    recorded_hash: str
+    event: bytes | None
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    seq: int
+    entry_id: str
+    event_id: str
+    event_type: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    length: int
+    head: str  # recomputed from the store
+    first_mismatch: Mismatch | None
+
+    @property
+    def ok(self) -> bool:
+        return self.first_mismatch is None
+
+
+def verify(links: Iterable[Recorded], recorded_head: str) -> Verdict:
+    """Recompute the chain from the stored events; the first link that differs is named."""
+    previous, length, first = GENESIS, 0, None
+    for item in links:
+        length += 1
+        if item.event is None:
+            computed = ""
+            reason = "事件记录已被删除"
+        else:
+            computed = link(previous, item.event)
+            reason = "事件内容与登记时的哈希不符（记录被改动）"
+        if first is None and computed != item.recorded_hash:
+            first = Mismatch(item.seq, item.entry_id, item.event_id, item.event_type, reason)
+        previous = computed or item.recorded_hash
+    if first is None and previous != recorded_head:
+        first = Mismatch(length, "", "", "", "卷册链头与最后一条链接不符（链接表被改动）")
+    return Verdict(length, previous, first)
+
+
+VOLUME_KINDS = ("village", "unit")  # 一村一卷, 一所一卷: one volume per village and per unit, per year
+
+
+def volume_id(kind: str, owner: str, year: int) -> str:
+    return f"{kind}:{owner}:{year}"
+
+
+def volumes_of(village_code: str, unit_id: str, year: int) -> tuple[str, str]:
+    """Every event of an entry is linked into its village's and its unit's volume of that year."""
+    return volume_id("village", village_code, year), volume_id("unit", unit_id, year)

@@ -1,0 +1,74 @@
+"""Facts a ledger decision needs that live outside the entry's own stream.
+
+The application reads them from the ledger's read models (its copy of registry assignments, its
+table of entries) and hands them to the pure `decide`; nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from vc_contracts import CST
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A registry assignment (advisor → village) as the ledger's read model knows it."""
+
+    assignment_id: str
+    advisor_id: str
+    unit_id: str
+    village_code: str
+    valid_from: date | None = None
+    valid_to: date | None = None  # inclusive; None while current
+
+    def covers(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+    def describe(self) -> str:
+        until = f"至 {self.valid_to}" if self.valid_to else "至今"
+        return f"指派 {self.assignment_id}（顾问 {self.advisor_id}，{self.valid_from} {until}）"
+
+
+@dataclass(frozen=True)
+class Busy:
+    """Time an advisor is already on site somewhere: a visit span, or the moment of on-site work
+    (lecture, publicity, mediation, on-site consultation: started_at == ended_at)."""
+
+    entry_id: str
+    village_code: str
+    started_at: datetime
+    ended_at: datetime
+    kind: str = "visit"
+
+    @property
+    def is_span(self) -> bool:
+        return self.ended_at > self.started_at
+
+
+@dataclass(frozen=True)
+class Facts:
+    """assignment: the advisor's own assignment to the village on the day of the work (or None);
+    holder: whoever served the village that day (named in the refusal); busy: the advisor's on-site
+    time near the new entry (the decider picks the clashes)."""
+
+    assignment: Assignment | None = None
+    holder: Assignment | None = None
+    busy: tuple[Busy, ...] = ()
+
+
+def on_day(
+    history: Iterable[Assignment], advisor_id: str, day: date
+) -> tuple[Assignment | None, Assignment | None]:
+    """From a village's assignment history: the advisor's own assignment that day, and the holder."""
+    covering = sorted((a for a in history if a.covers(day)), key=lambda a: a.valid_from or date.min)
+    own = next((a for a in covering if a.advisor_id == advisor_id), None)
+    return own, (covering[-1] if covering else None)
+
+
+def minute(moment: datetime) -> str:
+    return moment.astimezone(CST).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,66 @@
+"""Turning field values into a valid entry event, and an entry into the on-site time it takes (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from eventkit.errors import FieldError, RuleViolationError
+from pydantic import TypeAdapter, ValidationError
+from vc_contracts import ShanghaiDateTime
+from vc_contracts.catalogue.ledger import LedgerEntryEvent
+
+from ledger.domain.facts import Busy
+from ledger.domain.kinds import EVENT_OF, Kind, is_on_site, label
+
+_MOMENT: TypeAdapter[datetime] = TypeAdapter(ShanghaiDateTime)
+
+
+class EntryInvalidError(RuleViolationError):
+    """Field values that do not make a valid entry; every problem is listed, not just the first."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        field, reason = problems[0]
+        super().__init__(f"「{label(field)}」{reason}", field=field)
+        self.problems = problems
+
+    def body(self, correlation_id: str | None):  # type: ignore[no-untyped-def]
+        body = super().body(correlation_id)
+        body.errors = [FieldError(field=f, reason=f"「{label(f)}」{r}") for f, r in self.problems]
+        return body
+
+
+def _problems(exc: ValidationError) -> list[tuple[str, str]]:
+    out = []
+    for error in exc.errors():
+        where = str(error["loc"][0]) if error["loc"] else "body"
+        reason = "不能为空" if error["type"] == "missing" else f"填写有误：{error['msg']}"
+        out.append((where, reason))
+    return out
+
+
+def build(kind: Kind, data: Mapping[str, Any]) -> LedgerEntryEvent:
+    try:
+        return EVENT_OF[kind].model_validate(dict(data))
+    except ValidationError as exc:
+        raise EntryInvalidError(_problems(exc)) from None
+
+
+def moment(value: Any, field: str) -> datetime:
+    """A time with its UTC offset (JSON form or datetime), in China Standard Time."""
+    try:
+        return _MOMENT.validate_python(value)
+    except ValidationError:
+        raise EntryInvalidError([(field, "须为带时区的时间，例如 2025-03-05T09:00:00+08:00")]) from None
+
+
+def busy_of(kind: Kind, entry_id: str, village_code: str, data: Mapping[str, Any]) -> Busy | None:
+    """The on-site time an entry takes: a visit's span, the moment of other on-site work, or None."""
+    if not is_on_site(kind, dict(data)):
+        return None
+    if kind is Kind.visit:
+        start, end = moment(data["started_at"], "started_at"), moment(data["ended_at"], "ended_at")
+    else:
+        start = end = moment(data["occurred_at"], "occurred_at")
+    return Busy(entry_id, village_code, start, end, kind.value)

@@ -1,0 +1,113 @@
+"""The ledger's "done when", over HTTP against the services as real processes: an advisor logs a
+visit, a lecture and a WeChat consultation; the committee confirms one; a correction and a void
+show in the village's volume; the volume exports to XLSX with Chinese headings; `verify` passes,
+then names the entry whose stored event was altered behind the service's back."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from io import BytesIO
+
+import asyncpg
+import httpx
+import pytest
+from openpyxl import load_workbook
+from test_ledger_support import FIRM, LI, V4, World, at, ensure_world
+from vc_contracts import CST
+
+
+@pytest.fixture(scope="module")
+async def world(stack) -> AsyncIterator[World]:  # type: ignore[no-untyped-def]
+    async with httpx.AsyncClient(timeout=30, trust_env=False) as http:
+        w = World(http, stack)
+        await ensure_world(w)
+        yield w
+
+
+async def _log_three(w: World) -> dict[str, str]:
+    day = (datetime.now(CST) - timedelta(days=2)).date()
+    me = w.advisor(LI, FIRM)
+    visit = {"village_code": V4, "started_at": at(day, 9), "ended_at": at(day, 12), "place": "社区服务中心",
+             "summary": "驻点坐班，接待居民咨询", "client_entry_id": "flow-visit"}  # fmt: skip
+    lecture = {"village_code": V4, "occurred_at": at(day, 14), "topic": "民法典与婚姻家庭", "audience": 40,
+               "co_organisers": ["县司法局普法与依法治理股"], "client_entry_id": "flow-lecture"}  # fmt: skip
+    wechat = {"village_code": V4, "occurred_at": at(day, 20, 30), "channel": "wechat", "category": "labour",
+              "outcome": "resolved", "summary": "微信群答复欠薪维权途径", "client_entry_id": "flow-wechat"}  # fmt: skip
+    ids = {}
+    for name, path, body in [("visit", "/visits", visit), ("lecture", "/lectures", lecture),
+                             ("wechat", "/consultations", wechat)]:  # fmt: skip
+        r = await w.post(path, body, me)
+        assert r.status_code == 201, r.text
+        ids[name] = r.json()["entry_id"]
+        assert r.json()["assignment"]["village_code"] == V4  # the answer names the assignment found
+    return ids
+
+
+async def test_logged_confirmed_corrected_voided_entries_show_in_the_village_volume(world: World) -> None:
+    w = world
+    ids = await _log_three(w)
+    confirmed = await w.post(f"/entries/{ids['visit']}/confirmation", None, w.committee(V4))
+    assert confirmed.status_code == 201, confirmed.text
+    again = await w.post(f"/entries/{ids['visit']}/confirmation", None, w.committee(V4))
+    assert again.status_code == 409
+    fix = {"changes": {"audience": 45}, "reason": "签到表复核后人数为45人"}
+    assert (await w.post(f"/entries/{ids['lecture']}/corrections", fix, w.advisor())).status_code == 201
+    void = {"reason": "与电话咨询重复登记"}
+    assert (await w.post(f"/entries/{ids['wechat']}/void", void, w.unit(FIRM))).status_code == 201
+
+    year = datetime.now(CST).year
+    r = await w.get(f"/volumes/village/{V4}/{year}", w.committee(V4))
+    assert r.status_code == 200, r.text
+    volume = r.json()
+    mine = {e["entry_id"]: e for e in volume["entries"]}
+    assert mine[ids["visit"]]["status"] == "已确认"
+    assert mine[ids["lecture"]]["data"]["audience"] == 45
+    assert any("参加人数：40 → 45" in line and "签到表复核" in line for line in mine[ids["lecture"]]["notes"])
+    assert mine[ids["wechat"]]["status"] == "已作废" and "重复登记" in mine[ids["wechat"]]["notes"][-1]
+    numbers = [e["number"] for e in volume["entries"]]
+    assert numbers == sorted(numbers) and mine[ids["visit"]]["number"] < mine[ids["lecture"]]["number"]
+    assert volume["chain"]["length"] >= 6 and len(volume["chain"]["head"]) == 64
+
+
+async def test_the_volume_exports_to_xlsx_with_chinese_headings_and_the_chain_head(world: World) -> None:
+    year = datetime.now(CST).year
+    r = await world.get(f"/volumes/village/{V4}/{year}/export.xlsx", world.county(), period=str(year))
+    assert r.status_code == 200, r.text
+    sheet = load_workbook(BytesIO(r.content)).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert "北台社区" in rows[0][0] and "工作台账" in rows[0][0]
+    assert any(str(row[0]).startswith("防篡改链头") and r.headers["X-Chain-Head"] in row[0] for row in rows[:4])
+    headings = next(row for row in rows if row[0] == "序号")
+    assert headings[:6] == ["序号", "类型", "日期", "开始时间", "结束时间", "时长（小时）"]
+    page = await world.get(f"/volumes/village/{V4}/{year}/export.html", world.county())
+    assert page.status_code == 200 and "<th>序号</th>" in page.text and r.headers["X-Chain-Head"] in page.text
+
+
+async def test_verify_names_the_entry_whose_stored_event_was_altered(world: World, devstack) -> None:  # type: ignore[no-untyped-def]
+    w, year = world, datetime.now(CST).year
+    path = f"/volumes/village/{V4}/{year}/verify"
+    before = await w.post(path, None, w.county())
+    assert before.status_code == 200 and before.json()["ok"] is True, before.text
+    listed = await w.get("/entries", w.county(), village_code=V4, kind="visit")
+    visit = next(e for e in listed.json()["items"] if e["client_entry_id"] == "flow-visit")
+    conn = await asyncpg.connect(devstack.dsn)
+    try:
+        async with conn.transaction():  # behind the service's back: the append-only trigger is bypassed
+            await conn.execute("SET LOCAL session_replication_role = replica")
+            changed = await conn.execute(
+                "UPDATE ledger.events SET data = jsonb_set(data, '{summary}', '\"驻点坐班（篡改）\"')"
+                " WHERE stream_id = $1 AND event_type = 'VisitLogged'",
+                f"entry-{visit['entry_id']}",
+            )
+            assert changed == "UPDATE 1"
+    finally:
+        await conn.close()
+    after = (await w.post(path, None, w.county())).json()
+    assert after["ok"] is False
+    assert after["first_mismatch"]["entry_id"] == visit["entry_id"]
+    assert isinstance(after["first_mismatch"]["number"], int)
+    assert visit["entry_id"] in after["message"] and "校验未通过" in after["message"]
+    unit = (await w.post(f"/volumes/unit/{FIRM}/{year}/verify", None, w.unit(FIRM))).json()
+    assert unit["ok"] is False and unit["first_mismatch"]["entry_id"] == visit["entry_id"]
+
