@@ -30,6 +30,7 @@ class World:
     county: Api
     province: Api
     other: Api
+    advisor: Api
     dsn: str
 
 
@@ -41,6 +42,7 @@ async def world(stack: Any, devstack: Any) -> AsyncIterator[World]:
             Api(http, url, stack.headers("county_admin", COUNTY, "api-county-admin")),
             Api(http, url, stack.headers("province_admin", "620000", "api-province-admin")),
             Api(http, url, stack.headers("county_admin", OTHER_COUNTY, "api-other-admin")),
+            Api(http, url, stack.headers("advisor", COUNTY, "A-api-3", "U-api-firm")),
             devstack.dsn,
         )
         await register_divisions(
@@ -76,6 +78,7 @@ async def world(stack: Any, devstack: Any) -> AsyncIterator[World]:
         await w.other.ok(
             "/agreements", _agreement("AG-api-other", "U-api-other", OTHER_VILLAGE, ["A-api-other"])
         )
+        await w.county.ok("/agreements", _agreement("AG-api-2", "U-api-firm", V2, ["A-api-3"]))
         yield w
 
 
@@ -172,7 +175,9 @@ def bad(case: str, request: str, body: Any, expected: str, who: str = "county") 
     """One refused request: "METHOD /path", body, and "status code field" of the expected error."""
     method, path = request.split(" ", 1)
     status, code, field = expected.split(" ")
-    return pytest.param(who, method, path, body, int(status), code, field, id=case)
+    return pytest.param(
+        who, method, path, body, int(status), code, None if field == "None" else field, id=case
+    )
 
 
 BAD_INPUT = [
@@ -296,6 +301,37 @@ BAD_INPUT = [
         unit_body("U-api-sneaky", OTHER_COUNTY, 103),
         "403 forbidden division_code",
     ),
+    bad(
+        "filed-in-the-future",
+        "POST /agreements/AG-api-2/filing",
+        {"filing_no": "X", "filed_on": days_ago(-5), "signed_and_stamped": True},
+        "422 rule_violated filed_on",
+    ),
+    bad(
+        "renewal-shortens-the-term",
+        "POST /agreements/AG-api-2/renewal",
+        {"new_term_end": days_ago(10), "renewed_on": days_ago(1)},
+        "422 rule_violated new_term_end",
+    ),
+    bad(
+        "terminated-before-signed",
+        "POST /agreements/AG-api-2/termination",
+        {"terminated_on": days_ago(200), "reason": "x"},
+        "422 rule_violated terminated_on",
+    ),
+    bad(
+        "status-unchanged",
+        "POST /advisors/A-api-3/status",
+        {"status": "active", "changed_on": days_ago(1), "reason": "x"},
+        "409 conflict status",
+    ),
+    bad(
+        "advisor-role-cannot-assign",
+        "POST /assignments",
+        _assign(V3, "A-api-3", days_ago(5)),
+        "403 forbidden None",
+        who="advisor",
+    ),
     bad("read-other-countys-village", f"GET /villages/{OTHER_VILLAGE}", None, "403 forbidden code"),
     bad("read-other-countys-advisor", "GET /advisors/A-api-other", None, "403 forbidden advisor_id"),
     bad("coverage-of-other-county", f"GET /coverage?county={OTHER_COUNTY}", None, "403 forbidden county"),
@@ -316,7 +352,7 @@ BAD_INPUT = [
     BAD_INPUT,
 )
 async def test_bad_input_is_refused_with_field_and_reason_and_changes_nothing(
-    world: World, who: str, method: str, path: str, body: Any, status: int, code: str, field: str
+    world: World, who: str, method: str, path: str, body: Any, status: int, code: str, field: str | None
 ) -> None:
     api: Api = getattr(world, who)
     before = await event_count(world.dsn)
@@ -328,5 +364,10 @@ async def test_bad_input_is_refused_with_field_and_reason_and_changes_nothing(
     error = response.json()
     assert (error["code"], error["field"]) == (code, field), error
     assert error["message"] and error["correlation_id"]
-    assert any(e["field"] == field and e["reason"] for e in error["errors"]), error
+    assert field is None or any(e["field"] == field and e["reason"] for e in error["errors"]), error
     assert await event_count(world.dsn) == before
+
+
+async def test_a_request_without_a_token_is_refused(world: World) -> None:
+    response = await world.county.http.get(f"{world.county.url}/coverage")
+    assert response.status_code == 401 and response.json()["code"] == "unauthenticated"

@@ -15,6 +15,7 @@ import httpx
 from eventkit.tokens import issue
 from vc_contracts import CST
 
+from devstack.demo import boards_and_groups
 from devstack.demo import zhengning as zn
 from devstack.services import SERVICES
 
@@ -42,6 +43,21 @@ class Seeder:
             print(f"  {service} {path}: {response.status_code} {response.text[:300]}", file=sys.stderr)
         return response.status_code
 
+    async def upload(self, path: str, content: bytes, headers: dict[str, str], key: str) -> int:
+        """A CSV file to a registry import endpoint; its row errors are printed if refused."""
+        response = await self.client.post(
+            f"{URL['registry']}{path}",
+            content=content,
+            headers={**headers, "Content-Type": "text/csv", "Idempotency-Key": f"demo:{key}"},
+        )
+        if response.status_code >= 400:
+            errors = response.json().get("errors", [])[:10]
+            print(f"  registry {path}: {response.status_code} {errors}", file=sys.stderr)
+        return response.status_code
+
+    async def registry(self, path: str, body: dict[str, Any], key: str) -> int:
+        return await self.post("registry", path, body, self.county, key)
+
     async def divisions(self) -> list[zn.Village]:
         for (code, name), level, parent, who in [
             (zn.PROVINCE, "province", None, self.admin),
@@ -55,33 +71,8 @@ class Seeder:
                 who,
                 f"div:{code}",
             )
-        for suffix, name in zn.TOWNSHIPS:
-            code = zn.township_code(suffix)
-            await self.post(
-                "registry",
-                "/divisions",
-                {"code": code, "name": name, "level": "township", "parent_code": zn.COUNTY[0]},
-                self.county,
-                f"div:{code}",
-            )
         villages = zn.villages()
-        await gather(
-            *(
-                self.post(
-                    "registry",
-                    "/divisions",
-                    {
-                        "code": v.code,
-                        "name": v.name,
-                        "level": "community" if v.community else "village",
-                        "parent_code": v.township_code,
-                    },
-                    self.county,
-                    f"div:{v.code}",
-                )
-                for v in villages
-            )
-        )
+        await self.upload("/divisions/import", zn.division_csv(villages), self.county, "divisions")
         return villages
 
     async def units_and_advisors(self) -> list[tuple[str, str]]:
@@ -92,7 +83,7 @@ class Seeder:
         units += [(f"U-office-{s}", "justice_office", f"{n}司法所", None) for s, n in zn.TOWNSHIPS]
         units += [
             (zn.LEGAL_AID[0], "legal_aid_center", zn.LEGAL_AID[1], None),
-            (*zn.BUREAU, "county_bureau", None),
+            (zn.BUREAU[0], "county_bureau", zn.BUREAU[1], None),
         ]
         for uid, kind, name, credit in units:
             body = {
@@ -227,11 +218,15 @@ async def seed(secret: str) -> None:
         villages = await seeder.divisions()
         advisors = await seeder.units_and_advisors()
         await seeder.assignments_and_agreements(villages, advisors)
+        today = datetime.now(CST).date()
+        boards = await boards_and_groups.seed_boards_and_groups(seeder.registry, villages, advisors, today)
+        stale = await boards_and_groups.leave_one_board_stale(seeder.registry, villages, advisors, today)
         visits = await seeder.visits(villages, advisors)
     print(
         f"  demo: {len(zn.TOWNSHIPS)} townships, {len(villages)} villages and communities, "
         f"{len(advisors)} advisors, {visits} visits (one village uncovered, one late filing, two unfiled)"
     )
+    print(f"  demo: {boards} notice boards and WeChat groups; {stale}'s board still shows its former advisor")
 
 
 def main() -> None:

@@ -2,7 +2,8 @@
 
 Codes are shaped like the statistics bureau's 12-digit codes (county + township + village) but are
 demo values, not the official list. Deliberate gaps so the views show them: one village has no
-advisor, one agreement was filed late (after 03-31 +08:00), two were never filed.
+advisor, one agreement was filed late (after 03-31 +08:00), two were never filed, and one
+notice board still shows a former advisor (see boards_and_groups.py).
 """
 
 from __future__ import annotations
@@ -87,3 +88,11 @@ def phone(index: int) -> str:
 
 def licence(index: int) -> str:
     return f"1621020{index:010d}"
+
+
+def division_csv(villages: list[Village]) -> bytes:
+    """The county's township and village list as the county bureau would export it."""
+    lines = ["代码,名称,级别,上级代码"]
+    lines += [f"{township_code(s)},{name},乡镇,{COUNTY[0]}" for s, name in TOWNSHIPS]
+    lines += [f"{v.code},{v.name},{'社区' if v.community else '村'},{v.township_code}" for v in villages]
+    return ("\n".join(lines) + "\n").encode("utf-8")

@@ -1,0 +1,90 @@
+"""The Zhengning demo as `make run` seeds it into the registry, on a registry of its own (fresh
+database, own broker, in-process app): its deliberate gaps show in the views — one uncovered
+village, one late filing, two unfiled agreements, one stale notice board."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from devstack import procs, seed_demo
+from devstack.demo import boards_and_groups
+from devstack.demo import zhengning as zn
+from devstack.postgres import ensure_database
+from devstack.tansu import start_tansu
+from eventkit.runtime import create_app
+from registry.main import SPEC
+from test_registry_helpers import TODAY, eventually
+
+DATABASE = "villagecounsel_registry_demo"
+
+
+@pytest.fixture
+async def registry(
+    devstack: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[Any, str]]:
+    dsn = ensure_database(devstack.dsn, DATABASE, fresh=True)
+    broker = start_tansu(tmp_path, procs.free_port())
+    secret = secrets.token_urlsafe(48)
+    env = {"DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap, "VC_SERVICE": "registry"}
+    for name, value in {**env, "VC_JWT_SECRET": secret}.items():
+        monkeypatch.setenv(name, value)
+    app = create_app(SPEC)
+    try:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://registry", timeout=30
+            ) as client:
+                monkeypatch.setitem(seed_demo.URL, "registry", "http://registry")
+                yield client, secret
+    finally:
+        broker.stop()
+        admin = await asyncpg.connect(devstack.dsn)
+        await admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        await admin.close()
+
+
+async def test_the_demo_county_shows_its_deliberate_gaps(registry: tuple[Any, str], capsys: Any) -> None:
+    client, secret = registry
+    seeder = seed_demo.Seeder(client, secret)
+    villages = await seeder.divisions()
+    advisors = await seeder.units_and_advisors()
+    await seeder.assignments_and_agreements(villages, advisors)
+    assert await boards_and_groups.seed_boards_and_groups(seeder.registry, villages, advisors, TODAY) > 90
+    stale_village = await boards_and_groups.leave_one_board_stale(seeder.registry, villages, advisors, TODAY)
+    assert "registry" not in capsys.readouterr().err, "the seed had refused requests"
+
+    async def get(path: str, **params: Any) -> dict[str, Any]:
+        response = await client.get(path, params={"page_size": 500, **params}, headers=seeder.county)
+        assert response.status_code == 200, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    async def coverage() -> dict[str, Any] | None:
+        body = await get("/coverage", county=zn.COUNTY[0])
+        return body if body["villages"] == len(villages) and body["covered"] == len(villages) - 1 else None
+
+    gaps = await eventually(coverage, within=60, what="the demo's villages in the coverage view")
+    assert [(g["village_code"], g["gap"]) for g in gaps["items"]] == [(villages[-1].code, "no_advisor")]
+
+    async def filings() -> dict[str, Any] | None:
+        body = await get("/filings", county=zn.COUNTY[0], year=TODAY.year)
+        return body if body["total"] == len(villages) - 1 else None
+
+    filed = await eventually(filings, what="the demo's agreements in the filing view")
+    by_status = {
+        s: sorted(i["village_code"] for i in filed["items"] if i["filing_status"] == s)
+        for s in filed["summary"]
+    }
+    assert by_status["late"] == [villages[8].code]
+    assert by_status["missing"] == sorted([villages[3].code, villages[17].code])
+
+    async def stale_boards() -> list[dict[str, Any]] | None:
+        return (await get("/notice-boards", county=zn.COUNTY[0], stale="true"))["items"] or None
+
+    boards = await eventually(stale_boards, what="the stale board")
+    assert [(b["village_name"], b["stale_reasons"]) for b in boards] == [(stale_village, ["former_advisor"])]
