@@ -72,6 +72,7 @@ def build_broker(
         acks="all",
         enable_idempotence=False,
         logger=logging.getLogger(f"{spec.name}.broker"),  # through the JSON handler
+        log_level=logging.DEBUG,  # per-message "Received/Processed" lines only when debugging
     )
     for runner in runners:
         subscribe(
