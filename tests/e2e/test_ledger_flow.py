@@ -33,7 +33,8 @@ async def _log_three(w: World) -> dict[str, str]:
     lecture = {"village_code": V4, "occurred_at": at(day, 14), "topic": "民法典与婚姻家庭", "audience": 40,
                "co_organisers": ["县司法局普法与依法治理股"], "client_entry_id": "flow-lecture"}  # fmt: skip
     wechat = {"village_code": V4, "occurred_at": at(day, 20, 30), "channel": "wechat", "category": "labour",
-              "outcome": "resolved", "summary": "微信群答复欠薪维权途径", "client_entry_id": "flow-wechat"}  # fmt: skip
+              "outcome": "resolved", "summary": "微信群答复欠薪维权途径",
+              "client_entry_id": "flow-wechat"}  # fmt: skip
     ids = {}
     for name, path, body in [("visit", "/visits", visit), ("lecture", "/lectures", lecture),
                              ("wechat", "/consultations", wechat)]:  # fmt: skip
@@ -77,7 +78,9 @@ async def test_the_volume_exports_to_xlsx_with_chinese_headings_and_the_chain_he
     sheet = load_workbook(BytesIO(r.content)).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert "北台社区" in rows[0][0] and "工作台账" in rows[0][0]
-    assert any(str(row[0]).startswith("防篡改链头") and r.headers["X-Chain-Head"] in row[0] for row in rows[:4])
+    assert any(
+        str(row[0]).startswith("防篡改链头") and r.headers["X-Chain-Head"] in row[0] for row in rows[:4]
+    )
     headings = next(row for row in rows if row[0] == "序号")
     assert headings[:6] == ["序号", "类型", "日期", "开始时间", "结束时间", "时长（小时）"]
     page = await world.get(f"/volumes/village/{V4}/{year}/export.html", world.county())
@@ -110,4 +113,3 @@ async def test_verify_names_the_entry_whose_stored_event_was_altered(world: Worl
     assert visit["entry_id"] in after["message"] and "校验未通过" in after["message"]
     unit = (await w.post(f"/volumes/unit/{FIRM}/{year}/verify", None, w.unit(FIRM))).json()
     assert unit["ok"] is False and unit["first_mismatch"]["entry_id"] == visit["entry_id"]
-

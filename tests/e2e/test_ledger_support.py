@@ -66,7 +66,9 @@ def at(day: date, hour: int, minute: int = 0) -> str:
 
 
 async def _registry(w: World, path: str, body: dict[str, Any], who: dict[str, str], key: str) -> None:
-    r = await w.http.post(f"{w.stack.urls['registry']}{path}", json=body, headers={**who, "Idempotency-Key": key})
+    r = await w.http.post(
+        f"{w.stack.urls['registry']}{path}", json=body, headers={**who, "Idempotency-Key": key}
+    )
     assert r.status_code in (200, 201, 409), r.text
 
 
@@ -85,23 +87,42 @@ async def ensure_world(w: World) -> None:
     for code, name, level, parent in villages:
         body = {"code": code, "name": name, "level": level, "parent_code": parent}
         await _registry(w, "/divisions", body, county, f"led:div:{code}")
-    for unit_id, kind, name in [(FIRM, "law_firm", "甘肃台账律师事务所"), (OFFICE, "justice_office", "测试镇司法所")]:
+    for unit_id, kind, name in [
+        (FIRM, "law_firm", "甘肃台账律师事务所"),
+        (OFFICE, "justice_office", "测试镇司法所"),
+    ]:
         body = {"unit_id": unit_id, "kind": kind, "name": name, "division_code": "621025"}
         await _registry(w, "/units", body, county, f"led:unit:{unit_id}")
     for n, (advisor_id, unit_id, kind, name) in enumerate(
-        [(LI, FIRM, "lawyer", "李台账"), (WANG, FIRM, "lawyer", "王台账"), (ZHAO, OFFICE, "judicial_assistant", "赵台账")]
+        [
+            (LI, FIRM, "lawyer", "李台账"),
+            (WANG, FIRM, "lawyer", "王台账"),
+            (ZHAO, OFFICE, "judicial_assistant", "赵台账"),
+        ]
     ):
         body = {"advisor_id": advisor_id, "name": name, "kind": kind, "unit_id": unit_id,
-                "phone": f"1390000{n:04d}", "licence_no": f"1621020123456{n:04d}" if kind == "lawyer" else None}  # fmt: skip
+                "phone": f"1390000{n:04d}",
+                "licence_no": f"1621020123456{n:04d}" if kind == "lawyer" else None}  # fmt: skip
         await _registry(w, "/advisors", body, county, f"led:adv:{advisor_id}")
     for village, advisor_id in [(V1, LI), (V2, LI), (V4, LI), (V3, ZHAO)]:
-        body = {"village_code": village, "advisor_id": advisor_id, "valid_from": str(SINCE), "schedule": "每周三"}
+        body = {
+            "village_code": village,
+            "advisor_id": advisor_id,
+            "valid_from": str(SINCE),
+            "schedule": "每周三",
+        }
         await _registry(w, "/assignments", body, county, f"led:assign:{village}")
 
     async def learnt() -> bool:  # a lecture is accepted in every village once the ledger knows its advisor
-        for village, advisor_id, unit_id in [(V1, LI, FIRM), (V2, LI, FIRM), (V4, LI, FIRM), (V3, ZHAO, OFFICE)]:
-            body = {"village_code": village, "occurred_at": at(SINCE + timedelta(days=1), 10), "topic": "民法典",
-                    "audience": 30, "client_entry_id": f"world-probe-{village}"}  # fmt: skip
+        for village, advisor_id, unit_id in [
+            (V1, LI, FIRM),
+            (V2, LI, FIRM),
+            (V4, LI, FIRM),
+            (V3, ZHAO, OFFICE),
+        ]:
+            when = at(SINCE + timedelta(days=1), 10)
+            body = {"village_code": village, "occurred_at": when, "topic": "普法", "audience": 30,
+                    "client_entry_id": f"world-probe-{village}"}  # fmt: skip
             r = await w.post("/lectures", body, w.advisor(advisor_id, unit_id))
             if r.status_code not in (200, 201):
                 return False

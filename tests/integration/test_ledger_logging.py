@@ -87,7 +87,8 @@ async def test_a_retried_upload_with_the_same_client_entry_id_is_one_entry(scene
     ledger, cast = scene
     me = ledger.headers("advisor", "621025", cast.advisor("li"), cast.firm)
     body = {"village_code": cast.villages[1], "occurred_at": at(DAY, 19), "channel": "phone",
-            "category": "labour", "outcome": "resolved", "summary": "工伤认定", "client_entry_id": "phone-42"}  # fmt: skip
+            "category": "labour", "outcome": "resolved", "summary": "工伤认定",
+            "client_entry_id": "phone-42"}  # fmt: skip
     first = await ledger.http.post("/consultations", json=body, headers=me)
     again = await ledger.http.post("/consultations", json=body, headers=me)
     assert first.status_code == again.status_code == 201

@@ -86,9 +86,12 @@ async def load_facts(
             r["entry_id"], r["village_code"], r["started_at"], r["ended_at"], r["kind"]
         )
         owner[r["entry_id"]] = r["advisor_id"]
-    for row in rows:
-        if (busy := _file_busy(row, ids[row.line])) is not None:
+    from_file: set[str] = set()
+    for row in rows:  # a row of the file replaces the same entry already in the ledger (a re-import)
+        busy = _file_busy(row, ids[row.line])
+        if busy is not None and busy.entry_id not in from_file:  # a repeated client id is refused anyway
             spans[busy.entry_id], owner[busy.entry_id] = busy, row.advisor_id
+            from_file.add(busy.entry_id)
     per_advisor: dict[str, list[Busy]] = defaultdict(list)
     for entry_id, busy in spans.items():
         per_advisor[owner[entry_id]].append(busy)

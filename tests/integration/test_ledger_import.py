@@ -1,0 +1,182 @@
+"""Backfill import of a paper ledger (in-process app, real PostgreSQL and broker): every row checked
+before anything is written, errors by row and column in one answer, re-import changes nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import AsyncIterator
+from datetime import date, datetime
+
+import pytest
+from openpyxl import Workbook
+from test_ledger_harness import Cast, Ledger, ledger_service, set_the_scene
+from vc_contracts import CST
+
+YEAR = datetime.now(CST).year - 1
+HEADINGS = ["类型", "顾问编号", "村（社区）代码", "开始时间", "结束时间", "地点", "内容摘要",
+            "主题", "参加人数", "渠道", "类别", "结果", "客户端编号"]  # fmt: skip
+COLUMNS = ["kind", "advisor", "village", "start", "end", "place", "summary",
+           "topic", "audience", "channel", "category", "outcome", "client"]  # fmt: skip
+
+
+def row(kind: str, advisor: str, village: str, start: object, client: str, **cells: object) -> list[object]:
+    """A row of the template; the start is given as month-day hh:mm of YEAR unless it is a datetime."""
+    values = {"kind": kind, "advisor": advisor, "village": village, "client": client, "start": start, **cells}
+    for key in ("start", "end"):  # "03-05 09:00" is short for that day of YEAR
+        if isinstance(values.get(key), str) and re.match(r"^\d\d-\d\d ", str(values[key])):
+            values[key] = f"{YEAR}-{values[key]}"
+    return [values.get(c, "") for c in COLUMNS]
+
+
+def visit(advisor: str, village: str, start: str, end: str, client: str) -> list[object]:
+    return row("驻点服务", advisor, village, start, client, end=end, place="村委会", summary="坐班接待")
+
+
+@pytest.fixture(scope="module")
+async def scene(devstack) -> AsyncIterator[tuple[Ledger, Cast]]:  # type: ignore[no-untyped-def]
+    async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
+        yield ledger, await set_the_scene(ledger, date(YEAR, 1, 1))
+
+
+def good_rows(cast: Cast) -> list[list[object]]:
+    li, (v1, v2, _, _) = cast.advisor("li"), cast.villages
+    return [
+        visit(li, v1, "03-05 09:00", "03-05 12:00", "p-1"),
+        row(
+            "驻点服务",
+            li,
+            v2,
+            f"{YEAR}/3/6 9:00",
+            "p-2",
+            end=f"{YEAR}/3/6 11:30",
+            place="村委会",
+            summary="坐班",
+        ),
+        row("法治讲座", li, v1, "03-12 14:00", "p-3", topic="民法典", audience="45"),
+        row(
+            "法律咨询",
+            li,
+            v2,
+            "03-13 20:10",
+            "p-4",
+            summary="宅基地纠纷",
+            channel="微信群",
+            category="土地",
+            outcome="已转介",
+        ),
+    ]
+
+
+def as_csv(rows: list[list[object]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows([HEADINGS, *rows])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def as_xlsx(rows: list[list[object]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [HEADINGS, *rows]:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def _upload(ledger: Ledger, cast: Cast, content: bytes, kind: str = "text/csv") -> object:
+    unit = ledger.headers("law_firm", "621025", "staff", cast.firm)
+    return await ledger.http.post("/imports", content=content, headers={**unit, "Content-Type": kind})
+
+
+async def _count(ledger: Ledger, cast: Cast) -> int:
+    return int(
+        await ledger.pool.fetchval("SELECT count(*) FROM ledger.entries WHERE unit_id = $1", cast.firm)
+    )
+
+
+async def test_a_file_with_bad_rows_is_refused_whole_with_every_error_by_row_and_column(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast = scene
+    li, v1, v3 = cast.advisor("li"), cast.villages[0], cast.villages[2]
+    bad = [
+        visit(li, v1, "03-20 09:00", "03-20 11:00", "b-1"),
+        row("培训", li, v1, "03-21 09:00", "b-2"),
+        visit(li, v1, "三月二十二日", "03-22 11:00", "b-3"),
+        visit(li, v3, "03-23 09:00", "03-23 11:00", "b-4"),
+        visit(li, cast.villages[1], "03-20 10:00", "03-20 12:00", "b-5"),
+        row("法治讲座", li, v1, "03-24 14:00", "b-6", topic="民法典", audience="四十"),
+        visit(li, v1, "03-25 06:00", "03-25 20:00", "b-7"),
+        row("法治讲座", li, v1, "03-26 14:00", "b-1", topic="民法典", audience="40"),
+    ]
+    r = await _upload(ledger, cast, as_csv([*good_rows(cast), *bad]))
+    assert r.status_code == 422, r.text  # type: ignore[attr-defined]
+    body = r.json()  # type: ignore[attr-defined]
+    assert body["code"] == "import_rejected" and "未写入任何记录" in body["message"]
+    fields = {e["field"] for e in body["errors"]}
+    first_bad = 2 + len(good_rows(cast))  # heading is row 1
+    expected = {
+        f"rows[{first_bad}].started_at",  # overlaps row first_bad + 4 in another village
+        f"rows[{first_bad + 1}].kind",  # 培训 is no kind of entry
+        f"rows[{first_bad + 2}].started_at",  # not a time
+        f"rows[{first_bad + 3}].village_code",  # not assigned there (zhao serves it)
+        f"rows[{first_bad + 4}].started_at",  # overlaps row first_bad in another village
+        f"rows[{first_bad + 5}].audience",  # not a number
+        f"rows[{first_bad + 6}].ended_at",  # 14 hours
+        f"rows[{first_bad + 7}].client_entry_id",  # b-1 twice
+    }
+    assert fields == expected, body["errors"]
+    assert all(e["reason"].startswith(f"第 {e['field'][5:].split(']')[0]} 行") for e in body["errors"])
+    assert await _count(ledger, cast) == 0  # nothing written, not even the good rows
+
+
+async def test_a_clean_file_is_imported_and_importing_it_again_changes_nothing(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast = scene
+    first = await _upload(ledger, cast, as_csv(good_rows(cast)))
+    assert first.status_code == 201, first.text  # type: ignore[attr-defined]
+    assert first.json() == {"rows": 4, "imported": 4, "unchanged": 0}  # type: ignore[attr-defined]
+    events = await ledger.pool.fetchval("SELECT count(*) FROM ledger.events")
+    again = await _upload(ledger, cast, as_csv(good_rows(cast)))
+    unchanged = {"rows": 4, "imported": 0, "unchanged": 4}
+    assert again.status_code == 200 and again.json() == unchanged  # type: ignore[attr-defined]
+    xlsx = await _upload(ledger, cast, as_xlsx(good_rows(cast)), "application/octet-stream")
+    assert xlsx.json() == unchanged  # type: ignore[attr-defined]
+    assert await ledger.pool.fetchval("SELECT count(*) FROM ledger.events") == events
+    wechat = await ledger.pool.fetchrow(
+        "SELECT kind, data->>'channel' AS channel, occurred_at FROM ledger.entries"
+        " WHERE client_entry_id = 'p-4'"
+    )
+    assert wechat["kind"] == "consultation" and wechat["channel"] == "wechat"
+    assert wechat["occurred_at"] == datetime(YEAR, 3, 13, 20, 10, tzinfo=CST)
+
+
+async def test_an_xlsx_backfill_lands_in_the_volumes_with_its_chain(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast = scene
+    li, v1 = cast.advisor("li"), cast.villages[0]
+    more = [
+        row(
+            "纠纷调解",
+            li,
+            v1,
+            datetime(YEAR, 4, 8, 10, 0),
+            "p-5",
+            summary="地界纠纷",
+            category="邻里纠纷",
+            outcome="调解成功",
+        )
+    ]
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append([*HEADINGS, "当事人数"])
+    sheet.append([*more[0], 2])
+    out = io.BytesIO()
+    book.save(out)
+    r = await _upload(
+        ledger, cast, out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert r.status_code == 201 and r.json()["imported"] == 1, r.text  # type: ignore[attr-defined]
+    county = ledger.headers("county_admin", "621025")
+    verdict = (await ledger.http.post(f"/volumes/village/{v1}/{YEAR}/verify", headers=county)).json()
+    assert verdict["ok"] is True and verdict["length"] == 3  # visit, lecture, mediation

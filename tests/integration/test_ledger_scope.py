@@ -1,0 +1,110 @@
+"""Scope of the ledger API: advisors see their own work, units their advisors', committees their
+village's, administrators what lies in their division; everything else is refused (403)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date, datetime, timedelta
+
+import pytest
+from test_ledger_harness import Cast, Ledger, ledger_service, set_the_scene
+from vc_contracts import CST
+
+DAY = (datetime.now(CST) - timedelta(days=5)).date()
+
+
+def at(hour: int) -> str:
+    return datetime(DAY.year, DAY.month, DAY.day, hour, tzinfo=CST).isoformat()
+
+
+@pytest.fixture(scope="module")
+async def scene(devstack) -> AsyncIterator[tuple[Ledger, Cast, str, str]]:  # type: ignore[no-untyped-def]
+    async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
+        cast = await set_the_scene(ledger, date(DAY.year - 1, 1, 1))
+        li = ledger.headers("advisor", "621025", cast.advisor("li"), cast.firm)
+        zhao = ledger.headers("advisor", "621025", cast.advisor("zhao"), cast.office)
+        lecture = {"occurred_at": at(10), "topic": "普法", "audience": 20}
+        mine = await ledger.http.post(
+            "/lectures", json={"village_code": cast.villages[0], **lecture}, headers=li
+        )
+        theirs = await ledger.http.post(
+            "/lectures", json={"village_code": cast.villages[2], **lecture}, headers=zhao
+        )
+        assert mine.status_code == theirs.status_code == 201
+        yield ledger, cast, mine.json()["entry_id"], theirs.json()["entry_id"]
+
+
+def _ids(response: object) -> set[str]:
+    return {e["entry_id"] for e in response.json()["items"]}  # type: ignore[attr-defined]
+
+
+async def test_each_role_lists_only_what_it_may_see(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast, li_entry, zhao_entry = scene
+    get = ledger.http.get
+    li = ledger.headers("advisor", "621025", cast.advisor("li"), cast.firm)
+    assert _ids(await get("/entries", headers=li)) == {li_entry}
+    firm = ledger.headers("law_firm", "621025", "staff", cast.firm)
+    assert _ids(await get("/entries", headers=firm)) == {li_entry}
+    committee = ledger.headers("village_committee", cast.villages[2], "c3")
+    assert _ids(await get("/entries", headers=committee)) == {zhao_entry}
+    city = ledger.headers("city_admin", "621000")
+    assert _ids(await get("/entries", headers=city)) == {li_entry, zhao_entry}
+    assert _ids(await get("/entries", headers=ledger.headers("county_admin", "621026"))) == set()
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "params"),
+    [
+        ("li", "/entries", {"advisor_id": "zhao"}),
+        ("firm", "/entries", {"unit_id": "office"}),
+        ("committee-v1", "/entries", {"village_code": "v3"}),
+        ("other-county", "/entries", {"village_code": "v1"}),
+        ("other-county", "/entries/{zhao}", {}),
+        ("li", "/entries/{zhao}", {}),
+        ("firm", "/entries/{zhao}", {}),
+        ("other-county", "/volumes/village/{v1}/{year}", {}),
+        ("firm", "/volumes/village/{v1}/{year}", {}),
+        ("firm", "/volumes/unit/{office}/{year}", {}),
+        ("committee-v1", "/volumes/village/{v3}/{year}/export.xlsx", {}),
+        ("li", "/volumes/unit/{firm}/{year}", {}),
+    ],
+)
+async def test_reading_outside_ones_scope_is_refused(
+    scene, who: str, path: str, params: dict[str, str]
+) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast, _, zhao_entry = scene
+    v1, _, v3, _ = cast.villages
+    names = {"zhao": cast.advisor("zhao"), "office": cast.office, "v1": v1, "v3": v3, "firm": cast.firm}
+    headers = {
+        "li": ledger.headers("advisor", "621025", cast.advisor("li"), cast.firm),
+        "firm": ledger.headers("law_firm", "621025", "staff", cast.firm),
+        "committee-v1": ledger.headers("village_committee", v1, "c1"),
+        "other-county": ledger.headers("county_admin", "621026"),
+    }[who]
+    url = path.format(zhao=zhao_entry, year=DAY.year, **{k: v for k, v in names.items() if k != "zhao"})
+    r = await ledger.http.get(url, headers=headers, params={k: names.get(v, v) for k, v in params.items()})
+    assert r.status_code == 403, r.text
+    assert r.json()["code"] == "forbidden" and r.json()["message"]
+
+
+async def test_changes_outside_ones_role_or_scope_are_refused(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast, li_entry, _ = scene
+    post = ledger.http.post
+    v1, v2 = cast.villages[:2]
+    zhao = ledger.headers("advisor", "621025", cast.advisor("zhao"), cast.office)
+    office = ledger.headers("justice_office", "621025", "staff", cast.office)
+    li = ledger.headers("advisor", "621025", cast.advisor("li"), cast.firm)
+    void = {"reason": "不是我登记的"}
+    assert (await post(f"/entries/{li_entry}/void", json=void, headers=zhao)).status_code == 403
+    fix = {"changes": {"audience": 2}, "reason": "x"}
+    assert (await post(f"/entries/{li_entry}/corrections", json=fix, headers=office)).status_code == 403
+    assert (await post(f"/entries/{li_entry}/confirmation", headers=li)).status_code == 403
+    other = ledger.headers("village_committee", v2, "c2")
+    assert (await post(f"/entries/{li_entry}/confirmation", headers=other)).status_code == 403
+    firm = ledger.headers("law_firm", "621025", "staff", cast.firm)
+    lecture = {"village_code": v1, "occurred_at": at(15), "topic": "普法", "audience": 1}
+    assert (await post("/lectures", json=lecture, headers=firm)).status_code == 403  # advisors log their own
+    elsewhere = ledger.headers("advisor", "621026", cast.advisor("li"), cast.firm)
+    assert (await post("/lectures", json=lecture, headers=elsewhere)).status_code == 403
+    assert (await post("/lectures", json=lecture)).status_code == 401
+    assert (await post(f"/volumes/village/{v1}/{DAY.year}/verify", headers=zhao)).status_code == 403
