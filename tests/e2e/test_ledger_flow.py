@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from io import BytesIO
+from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 from openpyxl import load_workbook
-from test_ledger_support import FIRM, LI, V4, World, at, ensure_world
+from test_ledger_support import FIRM, LAST_YEAR, LI, V2, V4, World, at, ensure_world, eventually
 from vc_contracts import CST
 
 
@@ -113,3 +114,44 @@ async def test_verify_names_the_entry_whose_stored_event_was_altered(world: Worl
     assert visit["entry_id"] in after["message"] and "校验未通过" in after["message"]
     unit = (await w.post(f"/volumes/unit/{FIRM}/{year}/verify", None, w.unit(FIRM))).json()
     assert unit["ok"] is False and unit["first_mismatch"]["entry_id"] == visit["entry_id"]
+
+
+async def test_assessment_and_reporting_follow_a_correction_across_quarters_and_a_void(world: World) -> None:
+    w, me = world, world.advisor(LI, FIRM)
+    year = LAST_YEAR
+    body = {"village_code": V2, "started_at": f"{year}-03-31T20:00:00+08:00",
+            "ended_at": f"{year}-03-31T23:00:00+08:00", "place": "村委会", "summary": "夜间坐班"}  # fmt: skip
+    logged = await w.post("/visits", body, me)
+    assert logged.status_code == 201, logged.text
+    entry_id = logged.json()["entry_id"]
+    county = w.county()
+
+    async def hours() -> dict[str, float]:
+        url = f"{w.stack.urls['assessment']}/villages/{V2}/quarter-hours"
+        r = await w.http.get(url, params={"year": year}, headers=county)
+        return {q["quarter"]: q["hours"] for q in r.json()["quarters"]}
+
+    async def compliance(quarter: str) -> float:
+        r = await w.http.get(f"{w.stack.urls['reporting']}/compliance", headers=county,
+                             params={"division": V2, "quarter": quarter})  # fmt: skip
+        return float(r.json()["items"][0]["hours"]) if r.json()["items"] else -1.0
+
+    await eventually(lambda: _equals(hours, {f"{year}Q1": 3.0}), what="hours of the visit in Q1")
+    april = {"started_at": f"{year}-04-01T09:00:00+08:00", "ended_at": f"{year}-04-01T12:00:00+08:00"}
+    fix = {"changes": april, "reason": "日期记错"}
+    assert (await w.post(f"/entries/{entry_id}/corrections", fix, me)).status_code == 201
+    await eventually(lambda: _equals(hours, {f"{year}Q1": 0.0, f"{year}Q2": 3.0}), what="hours moved to Q2")
+    assert await eventually(lambda: _is(compliance, f"{year}Q2", 3.0), what="compliance Q2")
+    assert await compliance(f"{year}Q1") == 0.0
+    assert (await w.post(f"/entries/{entry_id}/void", {"reason": "重复登记"}, me)).status_code == 201
+    await eventually(lambda: _equals(hours, {f"{year}Q2": 0.0}), what="voided hours stop counting")
+    assert await eventually(lambda: _is(compliance, f"{year}Q2", 0.0), what="compliance after the void")
+
+
+async def _equals(read: Any, expected: dict[str, float]) -> bool:
+    got = await read()
+    return all(got.get(k) == v for k, v in expected.items())
+
+
+async def _is(read: Any, quarter: str, expected: float) -> bool:
+    return bool(await read(quarter) == expected)

@@ -91,7 +91,8 @@ async def ensure_world(w: World) -> None:
         (FIRM, "law_firm", "甘肃台账律师事务所"),
         (OFFICE, "justice_office", "测试镇司法所"),
     ]:
-        body = {"unit_id": unit_id, "kind": kind, "name": name, "division_code": "621025"}
+        body = {"unit_id": unit_id, "kind": kind, "name": name, "division_code": "621025",
+                "credit_code": "91621025MA71L0029X" if kind == "law_firm" else None}  # fmt: skip
         await _registry(w, "/units", body, county, f"led:unit:{unit_id}")
     for n, (advisor_id, unit_id, kind, name) in enumerate(
         [
