@@ -1,0 +1,52 @@
+"""Tamper evidence of a volume: a hash chain over its events, verified link by link (pure)."""
+
+from __future__ import annotations
+
+from ledger.domain.chain import GENESIS, Recorded, canonical, link, verify, volumes_of
+
+
+def chain(bodies: list[bytes]) -> list[Recorded]:
+    links, head = [], GENESIS
+    for n, body in enumerate(bodies, start=1):
+        head = link(head, body)
+        links.append(Recorded(n, f"E-{n}", f"ev-{n}", "VisitLogged", head, body))
+    return links
+
+
+BODIES = [canonical({"n": n, "data": {"summary": f"坐班 {n}"}}) for n in range(1, 5)]
+
+
+def test_canonical_json_does_not_depend_on_key_order_or_spacing() -> None:
+    assert canonical({"b": 1, "a": "村"}) == canonical({"a": "村", "b": 1}) == '{"a":"村","b":1}'.encode()
+
+
+def test_an_untouched_volume_verifies_and_its_head_is_the_last_link() -> None:
+    links = chain(BODIES)
+    verdict = verify(links, links[-1].recorded_hash)
+    assert verdict.ok and verdict.length == 4 and verdict.head == links[-1].recorded_hash
+
+
+def test_an_altered_event_is_named_as_the_first_mismatch() -> None:
+    links = chain(BODIES)
+    altered = canonical({"n": 2, "data": {"summary": "篡改"}})
+    links[1] = Recorded(2, "E-2", "ev-2", "VisitLogged", links[1].recorded_hash, altered)
+    verdict = verify(links, links[-1].recorded_hash)
+    assert not verdict.ok and verdict.first_mismatch is not None
+    assert (verdict.first_mismatch.seq, verdict.first_mismatch.entry_id) == (2, "E-2")
+
+
+def test_a_deleted_event_is_named() -> None:
+    links = chain(BODIES)
+    links[2] = Recorded(3, "E-3", "ev-3", "EntryVoided", links[2].recorded_hash, None)
+    mismatch = verify(links, links[-1].recorded_hash).first_mismatch
+    assert mismatch is not None and mismatch.entry_id == "E-3" and "删除" in mismatch.reason
+
+
+def test_a_chain_cut_short_does_not_reach_the_recorded_head() -> None:
+    links = chain(BODIES)
+    verdict = verify(links[:3], links[-1].recorded_hash)
+    assert not verdict.ok and "链头" in verdict.first_mismatch.reason  # type: ignore[union-attr]
+
+
+def test_every_entry_belongs_to_its_village_volume_and_its_unit_volume_of_the_year() -> None:
+    assert volumes_of("621025100201", "U-firm", 2025) == ("village:621025100201:2025", "unit:U-firm:2025")

@@ -1,0 +1,60 @@
+"""Reading a paper-ledger backfill: Chinese headings and labels, times as people write them (pure)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+import pytest
+from ledger.adapters.tabular import read_csv, read_upload
+from ledger.application.import_rows import parse_row, when
+from ledger.domain.kinds import Kind
+from vc_contracts import CST
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025-03-05 09:00",
+        "2025-03-05T09:00:00+08:00",
+        "2025-03-05T01:00:00Z",
+        "2025/3/5 9:00",
+        "2025年3月5日 09:00",
+    ],
+)
+def test_times_are_read_as_china_standard_time(text: str) -> None:
+    assert when(text) == datetime(2025, 3, 5, 9, 0, tzinfo=CST)
+
+
+def test_a_row_with_chinese_labels_becomes_a_wechat_consultation() -> None:
+    values = {"kind": "法律咨询", "advisor_id": "A-1", "village_code": "621025100201",
+              "started_at": "2025-03-05 20:00", "channel": "微信群", "category": "婚姻家庭",
+              "outcome": "已解决", "summary": "离婚财产分割", "client_entry_id": "7"}  # fmt: skip
+    row, problems = parse_row(4, values)
+    assert problems == [] and row is not None and row.kind is Kind.consultation
+    assert row.details == {"channel": "wechat", "category": "marriage_family", "outcome": "resolved",
+                           "summary": "离婚财产分割"}  # fmt: skip
+
+
+def test_every_unreadable_cell_of_a_row_is_named() -> None:
+    values = {"kind": "驻点服务", "advisor_id": "A-1", "village_code": "621025100201", "started_at": "昨天",
+              "audience": "很多"}  # fmt: skip
+    row, problems = parse_row(7, values)
+    assert row is None
+    assert {field for field, _ in problems} == {"started_at", "ended_at", "client_entry_id"}
+
+
+def test_csv_headings_may_be_chinese_or_field_names_and_unknown_headings_are_reported() -> None:
+    out = io.StringIO()
+    csv.writer(out).writerows(
+        [["类型", "advisor_id", "村（社区）代码", "签名"], ["法治讲座", "A-1", "621025100201", "李"]]
+    )
+    rows, errors = read_csv(out.getvalue().encode("gb18030"))
+    assert rows == [(2, {"kind": "法治讲座", "advisor_id": "A-1", "village_code": "621025100201"})]
+    assert [e.field for e in errors] == ["rows[1].签名"]
+
+
+def test_a_file_that_is_not_a_workbook_is_reported_not_crashed_on() -> None:
+    rows, errors = read_upload(b"not a zip", "xlsx")
+    assert rows == [] and errors[0].field == "file"
