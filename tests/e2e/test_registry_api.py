@@ -3,6 +3,7 @@ nothing, and every kind of bad input is refused with the field and the reason, c
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -365,6 +366,7 @@ async def test_bad_input_is_refused_with_field_and_reason_and_changes_nothing(
     assert (error["code"], error["field"]) == (code, field), error
     assert error["message"] and error["correlation_id"]
     assert field is None or any(e["field"] == field and e["reason"] for e in error["errors"]), error
+    assert all(re.search("[\u4e00-\u9fff]", e["reason"]) for e in error["errors"]), "reasons in Chinese"
     assert await event_count(world.dsn) == before
 
 

@@ -16,8 +16,7 @@ from devstack.demo import boards_and_groups
 from devstack.demo import zhengning as zn
 from devstack.postgres import ensure_database
 from devstack.tansu import start_tansu
-from eventkit.runtime import create_app
-from registry.main import SPEC
+from registry.main import build_app
 from test_registry_helpers import TODAY, eventually
 
 DATABASE = "villagecounsel_registry_demo"
@@ -33,7 +32,7 @@ async def registry(
     env = {"DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap, "VC_SERVICE": "registry"}
     for name, value in {**env, "VC_JWT_SECRET": secret}.items():
         monkeypatch.setenv(name, value)
-    app = create_app(SPEC)
+    app = build_app()
     try:
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from eventkit.runtime import ServiceSpec, create_app
+from fastapi import FastAPI
 
 from registry.adapters.http import routers
+from registry.adapters.http_errors import explain_validation_in_chinese
 from registry.application.views import RegistryViews
 
 SPEC = ServiceSpec(
@@ -18,4 +20,11 @@ SPEC = ServiceSpec(
     projections=[RegistryViews()],
 )
 
-app = create_app(SPEC)
+
+def build_app() -> FastAPI:
+    app = create_app(SPEC)
+    explain_validation_in_chinese(app)
+    return app
+
+
+app = build_app()

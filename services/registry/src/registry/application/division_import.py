@@ -19,6 +19,7 @@ from vc_contracts.divisions import DivisionCode
 
 from registry.application.import_errors import Problems
 from registry.application.importing import run_import
+from registry.application.reasons import FORMAT_HINTS
 from registry.application.tabular import read_table
 from registry.application.vocabulary import LEVEL_RANK, LEVELS, translated
 from registry.application.workspace import Workspace
@@ -30,7 +31,7 @@ COLUMNS = {
     "level": ("级别", "层级"),
     "parent_code": ("上级代码", "上级区划代码"),
 }
-HINTS = {"code": "须为6位（县级及以上）或12位（乡镇、村/社区）数字代码"}
+HINTS = {"code": FORMAT_HINTS["code"], "parent_code": FORMAT_HINTS["code"]}
 
 
 class DivisionRow(BaseModel):

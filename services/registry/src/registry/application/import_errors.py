@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from eventkit.errors import AppError, ErrorBody, FieldError
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
+
+from registry.application.reasons import reason_for
 
 MAX_REPORTED = 1000
 
@@ -64,21 +65,3 @@ class Problems:
     def raise_if_any(self) -> None:
         if self.found:
             raise ImportRejectedError(sorted(self.found, key=lambda p: p.row))
-
-
-def reason_for(detail: ErrorDetails, hint: str | None) -> str:
-    """A pydantic error in Chinese; `hint` describes the expected format of the column."""
-    kind, ctx = detail["type"], detail.get("ctx") or {}
-    if kind == "missing":
-        return "必填，不能为空"
-    if kind == "value_error" and "error" in ctx:
-        return str(ctx["error"])
-    if kind == "enum":
-        return f"取值无效，可选：{ctx.get('expected', '')}"
-    if kind.startswith("date"):
-        return "日期格式应为 YYYY-MM-DD，例如 2025-01-01"
-    if kind == "string_too_long":
-        return f"过长，最多 {ctx.get('max_length')} 个字符"
-    if kind.startswith("int"):
-        return "须为整数"
-    return hint or "格式不正确"

@@ -18,6 +18,7 @@ from vc_contracts.catalogue.fields import Phone, VillageCode
 from vc_contracts.catalogue.registry import CREDIT_CODE_PATTERN, LAWYER_LICENCE_PATTERN
 from vc_contracts.divisions import DivisionCode
 
+from registry.application.reasons import FORMAT_HINTS
 from registry.application.vocabulary import ADVISOR_KINDS, UNIT_KINDS, translated
 
 COLUMNS = {
@@ -38,10 +39,7 @@ COLUMNS = {
 }
 REQUIRED = {"unit_name", "unit_kind", "unit_division_code", "advisor_name", "advisor_kind", "phone"}
 HINTS = {
-    "unit_credit_code": "统一社会信用代码须为18位（数字或大写字母）",
-    "licence_no": "律师执业证号须为17位数字",
-    "phone": "须为11位手机号（1开头）或带区号的座机号，如 0934-1234567",
-    "village_code": "村（社区）代码须为12位数字，末三位不为000",
+    column: FORMAT_HINTS[column] for column in ("unit_credit_code", "licence_no", "phone", "village_code")
 }
 
 
