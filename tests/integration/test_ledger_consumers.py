@@ -13,6 +13,7 @@ from eventkit.migrations import PROJECTIONS, migrate
 from eventkit.projection import ProjectionRunner
 from eventkit.relay import encode
 from eventkit.store import EventStore
+from ledger.cli import rebuild_entries
 from reporting.application.compliance_view import ComplianceView
 from test_ledger_harness import Cast, Ledger, eventually, ledger_service, set_the_scene
 from vc_contracts import CST
@@ -123,3 +124,14 @@ async def test_on_a_mid_quarter_reassignment_hours_count_for_the_advisor_who_ser
     assert {r["advisor_id"]: r["hours"] for r in rows} == {li: 3.0, zhao: 2.0}
     units = await ledger.pool.fetch("SELECT DISTINCT unit_id FROM ledger.entries WHERE village_code = $1", v1)
     assert {r["unit_id"] for r in units} == {cast.firm, cast.office}  # each in its own unit's volume
+
+
+async def test_the_entries_read_model_rebuilds_from_the_events_to_the_same_content(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, _, _ = scene
+    query = (
+        "SELECT entry_id, kind, village_code, unit_id, occurred_at, started_at, ended_at, hours, data,"
+        " original, confirmed, voided, void_reason, corrections, history FROM ledger.entries ORDER BY entry_id"
+    )
+    before = [dict(r) for r in await ledger.pool.fetch(query)]
+    assert await rebuild_entries(ledger.dsn) == 0
+    assert [dict(r) for r in await ledger.pool.fetch(query)] == before and len(before) == 4

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from io import BytesIO
 
 import pytest
+from ledger.cli import verify
 from openpyxl import load_workbook
 from test_ledger_harness import Cast, Ledger, ledger_service, set_the_scene
 from vc_contracts import CST
@@ -119,3 +120,4 @@ async def test_verify_passes_then_names_the_entry_altered_behind_the_services_ba
     assert after["first_mismatch"]["entry_id"] == ids["lecture"] and after["first_mismatch"]["number"] == 2
     assert after["first_mismatch"]["event_type"] == "LectureHeld"
     assert f"第 2 号记录 {ids['lecture']}" in after["message"]
+    assert await verify(ledger.dsn, "village", cast.villages[0], YEAR) == 1  # the operator's command agrees

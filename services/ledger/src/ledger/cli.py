@@ -1,0 +1,72 @@
+"""Operator commands, with the service's environment (DATABASE_URL, ...):
+
+    python -m ledger.cli verify village 621025100201 2025   # exit 1 and name the entry if it fails
+    python -m ledger.cli verify unit U-firm-1 2025
+    python -m ledger.cli rebuild-entries                     # the entries read model from the events
+
+Rebuilding never touches the volume chains: they are the evidence `verify` compares against.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+
+import asyncpg
+from eventkit.store import EventStore
+
+from ledger.application import entries_model
+from ledger.application.volume_chain import verify_volume
+from ledger.domain.chain import volume_id
+
+SCHEMA = "ledger"
+
+
+async def verify(dsn: str, kind: str, owner: str, year: int) -> int:
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
+    try:
+        verdict = await verify_volume(pool, SCHEMA, volume_id(kind, owner, year))
+    finally:
+        await pool.close()
+    bad = verdict.first_mismatch
+    answer = {"ok": verdict.ok, "length": verdict.length, "head": verdict.head,
+              "first_mismatch": bad.__dict__ if bad else None}  # fmt: skip
+    print(json.dumps(answer, ensure_ascii=False, indent=2))
+    return 0 if verdict.ok else 1
+
+
+async def rebuild_entries(dsn: str, batch: int = 2000) -> int:
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
+    store, applied, position = EventStore(pool, SCHEMA), 0, 0
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            await conn.execute(f"TRUNCATE {SCHEMA}.entries")
+            while events := await store.read_all(after=position, limit=batch):
+                await entries_model.apply(conn, SCHEMA, events)
+                applied, position = applied + len(events), events[-1].position
+    finally:
+        await pool.close()
+    print(f"entries rebuilt from {applied} events")
+    return 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m ledger.cli")
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("verify", help="recompute a volume's hash chain from the event store")
+    check.add_argument("kind", choices=["village", "unit"])
+    check.add_argument("owner", help="village code or unit id")
+    check.add_argument("year", type=int)
+    sub.add_parser("rebuild-entries", help="rebuild the entries read model from the events")
+    args = parser.parse_args()
+    dsn = os.environ.get("DATABASE_URL") or sys.exit("DATABASE_URL is not set")
+    if args.command == "verify":
+        sys.exit(asyncio.run(verify(dsn, args.kind, args.owner, args.year)))
+    sys.exit(asyncio.run(rebuild_entries(dsn)))
+
+
+if __name__ == "__main__":
+    main()
