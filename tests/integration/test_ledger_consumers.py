@@ -130,7 +130,8 @@ async def test_the_entries_read_model_rebuilds_from_the_events_to_the_same_conte
     ledger, _, _ = scene
     query = (
         "SELECT entry_id, kind, village_code, unit_id, occurred_at, started_at, ended_at, hours, data,"
-        " original, confirmed, voided, void_reason, corrections, history FROM ledger.entries ORDER BY entry_id"
+        " original, confirmed, voided, void_reason, corrections, history FROM ledger.entries"
+        " ORDER BY entry_id"
     )
     before = [dict(r) for r in await ledger.pool.fetch(query)]
     assert await rebuild_entries(ledger.dsn) == 0
