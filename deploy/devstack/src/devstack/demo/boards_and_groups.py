@@ -1,10 +1,9 @@
 """Demo notice boards and WeChat service groups for Zhengning, and the deliberately stale board.
 
 Every covered village posts its board in January and sets up its group in February, with member
-counts later in the year. One village then gets a new advisor ("personnel adjustment") while its
-board still shows the former one, so `/notice-boards?stale=true` and its village card show it.
-It is a village without demo visits, so the ledger never sees the old advisor log work after the
-change.
+counts later in the year. One village then gets a new advisor from today ("personnel adjustment")
+while its board still shows the former one, so `/notice-boards?stale=true` and its village card
+show it. Every demo ledger entry is dated before today, so all of them stay the former advisor's.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from typing import Any
 
 from devstack.demo import zhengning as zn
 
-STALE_BOARD_VILLAGE = 12  # index into zn.villages(); i % 4 == 0: no demo visits there
+STALE_BOARD_VILLAGE = 12  # index into zn.villages()
 Post = Callable[[str, dict[str, Any], str], Awaitable[int]]
 
 
@@ -61,14 +60,13 @@ async def _board_and_group(post: Post, i: int, village: zn.Village, advisor_id: 
 async def leave_one_board_stale(
     post: Post, villages: list[zn.Village], advisors: list[tuple[str, str]], today: date
 ) -> str:
-    """Reassign one village to another advisor; its board keeps showing the former one."""
+    """Reassign one village to another advisor from today; its board keeps showing the former one."""
     village = villages[STALE_BOARD_VILLAGE]
     successor, _ = advisors[(STALE_BOARD_VILLAGE + 1) % len(advisors)]
-    since = max(today - timedelta(days=30), date(today.year, 1, 2))
     body = {
         "village_code": village.code,
         "advisor_id": successor,
-        "valid_from": since.isoformat(),
+        "valid_from": max(today, date(today.year, 1, 2)).isoformat(),
         "schedule": "每周四 9:00-12:00",
         "reason": "人员调整",
     }
