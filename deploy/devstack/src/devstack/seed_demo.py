@@ -177,28 +177,83 @@ class Seeder:
         )
 
     async def visits(self, villages: list[zn.Village], advisors: list[tuple[str, str]]) -> int:
-        """Some on-site visits this quarter; waits until the ledger has learnt the assignments."""
+        """The ledger of this quarter: on-site visits (some villages reach 8 h, some don't), lectures,
+        WeChat consultations; committees confirm some entries, one is corrected and one voided.
+        Waits until the ledger has learnt the assignments. Returns the number of visits."""
         today = datetime.now(CST).replace(hour=0, minute=0, second=0, microsecond=0)
+        topics = ["民法典与农村生活", "土地承包法律知识", "防范电信网络诈骗", "婚姻家庭与继承", "欠薪维权"]
+        questions = [
+            ("land", "宅基地确权登记办理流程"),
+            ("marriage_family", "离婚后子女抚养费标准"),
+            ("labour", "工地欠薪如何维权"),
+            ("contract_debt", "民间借贷借条怎么写"),
+            ("inheritance", "父母房产继承份额"),
+            ("neighbour", "邻居排水沟占地纠纷"),
+        ]
+
+        async def log(path: str, body: dict[str, Any], token: dict[str, str], key: str) -> str | None:
+            for _ in range(60):  # 422 while the ledger's read model of assignments is still catching up
+                headers = {**token, "Idempotency-Key": f"demo:{key}"}
+                r = await self.client.post(f"{URL['ledger']}{path}", json=body, headers=headers)
+                if r.status_code != 422:
+                    break
+                await asyncio.sleep(0.5)
+            if r.status_code >= 400:
+                print(f"  ledger {path}: {r.status_code} {r.text[:300]}", file=sys.stderr)
+                return None
+            return str(r.json()["entry_id"])
+
         logged = 0
         for i, village in enumerate(villages[:-1]):
             advisor_id, unit_id = advisors[i % len(advisors)]
+            k = i // len(advisors)  # which of this advisor's villages: its visits fall on other days
             token = self._token("advisor", zn.COUNTY[0], advisor_id, unit_id)
-            for n in range(i % 4):  # 0-3 visits of 3 hours: some villages reach 8 h, some don't
-                start = today - timedelta(days=3 + 7 * n, hours=-9)
-                body = {
-                    "village_code": village.code,
+            code, entries, lecture, wechat = village.code, [], None, []
+            for n in range(i % 4):  # 0-3 visits of 3 hours
+                start = today - timedelta(days=3 + 7 * n + k, hours=-9)
+                body: dict[str, Any] = {
+                    "village_code": code,
                     "started_at": start.isoformat(),
                     "ended_at": (start + timedelta(hours=3)).isoformat(),
                     "place": "村委会法律服务室",
                     "summary": "驻村坐班，接待群众法律咨询",
-                    "client_entry_id": f"demo-{village.code}-{n}",
+                    "client_entry_id": f"demo-{code}-{n}",
                 }
-                for _ in range(60):
-                    status = await self.post("ledger", "/visits", body, token, f"visit:{village.code}:{n}")
-                    if status != 422:
-                        break
-                    await asyncio.sleep(0.5)  # the ledger's read model of assignments is still catching up
+                entries.append(await log("/visits", body, token, f"visit:{code}:{n}"))
                 logged += 1
+            if i % 3 != 2:  # a lecture in two villages of three (R6 asks two a year)
+                when = today - timedelta(days=10 + k, hours=-14, minutes=-30)
+                body = {
+                    "village_code": code,
+                    "occurred_at": when.isoformat(),
+                    "topic": topics[i % len(topics)],
+                    "audience": 20 + (i * 7) % 60,
+                    "co_organisers": ["县司法局普法与依法治理股"] if i % 2 else [],
+                    "client_entry_id": f"demo-{code}-lecture",
+                }
+                lecture = await log("/lectures", body, token, f"lecture:{code}")
+            for n in range(1 + i % 2):  # WeChat group consultations in the evening
+                category, summary = questions[(i + n) % len(questions)]
+                when = today - timedelta(days=1 + 2 * n + k, hours=-20)
+                body = {
+                    "village_code": code,
+                    "occurred_at": when.isoformat(),
+                    "channel": "wechat",
+                    "category": category,
+                    "outcome": "referred" if (i + n) % 5 == 0 else "resolved",
+                    "summary": summary,
+                    "client_entry_id": f"demo-{code}-wechat-{n}",
+                }
+                wechat.append(await log("/consultations", body, token, f"wechat:{code}:{n}"))
+            committee = self._token("village_committee", code, f"committee-{code}")
+            if i % 2 == 0 and entries and entries[0]:
+                path = f"/entries/{entries[0]}/confirmation"
+                await self.post("ledger", path, {}, committee, f"confirm:{code}")
+            if i == 1 and lecture and wechat[-1]:  # the history stays readable in the village's volume
+                fix = {"changes": {"audience": 48}, "reason": "按签到表更正参加人数"}
+                await self.post("ledger", f"/entries/{lecture}/corrections", fix, token, f"fix:{code}")
+                void = {"reason": "与电话咨询重复登记"}
+                await self.post("ledger", f"/entries/{wechat[-1]}/void", void, token, f"void:{code}")
         return logged
 
 

@@ -1,0 +1,83 @@
+"""The Zhengning demo's ledger as `make run` seeds it: registry and ledger in-process on a fresh
+database and a broker of their own; every seeded entry is accepted (no visit of one advisor clashes
+with another of the same advisor), and the county has visits, lectures and WeChat consultations."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from devstack import procs, seed_demo
+from devstack.postgres import ensure_database
+from devstack.tansu import start_tansu
+from eventkit.runtime import create_app
+from ledger.main import SPEC
+from registry.main import build_app
+
+DATABASE = "villagecounsel_ledger_demo"
+
+
+class ByHost(httpx.AsyncBaseTransport):
+    """One client for both in-process services: http://registry/... and http://ledger/..."""
+
+    def __init__(self, apps: dict[str, Any]) -> None:
+        self.transports = {host: httpx.ASGITransport(app=app) for host, app in apps.items()}
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self.transports[request.url.host].handle_async_request(request)
+
+
+@pytest.fixture
+async def services(devstack: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Any]:
+    dsn = ensure_database(devstack.dsn, DATABASE, fresh=True)
+    broker = start_tansu(tmp_path, procs.free_port())
+    secret = secrets.token_urlsafe(48)
+    for name, value in {"DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
+                        "VC_JWT_SECRET": secret}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    registry, ledger = build_app(), create_app(SPEC)
+    try:
+        monkeypatch.setenv("VC_SERVICE", "registry")
+        async with registry.router.lifespan_context(registry):
+            monkeypatch.setenv("VC_SERVICE", "ledger")
+            async with ledger.router.lifespan_context(ledger):
+                transport = ByHost({"registry": registry, "ledger": ledger})
+                async with httpx.AsyncClient(transport=transport, timeout=30) as client:
+                    monkeypatch.setitem(seed_demo.URL, "registry", "http://registry")
+                    monkeypatch.setitem(seed_demo.URL, "ledger", "http://ledger")
+                    yield client, secret, ledger.state.runtime.pool
+    finally:
+        broker.stop()
+        admin = await asyncpg.connect(devstack.dsn)
+        await admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        await admin.close()
+
+
+async def test_the_demo_county_ledger_has_visits_lectures_and_wechat_consultations(
+    services: Any, capsys: Any
+) -> None:
+    client, secret, pool = services
+    seeder = seed_demo.Seeder(client, secret)
+    villages = await seeder.divisions()
+    advisors = await seeder.units_and_advisors()
+    await seeder.assignments_and_agreements(villages, advisors)
+    visits = await seeder.visits(villages, advisors)
+    assert "ledger" not in capsys.readouterr().err, "the seed had refused ledger requests"
+    kinds = dict(await pool.fetch("SELECT kind, count(*) FROM ledger.entries GROUP BY kind"))
+    assert kinds["visit"] == visits > 100 and kinds["lecture"] > 50 and kinds["consultation"] > 100
+    wechat = await pool.fetchval("SELECT count(*) FROM ledger.entries WHERE data->>'channel' = 'wechat'")
+    assert wechat == kinds["consultation"]
+    changed = await pool.fetchrow(
+        "SELECT sum(corrections) AS fixed, count(*) FILTER (WHERE voided) AS voided,"
+        " count(*) FILTER (WHERE confirmed) AS confirmed FROM ledger.entries"
+    )
+    assert changed["fixed"] == 1 and changed["voided"] == 1 and changed["confirmed"] > 20
+    year = await pool.fetchval("SELECT year FROM ledger.entries WHERE corrections = 1")
+    county = seeder._token("county_admin", "621025", "demo-county-admin")
+    village = villages[1].code
+    volume = (await client.get(f"http://ledger/volumes/village/{village}/{year}", headers=county)).json()
+    assert any("更正" in line for e in volume["entries"] for line in e["notes"])
