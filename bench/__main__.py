@@ -11,6 +11,7 @@ from uuid import uuid4
 import asyncpg
 
 from bench import pipeline, raw, store
+from bench.ledger import run_ledger_bench
 from bench.report import Figure, Report, Row, title
 from bench.servers import bench_dir, servers
 from bench.workload import PROVINCE_YEAR_EVENTS
@@ -43,7 +44,7 @@ def step(message: str) -> None:
     print(f"… {message}", file=sys.stderr, flush=True)
 
 
-async def run(dsn: str, bootstrap: str, args: argparse.Namespace) -> Report:
+async def run(dsn: str, bootstrap: str, args: argparse.Namespace) -> Report:  # noqa: PLR0915
     topic = f"bench.{uuid4().hex[:8]}"
     n, seconds = args.events, args.seconds
     load = f"{args.rate:g} cmd/s × {args.latency_seconds:g} s"
@@ -131,6 +132,10 @@ async def run(dsn: str, bootstrap: str, args: argparse.Namespace) -> Report:
             Row(f"{what}, p50", e2e50, rtt50, "round trip p50"),
             Row(f"{what}, p99", e2e99, rtt99, "round trip p99"),
         ]
+    )
+    step("ledger service: POST /visits over HTTP, then a 50,000-row backfill import")
+    report.section("ledger service").extend(
+        await run_ledger_bench(dsn, bootstrap, rate=args.rate, seconds=args.latency_seconds, raw_bulk=many)
     )
     report.notes[:0] = [
         "Throughput ratios are the share of the raw limit reached (higher is better); time and latency"

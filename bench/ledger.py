@@ -1,0 +1,192 @@
+"""The ledger's figures: logging one entry over HTTP and bulk import, next to raw inserts of this run.
+
+(a) POST /visits to the ledger service running as it does in `make run` (uvicorn, its own process,
+    relay and consumers live), open loop at a fixed offered load; p50/p99 against single-row insert
+    transactions at the same load. Every visit passes the real rules (assignment, overlap, chains).
+(b) POST /imports of a 50,000-row CSV backfill (visits, lectures, WeChat consultations of 100 advisors):
+    every row checked, then written with the inline read model and the volume chains; entries/s
+    against `executemany`. Then the same file again (changes nothing).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import os
+import secrets
+import time
+from datetime import date, datetime, timedelta
+from uuid import uuid4
+
+import asyncpg
+import httpx
+from devstack import procs
+from devstack.paths import repo_root
+from devstack.services import Service, start_service
+from eventkit.tokens import issue
+from vc_contracts import CST
+
+from bench import raw
+from bench.report import Figure, Row
+from bench.servers import bench_dir
+from bench.timing import percentile, rate
+from bench.workload import VILLAGES
+
+SCOPE, UNIT = "620000", "U-bench-firm"
+HTTP_ADVISORS, IMPORT_ADVISORS = 500, 100
+HEADINGS = ["类型", "顾问编号", "村（社区）代码", "开始时间", "结束时间", "地点", "内容摘要",
+            "主题", "参加人数", "渠道", "类别", "结果", "客户端编号"]  # fmt: skip
+
+
+async def _assign(dsn: str) -> None:
+    """The ledger's read model of assignments, filled directly (the registry is not under test)."""
+    rows = [(f"AS-h{n}", VILLAGES[n], f"A-h{n}", f"U-bench-{n % 20}") for n in range(HTTP_ADVISORS)]
+    rows += [(f"AS-i{n}-{k}", VILLAGES[HTTP_ADVISORS + 2 * n + k], f"A-i{n}", UNIT)
+             for n in range(IMPORT_ADVISORS) for k in range(2)]  # fmt: skip
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.executemany(
+            "INSERT INTO ledger.known_assignments VALUES ($1, $2, $3, $4, $5, NULL)",
+            [(*r, date(2018, 1, 1)) for r in rows],
+        )
+    finally:
+        await conn.close()
+
+
+async def open_loop(per_second: float, total: int, op: object) -> list[float]:
+    """Start op(i) at i / per_second (never waiting for earlier ones); latencies in ms."""
+    latencies: list[float] = []
+
+    async def timed(i: int) -> None:
+        started = time.perf_counter()
+        await op(i)  # type: ignore[operator]
+        latencies.append((time.perf_counter() - started) * 1000)
+
+    begin, tasks = time.perf_counter(), []
+    for i in range(total):
+        await asyncio.sleep(max(0.0, begin + i / per_second - time.perf_counter()))
+        tasks.append(asyncio.create_task(timed(i)))
+    await asyncio.gather(*tasks)
+    return latencies
+
+
+async def raw_insert_latency(dsn: str, per_second: float, total: int) -> list[float]:
+    pool = await asyncpg.create_pool(dsn, min_size=8, max_size=8)
+    try:
+        await pool.execute(
+            "CREATE TABLE IF NOT EXISTS public.bench_ledger_raw (id uuid PRIMARY KEY, data jsonb)"
+        )
+
+        async def insert(_: int) -> None:
+            async with pool.acquire() as conn, conn.transaction():
+                await conn.execute(
+                    "INSERT INTO public.bench_ledger_raw VALUES ($1, $2::jsonb)", uuid4(), raw.PAYLOAD
+                )
+
+        return await open_loop(per_second, total, insert)
+    finally:
+        await pool.execute("DROP TABLE IF EXISTS public.bench_ledger_raw")
+        await pool.close()
+
+
+async def http_latency(url: str, secret: str, per_second: float, total: int) -> list[float]:
+    tokens = [
+        {"Authorization": "Bearer " + issue(secret, role="advisor", scope=SCOPE, subject=f"A-h{n}",
+                                            unit=f"U-bench-{n % 20}")}
+        for n in range(HTTP_ADVISORS)
+    ]  # fmt: skip
+    base = datetime.now(CST).replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(days=1)
+
+    async def post(client: httpx.AsyncClient, i: int) -> None:
+        n, start = i % HTTP_ADVISORS, base - timedelta(days=i // HTTP_ADVISORS)
+        end = start + timedelta(hours=2)
+        body = {"village_code": VILLAGES[n], "started_at": start.isoformat(), "ended_at": end.isoformat(),
+                "place": "村委会", "summary": "坐班"}  # fmt: skip
+        r = await client.post(f"{url}/visits", json=body, headers=tokens[n])
+        if r.status_code != 201:
+            raise RuntimeError(f"ledger refused a visit: {r.status_code} {r.text[:300]}")
+
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    async with httpx.AsyncClient(timeout=60, trust_env=False, limits=limits) as client:
+        warm = HTTP_ADVISORS * 400  # far in the past: connections, statements, caches
+        await asyncio.gather(*(post(client, warm + i) for i in range(20)))
+        return await open_loop(per_second, total, lambda i: post(client, i))
+
+
+def backfill_csv(rows: int) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADINGS)
+    base = datetime(2018, 3, 1, tzinfo=CST)
+    for i in range(rows):
+        n, j = i % IMPORT_ADVISORS, i // IMPORT_ADVISORS  # advisor n's j-th day: never two places at once
+        day, village = base + timedelta(days=j), VILLAGES[HTTP_ADVISORS + 2 * n + j % 2]
+        cells = {0: "驻点服务", 3: day.replace(hour=9), 4: day.replace(hour=12), 5: "村委会", 6: "坐班接待"}
+        if j % 5 == 3:
+            cells = {0: "法治讲座", 3: day.replace(hour=14), 7: "民法典", 8: 30 + j % 50}
+        elif j % 5 == 4:
+            cells = {
+                0: "法律咨询",
+                3: day.replace(hour=20),
+                6: "宅基地确权",
+                9: "微信群",
+                10: "土地",
+                11: "已解决",
+            }
+        row = [cells.get(c, "") for c in range(len(HEADINGS))]
+        row[1], row[2], row[12] = f"A-i{n}", village, f"paper-{i}"
+        writer.writerow([v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v for v in row])
+    return out.getvalue().encode()
+
+
+async def import_rate(url: str, secret: str, content: bytes, rows: int) -> tuple[float, float]:
+    token = issue(secret, role="law_firm", scope=SCOPE, subject="bench-staff", unit=UNIT)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "text/csv"}
+    rates = []
+    async with httpx.AsyncClient(timeout=1800, trust_env=False) as client:
+        for expected in ("imported", "unchanged"):
+            started = time.perf_counter()
+            r = await client.post(f"{url}/imports", content=content, headers=headers)
+            elapsed = time.perf_counter() - started
+            if r.status_code >= 300 or r.json()[expected] != rows:
+                raise RuntimeError(f"import: {r.status_code} {r.text[:500]}")
+            rates.append(rate(rows, elapsed))
+    return rates[0], rates[1]
+
+
+async def run_ledger_bench(
+    dsn: str, bootstrap: str, *, rate: float = 100.0, seconds: float = 15.0, rows: int = 50_000,
+    raw_bulk: Figure | None = None,
+) -> list[Row]:  # fmt: skip
+    """Start the ledger service on the benchmark's servers, measure, stop it; rows for the report."""
+    total = int(rate * seconds)
+    inserts = await raw_insert_latency(dsn, rate, total)
+    raw50, raw99 = Figure(percentile(inserts, 50), "ms"), Figure(percentile(inserts, 99), "ms")
+    if raw_bulk is None:
+        await raw.prepare(dsn)
+        raw_bulk = Figure(await raw.executemany(dsn, 50_000), "rows/s")
+    state, secret = bench_dir() / "ledger", secrets.token_urlsafe(48)
+    (state / "run").mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "VC_JWT_SECRET": secret}
+    service = start_service(Service("ledger", procs.free_port()), env, state, repo_root())
+    try:
+        procs.wait_until(service.ready, what="ledger ready", timeout=60, proc=service.process,
+                         log_path=service.log_path)  # fmt: skip
+        await _assign(dsn)
+        latencies = await http_latency(service.service.url, secret, rate, total)
+        content = backfill_csv(rows)
+        first, again = await import_rate(service.service.url, secret, content, rows)
+    finally:
+        service.stop(state / "run")
+        conn = await asyncpg.connect(dsn)
+        await conn.execute("DROP SCHEMA IF EXISTS ledger CASCADE")
+        await conn.close()
+    what = f"POST /visits over HTTP (uvicorn), {rate:g} cmd/s"
+    return [
+        Row(f"{what}, p50", Figure(percentile(latencies, 50), "ms"), raw50, "1-row insert tx p50"),
+        Row(f"{what}, p99", Figure(percentile(latencies, 99), "ms"), raw99, "1-row insert tx p99"),
+        Row(f"backfill import, {rows:,}-row CSV (check all, then write)", Figure(first, "entries/s"),
+            raw_bulk, "executemany"),
+        Row("  same file again (changes nothing)", Figure(again, "rows/s"), raw_bulk, "executemany"),
+    ]  # fmt: skip
