@@ -36,3 +36,9 @@ def test_domain_modules_do_no_io(path: Path) -> None:
     assert not bad, f"{path.name} imports {sorted(bad)}: domain code must stay pure"
     text = path.read_text(encoding="utf-8")
     assert "datetime.now(" not in text and "date.today(" not in text, "the clock comes in as data"
+
+
+def test_test_files_have_unique_names() -> None:
+    # pytest imports test modules by file name (rootdir-relative, no packages): twins stop collection
+    names = [p.name for p in (ROOT / "tests").rglob("test_*.py")]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
