@@ -36,8 +36,8 @@ async def services(devstack: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
     dsn = ensure_database(devstack.dsn, DATABASE, fresh=True)
     broker = start_tansu(tmp_path, procs.free_port())
     secret = secrets.token_urlsafe(48)
-    for name, value in {"DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
-                        "VC_JWT_SECRET": secret}.items():  # fmt: skip
+    env = {"DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap, "VC_JWT_SECRET": secret}
+    for name, value in {**env, "VC_CONSUMER_SESSION_TIMEOUT_MS": "2000"}.items():  # a quick group join
         monkeypatch.setenv(name, value)
     registry, ledger = build_app(), create_app(SPEC)
     try:

@@ -29,7 +29,13 @@ from vc_contracts import CST, Envelope, Event, Tenant
 from vc_contracts.catalogue.registry import AdvisorAssigned, AssignmentEnded
 from vc_contracts.topics import topic_for
 
-SETTINGS = ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "VC_SERVICE", "VC_JWT_SECRET")
+SETTINGS = (
+    "DATABASE_URL",
+    "KAFKA_BOOTSTRAP_SERVERS",
+    "VC_SERVICE",
+    "VC_JWT_SECRET",
+    "VC_CONSUMER_SESSION_TIMEOUT_MS",
+)
 
 
 class Renamed:
@@ -114,9 +120,9 @@ async def ledger_service(dsn: str, bootstrap: str) -> AsyncIterator[Ledger]:
     own = urlunsplit(urlsplit(dsn)._replace(path=f"/{name}"))
     secret = secrets.token_urlsafe(48)
     saved = {k: os.environ.get(k) for k in SETTINGS}
-    os.environ.update(
-        DATABASE_URL=own, KAFKA_BOOTSTRAP_SERVERS=bootstrap, VC_SERVICE="ledger", VC_JWT_SECRET=secret
-    )
+    os.environ.update(DATABASE_URL=own, KAFKA_BOOTSTRAP_SERVERS=bootstrap, VC_SERVICE="ledger",
+                      VC_JWT_SECRET=secret, VC_CONSUMER_SESSION_TIMEOUT_MS="2000")  # fmt: skip
+    # the broker's start waits about one session timeout for the group join: keep it short here
     spec = replace(SPEC, projections=[Renamed(p, tag) for p in SPEC.projections])
     app = create_app(spec)
     try:
