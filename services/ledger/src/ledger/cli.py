@@ -45,7 +45,7 @@ async def rebuild_entries(dsn: str, batch: int = 2000) -> int:
         async with pool.acquire() as conn, conn.transaction():
             await conn.execute(f"TRUNCATE {SCHEMA}.entries")
             while events := await store.read_all(after=position, limit=batch):
-                await entries_model.apply(conn, SCHEMA, events)
+                await entries_model.apply(conn, SCHEMA, events)  # type: ignore[arg-type]
                 applied, position = applied + len(events), events[-1].position
     finally:
         await pool.close()

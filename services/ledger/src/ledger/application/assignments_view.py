@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 import asyncpg
@@ -23,10 +23,10 @@ CREATE INDEX ON {t}known_assignments (advisor_id, village_code);
 
 
 class AssignmentsView:
-    name = "known_assignments"
-    topics = (topic_for("registry"),)
-    tables = ("known_assignments",)
-    ddl = DDL
+    name: str = "known_assignments"
+    topics: Sequence[str] = (topic_for("registry"),)
+    tables: Sequence[str] = ("known_assignments",)
+    ddl: str = DDL
 
     async def apply(self, conn: asyncpg.Connection, t: str, env: Envelope, event: Event) -> None:
         match event:

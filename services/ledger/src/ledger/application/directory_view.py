@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import asyncpg
 from vc_contracts import Envelope, Event
@@ -15,10 +15,10 @@ CREATE TABLE {t}ledger_names (key text PRIMARY KEY, name text NOT NULL);
 
 
 class DirectoryView:
-    name = "directory"
-    topics = (topic_for("registry"),)
-    tables = ("ledger_names",)
-    ddl = DDL
+    name: str = "directory"
+    topics: Sequence[str] = (topic_for("registry"),)
+    tables: Sequence[str] = ("ledger_names",)
+    ddl: str = DDL
 
     async def apply(self, conn: asyncpg.Connection, t: str, env: Envelope, event: Event) -> None:
         match event:

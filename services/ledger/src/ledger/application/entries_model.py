@@ -73,12 +73,13 @@ def _history(stored: StoredEvent, **extra: Any) -> str:
 
 async def apply(conn: asyncpg.Connection, schema: str, stored: list[StoredEvent]) -> list[str]:
     """Apply the events; return the entries whose on-site time is new or changed (to re-check)."""
-    new = [(s, s.event) for s in stored if isinstance(s.event, LedgerEntryEvent)]
+    parsed = [(s, s.event) for s in stored]  # `StoredEvent.event` validates on every access: once here
+    new = [(s, e) for s, e in parsed if isinstance(e, LedgerEntryEvent)]
     if new:
-        await conn.executemany(_INSERT.format(s=schema), [entry_row(s, e) for s, e in new])  # type: ignore[arg-type]
-    touched = [e.entry_id for _, e in new]  # type: ignore[attr-defined]
-    for s in stored:
-        match s.event:
+        await conn.executemany(_INSERT.format(s=schema), [entry_row(s, e) for s, e in new])
+    touched = [e.entry_id for _, e in new]
+    for s, event in parsed:
+        match event:
             case EntryConfirmed() as e:
                 await conn.execute(
                     f"UPDATE {schema}.entries SET confirmed = true, confirmed_by = $2, confirmed_on = $3,"

@@ -93,5 +93,5 @@ async def _write(store: EventStore, who: Principal, events: list[LedgerEntryEven
     tenants = {code: Tenant.of(code) for code in {e.village_code for e in events}}
     batch = [NewStream(stream_id(e.entry_id), [e], tenants[e.village_code], e.occurred_at) for e in events]
     async with store.pool.acquire() as conn, conn.transaction():
-        stored = await store.append_many(batch, metadata=Metadata(who.subject), conn=conn)
-        await record(conn, store.schema, stored)
+        stored = await store.append_many(batch, metadata=Metadata(who.subject), conn=conn)  # type: ignore[arg-type]
+        await record(conn, store.schema, stored)  # type: ignore[arg-type]
