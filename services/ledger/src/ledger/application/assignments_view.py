@@ -23,7 +23,7 @@ CREATE INDEX ON {t}known_assignments (advisor_id, village_code);
 
 
 class AssignmentsView:
-    name: str = "known_assignments"
+    name = "known_assignments"
     topics: Sequence[str] = (topic_for("registry"),)
     tables: Sequence[str] = ("known_assignments",)
     ddl: str = DDL

@@ -15,7 +15,7 @@ CREATE TABLE {t}ledger_names (key text PRIMARY KEY, name text NOT NULL);
 
 
 class DirectoryView:
-    name: str = "directory"
+    name = "directory"
     topics: Sequence[str] = (topic_for("registry"),)
     tables: Sequence[str] = ("ledger_names",)
     ddl: str = DDL
