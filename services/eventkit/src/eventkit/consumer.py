@@ -85,6 +85,8 @@ async def _rewound_for_rebuild(runner: ProjectionRunner, msg: KafkaMessage, seen
         " WHERE projection = $1",
         runner.projection.name,
     )
+    if row is None:
+        return False
     previous = seen.setdefault("generation", row["generation"])
     if row["generation"] == previous:
         return False

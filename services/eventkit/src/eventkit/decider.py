@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-import asyncpg
 from vc_contracts import Event, Tenant
 
 from eventkit.clock import now_cst
+from eventkit.db import Connection
 from eventkit.store import ConcurrencyError, EventStore, Metadata, StoredEvent
 
 S = TypeVar("S")
 C = TypeVar("C")
 
-AfterAppend = Callable[[asyncpg.Connection, list[StoredEvent]], Awaitable[None]]
+AfterAppend = Callable[[Connection, list[StoredEvent]], Awaitable[None]]
 """Runs in the append's transaction (after the insert, under the store's ordering lock): inline read
 models and records that must commit with the events or not at all. Raising refuses the command."""
 
@@ -56,7 +56,7 @@ class Outcome:
 
 
 async def load(
-    store: EventStore, decider: Decider[S, Any], stream_id: str, conn: asyncpg.Connection | None = None
+    store: EventStore, decider: Decider[S, Any], stream_id: str, conn: Connection | None = None
 ) -> tuple[S, int]:
     stored = await store.read_stream(stream_id, conn)
     return decider.fold([s.event for s in stored]), len(stored)
@@ -155,9 +155,7 @@ async def _attempt(
         return outcome
 
 
-async def _remembered(
-    store: EventStore, conn: asyncpg.Connection, key: str, actor: str
-) -> dict[str, Any] | None:
+async def _remembered(store: EventStore, conn: Connection, key: str, actor: str) -> dict[str, Any] | None:
     row = await conn.fetchrow(
         f"SELECT response::text AS response FROM {store.schema}.idempotency_keys"
         " WHERE key = $1 AND actor = $2",

@@ -28,6 +28,7 @@ from vc_contracts.base import UnknownEventError
 
 from eventkit import metrics
 from eventkit.clock import now_cst
+from eventkit.db import Connection
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ class Projection(Protocol):
     tables: Sequence[str]
     ddl: str
 
-    async def apply(self, conn: asyncpg.Connection, t: str, envelope: Envelope, event: Event) -> None:
+    async def apply(self, conn: Connection, t: str, envelope: Envelope, event: Event) -> None:
         """Apply one event; `t` is the table prefix of the generation being written."""
 
 
@@ -97,17 +98,17 @@ class ProjectionRunner:
                 )
             return int(generation)
 
-    async def create_generation(self, conn: asyncpg.Connection, generation: int) -> None:
+    async def create_generation(self, conn: Connection, generation: int) -> None:
         await conn.execute(self.projection.ddl.replace("{t}", self.prefix(generation)))
 
-    async def point_views(self, conn: asyncpg.Connection, generation: int) -> None:
+    async def point_views(self, conn: Connection, generation: int) -> None:
         for table in self.projection.tables:
             await conn.execute(f"DROP VIEW IF EXISTS {self.schema}.{table}")
             await conn.execute(
                 f"CREATE VIEW {self.schema}.{table} AS SELECT * FROM {self.prefix(generation)}{table}"
             )
 
-    async def live_generation(self, conn: asyncpg.Connection) -> int:
+    async def live_generation(self, conn: Connection) -> int:
         return int(
             await conn.fetchval(
                 f"SELECT generation FROM {self.schema}.projection_status WHERE projection = $1 FOR SHARE",
@@ -122,7 +123,7 @@ class ProjectionRunner:
         values: Sequence[tuple[bytes, bytes | None, str]],
         dead_letter: DeadLetterSink,
         generation: int | None = None,
-        conn: asyncpg.Connection | None = None,
+        conn: Connection | None = None,
     ) -> BatchOutcome:
         """Apply (value, key, topic) records in one transaction. Dead letters are sent first.
 
@@ -152,15 +153,13 @@ class ProjectionRunner:
         return outcome
 
     async def _apply_in(
-        self, conn: asyncpg.Connection, generation: int | None, batch: list[Decoded], outcome: BatchOutcome
+        self, conn: Connection, generation: int | None, batch: list[Decoded], outcome: BatchOutcome
     ) -> None:
         async with conn.transaction():
             gen = generation if generation is not None else await self.live_generation(conn)
             await self._apply(conn, gen, batch, outcome)
 
-    async def _apply(
-        self, conn: asyncpg.Connection, gen: int, batch: list[Decoded], outcome: BatchOutcome
-    ) -> None:
+    async def _apply(self, conn: Connection, gen: int, batch: list[Decoded], outcome: BatchOutcome) -> None:
         key, prefix = self.tracking_key(gen), self.prefix(gen)
         streams = list({d.envelope.stream_id for d in batch})
         rows = await conn.fetch(
@@ -209,7 +208,7 @@ class ProjectionRunner:
             batch[-1].envelope.recorded_at,
         )
 
-    async def _try_apply_all(self, conn: asyncpg.Connection, prefix: str, items: list[Decoded]) -> bool:
+    async def _try_apply_all(self, conn: Connection, prefix: str, items: list[Decoded]) -> bool:
         """The fast path: the whole batch under one savepoint. False (and nothing applied) if any fails."""
         try:
             async with conn.transaction():
@@ -223,7 +222,7 @@ class ProjectionRunner:
 
     async def _apply_one_by_one(
         self,
-        conn: asyncpg.Connection,
+        conn: Connection,
         key: str,
         prefix: str,
         items: list[Decoded],
@@ -242,7 +241,7 @@ class ProjectionRunner:
             else:
                 outcome.applied += 1
 
-    async def _try_apply(self, conn: asyncpg.Connection, prefix: str, item: Decoded) -> str | None:
+    async def _try_apply(self, conn: Connection, prefix: str, item: Decoded) -> str | None:
         """Apply one event in a savepoint; return the error if its handler failed."""
         try:
             async with conn.transaction():  # a failing handler undoes only itself
@@ -254,7 +253,7 @@ class ProjectionRunner:
             log.exception("projection %s failed on %s", self.projection.name, item.envelope.event_id)
             return f"{type(exc).__name__}: {exc}"[:2000]
 
-    async def _park(self, conn: asyncpg.Connection, key: str, item: Decoded, error: str) -> None:
+    async def _park(self, conn: Connection, key: str, item: Decoded, error: str) -> None:
         env = item.envelope
         await conn.execute(
             f"INSERT INTO {self.schema}.parked_events (projection, event_id, stream_id, stream_version,"

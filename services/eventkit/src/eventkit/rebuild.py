@@ -22,6 +22,7 @@ from importlib import import_module
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from eventkit.db import Connection
 from eventkit.projection import ProjectionRunner
 from eventkit.relay import log_end_offsets
 from eventkit.settings import Settings
@@ -75,7 +76,7 @@ async def _catch_up(
     bootstrap: str,
     generation: int,
     start: dict[str, int] | None = None,
-    conn: asyncpg.Connection | None = None,
+    conn: Connection | None = None,
 ) -> dict[str, int]:
     """Apply every topic from the earliest offset (or from `start`) to its end; return the ends."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)

@@ -17,12 +17,12 @@ import asyncio
 import contextlib
 import logging
 
-import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 from eventkit import metrics
+from eventkit.db import Connection
 from eventkit.store import EventStore, StoredEvent
 
 log = logging.getLogger(__name__)
@@ -112,7 +112,7 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Run until cancelled: become leader, then drain on every NOTIFY (or poll tick)."""
-        listener: asyncpg.Connection = await self.store.pool.acquire()
+        listener = await self.store.pool.acquire()
         try:
             await self._become_leader(listener)
             await listener.add_listener(self.store.channel, self._on_notify)
@@ -128,7 +128,7 @@ class OutboxRelay:
     def _on_notify(self, *_: object) -> None:
         self._wake.set()
 
-    async def _become_leader(self, listener: asyncpg.Connection) -> None:
+    async def _become_leader(self, listener: Connection) -> None:
         """Wait for the session lock that makes this process the service's one active relay."""
         lock = "SELECT pg_try_advisory_lock(hashtext($1))"
         while not await listener.fetchval(lock, self._lock_name):  # noqa: ASYNC110 (another process)

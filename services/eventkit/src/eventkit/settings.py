@@ -32,7 +32,7 @@ class Settings(BaseSettings):
             raise ValueError("VC_JWT_SECRET must be a random value of at least 32 characters")
         return value
 
-    @property
-    def schema(self) -> str:
+    @property  # shadows pydantic's deprecated BaseModel.schema(); nothing here uses that
+    def schema(self) -> str:  # type: ignore[override]
         """The PostgreSQL schema this service owns (a database of its own in production)."""
         return self.service

@@ -21,6 +21,7 @@ from vc_contracts import CST, Envelope, Event, Tenant
 
 from eventkit import metrics
 from eventkit.clock import now_cst
+from eventkit.db import Connection
 
 APPEND_LOCK = 7_391_001  # advisory-lock key; one per database is enough: schemas never share it
 
@@ -133,19 +134,19 @@ class EventStore:
         self.pool, self.schema = pool, schema
         self.channel = f"{schema}_events"
 
-    async def version(self, stream_id: str, conn: asyncpg.Connection | None = None) -> int:
+    async def version(self, stream_id: str, conn: Connection | None = None) -> int:
         query = f"SELECT coalesce(max(stream_version), 0) FROM {self.schema}.events WHERE stream_id = $1"
         if conn is not None:
             return int(await conn.fetchval(query, stream_id))
         return int(await self.pool.fetchval(query, stream_id))
 
-    async def read_stream(self, stream_id: str, conn: asyncpg.Connection | None = None) -> list[StoredEvent]:
+    async def read_stream(self, stream_id: str, conn: Connection | None = None) -> list[StoredEvent]:
         query = f"SELECT {_COLUMNS} FROM {self.schema}.events WHERE stream_id = $1 ORDER BY stream_version"
         rows = await (conn or self.pool).fetch(query, stream_id)
         return [_row_to_stored(r) for r in rows]
 
     async def read_streams(
-        self, stream_ids: Sequence[str], conn: asyncpg.Connection | None = None
+        self, stream_ids: Sequence[str], conn: Connection | None = None
     ) -> dict[str, list[StoredEvent]]:
         """Several streams in one query (bulk imports): stream id -> its events in version order."""
         query = (
@@ -179,7 +180,7 @@ class EventStore:
         tenant: Tenant,
         metadata: Metadata,
         occurred_at: Sequence[datetime] | datetime | None = None,
-        conn: asyncpg.Connection | None = None,
+        conn: Connection | None = None,
     ) -> list[StoredEvent]:
         """Append `events` to `stream_id` if it is at `expected_version` (None: any version).
 
@@ -196,7 +197,7 @@ class EventStore:
 
     async def _append(
         self,
-        conn: asyncpg.Connection,
+        conn: Connection,
         stream_id: str,
         expected: int | None,
         events: Sequence[Event],
@@ -238,7 +239,7 @@ class EventStore:
         return inserted
 
     async def append_many(
-        self, batch: Sequence[NewStream], *, metadata: Metadata, conn: asyncpg.Connection
+        self, batch: Sequence[NewStream], *, metadata: Metadata, conn: Connection
     ) -> list[StoredEvent]:
         """Append to many streams with one INSERT, inside the caller's transaction (bulk imports).
 
@@ -271,7 +272,7 @@ class EventStore:
         metrics.APPEND_SECONDS.labels(self.schema).observe(time.perf_counter() - started)
         return inserted
 
-    async def _insert(self, conn: asyncpg.Connection, rows: list[tuple[Any, ...]]) -> list[StoredEvent]:
+    async def _insert(self, conn: Connection, rows: list[tuple[Any, ...]]) -> list[StoredEvent]:
         # Taken as late as possible: from here to COMMIT, appends of this database are serial.
         await conn.execute("SELECT pg_advisory_xact_lock($1)", APPEND_LOCK)
         inserted = await conn.fetch(
