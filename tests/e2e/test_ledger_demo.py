@@ -14,8 +14,7 @@ import pytest
 from devstack import procs, seed_demo
 from devstack.postgres import ensure_database
 from devstack.tansu import start_tansu
-from eventkit.runtime import create_app
-from ledger.main import SPEC
+from ledger.main import build_app as build_ledger
 from registry.main import build_app
 
 DATABASE = "villagecounsel_ledger_demo"
@@ -39,7 +38,7 @@ async def services(devstack: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
     env = {"DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap, "VC_JWT_SECRET": secret}
     for name, value in {**env, "VC_CONSUMER_SESSION_TIMEOUT_MS": "2000"}.items():  # a quick group join
         monkeypatch.setenv(name, value)
-    registry, ledger = build_app(), create_app(SPEC)
+    registry, ledger = build_app(), build_ledger()
     try:
         monkeypatch.setenv("VC_SERVICE", "registry")
         async with registry.router.lifespan_context(registry):

@@ -22,9 +22,8 @@ from uuid import uuid4
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaProducer
-from eventkit.runtime import create_app
 from eventkit.tokens import issue
-from ledger.main import SPEC
+from ledger.main import SPEC, build_app
 from vc_contracts import CST, Envelope, Event, Tenant
 from vc_contracts.catalogue.registry import AdvisorAssigned, AssignmentEnded
 from vc_contracts.topics import topic_for
@@ -112,11 +111,15 @@ async def eventually(check: Callable[[], Awaitable[Any]], within: float = 30.0, 
 
 
 @contextlib.asynccontextmanager
-async def ledger_service(dsn: str, bootstrap: str) -> AsyncIterator[Ledger]:
-    tag = uuid4().hex[:8]
+async def ledger_service(
+    dsn: str, bootstrap: str, *, tag: str | None = None, keep: bool = False
+) -> AsyncIterator[Ledger]:
+    """The app on database vc_ledger_<tag> (created if missing; dropped at the end unless `keep`)."""
+    tag = tag or uuid4().hex[:8]
     name = f"vc_ledger_{tag}"
     admin = await asyncpg.connect(dsn)
-    await admin.execute(f'CREATE DATABASE "{name}"')
+    if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+        await admin.execute(f'CREATE DATABASE "{name}"')
     own = urlunsplit(urlsplit(dsn)._replace(path=f"/{name}"))
     secret = secrets.token_urlsafe(48)
     saved = {k: os.environ.get(k) for k in SETTINGS}
@@ -124,7 +127,7 @@ async def ledger_service(dsn: str, bootstrap: str) -> AsyncIterator[Ledger]:
                       VC_JWT_SECRET=secret, VC_CONSUMER_SESSION_TIMEOUT_MS="2000")  # fmt: skip
     # the broker's start waits about one session timeout for the group join: keep it short here
     spec = replace(SPEC, projections=[Renamed(p, tag) for p in SPEC.projections])
-    app = create_app(spec)
+    app = build_app(spec)
     try:
         async with app.router.lifespan_context(app):  # type: ignore[attr-defined]
             transport = httpx.ASGITransport(app=app)
@@ -136,7 +139,8 @@ async def ledger_service(dsn: str, bootstrap: str) -> AsyncIterator[Ledger]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not keep:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 from eventkit.runtime import ServiceSpec, create_app
+from fastapi import FastAPI
 
 from ledger.adapters import http, http_entries, http_import, http_volumes
 from ledger.application.assignments_view import AssignmentsView
 from ledger.application.directory_view import DirectoryView
 from ledger.application.tables import LEDGER_TABLES
+from ledger.application.upgrade import seal_history
 
 SPEC = ServiceSpec(
     name="ledger",
@@ -18,4 +23,21 @@ SPEC = ServiceSpec(
     projections=[AssignmentsView(), DirectoryView()],
 )
 
-app = create_app(SPEC)
+
+def build_app(spec: ServiceSpec = SPEC) -> FastAPI:
+    """The service's app; once started, history from before the volume chains is sealed into them."""
+    app = create_app(spec)
+    runtime_lifespan = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with runtime_lifespan(app):
+            runtime = app.state.runtime
+            await seal_history(runtime.pool, runtime.store.schema)
+            yield
+
+    app.router.lifespan_context = lifespan
+    return app
+
+
+app = build_app()

@@ -6,6 +6,9 @@
 - `volume_links` / `volume_heads`: the hash chain of each volume (see domain/chain.py). They are
   the record of what the events looked like when they were appended, so they are never rebuilt
   from the events: that would erase the evidence `verify` compares against. Links are append-only.
+- `chain_origin`: the last event stored before this version kept chains. Those events (and only
+  those) are sealed into the chains once, at start-up (see upgrade.py); an event that appears later
+  without a link was inserted behind the service's back, and `verify` names it.
 """
 
 from __future__ import annotations
@@ -74,6 +77,18 @@ LEDGER_TABLES: list[Migration] = [
             BEGIN RAISE EXCEPTION 'volume links are append-only: % refused', TG_OP; END $$;
         CREATE TRIGGER volume_links_append_only BEFORE UPDATE OR DELETE ON {schema}.volume_links
             FOR EACH ROW EXECUTE FUNCTION {schema}.volume_links_are_append_only();
+        """,
+    ),
+    (
+        "ledger_0002_chain_origin",
+        """
+        CREATE TABLE {schema}.chain_origin (
+            upto   bigint NOT NULL,
+            sealed boolean NOT NULL DEFAULT false
+        );
+        INSERT INTO {schema}.chain_origin (upto, sealed)
+            SELECT coalesce(max(position), 0), coalesce(max(position), 0) = 0 FROM {schema}.events;
+        CREATE INDEX volume_links_event ON {schema}.volume_links (event_id);
         """,
     ),
 ]
