@@ -52,19 +52,16 @@ def event_bytes(row: asyncpg.Record) -> bytes:
 async def record_links(conn: asyncpg.Connection, schema: str, stored: Iterable[StoredEvent]) -> None:
     """Link every event into its entry's village and unit volumes (call inside the append's transaction)."""
     events = sorted(stored, key=lambda s: s.position)
-    raw = await conn.fetch(
-        f"SELECT {RAW_COLUMNS} FROM {schema}.events e WHERE e.event_id = ANY($1::uuid[])",
+    rows = await conn.fetch(  # the rows as stored, and the volumes of their entries, in one round trip
+        f"SELECT {RAW_COLUMNS}, n.entry_id, n.village_code, n.unit_id, n.year, n.county AS entry_county"
+        f" FROM {schema}.events e JOIN {schema}.entries n ON n.stream_id = e.stream_id"
+        " WHERE e.event_id = ANY($1::uuid[])",
         [s.envelope.event_id for s in events],
     )
-    body = {r["event_id"]: event_bytes(r) for r in raw}
-    entry_ids = list({s.envelope.data["entry_id"] for s in events})
+    body = {r["event_id"]: event_bytes(r) for r in rows}
     owners = {
-        r["entry_id"]: (volumes_of(r["village_code"], r["unit_id"], r["year"]), r["county"])
-        for r in await conn.fetch(
-            f"SELECT entry_id, village_code, unit_id, year, county FROM {schema}.entries"
-            " WHERE entry_id = ANY($1::text[])",
-            entry_ids,
-        )
+        r["entry_id"]: (volumes_of(r["village_code"], r["unit_id"], r["year"]), r["entry_county"])
+        for r in rows
     }
     volumes = {v for vs, _ in owners.values() for v in vs}
     heads = {

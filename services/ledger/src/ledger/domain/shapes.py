@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from eventkit.errors import FieldError, RuleViolationError
+from eventkit.errors import ErrorBody, FieldError, RuleViolationError
 from pydantic import TypeAdapter, ValidationError
 from vc_contracts import ShanghaiDateTime
 from vc_contracts.catalogue.ledger import LedgerEntryEvent
@@ -25,7 +25,7 @@ class EntryInvalidError(RuleViolationError):
         super().__init__(f"「{label(field)}」{reason}", field=field)
         self.problems = problems
 
-    def body(self, correlation_id: str | None):  # type: ignore[no-untyped-def]
+    def body(self, correlation_id: str | None) -> ErrorBody:
         body = super().body(correlation_id)
         body.errors = [FieldError(field=f, reason=f"「{label(f)}」{r}") for f, r in self.problems]
         return body
