@@ -31,7 +31,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--consumer",
         choices=sorted(pipeline.CONSUMERS),
-        default="plain",
+        default="faststream",
         help="latency phase: a plain aiokafka loop, or eventkit.consumer.subscribe on FastStream",
     )
     args = parser.parse_args(argv)

@@ -57,6 +57,7 @@ def consumer(bootstrap: str, topic: str, group: str) -> AIOKafkaConsumer:
         group_id=group,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
+        fetch_max_wait_ms=100,  # as eventkit's subscribers: Tansu never answers a fetch early
     )
 
 
