@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import time
 from collections import defaultdict
+from typing import Any
 from uuid import UUID
 
 import asyncpg
 import pytest
+from aiokafka.admin import AIOKafkaAdminClient
+from conftest import unique
 from eventkit.relay import OutboxRelay
+from eventkit.runtime import ServiceSpec, open_runtime
+from eventkit.settings import Settings
 from eventkit.store import EventStore
 from support.events import META, TENANT, visit, visits
 from support.kafka import message_count, read_topic
@@ -202,3 +208,38 @@ async def test_relay_does_not_republish_while_the_broker_keeps_its_messages(
         await asyncio.sleep(1.0)
         assert await relay.checkpoint() == (200, 200)
     assert await message_count(bootstrap, topic) == 200
+
+
+async def test_service_shutdown_stops_a_relay_cancelled_while_it_closes_a_kafka_client(
+    database: str, bootstrap: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """aiokafka's client close() suppresses CancelledError around an await, so a shutdown landing
+    there is swallowed and the relay would loop on: the runtime must still stop it."""
+    service = unique("shutdown")
+    settings = Settings(
+        VC_SERVICE=service,
+        DATABASE_URL=database,
+        KAFKA_BOOTSTRAP_SERVERS=bootstrap,
+        VC_JWT_SECRET=secrets.token_urlsafe(48),
+    )
+    runtime = open_runtime(ServiceSpec(name=service, title="shutdown", description="test"), settings)
+    shutdown: list[asyncio.Task[Any]] = []
+    real_close = AIOKafkaAdminClient.close
+
+    async def close_during_shutdown(self: AIOKafkaAdminClient) -> None:
+        # The relay's ensure_topic closes its admin client: shut the service down right then, so
+        # the relay is cancelled while the real aiokafka close() awaits its metadata task.
+        if not shutdown:
+            shutdown.append(asyncio.create_task(runtime.__aexit__(None, None, None)))
+        await real_close(self)
+
+    await runtime.__aenter__()
+    monkeypatch.setattr(AIOKafkaAdminClient, "close", close_during_shutdown)
+    await eventually(lambda: _has(shutdown), within=20, what="the relay closing its admin client")
+    done, _ = await asyncio.wait(shutdown, timeout=20)
+    assert done, "the runtime did not stop: the relay swallowed its cancellation"
+    shutdown[0].result()
+
+
+async def _has(items: list[Any]) -> bool:
+    return bool(items)

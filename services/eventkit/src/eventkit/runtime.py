@@ -99,6 +99,16 @@ async def _supervise(name: str, make: Any) -> None:
             delay = min(delay * 2, 10.0)
 
 
+async def _cancel(task: asyncio.Task[None]) -> None:
+    """Cancel `task` and wait for it, cancelling again if need be: aiokafka's close() suppresses
+    CancelledError while it awaits its metadata task, so a cancellation landing there is lost."""
+    while not task.done():
+        task.cancel()
+        await asyncio.wait([task], timeout=1.0)
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 @contextlib.asynccontextmanager
 async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> AsyncIterator[Runtime]:
     settings = settings or Settings()
@@ -130,9 +140,7 @@ async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> A
         try:
             yield Runtime(settings, pool, store, broker, verifier, runners, relay)
         finally:
-            relay_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await relay_task
+            await _cancel(relay_task)
             await broker.stop()
     finally:
         await pool.close()
