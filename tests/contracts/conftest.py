@@ -178,6 +178,14 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "actual": 6.5,
         "rule_version": 1,
     },
+    "FiguresConfirmed": {
+        "assessment_id": "ass-1",
+        "advisor_id": "adv-1",
+        "year": 2025,
+        "figures_digest": "0" * 64,
+        "confirmed_on": "2026-01-05",
+        "comment": "",
+    },
     "AssessmentConcluded": {
         "assessment_id": "ass-1",
         "advisor_id": "adv-1",

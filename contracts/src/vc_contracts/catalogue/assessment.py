@@ -83,6 +83,20 @@ class ComplianceBreached(AssessmentEvent):
     rule_version: RuleVersion
 
 
+class FiguresConfirmed(AssessmentEvent):
+    """The advisor confirmed the figures of their yearly figure sheet before they go upward; a later
+    change of the figures (a corrected or voided entry) makes the confirmation stale."""
+
+    assessment_id: AssessmentId
+    advisor_id: AdvisorId
+    year: Year
+    figures_digest: str = Field(
+        min_length=64, max_length=64, description="SHA-256 (hex) of the figures the advisor confirmed"
+    )
+    confirmed_on: date = Field(description="CST calendar day of confirmation")
+    comment: str = Field(default="", description="The advisor's remark on the figures; may be empty")
+
+
 class AssessmentConcluded(AssessmentEvent):
     """An advisor's yearly assessment concluded with a result and the figures it rests on."""
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from eventkit.runtime import ServiceSpec, create_app
 
+from assessment.adapters import http_commands, http_queries
 from assessment.adapters.http import router
+from assessment.application.assignments_view import AssignmentsView
 from assessment.application.hours_view import QuarterHoursView
+from assessment.application.lectures_view import LecturesView
 
 SPEC = ServiceSpec(
     name="assessment",
     title="Village Counsel · Assessment 考核评估",
     description="Compliance rules, feedback, yearly assessments and their outcomes.",
-    routers=[router],
-    projections=[QuarterHoursView()],
+    routers=[router, http_commands.router, http_queries.router],
+    projections=[QuarterHoursView(), LecturesView(), AssignmentsView()],
 )
 
 app = create_app(SPEC)

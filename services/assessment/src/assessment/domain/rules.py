@@ -2,18 +2,27 @@
 
 `rules_for(division, day, rule_sets)` picks the newest rule set in force on that day among the
 division's own, its city's and its province's; every figure records which version it applied.
+One stream per division (`rules-<code>`); versions count up per division. A county may only tighten
+what is in force above it on its effective day: never fewer hours or lectures, never a later deadline.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
+from eventkit.decider import Decider
+from eventkit.errors import ErrorBody, FieldError, RuleViolationError
+from vc_contracts import Event
 from vc_contracts.catalogue.assessment import ComplianceRulesSet
 from vc_contracts.divisions import contains
 
-# Province defaults from the Zhengning notice (R4-R6, R13-R14); version 0 = built in, never stored.
+# Province defaults from the Zhengning notice (R4-R6, R13-R14): version 1 of 620000, built in.
 DEFAULT_RULES = ComplianceRulesSet(division_code="620000", version=1, effective_from=date(2018, 1, 1))
+THRESHOLDS = ("min_quarter_onsite_hours", "min_year_lectures")  # stricter = higher
+DEADLINES = ("filing_deadline_month_day", "annual_report_due")  # stricter = earlier
 
 HOURS_RULE_TEXT = (
     "驻点时长按季度累计：每条驻点记录的起止时间（北京时间）计入其所在季度；跨季度的记录在季度交界"
@@ -21,11 +30,101 @@ HOURS_RULE_TEXT = (
 )
 
 
+def stream_id(division_code: str) -> str:
+    return f"rules-{division_code}"
+
+
 def rules_for(division_code: str, day: date, rule_sets: Iterable[ComplianceRulesSet]) -> ComplianceRulesSet:
     """The most specific rule set in force on `day` for `division_code` (county over city over province)."""
     candidates = [
-        r for r in rule_sets if contains(r.division_code, division_code) and r.effective_from <= day
+        r
+        for r in (DEFAULT_RULES, *rule_sets)
+        if contains(r.division_code, division_code) and r.effective_from <= day
     ]
     if not candidates:
         return DEFAULT_RULES
     return max(candidates, key=lambda r: (len(r.division_code.rstrip("0")), r.effective_from, r.version))
+
+
+@dataclass(frozen=True)
+class DivisionRules:
+    versions: tuple[ComplianceRulesSet, ...] = ()
+
+
+@dataclass(frozen=True)
+class SetRules:
+    """Rules for `division_code` from `effective_from`; `above` = every rule set of the divisions above it."""
+
+    division_code: str
+    effective_from: date
+    values: dict[str, Any]
+    above: Sequence[ComplianceRulesSet] = field(default_factory=tuple)
+
+
+def looser_fields(rules: ComplianceRulesSet, parent: ComplianceRulesSet) -> list[tuple[str, str]]:
+    """(field, reason) for every value of `rules` that is looser than `parent`'s."""
+    found = [
+        (f, f"不得低于上级规则（{parent.division_code} 第 {parent.version} 版）的 {getattr(parent, f)}")
+        for f in THRESHOLDS
+        if getattr(rules, f) < getattr(parent, f)
+    ]
+    found += [
+        (f, f"不得晚于上级规则（{parent.division_code} 第 {parent.version} 版）的 {getattr(parent, f)}")
+        for f in DEADLINES
+        if getattr(rules, f) > getattr(parent, f)
+    ]
+    h1, h2 = rules.half_year_report_due
+    p1, p2 = parent.half_year_report_due
+    # H1 is due in the same year, H2 in the next: MM-DD strings compare in calendar order within each
+    if h1 > p1 or h2 > p2:
+        found.append(("half_year_report_due", f"半年报告期限不得晚于上级规则的 {p1}、{p2}"))
+    return found
+
+
+def decide(state: DivisionRules, command: SetRules, now: datetime) -> list[Event]:
+    code = command.division_code
+    built_in = 1 if code == DEFAULT_RULES.division_code else 0
+    version = len(state.versions) + built_in + 1
+    try:
+        rules = ComplianceRulesSet(
+            division_code=code, version=version, effective_from=command.effective_from, **command.values
+        )
+    except ValueError as exc:
+        raise RuleViolationError(f"规则取值无效：{exc}", field="body") from None
+    last = state.versions[-1] if state.versions else None
+    if last is not None and command.effective_from < last.effective_from:
+        raise RuleViolationError(
+            f"生效日期不得早于本级上一版规则（第 {last.version} 版，{last.effective_from} 起）",
+            field="effective_from",
+        )
+    if len(code.rstrip("0")) > 2:  # below the province: never looser than what is in force above
+        parent = rules_for(
+            code, command.effective_from, [r for r in command.above if r.division_code != code]
+        )
+        looser = looser_fields(rules, parent)
+        if looser:
+            raise LooserRulesError(looser)
+    return [rules]
+
+
+class LooserRulesError(RuleViolationError):
+    """A county rule looser than the one above it; every offending field is named in the body."""
+
+    def __init__(self, looser: list[tuple[str, str]]) -> None:
+        super().__init__(
+            "县级规则只能比上级规则更严格：" + "；".join(r for _, r in looser), field=looser[0][0]
+        )
+        self.looser = looser
+
+    def body(self, correlation_id: str | None) -> ErrorBody:
+        body = super().body(correlation_id)
+        return body.model_copy(update={"errors": [FieldError(field=f, reason=r) for f, r in self.looser]})
+
+
+def evolve(state: DivisionRules, event: Event) -> DivisionRules:
+    if isinstance(event, ComplianceRulesSet):
+        return DivisionRules((*state.versions, event))
+    return state
+
+
+division_rules: Decider[DivisionRules, SetRules] = Decider(DivisionRules(), evolve, decide)

@@ -1,0 +1,123 @@
+"""Assessment commands over HTTP: parse, authorise by role, call the handler (scope is checked there)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import uuid4
+
+from eventkit.auth import UNITS, Role
+from eventkit.clock import today_cst
+from eventkit.errors import ForbiddenError, RuleViolationError
+from eventkit.runtime import runtime_of
+from eventkit.web import CurrentPrincipal
+from fastapi import APIRouter, Request
+from vc_contracts.catalogue.enums import FeedbackSource
+
+from assessment.adapters import http_bodies as b
+from assessment.application.commands import Commands
+from assessment.domain import assessments as a
+from assessment.domain.rules import SetRules
+
+router = APIRouter(tags=["assessment commands"])
+Key = b.IdempotencyKey
+Result = dict[str, Any]
+YEAR = "/advisors/{advisor_id}/assessments/{year}"
+
+
+def handlers(request: Request) -> Commands:
+    return Commands(runtime_of(request))
+
+
+@router.post(
+    "/rules",
+    status_code=201,
+    summary="设定考核规则 Set compliance rules (province defaults, stricter county)",
+)
+async def set_rules(body: b.RulesIn, who: CurrentPrincipal, request: Request, key: Key = None) -> Result:
+    values = body.model_dump(exclude_none=True, exclude={"division_code", "effective_from"})
+    command = SetRules(body.division_code, body.effective_from, values)
+    return await handlers(request).set_rules(who, command, key)
+
+
+@router.post("/evaluations", status_code=201, summary="评估已结束期间 Evaluate a closed period")
+async def evaluate(body: b.EvaluationIn, who: CurrentPrincipal, request: Request, key: Key = None) -> Result:
+    return await handlers(request).evaluate(who, body.county, body.period, key)
+
+
+@router.post("/feedback", status_code=201, summary="村（居）委会或村（居）民评价 Submit feedback")
+async def feedback(body: b.FeedbackIn, who: CurrentPrincipal, request: Request, key: Key = None) -> Result:
+    if who.role == Role.village_committee:
+        if body.source != FeedbackSource.committee:
+            raise RuleViolationError("村（居）委会只能以本委员会名义评价", field="source")
+    elif who.role == Role.county_admin:
+        if body.source != FeedbackSource.resident:
+            raise RuleViolationError("县司法局录入的评价来源应为村（居）民（resident）", field="source")
+    else:
+        raise ForbiddenError("只有村（居）委会或县司法局（代录村民评价）可以提交评价")
+    command = a.SubmitFeedback(
+        f"FB-{uuid4().hex[:16]}",
+        body.advisor_id,
+        body.village_code,
+        body.year,
+        body.source,
+        body.rating,
+        body.comment,
+        served=False,
+    )
+    return await handlers(request).submit_feedback(who, command, key)
+
+
+@router.post(f"{YEAR}/confirmation", status_code=201, summary="顾问确认本人数据 Advisor confirms figures")
+async def confirm(
+    advisor_id: str, year: int, body: b.ConfirmIn, who: CurrentPrincipal, request: Request, key: Key = None
+) -> Result:
+    who.require_role(Role.advisor)
+    if who.subject != advisor_id:
+        raise ForbiddenError("只能确认本人的数据", field="advisor_id")
+    h = handlers(request)
+    _, _, sheet = await h.sheet(who, advisor_id, year)
+    command = a.ConfirmFigures(advisor_id, year, sheet["digest"], today_cst(), body.comment)
+    return {**await h.run_on_year(who, advisor_id, year, command, key), "figures_digest": sheet["digest"]}
+
+
+@router.post(f"{YEAR}/conclusion", status_code=201, summary="县司法局作出考核结论 Conclude the assessment")
+async def conclude(
+    advisor_id: str, year: int, body: b.ConcludeIn, who: CurrentPrincipal, request: Request, key: Key = None
+) -> Result:
+    who.require_role(Role.county_admin)
+    h = handlers(request)
+    _, served, sheet = await h.sheet(who, advisor_id, year)
+    unit = served[-1].unit_id if served else None
+    basis = {k: v for k, v in sheet.items() if k != "share_rule"}
+    command = a.Conclude(
+        advisor_id,
+        year,
+        body.result,
+        basis,
+        sheet["digest"],
+        sheet["rule"]["version"],
+        today_cst(),
+        body.reason,
+        unit,
+        tuple(body.items),
+        body.due_on,
+    )
+    return await h.run_on_year(who, advisor_id, year, command, key)
+
+
+@router.post(
+    f"{YEAR}/rectification-completed", status_code=201, summary="单位报告整改完成 Rectification done"
+)
+async def rectified(
+    advisor_id: str,
+    year: int,
+    body: b.RectifiedIn,
+    who: CurrentPrincipal,
+    request: Request,
+    key: Key = None,
+) -> Result:
+    who.require_role(*UNITS)
+    h = handlers(request)
+    await h.sheet(who, advisor_id, year)  # scope: a unit acts for its own advisors
+    command = a.CompleteRectification(advisor_id, year, who.unit_id or "", body.completed_on, body.summary)
+    return await h.run_on_year(who, advisor_id, year, command, key)

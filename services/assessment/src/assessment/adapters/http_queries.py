@@ -1,0 +1,81 @@
+"""Assessment reads: rules in force, an advisor's yearly figure sheet, concluded assessments (no ranking)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from eventkit.auth import Role
+from eventkit.clock import today_cst
+from eventkit.paging import Paging, page_of
+from eventkit.runtime import runtime_of
+from eventkit.web import CurrentPrincipal
+from fastapi import APIRouter, Query, Request
+from vc_contracts.catalogue.enums import AssessmentResult
+from vc_contracts.divisions import contains
+
+from assessment.application import records
+from assessment.application.commands import Commands
+from assessment.domain.rules import DEFAULT_RULES, rules_for
+
+router = APIRouter(tags=["assessment queries"])
+
+
+@router.get("/rules", summary="现行及历史考核规则 Rules in force and their versions")
+async def rules(
+    who: CurrentPrincipal, request: Request, division_code: Annotated[str, Query(pattern=r"^\d{6}(\d{6})?$")]
+) -> dict[str, Any]:
+    who.require_division(division_code)
+    runtime = runtime_of(request)
+    sets = await records.rule_sets(runtime.pool, runtime.settings.schema)
+    chain = [DEFAULT_RULES, *(s for s in sets if contains(s.division_code, division_code))]
+    return {
+        "division_code": division_code,
+        "in_force": rules_for(division_code, today_cst(), sets).model_dump(mode="json"),
+        "versions": [s.model_dump(mode="json") for s in chain],
+    }
+
+
+@router.get("/advisors/{advisor_id}/assessments/{year}", summary="顾问年度考核数据表 Yearly figure sheet")
+async def sheet(advisor_id: str, year: int, who: CurrentPrincipal, request: Request) -> dict[str, Any]:
+    state, _, figures = await Commands(runtime_of(request)).sheet(who, advisor_id, year)
+    return {
+        **figures,
+        "confirmation": {
+            "confirmed": state.confirmed_digest is not None,
+            "current": state.confirmed_digest == figures["digest"],
+        },
+        "result": state.result,
+        "rectification": {"unit_id": state.rectification_unit, "completed": state.rectified}
+        if state.rectification_unit
+        else None,
+    }
+
+
+@router.get("/assessments", summary="已作出的年度考核结论 Concluded assessments (by advisor id, no ranking)")
+async def concluded(
+    who: CurrentPrincipal,
+    request: Request,
+    paging: Paging,
+    county: Annotated[str, Query(pattern=r"^\d{6}$")],
+    year: Annotated[int, Query(ge=2018, le=2100)],
+    result: AssessmentResult | None = None,
+) -> dict[str, Any]:
+    who.require_role(Role.province_admin, Role.city_admin, Role.county_admin)
+    who.require_division(county, "county")
+    runtime = runtime_of(request)
+    where = (
+        f"FROM {runtime.settings.schema}.events WHERE event_type = 'AssessmentConcluded' AND county = $1"
+        " AND (data->>'year')::int = $2 AND ($3::text IS NULL OR data->>'result' = $3)"
+    )
+    args = (county, year, result.value if result else None)
+    total = await runtime.pool.fetchval(f"SELECT count(*) {where}", *args)
+    rows = await runtime.pool.fetch(
+        f"SELECT data->>'assessment_id' AS assessment_id, data->>'advisor_id' AS advisor_id,"
+        f" data->>'result' AS result, (data->>'rule_version')::int AS rule_version,"
+        f" to_char(occurred_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS concluded_on {where}"
+        " ORDER BY data->>'advisor_id' LIMIT $4 OFFSET $5",
+        *args,
+        paging.page_size,
+        paging.offset,
+    )
+    return page_of([dict(r) for r in rows], int(total), paging)

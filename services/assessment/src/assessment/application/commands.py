@@ -1,0 +1,162 @@
+"""Assessment command handlers: authorise against the loaded facts, decide, append (idempotently)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import uuid4
+
+from eventkit import metrics
+from eventkit.auth import UNITS, Principal, Role
+from eventkit.clock import today_cst
+from eventkit.decider import Decider, execute, load
+from eventkit.errors import ForbiddenError, NotFoundError
+from eventkit.runtime import Runtime
+from eventkit.store import Metadata
+from vc_contracts import Tenant
+from vc_contracts.catalogue.assessment import ComplianceBreached
+
+from assessment.application import lectures_view, records
+from assessment.application.assignments_view import Served, overlapping
+from assessment.application.figures import figure_sheet
+from assessment.domain import assessments as a
+from assessment.domain import compliance as c
+from assessment.domain import rules as r
+
+
+class Commands:
+    def __init__(self, runtime: Runtime) -> None:
+        self.rt, self.schema = runtime, runtime.settings.schema
+
+    async def _run(
+        self,
+        decider: Decider[Any, Any],
+        stream: str,
+        command: Any,
+        who: Principal,
+        tenant: str,
+        key: str | None,
+    ) -> dict[str, Any]:
+        outcome = await execute(
+            self.rt.store,
+            decider,
+            stream,
+            command,
+            tenant=Tenant.of(tenant),
+            metadata=Metadata(who.subject),
+            idempotency_key=key,
+        )
+        return outcome.as_json()
+
+    async def set_rules(self, who: Principal, command: r.SetRules, key: str | None) -> dict[str, Any]:
+        code = command.division_code
+        who.require_division(code)
+        province = len(code.rstrip("0")) <= 2
+        who.require_role(Role.province_admin if province else Role.county_admin)
+        if not province and len(code) != 6:
+            raise ForbiddenError("县级规则只能设在县（区）一级", field="division_code")
+        command = r.SetRules(
+            code, command.effective_from, command.values, await records.rule_sets(self.rt.pool, self.schema)
+        )
+        return await self._run(r.division_rules, r.stream_id(code), command, who, code, key)
+
+    async def evaluate(self, who: Principal, county: str, period: str, key: str | None) -> dict[str, Any]:
+        who.require_role(Role.county_admin)
+        who.require_division(county, "county")
+        today = today_cst()
+        c.require_closed(period, today)
+        first, last = c.bounds(period)
+        rules = r.rules_for(county, last, await records.rule_sets(self.rt.pool, self.schema))
+        served = await overlapping(self.rt.pool, self.schema, first, last, county=county)
+        if c.rule_of(period) == c.HOURS:
+            actual = await records.county_hours(self.rt.pool, self.schema, county, period)
+            minimum = rules.min_quarter_onsite_hours
+        else:
+            actual = {
+                k: float(v)
+                for k, v in (
+                    await lectures_view.county_counts(self.rt.pool, self.schema, county, int(period))
+                ).items()
+            }
+            minimum = float(rules.min_year_lectures)
+        owed: dict[tuple[str, str], float] = {}
+        for s in served:
+            key_ = (s.village_code, s.advisor_id)
+            owed[key_] = round(owed.get(key_, 0.0) + c.share(minimum, period, s.valid_from, s.valid_to), 2)
+        obligations = tuple(
+            c.Obligation(v, adv, e, actual.get((v, adv), 0.0)) for (v, adv), e in owed.items()
+        )
+        command = c.Evaluate(
+            county,
+            period,
+            today,
+            obligations,
+            rules.version,
+            tuple(f"BR-{uuid4().hex[:16]}" for _ in obligations),
+        )
+        outcome = await self._run(c.breaches, c.stream_id(county, period), command, who, county, key)
+        if not outcome["replayed"]:
+            metrics.RULE_BREACHES.labels(c.rule_of(period)).inc(len(outcome["events"]))
+        stored = await self.rt.store.read_stream(c.stream_id(county, period))
+        text = c.LECTURES_RULE_TEXT if c.rule_of(period) == c.LECTURES else r.HOURS_RULE_TEXT
+        found = [s.event.model_dump(mode="json") for s in stored if isinstance(s.event, ComplianceBreached)]
+        return {
+            **outcome,
+            "county": county,
+            "period": period,
+            "rule": {
+                "name": c.rule_of(period),
+                "division_code": rules.division_code,
+                "version": rules.version,
+                "minimum": minimum,
+                "counting_rule": text,
+                "share_rule": c.SHARE_RULE_TEXT,
+            },
+            "evaluated": len(obligations),
+            "breaches": found,
+        }
+
+    async def year(self, advisor_id: str, year: int) -> tuple[a.Year, list[Served]]:
+        state, _ = await load(self.rt.store, a.assessments, a.stream_id(advisor_id, year))
+        served = await overlapping(self.rt.pool, self.schema, *c.bounds(str(year)), advisor_id=advisor_id)
+        return state, served
+
+    async def sheet(
+        self, who: Principal, advisor_id: str, year: int
+    ) -> tuple[a.Year, list[Served], dict[str, Any]]:
+        state, served = await self.year(advisor_id, year)
+        require_sees(who, advisor_id, served)
+        return state, served, await figure_sheet(self.rt.pool, self.schema, advisor_id, year, state.feedback)
+
+    async def submit_feedback(
+        self, who: Principal, command: a.SubmitFeedback, key: str | None
+    ) -> dict[str, Any]:
+        who.require_division(command.village_code, "village_code")
+        _, served = await self.year(command.advisor_id, command.year)
+        command = a.SubmitFeedback(
+            **{**vars(command), "served": any(s.village_code == command.village_code for s in served)}
+        )
+        stream = a.stream_id(command.advisor_id, command.year)
+        return await self._run(a.assessments, stream, command, who, command.village_code, key)
+
+    async def run_on_year(
+        self, who: Principal, advisor_id: str, year: int, command: Any, key: str | None
+    ) -> dict[str, Any]:
+        _, served = await self.year(advisor_id, year)
+        tenant = served[0].village_code[:6] if served else who.scope
+        return await self._run(a.assessments, a.stream_id(advisor_id, year), command, who, tenant, key)
+
+
+def require_sees(who: Principal, advisor_id: str, served: list[Served]) -> None:
+    """County/city/province: an advisor serving a village in scope; a unit: its own; an advisor: itself."""
+    if not served:
+        raise NotFoundError(f"该年度没有顾问 {advisor_id} 的服务记录", field="advisor_id")
+    if who.role == Role.advisor:
+        ok = who.subject == advisor_id
+    elif who.role in UNITS:
+        ok = any(s.unit_id == who.unit_id for s in served)
+    elif who.role == Role.village_committee:
+        ok = False
+    else:
+        ok = any(who.can_see(s.village_code) for s in served)
+    if not ok:
+        raise ForbiddenError(f"无权查看顾问 {advisor_id} 的考核数据", field="advisor_id")

@@ -1,0 +1,108 @@
+"""The yearly figure sheet of one advisor, derived from the read models (never re-typed).
+
+Every figure carries its counting rule and the rule version it was measured against; the digest
+covers the figures only, so the advisor's confirmation goes stale when a figure changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from typing import Any
+
+import asyncpg
+from vc_contracts.catalogue.assessment import ComplianceRulesSet, FeedbackSubmitted
+
+from assessment.application import lectures_view, records
+from assessment.application.assignments_view import Served, overlapping
+from assessment.domain.compliance import LECTURES_RULE_TEXT, SHARE_RULE_TEXT, bounds, share
+from assessment.domain.rules import HOURS_RULE_TEXT, rules_for
+
+FEEDBACK_RULE_TEXT = (
+    "评价按来源（村（居）委会、村（居）民）分别计数并求算术平均（1–5 分，保留两位小数）；不排名、不折算总分。"
+)
+
+
+def _rule(rules: ComplianceRulesSet) -> dict[str, Any]:
+    return {"division_code": rules.division_code, "version": rules.version}
+
+
+async def figure_sheet(
+    pool: asyncpg.Pool, schema: str, advisor_id: str, year: int, feedback: tuple[FeedbackSubmitted, ...]
+) -> dict[str, Any]:
+    served = await overlapping(pool, schema, *bounds(str(year)), advisor_id=advisor_id)
+    sets = await records.rule_sets(pool, schema)
+    hours = await records.advisor_hours(pool, schema, advisor_id, year)
+    lectures = await lectures_view.counts(pool, schema, advisor_id, year)
+    villages = [
+        _village(v, year, [s for s in served if s.village_code == v], hours, lectures, sets)
+        for v in sorted({s.village_code for s in served})
+    ]
+    county = served[0].village_code[:6] if served else "620000"
+    figures = {
+        "advisor_id": advisor_id,
+        "year": year,
+        "units": sorted({s.unit_id for s in served}),
+        "villages": villages,
+        "feedback": _feedback(feedback),
+        "breaches": await records.breaches_of(pool, schema, advisor_id, year),
+        "rule": _rule(rules_for(county, bounds(str(year))[1], sets)),
+    }
+    digest = hashlib.sha256(json.dumps(figures, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return {**figures, "digest": digest, "share_rule": SHARE_RULE_TEXT}
+
+
+def _village(
+    code: str,
+    year: int,
+    periods: list[Served],
+    hours: dict[tuple[str, str], float],
+    lectures: dict[str, int],
+    sets: list[ComplianceRulesSet],
+) -> dict[str, Any]:
+    def owed(minimum: float, period: str) -> float:
+        return round(sum(share(minimum, period, p.valid_from, p.valid_to) for p in periods), 2)
+
+    quarters = []
+    for q in range(1, 5):
+        period = f"{year}Q{q}"
+        rules = rules_for(code, bounds(period)[1], sets)
+        actual, expected = hours.get((code, period), 0.0), owed(rules.min_quarter_onsite_hours, period)
+        quarters.append(
+            {
+                "quarter": period,
+                "hours": actual,
+                "expected": expected,
+                "meets": actual >= expected,
+                "rule": _rule(rules),
+                "counting_rule": HOURS_RULE_TEXT,
+            }
+        )
+    rules = rules_for(code, date(year, 12, 31), sets)
+    count, expected = lectures.get(code, 0), owed(rules.min_year_lectures, str(year))
+    return {
+        "village_code": code,
+        "served": [
+            {"from": str(p.valid_from), "to": str(p.valid_to) if p.valid_to else None} for p in periods
+        ],
+        "quarters": quarters,
+        "lectures": {
+            "count": count,
+            "expected": expected,
+            "meets": count >= expected,
+            "rule": _rule(rules),
+            "counting_rule": LECTURES_RULE_TEXT,
+        },
+    }
+
+
+def _feedback(feedback: tuple[FeedbackSubmitted, ...]) -> dict[str, Any]:
+    by_source: dict[str, Any] = {}
+    for source in ("committee", "resident"):
+        ratings = [f.rating for f in feedback if f.source == source]
+        by_source[source] = {
+            "count": len(ratings),
+            "average": round(sum(ratings) / len(ratings), 2) if ratings else None,
+        }
+    return {**by_source, "counting_rule": FEEDBACK_RULE_TEXT}

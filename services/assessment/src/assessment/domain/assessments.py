@@ -1,0 +1,197 @@
+"""One advisor's year (`assessment-<advisor>-<year>`): feedback heard, figures confirmed, the result.
+
+Invariants: the counted confirm their figures before they go upward: concluding without a current
+confirmation (none, or one of figures that have changed since) needs a stated reason; an assessment
+concludes once; a pass recommends renewal, a fail asks the advisor's unit to rectify listed items by a
+day after today; only that unit reports the rectification completed, once. Feedback closes with the
+conclusion (the result rests on the figures as they were).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any, assert_never
+
+from eventkit.decider import Decider
+from eventkit.errors import ConflictError, RuleViolationError
+from vc_contracts import Event
+from vc_contracts.catalogue.assessment import (
+    AssessmentConcluded,
+    FeedbackSubmitted,
+    FiguresConfirmed,
+    RectificationCompleted,
+    RectificationRequested,
+    RenewalRecommended,
+)
+from vc_contracts.catalogue.enums import AssessmentResult, FeedbackSource
+
+
+def stream_id(advisor_id: str, year: int) -> str:
+    return f"assessment-{advisor_id}-{year}"
+
+
+def assessment_id(advisor_id: str, year: int) -> str:
+    return f"AS-{advisor_id}-{year}"
+
+
+@dataclass(frozen=True)
+class Year:
+    feedback: tuple[FeedbackSubmitted, ...] = ()
+    confirmed_digest: str | None = None
+    result: AssessmentResult | None = None
+    rectification_unit: str | None = None
+    rectified: bool = False
+
+
+@dataclass(frozen=True)
+class SubmitFeedback:
+    feedback_id: str
+    advisor_id: str
+    village_code: str
+    year: int
+    source: FeedbackSource
+    rating: int
+    comment: str
+    served: bool  # the advisor served the village that year (from the assignments read model)
+
+
+@dataclass(frozen=True)
+class ConfirmFigures:
+    advisor_id: str
+    year: int
+    digest: str
+    today: date
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class Conclude:
+    advisor_id: str
+    year: int
+    result: AssessmentResult
+    basis: dict[str, Any]
+    digest: str  # of the figures the county concludes on
+    rule_version: int
+    today: date
+    reason: str = ""  # why concluding without the advisor's current confirmation
+    unit_id: str | None = None
+    items: tuple[str, ...] = ()
+    due_on: date | None = None
+
+
+@dataclass(frozen=True)
+class CompleteRectification:
+    advisor_id: str
+    year: int
+    unit_id: str
+    completed_on: date
+    summary: str
+
+
+Command = SubmitFeedback | ConfirmFigures | Conclude | CompleteRectification
+
+
+def decide(state: Year, c: Command, now: datetime) -> list[Event]:
+    match c:
+        case SubmitFeedback():
+            _open(state)
+            if not c.served:
+                raise RuleViolationError(
+                    f"{c.year} 年该顾问未在 {c.village_code} 服务，不能评价", field="advisor_id"
+                )
+            data = {k: v for k, v in vars(c).items() if k != "served"}
+            return [FeedbackSubmitted(**data)]
+        case ConfirmFigures():
+            _open(state)
+            return [
+                FiguresConfirmed(
+                    assessment_id=assessment_id(c.advisor_id, c.year),
+                    advisor_id=c.advisor_id,
+                    year=c.year,
+                    figures_digest=c.digest,
+                    confirmed_on=c.today,
+                    comment=c.comment,
+                )
+            ]
+        case Conclude():
+            return _conclude(state, c)
+        case CompleteRectification():
+            if state.rectification_unit is None:
+                raise ConflictError("该顾问没有待完成的整改", field="advisor_id")
+            if state.rectified:
+                raise ConflictError("整改已报告完成", field="advisor_id")
+            if c.unit_id != state.rectification_unit:
+                raise RuleViolationError("只有被要求整改的单位可以报告整改完成", field="unit_id")
+            return [
+                RectificationCompleted(
+                    assessment_id=assessment_id(c.advisor_id, c.year),
+                    advisor_id=c.advisor_id,
+                    completed_on=c.completed_on,
+                    summary=c.summary,
+                )
+            ]
+        case _:
+            assert_never(c)
+
+
+def _open(state: Year) -> None:
+    if state.result is not None:
+        raise ConflictError("该年度考核已作出结论", field="year")
+
+
+def _conclude(state: Year, c: Conclude) -> list[Event]:
+    _open(state)
+    confirmed = state.confirmed_digest == c.digest
+    if not confirmed and not c.reason.strip():
+        why = "顾问尚未确认其数据" if state.confirmed_digest is None else "顾问确认后数据已有变化，需重新确认"
+        raise RuleViolationError(f"{why}；如需先行作出结论，请填写理由", field="reason")
+    aid = assessment_id(c.advisor_id, c.year)
+    basis = {**c.basis, "confirmed_by_advisor": confirmed}
+    if not confirmed:
+        basis["concluded_without_confirmation_reason"] = c.reason.strip()
+    events: list[Event] = [
+        AssessmentConcluded(
+            assessment_id=aid,
+            advisor_id=c.advisor_id,
+            year=c.year,
+            result=c.result,
+            basis=basis,
+            rule_version=c.rule_version,
+        )
+    ]
+    if c.result != AssessmentResult.failed:
+        return [*events, RenewalRecommended(assessment_id=aid, advisor_id=c.advisor_id, year=c.year)]
+    if not c.items:
+        raise RuleViolationError("考核不合格时须列明整改事项", field="items")
+    if c.due_on is None or c.due_on <= c.today:
+        raise RuleViolationError("整改期限须晚于今天", field="due_on")
+    if not c.unit_id:
+        raise RuleViolationError("未找到该顾问所属单位，无法要求整改", field="advisor_id")
+    request = RectificationRequested(
+        assessment_id=aid,
+        advisor_id=c.advisor_id,
+        unit_id=c.unit_id,
+        year=c.year,
+        items=list(c.items),
+        due_on=c.due_on,
+    )
+    return [*events, request]
+
+
+def evolve(state: Year, event: Event) -> Year:
+    match event:
+        case FeedbackSubmitted():
+            return replace(state, feedback=(*state.feedback, event))
+        case FiguresConfirmed():
+            return replace(state, confirmed_digest=event.figures_digest)
+        case AssessmentConcluded():
+            return replace(state, result=event.result)
+        case RectificationRequested():
+            return replace(state, rectification_unit=event.unit_id)
+        case RectificationCompleted():
+            return replace(state, rectified=True)
+    return state
+
+
+assessments: Decider[Year, Command] = Decider(Year(), evolve, decide)

@@ -1,0 +1,120 @@
+"""Evaluating a closed period: who fell short of which rule in which village (R5, R6).
+
+Accountability: an obligation belongs to the advisor assigned to the village; an advisor assigned for
+part of the period owes the share of the minimum for the days served (rounded to 2 decimals), and
+only their own ledger entries count for them. Only closed periods are evaluated (quarters for hours,
+years for lectures). One stream per county and period (`breaches-<county>-<period>`) holds one
+ComplianceBreached per (village, advisor, rule): a re-run appends nothing new.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import assert_never
+
+from eventkit.decider import Decider
+from eventkit.errors import RuleViolationError
+from vc_contracts import Event
+from vc_contracts.catalogue.assessment import ComplianceBreached
+
+HOURS, LECTURES = "min_quarter_onsite_hours", "min_year_lectures"
+LECTURES_RULE_TEXT = (
+    "讲座及普法宣传活动按年度计数：每条讲座或普法活动记录计一次，按活动开始时间（北京时间）计入其所在"
+    "年度；作废的记录不计，更正后的记录按更正后的时间计。"
+)
+SHARE_RULE_TEXT = "年（季）中调整人员的，按实际服务天数折算应达标准（保留两位小数），只计本人的记录。"
+
+
+def stream_id(county: str, period: str) -> str:
+    return f"breaches-{county}-{period}"
+
+
+def bounds(period: str) -> tuple[date, date]:
+    """First and last CST day of a year (2025) or quarter (2025Q2)."""
+    year = int(period[:4])
+    if len(period) == 4:
+        return date(year, 1, 1), date(year, 12, 31)
+    q = int(period[-1])
+    first = date(year, 3 * q - 2, 1)
+    after = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
+    return first, after - timedelta(days=1)
+
+
+def rule_of(period: str) -> str:
+    return LECTURES if len(period) == 4 else HOURS
+
+
+def require_closed(period: str, today: date) -> None:
+    if "H" in period:
+        raise RuleViolationError(
+            "只能按季度（驻点时长）或年度（讲座宣传）评估，例如 2025Q1、2025", field="period"
+        )
+    if bounds(period)[1] >= today:
+        raise RuleViolationError(f"{period} 尚未结束，只能评估已结束的期间", field="period")
+
+
+def share(minimum: float, period: str, served_from: date, served_to: date | None) -> float:
+    """The part of `minimum` owed for the days served inside the period."""
+    first, last = bounds(period)
+    start, end = max(first, served_from), min(last, served_to or last)
+    if end < start:
+        return 0.0
+    return round(minimum * ((end - start).days + 1) / ((last - first).days + 1), 2)
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """What one advisor owed one village over the period, and what the ledger shows."""
+
+    village_code: str
+    advisor_id: str
+    expected: float
+    actual: float
+
+
+@dataclass(frozen=True)
+class Evaluate:
+    county: str
+    period: str
+    today: date
+    obligations: tuple[Obligation, ...]
+    rule_version: int
+    breach_ids: tuple[str, ...]  # one fresh id per obligation (ids are not generated in the domain)
+
+
+@dataclass(frozen=True)
+class Breaches:
+    found: frozenset[tuple[str, str, str]] = frozenset()  # (village, advisor, rule)
+
+
+def decide(state: Breaches, command: Evaluate, now: datetime) -> list[Event]:
+    match command:
+        case Evaluate():
+            require_closed(command.period, command.today)
+            rule = rule_of(command.period)
+            return [
+                ComplianceBreached(
+                    breach_id=breach_id,
+                    advisor_id=o.advisor_id,
+                    village_code=o.village_code,
+                    rule=rule,
+                    period=command.period,
+                    expected=o.expected,
+                    actual=o.actual,
+                    rule_version=command.rule_version,
+                )
+                for o, breach_id in zip(command.obligations, command.breach_ids, strict=True)
+                if o.actual < o.expected and (o.village_code, o.advisor_id, rule) not in state.found
+            ]
+        case _:
+            assert_never(command)
+
+
+def evolve(state: Breaches, event: Event) -> Breaches:
+    if isinstance(event, ComplianceBreached):
+        return Breaches(state.found | {(event.village_code, event.advisor_id, event.rule)})
+    return state
+
+
+breaches: Decider[Breaches, Evaluate] = Decider(Breaches(), evolve, decide)
