@@ -150,6 +150,7 @@ async def test_relay_is_woken_by_notify_without_waiting_for_its_poll(
     """With a 60 s poll, only LISTEN/NOTIFY can make an append show up on the topic within seconds."""
     relay = OutboxRelay(store, bootstrap, topic, poll_seconds=60)
     async with background(relay.run(), "relay") as relay_task:
+        await eventually(lambda: _started(relay), within=60, what="the relay started", tasks=(relay_task,))
         for n in range(1, 4):
             await store.append("notified", None, [visit(n)], tenant=TENANT, metadata=META)
             await eventually(
@@ -176,18 +177,32 @@ async def test_relay_does_not_lose_a_wakeup_that_arrives_while_it_drains(
         if not batch and after > 0 and not injected.is_set():
             injected.set()  # the append commits (and notifies) after the read saw nothing
             await store.append("racing", None, [visit()], tenant=TENANT, metadata=META)
-            await eventually(lambda: _is_set(relay._wake), within=5, what="the notification")
+            await eventually(lambda: _is_set(relay._wake), within=10, what="the notification")
         return batch
 
     store.read_all_wire = read_then_append  # type: ignore[method-assign]
     async with background(relay.run(), "relay") as relay_task:
+        await eventually(lambda: _started(relay), within=60, what="the relay started", tasks=(relay_task,))
         # published, then the next (empty) read lets the racing append in
         await store.append("racing", 0, [visit()], tenant=TENANT, metadata=META)
-        await eventually(lambda: _is_set(injected), within=20, what="the racing append", tasks=(relay_task,))
+        await eventually(lambda: _is_set(injected), within=10, what="the racing append", tasks=(relay_task,))
         await eventually(
             lambda: _relay_done(relay, store), within=10, what="racing append published", tasks=(relay_task,)
         )
     assert await message_count(bootstrap, topic) == 2
+
+
+async def _started(relay: OutboxRelay) -> bool:
+    """Producer and offsets consumer up, checkpoint row written: the relay is in its loop (or about to be)."""
+    return (
+        relay._offsets is not None
+        and await relay.checkpoint() == (0, 0)
+        and bool(
+            await relay.store.pool.fetchval(
+                f"SELECT count(*) FROM {relay.store.schema}.relay_checkpoint WHERE topic = $1", relay.topic
+            )
+        )
+    )
 
 
 async def _is_set(event: asyncio.Event) -> bool:
