@@ -5,14 +5,22 @@ from __future__ import annotations
 from eventkit.runtime import ServiceSpec, create_app
 
 from reporting.adapters.http import router
+from reporting.adapters.http_public import PUBLIC_PATHS
+from reporting.adapters.http_public import router as public_router
+from reporting.adapters.http_reports import router as reports_router
+from reporting.application.board_view import BoardView
 from reporting.application.compliance_view import ComplianceView
+from reporting.application.report_model import TABLES
+from reporting.application.stats_view import StatsView
 
 SPEC = ServiceSpec(
     name="reporting",
     title="Village Counsel · Reporting 统计上报",
     description="Compliance views, statistics, report submission and escalation county → city → province.",
-    routers=[router],
-    projections=[ComplianceView()],
+    routers=[router, reports_router, public_router],
+    migrations=TABLES,
+    projections=[ComplianceView(), StatsView(), BoardView()],
+    public_paths=PUBLIC_PATHS,
 )
 
 app = create_app(SPEC)

@@ -1,0 +1,174 @@
+"""Statistics tables, the report flow (preview, confirm and submit, approve, return) and deadlines."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from eventkit.auth import UNITS, Principal, Role
+from eventkit.clock import now_cst
+from eventkit.errors import ForbiddenError
+from eventkit.paging import Paging, page_of
+from eventkit.runtime import runtime_of
+from eventkit.web import CurrentPrincipal
+from fastapi import APIRouter, Body, Header, Query, Request, Response
+from pydantic import BaseModel, Field
+from vc_contracts.catalogue.enums import ReportKind
+from vc_contracts.divisions import county_of, significant_prefix
+
+from reporting.adapters.xlsx import statistics_workbook
+from reporting.application.report_commands import ReportHandler
+from reporting.application.report_queries import list_reports, overdue
+from reporting.application.statistics import statistics_table
+from reporting.domain.statistics import check_half_year
+
+router = APIRouter(tags=["reporting"])
+Key = Annotated[
+    str | None, Header(alias="Idempotency-Key", max_length=200, description="A retry appends nothing")
+]
+HalfYear = Annotated[str, Query(pattern=r"^\d{4}H[12]$", description="2025H1 or 2025H2 (CST)")]
+
+
+class Confirm(BaseModel):
+    confirm_digest: str = Field(description="The `digest` of the previewed figures: the counted confirm them")
+
+
+class Return(BaseModel):
+    reason: str = Field(min_length=1, description="退回原因：需要更正的内容")
+
+
+def _county(who: Principal) -> str:
+    if len(significant_prefix(who.scope)) < 6:
+        raise ForbiddenError("该操作须由县级或县级以下的账号执行", field="scope")
+    return county_of(who.scope)
+
+
+def _unit(who: Principal) -> str:
+    if who.role not in UNITS or not who.unit_id:
+        raise ForbiddenError("只有司法所、律师事务所、法律援助中心可以报送半年台账报告")
+    return who.unit_id
+
+
+async def _table(request: Request, period: str, prefix: str, unit: str | None) -> dict[str, Any]:
+    runtime = runtime_of(request)
+    return await statistics_table(runtime.pool, runtime.settings.schema, period, prefix, unit)
+
+
+@router.get("/statistics", summary="统计表 Statistics derived from the ledger (JSON or XLSX)")
+async def statistics(
+    who: CurrentPrincipal, request: Request, period: HalfYear, division: str | None = None,
+    unit_id: str | None = None, format: Literal["json", "xlsx"] = "json",
+) -> Any:  # fmt: skip
+    division = division or who.scope
+    who.require_division(division, "division")
+    if who.role in UNITS:
+        unit_id = who.unit_id
+    table = await _table(request, period, significant_prefix(division), unit_id)
+    if format == "json":
+        return table
+    content = statistics_workbook(table, f"{division} {period} 法律顾问工作统计表")
+    headers = {"Content-Disposition": f'attachment; filename="statistics-{division}-{period}.xlsx"'}
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(content, media_type=media, headers=headers)
+
+
+@router.get("/reports/half-year/{period}/preview", summary="预览半年台账报告 Preview the unit's figures")
+async def preview_half_year(who: CurrentPrincipal, request: Request, period: str) -> dict[str, Any]:
+    return await _table(request, check_half_year(period), significant_prefix(_county(who)), _unit(who))
+
+
+@router.post(
+    "/reports/half-year/{period}", status_code=201, summary="确认并报送半年台账报告 Confirm and submit"
+)
+async def submit_half_year(
+    who: CurrentPrincipal, request: Request, period: str, body: Confirm, key: Key = None
+) -> dict[str, Any]:
+    unit, county = _unit(who), _county(who)
+    table = await _table(request, check_half_year(period), county, unit)
+    handler = ReportHandler(runtime_of(request).store, runtime_of(request).pool)
+    outcome = await handler.submit(
+        who, ReportKind.half_year_ledger, period, unit, county, table, body.confirm_digest, key
+    )
+    return outcome.as_json()
+
+
+@router.get("/reports/annual/{year}/preview", summary="预览年度工作报告 Preview the county's year")
+async def preview_annual(who: CurrentPrincipal, request: Request, year: int) -> dict[str, Any]:
+    who.require_role(Role.county_admin)
+    return await _table(request, str(year), _county(who), None)
+
+
+@router.post("/reports/annual/{year}", status_code=201, summary="报送年度工作报告 Submit the county's year")
+async def submit_annual(
+    who: CurrentPrincipal, request: Request, year: int, body: Confirm, key: Key = None
+) -> dict[str, Any]:
+    who.require_role(Role.county_admin)
+    county = _county(who)
+    table = await _table(request, str(year), county, None)
+    handler = ReportHandler(runtime_of(request).store, runtime_of(request).pool)
+    kind = ReportKind.annual_results
+    outcome = await handler.submit(
+        who, kind, str(year), f"county-{county}", county, table, body.confirm_digest, key
+    )
+    return outcome.as_json()
+
+
+@router.post("/reports/{report_id}/approve", summary="审核通过（县级通过的年度报告逐级上报）")
+async def approve(who: CurrentPrincipal, request: Request, report_id: str, key: Key = None) -> dict[str, Any]:
+    handler = ReportHandler(runtime_of(request).store, runtime_of(request).pool)
+    return (await handler.review(who, report_id, True, None, key)).as_json()
+
+
+@router.post("/reports/{report_id}/return", summary="退回报告（可重新报送）")
+async def return_report(
+    who: CurrentPrincipal, request: Request, report_id: str, body: Return, key: Key = None
+) -> dict[str, Any]:
+    handler = ReportHandler(runtime_of(request).store, runtime_of(request).pool)
+    return (await handler.review(who, report_id, False, body.reason, key)).as_json()
+
+
+@router.get("/reports", summary="报告列表 Reports in scope")
+async def reports(
+    who: CurrentPrincipal, request: Request, paging: Paging, division: str | None = None,
+    kind: ReportKind | None = None, period: str | None = None,
+    status: Literal["pending", "returned", "approved"] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    division = division or who.scope
+    who.require_division(division, "division")
+    filters = {"kind": kind and kind.value, "period": period, "status": status}
+    if who.role in UNITS:
+        filters["submitter"] = who.unit_id
+    runtime = runtime_of(request)
+    rows, total = await list_reports(
+        runtime.pool,
+        runtime.settings.schema,
+        significant_prefix(division),
+        filters,
+        paging.page_size,
+        paging.offset,
+    )
+    return page_of(rows, total, paging)
+
+
+@router.get("/deadlines/overdue", summary="逾期未报清单 Overdue or missing reports per county")
+async def overdue_reports(
+    who: CurrentPrincipal, request: Request, kind: ReportKind, period: str, division: str | None = None
+) -> dict[str, Any]:
+    division = division or who.scope
+    who.require_division(division, "division")
+    runtime = runtime_of(request)
+    items = await overdue(
+        runtime.pool, runtime.settings.schema, significant_prefix(division), kind, period, now_cst()
+    )
+    return {"kind": kind, "period": period, "items": items, "total": len(items)}
+
+
+@router.post("/deadlines/misses", summary="记录逾期（每单位每期一次）Record DeadlineMissed")
+async def record_misses(
+    who: CurrentPrincipal, request: Request, kind: Annotated[ReportKind, Body()],
+    period: Annotated[str, Body()], key: Key = None,
+) -> dict[str, Any]:  # fmt: skip
+    who.require_role(Role.county_admin)
+    runtime = runtime_of(request)
+    items = await overdue(runtime.pool, runtime.settings.schema, _county(who), kind, period, now_cst())
+    recorded = await ReportHandler(runtime.store, runtime.pool).record_misses(who, items, key)
+    return {"recorded": recorded, "overdue": len(items)}

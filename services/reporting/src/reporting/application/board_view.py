@@ -1,0 +1,82 @@
+"""Public notice-board read model (R9): per village, who serves it now, how to reach them, when they
+are on site, their unit and the village's WeChat group. From registry events only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+from vc_contracts import Envelope, Event
+from vc_contracts.catalogue import registry as rg
+from vc_contracts.topics import topic_for
+
+DDL = """
+CREATE TABLE {t}nb_villages (
+    village_code text PRIMARY KEY, village_name text, advisor_id text, unit_id text, schedule text,
+    group_name text, board_posted_on date
+);
+CREATE TABLE {t}nb_people (id text PRIMARY KEY, name text NOT NULL, phone text, unit_id text);
+"""
+
+
+class BoardView:
+    name = "notice_board"
+    topics = (topic_for("registry"),)
+    tables = ("nb_villages", "nb_people")
+    ddl = DDL
+
+    async def apply(self, conn: asyncpg.Connection, t: str, env: Envelope, event: Event) -> None:
+        upsert = (
+            f"INSERT INTO {t}nb_villages (village_code, {{c}}) VALUES ($1, $2) ON CONFLICT (village_code)"
+        )
+        match event:
+            case rg.DivisionRegistered() if len(event.code) == 12 and not event.code.endswith("000"):
+                await conn.execute(upsert.format(c="village_name") + " DO UPDATE SET village_name = $2",
+                                   event.code, event.name)  # fmt: skip
+            case rg.UnitRegistered():
+                await self._person(conn, t, event.unit_id, event.name, None, None)
+            case rg.AdvisorRegistered():
+                await self._person(conn, t, event.advisor_id, event.name, event.phone, event.unit_id)
+            case rg.AdvisorAssigned():
+                await conn.execute(
+                    f"INSERT INTO {t}nb_villages (village_code, advisor_id, unit_id, schedule)"
+                    " VALUES ($1,$2,$3,$4) ON CONFLICT (village_code) DO UPDATE SET advisor_id = $2,"
+                    " unit_id = $3, schedule = $4",
+                    event.village_code, event.advisor_id, event.unit_id, event.schedule,
+                )  # fmt: skip
+            case rg.AssignmentEnded():
+                await conn.execute(
+                    f"UPDATE {t}nb_villages SET advisor_id = NULL, schedule = NULL"
+                    " WHERE village_code = $1 AND advisor_id = $2",
+                    event.village_code, event.advisor_id,
+                )  # fmt: skip
+            case rg.NoticeBoardPosted():
+                await conn.execute(upsert.format(c="board_posted_on") + " DO UPDATE SET board_posted_on = $2",
+                                   event.village_code, event.posted_on)  # fmt: skip
+            case rg.ServiceGroupEstablished():
+                await conn.execute(upsert.format(c="group_name") + " DO UPDATE SET group_name = $2",
+                                   event.village_code, event.name)  # fmt: skip
+
+    async def _person(self, conn: asyncpg.Connection, t: str, *row: Any) -> None:
+        await conn.execute(
+            f"INSERT INTO {t}nb_people VALUES ($1,$2,$3,$4) ON CONFLICT (id) DO UPDATE"
+            " SET name = $2, phone = coalesce($3, phone), unit_id = coalesce($4, unit_id)",
+            *row,
+        )
+
+
+async def board(pool: asyncpg.Pool, schema: str, village_code: str) -> dict[str, Any] | None:
+    row = await pool.fetchrow(
+        f"""SELECT v.village_code, v.village_name, a.name AS advisor_name, a.phone, v.schedule,
+                   u.name AS unit_name, v.group_name, v.board_posted_on
+            FROM {schema}.nb_villages v
+            LEFT JOIN {schema}.nb_people a ON a.id = v.advisor_id
+            LEFT JOIN {schema}.nb_people u ON u.id = v.unit_id
+            WHERE v.village_code = $1""",
+        village_code,
+    )
+    return (
+        None
+        if row is None
+        else {**dict(row), "board_posted_on": row["board_posted_on"] and str(row["board_posted_on"])}
+    )

@@ -1,0 +1,83 @@
+"""Report commands: submit (figures derived and confirmed), approve, return; record missed deadlines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+from eventkit.auth import Principal, Role
+from eventkit.decider import Outcome, execute
+from eventkit.errors import ConflictError, ForbiddenError, NotFoundError
+from eventkit.store import EventStore, Metadata
+from vc_contracts import Tenant
+from vc_contracts.catalogue.enums import DeadlineKind, Level, ReportKind
+from vc_contracts.divisions import county_of
+
+from reporting.application.report_model import record
+from reporting.domain import deadlines, reports
+
+LEVEL_OF_ROLE = {
+    Role.county_admin: Level.county,
+    Role.city_admin: Level.city,
+    Role.province_admin: Level.province,
+}
+
+
+class ReportHandler:
+    def __init__(self, store: EventStore, pool: asyncpg.Pool) -> None:
+        self.store, self.pool = store, pool
+
+    async def _run(
+        self, decider: Any, stream: str, command: Any, who: Principal, division: str, key: str | None
+    ):
+        schema = self.store.schema
+
+        async def after(conn: asyncpg.Connection, stored: Any) -> None:
+            await record(conn, schema, stored)
+
+        return await execute(
+            self.store, decider, stream, command, tenant=Tenant.of(division), metadata=Metadata(who.subject),
+            idempotency_key=key, after_append=after,
+        )  # fmt: skip
+
+    async def submit(
+        self, who: Principal, kind: ReportKind, period: str, submitter: str, county: str,
+        table: dict[str, Any], confirm_digest: str, key: str | None,
+    ) -> Outcome:  # fmt: skip
+        if confirm_digest != table["digest"]:
+            raise ConflictError("台账数据在预览后已有变化，请重新预览并确认后再提交", field="confirm_digest")
+        stream = reports.stream_id(kind, period, submitter)
+        command = reports.SubmitReport(stream, kind, period, submitter, county, table, [who.subject])
+        return await self._run(reports.reports, stream, command, who, county, key)
+
+    async def review(
+        self, who: Principal, report_id: str, approve: bool, reason: str | None, key: str | None
+    ) -> Outcome:
+        level = LEVEL_OF_ROLE.get(who.role)
+        if level is None:
+            raise ForbiddenError("只有县、市、省级管理员可以审核报告")
+        row = await self.pool.fetchrow(
+            f"SELECT county FROM {self.store.schema}.reports WHERE report_id = $1", report_id
+        )
+        if row is None:
+            raise NotFoundError(f"报告 {report_id} 不存在", field="report_id")
+        who.require_division(row["county"], "report_id")
+        command = reports.ApproveReport(level) if approve else reports.ReturnReport(level, reason or "")
+        return await self._run(reports.reports, report_id, command, who, row["county"], key)
+
+    async def record_misses(
+        self, who: Principal, overdue: list[dict[str, Any]], key: str | None
+    ) -> list[str]:
+        """DeadlineMissed once per (owner, kind, period) of the overdue list; returns the new ids."""
+        recorded = []
+        for item in overdue:
+            owner = item["unit_id"] or item["county"]
+            stream = deadlines.stream_id(item["kind"], item["period"], owner)
+            command = deadlines.RecordMiss(
+                DeadlineKind(item["kind"]), item["period"], item["unit_id"], county_of(item["county"]),
+                item["due_at"], submitted=False,
+            )  # fmt: skip
+            outcome = await self._run(deadlines.misses, stream, command, who, item["county"], None)
+            if outcome.events:
+                recorded.append(stream)
+        return recorded

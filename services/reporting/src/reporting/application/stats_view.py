@@ -1,0 +1,105 @@
+"""Statistics read model: one row per ledger entry (its countable fields), hours split by half-year,
+and the names of units and villages. Corrections re-derive the row from the corrected entry;
+voids mark it voided (it stays, uncounted). Built from ledger and registry events only.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+from eventkit.periods import half_of, quarter_of, split_hours_by_quarter
+from vc_contracts import Envelope, Event
+from vc_contracts.catalogue import ledger as lg
+from vc_contracts.catalogue.registry import DivisionRegistered, UnitRegistered
+from vc_contracts.topics import topic_for
+
+DDL = """
+CREATE TABLE {t}st_entries (
+    entry_id text PRIMARY KEY, kind text NOT NULL, unit_id text NOT NULL, village_code text NOT NULL,
+    half text NOT NULL, audience int, channel text, category text, outcome text,
+    voided boolean NOT NULL DEFAULT false, data jsonb NOT NULL
+);
+CREATE INDEX ON {t}st_entries (half, village_code);
+CREATE TABLE {t}st_hours (
+    entry_id text NOT NULL, half text NOT NULL, unit_id text NOT NULL, village_code text NOT NULL,
+    hours numeric(10, 2) NOT NULL, PRIMARY KEY (entry_id, half)
+);
+CREATE TABLE {t}st_names (id text PRIMARY KEY, name text NOT NULL, kind text, division_code text);
+"""
+
+KINDS: dict[type[Event], str] = {
+    lg.VisitLogged: "visit", lg.LectureHeld: "lecture", lg.PublicityEventHeld: "publicity",
+    lg.ConsultationGiven: "consultation", lg.DisputeMediated: "mediation", lg.DocumentReviewed: "document",
+}  # fmt: skip
+
+
+def _row(entry_id: str, kind: str, data: dict[str, Any]) -> tuple[Any, ...]:
+    half = half_of(quarter_of(datetime.fromisoformat(data["occurred_at"])))
+    return (
+        entry_id, kind, data["unit_id"], data["village_code"], half, data.get("audience"),
+        data.get("channel"), data.get("category"), data.get("outcome"), json.dumps(data),
+    )  # fmt: skip
+
+
+def _hours(entry_id: str, data: dict[str, Any]) -> list[tuple[Any, ...]]:
+    start, end = datetime.fromisoformat(data["started_at"]), datetime.fromisoformat(data["ended_at"])
+    halves: dict[str, float] = {}
+    for quarter, hours in split_hours_by_quarter(start, end).items():
+        halves[half_of(quarter)] = halves.get(half_of(quarter), 0.0) + hours
+    return [(entry_id, h, data["unit_id"], data["village_code"], v) for h, v in halves.items()]
+
+
+class StatsView:
+    name = "statistics"
+    topics = (topic_for("registry"), topic_for("ledger"))
+    tables = ("st_entries", "st_hours", "st_names")
+    ddl = DDL
+
+    async def apply(self, conn: asyncpg.Connection, t: str, env: Envelope, event: Event) -> None:
+        match event:
+            case DivisionRegistered():
+                await self._name(conn, t, event.code, event.name, event.level.value, event.code)
+            case UnitRegistered():
+                await self._name(conn, t, event.unit_id, event.name, event.kind.value, event.division_code)
+            case lg.EntryCorrected():
+                await self._correct(conn, t, event)
+            case lg.EntryVoided():
+                await conn.execute(
+                    f"UPDATE {t}st_entries SET voided = true WHERE entry_id = $1", event.entry_id
+                )
+                await conn.execute(f"DELETE FROM {t}st_hours WHERE entry_id = $1", event.entry_id)
+            case _ if type(event) in KINDS:
+                await self._write(conn, t, event.entry_id, KINDS[type(event)], event.model_dump(mode="json"))
+
+    async def _name(self, conn: asyncpg.Connection, t: str, *row: str) -> None:
+        await conn.execute(
+            f"INSERT INTO {t}st_names VALUES ($1,$2,$3,$4) ON CONFLICT (id) DO UPDATE"
+            " SET name = excluded.name, kind = excluded.kind, division_code = excluded.division_code",
+            *row,
+        )
+
+    async def _write(
+        self, conn: asyncpg.Connection, t: str, entry_id: str, kind: str, data: dict[str, Any]
+    ) -> None:
+        await conn.execute(
+            f"INSERT INTO {t}st_entries VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,false,$10::jsonb)"
+            " ON CONFLICT (entry_id) DO UPDATE SET unit_id = excluded.unit_id,"
+            " village_code = excluded.village_code, half = excluded.half, audience = excluded.audience,"
+            " channel = excluded.channel, category = excluded.category, outcome = excluded.outcome,"
+            " data = excluded.data",
+            *_row(entry_id, kind, data),
+        )
+        await conn.execute(f"DELETE FROM {t}st_hours WHERE entry_id = $1", entry_id)
+        if kind == "visit":
+            await conn.executemany(f"INSERT INTO {t}st_hours VALUES ($1,$2,$3,$4,$5)", _hours(entry_id, data))
+
+    async def _correct(self, conn: asyncpg.Connection, t: str, event: lg.EntryCorrected) -> None:
+        row = await conn.fetchrow(
+            f"SELECT kind, voided, data::text AS data FROM {t}st_entries WHERE entry_id = $1", event.entry_id
+        )
+        if row is None or row["voided"]:
+            return
+        await self._write(conn, t, event.entry_id, row["kind"], {**json.loads(row["data"]), **event.changes})
