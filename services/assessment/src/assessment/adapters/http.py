@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 from vc_contracts.catalogue.fields import VillageCode
 
 from assessment.application.hours_view import village_quarters
+from assessment.application.records import rule_sets
 from assessment.domain.rules import HOURS_RULE_TEXT, rules_for
 
 router = APIRouter(tags=["assessment"])
@@ -28,7 +29,7 @@ async def quarter_hours(
     runtime = runtime_of(request)
     year = year or today_cst().year
     hours = await village_quarters(runtime.pool, runtime.settings.schema, village_code, year)
-    rules = rules_for(village_code, today_cst(), [])
+    rules = rules_for(village_code, today_cst(), await rule_sets(runtime.pool, runtime.settings.schema))
     return {
         "village_code": village_code,
         "year": year,

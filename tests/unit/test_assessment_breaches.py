@@ -1,0 +1,69 @@
+"""Breaches of a closed period: shares for partial service, once per (village, advisor, rule)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from assessment.domain.compliance import Evaluate, Obligation, bounds, breaches, require_closed, share
+from eventkit.errors import RuleViolationError
+from vc_contracts import CST
+from vc_contracts.catalogue.assessment import ComplianceBreached
+
+NOW = datetime(2025, 7, 2, 9, tzinfo=CST)
+V1, V2 = "621025100201", "621025100202"
+
+
+def evaluate(period: str, obligations: list[Obligation], today: date = date(2025, 7, 2)) -> Evaluate:
+    ids = tuple(f"br-{i}" for i in range(len(obligations)))
+    return Evaluate("621025", period, today, tuple(obligations), 3, ids)
+
+
+def test_quarter_and_year_bounds_are_cst_calendar_days() -> None:
+    assert bounds("2025Q1") == (date(2025, 1, 1), date(2025, 3, 31))
+    assert bounds("2025Q4") == (date(2025, 10, 1), date(2025, 12, 31))
+    assert bounds("2025") == (date(2025, 1, 1), date(2025, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("period", "today"),
+    [("2025Q3", date(2025, 9, 30)), ("2025", date(2025, 12, 31)), ("2025H1", date(2026, 1, 1))],
+)
+def test_open_periods_and_half_years_are_refused(period: str, today: date) -> None:
+    with pytest.raises(RuleViolationError) as refused:
+        require_closed(period, today)
+    assert refused.value.field == "period"
+
+
+def test_a_mid_quarter_reassignment_shares_the_minimum_by_days_served() -> None:
+    assert share(8, "2025Q1", date(2024, 1, 1), None) == 8
+    assert share(8, "2025Q1", date(2024, 1, 1), date(2025, 2, 14)) == round(8 * 45 / 90, 2)
+    assert share(8, "2025Q1", date(2025, 2, 15), None) == round(8 * 45 / 90, 2)
+    assert share(8, "2025Q1", date(2025, 4, 1), None) == 0
+
+
+def test_only_shortfalls_become_breaches_with_the_rule_version() -> None:
+    events = breaches.decide(
+        breaches.initial, evaluate("2025Q2", [Obligation(V1, "li", 8, 6.5), Obligation(V2, "li", 8, 8)]), NOW
+    )
+    [breach] = events
+    assert isinstance(breach, ComplianceBreached)
+    assert (breach.village_code, breach.rule, breach.expected, breach.actual, breach.rule_version) == (
+        V1,
+        "min_quarter_onsite_hours",
+        8,
+        6.5,
+        3,
+    )
+
+
+def test_a_rerun_appends_no_second_breach_for_the_same_village_rule_and_period() -> None:
+    command = evaluate("2025Q2", [Obligation(V1, "li", 8, 6.5)])
+    first = breaches.decide(breaches.initial, command, NOW)
+    assert breaches.decide(breaches.fold(first), command, NOW) == []
+
+
+def test_lectures_are_evaluated_per_closed_year() -> None:
+    command = evaluate("2024", [Obligation(V1, "li", 2, 1)], today=date(2025, 1, 1))
+    [breach] = breaches.decide(breaches.initial, command, NOW)
+    assert isinstance(breach, ComplianceBreached) and breach.rule == "min_year_lectures"

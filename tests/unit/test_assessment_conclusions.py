@@ -1,0 +1,93 @@
+"""An advisor's year: confirm before concluding, renewal or rectification, and its completion."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from assessment.domain.assessments import (
+    CompleteRectification,
+    Conclude,
+    ConfirmFigures,
+    SubmitFeedback,
+    assessments,
+)
+from eventkit.errors import ConflictError, RuleViolationError
+from vc_contracts import CST, Event
+from vc_contracts.catalogue.enums import AssessmentResult, FeedbackSource
+
+NOW = datetime(2025, 12, 20, 9, tzinfo=CST)
+TODAY = NOW.date()
+DIGEST = "a" * 64
+
+
+def when(given: list[Event], command: object) -> list[Event]:
+    return list(assessments.decide(assessments.fold(given), command, NOW))  # type: ignore[arg-type]
+
+
+def conclude(result: AssessmentResult, digest: str = DIGEST, **kw: object) -> Conclude:
+    return Conclude("li", 2025, result, {"villages": []}, digest, 2, TODAY, **kw)  # type: ignore[arg-type]
+
+
+def confirmed() -> list[Event]:
+    return when([], ConfirmFigures("li", 2025, DIGEST, TODAY))
+
+
+def test_concluding_before_the_advisor_confirmed_needs_a_reason() -> None:
+    with pytest.raises(RuleViolationError) as refused:
+        when([], conclude(AssessmentResult.passed))
+    assert refused.value.field == "reason"
+    concluded, _ = when([], conclude(AssessmentResult.passed, reason="顾问长期病休，无法确认"))
+    assert concluded.basis["confirmed_by_advisor"] is False  # type: ignore[attr-defined]
+
+
+def test_a_confirmation_of_figures_that_changed_since_is_stale() -> None:
+    with pytest.raises(RuleViolationError, match="重新确认"):
+        when(confirmed(), conclude(AssessmentResult.passed, digest="b" * 64))
+
+
+def test_a_pass_recommends_renewal() -> None:
+    events = when(confirmed(), conclude(AssessmentResult.excellent))
+    assert [e.event_type for e in events] == ["AssessmentConcluded", "RenewalRecommended"]
+    assert events[0].basis["confirmed_by_advisor"] is True  # type: ignore[attr-defined]
+
+
+def test_a_fail_asks_the_unit_to_rectify_listed_items_by_a_later_day() -> None:
+    fail = conclude(
+        AssessmentResult.failed, unit_id="firm", items=("补足驻点时间",), due_on=date(2026, 2, 28)
+    )
+    events = when(confirmed(), fail)
+    assert [e.event_type for e in events] == ["AssessmentConcluded", "RectificationRequested"]
+    with pytest.raises(RuleViolationError):
+        when(confirmed(), conclude(AssessmentResult.failed, unit_id="firm", due_on=date(2026, 2, 28)))
+    with pytest.raises(RuleViolationError):
+        when(confirmed(), conclude(AssessmentResult.failed, unit_id="firm", items=("x",), due_on=TODAY))
+
+
+def test_rectification_is_reported_by_that_unit_once_and_the_year_concludes_once() -> None:
+    fail = conclude(
+        AssessmentResult.failed, unit_id="firm", items=("补足驻点时间",), due_on=date(2026, 2, 28)
+    )
+    given = confirmed() + when(confirmed(), fail)
+    with pytest.raises(RuleViolationError):
+        when(given, CompleteRectification("li", 2025, "other-firm", date(2026, 2, 1), "已补足"))
+    [done] = when(given, CompleteRectification("li", 2025, "firm", date(2026, 2, 1), "已补足"))
+    with pytest.raises(ConflictError):
+        when([*given, done], CompleteRectification("li", 2025, "firm", date(2026, 2, 2), "再次"))
+    with pytest.raises(ConflictError):
+        when(given, conclude(AssessmentResult.passed))
+
+
+def test_no_rectification_to_complete_without_a_request() -> None:
+    with pytest.raises(ConflictError):
+        when(confirmed(), CompleteRectification("li", 2025, "firm", date(2026, 2, 1), "已补足"))
+
+
+def test_feedback_only_for_a_village_the_advisor_served_and_not_after_the_conclusion() -> None:
+    fb = SubmitFeedback("fb-1", "li", "621025100201", 2025, FeedbackSource.committee, 5, "好", served=True)
+    assert when([], fb)[0].event_type == "FeedbackSubmitted"
+    with pytest.raises(RuleViolationError):
+        when([], SubmitFeedback(**{**vars(fb), "served": False}))
+    closed = confirmed() + when(confirmed(), conclude(AssessmentResult.passed))
+    with pytest.raises(ConflictError):
+        when(closed, fb)

@@ -1,0 +1,76 @@
+"""Compliance rules as data: stricter-only county rules, effective dates, versions per division."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from assessment.domain.rules import DEFAULT_RULES, LooserRulesError, SetRules, division_rules, rules_for
+from eventkit.errors import RuleViolationError
+from vc_contracts import CST
+from vc_contracts.catalogue.assessment import ComplianceRulesSet
+
+NOW = datetime(2025, 6, 1, 9, tzinfo=CST)
+COUNTY = "621025"
+
+
+def decide(given: list[ComplianceRulesSet], command: SetRules) -> list[ComplianceRulesSet]:
+    return list(division_rules.decide(division_rules.fold(given), command, NOW))  # type: ignore[arg-type]
+
+
+def test_county_may_set_stricter_rules_as_its_first_version() -> None:
+    [rules] = decide([], SetRules(COUNTY, date(2025, 1, 1), {"min_quarter_onsite_hours": 10}))
+    assert (rules.version, rules.min_quarter_onsite_hours, rules.min_year_lectures) == (1, 10, 2)
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"min_quarter_onsite_hours": 6}, "min_quarter_onsite_hours"),
+        ({"min_year_lectures": 1}, "min_year_lectures"),
+        ({"filing_deadline_month_day": "04-30"}, "filing_deadline_month_day"),
+        ({"annual_report_due": "12-31", "half_year_report_due": ["07-31", "01-15"]}, "half_year_report_due"),
+    ],
+)
+def test_county_rules_looser_than_the_province_are_refused_naming_the_field(values: dict, field: str) -> None:
+    with pytest.raises(LooserRulesError) as refused:
+        decide([], SetRules(COUNTY, date(2025, 1, 1), values))
+    body = refused.value.body(None)
+    assert body.field == field and body.errors[0].field == field
+    assert "上级规则" in body.errors[0].reason
+
+
+def test_stricter_is_judged_against_the_province_rules_in_force_on_the_effective_day() -> None:
+    province = ComplianceRulesSet(
+        division_code="620000", version=2, effective_from=date(2025, 7, 1), min_quarter_onsite_hours=12
+    )
+    command = SetRules(COUNTY, date(2025, 4, 1), {"min_quarter_onsite_hours": 10}, above=[province])
+    assert decide([], command)  # before the province raised its minimum: 10 is stricter than 8
+    later = SetRules(COUNTY, date(2025, 7, 1), {"min_quarter_onsite_hours": 10}, above=[province])
+    with pytest.raises(LooserRulesError):
+        decide([], later)
+
+
+def test_versions_count_up_per_division_and_never_go_back_in_time() -> None:
+    [first] = decide([], SetRules(COUNTY, date(2025, 1, 1), {"min_year_lectures": 3}))
+    [second] = decide([first], SetRules(COUNTY, date(2025, 4, 1), {"min_year_lectures": 4}))
+    assert second.version == 2
+    with pytest.raises(RuleViolationError) as refused:
+        decide([first, second], SetRules(COUNTY, date(2025, 2, 1), {"min_year_lectures": 4}))
+    assert refused.value.field == "effective_from"
+
+
+def test_the_province_numbers_after_the_built_in_defaults() -> None:
+    [rules] = decide([], SetRules("620000", date(2026, 1, 1), {"min_quarter_onsite_hours": 6}))
+    assert rules.version == 2  # a province may also loosen its own defaults
+
+
+def test_rules_in_force_prefer_the_county_and_respect_the_effective_day() -> None:
+    county = ComplianceRulesSet(
+        division_code=COUNTY, version=1, effective_from=date(2025, 4, 1), min_quarter_onsite_hours=10
+    )
+    village = "621025100201"
+    assert rules_for(village, date(2025, 3, 31), [county]) == DEFAULT_RULES
+    assert rules_for(village, date(2025, 4, 1), [county]).version == 1
+    assert rules_for(village, date(2025, 4, 1), [county]).min_quarter_onsite_hours == 10
+    assert rules_for("621026100201", date(2025, 4, 1), [county]) == DEFAULT_RULES
