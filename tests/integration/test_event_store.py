@@ -80,6 +80,7 @@ async def test_a_stale_expected_version_is_refused_with_the_actual_version(store
         "UPDATE {schema}.events SET stream_version = stream_version + 100 WHERE stream_id = 'village-3'",
         "DELETE FROM {schema}.events",
         "DELETE FROM {schema}.events WHERE stream_id = 'village-3'",
+        "TRUNCATE {schema}.events",
     ],
 )
 async def test_the_events_table_refuses_updates_and_deletes(

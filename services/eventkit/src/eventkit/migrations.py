@@ -52,6 +52,13 @@ EVENT_STORE: list[Migration] = [
         );
         """,
     ),
+    (
+        "0002_events_no_truncate",
+        """
+        CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON {schema}.events
+            FOR EACH STATEMENT EXECUTE FUNCTION {schema}.events_are_append_only();
+        """,
+    ),
 ]
 
 PROJECTIONS: list[Migration] = [
