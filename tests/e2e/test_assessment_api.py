@@ -1,0 +1,207 @@
+"""The assessment API against real PostgreSQL and Kafka: rules as data, closed-period breaches,
+feedback, the figure sheet, confirmation, conclusion and rectification, and scope refusals."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date, datetime, timedelta
+
+import pytest
+from devstack.pytest_plugin import DevStack
+from test_assessment_harness import Assessment, assessment_service, eventually
+from vc_contracts import CST, Event
+from vc_contracts.catalogue.ledger import EntryVoided, LectureHeld, PublicityEventHeld, VisitLogged
+from vc_contracts.catalogue.registry import AdvisorAssigned
+
+YEAR = datetime.now(CST).year - 1  # a closed year
+V1, V2 = "621025490201", "621025490202"
+
+
+@pytest.fixture(scope="module")
+async def svc(devstack: DevStack) -> AsyncIterator[Assessment]:
+    async with assessment_service(devstack.dsn, devstack.bootstrap) as service:
+        await feed(service)
+        yield service
+
+
+def visit(s: Assessment, n: int, advisor: str, village: str, start: datetime, hours: int) -> VisitLogged:
+    return VisitLogged(
+        entry_id=f"E-{s.tag}-{n}",
+        advisor_id=advisor,
+        unit_id=s.tag + "-firm",
+        village_code=village,
+        occurred_at=start,
+        started_at=start,
+        ended_at=start + timedelta(hours=hours),
+        hours=hours,
+        place="村委会",
+        summary="坐班接待",
+    )
+
+
+def gathering(s: Assessment, n: int, kind: type[LectureHeld | PublicityEventHeld], when: datetime) -> Event:
+    return kind(
+        entry_id=f"E-{s.tag}-{n}",
+        advisor_id=f"{s.tag}-li",
+        unit_id=s.tag + "-firm",
+        village_code=V1,
+        occurred_at=when,
+        topic="民法典",
+        audience=30,
+    )
+
+
+async def feed(s: Assessment) -> None:
+    li, wang, firm = f"{s.tag}-li", f"{s.tag}-wang", f"{s.tag}-firm"
+    q1 = datetime(YEAR, 2, 10, 9, tzinfo=CST)
+    await s.publish(
+        "registry",
+        [
+            (
+                f"as-{V1}",
+                AdvisorAssigned(
+                    assignment_id=f"AS-{s.tag}-1",
+                    village_code=V1,
+                    advisor_id=li,
+                    unit_id=firm,
+                    valid_from=date(YEAR - 1, 1, 1),
+                    schedule="每周三",
+                ),
+            ),
+            (
+                f"as-{V2}",
+                AdvisorAssigned(
+                    assignment_id=f"AS-{s.tag}-2",
+                    village_code=V2,
+                    advisor_id=wang,
+                    unit_id=firm,
+                    valid_from=date(YEAR - 1, 1, 1),
+                    schedule="每周四",
+                ),
+            ),
+        ],
+    )
+    await s.publish(
+        "ledger",
+        [
+            ("e1", visit(s, 1, li, V1, q1, 3)),
+            ("e2", visit(s, 2, li, V1, q1 + timedelta(days=7), 6)),
+            ("e2", EntryVoided(entry_id=f"E-{s.tag}-2", village_code=V1, reason="重复录入")),
+            ("e3", visit(s, 3, wang, V2, q1, 9)),
+            ("e4", gathering(s, 4, LectureHeld, q1)),
+            ("e5", gathering(s, 5, PublicityEventHeld, q1 + timedelta(days=60))),
+            ("e6", gathering(s, 6, LectureHeld, q1 + timedelta(days=90))),
+            ("e6", EntryVoided(entry_id=f"E-{s.tag}-6", village_code=V1, reason="未举办")),
+        ],
+    )
+
+
+def county(s: Assessment, code: str = "621025") -> dict[str, str]:
+    return s.headers("county_admin", code, subject=f"county-{code}")
+
+
+async def sheet_of(s: Assessment, advisor: str, headers: dict[str, str] | None = None) -> dict:
+    r = await s.http.get(f"/advisors/{advisor}/assessments/{YEAR}", headers=headers or county(s))
+    return r.json() if r.status_code == 200 else {}
+
+
+async def caught_up(s: Assessment) -> dict:
+    async def ready() -> dict:
+        sheet = await sheet_of(s, f"{s.tag}-li")
+        v1 = sheet.get("villages", [{}])[0] if sheet else {}
+        return sheet if v1.get("quarters", [{}])[0].get("hours") == 3 and v1["lectures"]["count"] == 2 else {}
+
+    return await eventually(ready, what="the read models learn the ledger and registry events")
+
+
+async def test_county_rules_are_stricter_only_and_versioned(svc: Assessment) -> None:
+    looser = {"division_code": "621025", "effective_from": f"{YEAR}-01-01", "min_quarter_onsite_hours": 6}
+    r = await svc.http.post("/rules", json=looser, headers=county(svc))
+    assert r.status_code == 422 and r.json()["field"] == "min_quarter_onsite_hours", r.text
+    assert "上级规则" in r.json()["errors"][0]["reason"]
+    stricter = {**looser, "min_quarter_onsite_hours": 10}
+    headers = {**county(svc), "Idempotency-Key": f"rules-{svc.tag}"}
+    assert (await svc.http.post("/rules", json=stricter, headers=headers)).status_code == 201
+    again = await svc.http.post("/rules", json=stricter, headers=headers)
+    assert again.json()["replayed"] is True
+    other = await svc.http.post("/rules", json={**stricter, "division_code": "621026"}, headers=county(svc))
+    assert other.status_code == 403 and other.json()["code"] == "forbidden"
+    r = await svc.http.get("/rules", params={"division_code": V1}, headers=county(svc))
+    assert r.json()["in_force"]["version"] == 1 and r.json()["in_force"]["division_code"] == "621025"
+
+
+async def test_a_closed_quarter_yields_breaches_once_with_rule_and_version(svc: Assessment) -> None:
+    await caught_up(svc)
+    mine = f"{svc.tag}-"
+    refused = await svc.http.post(
+        "/evaluations", json={"county": "621025", "period": f"{YEAR + 1}Q4"}, headers=county(svc)
+    )
+    assert refused.status_code == 422 and refused.json()["field"] == "period"
+    body = {"county": "621025", "period": f"{YEAR}Q1"}
+    first = await svc.http.post("/evaluations", json=body, headers=county(svc))
+    assert first.status_code == 201, first.text
+    found = {
+        (b["advisor_id"], b["actual"]) for b in first.json()["breaches"] if b["advisor_id"].startswith(mine)
+    }
+    assert found == {
+        (f"{mine}li", 3.0),
+        (f"{mine}wang", 9.0),
+    }  # the void does not count; 10 h from the county rule
+    assert first.json()["rule"]["version"] == 1 and "作废" in first.json()["rule"]["counting_rule"]
+    again = await svc.http.post("/evaluations", json=body, headers=county(svc))
+    assert [b for b in again.json()["breaches"] if b["advisor_id"].startswith(mine)] == [
+        b for b in first.json()["breaches"] if b["advisor_id"].startswith(mine)
+    ]
+    other = await svc.http.post("/evaluations", json=body, headers=county(svc, "621026"))
+    assert other.status_code == 403
+
+
+async def test_feedback_sheet_confirmation_conclusion_and_rectification(svc: Assessment) -> None:
+    li, firm = f"{svc.tag}-li", f"{svc.tag}-firm"
+    await caught_up(svc)
+    committee = svc.headers("village_committee", V1, subject=f"committee-{V1}")
+    fb = {
+        "advisor_id": li,
+        "village_code": V1,
+        "year": YEAR,
+        "source": "committee",
+        "rating": 4,
+        "comment": "及时",
+    }
+    assert (await svc.http.post("/feedback", json=fb, headers=committee)).status_code == 201
+    resident = {**fb, "source": "resident", "rating": 2}
+    assert (await svc.http.post("/feedback", json=resident, headers=county(svc))).status_code == 201
+    stranger = await svc.http.post(
+        "/feedback", json={**fb, "advisor_id": f"{svc.tag}-wang"}, headers=committee
+    )
+    assert stranger.status_code == 422
+    sheet = await sheet_of(svc, li)
+    assert sheet["feedback"]["committee"] == {"count": 1, "average": 4.0}
+    assert sheet["villages"][0]["quarters"][0]["rule"] == {"division_code": "621025", "version": 1}
+    assert "counting_rule" in sheet["villages"][0]["lectures"] and "counting_rule" in sheet["feedback"]
+    assert await sheet_of(svc, li, county(svc, "621026")) == {}
+    other_unit = svc.headers("law_firm", "621025", subject="x", unit="U-other")
+    assert (await svc.http.get(f"/advisors/{li}/assessments/{YEAR}", headers=other_unit)).status_code == 403
+    path = f"/advisors/{li}/assessments/{YEAR}"
+    fail = {"result": "failed", "items": ["补足驻点时间"], "due_on": str(date.today() + timedelta(days=60))}
+    early = await svc.http.post(f"{path}/conclusion", json=fail, headers=county(svc))
+    assert early.status_code == 422 and early.json()["field"] == "reason"
+    advisor = svc.headers("advisor", "621025", subject=li, unit=firm)
+    assert (await svc.http.post(f"{path}/confirmation", json={}, headers=advisor)).status_code == 201
+    done = await svc.http.post(f"{path}/conclusion", json=fail, headers=county(svc))
+    assert done.status_code == 201, done.text
+    assert [e["event_type"] for e in done.json()["events"]] == [
+        "AssessmentConcluded",
+        "RectificationRequested",
+    ]
+    unit = svc.headers("law_firm", "621025", subject="staff", unit=firm)
+    report = {"completed_on": str(date.today()), "summary": "已补足驻点时间"}
+    assert (
+        await svc.http.post(f"{path}/rectification-completed", json=report, headers=unit)
+    ).status_code == 201
+    final = await sheet_of(svc, li, unit)
+    assert final["result"] == "failed" and final["rectification"] == {"unit_id": firm, "completed": True}
+    listed = await svc.http.get(
+        "/assessments", params={"county": "621025", "year": YEAR}, headers=county(svc)
+    )
+    assert [i["advisor_id"] for i in listed.json()["items"]] == [li]
