@@ -154,6 +154,14 @@ async def test_a_closed_quarter_yields_breaches_once_with_rule_and_version(svc: 
     ]
     other = await svc.http.post("/evaluations", json=body, headers=county(svc, "621026"))
     assert other.status_code == 403
+    listed = await svc.http.get(
+        "/breaches",
+        params={"county": "621025", "period": f"{YEAR}Q1", "advisor_id": f"{mine}li"},
+        headers=county(svc),
+    )
+    assert listed.json()["total"] == 1 and "作废" in listed.json()["items"][0]["counting_rule"]
+    outside = await svc.http.get("/breaches", params={"county": "621025"}, headers=county(svc, "621026"))
+    assert outside.status_code == 403
 
 
 async def test_feedback_sheet_confirmation_conclusion_and_rectification(svc: Assessment) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from eventkit.auth import Role
@@ -15,7 +16,8 @@ from vc_contracts.divisions import contains
 
 from assessment.application import records
 from assessment.application.commands import Commands
-from assessment.domain.rules import DEFAULT_RULES, rules_for
+from assessment.domain.compliance import HOURS, LECTURES, LECTURES_RULE_TEXT
+from assessment.domain.rules import DEFAULT_RULES, HOURS_RULE_TEXT, rules_for
 
 router = APIRouter(tags=["assessment queries"])
 
@@ -79,3 +81,36 @@ async def concluded(
         paging.offset,
     )
     return page_of([dict(r) for r in rows], int(total), paging)
+
+
+@router.get("/breaches", summary="未达标记录 Compliance breaches (filters, paging; no ranking)")
+async def breaches(
+    who: CurrentPrincipal,
+    request: Request,
+    paging: Paging,
+    county: Annotated[str, Query(pattern=r"^\d{6}$")],
+    period: Annotated[str | None, Query(pattern=r"^\d{4}(Q[1-4])?$")] = None,
+    rule: Annotated[str | None, Query(pattern=r"^min_(quarter_onsite_hours|year_lectures)$")] = None,
+    advisor_id: str | None = None,
+) -> dict[str, Any]:
+    who.require_role(Role.province_admin, Role.city_admin, Role.county_admin)
+    who.require_division(county, "county")
+    runtime = runtime_of(request)
+    where = (
+        f"FROM {runtime.settings.schema}.events WHERE event_type = 'ComplianceBreached' AND county = $1"
+        " AND ($2::text IS NULL OR data->>'period' LIKE $2 || '%')"
+        " AND ($3::text IS NULL OR data->>'rule' = $3)"
+        " AND ($4::text IS NULL OR data->>'advisor_id' = $4)"
+    )
+    args = (county, period, rule, advisor_id)
+    total = await runtime.pool.fetchval(f"SELECT count(*) {where}", *args)
+    rows = await runtime.pool.fetch(
+        f"SELECT data::text AS data {where}"
+        " ORDER BY data->>'period', data->>'village_code', data->>'advisor_id' LIMIT $5 OFFSET $6",
+        *args,
+        paging.page_size,
+        paging.offset,
+    )
+    texts = {HOURS: HOURS_RULE_TEXT, LECTURES: LECTURES_RULE_TEXT}
+    items = [{**(d := json.loads(r["data"])), "counting_rule": texts[d["rule"]]} for r in rows]
+    return page_of(items, int(total), paging)
