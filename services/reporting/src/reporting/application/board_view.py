@@ -59,8 +59,9 @@ class BoardView:
 
     async def _person(self, conn: asyncpg.Connection, t: str, *row: Any) -> None:
         await conn.execute(
-            f"INSERT INTO {t}nb_people VALUES ($1,$2,$3,$4) ON CONFLICT (id) DO UPDATE"
-            " SET name = $2, phone = coalesce($3, phone), unit_id = coalesce($4, unit_id)",
+            f"INSERT INTO {t}nb_people AS p VALUES ($1,$2,$3,$4) ON CONFLICT (id) DO UPDATE"
+            " SET name = $2, phone = coalesce(excluded.phone, p.phone),"
+            " unit_id = coalesce(excluded.unit_id, p.unit_id)",
             *row,
         )
 

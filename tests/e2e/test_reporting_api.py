@@ -1,0 +1,172 @@
+# ruff: noqa: E501
+"""Reporting API against the real PostgreSQL and broker: statistics derived from the ledger, XLSX
+export, the report flow up to the province, deadlines, the dashboard and the public notice board."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+from test_reporting_harness import Reporting, reporting_service
+from test_reporting_scene import Scene, build
+
+
+@pytest.fixture(scope="module")
+async def world(devstack) -> AsyncIterator[tuple[Reporting, Scene]]:  # type: ignore[no-untyped-def]
+    async with reporting_service(devstack.dsn, devstack.bootstrap) as reporting:
+        yield reporting, await build(reporting)
+
+
+async def test_statistics_are_derived_from_the_ledger_with_corrections_voids_and_counting_rules(
+    world,
+) -> None:  # type: ignore[no-untyped-def]
+    reporting, scene = world
+    firm = reporting.headers("law_firm", scene.county, unit=scene.firm)
+    table = (await reporting.http.get("/statistics", params={"period": "2025H1"}, headers=firm)).json()
+    [row] = table["rows"]
+    assert (row["unit_id"], row["village_code"], row["village_name"]) == (scene.firm, scene.v1, "上川村")
+    expected = {"visits": 2, "visit_hours": 7.0, "lectures": 2, "publicity_events": 1, "audience": 120,
+                "consultations": 1, "consultations_wechat": 1, "consultations_phone": 0, "consultations_land": 1,
+                "mediations": 1, "mediations_agreed": 1, "document_reviews": 1}  # fmt: skip
+    assert {k: row[k] for k in expected} == expected
+    assert "作废" in table["counting_rules"]["consultations"]
+    h2 = (await reporting.http.get("/statistics", params={"period": "2025H2"}, headers=firm)).json()
+    assert h2["totals"]["visit_hours"] == 3.0 and h2["totals"]["visits"] == 0
+
+
+async def test_another_county_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+    reporting, scene = world
+    other = reporting.headers("county_admin", "621025")
+    refused = await reporting.http.get(
+        "/statistics", params={"period": "2025H1", "division": scene.county}, headers=other
+    )
+    assert refused.status_code == 403
+    assert refused.json()["field"] == "division"
+    assert (
+        await reporting.http.get("/reports", params={"division": scene.county}, headers=other)
+    ).status_code == 403
+
+
+async def test_the_statistics_table_exports_as_a_workbook_with_chinese_headings(world) -> None:  # type: ignore[no-untyped-def]
+    reporting, scene = world
+    admin = reporting.headers("county_admin", scene.county)
+    response = await reporting.http.get(
+        "/statistics", params={"period": "2025H1", "format": "xlsx"}, headers=admin
+    )
+    assert response.status_code == 200
+    book = load_workbook(BytesIO(response.content))
+    sheet = book["统计表"]
+    headings = [c.value for c in sheet[2]]
+    assert headings[:4] == ["单位", "村（社区）代码", "村（社区）", "驻村服务次数"]
+    assert sheet.cell(3, 1).value == "甘肃川源律师事务所"
+    assert book["统计口径"].cell(2, 1).value == "驻村服务次数"
+
+
+async def test_a_unit_confirms_its_figures_and_the_county_reviews_them(world) -> None:  # type: ignore[no-untyped-def]
+    reporting, scene = world
+    http, firm = (
+        reporting.http,
+        reporting.headers("law_firm", scene.county, unit=scene.firm, subject="firm-head"),
+    )
+    preview = (await http.get("/reports/half-year/2025H1/preview", headers=firm)).json()
+    stale = await http.post("/reports/half-year/2025H1", json={"confirm_digest": "0" * 16}, headers=firm)
+    assert stale.status_code == 409 and stale.json()["field"] == "confirm_digest"
+    body = {"confirm_digest": preview["digest"]}
+    keyed = {**firm, "Idempotency-Key": f"submit-{scene.county}"}
+    first = await http.post("/reports/half-year/2025H1", json=body, headers=keyed)
+    again = await http.post("/reports/half-year/2025H1", json=body, headers=keyed)
+    assert first.status_code == 201 and again.json()["replayed"] is True
+    assert (await http.post("/reports/half-year/2025H1", json=body, headers=firm)).status_code == 409
+    report_id = first.json()["stream_id"]
+    city = reporting.headers("city_admin", scene.city)
+    wrong_level = await http.post(f"/reports/{report_id}/approve", headers=city)
+    assert wrong_level.status_code == 409 and wrong_level.json()["field"] == "level"
+    admin = reporting.headers("county_admin", scene.county)
+    returned = await http.post(
+        f"/reports/{report_id}/return", json={"reason": "请补充调解情况"}, headers=admin
+    )
+    assert returned.status_code == 200
+    assert (await http.post("/reports/half-year/2025H1", json=body, headers=firm)).status_code == 201
+    assert (await http.post(f"/reports/{report_id}/approve", headers=admin)).status_code == 200
+    listed = (await http.get("/reports", params={"kind": "half_year_ledger"}, headers=admin)).json()
+    [item] = listed["items"]
+    assert (item["status"], item["confirmed_by"], item["figures"]["totals"]["audience"]) == (
+        "approved",
+        ["firm-head"],
+        120,
+    )
+
+
+async def test_annual_results_escalate_county_city_province(world) -> None:  # type: ignore[no-untyped-def]
+    reporting, scene = world
+    http = reporting.http
+    county, city = (
+        reporting.headers("county_admin", scene.county),
+        reporting.headers("city_admin", scene.city),
+    )
+    province = reporting.headers("province_admin", scene.county[:2] + "0000")
+    preview = (await http.get("/reports/annual/2025/preview", headers=county)).json()
+    submitted = await http.post(
+        "/reports/annual/2025", json={"confirm_digest": preview["digest"]}, headers=county
+    )
+    report_id = submitted.json()["stream_id"]
+    early = await http.post(f"/reports/{report_id}/approve", headers=province)
+    assert early.status_code == 409
+    approved = (await http.post(f"/reports/{report_id}/approve", headers=county)).json()
+    assert [e["event_type"] for e in approved["events"]] == ["ReportApproved", "ReportEscalated"]
+    assert (await http.post(f"/reports/{report_id}/approve", headers=city)).status_code == 200
+    final = (await http.post(f"/reports/{report_id}/approve", headers=province)).json()
+    assert [e["event_type"] for e in final["events"]] == ["ReportApproved"]
+    assert (await http.get("/dashboard.json", headers=province)).json()["total"]["reports_approved"] >= 1
+
+
+async def test_missed_deadlines_are_listed_and_recorded_once(world) -> None:  # type: ignore[no-untyped-def]
+    reporting, scene = world
+    admin = reporting.headers("county_admin", scene.county)
+    listed = (await reporting.http.get("/deadlines/overdue", params={"kind": "half_year_ledger", "period": "2025H2"},
+                                       headers=admin)).json()  # fmt: skip
+    assert {i["unit_id"] for i in listed["items"]} == {scene.firm, scene.office}
+    assert listed["items"][0]["due_at"].endswith("+08:00")
+    body = {"kind": "half_year_ledger", "period": "2025H2"}
+    first = (await reporting.http.post("/deadlines/misses", json=body, headers=admin)).json()
+    second = (await reporting.http.post("/deadlines/misses", json=body, headers=admin)).json()
+    assert len(first["recorded"]) == 2 and second["recorded"] == []
+
+
+async def test_dashboard_is_scoped_and_the_page_takes_the_token_by_query(world) -> None:  # type: ignore[no-untyped-def]
+    reporting, scene = world
+    view = (
+        await reporting.http.get("/dashboard.json", headers=reporting.headers("county_admin", scene.county))
+    ).json()
+    [county] = view["counties"]
+    assert (county["county"], county["villages"], county["covered"], county["coverage_pct"]) == (
+        scene.county,
+        2,
+        1,
+        50.0,
+    )
+    token = reporting.headers("city_admin", scene.city)["Authorization"].split()[1]
+    page = await reporting.http.get("/dashboard", params={"token": token})
+    assert page.status_code == 200 and "实时看板" in page.text and "不作排名" in page.text
+    assert (await reporting.http.get("/dashboard")).status_code == 401
+
+
+async def test_a_resident_reaches_the_village_advisor_without_a_token(world) -> None:  # type: ignore[no-untyped-def]
+    reporting, scene = world
+    page = await reporting.http.get(f"/public/villages/{scene.v1}")
+    assert page.status_code == 200
+    for shown in (
+        "上川村",
+        "李川",
+        "13900001111",
+        "每周三 9:00-12:00",
+        "甘肃川源律师事务所",
+        "上川村法律服务群",
+    ):
+        assert shown in page.text
+    board = (await reporting.http.get(f"/public/villages/{scene.v1}.json")).json()
+    assert board["advisor_name"] == "李川"
+    missing = await reporting.http.get(f"/public/villages/{scene.county}100299")
+    assert missing.status_code == 404 and "未找到" in missing.json()["message"]
