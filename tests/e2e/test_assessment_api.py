@@ -154,6 +154,8 @@ async def test_a_closed_quarter_yields_breaches_once_with_rule_and_version(svc: 
     ]
     other = await svc.http.post("/evaluations", json=body, headers=county(svc, "621026"))
     assert other.status_code == 403
+    metrics = (await svc.http.get("/metrics")).text
+    assert 'vc_rule_breaches_total{rule="min_quarter_onsite_hours"}' in metrics
     listed = await svc.http.get(
         "/breaches",
         params={"county": "621025", "period": f"{YEAR}Q1", "advisor_id": f"{mine}li"},

@@ -87,7 +87,7 @@ async def conclude(
     who.require_role(Role.county_admin)
     h = handlers(request)
     _, served, sheet = await h.sheet(who, advisor_id, year)
-    unit = served[-1].unit_id if served else None
+    unit = max(served, key=lambda s: s.valid_from).unit_id if served else None  # the latest engagement
     basis = {k: v for k, v in sheet.items() if k != "share_rule"}
     command = a.Conclude(
         advisor_id,
