@@ -133,6 +133,16 @@ async def test_missed_deadlines_are_listed_and_recorded_once(world) -> None:  # 
     first = (await reporting.http.post("/deadlines/misses", json=body, headers=admin)).json()
     second = (await reporting.http.post("/deadlines/misses", json=body, headers=admin)).json()
     assert len(first["recorded"]) == 2 and second["recorded"] == []
+    wrong = await reporting.http.get(
+        "/deadlines/overdue", params={"kind": "annual_results", "period": "2025H1"}, headers=admin
+    )
+    assert wrong.status_code == 422 and wrong.json()["field"] == "period"
+    annual = (
+        await reporting.http.get(
+            "/deadlines/overdue", params={"kind": "annual_results", "period": "2024"}, headers=admin
+        )
+    ).json()
+    assert [i["county"] for i in annual["items"]] == [scene.county]
 
 
 async def test_dashboard_is_scoped_and_the_page_takes_the_token_by_query(world) -> None:  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from eventkit.runtime import ServiceSpec, create_app
 
 from reporting.adapters.http import router
+from reporting.adapters.http_deadlines import router as deadlines_router
 from reporting.adapters.http_public import PUBLIC_PATHS
 from reporting.adapters.http_public import router as public_router
 from reporting.adapters.http_reports import router as reports_router
@@ -17,7 +18,7 @@ SPEC = ServiceSpec(
     name="reporting",
     title="Village Counsel · Reporting 统计上报",
     description="Compliance views, statistics, report submission and escalation county → city → province.",
-    routers=[router, reports_router, public_router],
+    routers=[router, reports_router, deadlines_router, public_router],
     migrations=TABLES,
     projections=[ComplianceView(), StatsView(), BoardView()],
     public_paths=PUBLIC_PATHS,

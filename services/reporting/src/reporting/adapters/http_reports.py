@@ -5,19 +5,18 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from eventkit.auth import UNITS, Principal, Role
-from eventkit.clock import now_cst
 from eventkit.errors import ForbiddenError
 from eventkit.paging import Paging, page_of
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
-from fastapi import APIRouter, Body, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 from vc_contracts.catalogue.enums import ReportKind
 from vc_contracts.divisions import county_of, significant_prefix
 
 from reporting.adapters.xlsx import statistics_workbook
 from reporting.application.report_commands import ReportHandler
-from reporting.application.report_queries import list_reports, overdue
+from reporting.application.report_queries import list_reports
 from reporting.application.statistics import statistics_table
 from reporting.domain.statistics import check_half_year
 
@@ -36,7 +35,7 @@ class Return(BaseModel):
     reason: str = Field(min_length=1, description="退回原因：需要更正的内容")
 
 
-def _county(who: Principal) -> str:
+def county_of_principal(who: Principal) -> str:
     if len(significant_prefix(who.scope)) < 6:
         raise ForbiddenError("该操作须由县级或县级以下的账号执行", field="scope")
     return county_of(who.scope)
@@ -73,7 +72,9 @@ async def statistics(
 
 @router.get("/reports/half-year/{period}/preview", summary="预览半年台账报告 Preview the unit's figures")
 async def preview_half_year(who: CurrentPrincipal, request: Request, period: str) -> dict[str, Any]:
-    return await _table(request, check_half_year(period), significant_prefix(_county(who)), _unit(who))
+    return await _table(
+        request, check_half_year(period), significant_prefix(county_of_principal(who)), _unit(who)
+    )
 
 
 @router.post(
@@ -82,7 +83,7 @@ async def preview_half_year(who: CurrentPrincipal, request: Request, period: str
 async def submit_half_year(
     who: CurrentPrincipal, request: Request, period: str, body: Confirm, key: Key = None
 ) -> dict[str, Any]:
-    unit, county = _unit(who), _county(who)
+    unit, county = _unit(who), county_of_principal(who)
     table = await _table(request, check_half_year(period), county, unit)
     handler = ReportHandler(runtime_of(request).store, runtime_of(request).pool)
     outcome = await handler.submit(
@@ -94,7 +95,7 @@ async def submit_half_year(
 @router.get("/reports/annual/{year}/preview", summary="预览年度工作报告 Preview the county's year")
 async def preview_annual(who: CurrentPrincipal, request: Request, year: int) -> dict[str, Any]:
     who.require_role(Role.county_admin)
-    return await _table(request, str(year), _county(who), None)
+    return await _table(request, str(year), county_of_principal(who), None)
 
 
 @router.post("/reports/annual/{year}", status_code=201, summary="报送年度工作报告 Submit the county's year")
@@ -102,7 +103,7 @@ async def submit_annual(
     who: CurrentPrincipal, request: Request, year: int, body: Confirm, key: Key = None
 ) -> dict[str, Any]:
     who.require_role(Role.county_admin)
-    county = _county(who)
+    county = county_of_principal(who)
     table = await _table(request, str(year), county, None)
     handler = ReportHandler(runtime_of(request).store, runtime_of(request).pool)
     kind = ReportKind.annual_results
@@ -147,28 +148,3 @@ async def reports(
         paging.offset,
     )
     return page_of(rows, total, paging)
-
-
-@router.get("/deadlines/overdue", summary="逾期未报清单 Overdue or missing reports per county")
-async def overdue_reports(
-    who: CurrentPrincipal, request: Request, kind: ReportKind, period: str, division: str | None = None
-) -> dict[str, Any]:
-    division = division or who.scope
-    who.require_division(division, "division")
-    runtime = runtime_of(request)
-    items = await overdue(
-        runtime.pool, runtime.settings.schema, significant_prefix(division), kind, period, now_cst()
-    )
-    return {"kind": kind, "period": period, "items": items, "total": len(items)}
-
-
-@router.post("/deadlines/misses", summary="记录逾期（每单位每期一次）Record DeadlineMissed")
-async def record_misses(
-    who: CurrentPrincipal, request: Request, kind: Annotated[ReportKind, Body()],
-    period: Annotated[str, Body()], key: Key = None,
-) -> dict[str, Any]:  # fmt: skip
-    who.require_role(Role.county_admin)
-    runtime = runtime_of(request)
-    items = await overdue(runtime.pool, runtime.settings.schema, _county(who), kind, period, now_cst())
-    recorded = await ReportHandler(runtime.store, runtime.pool).record_misses(who, items, key)
-    return {"recorded": recorded, "overdue": len(items)}

@@ -77,7 +77,8 @@ class ReportHandler:
                 DeadlineKind(item["kind"]), item["period"], item["unit_id"], county_of(item["county"]),
                 item["due_at"], submitted=False,
             )  # fmt: skip
-            outcome = await self._run(deadlines.misses, stream, command, who, item["county"], None)
+            each_key = f"{key}:{stream}" if key else None  # one client key covers every miss it records
+            outcome = await self._run(deadlines.misses, stream, command, who, item["county"], each_key)
             if outcome.events:
                 recorded.append(stream)
         return recorded

@@ -1,0 +1,69 @@
+"""Deadlines: overdue or missing reports per county, and recording DeadlineMissed once per miss."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from eventkit.auth import Role
+from eventkit.clock import now_cst
+from eventkit.errors import RuleViolationError
+from eventkit.runtime import runtime_of
+from eventkit.web import CurrentPrincipal
+from fastapi import APIRouter, Body, Request
+from vc_contracts.catalogue.enums import ReportKind
+from vc_contracts.divisions import significant_prefix
+
+from reporting.adapters.http_reports import Key, county_of_principal
+from reporting.application.report_commands import ReportHandler
+from reporting.application.report_queries import overdue
+
+router = APIRouter(tags=["reporting"])
+SHAPES = {
+    ReportKind.half_year_ledger: (r"\d{4}H[12]", "2025H1"),
+    ReportKind.annual_results: (r"\d{4}", "2025"),
+}
+
+
+def _period(kind: ReportKind, period: str) -> str:
+    shape, example = SHAPES[kind]
+    if not re.fullmatch(shape, period):
+        raise RuleViolationError(f"报告类型 {kind.value} 的期间格式应如 {example}", field="period")
+    return period
+
+
+@router.get("/deadlines/overdue", summary="逾期未报清单 Overdue or missing reports per county")
+async def overdue_reports(
+    who: CurrentPrincipal, request: Request, kind: ReportKind, period: str, division: str | None = None
+) -> dict[str, Any]:
+    division = division or who.scope
+    who.require_division(division, "division")
+    runtime = runtime_of(request)
+    items = await overdue(
+        runtime.pool,
+        runtime.settings.schema,
+        significant_prefix(division),
+        kind,
+        _period(kind, period),
+        now_cst(),
+    )
+    return {"kind": kind, "period": period, "items": items, "total": len(items)}
+
+
+@router.post("/deadlines/misses", summary="记录逾期（每单位每期一次）Record DeadlineMissed")
+async def record_misses(
+    who: CurrentPrincipal, request: Request, kind: Annotated[ReportKind, Body()],
+    period: Annotated[str, Body()], key: Key = None,
+) -> dict[str, Any]:  # fmt: skip
+    who.require_role(Role.county_admin)
+    runtime = runtime_of(request)
+    items = await overdue(
+        runtime.pool,
+        runtime.settings.schema,
+        county_of_principal(who),
+        kind,
+        _period(kind, period),
+        now_cst(),
+    )
+    recorded = await ReportHandler(runtime.store, runtime.pool).record_misses(who, items, key)
+    return {"recorded": recorded, "overdue": len(items)}
