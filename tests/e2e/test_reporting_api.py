@@ -5,12 +5,14 @@ export, the report flow up to the province, deadlines, the dashboard and the pub
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import date
 from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from test_reporting_harness import Reporting, reporting_service
+from test_reporting_harness import Reporting, eventually, reporting_service
 from test_reporting_scene import Scene, build
+from vc_contracts.catalogue.assessment import ComplianceRulesSet
 
 
 @pytest.fixture(scope="module")
@@ -180,3 +182,19 @@ async def test_a_resident_reaches_the_village_advisor_without_a_token(world) -> 
     assert board["advisor_name"] == "李川"
     missing = await reporting.http.get(f"/public/villages/{scene.county}100299")
     assert missing.status_code == 404 and "未找到" in missing.json()["message"]
+
+
+async def test_a_county_s_stricter_due_day_applies_and_names_its_rule(world) -> None:  # type: ignore[no-untyped-def]
+    reporting, scene = world
+    stricter = ComplianceRulesSet(division_code=scene.county, version=1, effective_from=date(2025, 1, 1),
+                                  half_year_report_due=["07-10", "01-15"])  # fmt: skip
+    await reporting.publish("assessment", [(f"rules-{scene.county}", stricter)])
+    admin = reporting.headers("county_admin", scene.county)
+
+    async def applied() -> dict | None:  # type: ignore[type-arg]
+        params = {"kind": "half_year_ledger", "period": "2025H1"}
+        items = (await reporting.http.get("/deadlines/overdue", params=params, headers=admin)).json()["items"]
+        return next((i for i in items if i["unit_id"] == scene.office and i["rule"] != "default"), None)
+
+    office = await eventually(applied, within=20, what="the county's rule set reached reporting")
+    assert (office["due_at"], office["rule"]) == ("2025-07-11T00:00:00+08:00", f"{scene.county}#v1")

@@ -11,6 +11,7 @@ from reporting.adapters.http_public import router as public_router
 from reporting.adapters.http_reports import router as reports_router
 from reporting.application.board_view import BoardView
 from reporting.application.compliance_view import ComplianceView
+from reporting.application.due_rules_view import DueRulesView
 from reporting.application.report_model import TABLES
 from reporting.application.stats_view import StatsView
 
@@ -20,7 +21,7 @@ SPEC = ServiceSpec(
     description="Compliance views, statistics, report submission and escalation county → city → province.",
     routers=[router, reports_router, deadlines_router, public_router],
     migrations=TABLES,
-    projections=[ComplianceView(), StatsView(), BoardView()],
+    projections=[ComplianceView(), StatsView(), BoardView(), DueRulesView()],
     public_paths=PUBLIC_PATHS,
 )
 

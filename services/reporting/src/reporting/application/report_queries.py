@@ -8,7 +8,8 @@ from typing import Any
 
 import asyncpg
 
-from reporting.domain.deadlines import due_at
+from reporting.application.due_rules_view import due_rule
+from reporting.domain.deadlines import DUE_KEYS, due_at, due_day
 
 PROVIDERS = ["law_firm", "justice_office", "legal_aid_center"]
 
@@ -40,10 +41,7 @@ async def list_reports(
 async def overdue(
     pool: asyncpg.Pool, schema: str, prefix: str, kind: str, period: str, now: datetime
 ) -> list[dict[str, Any]]:
-    """Who owed `kind` for `period` inside the prefix and had nothing in by the deadline."""
-    deadline = due_at(kind, period)
-    if now < deadline:
-        return []
+    """Who owed `kind` for `period` inside the prefix and had nothing in by their county's deadline."""
     if kind == "half_year_ledger":
         owners = await pool.fetch(
             f"SELECT id AS unit_id, name, substr(division_code, 1, 6) AS county FROM {schema}.st_names"
@@ -56,14 +54,12 @@ async def overdue(
             " WHERE kind = 'county' AND id LIKE $1 ORDER BY id",
             prefix + "%",
         )
-    on_time = {
-        r["submitter"]
+    submitted = {
+        r["submitter"]: r["first_submitted_at"]
         for r in await pool.fetch(
-            f"SELECT submitter FROM {schema}.reports"
-            " WHERE kind = $1 AND period = $2 AND first_submitted_at < $3",
+            f"SELECT submitter, first_submitted_at FROM {schema}.reports WHERE kind = $1 AND period = $2",
             kind,
             period,
-            deadline,
         )
     }
     recorded = {
@@ -72,12 +68,21 @@ async def overdue(
             f"SELECT owner FROM {schema}.deadline_misses WHERE kind = $1 AND period = $2", kind, period
         )
     }
+    rules: dict[str, dict[str, Any]] = {}
     result = []
     for o in owners:
-        owner = o["unit_id"] or o["county"]
-        submitter = o["unit_id"] or f"county-{o['county']}"
-        if submitter in on_time:
+        county = o["county"]
+        if county not in rules:
+            rule = await due_rule(pool, schema, county, due_day(kind, period))
+            rules[county] = {
+                **rule,
+                "due_at": due_at(kind, period, {k: rule[k] for k in DUE_KEYS if k in rule}),
+            }
+        deadline = rules[county]["due_at"]
+        submitter = o["unit_id"] or f"county-{county}"
+        if now < deadline or (submitter in submitted and submitted[submitter] < deadline):
             continue
+        owner = o["unit_id"] or county
         result.append({**dict(o), "kind": kind, "period": period, "due_at": deadline,
-                       "miss_recorded": owner in recorded})  # fmt: skip
+                       "rule": rules[county]["rule"], "miss_recorded": owner in recorded})  # fmt: skip
     return result

@@ -17,6 +17,7 @@ from vc_contracts.catalogue.reporting import DeadlineMissed
 
 DEFAULT_DUE: dict[str, str] = {"H1": "07-15", "H2": "01-15", "annual": "12-31"}
 """Province defaults (MM-DD, CST): half-year ledger reports and the annual results report."""
+DUE_KEYS = tuple(DEFAULT_DUE)
 
 
 def due_day(kind: str, period: str, due: dict[str, str] | None = None) -> date:
