@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from test_reporting_harness import Reporting, eventually, reporting_service
 from test_reporting_scene import Scene, build
-from vc_contracts.catalogue.assessment import ComplianceRulesSet
+from vc_contracts.catalogue.assessment import AssessmentConcluded, ComplianceRulesSet
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +109,16 @@ async def test_annual_results_escalate_county_city_province(world) -> None:  # t
         reporting.headers("city_admin", scene.city),
     )
     province = reporting.headers("province_admin", scene.county[:2] + "0000")
-    preview = (await http.get("/reports/annual/2025/preview", headers=county)).json()
+    concluded = AssessmentConcluded(assessment_id=f"AS-{scene.li}-2025", advisor_id=scene.li, year=2025,
+                                    result="passed", basis={}, rule_version=1)  # fmt: skip
+    await reporting.publish("assessment", [(f"assess-{scene.li}", concluded)])
+
+    async def with_results() -> dict | None:  # type: ignore[type-arg]
+        preview = (await http.get("/reports/annual/2025/preview", headers=county)).json()
+        return preview if preview["assessment_results"]["counts"]["passed"] == 1 else None
+
+    preview = await eventually(with_results, within=20, what="the assessment result reached reporting")
+    assert preview["totals"]["visit_hours"] == 10.0  # both halves of 2025
     submitted = await http.post(
         "/reports/annual/2025", json={"confirm_digest": preview["digest"]}, headers=county
     )

@@ -13,6 +13,7 @@ from reporting.application.board_view import BoardView
 from reporting.application.compliance_view import ComplianceView
 from reporting.application.due_rules_view import DueRulesView
 from reporting.application.report_model import TABLES
+from reporting.application.results_view import ResultsView
 from reporting.application.stats_view import StatsView
 
 SPEC = ServiceSpec(
@@ -21,7 +22,7 @@ SPEC = ServiceSpec(
     description="Compliance views, statistics, report submission and escalation county → city → province.",
     routers=[router, reports_router, deadlines_router, public_router],
     migrations=TABLES,
-    projections=[ComplianceView(), StatsView(), BoardView(), DueRulesView()],
+    projections=[ComplianceView(), StatsView(), BoardView(), DueRulesView(), ResultsView()],
     public_paths=PUBLIC_PATHS,
 )
 

@@ -17,7 +17,8 @@ from vc_contracts.divisions import county_of, significant_prefix
 from reporting.adapters.xlsx import statistics_workbook
 from reporting.application.report_commands import ReportHandler
 from reporting.application.report_queries import list_reports
-from reporting.application.statistics import statistics_table
+from reporting.application.results_view import results_of
+from reporting.application.statistics import digest, statistics_table
 from reporting.domain.statistics import check_half_year
 
 router = APIRouter(tags=["reporting"])
@@ -50,6 +51,16 @@ def _unit(who: Principal) -> str:
 async def _table(request: Request, period: str, prefix: str, unit: str | None) -> dict[str, Any]:
     runtime = runtime_of(request)
     return await statistics_table(runtime.pool, runtime.settings.schema, period, prefix, unit)
+
+
+async def _annual(request: Request, year: int, county: str) -> dict[str, Any]:
+    """The county's year: ledger figures of both halves and the advisors' assessment results."""
+    runtime = runtime_of(request)
+    table = await _table(request, str(year), county, None)
+    results = await results_of(runtime.pool, runtime.settings.schema, county, year)
+    table["assessment_results"] = results
+    table["digest"] = digest(table)
+    return table
 
 
 @router.get("/statistics", summary="统计表 Statistics derived from the ledger (JSON or XLSX)")
@@ -95,7 +106,7 @@ async def submit_half_year(
 @router.get("/reports/annual/{year}/preview", summary="预览年度工作报告 Preview the county's year")
 async def preview_annual(who: CurrentPrincipal, request: Request, year: int) -> dict[str, Any]:
     who.require_role(Role.county_admin)
-    return await _table(request, str(year), county_of_principal(who), None)
+    return await _annual(request, year, county_of_principal(who))
 
 
 @router.post("/reports/annual/{year}", status_code=201, summary="报送年度工作报告 Submit the county's year")
@@ -104,7 +115,7 @@ async def submit_annual(
 ) -> dict[str, Any]:
     who.require_role(Role.county_admin)
     county = county_of_principal(who)
-    table = await _table(request, str(year), county, None)
+    table = await _annual(request, year, county)
     handler = ReportHandler(runtime_of(request).store, runtime_of(request).pool)
     kind = ReportKind.annual_results
     outcome = await handler.submit(

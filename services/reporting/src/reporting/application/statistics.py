@@ -62,5 +62,6 @@ async def statistics_table(
 
 def digest(table: dict[str, Any]) -> str:
     """What the unit confirms: a fingerprint of its rows; any ledger change since preview alters it."""
-    body = json.dumps(table["rows"], sort_keys=True, ensure_ascii=False, default=str)
+    parts = {"rows": table["rows"], "assessment_results": table.get("assessment_results")}
+    body = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(body.encode()).hexdigest()[:16]
