@@ -7,20 +7,21 @@ from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 
 import pytest
+from assessment.domain.compliance import share
 from devstack.pytest_plugin import DevStack
 from test_assessment_harness import Assessment, assessment_service, eventually
 from vc_contracts import CST, Event
 from vc_contracts.catalogue.ledger import EntryVoided, LectureHeld, PublicityEventHeld, VisitLogged
-from vc_contracts.catalogue.registry import AdvisorAssigned
+from vc_contracts.catalogue.registry import AdvisorAssigned, AssignmentEnded
 
 YEAR = datetime.now(CST).year - 1  # a closed year
-V1, V2 = "621025490201", "621025490202"
+V1, V2, V3 = "621025490201", "621025490202", "621025490203"
+HANDOVER = date(YEAR, 2, 15)  # zhou serves V3 until the day before, sun from this day
 
 
 @pytest.fixture(scope="module")
 async def svc(devstack: DevStack) -> AsyncIterator[Assessment]:
-    async with assessment_service(devstack.dsn, devstack.bootstrap) as service:
-        await feed(service)
+    async with assessment_service(devstack.dsn, devstack.bootstrap, feed) as service:
         yield service
 
 
@@ -48,6 +49,17 @@ def gathering(s: Assessment, n: int, kind: type[LectureHeld | PublicityEventHeld
         occurred_at=when,
         topic="民法典",
         audience=30,
+    )
+
+
+def assigned(s: Assessment, n: int, village: str, advisor: str, since: date) -> AdvisorAssigned:
+    return AdvisorAssigned(
+        assignment_id=f"AS-{s.tag}-{n}",
+        village_code=village,
+        advisor_id=advisor,
+        unit_id=f"{s.tag}-firm",
+        valid_from=since,
+        schedule="每周五",
     )
 
 
@@ -81,9 +93,30 @@ async def feed(s: Assessment) -> None:
             ),
         ],
     )
+    zhou, sun = f"{s.tag}-zhou", f"{s.tag}-sun"
+    end = HANDOVER - timedelta(days=1)
+    await s.publish(
+        "registry",
+        [
+            (f"as-{V3}", assigned(s, 3, V3, zhou, date(YEAR - 1, 1, 1))),
+            (
+                f"as-{V3}",
+                AssignmentEnded(
+                    assignment_id=f"AS-{s.tag}-3",
+                    village_code=V3,
+                    advisor_id=zhou,
+                    valid_to=end,
+                    reason="人员调整",
+                ),
+            ),
+            (f"as-{V3}", assigned(s, 4, V3, sun, HANDOVER)),
+        ],
+    )
     await s.publish(
         "ledger",
         [
+            ("e7", visit(s, 7, zhou, V3, datetime(YEAR, 1, 8, 9, tzinfo=CST), 4)),
+            ("e8", visit(s, 8, sun, V3, datetime(YEAR, 3, 4, 9, tzinfo=CST), 5)),
             ("e1", visit(s, 1, li, V1, q1, 3)),
             ("e2", visit(s, 2, li, V1, q1 + timedelta(days=7), 6)),
             ("e2", EntryVoided(entry_id=f"E-{s.tag}-2", village_code=V1, reason="重复录入")),
@@ -109,7 +142,12 @@ async def caught_up(s: Assessment) -> dict:
     async def ready() -> dict:
         sheet = await sheet_of(s, f"{s.tag}-li")
         v1 = sheet.get("villages", [{}])[0] if sheet else {}
-        return sheet if v1.get("quarters", [{}])[0].get("hours") == 3 and v1["lectures"]["count"] == 2 else {}
+        successor = await sheet_of(s, f"{s.tag}-sun")
+        v3 = successor.get("villages", [{}])[0] if successor else {}
+        hours_in = (
+            v1.get("quarters", [{}])[0].get("hours") == 3 and v3.get("quarters", [{}])[0].get("hours") == 5
+        )
+        return sheet if hours_in and v1["lectures"]["count"] == 2 else {}
 
     return await eventually(ready, what="the read models learn the ledger and registry events")
 
@@ -141,12 +179,13 @@ async def test_a_closed_quarter_yields_breaches_once_with_rule_and_version(svc: 
     first = await svc.http.post("/evaluations", json=body, headers=county(svc))
     assert first.status_code == 201, first.text
     found = {
-        (b["advisor_id"], b["actual"]) for b in first.json()["breaches"] if b["advisor_id"].startswith(mine)
+        (b["advisor_id"], b["expected"], b["actual"])
+        for b in first.json()["breaches"]
+        if b["advisor_id"].startswith(mine)
     }
-    assert found == {
-        (f"{mine}li", 3.0),
-        (f"{mine}wang", 9.0),
-    }  # the void does not count; 10 h from the county rule
+    owed = share(10, f"{YEAR}Q1", date(YEAR - 1, 1, 1), HANDOVER - timedelta(days=1))
+    # the void does not count; 10 h from the county rule; zhou owes his share, sun's 5 h cover hers
+    assert found == {(f"{mine}li", 10.0, 3.0), (f"{mine}wang", 10.0, 9.0), (f"{mine}zhou", owed, 4.0)}
     assert first.json()["rule"]["version"] == 1 and "作废" in first.json()["rule"]["counting_rule"]
     again = await svc.http.post("/evaluations", json=body, headers=county(svc))
     assert [b for b in again.json()["breaches"] if b["advisor_id"].startswith(mine)] == [

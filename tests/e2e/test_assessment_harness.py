@@ -50,11 +50,11 @@ class Renamed:
 
 @dataclass
 class Assessment:
-    http: httpx.AsyncClient
     secret: str
     bootstrap: str
     tag: str
     versions: dict[str, int] = field(default_factory=dict)
+    http: httpx.AsyncClient = field(default_factory=httpx.AsyncClient)
 
     def headers(
         self, role: str, scope: str, subject: str | None = None, unit: str | None = None
@@ -102,13 +102,19 @@ async def eventually(check: Callable[[], Awaitable[Any]], within: float = 30.0, 
 
 
 @contextlib.asynccontextmanager
-async def assessment_service(dsn: str, bootstrap: str) -> AsyncIterator[Assessment]:
+async def assessment_service(
+    dsn: str, bootstrap: str, feed: Callable[[Assessment], Awaitable[None]]
+) -> AsyncIterator[Assessment]:
+    """The service, started after `feed` has published its events (the topics exist before it
+    subscribes, so a consumer never starts on a topic that is created under it)."""
     tag = uuid4().hex[:8]
     name = f"vc_assessment_{tag}"
     admin = await asyncpg.connect(dsn)
     await admin.execute(f'CREATE DATABASE "{name}"')
     own = urlunsplit(urlsplit(dsn)._replace(path=f"/{name}"))
     secret = secrets.token_urlsafe(48)
+    service = Assessment(secret, bootstrap, tag)
+    await feed(service)
     saved = {k: os.environ.get(k) for k in SETTINGS}
     os.environ.update(
         DATABASE_URL=own,
@@ -124,7 +130,8 @@ async def assessment_service(dsn: str, bootstrap: str) -> AsyncIterator[Assessme
             async with httpx.AsyncClient(
                 transport=transport, base_url="http://assessment", timeout=60
             ) as http:
-                yield Assessment(http, secret, bootstrap, tag)
+                service.http = http
+                yield service
     finally:
         for key, value in saved.items():
             if value is None:
