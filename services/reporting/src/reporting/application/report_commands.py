@@ -8,7 +8,7 @@ import asyncpg
 from eventkit.auth import Principal, Role
 from eventkit.decider import Outcome, execute
 from eventkit.errors import ConflictError, ForbiddenError, NotFoundError
-from eventkit.store import EventStore, Metadata
+from eventkit.store import EventStore, Metadata, StoredEvent
 from vc_contracts import Tenant
 from vc_contracts.catalogue.enums import DeadlineKind, Level, ReportKind
 from vc_contracts.divisions import county_of
@@ -32,7 +32,7 @@ class ReportHandler:
     ):
         schema = self.store.schema
 
-        async def after(conn: asyncpg.Connection, stored: Any) -> None:
+        async def after(conn: Any, stored: list[StoredEvent]) -> None:
             await record(conn, schema, stored)
 
         return await execute(

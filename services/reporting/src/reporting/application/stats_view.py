@@ -71,7 +71,7 @@ class StatsView:
                     f"UPDATE {t}st_entries SET voided = true WHERE entry_id = $1", event.entry_id
                 )
                 await conn.execute(f"DELETE FROM {t}st_hours WHERE entry_id = $1", event.entry_id)
-            case _ if type(event) in KINDS:
+            case lg.LedgerEntryEvent() if type(event) in KINDS:
                 await self._write(conn, t, event.entry_id, KINDS[type(event)], event.model_dump(mode="json"))
 
     async def _name(self, conn: asyncpg.Connection, t: str, *row: str) -> None:
