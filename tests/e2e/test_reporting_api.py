@@ -99,6 +99,8 @@ async def test_a_unit_confirms_its_figures_and_the_county_reviews_them(world) ->
         ["firm-head"],
         120,
     )
+    paged = (await http.get("/reports", params={"page_size": 1, "page": 2}, headers=admin)).json()
+    assert (paged["page"], paged["page_size"], paged["items"]) == (2, 1, [])
 
 
 async def test_annual_results_escalate_county_city_province(world) -> None:  # type: ignore[no-untyped-def]
@@ -125,6 +127,8 @@ async def test_annual_results_escalate_county_city_province(world) -> None:  # t
     report_id = submitted.json()["stream_id"]
     early = await http.post(f"/reports/{report_id}/approve", headers=province)
     assert early.status_code == 409
+    elsewhere = reporting.headers("county_admin", "621025")
+    assert (await http.post(f"/reports/{report_id}/approve", headers=elsewhere)).status_code == 403
     approved = (await http.post(f"/reports/{report_id}/approve", headers=county)).json()
     assert [e["event_type"] for e in approved["events"]] == ["ReportApproved", "ReportEscalated"]
     assert (await http.post(f"/reports/{report_id}/approve", headers=city)).status_code == 200
