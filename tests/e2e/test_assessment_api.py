@@ -237,6 +237,12 @@ async def test_feedback_sheet_confirmation_conclusion_and_rectification(svc: Ass
     assert early.status_code == 422 and early.json()["field"] == "reason"
     advisor = svc.headers("advisor", "621025", subject=li, unit=firm)
     assert (await svc.http.post(f"{path}/confirmation", json={}, headers=advisor)).status_code == 201
+    late = {**resident, "rating": 5}  # new feedback changes the figures: the confirmation goes stale
+    assert (await svc.http.post("/feedback", json=late, headers=county(svc))).status_code == 201
+    stale = await svc.http.post(f"{path}/conclusion", json=fail, headers=county(svc))
+    assert stale.status_code == 422 and "重新确认" in stale.json()["message"]
+    assert (await sheet_of(svc, li, advisor))["confirmation"] == {"confirmed": True, "current": False}
+    assert (await svc.http.post(f"{path}/confirmation", json={}, headers=advisor)).status_code == 201
     done = await svc.http.post(f"{path}/conclusion", json=fail, headers=county(svc))
     assert done.status_code == 201, done.text
     assert [e["event_type"] for e in done.json()["events"]] == [
