@@ -15,7 +15,7 @@ from eventkit.store import Metadata
 from vc_contracts import Tenant
 from vc_contracts.catalogue.assessment import ComplianceBreached
 
-from assessment.application import lectures_view, records
+from assessment.application import evaluation, records
 from assessment.application.assignments_view import Served, overlapping
 from assessment.application.figures import figure_sheet
 from assessment.domain import assessments as a
@@ -64,27 +64,8 @@ class Commands:
         who.require_division(county, "county")
         today = today_cst()
         c.require_closed(period, today)
-        first, last = c.bounds(period)
-        rules = r.rules_for(county, last, await records.rule_sets(self.rt.pool, self.schema))
-        served = await overlapping(self.rt.pool, self.schema, first, last, county=county)
-        if c.rule_of(period) == c.HOURS:
-            actual = await records.county_hours(self.rt.pool, self.schema, county, period)
-            minimum = rules.min_quarter_onsite_hours
-        else:
-            actual = {
-                k: float(v)
-                for k, v in (
-                    await lectures_view.county_counts(self.rt.pool, self.schema, county, int(period))
-                ).items()
-            }
-            minimum = float(rules.min_year_lectures)
-        owed: dict[tuple[str, str], float] = {}
-        for s in served:
-            key_ = (s.village_code, s.advisor_id)
-            owed[key_] = round(owed.get(key_, 0.0) + c.share(minimum, period, s.valid_from, s.valid_to), 2)
-        obligations = tuple(
-            c.Obligation(v, adv, e, actual.get((v, adv), 0.0)) for (v, adv), e in owed.items()
-        )
+        rules = r.rules_for(county, c.bounds(period)[1], await records.rule_sets(self.rt.pool, self.schema))
+        obligations, minimum = await evaluation.obligations(self.rt.pool, self.schema, county, period, rules)
         command = c.Evaluate(
             county,
             period,

@@ -10,8 +10,8 @@ conclusion (the result rests on the figures as they were).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
-from typing import Any, assert_never
+from datetime import datetime
+from typing import assert_never
 
 from eventkit.decider import Decider
 from eventkit.errors import ConflictError, RuleViolationError
@@ -24,7 +24,17 @@ from vc_contracts.catalogue.assessment import (
     RectificationRequested,
     RenewalRecommended,
 )
-from vc_contracts.catalogue.enums import AssessmentResult, FeedbackSource
+from vc_contracts.catalogue.enums import AssessmentResult
+
+from assessment.domain.year_commands import (
+    Command,
+    CompleteRectification,
+    Conclude,
+    ConfirmFigures,
+    SubmitFeedback,
+)
+
+__all__ = ["CompleteRectification", "Conclude", "ConfirmFigures", "SubmitFeedback", "assessments"]
 
 
 def stream_id(advisor_id: str, year: int) -> str:
@@ -42,54 +52,6 @@ class Year:
     result: AssessmentResult | None = None
     rectification_unit: str | None = None
     rectified: bool = False
-
-
-@dataclass(frozen=True)
-class SubmitFeedback:
-    feedback_id: str
-    advisor_id: str
-    village_code: str
-    year: int
-    source: FeedbackSource
-    rating: int
-    comment: str
-    served: bool  # the advisor served the village that year (from the assignments read model)
-
-
-@dataclass(frozen=True)
-class ConfirmFigures:
-    advisor_id: str
-    year: int
-    digest: str
-    today: date
-    comment: str = ""
-
-
-@dataclass(frozen=True)
-class Conclude:
-    advisor_id: str
-    year: int
-    result: AssessmentResult
-    basis: dict[str, Any]
-    digest: str  # of the figures the county concludes on
-    rule_version: int
-    today: date
-    reason: str = ""  # why concluding without the advisor's current confirmation
-    unit_id: str | None = None
-    items: tuple[str, ...] = ()
-    due_on: date | None = None
-
-
-@dataclass(frozen=True)
-class CompleteRectification:
-    advisor_id: str
-    year: int
-    unit_id: str
-    completed_on: date
-    summary: str
-
-
-Command = SubmitFeedback | ConfirmFigures | Conclude | CompleteRectification
 
 
 def decide(state: Year, c: Command, now: datetime) -> list[Event]:

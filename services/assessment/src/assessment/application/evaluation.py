@@ -1,0 +1,31 @@
+"""What each advisor owed each village of a county over a period, and what the read models show."""
+
+from __future__ import annotations
+
+import asyncpg
+from vc_contracts.catalogue.assessment import ComplianceRulesSet
+
+from assessment.application import lectures_view, records
+from assessment.application.assignments_view import overlapping
+from assessment.domain import compliance as c
+
+
+async def obligations(
+    pool: asyncpg.Pool, schema: str, county: str, period: str, rules: ComplianceRulesSet
+) -> tuple[tuple[c.Obligation, ...], float]:
+    """One obligation per (village, advisor) assigned in the period, with the share owed; and the minimum."""
+    first, last = c.bounds(period)
+    served = await overlapping(pool, schema, first, last, county=county)
+    actual: dict[tuple[str, str], float]
+    if c.rule_of(period) == c.HOURS:
+        actual = await records.county_hours(pool, schema, county, period)
+        minimum = rules.min_quarter_onsite_hours
+    else:
+        counts = await lectures_view.county_counts(pool, schema, county, int(period))
+        actual = {k: float(v) for k, v in counts.items()}
+        minimum = float(rules.min_year_lectures)
+    owed: dict[tuple[str, str], float] = {}
+    for s in served:
+        key = (s.village_code, s.advisor_id)
+        owed[key] = round(owed.get(key, 0.0) + c.share(minimum, period, s.valid_from, s.valid_to), 2)
+    return tuple(c.Obligation(v, adv, e, actual.get((v, adv), 0.0)) for (v, adv), e in owed.items()), minimum
