@@ -117,6 +117,8 @@ async def rectified(
     key: Key = None,
 ) -> Result:
     who.require_role(*UNITS)
+    if body.completed_on > today_cst():
+        raise RuleViolationError("整改完成日期不能晚于今天", field="completed_on")
     h = handlers(request)
     await h.sheet(who, advisor_id, year)  # scope: a unit acts for its own advisors
     command = a.CompleteRectification(advisor_id, year, who.unit_id or "", body.completed_on, body.summary)

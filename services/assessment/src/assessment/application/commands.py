@@ -9,7 +9,7 @@ from eventkit import metrics
 from eventkit.auth import UNITS, Principal, Role
 from eventkit.clock import today_cst
 from eventkit.decider import Decider, execute, load
-from eventkit.errors import ForbiddenError, NotFoundError
+from eventkit.errors import ForbiddenError, NotFoundError, RuleViolationError
 from eventkit.runtime import Runtime
 from eventkit.store import Metadata
 from vc_contracts import Tenant
@@ -112,6 +112,8 @@ class Commands:
         self, who: Principal, command: a.SubmitFeedback, key: str | None
     ) -> dict[str, Any]:
         who.require_division(command.village_code, "village_code")
+        if command.year > today_cst().year:
+            raise RuleViolationError("不能评价尚未开始的年度", field="year")
         _, served = await self.year(command.advisor_id, command.year)
         command = a.SubmitFeedback(
             **{**vars(command), "served": any(s.village_code == command.village_code for s in served)}
