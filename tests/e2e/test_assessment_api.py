@@ -193,6 +193,12 @@ async def test_a_closed_quarter_yields_breaches_once_with_rule_and_version(svc: 
     ]
     other = await svc.http.post("/evaluations", json=body, headers=county(svc, "621026"))
     assert other.status_code == 403
+    year = await svc.http.post(
+        "/evaluations", json={"county": "621025", "period": str(YEAR)}, headers=county(svc)
+    )
+    lectures = {b["advisor_id"]: (b["rule"], b["expected"], b["actual"]) for b in year.json()["breaches"]}
+    assert f"{mine}li" not in lectures  # a lecture and a publicity event; the voided lecture does not count
+    assert lectures[f"{mine}wang"] == ("min_year_lectures", 2.0, 0.0)
     metrics = (await svc.http.get("/metrics")).text
     assert 'vc_rule_breaches_total{rule="min_quarter_onsite_hours"}' in metrics
     listed = await svc.http.get(
