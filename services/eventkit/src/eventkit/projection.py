@@ -39,10 +39,14 @@ DeadLetterSink = Callable[[bytes, bytes | None, str, str], Awaitable[None]]
 class Projection(Protocol):
     """A read model. `ddl` creates its tables, written with `{t}` before each table name."""
 
-    name: str
-    topics: Sequence[str]
-    tables: Sequence[str]
-    ddl: str
+    @property
+    def name(self) -> str: ...
+    @property
+    def topics(self) -> Sequence[str]: ...
+    @property
+    def tables(self) -> Sequence[str]: ...
+    @property
+    def ddl(self) -> str: ...
 
     async def apply(self, conn: Connection, t: str, envelope: Envelope, event: Event) -> None:
         """Apply one event; `t` is the table prefix of the generation being written."""

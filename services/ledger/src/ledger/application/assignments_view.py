@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 import asyncpg
+from eventkit.db import Connection
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue.registry import AdvisorAssigned, AssignmentEnded
 from vc_contracts.topics import topic_for
@@ -28,7 +29,7 @@ class AssignmentsView:
     tables: Sequence[str] = ("known_assignments",)
     ddl: str = DDL
 
-    async def apply(self, conn: asyncpg.Connection, t: str, env: Envelope, event: Event) -> None:
+    async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         match event:
             case AdvisorAssigned():
                 await conn.execute(
@@ -48,7 +49,7 @@ class AssignmentsView:
 
 
 async def village_histories(
-    conn: asyncpg.Pool | asyncpg.Connection, schema: str, village_codes: Iterable[str]
+    conn: asyncpg.Pool | Connection, schema: str, village_codes: Iterable[str]
 ) -> dict[str, list[Assignment]]:
     """Every known assignment of the villages, oldest first (who served which village, when)."""
     rows = await conn.fetch(

@@ -11,6 +11,7 @@ from uuid import uuid4
 
 import asyncpg
 from eventkit.auth import Principal, Role
+from eventkit.db import Connection
 from eventkit.decider import execute
 from eventkit.store import EventStore, Metadata, StoredEvent
 from vc_contracts import Tenant
@@ -31,7 +32,7 @@ def entry_id_for(advisor_id: str, client_entry_id: str | None) -> str:
     return "E-" + hashlib.sha256(f"{advisor_id}\x1f{client_entry_id}".encode()).hexdigest()[:20]
 
 
-async def record(conn: asyncpg.Connection, schema: str, stored: list[StoredEvent]) -> None:
+async def record(conn: Connection, schema: str, stored: list[StoredEvent]) -> None:
     """Inside the append's transaction: the entries read model, the overlap re-check, the chain."""
     touched = await entries_model.apply(conn, schema, stored)
     await entries_model.recheck_clashes(conn, schema, touched)
@@ -42,7 +43,7 @@ class LedgerCommands:
     def __init__(self, store: EventStore, pool: asyncpg.Pool) -> None:
         self.store, self.pool, self.schema = store, pool, store.schema
 
-    async def _record(self, conn: asyncpg.Connection, stored: list[StoredEvent]) -> None:
+    async def _record(self, conn: Connection, stored: list[StoredEvent]) -> None:
         await record(conn, self.schema, stored)
 
     async def _run(

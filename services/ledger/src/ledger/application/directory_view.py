@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import asyncpg
+from eventkit.db import Connection
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue.registry import AdvisorRegistered, DivisionRegistered, UnitRegistered
 from vc_contracts.topics import topic_for
@@ -20,7 +21,7 @@ class DirectoryView:
     tables: Sequence[str] = ("ledger_names",)
     ddl: str = DDL
 
-    async def apply(self, conn: asyncpg.Connection, t: str, env: Envelope, event: Event) -> None:
+    async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         match event:
             case DivisionRegistered():
                 key, name = f"division:{event.code}", event.name

@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
-import asyncpg
+from eventkit.db import Connection
 from eventkit.store import StoredEvent
 from vc_contracts import CST
 from vc_contracts.catalogue.ledger import (
@@ -71,7 +71,7 @@ def _history(stored: StoredEvent, **extra: Any) -> str:
     return json.dumps([item], ensure_ascii=False, default=str)
 
 
-async def apply(conn: asyncpg.Connection, schema: str, stored: list[StoredEvent]) -> list[str]:
+async def apply(conn: Connection, schema: str, stored: list[StoredEvent]) -> list[str]:
     """Apply the events; return the entries whose on-site time is new or changed (to re-check)."""
     parsed = [(s, s.event) for s in stored]  # `StoredEvent.event` validates on every access: once here
     new = [(s, e) for s, e in parsed if isinstance(e, LedgerEntryEvent)]
@@ -103,7 +103,7 @@ async def apply(conn: asyncpg.Connection, schema: str, stored: list[StoredEvent]
     return touched
 
 
-async def _correct(conn: asyncpg.Connection, schema: str, s: StoredEvent, e: EntryCorrected) -> bool:
+async def _correct(conn: Connection, schema: str, s: StoredEvent, e: EntryCorrected) -> bool:
     row = await conn.fetchrow(
         f"SELECT kind, data::text AS data FROM {schema}.entries WHERE entry_id = $1", e.entry_id
     )
@@ -132,7 +132,7 @@ async def _correct(conn: asyncpg.Connection, schema: str, s: StoredEvent, e: Ent
     return True
 
 
-async def recheck_clashes(conn: asyncpg.Connection, schema: str, entry_ids: list[str]) -> None:
+async def recheck_clashes(conn: Connection, schema: str, entry_ids: list[str]) -> None:
     """Run the overlap rule again on committed-or-own data, under the store's ordering lock."""
     if not entry_ids:
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import asyncpg
+from eventkit.db import Connection
 from vc_contracts import CST
 
 from ledger.application.assignments_view import assignment_facts
@@ -15,7 +16,7 @@ LONGEST = timedelta(hours=MAX_VISIT_HOURS)  # nothing on site lasts longer: boun
 
 
 async def busy_near(
-    conn: asyncpg.Pool | asyncpg.Connection, schema: str, advisor_id: str, start: datetime, end: datetime
+    conn: asyncpg.Pool | Connection, schema: str, advisor_id: str, start: datetime, end: datetime
 ) -> tuple[Busy, ...]:
     """The advisor's live on-site time touching [start, end] (the decider picks the real clashes)."""
     rows = await conn.fetch(

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
+from eventkit.db import Connection
 from eventkit.store import StoredEvent
 from vc_contracts import CST
 
@@ -49,7 +50,7 @@ def event_bytes(row: asyncpg.Record) -> bytes:
     return canonical(fields)
 
 
-async def record_links(conn: asyncpg.Connection, schema: str, stored: Iterable[StoredEvent]) -> None:
+async def record_links(conn: Connection, schema: str, stored: Iterable[StoredEvent]) -> None:
     """Link every event into its entry's village and unit volumes (call inside the append's transaction)."""
     events = sorted(stored, key=lambda s: s.position)
     rows = await conn.fetch(  # the rows as stored, and the volumes of their entries, in one round trip

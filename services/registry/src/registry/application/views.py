@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
-import asyncpg
+from eventkit.db import Connection
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue import registry as ev
 from vc_contracts.topics import topic_for
@@ -150,6 +150,6 @@ class RegistryViews:
     tables: Sequence[str] = TABLES
     ddl = DDL
 
-    async def apply(self, conn: asyncpg.Connection, t: str, env: Envelope, event: Event) -> None:
+    async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         for sql, args in WRITES.get(type(event), []):
             await conn.execute(sql.replace("{t}", t), *(_value(s, env, event) for s in args))

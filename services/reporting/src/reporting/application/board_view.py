@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
+from eventkit.db import Connection
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue import registry as rg
 from vc_contracts.topics import topic_for
@@ -25,7 +26,7 @@ class BoardView:
     tables = ("nb_villages", "nb_people")
     ddl = DDL
 
-    async def apply(self, conn: asyncpg.Connection, t: str, env: Envelope, event: Event) -> None:
+    async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         upsert = (
             f"INSERT INTO {t}nb_villages (village_code, {{c}}) VALUES ($1, $2) ON CONFLICT (village_code)"
         )
@@ -57,7 +58,7 @@ class BoardView:
                 await conn.execute(upsert.format(c="group_name") + " DO UPDATE SET group_name = $2",
                                    event.village_code, event.name)  # fmt: skip
 
-    async def _person(self, conn: asyncpg.Connection, t: str, *row: Any) -> None:
+    async def _person(self, conn: Connection, t: str, *row: Any) -> None:
         await conn.execute(
             f"INSERT INTO {t}nb_people AS p VALUES ($1,$2,$3,$4) ON CONFLICT (id) DO UPDATE"
             " SET name = $2, phone = coalesce(excluded.phone, p.phone),"

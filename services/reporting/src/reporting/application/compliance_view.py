@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
+from eventkit.db import Connection
 from eventkit.periods import split_hours_by_quarter
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue.enums import DivisionLevel
@@ -47,7 +48,7 @@ class ComplianceView:
     tables = ("cv_villages", "cv_advisor_names", "cv_hours")
     ddl = DDL
 
-    async def apply(self, conn: asyncpg.Connection, t: str, env: Envelope, event: Event) -> None:
+    async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         match event:
             case DivisionRegistered() if event.level in VILLAGE_LEVELS:
                 await conn.execute(
@@ -99,7 +100,7 @@ class ComplianceView:
                 await conn.execute(f"DELETE FROM {t}cv_hours WHERE entry_id = $1", event.entry_id)
 
 
-async def _resplit(conn: asyncpg.Connection, t: str, event: EntryCorrected) -> None:
+async def _resplit(conn: Connection, t: str, event: EntryCorrected) -> None:
     village = await conn.fetchval(
         f"SELECT village_code FROM {t}cv_hours WHERE entry_id = $1 LIMIT 1", event.entry_id
     )

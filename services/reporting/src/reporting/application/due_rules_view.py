@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import asyncpg
+from eventkit.db import Connection
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue.assessment import ComplianceRulesSet
 from vc_contracts.divisions import city_of, province_of
@@ -27,7 +28,7 @@ class DueRulesView:
     tables = ("dr_rules",)
     ddl = DDL
 
-    async def apply(self, conn: asyncpg.Connection, t: str, env: Envelope, event: Event) -> None:
+    async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         if isinstance(event, ComplianceRulesSet):
             h1, h2 = event.half_year_report_due
             await conn.execute(

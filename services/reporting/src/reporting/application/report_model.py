@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-import asyncpg
+from eventkit.db import Connection
 from eventkit.migrations import Migration
 from eventkit.store import StoredEvent
 from vc_contracts.catalogue.reporting import (
@@ -37,7 +37,7 @@ TABLES: list[Migration] = [
 ]
 
 
-async def record(conn: asyncpg.Connection, schema: str, stored: list[StoredEvent]) -> None:
+async def record(conn: Connection, schema: str, stored: list[StoredEvent]) -> None:
     for item in stored:
         event, at = item.event, item.envelope.recorded_at
         match event:

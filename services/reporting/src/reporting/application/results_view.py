@@ -4,6 +4,7 @@ the annual results report carries their counts next to the year's ledger figures
 from __future__ import annotations
 
 import asyncpg
+from eventkit.db import Connection
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue.assessment import AssessmentConcluded
 from vc_contracts.catalogue.enums import AssessmentResult
@@ -25,7 +26,7 @@ class ResultsView:
     tables = ("ar_results",)
     ddl = DDL
 
-    async def apply(self, conn: asyncpg.Connection, t: str, env: Envelope, event: Event) -> None:
+    async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         if isinstance(event, AssessmentConcluded):
             await conn.execute(
                 f"INSERT INTO {t}ar_results VALUES ($1,$2,$3,$4,$5) ON CONFLICT (assessment_id)"

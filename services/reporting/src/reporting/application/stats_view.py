@@ -9,7 +9,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-import asyncpg
+from eventkit.db import Connection
 from eventkit.periods import half_of, quarter_of, split_hours_by_quarter
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue import ledger as lg
@@ -58,7 +58,7 @@ class StatsView:
     tables = ("st_entries", "st_hours", "st_names")
     ddl = DDL
 
-    async def apply(self, conn: asyncpg.Connection, t: str, env: Envelope, event: Event) -> None:
+    async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         match event:
             case DivisionRegistered():
                 await self._name(conn, t, event.code, event.name, event.level.value, event.code)
@@ -74,16 +74,14 @@ class StatsView:
             case lg.LedgerEntryEvent() if type(event) in KINDS:
                 await self._write(conn, t, event.entry_id, KINDS[type(event)], event.model_dump(mode="json"))
 
-    async def _name(self, conn: asyncpg.Connection, t: str, *row: str) -> None:
+    async def _name(self, conn: Connection, t: str, *row: str) -> None:
         await conn.execute(
             f"INSERT INTO {t}st_names VALUES ($1,$2,$3,$4) ON CONFLICT (id) DO UPDATE"
             " SET name = excluded.name, kind = excluded.kind, division_code = excluded.division_code",
             *row,
         )
 
-    async def _write(
-        self, conn: asyncpg.Connection, t: str, entry_id: str, kind: str, data: dict[str, Any]
-    ) -> None:
+    async def _write(self, conn: Connection, t: str, entry_id: str, kind: str, data: dict[str, Any]) -> None:
         await conn.execute(
             f"INSERT INTO {t}st_entries VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,false,$10::jsonb)"
             " ON CONFLICT (entry_id) DO UPDATE SET unit_id = excluded.unit_id,"
@@ -96,7 +94,7 @@ class StatsView:
         if kind == "visit":
             await conn.executemany(f"INSERT INTO {t}st_hours VALUES ($1,$2,$3,$4,$5)", _hours(entry_id, data))
 
-    async def _correct(self, conn: asyncpg.Connection, t: str, event: lg.EntryCorrected) -> None:
+    async def _correct(self, conn: Connection, t: str, event: lg.EntryCorrected) -> None:
         row = await conn.fetchrow(
             f"SELECT kind, voided, data::text AS data FROM {t}st_entries WHERE entry_id = $1", event.entry_id
         )
