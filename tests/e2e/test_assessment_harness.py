@@ -14,19 +14,17 @@ import os
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 from uuid import uuid4
 
 import asyncpg
 import httpx
-from aiokafka import AIOKafkaProducer
 from assessment.main import SPEC
 from eventkit.runtime import create_app
 from eventkit.tokens import issue
-from vc_contracts import CST, Envelope, Event, Tenant
-from vc_contracts.topics import topic_for
+from support.publishing import publish_as
+from vc_contracts import Event, Tenant
 
 SETTINGS = (
     "DATABASE_URL",
@@ -64,30 +62,8 @@ class Assessment:
 
     async def publish(self, service: str, events: list[tuple[str, Event]]) -> None:
         """Publish (stream name, event) pairs on `service`'s topic, versions counted per stream."""
-        producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all", enable_idempotence=False)
-        await producer.start()
-        try:
-            for name, event in events:
-                stream = f"{self.tag}-{name}"
-                self.versions[stream] = self.versions.get(stream, 0) + 1
-                now = datetime.now(CST)
-                envelope = Envelope(
-                    event_id=uuid4(),
-                    event_type=event.event_type,
-                    schema_version=event.schema_version,
-                    stream_id=stream,
-                    stream_version=self.versions[stream],
-                    occurred_at=now,
-                    recorded_at=now,
-                    tenant=Tenant.of("621025"),
-                    actor=f"{service}-test",
-                    correlation_id=uuid4(),
-                    data=event.model_dump(mode="json"),
-                )
-                value = envelope.model_dump_json().encode()
-                await producer.send_and_wait(topic_for(service), value, key=stream.encode())
-        finally:
-            await producer.stop()
+        named = [(f"{self.tag}-{name}", event) for name, event in events]
+        await publish_as(self.bootstrap, service, named, tenant=Tenant.of("621025"), versions=self.versions)
 
 
 async def eventually(check: Callable[[], Awaitable[Any]], within: float = 30.0, what: str = "") -> Any:

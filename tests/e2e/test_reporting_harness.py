@@ -14,19 +14,17 @@ import random
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 from uuid import uuid4
 
 import asyncpg
 import httpx
-from aiokafka import AIOKafkaProducer
 from eventkit.runtime import create_app
 from eventkit.tokens import issue
 from reporting.main import SPEC
-from vc_contracts import CST, Envelope, Event, Tenant
-from vc_contracts.topics import topic_for
+from support.publishing import publish_as
+from vc_contracts import Event, Tenant
 
 SETTINGS = (
     "DATABASE_URL",
@@ -62,23 +60,7 @@ class Reporting:
 
     async def publish(self, service: str, events: list[tuple[str, Event]]) -> None:
         """Publish (stream id, event) pairs on a service's topic, versions counted per stream."""
-        producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all", enable_idempotence=False)
-        await producer.start()
-        versions: dict[str, int] = {}
-        try:
-            for stream, event in events:
-                versions[stream] = versions.get(stream, 0) + 1
-                envelope = Envelope(
-                    event_id=uuid4(), event_type=event.event_type, schema_version=event.schema_version,
-                    stream_id=stream, stream_version=versions[stream], occurred_at=datetime.now(CST),
-                    recorded_at=datetime.now(CST), tenant=Tenant.of(self.county), actor=f"{service}-test",
-                    correlation_id=uuid4(), data=event.model_dump(mode="json"),
-                )  # fmt: skip
-                await producer.send_and_wait(
-                    topic_for(service), envelope.model_dump_json().encode(), key=stream.encode()
-                )
-        finally:
-            await producer.stop()
+        await publish_as(self.bootstrap, service, events, tenant=Tenant.of(self.county))
 
 
 async def eventually(check: Callable[[], Awaitable[Any]], within: float = 30.0, what: str = "") -> Any:

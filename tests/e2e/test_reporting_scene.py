@@ -85,13 +85,16 @@ async def build(reporting: Reporting) -> Scene:
     async def settled() -> bool:
         stats = await reporting.http.get("/statistics", params={"period": "2025H1"}, headers=admin)
         board = await reporting.http.get(f"/public/villages/{scene.v1}.json")
+        dashboard = await reporting.http.get("/dashboard.json", headers=admin)
+        counties = dashboard.json().get("counties", [])
         totals = stats.json().get("totals", {})
         return (
-            totals.get("audience") == 120
+            [c.get("covered") for c in counties] == [1]  # the compliance view has the assignment too
+            and totals.get("audience") == 120
             and totals.get("consultations") == 1
             and board.status_code == 200
             and board.json()["advisor_name"] == "李川"
         )
 
-    await eventually(settled, within=40, what="statistics and board projections caught up")
+    await eventually(settled, within=40, what="statistics, board and compliance projections caught up")
     return scene

@@ -14,19 +14,18 @@ import os
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 from uuid import uuid4
 
 import asyncpg
 import httpx
-from aiokafka import AIOKafkaProducer
 from eventkit.tokens import issue
 from ledger.main import SPEC, build_app
-from vc_contracts import CST, Envelope, Event, Tenant
+from support.publishing import publish_as
+from vc_contracts import Event, Tenant
 from vc_contracts.catalogue.registry import AdvisorAssigned, AssignmentEnded
-from vc_contracts.topics import topic_for
 
 SETTINGS = (
     "DATABASE_URL",
@@ -65,24 +64,8 @@ class Ledger:
 
     async def publish_registry(self, events: list[tuple[str, Event]]) -> None:
         """Publish (stream id, event) pairs on the registry topic, versions counted per stream."""
-        producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all", enable_idempotence=False)
-        await producer.start()
-        versions: dict[str, int] = {}
-        try:
-            for name, event in events:
-                stream = f"{self.tag}-{name}"
-                versions[stream] = versions.get(stream, 0) + 1
-                envelope = Envelope(
-                    event_id=uuid4(), event_type=event.event_type, schema_version=event.schema_version,
-                    stream_id=stream, stream_version=versions[stream], occurred_at=datetime.now(CST),
-                    recorded_at=datetime.now(CST), tenant=Tenant.of("621025"), actor="registry-test",
-                    correlation_id=uuid4(), data=event.model_dump(mode="json"),
-                )  # fmt: skip
-                await producer.send_and_wait(
-                    topic_for("registry"), envelope.model_dump_json().encode(), key=stream.encode()
-                )
-        finally:
-            await producer.stop()
+        named = [(f"{self.tag}-{name}", event) for name, event in events]
+        await publish_as(self.bootstrap, "registry", named, tenant=Tenant.of("621025"))
 
     async def assign(
         self, village: str, advisor: str, unit: str, since: date, until: date | None = None
