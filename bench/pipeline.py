@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from aiokafka import ConsumerRecord
 from eventkit.consumer import subscribe
+from eventkit.db import Connection
 from eventkit.projection import BatchOutcome, DeadLetterSink, ProjectionRunner
 from eventkit.relay import OutboxRelay, ensure_topic
 from eventkit.store import EventStore
@@ -123,8 +124,9 @@ class TimedRunner(ProjectionRunner):
         values: Sequence[tuple[bytes, bytes | None, str]],
         dead_letter: DeadLetterSink,
         generation: int | None = None,
+        conn: Connection | None = None,
     ) -> BatchOutcome:
-        outcome = await super().apply_batch(values, dead_letter, generation)
+        outcome = await super().apply_batch(values, dead_letter, generation, conn)
         now = time.perf_counter()
         self.projected.update((json.loads(value)["event_id"], now) for value, _, _ in values)
         return outcome

@@ -7,7 +7,7 @@ import random
 from datetime import datetime, timedelta
 from uuid import uuid4
 
-import asyncpg
+from eventkit.db import Connection
 from eventkit.store import Metadata
 from vc_contracts import CST, Envelope, Event, Tenant
 from vc_contracts.catalogue.ledger import VisitLogged
@@ -72,9 +72,9 @@ class VillageHours:
     """
 
     def __init__(self, topic: str) -> None:
-        self.topics = (topic,)
+        self.topics: tuple[str, ...] = (topic,)
 
-    async def apply(self, conn: asyncpg.Connection, t: str, envelope: Envelope, event: Event) -> None:
+    async def apply(self, conn: Connection, t: str, envelope: Envelope, event: Event) -> None:
         if isinstance(event, VisitLogged):
             await conn.execute(
                 f"INSERT INTO {t}village_hours AS v VALUES ($1, $2, 1, $3, $4)"

@@ -8,8 +8,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FORBIDDEN = {"asyncpg", "aiokafka", "faststream", "fastapi", "httpx", "starlette", "eventkit.store",
-             "eventkit.runtime", "eventkit.clock", "eventkit.relay"}
+FORBIDDEN = {
+    "asyncpg",
+    "aiokafka",
+    "faststream",
+    "fastapi",
+    "httpx",
+    "starlette",
+    "eventkit.store",
+    "eventkit.runtime",
+    "eventkit.clock",
+    "eventkit.relay",
+}
 DOMAIN_FILES = sorted(ROOT.glob("services/*/src/*/domain/**/*.py"))
 
 

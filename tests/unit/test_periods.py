@@ -28,5 +28,6 @@ def test_quarters_are_counted_in_cst_not_utc() -> None:
 def test_year_end_boundary_splits_into_the_next_year() -> None:
     start = datetime(2025, 12, 31, 23, 0, tzinfo=CST)
     assert split_hours_by_quarter(start, start.replace(year=2026, month=1, day=1, hour=1)) == {
-        "2025Q4": 1.0, "2026Q1": 1.0,
+        "2025Q4": 1.0,
+        "2026Q1": 1.0,
     }

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import asyncpg
+from eventkit.db import Connection
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue.registry import AdvisorAssigned, AssignmentEnded
 from vc_contracts.topics import topic_for
@@ -26,7 +27,7 @@ class AssignmentsView:
     tables = ("served",)
     ddl = DDL
 
-    async def apply(self, conn: asyncpg.Connection, t: str, env: Envelope, event: Event) -> None:
+    async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         match event:
             case AdvisorAssigned():
                 await conn.execute(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import asyncpg
+from eventkit.db import Connection
 from eventkit.periods import split_hours_by_quarter
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue.ledger import EntryCorrected, EntryVoided, VisitLogged
@@ -32,7 +33,7 @@ class QuarterHoursView:
     tables = ("visit_hours",)
     ddl = DDL
 
-    async def apply(self, conn: asyncpg.Connection, t: str, env: Envelope, event: Event) -> None:
+    async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         match event:
             case VisitLogged():
                 rows = [
@@ -50,7 +51,7 @@ class QuarterHoursView:
                 )
 
 
-async def _move(conn: asyncpg.Connection, t: str, event: EntryCorrected) -> None:
+async def _move(conn: Connection, t: str, event: EntryCorrected) -> None:
     """Re-split a visit whose times were corrected (the hours may move to another quarter)."""
     old = await conn.fetchrow(
         f"SELECT village_code, advisor_id, county, voided FROM {t}visit_hours WHERE entry_id = $1 LIMIT 1",

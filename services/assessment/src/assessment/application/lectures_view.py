@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import asyncpg
+from eventkit.db import Connection
 from vc_contracts import CST, Envelope, Event
 from vc_contracts.catalogue.ledger import EntryCorrected, EntryVoided, LectureHeld, PublicityEventHeld
 from vc_contracts.topics import topic_for
@@ -30,7 +31,7 @@ class LecturesView:
     tables = ("gatherings",)
     ddl = DDL
 
-    async def apply(self, conn: asyncpg.Connection, t: str, env: Envelope, event: Event) -> None:
+    async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         match event:
             case LectureHeld() | PublicityEventHeld():
                 await conn.execute(
