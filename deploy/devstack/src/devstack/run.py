@@ -186,7 +186,7 @@ def _banner(infra: Infra, state: Path, services: list[Service]) -> None:
     lines = ["", "Village Counsel dev stack is up."]
     lines += [f"  {s.name:<11} {s.url}/docs" for s in services]
     lines += [
-        f"  {'notices':<11} {s.url}/public/...   (public notice board)"
+        f"  {'notices':<11} {s.url}/public/villages/621025100201   (public notice board, no token)"
         for s in services
         if s.name == "reporting"
     ]
