@@ -9,7 +9,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from assessment.domain.compliance import share
 from devstack.pytest_plugin import DevStack
-from test_assessment_harness import Assessment, assessment_service, eventually
+from support.waiting import eventually
+from test_assessment_harness import Assessment, assessment_service
 from vc_contracts import CST, Event
 from vc_contracts.catalogue.ledger import EntryVoided, LectureHeld, PublicityEventHeld, VisitLogged
 from vc_contracts.catalogue.registry import AdvisorAssigned, AssignmentEnded

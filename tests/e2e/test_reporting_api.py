@@ -10,7 +10,8 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from test_reporting_harness import Reporting, eventually, reporting_service
+from support.waiting import eventually
+from test_reporting_harness import Reporting, reporting_service
 from test_reporting_scene import Scene, build
 from vc_contracts.catalogue.assessment import AssessmentConcluded, ComplianceRulesSet
 

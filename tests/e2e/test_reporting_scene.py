@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from test_reporting_harness import Reporting, eventually
+from support.waiting import eventually
+from test_reporting_harness import Reporting
 from vc_contracts import CST, Event
 from vc_contracts.catalogue import ledger as lg
 from vc_contracts.catalogue import registry as rg

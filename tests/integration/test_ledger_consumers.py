@@ -15,7 +15,8 @@ from eventkit.relay import encode
 from eventkit.store import EventStore
 from ledger.cli import rebuild_entries
 from reporting.application.compliance_view import ComplianceView
-from test_ledger_harness import Cast, Ledger, eventually, ledger_service, set_the_scene
+from support.waiting import eventually
+from test_ledger_harness import Cast, Ledger, ledger_service, set_the_scene
 from vc_contracts import CST
 
 YEAR = datetime.now(CST).year - 1

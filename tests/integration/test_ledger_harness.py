@@ -8,43 +8,20 @@ so a ledger process of another test in the same session never takes their partit
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import os
-import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, replace
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 from uuid import uuid4
 
 import asyncpg
 import httpx
-from eventkit.tokens import issue
 from ledger.main import SPEC, build_app
+from support.inprocess import bearer, new_secret, own_database, running_app
 from support.publishing import publish_as
+from support.waiting import eventually
 from vc_contracts import Event, Tenant
 from vc_contracts.catalogue.registry import AdvisorAssigned, AssignmentEnded
-
-SETTINGS = (
-    "DATABASE_URL",
-    "KAFKA_BOOTSTRAP_SERVERS",
-    "VC_SERVICE",
-    "VC_JWT_SECRET",
-    "VC_CONSUMER_SESSION_TIMEOUT_MS",
-)
-
-
-class Renamed:
-    """A read model under another name: its own tables' generation prefix and consumer group."""
-
-    def __init__(self, inner: Any, suffix: str) -> None:
-        self.inner, self.name = inner, f"{inner.name}_{suffix}"
-        self.topics, self.tables, self.ddl = inner.topics, inner.tables, inner.ddl
-
-    async def apply(self, *args: Any) -> None:
-        await self.inner.apply(*args)
 
 
 @dataclass
@@ -59,8 +36,7 @@ class Ledger:
     def headers(
         self, role: str, scope: str, subject: str | None = None, unit: str | None = None
     ) -> dict[str, str]:
-        token = issue(self.secret, role=role, scope=scope, subject=subject, unit=unit)
-        return {"Authorization": f"Bearer {token}"}
+        return bearer(self.secret, role, scope, subject, unit)
 
     async def publish_registry(self, events: list[tuple[str, Event]]) -> None:
         """Publish (stream id, event) pairs on the registry topic, versions counted per stream."""
@@ -82,49 +58,20 @@ class Ledger:
         await self.publish_registry(events)
 
 
-async def eventually(check: Callable[[], Awaitable[Any]], within: float = 30.0, what: str = "") -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while True:
-        if result := await check():
-            return result
-        if loop.time() > deadline:
-            raise AssertionError(f"not reached within {within}s: {what}")
-        await asyncio.sleep(0.1)
-
-
 @contextlib.asynccontextmanager
 async def ledger_service(
     dsn: str, bootstrap: str, *, tag: str | None = None, keep: bool = False
 ) -> AsyncIterator[Ledger]:
     """The app on database vc_ledger_<tag> (created if missing; dropped at the end unless `keep`)."""
-    tag = tag or uuid4().hex[:8]
-    name = f"vc_ledger_{tag}"
-    admin = await asyncpg.connect(dsn)
-    if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    own = urlunsplit(urlsplit(dsn)._replace(path=f"/{name}"))
-    secret = secrets.token_urlsafe(48)
-    saved = {k: os.environ.get(k) for k in SETTINGS}
-    os.environ.update(DATABASE_URL=own, KAFKA_BOOTSTRAP_SERVERS=bootstrap, VC_SERVICE="ledger",
-                      VC_JWT_SECRET=secret, VC_CONSUMER_SESSION_TIMEOUT_MS="2000")  # fmt: skip
-    # the broker's start waits about one session timeout for the group join: keep it short here
-    spec = replace(SPEC, projections=[Renamed(p, tag) for p in SPEC.projections])
-    app = build_app(spec)
-    try:
-        async with app.router.lifespan_context(app):  # type: ignore[attr-defined]
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://ledger", timeout=60) as http:
-                yield Ledger(http, app.state.runtime.pool, own, secret, bootstrap, tag)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        if not keep:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    tag, secret = tag or uuid4().hex[:8], new_secret()
+    async with (
+        own_database(dsn, f"vc_ledger_{tag}", keep=keep) as database,
+        running_app(SPEC, tag, database=database, bootstrap=bootstrap, secret=secret, build=build_app) as (
+            app,
+            http,
+        ),
+    ):
+        yield Ledger(http, app.state.runtime.pool, database, secret, bootstrap, tag)
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from typing import Any
 async def eventually(
     check: Callable[[], Awaitable[Any]],
     *,
-    within: float,
-    what: str,
-    interval: float = 0.2,
+    within: float = 30.0,
+    what: str = "the condition",
+    interval: float = 0.1,
     tasks: tuple[asyncio.Task[Any], ...] = (),
 ) -> Any:
     """Poll `check` until it returns something truthy; fail after `within` s or when a task died."""
