@@ -6,44 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import asyncpg
-from eventkit.db import Connection
-from vc_contracts import Envelope, Event
-from vc_contracts.catalogue.registry import AdvisorAssigned, AssignmentEnded
-from vc_contracts.topics import topic_for
-
-DDL = """
-CREATE TABLE {t}served (
-    assignment_id text PRIMARY KEY, village_code text NOT NULL, advisor_id text NOT NULL,
-    unit_id text NOT NULL, valid_from date NOT NULL, valid_to date
-);
-CREATE INDEX ON {t}served (advisor_id);
-CREATE INDEX ON {t}served (village_code);
-"""
+from eventkit.readmodels import AssignmentHistory
 
 
-class AssignmentsView:
+class AssignmentsView(AssignmentHistory):
     name = "served"
-    topics = (topic_for("registry"),)
     tables = ("served",)
-    ddl = DDL
-
-    async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
-        match event:
-            case AdvisorAssigned():
-                await conn.execute(
-                    f"INSERT INTO {t}served VALUES ($1,$2,$3,$4,$5) ON CONFLICT DO NOTHING",
-                    event.assignment_id,
-                    event.village_code,
-                    event.advisor_id,
-                    event.unit_id,
-                    event.valid_from,
-                )
-            case AssignmentEnded():
-                await conn.execute(
-                    f"UPDATE {t}served SET valid_to = $2 WHERE assignment_id = $1",
-                    event.assignment_id,
-                    event.valid_to,
-                )
 
 
 @dataclass(frozen=True)

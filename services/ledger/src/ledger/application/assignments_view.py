@@ -8,44 +8,14 @@ from datetime import date
 
 import asyncpg
 from eventkit.db import Connection
-from vc_contracts import Envelope, Event
-from vc_contracts.catalogue.registry import AdvisorAssigned, AssignmentEnded
-from vc_contracts.topics import topic_for
+from eventkit.readmodels import AssignmentHistory
 
 from ledger.domain.facts import Assignment, on_day
 
-DDL = """
-CREATE TABLE {t}known_assignments (
-    assignment_id text PRIMARY KEY, village_code text NOT NULL, advisor_id text NOT NULL,
-    unit_id text NOT NULL, valid_from date NOT NULL, valid_to date
-);
-CREATE INDEX ON {t}known_assignments (advisor_id, village_code);
-"""
 
-
-class AssignmentsView:
+class AssignmentsView(AssignmentHistory):
     name = "known_assignments"
-    topics: Sequence[str] = (topic_for("registry"),)
     tables: Sequence[str] = ("known_assignments",)
-    ddl: str = DDL
-
-    async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
-        match event:
-            case AdvisorAssigned():
-                await conn.execute(
-                    f"INSERT INTO {t}known_assignments VALUES ($1,$2,$3,$4,$5,NULL) ON CONFLICT DO NOTHING",
-                    event.assignment_id,
-                    event.village_code,
-                    event.advisor_id,
-                    event.unit_id,
-                    event.valid_from,
-                )
-            case AssignmentEnded():
-                await conn.execute(
-                    f"UPDATE {t}known_assignments SET valid_to = $2 WHERE assignment_id = $1",
-                    event.assignment_id,
-                    event.valid_to,
-                )
 
 
 async def village_histories(
