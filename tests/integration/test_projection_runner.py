@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 import pytest
 from conftest import unique
+from eventkit.parked import parked_rows
 from eventkit.projection import BatchOutcome, DeadLetterSink, ProjectionRunner
 from eventkit.rebuild import rebuild
 from eventkit.relay import encode
@@ -179,6 +180,10 @@ async def test_a_failing_handler_parks_its_stream_until_replayed_while_other_str
             what="the good stream's third event",
         )
         await eventually(lambda: _count(parked(), 3), within=10, what="three parked events")
+        listed = await parked_rows(runner)  # what `python -m eventkit.parked` shows the operator
+        assert [(r["stream_id"], r["stream_version"]) for r in listed] == [
+            ("village-bad", v) for v in (2, 3, 4)
+        ]
 
         assert await runner.replay_parked() == (0, 3)  # still broken: nothing moves
         assert (await counts(pool, schema))["village-bad"] == (1, 1)

@@ -547,8 +547,9 @@ def projections_of(service: str) -> set[str]:
 
 def test_rebuild_templates_name_real_projections() -> None:
     jobs = [d for _, d in k8s_docs() if d["kind"] == "CronJob"]
-    assert jobs
-    for job in jobs:
+    rebuilds = [j for j in jobs if j["metadata"]["labels"]["app.kubernetes.io/name"] == "rebuild"]
+    assert rebuilds
+    for job in rebuilds:
         assert job["spec"]["suspend"] is True, f"{job['metadata']['name']} must be a suspended template"
         (container,) = list(containers_of(job))
         assert container["command"] == ["python", "-m", "eventkit.rebuild"]
@@ -558,6 +559,15 @@ def test_rebuild_templates_name_real_projections() -> None:
         env = {e["name"]: e for e in container["env"]}
         assert env["VC_SERVICE"]["value"] == service
         assert env["DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"] == f"{service}-database"
+
+
+def test_missed_deadlines_are_recorded_daily_in_china_standard_time() -> None:
+    (job,) = [d for _, d in k8s_docs() if d["metadata"]["name"] == "reporting-deadline-misses"]
+    assert job["spec"]["suspend"] is False and job["spec"]["timeZone"] == "Asia/Shanghai"
+    (container,) = list(containers_of(job))
+    assert [*container["command"], *container["args"]] == ["python", "-m", "reporting.cli", "misses"]
+    env = {e["name"]: e for e in container["env"]}
+    assert env["DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"] == "reporting-database"
 
 
 # ---------------------------------------------------------------------------------------- Dockerfile

@@ -1,0 +1,60 @@
+"""Operator CLI for parked events: list them, or replay them once the handler is fixed.
+
+`python -m eventkit.parked SERVICE PROJECTION [--replay]` with the service's environment.
+Replaying is idempotent: applied events leave the parked table, the rest stay in stream order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from importlib import import_module
+
+import asyncpg
+
+from eventkit.projection import ProjectionRunner
+from eventkit.settings import Settings
+
+
+async def parked_rows(runner: ProjectionRunner) -> list[asyncpg.Record]:
+    return await runner.pool.fetch(
+        f"SELECT stream_id, stream_version, event_id, parked_at, error FROM {runner.schema}.parked_events"
+        " WHERE projection LIKE $1 ORDER BY stream_id, stream_version",
+        f"{runner.projection.name}#g%",
+    )
+
+
+async def run(service: str, projection: str, replay: bool) -> str:
+    settings = Settings(VC_SERVICE=service)
+    spec = import_module(f"{service}.main").SPEC
+    chosen = next((p for p in spec.projections if p.name == projection), None)
+    if chosen is None:
+        names = ", ".join(p.name for p in spec.projections)
+        return f"{service} has no read model {projection!r} (it has: {names})"
+    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=2)
+    try:
+        runner = ProjectionRunner(pool, settings.schema, chosen)
+        if replay:
+            applied, still = await runner.replay_parked()
+            return f"{service}.{projection}: {applied} applied, {still} still parked"
+        rows = await parked_rows(runner)
+        lines = [
+            f"{r['stream_id']} v{r['stream_version']} {r['parked_at']:%Y-%m-%d %H:%M} {r['error']}"
+            for r in rows
+        ]
+        return "\n".join(lines) or f"{service}.{projection}: nothing parked"
+    finally:
+        await pool.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m eventkit.parked")
+    parser.add_argument("service")
+    parser.add_argument("projection")
+    parser.add_argument("--replay", action="store_true", help="retry the parked events now")
+    args = parser.parse_args()
+    print(asyncio.run(run(args.service, args.projection, args.replay)))
+
+
+if __name__ == "__main__":
+    main()
