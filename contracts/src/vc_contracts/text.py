@@ -89,6 +89,9 @@ FreeText = Annotated[str, Field(min_length=1), _text(FREE_TEXT_MAX, single_line=
 Note = Annotated[str, _text(FREE_TEXT_MAX, single_line=False)]
 """0..2000 characters: an optional note or comment (empty allowed)."""
 
+OptionalReason = Annotated[str, _text(REASON_MAX, single_line=False)]
+"""0..500 characters: a reason that may be left empty."""
+
 
 __all__ = [
     "FREE_TEXT_MAX",
@@ -97,6 +100,7 @@ __all__ = [
     "STORED",
     "FreeText",
     "Note",
+    "OptionalReason",
     "Reason",
     "ShortText",
     "clean_text",
