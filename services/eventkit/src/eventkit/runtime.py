@@ -119,7 +119,7 @@ async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> A
         runners = {p.name: ProjectionRunner(pool, schema, p) for p in spec.projections}
         for runner in runners.values():
             await runner.install()
-        store = EventStore(pool, schema)
+        store = EventStore(pool, schema, max_event_bytes=settings.max_event_bytes)
         broker = build_broker(
             spec,
             settings.kafka_bootstrap_servers,
