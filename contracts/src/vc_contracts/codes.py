@@ -63,6 +63,9 @@ def _number(value: Any, info: ValidationInfo) -> Any:
     return text
 
 
+IdNormalised = BeforeValidator(_id)
+"""Put on any id-like str field with its own length: NFKC + ASCII digits + strip, one line, on writes."""
+
 Normalised = BeforeValidator(_code)
 """Put on any code-like str field: NFKC + ASCII digits + strip before its pattern is checked."""
 
@@ -88,5 +91,5 @@ Number = Annotated[str, Field(min_length=1), BeforeValidator(_number)]
 """A number given by an authority (firm licence, filing number): normalised like an id, 1..64
 characters (the cap is a write-side check, not in the published schema)."""
 
-Id = Annotated[str, Field(min_length=1, max_length=ID_MAX), BeforeValidator(_id)]
+Id = Annotated[str, Field(min_length=1, max_length=ID_MAX), IdNormalised]
 """An opaque id (1..128 characters), normalised on new writes."""

@@ -9,15 +9,14 @@ from fastapi import Header
 from pydantic import BaseModel, ConfigDict, Field
 from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
 from vc_contracts.catalogue.fields import Phone, Reason, ShortText, VillageCode
-from vc_contracts.codes import CreditCode, LawyerLicence, Number
-from vc_contracts.codes import Id as AnyId
+from vc_contracts.codes import CreditCode, IdNormalised, LawyerLicence, Number
 from vc_contracts.divisions import DivisionCode
 
 IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", max_length=200, description="Client-chosen id: a retry appends nothing"),
 ]
-Id = Annotated[AnyId, Field(max_length=64)]
+Id = Annotated[str, Field(min_length=1, max_length=64), IdNormalised]
 
 
 class Body(BaseModel):

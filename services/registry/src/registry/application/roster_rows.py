@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 from vc_contracts.catalogue.enums import AdvisorKind, UnitKind
 from vc_contracts.catalogue.fields import Phone, ShortText, VillageCode
-from vc_contracts.codes import CreditCode, Id, LawyerLicence, Number
+from vc_contracts.codes import CreditCode, IdNormalised, LawyerLicence, Number
 from vc_contracts.divisions import DivisionCode
 
 from registry.application.reasons import FORMAT_HINTS
@@ -46,13 +47,13 @@ HINTS = {
 class RosterRow(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    unit_id: Id | None = Field(default=None, max_length=64)
+    unit_id: Annotated[str, Field(max_length=64), IdNormalised] | None = None
     unit_name: ShortText
     unit_kind: UnitKind
     unit_division_code: DivisionCode
     unit_credit_code: CreditCode | None = None
     unit_licence_no: Number | None = None
-    advisor_id: Id | None = Field(default=None, max_length=64)
+    advisor_id: Annotated[str, Field(max_length=64), IdNormalised] | None = None
     advisor_name: ShortText
     advisor_kind: AdvisorKind
     licence_no: LawyerLicence | None = None
