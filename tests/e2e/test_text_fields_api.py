@@ -188,6 +188,7 @@ async def test_assessment_reads_full_width_digits_in_a_division_code_and_period(
 @pytest.mark.parametrize(
     ("reason", "field"),
     [("数字有误\u0000", "body.reason"), ("误" * 501, "body.reason"), ("\ud800", "body.reason")],
+    ids=["nul", "over-cap", "lone-surrogate"],
 )
 async def test_reporting_refuses_bad_text_in_a_return_reason(
     services: dict[str, Service], reason: str, field: str
@@ -196,3 +197,19 @@ async def test_reporting_refuses_bad_text_in_a_return_reason(
     city = bearer(reporting.secret, "city_admin", "621000", "city-staff")
     refused(await reporting.post("/reports/R-1/return", {"reason": reason}, city), field)
     assert await reporting.events("reporting") == 0
+
+
+@pytest.mark.parametrize(
+    ("service", "url"),
+    [("registry", "/advisors/A%00"), ("registry", "/units?division=6210%0025"),
+     ("assessment", "/advisors/A%00/assessments/2025"), ("reporting", "/reports?period=2025%00H1")],
+)  # fmt: skip
+async def test_nul_in_a_path_or_query_is_refused_in_every_service(
+    services: dict[str, Service], service: str, url: str
+) -> None:
+    s = services[service]
+    r = await s.http.get(url, headers=s.admin())
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "validation_failed" and r.json()["field"].startswith(("path.", "query.")), (
+        r.text
+    )

@@ -142,3 +142,21 @@ async def test_an_import_row_with_bad_text_is_a_row_error_and_nothing_is_written
     assert r.status_code == 422, r.text
     assert {e["field"] for e in r.json()["errors"]} == {"rows[5].summary", "rows[6].summary"}
     assert await _events(ledger) == before
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("GET", "/entries/E%00X"),
+        ("POST", "/entries/E%00X/void"),
+        ("GET", "/entries?village_code=621025%00"),
+        ("GET", "/entries?advisor_id=A%01"),
+    ],
+)
+async def test_nul_or_a_control_character_in_a_path_or_query_is_refused(
+    scene: tuple[Ledger, Cast], method: str, url: str
+) -> None:
+    ledger, cast = scene
+    r = await ledger.http.request(method, url, headers=_me(ledger, cast), json={"reason": "重复"})
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "validation_failed" and r.json()["field"], r.text
