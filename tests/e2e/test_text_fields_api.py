@@ -65,6 +65,13 @@ async def services(devstack) -> AsyncIterator[dict[str, Service]]:  # type: igno
             app, http = await context.__aenter__()
             started[name] = Service(http, app.state.runtime.pool, secret)
             started[name].context = context  # type: ignore[attr-defined]
+        registry = started["registry"]
+        province = bearer(registry.secret, "province_admin", "620000", "province-staff")
+        for code, name, level, parent in [("620000", "甘肃省", "province", None),
+                                          ("621000", "庆阳市", "city", "620000"),
+                                          ("621025", "正宁县", "county", "621000")]:  # fmt: skip
+            division = {"code": code, "name": name, "level": level, "parent_code": parent}
+            assert (await registry.post("/divisions", division, province)).status_code == 201
         try:
             yield started
         finally:
@@ -117,13 +124,10 @@ async def test_registry_stores_full_width_digits_of_codes_phones_and_licences_as
     services: dict[str, Service],
 ) -> None:
     registry, tag = services["registry"], uuid4().hex[:6]
-    province = bearer(registry.secret, "province_admin", "620000", "province-staff")
-    for code, name, level, parent in [("620000", "甘肃省", "province", None),
-                                      ("621000", "庆阳市", "city", "620000"),
-                                      ("621025", "正宁县", "county", "621000")]:  # fmt: skip
-        division = {"code": code.translate(FULL_WIDTH), "name": name, "level": level, "parent_code": parent}
-        r = await registry.post("/divisions", division, province)
-        assert r.status_code == 201, r.text
+    township = {"code": "621025101000".translate(FULL_WIDTH), "name": "山河镇", "level": "township",
+                "parent_code": COUNTY.translate(FULL_WIDTH)}  # fmt: skip
+    r = await registry.post("/divisions", township, registry.admin())
+    assert r.status_code == 201, r.text
     unit = UNIT | {"unit_id": f"U-{tag}", "division_code": COUNTY.translate(FULL_WIDTH),
                    "credit_code": "９１６２１０２５ｍａ７２３４５６７８"}  # fmt: skip
     r = await registry.post("/units", unit, registry.admin())
@@ -140,11 +144,26 @@ async def test_registry_stores_full_width_digits_of_codes_phones_and_licences_as
     }
     divisions = await registry.pool.fetch("SELECT data->>'code' AS code FROM registry.events"
                                           " WHERE event_type = 'DivisionRegistered'")  # fmt: skip
-    assert {d["code"] for d in divisions} == {"620000", "621000", COUNTY}
+    assert {d["code"] for d in divisions} == {"620000", "621000", COUNTY, "621025101000"}
     assert stored["UnitRegistered"]["division_code"] == COUNTY
     assert stored["UnitRegistered"]["credit_code"] == "91621025MA72345678"
     assert stored["AdvisorRegistered"]["phone"] == "13909341234"  # dials: tel:13909341234
     assert stored["AdvisorRegistered"]["licence_no"] == "16210201234567890"
+
+
+async def test_a_division_list_with_nul_in_a_name_is_a_row_error_and_nothing_is_written(
+    services: dict[str, Service],
+) -> None:
+    registry = services["registry"]
+    before = await registry.events("registry")
+    content = "代码,名称\n621025102000,川口镇\n621025102201,上川\x00村\n621025102202,下川\x1f村\n".encode()
+    r = await registry.http.post(
+        "/divisions/import", content=content, headers={**registry.admin(), "Content-Type": "text/csv"}
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "import_rejected"
+    assert [(e["row"], e["column"]) for e in r.json()["errors"]] == [(3, "名称"), (4, "名称")]
+    assert await registry.events("registry") == before
 
 
 @pytest.mark.parametrize(
