@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
@@ -25,12 +25,12 @@ from vc_contracts.topics import topic_for
 from eventkit import logs
 from eventkit.auth import TokenVerifier
 from eventkit.consumer import subscribe
+from eventkit.input_rules import install_input_rules
 from eventkit.migrations import EVENT_STORE, PROJECTIONS, Migration, migrate
 from eventkit.projection import Projection, ProjectionRunner
 from eventkit.relay import OutboxRelay
 from eventkit.settings import Settings
 from eventkit.store import EventStore
-from eventkit.url_text import refuse_control_characters
 from eventkit.web import install_error_handlers, metrics_response
 
 log = logging.getLogger(__name__)
@@ -155,14 +155,9 @@ def create_app(spec: ServiceSpec) -> FastAPI:
             app.state.runtime = runtime
             yield
 
-    app = FastAPI(
-        title=spec.title,
-        description=spec.description,
-        version="0.1.0",
-        lifespan=lifespan,
-        dependencies=[Depends(refuse_control_characters)],  # one character rule for paths and queries
-    )
+    app = FastAPI(title=spec.title, description=spec.description, version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
+    install_input_rules(app)
 
     @app.get("/healthz", tags=["ops"], summary="Liveness")
     async def healthz() -> dict[str, str]:
