@@ -160,3 +160,20 @@ async def test_nul_or_a_control_character_in_a_path_or_query_is_refused(
     r = await ledger.http.request(method, url, headers=_me(ledger, cast), json={"reason": "重复"})
     assert r.status_code == 422, r.text
     assert r.json()["code"] == "validation_failed" and r.json()["field"], r.text
+
+
+async def test_a_filter_with_full_width_digits_finds_what_the_ascii_filter_finds(
+    scene: tuple[Ledger, Cast],
+) -> None:
+    ledger, cast = scene
+    me = _me(ledger, cast)
+    r = await ledger.http.post("/consultations", json=_consultation(cast.villages[1], 12), headers=me)
+    assert r.status_code == 201, r.text
+    ascii_ids = await ledger.http.get("/entries", params={"village_code": cast.villages[1]}, headers=me)
+    full_width = await ledger.http.get(
+        "/entries", params={"village_code": cast.villages[1].translate(FULL_WIDTH)}, headers=me
+    )
+    assert full_width.status_code == 200, full_width.text
+    assert full_width.json()["items"] and full_width.json()["items"] == ascii_ids.json()["items"]
+    one = await ledger.http.get(f"/entries/{r.json()['entry_id']}".translate(FULL_WIDTH), headers=me)
+    assert one.status_code == 200, one.text  # ids with digits too: the path is read in ASCII

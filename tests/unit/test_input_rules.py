@@ -42,3 +42,23 @@ async def test_a_refused_value_answers_422_naming_the_field(url: str, status: in
     assert r.status_code == status, r.text
     if field:
         assert r.json()["code"] == "validation_failed" and r.json()["field"] == field, r.text
+
+
+async def test_full_width_digits_in_a_path_or_query_are_read_as_ascii() -> None:
+    app = FastAPI()
+    install_error_handlers(app)
+    install_input_rules(app)
+
+    @app.get("/villages/{code}/{year}")
+    async def village(code: str, year: int, county: str, q: str = "") -> dict[str, object]:
+        return {"code": code, "year": year, "county": county, "q": q}
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        r = await http.get(
+            "/villages/６２１０２５１００２０１/２０２５",
+            params={"county": "６２１０２５", "q": "李川 第３期"},
+        )
+        plain = await http.get("/villages/621025100201/2025", params={"county": "621025"})
+    assert r.status_code == 200, r.text
+    assert r.json() == {"code": "621025100201", "year": 2025, "county": "621025", "q": "李川 第3期"}
+    assert plain.json()["code"] == "621025100201"
