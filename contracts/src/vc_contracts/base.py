@@ -13,6 +13,8 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict
 
+from vc_contracts.text import STORED
+
 CST = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
@@ -101,7 +103,10 @@ def unregister_event(event_type: str) -> None:
 
 
 def parse_event(event_type: str, version: int, data: dict[str, Any]) -> Event:
-    """Validate `data` as `event_type` v`version`, upcast to the latest version."""
+    """Validate stored `data` as `event_type` v`version`, upcast to the latest version.
+
+    Validates with the `STORED` context (vc_contracts.text): what an older release stored stays
+    readable even where a write-side rule has since become stricter."""
     import vc_contracts.catalogue  # noqa: F401, PLC0415
 
     if (event_type, version) not in _CATALOGUE:
@@ -110,4 +115,5 @@ def parse_event(event_type: str, version: int, data: dict[str, Any]) -> Event:
     while version < latest:
         data = _UPCASTERS[(event_type, version)](data)
         version += 1
-    return _CATALOGUE[(event_type, version)].model_validate(data)
+    # Stored data: write-side text rules (caps, refused characters) are not re-applied on read.
+    return _CATALOGUE[(event_type, version)].model_validate(data, context=STORED)

@@ -7,8 +7,11 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-_SIX = re.compile(r"^[1-9]\d{5}$")
-_TWELVE = re.compile(r"^[1-9]\d{11}$")
+from vc_contracts.codes import Normalised
+
+# ASCII digits only: `Normalised` turns full-width digits into ASCII before these are checked.
+_SIX = re.compile(r"^[1-9]\d{5}$", re.ASCII)
+_TWELVE = re.compile(r"^[1-9]\d{11}$", re.ASCII)
 
 
 def _check_division(code: str) -> str:
@@ -33,6 +36,7 @@ COUNTY_CODE_PATTERN = r"^[1-9]\d{3}(0[1-9]|[1-9]\d)$"
 
 DivisionCode = Annotated[
     str,
+    Normalised,
     AfterValidator(_check_division),
     Field(
         description="GB/T 2260 six-digit code (province/city/county) or twelve-digit code (township/village)",
@@ -41,6 +45,7 @@ DivisionCode = Annotated[
 ]
 CountyCode = Annotated[
     str,
+    Normalised,
     AfterValidator(_check_county),
     Field(description="Six-digit county code", json_schema_extra={"pattern": COUNTY_CODE_PATTERN}),
 ]

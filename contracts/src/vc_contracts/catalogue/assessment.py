@@ -14,10 +14,12 @@ from vc_contracts.catalogue.enums import AssessmentResult, FeedbackSource
 from vc_contracts.catalogue.fields import (
     AdvisorId,
     AssessmentId,
+    FreeText,
     Id,
     MonthDay,
+    Note,
     Period,
-    Text,
+    ShortText,
     UnitId,
     VillageCode,
     Year,
@@ -67,7 +69,7 @@ class FeedbackSubmitted(AssessmentEvent):
     year: Year
     source: FeedbackSource = Field(description="Who gave the feedback")
     rating: int = Field(ge=1, le=5, description="1 (poor) to 5 (excellent)")
-    comment: str = Field(default="", description="Free comment; may be empty")
+    comment: Note = Field(default="", description="Free comment; may be empty")
 
 
 class ComplianceBreached(AssessmentEvent):
@@ -76,7 +78,7 @@ class ComplianceBreached(AssessmentEvent):
     breach_id: Id = Field(description="Id of the breach")
     advisor_id: AdvisorId
     village_code: VillageCode
-    rule: Text = Field(description="Rule name as in ComplianceRulesSet, e.g. min_quarter_onsite_hours")
+    rule: ShortText = Field(description="Rule name as in ComplianceRulesSet, e.g. min_quarter_onsite_hours")
     period: Period
     expected: float = Field(description="Threshold the rule required")
     actual: float = Field(description="What the ledger shows for the period")
@@ -94,7 +96,7 @@ class FiguresConfirmed(AssessmentEvent):
         min_length=64, max_length=64, description="SHA-256 (hex) of the figures the advisor confirmed"
     )
     confirmed_on: date = Field(description="CST calendar day of confirmation")
-    comment: str = Field(default="", description="The advisor's remark on the figures; may be empty")
+    comment: Note = Field(default="", description="The advisor's remark on the figures; may be empty")
 
 
 class AssessmentConcluded(AssessmentEvent):
@@ -123,7 +125,7 @@ class RectificationRequested(AssessmentEvent):
     advisor_id: AdvisorId
     unit_id: UnitId
     year: Year
-    items: list[Text] = Field(min_length=1, description="What must be rectified")
+    items: list[ShortText] = Field(min_length=1, description="What must be rectified")
     due_on: date = Field(description="Last CST calendar day to complete the rectification")
 
 
@@ -133,4 +135,4 @@ class RectificationCompleted(AssessmentEvent):
     assessment_id: AssessmentId
     advisor_id: AdvisorId
     completed_on: date = Field(description="CST calendar day of completion")
-    summary: Text = Field(description="What was done")
+    summary: FreeText = Field(description="What was done")

@@ -7,11 +7,14 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
+from vc_contracts.codes import PHONE_PATTERN, Id, Normalised, Phone
 from vc_contracts.divisions import DivisionCode
+from vc_contracts.text import FreeText, Note, Reason, ShortText
 
-# Ids are opaque strings chosen by the owning service.
-Id = Annotated[str, Field(min_length=1, max_length=128)]
-Text = Annotated[str, Field(min_length=1, description="Free text, not empty")]
+__all__ = ["PHONE_PATTERN", "FreeText", "Id", "Note", "Phone", "Reason", "ShortText"]
+
+# Ids are opaque strings chosen by the owning service (vc_contracts.codes.Id). Text fields use the
+# kinds of vc_contracts.text (ShortText, Reason, FreeText, Note): characters and caps checked there.
 
 AdvisorId = Annotated[Id, Field(description="Id of the advisor (AdvisorRegistered.advisor_id)")]
 UnitId = Annotated[Id, Field(description="Id of the providing unit (UnitRegistered.unit_id)")]
@@ -31,16 +34,8 @@ VillageCode = Annotated[
     ),
 ]
 
-PHONE_PATTERN = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$"
-Phone = Annotated[
-    str,
-    Field(
-        pattern=PHONE_PATTERN,
-        description="Mainland mobile (11 digits, 1[3-9]…) or landline with area code, e.g. 0934-1234567",
-    ),
-]
 Schedule = Annotated[
-    str, Field(min_length=1, description="On-site schedule as shown to residents, e.g. 每周三 9:00-12:00")
+    ShortText, Field(description="On-site schedule as shown to residents, e.g. 每周三 9:00-12:00")
 ]
 
 Year = Annotated[int, Field(ge=2018, le=2100, description="Calendar year (the program started in 2018)")]
@@ -48,7 +43,9 @@ YEAR_PERIOD = r"^\d{4}$"
 HALF_YEAR_PERIOD = r"^\d{4}H[12]$"
 PERIOD_PATTERN = r"^\d{4}(Q[1-4]|H[12])?$"
 Period = Annotated[
-    str, Field(pattern=PERIOD_PATTERN, description="Calendar period in CST: 2025, 2025H1 or 2025Q1")
+    str,
+    Field(pattern=PERIOD_PATTERN, description="Calendar period in CST: 2025, 2025H1 or 2025Q1"),
+    Normalised,
 ]
 
 
@@ -61,6 +58,7 @@ def _check_month_day(value: str) -> str:
 MonthDay = Annotated[
     str,
     Field(pattern=r"^\d{2}-\d{2}$", description="Calendar day of the year as MM-DD, CST"),
+    Normalised,
     AfterValidator(_check_month_day),
 ]
 

@@ -17,7 +17,18 @@ from vc_contracts.catalogue.enums import (
     DocumentKind,
     MediationOutcome,
 )
-from vc_contracts.catalogue.fields import AdvisorId, EntryId, Hours, Id, Text, UnitId, VillageCode
+from vc_contracts.catalogue.fields import (
+    AdvisorId,
+    EntryId,
+    FreeText,
+    Hours,
+    Id,
+    Note,
+    Reason,
+    ShortText,
+    UnitId,
+    VillageCode,
+)
 
 
 class LedgerEvent(Event, abstract=True):
@@ -28,17 +39,15 @@ class LedgerEntryEvent(LedgerEvent, abstract=True):
     """Fields every ledger entry carries: who did the work, for which village, when it started."""
 
     entry_id: EntryId
-    client_entry_id: str | None = Field(
+    client_entry_id: Id | None = Field(
         default=None,
-        min_length=1,
-        max_length=128,
         description="Id chosen by the client (phone app, paper backfill) so a retried upload is one entry",
     )
     advisor_id: AdvisorId
     unit_id: UnitId
     village_code: VillageCode
     occurred_at: ShanghaiDateTime = Field(description="When the work started, +08:00")
-    note: str = Field(default="", description="Free note by the advisor; may be empty")
+    note: Note = Field(default="", description="Free note by the advisor; may be empty")
 
 
 class VisitLogged(LedgerEntryEvent):
@@ -47,8 +56,8 @@ class VisitLogged(LedgerEntryEvent):
     started_at: ShanghaiDateTime = Field(description="Arrival, +08:00; equals occurred_at")
     ended_at: ShanghaiDateTime = Field(description="Departure, +08:00; after started_at")
     hours: Hours = Field(description="ended_at - started_at in hours, rounded to 2 decimals")
-    place: Text = Field(description="Where in the village, e.g. 村委会办公室")
-    summary: Text = Field(description="What was done")
+    place: ShortText = Field(description="Where in the village, e.g. 村委会办公室")
+    summary: FreeText = Field(description="What was done")
 
     @model_validator(mode="after")
     def _times_agree(self) -> Self:
@@ -65,9 +74,9 @@ class VisitLogged(LedgerEntryEvent):
 class LectureHeld(LedgerEntryEvent):
     """A legal-knowledge lecture was given in the village (counts toward R6)."""
 
-    topic: Text = Field(description="Subject of the lecture")
+    topic: ShortText = Field(description="Subject of the lecture")
     audience: int = Field(ge=0, description="Number of attendees")
-    co_organisers: list[Text] = Field(
+    co_organisers: list[ShortText] = Field(
         default_factory=list, description="Other organisers, e.g. 普法与依法治理股"
     )
 
@@ -75,9 +84,9 @@ class LectureHeld(LedgerEntryEvent):
 class PublicityEventHeld(LedgerEntryEvent):
     """A law-publicity activity was held in the village (counts toward R6)."""
 
-    topic: Text = Field(description="Subject of the activity")
+    topic: ShortText = Field(description="Subject of the activity")
     audience: int = Field(ge=0, description="Number of people reached")
-    co_organisers: list[Text] = Field(default_factory=list, description="Other organisers")
+    co_organisers: list[ShortText] = Field(default_factory=list, description="Other organisers")
 
 
 class ConsultationGiven(LedgerEntryEvent):
@@ -86,7 +95,7 @@ class ConsultationGiven(LedgerEntryEvent):
     channel: ConsultationChannel = Field(description="How the question arrived")
     category: ConsultationCategory = Field(description="Subject matter")
     outcome: ConsultationOutcome = Field(description="Where it ended")
-    summary: Text = Field(description="Question and answer in short, without personal data")
+    summary: FreeText = Field(description="Question and answer in short, without personal data")
 
 
 class DisputeMediated(LedgerEntryEvent):
@@ -95,15 +104,15 @@ class DisputeMediated(LedgerEntryEvent):
     parties: int = Field(ge=2, description="Number of parties")
     category: ConsultationCategory = Field(description="Subject matter")
     outcome: MediationOutcome = Field(description="Where it ended")
-    summary: Text = Field(description="The dispute and its outcome in short")
+    summary: FreeText = Field(description="The dispute and its outcome in short")
 
 
 class DocumentReviewed(LedgerEntryEvent):
     """The advisor reviewed a document for the village (rules, contract, decision…)."""
 
     document_kind: DocumentKind = Field(description="Kind of document")
-    title: Text = Field(description="Title of the document")
-    summary: Text = Field(description="Findings in short")
+    title: ShortText = Field(description="Title of the document")
+    summary: FreeText = Field(description="Findings in short")
 
 
 class EntryConfirmed(LedgerEvent):
@@ -130,7 +139,7 @@ class EntryCorrected(LedgerEvent):
     entry_id: EntryId
     village_code: VillageCode
     changes: dict[str, Any] = Field(min_length=1, description="Field name -> new value (JSON form)")
-    reason: Text = Field(description="Why the entry was corrected")
+    reason: Reason = Field(description="Why the entry was corrected")
 
     @field_validator("changes")
     @classmethod
@@ -146,4 +155,4 @@ class EntryVoided(LedgerEvent):
 
     entry_id: EntryId
     village_code: VillageCode
-    reason: Text = Field(description="Why the entry was voided")
+    reason: Reason = Field(description="Why the entry was voided")

@@ -16,15 +16,16 @@ from vc_contracts.catalogue.fields import (
     AssignmentId,
     Id,
     Phone,
+    Reason,
     Schedule,
-    Text,
+    ShortText,
     UnitId,
     VillageCode,
 )
+from vc_contracts.codes import CREDIT_CODE_PATTERN, LAWYER_LICENCE_PATTERN, CreditCode, LawyerLicence, Number
 from vc_contracts.divisions import DivisionCode, contains, level_of
 
-CREDIT_CODE_PATTERN = r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$"
-LAWYER_LICENCE_PATTERN = r"^\d{17}$"
+__all__ = ["CREDIT_CODE_PATTERN", "LAWYER_LICENCE_PATTERN"]  # re-exported: the services import them here
 GroupId = Annotated[Id, Field(description="Id of the village's legal-service WeChat group")]
 
 
@@ -36,7 +37,7 @@ class DivisionRegistered(RegistryEvent):
     """An administrative division became known, with its level and parent (province has none)."""
 
     code: DivisionCode = Field(description="Code of the division")
-    name: Text = Field(description="Official name, e.g. 山河镇")
+    name: ShortText = Field(description="Official name, e.g. 山河镇")
     level: DivisionLevel = Field(description="Level of the division")
     parent_code: DivisionCode | None = Field(
         default=None, description="Enclosing division; null for a province"
@@ -62,24 +63,22 @@ class UnitRegistered(RegistryEvent):
 
     unit_id: UnitId
     kind: UnitKind = Field(description="Kind of unit")
-    name: Text = Field(description="Registered name of the unit")
+    name: ShortText = Field(description="Registered name of the unit")
     division_code: DivisionCode = Field(description="Division the unit sits in (county, township…)")
-    credit_code: str | None = Field(
-        default=None, pattern=CREDIT_CODE_PATTERN, description="18-character unified social credit code"
+    credit_code: CreditCode | None = Field(
+        default=None, description="18-character unified social credit code"
     )
-    licence_no: str | None = Field(default=None, min_length=1, description="Practising licence of a law firm")
+    licence_no: Number | None = Field(default=None, description="Practising licence of a law firm")
 
 
 class AdvisorRegistered(RegistryEvent):
     """A person who may serve as a village legal advisor was registered under a providing unit (R2)."""
 
     advisor_id: AdvisorId
-    name: Text = Field(description="Full name of the advisor")
+    name: ShortText = Field(description="Full name of the advisor")
     kind: AdvisorKind = Field(description="What the advisor is by profession")
     unit_id: UnitId
-    licence_no: str | None = Field(
-        default=None, pattern=LAWYER_LICENCE_PATTERN, description="Lawyer practising licence: 17 digits"
-    )
+    licence_no: LawyerLicence | None = Field(default=None, description="Lawyer practising licence: 17 digits")
     phone: Phone
 
 
@@ -89,7 +88,7 @@ class AdvisorStatusChanged(RegistryEvent):
     advisor_id: AdvisorId
     status: AdvisorStatus = Field(description="Status from `changed_on` on")
     changed_on: date = Field(description="CST calendar day the status took effect")
-    reason: Text = Field(description="Why the status changed")
+    reason: Reason = Field(description="Why the status changed")
 
 
 class AdvisorAssigned(RegistryEvent):
@@ -110,7 +109,7 @@ class AssignmentEnded(RegistryEvent):
     village_code: VillageCode
     advisor_id: AdvisorId
     valid_to: date = Field(description="Last CST calendar day served, inclusive")
-    reason: Text = Field(description="Why the assignment ended (reassigned, replaced, left…)")
+    reason: Reason = Field(description="Why the assignment ended (reassigned, replaced, left…)")
 
 
 class AgreementSigned(RegistryEvent):
@@ -138,7 +137,7 @@ class AgreementFiled(RegistryEvent):
 
     agreement_id: AgreementId
     village_code: VillageCode
-    filing_no: Text = Field(description="Filing number given by the county bureau")
+    filing_no: Number = Field(description="Filing number given by the county bureau")
     filed_on: date = Field(description="CST calendar day of filing")
     signed_and_stamped: bool = Field(description="The filed copy is signed and stamped (盖章)")
 
@@ -158,7 +157,7 @@ class AgreementTerminated(RegistryEvent):
     agreement_id: AgreementId
     village_code: VillageCode
     terminated_on: date = Field(description="CST calendar day the agreement ended")
-    reason: Text = Field(description="Why it was terminated")
+    reason: Reason = Field(description="Why it was terminated")
 
 
 class NoticeBoardPosted(RegistryEvent):
@@ -166,7 +165,7 @@ class NoticeBoardPosted(RegistryEvent):
 
     village_code: VillageCode
     advisor_id: AdvisorId
-    advisor_name: Text = Field(description="Advisor name as posted")
+    advisor_name: ShortText = Field(description="Advisor name as posted")
     phone: Phone
     schedule: Schedule
     posted_on: date = Field(description="CST calendar day the board was posted")
@@ -178,7 +177,7 @@ class ServiceGroupEstablished(RegistryEvent):
     group_id: GroupId
     village_code: VillageCode
     advisor_id: AdvisorId
-    name: Text = Field(description="Name of the WeChat group")
+    name: ShortText = Field(description="Name of the WeChat group")
     member_count: int = Field(ge=0, description="Members when established")
     established_on: date = Field(description="CST calendar day the group was set up")
 

@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 
 from vc_contracts.base import Event, ShanghaiDateTime
 from vc_contracts.catalogue.enums import DeadlineKind, Level, ReportKind
-from vc_contracts.catalogue.fields import HALF_YEAR_PERIOD, YEAR_PERIOD, Id, Period, ReportId, Text, UnitId
+from vc_contracts.catalogue.fields import HALF_YEAR_PERIOD, YEAR_PERIOD, Id, Period, Reason, ReportId, UnitId
 from vc_contracts.divisions import DivisionCode
 
 _PERIOD_OF_KIND = {
@@ -52,7 +52,7 @@ class ReportReturned(ReportingEvent):
 
     report_id: ReportId
     by_level: Level = Field(description="Level that returned it")
-    reason: Text = Field(description="What must be corrected")
+    reason: Reason = Field(description="What must be corrected")
 
 
 class ReportApproved(ReportingEvent):

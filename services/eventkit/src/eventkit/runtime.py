@@ -25,6 +25,7 @@ from vc_contracts.topics import topic_for
 from eventkit import logs
 from eventkit.auth import TokenVerifier
 from eventkit.consumer import subscribe
+from eventkit.input_rules import install_input_rules
 from eventkit.migrations import EVENT_STORE, PROJECTIONS, Migration, migrate
 from eventkit.projection import Projection, ProjectionRunner
 from eventkit.relay import OutboxRelay
@@ -119,7 +120,7 @@ async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> A
         runners = {p.name: ProjectionRunner(pool, schema, p) for p in spec.projections}
         for runner in runners.values():
             await runner.install()
-        store = EventStore(pool, schema)
+        store = EventStore(pool, schema, max_event_bytes=settings.max_event_bytes)
         broker = build_broker(
             spec,
             settings.kafka_bootstrap_servers,
@@ -156,6 +157,7 @@ def create_app(spec: ServiceSpec) -> FastAPI:
 
     app = FastAPI(title=spec.title, description=spec.description, version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
+    install_input_rules(app)
 
     @app.get("/healthz", tags=["ops"], summary="Liveness")
     async def healthz() -> dict[str, str]:

@@ -24,6 +24,13 @@ class Settings(BaseSettings):
     consumer_session_timeout_ms: int = Field(default=6000, alias="VC_CONSUMER_SESSION_TIMEOUT_MS")
     consumer_fetch_max_wait_ms: int = Field(default=100, alias="VC_CONSUMER_FETCH_MAX_WAIT_MS")
     db_pool_size: int = Field(default=10, alias="VC_DB_POOL_SIZE")
+    max_event_bytes: int = Field(
+        default=256 * 1024,
+        ge=4096,
+        le=900_000,
+        alias="VC_MAX_EVENT_BYTES",
+        description="Bound on one event's envelope (UTF-8 bytes), refused at append: below the broker's 1 MB",
+    )
 
     @field_validator("jwt_secret")
     @classmethod

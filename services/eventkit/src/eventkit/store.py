@@ -22,8 +22,27 @@ from vc_contracts import CST, Envelope, Event, Tenant
 from eventkit import metrics
 from eventkit.clock import now_cst
 from eventkit.db import Connection
+from eventkit.errors import AppError
 
 APPEND_LOCK = 7_391_001  # advisory-lock key; one per database is enough: schemas never share it
+MAX_EVENT_BYTES = 256 * 1024
+"""Default bound on one event's envelope as published (UTF-8 bytes): a quarter of the broker's
+default 1 MB message limit, so headers, batching and a larger envelope never reach it."""
+ENVELOPE_HEAD_BYTES = 512
+"""Upper estimate of the envelope's fixed part (ids, times, type, version, key names, metadata)."""
+
+
+class EventTooLargeError(AppError):
+    """An event whose envelope would exceed the store's bound (HTTP 413): nothing is appended, since
+    a record the broker refuses would stop the relay for every later event."""
+
+    status, code = 413, "event_too_large"
+
+    def __init__(self, event_type: str, size: int, bound: int) -> None:
+        super().__init__(
+            f"记录内容过大（{event_type} 约 {size} 字节，上限 {bound} 字节），请精简文字或分多条登记",
+            details={"event_type": event_type, "size": size, "bound": bound},
+        )
 
 
 class ConcurrencyError(Exception):
@@ -130,9 +149,10 @@ _COLUMNS = (
 class EventStore:
     """One service's append-only event table; also its outbox (the relay reads it)."""
 
-    def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
+    def __init__(self, pool: asyncpg.Pool, schema: str, *, max_event_bytes: int = MAX_EVENT_BYTES) -> None:
         self.pool, self.schema = pool, schema
         self.channel = f"{schema}_events"
+        self.max_event_bytes = max_event_bytes
 
     async def version(self, stream_id: str, conn: Connection | None = None) -> int:
         query = f"SELECT coalesce(max(stream_version), 0) FROM {self.schema}.events WHERE stream_id = $1"
@@ -272,7 +292,16 @@ class EventStore:
         metrics.APPEND_SECONDS.labels(self.schema).observe(time.perf_counter() - started)
         return inserted
 
+    def _check_sizes(self, rows: list[tuple[Any, ...]]) -> None:
+        """Refuse the whole append if one envelope (as `wire_event` encodes it) would be too large."""
+        for row in rows:
+            stream_id, event_type, tenant, data, meta = row[1], row[3], row[5], row[8], row[9]
+            size = ENVELOPE_HEAD_BYTES + sum(len(part.encode()) for part in (stream_id, tenant, data, meta))
+            if size > self.max_event_bytes:
+                raise EventTooLargeError(event_type, size, self.max_event_bytes)
+
     async def _insert(self, conn: Connection, rows: list[tuple[Any, ...]]) -> list[StoredEvent]:
+        self._check_sizes(rows)
         # Taken as late as possible: from here to COMMIT, appends of this database are serial.
         await conn.execute("SELECT pg_advisory_xact_lock($1)", APPEND_LOCK)
         inserted = await conn.fetch(

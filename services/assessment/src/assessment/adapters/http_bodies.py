@@ -8,7 +8,10 @@ from typing import Annotated
 from fastapi import Header
 from pydantic import BaseModel, ConfigDict, Field
 from vc_contracts.catalogue.enums import AssessmentResult, FeedbackSource
-from vc_contracts.catalogue.fields import PERIOD_PATTERN, VILLAGE_CODE_PATTERN, MonthDay
+from vc_contracts.catalogue.fields import FreeText, Id, MonthDay, Note, Period, ShortText, VillageCode, Year
+from vc_contracts.codes import Normalised
+from vc_contracts.divisions import CountyCode
+from vc_contracts.text import OptionalReason
 
 IdempotencyKey = Annotated[
     str | None,
@@ -21,7 +24,9 @@ class Body(BaseModel):
 
 
 class RulesIn(Body):
-    division_code: str = Field(pattern=r"^\d{6}$", description="Province (defaults) or county (stricter)")
+    division_code: Annotated[str, Normalised] = Field(
+        pattern=r"^\d{6}$", description="Province (defaults) or county (stricter)"
+    )
     effective_from: date = Field(description="First CST day the rules apply")
     min_quarter_onsite_hours: float | None = Field(default=None, ge=0)
     min_year_lectures: int | None = Field(default=None, ge=0)
@@ -31,32 +36,30 @@ class RulesIn(Body):
 
 
 class EvaluationIn(Body):
-    county: str = Field(pattern=r"^\d{4}(0[1-9]|[1-9]\d)$", description="County code")
-    period: str = Field(pattern=PERIOD_PATTERN, description="A closed quarter (hours) or year (lectures)")
+    county: CountyCode = Field(description="County code")
+    period: Period = Field(description="A closed quarter (hours) or year (lectures)")
 
 
 class FeedbackIn(Body):
-    advisor_id: str = Field(min_length=1, max_length=128)
-    village_code: str = Field(pattern=VILLAGE_CODE_PATTERN)
-    year: int = Field(ge=2018, le=2100)
+    advisor_id: Id
+    village_code: VillageCode
+    year: Year
     source: FeedbackSource = FeedbackSource.committee
     rating: int = Field(ge=1, le=5, description="1 (poor) to 5 (excellent)")
-    comment: str = Field(default="", max_length=2000)
+    comment: Note = ""
 
 
 class ConfirmIn(Body):
-    comment: str = Field(default="", max_length=2000, description="The advisor's remark; may be empty")
+    comment: Note = Field(default="", description="The advisor's remark; may be empty")
 
 
 class ConcludeIn(Body):
     result: AssessmentResult
-    reason: str = Field(
-        default="", max_length=2000, description="Why concluding before the advisor confirmed"
-    )
-    items: list[str] = Field(default_factory=list, description="Items to rectify (a failed result)")
+    reason: OptionalReason = Field(default="", description="Why concluding before the advisor confirmed")
+    items: list[ShortText] = Field(default_factory=list, description="Items to rectify (a failed result)")
     due_on: date | None = Field(default=None, description="Last CST day of the rectification")
 
 
 class RectifiedIn(Body):
     completed_on: date
-    summary: str = Field(min_length=1, max_length=2000)
+    summary: FreeText

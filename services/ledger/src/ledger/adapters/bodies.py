@@ -14,11 +14,9 @@ from vc_contracts.catalogue.enums import (
     DocumentKind,
     MediationOutcome,
 )
-from vc_contracts.catalogue.fields import VillageCode
+from vc_contracts.catalogue.fields import FreeText, Id, Note, Reason, ShortText, VillageCode
 
 from ledger.domain.kinds import Kind
-
-Line = Field(min_length=1, max_length=2000)
 
 
 class Body(BaseModel):
@@ -30,8 +28,8 @@ class EntryIn(Body):
 
     kind: ClassVar[Kind]
     village_code: VillageCode
-    note: str = Field(default="", max_length=2000)
-    client_entry_id: str | None = Field(default=None, min_length=1, max_length=128)
+    note: Note = ""
+    client_entry_id: Id | None = None
 
     def details(self) -> dict[str, Any]:
         common = {"village_code", "note", "client_entry_id", "occurred_at", "started_at", "ended_at"}
@@ -45,8 +43,8 @@ class VisitIn(EntryIn):
     kind = Kind.visit
     started_at: ShanghaiDateTime = Field(description="Arrival, with offset, e.g. 2025-03-05T09:00:00+08:00")
     ended_at: ShanghaiDateTime = Field(description="Departure; a visit lasts at most 12 hours")
-    place: str = Field(min_length=1, max_length=200, description="Where in the village, e.g. 村委会")
-    summary: str = Line
+    place: ShortText = Field(description="Where in the village, e.g. 村委会")
+    summary: FreeText
 
     def span(self) -> tuple[datetime, datetime | None]:
         return self.started_at, self.ended_at
@@ -58,9 +56,9 @@ class PointIn(EntryIn):
 
 class LectureIn(PointIn):
     kind = Kind.lecture
-    topic: str = Field(min_length=1, max_length=200)
+    topic: ShortText
     audience: int = Field(ge=0, description="Attendees")
-    co_organisers: list[str] = Field(default_factory=list, description="e.g. 县司法局普法与依法治理股")
+    co_organisers: list[ShortText] = Field(default_factory=list, description="e.g. 县司法局普法与依法治理股")
 
 
 class PublicityIn(LectureIn):
@@ -72,7 +70,7 @@ class ConsultationIn(PointIn):
     channel: ConsultationChannel = Field(description="on_site | wechat | phone | online")
     category: ConsultationCategory
     outcome: ConsultationOutcome
-    summary: str = Line
+    summary: FreeText
 
 
 class MediationIn(PointIn):
@@ -80,22 +78,22 @@ class MediationIn(PointIn):
     parties: int = Field(ge=2)
     category: ConsultationCategory
     outcome: MediationOutcome
-    summary: str = Line
+    summary: FreeText
 
 
 class DocumentReviewIn(PointIn):
     kind = Kind.document_review
     document_kind: DocumentKind
-    title: str = Field(min_length=1, max_length=200)
-    summary: str = Line
+    title: ShortText
+    summary: FreeText
 
 
 class CorrectionIn(Body):
     changes: dict[str, Any] = Field(
         min_length=1, description="Field -> new value, e.g. {'ended_at': '2025-03-05T12:00:00+08:00'}"
     )
-    reason: str = Field(min_length=1, max_length=500, description="Why (更正原因)")
+    reason: Reason = Field(description="Why (更正原因)")
 
 
 class VoidIn(Body):
-    reason: str = Field(min_length=1, max_length=500, description="Why (作废原因)")
+    reason: Reason = Field(description="Why (作废原因)")

@@ -8,16 +8,15 @@ from typing import Annotated
 from fastapi import Header
 from pydantic import BaseModel, ConfigDict, Field
 from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
-from vc_contracts.catalogue.fields import Phone, VillageCode
-from vc_contracts.catalogue.registry import CREDIT_CODE_PATTERN, LAWYER_LICENCE_PATTERN
+from vc_contracts.catalogue.fields import Phone, Reason, ShortText, VillageCode
+from vc_contracts.codes import CreditCode, IdNormalised, LawyerLicence, Number
 from vc_contracts.divisions import DivisionCode
 
 IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", max_length=200, description="Client-chosen id: a retry appends nothing"),
 ]
-Id = Annotated[str, Field(min_length=1, max_length=64)]
-Reason = Annotated[str, Field(min_length=1, max_length=200)]
+Id = Annotated[str, Field(min_length=1, max_length=64), IdNormalised]
 
 
 class Body(BaseModel):
@@ -26,7 +25,7 @@ class Body(BaseModel):
 
 class DivisionIn(Body):
     code: DivisionCode
-    name: str = Field(min_length=1, max_length=100)
+    name: ShortText
     level: DivisionLevel
     parent_code: DivisionCode | None = None
 
@@ -34,21 +33,19 @@ class DivisionIn(Body):
 class UnitIn(Body):
     unit_id: Id | None = None
     kind: UnitKind
-    name: str = Field(min_length=1, max_length=200)
+    name: ShortText
     division_code: DivisionCode
-    credit_code: str | None = Field(default=None, pattern=CREDIT_CODE_PATTERN, description="18 characters")
-    licence_no: str | None = Field(default=None, min_length=1, max_length=64)
+    credit_code: CreditCode | None = Field(default=None, description="18 characters")
+    licence_no: Number | None = None
 
 
 class AdvisorIn(Body):
     advisor_id: Id | None = None
-    name: str = Field(min_length=1, max_length=50)
+    name: ShortText
     kind: AdvisorKind
     unit_id: Id
     phone: Phone
-    licence_no: str | None = Field(
-        default=None, pattern=LAWYER_LICENCE_PATTERN, description="17-digit practising licence"
-    )
+    licence_no: LawyerLicence | None = Field(default=None, description="17-digit practising licence")
 
 
 class StatusIn(Body):
@@ -61,7 +58,7 @@ class AssignmentIn(Body):
     village_code: VillageCode
     advisor_id: Id
     valid_from: date
-    schedule: str = Field(min_length=1, max_length=200, description="驻点时间, e.g. 每周三 9:00-12:00")
+    schedule: ShortText = Field(description="驻点时间, e.g. 每周三 9:00-12:00")
     reason: Reason = "人员调整"
 
 
@@ -81,7 +78,7 @@ class AgreementIn(Body):
 
 
 class FilingIn(Body):
-    filing_no: str = Field(min_length=1, max_length=64)
+    filing_no: Number
     filed_on: date = Field(description="CST calendar day the county bureau received the filing")
     signed_and_stamped: bool
 
@@ -99,21 +96,17 @@ class TerminationIn(Body):
 class BoardIn(Body):
     advisor_id: Id
     posted_on: date
-    advisor_name: str | None = Field(
-        default=None, min_length=1, max_length=50, description="Default: registered"
-    )
+    advisor_name: ShortText | None = Field(default=None, description="Default: registered")
     phone: Phone | None = Field(
         default=None, description="As posted; default: the advisor's registered phone"
     )
-    schedule: str | None = Field(
-        default=None, min_length=1, max_length=200, description="Default: assignment's"
-    )
+    schedule: ShortText | None = Field(default=None, description="Default: assignment's")
 
 
 class GroupIn(Body):
     group_id: Id | None = None
     advisor_id: Id
-    name: str = Field(min_length=1, max_length=100)
+    name: ShortText
     member_count: int = Field(ge=0, le=100_000)
     established_on: date
 

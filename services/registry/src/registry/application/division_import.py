@@ -13,8 +13,9 @@ from typing import Any
 from eventkit.auth import Principal
 from eventkit.errors import AppError
 from eventkit.store import EventStore
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 from vc_contracts.catalogue.enums import DivisionLevel
+from vc_contracts.catalogue.fields import ShortText
 from vc_contracts.divisions import DivisionCode
 
 from registry.application.import_errors import Problems
@@ -36,7 +37,7 @@ HINTS = {"code": FORMAT_HINTS["code"], "parent_code": FORMAT_HINTS["code"]}
 
 class DivisionRow(BaseModel):
     code: DivisionCode
-    name: str = Field(min_length=1, max_length=100)
+    name: ShortText
     level: DivisionLevel | None = None
     parent_code: DivisionCode | None = None
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 from vc_contracts.catalogue.enums import AdvisorKind, UnitKind
-from vc_contracts.catalogue.fields import Phone, VillageCode
-from vc_contracts.catalogue.registry import CREDIT_CODE_PATTERN, LAWYER_LICENCE_PATTERN
+from vc_contracts.catalogue.fields import Phone, ShortText, VillageCode
+from vc_contracts.codes import CreditCode, IdNormalised, LawyerLicence, Number
 from vc_contracts.divisions import DivisionCode
 
 from registry.application.reasons import FORMAT_HINTS
@@ -46,20 +47,20 @@ HINTS = {
 class RosterRow(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    unit_id: str | None = Field(default=None, max_length=64)
-    unit_name: str = Field(min_length=1, max_length=200)
+    unit_id: Annotated[str, Field(max_length=64), IdNormalised] | None = None
+    unit_name: ShortText
     unit_kind: UnitKind
     unit_division_code: DivisionCode
-    unit_credit_code: str | None = Field(default=None, pattern=CREDIT_CODE_PATTERN)
-    unit_licence_no: str | None = Field(default=None, max_length=64)
-    advisor_id: str | None = Field(default=None, max_length=64)
-    advisor_name: str = Field(min_length=1, max_length=50)
+    unit_credit_code: CreditCode | None = None
+    unit_licence_no: Number | None = None
+    advisor_id: Annotated[str, Field(max_length=64), IdNormalised] | None = None
+    advisor_name: ShortText
     advisor_kind: AdvisorKind
-    licence_no: str | None = Field(default=None, pattern=LAWYER_LICENCE_PATTERN)
+    licence_no: LawyerLicence | None = None
     phone: Phone
     village_code: VillageCode | None = None
     valid_from: date | None = None
-    schedule: str | None = Field(default=None, max_length=200)
+    schedule: ShortText | None = None
 
     @classmethod
     def parse(cls, raw: dict[str, str]) -> RosterRow:

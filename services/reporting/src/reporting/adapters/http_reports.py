@@ -12,6 +12,7 @@ from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 from vc_contracts.catalogue.enums import ReportKind
+from vc_contracts.catalogue.fields import Id, Reason
 from vc_contracts.divisions import county_of, significant_prefix
 
 from reporting.adapters.xlsx import statistics_workbook
@@ -29,11 +30,11 @@ HalfYear = Annotated[str, Query(pattern=r"^\d{4}H[12]$", description="2025H1 or 
 
 
 class Confirm(BaseModel):
-    confirm_digest: str = Field(description="The `digest` of the previewed figures: the counted confirm them")
+    confirm_digest: Id = Field(description="The `digest` of the previewed figures: the counted confirm them")
 
 
 class Return(BaseModel):
-    reason: str = Field(min_length=1, description="退回原因：需要更正的内容")
+    reason: Reason = Field(description="退回原因：需要更正的内容")
 
 
 def county_of_principal(who: Principal) -> str:

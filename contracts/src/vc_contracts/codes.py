@@ -1,0 +1,95 @@
+"""Codes, numbers, phones and ids: how their characters are read before their pattern is checked.
+
+Rule (one place; every code, number, phone and id in request bodies, import rows and events):
+NFKC first, so full-width digits and letters typed with a Chinese input method (`１３９０９…`,
+`ＡＢ`) become ASCII; then any other decimal digit (Arabic-Indic…) is read as its ASCII digit;
+then surrounding whitespace is stripped. The pattern is checked on the result, in ASCII only. A
+phone stored as `139０９…` before this rule is read back as `13909…`, so it dials.
+
+Ids (opaque, chosen by services or clients) are normalised the same way on new writes, and refuse
+control characters and line breaks; stored ids are read back exactly as stored, since they name
+streams and read-model rows.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, ValidationInfo
+
+from vc_contracts.text import clean_text, is_stored
+
+# Patterns unchanged since first published (consumers validate with them); after normalisation
+# only ASCII digits are left, so `\d` means [0-9] here.
+PHONE_PATTERN = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$"
+LAWYER_LICENCE_PATTERN = r"^\d{17}$"
+CREDIT_CODE_PATTERN = r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$"
+ID_MAX = 128
+NUMBER_MAX = 64
+
+
+def ascii_digits(value: str) -> str:
+    """NFKC, every decimal digit as ASCII, outer whitespace stripped: `＂１３９ ０９＂` -> `139 09`."""
+    text = unicodedata.normalize("NFKC", value)
+    return "".join(_ascii_digit(c) for c in text).strip()
+
+
+def _ascii_digit(char: str) -> str:
+    if char.isascii():
+        return char
+    digit = unicodedata.decimal(char, None)
+    return char if digit is None else str(digit)
+
+
+def _code(value: Any) -> Any:
+    return ascii_digits(value) if isinstance(value, str) else value
+
+
+def _upper_code(value: Any) -> Any:
+    return ascii_digits(value).upper() if isinstance(value, str) else value
+
+
+def _id(value: Any, info: ValidationInfo) -> Any:
+    if not isinstance(value, str) or is_stored(info):
+        return value
+    return clean_text(ascii_digits(value), single_line=True)
+
+
+def _number(value: Any, info: ValidationInfo) -> Any:
+    text = _id(value, info)
+    if isinstance(text, str) and not is_stored(info) and len(text) > NUMBER_MAX:
+        raise ValueError(f"不能超过 {NUMBER_MAX} 个字符（现有 {len(text)} 个）")
+    return text
+
+
+IdNormalised = BeforeValidator(_id)
+"""Put on any id-like str field with its own length: NFKC + ASCII digits + strip, one line, on writes."""
+
+Normalised = BeforeValidator(_code)
+"""Put on any code-like str field: NFKC + ASCII digits + strip before its pattern is checked."""
+
+Phone = Annotated[
+    str,
+    Field(
+        pattern=PHONE_PATTERN,
+        description="Mainland mobile (11 digits, 1[3-9]…) or landline with area code, e.g. 0934-1234567",
+    ),
+    Normalised,
+]
+LawyerLicence = Annotated[
+    str,
+    Field(pattern=LAWYER_LICENCE_PATTERN, description="Lawyer practising licence: 17 digits"),
+    Normalised,
+]
+CreditCode = Annotated[
+    str,
+    Field(pattern=CREDIT_CODE_PATTERN, description="18-character unified social credit code"),
+    BeforeValidator(_upper_code),
+]
+Number = Annotated[str, Field(min_length=1), BeforeValidator(_number)]
+"""A number given by an authority (firm licence, filing number): normalised like an id, 1..64
+characters (the cap is a write-side check, not in the published schema)."""
+
+Id = Annotated[str, Field(min_length=1, max_length=ID_MAX), IdNormalised]
+"""An opaque id (1..128 characters), normalised on new writes."""
