@@ -134,7 +134,9 @@ async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> A
             partitions=settings.topic_partitions,
             replication=settings.topic_replication,
         )
-        verifier = TokenVerifier(settings.jwt_secret, settings.jwt_issuer, settings.jwks_url)
+        verifier = TokenVerifier(
+            settings.jwt_secret, settings.jwt_issuer, settings.jwks_url, settings.jwt_audience
+        )
         await broker.start()
         relay_task = asyncio.create_task(_supervise(f"{spec.name} relay", relay.run))
         try:
