@@ -60,7 +60,7 @@ class EntryFilters:
 
 def _check_filters(who: Principal, f: EntryFilters) -> None:
     """A filter naming something outside the caller's scope is refused, not answered empty."""
-    if f.village_code and (who.role in ADMINS or who.role is Role.village_committee):
+    if f.village_code:
         who.require_division(f.village_code, "village_code")
     if f.advisor_id and who.role is Role.advisor and f.advisor_id != who.subject:
         raise ForbiddenError("法律顾问只能查看本人的台账记录", field="advisor_id")
