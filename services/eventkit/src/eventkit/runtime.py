@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
@@ -25,6 +25,7 @@ from vc_contracts.topics import topic_for
 from eventkit import logs
 from eventkit.auth import TokenVerifier
 from eventkit.consumer import subscribe
+from eventkit.credentials import refuse_token_in_url
 from eventkit.migrations import EVENT_STORE, PROJECTIONS, Migration, migrate
 from eventkit.projection import Projection, ProjectionRunner
 from eventkit.relay import OutboxRelay
@@ -156,7 +157,13 @@ def create_app(spec: ServiceSpec) -> FastAPI:
             app.state.runtime = runtime
             yield
 
-    app = FastAPI(title=spec.title, description=spec.description, version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title=spec.title,
+        description=spec.description,
+        version="0.1.0",
+        lifespan=lifespan,
+        dependencies=[Depends(refuse_token_in_url)],  # no token in any URL, on every route
+    )
     install_error_handlers(app)
 
     @app.get("/healthz", tags=["ops"], summary="Liveness")
