@@ -110,7 +110,8 @@ ACCEPTED = [
 @pytest.mark.parametrize("changes", [pytest.param(c, id=i) for i, c in ACCEPTED])
 def test_a_token_with_sane_claims_is_accepted(changes: dict[str, Any]) -> None:
     who = verify(signed(**changes))
-    assert (who.role.value, who.scope) == (changes.get("role", "county_admin"), changes.get("scope", "621025"))
+    expected = (changes.get("role", "county_admin"), changes.get("scope", "621025"))
+    assert (who.role.value, who.scope) == expected
     assert who.scope_prefix.isascii() and who.scope_prefix.isdigit()
 
 
