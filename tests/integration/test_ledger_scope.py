@@ -161,7 +161,7 @@ async def test_a_unit_acts_only_inside_its_scope_as_well_as_for_its_unit(scene) 
     elsewhere = ledger.headers("law_firm", "621026", "staff", cast.firm)  # its own unit, another county
     assert li_entry not in _ids(await ledger.http.get("/entries", headers=elsewhere))
     mine = await ledger.http.get("/entries", headers=elsewhere, params={"unit_id": cast.firm})
-    assert li_entry not in _ids(mine)
+    assert mine.status_code == 403 and mine.json()["field"] == "unit_id"  # its unit works elsewhere
     assert (await ledger.http.get(f"/entries/{li_entry}", headers=elsewhere)).status_code == 403
     volume = await ledger.http.get(f"/volumes/unit/{cast.firm}/{DAY.year}", headers=elsewhere)
     assert volume.status_code in (403, 404), volume.text
@@ -175,6 +175,9 @@ async def test_a_unit_acts_only_inside_its_scope_as_well_as_for_its_unit(scene) 
         ("firm", {"village_code": "621026100201"}, "village_code"),
         ("li", {"village_code": "621026100201"}, "village_code"),
         ("firm", {"unit_id": "U-someone-else"}, "unit_id"),
+        ("other-county", {"unit_id": "{firm}"}, "unit_id"),
+        ("other-county", {"advisor_id": "{li}"}, "advisor_id"),
+        ("other-city", {"unit_id": "{firm}"}, "unit_id"),
     ],
 )
 async def test_a_filter_outside_the_scope_is_403_not_an_empty_page(scene, who, params, field) -> None:  # type: ignore[no-untyped-def]
@@ -182,7 +185,11 @@ async def test_a_filter_outside_the_scope_is_403_not_an_empty_page(scene, who, p
     headers = {
         "li": ledger.headers("advisor", "621025", cast.advisor("li"), cast.firm),
         "firm": ledger.headers("law_firm", "621025", "staff", cast.firm),
+        "other-county": ledger.headers("county_admin", "621026"),
+        "other-city": ledger.headers("city_admin", "621100"),
     }[who]
+    names = {"firm": cast.firm, "li": cast.advisor("li")}
+    params = {k: v.format(**names) for k, v in params.items()}
     response = await ledger.http.get("/entries", headers=headers, params=params)
     assert response.status_code == 403, response.text
     assert response.json()["field"] == field
