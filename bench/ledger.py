@@ -33,7 +33,9 @@ from bench.servers import bench_dir
 from bench.timing import percentile, rate
 from bench.workload import VILLAGES
 
-SCOPE, UNIT = "620000", "U-bench-firm"
+# Advisors and units act inside one county (their token's scope): every bench village used here
+# (the first 700) lies in county 621001.
+SCOPE, UNIT = VILLAGES[0][:6], "U-bench-firm"
 HTTP_ADVISORS, IMPORT_ADVISORS = 500, 100
 HEADINGS = ["类型", "顾问编号", "村（社区）代码", "开始时间", "结束时间", "地点", "内容摘要",
             "主题", "参加人数", "渠道", "类别", "结果", "客户端编号"]  # fmt: skip
@@ -92,7 +94,7 @@ async def raw_insert_latency(dsn: str, per_second: float, total: int) -> list[fl
 
 async def http_latency(url: str, secret: str, per_second: float, total: int) -> list[float]:
     tokens = [
-        {"Authorization": "Bearer " + issue(secret, role="advisor", scope=SCOPE, subject=f"A-h{n}",
+        {"Authorization": "Bearer " + issue(secret, role="advisor", scope=VILLAGES[n][:6], subject=f"A-h{n}",
                                             unit=f"U-bench-{n % 20}")}
         for n in range(HTTP_ADVISORS)
     ]  # fmt: skip

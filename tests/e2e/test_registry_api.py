@@ -4,11 +4,13 @@ nothing, and every kind of bad input is refused with the field and the reason, c
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 from test_registry_helpers import (
     COUNTY,
@@ -33,6 +35,7 @@ class World:
     other: Api
     advisor: Api
     dsn: str
+    stack: Any
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +48,7 @@ async def world(stack: Any, devstack: Any) -> AsyncIterator[World]:
             Api(http, url, stack.headers("county_admin", OTHER_COUNTY, "api-other-admin")),
             Api(http, url, stack.headers("advisor", COUNTY, "A-api-3", "U-api-firm")),
             devstack.dsn,
+            stack,
         )
         await register_divisions(
             w.county,
@@ -373,3 +377,67 @@ async def test_bad_input_is_refused_with_field_and_reason_and_changes_nothing(
 async def test_a_request_without_a_token_is_refused(world: World) -> None:
     response = await world.county.http.get(f"{world.county.url}/coverage")
     assert response.status_code == 401 and response.json()["code"] == "unauthenticated"
+
+
+async def _roster(api: Api, **params: Any) -> httpx.Response:
+    return await api.get("/advisors", page_size=500, **params)
+
+
+async def test_a_filter_outside_the_callers_scope_is_403_naming_it(world: World) -> None:
+    firm = Api(
+        world.county.http, world.county.url, world.stack.headers("law_firm", COUNTY, "staff", "U-api-firm")
+    )
+
+    async def other_unit_known() -> bool:
+        rows = (await _roster(world.other, unit_id="U-api-other")).json().get("items", [])
+        return bool(rows)
+
+    await eventually(other_unit_known, what="the other county's unit in the read model")
+    cases = [
+        (firm, "/advisors", {"unit_id": "U-api-other"}, "unit_id"),  # another firm: not swapped for its own
+        (firm, "/advisors", {"unit_id": "U-api-firm-2"}, "unit_id"),
+        (world.county, "/advisors", {"unit_id": "U-api-other"}, "unit_id"),  # a unit of another county
+        (world.county, "/advisors", {"county": OTHER_COUNTY}, "county"),
+        (world.county, "/units", {"county": OTHER_COUNTY}, "county"),
+        (world.county, "/coverage", {"county": OTHER_COUNTY}, "county"),
+        (world.county, "/filings", {"county": OTHER_COUNTY}, "county"),
+        (world.county, "/notice-boards", {"county": OTHER_COUNTY}, "county"),
+        (world.county, "/divisions", {"parent_code": OTHER_TOWN}, "parent_code"),
+        (world.county, "/coverage", {"township": OTHER_TOWN}, "township"),
+        (firm, "/units", {"county": OTHER_COUNTY}, "county"),
+    ]
+    for api, path, params, field in cases:
+        response = await api.get(path, **params)
+        assert response.status_code == 403, f"{path} {params}: {response.status_code} {response.text}"
+        assert response.json()["field"] == field
+    own = await firm.get("/advisors", unit_id="U-api-firm")
+    assert own.status_code == 200
+    assert {a["unit_id"] for a in own.json()["items"]} == {"U-api-firm"}
+    ancestors = await world.county.get("/divisions", parent_code="621000")  # the county's own city
+    assert ancestors.status_code == 200
+
+
+async def test_a_name_search_takes_percent_and_underscore_literally(world: World) -> None:
+    async def listed() -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = (await _roster(world.county, name="测试顾问10")).json()["items"]
+        return rows if {r["advisor_id"] for r in rows} >= {"A-api-1", "A-api-2", "A-api-3"} else []
+
+    await eventually(listed, what="the county's advisors in the roster")
+    for pattern in ("%", "_", "测试顾问%", "测试顾问1_1", "%%", "\\"):
+        response = await _roster(world.county, name=pattern)
+        assert response.status_code == 200, response.text
+        assert response.json()["items"] == [], pattern
+
+
+async def test_a_token_whose_scope_is_a_pattern_or_a_prefix_is_401(world: World) -> None:
+    for scope in ("62", "%", "", "6210_5", "621025 "):
+        token = jwt.encode(
+            {"sub": "probe", "role": "county_admin", "scope": scope, "iss": "villagecounsel-dev",
+             "iat": int(time.time()), "exp": int(time.time()) + 300},
+            world.stack.secret, algorithm="HS256",
+        )  # fmt: skip
+        response = await world.county.http.get(
+            f"{world.county.url}/advisors", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert response.status_code == 401, f"{scope!r}: {response.text}"
+        assert response.json()["field"] == "scope"

@@ -161,7 +161,7 @@ async def test_missed_deadlines_are_listed_and_recorded_once(world) -> None:  # 
     assert [i["county"] for i in annual["items"]] == [scene.county]
 
 
-async def test_dashboard_is_scoped_and_the_page_takes_the_token_by_query(world) -> None:  # type: ignore[no-untyped-def]
+async def test_dashboard_is_scoped_and_the_page_never_takes_a_token_in_its_url(world) -> None:  # type: ignore[no-untyped-def]
     reporting, scene = world
     view = (
         await reporting.http.get("/dashboard.json", headers=reporting.headers("county_admin", scene.county))
@@ -174,9 +174,12 @@ async def test_dashboard_is_scoped_and_the_page_takes_the_token_by_query(world) 
         50.0,
     )
     token = reporting.headers("city_admin", scene.city)["Authorization"].split()[1]
-    page = await reporting.http.get("/dashboard", params={"token": token})
+    in_url = await reporting.http.get("/dashboard", params={"token": token})
+    assert in_url.status_code == 400 and in_url.json()["code"] == "token_in_url"
+    assert in_url.json()["field"] == "token"
+    page = await reporting.http.get("/dashboard")  # a shell: its script fetches the figures with the token
     assert page.status_code == 200 and "实时看板" in page.text and "不作排名" in page.text
-    assert (await reporting.http.get("/dashboard")).status_code == 401
+    assert "sessionStorage" in page.text and "Authorization" in page.text and scene.county not in page.text
 
 
 async def test_a_resident_reaches_the_village_advisor_without_a_token(world) -> None:  # type: ignore[no-untyped-def]
@@ -221,3 +224,35 @@ async def test_the_periodic_task_records_each_remaining_miss_once(world) -> None
     first = await record_all_misses(reporting.pool, "reporting")
     assert first >= 1  # 2025H1 and 2025 annual at least (2025H2 may be recorded by another test)
     assert await record_all_misses(reporting.pool, "reporting") == 0
+
+
+async def test_a_unit_filter_naming_another_unit_is_403_not_the_callers_rows(world) -> None:  # type: ignore[no-untyped-def]
+    reporting, scene = world
+    firm = reporting.headers("law_firm", scene.county, unit=scene.firm)
+    params = {"period": "2025H1", "unit_id": scene.office}
+    refused = await reporting.http.get("/statistics", params=params, headers=firm)
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["field"] == "unit_id"
+    own = await reporting.http.get("/statistics", params={**params, "unit_id": scene.firm}, headers=firm)
+    assert own.status_code == 200 and own.json()["rows"]
+
+
+async def test_a_unit_token_of_another_county_sees_none_of_its_units_rows(world) -> None:  # type: ignore[no-untyped-def]
+    reporting, scene = world
+    elsewhere = scene.county[:4] + ("97" if scene.county[4:] != "97" else "98")
+    firm = reporting.headers("law_firm", elsewhere, unit=scene.firm)
+    table = await reporting.http.get("/statistics", params={"period": "2025H1"}, headers=firm)
+    assert table.status_code == 200 and table.json()["rows"] == []
+    preview = await reporting.http.get("/reports/half-year/2025H1/preview", headers=firm)
+    assert preview.json()["rows"] == []
+
+
+@pytest.mark.parametrize("division", ["62%", "6210_5", "%", "621025 ", "6", "６２００００"])
+@pytest.mark.parametrize("path", ["/statistics", "/compliance", "/reports", "/deadlines/overdue"])
+async def test_a_division_filter_that_is_not_a_code_is_refused(world, path: str, division: str) -> None:  # type: ignore[no-untyped-def]
+    reporting, scene = world
+    province = reporting.headers("province_admin", scene.county[:2] + "0000")
+    params = {"division": division, "period": "2025H1", "kind": "half_year_ledger"}
+    response = await reporting.http.get(path, params=params, headers=province)
+    assert response.status_code in (403, 422), response.text
+    assert response.json()["field"] == "division"

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
+import logging
 import secrets
+import socket
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 from conftest import unique
 from devstack.pytest_plugin import DevStack
+from eventkit.logs import JsonFormatter
 from eventkit.runtime import ServiceSpec, create_app
 from eventkit.tokens import issue
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter
+from support.waiting import eventually
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -146,3 +153,69 @@ async def test_ops_endpoints_need_no_token_and_readiness_checks_database_and_bro
     ready = await client.get("/readyz")
     assert ready.status_code == 200, ready.text
     assert ready.json() == {"ready": True, "checks": {"database": True, "broker": True}}
+
+
+@pytest.mark.parametrize("param", ["token", "access_token", "id_token", "jwt", "Token"])
+async def test_a_token_in_the_url_is_refused(client: httpx.AsyncClient, param: str) -> None:
+    response = await client.get("/divisions/621025/summary", params={param: county_admin()})
+    body = assert_error_body(response, 400, "token_in_url")
+    assert body["field"] == param and "Authorization" in body["message"]
+    with_header = await client.get(
+        "/divisions/621025/summary", params={param: "x"}, headers=bearer(county_admin())
+    )
+    assert_error_body(with_header, 400, "token_in_url")
+
+
+def test_log_lines_never_carry_a_token() -> None:
+    token = county_admin()
+    record = logging.LogRecord(
+        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", f"/dashboard?quarter=2025Q1&token={token}", "1.1", 200), None,
+    )  # fmt: skip
+    texts = (f"Authorization: Bearer {token}", f"retrying with access_token={token[:20]}", f"got {token}")
+    plain = [logging.LogRecord("x", logging.INFO, __file__, 1, text, None, None) for text in texts]
+    for each in (record, *plain):
+        line = JsonFormatter().format(each)
+        assert token[:20] not in line, line
+    assert "quarter=2025Q1" in JsonFormatter().format(record)
+
+
+async def test_the_access_log_of_a_running_server_carries_no_token(
+    devstack: DevStack, database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = unique("authlog")
+    monkeypatch.setenv("VC_SERVICE", service)
+    monkeypatch.setenv("DATABASE_URL", database)
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", devstack.bootstrap)
+    monkeypatch.setenv("VC_JWT_SECRET", SECRET)
+    app = create_app(
+        ServiceSpec(name=service, title="Auth log test", description="test", routers=[_router()])
+    )
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None))
+    serving = asyncio.create_task(server.serve())
+    captured = io.StringIO()
+    handler = logging.StreamHandler(captured)
+    handler.setFormatter(JsonFormatter())
+    try:
+        await eventually(lambda: _true(server.started), what="uvicorn started")
+        logging.getLogger().addHandler(handler)  # after start-up: the lifespan resets the root handlers
+        token = county_admin()
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", trust_env=False) as http:
+            in_url = await http.get("/divisions/621025/summary", params={"token": token})
+            in_header = await http.get("/divisions/621025/summary?quarter=2025Q1", headers=bearer(token))
+        assert (in_url.status_code, in_header.status_code) == (400, 200)
+    finally:
+        server.should_exit = True
+        await serving
+        logging.getLogger().removeHandler(handler)
+    lines = captured.getvalue()
+    assert "/divisions/621025/summary?token=[redacted]" in lines, lines  # the request was logged…
+    assert "quarter=2025Q1" in lines
+    assert token[:20] not in lines and token.split(".")[2] not in lines  # …without the token
+
+
+async def _true(value: bool) -> bool:
+    return value

@@ -3,9 +3,11 @@ village's, administrators what lies in their division; everything else is refuse
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 
+import jwt
 import pytest
 from test_ledger_harness import Cast, Ledger, ledger_service, set_the_scene
 from vc_contracts import CST
@@ -108,3 +110,86 @@ async def test_changes_outside_ones_role_or_scope_are_refused(scene) -> None:  #
     assert (await post("/lectures", json=lecture, headers=elsewhere)).status_code == 403
     assert (await post("/lectures", json=lecture)).status_code == 401
     assert (await post(f"/volumes/village/{v1}/{DAY.year}/verify", headers=zhao)).status_code == 403
+
+
+def _signed(ledger: Ledger, **changes: object) -> dict[str, str]:
+    """A correctly signed token with exactly these claims (None drops one)."""
+    now = int(time.time())
+    claims = {"sub": "probe", "role": "county_admin", "scope": "621025", "iss": "villagecounsel-dev",
+              "iat": now, "exp": now + 600, **changes}  # fmt: skip
+    token = jwt.encode({k: v for k, v in claims.items() if v is not None}, ledger.secret, algorithm="HS256")
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        pytest.param({"scope": "62"}, "scope", id="scope-62"),
+        pytest.param({"scope": "%"}, "scope", id="scope-percent"),
+        pytest.param({"scope": ""}, "scope", id="scope-empty"),
+        pytest.param({"exp": None}, "exp", id="no-exp"),
+        pytest.param({"scope": "6210_5"}, "scope", id="scope-underscore"),
+        pytest.param({"scope": "621025 "}, "scope", id="scope-trailing-space"),
+        pytest.param({"role": "city_admin", "scope": "621025"}, "scope", id="city-admin-county-scope"),
+        pytest.param({"role": "province_admin", "scope": "62"}, "scope", id="province-admin-62"),
+        pytest.param({"role": "law_firm", "scope": "%"}, "scope", id="firm-percent"),
+        pytest.param({"role": "law_firm"}, "unit", id="firm-without-unit"),
+    ],
+)
+async def test_a_signed_token_with_senseless_claims_reads_nothing(scene, changes, field) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast, li_entry, _ = scene
+    headers = _signed(ledger, **changes)
+    for response in (
+        await ledger.http.get("/entries", headers=headers),
+        await ledger.http.get(f"/entries/{li_entry}", headers=headers),
+        await ledger.http.get(f"/volumes/village/{cast.villages[0]}/{DAY.year}", headers=headers),
+    ):
+        assert response.status_code == 401, response.text
+        assert (response.json()["code"], response.json()["field"]) == ("unauthenticated", field)
+
+
+async def test_an_advisor_token_with_a_pattern_scope_writes_nothing(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast, _, _ = scene
+    headers = _signed(ledger, role="advisor", sub=cast.advisor("li"), unit=cast.firm, scope="%")
+    lecture = {"village_code": cast.villages[0], "occurred_at": at(16), "topic": "普法", "audience": 3}
+    response = await ledger.http.post("/lectures", json=lecture, headers=headers)
+    assert response.status_code == 401 and response.json()["field"] == "scope"
+
+
+async def test_a_unit_acts_only_inside_its_scope_as_well_as_for_its_unit(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast, li_entry, _ = scene
+    elsewhere = ledger.headers("law_firm", "621026", "staff", cast.firm)  # its own unit, another county
+    assert li_entry not in _ids(await ledger.http.get("/entries", headers=elsewhere))
+    mine = await ledger.http.get("/entries", headers=elsewhere, params={"unit_id": cast.firm})
+    assert mine.status_code == 403 and mine.json()["field"] == "unit_id"  # its unit works elsewhere
+    assert (await ledger.http.get(f"/entries/{li_entry}", headers=elsewhere)).status_code == 403
+    volume = await ledger.http.get(f"/volumes/unit/{cast.firm}/{DAY.year}", headers=elsewhere)
+    assert volume.status_code in (403, 404), volume.text
+    void = await ledger.http.post(f"/entries/{li_entry}/void", json={"reason": "越权"}, headers=elsewhere)
+    assert void.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("who", "params", "field"),
+    [
+        ("firm", {"village_code": "621026100201"}, "village_code"),
+        ("li", {"village_code": "621026100201"}, "village_code"),
+        ("firm", {"unit_id": "U-someone-else"}, "unit_id"),
+        ("other-county", {"unit_id": "{firm}"}, "unit_id"),
+        ("other-county", {"advisor_id": "{li}"}, "advisor_id"),
+        ("other-city", {"unit_id": "{firm}"}, "unit_id"),
+    ],
+)
+async def test_a_filter_outside_the_scope_is_403_not_an_empty_page(scene, who, params, field) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast, _, _ = scene
+    headers = {
+        "li": ledger.headers("advisor", "621025", cast.advisor("li"), cast.firm),
+        "firm": ledger.headers("law_firm", "621025", "staff", cast.firm),
+        "other-county": ledger.headers("county_admin", "621026"),
+        "other-city": ledger.headers("city_admin", "621100"),
+    }[who]
+    names = {"firm": cast.firm, "li": cast.advisor("li")}
+    params = {k: v.format(**names) for k, v in params.items()}
+    response = await ledger.http.get("/entries", headers=headers, params=params)
+    assert response.status_code == 403, response.text
+    assert response.json()["field"] == field

@@ -1,10 +1,12 @@
-"""Structured JSON logs carrying the request's correlation id."""
+"""Structured JSON logs carrying the request's correlation id, scrubbed of bearer tokens."""
 
 from __future__ import annotations
 
 import json
 import logging
 from contextvars import ContextVar
+
+from eventkit.credentials import redact
 
 correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 
@@ -15,12 +17,12 @@ class JsonFormatter(logging.Formatter):
             "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": redact(record.getMessage()),
             "service": _service,
             "correlation_id": correlation_id.get(),
         }
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            entry["exception"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
@@ -25,6 +25,7 @@ from vc_contracts.topics import topic_for
 from eventkit import logs
 from eventkit.auth import TokenVerifier
 from eventkit.consumer import subscribe
+from eventkit.credentials import refuse_token_in_url
 from eventkit.input_rules import install_input_rules
 from eventkit.migrations import EVENT_STORE, PROJECTIONS, Migration, migrate
 from eventkit.projection import Projection, ProjectionRunner
@@ -135,7 +136,9 @@ async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> A
             partitions=settings.topic_partitions,
             replication=settings.topic_replication,
         )
-        verifier = TokenVerifier(settings.jwt_secret, settings.jwt_issuer, settings.jwks_url)
+        verifier = TokenVerifier(
+            settings.jwt_secret, settings.jwt_issuer, settings.jwks_url, settings.jwt_audience
+        )
         await broker.start()
         relay_task = asyncio.create_task(_supervise(f"{spec.name} relay", relay.run))
         try:
@@ -155,7 +158,13 @@ def create_app(spec: ServiceSpec) -> FastAPI:
             app.state.runtime = runtime
             yield
 
-    app = FastAPI(title=spec.title, description=spec.description, version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title=spec.title,
+        description=spec.description,
+        version="0.1.0",
+        lifespan=lifespan,
+        dependencies=[Depends(refuse_token_in_url)],  # no token in any URL, on every route
+    )
     install_error_handlers(app)
     install_input_rules(app)
 

@@ -19,6 +19,11 @@ class Settings(BaseSettings):
     jwt_secret: str = Field(alias="VC_JWT_SECRET", description="HS256 key for development tokens")
     jwt_issuer: str = Field(default="villagecounsel-dev", alias="VC_JWT_ISSUER")
     jwks_url: str | None = Field(default=None, alias="VC_JWKS_URL", description="Production: RS256 via JWKS")
+    jwt_audience: str | None = Field(
+        default=None,
+        alias="VC_JWT_AUDIENCE",
+        description="Required `aud` of every token (production: our client id)",
+    )
     topic_partitions: int = Field(default=3, alias="VC_TOPIC_PARTITIONS")
     topic_replication: int = Field(default=1, alias="VC_TOPIC_REPLICATION", description="3 in production")
     consumer_session_timeout_ms: int = Field(default=6000, alias="VC_CONSUMER_SESSION_TIMEOUT_MS")
@@ -31,6 +36,11 @@ class Settings(BaseSettings):
         alias="VC_MAX_EVENT_BYTES",
         description="Bound on one event's envelope (UTF-8 bytes), refused at append: below the broker's 1 MB",
     )
+
+    @field_validator("jwks_url", "jwt_audience")
+    @classmethod
+    def _empty_is_unset(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
 
     @field_validator("jwt_secret")
     @classmethod

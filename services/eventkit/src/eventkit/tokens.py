@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jwt
 
-from eventkit.auth import Role
+from eventkit.auth import Role, claims_problem
 from eventkit.clock import now_cst
 
 DEV_SECRET_FILE = Path(".var/dev/jwt-secret")
@@ -62,6 +62,11 @@ def main() -> None:
     cmd.add_argument("--unit", help="unit id for firm / justice office / legal aid roles")
     cmd.add_argument("--hours", type=float, default=12)
     args = parser.parse_args()
+    problem = claims_problem(
+        args.subject or f"{args.role}-{args.scope}", Role(args.role), args.scope, args.unit
+    )
+    if problem:  # a token the services would refuse is no use to anyone
+        sys.exit(f"{problem[0]}: {problem[1]}")
     print(
         issue(
             _secret(),

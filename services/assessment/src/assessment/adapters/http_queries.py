@@ -98,7 +98,7 @@ async def breaches(
     runtime = runtime_of(request)
     where = (
         f"FROM {runtime.settings.schema}.events WHERE event_type = 'ComplianceBreached' AND county = $1"
-        " AND ($2::text IS NULL OR data->>'period' LIKE $2 || '%')"
+        " AND ($2::text IS NULL OR starts_with(data->>'period', $2))"
         " AND ($3::text IS NULL OR data->>'rule' = $3)"
         " AND ($4::text IS NULL OR data->>'advisor_id' = $4)"
     )

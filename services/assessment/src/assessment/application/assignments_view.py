@@ -32,7 +32,7 @@ async def overlapping(
     """Assignments overlapping [first, last], of one advisor or in one county's villages."""
     rows = await pool.fetch(
         f"SELECT {_COLS} FROM {schema}.served WHERE valid_from <= $2 AND (valid_to IS NULL OR valid_to >= $1)"
-        " AND ($3 = '' OR advisor_id = $3) AND ($4 = '' OR village_code LIKE $4 || '%')"
+        " AND ($3 = '' OR advisor_id = $3) AND ($4 = '' OR starts_with(village_code, $4))"
         " ORDER BY village_code, valid_from",
         first,
         last,

@@ -135,8 +135,8 @@ def require_sees(who: Principal, advisor_id: str, served: list[Served]) -> None:
         raise NotFoundError(f"该年度没有顾问 {advisor_id} 的服务记录", field="advisor_id")
     if who.role == Role.advisor:
         ok = who.subject == advisor_id
-    elif who.role in UNITS:
-        ok = any(s.unit_id == who.unit_id for s in served)
+    elif who.role in UNITS:  # its own unit, inside its own scope
+        ok = any(s.unit_id == who.unit_id and who.can_see(s.village_code) for s in served)
     elif who.role == Role.village_committee:
         ok = False
     else:

@@ -74,8 +74,8 @@ async def _move(conn: Connection, t: str, event: EntryCorrected) -> None:
 async def village_quarters(pool: asyncpg.Pool, schema: str, village_code: str, year: int) -> dict[str, float]:
     rows = await pool.fetch(
         f"SELECT quarter, sum(hours)::float AS hours FROM {schema}.visit_hours"
-        " WHERE village_code = $1 AND quarter LIKE $2 AND NOT voided GROUP BY quarter",
+        " WHERE village_code = $1 AND starts_with(quarter, $2) AND NOT voided GROUP BY quarter",
         village_code,
-        f"{year}Q%",
+        f"{year}Q",
     )
     return {r["quarter"]: r["hours"] for r in rows}

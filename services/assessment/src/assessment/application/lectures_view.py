@@ -11,6 +11,7 @@ from datetime import datetime
 
 import asyncpg
 from eventkit.db import Connection
+from eventkit.scoping import prefix_of
 from vc_contracts import CST, Envelope, Event
 from vc_contracts.catalogue.ledger import EntryCorrected, EntryVoided, LectureHeld, PublicityEventHeld
 from vc_contracts.topics import topic_for
@@ -71,8 +72,9 @@ async def county_counts(
     """(village, advisor) -> lectures and publicity events in the county's villages in `year`."""
     rows = await pool.fetch(
         f"SELECT village_code, advisor_id, count(*) AS n FROM {schema}.gatherings"
-        " WHERE village_code LIKE $1 AND year = $2 AND NOT voided GROUP BY village_code, advisor_id",
-        f"{county}%",
+        " WHERE starts_with(village_code, $1) AND year = $2 AND NOT voided"
+        " GROUP BY village_code, advisor_id",
+        prefix_of(county, "county"),
         year,
     )
     return {(r["village_code"], r["advisor_id"]): int(r["n"]) for r in rows}

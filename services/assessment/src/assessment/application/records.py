@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import asyncpg
+from eventkit.scoping import prefix_of
 from vc_contracts.catalogue.assessment import ComplianceRulesSet
 
 
@@ -21,9 +22,9 @@ async def rule_sets(pool: asyncpg.Pool, schema: str) -> list[ComplianceRulesSet]
 async def breaches_of(pool: asyncpg.Pool, schema: str, advisor_id: str, year: int) -> list[dict[str, Any]]:
     rows = await pool.fetch(
         f"SELECT data::text AS data FROM {schema}.events WHERE event_type = 'ComplianceBreached'"
-        " AND data->>'advisor_id' = $1 AND data->>'period' LIKE $2 ORDER BY position",
+        " AND data->>'advisor_id' = $1 AND starts_with(data->>'period', $2) ORDER BY position",
         advisor_id,
-        f"{year}%",
+        str(year),
     )
     return [json.loads(r["data"]) for r in rows]
 
@@ -34,9 +35,9 @@ async def advisor_hours(
     """(village, quarter) -> on-site hours the advisor served (voids excluded)."""
     rows = await pool.fetch(
         f"SELECT village_code, quarter, sum(hours)::float AS h FROM {schema}.visit_hours"
-        " WHERE advisor_id = $1 AND quarter LIKE $2 AND NOT voided GROUP BY village_code, quarter",
+        " WHERE advisor_id = $1 AND starts_with(quarter, $2) AND NOT voided GROUP BY village_code, quarter",
         advisor_id,
-        f"{year}Q%",
+        f"{year}Q",
     )
     return {(r["village_code"], r["quarter"]): r["h"] for r in rows}
 
@@ -47,8 +48,9 @@ async def county_hours(
     """(village, advisor) -> on-site hours in the county's villages over `quarter` (voids excluded)."""
     rows = await pool.fetch(
         f"SELECT village_code, advisor_id, sum(hours)::float AS h FROM {schema}.visit_hours"
-        " WHERE village_code LIKE $1 AND quarter = $2 AND NOT voided GROUP BY village_code, advisor_id",
-        f"{county}%",
+        " WHERE starts_with(village_code, $1) AND quarter = $2 AND NOT voided"
+        " GROUP BY village_code, advisor_id",
+        prefix_of(county, "county"),
         quarter,
     )
     return {(r["village_code"], r["advisor_id"]): r["h"] for r in rows}

@@ -13,7 +13,7 @@ from typing import Any
 
 from eventkit.auth import ADMINS, UNITS, Principal, Role
 from eventkit.errors import ForbiddenError
-from vc_contracts.divisions import significant_prefix
+from eventkit.scoping import within
 
 
 def unit_of(who: Principal) -> str:
@@ -28,18 +28,19 @@ def read_filter(who: Principal, args: list[Any], column_prefix: str = "") -> str
     if who.role is Role.advisor:
         args.append(who.subject)
         return f"{c}advisor_id = ${len(args)}"
-    if who.role in UNITS:
+    args.append(who.scope_prefix)
+    inside = within(f"{c}village_code", f"${len(args)}")
+    if who.role in UNITS:  # a unit acts for its own unit, and only inside its scope
         args.append(unit_of(who))
-        return f"{c}unit_id = ${len(args)}"
-    args.append(significant_prefix(who.scope) + "%")
-    return f"{c}village_code LIKE ${len(args)}"
+        return f"{c}unit_id = ${len(args)} AND {inside}"
+    return inside
 
 
 def may_read(who: Principal, entry: dict[str, Any]) -> bool:
     if who.role is Role.advisor:
         return bool(entry["advisor_id"] == who.subject)
     if who.role in UNITS:
-        return bool(entry["unit_id"] == who.unit_id)
+        return bool(entry["unit_id"] == who.unit_id) and who.can_see(entry["village_code"])
     return who.can_see(entry["village_code"])
 
 
@@ -52,7 +53,7 @@ def require_changer(who: Principal, entry: dict[str, Any]) -> None:
     """Corrections and voids: the advisor who did the work, or the advisor's unit."""
     if who.role is Role.advisor and who.subject == entry["advisor_id"]:
         return
-    if who.role in UNITS and who.unit_id == entry["unit_id"]:
+    if who.role in UNITS and who.unit_id == entry["unit_id"] and who.can_see(entry["village_code"]):
         return
     raise ForbiddenError("只能更正或作废本人（本单位）登记的台账记录", field="entry_id")
 
@@ -65,7 +66,7 @@ def require_volume(who: Principal, kind: str, owner: str, county: str | None) ->
             who.require_division(owner, "village_code")
             return
     elif who.role in UNITS:
-        if unit_of(who) == owner:
+        if unit_of(who) == owner and (county is None or who.can_see(county)):
             return
     elif who.role in ADMINS and (county is None or who.can_see(county)):
         return

@@ -9,6 +9,7 @@ from typing import Any
 from eventkit.auth import UNITS, Principal, Role
 from eventkit.errors import ForbiddenError, NotFoundError
 from eventkit.paging import PageParams, page_of
+from eventkit.scoping import has_text, within
 
 from registry.application.reading import Filters, ReadModel, code_prefix
 
@@ -60,13 +61,18 @@ async def roster(
     paging: PageParams,
 ) -> dict[str, Any]:
     """Advisors whose unit lies in the county (or the caller's scope), with the villages they serve."""
-    unit_id = who.unit_id if who.role in UNITS else filters.get("unit_id")
+    unit_id = filters.get("unit_id")
+    if unit_id is not None:  # another unit's roster is refused, never swapped for the caller's own
+        where = await db.value("SELECT division_code FROM {s}.units WHERE unit_id = $1", unit_id)
+        who.require_unit_at(unit_id, where)
+    elif who.role in UNITS:
+        unit_id = who.unit_id
     f = (
-        Filters("u.division_code LIKE ?", code_prefix(who, filters.get("county")))
+        Filters(within("u.division_code", "?"), code_prefix(who, filters.get("county")))
         .add("v.unit_id = ?", unit_id)
         .add("v.kind = ?", filters.get("kind"))
         .add("v.status = ?", filters.get("status"))
-        .add("v.name LIKE '%' || ? || '%'", filters.get("name"))
+        .add(has_text("v.name", "?"), filters.get("name"))
     )
     base = f"FROM {{s}}.advisors v JOIN {{s}}.units u USING (unit_id) WHERE {f.where}"
     total = await db.value(f"SELECT count(*) {base}", *f.args)
@@ -89,7 +95,7 @@ async def roster(
 async def list_units(
     db: ReadModel, who: Principal, county: str | None, kind: str | None, paging: PageParams
 ) -> dict[str, Any]:
-    f = Filters("u.division_code LIKE ?", code_prefix(who, county)).add("u.kind = ?", kind)
+    f = Filters(within("u.division_code", "?"), code_prefix(who, county)).add("u.kind = ?", kind)
     if who.role in UNITS:
         f.add("u.unit_id = ?", who.unit_id or "")
     total = await db.value(f"SELECT count(*) FROM {{s}}.units u WHERE {f.where}", *f.args)

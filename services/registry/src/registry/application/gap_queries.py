@@ -9,6 +9,7 @@ from typing import Any
 
 from eventkit.auth import Principal
 from eventkit.paging import PageParams, page_of
+from eventkit.scoping import within
 
 from registry.application.queries import board_with_staleness, with_filing_status
 from registry.application.reading import Filters, ReadModel, code_prefix
@@ -28,7 +29,8 @@ COVERAGE = """
     LEFT JOIN LATERAL (
         SELECT h.status FROM {s}.advisor_statuses h WHERE h.advisor_id = a.advisor_id AND h.changed_on <= $2
         ORDER BY h.changed_on DESC, h.version DESC LIMIT 1) st ON true
-    WHERE d.level IN ('village', 'community') AND d.code LIKE $1 AND ($3::text IS NULL OR d.parent_code = $3)
+    WHERE d.level IN ('village', 'community') AND starts_with(d.code, $1)
+      AND ($3::text IS NULL OR d.parent_code = $3)
 """
 GAP_LABEL = {"no_advisor": "无法律顾问", "advisor_inactive": "顾问已暂停或离任"}
 
@@ -71,7 +73,7 @@ async def filings(
     rows = await db.rows(
         "SELECT g.*, d.name AS village_name, d.parent_code AS township_code, u.name AS unit_name"
         " FROM {s}.agreements g LEFT JOIN {s}.divisions d ON d.code = g.village_code"
-        " LEFT JOIN {s}.units u ON u.unit_id = g.unit_id WHERE g.village_code LIKE $1"
+        " LEFT JOIN {s}.units u ON u.unit_id = g.unit_id WHERE starts_with(g.village_code, $1)"
         " AND coalesce(g.renewed_on, g.signed_on) > $2 AND coalesce(g.renewed_on, g.signed_on) <= $3"
         " ORDER BY g.village_code, g.agreement_id",
         code_prefix(who, county),
@@ -90,7 +92,7 @@ async def notice_boards(
     db: ReadModel, who: Principal, county: str | None, stale: bool | None, today: date, paging: PageParams
 ) -> dict[str, Any]:
     """Boards in scope with what they should show today; `stale=true` keeps only the outdated ones."""
-    f = Filters("b.village_code LIKE ?", code_prefix(who, county))
+    f = Filters(within("b.village_code", "?"), code_prefix(who, county))
     f.args.append(today)
     rows = await db.rows(
         "SELECT b.*, d.name AS village_name, cur.advisor_id AS current_advisor_id,"

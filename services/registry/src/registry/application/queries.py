@@ -8,6 +8,8 @@ from typing import Any
 from eventkit.auth import Principal
 from eventkit.errors import NotFoundError
 from eventkit.paging import PageParams, page_of
+from eventkit.scoping import within
+from vc_contracts.divisions import contains
 
 from registry.application.reading import Filters, ReadModel, code_prefix
 from registry.domain import filing
@@ -114,7 +116,14 @@ async def village_assignments(db: ReadModel, who: Principal, code: str, as_of: d
 async def list_divisions(
     db: ReadModel, who: Principal, parent_code: str | None, level: str | None, paging: PageParams
 ) -> dict[str, Any]:
-    f = Filters("code LIKE ?", code_prefix(who)).add("parent_code = ?", parent_code).add("level = ?", level)
+    if parent_code and not (who.can_see(parent_code) or contains(parent_code, who.scope)):
+        # Neither inside the scope nor one of its ancestors: refused, not answered empty.
+        who.require_division(parent_code, "parent_code")
+    f = (
+        Filters(within("code", "?"), code_prefix(who))
+        .add("parent_code = ?", parent_code)
+        .add("level = ?", level)
+    )
     total = await db.value(f"SELECT count(*) FROM {{s}}.divisions WHERE {f.where}", *f.args)
     rows = await db.rows(
         f"SELECT code, name, level, parent_code FROM {{s}}.divisions WHERE {f.where} ORDER BY code"

@@ -7,7 +7,7 @@ from typing import Any
 
 import asyncpg
 from eventkit.auth import Principal
-from vc_contracts.divisions import significant_prefix
+from eventkit.scoping import scope_prefix
 
 
 @dataclass(frozen=True)
@@ -27,10 +27,11 @@ class ReadModel:
 
 
 def code_prefix(who: Principal, division: str | None = None) -> str:
-    """A LIKE pattern for codes inside `division` (refused outside the caller's scope) or the scope."""
-    if division:
-        who.require_division(division, "county")
-    return significant_prefix(division or who.scope) + "%"
+    """The prefix of codes inside the `county` filter (403 outside the caller's scope) or the scope.
+
+    Bind it to `eventkit.scoping.within(column, "?")`, never to a LIKE pattern.
+    """
+    return scope_prefix(who, division, "county")
 
 
 class Filters:

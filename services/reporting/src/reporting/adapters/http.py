@@ -8,9 +8,9 @@ from eventkit.clock import now_cst
 from eventkit.paging import Paging, page_of
 from eventkit.periods import quarter_of
 from eventkit.runtime import runtime_of
+from eventkit.scoping import scope_prefix
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Query, Request
-from vc_contracts.divisions import significant_prefix
 
 from reporting.application.compliance_view import compliance_rows
 
@@ -28,14 +28,13 @@ async def compliance(
     division: Annotated[str | None, Query(description="Division code inside your scope")] = None,
     quarter: Annotated[str | None, Query(pattern=r"^\d{4}Q[1-4]$")] = None,
 ) -> dict[str, Any]:
-    division = division or who.scope
-    who.require_division(division, "division")
+    prefix = scope_prefix(who, division)
     quarter = quarter or quarter_of(now_cst())
     runtime = runtime_of(request)
     rows, total = await compliance_rows(
         runtime.pool,
         runtime.settings.schema,
-        significant_prefix(division),
+        prefix,
         quarter,
         paging.page_size,
         paging.offset,

@@ -9,10 +9,10 @@ from eventkit.auth import Role
 from eventkit.clock import now_cst
 from eventkit.errors import RuleViolationError
 from eventkit.runtime import runtime_of
+from eventkit.scoping import scope_prefix
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Body, Request
 from vc_contracts.catalogue.enums import ReportKind
-from vc_contracts.divisions import significant_prefix
 
 from reporting.adapters.http_reports import Key, county_of_principal
 from reporting.application.report_commands import ReportHandler
@@ -36,13 +36,12 @@ def _period(kind: ReportKind, period: str) -> str:
 async def overdue_reports(
     who: CurrentPrincipal, request: Request, kind: ReportKind, period: str, division: str | None = None
 ) -> dict[str, Any]:
-    division = division or who.scope
-    who.require_division(division, "division")
+    prefix = scope_prefix(who, division)
     runtime = runtime_of(request)
     items = await overdue(
         runtime.pool,
         runtime.settings.schema,
-        significant_prefix(division),
+        prefix,
         kind,
         _period(kind, period),
         now_cst(),

@@ -1,8 +1,9 @@
 """The public notice board (no token: residents reach their village's own advisor) and the
-dashboard (JSON, and an auto-refreshing Chinese HTML page taking the token by query or header)."""
+dashboard (JSON, and an auto-refreshing Chinese HTML page that fetches it with the tab's token)."""
 
 from __future__ import annotations
 
+import json
 from html import escape
 from typing import Annotated, Any
 
@@ -12,10 +13,9 @@ from eventkit.errors import NotFoundError
 from eventkit.periods import quarter_of
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
-from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN
-from vc_contracts.divisions import significant_prefix
 
 from reporting.application.board_view import board
 from reporting.application.dashboard import dashboard
@@ -61,7 +61,7 @@ async def public_board(request: Request, code: VillageCode) -> HTMLResponse:
 async def _dashboard(request: Request, who: Principal, quarter: str | None) -> dict[str, Any]:
     runtime = runtime_of(request)
     view = await dashboard(
-        runtime.pool, runtime.settings.schema, significant_prefix(who.scope), quarter or quarter_of(now_cst())
+        runtime.pool, runtime.settings.schema, who.scope_prefix, quarter or quarter_of(now_cst())
     )
     return {"scope": who.scope, **view}
 
@@ -79,28 +79,56 @@ HEADINGS = [("villages", "村（社区）数"), ("covered", "已配备顾问"), 
             ("meeting_onsite_minimum", "本季度驻点满8小时"), ("reports_submitted", "已报送报告"),
             ("reports_approved", "已通过报告"), ("reports_returned", "被退回报告")]  # fmt: skip
 
+# The page carries no data and no token: its script reads the token from the tab's sessionStorage
+# (or asks for it once) and fetches dashboard.json with an Authorization header. A token in the URL
+# would land in access logs, proxies and browser history (refused app-wide: eventkit.credentials).
+_PAGE_SCRIPT = """
+const KEY = "vc.token", HEADINGS = %s;
+const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => "&#" + c.charCodeAt(0) + ";");
+function token() {
+  let t = sessionStorage.getItem(KEY);
+  if (!t) {
+    t = (prompt("请粘贴身份令牌（仅保存在本标签页）") || "").trim();
+    if (t) sessionStorage.setItem(KEY, t);
+  }
+  return t;
+}
+async function load() {
+  const t = token(), note = document.getElementById("note");
+  if (!t) { note.textContent = "未提供身份令牌，无法显示看板"; return; }
+  const r = await fetch("dashboard.json", { headers: { Authorization: "Bearer " + t } });
+  const body = await r.json();
+  if (!r.ok) {
+    note.textContent = body.message || "加载失败";
+    if (r.status === 401) sessionStorage.removeItem(KEY);
+    return;
+  }
+  document.getElementById("scope").textContent = "（" + body.scope + "）";
+  note.textContent = "季度：" + body.quarter + "（按行政区划代码排列，不作排名；每30秒自动刷新）";
+  const cells = (c) => HEADINGS.map(([k]) => "<td>" + esc(c[k] ?? 0) + "</td>").join("");
+  const row = (label, c) => "<tr><td>" + esc(label) + "</td>" + cells(c) + "</tr>";
+  document.getElementById("rows").innerHTML =
+    body.counties.map((c) => row(c.county, c)).join("") + row("合计", body.total);
+  setTimeout(load, 30000);
+}
+load();
+"""
+
 
 @router.get(
     "/dashboard", response_class=HTMLResponse, tags=["reporting"], summary="实时看板（HTML，自动刷新）"
 )
-async def dashboard_page(
-    request: Request, token: str | None = None, authorization: Annotated[str | None, Header()] = None
-) -> HTMLResponse:
-    who = runtime_of(request).verifier.verify(f"Bearer {token}" if token else authorization)
-    view = await _dashboard(request, who, None)
+async def dashboard_page() -> HTMLResponse:
+    """The dashboard page: a shell whose script fetches `/dashboard.json` with the tab's token."""
     head = "".join(f"<th>{h}</th>" for _, h in HEADINGS)
-    body = "".join(
-        f"<tr><td>{escape(c['county'])}</td>" + "".join(f"<td>{c[k]}</td>" for k, _ in HEADINGS) + "</tr>"
-        for c in view["counties"]
-    )
-    total = "".join(f"<td>{view['total'].get(k, 0)}</td>" for k, _ in HEADINGS)
     title = "一村一法律顾问 实时看板"
+    script = _PAGE_SCRIPT % json.dumps(HEADINGS, ensure_ascii=False)
     html = (
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
-        f'<meta http-equiv="refresh" content="30"><title>{title}</title></head>'
-        f"<body><h1>{title}（{escape(who.scope)}）</h1>"
-        f"<p>季度：{view['quarter']}（按行政区划代码排列，不作排名；每30秒自动刷新）</p>"
-        f"<table border=1><tr><th>县（区）</th>{head}</tr>{body}"
-        f"<tr><th>合计</th>{total}</tr></table></body></html>"
+        f'<meta name="referrer" content="no-referrer"><title>{title}</title></head>'
+        f'<body><h1>{title}<span id="scope"></span></h1>'
+        '<p id="note">正在加载…（按行政区划代码排列，不作排名；每30秒自动刷新）</p>'
+        f'<table border=1><thead><tr><th>县（区）</th>{head}</tr></thead><tbody id="rows"></tbody></table>'
+        f"<script>{script}</script></body></html>"
     )
     return HTMLResponse(html)

@@ -8,6 +8,7 @@ from eventkit.auth import UNITS, Principal, Role
 from eventkit.errors import ForbiddenError
 from eventkit.paging import Paging, page_of
 from eventkit.runtime import runtime_of
+from eventkit.scoping import scope_prefix
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel, Field
@@ -17,7 +18,7 @@ from vc_contracts.divisions import county_of, significant_prefix
 
 from reporting.adapters.xlsx import statistics_workbook
 from reporting.application.report_commands import ReportHandler
-from reporting.application.report_queries import list_reports
+from reporting.application.report_queries import list_reports, unit_division
 from reporting.application.results_view import results_of
 from reporting.application.statistics import digest, statistics_table
 from reporting.domain.statistics import check_half_year
@@ -69,11 +70,14 @@ async def statistics(
     who: CurrentPrincipal, request: Request, period: HalfYear, division: str | None = None,
     unit_id: str | None = None, format: Literal["json", "xlsx"] = "json",
 ) -> Any:  # fmt: skip
-    division = division or who.scope
-    who.require_division(division, "division")
-    if who.role in UNITS:
+    prefix = scope_prefix(who, division)
+    if unit_id is not None:  # another unit's figures are refused, never swapped for the caller's own
+        runtime = runtime_of(request)
+        who.require_unit_at(unit_id, await unit_division(runtime.pool, runtime.settings.schema, unit_id))
+    elif who.role in UNITS:
         unit_id = who.unit_id
-    table = await _table(request, period, significant_prefix(division), unit_id)
+    table = await _table(request, period, prefix, unit_id)
+    division = division or who.scope
     if format == "json":
         return table
     content = statistics_workbook(table, f"{division} {period} 法律顾问工作统计表")
@@ -145,8 +149,7 @@ async def reports(
     kind: ReportKind | None = None, period: str | None = None,
     status: Literal["pending", "returned", "approved"] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    division = division or who.scope
-    who.require_division(division, "division")
+    prefix = scope_prefix(who, division)
     filters = {"kind": kind and kind.value, "period": period, "status": status}
     if who.role in UNITS:
         filters["submitter"] = who.unit_id
@@ -154,7 +157,7 @@ async def reports(
     rows, total = await list_reports(
         runtime.pool,
         runtime.settings.schema,
-        significant_prefix(division),
+        prefix,
         filters,
         paging.page_size,
         paging.offset,

@@ -118,10 +118,8 @@ async def _resplit(conn: Connection, t: str, event: EntryCorrected) -> None:
 async def compliance_rows(
     pool: asyncpg.Pool, schema: str, scope_prefix: str, quarter: str, limit: int, offset: int
 ) -> tuple[list[dict[str, Any]], int]:
-    where = "v.village_code LIKE $1"
-    total = await pool.fetchval(
-        f"SELECT count(*) FROM {schema}.cv_villages v WHERE {where}", scope_prefix + "%"
-    )
+    where = "starts_with(v.village_code, $1)"
+    total = await pool.fetchval(f"SELECT count(*) FROM {schema}.cv_villages v WHERE {where}", scope_prefix)
     rows = await pool.fetch(
         f"""SELECT v.village_code, v.name, v.county, v.advisor_id, v.advisor_name, v.agreement_id,
                    coalesce((SELECT sum(h.hours) FROM {schema}.cv_hours h
@@ -129,7 +127,7 @@ async def compliance_rows(
             FROM {schema}.cv_villages v
             WHERE {where}
             ORDER BY v.village_code LIMIT $3 OFFSET $4""",
-        scope_prefix + "%",
+        scope_prefix,
         quarter,
         limit,
         offset,

@@ -16,18 +16,18 @@ async def dashboard(pool: asyncpg.Pool, schema: str, prefix: str, quarter: str) 
         f"""
         WITH hours AS (
             SELECT village_code, sum(hours) AS hours FROM {schema}.cv_hours
-            WHERE quarter = $2 AND village_code LIKE $1 GROUP BY village_code
+            WHERE quarter = $2 AND starts_with(village_code, $1) GROUP BY village_code
         ), villages AS (
             SELECT substr(v.village_code, 1, 6) AS county, count(*) AS villages,
                    count(*) FILTER (WHERE v.advisor_id IS NOT NULL) AS covered,
                    count(*) FILTER (WHERE coalesce(h.hours, 0) >= $3) AS meeting_onsite_minimum
             FROM {schema}.cv_villages v LEFT JOIN hours h USING (village_code)
-            WHERE v.village_code LIKE $1 GROUP BY 1
+            WHERE starts_with(v.village_code, $1) GROUP BY 1
         ), reps AS (
             SELECT county, count(*) AS reports_submitted,
                    count(*) FILTER (WHERE status = 'approved') AS reports_approved,
                    count(*) FILTER (WHERE status = 'returned') AS reports_returned
-            FROM {schema}.reports WHERE county LIKE $1 GROUP BY county
+            FROM {schema}.reports WHERE starts_with(county, $1) GROUP BY county
         )
         SELECT coalesce(v.county, r.county) AS county, coalesce(v.villages, 0) AS villages,
                coalesce(v.covered, 0) AS covered,
@@ -36,7 +36,7 @@ async def dashboard(pool: asyncpg.Pool, schema: str, prefix: str, quarter: str) 
                coalesce(r.reports_approved, 0) AS reports_approved,
                coalesce(r.reports_returned, 0) AS reports_returned
         FROM villages v FULL JOIN reps r ON r.county = v.county ORDER BY 1""",
-        prefix + "%",
+        prefix,
         quarter,
         MIN_QUARTER_HOURS,
     )

@@ -17,7 +17,7 @@ PROVIDERS = ["law_firm", "justice_office", "legal_aid_center"]
 async def list_reports(
     pool: asyncpg.Pool, schema: str, prefix: str, filters: dict[str, str | None], limit: int, offset: int
 ) -> tuple[list[dict[str, Any]], int]:
-    where, args = ["county LIKE $1"], [prefix + "%"]
+    where, args = ["starts_with(county, $1)"], [prefix]
     for column, value in filters.items():
         if value is not None:
             args.append(value)
@@ -38,6 +38,12 @@ async def list_reports(
     return items, int(total)
 
 
+async def unit_division(pool: asyncpg.Pool, schema: str, unit_id: str) -> str | None:
+    """Where a providing unit is registered (its division code), or None when it is not known."""
+    found = await pool.fetchval(f"SELECT division_code FROM {schema}.st_names WHERE id = $1", unit_id)
+    return str(found) if found else None
+
+
 async def overdue(
     pool: asyncpg.Pool, schema: str, prefix: str, kind: str, period: str, now: datetime
 ) -> list[dict[str, Any]]:
@@ -45,14 +51,14 @@ async def overdue(
     if kind == "half_year_ledger":
         owners = await pool.fetch(
             f"SELECT id AS unit_id, name, substr(division_code, 1, 6) AS county FROM {schema}.st_names"
-            " WHERE kind = ANY($1::text[]) AND division_code LIKE $2 ORDER BY id",
-            PROVIDERS, prefix + "%",
+            " WHERE kind = ANY($1::text[]) AND starts_with(division_code, $2) ORDER BY id",
+            PROVIDERS, prefix,
         )  # fmt: skip
     else:
         owners = await pool.fetch(
             f"SELECT NULL AS unit_id, name, id AS county FROM {schema}.st_names"
-            " WHERE kind = 'county' AND id LIKE $1 ORDER BY id",
-            prefix + "%",
+            " WHERE kind = 'county' AND starts_with(id, $1) ORDER BY id",
+            prefix,
         )
     submitted = {
         r["submitter"]: r["first_submitted_at"]

@@ -18,11 +18,12 @@ def _aggregate_sql(schema: str, unit_filter: str) -> str:
     return f"""
         WITH counted AS (
             SELECT e.unit_id, e.village_code, {columns} FROM {schema}.st_entries e
-            WHERE e.half = ANY($1::text[]) AND NOT e.voided AND e.village_code LIKE $2 {unit_filter}
+            WHERE e.half = ANY($1::text[]) AND NOT e.voided AND starts_with(e.village_code, $2) {unit_filter}
             GROUP BY e.unit_id, e.village_code
         ), hours AS (
             SELECT h.unit_id, h.village_code, sum(h.hours)::float AS visit_hours FROM {schema}.st_hours h
-            WHERE h.half = ANY($1::text[]) AND h.village_code LIKE $2 {unit_filter.replace("e.", "h.")}
+            WHERE h.half = ANY($1::text[]) AND starts_with(h.village_code, $2)
+                  {unit_filter.replace("e.", "h.")}
             GROUP BY h.unit_id, h.village_code
         )
         SELECT coalesce(c.unit_id, hr.unit_id) AS unit_id,
@@ -40,7 +41,7 @@ async def statistics_table(
 ) -> dict[str, Any]:
     """The table for a half-year (2025H1) or a year (2025: both halves) inside a division prefix."""
     halves = [period] if "H" in period else [f"{period}H1", f"{period}H2"]
-    args: list[Any] = [halves, scope_prefix + "%"]
+    args: list[Any] = [halves, scope_prefix]
     unit_filter = ""
     if unit_id is not None:
         args.append(unit_id)
