@@ -77,10 +77,11 @@ async def test_a_division_list_with_bad_rows_is_refused_whole(api: Api, devstack
     )
     assert response.status_code == 422, response.text
     body = response.json()
-    assert body["code"] == "import_rejected" and "未导入任何数据" in body["message"]
+    assert body["code"] == "import_rejected" and "未写入任何记录" in body["message"]
     found = [(e["row"], e["column"]) for e in body["errors"]]
     assert found == [(2, "code"), (3, "parent_code"), (4, "code"), (5, "name"), (6, "level")]
-    assert all(e["reason"] and e["field"] == f"row.{e['row']}.{e['column']}" for e in body["errors"])
+    assert all(e["field"].startswith(f"rows[{e['row']}].") for e in body["errors"])
+    assert all(e["reason"].startswith(f"第 {e['row']} 行「{e['column']}」：") for e in body["errors"])
     assert await event_count(devstack.dsn) == before
 
 
