@@ -184,6 +184,9 @@ async def test_a_gb18030_roster_with_row_numbers_and_dates_as_excel_writes_them_
     response = await api.upload("/roster/import", roster)
     assert response.status_code == 201, response.text
     assert response.json()["assignments"] == {"new": 1, "unchanged": 0}
+    latest = (await api.get("/imports")).json()["items"][-1]
+    assert (latest["state"], latest["rows"], latest["checked"]) == ("done", 1, 1)
+    assert (await api.get(f"/imports/{latest['import_id']}")).json() == latest
     conn = await asyncpg.connect(devstack.dsn)
     try:
         stored = await conn.fetchval(

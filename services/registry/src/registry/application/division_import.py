@@ -14,6 +14,7 @@ from typing import Any
 from eventkit.auth import Principal
 from eventkit.errors import AppError
 from eventkit.import_errors import Problems
+from eventkit.imports import ImportProgress
 from eventkit.spreadsheets import Column, Kind, read_sheet
 from eventkit.store import EventStore
 from pydantic import BaseModel, Field, ValidationError
@@ -43,9 +44,11 @@ class DivisionRow(BaseModel):
 
 
 async def import_divisions(
-    store: EventStore, who: Principal, content: bytes, key: str | None
+    store: EventStore, who: Principal, content: bytes, key: str | None, progress: ImportProgress | None = None
 ) -> dict[str, Any]:
     sheet = await asyncio.to_thread(read_sheet, content, COLUMNS)
+    if progress:
+        progress.rows = sheet.count
 
     async def plan(ws: Workspace) -> dict[str, Any]:
         problems = sheet.problems
@@ -68,6 +71,8 @@ async def import_divisions(
         registered = await asyncio.to_thread(
             lambda: sum(_register(ws, number, row, problems) for number, row in rows)
         )
+        if progress:
+            progress.step("checked", len(rows))
         problems.raise_if_any()
         return {"rows": sheet.count, "registered": registered, "unchanged": sheet.count - registered}
 

@@ -14,6 +14,7 @@ from typing import Any
 from eventkit.auth import UNITS, Principal
 from eventkit.errors import AppError
 from eventkit.import_errors import Problems
+from eventkit.imports import ImportProgress
 from eventkit.spreadsheets import read_sheet
 from eventkit.store import EventStore
 from pydantic import ValidationError
@@ -33,8 +34,12 @@ ADVISOR_COLUMNS = {"licence_no": "licence_no", "advisor_id": "advisor_id", "unit
 ASSIGNMENT_COLUMNS = {"valid_from": "valid_from", "advisor_id": "advisor_name"}
 
 
-async def import_roster(store: EventStore, who: Principal, content: bytes, key: str | None) -> dict[str, Any]:
+async def import_roster(
+    store: EventStore, who: Principal, content: bytes, key: str | None, progress: ImportProgress | None = None
+) -> dict[str, Any]:
     sheet = await asyncio.to_thread(read_sheet, content, rr.COLUMNS)
+    if progress:
+        progress.rows = sheet.count
 
     async def plan(ws: Workspace) -> dict[str, Any]:
         problems = sheet.problems
@@ -44,9 +49,13 @@ async def import_roster(store: EventStore, who: Principal, content: bytes, key: 
                 rows.append((number, rr.RosterRow.parse(raw)))
             except ValidationError as exc:
                 problems.add_validation(number, exc, rr.HINTS)
+        if progress:
+            progress.step("parsed", len(sheet.rows))
         await ws.load(_streams(rows))
         planner = _Planner(ws, who, problems)
         await asyncio.to_thread(planner.plan_all, rows)
+        if progress:
+            progress.step("checked", len(rows))
         problems.raise_if_any()
         return {"rows": sheet.count, **planner.report()}
 
