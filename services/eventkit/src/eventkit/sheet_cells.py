@@ -10,15 +10,23 @@ from __future__ import annotations
 import io
 import re
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any
+from enum import StrEnum
+from typing import Any
 
 from openpyxl import load_workbook
 from vc_contracts import CST
 
 from eventkit.import_errors import Problems
 
-if TYPE_CHECKING:
-    from eventkit.spreadsheets import Kind
+
+class Kind(StrEnum):
+    """What a column holds, which decides how its cells are read."""
+
+    text = "text"
+    identifier = "identifier"  # codes, licence and phone numbers: digits as written, never a float
+    date = "date"
+    datetime = "datetime"
+
 
 MAX_CELL = 32_767  # characters in one cell: Excel's own limit
 EXACT_DIGITS = 15  # Excel keeps 15 significant digits of a number; the rest become zeros
@@ -54,35 +62,40 @@ def xlsx_rows(content: bytes, problems: Problems) -> list[list[Any]]:
 
 
 def cell_text(value: Any, kind: Kind) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        value = "是" if value else "否"
-    if isinstance(value, datetime | date | time):
-        return _moment(value, kind)
-    if isinstance(value, int | float):
-        return _number(value, kind)
+    if type(value) is not str:  # the usual case (every CSV cell) first: this runs once per cell
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            value = "是" if value else "否"
+        elif isinstance(value, (datetime, date, time)):
+            return _moment(value, kind)
+        elif isinstance(value, (int, float)):
+            return _number(value, kind)
     text = str(value).strip()
+    if not text:
+        return ""
     if len(text) > MAX_CELL:
         raise ValueError(f"内容过长（{len(text)} 个字符，单元格上限 {MAX_CELL} 个字符）")
     if _CONTROL.search(text):
         raise ValueError("含有不可见的控制字符（如 NUL），请删除后重新上传")
-    if kind == "identifier" and _SCIENTIFIC.match(text):
+    if kind is Kind.text:
+        return text
+    if kind is Kind.identifier and _SCIENTIFIC.match(text):
         raise ValueError(f"「{text}」是科学计数法显示的数字，原值已丢失；{AS_TEXT}")
-    if kind == "date" and text:
+    if kind is Kind.date:
         return _date_text(text).isoformat()
-    if kind == "datetime" and text:
+    if kind is Kind.datetime:
         return _datetime_text(text).isoformat()
     return text
 
 
 def _number(value: int | float, kind: Kind) -> str:
     whole = isinstance(value, int) or value.is_integer()
-    if kind == "identifier":
+    if kind is Kind.identifier:
         if not whole or abs(value) >= 10**EXACT_DIGITS:
             raise ValueError(f"数字 {value:.15g} 超出 Excel 能准确保存的 {EXACT_DIGITS} 位，{AS_TEXT}")
         return str(int(value))
-    if kind in ("date", "datetime"):
+    if kind in (Kind.date, Kind.datetime):
         raise ValueError(f"无法识别的日期「{value}」，{DATE_EXAMPLES}")
     return str(int(value)) if whole else str(value)
 
@@ -91,14 +104,14 @@ def _moment(value: datetime | date | time, kind: Kind) -> str:
     if not isinstance(value, time):
         _check_year(value)
     if isinstance(value, time):
-        if kind in ("date", "datetime"):
+        if kind in (Kind.date, Kind.datetime):
             raise ValueError(f"只有时间「{value}」，缺少日期，{DATE_EXAMPLES}")
         return value.isoformat(timespec="minutes")
-    if kind == "date":
+    if kind is Kind.date:
         return (value.date() if isinstance(value, datetime) else value).isoformat()
     if not isinstance(value, datetime):
         value = datetime(value.year, value.month, value.day)
-    if kind == "datetime":
+    if kind is Kind.datetime:
         return _in_cst(value).isoformat()
     return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
 
@@ -123,6 +136,13 @@ def _date_text(text: str) -> date:
 
 
 def _datetime_text(text: str) -> datetime:
+    try:  # ISO first: it is what exports and the template write, and parsed in C
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    else:
+        _check_year(moment)  # before converting: year 1 minus eight hours does not exist
+        return _in_cst(moment)
     found = _DATETIME.match(text)
     try:
         if found:

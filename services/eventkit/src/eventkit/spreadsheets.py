@@ -23,23 +23,18 @@ import io
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, Literal
 
 from openpyxl.utils import get_column_letter
 
 from eventkit import sheet_cells
 from eventkit.import_errors import Problems
+from eventkit.sheet_cells import Kind
+
+__all__ = ["MAX_BYTES", "Column", "Kind", "Sheet", "read_sheet"]
 
 MAX_BYTES = 32 * 1024 * 1024  # one upload cap for every import
 ROW_NUMBERS = {"序号", "行号", "no.", "no"}  # headings of a row-number column: ignored
-
-
-class Kind(StrEnum):
-    text = "text"
-    identifier = "identifier"  # codes, licence and phone numbers: digits as written, never a float
-    date = "date"
-    datetime = "datetime"
 
 
 @dataclass(frozen=True)
@@ -82,14 +77,16 @@ def read_sheet(
     positions = _headings(header, columns, unknown, problems)
     problems.raise_if_any()
     kinds = {c.name: c.kind for c in columns}
+    wanted = [(name, index, kinds[name]) for name, index in positions.items()]
     rows, count = [], 0
     for number, cells in enumerate(body, start=2):
         values: dict[str, str] = {}
         refused = False
-        for name, index in positions.items():
-            value = cells[index] if index < len(cells) else None
+        width = len(cells)
+        for name, index, kind in wanted:
+            value = cells[index] if index < width else None
             try:
-                text = sheet_cells.cell_text(value, kinds[name])
+                text = sheet_cells.cell_text(value, kind)
             except ValueError as exc:
                 problems.add(number, name, str(exc))
                 refused = True
