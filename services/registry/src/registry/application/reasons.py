@@ -1,4 +1,4 @@
-"""Validation problems in Chinese: what a pydantic error means, for the person who made it."""
+"""Registry input formats, as hints for validation problems (the translation itself: eventkit.reasons)."""
 
 from __future__ import annotations
 
