@@ -215,3 +215,24 @@ def test_any_csv_is_read_or_refused_never_crashed_on(heading: list[str], cells: 
         assert exc.problems and all(p.row in (0, 1) for p in exc.problems)
     else:
         assert all(p.row >= 2 for p in sheet.problems.found)
+
+
+@given(st.integers(min_value=-(10**18), max_value=10**18))
+def test_an_identifier_number_is_kept_exactly_or_refused_never_changed(number: int) -> None:
+    content = xlsx(["代码"], [number])
+    sheet = read_sheet(content, COLUMNS)
+    if abs(number) < 10**15:
+        assert sheet.rows == [(2, {"code": str(number)})]
+    else:
+        assert [p.row for p in sheet.problems.found] == [2] and sheet.rows == []
+
+
+def test_no_two_columns_of_an_import_share_a_heading() -> None:
+    from eventkit.spreadsheets import _norm  # noqa: PLC0415
+    from ledger.application.import_columns import COLUMNS as LEDGER  # noqa: PLC0415
+    from registry.application.division_import import COLUMNS as DIVISIONS  # noqa: PLC0415
+    from registry.application.roster_rows import COLUMNS as ROSTER  # noqa: PLC0415
+
+    for columns in (LEDGER, DIVISIONS, ROSTER):
+        headings = [_norm(h) for c in columns for h in {c.name, *c.aliases}]
+        assert len(headings) == len(set(headings)), [h for h in headings if headings.count(h) > 1]
