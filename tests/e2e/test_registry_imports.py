@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from openpyxl import Workbook
@@ -77,10 +78,11 @@ async def test_a_division_list_with_bad_rows_is_refused_whole(api: Api, devstack
     )
     assert response.status_code == 422, response.text
     body = response.json()
-    assert body["code"] == "import_rejected" and "未导入任何数据" in body["message"]
+    assert body["code"] == "import_rejected" and "未写入任何记录" in body["message"]
     found = [(e["row"], e["column"]) for e in body["errors"]]
     assert found == [(2, "code"), (3, "parent_code"), (4, "code"), (5, "name"), (6, "level")]
-    assert all(e["reason"] and e["field"] == f"row.{e['row']}.{e['column']}" for e in body["errors"])
+    assert all(e["field"].startswith(f"rows[{e['row']}].") for e in body["errors"])
+    assert all(e["reason"].startswith(f"第 {e['row']} 行「{e['column']}」：") for e in body["errors"])
     assert await event_count(devstack.dsn) == before
 
 
@@ -163,3 +165,88 @@ async def test_a_valid_roster_is_imported_and_importing_it_again_changes_nothing
     jia = await until_listed(api, "/advisors", "name", "表格甲", county=COUNTY, name="表格")
     assert jia["unit_name"] == "甘肃表格律师事务所" and jia["phone"] == "13700000211"
     assert [v["code"] for v in jia["villages"]] == [V1]
+
+
+V4 = "621025302204"
+
+
+async def test_a_gb18030_roster_with_row_numbers_and_dates_as_excel_writes_them_is_imported(
+    api: Api, devstack: Any
+) -> None:
+    divisions = csv("序号,代码,名称", f"1,{V4},花名册四村", encoding="gb18030")
+    assert (await api.upload("/divisions/import", divisions)).status_code == 201
+    since = datetime.fromisoformat(days_ago(30)).date()
+    roster = csv(
+        f"序号,{MIXED_HEADER}",
+        f"1,{FIRM},花名册壬,律师,16210300000000031,13700000231,{V4},{since.year}/{since.month}/{since.day},每周一",
+        encoding="gb18030",
+    )
+    response = await api.upload("/roster/import", roster)
+    assert response.status_code == 201, response.text
+    assert response.json()["assignments"] == {"new": 1, "unchanged": 0}
+    latest = (await api.get("/imports")).json()["items"][-1]
+    assert (latest["state"], latest["rows"], latest["checked"]) == ("done", 1, 1)
+    assert (await api.get(f"/imports/{latest['import_id']}")).json() == latest
+    conn = await asyncpg.connect(devstack.dsn)
+    try:
+        stored = await conn.fetchval(
+            "SELECT data->>'valid_from' FROM registry.events WHERE event_type = 'AdvisorAssigned'"
+            " AND data->>'village_code' = $1",
+            V4,
+        )
+    finally:
+        await conn.close()
+    assert stored == since.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("extra", "value", "names"),
+    [("姓名", "花名册癸", ("顾问姓名", "姓名")), ("顾问姓名", "花名册癸", ("顾问姓名", "顾问姓名")),
+     ("开始日期", "2026/1/1", ("起始日期", "开始日期"))],
+    ids=["name-and-alias", "same-heading-twice", "two-start-dates"],
+)  # fmt: skip
+async def test_a_roster_with_two_headings_for_one_column_is_refused_naming_both(
+    api: Api, devstack: Any, extra: str, value: str, names: tuple[str, str]
+) -> None:
+    before = await event_count(devstack.dsn)
+    content = csv(
+        f"{MIXED_HEADER},{extra}",
+        f"{FIRM},花名册癸,律师,16210300000000032,13700000232,,,,{value}",
+    )
+    response = await api.upload("/roster/import", content)
+    assert response.status_code == 422, response.text
+    [error] = response.json()["errors"]
+    assert error["row"] == 1 and all(f"「{n}」" in error["reason"] for n in names), error
+    assert await event_count(devstack.dsn) == before
+
+
+async def test_a_roster_xlsx_with_a_licence_number_excel_rounded_is_refused_asking_for_text(
+    api: Api, devstack: Any
+) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(MIXED_HEADER.split(","))
+    firm = FIRM.split(",")
+    sheet.append(
+        [*firm, "花名册子", "律师", 16210300000000000, 13700000233, None, None, None]
+    )  # 17 digits typed
+    sheet.append([*firm, "花名册丑", "律师", "16210300000000034", 13700000234.5, None, None, None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    before = await event_count(devstack.dsn)
+    response = await api.upload("/roster/import", buffer.getvalue())
+    assert response.status_code == 422, response.text
+    errors = [(e["row"], e["column"]) for e in response.json()["errors"]]
+    assert errors == [(2, "执业证号"), (3, "联系电话")]
+    assert "请将该列设置为文本格式" in response.json()["errors"][0]["reason"]
+    assert await event_count(devstack.dsn) == before
+
+
+async def test_a_roster_with_a_nul_in_a_cell_is_refused_by_row_and_column(api: Api, devstack: Any) -> None:
+    before = await event_count(devstack.dsn)
+    content = csv(MIXED_HEADER, f"{FIRM},花名册寅,律师,16210300000000035,13700000235,,,每周一\x00九点")
+    response = await api.upload("/roster/import", content)
+    assert response.status_code == 422, response.text
+    assert [(e["row"], e["column"]) for e in response.json()["errors"]] == [(2, "驻点时间")]
+    assert await event_count(devstack.dsn) == before

@@ -7,7 +7,8 @@ import io
 from datetime import datetime
 
 import pytest
-from ledger.adapters.tabular import read_csv, read_upload
+from eventkit.import_errors import ImportRejectedError
+from ledger.application.import_columns import read_upload
 from ledger.application.import_rows import parse_row, when
 from ledger.domain.kinds import Kind
 from vc_contracts import CST
@@ -50,11 +51,29 @@ def test_csv_headings_may_be_chinese_or_field_names_and_unknown_headings_are_rep
     csv.writer(out).writerows(
         [["类型", "advisor_id", "村（社区）代码", "签名"], ["法治讲座", "A-1", "621025100201", "李"]]
     )
-    rows, errors = read_csv(out.getvalue().encode("gb18030"))
-    assert rows == [(2, {"kind": "法治讲座", "advisor_id": "A-1", "village_code": "621025100201"})]
-    assert [e.field for e in errors] == ["rows[1].签名"]
+    with pytest.raises(ImportRejectedError) as refused:
+        read_upload(out.getvalue().encode("gb18030"))
+    assert [e.field for e in refused.value.problems] == ["rows[1].签名"]
+    out = io.StringIO()
+    csv.writer(out).writerows(
+        [["序号", "类型", "advisor_id", "村（社区）代码"], ["1", "法治讲座", "A-1", "621025100201"]]
+    )
+    sheet = read_upload(out.getvalue().encode("gb18030"))
+    assert sheet.rows == [(2, {"kind": "法治讲座", "advisor_id": "A-1", "village_code": "621025100201"})]
+
+
+@pytest.mark.parametrize("other", ["日期", "发生时间", "时间", "occurred_at", "started_at"])
+def test_a_start_time_and_a_date_column_are_refused_as_ambiguous(other: str) -> None:
+    out = io.StringIO()
+    csv.writer(out).writerows([["类型", "开始时间", "结束时间", other], ["驻点服务", "2026/12/1 9:00",
+                               "2026/12/1 11:00", "2026/12/1"]])  # fmt: skip
+    with pytest.raises(ImportRejectedError) as refused:
+        read_upload(out.getvalue().encode())
+    [problem] = refused.value.problems
+    assert problem.row == 1 and "「开始时间」" in problem.reason and f"「{other}」" in problem.reason
 
 
 def test_a_file_that_is_not_a_workbook_is_reported_not_crashed_on() -> None:
-    rows, errors = read_upload(b"not a zip", "xlsx")
-    assert rows == [] and errors[0].field == "file"
+    with pytest.raises(ImportRejectedError) as refused:
+        read_upload(b"PK\x03\x04 not a zip")
+    assert refused.value.problems[0].field == "file"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
+from eventkit import imports
 from eventkit.runtime import ServiceSpec, create_app
 from fastapi import FastAPI
 
@@ -18,7 +19,7 @@ SPEC = ServiceSpec(
     name="ledger",
     title="Village Counsel · Ledger 工作台账",
     description="The work ledger: one record per occurrence, one volume per village and per unit.",
-    routers=[http.router, http_entries.router, http_volumes.router, http_import.router],
+    routers=[http.router, http_entries.router, http_volumes.router, http_import.router, imports.router],
     migrations=LEDGER_TABLES,
     projections=[AssignmentsView(), DirectoryView()],
 )

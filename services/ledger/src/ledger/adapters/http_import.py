@@ -1,23 +1,25 @@
-"""Ledger HTTP API, backfill import: the file is the request body (CSV or XLSX)."""
+"""Ledger HTTP API, backfill import: the file is the request body (CSV or XLSX).
+
+The answer comes when the import is done (201, or 200 when nothing was new; 422 `import_rejected`
+with every problem by row and column, nothing written). Its id is in the `Location` header and the
+logs; `GET /imports/{id}` (eventkit.imports) shows the rows parsed, checked and written meanwhile.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from eventkit.errors import AppError, ErrorBody, FieldError
-from eventkit.logs import correlation_id
+from eventkit.errors import AppError
+from eventkit.imports import imports_of
 from eventkit.runtime import runtime_of
+from eventkit.spreadsheets import MAX_BYTES
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from ledger.adapters.tabular import read_upload
-from ledger.application.importing import import_rows
-from ledger.domain.kinds import label
+from ledger.application.importing import import_file
 
 router = APIRouter(tags=["ledger: import"])
-MAX_BYTES = 32 * 1024 * 1024
-LISTED = 1000  # errors listed in one answer; the count says how many more there are
 _TYPES = {
     "text/csv": {"schema": {"type": "string"}},
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
@@ -28,19 +30,6 @@ _TYPES = {
 
 class UploadTooLargeError(AppError):
     status, code = 413, "too_large"
-
-
-def _rejected(errors: list[FieldError], rows: int) -> JSONResponse:
-    shown = errors[:LISTED]
-    more = f"（另有 {len(errors) - LISTED} 处未列出）" if len(errors) > LISTED else ""
-    body = ErrorBody(
-        code="import_rejected",
-        message=f"导入未执行，未写入任何记录：{rows} 行中共有 {len(errors)} 处错误{more}，请修改后重新上传",
-        field=shown[0].field if shown else None,
-        errors=shown,
-        correlation_id=correlation_id.get(),
-    )
-    return JSONResponse(status_code=422, content=body.model_dump(mode="json"))
 
 
 @router.post(
@@ -54,23 +43,20 @@ async def import_entries(
     who: CurrentPrincipal,
     file_format: Annotated[Literal["csv", "xlsx"] | None, Query(alias="format")] = None,
 ) -> Any:
+    """The format is recognised from the content (an XLSX file is a zip); `format` is accepted as is."""
     content = await request.body()
     if len(content) > MAX_BYTES:
         raise UploadTooLargeError(f"文件过大（上限 {MAX_BYTES // 1024 // 1024} MB），请分批导入")
-    kind = request.headers.get("content-type", "")
-    fmt = file_format or ("xlsx" if "spreadsheet" in kind or content[:2] == b"PK" else "csv")
-    table, problems = read_upload(content, fmt)
-    if problems:
-        return _rejected(problems, len(table))
-    runtime = runtime_of(request)
-    report = await import_rows(runtime.store, who, table)
-    if report.errors:
-        errors = [
-            FieldError(
-                field=f"rows[{e.line}].{e.field}", reason=f"第 {e.line} 行「{label(e.field)}」：{e.reason}"
-            )
-            for e in sorted(report.errors, key=lambda e: e.line)
-        ]
-        return _rejected(errors, report.rows)
-    answer = {"rows": report.rows, "imported": report.imported, "unchanged": report.unchanged}
-    return JSONResponse(status_code=201 if report.imported else 200, content=answer)
+    progress = imports_of(request.app).start(who.subject)
+    try:
+        report = await import_file(runtime_of(request).store, who, content, progress)
+    except AppError:
+        progress.finish("rejected")
+        raise
+    except BaseException:
+        progress.finish("failed")
+        raise
+    progress.finish("done")
+    headers = {"Location": f"/imports/{progress.import_id}"}
+    status = 201 if report.imported else 200
+    return JSONResponse(status_code=status, content=report.as_json(), headers=headers)

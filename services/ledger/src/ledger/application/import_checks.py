@@ -12,6 +12,8 @@ from typing import Any
 import asyncpg
 from eventkit.auth import Principal
 from eventkit.errors import AppError
+from eventkit.import_errors import Problems
+from pydantic import ValidationError
 from vc_contracts import CST
 from vc_contracts.catalogue.ledger import LedgerEntryEvent
 
@@ -20,18 +22,11 @@ from ledger.application.facts_reader import LONGEST
 from ledger.application.import_rows import ParsedRow
 from ledger.domain.entries import Entry, LogEntry, decide
 from ledger.domain.facts import Assignment, Busy, Facts, on_day
-from ledger.domain.kinds import Kind, is_on_site, label
+from ledger.domain.kinds import FIELD_LABEL, Kind, is_on_site
 from ledger.domain.shapes import EntryInvalidError
 
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    field: str
-    reason: str
-
-    def as_json(self) -> dict[str, Any]:
-        return {"row": self.line, "column": label(self.field), "field": self.field, "reason": self.reason}
+# The column a refusal points at, by the field it names (a visit's occurred_at is its start).
+_COLUMN = {field: field for field in FIELD_LABEL} | {"occurred_at": "started_at"}
 
 
 @dataclass
@@ -108,18 +103,20 @@ def decide_row(
     unit: str,
     facts: FileFacts,
     now: datetime,
-    errors: list[RowError],
+    problems: Problems,
 ) -> LedgerEntryEvent | None:
-    """The event the row would log, or None with its problems added to `errors`."""
+    """The event the row would log, or None with its problems added to `problems`.
+
+    Any refusal while building the command or its event (the decider's, or a ValidationError of
+    an event model's field types) is the row's problem, never an error of the import.
+    """
     if not who.can_see(row.village_code):
-        errors.append(RowError(row.line, "village_code", f"村（社区）{row.village_code} 不在您的管辖范围内"))
+        problems.add(row.line, "village_code", f"村（社区）{row.village_code} 不在您的管辖范围内")
         return None
     day = row.start.astimezone(CST).date()
     own, holder = on_day(facts.histories.get(row.village_code, []), row.advisor_id, day)
     if own is not None and own.unit_id != unit:
-        errors.append(
-            RowError(row.line, "advisor_id", f"{day} 当天该顾问的指派属于单位 {own.unit_id}，不是本单位")
-        )
+        problems.add(row.line, "advisor_id", f"{day} 当天该顾问的指派属于单位 {own.unit_id}，不是本单位")
         return None
     busy = facts.near(row.advisor_id, row.start, row.end or row.start)
     command = LogEntry(
@@ -137,10 +134,11 @@ def decide_row(
     try:
         [event] = decide(Entry(), command, now)
     except EntryInvalidError as exc:
-        errors.extend(RowError(row.line, f, reason) for f, reason in exc.problems)
+        for field_name, reason in exc.problems:
+            problems.add(row.line, _COLUMN.get(field_name, "row"), reason)
         return None
-    except AppError as exc:
-        errors.append(RowError(row.line, exc.field or "row", exc.message))
+    except (AppError, ValidationError) as exc:
+        problems.add_refusal(row.line, exc, _COLUMN, "row")
         return None
     assert isinstance(event, LedgerEntryEvent)
     return event

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from eventkit.errors import ErrorBody, FieldError, RuleViolationError
+from eventkit.reasons import reason_for
 from pydantic import TypeAdapter, ValidationError
 from vc_contracts import ShanghaiDateTime
 from vc_contracts.catalogue.ledger import LedgerEntryEvent
@@ -35,8 +36,7 @@ def _problems(exc: ValidationError) -> list[tuple[str, str]]:
     out = []
     for error in exc.errors():
         where = str(error["loc"][0]) if error["loc"] else "body"
-        reason = "不能为空" if error["type"] == "missing" else f"填写有误：{error['msg']}"
-        out.append((where, reason))
+        out.append((where, "不能为空" if error["type"] == "missing" else reason_for(error)))
     return out
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from eventkit.auth import ADMINS
+from eventkit.errors import AppError
+from eventkit.imports import ImportProgress, imports_of
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Request
@@ -38,7 +41,8 @@ async def divisions_import(
     who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
 ) -> dict[str, Any]:
     who.require_role(*ADMINS)
-    return await import_divisions(runtime_of(request).store, who, await request.body(), key)
+    store, content = runtime_of(request).store, await request.body()
+    return await _tracked(request, who.subject, lambda p: import_divisions(store, who, content, key, p))
 
 
 @router.post(
@@ -52,4 +56,22 @@ async def roster_import(
     who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
 ) -> dict[str, Any]:
     who.require_role(*ADMINS)
-    return await import_roster(runtime_of(request).store, who, await request.body(), key)
+    store, content = runtime_of(request).store, await request.body()
+    return await _tracked(request, who.subject, lambda p: import_roster(store, who, content, key, p))
+
+
+async def _tracked(
+    request: Request, actor: str, run: Callable[[ImportProgress], Awaitable[dict[str, Any]]]
+) -> dict[str, Any]:
+    """Run an import with its progress visible at `GET /imports/{id}` (eventkit.imports)."""
+    progress = imports_of(request.app).start(actor)
+    try:
+        answer = await run(progress)
+    except AppError:
+        progress.finish("rejected")
+        raise
+    except BaseException:
+        progress.finish("failed")
+        raise
+    progress.finish("done")
+    return answer

@@ -8,30 +8,32 @@ with the same name change nothing, so importing the same list again appends no e
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from eventkit.auth import Principal
 from eventkit.errors import AppError
+from eventkit.import_errors import Problems
+from eventkit.imports import ImportProgress
+from eventkit.spreadsheets import Column, Kind, read_sheet
 from eventkit.store import EventStore
 from pydantic import BaseModel, ValidationError
 from vc_contracts.catalogue.enums import DivisionLevel
 from vc_contracts.catalogue.fields import ShortText
 from vc_contracts.divisions import DivisionCode
 
-from registry.application.import_errors import Problems
 from registry.application.importing import run_import
 from registry.application.reasons import FORMAT_HINTS
-from registry.application.tabular import read_table
 from registry.application.vocabulary import LEVEL_RANK, LEVELS, translated
 from registry.application.workspace import Workspace
 from registry.domain import divisions
 
-COLUMNS = {
-    "code": ("代码", "区划代码", "行政区划代码", "统计用区划代码"),
-    "name": ("名称", "区划名称"),
-    "level": ("级别", "层级"),
-    "parent_code": ("上级代码", "上级区划代码"),
-}
+COLUMNS = (
+    Column("code", ("代码", "区划代码", "行政区划代码", "统计用区划代码"), Kind.identifier, required=True),
+    Column("name", ("名称", "区划名称"), required=True),
+    Column("level", ("级别", "层级")),
+    Column("parent_code", ("上级代码", "上级区划代码"), Kind.identifier),
+)
 HINTS = {"code": FORMAT_HINTS["code"], "parent_code": FORMAT_HINTS["code"]}
 
 
@@ -43,14 +45,16 @@ class DivisionRow(BaseModel):
 
 
 async def import_divisions(
-    store: EventStore, who: Principal, content: bytes, key: str | None
+    store: EventStore, who: Principal, content: bytes, key: str | None, progress: ImportProgress | None = None
 ) -> dict[str, Any]:
-    table = read_table(content, COLUMNS, {"code", "name"})
+    sheet = await asyncio.to_thread(read_sheet, content, COLUMNS)
+    if progress:
+        progress.rows = sheet.count
 
     async def plan(ws: Workspace) -> dict[str, Any]:
-        problems = Problems(table.headers)
+        problems = sheet.problems
         rows: list[tuple[int, DivisionRow]] = []
-        for number, raw in table.rows:
+        for number, raw in sheet.rows:
             try:
                 row = DivisionRow.model_validate({**raw, "level": translated(raw.get("level"), LEVELS)})
             except ValidationError as exc:
@@ -65,9 +69,13 @@ async def import_divisions(
         rows.sort(key=lambda item: LEVEL_RANK[item[1].level or DivisionLevel.village])
         codes = {r.code for _, r in rows} | {r.parent_code for _, r in rows if r.parent_code}
         await ws.load(divisions.stream_id(code) for code in codes)
-        registered = sum(_register(ws, number, row, problems) for number, row in rows)
+        registered = await asyncio.to_thread(
+            lambda: sum(_register(ws, number, row, problems) for number, row in rows)
+        )
+        if progress:
+            progress.step("checked", len(rows))
         problems.raise_if_any()
-        return {"rows": len(table.rows), "registered": registered, "unchanged": len(table.rows) - registered}
+        return {"rows": sheet.count, "registered": registered, "unchanged": sheet.count - registered}
 
     return await run_import(store, who, key, plan)
 
@@ -81,8 +89,6 @@ def _register(ws: Workspace, number: int, row: DivisionRow, problems: Problems) 
     command = divisions.RegisterDivision(row.code, row.name, row.level or DivisionLevel.village, parent)
     try:
         return bool(ws.decide(divisions.divisions, divisions.stream_id(row.code), command, row.code))
-    except AppError as refused:
-        problems.add(number, refused.field or "code", refused.message)
-    except ValidationError as exc:
-        problems.add_validation(number, exc, HINTS)
+    except (AppError, ValidationError) as refused:  # a decider's refusal or an event model's
+        problems.add_refusal(number, refused, {c.name: c.name for c in COLUMNS}, "code")
     return False

@@ -7,18 +7,20 @@ and column, and nothing is imported unless every row is valid.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from typing import Any
 
 from eventkit.auth import UNITS, Principal
 from eventkit.errors import AppError
+from eventkit.import_errors import Problems
+from eventkit.imports import ImportProgress
+from eventkit.spreadsheets import read_sheet
 from eventkit.store import EventStore
 from pydantic import ValidationError
 
 from registry.application import roster_rows as rr
-from registry.application.import_errors import Problems
 from registry.application.importing import run_import
-from registry.application.tabular import read_table
 from registry.application.workspace import Workspace
 from registry.domain import advisors, assignments, divisions, units
 
@@ -32,23 +34,30 @@ ADVISOR_COLUMNS = {"licence_no": "licence_no", "advisor_id": "advisor_id", "unit
 ASSIGNMENT_COLUMNS = {"valid_from": "valid_from", "advisor_id": "advisor_name"}
 
 
-async def import_roster(store: EventStore, who: Principal, content: bytes, key: str | None) -> dict[str, Any]:
-    table = read_table(content, rr.COLUMNS, rr.REQUIRED)
+async def import_roster(
+    store: EventStore, who: Principal, content: bytes, key: str | None, progress: ImportProgress | None = None
+) -> dict[str, Any]:
+    sheet = await asyncio.to_thread(read_sheet, content, rr.COLUMNS)
+    if progress:
+        progress.rows = sheet.count
 
     async def plan(ws: Workspace) -> dict[str, Any]:
-        problems = Problems(table.headers)
+        problems = sheet.problems
         rows: list[tuple[int, rr.RosterRow]] = []
-        for number, raw in table.rows:
+        for number, raw in sheet.rows:
             try:
                 rows.append((number, rr.RosterRow.parse(raw)))
             except ValidationError as exc:
                 problems.add_validation(number, exc, rr.HINTS)
+        if progress:
+            progress.step("parsed", len(sheet.rows))
         await ws.load(_streams(rows))
         planner = _Planner(ws, who, problems)
-        for number, row in rows:
-            planner.plan(number, row)
+        await asyncio.to_thread(planner.plan_all, rows)
+        if progress:
+            progress.step("checked", len(rows))
         problems.raise_if_any()
-        return {"rows": len(table.rows), **planner.report()}
+        return {"rows": sheet.count, **planner.report()}
 
     return await run_import(store, who, key, plan)
 
@@ -75,6 +84,11 @@ class _Planner:
             k: {"new": self.counts[f"{k}.new"], "unchanged": self.counts[f"{k}.unchanged"]} for k in kinds
         }
 
+    def plan_all(self, rows: list[tuple[int, rr.RosterRow]]) -> None:
+        """CPU-bound for a large roster: run it in a worker thread."""
+        for n, row in rows:
+            self.plan(n, row)
+
     def plan(self, n: int, row: rr.RosterRow) -> None:
         if self._unit(n, row) and self._advisor(n, row) and row.village_code:
             self._assignment(n, row)
@@ -92,8 +106,8 @@ class _Planner:
     def _decide(self, n: int, kind: str, columns: dict[str, str], default: str, *args: Any) -> bool:
         try:
             events = self.ws.decide(*args)
-        except AppError as refused:
-            self.problems.add(n, columns.get(refused.field or "", default), refused.message)
+        except (AppError, ValidationError) as refused:  # a decider's refusal or an event model's
+            self.problems.add_refusal(n, refused, columns, default)
             return False
         self.counts[f"{kind}.{'new' if events else 'unchanged'}"] += 1
         return True

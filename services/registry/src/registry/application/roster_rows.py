@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Annotated
 
+from eventkit.spreadsheets import Column, Kind
 from pydantic import BaseModel, ConfigDict, Field
 from vc_contracts.catalogue.enums import AdvisorKind, UnitKind
 from vc_contracts.catalogue.fields import Phone, ShortText, VillageCode
@@ -22,23 +23,23 @@ from vc_contracts.divisions import DivisionCode
 from registry.application.reasons import FORMAT_HINTS
 from registry.application.vocabulary import ADVISOR_KINDS, UNIT_KINDS, translated
 
-COLUMNS = {
-    "unit_id": ("单位编号",),
-    "unit_name": ("单位名称", "所属单位", "服务单位"),
-    "unit_kind": ("单位类型", "单位类别"),
-    "unit_division_code": ("单位所在区划代码", "单位区划代码"),
-    "unit_credit_code": ("统一社会信用代码", "信用代码"),
-    "unit_licence_no": ("执业许可证号", "单位执业许可证号"),
-    "advisor_id": ("顾问编号",),
-    "advisor_name": ("顾问姓名", "姓名"),
-    "advisor_kind": ("顾问类别", "人员类别", "身份"),
-    "licence_no": ("执业证号", "律师执业证号"),
-    "phone": ("联系电话", "电话", "手机"),
-    "village_code": ("村(社区)代码", "村代码", "服务村代码"),
-    "valid_from": ("起始日期", "任职日期", "开始日期"),
-    "schedule": ("驻点时间",),
-}
-REQUIRED = {"unit_name", "unit_kind", "unit_division_code", "advisor_name", "advisor_kind", "phone"}
+ID, DAY = Kind.identifier, Kind.date
+COLUMNS = (
+    Column("unit_id", ("单位编号",), ID),
+    Column("unit_name", ("单位名称", "所属单位", "服务单位"), required=True),
+    Column("unit_kind", ("单位类型", "单位类别"), required=True),
+    Column("unit_division_code", ("单位所在区划代码", "单位区划代码"), ID, required=True),
+    Column("unit_credit_code", ("统一社会信用代码", "信用代码"), ID),
+    Column("unit_licence_no", ("执业许可证号", "单位执业许可证号"), ID),
+    Column("advisor_id", ("顾问编号",), ID),
+    Column("advisor_name", ("顾问姓名", "姓名"), required=True),
+    Column("advisor_kind", ("顾问类别", "人员类别", "身份"), required=True),
+    Column("licence_no", ("执业证号", "律师执业证号"), ID),
+    Column("phone", ("联系电话", "电话", "手机"), ID, required=True),
+    Column("village_code", ("村(社区)代码", "村代码", "服务村代码"), ID),
+    Column("valid_from", ("起始日期", "任职日期", "开始日期"), DAY),
+    Column("schedule", ("驻点时间",)),
+)
 HINTS = {
     column: FORMAT_HINTS[column] for column in ("unit_credit_code", "licence_no", "phone", "village_code")
 }

@@ -1,0 +1,106 @@
+"""The one answer to a refused bulk import (every service): 422 `import_rejected`, nothing written.
+
+Each entry of `errors` names the spreadsheet row (the heading is row 1; 0 for the file as a whole),
+the column as headed in the file, a `field` path `rows[<row>].<column name>` and a reason that
+starts with the row and column, so a list of reasons reads on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import ValidationError
+
+from eventkit.errors import AppError, ErrorBody, FieldError
+from eventkit.reasons import reason_for
+
+MAX_REPORTED = 1000  # errors listed in one answer; the message says how many there were
+
+
+class RowProblem(FieldError):
+    row: int
+    column: str
+
+
+class ImportErrorBody(ErrorBody):
+    errors: list[RowProblem]  # type: ignore[assignment]
+
+
+class ImportRejectedError(AppError):
+    """The file had problems; nothing was imported."""
+
+    status, code = 422, "import_rejected"
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        rows = len({p.row for p in problems})
+        more = f"（仅列出前 {MAX_REPORTED} 处）" if len(problems) > MAX_REPORTED else ""
+        super().__init__(
+            f"导入未执行，未写入任何记录：发现 {len(problems)} 处错误，涉及 {rows} 行{more}。"
+            "请全部改正后重新上传",
+            field=problems[0].field if problems else None,
+        )
+        self.problems = problems[:MAX_REPORTED]
+
+    def body(self, correlation_id: str | None) -> ErrorBody:
+        return ImportErrorBody(
+            code=self.code, message=self.message, field=self.field, errors=self.problems,
+            correlation_id=correlation_id,
+        )  # fmt: skip
+
+
+class Problems:
+    """The problems of one file, each named by row and by the column as the file heads it.
+
+    `headers`: column name -> heading as written; `labels`: column name -> how to name a column
+    the file does not have (e.g. a missing required one).
+    """
+
+    def __init__(self, headers: Mapping[str, str] | None = None, labels: Mapping[str, str] | None = None):
+        self.headers = dict(headers or {})
+        self.labels = {"row": "整行", "file": "文件"} | dict(labels or {})
+        self.found: list[RowProblem] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.found)
+
+    def shown(self, column: str) -> str:
+        return self.headers.get(column) or self.labels.get(column) or column
+
+    def add(self, row: int, column: str, reason: str) -> None:
+        shown = self.shown(column)
+        where = f"第 {row} 行「{shown}」：" if row else ""
+        self.found.append(
+            RowProblem(field=f"rows[{row}].{column}" if row else column, reason=where + reason, row=row,
+                       column=shown)
+        )  # fmt: skip
+
+    def add_file(self, reason: str) -> None:
+        """A problem of the file as a whole (empty, unreadable, too large): row 0, column `file`."""
+        self.add(0, "file", reason)
+
+    def add_validation(
+        self, row: int, error: ValidationError, hints: Mapping[str, str] | None = None, default: str = "row"
+    ) -> None:
+        """Every error of a model built from the row; a field the sheet has no column for → `default`."""
+        for detail in error.errors():
+            field = str(detail["loc"][0]) if detail["loc"] else ""
+            column = field if field in self.headers or field in self.labels else default
+            self.add(row, column, reason_for(detail, (hints or {}).get(field)))
+
+    def add_refusal(
+        self, row: int, error: AppError | ValidationError, columns: Mapping[str, str], default: str
+    ) -> None:
+        """A command of the row refused by the domain (AppError) or by an event model (ValidationError).
+
+        `columns` maps the field a refusal names to the sheet's column; anything else → `default`.
+        """
+        if isinstance(error, ValidationError):
+            for detail in error.errors():
+                field = str(detail["loc"][0]) if detail["loc"] else ""
+                self.add(row, columns.get(field, default), reason_for(detail))
+        else:
+            self.add(row, columns.get(error.field or "", default), error.message)
+
+    def raise_if_any(self) -> None:
+        if self.found:
+            raise ImportRejectedError(sorted(self.found, key=lambda p: p.row))

@@ -1,0 +1,106 @@
+"""Progress of running bulk imports: each has an id; `GET /imports/{id}` shows how far it got.
+
+An import is all-or-nothing (one transaction), so `written` counts rows inserted in that
+transaction: nobody sees them until `state` is `done`. Progress is kept in the process that runs the
+import (the caller polls the replica it uploaded to; the id also appears in the logs) and in the
+metric `vc_import_rows_total{service,stage}`. The last `KEEP` imports are remembered.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import uuid4
+
+from fastapi import APIRouter, Depends, FastAPI, Path, Request
+from prometheus_client import Counter
+
+from eventkit.clock import now_cst
+from eventkit.errors import NotFoundError
+from eventkit.web import CurrentPrincipal
+
+KEEP = 100
+ROWS = Counter("vc_import_rows_total", "Rows of bulk imports by stage (parsed, checked, written)",
+               ["service", "stage"])  # fmt: skip
+log = logging.getLogger("eventkit.imports")
+
+
+@dataclass
+class ImportProgress:
+    """Counts are rows of the sheet; `state`: running, done, rejected or failed."""
+
+    import_id: str
+    service: str
+    actor: str
+    started_at: datetime
+    rows: int = 0
+    parsed: int = 0
+    checked: int = 0
+    written: int = 0
+    state: str = "running"
+    finished_at: datetime | None = field(default=None)
+
+    def step(self, stage: str, rows: int) -> None:
+        """Count `rows` more rows through `stage`; safe from a worker thread (plain int updates)."""
+        setattr(self, stage, getattr(self, stage) + rows)
+        ROWS.labels(self.service, stage).inc(rows)
+
+    def finish(self, state: str) -> None:
+        self.state, self.finished_at = state, now_cst()
+        log.info("import %s %s: %s", self.import_id, state, self.as_json())
+
+    def as_json(self) -> dict[str, Any]:
+        return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in asdict(self).items()}
+
+
+class Imports:
+    """The imports of one service process, newest last."""
+
+    def __init__(self, service: str) -> None:
+        self.service, self._items = service, OrderedDict[str, ImportProgress]()
+
+    def start(self, actor: str) -> ImportProgress:
+        progress = ImportProgress(f"I-{uuid4().hex[:16]}", self.service, actor, now_cst())
+        self._items[progress.import_id] = progress
+        while len(self._items) > KEEP:
+            self._items.popitem(last=False)
+        log.info("import %s started by %s", progress.import_id, actor)
+        return progress
+
+    def get(self, import_id: str, actor: str) -> ImportProgress:
+        found = self._items.get(import_id)
+        if found is None or found.actor != actor:
+            raise NotFoundError(f"导入任务 {import_id} 不存在（只能查看本人发起的导入）", field="import_id")
+        return found
+
+    def of(self, actor: str) -> list[ImportProgress]:
+        return [p for p in self._items.values() if p.actor == actor]
+
+
+def imports_of(app: FastAPI) -> Imports:
+    """The app's imports (created with the app, see `runtime.create_app`)."""
+    imports: Imports = app.state.imports
+    return imports
+
+
+def _imports(request: Request) -> Imports:
+    return imports_of(request.app)
+
+
+ImportsDep = Annotated[Imports, Depends(_imports)]
+router = APIRouter(tags=["imports"])
+
+
+@router.get("/imports", summary="本人的导入任务及进度 My bulk imports and their progress")
+async def list_imports(who: CurrentPrincipal, imports: ImportsDep) -> dict[str, Any]:
+    return {"items": [p.as_json() for p in imports.of(who.subject)]}
+
+
+@router.get("/imports/{import_id}", summary="导入任务进度 Progress of one bulk import")
+async def get_import(
+    who: CurrentPrincipal, imports: ImportsDep, import_id: Annotated[str, Path(max_length=64)]
+) -> dict[str, Any]:
+    return imports.get(import_id, who.subject).as_json()

@@ -1,0 +1,156 @@
+"""One cell of an uploaded sheet as text, by the kind of its column (see `spreadsheets`).
+
+`cell_text(value, kind)` takes a CSV string or an XLSX value (str, int, float, bool, date, datetime,
+time, None) and gives the text the import reads, "" for an empty cell, or raises ValueError with
+the reason in Chinese.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Any
+
+from openpyxl import load_workbook
+from vc_contracts import CST
+
+from eventkit.import_errors import Problems
+
+
+class Kind(StrEnum):
+    """What a column holds, which decides how its cells are read."""
+
+    text = "text"
+    identifier = "identifier"  # codes, licence and phone numbers: digits as written, never a float
+    date = "date"
+    datetime = "datetime"
+
+
+MAX_CELL = 32_767  # characters in one cell: Excel's own limit
+EXACT_DIGITS = 15  # Excel keeps 15 significant digits of a number; the rest become zeros
+_XLSX_MAGIC = b"PK\x03\x04"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, line feed, carriage return allowed
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")  # how Excel shows a long number
+_DAY = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+_DATE = re.compile(rf"^{_DAY}$")
+_CLOCK = r"(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?"
+_DATETIME = re.compile(rf"^{_DAY}(?:\s*[T\s]\s*{_CLOCK})?$")
+AS_TEXT = "请将该列设置为文本格式后重新填写（在 Excel 中选中该列，设置单元格格式为“文本”）"
+DATE_EXAMPLES = "例如 2026-12-01、2026/12/1 或 2026年12月1日"
+YEARS = range(1900, 2101)  # Excel's own calendar starts in 1900; later than 2100 is a typo
+
+
+def is_xlsx(content: bytes) -> bool:
+    return content.startswith(_XLSX_MAGIC)
+
+
+def xlsx_rows(content: bytes, problems: Problems) -> list[list[Any]]:
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        problems.add_file("无法读取 Excel 文件，请确认是 .xlsx 格式")
+        return []
+    try:
+        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    except Exception:  # a damaged sheet inside a readable zip
+        problems.add_file("无法读取 Excel 文件，请确认是 .xlsx 格式")
+        return []
+    finally:
+        book.close()
+
+
+def cell_text(value: Any, kind: Kind) -> str:
+    if type(value) is not str:  # the usual case (every CSV cell) first: this runs once per cell
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            value = "是" if value else "否"
+        elif isinstance(value, (datetime, date, time)):
+            return _moment(value, kind)
+        elif isinstance(value, (int, float)):
+            return _number(value, kind)
+    text = str(value).strip()
+    if not text:
+        return ""
+    if len(text) > MAX_CELL:
+        raise ValueError(f"内容过长（{len(text)} 个字符，单元格上限 {MAX_CELL} 个字符）")
+    if _CONTROL.search(text):
+        raise ValueError("含有不可见的控制字符（如 NUL），请删除后重新上传")
+    if kind is Kind.text:
+        return text
+    if kind is Kind.identifier and _SCIENTIFIC.match(text):
+        raise ValueError(f"「{text}」是科学计数法显示的数字，原值已丢失；{AS_TEXT}")
+    if kind is Kind.date:
+        return _date_text(text).isoformat()
+    if kind is Kind.datetime:
+        return _datetime_text(text).isoformat()
+    return text
+
+
+def _number(value: int | float, kind: Kind) -> str:
+    whole = isinstance(value, int) or value.is_integer()
+    if kind is Kind.identifier:
+        if not whole or abs(value) >= 10**EXACT_DIGITS:
+            raise ValueError(f"数字 {value:.15g} 超出 Excel 能准确保存的 {EXACT_DIGITS} 位，{AS_TEXT}")
+        return str(int(value))
+    if kind in (Kind.date, Kind.datetime):
+        raise ValueError(f"无法识别的日期「{value}」，{DATE_EXAMPLES}")
+    return str(int(value)) if whole else str(value)
+
+
+def _moment(value: datetime | date | time, kind: Kind) -> str:
+    if not isinstance(value, time):
+        _check_year(value)
+    if isinstance(value, time):
+        if kind in (Kind.date, Kind.datetime):
+            raise ValueError(f"只有时间「{value}」，缺少日期，{DATE_EXAMPLES}")
+        return value.isoformat(timespec="minutes")
+    if kind is Kind.date:
+        return (value.date() if isinstance(value, datetime) else value).isoformat()
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    if kind is Kind.datetime:
+        return _in_cst(value).isoformat()
+    return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+
+
+def _in_cst(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=CST) if moment.tzinfo is None else moment.astimezone(CST)
+
+
+def _check_year(value: date) -> None:
+    if value.year not in YEARS:
+        raise ValueError(f"年份 {value.year} 超出范围（{YEARS.start}–{YEARS.stop - 1}），请核对")
+
+
+def _date_text(text: str) -> date:
+    found = _DATE.match(text)
+    try:
+        day = date(*(int(part) for part in found.groups())) if found else date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"无法识别的日期「{text}」，{DATE_EXAMPLES}") from None
+    _check_year(day)
+    return day
+
+
+def _datetime_text(text: str) -> datetime:
+    try:  # ISO first: it is what exports and the template write, and parsed in C
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    else:
+        _check_year(moment)  # before converting: year 1 minus eight hours does not exist
+        return _in_cst(moment)
+    found = _DATETIME.match(text)
+    try:
+        if found:
+            y, mo, d, h, mi, s = (int(p) for p in found.groups(default="0"))
+            moment = datetime(y, mo, d, h, mi, s, tzinfo=CST)
+        else:
+            moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"无法识别的时间「{text}」，例如 2026-12-01 09:30 或 2026/12/1 9:30") from None
+    _check_year(moment)  # before converting: year 1 minus eight hours does not exist
+    return _in_cst(moment)

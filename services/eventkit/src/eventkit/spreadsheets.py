@@ -1,0 +1,156 @@
+"""Reading an uploaded sheet for a bulk import (every import of every service uses this one reader).
+
+Formats: CSV in UTF-8 (with or without BOM) or GB18030 (Excel's "CSV" on Chinese Windows), or XLSX
+(the first worksheet). The heading is row 1; rows keep the spreadsheet's numbers.
+
+Headings: each import names its columns (`Column`: a name and aliases); a heading is matched
+ignoring spaces, case and full-width forms. A `序号` column (row numbers) is ignored. Two headings
+that mean the same column (开始时间 and 日期, or one heading twice) are refused, naming both:
+taking either silently has stored wrong values.
+
+Cells: text is stripped; NUL and other control characters, and cells longer than Excel's own
+limit (32,767 characters), are refused by row and column. Identifier columns refuse numbers Excel
+cannot hold exactly (more than 15 digits, or not a whole number), asking for a text-formatted
+column. Date columns accept the forms Excel writes on Chinese Windows (2026/12/1, 2026年12月1日,
+2026-12-01, date cells) and give ISO dates; date-time columns also take a time (2026/12/1 9:30, an
+ISO time with offset, date-time cells) and give ISO times in China Standard Time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from openpyxl.utils import get_column_letter
+
+from eventkit import sheet_cells
+from eventkit.import_errors import Problems
+from eventkit.sheet_cells import Kind
+
+__all__ = ["MAX_BYTES", "Column", "Kind", "Sheet", "read_sheet"]
+
+MAX_BYTES = 32 * 1024 * 1024  # one upload cap for every import
+ROW_NUMBERS = {"序号", "行号", "no.", "no"}  # headings of a row-number column: ignored
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # the import's field name; also accepted as a heading
+    aliases: tuple[str, ...] = ()  # headings as people write them; the first names the column
+    kind: Kind = Kind.text
+    required: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.aliases[0] if self.aliases else self.name
+
+
+@dataclass(frozen=True)
+class Sheet:
+    headers: dict[str, str]  # column name -> heading as written in the file
+    rows: list[tuple[int, dict[str, str]]]  # (row number, column name -> non-empty value), good rows
+    count: int  # non-empty data rows, including those refused in `problems`
+    problems: Problems  # cell problems by row; the caller adds its own and raises at the end
+
+
+def read_sheet(
+    content: bytes, columns: Sequence[Column], unknown: Literal["ignore", "refuse"] = "ignore"
+) -> Sheet:
+    """Rows keyed by column name. Raises ImportRejectedError for a file or heading problem.
+
+    CPU-bound (a large file takes seconds): call it in a worker thread (`asyncio.to_thread`).
+    """
+    problems = Problems(labels={c.name: c.label for c in columns})
+    if not content.strip():
+        problems.add_file("文件为空：第 1 行应为表头")
+    elif len(content) > MAX_BYTES:
+        problems.add_file(f"文件过大（上限 {MAX_BYTES // 1024 // 1024} MB），请分批导入")
+    problems.raise_if_any()
+    xlsx = sheet_cells.is_xlsx(content)
+    raw = sheet_cells.xlsx_rows(content, problems) if xlsx else _csv(content, problems)
+    problems.raise_if_any()
+    header, *body = raw or [[]]
+    positions = _headings(header, columns, unknown, problems)
+    problems.raise_if_any()
+    kinds = {c.name: c.kind for c in columns}
+    wanted = [(name, index, kinds[name]) for name, index in positions.items()]
+    rows, count = [], 0
+    for number, cells in enumerate(body, start=2):
+        values: dict[str, str] = {}
+        refused = False
+        width = len(cells)
+        for name, index, kind in wanted:
+            value = cells[index] if index < width else None
+            try:
+                text = sheet_cells.cell_text(value, kind)
+            except ValueError as exc:
+                problems.add(number, name, str(exc))
+                refused = True
+                continue
+            if text:
+                values[name] = text
+        if values or refused:
+            count += 1
+            if not refused:
+                rows.append((number, values))
+    return Sheet(problems.headers, rows, count, problems)
+
+
+def _norm(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
+
+
+def _headings(
+    header: Sequence[Any], columns: Sequence[Column], unknown: str, problems: Problems
+) -> dict[str, int]:
+    lookup = {_norm(alias): c for c in columns for alias in (c.name, *c.aliases)}
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        text = str(cell if cell is not None else "").strip()
+        if not text or _norm(text) in ROW_NUMBERS:
+            continue
+        column = lookup.get(_norm(text))
+        if column is None:
+            if unknown == "refuse":
+                known = "、".join(c.label for c in columns)
+                problems.add(1, text, f"无法识别的表头「{text}」，可用的列：{known}")
+            continue
+        if column.name in positions:
+            first = positions[column.name]
+            problems.add(
+                1, column.name,
+                f"第 {get_column_letter(first + 1)} 列「{problems.headers[column.name]}」与第 "
+                f"{get_column_letter(index + 1)} 列「{text}」都表示“{column.label}”，无法确定用哪一列，"
+                "请只保留其中一列",
+            )  # fmt: skip
+            continue
+        positions[column.name], problems.headers[column.name] = index, text
+    for column in columns:
+        if column.required and column.name not in positions:
+            also = f"（也可写作：{'、'.join(column.aliases)}）" if column.aliases else ""
+            problems.add(1, column.name, f"缺少必需的列“{column.label}”{also}")
+    return positions
+
+
+def _csv(content: bytes, problems: Problems) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GB18030 unless told otherwise
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        problems.add_file("无法识别文件编码，请另存为 UTF-8 编码的 CSV 或 XLSX")
+        return []
+    # The csv module refuses fields over 131,072 characters by default: let the per-cell check
+    # answer instead, by row and column (a field can never exceed the upload itself).
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
+    try:
+        return list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        problems.add_file(f"CSV 文件格式有误：{exc}")
+        return []

@@ -1,0 +1,75 @@
+"""The one import_rejected answer: any refusal while building a row's command or event (the decider's,
+or a ValidationError of whatever field types the event models use) is an error of that row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import pytest
+from eventkit.auth import Principal, Role
+from eventkit.errors import RuleViolationError
+from eventkit.import_errors import ImportRejectedError, Problems
+from ledger.application import import_checks
+from ledger.application.import_checks import FileFacts, decide_row
+from ledger.application.import_rows import parse_row
+from pydantic import AfterValidator, BaseModel, ValidationError
+from vc_contracts import CST
+
+
+def _no_nul(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("不能含有不可见的控制字符")
+    return text
+
+
+class Summary(BaseModel):
+    """Stands for an event model whose text type refuses NUL (as contracts' field types may)."""
+
+    summary: Annotated[str, AfterValidator(_no_nul)]
+    audience: int = 0
+
+
+def refusal(data: dict[str, Any]) -> ValidationError:
+    with pytest.raises(ValidationError) as caught:
+        Summary.model_validate(data)
+    return caught.value
+
+
+def test_a_validation_error_becomes_errors_of_the_row_by_column() -> None:
+    problems = Problems({"summary": "内容摘要"}, {"audience": "参加人数"})
+    problems.add_refusal(7, refusal({"summary": "答复\x00", "audience": "很多"}), {"summary": "summary",
+                         "audience": "audience"}, "row")  # fmt: skip
+    found = [(p.row, p.column, p.field) for p in problems.found]
+    assert found == [(7, "内容摘要", "rows[7].summary"), (7, "参加人数", "rows[7].audience")]
+    assert problems.found[0].reason == "第 7 行「内容摘要」：不能含有不可见的控制字符"
+    with pytest.raises(ImportRejectedError) as rejected:
+        problems.raise_if_any()
+    body = rejected.value.body("c-1")
+    assert (rejected.value.status, body.code, body.field) == (422, "import_rejected", "rows[7].summary")
+
+
+def test_a_field_the_sheet_has_no_column_for_is_named_by_the_row() -> None:
+    problems = Problems()
+    problems.add_refusal(3, refusal({"summary": "x\x00"}), {}, "row")
+    problems.add_refusal(4, RuleViolationError("不对", field="hours"), {}, "row")
+    assert [(p.row, p.column, p.field) for p in problems.found] == [(3, "整行", "rows[3].row"),
+                                                                      (4, "整行", "rows[4].row")]  # fmt: skip
+
+
+def test_a_validation_error_while_deciding_a_backfill_row_is_a_row_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refusing(*_: Any) -> Any:
+        raise refusal({"summary": "微信群答复\x00土地流转"})
+
+    monkeypatch.setattr(import_checks, "decide", refusing)
+    row, _ = parse_row(9, {"kind": "法律咨询", "advisor_id": "A-1", "village_code": "621025100201",
+                           "started_at": "2025-03-05T20:00:00+08:00", "channel": "微信群",
+                           "summary": "微信群答复", "client_entry_id": "c-9"})  # fmt: skip
+    assert row is not None
+    who = Principal(subject="staff", role=Role.law_firm, scope="621025", unit_id="U-1")
+    problems = Problems(labels={"summary": "内容摘要"})
+    facts = FileFacts(histories={}, existing={})
+    assert decide_row(row, "E-1", who, "U-1", facts, datetime(2026, 1, 1, tzinfo=CST), problems) is None
+    assert [(p.row, p.column) for p in problems.found] == [(9, "内容摘要")]

@@ -1,0 +1,238 @@
+"""The one spreadsheet reader of every import (pure): headings, encodings, Excel cell types, dates,
+long identifiers, bad cells and row numbers. Every problem is a row/column answer, never a crash."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, time
+from typing import Any
+
+import pytest
+from eventkit.import_errors import ImportRejectedError
+from eventkit.spreadsheets import Column, Kind, read_sheet
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+COLUMNS = (
+    Column("code", ("代码",), Kind.identifier, required=True),
+    Column("name", ("名称",)),
+    Column("level", ("级别",)),
+    Column("since", ("起始日期",), Kind.date),
+    Column("start", ("开始时间", "日期"), Kind.datetime),
+)
+
+
+def xlsx(*rows: list[Any]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def text_csv(*rows: list[str], encoding: str = "utf-8") -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def refused(content: bytes, columns: tuple[Column, ...] = COLUMNS) -> list[tuple[int, str, str]]:
+    with pytest.raises(ImportRejectedError) as caught:
+        read_sheet(content, columns)
+    return [(p.row, p.column, p.reason) for p in caught.value.problems]
+
+
+def cell_problems(content: bytes) -> list[tuple[int, str, str]]:
+    sheet = read_sheet(content, COLUMNS)
+    return [(p.row, p.column, p.reason) for p in sheet.problems.found]
+
+
+def test_columns_are_found_by_alias_and_rows_keep_their_spreadsheet_numbers() -> None:
+    sheet = read_sheet(
+        "代码, 名称 ,备注\n621025100201,西头村,x\n,,\n621025100202,东头村,\n".encode(), COLUMNS
+    )
+    assert sheet.headers == {"code": "代码", "name": "名称"}
+    assert sheet.rows == [
+        (2, {"code": "621025100201", "name": "西头村"}),
+        (4, {"code": "621025100202", "name": "东头村"}),
+    ]
+    assert sheet.count == 2 and not sheet.problems
+
+
+def test_a_gb18030_csv_with_a_row_number_column_is_read() -> None:
+    content = text_csv(["序号", "代码", "名称"], ["1", "621025100201", "西头村"], encoding="gb18030")
+    assert read_sheet(content, COLUMNS).rows == [(2, {"code": "621025100201", "name": "西头村"})]
+
+
+def test_a_row_number_column_is_ignored_even_where_unknown_headings_are_refused() -> None:
+    sheet = read_sheet("序号,代码\n1,621025100201\n".encode("utf-8-sig"), COLUMNS, unknown="refuse")
+    assert sheet.rows == [(2, {"code": "621025100201"})]
+    with pytest.raises(ImportRejectedError) as caught:
+        read_sheet("签名,代码\n李,621025100201\n".encode(), COLUMNS, unknown="refuse")
+    assert [(p.row, p.column) for p in caught.value.problems] == [(1, "签名")]
+
+
+@pytest.mark.parametrize(
+    ("heading", "names"),
+    [
+        ("代码,开始时间,日期", ("开始时间", "日期")),  # two headings meaning the start: later used to win
+        ("代码,名称,名称", ("名称", "名称")),  # one heading twice
+        ("代码,code", ("代码", "code")),  # alias and field name
+        ("代码,名 称", None),  # spaces do not make another column
+    ],
+    ids=["start-and-date", "same-heading-twice", "alias-and-name", "no-duplicate"],
+)
+def test_two_headings_for_one_column_are_refused_naming_both(
+    heading: str, names: tuple[str, str] | None
+) -> None:
+    content = f"{heading}\n621025100201,a,b\n".encode()
+    if names is None:
+        assert read_sheet(content, COLUMNS).rows
+        return
+    [(row, _, reason)] = refused(content)
+    assert row == 1 and all(f"「{n}」" in reason for n in names) and "只保留其中一列" in reason
+
+
+def test_a_missing_required_column_is_named_on_row_one() -> None:
+    assert [(r, c) for r, c, _ in refused("名称\n西头村\n".encode())] == [(1, "代码")]
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"  \n", b"\xff\xfe\x00garbage\xff", b"PK\x03\x04 not a workbook"],
+    ids=["empty", "blank", "undecodable", "damaged-xlsx"],
+)  # fmt: skip
+def test_an_unreadable_file_is_refused_as_a_whole(content: bytes) -> None:
+    assert [(r, c) for r, c, _ in refused(content)] == [(0, "文件")]
+
+
+def test_excel_numbers_and_dates_come_back_as_written() -> None:
+    content = xlsx(
+        ["代码", "名称", "级别", "起始日期", "开始时间"],
+        [621025100201, "西头村", 3, datetime(2025, 1, 2), datetime(2025, 1, 2, 9, 30)],
+        [621025100202.0, "东头村", 2.5, date(2025, 3, 31), date(2025, 3, 31)],
+    )
+    rows = [values for _, values in read_sheet(content, COLUMNS).rows]
+    assert [r["code"] for r in rows] == ["621025100201", "621025100202"]
+    assert [r["level"] for r in rows] == ["3", "2.5"]
+    assert [r["since"] for r in rows] == ["2025-01-02", "2025-03-31"]
+    assert [r["start"] for r in rows] == ["2025-01-02T09:30:00+08:00", "2025-03-31T00:00:00+08:00"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [16210201234567800, 1.62102012345678e16, 621025100201.5, 1234567890123456],
+    ids=["17-digit-licence", "as-float", "fraction", "16-digits"],
+)
+def test_an_identifier_excel_cannot_hold_exactly_is_refused_asking_for_a_text_column(value: float) -> None:
+    [(row, column, reason)] = cell_problems(xlsx(["代码", "名称"], [value, "x"], [621025100201, "y"]))
+    assert (row, column) == (2, "代码") and "请将该列设置为文本格式" in reason
+
+
+def test_an_identifier_shown_in_scientific_notation_in_a_csv_is_refused() -> None:
+    [(row, column, reason)] = cell_problems("代码,名称\n1.62102E+16,x\n".encode())
+    assert (row, column) == (2, "代码") and "请将该列设置为文本格式" in reason
+
+
+def test_fifteen_digits_and_text_cells_are_kept_exactly() -> None:
+    sheet = read_sheet(xlsx(["代码"], [999999999999999], ["16210201234567891"]), COLUMNS)
+    assert [v["code"] for _, v in sheet.rows] == ["999999999999999", "16210201234567891"]
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["2026/12/1", "2026-12-01", "2026-12-1", "2026年12月1日", "2026.12.1", " 2026 / 12 / 1 "],
+)
+def test_the_date_forms_excel_writes_on_chinese_windows_are_read(written: str) -> None:
+    sheet = read_sheet(f"代码,起始日期\n621025100201,{written}\n".encode("gb18030"), COLUMNS)
+    assert sheet.rows[0][1]["since"] == "2026-12-01"
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("2026/12/1 9:30", "2026-12-01T09:30:00+08:00"),
+        ("2026/12/1 9:30:15", "2026-12-01T09:30:15+08:00"),
+        ("2026年12月1日 09:30", "2026-12-01T09:30:00+08:00"),
+        ("2026-12-01T01:30:00Z", "2026-12-01T09:30:00+08:00"),
+        ("2026-12-01 09:30", "2026-12-01T09:30:00+08:00"),
+        ("2026/12/1", "2026-12-01T00:00:00+08:00"),
+    ],
+)
+def test_times_are_read_in_china_standard_time(written: str, expected: str) -> None:
+    sheet = read_sheet(f"代码,开始时间\n621025100201,{written}\n".encode(), COLUMNS)
+    assert sheet.rows[0][1]["start"] == expected
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("起始日期", "2026/2/30"),
+        ("起始日期", "明天"),
+        ("起始日期", "0001-01-01"),
+        ("开始时间", "0001-01-01T00:00:00"),
+        ("开始时间", "9999/12/31 23:00"),
+        ("开始时间", "25:00"),
+        ("起始日期", 46357),
+    ],
+)
+def test_a_date_that_is_no_date_is_a_row_error(column: str, value: object) -> None:
+    [(row, named, _)] = cell_problems(xlsx(["代码", column], ["621025100201", value]))
+    assert (row, named) == (2, column)
+
+
+def test_a_time_only_cell_in_a_date_column_is_a_row_error() -> None:
+    [(row, named, _)] = cell_problems(xlsx(["代码", "起始日期"], ["621025100201", time(9, 30)]))
+    assert (row, named) == (2, "起始日期")
+
+
+@pytest.mark.parametrize(
+    "text", ["微信群答复\x00土地流转", "退格\x08", "x" * 32_768, "y" * 131_073],
+    ids=["nul", "control", "over-excel-cell", "over-csv-field-limit"],
+)  # fmt: skip
+def test_a_bad_text_cell_is_a_row_error_and_its_row_is_left_out(text: str) -> None:
+    content = text_csv(["代码", "名称"], ["621025100201", "好"], ["621025100202", text])
+    sheet = read_sheet(content, COLUMNS)
+    assert [(p.row, p.column, p.field) for p in sheet.problems.found] == [(3, "名称", "rows[3].name")]
+    assert sheet.rows == [(2, {"code": "621025100201", "name": "好"})] and sheet.count == 2
+
+
+def test_line_breaks_and_tabs_inside_a_cell_are_kept() -> None:
+    content = text_csv(["代码", "名称"], ["621025100201", "第一行\n第二行\t尾"])
+    assert read_sheet(content, COLUMNS).rows[0][1]["name"] == "第一行\n第二行\t尾"
+
+
+@given(st.lists(st.text(max_size=40), min_size=1, max_size=6), st.lists(st.text(max_size=30), max_size=6))
+def test_any_csv_is_read_or_refused_never_crashed_on(heading: list[str], cells: list[str]) -> None:
+    content = text_csv(heading, cells)
+    try:
+        sheet = read_sheet(content, COLUMNS)
+    except ImportRejectedError as exc:
+        assert exc.problems and all(p.row in (0, 1) for p in exc.problems)
+    else:
+        assert all(p.row >= 2 for p in sheet.problems.found)
+
+
+@given(st.integers(min_value=-(10**18), max_value=10**18))
+def test_an_identifier_number_is_kept_exactly_or_refused_never_changed(number: int) -> None:
+    content = xlsx(["代码"], [number])
+    sheet = read_sheet(content, COLUMNS)
+    if abs(number) < 10**15:
+        assert sheet.rows == [(2, {"code": str(number)})]
+    else:
+        assert [p.row for p in sheet.problems.found] == [2] and sheet.rows == []
+
+
+def test_no_two_columns_of_an_import_share_a_heading() -> None:
+    from eventkit.spreadsheets import _norm  # noqa: PLC0415
+    from ledger.application.import_columns import COLUMNS as LEDGER  # noqa: PLC0415
+    from registry.application.division_import import COLUMNS as DIVISIONS  # noqa: PLC0415
+    from registry.application.roster_rows import COLUMNS as ROSTER  # noqa: PLC0415
+
+    for columns in (LEDGER, DIVISIONS, ROSTER):
+        headings = [_norm(h) for c in columns for h in {c.name, *c.aliases}]
+        assert len(headings) == len(set(headings)), [h for h in headings if headings.count(h) > 1]
