@@ -25,6 +25,7 @@ from vc_contracts.topics import topic_for
 from eventkit import logs
 from eventkit.auth import TokenVerifier
 from eventkit.consumer import subscribe
+from eventkit.idempotency import install_replay
 from eventkit.migrations import EVENT_STORE, PROJECTIONS, Migration, migrate
 from eventkit.projection import Projection, ProjectionRunner
 from eventkit.relay import OutboxRelay
@@ -156,6 +157,7 @@ def create_app(spec: ServiceSpec) -> FastAPI:
 
     app = FastAPI(title=spec.title, description=spec.description, version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
+    install_replay(app)
 
     @app.get("/healthz", tags=["ops"], summary="Liveness")
     async def healthz() -> dict[str, str]:

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
-from fastapi import Header
 from pydantic import BaseModel, ConfigDict, Field
 from vc_contracts.catalogue.enums import AssessmentResult, FeedbackSource
 from vc_contracts.catalogue.fields import PERIOD_PATTERN, VILLAGE_CODE_PATTERN, MonthDay
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", max_length=200, description="Client-chosen id: a retry appends nothing"),
-]
 
 
 class Body(BaseModel):

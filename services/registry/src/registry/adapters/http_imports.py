@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from eventkit.auth import ADMINS
+from eventkit.idempotency import Idempotent
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Request
 
-from registry.adapters.http_bodies import IdempotencyKey
 from registry.application.division_import import import_divisions
 from registry.application.roster_import import import_roster
 
@@ -34,11 +34,9 @@ UPLOAD = {
     description="Columns: code/代码, name/名称, [level/级别], [parent_code/上级代码].",
     openapi_extra=UPLOAD,
 )
-async def divisions_import(
-    who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
-) -> dict[str, Any]:
+async def divisions_import(who: CurrentPrincipal, request: Request, idem: Idempotent) -> dict[str, Any]:
     who.require_role(*ADMINS)
-    return await import_divisions(runtime_of(request).store, who, await request.body(), key)
+    return await import_divisions(runtime_of(request).store, who, await request.body(), idem)
 
 
 @router.post(
@@ -48,8 +46,6 @@ async def divisions_import(
     description="One row per advisor (and the village served). See the README for the columns.",
     openapi_extra=UPLOAD,
 )
-async def roster_import(
-    who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
-) -> dict[str, Any]:
+async def roster_import(who: CurrentPrincipal, request: Request, idem: Idempotent) -> dict[str, Any]:
     who.require_role(*ADMINS)
-    return await import_roster(runtime_of(request).store, who, await request.body(), key)
+    return await import_roster(runtime_of(request).store, who, await request.body(), idem)

@@ -12,6 +12,7 @@ from typing import Any
 
 from eventkit.auth import Principal
 from eventkit.errors import AppError
+from eventkit.idempotency import Idempotency
 from eventkit.store import EventStore
 from pydantic import BaseModel, Field, ValidationError
 from vc_contracts.catalogue.enums import DivisionLevel
@@ -42,7 +43,7 @@ class DivisionRow(BaseModel):
 
 
 async def import_divisions(
-    store: EventStore, who: Principal, content: bytes, key: str | None
+    store: EventStore, who: Principal, content: bytes, idem: Idempotency
 ) -> dict[str, Any]:
     table = read_table(content, COLUMNS, {"code", "name"})
 
@@ -68,7 +69,7 @@ async def import_divisions(
         problems.raise_if_any()
         return {"rows": len(table.rows), "registered": registered, "unchanged": len(table.rows) - registered}
 
-    return await run_import(store, who, key, plan)
+    return await run_import(store, who, idem, plan)
 
 
 def _register(ws: Workspace, number: int, row: DivisionRow, problems: Problems) -> bool:

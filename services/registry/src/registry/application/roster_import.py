@@ -12,6 +12,7 @@ from typing import Any
 
 from eventkit.auth import UNITS, Principal
 from eventkit.errors import AppError
+from eventkit.idempotency import Idempotency
 from eventkit.store import EventStore
 from pydantic import ValidationError
 
@@ -32,7 +33,9 @@ ADVISOR_COLUMNS = {"licence_no": "licence_no", "advisor_id": "advisor_id", "unit
 ASSIGNMENT_COLUMNS = {"valid_from": "valid_from", "advisor_id": "advisor_name"}
 
 
-async def import_roster(store: EventStore, who: Principal, content: bytes, key: str | None) -> dict[str, Any]:
+async def import_roster(
+    store: EventStore, who: Principal, content: bytes, idem: Idempotency
+) -> dict[str, Any]:
     table = read_table(content, rr.COLUMNS, rr.REQUIRED)
 
     async def plan(ws: Workspace) -> dict[str, Any]:
@@ -50,7 +53,7 @@ async def import_roster(store: EventStore, who: Principal, content: bytes, key: 
         problems.raise_if_any()
         return {"rows": len(table.rows), **planner.report()}
 
-    return await run_import(store, who, key, plan)
+    return await run_import(store, who, idem, plan)
 
 
 def _streams(rows: list[tuple[int, rr.RosterRow]]) -> set[str]:
