@@ -119,7 +119,8 @@ async def test_two_identical_requests_at_once_make_one_entry_and_one_replay(scen
     assert a.content == b.content and sorted([replayed(a), replayed(b)]) == [False, True]
     assert await events_of(ledger, a.json()["entry_id"]) == 1
     stored = await ledger.pool.fetchval(
-        "SELECT count(*) FROM ledger.events WHERE event_type = 'VisitLogged' AND data->>'summary' = '夜间坐班'"
+        "SELECT count(*) FROM ledger.events WHERE event_type = 'VisitLogged' AND data->>'summary' = $1",
+        "夜间坐班",
     )
     assert stored == 1
 
