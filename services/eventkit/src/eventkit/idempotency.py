@@ -83,7 +83,7 @@ class Idempotency:
         return self.request.partition("#")[0]
 
 
-def _canonical(body: bytes) -> bytes:
+def canonical_body(body: bytes) -> bytes:
     """JSON with sorted keys and no spacing (so key order and whitespace do not count); else bytes."""
     if not body:
         return b""
@@ -105,7 +105,7 @@ async def idempotency(request: Request, who: CurrentPrincipal, key: IdempotencyK
     params = json.dumps(sorted(request.path_params.items()), ensure_ascii=False)
     query = json.dumps(sorted(request.query_params.multi_items()), ensure_ascii=False)
     digest = hashlib.sha256(f"{params}\n{query}\n".encode())
-    digest.update(_canonical(await request.body()))
+    digest.update(canonical_body(await request.body()))
     runtime = request.app.state.runtime
     idem = Idempotency(
         runtime.store.schema, who.subject, key, f"{request.method} {template}#{digest.hexdigest()}", status
