@@ -166,18 +166,18 @@ async def remember(conn: Connection, idem: Idempotency | None, body: Any) -> Any
     """Last statement of the command's transaction: store the answer under the claimed key.
 
     Returns the body as it will be sent (JSON-native), so the route's answer and every replay are
-    the same bytes.
+    the same bytes. Without a key the body is returned as is.
     """
+    if idem is None or not idem.key:
+        return body
     text = render(body).decode()
-    if idem is not None and idem.key:
-        await conn.execute(
-            f"UPDATE {idem.schema}.idempotency_keys SET status = $3, answer = $4"
-            " WHERE actor = $1 AND key = $2",
-            idem.actor,
-            idem.key,
-            idem.status,
-            text,
-        )
+    await conn.execute(
+        f"UPDATE {idem.schema}.idempotency_keys SET status = $3, answer = $4 WHERE actor = $1 AND key = $2",
+        idem.actor,
+        idem.key,
+        idem.status,
+        text,
+    )
     return json.loads(text)
 
 
