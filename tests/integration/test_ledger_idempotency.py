@@ -130,3 +130,13 @@ async def test_an_overlong_key_is_refused_in_the_error_format(scene) -> None:  #
     me = {**ledger.headers("advisor", "621025", cast.advisor("li"), cast.firm), "Idempotency-Key": "k" * 4000}
     r = await ledger.http.post("/lectures", json=lecture(cast, 19), headers=me)
     assert r.status_code == 422 and r.json()["code"] == "validation_failed"
+
+
+async def test_an_answer_is_not_replayed_to_the_same_subject_acting_with_other_authority(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast = scene
+    li = cast.advisor("li")
+    me = {**ledger.headers("advisor", "621025", li, cast.firm), "Idempotency-Key": "lec-auth"}
+    assert (await ledger.http.post("/lectures", json=lecture(cast, 7), headers=me)).status_code == 201
+    narrower = {**ledger.headers("advisor", cast.villages[0], li, cast.firm), "Idempotency-Key": "lec-auth"}
+    r = await ledger.http.post("/lectures", json=lecture(cast, 7), headers=narrower)
+    assert r.status_code == 422 and r.json()["code"] == "idempotency_key_reused"

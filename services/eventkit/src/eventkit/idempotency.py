@@ -3,7 +3,8 @@
 A client sends `Idempotency-Key: <its own id>` with a command. The key is scoped to the caller (the
 token's subject): two callers may use the same string. With the key the service stores, in the same
 transaction as the command's events, a fingerprint of the request (method, route, path parameters,
-query and the canonical body) and the exact HTTP answer it gave (status and body bytes).
+query, the canonical body, and the caller's role, scope and unit) and the exact HTTP answer it gave
+(status and body bytes).
 
 - Same caller, same key, same request: the stored answer is sent again byte for byte (same ids, same
   status), with the header `Idempotency-Replayed: true`; nothing is appended.
@@ -104,7 +105,10 @@ async def idempotency(request: Request, who: CurrentPrincipal, key: IdempotencyK
     status = getattr(route, "status_code", None) or 200
     params = json.dumps(sorted(request.path_params.items()), ensure_ascii=False)
     query = json.dumps(sorted(request.query_params.multi_items()), ensure_ascii=False)
-    digest = hashlib.sha256(f"{params}\n{query}\n".encode())
+    # the caller's authority counts too: an answer is never replayed to the same subject acting
+    # under another role, scope or unit
+    authority = f"{who.role.value}|{who.scope}|{who.unit_id or ''}"
+    digest = hashlib.sha256(f"{authority}\n{params}\n{query}\n".encode())
     digest.update(canonical_body(await request.body()))
     runtime = request.app.state.runtime
     idem = Idempotency(
