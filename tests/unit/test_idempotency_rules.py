@@ -54,3 +54,5 @@ def test_a_changed_value_changes_the_fingerprint(body: dict[str, Any], other: in
 def test_a_body_that_is_not_json_counts_byte_for_byte() -> None:
     assert canonical_body(b"code,name\n621025,\xd5\xfd") == b"code,name\n621025,\xd5\xfd"
     assert canonical_body(b"") == b""
+    nested = b"[" * 100_000 + b"]" * 100_000
+    assert canonical_body(nested) == nested

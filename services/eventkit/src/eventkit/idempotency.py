@@ -79,10 +79,6 @@ class Idempotency:
         """This request under `key` when the client sent none (e.g. the ledger's client entry id)."""
         return self if self.key else replace(self, key=key)
 
-    @property
-    def operation(self) -> str:
-        return self.request.partition("#")[0]
-
 
 def canonical_body(body: bytes) -> bytes:
     """JSON with sorted keys and no spacing (so key order and whitespace do not count); else bytes."""
@@ -90,7 +86,7 @@ def canonical_body(body: bytes) -> bytes:
         return b""
     try:
         parsed = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON (a spreadsheet), or nested beyond the parser
         return body
     return json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
