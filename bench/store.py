@@ -9,6 +9,7 @@ from uuid import uuid4
 
 import asyncpg
 from eventkit.decider import execute
+from eventkit.idempotency import Idempotency
 from eventkit.migrations import EVENT_STORE, PROJECTIONS, migrate
 from eventkit.store import EventStore
 from ledger.domain import entries
@@ -68,7 +69,7 @@ async def decided_commands(store: EventStore, seconds: float) -> float:
             log_visit,
             tenant=tenant,
             metadata=ACTOR,
-            idempotency_key=str(uuid4()),
+            idempotency=Idempotency(store.schema, ACTOR.actor, str(uuid4()), "POST /visits#bench", 201),
         )
         return 1
 

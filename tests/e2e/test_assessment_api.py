@@ -162,7 +162,7 @@ async def test_county_rules_are_stricter_only_and_versioned(svc: Assessment) -> 
     headers = {**county(svc), "Idempotency-Key": f"rules-{svc.tag}"}
     assert (await svc.http.post("/rules", json=stricter, headers=headers)).status_code == 201
     again = await svc.http.post("/rules", json=stricter, headers=headers)
-    assert again.json()["replayed"] is True
+    assert again.headers["Idempotency-Replayed"] == "true"
     other = await svc.http.post("/rules", json={**stricter, "division_code": "621026"}, headers=county(svc))
     assert other.status_code == 403 and other.json()["code"] == "forbidden"
     r = await svc.http.get("/rules", params={"division_code": V1}, headers=county(svc))

@@ -162,10 +162,12 @@ async def test_commands_show_on_the_village_and_advisor_cards(world: World) -> N
 
 async def test_a_retry_with_the_same_idempotency_key_appends_nothing(world: World) -> None:
     body = {"village_code": V3, "advisor_id": "A-api-3", "valid_from": days_ago(20), "schedule": "周一"}
-    first = await world.county.ok("/assignments", body, key="retry-assign-v3")
+    first = await world.county.post("/assignments", body, key="retry-assign-v3")
+    assert first.status_code == 201, first.text
     before = await event_count(world.dsn)
-    again = await world.county.ok("/assignments", body, key="retry-assign-v3")
-    assert again["replayed"] is True and again["events"] == first["events"]
+    again = await world.county.post("/assignments", body, key="retry-assign-v3")
+    assert again.status_code == 201 and again.content == first.content  # the same ids, byte for byte
+    assert again.headers["Idempotency-Replayed"] == "true"
     assert await event_count(world.dsn) == before
 
 

@@ -80,7 +80,8 @@ async def test_a_unit_confirms_its_figures_and_the_county_reviews_them(world) ->
     keyed = {**firm, "Idempotency-Key": f"submit-{scene.county}"}
     first = await http.post("/reports/half-year/2025H1", json=body, headers=keyed)
     again = await http.post("/reports/half-year/2025H1", json=body, headers=keyed)
-    assert first.status_code == 201 and again.json()["replayed"] is True
+    assert first.status_code == again.status_code == 201 and again.content == first.content
+    assert again.headers["Idempotency-Replayed"] == "true"
     assert (await http.post("/reports/half-year/2025H1", json=body, headers=firm)).status_code == 409
     report_id = first.json()["stream_id"]
     city = reporting.headers("city_admin", scene.city)

@@ -6,9 +6,8 @@ A decider is three pure things: an initial state, `evolve(state, event) -> state
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -16,6 +15,7 @@ from vc_contracts import Event, Tenant
 
 from eventkit.clock import now_cst
 from eventkit.db import Connection
+from eventkit.idempotency import Idempotency, claim, remember
 from eventkit.store import ConcurrencyError, EventStore, Metadata, StoredEvent
 
 S = TypeVar("S")
@@ -41,18 +41,30 @@ class Decider(Generic[S, C]):
 
 @dataclass(frozen=True)
 class Outcome:
+    """What a command did: the stream's new version, the events appended, and the answer sent.
+
+    `answer` is the HTTP body exactly as the client gets it (and as a retry under the same
+    idempotency key gets it again): `summary()` unless the caller's `respond` built another.
+    """
+
     stream_id: str
     version: int
     events: list[dict[str, Any]]
-    replayed: bool = False
+    answer: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        return {"stream_id": self.stream_id, "version": self.version, "events": self.events}
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "stream_id": self.stream_id,
-            "version": self.version,
-            "events": self.events,
-            "replayed": self.replayed,
-        }
+        return self.answer
+
+
+Respond = Callable[[Connection, Outcome], Awaitable[dict[str, Any]]]
+"""Builds the answer inside the command's transaction (so it is stored with the events)."""
+
+
+async def summary(_: Connection, outcome: Outcome) -> dict[str, Any]:
+    return outcome.summary()
 
 
 async def load(
@@ -83,33 +95,35 @@ async def execute(
     tenant: Tenant,
     metadata: Metadata,
     expected_version: int | None = None,
-    idempotency_key: str | None = None,
+    idempotency: Idempotency | None = None,
+    respond: Respond = summary,
     now: datetime | None = None,
     occurred_at: Callable[[Event], datetime | None] | None = None,
     after_append: AfterAppend | None = None,
     retries: int = 3,
+    conn: Connection | None = None,
 ) -> Outcome:
     """Decide `command` on the current state of `stream_id` and append the result.
 
     With `expected_version` the caller's view must still be current (else 409); without it a
-    concurrent append is retried on fresh state. A repeated `idempotency_key` of the same actor
-    returns the first outcome and appends nothing.
+    concurrent append is retried on fresh state. With a keyed `idempotency` the key is claimed first
+    in the transaction and the answer (`respond`) stored last (see eventkit.idempotency): a retry
+    raises `Replayed` with the first answer, a different request under the key 422.
+    With `conn` (a caller's open transaction) each attempt runs in a savepoint of it.
     """
     for attempt in range(retries):
         try:
-            return await _attempt(
-                store,
-                decider,
-                stream_id,
-                command,
-                tenant,
-                metadata,
-                expected_version,
-                idempotency_key,
-                now or now_cst(),
-                occurred_at,
-                after_append,
-            )
+            if conn is not None:
+                async with conn.transaction():
+                    return await _attempt(
+                        store, decider, stream_id, command, tenant, metadata, expected_version,
+                        idempotency, respond, now or now_cst(), occurred_at, after_append, conn,
+                    )  # fmt: skip
+            async with store.pool.acquire() as own, own.transaction():
+                return await _attempt(
+                    store, decider, stream_id, command, tenant, metadata, expected_version,
+                    idempotency, respond, now or now_cst(), occurred_at, after_append, own,
+                )  # fmt: skip
         except ConcurrencyError:
             if expected_version is not None or attempt == retries - 1:
                 raise
@@ -124,46 +138,24 @@ async def _attempt(
     tenant: Tenant,
     metadata: Metadata,
     expected_version: int | None,
-    idempotency_key: str | None,
+    idempotency: Idempotency | None,
+    respond: Respond,
     now: datetime,
     occurred_at: Callable[[Event], datetime | None] | None,
-    after_append: AfterAppend | None = None,
+    after_append: AfterAppend | None,
+    conn: Connection,
 ) -> Outcome:
-    async with store.pool.acquire() as conn, conn.transaction():
-        if idempotency_key:
-            previous = await _remembered(store, conn, idempotency_key, metadata.actor)
-            if previous is not None:
-                return Outcome(**{**previous, "replayed": True})
-        state, version = await load(store, decider, stream_id, conn)
-        if expected_version is not None and expected_version != version:
-            raise ConcurrencyError(stream_id, expected_version, version)
-        events = list(decider.decide(state, command, now))
-        times = [(occurred_at(e) if occurred_at else None) or now for e in events]
-        stored = await store.append(
-            stream_id, version, events, tenant=tenant, metadata=metadata, occurred_at=times, conn=conn
-        )
-        if after_append is not None and stored:
-            await after_append(conn, stored)
-        outcome = Outcome(stream_id, version + len(events), _summary(stored))
-        if idempotency_key:
-            await conn.execute(
-                f"INSERT INTO {store.schema}.idempotency_keys (key, actor, response) VALUES ($1, $2, $3)",
-                idempotency_key,
-                metadata.actor,
-                json.dumps(outcome.as_json()),
-            )
-        return outcome
-
-
-async def _remembered(store: EventStore, conn: Connection, key: str, actor: str) -> dict[str, Any] | None:
-    row = await conn.fetchrow(
-        f"SELECT response::text AS response FROM {store.schema}.idempotency_keys"
-        " WHERE key = $1 AND actor = $2",
-        key,
-        actor,
+    await claim(conn, idempotency)  # first: a concurrent duplicate waits here, then replays
+    state, version = await load(store, decider, stream_id, conn)
+    if expected_version is not None and expected_version != version:
+        raise ConcurrencyError(stream_id, expected_version, version)
+    events = list(decider.decide(state, command, now))
+    times = [(occurred_at(e) if occurred_at else None) or now for e in events]
+    stored = await store.append(
+        stream_id, version, events, tenant=tenant, metadata=metadata, occurred_at=times, conn=conn
     )
-    if row is None:
-        return None
-    data: dict[str, Any] = json.loads(row["response"])
-    data.pop("replayed", None)
-    return data
+    if after_append is not None and stored:
+        await after_append(conn, stored)
+    outcome = Outcome(stream_id, version + len(events), _summary(stored))
+    answer = await remember(conn, idempotency, await respond(conn, outcome))
+    return replace(outcome, answer=answer)

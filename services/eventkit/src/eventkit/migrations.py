@@ -59,6 +59,21 @@ EVENT_STORE: list[Migration] = [
             FOR EACH STATEMENT EXECUTE FUNCTION {schema}.events_are_append_only();
         """,
     ),
+    (
+        # Keys are per caller (two callers may pick the same string) and carry the request's
+        # fingerprint and the exact answer (status, body text). A row is claimed (answer NULL) and
+        # answered in the command's own transaction, so only answered rows are ever visible.
+        # Rows stored before keep their answer with an unknown fingerprint (replayed as before).
+        "0003_idempotency_per_caller",
+        """
+        ALTER TABLE {schema}.idempotency_keys DROP CONSTRAINT idempotency_keys_pkey;
+        ALTER TABLE {schema}.idempotency_keys ADD PRIMARY KEY (actor, key);
+        ALTER TABLE {schema}.idempotency_keys
+            ADD COLUMN request text, ADD COLUMN status smallint, ADD COLUMN answer text;
+        UPDATE {schema}.idempotency_keys SET status = 201, answer = (response - 'replayed')::text;
+        ALTER TABLE {schema}.idempotency_keys DROP COLUMN response;
+        """,
+    ),
 ]
 
 PROJECTIONS: list[Migration] = [

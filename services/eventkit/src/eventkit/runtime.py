@@ -26,6 +26,7 @@ from eventkit import logs
 from eventkit.auth import TokenVerifier
 from eventkit.consumer import subscribe
 from eventkit.credentials import refuse_token_in_url
+from eventkit.idempotency import install_replay
 from eventkit.imports import Imports
 from eventkit.input_rules import install_input_rules
 from eventkit.migrations import EVENT_STORE, PROJECTIONS, Migration, migrate
@@ -168,6 +169,7 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     )
     install_error_handlers(app)
     install_input_rules(app)
+    install_replay(app)
     app.state.imports = Imports(spec.name)
 
     @app.get("/healthz", tags=["ops"], summary="Liveness")

@@ -38,7 +38,7 @@ async def record_all_misses(pool: asyncpg.Pool, schema: str) -> int:
         task = Principal(subject="deadline-task", role=Role.county_admin, scope=county)
         for kind, period in recent_periods(now.year):
             items = await overdue(pool, schema, county, kind, period, now)
-            recorded += len(await handler.record_misses(task, items, None))
+            recorded += len((await handler.record_misses(task, items, None))["recorded"])
     return recorded
 
 

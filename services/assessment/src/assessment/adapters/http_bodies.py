@@ -5,18 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import Header
 from pydantic import BaseModel, ConfigDict, Field
 from vc_contracts.catalogue.enums import AssessmentResult, FeedbackSource
 from vc_contracts.catalogue.fields import FreeText, Id, MonthDay, Note, Period, ShortText, VillageCode, Year
 from vc_contracts.codes import Normalised
 from vc_contracts.divisions import CountyCode
 from vc_contracts.text import OptionalReason
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", max_length=200, description="Client-chosen id: a retry appends nothing"),
-]
 
 
 class Body(BaseModel):

@@ -8,6 +8,7 @@ from uuid import uuid4
 from eventkit.auth import UNITS, Role
 from eventkit.clock import today_cst
 from eventkit.errors import ForbiddenError, RuleViolationError
+from eventkit.idempotency import Idempotent
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Request
@@ -19,7 +20,6 @@ from assessment.domain import assessments as a
 from assessment.domain.rules import SetRules
 
 router = APIRouter(tags=["assessment commands"])
-Key = b.IdempotencyKey
 Result = dict[str, Any]
 YEAR = "/advisors/{advisor_id}/assessments/{year}"
 
@@ -33,19 +33,19 @@ def handlers(request: Request) -> Commands:
     status_code=201,
     summary="设定考核规则 Set compliance rules (province defaults, stricter county)",
 )
-async def set_rules(body: b.RulesIn, who: CurrentPrincipal, request: Request, key: Key = None) -> Result:
+async def set_rules(body: b.RulesIn, who: CurrentPrincipal, request: Request, idem: Idempotent) -> Result:
     values = body.model_dump(exclude_none=True, exclude={"division_code", "effective_from"})
     command = SetRules(body.division_code, body.effective_from, values)
-    return await handlers(request).set_rules(who, command, key)
+    return await handlers(request).set_rules(who, command, idem)
 
 
 @router.post("/evaluations", status_code=201, summary="评估已结束期间 Evaluate a closed period")
-async def evaluate(body: b.EvaluationIn, who: CurrentPrincipal, request: Request, key: Key = None) -> Result:
-    return await handlers(request).evaluate(who, body.county, body.period, key)
+async def evaluate(body: b.EvaluationIn, who: CurrentPrincipal, request: Request, idem: Idempotent) -> Result:
+    return await handlers(request).evaluate(who, body.county, body.period, idem)
 
 
 @router.post("/feedback", status_code=201, summary="村（居）委会或村（居）民评价 Submit feedback")
-async def feedback(body: b.FeedbackIn, who: CurrentPrincipal, request: Request, key: Key = None) -> Result:
+async def feedback(body: b.FeedbackIn, who: CurrentPrincipal, request: Request, idem: Idempotent) -> Result:
     if who.role == Role.village_committee:
         if body.source != FeedbackSource.committee:
             raise RuleViolationError("村（居）委会只能以本委员会名义评价", field="source")
@@ -64,12 +64,12 @@ async def feedback(body: b.FeedbackIn, who: CurrentPrincipal, request: Request, 
         body.comment,
         served=False,
     )
-    return await handlers(request).submit_feedback(who, command, key)
+    return await handlers(request).submit_feedback(who, command, idem)
 
 
 @router.post(f"{YEAR}/confirmation", status_code=201, summary="顾问确认本人数据 Advisor confirms figures")
 async def confirm(
-    advisor_id: str, year: int, body: b.ConfirmIn, who: CurrentPrincipal, request: Request, key: Key = None
+    advisor_id: str, year: int, body: b.ConfirmIn, who: CurrentPrincipal, request: Request, idem: Idempotent
 ) -> Result:
     who.require_role(Role.advisor)
     if who.subject != advisor_id:
@@ -77,12 +77,12 @@ async def confirm(
     h = handlers(request)
     _, _, sheet = await h.sheet(who, advisor_id, year)
     command = a.ConfirmFigures(advisor_id, year, sheet["digest"], today_cst(), body.comment)
-    return {**await h.run_on_year(who, advisor_id, year, command, key), "figures_digest": sheet["digest"]}
+    return await h.run_on_year(who, advisor_id, year, command, idem, {"figures_digest": sheet["digest"]})
 
 
 @router.post(f"{YEAR}/conclusion", status_code=201, summary="县司法局作出考核结论 Conclude the assessment")
 async def conclude(
-    advisor_id: str, year: int, body: b.ConcludeIn, who: CurrentPrincipal, request: Request, key: Key = None
+    advisor_id: str, year: int, body: b.ConcludeIn, who: CurrentPrincipal, request: Request, idem: Idempotent
 ) -> Result:
     who.require_role(Role.county_admin)
     h = handlers(request)
@@ -102,7 +102,7 @@ async def conclude(
         tuple(body.items),
         body.due_on,
     )
-    return await h.run_on_year(who, advisor_id, year, command, key)
+    return await h.run_on_year(who, advisor_id, year, command, idem)
 
 
 @router.post(
@@ -114,7 +114,7 @@ async def rectified(
     body: b.RectifiedIn,
     who: CurrentPrincipal,
     request: Request,
-    key: Key = None,
+    idem: Idempotent,
 ) -> Result:
     who.require_role(*UNITS)
     if body.completed_on > today_cst():
@@ -122,4 +122,4 @@ async def rectified(
     h = handlers(request)
     await h.sheet(who, advisor_id, year)  # scope: a unit acts for its own advisors
     command = a.CompleteRectification(advisor_id, year, who.unit_id or "", body.completed_on, body.summary)
-    return await h.run_on_year(who, advisor_id, year, command, key)
+    return await h.run_on_year(who, advisor_id, year, command, idem)

@@ -8,8 +8,10 @@ from uuid import uuid4
 from eventkit import metrics
 from eventkit.auth import UNITS, Principal, Role
 from eventkit.clock import today_cst
-from eventkit.decider import Decider, execute, load
+from eventkit.db import Connection
+from eventkit.decider import Decider, Outcome, Respond, execute, load, summary
 from eventkit.errors import ForbiddenError, NotFoundError, RuleViolationError
+from eventkit.idempotency import Idempotency
 from eventkit.runtime import Runtime
 from eventkit.store import Metadata
 from vc_contracts import Tenant
@@ -34,7 +36,8 @@ class Commands:
         command: Any,
         who: Principal,
         tenant: str,
-        key: str | None,
+        idem: Idempotency,
+        respond: Respond = summary,
     ) -> dict[str, Any]:
         outcome = await execute(
             self.rt.store,
@@ -43,11 +46,12 @@ class Commands:
             command,
             tenant=Tenant.of(tenant),
             metadata=Metadata(who.subject),
-            idempotency_key=key,
+            idempotency=idem,
+            respond=respond,
         )
-        return outcome.as_json()
+        return outcome.answer
 
-    async def set_rules(self, who: Principal, command: r.SetRules, key: str | None) -> dict[str, Any]:
+    async def set_rules(self, who: Principal, command: r.SetRules, idem: Idempotency) -> dict[str, Any]:
         code = command.division_code
         who.require_division(code)
         province = len(code.rstrip("0")) <= 2
@@ -57,9 +61,9 @@ class Commands:
         command = r.SetRules(
             code, command.effective_from, command.values, await records.rule_sets(self.rt.pool, self.schema)
         )
-        return await self._run(r.division_rules, r.stream_id(code), command, who, code, key)
+        return await self._run(r.division_rules, r.stream_id(code), command, who, code, idem)
 
-    async def evaluate(self, who: Principal, county: str, period: str, key: str | None) -> dict[str, Any]:
+    async def evaluate(self, who: Principal, county: str, period: str, idem: Idempotency) -> dict[str, Any]:
         who.require_role(Role.county_admin)
         who.require_division(county, "county")
         today = today_cst()
@@ -74,27 +78,33 @@ class Commands:
             rules.version,
             tuple(f"BR-{uuid4().hex[:16]}" for _ in obligations),
         )
-        outcome = await self._run(c.breaches, c.stream_id(county, period), command, who, county, key)
-        if not outcome["replayed"]:
-            metrics.RULE_BREACHES.labels(c.rule_of(period)).inc(len(outcome["events"]))
-        stored = await self.rt.store.read_stream(c.stream_id(county, period))
+        stream = c.stream_id(county, period)
         text = c.LECTURES_RULE_TEXT if c.rule_of(period) == c.LECTURES else r.HOURS_RULE_TEXT
-        found = [s.event.model_dump(mode="json") for s in stored if isinstance(s.event, ComplianceBreached)]
-        return {
-            **outcome,
-            "county": county,
-            "period": period,
-            "rule": {
-                "name": c.rule_of(period),
-                "division_code": rules.division_code,
-                "version": rules.version,
-                "minimum": minimum,
-                "counting_rule": text,
-                "share_rule": c.SHARE_RULE_TEXT,
-            },
-            "evaluated": len(obligations),
-            "breaches": found,
-        }
+
+        async def respond(conn: Connection, outcome: Outcome) -> dict[str, Any]:
+            stored = await self.rt.store.read_stream(stream, conn)
+            found = [
+                s.event.model_dump(mode="json") for s in stored if isinstance(s.event, ComplianceBreached)
+            ]
+            return {
+                **outcome.summary(),
+                "county": county,
+                "period": period,
+                "rule": {
+                    "name": c.rule_of(period),
+                    "division_code": rules.division_code,
+                    "version": rules.version,
+                    "minimum": minimum,
+                    "counting_rule": text,
+                    "share_rule": c.SHARE_RULE_TEXT,
+                },
+                "evaluated": len(obligations),
+                "breaches": found,
+            }
+
+        answer = await self._run(c.breaches, stream, command, who, county, idem, respond)
+        metrics.RULE_BREACHES.labels(c.rule_of(period)).inc(len(answer["events"]))  # a replay never gets here
+        return answer
 
     async def year(self, advisor_id: str, year: int) -> tuple[a.Year, list[Served]]:
         state, _ = await load(self.rt.store, a.assessments, a.stream_id(advisor_id, year))
@@ -109,7 +119,7 @@ class Commands:
         return state, served, await figure_sheet(self.rt.pool, self.schema, advisor_id, year, state.feedback)
 
     async def submit_feedback(
-        self, who: Principal, command: a.SubmitFeedback, key: str | None
+        self, who: Principal, command: a.SubmitFeedback, idem: Idempotency
     ) -> dict[str, Any]:
         who.require_division(command.village_code, "village_code")
         if command.year > today_cst().year:
@@ -119,14 +129,26 @@ class Commands:
             **{**vars(command), "served": any(s.village_code == command.village_code for s in served)}
         )
         stream = a.stream_id(command.advisor_id, command.year)
-        return await self._run(a.assessments, stream, command, who, command.village_code, key)
+        return await self._run(a.assessments, stream, command, who, command.village_code, idem)
 
     async def run_on_year(
-        self, who: Principal, advisor_id: str, year: int, command: Any, key: str | None
+        self,
+        who: Principal,
+        advisor_id: str,
+        year: int,
+        command: Any,
+        idem: Idempotency,
+        extra: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        """Run `command` on the advisor's year; the answer is the outcome's summary and `extra`."""
         _, served = await self.year(advisor_id, year)
         tenant = served[0].village_code[:6] if served else who.scope
-        return await self._run(a.assessments, a.stream_id(advisor_id, year), command, who, tenant, key)
+
+        async def respond(_: Connection, outcome: Outcome) -> dict[str, Any]:
+            return {**outcome.summary(), **(extra or {})}
+
+        stream = a.stream_id(advisor_id, year)
+        return await self._run(a.assessments, stream, command, who, tenant, idem, respond)
 
 
 def require_sees(who: Principal, advisor_id: str, served: list[Served]) -> None:

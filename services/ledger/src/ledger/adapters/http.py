@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
+from eventkit.idempotency import Idempotency, Idempotent
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Request
 
 from ledger.adapters.bodies import (
     ConsultationIn,
@@ -20,7 +21,6 @@ from ledger.adapters.bodies import (
 from ledger.application.commands import LedgerCommands
 
 router = APIRouter(tags=["ledger: logging"])
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="Retry-safe request id")]
 
 
 def commands(request: Request) -> LedgerCommands:
@@ -28,50 +28,50 @@ def commands(request: Request) -> LedgerCommands:
     return LedgerCommands(runtime.store, runtime.pool)
 
 
-async def _log(body: EntryIn, who: CurrentPrincipal, request: Request, key: str | None) -> dict[str, Any]:
+async def _log(body: EntryIn, who: CurrentPrincipal, request: Request, idem: Idempotency) -> dict[str, Any]:
     start, end = body.span()
     return await commands(request).log(
-        who, body.kind, body.village_code, start, end, body.details(), body.note, body.client_entry_id, key
+        who, body.kind, body.village_code, start, end, body.details(), body.note, body.client_entry_id, idem
     )
 
 
 @router.post("/visits", status_code=201, summary="登记驻点服务 Log an on-site visit")
 async def log_visit(
-    body: VisitIn, who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
+    body: VisitIn, who: CurrentPrincipal, request: Request, idem: Idempotent
 ) -> dict[str, Any]:
-    return await _log(body, who, request, key)
+    return await _log(body, who, request, idem)
 
 
 @router.post("/lectures", status_code=201, summary="登记法治讲座 Log a legal-knowledge lecture")
 async def log_lecture(
-    body: LectureIn, who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
+    body: LectureIn, who: CurrentPrincipal, request: Request, idem: Idempotent
 ) -> dict[str, Any]:
-    return await _log(body, who, request, key)
+    return await _log(body, who, request, idem)
 
 
 @router.post("/publicity-events", status_code=201, summary="登记普法宣传活动 Log a law-publicity event")
 async def log_publicity(
-    body: PublicityIn, who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
+    body: PublicityIn, who: CurrentPrincipal, request: Request, idem: Idempotent
 ) -> dict[str, Any]:
-    return await _log(body, who, request, key)
+    return await _log(body, who, request, idem)
 
 
 @router.post("/consultations", status_code=201, summary="登记法律咨询（现场、微信群、电话、网络）")
 async def log_consultation(
-    body: ConsultationIn, who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
+    body: ConsultationIn, who: CurrentPrincipal, request: Request, idem: Idempotent
 ) -> dict[str, Any]:
-    return await _log(body, who, request, key)
+    return await _log(body, who, request, idem)
 
 
 @router.post("/mediations", status_code=201, summary="登记纠纷调解 Log a mediated dispute")
 async def log_mediation(
-    body: MediationIn, who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
+    body: MediationIn, who: CurrentPrincipal, request: Request, idem: Idempotent
 ) -> dict[str, Any]:
-    return await _log(body, who, request, key)
+    return await _log(body, who, request, idem)
 
 
 @router.post("/document-reviews", status_code=201, summary="登记文书审查 Log a document review")
 async def log_document_review(
-    body: DocumentReviewIn, who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
+    body: DocumentReviewIn, who: CurrentPrincipal, request: Request, idem: Idempotent
 ) -> dict[str, Any]:
-    return await _log(body, who, request, key)
+    return await _log(body, who, request, idem)

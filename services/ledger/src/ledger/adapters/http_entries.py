@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from eventkit.idempotency import Idempotent
 from eventkit.paging import Paging
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
@@ -11,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from vc_contracts.catalogue.fields import Period
 
 from ledger.adapters.bodies import CorrectionIn, VoidIn
-from ledger.adapters.http import IdempotencyKey, commands
+from ledger.adapters.http import commands
 from ledger.application import queries
 from ledger.domain.kinds import Kind
 
@@ -19,22 +20,22 @@ router = APIRouter(tags=["ledger: entries"])
 
 
 @router.post("/entries/{entry_id}/confirmation", status_code=201, summary="村（居）委会确认 Confirm")
-async def confirm(entry_id: str, who: CurrentPrincipal, request: Request, key: IdempotencyKey = None) -> Any:
-    return await commands(request).confirm(who, entry_id, key)
+async def confirm(entry_id: str, who: CurrentPrincipal, request: Request, idem: Idempotent) -> Any:
+    return await commands(request).confirm(who, entry_id, idem)
 
 
 @router.post("/entries/{entry_id}/corrections", status_code=201, summary="更正（原记录保留）Correct")
 async def correct(
-    entry_id: str, body: CorrectionIn, who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
+    entry_id: str, body: CorrectionIn, who: CurrentPrincipal, request: Request, idem: Idempotent
 ) -> dict[str, Any]:
-    return await commands(request).correct(who, entry_id, body.changes, body.reason, key)
+    return await commands(request).correct(who, entry_id, body.changes, body.reason, idem)
 
 
 @router.post("/entries/{entry_id}/void", status_code=201, summary="作废（原记录保留）Void")
 async def void(
-    entry_id: str, body: VoidIn, who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
+    entry_id: str, body: VoidIn, who: CurrentPrincipal, request: Request, idem: Idempotent
 ) -> dict[str, Any]:
-    return await commands(request).void(who, entry_id, body.reason, key)
+    return await commands(request).void(who, entry_id, body.reason, idem)
 
 
 @router.get("/entries", summary="台账记录列表 List entries in scope")

@@ -12,7 +12,8 @@ from uuid import uuid4
 import asyncpg
 from eventkit.auth import Principal, Role
 from eventkit.db import Connection
-from eventkit.decider import execute
+from eventkit.decider import Outcome, execute
+from eventkit.idempotency import Idempotency
 from eventkit.store import EventStore, Metadata, StoredEvent
 from vc_contracts import Tenant
 
@@ -52,9 +53,15 @@ class LedgerCommands:
         entry_id: str,
         village_code: str,
         command: Command,
-        key: str | None,
+        idem: Idempotency,
         occurred_at: datetime | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
+        """The answer: `entry_id`, the outcome's summary, then `extra` (stored with the events)."""
+
+        async def respond(_: Connection, outcome: Outcome) -> dict[str, Any]:
+            return {"entry_id": entry_id, **outcome.summary(), **(extra or {})}
+
         outcome = await execute(
             self.store,
             entries.entries,
@@ -62,11 +69,12 @@ class LedgerCommands:
             command,
             tenant=Tenant.of(village_code),
             metadata=Metadata(who.subject),
-            idempotency_key=key,
+            idempotency=idem,
+            respond=respond,
             occurred_at=(lambda _: occurred_at) if occurred_at else None,
             after_append=self._record,
         )
-        return {"entry_id": entry_id, **outcome.as_json()}
+        return outcome.answer
 
     async def log(
         self,
@@ -78,7 +86,7 @@ class LedgerCommands:
         details: Mapping[str, Any],
         note: str,
         client_entry_id: str | None,
-        key: str | None,
+        idem: Idempotency,
     ) -> dict[str, Any]:
         who.require_role(Role.advisor)
         who.require_division(village_code, "village_code")
@@ -98,21 +106,23 @@ class LedgerCommands:
             client_entry_id,
             note,
         )
-        key = key or (f"ledger:{who.subject}:{client_entry_id}" if client_entry_id else None)
-        answer = await self._run(who, entry_id, village_code, command, key, occurred_at)
+        if client_entry_id:  # a retried upload of the same client entry is the same request
+            idem = idem.keyed(f"ledger:{who.subject}:{client_entry_id}")
         found = facts.assignment
-        answer["assignment"] = {**asdict(found), "basis": f"依据{found.describe()}"} if found else None
-        return answer
+        assignment = {**asdict(found), "basis": f"依据{found.describe()}"} if found else None
+        return await self._run(
+            who, entry_id, village_code, command, idem, occurred_at, {"assignment": assignment}
+        )
 
-    async def confirm(self, who: Principal, entry_id: str, key: str | None) -> dict[str, Any]:
+    async def confirm(self, who: Principal, entry_id: str, idem: Idempotency) -> dict[str, Any]:
         who.require_role(Role.village_committee)
         entry = await entry_or_404(self.pool, self.schema, entry_id)
         who.require_division(entry["village_code"], "entry_id")
         command = ConfirmEntry(who.subject, who.scope)
-        return await self._run(who, entry_id, entry["village_code"], command, key)
+        return await self._run(who, entry_id, entry["village_code"], command, idem)
 
     async def correct(
-        self, who: Principal, entry_id: str, changes: Mapping[str, Any], reason: str, key: str | None
+        self, who: Principal, entry_id: str, changes: Mapping[str, Any], reason: str, idem: Idempotency
     ) -> dict[str, Any]:
         entry = await entry_or_404(self.pool, self.schema, entry_id)
         access.require_changer(who, entry)
@@ -121,9 +131,9 @@ class LedgerCommands:
             self.pool, self.schema, entry["advisor_id"], entry["village_code"], start, end
         )
         command = CorrectEntry(changes, reason, facts)
-        return await self._run(who, entry_id, entry["village_code"], command, key)
+        return await self._run(who, entry_id, entry["village_code"], command, idem)
 
-    async def void(self, who: Principal, entry_id: str, reason: str, key: str | None) -> dict[str, Any]:
+    async def void(self, who: Principal, entry_id: str, reason: str, idem: Idempotency) -> dict[str, Any]:
         entry = await entry_or_404(self.pool, self.schema, entry_id)
         access.require_changer(who, entry)
-        return await self._run(who, entry_id, entry["village_code"], VoidEntry(reason), key)
+        return await self._run(who, entry_id, entry["village_code"], VoidEntry(reason), idem)

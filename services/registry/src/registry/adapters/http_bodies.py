@@ -5,17 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import Header
 from pydantic import BaseModel, ConfigDict, Field
 from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
 from vc_contracts.catalogue.fields import Phone, Reason, ShortText, VillageCode
 from vc_contracts.codes import CreditCode, IdNormalised, LawyerLicence, Number
 from vc_contracts.divisions import DivisionCode
 
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", max_length=200, description="Client-chosen id: a retry appends nothing"),
-]
 Id = Annotated[str, Field(min_length=1, max_length=64), IdNormalised]
 
 

@@ -7,12 +7,12 @@ from typing import Any
 
 from eventkit.auth import ADMINS
 from eventkit.errors import AppError
+from eventkit.idempotency import Idempotent
 from eventkit.imports import ImportProgress, imports_of
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Request
 
-from registry.adapters.http_bodies import IdempotencyKey
 from registry.application.division_import import import_divisions
 from registry.application.roster_import import import_roster
 
@@ -37,12 +37,10 @@ UPLOAD = {
     description="Columns: code/代码, name/名称, [level/级别], [parent_code/上级代码].",
     openapi_extra=UPLOAD,
 )
-async def divisions_import(
-    who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
-) -> dict[str, Any]:
+async def divisions_import(who: CurrentPrincipal, request: Request, idem: Idempotent) -> dict[str, Any]:
     who.require_role(*ADMINS)
     store, content = runtime_of(request).store, await request.body()
-    return await _tracked(request, who.subject, lambda p: import_divisions(store, who, content, key, p))
+    return await _tracked(request, who.subject, lambda p: import_divisions(store, who, content, idem, p))
 
 
 @router.post(
@@ -52,12 +50,10 @@ async def divisions_import(
     description="One row per advisor (and the village served). See the README for the columns.",
     openapi_extra=UPLOAD,
 )
-async def roster_import(
-    who: CurrentPrincipal, request: Request, key: IdempotencyKey = None
-) -> dict[str, Any]:
+async def roster_import(who: CurrentPrincipal, request: Request, idem: Idempotent) -> dict[str, Any]:
     who.require_role(*ADMINS)
     store, content = runtime_of(request).store, await request.body()
-    return await _tracked(request, who.subject, lambda p: import_roster(store, who, content, key, p))
+    return await _tracked(request, who.subject, lambda p: import_roster(store, who, content, idem, p))
 
 
 async def _tracked(

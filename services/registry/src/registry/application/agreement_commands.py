@@ -7,6 +7,7 @@ from datetime import date
 from eventkit.auth import ADMINS, Principal
 from eventkit.decider import Outcome
 from eventkit.errors import RuleViolationError
+from eventkit.idempotency import Idempotency
 
 from registry.application.handling import Handler, new_id
 from registry.domain import agreements
@@ -24,7 +25,7 @@ class AgreementCommands(Handler):
         advisor_ids: list[str],
         term: tuple[date, date],
         signed_on: date,
-        key: str | None,
+        idem: Idempotency,
     ) -> Outcome:
         who.require_division(village_code, "village_code")
         who.require_unit(unit_id)
@@ -38,10 +39,10 @@ class AgreementCommands(Handler):
         )
         stream = agreements.stream_id(agreement_id)
         return await self.run(
-            agreements.agreements, stream, command, who=who, tenant_of=village_code, key=key
+            agreements.agreements, stream, command, who=who, tenant_of=village_code, idem=idem
         )
 
-    async def change(self, who: Principal, agreement_id: str, command: Command, key: str | None) -> Outcome:
+    async def change(self, who: Principal, agreement_id: str, command: Command, idem: Idempotency) -> Outcome:
         """File, renew or terminate: within the caller's scope; a unit acts on its own agreements only."""
         stream = agreements.stream_id(agreement_id)
         state = await self.state(agreements.agreements, stream)
@@ -50,4 +51,4 @@ class AgreementCommands(Handler):
             if who.role not in ADMINS:
                 who.require_unit(state.unit_id or "", "agreement_id")
         tenant_of = state.village_code or who.scope
-        return await self.run(agreements.agreements, stream, command, who=who, tenant_of=tenant_of, key=key)
+        return await self.run(agreements.agreements, stream, command, who=who, tenant_of=tenant_of, idem=idem)

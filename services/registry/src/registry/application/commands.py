@@ -7,6 +7,7 @@ from datetime import date
 from eventkit.auth import Principal
 from eventkit.decider import Outcome
 from eventkit.errors import NotFoundError
+from eventkit.idempotency import Idempotency
 from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
 
 from registry.application.handling import Handler, new_id
@@ -21,13 +22,13 @@ class DirectoryCommands(Handler):
         name: str,
         level: DivisionLevel,
         parent_code: str | None,
-        key: str | None,
+        idem: Idempotency,
     ) -> Outcome:
         who.require_division(code, "code")
         parent = await self.division(parent_code) if parent_code else divisions.Division()
         command = divisions.RegisterDivision(code, name, level, parent)
         return await self.run(
-            divisions.divisions, divisions.stream_id(code), command, who=who, tenant_of=code, key=key
+            divisions.divisions, divisions.stream_id(code), command, who=who, tenant_of=code, idem=idem
         )
 
     async def register_unit(
@@ -39,14 +40,14 @@ class DirectoryCommands(Handler):
         division_code: str,
         credit_code: str | None,
         licence_no: str | None,
-        key: str | None,
+        idem: Idempotency,
     ) -> Outcome:
         who.require_division(division_code)
         unit_id = unit_id or new_id("U")
         division = await self.division(division_code)
         command = units.RegisterUnit(unit_id, kind, name, division, credit_code, licence_no)
         return await self.run(
-            units.units, units.unit_stream(unit_id), command, who=who, tenant_of=division_code, key=key
+            units.units, units.unit_stream(unit_id), command, who=who, tenant_of=division_code, idem=idem
         )
 
     async def register_advisor(
@@ -58,7 +59,7 @@ class DirectoryCommands(Handler):
         unit_id: str,
         phone: str,
         licence_no: str | None,
-        key: str | None,
+        idem: Idempotency,
     ) -> Outcome:
         unit = await self.unit(unit_id)
         if not unit.exists:
@@ -69,7 +70,7 @@ class DirectoryCommands(Handler):
         command = advisors.RegisterAdvisor(advisor_id, name, kind, unit, phone, licence_no)
         stream = advisors.advisor_stream(advisor_id)
         return await self.run(
-            advisors.advisors, stream, command, who=who, tenant_of=unit.division_code or "", key=key
+            advisors.advisors, stream, command, who=who, tenant_of=unit.division_code or "", idem=idem
         )
 
     async def change_advisor_status(
@@ -79,12 +80,12 @@ class DirectoryCommands(Handler):
         status: AdvisorStatus,
         changed_on: date,
         reason: str,
-        key: str | None,
+        idem: Idempotency,
     ) -> Outcome:
         advisor = await self.existing_advisor(who, advisor_id)
         unit = await self.unit(advisor.unit_id or "")
         command = advisors.ChangeAdvisorStatus(status, changed_on, reason)
         stream = advisors.advisor_stream(advisor_id)
         return await self.run(
-            advisors.advisors, stream, command, who=who, tenant_of=unit.division_code or "", key=key
+            advisors.advisors, stream, command, who=who, tenant_of=unit.division_code or "", idem=idem
         )

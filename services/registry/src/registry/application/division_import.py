@@ -13,6 +13,7 @@ from typing import Any
 
 from eventkit.auth import Principal
 from eventkit.errors import AppError
+from eventkit.idempotency import Idempotency
 from eventkit.import_errors import Problems
 from eventkit.imports import ImportProgress
 from eventkit.spreadsheets import Column, Kind, read_sheet
@@ -45,7 +46,11 @@ class DivisionRow(BaseModel):
 
 
 async def import_divisions(
-    store: EventStore, who: Principal, content: bytes, key: str | None, progress: ImportProgress | None = None
+    store: EventStore,
+    who: Principal,
+    content: bytes,
+    idem: Idempotency,
+    progress: ImportProgress | None = None,
 ) -> dict[str, Any]:
     sheet = await asyncio.to_thread(read_sheet, content, COLUMNS)
     if progress:
@@ -77,7 +82,7 @@ async def import_divisions(
         problems.raise_if_any()
         return {"rows": sheet.count, "registered": registered, "unchanged": sheet.count - registered}
 
-    return await run_import(store, who, key, plan)
+    return await run_import(store, who, idem, plan)
 
 
 def _register(ws: Workspace, number: int, row: DivisionRow, problems: Problems) -> bool:

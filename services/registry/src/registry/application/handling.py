@@ -8,6 +8,7 @@ from uuid import uuid4
 from eventkit.auth import Principal
 from eventkit.decider import Decider, Outcome, execute, load
 from eventkit.errors import NotFoundError, RuleViolationError
+from eventkit.idempotency import Idempotency
 from eventkit.store import EventStore, Metadata
 from vc_contracts import Tenant
 
@@ -71,7 +72,7 @@ class Handler:
         *,
         who: Principal,
         tenant_of: str,
-        key: str | None,
+        idem: Idempotency,
     ) -> Outcome:
         return await execute(
             self.store,
@@ -80,5 +81,5 @@ class Handler:
             command,
             tenant=Tenant.of(tenant_of),
             metadata=Metadata(who.subject),
-            idempotency_key=key,
+            idempotency=idem,
         )

@@ -1,14 +1,15 @@
 """Running a bulk import: plan every row in a Workspace, refuse all on any problem, else write all
-in one transaction. A client-supplied idempotency key replays the first answer."""
+in one transaction. The idempotency key (eventkit.idempotency) is claimed and answered in that same
+transaction: a retry of the same file replays the first report, another file under the key is 422."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from eventkit.auth import Principal
 from eventkit.clock import now_cst
+from eventkit.idempotency import Idempotency, claim, remember
 from eventkit.store import EventStore, Metadata
 
 from registry.application.workspace import Workspace
@@ -16,24 +17,12 @@ from registry.application.workspace import Workspace
 Plan = Callable[[Workspace], Awaitable[dict[str, Any]]]
 
 
-async def run_import(store: EventStore, who: Principal, key: str | None, plan: Plan) -> dict[str, Any]:
-    keys = f"{store.schema}.idempotency_keys"
-    if key:
-        previous = await store.pool.fetchval(
-            f"SELECT response::text FROM {keys} WHERE key = $1 AND actor = $2", key, who.subject
-        )
-        if previous is not None:
-            return {**json.loads(previous), "replayed": True}
+async def run_import(store: EventStore, who: Principal, idem: Idempotency, plan: Plan) -> dict[str, Any]:
+    """The import's report `{..., events}` as answered (a stored key was answered before this runs)."""
     workspace = Workspace(store, now_cst())
     report = await plan(workspace)  # raises ImportRejectedError, having written nothing
     async with store.pool.acquire() as conn, conn.transaction():
+        await claim(conn, idem)  # a concurrent twin of this upload committed first: replay its report
         stored = await workspace.commit(Metadata(who.subject), conn)
-        report = {**report, "events": len(stored), "replayed": False}
-        if key:
-            await conn.execute(
-                f"INSERT INTO {keys} (key, actor, response) VALUES ($1, $2, $3)",
-                key,
-                who.subject,
-                json.dumps(report, default=str),
-            )
-    return report
+        answer: dict[str, Any] = await remember(conn, idem, {**report, "events": len(stored)})
+    return answer

@@ -13,6 +13,7 @@ from typing import Any
 
 from eventkit.auth import UNITS, Principal
 from eventkit.errors import AppError
+from eventkit.idempotency import Idempotency
 from eventkit.import_errors import Problems
 from eventkit.imports import ImportProgress
 from eventkit.spreadsheets import read_sheet
@@ -35,7 +36,11 @@ ASSIGNMENT_COLUMNS = {"valid_from": "valid_from", "advisor_id": "advisor_name"}
 
 
 async def import_roster(
-    store: EventStore, who: Principal, content: bytes, key: str | None, progress: ImportProgress | None = None
+    store: EventStore,
+    who: Principal,
+    content: bytes,
+    idem: Idempotency,
+    progress: ImportProgress | None = None,
 ) -> dict[str, Any]:
     sheet = await asyncio.to_thread(read_sheet, content, rr.COLUMNS)
     if progress:
@@ -59,7 +64,7 @@ async def import_roster(
         problems.raise_if_any()
         return {"rows": sheet.count, **planner.report()}
 
-    return await run_import(store, who, key, plan)
+    return await run_import(store, who, idem, plan)
 
 
 def _streams(rows: list[tuple[int, rr.RosterRow]]) -> set[str]:

@@ -6,6 +6,7 @@ from datetime import date
 
 from eventkit.auth import Principal
 from eventkit.decider import Outcome
+from eventkit.idempotency import Idempotency
 
 from registry.application.handling import Handler, new_id
 from registry.domain import assignments, boards, groups
@@ -20,7 +21,7 @@ class VillageCommands(Handler):
         valid_from: date,
         schedule: str,
         reason: str,
-        key: str | None,
+        idem: Idempotency,
     ) -> Outcome:
         """Assign, reassign (ends the current assignment the day before) or change the schedule."""
         who.require_division(village_code, "village_code")
@@ -29,17 +30,17 @@ class VillageCommands(Handler):
         command = assignments.AssignAdvisor(new_id("AS"), village, advisor, valid_from, schedule, reason)
         stream = assignments.stream_id(village_code)
         return await self.run(
-            assignments.assignments, stream, command, who=who, tenant_of=village_code, key=key
+            assignments.assignments, stream, command, who=who, tenant_of=village_code, idem=idem
         )
 
     async def end_assignment(
-        self, who: Principal, village_code: str, valid_to: date, reason: str, key: str | None
+        self, who: Principal, village_code: str, valid_to: date, reason: str, idem: Idempotency
     ) -> Outcome:
         who.require_division(village_code, "village_code")
         command = assignments.EndAssignment(valid_to, reason)
         stream = assignments.stream_id(village_code)
         return await self.run(
-            assignments.assignments, stream, command, who=who, tenant_of=village_code, key=key
+            assignments.assignments, stream, command, who=who, tenant_of=village_code, idem=idem
         )
 
     async def post_board(
@@ -49,7 +50,7 @@ class VillageCommands(Handler):
         advisor_id: str,
         posted_on: date,
         shown: dict[str, str | None],
-        key: str | None,
+        idem: Idempotency,
     ) -> Outcome:
         """Record what the board shows; name, phone and schedule default to the registered facts."""
         who.require_division(village_code, "village_code")
@@ -69,7 +70,7 @@ class VillageCommands(Handler):
             posted_on,
         )
         stream = boards.stream_id(village_code)
-        return await self.run(boards.boards, stream, command, who=who, tenant_of=village_code, key=key)
+        return await self.run(boards.boards, stream, command, who=who, tenant_of=village_code, idem=idem)
 
     async def establish_group(
         self,
@@ -80,7 +81,7 @@ class VillageCommands(Handler):
         name: str,
         member_count: int,
         established_on: date,
-        key: str | None,
+        idem: Idempotency,
     ) -> Outcome:
         who.require_division(village_code, "village_code")
         advisor = await self.advisor_from_scope(who, advisor_id)
@@ -94,15 +95,15 @@ class VillageCommands(Handler):
         )
         stream = groups.stream_id(village_code)
         return await self.run(
-            groups.service_groups, stream, command, who=who, tenant_of=village_code, key=key
+            groups.service_groups, stream, command, who=who, tenant_of=village_code, idem=idem
         )
 
     async def count_members(
-        self, who: Principal, village_code: str, member_count: int, counted_on: date, key: str | None
+        self, who: Principal, village_code: str, member_count: int, counted_on: date, idem: Idempotency
     ) -> Outcome:
         who.require_division(village_code, "village_code")
         command = groups.CountMembers(member_count, counted_on)
         stream = groups.stream_id(village_code)
         return await self.run(
-            groups.service_groups, stream, command, who=who, tenant_of=village_code, key=key
+            groups.service_groups, stream, command, who=who, tenant_of=village_code, idem=idem
         )

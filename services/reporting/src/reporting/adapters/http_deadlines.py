@@ -8,13 +8,14 @@ from typing import Annotated, Any
 from eventkit.auth import Role
 from eventkit.clock import now_cst
 from eventkit.errors import RuleViolationError
+from eventkit.idempotency import Idempotent
 from eventkit.runtime import runtime_of
 from eventkit.scoping import scope_prefix
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Body, Request
 from vc_contracts.catalogue.enums import ReportKind
 
-from reporting.adapters.http_reports import Key, county_of_principal
+from reporting.adapters.http_reports import county_of_principal
 from reporting.application.report_commands import ReportHandler
 from reporting.application.report_queries import overdue
 
@@ -52,7 +53,7 @@ async def overdue_reports(
 @router.post("/deadlines/misses", summary="记录逾期（每单位每期一次）Record DeadlineMissed")
 async def record_misses(
     who: CurrentPrincipal, request: Request, kind: Annotated[ReportKind, Body()],
-    period: Annotated[str, Body()], key: Key = None,
+    period: Annotated[str, Body()], idem: Idempotent,
 ) -> dict[str, Any]:  # fmt: skip
     who.require_role(Role.county_admin)
     runtime = runtime_of(request)
@@ -64,5 +65,4 @@ async def record_misses(
         _period(kind, period),
         now_cst(),
     )
-    recorded = await ReportHandler(runtime.store, runtime.pool).record_misses(who, items, key)
-    return {"recorded": recorded, "overdue": len(items)}
+    return await ReportHandler(runtime.store, runtime.pool).record_misses(who, items, idem)

@@ -6,11 +6,12 @@ from typing import Annotated, Any, Literal
 
 from eventkit.auth import UNITS, Principal, Role
 from eventkit.errors import ForbiddenError
+from eventkit.idempotency import Idempotent
 from eventkit.paging import Paging, page_of
 from eventkit.runtime import runtime_of
 from eventkit.scoping import scope_prefix
 from eventkit.web import CurrentPrincipal
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 from vc_contracts.catalogue.enums import ReportKind
 from vc_contracts.catalogue.fields import Id, Reason
@@ -24,9 +25,6 @@ from reporting.application.statistics import digest, statistics_table
 from reporting.domain.statistics import check_half_year
 
 router = APIRouter(tags=["reporting"])
-Key = Annotated[
-    str | None, Header(alias="Idempotency-Key", max_length=200, description="A retry appends nothing")
-]
 HalfYear = Annotated[str, Query(pattern=r"^\d{4}H[12]$", description="2025H1 or 2025H2 (CST)")]
 
 
@@ -97,13 +95,13 @@ async def preview_half_year(who: CurrentPrincipal, request: Request, period: str
     "/reports/half-year/{period}", status_code=201, summary="确认并报送半年台账报告 Confirm and submit"
 )
 async def submit_half_year(
-    who: CurrentPrincipal, request: Request, period: str, body: Confirm, key: Key = None
+    who: CurrentPrincipal, request: Request, period: str, body: Confirm, idem: Idempotent
 ) -> dict[str, Any]:
     unit, county = _unit(who), county_of_principal(who)
     table = await _table(request, check_half_year(period), county, unit)
     handler = ReportHandler(runtime_of(request).store, runtime_of(request).pool)
     outcome = await handler.submit(
-        who, ReportKind.half_year_ledger, period, unit, county, table, body.confirm_digest, key
+        who, ReportKind.half_year_ledger, period, unit, county, table, body.confirm_digest, idem
     )
     return outcome.as_json()
 
@@ -116,7 +114,7 @@ async def preview_annual(who: CurrentPrincipal, request: Request, year: int) -> 
 
 @router.post("/reports/annual/{year}", status_code=201, summary="报送年度工作报告 Submit the county's year")
 async def submit_annual(
-    who: CurrentPrincipal, request: Request, year: int, body: Confirm, key: Key = None
+    who: CurrentPrincipal, request: Request, year: int, body: Confirm, idem: Idempotent
 ) -> dict[str, Any]:
     who.require_role(Role.county_admin)
     county = county_of_principal(who)
@@ -124,23 +122,25 @@ async def submit_annual(
     handler = ReportHandler(runtime_of(request).store, runtime_of(request).pool)
     kind = ReportKind.annual_results
     outcome = await handler.submit(
-        who, kind, str(year), f"county-{county}", county, table, body.confirm_digest, key
+        who, kind, str(year), f"county-{county}", county, table, body.confirm_digest, idem
     )
     return outcome.as_json()
 
 
 @router.post("/reports/{report_id}/approve", summary="审核通过（县级通过的年度报告逐级上报）")
-async def approve(who: CurrentPrincipal, request: Request, report_id: str, key: Key = None) -> dict[str, Any]:
+async def approve(
+    who: CurrentPrincipal, request: Request, report_id: str, idem: Idempotent
+) -> dict[str, Any]:
     handler = ReportHandler(runtime_of(request).store, runtime_of(request).pool)
-    return (await handler.review(who, report_id, True, None, key)).as_json()
+    return (await handler.review(who, report_id, True, None, idem)).as_json()
 
 
 @router.post("/reports/{report_id}/return", summary="退回报告（可重新报送）")
 async def return_report(
-    who: CurrentPrincipal, request: Request, report_id: str, body: Return, key: Key = None
+    who: CurrentPrincipal, request: Request, report_id: str, body: Return, idem: Idempotent
 ) -> dict[str, Any]:
     handler = ReportHandler(runtime_of(request).store, runtime_of(request).pool)
-    return (await handler.review(who, report_id, False, body.reason, key)).as_json()
+    return (await handler.review(who, report_id, False, body.reason, idem)).as_json()
 
 
 @router.get("/reports", summary="报告列表 Reports in scope")

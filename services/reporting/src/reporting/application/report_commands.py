@@ -6,8 +6,10 @@ from typing import Any
 
 import asyncpg
 from eventkit.auth import Principal, Role
+from eventkit.db import Connection
 from eventkit.decider import Outcome, execute
 from eventkit.errors import ConflictError, ForbiddenError, NotFoundError
+from eventkit.idempotency import Idempotency, claim, remember
 from eventkit.store import EventStore, Metadata, StoredEvent
 from vc_contracts import Tenant
 from vc_contracts.catalogue.enums import DeadlineKind, Level, ReportKind
@@ -28,8 +30,15 @@ class ReportHandler:
         self.store, self.pool = store, pool
 
     async def _run(
-        self, decider: Any, stream: str, command: Any, who: Principal, division: str, key: str | None
-    ):
+        self,
+        decider: Any,
+        stream: str,
+        command: Any,
+        who: Principal,
+        division: str,
+        idem: Idempotency | None,
+        conn: Connection | None = None,
+    ) -> Outcome:
         schema = self.store.schema
 
         async def after(conn: Any, stored: list[StoredEvent]) -> None:
@@ -37,21 +46,21 @@ class ReportHandler:
 
         return await execute(
             self.store, decider, stream, command, tenant=Tenant.of(division), metadata=Metadata(who.subject),
-            idempotency_key=key, after_append=after,
+            idempotency=idem, after_append=after, conn=conn,
         )  # fmt: skip
 
     async def submit(
         self, who: Principal, kind: ReportKind, period: str, submitter: str, county: str,
-        table: dict[str, Any], confirm_digest: str, key: str | None,
+        table: dict[str, Any], confirm_digest: str, idem: Idempotency,
     ) -> Outcome:  # fmt: skip
         if confirm_digest != table["digest"]:
             raise ConflictError("台账数据在预览后已有变化，请重新预览并确认后再提交", field="confirm_digest")
         stream = reports.stream_id(kind, period, submitter)
         command = reports.SubmitReport(stream, kind, period, submitter, county, table, [who.subject])
-        return await self._run(reports.reports, stream, command, who, county, key)
+        return await self._run(reports.reports, stream, command, who, county, idem)
 
     async def review(
-        self, who: Principal, report_id: str, approve: bool, reason: str | None, key: str | None
+        self, who: Principal, report_id: str, approve: bool, reason: str | None, idem: Idempotency
     ) -> Outcome:
         level = LEVEL_OF_ROLE.get(who.role)
         if level is None:
@@ -63,22 +72,27 @@ class ReportHandler:
             raise NotFoundError(f"报告 {report_id} 不存在", field="report_id")
         who.require_division(row["county"], "report_id")
         command = reports.ApproveReport(level) if approve else reports.ReturnReport(level, reason or "")
-        return await self._run(reports.reports, report_id, command, who, row["county"], key)
+        return await self._run(reports.reports, report_id, command, who, row["county"], idem)
 
     async def record_misses(
-        self, who: Principal, overdue: list[dict[str, Any]], key: str | None
-    ) -> list[str]:
-        """DeadlineMissed once per (owner, kind, period) of the overdue list; returns the new ids."""
-        recorded = []
-        for item in overdue:
-            owner = item["unit_id"] or item["county"]
-            stream = deadlines.stream_id(item["kind"], item["period"], owner)
-            command = deadlines.RecordMiss(
-                DeadlineKind(item["kind"]), item["period"], item["unit_id"], county_of(item["county"]),
-                item["due_at"], submitted=False,
-            )  # fmt: skip
-            each_key = f"{key}:{stream}" if key else None  # one client key covers every miss it records
-            outcome = await self._run(deadlines.misses, stream, command, who, item["county"], each_key)
-            if outcome.events:
-                recorded.append(stream)
-        return recorded
+        self, who: Principal, overdue: list[dict[str, Any]], idem: Idempotency | None
+    ) -> dict[str, Any]:
+        """DeadlineMissed once per (owner, kind, period) of the overdue list, all in one transaction
+        with the idempotency key; the answer `{recorded: [new stream ids], overdue: n}`."""
+        recorded: list[str] = []
+        async with self.pool.acquire() as conn, conn.transaction():
+            await claim(conn, idem)
+            for item in overdue:
+                owner = item["unit_id"] or item["county"]
+                stream = deadlines.stream_id(item["kind"], item["period"], owner)
+                command = deadlines.RecordMiss(
+                    DeadlineKind(item["kind"]), item["period"], item["unit_id"], county_of(item["county"]),
+                    item["due_at"], submitted=False,
+                )  # fmt: skip
+                outcome = await self._run(deadlines.misses, stream, command, who, item["county"], None, conn)
+                if outcome.events:
+                    recorded.append(stream)
+            answer: dict[str, Any] = await remember(
+                conn, idem, {"recorded": recorded, "overdue": len(overdue)}
+            )
+        return answer

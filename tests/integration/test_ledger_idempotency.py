@@ -1,0 +1,142 @@
+"""Idempotency keys on the ledger (in-process app, real PostgreSQL and broker): a retry gets the first
+answer byte for byte, a different request under a used key is refused, keys are per caller, and two
+identical requests at the same moment make one entry."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from test_ledger_harness import Cast, Ledger, ledger_service, set_the_scene
+from vc_contracts import CST
+
+DAY = (datetime.now(CST) - timedelta(days=4)).date()
+
+
+def at(day: date, hour: int, minute: int = 0) -> str:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=CST).isoformat()
+
+
+@pytest.fixture(scope="module")
+async def scene(devstack) -> AsyncIterator[tuple[Ledger, Cast]]:  # type: ignore[no-untyped-def]
+    async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
+        yield ledger, await set_the_scene(ledger, date(DAY.year - 1, 1, 1))
+
+
+def lecture(cast: Cast, hour: int, topic: str = "反电信网络诈骗") -> dict[str, Any]:
+    return {"village_code": cast.villages[0], "occurred_at": at(DAY, hour), "topic": topic, "audience": 30}
+
+
+async def events_of(ledger: Ledger, entry_id: str) -> int:
+    count = await ledger.pool.fetchval(
+        "SELECT count(*) FROM ledger.events WHERE stream_id = $1", f"entry-{entry_id}"
+    )
+    return int(count)
+
+
+def replayed(r: httpx.Response) -> bool:
+    return r.headers.get("Idempotency-Replayed") == "true"
+
+
+async def test_a_retry_gets_the_first_answer_byte_for_byte_and_its_entry_exists(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast = scene
+    me = {**ledger.headers("advisor", "621025", cast.advisor("li"), cast.firm), "Idempotency-Key": "lec-1"}
+    first = await ledger.http.post("/lectures", json=lecture(cast, 8), headers=me)
+    again = await ledger.http.post("/lectures", json=lecture(cast, 8), headers=me)
+    assert first.status_code == again.status_code == 201, (first.text, again.text)
+    assert again.content == first.content and replayed(again) and not replayed(first)
+    entry_id = again.json()["entry_id"]
+    found = await ledger.http.get(f"/entries/{entry_id}", headers=me)
+    assert found.status_code == 200, found.text
+    assert await events_of(ledger, entry_id) == 1
+
+
+async def test_a_retried_correction_replays_its_answer_and_corrects_once(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast = scene
+    me = ledger.headers("advisor", "621025", cast.advisor("li"), cast.firm)
+    logged = await ledger.http.post("/lectures", json=lecture(cast, 9), headers=me)
+    entry_id = logged.json()["entry_id"]
+    keyed = {**me, "Idempotency-Key": "fix-1"}
+    fix = {"changes": {"audience": 45}, "reason": "签到表复核"}
+    first = await ledger.http.post(f"/entries/{entry_id}/corrections", json=fix, headers=keyed)
+    again = await ledger.http.post(f"/entries/{entry_id}/corrections", json=fix, headers=keyed)
+    assert first.status_code == again.status_code == 201 and again.content == first.content
+    assert await events_of(ledger, entry_id) == 2
+
+
+async def test_the_same_key_on_a_different_body_or_endpoint_is_refused_naming_the_key(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast = scene
+    me = {**ledger.headers("advisor", "621025", cast.advisor("li"), cast.firm), "Idempotency-Key": "lec-2"}
+    assert (await ledger.http.post("/lectures", json=lecture(cast, 10), headers=me)).status_code == 201
+    other = await ledger.http.post("/lectures", json=lecture(cast, 13, "民法典进农村"), headers=me)
+    assert other.status_code == 422, other.text
+    assert other.json()["code"] == "idempotency_key_reused" and "lec-2" in other.json()["message"]
+    publicity = {**lecture(cast, 15), "audience": 80}
+    elsewhere = await ledger.http.post("/publicity-events", json=publicity, headers=me)
+    assert elsewhere.status_code == 422 and elsewhere.json()["code"] == "idempotency_key_reused"
+    # the second lecture was never logged under the old key; with a new key it is
+    fresh = {**me, "Idempotency-Key": "lec-3"}
+    assert (
+        await ledger.http.post("/lectures", json=lecture(cast, 13, "民法典进农村"), headers=fresh)
+    ).status_code == 201
+
+
+async def test_a_client_entry_id_sent_again_with_other_content_is_refused_not_replayed(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast = scene
+    me = ledger.headers("advisor", "621025", cast.advisor("li"), cast.firm)
+    body = {**lecture(cast, 16), "client_entry_id": "phone-7"}
+    first = await ledger.http.post("/lectures", json=body, headers=me)
+    again = await ledger.http.post("/lectures", json=body, headers=me)
+    assert first.status_code == again.status_code == 201 and again.content == first.content
+    changed = await ledger.http.post("/lectures", json={**body, "audience": 31}, headers=me)
+    assert changed.status_code == 422 and changed.json()["code"] == "idempotency_key_reused"
+
+
+async def test_two_callers_may_use_the_same_key(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast = scene
+    li = {**ledger.headers("advisor", "621025", cast.advisor("li"), cast.firm), "Idempotency-Key": "k1"}
+    zhao = {**ledger.headers("advisor", "621025", cast.advisor("zhao"), cast.office), "Idempotency-Key": "k1"}
+    theirs = {**lecture(cast, 17), "village_code": cast.villages[2]}
+    mine = await ledger.http.post("/lectures", json=lecture(cast, 17), headers=li)
+    other = await ledger.http.post("/lectures", json=theirs, headers=zhao)
+    assert mine.status_code == other.status_code == 201, other.text
+    assert mine.json()["entry_id"] != other.json()["entry_id"] and not replayed(other)
+
+
+async def test_two_identical_requests_at_once_make_one_entry_and_one_replay(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast = scene
+    me = {**ledger.headers("advisor", "621025", cast.advisor("li"), cast.firm), "Idempotency-Key": "race-1"}
+    body = {"village_code": cast.villages[1], "started_at": at(DAY, 18), "ended_at": at(DAY, 20),
+            "place": "村委会", "summary": "夜间坐班"}  # fmt: skip
+    a, b = await asyncio.gather(
+        ledger.http.post("/visits", json=body, headers=me), ledger.http.post("/visits", json=body, headers=me)
+    )
+    assert a.status_code == b.status_code == 201, (a.text, b.text)
+    assert a.content == b.content and sorted([replayed(a), replayed(b)]) == [False, True]
+    assert await events_of(ledger, a.json()["entry_id"]) == 1
+    stored = await ledger.pool.fetchval(
+        "SELECT count(*) FROM ledger.events WHERE event_type = 'VisitLogged' AND data->>'summary' = $1",
+        "夜间坐班",
+    )
+    assert stored == 1
+
+
+async def test_an_overlong_key_is_refused_in_the_error_format(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast = scene
+    me = {**ledger.headers("advisor", "621025", cast.advisor("li"), cast.firm), "Idempotency-Key": "k" * 4000}
+    r = await ledger.http.post("/lectures", json=lecture(cast, 19), headers=me)
+    assert r.status_code == 422 and r.json()["code"] == "validation_failed"
+
+
+async def test_an_answer_is_not_replayed_to_the_same_subject_acting_with_other_authority(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast = scene
+    li = cast.advisor("li")
+    me = {**ledger.headers("advisor", "621025", li, cast.firm), "Idempotency-Key": "lec-auth"}
+    assert (await ledger.http.post("/lectures", json=lecture(cast, 7), headers=me)).status_code == 201
+    narrower = {**ledger.headers("advisor", cast.villages[0], li, cast.firm), "Idempotency-Key": "lec-auth"}
+    r = await ledger.http.post("/lectures", json=lecture(cast, 7), headers=narrower)
+    assert r.status_code == 422 and r.json()["code"] == "idempotency_key_reused"
