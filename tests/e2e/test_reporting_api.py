@@ -248,7 +248,9 @@ async def test_a_unit_token_of_another_county_sees_none_of_its_units_rows(world)
     assert preview.json()["rows"] == []
 
 
-@pytest.mark.parametrize("division", ["62%", "6210_5", "%", "621025 ", "6", "６２００００"])
+# Full-width digits are not in this list: URLs are read with ASCII digits (eventkit.input_rules), so
+# "６２００００" is the province code 620000 itself.
+@pytest.mark.parametrize("division", ["62%", "6210_5", "%", "621025 ", "6"])
 @pytest.mark.parametrize("path", ["/statistics", "/compliance", "/reports", "/deadlines/overdue"])
 async def test_a_division_filter_that_is_not_a_code_is_refused(world, path: str, division: str) -> None:  # type: ignore[no-untyped-def]
     reporting, scene = world

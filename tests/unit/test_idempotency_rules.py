@@ -56,3 +56,9 @@ def test_a_body_that_is_not_json_counts_byte_for_byte() -> None:
     assert canonical_body(b"") == b""
     nested = b"[" * 100_000 + b"]" * 100_000
     assert canonical_body(nested) == nested
+
+
+def test_a_lone_surrogate_in_a_body_still_has_a_fingerprint() -> None:
+    # the field rules refuse the text with 422; the fingerprint, computed first, must not raise (was a 500)
+    escaped = canonical_body(b'{"name":"\\u674e\\ud800\\u5ddd"}')
+    assert canonical_body('{"name": "李\\ud800川"}'.encode()) == escaped

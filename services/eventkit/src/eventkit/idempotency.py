@@ -88,7 +88,8 @@ def canonical_body(body: bytes) -> bytes:
         parsed = json.loads(body)
     except (ValueError, RecursionError):  # not JSON (a spreadsheet), or nested beyond the parser
         return body
-    return json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    # ASCII escapes: a lone surrogate (refused later by the field rules) must not break the hash
+    return json.dumps(parsed, sort_keys=True, separators=(",", ":")).encode()
 
 
 async def idempotency(request: Request, who: CurrentPrincipal, key: IdempotencyKey = None) -> Idempotency:
@@ -99,8 +100,8 @@ async def idempotency(request: Request, who: CurrentPrincipal, key: IdempotencyK
     route = request.scope.get("route")
     template = getattr(route, "path", request.url.path)
     status = getattr(route, "status_code", None) or 200
-    params = json.dumps(sorted(request.path_params.items()), ensure_ascii=False)
-    query = json.dumps(sorted(request.query_params.multi_items()), ensure_ascii=False)
+    params = json.dumps(sorted(request.path_params.items()))
+    query = json.dumps(sorted(request.query_params.multi_items()))
     # the caller's authority counts too: an answer is never replayed to the same subject acting
     # under another role, scope or unit
     authority = f"{who.role.value}|{who.scope}|{who.unit_id or ''}"
