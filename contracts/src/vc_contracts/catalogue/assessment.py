@@ -81,6 +81,11 @@ class ComplianceBreached(AssessmentEvent):
     expected: float = Field(description="Threshold the rule required")
     actual: float = Field(description="What the ledger shows for the period")
     rule_version: RuleVersion
+    rule_division_code: DivisionCode | None = Field(
+        default=None,
+        description="Division whose rule set was applied (the province's default or a county's own);"
+        " absent on breaches recorded before it was kept",
+    )
 
 
 class FiguresConfirmed(AssessmentEvent):

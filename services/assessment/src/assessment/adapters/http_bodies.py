@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Header
 from pydantic import BaseModel, ConfigDict, Field
+from vc_contracts import ShanghaiDate
 from vc_contracts.catalogue.enums import AssessmentResult, FeedbackSource
 from vc_contracts.catalogue.fields import PERIOD_PATTERN, VILLAGE_CODE_PATTERN, MonthDay
 
@@ -22,7 +22,7 @@ class Body(BaseModel):
 
 class RulesIn(Body):
     division_code: str = Field(pattern=r"^\d{6}$", description="Province (defaults) or county (stricter)")
-    effective_from: date = Field(description="First CST day the rules apply")
+    effective_from: ShanghaiDate = Field(description="First CST day the rules apply")
     min_quarter_onsite_hours: float | None = Field(default=None, ge=0)
     min_year_lectures: int | None = Field(default=None, ge=0)
     filing_deadline_month_day: MonthDay | None = None
@@ -54,9 +54,9 @@ class ConcludeIn(Body):
         default="", max_length=2000, description="Why concluding before the advisor confirmed"
     )
     items: list[str] = Field(default_factory=list, description="Items to rectify (a failed result)")
-    due_on: date | None = Field(default=None, description="Last CST day of the rectification")
+    due_on: ShanghaiDate | None = Field(default=None, description="Last CST day of the rectification")
 
 
 class RectifiedIn(Body):
-    completed_on: date
+    completed_on: ShanghaiDate
     summary: str = Field(min_length=1, max_length=2000)
