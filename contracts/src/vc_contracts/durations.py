@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from fractions import Fraction
+from math import ceil
 
 SECONDS_PER_HOUR = 3600
 
@@ -38,6 +39,12 @@ def exact_minimum(minimum: float | int | Fraction) -> Fraction:
 def meets_hours(seconds: int, minimum_hours: float | int | Fraction) -> bool:
     """True when the exact total reaches `minimum_hours` (no rounding on either side)."""
     return exact_hours(seconds) >= exact_minimum(minimum_hours)
+
+
+def minimum_seconds(minimum_hours: float | int | Fraction) -> int:
+    """The fewest whole seconds that meet `minimum_hours`: `meets_hours(s, m)` iff `s >= minimum_seconds(m)`
+    (for comparing inside SQL)."""
+    return ceil(exact_minimum(minimum_hours) * SECONDS_PER_HOUR)
 
 
 def total_seconds(parts: Iterable[int]) -> int:

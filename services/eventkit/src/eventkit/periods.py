@@ -10,7 +10,7 @@ Durations are whole seconds and are summed exactly; hours are rounded for displa
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from vc_contracts import CST
 from vc_contracts.durations import seconds_between
@@ -29,6 +29,12 @@ def quarter_start(year: int, quarter: int) -> datetime:
     if quarter == 5:
         return datetime(year + 1, 1, 1, tzinfo=CST)
     return datetime(year, 3 * (quarter - 1) + 1, 1, tzinfo=CST)
+
+
+def quarter_bounds(quarter: str) -> tuple[date, date]:
+    """First and last CST day of a quarter such as 2025Q2."""
+    year, q = int(quarter[:4]), int(quarter[-1])
+    return quarter_start(year, q).date(), (quarter_start(year, q + 1) - timedelta(days=1)).date()
 
 
 def split_seconds_by_quarter(start: datetime, end: datetime) -> dict[str, int]:

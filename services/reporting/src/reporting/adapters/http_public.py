@@ -7,9 +7,9 @@ from html import escape
 from typing import Annotated, Any
 
 from eventkit.auth import Principal
-from eventkit.clock import now_cst
+from eventkit.clock import now_cst, today_cst
 from eventkit.errors import NotFoundError
-from eventkit.periods import quarter_of
+from eventkit.periods import quarter_bounds, quarter_of
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Header, Path, Query, Request
@@ -19,6 +19,8 @@ from vc_contracts.divisions import significant_prefix
 
 from reporting.application.board_view import board
 from reporting.application.dashboard import dashboard
+from reporting.application.due_rules_view import rule_sets
+from reporting.domain.compliance import reference_day
 
 router = APIRouter(tags=["public"])
 VillageCode = Annotated[str, Path(pattern=VILLAGE_CODE_PATTERN, description="12-digit village code")]
@@ -27,7 +29,7 @@ PUBLIC_PATHS = ["/public/villages/{code}", "/public/villages/{code}.json"]
 
 async def _board(request: Request, code: str) -> dict[str, Any]:
     runtime = runtime_of(request)
-    found = await board(runtime.pool, runtime.settings.schema, code)
+    found = await board(runtime.pool, runtime.settings.schema, code, today_cst())
     if found is None:
         raise NotFoundError(f"未找到村（社区）{code} 的公示信息", field="code")
     return found
@@ -60,8 +62,12 @@ async def public_board(request: Request, code: VillageCode) -> HTMLResponse:
 
 async def _dashboard(request: Request, who: Principal, quarter: str | None) -> dict[str, Any]:
     runtime = runtime_of(request)
+    quarter = quarter or quarter_of(now_cst())
+    first, last = quarter_bounds(quarter)
+    on = reference_day(first, last, today_cst())
+    sets = await rule_sets(runtime.pool, runtime.settings.schema)
     view = await dashboard(
-        runtime.pool, runtime.settings.schema, significant_prefix(who.scope), quarter or quarter_of(now_cst())
+        runtime.pool, runtime.settings.schema, significant_prefix(who.scope), quarter, on, sets
     )
     return {"scope": who.scope, **view}
 
@@ -76,7 +82,7 @@ async def dashboard_json(
 
 
 HEADINGS = [("villages", "村（社区）数"), ("covered", "已配备顾问"), ("coverage_pct", "覆盖率%"),
-            ("meeting_onsite_minimum", "本季度驻点满8小时"), ("reports_submitted", "已报送报告"),
+            ("meeting_onsite_minimum", "本季度驻点达标"), ("reports_submitted", "已报送报告"),
             ("reports_approved", "已通过报告"), ("reports_returned", "被退回报告")]  # fmt: skip
 
 
@@ -90,7 +96,10 @@ async def dashboard_page(
     view = await _dashboard(request, who, None)
     head = "".join(f"<th>{h}</th>" for _, h in HEADINGS)
     body = "".join(
-        f"<tr><td>{escape(c['county'])}</td>" + "".join(f"<td>{c[k]}</td>" for k, _ in HEADINGS) + "</tr>"
+        f"<tr><td>{escape(c['county'])}</td>"
+        + "".join(f"<td>{c[k]}</td>" for k, _ in HEADINGS)
+        + f"<td>{c['min_quarter_onsite_hours']} 小时（{c['onsite_rule']['division_code']} 第"
+        f" {c['onsite_rule']['version']} 版，{c['onsite_rule']['effective_from']} 起）</td></tr>"
         for c in view["counties"]
     )
     total = "".join(f"<td>{view['total'].get(k, 0)}</td>" for k, _ in HEADINGS)
@@ -100,7 +109,7 @@ async def dashboard_page(
         f'<meta http-equiv="refresh" content="30"><title>{title}</title></head>'
         f"<body><h1>{title}（{escape(who.scope)}）</h1>"
         f"<p>季度：{view['quarter']}（按行政区划代码排列，不作排名；每30秒自动刷新）</p>"
-        f"<table border=1><tr><th>县（区）</th>{head}</tr>{body}"
+        f"<table border=1><tr><th>县（区）</th>{head}<th>驻点标准（规则）</th></tr>{body}"
         f"<tr><th>合计</th>{total}</tr></table></body></html>"
     )
     return HTMLResponse(html)
