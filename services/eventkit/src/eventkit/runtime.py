@@ -25,6 +25,7 @@ from vc_contracts.topics import topic_for
 from eventkit import logs
 from eventkit.auth import TokenVerifier
 from eventkit.consumer import subscribe
+from eventkit.db import create_pool
 from eventkit.migrations import EVENT_STORE, PROJECTIONS, Migration, migrate
 from eventkit.projection import Projection, ProjectionRunner
 from eventkit.relay import OutboxRelay
@@ -113,7 +114,7 @@ async def _cancel(task: asyncio.Task[None]) -> None:
 async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> AsyncIterator[Runtime]:
     settings = settings or Settings()
     schema = settings.schema
-    pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=settings.db_pool_size)
+    pool = await create_pool(settings.database_url, min_size=2, max_size=settings.db_pool_size)
     try:
         await migrate(pool, schema, EVENT_STORE, PROJECTIONS, spec.migrations)
         runners = {p.name: ProjectionRunner(pool, schema, p) for p in spec.projections}
