@@ -22,6 +22,13 @@ from vc_contracts.catalogue.assessment import ComplianceRulesSet
 from vc_contracts.catalogue.enums import AdvisorKind, DivisionLevel, UnitKind
 
 
+class Pending(dict[str, bool]):
+    """Which projections have not caught up yet (falsy, so `eventually` keeps waiting and shows it)."""
+
+    def __bool__(self) -> bool:
+        return False
+
+
 class Scene:
     """Village 1: advisor 甲 until 2025-05-15, then 乙; six 80-minute visits in each of Q1 and Q2;
     a lecture and a publicity event in 2025. Village 2: advisor 丙, one visit over the Q1/Q2
@@ -63,7 +70,7 @@ class Scene:
     def ledger(self) -> list[tuple[str, Event]]:
         def visit(n: int, village: str, advisor: str, start: datetime, minutes: int) -> tuple[str, Event]:
             end = start + timedelta(minutes=minutes)
-            return (f"e-{n}", lg.VisitLogged(entry_id=f"E{self.county}-{n}", occurred_at=start, started_at=start, ended_at=end,
+            return (f"e-{self.county}-{n}", lg.VisitLogged(entry_id=f"E{self.county}-{n}", occurred_at=start, started_at=start, ended_at=end,
                                              hours=round(minutes / 60, 2), place="村委会", summary="驻村服务", advisor_id=advisor,
                                              unit_id=self.firm, village_code=village))  # fmt: skip
 
@@ -79,10 +86,10 @@ class Scene:
         return [
             *q1, *q2,
             visit(20, self.v2, self.bing, datetime(2025, 3, 31, 23, tzinfo=CST), 80),  # 1 h in Q1, 20 min in Q2
-            ("e-21", lg.LectureHeld(entry_id=f"E{self.county}-21", occurred_at=datetime(2025, 6, 3, 9, tzinfo=CST), topic="民法典", audience=30, **who)),
-            ("e-22", lg.PublicityEventHeld(entry_id=f"E{self.county}-22", occurred_at=datetime(2025, 9, 3, 9, tzinfo=CST), topic="宪法日", audience=50, **who)),
-            ("e-23", lg.LectureHeld(entry_id=f"E{self.county}-23", occurred_at=datetime(2025, 10, 3, 9, tzinfo=CST), topic="反诈", audience=20, **who)),
-            ("e-23", lg.EntryVoided(entry_id=f"E{self.county}-23", village_code=self.v1, reason="重复录入")),
+            (f"e-{self.county}-21", lg.LectureHeld(entry_id=f"E{self.county}-21", occurred_at=datetime(2025, 6, 3, 9, tzinfo=CST), topic="民法典", audience=30, **who)),
+            (f"e-{self.county}-22", lg.PublicityEventHeld(entry_id=f"E{self.county}-22", occurred_at=datetime(2025, 9, 3, 9, tzinfo=CST), topic="宪法日", audience=50, **who)),
+            (f"e-{self.county}-23", lg.LectureHeld(entry_id=f"E{self.county}-23", occurred_at=datetime(2025, 10, 3, 9, tzinfo=CST), topic="反诈", audience=20, **who)),
+            (f"e-{self.county}-23", lg.EntryVoided(entry_id=f"E{self.county}-23", village_code=self.v1, reason="重复录入")),
         ]  # fmt: skip
 
     def rules(self) -> list[tuple[str, Event]]:
@@ -99,7 +106,7 @@ async def world(devstack) -> AsyncIterator[tuple[Reporting, Scene]]:  # type: ig
         await reporting.publish("assessment", scene.rules())
         admin = reporting.headers("county_admin", scene.county)
 
-        async def settled() -> bool:
+        async def settled() -> Any:
             q4 = (await reporting.http.get("/compliance", params={"quarter": "2025Q4"}, headers=admin)).json()
             q2 = (await reporting.http.get("/compliance", params={"quarter": "2025Q2"}, headers=admin)).json()
             stats = (
@@ -107,15 +114,16 @@ async def world(devstack) -> AsyncIterator[tuple[Reporting, Scene]]:  # type: ig
             ).json()
             board = await reporting.http.get(f"/public/villages/{scene.v2}.json")
             items = {i["village_code"]: i for i in q4.get("items", [])}
-            return (
-                len(items) == 2
-                and items[scene.v1]["lectures"]["count"] == 2
-                and items[scene.v1]["lectures"]["minimum"] == 4  # the rules reached reporting
-                and {i["hours"] for i in q2.get("items", [])} == {8.0, 0.33}
-                and stats.get("totals", {}).get("visits") == 13
-                and board.status_code == 200
-                and board.json()["advisor_name"] is not None
-            )
+            v1 = items.get(scene.v1, {}).get("lectures", {})
+            reached = {
+                "villages": len(items) == 2,
+                "lectures": v1.get("count") == 2,
+                "rules": v1.get("minimum") == 4,
+                "hours": {i["hours"] for i in q2.get("items", [])} == {8.0, 0.33},
+                "statistics": stats.get("totals", {}).get("visits") == 13,
+                "board": board.status_code == 200 and board.json()["advisor_name"] is not None,
+            }
+            return True if all(reached.values()) else Pending(reached)
 
         await eventually(settled, within=40, what="the reporting projections caught up")
         yield reporting, scene
