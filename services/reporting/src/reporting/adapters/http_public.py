@@ -110,6 +110,6 @@ async def dashboard_page(
         f"<body><h1>{title}（{escape(who.scope)}）</h1>"
         f"<p>季度：{view['quarter']}（按行政区划代码排列，不作排名；每30秒自动刷新）</p>"
         f"<table border=1><tr><th>县（区）</th>{head}<th>驻点标准（规则）</th></tr>{body}"
-        f"<tr><th>合计</th>{total}</tr></table></body></html>"
+        f"<tr><th>合计</th>{total}<td>—</td></tr></table></body></html>"
     )
     return HTMLResponse(html)
