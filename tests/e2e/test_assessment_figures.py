@@ -98,3 +98,16 @@ async def test_an_exact_total_is_no_breach_and_a_breach_names_the_rule_s_divisio
     )  # fmt: skip
     listed = await svc.http.get("/breaches", params={"county": "621025", "period": "2025Q2"}, headers=county)
     assert {b["rule_division_code"] for b in listed.json()["items"] if b["advisor_id"] == mine} == {"621025"}
+
+
+async def test_the_yearly_figure_sheet_adds_exact_durations_and_names_each_quarter_s_rule(
+    svc: Assessment,
+) -> None:
+    await quarters(svc)
+    county = svc.headers("county_admin", "621025")
+    sheet = (await svc.http.get(f"/advisors/{svc.tag}-zhao/assessments/2025", headers=county)).json()
+    [village] = sheet["villages"]
+    shown = [(q["hours"], q["expected"], q["meets"], q["rule"]["division_code"]) for q in village["quarters"]]
+    assert shown == [(8.0, 8.0, True, "620000"), (1.0, 10.0, False, "621025"), (0.67, 10.0, False, "621025"),
+                     (0.0, 10.0, False, "621025")]  # fmt: skip
+    assert sheet["rule"] == {"division_code": "621025", "version": 1, "effective_from": "2025-05-01"}
