@@ -233,7 +233,11 @@ async def test_feedback_sheet_confirmation_conclusion_and_rectification(svc: Ass
     assert stranger.status_code == 422
     sheet = await sheet_of(svc, li)
     assert sheet["feedback"]["committee"] == {"count": 1, "average": 4.0}
-    assert sheet["villages"][0]["quarters"][0]["rule"] == {"division_code": "621025", "version": 1}
+    assert sheet["villages"][0]["quarters"][0]["rule"] == {
+        "division_code": "621025",
+        "version": 1,
+        "effective_from": "2025-01-01",
+    }
     assert "counting_rule" in sheet["villages"][0]["lectures"] and "counting_rule" in sheet["feedback"]
     assert await sheet_of(svc, li, county(svc, "621026")) == {}
     other_unit = svc.headers("law_firm", "621025", subject="x", unit="U-other")

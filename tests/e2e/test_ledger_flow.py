@@ -70,6 +70,8 @@ async def test_logged_confirmed_corrected_voided_entries_show_in_the_village_vol
     numbers = [e["number"] for e in volume["entries"]]
     assert numbers == sorted(numbers) and mine[ids["visit"]]["number"] < mine[ids["lecture"]]["number"]
     assert volume["chain"]["length"] >= 6 and len(volume["chain"]["head"]) == 64
+    assert volume["chain"]["as_of"].endswith("+08:00")  # times in answers are +08:00, never Z
+    assert all(e["logged_at"].endswith("+08:00") for e in volume["entries"])
 
 
 async def test_the_volume_exports_to_xlsx_with_chinese_headings_and_the_chain_head(world: World) -> None:

@@ -58,8 +58,9 @@ async def _world(api: Api) -> None:
                                   "schedule": "每周四 9:00-11:00", "reason": "驻点时间调整"})  # fmt: skip
     for n, (village, signed_on, filed_on, stamped) in enumerate(
         [
-            (W1, "2024-01-10", "2024-03-31", True),
-            (W2, "2024-01-10", "2024-04-01", True),
+            # a filing day given as an instant is its China Standard Time day, not truncated
+            (W1, "2024-01-10", "2024-03-31T15:59:59Z", True),  # 23:59:59 in Beijing: on time
+            (W2, "2024-01-10", "2024-03-31T20:00:00-04:00", True),  # 2024-04-01 08:00 in Beijing: late
             (W3, "2024-01-10", None, True),
             (W4, "2024-01-10", "2024-03-01", False),
             (W1, "2024-06-01", None, True),

@@ -18,6 +18,7 @@ from reporting.application.compliance_view import ComplianceView
 from support.waiting import eventually
 from test_ledger_harness import Cast, Ledger, ledger_service, set_the_scene
 from vc_contracts import CST
+from vc_contracts.durations import display_hours
 
 YEAR = datetime.now(CST).year - 1
 
@@ -55,12 +56,12 @@ async def _feed(ledger: Ledger, runners: list[ProjectionRunner], after: int) -> 
 async def _hours(ledger: Ledger, village: str) -> dict[str, float]:
     assessment = await village_quarters(ledger.pool, "downstream", village, YEAR)
     rows = await ledger.pool.fetch(
-        "SELECT quarter, sum(hours)::float AS hours FROM downstream.cv_hours WHERE village_code = $1"
+        "SELECT quarter, sum(seconds)::bigint AS seconds FROM downstream.cv_hours WHERE village_code = $1"
         " GROUP BY quarter",
         village,
     )
-    assert assessment == {r["quarter"]: r["hours"] for r in rows if r["hours"]}, "the two views agree"
-    return assessment
+    assert assessment == {r["quarter"]: r["seconds"] for r in rows if r["seconds"]}, "the two views agree"
+    return {quarter: display_hours(seconds) for quarter, seconds in assessment.items()}
 
 
 async def test_a_correction_moves_hours_between_quarters_and_a_void_stops_them_counting(scene) -> None:  # type: ignore[no-untyped-def]
@@ -117,12 +118,12 @@ async def test_on_a_mid_quarter_reassignment_hours_count_for_the_advisor_who_ser
     assert refused.status_code == 422 and zhao in refused.json()["message"]
     await _feed(ledger, runners, 0)
     rows = await ledger.pool.fetch(
-        "SELECT advisor_id, sum(hours)::float AS hours FROM downstream.visit_hours"
+        "SELECT advisor_id, sum(seconds) / 3600.0 AS hours FROM downstream.visit_hours"
         " WHERE village_code = $1 AND quarter = $2 AND NOT voided GROUP BY advisor_id",
         v1,
         f"{YEAR}Q2",
     )
-    assert {r["advisor_id"]: r["hours"] for r in rows} == {li: 3.0, zhao: 2.0}
+    assert {r["advisor_id"]: float(r["hours"]) for r in rows} == {li: 3.0, zhao: 2.0}
     units = await ledger.pool.fetch("SELECT DISTINCT unit_id FROM ledger.entries WHERE village_code = $1", v1)
     assert {r["unit_id"] for r in units} == {cast.firm, cast.office}  # each in its own unit's volume
 

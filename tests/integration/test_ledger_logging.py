@@ -47,6 +47,11 @@ async def test_an_advisor_logs_each_kind_of_entry_and_the_answer_names_the_assig
     listed = await ledger.http.get("/entries", params={"village_code": v1}, headers=me)
     kinds = {e["kind"] for e in listed.json()["items"]}
     assert kinds == {"visit", "lecture", "publicity", "consultation", "mediation", "document_review"}
+    # every time in the answer is shown in +08:00 (never Z), the recording time included
+    times = [
+        e[k] for e in listed.json()["items"] for k in ("occurred_at", "started_at", "ended_at", "logged_at")
+    ]
+    assert times and all(t.endswith("+08:00") for t in times), times
 
 
 async def test_an_advisor_not_assigned_to_the_village_is_refused_and_told_who_is(scene) -> None:  # type: ignore[no-untyped-def]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from fractions import Fraction
 
 import pytest
 from assessment.domain.compliance import Evaluate, Obligation, bounds, breaches, require_closed, share
 from eventkit.errors import RuleViolationError
 from vc_contracts import CST
 from vc_contracts.catalogue.assessment import ComplianceBreached
+from vc_contracts.durations import exact_hours
 
 NOW = datetime(2025, 7, 2, 9, tzinfo=CST)
 V1, V2 = "621025100201", "621025100202"
@@ -16,7 +18,7 @@ V1, V2 = "621025100201", "621025100202"
 
 def evaluate(period: str, obligations: list[Obligation], today: date = date(2025, 7, 2)) -> Evaluate:
     ids = tuple(f"br-{i}" for i in range(len(obligations)))
-    return Evaluate("621025", period, today, tuple(obligations), 3, ids)
+    return Evaluate("621025", period, today, tuple(obligations), 3, "621025", ids)
 
 
 def test_quarter_and_year_bounds_are_cst_calendar_days() -> None:
@@ -44,7 +46,9 @@ def test_a_mid_quarter_reassignment_shares_the_minimum_by_days_served() -> None:
 
 def test_only_shortfalls_become_breaches_with_the_rule_version() -> None:
     events = breaches.decide(
-        breaches.initial, evaluate("2025Q2", [Obligation(V1, "li", 8, 6.5), Obligation(V2, "li", 8, 8)]), NOW
+        breaches.initial,
+        evaluate("2025Q2", [Obligation(V1, "li", 8, Fraction(13, 2)), Obligation(V2, "li", 8, Fraction(8))]),
+        NOW,
     )
     [breach] = events
     assert isinstance(breach, ComplianceBreached)
@@ -55,15 +59,41 @@ def test_only_shortfalls_become_breaches_with_the_rule_version() -> None:
         6.5,
         3,
     )
+    assert breach.rule_division_code == "621025"
 
 
 def test_a_rerun_appends_no_second_breach_for_the_same_village_rule_and_period() -> None:
-    command = evaluate("2025Q2", [Obligation(V1, "li", 8, 6.5)])
+    command = evaluate("2025Q2", [Obligation(V1, "li", 8, Fraction(13, 2))])
     first = breaches.decide(breaches.initial, command, NOW)
     assert breaches.decide(breaches.fold(first), command, NOW) == []
 
 
 def test_lectures_are_evaluated_per_closed_year() -> None:
-    command = evaluate("2024", [Obligation(V1, "li", 2, 1)], today=date(2025, 1, 1))
+    command = evaluate("2024", [Obligation(V1, "li", 2, Fraction(1))], today=date(2025, 1, 1))
     [breach] = breaches.decide(breaches.initial, command, NOW)
     assert isinstance(breach, ComplianceBreached) and breach.rule == "min_year_lectures"
+
+
+# Exact totals against the (possibly shared) minimum: given the exact on-site seconds, when the
+# quarter is evaluated, then a breach is recorded or not; the breach shows the total rounded once.
+EXACT = [
+    # (seconds served, minimum owed, breach?, actual shown)
+    (6 * 80 * 60, 8, False, None),  # six visits of 1 h 20 min: 8.00 h, met (not 6 × 1.33 = 7.98)
+    (8 * 3600 - 1, 8, True, 8.0),  # one second short: a breach, though it displays as 8.00
+    (8 * 3600 - 36, 8, True, 7.99),
+    (4 * 3600, 3.96, False, None),  # a share of the minimum for days served (rounded to 2 places)
+    (14256, 3.96, False, None),  # 3.96 h exactly
+    (14255, 3.96, True, 3.96),
+]
+
+
+@pytest.mark.parametrize(("seconds", "owed", "breached", "shown"), EXACT)
+def test_breaches_compare_exact_seconds_with_the_minimum(
+    seconds: int, owed: float, breached: bool, shown: float | None
+) -> None:
+    events = breaches.decide(
+        breaches.initial, evaluate("2025Q2", [Obligation(V1, "li", owed, exact_hours(seconds))]), NOW
+    )
+    assert bool(events) is breached
+    if breached:
+        assert isinstance(events[0], ComplianceBreached) and events[0].actual == shown

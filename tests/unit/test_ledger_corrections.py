@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from eventkit.errors import AppError, ConflictError, ForbiddenError, NotFoundError, RuleViolationError
-from eventkit.periods import split_hours_by_quarter
+from eventkit.periods import split_seconds_by_quarter
 from ledger.domain.entries import (
     Assignment,
     Busy,
@@ -62,11 +62,11 @@ def test_a_correction_that_moves_a_visit_into_the_next_quarter_carries_the_whole
     [event] = when(state, CorrectEntry(new, "日期记错", Facts(LI)))
     assert isinstance(event, EntryCorrected) and event.reason == "日期记错"
     assert set(event.changes) == {"started_at", "ended_at", "occurred_at", "hours"}
-    before = split_hours_by_quarter(LATE_MARCH, LATE_MARCH + timedelta(hours=3))
-    after = split_hours_by_quarter(
+    before = split_seconds_by_quarter(LATE_MARCH, LATE_MARCH + timedelta(hours=3))
+    after = split_seconds_by_quarter(
         datetime.fromisoformat(event.changes["started_at"]), datetime.fromisoformat(event.changes["ended_at"])
     )
-    assert before == {"2025Q1": 3.0} and after == {"2025Q2": 3.0}
+    assert before == {"2025Q1": 10800} and after == {"2025Q2": 10800}
 
 
 def test_correcting_only_the_end_still_carries_the_start_and_the_recomputed_hours() -> None:
@@ -79,9 +79,9 @@ def test_a_corrected_visit_that_crosses_the_quarter_boundary_splits_at_midnight_
     state = given(visit())
     [event] = when(state, CorrectEntry({"ended_at": at("2025-04-01T01:30")}, "实际服务至凌晨"))
     changes = event.changes  # type: ignore[attr-defined]
-    split = split_hours_by_quarter(datetime.fromisoformat(changes["started_at"]),
+    split = split_seconds_by_quarter(datetime.fromisoformat(changes["started_at"]),
                                    datetime.fromisoformat(changes["ended_at"]))  # fmt: skip
-    assert changes["hours"] == 5.5 and split == {"2025Q1": 4.0, "2025Q2": 1.5}
+    assert changes["hours"] == 5.5 and split == {"2025Q1": 14400, "2025Q2": 5400}
 
 
 def test_the_state_after_a_correction_has_the_new_values_and_the_confirmation_lapses() -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from eventkit.errors import RuleViolationError
-from eventkit.periods import quarter_of, split_hours_by_quarter
+from eventkit.periods import quarter_of, split_seconds_by_quarter
 from ledger.domain.periods import period_range
 from vc_contracts import CST
 
@@ -40,9 +40,9 @@ def test_work_at_half_past_midnight_on_april_first_cst_is_in_q2_although_utc_say
 def test_a_visit_over_the_quarter_boundary_is_split_at_midnight_plus_eight() -> None:
     start = datetime(2025, 3, 31, 22, 0, tzinfo=CST)
     end = datetime(2025, 4, 1, 2, 0, tzinfo=CST)
-    assert split_hours_by_quarter(start, end) == {"2025Q1": 2.0, "2025Q2": 2.0}
+    assert split_seconds_by_quarter(start, end) == {"2025Q1": 7200, "2025Q2": 7200}
 
 
 def test_a_visit_over_midnight_inside_a_quarter_counts_whole_in_that_quarter() -> None:
     start = datetime(2025, 5, 6, 22, 0, tzinfo=CST)
-    assert split_hours_by_quarter(start, start.replace(day=7, hour=1)) == {"2025Q2": 3.0}
+    assert split_seconds_by_quarter(start, start.replace(day=7, hour=1)) == {"2025Q2": 10800}

@@ -23,7 +23,7 @@ def test_an_entry_counts_in_the_half_year_it_started_in_beijing_time() -> None:
 def test_visit_hours_are_split_at_the_half_year_boundary() -> None:
     data = {"unit_id": "U-1", "village_code": "621025100201",
             "started_at": "2025-06-30T21:00:00+08:00", "ended_at": "2025-07-01T03:00:00+08:00"}  # fmt: skip
-    assert {(h, v) for _, h, _, _, v in _hours("E2", data)} == {("2025H1", 3.0), ("2025H2", 3.0)}
+    assert {(h, v) for _, h, _, _, v in _hours("E2", data)} == {("2025H1", 3 * 3600), ("2025H2", 3 * 3600)}
 
 
 def test_totals_add_up_every_column() -> None:

@@ -3,7 +3,15 @@
 Importable with no service code so downstream systems can depend on it alone.
 """
 
-from vc_contracts.base import CST, Event, ShanghaiDateTime, event_class, known_events, parse_event
+from vc_contracts.base import (
+    CST,
+    Event,
+    ShanghaiDate,
+    ShanghaiDateTime,
+    event_class,
+    known_events,
+    parse_event,
+)
 from vc_contracts.divisions import CountyCode, DivisionCode, Tenant
 from vc_contracts.envelope import Envelope
 
@@ -13,6 +21,7 @@ __all__ = [
     "DivisionCode",
     "Envelope",
     "Event",
+    "ShanghaiDate",
     "ShanghaiDateTime",
     "Tenant",
     "event_class",

@@ -8,10 +8,10 @@ newest version so consumers only handle the current shape.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict
 
 from vc_contracts.text import STORED
 
@@ -24,6 +24,23 @@ def _to_cst(value: datetime) -> datetime:
 
 ShanghaiDateTime = Annotated[AwareDatetime, AfterValidator(_to_cst)]
 """A tz-aware instant, normalised to China Standard Time (+08:00). Naive values are refused."""
+
+
+def _cst_day(value: Any) -> Any:
+    """An instant given for a calendar day is read as the CST day it falls on, never truncated:
+    `2025-03-31T20:00:00-04:00` is 2025-04-01 in Beijing. A time without an offset is CST already."""
+    if isinstance(value, str) and len(value) > 10 and value[10] in "Tt ":
+        try:
+            value = datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00"))
+        except ValueError:
+            return value  # pydantic refuses it with its own message
+    if isinstance(value, datetime):
+        return (value.replace(tzinfo=CST) if value.tzinfo is None else value.astimezone(CST)).date()
+    return value
+
+
+ShanghaiDate = Annotated[date, BeforeValidator(_cst_day)]
+"""A CST calendar day. Given as an instant with an offset, it is the CST day of that instant."""
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 

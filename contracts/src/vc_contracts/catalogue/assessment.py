@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, ClassVar
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
-from vc_contracts.base import Event
+from vc_contracts.base import Event, upcaster
 from vc_contracts.catalogue.enums import AssessmentResult, FeedbackSource
 from vc_contracts.catalogue.fields import (
     AdvisorId,
@@ -72,9 +72,12 @@ class FeedbackSubmitted(AssessmentEvent):
     comment: Note = Field(default="", description="Free comment; may be empty")
 
 
-class ComplianceBreached(AssessmentEvent):
+class ComplianceBreachedV1(AssessmentEvent):
     """An advisor fell short of a compliance rule for a village over a period."""
 
+    # version 1 as published (read as version 2 through the upcaster below)
+    model_config = ConfigDict(title="ComplianceBreached")
+    event_type: ClassVar[str] = "ComplianceBreached"
     breach_id: Id = Field(description="Id of the breach")
     advisor_id: AdvisorId
     village_code: VillageCode
@@ -83,6 +86,33 @@ class ComplianceBreached(AssessmentEvent):
     expected: float = Field(description="Threshold the rule required")
     actual: float = Field(description="What the ledger shows for the period")
     rule_version: RuleVersion
+
+
+class ComplianceBreached(AssessmentEvent):
+    """An advisor fell short of a compliance rule for a village over a period. Version 2 names the
+    division whose rule set was applied (a rule version is counted per division)."""
+
+    schema_version: ClassVar[int] = 2
+    breach_id: Id = Field(description="Id of the breach")
+    advisor_id: AdvisorId
+    village_code: VillageCode
+    rule: ShortText = Field(description="Rule name as in ComplianceRulesSet, e.g. min_quarter_onsite_hours")
+    period: Period
+    expected: float = Field(description="Threshold the rule required")
+    actual: float = Field(
+        description="What the ledger shows for the period (exact total, rounded to 2 decimals)"
+    )
+    rule_version: RuleVersion
+    rule_division_code: DivisionCode | None = Field(
+        default=None,
+        description="Division whose rule set was applied (the province's default or a county's own);"
+        " null on breaches recorded in version 1",
+    )
+
+
+@upcaster("ComplianceBreached", from_version=1)
+def upcast_compliance_breached_v1_v2(data: dict[str, Any]) -> dict[str, Any]:
+    return {**data, "rule_division_code": None}
 
 
 class FiguresConfirmed(AssessmentEvent):

@@ -29,6 +29,7 @@ from vc_contracts.catalogue.fields import (
     UnitId,
     VillageCode,
 )
+from vc_contracts.durations import display_hours, seconds_between
 
 
 class LedgerEvent(Event, abstract=True):
@@ -55,7 +56,10 @@ class VisitLogged(LedgerEntryEvent):
 
     started_at: ShanghaiDateTime = Field(description="Arrival, +08:00; equals occurred_at")
     ended_at: ShanghaiDateTime = Field(description="Departure, +08:00; after started_at")
-    hours: Hours = Field(description="ended_at - started_at in hours, rounded to 2 decimals")
+    hours: Hours = Field(
+        description="ended_at - started_at in hours, rounded to 2 decimals for display; sums and minimums"
+        " use the exact span (started_at..ended_at), never this rounded value"
+    )
     place: ShortText = Field(description="Where in the village, e.g. 村委会办公室")
     summary: FreeText = Field(description="What was done")
 
@@ -65,7 +69,7 @@ class VisitLogged(LedgerEntryEvent):
             raise ValueError("ended_at must be after started_at")
         if self.occurred_at != self.started_at:
             raise ValueError("occurred_at must equal started_at")
-        derived = round((self.ended_at - self.started_at).total_seconds() / 3600, 2)
+        derived = display_hours(seconds_between(self.started_at, self.ended_at))
         if abs(self.hours - derived) > 0.01:
             raise ValueError(f"hours {self.hours} does not match started_at..ended_at ({derived})")
         return self

@@ -12,6 +12,7 @@ from importlib import import_module
 
 import asyncpg
 
+from eventkit.db import create_pool
 from eventkit.projection import ProjectionRunner
 from eventkit.settings import Settings
 
@@ -31,7 +32,7 @@ async def run(service: str, projection: str, replay: bool) -> str:
     if chosen is None:
         names = ", ".join(p.name for p in spec.projections)
         return f"{service} has no read model {projection!r} (it has: {names})"
-    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=2)
+    pool = await create_pool(settings.database_url, min_size=1, max_size=2)
     try:
         runner = ProjectionRunner(pool, settings.schema, chosen)
         if replay:

@@ -2,7 +2,10 @@
 
 `AssignmentHistory`: who served which village from when to when, from the registry's
 AdvisorAssigned / AssignmentEnded. A service subclasses it to name its copy (class attributes
-`name` and `tables`, one table) and adds the queries it needs.
+`name` and `tables`, one table; `keeps_schedule` to keep each assignment's on-site schedule too) and
+adds the queries it needs. `in_force_sql` is the one definition of "the assignment in force on a
+day": it started on or before the day and had not ended before it (`valid_to` is inclusive); the
+latest start wins when a reassignment overlaps.
 """
 
 from __future__ import annotations
@@ -16,10 +19,22 @@ from vc_contracts.topics import topic_for
 from eventkit.db import Connection
 
 
+def in_force_sql(table: str, day: str, prefix: str) -> str:
+    """SQL selecting, per village whose code starts with `prefix`, the assignment in force on `day`
+    (SQL expressions, e.g. "$2" and "$1"): the columns of `table`, one row per village."""
+    return (
+        f"SELECT DISTINCT ON (village_code) * FROM {table}"
+        f" WHERE starts_with(village_code, {prefix}) AND valid_from <= {day}"
+        f" AND (valid_to IS NULL OR valid_to >= {day})"
+        " ORDER BY village_code, valid_from DESC, assignment_id"
+    )
+
+
 class AssignmentHistory:
     name: str
     tables: Sequence[str]
     topics: Sequence[str] = (topic_for("registry"),)
+    keeps_schedule: bool = False
 
     @property
     def table(self) -> str:
@@ -27,10 +42,11 @@ class AssignmentHistory:
 
     @property
     def ddl(self) -> str:
+        schedule = ", schedule text" if self.keeps_schedule else ""
         return f"""
         CREATE TABLE {{t}}{self.table} (
             assignment_id text PRIMARY KEY, village_code text NOT NULL, advisor_id text NOT NULL,
-            unit_id text NOT NULL, valid_from date NOT NULL, valid_to date
+            unit_id text NOT NULL, valid_from date NOT NULL, valid_to date{schedule}
         );
         CREATE INDEX ON {{t}}{self.table} (advisor_id, village_code);
         CREATE INDEX ON {{t}}{self.table} (village_code);
@@ -38,6 +54,12 @@ class AssignmentHistory:
 
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         match event:
+            case AdvisorAssigned() if self.keeps_schedule:
+                await conn.execute(
+                    f"INSERT INTO {t}{self.table} VALUES ($1,$2,$3,$4,$5,NULL,$6) ON CONFLICT DO NOTHING",
+                    event.assignment_id, event.village_code, event.advisor_id, event.unit_id,
+                    event.valid_from, event.schedule,
+                )  # fmt: skip
             case AdvisorAssigned():
                 await conn.execute(
                     f"INSERT INTO {t}{self.table} VALUES ($1,$2,$3,$4,$5,NULL) ON CONFLICT DO NOTHING",

@@ -19,10 +19,9 @@ import json
 import logging
 from importlib import import_module
 
-import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from eventkit.db import Connection
+from eventkit.db import Connection, create_pool
 from eventkit.projection import ProjectionRunner
 from eventkit.relay import log_end_offsets
 from eventkit.settings import Settings
@@ -109,7 +108,7 @@ async def _main(service: str, projection: str) -> None:
     settings = Settings(VC_SERVICE=service)
     spec = import_module(f"{service}.main").SPEC
     chosen = next(p for p in spec.projections if p.name == projection)
-    pool = await asyncpg.create_pool(settings.database_url)
+    pool = await create_pool(settings.database_url)
     try:
         generation = await rebuild(
             ProjectionRunner(pool, settings.schema, chosen), settings.kafka_bootstrap_servers

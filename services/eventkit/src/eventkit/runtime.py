@@ -26,6 +26,7 @@ from eventkit import logs
 from eventkit.auth import TokenVerifier
 from eventkit.consumer import subscribe
 from eventkit.credentials import refuse_token_in_url
+from eventkit.db import create_pool
 from eventkit.idempotency import install_replay
 from eventkit.imports import Imports
 from eventkit.input_rules import install_input_rules
@@ -117,7 +118,7 @@ async def _cancel(task: asyncio.Task[None]) -> None:
 async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> AsyncIterator[Runtime]:
     settings = settings or Settings()
     schema = settings.schema
-    pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=settings.db_pool_size)
+    pool = await create_pool(settings.database_url, min_size=2, max_size=settings.db_pool_size)
     try:
         await migrate(pool, schema, EVENT_STORE, PROJECTIONS, spec.migrations)
         runners = {p.name: ProjectionRunner(pool, schema, p) for p in spec.projections}

@@ -15,7 +15,7 @@ import json
 import os
 import sys
 
-import asyncpg
+from eventkit.db import create_pool
 from eventkit.store import EventStore
 
 from ledger.application import entries_model
@@ -26,7 +26,7 @@ SCHEMA = "ledger"
 
 
 async def verify(dsn: str, kind: str, owner: str, year: int) -> int:
-    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
+    pool = await create_pool(dsn, min_size=1, max_size=2)
     try:
         verdict = await verify_volume(pool, SCHEMA, volume_id(kind, owner, year))
     finally:
@@ -39,7 +39,7 @@ async def verify(dsn: str, kind: str, owner: str, year: int) -> int:
 
 
 async def rebuild_entries(dsn: str, batch: int = 2000) -> int:
-    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
+    pool = await create_pool(dsn, min_size=1, max_size=2)
     store, applied, position = EventStore(pool, SCHEMA), 0, 0
     try:
         async with pool.acquire() as conn, conn.transaction():

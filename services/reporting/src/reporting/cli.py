@@ -13,6 +13,7 @@ import asyncio
 import asyncpg
 from eventkit.auth import Principal, Role
 from eventkit.clock import now_cst
+from eventkit.db import create_pool
 from eventkit.settings import Settings
 from eventkit.store import EventStore
 
@@ -44,7 +45,7 @@ async def record_all_misses(pool: asyncpg.Pool, schema: str) -> int:
 
 async def _main() -> None:
     settings = Settings()
-    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=2)
+    pool = await create_pool(settings.database_url, min_size=1, max_size=2)
     try:
         print(f"recorded {await record_all_misses(pool, settings.schema)} missed deadlines")
     finally:

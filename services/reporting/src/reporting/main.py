@@ -9,6 +9,7 @@ from reporting.adapters.http_deadlines import router as deadlines_router
 from reporting.adapters.http_public import PUBLIC_PATHS
 from reporting.adapters.http_public import router as public_router
 from reporting.adapters.http_reports import router as reports_router
+from reporting.application.assignments_view import AssignmentsView
 from reporting.application.board_view import BoardView
 from reporting.application.compliance_view import ComplianceView
 from reporting.application.due_rules_view import DueRulesView
@@ -22,7 +23,14 @@ SPEC = ServiceSpec(
     description="Compliance views, statistics, report submission and escalation county → city → province.",
     routers=[router, reports_router, deadlines_router, public_router],
     migrations=TABLES,
-    projections=[ComplianceView(), StatsView(), BoardView(), DueRulesView(), ResultsView()],
+    projections=[
+        ComplianceView(),
+        StatsView(),
+        BoardView(),
+        DueRulesView(),
+        ResultsView(),
+        AssignmentsView(),
+    ],
     public_paths=PUBLIC_PATHS,
 )
 

@@ -10,10 +10,12 @@ from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Query, Request
 from vc_contracts.catalogue.fields import VillageCode
+from vc_contracts.durations import display_hours, meets_hours
+from vc_contracts.rules import rule_for_period, rule_label
 
 from assessment.application.hours_view import village_quarters
 from assessment.application.records import rule_sets
-from assessment.domain.rules import HOURS_RULE_TEXT, rules_for
+from assessment.domain.rules import HOURS_RULE_TEXT
 
 router = APIRouter(tags=["assessment"])
 
@@ -28,23 +30,28 @@ async def quarter_hours(
     who.require_division(village_code, "village_code")
     runtime = runtime_of(request)
     year = year or today_cst().year
-    hours = await village_quarters(runtime.pool, runtime.settings.schema, village_code, year)
-    rules = rules_for(village_code, today_cst(), await rule_sets(runtime.pool, runtime.settings.schema))
+    seconds = await village_quarters(runtime.pool, runtime.settings.schema, village_code, year)
+    sets = await rule_sets(runtime.pool, runtime.settings.schema)
+    quarters = []
+    for q in quarters_of_year(year):
+        rules = rule_for_period(village_code, q, sets)  # each quarter is judged by its own version
+        quarters.append(
+            {
+                "quarter": q,
+                "hours": display_hours(seconds.get(q, 0)),
+                "min_quarter_onsite_hours": rules.min_quarter_onsite_hours,
+                "meets_minimum": meets_hours(seconds.get(q, 0), rules.min_quarter_onsite_hours),
+                "rule": rule_label(rules),
+            }
+        )
+    rules = rule_for_period(village_code, str(year), sets)
     return {
         "village_code": village_code,
         "year": year,
         "rule": {
             "min_quarter_onsite_hours": rules.min_quarter_onsite_hours,
-            "version": rules.version,
-            "division_code": rules.division_code,
+            **rule_label(rules),
             "counting_rule": HOURS_RULE_TEXT,
         },
-        "quarters": [
-            {
-                "quarter": q,
-                "hours": hours.get(q, 0.0),
-                "meets_minimum": hours.get(q, 0.0) >= rules.min_quarter_onsite_hours,
-            }
-            for q in quarters_of_year(year)
-        ],
+        "quarters": quarters,
     }

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+from vc_contracts import ShanghaiDate
 from vc_contracts.catalogue.enums import AssessmentResult, FeedbackSource
 from vc_contracts.catalogue.fields import FreeText, Id, MonthDay, Note, Period, ShortText, VillageCode, Year
 from vc_contracts.codes import Normalised
@@ -21,7 +21,7 @@ class RulesIn(Body):
     division_code: Annotated[str, Normalised] = Field(
         pattern=r"^\d{6}$", description="Province (defaults) or county (stricter)"
     )
-    effective_from: date = Field(description="First CST day the rules apply")
+    effective_from: ShanghaiDate = Field(description="First CST day the rules apply")
     min_quarter_onsite_hours: float | None = Field(default=None, ge=0)
     min_year_lectures: int | None = Field(default=None, ge=0)
     filing_deadline_month_day: MonthDay | None = None
@@ -51,9 +51,9 @@ class ConcludeIn(Body):
     result: AssessmentResult
     reason: OptionalReason = Field(default="", description="Why concluding before the advisor confirmed")
     items: list[ShortText] = Field(default_factory=list, description="Items to rectify (a failed result)")
-    due_on: date | None = Field(default=None, description="Last CST day of the rectification")
+    due_on: ShanghaiDate | None = Field(default=None, description="Last CST day of the rectification")
 
 
 class RectifiedIn(Body):
-    completed_on: date
+    completed_on: ShanghaiDate
     summary: FreeText

@@ -16,6 +16,7 @@ from eventkit.runtime import Runtime
 from eventkit.store import Metadata
 from vc_contracts import Tenant
 from vc_contracts.catalogue.assessment import ComplianceBreached
+from vc_contracts.rules import rule_label
 
 from assessment.application import evaluation, records
 from assessment.application.assignments_view import Served, overlapping
@@ -76,6 +77,7 @@ class Commands:
             today,
             obligations,
             rules.version,
+            rules.division_code,
             tuple(f"BR-{uuid4().hex[:16]}" for _ in obligations),
         )
         stream = c.stream_id(county, period)
@@ -92,8 +94,7 @@ class Commands:
                 "period": period,
                 "rule": {
                     "name": c.rule_of(period),
-                    "division_code": rules.division_code,
-                    "version": rules.version,
+                    **rule_label(rules),
                     "minimum": minimum,
                     "counting_rule": text,
                     "share_rule": c.SHARE_RULE_TEXT,

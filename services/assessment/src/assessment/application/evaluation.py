@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import asyncpg
 from vc_contracts.catalogue.assessment import ComplianceRulesSet
+from vc_contracts.durations import exact_hours
 
 from assessment.application import lectures_view, records
 from assessment.application.assignments_view import overlapping
@@ -16,16 +19,18 @@ async def obligations(
     """One obligation per (village, advisor) assigned in the period, with the share owed; and the minimum."""
     first, last = c.bounds(period)
     served = await overlapping(pool, schema, first, last, county=county)
-    actual: dict[tuple[str, str], float]
+    actual: dict[tuple[str, str], Fraction]
     if c.rule_of(period) == c.HOURS:
-        actual = await records.county_hours(pool, schema, county, period)
+        seconds = await records.county_seconds(pool, schema, county, period)
+        actual = {k: exact_hours(v) for k, v in seconds.items()}
         minimum = rules.min_quarter_onsite_hours
     else:
         counts = await lectures_view.county_counts(pool, schema, county, int(period))
-        actual = {k: float(v) for k, v in counts.items()}
+        actual = {k: Fraction(v) for k, v in counts.items()}
         minimum = float(rules.min_year_lectures)
     owed: dict[tuple[str, str], float] = {}
     for s in served:
         key = (s.village_code, s.advisor_id)
         owed[key] = round(owed.get(key, 0.0) + c.share(minimum, period, s.valid_from, s.valid_to), 2)
-    return tuple(c.Obligation(v, adv, e, actual.get((v, adv), 0.0)) for (v, adv), e in owed.items()), minimum
+    found = tuple(c.Obligation(v, adv, e, actual.get((v, adv), Fraction(0))) for (v, adv), e in owed.items())
+    return found, minimum

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
 from typing import Any
 
 import asyncpg
 from vc_contracts.catalogue.assessment import ComplianceRulesSet, FeedbackSubmitted
+from vc_contracts.durations import display_hours, meets_hours
+from vc_contracts.rules import rule_for_period, rule_label
 
 from assessment.application import lectures_view, records
 from assessment.application.assignments_view import Served, overlapping
 from assessment.domain.compliance import LECTURES_RULE_TEXT, SHARE_RULE_TEXT, bounds, share
-from assessment.domain.rules import HOURS_RULE_TEXT, rules_for
+from assessment.domain.rules import HOURS_RULE_TEXT
 
 FEEDBACK_RULE_TEXT = (
     "评价按来源（村（居）委会、村（居）民）分别计数并求算术平均（1–5 分，保留两位小数）；不排名、不折算总分。"
@@ -25,7 +26,7 @@ FEEDBACK_RULE_TEXT = (
 
 
 def _rule(rules: ComplianceRulesSet) -> dict[str, Any]:
-    return {"division_code": rules.division_code, "version": rules.version}
+    return rule_label(rules)
 
 
 async def figure_sheet(
@@ -33,10 +34,10 @@ async def figure_sheet(
 ) -> dict[str, Any]:
     served = await overlapping(pool, schema, *bounds(str(year)), advisor_id=advisor_id)
     sets = await records.rule_sets(pool, schema)
-    hours = await records.advisor_hours(pool, schema, advisor_id, year)
+    seconds = await records.advisor_seconds(pool, schema, advisor_id, year)
     lectures = await lectures_view.counts(pool, schema, advisor_id, year)
     villages = [
-        _village(v, year, [s for s in served if s.village_code == v], hours, lectures, sets)
+        _village(v, year, [s for s in served if s.village_code == v], seconds, lectures, sets)
         for v in sorted({s.village_code for s in served})
     ]
     county = served[0].village_code[:6] if served else "620000"
@@ -47,7 +48,7 @@ async def figure_sheet(
         "villages": villages,
         "feedback": _feedback(feedback),
         "breaches": await records.breaches_of(pool, schema, advisor_id, year),
-        "rule": _rule(rules_for(county, bounds(str(year))[1], sets)),
+        "rule": _rule(rule_for_period(county, str(year), sets)),
     }
     digest = hashlib.sha256(json.dumps(figures, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return {**figures, "digest": digest, "share_rule": SHARE_RULE_TEXT}
@@ -57,7 +58,7 @@ def _village(
     code: str,
     year: int,
     periods: list[Served],
-    hours: dict[tuple[str, str], float],
+    seconds: dict[tuple[str, str], int],
     lectures: dict[str, int],
     sets: list[ComplianceRulesSet],
 ) -> dict[str, Any]:
@@ -67,19 +68,19 @@ def _village(
     quarters = []
     for q in range(1, 5):
         period = f"{year}Q{q}"
-        rules = rules_for(code, bounds(period)[1], sets)
-        actual, expected = hours.get((code, period), 0.0), owed(rules.min_quarter_onsite_hours, period)
+        rules = rule_for_period(code, period, sets)
+        actual, expected = seconds.get((code, period), 0), owed(rules.min_quarter_onsite_hours, period)
         quarters.append(
             {
                 "quarter": period,
-                "hours": actual,
+                "hours": display_hours(actual),
                 "expected": expected,
-                "meets": actual >= expected,
+                "meets": meets_hours(actual, expected),
                 "rule": _rule(rules),
                 "counting_rule": HOURS_RULE_TEXT,
             }
         )
-    rules = rules_for(code, date(year, 12, 31), sets)
+    rules = rule_for_period(code, str(year), sets)
     count, expected = lectures.get(code, 0), owed(rules.min_year_lectures, str(year))
     return {
         "village_code": code,

@@ -1,7 +1,8 @@
 """Quarterly on-site hours per village and advisor, projected from the ledger's visits.
 
 Hours count for the advisor who served them (the entry's advisor), in the CST quarter they were
-served (split at a quarter boundary, see eventkit.periods). A correction of a visit's times carries
+served (split at a quarter boundary, see eventkit.periods), as exact seconds: sums are exact and
+hours are rounded for display only. A correction of a visit's times carries
 the whole new span, so its hours are taken out of the old quarters and put in the new ones; a void
 keeps the rows, marked voided, and they stop counting.
 """
@@ -12,7 +13,7 @@ from datetime import datetime
 
 import asyncpg
 from eventkit.db import Connection
-from eventkit.periods import split_hours_by_quarter
+from eventkit.periods import split_seconds_by_quarter
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue.ledger import EntryCorrected, EntryVoided, VisitLogged
 from vc_contracts.topics import topic_for
@@ -20,7 +21,7 @@ from vc_contracts.topics import topic_for
 DDL = """
 CREATE TABLE {t}visit_hours (
     entry_id text NOT NULL, quarter text NOT NULL, village_code text NOT NULL, advisor_id text NOT NULL,
-    county text, hours numeric(8, 2) NOT NULL, voided boolean NOT NULL DEFAULT false,
+    county text, seconds integer NOT NULL, voided boolean NOT NULL DEFAULT false,
     PRIMARY KEY (entry_id, quarter)
 );
 CREATE INDEX ON {t}visit_hours (village_code, quarter);
@@ -28,7 +29,7 @@ CREATE INDEX ON {t}visit_hours (village_code, quarter);
 
 
 class QuarterHoursView:
-    name = "quarter_hours"
+    name = "quarter_hours_v2"  # v2: exact seconds instead of hours rounded per entry
     topics = (topic_for("ledger"),)
     tables = ("visit_hours",)
     ddl = DDL
@@ -37,8 +38,8 @@ class QuarterHoursView:
         match event:
             case VisitLogged():
                 rows = [
-                    (event.entry_id, quarter, event.village_code, event.advisor_id, env.tenant.county, hours)
-                    for quarter, hours in split_hours_by_quarter(event.started_at, event.ended_at).items()
+                    (event.entry_id, q, event.village_code, event.advisor_id, env.tenant.county, seconds)
+                    for q, seconds in split_seconds_by_quarter(event.started_at, event.ended_at).items()
                 ]
                 await conn.executemany(
                     f"INSERT INTO {t}visit_hours VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING", rows
@@ -66,16 +67,17 @@ async def _move(conn: Connection, t: str, event: EntryCorrected) -> None:
         f"INSERT INTO {t}visit_hours VALUES ($1,$2,$3,$4,$5,$6,$7)",
         [
             (event.entry_id, q, old["village_code"], old["advisor_id"], old["county"], h, old["voided"])
-            for q, h in split_hours_by_quarter(start, end).items()
+            for q, h in split_seconds_by_quarter(start, end).items()
         ],
     )
 
 
-async def village_quarters(pool: asyncpg.Pool, schema: str, village_code: str, year: int) -> dict[str, float]:
+async def village_quarters(pool: asyncpg.Pool, schema: str, village_code: str, year: int) -> dict[str, int]:
+    """quarter -> exact on-site seconds in the village over `year` (voids excluded)."""
     rows = await pool.fetch(
-        f"SELECT quarter, sum(hours)::float AS hours FROM {schema}.visit_hours"
+        f"SELECT quarter, sum(seconds)::bigint AS seconds FROM {schema}.visit_hours"
         " WHERE village_code = $1 AND starts_with(quarter, $2) AND NOT voided GROUP BY quarter",
         village_code,
         f"{year}Q",
     )
-    return {r["quarter"]: r["hours"] for r in rows}
+    return {r["quarter"]: int(r["seconds"]) for r in rows}

@@ -29,28 +29,28 @@ async def breaches_of(pool: asyncpg.Pool, schema: str, advisor_id: str, year: in
     return [json.loads(r["data"]) for r in rows]
 
 
-async def advisor_hours(
+async def advisor_seconds(
     pool: asyncpg.Pool, schema: str, advisor_id: str, year: int
-) -> dict[tuple[str, str], float]:
-    """(village, quarter) -> on-site hours the advisor served (voids excluded)."""
+) -> dict[tuple[str, str], int]:
+    """(village, quarter) -> exact on-site seconds the advisor served (voids excluded)."""
     rows = await pool.fetch(
-        f"SELECT village_code, quarter, sum(hours)::float AS h FROM {schema}.visit_hours"
+        f"SELECT village_code, quarter, sum(seconds)::bigint AS s FROM {schema}.visit_hours"
         " WHERE advisor_id = $1 AND starts_with(quarter, $2) AND NOT voided GROUP BY village_code, quarter",
         advisor_id,
         f"{year}Q",
     )
-    return {(r["village_code"], r["quarter"]): r["h"] for r in rows}
+    return {(r["village_code"], r["quarter"]): int(r["s"]) for r in rows}
 
 
-async def county_hours(
+async def county_seconds(
     pool: asyncpg.Pool, schema: str, county: str, quarter: str
-) -> dict[tuple[str, str], float]:
-    """(village, advisor) -> on-site hours in the county's villages over `quarter` (voids excluded)."""
+) -> dict[tuple[str, str], int]:
+    """(village, advisor) -> exact on-site seconds in the county's villages over `quarter` (no voids)."""
     rows = await pool.fetch(
-        f"SELECT village_code, advisor_id, sum(hours)::float AS h FROM {schema}.visit_hours"
+        f"SELECT village_code, advisor_id, sum(seconds)::bigint AS s FROM {schema}.visit_hours"
         " WHERE starts_with(village_code, $1) AND quarter = $2 AND NOT voided"
         " GROUP BY village_code, advisor_id",
         prefix_of(county, "county"),
         quarter,
     )
-    return {(r["village_code"], r["advisor_id"]): r["h"] for r in rows}
+    return {(r["village_code"], r["advisor_id"]): int(r["s"]) for r in rows}

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from fractions import Fraction
 from typing import assert_never
 
 from eventkit.decider import Decider
 from eventkit.errors import RuleViolationError
 from vc_contracts import Event
 from vc_contracts.catalogue.assessment import ComplianceBreached
+from vc_contracts.durations import exact_minimum
 
 HOURS, LECTURES = "min_quarter_onsite_hours", "min_year_lectures"
 LECTURES_RULE_TEXT = (
@@ -65,12 +67,19 @@ def share(minimum: float, period: str, served_from: date, served_to: date | None
 
 @dataclass(frozen=True)
 class Obligation:
-    """What one advisor owed one village over the period, and what the ledger shows."""
+    """What one advisor owed one village over the period, and what the ledger shows.
+
+    `actual` is exact (hours as a fraction of whole seconds, or a count): it is compared with
+    `expected` unrounded and rounded to 2 decimals only in the breach it may record."""
 
     village_code: str
     advisor_id: str
     expected: float
-    actual: float
+    actual: Fraction
+
+    @property
+    def short(self) -> bool:
+        return self.actual < exact_minimum(self.expected)
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,7 @@ class Evaluate:
     today: date
     obligations: tuple[Obligation, ...]
     rule_version: int
+    rule_division_code: str
     breach_ids: tuple[str, ...]  # one fresh id per obligation (ids are not generated in the domain)
 
 
@@ -101,11 +111,12 @@ def decide(state: Breaches, command: Evaluate, now: datetime) -> list[Event]:
                     rule=rule,
                     period=command.period,
                     expected=o.expected,
-                    actual=o.actual,
+                    actual=round(float(o.actual), 2),
                     rule_version=command.rule_version,
+                    rule_division_code=command.rule_division_code,
                 )
                 for o, breach_id in zip(command.obligations, command.breach_ids, strict=True)
-                if o.actual < o.expected and (o.village_code, o.advisor_id, rule) not in state.found
+                if o.short and (o.village_code, o.advisor_id, rule) not in state.found
             ]
         case _:
             assert_never(command)

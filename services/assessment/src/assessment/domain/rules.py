@@ -1,14 +1,15 @@
 """Compliance rules are data: province defaults, stricter county versions, each effective from a day.
 
-`rules_for(division, day, rule_sets)` picks the newest rule set in force on that day among the
-division's own, its city's and its province's; every figure records which version it applied.
+`rules_for(division, day, rule_sets)` (vc_contracts.rules, shared with reporting) picks the newest rule
+set in force on that day among the division's own, its city's and its province's; a period is judged
+by the rule in force on its last day; every figure records which version it applied.
 One stream per division (`rules-<code>`); versions count up per division. A county may only tighten
 what is in force above it on its effective day: never fewer hours or lectures, never a later deadline.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -17,10 +18,9 @@ from eventkit.decider import Decider
 from eventkit.errors import ErrorBody, FieldError, RuleViolationError
 from vc_contracts import Event
 from vc_contracts.catalogue.assessment import ComplianceRulesSet
-from vc_contracts.divisions import contains
+from vc_contracts.rules import DEFAULT_RULES
+from vc_contracts.rules import rule_in_force as rules_for
 
-# Province defaults from the Zhengning notice (R4-R6, R13-R14): version 1 of 620000, built in.
-DEFAULT_RULES = ComplianceRulesSet(division_code="620000", version=1, effective_from=date(2018, 1, 1))
 THRESHOLDS = ("min_quarter_onsite_hours", "min_year_lectures")  # stricter = higher
 DEADLINES = ("filing_deadline_month_day", "annual_report_due")  # stricter = earlier
 
@@ -32,18 +32,6 @@ HOURS_RULE_TEXT = (
 
 def stream_id(division_code: str) -> str:
     return f"rules-{division_code}"
-
-
-def rules_for(division_code: str, day: date, rule_sets: Iterable[ComplianceRulesSet]) -> ComplianceRulesSet:
-    """The most specific rule set in force on `day` for `division_code` (county over city over province)."""
-    candidates = [
-        r
-        for r in (DEFAULT_RULES, *rule_sets)
-        if contains(r.division_code, division_code) and r.effective_from <= day
-    ]
-    if not candidates:
-        return DEFAULT_RULES
-    return max(candidates, key=lambda r: (len(r.division_code.rstrip("0")), r.effective_from, r.version))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Any
 import asyncpg
 from eventkit.auth import Principal
 from eventkit.errors import NotFoundError
+from vc_contracts.durations import display_hours, seconds_between, total_seconds
 
 from ledger.application import access, wording
 from ledger.application.directory_view import names
@@ -93,12 +94,15 @@ def _totals(entries: list[dict[str, Any]]) -> dict[str, Any]:
     by_kind: dict[str, int] = {}
     for e in live:
         by_kind[e["kind_label"]] = by_kind.get(e["kind_label"], 0) + 1
-    hours = round(sum(e["hours"] or 0 for e in live), 2)
+    # exact: the visits' seconds are added up and the total rounded once (not the per-entry hours)
+    seconds = total_seconds(
+        seconds_between(e["started_at"], e["ended_at"]) for e in live if e["hours"] is not None
+    )
     return {
         "entries": len(entries),
         "voided": len(entries) - len(live),
         "by_kind": by_kind,
-        "visit_hours": hours,
+        "visit_hours": display_hours(seconds),
     }
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from eventkit.errors import ConflictError, RuleViolationError
 from vc_contracts import CST
+from vc_contracts.durations import display_hours, seconds_between
 
 from ledger.domain.facts import Assignment, Busy, Facts, minute
 from ledger.domain.kinds import KIND_LABEL, Kind
@@ -40,7 +41,7 @@ def check_span(kind: Kind, start: datetime, end: datetime | None, now: datetime)
             f"单次驻点时长不能超过 {MAX_VISIT_HOURS} 小时（本次 {hours:.1f} 小时），跨天服务请按天分别登记",
             field="ended_at",
         )
-    return round(hours, 2)
+    return display_hours(seconds_between(start, end))  # shown per entry; sums add the exact seconds
 
 
 def require_assignment(advisor_id: str, village_code: str, start: datetime, facts: Facts) -> Assignment:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+from vc_contracts import ShanghaiDate
 from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
 from vc_contracts.catalogue.fields import Phone, Reason, ShortText, VillageCode
 from vc_contracts.codes import CreditCode, IdNormalised, LawyerLicence, Number
@@ -45,20 +45,20 @@ class AdvisorIn(Body):
 
 class StatusIn(Body):
     status: AdvisorStatus
-    changed_on: date
+    changed_on: ShanghaiDate
     reason: Reason
 
 
 class AssignmentIn(Body):
     village_code: VillageCode
     advisor_id: Id
-    valid_from: date
+    valid_from: ShanghaiDate
     schedule: ShortText = Field(description="驻点时间, e.g. 每周三 9:00-12:00")
     reason: Reason = "人员调整"
 
 
 class EndAssignmentIn(Body):
-    valid_to: date = Field(description="Last day served, inclusive")
+    valid_to: ShanghaiDate = Field(description="Last day served, inclusive")
     reason: Reason
 
 
@@ -67,30 +67,30 @@ class AgreementIn(Body):
     unit_id: Id
     village_code: VillageCode
     advisor_ids: list[Id] = Field(min_length=1)
-    term_start: date
-    term_end: date
-    signed_on: date
+    term_start: ShanghaiDate
+    term_end: ShanghaiDate
+    signed_on: ShanghaiDate
 
 
 class FilingIn(Body):
     filing_no: Number
-    filed_on: date = Field(description="CST calendar day the county bureau received the filing")
+    filed_on: ShanghaiDate = Field(description="CST calendar day the county bureau received the filing")
     signed_and_stamped: bool
 
 
 class RenewalIn(Body):
-    new_term_end: date
-    renewed_on: date
+    new_term_end: ShanghaiDate
+    renewed_on: ShanghaiDate
 
 
 class TerminationIn(Body):
-    terminated_on: date
+    terminated_on: ShanghaiDate
     reason: Reason
 
 
 class BoardIn(Body):
     advisor_id: Id
-    posted_on: date
+    posted_on: ShanghaiDate
     advisor_name: ShortText | None = Field(default=None, description="Default: registered")
     phone: Phone | None = Field(
         default=None, description="As posted; default: the advisor's registered phone"
@@ -103,9 +103,9 @@ class GroupIn(Body):
     advisor_id: Id
     name: ShortText
     member_count: int = Field(ge=0, le=100_000)
-    established_on: date
+    established_on: ShanghaiDate
 
 
 class MemberCountIn(Body):
     member_count: int = Field(ge=0, le=100_000)
-    counted_on: date
+    counted_on: ShanghaiDate

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
-from eventkit.clock import now_cst
+from eventkit.clock import now_cst, today_cst
 from eventkit.paging import Paging, page_of
-from eventkit.periods import quarter_of
+from eventkit.periods import quarter_bounds, quarter_of
 from eventkit.runtime import runtime_of
 from eventkit.scoping import scope_prefix
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Query, Request
 
 from reporting.application.compliance_view import compliance_rows
+from reporting.application.due_rules_view import rule_sets
+from reporting.domain.compliance import HOURS_RULE_TEXT, LECTURES_RULE_TEXT, reference_day, village_figures
 
 router = APIRouter(tags=["reporting"])
-
-MIN_QUARTER_HOURS = 8.0
-COUNTING_RULE = "每村每季度驻点服务累计不少于8小时；按驻点记录起止时间（北京时间）计入所在季度，跨季度拆分。"
 
 
 @router.get("/compliance", summary="合规视图 Compliance view of villages in scope")
@@ -31,15 +31,29 @@ async def compliance(
     prefix = scope_prefix(who, division)
     quarter = quarter or quarter_of(now_cst())
     runtime = runtime_of(request)
+    first, last = quarter_bounds(quarter)
+    on = reference_day(first, last, today_cst())
     rows, total = await compliance_rows(
         runtime.pool,
         runtime.settings.schema,
         prefix,
         quarter,
+        first,
+        last,
+        on,
         paging.page_size,
         paging.offset,
     )
+    sets = await rule_sets(runtime.pool, runtime.settings.schema)
     for row in rows:
-        row["meets_onsite_minimum"] = row["hours"] >= MIN_QUARTER_HOURS
+        seconds, lectures = int(row.pop("seconds")), int(row.pop("lectures"))
+        row.update(village_figures(row["village_code"], quarter, seconds, lectures, sets))
+        row["served"] = json.loads(row["served"])
         row["covered"] = row["advisor_id"] is not None
-    return {"quarter": quarter, "counting_rule": COUNTING_RULE, **page_of(rows, total, paging)}
+    return {
+        "quarter": quarter,
+        "assignments_as_of": on.isoformat(),
+        "counting_rule": HOURS_RULE_TEXT,
+        "lectures_counting_rule": LECTURES_RULE_TEXT,
+        **page_of(rows, total, paging),
+    }

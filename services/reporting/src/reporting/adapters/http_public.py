@@ -8,9 +8,9 @@ from html import escape
 from typing import Annotated, Any
 
 from eventkit.auth import Principal
-from eventkit.clock import now_cst
+from eventkit.clock import now_cst, today_cst
 from eventkit.errors import NotFoundError
-from eventkit.periods import quarter_of
+from eventkit.periods import quarter_bounds, quarter_of
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Path, Query, Request
@@ -19,6 +19,8 @@ from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN
 
 from reporting.application.board_view import board
 from reporting.application.dashboard import dashboard
+from reporting.application.due_rules_view import rule_sets
+from reporting.domain.compliance import reference_day
 
 router = APIRouter(tags=["public"])
 VillageCode = Annotated[str, Path(pattern=VILLAGE_CODE_PATTERN, description="12-digit village code")]
@@ -27,7 +29,7 @@ PUBLIC_PATHS = ["/public/villages/{code}", "/public/villages/{code}.json"]
 
 async def _board(request: Request, code: str) -> dict[str, Any]:
     runtime = runtime_of(request)
-    found = await board(runtime.pool, runtime.settings.schema, code)
+    found = await board(runtime.pool, runtime.settings.schema, code, today_cst())
     if found is None:
         raise NotFoundError(f"未找到村（社区）{code} 的公示信息", field="code")
     return found
@@ -60,9 +62,11 @@ async def public_board(request: Request, code: VillageCode) -> HTMLResponse:
 
 async def _dashboard(request: Request, who: Principal, quarter: str | None) -> dict[str, Any]:
     runtime = runtime_of(request)
-    view = await dashboard(
-        runtime.pool, runtime.settings.schema, who.scope_prefix, quarter or quarter_of(now_cst())
-    )
+    quarter = quarter or quarter_of(now_cst())
+    first, last = quarter_bounds(quarter)
+    on = reference_day(first, last, today_cst())
+    sets = await rule_sets(runtime.pool, runtime.settings.schema)
+    view = await dashboard(runtime.pool, runtime.settings.schema, who.scope_prefix, quarter, on, sets)
     return {"scope": who.scope, **view}
 
 
@@ -76,7 +80,7 @@ async def dashboard_json(
 
 
 HEADINGS = [("villages", "村（社区）数"), ("covered", "已配备顾问"), ("coverage_pct", "覆盖率%"),
-            ("meeting_onsite_minimum", "本季度驻点满8小时"), ("reports_submitted", "已报送报告"),
+            ("meeting_onsite_minimum", "本季度驻点达标"), ("reports_submitted", "已报送报告"),
             ("reports_approved", "已通过报告"), ("reports_returned", "被退回报告")]  # fmt: skip
 
 # The page carries no data and no token: its script reads the token from the tab's sessionStorage
@@ -106,7 +110,11 @@ async function load() {
   document.getElementById("scope").textContent = "（" + body.scope + "）";
   note.textContent = "季度：" + body.quarter + "（按行政区划代码排列，不作排名；每30秒自动刷新）";
   const cells = (c) => HEADINGS.map(([k]) => "<td>" + esc(c[k] ?? 0) + "</td>").join("");
-  const row = (label, c) => "<tr><td>" + esc(label) + "</td>" + cells(c) + "</tr>";
+  // each county is judged by its own rule in force for the quarter: show which one
+  const rule = (c) => c.onsite_rule ? esc(c.min_quarter_onsite_hours) + " 小时（" +
+    esc(c.onsite_rule.division_code) + " 第 " + esc(c.onsite_rule.version) + " 版，" +
+    esc(c.onsite_rule.effective_from) + " 起）" : "—";
+  const row = (label, c) => "<tr><td>" + esc(label) + "</td>" + cells(c) + "<td>" + rule(c) + "</td></tr>";
   document.getElementById("rows").innerHTML =
     body.counties.map((c) => row(c.county, c)).join("") + row("合计", body.total);
   setTimeout(load, 30000);
@@ -128,7 +136,8 @@ async def dashboard_page() -> HTMLResponse:
         f'<meta name="referrer" content="no-referrer"><title>{title}</title></head>'
         f'<body><h1>{title}<span id="scope"></span></h1>'
         '<p id="note">正在加载…（按行政区划代码排列，不作排名；每30秒自动刷新）</p>'
-        f'<table border=1><thead><tr><th>县（区）</th>{head}</tr></thead><tbody id="rows"></tbody></table>'
+        f"<table border=1><thead><tr><th>县（区）</th>{head}<th>驻点标准（规则）</th></tr></thead>"
+        '<tbody id="rows"></tbody></table>'
         f"<script>{script}</script></body></html>"
     )
     return HTMLResponse(html)

@@ -1,27 +1,30 @@
-"""Public notice-board read model (R9): per village, who serves it now, how to reach them, when they
-are on site, their unit and the village's WeChat group. From registry events only."""
+"""Public notice-board read model (R9): per village, who serves it today, how to reach them, when they
+are on site, their unit and the village's WeChat group. From registry events only. The advisor shown
+is the assignment in force today (CST) in assignments_view: a reassignment dated in the future
+shows from its first day, not from when it was recorded."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import asyncpg
 from eventkit.db import Connection
+from eventkit.readmodels import in_force_sql
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue import registry as rg
 from vc_contracts.topics import topic_for
 
 DDL = """
 CREATE TABLE {t}nb_villages (
-    village_code text PRIMARY KEY, village_name text, advisor_id text, unit_id text, schedule text,
-    group_name text, board_posted_on date
+    village_code text PRIMARY KEY, village_name text, group_name text, board_posted_on date
 );
 CREATE TABLE {t}nb_people (id text PRIMARY KEY, name text NOT NULL, phone text, unit_id text);
 """
 
 
 class BoardView:
-    name = "notice_board"
+    name = "notice_board_v2"  # v2: the advisor comes from the assignment in force today
     topics = (topic_for("registry"),)
     tables = ("nb_villages", "nb_people")
     ddl = DDL
@@ -38,19 +41,6 @@ class BoardView:
                 await self._person(conn, t, event.unit_id, event.name, None, None)
             case rg.AdvisorRegistered():
                 await self._person(conn, t, event.advisor_id, event.name, event.phone, event.unit_id)
-            case rg.AdvisorAssigned():
-                await conn.execute(
-                    f"INSERT INTO {t}nb_villages (village_code, advisor_id, unit_id, schedule)"
-                    " VALUES ($1,$2,$3,$4) ON CONFLICT (village_code) DO UPDATE SET advisor_id = $2,"
-                    " unit_id = $3, schedule = $4",
-                    event.village_code, event.advisor_id, event.unit_id, event.schedule,
-                )  # fmt: skip
-            case rg.AssignmentEnded():
-                await conn.execute(
-                    f"UPDATE {t}nb_villages SET advisor_id = NULL, schedule = NULL"
-                    " WHERE village_code = $1 AND advisor_id = $2",
-                    event.village_code, event.advisor_id,
-                )  # fmt: skip
             case rg.NoticeBoardPosted():
                 await conn.execute(upsert.format(c="board_posted_on") + " DO UPDATE SET board_posted_on = $2",
                                    event.village_code, event.posted_on)  # fmt: skip
@@ -67,15 +57,19 @@ class BoardView:
         )
 
 
-async def board(pool: asyncpg.Pool, schema: str, village_code: str) -> dict[str, Any] | None:
+async def board(pool: asyncpg.Pool, schema: str, village_code: str, today: date) -> dict[str, Any] | None:
+    """The village's board with the advisor whose assignment is in force on `today` (CST)."""
     row = await pool.fetchrow(
-        f"""SELECT v.village_code, v.village_name, a.name AS advisor_name, a.phone, v.schedule,
+        f"""WITH serving AS ({in_force_sql(f"{schema}.rp_assignments", "$2::date", "$1")})
+            SELECT v.village_code, v.village_name, p.name AS advisor_name, p.phone, a.schedule,
                    u.name AS unit_name, v.group_name, v.board_posted_on
             FROM {schema}.nb_villages v
-            LEFT JOIN {schema}.nb_people a ON a.id = v.advisor_id
-            LEFT JOIN {schema}.nb_people u ON u.id = v.unit_id
+            LEFT JOIN serving a USING (village_code)
+            LEFT JOIN {schema}.nb_people p ON p.id = a.advisor_id
+            LEFT JOIN {schema}.nb_people u ON u.id = a.unit_id
             WHERE v.village_code = $1""",
         village_code,
+        today,
     )
     return (
         None

@@ -1,51 +1,57 @@
-"""Compliance view: every village in scope with its advisor, agreement and quarter hours.
+"""Compliance view: every village in scope with the advisor in force in the quarter, its agreement,
+the quarter's on-site time and the year's lectures and publicity events, each against the rule in
+force for its period (named by division, version and effective day).
 
-Built from registry events (villages, assignments, agreements) and ledger events (visits, and
-their corrections and voids: a visit whose times are corrected is re-split by quarter, a voided
-visit's hours are removed).
+Built from registry events (villages, advisor names, agreements; assignments live in
+assignments_view) and ledger events (visits split by CST quarter as exact seconds, lectures and
+publicity events by CST year; a corrected entry is re-split or moved, a voided one stops counting).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
 from eventkit.db import Connection
-from eventkit.periods import split_hours_by_quarter
-from vc_contracts import Envelope, Event
+from eventkit.periods import split_seconds_by_quarter
+from eventkit.readmodels import in_force_sql
+from vc_contracts import CST, Envelope, Event
 from vc_contracts.catalogue.enums import DivisionLevel
-from vc_contracts.catalogue.ledger import EntryCorrected, EntryVoided, VisitLogged
-from vc_contracts.catalogue.registry import (
-    AdvisorAssigned,
-    AdvisorRegistered,
-    AgreementSigned,
-    AssignmentEnded,
-    DivisionRegistered,
+from vc_contracts.catalogue.ledger import (
+    EntryCorrected,
+    EntryVoided,
+    LectureHeld,
+    PublicityEventHeld,
+    VisitLogged,
 )
+from vc_contracts.catalogue.registry import AdvisorRegistered, AgreementSigned, DivisionRegistered
 from vc_contracts.topics import topic_for
 
 DDL = """
 CREATE TABLE {t}cv_villages (
-    village_code text PRIMARY KEY, name text NOT NULL, township_code text, county text,
-    advisor_id text, advisor_name text, agreement_id text
+    village_code text PRIMARY KEY, name text NOT NULL, township_code text, county text, agreement_id text
 );
 CREATE INDEX ON {t}cv_villages (county);
 CREATE TABLE {t}cv_advisor_names (advisor_id text PRIMARY KEY, name text NOT NULL);
 CREATE TABLE {t}cv_hours (
-    entry_id text NOT NULL, quarter text NOT NULL, village_code text NOT NULL, hours numeric(8, 2) NOT NULL,
+    entry_id text NOT NULL, quarter text NOT NULL, village_code text NOT NULL, seconds integer NOT NULL,
     PRIMARY KEY (entry_id, quarter)
 );
 CREATE INDEX ON {t}cv_hours (village_code, quarter);
+CREATE TABLE {t}cv_gatherings (
+    entry_id text PRIMARY KEY, village_code text NOT NULL, year integer NOT NULL, kind text NOT NULL
+);
+CREATE INDEX ON {t}cv_gatherings (village_code, year);
 """
 
 VILLAGE_LEVELS = {DivisionLevel.village, DivisionLevel.community}
 
 
 class ComplianceView:
-    name = "compliance"
+    name = "compliance_v2"  # v2: exact seconds, lectures per year, assignments by period
     topics = (topic_for("registry"), topic_for("ledger"))
-    tables = ("cv_villages", "cv_advisor_names", "cv_hours")
+    tables = ("cv_villages", "cv_advisor_names", "cv_hours", "cv_gatherings")
     ddl = DDL
 
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
@@ -54,82 +60,92 @@ class ComplianceView:
                 await conn.execute(
                     f"INSERT INTO {t}cv_villages (village_code, name, township_code, county)"
                     " VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING",
-                    event.code,
-                    event.name,
-                    event.parent_code,
-                    env.tenant.county,
-                )
+                    event.code, event.name, event.parent_code, env.tenant.county,
+                )  # fmt: skip
             case AdvisorRegistered():
                 await conn.execute(
                     f"INSERT INTO {t}cv_advisor_names VALUES ($1,$2) ON CONFLICT DO NOTHING",
-                    event.advisor_id,
-                    event.name,
-                )
-            case AdvisorAssigned():
-                await conn.execute(
-                    f"UPDATE {t}cv_villages SET advisor_id = $2,"
-                    f" advisor_name = (SELECT name FROM {t}cv_advisor_names WHERE advisor_id = $2)"
-                    " WHERE village_code = $1",
-                    event.village_code,
-                    event.advisor_id,
-                )
-            case AssignmentEnded():
-                await conn.execute(
-                    f"UPDATE {t}cv_villages SET advisor_id = NULL, advisor_name = NULL"
-                    " WHERE village_code = $1 AND advisor_id = $2",
-                    event.village_code,
-                    event.advisor_id,
-                )
+                    event.advisor_id, event.name,
+                )  # fmt: skip
             case AgreementSigned():
                 await conn.execute(
                     f"UPDATE {t}cv_villages SET agreement_id = $2 WHERE village_code = $1",
-                    event.village_code,
-                    event.agreement_id,
-                )
+                    event.village_code, event.agreement_id,
+                )  # fmt: skip
             case VisitLogged():
-                await conn.executemany(
-                    f"INSERT INTO {t}cv_hours VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING",
-                    [
-                        (event.entry_id, q, event.village_code, h)
-                        for q, h in split_hours_by_quarter(event.started_at, event.ended_at).items()
-                    ],
-                )
+                await _split(conn, t, event.entry_id, event.village_code, event.started_at, event.ended_at)
+            case LectureHeld() | PublicityEventHeld():
+                await conn.execute(
+                    f"INSERT INTO {t}cv_gatherings VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING",
+                    event.entry_id, event.village_code, event.occurred_at.astimezone(CST).year,
+                    "lecture" if isinstance(event, LectureHeld) else "publicity",
+                )  # fmt: skip
             case EntryCorrected() if "started_at" in event.changes:
-                await _resplit(conn, t, event)
+                village = await conn.fetchval(
+                    f"SELECT village_code FROM {t}cv_hours WHERE entry_id = $1 LIMIT 1", event.entry_id
+                )
+                if village is not None:
+                    start = datetime.fromisoformat(event.changes["started_at"])
+                    end = datetime.fromisoformat(event.changes["ended_at"])
+                    await conn.execute(f"DELETE FROM {t}cv_hours WHERE entry_id = $1", event.entry_id)
+                    await _split(conn, t, event.entry_id, village, start, end)
+            case EntryCorrected() if "occurred_at" in event.changes:
+                year = datetime.fromisoformat(event.changes["occurred_at"]).astimezone(CST).year
+                await conn.execute(
+                    f"UPDATE {t}cv_gatherings SET year = $2 WHERE entry_id = $1", event.entry_id, year
+                )
             case EntryVoided():
                 await conn.execute(f"DELETE FROM {t}cv_hours WHERE entry_id = $1", event.entry_id)
+                await conn.execute(f"DELETE FROM {t}cv_gatherings WHERE entry_id = $1", event.entry_id)
 
 
-async def _resplit(conn: Connection, t: str, event: EntryCorrected) -> None:
-    village = await conn.fetchval(
-        f"SELECT village_code FROM {t}cv_hours WHERE entry_id = $1 LIMIT 1", event.entry_id
-    )
-    if village is None:
-        return
-    start = datetime.fromisoformat(event.changes["started_at"])
-    end = datetime.fromisoformat(event.changes["ended_at"])
-    await conn.execute(f"DELETE FROM {t}cv_hours WHERE entry_id = $1", event.entry_id)
+async def _split(
+    conn: Connection, t: str, entry_id: str, village: str, start: datetime, end: datetime
+) -> None:
     await conn.executemany(
-        f"INSERT INTO {t}cv_hours VALUES ($1,$2,$3,$4)",
-        [(event.entry_id, q, village, h) for q, h in split_hours_by_quarter(start, end).items()],
+        f"INSERT INTO {t}cv_hours VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING",
+        [(entry_id, q, village, s) for q, s in split_seconds_by_quarter(start, end).items()],
     )
 
 
 async def compliance_rows(
-    pool: asyncpg.Pool, schema: str, scope_prefix: str, quarter: str, limit: int, offset: int
+    pool: asyncpg.Pool,
+    schema: str,
+    scope_prefix: str,
+    quarter: str,
+    first: date,
+    last: date,
+    on: date,
+    limit: int,
+    offset: int,
 ) -> tuple[list[dict[str, Any]], int]:
-    where = "starts_with(v.village_code, $1)"
-    total = await pool.fetchval(f"SELECT count(*) FROM {schema}.cv_villages v WHERE {where}", scope_prefix)
-    rows = await pool.fetch(
-        f"""SELECT v.village_code, v.name, v.county, v.advisor_id, v.advisor_name, v.agreement_id,
-                   coalesce((SELECT sum(h.hours) FROM {schema}.cv_hours h
-                             WHERE h.village_code = v.village_code AND h.quarter = $2), 0)::float AS hours
-            FROM {schema}.cv_villages v
-            WHERE {where}
-            ORDER BY v.village_code LIMIT $3 OFFSET $4""",
-        scope_prefix,
-        quarter,
-        limit,
-        offset,
+    """Villages in scope, a page: the quarter's exact on-site seconds, the year's lectures and
+    publicity events, the assignment in force on `on` (a day of the quarter [first, last]) and
+    every assignment that served during the quarter."""
+    total = await pool.fetchval(
+        f"SELECT count(*) FROM {schema}.cv_villages v WHERE starts_with(v.village_code, $1)", scope_prefix
     )
+    rows = await pool.fetch(
+        f"""WITH page AS (
+                SELECT * FROM {schema}.cv_villages WHERE starts_with(village_code, $1)
+                ORDER BY village_code LIMIT $3 OFFSET $4
+            ), now_serving AS ({in_force_sql(f"{schema}.rp_assignments", "$5::date", "$1")})
+            SELECT v.village_code, v.name, v.county, v.agreement_id, a.advisor_id, n.name AS advisor_name,
+                   coalesce((SELECT sum(h.seconds) FROM {schema}.cv_hours h
+                             WHERE h.village_code = v.village_code AND h.quarter = $2), 0)::bigint AS seconds,
+                   (SELECT count(*) FROM {schema}.cv_gatherings g
+                    WHERE g.village_code = v.village_code AND g.year = $8) AS lectures,
+                   (SELECT coalesce(json_agg(json_build_object(
+                        'advisor_id', s.advisor_id, 'advisor_name', sn.name, 'unit_id', s.unit_id,
+                        'from', s.valid_from, 'to', s.valid_to) ORDER BY s.valid_from), '[]')::text
+                    FROM {schema}.rp_assignments s
+                    LEFT JOIN {schema}.cv_advisor_names sn ON sn.advisor_id = s.advisor_id
+                    WHERE s.village_code = v.village_code AND s.valid_from <= $7
+                      AND (s.valid_to IS NULL OR s.valid_to >= $6)) AS served
+            FROM page v
+            LEFT JOIN now_serving a USING (village_code)
+            LEFT JOIN {schema}.cv_advisor_names n ON n.advisor_id = a.advisor_id
+            ORDER BY v.village_code""",
+        scope_prefix, quarter, limit, offset, on, first, last, first.year,
+    )  # fmt: skip
     return [dict(r) for r in rows], int(total)

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import asyncpg
+from vc_contracts.durations import display_hours, total_seconds
 
 from reporting.domain.statistics import METRICS, RULES, totals
 
@@ -21,14 +22,14 @@ def _aggregate_sql(schema: str, unit_filter: str) -> str:
             WHERE e.half = ANY($1::text[]) AND NOT e.voided AND starts_with(e.village_code, $2) {unit_filter}
             GROUP BY e.unit_id, e.village_code
         ), hours AS (
-            SELECT h.unit_id, h.village_code, sum(h.hours)::float AS visit_hours FROM {schema}.st_hours h
+            SELECT h.unit_id, h.village_code, sum(h.seconds)::bigint AS visit_seconds FROM {schema}.st_hours h
             WHERE h.half = ANY($1::text[]) AND starts_with(h.village_code, $2)
                   {unit_filter.replace("e.", "h.")}
             GROUP BY h.unit_id, h.village_code
         )
         SELECT coalesce(c.unit_id, hr.unit_id) AS unit_id,
                coalesce(c.village_code, hr.village_code) AS village_code,
-               u.name AS unit_name, v.name AS village_name, coalesce(hr.visit_hours, 0) AS visit_hours,
+               u.name AS unit_name, v.name AS village_name, coalesce(hr.visit_seconds, 0) AS visit_seconds,
                {", ".join(f"coalesce(c.{m.key}, 0) AS {m.key}" for m in _COUNTED)}
         FROM counted c FULL JOIN hours hr ON hr.unit_id = c.unit_id AND hr.village_code = c.village_code
         LEFT JOIN {schema}.st_names u ON u.id = coalesce(c.unit_id, hr.unit_id)
@@ -47,13 +48,14 @@ async def statistics_table(
         args.append(unit_id)
         unit_filter = "AND e.unit_id = $3"
     rows = [dict(r) for r in await pool.fetch(_aggregate_sql(schema, unit_filter), *args)]
-    for row in rows:
-        row["visit_hours"] = round(float(row["visit_hours"]), 2)
+    seconds = [int(row.pop("visit_seconds")) for row in rows]
+    for row, s in zip(rows, seconds, strict=True):
+        row["visit_hours"] = display_hours(s)
     table = {
         "period": period,
         "unit_id": unit_id,
         "rows": rows,
-        "totals": totals(rows),
+        "totals": {**totals(rows), "visit_hours": display_hours(total_seconds(seconds))},
         "columns": [{"key": m.key, "heading": m.heading} for m in METRICS],
         "counting_rules": RULES,
     }

@@ -1,4 +1,4 @@
-"""Statistics read model: one row per ledger entry (its countable fields), hours split by half-year,
+"""Statistics read model: one row per ledger entry (its countable fields), exact seconds by half-year,
 and the names of units and villages. Corrections re-derive the row from the corrected entry;
 voids mark it voided (it stays, uncounted). Built from ledger and registry events only.
 """
@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from eventkit.db import Connection
-from eventkit.periods import half_of, quarter_of, split_hours_by_quarter
+from eventkit.periods import half_of, quarter_of, split_seconds_by_quarter
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue import ledger as lg
 from vc_contracts.catalogue.registry import DivisionRegistered, UnitRegistered
@@ -25,7 +25,7 @@ CREATE TABLE {t}st_entries (
 CREATE INDEX ON {t}st_entries (half, village_code);
 CREATE TABLE {t}st_hours (
     entry_id text NOT NULL, half text NOT NULL, unit_id text NOT NULL, village_code text NOT NULL,
-    hours numeric(10, 2) NOT NULL, PRIMARY KEY (entry_id, half)
+    seconds integer NOT NULL, PRIMARY KEY (entry_id, half)
 );
 CREATE TABLE {t}st_names (id text PRIMARY KEY, name text NOT NULL, kind text, division_code text);
 """
@@ -45,15 +45,16 @@ def _row(entry_id: str, kind: str, data: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _hours(entry_id: str, data: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Exact seconds of a visit per CST half-year (rounded to hours only when shown)."""
     start, end = datetime.fromisoformat(data["started_at"]), datetime.fromisoformat(data["ended_at"])
-    halves: dict[str, float] = {}
-    for quarter, hours in split_hours_by_quarter(start, end).items():
-        halves[half_of(quarter)] = halves.get(half_of(quarter), 0.0) + hours
+    halves: dict[str, int] = {}
+    for quarter, seconds in split_seconds_by_quarter(start, end).items():
+        halves[half_of(quarter)] = halves.get(half_of(quarter), 0) + seconds
     return [(entry_id, h, data["unit_id"], data["village_code"], v) for h, v in halves.items()]
 
 
 class StatsView:
-    name = "statistics"
+    name = "statistics_v2"  # v2: exact seconds instead of hours rounded per entry
     topics = (topic_for("registry"), topic_for("ledger"))
     tables = ("st_entries", "st_hours", "st_names")
     ddl = DDL
