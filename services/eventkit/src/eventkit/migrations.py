@@ -59,6 +59,19 @@ EVENT_STORE: list[Migration] = [
             FOR EACH STATEMENT EXECUTE FUNCTION {schema}.events_are_append_only();
         """,
     ),
+    (
+        "0003_relay_unpublishable",
+        """
+        CREATE TABLE {schema}.relay_unpublishable (
+            topic       text   NOT NULL,
+            position    bigint NOT NULL,
+            stream_id   text   NOT NULL,
+            error       text   NOT NULL,
+            recorded_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (topic, position)
+        );
+        """,
+    ),
 ]
 
 PROJECTIONS: list[Migration] = [
