@@ -66,6 +66,10 @@ CONNECTION_LOST = (
 )
 
 
+Sent = tuple[WireEvent, "asyncio.Future[object] | None", str | None]
+"""A record handed to the producer (its acknowledgement) or refused before sending (its error)."""
+
+
 class LeadershipLost(Exception):
     """The leader connection (session lock, LISTEN) is gone: stop publishing and elect again."""
 
@@ -98,6 +102,14 @@ async def log_end_offsets(
         consumer.unsubscribe()
 
 
+def _closed(conn: Connection) -> bool:
+    """True once the connection is gone (the pool detaches a proxy whose connection died)."""
+    try:
+        return conn.is_closed()
+    except asyncpg.InterfaceError:
+        return True
+
+
 class OutboxRelay:
     def __init__(
         self,
@@ -110,12 +122,13 @@ class OutboxRelay:
         batch_size: int = 2000,
         poll_seconds: float = 1.0,
         amnesia_check_seconds: float = 5.0,
-        checkpoint_every: int = 200,
+        checkpoint_every: int = 500,
+        election_seconds: float = 1.0,
     ) -> None:
         self.store, self.bootstrap, self.topic = store, bootstrap, topic
         self.partitions, self.replication, self.batch_size = partitions, replication, batch_size
         self.poll_seconds, self.amnesia_check_seconds = poll_seconds, amnesia_check_seconds
-        self.checkpoint_every = checkpoint_every
+        self.checkpoint_every, self.election_seconds = checkpoint_every, election_seconds
         self.leading = False  # True while this relay holds the lock and publishes
         self._wake = asyncio.Event()
         self._lost = asyncio.Event()
@@ -139,7 +152,7 @@ class OutboxRelay:
             except (LeadershipLost, *CONNECTION_LOST) as exc:
                 log.warning("relay %s lost its database connection (%s): electing again", self.topic, exc)
                 metrics.RELAY_ELECTIONS.labels(self._schema).inc()
-                await asyncio.sleep(self.poll_seconds)
+                await asyncio.sleep(self.election_seconds)
 
     async def _term(self) -> None:
         """One term: a fresh leader connection, the election, LISTEN, publishing until the connection dies."""
@@ -160,7 +173,7 @@ class OutboxRelay:
             await self._stop_clients()
             with contextlib.suppress(Exception):
                 listener.remove_termination_listener(self._on_terminated)
-            if not listener.is_closed():
+            if not _closed(listener):
                 with contextlib.suppress(Exception):
                     await listener.remove_listener(self.store.channel, self._on_notify)
                     await listener.execute("SELECT pg_advisory_unlock_all()")
@@ -178,7 +191,7 @@ class OutboxRelay:
         """Wait for the session lock that makes this process the service's one active relay."""
         lock = "SELECT pg_try_advisory_lock(hashtext($1))"
         while not await listener.fetchval(lock, self._lock_name):  # noqa: ASYNC110 (another process)
-            await asyncio.sleep(self.poll_seconds)
+            await asyncio.sleep(self.election_seconds)
 
     @property
     def _lock_name(self) -> str:
@@ -206,7 +219,7 @@ class OutboxRelay:
         self._producer = self._offsets = None
 
     def _leading_connection(self) -> Connection:
-        if self._leader is None or self._lost.is_set() or self._leader.is_closed():
+        if self._leader is None or self._lost.is_set() or _closed(self._leader):
             raise LeadershipLost(self.topic)
         return self._leader
 
@@ -238,18 +251,31 @@ class OutboxRelay:
     async def drain_once(self) -> int:
         """Publish the next batch after the checkpoint; return how many records were handled.
 
-        Acknowledgements are awaited in position order and the checkpoint moves every
-        `checkpoint_every` of them. A permanent per-record error is recorded and passed; any other
-        error propagates with the acknowledged prefix already checkpointed (retry from there).
+        The batch goes out in chunks of `checkpoint_every`: while one chunk is on the wire the
+        previous one's acknowledgements are awaited in position order and the checkpoint moves past
+        it. A permanent per-record error is recorded and passed; any other error propagates with
+        the acknowledged chunks already checkpointed (the next attempt resumes from there).
         """
-        assert self._producer is not None
         position, _ = await self.checkpoint()
         batch = await self.store.read_all_wire(after=position, limit=self.batch_size)
         if not batch:
             metrics.RELAY_LAG.labels(self._schema).set(0)
             return 0
-        sent: list[tuple[WireEvent, asyncio.Future[object] | None, str | None]] = []
-        for wire in batch:
+        in_flight: list[Sent] = []
+        for start in range(0, len(batch), self.checkpoint_every):
+            chunk = await self._send(batch[start : start + self.checkpoint_every])
+            await self._settle(in_flight)
+            in_flight = chunk
+        await self._settle(in_flight)
+        # Positions can have holes (rolled-back appends), so this slightly overstates; it is O(1).
+        metrics.RELAY_LAG.labels(self._schema).set(max(await self.store.head() - batch[-1].position, 0))
+        return len(batch)
+
+    async def _send(self, chunk: list[WireEvent]) -> list[Sent]:
+        """Hand a chunk to the producer; a record refused before sending carries its error."""
+        assert self._producer is not None
+        sent: list[Sent] = []
+        for wire in chunk:
             if wire.error is not None:
                 sent.append((wire, None, wire.error))
                 continue
@@ -261,8 +287,14 @@ class OutboxRelay:
                 sent.append((wire, None, f"{type(exc).__name__}: {exc}"))
                 continue
             sent.append((wire, future, None))
+        return sent
+
+    async def _settle(self, sent: list[Sent]) -> None:
+        """Await a chunk's acknowledgements in order, then move the checkpoint past it."""
+        if not sent:
+            return
         published, refused = 0, []
-        for n, (wire, future, not_sent) in enumerate(sent, start=1):
+        for wire, future, not_sent in sent:
             error = not_sent
             if future is not None:
                 try:
@@ -272,15 +304,8 @@ class OutboxRelay:
                     error = f"{type(exc).__name__}: {exc}"
             if error is not None:
                 refused.append((wire, error))
-            if n % self.checkpoint_every == 0 or n == len(sent):
-                await self._advance(wire.position, published, refused)
-                published, refused = 0, []
-        metrics.RELAY_PUBLISHED.labels(self._schema).inc(
-            sum(1 for _, f, e in sent if f is not None and not e)
-        )
-        # Positions can have holes (rolled-back appends), so this slightly overstates; it is O(1).
-        metrics.RELAY_LAG.labels(self._schema).set(max(await self.store.head() - batch[-1].position, 0))
-        return len(batch)
+        await self._advance(sent[-1][0].position, published, refused)
+        metrics.RELAY_PUBLISHED.labels(self._schema).inc(published)
 
     async def _advance(self, position: int, published: int, refused: list[tuple[WireEvent, str]]) -> None:
         """Move the checkpoint (and record refused records) on the leader connection: a relay that
