@@ -114,7 +114,8 @@ async def test_poison_messages_go_to_the_dead_letter_topic_and_the_next_message_
     ]
     records = [(key, good_value)] + [(key, value) for _, value in poison]
     records.append((key, encode(good_after)[1]))
-    sent_headers = [("event_type", b"Whatever"), ("trace", "原样".encode())]
+    # binary header bytes (not UTF-8) must neither stop the subscriber nor be altered in the letter
+    sent_headers = [("event_type", b"Whatever"), ("trace", "原样".encode()), ("binary", b"\x00\xff\xfe")]
     await produce(bootstrap, topic, records, headers=sent_headers)
 
     _, runner = await _install(pool, schema, topic)

@@ -14,9 +14,10 @@ add and rewrite headers.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaProducer, ConsumerRecord, TopicPartition
@@ -69,6 +70,25 @@ async def publish_dead_letters(bootstrap: str, letters: Sequence[DeadLetter]) ->
         await producer.stop()
 
 
+async def _tolerant_parser(
+    records: tuple[ConsumerRecord[Any, Any], ...],
+    original: Callable[[tuple[ConsumerRecord[Any, Any], ...]], Awaitable[StreamMessage[Any]]],
+) -> StreamMessage[Any]:
+    """FastStream decodes every header as UTF-8 and fails the whole batch on one that is not, so a
+    single record with binary header bytes would stop the subscriber for good. Parse a copy with
+    those headers made readable; the handler still gets the records exactly as received."""
+    try:
+        return await original(records)
+    except UnicodeDecodeError:
+        readable = tuple(
+            dataclasses.replace(r, headers=[(k, v.decode(errors="replace").encode()) for k, v in r.headers])
+            for r in records
+        )
+        parsed = await original(readable)
+        parsed.raw_message = records
+        return parsed
+
+
 def subscribe(
     broker: KafkaBroker,
     runner: ProjectionRunner,
@@ -91,6 +111,7 @@ def subscribe(
         ack_policy=AckPolicy.MANUAL,
         auto_offset_reset="earliest",
         decoder=_raw_values,
+        parser=_tolerant_parser,
         session_timeout_ms=session_timeout_ms,
         heartbeat_interval_ms=max(session_timeout_ms // 3, 100),
         fetch_max_wait_ms=fetch_max_wait_ms,
