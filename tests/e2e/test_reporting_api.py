@@ -9,6 +9,7 @@ from datetime import date
 from io import BytesIO
 
 import pytest
+from eventkit.clock import now_cst
 from openpyxl import load_workbook
 from support.waiting import eventually
 from test_reporting_harness import Reporting, reporting_service
@@ -164,7 +165,7 @@ async def test_missed_deadlines_are_listed_and_recorded_once(world) -> None:  # 
 async def test_a_deadline_miss_before_the_deadline_passed_is_refused(world) -> None:  # type: ignore[no-untyped-def]
     reporting, scene = world
     admin = reporting.headers("county_admin", scene.county)
-    year = date.today().year
+    year = now_cst().year  # the year in Beijing: it turns 8 hours before UTC's
     for kind, period in [
         ("half_year_ledger", f"{year + 1}H1"),  # a future period
         ("annual_results", str(year)),  # the year still runs
