@@ -163,7 +163,7 @@ async def plain_consumer(runner: TimedRunner, bootstrap: str, topic: str) -> Asy
 async def faststream_consumer(runner: TimedRunner, bootstrap: str, topic: str) -> AsyncIterator[None]:
     """The services' wiring: `eventkit.consumer.subscribe` on a FastStream KafkaBroker."""
     broker = KafkaBroker(bootstrap, acks="all", enable_idempotence=False)
-    subscribe(broker, runner, group_prefix=topic)
+    subscribe(broker, runner, bootstrap=bootstrap, group_prefix=topic)
     await broker.start()
     try:
         yield

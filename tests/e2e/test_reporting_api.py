@@ -9,6 +9,7 @@ from datetime import date
 from io import BytesIO
 
 import pytest
+from eventkit.clock import now_cst
 from openpyxl import load_workbook
 from support.waiting import eventually
 from test_reporting_harness import Reporting, reporting_service
@@ -160,6 +161,27 @@ async def test_missed_deadlines_are_listed_and_recorded_once(world) -> None:  # 
         )
     ).json()
     assert [i["county"] for i in annual["items"]] == [scene.county]
+
+
+async def test_a_deadline_miss_before_the_deadline_passed_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+    reporting, scene = world
+    admin = reporting.headers("county_admin", scene.county)
+    year = now_cst().year  # the year in Beijing: it turns 8 hours before UTC's
+    for kind, period in [
+        ("half_year_ledger", f"{year + 1}H1"),  # a future period
+        ("annual_results", str(year)),  # the year still runs
+        ("annual_results", str(year + 5)),
+    ]:
+        refused = await reporting.http.post(
+            "/deadlines/misses", json={"kind": kind, "period": period}, headers=admin
+        )
+        assert refused.status_code == 422, (period, refused.text)
+        assert (refused.json()["code"], refused.json()["field"]) == ("rule_violated", "period")
+        assert "尚未到" in refused.json()["message"]
+    listed = await reporting.http.get(
+        "/deadlines/overdue", params={"kind": "annual_results", "period": str(year)}, headers=admin
+    )
+    assert listed.json()["items"] == []  # nothing recorded by the refused attempts
 
 
 async def test_dashboard_is_scoped_and_the_page_never_takes_a_token_in_its_url(world) -> None:  # type: ignore[no-untyped-def]

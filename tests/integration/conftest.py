@@ -29,10 +29,16 @@ async def database(devstack: DevStack) -> AsyncIterator[str]:
     admin = await asyncpg.connect(devstack.dsn)
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
-        yield urlunsplit(urlsplit(devstack.dsn)._replace(path=f"/{name}"))
     finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+    try:
+        yield urlunsplit(urlsplit(devstack.dsn)._replace(path=f"/{name}"))
+    finally:  # a new connection: a test may have restarted PostgreSQL meanwhile
+        admin = await asyncpg.connect(devstack.dsn)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
 
 
 @pytest.fixture

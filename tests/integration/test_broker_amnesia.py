@@ -15,14 +15,16 @@ from uuid import UUID
 
 import asyncpg
 import pytest
+from aiokafka import AIOKafkaConsumer
 from conftest import unique
 from devstack.pytest_plugin import DevStack
 from eventkit import metrics
 from eventkit.projection import BatchOutcome
 from eventkit.runtime import Runtime, ServiceSpec, open_runtime
 from eventkit.settings import Settings
+from eventkit.topics import ensure_topics
 from support.events import META, TENANT, visits
-from support.kafka import read_topic
+from support.kafka import partitions_of, read_topic
 from support.projections import StreamCounts, counts
 from support.waiting import eventually
 from vc_contracts.topics import topic_for
@@ -99,3 +101,51 @@ async def _at_least(value: int, minimum: int) -> bool:
 async def _topic_has(bootstrap: str, topic: str, event_ids: set[UUID]) -> bool:
     on_topic = {UUID(json.loads(r.value)["event_id"]) for r in await read_topic(bootstrap, topic)}
     return event_ids <= on_topic
+
+
+async def _partitions(bootstrap: str, topic: str) -> int:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        return len(await partitions_of(consumer, topic))
+    finally:
+        await consumer.stop()
+
+
+async def test_consumers_follow_a_topic_recreated_with_more_partitions_after_broker_amnesia(
+    devstack: DevStack, database: str
+) -> None:
+    """The topic had 1 partition (a consumer auto-created it); the broker restarts empty and the relay
+    recreates it with the configured 3: the consumer group must read partitions 1 and 2 too."""
+    service = unique("repartition")
+    settings = Settings(
+        VC_SERVICE=service,
+        DATABASE_URL=database,
+        KAFKA_BOOTSTRAP_SERVERS=devstack.bootstrap,
+        VC_JWT_SECRET=secrets.token_urlsafe(48),
+        VC_CONSUMER_SESSION_TIMEOUT_MS=6000,
+    )
+    topic = topic_for(service)
+    await ensure_topics(devstack.bootstrap, [topic], partitions=1)  # as it was before the fix
+    spec = ServiceSpec(
+        name=service, title="repartition", description="test", projections=[StreamCounts([topic])]
+    )
+    async with open_runtime(spec, settings) as runtime:
+        pool, schema = runtime.pool, service
+        await _append(runtime, range(6), 5)
+        expected = {f"village-{s}": (5, 5) for s in range(6)}
+        await eventually(lambda: _exact(pool, schema, expected), within=60, what="the read model before")
+        assert await _partitions(devstack.bootstrap, topic) == 1
+
+        await asyncio.to_thread(devstack.restart_broker)
+        await eventually(lambda: _republished(runtime), within=30, what="the relay republished")
+
+        await _append(runtime, range(6, 30), 5)  # 24 streams: every partition gets some
+        expected.update({f"village-{s}": (5, 5) for s in range(6, 30)})
+        await eventually(lambda: _exact(pool, schema, expected), within=45, what="events on every partition")
+        assert await _partitions(devstack.bootstrap, topic) == settings.topic_partitions
+
+
+async def _republished(runtime: Runtime) -> bool:
+    position, published = await runtime.relay.checkpoint()
+    return 0 < published == position

@@ -20,7 +20,7 @@ async def test_an_existing_key_table_becomes_per_caller_and_keeps_its_answers(de
                 "advisor-a",
                 '{"stream_id": "s", "version": 1, "events": [], "replayed": false}',
             )
-            assert await migrate(pool, "svc", EVENT_STORE) == ["0003_idempotency_per_caller"]
+            assert await migrate(pool, "svc", EVENT_STORE[:3]) == ["0003_idempotency_per_caller"]
             await pool.execute(
                 "INSERT INTO svc.idempotency_keys (actor, key, request) VALUES ('advisor-b', 'k1', 'x')"
             )

@@ -114,7 +114,9 @@ async def test_poison_messages_go_to_the_dead_letter_topic_and_the_next_message_
     ]
     records = [(key, good_value)] + [(key, value) for _, value in poison]
     records.append((key, encode(good_after)[1]))
-    await produce(bootstrap, topic, records)
+    # binary header bytes (not UTF-8) must neither stop the subscriber nor be altered in the letter
+    sent_headers = [("event_type", b"Whatever"), ("trace", "原样".encode()), ("binary", b"\x00\xff\xfe")]
+    await produce(bootstrap, topic, records, headers=sent_headers)
 
     _, runner = await _install(pool, schema, topic)
     async with subscribed(runner, bootstrap, unique("dl")):
@@ -130,17 +132,23 @@ async def test_poison_messages_go_to_the_dead_letter_topic_and_the_next_message_
         if dict(r.headers)["source_topic"] == topic.encode()
     ]
     assert len(dead) == len(poison)
-    letters = [json.loads(r.value) for r in dead]
+    # the record as received: the same bytes, key and headers; why and where from in added headers
+    assert [r.value for r in dead] == [value for _, value in poison]
     assert [r.key for r in dead] == [key] * len(poison)
-    assert {letter["source_topic"] for letter in letters} == {topic}
-    errors = [letter["error"] for letter in letters]
+    assert all(r.headers[: len(sent_headers)] == tuple(sent_headers) for r in dead)
+    added = [{k: v.decode() for k, v in r.headers[len(sent_headers) :]} for r in dead]
+    assert [int(a["source_offset"]) for a in added] == list(range(1, len(poison) + 1))
+    assert {a["source_topic"] for a in added} == {topic}
+    source_partitions = {str(r.partition) for r in await read_topic(bootstrap, topic)}  # one key: one
+    assert {a["source_partition"] for a in added} == source_partitions
+    assert {a["projection"] for a in added} == {"counts"}
+    assert all(a["failed_at"].endswith("+08:00") for a in added)
+    errors = [a["error"] for a in added]
     assert "ValidationError" in errors[0] and "json" in errors[0].lower()
     assert "ValidationError" in errors[1] and "event_id" in errors[1]
     assert "UnknownEventError" in errors[2] and "NothingHappened" in errors[2]
     assert "ValidationError" in errors[3] and "code" in errors[3]
     assert "ValidationError" in errors[4]
-    assert letters[2]["value"] == json.dumps(unknown)  # the original message travels with its error
-    assert all(dict(r.headers)["error"] for r in dead)
 
 
 async def test_a_failing_handler_parks_its_stream_until_replayed_while_other_streams_flow(

@@ -67,12 +67,17 @@ async def message_count(bootstrap: str, topic: str) -> int:
     return len(await read_topic(bootstrap, topic)) if exists else 0
 
 
-async def produce(bootstrap: str, topic: str, records: Sequence[tuple[bytes | None, bytes | None]]) -> None:
-    """Send (key, value) records in order and wait for every acknowledgement."""
+async def produce(
+    bootstrap: str,
+    topic: str,
+    records: Sequence[tuple[bytes | None, bytes | None]],
+    headers: Sequence[tuple[str, bytes]] = (),
+) -> None:
+    """Send (key, value) records, each with `headers`, in order and wait for every acknowledgement."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=False)
     await producer.start()
     try:
         for key, value in records:
-            await producer.send_and_wait(topic, value=value, key=key)
+            await producer.send_and_wait(topic, value=value, key=key, headers=list(headers) or None)
     finally:
         await producer.stop()

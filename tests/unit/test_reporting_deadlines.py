@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
-from reporting.domain.deadlines import RecordMiss, due_at, misses
+from hypothesis import given
+from hypothesis import strategies as st
+from reporting.domain.deadlines import DeadlineNotPassedError, RecordMiss, due_at, due_day, last_day, misses
 from vc_contracts import CST
 from vc_contracts.catalogue.enums import DeadlineKind
 from vc_contracts.catalogue.reporting import DeadlineMissed
@@ -35,9 +37,58 @@ MISS = RecordMiss(
 )
 
 
-def test_nothing_is_missed_one_second_before_midnight_in_beijing() -> None:
-    # 2025-07-15 23:59:59 +08:00 is 15:59:59 UTC: still in time
-    assert misses.decide(False, MISS, datetime(2025, 7, 15, 23, 59, 59, tzinfo=CST)) == []
+def test_a_miss_one_second_before_midnight_in_beijing_is_refused() -> None:
+    # 2025-07-15 23:59:59 +08:00 is 15:59:59 UTC: still in time, so recording a miss is refused
+    with pytest.raises(DeadlineNotPassedError) as refused:
+        misses.decide(False, MISS, datetime(2025, 7, 15, 23, 59, 59, tzinfo=CST))
+    assert refused.value.status == 422 and refused.value.field == "period"
+    assert "2025-07-16T00:00:00+08:00" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("kind", "period", "now"),
+    [
+        ("half_year_ledger", "2027H1", datetime(2026, 11, 30, tzinfo=CST)),  # a future period
+        ("annual_results", "2026", datetime(2026, 11, 30, tzinfo=CST)),  # the period is still running
+        ("half_year_ledger", "2026H2", datetime(2027, 1, 15, 23, 0, tzinfo=CST)),  # over, due day not yet
+    ],
+)
+def test_a_miss_before_the_deadline_is_refused_whatever_the_period(
+    kind: str, period: str, now: datetime
+) -> None:
+    command = RecordMiss(DeadlineKind(kind), period, None, "621025", due_at(kind, period), False)
+    with pytest.raises(DeadlineNotPassedError):
+        misses.decide(False, command, now)
+
+
+@pytest.mark.parametrize(
+    ("kind", "period", "county_rule", "expected_due_day"),
+    [
+        ("half_year_ledger", "2025H1", {"H1": "03-31"}, date(2026, 3, 31)),  # before the half ends: next year
+        ("half_year_ledger", "2025H1", {"H1": "06-30"}, date(2025, 6, 30)),  # its last day is allowed
+        ("half_year_ledger", "2025H2", {"H2": "12-31"}, date(2025, 12, 31)),
+        ("annual_results", "2025", {"annual": "01-31"}, date(2026, 1, 31)),  # January after the year
+        ("annual_results", "2025", {}, date(2025, 12, 31)),
+    ],
+)
+def test_a_due_day_never_falls_before_its_period_is_over(
+    kind: str, period: str, county_rule: dict[str, str], expected_due_day: date
+) -> None:
+    assert due_day(kind, period, county_rule) == expected_due_day
+
+
+@given(
+    kind=st.sampled_from(["half_year_ledger", "annual_results"]),
+    year=st.integers(2000, 2100),
+    half=st.sampled_from(["H1", "H2"]),
+    due=st.dates(date(2001, 1, 1), date(2001, 12, 31)),  # any MM-DD of a non-leap year
+)
+def test_no_deadline_passes_before_the_period_ends(kind: str, year: int, half: str, due: date) -> None:
+    period = f"{year}{half}" if kind == "half_year_ledger" else str(year)
+    rule = {"H1": f"{due:%m-%d}", "H2": f"{due:%m-%d}", "annual": f"{due:%m-%d}"}
+    deadline = due_at(kind, period, rule)
+    assert deadline > datetime.combine(last_day(kind, period), datetime.min.time(), tzinfo=CST)
+    assert deadline - timedelta(days=367) < datetime.combine(last_day(kind, period), datetime.min.time(), CST)
 
 
 def test_a_miss_is_recorded_once_after_the_deadline() -> None:

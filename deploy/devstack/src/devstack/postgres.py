@@ -48,6 +48,7 @@ class PostgresHandle:
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     _record: procs.PidRecord | None = field(default=None, repr=False)
     _run_dir: Path | None = field(default=None, repr=False)
+    _state_dir: Path | None = field(default=None, repr=False)
 
     @property
     def external(self) -> bool:
@@ -65,6 +66,17 @@ class PostgresHandle:
         if self._run_dir is not None:
             procs.remove_pidfile(self._run_dir, "postgres")
         self._record = None
+
+    def restart(self, timeout: float = 30.0) -> None:
+        """`pg_ctl restart -m fast`: every session is cut, the data stays. Same port; back when it answers."""
+        if self._state_dir is None:
+            raise RuntimeError("an external PostgreSQL cannot be restarted from here")
+        port = urlsplit(self.dsn).port
+        assert port is not None
+        database = urlsplit(self.dsn).path.lstrip("/")
+        self.stop(timeout=timeout)
+        fresh = start_postgres(self._state_dir, port, database=database, timeout=timeout)
+        self.process, self._record, self._run_dir = fresh.process, fresh._record, fresh._run_dir
 
 
 def with_database(dsn: str, database: str) -> str:
@@ -130,7 +142,7 @@ def start_postgres(
     proc = procs.spawn(args, log_path, env=env, user=user, death_signal=signal.SIGINT)
     record = procs.write_pidfile(run_dir, "postgres", proc.pid, stop_signal="SIGINT", group=False)
     handle = PostgresHandle(
-        f"postgresql://{SUPERUSER}@127.0.0.1:{port}/{database}", log_path, proc, record, run_dir
+        f"postgresql://{SUPERUSER}@127.0.0.1:{port}/{database}", log_path, proc, record, run_dir, state_dir
     )
     try:
         procs.wait_until(

@@ -48,6 +48,14 @@ class DevStack:
             pytest.skip("KAFKA_BOOTSTRAP_SERVERS points at an external broker; cannot restart it")
         self._infra.restart_broker()
 
+    def restart_postgres(self) -> None:
+        """`pg_ctl restart -m fast` on the same port: every session is cut (advisory locks, LISTEN),
+        the data stays; returns once it accepts connections. Skips the test when PostgreSQL is external.
+        """
+        if not self._infra.can_restart_postgres:
+            pytest.skip("DATABASE_URL points at an external PostgreSQL; cannot restart it")
+        self._infra.restart_postgres()
+
     def env(self) -> dict[str, str]:
         """DATABASE_URL and KAFKA_BOOTSTRAP_SERVERS, e.g. for a service under test (add VC_* yourself)."""
         return self._infra.env()

@@ -32,6 +32,14 @@ class Infra:
         """Restart Tansu on the same port; it comes back empty (memory storage)."""
         self.kafka.restart()
 
+    @property
+    def can_restart_postgres(self) -> bool:
+        return not self.postgres.external
+
+    def restart_postgres(self) -> None:
+        """Fast restart of PostgreSQL on the same port: sessions are cut, the data stays."""
+        self.postgres.restart()
+
     def env(self) -> dict[str, str]:
         return {"DATABASE_URL": self.dsn, "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap}
 

@@ -1,25 +1,34 @@
 """Wires a ProjectionRunner to Kafka as a FastStream batch subscriber with manual acknowledgement.
 
-Order of effects per batch: dead letters published → read model and tracking committed in one
-transaction → offsets committed. A crash anywhere before the offset commit redelivers the batch,
-which then changes nothing (tracking). A transient failure (database down) rewinds and retries.
+Order of effects per batch: read model and tracking committed in one transaction → dead letters
+published → offsets committed. A crash anywhere before the offset commit redelivers the batch,
+which then changes nothing (tracking) and dead-letters the poison again (it is never tracked). A
+transient failure (database down) rewinds and retries.
+
+A dead letter is the record as received: the same value bytes, key and headers, with why it failed
+(`error`), where it came from (`source_topic`, `source_partition`, `source_offset`), `projection`
+and `failed_at` added as headers. It is sent with a plain producer: FastStream's publish would
+add and rewrite headers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from aiokafka import TopicPartition
+from aiokafka import AIOKafkaProducer, ConsumerRecord, TopicPartition
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 from vc_contracts.topics import DEAD_LETTER_TOPIC
 
-from eventkit.projection import ProjectionRunner, encode_dead_letter
+from eventkit.clock import now_cst
+from eventkit.projection import ProjectionRunner
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +38,62 @@ async def _raw_values(msg: StreamMessage[Any], original: Any = None) -> Any:
     return [record.value for record in msg.raw_message]
 
 
+DeadLetter = tuple[bytes | None, bytes | None, list[tuple[str, bytes]]]
+"""(value, key, headers) of one dead-letter record."""
+
+
+def dead_letter(record: ConsumerRecord[Any, Any], projection: str, error: str) -> DeadLetter:
+    """The record as received, with the failure and its origin added as headers."""
+    added = {
+        "error": error[:2000],
+        "source_topic": record.topic,
+        "source_partition": str(record.partition),
+        "source_offset": str(record.offset),
+        "projection": projection,
+        "failed_at": now_cst().isoformat(),
+    }
+    headers = [(k, v) for k, v in (record.headers or ()) if k not in added]
+    return record.value, record.key, headers + [(k, v.encode()) for k, v in added.items()]
+
+
+async def publish_dead_letters(bootstrap: str, letters: Sequence[DeadLetter]) -> None:
+    """Send dead letters and wait for every acknowledgement (rare: a producer per poisoned batch)."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=False)
+    await producer.start()
+    try:
+        sends = [
+            await producer.send(DEAD_LETTER_TOPIC, value=value, key=key, headers=headers)
+            for value, key, headers in letters
+        ]
+        await asyncio.gather(*sends)
+    finally:
+        await producer.stop()
+
+
+async def _tolerant_parser(
+    records: tuple[ConsumerRecord[Any, Any], ...],
+    original: Callable[[tuple[ConsumerRecord[Any, Any], ...]], Awaitable[StreamMessage[Any]]],
+) -> StreamMessage[Any]:
+    """FastStream decodes every header as UTF-8 and fails the whole batch on one that is not, so a
+    single record with binary header bytes would stop the subscriber for good. Parse a copy with
+    those headers made readable; the handler still gets the records exactly as received."""
+    try:
+        return await original(records)
+    except UnicodeDecodeError:
+        readable = tuple(
+            dataclasses.replace(r, headers=[(k, v.decode(errors="replace").encode()) for k, v in r.headers])
+            for r in records
+        )
+        parsed = await original(readable)
+        parsed.raw_message = records
+        return parsed
+
+
 def subscribe(
     broker: KafkaBroker,
     runner: ProjectionRunner,
     *,
+    bootstrap: str,
     group_prefix: str,
     session_timeout_ms: int = 6000,
     fetch_max_wait_ms: int = 100,
@@ -42,14 +103,6 @@ def subscribe(
     projection = runner.projection
     seen_generation: dict[str, int] = {}
 
-    async def dead_letter(value: bytes, key: bytes | None, topic: str, error: str) -> None:
-        await broker.publish(
-            encode_dead_letter(value, topic, error),
-            topic=DEAD_LETTER_TOPIC,
-            key=key,
-            headers={"source_topic": topic, "projection": projection.name, "error": error[:500]},
-        )
-
     @broker.subscriber(
         *projection.topics,
         group_id=f"{group_prefix}.{projection.name}",
@@ -58,6 +111,7 @@ def subscribe(
         ack_policy=AckPolicy.MANUAL,
         auto_offset_reset="earliest",
         decoder=_raw_values,
+        parser=_tolerant_parser,
         session_timeout_ms=session_timeout_ms,
         heartbeat_interval_ms=max(session_timeout_ms // 3, 100),
         fetch_max_wait_ms=fetch_max_wait_ms,
@@ -65,11 +119,25 @@ def subscribe(
         description=f"Read model `{projection.name}` of the {group_prefix} service",
     )
     async def handle(body: list[bytes | None], msg: KafkaMessage) -> None:  # None: a tombstone
-        records = [(r.value, r.key, r.topic) for r in msg.raw_message]
+        raw: list[ConsumerRecord[Any, Any]] = list(msg.raw_message)
+        records = [(r.value, r.key, r.topic) for r in raw]
+        letters: list[DeadLetter] = []
+        cursor = 0
+
+        async def collect(value: bytes | None, key: bytes | None, topic: str, error: str) -> None:
+            # apply_batch reports poison in record order: the next record holding this very value
+            nonlocal cursor
+            while raw[cursor].value is not value:
+                cursor += 1
+            letters.append(dead_letter(raw[cursor], projection.name, error))
+            cursor += 1
+
         try:
             if await _rewound_for_rebuild(runner, msg, seen_generation):
                 return
-            await runner.apply_batch(records, dead_letter)
+            await runner.apply_batch(records, collect)  # type: ignore[arg-type]
+            if letters:
+                await publish_dead_letters(bootstrap, letters)
         except Exception:
             log.exception("projection %s: batch failed, will retry", projection.name)
             await asyncio.sleep(1.0)

@@ -12,6 +12,21 @@ RELAY_PUBLISHED = Counter("vc_relay_published_total", "Events published by the o
 RELAY_RESETS = Counter(
     "vc_relay_republish_total", "Times the relay found the broker empty and republished", ["service"]
 )
+RELAY_UNPUBLISHABLE = Counter(
+    "vc_relay_unpublishable_total",
+    "Events the relay can never publish (too large for the broker, not encodable): recorded and passed",
+    ["service"],
+)
+RELAY_ELECTIONS = Counter(
+    "vc_relay_reelections_total",
+    "Times a relay lost its database session and ran the election again",
+    ["service"],
+)
+CONSUMER_LAG = Gauge(
+    "vc_consumer_lag_messages",
+    "Records on a partition not yet committed by a consumer group (end offset - committed offset)",
+    ["group", "topic", "partition"],
+)
 PROJECTION_APPLIED = Counter("vc_projection_applied_total", "Events applied to a read model", ["projection"])
 PROJECTION_LAG_SECONDS = Gauge(
     "vc_projection_lag_seconds", "Age of the newest event applied when it was applied", ["projection"]

@@ -74,6 +74,19 @@ EVENT_STORE: list[Migration] = [
         ALTER TABLE {schema}.idempotency_keys DROP COLUMN response;
         """,
     ),
+    (
+        "0004_relay_unpublishable",
+        """
+        CREATE TABLE {schema}.relay_unpublishable (
+            topic       text   NOT NULL,
+            position    bigint NOT NULL,
+            stream_id   text   NOT NULL,
+            error       text   NOT NULL,
+            recorded_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (topic, position)
+        );
+        """,
+    ),
 ]
 
 PROJECTIONS: list[Migration] = [

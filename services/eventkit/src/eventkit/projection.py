@@ -15,11 +15,10 @@ views (`<schema>.<table>`), so a rebuild fills generation N+1 while N keeps serv
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 import asyncpg
 from pydantic import ValidationError
@@ -297,17 +296,3 @@ class ProjectionRunner:
                 applied += 1
         metrics.PARKED.labels(self.projection.name).set(still)
         return applied, still
-
-
-def dead_letter_value(value: bytes, topic: str, error: str) -> dict[str, Any]:
-    """The dead-letter record: the original bytes (as text if they decode) and why it failed."""
-    return {
-        "source_topic": topic,
-        "error": error,
-        "value": None if value is None else value.decode("utf-8", errors="replace"),  # None: a tombstone
-        "failed_at": now_cst().isoformat(),
-    }
-
-
-def encode_dead_letter(value: bytes, topic: str, error: str) -> bytes:
-    return json.dumps(dead_letter_value(value, topic, error), ensure_ascii=False).encode()

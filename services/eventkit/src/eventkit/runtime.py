@@ -1,8 +1,10 @@
 """The composition root every service shares: pools, migrations, broker, relay, projections, app.
 
 A service describes itself with a `ServiceSpec`; `create_app(spec)` returns its FastAPI app whose
-lifespan opens the pool, migrates, installs read models, starts the FastStream broker (with
-its projection subscribers) and the outbox relay, and closes all of it on shutdown.
+lifespan opens the pool, migrates, installs read models, creates the topics it writes and reads
+(configured partitions, before any consumer could auto-create them with the broker's default),
+starts the FastStream broker (with its projection subscribers), the outbox relay and the
+consumer-lag monitor, and closes all of it on shutdown.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from fastapi.responses import JSONResponse, Response
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import REGISTRY
-from vc_contracts.topics import topic_for
+from vc_contracts.topics import DEAD_LETTER_TOPIC, topic_for
 
 from eventkit import logs
 from eventkit.auth import TokenVerifier
@@ -30,11 +32,13 @@ from eventkit.db import create_pool
 from eventkit.idempotency import install_replay
 from eventkit.imports import Imports
 from eventkit.input_rules import install_input_rules
+from eventkit.lag import ConsumerLagMonitor
 from eventkit.migrations import EVENT_STORE, PROJECTIONS, Migration, migrate
 from eventkit.projection import Projection, ProjectionRunner
 from eventkit.relay import OutboxRelay
 from eventkit.settings import Settings
 from eventkit.store import EventStore
+from eventkit.topics import ensure_topics
 from eventkit.web import install_error_handlers, metrics_response
 
 log = logging.getLogger(__name__)
@@ -70,9 +74,17 @@ def build_broker(
     runners: Sequence[ProjectionRunner],
     session_ms: int,
     fetch_max_wait_ms: int = 100,
+    metadata_max_age_ms: int = 5000,
 ) -> KafkaBroker:
+    """The service's FastStream broker with one batch subscriber per read model.
+
+    A short metadata age makes each group's leader notice a topic whose partition count changed
+    (recreated with more partitions after the broker lost its data) and rebalance onto all of
+    them; with aiokafka's default of 5 minutes the group would read partition 0 only meanwhile.
+    """
     broker = KafkaBroker(
         bootstrap,
+        metadata_max_age_ms=metadata_max_age_ms,
         middlewares=[KafkaPrometheusMiddleware(registry=REGISTRY, app_name=spec.name)],
         acks="all",
         enable_idempotence=False,
@@ -83,6 +95,7 @@ def build_broker(
         subscribe(
             broker,
             runner,
+            bootstrap=bootstrap,
             group_prefix=spec.name,
             session_timeout_ms=session_ms,
             fetch_max_wait_ms=fetch_max_wait_ms,
@@ -131,6 +144,7 @@ async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> A
             list(runners.values()),
             settings.consumer_session_timeout_ms,
             settings.consumer_fetch_max_wait_ms,
+            settings.consumer_metadata_max_age_ms,
         )
         relay = OutboxRelay(
             store,
@@ -142,11 +156,22 @@ async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> A
         verifier = TokenVerifier(
             settings.jwt_secret, settings.jwt_issuer, settings.jwks_url, settings.jwt_audience
         )
+        topics = [topic_for(spec.name), DEAD_LETTER_TOPIC, *(t for p in spec.projections for t in p.topics)]
+        await ensure_topics(
+            settings.kafka_bootstrap_servers, topics, settings.topic_partitions, settings.topic_replication
+        )
+        lag = ConsumerLagMonitor(
+            settings.kafka_bootstrap_servers,
+            {f"{spec.name}.{p.name}": list(p.topics) for p in spec.projections},
+            settings.consumer_lag_interval_seconds,
+        )
         await broker.start()
         relay_task = asyncio.create_task(_supervise(f"{spec.name} relay", relay.run))
+        lag_task = asyncio.create_task(_supervise(f"{spec.name} consumer lag", lag.run))
         try:
             yield Runtime(settings, pool, store, broker, verifier, runners, relay)
         finally:
+            await _cancel(lag_task)
             await _cancel(relay_task)
             await broker.stop()
     finally:

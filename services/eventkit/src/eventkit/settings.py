@@ -28,6 +28,13 @@ class Settings(BaseSettings):
     topic_replication: int = Field(default=1, alias="VC_TOPIC_REPLICATION", description="3 in production")
     consumer_session_timeout_ms: int = Field(default=6000, alias="VC_CONSUMER_SESSION_TIMEOUT_MS")
     consumer_fetch_max_wait_ms: int = Field(default=100, alias="VC_CONSUMER_FETCH_MAX_WAIT_MS")
+    consumer_metadata_max_age_ms: int = Field(
+        default=5000,
+        alias="VC_CONSUMER_METADATA_MAX_AGE_MS",
+        description="How often consumers refresh topic metadata: a topic that gained partitions"
+        " (recreated after the broker lost its data) is rebalanced onto within this time",
+    )
+    consumer_lag_interval_seconds: float = Field(default=10.0, alias="VC_CONSUMER_LAG_INTERVAL_SECONDS")
     db_pool_size: int = Field(default=10, alias="VC_DB_POOL_SIZE")
     max_event_bytes: int = Field(
         default=256 * 1024,

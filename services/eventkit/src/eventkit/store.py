@@ -110,6 +110,7 @@ class WireEvent:
     key: bytes
     value: bytes
     headers: list[tuple[str, bytes]]
+    error: str | None = None  # set when the row cannot be encoded: the relay records it, never sends it
 
 
 def wire_event(row: asyncpg.Record) -> WireEvent:
@@ -138,6 +139,17 @@ def wire_event(row: asyncpg.Record) -> WireEvent:
         ("content-type", b"application/json"),
     ]
     return WireEvent(row["position"], row["stream_id"].encode(), value, headers)
+
+
+def _wire_or_error(row: asyncpg.Record) -> WireEvent:
+    """One row for the relay; a row that cannot be encoded (written behind the store's back) comes
+    back with its error instead of failing the whole read, so it cannot stop the relay."""
+    try:
+        return wire_event(row)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return WireEvent(
+            row["position"], str(row["stream_id"]).encode(), b"", [], f"{type(exc).__name__}: {exc}"
+        )
 
 
 _COLUMNS = (
@@ -181,7 +193,7 @@ class EventStore:
     async def read_all_wire(self, after: int = 0, limit: int = 1000) -> list[WireEvent]:
         """Events after `after` already encoded for the wire: what the relay publishes, no re-validation."""
         query = f"SELECT {_COLUMNS} FROM {self.schema}.events WHERE position > $1 ORDER BY position LIMIT $2"
-        return [wire_event(r) for r in await self.pool.fetch(query, after, limit)]
+        return [_wire_or_error(r) for r in await self.pool.fetch(query, after, limit)]
 
     async def head(self) -> int:
         """The highest position stored (for lag metrics; cheap on the primary key)."""

@@ -17,7 +17,8 @@ from vc_contracts.catalogue.enums import ReportKind
 
 from reporting.adapters.http_reports import county_of_principal
 from reporting.application.report_commands import ReportHandler
-from reporting.application.report_queries import overdue
+from reporting.application.report_queries import county_deadline, overdue
+from reporting.domain.deadlines import DeadlineNotPassedError
 
 router = APIRouter(tags=["reporting"])
 SHAPES = {
@@ -57,12 +58,9 @@ async def record_misses(
 ) -> dict[str, Any]:  # fmt: skip
     who.require_role(Role.county_admin)
     runtime = runtime_of(request)
-    items = await overdue(
-        runtime.pool,
-        runtime.settings.schema,
-        county_of_principal(who),
-        kind,
-        _period(kind, period),
-        now_cst(),
-    )
+    county, period, now = county_of_principal(who), _period(kind, period), now_cst()
+    deadline = (await county_deadline(runtime.pool, runtime.settings.schema, county, kind, period))["due_at"]
+    if now < deadline:  # a period still running, or a deadline still ahead: nothing can be missed yet
+        raise DeadlineNotPassedError(period, deadline)
+    items = await overdue(runtime.pool, runtime.settings.schema, county, kind, period, now)
     return await ReportHandler(runtime.store, runtime.pool).record_misses(who, items, idem)

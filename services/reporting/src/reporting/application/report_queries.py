@@ -44,6 +44,14 @@ async def unit_division(pool: asyncpg.Pool, schema: str, unit_id: str) -> str | 
     return str(found) if found else None
 
 
+async def county_deadline(
+    pool: asyncpg.Pool, schema: str, county: str, kind: str, period: str
+) -> dict[str, Any]:
+    """The due-date rule in force for the county's `kind` report of `period`, and its `due_at` instant."""
+    rule = await due_rule(pool, schema, county, due_day(kind, period))
+    return {**rule, "due_at": due_at(kind, period, {k: rule[k] for k in DUE_KEYS if rule.get(k)})}
+
+
 async def overdue(
     pool: asyncpg.Pool, schema: str, prefix: str, kind: str, period: str, now: datetime
 ) -> list[dict[str, Any]]:
@@ -79,11 +87,7 @@ async def overdue(
     for o in owners:
         county = o["county"]
         if county not in rules:
-            rule = await due_rule(pool, schema, county, due_day(kind, period))
-            rules[county] = {
-                **rule,
-                "due_at": due_at(kind, period, {k: rule[k] for k in DUE_KEYS if k in rule}),
-            }
+            rules[county] = await county_deadline(pool, schema, county, kind, period)
         deadline = rules[county]["due_at"]
         submitter = o["unit_id"] or f"county-{county}"
         if now < deadline or (submitter in submitted and submitted[submitter] < deadline):

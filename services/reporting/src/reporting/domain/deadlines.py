@@ -1,7 +1,10 @@
 """Due dates as data and which reports have missed theirs (pure; instants in +08:00).
 
 A report is due by the end of its due day in China Standard Time: due 07-15 means it must be in
-before 07-16 00:00 +08:00. Half-year H2 is due in January of the next year.
+before 07-16 00:00 +08:00. A due day is the first MM-DD on or after the period's last day, so it
+can never fall before the period is over: H2 due 01-15 is January of the next year, and so is an
+annual report due 01-31. A miss can only be recorded once the deadline passed: earlier, for a
+period still running or a deadline still ahead, recording it is refused (422), never silently kept.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import assert_never
 
 from eventkit.decider import Decider
+from eventkit.errors import RuleViolationError
 from vc_contracts import CST, Event
 from vc_contracts.catalogue.enums import DeadlineKind
 from vc_contracts.catalogue.reporting import DeadlineMissed
@@ -20,15 +24,22 @@ DEFAULT_DUE: dict[str, str] = {"H1": "07-15", "H2": "01-15", "annual": "12-31"}
 DUE_KEYS = tuple(DEFAULT_DUE)
 
 
-def due_day(kind: str, period: str, due: dict[str, str] | None = None) -> date:
-    rules = {**DEFAULT_DUE, **(due or {})}
+def last_day(kind: str, period: str) -> date:
+    """The period's last day: 06-30 for H1, 12-31 for H2 and for the year."""
     year = int(period[:4])
-    if kind == DeadlineKind.half_year_ledger:
-        half = period[-2:]
-        month, day = (int(p) for p in rules[half].split("-"))
-        return date(year + 1 if half == "H2" else year, month, day)
-    month, day = (int(p) for p in rules["annual"].split("-"))
-    return date(year, month, day)
+    if kind == DeadlineKind.half_year_ledger and period.endswith("H1"):
+        return date(year, 6, 30)
+    return date(year, 12, 31)
+
+
+def due_day(kind: str, period: str, due: dict[str, str] | None = None) -> date:
+    """The first day on or after the period's last day matching the due MM-DD (county rule, else default)."""
+    rules = {**DEFAULT_DUE, **(due or {})}
+    key = period[-2:] if kind == DeadlineKind.half_year_ledger else "annual"
+    month, day = (int(p) for p in rules[key].split("-"))
+    end = last_day(kind, period)
+    candidate = date(end.year, month, day)
+    return candidate if candidate >= end else date(end.year + 1, month, day)
 
 
 def due_at(kind: str, period: str, due: dict[str, str] | None = None) -> datetime:
@@ -39,6 +50,14 @@ def due_at(kind: str, period: str, due: dict[str, str] | None = None) -> datetim
 
 def stream_id(kind: str, period: str, owner: str) -> str:
     return f"deadline:{kind}:{period}:{owner}"
+
+
+class DeadlineNotPassedError(RuleViolationError):
+    """Recording a miss before the deadline passed."""
+
+    def __init__(self, period: str, due_at: datetime) -> None:
+        shown = due_at.astimezone(CST).isoformat()
+        super().__init__(f"期间 {period} 的报送截止时间 {shown} 尚未到，不能记录逾期", field="period")
 
 
 @dataclass(frozen=True)
@@ -52,11 +71,17 @@ class RecordMiss:
 
 
 def decide(recorded: bool, command: RecordMiss, now: datetime) -> list[Event]:
-    """Once per (owner, kind, period): only after the deadline passed and only if nothing came in."""
+    """Once per (owner, kind, period): only after the deadline passed and only if nothing came in.
+
+    Raises RuleViolationError (422) before the deadline: a miss for a period still running (or a
+    deadline still ahead) is refused.
+    """
     match command:
         case RecordMiss():
-            if recorded or command.submitted or now < command.due_at:
+            if recorded or command.submitted:
                 return []
+            if now < command.due_at:
+                raise DeadlineNotPassedError(command.period, command.due_at)
             owner = command.unit_id or command.division_code
             return [
                 DeadlineMissed(
