@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +30,7 @@ from eventkit.projection import Projection, ProjectionRunner
 from eventkit.relay import OutboxRelay
 from eventkit.settings import Settings
 from eventkit.store import EventStore
-from eventkit.web import install_error_handlers, metrics_response
+from eventkit.web import error_responses, install_error_handlers, metrics_response
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,8 @@ class ServiceSpec:
     migrations: Sequence[Migration] = ()
     projections: Sequence[Projection] = ()
     public_paths: Sequence[str] = field(default_factory=list)
+    format_hints: Mapping[str, str] = field(default_factory=dict)
+    """Expected format by field name: the reason a 422 gives when such a field does not match."""
 
 
 @dataclass
@@ -154,14 +156,25 @@ def create_app(spec: ServiceSpec) -> FastAPI:
             app.state.runtime = runtime
             yield
 
-    app = FastAPI(title=spec.title, description=spec.description, version="0.1.0", lifespan=lifespan)
-    install_error_handlers(app)
+    app = FastAPI(
+        title=spec.title,
+        description=spec.description,
+        version="0.1.0",
+        lifespan=lifespan,
+        responses=error_responses(),
+    )
+    install_error_handlers(app, spec.format_hints)
 
     @app.get("/healthz", tags=["ops"], summary="Liveness")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["ops"], summary="Readiness: database and broker reachable")
+    @app.get(
+        "/readyz",
+        tags=["ops"],
+        summary="Readiness: database and broker reachable",
+        responses={503: {"description": "Not ready: the checks say which part is down"}},
+    )
     async def readyz(request: Request) -> JSONResponse:
         runtime: Runtime = request.app.state.runtime
         checks = {"database": False, "broker": False}

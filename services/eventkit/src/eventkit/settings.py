@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     consumer_session_timeout_ms: int = Field(default=6000, alias="VC_CONSUMER_SESSION_TIMEOUT_MS")
     consumer_fetch_max_wait_ms: int = Field(default=100, alias="VC_CONSUMER_FETCH_MAX_WAIT_MS")
     db_pool_size: int = Field(default=10, alias="VC_DB_POOL_SIZE")
+    max_body_bytes: int = Field(default=1024 * 1024, alias="VC_MAX_BODY_BYTES", description="JSON bodies")
+    max_upload_bytes: int = Field(
+        default=32 * 1024 * 1024, alias="VC_MAX_UPLOAD_BYTES", description="Files sent to the import routes"
+    )
 
     @field_validator("jwt_secret")
     @classmethod

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
-from fastapi import Header
+from eventkit.params import PERIOD_PATTERN, IdempotencyKey, YearField
 from pydantic import BaseModel, ConfigDict, Field
 from vc_contracts.catalogue.enums import AssessmentResult, FeedbackSource
-from vc_contracts.catalogue.fields import PERIOD_PATTERN, VILLAGE_CODE_PATTERN, MonthDay
+from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN, MonthDay
 
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", max_length=200, description="Client-chosen id: a retry appends nothing"),
-]
+__all__ = ["IdempotencyKey"]
+QUARTER_HOURS = 24 * 92  # hours in the longest quarter: no minimum can be above it
 
 
 class Body(BaseModel):
@@ -23,8 +20,8 @@ class Body(BaseModel):
 class RulesIn(Body):
     division_code: str = Field(pattern=r"^\d{6}$", description="Province (defaults) or county (stricter)")
     effective_from: date = Field(description="First CST day the rules apply")
-    min_quarter_onsite_hours: float | None = Field(default=None, ge=0)
-    min_year_lectures: int | None = Field(default=None, ge=0)
+    min_quarter_onsite_hours: float | None = Field(default=None, ge=0, le=QUARTER_HOURS)
+    min_year_lectures: int | None = Field(default=None, ge=0, le=366)
     filing_deadline_month_day: MonthDay | None = None
     half_year_report_due: list[MonthDay] | None = Field(default=None, min_length=2, max_length=2)
     annual_report_due: MonthDay | None = None
@@ -38,7 +35,7 @@ class EvaluationIn(Body):
 class FeedbackIn(Body):
     advisor_id: str = Field(min_length=1, max_length=128)
     village_code: str = Field(pattern=VILLAGE_CODE_PATTERN)
-    year: int = Field(ge=2018, le=2100)
+    year: YearField
     source: FeedbackSource = FeedbackSource.committee
     rating: int = Field(ge=1, le=5, description="1 (poor) to 5 (excellent)")
     comment: str = Field(default="", max_length=2000)

@@ -59,7 +59,7 @@ class PointIn(EntryIn):
 class LectureIn(PointIn):
     kind = Kind.lecture
     topic: str = Field(min_length=1, max_length=200)
-    audience: int = Field(ge=0, description="Attendees")
+    audience: int = Field(ge=0, le=1_000_000, description="Attendees")
     co_organisers: list[str] = Field(default_factory=list, description="e.g. 县司法局普法与依法治理股")
 
 
@@ -77,7 +77,7 @@ class ConsultationIn(PointIn):
 
 class MediationIn(PointIn):
     kind = Kind.mediation
-    parties: int = Field(ge=2)
+    parties: int = Field(ge=2, le=10_000)
     category: ConsultationCategory
     outcome: MediationOutcome
     summary: str = Line

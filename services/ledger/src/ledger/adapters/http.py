@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
+from eventkit.params import IdempotencyKey
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Request
 
 from ledger.adapters.bodies import (
     ConsultationIn,
@@ -20,7 +21,7 @@ from ledger.adapters.bodies import (
 from ledger.application.commands import LedgerCommands
 
 router = APIRouter(tags=["ledger: logging"])
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="Retry-safe request id")]
+__all__ = ["IdempotencyKey", "commands", "router"]
 
 
 def commands(request: Request) -> LedgerCommands:

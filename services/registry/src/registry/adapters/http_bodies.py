@@ -5,17 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import Header
+from eventkit.params import IdempotencyKey
 from pydantic import BaseModel, ConfigDict, Field
 from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
 from vc_contracts.catalogue.fields import Phone, VillageCode
 from vc_contracts.catalogue.registry import CREDIT_CODE_PATTERN, LAWYER_LICENCE_PATTERN
 from vc_contracts.divisions import DivisionCode
 
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", max_length=200, description="Client-chosen id: a retry appends nothing"),
-]
+__all__ = ["IdempotencyKey"]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 Reason = Annotated[str, Field(min_length=1, max_length=200)]
 

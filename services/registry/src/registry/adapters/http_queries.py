@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from eventkit.clock import today_cst
 from eventkit.paging import Paging
+from eventkit.params import OptionalYearQuery
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Path, Query, Request
@@ -108,7 +109,7 @@ async def filings(
     request: Request,
     paging: Paging,
     county: County = None,
-    year: Annotated[int | None, Query(ge=2018, le=2100, description="Default: this year")] = None,
+    year: OptionalYearQuery = None,
     status: Annotated[list[FilingStatus] | None, Query(description="Repeat to combine")] = None,
     deadline: Annotated[
         str, Query(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", description="MM-DD, CST")

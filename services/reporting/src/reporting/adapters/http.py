@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from eventkit.clock import now_cst
 from eventkit.paging import Paging, page_of
+from eventkit.params import QuarterQuery
 from eventkit.periods import quarter_of
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
@@ -26,7 +27,7 @@ async def compliance(
     request: Request,
     paging: Paging,
     division: Annotated[str | None, Query(description="Division code inside your scope")] = None,
-    quarter: Annotated[str | None, Query(pattern=r"^\d{4}Q[1-4]$")] = None,
+    quarter: QuarterQuery = None,
 ) -> dict[str, Any]:
     division = division or who.scope
     who.require_division(division, "division")

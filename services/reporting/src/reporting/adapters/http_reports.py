@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from eventkit.auth import UNITS, Principal, Role
 from eventkit.errors import ForbiddenError
 from eventkit.paging import Paging, page_of
+from eventkit.params import HalfYearPath, HalfYearQuery, IdempotencyKey, YearPath
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from vc_contracts.catalogue.enums import ReportKind
 from vc_contracts.divisions import county_of, significant_prefix
@@ -22,10 +23,8 @@ from reporting.application.statistics import digest, statistics_table
 from reporting.domain.statistics import check_half_year
 
 router = APIRouter(tags=["reporting"])
-Key = Annotated[
-    str | None, Header(alias="Idempotency-Key", max_length=200, description="A retry appends nothing")
-]
-HalfYear = Annotated[str, Query(pattern=r"^\d{4}H[12]$", description="2025H1 or 2025H2 (CST)")]
+Key = IdempotencyKey
+HalfYear = HalfYearQuery
 
 
 class Confirm(BaseModel):
@@ -82,7 +81,7 @@ async def statistics(
 
 
 @router.get("/reports/half-year/{period}/preview", summary="预览半年台账报告 Preview the unit's figures")
-async def preview_half_year(who: CurrentPrincipal, request: Request, period: str) -> dict[str, Any]:
+async def preview_half_year(who: CurrentPrincipal, request: Request, period: HalfYearPath) -> dict[str, Any]:
     return await _table(
         request, check_half_year(period), significant_prefix(county_of_principal(who)), _unit(who)
     )
@@ -92,7 +91,7 @@ async def preview_half_year(who: CurrentPrincipal, request: Request, period: str
     "/reports/half-year/{period}", status_code=201, summary="确认并报送半年台账报告 Confirm and submit"
 )
 async def submit_half_year(
-    who: CurrentPrincipal, request: Request, period: str, body: Confirm, key: Key = None
+    who: CurrentPrincipal, request: Request, period: HalfYearPath, body: Confirm, key: Key = None
 ) -> dict[str, Any]:
     unit, county = _unit(who), county_of_principal(who)
     table = await _table(request, check_half_year(period), county, unit)
@@ -104,14 +103,14 @@ async def submit_half_year(
 
 
 @router.get("/reports/annual/{year}/preview", summary="预览年度工作报告 Preview the county's year")
-async def preview_annual(who: CurrentPrincipal, request: Request, year: int) -> dict[str, Any]:
+async def preview_annual(who: CurrentPrincipal, request: Request, year: YearPath) -> dict[str, Any]:
     who.require_role(Role.county_admin)
     return await _annual(request, year, county_of_principal(who))
 
 
 @router.post("/reports/annual/{year}", status_code=201, summary="报送年度工作报告 Submit the county's year")
 async def submit_annual(
-    who: CurrentPrincipal, request: Request, year: int, body: Confirm, key: Key = None
+    who: CurrentPrincipal, request: Request, year: YearPath, body: Confirm, key: Key = None
 ) -> dict[str, Any]:
     who.require_role(Role.county_admin)
     county = county_of_principal(who)

@@ -1,0 +1,62 @@
+"""Bounded request parameters shared by every service: years, periods, the Idempotency-Key header.
+
+Every integer and period a caller can put into a path, a query or a body is bounded here, so that
+out-of-range input is a 422 at the edge and never reaches `datetime(...)`, SQL `int4` casts or
+OFFSET arithmetic (a year of 0 or 10^30, `2025Q9`, `2025H3` used to answer 500).
+
+Years are those the program can have records for: it started in 2018 (the bounds of
+`vc_contracts.catalogue.fields.Year`); 2100 leaves room for every real plan.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Header, Path, Query
+from pydantic import Field
+
+YEAR_MIN, YEAR_MAX = 2018, 2100
+_YEAR = r"(?:201[89]|20[2-9]\d|2100)"  # YEAR_MIN..YEAR_MAX as text
+
+YEAR_TEXT_PATTERN = rf"^{_YEAR}$"
+QUARTER_PATTERN = rf"^{_YEAR}Q[1-4]$"
+HALF_YEAR_PATTERN = rf"^{_YEAR}H[12]$"
+PERIOD_PATTERN = rf"^{_YEAR}(?:Q[1-4]|H[12])?$"
+"""A year, half-year or quarter: 2025, 2025H1, 2025Q3 (CST), the year within the bounds above."""
+YEAR_OR_QUARTER_PATTERN = rf"^{_YEAR}(?:Q[1-4])?$"
+
+_YEAR_DOC = f"Calendar year, {YEAR_MIN}–{YEAR_MAX}"
+YearPath = Annotated[int, Path(ge=YEAR_MIN, le=YEAR_MAX, description=_YEAR_DOC)]
+YearQuery = Annotated[int, Query(ge=YEAR_MIN, le=YEAR_MAX, description=_YEAR_DOC)]
+OptionalYearQuery = Annotated[
+    int | None, Query(ge=YEAR_MIN, le=YEAR_MAX, description=f"{_YEAR_DOC}; default: this year")
+]
+YearField = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX, description=_YEAR_DOC)]
+
+QuarterQuery = Annotated[
+    str | None,
+    Query(pattern=QUARTER_PATTERN, description="Quarter, e.g. 2025Q1 (CST); default: this quarter"),
+]
+HalfYearQuery = Annotated[str, Query(pattern=HALF_YEAR_PATTERN, description="2025H1 or 2025H2 (CST)")]
+HalfYearPath = Annotated[str, Path(pattern=HALF_YEAR_PATTERN, description="2025H1 or 2025H2 (CST)")]
+PeriodQuery = Annotated[str | None, Query(pattern=PERIOD_PATTERN, description="2025, 2025H1 or 2025Q1 (CST)")]
+YearOrQuarterQuery = Annotated[
+    str | None, Query(pattern=YEAR_OR_QUARTER_PATTERN, description="2025 or 2025Q1 (CST)")
+]
+PeriodField = Annotated[str, Field(pattern=PERIOD_PATTERN, description="2025, 2025H1 or 2025Q1 (CST)")]
+
+IDEMPOTENCY_KEY_MAX = 200
+IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]+$"  # visible ASCII: what clients generate (UUIDs, ULIDs)
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=IDEMPOTENCY_KEY_MAX,
+        pattern=IDEMPOTENCY_KEY_PATTERN,
+        description=f"Client-chosen id of this request (visible ASCII, at most {IDEMPOTENCY_KEY_MAX}"
+        " characters): a retry with the same key appends nothing",
+    ),
+]
+"""The one Idempotency-Key header of every command route: bounded here, its meaning lives with the
+idempotency mechanism (eventkit.decider)."""
