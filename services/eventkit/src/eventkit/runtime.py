@@ -16,7 +16,7 @@ from typing import Any
 
 import asyncpg
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import REGISTRY
@@ -30,7 +30,7 @@ from eventkit.projection import Projection, ProjectionRunner
 from eventkit.relay import OutboxRelay
 from eventkit.settings import Settings
 from eventkit.store import EventStore
-from eventkit.web import error_responses, install_error_handlers, metrics_response
+from eventkit.web import error_responses, install_error_handlers, install_error_schema, metrics_response
 
 log = logging.getLogger(__name__)
 
@@ -185,12 +185,13 @@ def create_app(spec: ServiceSpec) -> FastAPI:
         ok = all(checks.values())
         return JSONResponse(status_code=200 if ok else 503, content={"ready": ok, "checks": checks})
 
-    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics")
+    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", response_class=PlainTextResponse)
     async def metrics() -> Response:
         return metrics_response()
 
     for router in spec.routers:
         app.include_router(router)
+    install_error_schema(app)
     return app
 
 

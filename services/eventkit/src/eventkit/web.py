@@ -60,6 +60,27 @@ def error_responses() -> dict[int | str, dict[str, Any]]:
     return {status: {"model": ErrorBody, "description": text} for status, text in _DECLARED.items()}
 
 
+def install_error_schema(app: FastAPI) -> None:
+    """Make every declared 4xx answer `application/json` with the ErrorBody schema, also on routes
+    whose success is HTML, a spreadsheet or plain text (FastAPI would give them the route's type)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = build()
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                for status, answer in operation.get("responses", {}).items():
+                    if status.startswith("4"):
+                        answer["content"] = error
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def _field_path(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from eventkit.errors import AppError, ErrorBody, FieldError
+from eventkit.errors import ErrorBody, FieldError
 from eventkit.logs import correlation_id
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
@@ -16,7 +16,6 @@ from ledger.application.importing import import_rows
 from ledger.domain.kinds import label
 
 router = APIRouter(tags=["ledger: import"])
-MAX_BYTES = 32 * 1024 * 1024
 LISTED = 1000  # errors listed in one answer; the count says how many more there are
 _TYPES = {
     "text/csv": {"schema": {"type": "string"}},
@@ -24,10 +23,6 @@ _TYPES = {
         "schema": {"type": "string", "format": "binary"}
     },
 }
-
-
-class UploadTooLargeError(AppError):
-    status, code = 413, "too_large"
 
 
 def _rejected(errors: list[FieldError], rows: int) -> JSONResponse:
@@ -54,9 +49,7 @@ async def import_entries(
     who: CurrentPrincipal,
     file_format: Annotated[Literal["csv", "xlsx"] | None, Query(alias="format")] = None,
 ) -> Any:
-    content = await request.body()
-    if len(content) > MAX_BYTES:
-        raise UploadTooLargeError(f"文件过大（上限 {MAX_BYTES // 1024 // 1024} MB），请分批导入")
+    content = await request.body()  # its size is bounded at the edge (eventkit.edge, VC_MAX_UPLOAD_BYTES)
     kind = request.headers.get("content-type", "")
     fmt = file_format or ("xlsx" if "spreadsheet" in kind or content[:2] == b"PK" else "csv")
     table, problems = read_upload(content, fmt)

@@ -85,5 +85,5 @@ def read_xlsx(content: bytes) -> tuple[Rows, list[FieldError]]:
 def read_upload(content: bytes, fmt: str) -> tuple[Rows, list[FieldError]]:
     try:
         return read_xlsx(content) if fmt == "xlsx" else read_csv(content)
-    except (ValueError, KeyError, OSError, zipfile.BadZipFile, InvalidFileException) as exc:
+    except (ValueError, KeyError, OSError, csv.Error, zipfile.BadZipFile, InvalidFileException) as exc:
         return [], [FieldError(field="file", reason=f"文件无法读取：{exc}")]

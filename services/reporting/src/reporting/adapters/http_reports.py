@@ -25,6 +25,7 @@ from reporting.domain.statistics import check_half_year
 router = APIRouter(tags=["reporting"])
 Key = IdempotencyKey
 HalfYear = HalfYearQuery
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class Confirm(BaseModel):
@@ -62,7 +63,11 @@ async def _annual(request: Request, year: int, county: str) -> dict[str, Any]:
     return table
 
 
-@router.get("/statistics", summary="统计表 Statistics derived from the ledger (JSON or XLSX)")
+@router.get(
+    "/statistics",
+    summary="统计表 Statistics derived from the ledger (JSON or XLSX)",
+    responses={200: {"content": {"application/json": {}, XLSX: {}}}},
+)
 async def statistics(
     who: CurrentPrincipal, request: Request, period: HalfYear, division: str | None = None,
     unit_id: str | None = None, format: Literal["json", "xlsx"] = "json",
@@ -76,8 +81,7 @@ async def statistics(
         return table
     content = statistics_workbook(table, f"{division} {period} 法律顾问工作统计表")
     headers = {"Content-Disposition": f'attachment; filename="statistics-{division}-{period}.xlsx"'}
-    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(content, media_type=media, headers=headers)
+    return Response(content, media_type=XLSX, headers=headers)
 
 
 @router.get("/reports/half-year/{period}/preview", summary="预览半年台账报告 Preview the unit's figures")
