@@ -72,7 +72,9 @@ async def apps(devstack: DevStack) -> AsyncIterator[dict[str, tuple[FastAPI, htt
             database = await stack.enter_async_context(own_database(devstack.dsn, f"vc_fuzz_{name}_{tag}"))
             own = replace(spec, name=f"fuzz{name}{tag}")  # own schema and topic
             app, http = await stack.enter_async_context(
-                running_app(own, tag, database=database, bootstrap=devstack.bootstrap, secret=secret, build=build)
+                running_app(
+                    own, tag, database=database, bootstrap=devstack.bootstrap, secret=secret, build=build
+                )
             )
             started[name] = (app, http, secret)
         yield started
@@ -107,9 +109,16 @@ def _error_body_problem(response: httpx.Response) -> str | None:
 def fuzz(app: FastAPI, http: httpx.AsyncClient, secret: str, loop: asyncio.AbstractEventLoop) -> list[str]:
     """Run in a worker thread: hypothesis draws cases here, the app answers on the test's loop."""
     schema = schemathesis.openapi.from_dict(app.openapi())
-    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+    checks = [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+    ]
     failures: list[str] = []
-    tokens = [bearer(secret, role, scope, subject, unit)["Authorization"] for role, scope, subject, unit in ROLES]
+    tokens = [
+        bearer(secret, role, scope, subject, unit)["Authorization"] for role, scope, subject, unit in ROLES
+    ]
 
     for result in schema.get_all_operations():
         operation = result.ok()
