@@ -107,14 +107,12 @@ class EdgeGuard:
             await _answer(send, 422, body)
             return
         cap = body_cap(scope)
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > cap):
-            status = 413 if declared.isdigit() else 400
-            message = too_large(cap) if status == 413 else "Content-Length 头无效"
-            code = "payload_too_large" if status == 413 else "malformed_request"
-            await _answer(
-                send, status, ErrorBody(code=code, message=message, correlation_id=correlation_id.get())
+        declared = dict(scope.get("headers", [])).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > cap:  # an unreadable length: the count below decides
+            body = ErrorBody(
+                code="payload_too_large", message=too_large(cap), correlation_id=correlation_id.get()
             )
+            await _answer(send, 413, body)
             return
         await self.app(scope, _counting(receive, cap), send)
 

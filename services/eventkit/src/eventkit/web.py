@@ -40,7 +40,8 @@ HTTP_ERRORS: dict[int, tuple[str, str]] = {
     422: ("validation_failed", _VALIDATION_MESSAGE),
 }
 """Status → (code, Chinese message) for errors raised by the framework itself (Starlette's 404/405,
-FastAPI's 400 on an unparsable body, our edge guard's 413). Any other status answers `request_refused`."""
+FastAPI's 400 on an unparsable body, our edge guard's 413). Any other status answers OTHER_ERROR."""
+OTHER_ERROR = ("request_refused", "请求无法处理")
 
 
 _DECLARED = {
@@ -90,7 +91,7 @@ def _json(status: int, body: ErrorBody) -> JSONResponse:
 
 
 def framework_error(status: int, message: str | None = None) -> ErrorBody:
-    code, default = HTTP_ERRORS.get(status, ("request_refused", "请求无法处理"))
+    code, default = HTTP_ERRORS.get(status, OTHER_ERROR)
     return ErrorBody(code=code, message=message or default, correlation_id=correlation_id.get())
 
 
