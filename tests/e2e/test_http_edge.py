@@ -153,6 +153,48 @@ async def test_an_evaluation_of_a_period_out_of_range_is_refused(apps: dict[str,
         assert_error(response, 422, "validation_failed")
 
 
+@pytest.mark.parametrize(
+    ("service", "path", "body"),
+    [
+        ("registry", f"/filings?county={COUNTY}&as_of=0001-01-01", None),
+        ("registry", f"/filings?county={COUNTY}&as_of=9999-12-31", None),
+        ("registry", f"/villages/{VILLAGE}/assignments?as_of=0001-01-01", None),
+        ("registry", f"/coverage?county={COUNTY}&as_of=9999-12-31", None),
+        (
+            "ledger",
+            "/visits",
+            {"started_at": "9999-12-31T23:00:00-14:00", "ended_at": "9999-12-31T23:30:00-14:00"},
+        ),
+        (
+            "ledger",
+            "/visits",
+            {"started_at": "0001-01-01T00:00:00+14:00", "ended_at": "0001-01-01T01:00:00+14:00"},
+        ),
+        (
+            "ledger",
+            "/visits",
+            {"started_at": "9999-06-01T09:00:00+08:00", "ended_at": "9999-06-01T10:00:00+08:00"},
+        ),
+        ("ledger", "/consultations", {"occurred_at": "9999-12-31T23:59:59-12:00"}),
+        ("assessment", "/rules", {"division_code": COUNTY, "effective_from": "9999-12-31"}),
+        ("assessment", "/rules", {"division_code": COUNTY, "effective_from": "0001-01-01"}),
+        ("registry", "/advisors/A-1/status", {"status": "suspended", "changed_on": "0001-01-01"}),
+        ("registry", "/assignments", {"advisor_id": "A-1", "valid_from": "9999-12-31", "schedule": "每周三"}),
+    ],
+)
+async def test_a_date_or_time_outside_any_real_one_is_refused(
+    apps: dict[str, Started], service: str, path: str, body: dict[str, Any] | None
+) -> None:
+    svc = apps[service]
+    if body is None:
+        response = await svc.http.get(path, headers=svc.headers())
+    else:
+        full = {"village_code": VILLAGE, "summary": "答复", "place": "村委会", **body}
+        response = await svc.http.post(path, json=full, headers=svc.headers("advisor"))
+    answer = assert_error(response, 422, "validation_failed")
+    assert any("日期" in e["reason"] or "时间" in e["reason"] for e in answer["errors"]), answer
+
+
 @pytest.mark.parametrize("service", list(SERVICES))
 @pytest.mark.parametrize("key", ["k" * 4000, "k" * 201, "", "键", "a b"])
 async def test_an_idempotency_key_outside_its_bounds_is_refused(

@@ -10,10 +10,11 @@ Years are those the program can have records for: it started in 2018 (the bounds
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
 from fastapi import Header, Path, Query
-from pydantic import Field
+from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 YEAR_MIN, YEAR_MAX = 2018, 2100
 _YEAR = r"(?:201[89]|20[2-9]\d|2100)"  # YEAR_MIN..YEAR_MAX as text
@@ -44,6 +45,33 @@ YearOrQuarterQuery = Annotated[
     str | None, Query(pattern=YEAR_OR_QUARTER_PATTERN, description="2025 or 2025Q1 (CST)")
 ]
 PeriodField = Annotated[str, Field(pattern=PERIOD_PATTERN, description="2025, 2025H1 or 2025Q1 (CST)")]
+
+DAY_YEAR_MIN, DAY_YEAR_MAX = 1900, 2100
+"""Any date or time a caller sends: wide enough for every real record, far from the limits of
+`datetime` (year 1 / 9999), where quarter and CST arithmetic overflowed (500)."""
+
+
+def check_day(value: Any) -> Any:
+    """`value` (a date, datetime, or a list of them) unchanged, if its years are within bounds."""
+    for item in value if isinstance(value, list | tuple) else (value,):
+        if isinstance(item, date) and not DAY_YEAR_MIN <= item.year <= DAY_YEAR_MAX:
+            raise ValueError(f"日期须在 {DAY_YEAR_MIN} 年至 {DAY_YEAR_MAX} 年之间")
+    return value
+
+
+DayQuery = Annotated[
+    date | None, Query(description="CST calendar day (YYYY-MM-DD); default today"), AfterValidator(check_day)
+]
+
+
+class RequestBody(BaseModel):
+    """Base of every request body: every date and time in it within DAY_YEAR_MIN..DAY_YEAR_MAX."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _days_in_range(cls, value: Any) -> Any:
+        return check_day(value)
+
 
 IDEMPOTENCY_KEY_MAX = 200
 IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]+$"  # visible ASCII: what clients generate (UUIDs, ULIDs)

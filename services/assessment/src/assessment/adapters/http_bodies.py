@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from eventkit.params import PERIOD_PATTERN, IdempotencyKey, YearField
-from pydantic import BaseModel, ConfigDict, Field
+from eventkit.params import PERIOD_PATTERN, IdempotencyKey, RequestBody, YearField
+from pydantic import ConfigDict, Field
 from vc_contracts.catalogue.enums import AssessmentResult, FeedbackSource
 from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN, MonthDay
 
@@ -13,7 +13,7 @@ __all__ = ["IdempotencyKey"]
 QUARTER_HOURS = 24 * 92  # hours in the longest quarter: no minimum can be above it
 
 
-class Body(BaseModel):
+class Body(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
 

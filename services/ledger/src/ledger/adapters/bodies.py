@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from eventkit.params import RequestBody
+from pydantic import ConfigDict, Field
 from vc_contracts import ShanghaiDateTime
 from vc_contracts.catalogue.enums import (
     ConsultationCategory,
@@ -21,7 +22,7 @@ from ledger.domain.kinds import Kind
 Line = Field(min_length=1, max_length=2000)
 
 
-class Body(BaseModel):
+class Body(RequestBody):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 

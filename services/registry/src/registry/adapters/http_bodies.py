@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from eventkit.params import IdempotencyKey
-from pydantic import BaseModel, ConfigDict, Field
+from eventkit.params import IdempotencyKey, RequestBody
+from pydantic import ConfigDict, Field
 from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
 from vc_contracts.catalogue.fields import Phone, VillageCode
 from vc_contracts.catalogue.registry import CREDIT_CODE_PATTERN, LAWYER_LICENCE_PATTERN
@@ -17,7 +17,7 @@ Id = Annotated[str, Field(min_length=1, max_length=64)]
 Reason = Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class Body(BaseModel):
+class Body(RequestBody):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
