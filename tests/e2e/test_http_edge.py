@@ -263,6 +263,16 @@ async def test_an_unparsable_json_body_is_a_documented_400(
     assert_error(response, 400, "malformed_json")
 
 
+@pytest.mark.parametrize("given", ["x" * 4000, "a b", "<script>", ""])
+async def test_a_correlation_id_that_is_no_id_is_replaced(apps: dict[str, Started], given: str) -> None:
+    svc = apps["ledger"]
+    response = await svc.http.get("/entries", headers={**svc.headers(), "x-correlation-id": given})
+    assert response.status_code == 200
+    assert response.headers["x-correlation-id"] != given
+    kept = await svc.http.get("/entries", headers={**svc.headers(), "x-correlation-id": "req-42.a:b"})
+    assert kept.headers["x-correlation-id"] == "req-42.a:b"
+
+
 @pytest.mark.parametrize("service", list(SERVICES))
 async def test_framework_errors_answer_documented_codes_in_chinese(
     apps: dict[str, Started], service: str

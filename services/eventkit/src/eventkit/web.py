@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Mapping
 from typing import Annotated, Any
@@ -25,6 +26,7 @@ from eventkit.store import ConcurrencyError
 log = logging.getLogger(__name__)
 
 _VALIDATION_MESSAGE = "请求内容有误，请检查标出的字段"
+_CORRELATION_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 Hints = Mapping[str, str]
 """Expected formats by field name, used as the reason of a format mismatch (e.g. registry codes)."""
 
@@ -151,7 +153,8 @@ def install_error_handlers(app: FastAPI, hints: Hints | None = None) -> None:
 
     @app.middleware("http")
     async def with_correlation_id(request: Request, call_next: Any) -> Response:
-        value = request.headers.get("x-correlation-id") or str(uuid4())
+        given = request.headers.get("x-correlation-id", "")
+        value = given if _CORRELATION_ID.fullmatch(given) else str(uuid4())  # never echo or log junk
         token = correlation_id.set(value)
         started = time.perf_counter()
         try:
