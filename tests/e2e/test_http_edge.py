@@ -17,7 +17,11 @@ import pytest
 from devstack.pytest_plugin import DevStack
 from support.fuzzing import COUNTY, ERROR_FIELDS, SERVICES, Started, four_services, fuzz
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [
+    pytest.mark.timeout(300),
+    # raised inside schemathesis' own strategies, not ours
+    pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisDeprecationWarning"),
+]
 
 VILLAGE = f"{COUNTY}100201"
 CHINESE = range(0x4E00, 0xA000)

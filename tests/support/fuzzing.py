@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -44,8 +45,11 @@ from schemathesis.specs.openapi.checks import (
 
 from support.inprocess import bearer, new_secret, own_database, running_app
 
-EXAMPLES = 8  # per operation, role-mixed, and per mode (valid / invalid input)
-BOUNDARIES = 30  # schemathesis' coverage cases (limits ±1, wrong types, missing values) per operation
+# per operation, role-mixed, and per mode (valid / invalid input); VC_FUZZ_EXAMPLES and VC_FUZZ_RANDOM=1
+# widen a run by hand to explore (the suite stays small and repeatable)
+EXAMPLES = int(os.environ.get("VC_FUZZ_EXAMPLES", "12"))
+DERANDOMIZE = os.environ.get("VC_FUZZ_RANDOM") != "1"
+BOUNDARIES = 40  # schemathesis' coverage cases (limits ±1, wrong types, missing values) per operation
 COUNTY = "469099"  # no other test writes here: what the fuzzer creates stays out of their way
 ROLES = [
     ("province_admin", "460000", "fuzz-province", None),
@@ -184,7 +188,7 @@ def fuzz(service: Started, loop: asyncio.AbstractEventLoop) -> list[str]:
                 max_examples=EXAMPLES,
                 deadline=None,
                 database=None,
-                derandomize=True,
+                derandomize=DERANDOMIZE,
                 phases=[Phase.explicit, Phase.generate],
                 suppress_health_check=list(HealthCheck),
             )

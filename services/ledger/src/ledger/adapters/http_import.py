@@ -43,6 +43,7 @@ def _rejected(errors: list[FieldError], rows: int) -> JSONResponse:
     status_code=201,
     summary="补录导入 Backfill past entries from a CSV or XLSX file (body = the file)",
     openapi_extra={"requestBody": {"required": True, "content": _TYPES}},
+    responses={200: {"description": "Nothing new: every row had been imported before"}},
 )
 async def import_entries(
     request: Request,
