@@ -326,6 +326,25 @@ async def test_an_import_may_be_larger_than_a_json_body_but_not_unbounded(apps: 
     assert_error(response, 413, "payload_too_large")
 
 
+@pytest.mark.parametrize(
+    ("service", "path", "role"),
+    [
+        ("ledger", "/imports?format=csv", "law_firm"),
+        ("registry", "/divisions/import", "county_admin"),
+        ("registry", "/roster/import", "county_admin"),
+    ],
+)
+@pytest.mark.parametrize("content", ["代码,名称\n62\r1025,x\n", "a\x00b,c\n", "Î¸Ô®\x856\r¤c\xa0"])
+async def test_a_csv_the_csv_module_cannot_read_is_refused_not_a_500(
+    apps: dict[str, Started], service: str, path: str, role: str, content: str
+) -> None:
+    svc = apps[service]
+    headers = {**svc.headers(role, unit="edge-firm"), "content-type": "text/csv"}
+    response = await svc.http.post(path, content=content.encode(), headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "import_rejected"
+
+
 @pytest.mark.parametrize("service", list(SERVICES))
 async def test_every_operation_declares_its_errors_with_the_error_body(
     apps: dict[str, Started], service: str

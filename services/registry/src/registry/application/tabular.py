@@ -67,7 +67,11 @@ def _csv_rows(content: bytes, problems: Problems) -> list[list[str]]:
     else:
         problems.add(1, "file", "无法识别文件编码，请另存为 UTF-8 编码的 CSV 或 XLSX")
         return []
-    return list(csv.reader(io.StringIO(text)))
+    try:
+        return list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:  # a stray carriage return or NUL in an unquoted field, an over-long cell
+        problems.add(1, "file", f"CSV 文件无法读取：{exc}")
+        return []
 
 
 def _xlsx_rows(content: bytes, problems: Problems) -> list[list[str]]:
