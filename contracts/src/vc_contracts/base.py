@@ -19,7 +19,10 @@ CST = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
 def _to_cst(value: datetime) -> datetime:
-    return value.astimezone(CST)
+    try:
+        return value.astimezone(CST)
+    except OverflowError:  # e.g. 9999-12-31T23:00-14:00: no such instant in +08:00
+        raise ValueError("时间超出可表示的范围") from None
 
 
 ShanghaiDateTime = Annotated[AwareDatetime, AfterValidator(_to_cst)]

@@ -43,6 +43,7 @@ IdempotencyKey = Annotated[
         alias=HEADER,
         min_length=1,
         max_length=MAX_KEY_LENGTH,
+        pattern=r"^[\x21-\x7e]+$",  # visible ASCII: what clients generate (UUIDs, ULIDs)
         description="Client-chosen id of this request, per caller: a retry gets the first answer back "
         "byte for byte (header Idempotency-Replayed: true) and appends nothing; "
         "the same key on a different request is refused (422 idempotency_key_reused)",

@@ -8,8 +8,10 @@ metric `vc_import_rows_total{service,stage}`. The last `KEEP` imports are rememb
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
@@ -19,7 +21,7 @@ from fastapi import APIRouter, Depends, FastAPI, Path, Request
 from prometheus_client import Counter
 
 from eventkit.clock import now_cst
-from eventkit.errors import NotFoundError
+from eventkit.errors import AppError, NotFoundError
 from eventkit.web import CurrentPrincipal
 
 KEEP = 100
@@ -69,6 +71,21 @@ class Imports:
             self._items.popitem(last=False)
         log.info("import %s started by %s", progress.import_id, actor)
         return progress
+
+    @contextlib.contextmanager
+    def tracked(self, actor: str) -> Iterator[ImportProgress]:
+        """An import's progress from start to its end state: done, rejected (an AppError: the caller's
+        file was refused) or failed (anything else, re-raised)."""
+        progress = self.start(actor)
+        try:
+            yield progress
+        except AppError:
+            progress.finish("rejected")
+            raise
+        except BaseException:
+            progress.finish("failed")
+            raise
+        progress.finish("done")
 
     def get(self, import_id: str, actor: str) -> ImportProgress:
         found = self._items.get(import_id)

@@ -1,4 +1,8 @@
-"""Pagination shared by every list endpoint: `?page=1&page_size=50`, answered with the total."""
+"""Pagination shared by every list endpoint: `?page=1&page_size=50`, answered with the total.
+
+Both are bounded so that the OFFSET stays far inside PostgreSQL's bigint (a page beyond int64 used
+to answer 500): at most MAX_PAGE pages of at most MAX_PAGE_SIZE rows.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,13 @@ from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 
 T = TypeVar("T")
+MAX_PAGE = 1_000_000
+MAX_PAGE_SIZE = 500
 
 
 class PageParams(BaseModel):
-    page: int = Field(default=1, ge=1)
-    page_size: int = Field(default=50, ge=1, le=500)
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
+    page_size: int = Field(default=50, ge=1, le=MAX_PAGE_SIZE)
 
     @property
     def offset(self) -> int:
@@ -20,8 +26,8 @@ class PageParams(BaseModel):
 
 
 def _page_params(
-    page: Annotated[int, Query(ge=1, description="1-based page number")] = 1,
-    page_size: Annotated[int, Query(ge=1, le=500, description="Rows per page")] = 50,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="1-based page number")] = 1,
+    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Rows per page")] = 50,
 ) -> PageParams:
     return PageParams(page=page, page_size=page_size)
 

@@ -1,35 +1,60 @@
-"""What a pydantic validation error means, in Chinese, for the person who made it.
+"""Validation problems in Chinese: what a pydantic error means, for the person who made it.
 
-`reason_for(detail, hint)`: one `ErrorDetails` entry of a `ValidationError` → a short Chinese
-reason. `hint` describes the expected format of the offending input, when the caller has one.
+Shared by every service's 422 answer, so no English pydantic message reaches a caller.
 """
 
 from __future__ import annotations
 
-from pydantic_core import ErrorDetails
+from typing import Any
 
 _FIXED = {
     "missing": "必填，不能为空",
     "json_invalid": "请求体不是有效的 JSON",
+    "json_type": "须为 JSON 文本",
     "extra_forbidden": "不认识的字段，请删除",
     "bool_parsing": "须为 true 或 false",
     "bool_type": "须为 true 或 false",
     "string_type": "须为文本",
+    "string_unicode": "须为有效的 UTF-8 文本",
     "list_type": "须为列表",
+    "dict_type": "须为对象（键值对）",
+    "model_type": "须为对象（键值对）",
+    "model_attributes_type": "须为对象（键值对）",
     "string_too_short": "不能为空",
+    "string_pattern_mismatch": "格式不正确",
+    "literal_error": "取值无效",
+    "uuid_parsing": "须为 UUID",
+    "uuid_type": "须为 UUID",
+    "float_parsing": "须为数字",
+    "float_type": "须为数字",
+    "finite_number": "须为有限的数字",
+    "decimal_parsing": "须为数字",
+    "decimal_type": "须为数字",
+    "bytes_type": "须为文本",
+    "too_long": "项数过多",
+    "value_error": "取值无效",
+    "assertion_error": "取值无效",
+    "union_tag_invalid": "取值无效",
+    "none_required": "须为空",
+    "timezone_aware": "须带时区，如 2025-01-01T09:00:00+08:00",
+    "timezone_naive": "不能带时区",
 }
 
 
-def reason_for(detail: ErrorDetails, hint: str | None = None) -> str:
+def reason_for(detail: Any, hint: str | None = None) -> str:
+    """One pydantic error (`ErrorDetails`) in Chinese; `hint` describes the expected format of the
+    offending input, when there is one, and is preferred for format mismatches."""
     kind, ctx = detail["type"], detail.get("ctx") or {}
-    if kind in _FIXED:
-        return _FIXED[kind]
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])  # our own validators already speak Chinese
+    if kind == "string_pattern_mismatch" and hint:
+        return hint
+    if kind in _FIXED:
+        return _FIXED[kind]
     if kind == "enum":
         return "取值无效，可选：" + str(ctx.get("expected", "")).replace(" or ", ", ")
-    if kind.startswith(("date", "datetime")):
-        return "日期格式应为 YYYY-MM-DD，例如 2025-01-01"
+    if kind.startswith(("date", "datetime", "time")):
+        return "日期格式应为 YYYY-MM-DD，例如 2025-01-01（时间如 2025-01-01T09:00:00+08:00）"
     if kind == "string_too_long":
         return f"过长，最多 {ctx.get('max_length')} 个字符"
     if kind == "too_short":

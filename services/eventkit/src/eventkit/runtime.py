@@ -12,13 +12,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import REGISTRY
@@ -39,7 +39,7 @@ from eventkit.relay import OutboxRelay
 from eventkit.settings import Settings
 from eventkit.store import EventStore
 from eventkit.topics import ensure_topics
-from eventkit.web import install_error_handlers, metrics_response
+from eventkit.web import error_responses, install_error_handlers, install_error_schema, metrics_response
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,8 @@ class ServiceSpec:
     migrations: Sequence[Migration] = ()
     projections: Sequence[Projection] = ()
     public_paths: Sequence[str] = field(default_factory=list)
+    format_hints: Mapping[str, str] = field(default_factory=dict)
+    """Expected format by field name: the reason a 422 gives when such a field does not match."""
 
 
 @dataclass
@@ -192,8 +194,9 @@ def create_app(spec: ServiceSpec) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         dependencies=[Depends(refuse_token_in_url)],  # no token in any URL, on every route
+        responses=error_responses(),
     )
-    install_error_handlers(app)
+    install_error_handlers(app, spec.format_hints)
     install_input_rules(app)
     install_replay(app)
     app.state.imports = Imports(spec.name)
@@ -202,7 +205,12 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["ops"], summary="Readiness: database and broker reachable")
+    @app.get(
+        "/readyz",
+        tags=["ops"],
+        summary="Readiness: database and broker reachable",
+        responses={503: {"description": "Not ready: the checks say which part is down"}},
+    )
     async def readyz(request: Request) -> JSONResponse:
         runtime: Runtime = request.app.state.runtime
         checks = {"database": False, "broker": False}
@@ -213,12 +221,13 @@ def create_app(spec: ServiceSpec) -> FastAPI:
         ok = all(checks.values())
         return JSONResponse(status_code=200 if ok else 503, content={"ready": ok, "checks": checks})
 
-    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics")
+    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", response_class=PlainTextResponse)
     async def metrics() -> Response:
         return metrics_response()
 
     for router in spec.routers:
         app.include_router(router)
+    install_error_schema(app)
     return app
 
 

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     )
     consumer_lag_interval_seconds: float = Field(default=10.0, alias="VC_CONSUMER_LAG_INTERVAL_SECONDS")
     db_pool_size: int = Field(default=10, alias="VC_DB_POOL_SIZE")
+    max_body_bytes: int = Field(default=1024 * 1024, alias="VC_MAX_BODY_BYTES", description="JSON bodies")
+    max_upload_bytes: int = Field(
+        default=32 * 1024 * 1024, alias="VC_MAX_UPLOAD_BYTES", description="Files sent to the import routes"
+    )
     max_event_bytes: int = Field(
         default=256 * 1024,
         ge=4096,

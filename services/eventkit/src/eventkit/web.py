@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
+from collections.abc import Mapping
 from typing import Annotated, Any
 from uuid import uuid4
 
@@ -15,13 +17,71 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eventkit import metrics
 from eventkit.auth import Principal
+from eventkit.edge import BodyTooLargeError, EdgeGuard
 from eventkit.errors import AppError, ErrorBody, FieldError
 from eventkit.logs import correlation_id
+from eventkit.reasons import reason_for
 from eventkit.store import ConcurrencyError
 
 log = logging.getLogger(__name__)
 
 _VALIDATION_MESSAGE = "请求内容有误，请检查标出的字段"
+_CORRELATION_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+Hints = Mapping[str, str]
+"""Expected formats by field name, used as the reason of a format mismatch (e.g. registry codes)."""
+
+HTTP_ERRORS: dict[int, tuple[str, str]] = {
+    400: ("malformed_json", "请求体无法解析：不是有效的 JSON（格式或编码错误、嵌套过深），请检查后重试"),
+    401: ("unauthenticated", "缺少或无效的身份令牌"),
+    403: ("forbidden", "无权执行此操作"),
+    404: ("not_found", "请求的资源不存在"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+    406: ("not_acceptable", "无法按请求的格式作答"),
+    413: ("payload_too_large", "请求体过大"),
+    415: ("unsupported_media_type", "不支持该请求内容类型"),
+    422: ("validation_failed", _VALIDATION_MESSAGE),
+}
+"""Status → (code, Chinese message) for errors raised by the framework itself (Starlette's 404/405,
+FastAPI's 400 on an unparsable body, our edge guard's 413). Any other status answers OTHER_ERROR."""
+OTHER_ERROR = ("request_refused", "请求无法处理")
+
+
+_DECLARED = {
+    400: "请求体无法解析 Malformed JSON body",
+    401: "缺少或无效的身份令牌 Missing or invalid bearer token",
+    403: "超出权限或管辖范围 Outside the caller's role or scope",
+    404: "资源不存在 Not found",
+    409: "与现有数据冲突 Conflicts with existing state",
+    413: "请求体过大 Body above the size limit",
+    422: "请求内容有误或违反业务规则 Invalid input or a broken rule",
+}
+
+
+def error_responses() -> dict[int | str, dict[str, Any]]:
+    """The error answers every operation declares in OpenAPI, all with the ErrorBody schema; the
+    422 replaces FastAPI's default HTTPValidationError, which no answer uses."""
+    return {status: {"model": ErrorBody, "description": text} for status, text in _DECLARED.items()}
+
+
+def install_error_schema(app: FastAPI) -> None:
+    """Make every declared 4xx answer `application/json` with the ErrorBody schema, also on routes
+    whose success is HTML, a spreadsheet or plain text (FastAPI would give them the route's type)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = build()
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                for status, answer in operation.get("responses", {}).items():
+                    if status.startswith("4"):
+                        answer["content"] = error
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
@@ -32,7 +92,38 @@ def _json(status: int, body: ErrorBody) -> JSONResponse:
     return JSONResponse(status_code=status, content=body.model_dump(mode="json"))
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def framework_error(status: int, message: str | None = None) -> ErrorBody:
+    code, default = HTTP_ERRORS.get(status, OTHER_ERROR)
+    return ErrorBody(code=code, message=message or default, correlation_id=correlation_id.get())
+
+
+def validation_response(exc: RequestValidationError, hints: Hints | None = None) -> JSONResponse:
+    """422 `validation_failed` with a Chinese reason per field; an unparsable JSON body is a 400
+    `malformed_json` (FastAPI reports it as a validation error of type json_invalid)."""
+    details = list(exc.errors())
+    if any(e.get("type") == "json_invalid" for e in details):
+        return _json(400, framework_error(400))
+    hints = hints or {}
+    errors = [
+        FieldError(
+            field=_field_path(e["loc"]),
+            reason=reason_for(e, hints.get(str(e["loc"][-1]) if e["loc"] else "")),
+        )
+        for e in details
+    ]
+    body = ErrorBody(
+        code="validation_failed",
+        message=_VALIDATION_MESSAGE,
+        field=errors[0].field if errors else None,
+        errors=errors,
+        correlation_id=correlation_id.get(),
+    )
+    return _json(422, body)
+
+
+def install_error_handlers(app: FastAPI, hints: Hints | None = None) -> None:
+    """Every error in the one ErrorBody format; `hints` name the expected format of fields."""
+
     @app.exception_handler(AppError)
     async def app_error(_: Request, exc: AppError) -> JSONResponse:
         return _json(exc.status, exc.body(correlation_id.get()))
@@ -50,29 +141,20 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [FieldError(field=_field_path(e["loc"]), reason=e["msg"]) for e in exc.errors()]
-        body = ErrorBody(
-            code="validation_failed",
-            message=_VALIDATION_MESSAGE,
-            field=errors[0].field if errors else None,
-            errors=errors,
-            correlation_id=correlation_id.get(),
-        )
-        return _json(422, body)
+        return validation_response(exc, hints)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        messages = {404: "请求的资源不存在", 405: "不支持该请求方法"}
-        body = ErrorBody(
-            code=f"http_{exc.status_code}",
-            message=messages.get(exc.status_code, str(exc.detail)),
-            correlation_id=correlation_id.get(),
-        )
-        return _json(exc.status_code, body)
+        # the framework's detail is English: never shown, the code says what happened
+        own = exc.detail if isinstance(exc, BodyTooLargeError) else None
+        return _json(exc.status_code, framework_error(exc.status_code, own))
+
+    app.add_middleware(EdgeGuard)  # inside the correlation middleware below: its answers carry the id
 
     @app.middleware("http")
     async def with_correlation_id(request: Request, call_next: Any) -> Response:
-        value = request.headers.get("x-correlation-id") or str(uuid4())
+        given = request.headers.get("x-correlation-id", "")
+        value = given if _CORRELATION_ID.fullmatch(given) else str(uuid4())  # never echo or log junk
         token = correlation_id.set(value)
         started = time.perf_counter()
         try:

@@ -6,7 +6,7 @@ from eventkit.runtime import ServiceSpec, create_app
 from fastapi import FastAPI
 
 from registry.adapters.http import routers
-from registry.adapters.http_errors import explain_validation_in_chinese
+from registry.application.reasons import FORMAT_HINTS
 from registry.application.views import RegistryViews
 
 SPEC = ServiceSpec(
@@ -18,13 +18,12 @@ SPEC = ServiceSpec(
     ),
     routers=routers,
     projections=[RegistryViews()],
+    format_hints=FORMAT_HINTS,
 )
 
 
 def build_app() -> FastAPI:
-    app = create_app(SPEC)
-    explain_validation_in_chinese(app)
-    return app
+    return create_app(SPEC)
 
 
 app = build_app()

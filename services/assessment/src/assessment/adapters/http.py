@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from eventkit.clock import today_cst
+from eventkit.params import OptionalYearQuery
 from eventkit.periods import quarters_of_year
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from vc_contracts.catalogue.fields import VillageCode
 from vc_contracts.durations import display_hours, meets_hours
 from vc_contracts.rules import rule_for_period, rule_label
@@ -25,7 +26,7 @@ async def quarter_hours(
     village_code: VillageCode,
     who: CurrentPrincipal,
     request: Request,
-    year: Annotated[int, Query(ge=2018, le=2100)] = 0,
+    year: OptionalYearQuery = None,
 ) -> dict[str, Any]:
     who.require_division(village_code, "village_code")
     runtime = runtime_of(request)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from eventkit.params import PERIOD_PATTERN, RequestBody
+from pydantic import ConfigDict, Field
 from vc_contracts import ShanghaiDate
 from vc_contracts.catalogue.enums import AssessmentResult, FeedbackSource
 from vc_contracts.catalogue.fields import FreeText, Id, MonthDay, Note, Period, ShortText, VillageCode, Year
@@ -12,8 +13,10 @@ from vc_contracts.codes import Normalised
 from vc_contracts.divisions import CountyCode
 from vc_contracts.text import OptionalReason
 
+QUARTER_HOURS = 24 * 92  # hours in the longest quarter: no minimum can be above it
 
-class Body(BaseModel):
+
+class Body(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -22,8 +25,8 @@ class RulesIn(Body):
         pattern=r"^\d{6}$", description="Province (defaults) or county (stricter)"
     )
     effective_from: ShanghaiDate = Field(description="First CST day the rules apply")
-    min_quarter_onsite_hours: float | None = Field(default=None, ge=0)
-    min_year_lectures: int | None = Field(default=None, ge=0)
+    min_quarter_onsite_hours: float | None = Field(default=None, ge=0, le=QUARTER_HOURS)
+    min_year_lectures: int | None = Field(default=None, ge=0, le=366)
     filing_deadline_month_day: MonthDay | None = None
     half_year_report_due: list[MonthDay] | None = Field(default=None, min_length=2, max_length=2)
     annual_report_due: MonthDay | None = None
@@ -31,7 +34,9 @@ class RulesIn(Body):
 
 class EvaluationIn(Body):
     county: CountyCode = Field(description="County code")
-    period: Period = Field(description="A closed quarter (hours) or year (lectures)")
+    period: Annotated[Period, Field(pattern=PERIOD_PATTERN)] = Field(
+        description="A closed quarter (hours) or year (lectures)"
+    )
 
 
 class FeedbackIn(Body):

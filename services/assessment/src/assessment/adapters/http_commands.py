@@ -9,6 +9,7 @@ from eventkit.auth import UNITS, Role
 from eventkit.clock import today_cst
 from eventkit.errors import ForbiddenError, RuleViolationError
 from eventkit.idempotency import Idempotent
+from eventkit.params import YearPath
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Request
@@ -69,7 +70,12 @@ async def feedback(body: b.FeedbackIn, who: CurrentPrincipal, request: Request, 
 
 @router.post(f"{YEAR}/confirmation", status_code=201, summary="顾问确认本人数据 Advisor confirms figures")
 async def confirm(
-    advisor_id: str, year: int, body: b.ConfirmIn, who: CurrentPrincipal, request: Request, idem: Idempotent
+    advisor_id: str,
+    year: YearPath,
+    body: b.ConfirmIn,
+    who: CurrentPrincipal,
+    request: Request,
+    idem: Idempotent,
 ) -> Result:
     who.require_role(Role.advisor)
     if who.subject != advisor_id:
@@ -82,7 +88,12 @@ async def confirm(
 
 @router.post(f"{YEAR}/conclusion", status_code=201, summary="县司法局作出考核结论 Conclude the assessment")
 async def conclude(
-    advisor_id: str, year: int, body: b.ConcludeIn, who: CurrentPrincipal, request: Request, idem: Idempotent
+    advisor_id: str,
+    year: YearPath,
+    body: b.ConcludeIn,
+    who: CurrentPrincipal,
+    request: Request,
+    idem: Idempotent,
 ) -> Result:
     who.require_role(Role.county_admin)
     h = handlers(request)
@@ -110,7 +121,7 @@ async def conclude(
 )
 async def rectified(
     advisor_id: str,
-    year: int,
+    year: YearPath,
     body: b.RectifiedIn,
     who: CurrentPrincipal,
     request: Request,

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from eventkit.auth import Role
 from eventkit.clock import today_cst
 from eventkit.paging import Paging, page_of
+from eventkit.params import YearOrQuarterQuery, YearPath, YearQuery
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Query, Request
@@ -38,7 +39,7 @@ async def rules(
 
 
 @router.get("/advisors/{advisor_id}/assessments/{year}", summary="顾问年度考核数据表 Yearly figure sheet")
-async def sheet(advisor_id: str, year: int, who: CurrentPrincipal, request: Request) -> dict[str, Any]:
+async def sheet(advisor_id: str, year: YearPath, who: CurrentPrincipal, request: Request) -> dict[str, Any]:
     state, _, figures = await Commands(runtime_of(request)).sheet(who, advisor_id, year)
     return {
         **figures,
@@ -59,7 +60,7 @@ async def concluded(
     request: Request,
     paging: Paging,
     county: Annotated[str, Query(pattern=r"^\d{6}$")],
-    year: Annotated[int, Query(ge=2018, le=2100)],
+    year: YearQuery,
     result: AssessmentResult | None = None,
 ) -> dict[str, Any]:
     who.require_role(Role.province_admin, Role.city_admin, Role.county_admin)
@@ -89,7 +90,7 @@ async def breaches(
     request: Request,
     paging: Paging,
     county: Annotated[str, Query(pattern=r"^\d{6}$")],
-    period: Annotated[str | None, Query(pattern=r"^\d{4}(Q[1-4])?$")] = None,
+    period: YearOrQuarterQuery = None,
     rule: Annotated[str | None, Query(pattern=r"^min_(quarter_onsite_hours|year_lectures)$")] = None,
     advisor_id: str | None = None,
 ) -> dict[str, Any]:

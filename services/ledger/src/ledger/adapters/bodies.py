@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from eventkit.params import RequestBody
+from pydantic import ConfigDict, Field
 from vc_contracts import ShanghaiDateTime
 from vc_contracts.catalogue.enums import (
     ConsultationCategory,
@@ -19,7 +20,7 @@ from vc_contracts.catalogue.fields import FreeText, Id, Note, Reason, ShortText,
 from ledger.domain.kinds import Kind
 
 
-class Body(BaseModel):
+class Body(RequestBody):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -57,7 +58,7 @@ class PointIn(EntryIn):
 class LectureIn(PointIn):
     kind = Kind.lecture
     topic: ShortText
-    audience: int = Field(ge=0, description="Attendees")
+    audience: int = Field(ge=0, le=1_000_000, description="Attendees")
     co_organisers: list[ShortText] = Field(default_factory=list, description="e.g. 县司法局普法与依法治理股")
 
 
@@ -75,7 +76,7 @@ class ConsultationIn(PointIn):
 
 class MediationIn(PointIn):
     kind = Kind.mediation
-    parties: int = Field(ge=2)
+    parties: int = Field(ge=2, le=10_000)
     category: ConsultationCategory
     outcome: MediationOutcome
     summary: FreeText

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from eventkit.idempotency import Idempotent
 from eventkit.paging import Paging
+from eventkit.params import PeriodQuery
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
-from fastapi import APIRouter, Query, Request
-from vc_contracts.catalogue.fields import Period
+from fastapi import APIRouter, Request
 
 from ledger.adapters.bodies import CorrectionIn, VoidIn
 from ledger.adapters.http import commands
@@ -44,7 +44,7 @@ async def list_entries(
     request: Request,
     paging: Paging,
     kind: Kind | None = None,
-    period: Annotated[Period | None, Query(description="2025, 2025H1 or 2025Q1 (CST)")] = None,
+    period: PeriodQuery = None,
     advisor_id: str | None = None,
     village_code: str | None = None,
     unit_id: str | None = None,

@@ -6,11 +6,11 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from eventkit.clock import now_cst
+from eventkit.params import PeriodQuery, YearPath
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
-from vc_contracts.catalogue.fields import Period
 
 from ledger.adapters.export_html import volume_html
 from ledger.adapters.export_xlsx import volume_xlsx
@@ -19,8 +19,8 @@ from ledger.application import volumes
 router = APIRouter(prefix="/volumes/{kind}/{owner}/{year}", tags=["ledger: volumes"])
 VolumeKind = Annotated[str, Path(description="village (一村一卷) or unit (一所一卷)")]
 Owner = Annotated[str, Path(description="Village code or unit id")]
-Year = Annotated[int, Path(ge=2018, le=2100)]
-PeriodQ = Annotated[Period | None, Query(description="Part of the year: 2025H1 or 2025Q1 (CST)")]
+Year = YearPath
+PeriodQ = PeriodQuery
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

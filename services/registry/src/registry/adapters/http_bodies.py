@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from eventkit.params import RequestBody
+from pydantic import ConfigDict, Field
 from vc_contracts import ShanghaiDate
 from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
 from vc_contracts.catalogue.fields import Phone, Reason, ShortText, VillageCode
@@ -14,7 +15,7 @@ from vc_contracts.divisions import DivisionCode
 Id = Annotated[str, Field(min_length=1, max_length=64), IdNormalised]
 
 
-class Body(BaseModel):
+class Body(RequestBody):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 

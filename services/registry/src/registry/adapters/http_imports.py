@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from eventkit.auth import ADMINS
-from eventkit.errors import AppError
 from eventkit.idempotency import Idempotent
-from eventkit.imports import ImportProgress, imports_of
+from eventkit.imports import imports_of
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Request
@@ -40,7 +38,8 @@ UPLOAD = {
 async def divisions_import(who: CurrentPrincipal, request: Request, idem: Idempotent) -> dict[str, Any]:
     who.require_role(*ADMINS)
     store, content = runtime_of(request).store, await request.body()
-    return await _tracked(request, who.subject, lambda p: import_divisions(store, who, content, idem, p))
+    with imports_of(request.app).tracked(who.subject) as progress:
+        return await import_divisions(store, who, content, idem, progress)
 
 
 @router.post(
@@ -53,21 +52,5 @@ async def divisions_import(who: CurrentPrincipal, request: Request, idem: Idempo
 async def roster_import(who: CurrentPrincipal, request: Request, idem: Idempotent) -> dict[str, Any]:
     who.require_role(*ADMINS)
     store, content = runtime_of(request).store, await request.body()
-    return await _tracked(request, who.subject, lambda p: import_roster(store, who, content, idem, p))
-
-
-async def _tracked(
-    request: Request, actor: str, run: Callable[[ImportProgress], Awaitable[dict[str, Any]]]
-) -> dict[str, Any]:
-    """Run an import with its progress visible at `GET /imports/{id}` (eventkit.imports)."""
-    progress = imports_of(request.app).start(actor)
-    try:
-        answer = await run(progress)
-    except AppError:
-        progress.finish("rejected")
-        raise
-    except BaseException:
-        progress.finish("failed")
-        raise
-    progress.finish("done")
-    return answer
+    with imports_of(request.app).tracked(who.subject) as progress:
+        return await import_roster(store, who, content, idem, progress)

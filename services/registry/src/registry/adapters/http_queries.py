@@ -5,11 +5,11 @@ Every answer is limited to the caller's scope; a `county` outside it is refused 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from eventkit.clock import today_cst
 from eventkit.paging import Paging
+from eventkit.params import DayQuery, OptionalYearQuery
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Path, Query, Request
@@ -25,7 +25,7 @@ router = APIRouter(tags=["registry queries"])
 Result = dict[str, Any]
 Village = Annotated[str, Path(pattern=VILLAGE_CODE_PATTERN, description="12-digit village or community code")]
 County = Annotated[str | None, Query(pattern=COUNTY_CODE_PATTERN, description="County code, e.g. 621025")]
-AsOf = Annotated[date | None, Query(description="CST calendar day; default today")]
+AsOf = DayQuery
 TOWNSHIP_PATTERN = r"^[1-9]\d{8}000$"
 
 
@@ -108,7 +108,7 @@ async def filings(
     request: Request,
     paging: Paging,
     county: County = None,
-    year: Annotated[int | None, Query(ge=2018, le=2100, description="Default: this year")] = None,
+    year: OptionalYearQuery = None,
     status: Annotated[list[FilingStatus] | None, Query(description="Repeat to combine")] = None,
     deadline: Annotated[
         str, Query(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", description="MM-DD, CST")

@@ -1,4 +1,7 @@
-"""Registry input formats, as hints for validation problems (the translation itself: eventkit.reasons)."""
+"""Registry format hints: what the registry's own fields look like, for the person who typed them.
+
+The generic Chinese reasons live in the runtime (`eventkit.reasons`), shared by every service.
+"""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from eventkit.clock import now_cst, today_cst
 from eventkit.paging import Paging, page_of
+from eventkit.params import QuarterQuery
 from eventkit.periods import quarter_bounds, quarter_of
 from eventkit.runtime import runtime_of
 from eventkit.scoping import scope_prefix
@@ -26,7 +27,7 @@ async def compliance(
     request: Request,
     paging: Paging,
     division: Annotated[str | None, Query(description="Division code inside your scope")] = None,
-    quarter: Annotated[str | None, Query(pattern=r"^\d{4}Q[1-4]$")] = None,
+    quarter: QuarterQuery = None,
 ) -> dict[str, Any]:
     prefix = scope_prefix(who, division)
     quarter = quarter or quarter_of(now_cst())

@@ -9,6 +9,7 @@ from eventkit.auth import Role
 from eventkit.clock import now_cst
 from eventkit.errors import RuleViolationError
 from eventkit.idempotency import Idempotent
+from eventkit.params import HALF_YEAR_PATTERN, YEAR_TEXT_PATTERN
 from eventkit.runtime import runtime_of
 from eventkit.scoping import scope_prefix
 from eventkit.web import CurrentPrincipal
@@ -22,14 +23,14 @@ from reporting.domain.deadlines import DeadlineNotPassedError
 
 router = APIRouter(tags=["reporting"])
 SHAPES = {
-    ReportKind.half_year_ledger: (r"\d{4}H[12]", "2025H1"),
-    ReportKind.annual_results: (r"\d{4}", "2025"),
+    ReportKind.half_year_ledger: (HALF_YEAR_PATTERN, "2025H1"),
+    ReportKind.annual_results: (YEAR_TEXT_PATTERN, "2025"),
 }
 
 
 def _period(kind: ReportKind, period: str) -> str:
     shape, example = SHAPES[kind]
-    if not re.fullmatch(shape, period):
+    if not re.match(shape, period):
         raise RuleViolationError(f"报告类型 {kind.value} 的期间格式应如 {example}", field="period")
     return period
 

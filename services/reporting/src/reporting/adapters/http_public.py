@@ -10,10 +10,11 @@ from typing import Annotated, Any
 from eventkit.auth import Principal
 from eventkit.clock import now_cst, today_cst
 from eventkit.errors import NotFoundError
+from eventkit.params import QuarterQuery
 from eventkit.periods import quarter_bounds, quarter_of
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN
 
@@ -74,7 +75,7 @@ async def _dashboard(request: Request, who: Principal, quarter: str | None) -> d
 async def dashboard_json(
     who: CurrentPrincipal,
     request: Request,
-    quarter: Annotated[str | None, Query(pattern=r"^\d{4}Q[1-4]$")] = None,
+    quarter: QuarterQuery = None,
 ) -> dict[str, Any]:
     return await _dashboard(request, who, quarter)
 

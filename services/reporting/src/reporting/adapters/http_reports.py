@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from eventkit.auth import UNITS, Principal, Role
 from eventkit.errors import ForbiddenError
 from eventkit.idempotency import Idempotent
 from eventkit.paging import Paging, page_of
+from eventkit.params import HalfYearPath, HalfYearQuery, YearPath
 from eventkit.runtime import runtime_of
 from eventkit.scoping import scope_prefix
 from eventkit.web import CurrentPrincipal
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from vc_contracts.catalogue.enums import ReportKind
 from vc_contracts.catalogue.fields import Id, Reason
@@ -25,7 +26,8 @@ from reporting.application.statistics import digest, statistics_table
 from reporting.domain.statistics import check_half_year
 
 router = APIRouter(tags=["reporting"])
-HalfYear = Annotated[str, Query(pattern=r"^\d{4}H[12]$", description="2025H1 or 2025H2 (CST)")]
+HalfYear = HalfYearQuery
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class Confirm(BaseModel):
@@ -63,7 +65,11 @@ async def _annual(request: Request, year: int, county: str) -> dict[str, Any]:
     return table
 
 
-@router.get("/statistics", summary="统计表 Statistics derived from the ledger (JSON or XLSX)")
+@router.get(
+    "/statistics",
+    summary="统计表 Statistics derived from the ledger (JSON or XLSX)",
+    responses={200: {"content": {"application/json": {}, XLSX: {}}}},
+)
 async def statistics(
     who: CurrentPrincipal, request: Request, period: HalfYear, division: str | None = None,
     unit_id: str | None = None, format: Literal["json", "xlsx"] = "json",
@@ -80,12 +86,11 @@ async def statistics(
         return table
     content = statistics_workbook(table, f"{division} {period} 法律顾问工作统计表")
     headers = {"Content-Disposition": f'attachment; filename="statistics-{division}-{period}.xlsx"'}
-    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(content, media_type=media, headers=headers)
+    return Response(content, media_type=XLSX, headers=headers)
 
 
 @router.get("/reports/half-year/{period}/preview", summary="预览半年台账报告 Preview the unit's figures")
-async def preview_half_year(who: CurrentPrincipal, request: Request, period: str) -> dict[str, Any]:
+async def preview_half_year(who: CurrentPrincipal, request: Request, period: HalfYearPath) -> dict[str, Any]:
     return await _table(
         request, check_half_year(period), significant_prefix(county_of_principal(who)), _unit(who)
     )
@@ -95,7 +100,7 @@ async def preview_half_year(who: CurrentPrincipal, request: Request, period: str
     "/reports/half-year/{period}", status_code=201, summary="确认并报送半年台账报告 Confirm and submit"
 )
 async def submit_half_year(
-    who: CurrentPrincipal, request: Request, period: str, body: Confirm, idem: Idempotent
+    who: CurrentPrincipal, request: Request, period: HalfYearPath, body: Confirm, idem: Idempotent
 ) -> dict[str, Any]:
     unit, county = _unit(who), county_of_principal(who)
     table = await _table(request, check_half_year(period), county, unit)
@@ -107,14 +112,14 @@ async def submit_half_year(
 
 
 @router.get("/reports/annual/{year}/preview", summary="预览年度工作报告 Preview the county's year")
-async def preview_annual(who: CurrentPrincipal, request: Request, year: int) -> dict[str, Any]:
+async def preview_annual(who: CurrentPrincipal, request: Request, year: YearPath) -> dict[str, Any]:
     who.require_role(Role.county_admin)
     return await _annual(request, year, county_of_principal(who))
 
 
 @router.post("/reports/annual/{year}", status_code=201, summary="报送年度工作报告 Submit the county's year")
 async def submit_annual(
-    who: CurrentPrincipal, request: Request, year: int, body: Confirm, idem: Idempotent
+    who: CurrentPrincipal, request: Request, year: YearPath, body: Confirm, idem: Idempotent
 ) -> dict[str, Any]:
     who.require_role(Role.county_admin)
     county = county_of_principal(who)

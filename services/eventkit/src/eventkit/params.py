@@ -1,0 +1,74 @@
+"""Bounded request parameters shared by every service: years, periods, days (the Idempotency-Key
+header is bounded with its mechanism, in eventkit.idempotency).
+
+Every integer and period a caller can put into a path, a query or a body is bounded here, so that
+out-of-range input is a 422 at the edge and never reaches `datetime(...)`, SQL `int4` casts or
+OFFSET arithmetic (a year of 0 or 10^30, `2025Q9`, `2025H3` used to answer 500).
+
+Years are those the program can have records for: it started in 2018 (the bounds of
+`vc_contracts.catalogue.fields.Year`); 2100 leaves room for every real plan.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Path, Query
+from pydantic import AfterValidator, BaseModel, Field, field_validator
+
+YEAR_MIN, YEAR_MAX = 2018, 2100
+_YEAR = r"(?:201[89]|20[2-9]\d|2100)"  # YEAR_MIN..YEAR_MAX as text
+
+YEAR_TEXT_PATTERN = rf"^{_YEAR}$"
+QUARTER_PATTERN = rf"^{_YEAR}Q[1-4]$"
+HALF_YEAR_PATTERN = rf"^{_YEAR}H[12]$"
+PERIOD_PATTERN = rf"^{_YEAR}(?:Q[1-4]|H[12])?$"
+"""A year, half-year or quarter: 2025, 2025H1, 2025Q3 (CST), the year within the bounds above."""
+YEAR_OR_QUARTER_PATTERN = rf"^{_YEAR}(?:Q[1-4])?$"
+
+_YEAR_DOC = f"Calendar year, {YEAR_MIN}–{YEAR_MAX}"
+YearPath = Annotated[int, Path(ge=YEAR_MIN, le=YEAR_MAX, description=_YEAR_DOC)]
+YearQuery = Annotated[int, Query(ge=YEAR_MIN, le=YEAR_MAX, description=_YEAR_DOC)]
+OptionalYearQuery = Annotated[
+    int | None, Query(ge=YEAR_MIN, le=YEAR_MAX, description=f"{_YEAR_DOC}; default: this year")
+]
+YearField = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX, description=_YEAR_DOC)]
+
+QuarterQuery = Annotated[
+    str | None,
+    Query(pattern=QUARTER_PATTERN, description="Quarter, e.g. 2025Q1 (CST); default: this quarter"),
+]
+HalfYearQuery = Annotated[str, Query(pattern=HALF_YEAR_PATTERN, description="2025H1 or 2025H2 (CST)")]
+HalfYearPath = Annotated[str, Path(pattern=HALF_YEAR_PATTERN, description="2025H1 or 2025H2 (CST)")]
+PeriodQuery = Annotated[str | None, Query(pattern=PERIOD_PATTERN, description="2025, 2025H1 or 2025Q1 (CST)")]
+YearOrQuarterQuery = Annotated[
+    str | None, Query(pattern=YEAR_OR_QUARTER_PATTERN, description="2025 or 2025Q1 (CST)")
+]
+PeriodField = Annotated[str, Field(pattern=PERIOD_PATTERN, description="2025, 2025H1 or 2025Q1 (CST)")]
+
+DAY_YEAR_MIN, DAY_YEAR_MAX = 1900, 2100
+"""Any date or time a caller sends: wide enough for every real record, far from the limits of
+`datetime` (year 1 / 9999), where quarter and CST arithmetic overflowed (500)."""
+
+
+def check_day(value: Any) -> Any:
+    """`value` (a date, datetime, or a list of them) unchanged, if its years are within bounds."""
+    for item in value if isinstance(value, list | tuple) else (value,):
+        if isinstance(item, date) and not DAY_YEAR_MIN <= item.year <= DAY_YEAR_MAX:
+            raise ValueError(f"日期须在 {DAY_YEAR_MIN} 年至 {DAY_YEAR_MAX} 年之间")
+    return value
+
+
+DayQuery = Annotated[
+    date | None, Query(description="CST calendar day (YYYY-MM-DD); default today"), AfterValidator(check_day)
+]
+
+
+class RequestBody(BaseModel):
+    """Base of every request body: every date and time in it within DAY_YEAR_MIN..DAY_YEAR_MAX."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _days_in_range(cls, value: Any) -> Any:
+        return check_day(value)

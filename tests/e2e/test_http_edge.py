@@ -1,0 +1,369 @@
+"""The HTTP edge of all four services: bounded parameters, body size, NUL characters, error codes,
+the OpenAPI error declarations, and property-based fuzzing of every operation.
+
+Examples of issue 8 §1 and other members of their kinds; each answered 500 (or an undocumented
+`http_NNN` code in English) before the edge guard and the shared bounded parameter types.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from devstack.pytest_plugin import DevStack
+from support.fuzzing import COUNTY, ERROR_FIELDS, SERVICES, Started, four_services, fuzz
+
+pytestmark = [
+    pytest.mark.timeout(300),
+    # raised inside schemathesis' own strategies, not ours
+    pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisDeprecationWarning"),
+]
+
+VILLAGE = f"{COUNTY}100201"
+CHINESE = range(0x4E00, 0xA000)
+LISTS = {  # one paged list per service, with its required filters
+    "registry": "/divisions?",
+    "ledger": "/entries?",
+    "assessment": f"/breaches?county={COUNTY}&",
+    "reporting": "/reports?",
+}
+COMMANDS = {  # one command per service taking an Idempotency-Key, with a body that passes validation
+    "registry": ("/divisions", {"code": VILLAGE, "name": "测试村", "level": "village"}),
+    "ledger": ("/document-reviews", {"village_code": VILLAGE}),
+    "assessment": ("/evaluations", {"county": COUNTY, "period": "2025Q1"}),
+    "reporting": ("/reports/annual/2025", {"confirm_digest": "x"}),
+}
+
+
+@pytest.fixture(scope="module")
+async def apps(devstack: DevStack) -> AsyncIterator[dict[str, Started]]:
+    async with four_services(devstack.dsn, devstack.bootstrap) as started:
+        yield started
+
+
+def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == ERROR_FIELDS
+    assert body["code"] == code
+    assert any(ord(ch) in CHINESE for ch in body["message"]), body["message"]
+    assert body["correlation_id"] == response.headers["x-correlation-id"]
+    return body  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("service", list(SERVICES))
+@pytest.mark.parametrize(
+    "paging",
+    [
+        "page=99999999999999999999",  # the issue's example: beyond int64
+        "page=9223372036854775807",
+        "page=1000001",
+        "page=0",
+        "page=-1",
+        "page=1.5",
+        "page=1e3",
+        "page_size=99999999999999999999",
+        "page_size=501",
+        "page_size=0",
+        "page_size=-50",
+    ],
+)
+async def test_a_page_outside_its_bounds_is_refused(
+    apps: dict[str, Started], service: str, paging: str
+) -> None:
+    svc = apps[service]
+    response = await svc.http.get(LISTS[service] + paging, headers=svc.headers("province_admin", "460000"))
+    assert_error(response, 422, "validation_failed")
+
+
+async def test_the_last_page_allowed_is_answered(apps: dict[str, Started]) -> None:
+    for service, path in LISTS.items():
+        svc = apps[service]
+        response = await svc.http.get(f"{path}page=1000000&page_size=500", headers=svc.headers())
+        assert response.status_code == 200, (service, response.text)
+        assert response.json()["items"] == []
+
+
+YEARS_OUT_OF_RANGE = ["99999", "0", "-1", str(10**30), "2017", "2101", "2025.5", "1e3"]
+
+
+@pytest.mark.parametrize("year", YEARS_OUT_OF_RANGE)
+@pytest.mark.parametrize(
+    ("service", "path"),
+    [
+        ("ledger", f"/volumes/village/{VILLAGE}/{{year}}"),
+        ("ledger", f"/volumes/village/{VILLAGE}/{{year}}/export.xlsx"),
+        ("assessment", "/advisors/edge-advisor/assessments/{year}"),
+        ("assessment", f"/villages/{VILLAGE}/quarter-hours?year={{year}}"),
+        ("assessment", f"/assessments?county={COUNTY}&year={{year}}"),
+        ("registry", f"/filings?county={COUNTY}&year={{year}}"),
+        ("reporting", "/reports/annual/{year}/preview"),
+    ],
+)
+async def test_a_year_outside_any_real_year_is_refused(
+    apps: dict[str, Started], service: str, path: str, year: str
+) -> None:
+    svc = apps[service]
+    response = await svc.http.get(path.format(year=year), headers=svc.headers())
+    body = assert_error(response, 422, "validation_failed")
+    assert body["field"].endswith("year")
+
+
+@pytest.mark.parametrize(
+    "period", ["2025Q9", "2025H3", "2025Q0", "0000", "99999", "0000Q1", "9999H1", "2025q1"]
+)
+@pytest.mark.parametrize(
+    ("service", "path"),
+    [
+        ("ledger", "/entries?period={period}"),
+        ("ledger", f"/volumes/village/{VILLAGE}/2025?period={{period}}"),
+        ("assessment", f"/breaches?county={COUNTY}&period={{period}}"),
+        ("reporting", "/statistics?period={period}"),
+        ("reporting", "/compliance?quarter={period}"),
+        ("reporting", "/dashboard.json?quarter={period}"),
+        ("reporting", "/reports/half-year/{period}/preview"),
+    ],
+)
+async def test_a_period_that_is_no_real_period_is_refused(
+    apps: dict[str, Started], service: str, path: str, period: str
+) -> None:
+    svc = apps[service]
+    response = await svc.http.get(path.format(period=period), headers=svc.headers())
+    assert_error(response, 422, "validation_failed")
+
+
+@pytest.mark.parametrize("period", ["0000", "0000H1", "9999H2", "2025H3"])
+async def test_a_deadline_period_out_of_range_is_refused(apps: dict[str, Started], period: str) -> None:
+    svc = apps["reporting"]
+    kind = "half_year_ledger" if "H" in period else "annual_results"
+    response = await svc.http.get(f"/deadlines/overdue?kind={kind}&period={period}", headers=svc.headers())
+    assert_error(response, 422, "rule_violated")
+    response = await svc.http.post(
+        "/deadlines/misses", json={"kind": kind, "period": period}, headers=svc.headers()
+    )
+    assert_error(response, 422, "rule_violated")
+
+
+async def test_an_evaluation_of_a_period_out_of_range_is_refused(apps: dict[str, Started]) -> None:
+    svc = apps["assessment"]
+    for period in ("0000Q1", "9999", "2025Q5"):
+        response = await svc.http.post(
+            "/evaluations", json={"county": COUNTY, "period": period}, headers=svc.headers()
+        )
+        assert_error(response, 422, "validation_failed")
+
+
+@pytest.mark.parametrize(
+    ("service", "path", "body"),
+    [
+        ("registry", f"/filings?county={COUNTY}&as_of=0001-01-01", None),
+        ("registry", f"/filings?county={COUNTY}&as_of=9999-12-31", None),
+        ("registry", f"/villages/{VILLAGE}/assignments?as_of=0001-01-01", None),
+        ("registry", f"/coverage?county={COUNTY}&as_of=9999-12-31", None),
+        (
+            "ledger",
+            "/visits",
+            {"started_at": "9999-12-31T23:00:00-14:00", "ended_at": "9999-12-31T23:30:00-14:00"},
+        ),
+        (
+            "ledger",
+            "/visits",
+            {"started_at": "0001-01-01T00:00:00+14:00", "ended_at": "0001-01-01T01:00:00+14:00"},
+        ),
+        (
+            "ledger",
+            "/visits",
+            {"started_at": "9999-06-01T09:00:00+08:00", "ended_at": "9999-06-01T10:00:00+08:00"},
+        ),
+        ("ledger", "/consultations", {"occurred_at": "9999-12-31T23:59:59-12:00"}),
+        ("assessment", "/rules", {"division_code": COUNTY, "effective_from": "9999-12-31"}),
+        ("assessment", "/rules", {"division_code": COUNTY, "effective_from": "0001-01-01"}),
+        ("registry", "/advisors/A-1/status", {"status": "suspended", "changed_on": "0001-01-01"}),
+        ("registry", "/assignments", {"advisor_id": "A-1", "valid_from": "9999-12-31", "schedule": "每周三"}),
+    ],
+)
+async def test_a_date_or_time_outside_any_real_one_is_refused(
+    apps: dict[str, Started], service: str, path: str, body: dict[str, Any] | None
+) -> None:
+    svc = apps[service]
+    if body is None:
+        response = await svc.http.get(path, headers=svc.headers())
+    else:
+        full = {"village_code": VILLAGE, "summary": "答复", "place": "村委会", **body}
+        response = await svc.http.post(path, json=full, headers=svc.headers("advisor"))
+    answer = assert_error(response, 422, "validation_failed")
+    assert any("日期" in e["reason"] or "时间" in e["reason"] for e in answer["errors"]), answer
+
+
+@pytest.mark.parametrize("service", list(SERVICES))
+@pytest.mark.parametrize("key", ["k" * 4000, "k" * 201, "", "键", "a b"])
+async def test_an_idempotency_key_outside_its_bounds_is_refused(
+    apps: dict[str, Started], service: str, key: str
+) -> None:
+    svc = apps[service]
+    path, body = COMMANDS[service]
+    headers = {**svc.headers(), "Idempotency-Key": key}
+    try:
+        response = await svc.http.post(path, json=body, headers=headers)
+    except UnicodeEncodeError:
+        return  # a non-ASCII header cannot even be sent
+    answer = assert_error(response, 422, "validation_failed")
+    assert "header.Idempotency-Key" in [e["field"] for e in answer["errors"]]
+
+
+@pytest.mark.parametrize(
+    ("service", "path"),
+    [
+        ("ledger", "/entries?advisor_id=a%00b"),
+        ("ledger", "/entries/E-1%00"),
+        ("registry", "/advisors?county=621025&name=%00"),
+        ("reporting", "/reports?period=2025%00"),
+        ("assessment", f"/breaches?county={COUNTY}&advisor_id=%00"),
+        ("reporting", "/public/villages/62102510%000201.json"),
+    ],
+)
+async def test_a_nul_character_in_the_path_or_query_is_refused(
+    apps: dict[str, Started], service: str, path: str
+) -> None:
+    svc = apps[service]
+    response = await svc.http.get(path, headers=svc.headers())
+    body = assert_error(response, 422, "validation_failed")
+    assert body["field"].split(".")[0] in {"path", "query"}, body  # the value named: query.advisor_id
+
+
+async def test_a_nul_character_in_a_header_is_refused(apps: dict[str, Started]) -> None:
+    svc = apps["ledger"]
+    request = svc.http.build_request("GET", "/entries", headers=svc.headers())
+    request.headers["x-note"] = "a"  # httpx refuses NUL in headers: put it on the raw request
+    request.headers._list = [  # type: ignore[attr-defined]
+        (k, k.lower(), b"a\x00b" if k == b"x-note" else v)
+        for k, _, v in request.headers._list  # type: ignore[attr-defined]
+    ]
+    response = await svc.http.send(request)
+    assert assert_error(response, 422, "validation_failed")["field"] == "header.x-note"
+
+
+@pytest.mark.parametrize("service", list(SERVICES))
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"village_code": ',  # malformed
+        b"{'village_code': 1}",
+        b"[" * 100_000 + b"]" * 100_000,  # nested past the parser's recursion limit
+        b'{"a": "\xff\xfe"}',  # not UTF-8
+    ],
+)
+async def test_an_unparsable_json_body_is_a_documented_400(
+    apps: dict[str, Started], service: str, content: bytes
+) -> None:
+    svc = apps[service]
+    path, _ = COMMANDS[service]
+    headers = {**svc.headers(), "content-type": "application/json"}
+    response = await svc.http.post(path, content=content, headers=headers)
+    assert_error(response, 400, "malformed_json")
+
+
+@pytest.mark.parametrize("given", ["x" * 4000, "a b", "<script>", ""])
+async def test_a_correlation_id_that_is_no_id_is_replaced(apps: dict[str, Started], given: str) -> None:
+    svc = apps["ledger"]
+    response = await svc.http.get("/entries", headers={**svc.headers(), "x-correlation-id": given})
+    assert response.status_code == 200
+    assert response.headers["x-correlation-id"] != given
+    kept = await svc.http.get("/entries", headers={**svc.headers(), "x-correlation-id": "req-42.a:b"})
+    assert kept.headers["x-correlation-id"] == "req-42.a:b"
+
+
+@pytest.mark.parametrize("service", list(SERVICES))
+async def test_framework_errors_answer_documented_codes_in_chinese(
+    apps: dict[str, Started], service: str
+) -> None:
+    svc = apps[service]
+    assert_error(await svc.http.get("/no-such-route", headers=svc.headers()), 404, "not_found")
+    assert_error(await svc.http.delete("/healthz", headers=svc.headers()), 405, "method_not_allowed")
+
+
+@pytest.mark.parametrize("service", list(SERVICES))
+async def test_a_json_body_above_the_cap_is_refused_with_413(apps: dict[str, Started], service: str) -> None:
+    svc = apps[service]
+    path, body = COMMANDS[service]
+    big = {**body, "padding": "x" * (1024 * 1024 + 1)}
+    response = await svc.http.post(path, json=big, headers=svc.headers())
+    assert_error(response, 413, "payload_too_large")
+
+
+async def test_a_chunked_body_without_length_is_cut_off_at_the_cap(apps: dict[str, Started]) -> None:
+    svc = apps["ledger"]
+    sent = 0
+
+    async def chunks() -> AsyncIterator[bytes]:
+        nonlocal sent
+        yield b'{"village_code": "' + b"x" * 65536
+        for _ in range(64):  # 4 MiB in all, four times the cap
+            sent += 65536
+            yield b"x" * 65536
+        yield b'"}'
+
+    response = await svc.http.post("/visits", content=chunks(), headers=svc.headers())
+    assert "content-length" not in {k.lower() for k in response.request.headers}
+    assert_error(response, 413, "payload_too_large")
+
+
+async def test_an_import_may_be_larger_than_a_json_body_but_not_unbounded(apps: dict[str, Started]) -> None:
+    svc = apps["ledger"]
+    headers = {**svc.headers("law_firm", unit="edge-firm"), "content-type": "text/csv"}
+    rows = (
+        "村（居）代码,开始时间\n" + ("x" * 1000 + ",y\n") * 2000
+    )  # 2 MB: above the JSON cap, below the upload cap
+    response = await svc.http.post("/imports?format=csv", content=rows.encode(), headers=headers)
+    assert response.status_code == 422, response.text  # read and refused for its rows, not for its size
+    assert response.json()["code"] == "import_rejected"
+    huge = b"x" * (32 * 1024 * 1024 + 1)
+    response = await svc.http.post("/imports?format=csv", content=huge, headers=headers)
+    assert_error(response, 413, "payload_too_large")
+
+
+@pytest.mark.parametrize(
+    ("service", "path", "role"),
+    [
+        ("ledger", "/imports?format=csv", "law_firm"),
+        ("registry", "/divisions/import", "county_admin"),
+        ("registry", "/roster/import", "county_admin"),
+    ],
+)
+@pytest.mark.parametrize("content", ["代码,名称\n62\r1025,x\n", "a\x00b,c\n", "Î¸Ô®\x856\r¤c\xa0"])
+async def test_a_csv_the_csv_module_cannot_read_is_refused_not_a_500(
+    apps: dict[str, Started], service: str, path: str, role: str, content: str
+) -> None:
+    svc = apps[service]
+    headers = {**svc.headers(role, unit="edge-firm"), "content-type": "text/csv"}
+    response = await svc.http.post(path, content=content.encode(), headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "import_rejected"
+
+
+@pytest.mark.parametrize("service", list(SERVICES))
+async def test_every_operation_declares_its_errors_with_the_error_body(
+    apps: dict[str, Started], service: str
+) -> None:
+    document = apps[service].app.openapi()
+    assert "HTTPValidationError" not in json.dumps(document)
+    ref = {"$ref": "#/components/schemas/ErrorBody"}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            for status in ("400", "401", "403", "404", "409", "413", "422"):
+                assert status in responses, (method, path, status)
+                assert responses[status]["content"] == {"application/json": {"schema": ref}}, (method, path)
+
+
+@pytest.mark.parametrize("service", list(SERVICES))
+async def test_no_operation_answers_a_server_error_or_an_undocumented_body(
+    apps: dict[str, Started], service: str
+) -> None:
+    failures = await asyncio.to_thread(fuzz, apps[service], asyncio.get_running_loop())
+    server_errors_first = sorted(failures, key=lambda f: ": 5" not in f)
+    assert not failures, f"{len(failures)} failing requests:\n" + "\n".join(server_errors_first[:40])
