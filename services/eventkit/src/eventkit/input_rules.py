@@ -23,10 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from vc_contracts.codes import ascii_digits
 from vc_contracts.text import clean_text
 
-from eventkit.errors import ErrorBody, FieldError
-from eventkit.logs import correlation_id
-
-MESSAGE = "请求内容有误，请检查标出的字段"
+from eventkit.web import validation_response
 
 
 def _problem(where: tuple[str, ...], value: str) -> dict[str, Any] | None:
@@ -82,19 +79,9 @@ class AsciiDigitsInUrls:
 
 
 async def _refused_value(_: Request, exc: Exception) -> JSONResponse:
+    """The one 422 body of eventkit.web, with the reasons in Chinese, for a value a handler refused."""
     assert isinstance(exc, ValidationError)
-    errors = [
-        FieldError(field=".".join(str(part) for part in e["loc"]) or "body", reason=e["msg"])
-        for e in exc.errors()
-    ]
-    body = ErrorBody(
-        code="validation_failed",
-        message=MESSAGE,
-        field=errors[0].field if errors else None,
-        errors=errors,
-        correlation_id=correlation_id.get(),
-    )
-    return JSONResponse(status_code=422, content=body.model_dump(mode="json"))
+    return validation_response(RequestValidationError(exc.errors()))
 
 
 def install_input_rules(app: FastAPI) -> None:

@@ -85,7 +85,7 @@ def install_error_schema(app: FastAPI) -> None:
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(p) for p in loc)
+    return ".".join(str(p) for p in loc) or "body"  # a model-level refusal names the whole body
 
 
 def _json(status: int, body: ErrorBody) -> JSONResponse:
