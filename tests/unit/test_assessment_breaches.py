@@ -75,15 +75,16 @@ def test_lectures_are_evaluated_per_closed_year() -> None:
 
 
 # Exact totals against the (possibly shared) minimum: given the exact on-site seconds, when the
-# quarter is evaluated, then a breach is recorded or not; the breach shows the total rounded once.
+# quarter is evaluated, then a breach is recorded or not; the breach shows the total cut to 2 decimals
+# (never rounded up to the minimum it missed).
 EXACT = [
     # (seconds served, minimum owed, breach?, actual shown)
     (6 * 80 * 60, 8, False, None),  # six visits of 1 h 20 min: 8.00 h, met (not 6 × 1.33 = 7.98)
-    (8 * 3600 - 1, 8, True, 8.0),  # one second short: a breach, though it displays as 8.00
+    (8 * 3600 - 1, 8, True, 7.99),  # one second short: a breach, shown as 7.99 (rounding said 8.00)
     (8 * 3600 - 36, 8, True, 7.99),
     (4 * 3600, 3.96, False, None),  # a share of the minimum for days served (rounded to 2 places)
     (14256, 3.96, False, None),  # 3.96 h exactly
-    (14255, 3.96, True, 3.96),
+    (14255, 3.96, True, 3.95),
 ]
 
 

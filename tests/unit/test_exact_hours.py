@@ -9,7 +9,14 @@ from eventkit.periods import split_seconds_by_quarter
 from hypothesis import given
 from hypothesis import strategies as st
 from vc_contracts import CST
-from vc_contracts.durations import display_hours, meets_hours, minimum_seconds, seconds_between, total_seconds
+from vc_contracts.durations import (
+    display_hours,
+    display_total_hours,
+    meets_hours,
+    minimum_seconds,
+    seconds_between,
+    total_seconds,
+)
 
 MINUTE, HOUR = 60, 3600
 
@@ -89,3 +96,24 @@ def test_a_visit_over_the_quarter_boundary_counts_exactly_on_both_sides() -> Non
     start = datetime(2025, 3, 31, 22, 40, tzinfo=CST)
     parts = split_seconds_by_quarter(start, start + timedelta(hours=2))
     assert parts == {"2025Q1": 80 * MINUTE, "2025Q2": 40 * MINUTE}
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [
+        (28799, 7.99),  # one second short of 8 h: shown 7.99 next to the minimum, never 8.0
+        (28800, 8.0),
+        (8 * 3600 - 36, 7.99),
+        (6 * 4800, 8.0),  # six visits of 1 h 20 min
+        (0, 0.0),
+    ],
+)
+def test_a_total_is_cut_not_rounded_for_display(seconds: int, shown: float) -> None:
+    assert display_total_hours(seconds) == shown
+
+
+@given(st.integers(min_value=0, max_value=10**7), st.integers(min_value=1, max_value=2000))
+def test_a_total_shown_reaches_a_minimum_exactly_when_it_is_met(seconds: int, hundredths: int) -> None:
+    # every minimum a rule can state (hours with at most 2 decimals): what is shown agrees with the verdict
+    minimum = hundredths / 100
+    assert (display_total_hours(seconds) >= minimum) == meets_hours(seconds, minimum)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from fractions import Fraction
-from math import ceil
+from math import ceil, floor
 
 SECONDS_PER_HOUR = 3600
 
@@ -24,6 +24,18 @@ def seconds_between(start: datetime, end: datetime) -> int:
 def display_hours(seconds: int | float | None) -> float:
     """Seconds -> hours rounded to 2 decimals, for display (None counts as 0)."""
     return round((seconds or 0) / SECONDS_PER_HOUR, 2)
+
+
+def shown_hours(exact: Fraction) -> float:
+    """An exact number of hours for display, cut (not rounded) to 2 decimals, so a figure shown next
+    to a minimum never looks met when it is not: 7 h 59 min 59 s shows 7.99 against 8, not 8.0."""
+    return floor(exact * 100) / 100
+
+
+def display_total_hours(seconds: int | None) -> float:
+    """A total of seconds (a quarter's, a volume's, a row of statistics) as hours for display, cut to
+    2 decimals (see `shown_hours`); a single entry's hours use `display_hours`."""
+    return shown_hours(exact_hours(seconds or 0))
 
 
 def exact_hours(seconds: int) -> Fraction:

@@ -11,7 +11,7 @@ from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Request
 from vc_contracts.catalogue.fields import VillageCode
-from vc_contracts.durations import display_hours, meets_hours
+from vc_contracts.durations import display_total_hours, meets_hours
 from vc_contracts.rules import rule_for_period, rule_label
 
 from assessment.application.hours_view import village_quarters
@@ -39,7 +39,7 @@ async def quarter_hours(
         quarters.append(
             {
                 "quarter": q,
-                "hours": display_hours(seconds.get(q, 0)),
+                "hours": display_total_hours(seconds.get(q, 0)),
                 "min_quarter_onsite_hours": rules.min_quarter_onsite_hours,
                 "meets_minimum": meets_hours(seconds.get(q, 0), rules.min_quarter_onsite_hours),
                 "rule": rule_label(rules),

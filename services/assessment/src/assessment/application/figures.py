@@ -12,7 +12,7 @@ from typing import Any
 
 import asyncpg
 from vc_contracts.catalogue.assessment import ComplianceRulesSet, FeedbackSubmitted
-from vc_contracts.durations import display_hours, meets_hours
+from vc_contracts.durations import display_total_hours, meets_hours
 from vc_contracts.rules import rule_for_period, rule_label
 
 from assessment.application import lectures_view, records
@@ -73,7 +73,7 @@ def _village(
         quarters.append(
             {
                 "quarter": period,
-                "hours": display_hours(actual),
+                "hours": display_total_hours(actual),
                 "expected": expected,
                 "meets": meets_hours(actual, expected),
                 "rule": _rule(rules),

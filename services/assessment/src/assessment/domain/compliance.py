@@ -18,7 +18,7 @@ from eventkit.decider import Decider
 from eventkit.errors import RuleViolationError
 from vc_contracts import Event
 from vc_contracts.catalogue.assessment import ComplianceBreached
-from vc_contracts.durations import exact_minimum
+from vc_contracts.durations import exact_minimum, shown_hours
 
 HOURS, LECTURES = "min_quarter_onsite_hours", "min_year_lectures"
 LECTURES_RULE_TEXT = (
@@ -111,7 +111,7 @@ def decide(state: Breaches, command: Evaluate, now: datetime) -> list[Event]:
                     rule=rule,
                     period=command.period,
                     expected=o.expected,
-                    actual=round(float(o.actual), 2),
+                    actual=shown_hours(o.actual),  # cut, not rounded: a shortfall never shows as met
                     rule_version=command.rule_version,
                     rule_division_code=command.rule_division_code,
                 )

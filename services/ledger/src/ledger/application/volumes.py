@@ -12,7 +12,7 @@ from typing import Any
 import asyncpg
 from eventkit.auth import Principal
 from eventkit.errors import NotFoundError
-from vc_contracts.durations import display_hours, seconds_between, total_seconds
+from vc_contracts.durations import display_total_hours, seconds_between, total_seconds
 
 from ledger.application import access, wording
 from ledger.application.directory_view import names
@@ -102,7 +102,7 @@ def _totals(entries: list[dict[str, Any]]) -> dict[str, Any]:
         "entries": len(entries),
         "voided": len(entries) - len(live),
         "by_kind": by_kind,
-        "visit_hours": display_hours(seconds),
+        "visit_hours": display_total_hours(seconds),
     }
 
 

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import asyncpg
-from vc_contracts.durations import display_hours, total_seconds
+from vc_contracts.durations import display_total_hours, total_seconds
 
 from reporting.domain.statistics import METRICS, RULES, totals
 
@@ -50,12 +50,12 @@ async def statistics_table(
     rows = [dict(r) for r in await pool.fetch(_aggregate_sql(schema, unit_filter), *args)]
     seconds = [int(row.pop("visit_seconds")) for row in rows]
     for row, s in zip(rows, seconds, strict=True):
-        row["visit_hours"] = display_hours(s)
+        row["visit_hours"] = display_total_hours(s)
     table = {
         "period": period,
         "unit_id": unit_id,
         "rows": rows,
-        "totals": {**totals(rows), "visit_hours": display_hours(total_seconds(seconds))},
+        "totals": {**totals(rows), "visit_hours": display_total_hours(total_seconds(seconds))},
         "columns": [{"key": m.key, "heading": m.heading} for m in METRICS],
         "counting_rules": RULES,
     }
