@@ -11,7 +11,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 from uuid import uuid4
 
 import asyncpg
@@ -20,7 +21,7 @@ from ledger.main import SPEC, build_app
 from support.inprocess import bearer, new_secret, own_database, running_app
 from support.publishing import publish_as
 from support.waiting import eventually
-from vc_contracts import Event, Tenant
+from vc_contracts import CST, Event, Tenant
 from vc_contracts.catalogue.registry import AdvisorAssigned, AssignmentEnded
 
 
@@ -138,3 +139,15 @@ async def set_the_scene(ledger: Ledger, since: date) -> Cast:
 
     await eventually(learnt, what="the ledger learns the registry's assignments and names")
     return cast
+
+
+def at(day: date, hour: int, minute: int = 0) -> str:
+    """An ISO instant at `hour:minute` of `day` in China Standard Time."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=CST).isoformat()
+
+
+@contextlib.asynccontextmanager
+async def ledger_scene(devstack: Any, day: date) -> AsyncIterator[tuple[Ledger, Cast]]:
+    """A ledger service with the cast assigned since January 1st of the year before `day`."""
+    async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
+        yield ledger, await set_the_scene(ledger, date(day.year - 1, 1, 1))

@@ -6,25 +6,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from test_ledger_harness import Cast, Ledger, ledger_service, set_the_scene
+from test_ledger_harness import Cast, Ledger, at, ledger_scene
 from vc_contracts import CST
 
 DAY = (datetime.now(CST) - timedelta(days=4)).date()
 
 
-def at(day: date, hour: int, minute: int = 0) -> str:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=CST).isoformat()
-
-
 @pytest.fixture(scope="module")
 async def scene(devstack) -> AsyncIterator[tuple[Ledger, Cast]]:  # type: ignore[no-untyped-def]
-    async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
-        yield ledger, await set_the_scene(ledger, date(DAY.year - 1, 1, 1))
+    async with ledger_scene(devstack, DAY) as found:
+        yield found
 
 
 def lecture(cast: Cast, hour: int, topic: str = "反电信网络诈骗") -> dict[str, Any]:

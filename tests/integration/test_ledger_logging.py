@@ -4,23 +4,19 @@ rules that need the ledger's read models: assignment on the day, and no two plac
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
-from test_ledger_harness import Cast, Ledger, ledger_service, set_the_scene
+from test_ledger_harness import Cast, Ledger, at, ledger_scene
 from vc_contracts import CST
 
 DAY = (datetime.now(CST) - timedelta(days=3)).date()
 
 
-def at(day: date, hour: int, minute: int = 0) -> str:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=CST).isoformat()
-
-
 @pytest.fixture(scope="module")
 async def scene(devstack) -> AsyncIterator[tuple[Ledger, Cast]]:  # type: ignore[no-untyped-def]
-    async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
-        yield ledger, await set_the_scene(ledger, date(DAY.year - 1, 1, 1))
+    async with ledger_scene(devstack, DAY) as found:
+        yield found
 
 
 async def test_an_advisor_logs_each_kind_of_entry_and_the_answer_names_the_assignment(scene) -> None:  # type: ignore[no-untyped-def]
