@@ -6,6 +6,7 @@ Given the claims, when the token is verified, then it yields a Principal or a 40
 
 from __future__ import annotations
 
+import base64
 import re
 import secrets
 import time
@@ -80,6 +81,24 @@ REFUSED = [
     ("nbf-in-the-future", {"nbf": NOW + 3600}, "nbf"),
     ("iss-missing", {"iss": DROP}, "iss"),
     ("exp-not-a-number", {"exp": "tomorrow"}, None),
+    # time claims that made PyJWT raise plain errors (500 before), or that mean "valid forever"
+    ("exp-infinite", {"exp": 1e400}, None),
+    ("exp-a-list", {"exp": [1]}, None),
+    ("exp-an-object", {"exp": {}}, None),
+    ("exp-digits-as-text", {"exp": "9999999999"}, "exp"),
+    ("exp-far-future", {"exp": 10**15}, "exp"),
+    ("exp-beyond-a-week", {"exp": NOW + 8 * 24 * 3600}, "exp"),
+    ("exp-equal-to-iat", {"exp": NOW, "iat": NOW}, "exp"),
+    ("exp-a-fraction", {"exp": NOW + 600.5}, "exp"),
+    ("exp-true", {"exp": True}, None),
+    ("iat-infinite", {"iat": 1e400}, None),
+    ("iat-negative", {"iat": -5}, "iat"),
+    ("nbf-null", {"nbf": None}, None),
+    ("nbf-minus-infinite", {"nbf": -1e400}, None),
+    # identifiers PostgreSQL and UTF-8 cannot hold
+    ("sub-lone-surrogate", {"sub": "\ud800"}, "sub"),
+    ("unit-lone-surrogate", {"role": "law_firm", "unit": "\udc00"}, "unit"),
+    ("sub-c1-control", {"sub": "u\x85-1"}, "sub"),
 ]
 
 
@@ -90,6 +109,14 @@ def test_a_signed_token_whose_claims_make_no_sense_is_401(changes: dict[str, Any
     assert refused.value.status == 401
     assert refused.value.field == field
     assert re.search(r"[\u4e00-\u9fff]", refused.value.message), "message in Chinese"
+
+
+def test_a_header_nested_beyond_the_json_parser_is_401_not_500() -> None:
+    # anyone can send this: no signing key is needed to reach PyJWT's header parsing
+    part = lambda text: base64.urlsafe_b64encode(text.encode()).rstrip(b"=").decode()  # noqa: E731
+    token = ".".join([part("[" * 5000 + "]" * 5000), part("{}"), part("sig")])
+    with pytest.raises(UnauthorizedError):
+        verify(token)
 
 
 ACCEPTED = [

@@ -56,7 +56,8 @@ _SCOPE_SHAPE = {
     "village": re.compile(r"[1-9][0-9]{5}(?!000000)[0-9]{3}(?!000)[0-9]{3}"),
 }
 # Subjects and unit ids: printable, no spaces or control characters, bounded.
-_IDENTIFIER = re.compile(r"[^\s\x00-\x1f\x7f]{1,128}")
+# no white space, no control characters (C0, DEL, C1), no lone surrogates (unencodable as UTF-8)
+_IDENTIFIER = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\ud800-\udfff]{1,128}")
 
 
 def scope_problem(role: Role, scope: object) -> str | None:
@@ -162,6 +163,8 @@ class TokenVerifier:
     """
 
     LEEWAY_S = 30
+    MAX_LIFETIME_S = 7 * 24 * 3600
+    """A token may live at most a week (exp - iat): an `exp` far in the future is a token forever."""
 
     def __init__(
         self, secret: str, issuer: str, jwks_url: str | None = None, audience: str | None = None
@@ -199,6 +202,20 @@ class TokenVerifier:
             raise UnauthorizedError("身份令牌的受众（aud）不是本系统", field="aud") from None
         except jwt.ImmatureSignatureError:
             raise UnauthorizedError("身份令牌尚未生效（nbf 或 iat 在将来）", field="nbf") from None
-        except jwt.PyJWTError:
+        except (jwt.PyJWTError, ValueError, TypeError, OverflowError, RecursionError):
+            # PyJWT lets a few malformed tokens through as plain errors: a header nested beyond the
+            # JSON parser (RecursionError), `exp: 1e400` (OverflowError), `exp: {}` (TypeError)
             raise UnauthorizedError("身份令牌无效") from None
+        self._check_times(claims)
         return principal_of(claims)
+
+    def _check_times(self, claims: dict[str, Any]) -> None:
+        """`exp`, `iat` (and `nbf` when present) are whole seconds since the epoch, `iat` before `exp`,
+        the lifetime at most MAX_LIFETIME_S. 401 naming the claim otherwise."""
+        times = {name: claims[name] for name in ("exp", "iat", "nbf") if name in claims}
+        for name, value in times.items():
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**40:
+                raise UnauthorizedError(f"身份令牌的 {name} 须为整数秒（Unix 时间）", field=name)
+        if not 0 < times["exp"] - times["iat"] <= self.MAX_LIFETIME_S:
+            days = self.MAX_LIFETIME_S // 86400
+            raise UnauthorizedError(f"身份令牌的有效期（exp - iat）须为正且不超过 {days} 天", field="exp")
