@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 
 import pytest
-from assessment.domain.compliance import share
+from assessment.domain.compliance import owed as owed_share
 from devstack.pytest_plugin import DevStack
 from support.waiting import eventually
 from test_assessment_harness import Assessment, assessment_service
@@ -184,7 +184,7 @@ async def test_a_closed_quarter_yields_breaches_once_with_rule_and_version(svc: 
         for b in first.json()["breaches"]
         if b["advisor_id"].startswith(mine)
     }
-    owed = share(10, f"{YEAR}Q1", date(YEAR - 1, 1, 1), HANDOVER - timedelta(days=1))
+    owed = float(owed_share(10, f"{YEAR}Q1", [(date(YEAR - 1, 1, 1), HANDOVER - timedelta(days=1))]))
     # the void does not count; 10 h from the county rule; zhou owes his share, sun's 5 h cover hers
     assert found == {(f"{mine}li", 10.0, 3.0), (f"{mine}wang", 10.0, 9.0), (f"{mine}zhou", owed, 4.0)}
     assert first.json()["rule"]["version"] == 1 and "作废" in first.json()["rule"]["counting_rule"]

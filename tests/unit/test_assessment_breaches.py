@@ -6,7 +6,7 @@ from datetime import date, datetime
 from fractions import Fraction
 
 import pytest
-from assessment.domain.compliance import Evaluate, Obligation, bounds, breaches, require_closed, share
+from assessment.domain.compliance import Evaluate, Obligation, bounds, breaches, owed, require_closed
 from eventkit.errors import RuleViolationError
 from vc_contracts import CST
 from vc_contracts.catalogue.assessment import ComplianceBreached
@@ -38,16 +38,22 @@ def test_open_periods_and_half_years_are_refused(period: str, today: date) -> No
 
 
 def test_a_mid_quarter_reassignment_shares_the_minimum_by_days_served() -> None:
-    assert share(8, "2025Q1", date(2024, 1, 1), None) == 8
-    assert share(8, "2025Q1", date(2024, 1, 1), date(2025, 2, 14)) == round(8 * 45 / 90, 2)
-    assert share(8, "2025Q1", date(2025, 2, 15), None) == round(8 * 45 / 90, 2)
-    assert share(8, "2025Q1", date(2025, 4, 1), None) == 0
+    assert owed(8, "2025Q1", [(date(2024, 1, 1), None)]) == 8
+    assert owed(8, "2025Q1", [(date(2024, 1, 1), date(2025, 2, 14))]) == Fraction(8 * 45, 90)
+    assert owed(8, "2025Q1", [(date(2025, 2, 15), None)]) == Fraction(8 * 45, 90)
+    assert owed(8, "2025Q1", [(date(2025, 4, 1), None)]) == 0
 
 
 def test_only_shortfalls_become_breaches_with_the_rule_version() -> None:
     events = breaches.decide(
         breaches.initial,
-        evaluate("2025Q2", [Obligation(V1, "li", 8, Fraction(13, 2)), Obligation(V2, "li", 8, Fraction(8))]),
+        evaluate(
+            "2025Q2",
+            [
+                Obligation(V1, "li", Fraction(8), Fraction(13, 2)),
+                Obligation(V2, "li", Fraction(8), Fraction(8)),
+            ],
+        ),
         NOW,
     )
     [breach] = events
@@ -63,13 +69,13 @@ def test_only_shortfalls_become_breaches_with_the_rule_version() -> None:
 
 
 def test_a_rerun_appends_no_second_breach_for_the_same_village_rule_and_period() -> None:
-    command = evaluate("2025Q2", [Obligation(V1, "li", 8, Fraction(13, 2))])
+    command = evaluate("2025Q2", [Obligation(V1, "li", Fraction(8), Fraction(13, 2))])
     first = breaches.decide(breaches.initial, command, NOW)
     assert breaches.decide(breaches.fold(first), command, NOW) == []
 
 
 def test_lectures_are_evaluated_per_closed_year() -> None:
-    command = evaluate("2024", [Obligation(V1, "li", 2, Fraction(1))], today=date(2025, 1, 1))
+    command = evaluate("2024", [Obligation(V1, "li", Fraction(2), Fraction(1))], today=date(2025, 1, 1))
     [breach] = breaches.decide(breaches.initial, command, NOW)
     assert isinstance(breach, ComplianceBreached) and breach.rule == "min_year_lectures"
 
@@ -82,18 +88,20 @@ EXACT = [
     (6 * 80 * 60, 8, False, None),  # six visits of 1 h 20 min: 8.00 h, met (not 6 × 1.33 = 7.98)
     (8 * 3600 - 1, 8, True, 7.99),  # one second short: a breach, shown as 7.99 (rounding said 8.00)
     (8 * 3600 - 36, 8, True, 7.99),
-    (4 * 3600, 3.96, False, None),  # a share of the minimum for days served (rounded to 2 places)
-    (14256, 3.96, False, None),  # 3.96 h exactly
-    (14255, 3.96, True, 3.95),
+    (4 * 3600, Fraction(8 * 45, 91), False, None),  # a share of the minimum for days served (3.956… h)
+    (14242, Fraction(8 * 45, 91), False, None),  # the fewest whole seconds reaching 3.956… h
+    (14241, Fraction(8 * 45, 91), True, 3.95),
 ]
 
 
 @pytest.mark.parametrize(("seconds", "owed", "breached", "shown"), EXACT)
 def test_breaches_compare_exact_seconds_with_the_minimum(
-    seconds: int, owed: float, breached: bool, shown: float | None
+    seconds: int, owed: Fraction, breached: bool, shown: float | None
 ) -> None:
     events = breaches.decide(
-        breaches.initial, evaluate("2025Q2", [Obligation(V1, "li", owed, exact_hours(seconds))]), NOW
+        breaches.initial,
+        evaluate("2025Q2", [Obligation(V1, "li", Fraction(owed), exact_hours(seconds))]),
+        NOW,
     )
     assert bool(events) is breached
     if breached:

@@ -32,6 +32,17 @@ def shown_hours(exact: Fraction) -> float:
     return floor(exact * 100) / 100
 
 
+def shown_owed(owed: Fraction, *, met: bool) -> float:
+    """An exact owed amount (a pro-rated minimum in hours or lectures, e.g. 8 x 30/90 = 8/3) for display
+    next to the figure it was compared with, to 2 decimals and rounded toward the verdict: up when the
+    figure fell short, so a breach always shows expected above the (cut) actual (8/3 shows 2.67 against
+    2.66, never 2.66 against 2.66); down when it was met, so a met figure never shows below what it owed
+    (2 h 40 min shows 2.66 against 2.66, not against 2.67). Amounts with at most 2 decimals show unchanged.
+    The comparison itself is always made on the exact values."""
+    scaled = owed * 100
+    return (floor(scaled) if met else ceil(scaled)) / 100
+
+
 def display_total_hours(seconds: int | None) -> float:
     """A total of seconds (a quarter's, a volume's, a row of statistics) as hours for display, cut to
     2 decimals (see `shown_hours`); a single entry's hours use `display_hours`."""

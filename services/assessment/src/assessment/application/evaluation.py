@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from fractions import Fraction
 
 import asyncpg
@@ -16,7 +17,8 @@ from assessment.domain import compliance as c
 async def obligations(
     pool: asyncpg.Pool, schema: str, county: str, period: str, rules: ComplianceRulesSet
 ) -> tuple[tuple[c.Obligation, ...], float]:
-    """One obligation per (village, advisor) assigned in the period, with the share owed; and the minimum."""
+    """One obligation per (village, advisor) assigned in the period, with the exact share owed over all
+    their assignments there; and the rule's minimum (as written, for display)."""
     first, last = c.bounds(period)
     served = await overlapping(pool, schema, first, last, county=county)
     actual: dict[tuple[str, str], Fraction]
@@ -28,9 +30,11 @@ async def obligations(
         counts = await lectures_view.county_counts(pool, schema, county, int(period))
         actual = {k: Fraction(v) for k, v in counts.items()}
         minimum = float(rules.min_year_lectures)
-    owed: dict[tuple[str, str], float] = {}
+    spans: dict[tuple[str, str], list[tuple[date, date | None]]] = {}
     for s in served:
-        key = (s.village_code, s.advisor_id)
-        owed[key] = round(owed.get(key, 0.0) + c.share(minimum, period, s.valid_from, s.valid_to), 2)
-    found = tuple(c.Obligation(v, adv, e, actual.get((v, adv), Fraction(0))) for (v, adv), e in owed.items())
+        spans.setdefault((s.village_code, s.advisor_id), []).append((s.valid_from, s.valid_to))
+    found = tuple(
+        c.Obligation(v, adv, c.owed(minimum, period, days), actual.get((v, adv), Fraction(0)))
+        for (v, adv), days in spans.items()
+    )
     return found, minimum

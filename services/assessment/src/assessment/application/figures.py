@@ -12,12 +12,12 @@ from typing import Any
 
 import asyncpg
 from vc_contracts.catalogue.assessment import ComplianceRulesSet, FeedbackSubmitted
-from vc_contracts.durations import display_total_hours, meets_hours
+from vc_contracts.durations import display_total_hours, meets_hours, shown_owed
 from vc_contracts.rules import rule_for_period, rule_label
 
 from assessment.application import lectures_view, records
 from assessment.application.assignments_view import Served, overlapping
-from assessment.domain.compliance import LECTURES_RULE_TEXT, SHARE_RULE_TEXT, bounds, share
+from assessment.domain.compliance import LECTURES_RULE_TEXT, SHARE_RULE_TEXT, bounds, owed
 from assessment.domain.rules import HOURS_RULE_TEXT
 
 FEEDBACK_RULE_TEXT = (
@@ -62,26 +62,27 @@ def _village(
     lectures: dict[str, int],
     sets: list[ComplianceRulesSet],
 ) -> dict[str, Any]:
-    def owed(minimum: float, period: str) -> float:
-        return round(sum(share(minimum, period, p.valid_from, p.valid_to) for p in periods), 2)
-
+    spans = [(p.valid_from, p.valid_to) for p in periods]
     quarters = []
     for q in range(1, 5):
         period = f"{year}Q{q}"
         rules = rule_for_period(code, period, sets)
-        actual, expected = seconds.get((code, period), 0), owed(rules.min_quarter_onsite_hours, period)
+        actual = seconds.get((code, period), 0)
+        # exact share over all assignments, compared exactly; rounded toward the verdict for display
+        expected = owed(rules.min_quarter_onsite_hours, period, spans)
+        meets = meets_hours(actual, expected)
         quarters.append(
             {
                 "quarter": period,
                 "hours": display_total_hours(actual),
-                "expected": expected,
-                "meets": meets_hours(actual, expected),
+                "expected": shown_owed(expected, met=meets),
+                "meets": meets,
                 "rule": _rule(rules),
                 "counting_rule": HOURS_RULE_TEXT,
             }
         )
     rules = rule_for_period(code, str(year), sets)
-    count, expected = lectures.get(code, 0), owed(rules.min_year_lectures, str(year))
+    count, expected = lectures.get(code, 0), owed(rules.min_year_lectures, str(year), spans)
     return {
         "village_code": code,
         "served": [
@@ -90,7 +91,7 @@ def _village(
         "quarters": quarters,
         "lectures": {
             "count": count,
-            "expected": expected,
+            "expected": shown_owed(expected, met=count >= expected),
             "meets": count >= expected,
             "rule": _rule(rules),
             "counting_rule": LECTURES_RULE_TEXT,

@@ -1,14 +1,19 @@
 """Evaluating a closed period: who fell short of which rule in which village (R5, R6).
 
 Accountability: an obligation belongs to the advisor assigned to the village; an advisor assigned for
-part of the period owes the share of the minimum for the days served (rounded to 2 decimals), and
-only their own ledger entries count for them. Only closed periods are evaluated (quarters for hours,
-years for lectures). One stream per county and period (`breaches-<county>-<period>`) holds one
-ComplianceBreached per (village, advisor, rule): a re-run appends nothing new.
+part of the period owes the share of the minimum for the days served, and only their own ledger
+entries count for them. The share is an exact fraction (minimum x days served / days in the period),
+taken once over the union of all the advisor's assignments to the village in the period (so
+back-to-back assignments covering the period owe exactly the minimum) and compared unrounded with the
+exact actual; it is rounded only where it is shown (`vc_contracts.durations.shown_owed`). Only closed
+periods are evaluated (quarters for hours, years for lectures). One stream per county and period
+(`breaches-<county>-<period>`) holds one ComplianceBreached per (village, advisor, rule): a re-run
+appends nothing new.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
@@ -18,14 +23,18 @@ from eventkit.decider import Decider
 from eventkit.errors import RuleViolationError
 from vc_contracts import Event
 from vc_contracts.catalogue.assessment import ComplianceBreached
-from vc_contracts.durations import exact_minimum, shown_hours
+from vc_contracts.durations import exact_minimum, shown_hours, shown_owed
 
 HOURS, LECTURES = "min_quarter_onsite_hours", "min_year_lectures"
 LECTURES_RULE_TEXT = (
     "讲座及普法宣传活动按年度计数：每条讲座或普法活动记录计一次，按活动开始时间（北京时间）计入其所在"
     "年度；作废的记录不计，更正后的记录按更正后的时间计。"
 )
-SHARE_RULE_TEXT = "年（季）中调整人员的，按实际服务天数折算应达标准（保留两位小数），只计本人的记录。"
+SHARE_RULE_TEXT = (
+    "年（季）中调整人员的，按本人在该村的实际服务天数折算应达标准（标准 × 服务天数 ÷ 期间天数，"
+    "同一期间内的多次指派合并计算），与实际时长或次数精确比较，只计本人的记录；"
+    "折算值仅在显示时保留两位小数：未达标的向上取，已达标的向下取，使显示的对比与结论一致。"
+)
 
 
 def stream_id(county: str, period: str) -> str:
@@ -56,30 +65,43 @@ def require_closed(period: str, today: date) -> None:
         raise RuleViolationError(f"{period} 尚未结束，只能评估已结束的期间", field="period")
 
 
-def share(minimum: float, period: str, served_from: date, served_to: date | None) -> float:
-    """The part of `minimum` owed for the days served inside the period."""
+def days_served(period: str, spans: Iterable[tuple[date, date | None]]) -> int:
+    """Days of the period covered by at least one of the spans ([from, to], to None = open-ended);
+    overlapping spans count each day once."""
     first, last = bounds(period)
-    start, end = max(first, served_from), min(last, served_to or last)
-    if end < start:
-        return 0.0
-    return round(minimum * ((end - start).days + 1) / ((last - first).days + 1), 2)
+    days = 0
+    reached = first - timedelta(days=1)  # the last day already counted
+    for start, end in sorted((max(first, a), min(last, b or last)) for a, b in spans):
+        fresh = max(start, reached + timedelta(days=1))
+        if end >= fresh:
+            days += (end - fresh).days + 1
+            reached = end
+    return days
+
+
+def owed(minimum: float | int | Fraction, period: str, spans: Iterable[tuple[date, date | None]]) -> Fraction:
+    """The exact part of `minimum` (hours or a count, as the rule writes it) owed for the days served
+    inside the period by one advisor in one village over all their assignments (`spans`); never rounded,
+    so shares of a period split into back-to-back assignments add up to exactly the minimum."""
+    first, last = bounds(period)
+    return exact_minimum(minimum) * days_served(period, spans) / ((last - first).days + 1)
 
 
 @dataclass(frozen=True)
 class Obligation:
     """What one advisor owed one village over the period, and what the ledger shows.
 
-    `actual` is exact (hours as a fraction of whole seconds, or a count): it is compared with
-    `expected` unrounded and rounded to 2 decimals only in the breach it may record."""
+    Both are exact (hours as fractions of whole seconds, or counts) and compared unrounded; they are
+    rounded to 2 decimals only in the breach they may record."""
 
     village_code: str
     advisor_id: str
-    expected: float
+    expected: Fraction
     actual: Fraction
 
     @property
     def short(self) -> bool:
-        return self.actual < exact_minimum(self.expected)
+        return self.actual < self.expected
 
 
 @dataclass(frozen=True)
@@ -110,8 +132,9 @@ def decide(state: Breaches, command: Evaluate, now: datetime) -> list[Event]:
                     village_code=o.village_code,
                     rule=rule,
                     period=command.period,
-                    expected=o.expected,
-                    actual=shown_hours(o.actual),  # cut, not rounded: a shortfall never shows as met
+                    # shown expected above actual: owed share raised, actual cut (never as if met)
+                    expected=shown_owed(o.expected, met=False),
+                    actual=shown_hours(o.actual),
                     rule_version=command.rule_version,
                     rule_division_code=command.rule_division_code,
                 )
