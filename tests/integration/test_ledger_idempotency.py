@@ -90,6 +90,7 @@ async def test_a_client_entry_id_sent_again_with_other_content_is_refused_not_re
     assert first.status_code == again.status_code == 201 and again.content == first.content
     changed = await ledger.http.post("/lectures", json={**body, "audience": 31}, headers=me)
     assert changed.status_code == 422 and changed.json()["code"] == "idempotency_key_reused"
+    assert changed.json()["field"] == "body.client_entry_id"
 
 
 async def test_two_callers_may_use_the_same_key(scene) -> None:  # type: ignore[no-untyped-def]
@@ -137,3 +138,42 @@ async def test_an_answer_is_not_replayed_to_the_same_subject_acting_with_other_a
     other = {**ledger.headers("advisor", "621026", li, cast.firm), "Idempotency-Key": "lec-auth"}
     r = await ledger.http.post("/lectures", json=lecture(cast, 7), headers=other)
     assert r.status_code == 422 and r.json()["code"] == "idempotency_key_reused"
+
+
+async def test_a_client_entry_id_replays_its_entry_whatever_key_the_retry_carries(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast = scene
+    me = ledger.headers("advisor", "621025", cast.advisor("li"), cast.firm)
+    body = {**lecture(cast, 21), "client_entry_id": "cid-2"}
+    first = await ledger.http.post("/lectures", json=body, headers={**me, "Idempotency-Key": "hk-1"})
+    assert first.status_code == 201 and not replayed(first), first.text
+    # a key once used for another request does not count either: the client entry id decides
+    used = {**me, "Idempotency-Key": "lec-other"}
+    assert (await ledger.http.post("/lectures", json=lecture(cast, 6), headers=used)).status_code == 201
+    for key in (None, "hk-1", "hk-2", "lec-other"):
+        headers = {**me, "Idempotency-Key": key} if key else me
+        again = await ledger.http.post("/lectures", json=body, headers=headers)
+        assert again.status_code == 201, (key, again.text)
+        assert again.content == first.content and replayed(again), key
+    assert await events_of(ledger, first.json()["entry_id"]) == 1
+
+
+@pytest.mark.parametrize("key", [None, "hk-3", "hk-4"])
+async def test_other_content_under_a_used_client_entry_id_is_refused_naming_that_field(scene, key) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast = scene
+    me = ledger.headers("advisor", "621025", cast.advisor("li"), cast.firm)
+    body = {**lecture(cast, 22), "client_entry_id": "cid-3"}
+    if key == "hk-3":  # the first answer was given under this key
+        first = await ledger.http.post("/lectures", json=body, headers={**me, "Idempotency-Key": key})
+    else:
+        first = await ledger.http.post("/lectures", json=body, headers=me)
+    assert first.status_code == 201, first.text  # after the first case: a replay
+    headers = {**me, "Idempotency-Key": key} if key else me
+    publicity = {**body, "audience": 80}
+    for path, other in (("/lectures", {**body, "audience": 31}), ("/publicity-events", publicity)):
+        refused = await ledger.http.post(path, json=other, headers=headers)
+        assert refused.status_code == 422, refused.text
+        answer = refused.json()
+        assert (answer["code"], answer["field"]) == ("idempotency_key_reused", "body.client_entry_id")
+        assert "客户端编号" in answer["message"] and "cid-3" in answer["message"]
+        assert "ledger:" not in answer["message"]
+    assert await events_of(ledger, first.json()["entry_id"]) == 1

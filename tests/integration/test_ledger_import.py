@@ -180,3 +180,22 @@ async def test_an_xlsx_backfill_lands_in_the_volumes_with_its_chain(scene) -> No
     county = ledger.headers("county_admin", "621025")
     verdict = (await ledger.http.post(f"/volumes/village/{v1}/{YEAR}/verify", headers=county)).json()
     assert verdict["ok"] is True and verdict["length"] == 3  # visit, lecture, mediation
+
+
+async def test_an_imported_client_entry_id_sent_over_http_is_a_conflict_naming_it(scene) -> None:  # type: ignore[no-untyped-def]
+    """An imported row has no HTTP answer to replay: the advisor's phone sending the same
+    client_entry_id gets 409 naming it (not a bare 'entry exists'), and nothing is appended."""
+    ledger, cast = scene
+    li, v1 = cast.advisor("li"), cast.villages[0]
+    lecture = row("法治讲座", li, v1, "04-02 14:00", "imp-http-1", topic="民法典", audience="45")
+    assert (await _upload(ledger, cast, as_csv([lecture]))).status_code in (200, 201)  # type: ignore[attr-defined]
+    events = await ledger.pool.fetchval("SELECT count(*) FROM ledger.events")
+    body = {"village_code": v1, "occurred_at": datetime(YEAR, 4, 2, 14, tzinfo=CST).isoformat(),
+            "topic": "民法典", "audience": 45, "client_entry_id": "imp-http-1"}  # fmt: skip
+    me = ledger.headers("advisor", "621025", li, cast.firm)
+    sent = await ledger.http.post("/lectures", json=body, headers=me)
+    assert sent.status_code == 409, sent.text
+    answer = sent.json()
+    assert (answer["code"], answer["field"]) == ("conflict", "client_entry_id")
+    assert "imp-http-1" in answer["message"]
+    assert await ledger.pool.fetchval("SELECT count(*) FROM ledger.events") == events

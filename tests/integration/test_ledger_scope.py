@@ -193,3 +193,36 @@ async def test_a_filter_outside_the_scope_is_403_not_an_empty_page(scene, who, p
     response = await ledger.http.get("/entries", headers=headers, params=params)
     assert response.status_code == 403, response.text
     assert response.json()["field"] == field
+
+
+@pytest.mark.parametrize(
+    ("who", "advisor"),
+    [
+        ("firm", "zhao"),  # the office's advisor
+        ("office", "li"),  # the firm's advisor
+        ("firm", "nobody"),  # no advisor of the firm's
+        ("other-firm", "li"),  # a unit with no advisors at all
+    ],
+)
+async def test_a_unit_asking_for_an_advisor_not_of_its_unit_is_refused(scene, who, advisor) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast, _, _ = scene
+    headers = {
+        "firm": ledger.headers("law_firm", "621025", "staff", cast.firm),
+        "office": ledger.headers("justice_office", "621025", "staff", cast.office),
+        "other-firm": ledger.headers("law_firm", "621025", "staff", "U-other-firm"),
+    }[who]
+    advisor_id = "A-nobody" if advisor == "nobody" else cast.advisor(advisor)
+    response = await ledger.http.get("/entries", headers=headers, params={"advisor_id": advisor_id})
+    assert response.status_code == 403, response.text
+    answer = response.json()
+    assert (answer["code"], answer["field"]) == ("forbidden", "advisor_id") and answer["message"]
+
+
+async def test_a_unit_may_filter_by_its_own_advisor(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast, li_entry, zhao_entry = scene
+    firm = ledger.headers("law_firm", "621025", "staff", cast.firm)
+    office = ledger.headers("justice_office", "621025", "staff", cast.office)
+    mine = await ledger.http.get("/entries", headers=firm, params={"advisor_id": cast.advisor("li")})
+    assert mine.status_code == 200 and _ids(mine) == {li_entry}
+    theirs = await ledger.http.get("/entries", headers=office, params={"advisor_id": cast.advisor("zhao")})
+    assert theirs.status_code == 200 and _ids(theirs) == {zhao_entry}

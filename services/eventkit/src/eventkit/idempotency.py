@@ -13,9 +13,15 @@ query, the canonical body, and the caller's role, scope and unit) and the exact 
 - Two identical requests at once: the first to claim the key runs, the other waits for its commit and
   replays its answer. A refused command (4xx) stores nothing: a retry runs again.
 
+A command whose body names its own identity (the ledger's `client_entry_id`) is keyed by that
+identity instead of the header (`Idempotency.identified_by`): the same content under it replays the
+stored answer whatever `Idempotency-Key` the retry carries, other content is 422
+`idempotency_key_reused` naming the body's field.
+
 Flow: the `Idempotent` dependency computes the fingerprint and answers a stored key before the route
-runs; the command runner (`eventkit.decider.execute`, or a caller's own transaction) calls `claim`
-first in its transaction and `remember` last, so the record commits with the events or not at all.
+runs (`IdempotentLater` leaves that to the route, via `answer_if_stored`, once it knows its key); the
+command runner (`eventkit.decider.execute`, or a caller's own transaction) calls `claim` first in its
+transaction and `remember` last, so the record commits with the events or not at all.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import json
 from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
+import asyncpg
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
@@ -75,10 +82,17 @@ class Idempotency:
     key: str | None
     request: str  # "<METHOD> <route template>#<sha256 of the request's content>"
     status: int  # the route's success status, replayed with the answer
+    field: str = HEADER  # where the key came from, named when it is refused
+    shown: str | None = None  # how a refusal names the key to the caller (None: as sent in the header)
 
-    def keyed(self, key: str) -> Idempotency:
-        """This request under `key` when the client sent none (e.g. the ledger's client entry id)."""
-        return self if self.key else replace(self, key=key)
+    def identified_by(self, key: str, field: str, shown: str) -> Idempotency:
+        """This request keyed by an identity its body carries (the header key, if any, is ignored).
+
+        `key` is stored (per caller, so it need only be unique for the caller), `field` is the
+        error's field (e.g. `body.client_entry_id`), `shown` names the identity in the refusal
+        (e.g. `客户端编号“phone-7”`).
+        """
+        return replace(self, key=key, field=field, shown=shown)
 
 
 def canonical_body(body: bytes) -> bytes:
@@ -93,11 +107,8 @@ def canonical_body(body: bytes) -> bytes:
     return json.dumps(parsed, sort_keys=True, separators=(",", ":")).encode()
 
 
-async def idempotency(request: Request, who: CurrentPrincipal, key: IdempotencyKey = None) -> Idempotency:
-    """Dependency of every command route: the request's fingerprint; a stored key answered here.
-
-    Raises `Replayed` (the stored answer) or `IdempotencyKeyReusedError` (422).
-    """
+async def fingerprint(request: Request, who: CurrentPrincipal, key: IdempotencyKey = None) -> Idempotency:
+    """The request's idempotency facts, without looking the key up (see `IdempotentLater`)."""
     route = request.scope.get("route")
     template = getattr(route, "path", request.url.path)
     status = getattr(route, "status_code", None) or 200
@@ -109,16 +120,33 @@ async def idempotency(request: Request, who: CurrentPrincipal, key: IdempotencyK
     digest = hashlib.sha256(f"{authority}\n{params}\n{query}\n".encode())
     digest.update(canonical_body(await request.body()))
     runtime = request.app.state.runtime
-    idem = Idempotency(
+    return Idempotency(
         runtime.store.schema, who.subject, key, f"{request.method} {template}#{digest.hexdigest()}", status
     )
-    if key:
-        async with runtime.pool.acquire() as conn:
-            await _answer_if_stored(conn, idem)
+
+
+async def idempotency(request: Request, who: CurrentPrincipal, key: IdempotencyKey = None) -> Idempotency:
+    """Dependency of every command route: the request's fingerprint; a stored key answered here.
+
+    Raises `Replayed` (the stored answer) or `IdempotencyKeyReusedError` (422).
+    """
+    idem = await fingerprint(request, who, key)
+    await answer_if_stored(request.app.state.runtime.pool, idem)
     return idem
 
 
 Idempotent = Annotated[Idempotency, Depends(idempotency)]
+
+IdempotentLater = Annotated[Idempotency, Depends(fingerprint)]
+"""For routes whose key may come from the body: the route calls `answer_if_stored` once it is known."""
+
+
+async def answer_if_stored(pool: asyncpg.Pool, idem: Idempotency) -> None:
+    """Before a command's checks: a stored key is answered now, so a retry is replayed even where the
+    command would now be refused. Raises `Replayed` or `IdempotencyKeyReusedError` (422)."""
+    if idem.key:
+        async with pool.acquire() as conn:
+            await _answer_if_stored(conn, idem)
 
 
 async def _answer_if_stored(conn: Connection, idem: Idempotency) -> None:
@@ -131,11 +159,17 @@ async def _answer_if_stored(conn: Connection, idem: Idempotency) -> None:
         return
     if row["request"] is not None and row["request"] != idem.request:  # None: stored before fingerprints
         used_for = row["request"].partition("#")[0]
-        raise IdempotencyKeyReusedError(
-            f"幂等键“{idem.key}”已用于另一个请求（{used_for}），不能再用于内容不同的请求；"
-            "重试请原样重发，新的请求请换一个幂等键",
-            field=HEADER,
-        )
+        if idem.shown is None:
+            message = (
+                f"幂等键“{idem.key}”已用于另一个请求（{used_for}），不能再用于内容不同的请求；"
+                "重试请原样重发，新的请求请换一个幂等键"
+            )
+        else:
+            message = (
+                f"{idem.shown}已用于内容不同的另一条记录（{used_for}），不能再用于其他内容；"
+                "重试请原样重发，新的记录请换一个编号"
+            )
+        raise IdempotencyKeyReusedError(message, field=idem.field)
     raise Replayed(row["status"], row["answer"])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventkit.idempotency import Idempotency, Idempotent
+from eventkit.idempotency import Idempotency, IdempotentLater
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Request
@@ -37,41 +37,41 @@ async def _log(body: EntryIn, who: CurrentPrincipal, request: Request, idem: Ide
 
 @router.post("/visits", status_code=201, summary="登记驻点服务 Log an on-site visit")
 async def log_visit(
-    body: VisitIn, who: CurrentPrincipal, request: Request, idem: Idempotent
+    body: VisitIn, who: CurrentPrincipal, request: Request, idem: IdempotentLater
 ) -> dict[str, Any]:
     return await _log(body, who, request, idem)
 
 
 @router.post("/lectures", status_code=201, summary="登记法治讲座 Log a legal-knowledge lecture")
 async def log_lecture(
-    body: LectureIn, who: CurrentPrincipal, request: Request, idem: Idempotent
+    body: LectureIn, who: CurrentPrincipal, request: Request, idem: IdempotentLater
 ) -> dict[str, Any]:
     return await _log(body, who, request, idem)
 
 
 @router.post("/publicity-events", status_code=201, summary="登记普法宣传活动 Log a law-publicity event")
 async def log_publicity(
-    body: PublicityIn, who: CurrentPrincipal, request: Request, idem: Idempotent
+    body: PublicityIn, who: CurrentPrincipal, request: Request, idem: IdempotentLater
 ) -> dict[str, Any]:
     return await _log(body, who, request, idem)
 
 
 @router.post("/consultations", status_code=201, summary="登记法律咨询（现场、微信群、电话、网络）")
 async def log_consultation(
-    body: ConsultationIn, who: CurrentPrincipal, request: Request, idem: Idempotent
+    body: ConsultationIn, who: CurrentPrincipal, request: Request, idem: IdempotentLater
 ) -> dict[str, Any]:
     return await _log(body, who, request, idem)
 
 
 @router.post("/mediations", status_code=201, summary="登记纠纷调解 Log a mediated dispute")
 async def log_mediation(
-    body: MediationIn, who: CurrentPrincipal, request: Request, idem: Idempotent
+    body: MediationIn, who: CurrentPrincipal, request: Request, idem: IdempotentLater
 ) -> dict[str, Any]:
     return await _log(body, who, request, idem)
 
 
 @router.post("/document-reviews", status_code=201, summary="登记文书审查 Log a document review")
 async def log_document_review(
-    body: DocumentReviewIn, who: CurrentPrincipal, request: Request, idem: Idempotent
+    body: DocumentReviewIn, who: CurrentPrincipal, request: Request, idem: IdempotentLater
 ) -> dict[str, Any]:
     return await _log(body, who, request, idem)

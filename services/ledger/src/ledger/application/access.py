@@ -2,7 +2,7 @@
 
 - advisors log and see their own work only, and correct or void their own entries;
 - a unit (law firm, justice office, legal aid center; `unit` claim) sees, corrects and voids its
-  advisors' entries and imports backfills for them;
+  advisors' entries and imports backfills for them; a filter naming another unit's advisor is 403;
 - a village committee sees and confirms its own village's entries;
 - county, city and province administrators read everything inside their scope.
 """
@@ -11,15 +11,27 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 from eventkit.auth import ADMINS, UNITS, Principal, Role
 from eventkit.errors import ForbiddenError
 from eventkit.scoping import within
+
+from ledger.application.assignments_view import advisor_of_unit
 
 
 def unit_of(who: Principal) -> str:
     if not who.unit_id:
         raise ForbiddenError("身份令牌缺少所属单位（unit），无法访问单位台账")
     return who.unit_id
+
+
+async def require_advisor_of_unit(pool: asyncpg.Pool, schema: str, who: Principal, advisor_id: str) -> None:
+    """A unit naming an advisor (a filter) may name only its own: else 403 naming `advisor_id`, not
+    an empty page. Its own: assigned for the unit at any time, or with work of the unit logged."""
+    if who.role in UNITS and not await advisor_of_unit(pool, schema, advisor_id, unit_of(who)):
+        raise ForbiddenError(
+            f"顾问 {advisor_id} 不是本单位的法律顾问，无权查看其台账记录", field="advisor_id"
+        )
 
 
 def read_filter(who: Principal, args: list[Any], column_prefix: str = "") -> str:

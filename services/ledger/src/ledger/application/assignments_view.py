@@ -49,3 +49,17 @@ async def assignment_facts(
         return Assignment(**dict(row)), None
     history = (await village_histories(pool, schema, [village_code])).get(village_code, [])
     return on_day(history, advisor_id, day)
+
+
+async def advisor_of_unit(
+    conn: asyncpg.Pool | Connection, schema: str, advisor_id: str, unit_id: str
+) -> bool:
+    """Whether the advisor was ever assigned for the unit, or has work of the unit in the ledger."""
+    return bool(
+        await conn.fetchval(
+            f"SELECT EXISTS (SELECT 1 FROM {schema}.known_assignments WHERE advisor_id = $1 AND unit_id = $2)"
+            f" OR EXISTS (SELECT 1 FROM {schema}.entries WHERE advisor_id = $1 AND unit_id = $2)",
+            advisor_id,
+            unit_id,
+        )
+    )

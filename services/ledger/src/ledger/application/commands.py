@@ -13,7 +13,7 @@ import asyncpg
 from eventkit.auth import Principal, Role
 from eventkit.db import Connection
 from eventkit.decider import Outcome, execute
-from eventkit.idempotency import Idempotency
+from eventkit.idempotency import Idempotency, answer_if_stored
 from eventkit.store import EventStore, Metadata, StoredEvent
 from vc_contracts import Tenant
 
@@ -88,6 +88,13 @@ class LedgerCommands:
         client_entry_id: str | None,
         idem: Idempotency,
     ) -> dict[str, Any]:
+        if client_entry_id:  # the entry's identity is its idempotency key, whatever header came along
+            idem = idem.identified_by(
+                f"ledger:{who.subject}:{client_entry_id}",
+                field="body.client_entry_id",
+                shown=f"客户端编号“{client_entry_id}”",
+            )
+        await answer_if_stored(self.pool, idem)  # as every command route: before any check or read
         who.require_role(Role.advisor)
         who.require_division(village_code, "village_code")
         facts = await facts_for(
@@ -106,8 +113,6 @@ class LedgerCommands:
             client_entry_id,
             note,
         )
-        if client_entry_id:  # a retried upload of the same client entry is the same request
-            idem = idem.keyed(f"ledger:{who.subject}:{client_entry_id}")
         found = facts.assignment
         assignment = {**asdict(found), "basis": f"依据{found.describe()}"} if found else None
         return await self._run(

@@ -71,6 +71,8 @@ def _check_filters(who: Principal, f: EntryFilters) -> None:
 async def _check_named_owners(pool: asyncpg.Pool, schema: str, who: Principal, f: EntryFilters) -> None:
     """An advisor or unit filter naming someone who works outside the caller's scope is refused
     (403 naming the filter), not answered with an empty page. Their entries tell where they work."""
+    if f.advisor_id:
+        await access.require_advisor_of_unit(pool, schema, who, f.advisor_id)
     for field, value in (("unit_id", f.unit_id), ("advisor_id", f.advisor_id)):
         if value is None:
             continue

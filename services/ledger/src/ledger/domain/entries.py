@@ -111,6 +111,12 @@ def _reason(text: str, action: str) -> str:
 
 
 def _log(state: Entry, c: LogEntry, now: datetime) -> list[Event]:
+    if state.exists and c.client_entry_id:  # no stored answer to replay (an import, or logged before keys)
+        raise ConflictError(
+            f"客户端编号“{c.client_entry_id}”的台账记录 {c.entry_id} 已登记（由导入或此前的请求），"
+            "无需再次提交；可按该编号查看或更正",
+            field="client_entry_id",
+        )
     if state.exists:
         raise ConflictError(f"台账记录 {c.entry_id} 已存在", field="entry_id")
     hours = rules.check_span(c.kind, c.occurred_at, c.ended_at, now)
