@@ -94,7 +94,8 @@ def test_an_xlsx_of_long_cells_is_refused_past_the_character_bound() -> None:
     width = 30_000
     rows = sheet_sources.MAX_CHARS // width + 2
     heading = b"<row>" + cell("代码") + cell("名称") + b"</row>"
-    content = with_sheet_xml(heading + (b"<row>" + cell("1") + cell("x" * width) + b"</row>") * rows)
+    body = (b"<row>" + cell("1") + cell("x" * width) + b"</row>") * rows
+    content = with_sheet_xml(heading + body, b'<dimension ref="A1:B2300"/>')
     assert "个字符" in file_problem(content) and "请分批导入" in file_problem(content)
 
 
@@ -102,7 +103,10 @@ def test_a_row_numbered_past_excels_last_row_is_refused_not_padded() -> None:
     forged = b'<dimension ref="A1:XFD1048577"/>'
     rows = (b'<row r="1">' + cell("代码") + b"</row>"
             + b'<row r="1048577">' + cell("1") + b"</row>")  # fmt: skip
-    assert file_problem(with_sheet_xml(rows, forged)).startswith("行数过多（含空行超过 1048576 行）")
+    assert (
+        file_problem(with_sheet_xml(rows, forged))
+        == "行数过多（含空行超过 1048576 行），请删除多余的空行或分批导入"
+    )
 
 
 def test_a_forged_dimension_does_not_pad_every_row() -> None:
@@ -220,3 +224,16 @@ def text_csv(*rows: list[str]) -> bytes:
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     return out.getvalue().encode()
+
+
+def test_a_large_sheet_without_a_dimension_is_refused_before_openpyxl_parses_it_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sheet_sources, "MAX_UNSIZED", 64 * 1024)
+    rows = (
+        b"<row>" + cell("代码") + b"</row>" + b"<row/>" * 20_000 + b"<row>" + cell("621025100201") + b"</row>"
+    )
+    reason = file_problem(with_sheet_xml(rows))
+    assert reason.startswith("Excel 工作表缺少表格范围信息且解压后超过"), reason
+    sized = read_sheet(with_sheet_xml(rows, b'<dimension ref="A1:A20002"/>'), COLUMNS)
+    assert sized.rows == [(20_002, {"code": "621025100201"})]  # with its dimension: walked row by row

@@ -12,7 +12,9 @@ Bounds (each a file-level refusal):
 - `MAX_CHARS` characters in all cells, each cell counting at least one (bounds unpacked memory);
 - `MAX_UNPACKED` bytes of an XLSX once unzipped, from the zip's directory, checked before opening it
   (the shared-strings part is read whole by openpyxl). Python's zip reader stops at the declared
-  size, so a member cannot unpack to more than the directory says.
+  size, so a member cannot unpack to more than the directory says;
+- `MAX_UNSIZED` bytes of a worksheet part without a <dimension> element (openpyxl would parse it
+  whole on opening the workbook).
 
 An XLSX is read from its first worksheet that has any value: a workbook whose first sheet was left
 empty (data on sheet 2) is read from sheet 2, and `Source.sheet` names it.
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -44,6 +47,9 @@ MAX_ROWS = 100_000
 MAX_LINES = 1_048_576
 MAX_CHARS = 64 * 1024 * 1024
 MAX_UNPACKED = 256 * 1024 * 1024
+MAX_UNSIZED = 16 * 1024 * 1024  # bytes of a worksheet part without a <dimension> (see _refuse_unsized)
+_HEAD = 4096  # bytes of a worksheet part in which its <dimension> element is looked for
+_DIMENSION = re.compile(rb"<(\w+:)?dimension\b")
 _XLSX_MAGIC = b"PK\x03\x04"
 UNREADABLE_XLSX = "无法读取 Excel 文件，请确认是 .xlsx 格式"
 SPLIT = "请分批导入"
@@ -77,7 +83,7 @@ def _bounded(rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
     filled = chars = 0
     for walked, row in enumerate(rows, start=1):
         if walked > MAX_LINES:
-            raise SheetRefused(f"行数过多（含空行超过 {MAX_LINES} 行），请删除多余的空行或{SPLIT}")
+            raise SheetRefused(f"行数过多（含空行超过 {MAX_LINES} 行），请删除多余的空行或分批导入")
         try:  # a CSV row: all text, joined in C (this runs once per row of every import)
             text = "".join(row)
         except TypeError:  # an XLSX row: numbers, dates, empty cells
@@ -100,6 +106,7 @@ def _xlsx(content: bytes) -> Source:
         raise SheetRefused(UNREADABLE_XLSX) from None
     if unpacked > MAX_UNPACKED:
         raise SheetRefused(f"Excel 文件解压后过大（超过 {MAX_UNPACKED // 1024 // 1024} MB），{SPLIT}")
+    _refuse_unsized(content)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged file
@@ -119,6 +126,26 @@ def _xlsx(content: bytes) -> Source:
         raise
     book.close()
     return Source(iter(()), book.sheetnames[0] if book.sheetnames else None)
+
+
+def _refuse_unsized(content: bytes) -> None:
+    """openpyxl parses a worksheet without a <dimension> element whole when it opens the workbook,
+    before a single row is read (seconds per hundred megabytes, unbounded by the row bounds). Excel,
+    WPS and LibreOffice always write one; a large sheet without one is refused."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for member in archive.infolist():
+            if not member.filename.startswith("xl/worksheets/") or member.file_size <= MAX_UNSIZED:
+                continue
+            try:
+                with archive.open(member) as part:
+                    head = part.read(_HEAD)
+            except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+                raise SheetRefused(UNREADABLE_XLSX) from None
+            if not _DIMENSION.search(head):
+                raise SheetRefused(
+                    f"Excel 工作表缺少表格范围信息且解压后超过 {MAX_UNSIZED // 1024 // 1024} MB，"
+                    "请用 Excel 打开后另存为 .xlsx 再上传，或分批导入"
+                )
 
 
 def _has_values(rows: Iterator[Sequence[Any]]) -> bool:
