@@ -237,3 +237,18 @@ def test_a_large_sheet_without_a_dimension_is_refused_before_openpyxl_parses_it_
     assert reason.startswith("Excel 工作表缺少表格范围信息且解压后超过"), reason
     sized = read_sheet(with_sheet_xml(rows, b'<dimension ref="A1:A20002"/>'), COLUMNS)
     assert sized.rows == [(20_002, {"code": "621025100201"})]  # with its dimension: walked row by row
+
+
+def test_an_xlsx_whose_shared_strings_unpack_past_their_bound_is_refused_before_they_are_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sheet_sources, "MAX_SHARED_STRINGS", 1024)
+    source = zipfile.ZipFile(io.BytesIO(workbook([["代码", "名称"], ["621025100201", "西头村"]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as packed:
+        for item in source.infolist():
+            packed.writestr(item.filename, source.read(item.filename))
+        strings = "".join(f"<si><t>第{i}村</t></si>" for i in range(200))
+        packed.writestr("xl/sharedStrings.xml", f'<sst xmlns="{MAIN}">{strings}</sst>')
+    content = out.getvalue()
+    assert file_problem(content) == "Excel 文件中的文字过多（解压后超过 0 MB），请分批导入"

@@ -12,7 +12,8 @@ Bounds (each a file-level refusal):
 - `MAX_CHARS` characters in all cells, each cell counting at least one (bounds unpacked memory);
 - `MAX_UNPACKED` bytes of an XLSX once unzipped, from the zip's directory, checked before opening it
   (the shared-strings part is read whole by openpyxl). Python's zip reader stops at the declared
-  size, so a member cannot unpack to more than the directory says;
+  size, so a member cannot unpack to more than the directory says; `MAX_SHARED_STRINGS` bytes of
+  that shared-strings part (about 20 million Chinese characters: far more than any real ledger);
 - `MAX_UNSIZED` bytes of a worksheet part without a <dimension> element (openpyxl would parse it
   whole on opening the workbook).
 
@@ -36,6 +37,7 @@ __all__ = [
     "MAX_CHARS",
     "MAX_LINES",
     "MAX_ROWS",
+    "MAX_SHARED_STRINGS",
     "MAX_UNPACKED",
     "SheetRefused",
     "Source",
@@ -47,6 +49,7 @@ MAX_ROWS = 100_000
 MAX_LINES = 1_048_576
 MAX_CHARS = 64 * 1024 * 1024
 MAX_UNPACKED = 256 * 1024 * 1024
+MAX_SHARED_STRINGS = 64 * 1024 * 1024  # bytes of the shared-strings part, which openpyxl reads whole
 MAX_UNSIZED = 16 * 1024 * 1024  # bytes of a worksheet part without a <dimension> (see _refuse_unsized)
 _HEAD = 4096  # bytes of a worksheet part in which its <dimension> element is looked for
 _DIMENSION = re.compile(rb"<(\w+:)?dimension\b")
@@ -101,11 +104,17 @@ def _bounded(rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
 def _xlsx(content: bytes) -> Source:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
+            members = archive.infolist()
+            unpacked = sum(member.file_size for member in members)
+            strings = sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml"))
     except (zipfile.BadZipFile, ValueError, OSError):
         raise SheetRefused(UNREADABLE_XLSX) from None
     if unpacked > MAX_UNPACKED:
         raise SheetRefused(f"Excel 文件解压后过大（超过 {MAX_UNPACKED // 1024 // 1024} MB），{SPLIT}")
+    if strings > MAX_SHARED_STRINGS:
+        raise SheetRefused(
+            f"Excel 文件中的文字过多（解压后超过 {MAX_SHARED_STRINGS // 1024 // 1024} MB），{SPLIT}"
+        )
     _refuse_unsized(content)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
