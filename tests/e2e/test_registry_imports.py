@@ -256,7 +256,7 @@ FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 async def test_codes_and_phones_typed_in_full_width_are_read_as_the_api_reads_them(api: Api) -> None:
-    town, village = "621025305000", "621025305201"
+    town, village = "621025311000", "621025311201"
     divisions = csv(
         "代码,名称", f"{town.translate(FULL_WIDTH)},全角镇", f"{village.translate(FULL_WIDTH)},全角一村"
     )
@@ -277,7 +277,7 @@ async def test_codes_and_phones_typed_in_full_width_are_read_as_the_api_reads_th
 
 
 async def test_a_division_list_with_cr_only_line_endings_is_imported(api: Api) -> None:
-    content = "代码,名称\r621025306000,旧苹果镇\r621025306201,旧苹果一村\r".encode()
+    content = "代码,名称\r621025312000,旧苹果镇\r621025312201,旧苹果一村\r".encode()
     response = await api.upload("/divisions/import", content)
     assert response.status_code == 201, response.text
     assert response.json()["registered"] == 2
@@ -323,7 +323,7 @@ async def test_an_import_without_data_rows_is_refused_naming_what_was_read(
 
 
 async def test_a_division_list_on_the_second_sheet_behind_an_empty_first_is_imported(api: Api) -> None:
-    content = xlsx_sheets([], ["代码,名称", "621025307000,二页镇"])
+    content = xlsx_sheets([], ["代码,名称", "621025313000,二页镇"])
     response = await api.upload("/divisions/import", content)
     assert response.status_code == 201, response.text
     assert response.json()["registered"] == 1
