@@ -250,3 +250,80 @@ async def test_a_roster_with_a_nul_in_a_cell_is_refused_by_row_and_column(api: A
     assert response.status_code == 422, response.text
     assert [(e["row"], e["column"]) for e in response.json()["errors"]] == [(2, "驻点时间")]
     assert await event_count(devstack.dsn) == before
+
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+async def test_codes_and_phones_typed_in_full_width_are_read_as_the_api_reads_them(api: Api) -> None:
+    town, village = "621025311000", "621025311201"
+    divisions = csv(
+        "代码,名称", f"{town.translate(FULL_WIDTH)},全角镇", f"{village.translate(FULL_WIDTH)},全角一村"
+    )
+    response = await api.upload("/divisions/import", divisions)
+    assert response.status_code == 201, response.text
+    await until_listed(api, "/divisions", "code", village, parent_code=town)
+    phone = "13700000241"
+    roster = csv(
+        MIXED_HEADER,
+        f"{FIRM},全角甲,律师,{'16210300000000041'.translate(FULL_WIDTH)},{phone.translate(FULL_WIDTH)},"
+        f"{village.translate(FULL_WIDTH)},{days_ago(20)},每周一",
+    )
+    response = await api.upload("/roster/import", roster)
+    assert response.status_code == 201, response.text
+    jia = await until_listed(api, "/advisors", "name", "全角甲", county=COUNTY, name="全角甲")
+    assert jia["phone"] == phone and jia["licence_no"] == "16210300000000041"
+    assert [v["code"] for v in jia["villages"]] == [village]
+
+
+async def test_a_division_list_with_cr_only_line_endings_is_imported(api: Api) -> None:
+    content = "代码,名称\r621025312000,旧苹果镇\r621025312201,旧苹果一村\r".encode()
+    response = await api.upload("/divisions/import", content)
+    assert response.status_code == 201, response.text
+    assert response.json()["registered"] == 2
+
+
+def xlsx_sheets(*sheets: list[str]) -> bytes:
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    for index, rows in enumerate(sheets):
+        sheet = first if index == 0 else book.create_sheet(f"表{index + 1}")
+        for line in rows:
+            sheet.append(line.split(","))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("path", "content", "named"),
+    [
+        ("/divisions/import", csv("代码,名称,级别"), "文件"),
+        ("/roster/import", csv(MIXED_HEADER), "文件"),
+        ("/roster/import", csv(MIXED_HEADER, ",,,,,,,,,,"), "文件"),
+        ("/divisions/import", xlsx_sheets(["代码,名称"]), "工作表「Sheet」"),
+        ("/roster/import", xlsx_sheets([], [MIXED_HEADER]), "工作表「表2」"),
+    ],
+    ids=["divisions-heading-only", "roster-heading-only", "roster-blank-row", "divisions-xlsx-heading-only",
+         "roster-xlsx-empty-first-sheet"],
+)  # fmt: skip
+async def test_an_import_without_data_rows_is_refused_naming_what_was_read(
+    api: Api, devstack: Any, path: str, content: bytes, named: str
+) -> None:
+    before = await event_count(devstack.dsn)
+    response = await api.upload(path, content)
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["code"] == "import_rejected"
+    assert [e["reason"] for e in body["errors"]] == [
+        f"{named}没有数据行：第 1 行应为表头，第 2 行起每行一条记录"
+    ]
+    assert await event_count(devstack.dsn) == before
+
+
+async def test_a_division_list_on_the_second_sheet_behind_an_empty_first_is_imported(api: Api) -> None:
+    content = xlsx_sheets([], ["代码,名称", "621025313000,二页镇"])
+    response = await api.upload("/divisions/import", content)
+    assert response.status_code == 201, response.text
+    assert response.json()["registered"] == 1

@@ -7,30 +7,27 @@ the reason in Chinese.
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from openpyxl import load_workbook
 from vc_contracts import CST
-
-from eventkit.import_errors import Problems
+from vc_contracts.codes import ascii_digits
 
 
 class Kind(StrEnum):
     """What a column holds, which decides how its cells are read."""
 
     text = "text"
-    identifier = "identifier"  # codes, licence and phone numbers: digits as written, never a float
+    identifier = "identifier"  # codes, numbers, phones, ids: digits as written, never a float;
+    # read like the API reads them (vc_contracts.codes.ascii_digits: full-width digits -> ASCII)
     date = "date"
     datetime = "datetime"
 
 
 MAX_CELL = 32_767  # characters in one cell: Excel's own limit
 EXACT_DIGITS = 15  # Excel keeps 15 significant digits of a number; the rest become zeros
-_XLSX_MAGIC = b"PK\x03\x04"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, line feed, carriage return allowed
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")  # how Excel shows a long number
 _DAY = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -40,25 +37,6 @@ _DATETIME = re.compile(rf"^{_DAY}(?:\s*[T\s]\s*{_CLOCK})?$")
 AS_TEXT = "请将该列设置为文本格式后重新填写（在 Excel 中选中该列，设置单元格格式为“文本”）"
 DATE_EXAMPLES = "例如 2026-12-01、2026/12/1 或 2026年12月1日"
 YEARS = range(1900, 2101)  # Excel's own calendar starts in 1900; later than 2100 is a typo
-
-
-def is_xlsx(content: bytes) -> bool:
-    return content.startswith(_XLSX_MAGIC)
-
-
-def xlsx_rows(content: bytes, problems: Problems) -> list[list[Any]]:
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged file
-        problems.add_file("无法读取 Excel 文件，请确认是 .xlsx 格式")
-        return []
-    try:
-        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
-    except Exception:  # a damaged sheet inside a readable zip
-        problems.add_file("无法读取 Excel 文件，请确认是 .xlsx 格式")
-        return []
-    finally:
-        book.close()
 
 
 def cell_text(value: Any, kind: Kind) -> str:
@@ -80,8 +58,11 @@ def cell_text(value: Any, kind: Kind) -> str:
         raise ValueError("含有不可见的控制字符（如 NUL），请删除后重新上传")
     if kind is Kind.text:
         return text
-    if kind is Kind.identifier and _SCIENTIFIC.match(text):
-        raise ValueError(f"「{text}」是科学计数法显示的数字，原值已丢失；{AS_TEXT}")
+    if kind is Kind.identifier:
+        text = ascii_digits(text)  # the API's rule for codes, numbers, phones and ids (one place)
+        if _SCIENTIFIC.match(text):
+            raise ValueError(f"「{text}」是科学计数法显示的数字，原值已丢失；{AS_TEXT}")
+        return text
     if kind is Kind.date:
         return _date_text(text).isoformat()
     if kind is Kind.datetime:

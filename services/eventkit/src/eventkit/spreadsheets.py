@@ -1,33 +1,35 @@
 """Reading an uploaded sheet for a bulk import (every import of every service uses this one reader).
 
-Formats: CSV in UTF-8 (with or without BOM) or GB18030 (Excel's "CSV" on Chinese Windows), or XLSX
-(the first worksheet). The heading is row 1; rows keep the spreadsheet's numbers.
+Formats: CSV in UTF-8 (with or without BOM) or GB18030 (Excel's "CSV" on Chinese Windows), lines
+ending in CR LF, LF or CR alone (Excel on old Macs), or XLSX (the first worksheet that has any value).
+The heading is row 1; rows keep the spreadsheet's numbers. Rows are streamed and bounded (see
+`sheet_sources`); a file with no data row below the heading is refused, naming the sheet read.
 
 Headings: each import names its columns (`Column`: a name and aliases); a heading is matched
 ignoring spaces, case and full-width forms. A `序号` column (row numbers) is ignored. Two headings
 that mean the same column (开始时间 and 日期, or one heading twice) are refused, naming both:
 taking either silently has stored wrong values.
 
-Cells: text is stripped; NUL and other control characters, and cells longer than Excel's own
-limit (32,767 characters), are refused by row and column. Identifier columns refuse numbers Excel
-cannot hold exactly (more than 15 digits, or not a whole number), asking for a text-formatted
-column. Date columns accept the forms Excel writes on Chinese Windows (2026/12/1, 2026年12月1日,
-2026-12-01, date cells) and give ISO dates; date-time columns also take a time (2026/12/1 9:30, an
-ISO time with offset, date-time cells) and give ISO times in China Standard Time.
+Cells: text is stripped; identifier cells (codes, numbers, phones, ids) are read by the API's
+rule (`vc_contracts.codes.ascii_digits`: full-width digits become ASCII); NUL and other control
+characters, and cells longer than Excel's own limit (32,767 characters), are refused by row and
+column. Identifier columns refuse numbers Excel cannot hold exactly (more than 15 digits, or not a
+whole number), asking for a text-formatted column. Date columns accept the forms Excel writes on
+Chinese Windows (2026/12/1, 2026年12月1日, 2026-12-01, date cells) and give ISO dates; date-time
+columns also take a time (2026/12/1 9:30, an ISO time with offset, date-time cells) and give ISO
+times in China Standard Time.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from openpyxl.utils import get_column_letter
 
-from eventkit import sheet_cells
+from eventkit import sheet_cells, sheet_sources
 from eventkit.import_errors import Problems
 from eventkit.sheet_cells import Kind
 
@@ -60,26 +62,46 @@ class Sheet:
 def read_sheet(
     content: bytes, columns: Sequence[Column], unknown: Literal["ignore", "refuse"] = "ignore"
 ) -> Sheet:
-    """Rows keyed by column name. Raises ImportRejectedError for a file or heading problem.
+    """Rows keyed by column name. Raises ImportRejectedError for a file or heading problem, and for a
+    file without data rows (an import of nothing is a mistake, not a success).
 
-    CPU-bound (a large file takes seconds): call it in a worker thread (`asyncio.to_thread`).
+    Rows are streamed from the file and bounded (`sheet_sources`: MAX_ROWS, MAX_CHARS...): a file
+    that unpacks to more is refused part-way. CPU-bound (a large file takes seconds): call it in a
+    worker thread (`asyncio.to_thread`).
     """
     problems = Problems(labels={c.name: c.label for c in columns})
     if not content.strip():
         problems.add_file("文件为空：第 1 行应为表头")
     elif len(content) > MAX_BYTES:
-        problems.add_file(f"文件过大（上限 {MAX_BYTES // 1024 // 1024} MB），请分批导入")
+        problems.add_file(f"文件过大（上限 {MAX_BYTES // 1024 // 1024} MB），{sheet_sources.SPLIT}")
     problems.raise_if_any()
-    xlsx = sheet_cells.is_xlsx(content)
-    raw = sheet_cells.xlsx_rows(content, problems) if xlsx else _csv(content, problems)
-    problems.raise_if_any()
-    header, *body = raw or [[]]
+    try:
+        source = sheet_sources.open_rows(content, MAX_BYTES)
+        sheet = _read(source.rows, columns, unknown, problems)
+    except sheet_sources.SheetRefused as refused:
+        problems.found.clear()  # cell problems of a file refused as a whole would only distract
+        problems.add_file(str(refused))
+        problems.raise_if_any()
+        raise  # unreachable: raise_if_any raised
+    if sheet.count == 0 and not problems:
+        named = f"工作表「{source.sheet}」" if source.sheet else "文件"
+        problems.add_file(f"{named}没有数据行：第 1 行应为表头，第 2 行起每行一条记录")
+        problems.raise_if_any()
+    return sheet  # with its cell problems: the caller adds its own and raises once
+
+
+def _read(
+    rows: Iterator[Sequence[Any]], columns: Sequence[Column], unknown: str, problems: Problems
+) -> Sheet:
+    header = next(rows, None)
+    if header is None:  # no row at all (an empty sheet): answered as "no data rows" by the caller
+        return Sheet({}, [], 0, problems)
     positions = _headings(header, columns, unknown, problems)
     problems.raise_if_any()
     kinds = {c.name: c.kind for c in columns}
     wanted = [(name, index, kinds[name]) for name, index in positions.items()]
-    rows, count = [], 0
-    for number, cells in enumerate(body, start=2):
+    good, count = [], 0
+    for number, cells in enumerate(rows, start=2):
         values: dict[str, str] = {}
         refused = False
         width = len(cells)
@@ -96,8 +118,8 @@ def read_sheet(
         if values or refused:
             count += 1
             if not refused:
-                rows.append((number, values))
-    return Sheet(problems.headers, rows, count, problems)
+                good.append((number, values))
+    return Sheet(problems.headers, good, count, problems)
 
 
 def _norm(text: str) -> str:
@@ -134,23 +156,3 @@ def _headings(
             also = f"（也可写作：{'、'.join(column.aliases)}）" if column.aliases else ""
             problems.add(1, column.name, f"缺少必需的列“{column.label}”{also}")
     return positions
-
-
-def _csv(content: bytes, problems: Problems) -> list[list[str]]:
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GB18030 unless told otherwise
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        problems.add_file("无法识别文件编码，请另存为 UTF-8 编码的 CSV 或 XLSX")
-        return []
-    # The csv module refuses fields over 131,072 characters by default: let the per-cell check
-    # answer instead, by row and column (a field can never exceed the upload itself).
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
-    try:
-        return list(csv.reader(io.StringIO(text)))
-    except csv.Error as exc:
-        problems.add_file(f"CSV 文件格式有误：{exc}")
-        return []

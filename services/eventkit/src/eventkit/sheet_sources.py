@@ -1,0 +1,216 @@
+"""Where the rows of an uploaded sheet come from (see `spreadsheets`): streamed, and bounded.
+
+`rows(content)` yields each row of a CSV file or of an XLSX worksheet as a sequence of cell values,
+one at a time, so no more of the file is unpacked than is read. A file that unpacks to more than
+an import can hold is refused part-way with `SheetRefused` (a Chinese reason for the file as a
+whole) instead of being unpacked whole: a 0.6 MB XLSX can hold two million rows.
+
+Bounds (each a file-level refusal):
+- `MAX_ROWS` non-empty rows below the heading (twice the 50,000-row bench file; a county's yearly
+  ledger is a few thousand rows);
+- `MAX_LINES` rows walked including blank ones (Excel's own sheet limit; more cannot come from Excel);
+- `MAX_CHARS` characters in all cells, each cell counting at least one (bounds unpacked memory);
+- `MAX_UNPACKED` bytes of an XLSX once unzipped, from the zip's directory, checked before opening it
+  (the shared-strings part is read whole by openpyxl). Python's zip reader stops at the declared
+  size, so a member cannot unpack to more than the directory says; `MAX_SHARED_STRINGS` bytes of
+  that shared-strings part (about 20 million Chinese characters: far more than any real ledger);
+- `MAX_UNSIZED` bytes of a worksheet part without a <dimension> element (openpyxl would parse it
+  whole on opening the workbook).
+
+An XLSX is read from its first worksheet that has any value: a workbook whose first sheet was left
+empty (data on sheet 2) is read from sheet 2, and `Source.sheet` names it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import load_workbook
+
+__all__ = [
+    "MAX_CHARS",
+    "MAX_LINES",
+    "MAX_ROWS",
+    "MAX_SHARED_STRINGS",
+    "MAX_UNPACKED",
+    "SheetRefused",
+    "Source",
+    "is_xlsx",
+    "open_rows",
+]
+
+MAX_ROWS = 100_000
+MAX_LINES = 1_048_576
+MAX_CHARS = 64 * 1024 * 1024
+MAX_UNPACKED = 256 * 1024 * 1024
+MAX_SHARED_STRINGS = 64 * 1024 * 1024  # bytes of the shared-strings part, which openpyxl reads whole
+MAX_UNSIZED = 16 * 1024 * 1024  # bytes of a worksheet part without a <dimension> (see _refuse_unsized)
+_HEAD = 4096  # bytes of a worksheet part in which its <dimension> element is looked for
+_DIMENSION = re.compile(rb"<(\w+:)?dimension\b")
+_XLSX_MAGIC = b"PK\x03\x04"
+UNREADABLE_XLSX = "无法读取 Excel 文件，请确认是 .xlsx 格式"
+SPLIT = "请分批导入"
+
+
+class SheetRefused(ValueError):
+    """The file as a whole cannot be read; `args[0]` is the reason in Chinese."""
+
+
+@dataclass
+class Source:
+    """The rows of one sheet; `sheet` is the worksheet's name (None for CSV)."""
+
+    rows: Iterator[Sequence[Any]]
+    sheet: str | None = None
+
+
+def is_xlsx(content: bytes) -> bool:
+    return content.startswith(_XLSX_MAGIC)
+
+
+def open_rows(content: bytes, max_bytes: int) -> Source:
+    """The rows of the file, bounded (see the module). Raises SheetRefused, also while iterating."""
+    if is_xlsx(content):
+        return _xlsx(content)
+    return Source(_bounded(_csv(content, max_bytes)))
+
+
+def _bounded(rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """`rows` as they come, refused past MAX_ROWS / MAX_LINES / MAX_CHARS (see the module)."""
+    filled = chars = 0
+    for walked, row in enumerate(rows, start=1):
+        if walked > MAX_LINES:
+            raise SheetRefused(f"行数过多（含空行超过 {MAX_LINES} 行），请删除多余的空行或分批导入")
+        try:  # a CSV row: all text, joined in C (this runs once per row of every import)
+            text = "".join(row)
+        except TypeError:  # an XLSX row: numbers, dates, empty cells
+            text = "".join(str(value) for value in row if value is not None)
+        chars += len(row) + len(text)  # each cell counts at least one, like a CSV separator
+        if chars > MAX_CHARS:
+            raise SheetRefused(f"内容过多（解压后超过 {MAX_CHARS // 1024 // 1024}M 个字符），{SPLIT}")
+        if text.strip():
+            filled += 1
+            if filled > MAX_ROWS + 1:  # the heading is not a data row
+                raise SheetRefused(f"行数过多（上限 {MAX_ROWS} 行数据），{SPLIT}")
+        yield row
+
+
+def _xlsx(content: bytes) -> Source:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+            unpacked = sum(member.file_size for member in members)
+            strings = sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml"))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise SheetRefused(UNREADABLE_XLSX) from None
+    if unpacked > MAX_UNPACKED:
+        raise SheetRefused(f"Excel 文件解压后过大（超过 {MAX_UNPACKED // 1024 // 1024} MB），{SPLIT}")
+    if strings > MAX_SHARED_STRINGS:
+        raise SheetRefused(
+            f"Excel 文件中的文字过多（解压后超过 {MAX_SHARED_STRINGS // 1024 // 1024} MB），{SPLIT}"
+        )
+    _refuse_unsized(content)
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        raise SheetRefused(UNREADABLE_XLSX) from None
+    try:
+        for sheet in book.worksheets:
+            sheet.reset_dimensions()  # a forged <dimension> would pad every row to 16,384 cells
+            probe = sheet.iter_rows(values_only=True)
+            try:
+                found = _has_values(_guarded(probe))
+            finally:
+                probe.close()  # type: ignore[attr-defined]  # a generator: closes the sheet's part
+            if found:
+                return Source(_closing(book, _guarded(sheet.iter_rows(values_only=True))), sheet.title)
+    except BaseException:
+        book.close()
+        raise
+    book.close()
+    return Source(iter(()), book.sheetnames[0] if book.sheetnames else None)
+
+
+def _refuse_unsized(content: bytes) -> None:
+    """openpyxl parses a worksheet without a <dimension> element whole when it opens the workbook,
+    before a single row is read (seconds per hundred megabytes, unbounded by the row bounds). Excel,
+    WPS and LibreOffice always write one; a large sheet without one is refused."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for member in archive.infolist():
+            if not member.filename.startswith("xl/worksheets/") or member.file_size <= MAX_UNSIZED:
+                continue
+            try:
+                with archive.open(member) as part:
+                    head = part.read(_HEAD)
+            except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+                raise SheetRefused(UNREADABLE_XLSX) from None
+            if not _DIMENSION.search(head):
+                raise SheetRefused(
+                    f"Excel 工作表缺少表格范围信息且解压后超过 {MAX_UNSIZED // 1024 // 1024} MB，"
+                    "请用 Excel 打开后另存为 .xlsx 再上传，或分批导入"
+                )
+
+
+def _has_values(rows: Iterator[Sequence[Any]]) -> bool:
+    """Whether any row has a value; walks at most until the first one (bounded like the rows)."""
+    return any(any(v is not None and str(v).strip() for v in row) for row in _bounded(rows))
+
+
+def _closing(book: Any, rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    try:
+        yield from _bounded(rows)
+    finally:
+        book.close()
+
+
+def _guarded(rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """A damaged sheet inside a readable zip fails while its rows are parsed: a file-level refusal."""
+    try:
+        yield from rows
+    except SheetRefused:
+        raise
+    except Exception:
+        raise SheetRefused(UNREADABLE_XLSX) from None
+
+
+def _csv(content: bytes, max_bytes: int) -> Iterator[list[str]]:
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GB18030 unless told otherwise
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise SheetRefused("无法识别文件编码，请另存为 UTF-8 编码的 CSV 或 XLSX")
+    # The csv module refuses fields over 131,072 characters by default: let the per-cell check
+    # answer instead, by row and column (a field can never exceed the upload itself).
+    csv.field_size_limit(max(csv.field_size_limit(), max_bytes))
+    # newline="": lines end at CR LF, LF or a lone CR (Excel on old Macs), and a line break inside
+    # a quoted cell stays part of the cell.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise SheetRefused(_csv_reason(str(exc), reader.line_num)) from None
+
+
+def _csv_reason(error: str, line: int) -> str:
+    """The csv module's English error as a Chinese reason (the whole file is refused)."""
+    where = f"第 {line} 行附近" if line else "文件中"
+    if "end of data" in error or "quote" in error:
+        what = "引号不成对（某个单元格以双引号开头却没有结束的双引号）"
+    elif "new-line" in error or "newline" in error:
+        what = "换行符异常（未加引号的单元格中出现了换行）"
+    elif "field larger" in error:
+        what = "单元格内容过长"
+    elif "NUL" in error or "null" in error:
+        what = "含有不可见的空字符（NUL）"
+    else:
+        what = "无法按 CSV 格式解析"
+    return f"CSV 文件格式有误：{where}{what}。请用 Excel 打开后另存为 CSV（逗号分隔）或 XLSX 后重新上传"
