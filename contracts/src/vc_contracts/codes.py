@@ -31,6 +31,8 @@ NUMBER_MAX = 64
 
 def ascii_digits(value: str) -> str:
     """NFKC, every decimal digit as ASCII, outer whitespace stripped: `＂１３９ ０９＂` -> `139 09`."""
+    if value.isascii():  # the usual case, and NFKC leaves ASCII as it is: once per imported cell
+        return value.strip()
     text = unicodedata.normalize("NFKC", value)
     return "".join(_ascii_digit(c) for c in text).strip()
 
