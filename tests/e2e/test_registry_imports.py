@@ -13,6 +13,7 @@ import asyncpg
 import httpx
 import pytest
 from openpyxl import Workbook
+from support.sheets import workbook
 from test_registry_helpers import COUNTY, Api, days_ago, event_count, register_divisions, until_listed
 
 TOWN, V1, V2, V3 = "621025302000", "621025302201", "621025302202", "621025302203"
@@ -284,16 +285,8 @@ async def test_a_division_list_with_cr_only_line_endings_is_imported(api: Api) -
 
 
 def xlsx_sheets(*sheets: list[str]) -> bytes:
-    book = Workbook()
-    first = book.active
-    assert first is not None
-    for index, rows in enumerate(sheets):
-        sheet = first if index == 0 else book.create_sheet(f"表{index + 1}")
-        for line in rows:
-            sheet.append(line.split(","))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    """A workbook whose rows are written as comma-separated lines."""
+    return workbook(*([line.split(",") for line in rows] for rows in sheets))
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,6 @@ from uuid import UUID
 
 import asyncpg
 import pytest
-from aiokafka import AIOKafkaConsumer
 from conftest import unique
 from devstack.pytest_plugin import DevStack
 from eventkit import metrics
@@ -24,7 +23,7 @@ from eventkit.runtime import Runtime, ServiceSpec, open_runtime
 from eventkit.settings import Settings
 from eventkit.topics import ensure_topics
 from support.events import META, TENANT, visits
-from support.kafka import partitions_of, read_topic
+from support.kafka import partition_count, read_topic
 from support.projections import StreamCounts, counts
 from support.waiting import eventually
 from vc_contracts.topics import topic_for
@@ -103,15 +102,6 @@ async def _topic_has(bootstrap: str, topic: str, event_ids: set[UUID]) -> bool:
     return event_ids <= on_topic
 
 
-async def _partitions(bootstrap: str, topic: str) -> int:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        return len(await partitions_of(consumer, topic))
-    finally:
-        await consumer.stop()
-
-
 async def test_consumers_follow_a_topic_recreated_with_more_partitions_after_broker_amnesia(
     devstack: DevStack, database: str
 ) -> None:
@@ -135,7 +125,7 @@ async def test_consumers_follow_a_topic_recreated_with_more_partitions_after_bro
         await _append(runtime, range(6), 5)
         expected = {f"village-{s}": (5, 5) for s in range(6)}
         await eventually(lambda: _exact(pool, schema, expected), within=60, what="the read model before")
-        assert await _partitions(devstack.bootstrap, topic) == 1
+        assert await partition_count(devstack.bootstrap, topic) == 1
 
         await asyncio.to_thread(devstack.restart_broker)
         await eventually(lambda: _republished(runtime), within=30, what="the relay republished")
@@ -143,7 +133,7 @@ async def test_consumers_follow_a_topic_recreated_with_more_partitions_after_bro
         await _append(runtime, range(6, 30), 5)  # 24 streams: every partition gets some
         expected.update({f"village-{s}": (5, 5) for s in range(6, 30)})
         await eventually(lambda: _exact(pool, schema, expected), within=45, what="events on every partition")
-        assert await _partitions(devstack.bootstrap, topic) == settings.topic_partitions
+        assert await partition_count(devstack.bootstrap, topic) == settings.topic_partitions
 
 
 async def _republished(runtime: Runtime) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from eventkit.sheet_sources import MAX_ROWS
-from openpyxl import Workbook
+from support.sheets import workbook
 from test_ledger_harness import Cast, Ledger, ledger_service, set_the_scene
 from vc_contracts import CST
 
@@ -52,22 +52,9 @@ def as_csv(*rows: list[str], headings: list[str] = HEADINGS) -> bytes:
     return out.getvalue().encode()
 
 
-def as_xlsx(*sheets: list[list[str]]) -> bytes:
-    book = Workbook()
-    first = book.active
-    assert first is not None
-    for index, rows in enumerate(sheets):
-        sheet = first if index == 0 else book.create_sheet(f"表{index + 1}")
-        for line in rows:
-            sheet.append(line)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def bomb(rows: int) -> bytes:
     """A workbook whose sheet holds `rows` one-cell rows: well under a megabyte packed."""
-    source = zipfile.ZipFile(io.BytesIO(as_xlsx([HEADINGS])))
+    source = zipfile.ZipFile(io.BytesIO(workbook([HEADINGS])))
     heading = "".join(f'<c t="inlineStr"><is><t>{h}</t></is></c>' for h in HEADINGS).encode()
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as packed:
@@ -124,7 +111,7 @@ async def test_a_village_code_in_full_width_digits_is_read_as_the_api_reads_it(s
     wide[1] = wide[1].translate(FULL_WIDTH)  # an advisor id with digits typed the same way
     first = await upload(ledger, cast, as_csv(wide))
     assert first.status_code == 201 and first.json()["imported"] == 1, first.text
-    again = await upload(ledger, cast, as_xlsx([HEADINGS, wide]), XLSX)  # the same entry, found again
+    again = await upload(ledger, cast, workbook([HEADINGS, wide]), XLSX)  # the same entry, found again
     assert again.status_code == 200 and again.json()["unchanged"] == 1, again.text
     assert await stored(ledger, "fw-1") == [village]
 
@@ -142,8 +129,8 @@ async def test_a_csv_with_cr_only_line_endings_is_imported(scene) -> None:  # ty
     [
         (as_csv(), "text/csv", "文件"),
         (as_csv([""] * len(HEADINGS)), "text/csv", "文件"),
-        (as_xlsx([HEADINGS]), XLSX, "工作表「Sheet」"),
-        (as_xlsx([], [HEADINGS]), XLSX, "工作表「表2」"),
+        (workbook([HEADINGS]), XLSX, "工作表「Sheet」"),
+        (workbook([], [HEADINGS]), XLSX, "工作表「表2」"),
     ],
     ids=["csv-heading-only", "csv-blank-row", "xlsx-heading-only", "xlsx-empty-first-sheet-heading-only"],
 )
@@ -156,6 +143,6 @@ async def test_a_file_without_data_rows_is_refused(scene, content: bytes, kind: 
 
 async def test_an_xlsx_with_its_rows_on_the_second_sheet_is_imported_from_it(scene) -> None:  # type: ignore[no-untyped-def]
     ledger, cast = scene
-    response = await upload(ledger, cast, as_xlsx([], [HEADINGS, consultation(cast, "s2-1", 6)]), XLSX)
+    response = await upload(ledger, cast, workbook([], [HEADINGS, consultation(cast, "s2-1", 6)]), XLSX)
     assert response.status_code == 201, response.text
     assert response.json()["imported"] == 1

@@ -14,21 +14,12 @@ from eventkit.lag import ConsumerLagMonitor
 from eventkit.runtime import ServiceSpec, open_runtime
 from eventkit.settings import Settings
 from eventkit.topics import ensure_topics
-from support.kafka import partitions_of, produce
+from support.kafka import partition_count, produce
 from support.projections import StreamCounts
 from support.waiting import eventually
 from vc_contracts.topics import DEAD_LETTER_TOPIC, topic_for
 
 pytestmark = pytest.mark.timeout(90)
-
-
-async def _partition_count(bootstrap: str, topic: str) -> int:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        return len(await partitions_of(consumer, topic))
-    finally:
-        await consumer.stop()
 
 
 async def test_a_service_creates_its_topics_and_the_ones_it_reads_with_the_configured_partitions(
@@ -47,8 +38,8 @@ async def test_a_service_creates_its_topics_and_the_ones_it_reads_with_the_confi
     spec = ServiceSpec(name=service, title="topics", description="test", projections=[StreamCounts([read])])
     async with open_runtime(spec, settings):
         for topic in (read, topic_for(service)):
-            assert await _partition_count(devstack.bootstrap, topic) == 2, topic
-        assert await _partition_count(devstack.bootstrap, DEAD_LETTER_TOPIC) >= 1
+            assert await partition_count(devstack.bootstrap, topic) == 2, topic
+        assert await partition_count(devstack.bootstrap, DEAD_LETTER_TOPIC) >= 1
 
 
 async def test_consumer_lag_comes_from_offsets_and_shows_a_consumer_that_applies_nothing(

@@ -22,6 +22,16 @@ async def partitions_of(consumer: AIOKafkaConsumer, topic: str, within: float = 
         await asyncio.sleep(0.2)
 
 
+async def partition_count(bootstrap: str, topic: str) -> int:
+    """How many partitions `topic` has now (a consumer of its own, started and stopped)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        return len(await partitions_of(consumer, topic))
+    finally:
+        await consumer.stop()
+
+
 async def read_topic(bootstrap: str, topic: str, within: float = 30.0) -> list[ConsumerRecord[Any, Any]]:
     """Every record of `topic` from the beginning to its end, partition by partition in offset order.
 

@@ -9,13 +9,12 @@ import functools
 import io
 import re
 import zipfile
-from typing import Any
 
 import pytest
 from eventkit import sheet_sources
 from eventkit.import_errors import ImportRejectedError
 from eventkit.spreadsheets import Column, Kind, read_sheet
-from openpyxl import Workbook
+from support.sheets import workbook
 
 COLUMNS = (
     Column("code", ("代码",), Kind.identifier, required=True),
@@ -23,19 +22,6 @@ COLUMNS = (
     Column("phone", ("电话",), Kind.identifier),
 )
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-
-
-def workbook(*sheets: list[list[Any]]) -> bytes:
-    book = Workbook()
-    first = book.active
-    assert first is not None
-    for index, rows in enumerate(sheets):
-        sheet = first if index == 0 else book.create_sheet(f"表{index + 1}")
-        for row in rows:
-            sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def with_sheet_xml(rows_xml: bytes, dimension: bytes = b"") -> bytes:
