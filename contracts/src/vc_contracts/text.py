@@ -35,7 +35,6 @@ STORED: dict[str, Any] = {"vc_stored": True}
 """Validation context for data read back from an event store: write-side rules are not re-applied."""
 
 _REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_LINE_BREAK = re.compile(r"[\n\t]")
 
 
 def is_stored(info: ValidationInfo | None) -> bool:
@@ -53,10 +52,12 @@ def _describe(char: str) -> str:
 def clean_text(value: str, *, single_line: bool = False) -> str:
     """`value` with line breaks read as LF and outer whitespace stripped; ValueError if it holds a
     refused character (see the module docstring), or a line break/TAB when `single_line`."""
-    if found := _REFUSED.search(value.replace("\r\n", "\n").replace("\r", "\n")):
+    if "\r" in value:  # rare: one pass less for every other text (this runs per field of every event)
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if found := _REFUSED.search(value):
         raise ValueError(f"不能包含{_describe(found.group())}（第 {found.start() + 1} 个字符）")
-    text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
-    if single_line and _LINE_BREAK.search(text):
+    text = value.strip()
+    if single_line and ("\n" in text or "\t" in text):
         raise ValueError("须为单行文字，不能包含换行符或制表符")
     return text
 
