@@ -151,3 +151,17 @@ async def ledger_scene(devstack: Any, day: date) -> AsyncIterator[tuple[Ledger, 
     """A ledger service with the cast assigned since January 1st of the year before `day`."""
     async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
         yield ledger, await set_the_scene(ledger, date(day.year - 1, 1, 1))
+
+
+CONSULTATION_HEADINGS = [
+    "类型",
+    "顾问编号",
+    "村（社区）代码",
+    "开始时间",
+    "内容摘要",
+    "渠道",
+    "类别",
+    "结果",
+    "客户端编号",
+]
+"""Backfill columns of a consultation row (the ledger's Chinese headings)."""

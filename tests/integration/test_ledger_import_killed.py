@@ -29,6 +29,7 @@ from ledger.domain.entries import stream_id
 from support.inprocess import bearer, new_secret, own_database
 from support.kafka import read_topic
 from support.waiting import eventually
+from test_ledger_harness import CONSULTATION_HEADINGS
 from vc_contracts import CST
 from vc_contracts.topics import topic_for
 
@@ -36,17 +37,7 @@ pytestmark = pytest.mark.timeout(240)
 YEAR = datetime.now(CST).year - 1
 ROWS, CHUNK = 2500, 1000  # CHUNK as in ledger.application.importing: the third chunk is V2's
 V1, V2, UNIT = "621025391201", "621025391202", "U-kill-firm"
-HEADINGS = [
-    "类型",
-    "顾问编号",
-    "村（社区）代码",
-    "开始时间",
-    "内容摘要",
-    "渠道",
-    "类别",
-    "结果",
-    "客户端编号",
-]
+HEADINGS = CONSULTATION_HEADINGS
 
 
 def backfill(advisor: str, rows: int, prefix: str, village_from: int) -> bytes:

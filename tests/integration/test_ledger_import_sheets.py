@@ -15,21 +15,11 @@ from typing import Any
 import pytest
 from eventkit.sheet_sources import MAX_ROWS
 from support.sheets import workbook
-from test_ledger_harness import Cast, Ledger, ledger_service, set_the_scene
+from test_ledger_harness import CONSULTATION_HEADINGS, Cast, Ledger, ledger_service, set_the_scene
 from vc_contracts import CST
 
 YEAR = datetime.now(CST).year - 1
-HEADINGS = [
-    "类型",
-    "顾问编号",
-    "村（社区）代码",
-    "开始时间",
-    "内容摘要",
-    "渠道",
-    "类别",
-    "结果",
-    "客户端编号",
-]
+HEADINGS = CONSULTATION_HEADINGS
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 NO_ROWS = "没有数据行：第 1 行应为表头，第 2 行起每行一条记录"
