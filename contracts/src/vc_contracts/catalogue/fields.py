@@ -38,7 +38,11 @@ Schedule = Annotated[
     ShortText, Field(description="On-site schedule as shown to residents, e.g. 每周三 9:00-12:00")
 ]
 
-Year = Annotated[int, Field(ge=2018, le=2100, description="Calendar year (the program started in 2018)")]
+YEAR_MIN, YEAR_MAX = 2018, 2100
+"""Years the program can have records for: it started in 2018; 2100 leaves room for every real plan."""
+Year = Annotated[
+    int, Field(ge=YEAR_MIN, le=YEAR_MAX, description="Calendar year (the program started in 2018)")
+]
 YEAR_PERIOD = r"^\d{4}$"
 HALF_YEAR_PERIOD = r"^\d{4}H[12]$"
 PERIOD_PATTERN = r"^\d{4}(Q[1-4]|H[12])?$"

@@ -16,8 +16,8 @@ from typing import Annotated, Any
 
 from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, Field, field_validator
+from vc_contracts.catalogue.fields import YEAR_MAX, YEAR_MIN
 
-YEAR_MIN, YEAR_MAX = 2018, 2100
 _YEAR = r"(?:201[89]|20[2-9]\d|2100)"  # YEAR_MIN..YEAR_MAX as text
 
 YEAR_TEXT_PATTERN = rf"^{_YEAR}$"

@@ -15,6 +15,8 @@ from typing import Any
 from vc_contracts import CST
 from vc_contracts.codes import ascii_digits
 
+from eventkit.params import DAY_YEAR_MAX, DAY_YEAR_MIN
+
 
 class Kind(StrEnum):
     """What a column holds, which decides how its cells are read."""
@@ -36,7 +38,7 @@ _CLOCK = r"(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?"
 _DATETIME = re.compile(rf"^{_DAY}(?:\s*[T\s]\s*{_CLOCK})?$")
 AS_TEXT = "请将该列设置为文本格式后重新填写（在 Excel 中选中该列，设置单元格格式为“文本”）"
 DATE_EXAMPLES = "例如 2026-12-01、2026/12/1 或 2026年12月1日"
-YEARS = range(1900, 2101)  # Excel's own calendar starts in 1900; later than 2100 is a typo
+YEARS = range(DAY_YEAR_MIN, DAY_YEAR_MAX + 1)  # Excel's calendar starts in 1900; later than 2100 is a typo
 
 
 def cell_text(value: Any, kind: Kind) -> str:
