@@ -22,10 +22,12 @@ from eventkit.projection import BatchOutcome
 from eventkit.runtime import Runtime, ServiceSpec, open_runtime
 from eventkit.settings import Settings
 from eventkit.topics import ensure_topics
-from support.events import META, TENANT, visits
+from support.events import META, TENANT, visit, visits
 from support.kafka import partition_count, read_topic
 from support.projections import StreamCounts, counts
+from support.publishing import publish_as
 from support.waiting import eventually
+from vc_contracts import Event
 from vc_contracts.topics import topic_for
 
 pytestmark = pytest.mark.timeout(240)
@@ -105,9 +107,17 @@ async def _topic_has(bootstrap: str, topic: str, event_ids: set[UUID]) -> bool:
 async def test_consumers_follow_a_topic_recreated_with_more_partitions_after_broker_amnesia(
     devstack: DevStack, database: str
 ) -> None:
-    """The topic had 1 partition (a consumer auto-created it); the broker restarts empty and the relay
-    recreates it with the configured 3: the consumer group must read partitions 1 and 2 too."""
-    service = unique("repartition")
+    """Issue 8 §7: a downstream service reads an upstream topic that had 1 partition (a consumer
+    auto-created it). The broker restarts empty, the upstream relay recreates the topic with the
+    configured 3 partitions and publishes on all of them. The downstream group rejoins with the
+    partition count it had cached (1) and must still come to read partitions 1 and 2.
+
+    The upstream side publishes with fresh producers (as the upstream service's relay does), so
+    events really land on partitions 1 and 2: the service's own relay would keep its cached count of
+    1 and put everything on partition 0, where the group reads anyway.
+    """
+    upstream, service = unique("upstream"), unique("repartition")
+    topic = topic_for(upstream)
     settings = Settings(
         VC_SERVICE=service,
         DATABASE_URL=database,
@@ -115,27 +125,29 @@ async def test_consumers_follow_a_topic_recreated_with_more_partitions_after_bro
         VC_JWT_SECRET=secrets.token_urlsafe(48),
         VC_CONSUMER_SESSION_TIMEOUT_MS=6000,
     )
-    topic = topic_for(service)
-    await ensure_topics(devstack.bootstrap, [topic], partitions=1)  # as it was before the fix
+    await ensure_topics(devstack.bootstrap, [topic], partitions=1)  # as a consumer auto-created it
     spec = ServiceSpec(
         name=service, title="repartition", description="test", projections=[StreamCounts([topic])]
     )
     async with open_runtime(spec, settings) as runtime:
         pool, schema = runtime.pool, service
-        await _append(runtime, range(6), 5)
-        expected = {f"village-{s}": (5, 5) for s in range(6)}
+        versions: dict[str, int] = {}
+        await publish_as(devstack.bootstrap, upstream, _visits(range(6)), tenant=TENANT, versions=versions)
+        expected = {f"village-{s}": (1, 1) for s in range(6)}
         await eventually(lambda: _exact(pool, schema, expected), within=60, what="the read model before")
-        assert await partition_count(devstack.bootstrap, topic) == 1
 
         await asyncio.to_thread(devstack.restart_broker)
-        await eventually(lambda: _republished(runtime), within=30, what="the relay republished")
+        await ensure_topics(devstack.bootstrap, [topic], partitions=settings.topic_partitions)  # the relay
+        assert await partition_count(devstack.bootstrap, topic) >= 3
 
-        await _append(runtime, range(6, 30), 5)  # 24 streams: every partition gets some
-        expected.update({f"village-{s}": (5, 5) for s in range(6, 30)})
-        await eventually(lambda: _exact(pool, schema, expected), within=45, what="events on every partition")
-        assert await partition_count(devstack.bootstrap, topic) == settings.topic_partitions
+        await publish_as(
+            devstack.bootstrap, upstream, _visits(range(6, 30)), tenant=TENANT, versions=versions
+        )
+        on_topic = await read_topic(devstack.bootstrap, topic)
+        assert {r.partition for r in on_topic} >= {0, 1, 2}, "the upstream events did not spread"
+        expected.update({f"village-{s}": (1, 1) for s in range(6, 30)})
+        await eventually(lambda: _exact(pool, schema, expected), within=30, what="events on every partition")
 
 
-async def _republished(runtime: Runtime) -> bool:
-    position, published = await runtime.relay.checkpoint()
-    return 0 < published == position
+def _visits(streams: range) -> list[tuple[str, Event]]:
+    return [(f"village-{s}", visit(s)) for s in streams]

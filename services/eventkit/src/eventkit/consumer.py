@@ -18,7 +18,7 @@ import dataclasses
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from aiokafka import AIOKafkaProducer, ConsumerRecord, TopicPartition
 from faststream import AckPolicy
@@ -27,6 +27,7 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 from vc_contracts.topics import DEAD_LETTER_TOPIC
 
+from eventkit.assignor import PartitionCountAssignor
 from eventkit.clock import now_cst
 from eventkit.projection import ProjectionRunner
 
@@ -102,8 +103,9 @@ def subscribe(
     (Tansu) that do not answer a fetch early when data arrives."""
     projection = runner.projection
     seen_generation: dict[str, int] = {}
+    assignor = PartitionCountAssignor()
 
-    @broker.subscriber(
+    subscriber = broker.subscriber(
         *projection.topics,
         group_id=f"{group_prefix}.{projection.name}",
         batch=True,
@@ -117,7 +119,14 @@ def subscribe(
         fetch_max_wait_ms=fetch_max_wait_ms,
         title=f"{group_prefix}.{projection.name}",
         description=f"Read model `{projection.name}` of the {group_prefix} service",
+        # an instance, not a class: aiokafka takes any object with the assignor's methods
+        partition_assignment_strategy=cast(Any, [assignor]),
     )
+    assignor.follow(
+        lambda topic: None if subscriber.consumer is None else subscriber.consumer.partitions_for_topic(topic)
+    )
+
+    @subscriber
     async def handle(body: list[bytes | None], msg: KafkaMessage) -> None:  # None: a tombstone
         raw: list[ConsumerRecord[Any, Any]] = list(msg.raw_message)
         records = [(r.value, r.key, r.topic) for r in raw]
