@@ -3,6 +3,8 @@
 The relay notices the topic holds fewer messages than it published and republishes from its store;
 the projection's consumer group lost its offsets, so it re-reads from the earliest offset and its
 per-stream tracking drops what it already applied. The read model ends exact, nothing twice.
+A topic recreated with more partitions than it had is republished over all of them, and consumer
+groups come to read all of them.
 """
 
 from __future__ import annotations
@@ -19,14 +21,16 @@ from conftest import unique
 from devstack.pytest_plugin import DevStack
 from eventkit import metrics
 from eventkit.projection import BatchOutcome
+from eventkit.relay import OutboxRelay
 from eventkit.runtime import Runtime, ServiceSpec, open_runtime
 from eventkit.settings import Settings
+from eventkit.store import EventStore
 from eventkit.topics import ensure_topics
 from support.events import META, TENANT, visit, visits
 from support.kafka import partition_count, read_topic
 from support.projections import StreamCounts, counts
 from support.publishing import publish_as
-from support.waiting import eventually
+from support.waiting import background, eventually
 from vc_contracts import Event
 from vc_contracts.topics import topic_for
 
@@ -112,9 +116,9 @@ async def test_consumers_follow_a_topic_recreated_with_more_partitions_after_bro
     configured 3 partitions and publishes on all of them. The downstream group rejoins with the
     partition count it had cached (1) and must still come to read partitions 1 and 2.
 
-    The upstream side publishes with fresh producers (as the upstream service's relay does), so
-    events really land on partitions 1 and 2: the service's own relay would keep its cached count of
-    1 and put everything on partition 0, where the group reads anyway.
+    The upstream side publishes with fresh producers, so the events are on partitions 1 and 2
+    whatever a relay's producer believes (a stale producer putting everything on partition 0 made an
+    earlier form of this test pass without the consumers following anything).
     """
     upstream, service = unique("upstream"), unique("repartition")
     topic = topic_for(upstream)
@@ -151,3 +155,28 @@ async def test_consumers_follow_a_topic_recreated_with_more_partitions_after_bro
 
 def _visits(streams: range) -> list[tuple[str, Event]]:
     return [(f"village-{s}", visit(s)) for s in streams]
+
+
+async def test_after_broker_amnesia_the_relay_republishes_over_every_partition_of_the_recreated_topic(
+    devstack: DevStack, store: EventStore, topic: str
+) -> None:
+    """The relay's topic had 1 partition; recreated with 3 after the broker lost its data, the
+    republished events must spread over all of them by key, not stay where the relay's producer
+    last saw partitions (partition 0): a stream whose later events land elsewhere could have them
+    applied before its earlier ones, which tracking would then take for duplicates."""
+    await ensure_topics(devstack.bootstrap, [topic], partitions=1)
+    relay = OutboxRelay(store, devstack.bootstrap, topic, poll_seconds=0.2, amnesia_check_seconds=0.5)
+    async with background(relay.run(), "relay"):
+        for s in range(12):
+            await store.append(f"village-{s}", 0, visits(2), tenant=TENANT, metadata=META)
+        stored = {
+            r["event_id"] for r in await store.pool.fetch(f"SELECT event_id FROM {store.schema}.events")
+        }
+        await eventually(lambda: _topic_has(devstack.bootstrap, topic, stored), within=30, what="published")
+
+        await asyncio.to_thread(devstack.restart_broker)
+        await eventually(lambda: _topic_has(devstack.bootstrap, topic, stored), within=30, what="republished")
+        partitions = await partition_count(devstack.bootstrap, topic)
+        assert partitions >= 3
+        spread = {r.partition for r in await read_topic(devstack.bootstrap, topic)}
+        assert spread == set(range(partitions)), f"republished on partitions {spread} of {partitions}"

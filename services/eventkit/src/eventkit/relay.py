@@ -359,6 +359,11 @@ class OutboxRelay:
             return False
         log.warning("topic %s holds %d of %d published events: republishing", self.topic, held, published)
         await ensure_topic(self.bootstrap, self.topic, self.partitions, self.replication)
+        # The producer still knows the partitions of the topic that is gone (1 if a consumer had
+        # auto-created it): it would republish everything on partition 0 and spread only new events,
+        # minutes later, putting one stream's events on two partitions that are read independently.
+        assert self._producer is not None
+        await self._producer.client.force_metadata_update()
         await self._leading_connection().execute(
             f"UPDATE {self._schema}.relay_checkpoint SET position = 0, published = 0 WHERE topic = $1",
             self.topic,
