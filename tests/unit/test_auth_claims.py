@@ -24,12 +24,15 @@ from vc_contracts.divisions import contains
 SECRET = secrets.token_urlsafe(48)
 ISSUER = "villagecounsel-dev"
 NOW = int(time.time())
-BASE = {"sub": "u-1", "role": "county_admin", "scope": "621025", "iss": ISSUER, "iat": NOW, "exp": NOW + 600}
+BASE = {"sub": "u-1", "role": "county_admin", "scope": "621025", "iss": ISSUER}
 DROP = object()
 
 
 def signed(**changes: Any) -> str:
-    claims = {**BASE, **changes}
+    # times are taken when the token is signed, not when the module is imported: on a loaded machine
+    # a whole-suite run can take longer than a token's lifetime
+    now = int(time.time())
+    claims = {**BASE, "iat": now, "exp": now + 600, **changes}
     return jwt.encode({k: v for k, v in claims.items() if v is not DROP}, SECRET, algorithm="HS256")
 
 
