@@ -38,7 +38,7 @@ def web_stack(devstack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[We
     env = {**os.environ, **devstack.env(), "VC_JWT_SECRET": secret, "VC_CONSUMER_SESSION_TIMEOUT_MS": "6000"}
     with running_services(env, state, web=True) as urls:
         _seed(urls, secret)
-        yield WebStack(urls["web"], urls, secret)
+        yield WebStack(urls["web"], urls, secret, state / "logs")
 
 
 @pytest.fixture(scope="session")
@@ -72,8 +72,10 @@ def signed_in_page(browser: Browser, web_stack: WebStack) -> Iterator[Callable[[
     def open_as(role: str) -> Page:
         ctx = browser.new_context(viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai")
         contexts.append(ctx)
-        token = web_stack.token(role)
-        ctx.add_init_script(f"window.sessionStorage.setItem('vc.token', {token!r})")
+        token, name = web_stack.token(role), web_stack.person(role).label.split("（")[0]
+        ctx.add_init_script(
+            f"sessionStorage.setItem('vc.token', {token!r}); sessionStorage.setItem('vc.name', {name!r})"
+        )
         page = ctx.new_page()
         page.goto(f"{web_stack.url}/")
         page.wait_for_load_state("networkidle")
