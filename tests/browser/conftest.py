@@ -14,10 +14,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from devstack import frontend, seed_demo
+from devstack import frontend, procs, seed_demo
+from devstack.postgres import ensure_database
+from devstack.tansu import start_tansu
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from support.browser import CHROMIUM, CHROMIUM_FLAGS, DESKTOP, WebStack, ensure_chromium
 from support.servers import running_services
+
+BROWSER_DATABASE = "villagecounsel_browser"
 
 
 def _seed(urls: dict[str, str], secret: str) -> None:
@@ -32,13 +36,21 @@ def _seed(urls: dict[str, str], secret: str) -> None:
 
 @pytest.fixture(scope="session")
 def web_stack(devstack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebStack]:  # type: ignore[no-untyped-def]
+    """A database of its own and a broker of its own: the e2e stack's services use the same service
+    names, hence the same consumer groups, and must not share partitions or rows with this one."""
     frontend.build()  # skipped when dist/ is fresh
     state: Path = tmp_path_factory.mktemp("web-stack")
+    dsn = ensure_database(devstack.dsn, BROWSER_DATABASE, fresh=True)
+    broker = start_tansu(state, procs.free_port())
     secret = secrets.token_urlsafe(48)
-    env = {**os.environ, **devstack.env(), "VC_JWT_SECRET": secret, "VC_CONSUMER_SESSION_TIMEOUT_MS": "6000"}
-    with running_services(env, state, web=True) as urls:
-        _seed(urls, secret)
-        yield WebStack(urls["web"], urls, secret, state / "logs")
+    env = {**os.environ, "DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
+           "VC_JWT_SECRET": secret, "VC_CONSUMER_SESSION_TIMEOUT_MS": "6000"}  # fmt: skip
+    try:
+        with running_services(env, state, web=True) as urls:
+            _seed(urls, secret)
+            yield WebStack(urls["web"], urls, secret, state / "logs")
+    finally:
+        broker.stop()
 
 
 @pytest.fixture(scope="session")
