@@ -11,6 +11,7 @@ import asyncio
 import os
 import secrets
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,9 @@ def _seed(urls: dict[str, str], secret: str) -> None:
     saved = dict(seed_demo.URL)
     seed_demo.URL.update({k: v for k, v in urls.items() if k in saved})
     try:
-        asyncio.run(seed_demo.seed(secret))
+        # in a thread of its own: this thread may hold an event loop (pytest-asyncio's or Playwright's)
+        with ThreadPoolExecutor(1) as worker:
+            worker.submit(asyncio.run, seed_demo.seed(secret)).result()
     finally:
         seed_demo.URL.clear()
         seed_demo.URL.update(saved)
@@ -53,14 +56,16 @@ def web_stack(devstack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[We
         broker.stop()
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: sync Playwright keeps its event loop marked as running in this thread
+# while it is open, and pytest-asyncio cannot run the async tests of other modules meanwhile.
+@pytest.fixture(scope="module")
 def playwright_session() -> Iterator[Playwright]:
     ensure_chromium()
     with sync_playwright() as p:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_session: Playwright) -> Iterator[Browser]:
     instance = playwright_session.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
     yield instance
