@@ -3,6 +3,8 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { isSignedIn, session, type Role } from '@/auth/session'
 import { homeOf, isAdmin } from '@/auth/roles'
+import { villageRoutes } from '@/routes/village'
+import { unitRoutes } from '@/routes/unit'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -42,6 +44,8 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/layouts/HomeLayout.vue'),
     children: [{ path: '', component: () => import('@/pages/HomePage.vue'), meta: { title: '首页' } }],
   },
+  ...villageRoutes,
+  ...unitRoutes,
   { path: '/:rest(.*)*', component: () => import('@/pages/NotFoundPage.vue'), meta: { public: true, title: '页面不存在' } },
 ]
 
