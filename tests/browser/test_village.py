@@ -39,12 +39,13 @@ def test_the_committee_confirms_an_entry_and_it_shows_confirmed(committee: Page,
     assert entry_id
     page.set_viewport_size(PHONE)
     first.get_by_role("button", name=re.compile("^确认")).click()
-    expect(first.get_by_text("已确认")).to_be_visible()
-    expect(first.get_by_role("button", name=re.compile("^确认"))).to_have_count(0)
+    mine = page.locator(f'[data-entry="{entry_id}"]')
+    expect(mine.get_by_text("已确认")).to_be_visible()
+    expect(mine.get_by_role("button", name=re.compile("^确认"))).to_have_count(0)
     assert entry_of(web_stack, entry_id)["confirmed"] is True
     page.reload()  # it stays confirmed: no longer listed as waiting, shown confirmed among all
     page.get_by_role("switch", name="显示全部记录").click()
-    expect(page.locator(f'[data-entry="{entry_id}"]').get_by_text("已确认")).to_be_visible()
+    expect(mine.get_by_text("已确认")).to_be_visible(timeout=30_000)
 
 
 def test_the_committee_rates_its_advisor(committee: Page) -> None:
