@@ -19,7 +19,8 @@ UNIT = "law_firm"
 ADVISOR = "A-zhengda-1"
 YEAR = datetime.now(CST).year
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADINGS = ["类型", "顾问编号", "村（社区）代码", "开始时间", "内容摘要", "渠道", "类别", "结果", "客户端编号"]
+HEADINGS = ["类型", "顾问编号", "村（社区）代码", "开始时间", "内容摘要", "渠道", "类别", "结果",
+            "客户端编号"]  # fmt: skip
 PREFIX = "ui-backfill-"
 
 
@@ -34,7 +35,8 @@ def _get(web_stack: WebStack, service: str, path: str, **params: Any) -> Any:
 def backfilled(web_stack: WebStack) -> list[str]:
     """Client entry ids of this test's rows stored in the ledger."""
     page = _get(web_stack, "ledger", "/entries", advisor_id=ADVISOR, kind="consultation", page_size=500)
-    return sorted(e["client_entry_id"] for e in page["items"] if (e["client_entry_id"] or "").startswith(PREFIX))
+    ids = (e["client_entry_id"] or "" for e in page["items"])
+    return sorted(i for i in ids if i.startswith(PREFIX))
 
 
 def row(village: str, n: int, **change: str) -> list[str]:
@@ -80,9 +82,9 @@ def test_a_mixed_file_is_refused_whole_and_the_corrected_file_applies_once(
     upload(page, "台账-有误.xlsx", workbook(mixed))
     problems = page.get_by_test_id("refused-rows")
     expect(page.get_by_role("alert").first).to_contain_text("未写入任何记录")
-    for sheet_row, column in ((3, "村（社区）代码"), (5, "开始时间"), (7, "渠道")):
-        line = problems.get_by_role("row").filter(has=page.get_by_role("cell", name=str(sheet_row), exact=True))
-        expect(line.first).to_contain_text(column)
+    for sheet_row, column in ((3, "村（社区）代码"), (5, "开始时间"), (7, "渠道")):  # every bad row
+        number = page.get_by_role("cell", name=str(sheet_row), exact=True)
+        expect(problems.get_by_role("row").filter(has=number).first).to_contain_text(column)
     expect(problems.get_by_role("cell", name="2", exact=True)).to_have_count(0)  # good rows are not listed
     shoot(page, "unit-import-refused")
     assert backfilled(web_stack) == []  # nothing applied
