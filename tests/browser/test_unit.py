@@ -85,6 +85,7 @@ def test_a_mixed_file_is_refused_whole_and_the_corrected_file_applies_once(
     for sheet_row, column in ((3, "村（社区）代码"), (5, "开始时间"), (7, "渠道")):  # every bad row
         number = page.get_by_role("cell", name=str(sheet_row), exact=True)
         expect(problems.get_by_role("row").filter(has=number).first).to_contain_text(column)
+    expect(problems).to_contain_text("应为：现场、微信群、电话、网络")  # labels people write, not codes
     expect(problems.get_by_role("cell", name="2", exact=True)).to_have_count(0)  # good rows are not listed
     shoot(page, "unit-import-refused")
     assert backfilled(web_stack) == []  # nothing applied
