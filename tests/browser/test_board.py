@@ -1,0 +1,274 @@
+"""The public village board and its poster in a real browser (Debian's Chromium): the current
+advisor on the page and on the poster, the poster's QR code decoding to the board's address, a
+reassignment reaching the poster, the feedback form's confirmation and its field errors.
+
+Screenshots (desktop 1280×800, phone 390×844) go to .var/test/screenshots/board*-…, poster*-….
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+import zxingcpp
+from eventkit.clock import today_cst
+from eventkit.tokens import issue
+from playwright.sync_api import Browser, Page
+from support.png import grey_pixels
+
+COUNTY, TOWN = "621025", "621025309000"
+VILLAGE, NO_ADVISOR = "621025309201", "621025309202"
+FIRST, SECOND = ("A-board-1", "王守法", "13911112222"), ("A-board-2", "赵公正", "13933334444")
+
+
+def _day(days_ago: int) -> str:
+    return (today_cst() - timedelta(days=days_ago)).isoformat()
+
+
+class Registry:
+    """The registry's API as the demo county's administrator (and the province, for divisions)."""
+
+    def __init__(self, url: str, secret: str) -> None:
+        self.url, self.secret = url, secret
+
+    def headers(self, role: str, scope: str, subject: str, unit: str | None = None) -> dict[str, str]:
+        return {
+            "Authorization": f"Bearer {issue(self.secret, role=role, scope=scope, subject=subject, unit=unit)}"
+        }
+
+    def post(self, path: str, body: dict[str, Any], role: str = "county_admin", scope: str = COUNTY) -> Any:
+        response = httpx.post(
+            f"{self.url}{path}", json=body, headers=self.headers(role, scope, f"board-{role}"), timeout=15,
+            trust_env=False,
+        )  # fmt: skip
+        assert response.status_code == 201, f"{path}: {response.status_code} {response.text}"
+        return response.json()
+
+    def get(self, path: str, headers: dict[str, str], **params: Any) -> httpx.Response:
+        return httpx.get(f"{self.url}{path}", params=params, headers=headers, timeout=15, trust_env=False)
+
+
+def _until(check: Any, what: str, within: float = 30.0) -> Any:
+    deadline = time.monotonic() + within
+    while not (found := check()):
+        assert time.monotonic() < deadline, f"not reached within {within}s: {what}"
+        time.sleep(0.2)
+    return found
+
+
+def _board_shows(reporting: str, code: str, advisor: str | None) -> Any:
+    def check() -> Any:
+        response = httpx.get(f"{reporting}/public/villages/{code}.json", timeout=10, trust_env=False)
+        return response.status_code == 200 and response.json()["advisor_name"] == advisor
+
+    return _until(check, f"{code}'s board shows {advisor}")
+
+
+@pytest.fixture(scope="module")
+def village(web_stack: Any) -> Iterator[Registry]:
+    """A township with a served village (advisor, schedule, WeChat group) and one not served yet."""
+    registry = Registry(web_stack.urls["registry"], web_stack.secret)
+    upper = [("620000", "甘肃省", "province", None), ("621000", "庆阳市", "city", "620000"),
+             (COUNTY, "正宁县", "county", "621000")]  # fmt: skip
+    for code, name, level, parent in upper:
+        registry.post("/divisions", {"code": code, "name": name, "level": level, "parent_code": parent},
+                      "province_admin", "620000")  # fmt: skip
+    for code, name, level, parent in [(TOWN, "看板镇", "township", COUNTY), (VILLAGE, "看板村", "village", TOWN),
+                                      (NO_ADVISOR, "新建村", "village", TOWN)]:  # fmt: skip
+        registry.post("/divisions", {"code": code, "name": name, "level": level, "parent_code": parent})
+    registry.post("/units", {"unit_id": "U-board", "kind": "law_firm", "name": "甘肃守正律师事务所",
+                             "division_code": COUNTY, "credit_code": "91621025MA71B0777X"})  # fmt: skip
+    for n, (advisor_id, name, phone) in enumerate((FIRST, SECOND)):
+        registry.post("/advisors", {"advisor_id": advisor_id, "name": name, "kind": "lawyer", "unit_id": "U-board",
+                                    "phone": phone, "licence_no": f"16210{700 + n:012d}"})  # fmt: skip
+    registry.post("/assignments", {"village_code": VILLAGE, "advisor_id": FIRST[0], "valid_from": _day(30),
+                                   "schedule": "每周二 9:00-12:00"})  # fmt: skip
+    registry.post(f"/villages/{VILLAGE}/service-group", {"advisor_id": FIRST[0], "name": "看板村法律服务群",
+                                                          "member_count": 86, "established_on": _day(20)})  # fmt: skip
+    _board_shows(web_stack.urls["reporting"], VILLAGE, FIRST[1])
+    yield registry
+
+
+def _qr_texts(png: bytes) -> list[str]:
+    grey, width, height = grey_pixels(png)
+    return [b.text for b in zxingcpp.read_barcodes(memoryview(grey).cast("B", (height, width)))]
+
+
+def test_the_board_shows_the_current_advisor_and_the_poster_follows_a_reassignment(
+    page: Page, web_stack: Any, village: Registry
+) -> None:
+    web = web_stack.url
+    page.goto(f"{web}/v/{VILLAGE}")
+    main = page.locator("main")
+    for shown in (FIRST[1], "每周二 9:00-12:00", "甘肃守正律师事务所", "看板村法律服务群"):
+        assert shown in main.inner_text()
+    assert "正宁县 看板镇" in page.locator(".top").inner_text()
+    assert page.get_by_role("link", name=f"拨打电话 {FIRST[2]}").get_attribute("href") == f"tel:{FIRST[2]}"
+    assert (
+        "更新于" in page.locator("footer").inner_text() and "北京时间" in page.locator("footer").inner_text()
+    )
+    shoot(page, "board")
+
+    page.goto(f"{web}/v/{VILLAGE}/poster")
+    assert FIRST[1] in page.locator(".poster").inner_text()
+    assert _qr_texts(page.screenshot(full_page=True)) == [f"{web}/v/{VILLAGE}"]
+    shoot(page, "poster")
+    page.emulate_media(media="print")  # the sheet as printed, at A4's size in CSS pixels
+    page.set_viewport_size({"width": 794, "height": 1123})
+    page.screenshot(path=str(screenshot_dir() / "poster-print.png"))
+    page.emulate_media(media="screen")
+    page.pdf(path=str(screenshot_dir() / "poster.pdf"), format="A4", print_background=True)
+
+    village.post("/assignments", {"village_code": VILLAGE, "advisor_id": SECOND[0], "valid_from": _day(0),
+                                  "schedule": "每周四 14:00-17:00", "reason": "原顾问调离"})  # fmt: skip
+    _board_shows(web_stack.urls["reporting"], VILLAGE, SECOND[1])
+    page.goto(f"{web}/v/{VILLAGE}/poster")
+    poster = page.locator(".poster").inner_text()
+    assert SECOND[1] in poster and SECOND[2] in poster and "每周四 14:00-17:00" in poster
+    assert FIRST[1] not in poster
+    assert _qr_texts(page.screenshot(full_page=True)) == [f"{web}/v/{VILLAGE}"]
+    shoot(page, "poster-reassigned")
+
+
+def test_a_resident_leaves_feedback_and_sees_a_chinese_confirmation(
+    page: Page, web_stack: Any, village: Registry
+) -> None:
+    page.goto(f"{web_stack.url}/v/{VILLAGE}")
+    question = f"宅基地边界有争议，想请顾问看看 {uuid.uuid4().hex[:6]}"
+    page.get_by_label("问题类别").select_option(label="土地")
+    page.get_by_label("留言内容").fill(question)
+    page.get_by_label("回电号码").fill("13955556666")
+    page.get_by_role("button", name="提交留言").click()
+    assert page.get_by_role("heading", name="留言已收到").is_visible()
+    assert "法律顾问会尽快回复" in page.locator("main").inner_text()
+    shoot(page, "board-feedback-sent")
+    county = village.headers("county_admin", COUNTY, "board-county")
+    items = village.get("/feedback", county, village_code=VILLAGE).json()["items"]
+    (mine,) = [f for f in items if f["text"] == question]
+    assert (mine["category"], mine["callback_phone"]) == ("land", "13955556666")
+
+
+def test_a_refused_field_is_explained_next_to_it(page: Page, web_stack: Any, village: Registry) -> None:
+    page.goto(f"{web_stack.url}/v/{VILLAGE}")
+    page.get_by_label("留言内容").fill("想咨询劳动合同的问题")
+    page.get_by_label("回电号码").fill("12345")
+    page.get_by_role("button", name="提交留言").click()
+    phone = page.get_by_label("回电号码")
+    assert phone.get_attribute("aria-invalid") == "true"
+    error = page.locator("#callback_phone-error")
+    assert error.is_visible() and "手机号" in error.inner_text()
+    assert phone.get_attribute("aria-describedby") == "callback_phone-error"
+    assert page.get_by_label("留言内容").input_value() == "想咨询劳动合同的问题"  # kept for the retry
+    shoot(page, "board-feedback-error")
+
+
+def test_a_village_without_an_advisor_and_an_unknown_one_get_kind_pages(page: Page, web_stack: Any,
+                                                                        village: Registry) -> None:  # fmt: skip
+    page.goto(f"{web_stack.url}/v/{NO_ADVISOR}")
+    assert "正在安排中" in page.locator("main").inner_text() and "12348" in page.locator("main").inner_text()
+    shoot(page, "board-no-advisor")
+    response = page.goto(f"{web_stack.url}/v/621025309299")
+    assert response is not None and response.status == 404
+    assert page.get_by_role("heading", name="没有找到这个村（社区）").is_visible()
+    shoot(page, "board-not-found")
+
+
+def test_the_county_prints_every_village_s_poster_at_once(
+    page: Page, web_stack: Any, village: Registry
+) -> None:
+    county = httpx.get(f"{web_stack.urls['reporting']}/public/counties/{COUNTY}/villages.json", timeout=10,
+                       trust_env=False).json()  # fmt: skip
+    page.goto(f"{web_stack.url}/v/county/{COUNTY}/posters")
+    assert page.locator("article.poster").count() == len(county["villages"])
+    assert "看板村" in page.locator("article.poster", has_text="看板村").inner_text()
+    shoot(page, "county-posters")
+    page.pdf(path=str(screenshot_dir() / "county-posters.pdf"), format="A4", print_background=True)
+
+
+# --- TEMPORARY until s2-front's browser conftest is merged (web_stack, browser, shoot) ---
+import os  # noqa: E402
+import secrets  # noqa: E402
+import threading  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import uvicorn  # noqa: E402
+from devstack import procs  # noqa: E402
+from devstack.paths import repo_root, var_dir  # noqa: E402
+from devstack.services import SERVICES, Service, start_service  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+DESKTOP, PHONE = {"width": 1280, "height": 800}, {"width": 390, "height": 844}
+
+
+@dataclass
+class WebStack:
+    url: str
+    urls: dict[str, str]
+    secret: str
+
+
+def screenshot_dir() -> Path:
+    path = var_dir("test") / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def shoot(page: Page, name: str) -> None:
+    for size, suffix in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        page.set_viewport_size(size)
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(screenshot_dir() / f"{name}-{suffix}.png"))
+    page.set_viewport_size(DESKTOP)
+
+
+@pytest.fixture(scope="module")
+def web_stack(devstack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebStack]:  # type: ignore[no-untyped-def]
+    state = tmp_path_factory.mktemp("board-stack")
+    (state / "run").mkdir()
+    secret = secrets.token_urlsafe(48)
+    env = {**os.environ, **devstack.env(), "VC_JWT_SECRET": secret, "VC_CONSUMER_SESSION_TIMEOUT_MS": "6000"}
+    running = [start_service(Service(s.name, procs.free_port()), env, state, repo_root()) for s in SERVICES]
+    try:
+        for r in running:
+            procs.wait_until(
+                r.ready, what=f"{r.service.name} ready", timeout=90, proc=r.process, log_path=r.log_path
+            )
+        urls = {r.service.name: r.service.url for r in running}
+        os.environ.update(VC_WEB_REPORTING_URL=urls["reporting"], VC_WEB_REGISTRY_URL=urls["registry"])
+        from vc_web.public import router
+
+        app = FastAPI()
+        app.include_router(router)
+        port = procs.free_port()
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        _until(lambda: server.started, "web started")
+        yield WebStack(f"http://127.0.0.1:{port}", {**urls, "web": f"http://127.0.0.1:{port}"}, secret)
+        server.should_exit = True
+        thread.join(10)
+    finally:
+        for r in running:
+            r.stop(state / "run")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    ctx = browser.new_context(viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai")
+    yield ctx.new_page()
+    ctx.close()
