@@ -69,27 +69,35 @@ def _board_shows(reporting: str, code: str, advisor: str | None) -> Any:
     return _until(check, f"{code}'s board shows {advisor}")
 
 
+UPPER = [("620000", "甘肃省", "province", None), ("621000", "庆阳市", "city", "620000"),
+         (COUNTY, "正宁县", "county", "621000")]  # fmt: skip
+BELOW = [(TOWN, "看板镇", "township", COUNTY), (VILLAGE, "看板村", "village", TOWN),
+         (NO_ADVISOR, "新建村", "village", TOWN)]  # fmt: skip
+UNIT = {"unit_id": "U-board", "kind": "law_firm", "name": "甘肃守正律师事务所", "division_code": COUNTY,
+        "credit_code": "91621025MA71B0777X"}  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def village(web_stack: Any) -> Iterator[Registry]:
     """A township with a served village (advisor, schedule, WeChat group) and one not served yet."""
     registry = Registry(web_stack.urls["registry"], web_stack.secret)
-    upper = [("620000", "甘肃省", "province", None), ("621000", "庆阳市", "city", "620000"),
-             (COUNTY, "正宁县", "county", "621000")]  # fmt: skip
-    for code, name, level, parent in upper:
-        registry.post("/divisions", {"code": code, "name": name, "level": level, "parent_code": parent},
-                      "province_admin", "620000")  # fmt: skip
-    for code, name, level, parent in [(TOWN, "看板镇", "township", COUNTY), (VILLAGE, "看板村", "village", TOWN),
-                                      (NO_ADVISOR, "新建村", "village", TOWN)]:  # fmt: skip
-        registry.post("/divisions", {"code": code, "name": name, "level": level, "parent_code": parent})
-    registry.post("/units", {"unit_id": "U-board", "kind": "law_firm", "name": "甘肃守正律师事务所",
-                             "division_code": COUNTY, "credit_code": "91621025MA71B0777X"})  # fmt: skip
+    for code, name, level, parent in UPPER + BELOW:
+        body = {"code": code, "name": name, "level": level, "parent_code": parent}
+        registry.post("/divisions", body, *(("province_admin", "620000") if len(code) == 6 else ()))
+    registry.post("/units", UNIT)
     for n, (advisor_id, name, phone) in enumerate((FIRST, SECOND)):
-        registry.post("/advisors", {"advisor_id": advisor_id, "name": name, "kind": "lawyer", "unit_id": "U-board",
-                                    "phone": phone, "licence_no": f"16210{700 + n:012d}"})  # fmt: skip
+        licence = f"16210{700 + n:012d}"
+        body = {"advisor_id": advisor_id, "name": name, "kind": "lawyer", "unit_id": "U-board"}
+        registry.post("/advisors", {**body, "phone": phone, "licence_no": licence})
     registry.post("/assignments", {"village_code": VILLAGE, "advisor_id": FIRST[0], "valid_from": _day(30),
                                    "schedule": "每周二 9:00-12:00"})  # fmt: skip
-    registry.post(f"/villages/{VILLAGE}/service-group", {"advisor_id": FIRST[0], "name": "看板村法律服务群",
-                                                          "member_count": 86, "established_on": _day(20)})  # fmt: skip
+    group = {
+        "advisor_id": FIRST[0],
+        "name": "看板村法律服务群",
+        "member_count": 86,
+        "established_on": _day(20),
+    }
+    registry.post(f"/villages/{VILLAGE}/service-group", group)
     _board_shows(web_stack.urls["reporting"], VILLAGE, FIRST[1])
     yield registry
 
@@ -167,8 +175,9 @@ def test_a_refused_field_is_explained_next_to_it(page: Page, web_stack: Any, vil
     shoot(page, "board-feedback-error")
 
 
-def test_a_village_without_an_advisor_and_an_unknown_one_get_kind_pages(page: Page, web_stack: Any,
-                                                                        village: Registry) -> None:  # fmt: skip
+def test_a_village_without_an_advisor_and_an_unknown_one_get_kind_pages(
+    page: Page, web_stack: Any, village: Registry
+) -> None:
     page.goto(f"{web_stack.url}/v/{NO_ADVISOR}")
     assert "正在安排中" in page.locator("main").inner_text() and "12348" in page.locator("main").inner_text()
     shoot(page, "board-no-advisor")
