@@ -21,7 +21,8 @@ def posted(**values: str) -> Form:
         ({"submission_id": "abcdefgh12", "category": "land", "text": "问题", "callback_phone": ""},
          {"submission_id": "abcdefgh12", "category": "land", "text": "问题"}),  # no phone: left out
         ({"submission_id": "abcdefgh12", "category": "labour", "text": "问", "callback_phone": "13912345678"},
-         {"submission_id": "abcdefgh12", "category": "labour", "text": "问", "callback_phone": "13912345678"}),
+         {"submission_id": "abcdefgh12", "category": "labour", "text": "问",
+          "callback_phone": "13912345678"}),
         ({"category": "other", "text": "x", "extra": "ignored"}, {"category": "other", "text": "x"}),
     ],
 )  # fmt: skip
