@@ -17,6 +17,7 @@ install:  ## uv (if missing) and the locked environment
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
 		python3 -m pip install -q uv==$(UV_VERSION) || python3 -m pip install -q --user uv==$(UV_VERSION)
 	$(UV) sync --frozen --all-packages
+	$(UV) run python -m devstack.frontend
 
 run: install  ## PostgreSQL, Tansu and the four services until Ctrl-C
 	$(UV) run python -m devstack up

@@ -16,7 +16,7 @@ import psutil
 
 from devstack import procs
 from devstack.paths import repo_root, var_dir
-from devstack.services import SERVICES, RunningService, Service, start_service
+from devstack.services import SERVICES, WEB, RunningService, Service, start_service, web_env
 from devstack.stack import Infra, start_infra
 
 DEV_PG_PORT = 55432
@@ -66,6 +66,10 @@ def up(*, infra_only: bool = False) -> int:
             for svc in present:  # appended one by one so a Ctrl-C midway still stops those started
                 running.append(start_service(svc, env, state, repo_root()))
             _wait_ready(running)
+            if WEB.module_exists():  # the pages and the gateway, once the APIs answer
+                upstreams = {r.service.name: r.service.url for r in running}
+                running.append(start_service(WEB, env | web_env(upstreams), state, repo_root()))
+                _wait_ready(running[-1:])
             _seed(env)
         _banner(infra, state, [r.service for r in running])
         return _supervise(infra, running)
@@ -127,7 +131,7 @@ def _busy_ports(infra_only: bool) -> list[str]:
     if not os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
         wanted.append((DEV_KAFKA_PORT, "Tansu"))
     if not infra_only:
-        wanted += [(s.port, s.name) for s in SERVICES]
+        wanted += [(s.port, s.name) for s in (*SERVICES, WEB)]
     busy = [(port, what) for port, what in wanted if not procs.port_is_free(port)]
     return [f"{port} ({what}) held by {_port_owner(port)}" for port, what in busy]
 
@@ -184,12 +188,10 @@ def _supervise(infra: Infra, running: list[RunningService]) -> int:
 
 def _banner(infra: Infra, state: Path, services: list[Service]) -> None:
     lines = ["", "Village Counsel dev stack is up."]
-    lines += [f"  {s.name:<11} {s.url}/docs" for s in services]
-    lines += [
-        f"  {'notices':<11} {s.url}/public/villages/621025100201   (public notice board, no token)"
-        for s in services
-        if s.name == "reporting"
-    ]
+    if WEB in services:
+        lines += ["", f"  Open {WEB.url}/   (sign in as a demo person of 正宁县)", ""]
+    apis = [f"{s.name} {s.url}/docs" for s in services if s != WEB]
+    lines += [f"  {'API docs':<11} " + "  ".join(apis)] if apis else []
     lines += [
         f"  {'PostgreSQL':<11} {infra.dsn}",
         f"  {'Kafka':<11} {infra.bootstrap}" + ("" if infra.kafka.external else "   (Tansu, memory only)"),

@@ -1,4 +1,4 @@
-"""The four Village Counsel services as `devstack up` runs them: the one list of names and ports."""
+"""The four Village Counsel services and the web service as `devstack up` runs them: names and ports."""
 
 from __future__ import annotations
 
@@ -20,16 +20,18 @@ _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 @dataclass(frozen=True)
 class Service:
-    name: str  # also the Python package and the VC_SERVICE value
+    name: str  # the VC_SERVICE value, and the Python package unless `package` names another
     port: int
+    package: str | None = None
+    factory: str | None = None  # an app factory in <package>.main, started with uvicorn --factory
 
     @property
     def module(self) -> str:
-        return f"{self.name}.main"
+        return f"{self.package or self.name}.main"
 
     @property
     def app(self) -> str:
-        return f"{self.module}:app"
+        return f"{self.module}:{self.factory or 'app'}"
 
     @property
     def url(self) -> str:
@@ -48,6 +50,14 @@ SERVICES: tuple[Service, ...] = (
     Service("assessment", 8003),
     Service("reporting", 8004),
 )
+# The pages and, in the dev stack, the gateway to the four APIs: the one address people open.
+WEB = Service("web", 8000, package="vc_web", factory="app_factory")
+
+
+def web_env(upstreams: Mapping[str, str]) -> dict[str, str]:
+    """The web service's settings in the dev stack: gateway and demo sign-in on, the services' URLs."""
+    env = {"VC_WEB_GATEWAY": "true", "VC_WEB_DEV_SIGNIN": "true"}
+    return env | {f"VC_WEB_{name.upper()}_URL": url for name, url in upstreams.items()}
 
 
 @dataclass
@@ -70,9 +80,10 @@ class RunningService:
 
 
 def start_service(service: Service, env: Mapping[str, str], state_dir: Path, cwd: Path) -> RunningService:
-    """`python -m uvicorn <name>.main:app` with the shared env plus VC_SERVICE; log in logs/<name>.log."""
+    """`python -m uvicorn <package>.main:app` with the shared env plus VC_SERVICE; log in logs/<name>.log."""
     log_path = state_dir / "logs" / f"{service.name}.log"
     args = [sys.executable, "-m", "uvicorn", service.app, "--host", HOST, "--port", str(service.port)]
+    args += ["--factory"] if service.factory else []
     full_env = dict(env) | {"VC_SERVICE": service.name, "PYTHONUNBUFFERED": "1"}
     proc = procs.spawn(args, log_path, env=full_env, cwd=cwd)
     record = procs.write_pidfile(state_dir / "run", service.name, proc.pid, stop_signal="SIGTERM", group=True)

@@ -121,8 +121,11 @@ def validation_response(exc: RequestValidationError, hints: Hints | None = None)
     return _json(422, body)
 
 
-def install_error_handlers(app: FastAPI, hints: Hints | None = None) -> None:
-    """Every error in the one ErrorBody format; `hints` name the expected format of fields."""
+def install_error_handlers(app: FastAPI, hints: Hints | None = None, *, edge_guard: bool = True) -> None:
+    """Every error in the one ErrorBody format; `hints` name the expected format of fields.
+
+    `edge_guard=False` leaves out the body caps and header checks, for the web gateway, which
+    passes bodies through to the service that enforces them."""
 
     @app.exception_handler(AppError)
     async def app_error(_: Request, exc: AppError) -> JSONResponse:
@@ -149,7 +152,8 @@ def install_error_handlers(app: FastAPI, hints: Hints | None = None) -> None:
         own = exc.detail if isinstance(exc, BodyTooLargeError) else None
         return _json(exc.status_code, framework_error(exc.status_code, own))
 
-    app.add_middleware(EdgeGuard)  # inside the correlation middleware below: its answers carry the id
+    if edge_guard:
+        app.add_middleware(EdgeGuard)  # inside the correlation middleware below: its answers carry the id
 
     @app.middleware("http")
     async def with_correlation_id(request: Request, call_next: Any) -> Response:

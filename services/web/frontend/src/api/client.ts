@@ -1,0 +1,131 @@
+// The one HTTP client of the pages. Every call goes to /api/<service>/… on this origin (the dev
+// gateway or the production Ingress), with the signed-in person's token in the Authorization header
+// (never in the URL). A refusal arrives in the services' one error format and is thrown as ApiError,
+// so a page can show `message` and put each `errors[i].reason` next to its field.
+import { session, signOut } from '@/auth/session'
+
+export type Service = 'registry' | 'ledger' | 'assessment' | 'reporting'
+
+export interface FieldError {
+  field: string
+  reason: string
+}
+
+/** The services' error body (README "Error format"). */
+export interface ErrorBody {
+  code: string
+  message: string
+  field: string | null
+  errors: FieldError[]
+  correlation_id: string | null
+}
+
+export class ApiError extends Error {
+  readonly status: number
+  readonly code: string
+  readonly field: string | null
+  readonly errors: FieldError[]
+  readonly correlationId: string | null
+
+  constructor(status: number, body: ErrorBody) {
+    super(body.message)
+    this.status = status
+    this.code = body.code
+    this.field = body.field
+    this.errors = body.errors ?? []
+    this.correlationId = body.correlation_id
+  }
+
+  /** The reason given for `field` (matched on its last part: `body.village_code` → `village_code`). */
+  reasonFor(field: string): string | undefined {
+    return this.errors.find((e) => e.field === field || e.field.split('.').pop() === field)?.reason
+  }
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  query?: Record<string, string | number | boolean | undefined | null>
+  body?: unknown
+  /** Sent as Idempotency-Key: use newIdempotencyKey() once per user action and reuse it on retry. */
+  idempotencyKey?: string
+  signal?: AbortSignal
+}
+
+export function apiUrl(service: Service, path: string, query?: RequestOptions['query']): string {
+  const url = new URL(`/api/${service}${path.startsWith('/') ? path : `/${path}`}`, window.location.origin)
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value))
+  }
+  return url.pathname + url.search
+}
+
+/** Authorization (when signed in) plus the given headers. */
+export function authHeaders(extra: Record<string, string> = {}): Record<string, string> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...extra }
+  if (session.token) headers.Authorization = `Bearer ${session.token}`
+  return headers
+}
+
+async function errorOf(response: Response): Promise<ApiError> {
+  let body: ErrorBody
+  try {
+    body = (await response.json()) as ErrorBody
+    if (typeof body?.code !== 'string') throw new Error('not an error body')
+  } catch {
+    body = {
+      code: 'request_refused',
+      message: response.status >= 500 ? '服务暂时不可用，请稍后重试' : `请求未成功（${response.status}）`,
+      field: null,
+      errors: [],
+      correlation_id: response.headers.get('x-correlation-id'),
+    }
+  }
+  return new ApiError(response.status, body)
+}
+
+/** Call a service; resolves with the parsed JSON, rejects with ApiError. A 401 signs the person out. */
+export async function api<T>(service: Service, path: string, options: RequestOptions = {}): Promise<T> {
+  const extra: Record<string, string> = {}
+  if (options.body !== undefined) extra['Content-Type'] = 'application/json'
+  if (options.idempotencyKey) extra['Idempotency-Key'] = options.idempotencyKey
+  let response: Response
+  try {
+    response = await fetch(apiUrl(service, path, options.query), {
+      method: options.method ?? (options.body !== undefined ? 'POST' : 'GET'),
+      headers: authHeaders(extra),
+      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+      signal: options.signal,
+    })
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause
+    throw new ApiError(0, {
+      code: 'network_error',
+      message: '网络连接失败，请检查网络后重试',
+      field: null,
+      errors: [],
+      correlation_id: null,
+    })
+  }
+  if (!response.ok) {
+    const error = await errorOf(response)
+    if (response.status === 401) signOut()
+    throw error
+  }
+  if (response.status === 204) return undefined as T
+  return (await response.json()) as T
+}
+
+/** A fresh Idempotency-Key for one user action (keep it for that action's retries). */
+export function newIdempotencyKey(): string {
+  // randomUUID needs a secure context; a county LAN served over plain http is not one
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  return `web:${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`
+}
+
+/** One page of a paginated list (eventkit.paging). */
+export interface Page<T> {
+  items: T[]
+  total: number
+  page: number
+  page_size: number
+}

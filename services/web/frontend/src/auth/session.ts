@@ -1,0 +1,79 @@
+// Who is signed in. The token lives in sessionStorage only (gone when the tab closes, never in a
+// URL, cookie or localStorage) and goes out in the Authorization header (api/client.ts). Its claims
+// are decoded for display only: the services verify the signature and the claims on every call.
+import { reactive } from 'vue'
+
+export type Role =
+  | 'province_admin'
+  | 'city_admin'
+  | 'county_admin'
+  | 'justice_office'
+  | 'law_firm'
+  | 'legal_aid_center'
+  | 'advisor'
+  | 'village_committee'
+
+export interface Claims {
+  sub: string
+  role: Role
+  scope: string
+  unit?: string
+  name?: string
+  exp?: number
+}
+
+const KEY = 'vc.token'
+
+export const session = reactive<{ token: string | null; claims: Claims | null }>({ token: null, claims: null })
+
+function base64UrlJson(part: string): unknown {
+  const base64 = part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=')
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
+  return JSON.parse(new TextDecoder().decode(bytes))
+}
+
+/** The token's claims, or null when it is not a JWT with role and scope. No signature check here. */
+export function decodeClaims(token: string): Claims | null {
+  const parts = token.split('.')
+  if (parts.length !== 3) return null
+  try {
+    const claims = base64UrlJson(parts[1]) as Partial<Claims>
+    if (typeof claims.role !== 'string' || typeof claims.scope !== 'string' || typeof claims.sub !== 'string')
+      return null
+    return claims as Claims
+  } catch {
+    return null
+  }
+}
+
+function expired(claims: Claims): boolean {
+  return typeof claims.exp === 'number' && claims.exp * 1000 <= Date.now()
+}
+
+/** Keep `token` for this tab; false (and nothing kept) when it is unreadable or expired. */
+export function signIn(token: string): boolean {
+  const trimmed = token.trim().replace(/^Bearer\s+/i, '')
+  const claims = decodeClaims(trimmed)
+  if (!claims || expired(claims)) return false
+  sessionStorage.setItem(KEY, trimmed)
+  session.token = trimmed
+  session.claims = claims
+  return true
+}
+
+export function signOut(): void {
+  sessionStorage.removeItem(KEY)
+  session.token = null
+  session.claims = null
+}
+
+/** Restore the tab's session on load (dropping an expired token). */
+export function restore(): void {
+  const token = sessionStorage.getItem(KEY)
+  if (token && !signIn(token)) signOut()
+}
+
+export function isSignedIn(): boolean {
+  if (session.claims && expired(session.claims)) signOut()
+  return session.token !== null
+}

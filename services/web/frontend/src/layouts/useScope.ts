@@ -1,0 +1,28 @@
+// The signed-in person and their scope's name, for headers and home pages.
+import { computed, onMounted, ref } from 'vue'
+import { useRouter } from 'vue-router'
+import { session, signOut } from '@/auth/session'
+import { ROLE_NAMES } from '@/auth/roles'
+import { divisionName, ensureName } from '@/util/divisions'
+
+export function useScope() {
+  const router = useRouter()
+  const loading = ref(true)
+  const claims = computed(() => session.claims)
+  const roleName = computed(() => (claims.value ? ROLE_NAMES[claims.value.role] : ''))
+  const scopeName = computed(() => {
+    const code = claims.value?.scope
+    if (!code) return ''
+    return divisionName(code) ?? (loading.value ? '…' : `辖区 ${code}`)
+  })
+  const personName = computed(() => claims.value?.name ?? claims.value?.sub ?? '')
+  onMounted(async () => {
+    if (claims.value) await ensureName(claims.value.scope)
+    loading.value = false
+  })
+  async function leave(): Promise<void> {
+    signOut()
+    await router.replace('/signin')
+  }
+  return { claims, roleName, scopeName, personName, leave }
+}

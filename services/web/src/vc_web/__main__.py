@@ -1,0 +1,3 @@
+from vc_web.main import main
+
+main()

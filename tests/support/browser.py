@@ -1,0 +1,82 @@
+"""Browser-test helpers: Chromium from Debian, the running stack's handle, screenshots.
+
+One stack per session: PostgreSQL + Tansu (the `devstack` fixture), the four services and the web
+service (gateway + dev sign-in) on free ports, the Zhengning demo seeded, the pages built. Chromium
+and CJK fonts come from Debian (`apt-get install`, as root, when missing); Playwright never downloads
+a browser. Screenshots: `shoot(page, name)` → .var/test/screenshots/<name>-desktop.png / -phone.png.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from devstack.paths import var_dir
+from playwright.sync_api import Page
+from vc_web.dev_signin import DEMO_PEOPLE
+
+CHROMIUM = Path("/usr/bin/chromium")
+CJK_FONT_DIR = Path("/usr/share/fonts/opentype/noto")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+def _has_cjk_fonts() -> bool:
+    return CJK_FONT_DIR.is_dir() and any(CJK_FONT_DIR.glob("NotoSansCJK*"))
+
+
+def ensure_chromium() -> Path:
+    """Debian's chromium and fonts-noto-cjk, installed when missing (root only; else skip)."""
+    if CHROMIUM.exists() and _has_cjk_fonts():
+        return CHROMIUM
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        pytest.skip("browser tests need /usr/bin/chromium and fonts-noto-cjk: run as root once, or "
+                    "`sudo apt-get install -y chromium fonts-noto-cjk`")  # fmt: skip
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update"], check=True, env=env, capture_output=True)
+    subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", "chromium", "fonts-noto-cjk"],
+                   check=True, env=env, capture_output=True)  # fmt: skip
+    return CHROMIUM
+
+
+@dataclass
+class WebStack:
+    """The running stack: `url` is the one address people open (the web service)."""
+
+    url: str
+    urls: dict[str, str]  # registry, ledger, assessment, reporting, web → base URL
+    secret: str
+
+    def token(self, role: str) -> str:
+        """A dev token of the demo person of `role` (as the sign-in page gets it)."""
+        person = next(p for p in DEMO_PEOPLE if p.role.value == role)
+        body = {"role": role, "scope": person.scope, "subject": person.subject, "unit": person.unit}
+        response = httpx.post(f"{self.url}/auth/dev/token", json=body, timeout=10, trust_env=False)
+        response.raise_for_status()
+        return str(response.json()["token"])
+
+
+def screenshot_dir() -> Path:
+    path = var_dir("test") / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def shoot(page: Page, name: str) -> tuple[Path, Path]:
+    """Save `<name>-desktop.png` (1280×800) and `<name>-phone.png` (390×844); the page keeps the
+    desktop size afterwards. Returns both paths."""
+    out = screenshot_dir()
+    paths = (out / f"{name}-desktop.png", out / f"{name}-phone.png")
+    for size, path in zip((DESKTOP, PHONE), paths, strict=True):
+        page.set_viewport_size(size)
+        page.wait_for_timeout(300)  # let the layout settle at the new width (not an assertion)
+        page.screenshot(path=str(path))
+    page.set_viewport_size(DESKTOP)
+    return paths

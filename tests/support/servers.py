@@ -1,0 +1,49 @@
+"""The four services (and the web service) as real processes on free ports, started as `make run` does."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from devstack import procs
+from devstack.paths import repo_root
+from devstack.services import SERVICES, WEB, RunningService, Service, start_service, web_env
+
+
+def wait_ready(running: list[RunningService], timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    for r in running:
+        procs.wait_until(
+            r.ready,
+            what=f"{r.service.name} ready",
+            timeout=max(deadline - time.monotonic(), 1),
+            proc=r.process,
+            log_path=r.log_path,
+        )
+
+
+@contextlib.contextmanager
+def running_services(env: Mapping[str, str], state: Path, *, web: bool = False) -> Iterator[dict[str, str]]:
+    """Start registry, ledger, assessment, reporting (and, with `web`, the web service with its gateway
+    and dev sign-in) on free ports; yield name → base URL; stop them all on exit.
+
+    `env` must carry DATABASE_URL, KAFKA_BOOTSTRAP_SERVERS and VC_JWT_SECRET. Logs: state / "logs".
+    """
+    (state / "run").mkdir(parents=True, exist_ok=True)
+    running: list[RunningService] = []
+    try:
+        for service in SERVICES:
+            running.append(start_service(Service(service.name, procs.free_port()), env, state, repo_root()))
+        wait_ready(running)
+        urls = {r.service.name: r.service.url for r in running}
+        if web:
+            web_service = Service(WEB.name, procs.free_port(), WEB.package, WEB.factory)
+            running.append(start_service(web_service, {**env, **web_env(urls)}, state, repo_root()))
+            wait_ready(running[-1:])
+            urls[WEB.name] = web_service.url
+        yield urls
+    finally:
+        for r in running:
+            r.stop(state / "run")
