@@ -18,7 +18,8 @@ import pytest
 import zxingcpp
 from eventkit.clock import today_cst
 from eventkit.tokens import issue
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import BrowserContext, Page
+from support.browser import WebStack, screenshot_dir, shoot
 from support.png import grey_pixels
 
 COUNTY, TOWN = "621025", "621025309000"
@@ -37,9 +38,8 @@ class Registry:
         self.url, self.secret = url, secret
 
     def headers(self, role: str, scope: str, subject: str, unit: str | None = None) -> dict[str, str]:
-        return {
-            "Authorization": f"Bearer {issue(self.secret, role=role, scope=scope, subject=subject, unit=unit)}"
-        }
+        token = issue(self.secret, role=role, scope=scope, subject=subject, unit=unit)
+        return {"Authorization": f"Bearer {token}"}
 
     def post(self, path: str, body: dict[str, Any], role: str = "county_admin", scope: str = COUNTY) -> Any:
         response = httpx.post(
@@ -78,7 +78,7 @@ UNIT = {"unit_id": "U-board", "kind": "law_firm", "name": "甘肃守正律师事
 
 
 @pytest.fixture(scope="module")
-def village(web_stack: Any) -> Iterator[Registry]:
+def village(web_stack: WebStack) -> Iterator[Registry]:
     """A township with a served village (advisor, schedule, WeChat group) and one not served yet."""
     registry = Registry(web_stack.urls["registry"], web_stack.secret)
     for code, name, level, parent in UPPER + BELOW:
@@ -108,7 +108,7 @@ def _qr_texts(png: bytes) -> list[str]:
 
 
 def test_the_board_shows_the_current_advisor_and_the_poster_follows_a_reassignment(
-    page: Page, web_stack: Any, village: Registry
+    page: Page, web_stack: WebStack, village: Registry
 ) -> None:
     web = web_stack.url
     page.goto(f"{web}/v/{VILLAGE}")
@@ -144,7 +144,7 @@ def test_the_board_shows_the_current_advisor_and_the_poster_follows_a_reassignme
 
 
 def test_a_resident_leaves_feedback_and_sees_a_chinese_confirmation(
-    page: Page, web_stack: Any, village: Registry
+    page: Page, web_stack: WebStack, village: Registry
 ) -> None:
     page.goto(f"{web_stack.url}/v/{VILLAGE}")
     question = f"宅基地边界有争议，想请顾问看看 {uuid.uuid4().hex[:6]}"
@@ -161,7 +161,7 @@ def test_a_resident_leaves_feedback_and_sees_a_chinese_confirmation(
     assert (mine["category"], mine["callback_phone"]) == ("land", "13955556666")
 
 
-def test_a_refused_field_is_explained_next_to_it(page: Page, web_stack: Any, village: Registry) -> None:
+def test_a_refused_field_is_explained_next_to_it(page: Page, web_stack: WebStack, village: Registry) -> None:
     page.goto(f"{web_stack.url}/v/{VILLAGE}")
     page.get_by_label("留言内容").fill("想咨询劳动合同的问题")
     page.get_by_label("回电号码").fill("12345")
@@ -176,7 +176,7 @@ def test_a_refused_field_is_explained_next_to_it(page: Page, web_stack: Any, vil
 
 
 def test_a_village_without_an_advisor_and_an_unknown_one_get_kind_pages(
-    page: Page, web_stack: Any, village: Registry
+    page: Page, web_stack: WebStack, village: Registry
 ) -> None:
     page.goto(f"{web_stack.url}/v/{NO_ADVISOR}")
     assert "正在安排中" in page.locator("main").inner_text() and "12348" in page.locator("main").inner_text()
@@ -188,7 +188,7 @@ def test_a_village_without_an_advisor_and_an_unknown_one_get_kind_pages(
 
 
 def test_the_county_prints_every_village_s_poster_at_once(
-    page: Page, web_stack: Any, village: Registry
+    page: Page, web_stack: WebStack, village: Registry
 ) -> None:
     county = httpx.get(f"{web_stack.urls['reporting']}/public/counties/{COUNTY}/villages.json", timeout=10,
                        trust_env=False).json()  # fmt: skip
@@ -199,85 +199,6 @@ def test_the_county_prints_every_village_s_poster_at_once(
     page.pdf(path=str(screenshot_dir() / "county-posters.pdf"), format="A4", print_background=True)
 
 
-# --- TEMPORARY until s2-front's browser conftest is merged (web_stack, browser, shoot) ---
-import os  # noqa: E402
-import secrets  # noqa: E402
-import threading  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import uvicorn  # noqa: E402
-from devstack import procs  # noqa: E402
-from devstack.paths import repo_root, var_dir  # noqa: E402
-from devstack.services import SERVICES, Service, start_service  # noqa: E402
-from fastapi import FastAPI  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-DESKTOP, PHONE = {"width": 1280, "height": 800}, {"width": 390, "height": 844}
-
-
-@dataclass
-class WebStack:
-    url: str
-    urls: dict[str, str]
-    secret: str
-
-
-def screenshot_dir() -> Path:
-    path = var_dir("test") / "screenshots"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def shoot(page: Page, name: str) -> None:
-    for size, suffix in ((DESKTOP, "desktop"), (PHONE, "phone")):
-        page.set_viewport_size(size)
-        page.wait_for_timeout(300)
-        page.screenshot(path=str(screenshot_dir() / f"{name}-{suffix}.png"))
-    page.set_viewport_size(DESKTOP)
-
-
-@pytest.fixture(scope="module")
-def web_stack(devstack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebStack]:  # type: ignore[no-untyped-def]
-    state = tmp_path_factory.mktemp("board-stack")
-    (state / "run").mkdir()
-    secret = secrets.token_urlsafe(48)
-    env = {**os.environ, **devstack.env(), "VC_JWT_SECRET": secret, "VC_CONSUMER_SESSION_TIMEOUT_MS": "6000"}
-    running = [start_service(Service(s.name, procs.free_port()), env, state, repo_root()) for s in SERVICES]
-    try:
-        for r in running:
-            procs.wait_until(
-                r.ready, what=f"{r.service.name} ready", timeout=90, proc=r.process, log_path=r.log_path
-            )
-        urls = {r.service.name: r.service.url for r in running}
-        os.environ.update(VC_WEB_REPORTING_URL=urls["reporting"], VC_WEB_REGISTRY_URL=urls["registry"])
-        from vc_web.public import router
-
-        app = FastAPI()
-        app.include_router(router)
-        port = procs.free_port()
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        _until(lambda: server.started, "web started")
-        yield WebStack(f"http://127.0.0.1:{port}", {**urls, "web": f"http://127.0.0.1:{port}"}, secret)
-        server.should_exit = True
-        thread.join(10)
-    finally:
-        for r in running:
-            r.stop(state / "run")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
-
-
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    ctx = browser.new_context(viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai")
-    yield ctx.new_page()
-    ctx.close()
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
