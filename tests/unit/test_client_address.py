@@ -7,7 +7,7 @@ import pytest
 from eventkit.clients import client_address, client_key, trusted_set
 from starlette.requests import Request
 
-TRUSTED = trusted_set("127.0.0.1, 10.0.0.5")
+TRUSTED = trusted_set("127.0.0.1, 10.0.0.0/16")
 
 
 def request(peer: str, forwarded: str | None) -> Request:
@@ -26,6 +26,9 @@ def request(peer: str, forwarded: str | None) -> Request:
         ("10.0.0.5", "6.6.6.6, 198.51.100.1, 127.0.0.1", "198.51.100.1"),  # ingress → gateway; 6.6.6.6 forged
         ("127.0.0.1", "127.0.0.1", "127.0.0.1"),  # a browser on the gateway's own machine
         ("127.0.0.1", None, "127.0.0.1"),
+        ("10.0.7.1", "198.51.100.1, 10.0.3.3", "198.51.100.1"),  # pods of the trusted network
+        ("127.0.0.1", "nonsense, 198.51.100.1", "198.51.100.1"),
+        ("127.0.0.1", "198.51.100.1, nonsense", "nonsense"),  # not an address: never trusted
     ],
 )
 def test_the_client_is_the_first_untrusted_hop_from_the_right(

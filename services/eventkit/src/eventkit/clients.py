@@ -11,25 +11,41 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
+from collections.abc import Sequence
 
 from fastapi import Request
 
 FORWARDED_FOR = "x-forwarded-for"
 
 
-def trusted_set(setting: str) -> frozenset[str]:
-    """The addresses of `VC_TRUSTED_PROXIES` (comma-separated)."""
-    return frozenset(part.strip() for part in setting.split(",") if part.strip())
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-def client_address(request: Request, trusted: frozenset[str]) -> str:
+def trusted_set(setting: str) -> tuple[Network, ...]:
+    """The networks of `VC_TRUSTED_PROXIES`: comma-separated addresses or CIDR blocks (in Kubernetes,
+    the pod network the ingress controller and the web pods get their addresses from)."""
+    return tuple(
+        ipaddress.ip_network(part.strip(), strict=False) for part in setting.split(",") if part.strip()
+    )
+
+
+def _is_trusted(address: str, trusted: Sequence[Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:  # not an address (a forged header, "unknown"): never a proxy of ours
+        return False
+    return any(ip in network for network in trusted)
+
+
+def client_address(request: Request, trusted: Sequence[Network]) -> str:
     """The address of the client behind any trusted proxies ("unknown" when the server cannot tell)."""
     peer = request.client.host if request.client else "unknown"
-    if peer not in trusted:
+    if not _is_trusted(peer, trusted):
         return peer
     hops = [h.strip() for h in request.headers.get(FORWARDED_FOR, "").split(",") if h.strip()]
     for hop in reversed(hops):
-        if hop not in trusted:
+        if not _is_trusted(hop, trusted):
             return hop[:64]
     return hops[0][:64] if hops else peer
 

@@ -50,8 +50,8 @@ class Settings(BaseSettings):
     trusted_proxies: str = Field(
         default="127.0.0.1,::1",
         alias="VC_TRUSTED_PROXIES",
-        description="Comma-separated addresses of proxies (gateway, ingress) whose X-Forwarded-For is"
-        " believed when telling public clients apart (eventkit.clients)",
+        description="Comma-separated addresses or CIDR blocks of proxies (web service, ingress) whose"
+        " X-Forwarded-For is believed when telling public clients apart (eventkit.clients)",
     )
     feedback_per_hour: int = Field(
         default=5,
