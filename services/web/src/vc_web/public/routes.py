@@ -17,6 +17,8 @@ from eventkit.clients import client_address, trusted_set
 from eventkit.clock import now_cst
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
+from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN
+from vc_contracts.divisions import COUNTY_CODE_PATTERN
 
 from vc_web.public import feedback_form, sources
 from vc_web.public.pages import render
@@ -24,8 +26,8 @@ from vc_web.public.poster_qr import qr_svg
 from vc_web.public.settings import PublicSettings, base_url, public_settings
 
 router = APIRouter(tags=["public notice board"])
-VILLAGE = re.compile(r"[1-9]\d{8}(00[1-9]|0[1-9]\d|[1-9]\d{2})")  # vc_contracts VILLAGE_CODE_PATTERN
-COUNTY = re.compile(r"[1-9]\d{3}(?!00)\d{2}")
+# Checked here, not by FastAPI's path patterns: an impossible address gets the friendly 404 page
+VILLAGE, COUNTY = re.compile(VILLAGE_CODE_PATTERN), re.compile(COUNTY_CODE_PATTERN)
 NO_STORE = {"Cache-Control": "no-store"}
 Settings = Depends(public_settings)
 
