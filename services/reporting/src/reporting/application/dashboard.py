@@ -100,16 +100,6 @@ is `pace.no_visit` (the pace threshold is 0 once the quarter has no week left), 
 `pace.at_risk`'s threshold for the year."""
 
 
-async def _fetch_planned_for(pool: asyncpg.Pool, sql: str, *args: Any) -> list[asyncpg.Record]:
-    """Fetch with a plan made for these arguments. asyncpg prepares each statement once per
-    connection, and after five runs PostgreSQL may switch to a generic plan that cannot see how
-    narrow `starts_with(code, $1)` is: a township's answer was then planned like the province's
-    (measured in `make bench`: ~190 ms instead of ~15 ms)."""
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
-        return list(await conn.fetch(sql, *args))
-
-
 async def counties_in(pool: asyncpg.Pool, schema: str, prefix: str) -> list[str]:
     rows = await pool.fetch(
         f"SELECT DISTINCT substr(village_code, 1, 6) AS county FROM {schema}.cv_villages"
@@ -151,8 +141,7 @@ async def child_figures(
     villages, covered, on-site / lecture minimums met, at risk, filing statuses, breaches and
     the count of each warning kind."""
     warnings = ",\n".join(f"count(*) FILTER (WHERE {c}) AS {k}" for k, c in WARNING_CONDITIONS.items())
-    rows = await _fetch_planned_for(
-        pool,
+    rows = await pool.fetch(
         _facts_sql(schema)
         + f"""
         SELECT substr(village_code, 1, $14) AS child, count(*) AS villages,
@@ -188,8 +177,7 @@ async def village_rows(
     conditions hold; `only_warnings` keeps the villages with at least one."""
     flags = ",\n".join(f"({c}) AS w_{k}" for k, c in WARNING_CONDITIONS.items())
     where = " OR ".join(f"({c})" for c in WARNING_CONDITIONS.values()) if only_warnings else "true"
-    rows = await _fetch_planned_for(
-        pool,
+    rows = await pool.fetch(
         _facts_sql(schema)
         + f"""
         , w AS (
