@@ -125,7 +125,7 @@ class Listener:
 
 def visit(scene: Scene, n: str, village: str, start: Any) -> tuple[str, lg.VisitLogged]:
     end = start + timedelta(hours=2)
-    return (f"live-{n}", lg.VisitLogged(entry_id=f"L{n}", occurred_at=start, started_at=start, ended_at=end, hours=2,
+    return (f"live-{scene.county}-{n}", lg.VisitLogged(entry_id=f"L{scene.county}-{n}", occurred_at=start, started_at=start, ended_at=end, hours=2,
                                         place="村委会", summary="驻村服务", advisor_id=scene.li, unit_id=scene.firm,
                                         village_code=village))  # fmt: skip
 
