@@ -21,7 +21,9 @@ TOWNSHIP = "621025100000"  # 山河镇
 
 def _get(web_stack: WebStack, role: str, path: str, **params: str) -> Any:
     headers = {"Authorization": f"Bearer {web_stack.token(role)}"}
-    response = httpx.get(f"{web_stack.url}{path}", params=params, headers=headers, timeout=20, trust_env=False)
+    response = httpx.get(
+        f"{web_stack.url}{path}", params=params, headers=headers, timeout=20, trust_env=False
+    )
     response.raise_for_status()
     return response.json()
 
@@ -89,7 +91,9 @@ def test_a_visit_logged_through_the_api_shows_on_the_open_dashboard_within_a_sec
         "client_entry_id": f"browser-live-{start:%Y%m%d%H%M}",
     }
     headers = {"Authorization": f"Bearer {web_stack.token('advisor')}"}
-    answer = httpx.post(f"{web_stack.url}/api/ledger/visits", json=body, headers=headers, timeout=20, trust_env=False)
+    answer = httpx.post(
+        f"{web_stack.url}/api/ledger/visits", json=body, headers=headers, timeout=20, trust_env=False
+    )
     assert answer.status_code == 201, answer.text
 
     after = _overview(web_stack, village["code"])["villages"][0]["onsite_hours"]
