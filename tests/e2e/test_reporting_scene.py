@@ -86,11 +86,11 @@ async def build(reporting: Reporting) -> Scene:
     async def settled() -> bool:
         stats = await reporting.http.get("/statistics", params={"period": "2025H1"}, headers=admin)
         board = await reporting.http.get(f"/public/villages/{scene.v1}.json")
-        dashboard = await reporting.http.get("/dashboard.json", headers=admin)
-        counties = dashboard.json().get("counties", [])
+        dashboard = await reporting.http.get("/dashboard/overview", params={"period": "2025"}, headers=admin)
+        coverage = dashboard.json().get("tiles", {}).get("coverage", {})
         totals = stats.json().get("totals", {})
         return (
-            [c.get("covered") for c in counties] == [1]  # the compliance view has the assignment too
+            coverage.get("value") == 1  # the compliance view has the assignment too
             and totals.get("audience") == 120
             and totals.get("consultations") == 1
             and board.status_code == 200
