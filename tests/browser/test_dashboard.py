@@ -10,9 +10,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
 from playwright.sync_api import Page, expect
-from support.browser import WebStack, shoot
+from support.browser import WebStack, screenshot_dir, shoot
 
 CST = ZoneInfo("Asia/Shanghai")
 COUNTY = "621025"
@@ -62,6 +61,14 @@ def test_county_admin_sees_the_demo_figures(signed_in_page: Any, web_stack: WebS
     expect(page.get_by_role("button", name="山河镇")).to_be_visible()
     expect(page.get_by_text(COUNTY, exact=True)).to_have_count(0)
     shoot(page, "dashboard-county")
+    page.screenshot(path=str(screenshot_dir() / "dashboard-county-full-desktop.png"), full_page=True)
+
+    # every figure opens the entries behind it: the coverage tile's list of villages
+    page.get_by_test_id("tile-coverage").get_by_role("button", name="明细").click()
+    drawer = page.get_by_role("dialog")
+    expect(drawer).to_contain_text(f"共 {tiles['coverage']['total']} 条")
+    expect(drawer.get_by_role("row").nth(1)).to_be_visible()
+    page.screenshot(path=str(screenshot_dir() / "dashboard-entries-desktop.png"))
 
 
 def _hours(value: float) -> str:
@@ -157,18 +164,29 @@ def test_volume_shows_corrections_and_voids_in_place(signed_in_page: Any, web_st
     assert download.value.suggested_filename.endswith(".xlsx")
 
 
-@pytest.mark.parametrize("seconds", [2])
-def test_big_screen_renders_and_rotates(signed_in_page: Any, web_stack: WebStack, seconds: int) -> None:
+def test_big_screen_rotates_pauses_and_keeps_its_charts(signed_in_page: Any, web_stack: WebStack) -> None:
+    seconds = 2  # ?rotate= shortens the wall's 20 s so the test sees a turn
     page: Page = signed_in_page("county_admin")
     page.goto(f"{web_stack.url}/screen?rotate={seconds}")
     screen = page.get_by_test_id("big-screen")
     expect(screen).to_have_attribute("data-view", "0")
     expect(page.get_by_test_id("live-badge")).to_have_text(re.compile("^实时"), timeout=15_000)
     expect(page.locator(".screen canvas").first).to_be_visible()
+    charts = page.locator("[_echarts_instance_]")
+    expect(charts).to_have_count(4)  # gauge, agreements, lectures, grid: created once
     shoot(page, "screen")
-    expect(screen).to_have_attribute("data-view", "1", timeout=seconds * 1000 + 5_000)
-    # paused with the space key: the view stays put (the pause button says so)
+
+    turn = seconds * 1000 + 5_000
+    expect(screen).to_have_attribute("data-view", "1", timeout=turn)
+    expect(screen).to_have_attribute("data-view", "2", timeout=turn)
+    expect(screen).to_have_attribute("data-view", "0", timeout=turn)
+    # a full turn later the same chart instances are there: none created per view or per refresh
+    expect(charts).to_have_count(4)
+
     page.keyboard.press("Space")
     expect(page.get_by_test_id("pause")).to_have_text("继续轮播")
+    paused_on = screen.get_attribute("data-view")
+    page.wait_for_timeout(seconds * 1000 + 1_000)  # longer than a turn: paused means no turn
+    expect(screen).to_have_attribute("data-view", paused_on or "")
     page.keyboard.press("Space")
     expect(page.get_by_test_id("pause")).to_have_text("暂停轮播")

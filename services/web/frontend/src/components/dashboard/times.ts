@@ -6,8 +6,9 @@ import { formatDateTime } from '@/util/time'
 export function formatSpan(start: string | null | undefined, end: string | null | undefined): string {
   if (!start) return ''
   const from = formatDateTime(start).replace(' +08:00', '')
-  if (!end) return from
+  if (!end || end === start) return from // work other than a visit has one instant
   const to = formatDateTime(end).replace(' +08:00', '')
+  if (to === from) return from
   return to.slice(0, 10) === from.slice(0, 10) ? `${from}–${to.slice(11)}` : `${from} – ${to}`
 }
 
