@@ -31,6 +31,17 @@ def _overview(web_stack: WebStack, division: str = COUNTY) -> dict[str, Any]:
     return _get(web_stack, "county_admin", "/api/reporting/dashboard/overview", division=division)  # type: ignore[no-any-return]
 
 
+# the overview answers in well under a second, but this machine's cores are shared with the whole
+# stack (and more): a step that waits for a new overview gets this long before it counts as failed
+SLOW = 15_000
+
+
+def _choose(page: Page, select: str, option: str) -> None:
+    """Pick `option` in the Element Plus select labelled `select` (its label span covers the input)."""
+    page.locator(".el-select", has=page.get_by_role("combobox", name=select)).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
 def _open_dashboard(page: Page, web_stack: WebStack, path: str = "/dashboard") -> None:
     page.goto(f"{web_stack.url}{path}")
     expect(page.get_by_test_id("live-badge")).to_have_text(re.compile("^实时"), timeout=15_000)
@@ -42,7 +53,7 @@ def test_county_admin_sees_the_demo_figures(signed_in_page: Any, web_stack: WebS
     _open_dashboard(page, web_stack)
     tiles = _overview(web_stack)["tiles"]
 
-    expect(page.get_by_role("heading", name=re.compile("^正宁县"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("^正宁县"))).to_be_visible(timeout=SLOW)
     coverage = page.get_by_test_id("tile-coverage")
     expect(coverage).to_contain_text(f"{tiles['coverage']['pct']}%")
     expect(coverage).to_contain_text(f"{tiles['coverage']['value']} / {tiles['coverage']['total']}")
@@ -120,7 +131,7 @@ def test_drill_down_from_the_county_to_a_village_volume(signed_in_page: Any, web
 
     page.get_by_role("button", name="山河镇").first.click()
     expect(page).to_have_url(re.compile(rf"/dashboard/{TOWNSHIP}"))
-    expect(page.get_by_role("heading", name=re.compile("^山河镇"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("^山河镇"))).to_be_visible(timeout=SLOW)
     crumbs = page.get_by_label("行政区划层级")
     expect(crumbs).to_contain_text("正宁县")
     expect(crumbs).to_contain_text("山河镇")
@@ -133,17 +144,17 @@ def test_drill_down_from_the_county_to_a_village_volume(signed_in_page: Any, web
 
     page.get_by_role("button", name=first["name"], exact=True).first.click()
     expect(page).to_have_url(re.compile(rf"/dashboard/{first['code']}"))
-    expect(page.get_by_role("heading", name=re.compile(f"^{first['name']}"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(f"^{first['name']}"))).to_be_visible(timeout=SLOW)
     shoot(page, "dashboard-village")
 
     page.get_by_role("button", name="查看工作台账").click()
     expect(page).to_have_url(re.compile(rf"/volume/{first['code']}"))
     year = str(datetime.now(CST).year)
     volume = _get(web_stack, "county_admin", f"/api/ledger/volumes/village/{first['code']}/{year}")
-    expect(page.get_by_role("heading", name=volume["title"])).to_be_visible()
+    expect(page.get_by_role("heading", name=volume["title"])).to_be_visible(timeout=SLOW)
     expect(page.get_by_text(volume["chain"]["head"])).to_be_visible()
     page.get_by_role("button", name="校验卷册").click()
-    expect(page.get_by_text("校验通过", exact=True)).to_be_visible()
+    expect(page.get_by_text("校验通过", exact=True)).to_be_visible(timeout=SLOW)
     shoot(page, "volume")
 
     # back up by the breadcrumb, by name
@@ -190,3 +201,26 @@ def test_big_screen_rotates_pauses_and_keeps_its_charts(signed_in_page: Any, web
     expect(screen).to_have_attribute("data-view", paused_on or "")
     page.keyboard.press("Space")
     expect(page.get_by_test_id("pause")).to_have_text("暂停轮播")
+
+
+def test_province_drills_through_city_to_county_and_reads_a_past_year(
+    signed_in_page: Any, web_stack: WebStack
+) -> None:
+    page: Page = signed_in_page("province_admin")
+    _open_dashboard(page, web_stack)
+    expect(page.get_by_role("heading", name=re.compile("^甘肃省"))).to_be_visible(timeout=SLOW)
+    shoot(page, "dashboard-province")
+
+    page.get_by_role("button", name="庆阳市").click()
+    expect(page.get_by_role("heading", name=re.compile("^庆阳市"))).to_be_visible(timeout=SLOW)
+    page.get_by_role("button", name="正宁县").click()
+    expect(page).to_have_url(re.compile(rf"/dashboard/{COUNTY}"))
+    expect(page.get_by_role("heading", name=re.compile("^正宁县"))).to_be_visible(timeout=SLOW)
+    expect(page.get_by_label("行政区划层级")).to_contain_text("甘肃省")
+
+    # a past period: last year as a whole, as the read models give it as of its last day
+    last_year = datetime.now(CST).year - 1
+    _choose(page, "年度", f"{last_year}年")
+    _choose(page, "季度或全年", "全年")
+    expect(page).to_have_url(re.compile(rf"period={last_year}$"))
+    expect(page.get_by_text(f"数据截至 {last_year}-12-31")).to_be_visible(timeout=SLOW)
