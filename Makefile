@@ -13,13 +13,13 @@ JWT_SECRET_FILE := .var/dev/jwt-secret
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-install:  ## uv (if missing) and the locked environment
+install:  ## uv (if missing), the locked environment and the built web pages
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
 		python3 -m pip install -q uv==$(UV_VERSION) || python3 -m pip install -q --user uv==$(UV_VERSION)
 	$(UV) sync --frozen --all-packages
 	$(UV) run python -m devstack.frontend
 
-run: install  ## PostgreSQL, Tansu and the four services until Ctrl-C
+run: install  ## PostgreSQL, Tansu, the four services and the web pages until Ctrl-C (prints the address to open)
 	$(UV) run python -m devstack up
 
 test: install  ## the test suite (starts its own servers in .var/test/)

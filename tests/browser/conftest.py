@@ -11,20 +11,27 @@ import asyncio
 import os
 import secrets
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from devstack import frontend, seed_demo
+from devstack import frontend, procs, seed_demo
+from devstack.postgres import ensure_database
+from devstack.tansu import start_tansu
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from support.browser import CHROMIUM, CHROMIUM_FLAGS, DESKTOP, WebStack, ensure_chromium
 from support.servers import running_services
+
+BROWSER_DATABASE = "villagecounsel_browser"
 
 
 def _seed(urls: dict[str, str], secret: str) -> None:
     saved = dict(seed_demo.URL)
     seed_demo.URL.update({k: v for k, v in urls.items() if k in saved})
     try:
-        asyncio.run(seed_demo.seed(secret))
+        # in a thread of its own: this thread may hold an event loop (pytest-asyncio's or Playwright's)
+        with ThreadPoolExecutor(1) as worker:
+            worker.submit(asyncio.run, seed_demo.seed(secret)).result()
     finally:
         seed_demo.URL.clear()
         seed_demo.URL.update(saved)
@@ -32,23 +39,33 @@ def _seed(urls: dict[str, str], secret: str) -> None:
 
 @pytest.fixture(scope="session")
 def web_stack(devstack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebStack]:  # type: ignore[no-untyped-def]
+    """A database of its own and a broker of its own: the e2e stack's services use the same service
+    names, hence the same consumer groups, and must not share partitions or rows with this one."""
     frontend.build()  # skipped when dist/ is fresh
     state: Path = tmp_path_factory.mktemp("web-stack")
+    dsn = ensure_database(devstack.dsn, BROWSER_DATABASE, fresh=True)
+    broker = start_tansu(state, procs.free_port())
     secret = secrets.token_urlsafe(48)
-    env = {**os.environ, **devstack.env(), "VC_JWT_SECRET": secret, "VC_CONSUMER_SESSION_TIMEOUT_MS": "6000"}
-    with running_services(env, state, web=True) as urls:
-        _seed(urls, secret)
-        yield WebStack(urls["web"], urls, secret)
+    env = {**os.environ, "DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
+           "VC_JWT_SECRET": secret, "VC_CONSUMER_SESSION_TIMEOUT_MS": "6000"}  # fmt: skip
+    try:
+        with running_services(env, state, web=True) as urls:
+            _seed(urls, secret)
+            yield WebStack(urls["web"], urls, secret, state / "logs")
+    finally:
+        broker.stop()
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: sync Playwright keeps its event loop marked as running in this thread
+# while it is open, and pytest-asyncio cannot run the async tests of other modules meanwhile.
+@pytest.fixture(scope="module")
 def playwright_session() -> Iterator[Playwright]:
     ensure_chromium()
     with sync_playwright() as p:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_session: Playwright) -> Iterator[Browser]:
     instance = playwright_session.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
     yield instance
@@ -72,8 +89,10 @@ def signed_in_page(browser: Browser, web_stack: WebStack) -> Iterator[Callable[[
     def open_as(role: str) -> Page:
         ctx = browser.new_context(viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai")
         contexts.append(ctx)
-        token = web_stack.token(role)
-        ctx.add_init_script(f"window.sessionStorage.setItem('vc.token', {token!r})")
+        token, name = web_stack.token(role), web_stack.person(role).label.split("（")[0]
+        ctx.add_init_script(
+            f"sessionStorage.setItem('vc.token', {token!r}); sessionStorage.setItem('vc.name', {name!r})"
+        )
         page = ctx.new_page()
         page.goto(f"{web_stack.url}/")
         # not "networkidle": the dashboard keeps its live event stream open, so the network never idles

@@ -1,9 +1,8 @@
 """Browser-test helpers: Chromium from Debian, the running stack's handle, screenshots.
 
-One stack per session: PostgreSQL + Tansu (the `devstack` fixture), the four services and the web
-service (gateway + dev sign-in) on free ports, the Zhengning demo seeded, the pages built. Chromium
-and CJK fonts come from Debian (`apt-get install`, as root, when missing); Playwright never downloads
-a browser. Screenshots: `shoot(page, name)` → .var/test/screenshots/<name>-desktop.png / -phone.png.
+Chromium and CJK fonts come from Debian (`apt-get install`, as root, when missing); Playwright never
+downloads a browser. Screenshots: `shoot(page, name)` → .var/test/screenshots/<name>-desktop.png and
+<name>-phone.png, for a person to look at.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import httpx
 import pytest
 from devstack.paths import var_dir
 from playwright.sync_api import Page
-from vc_web.dev_signin import DEMO_PEOPLE
+from vc_web.dev_signin import DEMO_PEOPLE, DemoPerson
 
 CHROMIUM = Path("/usr/bin/chromium")
 CJK_FONT_DIR = Path("/usr/share/fonts/opentype/noto")
@@ -53,10 +52,17 @@ class WebStack:
     url: str
     urls: dict[str, str]  # registry, ledger, assessment, reporting, web → base URL
     secret: str
+    logs: Path  # <service>.log of each server
+
+    def log_text(self, service: str) -> str:
+        return (self.logs / f"{service}.log").read_text(encoding="utf-8", errors="replace")
+
+    def person(self, role: str) -> DemoPerson:
+        return next(p for p in DEMO_PEOPLE if p.role.value == role)
 
     def token(self, role: str) -> str:
         """A dev token of the demo person of `role` (as the sign-in page gets it)."""
-        person = next(p for p in DEMO_PEOPLE if p.role.value == role)
+        person = self.person(role)
         body = {"role": role, "scope": person.scope, "subject": person.subject, "unit": person.unit}
         response = httpx.post(f"{self.url}/auth/dev/token", json=body, timeout=10, trust_env=False)
         response.raise_for_status()

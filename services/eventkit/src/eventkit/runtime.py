@@ -30,6 +30,7 @@ from eventkit.changes import ChangeHub
 from eventkit.consumer import subscribe
 from eventkit.credentials import refuse_token_in_url
 from eventkit.db import create_pool
+from eventkit.docs import install_offline_docs
 from eventkit.idempotency import install_replay
 from eventkit.imports import Imports
 from eventkit.input_rules import install_input_rules
@@ -204,7 +205,10 @@ def create_app(spec: ServiceSpec) -> FastAPI:
         lifespan=lifespan,
         dependencies=[Depends(refuse_token_in_url)],  # no token in any URL, on every route
         responses=error_responses(),
+        docs_url=None,  # FastAPI's pages load Swagger UI from a CDN: served locally instead
+        redoc_url=None,
     )
+    install_offline_docs(app)
     install_error_handlers(app, spec.format_hints)
     install_input_rules(app)
     install_replay(app)

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 
 from eventkit import logs
 from eventkit.credentials import refuse_token_in_url
+from eventkit.docs import install_offline_docs
 from eventkit.web import install_error_handlers
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -67,7 +68,10 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         dependencies=[Depends(refuse_token_in_url)],  # no token in any URL, pages included
+        docs_url=None,
+        redoc_url=None,
     )
+    install_offline_docs(app)
     install_error_handlers(app, edge_guard=False)  # the services cap bodies; the gateway streams them
     app.state.settings = settings
     app.state.dist = settings.dist_dir

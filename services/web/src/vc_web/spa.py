@@ -13,6 +13,7 @@ from pathlib import Path
 from eventkit.errors import NotFoundError
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.exceptions import HTTPException
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
@@ -38,10 +39,14 @@ def _file(dist: Path, relative: str) -> Path | None:
     return None
 
 
-@router.api_route("/{path:path}", methods=["GET", "HEAD"])
+@router.api_route("/{path:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
 async def page(path: str, request: Request) -> Response:
+    """Every method, so that an API path the app does not serve (say /auth/dev/token with dev
+    sign-in off) is a 404 in the error format rather than a 405 from this route's GET."""
     if path.startswith(NOT_PAGES):
         raise NotFoundError("请求的资源不存在")
+    if request.method not in {"GET", "HEAD"}:
+        raise HTTPException(405)
     dist: Path = request.app.state.dist
     found = _file(dist, path)
     if found is not None:

@@ -83,7 +83,8 @@ async function errorOf(response: Response): Promise<ApiError> {
   return new ApiError(response.status, body)
 }
 
-/** Call a service; resolves with the parsed JSON, rejects with ApiError. A 401 signs the person out. */
+/** Call a service; resolves with the parsed JSON, rejects with ApiError. A 401 signs the person out
+ * and opens the sign-in page. */
 export async function api<T>(service: Service, path: string, options: RequestOptions = {}): Promise<T> {
   const extra: Record<string, string> = {}
   if (options.body !== undefined) extra['Content-Type'] = 'application/json'
@@ -108,7 +109,12 @@ export async function api<T>(service: Service, path: string, options: RequestOpt
   }
   if (!response.ok) {
     const error = await errorOf(response)
-    if (response.status === 401) signOut()
+    if (response.status === 401) {
+      // expired or refused token: back to sign-in, then to this page again
+      signOut()
+      const here = window.location.pathname + window.location.search
+      window.location.replace(`/signin?next=${encodeURIComponent(here)}`)
+    }
     throw error
   }
   if (response.status === 204) return undefined as T

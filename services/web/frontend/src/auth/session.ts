@@ -23,8 +23,14 @@ export interface Claims {
 }
 
 const KEY = 'vc.token'
+const NAME_KEY = 'vc.name'
 
-export const session = reactive<{ token: string | null; claims: Claims | null }>({ token: null, claims: null })
+/** `name`: how to address the person (the token's `name` claim, or the demo person chosen). */
+export const session = reactive<{ token: string | null; claims: Claims | null; name: string | null }>({
+  token: null,
+  claims: null,
+  name: null,
+})
 
 function base64UrlJson(part: string): unknown {
   const base64 = part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=')
@@ -51,26 +57,32 @@ function expired(claims: Claims): boolean {
 }
 
 /** Keep `token` for this tab; false (and nothing kept) when it is unreadable or expired. */
-export function signIn(token: string): boolean {
+export function signIn(token: string, name?: string | null): boolean {
   const trimmed = token.trim().replace(/^Bearer\s+/i, '')
   const claims = decodeClaims(trimmed)
   if (!claims || expired(claims)) return false
   sessionStorage.setItem(KEY, trimmed)
+  const display = claims.name ?? name ?? null
+  if (display) sessionStorage.setItem(NAME_KEY, display)
+  else sessionStorage.removeItem(NAME_KEY)
   session.token = trimmed
   session.claims = claims
+  session.name = display
   return true
 }
 
 export function signOut(): void {
   sessionStorage.removeItem(KEY)
+  sessionStorage.removeItem(NAME_KEY)
   session.token = null
   session.claims = null
+  session.name = null
 }
 
 /** Restore the tab's session on load (dropping an expired token). */
 export function restore(): void {
   const token = sessionStorage.getItem(KEY)
-  if (token && !signIn(token)) signOut()
+  if (token && !signIn(token, sessionStorage.getItem(NAME_KEY))) signOut()
 }
 
 export function isSignedIn(): boolean {

@@ -15,7 +15,7 @@ export function useScope() {
     if (!code) return ''
     return divisionName(code) ?? (loading.value ? '…' : `辖区 ${code}`)
   })
-  const personName = computed(() => claims.value?.name ?? claims.value?.sub ?? '')
+  const personName = computed(() => session.name ?? claims.value?.sub ?? '')
   onMounted(async () => {
     if (claims.value) await ensureName(claims.value.scope)
     loading.value = false

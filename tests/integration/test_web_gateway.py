@@ -1,0 +1,172 @@
+"""The web service: its dev gateway to the four APIs, the SPA's files, and dev sign-in.
+
+A small upstream app stands in for a service (the gateway's own behaviour is under test: streaming,
+headers, failures), both served over real HTTP by uvicorn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import jwt
+import pytest
+from devstack import procs
+from fastapi import FastAPI, Request
+from fastapi.responses import StreamingResponse
+from support.threaded import serving
+from vc_web.app import create_app
+from vc_web.settings import WebSettings
+
+SECRET = "s" * 48
+release_second_event = threading.Event()
+
+
+def upstream_app() -> FastAPI:
+    app = FastAPI()
+
+    @app.api_route("/echo/{rest:path}", methods=["GET", "POST"])
+    async def echo(rest: str, request: Request) -> dict[str, object]:
+        return {
+            "path": rest,
+            "query": request.url.query,
+            "method": request.method,
+            "headers": dict(request.headers),
+            "body": (await request.body()).decode(),
+        }
+
+    @app.get("/events")
+    async def events() -> StreamingResponse:
+        async def stream() -> AsyncIterator[bytes]:
+            yield b"id: 1\ndata: first\n\n"
+            # the client must have seen the first event through the gateway before this one is written
+            released = await asyncio.to_thread(release_second_event.wait, 5)
+            yield b"id: 2\ndata: second\n\n" if released else b"id: 2\ndata: buffered\n\n"
+
+        return StreamingResponse(stream(), media_type="text/event-stream")
+
+    return app
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("dist")
+    (root / "assets").mkdir()
+    (root / "index.html").write_text("<!doctype html><div id=app></div>", encoding="utf-8")
+    (root / "assets" / "index-abc123.js").write_text("console.log(1)", encoding="utf-8")
+    (root / "favicon.svg").write_text("<svg/>", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def upstream() -> Iterator[str]:
+    with serving(upstream_app()) as url:
+        yield url
+
+
+def web_settings(dist: Path, upstream: str, **changes: object) -> WebSettings:
+    down = f"http://127.0.0.1:{procs.free_port()}"  # nothing listens there
+    values: dict[str, object] = {
+        "registry_url": upstream, "ledger_url": down, "assessment_url": upstream,
+        "reporting_url": upstream, "dist_dir": dist, "gateway": True, "dev_signin": True,
+        "jwt_secret": SECRET,
+    }  # fmt: skip
+    return WebSettings(**(values | changes))  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def web(dist: Path, upstream: str) -> Iterator[str]:
+    with serving(create_app(web_settings(dist, upstream))) as url:
+        yield url
+
+
+def test_the_gateway_forwards_method_path_query_body_and_the_headers_a_call_needs(web: str) -> None:
+    headers = {"Authorization": "Bearer abc.def.ghi", "Idempotency-Key": "k-1", "Last-Event-ID": "7",
+               "x-correlation-id": "corr-1", "Cookie": "session=x", "X-Other": "y"}  # fmt: skip
+    answer = httpx.post(
+        f"{web}/api/registry/echo/villages/621025100201?page=2", json={"a": 1}, headers=headers
+    )
+    assert answer.status_code == 200
+    seen = answer.json()
+    assert (seen["method"], seen["path"], seen["query"]) == ("POST", "villages/621025100201", "page=2")
+    assert seen["body"] == '{"a":1}'
+    forwarded = seen["headers"]
+    assert forwarded["authorization"] == "Bearer abc.def.ghi"
+    assert (forwarded["idempotency-key"], forwarded["last-event-id"]) == ("k-1", "7")
+    assert forwarded["x-correlation-id"] == "corr-1"
+    assert "cookie" not in forwarded and "x-other" not in forwarded
+    assert answer.headers["x-correlation-id"] == "corr-1"
+
+
+def test_server_sent_events_pass_the_gateway_as_they_are_written(web: str) -> None:
+    release_second_event.clear()
+    seen: list[str] = []
+    with httpx.stream("GET", f"{web}/api/reporting/events", timeout=httpx.Timeout(10.0)) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        for line in response.iter_lines():
+            if line.startswith("data: "):
+                seen.append(line[6:])
+                release_second_event.set()  # only now may the upstream write the second event
+            if len(seen) == 2:
+                break
+    assert seen == ["first", "second"]
+
+
+def test_an_upstream_that_does_not_answer_gives_502_in_the_error_format(web: str) -> None:
+    answer = httpx.get(f"{web}/api/ledger/volumes", headers={"Authorization": "Bearer x.y.z"})
+    assert answer.status_code == 502
+    body = answer.json()
+    assert body["code"] == "upstream_unavailable" and "台账服务" in body["message"]
+    assert body["correlation_id"] == answer.headers["x-correlation-id"]
+
+
+def test_an_unknown_service_is_a_json_404_not_the_page(web: str) -> None:
+    answer = httpx.get(f"{web}/api/payroll/anything")
+    assert answer.status_code == 404 and answer.json()["code"] == "not_found"
+
+
+def test_a_token_in_the_url_is_refused_on_pages_and_the_gateway(web: str) -> None:
+    for path in ("/dashboard?token=eyJabc.def.ghi", "/api/registry/echo/x?access_token=abc"):
+        answer = httpx.get(f"{web}{path}")
+        assert answer.status_code == 400 and answer.json()["code"] == "token_in_url", path
+
+
+def test_pages_fall_back_to_index_and_hashed_assets_are_cached_for_good(web: str) -> None:
+    page = httpx.get(f"{web}/dashboard/621025")
+    assert page.status_code == 200 and "id=app" in page.text
+    assert page.headers["cache-control"] == "no-cache"
+    asset = httpx.get(f"{web}/assets/index-abc123.js")
+    assert asset.status_code == 200 and "immutable" in asset.headers["cache-control"]
+    assert httpx.get(f"{web}/favicon.svg").headers["cache-control"] == "no-cache"
+    assert httpx.get(f"{web}/assets/index-old999.js").status_code == 404
+    assert httpx.get(f"{web}/../../etc/passwd").status_code in {200, 404}  # normalised, never the file
+    assert "root:" not in httpx.get(f"{web}/%2e%2e/%2e%2e/etc/passwd").text
+
+
+def test_dev_sign_in_signs_a_token_the_services_accept(web: str) -> None:
+    people = httpx.get(f"{web}/auth/dev/people").json()
+    county = next(p for p in people if p["role"] == "county_admin")
+    answer = httpx.post(
+        f"{web}/auth/dev/token", json={k: county[k] for k in ("role", "scope", "subject", "unit")}
+    )
+    assert answer.status_code == 200
+    claims = jwt.decode(answer.json()["token"], SECRET, algorithms=["HS256"])
+    assert (claims["role"], claims["scope"], claims["sub"]) == ("county_admin", "621025", "demo-county-admin")
+
+
+def test_dev_sign_in_refuses_a_scope_of_the_wrong_level_naming_the_field(web: str) -> None:
+    answer = httpx.post(f"{web}/auth/dev/token", json={"role": "county_admin", "scope": "62"})
+    assert answer.status_code == 422
+    assert answer.json()["field"] == "body.scope"
+
+
+def test_without_dev_sign_in_there_is_no_token_route_and_no_gateway(dist: Path, upstream: str) -> None:
+    settings = web_settings(dist, upstream, dev_signin=False, gateway=False, jwt_secret=None)
+    with serving(create_app(settings)) as url:
+        answer = httpx.post(f"{url}/auth/dev/token", json={"role": "county_admin", "scope": "621025"})
+        assert answer.status_code == 404 and answer.json()["code"] == "not_found"
+        assert httpx.get(f"{url}/api/registry/echo/x").status_code == 404
+        assert httpx.get(f"{url}/auth/config").json() == {"dev_signin": False, "oidc": None}
