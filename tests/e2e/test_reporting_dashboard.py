@@ -258,6 +258,13 @@ async def test_a_visit_shows_on_the_stream_of_its_scope_only(world) -> None:  # 
         assert elsewhere not in mine.touched()
         ids = [int(i) for _, i, _ in mine.events]
         assert ids == sorted(ids)
+        assert len(reporting.app.state.runtime.changes.subscribers) == 2
+    hub = reporting.app.state.runtime.changes
+
+    async def released() -> bool:
+        return not hub.subscribers
+
+    await eventually(released, within=10, what="the closed streams' subscriptions were dropped")
 
 
 async def test_a_reconnect_with_last_event_id_replays_what_was_missed(world) -> None:  # type: ignore[no-untyped-def]

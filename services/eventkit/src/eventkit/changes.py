@@ -171,8 +171,10 @@ class ChangeHub:
             self._wake.set()  # read whatever committed while (re)connecting
             self.ready.set()
             while not conn.is_closed():
-                with contextlib.suppress(TimeoutError):
+                try:
                     await asyncio.wait_for(self._wake.wait(), timeout=30)
+                except TimeoutError:
+                    continue  # only to notice a dropped connection: nothing is read without a NOTIFY
                 self._wake.clear()
                 await self._forward()
             raise ConnectionError("LISTEN connection closed")

@@ -58,6 +58,7 @@ async def dashboard_overview(
     "/dashboard/stream",
     summary="看板实时推送 Server-sent events: divisions whose figures changed (scoped)",
     response_class=EventSourceResponse,
+    responses={200: {"description": "An endless event stream", "content": {"text/event-stream": {}}}},
 )
 async def dashboard_stream(
     who: CurrentPrincipal,

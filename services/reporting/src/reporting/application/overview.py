@@ -42,6 +42,12 @@ FILING_RULE = (
     "期限内备案为按期，期限后备案为逾期，期限已过仍未备案为未备案；本年无须备案的村计为“无”。"
 )
 BREACH_RULE = "考核服务记录的未达标记录（驻点时长按季度、讲座宣传按年度），计入其所属期间。"
+NOT_DERIVED = [
+    "过去期间的驻点时长和讲座次数按现有台账计算（含期末后补录、更正的记录），不是期末当时的快照。",
+    "公示栏是否过期只按所示法律顾问是否为统计日在岗顾问判断；电话、驻村时间的变更未纳入看板读模型。",
+    "报告报送和年度考核结果按县统计，乡镇、村一级显示所在县的数字。",
+]
+"""What the 工作预警 and figures cannot say from the read models (shown with every answer)."""
 REPORT_RULE = "半年度台账报告和年度考核结果报告，按所属年度统计报送、通过、退回和逾期记录。"
 
 
@@ -222,7 +228,7 @@ async def overview(
         "warnings": warnings,
         "warnings_total": totals,
         "warnings_truncated": sum(totals.values()) > len(warnings),
-        "not_derived": [],
+        "not_derived": NOT_DERIVED,
     }  # fmt: skip
 
 
