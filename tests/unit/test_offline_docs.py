@@ -51,3 +51,14 @@ def test_each_service_serves_swagger_ui_locally_and_a_30_document(service: str) 
     assert '{"type": "null"}' not in text and '"type": [' not in text
     assert client.get("/openapi.json").json()["openapi"].startswith("3.1")  # the contract stays 3.1
     assert client.get("/redoc").status_code == 404
+
+
+def test_no_docs_file_is_served_with_a_token_in_its_url() -> None:
+    client = TestClient(importlib.import_module("ledger.main").app)
+    for path in (
+        "/docs/static/swagger-ui.css?token=eyJa.b.c",
+        "/docs?access_token=x",
+        "/docs/openapi.json?jwt=x",
+    ):
+        answer = client.get(path)
+        assert answer.status_code == 400 and answer.json()["code"] == "token_in_url", path

@@ -34,12 +34,20 @@ def redact(text: str) -> str:
     return _PARAM.sub(lambda m: f"{m.group(1)}={REDACTED}", text)
 
 
-def refuse_token_in_url(request: Request) -> None:
-    """App-wide dependency: 400 `token_in_url` when the query string carries a credential."""
-    for name, _ in parse_qsl(request.url.query, keep_blank_values=True):
+def token_in_query(query: str) -> TokenInUrlError | None:
+    """The refusal for a query string that carries a credential, or None when it carries none."""
+    for name, _ in parse_qsl(query, keep_blank_values=True):
         if name.lower() in TOKEN_PARAMS:
-            raise TokenInUrlError(
+            return TokenInUrlError(
                 "身份令牌不得放在网址中（网址会被记录在日志和浏览历史里），"
                 "请在 Authorization 请求头中以 Bearer 方式提供",
                 field=name,
             )
+    return None
+
+
+def refuse_token_in_url(request: Request) -> None:
+    """App-wide dependency: 400 `token_in_url` when the query string carries a credential."""
+    refusal = token_in_query(request.url.query)
+    if refusal is not None:
+        raise refusal

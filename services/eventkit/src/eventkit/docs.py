@@ -17,7 +17,11 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 from swagger_ui_bundle import swagger_ui_path
+
+from eventkit.credentials import token_in_query
+from eventkit.logs import correlation_id
 
 STATIC = "docs/static"
 _NULL = {"type": "null"}
@@ -68,10 +72,23 @@ def as_openapi_30(node: Any) -> Any:
     return out
 
 
+class _SwaggerFiles(StaticFiles):
+    """Swagger UI's files. A mount skips the app's dependencies, so the no-token-in-URL rule that
+    every route has is applied here too."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        refusal = token_in_query(scope.get("query_string", b"").decode("latin-1"))
+        if refusal is None:
+            await super().__call__(scope, receive, send)
+            return
+        body = refusal.body(correlation_id.get()).model_dump(mode="json")
+        await JSONResponse(body, status_code=refusal.status)(scope, receive, send)
+
+
 def install_offline_docs(app: FastAPI) -> None:
     """GET /docs (Swagger UI), /docs/openapi.json (3.0 view) and /docs/static/* (Swagger UI's files).
     Build the app with docs_url=None and redoc_url=None."""
-    app.mount(f"/{STATIC}", StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
+    app.mount(f"/{STATIC}", _SwaggerFiles(directory=str(swagger_ui_path)), name="swagger-ui")
 
     @app.get("/docs/openapi.json", include_in_schema=False)
     async def openapi_30() -> JSONResponse:
