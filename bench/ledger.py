@@ -159,12 +159,13 @@ async def import_rate(url: str, secret: str, content: bytes, rows: int) -> tuple
 
 async def run_ledger_bench(
     dsn: str, bootstrap: str, *, rate: float = 100.0, seconds: float = 15.0, rows: int = 50_000,
-    raw_bulk: Figure | None = None,
+    raw_bulk: Figure | None = None, latency: bool = True,
 ) -> list[Row]:  # fmt: skip
-    """Start the ledger service on the benchmark's servers, measure, stop it; rows for the report."""
+    """Start the ledger service on the benchmark's servers, measure, stop it; rows for the report.
+    Without `latency`, only the backfill import (first, then again) is measured."""
     total = int(rate * seconds)
-    inserts = await raw_insert_latency(dsn, rate, total)
-    raw50, raw99 = Figure(percentile(inserts, 50), "ms"), Figure(percentile(inserts, 99), "ms")
+    figures: list[Row] = []
+    inserts = await raw_insert_latency(dsn, rate, total) if latency else []
     if raw_bulk is None:
         await raw.prepare(dsn)
         raw_bulk = Figure(await raw.executemany(dsn, 50_000), "rows/s")
@@ -176,7 +177,13 @@ async def run_ledger_bench(
         procs.wait_until(service.ready, what="ledger ready", timeout=60, proc=service.process,
                          log_path=service.log_path)  # fmt: skip
         await _assign(dsn)
-        latencies = await http_latency(service.service.url, secret, rate, total)
+        if latency:
+            latencies = await http_latency(service.service.url, secret, rate, total)
+            what = f"POST /visits over HTTP (uvicorn), {rate:g} cmd/s"
+            for p in (50, 99):
+                raw_p = Figure(percentile(inserts, p), "ms")
+                figures.append(Row(f"{what}, p{p}", Figure(percentile(latencies, p), "ms"), raw_p,
+                                   f"1-row insert tx p{p}"))  # fmt: skip
         content = backfill_csv(rows)
         first, again = await import_rate(service.service.url, secret, content, rows)
     finally:
@@ -184,10 +191,8 @@ async def run_ledger_bench(
         conn = await asyncpg.connect(dsn)
         await conn.execute("DROP SCHEMA IF EXISTS ledger CASCADE")
         await conn.close()
-    what = f"POST /visits over HTTP (uvicorn), {rate:g} cmd/s"
     return [
-        Row(f"{what}, p50", Figure(percentile(latencies, 50), "ms"), raw50, "1-row insert tx p50"),
-        Row(f"{what}, p99", Figure(percentile(latencies, 99), "ms"), raw99, "1-row insert tx p99"),
+        *figures,
         Row(f"backfill import, {rows:,}-row CSV (check all, then write)", Figure(first, "entries/s"),
             raw_bulk, "executemany"),
         Row("  same file again (changes nothing)", Figure(again, "rows/s"), raw_bulk, "executemany"),
