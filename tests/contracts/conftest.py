@@ -165,6 +165,13 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "reason": "离开时间记错",
     },
     "EntryVoided": {"entry_id": "entry-1", "village_code": VILLAGE, "reason": "重复录入"},
+    "EntryQueried": {
+        "entry_id": "entry-1",
+        "village_code": VILLAGE,
+        "reason": "当天顾问不在村里",
+        "queried_by": "committee-9",
+        "queried_at": "2025-03-06T10:00:00+08:00",
+    },
     "ComplianceRulesSet": {"division_code": "620000", "version": 1, "effective_from": "2025-01-01"},
     "FeedbackSubmitted": {
         "feedback_id": "fb-1",

@@ -128,6 +128,18 @@ class EntryConfirmed(LedgerEvent):
     confirmed_on: date = Field(description="CST calendar day of confirmation")
 
 
+class EntryQueried(LedgerEvent):
+    """The village committee queried (质疑) a ledger entry with a reason. The advisor answers by
+    correcting the entry (the correction clears the query); the committee may still confirm it
+    (a confirmation withdraws the query)."""
+
+    entry_id: EntryId
+    village_code: VillageCode
+    reason: Reason = Field(description="What the committee questions (质疑原因)")
+    queried_by: Id = Field(description="Subject of the committee member who queried")
+    queried_at: ShanghaiDateTime = Field(description="When the query was made, +08:00")
+
+
 UNCORRECTABLE_FIELDS = frozenset({"entry_id", "client_entry_id"})
 
 

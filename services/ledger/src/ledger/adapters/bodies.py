@@ -96,5 +96,9 @@ class CorrectionIn(Body):
     reason: Reason = Field(description="Why (更正原因)")
 
 
+class QueryIn(Body):
+    reason: Reason = Field(description="What the committee questions (质疑原因)")
+
+
 class VoidIn(Body):
     reason: Reason = Field(description="Why (作废原因)")

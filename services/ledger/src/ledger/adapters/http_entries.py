@@ -1,4 +1,4 @@
-"""Ledger HTTP API, entries: confirm, correct, void (new events, nothing edited) and read in scope."""
+"""Ledger HTTP API, entries: confirm, query, correct, void (new events, nothing edited) and read in scope."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Request
 
-from ledger.adapters.bodies import CorrectionIn, VoidIn
+from ledger.adapters.bodies import CorrectionIn, QueryIn, VoidIn
 from ledger.adapters.http import commands
 from ledger.application import queries
 from ledger.domain.kinds import Kind
@@ -22,6 +22,18 @@ router = APIRouter(tags=["ledger: entries"])
 @router.post("/entries/{entry_id}/confirmation", status_code=201, summary="村（居）委会确认 Confirm")
 async def confirm(entry_id: str, who: CurrentPrincipal, request: Request, idem: Idempotent) -> Any:
     return await commands(request).confirm(who, entry_id, idem)
+
+
+@router.post("/entries/{entry_id}/queries", status_code=201, summary="村（居）委会质疑 Query")
+async def query(
+    entry_id: str, body: QueryIn, who: CurrentPrincipal, request: Request, idem: Idempotent
+) -> dict[str, Any]:
+    """The village committee queries an entry of its village with a reason (EntryQueried).
+
+    Errors: 403 `forbidden` (not a committee, or another village's entry), 404 `not_found`,
+    409 `conflict` (voided, already confirmed, or already under query), 422 `validation_error`
+    (blank or too long reason), 422 `idempotency_key_reused`."""
+    return await commands(request).query(who, entry_id, body.reason, idem)
 
 
 @router.post("/entries/{entry_id}/corrections", status_code=201, summary="更正（原记录保留）Correct")

@@ -22,7 +22,7 @@ from ledger.application.facts_reader import facts_for
 from ledger.application.queries import entry_or_404
 from ledger.domain import entries
 from ledger.domain.corrections import span_after
-from ledger.domain.entries import Command, ConfirmEntry, CorrectEntry, LogEntry, VoidEntry
+from ledger.domain.entries import Command, ConfirmEntry, CorrectEntry, LogEntry, QueryEntry, VoidEntry
 from ledger.domain.kinds import Kind
 
 
@@ -124,6 +124,14 @@ class LedgerCommands:
         entry = await entry_or_404(self.pool, self.schema, entry_id)
         who.require_division(entry["village_code"], "entry_id")
         command = ConfirmEntry(who.subject, who.scope)
+        return await self._run(who, entry_id, entry["village_code"], command, idem)
+
+    async def query(self, who: Principal, entry_id: str, reason: str, idem: Idempotency) -> dict[str, Any]:
+        """The committee queries (质疑) an entry of its village; 403 for another village's entry."""
+        who.require_role(Role.village_committee)
+        entry = await entry_or_404(self.pool, self.schema, entry_id)
+        who.require_division(entry["village_code"], "entry_id")
+        command = QueryEntry(reason, who.subject, who.scope)
         return await self._run(who, entry_id, entry["village_code"], command, idem)
 
     async def correct(

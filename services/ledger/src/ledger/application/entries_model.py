@@ -18,6 +18,7 @@ from vc_contracts import CST
 from vc_contracts.catalogue.ledger import (
     EntryConfirmed,
     EntryCorrected,
+    EntryQueried,
     EntryVoided,
     LedgerEntryEvent,
     VisitLogged,
@@ -83,11 +84,21 @@ async def apply(conn: Connection, schema: str, stored: list[StoredEvent]) -> lis
             case EntryConfirmed() as e:
                 await conn.execute(
                     f"UPDATE {schema}.entries SET confirmed = true, confirmed_by = $2, confirmed_on = $3,"
-                    " history = history || $4::jsonb WHERE entry_id = $1",
+                    " queried = false, history = history || $4::jsonb WHERE entry_id = $1",
                     e.entry_id,
                     e.confirmed_by,
                     e.confirmed_on,
                     _history(s, confirmed_on=e.confirmed_on),
+                )
+            case EntryQueried() as e:
+                await conn.execute(
+                    f"UPDATE {schema}.entries SET queried = true, query_reason = $2, queried_by = $3,"
+                    " queried_at = $4, history = history || $5::jsonb WHERE entry_id = $1",
+                    e.entry_id,
+                    e.reason,
+                    e.queried_by,
+                    e.queried_at,
+                    _history(s, reason=e.reason),
                 )
             case EntryCorrected() as e:
                 if await _correct(conn, schema, s, e):
@@ -118,7 +129,7 @@ async def _correct(conn: Connection, schema: str, s: StoredEvent, e: EntryCorrec
     await conn.execute(
         f"UPDATE {schema}.entries SET data = $2::jsonb, occurred_at = $3::text::timestamptz,"
         " started_at = $4::text::timestamptz, ended_at = $5::text::timestamptz, hours = $6,"
-        " on_site = $7, confirmed = false, corrections = corrections + 1,"
+        " on_site = $7, confirmed = false, queried = false, corrections = corrections + 1,"
         " history = history || $8::jsonb WHERE entry_id = $1",
         e.entry_id,
         json.dumps(data, ensure_ascii=False),

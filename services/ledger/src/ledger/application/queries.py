@@ -18,7 +18,8 @@ from ledger.domain.periods import period_range
 COLUMNS = (
     "entry_id, kind, village_code, county, advisor_id, unit_id, client_entry_id, year, occurred_at,"
     " started_at, ended_at, hours::float AS hours, on_site, data::text AS data, original::text AS original,"
-    " history::text AS history, confirmed, confirmed_by, confirmed_on, voided, void_reason, corrections,"
+    " history::text AS history, confirmed, confirmed_by, confirmed_on, queried, query_reason, queried_by,"
+    " queried_at, voided, void_reason, corrections,"
     " logged_at, logged_by"
 )
 

@@ -1,6 +1,7 @@
 """The ledger's own tables, written in the same transaction as the events they come from.
 
-- `entries`: the read model of every entry's current values, confirmation, corrections and void
+- `entries`: the read model of every entry's current values, confirmation, open query (质疑),
+  corrections and void
   (rebuildable from the event store: `python -m ledger.cli rebuild-entries`). It is written inline,
   not from Kafka, because the overlap rule must see the advisor's latest visit at once.
 - `volume_links` / `volume_heads`: the hash chain of each volume (see domain/chain.py). They are
@@ -89,6 +90,15 @@ LEDGER_TABLES: list[Migration] = [
         INSERT INTO {schema}.chain_origin (upto, sealed)
             SELECT coalesce(max(position), 0), coalesce(max(position), 0) = 0 FROM {schema}.events;
         CREATE INDEX volume_links_event ON {schema}.volume_links (event_id);
+        """,
+    ),
+    (
+        "ledger_0003_entry_queries",
+        """
+        ALTER TABLE {schema}.entries ADD COLUMN queried boolean NOT NULL DEFAULT false;
+        ALTER TABLE {schema}.entries ADD COLUMN query_reason text;
+        ALTER TABLE {schema}.entries ADD COLUMN queried_by text;
+        ALTER TABLE {schema}.entries ADD COLUMN queried_at timestamptz;
         """,
     ),
 ]

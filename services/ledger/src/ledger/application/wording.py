@@ -41,7 +41,7 @@ def content(kind: str, data: dict[str, Any]) -> str:
 
 
 def history_lines(history: list[dict[str, Any]]) -> list[str]:
-    """Confirmations, corrections (what changed, from → to, why) and voids, in order."""
+    """Confirmations, queries, corrections (what changed, from → to, why) and voids, in order."""
     lines = []
     for item in history:
         when = minute(datetime.fromisoformat(item["at"]))
@@ -56,6 +56,8 @@ def history_lines(history: list[dict[str, Any]]) -> list[str]:
                     if not (f == "occurred_at" and "started_at" in item["changes"])
                 )
                 lines.append(f"{when} 更正（{item['by']}）：{changed}；原因：{item['reason']}")
+            case "EntryQueried":
+                lines.append(f"{when} 村（居）委会质疑（{item['by']}）：{item['reason']}")
             case "EntryVoided":
                 lines.append(f"{when} 作废（{item['by']}）：{item['reason']}")
     return lines
@@ -64,4 +66,6 @@ def history_lines(history: list[dict[str, Any]]) -> list[str]:
 def status(entry: dict[str, Any]) -> str:
     if entry["voided"]:
         return "已作废"
+    if entry.get("queried"):
+        return f"有质疑：{entry.get('query_reason') or ''}"
     return "已确认" if entry["confirmed"] else "待确认"

@@ -65,6 +65,13 @@ class ConfirmEntry:
 
 
 @dataclass(frozen=True)
+class QueryEntry:
+    reason: str
+    queried_by: str
+    committee_village: str  # the village the querying committee speaks for
+
+
+@dataclass(frozen=True)
 class CorrectEntry:
     changes: Mapping[str, Any]  # field -> new value (JSON form)
     reason: str
@@ -76,4 +83,4 @@ class VoidEntry:
     reason: str
 
 
-Command = LogEntry | LogVisit | ConfirmEntry | CorrectEntry | VoidEntry
+Command = LogEntry | LogVisit | ConfirmEntry | QueryEntry | CorrectEntry | VoidEntry

@@ -4,6 +4,10 @@ An entry is logged once (a visit, lecture, publicity event, consultation, mediat
 review), may be confirmed by its village committee, corrected (the new values and why) and voided
 (why). Every change is a new event; the history stays readable. Rules: see rules.py.
 A correction lapses an earlier confirmation: the committee confirms the corrected values again.
+The committee may instead query (质疑) an entry with a reason. The advisor answers a query by
+correcting the entry (the correction clears it); the committee may also confirm a queried entry
+(its confirmation withdraws the query). A confirmed entry cannot be queried (the confirmation
+stands until a correction lapses it), nor can a voided one, nor an entry already under query.
 """
 
 from __future__ import annotations
@@ -16,7 +20,13 @@ from typing import Any, assert_never
 from eventkit.decider import Decider
 from eventkit.errors import ConflictError, ForbiddenError, NotFoundError, RuleViolationError
 from vc_contracts import CST, Event
-from vc_contracts.catalogue.ledger import EntryConfirmed, EntryCorrected, EntryVoided, LedgerEntryEvent
+from vc_contracts.catalogue.ledger import (
+    EntryConfirmed,
+    EntryCorrected,
+    EntryQueried,
+    EntryVoided,
+    LedgerEntryEvent,
+)
 
 from ledger.domain import rules
 from ledger.domain.commands import (
@@ -25,6 +35,7 @@ from ledger.domain.commands import (
     CorrectEntry,
     LogEntry,
     LogVisit,
+    QueryEntry,
     VoidEntry,
 )
 from ledger.domain.corrections import corrected
@@ -49,6 +60,7 @@ class Entry:
     data: Mapping[str, Any] = field(default_factory=dict)  # current values, JSON form
     confirmed: bool = False
     voided: bool = False
+    query: str | None = None  # the open query's reason, until a correction or confirmation
 
     @property
     def exists(self) -> bool:
@@ -73,6 +85,23 @@ def decide(state: Entry, command: Command, now: datetime) -> list[Event]:
                     village_code=state.village_code,
                     confirmed_by=command.confirmed_by,
                     confirmed_on=now.astimezone(CST).date(),
+                )
+            ]
+        case QueryEntry():
+            _require_live(state, "质疑")
+            if command.committee_village != state.village_code:
+                raise ForbiddenError("只能质疑本村（社区）的台账记录", field="entry_id")
+            if state.confirmed:
+                raise ConflictError("该记录已确认，不能再质疑；如有问题请联系法律顾问更正", field="entry_id")
+            if state.query is not None:
+                raise ConflictError("该记录已在质疑中，等待法律顾问更正", field="entry_id")
+            return [
+                EntryQueried(
+                    entry_id=state.entry_id or "",
+                    village_code=state.village_code,
+                    reason=_reason(command.reason, "质疑"),
+                    queried_by=command.queried_by,
+                    queried_at=now,
                 )
             ]
         case CorrectEntry():
@@ -154,9 +183,11 @@ def evolve(state: Entry, event: Event) -> Entry:
                 event.model_dump(mode="json"),
             )
         case EntryConfirmed():
-            return replace(state, confirmed=True)
+            return replace(state, confirmed=True, query=None)
+        case EntryQueried():
+            return replace(state, query=event.reason)
         case EntryCorrected():
-            return replace(state, data={**state.data, **event.changes}, confirmed=False)
+            return replace(state, data={**state.data, **event.changes}, confirmed=False, query=None)
         case EntryVoided():
             return replace(state, voided=True)
     return state

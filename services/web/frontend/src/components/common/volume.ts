@@ -20,6 +20,8 @@ export interface VolumeEntry {
   status: string
   notes: string[]
   confirmed: boolean
+  queried?: boolean
+  query_reason?: string | null
   voided: boolean
 }
 
