@@ -31,8 +31,8 @@ async def query(
     """The village committee queries an entry of its village with a reason (EntryQueried).
 
     Errors: 403 `forbidden` (not a committee, or another village's entry), 404 `not_found`,
-    409 `conflict` (voided, already confirmed, or already under query), 422 `validation_error`
-    (blank or too long reason), 422 `idempotency_key_reused`."""
+    409 `conflict` (voided, already confirmed, or already under query), 422 `validation_failed`
+    (blank or too long reason), 422 `idempotency_key_reused` (the key reused for another body)."""
     return await commands(request).query(who, entry_id, body.reason, idem)
 
 
