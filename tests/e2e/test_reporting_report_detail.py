@@ -1,4 +1,3 @@
-# ruff: noqa: E501
 """One report with its escalation path (GET /reports/{id}) and the written annual report (DOCX),
 against the real PostgreSQL and broker: the timeline lists every step in order, scope and role are
 enforced, and the document's figures are the API's own."""
