@@ -207,21 +207,27 @@ async def test_dashboard_is_scoped_and_the_page_never_takes_a_token_in_its_url(w
 
 async def test_a_resident_reaches_the_village_advisor_without_a_token(world) -> None:  # type: ignore[no-untyped-def]
     reporting, scene = world
-    page = await reporting.http.get(f"/public/villages/{scene.v1}")
-    assert page.status_code == 200
-    for shown in (
-        "上川村",
-        "李川",
-        "13900001111",
-        "每周三 9:00-12:00",
-        "甘肃川源律师事务所",
-        "上川村法律服务群",
-    ):
-        assert shown in page.text
     board = (await reporting.http.get(f"/public/villages/{scene.v1}.json")).json()
-    assert board["advisor_name"] == "李川"
+    assert {k: board[k] for k in ("village_name", "township_name", "county_name", "advisor_name", "phone",
+                                  "schedule", "unit_name", "group_name")} == {
+        "village_name": "上川村", "township_name": "川源镇", "county_name": "川源县", "advisor_name": "李川",
+        "phone": "13900001111", "schedule": "每周三 9:00-12:00", "unit_name": "甘肃川源律师事务所",
+        "group_name": "上川村法律服务群",
+    }  # fmt: skip
     missing = await reporting.http.get(f"/public/villages/{scene.county}100299")
+    assert missing.status_code == 404  # the HTML page moved to the web service (vc_web.public)
+    missing = await reporting.http.get(f"/public/villages/{scene.county}100299.json")
     assert missing.status_code == 404 and "未找到" in missing.json()["message"]
+
+
+async def test_a_county_s_boards_come_in_one_answer_by_village_code(world) -> None:  # type: ignore[no-untyped-def]
+    reporting, scene = world
+    county = (await reporting.http.get(f"/public/counties/{scene.county}/villages.json")).json()
+    assert county["county_name"] == "川源县"
+    assert [v["village_code"] for v in county["villages"]] == [scene.v1, scene.v2]
+    assert county["villages"][0] == (await reporting.http.get(f"/public/villages/{scene.v1}.json")).json()
+    unknown = await reporting.http.get("/public/counties/629999/villages.json")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"
 
 
 async def test_a_county_s_stricter_due_day_applies_and_names_its_rule(world) -> None:  # type: ignore[no-untyped-def]

@@ -1,10 +1,10 @@
-"""The public notice board (no token: residents reach their village's own advisor) and the
-dashboard (JSON, and an auto-refreshing Chinese HTML page that fetches it with the tab's token)."""
+"""The public notice boards' data (JSON, no token: the web service renders the village's page and
+its A4 poster from it) and the dashboard (JSON, and an auto-refreshing Chinese HTML page that
+fetches it with the tab's token)."""
 
 from __future__ import annotations
 
 import json
-from html import escape
 from typing import Annotated, Any
 
 from eventkit.auth import Principal
@@ -17,15 +17,18 @@ from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN
+from vc_contracts.divisions import COUNTY_CODE_PATTERN
 
-from reporting.application.board_view import board
+from reporting.application.board_view import board, boards, division_name
 from reporting.application.dashboard import dashboard
 from reporting.application.due_rules_view import rule_sets
 from reporting.domain.compliance import reference_day
 
 router = APIRouter(tags=["public"])
 VillageCode = Annotated[str, Path(pattern=VILLAGE_CODE_PATTERN, description="12-digit village code")]
-PUBLIC_PATHS = ["/public/villages/{code}", "/public/villages/{code}.json"]
+CountyCode = Annotated[str, Path(pattern=COUNTY_CODE_PATTERN, description="6-digit county code")]
+# The boards are read by the web service's public pages (vc_web.public: the page, the A4 poster)
+PUBLIC_PATHS = ["/public/villages/{code}.json", "/public/counties/{code}/villages.json"]
 
 
 async def _board(request: Request, code: str) -> dict[str, Any]:
@@ -41,24 +44,17 @@ async def public_board_json(request: Request, code: VillageCode) -> dict[str, An
     return await _board(request, code)
 
 
-@router.get("/public/villages/{code}", response_class=HTMLResponse, summary="村法律顾问公示牌（公开）")
-async def public_board(request: Request, code: VillageCode) -> HTMLResponse:
-    b = await _board(request, code)
-    rows = [
-        ("法律顾问", b["advisor_name"] or "（暂无，正在安排）"), ("联系电话", b["phone"] or "—"),
-        ("驻村时间", b["schedule"] or "—"), ("服务单位", b["unit_name"] or "—"),
-        ("微信服务群", b["group_name"] or "—"),
-    ]  # fmt: skip
-    cells = "".join(f"<tr><th>{k}</th><td>{escape(str(v))}</td></tr>" for k, v in rows)
-    phone = f'<p><a href="tel:{escape(b["phone"])}">拨打电话联系法律顾问</a></p>' if b["phone"] else ""
-    name = escape(b["village_name"] or code)
-    html = (
-        f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" '
-        f'content="width=device-width,initial-scale=1"><title>{name} · 一村一法律顾问公示</title></head>'
-        f"<body><h1>{name}</h1><h2>一村（居）一法律顾问</h2><table>{cells}</table>{phone}"
-        "<p>有法律问题，可在驻村时间到村委会当面咨询，也可电话或在微信群中咨询，免费。</p></body></html>"
-    )
-    return HTMLResponse(html)
+@router.get("/public/counties/{code}/villages.json", summary="全县各村法律顾问公示（公开）JSON")
+async def public_county_boards(request: Request, code: CountyCode) -> dict[str, Any]:
+    """`{county_code, county_name, villages: [board, …]}` by village code: what the county's
+    posters print (public facts only). 404 for a county with no villages known."""
+    runtime = runtime_of(request)
+    schema = runtime.settings.schema
+    villages = await boards(runtime.pool, schema, code, today_cst())
+    if not villages:
+        raise NotFoundError(f"未找到县（区）{code} 的村（社区）公示信息", field="code")
+    return {"county_code": code, "county_name": await division_name(runtime.pool, schema, code),
+            "villages": villages}  # fmt: skip
 
 
 async def _dashboard(request: Request, who: Principal, quarter: str | None) -> dict[str, Any]:
