@@ -16,6 +16,8 @@ from docx import Document
 from playwright.sync_api import Page, expect
 from support.browser import WebStack, shoot
 
+# a loaded CI machine answers a submission in seconds, not milliseconds (not a timing assertion)
+WAIT = 30_000
 KEYS = ["visits", "visit_hours", "lectures", "publicity_events", "audience", "consultations", "mediations",
         "document_reviews"]  # fmt: skip
 
@@ -28,17 +30,19 @@ def _api(web_stack: WebStack, role: str, method: str, path: str, **kwargs) -> ht
 
 def _confirm_and_submit(page: Page, button: str) -> None:
     page.get_by_role("button", name=button).click()
-    expect(page.get_by_text("请先核对以上数据并勾选确认")).to_be_visible()  # nothing is sent unconfirmed
+    expect(page.get_by_text("请先核对以上数据并勾选确认")).to_be_visible(
+        timeout=WAIT
+    )  # nothing is sent unconfirmed
     page.get_by_text("我已核对以上数据").click()
     page.get_by_role("button", name=button).click()
-    expect(page.locator(".vc-existing")).to_contain_text("待审核")
+    expect(page.locator(".vc-existing")).to_contain_text("待审核", timeout=WAIT)
 
 
 def _open_waiting(page: Page, title: str) -> str:
     page.goto(f"{page.url.split('/', 3)[0]}//{page.url.split('/', 3)[2]}/reports")
     waiting = page.locator(".vc-waiting")
     waiting.get_by_role("link", name=title).click()
-    expect(page.locator("#vc-report-title")).to_contain_text(title)
+    expect(page.locator("#vc-report-title")).to_contain_text(title, timeout=WAIT)
     return page.url.rsplit("/", 1)[1]
 
 
@@ -52,8 +56,8 @@ def test_a_half_year_report_is_returned_resubmitted_and_approved_through_the_pag
     firm = signed_in_page("law_firm")
     firm.get_by_role("link", name="报告").first.click()
     firm.get_by_role("link", name="半年台账报告").click()
-    expect(firm.get_by_role("heading", name="半年台账报告")).to_be_visible()
-    expect(firm.get_by_text("统计口径（每项数据如何计数）")).to_be_visible()
+    expect(firm.get_by_role("heading", name="半年台账报告")).to_be_visible(timeout=WAIT)
+    expect(firm.get_by_text("统计口径（每项数据如何计数）")).to_be_visible(timeout=WAIT)
     shoot(firm, "reports-half-year-preview")
     _confirm_and_submit(firm, "确认并报送")
     period_title = firm.locator(".vc-existing span").first.inner_text().removesuffix("报告")
@@ -61,35 +65,39 @@ def test_a_half_year_report_is_returned_resubmitted_and_approved_through_the_pag
 
     county = signed_in_page("county_admin")
     county.goto(f"{web_stack.url}/reports")
-    expect(county.locator(".vc-waiting")).to_contain_text("甘肃正大律师事务所")
+    expect(county.locator(".vc-waiting")).to_contain_text("甘肃正大律师事务所", timeout=WAIT)
     shoot(county, "reports-inbox-county")
     encoded = _open_waiting(county, title)
     county.get_by_role("button", name="退回").click()
-    expect(county.get_by_text("请填写退回原因")).to_be_visible()
+    expect(county.get_by_text("请填写退回原因")).to_be_visible(timeout=WAIT)
     county.get_by_label("退回原因（退回时必填）").fill("请补充山河东村的调解记录后重新报送")
     county.get_by_role("button", name="退回").click()
-    expect(county.locator(".vc-status")).to_have_text("已退回")
-    expect(county.get_by_role("button", name="审核通过")).to_have_count(0)  # nothing to review now
+    expect(county.locator(".vc-status")).to_have_text("已退回", timeout=WAIT)
+    expect(county.get_by_role("button", name="审核通过")).to_have_count(
+        0, timeout=WAIT
+    )  # nothing to review now
 
     firm.reload()
-    expect(firm.locator(".vc-existing")).to_contain_text("退回原因：请补充山河东村的调解记录后重新报送")
+    expect(firm.locator(".vc-existing")).to_contain_text(
+        "退回原因：请补充山河东村的调解记录后重新报送", timeout=WAIT
+    )
     shoot(firm, "reports-half-year-returned")
     _confirm_and_submit(firm, "确认并重新报送")
 
     # the wrong role: a city administrator sees the report but no button; the API refuses a unit
     city = signed_in_page("city_admin")
     city.goto(f"{web_stack.url}/reports/view/{encoded}")
-    expect(city.locator(".vc-status")).to_have_text("待审核")
-    expect(city.get_by_role("button", name="审核通过")).to_have_count(0)
+    expect(city.locator(".vc-status")).to_have_text("待审核", timeout=WAIT)
+    expect(city.get_by_role("button", name="审核通过")).to_have_count(0, timeout=WAIT)
     refused = _api(web_stack, "law_firm", "POST", f"{_path(encoded)}/approve")
     assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
 
     county.reload()
     county.get_by_role("button", name="审核通过").click()
-    expect(county.locator(".vc-status")).to_have_text("已通过")
+    expect(county.locator(".vc-status")).to_have_text("已通过", timeout=WAIT)
     steps = county.locator(".vc-step")
-    expect(steps).to_have_text(["报送", "县级退回", "重新报送（第2次）", "县级审核通过"])
-    expect(county.get_by_text("第 2 次报送")).to_be_visible()
+    expect(steps).to_have_text(["报送", "县级退回", "重新报送（第2次）", "县级审核通过"], timeout=WAIT)
+    expect(county.get_by_text("第 2 次报送")).to_be_visible(timeout=WAIT)
     shoot(county, "reports-detail-half-year")
 
 
@@ -99,7 +107,7 @@ def test_an_annual_report_goes_county_city_province_and_its_written_report_carri
     county = signed_in_page("county_admin")
     county.goto(f"{web_stack.url}/reports")
     county.get_by_role("link", name="年度工作报告").click()
-    expect(county.get_by_text("法律顾问年度考核结果")).to_be_visible()
+    expect(county.get_by_text("法律顾问年度考核结果")).to_be_visible(timeout=WAIT)
     year = county.get_by_label("年度").input_value().removesuffix("年度")
     with county.expect_download() as drafted:
         county.get_by_role("button", name="下载书面报告预览（Word）").click()
@@ -110,8 +118,10 @@ def test_an_annual_report_goes_county_city_province_and_its_written_report_carri
     title = f"{year}年度年度工作报告"
     encoded = _open_waiting(county, title)
     county.get_by_role("button", name="审核通过").click()
-    expect(county.locator(".vc-facts")).to_contain_text("市级")
-    expect(county.get_by_role("button", name="审核通过")).to_have_count(0)  # the city's turn now
+    expect(county.locator(".vc-facts")).to_contain_text("市级", timeout=WAIT)
+    expect(county.get_by_role("button", name="审核通过")).to_have_count(
+        0, timeout=WAIT
+    )  # the city's turn now
     early = _api(web_stack, "county_admin", "POST", f"{_path(encoded)}/approve")
     assert (early.status_code, early.json()["field"]) == (409, "level")
     assert _api(web_stack, "city_admin", "GET", f"/reports/annual/{year}/preview").status_code == 403
@@ -119,16 +129,16 @@ def test_an_annual_report_goes_county_city_province_and_its_written_report_carri
     for role, level in (("city_admin", "市级"), ("province_admin", "省级")):
         reviewer = signed_in_page(role)
         reviewer.goto(f"{web_stack.url}/reports")
-        expect(reviewer.locator("#vc-inbox-title")).to_contain_text(level)
-        expect(reviewer.locator(".vc-waiting")).to_contain_text("正宁县司法局")
+        expect(reviewer.locator("#vc-inbox-title")).to_contain_text(level, timeout=WAIT)
+        expect(reviewer.locator(".vc-waiting")).to_contain_text("正宁县司法局", timeout=WAIT)
         shoot(reviewer, f"reports-inbox-{role.removesuffix('_admin')}")
         _open_waiting(reviewer, title)
         reviewer.get_by_role("button", name="审核通过").click()
-        expect(reviewer.get_by_role("button", name="审核通过")).to_have_count(0)
+        expect(reviewer.get_by_role("button", name="审核通过")).to_have_count(0, timeout=WAIT)
     province = reviewer
-    expect(province.locator(".vc-status")).to_have_text("已通过")
+    expect(province.locator(".vc-status")).to_have_text("已通过", timeout=WAIT)
     expect(province.locator(".vc-step")).to_have_text(
-        ["报送", "县级审核通过", "上报市级", "市级审核通过", "上报省级", "省级审核通过"]
+        ["报送", "县级审核通过", "上报市级", "市级审核通过", "上报省级", "省级审核通过"], timeout=WAIT
     )
     shoot(province, "reports-detail-annual")
     with province.expect_download() as written:
