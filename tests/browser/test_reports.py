@@ -63,7 +63,7 @@ def test_a_half_year_report_is_returned_resubmitted_and_approved_through_the_pag
     shoot(firm, "reports-half-year-preview")
     _confirm_and_submit(firm, "确认并报送")
     period_title = firm.locator(".vc-existing span").first.inner_text().removesuffix("报告")
-    title = f"{period_title}半年台账报告"
+    title = f"{period_title}台账报告"
 
     county = signed_in_page("county_admin")
     county.goto(f"{web_stack.url}/reports")
@@ -118,7 +118,7 @@ def test_an_annual_report_goes_county_city_province_and_its_written_report_carri
     assert any("（预览，尚未报送）" in p.text for p in draft.paragraphs)
     shoot(county, "reports-annual-preview")
     _confirm_and_submit(county, "确认并报送")
-    title = f"{year}年度年度工作报告"
+    title = f"{year}年度工作报告"
     encoded = _open_waiting(county, title)
     county.get_by_role("button", name="审核通过").click()
     expect(county.locator(".vc-facts")).to_contain_text("市级", timeout=WAIT)

@@ -45,6 +45,10 @@ async def test_a_half_year_report_shows_its_path_and_only_to_its_unit_and_review
     )
     assert detail["figures"]["counting_rules"]["visits"]
     assert (await http.get(path, headers=firm)).status_code == 200
+    [listed] = (await http.get("/reports", params={"kind": "half_year_ledger"}, headers=admin)).json()[
+        "items"
+    ]
+    assert (listed["submitter_name"], listed["county_name"]) == ("甘肃川源律师事务所", "川源县")
 
     office = reporting.headers("justice_office", scene.county, unit=scene.office)
     advisor = reporting.headers("advisor", scene.county, unit=scene.firm, subject=scene.li)

@@ -116,6 +116,11 @@ export function recentHalves(day: Date = new Date()): string[] {
   return out
 }
 
+/** What people call a report: 2026年下半年台账报告, 2026年度工作报告. */
+export function reportTitle(kind: ReportRow['kind'], period: string): string {
+  return kind === 'half_year_ledger' ? `${periodName(period)}台账报告` : `${period}年度工作报告`
+}
+
 export function thisYear(day: Date = new Date()): number {
   return new Date(day.getTime() + 8 * 3600_000).getUTCFullYear()
 }
