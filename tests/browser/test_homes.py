@@ -13,10 +13,10 @@ from support.browser import PHONE, shoot
 HOMES = {
     "city_admin": ("/dashboard", "庆阳市"),
     "province_admin": ("/dashboard", "甘肃省"),
-    "justice_office": ("/home", "山河镇司法所"),
-    "law_firm": ("/home", "甘肃正大律师事务所"),
+    "justice_office": ("/unit", "山河镇司法所"),
+    "law_firm": ("/unit", "甘肃正大律师事务所"),
     "advisor": ("/home", "城关社区"),  # a village the demo's first advisor serves
-    "village_committee": ("/home", "山河东村"),
+    "village_committee": ("/village", "山河东村"),
 }
 
 

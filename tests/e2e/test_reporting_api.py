@@ -137,7 +137,8 @@ async def test_annual_results_escalate_county_city_province(world) -> None:  # t
     assert (await http.post(f"/reports/{report_id}/approve", headers=city)).status_code == 200
     final = (await http.post(f"/reports/{report_id}/approve", headers=province)).json()
     assert [e["event_type"] for e in final["events"]] == ["ReportApproved"]
-    assert (await http.get("/dashboard.json", headers=province)).json()["total"]["reports_approved"] >= 1
+    overview = (await http.get("/dashboard/overview", params={"period": "2025"}, headers=province)).json()
+    assert overview["tiles"]["reports"]["approved"] >= 1
 
 
 async def test_missed_deadlines_are_listed_and_recorded_once(world) -> None:  # type: ignore[no-untyped-def]
@@ -184,25 +185,27 @@ async def test_a_deadline_miss_before_the_deadline_passed_is_refused(world) -> N
     assert listed.json()["items"] == []  # nothing recorded by the refused attempts
 
 
-async def test_dashboard_is_scoped_and_the_page_never_takes_a_token_in_its_url(world) -> None:  # type: ignore[no-untyped-def]
+async def test_dashboard_is_scoped_and_never_takes_a_token_in_its_url(world) -> None:  # type: ignore[no-untyped-def]
     reporting, scene = world
     view = (
-        await reporting.http.get("/dashboard.json", headers=reporting.headers("county_admin", scene.county))
+        await reporting.http.get(
+            "/dashboard/overview",
+            params={"period": "2025"},
+            headers=reporting.headers("county_admin", scene.county),
+        )
     ).json()
-    [county] = view["counties"]
-    assert (county["county"], county["villages"], county["covered"], county["coverage_pct"]) == (
+    coverage = view["tiles"]["coverage"]
+    assert (view["division"]["code"], coverage["total"], coverage["value"], coverage["pct"]) == (
         scene.county,
         2,
         1,
         50.0,
     )
     token = reporting.headers("city_admin", scene.city)["Authorization"].split()[1]
-    in_url = await reporting.http.get("/dashboard", params={"token": token})
+    in_url = await reporting.http.get("/dashboard/overview", params={"token": token})
     assert in_url.status_code == 400 and in_url.json()["code"] == "token_in_url"
     assert in_url.json()["field"] == "token"
-    page = await reporting.http.get("/dashboard")  # a shell: its script fetches the figures with the token
-    assert page.status_code == 200 and "实时看板" in page.text and "不作排名" in page.text
-    assert "sessionStorage" in page.text and "Authorization" in page.text and scene.county not in page.text
+    assert (await reporting.http.get("/dashboard/stream", params={"token": token})).status_code == 400
 
 
 async def test_a_resident_reaches_the_village_advisor_without_a_token(world) -> None:  # type: ignore[no-untyped-def]

@@ -77,3 +77,22 @@ def test_a_file_that_is_not_a_workbook_is_reported_not_crashed_on() -> None:
     with pytest.raises(ImportRejectedError) as refused:
         read_upload(b"PK\x03\x04 not a zip")
     assert refused.value.problems[0].field == "file"
+
+
+def test_a_label_not_on_the_list_is_refused_naming_the_chinese_choices() -> None:
+    """The reason used to list the API's codes ('on_site', 'wechat', …) that nobody writes on paper."""
+    values = {"kind": "法律咨询", "advisor_id": "A-1", "village_code": "621025100201",
+              "started_at": "2025-03-05 20:00", "channel": "飞鸽传书", "category": "土地",
+              "outcome": "已解决", "summary": "宅基地", "client_entry_id": "8"}  # fmt: skip
+    row, problems = parse_row(5, values)
+    assert row is None
+    assert problems == [("channel", "无法识别的取值「飞鸽传书」，应为：现场、微信群、电话、网络")]
+
+
+def test_a_code_of_the_api_is_still_read_in_a_labelled_column() -> None:
+    values = {"kind": "consultation", "advisor_id": "A-1", "village_code": "621025100201",
+              "started_at": "2025-03-05 20:00", "channel": "wechat", "category": "land",
+              "outcome": "resolved", "summary": "宅基地", "client_entry_id": "9"}  # fmt: skip
+    row, problems = parse_row(5, values)
+    assert problems == [] and row is not None
+    assert row.details["channel"] == "wechat"

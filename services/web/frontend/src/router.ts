@@ -3,6 +3,8 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { isSignedIn, session, type Role } from '@/auth/session'
 import { homeOf, isAdmin } from '@/auth/roles'
+import { villageRoutes } from '@/routes/village'
+import { unitRoutes } from '@/routes/unit'
 import { reportRoutes } from '@/routes/reports'
 
 declare module 'vue-router' {
@@ -28,15 +30,15 @@ const routes: RouteRecordRaw[] = [
       // ---- dashboard pages (owned by the dashboard work: edit the files in pages/dashboard/) ----
       { path: 'dashboard', component: () => import('@/pages/dashboard/DashboardPage.vue'),
         meta: { roles: isAdmin, title: '工作看板' } },
-      { path: 'dashboard/:division', component: () => import('@/pages/dashboard/DivisionPage.vue'),
+      { path: 'dashboard/:division', component: () => import('@/pages/dashboard/DashboardPage.vue'),
         meta: { roles: isAdmin, title: '工作看板' }, props: true },
-      { path: 'volume/:village', component: () => import('@/pages/dashboard/VolumePage.vue'),
+      { path: 'volume/:village', component: () => import('@/pages/volume/VolumePage.vue'),
         meta: { roles: isAdmin, title: '村（居）台账' }, props: true },
       // ---- end of dashboard pages ----
     ],
   },
   // full-screen wall display: no header (dashboard work)
-  { path: '/screen', component: () => import('@/pages/dashboard/ScreenPage.vue'),
+  { path: '/screen', component: () => import('@/pages/screen/ScreenPage.vue'),
     meta: { roles: isAdmin, title: '大屏' } },
   ...reportRoutes,
   {
@@ -44,6 +46,8 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/layouts/HomeLayout.vue'),
     children: [{ path: '', component: () => import('@/pages/HomePage.vue'), meta: { title: '首页' } }],
   },
+  ...villageRoutes,
+  ...unitRoutes,
   { path: '/:rest(.*)*', component: () => import('@/pages/NotFoundPage.vue'), meta: { public: true, title: '页面不存在' } },
 ]
 

@@ -41,6 +41,10 @@ _SLASHED = ("%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d", "%Y.%m.%d %H:%M",
 Problems = list[tuple[str, str]]
 
 
+class LabelError(ValueError):
+    """A cell of a labelled column (channel, category…) holding neither a label nor a code."""
+
+
 @dataclass(frozen=True)
 class ParsedRow:
     line: int
@@ -86,7 +90,12 @@ def _detail(field: str, value: Any) -> Any:
             text = text.replace(sep, "、")
         return [part.strip() for part in text.split("、") if part.strip()]
     if field in ENUMS:
-        return ENUMS[field].get(str(value).strip(), str(value).strip())
+        text = str(value).strip()
+        if text in ENUMS[field].values():  # the API's code, as an export of the API would write it
+            return text
+        if text not in ENUMS[field]:  # a paper ledger is written with labels: name them, not the codes
+            raise LabelError(f"无法识别的取值「{text}」，应为：{'、'.join(ENUMS[field])}")
+        return ENUMS[field][text]
     return str(value).strip()
 
 
@@ -117,6 +126,8 @@ def parse_row(line: int, values: dict[str, Any]) -> tuple[ParsedRow | None, Prob
         if field in values:
             try:
                 details[field] = _detail(field, values[field])
+            except LabelError as wrong:
+                problems.append((field, str(wrong)))
             except ValueError:
                 problems.append((field, f"须为整数（「{values[field]}」）"))
     if problems or kind is None or times["started_at"] is None:

@@ -20,6 +20,8 @@ export function isAdmin(role: Role): boolean {
 
 /** Administrators watch the dashboard; advisors, village committees and units get their own home. */
 export function homeOf(role: Role): string {
+  if (role === 'village_committee') return '/village'
+  if (role === 'justice_office' || role === 'law_firm' || role === 'legal_aid_center') return '/unit'
   return isAdmin(role) ? '/dashboard' : '/home'
 }
 

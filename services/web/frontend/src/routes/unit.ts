@@ -1,0 +1,19 @@
+// Providing-unit pages (desktop, Element Plus): advisors' progress, backfill import, the unit volume.
+import type { RouteRecordRaw } from 'vue-router'
+import type { Role } from '@/auth/session'
+
+const UNIT_ROLES: Role[] = ['justice_office', 'law_firm', 'legal_aid_center']
+export const isUnit = (role: Role): boolean => UNIT_ROLES.includes(role)
+
+export const unitRoutes: RouteRecordRaw[] = [
+  {
+    path: '/unit',
+    component: () => import('@/layouts/DesktopLayout.vue'),
+    meta: { roles: isUnit },
+    children: [
+      { path: '', component: () => import('@/pages/unit/AdvisorsPage.vue'), meta: { roles: isUnit, title: '本单位顾问' } },
+      { path: 'import', component: () => import('@/pages/unit/ImportPage.vue'), meta: { roles: isUnit, title: '补录导入' } },
+      { path: 'volume', component: () => import('@/pages/unit/VolumePage.vue'), meta: { roles: isUnit, title: '本单位台账' } },
+    ],
+  },
+]

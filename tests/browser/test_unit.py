@@ -1,0 +1,118 @@
+"""Providing-unit pages at a desk: the advisors' progress, the backfill import of a paper ledger
+(every bad row shown with row, column and reason, nothing applied; the corrected file applies once;
+a re-upload writes nothing twice) and the unit volume with its XLSX export."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import httpx
+from playwright.sync_api import Page, expect
+from support.browser import WebStack, shoot
+from support.sheets import workbook
+from vc_contracts import CST
+
+UNIT = "law_firm"
+ADVISOR = "A-zhengda-1"
+YEAR = datetime.now(CST).year
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADINGS = ["类型", "顾问编号", "村（社区）代码", "开始时间", "内容摘要", "渠道", "类别", "结果",
+            "客户端编号"]  # fmt: skip
+PREFIX = "ui-backfill-"
+
+
+def _get(web_stack: WebStack, service: str, path: str, **params: Any) -> Any:
+    headers = {"Authorization": f"Bearer {web_stack.token(UNIT)}"}
+    response = httpx.get(f"{web_stack.urls[service]}{path}", params=params, headers=headers, timeout=10,
+                         trust_env=False)  # fmt: skip
+    response.raise_for_status()
+    return response.json()
+
+
+def backfilled(web_stack: WebStack) -> list[str]:
+    """Client entry ids of this test's rows stored in the ledger."""
+    page = _get(web_stack, "ledger", "/entries", advisor_id=ADVISOR, kind="consultation", page_size=500)
+    ids = (e["client_entry_id"] or "" for e in page["items"])
+    return sorted(i for i in ids if i.startswith(PREFIX))
+
+
+def row(village: str, n: int, **change: str) -> list[str]:
+    values = {"类型": "法律咨询", "顾问编号": ADVISOR, "村（社区）代码": village,
+              "开始时间": f"{YEAR}-03-0{n} 10:00", "内容摘要": f"补录：土地承包咨询 {n}", "渠道": "现场",
+              "类别": "土地", "结果": "已解决", "客户端编号": f"{PREFIX}{n}"} | change  # fmt: skip
+    return [values[h] for h in HEADINGS]
+
+
+def upload(page: Page, name: str, content: bytes) -> None:
+    page.get_by_test_id("sheet-upload-input").set_input_files(
+        files=[{"name": name, "mimeType": XLSX, "buffer": content}]
+    )
+
+
+def test_the_unit_home_shows_each_advisors_progress(signed_in_page: Callable[[str], Page]) -> None:
+    page = signed_in_page(UNIT)
+    expect(page).to_have_url(re.compile(r"/unit$"))
+    expect(page.get_by_role("heading", name="甘肃正大律师事务所")).to_be_visible()
+    table = page.get_by_role("table").last
+    expect(table.get_by_text("王建国").first).to_be_visible()
+    expect(table.get_by_text(re.compile(r"\d+(\.\d+)? / \d+ 小时")).first).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("link", name="半年工作报告")).to_have_attribute("href", "/reports")
+    shoot(page, "unit-advisors")
+
+
+def test_a_mixed_file_is_refused_whole_and_the_corrected_file_applies_once(
+    signed_in_page: Callable[[str], Page], web_stack: WebStack
+) -> None:
+    village = _get(web_stack, "registry", f"/advisors/{ADVISOR}")["villages_served"][0]["village_code"]
+    good = [row(village, n) for n in (1, 2, 3)]
+    mixed = [
+        HEADINGS,
+        good[0],
+        row(village, 4, **{"村（社区）代码": "62102510020X"}),
+        good[1],
+        row(village, 5, **{"开始时间": "三月初"}),
+        good[2],
+        row(village, 6, **{"渠道": "飞鸽传书"}),
+    ]
+    page = signed_in_page(UNIT)
+    page.get_by_role("link", name="补录导入").click()
+    upload(page, "台账-有误.xlsx", workbook(mixed))
+    problems = page.get_by_test_id("refused-rows")
+    expect(page.get_by_role("alert").first).to_contain_text("未写入任何记录")
+    for sheet_row, column in ((3, "村（社区）代码"), (5, "开始时间"), (7, "渠道")):  # every bad row
+        number = page.get_by_role("cell", name=str(sheet_row), exact=True)
+        expect(problems.get_by_role("row").filter(has=number).first).to_contain_text(column)
+    expect(problems).to_contain_text("应为：现场、微信群、电话、网络")  # labels people write, not codes
+    expect(problems.get_by_role("cell", name="2", exact=True)).to_have_count(0)  # good rows are not listed
+    shoot(page, "unit-import-refused")
+    assert backfilled(web_stack) == []  # nothing applied
+
+    corrected = workbook([HEADINGS, *good, row(village, 4), row(village, 5), row(village, 6)])
+    upload(page, "台账-改正.xlsx", corrected)
+    expect(page.get_by_role("status")).to_contain_text("新写入 6 条")
+    shoot(page, "unit-import-done")
+    applied = backfilled(web_stack)
+    assert applied == [f"{PREFIX}{n}" for n in range(1, 7)]
+
+    upload(page, "台账-改正.xlsx", corrected)  # the same file again: recognised, nothing doubled
+    expect(page.get_by_role("status")).to_contain_text("新写入 0 条，已存在未重复写入 6 条")
+    assert backfilled(web_stack) == applied
+
+
+def test_the_unit_volume_verifies_and_exports_xlsx_with_the_token_in_a_header(
+    signed_in_page: Callable[[str], Page], web_stack: WebStack
+) -> None:
+    page = signed_in_page(UNIT)
+    page.get_by_role("link", name="本单位台账").click()
+    expect(page.get_by_test_id("verification")).to_contain_text("校验通过", timeout=30_000)
+    shoot(page, "unit-volume")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="导出 XLSX").click()
+    saved = download.value
+    assert saved.suggested_filename.endswith(".xlsx")
+    assert saved.url.startswith("blob:")  # fetched with the Authorization header, no token in a URL
+    with open(saved.path(), "rb") as data:
+        assert data.read(2) == b"PK"

@@ -1,0 +1,75 @@
+"""Village committee pages on a phone: countersign an entry of the village (and it shows confirmed,
+also to the API), rate the advisor, see and print the volume with its chain head and verification."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+from support.browser import PHONE, WebStack, shoot
+
+COMMITTEE = "village_committee"
+
+
+@pytest.fixture
+def committee(signed_in_page: Callable[[str], Page]) -> Iterator[Page]:
+    page = signed_in_page(COMMITTEE)
+    page.set_viewport_size(PHONE)
+    yield page
+
+
+def entry_of(web_stack: WebStack, entry_id: str) -> dict[str, object]:
+    headers = {"Authorization": f"Bearer {web_stack.token(COMMITTEE)}"}
+    response = httpx.get(f"{web_stack.urls['ledger']}/entries/{entry_id}", headers=headers, timeout=10,
+                         trust_env=False)  # fmt: skip
+    response.raise_for_status()
+    return dict(response.json())
+
+
+def test_the_committee_confirms_an_entry_and_it_shows_confirmed(committee: Page, web_stack: WebStack) -> None:
+    page = committee
+    expect(page).to_have_url(re.compile(r"/village$"))
+    first = page.locator(".vc-entry").first
+    expect(first).to_be_visible(timeout=30_000)
+    shoot(page, "village-entries")
+    entry_id = first.get_attribute("data-entry")
+    assert entry_id
+    page.set_viewport_size(PHONE)
+    first.get_by_role("button", name=re.compile("^确认")).click()
+    mine = page.locator(f'[data-entry="{entry_id}"]')
+    expect(mine.get_by_text("已确认")).to_be_visible()
+    expect(mine.get_by_role("button", name=re.compile("^确认"))).to_have_count(0)
+    assert entry_of(web_stack, entry_id)["confirmed"] is True
+    page.reload()  # it stays confirmed: no longer listed as waiting, shown confirmed among all
+    page.get_by_role("switch", name="显示全部记录").click()
+    expect(mine.get_by_text("已确认")).to_be_visible(timeout=30_000)
+
+
+def test_the_committee_rates_its_advisor(committee: Page) -> None:
+    page = committee
+    page.get_by_role("tab", name="评价顾问").click()
+    expect(page).to_have_url(re.compile(r"/village/rate$"))
+    page.get_by_role("button", name="提交评价").click()
+    expect(page.get_by_text("请选择 1 至 5 星")).to_be_visible()  # no stars chosen: said next to them
+    page.get_by_role("radio").nth(3).click()
+    page.get_by_label("意见建议").fill("每月按时驻村，讲座贴近村民需要")
+    shoot(page, "village-rate")
+    page.get_by_role("button", name="提交评价").click()
+    expect(page.get_by_role("status")).to_contain_text("感谢评价")
+
+
+def test_the_volume_shows_its_chain_head_verified_and_prints_alone(committee: Page) -> None:
+    page = committee
+    page.get_by_role("tab", name="本村台账").click()
+    expect(page.get_by_test_id("verification")).to_contain_text("校验通过", timeout=30_000)
+    expect(page.get_by_test_id("chain-head")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+    expect(page.get_by_role("heading", name=re.compile("山河东村"))).to_be_visible()
+    shoot(page, "village-volume")
+    page.emulate_media(media="print")
+    expect(page.locator(".van-nav-bar")).to_be_hidden()
+    expect(page.get_by_role("button", name="打印台账")).to_be_hidden()
+    expect(page.get_by_test_id("chain-head")).to_be_visible()
+    shoot(page, "village-volume-print")
