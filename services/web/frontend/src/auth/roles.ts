@@ -20,6 +20,7 @@ export function isAdmin(role: Role): boolean {
 
 /** Administrators watch the dashboard; advisors, village committees and units get their own home. */
 export function homeOf(role: Role): string {
+  if (role === 'advisor') return '/advisor'
   return isAdmin(role) ? '/dashboard' : '/home'
 }
 
