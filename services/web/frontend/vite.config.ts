@@ -2,7 +2,7 @@
 // /api and /auth to the web service of a running `make run` (port 8000), so the origin stays one.
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
-import { serviceWorker } from './build/serviceWorker'
+import { serviceWorker } from './vite-plugins/serviceWorker'
 
 const backend = 'http://127.0.0.1:8000'
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from devstack.paths import repo_root
 
-SOURCES = ("src", "public", "build", "index.html", "package.json", "package-lock.json", "vite.config.ts",
+SOURCES = ("src", "public", "vite-plugins", "index.html", "package.json", "package-lock.json", "vite.config.ts",
            "tsconfig.json", "env.d.ts")  # fmt: skip
 
 
