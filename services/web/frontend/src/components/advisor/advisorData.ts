@@ -27,7 +27,7 @@ export const me = reactive<{ villages: Served[]; unitName: string | null; loaded
 /** The villages the signed-in advisor serves today (registry card), loaded once per tab. */
 export async function loadMe(force = false): Promise<Served[]> {
   if (me.loaded && !force) return me.villages
-  const card = await api<AdvisorCard>('registry', `/advisors/${encodeURIComponent(session.claims!.sub)}`)
+  const card = await remembered('card', () => api<AdvisorCard>('registry', `/advisors/${encodeURIComponent(session.claims!.sub)}`))
   me.villages = card.villages_served
   me.unitName = card.advisor.unit_name
   me.loaded = true
@@ -118,4 +118,19 @@ export function cstInstant(date: string, time: string): string {
 export function currentQuarter(): string {
   const [year, month] = todayCst().split('-').map(Number)
   return `${year}Q${Math.floor((month - 1) / 3) + 1}`
+}
+
+/** `load()`, remembered on the phone (localStorage, per advisor): without signal the last answer
+ * is shown rather than nothing. Rejects only when there is neither an answer nor a saved one. */
+export async function remembered<T>(name: string, load: () => Promise<T>): Promise<T> {
+  const key = `vc.adv.${session.claims!.sub}.${name}`
+  try {
+    const value = await load()
+    localStorage.setItem(key, JSON.stringify(value))
+    return value
+  } catch (error) {
+    const saved = localStorage.getItem(key)
+    if (saved === null) throw error
+    return JSON.parse(saved) as T
+  }
 }

@@ -4,6 +4,7 @@ import { onBeforeUnmount, watch } from 'vue'
 import { api } from '@/api'
 import { session } from '@/auth/session'
 import { queue } from './offlineQueue'
+import { remembered } from './advisorData'
 
 export interface QuarterFigure {
   quarter: string
@@ -27,11 +28,13 @@ export interface FigureSheet {
   digest: string
   confirmation: { confirmed: boolean; current: boolean }
   result: string | null
-  disputed?: { reason: string; on: string } | null
+  dispute: { reason: string; on: string } | null
 }
 
 export function loadSheet(year: number): Promise<FigureSheet> {
-  return api<FigureSheet>('assessment', `/advisors/${encodeURIComponent(session.claims!.sub)}/assessments/${year}`)
+  return remembered(`sheet-${year}`, () =>
+    api<FigureSheet>('assessment', `/advisors/${encodeURIComponent(session.claims!.sub)}/assessments/${year}`),
+  )
 }
 
 const AGAIN_MS = [1500, 3000, 5000, 8000, 12000, 20000]
