@@ -152,7 +152,7 @@ def test_the_committee_confirmation_shows_on_my_entries(
     page = _phone(signed_in_page)
     page.get_by_role("tab", name="我的记录").click()
     article = page.locator(f"[data-entry='{entry}']")
-    expect(article.get_by_text("待确认")).to_be_visible()
+    expect(article.get_by_text("待确认", exact=True)).to_be_visible()
     body = {"role": "village_committee", "scope": village, "subject": f"committee-{village}"}
     minted = httpx.post(f"{web_stack.url}/auth/dev/token", json=body, timeout=10, trust_env=False)
     token = minted.json()["token"]
@@ -193,13 +193,21 @@ def test_correct_and_void_with_a_reason_keep_the_original_visible(
     shoot(page, "advisor-entries")
 
 
-def test_calendar_and_figure_sheet_pages(signed_in_page: Callable[[str], Page]) -> None:
+def test_calendar_and_the_figure_sheet_disputed_then_confirmed(signed_in_page: Callable[[str], Page]) -> None:
     page = _phone(signed_in_page)
-    page.get_by_role("button", name="季度日历").first.click()
+    page.get_by_role("button", name="季度日历").nth(1).click()  # the demo's second village has visits
     expect(page.get_by_text("下次驻点")).to_be_visible()
     expect(page.get_by_test_id("village-hours")).not_to_have_text("0.00")
     shoot(page, "advisor-village")
     page.set_viewport_size(PHONE)
     page.get_by_role("tab", name="年度考核").click()
-    expect(page.get_by_role("button", name="确认以上数据无误")).to_be_visible()
+    page.get_by_role("button", name="对数据有异议").click()
+    page.get_by_role("button", name="提交异议").click()
+    expect(page.locator(".van-field__error-message")).to_be_visible()  # no reason: refused, by the field
+    page.get_by_label("异议理由").fill("第四季度驻点时长少计一次")
+    page.get_by_role("button", name="提交异议").click()
+    expect(page.get_by_text("异议（")).to_be_visible()
     shoot(page, "advisor-figures")
+    page.set_viewport_size(PHONE)
+    page.get_by_role("button", name="确认以上数据无误").click()
+    expect(page.get_by_text("本人已确认")).to_be_visible()
