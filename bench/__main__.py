@@ -11,6 +11,7 @@ from uuid import uuid4
 import asyncpg
 
 from bench import pipeline, raw, store
+from bench.dashboard import run_dashboard_bench
 from bench.ledger import run_ledger_bench
 from bench.report import Figure, Report, Row, title
 from bench.servers import bench_dir, servers
@@ -34,6 +35,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="faststream",
         help="latency phase: a plain aiokafka loop, or eventkit.consumer.subscribe on FastStream",
     )
+    parser.add_argument(
+        "--dashboard", action="store_true", help="only the dashboard queries on a generated province"
+    )
     args = parser.parse_args(argv)
     if args.province:
         args.events = PROVINCE_YEAR_EVENTS
@@ -44,7 +48,18 @@ def step(message: str) -> None:
     print(f"… {message}", file=sys.stderr, flush=True)
 
 
+async def dashboard_section(report: Report, dsn: str) -> None:
+    step("dashboard: generating a province of 17,000 villages, then timing the overview")
+    rows, notes = await run_dashboard_bench(dsn)
+    report.section("dashboard queries (17,028 villages)").extend(rows)
+    report.notes.extend(notes)
+
+
 async def run(dsn: str, bootstrap: str, args: argparse.Namespace) -> Report:  # noqa: PLR0915
+    if args.dashboard:
+        report = Report(title("dashboard queries only"))
+        await dashboard_section(report, dsn)
+        return report
     topic = f"bench.{uuid4().hex[:8]}"
     n, seconds = args.events, args.seconds
     load = f"{args.rate:g} cmd/s × {args.latency_seconds:g} s"
@@ -137,6 +152,7 @@ async def run(dsn: str, bootstrap: str, args: argparse.Namespace) -> Report:  # 
     report.section("ledger service").extend(
         await run_ledger_bench(dsn, bootstrap, rate=args.rate, seconds=args.latency_seconds, raw_bulk=many)
     )
+    await dashboard_section(report, dsn)
     report.notes[:0] = [
         "Throughput ratios are the share of the raw limit reached (higher is better); time and latency"
         " ratios are multiples of the raw figure (lower is better).",
