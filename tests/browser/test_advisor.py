@@ -196,7 +196,9 @@ def test_correct_and_void_with_a_reason_keep_the_original_visible(
 def test_calendar_and_the_figure_sheet_disputed_then_confirmed(signed_in_page: Callable[[str], Page]) -> None:
     page = _phone(signed_in_page)
     page.get_by_role("button", name="季度日历").nth(1).click()  # the demo's second village has visits
-    expect(page.get_by_text("下次驻点")).to_be_visible()
+    # the home's cards also say 下次驻点: wait for the calendar page itself
+    expect(page).to_have_url(re.compile(r"/advisor/village/\d{12}"))
+    expect(page.get_by_role("term").filter(has_text="下次驻点")).to_be_visible()
     expect(page.get_by_test_id("village-hours")).not_to_have_text("0.00")
     shoot(page, "advisor-village")
     page.set_viewport_size(PHONE)
