@@ -3,6 +3,7 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { isSignedIn, session, type Role } from '@/auth/session'
 import { homeOf, isAdmin } from '@/auth/roles'
+import { countyRoutes } from '@/routes/county'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -37,6 +38,7 @@ const routes: RouteRecordRaw[] = [
   // full-screen wall display: no header (dashboard work)
   { path: '/screen', component: () => import('@/pages/dashboard/ScreenPage.vue'),
     meta: { roles: isAdmin, title: '大屏' } },
+  ...countyRoutes,
   {
     path: '/home',
     component: () => import('@/layouts/HomeLayout.vue'),

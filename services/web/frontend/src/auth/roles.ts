@@ -18,8 +18,10 @@ export function isAdmin(role: Role): boolean {
   return ADMINS.includes(role)
 }
 
-/** Administrators watch the dashboard; advisors, village committees and units get their own home. */
+/** Administrators watch the dashboard (the county's, its daily work section); advisors, village
+ * committees and units get their own home. */
 export function homeOf(role: Role): string {
+  if (role === 'county_admin') return '/county'
   return isAdmin(role) ? '/dashboard' : '/home'
 }
 
