@@ -44,7 +44,7 @@ def test_the_sign_in_page_works_with_the_keyboard_alone(signed_in_page: Callable
     focused = page.evaluate("document.activeElement.textContent")
     assert "以所选人员登录" in focused
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    expect(page).to_have_url(re.compile(r"/county/roster$"))
 
 
 def test_every_input_of_the_sign_in_page_has_a_label(signed_in_page: Callable[[str], Page]) -> None:

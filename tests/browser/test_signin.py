@@ -8,7 +8,7 @@ from playwright.sync_api import BrowserContext, expect
 from support.browser import WebStack, shoot
 
 
-def test_county_admin_signs_in_from_the_page_and_lands_on_the_dashboard(
+def test_county_admin_signs_in_from_the_page_and_lands_on_the_county_section(
     context: BrowserContext, web_stack: WebStack
 ) -> None:
     page = context.new_page()
@@ -18,6 +18,6 @@ def test_county_admin_signs_in_from_the_page_and_lands_on_the_dashboard(
     shoot(page, "signin")
     page.get_by_text("正宁县司法局（县级管理员）").click()
     page.get_by_role("button", name="以所选人员登录").click()
-    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    expect(page).to_have_url(re.compile(r"/county/roster$"))
     expect(page.get_by_text("正宁县").first).to_be_visible()
     shoot(page, "dashboard-placeholder")
