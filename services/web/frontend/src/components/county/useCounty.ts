@@ -73,3 +73,13 @@ export const FILING_TAG: Record<string, 'success' | 'warning' | 'danger' | 'info
   pending: 'info',
   terminated: 'info',
 }
+
+/** Reload until `settled()` (the registry's read model follows its events a moment after the
+ * append), at most ~5 s; the page shows whatever it has then. */
+export async function reloadUntil(load: () => Promise<void>, settled: () => boolean): Promise<void> {
+  for (let i = 0; i < 10; i++) {
+    await load()
+    if (settled()) return
+    await new Promise((r) => setTimeout(r, 500))
+  }
+}
