@@ -83,3 +83,9 @@ export async function reloadUntil(load: () => Promise<void>, settled: () => bool
     await new Promise((r) => setTimeout(r, 500))
   }
 }
+
+/** Who made a rule, by name; a level above the caller's scope (not readable to it) by its level. */
+export function ruleMaker(code: string, name: string | undefined): string {
+  if (name) return name
+  return code.endsWith('0000') ? '省级（默认）' : code.endsWith('00') ? '市级' : code
+}
