@@ -1,4 +1,6 @@
-"""`python -m bench [--province] [--events N]`: every figure next to its raw limit from the same run."""
+"""`python -m bench [--province] [--events N] [--only import]`: every figure next to its raw limit from
+the same run. `--only import` measures just the ledger's backfill import (first and again) next to
+`executemany` of the same run (about a minute instead of three)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from uuid import uuid4
 import asyncpg
 
 from bench import pipeline, raw, store
+from bench.dashboard import run_dashboard_bench
 from bench.ledger import run_ledger_bench
 from bench.report import Figure, Report, Row, title
 from bench.servers import bench_dir, servers
@@ -34,6 +37,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="faststream",
         help="latency phase: a plain aiokafka loop, or eventkit.consumer.subscribe on FastStream",
     )
+    parser.add_argument(
+        "--dashboard", action="store_true", help="only the dashboard queries on a generated province"
+    )
+    parser.add_argument(
+        "--only",
+        choices=["import"],
+        help="import: only the ledger's 50,000-row backfill import (first, again) and executemany",
+    )
     args = parser.parse_args(argv)
     if args.province:
         args.events = PROVINCE_YEAR_EVENTS
@@ -44,7 +55,32 @@ def step(message: str) -> None:
     print(f"… {message}", file=sys.stderr, flush=True)
 
 
+async def dashboard_section(report: Report, dsn: str) -> None:
+    step("dashboard: generating a province of 17,000 villages, then timing the overview")
+    rows, notes = await run_dashboard_bench(dsn)
+    report.section("dashboard queries (17,028 villages)").extend(rows)
+    report.notes.extend(notes)
+
+
+async def run_import(dsn: str, bootstrap: str) -> Report:
+    """`--only import`: the raw bulk limit, then the ledger's backfill import against it."""
+    report = Report(title("ledger backfill import only"))
+    step("raw limits: executemany")
+    await raw.prepare(dsn)
+    many = Figure(await raw.executemany(dsn, 50_000), "rows/s")
+    report.section("raw limits").append(Row("asyncpg executemany, 1,000 rows per transaction", many))
+    step("ledger service: a 50,000-row backfill import, then the same file again")
+    report.section("ledger service").extend(
+        await run_ledger_bench(dsn, bootstrap, raw_bulk=many, latency=False)
+    )
+    return report
+
+
 async def run(dsn: str, bootstrap: str, args: argparse.Namespace) -> Report:  # noqa: PLR0915
+    if args.dashboard:
+        report = Report(title("dashboard queries only"))
+        await dashboard_section(report, dsn)
+        return report
     topic = f"bench.{uuid4().hex[:8]}"
     n, seconds = args.events, args.seconds
     load = f"{args.rate:g} cmd/s × {args.latency_seconds:g} s"
@@ -137,6 +173,7 @@ async def run(dsn: str, bootstrap: str, args: argparse.Namespace) -> Report:  # 
     report.section("ledger service").extend(
         await run_ledger_bench(dsn, bootstrap, rate=args.rate, seconds=args.latency_seconds, raw_bulk=many)
     )
+    await dashboard_section(report, dsn)
     report.notes[:0] = [
         "Throughput ratios are the share of the raw limit reached (higher is better); time and latency"
         " ratios are multiples of the raw figure (lower is better).",
@@ -159,6 +196,8 @@ async def drop_schemas(dsn: str) -> None:
 
 async def main_async(dsn: str, bootstrap: str, args: argparse.Namespace) -> Report:
     try:
+        if args.only == "import":
+            return await run_import(dsn, bootstrap)
         return await run(dsn, bootstrap, args)
     finally:
         await drop_schemas(dsn)

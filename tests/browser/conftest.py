@@ -95,7 +95,8 @@ def signed_in_page(browser: Browser, web_stack: WebStack) -> Iterator[Callable[[
         )
         page = ctx.new_page()
         page.goto(f"{web_stack.url}/")
-        page.wait_for_load_state("networkidle")
+        # not "networkidle": the dashboard keeps its live event stream open, so the network never idles
+        page.wait_for_load_state("load")
         return page
 
     yield open_as

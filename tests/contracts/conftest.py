@@ -115,6 +115,13 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "member_count": 180,
         "counted_on": "2025-06-30",
     },
+    "ResidentFeedbackReceived": {
+        "feedback_id": "FB-1",
+        "village_code": VILLAGE,
+        "category": "land",
+        "text": "承包地被占用，想咨询怎么办",
+        "callback_requested": True,
+    },
     "VisitLogged": {
         **COMMON_ENTRY,
         "started_at": "2025-03-05T09:00:00+08:00",

@@ -15,7 +15,7 @@ from vc_contracts import DivisionCode, parse_event
 from vc_contracts.catalogue.fields import Period, Phone, VillageCode
 from vc_contracts.catalogue.ledger import ConsultationGiven, EntryCorrected
 from vc_contracts.catalogue.registry import AdvisorRegistered, UnitRegistered
-from vc_contracts.codes import CreditCode, Id, LawyerLicence, Number, ascii_digits
+from vc_contracts.codes import ID_MAX, CreditCode, Id, LawyerLicence, Number, ascii_digits
 from vc_contracts.text import (
     FREE_TEXT_MAX,
     REASON_MAX,
@@ -25,6 +25,8 @@ from vc_contracts.text import (
     Note,
     Reason,
     ShortText,
+    clean_text,
+    clean_text_in_full,
 )
 
 SHORT, REASON, FREE, NOTE = (TypeAdapter(t) for t in (ShortText, Reason, FreeText, Note))
@@ -102,6 +104,59 @@ def test_nfkc_of_full_width_digits_gives_the_ascii_digits(digits: str) -> None:
 @given(st.characters(categories=("Nd",)))
 def test_every_decimal_digit_of_any_script_is_read_as_ascii(char: str) -> None:
     assert ascii_digits(char) == str(unicodedata.decimal(unicodedata.normalize("NFKC", char)[0]))
+
+
+# Any code point (surrogates too), and the characters the rules are about, often.
+ANY_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(blacklist_categories=()),
+        st.sampled_from([*REFUSED, "\r", "\n", "\t", " ", "\u3000", "\u00a0", "\u200b", "１", "a"]),
+    ),
+    max_size=40,
+)
+
+
+def outcome(check: Any, value: Any) -> Any:
+    """What a check answers: its value, or that it refused (ValueError, ValidationError)."""
+    try:
+        return check(value)
+    except (ValueError, ValidationError):
+        return "refused"
+
+
+@given(ANY_TEXT, st.booleans())
+def test_the_fast_path_of_clean_text_answers_as_the_full_check(value: str, single_line: bool) -> None:
+    assert outcome(lambda v: clean_text(v, single_line=single_line), value) == outcome(
+        lambda v: clean_text_in_full(v, single_line=single_line), value
+    )
+
+
+def _in_full(single_line: bool, least: int, cap: int) -> Any:
+    """A text kind's validator spelled out with the full check only (the reference)."""
+
+    def check(value: str) -> str:
+        text = clean_text_in_full(value, single_line=single_line)
+        if not least <= len(text) <= cap:
+            raise ValueError(len(text))
+        return text
+
+    return check
+
+
+@given(ANY_TEXT)
+def test_text_kinds_and_ids_answer_as_their_full_check(value: str) -> None:
+    kinds = [
+        (SHORT, _in_full(True, 1, SHORT_TEXT_MAX)),
+        (REASON, _in_full(False, 1, REASON_MAX)),
+        (FREE, _in_full(False, 1, FREE_TEXT_MAX)),
+        (NOTE, _in_full(False, 0, FREE_TEXT_MAX)),
+    ]
+    for adapter, reference in kinds:
+        assert outcome(adapter.validate_python, value) == outcome(reference, value)
+    full_id = _in_full(True, 1, ID_MAX)
+    assert outcome(TypeAdapter(Id).validate_python, value) == outcome(
+        lambda v: full_id(ascii_digits(v)), value
+    )
 
 
 @pytest.mark.parametrize(

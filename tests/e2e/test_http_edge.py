@@ -124,7 +124,7 @@ async def test_a_year_outside_any_real_year_is_refused(
         ("assessment", f"/breaches?county={COUNTY}&period={{period}}"),
         ("reporting", "/statistics?period={period}"),
         ("reporting", "/compliance?quarter={period}"),
-        ("reporting", "/dashboard.json?quarter={period}"),
+        ("reporting", "/dashboard/overview?period={period}"),
         ("reporting", "/reports/half-year/{period}/preview"),
     ],
 )

@@ -18,7 +18,7 @@ TOWN, X1 = "621025305000", "621025305201"
 ALL_REGISTRY_EVENTS = {
     "DivisionRegistered", "UnitRegistered", "AdvisorRegistered", "AdvisorStatusChanged", "AdvisorAssigned",
     "AssignmentEnded", "AgreementSigned", "AgreementFiled", "AgreementRenewed", "AgreementTerminated",
-    "NoticeBoardPosted", "ServiceGroupEstablished", "ServiceGroupMembersCounted",
+    "NoticeBoardPosted", "ServiceGroupEstablished", "ServiceGroupMembersCounted", "ResidentFeedbackReceived",
 }  # fmt: skip
 
 
@@ -77,6 +77,10 @@ async def one_of_each(api: Api, province: Api) -> list[str]:
             },
         ),
         (f"/villages/{X1}/service-group/counts", {"member_count": 45, "counted_on": days_ago(3)}),
+        (  # public: the token is not looked at
+            f"/public/villages/{X1}/feedback",
+            {"submission_id": "topic-feedback-1", "category": "other", "text": "主题村留言"},
+        ),
     ]
     outcomes += [await api.ok(path, body) for path, body in steps]
     return ids + [e["event_id"] for o in outcomes for e in o["events"]]

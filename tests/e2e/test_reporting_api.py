@@ -137,7 +137,8 @@ async def test_annual_results_escalate_county_city_province(world) -> None:  # t
     assert (await http.post(f"/reports/{report_id}/approve", headers=city)).status_code == 200
     final = (await http.post(f"/reports/{report_id}/approve", headers=province)).json()
     assert [e["event_type"] for e in final["events"]] == ["ReportApproved"]
-    assert (await http.get("/dashboard.json", headers=province)).json()["total"]["reports_approved"] >= 1
+    overview = (await http.get("/dashboard/overview", params={"period": "2025"}, headers=province)).json()
+    assert overview["tiles"]["reports"]["approved"] >= 1
 
 
 async def test_missed_deadlines_are_listed_and_recorded_once(world) -> None:  # type: ignore[no-untyped-def]
@@ -184,44 +185,52 @@ async def test_a_deadline_miss_before_the_deadline_passed_is_refused(world) -> N
     assert listed.json()["items"] == []  # nothing recorded by the refused attempts
 
 
-async def test_dashboard_is_scoped_and_the_page_never_takes_a_token_in_its_url(world) -> None:  # type: ignore[no-untyped-def]
+async def test_dashboard_is_scoped_and_never_takes_a_token_in_its_url(world) -> None:  # type: ignore[no-untyped-def]
     reporting, scene = world
     view = (
-        await reporting.http.get("/dashboard.json", headers=reporting.headers("county_admin", scene.county))
+        await reporting.http.get(
+            "/dashboard/overview",
+            params={"period": "2025"},
+            headers=reporting.headers("county_admin", scene.county),
+        )
     ).json()
-    [county] = view["counties"]
-    assert (county["county"], county["villages"], county["covered"], county["coverage_pct"]) == (
+    coverage = view["tiles"]["coverage"]
+    assert (view["division"]["code"], coverage["total"], coverage["value"], coverage["pct"]) == (
         scene.county,
         2,
         1,
         50.0,
     )
     token = reporting.headers("city_admin", scene.city)["Authorization"].split()[1]
-    in_url = await reporting.http.get("/dashboard", params={"token": token})
+    in_url = await reporting.http.get("/dashboard/overview", params={"token": token})
     assert in_url.status_code == 400 and in_url.json()["code"] == "token_in_url"
     assert in_url.json()["field"] == "token"
-    page = await reporting.http.get("/dashboard")  # a shell: its script fetches the figures with the token
-    assert page.status_code == 200 and "实时看板" in page.text and "不作排名" in page.text
-    assert "sessionStorage" in page.text and "Authorization" in page.text and scene.county not in page.text
+    assert (await reporting.http.get("/dashboard/stream", params={"token": token})).status_code == 400
 
 
 async def test_a_resident_reaches_the_village_advisor_without_a_token(world) -> None:  # type: ignore[no-untyped-def]
     reporting, scene = world
-    page = await reporting.http.get(f"/public/villages/{scene.v1}")
-    assert page.status_code == 200
-    for shown in (
-        "上川村",
-        "李川",
-        "13900001111",
-        "每周三 9:00-12:00",
-        "甘肃川源律师事务所",
-        "上川村法律服务群",
-    ):
-        assert shown in page.text
     board = (await reporting.http.get(f"/public/villages/{scene.v1}.json")).json()
-    assert board["advisor_name"] == "李川"
+    assert {k: board[k] for k in ("village_name", "township_name", "county_name", "advisor_name", "phone",
+                                  "schedule", "unit_name", "group_name")} == {
+        "village_name": "上川村", "township_name": "川源镇", "county_name": "川源县", "advisor_name": "李川",
+        "phone": "13900001111", "schedule": "每周三 9:00-12:00", "unit_name": "甘肃川源律师事务所",
+        "group_name": "上川村法律服务群",
+    }  # fmt: skip
     missing = await reporting.http.get(f"/public/villages/{scene.county}100299")
+    assert missing.status_code == 404  # the HTML page moved to the web service (vc_web.public)
+    missing = await reporting.http.get(f"/public/villages/{scene.county}100299.json")
     assert missing.status_code == 404 and "未找到" in missing.json()["message"]
+
+
+async def test_a_county_s_boards_come_in_one_answer_by_village_code(world) -> None:  # type: ignore[no-untyped-def]
+    reporting, scene = world
+    county = (await reporting.http.get(f"/public/counties/{scene.county}/villages.json")).json()
+    assert county["county_name"] == "川源县"
+    assert [v["village_code"] for v in county["villages"]] == [scene.v1, scene.v2]
+    assert county["villages"][0] == (await reporting.http.get(f"/public/villages/{scene.v1}.json")).json()
+    unknown = await reporting.http.get("/public/counties/629999/villages.json")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"
 
 
 async def test_a_county_s_stricter_due_day_applies_and_names_its_rule(world) -> None:  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ import contextlib
 import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 from uuid import uuid4
 
 import asyncpg
@@ -28,6 +29,8 @@ class Reporting:
     secret: str
     bootstrap: str
     county: str
+    app: Any = None
+    """The app itself (for a real HTTP server in front of it: streamed responses)."""
 
     def headers(
         self, role: str, scope: str, unit: str | None = None, subject: str | None = None
@@ -47,4 +50,4 @@ async def reporting_service(dsn: str, bootstrap: str) -> AsyncIterator[Reporting
         own_database(dsn, f"vc_reporting_{tag}") as database,
         running_app(SPEC, tag, database=database, bootstrap=bootstrap, secret=secret) as (app, http),
     ):
-        yield Reporting(http, app.state.runtime.pool, secret, bootstrap, county)
+        yield Reporting(http, app.state.runtime.pool, secret, bootstrap, county, app)

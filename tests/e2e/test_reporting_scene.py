@@ -49,30 +49,32 @@ class Scene:
         ]  # fmt: skip
 
     def ledger(self) -> list[tuple[str, Event]]:
+        # stream and entry ids carry the county: harnesses share the topics, and a read model that
+        # already saw another harness's "e-1" (or entry "E1") would take this one's for a redelivery
         who: dict[str, Any] = {"advisor_id": self.li, "unit_id": self.firm, "village_code": self.v1}
 
         def visit(n: int, start: datetime, end: datetime) -> tuple[str, Event]:
             hours = (end - start).total_seconds() / 3600
-            return (f"e-{n}", lg.VisitLogged(entry_id=f"E{n}", occurred_at=start, started_at=start, ended_at=end,
+            return (f"e-{self.county}-{n}", lg.VisitLogged(entry_id=f"E{self.county}-{n}", occurred_at=start, started_at=start, ended_at=end,
                                              hours=hours, place="村委会", summary="驻村服务", **who))  # fmt: skip
 
         return [
             visit(1, at(3, 31, 22), at(4, 1, 2)),  # 4 h, both quarters inside H1
             visit(2, at(6, 30, 21), at(7, 1, 3)),  # 3 h in H1, 3 h in H2
-            ("e-3", lg.LectureHeld(entry_id="E3", occurred_at=at(3, 5, 9), topic="民法典", audience=30, **who)),
-            ("e-4", lg.PublicityEventHeld(entry_id="E4", occurred_at=at(4, 5, 9), topic="宪法日", audience=50,
+            (f"e-{self.county}-3", lg.LectureHeld(entry_id=f"E{self.county}-3", occurred_at=at(3, 5, 9), topic="民法典", audience=30, **who)),
+            (f"e-{self.county}-4", lg.PublicityEventHeld(entry_id=f"E{self.county}-4", occurred_at=at(4, 5, 9), topic="宪法日", audience=50,
                                           **who)),
-            ("e-5", lg.ConsultationGiven(entry_id="E5", occurred_at=at(5, 1, 9), channel="wechat", category="land",
+            (f"e-{self.county}-5", lg.ConsultationGiven(entry_id=f"E{self.county}-5", occurred_at=at(5, 1, 9), channel="wechat", category="land",
                                          outcome="resolved", summary="宅基地", **who)),
-            ("e-6", lg.ConsultationGiven(entry_id="E6", occurred_at=at(5, 2, 9), channel="phone",
+            (f"e-{self.county}-6", lg.ConsultationGiven(entry_id=f"E{self.county}-6", occurred_at=at(5, 2, 9), channel="phone",
                                          category="labour", outcome="resolved", summary="欠薪", **who)),
-            ("e-6", lg.EntryVoided(entry_id="E6", village_code=self.v1, reason="重复录入")),
-            ("e-7", lg.DisputeMediated(entry_id="E7", occurred_at=at(5, 3, 9), parties=2, category="neighbour",
+            (f"e-{self.county}-6", lg.EntryVoided(entry_id=f"E{self.county}-6", village_code=self.v1, reason="重复录入")),
+            (f"e-{self.county}-7", lg.DisputeMediated(entry_id=f"E{self.county}-7", occurred_at=at(5, 3, 9), parties=2, category="neighbour",
                                        outcome="agreed", summary="邻里纠纷", **who)),
-            ("e-8", lg.DocumentReviewed(entry_id="E8", occurred_at=at(5, 4, 9), document_kind="village_rules",
+            (f"e-{self.county}-8", lg.DocumentReviewed(entry_id=f"E{self.county}-8", occurred_at=at(5, 4, 9), document_kind="village_rules",
                                         title="村规民约", summary="无违法条款", **who)),
-            ("e-9", lg.LectureHeld(entry_id="E9", occurred_at=at(6, 1, 9), topic="反诈", audience=10, **who)),
-            ("e-9", lg.EntryCorrected(entry_id="E9", village_code=self.v1, changes={"audience": 40},
+            (f"e-{self.county}-9", lg.LectureHeld(entry_id=f"E{self.county}-9", occurred_at=at(6, 1, 9), topic="反诈", audience=10, **who)),
+            (f"e-{self.county}-9", lg.EntryCorrected(entry_id=f"E{self.county}-9", village_code=self.v1, changes={"audience": 40},
                                       reason="听众人数录错")),
         ]  # fmt: skip
 
@@ -86,11 +88,11 @@ async def build(reporting: Reporting) -> Scene:
     async def settled() -> bool:
         stats = await reporting.http.get("/statistics", params={"period": "2025H1"}, headers=admin)
         board = await reporting.http.get(f"/public/villages/{scene.v1}.json")
-        dashboard = await reporting.http.get("/dashboard.json", headers=admin)
-        counties = dashboard.json().get("counties", [])
+        dashboard = await reporting.http.get("/dashboard/overview", params={"period": "2025"}, headers=admin)
+        coverage = dashboard.json().get("tiles", {}).get("coverage", {})
         totals = stats.json().get("totals", {})
         return (
-            [c.get("covered") for c in counties] == [1]  # the compliance view has the assignment too
+            coverage.get("value") == 1  # the compliance view has the assignment too
             and totals.get("audience") == 120
             and totals.get("consultations") == 1
             and board.status_code == 200

@@ -167,16 +167,22 @@ async def test_relay_is_woken_by_notify_without_waiting_for_its_poll(
 async def test_relay_does_not_lose_a_wakeup_that_arrives_while_it_drains(
     store: EventStore, bootstrap: str, topic: str
 ) -> None:
-    """An append committed while the relay reads an empty batch must still wake it (60 s poll)."""
+    """An append committed while the relay reads an empty batch must still wake it (60 s poll).
+
+    The test waits for the racing append to have COMMITTED before it waits for the relay: "the
+    checkpoint is at the last position" holds trivially while that append is still in flight (the
+    last position is then the first event's), and leaving the block would cancel the append.
+    """
     relay = OutboxRelay(store, bootstrap, topic, poll_seconds=60)
     real_read_all = store.read_all_wire
-    injected = asyncio.Event()
+    injecting, committed = asyncio.Event(), asyncio.Event()
 
     async def read_then_append(after: int = 0, limit: int = 1000):  # type: ignore[no-untyped-def]
         batch = await real_read_all(after, limit)
-        if not batch and after > 0 and not injected.is_set():
-            injected.set()  # the append commits (and notifies) after the read saw nothing
+        if not batch and after > 0 and not injecting.is_set():
+            injecting.set()  # once only: the append commits (and notifies) after the read saw nothing
             await store.append("racing", None, [visit()], tenant=TENANT, metadata=META)
+            committed.set()
             await eventually(lambda: _is_set(relay._wake), within=10, what="the notification")
         return batch
 
@@ -185,7 +191,8 @@ async def test_relay_does_not_lose_a_wakeup_that_arrives_while_it_drains(
         await eventually(lambda: _started(relay), within=60, what="the relay started", tasks=(relay_task,))
         # published, then the next (empty) read lets the racing append in
         await store.append("racing", 0, [visit()], tenant=TENANT, metadata=META)
-        await eventually(lambda: _is_set(injected), within=10, what="the racing append", tasks=(relay_task,))
+        await eventually(lambda: _is_set(committed), within=10, what="the racing append", tasks=(relay_task,))
+        assert len(await _store_ids(store)) == 2
         await eventually(
             lambda: _relay_done(relay, store), within=10, what="racing append published", tasks=(relay_task,)
         )

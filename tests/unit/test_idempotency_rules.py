@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 NOT_KEYED = {
     ("ledger", "/volumes/{kind}/{owner}/{year}/verify"),  # reads and checks; appends nothing
     ("ledger", "/imports"),  # every row carries its client_entry_id: a re-import changes nothing
+    ("registry", "/public/villages/{code}/feedback"),  # keyed by the body's submission_id (public form)
 }
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from registry.domain.filing import (
+from vc_contracts import CST
+from vc_contracts.filing import (
     FilingStatus,
     closes_at,
     deadline_in,
@@ -14,7 +15,6 @@ from registry.domain.filing import (
     filing_status,
     in_time,
 )
-from vc_contracts import CST
 
 DEADLINE = date(2025, 3, 31)
 

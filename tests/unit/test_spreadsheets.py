@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from eventkit.import_errors import ImportRejectedError
+from eventkit.sheet_cells import _CONTROL, cell_text
 from eventkit.spreadsheets import Column, Kind, read_sheet
 from hypothesis import given
 from hypothesis import strategies as st
@@ -215,6 +216,30 @@ def test_any_csv_is_read_or_refused_never_crashed_on(heading: list[str], cells: 
         assert exc.problems and all(p.row in (0, 1) for p in exc.problems)
     else:
         assert all(p.row >= 2 for p in sheet.problems.found)
+
+
+CONTROL = [chr(c) for c in [*range(0x20), 0x7F]]
+
+
+@given(
+    st.text(
+        alphabet=st.one_of(st.characters(blacklist_categories=()), st.sampled_from([*CONTROL, " ", "\u3000"]))
+    ),
+    st.sampled_from([Kind.text, Kind.identifier]),
+)
+def test_a_cell_is_refused_for_control_characters_exactly_as_the_full_check_says(
+    value: str, kind: Kind
+) -> None:
+    """The reader skips its control-character search for printable cells: same answer for any text."""
+    text = value.strip()
+    try:
+        read = cell_text(value, kind)
+    except ValueError as exc:
+        read = str(exc)
+    if _CONTROL.search(text):  # the full check: TAB, LF and CR are allowed, no other control
+        assert "控制字符" in read
+    elif kind is Kind.text:
+        assert read == text
 
 
 @given(st.integers(min_value=-(10**18), max_value=10**18))

@@ -53,8 +53,10 @@ def _upper_code(value: Any) -> Any:
 
 
 def _id(value: Any, info: ValidationInfo) -> Any:
-    if not isinstance(value, str) or is_stored(info):
+    if not isinstance(value, str) or (info.context is not None and is_stored(info)):
         return value
+    if value.isascii() and value.isprintable():  # the usual id: ascii_digits and clean_text only strip
+        return value.strip()
     return clean_text(ascii_digits(value), single_line=True)
 
 

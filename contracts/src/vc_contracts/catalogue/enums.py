@@ -65,6 +65,18 @@ class ConsultationCategory(StrEnum):
     other = "other"
 
 
+CONSULTATION_CATEGORY_LABELS: dict[ConsultationCategory, str] = {
+    ConsultationCategory.land: "土地",
+    ConsultationCategory.marriage_family: "婚姻家庭",
+    ConsultationCategory.labour: "劳动",
+    ConsultationCategory.contract_debt: "合同债务",
+    ConsultationCategory.inheritance: "继承",
+    ConsultationCategory.neighbour: "邻里纠纷",
+    ConsultationCategory.other: "其他",
+}
+"""How each category is named to people (pages, forms), in the enum's order."""
+
+
 class ConsultationOutcome(StrEnum):
     """Where a consultation ended."""
 

@@ -9,11 +9,18 @@ from typing import Annotated, ClassVar, Self
 from pydantic import Field, model_validator
 
 from vc_contracts.base import Event
-from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
+from vc_contracts.catalogue.enums import (
+    AdvisorKind,
+    AdvisorStatus,
+    ConsultationCategory,
+    DivisionLevel,
+    UnitKind,
+)
 from vc_contracts.catalogue.fields import (
     AdvisorId,
     AgreementId,
     AssignmentId,
+    FreeText,
     Id,
     Phone,
     Reason,
@@ -189,3 +196,18 @@ class ServiceGroupMembersCounted(RegistryEvent):
     village_code: VillageCode
     member_count: int = Field(ge=0, description="Members on `counted_on`")
     counted_on: date = Field(description="CST calendar day of the count")
+
+
+class ResidentFeedbackReceived(RegistryEvent):
+    """A resident left feedback or a question for the village's advisor on the public notice board.
+
+    Anonymous by design: no name is asked. A call-back phone, when the resident gave one, is never
+    in the event (this topic is a public record kept forever): the registry keeps it in a table that
+    only the village's advisor and the county can read; `callback_requested` says whether there is one.
+    """
+
+    feedback_id: Id = Field(description="Id of the feedback, chosen by the registry")
+    village_code: VillageCode
+    category: ConsultationCategory = Field(description="What the question is about")
+    text: FreeText = Field(description="The resident's feedback or question, as typed")
+    callback_requested: bool = Field(description="Whether the resident left a phone number to be called back")

@@ -57,8 +57,17 @@ async def init_connection(conn: Connection) -> None:
     )
 
 
+# asyncpg prepares every statement once per connection; after five runs PostgreSQL may switch a
+# prepared statement to a generic plan, made without its arguments. Scoped reads filter with
+# `starts_with(code, $1)`, whose selectivity only the argument tells (a village or the province):
+# a generic plan answered a township's dashboard like the province's (`make bench`, dashboard
+# section). Planning each run costs well under a millisecond on these queries.
+SERVER_SETTINGS = {"plan_cache_mode": "force_custom_plan"}
+
+
 async def create_pool(dsn: str, **options: Any) -> asyncpg.Pool:
-    """asyncpg.create_pool with `init_connection` (timestamps in CST)."""
+    """asyncpg.create_pool with `init_connection` (timestamps in CST) and plans made per run."""
+    options["server_settings"] = {**SERVER_SETTINGS, **options.get("server_settings", {})}
     pool = await asyncpg.create_pool(dsn, init=init_connection, **options)
     assert pool is not None
     return pool

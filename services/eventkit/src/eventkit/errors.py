@@ -64,6 +64,12 @@ class NotFoundError(AppError):
     status, code = 404, "not_found"
 
 
+class RateLimitedError(AppError):
+    """Too many requests from one client in a window (public endpoints: no token to hold to account)."""
+
+    status, code = 429, "rate_limited"
+
+
 class UnauthorizedError(AppError):
     status, code = 401, "unauthenticated"
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from uuid import uuid4
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Request
@@ -25,6 +25,8 @@ from eventkit.errors import AppError, NotFoundError
 from eventkit.web import CurrentPrincipal
 
 KEEP = 100
+STEP = 500  # rows counted at a time by `ImportProgress.counted`
+T = TypeVar("T")
 ROWS = Counter("vc_import_rows_total", "Rows of bulk imports by stage (parsed, checked, written)",
                ["service", "stage"])  # fmt: skip
 log = logging.getLogger("eventkit.imports")
@@ -49,6 +51,22 @@ class ImportProgress:
         """Count `rows` more rows through `stage`; safe from a worker thread (plain int updates)."""
         setattr(self, stage, getattr(self, stage) + rows)
         ROWS.labels(self.service, stage).inc(rows)
+
+    def counted(self, stage: str, items: Iterable[T], every: int = STEP) -> Iterator[T]:
+        """`items` one by one, each counted through `stage` once taken, `every` rows at a time (and
+        the rest when the iteration ends, also by an error): a per-row `step` cost about 3 µs, as
+        much as reading the row's cells."""
+        done = 0
+        try:
+            for item in items:
+                yield item
+                done += 1
+                if done == every:
+                    self.step(stage, done)
+                    done = 0
+        finally:
+            if done:
+                self.step(stage, done)
 
     def finish(self, state: str) -> None:
         self.state, self.finished_at = state, now_cst()

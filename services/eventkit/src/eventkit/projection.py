@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from vc_contracts import Envelope, Event
 from vc_contracts.base import UnknownEventError
 
-from eventkit import metrics
+from eventkit import changes, metrics
 from eventkit.clock import now_cst
 from eventkit.db import Connection
 
@@ -71,8 +71,11 @@ def decode(value: bytes) -> Decoded:
 
 
 class ProjectionRunner:
-    def __init__(self, pool: asyncpg.Pool, schema: str, projection: Projection) -> None:
-        self.pool, self.schema, self.projection = pool, schema, projection
+    """Applies batches to one read model. With `feed`, each batch that applied events also appends
+    the divisions it touched to the service's change feed, in the same transaction (changes.py)."""
+
+    def __init__(self, pool: asyncpg.Pool, schema: str, projection: Projection, feed: bool = False) -> None:
+        self.pool, self.schema, self.projection, self.feed = pool, schema, projection, feed
 
     # -- generations ------------------------------------------------------------------------
 
@@ -203,6 +206,9 @@ class ProjectionRunner:
             list(reached),
             list(reached.values()),
         )
+        if self.feed and fresh:
+            codes = (c for d in fresh for c in changes.divisions_of(d.envelope, d.event))
+            await changes.record_changes(conn, self.schema, codes)
         await conn.execute(
             f"UPDATE {self.schema}.projection_status SET applied = applied + $2, last_event_at = $3,"
             " updated_at = now() WHERE projection = $1",

@@ -24,8 +24,9 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import REGISTRY
 from vc_contracts.topics import DEAD_LETTER_TOPIC, topic_for
 
-from eventkit import logs
+from eventkit import changes, logs
 from eventkit.auth import TokenVerifier
+from eventkit.changes import ChangeHub
 from eventkit.consumer import subscribe
 from eventkit.credentials import refuse_token_in_url
 from eventkit.db import create_pool
@@ -56,6 +57,8 @@ class ServiceSpec:
     public_paths: Sequence[str] = field(default_factory=list)
     format_hints: Mapping[str, str] = field(default_factory=dict)
     """Expected format by field name: the reason a 422 gives when such a field does not match."""
+    change_feed: bool = False
+    """Record the divisions each projection commit touches and serve them live (eventkit.changes)."""
 
 
 @dataclass
@@ -69,6 +72,7 @@ class Runtime:
     verifier: TokenVerifier
     runners: dict[str, ProjectionRunner]
     relay: OutboxRelay
+    changes: ChangeHub | None = None
 
 
 def build_broker(
@@ -136,8 +140,9 @@ async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> A
     schema = settings.schema
     pool = await create_pool(settings.database_url, min_size=2, max_size=settings.db_pool_size)
     try:
-        await migrate(pool, schema, EVENT_STORE, PROJECTIONS, spec.migrations)
-        runners = {p.name: ProjectionRunner(pool, schema, p) for p in spec.projections}
+        feed = changes.MIGRATIONS if spec.change_feed else []
+        await migrate(pool, schema, EVENT_STORE, PROJECTIONS, feed, spec.migrations)
+        runners = {p.name: ProjectionRunner(pool, schema, p, spec.change_feed) for p in spec.projections}
         for runner in runners.values():
             await runner.install()
         store = EventStore(pool, schema, max_event_bytes=settings.max_event_bytes)
@@ -171,9 +176,13 @@ async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> A
         await broker.start()
         relay_task = asyncio.create_task(_supervise(f"{spec.name} relay", relay.run))
         lag_task = asyncio.create_task(_supervise(f"{spec.name} consumer lag", lag.run))
+        hub = changes.ChangeHub(pool, settings.database_url, schema) if spec.change_feed else None
+        hub_task = asyncio.create_task(_supervise(f"{spec.name} change feed", hub.run)) if hub else None
         try:
-            yield Runtime(settings, pool, store, broker, verifier, runners, relay)
+            yield Runtime(settings, pool, store, broker, verifier, runners, relay, hub)
         finally:
+            if hub_task:
+                await _cancel(hub_task)
             await _cancel(lag_task)
             await _cancel(relay_task)
             await broker.stop()

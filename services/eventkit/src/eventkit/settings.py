@@ -47,6 +47,18 @@ class Settings(BaseSettings):
         alias="VC_MAX_EVENT_BYTES",
         description="Bound on one event's envelope (UTF-8 bytes), refused at append: below the broker's 1 MB",
     )
+    trusted_proxies: str = Field(
+        default="127.0.0.1,::1",
+        alias="VC_TRUSTED_PROXIES",
+        description="Comma-separated addresses or CIDR blocks of proxies (web service, ingress) whose"
+        " X-Forwarded-For is believed when telling public clients apart (eventkit.clients)",
+    )
+    feedback_per_hour: int = Field(
+        default=5,
+        ge=1,
+        alias="VC_FEEDBACK_PER_HOUR",
+        description="Registry: residents' notice-board feedback accepted per client and village per hour",
+    )
 
     @field_validator("jwks_url", "jwt_audience")
     @classmethod

@@ -8,6 +8,7 @@ the reason in Chinese.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
@@ -42,33 +43,33 @@ YEARS = range(DAY_YEAR_MIN, DAY_YEAR_MAX + 1)  # Excel's calendar starts in 1900
 
 
 def cell_text(value: Any, kind: Kind) -> str:
-    if type(value) is not str:  # the usual case (every CSV cell) first: this runs once per cell
-        if value is None:
-            return ""
-        if isinstance(value, bool):
-            value = "是" if value else "否"
-        elif isinstance(value, (datetime, date, time)):
-            return _moment(value, kind)
-        elif isinstance(value, (int, float)):
-            return _number(value, kind)
-    text = str(value).strip()
+    if type(value) is str:  # the usual case (every CSV cell) first: this runs once per cell
+        text = value.strip()
+    elif value is None:
+        return ""
+    elif isinstance(value, bool):
+        text = "是" if value else "否"
+    elif isinstance(value, (datetime, date, time)):
+        return _moment(value, kind)
+    elif isinstance(value, (int, float)):
+        return _number(value, kind)
+    else:
+        text = str(value).strip()
     if not text:
         return ""
     if len(text) > MAX_CELL:
         raise ValueError(f"内容过长（{len(text)} 个字符，单元格上限 {MAX_CELL} 个字符）")
-    if _CONTROL.search(text):
+    # isprintable() is False for every control character: the regex only runs on the rare cell
+    # with one (or with a TAB, a line break or a non-printing space, which it lets through).
+    if not text.isprintable() and _CONTROL.search(text):
         raise ValueError("含有不可见的控制字符（如 NUL），请删除后重新上传")
-    if kind is Kind.text:
-        return text
-    if kind is Kind.identifier:
-        text = ascii_digits(text)  # the API's rule for codes, numbers, phones and ids (one place)
-        if _SCIENTIFIC.match(text):
-            raise ValueError(f"「{text}」是科学计数法显示的数字，原值已丢失；{AS_TEXT}")
-        return text
-    if kind is Kind.date:
-        return _date_text(text).isoformat()
-    if kind is Kind.datetime:
-        return _datetime_text(text).isoformat()
+    return text if kind is _TEXT else _READ[kind](text)
+
+
+def _identifier(text: str) -> str:
+    text = ascii_digits(text)  # the API's rule for codes, numbers, phones and ids (one place)
+    if _SCIENTIFIC.match(text):
+        raise ValueError(f"「{text}」是科学计数法显示的数字，原值已丢失；{AS_TEXT}")
     return text
 
 
@@ -137,3 +138,12 @@ def _datetime_text(text: str) -> datetime:
         raise ValueError(f"无法识别的时间「{text}」，例如 2026-12-01 09:30 或 2026/12/1 9:30") from None
     _check_year(moment)  # before converting: year 1 minus eight hours does not exist
     return _in_cst(moment)
+
+
+# Kind members read once: an Enum member lookup costs a descriptor call on Python 3.11, per cell.
+_TEXT = Kind.text
+_READ: dict[Kind, Callable[[str], str]] = {
+    Kind.identifier: _identifier,
+    Kind.date: lambda text: _date_text(text).isoformat(),
+    Kind.datetime: lambda text: _datetime_text(text).isoformat(),
+}

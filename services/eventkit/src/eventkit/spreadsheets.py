@@ -107,6 +107,8 @@ def _read(
         width = len(cells)
         for name, index, kind in wanted:
             value = cells[index] if index < width else None
+            if value is None or value == "":  # an empty cell (most cells of a sparse sheet)
+                continue
             try:
                 text = sheet_cells.cell_text(value, kind)
             except ValueError as exc:

@@ -6,6 +6,7 @@ from eventkit.runtime import ServiceSpec, create_app
 from fastapi import FastAPI
 
 from registry.adapters.http import routers
+from registry.application.feedback import FEEDBACK_TABLES
 from registry.application.reasons import FORMAT_HINTS
 from registry.application.views import RegistryViews
 
@@ -17,6 +18,7 @@ SPEC = ServiceSpec(
         " and WeChat service groups."
     ),
     routers=routers,
+    migrations=FEEDBACK_TABLES,
     projections=[RegistryViews()],
     format_hints=FORMAT_HINTS,
 )

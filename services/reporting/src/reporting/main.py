@@ -5,6 +5,7 @@ from __future__ import annotations
 from eventkit.runtime import ServiceSpec, create_app
 
 from reporting.adapters.http import router
+from reporting.adapters.http_dashboard import router as dashboard_router
 from reporting.adapters.http_deadlines import router as deadlines_router
 from reporting.adapters.http_public import PUBLIC_PATHS
 from reporting.adapters.http_public import router as public_router
@@ -12,6 +13,7 @@ from reporting.adapters.http_reports import router as reports_router
 from reporting.application.assignments_view import AssignmentsView
 from reporting.application.board_view import BoardView
 from reporting.application.compliance_view import ComplianceView
+from reporting.application.dashboard_view import DashboardView
 from reporting.application.due_rules_view import DueRulesView
 from reporting.application.report_model import TABLES
 from reporting.application.results_view import ResultsView
@@ -21,7 +23,7 @@ SPEC = ServiceSpec(
     name="reporting",
     title="Village Counsel · Reporting 统计上报",
     description="Compliance views, statistics, report submission and escalation county → city → province.",
-    routers=[router, reports_router, deadlines_router, public_router],
+    routers=[router, reports_router, deadlines_router, dashboard_router, public_router],
     migrations=TABLES,
     projections=[
         ComplianceView(),
@@ -30,7 +32,9 @@ SPEC = ServiceSpec(
         DueRulesView(),
         ResultsView(),
         AssignmentsView(),
+        DashboardView(),
     ],
+    change_feed=True,
     public_paths=PUBLIC_PATHS,
 )
 

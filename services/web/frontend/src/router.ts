@@ -28,15 +28,15 @@ const routes: RouteRecordRaw[] = [
       // ---- dashboard pages (owned by the dashboard work: edit the files in pages/dashboard/) ----
       { path: 'dashboard', component: () => import('@/pages/dashboard/DashboardPage.vue'),
         meta: { roles: isAdmin, title: '工作看板' } },
-      { path: 'dashboard/:division', component: () => import('@/pages/dashboard/DivisionPage.vue'),
+      { path: 'dashboard/:division', component: () => import('@/pages/dashboard/DashboardPage.vue'),
         meta: { roles: isAdmin, title: '工作看板' }, props: true },
-      { path: 'volume/:village', component: () => import('@/pages/dashboard/VolumePage.vue'),
+      { path: 'volume/:village', component: () => import('@/pages/volume/VolumePage.vue'),
         meta: { roles: isAdmin, title: '村（居）台账' }, props: true },
       // ---- end of dashboard pages ----
     ],
   },
   // full-screen wall display: no header (dashboard work)
-  { path: '/screen', component: () => import('@/pages/dashboard/ScreenPage.vue'),
+  { path: '/screen', component: () => import('@/pages/screen/ScreenPage.vue'),
     meta: { roles: isAdmin, title: '大屏' } },
   ...countyRoutes,
   {

@@ -51,13 +51,12 @@ class ImportReport:
 
 def parse_all(sheet: Sheet, problems: Problems, progress: ImportProgress) -> list[ParsedRow]:
     parsed: list[ParsedRow] = []
-    for line, values in sheet.rows:
+    for line, values in progress.counted("parsed", sheet.rows):
         row, found = parse_row(line, values)
         for field, reason in found:
             problems.add(line, field, reason)
         if row is not None:
             parsed.append(row)
-        progress.step("parsed", 1)
     return parsed
 
 
@@ -74,8 +73,7 @@ def decide_all(
     new: list[LedgerEntryEvent] = []
     seen: dict[str, int] = {}
     unchanged = 0
-    for row in parsed:
-        progress.step("checked", 1)
+    for row in progress.counted("checked", parsed):
         entry_id = ids[row.line]
         if entry_id in seen:
             problems.add(row.line, "client_entry_id", f"与第 {seen[entry_id]} 行的客户端编号重复")

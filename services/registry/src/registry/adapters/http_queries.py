@@ -16,10 +16,10 @@ from fastapi import APIRouter, Path, Query, Request
 from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
 from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN
 from vc_contracts.divisions import COUNTY_CODE_PATTERN, DIVISION_CODE_PATTERN
+from vc_contracts.filing import DEFAULT_DEADLINE, FilingStatus
 
 from registry.application import advisor_queries, gap_queries, queries
 from registry.application.reading import ReadModel
-from registry.domain.filing import DEFAULT_DEADLINE, FilingStatus
 
 router = APIRouter(tags=["registry queries"])
 Result = dict[str, Any]

@@ -10,10 +10,10 @@ from typing import Any
 from eventkit.auth import Principal
 from eventkit.paging import PageParams, page_of
 from eventkit.scoping import within
+from vc_contracts import filing
 
 from registry.application.queries import board_with_staleness, with_filing_status
 from registry.application.reading import Filters, ReadModel, code_prefix
-from registry.domain import filing
 
 COVERAGE = """
     SELECT d.code AS village_code, d.name AS village_name, d.level, d.parent_code AS township_code,

@@ -9,10 +9,10 @@ from eventkit.auth import Principal
 from eventkit.errors import NotFoundError
 from eventkit.paging import PageParams, page_of
 from eventkit.scoping import within
+from vc_contracts import filing
 from vc_contracts.divisions import contains
 
 from registry.application.reading import Filters, ReadModel, code_prefix
-from registry.domain import filing
 from registry.domain.boards import STALENESS_LABEL, Shown, stale_reasons
 
 SERVING_ON = """

@@ -20,13 +20,14 @@ CREATE TABLE {t}nb_villages (
     village_code text PRIMARY KEY, village_name text, group_name text, board_posted_on date
 );
 CREATE TABLE {t}nb_people (id text PRIMARY KEY, name text NOT NULL, phone text, unit_id text);
+CREATE TABLE {t}nb_divisions (code text PRIMARY KEY, name text NOT NULL, parent_code text);
 """
 
 
 class BoardView:
-    name = "notice_board_v2"  # v2: the advisor comes from the assignment in force today
+    name = "notice_board_v3"  # v3: division names, so a board names its township and county
     topics = (topic_for("registry"),)
-    tables = ("nb_villages", "nb_people")
+    tables = ("nb_villages", "nb_people", "nb_divisions")
     ddl = DDL
 
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
@@ -34,9 +35,14 @@ class BoardView:
             f"INSERT INTO {t}nb_villages (village_code, {{c}}) VALUES ($1, $2) ON CONFLICT (village_code)"
         )
         match event:
-            case rg.DivisionRegistered() if len(event.code) == 12 and not event.code.endswith("000"):
-                await conn.execute(upsert.format(c="village_name") + " DO UPDATE SET village_name = $2",
-                                   event.code, event.name)  # fmt: skip
+            case rg.DivisionRegistered():
+                await conn.execute(
+                    f"INSERT INTO {t}nb_divisions VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                    event.code, event.name, event.parent_code,
+                )  # fmt: skip
+                if len(event.code) == 12 and not event.code.endswith("000"):
+                    await conn.execute(upsert.format(c="village_name") + " DO UPDATE SET village_name = $2",
+                                       event.code, event.name)  # fmt: skip
             case rg.UnitRegistered():
                 await self._person(conn, t, event.unit_id, event.name, None, None)
             case rg.AdvisorRegistered():
@@ -57,22 +63,35 @@ class BoardView:
         )
 
 
-async def board(pool: asyncpg.Pool, schema: str, village_code: str, today: date) -> dict[str, Any] | None:
-    """The village's board with the advisor whose assignment is in force on `today` (CST)."""
-    row = await pool.fetchrow(
+async def boards(pool: asyncpg.Pool, schema: str, prefix: str, today: date) -> list[dict[str, Any]]:
+    """The boards of the villages whose code starts with `prefix` (a county's 6 digits, or one
+    village's 12), by code: each with its township's and county's names and the advisor whose
+    assignment is in force on `today` (CST); advisor fields are null when none is."""
+    rows = await pool.fetch(
         f"""WITH serving AS ({in_force_sql(f"{schema}.rp_assignments", "$2::date", "$1")})
-            SELECT v.village_code, v.village_name, p.name AS advisor_name, p.phone, a.schedule,
-                   u.name AS unit_name, v.group_name, v.board_posted_on
+            SELECT v.village_code, v.village_name, t.name AS township_name, c.name AS county_name,
+                   p.name AS advisor_name, p.phone, a.schedule, u.name AS unit_name, v.group_name,
+                   v.board_posted_on
             FROM {schema}.nb_villages v
+            LEFT JOIN {schema}.nb_divisions d ON d.code = v.village_code
+            LEFT JOIN {schema}.nb_divisions t ON t.code = d.parent_code
+            LEFT JOIN {schema}.nb_divisions c ON c.code = t.parent_code
             LEFT JOIN serving a USING (village_code)
             LEFT JOIN {schema}.nb_people p ON p.id = a.advisor_id
             LEFT JOIN {schema}.nb_people u ON u.id = a.unit_id
-            WHERE v.village_code = $1""",
-        village_code,
+            WHERE starts_with(v.village_code, $1)
+            ORDER BY v.village_code""",
+        prefix,
         today,
     )
-    return (
-        None
-        if row is None
-        else {**dict(row), "board_posted_on": row["board_posted_on"] and str(row["board_posted_on"])}
-    )
+    return [{**dict(r), "board_posted_on": r["board_posted_on"] and str(r["board_posted_on"])} for r in rows]
+
+
+async def board(pool: asyncpg.Pool, schema: str, village_code: str, today: date) -> dict[str, Any] | None:
+    """The village's board (see `boards`), None for a village not registered."""
+    found = await boards(pool, schema, village_code, today)
+    return found[0] if found else None
+
+
+async def division_name(pool: asyncpg.Pool, schema: str, code: str) -> str | None:
+    return await pool.fetchval(f"SELECT name FROM {schema}.nb_divisions WHERE code = $1", code)  # type: ignore[no-any-return]

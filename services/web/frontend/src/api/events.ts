@@ -24,6 +24,10 @@ export function subscribe(
       options.onOpen?.()
     },
     onmessage: onMessage,
+    onclose() {
+      // the server ended the stream (restart, proxy timeout): reconnect, resuming from the last id
+      throw new Error('event stream closed')
+    },
     onerror(error) {
       options.onError?.(error)
       return 2000 // retry after 2 s; Last-Event-ID goes with it

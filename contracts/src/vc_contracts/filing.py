@@ -1,5 +1,6 @@
-"""The yearly filing rule (R4) as pure functions: agreements are filed, signed and stamped, by the
-filing deadline (data: default 03-31), China Standard Time.
+"""The yearly filing rule (R4) as pure functions, shared by the registry (filing lists) and reporting
+(the dashboard): agreements are filed, signed and stamped, by the filing deadline (data: default
+03-31), China Standard Time.
 
 "By the end of March" means before 04-01 00:00 +08:00: a filing at 03-31 23:59:59 +08:00 is on
 time, one at 04-01 00:00 +08:00 (= 03-31 16:00 UTC) is late. `filed_on` is a CST calendar date.

@@ -1,0 +1,46 @@
+// Periods as the reporting API names them: `2026Q4` (a quarter) or `2026` (a year), in CST.
+
+const CST = 'Asia/Shanghai'
+const QUARTERS = ['第一季度', '第二季度', '第三季度', '第四季度']
+
+function cstParts(now: Date): { year: number; month: number } {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: CST, year: 'numeric', month: 'numeric' }).formatToParts(now)
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value)
+  return { year: get('year'), month: get('month') }
+}
+
+export function cstYear(now = new Date()): number {
+  return cstParts(now).year
+}
+
+export function currentQuarter(now = new Date()): string {
+  const { year, month } = cstParts(now)
+  return `${year}Q${Math.floor((month - 1) / 3) + 1}`
+}
+
+export interface PeriodOption {
+  value: string
+  label: string
+  future: boolean
+}
+
+/** The four quarters of `year`; the ones not begun yet are marked (the API refuses them). */
+export function quarterOptions(year: number, now = new Date()): PeriodOption[] {
+  const current = currentQuarter(now)
+  return QUARTERS.map((label, i) => {
+    const value = `${year}Q${i + 1}`
+    return { value, label, future: value > current }
+  })
+}
+
+/** The years the picker offers: this one and the past ones the program has figures for. */
+export function yearOptions(now = new Date(), back = 4): number[] {
+  const year = cstYear(now)
+  return Array.from({ length: back + 1 }, (_, i) => year - i)
+}
+
+export function periodLabel(period: string): string {
+  const m = /^(\d{4})(?:Q([1-4]))?$/.exec(period)
+  if (!m) return period
+  return m[2] ? `${m[1]}年${QUARTERS[Number(m[2]) - 1]}` : `${m[1]}年度`
+}

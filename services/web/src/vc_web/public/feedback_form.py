@@ -1,0 +1,67 @@
+"""The residents' feedback form on the board: what was typed, and the registry's answer mapped back
+onto the form's fields (each reason shown next to its field, in the registry's Chinese).
+
+The form works without JavaScript: a plain urlencoded POST. Every form shown carries a fresh
+`submission_id`, so pressing 提交 twice (or reloading the confirmation) records one feedback.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+from vc_contracts.catalogue.enums import CONSULTATION_CATEGORY_LABELS
+
+FIELDS = ("category", "text", "callback_phone")
+MAX_FORM_BYTES = 64 * 1024  # the text's 2,000 characters are at most ~18 KB urlencoded
+CATEGORIES = [(c.value, label) for c, label in CONSULTATION_CATEGORY_LABELS.items()]
+
+
+@dataclass
+class Form:
+    """The form as shown: values to keep, errors per field, one message above it."""
+
+    submission_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    message: str | None = None
+
+
+def parse(body: bytes) -> Form:
+    """The posted form (unknown fields ignored; a missing or odd submission id gets a new one, and
+    the registry judges the rest)."""
+    posted = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+    values = {name: posted.get(name, [""])[0] for name in FIELDS}
+    submission = posted.get("submission_id", [""])[0]
+    return Form(submission_id=submission or uuid.uuid4().hex, values=values)
+
+
+def request_body(form: Form) -> dict[str, Any]:
+    """The registry's JSON body; an empty phone is left out (it is optional)."""
+    body: dict[str, Any] = {
+        "submission_id": form.submission_id,
+        "category": form.values.get("category", ""),
+        "text": form.values.get("text", ""),
+    }
+    if form.values.get("callback_phone", "").strip():
+        body["callback_phone"] = form.values["callback_phone"]
+    return body
+
+
+def with_errors(form: Form, error: dict[str, Any]) -> Form:
+    """`form` with the registry's refusal on it: field reasons next to the fields, else a message."""
+    for item in error.get("errors") or []:
+        name = str(item.get("field") or "").removeprefix("body.")
+        if name in FIELDS and name not in form.errors:
+            form.errors[name] = str(item.get("reason") or "")
+    if error.get("code") == "idempotency_key_reused":
+        # the page was submitted once already with other content (e.g. restored from history)
+        form.submission_id = uuid.uuid4().hex
+        form.message = "这份留言表已提交过。请确认内容后再点一次“提交留言”。"
+    elif not form.errors:
+        form.message = str(error.get("message") or "提交未成功，请稍后再试")
+    else:
+        form.message = "请按提示修改标出的内容后再提交"
+    return form

@@ -1,0 +1,168 @@
+"""Residents' feedback from the public notice board, against the real registry: no token needed,
+validated per field, idempotent per submission, rate-limited per client and village (429), the
+call-back phone kept off the public topic, and listed only to the village's advisor and the county."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from test_registry_helpers import (
+    COUNTY,
+    OTHER_COUNTY,
+    Api,
+    advisor_body,
+    days_ago,
+    eventually,
+    register_divisions,
+    unit_body,
+)
+from test_registry_topic import read_until
+from vc_contracts.topics import topic_for
+
+TOWN, V1, V2 = "621025307000", "621025307201", "621025307202"
+PHONE = "13912345678"
+
+
+@dataclass
+class Scene:
+    http: httpx.AsyncClient
+    url: str
+    county: Api
+    stack: Any
+
+
+def submission(**over: Any) -> dict[str, Any]:
+    return {"submission_id": uuid.uuid4().hex, "category": "land", "text": "承包地被占，想咨询怎么办", **over}
+
+
+@pytest.fixture(scope="module")
+async def scene(stack: Any) -> AsyncIterator[Scene]:
+    async with httpx.AsyncClient(timeout=15, trust_env=False) as http:
+        url = stack.urls["registry"]
+        county = Api(http, url, stack.headers("county_admin", COUNTY, "fb-county-admin"))
+        province = Api(http, url, stack.headers("province_admin", "620000", "fb-province"))
+        await register_divisions(
+            county,
+            province,
+            [(TOWN, "留言镇", "township"), (V1, "留言一村", "village"), (V2, "留言二村", "village")],
+        )
+        await county.ok("/units", unit_body("U-fb", COUNTY, 401))
+        for n in (1, 2):
+            await county.ok("/advisors", advisor_body(f"A-fb-{n}", "U-fb", 400 + n))
+        for village, advisor in ((V1, "A-fb-1"), (V2, "A-fb-2")):
+            body = {
+                "village_code": village,
+                "advisor_id": advisor,
+                "valid_from": days_ago(10),
+                "schedule": "周三",
+            }
+            await county.ok("/assignments", body)
+        yield Scene(http, url, county, stack)
+
+
+async def leave(s: Scene, village: str, body: dict[str, Any], client: str = "198.51.100.1") -> httpx.Response:
+    return await s.http.post(
+        f"{s.url}/public/villages/{village}/feedback", json=body, headers={"X-Forwarded-For": client}
+    )
+
+
+async def listed(s: Scene, headers: dict[str, str], **params: Any) -> httpx.Response:
+    return await s.http.get(f"{s.url}/feedback", params=params, headers=headers)
+
+
+async def test_feedback_needs_no_token_and_a_double_submit_is_recorded_once(scene: Scene) -> None:
+    body = submission(callback_phone=PHONE)
+    first = await leave(scene, V1, body, "198.51.100.10")
+    assert first.status_code == 201, first.text
+    again = await leave(scene, V1, body, "198.51.100.10")
+    assert again.status_code == 201 and again.content == first.content
+    assert again.headers["Idempotency-Replayed"] == "true"
+    other = await leave(scene, V1, {**body, "text": "另一个问题"}, "198.51.100.10")
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+    assert other.json()["field"] == "body.submission_id"
+    mine = await listed(scene, scene.county.headers, village_code=V1)
+    ids = [f["feedback_id"] for f in mine.json()["items"]]
+    assert ids.count(first.json()["feedback_id"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"text": ""}, "body.text"),
+        ({"text": "有\x00空字符"}, "body.text"),
+        ({"text": "长" * 2001}, "body.text"),
+        ({"category": "weather"}, "body.category"),
+        ({"callback_phone": "12345"}, "body.callback_phone"),
+        ({"submission_id": "x"}, "body.submission_id"),
+    ],
+)
+async def test_bad_feedback_is_refused_naming_the_field_in_chinese(
+    scene: Scene, change: dict[str, Any], field: str
+) -> None:
+    response = await leave(scene, V1, submission(**change), "198.51.100.20")
+    assert response.status_code == 422, response.text
+    error = response.json()
+    assert error["code"] == "validation_failed" and error["field"] == field
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in error["errors"][0]["reason"])
+
+
+async def test_feedback_for_an_unknown_village_is_404(scene: Scene) -> None:
+    response = await leave(scene, "621025307299", submission(), "198.51.100.21")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+async def test_more_than_the_hourly_limit_from_one_client_is_429_for_that_village_only(scene: Scene) -> None:
+    client = "198.51.100.30"
+    for _ in range(5):  # VC_FEEDBACK_PER_HOUR's default
+        assert (await leave(scene, V2, submission(), client)).status_code == 201
+    refused = await leave(scene, V2, submission(), client)
+    assert refused.status_code == 429
+    error = refused.json()
+    assert error["code"] == "rate_limited" and "每小时" in error["message"]
+    assert (await leave(scene, V2, submission(), "198.51.100.31")).status_code == 201  # another client
+    assert (await leave(scene, V1, submission(), client)).status_code == 201  # another village
+
+
+async def test_the_phone_stays_off_the_public_topic(scene: Scene, devstack: Any) -> None:
+    response = await leave(scene, V1, submission(callback_phone="13900002222"), "198.51.100.40")
+    assert response.status_code == 201
+    event_id = response.json()["events"][0]["event_id"]
+    records = await read_until(devstack.bootstrap, topic_for("registry"), {event_id})
+    (record,) = [r for r in records if json.loads(r.value)["event_id"] == event_id]
+    assert b"13900002222" not in record.value
+    data = json.loads(record.value)["data"]
+    assert data["callback_requested"] is True and "phone" not in json.dumps(data)
+    rows = (await listed(scene, scene.county.headers, village_code=V1)).json()["items"]
+    assert {"feedback_id": response.json()["feedback_id"], "callback_phone": "13900002222"}.items() <= next(
+        r for r in rows if r["feedback_id"] == response.json()["feedback_id"]
+    ).items()
+
+
+async def test_the_list_is_for_the_villages_advisor_and_the_county_only(scene: Scene) -> None:
+    await leave(scene, V1, submission(text="给一村顾问的问题"), "198.51.100.50")
+    await leave(scene, V2, submission(text="给二村顾问的问题"), "198.51.100.50")
+    h = scene.stack.headers
+
+    async def served() -> httpx.Response | None:  # the advisor's villages come from the read model
+        r = await listed(scene, h("advisor", COUNTY, "A-fb-1", "U-fb"))
+        return r if r.status_code == 200 and r.json()["items"] else None
+
+    own = await eventually(served, what="the advisor's village in the read model")
+    assert {r["village_code"] for r in own.json()["items"]} == {V1}
+    assert "callback_phone" in own.json()["items"][0] and own.json()["items"][0]["village_name"] == "留言一村"
+    refused = await listed(scene, h("advisor", COUNTY, "A-fb-1", "U-fb"), village_code=V2)
+    assert refused.status_code == 403 and refused.json()["field"] == "village_code"
+    county = await listed(scene, scene.county.headers)
+    assert {V1, V2} <= {r["village_code"] for r in county.json()["items"]}
+    other = await listed(scene, h("county_admin", OTHER_COUNTY, "fb-other"), village_code=V1)
+    assert other.status_code == 403
+    firm = await listed(scene, h("law_firm", COUNTY, "fb-firm", "U-fb"))
+    assert firm.status_code == 403
+    anonymous = await scene.http.get(f"{scene.url}/feedback")
+    assert anonymous.status_code == 401

@@ -1,0 +1,74 @@
+"""The board's feedback form (vc_web.public.feedback_form): what is sent to the registry, and the
+registry's refusal put back next to the fields it names."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from vc_web.public.feedback_form import Form, parse, request_body, with_errors
+from vc_web.public.pages import tel
+
+
+def posted(**values: str) -> Form:
+    return parse(urlencode(values).encode())
+
+
+@pytest.mark.parametrize(
+    ("given", "then"),
+    [
+        ({"submission_id": "abcdefgh12", "category": "land", "text": "问题", "callback_phone": ""},
+         {"submission_id": "abcdefgh12", "category": "land", "text": "问题"}),  # no phone: left out
+        ({"submission_id": "abcdefgh12", "category": "labour", "text": "问", "callback_phone": "13912345678"},
+         {"submission_id": "abcdefgh12", "category": "labour", "text": "问",
+          "callback_phone": "13912345678"}),
+        ({"category": "other", "text": "x", "extra": "ignored"}, {"category": "other", "text": "x"}),
+    ],
+)  # fmt: skip
+def test_the_registry_gets_the_form_as_typed(given: dict[str, str], then: dict[str, Any]) -> None:
+    body = request_body(posted(**given))
+    assert {k: v for k, v in body.items() if k != "submission_id" or "submission_id" in given} == then
+    assert len(body["submission_id"]) >= 8  # a form without one gets a fresh id
+
+
+def refusal(code: str, *fields: str) -> dict[str, Any]:
+    errors = [{"field": f, "reason": f"{f} 的原因"} for f in fields]
+    return {"code": code, "message": "请求内容有误", "field": fields[0] if fields else None, "errors": errors}
+
+
+@pytest.mark.parametrize(
+    ("error", "field_errors", "message_has"),
+    [
+        (refusal("validation_failed", "body.text"), {"text": "body.text 的原因"}, "修改"),
+        (refusal("validation_failed", "body.text", "body.callback_phone"),
+         {"text": "body.text 的原因", "callback_phone": "body.callback_phone 的原因"}, "修改"),
+        (refusal("validation_failed", "body.submission_id"), {}, "请求内容有误"),  # not a visible field
+        ({"code": "rate_limited", "message": "提交过于频繁", "errors": []}, {}, "提交过于频繁"),
+        (refusal("idempotency_key_reused", "body.submission_id"), {}, "已提交过"),
+    ],
+)  # fmt: skip
+def test_a_refusal_is_shown_next_to_the_fields_it_names(
+    error: dict[str, Any], field_errors: dict[str, str], message_has: str
+) -> None:
+    form = with_errors(posted(submission_id="abcdefgh12", text="t"), error)
+    assert form.errors == field_errors
+    assert form.message is not None and message_has in form.message
+    assert form.values["text"] == "t"  # what was typed stays for the retry
+
+
+def test_a_reused_submission_gets_a_new_id_for_the_next_try() -> None:
+    form = with_errors(posted(submission_id="abcdefgh12", text="t"), refusal("idempotency_key_reused"))
+    assert form.submission_id != "abcdefgh12"
+
+
+@pytest.mark.parametrize(
+    ("shown", "dialled"),
+    [
+        ("13911112222", "tel:13911112222"),
+        ("0934-5221234", "tel:09345221234"),
+        ("0934-5221234-801", "tel:09345221234801"),
+    ],
+)
+def test_a_phone_is_dialled_as_digits(shown: str, dialled: str) -> None:
+    assert tel(shown) == dialled
