@@ -56,7 +56,7 @@ def test_reassigning_a_village_keeps_its_history_and_the_public_board_shows_the_
 
     board = page.context.new_page()  # the QR code's page: public, no token
     for _ in range(40):  # the reporting service learns the assignment from the broker
-        board.goto(f"{web_stack.url}/api/reporting/public/villages/{REASSIGNED.code}")
+        board.goto(f"{web_stack.url}/v/{REASSIGNED.code}")
         if NEW_ADVISOR in board.content():
             break
         board.wait_for_timeout(500)

@@ -49,7 +49,7 @@ def _open_dashboard(page: Page, web_stack: WebStack, path: str = "/dashboard") -
 
 def test_county_admin_sees_the_demo_figures(signed_in_page: Any, web_stack: WebStack) -> None:
     page: Page = signed_in_page("county_admin")
-    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    expect(page).to_have_url(re.compile(r"/county/roster$"))  # the county admin's home is its section
     _open_dashboard(page, web_stack)
     tiles = _overview(web_stack)["tiles"]
 
