@@ -30,6 +30,13 @@ def choose(page: Page, select_id: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=False).first.click()
 
 
+def open_county(page: Page, path: str) -> None:
+    """Open /county/<path> on the same origin (the landing URL may still be /county or /)."""
+    origin = re.match(r"https?://[^/]+", page.url)
+    assert origin
+    page.goto(f"{origin.group(0)}/county/{path}")
+
+
 def set_date(page: Page, input_id: str, day: date) -> None:
     field = page.locator(f"#{input_id}")
     field.fill(day.isoformat())
@@ -66,7 +73,7 @@ def test_reassigning_a_village_keeps_its_history_and_the_public_board_shows_the_
 
 def test_an_agreement_filed_after_the_deadline_shows_as_late(signed_in_page: Callable[[str], Page]) -> None:
     page = signed_in_page("county_admin")
-    page.goto(page.url.replace("/county/roster", "/county/agreements"))
+    open_county(page, "agreements")
     late = page.locator('[data-status="late"] strong')
     expect(page.get_by_role("row").filter(has_text="逾期备案").first).to_be_visible()  # the demo's late one
     late_before = int(late.inner_text())
@@ -109,7 +116,7 @@ def test_a_roster_with_a_bad_row_is_refused_with_its_row_and_column(
     signed_in_page: Callable[[str], Page],
 ) -> None:
     page = signed_in_page("county_admin")
-    page.goto(page.url.replace("/county/roster", "/county/imports"))
+    open_county(page, "imports")
     roster = page.get_by_test_id("roster-import")
     roster.get_by_test_id("sheet-upload-input").set_input_files(
         files=[{"name": "花名册.csv", "mimeType": "text/csv", "buffer": ROSTER.encode()}]
@@ -119,7 +126,7 @@ def test_a_roster_with_a_bad_row_is_refused_with_its_row_and_column(
     expect(bad).to_have_count(1)
     expect(bad.get_by_role("cell").first).to_have_text("3")
     shoot(page, "county-imports")
-    page.goto(page.url.replace("/county/imports", "/county/roster"))
+    open_county(page, "roster")
     expect(page.get_by_text("测试甲")).to_have_count(0)  # nothing applied
 
 
@@ -127,17 +134,17 @@ def test_other_roles_get_no_action_buttons_and_the_api_refuses_them(
     signed_in_page: Callable[[str], Page], web_stack: WebStack
 ) -> None:
     firm = signed_in_page("law_firm")
-    firm.goto(firm.url.replace("/home", "/county/assignments"))
+    open_county(firm, "assignments")
     expect(firm).to_have_url(re.compile(r"/home$"))
     expect(firm.get_by_role("button", name="确认调整")).to_have_count(0)
 
     city = signed_in_page("city_admin")
-    city.goto(re.sub(r"/dashboard.*$", "/county/assignments", city.url))
+    open_county(city, "assignments")
     expect(city.get_by_text("只读")).to_be_visible()
     choose(city, "vc-assign-village", VILLAGES[5].name)
     expect(city.get_by_test_id("serving")).to_be_visible()
     expect(city.get_by_role("button", name="确认调整")).to_have_count(0)
-    city.goto(city.url.replace("/county/assignments", "/county/deadlines"))
+    open_county(city, "deadlines")
     expect(city.get_by_role("button", name="查询")).to_be_visible()
     expect(city.get_by_role("button", name="记录逾期")).to_have_count(0)
 
@@ -172,7 +179,7 @@ def test_every_county_page_opens_with_names_not_codes(
     path: str, ready: str, signed_in_page: Callable[[str], Page]
 ) -> None:
     page = signed_in_page("county_admin")
-    page.goto(page.url.replace("/county/roster", f"/county/{path}"))
+    open_county(page, path)
     expect(page.get_by_text(ready).first).to_be_attached()
     if path == "assessments":
         choose(page, "vc-as-advisor", zn.person(0))
