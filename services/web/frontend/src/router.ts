@@ -7,6 +7,7 @@ import { villageRoutes } from '@/routes/village'
 import { unitRoutes } from '@/routes/unit'
 import { reportRoutes } from '@/routes/reports'
 import { advisorRoutes } from '@/routes/advisor'
+import { countyRoutes } from '@/routes/county'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -43,6 +44,7 @@ const routes: RouteRecordRaw[] = [
     meta: { roles: isAdmin, title: '大屏' } },
   ...reportRoutes,
   ...advisorRoutes,
+  ...countyRoutes,
   {
     path: '/home',
     component: () => import('@/layouts/HomeLayout.vue'),
