@@ -9,6 +9,7 @@ from reporting.adapters.http_dashboard import router as dashboard_router
 from reporting.adapters.http_deadlines import router as deadlines_router
 from reporting.adapters.http_public import PUBLIC_PATHS
 from reporting.adapters.http_public import router as public_router
+from reporting.adapters.http_report_detail import router as detail_router
 from reporting.adapters.http_reports import router as reports_router
 from reporting.application.assignments_view import AssignmentsView
 from reporting.application.board_view import BoardView
@@ -23,7 +24,7 @@ SPEC = ServiceSpec(
     name="reporting",
     title="Village Counsel · Reporting 统计上报",
     description="Compliance views, statistics, report submission and escalation county → city → province.",
-    routers=[router, reports_router, deadlines_router, dashboard_router, public_router],
+    routers=[router, reports_router, detail_router, deadlines_router, dashboard_router, public_router],
     migrations=TABLES,
     projections=[
         ComplianceView(),

@@ -5,6 +5,9 @@ import { isSignedIn, session, type Role } from '@/auth/session'
 import { homeOf, isAdmin } from '@/auth/roles'
 import { villageRoutes } from '@/routes/village'
 import { unitRoutes } from '@/routes/unit'
+import { reportRoutes } from '@/routes/reports'
+import { advisorRoutes } from '@/routes/advisor'
+import { countyRoutes } from '@/routes/county'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -39,6 +42,9 @@ const routes: RouteRecordRaw[] = [
   // full-screen wall display: no header (dashboard work)
   { path: '/screen', component: () => import('@/pages/screen/ScreenPage.vue'),
     meta: { roles: isAdmin, title: '大屏' } },
+  ...reportRoutes,
+  ...advisorRoutes,
+  ...countyRoutes,
   {
     path: '/home',
     component: () => import('@/layouts/HomeLayout.vue'),

@@ -55,7 +55,7 @@ async def _table(request: Request, period: str, prefix: str, unit: str | None) -
     return await statistics_table(runtime.pool, runtime.settings.schema, period, prefix, unit)
 
 
-async def _annual(request: Request, year: int, county: str) -> dict[str, Any]:
+async def annual_table(request: Request, year: int, county: str) -> dict[str, Any]:
     """The county's year: ledger figures of both halves and the advisors' assessment results."""
     runtime = runtime_of(request)
     table = await _table(request, str(year), county, None)
@@ -114,7 +114,7 @@ async def submit_half_year(
 @router.get("/reports/annual/{year}/preview", summary="预览年度工作报告 Preview the county's year")
 async def preview_annual(who: CurrentPrincipal, request: Request, year: YearPath) -> dict[str, Any]:
     who.require_role(Role.county_admin)
-    return await _annual(request, year, county_of_principal(who))
+    return await annual_table(request, year, county_of_principal(who))
 
 
 @router.post("/reports/annual/{year}", status_code=201, summary="报送年度工作报告 Submit the county's year")
@@ -123,7 +123,7 @@ async def submit_annual(
 ) -> dict[str, Any]:
     who.require_role(Role.county_admin)
     county = county_of_principal(who)
-    table = await _annual(request, year, county)
+    table = await annual_table(request, year, county)
     handler = ReportHandler(runtime_of(request).store, runtime_of(request).pool)
     kind = ReportKind.annual_results
     outcome = await handler.submit(

@@ -1,4 +1,5 @@
-"""Report lists, overdue reports per county, and the dashboard's one aggregate query."""
+"""Report lists (with the names of submitter and county), overdue reports per county, and the
+dashboard's one aggregate query."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ async def list_reports(
     total = await pool.fetchval(f"SELECT count(*) FROM {schema}.reports WHERE {clause}", *args)
     rows = await pool.fetch(
         f"SELECT report_id, kind, period, submitter, county, city, status, at_level, reason,"
-        f" confirmed_by::text, figures::text, first_submitted_at, updated_at FROM {schema}.reports"
+        f" confirmed_by::text, figures::text, first_submitted_at, updated_at,"
+        f" (SELECT name FROM {schema}.st_names WHERE id = submitter) AS submitter_name,"
+        f" (SELECT name FROM {schema}.st_names WHERE id = county) AS county_name FROM {schema}.reports"
         f" WHERE {clause} ORDER BY county, kind, period, submitter LIMIT {int(limit)} OFFSET {int(offset)}",
         *args,
     )
@@ -34,6 +37,8 @@ async def list_reports(
     for r in rows:
         item = dict(r)
         item["confirmed_by"], item["figures"] = json.loads(r["confirmed_by"]), json.loads(r["figures"])
+        if item["submitter_name"] is None and item["submitter"] == f"county-{item['county']}":
+            item["submitter_name"] = f"{item['county_name'] or item['county']}司法局"
         items.append(item)
     return items, int(total)
 

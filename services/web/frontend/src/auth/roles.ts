@@ -18,10 +18,12 @@ export function isAdmin(role: Role): boolean {
   return ADMINS.includes(role)
 }
 
-/** Administrators watch the dashboard; advisors, village committees and units get their own home. */
+/** Administrators watch the dashboard (the county's, its daily work section); advisors, village
+ * committees and units get their own home. */
 export function homeOf(role: Role): string {
   if (role === 'village_committee') return '/village'
   if (role === 'justice_office' || role === 'law_firm' || role === 'legal_aid_center') return '/unit'
+  if (role === 'advisor') return '/advisor'
   return isAdmin(role) ? '/dashboard' : '/home'
 }
 

@@ -1,0 +1,81 @@
+"""One report with its escalation path, and the written annual report (R14) as a Word document."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from eventkit.auth import Role
+from eventkit.errors import ConflictError
+from eventkit.params import YearPath
+from eventkit.runtime import runtime_of
+from eventkit.web import CurrentPrincipal
+from fastapi import APIRouter, Request, Response
+from vc_contracts.base import CST
+from vc_contracts.divisions import province_of
+
+from reporting.adapters.docx_report import DOCX, annual_document
+from reporting.adapters.http_reports import annual_table, county_of_principal
+from reporting.application.report_detail import describe, names_of, report_row, timeline
+
+router = APIRouter(tags=["reporting"])
+
+
+async def _detail(request: Request, who: Any, report_id: str) -> dict[str, Any]:
+    runtime = runtime_of(request)
+    pool, schema = runtime.pool, runtime.settings.schema
+    row = await report_row(pool, schema, who, report_id)
+    names = await names_of(
+        pool, schema, [row["submitter"], row["county"], row["city"], province_of(row["county"])]
+    )
+    steps = await timeline(runtime.store, report_id, names)
+    return describe(row, steps, names)
+
+
+def _docx(content: bytes, name: str) -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="{name}.docx"'}
+    return Response(content, media_type=DOCX, headers=headers)
+
+
+@router.get("/reports/{report_id}", summary="报告详情及审核流转记录 One report and its events in order")
+async def report(who: CurrentPrincipal, request: Request, report_id: str) -> dict[str, Any]:
+    """The report (figures with their counting rules, status, level under review, `version` = times
+    submitted) and `events`: its escalation path in order. 403 outside scope or another unit's; 404."""
+    return await _detail(request, who, report_id)
+
+
+@router.get(
+    "/reports/{report_id}/document",
+    summary="书面年度工作报告（Word） The written annual report of a submitted report",
+    responses={200: {"content": {DOCX: {}}}},
+)
+async def report_document(who: CurrentPrincipal, request: Request, report_id: str) -> Response:
+    """DOCX built from the figures the report carries (never retyped). 409 for a half-year report."""
+    detail = await _detail(request, who, report_id)
+    if detail["kind"] != "annual_results":
+        raise ConflictError("只有年度工作报告生成书面报告", field="report_id")
+    meta = {
+        "county_name": detail["county_name"], "year": detail["period"], "status_name": detail["status_name"],
+        "submissions": detail["version"], "report_id": report_id, "generated_at": datetime.now(CST),
+    }  # fmt: skip
+    content = annual_document(meta, detail["figures"], detail["events"])
+    return _docx(content, f"annual-report-{detail['county']}-{detail['period']}")
+
+
+@router.get(
+    "/reports/annual/{year}/document",
+    summary="书面年度工作报告预览（Word） The written annual report from the previewed figures",
+    responses={200: {"content": {DOCX: {}}}},
+)
+async def preview_document(who: CurrentPrincipal, request: Request, year: YearPath) -> Response:
+    """County administrators only (403 otherwise): the same figures as GET /reports/annual/{year}/preview."""
+    who.require_role(Role.county_admin)
+    county = county_of_principal(who)
+    figures = await annual_table(request, year, county)
+    runtime = runtime_of(request)
+    names = await names_of(runtime.pool, runtime.settings.schema, [county])
+    meta = {
+        "county_name": names.get(county, county), "year": year, "status_name": "未提交",
+        "submissions": 0, "report_id": None, "generated_at": datetime.now(CST),
+    }  # fmt: skip
+    return _docx(annual_document(meta, figures, []), f"annual-report-{county}-{year}-preview")

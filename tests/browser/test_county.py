@@ -1,0 +1,192 @@
+"""The county section in a real browser: reassign a village (history stays, the public board follows),
+file an agreement late (it shows as late), a refused import (row and column), and roles without
+actions (no button, and the API says 403). Screenshots of every county page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+import httpx
+import pytest
+from devstack.demo import zhengning as zn
+from playwright.sync_api import Page, expect
+from support.browser import WebStack, shoot
+from vc_contracts import CST
+
+TODAY = datetime.now(CST).date()
+YEAR = TODAY.year
+VILLAGES = zn.villages()
+REASSIGNED = VILLAGES[40]  # served by the demo's advisor 40 % 29 (A-ziwu-2); no other test uses it
+NEW_ADVISOR = zn.person(22)  # A-office-102, the head of 宫河镇司法所
+UNFILED_VILLAGE = VILLAGES[-1]  # the demo leaves it without advisor or agreement
+
+
+def choose(page: Page, select_id: str, option: str) -> None:
+    """Pick `option` in the Element Plus select whose input has `select_id` (typing filters it)."""
+    page.locator(f"#{select_id}").click(force=True)  # a multi-select's placeholder covers its input
+    page.keyboard.type(option)
+    # the options come from a registry query: on a loaded machine they may arrive after the typing
+    choice = page.get_by_role("option", name=option, exact=False).first
+    expect(choice).to_be_visible(timeout=30_000)
+    choice.click()
+
+
+def open_county(page: Page, path: str) -> None:
+    """Open /county/<path> on the same origin (the landing URL may still be /county or /)."""
+    origin = re.match(r"https?://[^/]+", page.url)
+    assert origin
+    page.goto(f"{origin.group(0)}/county/{path}")
+
+
+def set_date(page: Page, input_id: str, day: date) -> None:
+    field = page.locator(f"#{input_id}")
+    field.fill(day.isoformat())
+    field.press("Enter")
+
+
+def test_reassigning_a_village_keeps_its_history_and_the_public_board_shows_the_new_advisor(
+    signed_in_page: Callable[[str], Page], web_stack: WebStack
+) -> None:
+    page = signed_in_page("county_admin")
+    open_county(page, "roster")
+    page.get_by_role("menuitem", name="指派与调整").click()
+    choose(page, "vc-assign-village", REASSIGNED.name)
+    former = zn.person(40 % 29)
+    expect(page.get_by_test_id("serving")).to_contain_text(former)
+    choose(page, "vc-assign-advisor", NEW_ADVISOR)
+    page.get_by_role("button", name="确认调整").click()
+    expect(page.get_by_role("status")).to_contain_text(f"由 {NEW_ADVISOR} 负责{REASSIGNED.name}")
+    expect(page.get_by_test_id("serving")).to_contain_text(NEW_ADVISOR)
+    history = page.locator('[aria-label="任职历史"]')
+    expect(history).to_contain_text(former)  # the former term stays, ended the day before
+    expect(history).to_contain_text((TODAY - timedelta(days=1)).isoformat())
+    shoot(page, "county-assignments")
+
+    board = page.context.new_page()  # the QR code's page: public, no token
+    for _ in range(40):  # the reporting service learns the assignment from the broker
+        board.goto(f"{web_stack.url}/v/{REASSIGNED.code}")
+        if NEW_ADVISOR in board.content():
+            break
+        board.wait_for_timeout(500)
+    expect(board.locator("body")).to_contain_text(NEW_ADVISOR)
+    expect(board.locator("body")).not_to_contain_text(former)
+
+
+def test_an_agreement_filed_after_the_deadline_shows_as_late(signed_in_page: Callable[[str], Page]) -> None:
+    page = signed_in_page("county_admin")
+    open_county(page, "agreements")
+    late = page.locator('[data-status="late"] strong')
+    expect(page.get_by_role("row").filter(has_text="逾期备案").first).to_be_visible()  # the demo's late one
+    late_before = int(late.inner_text())
+
+    page.get_by_role("button", name="登记新签协议").click()
+    choose(page, "vc-sign-unit", "甘肃子午律师事务所")
+    choose(page, "vc-sign-village", UNFILED_VILLAGE.name)
+    choose(page, "vc-sign-advisors", zn.person(10))
+    page.keyboard.press("Escape")
+    set_date(page, "vc-sign-on", date(YEAR, 1, 5))
+    page.get_by_role("button", name="登记", exact=True).click()
+    due = "待备案" if date(YEAR, 3, 31) >= TODAY else "未备案"
+    rows = page.get_by_role("row").filter(has_text=UNFILED_VILLAGE.name)
+    unfiled = rows.filter(has_text=due)
+    expect(unfiled.first).to_be_visible()
+
+    unfiled.first.get_by_role("button", name="备案").click()
+    page.locator("#vc-file-no").fill(f"正司备〔{YEAR}〕901号")
+    set_date(page, "vc-file-on", TODAY + timedelta(days=2))  # the future: refused, next to the field
+    page.get_by_role("button", name="确认备案").click()
+    dialog = page.get_by_role("dialog", name="协议备案")
+    expect(dialog.locator(".vc-c-field-error")).to_be_visible()
+    set_date(page, "vc-file-on", date(YEAR, 4, 20))
+    page.get_by_role("button", name="确认备案").click()
+    expect(dialog).to_be_hidden()
+    filed = rows.filter(has_text=f"{YEAR}-04-20")
+    expect(filed.first).to_contain_text("逾期备案")
+    expect(late).to_have_text(str(late_before + 1))
+    shoot(page, "county-agreements")
+
+
+ROSTER = (
+    "单位名称,单位类型,单位所在区划代码,统一社会信用代码,顾问姓名,顾问类别,执业证号,联系电话\n"
+    "甘肃正大律师事务所,律师事务所,621025,91621025MA71A0001X,测试甲,律师,16210200000099901,13900099901\n"
+    "甘肃正大律师事务所,律师事务所,621025,91621025MA71A0001X,测试乙,律师,123,13900099902\n"
+)
+
+
+def test_a_roster_with_a_bad_row_is_refused_with_its_row_and_column(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    page = signed_in_page("county_admin")
+    open_county(page, "imports")
+    roster = page.get_by_test_id("roster-import")
+    roster.get_by_test_id("sheet-upload-input").set_input_files(
+        files=[{"name": "花名册.csv", "mimeType": "text/csv", "buffer": ROSTER.encode()}]
+    )
+    expect(roster.get_by_role("alert").first).to_contain_text("导入未执行")
+    bad = roster.locator('[aria-label="被拒绝的行"]').get_by_role("row").filter(has_text="执业证号")
+    expect(bad).to_have_count(1)
+    expect(bad.get_by_role("cell").first).to_have_text("3")
+    shoot(page, "county-imports")
+    open_county(page, "roster")
+    expect(page.get_by_text("测试甲")).to_have_count(0)  # nothing applied
+
+
+def test_other_roles_get_no_action_buttons_and_the_api_refuses_them(
+    signed_in_page: Callable[[str], Page], web_stack: WebStack
+) -> None:
+    firm = signed_in_page("law_firm")
+    open_county(firm, "assignments")
+    expect(firm).to_have_url(re.compile(r"/home$"))
+    expect(firm.get_by_role("button", name="确认调整")).to_have_count(0)
+
+    city = signed_in_page("city_admin")
+    open_county(city, "assignments")
+    expect(city.get_by_text("只读")).to_be_visible()
+    choose(city, "vc-assign-village", VILLAGES[5].name)
+    expect(city.get_by_test_id("serving")).to_be_visible()
+    expect(city.get_by_role("button", name="确认调整")).to_have_count(0)
+    open_county(city, "deadlines")
+    expect(city.get_by_role("button", name="查询")).to_be_visible()
+    expect(city.get_by_role("button", name="记录逾期")).to_have_count(0)
+
+    api = web_stack.url + "/api"
+    refusals = [
+        ("law_firm", f"{api}/registry/assignments",
+         {"village_code": VILLAGES[5].code, "advisor_id": "A-zhengda-2", "valid_from": TODAY.isoformat(),
+          "schedule": "每周一 9:00-12:00"}),
+        ("city_admin", f"{api}/reporting/deadlines/misses",
+         {"kind": "half_year_ledger", "period": f"{YEAR - 1}H2"}),
+    ]  # fmt: skip
+    for role, url, body in refusals:
+        token = web_stack.token(role)
+        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": f"county-test-{role}"}
+        answer = httpx.post(url, json=body, headers=headers, timeout=10, trust_env=False)
+        assert answer.status_code == 403, (role, answer.text)
+        assert answer.json()["code"]
+
+
+@pytest.mark.parametrize(
+    ("path", "ready"),
+    [
+        ("roster", "法律顾问（"),
+        ("boards", "需更新"),
+        ("rules", "现行规则"),
+        ("assessments", "已作出的结论"),
+        ("deadlines", "应报送单位"),
+        ("exports", "按法律顾问"),
+    ],
+)
+def test_every_county_page_opens_with_names_not_codes(
+    path: str, ready: str, signed_in_page: Callable[[str], Page]
+) -> None:
+    page = signed_in_page("county_admin")
+    open_county(page, path)
+    expect(page.get_by_text(ready).first).to_be_attached()
+    if path == "assessments":
+        choose(page, "vc-as-advisor", zn.person(0))
+        expect(page.get_by_label("考核数据表")).to_contain_text("年度考核数据表")
+    if path == "boards":
+        expect(page.locator('[aria-label="公示栏"]')).to_contain_text(VILLAGES[12].name)
+    shoot(page, f"county-{path}")

@@ -1,0 +1,159 @@
+"""Report pages in a real browser: a unit's half-year report goes to the county (returned with a
+reason, resubmitted, approved), the county's annual report goes county → city → province with each
+level seeing it in its inbox, the wrong role gets no button and a 403 from the API, and the written
+annual report (DOCX) carries the API's own figures."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+from docx import Document
+from playwright.sync_api import Page, expect
+from support.browser import WebStack, shoot
+from vc_contracts.base import CST
+
+# a loaded CI machine answers a submission in seconds, not milliseconds (not a timing assertion)
+WAIT = 30_000
+KEYS = ["visits", "visit_hours", "lectures", "publicity_events", "audience", "consultations", "mediations",
+        "document_reviews"]  # fmt: skip
+
+
+def _api(web_stack: WebStack, role: str, method: str, path: str, **kwargs) -> httpx.Response:  # type: ignore[no-untyped-def]
+    headers = {"Authorization": f"Bearer {web_stack.token(role)}"}
+    url = f"{web_stack.url}/api/reporting{path}"
+    return httpx.request(method, url, headers=headers, timeout=20, trust_env=False, **kwargs)
+
+
+def _confirm_and_submit(page: Page, button: str) -> None:
+    page.get_by_role("button", name=button).click()
+    expect(page.get_by_text("请先核对以上数据并勾选确认")).to_be_visible(
+        timeout=WAIT
+    )  # nothing is sent unconfirmed
+    page.get_by_text("我已核对以上数据").click()
+    page.get_by_role("button", name=button).click()
+    expect(page.locator(".vc-existing")).to_contain_text("待审核", timeout=WAIT)
+
+
+def _open_waiting(page: Page, title: str) -> str:
+    page.goto(f"{page.url.split('/', 3)[0]}//{page.url.split('/', 3)[2]}/reports")
+    waiting = page.locator(".vc-waiting")
+    waiting.get_by_role("link", name=title).click()
+    expect(page.locator("#vc-report-title")).to_contain_text(title, timeout=WAIT)
+    return page.url.rsplit("/", 1)[1]
+
+
+def _path(report_id_in_url: str) -> str:
+    return f"/reports/{report_id_in_url}"  # already percent-encoded by the page's link
+
+
+def test_a_half_year_report_is_returned_resubmitted_and_approved_through_the_pages(
+    signed_in_page: Callable[[str], Page], web_stack: WebStack
+) -> None:
+    firm = signed_in_page("law_firm")
+    firm.get_by_role("link", name="报告").first.click()
+    firm.get_by_role("link", name="半年台账报告").click()
+    expect(firm.get_by_role("heading", name="半年台账报告")).to_be_visible(timeout=WAIT)
+    expect(firm.get_by_text("统计口径（每项数据如何计数）")).to_be_visible(timeout=WAIT)
+    shoot(firm, "reports-half-year-preview")
+    _confirm_and_submit(firm, "确认并报送")
+    period_title = firm.locator(".vc-existing span").first.inner_text().removesuffix("报告")
+    title = f"{period_title}台账报告"
+
+    county = signed_in_page("county_admin")
+    county.goto(f"{web_stack.url}/reports")
+    expect(county.locator(".vc-waiting")).to_contain_text("甘肃正大律师事务所", timeout=WAIT)
+    shoot(county, "reports-inbox-county")
+    encoded = _open_waiting(county, title)
+    county.get_by_role("button", name="退回").click()
+    expect(county.get_by_text("请填写退回原因")).to_be_visible(timeout=WAIT)
+    county.get_by_label("退回原因（退回时必填）").fill("请补充山河东村的调解记录后重新报送")
+    county.get_by_role("button", name="退回").click()
+    expect(county.locator(".vc-status")).to_have_text("已退回", timeout=WAIT)
+    expect(county.get_by_role("button", name="审核通过")).to_have_count(
+        0, timeout=WAIT
+    )  # nothing to review now
+
+    firm.reload()
+    expect(firm.locator(".vc-existing")).to_contain_text(
+        "退回原因：请补充山河东村的调解记录后重新报送", timeout=WAIT
+    )
+    shoot(firm, "reports-half-year-returned")
+    _confirm_and_submit(firm, "确认并重新报送")
+
+    # the wrong role: a city administrator sees the report but no button; the API refuses a unit
+    city = signed_in_page("city_admin")
+    city.goto(f"{web_stack.url}/reports/view/{encoded}")
+    expect(city.locator(".vc-status")).to_have_text("待审核", timeout=WAIT)
+    expect(city.get_by_role("button", name="审核通过")).to_have_count(0, timeout=WAIT)
+    refused = _api(web_stack, "law_firm", "POST", f"{_path(encoded)}/approve")
+    assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
+
+    county.reload()
+    county.get_by_role("button", name="审核通过").click()
+    expect(county.locator(".vc-status")).to_have_text("已通过", timeout=WAIT)
+    steps = county.locator(".vc-step")
+    expect(steps).to_have_text(["报送", "县级退回", "重新报送（第2次）", "县级审核通过"], timeout=WAIT)
+    expect(county.get_by_text("第 2 次报送")).to_be_visible(timeout=WAIT)
+    shoot(county, "reports-detail-half-year")
+
+
+def test_an_annual_report_goes_county_city_province_and_its_written_report_carries_the_figures(
+    signed_in_page: Callable[[str], Page], web_stack: WebStack, tmp_path: Path
+) -> None:
+    county = signed_in_page("county_admin")
+    county.goto(f"{web_stack.url}/reports")
+    county.get_by_role("link", name="年度工作报告").click()
+    expect(county.get_by_text("法律顾问年度考核结果")).to_be_visible(timeout=WAIT)
+    year = datetime.now(CST).year  # the page opens on this year
+    expect(county.get_by_role("combobox", name="年度")).to_be_visible(timeout=WAIT)
+    with county.expect_download() as drafted:
+        county.get_by_role("button", name="下载书面报告预览（Word）").click()
+    draft = Document(str(drafted.value.path()))
+    assert any("（预览，尚未报送）" in p.text for p in draft.paragraphs)
+    shoot(county, "reports-annual-preview")
+    _confirm_and_submit(county, "确认并报送")
+    title = f"{year}年度工作报告"
+    encoded = _open_waiting(county, title)
+    county.get_by_role("button", name="审核通过").click()
+    expect(county.locator(".vc-facts")).to_contain_text("市级", timeout=WAIT)
+    expect(county.get_by_role("button", name="审核通过")).to_have_count(
+        0, timeout=WAIT
+    )  # the city's turn now
+    early = _api(web_stack, "county_admin", "POST", f"{_path(encoded)}/approve")
+    assert (early.status_code, early.json()["field"]) == (409, "level")
+    assert _api(web_stack, "city_admin", "GET", f"/reports/annual/{year}/preview").status_code == 403
+
+    for role, level in (("city_admin", "市级"), ("province_admin", "省级")):
+        reviewer = signed_in_page(role)
+        reviewer.goto(f"{web_stack.url}/reports")
+        expect(reviewer.locator("#vc-inbox-title")).to_contain_text(level, timeout=WAIT)
+        expect(reviewer.locator(".vc-waiting")).to_contain_text("正宁县司法局", timeout=WAIT)
+        shoot(reviewer, f"reports-inbox-{role.removesuffix('_admin')}")
+        _open_waiting(reviewer, title)
+        reviewer.get_by_role("button", name="审核通过").click()
+        expect(reviewer.get_by_role("button", name="审核通过")).to_have_count(0, timeout=WAIT)
+    province = reviewer
+    expect(province.locator(".vc-status")).to_have_text("已通过", timeout=WAIT)
+    expect(province.locator(".vc-step")).to_have_text(
+        ["报送", "县级审核通过", "上报市级", "市级审核通过", "上报省级", "省级审核通过"], timeout=WAIT
+    )
+    shoot(province, "reports-detail-annual")
+    with province.expect_download() as written:
+        province.get_by_role("button", name="下载书面报告（Word）").click()
+    document = Document(BytesIO(Path(written.value.path()).read_bytes()))
+    detail = _api(web_stack, "province_admin", "GET", _path(encoded)).json()
+    totals = detail["figures"]["totals"]
+    villages = document.tables[0]
+    assert [c.text for c in villages.rows[-1].cells][2:] == [f"{float(totals[k]):g}" for k in KEYS]
+    assert len(villages.rows) == len(detail["figures"]["rows"]) + 2
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert re.search(rf"正宁县{year}年度“一村（居）一法律顾问”工作报告", text)
+    assert f"数据指纹：{detail['figures']['digest']}" in text
+    assert [r.cells[1].text for r in document.tables[-1].rows[1:]] == [e["title"] for e in detail["events"]]
+    assert quote(detail["report_id"], safe="") == encoded
