@@ -15,7 +15,7 @@ HOMES = {
     "province_admin": ("/dashboard", "甘肃省"),
     "justice_office": ("/unit", "山河镇司法所"),
     "law_firm": ("/unit", "甘肃正大律师事务所"),
-    "advisor": ("/home", "城关社区"),  # a village the demo's first advisor serves
+    "advisor": ("/advisor", "城关社区"),  # a village the demo's first advisor serves
     "village_committee": ("/village", "山河东村"),
 }
 
@@ -58,5 +58,5 @@ def test_every_input_of_the_sign_in_page_has_a_label(signed_in_page: Callable[[s
 
 def test_a_page_of_another_role_sends_one_home(signed_in_page: Callable[[str], Page]) -> None:
     page = signed_in_page("advisor")
-    page.goto(page.url.replace("/home", "/dashboard"))
-    expect(page).to_have_url(re.compile(r"/home$"))
+    page.goto(page.url.replace("/advisor", "/dashboard"))
+    expect(page).to_have_url(re.compile(r"/advisor$"))

@@ -193,6 +193,14 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "confirmed_on": "2026-01-05",
         "comment": "",
     },
+    "FiguresDisputed": {
+        "assessment_id": "ass-1",
+        "advisor_id": "adv-1",
+        "year": 2025,
+        "figures_digest": "0" * 64,
+        "disputed_on": "2026-01-05",
+        "reason": "第三季度驻点时长少计一次",
+    },
     "AssessmentConcluded": {
         "assessment_id": "ass-1",
         "advisor_id": "adv-1",

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from assessment.domain.compliance import owed as owed_share
 from devstack.pytest_plugin import DevStack
+from eventkit.clock import today_cst
 from support.waiting import eventually
 from test_assessment_harness import Assessment, assessment_service
 from vc_contracts import CST, Event
@@ -253,7 +254,16 @@ async def test_feedback_sheet_confirmation_conclusion_and_rectification(svc: Ass
     stale = await svc.http.post(f"{path}/conclusion", json=fail, headers=county(svc))
     assert stale.status_code == 422 and "重新确认" in stale.json()["message"]
     assert (await sheet_of(svc, li, advisor))["confirmation"] == {"confirmed": True, "current": False}
+    blank = await svc.http.post(f"{path}/dispute", json={"reason": " "}, headers=advisor)
+    assert blank.status_code == 422 and blank.json()["field"] == "body.reason"
+    why = {"reason": "村民评价录入有误"}
+    assert (await svc.http.post(f"{path}/dispute", json=why, headers=county(svc))).status_code == 403
+    assert (await svc.http.post(f"{path}/dispute", json=why, headers=advisor)).status_code == 201
+    disputed = await sheet_of(svc, li, advisor)
+    assert disputed["dispute"] == {"reason": "村民评价录入有误", "on": str(today_cst())}
+    assert disputed["confirmation"] == {"confirmed": False, "current": False}
     assert (await svc.http.post(f"{path}/confirmation", json={}, headers=advisor)).status_code == 201
+    assert (await sheet_of(svc, li, advisor))["dispute"] is None  # the new confirmation settles it
     done = await svc.http.post(f"{path}/conclusion", json=fail, headers=county(svc))
     assert done.status_code == 201, done.text
     assert [e["event_type"] for e in done.json()["events"]] == [

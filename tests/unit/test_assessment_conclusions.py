@@ -9,6 +9,7 @@ from assessment.domain.assessments import (
     CompleteRectification,
     Conclude,
     ConfirmFigures,
+    DisputeFigures,
     SubmitFeedback,
     assessments,
 )
@@ -91,3 +92,25 @@ def test_feedback_only_for_a_village_the_advisor_served_and_not_after_the_conclu
     closed = confirmed() + when(confirmed(), conclude(AssessmentResult.passed))
     with pytest.raises(ConflictError):
         when(closed, fb)
+
+
+def dispute(reason: str = "第三季度驻点时长少计一次") -> DisputeFigures:
+    return DisputeFigures("li", 2025, DIGEST, TODAY, reason)
+
+
+def test_a_dispute_withdraws_the_confirmation_and_a_new_confirmation_settles_it() -> None:
+    disputed = when(confirmed(), dispute())
+    assert [e.event_type for e in disputed] == ["FiguresDisputed"]
+    state = assessments.fold([*confirmed(), *disputed])
+    assert state.confirmed_digest is None
+    assert state.dispute is not None and state.dispute.reason == "第三季度驻点时长少计一次"
+    with pytest.raises(RuleViolationError, match="尚未确认"):  # the county must give a reason now
+        when([*confirmed(), *disputed], conclude(AssessmentResult.passed))
+    settled = assessments.fold([*confirmed(), *disputed, *confirmed()])
+    assert settled.dispute is None and settled.confirmed_digest == DIGEST
+
+
+def test_a_concluded_year_cannot_be_disputed() -> None:
+    done = [*confirmed(), *when(confirmed(), conclude(AssessmentResult.passed))]
+    with pytest.raises(ConflictError):
+        when(done, dispute())

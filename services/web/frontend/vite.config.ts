@@ -2,11 +2,12 @@
 // /api and /auth to the web service of a running `make run` (port 8000), so the origin stays one.
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import { serviceWorker } from './vite-plugins/serviceWorker'
 
 const backend = 'http://127.0.0.1:8000'
 
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [vue(), serviceWorker()],
   resolve: { alias: { '@': '/src' } }, // root-relative: Vite resolves it inside this folder
   build: {
     target: 'es2020',

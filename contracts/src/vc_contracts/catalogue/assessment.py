@@ -19,6 +19,7 @@ from vc_contracts.catalogue.fields import (
     MonthDay,
     Note,
     Period,
+    Reason,
     ShortText,
     UnitId,
     VillageCode,
@@ -127,6 +128,20 @@ class FiguresConfirmed(AssessmentEvent):
     )
     confirmed_on: date = Field(description="CST calendar day of confirmation")
     comment: Note = Field(default="", description="The advisor's remark on the figures; may be empty")
+
+
+class FiguresDisputed(AssessmentEvent):
+    """The advisor disputed the figures of their yearly figure sheet, saying why; the county sees the
+    dispute next to the figures. A later confirmation settles it."""
+
+    assessment_id: AssessmentId
+    advisor_id: AdvisorId
+    year: Year
+    figures_digest: str = Field(
+        min_length=64, max_length=64, description="SHA-256 (hex) of the figures the advisor disputed"
+    )
+    disputed_on: date = Field(description="CST calendar day of the dispute")
+    reason: Reason = Field(description="Which figure is wrong and why")
 
 
 class AssessmentConcluded(AssessmentEvent):

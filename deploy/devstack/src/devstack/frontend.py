@@ -14,8 +14,8 @@ from pathlib import Path
 
 from devstack.paths import repo_root
 
-SOURCES = ("src", "public", "index.html", "package.json", "package-lock.json", "vite.config.ts",
-           "tsconfig.json", "env.d.ts")  # fmt: skip
+SOURCES = ("src", "public", "vite-plugins", "index.html", "package.json", "package-lock.json",
+           "vite.config.ts", "tsconfig.json", "env.d.ts")  # fmt: skip
 
 
 def frontend_dir() -> Path:

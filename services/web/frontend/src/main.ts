@@ -6,3 +6,8 @@ import './styles.css'
 
 restore()
 createApp(App).use(router).mount('#app')
+
+// The app shell for use without signal (dist/sw.js, built output only: see vite-plugins/serviceWorker.ts)
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  window.addEventListener('load', () => void navigator.serviceWorker.register('/sw.js').catch(() => undefined))
+}

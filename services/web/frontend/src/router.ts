@@ -6,6 +6,7 @@ import { homeOf, isAdmin } from '@/auth/roles'
 import { villageRoutes } from '@/routes/village'
 import { unitRoutes } from '@/routes/unit'
 import { reportRoutes } from '@/routes/reports'
+import { advisorRoutes } from '@/routes/advisor'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -41,6 +42,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/screen', component: () => import('@/pages/screen/ScreenPage.vue'),
     meta: { roles: isAdmin, title: '大屏' } },
   ...reportRoutes,
+  ...advisorRoutes,
   {
     path: '/home',
     component: () => import('@/layouts/HomeLayout.vue'),

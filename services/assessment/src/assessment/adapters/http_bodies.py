@@ -11,7 +11,7 @@ from vc_contracts.catalogue.enums import AssessmentResult, FeedbackSource
 from vc_contracts.catalogue.fields import FreeText, Id, MonthDay, Note, Period, ShortText, VillageCode, Year
 from vc_contracts.codes import Normalised
 from vc_contracts.divisions import CountyCode
-from vc_contracts.text import OptionalReason
+from vc_contracts.text import OptionalReason, Reason
 
 QUARTER_HOURS = 24 * 92  # hours in the longest quarter: no minimum can be above it
 
@@ -50,6 +50,10 @@ class FeedbackIn(Body):
 
 class ConfirmIn(Body):
     comment: Note = Field(default="", description="The advisor's remark; may be empty")
+
+
+class DisputeIn(Body):
+    reason: Reason = Field(description="Which figure is wrong and why (异议理由)")
 
 
 class ConcludeIn(Body):

@@ -86,6 +86,27 @@ async def confirm(
     return await h.run_on_year(who, advisor_id, year, command, idem, {"figures_digest": sheet["digest"]})
 
 
+@router.post(f"{YEAR}/dispute", status_code=201, summary="顾问对本人数据提出异议 Advisor disputes figures")
+async def dispute(
+    advisor_id: str,
+    year: YearPath,
+    body: b.DisputeIn,
+    who: CurrentPrincipal,
+    request: Request,
+    idem: Idempotent,
+) -> Result:
+    """The advisor says which figure is wrong and why (201 with the `FiguresDisputed` event); the
+    county sees it on the figure sheet (`dispute`). 403 for anyone but the advisor, 409 once
+    concluded, 422 without a reason."""
+    who.require_role(Role.advisor)
+    if who.subject != advisor_id:
+        raise ForbiddenError("只能对本人的数据提出异议", field="advisor_id")
+    h = handlers(request)
+    _, _, sheet = await h.sheet(who, advisor_id, year)
+    command = a.DisputeFigures(advisor_id, year, sheet["digest"], today_cst(), body.reason)
+    return await h.run_on_year(who, advisor_id, year, command, idem)
+
+
 @router.post(f"{YEAR}/conclusion", status_code=201, summary="县司法局作出考核结论 Conclude the assessment")
 async def conclude(
     advisor_id: str,

@@ -47,6 +47,9 @@ async def sheet(advisor_id: str, year: YearPath, who: CurrentPrincipal, request:
             "confirmed": state.confirmed_digest is not None,
             "current": state.confirmed_digest == figures["digest"],
         },
+        "dispute": {"reason": state.dispute.reason, "on": str(state.dispute.disputed_on)}
+        if state.dispute
+        else None,
         "result": state.result,
         "rectification": {"unit_id": state.rectification_unit, "completed": state.rectified}
         if state.rectification_unit

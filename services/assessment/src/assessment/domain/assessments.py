@@ -20,6 +20,7 @@ from vc_contracts.catalogue.assessment import (
     AssessmentConcluded,
     FeedbackSubmitted,
     FiguresConfirmed,
+    FiguresDisputed,
     RectificationCompleted,
     RectificationRequested,
     RenewalRecommended,
@@ -31,10 +32,18 @@ from assessment.domain.year_commands import (
     CompleteRectification,
     Conclude,
     ConfirmFigures,
+    DisputeFigures,
     SubmitFeedback,
 )
 
-__all__ = ["CompleteRectification", "Conclude", "ConfirmFigures", "SubmitFeedback", "assessments"]
+__all__ = [
+    "CompleteRectification",
+    "Conclude",
+    "ConfirmFigures",
+    "DisputeFigures",
+    "SubmitFeedback",
+    "assessments",
+]
 
 
 def stream_id(advisor_id: str, year: int) -> str:
@@ -49,6 +58,7 @@ def assessment_id(advisor_id: str, year: int) -> str:
 class Year:
     feedback: tuple[FeedbackSubmitted, ...] = ()
     confirmed_digest: str | None = None
+    dispute: FiguresDisputed | None = None  # the advisor's open dispute (a confirmation settles it)
     result: AssessmentResult | None = None
     rectification_unit: str | None = None
     rectified: bool = False
@@ -74,6 +84,18 @@ def decide(state: Year, c: Command, now: datetime) -> list[Event]:
                     figures_digest=c.digest,
                     confirmed_on=c.today,
                     comment=c.comment,
+                )
+            ]
+        case DisputeFigures():
+            _open(state)
+            return [
+                FiguresDisputed(
+                    assessment_id=assessment_id(c.advisor_id, c.year),
+                    advisor_id=c.advisor_id,
+                    year=c.year,
+                    figures_digest=c.digest,
+                    disputed_on=c.today,
+                    reason=c.reason,
                 )
             ]
         case Conclude():
@@ -146,7 +168,9 @@ def evolve(state: Year, event: Event) -> Year:
         case FeedbackSubmitted():
             return replace(state, feedback=(*state.feedback, event))
         case FiguresConfirmed():
-            return replace(state, confirmed_digest=event.figures_digest)
+            return replace(state, confirmed_digest=event.figures_digest, dispute=None)
+        case FiguresDisputed():
+            return replace(state, dispute=event, confirmed_digest=None)
         case AssessmentConcluded():
             return replace(state, result=event.result)
         case RectificationRequested():

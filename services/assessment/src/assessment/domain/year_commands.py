@@ -31,6 +31,15 @@ class ConfirmFigures:
 
 
 @dataclass(frozen=True)
+class DisputeFigures:
+    advisor_id: str
+    year: int
+    digest: str
+    today: date
+    reason: str
+
+
+@dataclass(frozen=True)
 class Conclude:
     advisor_id: str
     year: int
@@ -54,4 +63,4 @@ class CompleteRectification:
     summary: str
 
 
-Command = SubmitFeedback | ConfirmFigures | Conclude | CompleteRectification
+Command = SubmitFeedback | ConfirmFigures | DisputeFigures | Conclude | CompleteRectification

@@ -22,6 +22,7 @@ export function isAdmin(role: Role): boolean {
 export function homeOf(role: Role): string {
   if (role === 'village_committee') return '/village'
   if (role === 'justice_office' || role === 'law_firm' || role === 'legal_aid_center') return '/unit'
+  if (role === 'advisor') return '/advisor'
   return isAdmin(role) ? '/dashboard' : '/home'
 }
 

@@ -1,0 +1,136 @@
+// What the advisor's pages share: the villages served (registry), the names of the ledger's
+// choices, and the visit prefill from the village's on-site schedule.
+import { reactive } from 'vue'
+import { api } from '@/api'
+import { session } from '@/auth/session'
+import { todayCst } from '@/util/time'
+import type { EntryPath } from './offlineQueue'
+
+export interface Served {
+  village_code: string
+  village_name: string | null
+  schedule: string | null
+  valid_from: string
+}
+
+interface AdvisorCard {
+  advisor: { name: string; unit_name: string | null }
+  villages_served: Served[]
+}
+
+export const me = reactive<{ villages: Served[]; unitName: string | null; loaded: boolean }>({
+  villages: [],
+  unitName: null,
+  loaded: false,
+})
+
+/** The villages the signed-in advisor serves today (registry card), loaded once per tab. */
+export async function loadMe(force = false): Promise<Served[]> {
+  if (me.loaded && !force) return me.villages
+  const card = await remembered('card', () => api<AdvisorCard>('registry', `/advisors/${encodeURIComponent(session.claims!.sub)}`))
+  me.villages = card.villages_served
+  me.unitName = card.advisor.unit_name
+  me.loaded = true
+  return me.villages
+}
+
+export function villageName(code: string): string {
+  return me.villages.find((v) => v.village_code === code)?.village_name ?? code
+}
+
+export type Kind = 'visit' | 'lecture' | 'publicity' | 'consultation' | 'mediation' | 'document_review'
+
+export const KINDS: { kind: Kind; label: string; path: EntryPath }[] = [
+  { kind: 'visit', label: '驻点服务', path: '/visits' },
+  { kind: 'lecture', label: '法治讲座', path: '/lectures' },
+  { kind: 'publicity', label: '普法宣传', path: '/publicity-events' },
+  { kind: 'consultation', label: '法律咨询', path: '/consultations' },
+  { kind: 'mediation', label: '纠纷调解', path: '/mediations' },
+  { kind: 'document_review', label: '文书审查', path: '/document-reviews' },
+]
+
+export const CHANNELS = { on_site: '现场', wechat: '微信群', phone: '电话', online: '网络' } as const
+export const CATEGORIES = {
+  land: '土地', marriage_family: '婚姻家庭', labour: '劳动', contract_debt: '合同债务',
+  inheritance: '继承', neighbour: '相邻关系', other: '其他',
+} as const
+export const OUTCOMES = { resolved: '已解决', referred: '已转介', pending: '待跟进' } as const
+export const MEDIATION_OUTCOMES = { agreed: '达成协议', failed: '调解未成', referred: '已转介' } as const
+export const DOCUMENT_KINDS = { village_rules: '村规民约', contract: '合同', decision: '村务决定', other: '其他' } as const
+
+const WEEKDAYS = '日一二三四五六'
+
+/** `每周三 14:30-17:30` → weekday 3 and the two times; null when the text has no such shape. */
+export function parseSchedule(text: string | null): { weekdays: number[]; start: string; end: string } | null {
+  if (!text) return null
+  const times = /(\d{1,2})[:：](\d{2})\s*[-—~至到]\s*(\d{1,2})[:：](\d{2})/.exec(text)
+  if (!times) return null
+  const pad = (h: string, m: string) => `${h.padStart(2, '0')}:${m}`
+  const days = [...text.matchAll(/(?:周|星期)([日天一二三四五六])/g)].map((m) => Math.max(0, WEEKDAYS.indexOf(m[1] === '天' ? '日' : m[1])))
+  return { weekdays: days, start: pad(times[1], times[2]), end: pad(times[3], times[4]) }
+}
+
+/** Minutes since midnight in +08:00 now. */
+function nowMinutesCst(): number {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false })
+    .formatToParts(new Date())
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0) % 24
+  return get('hour') * 60 + Number(parts.find((p) => p.type === 'minute')?.value ?? 0)
+}
+
+const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
+const minutesOf = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5))
+
+/** Today and the schedule's hours (09:00–12:00 without one), never ending in the future: the
+ * ledger refuses future work, so a visit still under way ends now. */
+export function visitPrefill(schedule: string | null): { date: string; start: string; end: string } {
+  const parsed = parseSchedule(schedule)
+  let start = minutesOf(parsed?.start ?? '09:00')
+  let end = minutesOf(parsed?.end ?? '12:00')
+  const now = nowMinutesCst()
+  if (end > now) end = now
+  if (start >= end) start = Math.max(0, end - 60)
+  return { date: todayCst(), start: hhmm(start), end: hhmm(end) }
+}
+
+/** The next day (today included) the schedule names, as YYYY-MM-DD in +08:00; null without one. */
+export function nextScheduledDay(schedule: string | null): string | null {
+  const parsed = parseSchedule(schedule)
+  if (!parsed || !parsed.weekdays.length) return null
+  const today = new Date(`${todayCst()}T12:00:00+08:00`)
+  for (let ahead = 0; ahead < 7; ahead++) {
+    const day = new Date(today.getTime() + ahead * 86_400_000)
+    if (parsed.weekdays.includes(day.getUTCDay())) return todayCstOf(day)
+  }
+  return null
+}
+
+function todayCstOf(day: Date): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(day)
+}
+
+/** `2026-11-30` and `09:00` → `2026-11-30T09:00:00+08:00` (what the ledger takes). */
+export function cstInstant(date: string, time: string): string {
+  return `${date}T${time}:00+08:00`
+}
+
+/** The current quarter in +08:00, e.g. 2026Q4. */
+export function currentQuarter(): string {
+  const [year, month] = todayCst().split('-').map(Number)
+  return `${year}Q${Math.floor((month - 1) / 3) + 1}`
+}
+
+/** `load()`, remembered on the phone (localStorage, per advisor): without signal the last answer
+ * is shown rather than nothing. Rejects only when there is neither an answer nor a saved one. */
+export async function remembered<T>(name: string, load: () => Promise<T>): Promise<T> {
+  const key = `vc.adv.${session.claims!.sub}.${name}`
+  try {
+    const value = await load()
+    localStorage.setItem(key, JSON.stringify(value))
+    return value
+  } catch (error) {
+    const saved = localStorage.getItem(key)
+    if (saved === null) throw error
+    return JSON.parse(saved) as T
+  }
+}

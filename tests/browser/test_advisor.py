@@ -1,0 +1,213 @@
+"""The advisor's phone pages at 390×844: a visit in a few taps moves the village's hours; entries
+made without signal are sent once on reconnect (never twice, whatever the retries); the committee's
+confirmation shows; a correction and a void keep the original visible."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Page, Route, expect
+from support.browser import PHONE, WebStack, shoot
+from vc_contracts import CST
+
+ADVISOR = "A-zhengda-1"
+
+
+def _client(web_stack: WebStack, token: str) -> httpx.Client:
+    return httpx.Client(base_url=f"{web_stack.url}/api", headers={"Authorization": f"Bearer {token}"},
+                        timeout=15, trust_env=False)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def advisor_api(web_stack: WebStack) -> Iterator[httpx.Client]:
+    with _client(web_stack, web_stack.token("advisor")) as client:
+        yield client
+
+
+def _mine(api: httpx.Client, marker: str) -> list[dict[str, Any]]:
+    """The advisor's entries whose text carries `marker` (the ledger's own count, not the page's)."""
+    page = api.get("/ledger/entries", params={"advisor_id": ADVISOR, "page_size": 200}).json()
+    return [e for e in page["items"] if marker in str(e["data"].get("summary", ""))]
+
+
+def _phone(signed_in_page: Callable[[str], Page]) -> Page:
+    page = signed_in_page("advisor")
+    page.set_viewport_size(PHONE)
+    expect(page).to_have_url(re.compile(r"/advisor$"))
+    expect(page.get_by_role("article").first).to_be_visible()
+    return page
+
+
+def _wechat_entry(api: httpx.Client, village: str, text: str) -> str:
+    when = (datetime.now(CST) - timedelta(days=1)).replace(hour=21, minute=0, second=0, microsecond=0)
+    body = {"village_code": village, "occurred_at": when.isoformat(), "channel": "wechat",
+            "category": "labour", "outcome": "resolved", "summary": text}  # fmt: skip
+    response = api.post("/ledger/consultations", json=body, headers={"Idempotency-Key": secrets.token_hex(8)})
+    assert response.status_code == 201, response.text
+    return str(response.json()["entry_id"])
+
+
+def _first_village(api: httpx.Client) -> str:
+    card = api.get(f"/registry/advisors/{ADVISOR}").json()
+    return str(card["villages_served"][0]["village_code"])
+
+
+def test_a_visit_takes_two_taps_and_the_village_hours_move(signed_in_page: Callable[[str], Page]) -> None:
+    page = _phone(signed_in_page)
+    card = page.get_by_role("article").first
+    hours = card.get_by_test_id("quarter-hours")
+    page.wait_for_timeout(500)  # the figure sheet of the first load (the page was idle already)
+    before = hours.inner_text()
+    shoot(page, "advisor-home")
+    page.set_viewport_size(PHONE)
+    taps = 0
+    card.get_by_role("button", name="登记驻点").click()
+    taps += 1
+    expect(page.get_by_label("开始时间")).not_to_have_value("")
+    shoot(page, "advisor-log-visit")
+    page.set_viewport_size(PHONE)
+    page.get_by_role("button", name="提交").click()
+    taps += 1
+    assert taps <= 5
+    expect(page).to_have_url(re.compile(r"/advisor$"))
+    moved = page.get_by_role("article").first.get_by_test_id("quarter-hours")
+    expect(moved).not_to_have_text(before, timeout=30_000)
+
+
+def test_entries_made_without_signal_are_sent_once(
+    signed_in_page: Callable[[str], Page], advisor_api: httpx.Client
+) -> None:
+    page = _phone(signed_in_page)
+    marker = f"离线{secrets.token_hex(3)}"
+    page.get_by_role("button", name="微信群咨询").first.click()  # the form's code is in the page now
+    expect(page.get_by_label("群内问题")).to_be_visible()
+    shoot(page, "advisor-log-wechat")
+    page.set_viewport_size(PHONE)
+    page.context.set_offline(True)
+    for n in range(2):
+        if n:
+            page.get_by_role("button", name="微信群咨询").first.click()
+        page.get_by_label("群内问题").fill(f"{marker} 第{n}条：土地流转合同到期后如何续签")
+        page.get_by_role("button", name="提交").click()
+        expect(page).to_have_url(re.compile(r"/advisor$"))
+    expect(page.get_by_test_id("pending-count")).to_have_text("2 条待发送")
+    expect(page.get_by_text("当前无网络")).to_be_visible()
+    shoot(page, "advisor-offline-pending")
+    page.set_viewport_size(PHONE)
+    assert _mine(advisor_api, marker) == []
+    page.context.set_offline(False)
+    expect(page.get_by_test_id("pending-count")).to_have_count(0, timeout=20_000)
+    assert len(_mine(advisor_api, marker)) == 2
+    page.context.set_offline(True)  # a second reconnect, and a reload: nothing is sent again
+    page.context.set_offline(False)
+    page.reload()
+    expect(page.get_by_role("article").first).to_be_visible()
+    page.wait_for_timeout(1000)  # give a (wrong) resend its chance before counting
+    assert len(_mine(advisor_api, marker)) == 2
+
+
+def test_an_answer_lost_on_the_way_back_is_replayed_not_logged_twice(
+    signed_in_page: Callable[[str], Page], advisor_api: httpx.Client
+) -> None:
+    """The ledger got the entry but the phone never saw the answer: it stays queued under its key,
+    and the retry is answered as a replay (Idempotency-Replayed: true) instead of a second entry."""
+    page = _phone(signed_in_page)
+    marker = f"断线{secrets.token_hex(3)}"
+    replays: list[str] = []
+    lost = {"done": False}
+
+    def lose_first_answer(route: Route) -> None:
+        response = route.fetch()
+        if not lost["done"]:
+            lost["done"] = True
+            route.abort("connectionreset")  # the request reached the ledger; its answer is lost
+            return
+        replays.append(response.headers.get("idempotency-replayed", ""))
+        route.fulfill(response=response)
+
+    page.route("**/api/ledger/consultations", lose_first_answer)
+    page.get_by_role("button", name="微信群咨询").first.click()
+    page.get_by_label("群内问题").fill(f"{marker} 宅基地退出补偿标准")
+    page.get_by_role("button", name="提交").click()
+    expect(page).to_have_url(re.compile(r"/advisor$"))  # kept on the phone: no answer came
+    expect(page.get_by_test_id("pending-count")).to_have_text("1 条待发送")
+    assert len(_mine(advisor_api, marker)) == 1
+    page.get_by_role("button", name="立即发送").click()
+    expect(page.get_by_test_id("pending-count")).to_have_count(0)
+    assert replays == ["true"]
+    assert len(_mine(advisor_api, marker)) == 1
+
+
+def test_the_committee_confirmation_shows_on_my_entries(
+    signed_in_page: Callable[[str], Page], advisor_api: httpx.Client, web_stack: WebStack
+) -> None:
+    village = _first_village(advisor_api)
+    entry = _wechat_entry(advisor_api, village, f"待确认{secrets.token_hex(3)} 赡养纠纷咨询")
+    page = _phone(signed_in_page)
+    page.get_by_role("tab", name="我的记录").click()
+    article = page.locator(f"[data-entry='{entry}']")
+    expect(article.get_by_text("待确认", exact=True)).to_be_visible()
+    body = {"role": "village_committee", "scope": village, "subject": f"committee-{village}"}
+    minted = httpx.post(f"{web_stack.url}/auth/dev/token", json=body, timeout=10, trust_env=False)
+    token = minted.json()["token"]
+    with _client(web_stack, token) as committee:
+        response = committee.post(f"/ledger/entries/{entry}/confirmation",
+                                  headers={"Idempotency-Key": secrets.token_hex(8)})  # fmt: skip
+        assert response.status_code == 201, response.text
+    page.reload()
+    expect(article.get_by_text("村委会已确认")).to_be_visible()
+
+
+def test_correct_and_void_with_a_reason_keep_the_original_visible(
+    signed_in_page: Callable[[str], Page], advisor_api: httpx.Client
+) -> None:
+    village = _first_village(advisor_api)
+    tag = secrets.token_hex(3)
+    fixed = _wechat_entry(advisor_api, village, f"原文{tag} 工伤认定")
+    dropped = _wechat_entry(advisor_api, village, f"重复{tag} 工伤认定")
+    page = _phone(signed_in_page)
+    page.get_by_role("tab", name="我的记录").click()
+    first = page.locator(f"[data-entry='{fixed}']")
+    first.get_by_role("button", name="更正").click()
+    sheet = page.get_by_role("dialog")
+    sheet.get_by_label("内容").fill(f"更正{tag} 工伤认定及赔偿")
+    sheet.get_by_role("button", name="提交更正").click()
+    expect(sheet.locator(".van-field__error-message")).to_be_visible()  # no reason: the refusal, by the field
+    sheet.get_by_label("更正原因").fill("补充咨询内容")
+    sheet.get_by_role("button", name="提交更正").click()
+    expect(first.get_by_text("已更正 1 次")).to_be_visible()
+    expect(first.get_by_text(re.compile(f"内容「原文{tag} 工伤认定」→「更正{tag}"))).to_be_visible()
+    second = page.locator(f"[data-entry='{dropped}']")
+    second.get_by_role("button", name="作废").click()
+    sheet.get_by_label("作废原因").fill("与上一条重复登记")
+    sheet.get_by_role("button", name="确认作废").click()
+    expect(second.get_by_text("已作废")).to_be_visible()
+    expect(second.get_by_text("作废原因：与上一条重复登记")).to_be_visible()
+    expect(second.get_by_text(f"重复{tag} 工伤认定")).to_be_visible()  # the original stays
+    shoot(page, "advisor-entries")
+
+
+def test_calendar_and_the_figure_sheet_disputed_then_confirmed(signed_in_page: Callable[[str], Page]) -> None:
+    page = _phone(signed_in_page)
+    page.get_by_role("button", name="季度日历").nth(1).click()  # the demo's second village has visits
+    expect(page.get_by_text("下次驻点")).to_be_visible()
+    expect(page.get_by_test_id("village-hours")).not_to_have_text("0.00")
+    shoot(page, "advisor-village")
+    page.set_viewport_size(PHONE)
+    page.get_by_role("tab", name="年度考核").click()
+    page.get_by_role("button", name="对数据有异议").click()
+    page.get_by_role("button", name="提交异议").click()
+    expect(page.locator(".van-field__error-message")).to_be_visible()  # no reason: refused, by the field
+    page.get_by_label("异议理由").fill("第四季度驻点时长少计一次")
+    page.get_by_role("button", name="提交异议").click()
+    expect(page.get_by_text("异议（")).to_be_visible()
+    shoot(page, "advisor-figures")
+    page.set_viewport_size(PHONE)
+    page.get_by_role("button", name="确认以上数据无误").click()
+    expect(page.get_by_text("本人已确认")).to_be_visible()
