@@ -52,6 +52,49 @@ def _path(report_id_in_url: str) -> str:
     return f"/reports/{report_id_in_url}"  # already percent-encoded by the page's link
 
 
+def _advisors_confirm_before_the_head_submits(
+    firm: Page, signed_in_page: Callable[[str], Page], web_stack: WebStack
+) -> None:
+    """The head is refused while an advisor has not confirmed; the demo advisor confirms on the phone
+    page, the unit's other advisors with figures through the API; then the head may submit."""
+    states = firm.get_by_label("法律顾问确认情况")
+    expect(states).to_contain_text("未确认", timeout=WAIT)
+    firm.get_by_text("我已核对以上数据").click()
+    firm.get_by_role("button", name="确认并报送").click()
+    expect(firm.get_by_role("alert").filter(has_text="尚未确认")).to_be_visible(timeout=WAIT)
+
+    advisor = signed_in_page("advisor")
+    advisor.set_viewport_size({"width": 390, "height": 844})
+    advisor.get_by_role("link", name="我的半年数据").click()
+    expect(advisor.get_by_test_id("my-state")).to_contain_text("待本人确认", timeout=WAIT)
+    shoot(advisor, "reports-my-half-year")
+    advisor.get_by_role("button", name="确认", exact=True).click()
+    expect(advisor.get_by_test_id("my-state")).to_contain_text("本人已确认", timeout=WAIT)
+
+    preview = _api(web_stack, "law_firm", "GET", f"/reports/half-year/{_current_half()}/preview")
+    person = web_stack.person("advisor")
+    for other in [a for a in preview.json()["advisors"] if a["state"] != "confirmed"]:
+        body = {"role": "advisor", "scope": person.scope, "subject": other["advisor_id"], "unit": None}
+        token = httpx.post(f"{web_stack.url}/auth/dev/token", json=body, timeout=10, trust_env=False)
+        headers = {"Authorization": f"Bearer {token.json()['token']}"}
+        url = f"{web_stack.url}/api/reporting/reports/half-year/{_current_half()}"
+        mine = httpx.get(f"{url}/my-figures", headers=headers, timeout=20, trust_env=False).json()
+        done = httpx.post(
+            f"{url}/confirmations", json={"confirm_digest": mine["digest"]}, headers=headers, timeout=20,
+            trust_env=False,
+        )  # fmt: skip
+        assert done.status_code == 201, done.text
+    firm.reload()
+    expect(states).not_to_contain_text("未确认", timeout=WAIT)
+    expect(states).to_contain_text("已确认", timeout=WAIT)
+
+
+def _current_half() -> str:
+    """The half-year the pages open on (the current one, China Standard Time)."""
+    now = datetime.now(CST)
+    return f"{now.year}H{1 if now.month <= 6 else 2}"
+
+
 def test_a_half_year_report_is_returned_resubmitted_and_approved_through_the_pages(
     signed_in_page: Callable[[str], Page], web_stack: WebStack
 ) -> None:
@@ -60,6 +103,7 @@ def test_a_half_year_report_is_returned_resubmitted_and_approved_through_the_pag
     firm.get_by_role("link", name="半年台账报告").click()
     expect(firm.get_by_role("heading", name="半年台账报告")).to_be_visible(timeout=WAIT)
     expect(firm.get_by_text("统计口径（每项数据如何计数）")).to_be_visible(timeout=WAIT)
+    _advisors_confirm_before_the_head_submits(firm, signed_in_page, web_stack)
     shoot(firm, "reports-half-year-preview")
     _confirm_and_submit(firm, "确认并报送")
     period_title = firm.locator(".vc-existing span").first.inner_text().removesuffix("报告")

@@ -242,6 +242,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
     "ReportReturned": {"report_id": "rep-1", "by_level": "county", "reason": "统计表缺少咨询数"},
     "ReportApproved": {"report_id": "rep-1", "by_level": "county"},
+    "AdvisorFiguresConfirmed": {
+        "unit_id": "unit-firm-1",
+        "period": "2025H1",
+        "advisor_id": "adv-1",
+        "digest": "0123456789abcdef",
+    },
     "ReportEscalated": {
         "report_id": "rep-1",
         "from_level": "county",

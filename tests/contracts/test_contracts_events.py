@@ -109,6 +109,7 @@ REFUSED = [
     ("ComplianceBreached", {"period": "2025Q5"}, "String should match"),
     ("ReportSubmitted", {"period": "2025"}, "does not fit kind"),
     ("ReportEscalated", {"from_level": "city", "to_level": "county"}, "upward only"),
+    ("AdvisorFiguresConfirmed", {"period": "2025"}, "String should match"),
     ("DeadlineMissed", {"due_at": "2025-04-01T00:00:00"}, "timezone"),
 ]
 

@@ -13,7 +13,7 @@ from eventkit.clock import now_cst
 from openpyxl import load_workbook
 from support.waiting import eventually
 from test_reporting_harness import Reporting, reporting_service
-from test_reporting_scene import Scene, build
+from test_reporting_scene import Scene, advisors_confirm, build
 from vc_contracts.catalogue.assessment import AssessmentConcluded, ComplianceRulesSet
 
 
@@ -74,7 +74,12 @@ async def test_a_unit_confirms_its_figures_and_the_county_reviews_them(world) ->
         reporting.http,
         reporting.headers("law_firm", scene.county, unit=scene.firm, subject="firm-head"),
     )
+    refused = await http.post("/reports/half-year/2025H1", json={"confirm_digest": "0" * 16}, headers=firm)
+    assert refused.status_code == 422 and refused.json()["field"] == "confirmations"
+    assert "李川" in refused.json()["message"]
+    await advisors_confirm(reporting, scene, "2025H1")
     preview = (await http.get("/reports/half-year/2025H1/preview", headers=firm)).json()
+    assert [(a["advisor_name"], a["state"]) for a in preview["advisors"]] == [("李川", "confirmed")]
     stale = await http.post("/reports/half-year/2025H1", json={"confirm_digest": "0" * 16}, headers=firm)
     assert stale.status_code == 409 and stale.json()["field"] == "confirm_digest"
     body = {"confirm_digest": preview["digest"]}

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 from docx import Document
 from test_reporting_harness import Reporting, reporting_service
-from test_reporting_scene import Scene, build
+from test_reporting_scene import Scene, advisors_confirm, build
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +25,7 @@ async def test_a_half_year_report_shows_its_path_and_only_to_its_unit_and_review
     http = reporting.http
     firm = reporting.headers("law_firm", scene.county, unit=scene.firm, subject="firm-head")
     admin = reporting.headers("county_admin", scene.county)
+    await advisors_confirm(reporting, scene, "2025H1")
     preview = (await http.get("/reports/half-year/2025H1/preview", headers=firm)).json()
     body = {"confirm_digest": preview["digest"]}
     report_id = (await http.post("/reports/half-year/2025H1", json=body, headers=firm)).json()["stream_id"]

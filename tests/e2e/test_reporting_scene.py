@@ -101,3 +101,14 @@ async def build(reporting: Reporting) -> Scene:
 
     await eventually(settled, within=40, what="statistics, board and compliance projections caught up")
     return scene
+
+
+async def advisors_confirm(reporting: Reporting, scene: Scene, period: str) -> None:
+    """The scene's advisor confirms their current figures of the half-year (before the unit submits)."""
+    li = reporting.headers("advisor", scene.county, subject=scene.li)
+    mine = await reporting.http.get(f"/reports/half-year/{period}/my-figures", headers=li)
+    assert mine.status_code == 200, mine.text
+    if mine.json()["rows"]:
+        body = {"confirm_digest": mine.json()["digest"]}
+        done = await reporting.http.post(f"/reports/half-year/{period}/confirmations", json=body, headers=li)
+        assert done.status_code == 201, done.text

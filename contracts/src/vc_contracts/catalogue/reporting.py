@@ -10,7 +10,16 @@ from pydantic import Field, model_validator
 
 from vc_contracts.base import Event, ShanghaiDateTime
 from vc_contracts.catalogue.enums import DeadlineKind, Level, ReportKind
-from vc_contracts.catalogue.fields import HALF_YEAR_PERIOD, YEAR_PERIOD, Id, Period, Reason, ReportId, UnitId
+from vc_contracts.catalogue.fields import (
+    HALF_YEAR_PERIOD,
+    YEAR_PERIOD,
+    AdvisorId,
+    Id,
+    Period,
+    Reason,
+    ReportId,
+    UnitId,
+)
 from vc_contracts.divisions import DivisionCode
 
 _PERIOD_OF_KIND = {
@@ -45,6 +54,17 @@ class ReportSubmitted(ReportingEvent):
     def _period_fits_kind(self) -> Self:
         _check_period(self.kind, self.period)
         return self
+
+
+class AdvisorFiguresConfirmed(ReportingEvent):
+    """An advisor confirmed their own figures of a unit's half-year ledger before the unit submits it
+    ("each advisor confirms their figures"); a later ledger change alters the digest, so the
+    confirmation no longer covers the current figures."""
+
+    unit_id: UnitId
+    period: str = Field(pattern=HALF_YEAR_PERIOD, description="Half-year: 2025H1 / 2025H2")
+    advisor_id: AdvisorId
+    digest: Id = Field(description="Digest of the advisor's figures as previewed and confirmed")
 
 
 class ReportReturned(ReportingEvent):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from eventkit.auth import UNITS, Principal, Role
-from eventkit.errors import ForbiddenError
+from eventkit.errors import ForbiddenError, RuleViolationError
 from eventkit.idempotency import Idempotent
 from eventkit.paging import Paging, page_of
 from eventkit.params import HalfYearPath, HalfYearQuery, YearPath
@@ -19,10 +19,12 @@ from vc_contracts.catalogue.fields import Id, Reason
 from vc_contracts.divisions import county_of, significant_prefix
 
 from reporting.adapters.xlsx import statistics_workbook
+from reporting.application.confirmations_view import advisor_states, advisor_unit, confirm
 from reporting.application.report_commands import ReportHandler
 from reporting.application.report_queries import list_reports, unit_division
 from reporting.application.results_view import results_of
 from reporting.application.statistics import digest, statistics_table
+from reporting.domain.confirmations import require_all_confirmed
 from reporting.domain.statistics import check_half_year
 
 router = APIRouter(tags=["reporting"])
@@ -32,6 +34,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class Confirm(BaseModel):
     confirm_digest: Id = Field(description="The `digest` of the previewed figures: the counted confirm them")
+
+
+class AdvisorConfirm(BaseModel):
+    confirm_digest: Id = Field(description="The `digest` of the advisor's previewed figures")
+    unit_id: Id | None = Field(default=None, description="Unit; only needed when they count for several")
 
 
 class Return(BaseModel):
@@ -91,9 +98,52 @@ async def statistics(
 
 @router.get("/reports/half-year/{period}/preview", summary="预览半年台账报告 Preview the unit's figures")
 async def preview_half_year(who: CurrentPrincipal, request: Request, period: HalfYearPath) -> dict[str, Any]:
-    return await _table(
-        request, check_half_year(period), significant_prefix(county_of_principal(who)), _unit(who)
-    )
+    """The unit's table with `advisors`: each advisor with figures and whether they confirmed them."""
+    unit, county = _unit(who), significant_prefix(county_of_principal(who))
+    table = await _table(request, check_half_year(period), county, unit)
+    runtime = runtime_of(request)
+    table["advisors"] = await advisor_states(runtime.pool, runtime.settings.schema, period, county, unit)
+    return table
+
+
+@router.get(
+    "/reports/half-year/{period}/my-figures", summary="法律顾问预览本人半年数据 The advisor's own figures"
+)
+async def my_half_year(
+    who: CurrentPrincipal, request: Request, period: HalfYearPath, unit_id: str | None = None
+) -> dict[str, Any]:
+    """The advisor's own rows of their unit's half-year table with its `digest` and `state`
+    (confirmed / pending / changed); `unit_id` null and no rows when they logged nothing."""
+    who.require_role(Role.advisor)
+    county, runtime = significant_prefix(county_of_principal(who)), runtime_of(request)
+    pool, schema = runtime.pool, runtime.settings.schema
+    unit = await advisor_unit(pool, schema, check_half_year(period), county, who.subject, unit_id)
+    if unit is None:
+        return {"period": period, "unit_id": None, "rows": [], "state": None, "digest": None}
+    table = await statistics_table(pool, schema, period, county, unit, who.subject)
+    mine = [
+        a for a in await advisor_states(pool, schema, period, county, unit) if a["advisor_id"] == who.subject
+    ]
+    table["state"] = mine[0]["state"] if mine else None
+    table["confirmed_at"] = mine[0]["confirmed_at"] if mine else None
+    return table
+
+
+@router.post(
+    "/reports/half-year/{period}/confirmations", status_code=201,
+    summary="法律顾问确认本人半年数据 The advisor confirms their figures",
+)  # fmt: skip
+async def confirm_half_year(
+    who: CurrentPrincipal, request: Request, period: HalfYearPath, body: AdvisorConfirm, idem: Idempotent
+) -> dict[str, Any]:
+    who.require_role(Role.advisor)
+    county, runtime = significant_prefix(county_of_principal(who)), runtime_of(request)
+    pool, schema = runtime.pool, runtime.settings.schema
+    unit = await advisor_unit(pool, schema, check_half_year(period), county, who.subject, body.unit_id)
+    if unit is None:
+        raise RuleViolationError("您本期没有可确认的数据", field="period")
+    outcome = await confirm(runtime.store, pool, who, period, county, unit, body.confirm_digest, idem)
+    return outcome.as_json()
 
 
 @router.post(
@@ -104,7 +154,10 @@ async def submit_half_year(
 ) -> dict[str, Any]:
     unit, county = _unit(who), county_of_principal(who)
     table = await _table(request, check_half_year(period), county, unit)
-    handler = ReportHandler(runtime_of(request).store, runtime_of(request).pool)
+    runtime = runtime_of(request)
+    states = await advisor_states(runtime.pool, runtime.settings.schema, period, county, unit)
+    require_all_confirmed({a["advisor_name"]: a["state"] for a in states})
+    handler = ReportHandler(runtime.store, runtime.pool)
     outcome = await handler.submit(
         who, ReportKind.half_year_ledger, period, unit, county, table, body.confirm_digest, idem
     )

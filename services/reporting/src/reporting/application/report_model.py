@@ -1,5 +1,5 @@
 """Inline read models of the reporting service's own events, written in the append's transaction:
-reports (status, level under review, figures) and recorded deadline misses."""
+reports (status, level under review, figures), advisors' confirmations and recorded deadline misses."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from eventkit.db import Connection
 from eventkit.migrations import Migration
 from eventkit.store import StoredEvent
 from vc_contracts.catalogue.reporting import (
+    AdvisorFiguresConfirmed,
     DeadlineMissed,
     ReportApproved,
     ReportEscalated,
@@ -33,7 +34,16 @@ TABLES: list[Migration] = [
             county text NOT NULL, due_at timestamptz NOT NULL, recorded_at timestamptz NOT NULL
         );
         """,
-    )
+    ),
+    (
+        "reporting_0002_advisor_confirmations",
+        """
+        CREATE TABLE {schema}.advisor_confirmations (
+            unit_id text NOT NULL, period text NOT NULL, advisor_id text NOT NULL, digest text NOT NULL,
+            confirmed_at timestamptz NOT NULL, PRIMARY KEY (unit_id, period, advisor_id)
+        );
+        """,
+    ),
 ]
 
 
@@ -68,6 +78,13 @@ async def record(conn: Connection, schema: str, stored: list[StoredEvent]) -> No
                     f"UPDATE {schema}.reports SET status = 'returned', reason = $2, updated_at = $3"
                     " WHERE report_id = $1",
                     event.report_id, event.reason, at,
+                )  # fmt: skip
+            case AdvisorFiguresConfirmed():
+                await conn.execute(
+                    f"INSERT INTO {schema}.advisor_confirmations VALUES ($1,$2,$3,$4,$5)"
+                    " ON CONFLICT (unit_id, period, advisor_id) DO UPDATE SET digest = excluded.digest,"
+                    " confirmed_at = excluded.confirmed_at",
+                    event.unit_id, event.period, event.advisor_id, event.digest, at,
                 )  # fmt: skip
             case DeadlineMissed():
                 await conn.execute(

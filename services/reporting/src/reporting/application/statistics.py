@@ -14,7 +14,7 @@ from reporting.domain.statistics import METRICS, RULES, totals
 _COUNTED = [m for m in METRICS if m.sql]
 
 
-def _aggregate_sql(schema: str, unit_filter: str) -> str:
+def _aggregate_sql(schema: str, unit_filter: str, hours_filter: str) -> str:
     columns = ", ".join(f"{m.sql} AS {m.key}" for m in _COUNTED)
     return f"""
         WITH counted AS (
@@ -24,7 +24,7 @@ def _aggregate_sql(schema: str, unit_filter: str) -> str:
         ), hours AS (
             SELECT h.unit_id, h.village_code, sum(h.seconds)::bigint AS visit_seconds FROM {schema}.st_hours h
             WHERE h.half = ANY($1::text[]) AND starts_with(h.village_code, $2)
-                  {unit_filter.replace("e.", "h.")}
+                  {hours_filter}
             GROUP BY h.unit_id, h.village_code
         )
         SELECT coalesce(c.unit_id, hr.unit_id) AS unit_id,
@@ -38,22 +38,33 @@ def _aggregate_sql(schema: str, unit_filter: str) -> str:
 
 
 async def statistics_table(
-    pool: asyncpg.Pool, schema: str, period: str, scope_prefix: str, unit_id: str | None = None
-) -> dict[str, Any]:
-    """The table for a half-year (2025H1) or a year (2025: both halves) inside a division prefix."""
+    pool: asyncpg.Pool, schema: str, period: str, scope_prefix: str, unit_id: str | None = None,
+    advisor_id: str | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """The table for a half-year (2025H1) or a year (2025: both halves) inside a division prefix,
+    optionally of one unit and/or of one advisor's entries only."""
     halves = [period] if "H" in period else [f"{period}H1", f"{period}H2"]
     args: list[Any] = [halves, scope_prefix]
-    unit_filter = ""
+    unit_filter = hours_filter = ""
     if unit_id is not None:
         args.append(unit_id)
-        unit_filter = "AND e.unit_id = $3"
-    rows = [dict(r) for r in await pool.fetch(_aggregate_sql(schema, unit_filter), *args)]
+        unit_filter, hours_filter = f"AND e.unit_id = ${len(args)}", f"AND h.unit_id = ${len(args)}"
+    if advisor_id is not None:
+        args.append(advisor_id)
+        unit_filter += f" AND e.data->>'advisor_id' = ${len(args)}"
+        # st_hours rows carry no advisor: they are taken through their entry
+        hours_filter += (
+            f" AND h.entry_id IN (SELECT entry_id FROM {schema}.st_entries"
+            f" WHERE data->>'advisor_id' = ${len(args)})"
+        )
+    rows = [dict(r) for r in await pool.fetch(_aggregate_sql(schema, unit_filter, hours_filter), *args)]
     seconds = [int(row.pop("visit_seconds")) for row in rows]
     for row, s in zip(rows, seconds, strict=True):
         row["visit_hours"] = display_total_hours(s)
     table = {
         "period": period,
         "unit_id": unit_id,
+        **({"advisor_id": advisor_id} if advisor_id else {}),
         "rows": rows,
         "totals": {**totals(rows), "visit_hours": display_total_hours(total_seconds(seconds))},
         "columns": [{"key": m.key, "heading": m.heading} for m in METRICS],
@@ -68,3 +79,17 @@ def digest(table: dict[str, Any]) -> str:
     parts = {"rows": table["rows"], "assessment_results": table.get("assessment_results")}
     body = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(body.encode()).hexdigest()[:16]
+
+
+async def advisors_with_figures(
+    pool: asyncpg.Pool, schema: str, period: str, scope_prefix: str, unit_id: str
+) -> list[dict[str, Any]]:
+    """Advisors with counted (not voided) entries of the unit in the half-year: `[{advisor_id, name}]`."""
+    rows = await pool.fetch(
+        f"""SELECT DISTINCT e.data->>'advisor_id' AS advisor_id, n.name FROM {schema}.st_entries e
+            LEFT JOIN {schema}.st_names n ON n.id = e.data->>'advisor_id'
+            WHERE e.half = $1 AND NOT e.voided AND starts_with(e.village_code, $2) AND e.unit_id = $3
+            ORDER BY 1""",
+        period, scope_prefix, unit_id,
+    )  # fmt: skip
+    return [dict(r) for r in rows]

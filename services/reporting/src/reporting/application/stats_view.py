@@ -13,7 +13,7 @@ from eventkit.db import Connection
 from eventkit.periods import half_of, quarter_of, split_seconds_by_quarter
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue import ledger as lg
-from vc_contracts.catalogue.registry import DivisionRegistered, UnitRegistered
+from vc_contracts.catalogue.registry import AdvisorRegistered, DivisionRegistered, UnitRegistered
 from vc_contracts.topics import topic_for
 
 DDL = """
@@ -54,7 +54,7 @@ def _hours(entry_id: str, data: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 
 class StatsView:
-    name = "statistics_v2"  # v2: exact seconds instead of hours rounded per entry
+    name = "statistics_v3"  # v2: exact seconds, not hours rounded per entry; v3: advisor names
     topics = (topic_for("registry"), topic_for("ledger"))
     tables = ("st_entries", "st_hours", "st_names")
     ddl = DDL
@@ -65,6 +65,8 @@ class StatsView:
                 await self._name(conn, t, event.code, event.name, event.level.value, event.code)
             case UnitRegistered():
                 await self._name(conn, t, event.unit_id, event.name, event.kind.value, event.division_code)
+            case AdvisorRegistered():  # named on the unit's half-year confirmations
+                await self._name(conn, t, event.advisor_id, event.name, "advisor", None)
             case lg.EntryCorrected():
                 await self._correct(conn, t, event)
             case lg.EntryVoided():
@@ -75,7 +77,7 @@ class StatsView:
             case lg.LedgerEntryEvent() if type(event) in KINDS:
                 await self._write(conn, t, event.entry_id, KINDS[type(event)], event.model_dump(mode="json"))
 
-    async def _name(self, conn: Connection, t: str, *row: str) -> None:
+    async def _name(self, conn: Connection, t: str, *row: str | None) -> None:
         await conn.execute(
             f"INSERT INTO {t}st_names VALUES ($1,$2,$3,$4) ON CONFLICT (id) DO UPDATE"
             " SET name = excluded.name, kind = excluded.kind, division_code = excluded.division_code",

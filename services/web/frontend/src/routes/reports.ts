@@ -10,6 +10,16 @@ const isUnitRole = (role: Role): boolean => UNIT_ROLES.includes(role)
 export const readsReports = (role: Role): boolean => isAdmin(role) || isUnitRole(role)
 
 export const reportRoutes: RouteRecordRaw[] = [
+  // the advisor confirms their own half-year figures on the phone, in the advisor's shell
+  {
+    path: '/reports/my-half-year',
+    component: () => import('@/layouts/PhoneLayout.vue'),
+    children: [{
+      path: '', component: () => import('@/components/advisor/AdvisorShell.vue'),
+      children: [{ path: '', component: () => import('@/pages/reports/MyHalfYearPage.vue'),
+        meta: { roles: (role: Role) => role === 'advisor', title: '我的半年数据' } }],
+    }],
+  },
   {
     path: '/reports',
     component: () => import('@/layouts/DesktopLayout.vue'),

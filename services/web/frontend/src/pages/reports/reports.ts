@@ -27,6 +27,15 @@ export interface Figures {
   counting_rules: Record<string, string>
   digest: string
   assessment_results?: AssessmentResults
+  advisors?: AdvisorState[]
+}
+/** An advisor's confirmation of their own half-year figures (unit preview). */
+export interface AdvisorState {
+  advisor_id: string
+  advisor_name: string
+  state: 'confirmed' | 'pending' | 'changed'
+  state_name: string
+  confirmed_at: string | null
 }
 export interface Step {
   step: 'submitted' | 'returned' | 'approved' | 'escalated' | 'other'

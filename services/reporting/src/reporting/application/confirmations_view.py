@@ -1,0 +1,75 @@
+"""Advisors' confirmations of a unit's half-year figures: each advisor's own table and digest, the
+state of every advisor with figures (confirmed / pending / changed), and recording a confirmation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+from eventkit.auth import Principal
+from eventkit.decider import Outcome, execute
+from eventkit.errors import RuleViolationError
+from eventkit.idempotency import Idempotency
+from eventkit.store import EventStore, Metadata, StoredEvent
+from vc_contracts import Tenant
+
+from reporting.application.report_model import record
+from reporting.application.statistics import advisors_with_figures, statistics_table
+from reporting.domain import confirmations
+from reporting.domain.confirmations import STATE_NAMES, state_of
+
+
+async def advisor_states(
+    pool: asyncpg.Pool, schema: str, period: str, county: str, unit_id: str
+) -> list[dict[str, Any]]:
+    """`[{advisor_id, advisor_name, digest, state, state_name, confirmed_at}]` for the unit's half-year."""
+    sql = (
+        f"SELECT advisor_id, digest, confirmed_at FROM {schema}.advisor_confirmations"
+        " WHERE unit_id = $1 AND period = $2"
+    )
+    confirmed = {r["advisor_id"]: r for r in await pool.fetch(sql, unit_id, period)}
+    states = []
+    for advisor in await advisors_with_figures(pool, schema, period, county, unit_id):
+        table = await statistics_table(pool, schema, period, county, unit_id, advisor["advisor_id"])
+        done = confirmed.get(advisor["advisor_id"])
+        state = state_of(table["digest"], done["digest"] if done else None)
+        states.append({
+            "advisor_id": advisor["advisor_id"], "advisor_name": advisor["name"] or advisor["advisor_id"],
+            "digest": table["digest"], "state": state, "state_name": STATE_NAMES[state],
+            "confirmed_at": done["confirmed_at"] if done else None,
+        })  # fmt: skip
+    return states
+
+
+async def confirm(
+    store: EventStore, pool: asyncpg.Pool, who: Principal, period: str, county: str, unit_id: str,
+    confirm_digest: str, idem: Idempotency,
+) -> Outcome:  # fmt: skip
+    """Record the advisor's confirmation of their current figures of the unit (409 if they changed)."""
+    table = await statistics_table(pool, store.schema, period, county, unit_id, who.subject)
+    command = confirmations.Confirm(unit_id, period, who.subject, table["digest"], confirm_digest)
+
+    async def after(conn: Any, stored: list[StoredEvent]) -> None:
+        await record(conn, store.schema, stored)
+
+    return await execute(
+        store, confirmations.confirmations, confirmations.stream_id(period, unit_id, who.subject), command,
+        tenant=Tenant.of(county), metadata=Metadata(who.subject), idempotency=idem, after_append=after,
+    )  # fmt: skip
+
+
+async def advisor_unit(
+    pool: asyncpg.Pool, schema: str, period: str, county: str, advisor_id: str, unit_id: str | None
+) -> str | None:
+    """The unit whose figures the advisor confirms: the one asked for, else the only unit their
+    entries of the half-year count for (None when they have none); 422 when it is ambiguous."""
+    if unit_id is not None:
+        return unit_id
+    sql = (
+        f"SELECT DISTINCT unit_id FROM {schema}.st_entries WHERE half = $1 AND NOT voided"
+        " AND starts_with(village_code, $2) AND data->>'advisor_id' = $3 ORDER BY 1"
+    )
+    units = [r["unit_id"] for r in await pool.fetch(sql, period, county, advisor_id)]
+    if len(units) > 1:
+        raise RuleViolationError("您本期的数据属于多个服务单位，请指明单位（unit_id）", field="unit_id")
+    return units[0] if units else None
