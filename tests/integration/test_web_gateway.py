@@ -7,6 +7,8 @@ headers, failures), both served over real HTTP by uvicorn.
 from __future__ import annotations
 
 import asyncio
+import http.client
+import json
 import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -37,6 +39,14 @@ def upstream_app() -> FastAPI:
             "headers": dict(request.headers),
             "body": (await request.body()).decode(),
         }
+
+    @app.get("/metrics")
+    async def metrics() -> str:
+        return "vc_internal_metric 1"
+
+    @app.get("/metrics-of-the-village")  # only the exact first segment is internal
+    async def not_metrics() -> str:
+        return "a route of its own"
 
     @app.get("/events")
     async def events() -> StreamingResponse:
@@ -128,6 +138,44 @@ def test_an_unknown_service_is_a_json_404_not_the_page(web: str) -> None:
     assert answer.status_code == 404 and answer.json()["code"] == "not_found"
 
 
+def _raw_get(base: str, path: str) -> tuple[int, dict[str, object]]:
+    """GET `path` exactly as written: httpx would resolve dot segments before sending."""
+    url = httpx.URL(base)
+    connection = http.client.HTTPConnection(url.host, url.port, timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read() or b"{}")
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/registry/metrics",
+        "/api/reporting/metrics/",
+        "/api/assessment//metrics",
+        "/api/registry/./metrics",
+        "/api/registry/x/../metrics",
+        "/api/registry/%6detrics",
+        "/api/registry/%2e/metrics",
+        "/api/registry/METRICS",
+        "/api/registry/metrics?name[]=vc_events_appended_total",
+    ],
+)
+def test_a_service_s_metrics_are_not_reachable_through_the_gateway(web: str, path: str) -> None:
+    status, body = _raw_get(web, path)
+    assert status == 404, path
+    assert body["code"] == "not_found" and body["field"] == "path" and "指标" in str(body["message"])
+    assert "vc_internal_metric" not in json.dumps(body)
+
+
+def test_a_route_that_only_starts_like_metrics_still_passes(web: str) -> None:
+    answer = httpx.get(f"{web}/api/registry/metrics-of-the-village")
+    assert answer.status_code == 200 and answer.json() == "a route of its own"
+
+
 def test_a_token_in_the_url_is_refused_on_pages_and_the_gateway(web: str) -> None:
     for path in ("/dashboard?token=eyJabc.def.ghi", "/api/registry/echo/x?access_token=abc"):
         answer = httpx.get(f"{web}{path}")
@@ -169,4 +217,7 @@ def test_without_dev_sign_in_there_is_no_token_route_and_no_gateway(dist: Path, 
         answer = httpx.post(f"{url}/auth/dev/token", json={"role": "county_admin", "scope": "621025"})
         assert answer.status_code == 404 and answer.json()["code"] == "not_found"
         assert httpx.get(f"{url}/api/registry/echo/x").status_code == 404
+        # where the Ingress sends /api/<service>/metrics: a 404 in the error format, not the page
+        metrics = httpx.get(f"{url}/api/registry/metrics")
+        assert metrics.status_code == 404 and metrics.json()["code"] == "not_found"
         assert httpx.get(f"{url}/auth/config").json() == {"dev_signin": False, "oidc": None}
