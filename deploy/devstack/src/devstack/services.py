@@ -66,6 +66,7 @@ class RunningService:
     process: subprocess.Popen[bytes]
     log_path: Path
     record: procs.PidRecord = field(repr=False)
+    env: dict[str, str] = field(default_factory=dict, repr=False)  # what it was started with, to restart it
 
     def ready(self) -> bool:
         try:
@@ -90,4 +91,4 @@ def start_service(service: Service, env: Mapping[str, str], state_dir: Path, cwd
     full_env = dict(env) | {"VC_SERVICE": service.name, "PYTHONUNBUFFERED": "1"}
     proc = procs.spawn(args, log_path, env=full_env, cwd=cwd)
     record = procs.write_pidfile(state_dir / "run", service.name, proc.pid, stop_signal="SIGTERM", group=True)
-    return RunningService(service, proc, log_path, record)
+    return RunningService(service, proc, log_path, record, dict(env))
