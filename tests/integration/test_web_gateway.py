@@ -10,13 +10,17 @@ import asyncio
 import http.client
 import json
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import jwt
 import pytest
 from devstack import procs
+from eventkit.tokens import issue
 from fastapi import FastAPI, Request
 from fastapi.responses import StreamingResponse
 from support.threaded import serving
@@ -203,6 +207,37 @@ def test_dev_sign_in_signs_a_token_the_services_accept(web: str) -> None:
     assert answer.status_code == 200
     claims = jwt.decode(answer.json()["token"], SECRET, algorithms=["HS256"])
     assert (claims["role"], claims["scope"], claims["sub"]) == ("county_admin", "621025", "demo-county-admin")
+
+
+def test_a_pasted_token_is_checked_as_it_is_never_signed_again(web: str) -> None:
+    pasted = issue(SECRET, role="law_firm", scope="621025", subject="someone-pasted", unit="U-x",
+                   ttl=timedelta(minutes=7))  # fmt: skip
+    answer = httpx.post(f"{web}/auth/dev/check", json={"token": f"Bearer {pasted}\n"})
+    assert answer.status_code == 200
+    checked = answer.json()
+    assert "token" not in checked  # nothing to swap in: the pasted token is what the page keeps
+    assert (checked["role"], checked["subject"], checked["unit"], checked["label"]) == (
+        "law_firm", "someone-pasted", "U-x", None)  # fmt: skip
+    exp = jwt.decode(pasted, SECRET, algorithms=["HS256"], issuer="villagecounsel-dev")["exp"]
+    assert datetime.fromisoformat(checked["expires_at"]).timestamp() == exp  # its own 7 minutes
+    assert checked["expires_at"].endswith("+08:00")
+    demo = issue(SECRET, role="county_admin", scope="621025", subject="demo-county-admin")
+    assert httpx.post(f"{web}/auth/dev/check", json={"token": demo}).json()["label"] == "正宁县司法局"
+
+
+def test_an_expired_or_foreign_pasted_token_is_refused_saying_why(web: str) -> None:
+    now = int(time.time())
+    claims = {"sub": "late", "role": "county_admin", "scope": "621025", "iss": "villagecounsel-dev",
+              "iat": now - 7200, "exp": now - 3600}  # fmt: skip
+    expired = httpx.post(f"{web}/auth/dev/check", json={"token": jwt.encode(claims, SECRET, "HS256")})
+    assert expired.status_code == 401
+    body = expired.json()
+    shown = datetime.fromtimestamp(now - 3600, ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    assert body["field"] == "token" and shown in body["message"] and "不会被续期" in body["message"]
+    foreign = jwt.encode({**claims, "exp": now + 600}, "o" * 48, "HS256")
+    refused = httpx.post(f"{web}/auth/dev/check", json={"token": foreign})
+    assert refused.status_code == 401 and refused.json()["code"] == "unauthenticated"
+    assert httpx.post(f"{web}/auth/dev/check", json={"token": "x" * 9000}).status_code == 422
 
 
 def test_dev_sign_in_refuses_a_scope_of_the_wrong_level_naming_the_field(web: str) -> None:
