@@ -38,18 +38,18 @@ def _form(text: str) -> dict[str, str]:
     return {"submission_id": uuid.uuid4().hex, "category": "land", "text": text, "callback_phone": ""}
 
 
+def _submit(web_stack: WebStack, code: str, text: str, header: str | bytes) -> httpx.Response:
+    """The board's form posted to the web app as a browser would, behind `X-Forwarded-For: header`."""
+    return httpx.post(f"{web_stack.url}/v/{code}/feedback", data=_form(text),
+                      headers={"X-Forwarded-For": header}, timeout=15, trust_env=False)  # fmt: skip
+
+
 @pytest.mark.parametrize(("header", "what"), HEADERS, ids=[what for _, what in HEADERS])
 def test_the_board_s_form_is_recorded_whatever_the_forwarded_header_says(
     web_stack: WebStack, header: str | bytes, what: str
 ) -> None:
     code = CODES[[w for _, w in HEADERS].index(what)]
-    response = httpx.post(
-        f"{web_stack.url}/v/{code}/feedback",
-        data=_form(f"转发头测试：{what}"),
-        headers={"X-Forwarded-For": header},
-        timeout=15,
-        trust_env=False,
-    )
+    response = _submit(web_stack, code, f"转发头测试：{what}", header)
     assert response.status_code == 200, response.text[-600:]
     assert "留言已收到" in response.text
 
@@ -88,14 +88,5 @@ def test_the_limit_still_holds_per_client_however_the_header_is_spelt(
     """Headers naming no address count against the peer, one address however it is written counts
     once: the sixth within an hour is refused either way."""
     code = CODES[2 * len(HEADERS) + row]
-    statuses = []
-    for n, header in enumerate(headers):
-        response = httpx.post(
-            f"{web_stack.url}/v/{code}/feedback",
-            data=_form(f"限流测试 {n}"),
-            headers={"X-Forwarded-For": header},
-            timeout=15,
-            trust_env=False,
-        )
-        statuses.append(response.status_code)
+    statuses = [_submit(web_stack, code, f"限流 {n}", header).status_code for n, header in enumerate(headers)]
     assert statuses == [200] * 5 + [429]

@@ -53,8 +53,8 @@ def stack_env(devstack: DevStack, state: Path) -> Iterator[dict[str, str]]:
     dsn = ensure_database(devstack.dsn, "villagecounsel_supervise", fresh=True)
     broker = start_tansu(state, procs.free_port())
     try:
-        yield {**os.environ, "DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
-               "VC_JWT_SECRET": secrets.token_urlsafe(48), "VC_CONSUMER_SESSION_TIMEOUT_MS": "6000"}  # fmt: skip
+        infra = {"DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap}
+        yield {**os.environ, **infra, "VC_JWT_SECRET": secrets.token_urlsafe(48)}
     finally:
         broker.stop()
 
