@@ -29,6 +29,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
+from pydantic_core import from_json
 from vc_contracts import CST, Envelope, Event, Tenant
 
 from eventkit import metrics
@@ -96,10 +97,12 @@ class NewStream:
 class StoredEvent:
     position: int
     envelope: Envelope
+    typed: Event | None = field(default=None, compare=False, repr=False)
+    """The event as appended (set by `append`): `event` then needs no second validation."""
 
     @property
     def event(self) -> Event:
-        return self.envelope.event()
+        return self.typed if self.typed is not None else self.envelope.event()
 
 
 def _row_to_stored(row: asyncpg.Record) -> StoredEvent:
@@ -405,9 +408,11 @@ class EventStore:
             if current.get(b.stream_id, 0) != b.expected_version:
                 raise ConcurrencyError(b.stream_id, b.expected_version, current.get(b.stream_id, 0))
         meta = _metadata_json(metadata)
+        tenants = {id(b.tenant): b.tenant.model_dump_json() for b in batch}
         rows = [
             (uuid4(), b.stream_id, b.expected_version + i + 1, e.event_type, e.schema_version,
-             b.tenant.model_dump_json(), b.tenant.county, b.occurred_at, e.model_dump_json(), meta)
+             tenants[id(b.tenant)], b.tenant.county, b.occurred_at, e.model_dump_json(), meta,
+             e, b.tenant, metadata)
             for b in batch
             for i, e in enumerate(b.events)
         ]  # fmt: skip
@@ -434,9 +439,36 @@ class EventStore:
         notifies the relay. In autocommit the lock is held for this statement and its commit only;
         in a caller's transaction, until that commits. `lock=False`: the caller holds it already."""
         inserted = await conn.fetch(self._insert_sql if lock else self._insert_locked_sql,
-                                    *[list(col) for col in zip(*rows, strict=True)],
+                                    *[list(col) for col in zip(*rows, strict=True)][:SQL_COLUMNS],
                                     self.channel, *([self.append_lock] if lock else []))  # fmt: skip
-        return [_row_to_stored(r) for r in sorted(inserted, key=lambda r: r["position"])]
+        stored = {r["event_id"]: (r["position"], r["recorded_at"]) for r in inserted}
+        return sorted((_stored(row, *stored[row[0]]) for row in rows), key=lambda s: s.position)
+
+
+def _stored(row: tuple[Any, ...], position: int, recorded_at: datetime) -> StoredEvent:
+    """The answer for an inserted row, built from what was appended: no re-validation (the event
+    was validated when it was made; its JSON is the stored `data`, parsed by pydantic-core)."""
+    event, tenant, metadata = row[SQL_COLUMNS:]
+    envelope = Envelope.model_construct(
+        event_id=row[0],
+        event_type=row[3],
+        schema_version=row[4],
+        stream_id=row[1],
+        stream_version=row[2],
+        occurred_at=row[7].astimezone(CST),
+        recorded_at=recorded_at,
+        tenant=tenant,
+        actor=metadata.actor,
+        correlation_id=metadata.correlation_id,
+        causation_id=metadata.causation_id,
+        data=from_json(row[8]),
+    )
+    return StoredEvent(position, envelope, event)
+
+
+SQL_COLUMNS = 10
+"""Values of an insert row sent to PostgreSQL; the row's last three items are its event, tenant and
+metadata."""
 
 
 def _insert_sql(schema: str, *, lock: bool) -> str:
@@ -453,7 +485,7 @@ def _insert_sql(schema: str, *, lock: bool) -> str:
                              $7::text[], $8::timestamptz[], $9::text[], $10::text[])
             AS u(event_id, stream_id, stream_version, event_type, schema_version, tenant,
                  county, occurred_at, data, metadata)
-        RETURNING {_COLUMNS}
+        RETURNING position, event_id, recorded_at
         """
 
 
@@ -492,7 +524,8 @@ def _rows(
     metadata: Metadata,
     occurred_at: Sequence[datetime] | datetime | None,
 ) -> list[tuple[Any, ...]]:
-    """The insert's rows for one append, with stream versions 1..n (`_at` moves them on)."""
+    """The insert's rows for one append, with stream versions 1..n (`_at` moves them on): the
+    `SQL_COLUMNS` values inserted, then the event, tenant and metadata the answer is built from."""
     if occurred_at is None or isinstance(occurred_at, datetime):
         occurred = [occurred_at or now_cst()] * len(events)
     else:
@@ -500,7 +533,7 @@ def _rows(
     meta, tenant_json = _metadata_json(metadata), tenant.model_dump_json()
     return [
         (uuid4(), stream_id, i + 1, e.event_type, e.schema_version, tenant_json, tenant.county,
-         occurred[i], e.model_dump_json(), meta)
+         occurred[i], e.model_dump_json(), meta, e, tenant, metadata)
         for i, e in enumerate(events)
     ]  # fmt: skip
 
