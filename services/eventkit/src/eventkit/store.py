@@ -366,12 +366,17 @@ class EventStore:
 
     async def _check_versions(self, conn: Connection, group: list[_Pending]) -> list[_Pending]:
         """Refuse the callers whose expected version is not the stream's (in queue order, as if each
-        appended alone); give the others the version their events follow."""
+        appended alone); give the others the version their events follow.
+
+        A caller expecting a new stream (version 0) needs no read: its version 1 is refused by the
+        stream's unique version if the stream exists (the group is then written caller by caller).
+        A group of new streams, the usual case, is one statement."""
+        streams = list({p.stream_id for p in group if p.expected != 0})
         found = await conn.fetch(
             f"SELECT stream_id, max(stream_version) AS version FROM {self.schema}.events"
             " WHERE stream_id = ANY($1::text[]) GROUP BY stream_id",
-            list({p.stream_id for p in group}),
-        )
+            streams,
+        ) if streams else []  # fmt: skip
         current = {r["stream_id"]: r["version"] for r in found}
         accepted = []
         for p in group:
