@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-from eventkit.store import APPEND_LOCK
+from eventkit.store import append_lock
 from openpyxl import Workbook
 from test_ledger_harness import Cast, Ledger, ledger_service, set_the_scene
 from vc_contracts import CST
@@ -146,7 +146,7 @@ async def test_other_requests_are_answered_while_a_large_import_runs(scene) -> N
     unit = ledger.headers("law_firm", "621025", "import-staff", cast.firm)
     seen: list[dict[str, Any]] = []
     async with ledger.pool.acquire() as blocker, blocker.transaction():
-        await blocker.execute("SELECT pg_advisory_xact_lock($1)", APPEND_LOCK)
+        await blocker.execute("SELECT pg_advisory_xact_lock($1)", append_lock("ledger"))
         running = asyncio.create_task(upload(ledger, cast, as_csv(rows)))
         while not seen or seen[-1]["checked"] < len(rows):
             r = await ledger.http.get("/imports", headers=unit)
