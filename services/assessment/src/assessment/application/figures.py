@@ -15,7 +15,7 @@ from vc_contracts.catalogue.assessment import ComplianceRulesSet, FeedbackSubmit
 from vc_contracts.durations import display_total_hours, meets_hours, shown_owed
 from vc_contracts.rules import rule_for_period, rule_label
 
-from assessment.application import lectures_view, records
+from assessment.application import decisions_view, gatherings_view, hours_view
 from assessment.application.assignments_view import Served, overlapping
 from assessment.domain.compliance import LECTURES_RULE_TEXT, SHARE_RULE_TEXT, bounds, owed
 from assessment.domain.rules import HOURS_RULE_TEXT
@@ -33,9 +33,9 @@ async def figure_sheet(
     pool: asyncpg.Pool, schema: str, advisor_id: str, year: int, feedback: tuple[FeedbackSubmitted, ...]
 ) -> dict[str, Any]:
     served = await overlapping(pool, schema, *bounds(str(year)), advisor_id=advisor_id)
-    sets = await records.rule_sets(pool, schema)
-    seconds = await records.advisor_seconds(pool, schema, advisor_id, year)
-    lectures = await lectures_view.counts(pool, schema, advisor_id, year)
+    sets = await decisions_view.rule_sets(pool, schema)
+    seconds = await hours_view.advisor_seconds(pool, schema, advisor_id, year)
+    lectures = await gatherings_view.counts(pool, schema, advisor_id, year)
     villages = [
         _village(v, year, [s for s in served if s.village_code == v], seconds, lectures, sets)
         for v in sorted({s.village_code for s in served})
@@ -47,7 +47,7 @@ async def figure_sheet(
         "units": sorted({s.unit_id for s in served}),
         "villages": villages,
         "feedback": _feedback(feedback),
-        "breaches": await records.breaches_of(pool, schema, advisor_id, year),
+        "breaches": await decisions_view.breaches_of(pool, schema, advisor_id, year),
         "rule": _rule(rule_for_period(county, str(year), sets)),
     }
     digest = hashlib.sha256(json.dumps(figures, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

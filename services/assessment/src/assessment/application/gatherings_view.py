@@ -26,7 +26,7 @@ CREATE INDEX ON {t}gatherings (advisor_id, year);
 """
 
 
-class LecturesView:
+class GatheringsView:
     name = "gatherings"
     topics = (topic_for("ledger"),)
     tables = ("gatherings",)
