@@ -25,10 +25,6 @@ FEEDBACK_RULE_TEXT = (
 )
 
 
-def _rule(rules: ComplianceRulesSet) -> dict[str, Any]:
-    return rule_label(rules)
-
-
 async def figure_sheet(
     pool: asyncpg.Pool, schema: str, advisor_id: str, year: int, feedback: tuple[FeedbackSubmitted, ...]
 ) -> dict[str, Any]:
@@ -48,7 +44,7 @@ async def figure_sheet(
         "villages": villages,
         "feedback": _feedback(feedback),
         "breaches": await decisions_view.breaches_of(pool, schema, advisor_id, year),
-        "rule": _rule(rule_for_period(county, str(year), sets)),
+        "rule": rule_label(rule_for_period(county, str(year), sets)),
     }
     digest = hashlib.sha256(json.dumps(figures, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return {**figures, "digest": digest, "share_rule": SHARE_RULE_TEXT}
@@ -77,7 +73,7 @@ def _village(
                 "hours": display_total_hours(actual),
                 "expected": shown_owed(expected, met=meets),
                 "meets": meets,
-                "rule": _rule(rules),
+                "rule": rule_label(rules),
                 "counting_rule": HOURS_RULE_TEXT,
             }
         )
@@ -93,7 +89,7 @@ def _village(
             "count": count,
             "expected": shown_owed(expected, met=count >= expected),
             "meets": count >= expected,
-            "rule": _rule(rules),
+            "rule": rule_label(rules),
             "counting_rule": LECTURES_RULE_TEXT,
         },
     }

@@ -1,4 +1,4 @@
-"""Assessment HTTP API."""
+"""Assessment HTTP API: a village's quarterly on-site hours against the rule in force."""
 
 from __future__ import annotations
 
