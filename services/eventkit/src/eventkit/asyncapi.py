@@ -29,7 +29,7 @@ def envelope_model(owner: str) -> type[Envelope]:
     """The envelope with `data` typed as one of the owner's events (documentation only)."""
     events = sorted({cls for cls in known_events().values() if cls.owner == owner}, key=lambda c: c.__name__)
     data_type: Any = Union[tuple(events)]  # noqa: UP007 (a runtime-built union)
-    return create_model(  # type: ignore[no-any-return, call-overload]
+    return create_model(
         f"{owner.capitalize()}EventEnvelope",
         __base__=Envelope,
         data=(data_type, Field(description="The event; its shape is named by event_type/schema_version")),

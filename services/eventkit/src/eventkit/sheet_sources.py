@@ -127,7 +127,7 @@ def _xlsx(content: bytes) -> Source:
             try:
                 found = _has_values(_guarded(probe))
             finally:
-                probe.close()  # type: ignore[attr-defined]  # a generator: closes the sheet's part
+                probe.close()  # a generator: closes the sheet's part
             if found:
                 return Source(_closing(book, _guarded(sheet.iter_rows(values_only=True))), sheet.title)
     except BaseException:
