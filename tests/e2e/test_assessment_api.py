@@ -248,7 +248,7 @@ async def test_feedback_sheet_confirmation_conclusion_and_rectification(svc: Ass
     other_unit = svc.headers("law_firm", "621025", subject="x", unit="U-other")
     assert (await svc.http.get(f"/advisors/{li}/assessments/{YEAR}", headers=other_unit)).status_code == 403
     path = f"/advisors/{li}/assessments/{YEAR}"
-    fail = {"result": "failed", "items": ["补足驻点时间"], "due_on": str(date.today() + timedelta(days=60))}
+    fail = {"result": "failed", "items": ["补足驻点时间"], "due_on": str(today_cst() + timedelta(days=60))}
     early = await svc.http.post(f"{path}/conclusion", json=fail, headers=county(svc))
     assert early.status_code == 422 and early.json()["field"] == "reason"
     advisor = svc.headers("advisor", "621025", subject=li, unit=firm)
@@ -275,7 +275,7 @@ async def test_feedback_sheet_confirmation_conclusion_and_rectification(svc: Ass
         "RectificationRequested",
     ]
     unit = svc.headers("law_firm", "621025", subject="staff", unit=firm)
-    report = {"completed_on": str(date.today()), "summary": "已补足驻点时间"}
+    report = {"completed_on": str(today_cst()), "summary": "已补足驻点时间"}
     assert (
         await svc.http.post(f"{path}/rectification-completed", json=report, headers=unit)
     ).status_code == 201

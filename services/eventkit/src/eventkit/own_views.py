@@ -113,6 +113,7 @@ async def _main(service: str, projection: str) -> None:
 
 
 def main() -> None:
+    """The CLI: rebuild one read model of a service's own events."""
     parser = argparse.ArgumentParser(prog="python -m eventkit.own_views")
     parser.add_argument("service")
     parser.add_argument("projection")

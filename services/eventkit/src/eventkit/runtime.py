@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class ServiceSpec:
+    """What a service is made of: its routers, migrations, read models and options."""
+
     name: str
     title: str
     description: str
@@ -141,6 +143,7 @@ async def _cancel(task: asyncio.Task[None]) -> None:
 
 @contextlib.asynccontextmanager
 async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> AsyncIterator[Runtime]:
+    """Open what `spec` needs (pool, migrations, read models, topics, broker, relay), close it after."""
     settings = settings or Settings()
     schema = settings.schema
     pool = await create_pool(settings.database_url, min_size=2, max_size=settings.db_pool_size)
@@ -199,6 +202,8 @@ async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> A
 
 
 def create_app(spec: ServiceSpec) -> FastAPI:
+    """The FastAPI app of `spec`: its runtime opened in the lifespan, the shared edge rules and ops routes."""
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         logs.configure(spec.name)
@@ -253,4 +258,5 @@ def create_app(spec: ServiceSpec) -> FastAPI:
 
 
 def runtime_of(request: Request) -> Runtime:
+    """The runtime of the app serving `request`."""
     return request.app.state.runtime  # type: ignore[no-any-return]
