@@ -13,11 +13,12 @@ from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Query, Request
 from vc_contracts.catalogue.enums import AssessmentResult
 from vc_contracts.divisions import contains
+from vc_contracts.rules import DEFAULT_RULES, rule_in_force
 
 from assessment.application import decisions_view
 from assessment.application.commands import Commands
 from assessment.domain.compliance import HOURS, LECTURES, LECTURES_RULE_TEXT
-from assessment.domain.rules import DEFAULT_RULES, HOURS_RULE_TEXT, rules_for
+from assessment.domain.rules import HOURS_RULE_TEXT
 
 router = APIRouter(tags=["assessment queries"])
 
@@ -32,7 +33,7 @@ async def rules(
     chain = [DEFAULT_RULES, *(s for s in sets if contains(s.division_code, division_code))]
     return {
         "division_code": division_code,
-        "in_force": rules_for(division_code, today_cst(), sets).model_dump(mode="json"),
+        "in_force": rule_in_force(division_code, today_cst(), sets).model_dump(mode="json"),
         "versions": [s.model_dump(mode="json") for s in chain],
     }
 

@@ -17,7 +17,7 @@ from eventkit.runtime import Runtime
 from eventkit.store import Metadata, StoredEvent
 from vc_contracts import Tenant
 from vc_contracts.catalogue.assessment import ComplianceBreached
-from vc_contracts.rules import rule_label
+from vc_contracts.rules import rule_in_force, rule_label
 
 from assessment.application.assignments_view import Served, overlapping
 from assessment.application.decisions_view import rule_sets
@@ -77,7 +77,7 @@ class Commands:
         who.require_division(county, "county")
         today = today_cst()
         c.require_closed(period, today)
-        rules = r.rules_for(county, c.bounds(period)[1], await rule_sets(self.rt.pool, self.schema))
+        rules = rule_in_force(county, c.bounds(period)[1], await rule_sets(self.rt.pool, self.schema))
         obligations, minimum = await county_obligations(self.rt.pool, self.schema, county, period, rules)
         command = c.Evaluate(
             county,
