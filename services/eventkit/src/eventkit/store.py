@@ -226,9 +226,11 @@ class EventStore:
         """The highest position stored (for lag metrics; cheap on the primary key)."""
         return int(await self.pool.fetchval(f"SELECT coalesce(max(position), 0) FROM {self.schema}.events"))
 
-    async def read_all(self, after: int = 0, limit: int = 1000) -> list[StoredEvent]:
+    async def read_all(
+        self, after: int = 0, limit: int = 1000, conn: Connection | None = None
+    ) -> list[StoredEvent]:
         query = f"SELECT {_COLUMNS} FROM {self.schema}.events WHERE position > $1 ORDER BY position LIMIT $2"
-        return [_row_to_stored(r) for r in await self.pool.fetch(query, after, limit)]
+        return [_row_to_stored(r) for r in await (conn or self.pool).fetch(query, after, limit)]
 
     async def append(
         self,
