@@ -9,6 +9,10 @@ Bad input never blocks the topic:
 - an event whose handler fails is parked with its error (and so is every later event of the same
   stream, which waits behind it); other streams flow on. `replay_parked` retries them in order.
 
+A read model may apply a whole batch set-based (`apply_batch`, a few statements per batch; see
+set_apply.py) and keeps `apply` (one event) as the fallback: when the set-based apply of a batch
+fails, the batch is applied again one event at a time to find and park the culprit.
+
 Read models are generation-versioned tables (`<schema>.<projection>_g<N>_<table>`) behind plain
 views (`<schema>.<table>`), so a rebuild fills generation N+1 while N keeps serving; see rebuild.py.
 """
@@ -28,6 +32,7 @@ from vc_contracts.base import UnknownEventError
 from eventkit import changes, metrics
 from eventkit.clock import now_cst
 from eventkit.db import Connection
+from eventkit.set_apply import Decoded
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +56,18 @@ class Projection(Protocol):
         """Apply one event; `t` is the table prefix of the generation being written."""
 
 
-@dataclass
-class Decoded:
-    envelope: Envelope
-    event: Event
+class BatchProjection(Projection, Protocol):
+    """A read model that also applies a batch set-based (a few statements, whatever its length)."""
+
+    async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
+        """Apply `items` in order, leaving the tables exactly as `apply` of each in turn would.
+
+        Raise on any failure: the runner undoes the batch and falls back to `apply` per event."""
+
+
+def set_based(projection: Projection) -> BatchProjection | None:
+    """The projection if it offers `apply_batch`, else None."""
+    return projection if callable(getattr(projection, "apply_batch", None)) else None  # type: ignore[return-value]
 
 
 @dataclass
@@ -192,12 +205,15 @@ class ProjectionRunner:
                 continue
             reached[env.stream_id] = env.stream_version
             fresh.append(item)
-        if parked.isdisjoint(d.envelope.stream_id for d in fresh) and await self._try_apply_all(
-            conn, prefix, fresh
-        ):
-            outcome.applied += len(fresh)
+        flowing = [d for d in fresh if d.envelope.stream_id not in parked]
+        for item in fresh:  # a parked stream's later events wait behind it; the others flow on
+            if item.envelope.stream_id in parked:
+                await self._park(conn, key, item, "waits behind an earlier parked event")
+                outcome.parked += 1
+        if await self._try_apply_all(conn, prefix, flowing):
+            outcome.applied += len(flowing)
         else:
-            await self._apply_one_by_one(conn, key, prefix, fresh, parked, outcome)
+            await self._apply_one_by_one(conn, key, prefix, flowing, parked, outcome)
         await conn.execute(
             f"INSERT INTO {self.schema}.projection_tracking (projection, stream_id, stream_version)"
             " SELECT $1, s, v FROM unnest($2::text[], $3::int[]) AS u(s, v)"
@@ -218,16 +234,25 @@ class ProjectionRunner:
         )
 
     async def _try_apply_all(self, conn: Connection, prefix: str, items: list[Decoded]) -> bool:
-        """The fast path: the whole batch under one savepoint. False (and nothing applied) if any fails."""
+        """The fast path: the whole batch under one savepoint, set-based where the read model offers it.
+        False (and nothing applied) if anything fails."""
+        if not items:
+            return True
+        batch = set_based(self.projection)
         try:
             async with conn.transaction():
-                for item in items:
-                    await self.projection.apply(conn, prefix, item.envelope, item.event)
+                if batch is not None:
+                    await batch.apply_batch(conn, prefix, items)
+                else:
+                    for item in items:
+                        await self.projection.apply(conn, prefix, item.envelope, item.event)
             return True
         except (asyncpg.PostgresConnectionError, ConnectionError, OSError):
             raise
-        except Exception:
-            return False  # find the culprit one event at a time
+        except Exception as exc:  # find the culprit one event at a time
+            log.warning("projection %s: batch of %d failed (%s), applying it event by event",
+                        self.projection.name, len(items), type(exc).__name__)  # fmt: skip
+            return False
 
     async def _apply_one_by_one(
         self,

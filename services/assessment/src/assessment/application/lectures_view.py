@@ -2,19 +2,48 @@
 
 Each LectureHeld or PublicityEventHeld counts once, for the entry's advisor, in the CST year it
 started; a corrected start moves it to its new year; a voided entry keeps its row, marked, and stops
-counting.
+counting. A batch is one insert per run of gatherings and one update per run of voids.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import asyncpg
 from eventkit.db import Connection
 from eventkit.scoping import prefix_of
+from eventkit.set_apply import ONE_BY_ONE, Decoded, events_of, insert_rows, keyed, one_by_one, pairs_of, runs
 from vc_contracts import CST, Envelope, Event
 from vc_contracts.catalogue.ledger import EntryCorrected, EntryVoided, LectureHeld, PublicityEventHeld
 from vc_contracts.topics import topic_for
+
+COLUMNS = (("entry_id", "text"), ("kind", "text"), ("village_code", "text"), ("advisor_id", "text"),
+           ("county", "text"), ("year", "integer"))  # fmt: skip
+_KEY = keyed({LectureHeld: "entry_id", PublicityEventHeld: "entry_id"})
+
+
+def _group(item: Decoded) -> str | None:
+    match item.event:
+        case LectureHeld() | PublicityEventHeld():
+            return "gatherings"
+        case EntryCorrected() if "occurred_at" in item.event.changes:
+            return ONE_BY_ONE
+        case EntryVoided():
+            return "voids"
+    return None
+
+
+def _row(env: Envelope, event: LectureHeld | PublicityEventHeld) -> tuple[object, ...]:
+    return (
+        event.entry_id,
+        "lecture" if isinstance(event, LectureHeld) else "publicity",
+        event.village_code,
+        event.advisor_id,
+        env.tenant.county,
+        event.occurred_at.astimezone(CST).year,
+    )
+
 
 DDL = """
 CREATE TABLE {t}gatherings (
@@ -37,12 +66,7 @@ class LecturesView:
             case LectureHeld() | PublicityEventHeld():
                 await conn.execute(
                     f"INSERT INTO {t}gatherings VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING",
-                    event.entry_id,
-                    "lecture" if isinstance(event, LectureHeld) else "publicity",
-                    event.village_code,
-                    event.advisor_id,
-                    env.tenant.county,
-                    event.occurred_at.astimezone(CST).year,
+                    *_row(env, event),
                 )
             case EntryCorrected() if "occurred_at" in event.changes:
                 year = datetime.fromisoformat(event.changes["occurred_at"]).astimezone(CST).year
@@ -53,6 +77,19 @@ class LecturesView:
                 await conn.execute(
                     f"UPDATE {t}gatherings SET voided = true WHERE entry_id = $1", event.entry_id
                 )
+
+    async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
+        for group, run in runs(items, _group, _KEY):
+            if group == "gatherings":
+                rows = [_row(env, event) for env, event in pairs_of(run, (LectureHeld, PublicityEventHeld))]
+                await insert_rows(conn, f"{t}gatherings", COLUMNS, rows, "ON CONFLICT DO NOTHING")
+            elif group == "voids":
+                voided = [e.entry_id for e in events_of(run, EntryVoided)]
+                await conn.execute(
+                    f"UPDATE {t}gatherings SET voided = true WHERE entry_id = ANY($1::text[])", voided
+                )
+            else:
+                await one_by_one(self, conn, t, run)
 
 
 async def counts(pool: asyncpg.Pool, schema: str, advisor_id: str, year: int) -> dict[str, int]:

@@ -1,0 +1,98 @@
+"""Set-based projections (issue 12): for every read model that offers `apply_batch`, applying a
+random event sequence batch by batch leaves exactly the tables that `apply`, event by event, leaves.
+
+A property over random sequences (tests/support/event_mix.py: every event type, ids from small
+pools so rows collide), cut into batches of random sizes, on the real PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import asyncpg
+import pytest
+from assessment.application.assignments_view import AssignmentsView as AssessmentAssignments
+from assessment.application.hours_view import QuarterHoursView
+from assessment.application.lectures_view import LecturesView
+from conftest import unique
+from eventkit.projection import Projection, set_based
+from eventkit.set_apply import Decoded, runs
+from ledger.application.assignments_view import AssignmentsView as LedgerAssignments
+from ledger.application.directory_view import DirectoryView
+from registry.application.views import RegistryViews
+from reporting.application.assignments_view import AssignmentsView as ReportingAssignments
+from reporting.application.board_view import BoardView
+from reporting.application.compliance_view import ComplianceView
+from reporting.application.dashboard_view import DashboardView
+from reporting.application.stats_view import StatsView
+from support.event_mix import event_mix
+
+pytestmark = pytest.mark.timeout(300)
+
+SEQUENCES = 25  # random sequences per read model
+
+READ_MODELS: list[Any] = [
+    QuarterHoursView(), LecturesView(), AssessmentAssignments(), StatsView(), ComplianceView(),
+    DashboardView(), BoardView(), ReportingAssignments(), RegistryViews(), DirectoryView(), LedgerAssignments(),
+]  # fmt: skip
+
+
+def test_every_read_model_of_every_service_is_set_based() -> None:
+    from assessment.main import SPEC as ASSESSMENT  # noqa: PLC0415
+    from ledger.main import SPEC as LEDGER  # noqa: PLC0415
+    from registry.main import SPEC as REGISTRY  # noqa: PLC0415
+    from reporting.main import SPEC as REPORTING  # noqa: PLC0415
+
+    tested = {type(p) for p in READ_MODELS}
+    for spec in (REGISTRY, LEDGER, ASSESSMENT, REPORTING):
+        for projection in spec.projections:
+            if set_based(projection) is not None:
+                assert type(projection) in tested, f"{spec.name}.{projection.name} has no equivalence test"
+
+
+async def _tables(conn: asyncpg.Connection, prefix: str, projection: Projection) -> dict[str, list[Any]]:
+    return {
+        table: [tuple(r) for r in await conn.fetch(f"SELECT * FROM {prefix}{table} t ORDER BY t::text")]
+        for table in projection.tables
+    }
+
+
+@pytest.mark.parametrize("projection", READ_MODELS, ids=lambda p: p.name)
+async def test_a_batch_applied_set_based_leaves_the_tables_one_event_at_a_time_leaves(
+    pool: asyncpg.Pool, projection: Any
+) -> None:
+    batch_apply = set_based(projection)
+    assert batch_apply is not None
+    schema, filled = unique("eq"), set[str]()
+    await pool.execute(f"CREATE SCHEMA {schema}")
+    for seed in range(SEQUENCES):
+        rng = random.Random(seed)
+        items = event_mix(rng, rng.randrange(10, 150))
+        one, batched = f"{schema}.one{seed}_", f"{schema}.set{seed}_"
+        async with pool.acquire() as conn, conn.transaction():
+            await conn.execute(projection.ddl.replace("{t}", one) + projection.ddl.replace("{t}", batched))
+            for item in items:
+                await projection.apply(conn, one, item.envelope, item.event)
+            first = 0
+            while first < len(items):
+                size = rng.choice((1, 2, 5, 17, 60, 500))
+                await batch_apply.apply_batch(conn, batched, items[first : first + size])
+                first += size
+            expected, got = await _tables(conn, one, projection), await _tables(conn, batched, projection)
+        assert got == expected, f"seed {seed}: {[i.envelope.event_type for i in items]}"
+        filled |= {table for table, rows in expected.items() if rows}
+    assert filled == set(projection.tables)  # the sequences wrote every table of the read model
+
+
+def _d(label: str) -> Decoded:
+    return Decoded(envelope=None, event=label)  # type: ignore[arg-type]
+
+
+def test_runs_keep_the_order_leave_out_ignored_events_and_never_hold_a_key_twice() -> None:
+    items = [_d(x) for x in ["a1", "a2", "-", "a1", "b1", "b2", "a3", "-", "a3"]]
+    grouped = [
+        (group, [d.event for d in run])
+        for group, run in runs(items, lambda d: None if d.event == "-" else d.event[0], key=lambda d: d.event)
+    ]
+    assert grouped == [("a", ["a1", "a2"]), ("a", ["a1"]), ("b", ["b1", "b2"]), ("a", ["a3"]), ("a", ["a3"])]
