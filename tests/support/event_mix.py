@@ -52,7 +52,7 @@ def _span(rng: random.Random) -> tuple[datetime, datetime, float]:
 def _entry(rng: random.Random, entry_id: str) -> lg.LedgerEntryEvent:
     common = {"entry_id": entry_id, "advisor_id": rng.choice(ADVISORS), "unit_id": rng.choice(UNITS),
               "village_code": rng.choice(VILLAGES)}  # fmt: skip
-    kind = rng.randrange(6)
+    kind = ENTRIES.index(entry_id) % 6  # an entry keeps its kind when it is logged again
     if kind == 0:
         start, end, hours = _span(rng)
         return lg.VisitLogged(**common, occurred_at=start, started_at=start, ended_at=end, hours=hours,
@@ -75,8 +75,9 @@ def _entry(rng: random.Random, entry_id: str) -> lg.LedgerEntryEvent:
 
 
 def _correction(rng: random.Random, entry_id: str, village: str) -> lg.EntryCorrected:
-    choice = rng.randrange(3)
-    if choice == 0:  # a visit's times (and hours) — or times on an entry that is no visit
+    visit = ENTRIES.index(entry_id) % 6 == 0
+    choice = rng.choice((0, 2) if visit else (1, 2))
+    if choice == 0:  # a visit's times (and hours)
         start, end, hours = _span(rng)
         iso = {"started_at": start.isoformat(), "ended_at": end.isoformat(), "occurred_at": start.isoformat()}
         changes: dict[str, object] = {**iso, "hours": hours}

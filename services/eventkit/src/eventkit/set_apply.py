@@ -126,9 +126,9 @@ async def update_rows(
     )
 
 
-def events_of(run: Sequence[Decoded], kind: type[E]) -> list[E]:
+def events_of(run: Sequence[Decoded], kind: type[E] | tuple[type[E], ...]) -> list[E]:
     """The events of `run` that are `kind`s (typed, for the run's handler)."""
-    return [item.event for item in run if isinstance(item.event, kind)]
+    return [item.event for item in run if isinstance(item.event, kind)]  # type: ignore[misc]
 
 
 def pairs_of(run: Sequence[Decoded], kind: type[E] | tuple[type[E], ...]) -> list[tuple[Envelope, E]]:
