@@ -8,6 +8,7 @@ pools so rows collide), cut into batches of random sizes, on the real PostgreSQL
 from __future__ import annotations
 
 import random
+import re
 from typing import Any
 
 import asyncpg
@@ -33,9 +34,18 @@ pytestmark = pytest.mark.timeout(300)
 SEQUENCES = 25  # random sequences per read model
 
 READ_MODELS: list[Any] = [
-    QuarterHoursView(), LecturesView(), AssessmentAssignments(), StatsView(), ComplianceView(),
-    DashboardView(), BoardView(), ReportingAssignments(), RegistryViews(), DirectoryView(), LedgerAssignments(),
-]  # fmt: skip
+    QuarterHoursView(),
+    LecturesView(),
+    AssessmentAssignments(),
+    StatsView(),
+    ComplianceView(),
+    DashboardView(),
+    BoardView(),
+    ReportingAssignments(),
+    RegistryViews(),
+    DirectoryView(),
+    LedgerAssignments(),
+]
 
 
 def test_every_read_model_of_every_service_is_set_based() -> None:
@@ -96,3 +106,11 @@ def test_runs_keep_the_order_leave_out_ignored_events_and_never_hold_a_key_twice
         for group, run in runs(items, lambda d: None if d.event == "-" else d.event[0], key=lambda d: d.event)
     ]
     assert grouped == [("a", ["a1", "a2"]), ("a", ["a1"]), ("b", ["b1", "b2"]), ("a", ["a3"]), ("a", ["a3"])]
+
+
+def test_each_registry_event_type_writes_each_table_once_so_its_statements_may_run_per_run() -> None:
+    from registry.application.views import WRITES  # noqa: PLC0415
+
+    for kind, writes in WRITES.items():
+        tables = [re.search(r"(?:INTO|UPDATE) \{t\}(\w+)", sql).group(1) for sql, _ in writes]  # type: ignore[union-attr]
+        assert len(set(tables)) == len(tables), kind.__name__

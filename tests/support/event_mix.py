@@ -40,7 +40,9 @@ def _start(rng: random.Random) -> datetime:
     if rng.random() < 0.3:
         boundary = datetime(2025, rng.choice((4, 7, 10)), 1, tzinfo=CST)
         return boundary - timedelta(minutes=rng.randrange(15, 300, 15))
-    return datetime(2025, 1, 1, 8, tzinfo=CST) + timedelta(days=rng.randrange(400), minutes=rng.randrange(0, 600, 15))
+    return datetime(2025, 1, 1, 8, tzinfo=CST) + timedelta(
+        days=rng.randrange(400), minutes=rng.randrange(0, 600, 15)
+    )
 
 
 def _span(rng: random.Random) -> tuple[datetime, datetime, float]:
@@ -50,28 +52,54 @@ def _span(rng: random.Random) -> tuple[datetime, datetime, float]:
 
 
 def _entry(rng: random.Random, entry_id: str) -> lg.LedgerEntryEvent:
-    common = {"entry_id": entry_id, "advisor_id": rng.choice(ADVISORS), "unit_id": rng.choice(UNITS),
-              "village_code": rng.choice(VILLAGES)}  # fmt: skip
+    common = {
+        "entry_id": entry_id,
+        "advisor_id": rng.choice(ADVISORS),
+        "unit_id": rng.choice(UNITS),
+        "village_code": rng.choice(VILLAGES),
+    }
     kind = ENTRIES.index(entry_id) % 6  # an entry keeps its kind when it is logged again
     if kind == 0:
         start, end, hours = _span(rng)
-        return lg.VisitLogged(**common, occurred_at=start, started_at=start, ended_at=end, hours=hours,
-                              place="村委会", summary="坐班")  # fmt: skip
+        return lg.VisitLogged(
+            **common,
+            occurred_at=start,
+            started_at=start,
+            ended_at=end,
+            hours=hours,
+            place="村委会",
+            summary="坐班",
+        )
     at = _start(rng)
     if kind == 1:
         return lg.LectureHeld(**common, occurred_at=at, topic="民法典", audience=rng.randrange(90))
     if kind == 2:
         return lg.PublicityEventHeld(**common, occurred_at=at, topic="普法", audience=rng.randrange(90))
     if kind == 3:
-        return lg.ConsultationGiven(**common, occurred_at=at, channel=rng.choice(list(enums.ConsultationChannel)),
-                                    category=rng.choice(list(enums.ConsultationCategory)),
-                                    outcome=rng.choice(list(enums.ConsultationOutcome)), summary="咨询")  # fmt: skip
+        return lg.ConsultationGiven(
+            **common,
+            occurred_at=at,
+            channel=rng.choice(list(enums.ConsultationChannel)),
+            category=rng.choice(list(enums.ConsultationCategory)),
+            outcome=rng.choice(list(enums.ConsultationOutcome)),
+            summary="咨询",
+        )
     if kind == 4:
-        return lg.DisputeMediated(**common, occurred_at=at, parties=2 + rng.randrange(3),
-                                  category=rng.choice(list(enums.ConsultationCategory)),
-                                  outcome=rng.choice(list(enums.MediationOutcome)), summary="调解")  # fmt: skip
-    return lg.DocumentReviewed(**common, occurred_at=at, document_kind=rng.choice(list(enums.DocumentKind)),
-                               title="村规民约", summary="审查")  # fmt: skip
+        return lg.DisputeMediated(
+            **common,
+            occurred_at=at,
+            parties=2 + rng.randrange(3),
+            category=rng.choice(list(enums.ConsultationCategory)),
+            outcome=rng.choice(list(enums.MediationOutcome)),
+            summary="调解",
+        )
+    return lg.DocumentReviewed(
+        **common,
+        occurred_at=at,
+        document_kind=rng.choice(list(enums.DocumentKind)),
+        title="村规民约",
+        summary="审查",
+    )
 
 
 def _correction(rng: random.Random, entry_id: str, village: str) -> lg.EntryCorrected:
@@ -99,12 +127,13 @@ def _ledger(rng: random.Random) -> tuple[str, Event]:
     elif roll < 0.87:
         event = lg.EntryVoided(entry_id=entry_id, village_code=village, reason="重复登记")
     else:
-        event = lg.EntryConfirmed(entry_id=entry_id, village_code=village, confirmed_by="C-1",
-                                  confirmed_on=_day(rng))  # fmt: skip
+        event = lg.EntryConfirmed(
+            entry_id=entry_id, village_code=village, confirmed_by="C-1", confirmed_on=_day(rng)
+        )
     return f"entry-{entry_id}", event
 
 
-def _registry(rng: random.Random) -> tuple[str, Event]:  # noqa: PLR0911
+def _registry(rng: random.Random) -> tuple[str, Event]:
     village, advisor, unit = rng.choice(VILLAGES), rng.choice(ADVISORS), rng.choice(UNITS)
     agreement, assignment = rng.choice(AGREEMENTS), rng.choice(ASSIGNMENTS)
     match rng.randrange(14):
@@ -113,58 +142,116 @@ def _registry(rng: random.Random) -> tuple[str, Event]:  # noqa: PLR0911
             village_level = code not in TOWNSHIPS
             level = rng.choice((enums.DivisionLevel.village, enums.DivisionLevel.community))
             return f"division-{code}", rg.DivisionRegistered(
-                code=code, name=rng.choice(NAMES), level=level if village_level else enums.DivisionLevel.township,
-                parent_code=code[:9] + "000" if village_level else "621025")  # fmt: skip
+                code=code,
+                name=rng.choice(NAMES),
+                level=level if village_level else enums.DivisionLevel.township,
+                parent_code=code[:9] + "000" if village_level else "621025",
+            )
         case 2:
-            return f"unit-{unit}", rg.UnitRegistered(unit_id=unit, kind=enums.UnitKind.law_firm,
-                                                     name=rng.choice(NAMES), division_code="621025")  # fmt: skip
+            return f"unit-{unit}", rg.UnitRegistered(
+                unit_id=unit, kind=enums.UnitKind.law_firm, name=rng.choice(NAMES), division_code="621025"
+            )
         case 3:
             return f"advisor-{advisor}", rg.AdvisorRegistered(
-                advisor_id=advisor, name=rng.choice(NAMES), kind=enums.AdvisorKind.lawyer, unit_id=unit,
-                phone=rng.choice(("13909341234", "13800001111")))  # fmt: skip
+                advisor_id=advisor,
+                name=rng.choice(NAMES),
+                kind=enums.AdvisorKind.lawyer,
+                unit_id=unit,
+                phone=rng.choice(("13909341234", "13800001111")),
+            )
         case 4:
             return f"advisor-{advisor}", rg.AdvisorStatusChanged(
-                advisor_id=advisor, status=rng.choice(list(enums.AdvisorStatus)), changed_on=_day(rng), reason="调整")  # fmt: skip
+                advisor_id=advisor,
+                status=rng.choice(list(enums.AdvisorStatus)),
+                changed_on=_day(rng),
+                reason="调整",
+            )
         case 5:
             return f"assignment-{assignment}", rg.AdvisorAssigned(
-                assignment_id=assignment, village_code=village, advisor_id=advisor, unit_id=unit,
-                valid_from=_day(rng), schedule=rng.choice(("每周三", "每周五上午")))  # fmt: skip
+                assignment_id=assignment,
+                village_code=village,
+                advisor_id=advisor,
+                unit_id=unit,
+                valid_from=_day(rng),
+                schedule=rng.choice(("每周三", "每周五上午")),
+            )
         case 6:
             return f"assignment-{assignment}", rg.AssignmentEnded(
-                assignment_id=assignment, village_code=village, advisor_id=advisor, valid_to=_day(rng), reason="调整")  # fmt: skip
+                assignment_id=assignment,
+                village_code=village,
+                advisor_id=advisor,
+                valid_to=_day(rng),
+                reason="调整",
+            )
         case 7:
             return f"agreement-{agreement}", rg.AgreementSigned(
-                agreement_id=agreement, unit_id=unit, village_code=village, advisor_ids=[advisor],
-                term_start=date(2025, 1, 1), term_end=date(2027, 12, 31), signed_on=_day(rng))  # fmt: skip
+                agreement_id=agreement,
+                unit_id=unit,
+                village_code=village,
+                advisor_ids=[advisor],
+                term_start=date(2025, 1, 1),
+                term_end=date(2027, 12, 31),
+                signed_on=_day(rng),
+            )
         case 8:
             return f"agreement-{agreement}", rg.AgreementFiled(
-                agreement_id=agreement, village_code=village, filing_no=f"备2025-{rng.randrange(9)}",
-                filed_on=_day(rng), signed_and_stamped=rng.random() < 0.7)  # fmt: skip
+                agreement_id=agreement,
+                village_code=village,
+                filing_no=f"备2025-{rng.randrange(9)}",
+                filed_on=_day(rng),
+                signed_and_stamped=rng.random() < 0.7,
+            )
         case 9:
             return f"agreement-{agreement}", rg.AgreementRenewed(
-                agreement_id=agreement, village_code=village, new_term_end=date(2029, 12, 31), renewed_on=_day(rng))  # fmt: skip
+                agreement_id=agreement,
+                village_code=village,
+                new_term_end=date(2029, 12, 31),
+                renewed_on=_day(rng),
+            )
         case 10:
             return f"agreement-{agreement}", rg.AgreementTerminated(
-                agreement_id=agreement, village_code=village, terminated_on=_day(rng), reason="终止")  # fmt: skip
+                agreement_id=agreement, village_code=village, terminated_on=_day(rng), reason="终止"
+            )
         case 11:
             return f"board-{village}", rg.NoticeBoardPosted(
-                village_code=village, advisor_id=advisor, advisor_name=rng.choice(NAMES), phone="13909341234",
-                schedule="每周三", posted_on=_day(rng))  # fmt: skip
+                village_code=village,
+                advisor_id=advisor,
+                advisor_name=rng.choice(NAMES),
+                phone="13909341234",
+                schedule="每周三",
+                posted_on=_day(rng),
+            )
         case 12:
             return f"group-{village}", rg.ServiceGroupEstablished(
-                group_id=f"G-{village}", village_code=village, advisor_id=advisor, name=rng.choice(NAMES),
-                member_count=rng.randrange(300), established_on=_day(rng))  # fmt: skip
+                group_id=f"G-{village}",
+                village_code=village,
+                advisor_id=advisor,
+                name=rng.choice(NAMES),
+                member_count=rng.randrange(300),
+                established_on=_day(rng),
+            )
         case _:
             return f"group-{village}", rg.ServiceGroupMembersCounted(
-                group_id=f"G-{village}", village_code=village, member_count=rng.randrange(300), counted_on=_day(rng))  # fmt: skip
+                group_id=f"G-{village}",
+                village_code=village,
+                member_count=rng.randrange(300),
+                counted_on=_day(rng),
+            )
 
 
 def _breach(rng: random.Random) -> tuple[str, Event]:
     village = rng.choice(VILLAGES)
     return f"breach-{village}", asm.ComplianceBreached(
-        breach_id=f"BR-{rng.randrange(6)}", advisor_id=rng.choice(ADVISORS), village_code=village,
-        rule="min_quarter_onsite_hours", period=rng.choice(("2025Q1", "2025Q2", "2025")), expected=8,
-        actual=rng.randrange(8), rule_version=1, rule_division_code="620000")  # fmt: skip
+        breach_id=f"BR-{rng.randrange(6)}",
+        advisor_id=rng.choice(ADVISORS),
+        village_code=village,
+        rule="min_quarter_onsite_hours",
+        period=rng.choice(("2025Q1", "2025Q2", "2025")),
+        expected=8,
+        actual=rng.randrange(8),
+        rule_version=1,
+        rule_division_code="620000",
+    )
 
 
 def event_mix(rng: random.Random, count: int) -> list[Decoded]:
@@ -178,10 +265,17 @@ def event_mix(rng: random.Random, count: int) -> list[Decoded]:
         code = getattr(event, "village_code", None) or getattr(event, "code", None) or VILLAGES[0]
         at = datetime(2025, 6, 1, 9, tzinfo=CST) + timedelta(minutes=i)
         envelope = Envelope(
-            event_id=UUID(int=rng.getrandbits(128)), event_type=event.event_type,
-            schema_version=event.schema_version, stream_id=stream, stream_version=versions[stream],
-            occurred_at=at, recorded_at=at, tenant=Tenant.of(code), actor="test", correlation_id=UUID(int=i + 1),
+            event_id=UUID(int=rng.getrandbits(128)),
+            event_type=event.event_type,
+            schema_version=event.schema_version,
+            stream_id=stream,
+            stream_version=versions[stream],
+            occurred_at=at,
+            recorded_at=at,
+            tenant=Tenant.of(code),
+            actor="test",
+            correlation_id=UUID(int=i + 1),
             data=event.model_dump(mode="json"),
-        )  # fmt: skip
+        )
         out.append(decode(envelope.model_dump_json().encode()))
     return out

@@ -26,6 +26,7 @@ from vc_contracts import Envelope, Event
 from eventkit.db import Connection
 
 E = TypeVar("E", bound=Event)
+T = TypeVar("T")
 
 ONE_BY_ONE = "one-by-one"
 """A group whose events `apply_batch` hands to `apply`, each in turn."""
@@ -44,17 +45,18 @@ class Applies(Protocol):
 
 
 def runs(
-    items: Sequence[Decoded],
-    group: Callable[[Decoded], Hashable | None],
-    key: Callable[[Decoded], Hashable] | None = None,
-) -> Iterator[tuple[Hashable, list[Decoded]]]:
-    """(group, items) for each maximal run of consecutive items of one group, in batch order.
+    items: Sequence[T],
+    group: Callable[[T], Hashable | None],
+    key: Callable[[T], Hashable] | None = None,
+) -> Iterator[tuple[Hashable, list[T]]]:
+    """(group, items) for each maximal run of consecutive items of one group, in batch order (items
+    are usually `Decoded` events; rows work too).
 
     Items whose group is None are left out. With `key`, a run ends before an item whose key it
     already holds (the repeated item starts the next run); a None key never ends a run.
     """
     current: Hashable | None = None
-    run: list[Decoded] = []
+    run: list[T] = []
     keys: set[Hashable] = set()
     for item in items:
         kind = group(item)

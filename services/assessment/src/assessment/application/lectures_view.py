@@ -13,7 +13,7 @@ from datetime import datetime
 import asyncpg
 from eventkit.db import Connection
 from eventkit.scoping import prefix_of
-from eventkit.set_apply import ONE_BY_ONE, Decoded, events_of, insert_rows, keyed, one_by_one, pairs_of, runs
+from eventkit.set_apply import ONE_BY_ONE, Decoded, events_of, insert_rows, keyed, one_by_one, runs
 from vc_contracts import CST, Envelope, Event
 from vc_contracts.catalogue.ledger import EntryCorrected, EntryVoided, LectureHeld, PublicityEventHeld
 from vc_contracts.topics import topic_for
@@ -81,7 +81,11 @@ class LecturesView:
     async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
         for group, run in runs(items, _group, _KEY):
             if group == "gatherings":
-                rows = [_row(env, event) for env, event in pairs_of(run, (LectureHeld, PublicityEventHeld))]
+                rows = [
+                    _row(d.envelope, d.event)
+                    for d in run
+                    if isinstance(d.event, LectureHeld | PublicityEventHeld)
+                ]
                 await insert_rows(conn, f"{t}gatherings", COLUMNS, rows, "ON CONFLICT DO NOTHING")
             elif group == "voids":
                 voided = [e.entry_id for e in events_of(run, EntryVoided)]

@@ -167,7 +167,9 @@ class ComplianceView:
                     for q in _quarters(e.entry_id, e.village_code, e.started_at, e.ended_at)
                 ]
                 await insert_rows(conn, f"{t}cv_hours", HOURS_COLUMNS, hours, nothing)
-                gatherings = [_gathering(e) for e in events_of(run, (LectureHeld, PublicityEventHeld))]
+                gatherings = [
+                    _gathering(d.event) for d in run if isinstance(d.event, LectureHeld | PublicityEventHeld)
+                ]
                 await insert_rows(conn, f"{t}cv_gatherings", GATHERING_COLUMNS, gatherings, nothing)
             elif group == "voids":
                 voided = [e.entry_id for e in events_of(run, EntryVoided)]
