@@ -1,5 +1,6 @@
 """Set-based projections (issue 12): for every read model that offers `apply_batch`, applying a
-random event sequence batch by batch leaves exactly the tables that `apply`, event by event, leaves.
+random event sequence batch by batch leaves exactly the tables that `apply`, event by event, leaves;
+and a batch whose set-based apply fails is applied event by event, parking only the culprit's stream.
 
 A property over random sequences (tests/support/event_mix.py: every event type, ids from small
 pools so rows collide), cut into batches of random sizes, on the real PostgreSQL.
@@ -17,8 +18,10 @@ from assessment.application.assignments_view import AssignmentsView as Assessmen
 from assessment.application.hours_view import QuarterHoursView
 from assessment.application.lectures_view import LecturesView
 from conftest import unique
-from eventkit.projection import Projection, set_based
+from eventkit.projection import Projection, ProjectionRunner, set_based
+from eventkit.relay import encode
 from eventkit.set_apply import Decoded, runs
+from eventkit.store import EventStore
 from ledger.application.assignments_view import AssignmentsView as LedgerAssignments
 from ledger.application.directory_view import DirectoryView
 from registry.application.views import RegistryViews
@@ -28,6 +31,8 @@ from reporting.application.compliance_view import ComplianceView
 from reporting.application.dashboard_view import DashboardView
 from reporting.application.stats_view import StatsView
 from support.event_mix import event_mix
+from support.events import META, TENANT, visits
+from support.projections import StreamCounts, counts
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -114,3 +119,41 @@ def test_each_registry_event_type_writes_each_table_once_so_its_statements_may_r
     for kind, writes in WRITES.items():
         tables = [re.search(r"(?:INTO|UPDATE) \{t\}(\w+)", sql).group(1) for sql, _ in writes]  # type: ignore[union-attr]
         assert len(set(tables)) == len(tables), kind.__name__
+
+
+async def test_a_failing_set_based_batch_is_applied_event_by_event_parking_only_the_culprits_stream(
+    store: EventStore, pool: asyncpg.Pool, schema: str
+) -> None:
+    for stream in ("village-a", "village-bad", "village-c"):
+        await store.append(stream, 0, visits(4), tenant=TENANT, metadata=META)
+    records = [
+        (encode(s)[1], s.envelope.stream_id.encode(), "t") for s in await store.read_all(after=0, limit=100)
+    ]
+    projection = StreamCounts(["t"])
+    projection.fail_on = {("village-bad", 2)}
+    runner = ProjectionRunner(pool, schema, projection)
+    await runner.install()
+    letters: list[str] = []
+
+    async def dead_letter(value: bytes, key: bytes | None, topic: str, error: str) -> None:
+        letters.append(error)
+
+    outcome = await runner.apply_batch(records, dead_letter)
+
+    assert projection.batches == 1  # the set-based apply was tried, failed and was undone
+    assert (outcome.applied, outcome.parked, outcome.duplicates, letters) == (9, 3, 0, [])
+    assert await counts(pool, schema) == {"village-a": (4, 4), "village-bad": (1, 1), "village-c": (4, 4)}
+    parked = await pool.fetch(
+        f"SELECT stream_id, stream_version, error FROM {schema}.parked_events ORDER BY 2"
+    )
+    assert [(r["stream_id"], r["stream_version"]) for r in parked] == [("village-bad", v) for v in (2, 3, 4)]
+    assert "HandlerBug" in parked[0]["error"] and "waits behind" in parked[1]["error"]
+
+    again = await runner.apply_batch(records, dead_letter)  # redelivered: changes nothing
+    assert (again.applied, again.parked, again.duplicates) == (0, 0, 12)
+    more = await store.append("village-a", 4, visits(2), tenant=TENANT, metadata=META)
+    more += await store.append("village-bad", 4, visits(1), tenant=TENANT, metadata=META)
+    later = await runner.apply_batch([(encode(s)[1], None, "t") for s in more], dead_letter)
+    assert projection.batches == 2  # a parked stream does not stop the next batch being set-based
+    assert (later.applied, later.parked) == (2, 1)
+    assert await counts(pool, schema) == {"village-a": (6, 6), "village-bad": (1, 1), "village-c": (4, 4)}
