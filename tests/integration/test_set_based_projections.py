@@ -18,12 +18,15 @@ from assessment.application.assignments_view import AssignmentsView as Assessmen
 from assessment.application.hours_view import QuarterHoursView
 from assessment.application.lectures_view import LecturesView
 from conftest import unique
+from eventkit.migrations import EVENT_STORE, PROJECTIONS, migrate
 from eventkit.projection import Projection, ProjectionRunner, set_based
 from eventkit.relay import encode
 from eventkit.set_apply import Decoded, runs
-from eventkit.store import EventStore
+from eventkit.store import EventStore, StoredEvent
+from ledger.application import entries_model
 from ledger.application.assignments_view import AssignmentsView as LedgerAssignments
 from ledger.application.directory_view import DirectoryView
+from ledger.application.tables import LEDGER_TABLES
 from registry.application.views import RegistryViews
 from reporting.application.assignments_view import AssignmentsView as ReportingAssignments
 from reporting.application.board_view import BoardView
@@ -33,6 +36,7 @@ from reporting.application.stats_view import StatsView
 from support.event_mix import event_mix
 from support.events import META, TENANT, visits
 from support.projections import StreamCounts, counts
+from vc_contracts.catalogue import ledger as lg
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -157,3 +161,47 @@ async def test_a_failing_set_based_batch_is_applied_event_by_event_parking_only_
     assert projection.batches == 2  # a parked stream does not stop the next batch being set-based
     assert (later.applied, later.parked) == (2, 1)
     assert await counts(pool, schema) == {"village-a": (6, 6), "village-bad": (1, 1), "village-c": (4, 4)}
+
+
+async def test_the_ledgers_entries_written_many_at_once_equal_them_written_one_event_at_a_time(
+    pool: asyncpg.Pool,
+) -> None:
+    """`entries_model.apply` of a batch (imports, rebuild-entries) against one call per event."""
+    filled: set[str] = set()
+    for seed in range(SEQUENCES):
+        rng = random.Random(seed)
+        created: set[str] = set()
+        stored = []
+        for position, item in enumerate(event_mix(rng, rng.randrange(20, 150)), start=1):
+            event = item.event
+            if not isinstance(event, lg.LedgerEvent):
+                continue
+            if isinstance(event, lg.LedgerEntryEvent):  # the ledger creates an entry once,
+                if event.entry_id in created:
+                    continue
+                created.add(event.entry_id)
+            elif getattr(event, "entry_id", None) not in created:  # and changes it only once created
+                continue
+            stored.append(StoredEvent(position, item.envelope))
+        one, batched = unique("one"), unique("set")
+        for name in (one, batched):
+            await migrate(pool, name, EVENT_STORE, PROJECTIONS, LEDGER_TABLES)
+        async with pool.acquire() as conn, conn.transaction():
+            for s in stored:
+                await entries_model.apply(conn, one, [s])
+            first = 0
+            while first < len(stored):
+                size = rng.choice((1, 3, 17, 60, 500))
+                await entries_model.apply(conn, batched, stored[first : first + size])
+                first += size
+            query = "SELECT * FROM {}.entries e ORDER BY e.entry_id"
+            expected = [tuple(r) for r in await conn.fetch(query.format(one))]
+            got = [tuple(r) for r in await conn.fetch(query.format(batched))]
+        assert got == expected, f"seed {seed}"
+        filled |= {
+            f"{k}:{r[k]}"
+            for r in await pool.fetch(query.format(one))
+            for k in ("confirmed", "voided", "queried")
+            if r[k]
+        }
+    assert {"confirmed:True", "voided:True", "queried:True"} <= filled

@@ -126,6 +126,14 @@ def _ledger(rng: random.Random) -> tuple[str, Event]:
         event = _correction(rng, entry_id, village)
     elif roll < 0.87:
         event = lg.EntryVoided(entry_id=entry_id, village_code=village, reason="重复登记")
+    elif roll < 0.93:
+        event = lg.EntryQueried(
+            entry_id=entry_id,
+            village_code=village,
+            reason="时长存疑",
+            queried_by="C-1",
+            queried_at=_start(rng),
+        )
     else:
         event = lg.EntryConfirmed(
             entry_id=entry_id, village_code=village, confirmed_by="C-1", confirmed_on=_day(rng)
