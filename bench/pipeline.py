@@ -18,6 +18,7 @@ from eventkit.rebuild import rebuild
 from eventkit.relay import OutboxRelay, ensure_topic
 from eventkit.store import EventStore, NewStream
 from faststream.kafka import KafkaBroker
+from reporting.application.stats_view import StatsView
 from vc_contracts import Tenant
 from vc_contracts.catalogue.ledger import VisitLogged
 
@@ -136,6 +137,22 @@ async def projection_rebuild(store: EventStore, bootstrap: str, topic: str, tota
     applied = await store.pool.fetchval(f"SELECT sum(entries) FROM {store.schema}.village_hours")
     if applied != total or generation != 2:
         raise RuntimeError(f"rebuild: {applied} of {total} applied into generation {generation}")
+    return rate(total, elapsed)
+
+
+async def statistics_rebuild(store: EventStore, bootstrap: str, topic: str, total: int) -> float:
+    """The same rebuild of the reporting service's statistics read model (one row per entry with
+    its JSON data, exact seconds per half-year), reading `topic` instead of the ledger's. Events/s."""
+    view = StatsView()
+    view.topics = (topic,)  # type: ignore[misc]
+    runner = ProjectionRunner(store.pool, store.schema, view)
+    await runner.install()
+    started = time.perf_counter()
+    await rebuild(runner, bootstrap)
+    elapsed = time.perf_counter() - started
+    applied = await store.pool.fetchval(f"SELECT count(*) FROM {store.schema}.st_entries")
+    if applied != total:
+        raise RuntimeError(f"statistics rebuild: {applied} of {total} entries")
     return rate(total, elapsed)
 
 

@@ -83,6 +83,14 @@ def decode(value: bytes) -> Decoded:
     return Decoded(envelope, envelope.event())
 
 
+class _SetBasedFailedError(Exception):
+    """The batch's fast path failed; its transaction must be undone before the per-event retry."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
+
 class ProjectionRunner:
     """Applies batches to one read model. With `feed`, each batch that applied events also appends
     the divisions it touched to the service's change feed, in the same transaction (changes.py)."""
@@ -174,85 +182,95 @@ class ProjectionRunner:
     async def _apply_in(
         self, conn: Connection, generation: int | None, batch: list[Decoded], outcome: BatchOutcome
     ) -> None:
-        async with conn.transaction():
-            gen = generation if generation is not None else await self.live_generation(conn)
-            await self._apply(conn, gen, batch, outcome)
+        """The batch in one transaction (nested in the caller's with `conn`): set-based first, with
+        no savepoint of its own; if that fails the transaction is undone and the batch applied again
+        event by event, each under a savepoint, parking what fails."""
+        for one_by_one in (False, True):
+            attempt = BatchOutcome()
+            try:
+                async with conn.transaction():
+                    gen = generation if generation is not None else await self.live_generation(conn)
+                    await self._apply(conn, gen, batch, attempt, one_by_one)
+            except _SetBasedFailedError as failed:
+                log.warning("projection %s: batch of %d failed set-based (%s), applying it event by event",
+                            self.projection.name, len(batch), failed.error)  # fmt: skip
+                continue
+            outcome.applied, outcome.duplicates, outcome.parked = (
+                attempt.applied,
+                attempt.duplicates,
+                attempt.parked,
+            )
+            return
 
-    async def _apply(self, conn: Connection, gen: int, batch: list[Decoded], outcome: BatchOutcome) -> None:
-        key, prefix = self.tracking_key(gen), self.prefix(gen)
+    async def _apply(
+        self, conn: Connection, gen: int, batch: list[Decoded], outcome: BatchOutcome, one_by_one: bool
+    ) -> None:
+        key, prefix, schema = self.tracking_key(gen), self.prefix(gen), self.schema
         streams = list({d.envelope.stream_id for d in batch})
-        rows = await conn.fetch(
-            f"SELECT stream_id, stream_version FROM {self.schema}.projection_tracking"
-            " WHERE projection = $1 AND stream_id = ANY($2::text[])",
-            key,
-            streams,
-        )
-        reached = {r["stream_id"]: r["stream_version"] for r in rows}
-        parked = {
-            r["stream_id"]
-            for r in await conn.fetch(
-                f"SELECT DISTINCT stream_id FROM {self.schema}.parked_events"
+        rows = (
+            await conn.fetch(  # one round trip: versions reached, and streams waiting behind a parked event
+                f"SELECT stream_id, stream_version, false AS parked FROM {schema}.projection_tracking"
+                " WHERE projection = $1 AND stream_id = ANY($2::text[])"
+                f" UNION ALL SELECT DISTINCT stream_id, 0, true FROM {schema}.parked_events"
                 " WHERE projection = $1 AND stream_id = ANY($2::text[])",
                 key,
                 streams,
             )
-        }
+        )
+        reached = {r["stream_id"]: r["stream_version"] for r in rows if not r["parked"]}
+        parked = {r["stream_id"] for r in rows if r["parked"]}
+        advanced: dict[str, int] = {}
         fresh: list[Decoded] = []
         for item in batch:  # a redelivered (or republished) event is recognised by its stream version
             env = item.envelope
             if env.stream_version <= reached.get(env.stream_id, 0):
                 outcome.duplicates += 1
                 continue
-            reached[env.stream_id] = env.stream_version
+            reached[env.stream_id] = advanced[env.stream_id] = env.stream_version
             fresh.append(item)
         flowing = [d for d in fresh if d.envelope.stream_id not in parked]
-        for item in fresh:  # a parked stream's later events wait behind it; the others flow on
-            if item.envelope.stream_id in parked:
-                await self._park(conn, key, item, "waits behind an earlier parked event")
-                outcome.parked += 1
-        if await self._try_apply_all(conn, prefix, flowing):
-            outcome.applied += len(flowing)
-        else:
+        waiting = [d for d in fresh if d.envelope.stream_id in parked]
+        if one_by_one:
             await self._apply_one_by_one(conn, key, prefix, flowing, parked, outcome)
-        await conn.execute(
-            f"INSERT INTO {self.schema}.projection_tracking (projection, stream_id, stream_version)"
-            " SELECT $1, s, v FROM unnest($2::text[], $3::int[]) AS u(s, v)"
-            " ON CONFLICT (projection, stream_id) DO UPDATE SET stream_version = excluded.stream_version",
-            key,
-            list(reached),
-            list(reached.values()),
-        )
+        else:
+            await self._apply_all(conn, prefix, flowing)
+            outcome.applied += len(flowing)
+        for item in waiting:  # a parked stream's later events wait behind it; the others flowed on
+            await self._park(conn, key, item, "waits behind an earlier parked event")
+            outcome.parked += 1
         if self.feed and fresh:
             codes = (c for d in fresh for c in changes.divisions_of(d.envelope, d.event))
-            await changes.record_changes(conn, self.schema, codes)
-        await conn.execute(
-            f"UPDATE {self.schema}.projection_status SET applied = applied + $2, last_event_at = $3,"
-            " updated_at = now() WHERE projection = $1",
+            await changes.record_changes(conn, schema, codes)
+        await conn.execute(  # one round trip: the versions reached and the projection's status
+            f"WITH tracked AS (INSERT INTO {schema}.projection_tracking AS t (projection, stream_id,"
+            " stream_version) SELECT $1, s, v FROM unnest($2::text[], $3::int[]) AS u(s, v)"
+            " ON CONFLICT (projection, stream_id) DO UPDATE SET stream_version = excluded.stream_version)"
+            f" UPDATE {schema}.projection_status SET applied = applied + $5, last_event_at = $6,"
+            " updated_at = now() WHERE projection = $4",
+            key,
+            list(advanced),
+            list(advanced.values()),
             self.projection.name,
             outcome.applied,
             batch[-1].envelope.recorded_at,
         )
 
-    async def _try_apply_all(self, conn: Connection, prefix: str, items: list[Decoded]) -> bool:
-        """The fast path: the whole batch under one savepoint, set-based where the read model offers it.
-        False (and nothing applied) if anything fails."""
+    async def _apply_all(self, conn: Connection, prefix: str, items: list[Decoded]) -> None:
+        """The fast path: the whole batch, set-based where the read model offers it. Raises
+        _SetBasedFailedError if anything fails (the caller undoes the transaction and falls back)."""
         if not items:
-            return True
+            return
         batch = set_based(self.projection)
         try:
-            async with conn.transaction():
-                if batch is not None:
-                    await batch.apply_batch(conn, prefix, items)
-                else:
-                    for item in items:
-                        await self.projection.apply(conn, prefix, item.envelope, item.event)
-            return True
+            if batch is not None:
+                await batch.apply_batch(conn, prefix, items)
+            else:
+                for item in items:
+                    await self.projection.apply(conn, prefix, item.envelope, item.event)
         except (asyncpg.PostgresConnectionError, ConnectionError, OSError):
-            raise
-        except Exception as exc:  # find the culprit one event at a time
-            log.warning("projection %s: batch of %d failed (%s), applying it event by event",
-                        self.projection.name, len(items), type(exc).__name__)  # fmt: skip
-            return False
+            raise  # transient: the whole batch is retried
+        except Exception as exc:
+            raise _SetBasedFailedError(f"{type(exc).__name__}: {exc}"[:200]) from exc
 
     async def _apply_one_by_one(
         self,
