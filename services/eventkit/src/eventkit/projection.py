@@ -154,7 +154,8 @@ class ProjectionRunner:
     ) -> BatchOutcome:
         """Apply (value, key, topic) records in one transaction. Dead letters are sent first.
 
-        With `conn`, the transaction nests in the caller's (a rebuild finishing under its lock).
+        With `conn`, on that connection: nested in the caller's transaction if one is open (a rebuild
+        finishing under its lock), else a transaction of its own (a rebuild's bulk phase).
         """
         outcome = BatchOutcome()
         decoded: list[Decoded] = []
