@@ -21,7 +21,7 @@ from bench.report import Figure, Report, Row, title
 from bench.servers import bench_dir, servers
 from bench.workload import PROVINCE_YEAR_EVENTS, REBUILD_GOAL_EVENTS
 
-SCHEMAS = ("bench_raw", "bench_store", "bench_pipeline", "bench_e2e")
+SCHEMAS = ("bench_raw", "bench_store", "bench_pipeline", "bench_e2e", "bench_one_by_one")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -80,12 +80,22 @@ async def run_import(dsn: str, bootstrap: str) -> Report:
 
 
 async def projection_rows(
-    events: EventStore, bootstrap: str, topic: str, n: int, many: Figure, consumed: Figure, province: bool
+    dsn: str,
+    events: EventStore,
+    bootstrap: str,
+    topic: str,
+    n: int,
+    many: Figure,
+    consumed: Figure,
+    province: bool,
 ) -> list[Row]:
     """Catch-up (a group consumer feeding ProjectionRunner.apply_batch) and a rebuild
     (eventkit.rebuild) of the `n` events already on `topic`, each against the raw limits."""
     step("pipeline: projection catch-up")
     caught_up = await pipeline.projection_catch_up(events, bootstrap, topic, n, 3600)
+    step("pipeline: the same catch-up, event by event (the read model without apply_batch)")
+    async with store.event_store(dsn, "bench_one_by_one") as other:
+        one_by_one = await pipeline.projection_catch_up(other, bootstrap, topic, n, 3600, set_based=False)
     step("pipeline: projection rebuild (eventkit.rebuild: new generation, swap, drop)")
     rebuilt = await pipeline.projection_rebuild(events, bootstrap, topic, n)
     step("pipeline: rebuild of the reporting service's statistics read model")
@@ -96,6 +106,8 @@ async def projection_rows(
     return [
         Row(f"projection catch-up, {n:,} events (ProjectionRunner)", projected, consumed, "consume"),
         Row("  same, against the batched-insert limit (goal ≥ 0.5×)", projected, many, "executemany"),
+        Row("  same, event by event (before issue 12), against executemany", Figure(one_by_one, "events/s"),
+            many, "executemany"),
         Row(f"projection rebuild, {n:,} events (eventkit.rebuild)", rebuilding, many, "executemany"),
         Row(f"  same, reporting's statistics read model, {n:,} events", statistics, many, "executemany"),
         Row(f"province-year catch-up, {PROVINCE_YEAR_EVENTS:,} events ({measured})",
@@ -127,7 +139,9 @@ async def run_projections(dsn: str, bootstrap: str, args: argparse.Namespace) ->
         step(f"pipeline: storing {n:,} events (append_many, untimed), relaying them")
         await pipeline.fill(events, n)
         await pipeline.relay_drain(events, bootstrap, f"{topic}.pipeline", n, 600)
-        rows = await projection_rows(events, bootstrap, f"{topic}.pipeline", n, many, consumed, args.province)
+        rows = await projection_rows(
+            dsn, events, bootstrap, f"{topic}.pipeline", n, many, consumed, args.province
+        )
     report.section("relay and projections").extend(rows)
     return report
 
@@ -198,7 +212,7 @@ async def run(dsn: str, bootstrap: str, args: argparse.Namespace) -> Report:  # 
         step("pipeline: outbox relay")
         relayed = fig(await pipeline.relay_drain(events, bootstrap, f"{topic}.pipeline", n, 600), "events/s")
         projections = await projection_rows(
-            events, bootstrap, f"{topic}.pipeline", n, many, consumed, args.province
+            dsn, events, bootstrap, f"{topic}.pipeline", n, many, consumed, args.province
         )
     report.section("relay and projections").extend(
         [Row(f"OutboxRelay, {n:,} stored events to Kafka", relayed, produced, "produce"), *projections]

@@ -103,12 +103,29 @@ async def _published(store: EventStore, topic: str) -> int:
     return int(value or 0)
 
 
+class EventByEvent:
+    """The bench read model without `apply_batch`: the runner applies it one event at a time (what
+    every read model did before issue 12), for a comparison in the same run."""
+
+    def __init__(self, topic: str) -> None:
+        self.inner = VillageHours(topic)
+        self.name, self.topics, self.tables, self.ddl = (
+            "village_hours",
+            (topic,),
+            ("village_hours",),
+            self.inner.ddl,
+        )
+        self.apply = self.inner.apply
+
+
 async def projection_catch_up(
-    store: EventStore, bootstrap: str, topic: str, total: int, within: float
+    store: EventStore, bootstrap: str, topic: str, total: int, within: float, *, set_based: bool = True
 ) -> float:
     """A group consumer (getmany, commit per batch) feeding `ProjectionRunner.apply_batch`, from the
-    beginning of `topic` until `total` events are applied. Events/s after the first batch."""
-    runner = ProjectionRunner(store.pool, store.schema, VillageHours(topic))
+    beginning of `topic` until `total` events are applied. Events/s after the first batch. Without
+    `set_based`, the read model is applied event by event (a schema of its own for its tables)."""
+    projection = VillageHours(topic) if set_based else EventByEvent(topic)
+    runner = ProjectionRunner(store.pool, store.schema, projection)  # type: ignore[arg-type]
     await runner.install()
     dead = DeadLetters()
     outcome = BatchOutcome()
@@ -118,7 +135,8 @@ async def projection_catch_up(
         outcome.applied += result.applied
         outcome.parked += result.parked
 
-    consumed = await raw.consume(bootstrap, topic, f"{topic}.projection", total, apply, within)
+    group = f"{topic}.projection" + ("" if set_based else ".one")
+    consumed = await raw.consume(bootstrap, topic, group, total, apply, within)
     applied = await store.pool.fetchval(f"SELECT sum(entries) FROM {store.schema}.village_hours")
     if dead.errors or outcome.parked or applied != total:
         problem = f"{applied} of {total} applied, {outcome}, dead letters {dead.errors[:3]}"
