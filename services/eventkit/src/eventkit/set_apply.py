@@ -146,3 +146,9 @@ def keyed(fields: Mapping[type[Event], str]) -> Callable[[Decoded], Hashable]:
         return None if field is None else getattr(item.event, field)
 
     return key
+
+
+async def mark_voided(conn: Connection, table: str, run: Sequence[Decoded]) -> None:
+    """`UPDATE table SET voided = true` for every entry a run of voids names (their `entry_id`)."""
+    entry_ids = [getattr(item.event, "entry_id") for item in run]  # noqa: B009
+    await conn.execute(f"UPDATE {table} SET voided = true WHERE entry_id = ANY($1::text[])", entry_ids)

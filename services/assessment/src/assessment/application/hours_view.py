@@ -16,7 +16,16 @@ from datetime import datetime
 import asyncpg
 from eventkit.db import Connection
 from eventkit.periods import split_seconds_by_quarter
-from eventkit.set_apply import ONE_BY_ONE, Decoded, events_of, insert_rows, keyed, one_by_one, pairs_of, runs
+from eventkit.set_apply import (
+    ONE_BY_ONE,
+    Decoded,
+    insert_rows,
+    keyed,
+    mark_voided,
+    one_by_one,
+    pairs_of,
+    runs,
+)
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue.ledger import EntryCorrected, EntryVoided, VisitLogged
 from vc_contracts.topics import topic_for
@@ -80,10 +89,7 @@ class QuarterHoursView:
                 rows = [row for env, event in pairs_of(run, VisitLogged) for row in _rows(env, event)]
                 await insert_rows(conn, f"{t}visit_hours", COLUMNS, rows, "ON CONFLICT DO NOTHING")
             elif group == "voids":
-                voided = [e.entry_id for e in events_of(run, EntryVoided)]
-                await conn.execute(
-                    f"UPDATE {t}visit_hours SET voided = true WHERE entry_id = ANY($1::text[])", voided
-                )
+                await mark_voided(conn, f"{t}visit_hours", run)
             else:
                 await one_by_one(self, conn, t, run)
 

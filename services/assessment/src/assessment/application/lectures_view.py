@@ -13,7 +13,15 @@ from datetime import datetime
 import asyncpg
 from eventkit.db import Connection
 from eventkit.scoping import prefix_of
-from eventkit.set_apply import ONE_BY_ONE, Decoded, events_of, insert_rows, keyed, one_by_one, runs
+from eventkit.set_apply import (
+    ONE_BY_ONE,
+    Decoded,
+    insert_rows,
+    keyed,
+    mark_voided,
+    one_by_one,
+    runs,
+)
 from vc_contracts import CST, Envelope, Event
 from vc_contracts.catalogue.ledger import EntryCorrected, EntryVoided, LectureHeld, PublicityEventHeld
 from vc_contracts.topics import topic_for
@@ -88,10 +96,7 @@ class LecturesView:
                 ]
                 await insert_rows(conn, f"{t}gatherings", COLUMNS, rows, "ON CONFLICT DO NOTHING")
             elif group == "voids":
-                voided = [e.entry_id for e in events_of(run, EntryVoided)]
-                await conn.execute(
-                    f"UPDATE {t}gatherings SET voided = true WHERE entry_id = ANY($1::text[])", voided
-                )
+                await mark_voided(conn, f"{t}gatherings", run)
             else:
                 await one_by_one(self, conn, t, run)
 
