@@ -1,6 +1,8 @@
-"""`python -m bench [--province] [--events N] [--only import]`: every figure next to its raw limit from
-the same run. `--only import` measures just the ledger's backfill import (first and again) next to
-`executemany` of the same run (about a minute instead of three)."""
+"""`python -m bench [--province] [--events N] [--only import|append|projections]`: every figure next
+to its raw limit from the same run. `--only import` measures just the ledger's backfill import (first
+and again) next to `executemany` of the same run (about a minute instead of three); `--only append`
+just the appends (ours and the eventsourcing peer); `--only projections` just the projection catch-up
+and rebuild next to `executemany` and raw consume."""
 
 from __future__ import annotations
 
@@ -11,15 +13,16 @@ import time
 from uuid import uuid4
 
 import asyncpg
+from eventkit.store import EventStore
 
 from bench import peer, pipeline, raw, store
 from bench.dashboard import run_dashboard_bench
 from bench.ledger import run_ledger_bench
 from bench.report import Figure, Report, Row, title
 from bench.servers import bench_dir, servers
-from bench.workload import PROVINCE_YEAR_EVENTS
+from bench.workload import PROVINCE_YEAR_EVENTS, REBUILD_GOAL_EVENTS
 
-SCHEMAS = ("bench_raw", "bench_store", "bench_pipeline", "bench_e2e", peer.SCHEMA)
+SCHEMAS = ("bench_raw", "bench_store", "bench_pipeline", "bench_e2e", peer.SCHEMA, "bench_one_by_one")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -42,9 +45,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=["import", "append"],
+        choices=["import", "append", "projections"],
         help="import: only the ledger's 50,000-row backfill import (first, again) and executemany;"
-        " append: only the event store's appends, the eventsourcing peer and their raw limits",
+        " append: only the event store's appends, the eventsourcing peer and their raw limits;"
+        " projections: only the projection catch-up and rebuild, next to executemany and consume",
     )
     args = parser.parse_args(argv)
     if args.province:
@@ -74,6 +78,73 @@ async def run_import(dsn: str, bootstrap: str) -> Report:
     report.section("ledger service").extend(
         await run_ledger_bench(dsn, bootstrap, raw_bulk=many, latency=False)
     )
+    return report
+
+
+async def projection_rows(
+    dsn: str,
+    events: EventStore,
+    bootstrap: str,
+    topic: str,
+    n: int,
+    many: Figure,
+    consumed: Figure,
+    province: bool,
+) -> list[Row]:
+    """Catch-up (a group consumer feeding ProjectionRunner.apply_batch) and a rebuild
+    (eventkit.rebuild) of the `n` events already on `topic`, each against the raw limits."""
+    step("pipeline: projection catch-up")
+    caught_up = await pipeline.projection_catch_up(events, bootstrap, topic, n, 3600)
+    step("pipeline: the same catch-up, event by event (the read model without apply_batch)")
+    async with store.event_store(dsn, "bench_one_by_one") as other:
+        one_by_one = await pipeline.projection_catch_up(other, bootstrap, topic, n, 3600, set_based=False)
+    step("pipeline: projection rebuild (eventkit.rebuild: new generation, swap, drop)")
+    rebuilt = await pipeline.projection_rebuild(events, bootstrap, topic, n)
+    step("pipeline: rebuild of the reporting service's statistics read model")
+    statistics = Figure(await pipeline.statistics_rebuild(events, bootstrap, topic, n), "events/s")
+    projected, rebuilding = Figure(caught_up, "events/s"), Figure(rebuilt, "events/s")
+    goal_raw = Figure(REBUILD_GOAL_EVENTS / many.value, "s")
+    measured = "measured rate" if province else "extrapolated"
+    return [
+        Row(f"projection catch-up, {n:,} events (ProjectionRunner)", projected, consumed, "consume"),
+        Row("  same, against the batched-insert limit (goal ≥ 0.5×)", projected, many, "executemany"),
+        Row("  same, event by event (before issue 12), against executemany", Figure(one_by_one, "events/s"),
+            many, "executemany"),
+        Row(f"projection rebuild, {n:,} events (eventkit.rebuild)", rebuilding, many, "executemany"),
+        Row(f"  same, reporting's statistics read model, {n:,} events", statistics, many, "executemany"),
+        Row(f"province-year catch-up, {PROVINCE_YEAR_EVENTS:,} events ({measured})",
+            Figure(PROVINCE_YEAR_EVENTS / caught_up, "s"), Figure(PROVINCE_YEAR_EVENTS / consumed.value, "s"),
+            "consume"),
+        Row(f"province-year rebuild, {REBUILD_GOAL_EVENTS:,} events (extrapolated; goal < 60 s)",
+            Figure(REBUILD_GOAL_EVENTS / rebuilt, "s"), goal_raw, "executemany"),
+        Row(f"  same, reporting's statistics read model ({REBUILD_GOAL_EVENTS:,} events, extrapolated)",
+            Figure(REBUILD_GOAL_EVENTS / statistics.value, "s"), goal_raw, "executemany"),
+    ]  # fmt: skip
+
+
+async def run_projections(dsn: str, bootstrap: str, args: argparse.Namespace) -> Report:
+    """`--only projections`: executemany and consume, then catch-up and rebuild of `--events` events."""
+    n, topic = args.events, f"bench.{uuid4().hex[:8]}"
+    report = Report(title(f"projection catch-up and rebuild only, {n:,} events"))
+    step("raw limits: executemany, Kafka consume")
+    await raw.prepare(dsn)
+    many = Figure(await raw.executemany(dsn, 50_000), "rows/s")
+    await raw.produce(bootstrap, f"{topic}.raw", 50_000)
+    consumed = Figure((await raw.consume(bootstrap, f"{topic}.raw", f"{topic}.raw", 50_000)).rate, "msgs/s")
+    report.section("raw limits").extend(
+        [
+            Row("asyncpg executemany, 1,000 rows per transaction", many),
+            Row("aiokafka consume, group, getmany ≤500, commit per batch", consumed),
+        ]
+    )
+    async with store.event_store(dsn, "bench_pipeline") as events:
+        step(f"pipeline: storing {n:,} events (append_many, untimed), relaying them")
+        await pipeline.fill(events, n)
+        await pipeline.relay_drain(events, bootstrap, f"{topic}.pipeline", n, 600)
+        rows = await projection_rows(
+            dsn, events, bootstrap, f"{topic}.pipeline", n, many, consumed, args.province
+        )
+    report.section("relay and projections").extend(rows)
     return report
 
 
@@ -166,20 +237,12 @@ async def run(dsn: str, bootstrap: str, args: argparse.Namespace) -> Report:
         rows.append(Row(what, imported, many, "executemany"))
         step("pipeline: outbox relay")
         relayed = fig(await pipeline.relay_drain(events, bootstrap, f"{topic}.pipeline", n, 600), "events/s")
-        step("pipeline: projection catch-up")
-        caught_up = await pipeline.projection_catch_up(events, bootstrap, f"{topic}.pipeline", n, 3600)
-    projected = fig(caught_up, "events/s")
-    province = fig(PROVINCE_YEAR_EVENTS / caught_up, "s")
-    province_raw = fig(PROVINCE_YEAR_EVENTS / consumed.value, "s")
-    measured = "measured rate" if args.province else "extrapolated"
+        projections = await projection_rows(
+            dsn, events, bootstrap, f"{topic}.pipeline", n, many, consumed, args.province
+        )
     report.section("relay and projections").extend(
-        [
-            Row(f"OutboxRelay, {n:,} stored events to Kafka", relayed, produced, "produce"),
-            Row(f"projection catch-up, {n:,} events (ProjectionRunner)", projected, consumed, "consume"),
-            Row(f"province-year catch-up, {PROVINCE_YEAR_EVENTS:,} events ({measured})", province,
-                province_raw, "consume"),
-        ]
-    )  # fmt: skip
+        [Row(f"OutboxRelay, {n:,} stored events to Kafka", relayed, produced, "produce"), *projections]
+    )
 
     step(f"end-to-end latency: {args.rate:g} commands/s for {args.latency_seconds:g} s ({args.consumer})")
     async with store.event_store(dsn, "bench_e2e") as events:
@@ -225,6 +288,8 @@ async def main_async(dsn: str, bootstrap: str, args: argparse.Namespace) -> Repo
             return await run_import(dsn, bootstrap)
         if args.only == "append":
             return await run_append(dsn, args.seconds)
+        if args.only == "projections":
+            return await run_projections(dsn, bootstrap, args)
         return await run(dsn, bootstrap, args)
     finally:
         await drop_schemas(dsn)

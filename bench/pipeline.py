@@ -1,4 +1,5 @@
-"""Events flowing out of the store: outbox relay to Kafka, projection catch-up, and end-to-end latency."""
+"""Events flowing out of the store: outbox relay to Kafka, projection catch-up and rebuild, and
+end-to-end latency."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from aiokafka import ConsumerRecord
 from eventkit.consumer import subscribe
 from eventkit.db import Connection
 from eventkit.projection import BatchOutcome, DeadLetterSink, ProjectionRunner
+from eventkit.rebuild import rebuild
 from eventkit.relay import OutboxRelay, ensure_topic
-from eventkit.store import EventStore
+from eventkit.store import EventStore, NewStream
 from faststream.kafka import KafkaBroker
+from reporting.application.stats_view import StatsView
 from vc_contracts import Tenant
 from vc_contracts.catalogue.ledger import VisitLogged
 
@@ -59,6 +62,17 @@ def alive(task: asyncio.Task[None]) -> None:
         raise RuntimeError("the relay stopped")
 
 
+async def fill(store: EventStore, count: int, per_transaction: int = 1000) -> None:
+    """`count` one-entry streams through `EventStore.append_many`, untimed (`--only projections`
+    needs a topic to read, not an import figure)."""
+    todo = prepared(count)
+    for first in range(0, count, per_transaction):
+        chunk = todo[first : first + per_transaction]
+        batch = [NewStream(stream, [e], tenant, e.occurred_at) for stream, tenant, e in chunk]
+        async with store.pool.acquire() as conn, conn.transaction():
+            await store.append_many(batch, metadata=ACTOR, conn=conn)
+
+
 async def relay_drain(store: EventStore, bootstrap: str, topic: str, total: int, within: float) -> float:
     """Start a relay on `total` stored events; time it from its first acknowledged batch to the last.
 
@@ -89,12 +103,29 @@ async def _published(store: EventStore, topic: str) -> int:
     return int(value or 0)
 
 
+class EventByEvent:
+    """The bench read model without `apply_batch`: the runner applies it one event at a time (what
+    every read model did before issue 12), for a comparison in the same run."""
+
+    def __init__(self, topic: str) -> None:
+        self.inner = VillageHours(topic)
+        self.name, self.topics, self.tables, self.ddl = (
+            "village_hours",
+            (topic,),
+            ("village_hours",),
+            self.inner.ddl,
+        )
+        self.apply = self.inner.apply
+
+
 async def projection_catch_up(
-    store: EventStore, bootstrap: str, topic: str, total: int, within: float
+    store: EventStore, bootstrap: str, topic: str, total: int, within: float, *, set_based: bool = True
 ) -> float:
     """A group consumer (getmany, commit per batch) feeding `ProjectionRunner.apply_batch`, from the
-    beginning of `topic` until `total` events are applied. Events/s after the first batch."""
-    runner = ProjectionRunner(store.pool, store.schema, VillageHours(topic))
+    beginning of `topic` until `total` events are applied. Events/s after the first batch. Without
+    `set_based`, the read model is applied event by event (a schema of its own for its tables)."""
+    projection = VillageHours(topic) if set_based else EventByEvent(topic)
+    runner = ProjectionRunner(store.pool, store.schema, projection)  # type: ignore[arg-type]
     await runner.install()
     dead = DeadLetters()
     outcome = BatchOutcome()
@@ -104,12 +135,43 @@ async def projection_catch_up(
         outcome.applied += result.applied
         outcome.parked += result.parked
 
-    consumed = await raw.consume(bootstrap, topic, f"{topic}.projection", total, apply, within)
+    group = f"{topic}.projection" + ("" if set_based else ".one")
+    consumed = await raw.consume(bootstrap, topic, group, total, apply, within)
     applied = await store.pool.fetchval(f"SELECT sum(entries) FROM {store.schema}.village_hours")
     if dead.errors or outcome.parked or applied != total:
         problem = f"{applied} of {total} applied, {outcome}, dead letters {dead.errors[:3]}"
         raise RuntimeError(f"projection catch-up: {problem}")
     return consumed.rate
+
+
+async def projection_rebuild(store: EventStore, bootstrap: str, topic: str, total: int) -> float:
+    """`eventkit.rebuild.rebuild` of the catch-up's read model (installed by `projection_catch_up`):
+    a new generation filled from the earliest offsets, the swap, the old generation dropped. The
+    clock covers all of it. Events/s."""
+    runner = ProjectionRunner(store.pool, store.schema, VillageHours(topic))
+    started = time.perf_counter()
+    generation = await rebuild(runner, bootstrap)
+    elapsed = time.perf_counter() - started
+    applied = await store.pool.fetchval(f"SELECT sum(entries) FROM {store.schema}.village_hours")
+    if applied != total or generation != 2:
+        raise RuntimeError(f"rebuild: {applied} of {total} applied into generation {generation}")
+    return rate(total, elapsed)
+
+
+async def statistics_rebuild(store: EventStore, bootstrap: str, topic: str, total: int) -> float:
+    """The same rebuild of the reporting service's statistics read model (one row per entry with
+    its JSON data, exact seconds per half-year), reading `topic` instead of the ledger's. Events/s."""
+    view = StatsView()
+    view.topics = (topic,)  # type: ignore[misc]
+    runner = ProjectionRunner(store.pool, store.schema, view)
+    await runner.install()
+    started = time.perf_counter()
+    await rebuild(runner, bootstrap)
+    elapsed = time.perf_counter() - started
+    applied = await store.pool.fetchval(f"SELECT count(*) FROM {store.schema}.st_entries")
+    if applied != total:
+        raise RuntimeError(f"statistics rebuild: {applied} of {total} entries")
+    return rate(total, elapsed)
 
 
 class TimedRunner(ProjectionRunner):

@@ -9,6 +9,10 @@ Bad input never blocks the topic:
 - an event whose handler fails is parked with its error (and so is every later event of the same
   stream, which waits behind it); other streams flow on. `replay_parked` retries them in order.
 
+A read model may apply a whole batch set-based (`apply_batch`, a few statements per batch; see
+set_apply.py) and keeps `apply` (one event) as the fallback: when the set-based apply of a batch
+fails, the batch is applied again one event at a time to find and park the culprit.
+
 Read models are generation-versioned tables (`<schema>.<projection>_g<N>_<table>`) behind plain
 views (`<schema>.<table>`), so a rebuild fills generation N+1 while N keeps serving; see rebuild.py.
 """
@@ -28,6 +32,7 @@ from vc_contracts.base import UnknownEventError
 from eventkit import changes, metrics
 from eventkit.clock import now_cst
 from eventkit.db import Connection
+from eventkit.set_apply import Decoded
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +56,18 @@ class Projection(Protocol):
         """Apply one event; `t` is the table prefix of the generation being written."""
 
 
-@dataclass
-class Decoded:
-    envelope: Envelope
-    event: Event
+class BatchProjection(Projection, Protocol):
+    """A read model that also applies a batch set-based (a few statements, whatever its length)."""
+
+    async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
+        """Apply `items` in order, leaving the tables exactly as `apply` of each in turn would.
+
+        Raise on any failure: the runner undoes the batch and falls back to `apply` per event."""
+
+
+def set_based(projection: Projection) -> BatchProjection | None:
+    """The projection if it offers `apply_batch`, else None."""
+    return projection if callable(getattr(projection, "apply_batch", None)) else None  # type: ignore[return-value]
 
 
 @dataclass
@@ -68,6 +81,14 @@ class BatchOutcome:
 def decode(value: bytes) -> Decoded:
     envelope = Envelope.model_validate_json(value)
     return Decoded(envelope, envelope.event())
+
+
+class _SetBasedFailedError(Exception):
+    """The batch's fast path failed; its transaction must be undone before the per-event retry."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
 
 
 class ProjectionRunner:
@@ -133,7 +154,8 @@ class ProjectionRunner:
     ) -> BatchOutcome:
         """Apply (value, key, topic) records in one transaction. Dead letters are sent first.
 
-        With `conn`, the transaction nests in the caller's (a rebuild finishing under its lock).
+        With `conn`, on that connection: nested in the caller's transaction if one is open (a rebuild
+        finishing under its lock), else a transaction of its own (a rebuild's bulk phase).
         """
         outcome = BatchOutcome()
         decoded: list[Decoded] = []
@@ -161,73 +183,95 @@ class ProjectionRunner:
     async def _apply_in(
         self, conn: Connection, generation: int | None, batch: list[Decoded], outcome: BatchOutcome
     ) -> None:
-        async with conn.transaction():
-            gen = generation if generation is not None else await self.live_generation(conn)
-            await self._apply(conn, gen, batch, outcome)
+        """The batch in one transaction (nested in the caller's with `conn`): set-based first, with
+        no savepoint of its own; if that fails the transaction is undone and the batch applied again
+        event by event, each under a savepoint, parking what fails."""
+        for one_by_one in (False, True):
+            attempt = BatchOutcome()
+            try:
+                async with conn.transaction():
+                    gen = generation if generation is not None else await self.live_generation(conn)
+                    await self._apply(conn, gen, batch, attempt, one_by_one)
+            except _SetBasedFailedError as failed:
+                log.warning("projection %s: batch of %d failed set-based (%s), applying it event by event",
+                            self.projection.name, len(batch), failed.error)  # fmt: skip
+                continue
+            outcome.applied, outcome.duplicates, outcome.parked = (
+                attempt.applied,
+                attempt.duplicates,
+                attempt.parked,
+            )
+            return
 
-    async def _apply(self, conn: Connection, gen: int, batch: list[Decoded], outcome: BatchOutcome) -> None:
-        key, prefix = self.tracking_key(gen), self.prefix(gen)
+    async def _apply(
+        self, conn: Connection, gen: int, batch: list[Decoded], outcome: BatchOutcome, one_by_one: bool
+    ) -> None:
+        key, prefix, schema = self.tracking_key(gen), self.prefix(gen), self.schema
         streams = list({d.envelope.stream_id for d in batch})
-        rows = await conn.fetch(
-            f"SELECT stream_id, stream_version FROM {self.schema}.projection_tracking"
-            " WHERE projection = $1 AND stream_id = ANY($2::text[])",
-            key,
-            streams,
-        )
-        reached = {r["stream_id"]: r["stream_version"] for r in rows}
-        parked = {
-            r["stream_id"]
-            for r in await conn.fetch(
-                f"SELECT DISTINCT stream_id FROM {self.schema}.parked_events"
+        rows = (
+            await conn.fetch(  # one round trip: versions reached, and streams waiting behind a parked event
+                f"SELECT stream_id, stream_version, false AS parked FROM {schema}.projection_tracking"
+                " WHERE projection = $1 AND stream_id = ANY($2::text[])"
+                f" UNION ALL SELECT DISTINCT stream_id, 0, true FROM {schema}.parked_events"
                 " WHERE projection = $1 AND stream_id = ANY($2::text[])",
                 key,
                 streams,
             )
-        }
+        )
+        reached = {r["stream_id"]: r["stream_version"] for r in rows if not r["parked"]}
+        parked = {r["stream_id"] for r in rows if r["parked"]}
+        advanced: dict[str, int] = {}
         fresh: list[Decoded] = []
         for item in batch:  # a redelivered (or republished) event is recognised by its stream version
             env = item.envelope
             if env.stream_version <= reached.get(env.stream_id, 0):
                 outcome.duplicates += 1
                 continue
-            reached[env.stream_id] = env.stream_version
+            reached[env.stream_id] = advanced[env.stream_id] = env.stream_version
             fresh.append(item)
-        if parked.isdisjoint(d.envelope.stream_id for d in fresh) and await self._try_apply_all(
-            conn, prefix, fresh
-        ):
-            outcome.applied += len(fresh)
+        flowing = [d for d in fresh if d.envelope.stream_id not in parked]
+        waiting = [d for d in fresh if d.envelope.stream_id in parked]
+        if one_by_one:
+            await self._apply_one_by_one(conn, key, prefix, flowing, parked, outcome)
         else:
-            await self._apply_one_by_one(conn, key, prefix, fresh, parked, outcome)
-        await conn.execute(
-            f"INSERT INTO {self.schema}.projection_tracking (projection, stream_id, stream_version)"
-            " SELECT $1, s, v FROM unnest($2::text[], $3::int[]) AS u(s, v)"
-            " ON CONFLICT (projection, stream_id) DO UPDATE SET stream_version = excluded.stream_version",
-            key,
-            list(reached),
-            list(reached.values()),
-        )
+            await self._apply_all(conn, prefix, flowing)
+            outcome.applied += len(flowing)
+        for item in waiting:  # a parked stream's later events wait behind it; the others flowed on
+            await self._park(conn, key, item, "waits behind an earlier parked event")
+            outcome.parked += 1
         if self.feed and fresh:
             codes = (c for d in fresh for c in changes.divisions_of(d.envelope, d.event))
-            await changes.record_changes(conn, self.schema, codes)
-        await conn.execute(
-            f"UPDATE {self.schema}.projection_status SET applied = applied + $2, last_event_at = $3,"
-            " updated_at = now() WHERE projection = $1",
+            await changes.record_changes(conn, schema, codes)
+        await conn.execute(  # one round trip: the versions reached and the projection's status
+            f"WITH tracked AS (INSERT INTO {schema}.projection_tracking AS t (projection, stream_id,"
+            " stream_version) SELECT $1, s, v FROM unnest($2::text[], $3::int[]) AS u(s, v)"
+            " ON CONFLICT (projection, stream_id) DO UPDATE SET stream_version = excluded.stream_version)"
+            f" UPDATE {schema}.projection_status SET applied = applied + $5, last_event_at = $6,"
+            " updated_at = now() WHERE projection = $4",
+            key,
+            list(advanced),
+            list(advanced.values()),
             self.projection.name,
             outcome.applied,
             batch[-1].envelope.recorded_at,
         )
 
-    async def _try_apply_all(self, conn: Connection, prefix: str, items: list[Decoded]) -> bool:
-        """The fast path: the whole batch under one savepoint. False (and nothing applied) if any fails."""
+    async def _apply_all(self, conn: Connection, prefix: str, items: list[Decoded]) -> None:
+        """The fast path: the whole batch, set-based where the read model offers it. Raises
+        _SetBasedFailedError if anything fails (the caller undoes the transaction and falls back)."""
+        if not items:
+            return
+        batch = set_based(self.projection)
         try:
-            async with conn.transaction():
+            if batch is not None:
+                await batch.apply_batch(conn, prefix, items)
+            else:
                 for item in items:
                     await self.projection.apply(conn, prefix, item.envelope, item.event)
-            return True
         except (asyncpg.PostgresConnectionError, ConnectionError, OSError):
-            raise
-        except Exception:
-            return False  # find the culprit one event at a time
+            raise  # transient: the whole batch is retried
+        except Exception as exc:
+            raise _SetBasedFailedError(f"{type(exc).__name__}: {exc}"[:200]) from exc
 
     async def _apply_one_by_one(
         self,

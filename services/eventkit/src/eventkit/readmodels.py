@@ -5,7 +5,8 @@ AdvisorAssigned / AssignmentEnded. A service subclasses it to name its copy (cla
 `name` and `tables`, one table; `keeps_schedule` to keep each assignment's on-site schedule too) and
 adds the queries it needs. `in_force_sql` is the one definition of "the assignment in force on a
 day": it started on or before the day and had not ended before it (`valid_to` is inclusive); the
-latest start wins when a reassignment overlaps.
+latest start wins when a reassignment overlaps. A batch is one insert per run of assignments and
+one update per run of ends (`apply_batch`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from vc_contracts.catalogue.registry import AdvisorAssigned, AssignmentEnded
 from vc_contracts.topics import topic_for
 
 from eventkit.db import Connection
+from eventkit.set_apply import Decoded, events_of, insert_rows, keyed, runs, update_rows
+
+_GROUPS = {AdvisorAssigned: "assigned", AssignmentEnded: "ended"}
+_KEY = keyed({AdvisorAssigned: "assignment_id", AssignmentEnded: "assignment_id"})
 
 
 def in_force_sql(table: str, day: str, prefix: str) -> str:
@@ -71,3 +76,21 @@ class AssignmentHistory:
                     f"UPDATE {t}{self.table} SET valid_to = $2 WHERE assignment_id = $1",
                     event.assignment_id, event.valid_to,
                 )  # fmt: skip
+
+    async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
+        table = f"{t}{self.table}"
+        for kind, run in runs(items, lambda d: _GROUPS.get(type(d.event)), _KEY):
+            if kind == "ended":
+                ends = [(e.assignment_id, e.valid_to) for e in events_of(run, AssignmentEnded)]
+                await update_rows(conn, table, (("assignment_id", "text"), ("valid_to", "date")), ends)
+                continue
+            columns = [("assignment_id", "text"), ("village_code", "text"), ("advisor_id", "text"),
+                       ("unit_id", "text"), ("valid_from", "date")]  # fmt: skip
+            rows: list[tuple[object, ...]] = [
+                (e.assignment_id, e.village_code, e.advisor_id, e.unit_id, e.valid_from)
+                + ((e.schedule,) if self.keeps_schedule else ())
+                for e in events_of(run, AdvisorAssigned)
+            ]
+            if self.keeps_schedule:
+                columns.append(("schedule", "text"))
+            await insert_rows(conn, table, columns, rows, "ON CONFLICT DO NOTHING")

@@ -2,7 +2,9 @@
 
 1. Create generation N+1's tables next to the live generation N.
 2. Read every topic of the projection from the earliest offset up to the end offsets taken at
-   the start, applying into N+1 (its own tracking rows, so it deduplicates like the live one).
+   the start, applying into N+1 (its own tracking rows, so it deduplicates like the live one), in
+   batches of up to 2,000 events, set-based where the read model offers it, without waiting for
+   each batch's WAL flush (the swap's commit flushes them all).
 3. In one transaction: point the views at N+1, make it live, store the offsets reached.
    The live subscriber notices the new generation and seeks back to those offsets, so whatever
    it applied to N after the rebuild's end is applied to N+1 too (dedupe drops the overlap).
@@ -47,7 +49,12 @@ async def rebuild(runner: ProjectionRunner, bootstrap: str) -> int:
             f"DELETE FROM {schema}.projection_tracking WHERE projection = $1", runner.tracking_key(new)
         )
         await runner.create_generation(conn, new)
-    reached = await _catch_up(runner, bootstrap, new)
+    async with pool.acquire() as bulk:
+        # Generation N+1 serves nobody until the swap, whose commit flushes the WAL up to itself (all
+        # of these batches too); a crash before it fails the rebuild, which starts over. So these
+        # batches need not wait for their own WAL flush (an fsync each).
+        await bulk.execute("SET synchronous_commit = off")
+        reached = await _catch_up(runner, bootstrap, new, conn=bulk)
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(f"SELECT 1 FROM {schema}.projection_status WHERE projection = $1 FOR UPDATE", name)
         # The live subscriber waits from here on. What it applied to generation N meanwhile lies

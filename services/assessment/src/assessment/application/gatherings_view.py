@@ -3,19 +3,56 @@ year, projected from the ledger.
 
 Each LectureHeld or PublicityEventHeld counts once, for the entry's advisor, in the CST year it
 started; a corrected start moves it to its new year; a voided entry keeps its row, marked, and stops
-counting.
+counting. A batch is one insert per run of gatherings and one update per run of voids.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import asyncpg
 from eventkit.db import Connection
 from eventkit.scoping import prefix_of
+from eventkit.set_apply import (
+    ONE_BY_ONE,
+    Decoded,
+    insert_rows,
+    keyed,
+    mark_voided,
+    one_by_one,
+    runs,
+)
 from vc_contracts import CST, Envelope, Event
 from vc_contracts.catalogue.ledger import EntryCorrected, EntryVoided, LectureHeld, PublicityEventHeld
 from vc_contracts.topics import topic_for
+
+COLUMNS = (("entry_id", "text"), ("kind", "text"), ("village_code", "text"), ("advisor_id", "text"),
+           ("county", "text"), ("year", "integer"))  # fmt: skip
+_KEY = keyed({LectureHeld: "entry_id", PublicityEventHeld: "entry_id"})
+
+
+def _group(item: Decoded) -> str | None:
+    match item.event:
+        case LectureHeld() | PublicityEventHeld():
+            return "gatherings"
+        case EntryCorrected() if "occurred_at" in item.event.changes:
+            return ONE_BY_ONE
+        case EntryVoided():
+            return "voids"
+    return None
+
+
+def _row(env: Envelope, event: LectureHeld | PublicityEventHeld) -> tuple[object, ...]:
+    return (
+        event.entry_id,
+        "lecture" if isinstance(event, LectureHeld) else "publicity",
+        event.village_code,
+        event.advisor_id,
+        env.tenant.county,
+        event.occurred_at.astimezone(CST).year,
+    )
+
 
 DDL = """
 CREATE TABLE {t}gatherings (
@@ -38,12 +75,7 @@ class GatheringsView:
             case LectureHeld() | PublicityEventHeld():
                 await conn.execute(
                     f"INSERT INTO {t}gatherings VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING",
-                    event.entry_id,
-                    "lecture" if isinstance(event, LectureHeld) else "publicity",
-                    event.village_code,
-                    event.advisor_id,
-                    env.tenant.county,
-                    event.occurred_at.astimezone(CST).year,
+                    *_row(env, event),
                 )
             case EntryCorrected() if "occurred_at" in event.changes:
                 year = datetime.fromisoformat(event.changes["occurred_at"]).astimezone(CST).year
@@ -54,6 +86,20 @@ class GatheringsView:
                 await conn.execute(
                     f"UPDATE {t}gatherings SET voided = true WHERE entry_id = $1", event.entry_id
                 )
+
+    async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
+        for group, run in runs(items, _group, _KEY):
+            if group == "gatherings":
+                rows = [
+                    _row(d.envelope, d.event)
+                    for d in run
+                    if isinstance(d.event, LectureHeld | PublicityEventHeld)
+                ]
+                await insert_rows(conn, f"{t}gatherings", COLUMNS, rows, "ON CONFLICT DO NOTHING")
+            elif group == "voids":
+                await mark_voided(conn, f"{t}gatherings", run)
+            else:
+                await one_by_one(self, conn, t, run)
 
 
 async def counts(pool: asyncpg.Pool, schema: str, advisor_id: str, year: int) -> dict[str, int]:

@@ -4,20 +4,55 @@ Hours count for the advisor who served them (the entry's advisor), in the CST qu
 served (split at a quarter boundary, see eventkit.periods), as exact seconds: sums are exact and
 hours are rounded for display only. A correction of a visit's times carries
 the whole new span, so its hours are taken out of the old quarters and put in the new ones; a void
-keeps the rows, marked voided, and they stop counting.
+keeps the rows, marked voided, and they stop counting. A batch is one insert per run of visits and
+one update per run of voids; a corrected span is re-split event by event (it reads the old rows).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import asyncpg
 from eventkit.db import Connection
 from eventkit.periods import split_seconds_by_quarter
 from eventkit.scoping import prefix_of
+from eventkit.set_apply import (
+    ONE_BY_ONE,
+    Decoded,
+    insert_rows,
+    keyed,
+    mark_voided,
+    one_by_one,
+    pairs_of,
+    runs,
+)
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue.ledger import EntryCorrected, EntryVoided, VisitLogged
 from vc_contracts.topics import topic_for
+
+COLUMNS = (("entry_id", "text"), ("quarter", "text"), ("village_code", "text"), ("advisor_id", "text"),
+           ("county", "text"), ("seconds", "integer"))  # fmt: skip
+_KEY = keyed({VisitLogged: "entry_id"})
+
+
+def _group(item: Decoded) -> str | None:
+    match item.event:
+        case VisitLogged():
+            return "visits"
+        case EntryCorrected() if "started_at" in item.event.changes:
+            return ONE_BY_ONE
+        case EntryVoided():
+            return "voids"
+    return None
+
+
+def _rows(env: Envelope, event: VisitLogged) -> list[tuple[str, str, str, str, str | None, int]]:
+    return [
+        (event.entry_id, q, event.village_code, event.advisor_id, env.tenant.county, seconds)
+        for q, seconds in split_seconds_by_quarter(event.started_at, event.ended_at).items()
+    ]
+
 
 DDL = """
 CREATE TABLE {t}visit_hours (
@@ -38,12 +73,9 @@ class QuarterHoursView:
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         match event:
             case VisitLogged():
-                rows = [
-                    (event.entry_id, q, event.village_code, event.advisor_id, env.tenant.county, seconds)
-                    for q, seconds in split_seconds_by_quarter(event.started_at, event.ended_at).items()
-                ]
                 await conn.executemany(
-                    f"INSERT INTO {t}visit_hours VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING", rows
+                    f"INSERT INTO {t}visit_hours VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING",
+                    _rows(env, event),
                 )
             case EntryCorrected() if "started_at" in event.changes:
                 await _move(conn, t, event)
@@ -51,6 +83,16 @@ class QuarterHoursView:
                 await conn.execute(
                     f"UPDATE {t}visit_hours SET voided = true WHERE entry_id = $1", event.entry_id
                 )
+
+    async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
+        for group, run in runs(items, _group, _KEY):
+            if group == "visits":
+                rows = [row for env, event in pairs_of(run, VisitLogged) for row in _rows(env, event)]
+                await insert_rows(conn, f"{t}visit_hours", COLUMNS, rows, "ON CONFLICT DO NOTHING")
+            elif group == "voids":
+                await mark_voided(conn, f"{t}visit_hours", run)
+            else:
+                await one_by_one(self, conn, t, run)
 
 
 async def _move(conn: Connection, t: str, event: EntryCorrected) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 import asyncpg
 from eventkit.db import Connection
+from eventkit.set_apply import Decoded, insert_rows, runs
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue.registry import AdvisorRegistered, DivisionRegistered, UnitRegistered
 from vc_contracts.topics import topic_for
@@ -22,21 +23,29 @@ class DirectoryView:
     ddl: str = DDL
 
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
-        match event:
-            case DivisionRegistered():
-                key, name = f"division:{event.code}", event.name
-            case UnitRegistered():
-                key, name = f"unit:{event.unit_id}", event.name
-            case AdvisorRegistered():
-                key, name = f"advisor:{event.advisor_id}", event.name
-            case _:
-                return
-        await conn.execute(
-            f"INSERT INTO {t}ledger_names VALUES ($1, $2)"
-            " ON CONFLICT (key) DO UPDATE SET name = excluded.name",
-            key,
-            name,
-        )
+        if (row := _row(event)) is not None:
+            await conn.execute(f"INSERT INTO {t}ledger_names VALUES ($1, $2) {UPSERT}", *row)
+
+    async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
+        """One upsert per run of names (a run never names a key twice)."""
+        rows = [row for d in items if (row := _row(d.event)) is not None]
+        for _, run in runs(rows, lambda row: "names", lambda row: row[0]):
+            await insert_rows(conn, f"{t}ledger_names", (("key", "text"), ("name", "text")), run, UPSERT)
+
+
+UPSERT = "ON CONFLICT (key) DO UPDATE SET name = excluded.name"
+
+
+def _row(event: Event) -> tuple[str, str] | None:
+    """(key, name) the event names, or None."""
+    match event:
+        case DivisionRegistered():
+            return f"division:{event.code}", event.name
+        case UnitRegistered():
+            return f"unit:{event.unit_id}", event.name
+        case AdvisorRegistered():
+            return f"advisor:{event.advisor_id}", event.name
+    return None
 
 
 async def names(pool: asyncpg.Pool, schema: str, keys: Iterable[str]) -> dict[str, str]:

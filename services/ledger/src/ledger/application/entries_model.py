@@ -3,16 +3,22 @@
 Also the race guard of the overlap rule: after the insert, still inside the transaction and under
 the store's ordering lock (appends are serial from insert to commit), the advisor's on-site time is
 read again and the same pure rule runs; a clash raises and nothing is committed.
+
+Many events at once (imports, `rebuild-entries`) are set-based: one insert for the new entries, then
+one update per run of confirmations, queries or voids (a run never names an entry twice, so each
+entry's history grows in event order); a correction reads its entry, so it is applied on its own.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Hashable
 from datetime import timedelta
 from typing import Any
 
 from eventkit.db import Connection
+from eventkit.set_apply import runs, update_rows
 from eventkit.store import StoredEvent
 from vc_contracts import CST
 from vc_contracts.catalogue.ledger import (
@@ -82,6 +88,53 @@ def _history(stored: StoredEvent, **extra: Any) -> str:
     return json.dumps([item], ensure_ascii=False, default=str)
 
 
+ENTRY_UPDATES: dict[type, tuple[tuple[tuple[str, str], ...], str]] = {
+    EntryConfirmed: (
+        (("entry_id", "text"), ("confirmed_by", "text"), ("confirmed_on", "date"), ("item", "jsonb")),
+        "confirmed = true, confirmed_by = u.confirmed_by, confirmed_on = u.confirmed_on, queried = false,"
+        " history = r.history || u.item",
+    ),
+    EntryQueried: (
+        (("entry_id", "text"), ("query_reason", "text"), ("queried_by", "text"),
+         ("queried_at", "timestamptz"), ("item", "jsonb")),
+        "queried = true, query_reason = u.query_reason, queried_by = u.queried_by, queried_at = u.queried_at,"
+        " history = r.history || u.item",
+    ),
+    EntryVoided: (
+        (("entry_id", "text"), ("void_reason", "text"), ("item", "jsonb")),
+        "voided = true, void_reason = u.void_reason, history = r.history || u.item",
+    ),
+}  # fmt: skip
+
+
+def _update_row(s: StoredEvent, event: Any) -> tuple[Any, ...]:
+    """The values of one confirmation, query or void, as ENTRY_UPDATES names them."""
+    match event:
+        case EntryConfirmed():
+            return (
+                event.entry_id,
+                event.confirmed_by,
+                event.confirmed_on,
+                _history(s, confirmed_on=event.confirmed_on),
+            )
+        case EntryQueried():
+            return (
+                event.entry_id,
+                event.reason,
+                event.queried_by,
+                event.queried_at,
+                _history(s, reason=event.reason),
+            )
+        case EntryVoided():
+            return event.entry_id, event.reason, _history(s, reason=event.reason)
+    raise TypeError(type(event).__name__)
+
+
+def _group(item: tuple[StoredEvent, Any]) -> Hashable | None:
+    kind: type = type(item[1])
+    return kind if kind in ENTRY_UPDATES or kind is EntryCorrected else None
+
+
 async def apply(conn: Connection, schema: str, stored: list[StoredEvent]) -> list[str]:
     """Apply the events; return the entries whose on-site time is new or changed (to re-check)."""
     parsed = [(s, s.event) for s in stored]  # `StoredEvent.event` validates on every access: once here
@@ -90,38 +143,15 @@ async def apply(conn: Connection, schema: str, stored: list[StoredEvent]) -> lis
         rows = [entry_row(s, e) for s, e in new]
         await conn.execute(_INSERT.format(s=schema), *[list(column) for column in zip(*rows, strict=True)])
     touched = [e.entry_id for _, e in new]
-    for s, event in parsed:
-        match event:
-            case EntryConfirmed() as e:
-                await conn.execute(
-                    f"UPDATE {schema}.entries SET confirmed = true, confirmed_by = $2, confirmed_on = $3,"
-                    " queried = false, history = history || $4::jsonb WHERE entry_id = $1",
-                    e.entry_id,
-                    e.confirmed_by,
-                    e.confirmed_on,
-                    _history(s, confirmed_on=e.confirmed_on),
-                )
-            case EntryQueried() as e:
-                await conn.execute(
-                    f"UPDATE {schema}.entries SET queried = true, query_reason = $2, queried_by = $3,"
-                    " queried_at = $4, history = history || $5::jsonb WHERE entry_id = $1",
-                    e.entry_id,
-                    e.reason,
-                    e.queried_by,
-                    e.queried_at,
-                    _history(s, reason=e.reason),
-                )
-            case EntryCorrected() as e:
-                if await _correct(conn, schema, s, e):
+    for kind, run in runs(parsed, _group, key=lambda item: getattr(item[1], "entry_id", None)):
+        if kind is EntryCorrected:
+            for s, e in run:
+                if isinstance(e, EntryCorrected) and await _correct(conn, schema, s, e):
                     touched.append(e.entry_id)
-            case EntryVoided() as e:
-                await conn.execute(
-                    f"UPDATE {schema}.entries SET voided = true, void_reason = $2,"
-                    " history = history || $3::jsonb WHERE entry_id = $1",
-                    e.entry_id,
-                    e.reason,
-                    _history(s, reason=e.reason),
-                )
+            continue
+        columns, assignments = ENTRY_UPDATES[kind]  # type: ignore[index]
+        rows = [_update_row(s, e) for s, e in run]
+        await update_rows(conn, f"{schema}.entries", columns, rows, assignments)
     return touched
 
 

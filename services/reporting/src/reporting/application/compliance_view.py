@@ -5,10 +5,13 @@ force for its period (named by division, version and effective day).
 Built from registry events (villages, advisor names, agreements; assignments live in
 assignments_view) and ledger events (visits split by CST quarter as exact seconds, lectures and
 publicity events by CST year; a corrected entry is re-split or moved, a voided one stops counting).
+A batch is one or two statements per run of villages, advisors, agreements, entries or voids; a
+correction reads the entry's rows, so it is applied on its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -16,6 +19,17 @@ import asyncpg
 from eventkit.db import Connection
 from eventkit.periods import split_seconds_by_quarter
 from eventkit.readmodels import in_force_sql
+from eventkit.set_apply import (
+    ONE_BY_ONE,
+    Decoded,
+    events_of,
+    insert_rows,
+    keyed,
+    one_by_one,
+    pairs_of,
+    runs,
+    update_rows,
+)
 from vc_contracts import CST, Envelope, Event
 from vc_contracts.catalogue.enums import DivisionLevel
 from vc_contracts.catalogue.ledger import (
@@ -46,6 +60,36 @@ CREATE INDEX ON {t}cv_gatherings (village_code, year);
 """
 
 VILLAGE_LEVELS = {DivisionLevel.village, DivisionLevel.community}
+_KEY = keyed({
+    DivisionRegistered: "code", AdvisorRegistered: "advisor_id", AgreementSigned: "village_code",
+    VisitLogged: "entry_id", LectureHeld: "entry_id", PublicityEventHeld: "entry_id",
+})  # fmt: skip
+
+
+def _group(item: Decoded) -> str | None:
+    match item.event:
+        case DivisionRegistered() if item.event.level in VILLAGE_LEVELS:
+            return "villages"
+        case AdvisorRegistered():
+            return "advisors"
+        case AgreementSigned():
+            return "agreements"
+        case VisitLogged() | LectureHeld() | PublicityEventHeld():
+            return "entries"
+        case EntryCorrected() if "started_at" in item.event.changes or "occurred_at" in item.event.changes:
+            return ONE_BY_ONE
+        case EntryVoided():
+            return "voids"
+    return None
+
+
+def _quarters(entry_id: str, village: str, start: datetime, end: datetime) -> list[tuple[str, str, str, int]]:
+    return [(entry_id, q, village, s) for q, s in split_seconds_by_quarter(start, end).items()]
+
+
+def _gathering(event: LectureHeld | PublicityEventHeld) -> tuple[str, str, int, str]:
+    kind = "lecture" if isinstance(event, LectureHeld) else "publicity"
+    return event.entry_id, event.village_code, event.occurred_at.astimezone(CST).year, kind
 
 
 class ComplianceView:
@@ -77,9 +121,8 @@ class ComplianceView:
             case LectureHeld() | PublicityEventHeld():
                 await conn.execute(
                     f"INSERT INTO {t}cv_gatherings VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING",
-                    event.entry_id, event.village_code, event.occurred_at.astimezone(CST).year,
-                    "lecture" if isinstance(event, LectureHeld) else "publicity",
-                )  # fmt: skip
+                    *_gathering(event),
+                )
             case EntryCorrected() if "started_at" in event.changes:
                 village = await conn.fetchval(
                     f"SELECT village_code FROM {t}cv_hours WHERE entry_id = $1 LIMIT 1", event.entry_id
@@ -98,13 +141,55 @@ class ComplianceView:
                 await conn.execute(f"DELETE FROM {t}cv_hours WHERE entry_id = $1", event.entry_id)
                 await conn.execute(f"DELETE FROM {t}cv_gatherings WHERE entry_id = $1", event.entry_id)
 
+    async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
+        nothing = "ON CONFLICT DO NOTHING"
+        for group, run in runs(items, _group, _KEY):
+            if group == "villages":
+                rows = [
+                    (e.code, e.name, e.parent_code, env.tenant.county)
+                    for env, e in pairs_of(run, DivisionRegistered)
+                ]
+                await insert_rows(conn, f"{t}cv_villages", VILLAGE_COLUMNS, rows, nothing)
+            elif group == "advisors":
+                names = [(e.advisor_id, e.name) for e in events_of(run, AdvisorRegistered)]
+                await insert_rows(
+                    conn, f"{t}cv_advisor_names", (("advisor_id", "text"), ("name", "text")), names, nothing
+                )
+            elif group == "agreements":
+                signed = [(e.village_code, e.agreement_id) for e in events_of(run, AgreementSigned)]
+                await update_rows(
+                    conn, f"{t}cv_villages", (("village_code", "text"), ("agreement_id", "text")), signed
+                )
+            elif group == "entries":
+                hours = [
+                    q
+                    for e in events_of(run, VisitLogged)
+                    for q in _quarters(e.entry_id, e.village_code, e.started_at, e.ended_at)
+                ]
+                await insert_rows(conn, f"{t}cv_hours", HOURS_COLUMNS, hours, nothing)
+                gatherings = [
+                    _gathering(d.event) for d in run if isinstance(d.event, LectureHeld | PublicityEventHeld)
+                ]
+                await insert_rows(conn, f"{t}cv_gatherings", GATHERING_COLUMNS, gatherings, nothing)
+            elif group == "voids":
+                voided = [e.entry_id for e in events_of(run, EntryVoided)]
+                await conn.execute(f"DELETE FROM {t}cv_hours WHERE entry_id = ANY($1::text[])", voided)
+                await conn.execute(f"DELETE FROM {t}cv_gatherings WHERE entry_id = ANY($1::text[])", voided)
+            else:
+                await one_by_one(self, conn, t, run)
+
+
+VILLAGE_COLUMNS = (("village_code", "text"), ("name", "text"), ("township_code", "text"), ("county", "text"))
+HOURS_COLUMNS = (("entry_id", "text"), ("quarter", "text"), ("village_code", "text"), ("seconds", "integer"))
+GATHERING_COLUMNS = (("entry_id", "text"), ("village_code", "text"), ("year", "integer"), ("kind", "text"))
+
 
 async def _split(
     conn: Connection, t: str, entry_id: str, village: str, start: datetime, end: datetime
 ) -> None:
     await conn.executemany(
         f"INSERT INTO {t}cv_hours VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING",
-        [(entry_id, q, village, s) for q, s in split_seconds_by_quarter(start, end).items()],
+        _quarters(entry_id, village, start, end),
     )
 
 

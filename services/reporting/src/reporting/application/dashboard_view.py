@@ -3,12 +3,26 @@ agreements with their filing, what each notice board shows, and compliance breac
 
 Built from registry events (divisions, agreements, notice boards) and assessment events
 (ComplianceBreached). Rebuildable like every read model (generation tables behind views).
-A renewal opens a new term to file (as the registry does); a termination ends it.
+A renewal opens a new term to file (as the registry does); a termination ends it. A batch is one
+statement per run of divisions, signatures, filings, boards or breaches (renewals and terminations,
+rare, one by one).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from eventkit.db import Connection
+from eventkit.set_apply import (
+    ONE_BY_ONE,
+    Decoded,
+    events_of,
+    insert_rows,
+    keyed,
+    one_by_one,
+    runs,
+    update_rows,
+)
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue import registry as rg
 from vc_contracts.catalogue.assessment import ComplianceBreached
@@ -29,6 +43,16 @@ CREATE TABLE {t}db_breaches (
 );
 CREATE INDEX ON {t}db_breaches (period, village_code);
 """
+
+_GROUPS: dict[type[Event], str] = {
+    rg.DivisionRegistered: "divisions", rg.AgreementSigned: "signed", rg.AgreementFiled: "filed",
+    rg.NoticeBoardPosted: "boards", ComplianceBreached: "breaches",
+    rg.AgreementRenewed: ONE_BY_ONE, rg.AgreementTerminated: ONE_BY_ONE,
+}  # fmt: skip
+_KEY = keyed({
+    rg.DivisionRegistered: "code", rg.AgreementSigned: "agreement_id", rg.AgreementFiled: "agreement_id",
+    rg.NoticeBoardPosted: "village_code", ComplianceBreached: "breach_id",
+})  # fmt: skip
 
 
 class DashboardView:
@@ -78,3 +102,56 @@ class DashboardView:
                     f"INSERT INTO {t}db_breaches VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING",
                     event.breach_id, event.village_code, event.period, event.rule,
                 )  # fmt: skip
+
+    async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
+        for group, run in runs(items, lambda d: _GROUPS.get(type(d.event)), _KEY):
+            match group:
+                case "divisions":
+                    rows = [
+                        (e.code, e.name, e.level.value, e.parent_code)
+                        for e in events_of(run, rg.DivisionRegistered)
+                    ]
+                    await insert_rows(conn, f"{t}db_divisions", DIVISION_COLUMNS, rows,
+                                      "ON CONFLICT (code) DO UPDATE SET name = excluded.name")  # fmt: skip
+                case "signed":
+                    signed = [
+                        (e.agreement_id, e.village_code, e.signed_on)
+                        for e in events_of(run, rg.AgreementSigned)
+                    ]
+                    await insert_rows(
+                        conn, f"{t}db_agreements", AGREEMENT_COLUMNS, signed, "ON CONFLICT DO NOTHING"
+                    )
+                case "filed":
+                    filed = [
+                        (e.agreement_id, e.filed_on, e.signed_and_stamped)
+                        for e in events_of(run, rg.AgreementFiled)
+                    ]
+                    await update_rows(conn, f"{t}db_agreements", FILING_COLUMNS, filed,
+                                      "filed_on = u.filed_on, stamped = u.stamped")  # fmt: skip
+                case "boards":
+                    boards = [
+                        (e.village_code, e.advisor_id, e.posted_on)
+                        for e in events_of(run, rg.NoticeBoardPosted)
+                    ]
+                    await insert_rows(conn, f"{t}db_boards", BOARD_COLUMNS, boards, BOARD_UPSERT)
+                case "breaches":
+                    breaches = [
+                        (e.breach_id, e.village_code, e.period, e.rule)
+                        for e in events_of(run, ComplianceBreached)
+                    ]
+                    await insert_rows(
+                        conn, f"{t}db_breaches", BREACH_COLUMNS, breaches, "ON CONFLICT DO NOTHING"
+                    )
+                case _:
+                    await one_by_one(self, conn, t, run)
+
+
+DIVISION_COLUMNS = (("code", "text"), ("name", "text"), ("level", "text"), ("parent_code", "text"))
+AGREEMENT_COLUMNS = (("agreement_id", "text"), ("village_code", "text"), ("opened_on", "date"))
+FILING_COLUMNS = (("agreement_id", "text"), ("filed_on", "date"), ("stamped", "boolean"))
+BOARD_COLUMNS = (("village_code", "text"), ("advisor_id", "text"), ("posted_on", "date"))
+BREACH_COLUMNS = (("breach_id", "text"), ("village_code", "text"), ("period", "text"), ("rule", "text"))
+BOARD_UPSERT = (
+    "ON CONFLICT (village_code) DO UPDATE SET advisor_id = excluded.advisor_id,"
+    " posted_on = excluded.posted_on"
+)
