@@ -41,6 +41,8 @@ class Decoded:
 
 
 class Applies(Protocol):
+    """A read model's per-event apply: the fallback `one_by_one` hands events to."""
+
     async def apply(self, conn: Connection, t: str, envelope: Envelope, event: Event) -> None: ...
 
 
