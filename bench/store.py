@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from uuid import uuid4
 
 import asyncpg
-from eventkit.decider import execute
+from eventkit.command_runner import execute
 from eventkit.idempotency import Idempotency
 from eventkit.migrations import EVENT_STORE, PROJECTIONS, migrate
 from eventkit.store import EventStore
