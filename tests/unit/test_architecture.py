@@ -58,7 +58,13 @@ def test_test_files_have_unique_names() -> None:
 
 
 LOADED_NEVER = ("asyncpg", "aiokafka", "faststream", "fastapi", "starlette", "httpx")
-RUNTIME_NEVER = ("eventkit.store", "eventkit.db", "eventkit.clock", "eventkit.runtime", "eventkit.command_runner")
+RUNTIME_NEVER = (
+    "eventkit.store",
+    "eventkit.db",
+    "eventkit.clock",
+    "eventkit.runtime",
+    "eventkit.command_runner",
+)
 DOMAIN_MODULES = sorted(
     ".".join(p.relative_to(p.parents[2]).with_suffix("").parts)
     for p in DOMAIN_FILES
