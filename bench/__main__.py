@@ -131,7 +131,7 @@ async def run(dsn: str, bootstrap: str, args: argparse.Namespace) -> Report:  # 
     rows += [
         Row("EventStore.append, 1 event per call, 8 writers", appends, pg8, "8-conn inserts"),
         Row("  same, against the ordering-lock ceiling", appends, pg8_lock, "8-conn + lock"),
-        Row("decider.execute (LogVisit + idempotency key), 8 writers", commands, pg8, "8-conn inserts"),
+        Row("command runner (a visit + idempotency key), 8 writers", commands, pg8, "8-conn inserts"),
     ]
 
     async with store.event_store(dsn, "bench_pipeline") as events:

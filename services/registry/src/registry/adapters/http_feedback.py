@@ -24,7 +24,7 @@ from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN, FreeText, Phone
 
 from registry.adapters.http_bodies import Body
 from registry.application.feedback import PUBLIC_ACTOR, FeedbackCommands, list_feedback
-from registry.application.reading import ReadModel
+from registry.application.sql_queries import ReadModel
 
 router = APIRouter(tags=["resident feedback"])
 Village = Annotated[str, Path(pattern=VILLAGE_CODE_PATTERN, description="12-digit village or community code")]

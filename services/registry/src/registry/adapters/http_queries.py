@@ -18,7 +18,7 @@ from vc_contracts.divisions import COUNTY_CODE_PATTERN, DIVISION_CODE_PATTERN
 from vc_contracts.filing import DEFAULT_DEADLINE, FilingStatus
 
 from registry.application import advisor_queries, gap_queries, queries
-from registry.application.reading import ReadModel
+from registry.application.sql_queries import ReadModel
 
 router = APIRouter(tags=["registry queries"])
 Result = dict[str, Any]

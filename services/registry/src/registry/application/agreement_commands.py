@@ -9,7 +9,7 @@ from eventkit.command_runner import Outcome
 from eventkit.errors import RuleViolationError
 from eventkit.idempotency import Idempotency
 
-from registry.application.handling import Handler, new_id
+from registry.application.command_handler import Handler, new_id
 from registry.domain import agreements
 
 Command = agreements.FileAgreement | agreements.RenewAgreement | agreements.TerminateAgreement

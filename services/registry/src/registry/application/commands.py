@@ -10,7 +10,7 @@ from eventkit.errors import NotFoundError
 from eventkit.idempotency import Idempotency
 from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
 
-from registry.application.handling import Handler, new_id
+from registry.application.command_handler import Handler, new_id
 from registry.domain import advisors, divisions, units
 
 

@@ -27,8 +27,8 @@ from eventkit.scoping import within
 from eventkit.store import EventStore, StoredEvent
 from vc_contracts.catalogue.enums import CONSULTATION_CATEGORY_LABELS, ConsultationCategory
 
-from registry.application.handling import Handler, new_id
-from registry.application.reading import Filters, ReadModel, code_prefix
+from registry.application.command_handler import Handler, new_id
+from registry.application.sql_queries import Filters, ReadModel, code_prefix
 from registry.domain import feedback
 
 FEEDBACK_TABLES: list[Migration] = [

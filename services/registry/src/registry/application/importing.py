@@ -13,7 +13,7 @@ from eventkit.command_runner import request_metadata
 from eventkit.idempotency import Idempotency, claim, remember
 from eventkit.store import EventStore
 
-from registry.application.workspace import Workspace
+from registry.application.import_batch import Workspace
 
 Plan = Callable[[Workspace], Awaitable[dict[str, Any]]]
 

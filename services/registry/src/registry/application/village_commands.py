@@ -8,7 +8,7 @@ from eventkit.auth import Principal
 from eventkit.command_runner import Outcome
 from eventkit.idempotency import Idempotency
 
-from registry.application.handling import Handler, new_id
+from registry.application.command_handler import Handler, new_id
 from registry.domain import assignments, boards, groups
 
 
