@@ -53,8 +53,9 @@ async def single_appends(store: EventStore, seconds: float) -> float:
 
 
 async def decided_commands(store: EventStore, seconds: float) -> float:
-    """WRITERS concurrent callers of `execute` with the ledger's entry decider (visits) and an idempotency key:
-    load the (new) entry stream, decide, append, remember the key, in one transaction. Commands/s."""
+    """WRITERS concurrent callers of `execute` with the ledger's entry decider (visits) and a key:
+    load the (new) entry stream, decide, append, remember the idempotency key, in one transaction.
+    Commands/s."""
     todo = prepared(int(seconds * 4000))
 
     async def command(_worker: int) -> int:
