@@ -146,53 +146,55 @@ async def execute(
     raises `Replayed` with the first answer, a different request under the key 422.
     With `conn` (a caller's open transaction) each attempt runs in a savepoint of it.
     """
+    call = _Call(
+        store, decider, stream_id, command, tenant, metadata, expected_version, idempotency, respond,
+        now or now_cst(), occurred_at, after_append,
+    )  # fmt: skip
     for attempt in range(retries):
         try:
             if conn is not None:
                 async with conn.transaction():
-                    return await _attempt(
-                        store, decider, stream_id, command, tenant, metadata, expected_version,
-                        idempotency, respond, now or now_cst(), occurred_at, after_append, conn,
-                    )  # fmt: skip
+                    return await _attempt(call, conn)
             async with store.pool.acquire() as own, own.transaction():
-                return await _attempt(
-                    store, decider, stream_id, command, tenant, metadata, expected_version,
-                    idempotency, respond, now or now_cst(), occurred_at, after_append, own,
-                )  # fmt: skip
+                return await _attempt(call, own)
         except ConcurrencyError:
             if expected_version is not None or attempt == retries - 1:
                 raise
     raise AssertionError("unreachable")
 
 
-async def _attempt(
-    store: EventStore,
-    decider: Decider[S, C],
-    stream_id: str,
-    command: C,
-    tenant: Tenant,
-    metadata: Metadata,
-    expected_version: int | None,
-    idempotency: Idempotency | None,
-    respond: Respond,
-    now: datetime,
-    occurred_at: Callable[[Event], datetime | None] | None,
-    after_append: AfterAppend | None,
-    conn: Connection,
-) -> Outcome:
-    await claim(conn, idempotency)  # first: a concurrent duplicate waits here, then replays
-    state, version = await load(store, decider, stream_id, conn)
-    if expected_version is not None and expected_version != version:
-        raise ConcurrencyError(stream_id, expected_version, version)
-    events = list(decider.decide(state, command, now))
-    times = [(occurred_at(e) if occurred_at else None) or now for e in events]
-    stored = await store.append(
-        stream_id, version, events, tenant=tenant, metadata=metadata, occurred_at=times, conn=conn
+@dataclass(frozen=True)
+class _Call:
+    """One `execute` call's arguments, for each of its attempts."""
+
+    store: EventStore
+    decider: Decider[Any, Any]
+    stream_id: str
+    command: Any
+    tenant: Tenant
+    metadata: Metadata
+    expected_version: int | None
+    idempotency: Idempotency | None
+    respond: Respond
+    now: datetime
+    occurred_at: Callable[[Event], datetime | None] | None
+    after_append: AfterAppend | None
+
+
+async def _attempt(c: _Call, conn: Connection) -> Outcome:
+    await claim(conn, c.idempotency)  # first: a concurrent duplicate waits here, then replays
+    state, version = await load(c.store, c.decider, c.stream_id, conn)
+    if c.expected_version is not None and c.expected_version != version:
+        raise ConcurrencyError(c.stream_id, c.expected_version, version)
+    events = list(c.decider.decide(state, c.command, c.now))
+    times = [(c.occurred_at(e) if c.occurred_at else None) or c.now for e in events]
+    stored = await c.store.append(
+        c.stream_id, version, events, tenant=c.tenant, metadata=c.metadata, occurred_at=times, conn=conn
     )
-    if after_append is not None and stored:
-        await after_append(conn, stored)
-    outcome = Outcome(stream_id, version + len(events), _summary(stored))
-    answer = await remember(conn, idempotency, await respond(conn, outcome))
+    if c.after_append is not None and stored:
+        await c.after_append(conn, stored)
+    outcome = Outcome(c.stream_id, version + len(events), _summary(stored))
+    answer = await remember(conn, c.idempotency, await c.respond(conn, outcome))
     return replace(outcome, answer=answer)
 
 

@@ -28,13 +28,9 @@ class DirectoryCommands(Handler):
         parent = await self.division(parent_code) if parent_code else divisions.Division()
         command = divisions.RegisterDivision(code, name, level, parent)
         return await self.commands.run(
-            divisions.divisions,
-            divisions.stream_id(code),
-            command,
-            actor=who.subject,
-            tenant=code,
-            idempotency=idem,
-        )
+            divisions.divisions, divisions.stream_id(code), command, actor=who.subject,
+            tenant=code, idempotency=idem,
+        )  # fmt: skip
 
     async def register_unit(
         self,
@@ -52,13 +48,9 @@ class DirectoryCommands(Handler):
         division = await self.division(division_code)
         command = units.RegisterUnit(unit_id, kind, name, division, credit_code, licence_no)
         return await self.commands.run(
-            units.units,
-            units.unit_stream(unit_id),
-            command,
-            actor=who.subject,
-            tenant=division_code,
-            idempotency=idem,
-        )
+            units.units, units.unit_stream(unit_id), command, actor=who.subject,
+            tenant=division_code, idempotency=idem,
+        )  # fmt: skip
 
     async def register_advisor(
         self,
@@ -80,13 +72,9 @@ class DirectoryCommands(Handler):
         command = advisors.RegisterAdvisor(advisor_id, name, kind, unit, phone, licence_no)
         stream = advisors.advisor_stream(advisor_id)
         return await self.commands.run(
-            advisors.advisors,
-            stream,
-            command,
-            actor=who.subject,
-            tenant=unit.division_code or "",
-            idempotency=idem,
-        )
+            advisors.advisors, stream, command, actor=who.subject,
+            tenant=unit.division_code or "", idempotency=idem,
+        )  # fmt: skip
 
     async def change_advisor_status(
         self,
@@ -102,10 +90,6 @@ class DirectoryCommands(Handler):
         command = advisors.ChangeAdvisorStatus(status, changed_on, reason)
         stream = advisors.advisor_stream(advisor_id)
         return await self.commands.run(
-            advisors.advisors,
-            stream,
-            command,
-            actor=who.subject,
-            tenant=unit.division_code or "",
-            idempotency=idem,
-        )
+            advisors.advisors, stream, command, actor=who.subject,
+            tenant=unit.division_code or "", idempotency=idem,
+        )  # fmt: skip
