@@ -25,8 +25,9 @@ run: install  ## PostgreSQL, Tansu, the four services and the web pages until Ct
 test: install  ## the test suite (starts its own servers in .var/test/)
 	$(UV) run pytest
 
-lint:  ## ruff + mypy
-	$(UV) run ruff check . && $(UV) run ruff format --check . && $(UV) run mypy services contracts deploy
+lint:  ## ruff + mypy + the import contracts (.importlinter: pure domain, services apart, layers)
+	$(UV) run ruff check . && $(UV) run ruff format --check . && $(UV) run mypy services contracts deploy \
+		&& $(UV) run lint-imports --no-cache
 
 fmt:  ## ruff autofix + format
 	$(UV) run ruff check --fix . && $(UV) run ruff format .

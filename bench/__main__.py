@@ -189,7 +189,7 @@ async def append_section(
             Row("  same, against the ordering-lock ceiling", appends, pg8_lock, "8-conn + lock"),
             Row("eventsourcing PostgresApplicationRecorder, 1 event per call, 8 threads", peers, pg8,
                 "8-conn inserts"),
-            Row("decider.execute (LogVisit + idempotency key), 8 writers", commands, pg8, "8-conn inserts"),
+            Row("command runner (a visit + idempotency key), 8 writers", commands, pg8, "8-conn inserts"),
         ]
     )  # fmt: skip
     return many

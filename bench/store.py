@@ -8,11 +8,12 @@ from collections.abc import AsyncIterator
 from uuid import uuid4
 
 import asyncpg
-from eventkit.decider import execute
+from eventkit.command_runner import execute
 from eventkit.idempotency import Idempotency
 from eventkit.migrations import EVENT_STORE, PROJECTIONS, migrate
 from eventkit.store import EventStore
 from ledger.domain import entries
+from ledger.domain.kinds import Kind
 from vc_contracts import Tenant
 from vc_contracts.catalogue.ledger import VisitLogged
 
@@ -52,16 +53,19 @@ async def single_appends(store: EventStore, seconds: float) -> float:
 
 
 async def decided_commands(store: EventStore, seconds: float) -> float:
-    """WRITERS concurrent callers of `execute` with the ledger's LogVisit decider and an idempotency key:
-    load the (new) entry stream, decide, append, remember the key, in one transaction. Commands/s."""
+    """WRITERS concurrent callers of `execute` with the ledger's entry decider (visits) and a key:
+    load the (new) entry stream, decide, append, remember the idempotency key, in one transaction.
+    Commands/s."""
     todo = prepared(int(seconds * 4000))
 
     async def command(_worker: int) -> int:
         _, tenant, e = todo.pop()
         assignment = entries.Assignment("AS-bench", e.advisor_id, e.unit_id, e.village_code)
-        log_visit = entries.LogVisit(
-            e.entry_id, e.advisor_id, e.village_code, e.started_at, e.ended_at, e.place, e.summary, assignment
-        )
+        details = {"place": e.place, "summary": e.summary}
+        log_visit = entries.LogEntry(
+            e.entry_id, Kind.visit, e.advisor_id, e.village_code, e.started_at, details,
+            entries.Facts(assignment), e.ended_at,
+        )  # fmt: skip
         await execute(
             store,
             entries.entries,

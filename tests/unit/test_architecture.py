@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,3 +55,47 @@ def test_test_files_have_unique_names() -> None:
     # pytest imports test modules by file name (rootdir-relative, no packages): twins stop collection
     names = [p.name for p in (ROOT / "tests").rglob("test_*.py")]
     assert sorted({n for n in names if names.count(n) > 1}) == []
+
+
+LOADED_NEVER = ("asyncpg", "aiokafka", "faststream", "fastapi", "starlette", "httpx")
+RUNTIME_NEVER = (
+    "eventkit.store",
+    "eventkit.db",
+    "eventkit.clock",
+    "eventkit.runtime",
+    "eventkit.command_runner",
+)
+DOMAIN_MODULES = sorted(
+    ".".join(p.relative_to(p.parents[2]).with_suffix("").parts)
+    for p in DOMAIN_FILES
+    if p.name != "__init__.py"
+)
+
+
+def test_every_domain_module_loads_no_io_library_at_all() -> None:
+    # the import-time truth, transitive imports included (the file scan above sees direct ones only)
+    probe = (
+        "import importlib, json, sys\n"
+        "out = {}\n"
+        "for name in sys.argv[1:]:\n"
+        "    before = set(sys.modules)\n"
+        "    importlib.import_module(name)\n"
+        "    out[name] = sorted(set(sys.modules) - before)\n"
+        "print(json.dumps(out))\n"
+    )
+    # one interpreter for all: a module's imports are what it added; an I/O library any of them
+    # loads is attributed to the first that loads it, which is enough to fail
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *DOMAIN_MODULES], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    found = {}
+    for name, loaded in json.loads(done.stdout).items():
+        bad = [
+            m
+            for m in loaded
+            if m.split(".")[0] in LOADED_NEVER or any(m == r or m.startswith(r + ".") for r in RUNTIME_NEVER)
+        ]
+        if bad:
+            found[name] = bad
+    assert len(json.loads(done.stdout)) == len(DOMAIN_MODULES) > 25
+    assert found == {}, f"domain modules load I/O or runtime modules: {found}"

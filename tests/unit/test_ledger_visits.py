@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 from eventkit.errors import RuleViolationError
-from ledger.domain.entries import Assignment, LogVisit, entries
+from ledger.domain.entries import Assignment, Facts, LogEntry, entries
+from ledger.domain.kinds import Kind
 from vc_contracts import CST
 from vc_contracts.catalogue.ledger import VisitLogged
 
@@ -15,10 +16,10 @@ ASSIGNED = Assignment("AS-1", "A-li", "U-firm", "621025100201")
 START = datetime(2025, 6, 1, 9, 0, tzinfo=CST)
 
 
-def visit(start: datetime = START, hours: float = 3, assignment: Assignment | None = ASSIGNED) -> LogVisit:
-    return LogVisit(
-        "E-1", "A-li", "621025100201", start, start + timedelta(hours=hours), "村委会", "法律咨询", assignment
-    )
+def visit(start: datetime = START, hours: float = 3, assignment: Assignment | None = ASSIGNED) -> LogEntry:
+    details = {"place": "村委会", "summary": "法律咨询"}
+    end = start + timedelta(hours=hours)
+    return LogEntry("E-1", Kind.visit, "A-li", "621025100201", start, details, Facts(assignment), end)
 
 
 def test_a_visit_by_the_assigned_advisor_is_logged_with_derived_hours() -> None:
@@ -44,7 +45,7 @@ def test_a_late_logged_visit_keeps_its_real_occurrence_date() -> None:
     ],
     ids=["not-assigned", "someone-else-assigned", "in-the-future", "longer-than-12h", "ends-before-start"],
 )
-def test_bad_visits_are_refused_with_the_field(command: LogVisit, field: str) -> None:
+def test_bad_visits_are_refused_with_the_field(command: LogEntry, field: str) -> None:
     with pytest.raises(RuleViolationError) as refused:
         entries.decide(entries.initial, command, NOW)
     assert refused.value.field == field

@@ -7,6 +7,7 @@ Error body (every 4xx, every service):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -30,17 +31,31 @@ class ErrorBody(BaseModel):
 
 
 class AppError(Exception):
-    """An error the caller can act on; carries its HTTP status and error code."""
+    """An error the caller can act on; carries its HTTP status and error code.
+
+    `reasons` lists every offending field as (field, reason) when there is more than one to name
+    (the body's `errors`); without it `errors` names `field` with the message.
+    """
 
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, field: str | None = None, details: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        details: dict[str, Any] | None = None,
+        reasons: Sequence[tuple[str, str]] = (),
+    ):
         super().__init__(message)
         self.message, self.field, self.details = message, field, details or {}
+        self.reasons = list(reasons)
 
     def body(self, correlation_id: str | None) -> ErrorBody:
-        errors = [FieldError(field=self.field, reason=self.message)] if self.field else []
+        errors = [FieldError(field=f, reason=r) for f, r in self.reasons]
+        if not errors and self.field:
+            errors = [FieldError(field=self.field, reason=self.message)]
         return ErrorBody(
             code=self.code,
             message=self.message,

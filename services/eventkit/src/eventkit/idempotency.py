@@ -20,7 +20,7 @@ stored answer whatever `Idempotency-Key` the retry carries, other content is 422
 
 Flow: the `Idempotent` dependency computes the fingerprint and answers a stored key before the route
 runs (`IdempotentLater` leaves that to the route, via `answer_if_stored`, once it knows its key); the
-command runner (`eventkit.decider.execute`, or a caller's own transaction) calls `claim` first in its
+command runner (`eventkit.command_runner`, or a caller's own transaction) calls `claim` first in its
 transaction and `remember` last, so the record commits with the events or not at all.
 """
 

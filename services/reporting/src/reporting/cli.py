@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from uuid import uuid4
 
 import asyncpg
 from eventkit.auth import Principal, Role
 from eventkit.clock import now_cst
 from eventkit.db import create_pool
+from eventkit.logs import correlation_id
 from eventkit.settings import Settings
 from eventkit.store import EventStore
 
@@ -44,6 +46,7 @@ async def record_all_misses(pool: asyncpg.Pool, schema: str) -> int:
 
 
 async def _main() -> None:
+    correlation_id.set(str(uuid4()))  # one run, one correlation id on every miss it records
     settings = Settings()
     pool = await create_pool(settings.database_url, min_size=1, max_size=2)
     try:

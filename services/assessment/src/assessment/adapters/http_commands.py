@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import uuid4
 
 from eventkit.auth import UNITS, Role
 from eventkit.clock import today_cst
+from eventkit.dependencies import CurrentPrincipal, CurrentRuntime, Idempotent
 from eventkit.errors import ForbiddenError, RuleViolationError
-from eventkit.idempotency import Idempotent
 from eventkit.params import YearPath
-from eventkit.runtime import runtime_of
-from eventkit.web import CurrentPrincipal
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends
 from vc_contracts.catalogue.enums import FeedbackSource
 
 from assessment.adapters import http_bodies as b
@@ -25,8 +23,11 @@ Result = dict[str, Any]
 YEAR = "/advisors/{advisor_id}/assessments/{year}"
 
 
-def handlers(request: Request) -> Commands:
-    return Commands(runtime_of(request))
+def _handlers(runtime: CurrentRuntime) -> Commands:
+    return Commands(runtime)
+
+
+Handlers = Annotated[Commands, Depends(_handlers)]
 
 
 @router.post(
@@ -34,19 +35,21 @@ def handlers(request: Request) -> Commands:
     status_code=201,
     summary="设定考核规则 Set compliance rules (province defaults, stricter county)",
 )
-async def set_rules(body: b.RulesIn, who: CurrentPrincipal, request: Request, idem: Idempotent) -> Result:
+async def set_rules(body: b.RulesIn, who: CurrentPrincipal, handlers: Handlers, idem: Idempotent) -> Result:
     values = body.model_dump(exclude_none=True, exclude={"division_code", "effective_from"})
     command = SetRules(body.division_code, body.effective_from, values)
-    return await handlers(request).set_rules(who, command, idem)
+    return await handlers.set_rules(who, command, idem)
 
 
 @router.post("/evaluations", status_code=201, summary="评估已结束期间 Evaluate a closed period")
-async def evaluate(body: b.EvaluationIn, who: CurrentPrincipal, request: Request, idem: Idempotent) -> Result:
-    return await handlers(request).evaluate(who, body.county, body.period, idem)
+async def evaluate(
+    body: b.EvaluationIn, who: CurrentPrincipal, handlers: Handlers, idem: Idempotent
+) -> Result:
+    return await handlers.evaluate(who, body.county, body.period, idem)
 
 
 @router.post("/feedback", status_code=201, summary="村（居）委会或村（居）民评价 Submit feedback")
-async def feedback(body: b.FeedbackIn, who: CurrentPrincipal, request: Request, idem: Idempotent) -> Result:
+async def feedback(body: b.FeedbackIn, who: CurrentPrincipal, handlers: Handlers, idem: Idempotent) -> Result:
     if who.role == Role.village_committee:
         if body.source != FeedbackSource.committee:
             raise RuleViolationError("村（居）委会只能以本委员会名义评价", field="source")
@@ -65,7 +68,7 @@ async def feedback(body: b.FeedbackIn, who: CurrentPrincipal, request: Request, 
         body.comment,
         served=False,
     )
-    return await handlers(request).submit_feedback(who, command, idem)
+    return await handlers.submit_feedback(who, command, idem)
 
 
 @router.post(f"{YEAR}/confirmation", status_code=201, summary="顾问确认本人数据 Advisor confirms figures")
@@ -74,16 +77,17 @@ async def confirm(
     year: YearPath,
     body: b.ConfirmIn,
     who: CurrentPrincipal,
-    request: Request,
+    handlers: Handlers,
     idem: Idempotent,
 ) -> Result:
     who.require_role(Role.advisor)
     if who.subject != advisor_id:
         raise ForbiddenError("只能确认本人的数据", field="advisor_id")
-    h = handlers(request)
-    _, _, sheet = await h.sheet(who, advisor_id, year)
+    _, _, sheet = await handlers.sheet(who, advisor_id, year)
     command = a.ConfirmFigures(advisor_id, year, sheet["digest"], today_cst(), body.comment)
-    return await h.run_on_year(who, advisor_id, year, command, idem, {"figures_digest": sheet["digest"]})
+    return await handlers.run_on_year(
+        who, advisor_id, year, command, idem, {"figures_digest": sheet["digest"]}
+    )
 
 
 @router.post(f"{YEAR}/dispute", status_code=201, summary="顾问对本人数据提出异议 Advisor disputes figures")
@@ -92,7 +96,7 @@ async def dispute(
     year: YearPath,
     body: b.DisputeIn,
     who: CurrentPrincipal,
-    request: Request,
+    handlers: Handlers,
     idem: Idempotent,
 ) -> Result:
     """The advisor says which figure is wrong and why (201 with the `FiguresDisputed` event); the
@@ -101,10 +105,9 @@ async def dispute(
     who.require_role(Role.advisor)
     if who.subject != advisor_id:
         raise ForbiddenError("只能对本人的数据提出异议", field="advisor_id")
-    h = handlers(request)
-    _, _, sheet = await h.sheet(who, advisor_id, year)
+    _, _, sheet = await handlers.sheet(who, advisor_id, year)
     command = a.DisputeFigures(advisor_id, year, sheet["digest"], today_cst(), body.reason)
-    return await h.run_on_year(who, advisor_id, year, command, idem)
+    return await handlers.run_on_year(who, advisor_id, year, command, idem)
 
 
 @router.post(f"{YEAR}/conclusion", status_code=201, summary="县司法局作出考核结论 Conclude the assessment")
@@ -113,12 +116,11 @@ async def conclude(
     year: YearPath,
     body: b.ConcludeIn,
     who: CurrentPrincipal,
-    request: Request,
+    handlers: Handlers,
     idem: Idempotent,
 ) -> Result:
     who.require_role(Role.county_admin)
-    h = handlers(request)
-    _, served, sheet = await h.sheet(who, advisor_id, year)
+    _, served, sheet = await handlers.sheet(who, advisor_id, year)
     unit = max(served, key=lambda s: s.valid_from).unit_id if served else None  # the latest engagement
     basis = {k: v for k, v in sheet.items() if k != "share_rule"}
     command = a.Conclude(
@@ -134,7 +136,7 @@ async def conclude(
         tuple(body.items),
         body.due_on,
     )
-    return await h.run_on_year(who, advisor_id, year, command, idem)
+    return await handlers.run_on_year(who, advisor_id, year, command, idem)
 
 
 @router.post(
@@ -145,13 +147,12 @@ async def rectified(
     year: YearPath,
     body: b.RectifiedIn,
     who: CurrentPrincipal,
-    request: Request,
+    handlers: Handlers,
     idem: Idempotent,
 ) -> Result:
     who.require_role(*UNITS)
     if body.completed_on > today_cst():
         raise RuleViolationError("整改完成日期不能晚于今天", field="completed_on")
-    h = handlers(request)
-    await h.sheet(who, advisor_id, year)  # scope: a unit acts for its own advisors
+    await handlers.sheet(who, advisor_id, year)  # scope: a unit acts for its own advisors
     command = a.CompleteRectification(advisor_id, year, who.unit_id or "", body.completed_on, body.summary)
-    return await h.run_on_year(who, advisor_id, year, command, idem)
+    return await handlers.run_on_year(who, advisor_id, year, command, idem)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from eventkit.clock import today_cst
+from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
 from eventkit.params import OptionalYearQuery
 from eventkit.periods import quarters_of_year
-from eventkit.runtime import runtime_of
-from eventkit.web import CurrentPrincipal
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from vc_contracts.catalogue.fields import VillageCode
 from vc_contracts.durations import display_total_hours, meets_hours
 from vc_contracts.rules import rule_for_period, rule_label
@@ -25,11 +24,10 @@ router = APIRouter(tags=["assessment"])
 async def quarter_hours(
     village_code: VillageCode,
     who: CurrentPrincipal,
-    request: Request,
+    runtime: CurrentRuntime,
     year: OptionalYearQuery = None,
 ) -> dict[str, Any]:
     who.require_division(village_code, "village_code")
-    runtime = runtime_of(request)
     year = year or today_cst().year
     seconds = await village_quarters(runtime.pool, runtime.settings.schema, village_code, year)
     sets = await rule_sets(runtime.pool, runtime.settings.schema)

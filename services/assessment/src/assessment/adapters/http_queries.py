@@ -6,11 +6,10 @@ from typing import Annotated, Any
 
 from eventkit.auth import Role
 from eventkit.clock import today_cst
+from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
 from eventkit.paging import Paging
 from eventkit.params import YearOrQuarterQuery, YearPath, YearQuery
-from eventkit.runtime import runtime_of
-from eventkit.web import CurrentPrincipal
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from vc_contracts.catalogue.enums import AssessmentResult
 from vc_contracts.divisions import contains
 from vc_contracts.rules import DEFAULT_RULES, rule_in_force
@@ -25,10 +24,11 @@ router = APIRouter(tags=["assessment queries"])
 
 @router.get("/rules", summary="现行及历史考核规则 Rules in force and their versions")
 async def rules(
-    who: CurrentPrincipal, request: Request, division_code: Annotated[str, Query(pattern=r"^\d{6}(\d{6})?$")]
+    who: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    division_code: Annotated[str, Query(pattern=r"^\d{6}(\d{6})?$")],
 ) -> dict[str, Any]:
     who.require_division(division_code)
-    runtime = runtime_of(request)
     sets = await decisions_view.rule_sets(runtime.pool, runtime.settings.schema)
     chain = [DEFAULT_RULES, *(s for s in sets if contains(s.division_code, division_code))]
     return {
@@ -39,8 +39,10 @@ async def rules(
 
 
 @router.get("/advisors/{advisor_id}/assessments/{year}", summary="顾问年度考核数据表 Yearly figure sheet")
-async def sheet(advisor_id: str, year: YearPath, who: CurrentPrincipal, request: Request) -> dict[str, Any]:
-    state, _, figures = await Commands(runtime_of(request)).sheet(who, advisor_id, year)
+async def sheet(
+    advisor_id: str, year: YearPath, who: CurrentPrincipal, runtime: CurrentRuntime
+) -> dict[str, Any]:
+    state, _, figures = await Commands(runtime).sheet(who, advisor_id, year)
     return {
         **figures,
         "confirmation": {
@@ -60,7 +62,7 @@ async def sheet(advisor_id: str, year: YearPath, who: CurrentPrincipal, request:
 @router.get("/assessments", summary="已作出的年度考核结论 Concluded assessments (by advisor id, no ranking)")
 async def concluded(
     who: CurrentPrincipal,
-    request: Request,
+    runtime: CurrentRuntime,
     paging: Paging,
     county: Annotated[str, Query(pattern=r"^\d{6}$")],
     year: YearQuery,
@@ -68,7 +70,6 @@ async def concluded(
 ) -> dict[str, Any]:
     who.require_role(Role.province_admin, Role.city_admin, Role.county_admin)
     who.require_division(county, "county")
-    runtime = runtime_of(request)
     return await decisions_view.conclusions_page(
         runtime.pool, runtime.settings.schema, paging, county, year, result.value if result else None
     )
@@ -77,7 +78,7 @@ async def concluded(
 @router.get("/breaches", summary="未达标记录 Compliance breaches (filters, paging; no ranking)")
 async def breaches(
     who: CurrentPrincipal,
-    request: Request,
+    runtime: CurrentRuntime,
     paging: Paging,
     county: Annotated[str, Query(pattern=r"^\d{6}$")],
     period: YearOrQuarterQuery = None,
@@ -86,7 +87,6 @@ async def breaches(
 ) -> dict[str, Any]:
     who.require_role(Role.province_admin, Role.city_admin, Role.county_admin)
     who.require_division(county, "county")
-    runtime = runtime_of(request)
     page = await decisions_view.breaches_page(
         runtime.pool, runtime.settings.schema, paging, county, period, rule, advisor_id
     )

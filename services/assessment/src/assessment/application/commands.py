@@ -8,14 +8,13 @@ from uuid import uuid4
 from eventkit import metrics
 from eventkit.auth import UNITS, Principal, Role
 from eventkit.clock import today_cst
+from eventkit.command_runner import CommandRunner, Outcome, answer_with
 from eventkit.db import Connection
-from eventkit.decider import Decider, Outcome, Respond, execute, load, summary
 from eventkit.errors import ForbiddenError, NotFoundError, RuleViolationError
 from eventkit.idempotency import Idempotency
 from eventkit.own_views import catch_up
 from eventkit.runtime import Runtime
-from eventkit.store import Metadata, StoredEvent
-from vc_contracts import Tenant
+from eventkit.store import StoredEvent
 from vc_contracts.catalogue.assessment import ComplianceBreached
 from vc_contracts.rules import rule_in_force, rule_label
 
@@ -31,29 +30,7 @@ from assessment.domain import rules as r
 class Commands:
     def __init__(self, runtime: Runtime) -> None:
         self.rt, self.schema = runtime, runtime.settings.schema
-
-    async def _run(
-        self,
-        decider: Decider[Any, Any],
-        stream: str,
-        command: Any,
-        who: Principal,
-        tenant: str,
-        idem: Idempotency,
-        respond: Respond = summary,
-    ) -> dict[str, Any]:
-        outcome = await execute(
-            self.rt.store,
-            decider,
-            stream,
-            command,
-            tenant=Tenant.of(tenant),
-            metadata=Metadata(who.subject),
-            idempotency=idem,
-            respond=respond,
-            after_append=self._decided,
-        )
-        return outcome.answer
+        self.commands = CommandRunner(runtime.store, after_append=self._decided)
 
     async def _decided(self, conn: Connection, _: list[StoredEvent]) -> None:
         """What a command decided is in the read models when it commits (decisions_view)."""
@@ -70,7 +47,10 @@ class Commands:
         command = r.SetRules(
             code, command.effective_from, command.values, await rule_sets(self.rt.pool, self.schema)
         )
-        return await self._run(r.division_rules, r.stream_id(code), command, who, code, idem)
+        outcome = await self.commands.run(
+            r.division_rules, r.stream_id(code), command, actor=who.subject, tenant=code, idempotency=idem
+        )
+        return outcome.answer
 
     async def evaluate(self, who: Principal, county: str, period: str, idem: Idempotency) -> dict[str, Any]:
         who.require_role(Role.county_admin)
@@ -111,12 +91,15 @@ class Commands:
                 "breaches": found,
             }
 
-        answer = await self._run(c.breaches, stream, command, who, county, idem, respond)
+        outcome = await self.commands.run(
+            c.breaches, stream, command, actor=who.subject, tenant=county, idempotency=idem, respond=respond
+        )
+        answer = outcome.answer
         metrics.RULE_BREACHES.labels(c.rule_of(period)).inc(len(answer["events"]))  # a replay never gets here
         return answer
 
     async def year(self, advisor_id: str, year: int) -> tuple[a.Year, list[Served]]:
-        state, _ = await load(self.rt.store, a.assessments, a.stream_id(advisor_id, year))
+        state = await self.commands.state(a.assessments, a.stream_id(advisor_id, year))
         served = await overlapping(self.rt.pool, self.schema, *c.bounds(str(year)), advisor_id=advisor_id)
         return state, served
 
@@ -138,7 +121,10 @@ class Commands:
             **{**vars(command), "served": any(s.village_code == command.village_code for s in served)}
         )
         stream = a.stream_id(command.advisor_id, command.year)
-        return await self._run(a.assessments, stream, command, who, command.village_code, idem)
+        outcome = await self.commands.run(
+            a.assessments, stream, command, actor=who.subject, tenant=command.village_code, idempotency=idem
+        )
+        return outcome.answer
 
     async def run_on_year(
         self,
@@ -153,11 +139,12 @@ class Commands:
         _, served = await self.year(advisor_id, year)
         tenant = served[0].village_code[:6] if served else who.scope
 
-        async def respond(_: Connection, outcome: Outcome) -> dict[str, Any]:
-            return {**outcome.summary(), **(extra or {})}
-
         stream = a.stream_id(advisor_id, year)
-        return await self._run(a.assessments, stream, command, who, tenant, idem, respond)
+        outcome = await self.commands.run(
+            a.assessments, stream, command, actor=who.subject, tenant=tenant, idempotency=idem,
+            respond=answer_with(**(extra or {})),
+        )  # fmt: skip
+        return outcome.answer
 
 
 def require_sees(who: Principal, advisor_id: str, served: list[Served]) -> None:

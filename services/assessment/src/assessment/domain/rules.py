@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from eventkit.decider import Decider
-from eventkit.errors import ErrorBody, FieldError, RuleViolationError
+from eventkit.errors import RuleViolationError
 from vc_contracts import Event
 from vc_contracts.catalogue.assessment import ComplianceRulesSet
 from vc_contracts.rules import DEFAULT_RULES
@@ -100,13 +100,11 @@ class LooserRulesError(RuleViolationError):
 
     def __init__(self, looser: list[tuple[str, str]]) -> None:
         super().__init__(
-            "县级规则只能比上级规则更严格：" + "；".join(r for _, r in looser), field=looser[0][0]
+            "县级规则只能比上级规则更严格：" + "；".join(r for _, r in looser),
+            field=looser[0][0],
+            reasons=looser,
         )
         self.looser = looser
-
-    def body(self, correlation_id: str | None) -> ErrorBody:
-        body = super().body(correlation_id)
-        return body.model_copy(update={"errors": [FieldError(field=f, reason=r) for f, r in self.looser]})
 
 
 def evolve(state: DivisionRules, event: Event) -> DivisionRules:

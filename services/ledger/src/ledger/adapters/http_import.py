@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
 from eventkit.imports import imports_of
-from eventkit.runtime import runtime_of
-from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
@@ -35,13 +34,14 @@ _TYPES = {
 )
 async def import_entries(
     request: Request,
+    runtime: CurrentRuntime,
     who: CurrentPrincipal,
     file_format: Annotated[Literal["csv", "xlsx"] | None, Query(alias="format")] = None,
 ) -> Any:
     """The format is recognised from the content (an XLSX file is a zip); `format` is accepted as is."""
     content = await request.body()  # its size is bounded at the edge (eventkit.edge, VC_MAX_UPLOAD_BYTES)
     with imports_of(request.app).tracked(who.subject) as progress:
-        report = await import_file(runtime_of(request).store, who, content, progress)
+        report = await import_file(runtime.store, who, content, progress)
     headers = {"Location": f"/imports/{progress.import_id}"}
     status = 201 if report.imported else 200
     return JSONResponse(status_code=status, content=report.as_json(), headers=headers)

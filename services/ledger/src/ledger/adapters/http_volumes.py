@@ -6,10 +6,10 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from eventkit.clock import now_cst
+from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
 from eventkit.params import PeriodQuery, YearPath
-from eventkit.runtime import runtime_of
-from eventkit.web import CurrentPrincipal
-from fastapi import APIRouter, Path, Request
+from eventkit.runtime import Runtime
+from fastapi import APIRouter, Path
 from fastapi.responses import HTMLResponse, Response
 
 from ledger.adapters.export_html import volume_html
@@ -24,8 +24,7 @@ PeriodQ = PeriodQuery
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-async def _volume(request: Request, who: Any, kind: str, owner: str, year: int, period: str | None) -> Any:
-    runtime = runtime_of(request)
+async def _volume(runtime: Runtime, who: Any, kind: str, owner: str, year: int, period: str | None) -> Any:
     return await volumes.volume(runtime.pool, runtime.store.schema, who, kind, owner, year, period)
 
 
@@ -35,10 +34,10 @@ async def volume(
     owner: Owner,
     year: Year,
     who: CurrentPrincipal,
-    request: Request,
+    runtime: CurrentRuntime,
     period: PeriodQ = None,
 ) -> dict[str, Any]:
-    return await _volume(request, who, kind, owner, year, period)  # type: ignore[no-any-return]
+    return await _volume(runtime, who, kind, owner, year, period)  # type: ignore[no-any-return]
 
 
 @router.get("/export.xlsx", summary="导出 XLSX（中文表头，附链头）", response_class=Response)
@@ -47,10 +46,10 @@ async def export_xlsx(
     owner: Owner,
     year: Year,
     who: CurrentPrincipal,
-    request: Request,
+    runtime: CurrentRuntime,
     period: PeriodQ = None,
 ) -> Response:
-    data = await _volume(request, who, kind, owner, year, period)
+    data = await _volume(runtime, who, kind, owner, year, period)
     name = quote(f"工作台账-{owner}-{data['period']}.xlsx")
     headers = {
         "Content-Disposition": f"attachment; filename*=UTF-8''{name}",
@@ -65,16 +64,15 @@ async def export_html(
     owner: Owner,
     year: Year,
     who: CurrentPrincipal,
-    request: Request,
+    runtime: CurrentRuntime,
     period: PeriodQ = None,
 ) -> HTMLResponse:
-    data = await _volume(request, who, kind, owner, year, period)
+    data = await _volume(runtime, who, kind, owner, year, period)
     return HTMLResponse(volume_html(data, now_cst()), headers={"X-Chain-Head": data["chain"]["head"]})
 
 
 @router.post("/verify", summary="校验卷册哈希链 Verify: names the first entry that does not match")
 async def verify(
-    kind: VolumeKind, owner: Owner, year: Year, who: CurrentPrincipal, request: Request
+    kind: VolumeKind, owner: Owner, year: Year, who: CurrentPrincipal, runtime: CurrentRuntime
 ) -> dict[str, Any]:
-    runtime = runtime_of(request)
     return await volumes.verify(runtime.pool, runtime.store.schema, who, kind, owner, year)

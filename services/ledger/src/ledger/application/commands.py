@@ -11,11 +11,10 @@ from uuid import uuid4
 
 import asyncpg
 from eventkit.auth import Principal, Role
+from eventkit.command_runner import CommandRunner, Outcome
 from eventkit.db import Connection
-from eventkit.decider import Outcome, execute
 from eventkit.idempotency import Idempotency, answer_if_stored
-from eventkit.store import EventStore, Metadata, StoredEvent
-from vc_contracts import Tenant
+from eventkit.store import EventStore, StoredEvent
 
 from ledger.application import access, entries_model, volume_chain
 from ledger.application.facts_reader import facts_for
@@ -43,11 +42,12 @@ async def record(conn: Connection, schema: str, stored: list[StoredEvent]) -> No
 class LedgerCommands:
     def __init__(self, store: EventStore, pool: asyncpg.Pool) -> None:
         self.store, self.pool, self.schema = store, pool, store.schema
+        self.commands = CommandRunner(store, after_append=self._record)
 
     async def _record(self, conn: Connection, stored: list[StoredEvent]) -> None:
         await record(conn, self.schema, stored)
 
-    async def _run(
+    async def _on_entry(
         self,
         who: Principal,
         entry_id: str,
@@ -57,22 +57,21 @@ class LedgerCommands:
         occurred_at: datetime | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """The answer: `entry_id`, the outcome's summary, then `extra` (stored with the events)."""
+        """Run `command` on the entry's stream; the answer: `entry_id`, the outcome's summary, then
+        `extra` (stored with the events)."""
 
         async def respond(_: Connection, outcome: Outcome) -> dict[str, Any]:
             return {"entry_id": entry_id, **outcome.summary(), **(extra or {})}
 
-        outcome = await execute(
-            self.store,
+        outcome = await self.commands.run(
             entries.entries,
             entries.stream_id(entry_id),
             command,
-            tenant=Tenant.of(village_code),
-            metadata=Metadata(who.subject),
+            actor=who.subject,
+            tenant=village_code,
             idempotency=idem,
             respond=respond,
             occurred_at=(lambda _: occurred_at) if occurred_at else None,
-            after_append=self._record,
         )
         return outcome.answer
 
@@ -115,7 +114,7 @@ class LedgerCommands:
         )
         found = facts.assignment
         assignment = {**asdict(found), "basis": f"依据{found.describe()}"} if found else None
-        return await self._run(
+        return await self._on_entry(
             who, entry_id, village_code, command, idem, occurred_at, {"assignment": assignment}
         )
 
@@ -124,7 +123,7 @@ class LedgerCommands:
         entry = await entry_or_404(self.pool, self.schema, entry_id)
         who.require_division(entry["village_code"], "entry_id")
         command = ConfirmEntry(who.subject, who.scope)
-        return await self._run(who, entry_id, entry["village_code"], command, idem)
+        return await self._on_entry(who, entry_id, entry["village_code"], command, idem)
 
     async def query(self, who: Principal, entry_id: str, reason: str, idem: Idempotency) -> dict[str, Any]:
         """The committee queries (质疑) an entry of its village; 403 for another village's entry."""
@@ -132,7 +131,7 @@ class LedgerCommands:
         entry = await entry_or_404(self.pool, self.schema, entry_id)
         who.require_division(entry["village_code"], "entry_id")
         command = QueryEntry(reason, who.subject, who.scope)
-        return await self._run(who, entry_id, entry["village_code"], command, idem)
+        return await self._on_entry(who, entry_id, entry["village_code"], command, idem)
 
     async def correct(
         self, who: Principal, entry_id: str, changes: Mapping[str, Any], reason: str, idem: Idempotency
@@ -144,9 +143,9 @@ class LedgerCommands:
             self.pool, self.schema, entry["advisor_id"], entry["village_code"], start, end
         )
         command = CorrectEntry(changes, reason, facts)
-        return await self._run(who, entry_id, entry["village_code"], command, idem)
+        return await self._on_entry(who, entry_id, entry["village_code"], command, idem)
 
     async def void(self, who: Principal, entry_id: str, reason: str, idem: Idempotency) -> dict[str, Any]:
         entry = await entry_or_404(self.pool, self.schema, entry_id)
         access.require_changer(who, entry)
-        return await self._run(who, entry_id, entry["village_code"], VoidEntry(reason), idem)
+        return await self._on_entry(who, entry_id, entry["village_code"], VoidEntry(reason), idem)

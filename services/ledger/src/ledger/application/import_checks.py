@@ -21,9 +21,9 @@ from ledger.application.assignments_view import village_histories
 from ledger.application.facts_reader import LONGEST
 from ledger.application.import_rows import ParsedRow
 from ledger.domain.entries import Entry, LogEntry, decide
+from ledger.domain.entry_fields import EntryInvalidError
 from ledger.domain.facts import Assignment, Busy, Facts, on_day
 from ledger.domain.kinds import FIELD_LABEL, Kind, is_on_site
-from ledger.domain.shapes import EntryInvalidError
 
 # The column a refusal points at, by the field it names (a visit's occurred_at is its start).
 _COLUMN = {field: field for field in FIELD_LABEL} | {"occurred_at": "started_at"}

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 
 from eventkit.auth import Principal, Role
 from eventkit.clock import now_cst
+from eventkit.command_runner import request_metadata
 from eventkit.import_errors import Problems
 from eventkit.imports import ImportProgress
 from eventkit.spreadsheets import Sheet
-from eventkit.store import EventStore, Metadata, NewStream
+from eventkit.store import EventStore, NewStream
 from vc_contracts import Tenant
 from vc_contracts.catalogue.ledger import LedgerEntryEvent
 
@@ -117,7 +118,7 @@ async def _write(
     if not events:
         return
     tenants = {code: Tenant.of(code) for code in {e.village_code for e in events}}
-    metadata = Metadata(who.subject)  # one correlation id for the whole file
+    metadata = request_metadata(who.subject)  # the upload's correlation id, for the whole file
     async with store.pool.acquire() as conn, conn.transaction():
         for first in range(0, len(events), CHUNK):
             chunk = events[first : first + CHUNK]

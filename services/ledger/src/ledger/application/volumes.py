@@ -14,7 +14,7 @@ from eventkit.auth import Principal
 from eventkit.errors import NotFoundError
 from vc_contracts.durations import display_total_hours, seconds_between, total_seconds
 
-from ledger.application import access, wording
+from ledger.application import access, entry_text
 from ledger.application.directory_view import names
 from ledger.application.queries import COLUMNS, entry_json
 from ledger.application.volume_chain import verify_volume
@@ -93,9 +93,9 @@ def readable(entries: list[dict[str, Any]], known: dict[str, str]) -> None:
         e["village_name"] = known.get(f"division:{e['village_code']}", e["village_code"])
         e["advisor_name"] = known.get(f"advisor:{e['advisor_id']}", e["advisor_id"])
         e["unit_name"] = known.get(f"unit:{e['unit_id']}", e["unit_id"])
-        e["content"] = wording.content(e["kind"], e["data"])
-        e["status"] = wording.status(e)
-        e["notes"] = wording.history_lines(e["history"])
+        e["content"] = entry_text.content(e["kind"], e["data"])
+        e["status"] = entry_text.status(e)
+        e["notes"] = entry_text.history_lines(e["history"])
 
 
 def totals(entries: list[dict[str, Any]]) -> dict[str, Any]:

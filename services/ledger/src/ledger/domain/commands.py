@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ledger.domain.facts import Assignment, Busy, Facts
+from ledger.domain.facts import Facts
 from ledger.domain.kinds import Kind
 
 
@@ -23,39 +23,6 @@ class LogEntry:
     ended_at: datetime | None = None  # visits only
     client_entry_id: str | None = None
     note: str = ""
-
-
-@dataclass(frozen=True)
-class LogVisit:
-    """Shorthand for logging a visit (kept for callers that only log visits)."""
-
-    entry_id: str
-    advisor_id: str
-    village_code: str
-    started_at: datetime
-    ended_at: datetime
-    place: str
-    summary: str
-    assignment: Assignment | None
-    client_entry_id: str | None = None
-    note: str = ""
-    busy: tuple[Busy, ...] = ()
-
-    def as_entry(self) -> LogEntry:
-        facts = Facts(self.assignment, busy=self.busy)
-        details = {"place": self.place, "summary": self.summary}
-        return LogEntry(
-            self.entry_id,
-            Kind.visit,
-            self.advisor_id,
-            self.village_code,
-            self.started_at,
-            details,
-            facts,
-            self.ended_at,
-            self.client_entry_id,
-            self.note,
-        )
 
 
 @dataclass(frozen=True)
@@ -83,4 +50,4 @@ class VoidEntry:
     reason: str
 
 
-Command = LogEntry | LogVisit | ConfirmEntry | QueryEntry | CorrectEntry | VoidEntry
+Command = LogEntry | ConfirmEntry | QueryEntry | CorrectEntry | VoidEntry

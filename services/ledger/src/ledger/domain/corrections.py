@@ -16,9 +16,9 @@ from eventkit.errors import RuleViolationError
 from vc_contracts import CST
 
 from ledger.domain import rules
+from ledger.domain.entry_fields import EntryInvalidError, build, busy_of, moment
 from ledger.domain.facts import Facts
 from ledger.domain.kinds import IDENTITY_FIELDS, Kind, correctable, label
-from ledger.domain.shapes import EntryInvalidError, build, busy_of, moment
 
 TIMING = frozenset({"started_at", "ended_at", "occurred_at", "hours"})
 

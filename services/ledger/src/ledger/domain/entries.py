@@ -34,16 +34,15 @@ from ledger.domain.commands import (
     ConfirmEntry,
     CorrectEntry,
     LogEntry,
-    LogVisit,
     QueryEntry,
     VoidEntry,
 )
 from ledger.domain.corrections import corrected
+from ledger.domain.entry_fields import build, busy_of
 from ledger.domain.facts import Assignment, Busy, Facts
 from ledger.domain.kinds import KIND_OF, Kind
-from ledger.domain.shapes import build, busy_of
 
-__all__ = ["Assignment", "Busy", "Entry", "Facts", "LogEntry", "LogVisit", "decide", "entries", "stream_id"]
+__all__ = ["Assignment", "Busy", "Entry", "Facts", "LogEntry", "decide", "entries", "stream_id"]
 
 
 def stream_id(entry_id: str) -> str:
@@ -69,8 +68,6 @@ class Entry:
 
 def decide(state: Entry, command: Command, now: datetime) -> list[Event]:
     match command:
-        case LogVisit():
-            return _log(state, command.as_entry(), now)
         case LogEntry():
             return _log(state, command, now)
         case ConfirmEntry():

@@ -14,10 +14,9 @@ from typing import Annotated, Any
 
 from eventkit.clients import client_address, client_key, trusted_set
 from eventkit.clock import today_cst
+from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
 from eventkit.idempotency import Idempotency
 from eventkit.paging import Paging
-from eventkit.runtime import runtime_of
-from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import Field
 from vc_contracts.catalogue.enums import ConsultationCategory
@@ -25,7 +24,7 @@ from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN, FreeText, Phone
 
 from registry.adapters.http_bodies import Body
 from registry.application.feedback import PUBLIC_ACTOR, FeedbackCommands, list_feedback
-from registry.application.reading import ReadModel
+from registry.application.sql_queries import ReadModel
 
 router = APIRouter(tags=["resident feedback"])
 Village = Annotated[str, Path(pattern=VILLAGE_CODE_PATTERN, description="12-digit village or community code")]
@@ -51,10 +50,11 @@ class FeedbackIn(Body):
     summary="居民留言（公开，无需令牌）Resident feedback from the notice board",
     responses={429: {"description": "Too many submissions from this client for this village this hour"}},
 )
-async def leave_feedback(code: Village, body: FeedbackIn, request: Request) -> dict[str, Any]:
+async def leave_feedback(
+    code: Village, body: FeedbackIn, request: Request, runtime: CurrentRuntime
+) -> dict[str, Any]:
     """201 `{feedback_id, village_code, stream_id, version, events}`; 404 unknown village; 422 a
     field (Chinese reason); 429 `rate_limited`. No personal data is required."""
-    runtime = runtime_of(request)
     settings = runtime.settings
     client = client_key(client_address(request, trusted_set(settings.trusted_proxies)), settings.jwt_secret)
     content = json.dumps([code, body.model_dump(mode="json")], sort_keys=True, ensure_ascii=True)
@@ -75,12 +75,11 @@ async def leave_feedback(code: Village, body: FeedbackIn, request: Request) -> d
 @router.get("/feedback", summary="居民留言列表 Residents' feedback (the village's advisor, the county)")
 async def feedback_list(
     who: CurrentPrincipal,
-    request: Request,
+    runtime: CurrentRuntime,
     paging: Paging,
     village_code: Annotated[str | None, Query(pattern=VILLAGE_CODE_PATTERN)] = None,
 ) -> dict[str, Any]:
     """Newest first, with `callback_phone`: a county admin sees its villages, an advisor the villages
     it serves today; anyone else, or a village outside that, 403."""
-    runtime = runtime_of(request)
     db = ReadModel(runtime.pool, runtime.settings.schema)
     return await list_feedback(db, who, village_code, paging, today_cst())

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from eventkit.auth import ADMINS
-from eventkit.idempotency import Idempotent
+from eventkit.dependencies import CurrentPrincipal, CurrentRuntime, Idempotent
 from eventkit.imports import imports_of
-from eventkit.runtime import runtime_of
-from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Request
 
 from registry.application.division_import import import_divisions
@@ -35,9 +33,11 @@ UPLOAD = {
     description="Columns: code/代码, name/名称, [level/级别], [parent_code/上级代码].",
     openapi_extra=UPLOAD,
 )
-async def divisions_import(who: CurrentPrincipal, request: Request, idem: Idempotent) -> dict[str, Any]:
+async def divisions_import(
+    who: CurrentPrincipal, request: Request, runtime: CurrentRuntime, idem: Idempotent
+) -> dict[str, Any]:
     who.require_role(*ADMINS)
-    store, content = runtime_of(request).store, await request.body()
+    store, content = runtime.store, await request.body()
     with imports_of(request.app).tracked(who.subject) as progress:
         return await import_divisions(store, who, content, idem, progress)
 
@@ -49,8 +49,10 @@ async def divisions_import(who: CurrentPrincipal, request: Request, idem: Idempo
     description="One row per advisor (and the village served). See the README for the columns.",
     openapi_extra=UPLOAD,
 )
-async def roster_import(who: CurrentPrincipal, request: Request, idem: Idempotent) -> dict[str, Any]:
+async def roster_import(
+    who: CurrentPrincipal, request: Request, runtime: CurrentRuntime, idem: Idempotent
+) -> dict[str, Any]:
     who.require_role(*ADMINS)
-    store, content = runtime_of(request).store, await request.body()
+    store, content = runtime.store, await request.body()
     with imports_of(request.app).tracked(who.subject) as progress:
         return await import_roster(store, who, content, idem, progress)

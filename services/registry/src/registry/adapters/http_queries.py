@@ -8,18 +8,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from eventkit.clock import today_cst
+from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
 from eventkit.paging import Paging
 from eventkit.params import DayQuery, OptionalYearQuery
-from eventkit.runtime import runtime_of
-from eventkit.web import CurrentPrincipal
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
 from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN
 from vc_contracts.divisions import COUNTY_CODE_PATTERN, DIVISION_CODE_PATTERN
 from vc_contracts.filing import DEFAULT_DEADLINE, FilingStatus
 
 from registry.application import advisor_queries, gap_queries, queries
-from registry.application.reading import ReadModel
+from registry.application.sql_queries import ReadModel
 
 router = APIRouter(tags=["registry queries"])
 Result = dict[str, Any]
@@ -29,38 +28,38 @@ AsOf = DayQuery
 TOWNSHIP_PATTERN = r"^[1-9]\d{8}000$"
 
 
-def read_model(request: Request) -> ReadModel:
-    runtime = runtime_of(request)
+def _read_model(runtime: CurrentRuntime) -> ReadModel:
     return ReadModel(runtime.pool, runtime.settings.schema)
+
+
+Reads = Annotated[ReadModel, Depends(_read_model)]
 
 
 @router.get("/divisions", summary="行政区划列表 Divisions in scope")
 async def list_divisions(
     who: CurrentPrincipal,
-    request: Request,
+    db: Reads,
     paging: Paging,
     parent_code: Annotated[str | None, Query(pattern=DIVISION_CODE_PATTERN)] = None,
     level: DivisionLevel | None = None,
 ) -> Result:
-    return await queries.list_divisions(read_model(request), who, parent_code, level, paging)
+    return await queries.list_divisions(db, who, parent_code, level, paging)
 
 
 @router.get("/villages/{code}", summary="村（居）卡片 Village card: advisor, agreements, board, group")
-async def village_card(code: Village, who: CurrentPrincipal, request: Request) -> Result:
-    return await queries.village_card(read_model(request), who, code, today_cst())
+async def village_card(code: Village, who: CurrentPrincipal, db: Reads) -> Result:
+    return await queries.village_card(db, who, code, today_cst())
 
 
 @router.get("/villages/{code}/assignments", summary="任职历史 Who served the village, and who on a day")
-async def village_assignments(
-    code: Village, who: CurrentPrincipal, request: Request, as_of: AsOf = None
-) -> Result:
-    return await queries.village_assignments(read_model(request), who, code, as_of or today_cst())
+async def village_assignments(code: Village, who: CurrentPrincipal, db: Reads, as_of: AsOf = None) -> Result:
+    return await queries.village_assignments(db, who, code, as_of or today_cst())
 
 
 @router.get("/advisors", summary="顾问花名册 County roster of advisors")
 async def roster(
     who: CurrentPrincipal,
-    request: Request,
+    db: Reads,
     paging: Paging,
     county: County = None,
     unit_id: str | None = None,
@@ -69,29 +68,29 @@ async def roster(
     name: Annotated[str | None, Query(max_length=50, description="Part of the name")] = None,
 ) -> Result:
     filters = {"county": county, "unit_id": unit_id, "kind": kind, "status": status, "name": name}
-    return await advisor_queries.roster(read_model(request), who, filters, today_cst(), paging)
+    return await advisor_queries.roster(db, who, filters, today_cst(), paging)
 
 
 @router.get("/advisors/{advisor_id}", summary="顾问卡片 Advisor card: villages served, history")
-async def advisor_card(advisor_id: str, who: CurrentPrincipal, request: Request) -> Result:
-    return await advisor_queries.advisor_card(read_model(request), who, advisor_id, today_cst())
+async def advisor_card(advisor_id: str, who: CurrentPrincipal, db: Reads) -> Result:
+    return await advisor_queries.advisor_card(db, who, advisor_id, today_cst())
 
 
 @router.get("/units", summary="服务单位列表 Providing units")
 async def list_units(
     who: CurrentPrincipal,
-    request: Request,
+    db: Reads,
     paging: Paging,
     county: County = None,
     kind: UnitKind | None = None,
 ) -> Result:
-    return await advisor_queries.list_units(read_model(request), who, county, kind, paging)
+    return await advisor_queries.list_units(db, who, county, kind, paging)
 
 
 @router.get("/coverage", summary="覆盖缺口 Villages without a serving advisor, now or on a past day")
 async def coverage(
     who: CurrentPrincipal,
-    request: Request,
+    db: Reads,
     paging: Paging,
     county: County = None,
     township: Annotated[str | None, Query(pattern=TOWNSHIP_PATTERN)] = None,
@@ -99,13 +98,13 @@ async def coverage(
     as_of: AsOf = None,
 ) -> Result:
     day = as_of or today_cst()
-    return await gap_queries.coverage(read_model(request), who, county, township, gap, day, paging)
+    return await gap_queries.coverage(db, who, county, township, gap, day, paging)
 
 
 @router.get("/filings", summary="协议备案情况 Agreement filing status per year (late, missing…)")
 async def filings(
     who: CurrentPrincipal,
-    request: Request,
+    db: Reads,
     paging: Paging,
     county: County = None,
     year: OptionalYearQuery = None,
@@ -117,11 +116,11 @@ async def filings(
 ) -> Result:
     day = as_of or today_cst()
     args = (county, year or day.year, status or [], deadline, day, paging)
-    return await gap_queries.filings(read_model(request), who, *args)
+    return await gap_queries.filings(db, who, *args)
 
 
 @router.get("/notice-boards", summary="公示栏 Notice boards; stale=true lists outdated ones")
 async def notice_boards(
-    who: CurrentPrincipal, request: Request, paging: Paging, county: County = None, stale: bool | None = None
+    who: CurrentPrincipal, db: Reads, paging: Paging, county: County = None, stale: bool | None = None
 ) -> Result:
-    return await gap_queries.notice_boards(read_model(request), who, county, stale, today_cst(), paging)
+    return await gap_queries.notice_boards(db, who, county, stale, today_cst(), paging)

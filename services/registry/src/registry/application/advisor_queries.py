@@ -11,7 +11,7 @@ from eventkit.errors import ForbiddenError, NotFoundError
 from eventkit.paging import PageParams, page_of
 from eventkit.scoping import has_text, within
 
-from registry.application.reading import Filters, ReadModel, code_prefix
+from registry.application.sql_queries import Filters, ReadModel, code_prefix
 
 
 async def advisor_card(db: ReadModel, who: Principal, advisor_id: str, today: date) -> dict[str, Any]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from eventkit.auth import ADMINS, Principal
-from eventkit.decider import Outcome
+from eventkit.command_runner import Outcome
 from eventkit.errors import RuleViolationError
 from eventkit.idempotency import Idempotency
 
-from registry.application.handling import Handler, new_id
+from registry.application.command_handler import Handler, new_id
 from registry.domain import agreements
 
 Command = agreements.FileAgreement | agreements.RenewAgreement | agreements.TerminateAgreement
@@ -38,8 +38,8 @@ class AgreementCommands(Handler):
             agreement_id, unit, await self.division(village_code), named, term[0], term[1], signed_on
         )
         stream = agreements.stream_id(agreement_id)
-        return await self.run(
-            agreements.agreements, stream, command, who=who, tenant_of=village_code, idem=idem
+        return await self.commands.run(
+            agreements.agreements, stream, command, actor=who.subject, tenant=village_code, idempotency=idem
         )
 
     async def change(self, who: Principal, agreement_id: str, command: Command, idem: Idempotency) -> Outcome:
@@ -51,4 +51,6 @@ class AgreementCommands(Handler):
             if who.role not in ADMINS:
                 who.require_unit(state.unit_id or "", "agreement_id")
         tenant_of = state.village_code or who.scope
-        return await self.run(agreements.agreements, stream, command, who=who, tenant_of=tenant_of, idem=idem)
+        return await self.commands.run(
+            agreements.agreements, stream, command, actor=who.subject, tenant=tenant_of, idempotency=idem
+        )

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from eventkit.auth import Principal
-from eventkit.decider import Outcome
+from eventkit.command_runner import Outcome
 from eventkit.errors import NotFoundError
 from eventkit.idempotency import Idempotency
 from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
 
-from registry.application.handling import Handler, new_id
+from registry.application.command_handler import Handler, new_id
 from registry.domain import advisors, divisions, units
 
 
@@ -27,9 +27,10 @@ class DirectoryCommands(Handler):
         who.require_division(code, "code")
         parent = await self.division(parent_code) if parent_code else divisions.Division()
         command = divisions.RegisterDivision(code, name, level, parent)
-        return await self.run(
-            divisions.divisions, divisions.stream_id(code), command, who=who, tenant_of=code, idem=idem
-        )
+        return await self.commands.run(
+            divisions.divisions, divisions.stream_id(code), command, actor=who.subject,
+            tenant=code, idempotency=idem,
+        )  # fmt: skip
 
     async def register_unit(
         self,
@@ -46,9 +47,10 @@ class DirectoryCommands(Handler):
         unit_id = unit_id or new_id("U")
         division = await self.division(division_code)
         command = units.RegisterUnit(unit_id, kind, name, division, credit_code, licence_no)
-        return await self.run(
-            units.units, units.unit_stream(unit_id), command, who=who, tenant_of=division_code, idem=idem
-        )
+        return await self.commands.run(
+            units.units, units.unit_stream(unit_id), command, actor=who.subject,
+            tenant=division_code, idempotency=idem,
+        )  # fmt: skip
 
     async def register_advisor(
         self,
@@ -69,9 +71,10 @@ class DirectoryCommands(Handler):
         advisor_id = advisor_id or new_id("A")
         command = advisors.RegisterAdvisor(advisor_id, name, kind, unit, phone, licence_no)
         stream = advisors.advisor_stream(advisor_id)
-        return await self.run(
-            advisors.advisors, stream, command, who=who, tenant_of=unit.division_code or "", idem=idem
-        )
+        return await self.commands.run(
+            advisors.advisors, stream, command, actor=who.subject,
+            tenant=unit.division_code or "", idempotency=idem,
+        )  # fmt: skip
 
     async def change_advisor_status(
         self,
@@ -86,6 +89,7 @@ class DirectoryCommands(Handler):
         unit = await self.unit(advisor.unit_id or "")
         command = advisors.ChangeAdvisorStatus(status, changed_on, reason)
         stream = advisors.advisor_stream(advisor_id)
-        return await self.run(
-            advisors.advisors, stream, command, who=who, tenant_of=unit.division_code or "", idem=idem
-        )
+        return await self.commands.run(
+            advisors.advisors, stream, command, actor=who.subject,
+            tenant=unit.division_code or "", idempotency=idem,
+        )  # fmt: skip

@@ -23,10 +23,10 @@ from vc_contracts.catalogue.enums import DivisionLevel
 from vc_contracts.catalogue.fields import ShortText
 from vc_contracts.divisions import DivisionCode
 
+from registry.application.import_batch import Workspace
 from registry.application.importing import run_import
 from registry.application.reasons import FORMAT_HINTS
 from registry.application.vocabulary import LEVEL_RANK, LEVELS, translated
-from registry.application.workspace import Workspace
 from registry.domain import divisions
 
 COLUMNS = (

@@ -17,19 +17,18 @@ from datetime import date
 from typing import Any
 
 from eventkit.auth import Principal, Role
+from eventkit.command_runner import Outcome
 from eventkit.db import Connection
-from eventkit.decider import Outcome, execute
 from eventkit.errors import ForbiddenError, RateLimitedError
 from eventkit.idempotency import Idempotency, answer_if_stored
 from eventkit.migrations import Migration
 from eventkit.paging import PageParams, page_of
 from eventkit.scoping import within
-from eventkit.store import EventStore, Metadata, StoredEvent
-from vc_contracts import Tenant
+from eventkit.store import EventStore, StoredEvent
 from vc_contracts.catalogue.enums import CONSULTATION_CATEGORY_LABELS, ConsultationCategory
 
-from registry.application.handling import Handler, new_id
-from registry.application.reading import Filters, ReadModel, code_prefix
+from registry.application.command_handler import Handler, new_id
+from registry.application.sql_queries import Filters, ReadModel, code_prefix
 from registry.domain import feedback
 
 FEEDBACK_TABLES: list[Migration] = [
@@ -99,13 +98,12 @@ class FeedbackCommands(Handler):
                     f"提交过于频繁：同一网络每小时最多可为本村留言 {self.per_hour} 条，请稍后再试，"
                     "或在驻村时间当面咨询、拨打顾问电话"
                 )
-            return await execute(
-                self.store,
+            return await self.commands.run(
                 feedback.feedback,
                 feedback.stream_id(command.feedback_id),
                 command,
-                tenant=Tenant.of(village_code),
-                metadata=Metadata(PUBLIC_ACTOR),
+                actor=PUBLIC_ACTOR,
+                tenant=village_code,
                 idempotency=idem,
                 respond=answer,
                 after_append=keep_private,

@@ -13,7 +13,7 @@ from eventkit.scoping import within
 from vc_contracts import filing
 
 from registry.application.queries import board_with_staleness, with_filing_status
-from registry.application.reading import Filters, ReadModel, code_prefix
+from registry.application.sql_queries import Filters, ReadModel, code_prefix
 
 COVERAGE = """
     SELECT d.code AS village_code, d.name AS village_name, d.level, d.parent_code AS township_code,

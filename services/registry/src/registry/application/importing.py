@@ -9,10 +9,11 @@ from typing import Any
 
 from eventkit.auth import Principal
 from eventkit.clock import now_cst
+from eventkit.command_runner import request_metadata
 from eventkit.idempotency import Idempotency, claim, remember
-from eventkit.store import EventStore, Metadata
+from eventkit.store import EventStore
 
-from registry.application.workspace import Workspace
+from registry.application.import_batch import Workspace
 
 Plan = Callable[[Workspace], Awaitable[dict[str, Any]]]
 
@@ -23,6 +24,6 @@ async def run_import(store: EventStore, who: Principal, idem: Idempotency, plan:
     report = await plan(workspace)  # raises ImportRejectedError, having written nothing
     async with store.pool.acquire() as conn, conn.transaction():
         await claim(conn, idem)  # a concurrent twin of this upload committed first: replay its report
-        stored = await workspace.commit(Metadata(who.subject), conn)
+        stored = await workspace.commit(request_metadata(who.subject), conn)
         answer: dict[str, Any] = await remember(conn, idem, {**report, "events": len(stored)})
     return answer

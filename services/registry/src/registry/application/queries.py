@@ -12,7 +12,7 @@ from eventkit.scoping import within
 from vc_contracts import filing
 from vc_contracts.divisions import contains
 
-from registry.application.reading import Filters, ReadModel, code_prefix
+from registry.application.sql_queries import Filters, ReadModel, code_prefix
 from registry.domain.boards import STALENESS_LABEL, Shown, stale_reasons
 
 SERVING_ON = """

@@ -21,8 +21,8 @@ from eventkit.store import EventStore
 from pydantic import ValidationError
 
 from registry.application import roster_rows as rr
+from registry.application.import_batch import Workspace
 from registry.application.importing import run_import
-from registry.application.workspace import Workspace
 from registry.domain import advisors, assignments, divisions, units
 
 # Which column a refusal points at, per stage, by the field the domain names.

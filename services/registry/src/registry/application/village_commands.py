@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from eventkit.auth import Principal
-from eventkit.decider import Outcome
+from eventkit.command_runner import Outcome
 from eventkit.idempotency import Idempotency
 
-from registry.application.handling import Handler, new_id
+from registry.application.command_handler import Handler, new_id
 from registry.domain import assignments, boards, groups
 
 
@@ -29,8 +29,8 @@ class VillageCommands(Handler):
         village = await self.division(village_code)
         command = assignments.AssignAdvisor(new_id("AS"), village, advisor, valid_from, schedule, reason)
         stream = assignments.stream_id(village_code)
-        return await self.run(
-            assignments.assignments, stream, command, who=who, tenant_of=village_code, idem=idem
+        return await self.commands.run(
+            assignments.assignments, stream, command, actor=who.subject, tenant=village_code, idempotency=idem
         )
 
     async def end_assignment(
@@ -39,8 +39,8 @@ class VillageCommands(Handler):
         who.require_division(village_code, "village_code")
         command = assignments.EndAssignment(valid_to, reason)
         stream = assignments.stream_id(village_code)
-        return await self.run(
-            assignments.assignments, stream, command, who=who, tenant_of=village_code, idem=idem
+        return await self.commands.run(
+            assignments.assignments, stream, command, actor=who.subject, tenant=village_code, idempotency=idem
         )
 
     async def post_board(
@@ -70,7 +70,9 @@ class VillageCommands(Handler):
             posted_on,
         )
         stream = boards.stream_id(village_code)
-        return await self.run(boards.boards, stream, command, who=who, tenant_of=village_code, idem=idem)
+        return await self.commands.run(
+            boards.boards, stream, command, actor=who.subject, tenant=village_code, idempotency=idem
+        )
 
     async def establish_group(
         self,
@@ -94,8 +96,8 @@ class VillageCommands(Handler):
             established_on,
         )
         stream = groups.stream_id(village_code)
-        return await self.run(
-            groups.service_groups, stream, command, who=who, tenant_of=village_code, idem=idem
+        return await self.commands.run(
+            groups.service_groups, stream, command, actor=who.subject, tenant=village_code, idempotency=idem
         )
 
     async def count_members(
@@ -104,6 +106,6 @@ class VillageCommands(Handler):
         who.require_division(village_code, "village_code")
         command = groups.CountMembers(member_count, counted_on)
         stream = groups.stream_id(village_code)
-        return await self.run(
-            groups.service_groups, stream, command, who=who, tenant_of=village_code, idem=idem
+        return await self.commands.run(
+            groups.service_groups, stream, command, actor=who.subject, tenant=village_code, idempotency=idem
         )

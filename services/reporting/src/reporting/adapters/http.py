@@ -6,13 +6,12 @@ import json
 from typing import Annotated, Any
 
 from eventkit.clock import now_cst, today_cst
+from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
 from eventkit.paging import Paging, page_of
 from eventkit.params import QuarterQuery
 from eventkit.periods import quarter_bounds, quarter_of
-from eventkit.runtime import runtime_of
 from eventkit.scoping import scope_prefix
-from eventkit.web import CurrentPrincipal
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from reporting.application.compliance_view import compliance_rows
 from reporting.application.due_rules_view import rule_sets
@@ -24,14 +23,13 @@ router = APIRouter(tags=["reporting"])
 @router.get("/compliance", summary="合规视图 Compliance view of villages in scope")
 async def compliance(
     who: CurrentPrincipal,
-    request: Request,
+    runtime: CurrentRuntime,
     paging: Paging,
     division: Annotated[str | None, Query(description="Division code inside your scope")] = None,
     quarter: QuarterQuery = None,
 ) -> dict[str, Any]:
     prefix = scope_prefix(who, division)
     quarter = quarter or quarter_of(now_cst())
-    runtime = runtime_of(request)
     first, last = quarter_bounds(quarter)
     on = reference_day(first, last, today_cst())
     rows, total = await compliance_rows(

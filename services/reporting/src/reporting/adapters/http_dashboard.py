@@ -12,13 +12,12 @@ from typing import Annotated, Any
 
 from eventkit.changes import stream_changes
 from eventkit.clock import now_cst
+from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
 from eventkit.errors import AppError
 from eventkit.params import YearOrQuarterQuery
 from eventkit.periods import quarter_of
-from eventkit.runtime import runtime_of
 from eventkit.scoping import scope_prefix
-from eventkit.web import CurrentPrincipal
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Query
 from sse_starlette import EventSourceResponse
 
 from reporting.application.due_rules_view import rule_sets
@@ -37,7 +36,7 @@ class InvalidLastEventIdError(AppError):
 )
 async def dashboard_overview(
     who: CurrentPrincipal,
-    request: Request,
+    runtime: CurrentRuntime,
     division: Annotated[
         str | None, Query(description="Division code inside your scope (6 or 12 digits)")
     ] = None,
@@ -48,7 +47,6 @@ async def dashboard_overview(
     default: this quarter). 403 outside your scope, 404 for a division the dashboard does not know,
     422 for a malformed code or a period not begun."""
     prefix = scope_prefix(who, division)
-    runtime = runtime_of(request)
     sets = await rule_sets(runtime.pool, runtime.settings.schema)
     key = period or quarter_of(now_cst())
     return await overview(runtime.pool, runtime.settings.schema, who.scope_prefix, prefix, key, sets)
@@ -62,7 +60,7 @@ async def dashboard_overview(
 )
 async def dashboard_stream(
     who: CurrentPrincipal,
-    request: Request,
+    runtime: CurrentRuntime,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
 ) -> EventSourceResponse:
     """`event: changed` with `{"divisions": [...], "position": n}` for each commit touching your
@@ -70,7 +68,7 @@ async def dashboard_stream(
     `: ping` comments every 15 s."""
     if last_event_id is not None and not last_event_id.isdigit():
         raise InvalidLastEventIdError("Last-Event-ID 须为非负整数", field="Last-Event-ID")
-    hub = runtime_of(request).changes
+    hub = runtime.changes
     assert hub is not None  # the reporting service keeps a change feed (main.SPEC)
     last = int(last_event_id) if last_event_id is not None else None
     return EventSourceResponse(

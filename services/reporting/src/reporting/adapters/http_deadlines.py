@@ -7,13 +7,11 @@ from typing import Annotated, Any
 
 from eventkit.auth import Role
 from eventkit.clock import now_cst
+from eventkit.dependencies import CurrentPrincipal, CurrentRuntime, Idempotent
 from eventkit.errors import RuleViolationError
-from eventkit.idempotency import Idempotent
 from eventkit.params import HALF_YEAR_PATTERN, YEAR_TEXT_PATTERN
-from eventkit.runtime import runtime_of
 from eventkit.scoping import scope_prefix
-from eventkit.web import CurrentPrincipal
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body
 from vc_contracts.catalogue.enums import ReportKind
 
 from reporting.adapters.http_reports import county_of_principal
@@ -37,10 +35,9 @@ def _period(kind: ReportKind, period: str) -> str:
 
 @router.get("/deadlines/overdue", summary="逾期未报清单 Overdue or missing reports per county")
 async def overdue_reports(
-    who: CurrentPrincipal, request: Request, kind: ReportKind, period: str, division: str | None = None
+    who: CurrentPrincipal, runtime: CurrentRuntime, kind: ReportKind, period: str, division: str | None = None
 ) -> dict[str, Any]:
     prefix = scope_prefix(who, division)
-    runtime = runtime_of(request)
     items = await overdue(
         runtime.pool,
         runtime.settings.schema,
@@ -54,11 +51,10 @@ async def overdue_reports(
 
 @router.post("/deadlines/misses", summary="记录逾期（每单位每期一次）Record DeadlineMissed")
 async def record_misses(
-    who: CurrentPrincipal, request: Request, kind: Annotated[ReportKind, Body()],
+    who: CurrentPrincipal, runtime: CurrentRuntime, kind: Annotated[ReportKind, Body()],
     period: Annotated[str, Body()], idem: Idempotent,
 ) -> dict[str, Any]:  # fmt: skip
     who.require_role(Role.county_admin)
-    runtime = runtime_of(request)
     county, period, now = county_of_principal(who), _period(kind, period), now_cst()
     deadline = (await county_deadline(runtime.pool, runtime.settings.schema, county, kind, period))["due_at"]
     if now < deadline:  # a period still running, or a deadline still ahead: nothing can be missed yet

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from eventkit.clock import today_cst
+from eventkit.dependencies import CurrentRuntime
 from eventkit.errors import NotFoundError
-from eventkit.runtime import runtime_of
-from fastapi import APIRouter, Path, Request
+from eventkit.runtime import Runtime
+from fastapi import APIRouter, Path
 from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN
 from vc_contracts.divisions import COUNTY_CODE_PATTERN
 
@@ -21,8 +22,7 @@ CountyCode = Annotated[str, Path(pattern=COUNTY_CODE_PATTERN, description="6-dig
 PUBLIC_PATHS = ["/public/villages/{code}.json", "/public/counties/{code}/villages.json"]
 
 
-async def _board(request: Request, code: str) -> dict[str, Any]:
-    runtime = runtime_of(request)
+async def _board(runtime: Runtime, code: str) -> dict[str, Any]:
     found = await board(runtime.pool, runtime.settings.schema, code, today_cst())
     if found is None:
         raise NotFoundError(f"未找到村（社区）{code} 的公示信息", field="code")
@@ -30,15 +30,14 @@ async def _board(request: Request, code: str) -> dict[str, Any]:
 
 
 @router.get("/public/villages/{code}.json", summary="村法律顾问公示（公开，无需令牌）JSON")
-async def public_board_json(request: Request, code: VillageCode) -> dict[str, Any]:
-    return await _board(request, code)
+async def public_board_json(runtime: CurrentRuntime, code: VillageCode) -> dict[str, Any]:
+    return await _board(runtime, code)
 
 
 @router.get("/public/counties/{code}/villages.json", summary="全县各村法律顾问公示（公开）JSON")
-async def public_county_boards(request: Request, code: CountyCode) -> dict[str, Any]:
+async def public_county_boards(runtime: CurrentRuntime, code: CountyCode) -> dict[str, Any]:
     """`{county_code, county_name, villages: [board, …]}` by village code: what the county's
     posters print (public facts only). 404 for a county with no villages known."""
-    runtime = runtime_of(request)
     schema = runtime.settings.schema
     villages = await boards(runtime.pool, schema, code, today_cst())
     if not villages:

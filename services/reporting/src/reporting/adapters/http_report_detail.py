@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from eventkit.auth import Role
+from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
 from eventkit.errors import ConflictError
 from eventkit.params import YearPath
-from eventkit.runtime import runtime_of
-from eventkit.web import CurrentPrincipal
-from fastapi import APIRouter, Request, Response
+from eventkit.runtime import Runtime
+from fastapi import APIRouter, Response
 from vc_contracts.base import CST
 from vc_contracts.divisions import province_of
 
@@ -21,8 +21,7 @@ from reporting.application.report_detail import Offices, describe, names_of, rep
 router = APIRouter(tags=["reporting"])
 
 
-async def _detail(request: Request, who: Any, report_id: str) -> dict[str, Any]:
-    runtime = runtime_of(request)
+async def _detail(runtime: Runtime, who: Any, report_id: str) -> dict[str, Any]:
     pool, schema = runtime.pool, runtime.settings.schema
     row = await report_row(pool, schema, who, report_id)
     ids = [row["submitter"], row["county"], row["city"], province_of(row["county"]), *row["confirmed_by"]]
@@ -37,10 +36,10 @@ def _docx(content: bytes, name: str) -> Response:
 
 
 @router.get("/reports/{report_id}", summary="报告详情及审核流转记录 One report and its events in order")
-async def report(who: CurrentPrincipal, request: Request, report_id: str) -> dict[str, Any]:
+async def report(who: CurrentPrincipal, runtime: CurrentRuntime, report_id: str) -> dict[str, Any]:
     """The report (figures with their counting rules, status, level under review, `version` = times
     submitted) and `events`: its escalation path in order. 403 outside scope or another unit's; 404."""
-    return await _detail(request, who, report_id)
+    return await _detail(runtime, who, report_id)
 
 
 @router.get(
@@ -48,9 +47,9 @@ async def report(who: CurrentPrincipal, request: Request, report_id: str) -> dic
     summary="书面年度工作报告（Word） The written annual report of a submitted report",
     responses={200: {"content": {DOCX: {}}}},
 )
-async def report_document(who: CurrentPrincipal, request: Request, report_id: str) -> Response:
+async def report_document(who: CurrentPrincipal, runtime: CurrentRuntime, report_id: str) -> Response:
     """DOCX built from the figures the report carries (never retyped). 409 for a half-year report."""
-    detail = await _detail(request, who, report_id)
+    detail = await _detail(runtime, who, report_id)
     if detail["kind"] != "annual_results":
         raise ConflictError("只有年度工作报告生成书面报告", field="report_id")
     meta = {
@@ -66,12 +65,11 @@ async def report_document(who: CurrentPrincipal, request: Request, report_id: st
     summary="书面年度工作报告预览（Word） The written annual report from the previewed figures",
     responses={200: {"content": {DOCX: {}}}},
 )
-async def preview_document(who: CurrentPrincipal, request: Request, year: YearPath) -> Response:
+async def preview_document(who: CurrentPrincipal, runtime: CurrentRuntime, year: YearPath) -> Response:
     """County administrators only (403 otherwise): the same figures as GET /reports/annual/{year}/preview."""
     who.require_role(Role.county_admin)
     county = county_of_principal(who)
-    figures = await annual_table(request, year, county)
-    runtime = runtime_of(request)
+    figures = await annual_table(runtime, year, county)
     names = await names_of(runtime.pool, runtime.settings.schema, [county])
     meta = {
         "county_name": names.get(county, county), "year": year, "status_name": "未提交",

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from eventkit.auth import UNITS, Principal, Role
+from eventkit.dependencies import CurrentPrincipal, CurrentRuntime, Idempotent
 from eventkit.errors import ForbiddenError, RuleViolationError
-from eventkit.idempotency import Idempotent
 from eventkit.paging import Paging, page_of
 from eventkit.params import HalfYearPath, HalfYearQuery, YearPath
-from eventkit.runtime import runtime_of
+from eventkit.runtime import Runtime
 from eventkit.scoping import scope_prefix
-from eventkit.web import CurrentPrincipal
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, Field
 from vc_contracts.catalogue.enums import ReportKind
 from vc_contracts.catalogue.fields import Id, Reason
@@ -26,6 +25,13 @@ from reporting.application.results_view import results_of
 from reporting.application.statistics import digest, statistics_table
 from reporting.domain.confirmations import require_all_confirmed
 from reporting.domain.statistics import check_half_year
+
+
+def _reports(runtime: CurrentRuntime) -> ReportHandler:
+    return ReportHandler(runtime.store, runtime.pool)
+
+
+Reports = Annotated[ReportHandler, Depends(_reports)]
 
 router = APIRouter(tags=["reporting"])
 HalfYear = HalfYearQuery
@@ -57,15 +63,13 @@ def _unit(who: Principal) -> str:
     return who.unit_id
 
 
-async def _table(request: Request, period: str, prefix: str, unit: str | None) -> dict[str, Any]:
-    runtime = runtime_of(request)
+async def _table(runtime: Runtime, period: str, prefix: str, unit: str | None) -> dict[str, Any]:
     return await statistics_table(runtime.pool, runtime.settings.schema, period, prefix, unit)
 
 
-async def annual_table(request: Request, year: int, county: str) -> dict[str, Any]:
+async def annual_table(runtime: Runtime, year: int, county: str) -> dict[str, Any]:
     """The county's year: ledger figures of both halves and the advisors' assessment results."""
-    runtime = runtime_of(request)
-    table = await _table(request, str(year), county, None)
+    table = await _table(runtime, str(year), county, None)
     results = await results_of(runtime.pool, runtime.settings.schema, county, year)
     table["assessment_results"] = results
     table["digest"] = digest(table)
@@ -78,16 +82,15 @@ async def annual_table(request: Request, year: int, county: str) -> dict[str, An
     responses={200: {"content": {"application/json": {}, XLSX: {}}}},
 )
 async def statistics(
-    who: CurrentPrincipal, request: Request, period: HalfYear, division: str | None = None,
+    who: CurrentPrincipal, runtime: CurrentRuntime, period: HalfYear, division: str | None = None,
     unit_id: str | None = None, format: Literal["json", "xlsx"] = "json",
 ) -> Any:  # fmt: skip
     prefix = scope_prefix(who, division)
     if unit_id is not None:  # another unit's figures are refused, never swapped for the caller's own
-        runtime = runtime_of(request)
         who.require_unit_at(unit_id, await unit_division(runtime.pool, runtime.settings.schema, unit_id))
     elif who.role in UNITS:
         unit_id = who.unit_id
-    table = await _table(request, period, prefix, unit_id)
+    table = await _table(runtime, period, prefix, unit_id)
     division = division or who.scope
     if format == "json":
         return table
@@ -97,11 +100,12 @@ async def statistics(
 
 
 @router.get("/reports/half-year/{period}/preview", summary="预览半年台账报告 Preview the unit's figures")
-async def preview_half_year(who: CurrentPrincipal, request: Request, period: HalfYearPath) -> dict[str, Any]:
+async def preview_half_year(
+    who: CurrentPrincipal, runtime: CurrentRuntime, period: HalfYearPath
+) -> dict[str, Any]:
     """The unit's table with `advisors`: each advisor with figures and whether they confirmed them."""
     unit, county = _unit(who), significant_prefix(county_of_principal(who))
-    table = await _table(request, check_half_year(period), county, unit)
-    runtime = runtime_of(request)
+    table = await _table(runtime, check_half_year(period), county, unit)
     table["advisors"] = await advisor_states(runtime.pool, runtime.settings.schema, period, county, unit)
     return table
 
@@ -110,12 +114,12 @@ async def preview_half_year(who: CurrentPrincipal, request: Request, period: Hal
     "/reports/half-year/{period}/my-figures", summary="法律顾问预览本人半年数据 The advisor's own figures"
 )
 async def my_half_year(
-    who: CurrentPrincipal, request: Request, period: HalfYearPath, unit_id: str | None = None
+    who: CurrentPrincipal, runtime: CurrentRuntime, period: HalfYearPath, unit_id: str | None = None
 ) -> dict[str, Any]:
     """The advisor's own rows of their unit's half-year table with its `digest` and `state`
     (confirmed / pending / changed); `unit_id` null and no rows when they logged nothing."""
     who.require_role(Role.advisor)
-    county, runtime = significant_prefix(county_of_principal(who)), runtime_of(request)
+    county = significant_prefix(county_of_principal(who))
     pool, schema = runtime.pool, runtime.settings.schema
     unit = await advisor_unit(pool, schema, check_half_year(period), county, who.subject, unit_id)
     if unit is None:
@@ -134,10 +138,14 @@ async def my_half_year(
     summary="法律顾问确认本人半年数据 The advisor confirms their figures",
 )  # fmt: skip
 async def confirm_half_year(
-    who: CurrentPrincipal, request: Request, period: HalfYearPath, body: AdvisorConfirm, idem: Idempotent
+    who: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    period: HalfYearPath,
+    body: AdvisorConfirm,
+    idem: Idempotent,
 ) -> dict[str, Any]:
     who.require_role(Role.advisor)
-    county, runtime = significant_prefix(county_of_principal(who)), runtime_of(request)
+    county = significant_prefix(county_of_principal(who))
     pool, schema = runtime.pool, runtime.settings.schema
     unit = await advisor_unit(pool, schema, check_half_year(period), county, who.subject, body.unit_id)
     if unit is None:
@@ -150,14 +158,17 @@ async def confirm_half_year(
     "/reports/half-year/{period}", status_code=201, summary="确认并报送半年台账报告 Confirm and submit"
 )
 async def submit_half_year(
-    who: CurrentPrincipal, request: Request, period: HalfYearPath, body: Confirm, idem: Idempotent
+    who: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    handler: Reports,
+    period: HalfYearPath,
+    body: Confirm,
+    idem: Idempotent,
 ) -> dict[str, Any]:
     unit, county = _unit(who), county_of_principal(who)
-    table = await _table(request, check_half_year(period), county, unit)
-    runtime = runtime_of(request)
+    table = await _table(runtime, check_half_year(period), county, unit)
     states = await advisor_states(runtime.pool, runtime.settings.schema, period, county, unit)
     require_all_confirmed({a["advisor_name"]: a["state"] for a in states})
-    handler = ReportHandler(runtime.store, runtime.pool)
     outcome = await handler.submit(
         who, ReportKind.half_year_ledger, period, unit, county, table, body.confirm_digest, idem
     )
@@ -165,19 +176,23 @@ async def submit_half_year(
 
 
 @router.get("/reports/annual/{year}/preview", summary="预览年度工作报告 Preview the county's year")
-async def preview_annual(who: CurrentPrincipal, request: Request, year: YearPath) -> dict[str, Any]:
+async def preview_annual(who: CurrentPrincipal, runtime: CurrentRuntime, year: YearPath) -> dict[str, Any]:
     who.require_role(Role.county_admin)
-    return await annual_table(request, year, county_of_principal(who))
+    return await annual_table(runtime, year, county_of_principal(who))
 
 
 @router.post("/reports/annual/{year}", status_code=201, summary="报送年度工作报告 Submit the county's year")
 async def submit_annual(
-    who: CurrentPrincipal, request: Request, year: YearPath, body: Confirm, idem: Idempotent
+    who: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    handler: Reports,
+    year: YearPath,
+    body: Confirm,
+    idem: Idempotent,
 ) -> dict[str, Any]:
     who.require_role(Role.county_admin)
     county = county_of_principal(who)
-    table = await annual_table(request, year, county)
-    handler = ReportHandler(runtime_of(request).store, runtime_of(request).pool)
+    table = await annual_table(runtime, year, county)
     kind = ReportKind.annual_results
     outcome = await handler.submit(
         who, kind, str(year), f"county-{county}", county, table, body.confirm_digest, idem
@@ -187,23 +202,21 @@ async def submit_annual(
 
 @router.post("/reports/{report_id}/approve", summary="审核通过（县级通过的年度报告逐级上报）")
 async def approve(
-    who: CurrentPrincipal, request: Request, report_id: str, idem: Idempotent
+    who: CurrentPrincipal, handler: Reports, report_id: str, idem: Idempotent
 ) -> dict[str, Any]:
-    handler = ReportHandler(runtime_of(request).store, runtime_of(request).pool)
     return (await handler.review(who, report_id, True, None, idem)).as_json()
 
 
 @router.post("/reports/{report_id}/return", summary="退回报告（可重新报送）")
 async def return_report(
-    who: CurrentPrincipal, request: Request, report_id: str, body: Return, idem: Idempotent
+    who: CurrentPrincipal, handler: Reports, report_id: str, body: Return, idem: Idempotent
 ) -> dict[str, Any]:
-    handler = ReportHandler(runtime_of(request).store, runtime_of(request).pool)
     return (await handler.review(who, report_id, False, body.reason, idem)).as_json()
 
 
 @router.get("/reports", summary="报告列表 Reports in scope")
 async def reports(
-    who: CurrentPrincipal, request: Request, paging: Paging, division: str | None = None,
+    who: CurrentPrincipal, runtime: CurrentRuntime, paging: Paging, division: str | None = None,
     kind: ReportKind | None = None, period: str | None = None,
     status: Literal["pending", "returned", "approved"] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
@@ -211,7 +224,6 @@ async def reports(
     filters = {"kind": kind and kind.value, "period": period, "status": status}
     if who.role in UNITS:
         filters["submitter"] = who.unit_id
-    runtime = runtime_of(request)
     rows, total = await list_reports(
         runtime.pool,
         runtime.settings.schema,

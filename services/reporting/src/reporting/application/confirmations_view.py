@@ -7,13 +7,12 @@ from typing import Any
 
 import asyncpg
 from eventkit.auth import Principal
-from eventkit.decider import Outcome, execute
+from eventkit.command_runner import Outcome
 from eventkit.errors import RuleViolationError
 from eventkit.idempotency import Idempotency
-from eventkit.store import EventStore, Metadata, StoredEvent
-from vc_contracts import Tenant
+from eventkit.store import EventStore
 
-from reporting.application.report_model import record
+from reporting.application.report_commands import command_runner
 from reporting.application.statistics import advisors_with_figures, statistics_table
 from reporting.domain import confirmations
 from reporting.domain.confirmations import STATE_NAMES, state_of
@@ -49,13 +48,10 @@ async def confirm(
     table = await statistics_table(pool, store.schema, period, county, unit_id, who.subject)
     command = confirmations.Confirm(unit_id, period, who.subject, table["digest"], confirm_digest)
 
-    async def after(conn: Any, stored: list[StoredEvent]) -> None:
-        await record(conn, store.schema, stored)
-
-    return await execute(
-        store, confirmations.confirmations, confirmations.stream_id(period, unit_id, who.subject), command,
-        tenant=Tenant.of(county), metadata=Metadata(who.subject), idempotency=idem, after_append=after,
-    )  # fmt: skip
+    stream = confirmations.stream_id(period, unit_id, who.subject)
+    return await command_runner(store).run(
+        confirmations.confirmations, stream, command, actor=who.subject, tenant=county, idempotency=idem
+    )
 
 
 async def advisor_unit(

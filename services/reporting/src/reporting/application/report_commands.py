@@ -6,12 +6,11 @@ from typing import Any
 
 import asyncpg
 from eventkit.auth import Principal, Role
+from eventkit.command_runner import CommandRunner, Outcome
 from eventkit.db import Connection
-from eventkit.decider import Outcome, execute
 from eventkit.errors import ConflictError, ForbiddenError, NotFoundError
 from eventkit.idempotency import Idempotency, claim, remember
-from eventkit.store import EventStore, Metadata, StoredEvent
-from vc_contracts import Tenant
+from eventkit.store import EventStore, StoredEvent
 from vc_contracts.catalogue.enums import DeadlineKind, Level, ReportKind
 from vc_contracts.divisions import county_of
 
@@ -25,29 +24,18 @@ LEVEL_OF_ROLE = {
 }
 
 
+def command_runner(store: EventStore) -> CommandRunner:
+    """Reporting's runner: every append also updates the report read model in its transaction."""
+
+    async def records(conn: Connection, stored: list[StoredEvent]) -> None:
+        await record(conn, store.schema, stored)
+
+    return CommandRunner(store, after_append=records)
+
+
 class ReportHandler:
     def __init__(self, store: EventStore, pool: asyncpg.Pool) -> None:
-        self.store, self.pool = store, pool
-
-    async def _run(
-        self,
-        decider: Any,
-        stream: str,
-        command: Any,
-        who: Principal,
-        division: str,
-        idem: Idempotency | None,
-        conn: Connection | None = None,
-    ) -> Outcome:
-        schema = self.store.schema
-
-        async def after(conn: Any, stored: list[StoredEvent]) -> None:
-            await record(conn, schema, stored)
-
-        return await execute(
-            self.store, decider, stream, command, tenant=Tenant.of(division), metadata=Metadata(who.subject),
-            idempotency=idem, after_append=after, conn=conn,
-        )  # fmt: skip
+        self.store, self.pool, self.commands = store, pool, command_runner(store)
 
     async def submit(
         self, who: Principal, kind: ReportKind, period: str, submitter: str, county: str,
@@ -57,7 +45,9 @@ class ReportHandler:
             raise ConflictError("台账数据在预览后已有变化，请重新预览并确认后再提交", field="confirm_digest")
         stream = reports.stream_id(kind, period, submitter)
         command = reports.SubmitReport(stream, kind, period, submitter, county, table, [who.subject])
-        return await self._run(reports.reports, stream, command, who, county, idem)
+        return await self.commands.run(
+            reports.reports, stream, command, actor=who.subject, tenant=county, idempotency=idem
+        )
 
     async def review(
         self, who: Principal, report_id: str, approve: bool, reason: str | None, idem: Idempotency
@@ -72,7 +62,9 @@ class ReportHandler:
             raise NotFoundError(f"报告 {report_id} 不存在", field="report_id")
         who.require_division(row["county"], "report_id")
         command = reports.ApproveReport(level) if approve else reports.ReturnReport(level, reason or "")
-        return await self._run(reports.reports, report_id, command, who, row["county"], idem)
+        return await self.commands.run(
+            reports.reports, report_id, command, actor=who.subject, tenant=row["county"], idempotency=idem
+        )
 
     async def record_misses(
         self, who: Principal, overdue: list[dict[str, Any]], idem: Idempotency | None
@@ -89,7 +81,9 @@ class ReportHandler:
                     DeadlineKind(item["kind"]), item["period"], item["unit_id"], county_of(item["county"]),
                     item["due_at"], submitted=False,
                 )  # fmt: skip
-                outcome = await self._run(deadlines.misses, stream, command, who, item["county"], None, conn)
+                outcome = await self.commands.run(
+                    deadlines.misses, stream, command, actor=who.subject, tenant=item["county"], conn=conn
+                )
                 if outcome.events:
                     recorded.append(stream)
             answer: dict[str, Any] = await remember(

@@ -9,13 +9,32 @@ from typing import Any
 import asyncpg
 from vc_contracts.durations import display_total_hours, total_seconds
 
-from reporting.domain.statistics import METRICS, RULES, totals
+from reporting.domain.statistics import CATEGORIES, CHANNELS, MEDIATIONS, METRICS, RULES, totals
 
-_COUNTED = [m for m in METRICS if m.sql]
+
+def _count(where: str) -> str:
+    return f"count(*) FILTER (WHERE {where})"
+
+
+AGGREGATES: dict[str, str] = {
+    "visits": _count("e.kind = 'visit'"),
+    "lectures": _count("e.kind = 'lecture'"),
+    "publicity_events": _count("e.kind = 'publicity'"),
+    "audience": "coalesce(sum(e.audience) FILTER (WHERE e.kind IN ('lecture', 'publicity')), 0)",
+    "consultations": _count("e.kind = 'consultation'"),
+    **{f"consultations_{k}": _count(f"e.kind = 'consultation' AND e.channel = '{k}'") for k in CHANNELS},
+    **{f"consultations_{k}": _count(f"e.kind = 'consultation' AND e.category = '{k}'") for k in CATEGORIES},
+    "mediations": _count("e.kind = 'mediation'"),
+    **{f"mediations_{k}": _count(f"e.kind = 'mediation' AND e.outcome = '{k}'") for k in MEDIATIONS},
+    "document_reviews": _count("e.kind = 'document'"),
+}
+"""Each counted figure as an aggregate over the statistics entries (alias e); the visit hours come
+from the hours table instead."""
+_COUNTED = [m.key for m in METRICS if m.key in AGGREGATES]
 
 
 def _aggregate_sql(schema: str, unit_filter: str, hours_filter: str) -> str:
-    columns = ", ".join(f"{m.sql} AS {m.key}" for m in _COUNTED)
+    columns = ", ".join(f"{AGGREGATES[key]} AS {key}" for key in _COUNTED)
     return f"""
         WITH counted AS (
             SELECT e.unit_id, e.village_code, {columns} FROM {schema}.st_entries e
@@ -30,7 +49,7 @@ def _aggregate_sql(schema: str, unit_filter: str, hours_filter: str) -> str:
         SELECT coalesce(c.unit_id, hr.unit_id) AS unit_id,
                coalesce(c.village_code, hr.village_code) AS village_code,
                u.name AS unit_name, v.name AS village_name, coalesce(hr.visit_seconds, 0) AS visit_seconds,
-               {", ".join(f"coalesce(c.{m.key}, 0) AS {m.key}" for m in _COUNTED)}
+               {", ".join(f"coalesce(c.{key}, 0) AS {key}" for key in _COUNTED)}
         FROM counted c FULL JOIN hours hr ON hr.unit_id = c.unit_id AND hr.village_code = c.village_code
         LEFT JOIN {schema}.st_names u ON u.id = coalesce(c.unit_id, hr.unit_id)
         LEFT JOIN {schema}.st_names v ON v.id = coalesce(c.village_code, hr.village_code)

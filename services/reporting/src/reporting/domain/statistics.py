@@ -15,14 +15,11 @@ from vc_contracts.catalogue.enums import ConsultationCategory, ConsultationChann
 
 @dataclass(frozen=True)
 class Metric:
+    """One column: `key` (the figure's name), its Chinese `heading` and its counting `rule`."""
+
     key: str
     heading: str
     rule: str
-    sql: str  # an aggregate over the entries table (alias e), or "" when computed elsewhere
-
-
-def _count(where: str) -> str:
-    return f"count(*) FILTER (WHERE {where})"
 
 
 CHANNELS = {"on_site": "现场", "wechat": "微信", "phone": "电话", "online": "网络"}
@@ -37,26 +34,18 @@ assert set(MEDIATIONS) == {m.value for m in MediationOutcome}
 
 _ONE = "一条台账记录计一次；作废的记录不计，更正后的记录按更正后的内容计。"
 METRICS: list[Metric] = [
-    Metric("visits", "驻村服务次数", "一次驻点服务记录计一次，计入开始时间（北京时间）所在半年。" + _ONE,
-           _count("e.kind = 'visit'")),
+    Metric("visits", "驻村服务次数", "一次驻点服务记录计一次，计入开始时间（北京时间）所在半年。" + _ONE),
     Metric("visit_hours", "驻村服务时长（小时）",
-           "按驻点起止时间（北京时间）计算，跨半年的按时间拆分计入各半年。", ""),
-    Metric("lectures", "法治讲座次数", "一场讲座计一次，不论听众人数。" + _ONE, _count("e.kind = 'lecture'")),
-    Metric("publicity_events", "法治宣传活动次数", "一次宣传活动计一次。" + _ONE,
-           _count("e.kind = 'publicity'")),
-    Metric("audience", "讲座及宣传受众人次", "讲座与宣传活动登记的受众人数之和。",
-           "coalesce(sum(e.audience) FILTER (WHERE e.kind IN ('lecture', 'publicity')), 0)"),
-    Metric("consultations", "法律咨询件数", "一位群众就一件事的一次咨询计一件，不论渠道。" + _ONE,
-           _count("e.kind = 'consultation'")),
-    *[Metric(f"consultations_{k}", f"咨询·{v}", f"渠道为“{v}”的咨询件数。",
-             _count(f"e.kind = 'consultation' AND e.channel = '{k}'")) for k, v in CHANNELS.items()],
-    *[Metric(f"consultations_{k}", f"咨询·{v}类", f"类别为“{v}”的咨询件数。",
-             _count(f"e.kind = 'consultation' AND e.category = '{k}'")) for k, v in CATEGORIES.items()],
-    Metric("mediations", "调解纠纷件数", "一起纠纷的一次调解计一件。" + _ONE, _count("e.kind = 'mediation'")),
-    *[Metric(f"mediations_{k}", f"调解·{v}", f"调解结果为“{v}”的件数。",
-             _count(f"e.kind = 'mediation' AND e.outcome = '{k}'")) for k, v in MEDIATIONS.items()],
-    Metric("document_reviews", "审核文件份数", "审核一份村规民约、合同或决定等文件计一份。" + _ONE,
-           _count("e.kind = 'document'")),
+           "按驻点起止时间（北京时间）计算，跨半年的按时间拆分计入各半年。"),
+    Metric("lectures", "法治讲座次数", "一场讲座计一次，不论听众人数。" + _ONE),
+    Metric("publicity_events", "法治宣传活动次数", "一次宣传活动计一次。" + _ONE),
+    Metric("audience", "讲座及宣传受众人次", "讲座与宣传活动登记的受众人数之和。"),
+    Metric("consultations", "法律咨询件数", "一位群众就一件事的一次咨询计一件，不论渠道。" + _ONE),
+    *[Metric(f"consultations_{k}", f"咨询·{v}", f"渠道为“{v}”的咨询件数。") for k, v in CHANNELS.items()],
+    *[Metric(f"consultations_{k}", f"咨询·{v}类", f"类别为“{v}”的咨询件数。") for k, v in CATEGORIES.items()],
+    Metric("mediations", "调解纠纷件数", "一起纠纷的一次调解计一件。" + _ONE),
+    *[Metric(f"mediations_{k}", f"调解·{v}", f"调解结果为“{v}”的件数。") for k, v in MEDIATIONS.items()],
+    Metric("document_reviews", "审核文件份数", "审核一份村规民约、合同或决定等文件计一份。" + _ONE),
 ]  # fmt: skip
 RULES = {m.key: m.rule for m in METRICS}
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from eventkit.errors import ErrorBody, FieldError, RuleViolationError
+from eventkit.errors import RuleViolationError
 from eventkit.reasons import reason_for
 from pydantic import TypeAdapter, ValidationError
 from vc_contracts import ShanghaiDateTime
@@ -23,13 +23,9 @@ class EntryInvalidError(RuleViolationError):
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         field, reason = problems[0]
-        super().__init__(f"「{label(field)}」{reason}", field=field)
-        self.problems = problems
-
-    def body(self, correlation_id: str | None) -> ErrorBody:
-        body = super().body(correlation_id)
-        body.errors = [FieldError(field=f, reason=f"「{label(f)}」{r}") for f, r in self.problems]
-        return body
+        named = [(f, f"「{label(f)}」{r}") for f, r in problems]
+        super().__init__(f"「{label(field)}」{reason}", field=field, reasons=named)
+        self.problems = problems  # without the field's label: an import names its column itself
 
 
 def _problems(exc: ValidationError) -> list[tuple[str, str]]:

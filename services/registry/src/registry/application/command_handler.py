@@ -6,11 +6,10 @@ from typing import Any, TypeVar
 from uuid import uuid4
 
 from eventkit.auth import Principal
-from eventkit.decider import Decider, Outcome, execute, load
+from eventkit.command_runner import CommandRunner
+from eventkit.decider import Decider
 from eventkit.errors import NotFoundError, RuleViolationError
-from eventkit.idempotency import Idempotency
-from eventkit.store import EventStore, Metadata
-from vc_contracts import Tenant
+from eventkit.store import EventStore
 
 from registry.domain import advisors, assignments, divisions, units
 
@@ -25,11 +24,10 @@ class Handler:
     """Base of the command handlers: scope is checked here, against the loaded facts."""
 
     def __init__(self, store: EventStore) -> None:
-        self.store = store
+        self.store, self.commands = store, CommandRunner(store)
 
     async def state(self, decider: Decider[S, Any], stream_id: str) -> S:
-        state, _ = await load(self.store, decider, stream_id)
-        return state
+        return await self.commands.state(decider, stream_id)
 
     async def division(self, code: str) -> divisions.Division:
         return await self.state(divisions.divisions, divisions.stream_id(code))
@@ -63,23 +61,3 @@ class Handler:
                     f"顾问 {advisor_id} 所属单位不在您的管辖范围 {who.scope} 内", field="advisor_id"
                 )
         return advisor
-
-    async def run(
-        self,
-        decider: Decider[S, Any],
-        stream_id: str,
-        command: Any,
-        *,
-        who: Principal,
-        tenant_of: str,
-        idem: Idempotency,
-    ) -> Outcome:
-        return await execute(
-            self.store,
-            decider,
-            stream_id,
-            command,
-            tenant=Tenant.of(tenant_of),
-            metadata=Metadata(who.subject),
-            idempotency=idem,
-        )
