@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import pytest
 from devstack.paths import var_dir
 from playwright.sync_api import Page
 from vc_web.dev_signin import DEMO_PEOPLE, DemoPerson

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-_updated = False
+_state = {"updated": False}  # apt-get update once per test run
 
 
 def apt_install(*packages: str, why: str) -> None:
@@ -20,14 +20,13 @@ def apt_install(*packages: str, why: str) -> None:
 
     `why` names the tests that need the packages, for the skip reason.
     """
-    global _updated
     if os.geteuid() != 0 or shutil.which("apt-get") is None:
         pytest.skip(f"{why} need {', '.join(packages)}: run as root once, or "
                     f"`sudo apt-get install -y {' '.join(packages)}`")  # fmt: skip
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    if not _updated:
+    if not _state["updated"]:
         subprocess.run(["apt-get", "update"], check=True, env=env, capture_output=True)
-        _updated = True
+        _state["updated"] = True
     subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", *packages],
                    check=True, env=env, capture_output=True)  # fmt: skip
 

@@ -20,7 +20,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from support.debian import ensure_promtool
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -595,6 +594,7 @@ def test_dockerfile_installs_the_services_and_nothing_for_development() -> None:
 
 
 # ------------------------------------------------------------------------------------------ promtool
+
 
 @pytest.fixture(scope="module")
 def promtool() -> Callable[..., None]:

@@ -11,12 +11,13 @@ from eventkit.auth import UNITS, Principal
 from eventkit.errors import ForbiddenError, NotFoundError
 from eventkit.store import EventStore
 from vc_contracts.base import CST
+from vc_contracts.catalogue.enums import Level, ReportKind, wire_labels
 from vc_contracts.catalogue.reporting import ReportApproved, ReportEscalated, ReportReturned, ReportSubmitted
 
 from reporting.domain.reports import FINAL_LEVEL, STATUS_NAMES
 
-LEVEL_NAMES = {"county": "县级", "city": "市级", "province": "省级"}
-KIND_NAMES = {"half_year_ledger": "半年台账报告", "annual_results": "年度工作报告"}
+LEVEL_NAMES = wire_labels(Level)
+KIND_NAMES = wire_labels(ReportKind)
 
 
 async def report_row(pool: asyncpg.Pool, schema: str, who: Principal, report_id: str) -> dict[str, Any]:

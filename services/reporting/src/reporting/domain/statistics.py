@@ -10,7 +10,12 @@ import re
 from dataclasses import dataclass
 
 from eventkit.errors import RuleViolationError
-from vc_contracts.catalogue.enums import ConsultationCategory, ConsultationChannel, MediationOutcome
+from vc_contracts.catalogue.enums import (
+    ConsultationCategory,
+    ConsultationChannel,
+    MediationOutcome,
+    wire_labels,
+)
 
 
 @dataclass(frozen=True)
@@ -25,15 +30,9 @@ def _count(where: str) -> str:
     return f"count(*) FILTER (WHERE {where})"
 
 
-CHANNELS = {"on_site": "现场", "wechat": "微信", "phone": "电话", "online": "网络"}
-CATEGORIES = {
-    "land": "土地", "marriage_family": "婚姻家庭", "labour": "劳动", "contract_debt": "合同债务",
-    "inheritance": "继承", "neighbour": "邻里", "other": "其他",
-}  # fmt: skip
-MEDIATIONS = {"agreed": "达成协议", "failed": "未达成", "referred": "转交"}
-assert set(CHANNELS) == {c.value for c in ConsultationChannel}
-assert set(CATEGORIES) == {c.value for c in ConsultationCategory}
-assert set(MEDIATIONS) == {m.value for m in MediationOutcome}
+CHANNELS = wire_labels(ConsultationChannel)
+CATEGORIES = wire_labels(ConsultationCategory)
+MEDIATIONS = wire_labels(MediationOutcome)
 
 _ONE = "一条台账记录计一次；作废的记录不计，更正后的记录按更正后的内容计。"
 METRICS: list[Metric] = [
