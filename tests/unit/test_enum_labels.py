@@ -49,9 +49,9 @@ def test_the_program_wording_is_the_one_wording(given: StrEnum, then: str) -> No
 
 
 def test_services_word_the_values_as_contracts_do() -> None:
-    assert CHANNELS == wire_labels(ConsultationChannel)
-    assert MEDIATIONS == wire_labels(MediationOutcome)
-    assert CATEGORIES == wire_labels(enums.ConsultationCategory)
+    assert wire_labels(ConsultationChannel) == CHANNELS
+    assert wire_labels(MediationOutcome) == MEDIATIONS
+    assert wire_labels(enums.ConsultationCategory) == CATEGORIES
     assert VALUE_LABEL["channel"]["wechat"] == label(ConsultationChannel.wechat)
     assert VALUE_LABEL["outcome"]["agreed"] == label(MediationOutcome.agreed)
     assert KIND_LABEL == enums.ENTRY_KIND_LABELS
