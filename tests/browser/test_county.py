@@ -102,7 +102,7 @@ def test_an_agreement_filed_after_the_deadline_shows_as_late(signed_in_page: Cal
     set_date(page, "vc-file-on", TODAY + timedelta(days=2))  # the future: refused, next to the field
     page.get_by_role("button", name="确认备案").click()
     dialog = page.get_by_role("dialog", name="协议备案")
-    expect(dialog.locator(".vc-c-field-error")).to_be_visible()
+    expect(dialog.locator(".vc-field-error")).to_be_visible()
     set_date(page, "vc-file-on", date(YEAR, 4, 20))
     page.get_by_role("button", name="确认备案").click()
     expect(dialog).to_be_hidden()

@@ -118,3 +118,27 @@ async def test_the_yearly_figure_sheet_adds_exact_durations_and_names_each_quart
     assert shown == [(8.0, 8.0, True, "620000"), (1.0, 10.0, False, "621025"), (0.66, 10.0, False, "621025"),
                      (0.0, 10.0, False, "621025")]  # fmt: skip
     assert sheet["rule"] == {"division_code": "621025", "version": 1, "effective_from": "2025-05-01"}
+
+
+async def test_the_figure_sheet_says_where_each_quarter_stands_so_an_unfinished_one_is_not_short(
+    svc: Assessment,
+) -> None:
+    """The sheet of this year: past quarters 达标/未达标, this quarter 进行中 (not 未达标 while it is
+    under way), later ones 未开始; last year's are all judged."""
+    await quarters(svc)
+    county = svc.headers("county_admin", "621025")
+    now = datetime.now(CST)
+    current = (now.month - 1) // 3 + 1
+    sheet = (await svc.http.get(f"/advisors/{svc.tag}-zhao/assessments/{now.year}", headers=county)).json()
+    [village] = sheet["villages"]
+    expected = ["达标" if q["meets"] else "未达标" for q in village["quarters"][: current - 1]]
+    expected += ["进行中"] + ["未开始"] * (4 - current)
+    assert [q["standing_label"] for q in village["quarters"]] == expected
+    assert village["lectures"]["standing"] == "running"
+    past = (await svc.http.get(f"/advisors/{svc.tag}-zhao/assessments/2025", headers=county)).json()
+    assert [q["standing_label"] for q in past["villages"][0]["quarters"]] == [
+        "达标",
+        "未达标",
+        "未达标",
+        "未达标",
+    ]

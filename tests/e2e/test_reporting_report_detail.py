@@ -38,6 +38,14 @@ async def test_a_half_year_report_shows_its_path_and_only_to_its_unit_and_review
     assert [e["step"] for e in detail["events"]] == ["submitted", "returned", "submitted", "approved"]
     assert [e["title"] for e in detail["events"]][1:] == ["县级退回", "重新报送（第2次）", "县级审核通过"]
     assert detail["events"][1]["detail"] == "请补充调解情况"
+    # people by name and office, never by sign-in id (the id stays in `actor`, for a tooltip)
+    firm_name, county_office = "甘肃川源律师事务所（报送单位）", "川源县司法局（县级管理员）"
+    assert [e["actor_name"] for e in detail["events"]] == [firm_name, county_office, firm_name, county_office]
+    assert detail["events"][0]["actor"] == "firm-head" and detail["confirmed_by_names"] == [firm_name]
+    assert (
+        f"确认人 {firm_name}" in detail["events"][0]["detail"]
+        and "firm-head" not in detail["events"][0]["detail"]
+    )
     assert all(e["at"].endswith("+08:00") for e in detail["events"])
     assert (detail["status_name"], detail["version"], detail["submitter_name"]) == (
         "已通过",
@@ -89,6 +97,11 @@ async def test_the_written_annual_report_carries_the_submitted_figures_and_its_p
     detail = (await http.get(path, headers=province)).json()
     assert [e["title"] for e in detail["events"]] == [
         "报送", "县级审核通过", "上报市级", "市级审核通过", "上报省级", "省级审核通过"]  # fmt: skip
+    # the city and province are named only if another test registered them: the office either way
+    actors = [e["actor_name"] for e in detail["events"]]
+    assert actors[:3] == ["川源县司法局（县级管理员）"] * 3
+    assert all(a.endswith("司法局（市级管理员）") for a in actors[3:5]) and actors[3] == actors[4]
+    assert actors[5].endswith("司法厅（省级管理员）") and scene.city not in "".join(actors)
 
     written = await http.get(f"{path}/document", headers=city)
     assert written.status_code == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from ledger.application.volumes import _totals
+from ledger.application.volumes import totals as volume_totals
 from vc_contracts import CST
 
 START = datetime(2025, 1, 6, 9, tzinfo=CST)
@@ -18,7 +18,7 @@ def visit(n: int, minutes: int, voided: bool = False) -> dict[str, Any]:
 
 
 def test_six_visits_of_80_minutes_total_8_hours_not_7_98() -> None:
-    totals = _totals([visit(n, 80) for n in range(6)])
+    totals = volume_totals([visit(n, 80) for n in range(6)])
     assert (totals["visit_hours"], totals["entries"], totals["by_kind"]) == (8.0, 6, {"驻点服务": 6})
 
 
@@ -30,5 +30,5 @@ def test_voided_visits_and_other_kinds_add_no_time() -> None:
         "started_at": START,
         "ended_at": START,
     }
-    totals = _totals([visit(0, 40), visit(1, 40), visit(2, 40, voided=True), lecture])
+    totals = volume_totals([visit(0, 40), visit(1, 40), visit(2, 40, voided=True), lecture])
     assert (totals["visit_hours"], totals["voided"]) == (1.33, 1)

@@ -9,7 +9,7 @@ from eventkit import imports
 from eventkit.runtime import ServiceSpec, create_app
 from fastapi import FastAPI
 
-from ledger.adapters import http, http_entries, http_import, http_volumes
+from ledger.adapters import http, http_advisor_export, http_entries, http_import, http_volumes
 from ledger.application.assignments_view import AssignmentsView
 from ledger.application.directory_view import DirectoryView
 from ledger.application.tables import LEDGER_TABLES
@@ -19,7 +19,14 @@ SPEC = ServiceSpec(
     name="ledger",
     title="Village Counsel · Ledger 工作台账",
     description="The work ledger: one record per occurrence, one volume per village and per unit.",
-    routers=[http.router, http_entries.router, http_volumes.router, http_import.router, imports.router],
+    routers=[
+        http.router,
+        http_entries.router,
+        http_volumes.router,
+        http_advisor_export.router,
+        http_import.router,
+        imports.router,
+    ],
     migrations=LEDGER_TABLES,
     projections=[AssignmentsView(), DirectoryView()],
 )

@@ -1,16 +1,21 @@
 """The yearly figure sheet of one advisor, derived from the read models (never re-typed).
 
 Every figure carries its counting rule and the rule version it was measured against; the digest
-covers the figures only, so the advisor's confirmation goes stale when a figure changes.
+covers the figures only, so the advisor's confirmation goes stale when a figure changes. Each
+quarter and each year's lectures also carry `standing` (upcoming / running / met / short) and its
+`standing_label` (未开始 / 进行中 / 达标 / 未达标) as of the request (`domain.standing`): outside the
+digest, since the end of a quarter changes no figure.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 from typing import Any
 
 import asyncpg
+from eventkit.clock import now_cst
 from vc_contracts.catalogue.assessment import ComplianceRulesSet, FeedbackSubmitted
 from vc_contracts.durations import display_total_hours, meets_hours, shown_owed
 from vc_contracts.rules import rule_for_period, rule_label
@@ -19,6 +24,7 @@ from assessment.application import lectures_view, records
 from assessment.application.assignments_view import Served, overlapping
 from assessment.domain.compliance import LECTURES_RULE_TEXT, SHARE_RULE_TEXT, bounds, owed
 from assessment.domain.rules import HOURS_RULE_TEXT
+from assessment.domain.standing import STANDING_LABEL, standing
 
 FEEDBACK_RULE_TEXT = (
     "评价按来源（村（居）委会、村（居）民）分别计数并求算术平均（1–5 分，保留两位小数）；不排名、不折算总分。"
@@ -30,7 +36,12 @@ def _rule(rules: ComplianceRulesSet) -> dict[str, Any]:
 
 
 async def figure_sheet(
-    pool: asyncpg.Pool, schema: str, advisor_id: str, year: int, feedback: tuple[FeedbackSubmitted, ...]
+    pool: asyncpg.Pool,
+    schema: str,
+    advisor_id: str,
+    year: int,
+    feedback: tuple[FeedbackSubmitted, ...],
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     served = await overlapping(pool, schema, *bounds(str(year)), advisor_id=advisor_id)
     sets = await records.rule_sets(pool, schema)
@@ -51,6 +62,7 @@ async def figure_sheet(
         "rule": _rule(rule_for_period(county, str(year), sets)),
     }
     digest = hashlib.sha256(json.dumps(figures, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    _stand(villages, year, now or now_cst())
     return {**figures, "digest": digest, "share_rule": SHARE_RULE_TEXT}
 
 
@@ -97,6 +109,17 @@ def _village(
             "counting_rule": LECTURES_RULE_TEXT,
         },
     }
+
+
+def _stand(villages: list[dict[str, Any]], year: int, now: datetime) -> None:
+    """Mark each quarter and the year's lectures with where they stand at `now` (in place)."""
+    for village in villages:
+        for figure, period in [
+            *((q, q["quarter"]) for q in village["quarters"]),
+            (village["lectures"], str(year)),
+        ]:
+            figure["standing"] = standing(period, figure["meets"], now)
+            figure["standing_label"] = STANDING_LABEL[figure["standing"]]
 
 
 def _feedback(feedback: tuple[FeedbackSubmitted, ...]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from ledger.adapters.export_rows import HEADINGS, row_cells, subtitle
+from ledger.adapters.export_rows import HEADINGS, row_cells, subtitle, totals_line
 
 _STYLE = """
 @page { size: A4 landscape; margin: 12mm; }
@@ -38,8 +38,7 @@ def volume_html(volume: dict[str, Any], exported_at: datetime) -> str:
         tds.append(f"<td class='notes'>{_cell(cells[-2])}</td><td>{_cell(cells[-1])}</td>")
         klass = " class='voided'" if entry["voided"] else ""
         rows.append(f"<tr{klass}>{''.join(tds)}</tr>")
-    totals = volume["totals"]
-    footer = f"合计：{totals['entries']} 条（作废 {totals['voided']} 条），驻点 {totals['visit_hours']} 小时"
+    footer = totals_line(volume["totals"])
     return (
         "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
         f"<title>{escape(volume['title'])}</title><style>{_STYLE}</style></head><body>"

@@ -1,4 +1,5 @@
-"""The rows and headings shared by the XLSX and printable exports of a volume."""
+"""The rows and headings shared by the XLSX and printable exports of a volume, and by the export
+of an advisor's work of a period."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ HEADINGS = [
     "记录编号",
 ]
 WIDTHS = [6, 12, 12, 8, 8, 8, 14, 10, 20, 48, 20, 8, 56, 24]
+ADVISOR_HEADINGS = ["卷内序号", *HEADINGS[1:]]  # the number an entry has in its village's volume
+VOLUME_CHECK_HEADINGS = ["卷册", "类别", "所属", "链接数", "防篡改链头（sha256）", "校验结果", "说明"]
+VOLUME_CHECK_WIDTHS = [30, 10, 24, 8, 70, 10, 60]
 
 
 def _clock(value: Any) -> str:
@@ -55,4 +59,30 @@ def subtitle(volume: dict[str, Any], exported_at: datetime) -> list[str]:
     return [
         f"期间：{volume['period']}　导出时间：{exported_at.astimezone(CST).strftime('%Y-%m-%d %H:%M')}",
         f"防篡改链头（{chain['algorithm']}，共 {chain['length']} 个链接）：{chain['head']}",
+    ]
+
+
+def totals_line(totals: dict[str, Any]) -> str:
+    return f"合计：{totals['entries']} 条（作废 {totals['voided']} 条），驻点 {totals['visit_hours']} 小时"
+
+
+def advisor_subtitle(work: dict[str, Any], exported_at: datetime) -> list[str]:
+    volumes = work["volumes"]
+    failed = sum(1 for v in volumes if not v["ok"])
+    verdict = "全部校验通过" if not failed else f"{failed} 本校验未通过"
+    return [
+        f"期间：{work['period_label']}　导出时间：{exported_at.astimezone(CST).strftime('%Y-%m-%d %H:%M')}",
+        f"涉及卷册 {len(volumes)} 本，{verdict}；各卷册的防篡改链头与校验结果见「卷册校验」表",
+    ]
+
+
+def volume_check_cells(volume: dict[str, Any]) -> list[Any]:
+    return [
+        volume["volume_id"],
+        volume["kind_label"],
+        volume["owner_name"],
+        volume["length"],
+        volume["head"],
+        "通过" if volume["ok"] else "未通过",
+        volume["message"],
     ]

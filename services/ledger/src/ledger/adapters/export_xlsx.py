@@ -1,4 +1,6 @@
-"""A volume as an XLSX workbook with Chinese headings; the chain head is printed under the title."""
+"""Ledger exports as XLSX workbooks with Chinese headings: a volume (the chain head printed under
+the title), and an advisor's work of a period (every volume it sits in, with its chain head and
+verification result, on a second sheet)."""
 
 from __future__ import annotations
 
@@ -8,44 +10,92 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
 
-from ledger.adapters.export_rows import HEADINGS, WIDTHS, row_cells, subtitle
+from ledger.adapters.export_rows import (
+    ADVISOR_HEADINGS,
+    HEADINGS,
+    VOLUME_CHECK_HEADINGS,
+    VOLUME_CHECK_WIDTHS,
+    WIDTHS,
+    advisor_subtitle,
+    row_cells,
+    subtitle,
+    totals_line,
+    volume_check_cells,
+)
 
 _BOLD = Font(bold=True)
 _VOID = Font(strike=True, color="888888")
+_FAILED = Font(bold=True, color="C00000")
 _HEAD_FILL = PatternFill("solid", fgColor="DDE6F0")
 
 
-def volume_xlsx(volume: dict[str, Any], exported_at: datetime) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "工作台账"
-    sheet.append([volume["title"]])
+def _titled(sheet: Worksheet, title: str, lines: list[str]) -> None:
+    sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=14)
-    for line in subtitle(volume, exported_at):
+    for line in lines:
         sheet.append([line])
     sheet.append([])
-    sheet.append(HEADINGS)
+
+
+def _table(
+    sheet: Worksheet, headings: list[str], widths: list[int], rows: list[tuple[list[Any], Font | None]]
+) -> None:
+    """Headings (bold, shaded, frozen), then each row with its font (None: the default)."""
+    sheet.append(headings)
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font, cell.fill = _BOLD, _HEAD_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for entry in volume["entries"]:
-        sheet.append(row_cells(entry))
-        if entry["voided"]:
-            for cell in sheet[sheet.max_row]:
-                cell.font = _VOID
+    for cells, font in rows:
+        sheet.append(cells)
         for cell in sheet[sheet.max_row]:
             cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for index, width in enumerate(WIDTHS, start=1):
+            if font is not None:
+                cell.font = font
+    for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[sheet.cell(row=header_row, column=index).column_letter].width = width
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    totals = volume["totals"]
-    sheet.append([])
-    sheet.append(
-        [f"合计：{totals['entries']} 条（作废 {totals['voided']} 条），驻点 {totals['visit_hours']} 小时"]
-    )
+
+
+def _entry_rows(entries: list[dict[str, Any]]) -> list[tuple[list[Any], Font | None]]:
+    return [(row_cells(e), _VOID if e["voided"] else None) for e in entries]
+
+
+def _saved(book: Workbook) -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _entries_book(
+    sheet_name: str, title: str, lines: list[str], headings: list[str], work: dict[str, Any]
+) -> Workbook:
+    """A workbook whose first sheet lists `work`'s entries under a title, then their totals."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = sheet_name
+    _titled(sheet, title, lines)
+    _table(sheet, headings, WIDTHS, _entry_rows(work["entries"]))
+    sheet.append([])
+    sheet.append([totals_line(work["totals"])])
+    return book
+
+
+def volume_xlsx(volume: dict[str, Any], exported_at: datetime) -> bytes:
+    lines = subtitle(volume, exported_at)
+    return _saved(_entries_book("工作台账", volume["title"], lines, HEADINGS, volume))
+
+
+def advisor_xlsx(work: dict[str, Any], exported_at: datetime) -> bytes:
+    """`work` as `advisor_ledger.advisor_ledger` returns it: sheet 工作记录 (the entries, numbered
+    in their village's volume) and sheet 卷册校验 (each volume: chain head, verification result)."""
+    lines = advisor_subtitle(work, exported_at)
+    book = _entries_book("工作记录", work["title"], lines, ADVISOR_HEADINGS, work)
+    checks = book.create_sheet("卷册校验")
+    _titled(checks, f"{work['title']}：涉及卷册的防篡改链头与校验结果", lines[:1])
+    rows = [(volume_check_cells(v), None if v["ok"] else _FAILED) for v in work["volumes"]]
+    _table(checks, VOLUME_CHECK_HEADINGS, VOLUME_CHECK_WIDTHS, rows)
+    return _saved(book)

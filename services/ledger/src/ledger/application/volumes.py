@@ -53,21 +53,9 @@ async def volume(
         end,
     )
     entries = [entry_json(r) for r in rows]
-    keys = {f"division:{e['village_code']}" for e in entries} | {
-        f"advisor:{e['advisor_id']}" for e in entries
-    }
-    keys |= {f"unit:{e['unit_id']}" for e in entries} | {
-        f"{'division' if kind == 'village' else 'unit'}:{owner}"
-    }
+    keys = name_keys(entries) | {f"{'division' if kind == 'village' else 'unit'}:{owner}"}
     known = await names(pool, schema, keys)
-    for e in entries:
-        e.pop("original", None)
-        e["village_name"] = known.get(f"division:{e['village_code']}", e["village_code"])
-        e["advisor_name"] = known.get(f"advisor:{e['advisor_id']}", e["advisor_id"])
-        e["unit_name"] = known.get(f"unit:{e['unit_id']}", e["unit_id"])
-        e["content"] = wording.content(e["kind"], e["data"])
-        e["status"] = wording.status(e)
-        e["notes"] = wording.history_lines(e["history"])
+    readable(entries, known)
     owner_name = known.get(f"{'division' if kind == 'village' else 'unit'}:{owner}", owner)
     label = "一村一卷" if kind == "village" else "一所一卷"
     return {
@@ -85,11 +73,33 @@ async def volume(
             "as_of": head["updated_at"].isoformat() if head else None,
         },
         "entries": entries,
-        "totals": _totals(entries),
+        "totals": totals(entries),
     }
 
 
-def _totals(entries: list[dict[str, Any]]) -> dict[str, Any]:
+def name_keys(entries: list[dict[str, Any]]) -> set[str]:
+    """The directory keys of the villages, advisors and units the entries name."""
+    keys = {f"division:{e['village_code']}" for e in entries} | {
+        f"advisor:{e['advisor_id']}" for e in entries
+    }
+    return keys | {f"unit:{e['unit_id']}" for e in entries}
+
+
+def readable(entries: list[dict[str, Any]], known: dict[str, str]) -> None:
+    """Give each entry (in place) the names, the content line, the status and the history lines a
+    volume shows; `known` from `directory_view.names` (an unknown id stands for its name)."""
+    for e in entries:
+        e.pop("original", None)
+        e["village_name"] = known.get(f"division:{e['village_code']}", e["village_code"])
+        e["advisor_name"] = known.get(f"advisor:{e['advisor_id']}", e["advisor_id"])
+        e["unit_name"] = known.get(f"unit:{e['unit_id']}", e["unit_id"])
+        e["content"] = wording.content(e["kind"], e["data"])
+        e["status"] = wording.status(e)
+        e["notes"] = wording.history_lines(e["history"])
+
+
+def totals(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """{entries, voided, by_kind: {kind label: live count}, visit_hours (live visits, rounded once)}."""
     live = [e for e in entries if not e["voided"]]
     by_kind: dict[str, int] = {}
     for e in live:

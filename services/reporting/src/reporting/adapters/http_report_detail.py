@@ -16,7 +16,7 @@ from vc_contracts.divisions import province_of
 
 from reporting.adapters.docx_report import DOCX, annual_document
 from reporting.adapters.http_reports import annual_table, county_of_principal
-from reporting.application.report_detail import describe, names_of, report_row, timeline
+from reporting.application.report_detail import Offices, describe, names_of, report_row, timeline
 
 router = APIRouter(tags=["reporting"])
 
@@ -25,11 +25,10 @@ async def _detail(request: Request, who: Any, report_id: str) -> dict[str, Any]:
     runtime = runtime_of(request)
     pool, schema = runtime.pool, runtime.settings.schema
     row = await report_row(pool, schema, who, report_id)
-    names = await names_of(
-        pool, schema, [row["submitter"], row["county"], row["city"], province_of(row["county"])]
-    )
-    steps = await timeline(runtime.store, report_id, names)
-    return describe(row, steps, names)
+    ids = [row["submitter"], row["county"], row["city"], province_of(row["county"]), *row["confirmed_by"]]
+    offices = Offices(row, await names_of(pool, schema, ids))
+    steps = await timeline(runtime.store, report_id, offices)
+    return describe(row, steps, offices)
 
 
 def _docx(content: bytes, name: str) -> Response:

@@ -5,8 +5,9 @@ import { api } from '@/api'
 import { session } from '@/auth/session'
 import { queue } from './offlineQueue'
 import { remembered } from './advisorData'
+import type { Stands } from '@/components/common/standing'
 
-export interface QuarterFigure {
+export interface QuarterFigure extends Stands {
   quarter: string
   hours: number
   expected: number
@@ -16,7 +17,7 @@ export interface VillageFigures {
   village_code: string
   served: { from: string; to: string | null }[]
   quarters: QuarterFigure[]
-  lectures: { count: number; expected: number; meets: boolean; counting_rule: string }
+  lectures: { count: number; expected: number; meets: boolean; counting_rule: string } & Stands
 }
 export interface FigureSheet {
   advisor_id: string

@@ -1,6 +1,11 @@
 // A ledger volume (一村一卷 / 一所一卷) as the ledger's GET /volumes/{kind}/{owner}/{year} returns it,
-// and its chain verification (POST …/verify). Shared by the village and unit volume pages.
+// its chain verification (POST …/verify) and its exports (XLSX saved, printable page in a new tab;
+// both fetched with the token, never a link carrying it). The one volume client of the app: the
+// village, unit and dashboard volume pages use it.
 import { api } from '@/api'
+import { downloadFile, openFile } from './download'
+
+export type VolumeKind = 'village' | 'unit'
 
 export interface VolumeEntry {
   entry_id: string
@@ -23,11 +28,12 @@ export interface VolumeEntry {
   queried?: boolean
   query_reason?: string | null
   voided: boolean
+  void_reason: string | null
 }
 
 export interface Volume {
   volume_id: string
-  kind: 'village' | 'unit'
+  kind: VolumeKind
   owner: string
   owner_name: string
   year: number
@@ -35,7 +41,7 @@ export interface Volume {
   title: string
   chain: { algorithm: string; length: number; head: string; as_of: string | null }
   entries: VolumeEntry[]
-  totals: { entries: number; voided: number; by_kind: Record<string, number>; visit_hours: string }
+  totals: { entries: number; voided: number; by_kind: Record<string, number>; visit_hours: number | string }
 }
 
 export interface Verification {
@@ -44,22 +50,35 @@ export interface Verification {
   length: number
   recorded_head: string
   computed_head: string
-  first_mismatch: { number: number } | null
+  first_mismatch: { number: number | null; entry_id: string; reason: string } | null
   message: string
 }
 
-function volumePath(kind: Volume['kind'], owner: string, year: number): string {
+function volumePath(kind: VolumeKind, owner: string, year: number): string {
   return `/volumes/${kind}/${encodeURIComponent(owner)}/${year}`
 }
 
-export function loadVolume(kind: Volume['kind'], owner: string, year: number): Promise<Volume> {
-  return api<Volume>('ledger', volumePath(kind, owner, year))
+/** The volume of `year`, or of a period inside it (2026Q1, 2026H2): numbers never change with it. */
+export function loadVolume(kind: VolumeKind, owner: string, year: number, period?: string): Promise<Volume> {
+  return api<Volume>('ledger', volumePath(kind, owner, year), { query: { period } })
 }
 
-export function verifyVolume(kind: Volume['kind'], owner: string, year: number): Promise<Verification> {
+export function verifyVolume(kind: VolumeKind, owner: string, year: number): Promise<Verification> {
   return api<Verification>('ledger', `${volumePath(kind, owner, year)}/verify`, { method: 'POST' })
 }
 
-export function exportPath(kind: Volume['kind'], owner: string, year: number): string {
-  return `${volumePath(kind, owner, year)}/export.xlsx`
+export function exportPath(kind: VolumeKind, owner: string, year: number, format: 'xlsx' | 'html'): string {
+  return `${volumePath(kind, owner, year)}/export.${format}`
+}
+
+/** The XLSX saved (resolves with its file name), or the printable page opened in a new tab. */
+export async function exportVolume(
+  kind: VolumeKind, owner: string, year: number, period: string | undefined, format: 'xlsx' | 'html',
+): Promise<string> {
+  const path = exportPath(kind, owner, year, format)
+  if (format === 'html') {
+    await openFile('ledger', path, { period })
+    return ''
+  }
+  return downloadFile('ledger', path, `工作台账-${owner}-${period ?? year}.xlsx`, { period })
 }

@@ -1,8 +1,6 @@
-// What every county page needs: the county's code, whether this person may act (only the county
-// administrator; city and province administrators look), and the refusal of the last action, so each
-// form shows the API's reason next to the field it names.
-import { computed, reactive, ref } from 'vue'
-import { ApiError } from '@/api'
+// What every county page needs: the county's code and whether this person may act (only the county
+// administrator; city and province administrators look). Refusals: components/common/useRefusal.
+import { computed, ref } from 'vue'
 import { session } from '@/auth/session'
 
 /** The county a city or province administrator chose to look at (CountySection's selector). */
@@ -21,39 +19,6 @@ export function useCounty() {
   })
   const canAct = computed(() => claims.value?.role === 'county_admin')
   return { claims, county, canAct }
-}
-
-/** A form's refusal: `message` for the form, `reason(field)` next to each field. */
-export function useRefusal() {
-  const state = reactive<{ error: ApiError | null; other: string }>({ error: null, other: '' })
-  const busy = ref(false)
-  function reason(field: string): string {
-    const e = state.error
-    if (!e) return ''
-    return e.reasonFor(field) ?? (e.field && e.field.split('.').pop() === field ? e.message : '')
-  }
-  const message = computed(() => state.error?.message ?? state.other)
-  /** Run one action: clears the last refusal, keeps the new one. Resolves true when it succeeded. */
-  async function run(action: () => Promise<unknown>): Promise<boolean> {
-    state.error = null
-    state.other = ''
-    busy.value = true
-    try {
-      await action()
-      return true
-    } catch (error) {
-      if (error instanceof ApiError) state.error = error
-      else state.other = '操作未成功，请重试'
-      return false
-    } finally {
-      busy.value = false
-    }
-  }
-  function clear(): void {
-    state.error = null
-    state.other = ''
-  }
-  return { reason, message, run, busy, clear }
 }
 
 export const FILING_LABEL: Record<string, string> = {

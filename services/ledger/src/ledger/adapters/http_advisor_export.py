@@ -1,0 +1,43 @@
+"""Ledger HTTP API, an advisor's work of a period as XLSX: the entries across the villages served,
+and every volume they sit in with its chain head and verification result."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from eventkit.clock import now_cst
+from eventkit.params import PERIOD_PATTERN
+from eventkit.runtime import runtime_of
+from eventkit.web import CurrentPrincipal
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+
+from ledger.adapters.export_xlsx import advisor_xlsx
+from ledger.application.advisor_ledger import advisor_ledger
+
+router = APIRouter(tags=["ledger: volumes"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+AdvisorId = Annotated[str, Path(min_length=1, max_length=64, description="The advisor's registry id")]
+Period = Annotated[str, Query(pattern=PERIOD_PATTERN, description="2025, 2025H1 or 2025Q1 (CST)")]
+
+
+@router.get(
+    "/advisors/{advisor_id}/export.xlsx",
+    summary="导出法律顾问某期间的工作记录 XLSX（跨所服务的村，附各卷册链头与校验结果）",
+    response_class=Response,
+)
+async def export_advisor_xlsx(
+    advisor_id: AdvisorId, period: Period, who: CurrentPrincipal, request: Request
+) -> Response:
+    """The advisor themself, their unit, or administrators of a village they served (403
+    `forbidden` otherwise, 404 `not_found` for an unknown advisor, 422 `validation_failed` for a
+    missing or malformed period). `X-Volumes-Verified: true|false` says whether every volume passed."""
+    runtime = runtime_of(request)
+    work = await advisor_ledger(runtime.pool, runtime.store.schema, who, advisor_id, period)
+    name = quote(f"法律顾问工作记录-{work['advisor_name']}-{period}.xlsx")
+    headers = {
+        "Content-Disposition": f"attachment; filename*=UTF-8''{name}",
+        "X-Volumes-Verified": "true" if work["all_verified"] else "false",
+    }
+    return Response(advisor_xlsx(work, now_cst()), media_type=XLSX, headers=headers)
