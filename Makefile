@@ -35,8 +35,9 @@ fmt:  ## ruff autofix + format
 bench: install  ## benchmarks
 	$(UV) run python -m bench
 
-schemas: install  ## export the event JSON Schemas and the AsyncAPI documents
+schemas: install  ## export the event JSON Schemas, the enums' labels (also for the web pages) and AsyncAPI
 	$(UV) run python -m vc_contracts.export
+	$(UV) run python -m vc_web.labels
 	$(UV) run python -m eventkit.asyncapi
 
 token:  ## a dev JWT: make token ROLE=county_admin SCOPE=621025 [SUBJECT=.. UNIT=..] (after `make run`)

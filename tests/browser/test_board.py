@@ -7,7 +7,6 @@ Screenshots (desktop 1280×800, phone 390×844) go to .var/test/screenshots/boar
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -21,6 +20,7 @@ from eventkit.tokens import issue
 from playwright.sync_api import BrowserContext, Page
 from support.browser import WebStack, screenshot_dir, shoot
 from support.png import grey_pixels
+from support.waiting import until
 
 COUNTY, TOWN = "621025", "621025309000"
 VILLAGE, NO_ADVISOR = "621025309201", "621025309202"
@@ -53,20 +53,12 @@ class Registry:
         return httpx.get(f"{self.url}{path}", params=params, headers=headers, timeout=15, trust_env=False)
 
 
-def _until(check: Any, what: str, within: float = 30.0) -> Any:
-    deadline = time.monotonic() + within
-    while not (found := check()):
-        assert time.monotonic() < deadline, f"not reached within {within}s: {what}"
-        time.sleep(0.2)
-    return found
-
-
 def _board_shows(reporting: str, code: str, advisor: str | None) -> Any:
     def check() -> Any:
         response = httpx.get(f"{reporting}/public/villages/{code}.json", timeout=10, trust_env=False)
         return response.status_code == 200 and response.json()["advisor_name"] == advisor
 
-    return _until(check, f"{code}'s board shows {advisor}")
+    return until(check, what=f"{code}'s board shows {advisor}")
 
 
 UPPER = [("620000", "甘肃省", "province", None), ("621000", "庆阳市", "city", "620000"),

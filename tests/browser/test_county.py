@@ -13,6 +13,7 @@ import pytest
 from devstack.demo import zhengning as zn
 from playwright.sync_api import Page, expect
 from support.browser import WebStack, shoot
+from support.waiting import until
 from vc_contracts import CST
 
 TODAY = datetime.now(CST).date()
@@ -67,11 +68,12 @@ def test_reassigning_a_village_keeps_its_history_and_the_public_board_shows_the_
     shoot(page, "county-assignments")
 
     board = page.context.new_page()  # the QR code's page: public, no token
-    for _ in range(40):  # the reporting service learns the assignment from the broker
+
+    def board_names_the_new_advisor() -> bool:  # the reporting service learns it from the broker
         board.goto(f"{web_stack.url}/v/{REASSIGNED.code}")
-        if NEW_ADVISOR in board.content():
-            break
-        board.wait_for_timeout(500)
+        return NEW_ADVISOR in board.content()
+
+    until(board_names_the_new_advisor, within=60, what="the board names the new advisor", interval=0.5)
     expect(board.locator("body")).to_contain_text(NEW_ADVISOR)
     expect(board.locator("body")).not_to_contain_text(former)
 

@@ -14,7 +14,8 @@ import asyncpg
 import httpx
 import pytest
 from openpyxl import load_workbook
-from test_ledger_support import FIRM, LAST_YEAR, LI, V2, V4, World, at, ensure_world, eventually
+from support.waiting import eventually
+from test_ledger_support import FIRM, LAST_YEAR, LI, V2, V4, World, at, ensure_world
 from vc_contracts import CST
 
 

@@ -4,13 +4,12 @@ with idempotency keys, so every ledger test module can call `ensure_world` again
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
+from support.waiting import eventually
 from vc_contracts import CST
 
 TOWNSHIP = "621025290000"
@@ -19,17 +18,6 @@ FIRM, OFFICE = "U-led-firm", "U-led-office"
 LI, WANG, ZHAO = "A-led-li", "A-led-wang", "A-led-zhao"  # LI serves V1, V2, V4 (firm); ZHAO V3 (office)
 SINCE = date(datetime.now(CST).year - 2, 1, 1)
 LAST_YEAR = datetime.now(CST).year - 1
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], within: float = 60.0, what: str = "") -> Any:
-    deadline = asyncio.get_running_loop().time() + within
-    while True:
-        result = await check()
-        if result:
-            return result
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"not reached within {within}s: {what}")
-        await asyncio.sleep(0.2)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import jwt
 import pytest
+from support.waiting import eventually
 from test_registry_helpers import (
     COUNTY,
     OTHER_COUNTY,
@@ -19,7 +20,6 @@ from test_registry_helpers import (
     advisor_body,
     days_ago,
     event_count,
-    eventually,
     register_divisions,
     unit_body,
 )

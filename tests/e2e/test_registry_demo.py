@@ -17,7 +17,8 @@ from devstack.demo import zhengning as zn
 from devstack.postgres import ensure_database
 from devstack.tansu import start_tansu
 from registry.main import build_app
-from test_registry_helpers import TODAY, eventually
+from support.waiting import eventually
+from test_registry_helpers import TODAY
 
 DATABASE = "villagecounsel_registry_demo"
 

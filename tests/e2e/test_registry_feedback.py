@@ -12,13 +12,13 @@ from typing import Any
 
 import httpx
 import pytest
+from support.waiting import eventually
 from test_registry_helpers import (
     COUNTY,
     OTHER_COUNTY,
     Api,
     advisor_body,
     days_ago,
-    eventually,
     register_divisions,
     unit_body,
 )

@@ -3,8 +3,6 @@ for the eventually consistent read model, and counting what the registry's event
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -12,6 +10,7 @@ from typing import Any
 import asyncpg
 import httpx
 from eventkit.clock import today_cst
+from support.waiting import eventually
 
 TODAY = today_cst()
 COUNTY, OTHER_COUNTY = "621025", "621026"
@@ -44,20 +43,6 @@ class Api:
         response = await self.post(path, body, key)
         assert response.status_code == 201, f"{path}: {response.status_code} {response.text}"
         return response.json()  # type: ignore[no-any-return]
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], within: float = 30.0, what: str = "") -> Any:
-    """Poll until `check` returns something truthy (read models are eventually consistent)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    last = None
-    while True:
-        last = await check()
-        if last:
-            return last
-        if loop.time() > deadline:
-            raise AssertionError(f"not reached within {within}s: {what} (last: {last!r})")
-        await asyncio.sleep(0.2)
 
 
 async def until_listed(api: Api, path: str, key: str, value: Any, **params: Any) -> dict[str, Any]:

@@ -5,27 +5,14 @@ in the compliance view (reporting)."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+from support.waiting import eventually
 from vc_contracts import CST
 
 VILLAGE = "621025100201"
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], within: float = 60.0) -> Any:
-    """Poll until `check` returns a truthy value (read models are eventually consistent)."""
-    deadline = asyncio.get_running_loop().time() + within
-    while True:
-        result = await check()
-        if result:
-            return result
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"not reached within {within}s")
-        await asyncio.sleep(0.3)
 
 
 async def test_a_visit_flows_from_registry_to_the_compliance_view(stack) -> None:  # type: ignore[no-untyped-def]

@@ -27,7 +27,7 @@ from eventkit.settings import Settings
 from eventkit.store import EventStore
 from eventkit.topics import ensure_topics
 from support.events import META, TENANT, visit, visits
-from support.kafka import partition_count, read_topic
+from support.kafka import group_caught_up, partition_count, read_topic
 from support.projections import StreamCounts, counts
 from support.publishing import publish_as
 from support.waiting import background, eventually
@@ -93,7 +93,12 @@ async def test_after_broker_amnesia_the_relay_republishes_and_the_read_model_sta
         await eventually(
             lambda: _topic_has(devstack.bootstrap, topic, stored), within=30, what="every event republished"
         )
-        await asyncio.sleep(2.0)  # late redeliveries would show up now
+        # the group committed up to the end offsets: every redelivery was handed over and applied
+        await eventually(
+            lambda: group_caught_up(devstack.bootstrap, f"{service}.{runner.projection.name}", [topic]),
+            within=60,
+            what="the consumer group at the end of the topic",
+        )
         assert await counts(pool, schema) == expected
         applied = await pool.fetchval(f"SELECT applied FROM {schema}.projection_status")
         assert applied == len(stored) == 500, "an event was applied twice"

@@ -17,7 +17,7 @@ from eventkit.rebuild import rebuild
 from eventkit.relay import encode
 from eventkit.store import EventStore
 from support.events import META, TENANT, division, visit, visits
-from support.kafka import produce, read_topic
+from support.kafka import group_caught_up, produce, read_topic
 from support.projections import StreamCounts, counts, total
 from support.relaying import publish_store, subscribed
 from support.waiting import eventually
@@ -85,7 +85,12 @@ async def test_projection_killed_between_its_commit_and_its_offset_commit_counts
         await eventually(
             lambda: _total_is(pool, schema, streams * per_stream), within=JOIN_TIMEOUT, what="the restart"
         )
-        await asyncio.sleep(1.0)  # anything applied twice would show up now
+        # committed up to the end offsets: every record was handed over again if it was going to be
+        await eventually(
+            lambda: group_caught_up(bootstrap, f"{group}.{projection.name}", [topic]),
+            within=JOIN_TIMEOUT,
+            what="the second life committed every record",
+        )
 
     assert await counts(pool, schema) == {f"village-{s}": (per_stream, per_stream) for s in range(streams)}
     # the second life was handed batch 2 again (its offsets were never committed) and skipped it
@@ -219,7 +224,8 @@ async def test_rebuild_fills_a_new_generation_while_the_old_one_serves_then_swap
         await store.append(f"village-{s}", 0, visits(20), tenant=TENANT, metadata=META)
     await publish_store(store, bootstrap, topic)
     projection, live = await _install(pool, schema, topic)
-    async with subscribed(live, bootstrap, unique("rebuild")):
+    group = unique("rebuild")
+    async with subscribed(live, bootstrap, group):
         await eventually(lambda: _total_is(pool, schema, 200), within=JOIN_TIMEOUT, what="generation 1")
         before = await counts(pool, schema)
 
@@ -259,7 +265,11 @@ async def test_rebuild_fills_a_new_generation_while_the_old_one_serves_then_swap
         await publish_store(store, bootstrap, topic)
         expected["village-0"] = (21, 21)
         await eventually(lambda: _counts_are(pool, schema, expected), within=30, what="after the swap")
-        await asyncio.sleep(1.0)
+        await eventually(
+            lambda: group_caught_up(bootstrap, f"{group}.{projection.name}", [topic]),
+            within=30,
+            what="the live subscriber committed every record",
+        )
         assert await counts(pool, schema) == expected
 
 

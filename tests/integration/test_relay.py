@@ -20,7 +20,7 @@ from eventkit.settings import Settings
 from eventkit.store import EventStore
 from support.events import META, TENANT, visit, visits
 from support.kafka import message_count, read_topic
-from support.waiting import background, eventually
+from support.waiting import Calls, background, eventually
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -123,6 +123,7 @@ async def test_relay_publishes_a_late_committing_append(
     which then commits below the checkpoint and is never published.
     """
     relay = OutboxRelay(store, bootstrap, topic, poll_seconds=0.1)
+    passes = Calls(relay, "drain_once")
     async with background(relay.run(), "relay") as relay_task:
         await store.append("warm-up", 0, [visit()], tenant=TENANT, metadata=META)
         await eventually(
@@ -144,7 +145,12 @@ async def test_relay_publishes_a_late_committing_append(
                     store.append("refused", 0, visits(2), tenant=TENANT, metadata=META, after_append=_refuse)
                 ),
             ]
-            await asyncio.sleep(1.0)  # the relay polls every 0.1 s: time enough to publish "fast" if it could
+            # "fast" reached the append lock (or, were appends not serialised, committed), and the
+            # relay looked three more times since: it would have published "fast" if it could
+            await eventually(
+                lambda: _appender_waits_or_done(pool, late[0]), within=30, what='"fast" at the lock'
+            )
+            await passes.more(3, what="three relay passes after it", tasks=(relay_task,))
             _, published = await relay.checkpoint()
             assert published == 1, "nothing may be published past an uncommitted append"
             await tx.commit()
@@ -160,13 +166,18 @@ async def test_relay_publishes_a_late_committing_append(
             what="every committed event on the topic",
             tasks=(relay_task,),
         )
-        await asyncio.sleep(0.5)  # a double publication would show up now
+        await passes.more(2, what="two relay passes after all was published", tasks=(relay_task,))
 
     records = await read_topic(bootstrap, topic)
     on_topic = [UUID(json.loads(r.value)["event_id"]) for r in records]
     assert sorted(on_topic) == sorted(stored), "published twice"
     assert len(on_topic) == 8
     assert await relay.checkpoint() == (max(await _positions(store)), 8)
+
+
+async def _appender_waits_or_done(pool: asyncpg.Pool, append: asyncio.Task[Any]) -> bool:
+    waits = "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted)"
+    return append.done() or bool(await pool.fetchval(waits))
 
 
 async def _on_topic_are(bootstrap: str, topic: str, expected: set[UUID]) -> bool:
@@ -260,7 +271,9 @@ async def test_relay_does_not_republish_while_the_broker_keeps_its_messages(
         await eventually(lambda: _relay_done(relay, store), within=30, what="published", tasks=(relay_task,))
         for _ in range(5):  # a few amnesia checks on the healthy topic
             assert not await relay.check_amnesia(), "a healthy topic was taken for a forgotten one"
-        await asyncio.sleep(1.0)
+        checks, passes = Calls(relay, "check_amnesia"), Calls(relay, "drain_once")
+        await checks.more(2, what="two amnesia checks of the relay's own", tasks=(relay_task,))
+        await passes.more(1, what="a pass after them (a republish would be done)", tasks=(relay_task,))
         assert await relay.checkpoint() == (200, 200)
     assert await message_count(bootstrap, topic) == 200
 

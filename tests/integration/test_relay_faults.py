@@ -19,7 +19,7 @@ from eventkit.runtime import _supervise
 from eventkit.store import EventStore
 from support.events import META, TENANT, visit, visits
 from support.kafka import read_topic
-from support.waiting import background, eventually
+from support.waiting import Calls, background, eventually
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -142,12 +142,15 @@ async def test_a_relay_that_crashes_mid_republish_resumes_from_its_checkpoint(
 
     resets = metrics.RELAY_RESETS.labels(store.schema)
     resets_before = resets._value.get()
-    after = OutboxRelay(store, devstack.bootstrap, topic, poll_seconds=0.2)
+    after = OutboxRelay(store, devstack.bootstrap, topic, poll_seconds=0.2, amnesia_check_seconds=0.5)
+    checks, passes = Calls(after, "check_amnesia"), Calls(after, "drain_once")
     async with background(after.run(), "restarted relay") as task:
         await eventually(
             lambda: _caught_up(after, store), within=60, what="republish finished", tasks=(task,)
         )
-        await asyncio.sleep(1.0)  # an amnesia check on the partly republished topic
+        # amnesia checks on the partly republished topic, each followed by a pass that would republish
+        await checks.more(2, what="two amnesia checks after the republish", tasks=(task,))
+        await passes.more(1, what="a pass after them", tasks=(task,))
         assert await after.checkpoint() == (total, published_before + total - resumed_at)
     assert resets._value.get() == resets_before, "a partly republished topic was taken for a forgotten one"
 

@@ -7,17 +7,15 @@ downloads a browser. Screenshots: `shoot(page, name)` → .var/test/screenshots/
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import pytest
 from devstack.paths import var_dir
 from playwright.sync_api import Page
 from vc_web.dev_signin import DEMO_PEOPLE, DemoPerson
+
+from support.debian import apt_install
 
 CHROMIUM = Path("/usr/bin/chromium")
 CJK_FONT_DIR = Path("/usr/share/fonts/opentype/noto")
@@ -33,15 +31,8 @@ def _has_cjk_fonts() -> bool:
 
 def ensure_chromium() -> Path:
     """Debian's chromium and fonts-noto-cjk, installed when missing (root only; else skip)."""
-    if CHROMIUM.exists() and _has_cjk_fonts():
-        return CHROMIUM
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        pytest.skip("browser tests need /usr/bin/chromium and fonts-noto-cjk: run as root once, or "
-                    "`sudo apt-get install -y chromium fonts-noto-cjk`")  # fmt: skip
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update"], check=True, env=env, capture_output=True)
-    subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", "chromium", "fonts-noto-cjk"],
-                   check=True, env=env, capture_output=True)  # fmt: skip
+    if not (CHROMIUM.exists() and _has_cjk_fonts()):
+        apt_install("chromium", "fonts-noto-cjk", why="browser tests")
     return CHROMIUM
 
 

@@ -1,4 +1,5 @@
-"""Plain aiokafka helpers: read a whole topic without a consumer group, produce raw records."""
+"""Plain aiokafka helpers: read a whole topic without a consumer group, produce raw records, and
+whether a consumer group has caught up with a topic's end offsets."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from eventkit.lag import ConsumerLagMonitor
 
 
 async def partitions_of(consumer: AIOKafkaConsumer, topic: str, within: float = 10.0) -> list[TopicPartition]:
@@ -91,3 +93,10 @@ async def produce(
             await producer.send_and_wait(topic, value=value, key=key, headers=list(headers) or None)
     finally:
         await producer.stop()
+
+
+async def group_caught_up(bootstrap: str, group: str, topics: list[str]) -> bool:
+    """Whether consumer group `group` has committed up to the end offset of every partition of
+    `topics`: every record there was handed to it and its work committed (lag 0 everywhere)."""
+    lags = await ConsumerLagMonitor(bootstrap, {group: topics}).measure()
+    return bool(lags) and not any(lags.values())

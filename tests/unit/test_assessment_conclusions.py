@@ -14,6 +14,7 @@ from assessment.domain.assessments import (
     assessments,
 )
 from eventkit.errors import ConflictError, RuleViolationError
+from support.deciding import Spec
 from vc_contracts import CST, Event
 from vc_contracts.catalogue.enums import AssessmentResult, FeedbackSource
 
@@ -22,8 +23,7 @@ TODAY = NOW.date()
 DIGEST = "a" * 64
 
 
-def when(given: list[Event], command: object) -> list[Event]:
-    return list(assessments.decide(assessments.fold(given), command, NOW))  # type: ignore[arg-type]
+SPEC = Spec(assessments, NOW)
 
 
 def conclude(result: AssessmentResult, digest: str = DIGEST, **kw: object) -> Conclude:
@@ -31,24 +31,26 @@ def conclude(result: AssessmentResult, digest: str = DIGEST, **kw: object) -> Co
 
 
 def confirmed() -> list[Event]:
-    return when([], ConfirmFigures("li", 2025, DIGEST, TODAY))
+    return SPEC.given().when(ConfirmFigures("li", 2025, DIGEST, TODAY)).decided()
 
 
 def test_concluding_before_the_advisor_confirmed_needs_a_reason() -> None:
     with pytest.raises(RuleViolationError) as refused:
-        when([], conclude(AssessmentResult.passed))
+        SPEC.given().when(conclude(AssessmentResult.passed)).decided()
     assert refused.value.field == "reason"
-    concluded, _ = when([], conclude(AssessmentResult.passed, reason="顾问长期病休，无法确认"))
+    concluded, _ = (
+        SPEC.given().when(conclude(AssessmentResult.passed, reason="顾问长期病休，无法确认")).decided()
+    )
     assert concluded.basis["confirmed_by_advisor"] is False  # type: ignore[attr-defined]
 
 
 def test_a_confirmation_of_figures_that_changed_since_is_stale() -> None:
     with pytest.raises(RuleViolationError, match="重新确认"):
-        when(confirmed(), conclude(AssessmentResult.passed, digest="b" * 64))
+        SPEC.given(*confirmed()).when(conclude(AssessmentResult.passed, digest="b" * 64)).decided()
 
 
 def test_a_pass_recommends_renewal() -> None:
-    events = when(confirmed(), conclude(AssessmentResult.excellent))
+    events = SPEC.given(*confirmed()).when(conclude(AssessmentResult.excellent)).decided()
     assert [e.event_type for e in events] == ["AssessmentConcluded", "RenewalRecommended"]
     assert events[0].basis["confirmed_by_advisor"] is True  # type: ignore[attr-defined]
 
@@ -57,41 +59,55 @@ def test_a_fail_asks_the_unit_to_rectify_listed_items_by_a_later_day() -> None:
     fail = conclude(
         AssessmentResult.failed, unit_id="firm", items=("补足驻点时间",), due_on=date(2026, 2, 28)
     )
-    events = when(confirmed(), fail)
+    events = SPEC.given(*confirmed()).when(fail).decided()
     assert [e.event_type for e in events] == ["AssessmentConcluded", "RectificationRequested"]
     with pytest.raises(RuleViolationError):
-        when(confirmed(), conclude(AssessmentResult.failed, unit_id="firm", due_on=date(2026, 2, 28)))
+        SPEC.given(*confirmed()).when(
+            conclude(AssessmentResult.failed, unit_id="firm", due_on=date(2026, 2, 28))
+        ).decided()
     with pytest.raises(RuleViolationError):
-        when(confirmed(), conclude(AssessmentResult.failed, unit_id="firm", items=("x",), due_on=TODAY))
+        SPEC.given(*confirmed()).when(
+            conclude(AssessmentResult.failed, unit_id="firm", items=("x",), due_on=TODAY)
+        ).decided()
 
 
 def test_rectification_is_reported_by_that_unit_once_and_the_year_concludes_once() -> None:
     fail = conclude(
         AssessmentResult.failed, unit_id="firm", items=("补足驻点时间",), due_on=date(2026, 2, 28)
     )
-    given = confirmed() + when(confirmed(), fail)
+    given = confirmed() + SPEC.given(*confirmed()).when(fail).decided()
     with pytest.raises(RuleViolationError):
-        when(given, CompleteRectification("li", 2025, "other-firm", date(2026, 2, 1), "已补足"))
-    [done] = when(given, CompleteRectification("li", 2025, "firm", date(2026, 2, 1), "已补足"))
+        SPEC.given(*given).when(
+            CompleteRectification("li", 2025, "other-firm", date(2026, 2, 1), "已补足")
+        ).decided()
+    [done] = (
+        SPEC.given(*given)
+        .when(CompleteRectification("li", 2025, "firm", date(2026, 2, 1), "已补足"))
+        .decided()
+    )
     with pytest.raises(ConflictError):
-        when([*given, done], CompleteRectification("li", 2025, "firm", date(2026, 2, 2), "再次"))
+        SPEC.given(*given, done).when(
+            CompleteRectification("li", 2025, "firm", date(2026, 2, 2), "再次")
+        ).decided()
     with pytest.raises(ConflictError):
-        when(given, conclude(AssessmentResult.passed))
+        SPEC.given(*given).when(conclude(AssessmentResult.passed)).decided()
 
 
 def test_no_rectification_to_complete_without_a_request() -> None:
     with pytest.raises(ConflictError):
-        when(confirmed(), CompleteRectification("li", 2025, "firm", date(2026, 2, 1), "已补足"))
+        SPEC.given(*confirmed()).when(
+            CompleteRectification("li", 2025, "firm", date(2026, 2, 1), "已补足")
+        ).decided()
 
 
 def test_feedback_only_for_a_village_the_advisor_served_and_not_after_the_conclusion() -> None:
     fb = SubmitFeedback("fb-1", "li", "621025100201", 2025, FeedbackSource.committee, 5, "好", served=True)
-    assert when([], fb)[0].event_type == "FeedbackSubmitted"
+    assert SPEC.given().when(fb).decided()[0].event_type == "FeedbackSubmitted"
     with pytest.raises(RuleViolationError):
-        when([], SubmitFeedback(**{**vars(fb), "served": False}))
-    closed = confirmed() + when(confirmed(), conclude(AssessmentResult.passed))
+        SPEC.given().when(SubmitFeedback(**{**vars(fb), "served": False})).decided()
+    closed = confirmed() + SPEC.given(*confirmed()).when(conclude(AssessmentResult.passed)).decided()
     with pytest.raises(ConflictError):
-        when(closed, fb)
+        SPEC.given(*closed).when(fb).decided()
 
 
 def dispute(reason: str = "第三季度驻点时长少计一次") -> DisputeFigures:
@@ -99,18 +115,18 @@ def dispute(reason: str = "第三季度驻点时长少计一次") -> DisputeFigu
 
 
 def test_a_dispute_withdraws_the_confirmation_and_a_new_confirmation_settles_it() -> None:
-    disputed = when(confirmed(), dispute())
+    disputed = SPEC.given(*confirmed()).when(dispute()).decided()
     assert [e.event_type for e in disputed] == ["FiguresDisputed"]
     state = assessments.fold([*confirmed(), *disputed])
     assert state.confirmed_digest is None
     assert state.dispute is not None and state.dispute.reason == "第三季度驻点时长少计一次"
     with pytest.raises(RuleViolationError, match="尚未确认"):  # the county must give a reason now
-        when([*confirmed(), *disputed], conclude(AssessmentResult.passed))
+        SPEC.given(*confirmed(), *disputed).when(conclude(AssessmentResult.passed)).decided()
     settled = assessments.fold([*confirmed(), *disputed, *confirmed()])
     assert settled.dispute is None and settled.confirmed_digest == DIGEST
 
 
 def test_a_concluded_year_cannot_be_disputed() -> None:
-    done = [*confirmed(), *when(confirmed(), conclude(AssessmentResult.passed))]
+    done = [*confirmed(), *SPEC.given(*confirmed()).when(conclude(AssessmentResult.passed)).decided()]
     with pytest.raises(ConflictError):
-        when(done, dispute())
+        SPEC.given(*done).when(dispute()).decided()

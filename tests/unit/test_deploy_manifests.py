@@ -2,8 +2,9 @@
 
 Metric names in the alerts and the dashboard must be ones the services really export; Kubernetes
 workloads need probes, resources and no inline secrets; the four services must be in compose and
-Kubernetes; topics and projections must match the code. With `promtool` on PATH the alert rules,
-their unit tests and every dashboard query are also checked by Prometheus's own parser.
+Kubernetes; topics and projections must match the code. The alert rules, their unit tests and every
+dashboard query are also checked by Prometheus's own parser, `promtool` (installed from Debian by the
+test set-up when missing).
 """
 
 from __future__ import annotations
@@ -11,15 +12,15 @@ from __future__ import annotations
 import ast
 import json
 import re
-import shutil
 import subprocess
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from support.debian import ensure_promtool
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -594,34 +595,32 @@ def test_dockerfile_installs_the_services_and_nothing_for_development() -> None:
 
 # ------------------------------------------------------------------------------------------ promtool
 
-PROMTOOL = shutil.which("promtool")
-needs_promtool = pytest.mark.skipif(
-    PROMTOOL is None, reason="promtool not on PATH (apt-get install prometheus)"
-)
+
+@pytest.fixture(scope="module")
+def promtool() -> Callable[..., None]:
+    """Run promtool (installed from Debian when missing) and assert it succeeded."""
+    path = ensure_promtool()
+
+    def run(*args: str) -> None:
+        result = subprocess.run([path, *args], capture_output=True, text=True, timeout=120, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    return run
 
 
-def promtool(*args: str) -> None:
-    assert PROMTOOL is not None
-    result = subprocess.run([PROMTOOL, *args], capture_output=True, text=True, timeout=120, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-@needs_promtool
-def test_promtool_checks_the_rules_and_their_unit_tests() -> None:
+def test_promtool_checks_the_rules_and_their_unit_tests(promtool: Callable[..., None]) -> None:
     promtool("check", "rules", str(DEPLOY / "prometheus/alerts.yml"))
     promtool("test", "rules", str(DEPLOY / "prometheus/alerts.test.yml"))
 
 
-@needs_promtool
-def test_promtool_checks_the_config(tmp_path: Path) -> None:
+def test_promtool_checks_the_config(tmp_path: Path, promtool: Callable[..., None]) -> None:
     config = yaml.safe_load((DEPLOY / "prometheus/prometheus.yml").read_text(encoding="utf-8"))
     config["rule_files"] = [str(DEPLOY / "prometheus/alerts.yml")]
     (tmp_path / "prometheus.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     promtool("check", "config", str(tmp_path / "prometheus.yml"))
 
 
-@needs_promtool
-def test_promtool_parses_every_dashboard_query(tmp_path: Path) -> None:
+def test_promtool_parses_every_dashboard_query(tmp_path: Path, promtool: Callable[..., None]) -> None:
     rules = [
         {
             "record": f"dashboard:query{i}",

@@ -9,6 +9,7 @@ from eventkit.errors import AppError, ConflictError, RuleViolationError
 from registry.domain.advisors import Advisor, ChangeAdvisorStatus, Command, RegisterAdvisor, advisors
 from registry.domain.divisions import Division
 from registry.domain.units import RegisterUnit, Unit, units
+from support.deciding import Spec
 from vc_contracts import CST, Event
 from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
 from vc_contracts.catalogue.registry import AdvisorRegistered, AdvisorStatusChanged, UnitRegistered
@@ -30,19 +31,25 @@ SUSPENDED = AdvisorStatusChanged(
 )
 
 
-def when(given: list[Event], command: Command) -> list[Event]:
-    return list(advisors.decide(advisors.fold(given), command, NOW))
+ADVISORS, UNITS = Spec(advisors, NOW), Spec(units, NOW)
+
+
+def test_an_advisor_is_registered_with_every_field_of_the_command() -> None:
+    ADVISORS.given().when(REGISTER).then(REGISTERED)
 
 
 def test_a_status_change_is_recorded_and_folded() -> None:
-    events = when([REGISTERED], ChangeAdvisorStatus(AdvisorStatus.left, date(2025, 5, 31), "调离"))
-    assert [type(e) for e in events] == [AdvisorStatusChanged]
-    state = advisors.fold([REGISTERED, *events])
+    left = AdvisorStatusChanged(
+        advisor_id="A-li", status=AdvisorStatus.left, changed_on=date(2025, 5, 31), reason="调离"
+    )
+    when = ADVISORS.given(REGISTERED).when(ChangeAdvisorStatus(AdvisorStatus.left, date(2025, 5, 31), "调离"))
+    events = when.then(left)
+    state = ADVISORS.state(REGISTERED, *events)
     assert (state.status, state.status_since) == (AdvisorStatus.left, date(2025, 5, 31))
 
 
 def test_registering_the_same_advisor_again_changes_nothing() -> None:
-    assert when([REGISTERED], REGISTER) == []
+    ADVISORS.given(REGISTERED).when(REGISTER).then()
 
 
 @pytest.mark.parametrize(
@@ -104,15 +111,22 @@ def test_registering_the_same_advisor_again_changes_nothing() -> None:
 def test_bad_advisor_commands_are_refused_with_the_field(
     given: list[Event], command: Command, error: type[AppError], field: str
 ) -> None:
-    with pytest.raises(error) as refused:
-        when(given, command)
-    assert refused.value.field == field
+    ADVISORS.given(*given).when(command).refused(error, field)
 
 
 def test_a_justice_office_head_needs_no_licence() -> None:
     office = Unit("U-office", UnitKind.justice_office, "山河司法所", "621025")
     command = RegisterAdvisor("A-wang", "王所长", AdvisorKind.justice_office_head, office, "13800000002")
-    assert [type(e) for e in when([], command)] == [AdvisorRegistered]
+    ADVISORS.given().when(command).then(
+        AdvisorRegistered(
+            advisor_id="A-wang",
+            name="王所长",
+            kind=AdvisorKind.justice_office_head,
+            unit_id="U-office",
+            licence_no=None,
+            phone="13800000002",
+        )
+    )
 
 
 @pytest.mark.parametrize(
@@ -124,17 +138,25 @@ def test_a_justice_office_head_needs_no_licence() -> None:
     ids=["firm-without-credit-code", "unknown-division"],
 )
 def test_bad_units_are_refused(command: RegisterUnit, field: str) -> None:
-    with pytest.raises(RuleViolationError) as refused:
-        units.decide(units.initial, command, NOW)
-    assert refused.value.field == field
+    UNITS.given().when(command).refused(RuleViolationError, field)
 
 
 def test_a_unit_registered_twice_changes_nothing() -> None:
     command = RegisterUnit("U-1", UnitKind.legal_aid_center, "正宁县法律援助中心", COUNTY)
-    first = units.decide(units.initial, command, NOW)
-    assert [type(e) for e in first] == [UnitRegistered]
-    assert units.decide(units.fold(first), command, NOW) == []
-    assert units.fold(first) == Unit("U-1", UnitKind.legal_aid_center, "正宁县法律援助中心", "621025")
+    first = (
+        UNITS.given()
+        .when(command)
+        .then(
+            UnitRegistered(
+                unit_id="U-1",
+                kind=UnitKind.legal_aid_center,
+                name="正宁县法律援助中心",
+                division_code="621025",
+            )
+        )
+    )
+    UNITS.given(*first).when(command).then()
+    assert UNITS.state(*first) == Unit("U-1", UnitKind.legal_aid_center, "正宁县法律援助中心", "621025")
 
 
 def test_an_unregistered_advisor_is_a_blank_state() -> None:

@@ -17,6 +17,7 @@ from registry.domain.agreements import (
 )
 from registry.domain.divisions import Division
 from registry.domain.units import Unit
+from support.deciding import Spec
 from vc_contracts import CST, Event
 from vc_contracts.catalogue.enums import DivisionLevel, UnitKind
 from vc_contracts.catalogue.registry import (
@@ -62,40 +63,51 @@ TERMINATED = AgreementTerminated(
 )
 
 
-def when(given: list[Event], command: Command) -> list[Event]:
-    return list(agreements.decide(agreements.fold(given), command, NOW))
+SPEC = Spec(agreements, NOW)
+
+
+def _filed(no: str, on: date) -> AgreementFiled:
+    return FILED.model_copy(update={"filing_no": no, "filed_on": on})
 
 
 @pytest.mark.parametrize(
     ("given", "command", "expected"),
     [
-        ([], SIGN, AgreementSigned),
-        ([SIGNED], FileAgreement("正司备〔2025〕1号", date(2025, 3, 31), True), AgreementFiled),
-        ([SIGNED, UNSTAMPED], FileAgreement("正司备〔2025〕1号", date(2025, 4, 2), True), AgreementFiled),
-        ([SIGNED], RenewAgreement(date(2026, 12, 31), date(2025, 5, 20)), AgreementRenewed),
+        ([], SIGN, SIGNED),
+        (
+            [SIGNED],
+            FileAgreement("正司备〔2025〕1号", date(2025, 3, 31), True),
+            _filed("正司备〔2025〕1号", date(2025, 3, 31)),
+        ),
+        (
+            [SIGNED, UNSTAMPED],
+            FileAgreement("正司备〔2025〕1号", date(2025, 4, 2), True),
+            _filed("正司备〔2025〕1号", date(2025, 4, 2)),
+        ),
+        ([SIGNED], RenewAgreement(date(2026, 12, 31), date(2025, 5, 20)), RENEWED),
         (
             [SIGNED, FILED, RENEWED],
             FileAgreement("正司备〔2025〕9号", date(2025, 5, 25), True),
-            AgreementFiled,
+            _filed("正司备〔2025〕9号", date(2025, 5, 25)),
         ),
-        ([SIGNED, FILED], TerminateAgreement(date(2025, 5, 1), "顾问离任"), AgreementTerminated),
+        ([SIGNED, FILED], TerminateAgreement(date(2025, 5, 1), "顾问离任"), TERMINATED),
     ],
     ids=["sign", "file", "refile-an-unstamped-filing", "renew", "file-the-renewed-term", "terminate"],
 )
-def test_accepted_agreement_commands_record_one_event(
-    given: list[Event], command: Command, expected: type[Event]
+def test_accepted_agreement_commands_record_one_whole_event(
+    given: list[Event], command: Command, expected: Event
 ) -> None:
-    assert [type(e) for e in when(given, command)] == [expected]
+    SPEC.given(*given).when(command).then(expected)
 
 
 def test_signing_names_the_advisors_and_the_village() -> None:
-    signed = when([], SIGN)[0]
+    [signed] = SPEC.given().when(SIGN).then(SIGNED)
     assert isinstance(signed, AgreementSigned)
     assert (signed.village_code, signed.unit_id, signed.advisor_ids) == (VILLAGE.code, "U-firm", ["A-li"])
 
 
 def test_renewal_opens_a_term_that_must_be_filed_again() -> None:
-    state = agreements.fold([SIGNED, FILED, RENEWED])
+    state = SPEC.state(SIGNED, FILED, RENEWED)
     assert (state.term_end, state.filed_on, state.term_opened_on) == (
         date(2026, 12, 31),
         None,
@@ -146,9 +158,7 @@ def test_renewal_opens_a_term_that_must_be_filed_again() -> None:
 def test_bad_agreement_commands_are_refused_with_the_field(
     given: list[Event], command: Command, error: type[AppError], field: str
 ) -> None:
-    with pytest.raises(error) as refused:
-        when(given, command)
-    assert refused.value.field == field
+    SPEC.given(*given).when(command).refused(error, field)
 
 
 def sign(**changes: object) -> SignAgreement:

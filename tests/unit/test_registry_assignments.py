@@ -9,6 +9,7 @@ from eventkit.errors import AppError, ConflictError, RuleViolationError
 from registry.domain.advisors import Advisor
 from registry.domain.assignments import AssignAdvisor, EndAssignment, assignments
 from registry.domain.divisions import Division
+from support.deciding import Spec
 from vc_contracts import CST
 from vc_contracts.catalogue.enums import AdvisorStatus, DivisionLevel
 from vc_contracts.catalogue.registry import AdvisorAssigned, AssignmentEnded
@@ -31,29 +32,40 @@ def assigned(advisor: Advisor, on: date, assignment_id: str = "AS-1") -> Advisor
     )
 
 
-def when(given: list, command: object) -> list:
-    return list(assignments.decide(assignments.fold(given), command, NOW))
+SPEC = Spec(assignments, NOW)
+
+
+def ended(advisor: Advisor, last_day: date, assignment_id: str = "AS-1") -> AssignmentEnded:
+    return AssignmentEnded(
+        assignment_id=assignment_id,
+        village_code=VILLAGE.code or "",
+        advisor_id=advisor.advisor_id or "",
+        valid_to=last_day,
+        reason="人员调整",
+    )
 
 
 def test_first_assignment_of_a_village_is_recorded() -> None:
-    events = when([], AssignAdvisor("AS-1", VILLAGE, LI, date(2025, 1, 1), "每周三"))
-    assert [type(e) for e in events] == [AdvisorAssigned]
-    assert events[0].advisor_id == "A-li" and events[0].unit_id == "U-firm"
+    SPEC.given().when(AssignAdvisor("AS-1", VILLAGE, LI, date(2025, 1, 1), "每周三")).then(
+        assigned(LI, date(2025, 1, 1)).model_copy(update={"schedule": "每周三"})
+    )
 
 
 def test_reassignment_ends_the_old_assignment_the_day_before_the_new_one_starts() -> None:
-    events = when(
-        [assigned(LI, date(2025, 1, 1))], AssignAdvisor("AS-2", VILLAGE, WANG, date(2025, 4, 1), "周五")
+    SPEC.given(assigned(LI, date(2025, 1, 1))).when(
+        AssignAdvisor("AS-2", VILLAGE, WANG, date(2025, 4, 1), "周五")
+    ).then(
+        ended(LI, date(2025, 3, 31)),
+        assigned(WANG, date(2025, 4, 1), "AS-2").model_copy(update={"schedule": "周五"}),
     )
-    assert [type(e) for e in events] == [AssignmentEnded, AdvisorAssigned]
-    assert events[0].assignment_id == "AS-1" and events[0].valid_to == date(2025, 3, 31)
-    assert events[1].advisor_id == "A-wang" and events[1].valid_from == date(2025, 4, 1)
 
 
 def test_history_answers_who_served_as_of_a_past_date() -> None:
     history = [assigned(LI, date(2025, 1, 1))]
-    history += when(history, AssignAdvisor("AS-2", VILLAGE, WANG, date(2025, 4, 1), "周五"))
-    state = assignments.fold(history)
+    history += (
+        SPEC.given(*history).when(AssignAdvisor("AS-2", VILLAGE, WANG, date(2025, 4, 1), "周五")).decided()
+    )
+    state = SPEC.state(*history)
     assert state.as_of(date(2024, 12, 31)) is None
     assert state.as_of(date(2025, 3, 31)).advisor_id == "A-li"  # type: ignore[union-attr]
     assert state.as_of(date(2025, 4, 1)).advisor_id == "A-wang"  # type: ignore[union-attr]
@@ -115,28 +127,26 @@ def test_history_answers_who_served_as_of_a_past_date() -> None:
 def test_bad_assignment_commands_are_refused_with_the_field(
     given: list, command: object, error: type[AppError], field: str
 ) -> None:
-    with pytest.raises(error) as refused:
-        when(given, command)
-    assert refused.value.field == field
+    SPEC.given(*given).when(command).refused(error, field)
 
 
 def test_the_same_assignment_again_changes_nothing() -> None:
     """A re-imported roster row carries the same deterministic assignment id."""
-    assert (
-        when(
-            [assigned(LI, date(2025, 1, 1))],
-            AssignAdvisor("AS-1", VILLAGE, LI, date(2025, 1, 1), "每周三 9:00-12:00"),
+    SPEC.given(assigned(LI, date(2025, 1, 1))).when(
+        AssignAdvisor("AS-1", VILLAGE, LI, date(2025, 1, 1), "每周三 9:00-12:00")
+    ).then()
+
+
+def test_a_new_schedule_for_the_same_advisor_starts_a_new_term() -> None:
+    events = (
+        SPEC.given(assigned(LI, date(2025, 1, 1)))
+        .when(AssignAdvisor("AS-2", VILLAGE, LI, date(2025, 7, 1), "每周五"))
+        .then(
+            ended(LI, date(2025, 6, 30)),
+            assigned(LI, date(2025, 7, 1), "AS-2").model_copy(update={"schedule": "每周五"}),
         )
-        == []
     )
-
-
-def test_a_new_schedule_for_the_same_advisor_starts_a_new_period() -> None:
-    events = when(
-        [assigned(LI, date(2025, 1, 1))], AssignAdvisor("AS-2", VILLAGE, LI, date(2025, 7, 1), "每周五")
-    )
-    assert [type(e) for e in events] == [AssignmentEnded, AdvisorAssigned]
-    state = assignments.fold([assigned(LI, date(2025, 1, 1)), *events])
+    state = SPEC.state(assigned(LI, date(2025, 1, 1)), *events)
     assert state.as_of(date(2025, 6, 30)).schedule == "每周三 9:00-12:00"  # type: ignore[union-attr]
     assert state.as_of(date(2025, 7, 1)).schedule == "每周五"  # type: ignore[union-attr]
 
@@ -145,9 +155,11 @@ def test_history_of_several_reassignments_answers_as_of_any_past_day() -> None:
     zhao = Advisor("A-zhao", "赵律师", "U-firm", "13800000003")
     history = [assigned(LI, date(2024, 1, 1))]
     for n, (advisor, start) in enumerate([(WANG, date(2024, 7, 1)), (zhao, date(2025, 2, 1))], start=2):
-        history += when(history, AssignAdvisor(f"AS-{n}", VILLAGE, advisor, start, "周一"))
-    history += when(history, EndAssignment(date(2025, 4, 30), "顾问离任"))
-    state = assignments.fold(history)
+        history += (
+            SPEC.given(*history).when(AssignAdvisor(f"AS-{n}", VILLAGE, advisor, start, "周一")).decided()
+        )
+    history += SPEC.given(*history).when(EndAssignment(date(2025, 4, 30), "顾问离任")).decided()
+    state = SPEC.state(*history)
     expected = {
         date(2023, 12, 31): None,
         date(2024, 6, 30): "A-li",
@@ -158,6 +170,6 @@ def test_history_of_several_reassignments_answers_as_of_any_past_day() -> None:
         date(2025, 5, 1): None,
     }
     for day, advisor_id in expected.items():
-        period = state.as_of(day)
-        assert (period.advisor_id if period else None) == advisor_id, day
+        term = state.as_of(day)
+        assert (term.advisor_id if term else None) == advisor_id, day
     assert state.current is None

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 from eventkit.errors import RuleViolationError
 from registry.domain.advisors import Advisor
-from registry.domain.assignments import Period
+from registry.domain.assignments import Term
 from registry.domain.boards import NoticeBoard, PostNoticeBoard, Shown, Staleness, boards, stale_reasons
 from registry.domain.divisions import Division
 from vc_contracts import CST
@@ -17,7 +17,7 @@ from vc_contracts.catalogue.registry import NoticeBoardPosted
 NOW = datetime(2025, 6, 1, 10, 0, tzinfo=CST)
 VILLAGE = Division("621025100201", "西头村", DivisionLevel.village, "621025100000")
 LI = Advisor("A-li", "李律师", "U-firm", "13800000001")
-SERVING = Period("AS-1", "A-li", "U-firm", date(2025, 1, 1), schedule="每周三 9:00-12:00")
+SERVING = Term("AS-1", "A-li", "U-firm", date(2025, 1, 1), schedule="每周三 9:00-12:00")
 SHOWN = Shown("A-li", "李律师", "13800000001", "每周三 9:00-12:00")
 POST = PostNoticeBoard(VILLAGE, LI, SERVING, SHOWN, date(2025, 2, 1))
 
@@ -43,7 +43,7 @@ def test_posting_the_same_board_again_changes_nothing() -> None:
         (post(village=Division()), "village_code"),
         (post(advisor=Advisor()), "advisor_id"),
         (post(serving=None), "advisor_id"),
-        (post(serving=Period("AS-2", "A-wang", "U-firm", date(2025, 1, 1))), "advisor_id"),
+        (post(serving=Term("AS-2", "A-wang", "U-firm", date(2025, 1, 1))), "advisor_id"),
         (post(posted_on=date(2025, 6, 2)), "posted_on"),
     ],
     ids=["unknown-village", "unknown-advisor", "nobody-serving", "someone-else-serving", "in-the-future"],

@@ -9,6 +9,7 @@ from eventkit.errors import AppError, ConflictError, RuleViolationError
 from registry.domain.advisors import Advisor
 from registry.domain.divisions import Division
 from registry.domain.groups import Command, CountMembers, EstablishServiceGroup, service_groups
+from support.deciding import Spec
 from vc_contracts import CST, Event
 from vc_contracts.catalogue.enums import DivisionLevel
 from vc_contracts.catalogue.registry import ServiceGroupEstablished, ServiceGroupMembersCounted
@@ -30,17 +31,21 @@ COUNTED = ServiceGroupMembersCounted(
 )
 
 
-def when(given: list[Event], command: Command) -> list[Event]:
-    return list(service_groups.decide(service_groups.fold(given), command, NOW))
+SPEC = Spec(service_groups, NOW)
+
+
+def test_a_group_is_established_with_every_field_of_the_command() -> None:
+    SPEC.given().when(ESTABLISH).then(ESTABLISHED)
 
 
 def test_members_are_counted_over_time() -> None:
-    events = when([ESTABLISHED, COUNTED], CountMembers(210, date(2025, 5, 1)))
-    assert [(type(e), e.member_count) for e in events] == [(ServiceGroupMembersCounted, 210)]  # type: ignore[attr-defined]
+    SPEC.given(ESTABLISHED, COUNTED).when(CountMembers(210, date(2025, 5, 1))).then(
+        COUNTED.model_copy(update={"member_count": 210, "counted_on": date(2025, 5, 1)})
+    )
 
 
 def test_establishing_the_same_group_again_changes_nothing() -> None:
-    assert when([ESTABLISHED], ESTABLISH) == []
+    SPEC.given(ESTABLISHED).when(ESTABLISH).then()
 
 
 @pytest.mark.parametrize(
@@ -89,6 +94,4 @@ def test_establishing_the_same_group_again_changes_nothing() -> None:
 def test_bad_group_commands_are_refused_with_the_field(
     given: list[Event], command: Command, error: type[AppError], field: str
 ) -> None:
-    with pytest.raises(error) as refused:
-        when(given, command)
-    assert refused.value.field == field
+    SPEC.given(*given).when(command).refused(error, field)

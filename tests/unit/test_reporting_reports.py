@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 from eventkit.errors import ConflictError
 from reporting.domain.reports import ApproveReport, ReturnReport, SubmitReport, reports
+from support.deciding import Spec
 from vc_contracts import CST, Event
 from vc_contracts.catalogue.enums import Level, ReportKind
 from vc_contracts.catalogue.reporting import ReportApproved, ReportEscalated, ReportReturned, ReportSubmitted
@@ -20,33 +21,42 @@ ANNUAL = SubmitReport(
 )
 
 
-def run(given: list[Event], command: object) -> list[Event]:
-    return list(reports.decide(reports.fold(given), command, NOW))  # type: ignore[arg-type]
+SPEC = Spec(reports, NOW)
 
 
 def through(*commands: object) -> list[Event]:
+    """The events of `commands` decided one after the other."""
     history: list[Event] = []
     for command in commands:
-        history += run(history, command)
+        history += SPEC.given(*history).when(command).decided()
     return history
 
 
-def test_a_half_year_report_is_submitted_with_its_confirmation() -> None:
-    assert [type(e) for e in run([], HALF)] == [ReportSubmitted]
+def test_a_half_year_report_is_submitted_with_its_figures_and_confirmation() -> None:
+    SPEC.given().when(HALF).then(
+        ReportSubmitted(
+            report_id="R-1",
+            kind=ReportKind.half_year_ledger,
+            period="2025H1",
+            submitter_unit_id="U-firm",
+            division_code="621025",
+            figures={"rows": []},
+            confirmed_by=["firm-head"],
+        )
+    )
 
 
 def test_unconfirmed_figures_are_refused() -> None:
-    with pytest.raises(ConflictError) as refused:
-        run([], SubmitReport(**{**HALF.__dict__, "confirmed_by": []}))
-    assert refused.value.field == "confirmed_by"
+    SPEC.given().when(SubmitReport(**{**HALF.__dict__, "confirmed_by": []})).refused(
+        ConflictError, "confirmed_by"
+    )
 
 
 def test_county_approval_ends_a_half_year_report() -> None:
     history = through(HALF, ApproveReport(Level.county))
     assert [type(e) for e in history] == [ReportSubmitted, ReportApproved]
     assert reports.fold(history).status == "approved"
-    with pytest.raises(ConflictError):
-        run(history, HALF)
+    SPEC.given(*history).when(HALF).refused(ConflictError)
 
 
 def test_annual_results_escalate_county_to_city_to_province() -> None:
@@ -80,9 +90,7 @@ def test_annual_results_escalate_county_to_city_to_province() -> None:
     ],
 )
 def test_out_of_order_transitions_are_refused(given: list[object], command: object, field: str) -> None:
-    with pytest.raises(ConflictError) as refused:
-        run(through(*given), command)
-    assert refused.value.field == field
+    SPEC.given(*through(*given)).when(command).refused(ConflictError, field)
 
 
 def test_a_returned_report_is_resubmitted_and_reviewed_again_by_the_level_that_returned_it() -> None:
@@ -92,4 +100,9 @@ def test_a_returned_report_is_resubmitted_and_reviewed_again_by_the_level_that_r
     state = reports.fold(history)
     assert (state.status, state.at_level, state.submissions) == ("pending", Level.city, 2)
     assert isinstance(history[3], ReportReturned)
-    assert [type(e) for e in run(history, ApproveReport(Level.city))] == [ReportApproved, ReportEscalated]
+    SPEC.given(*history).when(ApproveReport(Level.city)).then(
+        ReportApproved(report_id="R-2", by_level=Level.city),
+        ReportEscalated(
+            report_id="R-2", from_level=Level.city, to_level=Level.province, to_division_code="620000"
+        ),
+    )

@@ -2,9 +2,11 @@
 
 Writes `<owner>/<EventType>.v<N>.json` per (event type, version): the schema of a whole Kafka
 message value (the envelope, with `event_type` and `schema_version` fixed and `data` the event's
-schema), plus `envelope.json` and `index.json`. Output is deterministic. A published file is never
-overwritten with a breaking change (see `vc_contracts.compat`) unless `--allow-breaking` is given:
-bump the event's schema version and add an upcaster instead.
+schema), plus `envelope.json`, `index.json` and `labels.json` (every closed vocabulary's Chinese
+labels: enum name -> wire value -> label, for consumers and the web front end). Output is
+deterministic. A published file is never overwritten with a breaking change (see
+`vc_contracts.compat`) unless `--allow-breaking` is given: bump the event's schema version and add
+an upcaster instead.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from vc_contracts.base import Event, known_events
+from vc_contracts.catalogue.enums import LABELS, wire_labels
 from vc_contracts.compat import breaking_changes
 from vc_contracts.envelope import Envelope
 from vc_contracts.topics import DEAD_LETTER_TOPIC, topic_for
@@ -64,6 +67,11 @@ def schema_file(event: type[Event]) -> str:
     return f"{event.owner}/{event.event_type}.v{event.schema_version}.json"
 
 
+def labels_document() -> dict[str, dict[str, str]]:
+    """Enum name -> wire value -> Simplified Chinese label, for every closed vocabulary."""
+    return {enum.__name__: wire_labels(enum) for enum in LABELS}
+
+
 def render() -> dict[str, str]:
     """Every exported file: path relative to the schema folder -> content."""
     events = sorted(known_events().values(), key=lambda e: (e.owner, e.event_type, e.schema_version))
@@ -87,6 +95,7 @@ def render() -> dict[str, str]:
         ],
     }
     files["index.json"] = dumps(index)
+    files["labels.json"] = dumps(labels_document())
     return files
 
 
@@ -104,7 +113,7 @@ def breaking_files(directory: Path = DEFAULT_DIR) -> list[str]:
     """Breaking changes of the code against the schemas published in `directory`."""
     wanted, problems = render(), []
     for path, text in sorted(_existing(directory).items()):
-        if path in ("envelope.json", "index.json") or wanted.get(path) == text:
+        if path in ("envelope.json", "index.json", "labels.json") or wanted.get(path) == text:
             continue
         if path not in wanted:
             problems.append(f"{path}: event version removed")

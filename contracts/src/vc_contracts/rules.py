@@ -11,10 +11,11 @@ effect in, and each quarter names its own version. Shared by every service that 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 
 from vc_contracts.catalogue.assessment import ComplianceRulesSet
 from vc_contracts.divisions import contains
+from vc_contracts.periods import Period
 
 # Province defaults from the Zhengning notice (R4-R6, R13-R14): version 1 of 620000, built in.
 DEFAULT_RULES = ComplianceRulesSet(division_code="620000", version=1, effective_from=date(2018, 1, 1))
@@ -35,15 +36,8 @@ def rule_in_force(
 
 
 def last_day(period: str) -> date:
-    """Last CST day of a year (2025), half (2025H1) or quarter (2025Q2)."""
-    year = int(period[:4])
-    if len(period) == 4:
-        return date(year, 12, 31)
-    months = 6 if period[4] == "H" else 3
-    n = int(period[5:])
-    end_month = months * n
-    after = date(year + 1, 1, 1) if end_month == 12 else date(year, end_month + 1, 1)
-    return after - timedelta(days=1)
+    """Last CST day of a year (2025), half (2025H1) or quarter (2025Q2). Errors: PeriodFormatError."""
+    return Period.parse(period).last_day
 
 
 def rule_for_period(

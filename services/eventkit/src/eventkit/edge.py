@@ -20,9 +20,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from eventkit.errors import ErrorBody, FieldError
 from eventkit.logs import correlation_id
+from eventkit.settings import MAX_UPLOAD_BYTES
 
 MAX_BODY_BYTES = 1024 * 1024
-MAX_UPLOAD_BYTES = 32 * 1024 * 1024
 _NUL_REASON = "不能包含空字符（\\u0000）"
 
 

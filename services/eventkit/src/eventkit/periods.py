@@ -1,4 +1,9 @@
-"""Calendar periods in China Standard Time: quarters, halves, and splitting a span across them.
+"""Calendar periods in China Standard Time for the services (pure: no I/O, no clock).
+
+The one period type is `vc_contracts.periods.Period` (year 2025, half-year 2025H1, quarter 2025Q3,
+in +08:00), re-exported here with `parse_period`, which refuses a malformed period with 422
+rule_violation, and the on-site hours split. Domain modules may import this module: it imports
+only the standard library, `vc_contracts` and the pure `eventkit.errors`.
 
 Counting rule for on-site hours (documented in the README): hours count in the quarter in which
 they were served. A visit that crosses a quarter boundary (e.g. 2025-03-31 22:00 to
@@ -10,46 +15,71 @@ Durations are whole seconds and are summed exactly; hours are rounded for displa
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from collections.abc import Collection
+from datetime import date, datetime
 
 from vc_contracts import CST
 from vc_contracts.durations import seconds_between
+from vc_contracts.periods import Period, PeriodFormatError, PeriodKind
+
+from eventkit.errors import RuleViolationError
+
+__all__ = [
+    "Period",
+    "PeriodKind",
+    "half_of",
+    "parse_period",
+    "quarter_bounds",
+    "quarter_of",
+    "quarters_of_year",
+    "split_seconds_by_quarter",
+]
+
+
+def parse_period(
+    text: str, *, kinds: Collection[PeriodKind] = tuple(PeriodKind), field: str = "period"
+) -> Period:
+    """'2025' | '2025H1' | '2025Q3' → Period, allowing only `kinds`.
+
+    Errors: RuleViolationError (422 rule_violation) on `field`, its message naming the accepted forms.
+    """
+    try:
+        return Period.parse(text, kinds=kinds)
+    except PeriodFormatError as refused:
+        raise RuleViolationError(str(refused), field=field) from None
+
+
+# ------------------------------------------------------------------------ shorthands in use
 
 
 def quarter_of(moment: datetime | date) -> str:
-    day = moment.astimezone(CST).date() if isinstance(moment, datetime) else moment
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+    """'2025Q2' for a moment in the second quarter (+08:00)."""
+    return str(Period.containing(moment))
 
 
 def half_of(quarter: str) -> str:
-    return f"{quarter[:4]}H{1 if quarter[-1] in '12' else 2}"
-
-
-def quarter_start(year: int, quarter: int) -> datetime:
-    if quarter == 5:
-        return datetime(year + 1, 1, 1, tzinfo=CST)
-    return datetime(year, 3 * (quarter - 1) + 1, 1, tzinfo=CST)
+    """'2025H1' for '2025Q2'."""
+    return str(parse_period(quarter).half)
 
 
 def quarter_bounds(quarter: str) -> tuple[date, date]:
-    """First and last CST day of a quarter such as 2025Q2."""
-    year, q = int(quarter[:4]), int(quarter[-1])
-    return quarter_start(year, q).date(), (quarter_start(year, q + 1) - timedelta(days=1)).date()
+    """First and last +08:00 day of a quarter such as 2025Q2."""
+    period = parse_period(quarter, kinds=(PeriodKind.quarter,), field="quarter")
+    return period.first_day, period.last_day
+
+
+def quarters_of_year(year: int) -> list[str]:
+    return [str(q) for q in Period(year, PeriodKind.year).parts(PeriodKind.quarter)]
 
 
 def split_seconds_by_quarter(start: datetime, end: datetime) -> dict[str, int]:
-    """Whole seconds of [start, end) falling in each CST calendar quarter (they add up to the span)."""
+    """Whole seconds of [start, end) falling in each +08:00 calendar quarter (they add up to the span)."""
     start, end = start.astimezone(CST), end.astimezone(CST)
     parts: dict[str, int] = {}
     cursor = start
     while cursor < end:
-        q = (cursor.month - 1) // 3 + 1
-        boundary = min(end, quarter_start(cursor.year, q + 1))
-        key = f"{cursor.year}Q{q}"
-        parts[key] = parts.get(key, 0) + seconds_between(cursor, boundary)
+        quarter = Period.containing(cursor)
+        boundary = min(end, quarter.end)
+        parts[str(quarter)] = parts.get(str(quarter), 0) + seconds_between(cursor, boundary)
         cursor = boundary
     return parts
-
-
-def quarters_of_year(year: int) -> list[str]:
-    return [f"{year}Q{q}" for q in range(1, 5)]

@@ -5,6 +5,9 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+MAX_UPLOAD_BYTES = 32 * 1024 * 1024
+"""The one size cap of an imported file (every import: the edge's 413 and the sheet reader's own)."""
+
 _PLACEHOLDERS = {"", "changeme", "secret", "change-me", "dev", "test", "password"}
 
 
@@ -38,7 +41,7 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, alias="VC_DB_POOL_SIZE")
     max_body_bytes: int = Field(default=1024 * 1024, alias="VC_MAX_BODY_BYTES", description="JSON bodies")
     max_upload_bytes: int = Field(
-        default=32 * 1024 * 1024, alias="VC_MAX_UPLOAD_BYTES", description="Files sent to the import routes"
+        default=MAX_UPLOAD_BYTES, alias="VC_MAX_UPLOAD_BYTES", description="Files sent to the import routes"
     )
     max_event_bytes: int = Field(
         default=256 * 1024,

@@ -31,11 +31,12 @@ from openpyxl.utils import get_column_letter
 
 from eventkit import sheet_cells, sheet_sources
 from eventkit.import_errors import Problems
+from eventkit.settings import MAX_UPLOAD_BYTES
 from eventkit.sheet_cells import Kind
 
 __all__ = ["MAX_BYTES", "Column", "Kind", "Sheet", "read_sheet"]
 
-MAX_BYTES = 32 * 1024 * 1024  # one upload cap for every import
+MAX_BYTES = MAX_UPLOAD_BYTES  # the one upload cap of every import (the edge answers 413 above it)
 ROW_NUMBERS = {"序号", "行号", "no.", "no"}  # headings of a row-number column: ignored
 
 

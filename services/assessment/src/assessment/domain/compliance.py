@@ -21,6 +21,7 @@ from typing import assert_never
 
 from eventkit.decider import Decider
 from eventkit.errors import RuleViolationError
+from eventkit.periods import PeriodKind, parse_period
 from vc_contracts import Event
 from vc_contracts.catalogue.assessment import ComplianceBreached
 from vc_contracts.durations import exact_minimum, shown_hours, shown_owed
@@ -43,21 +44,16 @@ def stream_id(county: str, period: str) -> str:
 
 def bounds(period: str) -> tuple[date, date]:
     """First and last CST day of a year (2025) or quarter (2025Q2)."""
-    year = int(period[:4])
-    if len(period) == 4:
-        return date(year, 1, 1), date(year, 12, 31)
-    q = int(period[-1])
-    first = date(year, 3 * q - 2, 1)
-    after = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
-    return first, after - timedelta(days=1)
+    judged = parse_period(period, kinds=(PeriodKind.year, PeriodKind.quarter))
+    return judged.first_day, judged.last_day
 
 
 def rule_of(period: str) -> str:
-    return LECTURES if len(period) == 4 else HOURS
+    return LECTURES if parse_period(period).kind is PeriodKind.year else HOURS
 
 
 def require_closed(period: str, today: date) -> None:
-    if "H" in period:
+    if parse_period(period).kind is PeriodKind.half:
         raise RuleViolationError(
             "只能按季度（驻点时长）或年度（讲座宣传）评估，例如 2025Q1、2025", field="period"
         )

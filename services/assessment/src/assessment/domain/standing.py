@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from eventkit.periods import quarter_start
+from eventkit.periods import PeriodKind, parse_period
 
 Standing = Literal["upcoming", "running", "met", "short"]
 STANDING_LABEL: dict[Standing, str] = {
@@ -29,11 +29,7 @@ STANDING_LABEL: dict[Standing, str] = {
 
 def period_span(period: str) -> tuple[datetime, datetime]:
     """[start, end) in CST of a year (2025) or a quarter (2025Q3)."""
-    year = int(period[:4])
-    if len(period) == 4:
-        return quarter_start(year, 1), quarter_start(year, 5)
-    q = int(period[-1])
-    return quarter_start(year, q), quarter_start(year, q + 1)
+    return parse_period(period, kinds=(PeriodKind.year, PeriodKind.quarter)).bounds
 
 
 def standing(period: str, meets: bool, now: datetime) -> Standing:

@@ -20,6 +20,7 @@ from typing import Any
 import asyncpg
 from eventkit.auth import ADMINS, UNITS, Principal, Role
 from eventkit.errors import ForbiddenError, NotFoundError
+from eventkit.periods import parse_period
 from eventkit.scoping import within
 
 from ledger.application import access
@@ -28,7 +29,6 @@ from ledger.application.queries import COLUMNS, entry_json
 from ledger.application.volume_chain import verify_volume
 from ledger.application.volumes import name_keys, readable, totals
 from ledger.domain.chain import GENESIS, volumes_of
-from ledger.domain.periods import period_range
 
 _PART = {
     "H1": "上半年",
@@ -80,7 +80,7 @@ async def advisor_ledger(
 
     403 `forbidden` (field advisor_id) outside the rules above; 404 `not_found` for an advisor the
     ledger has never heard of (no name from the registry, no assignment, no entry)."""
-    start, end = period_range(period)
+    start, end = parse_period(period).bounds
     year = start.year
     known_advisor = await names(pool, schema, [f"advisor:{advisor_id}"])
     if not known_advisor and not await _has_trace(pool, schema, advisor_id):

@@ -10,10 +10,10 @@ import asyncpg
 from eventkit.auth import ADMINS, Principal, Role
 from eventkit.errors import ForbiddenError, NotFoundError
 from eventkit.paging import PageParams, page_of
+from eventkit.periods import parse_period
 
 from ledger.application import access
 from ledger.domain.kinds import KIND_LABEL, Kind
-from ledger.domain.periods import period_range
 
 COLUMNS = (
     "entry_id, kind, village_code, county, advisor_id, unit_id, client_entry_id, year, occurred_at,"
@@ -103,7 +103,7 @@ async def list_entries(
             args.append(value)
             where.append(f"{column} = ${len(args)}")
     if f.period:
-        start, end = period_range(f.period)
+        start, end = parse_period(f.period).bounds
         args += [start, end]
         where.append(f"occurred_at >= ${len(args) - 1} AND occurred_at < ${len(args)}")
     clause = " AND ".join(where)

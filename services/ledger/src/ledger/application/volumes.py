@@ -12,6 +12,7 @@ from typing import Any
 import asyncpg
 from eventkit.auth import Principal
 from eventkit.errors import NotFoundError
+from eventkit.periods import parse_period
 from vc_contracts.durations import display_total_hours, seconds_between, total_seconds
 
 from ledger.application import access, entry_text
@@ -19,7 +20,6 @@ from ledger.application.directory_view import names
 from ledger.application.queries import COLUMNS, entry_json
 from ledger.application.volume_chain import verify_volume
 from ledger.domain.chain import GENESIS, VOLUME_KINDS, volume_id
-from ledger.domain.periods import period_range
 
 
 def _check_kind(kind: str) -> None:
@@ -40,7 +40,7 @@ async def volume(
     vid = volume_id(kind, owner, year)
     head = await _head(pool, schema, vid)
     access.require_volume(who, kind, owner, head["county"] if head else None)
-    start, end = period_range(period or str(year))
+    start, end = parse_period(period or str(year)).bounds
     column = "village_code" if kind == "village" else "unit_id"
     rows = await pool.fetch(
         f"""SELECT * FROM (

@@ -1,13 +1,22 @@
 """The kinds of ledger entry (一次一记: one record per occurrence) and the words the ledger uses for them.
 
 Each kind has one event in `vc_contracts.catalogue.ledger`; the Chinese labels are what residents,
-committees and county staff read on screens, exports and import templates.
+committees and county staff read on screens, exports and import templates (the values' labels are
+the contracts' ones, `vc_contracts.catalogue.enums`; only the field names are the ledger's own).
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-
+from vc_contracts.catalogue.enums import (
+    ENTRY_KIND_LABELS,
+    ConsultationCategory,
+    ConsultationChannel,
+    ConsultationOutcome,
+    DocumentKind,
+    EntryKind,
+    MediationOutcome,
+    wire_labels,
+)
 from vc_contracts.catalogue.ledger import (
     ConsultationGiven,
     DisputeMediated,
@@ -18,14 +27,7 @@ from vc_contracts.catalogue.ledger import (
     VisitLogged,
 )
 
-
-class Kind(StrEnum):
-    visit = "visit"
-    lecture = "lecture"
-    publicity = "publicity"
-    consultation = "consultation"
-    mediation = "mediation"
-    document_review = "document_review"
+Kind = EntryKind  # the contracts' vocabulary; the ledger's short name for it
 
 
 EVENT_OF: dict[Kind, type[LedgerEntryEvent]] = {
@@ -38,14 +40,7 @@ EVENT_OF: dict[Kind, type[LedgerEntryEvent]] = {
 }
 KIND_OF: dict[str, Kind] = {cls.event_type: kind for kind, cls in EVENT_OF.items()}
 
-KIND_LABEL: dict[Kind, str] = {
-    Kind.visit: "驻点服务",
-    Kind.lecture: "法治讲座",
-    Kind.publicity: "普法宣传活动",
-    Kind.consultation: "法律咨询",
-    Kind.mediation: "纠纷调解",
-    Kind.document_review: "文书审查",
-}
+KIND_LABEL: dict[Kind, str] = ENTRY_KIND_LABELS
 
 FIELD_LABEL: dict[str, str] = {
     "kind": "类型",
@@ -72,25 +67,12 @@ FIELD_LABEL: dict[str, str] = {
     "entry_id": "记录编号",
 }
 
+# A consultation and a mediation both have an `outcome`; "referred" reads the same for both.
 VALUE_LABEL: dict[str, dict[str, str]] = {
-    "channel": {"on_site": "现场", "wechat": "微信群", "phone": "电话", "online": "网络"},
-    "category": {
-        "land": "土地",
-        "marriage_family": "婚姻家庭",
-        "labour": "劳动",
-        "contract_debt": "合同债务",
-        "inheritance": "继承",
-        "neighbour": "邻里纠纷",
-        "other": "其他",
-    },
-    "outcome": {
-        "resolved": "已解决",
-        "referred": "已转介",
-        "pending": "待跟进",
-        "agreed": "调解成功",
-        "failed": "调解未成",
-    },
-    "document_kind": {"village_rules": "村规民约", "contract": "合同", "decision": "决议", "other": "其他"},
+    "channel": wire_labels(ConsultationChannel),
+    "category": wire_labels(ConsultationCategory),
+    "outcome": wire_labels(ConsultationOutcome) | wire_labels(MediationOutcome),
+    "document_kind": wire_labels(DocumentKind),
 }
 
 # Fields no correction may touch: who, where and which entry it is. A wrong village or advisor is

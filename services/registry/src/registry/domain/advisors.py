@@ -12,13 +12,13 @@ from typing import assert_never
 from eventkit.decider import Decider
 from eventkit.errors import ConflictError, RuleViolationError
 from vc_contracts import Event
-from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus
+from vc_contracts.catalogue.enums import ADVISOR_STATUS_LABELS, AdvisorKind, AdvisorStatus
 from vc_contracts.catalogue.registry import AdvisorRegistered, AdvisorStatusChanged
 
 from registry.domain.units import Unit
 
 LICENSED_KINDS = {AdvisorKind.lawyer, AdvisorKind.public_lawyer, AdvisorKind.legal_aid_lawyer}
-STATUS_LABEL = {AdvisorStatus.active: "在岗", AdvisorStatus.suspended: "暂停", AdvisorStatus.left: "离任"}
+STATUS_LABEL = ADVISOR_STATUS_LABELS
 
 
 def advisor_stream(advisor_id: str) -> str:

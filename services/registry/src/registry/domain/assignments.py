@@ -2,7 +2,7 @@
 
 Invariant: a village has at most one responsible advisor on any day, and the history of
 who served from when to when is kept (never overwritten). A new on-site schedule for the same
-advisor is a reassignment too (the old period ends, a new one starts), so the schedule shown to
+advisor is a reassignment too (the old term ends, a new one starts), so the schedule shown to
 residents on any past day stays answerable.
 """
 
@@ -29,7 +29,9 @@ def stream_id(village_code: str) -> str:
 
 
 @dataclass(frozen=True)
-class Period:
+class Term:
+    """One advisor's term of service in a village: [valid_from, valid_to] in +08:00 days."""
+
     assignment_id: str
     advisor_id: str
     unit_id: str
@@ -44,13 +46,13 @@ class Period:
 @dataclass(frozen=True)
 class VillageAssignments:
     village_code: str = ""
-    history: tuple[Period, ...] = ()
+    history: tuple[Term, ...] = ()
 
     @property
-    def current(self) -> Period | None:
+    def current(self) -> Term | None:
         return next((p for p in reversed(self.history) if p.valid_to is None), None)
 
-    def as_of(self, day: date) -> Period | None:
+    def as_of(self, day: date) -> Term | None:
         return next((p for p in self.history if p.covers(day)), None)
 
 
@@ -129,7 +131,7 @@ def _assign(state: VillageAssignments, c: AssignAdvisor) -> list[Event]:
     return events
 
 
-def _ended(current: Period, valid_to: date, reason: str, state: VillageAssignments) -> AssignmentEnded:
+def _ended(current: Term, valid_to: date, reason: str, state: VillageAssignments) -> AssignmentEnded:
     return AssignmentEnded(
         assignment_id=current.assignment_id,
         village_code=state.village_code,
@@ -142,14 +144,14 @@ def _ended(current: Period, valid_to: date, reason: str, state: VillageAssignmen
 def evolve(state: VillageAssignments, event: Event) -> VillageAssignments:
     match event:
         case AdvisorAssigned():
-            period = Period(
+            term = Term(
                 event.assignment_id,
                 event.advisor_id,
                 event.unit_id,
                 event.valid_from,
                 schedule=event.schedule,
             )
-            return replace(state, village_code=event.village_code, history=(*state.history, period))
+            return replace(state, village_code=event.village_code, history=(*state.history, term))
         case AssignmentEnded():
             history = tuple(
                 replace(p, valid_to=event.valid_to) if p.assignment_id == event.assignment_id else p

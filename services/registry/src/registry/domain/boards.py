@@ -18,7 +18,7 @@ from vc_contracts import Event
 from vc_contracts.catalogue.registry import NoticeBoardPosted
 
 from registry.domain.advisors import Advisor
-from registry.domain.assignments import VILLAGE_LEVELS, Period
+from registry.domain.assignments import VILLAGE_LEVELS, Term
 from registry.domain.divisions import Division
 
 
@@ -46,7 +46,7 @@ class NoticeBoard:
 class PostNoticeBoard:
     village: Division
     advisor: Advisor
-    serving: Period | None  # the village's assignment on `posted_on`, loaded by the handler
+    serving: Term | None  # the village's assignment on `posted_on`, loaded by the handler
     shown: Shown
     posted_on: date
 

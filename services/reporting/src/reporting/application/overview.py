@@ -17,9 +17,9 @@ from typing import Any
 import asyncpg
 from eventkit.clock import now_cst
 from eventkit.errors import NotFoundError, RuleViolationError
-from eventkit.periods import quarter_bounds, quarter_of
+from eventkit.periods import Period, PeriodKind, parse_period
 from vc_contracts.catalogue.assessment import ComplianceRulesSet
-from vc_contracts.catalogue.enums import ReportKind
+from vc_contracts.catalogue.enums import REPORT_KIND_LABELS, ReportKind
 from vc_contracts.divisions import significant_prefix
 from vc_contracts.durations import display_total_hours
 from vc_contracts.rules import rule_for_period, rule_label
@@ -34,7 +34,6 @@ LEVELS = {2: "province", 4: "city", 6: "county", 9: "township", 12: "village"}
 LEVEL_NAMES = {"province": "省", "city": "市（州）", "county": "县（区）", "township": "乡镇（街道）",
                "village": "村（社区）"}  # fmt: skip
 CHILD_DIGITS = {2: 4, 4: 6, 6: 9, 9: 12, 12: 12}
-QUARTER_NAMES = "一二三四"
 WARNINGS_SHOWN = 200
 COVERAGE_RULE = "村（社区）在统计日有在岗法律顾问派驻记录即为已覆盖（统计日：当期为今日，过去期间为期末日）。"
 FILING_RULE = (
@@ -57,7 +56,7 @@ def code_of(prefix: str) -> str:
 
 
 def period_label(key: str) -> str:
-    return f"{key[:4]}年" if len(key) == 4 else f"{key[:4]}年第{QUARTER_NAMES[int(key[-1]) - 1]}季度"
+    return parse_period(key).label
 
 
 def quarter_word(key: str, quarter: str) -> str:
@@ -72,28 +71,32 @@ def _year_ago(day: date) -> date:
 
 def frame_of(prefix: str, key: str, today: date) -> q.Frame:
     """The frame of a period key (2026Q4 or 2026) seen on `today` (past periods: on their last day)."""
-    year = int(key[:4])
-    first, last = quarter_bounds(key) if len(key) > 4 else (date(year, 1, 1), date(year, 12, 31))
-    if first > today:
+    period = parse_period(key, kinds=(PeriodKind.year, PeriodKind.quarter))
+    if period.first_day > today:
         raise RuleViolationError(f"期间 {key} 尚未开始，无法统计", field="period")
-    as_of = min(last, today)
-    quarter = key if len(key) > 4 else quarter_of(as_of)
-    qfirst, qlast = quarter_bounds(quarter)
-    year_window = Window(date(year, 1, 1), date(year, 12, 31), as_of)
-    return q.Frame(prefix, quarter, Window(qfirst, qlast, as_of), year, year_window, as_of == today)
+    as_of = min(period.last_day, today)
+    quarter = period if period.kind is PeriodKind.quarter else Period.containing(as_of)
+    year = Period(period.year, PeriodKind.year)
+    return q.Frame(
+        prefix,
+        str(quarter),
+        Window(quarter.first_day, quarter.last_day, as_of),
+        year.year,
+        Window(year.first_day, year.last_day, as_of),
+        as_of == today,
+    )
 
 
 def last_year_frame(frame: q.Frame) -> q.Frame:
     as_of = _year_ago(frame.as_of)
-    quarter = f"{frame.year - 1}{frame.quarter[4:]}"
-    qfirst, qlast = quarter_bounds(quarter)
-    year = frame.year - 1
+    quarter = parse_period(frame.quarter).a_year_before()
+    year = Period(frame.year - 1, PeriodKind.year)
     return q.Frame(
         frame.prefix,
-        quarter,
-        Window(qfirst, qlast, as_of),
-        year,
-        Window(date(year, 1, 1), date(year, 12, 31), as_of),
+        str(quarter),
+        Window(quarter.first_day, quarter.last_day, as_of),
+        year.year,
+        Window(year.first_day, year.last_day, as_of),
     )
 
 
@@ -336,12 +339,12 @@ def _candidates(today: date) -> list[tuple[ReportKind, str]]:
 
 def _report_name(kind: ReportKind, period: str) -> str:
     if kind is ReportKind.annual_results:
-        return f"{period}年度考核结果报告"
-    return f"{period[:4]}年{'上' if period.endswith('H1') else '下'}半年台账报告"
+        return f"{period}{REPORT_KIND_LABELS[ReportKind.annual_results]}"
+    return f"{parse_period(period).label}台账报告"
 
 
 def _due_rules(county: str, period: str, sets: list[ComplianceRulesSet]) -> dict[str, str]:
-    rule = rule_for_period(county, period[:4], sets)
+    rule = rule_for_period(county, str(parse_period(period).year), sets)
     h1, h2 = rule.half_year_report_due
     return {"H1": h1, "H2": h2, "annual": rule.annual_report_due}
 

@@ -11,15 +11,16 @@ from eventkit.auth import UNITS, Principal
 from eventkit.errors import ForbiddenError, NotFoundError
 from eventkit.store import EventStore
 from vc_contracts.base import CST
+from vc_contracts.catalogue.enums import Level, ReportKind, wire_labels
 from vc_contracts.catalogue.reporting import ReportApproved, ReportEscalated, ReportReturned, ReportSubmitted
 from vc_contracts.divisions import province_of
 
 from reporting.domain.reports import FINAL_LEVEL, STATUS_NAMES
 
-LEVEL_NAMES = {"county": "县级", "city": "市级", "province": "省级"}
+LEVEL_NAMES = wire_labels(Level)
 LEVEL_BELOW = {"city": "county", "province": "city"}
 _GENERIC = {"county": "县", "city": "市", "province": "省"}
-KIND_NAMES = {"half_year_ledger": "半年台账报告", "annual_results": "年度工作报告"}
+KIND_NAMES = wire_labels(ReportKind)
 
 
 async def report_row(pool: asyncpg.Pool, schema: str, who: Principal, report_id: str) -> dict[str, Any]:

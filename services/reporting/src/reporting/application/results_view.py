@@ -7,7 +7,7 @@ import asyncpg
 from eventkit.db import Connection
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue.assessment import AssessmentConcluded
-from vc_contracts.catalogue.enums import AssessmentResult
+from vc_contracts.catalogue.enums import AssessmentResult, wire_labels
 from vc_contracts.topics import topic_for
 
 DDL = """
@@ -16,7 +16,7 @@ CREATE TABLE {t}ar_results (
     county text NOT NULL
 );
 """
-RESULT_NAMES = {"excellent": "优秀", "passed": "合格", "failed": "不合格"}
+RESULT_NAMES = wire_labels(AssessmentResult)
 RULE = "每位法律顾问每年一条考核结论，按考核结论所属县计；同一考核以最新结论为准。"
 
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from eventkit.periods import parse_period
 from vc_contracts.catalogue.assessment import ComplianceRulesSet
 from vc_contracts.durations import display_total_hours, meets_hours
 from vc_contracts.rules import rule_for_period, rule_label
@@ -40,7 +41,7 @@ def village_figures(
 ) -> dict[str, Any]:
     """The on-site and lecture figures of one village, each with its minimum and its rule."""
     hours_rule = rule_for_period(village_code, quarter, sets)
-    year = quarter[:4]
+    year = str(parse_period(quarter).year)
     year_rule = rule_for_period(village_code, year, sets)
     return {
         "hours": display_total_hours(seconds),

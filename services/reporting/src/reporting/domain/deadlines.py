@@ -15,6 +15,7 @@ from typing import assert_never
 
 from eventkit.decider import Decider
 from eventkit.errors import RuleViolationError
+from eventkit.periods import Period, PeriodKind, parse_period
 from vc_contracts import CST, Event
 from vc_contracts.catalogue.enums import DeadlineKind
 from vc_contracts.catalogue.reporting import DeadlineMissed
@@ -26,10 +27,10 @@ DUE_KEYS = tuple(DEFAULT_DUE)
 
 def last_day(kind: str, period: str) -> date:
     """The period's last day: 06-30 for H1, 12-31 for H2 and for the year."""
-    year = int(period[:4])
-    if kind == DeadlineKind.half_year_ledger and period.endswith("H1"):
-        return date(year, 6, 30)
-    return date(year, 12, 31)
+    reported = parse_period(period)
+    if kind == DeadlineKind.half_year_ledger and reported.kind is PeriodKind.half:
+        return reported.last_day
+    return Period(reported.year, PeriodKind.year).last_day
 
 
 def due_day(kind: str, period: str, due: dict[str, str] | None = None) -> date:

@@ -5,6 +5,9 @@ import { api } from '@/api'
 import { session } from '@/auth/session'
 import { todayCst } from '@/util/time'
 import type { EntryPath } from './offlineQueue'
+import {
+  ConsultationCategory, ConsultationChannel, ConsultationOutcome, DocumentKind, EntryKind, MediationOutcome,
+} from '@/contracts/labels'
 
 export interface Served {
   village_code: string
@@ -38,25 +41,21 @@ export function villageName(code: string): string {
   return me.villages.find((v) => v.village_code === code)?.village_name ?? code
 }
 
-export type Kind = 'visit' | 'lecture' | 'publicity' | 'consultation' | 'mediation' | 'document_review'
+export type Kind = keyof typeof EntryKind
 
-export const KINDS: { kind: Kind; label: string; path: EntryPath }[] = [
-  { kind: 'visit', label: '驻点服务', path: '/visits' },
-  { kind: 'lecture', label: '法治讲座', path: '/lectures' },
-  { kind: 'publicity', label: '普法宣传', path: '/publicity-events' },
-  { kind: 'consultation', label: '法律咨询', path: '/consultations' },
-  { kind: 'mediation', label: '纠纷调解', path: '/mediations' },
-  { kind: 'document_review', label: '文书审查', path: '/document-reviews' },
-]
+const PATHS: Record<Kind, EntryPath> = {
+  visit: '/visits', lecture: '/lectures', publicity: '/publicity-events', consultation: '/consultations',
+  mediation: '/mediations', document_review: '/document-reviews',
+}
+export const KINDS: { kind: Kind; label: string; path: EntryPath }[] = (Object.keys(EntryKind) as Kind[])
+  .map((kind) => ({ kind, label: EntryKind[kind], path: PATHS[kind] }))
 
-export const CHANNELS = { on_site: '现场', wechat: '微信群', phone: '电话', online: '网络' } as const
-export const CATEGORIES = {
-  land: '土地', marriage_family: '婚姻家庭', labour: '劳动', contract_debt: '合同债务',
-  inheritance: '继承', neighbour: '相邻关系', other: '其他',
-} as const
-export const OUTCOMES = { resolved: '已解决', referred: '已转介', pending: '待跟进' } as const
-export const MEDIATION_OUTCOMES = { agreed: '达成协议', failed: '调解未成', referred: '已转介' } as const
-export const DOCUMENT_KINDS = { village_rules: '村规民约', contract: '合同', decision: '村务决定', other: '其他' } as const
+// The contracts' labels (generated from vc_contracts by `make schemas`), under the names the forms use.
+export const CHANNELS = ConsultationChannel
+export const CATEGORIES = ConsultationCategory
+export const OUTCOMES = ConsultationOutcome
+export const MEDIATION_OUTCOMES = MediationOutcome
+export const DOCUMENT_KINDS = DocumentKind
 
 const WEEKDAYS = '日一二三四五六'
 

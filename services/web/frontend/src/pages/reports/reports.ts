@@ -1,6 +1,7 @@
 // What the report pages share: the reporting API's report shapes, periods, and who may review what.
 import { api, type Page } from '@/api'
 import type { Claims, Role } from '@/auth/session'
+import { Level, ReportKind } from '@/contracts/labels'
 
 export interface Column {
   key: string
@@ -77,10 +78,7 @@ export interface ReportDetail extends ReportRow {
   events: Step[]
 }
 
-export const KIND_NAMES: Record<ReportRow['kind'], string> = {
-  half_year_ledger: '半年台账报告',
-  annual_results: '年度工作报告',
-}
+export const KIND_NAMES: Record<ReportRow['kind'], string> = ReportKind
 export const STATUS_NAMES: Record<ReportRow['status'], string> = {
   pending: '待审核',
   returned: '已退回',
@@ -91,7 +89,7 @@ export const STATUS_TAGS: Record<ReportRow['status'], 'warning' | 'danger' | 'su
   returned: 'danger',
   approved: 'success',
 }
-export const LEVEL_NAMES: Record<string, string> = { county: '县级', city: '市级', province: '省级' }
+export const LEVEL_NAMES: Record<string, string> = Level
 const LEVEL_OF_ROLE: Partial<Record<Role, string>> = {
   county_admin: 'county',
   city_admin: 'city',
