@@ -112,6 +112,24 @@ def test_entries_made_without_signal_are_sent_once(
     assert len(_mine(advisor_api, marker)) == 2
 
 
+def test_pages_open_without_signal_once_the_worker_is_installed(signed_in_page: Callable[[str], Page]) -> None:
+    """Signed in with signal, then none: a reload of /advisor and the first open of a form (its code
+    never loaded yet) come from the service worker's cache. A worker whose precache list names a file
+    the build did not write never installs, and both fail with ERR_INTERNET_DISCONNECTED."""
+    page = _phone(signed_in_page)
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+    page.context.set_offline(True)
+    try:
+        page.reload()
+        expect(page.get_by_role("article").first).to_be_visible()
+        expect(page.get_by_text("当前无网络")).to_be_visible()
+        page.get_by_role("button", name="微信群咨询").first.click()
+        expect(page.get_by_label("群内问题")).to_be_visible()
+        shoot(page, "advisor-offline-form")
+    finally:
+        page.context.set_offline(False)
+
+
 def test_an_answer_lost_on_the_way_back_is_replayed_not_logged_twice(
     signed_in_page: Callable[[str], Page], advisor_api: httpx.Client
 ) -> None:
