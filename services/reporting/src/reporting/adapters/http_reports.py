@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from eventkit.auth import UNITS, Principal, Role
@@ -14,6 +15,7 @@ from eventkit.scoping import scope_prefix
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
+from vc_contracts import CST
 from vc_contracts.catalogue.enums import ReportKind
 from vc_contracts.catalogue.fields import Id, Reason
 from vc_contracts.divisions import county_of, significant_prefix
@@ -23,8 +25,9 @@ from reporting.application.confirmations_view import advisor_states, advisor_uni
 from reporting.application.report_commands import ReportHandler
 from reporting.application.report_queries import list_reports, unit_division
 from reporting.application.results_view import results_of
-from reporting.application.statistics import digest, statistics_table
+from reporting.application.statistics import advisors_in_year, digest, statistics_table
 from reporting.domain.confirmations import require_all_confirmed
+from reporting.domain.coverage import year_coverage
 from reporting.domain.statistics import check_half_year
 
 router = APIRouter(tags=["reporting"])
@@ -67,8 +70,12 @@ async def annual_table(request: Request, year: int, county: str) -> dict[str, An
     runtime = runtime_of(request)
     table = await _table(request, str(year), county, None)
     results = await results_of(runtime.pool, runtime.settings.schema, county, year)
+    results["concluded"] = sum(results["counts"].values())  # type: ignore[attr-defined]
+    results["to_assess"] = len(await advisors_in_year(runtime.pool, runtime.settings.schema, year, county))
     table["assessment_results"] = results
     table["digest"] = digest(table)
+    # outside the digest: the same figures confirmed today or tomorrow are the same figures
+    table["coverage"] = year_coverage(year, datetime.now(CST))
     return table
 
 
