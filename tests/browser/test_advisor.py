@@ -112,7 +112,7 @@ def test_entries_made_without_signal_are_sent_once(
     assert len(_mine(advisor_api, marker)) == 2
 
 
-def test_pages_open_without_signal_once_the_worker_is_installed(signed_in_page: Callable[[str], Page]) -> None:
+def test_pages_open_offline_once_the_worker_is_installed(signed_in_page: Callable[[str], Page]) -> None:
     """Signed in with signal, then none: a reload of /advisor and the first open of a form (its code
     never loaded yet) come from the service worker's cache. A worker whose precache list names a file
     the build did not write never installs, and both fail with ERR_INTERNET_DISCONNECTED."""

@@ -109,6 +109,7 @@ async def test_a_file_with_bad_rows_is_refused_whole_with_every_error_by_row_and
         row("法治讲座", li, v1, "03-24 14:00", "b-6", topic="民法典", audience="四十"),
         visit(li, v1, "03-25 06:00", "03-25 20:00", "b-7"),
         row("法治讲座", li, v1, "03-26 14:00", "b-1", topic="民法典", audience="40"),
+        visit("A-nobody-9", v1, "03-27 09:00", "03-27 11:00", "b-9"),
     ]
     r = await _upload(ledger, cast, as_csv([*good_rows(cast), *bad]))
     assert r.status_code == 422, r.text  # type: ignore[attr-defined]
@@ -125,8 +126,14 @@ async def test_a_file_with_bad_rows_is_refused_whole_with_every_error_by_row_and
         f"rows[{first_bad + 5}].audience",  # not a number
         f"rows[{first_bad + 6}].ended_at",  # 14 hours
         f"rows[{first_bad + 7}].client_entry_id",  # b-1 twice
+        f"rows[{first_bad + 8}].advisor_id",  # no such advisor (not "not assigned")
     }
     assert fields == expected, body["errors"]
+    reasons = {e["field"]: e["reason"] for e in body["errors"]}
+    assert "顾问编号 A-nobody-9 不存在" in reasons[f"rows[{first_bad + 8}].advisor_id"]
+    # people and villages by name, the code a clerk's file carries in brackets, no assignment ids
+    unassigned = reasons[f"rows[{first_bad + 3}].village_code"]
+    assert f"李川（{li}）" in unassigned and "在岗顾问是赵川" in unassigned and "AS-" not in unassigned
     assert all(e["reason"].startswith(f"第 {e['field'][5:].split(']')[0]} 行") for e in body["errors"])
     assert await _count(ledger, cast) == 0  # nothing written, not even the good rows
 
