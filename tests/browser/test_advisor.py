@@ -231,3 +231,17 @@ def test_calendar_and_the_figure_sheet_disputed_then_confirmed(signed_in_page: C
     page.set_viewport_size(PHONE)
     page.get_by_role("button", name="确认以上数据无误").click()
     expect(page.get_by_text("本人已确认")).to_be_visible()
+
+
+def test_a_visit_with_its_date_cleared_asks_for_the_date_at_the_date(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    page = _phone(signed_in_page)
+    page.get_by_role("article").first.get_by_role("button", name="登记驻点").click()
+    date = page.get_by_label("日期", exact=True)
+    date.fill("")
+    page.get_by_role("button", name="提交").click()
+    field = page.locator(".van-field").filter(has=date)
+    expect(field).to_contain_text("请选择日期")
+    expect(page.get_by_text("YYYY-MM-DD")).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"/advisor/log"))

@@ -5,6 +5,7 @@ import { api } from '@/api'
 import { session } from '@/auth/session'
 import { todayCst } from '@/util/time'
 import type { EntryPath } from './offlineQueue'
+import { nextOnSiteDay } from './nextVisit'
 
 export interface Served {
   village_code: string
@@ -93,16 +94,10 @@ export function visitPrefill(schedule: string | null): { date: string; start: st
   return { date: todayCst(), start: hhmm(start), end: hhmm(end) }
 }
 
-/** The next day (today included) the schedule names, as YYYY-MM-DD in +08:00; null without one. */
-export function nextScheduledDay(schedule: string | null): string | null {
-  const parsed = parseSchedule(schedule)
-  if (!parsed || !parsed.weekdays.length) return null
-  const today = new Date(`${todayCst()}T12:00:00+08:00`)
-  for (let ahead = 0; ahead < 7; ahead++) {
-    const day = new Date(today.getTime() + ahead * 86_400_000)
-    if (parsed.weekdays.includes(day.getUTCDay())) return todayCstOf(day)
-  }
-  return null
+/** 下次驻点 as YYYY-MM-DD (+08:00): the schedule's next day still to serve, after `lastVisit` (the
+ * village's last logged visit day) and today only while its hours last; null without a schedule. */
+export function nextScheduledDay(schedule: string | null, lastVisit: string | null = null): string | null {
+  return nextOnSiteDay(parseSchedule(schedule), todayCst(), hhmm(nowMinutesCst()), lastVisit)
 }
 
 function todayCstOf(day: Date): string {
