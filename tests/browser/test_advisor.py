@@ -171,15 +171,53 @@ def test_the_committee_confirmation_shows_on_my_entries(
     page.get_by_role("tab", name="我的记录").click()
     article = page.locator(f"[data-entry='{entry}']")
     expect(article.get_by_text("待确认", exact=True)).to_be_visible()
-    body = {"role": "village_committee", "scope": village, "subject": f"committee-{village}"}
-    minted = httpx.post(f"{web_stack.url}/auth/dev/token", json=body, timeout=10, trust_env=False)
-    token = minted.json()["token"]
-    with _client(web_stack, token) as committee:
+    with _committee(web_stack, village) as committee:
         response = committee.post(f"/ledger/entries/{entry}/confirmation",
                                   headers={"Idempotency-Key": secrets.token_hex(8)})  # fmt: skip
         assert response.status_code == 201, response.text
     page.reload()
     expect(article.get_by_text("村委会已确认")).to_be_visible()
+
+
+def _committee(web_stack: WebStack, village: str) -> httpx.Client:
+    body = {"role": "village_committee", "scope": village, "subject": f"committee-{village}"}
+    minted = httpx.post(f"{web_stack.url}/auth/dev/token", json=body, timeout=10, trust_env=False)
+    return _client(web_stack, minted.json()["token"])
+
+
+def test_a_queried_entry_shows_as_queried_with_the_reason_and_a_correction_answers_it(
+    signed_in_page: Callable[[str], Page], advisor_api: httpx.Client, web_stack: WebStack
+) -> None:
+    village, tag = _first_village(advisor_api), secrets.token_hex(3)
+    entry = _wechat_entry(advisor_api, village, f"质疑{tag} 宅基地纠纷咨询")
+    reason = f"群里没有这条咨询{tag}，请核实"
+    with _committee(
+        web_stack, village
+    ) as committee:  # as the committee's page does it (test_village_query.py)
+        response = committee.post(f"/ledger/entries/{entry}/queries", json={"reason": reason},
+                                  headers={"Idempotency-Key": secrets.token_hex(8)})  # fmt: skip
+        assert response.status_code == 201, response.text
+    page = _phone(signed_in_page)
+    page.get_by_role("tab", name="我的记录").click()
+    article = page.locator(f"[data-entry='{entry}']")
+    expect(article.get_by_text("被质疑", exact=True)).to_be_visible()
+    expect(article.get_by_text(f"村委会质疑：{reason}（请核实后更正）")).to_be_visible()
+    article.scroll_into_view_if_needed()
+    shoot(page, "advisor-entries-queried")
+    article.get_by_role("button", name="更正").click()
+    sheet = page.get_by_role("dialog")
+    sheet.get_by_label("内容").fill(f"质疑{tag} 宅基地纠纷咨询（电话转微信）")
+    sheet.get_by_label("更正原因").fill("咨询先经电话，后在微信群答复")
+    sheet.get_by_role("button", name="提交更正").click()
+    expect(article.get_by_text("已更正 1 次")).to_be_visible()
+    expect(
+        article.get_by_text("待确认", exact=True)
+    ).to_be_visible()  # answered: waits for the committee again
+    expect(article.get_by_text("被质疑", exact=True)).to_have_count(0)
+    expect(article.get_by_text(f"村委会质疑：{reason}", exact=False)).to_have_count(0)
+    stored = advisor_api.get(f"/ledger/entries/{entry}").json()
+    assert stored["queried"] is False and stored["confirmed"] is False
+    assert [h["event_type"] for h in stored["history"]] == ["EntryQueried", "EntryCorrected"]
 
 
 def test_correct_and_void_with_a_reason_keep_the_original_visible(

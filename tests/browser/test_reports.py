@@ -168,6 +168,14 @@ def test_a_half_year_report_is_returned_resubmitted_and_approved_through_the_pag
     steps = county.locator(".vc-step")
     expect(steps).to_have_text(["报送", "县级退回", "重新报送（第2次）", "县级审核通过"], timeout=WAIT)
     expect(county.get_by_text("第 2 次报送")).to_be_visible(timeout=WAIT)
+    # who acted, by name or office; the sign-in id only in the tooltip
+    firm_name, county_office = "甘肃正大律师事务所（报送单位）", "正宁县司法局（县级管理员）"
+    actors = county.get_by_test_id("actor")
+    expect(actors).to_have_text([firm_name, county_office, firm_name, county_office], timeout=WAIT)
+    expect(actors.nth(1)).to_have_attribute("title", f"登录账号：{web_stack.person('county_admin').subject}")
+    expect(county.get_by_test_id("confirmer")).to_have_text([firm_name])
+    for role in ("county_admin", "law_firm"):
+        expect(county.locator(".vc-page")).not_to_contain_text(web_stack.person(role).subject)
     shoot(county, "reports-detail-half-year")
 
 
@@ -214,6 +222,12 @@ def test_an_annual_report_goes_county_city_province_and_its_written_report_carri
     )
     expect(province.locator(".vc-facts")).to_contain_text("统计截至")
     _fits_at_desktop_width(province)
+    offices = (
+        ["正宁县司法局（县级管理员）"] * 3
+        + ["庆阳市司法局（市级管理员）"] * 2
+        + ["甘肃省司法厅（省级管理员）"]
+    )
+    expect(province.get_by_test_id("actor")).to_have_text(offices, timeout=WAIT)
     shoot(province, "reports-detail-annual")
     with province.expect_download() as written:
         province.get_by_role("button", name="下载书面报告（Word）").click()

@@ -4,29 +4,10 @@ also to the API), rate the advisor, see and print the volume with its chain head
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 
-import httpx
-import pytest
 from playwright.sync_api import Page, expect
 from support.browser import PHONE, WebStack, shoot
-
-COMMITTEE = "village_committee"
-
-
-@pytest.fixture
-def committee(signed_in_page: Callable[[str], Page]) -> Iterator[Page]:
-    page = signed_in_page(COMMITTEE)
-    page.set_viewport_size(PHONE)
-    yield page
-
-
-def entry_of(web_stack: WebStack, entry_id: str) -> dict[str, object]:
-    headers = {"Authorization": f"Bearer {web_stack.token(COMMITTEE)}"}
-    response = httpx.get(f"{web_stack.urls['ledger']}/entries/{entry_id}", headers=headers, timeout=10,
-                         trust_env=False)  # fmt: skip
-    response.raise_for_status()
-    return dict(response.json())
+from test_village_support import committee_page, entry_of  # noqa: F401 (the fixture `committee`)
 
 
 def test_the_committee_confirms_an_entry_and_it_shows_confirmed(committee: Page, web_stack: WebStack) -> None:

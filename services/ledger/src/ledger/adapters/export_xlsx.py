@@ -69,33 +69,33 @@ def _saved(book: Workbook) -> bytes:
     return out.getvalue()
 
 
-def volume_xlsx(volume: dict[str, Any], exported_at: datetime) -> bytes:
+def _entries_book(
+    sheet_name: str, title: str, lines: list[str], headings: list[str], work: dict[str, Any]
+) -> Workbook:
+    """A workbook whose first sheet lists `work`'s entries under a title, then their totals."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "工作台账"
-    _titled(sheet, volume["title"], subtitle(volume, exported_at))
-    _table(sheet, HEADINGS, WIDTHS, _entry_rows(volume["entries"]))
+    sheet.title = sheet_name
+    _titled(sheet, title, lines)
+    _table(sheet, headings, WIDTHS, _entry_rows(work["entries"]))
     sheet.append([])
-    sheet.append([totals_line(volume["totals"])])
-    return _saved(book)
+    sheet.append([totals_line(work["totals"])])
+    return book
+
+
+def volume_xlsx(volume: dict[str, Any], exported_at: datetime) -> bytes:
+    lines = subtitle(volume, exported_at)
+    return _saved(_entries_book("工作台账", volume["title"], lines, HEADINGS, volume))
 
 
 def advisor_xlsx(work: dict[str, Any], exported_at: datetime) -> bytes:
     """`work` as `advisor_ledger.advisor_ledger` returns it: sheet 工作记录 (the entries, numbered
     in their village's volume) and sheet 卷册校验 (each volume: chain head, verification result)."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "工作记录"
-    _titled(sheet, work["title"], advisor_subtitle(work, exported_at))
-    _table(sheet, ADVISOR_HEADINGS, WIDTHS, _entry_rows(work["entries"]))
-    sheet.append([])
-    sheet.append([totals_line(work["totals"])])
+    lines = advisor_subtitle(work, exported_at)
+    book = _entries_book("工作记录", work["title"], lines, ADVISOR_HEADINGS, work)
     checks = book.create_sheet("卷册校验")
-    _titled(
-        checks, f"{work['title']}：涉及卷册的防篡改链头与校验结果", advisor_subtitle(work, exported_at)[:1]
-    )
+    _titled(checks, f"{work['title']}：涉及卷册的防篡改链头与校验结果", lines[:1])
     rows = [(volume_check_cells(v), None if v["ok"] else _FAILED) for v in work["volumes"]]
     _table(checks, VOLUME_CHECK_HEADINGS, VOLUME_CHECK_WIDTHS, rows)
     return _saved(book)

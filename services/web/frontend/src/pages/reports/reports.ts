@@ -53,7 +53,9 @@ export interface Step {
   level: string | null
   at: string
   at_text: string
+  /** the sign-in id (a tooltip), and who that is for people: a registry name or the acting office */
   actor: string
+  actor_name?: string
 }
 export interface ReportRow {
   report_id: string
@@ -76,6 +78,8 @@ export interface ReportDetail extends ReportRow {
   at_level_name: string
   final_level: string
   submitter_name: string
+  /** `confirmed_by` for people, same order (names or offices, never sign-in ids) */
+  confirmed_by_names?: string[]
   county_name: string
   city_name: string
   version: number
