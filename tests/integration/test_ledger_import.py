@@ -10,9 +10,12 @@ from collections.abc import AsyncIterator
 from datetime import date, datetime
 
 import pytest
-from openpyxl import Workbook
+from ledger.application import import_columns
+from openpyxl import Workbook, load_workbook
 from test_ledger_harness import Cast, Ledger, ledger_service, set_the_scene
 from vc_contracts import CST
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 YEAR = datetime.now(CST).year - 1
 HEADINGS = ["类型", "顾问编号", "村（社区）代码", "开始时间", "结束时间", "地点", "内容摘要",
@@ -206,3 +209,21 @@ async def test_an_imported_client_entry_id_sent_over_http_is_a_conflict_naming_i
     assert (answer["code"], answer["field"]) == ("conflict", "client_entry_id")
     assert "imp-http-1" in answer["message"]
     assert await ledger.pool.fetchval("SELECT count(*) FROM ledger.events") == events
+
+
+async def test_the_template_has_the_imports_headings_and_an_example_of_the_units_own(scene) -> None:  # type: ignore[no-untyped-def]
+    """A clerk starts from the template: exactly the headings the import reads, one example row
+    with an advisor id and a village code of the unit; nobody but a unit gets it."""
+    ledger, cast = scene
+    unit = ledger.headers("law_firm", "621025", "staff", cast.firm)
+    r = await ledger.http.get("/imports/template", headers=unit)
+    assert r.status_code == 200 and r.headers["content-type"].startswith(XLSX_TYPE), r.text
+    sheet = load_workbook(io.BytesIO(r.content)).worksheets[0]
+    headings, example = [c.value for c in sheet[1]], [c.value for c in sheet[2]]
+    assert headings == [c.label for c in import_columns.COLUMNS]
+    row = dict(zip(headings, example, strict=True))
+    assert row["法律顾问编号"] in {cast.advisor("li"), cast.advisor("zhao")}
+    assert row["村（社区）代码"] in cast.villages
+    assert import_columns.read_upload(r.content).rows  # the import's own reader: no heading refused
+    advisor = ledger.headers("advisor", "621025", cast.advisor("li"))
+    assert (await ledger.http.get("/imports/template", headers=advisor)).status_code == 403
