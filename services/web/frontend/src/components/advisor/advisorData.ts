@@ -100,10 +100,6 @@ export function nextScheduledDay(schedule: string | null, lastVisit: string | nu
   return nextOnSiteDay(parseSchedule(schedule), todayCst(), hhmm(nowMinutesCst()), lastVisit)
 }
 
-function todayCstOf(day: Date): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(day)
-}
-
 /** `2026-11-30` and `09:00` → `2026-11-30T09:00:00+08:00` (what the ledger takes). */
 export function cstInstant(date: string, time: string): string {
   return `${date}T${time}:00+08:00`
