@@ -12,10 +12,10 @@ from support.browser import PHONE, WebStack, shoot
 
 def test_only_the_county_gets_the_county_work_link(signed_in_page: Callable[[str], Page]) -> None:
     county = signed_in_page("county_admin").get_by_role("navigation", name="栏目")
-    expect(county.get_by_role("link", name="县级工作")).to_be_visible()
+    expect(county.get_by_role("link", name="县级工作")).to_be_visible(timeout=30_000)  # a loaded machine
     for role in ("city_admin", "province_admin"):
         nav = signed_in_page(role).get_by_role("navigation", name="栏目")
-        expect(nav.get_by_role("link", name="工作看板")).to_be_visible()
+        expect(nav.get_by_role("link", name="工作看板")).to_be_visible(timeout=30_000)
         expect(nav.get_by_role("link", name="县级工作")).to_have_count(0)
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
+from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -131,7 +133,7 @@ def test_the_import_page_offers_the_template_with_the_imports_headings(
     page.get_by_role("link", name="补录导入").click()
     with page.expect_download() as got:
         page.get_by_role("button", name="下载导入模板（XLSX）").click()
-    sheet = load_workbook(str(got.value.path())).worksheets[0]
+    sheet = load_workbook(BytesIO(Path(got.value.path()).read_bytes())).worksheets[0]  # no .xlsx name
     headings = [c.value for c in sheet[1]]
     assert {"类型", "法律顾问编号", "村（社区）代码", "开始时间", "客户端编号"} <= set(headings)
     example = dict(zip(headings, [c.value for c in sheet[2]], strict=True))
