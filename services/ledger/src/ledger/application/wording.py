@@ -44,8 +44,11 @@ def actor(by: str, known: dict[str, str]) -> str:
     """Who acted, as people read it: an advisor by name (the directory's `known`), a committee as
     its village's committee; a sign-in id only when the directory names nobody for it."""
     if by.startswith("committee-"):
-        village = known.get(f"division:{by.removeprefix('committee-')}")
-        return f"{village}村（居）委会" if village else "村（居）委会"
+        code = by.removeprefix("committee-")
+        village = known.get(f"division:{code}")
+        # the division code's last three digits: 001–199 a residents' committee, 200–399 a village's
+        body = "居委会" if code[-3:].isdigit() and int(code[-3:]) < 200 else "村委会"
+        return f"{village}{body}" if village else "村（居）委会"
     return known.get(f"advisor:{by}", by)
 
 
