@@ -124,7 +124,8 @@ class Principal(BaseModel):
         if not self.can_see(division_code):
             raise ForbiddenError(
                 # the code asked for, never the caller's own scope code (people know their county by name)
-                f"无权访问该行政区划（{division_code}）：不在您的管辖范围内", field=field
+                f"无权访问该行政区划（{division_code}）：不在您的管辖范围内",
+                field=field,
             )
 
     def require_role(self, *roles: Role) -> None:
