@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, Route, expect
-from support.browser import PHONE, WebStack, shoot
+from playwright.sync_api import Page, Playwright, Route, expect
+from support.browser import CHROMIUM, CHROMIUM_FLAGS, PHONE, WebStack, shoot
 from vc_contracts import CST
 
 ADVISOR = "A-zhengda-1"
@@ -112,14 +112,25 @@ def test_entries_made_without_signal_are_sent_once(
     assert len(_mine(advisor_api, marker)) == 2
 
 
-def test_pages_open_offline_once_the_worker_is_installed(signed_in_page: Callable[[str], Page]) -> None:
+def test_pages_open_offline_once_the_worker_is_installed(
+    playwright_session: Playwright, web_stack: WebStack
+) -> None:
     """Signed in with signal, then none: a reload of /advisor and the first open of a form (its code
     never loaded yet) come from the service worker's cache. A worker whose precache list names a file
-    the build did not write never installs, and both fail with ERR_INTERNET_DISCONNECTED."""
-    page = _phone(signed_in_page)
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
-    page.context.set_offline(True)
+    the build did not write never installs, and both fail with ERR_INTERNET_DISCONNECTED.
+    A browser of its own: the other tests block workers (see conftest's signed_in_page)."""
+    browser = playwright_session.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
     try:
+        ctx = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+        token = web_stack.token("advisor")
+        ctx.add_init_script(
+            f"sessionStorage.setItem('vc.token', {token!r}); sessionStorage.setItem('vc.name', '王建国')"
+        )
+        page = ctx.new_page()
+        page.goto(f"{web_stack.url}/advisor")
+        expect(page.get_by_role("article").first).to_be_visible(timeout=30_000)
+        page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+        ctx.set_offline(True)
         page.reload()
         expect(page.get_by_role("article").first).to_be_visible()
         expect(page.get_by_text("当前无网络")).to_be_visible()
@@ -127,7 +138,7 @@ def test_pages_open_offline_once_the_worker_is_installed(signed_in_page: Callabl
         expect(page.get_by_label("群内问题")).to_be_visible()
         shoot(page, "advisor-offline-form")
     finally:
-        page.context.set_offline(False)
+        browser.close()
 
 
 def test_an_answer_lost_on_the_way_back_is_replayed_not_logged_twice(
