@@ -35,7 +35,7 @@ def test_the_committees_tab_bar_keeps_to_the_page_column_on_a_desktop(
 ) -> None:
     page = signed_in_page("village_committee")
     page.goto(f"{web_stack.url}/village/volume")
-    bar = page.get_by_label("村（居）委会页面")
+    bar = page.locator(".van-tabbar--fixed")  # the fixed bar itself, not its placeholder
     expect(bar).to_be_visible()
     box = bar.bounding_box()
     assert box and box["width"] <= 642, box
