@@ -12,14 +12,14 @@ from uuid import uuid4
 
 import asyncpg
 
-from bench import pipeline, raw, store
+from bench import peer, pipeline, raw, store
 from bench.dashboard import run_dashboard_bench
 from bench.ledger import run_ledger_bench
 from bench.report import Figure, Report, Row, title
 from bench.servers import bench_dir, servers
 from bench.workload import PROVINCE_YEAR_EVENTS
 
-SCHEMAS = ("bench_raw", "bench_store", "bench_pipeline", "bench_e2e")
+SCHEMAS = ("bench_raw", "bench_store", "bench_pipeline", "bench_e2e", peer.SCHEMA)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -42,8 +42,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=["import"],
-        help="import: only the ledger's 50,000-row backfill import (first, again) and executemany",
+        choices=["import", "append"],
+        help="import: only the ledger's 50,000-row backfill import (first, again) and executemany;"
+        " append: only the event store's appends, the eventsourcing peer and their raw limits",
     )
     args = parser.parse_args(argv)
     if args.province:
@@ -76,29 +77,22 @@ async def run_import(dsn: str, bootstrap: str) -> Report:
     return report
 
 
-async def run(dsn: str, bootstrap: str, args: argparse.Namespace) -> Report:  # noqa: PLR0915
-    if args.dashboard:
-        report = Report(title("dashboard queries only"))
-        await dashboard_section(report, dsn)
-        return report
-    topic = f"bench.{uuid4().hex[:8]}"
-    n, seconds = args.events, args.seconds
-    load = f"{args.rate:g} cmd/s × {args.latency_seconds:g} s"
-    report = Report(title(f"{n:,} events, {seconds:g} s phases, latency at {load}"))
+async def append_section(
+    report: Report, raw_rows: list[Row], rows: list[Row], dsn: str, seconds: float
+) -> Figure:
+    """Appends from 8 writers (ours, then the peer's) between two runs of the raw 8-connection limit:
+    the raw limits and the event store rows. Returns executemany of the same run."""
     fig = Figure
-
-    raw_rows = report.section("raw limits")
     step("raw limits: PostgreSQL")
     await raw.prepare(dsn)
     pg1 = fig(await raw.one_row_per_transaction(dsn, 1, seconds), "rows/s")
     before = await raw.one_row_per_transaction(dsn, 8, seconds)
     before_lock = await raw.one_row_per_transaction(dsn, 8, seconds, lock=True)
-
-    step("event store: appends")
+    step("event store: appends, then the eventsourcing peer")
     async with store.event_store(dsn, "bench_store") as events:
         appends = fig(await store.single_appends(events, seconds), "events/s")
         commands = fig(await store.decided_commands(events, seconds), "commands/s")
-
+    peers = fig(await asyncio.to_thread(peer.single_appends, dsn, seconds), "events/s")
     # The one-row limits swing most between runs (fsync): measured on both sides of the appends.
     step("raw limits: PostgreSQL again")
     after = await raw.one_row_per_transaction(dsn, 8, seconds)
@@ -109,6 +103,47 @@ async def run(dsn: str, bootstrap: str, args: argparse.Namespace) -> Report:  # 
         f" ({before_lock:,.0f} / {after_lock:,.0f} with the lock); the table shows the mean."
     )
     many = fig(await raw.executemany(dsn, 50_000), "rows/s")
+    raw_rows.extend(
+        [
+            Row("asyncpg, 1 row per transaction, 1 connection", pg1),
+            Row("asyncpg, 1 row per transaction, 8 connections", pg8),
+            Row("  same + pg_advisory_xact_lock (the store's ordering lock)", pg8_lock),
+            Row("asyncpg executemany, 1,000 rows per transaction", many),
+        ]
+    )
+    rows.extend(
+        [
+            Row("EventStore.append, 1 event per call, 8 writers (group commit)", appends, pg8,
+                "8-conn inserts"),
+            Row("  same, against the ordering-lock ceiling", appends, pg8_lock, "8-conn + lock"),
+            Row("eventsourcing PostgresApplicationRecorder, 1 event per call, 8 threads", peers, pg8,
+                "8-conn inserts"),
+            Row("decider.execute (LogVisit + idempotency key), 8 writers", commands, pg8, "8-conn inserts"),
+        ]
+    )  # fmt: skip
+    return many
+
+
+async def run_append(dsn: str, seconds: float) -> Report:
+    """`--only append`: appends (ours and the peer's) between the raw limits."""
+    report = Report(title(f"appends only, {seconds:g} s phases"))
+    await append_section(report, report.section("raw limits"), report.section("event store"), dsn, seconds)
+    return report
+
+
+async def run(dsn: str, bootstrap: str, args: argparse.Namespace) -> Report:
+    if args.dashboard:
+        report = Report(title("dashboard queries only"))
+        await dashboard_section(report, dsn)
+        return report
+    topic = f"bench.{uuid4().hex[:8]}"
+    n, seconds = args.events, args.seconds
+    load = f"{args.rate:g} cmd/s × {args.latency_seconds:g} s"
+    report = Report(title(f"{n:,} events, {seconds:g} s phases, latency at {load}"))
+    fig = Figure
+
+    raw_rows, rows = report.section("raw limits"), report.section("event store")
+    many = await append_section(report, raw_rows, rows, dsn, seconds)
     notify50, notify99 = (fig(v, "ms") for v in await raw.notify_latency(dsn, 300))
 
     step("raw limits: Kafka")
@@ -116,22 +151,12 @@ async def run(dsn: str, bootstrap: str, args: argparse.Namespace) -> Report:  # 
     consumed = fig((await raw.consume(bootstrap, f"{topic}.raw", f"{topic}.raw", 51_000)).rate, "msgs/s")
     rtt50, rtt99 = (fig(v, "ms") for v in await raw.round_trip(bootstrap, f"{topic}.rtt", args.rate, 5))
     raw_rows += [
-        Row("asyncpg, 1 row per transaction, 1 connection", pg1),
-        Row("asyncpg, 1 row per transaction, 8 connections", pg8),
-        Row("  same + pg_advisory_xact_lock (the store's ordering lock)", pg8_lock),
-        Row("asyncpg executemany, 1,000 rows per transaction", many),
         Row("aiokafka produce, acks=all, linger 5 ms, gathered per 1,000", produced),
         Row("aiokafka consume, group, getmany ≤500, commit per batch", consumed),
         Row("LISTEN/NOTIFY wake-up p50", notify50),
         Row("LISTEN/NOTIFY wake-up p99", notify99),
         Row(f"produce → group consumer round trip p50 ({args.rate:g} msgs/s)", rtt50),
         Row(f"produce → group consumer round trip p99 ({args.rate:g} msgs/s)", rtt99),
-    ]
-    rows = report.section("event store")
-    rows += [
-        Row("EventStore.append, 1 event per call, 8 writers", appends, pg8, "8-conn inserts"),
-        Row("  same, against the ordering-lock ceiling", appends, pg8_lock, "8-conn + lock"),
-        Row("decider.execute (LogVisit + idempotency key), 8 writers", commands, pg8, "8-conn inserts"),
     ]
 
     async with store.event_store(dsn, "bench_pipeline") as events:
@@ -198,6 +223,8 @@ async def main_async(dsn: str, bootstrap: str, args: argparse.Namespace) -> Repo
     try:
         if args.only == "import":
             return await run_import(dsn, bootstrap)
+        if args.only == "append":
+            return await run_append(dsn, args.seconds)
         return await run(dsn, bootstrap, args)
     finally:
         await drop_schemas(dsn)

@@ -41,7 +41,7 @@ def prepared(count: int) -> list[tuple[str, Tenant, VisitLogged]]:
 
 async def single_appends(store: EventStore, seconds: float) -> float:
     """WRITERS concurrent callers, each appending one event to a new entry stream per call. Events/s."""
-    todo = prepared(int(seconds * 4000))
+    todo = prepared(int(seconds * 12_000))
 
     async def append(_worker: int) -> int:
         stream_id, tenant, event = todo.pop()

@@ -35,7 +35,7 @@ def test_instants_are_normalised_to_shanghai_time(value: object) -> None:
     assert Instant(at=at).model_dump_json() == '{"at":"2025-04-01T00:00:00+08:00"}'
 
 
-@pytest.mark.parametrize("value", [datetime(2025, 4, 1, 0, 0), "2025-04-01T00:00:00"])
+@pytest.mark.parametrize("value", [datetime(2025, 4, 1, 0, 0), "2025-04-01T00:00:00"])  # noqa: DTZ001 (naive on purpose)
 def test_naive_instants_are_refused(value: object) -> None:
     with pytest.raises(ValidationError, match="timezone"):
         Instant.model_validate({"at": value})

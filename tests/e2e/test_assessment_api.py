@@ -9,10 +9,14 @@ from datetime import date, datetime, timedelta
 import pytest
 from assessment.domain.compliance import owed as owed_share
 from devstack.pytest_plugin import DevStack
+from eventkit import own_views
 from eventkit.clock import today_cst
+from eventkit.store import Metadata
 from support.waiting import eventually
 from test_assessment_harness import Assessment, assessment_service
-from vc_contracts import CST, Event
+from vc_contracts import CST, Event, Tenant
+from vc_contracts.base import _UPCASTERS
+from vc_contracts.catalogue.assessment import ComplianceBreachedV1
 from vc_contracts.catalogue.ledger import EntryVoided, LectureHeld, PublicityEventHeld, VisitLogged
 from vc_contracts.catalogue.registry import AdvisorAssigned, AssignmentEnded
 
@@ -244,7 +248,7 @@ async def test_feedback_sheet_confirmation_conclusion_and_rectification(svc: Ass
     other_unit = svc.headers("law_firm", "621025", subject="x", unit="U-other")
     assert (await svc.http.get(f"/advisors/{li}/assessments/{YEAR}", headers=other_unit)).status_code == 403
     path = f"/advisors/{li}/assessments/{YEAR}"
-    fail = {"result": "failed", "items": ["补足驻点时间"], "due_on": str(date.today() + timedelta(days=60))}
+    fail = {"result": "failed", "items": ["补足驻点时间"], "due_on": str(today_cst() + timedelta(days=60))}
     early = await svc.http.post(f"{path}/conclusion", json=fail, headers=county(svc))
     assert early.status_code == 422 and early.json()["field"] == "reason"
     advisor = svc.headers("advisor", "621025", subject=li, unit=firm)
@@ -271,7 +275,7 @@ async def test_feedback_sheet_confirmation_conclusion_and_rectification(svc: Ass
         "RectificationRequested",
     ]
     unit = svc.headers("law_firm", "621025", subject="staff", unit=firm)
-    report = {"completed_on": str(date.today()), "summary": "已补足驻点时间"}
+    report = {"completed_on": str(today_cst()), "summary": "已补足驻点时间"}
     assert (
         await svc.http.post(f"{path}/rectification-completed", json=report, headers=unit)
     ).status_code == 201
@@ -281,3 +285,54 @@ async def test_feedback_sheet_confirmation_conclusion_and_rectification(svc: Ass
         "/assessments", params={"county": "621025", "year": YEAR}, headers=county(svc)
     )
     assert [i["advisor_id"] for i in listed.json()["items"]] == [li]
+
+
+async def test_a_breach_stored_as_version_1_is_listed_through_its_upcaster(
+    svc: Assessment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reads go through the envelope: an old release's v1 breach is listed as v2 says it, here with a
+    marker the (patched) upcaster adds, not with the stored JSON of v1."""
+    upcast = {"rule_division_code": "620000"}
+    monkeypatch.setitem(_UPCASTERS, ("ComplianceBreached", 1), lambda data: {**data, **upcast})
+    runtime, period = svc.app.state.runtime, f"{YEAR - 2}Q3"
+    old = ComplianceBreachedV1(
+        breach_id=f"BR-{svc.tag}-v1", advisor_id=f"{svc.tag}-old", village_code=V1,
+        rule="min_quarter_onsite_hours", period=period, expected=8.0, actual=2.5, rule_version=1,
+    )  # fmt: skip
+    await runtime.store.append(
+        f"breaches-621025-{period}", None, [old], tenant=Tenant.of("621025"), metadata=Metadata("v1-release")
+    )
+    for runner in runtime.own_views:  # as the new release's start-up does
+        await own_views.install(runner, runtime.store)
+    query = {"county": "621025", "period": period}
+    listed = await svc.http.get("/breaches", params=query, headers=county(svc))
+    (item,) = listed.json()["items"]
+    assert item == {**old.model_dump(mode="json"), **upcast, "counting_rule": item["counting_rule"]}
+    monkeypatch.undo()  # the real upcaster again: a rebuild reads the v1 event through it
+    for runner in runtime.own_views:
+        await own_views.rebuild(runner, runtime.store)
+    listed = await svc.http.get("/breaches", params=query, headers=county(svc))
+    assert listed.json()["items"][0]["rule_division_code"] is None
+
+
+async def test_the_decisions_read_model_rebuilds_from_the_store_to_the_same_content(svc: Assessment) -> None:
+    runtime, code = svc.app.state.runtime, "621027"  # a county no other test here sets rules for
+    body = {"division_code": code, "effective_from": f"{YEAR}-01-01", "min_year_lectures": 3}
+    assert (await svc.http.post("/rules", json=body, headers=county(svc, code))).status_code == 201
+    shown = (await svc.http.get("/rules", params={"division_code": code}, headers=county(svc, code))).json()
+    assert shown["in_force"]["min_year_lectures"] == 3  # seen at once: fed in the command's transaction
+    schema = runtime.settings.schema
+    queries = [
+        f"SELECT * FROM {schema}.rule_sets ORDER BY division_code, version",
+        f"SELECT * FROM {schema}.breaches ORDER BY breach_id",
+        f"SELECT * FROM {schema}.conclusions ORDER BY assessment_id",
+    ]
+    before = [[dict(r) for r in await runtime.pool.fetch(q)] for q in queries]
+    (runner,) = runtime.own_views
+    live = await runtime.pool.fetchval(
+        f"SELECT generation FROM {schema}.projection_status WHERE projection = 'decisions'"
+    )
+    assert await own_views.rebuild(runner, runtime.store) == live + 1
+    assert [[dict(r) for r in await runtime.pool.fetch(q)] for q in queries] == before and before[0]
+    again = await svc.http.get("/rules", params={"division_code": code}, headers=county(svc, code))
+    assert again.json() == shown

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import uuid4
 
 import httpx
@@ -27,6 +28,8 @@ class Assessment:
     tag: str
     versions: dict[str, int] = field(default_factory=dict)
     http: httpx.AsyncClient = field(default_factory=httpx.AsyncClient)
+    app: Any = None
+    """The app itself (its runtime: the store, the read models)."""
 
     def headers(
         self, role: str, scope: str, subject: str | None = None, unit: str | None = None
@@ -50,8 +53,8 @@ async def assessment_service(
     async with own_database(dsn, f"vc_assessment_{tag}") as database:
         await feed(service)
         async with running_app(SPEC, tag, database=database, bootstrap=bootstrap, secret=service.secret) as (
-            _,
+            app,
             http,
         ):
-            service.http = http
+            service.http, service.app = http, app
             yield service

@@ -147,7 +147,9 @@ async def test_the_overview_shows_the_scene_s_figures_with_names_rules_and_links
     assert view["period"]["current"] is False and view["last_year"]["as_of"] == "2024-06-30"
     tiles = view["tiles"]
     assert (tiles["coverage"]["value"], tiles["coverage"]["total"], tiles["coverage"]["pct"]) == (1, 2, 50.0)
-    assert tiles["coverage"]["last_year"] == {"value": 0, "total": 2, "pct": 0.0}
+    # no advisor served there in 2024: nothing to compare with, so null rather than a rise from 0 %
+    assert tiles["coverage"]["last_year"] is None and tiles["coverage"]["change_pct"] is None
+    assert tiles["onsite"]["change_pct"] is None and tiles["agreements"]["last_year"] is None
     assert (tiles["onsite"]["value"], tiles["onsite"]["at_risk"]) == (
         0,
         0,
@@ -161,7 +163,7 @@ async def test_the_overview_shows_the_scene_s_figures_with_names_rules_and_links
         "late": 1,
         "missing": 1,
     }
-    assert tiles["breaches"]["value"] == 1 and tiles["breaches"]["last_year"] == {"value": 0}
+    assert tiles["breaches"]["value"] == 1 and tiles["breaches"]["last_year"] is None
     assert tiles["onsite"]["entries"] == f"/api/reporting/compliance?division={scene.county}&quarter=2025Q2"
     [town] = view["children"]  # one row per township, in code order, never ranked
     assert (town["code"], town["name"], town["level"], town["villages"], town["covered"]) == (
@@ -196,6 +198,9 @@ async def test_a_year_and_a_township_drill_down(world) -> None:  # type: ignore[
         )
     ).json()
     assert view["division"]["name"] == "川源镇" and view["period"]["quarter"] == "2025Q4"
+    # the on-site figure is kept per quarter: a year's view names the quarter, not "本季度"
+    assert view["tiles"]["onsite"]["label"] == "第四季度驻点达标村"
+    assert "本季度" not in json.dumps(view["tiles"], ensure_ascii=False)
     assert [c["name"] for c in view["breadcrumb"]] == ["川源县", "川源镇"]
     assert [c["name"] for c in view["children"]] == ["上川村", "下川村"]
     village = (

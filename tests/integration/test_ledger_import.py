@@ -169,7 +169,7 @@ async def test_an_xlsx_backfill_lands_in_the_volumes_with_its_chain(scene) -> No
             "纠纷调解",
             li,
             v1,
-            datetime(YEAR, 4, 8, 10, 0),
+            datetime(YEAR, 4, 8, 10, 0),  # noqa: DTZ001 (a sheet's cells hold wall-clock time)
             "p-5",
             summary="地界纠纷",
             category="邻里纠纷",

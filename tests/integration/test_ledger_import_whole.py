@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-from eventkit.store import APPEND_LOCK
+from eventkit.store import append_lock
 from openpyxl import Workbook
 from test_ledger_harness import Cast, Ledger, ledger_service, set_the_scene
 from vc_contracts import CST
@@ -29,7 +29,7 @@ async def scene(devstack) -> AsyncIterator[tuple[Ledger, Cast]]:  # type: ignore
 
 def wechat_rows(cast: Cast, n: int, prefix: str, village: int = 0) -> list[list[Any]]:
     """`n` WeChat consultations of li, five minutes apart (never on site: no overlaps to check)."""
-    first = datetime(YEAR, 2, 1, 8, 0)
+    first = datetime(YEAR, 2, 1, 8, 0)  # noqa: DTZ001 (a sheet's cells hold wall-clock time)
     return [
         [i + 1, "法律咨询", cast.advisor("li"), cast.villages[village],
          (first + timedelta(minutes=5 * i)).strftime("%Y/%m/%d %H:%M"), "宅基地确权", "微信群", "土地",
@@ -116,7 +116,8 @@ async def test_an_xlsx_with_a_licence_like_number_as_client_id_is_refused_asking
     assert sheet is not None
     sheet.append(HEADINGS)
     [row] = wechat_rows(cast, 1, "xlsx")
-    row[4], row[9] = datetime(YEAR, 5, 6, 10, 30), 16210201234567800  # a date cell; a 17-digit number
+    cell = datetime(YEAR, 5, 6, 10, 30)  # noqa: DTZ001 (a sheet's cells hold wall-clock time)
+    row[4], row[9] = cell, 16210201234567800  # a date cell; a 17-digit number
     sheet.append(row)
     out = io.BytesIO()
     book.save(out)
@@ -146,7 +147,7 @@ async def test_other_requests_are_answered_while_a_large_import_runs(scene) -> N
     unit = ledger.headers("law_firm", "621025", "import-staff", cast.firm)
     seen: list[dict[str, Any]] = []
     async with ledger.pool.acquire() as blocker, blocker.transaction():
-        await blocker.execute("SELECT pg_advisory_xact_lock($1)", APPEND_LOCK)
+        await blocker.execute("SELECT pg_advisory_xact_lock($1)", append_lock("ledger"))
         running = asyncio.create_task(upload(ledger, cast, as_csv(rows)))
         while not seen or seen[-1]["checked"] < len(rows):
             r = await ledger.http.get("/imports", headers=unit)

@@ -39,17 +39,39 @@ async def _store_ids(store: EventStore) -> dict[UUID, tuple[str, int]]:
 
 
 async def _writer(store: EventStore, writer: int) -> None:
-    """500 events over this writer's own streams, in appends of 1 to 4 events."""
+    """500 events over this writer's own streams, in appends of 1 to 4 events.
+
+    Odd writers pass an `after_append` hook (their groups go through savepoints), and it refuses
+    every fifth append once: that append is rolled back inside its merged group and made again.
+    """
     versions = dict.fromkeys((f"writer-{writer}-stream-{s}" for s in range(STREAMS_PER_WRITER)), 0)
     written, turn = 0, 0
     while written < EVENTS_PER_WRITER:
         stream = f"writer-{writer}-stream-{turn % STREAMS_PER_WRITER}"
         size = min(turn % 4 + 1, EVENTS_PER_WRITER - written)
         events = [visit(written + i) for i in range(size)]
-        await store.append(stream, versions[stream], events, tenant=TENANT, metadata=META)
+        if writer % 2 and turn % 5 == 0:
+            with pytest.raises(_Refused):
+                await store.append(
+                    stream, versions[stream], events, tenant=TENANT, metadata=META, after_append=_refuse
+                )
+        hook = _accept if writer % 2 else None
+        await store.append(stream, versions[stream], events, tenant=TENANT, metadata=META, after_append=hook)
         versions[stream] += size
         written += size
         turn += 1
+
+
+class _Refused(Exception):
+    pass
+
+
+async def _refuse(conn: Any, stored: Any) -> None:
+    raise _Refused
+
+
+async def _accept(conn: Any, stored: Any) -> None:
+    await conn.execute("SELECT 1")
 
 
 async def test_relay_publishes_every_event_once_in_stream_order_while_twenty_writers_append(
@@ -112,15 +134,26 @@ async def test_relay_publishes_a_late_committing_append(
             tx = slow.transaction()
             await tx.start()
             await store.append("slow", 0, visits(2), tenant=TENANT, metadata=META, conn=slow)
-            late_task = asyncio.create_task(store.append("fast", 0, visits(3), tenant=TENANT, metadata=META))
+            # a merged group queues behind it: three callers, one whose hook refuses its append
+            late = [
+                asyncio.create_task(store.append("fast", 0, visits(3), tenant=TENANT, metadata=META)),
+                asyncio.create_task(
+                    store.append("fast-2", 0, visits(2), tenant=TENANT, metadata=META, after_append=_accept)
+                ),
+                asyncio.create_task(
+                    store.append("refused", 0, visits(2), tenant=TENANT, metadata=META, after_append=_refuse)
+                ),
+            ]
             await asyncio.sleep(1.0)  # the relay polls every 0.1 s: time enough to publish "fast" if it could
             _, published = await relay.checkpoint()
             assert published == 1, "nothing may be published past an uncommitted append"
             await tx.commit()
         finally:
             await pool.release(slow)
-        await late_task
+        results = await asyncio.gather(*late, return_exceptions=True)
+        assert isinstance(results[2], _Refused) and all(isinstance(r, list) for r in results[:2])
         stored = await _store_ids(store)
+        assert len(stored) == 8
         await eventually(
             lambda: _on_topic_are(bootstrap, topic, set(stored)),
             within=15,
@@ -132,8 +165,8 @@ async def test_relay_publishes_a_late_committing_append(
     records = await read_topic(bootstrap, topic)
     on_topic = [UUID(json.loads(r.value)["event_id"]) for r in records]
     assert sorted(on_topic) == sorted(stored), "published twice"
-    assert len(on_topic) == 6
-    assert await relay.checkpoint() == (max(await _positions(store)), 6)
+    assert len(on_topic) == 8
+    assert await relay.checkpoint() == (max(await _positions(store)), 8)
 
 
 async def _on_topic_are(bootstrap: str, topic: str, expected: set[UUID]) -> bool:

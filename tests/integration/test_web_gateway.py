@@ -7,14 +7,20 @@ headers, failures), both served over real HTTP by uvicorn.
 from __future__ import annotations
 
 import asyncio
+import http.client
+import json
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import jwt
 import pytest
 from devstack import procs
+from eventkit.tokens import issue
 from fastapi import FastAPI, Request
 from fastapi.responses import StreamingResponse
 from support.threaded import serving
@@ -37,6 +43,14 @@ def upstream_app() -> FastAPI:
             "headers": dict(request.headers),
             "body": (await request.body()).decode(),
         }
+
+    @app.get("/metrics")
+    async def metrics() -> str:
+        return "vc_internal_metric 1"
+
+    @app.get("/metrics-of-the-village")  # only the exact first segment is internal
+    async def not_metrics() -> str:
+        return "a route of its own"
 
     @app.get("/events")
     async def events() -> StreamingResponse:
@@ -128,6 +142,44 @@ def test_an_unknown_service_is_a_json_404_not_the_page(web: str) -> None:
     assert answer.status_code == 404 and answer.json()["code"] == "not_found"
 
 
+def _raw_get(base: str, path: str) -> tuple[int, dict[str, object]]:
+    """GET `path` exactly as written: httpx would resolve dot segments before sending."""
+    url = httpx.URL(base)
+    connection = http.client.HTTPConnection(url.host, url.port, timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read() or b"{}")
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/registry/metrics",
+        "/api/reporting/metrics/",
+        "/api/assessment//metrics",
+        "/api/registry/./metrics",
+        "/api/registry/x/../metrics",
+        "/api/registry/%6detrics",
+        "/api/registry/%2e/metrics",
+        "/api/registry/METRICS",
+        "/api/registry/metrics?name[]=vc_events_appended_total",
+    ],
+)
+def test_a_service_s_metrics_are_not_reachable_through_the_gateway(web: str, path: str) -> None:
+    status, body = _raw_get(web, path)
+    assert status == 404, path
+    assert body["code"] == "not_found" and body["field"] == "path" and "指标" in str(body["message"])
+    assert "vc_internal_metric" not in json.dumps(body)
+
+
+def test_a_route_that_only_starts_like_metrics_still_passes(web: str) -> None:
+    answer = httpx.get(f"{web}/api/registry/metrics-of-the-village")
+    assert answer.status_code == 200 and answer.json() == "a route of its own"
+
+
 def test_a_token_in_the_url_is_refused_on_pages_and_the_gateway(web: str) -> None:
     for path in ("/dashboard?token=eyJabc.def.ghi", "/api/registry/echo/x?access_token=abc"):
         answer = httpx.get(f"{web}{path}")
@@ -157,6 +209,37 @@ def test_dev_sign_in_signs_a_token_the_services_accept(web: str) -> None:
     assert (claims["role"], claims["scope"], claims["sub"]) == ("county_admin", "621025", "demo-county-admin")
 
 
+def test_a_pasted_token_is_checked_as_it_is_never_signed_again(web: str) -> None:
+    pasted = issue(SECRET, role="law_firm", scope="621025", subject="someone-pasted", unit="U-x",
+                   ttl=timedelta(minutes=7))  # fmt: skip
+    answer = httpx.post(f"{web}/auth/dev/check", json={"token": f"Bearer {pasted}\n"})
+    assert answer.status_code == 200
+    checked = answer.json()
+    assert "token" not in checked  # nothing to swap in: the pasted token is what the page keeps
+    assert (checked["role"], checked["subject"], checked["unit"], checked["label"]) == (
+        "law_firm", "someone-pasted", "U-x", None)  # fmt: skip
+    exp = jwt.decode(pasted, SECRET, algorithms=["HS256"], issuer="villagecounsel-dev")["exp"]
+    assert datetime.fromisoformat(checked["expires_at"]).timestamp() == exp  # its own 7 minutes
+    assert checked["expires_at"].endswith("+08:00")
+    demo = issue(SECRET, role="county_admin", scope="621025", subject="demo-county-admin")
+    assert httpx.post(f"{web}/auth/dev/check", json={"token": demo}).json()["label"] == "正宁县司法局"
+
+
+def test_an_expired_or_foreign_pasted_token_is_refused_saying_why(web: str) -> None:
+    now = int(time.time())
+    claims = {"sub": "late", "role": "county_admin", "scope": "621025", "iss": "villagecounsel-dev",
+              "iat": now - 7200, "exp": now - 3600}  # fmt: skip
+    expired = httpx.post(f"{web}/auth/dev/check", json={"token": jwt.encode(claims, SECRET, "HS256")})
+    assert expired.status_code == 401
+    body = expired.json()
+    shown = datetime.fromtimestamp(now - 3600, ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    assert body["field"] == "token" and shown in body["message"] and "不会被续期" in body["message"]
+    foreign = jwt.encode({**claims, "exp": now + 600}, "o" * 48, "HS256")
+    refused = httpx.post(f"{web}/auth/dev/check", json={"token": foreign})
+    assert refused.status_code == 401 and refused.json()["code"] == "unauthenticated"
+    assert httpx.post(f"{web}/auth/dev/check", json={"token": "x" * 9000}).status_code == 422
+
+
 def test_dev_sign_in_refuses_a_scope_of_the_wrong_level_naming_the_field(web: str) -> None:
     answer = httpx.post(f"{web}/auth/dev/token", json={"role": "county_admin", "scope": "62"})
     assert answer.status_code == 422
@@ -169,4 +252,7 @@ def test_without_dev_sign_in_there_is_no_token_route_and_no_gateway(dist: Path, 
         answer = httpx.post(f"{url}/auth/dev/token", json={"role": "county_admin", "scope": "621025"})
         assert answer.status_code == 404 and answer.json()["code"] == "not_found"
         assert httpx.get(f"{url}/api/registry/echo/x").status_code == 404
+        # where the Ingress sends /api/<service>/metrics: a 404 in the error format, not the page
+        metrics = httpx.get(f"{url}/api/registry/metrics")
+        assert metrics.status_code == 404 and metrics.json()["code"] == "not_found"
         assert httpx.get(f"{url}/auth/config").json() == {"dev_signin": False, "oidc": None}

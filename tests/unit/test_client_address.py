@@ -11,7 +11,7 @@ TRUSTED = trusted_set("127.0.0.1, 10.0.0.0/16")
 
 
 def request(peer: str, forwarded: str | None) -> Request:
-    headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded is not None else []
+    headers = [(b"x-forwarded-for", forwarded.encode("latin-1"))] if forwarded is not None else []
     return Request(
         {"type": "http", "client": (peer, 5000), "headers": headers, "method": "POST", "path": "/"}
     )
@@ -28,7 +28,24 @@ def request(peer: str, forwarded: str | None) -> Request:
         ("127.0.0.1", None, "127.0.0.1"),
         ("10.0.7.1", "198.51.100.1, 10.0.3.3", "198.51.100.1"),  # pods of the trusted network
         ("127.0.0.1", "nonsense, 198.51.100.1", "198.51.100.1"),
-        ("127.0.0.1", "198.51.100.1, nonsense", "nonsense"),  # not an address: never trusted
+        # a hop that names no address ends the walk at the peer: never refused, never a bucket of its own
+        ("127.0.0.1", "198.51.100.1, nonsense", "127.0.0.1"),
+        ("127.0.0.1", "unknown", "127.0.0.1"),
+        ("127.0.0.1", "unknown, 198.51.100.1", "198.51.100.1"),
+        ("10.0.0.5", "198.51.100.1, unknown, 10.0.3.3", "10.0.0.5"),
+        ("127.0.0.1", ", ,", "127.0.0.1"),
+        ("127.0.0.1", "", "127.0.0.1"),
+        ("127.0.0.1", "caf\xe9", "127.0.0.1"),
+        ("127.0.0.1", "x" * 5000, "127.0.0.1"),
+        ("127.0.0.1", "for=192.0.2.60;proto=http", "127.0.0.1"),
+        # one address however it is spelt: a port or the IPv6 notation does not make a new client
+        ("127.0.0.1", "[2001:db8::1]:443", "2001:db8::1"),
+        ("127.0.0.1", "2001:DB8:0::1", "2001:db8::1"),
+        ("127.0.0.1", "198.51.100.1:5678", "198.51.100.1"),
+        ("127.0.0.1", '"198.51.100.1"', "198.51.100.1"),
+        ("127.0.0.1", "198.51.100.1, 127.0.0.1:8000", "198.51.100.1"),
+        ("10.0.0.9", "10.0.0.8, 10.0.0.7", "10.0.0.9"),  # only proxies of ours: an internal request
+        ("unknown", "198.51.100.1", "unknown"),  # a peer the server cannot name
     ],
 )
 def test_the_client_is_the_first_untrusted_hop_from_the_right(

@@ -631,3 +631,41 @@ def test_promtool_parses_every_dashboard_query(tmp_path: Path) -> None:
     ]
     (tmp_path / "dashboard.yml").write_text(yaml.safe_dump({"groups": [{"name": "d", "rules": rules}]}))
     promtool("check", "rules", str(tmp_path / "dashboard.yml"))
+
+
+# ingress-nginx puts each regex path in `location ~* "^<path>"`: matched case-insensitively from the
+# start of the URI after nginx normalised it (percent-decoding, dot segments, repeated slashes).
+PUBLIC_API_PATHS = ["/api/registry/villages/621025100201", "/api/reporting/dashboard/overview",
+                    "/api/ledger/", "/api/assessment", "/api/registry/metrics-notes"]  # fmt: skip
+INTERNAL_API_PATHS = ["/api/registry/metrics", "/api/ledger/metrics/", "/api/assessment/METRICS",
+                      "/api/reporting/Metrics/x"]  # fmt: skip
+
+
+def _ingress_routes() -> list[tuple[re.Pattern[str], str, str]]:
+    api = find("Ingress", "villagecounsel-api")
+    assert api["metadata"]["annotations"]["nginx.ingress.kubernetes.io/use-regex"] == "true"
+    rewrite = api["metadata"]["annotations"]["nginx.ingress.kubernetes.io/rewrite-target"]
+    return [
+        (re.compile("^" + path["path"], re.IGNORECASE), rewrite, path["backend"]["service"]["name"])
+        for rule in api["spec"]["rules"]
+        for path in rule["http"]["paths"]
+    ]
+
+
+@pytest.mark.parametrize("uri", PUBLIC_API_PATHS)
+def test_the_api_ingress_routes_each_service_s_api_with_the_prefix_stripped(uri: str) -> None:
+    routed = [(pattern.match(uri), rewrite, name) for pattern, rewrite, name in _ingress_routes()]
+    ((match, rewrite, name),) = [(m, r, n) for m, r, n in routed if m]
+    assert name == uri.split("/")[2]
+    rest = uri.split("/", 3)[3] if uri.count("/") >= 3 else ""
+    assert re.sub(r"\$(\d)", lambda g: match.group(int(g.group(1))) or "", rewrite) == f"/{rest}"
+
+
+@pytest.mark.parametrize("uri", INTERNAL_API_PATHS)
+def test_the_ingress_does_not_route_a_service_s_metrics_publicly(uri: str) -> None:
+    """Prometheus scrapes the Services directly (ServiceMonitor above); through the public host the
+    path falls to the web service, which answers 404 in the error format."""
+    assert not [name for pattern, _, name in _ingress_routes() if pattern.match(uri)], uri
+    web = find("Ingress", "villagecounsel-web")
+    ((path,),) = [rule["http"]["paths"] for rule in web["spec"]["rules"]]
+    assert (path["path"], path["backend"]["service"]["name"]) == ("/", "web")

@@ -79,9 +79,11 @@ def test_any_split_or_order_of_the_same_time_gives_the_same_figure(parts: list[i
     assert len(figures) == 1
 
 
-instants = st.datetimes(
-    min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(CST)
-).map(lambda d: d.replace(microsecond=0))
+# hypothesis takes naive bounds and draws the zone from `timezones`
+EARLIEST, LATEST = datetime(2024, 1, 1), datetime(2027, 12, 31)  # noqa: DTZ001
+instants = st.datetimes(min_value=EARLIEST, max_value=LATEST, timezones=st.just(CST)).map(
+    lambda d: d.replace(microsecond=0)
+)
 
 
 @given(instants, st.integers(min_value=1, max_value=200 * 24 * HOUR))

@@ -89,10 +89,11 @@ def upcaster(event_type: str, from_version: int) -> Callable[[Upcaster], Upcaste
 
 
 class UnknownEventError(ValueError):
-    pass
+    """An (event type, schema version) that no registered event class reads."""
 
 
 def event_class(event_type: str, version: int | None = None) -> type[Event]:
+    """The class of `event_type` at `version` (default: its latest); UnknownEventError if none."""
     version = version or _LATEST.get(event_type)
     try:
         return _CATALOGUE[(event_type, version or 0)]

@@ -52,14 +52,17 @@ CountyCode = Annotated[
 
 
 def province_of(code: str) -> str:
+    """The 6-digit province code of a division code (`621025...` -> `620000`)."""
     return code[:2] + "0000"
 
 
 def city_of(code: str) -> str:
+    """The 6-digit city code of a division code (`621025...` -> `621000`)."""
     return code[:4] + "00"
 
 
 def county_of(code: str) -> str:
+    """The 6-digit county code of a county or lower division code (its first six digits)."""
     return code[:6]
 
 

@@ -65,8 +65,8 @@ def meets_hours(seconds: int, minimum_hours: float | int | Fraction) -> bool:
 
 
 def minimum_seconds(minimum_hours: float | int | Fraction) -> int:
-    """The fewest whole seconds that meet `minimum_hours`: `meets_hours(s, m)` iff `s >= minimum_seconds(m)`
-    (for comparing inside SQL)."""
+    """The fewest whole seconds that meet `minimum_hours`: `meets_hours(s, m)` holds exactly when `s` is
+    at least this many (for comparing inside SQL)."""
     return ceil(exact_minimum(minimum_hours) * SECONDS_PER_HOUR)
 
 

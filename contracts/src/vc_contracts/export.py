@@ -26,10 +26,12 @@ DEFAULT_DIR = _PROJECT / "schemas" if (_PROJECT / "pyproject.toml").is_file() el
 
 
 def dumps(value: Any) -> str:
+    """`value` as the committed JSON files write it: indented, keys sorted, UTF-8 kept, final newline."""
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def envelope_schema() -> dict[str, Any]:
+    """The JSON Schema of the envelope every event travels in (data untyped)."""
     return {"$schema": DIALECT, **Envelope.model_json_schema()}
 
 
@@ -58,6 +60,7 @@ def message_schema(event: type[Event]) -> dict[str, Any]:
 
 
 def schema_file(event: type[Event]) -> str:
+    """Path of `event`'s schema file under the schema folder: `<owner>/<Type>.v<N>.json`."""
     return f"{event.owner}/{event.event_type}.v{event.schema_version}.json"
 
 
@@ -125,6 +128,7 @@ def write(directory: Path = DEFAULT_DIR, allow_breaking: bool = False) -> list[s
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Write (or with --check compare) the schemas; exit 1 on a stale file or a breaking change."""
     parser = argparse.ArgumentParser(
         prog="python -m vc_contracts.export", description=__doc__.splitlines()[0]
     )

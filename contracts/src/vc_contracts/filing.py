@@ -22,6 +22,8 @@ DEFAULT_DEADLINE = "03-31"
 
 
 class FilingStatus(StrEnum):
+    """Where an agreement stands with its filing (R4), as of a day."""
+
     on_time = "on_time"  # filed, signed and stamped, by the deadline
     late = "late"  # filed, signed and stamped, after the deadline
     unstamped = "unstamped"  # a filing without signature and stamp: R4 not met yet
@@ -76,6 +78,7 @@ def filing_status(
     terminated_on: date | None,
     as_of: date,
 ) -> FilingStatus:
+    """The status as of `as_of` of an agreement due for filing by `deadline` (CST days)."""
     if filed_on is not None:
         if not stamped:
             return FilingStatus.unstamped

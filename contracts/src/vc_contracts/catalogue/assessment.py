@@ -31,6 +31,8 @@ RuleVersion = Annotated[int, Field(ge=1, description="Version of the ComplianceR
 
 
 class AssessmentEvent(Event, abstract=True):
+    """Base of the assessment service's events (topic `villagecounsel.assessment.events`)."""
+
     owner: ClassVar[str] = "assessment"
 
 
@@ -113,6 +115,7 @@ class ComplianceBreached(AssessmentEvent):
 
 @upcaster("ComplianceBreached", from_version=1)
 def upcast_compliance_breached_v1_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """ComplianceBreached v1 -> v2: a v1 breach did not record whose rule set it applied (null)."""
     return {**data, "rule_division_code": None}
 
 

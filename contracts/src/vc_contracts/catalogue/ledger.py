@@ -33,6 +33,8 @@ from vc_contracts.durations import display_hours, seconds_between
 
 
 class LedgerEvent(Event, abstract=True):
+    """Base of the ledger service's events (topic `villagecounsel.ledger.events`)."""
+
     owner: ClassVar[str] = "ledger"
 
 

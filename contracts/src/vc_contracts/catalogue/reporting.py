@@ -35,6 +35,8 @@ def _check_period(kind: str, period: str) -> None:
 
 
 class ReportingEvent(Event, abstract=True):
+    """Base of the reporting service's events (topic `villagecounsel.reporting.events`)."""
+
     owner: ClassVar[str] = "reporting"
 
 

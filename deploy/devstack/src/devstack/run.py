@@ -18,6 +18,7 @@ from devstack import procs
 from devstack.paths import repo_root, var_dir
 from devstack.services import SERVICES, WEB, RunningService, Service, start_service, web_env
 from devstack.stack import Infra, start_infra
+from devstack.supervise import Supervisor
 
 DEV_PG_PORT = 55432
 DEV_KAFKA_PORT = 59092
@@ -72,7 +73,11 @@ def up(*, infra_only: bool = False) -> int:
                 _wait_ready(running[-1:])
             _seed(env)
         _banner(infra, state, [r.service for r in running])
-        return _supervise(infra, running)
+        infra_processes = [
+            ("PostgreSQL", infra.postgres.process, infra.postgres.log_path),
+            ("Tansu", infra.kafka.process, infra.kafka.log_path),
+        ]
+        return Supervisor(running, state, repo_root(), infra=infra_processes, say=_say, err=_err).run()
     except (KeyboardInterrupt, Shutdown):
         _say("\nstopping ...")
         return 0
@@ -169,21 +174,6 @@ def _seed(env: dict[str, str]) -> None:
     result = subprocess.run([sys.executable, "-m", SEED_MODULE], env=env, cwd=repo_root(), check=False)
     if result.returncode != 0:
         _err(f"warning: {SEED_MODULE} failed with code {result.returncode}; the stack keeps running")
-
-
-def _supervise(infra: Infra, running: list[RunningService]) -> int:
-    """Block until a signal; a server that dies on its own ends the whole stack, loudly."""
-    watched: list[tuple[str, subprocess.Popen[bytes] | None, Path | None]]
-    watched = [(r.service.name, r.process, r.log_path) for r in running]
-    watched += [("PostgreSQL", infra.postgres.process, infra.postgres.log_path)]
-    watched += [("Tansu", infra.kafka.process, infra.kafka.log_path)]
-    while True:
-        for name, proc, log_path in watched:
-            if proc is not None and proc.poll() is not None:
-                tail = procs.log_tail(log_path) if log_path else ""
-                _err(f"{name} exited unexpectedly (code {proc.returncode}); end of {log_path}:\n{tail}")
-                return 1
-        time.sleep(0.5)
 
 
 def _banner(infra: Infra, state: Path, services: list[Service]) -> None:

@@ -66,6 +66,7 @@ class RunningService:
     process: subprocess.Popen[bytes]
     log_path: Path
     record: procs.PidRecord = field(repr=False)
+    env: dict[str, str] = field(default_factory=dict, repr=False)  # what it was started with, to restart it
 
     def ready(self) -> bool:
         try:
@@ -84,7 +85,10 @@ def start_service(service: Service, env: Mapping[str, str], state_dir: Path, cwd
     log_path = state_dir / "logs" / f"{service.name}.log"
     args = [sys.executable, "-m", "uvicorn", service.app, "--host", HOST, "--port", str(service.port)]
     args += ["--factory"] if service.factory else []
+    # the app reads X-Forwarded-For itself (eventkit.clients, VC_TRUSTED_PROXIES); uvicorn's reading
+    # would replace the peer address with whatever the header says before the app can check it
+    args += ["--no-proxy-headers"]
     full_env = dict(env) | {"VC_SERVICE": service.name, "PYTHONUNBUFFERED": "1"}
     proc = procs.spawn(args, log_path, env=full_env, cwd=cwd)
     record = procs.write_pidfile(state_dir / "run", service.name, proc.pid, stop_signal="SIGTERM", group=True)
-    return RunningService(service, proc, log_path, record)
+    return RunningService(service, proc, log_path, record, dict(env))

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from eventkit.runtime import ServiceSpec, create_app
 
-from assessment.adapters import http_commands, http_queries
-from assessment.adapters.http import router
+from assessment.adapters import http_commands, http_hours, http_queries
 from assessment.application.assignments_view import AssignmentsView
+from assessment.application.decisions_view import DecisionsView
+from assessment.application.gatherings_view import GatheringsView
 from assessment.application.hours_view import QuarterHoursView
-from assessment.application.lectures_view import LecturesView
 
 SPEC = ServiceSpec(
     name="assessment",
     title="Village Counsel · Assessment 考核评估",
     description="Compliance rules, feedback, yearly assessments and their outcomes.",
-    routers=[router, http_commands.router, http_queries.router],
-    projections=[QuarterHoursView(), LecturesView(), AssignmentsView()],
+    routers=[http_hours.router, http_commands.router, http_queries.router],
+    projections=[QuarterHoursView(), GatheringsView(), AssignmentsView()],
+    own_views=[DecisionsView()],
 )
 
 app = create_app(SPEC)

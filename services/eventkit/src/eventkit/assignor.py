@@ -37,7 +37,7 @@ class PartitionCountAssignor(RoundRobinPartitionAssignor):
     def follow(self, partitions_of: PartitionsOf) -> None:
         self.partitions_of = partitions_of
 
-    def metadata(self, topics: Iterable[str]) -> ConsumerProtocolMemberMetadata:  # type: ignore[override]
+    def metadata(self, topics: Iterable[str]) -> ConsumerProtocolMemberMetadata:
         """The subscription, with the partition count seen for each topic (0: unknown) as user data."""
         names = sorted(topics)
         counts = {topic: len(self.partitions_of(topic) or ()) for topic in names}

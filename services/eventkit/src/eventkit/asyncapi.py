@@ -29,7 +29,7 @@ def envelope_model(owner: str) -> type[Envelope]:
     """The envelope with `data` typed as one of the owner's events (documentation only)."""
     events = sorted({cls for cls in known_events().values() if cls.owner == owner}, key=lambda c: c.__name__)
     data_type: Any = Union[tuple(events)]  # noqa: UP007 (a runtime-built union)
-    return create_model(  # type: ignore[no-any-return, call-overload]
+    return create_model(
         f"{owner.capitalize()}EventEnvelope",
         __base__=Envelope,
         data=(data_type, Field(description="The event; its shape is named by event_type/schema_version")),
@@ -37,6 +37,7 @@ def envelope_model(owner: str) -> type[Envelope]:
 
 
 def document(spec: ServiceSpec) -> dict[str, Any]:
+    """The AsyncAPI document of `spec`'s service: the topic it publishes and the ones its read models read."""
     runners = [ProjectionRunner(None, spec.name, p) for p in spec.projections]  # type: ignore[arg-type]
     broker = build_broker(spec, "kafka:9092", runners, 6000)
     broker.publisher(
@@ -50,11 +51,13 @@ def document(spec: ServiceSpec) -> dict[str, Any]:
 
 
 def render(service: str) -> str:
+    """The committed AsyncAPI JSON of `service` (its `main.SPEC`)."""
     spec: ServiceSpec = import_module(f"{service}.main").SPEC
     return json.dumps(document(spec), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def main() -> None:
+    """Write the AsyncAPI documents (or with --check exit 1 naming the stale ones)."""
     parser = argparse.ArgumentParser(prog="python -m eventkit.asyncapi")
     parser.add_argument("--check", action="store_true", help="exit 1 if a committed document is stale")
     args = parser.parse_args()

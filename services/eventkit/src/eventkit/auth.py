@@ -22,6 +22,8 @@ from eventkit.errors import ForbiddenError, UnauthorizedError
 
 
 class Role(StrEnum):
+    """Who a token speaks for; its scope is a division-code prefix (see Principal)."""
+
     province_admin = "province_admin"
     city_admin = "city_admin"
     county_admin = "county_admin"

@@ -57,6 +57,7 @@ MIGRATIONS: list[Migration] = [
 
 
 def channel(schema: str) -> str:
+    """The LISTEN/NOTIFY channel of `schema`'s change feed."""
     return f"{schema}_changes"
 
 
@@ -102,12 +103,16 @@ def in_view(scope_prefix: str, divisions: Sequence[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class Change:
+    """One committed change: its position in the feed and the divisions it touched."""
+
     position: int
     divisions: list[str]
 
 
 @dataclass(eq=False)  # compared (and hashed) by identity: one per client
 class Subscription:
+    """One live client: the changes inside its scope prefix, queued until it reads them."""
+
     scope_prefix: str
     queue: asyncio.Queue[Change | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
     overflowed: bool = False

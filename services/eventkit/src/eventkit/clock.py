@@ -8,8 +8,10 @@ from vc_contracts import CST
 
 
 def now_cst() -> datetime:
+    """The current instant, tz-aware in China Standard Time (+08:00)."""
     return datetime.now(CST)
 
 
 def today_cst() -> date:
+    """Today's calendar day in China Standard Time."""
     return now_cst().date()

@@ -144,7 +144,7 @@ def subscribe(
         try:
             if await _rewound_for_rebuild(runner, msg, seen_generation):
                 return
-            await runner.apply_batch(records, collect)  # type: ignore[arg-type]
+            await runner.apply_batch(records, collect)
             if letters:
                 await publish_dead_letters(bootstrap, letters)
         except Exception:
@@ -173,7 +173,7 @@ async def _rewound_for_rebuild(runner: ProjectionRunner, msg: KafkaMessage, seen
         topic, partition = name.rsplit(":", 1)
         tp = TopicPartition(topic, int(partition))
         if tp in msg.consumer.assignment():  # type: ignore[attr-defined]
-            msg.consumer.seek(tp, offset)  # type: ignore[attr-defined]
+            msg.consumer.seek(tp, offset)
     log.info(
         "projection %s: generation %s is live, re-reading from the rebuild's end",
         runner.projection.name,

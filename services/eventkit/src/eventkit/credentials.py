@@ -24,6 +24,8 @@ REDACTED = "[redacted]"
 
 
 class TokenInUrlError(AppError):
+    """A token given in the URL (HTTP 400): tokens go in the Authorization header only."""
+
     status, code = 400, "token_in_url"
 
 

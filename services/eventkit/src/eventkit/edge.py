@@ -1,6 +1,6 @@
-"""The edge guard: what every request must satisfy before any route sees it.
+r"""The edge guard: what every request must satisfy before any route sees it.
 
-- No NUL character in a header: PostgreSQL refuses `\\u0000` in text and jsonb, so a NUL that
+- No NUL character in a header: PostgreSQL refuses `\u0000` in text and jsonb, so a NUL that
   reaches a query used to answer 500. Refused here with 422 `validation_failed`. (Path and query
   values follow the text rule of eventkit.input_rules; JSON text fields the contract field types.)
 - A request body of at most `VC_MAX_BODY_BYTES` (1 MiB), or `VC_MAX_UPLOAD_BYTES` (32 MiB) for the
@@ -38,6 +38,7 @@ def _mib(size: int) -> str:
 
 
 def too_large(cap: int) -> str:
+    """The 413 message for a body over `cap` bytes (in Chinese, the cap in MiB)."""
     return f"请求体过大（上限 {_mib(cap)}），文件请分批上传"
 
 
@@ -56,6 +57,7 @@ def _upload_patterns(app: Any) -> list[re.Pattern[str]]:
 
 
 def body_cap(scope: Scope) -> int:
+    """The body cap in bytes of the request `scope`: the upload cap on file routes, else the body cap."""
     app = scope.get("app")
     settings = getattr(getattr(getattr(app, "state", None), "runtime", None), "settings", None)
     body = getattr(settings, "max_body_bytes", MAX_BODY_BYTES)

@@ -13,6 +13,8 @@ from pydantic import BaseModel, Field
 
 
 class FieldError(BaseModel):
+    """One offending input of a refused request, with the reason in Chinese."""
+
     field: str = Field(description="Dotted path of the offending input, e.g. body.village_code")
     reason: str
 
@@ -61,6 +63,8 @@ class ConflictError(AppError):
 
 
 class NotFoundError(AppError):
+    """The thing asked for does not exist, or is outside the caller's scope to know of (HTTP 404)."""
+
     status, code = 404, "not_found"
 
 
@@ -71,8 +75,12 @@ class RateLimitedError(AppError):
 
 
 class UnauthorizedError(AppError):
+    """No valid token (HTTP 401)."""
+
     status, code = 401, "unauthenticated"
 
 
 class ForbiddenError(AppError):
+    """A valid token whose role or scope does not allow this (HTTP 403)."""
+
     status, code = 403, "forbidden"

@@ -218,6 +218,8 @@ async def remember(conn: Connection, idem: Idempotency | None, body: Any) -> Any
 
 
 def install_replay(app: FastAPI) -> None:
+    """Answer a replayed command with its first answer, byte for byte, marked `Idempotency-Replayed`."""
+
     @app.exception_handler(Replayed)
     async def replay(_: Request, exc: Replayed) -> Response:
         return Response(

@@ -18,11 +18,15 @@ MAX_REPORTED = 1000  # errors listed in one answer; the message says how many th
 
 
 class RowProblem(FieldError):
+    """A problem of one cell: its row (the heading is row 1; 0: the file as a whole), its column heading."""
+
     row: int
     column: str
 
 
 class ImportErrorBody(ErrorBody):
+    """The `import_rejected` body: the error format with every cell problem in `errors`."""
+
     errors: list[RowProblem]  # type: ignore[assignment]
 
 

@@ -1,4 +1,4 @@
-"""The input rules every service shares at its edge, installed once by `create_app`:
+"""The input rules every service shares at its edge, installed once by `create_app`.
 
 - Path and query values obey the same character rule as body text (vc_contracts.text): a NUL or
   another control character in a URL is refused with 422 before any handler runs, since it would

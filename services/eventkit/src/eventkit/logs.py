@@ -12,6 +12,8 @@ correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=No
 
 
 class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message (tokens redacted), service, correlation id."""
+
     def format(self, record: logging.LogRecord) -> str:
         entry = {
             "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
@@ -30,6 +32,7 @@ _service = ""
 
 
 def configure(service: str) -> None:
+    """Send every log record of this process (one service) to stderr as JSON lines."""
     global _service  # noqa: PLW0603 (one process = one service)
     _service = service
     handler = logging.StreamHandler()

@@ -17,6 +17,8 @@ MAX_PAGE_SIZE = 500
 
 
 class PageParams(BaseModel):
+    """`?page=` (1-based) and `?page_size=` of a list request, both bounded."""
+
     page: int = Field(default=1, ge=1, le=MAX_PAGE)
     page_size: int = Field(default=50, ge=1, le=MAX_PAGE_SIZE)
 
@@ -36,6 +38,8 @@ Paging = Annotated[PageParams, Depends(_page_params)]
 
 
 class Page(BaseModel, Generic[T]):
+    """One page of a list: its items, the total over all pages, the page asked for."""
+
     items: list[T]
     total: int
     page: int
@@ -43,4 +47,5 @@ class Page(BaseModel, Generic[T]):
 
 
 def page_of(rows: list[dict[str, Any]], total: int, params: PageParams) -> dict[str, Any]:
+    """The answer of a list endpoint: `rows` of one page with the total and the page asked for."""
     return {"items": rows, "total": total, "page": params.page, "page_size": params.page_size}

@@ -21,6 +21,7 @@ from eventkit.settings import Settings
 
 
 async def parked_rows(runner: ProjectionRunner) -> list[asyncpg.Record]:
+    """The parked events of `runner`'s read model, every generation, in stream order."""
     return await runner.pool.fetch(
         f"SELECT stream_id, stream_version, event_id, parked_at, error FROM {runner.schema}.parked_events"
         " WHERE projection LIKE $1 ORDER BY stream_id, stream_version",
@@ -38,6 +39,7 @@ async def unpublishable_rows(pool: asyncpg.Pool, schema: str) -> list[asyncpg.Re
 
 
 async def list_unpublishable(service: str) -> str:
+    """The events `service`'s relay recorded as impossible to publish, as a printable table."""
     settings = Settings(VC_SERVICE=service)
     pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=2)
     try:
@@ -53,6 +55,7 @@ async def list_unpublishable(service: str) -> str:
 
 
 async def run(service: str, projection: str, replay: bool) -> str:
+    """List (or with `replay` retry) the parked events of one read model; the report as text."""
     settings = Settings(VC_SERVICE=service)
     spec = import_module(f"{service}.main").SPEC
     chosen = next((p for p in spec.projections if p.name == projection), None)
@@ -76,6 +79,7 @@ async def run(service: str, projection: str, replay: bool) -> str:
 
 
 def main() -> None:
+    """The CLI: `python -m eventkit.parked SERVICE [PROJECTION] [--replay | --unpublishable]`."""
     parser = argparse.ArgumentParser(prog="python -m eventkit.parked")
     parser.add_argument("service")
     parser.add_argument("projection", nargs="?")

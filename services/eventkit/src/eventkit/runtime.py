@@ -36,6 +36,7 @@ from eventkit.imports import Imports
 from eventkit.input_rules import install_input_rules
 from eventkit.lag import ConsumerLagMonitor
 from eventkit.migrations import EVENT_STORE, PROJECTIONS, Migration, migrate
+from eventkit.own_views import install as install_own_view
 from eventkit.projection import Projection, ProjectionRunner
 from eventkit.relay import OutboxRelay
 from eventkit.settings import Settings
@@ -48,6 +49,8 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class ServiceSpec:
+    """What a service is made of: its routers, migrations, read models and options."""
+
     name: str
     title: str
     description: str
@@ -59,6 +62,8 @@ class ServiceSpec:
     """Expected format by field name: the reason a 422 gives when such a field does not match."""
     change_feed: bool = False
     """Record the divisions each projection commit touches and serve them live (eventkit.changes)."""
+    own_views: Sequence[Projection] = ()
+    """Read models of the service's own events fed from its store, not Kafka (eventkit.own_views)."""
 
 
 @dataclass
@@ -73,6 +78,8 @@ class Runtime:
     runners: dict[str, ProjectionRunner]
     relay: OutboxRelay
     changes: ChangeHub | None = None
+    own_views: list[ProjectionRunner] = field(default_factory=list)
+    """Caught up by each command in its append's transaction (eventkit.own_views.catch_up)."""
 
 
 def build_broker(
@@ -136,6 +143,7 @@ async def _cancel(task: asyncio.Task[None]) -> None:
 
 @contextlib.asynccontextmanager
 async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> AsyncIterator[Runtime]:
+    """Open what `spec` needs (pool, migrations, read models, topics, broker, relay), close it after."""
     settings = settings or Settings()
     schema = settings.schema
     pool = await create_pool(settings.database_url, min_size=2, max_size=settings.db_pool_size)
@@ -146,6 +154,9 @@ async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> A
         for runner in runners.values():
             await runner.install()
         store = EventStore(pool, schema, max_event_bytes=settings.max_event_bytes)
+        own_views = [ProjectionRunner(pool, schema, p) for p in spec.own_views]
+        for runner in own_views:
+            await install_own_view(runner, store)
         broker = build_broker(
             spec,
             settings.kafka_bootstrap_servers,
@@ -179,7 +190,7 @@ async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> A
         hub = changes.ChangeHub(pool, settings.database_url, schema) if spec.change_feed else None
         hub_task = asyncio.create_task(_supervise(f"{spec.name} change feed", hub.run)) if hub else None
         try:
-            yield Runtime(settings, pool, store, broker, verifier, runners, relay, hub)
+            yield Runtime(settings, pool, store, broker, verifier, runners, relay, hub, own_views)
         finally:
             if hub_task:
                 await _cancel(hub_task)
@@ -191,6 +202,8 @@ async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> A
 
 
 def create_app(spec: ServiceSpec) -> FastAPI:
+    """The FastAPI app of `spec`: its runtime opened in the lifespan, the shared edge rules and ops routes."""
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         logs.configure(spec.name)
@@ -245,4 +258,5 @@ def create_app(spec: ServiceSpec) -> FastAPI:
 
 
 def runtime_of(request: Request) -> Runtime:
+    """The runtime of the app serving `request`."""
     return request.app.state.runtime  # type: ignore[no-any-return]

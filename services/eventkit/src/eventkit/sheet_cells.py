@@ -43,6 +43,7 @@ YEARS = range(DAY_YEAR_MIN, DAY_YEAR_MAX + 1)  # Excel's calendar starts in 1900
 
 
 def cell_text(value: Any, kind: Kind) -> str:
+    """A spreadsheet cell as the text of `kind`; ValueError with the reason in Chinese if it is not one."""
     if type(value) is str:  # the usual case (every CSV cell) first: this runs once per cell
         text = value.strip()
     elif value is None:
@@ -94,7 +95,8 @@ def _moment(value: datetime | date | time, kind: Kind) -> str:
     if kind is Kind.date:
         return (value.date() if isinstance(value, datetime) else value).isoformat()
     if not isinstance(value, datetime):
-        value = datetime(value.year, value.month, value.day)
+        # a cell holds wall-clock time, no offset: made CST below, or shown as it was typed
+        value = datetime(value.year, value.month, value.day)  # noqa: DTZ001
     if kind is Kind.datetime:
         return _in_cst(value).isoformat()
     return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")

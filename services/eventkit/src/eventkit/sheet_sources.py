@@ -71,6 +71,7 @@ class Source:
 
 
 def is_xlsx(content: bytes) -> bool:
+    """Whether `content` is an XLSX file (a ZIP archive), judged by its first bytes."""
     return content.startswith(_XLSX_MAGIC)
 
 
@@ -127,7 +128,7 @@ def _xlsx(content: bytes) -> Source:
             try:
                 found = _has_values(_guarded(probe))
             finally:
-                probe.close()  # type: ignore[attr-defined]  # a generator: closes the sheet's part
+                probe.close()  # a generator: closes the sheet's part
             if found:
                 return Source(_closing(book, _guarded(sheet.iter_rows(values_only=True))), sheet.title)
     except BaseException:
@@ -138,7 +139,7 @@ def _xlsx(content: bytes) -> Source:
 
 
 def _refuse_unsized(content: bytes) -> None:
-    """openpyxl parses a worksheet without a <dimension> element whole when it opens the workbook,
+    """The openpyxl reader parses a worksheet without a <dimension> element whole when it opens the workbook,
     before a single row is read (seconds per hundred megabytes, unbounded by the row bounds). Excel,
     WPS and LibreOffice always write one; a large sheet without one is refused."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:

@@ -41,6 +41,8 @@ ROW_NUMBERS = {"序号", "行号", "no.", "no"}  # headings of a row-number colu
 
 @dataclass(frozen=True)
 class Column:
+    """A column an import reads: its field name, the headings people write for it, its kind."""
+
     name: str  # the import's field name; also accepted as a heading
     aliases: tuple[str, ...] = ()  # headings as people write them; the first names the column
     kind: Kind = Kind.text
@@ -53,6 +55,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Sheet:
+    """A read sheet: the headings found, the good rows by row number, the count and the cell problems."""
+
     headers: dict[str, str]  # column name -> heading as written in the file
     rows: list[tuple[int, dict[str, str]]]  # (row number, column name -> non-empty value), good rows
     count: int  # non-empty data rows, including those refused in `problems`

@@ -29,6 +29,7 @@ def issue(
     ttl: timedelta = timedelta(hours=12),
     issuer: str = "villagecounsel-dev",
 ) -> str:
+    """A signed HS256 JWT for `role` in `scope` (dev and tests; production tokens come from the IdP)."""
     now = now_cst()
     claims = {
         "sub": subject or f"{role}-{scope}",
@@ -53,6 +54,7 @@ def _secret() -> str:
 
 
 def main() -> None:
+    """The CLI: `python -m eventkit.tokens issue --role … --scope …` prints a dev token."""
     parser = argparse.ArgumentParser(prog="python -m eventkit.tokens")
     sub = parser.add_subparsers(dest="command", required=True)
     cmd = sub.add_parser("issue", help="print a signed development token")

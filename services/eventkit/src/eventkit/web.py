@@ -93,6 +93,7 @@ def _json(status: int, body: ErrorBody) -> JSONResponse:
 
 
 def framework_error(status: int, message: str | None = None) -> ErrorBody:
+    """The error body of an error FastAPI or Starlette raised itself (404 route, 405, …)."""
     code, default = HTTP_ERRORS.get(status, OTHER_ERROR)
     return ErrorBody(code=code, message=message or default, correlation_id=correlation_id.get())
 
@@ -183,10 +184,12 @@ def _internal_error() -> ErrorBody:
 
 
 def metrics_response() -> Response:
+    """The Prometheus exposition of this process's metrics."""
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
 def authenticate(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
+    """The principal of the request's bearer token; UnauthorizedError if it is missing or invalid."""
     verifier = request.app.state.runtime.verifier
     return verifier.verify(authorization)  # type: ignore[no-any-return]
 

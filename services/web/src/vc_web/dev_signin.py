@@ -2,21 +2,26 @@
 
 Only when VC_WEB_DEV_SIGNIN is on (the dev stack and the tests). Tokens are signed with the dev
 secret exactly as `make token` signs them (eventkit.tokens.issue), so every service accepts them.
-When dev sign-in is off these routes are not mounted at all: 404.
+A pasted token is only checked (`/auth/dev/check`), never signed again: it keeps its own lifetime,
+and an expired one is refused with the time it expired. When dev sign-in is off these routes are
+not mounted at all: 404.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from eventkit.auth import Role, claims_problem
-from eventkit.errors import RuleViolationError
+import jwt
+from eventkit.auth import Role, TokenVerifier, claims_problem
+from eventkit.errors import RuleViolationError, UnauthorizedError
 from eventkit.tokens import issue
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
+from vc_contracts import CST
 
 router = APIRouter(prefix="/auth/dev", tags=["sign-in"])
 TOKEN_TTL = timedelta(hours=12)
+ISSUER = "villagecounsel-dev"  # what eventkit.tokens.issue (and `make token`) put in `iss`
 _FIELD = {"sub": "subject"}  # the claim's name → the body field that carries it
 
 
@@ -42,6 +47,23 @@ class TokenRequest(BaseModel):
 class TokenAnswer(BaseModel):
     token: str
     expires_in: int = Field(description="Seconds")
+
+
+class TokenCheck(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=1, max_length=8192, description="The pasted token, as it is")
+
+
+class CheckedToken(BaseModel):
+    """Who a pasted token names; the token itself stays as pasted (nothing is signed)."""
+
+    role: Role
+    scope: str
+    subject: str
+    unit: str | None
+    expires_at: datetime = Field(description="When the token expires, +08:00")
+    label: str | None = Field(description="The demo person's name when the token is one of theirs")
 
 
 # Mirrors deploy/devstack/src/devstack/demo (subjects and units the demo seed registers).
@@ -80,3 +102,39 @@ async def token(body: TokenRequest, request: Request) -> TokenAnswer:
     secret: str = request.app.state.jwt_secret
     signed = issue(secret, role=body.role, scope=body.scope, subject=subject, unit=body.unit, ttl=TOKEN_TTL)
     return TokenAnswer(token=signed, expires_in=int(TOKEN_TTL.total_seconds()))
+
+
+@router.post("/check", summary="核验粘贴的令牌 Check a pasted token (never re-signed)")
+async def check(body: TokenCheck, request: Request) -> CheckedToken:
+    """The claims of a token signed with the dev secret, as the services will read them; 401 in
+    the error format when it is not one (expired: says when, and that pasting does not renew it)."""
+    token = body.token.strip().removeprefix("Bearer ").strip()
+    secret: str = request.app.state.jwt_secret
+    try:
+        who = TokenVerifier(secret, ISSUER).verify(f"Bearer {token}")
+    except UnauthorizedError:
+        expired = _expired_at(token, secret)
+        if expired is None:
+            raise
+        raise UnauthorizedError(
+            f"该身份令牌已于 {expired:%Y-%m-%d %H:%M}（北京时间）过期；粘贴的令牌不会被续期，"
+            "请重新生成（make token）或选择演示人员登录",
+            field="token",
+        ) from None
+    expires = datetime.fromtimestamp(jwt.decode(token, options={"verify_signature": False})["exp"], CST)
+    demo = next((p for p in DEMO_PEOPLE if (p.role, p.subject) == (who.role, who.subject)), None)
+    return CheckedToken(
+        role=who.role, scope=who.scope, subject=who.subject, unit=who.unit_id, expires_at=expires,
+        label=demo.label.split("（")[0] if demo else None,
+    )  # fmt: skip
+
+
+def _expired_at(token: str, secret: str) -> datetime | None:
+    """When a correctly signed token expired; None when it is wrong for another reason."""
+    try:
+        jwt.decode(token, secret, algorithms=["HS256"], options={"verify_exp": False, "verify_iss": False})
+        exp = jwt.decode(token, options={"verify_signature": False})["exp"]
+        moment = datetime.fromtimestamp(int(exp), CST)
+    except (jwt.PyJWTError, KeyError, TypeError, ValueError, OverflowError):
+        return None
+    return moment if moment <= datetime.now(CST) else None

@@ -6,6 +6,8 @@ through as they are written and an import file is never buffered here. Only the 
 needs are forwarded (Authorization, Idempotency-Key, Last-Event-ID, x-correlation-id, content
 negotiation); hop-by-hop headers are dropped. Nothing here logs a header: the token stays out of logs.
 An upstream that does not answer gives 502 `upstream_unavailable` in the error format.
+A service's `/metrics` is not proxied (404 `not_found`): Prometheus scrapes the services directly,
+and the one address people open must not show the internals (the Ingress refuses it too).
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ HOP_BY_HOP = frozenset(
 )  # fmt: skip
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
+# First path segments of a service that are for the cluster only, never through the public address
+INTERNAL_PATHS = frozenset({"metrics"})
+
 router = APIRouter(include_in_schema=False)
 
 
@@ -51,6 +56,18 @@ def new_client() -> httpx.AsyncClient:
     """One pooled client for the app's life. No read timeout: an event stream stays open for hours."""
     timeout = httpx.Timeout(connect=5.0, read=None, write=60.0, pool=10.0)
     return httpx.AsyncClient(timeout=timeout, trust_env=False, follow_redirects=False)
+
+
+def _is_internal(path: str) -> bool:
+    """Whether `path` (already percent-decoded) leads to an internal route once dot segments and
+    repeated slashes are resolved the way the upstream URL will resolve them."""
+    segments: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            segments = segments[:-1]
+        elif segment not in ("", "."):
+            segments.append(segment)
+    return bool(segments) and segments[0].strip().lower() in INTERNAL_PATHS
 
 
 def _request_headers(request: Request) -> dict[str, str]:
@@ -67,6 +84,8 @@ async def proxy(service: str, path: str, request: Request) -> StreamingResponse:
     base = upstreams.get(service)
     if base is None:
         raise NotFoundError(f"没有名为 {service} 的服务", field="service")
+    if _is_internal(path):
+        raise NotFoundError("没有这个接口：服务的运行指标只供内部监控读取", field="path")
     client: httpx.AsyncClient = request.app.state.http
     url = httpx.URL(f"{base}/{path}", query=request.url.query.encode("latin-1"))
     has_body = request.method not in {"GET", "HEAD", "OPTIONS"}

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from eventkit.auth import Role
 from eventkit.clock import today_cst
-from eventkit.paging import Paging, page_of
+from eventkit.paging import Paging
 from eventkit.params import YearOrQuarterQuery, YearPath, YearQuery
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Query, Request
 from vc_contracts.catalogue.enums import AssessmentResult
 from vc_contracts.divisions import contains
+from vc_contracts.rules import DEFAULT_RULES, rule_in_force
 
-from assessment.application import records
+from assessment.application import decisions_view
 from assessment.application.commands import Commands
 from assessment.domain.compliance import HOURS, LECTURES, LECTURES_RULE_TEXT
-from assessment.domain.rules import DEFAULT_RULES, HOURS_RULE_TEXT, rules_for
+from assessment.domain.rules import HOURS_RULE_TEXT
 
 router = APIRouter(tags=["assessment queries"])
 
@@ -29,11 +29,11 @@ async def rules(
 ) -> dict[str, Any]:
     who.require_division(division_code)
     runtime = runtime_of(request)
-    sets = await records.rule_sets(runtime.pool, runtime.settings.schema)
+    sets = await decisions_view.rule_sets(runtime.pool, runtime.settings.schema)
     chain = [DEFAULT_RULES, *(s for s in sets if contains(s.division_code, division_code))]
     return {
         "division_code": division_code,
-        "in_force": rules_for(division_code, today_cst(), sets).model_dump(mode="json"),
+        "in_force": rule_in_force(division_code, today_cst(), sets).model_dump(mode="json"),
         "versions": [s.model_dump(mode="json") for s in chain],
     }
 
@@ -69,22 +69,9 @@ async def concluded(
     who.require_role(Role.province_admin, Role.city_admin, Role.county_admin)
     who.require_division(county, "county")
     runtime = runtime_of(request)
-    where = (
-        f"FROM {runtime.settings.schema}.events WHERE event_type = 'AssessmentConcluded' AND county = $1"
-        " AND (data->>'year')::int = $2 AND ($3::text IS NULL OR data->>'result' = $3)"
+    return await decisions_view.conclusions_page(
+        runtime.pool, runtime.settings.schema, paging, county, year, result.value if result else None
     )
-    args = (county, year, result.value if result else None)
-    total = await runtime.pool.fetchval(f"SELECT count(*) {where}", *args)
-    rows = await runtime.pool.fetch(
-        f"SELECT data->>'assessment_id' AS assessment_id, data->>'advisor_id' AS advisor_id,"
-        f" data->>'result' AS result, (data->>'rule_version')::int AS rule_version,"
-        f" to_char(occurred_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS concluded_on {where}"
-        " ORDER BY data->>'advisor_id' LIMIT $4 OFFSET $5",
-        *args,
-        paging.page_size,
-        paging.offset,
-    )
-    return page_of([dict(r) for r in rows], int(total), paging)
 
 
 @router.get("/breaches", summary="未达标记录 Compliance breaches (filters, paging; no ranking)")
@@ -100,21 +87,8 @@ async def breaches(
     who.require_role(Role.province_admin, Role.city_admin, Role.county_admin)
     who.require_division(county, "county")
     runtime = runtime_of(request)
-    where = (
-        f"FROM {runtime.settings.schema}.events WHERE event_type = 'ComplianceBreached' AND county = $1"
-        " AND ($2::text IS NULL OR starts_with(data->>'period', $2))"
-        " AND ($3::text IS NULL OR data->>'rule' = $3)"
-        " AND ($4::text IS NULL OR data->>'advisor_id' = $4)"
-    )
-    args = (county, period, rule, advisor_id)
-    total = await runtime.pool.fetchval(f"SELECT count(*) {where}", *args)
-    rows = await runtime.pool.fetch(
-        f"SELECT data::text AS data {where}"
-        " ORDER BY data->>'period', data->>'village_code', data->>'advisor_id' LIMIT $5 OFFSET $6",
-        *args,
-        paging.page_size,
-        paging.offset,
+    page = await decisions_view.breaches_page(
+        runtime.pool, runtime.settings.schema, paging, county, period, rule, advisor_id
     )
     texts = {HOURS: HOURS_RULE_TEXT, LECTURES: LECTURES_RULE_TEXT}
-    items = [{**(d := json.loads(r["data"])), "counting_rule": texts[d["rule"]]} for r in rows]
-    return page_of(items, int(total), paging)
+    return {**page, "items": [{**b, "counting_rule": texts[b["rule"]]} for b in page["items"]]}

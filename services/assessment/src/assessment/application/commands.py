@@ -12,15 +12,17 @@ from eventkit.db import Connection
 from eventkit.decider import Decider, Outcome, Respond, execute, load, summary
 from eventkit.errors import ForbiddenError, NotFoundError, RuleViolationError
 from eventkit.idempotency import Idempotency
+from eventkit.own_views import catch_up
 from eventkit.runtime import Runtime
-from eventkit.store import Metadata
+from eventkit.store import Metadata, StoredEvent
 from vc_contracts import Tenant
 from vc_contracts.catalogue.assessment import ComplianceBreached
-from vc_contracts.rules import rule_label
+from vc_contracts.rules import rule_in_force, rule_label
 
-from assessment.application import evaluation, records
 from assessment.application.assignments_view import Served, overlapping
+from assessment.application.decisions_view import rule_sets
 from assessment.application.figures import figure_sheet
+from assessment.application.obligations import county_obligations
 from assessment.domain import assessments as a
 from assessment.domain import compliance as c
 from assessment.domain import rules as r
@@ -49,8 +51,14 @@ class Commands:
             metadata=Metadata(who.subject),
             idempotency=idem,
             respond=respond,
+            after_append=self._decided,
         )
         return outcome.answer
+
+    async def _decided(self, conn: Connection, _: list[StoredEvent]) -> None:
+        """What a command decided is in the read models when it commits (decisions_view)."""
+        for runner in self.rt.own_views:
+            await catch_up(runner, self.rt.store, conn)
 
     async def set_rules(self, who: Principal, command: r.SetRules, idem: Idempotency) -> dict[str, Any]:
         code = command.division_code
@@ -60,7 +68,7 @@ class Commands:
         if not province and len(code) != 6:
             raise ForbiddenError("县级规则只能设在县（区）一级", field="division_code")
         command = r.SetRules(
-            code, command.effective_from, command.values, await records.rule_sets(self.rt.pool, self.schema)
+            code, command.effective_from, command.values, await rule_sets(self.rt.pool, self.schema)
         )
         return await self._run(r.division_rules, r.stream_id(code), command, who, code, idem)
 
@@ -69,8 +77,8 @@ class Commands:
         who.require_division(county, "county")
         today = today_cst()
         c.require_closed(period, today)
-        rules = r.rules_for(county, c.bounds(period)[1], await records.rule_sets(self.rt.pool, self.schema))
-        obligations, minimum = await evaluation.obligations(self.rt.pool, self.schema, county, period, rules)
+        rules = rule_in_force(county, c.bounds(period)[1], await rule_sets(self.rt.pool, self.schema))
+        obligations, minimum = await county_obligations(self.rt.pool, self.schema, county, period, rules)
         command = c.Evaluate(
             county,
             period,

@@ -20,7 +20,7 @@ from vc_contracts.catalogue.assessment import ComplianceRulesSet, FeedbackSubmit
 from vc_contracts.durations import display_total_hours, meets_hours, shown_owed
 from vc_contracts.rules import rule_for_period, rule_label
 
-from assessment.application import lectures_view, records
+from assessment.application import decisions_view, gatherings_view, hours_view
 from assessment.application.assignments_view import Served, overlapping
 from assessment.domain.compliance import LECTURES_RULE_TEXT, SHARE_RULE_TEXT, bounds, owed
 from assessment.domain.rules import HOURS_RULE_TEXT
@@ -29,10 +29,6 @@ from assessment.domain.standing import STANDING_LABEL, standing
 FEEDBACK_RULE_TEXT = (
     "评价按来源（村（居）委会、村（居）民）分别计数并求算术平均（1–5 分，保留两位小数）；不排名、不折算总分。"
 )
-
-
-def _rule(rules: ComplianceRulesSet) -> dict[str, Any]:
-    return rule_label(rules)
 
 
 async def figure_sheet(
@@ -44,9 +40,9 @@ async def figure_sheet(
     now: datetime | None = None,
 ) -> dict[str, Any]:
     served = await overlapping(pool, schema, *bounds(str(year)), advisor_id=advisor_id)
-    sets = await records.rule_sets(pool, schema)
-    seconds = await records.advisor_seconds(pool, schema, advisor_id, year)
-    lectures = await lectures_view.counts(pool, schema, advisor_id, year)
+    sets = await decisions_view.rule_sets(pool, schema)
+    seconds = await hours_view.advisor_seconds(pool, schema, advisor_id, year)
+    lectures = await gatherings_view.counts(pool, schema, advisor_id, year)
     villages = [
         _village(v, year, [s for s in served if s.village_code == v], seconds, lectures, sets)
         for v in sorted({s.village_code for s in served})
@@ -58,8 +54,8 @@ async def figure_sheet(
         "units": sorted({s.unit_id for s in served}),
         "villages": villages,
         "feedback": _feedback(feedback),
-        "breaches": await records.breaches_of(pool, schema, advisor_id, year),
-        "rule": _rule(rule_for_period(county, str(year), sets)),
+        "breaches": await decisions_view.breaches_of(pool, schema, advisor_id, year),
+        "rule": rule_label(rule_for_period(county, str(year), sets)),
     }
     digest = hashlib.sha256(json.dumps(figures, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     _stand(villages, year, now or now_cst())
@@ -89,7 +85,7 @@ def _village(
                 "hours": display_total_hours(actual),
                 "expected": shown_owed(expected, met=meets),
                 "meets": meets,
-                "rule": _rule(rules),
+                "rule": rule_label(rules),
                 "counting_rule": HOURS_RULE_TEXT,
             }
         )
@@ -105,7 +101,7 @@ def _village(
             "count": count,
             "expected": shown_owed(expected, met=count >= expected),
             "meets": count >= expected,
-            "rule": _rule(rules),
+            "rule": rule_label(rules),
             "counting_rule": LECTURES_RULE_TEXT,
         },
     }

@@ -14,6 +14,7 @@ from datetime import datetime
 import asyncpg
 from eventkit.db import Connection
 from eventkit.periods import split_seconds_by_quarter
+from eventkit.scoping import prefix_of
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue.ledger import EntryCorrected, EntryVoided, VisitLogged
 from vc_contracts.topics import topic_for
@@ -81,3 +82,30 @@ async def village_quarters(pool: asyncpg.Pool, schema: str, village_code: str, y
         f"{year}Q",
     )
     return {r["quarter"]: int(r["seconds"]) for r in rows}
+
+
+async def advisor_seconds(
+    pool: asyncpg.Pool, schema: str, advisor_id: str, year: int
+) -> dict[tuple[str, str], int]:
+    """(village, quarter) -> exact on-site seconds the advisor served (voids excluded)."""
+    rows = await pool.fetch(
+        f"SELECT village_code, quarter, sum(seconds)::bigint AS s FROM {schema}.visit_hours"
+        " WHERE advisor_id = $1 AND starts_with(quarter, $2) AND NOT voided GROUP BY village_code, quarter",
+        advisor_id,
+        f"{year}Q",
+    )
+    return {(r["village_code"], r["quarter"]): int(r["s"]) for r in rows}
+
+
+async def county_seconds(
+    pool: asyncpg.Pool, schema: str, county: str, quarter: str
+) -> dict[tuple[str, str], int]:
+    """(village, advisor) -> exact on-site seconds in the county's villages over `quarter` (no voids)."""
+    rows = await pool.fetch(
+        f"SELECT village_code, advisor_id, sum(seconds)::bigint AS s FROM {schema}.visit_hours"
+        " WHERE starts_with(village_code, $1) AND quarter = $2 AND NOT voided"
+        " GROUP BY village_code, advisor_id",
+        prefix_of(county, "county"),
+        quarter,
+    )
+    return {(r["village_code"], r["advisor_id"]): int(r["s"]) for r in rows}

@@ -69,7 +69,7 @@ def when(value: Any) -> datetime:
         except ValueError:
             for fmt in _SLASHED:
                 try:
-                    moment = datetime.strptime(text, fmt)
+                    moment = datetime.strptime(text, fmt).replace(tzinfo=CST)  # written without offset: CST
                     break
                 except ValueError:
                     continue

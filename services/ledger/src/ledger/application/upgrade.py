@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 import asyncpg
-from eventkit.store import APPEND_LOCK, EventStore
+from eventkit.store import EventStore
 
 from ledger.application import entries_model, volume_chain
 
@@ -26,7 +26,7 @@ async def seal_history(pool: asyncpg.Pool, schema: str) -> int:
         origin = await conn.fetchrow(f"SELECT upto, sealed FROM {schema}.chain_origin FOR UPDATE")
         if origin is None or origin["sealed"]:
             return 0
-        await conn.execute("SELECT pg_advisory_xact_lock($1)", APPEND_LOCK)
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", store.append_lock)
         position = 0
         while events := [
             e for e in await store.read_all(after=position, limit=BATCH) if e.position <= origin["upto"]

@@ -84,18 +84,22 @@ async def record_links(conn: Connection, schema: str, stored: Iterable[StoredEve
             heads[volume] = (length + 1, head)
             counties[volume] = county
             links.append((volume, length + 1, s.envelope.event_id, entry_id, s.envelope.event_type, head))
-    await conn.executemany(
+    if not links:
+        return
+    await conn.execute(  # one statement per batch: columns as arrays
         f"INSERT INTO {schema}.volume_links (volume_id, seq, event_id, entry_id, event_type, hash)"
-        " VALUES ($1, $2, $3, $4, $5, $6)",
-        links,
+        " SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::text[], $6::text[])",
+        *[list(column) for column in zip(*links, strict=True)],
     )
-    await conn.executemany(
+    moved = [(v, counties[v], length, head) for v, (length, head) in heads.items() if v in counties]
+    await conn.execute(
         f"""INSERT INTO {schema}.volume_heads (volume_id, kind, owner, year, county, length, head)
-            VALUES ($1, split_part($1, ':', 1), split_part($1, ':', 2), split_part($1, ':', 3)::int,
-                    $2, $3, $4)
+            SELECT u.v, split_part(u.v, ':', 1), split_part(u.v, ':', 2), split_part(u.v, ':', 3)::int,
+                   u.county, u.length, u.head
+            FROM unnest($1::text[], $2::text[], $3::int[], $4::text[]) AS u(v, county, length, head)
             ON CONFLICT (volume_id) DO UPDATE SET length = excluded.length, head = excluded.head,
                 updated_at = clock_timestamp()""",
-        [(v, counties[v], length, head) for v, (length, head) in heads.items() if v in counties],
+        *[list(column) for column in zip(*moved, strict=True)],
     )
 
 

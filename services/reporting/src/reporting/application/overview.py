@@ -60,6 +60,12 @@ def period_label(key: str) -> str:
     return f"{key[:4]}年" if len(key) == 4 else f"{key[:4]}年第{QUARTER_NAMES[int(key[-1]) - 1]}季度"
 
 
+def quarter_word(key: str, quarter: str) -> str:
+    """How the figures kept per quarter name their quarter: 本季度 in a quarter's view; in a year's
+    view the quarter they come from (the current one, or the year's last), e.g. 第四季度."""
+    return "本季度" if len(key) > 4 else period_label(quarter)[5:]
+
+
 def _year_ago(day: date) -> date:
     return day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else date(day.year - 1, 2, 28)
 
@@ -110,13 +116,19 @@ def _versions(counties: list[str], period: str, sets: list[ComplianceRulesSet]) 
 
 
 def _share_tile(
-    label: str, value: int, total: int, last: tuple[int, int], rule: dict[str, Any], link: str
+    label: str, value: int, total: int, last: tuple[int, int] | None, rule: dict[str, Any], link: str
 ) -> dict[str, Any]:
-    pct, last_pct = _pct(value, total), _pct(*last)
+    """A share of villages with last year's: `last_year` and `change_pct` are null when `last` is
+    None (no advisor served there a year earlier: nothing to compare with, not a rise from 0 %)."""
+    pct = _pct(value, total)
+    compared = last is not None and last[1] > 0
+    last = last or (0, 0)
+    last_pct = _pct(*last) if compared else None
     return {
         "label": label, "unit": "村", "value": value, "total": total, "pct": pct,
-        "last_year": {"value": last[0], "total": last[1], "pct": last_pct},
-        "change_pct": round(pct - last_pct, 1), "rule": rule, "entries": link,
+        "last_year": {"value": last[0], "total": last[1], "pct": last_pct} if compared else None,
+        "change_pct": round(pct - last_pct, 1) if last_pct is not None else None,
+        "rule": rule, "entries": link,
     }  # fmt: skip
 
 
@@ -142,11 +154,13 @@ async def overview(
     if code not in known and not children:
         raise NotFoundError(f"看板中没有行政区划 {code}（尚未登记或尚未同步）", field="division")
     now_t, past_t = _sum(children), _sum(past)
+    # last year compares only where the programme ran then: some village had an advisor that day
+    compared = past_t.get("covered", 0) > 0
     grid = None
     if digits >= 6:
         rows = await q.village_rows(pool, schema, frame, counties, sets, False, 100_000)
         grid = [_village(r, frame) for r in rows]
-    warnings, totals = await _warnings(pool, schema, frame, counties, sets, now.date(), now_t)
+    warnings, totals = await _warnings(pool, schema, frame, counties, sets, now.date(), now_t, key)
     years = [frame.year, last.year]
     unit_prefix = prefix[:6]  # reports and assessments belong to counties: below one, its county's
     reports = await q.report_figures(pool, schema, unit_prefix, years)
@@ -157,21 +171,23 @@ async def overview(
     tiles = {
         "coverage": _share_tile(
             "顾问覆盖率", now_t.get("covered", 0), now_t.get("villages", 0),
-            (past_t.get("covered", 0), past_t.get("villages", 0)), {"text": COVERAGE_RULE, "versions": []},
+            (past_t.get("covered", 0), past_t.get("villages", 0)) if compared else None,
+            {"text": COVERAGE_RULE, "versions": []},
             f"/api/reporting/compliance?{division_q}&quarter={frame.quarter}",
         ),
         "agreements": {
             "label": "本年协议备案", "unit": "村", "year": frame.year,
             **{k: now_t.get(f"agreements_{k}", 0) for k in AGREEMENT_KEYS}, "total": now_t.get("villages", 0),
             "last_year": {**{k: past_t.get(f"agreements_{k}", 0) for k in AGREEMENT_KEYS},
-                          "total": past_t.get("villages", 0)},
+                          "total": past_t.get("villages", 0)} if compared else None,
             "rule": {"text": FILING_RULE, "versions": _versions(counties, str(frame.year), sets)},
             "entries": f"/api/registry/filings?year={frame.year}" + (f"&county={county}" if county else ""),
         },
         "onsite": {
             **_share_tile(
-                "本季度驻点达标村", now_t.get("onsite_meeting", 0), now_t.get("villages", 0),
-                (past_t.get("onsite_meeting", 0), past_t.get("villages", 0)),
+                f"{quarter_word(key, frame.quarter)}驻点达标村", now_t.get("onsite_meeting", 0),
+                now_t.get("villages", 0),
+                (past_t.get("onsite_meeting", 0), past_t.get("villages", 0)) if compared else None,
                 {"text": HOURS_RULE_TEXT, "versions": _versions(counties, frame.quarter, sets)},
                 f"/api/reporting/compliance?{division_q}&quarter={frame.quarter}",
             ),
@@ -180,7 +196,7 @@ async def overview(
         "lectures": {
             **_share_tile(
                 "本年讲座及普法宣传达标村", now_t.get("lectures_meeting", 0), now_t.get("villages", 0),
-                (past_t.get("lectures_meeting", 0), past_t.get("villages", 0)),
+                (past_t.get("lectures_meeting", 0), past_t.get("villages", 0)) if compared else None,
                 {"text": LECTURES_RULE_TEXT, "versions": _versions(counties, str(frame.year), sets)},
                 f"/api/reporting/compliance?{division_q}&quarter={frame.quarter}",
             ),
@@ -188,15 +204,15 @@ async def overview(
         },
         "breaches": {
             "label": "未达标记录", "unit": "条", "value": now_t.get("breaches", 0),
-            "last_year": {"value": past_t.get("breaches", 0)},
-            "change": now_t.get("breaches", 0) - past_t.get("breaches", 0),
+            "last_year": {"value": past_t.get("breaches", 0)} if compared else None,
+            "change": now_t.get("breaches", 0) - past_t.get("breaches", 0) if compared else None,
             "rule": {"text": BREACH_RULE, "versions": []},
             "entries": f"/api/assessment/breaches?county={county}&period={frame.quarter}" if county else None,
         },
         "reports": {
             "label": "报告报送", "unit": "份", "year": frame.year, **reports[frame.year],
             "due": _due(counties, frame, now.date(), sets) if frame.quarter_window.days_left else [],
-            "last_year": reports[last.year],
+            "last_year": reports[last.year] if compared else None,
             "rule": {"text": REPORT_RULE, "versions": []},
             "entries": f"/api/reporting/reports?{division_q}",
         },
@@ -275,9 +291,11 @@ def _village(row: dict[str, Any], frame: q.Frame) -> dict[str, Any]:
 
 async def _warnings(
     pool: asyncpg.Pool, schema: str, frame: q.Frame, counties: list[str], sets: list[ComplianceRulesSet],
-    today: date, totals_row: dict[str, int],
+    today: date, totals_row: dict[str, int], key: str,
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:  # fmt: skip
     """Warnings by kind, then division code; at most WARNINGS_SHOWN listed, all counted."""
+    word = quarter_word(key, frame.quarter)
+    labels = {k: v.replace("本季度", word) for k, v in WARNING_LABELS.items()}
     totals = {k: totals_row.get(k, 0) for k in WARNING_LABELS}
     rows = (
         await q.village_rows(pool, schema, frame, counties, sets, True, WARNINGS_SHOWN)
@@ -287,7 +305,7 @@ async def _warnings(
     days_left = frame.quarter_window.days_left
     listed: list[dict[str, Any]] = []
     messages = {
-        "no_visit": lambda r: f"{r['name']}本季度尚无驻点服务记录，距季度末还有{days_left}天",
+        "no_visit": lambda r: f"{r['name']}{word}尚无驻点服务记录，距季度末还有{days_left}天",
         "lectures_missing": lambda r: f"{r['name']}本年讲座及普法宣传{r['lectures']}次，"
         f"落后于进度（全年不少于{r['lec_min']}次）",
         "agreement_not_filed": lambda r: f"{r['name']}的法律顾问协议"
@@ -298,7 +316,7 @@ async def _warnings(
         for r in rows:
             if r[f"w_{kind}"]:
                 listed.append({
-                    "kind": kind, "label": WARNING_LABELS[kind],
+                    "kind": kind, "label": labels[kind],
                     "division": {"code": r["village_code"], "name": r["name"]},
                     "message": messages[kind](r),
                     "due_day": frame.quarter_window.last.isoformat() if kind == "no_visit" else None,

@@ -71,6 +71,12 @@ export function signIn(token: string, name?: string | null): boolean {
   return true
 }
 
+/** Set how to address the signed-in person (found after signing in with a pasted token). */
+export function setDisplayName(name: string): void {
+  sessionStorage.setItem(NAME_KEY, name)
+  session.name = name
+}
+
 export function signOut(): void {
   sessionStorage.removeItem(KEY)
   sessionStorage.removeItem(NAME_KEY)

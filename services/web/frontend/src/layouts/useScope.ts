@@ -15,7 +15,8 @@ export function useScope() {
     if (!code) return ''
     return divisionName(code) ?? (loading.value ? '…' : `辖区 ${code}`)
   })
-  const personName = computed(() => session.name ?? claims.value?.sub ?? '')
+  // never a bare id: without a name (a pasted token the registry could not name) the role and scope say who
+  const personName = computed(() => session.name ?? roleName.value)
   onMounted(async () => {
     if (claims.value) await ensureName(claims.value.scope)
     loading.value = false

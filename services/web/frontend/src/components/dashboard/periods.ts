@@ -44,3 +44,18 @@ export function periodLabel(period: string): string {
   if (!m) return period
   return m[2] ? `${m[1]}年${QUARTERS[Number(m[2]) - 1]}` : `${m[1]}年度`
 }
+
+/** How figures kept per quarter (on-site time, no-visit warnings) name their quarter: 本季度 in a
+ * quarter's view; in a year's view the quarter they come from (the current one, or the year's last),
+ * e.g. 第四季度 — never 本年度, since the hours are not the year's. */
+export function quarterWord(period: { kind: 'quarter' | 'year'; quarter_label: string } | undefined): string {
+  if (!period || period.kind === 'quarter') return '本季度'
+  return period.quarter_label.replace(/^\d{4}年/, '')
+}
+
+export const PERIOD_PATTERN = /^\d{4}(Q[1-4])?$/
+
+/** The ?period= of an address when it names a period the API knows (2026 or 2026Q1); else null. */
+export function validPeriod(value: unknown): string | null {
+  return typeof value === 'string' && PERIOD_PATTERN.test(value) ? value : null
+}

@@ -9,12 +9,12 @@ import asyncpg
 from vc_contracts.catalogue.assessment import ComplianceRulesSet
 from vc_contracts.durations import exact_hours
 
-from assessment.application import lectures_view, records
+from assessment.application import gatherings_view, hours_view
 from assessment.application.assignments_view import overlapping
 from assessment.domain import compliance as c
 
 
-async def obligations(
+async def county_obligations(
     pool: asyncpg.Pool, schema: str, county: str, period: str, rules: ComplianceRulesSet
 ) -> tuple[tuple[c.Obligation, ...], float]:
     """One obligation per (village, advisor) assigned in the period, with the exact share owed over all
@@ -23,11 +23,11 @@ async def obligations(
     served = await overlapping(pool, schema, first, last, county=county)
     actual: dict[tuple[str, str], Fraction]
     if c.rule_of(period) == c.HOURS:
-        seconds = await records.county_seconds(pool, schema, county, period)
+        seconds = await hours_view.county_seconds(pool, schema, county, period)
         actual = {k: exact_hours(v) for k, v in seconds.items()}
         minimum = rules.min_quarter_onsite_hours
     else:
-        counts = await lectures_view.county_counts(pool, schema, county, int(period))
+        counts = await gatherings_view.county_counts(pool, schema, county, int(period))
         actual = {k: Fraction(v) for k, v in counts.items()}
         minimum = float(rules.min_year_lectures)
     spans: dict[tuple[str, str], list[tuple[date, date | None]]] = {}

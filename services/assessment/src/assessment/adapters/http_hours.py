@@ -1,4 +1,4 @@
-"""Assessment HTTP API."""
+"""Assessment HTTP API: a village's quarterly on-site hours against the rule in force."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from vc_contracts.catalogue.fields import VillageCode
 from vc_contracts.durations import display_total_hours, meets_hours
 from vc_contracts.rules import rule_for_period, rule_label
 
+from assessment.application.decisions_view import rule_sets
 from assessment.application.hours_view import village_quarters
-from assessment.application.records import rule_sets
 from assessment.domain.rules import HOURS_RULE_TEXT
 
 router = APIRouter(tags=["assessment"])

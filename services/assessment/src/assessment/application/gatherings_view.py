@@ -1,4 +1,5 @@
-"""Lectures and publicity events per village, advisor and CST year, projected from the ledger.
+"""Gatherings (the lectures and publicity events the R6 minimum counts) per village, advisor and CST
+year, projected from the ledger.
 
 Each LectureHeld or PublicityEventHeld counts once, for the entry's advisor, in the CST year it
 started; a corrected start moves it to its new year; a voided entry keeps its row, marked, and stops
@@ -26,7 +27,7 @@ CREATE INDEX ON {t}gatherings (advisor_id, year);
 """
 
 
-class LecturesView:
+class GatheringsView:
     name = "gatherings"
     topics = (topic_for("ledger"),)
     tables = ("gatherings",)
