@@ -87,7 +87,10 @@ def signed_in_page(browser: Browser, web_stack: WebStack) -> Iterator[Callable[[
     contexts: list[BrowserContext] = []
 
     def open_as(role: str) -> Page:
-        ctx = browser.new_context(viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai")
+        # service workers blocked: once one controls a page, Playwright's routing misses its fetches
+        # and an offline toggle can stick in the browser (test_advisor's worker test has its own browser)
+        ctx = browser.new_context(viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai",
+                                  service_workers="block")  # fmt: skip
         contexts.append(ctx)
         token, name = web_stack.token(role), web_stack.person(role).label.split("（")[0]
         ctx.add_init_script(

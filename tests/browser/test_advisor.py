@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, Route, expect
-from support.browser import PHONE, WebStack, shoot
+from playwright.sync_api import Page, Playwright, Route, expect
+from support.browser import CHROMIUM, CHROMIUM_FLAGS, PHONE, WebStack, shoot
 from vc_contracts import CST
 
 ADVISOR = "A-zhengda-1"
@@ -114,6 +114,35 @@ def test_entries_made_without_signal_are_sent_once(
     expect(page.get_by_role("article").first).to_be_visible()
     page.wait_for_load_state("networkidle")  # the reloaded page's start-up sending is over
     assert len(_mine(advisor_api, marker)) == 2, sent
+
+
+def test_pages_open_offline_once_the_worker_is_installed(
+    playwright_session: Playwright, web_stack: WebStack
+) -> None:
+    """Signed in with signal, then none: a reload of /advisor and the first open of a form (its code
+    never loaded yet) come from the service worker's cache. A worker whose precache list names a file
+    the build did not write never installs, and both fail with ERR_INTERNET_DISCONNECTED.
+    A browser of its own: the other tests block workers (see conftest's signed_in_page)."""
+    browser = playwright_session.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+    try:
+        ctx = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+        token = web_stack.token("advisor")
+        ctx.add_init_script(
+            f"sessionStorage.setItem('vc.token', {token!r}); sessionStorage.setItem('vc.name', '王建国')"
+        )
+        page = ctx.new_page()
+        page.goto(f"{web_stack.url}/advisor")
+        expect(page.get_by_role("article").first).to_be_visible(timeout=30_000)
+        page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+        ctx.set_offline(True)
+        page.reload()
+        expect(page.get_by_role("article").first).to_be_visible()
+        expect(page.get_by_text("当前无网络")).to_be_visible()
+        page.get_by_role("button", name="微信群咨询").first.click()
+        expect(page.get_by_label("群内问题")).to_be_visible()
+        shoot(page, "advisor-offline-form")
+    finally:
+        browser.close()
 
 
 def test_an_answer_lost_on_the_way_back_is_replayed_not_logged_twice(
@@ -255,3 +284,17 @@ def test_calendar_and_the_figure_sheet_disputed_then_confirmed(signed_in_page: C
     page.set_viewport_size(PHONE)
     page.get_by_role("button", name="确认以上数据无误").click()
     expect(page.get_by_text("本人已确认")).to_be_visible()
+
+
+def test_a_visit_with_its_date_cleared_asks_for_the_date_at_the_date(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    page = _phone(signed_in_page)
+    page.get_by_role("article").first.get_by_role("button", name="登记驻点").click()
+    date = page.get_by_label("日期", exact=True)
+    date.fill("")
+    page.get_by_role("button", name="提交").click()
+    field = page.locator(".van-field").filter(has=date)
+    expect(field).to_contain_text("请选择日期")
+    expect(page.get_by_text("YYYY-MM-DD")).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"/advisor/log"))

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -61,7 +62,10 @@ def _advisors_confirm_before_the_head_submits(
     expect(states).to_contain_text("未确认", timeout=WAIT)
     firm.get_by_text("我已核对以上数据").click()
     firm.get_by_role("button", name="确认并报送").click()
-    expect(firm.get_by_role("alert").filter(has_text="尚未确认")).to_be_visible(timeout=WAIT)
+    # the refusal is shown where the head clicked (not only at the top of a long page), in sight
+    refusal = firm.get_by_test_id("submit-refusal")
+    expect(refusal).to_contain_text("尚未确认", timeout=WAIT)
+    expect(refusal).to_be_in_viewport()
 
     advisor = signed_in_page("advisor")
     advisor.set_viewport_size({"width": 390, "height": 844})
@@ -87,6 +91,26 @@ def _advisors_confirm_before_the_head_submits(
     firm.reload()
     expect(states).not_to_contain_text("未确认", timeout=WAIT)
     expect(states).to_contain_text("已确认", timeout=WAIT)
+
+
+def _says_the_year_is_running(page: Page, draft: Any) -> None:
+    """This year is not over: the preview, the confirm step and the Word file say how far it counts."""
+    expect(page.get_by_test_id("coverage")).to_contain_text("统计截至", timeout=WAIT)
+    expect(page.get_by_test_id("year-running")).to_contain_text("本年度尚未结束")
+    expect(page.get_by_test_id("concluded")).to_contain_text(re.compile(r"已得出考核结论 \d+ 名，共 \d+ 名"))
+    period = next(p.text for p in draft.paragraphs if p.text.startswith("统计期间"))
+    assert "统计截至" in period and "12月31日" not in period, period
+
+
+def _fits_at_desktop_width(page: Page) -> None:
+    """At 1280 px every figure column is in sight (no sideways scroll inside the table) and each
+    breakdown label ends before its number starts."""
+    expect(page.get_by_role("columnheader", name="审核文件份数")).to_be_visible()
+    wrap = page.locator(".vc-figures .el-table__body-wrapper .el-scrollbar__wrap").first
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth + 1"), "the figures table scrolls sideways"
+    for pair in page.locator(".vc-breakdown > div").all():
+        label, number = pair.locator("dt").bounding_box(), pair.locator("dd").bounding_box()
+        assert label and number and label["x"] + label["width"] <= number["x"], pair.inner_text()
 
 
 def _current_half() -> str:
@@ -168,6 +192,7 @@ def test_an_annual_report_goes_county_city_province_and_its_written_report_carri
         county.get_by_role("button", name="下载书面报告预览（Word）").click()
     draft = Document(str(drafted.value.path()))
     assert any("（预览，尚未报送）" in p.text for p in draft.paragraphs)
+    _says_the_year_is_running(county, draft)
     shoot(county, "reports-annual-preview")
     _confirm_and_submit(county, "确认并报送")
     title = f"{year}年度工作报告"
@@ -195,6 +220,8 @@ def test_an_annual_report_goes_county_city_province_and_its_written_report_carri
     expect(province.locator(".vc-step")).to_have_text(
         ["报送", "县级审核通过", "上报市级", "市级审核通过", "上报省级", "省级审核通过"], timeout=WAIT
     )
+    expect(province.locator(".vc-facts")).to_contain_text("统计截至")
+    _fits_at_desktop_width(province)
     offices = (
         ["正宁县司法局（县级管理员）"] * 3
         + ["庆阳市司法局（市级管理员）"] * 2

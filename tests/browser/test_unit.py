@@ -7,9 +7,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
+from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 import httpx
+from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from support.browser import WebStack, shoot
 from support.sheets import workbook
@@ -59,7 +62,10 @@ def test_the_unit_home_shows_each_advisors_progress(signed_in_page: Callable[[st
     table = page.get_by_role("table").last
     expect(table.get_by_text("王建国").first).to_be_visible()
     expect(table.get_by_text(re.compile(r"\d+(\.\d+)? / \d+ 小时")).first).to_be_visible(timeout=30_000)
-    expect(page.get_by_role("link", name="半年工作报告")).to_have_attribute("href", "/reports")
+    expect(page.get_by_role("link", name="半年工作报告")).to_have_attribute("href", "/reports/half-year")
+    # what a backfill file's rows need, where the clerk can read it
+    expect(table.get_by_test_id("advisor-id").filter(has_text=f"顾问编号 {ADVISOR}")).to_have_count(1)
+    expect(table.get_by_test_id("village-code").first).to_have_text(re.compile(r"代码 \d{12}"))
     shoot(page, "unit-advisors")
 
 
@@ -87,6 +93,8 @@ def test_a_mixed_file_is_refused_whole_and_the_corrected_file_applies_once(
         expect(problems.get_by_role("row").filter(has=number).first).to_contain_text(column)
     expect(problems).to_contain_text("应为：现场、微信群、电话、网络")  # labels people write, not codes
     expect(problems.get_by_role("cell", name="2", exact=True)).to_have_count(0)  # good rows are not listed
+    expect(page.get_by_test_id("import-refused")).to_contain_text("共 3 处需要改正")
+    expect(page.get_by_label("导入进度")).to_have_count(0)  # no bar left stopped part-way in red
     shoot(page, "unit-import-refused")
     assert backfilled(web_stack) == []  # nothing applied
 
@@ -116,3 +124,18 @@ def test_the_unit_volume_verifies_and_exports_xlsx_with_the_token_in_a_header(
     assert saved.url.startswith("blob:")  # fetched with the Authorization header, no token in a URL
     with open(saved.path(), "rb") as data:
         assert data.read(2) == b"PK"
+
+
+def test_the_import_page_offers_the_template_with_the_imports_headings(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    page = signed_in_page(UNIT)
+    page.get_by_role("link", name="补录导入").click()
+    with page.expect_download() as got:
+        page.get_by_role("button", name="下载导入模板（XLSX）").click()
+    sheet = load_workbook(BytesIO(Path(got.value.path()).read_bytes())).worksheets[0]  # no .xlsx name
+    headings = [c.value for c in sheet[1]]
+    assert {"类型", "法律顾问编号", "村（社区）代码", "开始时间", "客户端编号"} <= set(headings)
+    example = dict(zip(headings, [c.value for c in sheet[2]], strict=True))
+    assert str(example["法律顾问编号"]).startswith("A-zhengda-")
+    shoot(page, "unit-import")

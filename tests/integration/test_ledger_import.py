@@ -10,9 +10,12 @@ from collections.abc import AsyncIterator
 from datetime import date, datetime
 
 import pytest
-from openpyxl import Workbook
+from ledger.application import import_columns
+from openpyxl import Workbook, load_workbook
 from test_ledger_harness import Cast, Ledger, ledger_service, set_the_scene
 from vc_contracts import CST
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 YEAR = datetime.now(CST).year - 1
 HEADINGS = ["类型", "顾问编号", "村（社区）代码", "开始时间", "结束时间", "地点", "内容摘要",
@@ -109,6 +112,7 @@ async def test_a_file_with_bad_rows_is_refused_whole_with_every_error_by_row_and
         row("法治讲座", li, v1, "03-24 14:00", "b-6", topic="民法典", audience="四十"),
         visit(li, v1, "03-25 06:00", "03-25 20:00", "b-7"),
         row("法治讲座", li, v1, "03-26 14:00", "b-1", topic="民法典", audience="40"),
+        visit("A-nobody-9", v1, "03-27 09:00", "03-27 11:00", "b-9"),
     ]
     r = await _upload(ledger, cast, as_csv([*good_rows(cast), *bad]))
     assert r.status_code == 422, r.text  # type: ignore[attr-defined]
@@ -125,8 +129,14 @@ async def test_a_file_with_bad_rows_is_refused_whole_with_every_error_by_row_and
         f"rows[{first_bad + 5}].audience",  # not a number
         f"rows[{first_bad + 6}].ended_at",  # 14 hours
         f"rows[{first_bad + 7}].client_entry_id",  # b-1 twice
+        f"rows[{first_bad + 8}].advisor_id",  # no such advisor (not "not assigned")
     }
     assert fields == expected, body["errors"]
+    reasons = {e["field"]: e["reason"] for e in body["errors"]}
+    assert "顾问编号 A-nobody-9 不存在" in reasons[f"rows[{first_bad + 8}].advisor_id"]
+    # people and villages by name, the code a clerk's file carries in brackets, no assignment ids
+    unassigned = reasons[f"rows[{first_bad + 3}].village_code"]
+    assert f"李川（{li}）" in unassigned and "在岗顾问是赵川" in unassigned and "AS-" not in unassigned
     assert all(e["reason"].startswith(f"第 {e['field'][5:].split(']')[0]} 行") for e in body["errors"])
     assert await _count(ledger, cast) == 0  # nothing written, not even the good rows
 
@@ -199,3 +209,21 @@ async def test_an_imported_client_entry_id_sent_over_http_is_a_conflict_naming_i
     assert (answer["code"], answer["field"]) == ("conflict", "client_entry_id")
     assert "imp-http-1" in answer["message"]
     assert await ledger.pool.fetchval("SELECT count(*) FROM ledger.events") == events
+
+
+async def test_the_template_has_the_imports_headings_and_an_example_of_the_units_own(scene) -> None:  # type: ignore[no-untyped-def]
+    """A clerk starts from the template: exactly the headings the import reads, one example row
+    with an advisor id and a village code of the unit; nobody but a unit gets it."""
+    ledger, cast = scene
+    unit = ledger.headers("law_firm", "621025", "staff", cast.firm)
+    r = await ledger.http.get("/imports/template", headers=unit)
+    assert r.status_code == 200 and r.headers["content-type"].startswith(XLSX_TYPE), r.text
+    sheet = load_workbook(io.BytesIO(r.content)).worksheets[0]
+    headings, example = [c.value for c in sheet[1]], [c.value for c in sheet[2]]
+    assert headings == [c.label for c in import_columns.COLUMNS]
+    row = dict(zip(headings, example, strict=True))
+    assert row["法律顾问编号"] in {cast.advisor("li"), cast.advisor("zhao")}
+    assert row["村（社区）代码"] in cast.villages
+    assert import_columns.read_upload(r.content).rows  # the import's own reader: no heading refused
+    advisor = ledger.headers("advisor", "621025", cast.advisor("li"))
+    assert (await ledger.http.get("/imports/template", headers=advisor)).status_code == 403

@@ -15,7 +15,7 @@ from typing import Any
 import jwt
 import pytest
 from eventkit.auth import Principal, Role, TokenVerifier
-from eventkit.errors import UnauthorizedError
+from eventkit.errors import ForbiddenError, UnauthorizedError
 from eventkit.tokens import issue
 from hypothesis import given
 from hypothesis import strategies as st
@@ -181,3 +181,10 @@ def test_a_six_digit_scope_is_accepted_exactly_for_the_level_its_shape_names(dig
     except UnauthorizedError:
         accepted = False
     assert accepted == (wanted.get(role, "county") == level)
+
+
+def test_an_out_of_scope_refusal_does_not_show_the_callers_scope_code() -> None:
+    county = Principal(subject="demo-county-admin", role=Role.county_admin, scope="621025")
+    with pytest.raises(ForbiddenError) as refused:
+        county.require_division("999999999999")
+    assert "不在您的管辖范围内" in refused.value.message and "621025" not in refused.value.message

@@ -86,11 +86,16 @@ def test_the_assignment_in_force_on_the_day_of_the_work_is_the_one_found(
 
 
 def test_the_old_advisor_is_refused_on_the_day_of_the_reassignment_and_told_who_serves() -> None:
+    """The refusal names people and the village (the code in brackets, as a unit's file carries it),
+    never the registry's internal assignment id."""
     own, holder = on_day([OLD, NEW], "A-li", DAY.date())
+    names = {"advisor:A-wang": "王建国", "advisor:A-li": "李海燕", f"division:{V1}": "山河东村"}
     with pytest.raises(RuleViolationError) as refused:
-        entries.decide(entries.initial, log(facts=Facts(own, holder)), NOW)
-    assert refused.value.field == "village_code" and "A-wang" in refused.value.message
-    assert "AS-new" in refused.value.message
+        entries.decide(entries.initial, log(facts=Facts(own, holder, names=names)), NOW)
+    message = refused.value.message
+    assert refused.value.field == "village_code"
+    assert "在岗顾问是王建国（A-wang）" in message and f"山河东村（{V1}）" in message and "李海燕" in message
+    assert "AS-" not in message and "指派 " not in message
 
 
 def test_the_new_advisors_visit_on_that_day_counts_for_the_new_unit() -> None:

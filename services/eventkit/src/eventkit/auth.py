@@ -125,7 +125,9 @@ class Principal(BaseModel):
     def require_division(self, division_code: str, field: str = "division_code") -> None:
         if not self.can_see(division_code):
             raise ForbiddenError(
-                f"无权访问该行政区划：{division_code} 不在您的管辖范围 {self.scope} 内", field=field
+                # the code asked for, never the caller's own scope code (people know their county by name)
+                f"无权访问该行政区划（{division_code}）：不在您的管辖范围内",
+                field=field,
             )
 
     def require_role(self, *roles: Role) -> None:

@@ -36,13 +36,19 @@ export function serviceWorker(): Plugin {
   return {
     name: 'vc-service-worker',
     apply: 'build',
-    generateBundle(_options, bundle) {
-      const files = Object.keys(bundle)
-        .filter((name) => name.startsWith('assets/') && !/echarts/.test(name))
-        .map((name) => `/${name}`)
-        .sort()
-      const version = files.join('|').split('').reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7).toString(16)
-      this.emitFile({ type: 'asset', fileName: 'sw.js', source: worker(version, files) })
+    // 'post': after Vite's own CSS plugin has deleted the empty CSS-only chunks from the bundle
+    // (it does so in its generateBundle); listed before that, they 404 when the worker precaches
+    // them, and a worker whose install fails never takes over (no offline pages at all).
+    generateBundle: {
+      order: 'post',
+      handler(_options, bundle) {
+        const files = Object.keys(bundle)
+          .filter((name) => name.startsWith('assets/') && !/echarts/.test(name))
+          .map((name) => `/${name}`)
+          .sort()
+        const version = files.join('|').split('').reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7).toString(16)
+        this.emitFile({ type: 'asset', fileName: 'sw.js', source: worker(version, files) })
+      },
     },
   }
 }

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from eventkit.auth import UNITS
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
 from eventkit.imports import imports_of
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
+from ledger.adapters.import_template import template_xlsx
+from ledger.application.assignments_view import example_of_unit
 from ledger.application.importing import import_file
 
 router = APIRouter(tags=["ledger: import"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _TYPES = {
     "text/csv": {"schema": {"type": "string"}},
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
@@ -45,3 +49,18 @@ async def import_entries(
     headers = {"Location": f"/imports/{progress.import_id}"}
     status = 201 if report.imported else 200
     return JSONResponse(status_code=status, content=report.as_json(), headers=headers)
+
+
+@router.get(
+    "/imports/template",
+    summary="补录导入模板 The backfill template (XLSX: the headings and one example row)",
+    responses={200: {"content": {XLSX: {}}}},
+)
+async def import_template(who: CurrentPrincipal, runtime: CurrentRuntime) -> Response:
+    """Units only (403 otherwise). The example row names one of the unit's current advisors and
+    one of their villages (placeholders while the unit has none), so the ids a row needs are seen."""
+    who.require_role(*UNITS)
+    unit = str(who.unit_id)  # a unit's token always carries its unit (eventkit.auth)
+    advisor, village = await example_of_unit(runtime.pool, runtime.settings.schema, unit)
+    headers = {"Content-Disposition": 'attachment; filename="backfill-template.xlsx"'}
+    return Response(template_xlsx(advisor, village), media_type=XLSX, headers=headers)

@@ -63,3 +63,14 @@ async def advisor_of_unit(
             unit_id,
         )
     )
+
+
+async def example_of_unit(pool: asyncpg.Pool, schema: str, unit_id: str) -> tuple[str, str]:
+    """(advisor id, village code) of one current assignment of the unit, for the import template's
+    example row; placeholders when the unit has none."""
+    row = await pool.fetchrow(
+        f"SELECT advisor_id, village_code FROM {schema}.known_assignments WHERE unit_id = $1"
+        " AND valid_to IS NULL ORDER BY advisor_id, village_code LIMIT 1",
+        unit_id,
+    )
+    return (row["advisor_id"], row["village_code"]) if row else ("顾问编号", "村（社区）代码")

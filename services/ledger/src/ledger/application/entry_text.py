@@ -40,14 +40,31 @@ def content(kind: str, data: dict[str, Any]) -> str:
             return f"【{what}】{data.get('title', '')}：{data.get('summary', '')}"
 
 
-def history_lines(history: list[dict[str, Any]]) -> list[str]:
-    """Confirmations, queries, corrections (what changed, from → to, why) and voids, in order."""
+def actor(by: str, known: dict[str, str]) -> str:
+    """Who acted, as people read it: an advisor by name (the directory's `known`), a committee as
+    its village's committee; a sign-in id only when the directory names nobody for it."""
+    if by.startswith("committee-"):
+        code = by.removeprefix("committee-")
+        village = known.get(f"division:{code}")
+        # the division code's last three digits: 001–199 a residents' committee, 200–399 a village's
+        body = "居委会" if code[-3:].isdigit() and int(code[-3:]) < 200 else "村委会"
+        return f"{village}{body}" if village else "村（居）委会"
+    return known.get(f"advisor:{by}", by)
+
+
+def history_lines(history: list[dict[str, Any]], known: dict[str, str] | None = None) -> list[str]:
+    """Confirmations, queries, corrections (what changed, from → to, why) and voids, in order; who
+    acted by name (`known` from `directory_view.names`: advisors and villages)."""
+    known = known or {}
     lines = []
     for item in history:
         when = minute(datetime.fromisoformat(item["at"]))
+        by = actor(item["by"], known)
         match item["event_type"]:
             case "EntryConfirmed":
-                lines.append(f"{when} 村（居）委会确认（{item['by']}）")
+                lines.append(
+                    f"{when} {by}确认" if by.endswith("委会") else f"{when} 村（居）委会确认（{by}）"
+                )
             case "EntryCorrected":
                 before = item.get("before", {})
                 changed = "；".join(
@@ -55,11 +72,12 @@ def history_lines(history: list[dict[str, Any]]) -> list[str]:
                     for f, v in item["changes"].items()
                     if not (f == "occurred_at" and "started_at" in item["changes"])
                 )
-                lines.append(f"{when} 更正（{item['by']}）：{changed}；原因：{item['reason']}")
+                lines.append(f"{when} 更正（{by}）：{changed}；原因：{item['reason']}")
             case "EntryQueried":
-                lines.append(f"{when} 村（居）委会质疑（{item['by']}）：{item['reason']}")
+                lines.append(f"{when} {by}质疑：{item['reason']}" if by.endswith("委会")
+                             else f"{when} 村（居）委会质疑（{by}）：{item['reason']}")  # fmt: skip
             case "EntryVoided":
-                lines.append(f"{when} 作废（{item['by']}）：{item['reason']}")
+                lines.append(f"{when} 作废（{by}）：{item['reason']}")
     return lines
 
 

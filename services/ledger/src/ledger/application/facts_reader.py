@@ -9,6 +9,7 @@ from eventkit.db import Connection
 from vc_contracts import CST
 
 from ledger.application.assignments_view import assignment_facts
+from ledger.application.directory_view import names
 from ledger.domain.facts import Busy, Facts
 from ledger.domain.rules import MAX_VISIT_HOURS
 
@@ -37,4 +38,11 @@ async def facts_for(
     pool: asyncpg.Pool, schema: str, advisor_id: str, village_code: str, start: datetime, end: datetime
 ) -> Facts:
     own, holder = await assignment_facts(pool, schema, advisor_id, village_code, start.astimezone(CST).date())
-    return Facts(own, holder, await busy_near(pool, schema, advisor_id, start, end))
+    busy = await busy_near(pool, schema, advisor_id, start, end)
+    if own is not None:
+        return Facts(own, holder, busy)
+    # refused: the refusal names the people and the village (read only then, off the usual path)
+    keys = [f"advisor:{advisor_id}", f"division:{village_code}"] + (
+        [f"advisor:{holder.advisor_id}"] if holder else []
+    )
+    return Facts(own, holder, busy, await names(pool, schema, keys))

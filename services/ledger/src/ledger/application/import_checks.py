@@ -18,6 +18,7 @@ from vc_contracts import CST
 from vc_contracts.catalogue.ledger import LedgerEntryEvent
 
 from ledger.application.assignments_view import village_histories
+from ledger.application.directory_view import names
 from ledger.application.facts_reader import LONGEST
 from ledger.application.import_rows import ParsedRow
 from ledger.domain.entries import Entry, LogEntry, decide
@@ -34,6 +35,7 @@ class FileFacts:
     histories: dict[str, list[Assignment]]
     existing: dict[str, Any]  # entry id -> the entry as first logged (JSON form)
     busy: dict[str, list[Busy]] = field(default_factory=dict)  # per advisor, by start
+    names: dict[str, str] = field(default_factory=dict)  # the directory's names of the file's people
     starts: dict[str, list[datetime]] = field(default_factory=dict)
 
     def near(self, advisor_id: str, start: datetime, end: datetime) -> tuple[Busy, ...]:
@@ -63,7 +65,14 @@ async def load_facts(
             list(ids.values()),
         )
     }
-    facts = FileFacts(histories, existing)
+    people = {f"advisor:{r.advisor_id}" for r in rows} | {
+        key
+        for history in histories.values()
+        for a in history
+        for key in (f"advisor:{a.advisor_id}", f"unit:{a.unit_id}")
+    }
+    known = await names(pool, schema, people | {f"division:{r.village_code}" for r in rows})
+    facts = FileFacts(histories, existing, names=known)
     if not rows:
         return facts
     spans: dict[str, Busy] = {}
@@ -113,10 +122,20 @@ def decide_row(
     if not who.can_see(row.village_code):
         problems.add(row.line, "village_code", f"村（社区）{row.village_code} 不在您的管辖范围内")
         return None
+    if f"advisor:{row.advisor_id}" not in facts.names:
+        problems.add(
+            row.line, "advisor_id", f"顾问编号 {row.advisor_id} 不存在，请按本单位顾问名单中的顾问编号填写"
+        )
+        return None
     day = row.start.astimezone(CST).date()
     own, holder = on_day(facts.histories.get(row.village_code, []), row.advisor_id, day)
     if own is not None and own.unit_id != unit:
-        problems.add(row.line, "advisor_id", f"{day} 当天该顾问的指派属于单位 {own.unit_id}，不是本单位")
+        other = facts.names.get(f"unit:{own.unit_id}", f"单位 {own.unit_id}")
+        problems.add(
+            row.line,
+            "advisor_id",
+            f"{day} 当天该顾问的指派属于{other}，不是本单位",
+        )
         return None
     busy = facts.near(row.advisor_id, row.start, row.end or row.start)
     command = LogEntry(
@@ -126,7 +145,7 @@ def decide_row(
         row.village_code,
         row.start,
         row.details,
-        Facts(own, holder, busy),
+        Facts(own, holder, busy, facts.names),
         row.end,
         row.client_entry_id,
         row.note,

@@ -82,7 +82,9 @@ def name_keys(entries: list[dict[str, Any]]) -> set[str]:
     keys = {f"division:{e['village_code']}" for e in entries} | {
         f"advisor:{e['advisor_id']}" for e in entries
     }
-    return keys | {f"unit:{e['unit_id']}" for e in entries}
+    # whoever confirmed, queried, corrected or voided: advisors by name (committees by village)
+    actors = {f"advisor:{h['by']}" for e in entries for h in e.get("history", [])}
+    return keys | actors | {f"unit:{e['unit_id']}" for e in entries}
 
 
 def readable(entries: list[dict[str, Any]], known: dict[str, str]) -> None:
@@ -95,7 +97,7 @@ def readable(entries: list[dict[str, Any]], known: dict[str, str]) -> None:
         e["unit_name"] = known.get(f"unit:{e['unit_id']}", e["unit_id"])
         e["content"] = entry_text.content(e["kind"], e["data"])
         e["status"] = entry_text.status(e)
-        e["notes"] = entry_text.history_lines(e["history"])
+        e["notes"] = entry_text.history_lines(e["history"], known)
 
 
 def totals(entries: list[dict[str, Any]]) -> dict[str, Any]:
@@ -131,13 +133,13 @@ async def verify(
         "recorded_head": head["head"] if head else GENESIS,
         "computed_head": verdict.head,
         "first_mismatch": None,
-        "message": f"卷册 {vid} 校验通过：{verdict.length} 条链接均与事件存储一致",
+        "message": f"本卷册校验通过：{verdict.length} 条链接均与事件存储一致",
     }
     if (bad := verdict.first_mismatch) is not None:
         number = await _number(pool, schema, kind, owner, year, bad.entry_id)
         answer["first_mismatch"] = {**bad.__dict__, "number": number}
         answer["message"] = (
-            f"卷册 {vid} 校验未通过：第 {bad.seq} 个链接（台账第 {number} 号记录 {bad.entry_id}，"
+            f"本卷册校验未通过：第 {bad.seq} 个链接（台账第 {number} 号记录 {bad.entry_id}，"
             f"{bad.event_type}）{bad.reason}"
         )
     return answer

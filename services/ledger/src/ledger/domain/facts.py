@@ -6,8 +6,8 @@ table of entries) and hands them to the pure `decide`; nothing here does I/O.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from vc_contracts import CST
@@ -28,6 +28,11 @@ class Assignment:
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to
         )
+
+    def period(self) -> str:
+        """The assignment's days as people read them, e.g. "2026-01-01 起至今" (never its id)."""
+        since = f"{self.valid_from} 起" if self.valid_from else ""
+        return f"{since}{'至 ' + str(self.valid_to) if self.valid_to else '至今'}"
 
     def describe(self) -> str:
         until = f"至 {self.valid_to}" if self.valid_to else "至今"
@@ -59,6 +64,21 @@ class Facts:
     assignment: Assignment | None = None
     holder: Assignment | None = None
     busy: tuple[Busy, ...] = ()
+    names: Mapping[str, str] = field(default_factory=dict)  # the directory's "advisor:A-1" → 王建国
+
+    def advisor(self, advisor_id: str) -> str:
+        """An advisor for a message: the name, the id in brackets (the one a unit's file carries)."""
+        return named(self.names, "advisor", advisor_id)
+
+    def village(self, village_code: str) -> str:
+        return named(self.names, "division", village_code)
+
+
+def named(names: Mapping[str, str], kind: str, key: str) -> str:
+    """The one way a refusal names an advisor or a village: "王建国（A-zhengda-1）",
+    "山河东村（621025100201）"; the bare id/code only when the directory does not know it yet."""
+    name = names.get(f"{kind}:{key}")
+    return f"{name}（{key}）" if name else key
 
 
 def on_day(

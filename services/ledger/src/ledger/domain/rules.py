@@ -51,11 +51,12 @@ def require_assignment(advisor_id: str, village_code: str, start: datetime, fact
     day = start.astimezone(CST).date()
     holder = facts.holder
     if holder is not None and holder.advisor_id != advisor_id:
-        who = f"当天该村（社区）的在岗顾问是 {holder.advisor_id}（{holder.describe()}）"
+        who = f"当天该村（社区）的在岗顾问是{facts.advisor(holder.advisor_id)}（指派期间 {holder.period()}）"
     else:
-        who = "当天该村（社区）没有您的指派记录"
+        who = "当天该村（社区）没有该顾问的指派记录"
     raise RuleViolationError(
-        f"{day} 当天您（{advisor_id}）未被指派到村（社区）{village_code}，不能登记该村的工作；{who}",
+        f"{day} 当天顾问{facts.advisor(advisor_id)}未被指派到{facts.village(village_code)}，"
+        f"不能登记该村（社区）的工作；{who}",
         field="village_code",
     )
 

@@ -59,7 +59,8 @@ def annual_document(meta: dict[str, Any], figures: dict[str, Any], timeline: lis
     generated: datetime = meta["generated_at"]
     facts = [
         ("报送单位", f"{meta['county_name']}司法局"),
-        ("统计期间", f"{meta['year']}年1月1日至12月31日（北京时间）"),
+        # a report of a year not yet over says how far it counts (figures of older reports lack it)
+        ("统计期间", (figures.get("coverage") or {}).get("text") or f"{meta['year']}年1月1日至12月31日"),
         (
             "报告状态",
             meta["status_name"] + (f"（第{meta['submissions']}次报送）" if meta["submissions"] else ""),
@@ -93,6 +94,10 @@ def annual_document(meta: dict[str, Any], figures: dict[str, Any], timeline: lis
     document.add_heading("四、法律顾问年度考核结果", 1)
     results = figures.get("assessment_results") or {"counts": {}, "headings": {}, "counting_rule": ""}
     counts = results["counts"]
+    if "to_assess" in results:
+        document.add_paragraph(
+            f"本年度有台账记录的法律顾问{results['to_assess']}名，已得出考核结论{results['concluded']}名。"
+        )
     _table(
         document, ["考核结论", "人数"], [[results["headings"].get(k, k), str(n)] for k, n in counts.items()]
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from eventkit.auth import UNITS, Principal, Role
@@ -13,6 +14,7 @@ from eventkit.runtime import Runtime
 from eventkit.scoping import scope_prefix
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, Field
+from vc_contracts import CST
 from vc_contracts.catalogue.enums import ReportKind
 from vc_contracts.catalogue.fields import Id, Reason
 from vc_contracts.divisions import county_of, significant_prefix
@@ -22,8 +24,9 @@ from reporting.application.confirmations_view import advisor_states, advisor_uni
 from reporting.application.report_commands import ReportHandler
 from reporting.application.report_queries import list_reports, unit_division
 from reporting.application.results_view import results_of
-from reporting.application.statistics import digest, statistics_table
+from reporting.application.statistics import advisors_in_year, digest, statistics_table
 from reporting.domain.confirmations import require_all_confirmed
+from reporting.domain.coverage import year_coverage
 from reporting.domain.statistics import check_half_year
 
 
@@ -71,8 +74,12 @@ async def annual_table(runtime: Runtime, year: int, county: str) -> dict[str, An
     """The county's year: ledger figures of both halves and the advisors' assessment results."""
     table = await _table(runtime, str(year), county, None)
     results = await results_of(runtime.pool, runtime.settings.schema, county, year)
+    results["concluded"] = sum(results["counts"].values())  # type: ignore[attr-defined]
+    results["to_assess"] = len(await advisors_in_year(runtime.pool, runtime.settings.schema, year, county))
     table["assessment_results"] = results
     table["digest"] = digest(table)
+    # outside the digest: the same figures confirmed today or tomorrow are the same figures
+    table["coverage"] = year_coverage(year, datetime.now(CST))
     return table
 
 

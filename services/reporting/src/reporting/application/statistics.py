@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import asyncpg
+from vc_contracts.divisions import significant_prefix
 from vc_contracts.durations import display_total_hours, total_seconds
 
 from reporting.domain.statistics import CATEGORIES, CHANNELS, MEDIATIONS, METRICS, RULES, totals
@@ -112,3 +113,15 @@ async def advisors_with_figures(
         period, scope_prefix, unit_id,
     )  # fmt: skip
     return [dict(r) for r in rows]
+
+
+async def advisors_in_year(pool: asyncpg.Pool, schema: str, year: int, county: str) -> list[str]:
+    """Advisors with counted (not voided) entries in the county's villages in `year`: those whose
+    year the county assesses (the annual report says how many of them have a conclusion yet)."""
+    rows = await pool.fetch(
+        f"""SELECT DISTINCT e.data->>'advisor_id' AS advisor_id FROM {schema}.st_entries e
+            WHERE e.half = ANY($1::text[]) AND NOT e.voided AND starts_with(e.village_code, $2)
+            ORDER BY 1""",
+        [f"{year}H1", f"{year}H2"], significant_prefix(county),
+    )  # fmt: skip
+    return [str(r["advisor_id"]) for r in rows if r["advisor_id"]]

@@ -8,6 +8,7 @@ import type { EntryPath } from './offlineQueue'
 import {
   ConsultationCategory, ConsultationChannel, ConsultationOutcome, DocumentKind, EntryKind, MediationOutcome,
 } from '@/contracts/labels'
+import { nextOnSiteDay } from './nextVisit'
 
 export interface Served {
   village_code: string
@@ -92,20 +93,10 @@ export function visitPrefill(schedule: string | null): { date: string; start: st
   return { date: todayCst(), start: hhmm(start), end: hhmm(end) }
 }
 
-/** The next day (today included) the schedule names, as YYYY-MM-DD in +08:00; null without one. */
-export function nextScheduledDay(schedule: string | null): string | null {
-  const parsed = parseSchedule(schedule)
-  if (!parsed || !parsed.weekdays.length) return null
-  const today = new Date(`${todayCst()}T12:00:00+08:00`)
-  for (let ahead = 0; ahead < 7; ahead++) {
-    const day = new Date(today.getTime() + ahead * 86_400_000)
-    if (parsed.weekdays.includes(day.getUTCDay())) return todayCstOf(day)
-  }
-  return null
-}
-
-function todayCstOf(day: Date): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(day)
+/** 下次驻点 as YYYY-MM-DD (+08:00): the schedule's next day still to serve, after `lastVisit` (the
+ * village's last logged visit day) and today only while its hours last; null without a schedule. */
+export function nextScheduledDay(schedule: string | null, lastVisit: string | null = null): string | null {
+  return nextOnSiteDay(parseSchedule(schedule), todayCst(), hhmm(nowMinutesCst()), lastVisit)
 }
 
 /** `2026-11-30` and `09:00` → `2026-11-30T09:00:00+08:00` (what the ledger takes). */

@@ -18,6 +18,14 @@ export interface AssessmentResults {
   counts: Record<string, number>
   headings: Record<string, string>
   counting_rule: string
+  concluded?: number // advisors with a conclusion of the year, of
+  to_assess?: number // the advisors with ledger entries in the county's year
+}
+/** How far an annual report's year is counted (a year not yet over counts up to today, +08:00). */
+export interface Coverage {
+  complete: boolean
+  through: string | null
+  text: string
 }
 /** The statistics table the services derive from the ledger (never typed in). */
 export interface Figures {
@@ -29,6 +37,7 @@ export interface Figures {
   digest: string
   assessment_results?: AssessmentResults
   advisors?: AdvisorState[]
+  coverage?: Coverage
 }
 /** An advisor's confirmation of their own half-year figures (unit preview). */
 export interface AdvisorState {

@@ -1,0 +1,33 @@
+"""How a volume names who acted on an entry (pure): people read names, never sign-in ids."""
+
+from __future__ import annotations
+
+import pytest
+from ledger.application.wording import history_lines
+
+KNOWN = {
+    "division:621025100201": "山河东村",
+    "division:621025100001": "城关社区",
+    "advisor:A-zhengda-3": "张志强",
+}
+AT = "2026-11-30T18:07:00+08:00"
+
+
+@pytest.mark.parametrize(
+    ("given_event", "given_by", "then_line"),
+    [
+        ("EntryConfirmed", "committee-621025100201", "2026-11-30 18:07 山河东村村委会确认"),
+        ("EntryQueried", "committee-621025100001", "2026-11-30 18:07 城关社区居委会质疑：重复登记"),
+        ("EntryVoided", "A-zhengda-3", "2026-11-30 18:07 作废（张志强）：重复登记"),
+        # the directory does not know it (yet): the id rather than nothing
+        ("EntryVoided", "A-nobody", "作废（A-nobody）"),
+    ],
+)
+def test_given_who_acted_when_the_volume_lists_it_then_it_reads_a_name(
+    given_event: str, given_by: str, then_line: str
+) -> None:
+    [line] = history_lines(
+        [{"event_type": given_event, "by": given_by, "at": AT, "reason": "重复登记"}], KNOWN
+    )
+    assert then_line in line
+    assert "committee-" not in line
