@@ -70,6 +70,6 @@ def test_a_validation_error_while_deciding_a_backfill_row_is_a_row_error(
     assert row is not None
     who = Principal(subject="staff", role=Role.law_firm, scope="621025", unit_id="U-1")
     problems = Problems(labels={"summary": "内容摘要"})
-    facts = FileFacts(histories={}, existing={})
+    facts = FileFacts(histories={}, existing={}, names={"advisor:A-1": "王建国"})  # a known advisor
     assert decide_row(row, "E-1", who, "U-1", facts, datetime(2026, 1, 1, tzinfo=CST), problems) is None
     assert [(p.row, p.column) for p in problems.found] == [(9, "内容摘要")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from ledger.application.wording import history_lines
+from ledger.application.entry_text import history_lines
 
 KNOWN = {
     "division:621025100201": "山河东村",
