@@ -15,8 +15,8 @@ from typing import Any
 import asyncpg
 import pytest
 from assessment.application.assignments_view import AssignmentsView as AssessmentAssignments
+from assessment.application.gatherings_view import GatheringsView
 from assessment.application.hours_view import QuarterHoursView
-from assessment.application.lectures_view import LecturesView
 from conftest import unique
 from eventkit.migrations import EVENT_STORE, PROJECTIONS, migrate
 from eventkit.projection import Projection, ProjectionRunner, set_based
@@ -44,7 +44,7 @@ SEQUENCES = 25  # random sequences per read model
 
 READ_MODELS: list[Any] = [
     QuarterHoursView(),
-    LecturesView(),
+    GatheringsView(),
     AssessmentAssignments(),
     StatsView(),
     ComplianceView(),
