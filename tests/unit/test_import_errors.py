@@ -3,7 +3,7 @@ or a ValidationError of whatever field types the event models use) is an error o
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import pytest
@@ -13,6 +13,7 @@ from eventkit.import_errors import ImportRejectedError, Problems
 from ledger.application import import_checks
 from ledger.application.import_checks import FileFacts, decide_row
 from ledger.application.import_rows import parse_row
+from ledger.domain.facts import Assignment
 from pydantic import AfterValidator, BaseModel, ValidationError
 from vc_contracts import CST
 
@@ -73,3 +74,11 @@ def test_a_validation_error_while_deciding_a_backfill_row_is_a_row_error(
     facts = FileFacts(histories={}, existing={}, names={"advisor:A-1": "王建国"})  # a known advisor
     assert decide_row(row, "E-1", who, "U-1", facts, datetime(2026, 1, 1, tzinfo=CST), problems) is None
     assert [(p.row, p.column) for p in problems.found] == [(9, "内容摘要")]
+
+
+def test_an_advisor_the_assignments_know_is_not_unknown_while_the_directory_lags() -> None:
+    term = Assignment("AS-1", "A-7", "U-1", "621025100201", date(2026, 1, 1))
+    lagging = FileFacts(histories={"621025100201": [term]}, existing={})
+    assert lagging.knows_advisor("A-7"), "an assigned advisor exists even before the directory names them"
+    assert not lagging.knows_advisor("A-nobody")
+    assert FileFacts(histories={}, existing={}, names={"advisor:A-8": "王建国"}).knows_advisor("A-8")

@@ -38,6 +38,13 @@ class FileFacts:
     names: dict[str, str] = field(default_factory=dict)  # the directory's names of the file's people
     starts: dict[str, list[datetime]] = field(default_factory=dict)
 
+    def knows_advisor(self, advisor_id: str) -> bool:
+        """Named by the directory or holding an assignment the file's villages know: only an id
+        neither has heard of is "not existing" (the directory may lag the assignments)."""
+        if f"advisor:{advisor_id}" in self.names:
+            return True
+        return any(a.advisor_id == advisor_id for terms in self.histories.values() for a in terms)
+
     def near(self, advisor_id: str, start: datetime, end: datetime) -> tuple[Busy, ...]:
         spans, starts = self.busy.get(advisor_id, []), self.starts.get(advisor_id, [])
         lo, hi = bisect_left(starts, start - LONGEST), bisect_right(starts, end)
@@ -122,7 +129,7 @@ def decide_row(
     if not who.can_see(row.village_code):
         problems.add(row.line, "village_code", f"村（社区）{row.village_code} 不在您的管辖范围内")
         return None
-    if f"advisor:{row.advisor_id}" not in facts.names:
+    if not facts.knows_advisor(row.advisor_id):
         problems.add(
             row.line, "advisor_id", f"顾问编号 {row.advisor_id} 不存在，请按本单位顾问名单中的顾问编号填写"
         )
