@@ -280,7 +280,14 @@ async def test_feedback_sheet_confirmation_conclusion_and_rectification(svc: Ass
         await svc.http.post(f"{path}/rectification-completed", json=report, headers=unit)
     ).status_code == 201
     final = await sheet_of(svc, li, unit)
-    assert final["result"] == "failed" and final["rectification"] == {"unit_id": firm, "completed": True}
+    assert final["result"] == "failed" and final["rectification"] == {
+        "unit_id": firm,
+        "items": ["补足驻点时间"],
+        "due_on": fail["due_on"],
+        "completed": True,
+        "completed_on": str(today_cst()),  # the day the unit reported, shown as 已整改 with it
+        "summary": "已补足驻点时间",
+    }
     listed = await svc.http.get(
         "/assessments", params={"county": "621025", "year": YEAR}, headers=county(svc)
     )

@@ -53,7 +53,14 @@ async def sheet(
         if state.dispute
         else None,
         "result": state.result,
-        "rectification": {"unit_id": state.rectification_unit, "completed": state.rectified}
+        "rectification": {
+            "unit_id": state.rectification_unit,
+            "items": list(state.rectification_items),
+            "due_on": str(state.rectification_due_on) if state.rectification_due_on else None,
+            "completed": state.rectified_on is not None,
+            "completed_on": str(state.rectified_on) if state.rectified_on else None,
+            "summary": state.rectification_summary,
+        }
         if state.rectification_unit
         else None,
     }

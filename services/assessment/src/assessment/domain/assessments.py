@@ -10,7 +10,7 @@ conclusion (the result rests on the figures as they were).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import assert_never
 
 from eventkit.decider import Decider
@@ -61,7 +61,10 @@ class Year:
     dispute: FiguresDisputed | None = None  # the advisor's open dispute (a confirmation settles it)
     result: AssessmentResult | None = None
     rectification_unit: str | None = None
-    rectified: bool = False
+    rectification_items: tuple[str, ...] = ()
+    rectification_due_on: date | None = None
+    rectified_on: date | None = None  # the day the unit reported the rectification completed
+    rectification_summary: str = ""
 
 
 def decide(state: Year, c: Command, now: datetime) -> list[Event]:
@@ -103,7 +106,7 @@ def decide(state: Year, c: Command, now: datetime) -> list[Event]:
         case CompleteRectification():
             if state.rectification_unit is None:
                 raise ConflictError("该顾问没有待完成的整改", field="advisor_id")
-            if state.rectified:
+            if state.rectified_on is not None:
                 raise ConflictError("整改已报告完成", field="advisor_id")
             if c.unit_id != state.rectification_unit:
                 raise RuleViolationError("只有被要求整改的单位可以报告整改完成", field="unit_id")
@@ -174,9 +177,14 @@ def evolve(state: Year, event: Event) -> Year:
         case AssessmentConcluded():
             return replace(state, result=event.result)
         case RectificationRequested():
-            return replace(state, rectification_unit=event.unit_id)
+            return replace(
+                state,
+                rectification_unit=event.unit_id,
+                rectification_items=tuple(event.items),
+                rectification_due_on=event.due_on,
+            )
         case RectificationCompleted():
-            return replace(state, rectified=True)
+            return replace(state, rectified_on=event.completed_on, rectification_summary=event.summary)
     return state
 
 
