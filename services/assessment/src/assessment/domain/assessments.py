@@ -4,7 +4,9 @@ Invariants: the counted confirm their figures before they go upward: concluding 
 confirmation (none, or one of figures that have changed since) needs a stated reason; an assessment
 concludes once; a pass recommends renewal, a fail asks the advisor's unit to rectify listed items by a
 day after today; only that unit reports the rectification completed, once. Feedback closes with the
-conclusion (the result rests on the figures as they were).
+conclusion (the result rests on the figures as they were). A village committee gives one rating per
+advisor per year: a later one replaces its earlier one (counted once, with the later score); residents'
+ratings (entered by the county) each count.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from vc_contracts.catalogue.assessment import (
     RectificationRequested,
     RenewalRecommended,
 )
-from vc_contracts.catalogue.enums import AssessmentResult
+from vc_contracts.catalogue.enums import AssessmentResult, FeedbackSource
 
 from assessment.domain.year_commands import (
     Command,
@@ -163,10 +165,23 @@ def _conclude(state: Year, c: Conclude) -> list[Event]:
     return [*events, request]
 
 
+def committee_of(feedback: FeedbackSubmitted) -> str | None:
+    """The village whose committee gave `feedback` (None for a resident's)."""
+    return feedback.village_code if feedback.source == FeedbackSource.committee else None
+
+
+def committee_rating(state: Year, village_code: str) -> FeedbackSubmitted | None:
+    """The village committee's counted rating of the year (its latest), if it gave one."""
+    return next((f for f in state.feedback if committee_of(f) == village_code), None)
+
+
 def evolve(state: Year, event: Event) -> Year:
     match event:
         case FeedbackSubmitted():
-            return replace(state, feedback=(*state.feedback, event))
+            kept = state.feedback
+            if event.source == FeedbackSource.committee:  # the committee revises its one rating
+                kept = tuple(f for f in kept if committee_of(f) != event.village_code)
+            return replace(state, feedback=(*kept, event))
         case FiguresConfirmed():
             return replace(state, confirmed_digest=event.figures_digest, dispute=None)
         case FiguresDisputed():
