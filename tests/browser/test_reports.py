@@ -48,7 +48,7 @@ def _resubmit_the_same_figures(page: Page) -> None:
     page.get_by_role("button", name="确认并重新报送").click()
     expect(page.get_by_text("数据与退回时相同：请按退回原因更正台账")).to_be_visible(timeout=WAIT)
     expect(page.locator(".vc-existing")).to_contain_text("已退回")  # nothing was sent
-    page.get_by_text("仍按相同数据重新报送").click()
+    page.get_by_text("仍按相同数据重新报送", exact=True).click()
     page.get_by_role("button", name="确认并重新报送").click()
     expect(page.locator(".vc-existing")).to_contain_text("待审核", timeout=WAIT)
 
