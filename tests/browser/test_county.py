@@ -84,12 +84,16 @@ def test_the_agreement_tiles_say_they_are_loading_instead_of_zeros(
 ) -> None:
     page = signed_in_page("county_admin")
     held: list[Route] = []
-    page.route("**/api/registry/filings**", held.append)  # the answer waits until the tiles were seen
+
+    def hold(route: Route) -> None:  # the answer waits until the tiles were seen
+        held.append(route)
+
+    page.route("**/api/registry/filings**", hold)
     open_county(page, "agreements")
     expect(page.get_by_text("正在读取备案情况…")).to_be_visible()
     expect(page.locator('[data-status="late"] strong')).to_have_text("…")
     expect(page.get_by_text("暂无数据")).to_have_count(0)
-    page.unroute("**/api/registry/filings**")
+    page.unroute("**/api/registry/filings**", hold)
     for route in held:
         route.continue_()
     expect(page.get_by_text("正在读取备案情况…")).to_have_count(0, timeout=30_000)
