@@ -159,6 +159,20 @@ def test_a_roster_with_a_bad_row_is_refused_with_its_row_and_column(
     expect(page.get_by_text("测试甲")).to_have_count(0)  # nothing applied
 
 
+def test_a_division_import_says_the_same_counts_in_both_messages(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    page = signed_in_page("county_admin")
+    open_county(page, "imports")
+    card = page.get_by_test_id("division-import")
+    sheet = f"代码,名称\n{VILLAGES[0].code[:9]}299,导入测试村\n"
+    card.get_by_test_id("sheet-upload-input").set_input_files(
+        files=[{"name": "区划.csv", "mimeType": "text/csv", "buffer": sheet.encode()}]
+    )
+    expect(card).to_contain_text("导入完成：共 1 行，新写入 1 条，已存在未重复写入 0 条", timeout=30_000)
+    expect(card).to_contain_text("本次导入 1 行：新登记 1、已有 0")
+
+
 def test_other_roles_get_no_action_buttons_and_the_api_refuses_them(
     signed_in_page: Callable[[str], Page], web_stack: WebStack
 ) -> None:
