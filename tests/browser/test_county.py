@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 import httpx
 import pytest
 from devstack.demo import zhengning as zn
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 from support.browser import WebStack, shoot
 from support.waiting import until
 from vc_contracts import CST
@@ -62,6 +62,7 @@ def test_reassigning_a_village_keeps_its_history_and_the_public_board_shows_the_
     page.get_by_role("button", name="确认调整").click()
     expect(page.get_by_role("status")).to_contain_text(f"由 {NEW_ADVISOR} 负责{REASSIGNED.name}")
     expect(page.get_by_test_id("serving")).to_contain_text(NEW_ADVISOR)
+    expect(page.locator("#vc-assign-schedule")).to_have_value("")  # the form starts over for the next change
     history = page.locator('[aria-label="任职历史"]')
     expect(history).to_contain_text(former)  # the former term stays, ended the day before
     expect(history).to_contain_text((TODAY - timedelta(days=1)).isoformat())
@@ -76,6 +77,27 @@ def test_reassigning_a_village_keeps_its_history_and_the_public_board_shows_the_
     until(board_names_the_new_advisor, within=60, what="the board names the new advisor", interval=0.5)
     expect(board.locator("body")).to_contain_text(NEW_ADVISOR)
     expect(board.locator("body")).not_to_contain_text(former)
+
+
+def test_the_agreement_tiles_say_they_are_loading_instead_of_zeros(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    page = signed_in_page("county_admin")
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:  # the answer waits until the tiles were seen
+        held.append(route)
+
+    page.route("**/api/registry/filings**", hold)
+    open_county(page, "agreements")
+    expect(page.get_by_text("正在读取备案情况…")).to_be_visible()
+    expect(page.locator('[data-status="late"] strong')).to_have_text("…")
+    expect(page.get_by_text("暂无数据")).to_have_count(0)
+    page.unroute("**/api/registry/filings**", hold)
+    for route in held:
+        route.continue_()
+    expect(page.get_by_text("正在读取备案情况…")).to_have_count(0, timeout=30_000)
+    expect(page.locator('[data-status="late"] strong')).to_have_text(re.compile(r"^\d+$"))
 
 
 def test_an_agreement_filed_after_the_deadline_shows_as_late(signed_in_page: Callable[[str], Page]) -> None:
@@ -135,6 +157,20 @@ def test_a_roster_with_a_bad_row_is_refused_with_its_row_and_column(
     shoot(page, "county-imports")
     open_county(page, "roster")
     expect(page.get_by_text("测试甲")).to_have_count(0)  # nothing applied
+
+
+def test_a_division_import_says_the_same_counts_in_both_messages(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    page = signed_in_page("county_admin")
+    open_county(page, "imports")
+    card = page.get_by_test_id("division-import")
+    sheet = f"代码,名称\n{VILLAGES[0].code[:9]}299,导入测试村\n"
+    card.get_by_test_id("sheet-upload-input").set_input_files(
+        files=[{"name": "区划.csv", "mimeType": "text/csv", "buffer": sheet.encode()}]
+    )
+    expect(card).to_contain_text("导入完成：共 1 行，新写入 1 条，已存在未重复写入 0 条", timeout=30_000)
+    expect(card).to_contain_text("本次导入 1 行：新登记 1、已有 0")
 
 
 def test_other_roles_get_no_action_buttons_and_the_api_refuses_them(

@@ -41,6 +41,18 @@ def _confirm_and_submit(page: Page, button: str) -> None:
     expect(page.locator(".vc-existing")).to_contain_text("待审核", timeout=WAIT)
 
 
+def _resubmit_the_same_figures(page: Page) -> None:
+    """Nothing changed in the ledger since the return: the page says so and asks once more."""
+    expect(page.get_by_test_id("same-as-returned")).to_contain_text("数据与退回时相同", timeout=WAIT)
+    page.get_by_text("我已核对以上数据").click()
+    page.get_by_role("button", name="确认并重新报送").click()
+    expect(page.get_by_text("数据与退回时相同：请按退回原因更正台账")).to_be_visible(timeout=WAIT)
+    expect(page.locator(".vc-existing")).to_contain_text("已退回")  # nothing was sent
+    page.get_by_text("仍按相同数据重新报送", exact=True).click()
+    page.get_by_role("button", name="确认并重新报送").click()
+    expect(page.locator(".vc-existing")).to_contain_text("待审核", timeout=WAIT)
+
+
 def _open_waiting(page: Page, title: str) -> str:
     page.goto(f"{page.url.split('/', 3)[0]}//{page.url.split('/', 3)[2]}/reports")
     waiting = page.locator(".vc-waiting")
@@ -152,7 +164,7 @@ def test_a_half_year_report_is_returned_resubmitted_and_approved_through_the_pag
         "退回原因：请补充山河东村的调解记录后重新报送", timeout=WAIT
     )
     shoot(firm, "reports-half-year-returned")
-    _confirm_and_submit(firm, "确认并重新报送")
+    _resubmit_the_same_figures(firm)
 
     # the wrong role: a city administrator sees the report but no button; the API refuses a unit
     city = signed_in_page("city_admin")

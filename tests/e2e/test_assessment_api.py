@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 from assessment.domain.compliance import owed as owed_share
@@ -217,6 +218,19 @@ async def test_a_closed_quarter_yields_breaches_once_with_rule_and_version(svc: 
     assert outside.status_code == 403
 
 
+async def rated_then_revised(svc: Assessment, fb: dict[str, Any], committee: dict[str, str]) -> None:
+    """The committee rates 2 and then revises to `fb`: its rating of the year reads back as the later
+    one (the sheet then counts it once); another village's committee may not read it."""
+    first = {**fb, "rating": 2, "comment": "一般"}
+    assert (await svc.http.post("/feedback", json=first, headers=committee)).status_code == 201
+    assert (await svc.http.post("/feedback", json=fb, headers=committee)).status_code == 201
+    mine = {k: fb[k] for k in ("advisor_id", "village_code", "year")}
+    given = (await svc.http.get("/feedback", params=mine, headers=committee)).json()
+    assert (given["rating"], given["comment"]) == (fb["rating"], fb["comment"])
+    elsewhere = svc.headers("village_committee", V2, subject=f"committee-{V2}")
+    assert (await svc.http.get("/feedback", params=mine, headers=elsewhere)).status_code == 403
+
+
 async def test_feedback_sheet_confirmation_conclusion_and_rectification(svc: Assessment) -> None:
     li, firm = f"{svc.tag}-li", f"{svc.tag}-firm"
     await caught_up(svc)
@@ -229,7 +243,7 @@ async def test_feedback_sheet_confirmation_conclusion_and_rectification(svc: Ass
         "rating": 4,
         "comment": "及时",
     }
-    assert (await svc.http.post("/feedback", json=fb, headers=committee)).status_code == 201
+    await rated_then_revised(svc, fb, committee)
     resident = {**fb, "source": "resident", "rating": 2}
     assert (await svc.http.post("/feedback", json=resident, headers=county(svc))).status_code == 201
     stranger = await svc.http.post(
@@ -280,7 +294,14 @@ async def test_feedback_sheet_confirmation_conclusion_and_rectification(svc: Ass
         await svc.http.post(f"{path}/rectification-completed", json=report, headers=unit)
     ).status_code == 201
     final = await sheet_of(svc, li, unit)
-    assert final["result"] == "failed" and final["rectification"] == {"unit_id": firm, "completed": True}
+    assert final["result"] == "failed" and final["rectification"] == {
+        "unit_id": firm,
+        "items": ["补足驻点时间"],
+        "due_on": fail["due_on"],
+        "completed": True,
+        "completed_on": str(today_cst()),  # the day the unit reported, shown as 已整改 with it
+        "summary": "已补足驻点时间",
+    }
     listed = await svc.http.get(
         "/assessments", params={"county": "621025", "year": YEAR}, headers=county(svc)
     )

@@ -443,3 +443,9 @@ async def test_a_token_whose_scope_is_a_pattern_or_a_prefix_is_401(world: World)
         )
         assert response.status_code == 401, f"{scope!r}: {response.text}"
         assert response.json()["field"] == "scope"
+
+
+async def test_an_overlapping_assignment_names_the_serving_advisor_by_name(world: World) -> None:
+    response = await world.county.post("/assignments", _assign(V2, "A-api-2", days_ago(60)))
+    assert response.status_code == 409, response.text
+    assert re.search(r"已由顾问 [^\sA-Z（]+（A-api-\d+） 负责", response.json()["message"]), response.text

@@ -52,10 +52,10 @@ async def test_a_division_list_is_imported_parents_first_and_once(api: Api, devs
     )
     first = await api.upload("/divisions/import", divisions)
     assert first.status_code == 201, first.text
-    assert (first.json()["registered"], first.json()["events"]) == (4, 4)
+    assert (first.json()["imported"], first.json()["events"]) == (4, 4)
     before = await event_count(devstack.dsn)
     again = await api.upload("/divisions/import", divisions)
-    assert (again.json()["registered"], again.json()["unchanged"], again.json()["events"]) == (0, 4, 0)
+    assert (again.json()["imported"], again.json()["unchanged"], again.json()["events"]) == (0, 4, 0)
     assert await event_count(devstack.dsn) == before
     community = await until_listed(
         api, "/divisions", "code", f"{IMPORTED_TOWN[:9]}001", parent_code=IMPORTED_TOWN
@@ -281,7 +281,7 @@ async def test_a_division_list_with_cr_only_line_endings_is_imported(api: Api) -
     content = "代码,名称\r621025312000,旧苹果镇\r621025312201,旧苹果一村\r".encode()
     response = await api.upload("/divisions/import", content)
     assert response.status_code == 201, response.text
-    assert response.json()["registered"] == 2
+    assert response.json()["imported"] == 2
 
 
 def xlsx_sheets(*sheets: list[str]) -> bytes:
@@ -319,4 +319,4 @@ async def test_a_division_list_on_the_second_sheet_behind_an_empty_first_is_impo
     content = xlsx_sheets([], ["代码,名称", "621025313000,二页镇"])
     response = await api.upload("/divisions/import", content)
     assert response.status_code == 201, response.text
-    assert response.json()["registered"] == 1
+    assert response.json()["imported"] == 1

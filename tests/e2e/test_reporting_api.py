@@ -13,7 +13,8 @@ from eventkit.clock import now_cst
 from openpyxl import load_workbook
 from support.waiting import eventually
 from test_reporting_harness import Reporting, reporting_service
-from test_reporting_scene import Scene, advisors_confirm, build
+from test_reporting_scene import Scene, advisors_confirm, at, build
+from vc_contracts.catalogue import ledger as lg
 from vc_contracts.catalogue.assessment import AssessmentConcluded, ComplianceRulesSet
 
 
@@ -295,3 +296,27 @@ async def test_a_division_filter_that_is_not_a_code_is_refused(world, path: str,
     response = await reporting.http.get(path, params=params, headers=province)
     assert response.status_code in (403, 422), response.text
     assert response.json()["field"] == "division"
+
+
+async def test_a_county_s_annual_table_lists_villages_in_code_order_not_grouped_by_unit(world) -> None:  # type: ignore[no-untyped-def]
+    reporting, scene = world
+    county = reporting.headers("county_admin", scene.county)
+
+    def lecture(n: int, unit: str, village: str) -> tuple[str, lg.LectureHeld]:
+        entry = f"E{scene.county}-order-{n}"
+        return (f"e-{scene.county}-order-{n}", lg.LectureHeld(entry_id=entry, occurred_at=at(3, n, 9, year=2024), topic="普法",
+                                                              audience=10, advisor_id=scene.li, unit_id=unit, village_code=village))  # fmt: skip
+
+    await reporting.publish("ledger", [lecture(1, scene.firm, scene.v2), lecture(2, scene.office, scene.v1),
+                                       lecture(3, scene.firm, scene.v1)])  # fmt: skip
+
+    async def all_three() -> list | None:  # type: ignore[type-arg]
+        preview = (await reporting.http.get("/reports/annual/2024/preview", headers=county)).json()
+        return preview["rows"] if len(preview.get("rows", [])) == 3 else None
+
+    rows = await eventually(all_three, within=20, what="the 2024 lectures reached reporting")
+    assert [(r["village_code"], r["unit_id"]) for r in rows] == [
+        (scene.v1, scene.firm),
+        (scene.v1, scene.office),
+        (scene.v2, scene.firm),
+    ]

@@ -37,7 +37,8 @@ def test_county_rules_looser_than_the_province_are_refused_naming_the_field(valu
         decide([], SetRules(COUNTY, date(2025, 1, 1), values))
     body = refused.value.body(None)
     assert body.field == field and body.errors[0].field == field
-    assert "上级规则" in body.errors[0].reason
+    assert "省级规则（第 1 版）" in body.errors[0].reason
+    assert "620000" not in body.errors[0].reason  # the level is said, not the division code
 
 
 def test_stricter_is_judged_against_the_province_rules_in_force_on_the_effective_day() -> None:

@@ -130,6 +130,12 @@ def test_bad_assignment_commands_are_refused_with_the_field(
     SPEC.given(*given).when(command).refused(error, field)
 
 
+def test_an_overlapping_term_is_refused_naming_the_serving_advisor_by_name() -> None:
+    command = AssignAdvisor("AS-2", VILLAGE, WANG, date(2025, 1, 1), "周五", serving=LI)
+    refusal = SPEC.given(assigned(LI, date(2025, 3, 1))).when(command).refused(ConflictError, "valid_from")
+    assert "已由顾问 李律师（A-li） 负责" in refusal.message
+
+
 def test_the_same_assignment_again_changes_nothing() -> None:
     """A re-imported roster row carries the same deterministic assignment id."""
     SPEC.given(assigned(LI, date(2025, 1, 1))).when(

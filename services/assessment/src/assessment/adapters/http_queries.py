@@ -16,6 +16,7 @@ from vc_contracts.rules import DEFAULT_RULES, rule_in_force
 
 from assessment.application import decisions_view
 from assessment.application.commands import Commands
+from assessment.domain.assessments import committee_rating
 from assessment.domain.compliance import HOURS, LECTURES, LECTURES_RULE_TEXT
 from assessment.domain.rules import HOURS_RULE_TEXT
 
@@ -53,9 +54,37 @@ async def sheet(
         if state.dispute
         else None,
         "result": state.result,
-        "rectification": {"unit_id": state.rectification_unit, "completed": state.rectified}
+        "rectification": {
+            "unit_id": state.rectification_unit,
+            "items": list(state.rectification_items),
+            "due_on": str(state.rectification_due_on) if state.rectification_due_on else None,
+            "completed": state.rectified_on is not None,
+            "completed_on": str(state.rectified_on) if state.rectified_on else None,
+            "summary": state.rectification_summary,
+        }
         if state.rectification_unit
         else None,
+    }
+
+
+@router.get("/feedback", summary="本村（居）委会本年度已作的评价 The committee's rating of the year")
+async def committee_feedback(
+    who: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    advisor_id: Annotated[str, Query(min_length=1, max_length=64)],
+    village_code: Annotated[str, Query(pattern=r"^\d{12}$")],
+    year: YearQuery,
+) -> dict[str, Any]:
+    """The village committee's counted rating (its latest) of the advisor for the year, or nulls."""
+    who.require_division(village_code, "village_code")
+    state, _ = await Commands(runtime).year(advisor_id, year)
+    given = committee_rating(state, village_code)
+    return {
+        "advisor_id": advisor_id,
+        "village_code": village_code,
+        "year": year,
+        "rating": given.rating if given else None,
+        "comment": given.comment if given else None,
     }
 
 

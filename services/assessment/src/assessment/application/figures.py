@@ -27,7 +27,8 @@ from assessment.domain.rules import HOURS_RULE_TEXT
 from assessment.domain.standing import STANDING_LABEL, standing
 
 FEEDBACK_RULE_TEXT = (
-    "评价按来源（村（居）委会、村（居）民）分别计数并求算术平均（1–5 分，保留两位小数）；不排名、不折算总分。"
+    "评价按来源（村（居）委会、村（居）民）分别计数并求算术平均（1–5 分，保留两位小数）；"
+    "每个村（居）委会每年对同一顾问只计一份评价（修改后以最新一次为准）；不排名、不折算总分。"
 )
 
 

@@ -4,13 +4,15 @@ Invariants: the counted confirm their figures before they go upward: concluding 
 confirmation (none, or one of figures that have changed since) needs a stated reason; an assessment
 concludes once; a pass recommends renewal, a fail asks the advisor's unit to rectify listed items by a
 day after today; only that unit reports the rectification completed, once. Feedback closes with the
-conclusion (the result rests on the figures as they were).
+conclusion (the result rests on the figures as they were). A village committee gives one rating per
+advisor per year: a later one replaces its earlier one (counted once, with the later score); residents'
+ratings (entered by the county) each count.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import assert_never
 
 from eventkit.decider import Decider
@@ -25,7 +27,7 @@ from vc_contracts.catalogue.assessment import (
     RectificationRequested,
     RenewalRecommended,
 )
-from vc_contracts.catalogue.enums import AssessmentResult
+from vc_contracts.catalogue.enums import AssessmentResult, FeedbackSource
 
 from assessment.domain.year_commands import (
     Command,
@@ -61,7 +63,10 @@ class Year:
     dispute: FiguresDisputed | None = None  # the advisor's open dispute (a confirmation settles it)
     result: AssessmentResult | None = None
     rectification_unit: str | None = None
-    rectified: bool = False
+    rectification_items: tuple[str, ...] = ()
+    rectification_due_on: date | None = None
+    rectified_on: date | None = None  # the day the unit reported the rectification completed
+    rectification_summary: str = ""
 
 
 def decide(state: Year, c: Command, now: datetime) -> list[Event]:
@@ -103,7 +108,7 @@ def decide(state: Year, c: Command, now: datetime) -> list[Event]:
         case CompleteRectification():
             if state.rectification_unit is None:
                 raise ConflictError("该顾问没有待完成的整改", field="advisor_id")
-            if state.rectified:
+            if state.rectified_on is not None:
                 raise ConflictError("整改已报告完成", field="advisor_id")
             if c.unit_id != state.rectification_unit:
                 raise RuleViolationError("只有被要求整改的单位可以报告整改完成", field="unit_id")
@@ -163,10 +168,23 @@ def _conclude(state: Year, c: Conclude) -> list[Event]:
     return [*events, request]
 
 
+def committee_of(feedback: FeedbackSubmitted) -> str | None:
+    """The village whose committee gave `feedback` (None for a resident's)."""
+    return feedback.village_code if feedback.source == FeedbackSource.committee else None
+
+
+def committee_rating(state: Year, village_code: str) -> FeedbackSubmitted | None:
+    """The village committee's counted rating of the year (its latest), if it gave one."""
+    return next((f for f in state.feedback if committee_of(f) == village_code), None)
+
+
 def evolve(state: Year, event: Event) -> Year:
     match event:
         case FeedbackSubmitted():
-            return replace(state, feedback=(*state.feedback, event))
+            kept = state.feedback
+            if event.source == FeedbackSource.committee:  # the committee revises its one rating
+                kept = tuple(f for f in kept if committee_of(f) != event.village_code)
+            return replace(state, feedback=(*kept, event))
         case FiguresConfirmed():
             return replace(state, confirmed_digest=event.figures_digest, dispute=None)
         case FiguresDisputed():
@@ -174,9 +192,14 @@ def evolve(state: Year, event: Event) -> Year:
         case AssessmentConcluded():
             return replace(state, result=event.result)
         case RectificationRequested():
-            return replace(state, rectification_unit=event.unit_id)
+            return replace(
+                state,
+                rectification_unit=event.unit_id,
+                rectification_items=tuple(event.items),
+                rectification_due_on=event.due_on,
+            )
         case RectificationCompleted():
-            return replace(state, rectified=True)
+            return replace(state, rectified_on=event.completed_on, rectification_summary=event.summary)
     return state
 
 

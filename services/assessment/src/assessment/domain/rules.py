@@ -49,15 +49,22 @@ class SetRules:
     above: Sequence[ComplianceRulesSet] = field(default_factory=tuple)
 
 
+def _level(division_code: str) -> str:
+    """The level of a rule-setting division, said instead of its code (names are not held here)."""
+    significant = len(division_code.rstrip("0"))
+    return "省级" if significant <= 2 else "市级" if significant <= 4 else "县级"
+
+
 def looser_fields(rules: ComplianceRulesSet, parent: ComplianceRulesSet) -> list[tuple[str, str]]:
     """(field, reason) for every value of `rules` that is looser than `parent`'s."""
+    whose = f"{_level(parent.division_code)}规则（第 {parent.version} 版）"
     found = [
-        (f, f"不得低于上级规则（{parent.division_code} 第 {parent.version} 版）的 {getattr(parent, f)}")
+        (f, f"不得低于{whose}的 {getattr(parent, f)}")
         for f in THRESHOLDS
         if getattr(rules, f) < getattr(parent, f)
     ]
     found += [
-        (f, f"不得晚于上级规则（{parent.division_code} 第 {parent.version} 版）的 {getattr(parent, f)}")
+        (f, f"不得晚于{whose}的 {getattr(parent, f)}")
         for f in DEADLINES
         if getattr(rules, f) > getattr(parent, f)
     ]
@@ -65,7 +72,7 @@ def looser_fields(rules: ComplianceRulesSet, parent: ComplianceRulesSet) -> list
     p1, p2 = parent.half_year_report_due
     # H1 is due in the same year, H2 in the next: MM-DD strings compare in calendar order within each
     if h1 > p1 or h2 > p2:
-        found.append(("half_year_report_due", f"半年报告期限不得晚于上级规则的 {p1}、{p2}"))
+        found.append(("half_year_report_due", f"半年报告期限不得晚于{whose}的 {p1}、{p2}"))
     return found
 
 

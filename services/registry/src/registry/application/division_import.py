@@ -80,7 +80,8 @@ async def import_divisions(
         if progress:
             progress.step("checked", len(rows))
         problems.raise_if_any()
-        return {"rows": sheet.count, "registered": registered, "unchanged": sheet.count - registered}
+        # the same count names as every import (ledger's too): the shared upload component says them
+        return {"rows": sheet.count, "imported": registered, "unchanged": sheet.count - registered}
 
     return await run_import(store, who, idem, plan)
 

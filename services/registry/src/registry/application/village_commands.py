@@ -27,7 +27,11 @@ class VillageCommands(Handler):
         who.require_division(village_code, "village_code")
         advisor = await self.advisor_from_scope(who, advisor_id)
         village = await self.division(village_code)
-        command = assignments.AssignAdvisor(new_id("AS"), village, advisor, valid_from, schedule, reason)
+        history = (await self.village_assignments(village_code)).history
+        serving = await self.advisor(history[-1].advisor_id) if history else None
+        command = assignments.AssignAdvisor(
+            new_id("AS"), village, advisor, valid_from, schedule, reason, serving=serving
+        )
         stream = assignments.stream_id(village_code)
         return await self.commands.run(
             assignments.assignments, stream, command, actor=who.subject, tenant=village_code, idempotency=idem

@@ -64,6 +64,7 @@ class AssignAdvisor:
     valid_from: date
     schedule: str
     reason: str = "人员调整"
+    serving: Advisor | None = None  # the advisor of the last term, for naming them in a refusal
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,8 @@ def _assign(state: VillageAssignments, c: AssignAdvisor) -> list[Event]:
     last = state.history[-1] if state.history else None
     if last and (c.valid_from <= last.valid_from or (last.valid_to and c.valid_from <= last.valid_to)):
         raise ConflictError(
-            f"与已有任期重叠：{last.valid_from} 起已由顾问 {last.advisor_id} 负责", field="valid_from"
+            f"与已有任期重叠：{last.valid_from} 起已由顾问 {_named(last.advisor_id, c.serving)} 负责",
+            field="valid_from",
         )
     events: list[Event] = []
     current = state.current
@@ -129,6 +131,13 @@ def _assign(state: VillageAssignments, c: AssignAdvisor) -> list[Event]:
         )
     )
     return events
+
+
+def _named(advisor_id: str, serving: Advisor | None) -> str:
+    """The advisor's name with the id in brackets; the bare id when the name is not at hand."""
+    if serving is not None and serving.advisor_id == advisor_id and serving.name:
+        return f"{serving.name}（{advisor_id}）"
+    return advisor_id
 
 
 def _ended(current: Term, valid_to: date, reason: str, state: VillageAssignments) -> AssignmentEnded:

@@ -54,7 +54,7 @@ def _aggregate_sql(schema: str, unit_filter: str, hours_filter: str) -> str:
         FROM counted c FULL JOIN hours hr ON hr.unit_id = c.unit_id AND hr.village_code = c.village_code
         LEFT JOIN {schema}.st_names u ON u.id = coalesce(c.unit_id, hr.unit_id)
         LEFT JOIN {schema}.st_names v ON v.id = coalesce(c.village_code, hr.village_code)
-        ORDER BY 1, 2"""
+        ORDER BY 2, 1"""  # village code order (a county-wide table is not grouped by unit)
 
 
 async def statistics_table(

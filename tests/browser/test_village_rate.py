@@ -1,0 +1,42 @@
+"""The committee's rating of the year on a phone: once given, the rate page shows it (本年度已评价，
+可修改) instead of an empty form; a revision replaces it, and the figure sheet counts one rating (份数 1)
+with the later score."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import httpx
+from playwright.sync_api import Page, expect
+from support.browser import WebStack, shoot
+from test_village_support import committee_page  # noqa: F401 (the fixture `committee`)
+
+
+def test_the_rate_page_shows_the_rating_given_and_a_revision_replaces_it(
+    committee: Page, web_stack: WebStack
+) -> None:
+    page = committee
+    page.get_by_role("tab", name="评价顾问").click()
+    expect(page).to_have_url(re.compile(r"/village/rate$"))
+    page.get_by_role("radio").nth(3).click()
+    page.get_by_label("意见建议").fill("每月按时驻村")
+    page.get_by_role("button", name=re.compile("^(提交|修改)评价$")).click()
+    expect(page.get_by_role("status")).to_contain_text("感谢评价")
+    with page.expect_request(re.compile(r"/api/assessment/feedback\?")) as asked:
+        page.reload()
+    given = page.get_by_test_id("given-rating")
+    expect(given).to_contain_text("本年度已评价：4★（每月按时驻村），可修改", timeout=30_000)
+    expect(page.get_by_label("意见建议")).to_have_value("每月按时驻村")
+    shoot(page, "village-rate-given")
+    page.get_by_role("radio").nth(1).click()
+    page.get_by_role("button", name="修改评价").click()
+    expect(page.get_by_role("status")).to_contain_text("感谢评价")
+    query = {k: v[0] for k, v in parse_qs(urlparse(asked.value.url).query).items()}
+    headers = {"Authorization": f"Bearer {web_stack.token('county_admin')}"}
+    sheet = httpx.get(
+        f"{web_stack.urls['assessment']}/advisors/{query['advisor_id']}/assessments/{query['year']}",
+        headers=headers, timeout=10, trust_env=False,
+    )  # fmt: skip
+    sheet.raise_for_status()
+    assert sheet.json()["feedback"]["committee"] == {"count": 1, "average": 2.0}
