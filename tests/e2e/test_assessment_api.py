@@ -163,7 +163,7 @@ async def test_county_rules_are_stricter_only_and_versioned(svc: Assessment) -> 
     looser = {"division_code": "621025", "effective_from": f"{YEAR}-01-01", "min_quarter_onsite_hours": 6}
     r = await svc.http.post("/rules", json=looser, headers=county(svc))
     assert r.status_code == 422 and r.json()["field"] == "min_quarter_onsite_hours", r.text
-    assert "上级规则" in r.json()["errors"][0]["reason"]
+    assert "省级规则" in r.json()["errors"][0]["reason"]
     stricter = {**looser, "min_quarter_onsite_hours": 10}
     headers = {**county(svc), "Idempotency-Key": f"rules-{svc.tag}"}
     assert (await svc.http.post("/rules", json=stricter, headers=headers)).status_code == 201
