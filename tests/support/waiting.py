@@ -42,6 +42,20 @@ async def eventually(
         await asyncio.sleep(interval)
 
 
+def eventually_sync(
+    check: Callable[[], Any], *, within: float = 60.0, what: str = "the condition", interval: float = 0.1
+) -> Any:
+    """`eventually` for synchronous tests (the browser tests): poll `check` until it is truthy."""
+    deadline = time.monotonic() + within
+    while True:
+        last = check()
+        if last:
+            return last
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {within}s waiting for {what} (last: {last!r})")
+        time.sleep(interval)
+
+
 @contextlib.asynccontextmanager
 async def background(coro: Coroutine[Any, Any, Any], name: str) -> AsyncIterator[asyncio.Task[Any]]:
     """Run `coro` as a task for the duration of the block; a crash surfaces as a test failure."""
