@@ -15,6 +15,7 @@ from vc_contracts.catalogue.enums import (
     ConsultationChannel,
     ConsultationOutcome,
     DocumentKind,
+    EntryKind,
     MediationOutcome,
 )
 from vc_contracts.catalogue.fields import (
@@ -29,6 +30,7 @@ from vc_contracts.catalogue.fields import (
     UnitId,
     VillageCode,
 )
+from vc_contracts.divisions import CountyCode
 from vc_contracts.durations import display_hours, seconds_between
 
 
@@ -174,3 +176,39 @@ class EntryVoided(LedgerEvent):
     entry_id: EntryId
     village_code: VillageCode
     reason: Reason = Field(description="Why the entry was voided")
+
+
+class TypicalCaseProposed(LedgerEvent):
+    """An advisor or their unit proposed a ledger entry as a typical case (典型案例, R16) with a short
+    anonymised write-up. Sent again after the county returned it (a resubmission). The write-up is
+    what may be published; the entry's own summary and note (which may name residents) never are."""
+
+    case_id: Id = Field(description="Id of the typical case; one per ledger entry (TC- + the entry's id)")
+    entry_id: EntryId
+    entry_kind: EntryKind = Field(description="Kind of the proposed entry (mediation, consultation, lecture)")
+    village_code: VillageCode
+    county_code: CountyCode = Field(description="County that approves and publishes the case")
+    year: int = Field(ge=2000, le=2100, description="Year (CST) the entry's work took place")
+    title: ShortText = Field(description="Title of the write-up, without any resident's name")
+    text: FreeText = Field(description="The anonymised write-up, without any resident's name")
+    proposed_by: Id = Field(description="Subject of the advisor or unit that proposed it")
+
+
+class TypicalCaseApproved(LedgerEvent):
+    """The county approved a proposed typical case: from now on it is shown on the county's public
+    page and listed in its annual report."""
+
+    case_id: Id = Field(description="Id of the typical case")
+    village_code: VillageCode
+    county_code: CountyCode = Field(description="County that approved it")
+    approved_by: Id = Field(description="Subject of the county administrator who approved it")
+
+
+class TypicalCaseReturned(LedgerEvent):
+    """The county returned a proposed typical case with a reason; it may be revised and proposed again."""
+
+    case_id: Id = Field(description="Id of the typical case")
+    village_code: VillageCode
+    county_code: CountyCode = Field(description="County that returned it")
+    reason: Reason = Field(description="Why it was returned (退回原因)")
+    returned_by: Id = Field(description="Subject of the county administrator who returned it")

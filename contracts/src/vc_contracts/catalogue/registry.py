@@ -30,7 +30,7 @@ from vc_contracts.catalogue.fields import (
     VillageCode,
 )
 from vc_contracts.codes import CREDIT_CODE_PATTERN, LAWYER_LICENCE_PATTERN, CreditCode, LawyerLicence, Number
-from vc_contracts.divisions import DivisionCode, contains, level_of
+from vc_contracts.divisions import CountyCode, DivisionCode, contains, level_of
 
 __all__ = ["CREDIT_CODE_PATTERN", "LAWYER_LICENCE_PATTERN"]  # re-exported: the services import them here
 GroupId = Annotated[Id, Field(description="Id of the village's legal-service WeChat group")]
@@ -211,3 +211,18 @@ class ResidentFeedbackReceived(RegistryEvent):
     category: ConsultationCategory = Field(description="What the question is about")
     text: FreeText = Field(description="The resident's feedback or question, as typed")
     callback_requested: bool = Field(description="Whether the resident left a phone number to be called back")
+
+
+class CountyResponsibilitiesSet(RegistryEvent):
+    """The county recorded who leads the program (R16): the justice bureau's head overall, the deputy
+    in charge, the sections and offices taking part, and where the agreements are filed. Each event
+    replaces the previous one as a whole."""
+
+    county_code: CountyCode = Field(description="The county")
+    head: ShortText = Field(description="Bureau head with overall responsibility, e.g. 局长 张某某")
+    deputy: ShortText = Field(description="Deputy in charge, e.g. 副局长 李某某")
+    sections: list[ShortText] = Field(
+        min_length=1, max_length=30, description="Sections and offices taking part, e.g. 公共法律服务股"
+    )
+    filing_place: ShortText = Field(description="Where the agreements are filed, e.g. 县司法局 301 室")
+    effective_on: date = Field(description="CST calendar day from which this arrangement applies")
