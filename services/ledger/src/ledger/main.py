@@ -9,10 +9,18 @@ from eventkit import imports
 from eventkit.runtime import ServiceSpec, create_app
 from fastapi import FastAPI
 
-from ledger.adapters import http, http_advisor_export, http_entries, http_import, http_volumes
+from ledger.adapters import (
+    http,
+    http_advisor_export,
+    http_entries,
+    http_import,
+    http_typical_cases,
+    http_volumes,
+)
 from ledger.application.assignments_view import AssignmentsView
 from ledger.application.directory_view import DirectoryView
 from ledger.application.tables import LEDGER_TABLES
+from ledger.application.typical_cases import TYPICAL_CASE_TABLES
 from ledger.application.upgrade import seal_history
 
 SPEC = ServiceSpec(
@@ -26,8 +34,9 @@ SPEC = ServiceSpec(
         http_advisor_export.router,
         http_import.router,
         imports.router,
+        http_typical_cases.router,
     ],
-    migrations=LEDGER_TABLES,
+    migrations=LEDGER_TABLES + TYPICAL_CASE_TABLES,
     projections=[AssignmentsView(), DirectoryView()],
 )
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from eventkit import imports
 
-from registry.adapters import http_commands, http_feedback, http_imports, http_queries
+from registry.adapters import (
+    http_commands,
+    http_feedback,
+    http_imports,
+    http_queries,
+    http_responsibilities,
+)
 
 # Imports first: `/divisions/import` must not be taken for another route's path parameter.
 routers = [
@@ -13,4 +19,5 @@ routers = [
     http_commands.router,
     http_queries.router,
     http_feedback.router,
+    http_responsibilities.router,
 ]
