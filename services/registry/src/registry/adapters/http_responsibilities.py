@@ -30,7 +30,7 @@ Commands = Annotated[ResponsibilityCommands, Depends(_commands)]
 class ResponsibilitiesIn(Body):
     head: ShortText = Field(description="Bureau head with overall responsibility, e.g. 局长 张某某")
     deputy: ShortText = Field(description="Deputy in charge, e.g. 副局长 李某某")
-    sections: list[ShortText] = Field(min_length=1, max_length=30, description="Sections, offices taking part")
+    sections: list[ShortText] = Field(min_length=1, max_length=30, description="Sections taking part")
     filing_place: ShortText = Field(description="Where the agreements are filed, e.g. 县司法局 301 室")
     effective_on: ShanghaiDate | None = Field(default=None, description="From when; default today (CST)")
 
