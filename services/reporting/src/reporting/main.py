@@ -19,6 +19,7 @@ from reporting.application.due_rules_view import DueRulesView
 from reporting.application.report_model import TABLES
 from reporting.application.results_view import ResultsView
 from reporting.application.stats_view import StatsView
+from reporting.application.typical_cases_view import TypicalCasesView
 
 SPEC = ServiceSpec(
     name="reporting",
@@ -34,6 +35,7 @@ SPEC = ServiceSpec(
         ResultsView(),
         AssignmentsView(),
         DashboardView(),
+        TypicalCasesView(),
     ],
     change_feed=True,
     public_paths=PUBLIC_PATHS,

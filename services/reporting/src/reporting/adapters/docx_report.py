@@ -48,6 +48,28 @@ def _cjk(document: Any) -> None:
     style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
 
 
+def _typical_cases(document: Any, figures: dict[str, Any]) -> None:
+    """R16: who leads the work and the county's approved typical cases of the year (reports stored
+    before these existed have neither key, and say so)."""
+    document.add_heading("五、组织领导与典型案例", 1)
+    duties = figures.get("responsibilities")
+    if duties:
+        document.add_paragraph(
+            f"总负责：{duties['head']}；分管负责：{duties['deputy']}；"
+            f"参与股室、司法所：{'、'.join(duties['sections'])}；协议存档：{duties['filing_place']}。"
+        )
+    else:
+        document.add_paragraph("尚未登记工作职责分工。")
+    cases = figures.get("typical_cases") or []
+    if not cases:
+        document.add_paragraph("本年度暂无审核发布的典型案例。")
+    for number, case in enumerate(cases, 1):
+        where = case.get("village_name") or case["village_code"]
+        heading = f"案例{number}　{case['title']}（{case['kind_label']}，{where}）"
+        document.add_paragraph(heading, style="List Bullet")
+        document.add_paragraph(case["text"])
+
+
 def annual_document(meta: dict[str, Any], figures: dict[str, Any], timeline: list[dict[str, Any]]) -> bytes:
     """DOCX bytes. `meta`: county_name, year, status_name, submissions, generated_at (aware datetime),
     report_id (or None for a preview); `figures`: the annual table (rows, totals, counting_rules,
@@ -101,12 +123,13 @@ def annual_document(meta: dict[str, Any], figures: dict[str, Any], timeline: lis
     _table(
         document, ["考核结论", "人数"], [[results["headings"].get(k, k), str(n)] for k, n in counts.items()]
     )
-    document.add_heading("五、统计口径", 1)
+    _typical_cases(document, figures)
+    document.add_heading("六、统计口径", 1)
     for key, rule in figures["counting_rules"].items():
         document.add_paragraph(f"{HEADINGS.get(key, key)}：{rule}", style="List Bullet")
     if results.get("counting_rule"):
         document.add_paragraph(f"考核结论：{results['counting_rule']}", style="List Bullet")
-    document.add_heading("六、报送与审核记录", 1)
+    document.add_heading("七、报送与审核记录", 1)
     if timeline:
         _table(
             document, ["时间", "事项", "说明"], [[t["at_text"], t["title"], t["detail"]] for t in timeline]

@@ -25,6 +25,7 @@ from reporting.application.report_commands import ReportHandler
 from reporting.application.report_queries import list_reports, unit_division
 from reporting.application.results_view import results_of
 from reporting.application.statistics import advisors_in_year, digest, statistics_table
+from reporting.application.typical_cases_view import approved_cases, county_duties
 from reporting.domain.confirmations import require_all_confirmed
 from reporting.domain.coverage import year_coverage
 from reporting.domain.statistics import check_half_year
@@ -80,6 +81,9 @@ async def annual_table(runtime: Runtime, year: int, county: str) -> dict[str, An
     table["digest"] = digest(table)
     # outside the digest: the same figures confirmed today or tomorrow are the same figures
     table["coverage"] = year_coverage(year, datetime.now(CST))
+    # R16, outside the digest too: not figures the advisors confirm, and approved at any time
+    table["typical_cases"] = await approved_cases(runtime.pool, runtime.settings.schema, county, year)
+    table["responsibilities"] = await county_duties(runtime.pool, runtime.settings.schema, county)
     return table
 
 
