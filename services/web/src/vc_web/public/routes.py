@@ -1,6 +1,6 @@
 """Routes of the public board: the village's page and its feedback form, the poster, the county's
-posters. Every answer is a Chinese HTML page, also the refusals (a friendly 404, the form again with
-its errors, 429 when one network sent too much, 503 when a service is down): residents never see
+posters, and the county's page of responsible people and typical cases. Every answer is a Chinese
+HTML page, also the refusals (a friendly 404, the form again with its errors, 429 when one network sent too much, 503 when a service is down): residents never see
 JSON or a stack trace.
 
 Pages are `Cache-Control: no-store`: each carries a fresh form submission id, and a page cached by
@@ -123,6 +123,19 @@ async def county_posters(
     base = base_url(request, settings)
     title = f"{county['county_name'] or county_code} 各村（社区）法律顾问公示海报"
     return _page("posters.html", title=title, posters=[_poster(base, b) for b in county["villages"]])
+
+
+@router.get("/v/county/{county_code}/cases", response_class=HTMLResponse, summary="县级职责分工与典型案例")
+async def county_cases(county_code: str, settings: PublicSettings = Settings) -> HTMLResponse:
+    """The county's public page (R16): who leads the program, and the typical cases the county
+    approved (anonymised write-ups only). 404 page for an unknown county."""
+    try:
+        county = await sources.county_cases(settings, county_code) if COUNTY.fullmatch(county_code) else None
+    except sources.Unavailable:
+        return _unavailable()
+    if county is None:
+        return _not_found("县（区）")
+    return _page("county_cases.html", county=county)
 
 
 def _poster(base: str, board: dict[str, Any]) -> dict[str, Any]:

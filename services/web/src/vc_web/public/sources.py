@@ -49,6 +49,12 @@ async def county_boards(settings: PublicSettings, county: str) -> dict[str, Any]
     return await _get(settings, f"/public/counties/{county}/villages.json")
 
 
+async def county_cases(settings: PublicSettings, county: str) -> dict[str, Any] | None:
+    """`{county_code, county_name, responsibilities, cases}` (R16, approved cases only); None:
+    an unknown county."""
+    return await _get(settings, f"/public/counties/{county}/cases.json")
+
+
 async def leave_feedback(settings: PublicSettings, code: str, body: dict[str, Any], client: str) -> Answer:
     """Post a resident's feedback to the registry on behalf of `client` (its address)."""
     try:
