@@ -1,7 +1,7 @@
 """Routes of the public board: the village's page and its feedback form, the poster, the county's
 posters, and the county's page of responsible people and typical cases. Every answer is a Chinese
-HTML page, also the refusals (a friendly 404, the form again with its errors, 429 when one network sent too much, 503 when a service is down): residents never see
-JSON or a stack trace.
+HTML page, also the refusals (a friendly 404, the form again with its errors, 429 when one network
+sent too much, 503 when a service is down): residents never see JSON or a stack trace.
 
 Pages are `Cache-Control: no-store`: each carries a fresh form submission id, and a page cached by
 a proxy or WeChat would hand one id to many residents (their feedback would then be refused as a
