@@ -18,6 +18,8 @@ export const advisorRoutes: RouteRecordRaw[] = [
           { path: 'village/:code', component: () => import('@/pages/advisor/VillagePage.vue'), props: true,
             meta: { roles: advisor, title: '季度日历' } },
           { path: 'entries', component: () => import('@/pages/advisor/EntriesPage.vue'), meta: { roles: advisor, title: '我的记录' } },
+          { path: 'entries/:entry/case', component: () => import('@/pages/advisor/TypicalCasePage.vue'), props: true,
+            meta: { roles: advisor, title: '推荐典型案例' } },
           { path: 'figures', component: () => import('@/pages/advisor/FiguresPage.vue'), meta: { roles: advisor, title: '年度考核' } },
         ],
       },
