@@ -6,19 +6,21 @@ the county's public page and in the annual report's preview."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import BrowserContext, expect
+from playwright.sync_api import BrowserContext, Page, expect
+from support.browser import PHONE as PHONE_SIZE
 from support.browser import WebStack, shoot
 from support.waiting import eventually_sync
 from vc_contracts import CST
 
 COUNTY = "621025"
 NAMES = ("张三丰", "李四海")  # the parties, named in the entry's own summary
-PHONE = "13900001111"
+MOBILE = "13900001111"
 
 
 class Api:
@@ -60,12 +62,12 @@ def log_mediation(advisor: Api) -> dict[str, Any]:
         "parties": 2,
         "category": "land",
         "outcome": "agreed",
-        "summary": f"{NAMES[0]}与{NAMES[1]}因宅基地边界争执，{NAMES[1]}电话{PHONE}，现场调解达成协议",
+        "summary": f"{NAMES[0]}与{NAMES[1]}因宅基地边界争执，{NAMES[1]}电话{MOBILE}，现场调解达成协议",
     }
     return advisor.ok("POST", "ledger", "/mediations", body)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def mediation(web_stack: WebStack) -> dict[str, Any]:
     return log_mediation(Api(web_stack, "advisor"))
 
@@ -76,7 +78,7 @@ def test_a_case_is_public_only_once_approved_and_names_no_resident(
     advisor, county = Api(web_stack, "advisor"), Api(web_stack, "county_admin")
     entry = mediation["entry_id"]
     path = f"/entries/{entry}/typical-case"
-    leaked = advisor.call("POST", "ledger", path, {"title": "宅基地纠纷", "text": f"当事人电话{PHONE}"})
+    leaked = advisor.call("POST", "ledger", path, {"title": "宅基地纠纷", "text": f"当事人电话{MOBILE}"})
     assert leaked.status_code == 422 and leaked.json()["field"] == "text", leaked.text
     title = "宅基地边界纠纷的现场调解"
     text = "两户村民因宅基地边界发生争执。法律顾问到现场查看界址，讲解相关规定，双方当场签订调解协议。"
@@ -99,15 +101,15 @@ def test_a_case_is_public_only_once_approved_and_names_no_resident(
     assert title not in _public(web_stack)  # proposed: nobody outside sees it
     county.ok("POST", "ledger", f"/typical-cases/{case_id}/approval")
 
-    page = eventually_sync(lambda: (html := _public(web_stack)) if title in html else None,
+    page = eventually_sync(lambda: html if title in (html := _public(web_stack)) else None,
                            within=30, what="the approved case on the public page")  # fmt: skip
     assert text in page and "初稿" not in page
-    for secret in (*NAMES, PHONE):
+    for secret in (*NAMES, MOBILE):
         assert secret not in page
     year = datetime.now(CST).year
     preview = county.ok("GET", "reporting", f"/reports/annual/{year}/preview")
     assert title in [c["title"] for c in preview["typical_cases"]]
-    assert not any(secret in str(preview["typical_cases"]) for secret in (*NAMES, PHONE))
+    assert not any(secret in str(preview["typical_cases"]) for secret in (*NAMES, MOBILE))
 
 
 def test_only_mediations_consultations_and_lectures_and_only_by_their_advisor(web_stack: WebStack) -> None:
@@ -136,6 +138,66 @@ def test_the_countys_responsible_people_show_on_its_public_page(web_stack: WebSt
     year = datetime.now(CST).year
     preview = county.ok("GET", "reporting", f"/reports/annual/{year}/preview")
     assert preview["responsibilities"]["head"] == "局长 赵国强"
+
+
+def test_the_advisor_proposes_and_the_county_returns_then_approves_in_the_browser(
+    web_stack: WebStack, signed_in_page: Callable[[str], Page], mediation: dict[str, Any]
+) -> None:
+    entry = mediation["entry_id"]
+    phone = signed_in_page("advisor")
+    phone.set_viewport_size(PHONE_SIZE)
+    phone.goto(f"{web_stack.url}/advisor/entries/{entry}/case")
+    title = "婚姻家庭纠纷的调解"
+    phone.get_by_label("标题").fill(title)
+    phone.get_by_label("案例介绍").fill(f"一方当事人留下电话{MOBILE}，顾问耐心调解。")
+    phone.get_by_role("button", name="提交县司法局审核").click()
+    expect(phone.get_by_text("不得出现手机号码或身份证号码", exact=False)).to_be_visible()
+    shoot(phone, "typical-case-advisor")
+    phone.get_by_label("案例介绍").fill("夫妻双方因赡养老人产生矛盾，顾问讲解法律规定，双方和好。")
+    phone.get_by_role("button", name="提交县司法局审核").click()
+    expect(phone).to_have_url(f"{web_stack.url}/advisor/entries")
+
+    county = signed_in_page("county_admin")
+    county.goto(f"{web_stack.url}/county/cases")
+    card = county.locator(f"[data-case='TC-{entry.removeprefix('E-')}']")
+    expect(card.get_by_role("heading", name=title)).to_be_visible()
+    expect(card.get_by_text(MOBILE)).to_have_count(0)
+    shoot(county, "typical-cases-county")
+    card.get_by_role("button", name="退回").click()
+    dialog = county.get_by_role("dialog", name="退回典型案例")
+    dialog.get_by_role("button", name="确认退回").click()
+    expect(dialog.get_by_text("请填写退回原因")).to_be_visible()
+    dialog.get_by_label("退回原因").fill("请补充调解后的回访情况")
+    dialog.get_by_role("button", name="确认退回").click()
+    expect(county.get_by_role("status")).to_contain_text("已退回")
+
+    phone.goto(f"{web_stack.url}/advisor/entries/{entry}/case")
+    expect(phone.get_by_test_id("case-state")).to_contain_text("请补充调解后的回访情况")
+    phone.get_by_label("案例介绍").fill(
+        "夫妻双方因赡养老人产生矛盾，顾问讲解法律规定，双方和好；一个月后回访，家庭和睦。"
+    )
+    phone.get_by_role("button", name="修改后再次提交").click()
+    expect(phone).to_have_url(f"{web_stack.url}/advisor/entries")
+
+    county.reload()
+    card.get_by_role("button", name="审核通过并发布").click()
+    expect(county.get_by_role("status")).to_contain_text("已审核通过")
+    eventually_sync(lambda: title in _public(web_stack), within=30, what="the case on the public page")
+
+
+def test_the_county_records_its_responsible_people_in_the_browser(
+    web_stack: WebStack, signed_in_page: Callable[[str], Page]
+) -> None:
+    page = signed_in_page("county_admin")
+    page.goto(f"{web_stack.url}/county/duties")
+    page.get_by_label("总负责").fill("局长 赵国强")
+    page.get_by_label("分管负责").fill("副局长 孙丽")
+    page.get_by_label("参与股室、司法所").fill("公共法律服务股\n律师工作股\n各乡镇司法所")
+    page.get_by_label("协议存档地点").fill("县司法局 301 室")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("status")).to_contain_text("已保存")
+    shoot(page, "county-duties")
+    eventually_sync(lambda: "律师工作股" in _public(web_stack), within=30, what="the sections on the page")
 
 
 def test_the_public_county_page_in_the_browser(web_stack: WebStack, context: BrowserContext) -> None:
