@@ -21,6 +21,7 @@ from vc_contracts import CST
 COUNTY = "621025"
 NAMES = ("张三丰", "李四海")  # the parties, named in the entry's own summary
 MOBILE = "13900001111"
+SLOW = 15_000  # ms: a loaded CI machine renders pages slowly
 
 
 class Api:
@@ -102,7 +103,7 @@ def test_a_case_is_public_only_once_approved_and_names_no_resident(
     county.ok("POST", "ledger", f"/typical-cases/{case_id}/approval")
 
     page = eventually_sync(lambda: html if title in (html := _public(web_stack)) else None,
-                           within=30, what="the approved case on the public page")  # fmt: skip
+                           within=60, what="the approved case on the public page")  # fmt: skip
     assert text in page and "初稿" not in page
     for secret in (*NAMES, MOBILE):
         assert secret not in page
@@ -134,7 +135,7 @@ def test_the_countys_responsible_people_show_on_its_public_page(web_stack: WebSt
     county.ok("PUT", "registry", f"/counties/{COUNTY}/responsibilities", duties)
     read = county.ok("GET", "registry", f"/counties/{COUNTY}/responsibilities")
     assert read["responsibilities"]["filing_place"] == "县司法局 301 室"
-    eventually_sync(lambda: "县司法局 301 室" in _public(web_stack), within=30, what="room 301 on the page")
+    eventually_sync(lambda: "县司法局 301 室" in _public(web_stack), within=60, what="room 301 on the page")
     year = datetime.now(CST).year
     preview = county.ok("GET", "reporting", f"/reports/annual/{year}/preview")
     assert preview["responsibilities"]["head"] == "局长 赵国强"
@@ -151,38 +152,38 @@ def test_the_advisor_proposes_and_the_county_returns_then_approves_in_the_browse
     phone.get_by_label("标题").fill(title)
     phone.get_by_label("案例介绍").fill(f"一方当事人留下电话{MOBILE}，顾问耐心调解。")
     phone.get_by_role("button", name="提交县司法局审核").click()
-    expect(phone.get_by_text("不得出现手机号码或身份证号码", exact=False)).to_be_visible()
+    expect(phone.get_by_text("不得出现手机号码或身份证号码", exact=False)).to_be_visible(timeout=SLOW)
     shoot(phone, "typical-case-advisor")
     phone.get_by_label("案例介绍").fill("夫妻双方因赡养老人产生矛盾，顾问讲解法律规定，双方和好。")
     phone.get_by_role("button", name="提交县司法局审核").click()
-    expect(phone).to_have_url(f"{web_stack.url}/advisor/entries")
+    expect(phone).to_have_url(f"{web_stack.url}/advisor/entries", timeout=SLOW)
 
     county = signed_in_page("county_admin")
     county.goto(f"{web_stack.url}/county/cases")
     card = county.locator(f"[data-case='TC-{entry.removeprefix('E-')}']")
-    expect(card.get_by_role("heading", name=title)).to_be_visible()
+    expect(card.get_by_role("heading", name=title)).to_be_visible(timeout=SLOW)
     expect(card.get_by_text(MOBILE)).to_have_count(0)
     shoot(county, "typical-cases-county")
     card.get_by_role("button", name="退回").click()
     dialog = county.get_by_role("dialog", name="退回典型案例")
     dialog.get_by_role("button", name="确认退回").click()
-    expect(dialog.get_by_text("请填写退回原因")).to_be_visible()
+    expect(dialog.get_by_text("请填写退回原因")).to_be_visible(timeout=SLOW)
     dialog.get_by_label("退回原因").fill("请补充调解后的回访情况")
     dialog.get_by_role("button", name="确认退回").click()
-    expect(county.get_by_role("status")).to_contain_text("已退回")
+    expect(county.get_by_role("status")).to_contain_text("已退回", timeout=SLOW)
 
     phone.goto(f"{web_stack.url}/advisor/entries/{entry}/case")
-    expect(phone.get_by_test_id("case-state")).to_contain_text("请补充调解后的回访情况")
+    expect(phone.get_by_test_id("case-state")).to_contain_text("请补充调解后的回访情况", timeout=SLOW)
     phone.get_by_label("案例介绍").fill(
         "夫妻双方因赡养老人产生矛盾，顾问讲解法律规定，双方和好；一个月后回访，家庭和睦。"
     )
     phone.get_by_role("button", name="修改后再次提交").click()
-    expect(phone).to_have_url(f"{web_stack.url}/advisor/entries")
+    expect(phone).to_have_url(f"{web_stack.url}/advisor/entries", timeout=SLOW)
 
     county.reload()
     card.get_by_role("button", name="审核通过并发布").click()
-    expect(county.get_by_role("status")).to_contain_text("已审核通过")
-    eventually_sync(lambda: title in _public(web_stack), within=30, what="the case on the public page")
+    expect(county.get_by_role("status")).to_contain_text("已审核通过", timeout=SLOW)
+    eventually_sync(lambda: title in _public(web_stack), within=60, what="the case on the public page")
 
 
 def test_the_county_records_its_responsible_people_in_the_browser(
@@ -192,21 +193,21 @@ def test_the_county_records_its_responsible_people_in_the_browser(
     page.goto(f"{web_stack.url}/county/duties")
     page.get_by_label("总负责").fill("局长 赵国强")
     page.get_by_label("分管负责").fill("副局长 孙丽")
-    page.get_by_label("参与股室、司法所").fill("公共法律服务股\n律师工作股\n各乡镇司法所")
+    page.get_by_label("参与股室", exact=True).fill("公共法律服务股\n律师工作股\n各乡镇司法所")
     page.get_by_label("协议存档地点").fill("县司法局 301 室")
     page.get_by_role("button", name="保存").click()
-    expect(page.get_by_role("status")).to_contain_text("已保存")
+    expect(page.get_by_role("status")).to_contain_text("已保存", timeout=SLOW)
     shoot(page, "county-duties")
-    eventually_sync(lambda: "律师工作股" in _public(web_stack), within=30, what="the sections on the page")
+    eventually_sync(lambda: "律师工作股" in _public(web_stack), within=60, what="the sections on the page")
 
 
 def test_the_public_county_page_in_the_browser(web_stack: WebStack, context: BrowserContext) -> None:
     page = context.new_page()
     page.goto(f"{web_stack.url}/v/county/{COUNTY}/cases")
-    expect(page.get_by_role("heading", name="典型案例")).to_be_visible()
+    expect(page.get_by_role("heading", name="典型案例")).to_be_visible(timeout=SLOW)
     shoot(page, "county-cases-public")
     page.goto(f"{web_stack.url}/v/{COUNTY}100201")
     page.get_by_role("link", name="正宁县典型案例").click()
-    expect(page).to_have_url(f"{web_stack.url}/v/county/{COUNTY}/cases")
+    expect(page).to_have_url(f"{web_stack.url}/v/county/{COUNTY}/cases", timeout=SLOW)
     page.goto(f"{web_stack.url}/v/county/999999/cases")
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible(timeout=SLOW)

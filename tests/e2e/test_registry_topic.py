@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from typing import Any
+from uuid import uuid4
 
 import httpx
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
@@ -19,6 +20,7 @@ ALL_REGISTRY_EVENTS = {
     "DivisionRegistered", "UnitRegistered", "AdvisorRegistered", "AdvisorStatusChanged", "AdvisorAssigned",
     "AssignmentEnded", "AgreementSigned", "AgreementFiled", "AgreementRenewed", "AgreementTerminated",
     "NoticeBoardPosted", "ServiceGroupEstablished", "ServiceGroupMembersCounted", "ResidentFeedbackReceived",
+    "CountyResponsibilitiesSet",
 }  # fmt: skip
 
 
@@ -83,6 +85,13 @@ async def one_of_each(api: Api, province: Api) -> list[str]:
         ),
     ]
     outcomes += [await api.ok(path, body) for path, body in steps]
+    # a new place each run: the same arrangement again would append nothing
+    duties = {"head": "局长 甲", "deputy": "副局长 乙", "sections": ["公共法律服务股"],
+              "filing_place": f"{uuid4().hex[:6]} 室"}  # fmt: skip
+    where = f"{api.url}/counties/{COUNTY}/responsibilities"
+    put = await api.http.put(where, json=duties, headers=api.headers)
+    assert put.status_code == 201, put.text
+    outcomes.append(put.json())
     return ids + [e["event_id"] for o in outcomes for e in o["events"]]
 
 

@@ -25,3 +25,10 @@ export const PROPOSABLE = ['mediation', 'consultation', 'lecture']
 export const STATUS_TAG: Record<TypicalCase['status'], 'warning' | 'success' | 'danger'> = {
   proposed: 'warning', approved: 'success', returned: 'danger',
 }
+
+/** The county's responsible people (registry, R16), as the annual preview carries them. */
+export interface Duties { head: string; deputy: string; sections: string[]; filing_place: string }
+/** An approved case as reporting publishes it (public page, annual report). */
+export interface ApprovedCase {
+  case_id: string; title: string; text: string; kind_label: string; village_name: string | null; village_code: string
+}

@@ -1,6 +1,7 @@
 // What the report pages share: the reporting API's report shapes, periods, and who may review what.
 import { api, type Page } from '@/api'
 import type { Claims, Role } from '@/auth/session'
+import type { ApprovedCase, Duties } from '@/components/cases/cases'
 import { Level, ReportKind } from '@/contracts/labels'
 
 export interface Column {
@@ -38,6 +39,9 @@ export interface Figures {
   assessment_results?: AssessmentResults
   advisors?: AdvisorState[]
   coverage?: Coverage
+  /** annual only (R16): the county's approved typical cases of the year and who leads the work */
+  typical_cases?: ApprovedCase[]
+  responsibilities?: Duties | null
 }
 /** An advisor's confirmation of their own half-year figures (unit preview). */
 export interface AdvisorState {
