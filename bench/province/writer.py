@@ -180,7 +180,7 @@ class Writer:
                                 f"file:{g.agreement_id}", json=filing)  # fmt: skip
 
         jobs = [(lambda g=g: agree(g)) for g in plan.agreements]
-        await self.phase("registry: agreements and filings", jobs)
+        await self.phase("registry: agreements and filings", jobs, width=2 * CONCURRENCY)
 
     async def ledger_knows(self, assignments: int, within: float = 1800) -> None:
         """Wait until the ledger's read model of the registry's assignments holds them all (the
