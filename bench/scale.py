@@ -23,7 +23,6 @@ import asyncio
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import time
@@ -56,6 +55,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sizes", default="1000,4000,17000,60000", help="villages per run, in this order")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--year", type=int, default=datetime.now(UTC).year - 1)
+    parser.add_argument(
+        "--agreements",
+        type=float,
+        default=0.25,
+        help="share of villages whose agreement is signed and filed over the API (0.25)",
+    )
     parser.add_argument("--budget", type=float, default=240.0, help="minutes for the whole series (240)")
     parser.add_argument("--out", type=Path, default=FIGURES, help="figures JSON (docs/scale-figures.json)")
     return parser.parse_args(argv)
@@ -89,7 +94,9 @@ async def projections_state(conn: asyncpg.Connection) -> tuple[int, datetime | N
     applied, last = 0, None
     for s in PROJECTED:
         try:
-            row = await conn.fetchrow(f"SELECT sum(applied) AS n, max(updated_at) AS at FROM {s}.projection_status")
+            row = await conn.fetchrow(
+                f"SELECT sum(applied) AS n, max(updated_at) AS at FROM {s}.projection_status"
+            )
         except asyncpg.UndefinedTableError:
             continue
         applied += int(row["n"] or 0)
@@ -126,8 +133,13 @@ async def settle(dsn: str, ended: datetime, quiet: float = 8.0, within: float = 
 def rebuild(stack: Stack, projection: str) -> float:
     env = {**stack.env, "VC_SERVICE": "reporting"}
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "eventkit.rebuild", "reporting", projection], env=env, check=True,
-                   cwd=repo_root(), stdout=subprocess.DEVNULL)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "eventkit.rebuild", "reporting", projection],
+        env=env,
+        check=True,
+        cwd=repo_root(),
+        stdout=subprocess.DEVNULL,
+    )
     return time.perf_counter() - started
 
 
@@ -146,7 +158,9 @@ async def timed_get(client: httpx.AsyncClient, url: str, headers: dict[str, str]
 
 async def queries(stack: Stack, year: int, county: str) -> dict[str, dict[str, float]]:
     def token(role: str, scope: str) -> dict[str, str]:
-        return {"Authorization": "Bearer " + issue(stack.secret, role=role, scope=scope, subject=f"scale-{role}")}
+        return {
+            "Authorization": "Bearer " + issue(stack.secret, role=role, scope=scope, subject=f"scale-{role}")
+        }
 
     province, admin = token("province_admin", "620000"), token("county_admin", county)
     rep = stack.urls["reporting"]
@@ -154,7 +168,11 @@ async def queries(stack: Stack, year: int, county: str) -> dict[str, dict[str, f
     async with httpx.AsyncClient(timeout=600, trust_env=False) as client:
         for name, url, headers in [
             ("dashboard_province", f"{rep}/dashboard/overview?division=620000&period={year}", province),
-            ("compliance_province", f"{rep}/compliance?quarter={year}Q4&division=620000&page_size=50", province),
+            (
+                "compliance_province",
+                f"{rep}/compliance?quarter={year}Q4&division=620000&page_size=50",
+                province,
+            ),
             ("dashboard_county", f"{rep}/dashboard/overview?division={county}&period={year}", admin),
             ("compliance_county", f"{rep}/compliance?quarter={year}Q4&division={county}&page_size=50", admin),
             ("statistics_county", f"{rep}/statistics?period={year}H2&division={county}", admin),
@@ -165,9 +183,9 @@ async def queries(stack: Stack, year: int, county: str) -> dict[str, dict[str, f
     return out
 
 
-def one_size(villages: int, seed: int, year: int) -> dict[str, Any]:
+def one_size(villages: int, seed: int, year: int, share: float) -> dict[str, Any]:
     province = divisions.load(villages)
-    plan = make_plan(province, seed, year)
+    plan = make_plan(province, seed, year, share)
     summary = plan.summary()
     say(f"size {villages:,}: " + ", ".join(f"{k} {v:,}" for k, v in summary.items()))
     with province_stack(var_dir("bench-scale") / "run") as stack:
@@ -211,13 +229,15 @@ def main() -> None:
             last = runs[-1]
             estimate = last["wall_s"] * size / last["villages"]
             if time.monotonic() + estimate > deadline:
-                stopped = (f"stopped before {size:,} villages: the last run took {last['wall_s']:.0f} s for"
-                           f" {last['villages']:,}, so this one would take about {estimate / 60:.0f} min, past the"
-                           f" {args.budget:g}-minute budget")  # fmt: skip
+                stopped = (
+                    f"stopped before {size:,} villages: the last run took {last['wall_s']:.0f} s for"
+                    f" {last['villages']:,}, so this one would take about {estimate / 60:.0f} min, past the"
+                    f" {args.budget:g}-minute budget"
+                )
                 break
         started = time.perf_counter()
         try:
-            run = one_size(size, args.seed, args.year)
+            run = one_size(size, args.seed, args.year, args.agreements)
         except Exception as exc:  # a size that fails ends the series; its reason is reported
             stopped = f"stopped at {size:,} villages: {type(exc).__name__}: {exc}"[:600]
             say(stopped)
@@ -234,6 +254,7 @@ def write(args: argparse.Namespace, runs: list[dict[str, Any]], stopped: str, pe
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, shared with other work",
         "seed": args.seed,
+        "agreement_share": args.agreements,
         "year": args.year,
         "runs": runs,
         "stopped": stopped or (f"still to run: {pending}" if pending else ""),
@@ -246,13 +267,17 @@ def write(args: argparse.Namespace, runs: list[dict[str, Any]], stopped: str, pe
 
 
 def text(runs: list[dict[str, Any]], stopped: str) -> str:
-    lines = [f"{'villages':>9} {'events':>9} {'gen ev/s':>9} {'relay s':>8} {'catch s':>8} "
-             f"{'rb stat s':>9} {'rb comp s':>9}  queries p50/p99 ms"]  # fmt: skip
+    lines = [
+        f"{'villages':>9} {'events':>9} {'gen ev/s':>9} {'relay s':>8} {'catch s':>8} "
+        f"{'rb stat s':>9} {'rb comp s':>9}  queries p50/p99 ms"
+    ]
     for r in runs:
         q = "  ".join(f"{k} {v['p50_ms']:.0f}/{v['p99_ms']:.0f}" for k, v in r["queries"].items())
-        lines.append(f"{r['villages']:>9,} {r['events']:>9,} {r['generation_events_per_s']:>9,.0f}"
-                     f" {r['relay_after_s']:>8.1f} {r['catch_up_after_s']:>8.1f}"
-                     f" {r['rebuild_s']['statistics_v3']:>9.1f} {r['rebuild_s']['compliance_v2']:>9.1f}  {q}")  # fmt: skip
+        lines.append(
+            f"{r['villages']:>9,} {r['events']:>9,} {r['generation_events_per_s']:>9,.0f}"
+            f" {r['relay_after_s']:>8.1f} {r['catch_up_after_s']:>8.1f}"
+            f" {r['rebuild_s']['statistics_v3']:>9.1f} {r['rebuild_s']['compliance_v2']:>9.1f}  {q}"
+        )
     if stopped:
         lines.append(stopped)
     return "\n".join(lines)

@@ -10,32 +10,48 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 PANELS: list[tuple[str, str, list[tuple[str, Any]]]] = [
-    ("generation and catch-up (s)", "s", [
-        ("generation (whole)", lambda r: r["generation_s"]),
-        ("relay done after last append", lambda r: r["relay_after_s"]),
-        ("projections done after last append", lambda r: r["catch_up_after_s"]),
-        ("rebuild statistics", lambda r: r["rebuild_s"]["statistics_v3"]),
-        ("rebuild compliance", lambda r: r["rebuild_s"]["compliance_v2"]),
-    ]),
-    ("province-wide queries (ms)", "ms", [
-        ("dashboard p50", lambda r: r["queries"]["dashboard_province"]["p50_ms"]),
-        ("dashboard p99", lambda r: r["queries"]["dashboard_province"]["p99_ms"]),
-        ("compliance p50", lambda r: r["queries"]["compliance_province"]["p50_ms"]),
-        ("compliance p99", lambda r: r["queries"]["compliance_province"]["p99_ms"]),
-    ]),
-    ("one county's queries (ms; flat is right)", "ms", [
-        ("dashboard p99", lambda r: r["queries"]["dashboard_county"]["p99_ms"]),
-        ("compliance p99", lambda r: r["queries"]["compliance_county"]["p99_ms"]),
-        ("statistics p99", lambda r: r["queries"]["statistics_county"]["p99_ms"]),
-        ("annual preview p99", lambda r: r["queries"]["annual_preview_county"]["p99_ms"]),
-    ]),
-    ("throughput (events/s)", "events/s", [
-        ("generation, appends through the services", lambda r: r["generation_events_per_s"]),
-    ]),
-]  # fmt: skip
+    (
+        "generation and catch-up (s)",
+        "s",
+        [
+            ("generation (whole)", lambda r: r["generation_s"]),
+            ("relay done after last append", lambda r: r["relay_after_s"]),
+            ("projections done after last append", lambda r: r["catch_up_after_s"]),
+            ("rebuild statistics", lambda r: r["rebuild_s"]["statistics_v3"]),
+            ("rebuild compliance", lambda r: r["rebuild_s"]["compliance_v2"]),
+        ],
+    ),
+    (
+        "province-wide queries (ms)",
+        "ms",
+        [
+            ("dashboard p50", lambda r: r["queries"]["dashboard_province"]["p50_ms"]),
+            ("dashboard p99", lambda r: r["queries"]["dashboard_province"]["p99_ms"]),
+            ("compliance p50", lambda r: r["queries"]["compliance_province"]["p50_ms"]),
+            ("compliance p99", lambda r: r["queries"]["compliance_province"]["p99_ms"]),
+        ],
+    ),
+    (
+        "one county's queries (ms; flat is right)",
+        "ms",
+        [
+            ("dashboard p99", lambda r: r["queries"]["dashboard_county"]["p99_ms"]),
+            ("compliance p99", lambda r: r["queries"]["compliance_county"]["p99_ms"]),
+            ("statistics p99", lambda r: r["queries"]["statistics_county"]["p99_ms"]),
+            ("annual preview p99", lambda r: r["queries"]["annual_preview_county"]["p99_ms"]),
+        ],
+    ),
+    (
+        "throughput (events/s)",
+        "events/s",
+        [
+            ("generation, appends through the services", lambda r: r["generation_events_per_s"]),
+        ],
+    ),
+]
 
 
 def slope(xs: list[float], ys: list[float]) -> float | None:
@@ -52,8 +68,11 @@ def slope(xs: list[float], ys: list[float]) -> float | None:
 def exponents(doc: dict[str, Any]) -> dict[str, float | None]:
     runs = doc["runs"]
     xs = [float(r["villages"]) for r in runs]
-    return {f"{title}: {label}": slope(xs, [float(get(r)) for r in runs]) for title, _, lines in PANELS
-            for label, get in lines}  # fmt: skip
+    return {
+        f"{title}: {label}": slope(xs, [float(get(r)) for r in runs])
+        for title, _, lines in PANELS
+        for label, get in lines
+    }
 
 
 def plot(doc: dict[str, Any], path: Path) -> None:
@@ -74,8 +93,11 @@ def plot(doc: dict[str, Any], path: Path) -> None:
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=8)
     loads = ", ".join(f"{r['load_after'][0]:.1f}" for r in runs)
-    fig.suptitle(f"Province scale, seed {doc['seed']}, year {doc['year']} ({doc['machine']}; 1-min load after"
-                 f" each run: {loads})", fontsize=10)  # fmt: skip
+    fig.suptitle(
+        f"Province scale, seed {doc['seed']}, year {doc['year']} ({doc['machine']}; 1-min load after"
+        f" each run: {loads})",
+        fontsize=10,
+    )
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=90)

@@ -11,27 +11,35 @@ import asyncio
 import sys
 import time
 
+from devstack.paths import var_dir
 from eventkit.clock import now_cst
 
 from bench.province import divisions
 from bench.province.plan import make_plan
 from bench.province.stack import province_stack
 from bench.province.writer import Writer, say
-from devstack.paths import var_dir
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.province", description=__doc__)
     parser.add_argument("--seed", type=int, default=7, help="random seed (7)")
-    parser.add_argument("--villages", type=int, default=4000, help="at least this many villages, whole counties")
+    parser.add_argument(
+        "--villages", type=int, default=4000, help="at least this many villages, whole counties"
+    )
     parser.add_argument("--year", type=int, default=now_cst().year - 1, help="the year of work (last year)")
+    parser.add_argument(
+        "--agreements",
+        type=float,
+        default=1.0,
+        help="share of villages whose agreement is signed and filed over the API (1.0)",
+    )
     return parser.parse_args(argv)
 
 
 def main() -> None:
     args = parse_args()
     province = divisions.load(args.villages)
-    plan = make_plan(province, args.seed, args.year)
+    plan = make_plan(province, args.seed, args.year, args.agreements)
     say("plan: " + ", ".join(f"{k} {v:,}" for k, v in plan.summary().items()))
     with province_stack(var_dir("province") / "run") as stack:
         writer = Writer(stack.urls, stack.secret, stack.dsn)

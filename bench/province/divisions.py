@@ -28,8 +28,14 @@ GANSU = "62"
 PROVINCE_ORDER = (GANSU, "63", "64", "61", "15", "51", "65")
 # What a village committee's or residents' committee's official name ends with, and what a notice
 # board calls it: 城关社区居民委员会 -> 城关社区, 东关村村民委员会 -> 东关村.
-SUFFIXES = (("村民委员会", "村"), ("村委会", "村"), ("社区居民委员会", "社区"), ("社区居委会", "社区"),
-            ("居民委员会", "社区"), ("居委会", "社区"))  # fmt: skip
+SUFFIXES = (
+    ("村民委员会", "村"),
+    ("村委会", "村"),
+    ("社区居民委员会", "社区"),
+    ("社区居委会", "社区"),
+    ("居民委员会", "社区"),
+    ("居委会", "社区"),
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,13 @@ class Province:
     @property
     def villages(self) -> list[Division]:
         return [v for c in self.counties for v in c.villages]
+
+    def first_townships(self, n: int) -> Province:
+        """The first county cut to its first `n` townships (a small province for tests)."""
+        county = self.counties[0]
+        kept = county.townships[:n]
+        villages = [v for t in kept for v in county.villages_of(t)]
+        return Province(self.provinces[:1], self.cities[:1], [County(county.division, kept, villages)])
 
     def all_divisions(self) -> list[Division]:
         """Every division, parents first (province, cities, then each county with its townships

@@ -40,10 +40,19 @@ VISITS_PER_QUARTER, CONSULTATIONS_PER_QUARTER = 8, 12
 LECTURE_QUARTERS = (2, 4)  # 2 lectures per village and year
 REASSIGNED, LATE_FILED, NEVER_FILED = 0.03, 0.08, 0.07
 LATE_LOGGED, CORRECTED, VOIDED = 0.01, 0.015, 0.007
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+)
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红文斌亮晓东海燕玉兰宁鹏飞"
 FIRM_WORDS = "正大立信明德金城陇原丝路同心公正天诚恒信博远嘉和中正"
-TOPICS = ("民法典与农村生活", "土地承包法律知识", "防范电信网络诈骗", "婚姻家庭与继承", "欠薪维权", "扫黑除恶与平安乡村")
+TOPICS = (
+    "民法典与农村生活",
+    "土地承包法律知识",
+    "防范电信网络诈骗",
+    "婚姻家庭与继承",
+    "欠薪维权",
+    "扫黑除恶与平安乡村",
+)
 CATEGORIES = ("land", "marriage_family", "labour", "contract_debt", "inheritance", "neighbour", "other")
 CHANNELS = (("wechat", 45), ("on_site", 30), ("phone", 20), ("online", 5))
 CHANNEL_NAMES = tuple(c for c, _ in CHANNELS)
@@ -132,6 +141,7 @@ class Plan:
     province: Province
     seed: int
     year: int
+    agreement_share: float = 1.0  # the villages whose agreement is signed (and filed) over the API
     units: list[Unit] = field(default_factory=list)
     advisors: list[Advisor] = field(default_factory=list)
     first: list[Serving] = field(default_factory=list)  # from 1 January: the roster import
@@ -183,7 +193,11 @@ def _county_people(rng: random.Random, county: County, year: int) -> tuple[list[
 
     def advisor(kind: str, unit: Unit) -> Advisor:
         n = len(advisors) + 1
-        licence = f"1{code}{year - rng.randrange(1, 20)}{rng.randrange(10**6):06d}" if kind != "judicial_assistant" else None
+        licence = (
+            f"1{code}{year - rng.randrange(1, 20)}{rng.randrange(10**6):06d}"
+            if kind != "judicial_assistant"
+            else None
+        )
         found = Advisor(f"A-{code}-{n:03d}", _person(rng), kind, unit, _phone(rng), licence, code)
         advisors.append(found)
         return found
@@ -197,8 +211,13 @@ def _county_people(rng: random.Random, county: County, year: int) -> tuple[list[
         if len(advisors) % ADVISORS_PER_FIRM == 0 or not firms:
             n = len(firms) + 1
             word = FIRM_WORDS[(int(code) + n) % (len(FIRM_WORDS) - 1) :][:2]
-            firm = Unit(f"U-{code}-LS{n:02d}", "law_firm", f"甘肃{word}律师事务所{name}第{n}分所",
-                        code, f"31{code}MA{n:08d}")  # fmt: skip
+            firm = Unit(
+                f"U-{code}-LS{n:02d}",
+                "law_firm",
+                f"甘肃{word}律师事务所{name}第{n}分所",
+                code,
+                f"31{code}MA{n:08d}",
+            )
             firms.append(firm)
             units.append(firm)
         advisor("lawyer", firms[-1])
@@ -212,16 +231,28 @@ def _serve(rng: random.Random, plan: Plan, county: County, advisors: list[Adviso
         a = advisors[i * len(advisors) // len(villages)]
         plan.first.append(Serving(village.code, a, date(year, 1, 1), rng.choice(SCHEDULES)))
         signed = date(year, 1, 2 + rng.randrange(20))
-        draw = rng.random()
+        draw, share = rng.random(), rng.random()
         filed = (
-            None if draw < NEVER_FILED
-            else date(year, 4, 1) + timedelta(days=rng.randrange(90)) if draw < NEVER_FILED + LATE_FILED
+            None
+            if draw < NEVER_FILED
+            else date(year, 4, 1) + timedelta(days=rng.randrange(90))
+            if draw < NEVER_FILED + LATE_FILED
             else signed + timedelta(days=10 + rng.randrange(60))
-        )  # fmt: skip
-        plan.agreements.append(Agreement(
-            f"AG-{year}-{village.code}", a.unit.unit_id, village.code, a.advisor_id, date(year, 1, 1),
-            date(year + 1, 12, 31), signed, filed, f"备〔{year}〕{i + 1:05d}号",
-        ))  # fmt: skip
+        )
+        if share < plan.agreement_share:
+            plan.agreements.append(
+                Agreement(
+                    f"AG-{year}-{village.code}",
+                    a.unit.unit_id,
+                    village.code,
+                    a.advisor_id,
+                    date(year, 1, 1),
+                    date(year + 1, 12, 31),
+                    signed,
+                    filed,
+                    f"备〔{year}〕{i + 1:05d}号",
+                )
+            )
         if len(advisors) > 1 and rng.random() < REASSIGNED:
             successor = advisors[(advisors.index(a) + 1) % len(advisors)]
             start = date(year, 4, 1) + timedelta(days=rng.randrange(180))
@@ -287,24 +318,46 @@ def _entry(
         start = _at(day, rng.choice((9, 14)), rng.choice((0, 30)))
         end = start + timedelta(minutes=rng.choice((120, 150, 180, 210, 240)))
         place = rng.choice(("村委会", "村便民服务中心", "社区服务站", "村法律服务室"))
-        return Entry(cid, job, a, village, start, end, (("place", place), ("summary", "驻村坐班接待群众法律咨询")),
-                     late=rng.random() < LATE_LOGGED)  # fmt: skip
+        return Entry(
+            cid,
+            job,
+            a,
+            village,
+            start,
+            end,
+            (("place", place), ("summary", "驻村坐班接待群众法律咨询")),
+            late=rng.random() < LATE_LOGGED,
+        )
     if job == "lecture":
         topic = rng.choice(TOPICS)
-        return Entry(cid, job, a, village, _at(day, 10), None, (("topic", topic), ("audience", 20 + rng.randrange(80))))
+        return Entry(
+            cid, job, a, village, _at(day, 10), None, (("topic", topic), ("audience", 20 + rng.randrange(80)))
+        )
     channel = rng.choices(CHANNEL_NAMES, cum_weights=weights)[0]
     hour = 15 if channel == "on_site" else 20
     outcome = rng.choices(("resolved", "referred", "pending"), cum_weights=(80, 92, 100))[0]
-    return Entry(cid, job, a, village, _at(day, hour), None, (
-        ("channel", channel), ("category", rng.choice(CATEGORIES)), ("outcome", outcome),
-        ("summary", "解答群众法律咨询"),
-    ))  # fmt: skip
+    return Entry(
+        cid,
+        job,
+        a,
+        village,
+        _at(day, hour),
+        None,
+        (
+            ("channel", channel),
+            ("category", rng.choice(CATEGORIES)),
+            ("outcome", outcome),
+            ("summary", "解答群众法律咨询"),
+        ),
+    )
 
 
-def make_plan(province: Province, seed: int, year: int) -> Plan:
-    """The province's units, advisors, assignments, agreements and a year of ledger entries."""
+def make_plan(province: Province, seed: int, year: int, agreement_share: float = 1.0) -> Plan:
+    """The province's units, advisors, assignments, agreements and a year of ledger entries.
+    `agreement_share` < 1 signs agreements for a seeded share of the villages only (two commands
+    per village are most of a large generation's requests; the rest then read 未签约)."""
     rng = random.Random(seed)
-    plan = Plan(province, seed, year)
+    plan = Plan(province, seed, year, agreement_share)
     for county in province.counties:
         units, advisors = _county_people(rng, county, year)
         plan.units += units
@@ -320,14 +373,17 @@ def make_plan(province: Province, seed: int, year: int) -> Plan:
     return plan
 
 
-def expected_county(plan: Plan, county: str) -> dict[str, object]:
-    """What the county's statistics table must show for the year: visits, exact on-site hours,
-    lectures and their audience, consultations (voided ones excluded, corrections applied)."""
+def expected_county(plan: Plan, county: str, half: int | None = None) -> dict[str, int]:
+    """What the county's statistics table must show for the year (or its half 1 or 2): visits,
+    exact on-site seconds, lectures and their audience, consultations (voided ones excluded,
+    corrections applied; no visit crosses a half-year, all are by day)."""
     corrected = {c.entry.client_entry_id: c.ended_at for c in plan.corrections}
     voided = {v.entry.client_entry_id for v in plan.voids}
     visits, seconds, lectures, audience, consultations = 0, 0, 0, 0, 0
     for e in plan.entries:
         if e.village[:6] != county or e.client_entry_id in voided:
+            continue
+        if half is not None and (e.started_at.month > 6) != (half == 2):
             continue
         if e.kind == "visit":
             end = corrected.get(e.client_entry_id, e.ended_at)
@@ -338,8 +394,13 @@ def expected_county(plan: Plan, county: str) -> dict[str, object]:
             audience += int(dict(e.fields)["audience"])  # type: ignore[call-overload]
         else:
             consultations += 1
-    return {"visits": visits, "seconds": seconds, "lectures": lectures, "audience": audience,
-            "consultations": consultations}  # fmt: skip
+    return {
+        "visits": visits,
+        "seconds": seconds,
+        "lectures": lectures,
+        "audience": audience,
+        "consultations": consultations,
+    }
 
 
 def divisions_of(plan: Plan) -> list[Division]:

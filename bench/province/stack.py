@@ -57,8 +57,13 @@ def province_stack(state: Path, *, timeout: float = 120) -> Iterator[Stack]:
             running.append(start_service(Service(service.name, procs.free_port()), env, state, repo_root()))
         deadline = time.monotonic() + timeout
         for r in running:
-            procs.wait_until(r.ready, what=f"{r.service.name} ready", timeout=max(deadline - time.monotonic(), 1),
-                             proc=r.process, log_path=r.log_path)  # fmt: skip
+            procs.wait_until(
+                r.ready,
+                what=f"{r.service.name} ready",
+                timeout=max(deadline - time.monotonic(), 1),
+                proc=r.process,
+                log_path=r.log_path,
+            )
         yield Stack(infra, {r.service.name: r.service.url for r in running}, secret, env, state)
     finally:
         try:

@@ -34,10 +34,34 @@ from ledger.application.commands import entry_id_for
 from bench.province.plan import Advisor, Entry, Plan, Unit
 
 CONCURRENCY = 8
-ROLE_OF_UNIT = {"law_firm": "law_firm", "justice_office": "justice_office", "legal_aid_center": "legal_aid_center"}
-LEVEL_WORD = {"province": "省", "city": "市", "county": "县", "township": "乡镇", "village": "村", "community": "社区"}
-LEDGER_HEADINGS = ("kind", "advisor_id", "village_code", "started_at", "ended_at", "place", "summary", "topic",
-                   "audience", "channel", "category", "outcome", "client_entry_id")  # fmt: skip
+ROLE_OF_UNIT = {
+    "law_firm": "law_firm",
+    "justice_office": "justice_office",
+    "legal_aid_center": "legal_aid_center",
+}
+LEVEL_WORD = {
+    "province": "省",
+    "city": "市",
+    "county": "县",
+    "township": "乡镇",
+    "village": "村",
+    "community": "社区",
+}
+LEDGER_HEADINGS = (
+    "kind",
+    "advisor_id",
+    "village_code",
+    "started_at",
+    "ended_at",
+    "place",
+    "summary",
+    "topic",
+    "audience",
+    "channel",
+    "category",
+    "outcome",
+    "client_entry_id",
+)
 
 
 def say(message: str) -> None:
@@ -63,7 +87,8 @@ class Writer:
     client: httpx.AsyncClient = field(init=False)
 
     def token(self, role: str, scope: str, subject: str, unit: str | None = None) -> dict[str, str]:
-        return {"Authorization": f"Bearer {issue(self.secret, role=role, scope=scope, subject=subject, unit=unit)}"}
+        token = issue(self.secret, role=role, scope=scope, subject=subject, unit=unit)
+        return {"Authorization": f"Bearer {token}"}
 
     def admin(self, code: str) -> dict[str, str]:
         return self.token("county_admin", code[:6], f"gen-admin-{code[:6]}")
@@ -75,15 +100,24 @@ class Writer:
         return self.token(ROLE_OF_UNIT[u.kind], county, f"gen-staff-{u.unit_id}", u.unit_id)
 
     async def send(
-        self, service: str, path: str, headers: dict[str, str], key: str, *, json: Any = None,
-        content: bytes | None = None, ok: Iterable[int] = (200, 201),
-    ) -> httpx.Response:  # fmt: skip
+        self,
+        service: str,
+        path: str,
+        headers: dict[str, str],
+        key: str,
+        *,
+        json: Any = None,
+        content: bytes | None = None,
+        ok: Iterable[int] = (200, 201),
+    ) -> httpx.Response:
         headers = {**headers, "Idempotency-Key": f"gen:{key}"}
         if content is not None:
             headers["Content-Type"] = "text/csv"
         for attempt in range(5):
             try:
-                r = await self.client.post(f"{self.urls[service]}{path}", json=json, content=content, headers=headers)
+                r = await self.client.post(
+                    f"{self.urls[service]}{path}", json=json, content=content, headers=headers
+                )
             except httpx.TransportError:
                 if attempt == 4:
                     raise
@@ -97,7 +131,9 @@ class Writer:
             raise RuntimeError(f"{service} POST {path}: {r.status_code} {r.text[:800]}")
         raise AssertionError("unreachable")
 
-    async def phase(self, name: str, jobs: list[Callable[[], Awaitable[object]]], width: int = CONCURRENCY) -> None:
+    async def phase(
+        self, name: str, jobs: list[Callable[[], Awaitable[object]]], width: int = CONCURRENCY
+    ) -> None:
         started, done = time.perf_counter(), 0
         queue = iter(jobs)
         say(f"{name}: {len(jobs):,} requests")
@@ -129,55 +165,131 @@ class Writer:
         for d in plan.province.all_divisions():
             by_province[d.code[:2]].append([d.code, d.name, LEVEL_WORD[d.level]])
         jobs = [
-            (lambda p=p, rows=rows: self.send(
-                "registry", "/divisions/import", self.token("province_admin", f"{p}0000", f"gen-admin-{p}"),
-                f"divisions:{p}", content=_csv(("code", "name", "level"), rows)))
+            (
+                lambda p=p, rows=rows: self.send(
+                    "registry",
+                    "/divisions/import",
+                    self.token("province_admin", f"{p}0000", f"gen-admin-{p}"),
+                    f"divisions:{p}",
+                    content=_csv(("code", "name", "level"), rows),
+                )
+            )
             for p, rows in by_province.items()
-        ]  # fmt: skip
+        ]
         await self.phase("registry: division import", jobs, width=1)
 
     async def roster(self, plan: Plan) -> None:
         staffed = {a.unit.unit_id for a in plan.advisors}
         jobs: list[Callable[[], Awaitable[object]]] = [
-            (lambda u=u: self.send("registry", "/units", self.admin(u.division_code), f"unit:{u.unit_id}",
-                                   json={"unit_id": u.unit_id, "kind": u.kind, "name": u.name,
-                                         "division_code": u.division_code}))
-            for u in plan.units if u.unit_id not in staffed
-        ]  # fmt: skip
+            (
+                lambda u=u: self.send(
+                    "registry",
+                    "/units",
+                    self.admin(u.division_code),
+                    f"unit:{u.unit_id}",
+                    json={
+                        "unit_id": u.unit_id,
+                        "kind": u.kind,
+                        "name": u.name,
+                        "division_code": u.division_code,
+                    },
+                )
+            )
+            for u in plan.units
+            if u.unit_id not in staffed
+        ]
         await self.phase("registry: units without an advisor (POST /units)", jobs)
         rows: dict[str, list[list[object]]] = defaultdict(list)
         for s in plan.first:
             a, u = s.advisor, s.advisor.unit
-            rows[a.county].append([u.unit_id, u.name, u.kind, u.division_code, u.credit_code or "", a.advisor_id,
-                                   a.name, a.kind, a.licence_no or "", a.phone, s.village, s.valid_from.isoformat(),
-                                   s.schedule])  # fmt: skip
-        headings = ("unit_id", "unit_name", "unit_kind", "unit_division_code", "unit_credit_code", "advisor_id",
-                    "advisor_name", "advisor_kind", "licence_no", "phone", "village_code", "valid_from", "schedule")  # fmt: skip
+            rows[a.county].append(
+                [
+                    u.unit_id,
+                    u.name,
+                    u.kind,
+                    u.division_code,
+                    u.credit_code or "",
+                    a.advisor_id,
+                    a.name,
+                    a.kind,
+                    a.licence_no or "",
+                    a.phone,
+                    s.village,
+                    s.valid_from.isoformat(),
+                    s.schedule,
+                ]
+            )
+        headings = (
+            "unit_id",
+            "unit_name",
+            "unit_kind",
+            "unit_division_code",
+            "unit_credit_code",
+            "advisor_id",
+            "advisor_name",
+            "advisor_kind",
+            "licence_no",
+            "phone",
+            "village_code",
+            "valid_from",
+            "schedule",
+        )
         jobs = [
-            (lambda c=c, r=r: self.send("registry", "/roster/import", self.admin(c), f"roster:{c}",
-                                        content=_csv(headings, r)))
+            (
+                lambda c=c, r=r: self.send(
+                    "registry", "/roster/import", self.admin(c), f"roster:{c}", content=_csv(headings, r)
+                )
+            )
             for c, r in rows.items()
-        ]  # fmt: skip
+        ]
         await self.phase("registry: roster import per county", jobs, width=2)
 
     async def registry_commands(self, plan: Plan) -> None:
         jobs: list[Callable[[], Awaitable[object]]] = [
-            (lambda s=s: self.send("registry", "/assignments", self.admin(s.village), f"reassign:{s.village}",
-                                   json={"village_code": s.village, "advisor_id": s.advisor.advisor_id,
-                                         "valid_from": s.valid_from.isoformat(), "schedule": s.schedule}))
+            (
+                lambda s=s: self.send(
+                    "registry",
+                    "/assignments",
+                    self.admin(s.village),
+                    f"reassign:{s.village}",
+                    json={
+                        "village_code": s.village,
+                        "advisor_id": s.advisor.advisor_id,
+                        "valid_from": s.valid_from.isoformat(),
+                        "schedule": s.schedule,
+                    },
+                )
+            )
             for s in plan.reassigned
-        ]  # fmt: skip
+        ]
         await self.phase("registry: reassignments (POST /assignments)", jobs)
 
         async def agree(g: Any) -> None:
-            body = {"agreement_id": g.agreement_id, "unit_id": g.unit_id, "village_code": g.village,
-                    "advisor_ids": [g.advisor_id], "term_start": g.term_start.isoformat(),
-                    "term_end": g.term_end.isoformat(), "signed_on": g.signed_on.isoformat()}  # fmt: skip
-            await self.send("registry", "/agreements", self.admin(g.village), f"agree:{g.agreement_id}", json=body)
+            body = {
+                "agreement_id": g.agreement_id,
+                "unit_id": g.unit_id,
+                "village_code": g.village,
+                "advisor_ids": [g.advisor_id],
+                "term_start": g.term_start.isoformat(),
+                "term_end": g.term_end.isoformat(),
+                "signed_on": g.signed_on.isoformat(),
+            }
+            await self.send(
+                "registry", "/agreements", self.admin(g.village), f"agree:{g.agreement_id}", json=body
+            )
             if g.filed_on is not None:
-                filing = {"filing_no": g.filing_no, "filed_on": g.filed_on.isoformat(), "signed_and_stamped": True}
-                await self.send("registry", f"/agreements/{g.agreement_id}/filing", self.admin(g.village),
-                                f"file:{g.agreement_id}", json=filing)  # fmt: skip
+                filing = {
+                    "filing_no": g.filing_no,
+                    "filed_on": g.filed_on.isoformat(),
+                    "signed_and_stamped": True,
+                }
+                await self.send(
+                    "registry",
+                    f"/agreements/{g.agreement_id}/filing",
+                    self.admin(g.village),
+                    f"file:{g.agreement_id}",
+                    json=filing,
+                )
 
         jobs = [(lambda g=g: agree(g)) for g in plan.agreements]
         await self.phase("registry: agreements and filings", jobs, width=2 * CONCURRENCY)
@@ -193,12 +305,15 @@ class Writer:
                 if known >= assignments:
                     break
                 if time.perf_counter() - started > within:
-                    raise RuntimeError(f"the ledger knows {known} of {assignments} assignments after {within:g} s")
+                    raise RuntimeError(
+                        f"the ledger knows {known} of {assignments} assignments after {within:g} s"
+                    )
                 await asyncio.sleep(0.5)
         finally:
             await conn.close()
-        self.phases.append(Phase("ledger: learning the assignments (relay + projection)", 0,
-                                 time.perf_counter() - started))  # fmt: skip
+        self.phases.append(
+            Phase("ledger: learning the assignments (relay + projection)", 0, time.perf_counter() - started)
+        )
         say(f"ledger knows the {assignments:,} assignments after {time.perf_counter() - started:.1f} s")
 
     async def backfill(self, plan: Plan) -> None:
@@ -208,32 +323,64 @@ class Writer:
             if not e.late:
                 files[e.advisor.unit.unit_id].append(e)
         jobs = [
-            (lambda u=units[uid], es=es: self.send("ledger", "/imports", self.unit(u, es[0].advisor.county),
-                                                   f"backfill:{u.unit_id}:{plan.year}", content=_backfill(es)))
+            (
+                lambda u=units[uid], es=es: self.send(
+                    "ledger",
+                    "/imports",
+                    self.unit(u, es[0].advisor.county),
+                    f"backfill:{u.unit_id}:{plan.year}",
+                    content=_backfill(es),
+                )
+            )
             for uid, es in files.items()
-        ]  # fmt: skip
+        ]
         await self.phase("ledger: backfill import per unit", jobs, width=2)
 
     async def ledger_commands(self, plan: Plan) -> None:
         jobs: list[Callable[[], Awaitable[object]]] = [
-            (lambda e=e: self.send("ledger", "/visits", self.advisor(e.advisor), e.client_entry_id,
-                                   json={"village_code": e.village, "started_at": e.started_at.isoformat(),
-                                         "ended_at": e.ended_at.isoformat(),  # type: ignore[union-attr]
-                                         "client_entry_id": e.client_entry_id, **dict(e.fields)}))
-            for e in plan.entries if e.late
-        ]  # fmt: skip
+            (
+                lambda e=e: self.send(
+                    "ledger",
+                    "/visits",
+                    self.advisor(e.advisor),
+                    e.client_entry_id,
+                    json={
+                        "village_code": e.village,
+                        "started_at": e.started_at.isoformat(),
+                        "ended_at": e.ended_at.isoformat(),  # type: ignore[union-attr]
+                        "client_entry_id": e.client_entry_id,
+                        **dict(e.fields),
+                    },
+                )
+            )
+            for e in plan.entries
+            if e.late
+        ]
         await self.phase("ledger: late entries (POST /visits)", jobs)
         jobs = [
-            (lambda c=c: self.send("ledger", f"/entries/{_entry_id(c.entry)}/corrections", self.advisor(c.entry.advisor),
-                                   f"correct:{c.entry.client_entry_id}",
-                                   json={"changes": {"ended_at": c.ended_at.isoformat()}, "reason": c.reason}))
+            (
+                lambda c=c: self.send(
+                    "ledger",
+                    f"/entries/{_entry_id(c.entry)}/corrections",
+                    self.advisor(c.entry.advisor),
+                    f"correct:{c.entry.client_entry_id}",
+                    json={"changes": {"ended_at": c.ended_at.isoformat()}, "reason": c.reason},
+                )
+            )
             for c in plan.corrections
-        ]  # fmt: skip
+        ]
         jobs += [
-            (lambda v=v: self.send("ledger", f"/entries/{_entry_id(v.entry)}/void", self.advisor(v.entry.advisor),
-                                   f"void:{v.entry.client_entry_id}", json={"reason": v.reason}))
+            (
+                lambda v=v: self.send(
+                    "ledger",
+                    f"/entries/{_entry_id(v.entry)}/void",
+                    self.advisor(v.entry.advisor),
+                    f"void:{v.entry.client_entry_id}",
+                    json={"reason": v.reason},
+                )
+            )
             for v in plan.voids
-        ]  # fmt: skip
+        ]
         await self.phase("ledger: corrections and voids", jobs)
 
 
@@ -252,9 +399,14 @@ def _csv(headings: Iterable[str], rows: Iterable[Iterable[object]]) -> bytes:
 def _backfill(entries: list[Entry]) -> bytes:
     rows = []
     for e in entries:
-        cells: dict[str, object] = {"kind": e.kind, "advisor_id": e.advisor.advisor_id, "village_code": e.village,
-                                    "started_at": e.started_at.isoformat(), "client_entry_id": e.client_entry_id,
-                                    **dict(e.fields)}  # fmt: skip
+        cells: dict[str, object] = {
+            "kind": e.kind,
+            "advisor_id": e.advisor.advisor_id,
+            "village_code": e.village,
+            "started_at": e.started_at.isoformat(),
+            "client_entry_id": e.client_entry_id,
+            **dict(e.fields),
+        }
         if e.ended_at is not None:
             cells["ended_at"] = e.ended_at.isoformat()
         rows.append([cells.get(h, "") for h in LEDGER_HEADINGS])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 import pytest
+
 from bench.province import divisions
 from bench.province.plan import expected_county, make_plan
 
@@ -25,9 +26,15 @@ def test_whole_gansu_counties_in_code_order_with_real_names(province: divisions.
 
 @pytest.mark.parametrize(
     ("official", "shown"),
-    [("东关村村民委员会", "东关村"), ("东关村民委员会", "东关村"), ("畅家巷社区居委会", "畅家巷社区"),
-     ("城关社区居民委员会", "城关社区"), ("张家湾村委会", "张家湾村"), ("虚拟生活区", "虚拟生活区")],
-)  # fmt: skip
+    [
+        ("东关村村民委员会", "东关村"),
+        ("东关村民委员会", "东关村"),
+        ("畅家巷社区居委会", "畅家巷社区"),
+        ("城关社区居民委员会", "城关社区"),
+        ("张家湾村委会", "张家湾村"),
+        ("虚拟生活区", "虚拟生活区"),
+    ],
+)
 def test_a_committee_is_named_as_its_board_names_it(official: str, shown: str) -> None:
     assert divisions.short_name(official) == shown
 
@@ -76,7 +83,10 @@ def test_expected_county_figures_leave_voids_out_and_take_corrections(province: 
     mine = [e for e in plan.entries if e.village.startswith(county)]
     voided = sum(v.entry.village.startswith(county) for v in plan.voids)
     assert figures["consultations"] == sum(e.kind == "consultation" for e in mine) - voided
-    shift = sum(int((c.ended_at - c.entry.ended_at).total_seconds()) for c in plan.corrections  # type: ignore[operator]
-                if c.entry.village.startswith(county))  # fmt: skip
+    shift = sum(
+        int((c.ended_at - c.entry.ended_at).total_seconds())
+        for c in plan.corrections  # type: ignore[operator]
+        if c.entry.village.startswith(county)
+    )
     raw = sum(int((e.ended_at - e.started_at).total_seconds()) for e in mine if e.kind == "visit")  # type: ignore[operator]
     assert figures["seconds"] == raw + shift
