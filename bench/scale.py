@@ -63,6 +63,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--budget", type=float, default=240.0, help="minutes for the whole series (240)")
     parser.add_argument("--out", type=Path, default=FIGURES, help="figures JSON (docs/scale-figures.json)")
+    parser.add_argument("--state", default="run", help="folder under .var/bench-scale/ for the servers (run)")
+    parser.add_argument("--merge", nargs="+", type=Path, help="only merge these figure files into --out")
     return parser.parse_args(argv)
 
 
@@ -183,12 +185,12 @@ async def queries(stack: Stack, year: int, county: str) -> dict[str, dict[str, f
     return out
 
 
-def one_size(villages: int, seed: int, year: int, share: float) -> dict[str, Any]:
+def one_size(villages: int, seed: int, year: int, share: float, state: str) -> dict[str, Any]:
     province = divisions.load(villages)
     plan = make_plan(province, seed, year, share)
     summary = plan.summary()
     say(f"size {villages:,}: " + ", ".join(f"{k} {v:,}" for k, v in summary.items()))
-    with province_stack(var_dir("bench-scale") / "run") as stack:
+    with province_stack(var_dir("bench-scale") / state) as stack:
         writer = Writer(stack.urls, stack.secret, stack.dsn)
         started = time.perf_counter()
         asyncio.run(writer.write(plan))
@@ -218,8 +220,21 @@ def one_size(villages: int, seed: int, year: int, share: float) -> dict[str, Any
     }
 
 
+def merge(args: argparse.Namespace) -> None:
+    """Runs of several series (e.g. sizes run at different times) in one figures file and plot."""
+    docs = [json.loads(p.read_text()) for p in args.merge]
+    runs = {r["villages"]: r for d in docs for r in d["runs"]}
+    stopped = "; ".join(d["stopped"] for d in docs if d.get("stopped"))
+    args.seed, args.year, args.agreements = docs[0]["seed"], docs[0]["year"], docs[0]["agreement_share"]
+    write(args, list(runs.values()), stopped, [])
+    print(text(sorted(runs.values(), key=lambda r: r["villages"]), stopped))
+
+
 def main() -> None:
     args = parse_args()
+    if args.merge:
+        merge(args)
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     deadline = time.monotonic() + args.budget * 60
     runs: list[dict[str, Any]] = []
@@ -237,7 +252,7 @@ def main() -> None:
                 break
         started = time.perf_counter()
         try:
-            run = one_size(size, args.seed, args.year, args.agreements)
+            run = one_size(size, args.seed, args.year, args.agreements, args.state)
         except Exception as exc:  # a size that fails ends the series; its reason is reported
             stopped = f"stopped at {size:,} villages: {type(exc).__name__}: {exc}"[:600]
             say(stopped)
