@@ -302,6 +302,8 @@ def _work(rng: random.Random, plan: Plan, villages: list[Division], advisors: li
             for n, (job, day) in enumerate(zip(jobs, picked, strict=True)):
                 if job == "lecture":
                     village = lectures.pop()
+                    if holder(village, day) != a.advisor_id:
+                        continue  # reassigned: the day falls in the former advisor's time there
                 else:
                     here = mine if steady else [v for v in mine if holder(v, day) == a.advisor_id]
                     if not here:
