@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import io
 import os
@@ -22,6 +23,7 @@ from uuid import uuid4
 
 import asyncpg
 import httpx
+import psutil
 from devstack import procs
 from devstack.paths import repo_root
 from devstack.services import Service, start_service
@@ -161,31 +163,74 @@ async def relay_caught_up(dsn: str, within: float = 300.0) -> None:
         await conn.close()
 
 
-async def import_rate(dsn: str, url: str, secret: str, content: bytes, rows: int) -> list[float]:
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used by process `pid` and its descendants (the live ones, and the children it
+    has reaped: PostgreSQL's postmaster reaps its backends)."""
+    root = psutil.Process(pid)
+    own = root.cpu_times()
+    total = own.user + own.system + own.children_user + own.children_system
+    for child in root.children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            times = child.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+async def postgres_pid(dsn: str) -> int:
+    """The postmaster serving `dsn` (the parent of a backend)."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        return int(psutil.Process(await conn.fetchval("SELECT pg_backend_pid()")).ppid())
+    finally:
+        await conn.close()
+
+
+async def executemany_cpu(dsn: str, rows: int = 50_000) -> tuple[Figure, Figure]:
+    """`raw.executemany`: rows/s, and rows per CPU second of this process and PostgreSQL together
+    (CPU time does not grow with the machine's load as wall time does)."""
+    server = await postgres_pid(dsn)
+    before = time.process_time() + tree_cpu(server)
+    per_second = await raw.executemany(dsn, rows)
+    used = time.process_time() + tree_cpu(server) - before
+    return Figure(per_second, "rows/s"), Figure(rows / used, "rows/CPU-s")
+
+
+async def import_rate(
+    dsn: str, url: str, secret: str, content: bytes, rows: int, service_pid: int | None = None
+) -> tuple[list[float], list[float]]:
     """Rows/s of the first import, of the same file right after it (while the relay publishes the
-    first import's events in the same process), and once more after the relay has caught up."""
+    first import's events in the same process), and once more after the relay has caught up; and
+    the rows per CPU second (the service's process tree and PostgreSQL) of each, when `service_pid`."""
     token = issue(secret, role="law_firm", scope=SCOPE, subject="bench-staff", unit=UNIT)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "text/csv"}
     rates: list[float] = []
+    per_cpu: list[float] = []
+    server = await postgres_pid(dsn)
+
+    def cpu() -> float:
+        return tree_cpu(server) + (tree_cpu(service_pid) if service_pid else 0.0)
+
     async with httpx.AsyncClient(timeout=1800, trust_env=False) as client:
         for expected in ("imported", "unchanged", "unchanged"):
             if len(rates) == 2:
                 await relay_caught_up(dsn)
-            started = time.perf_counter()
+            started, used = time.perf_counter(), cpu()
             r = await client.post(f"{url}/imports", content=content, headers=headers)
-            elapsed = time.perf_counter() - started
+            elapsed, used = time.perf_counter() - started, cpu() - used
             if r.status_code >= 300 or r.json()[expected] != rows:
                 raise RuntimeError(f"import: {r.status_code} {r.text[:500]}")
             rates.append(rate(rows, elapsed))
-    return rates
+            per_cpu.append(rows / used)
+    return rates, per_cpu
 
 
 async def run_ledger_bench(
     dsn: str, bootstrap: str, *, rate: float = 100.0, seconds: float = 15.0, rows: int = 50_000,
-    raw_bulk: Figure | None = None, latency: bool = True,
+    raw_bulk: Figure | None = None, latency: bool = True, raw_cpu: Figure | None = None,
 ) -> list[Row]:  # fmt: skip
     """Start the ledger service on the benchmark's servers, measure, stop it; rows for the report.
-    Without `latency`, only the backfill import (first, then again) is measured."""
+    Without `latency`, only the backfill import (first, then again) is measured. With `raw_cpu`
+    (executemany's rows per CPU second), the imports' rows per CPU second are set against it."""
     total = int(rate * seconds)
     figures: list[Row] = []
     inserts = await raw_insert_latency(dsn, rate, total) if latency else []
@@ -208,7 +253,9 @@ async def run_ledger_bench(
                 figures.append(Row(f"{what}, p{p}", Figure(percentile(latencies, p), "ms"), raw_p,
                                    f"1-row insert tx p{p}"))  # fmt: skip
         content = backfill_csv(rows)
-        first, again, settled = await import_rate(dsn, service.service.url, secret, content, rows)
+        (first, again, settled), cpu = await import_rate(
+            dsn, service.service.url, secret, content, rows, service.process.pid
+        )
     finally:
         service.stop(state / "run")
         conn = await asyncpg.connect(dsn)
@@ -220,4 +267,11 @@ async def run_ledger_bench(
             raw_bulk, "executemany"),
         Row("  same file again (changes nothing)", Figure(again, "rows/s"), raw_bulk, "executemany"),
         Row("  same file again, the relay caught up", Figure(settled, "rows/s"), raw_bulk, "executemany"),
+        *([
+            Row("  first import, per CPU second (service and PostgreSQL)", Figure(cpu[0], "rows/CPU-s"),
+                raw_cpu, "executemany"),
+            Row("  same file again, per CPU second", Figure(cpu[1], "rows/CPU-s"), raw_cpu, "executemany"),
+            Row("  again, the relay caught up, per CPU second", Figure(cpu[2], "rows/CPU-s"), raw_cpu,
+                "executemany"),
+        ] if raw_cpu is not None else []),
     ]  # fmt: skip

@@ -35,7 +35,7 @@ from vc_contracts.topics import topic_for
 
 pytestmark = pytest.mark.timeout(240)
 YEAR = datetime.now(CST).year - 1
-ROWS, CHUNK = 2500, 1000  # CHUNK as in ledger.application.importing: the third chunk is V2's
+ROWS, CHUNK = 2500, 1000  # CHUNK as in ledger.application.import_writes: the third chunk is V2's
 V1, V2, UNIT = "621025391201", "621025391202", "U-kill-firm"
 HEADINGS = CONSULTATION_HEADINGS
 

@@ -24,23 +24,24 @@ else:
 
 _PG_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 _INFINITY, _NEG_INFINITY = 2**63 - 1, -(2**63)
+_MAX, _MIN = datetime.max.replace(tzinfo=CST), datetime.min.replace(tzinfo=CST)  # built once: hot path
 
 
 def _decode_timestamptz(value: tuple[int]) -> datetime:
     (micros,) = value
     if micros == _INFINITY:
-        return datetime.max.replace(tzinfo=CST)
+        return _MAX
     if micros == _NEG_INFINITY:
-        return datetime.min.replace(tzinfo=CST)
+        return _MIN
     return (_PG_EPOCH + timedelta(microseconds=micros)).astimezone(CST)
 
 
 def _encode_timestamptz(value: datetime | date) -> tuple[int]:
     if not isinstance(value, datetime):  # a bare date is midnight, local time, as asyncpg does
         value = datetime(value.year, value.month, value.day).astimezone()
-    if value == datetime.max.replace(tzinfo=CST):
+    if value == _MAX:
         return (_INFINITY,)
-    if value == datetime.min.replace(tzinfo=CST):
+    if value == _MIN:
         return (_NEG_INFINITY,)
     delta = value.astimezone(UTC) - _PG_EPOCH
     return ((delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds,)

@@ -403,8 +403,23 @@ class EventStore:
         Every stream must be at its `expected_version`, else ConcurrencyError and nothing is appended
         (a concurrent writer that wins the race aborts the transaction with the same error).
         """
+        rows, drawn = await self._append_many(batch, metadata, conn)
+        return _answers(rows, drawn)
+
+    async def append_rows(
+        self, batch: Sequence[NewStream], *, metadata: Metadata, conn: Connection
+    ) -> list[Appended]:
+        """`append_many` answering the values inserted (no `Envelope` built, no JSON parsed): for bulk
+        writers that project and hash tens of thousands of events from what they appended.
+        In position order; the same checks and errors as `append_many`."""
+        rows, drawn = await self._append_many(batch, metadata, conn)
+        return sorted((Appended(*drawn[row[0]], *row) for row in rows), key=lambda a: a.position)
+
+    async def _append_many(
+        self, batch: Sequence[NewStream], metadata: Metadata, conn: Connection
+    ) -> tuple[list[tuple[Any, ...]], dict[UUID, tuple[int, datetime]]]:
         if not batch:
-            return []
+            return [], {}
         started = time.perf_counter()
         found = await conn.fetch(
             f"SELECT stream_id, max(stream_version) AS version FROM {self.schema}.events"
@@ -426,11 +441,11 @@ class EventStore:
         ]  # fmt: skip
         self._check_sizes(rows)
         try:
-            inserted = await self._insert(conn, rows)
+            drawn = await self._insert_rows(conn, rows)
         except asyncpg.UniqueViolationError as exc:
             raise ConcurrencyError(str(exc.detail or "batch"), 0, 1) from None
         metrics.APPEND_SECONDS.labels(self.schema).observe(time.perf_counter() - started)
-        return inserted
+        return rows, drawn
 
     def _check_sizes(self, rows: list[tuple[Any, ...]]) -> None:
         """Refuse the whole append if one envelope (as `wire_event` encodes it) would be too large."""
@@ -446,11 +461,42 @@ class EventStore:
         """Insert `rows` (versions set) in one statement that first takes the ordering lock and
         notifies the relay. In autocommit the lock is held for this statement and its commit only;
         in a caller's transaction, until that commits. `lock=False`: the caller holds it already."""
+        return _answers(rows, await self._insert_rows(conn, rows, lock=lock))
+
+    async def _insert_rows(
+        self, conn: Connection, rows: list[tuple[Any, ...]], *, lock: bool = True
+    ) -> dict[UUID, tuple[int, datetime]]:
+        """`_insert` answering each event id's position and recorded_at."""
         inserted = await conn.fetch(self._insert_sql if lock else self._insert_locked_sql,
                                     *[list(col) for col in zip(*rows, strict=True)][:SQL_COLUMNS],
                                     self.channel, *([self.append_lock] if lock else []))  # fmt: skip
-        stored = {r["event_id"]: (r["position"], r["recorded_at"]) for r in inserted}
-        return sorted((_stored(row, *stored[row[0]]) for row in rows), key=lambda s: s.position)
+        return {r["event_id"]: (r["position"], r["recorded_at"]) for r in inserted}
+
+
+def _answers(rows: list[tuple[Any, ...]], drawn: dict[UUID, tuple[int, datetime]]) -> list[StoredEvent]:
+    return sorted((_stored(row, *drawn[row[0]]) for row in rows), key=lambda s: s.position)
+
+
+@dataclass(frozen=True, slots=True)
+class Appended:
+    """One event of `EventStore.append_rows`: what the insert drew, then the values it inserted
+    (the JSON texts exactly as sent; PostgreSQL stores them as jsonb)."""
+
+    position: int
+    recorded_at: datetime
+    event_id: UUID
+    stream_id: str
+    stream_version: int
+    event_type: str
+    schema_version: int
+    tenant_json: str
+    county: str | None
+    occurred_at: datetime
+    data_json: str
+    metadata_json: str
+    event: Event
+    tenant: Tenant
+    metadata: Metadata
 
 
 def _stored(row: tuple[Any, ...], position: int, recorded_at: datetime) -> StoredEvent:

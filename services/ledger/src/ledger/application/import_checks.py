@@ -37,13 +37,16 @@ class FileFacts:
     busy: dict[str, list[Busy]] = field(default_factory=dict)  # per advisor, by start
     names: dict[str, str] = field(default_factory=dict)  # the directory's names of the file's people
     starts: dict[str, list[datetime]] = field(default_factory=dict)
+    assigned: set[str] = field(init=False)  # advisors holding an assignment in `histories`
+
+    def __post_init__(self) -> None:
+        # once for the file: a scan of every history per row made a row's check grow with the file
+        self.assigned = {a.advisor_id for terms in self.histories.values() for a in terms}
 
     def knows_advisor(self, advisor_id: str) -> bool:
         """Named by the directory or holding an assignment the file's villages know: only an id
         neither has heard of is "not existing" (the directory may lag the assignments)."""
-        if f"advisor:{advisor_id}" in self.names:
-            return True
-        return any(a.advisor_id == advisor_id for terms in self.histories.values() for a in terms)
+        return f"advisor:{advisor_id}" in self.names or advisor_id in self.assigned
 
     def near(self, advisor_id: str, start: datetime, end: datetime) -> tuple[Busy, ...]:
         spans, starts = self.busy.get(advisor_id, []), self.starts.get(advisor_id, [])

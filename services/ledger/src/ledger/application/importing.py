@@ -4,10 +4,11 @@
 2. Decide every row with the same pure rules as the API, facts read in bulk: assignments of the
    villages, the advisors' on-site time already in the ledger plus the other rows of the file.
 3. Any problem: answer all of them at once (row, column, reason) and write nothing.
-4. Else write every new entry in ONE transaction (multi-stream INSERTs of CHUNK rows, with the
-   inline read model and the volume chains): a crash or a refusal at any point writes nothing, and
-   the relay publishes nothing of it. A row whose client entry id is already in the ledger with
-   the same content is left alone, so importing the same file again changes nothing.
+4. Else write every new entry in ONE transaction (import_writes: multi-stream INSERTs of CHUNK
+   rows, with the inline read model and the volume chains): a crash or a refusal at any point
+   writes nothing, and the relay publishes nothing of it. A row whose client entry id is already
+   in the ledger with the same content is left alone, so importing the same file again changes
+   nothing.
 
 Reading, parsing and deciding are CPU-bound (seconds for a large file): they run in a worker thread
 so the service keeps answering other requests; the writes are awaited chunk by chunk.
@@ -24,19 +25,17 @@ from eventkit.command_runner import request_metadata
 from eventkit.import_errors import Problems
 from eventkit.imports import ImportProgress
 from eventkit.spreadsheets import Sheet
-from eventkit.store import EventStore, NewStream
-from vc_contracts import Tenant
+from eventkit.store import EventStore
 from vc_contracts.catalogue.ledger import LedgerEntryEvent
 
 from ledger.application.access import unit_of
-from ledger.application.commands import entry_id_for, record
+from ledger.application.commands import entry_id_for
 from ledger.application.import_checks import FileFacts, decide_row, load_facts
 from ledger.application.import_columns import read_upload
 from ledger.application.import_rows import ParsedRow, parse_row
-from ledger.domain.entries import stream_id
+from ledger.application.import_writes import write_entries
 from ledger.domain.kinds import FIELD_LABEL
 
-CHUNK = 1000  # rows per INSERT inside the one transaction
 UNITS = (Role.law_firm, Role.justice_office, Role.legal_aid_center)
 
 
@@ -115,16 +114,5 @@ async def import_file(
 async def _write(
     store: EventStore, who: Principal, events: list[LedgerEntryEvent], progress: ImportProgress
 ) -> None:
-    if not events:
-        return
-    tenants = {code: Tenant.of(code) for code in {e.village_code for e in events}}
-    metadata = request_metadata(who.subject)  # the upload's correlation id, for the whole file
-    async with store.pool.acquire() as conn, conn.transaction():
-        for first in range(0, len(events), CHUNK):
-            chunk = events[first : first + CHUNK]
-            batch = [
-                NewStream(stream_id(e.entry_id), [e], tenants[e.village_code], e.occurred_at) for e in chunk
-            ]
-            stored = await store.append_many(batch, metadata=metadata, conn=conn)  # type: ignore[arg-type]
-            await record(conn, store.schema, stored)  # type: ignore[arg-type]
-            progress.step("written", len(chunk))
+    # the upload's correlation id, for the whole file
+    await write_entries(store, events, request_metadata(who.subject), progress)

@@ -1,7 +1,8 @@
 """Recording each volume's hash chain at append time, and verifying it against the event store.
 
 Where the evidence lives: the link hashes are written to `volume_links` in the same transaction
-as the events, computed from the event rows as PostgreSQL stored them. `verify` reads the event
+as the events, computed from the event rows as PostgreSQL stored them (bulk imports compute them
+from the values they inserted, which parse to the same JSON: `appended_bytes`). `verify` reads the event
 rows again (not the entries read model) and recomputes; an event row altered behind the service's
 back (trigger disabled, replica role) no longer hashes to its recorded link.
 """
@@ -10,12 +11,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 from eventkit.db import Connection
-from eventkit.store import StoredEvent
+from eventkit.store import Appended, StoredEvent
+from pydantic_core import to_json
 from vc_contracts import CST
 
 from ledger.domain.chain import GENESIS, Mismatch, Recorded, Verdict, canonical, link, verify, volumes_of
@@ -31,23 +35,163 @@ def _when(value: datetime) -> str:
     return value.astimezone(CST).isoformat()
 
 
+def _canonical_event(
+    position: int, event_id: UUID, event_type: str, schema_version: int, stream_id: str,
+    stream_version: int, county: str | None, occurred_at: datetime, recorded_at: datetime,
+    tenant: Any, data: Any, metadata: Any,
+) -> bytes:  # fmt: skip
+    return canonical(
+        {
+            "position": position,
+            "event_id": str(event_id),
+            "event_type": event_type,
+            "schema_version": schema_version,
+            "stream_id": stream_id,
+            "stream_version": stream_version,
+            "county": county,
+            "occurred_at": _when(occurred_at),
+            "recorded_at": _when(recorded_at),
+            "tenant": tenant,
+            "data": data,
+            "metadata": metadata,
+        }
+    )
+
+
 def event_bytes(row: asyncpg.Record) -> bytes:
     """The canonical JSON of a stored event row: everything the store keeps about it."""
-    fields: dict[str, Any] = {
-        "position": row["position"],
-        "event_id": str(row["event_id"]),
-        "event_type": row["event_type"],
-        "schema_version": row["schema_version"],
-        "stream_id": row["stream_id"],
-        "stream_version": row["stream_version"],
-        "county": row["county"],
-        "occurred_at": _when(row["occurred_at"]),
-        "recorded_at": _when(row["recorded_at"]),
-        "tenant": json.loads(row["tenant"]),
-        "data": json.loads(row["data"]),
-        "metadata": json.loads(row["metadata"]),
-    }
-    return canonical(fields)
+    return _canonical_event(
+        row["position"], row["event_id"], row["event_type"], row["schema_version"], row["stream_id"],
+        row["stream_version"], row["county"], row["occurred_at"], row["recorded_at"],
+        json.loads(row["tenant"]), json.loads(row["data"]), json.loads(row["metadata"]),
+    )  # fmt: skip
+
+
+class _NotPlain(ValueError):
+    """A number jsonb would give back in another form."""
+
+
+def _number(token: str) -> float:
+    value = float(token)
+    if "e" in token or "E" in token or (value == 0 and token.startswith("-")):
+        raise _NotPlain(token)
+    return value
+
+
+def _constant(token: str) -> float:  # NaN, Infinity (jsonb refuses them anyway)
+    raise _NotPlain(token)
+
+
+_PLAIN = json.JSONDecoder(parse_float=_number, parse_constant=_constant)
+
+
+def plain_json(text: str) -> tuple[Any, bool]:
+    """json.loads(text), and whether jsonb gives every number back in the same form. It keeps
+    numbers as `numeric`: 1e+20 reads back as 100000000000000000000 (an int, no longer a float),
+    -0.0 as 0.0; every other token reads back as written. (The parser hands over each float's
+    token: no scan of the text, whose ids are full of digits and e's.)"""
+    try:
+        return _PLAIN.decode(text), True
+    except _NotPlain:
+        return json.loads(text), False
+
+
+def appended_bytes(a: Appended, data: Any, parsed: dict[str, Any]) -> bytes | None:
+    """`event_bytes` of the row `a` inserted, from the values sent instead of reading the row back:
+    json.loads of the text sent equals json.loads of jsonb's text of it when `plain_json` says so
+    (else None). `data` is `plain_json(a.data_json)`'s value, and plain; `parsed` caches the
+    tenants' and metadata's parsed JSON (None: not plain)."""
+    for text in (a.tenant_json, a.metadata_json):  # one tenant per village, one metadata per upload
+        if text not in parsed:
+            value, plain = plain_json(text)
+            parsed[text] = value if plain else None
+    tenant, metadata = parsed[a.tenant_json], parsed[a.metadata_json]
+    if tenant is None or metadata is None:
+        return None
+    return _canonical_event(
+        a.position, a.event_id, a.event_type, a.schema_version, a.stream_id, a.stream_version, a.county,
+        a.occurred_at, a.recorded_at, tenant, data, metadata,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ToLink:
+    """An appended event to link into its entry's volumes: `body` is its canonical JSON."""
+
+    event_id: UUID
+    event_type: str
+    entry_id: str
+    body: bytes
+    volumes: tuple[str, ...]
+    county: str | None  # the entry's county, kept with its volumes' heads
+
+
+@dataclass
+class VolumeHeads:
+    """The heads of the volumes a write links into, read under lock inside the append's transaction
+    (the ordering lock is held since the transaction's first insert, and `FOR UPDATE`), moved on in
+    memory by `link` and written back by `save`: a bulk write reads each head once, when a batch
+    first reaches its volume, and writes it once at the end."""
+
+    heads: dict[str, tuple[int, str]] = field(default_factory=dict)
+    read: set[str] = field(default_factory=set)  # volumes read (some have no head yet)
+    moved: dict[str, str | None] = field(default_factory=dict)  # volume -> its county
+
+    async def lock(self, conn: Connection, schema: str, volumes: Iterable[str]) -> None:
+        """Read and lock the heads of `volumes` not read yet."""
+        new = list(set(volumes) - self.read)
+        if not new:
+            return
+        rows = await conn.fetch(
+            f"SELECT volume_id, length, head FROM {schema}.volume_heads WHERE volume_id = ANY($1::text[])"
+            " FOR UPDATE",
+            new,
+        )
+        self.heads |= {r["volume_id"]: (r["length"], r["head"]) for r in rows}
+        self.read |= set(new)
+
+    async def link(self, conn: Connection, schema: str, events: Iterable[ToLink]) -> None:
+        """Insert the links of `events` (in position order, their volumes locked) in one statement."""
+        links: list[tuple[Any, ...]] = []
+        for e in events:
+            for volume in e.volumes:
+                length, head = self.heads.get(volume, (0, GENESIS))
+                head = link(head, e.body)
+                self.heads[volume] = (length + 1, head)
+                self.moved[volume] = e.county
+                links.append((volume, length + 1, e.event_id, e.entry_id, e.event_type, head))
+        if not links:
+            return
+        await conn.execute(  # one statement per batch, its rows one JSON document (pydantic-core's)
+            f"INSERT INTO {schema}.volume_links (volume_id, seq, event_id, entry_id, event_type, hash)"
+            " SELECT r->>0, (r->>1)::int, (r->>2)::uuid, r->>3, r->>4, r->>5"
+            " FROM jsonb_array_elements($1::jsonb) r",
+            to_json(links).decode(),
+        )
+
+    async def save(self, conn: Connection, schema: str) -> None:
+        """Write the heads `link` moved (one statement)."""
+        if not self.moved:
+            return
+        moved = [(v, county, *self.heads[v]) for v, county in self.moved.items()]
+        await conn.execute(
+            f"""INSERT INTO {schema}.volume_heads (volume_id, kind, owner, year, county, length, head)
+                SELECT u.v, split_part(u.v, ':', 1), split_part(u.v, ':', 2), split_part(u.v, ':', 3)::int,
+                       u.county, u.length, u.head
+                FROM unnest($1::text[], $2::text[], $3::int[], $4::text[]) AS u(v, county, length, head)
+                ON CONFLICT (volume_id) DO UPDATE SET length = excluded.length, head = excluded.head,
+                    updated_at = clock_timestamp()""",
+            *[list(column) for column in zip(*moved, strict=True)],
+        )
+        self.moved = {}
+
+
+async def stored_bodies(conn: Connection, schema: str, event_ids: list[UUID]) -> dict[UUID, bytes]:
+    """`event_bytes` of the stored rows of `event_ids` (read back inside the append's transaction)."""
+    rows = await conn.fetch(
+        f"SELECT {RAW_COLUMNS} FROM {schema}.events e WHERE e.event_id = ANY($1::uuid[])", event_ids
+    )
+    return {r["event_id"]: event_bytes(r) for r in rows}
 
 
 async def record_links(conn: Connection, schema: str, stored: Iterable[StoredEvent]) -> None:
@@ -64,43 +208,16 @@ async def record_links(conn: Connection, schema: str, stored: Iterable[StoredEve
         r["entry_id"]: (volumes_of(r["village_code"], r["unit_id"], r["year"]), r["entry_county"])
         for r in rows
     }
-    volumes = {v for vs, _ in owners.values() for v in vs}
-    heads = {
-        r["volume_id"]: (r["length"], r["head"])
-        for r in await conn.fetch(
-            f"SELECT volume_id, length, head FROM {schema}.volume_heads WHERE volume_id = ANY($1::text[])"
-            " FOR UPDATE",
-            list(volumes),
-        )
-    }
-    links: list[tuple[Any, ...]] = []
-    counties: dict[str, str | None] = {}
+    heads = VolumeHeads()
+    await heads.lock(conn, schema, (v for vs, _ in owners.values() for v in vs))
+    to_link = []
     for s in events:
         entry_id = s.envelope.data["entry_id"]
-        targets, county = owners[entry_id]
-        for volume in targets:
-            length, head = heads.get(volume, (0, GENESIS))
-            head = link(head, body[s.envelope.event_id])
-            heads[volume] = (length + 1, head)
-            counties[volume] = county
-            links.append((volume, length + 1, s.envelope.event_id, entry_id, s.envelope.event_type, head))
-    if not links:
-        return
-    await conn.execute(  # one statement per batch: columns as arrays
-        f"INSERT INTO {schema}.volume_links (volume_id, seq, event_id, entry_id, event_type, hash)"
-        " SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::text[], $6::text[])",
-        *[list(column) for column in zip(*links, strict=True)],
-    )
-    moved = [(v, counties[v], length, head) for v, (length, head) in heads.items() if v in counties]
-    await conn.execute(
-        f"""INSERT INTO {schema}.volume_heads (volume_id, kind, owner, year, county, length, head)
-            SELECT u.v, split_part(u.v, ':', 1), split_part(u.v, ':', 2), split_part(u.v, ':', 3)::int,
-                   u.county, u.length, u.head
-            FROM unnest($1::text[], $2::text[], $3::int[], $4::text[]) AS u(v, county, length, head)
-            ON CONFLICT (volume_id) DO UPDATE SET length = excluded.length, head = excluded.head,
-                updated_at = clock_timestamp()""",
-        *[list(column) for column in zip(*moved, strict=True)],
-    )
+        volumes, county = owners[entry_id]
+        to_link.append(ToLink(s.envelope.event_id, s.envelope.event_type, entry_id, body[s.envelope.event_id],
+                              volumes, county))  # fmt: skip
+    await heads.link(conn, schema, to_link)
+    await heads.save(conn, schema)
 
 
 async def verify_volume(pool: asyncpg.Pool, schema: str, volume: str) -> Verdict:

@@ -24,6 +24,6 @@ async def run_import(store: EventStore, who: Principal, idem: Idempotency, plan:
     report = await plan(workspace)  # raises ImportRejectedError, having written nothing
     async with store.pool.acquire() as conn, conn.transaction():
         await claim(conn, idem)  # a concurrent twin of this upload committed first: replay its report
-        stored = await workspace.commit(request_metadata(who.subject), conn)
-        answer: dict[str, Any] = await remember(conn, idem, {**report, "events": len(stored)})
+        appended = await workspace.commit(request_metadata(who.subject), conn)
+        answer: dict[str, Any] = await remember(conn, idem, {**report, "events": appended})
     return answer

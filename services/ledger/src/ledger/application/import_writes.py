@@ -1,0 +1,88 @@
+"""Writing a checked backfill file: every new entry in ONE transaction, chunk by chunk.
+
+Per chunk of CHUNK entries: one INSERT of the events (`EventStore.append_rows`, which takes the
+store's ordering lock; it is then held to commit), one of the entries read model, the overlap
+re-check, one of the volume links. Each volume head is read once, by the first chunk reaching it
+(under the ordering lock, `FOR UPDATE`), and written once at the end. The rows are built from the
+values appended, never read back: the entries' data is the event's JSON as stored, and the links
+hash the JSON sent (`volume_chain.appended_bytes`; the rare events whose numbers jsonb might write
+back in another form are read back and hashed as stored).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from eventkit.db import Connection
+from eventkit.imports import ImportProgress
+from eventkit.store import Appended, EventStore, Metadata, NewStream
+from vc_contracts import CST, Tenant
+from vc_contracts.catalogue.ledger import LedgerEntryEvent
+
+from ledger.application.entries_model import entry_values, insert_entries, recheck_clashes
+from ledger.application.volume_chain import ToLink, VolumeHeads, appended_bytes, plain_json, stored_bodies
+from ledger.domain.chain import volumes_of
+from ledger.domain.entries import stream_id
+
+CHUNK = 1000  # rows per INSERT inside the one transaction
+
+
+async def write_entries(
+    store: EventStore, events: list[LedgerEntryEvent], metadata: Metadata, progress: ImportProgress
+) -> None:
+    """Append `events` (each the first of a new entry stream) with their entries and chain links;
+    all or nothing. Raises ConcurrencyError when an entry's stream exists already."""
+    if not events:
+        return
+    tenants = {code: Tenant.of(code) for code in {e.village_code for e in events}}
+    volumes = {
+        e.entry_id: volumes_of(e.village_code, e.unit_id, e.occurred_at.astimezone(CST).year) for e in events
+    }
+    parsed: dict[str, Any] = {}  # tenants' and the metadata's JSON, parsed once
+    async with store.pool.acquire() as conn, conn.transaction():
+        heads = VolumeHeads()
+        for first in range(0, len(events), CHUNK):
+            chunk = events[first : first + CHUNK]
+            batch = [
+                NewStream(stream_id(e.entry_id), [e], tenants[e.village_code], e.occurred_at) for e in chunk
+            ]
+            appended = await store.append_rows(batch, metadata=metadata, conn=conn)
+            # the ordering lock is held from the first insert on: heads read now stay current
+            await heads.lock(conn, store.schema, (v for e in chunk for v in volumes[e.entry_id]))
+            await _write_chunk(conn, store.schema, appended, heads, volumes, parsed)
+            progress.step("written", len(chunk))
+        await heads.save(conn, store.schema)
+
+
+async def _write_chunk(
+    conn: Connection,
+    schema: str,
+    appended: list[Appended],
+    heads: VolumeHeads,
+    volumes: dict[str, tuple[str, str]],
+    parsed: dict[str, Any],
+) -> None:
+    rows, bodies, unsure = [], {}, []
+    for a in appended:
+        event = cast(LedgerEntryEvent, a.event)
+        data, plain = plain_json(a.data_json)
+        rows.append(entry_values(event, data, a.stream_id, a.county, a.recorded_at,
+                                 a.metadata.actor))  # fmt: skip
+        body = appended_bytes(a, data, parsed) if plain else None
+        if body is None:
+            unsure.append(a.event_id)
+        else:
+            bodies[a.event_id] = body
+    await insert_entries(conn, schema, rows)
+    await recheck_clashes(conn, schema, [row[0] for row in rows])
+    if unsure:
+        bodies |= await stored_bodies(conn, schema, unsure)
+    await heads.link(
+        conn,
+        schema,
+        (
+            ToLink(a.event_id, a.event_type, cast(LedgerEntryEvent, a.event).entry_id, bodies[a.event_id],
+                   volumes[cast(LedgerEntryEvent, a.event).entry_id], a.county)
+            for a in appended
+        ),
+    )  # fmt: skip
