@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from eventkit import imports
 
-from registry.adapters import http_commands, http_feedback, http_imports, http_queries
+from registry.adapters import http_commands, http_feedback, http_imports, http_queries, http_vetting
 
 # Imports first: `/divisions/import` must not be taken for another route's path parameter.
 routers = [
     http_imports.router,
     imports.router,
     http_commands.router,
+    http_vetting.router,
     http_queries.router,
     http_feedback.router,
 ]
