@@ -32,7 +32,8 @@ def nominate(page: Page, name: str, n: int) -> None:
 
 
 def nominations_row(page: Page, name: str) -> Locator:
-    return page.get_by_role("table", name="本单位的提名").get_by_role("row").filter(has_text=name)
+    # Element Plus draws header and body as two tables: rows are found under the labelled wrapper
+    return page.get_by_label("本单位的提名").get_by_role("row").filter(has_text=name)
 
 
 def test_a_unit_nominates_the_county_approves_and_assigns_and_a_rejected_nominee_is_refused(
@@ -63,7 +64,7 @@ def test_a_unit_nominates_the_county_approves_and_assigns_and_a_rejected_nominee
 
     first.get_by_role("button", name="审核通过").click()
     expect(county.get_by_role("status")).to_contain_text(f"已通过：{APPROVED}")
-    decided = county.get_by_role("table", name="已审核的提名")
+    decided = county.get_by_label("已审核的提名")
     expect(decided.get_by_role("row").filter(has_text=REJECTED)).to_contain_text(REASON, timeout=30_000)
 
     # the approved advisor is on the roster and assigned; the rejected one is not offered
