@@ -59,8 +59,8 @@ class Advisor:
 
 
 @dataclass(frozen=True)
-class RegisterAdvisor:
-    """The county's own registration (an administrator, the roster import): approved at once."""
+class Person:
+    """Who is registered or nominated: the fields of AdvisorRegistered / AdvisorNominated."""
 
     advisor_id: str
     name: str
@@ -71,15 +71,13 @@ class RegisterAdvisor:
 
 
 @dataclass(frozen=True)
-class NominateAdvisor:
-    """A providing unit puts a person forward; fields as RegisterAdvisor."""
+class RegisterAdvisor(Person):
+    """The county's own registration (an administrator, the roster import): approved at once."""
 
-    advisor_id: str
-    name: str
-    kind: AdvisorKind
-    unit: Unit
-    phone: str
-    licence_no: str | None = None
+
+@dataclass(frozen=True)
+class NominateAdvisor(Person):
+    """A providing unit puts a person forward; the county section decides."""
 
 
 @dataclass(frozen=True)
@@ -120,7 +118,7 @@ def decide_advisor(state: Advisor, c: Command, now: datetime) -> list[Event]:
             assert_never(c)
 
 
-def _check_person(c: RegisterAdvisor | NominateAdvisor) -> None:
+def _check_person(c: Person) -> None:
     if not c.unit.exists:
         raise RuleViolationError("所属单位尚未登记", field="unit_id")
     if c.kind in LICENSED_KINDS and not c.licence_no:
