@@ -22,7 +22,7 @@ from test_registry_helpers import (
     until_listed,
 )
 
-TOWN, VILLAGE, SECOND = "621025302000", "621025302201", "621025302202"
+TOWN, VILLAGE, SECOND = "621025377000", "621025377201", "621025377202"
 FIRM, OTHER_FIRM = "U-vet-firm", "U-vet-firm-2"
 
 
