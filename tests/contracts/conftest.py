@@ -50,6 +50,16 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "changed_on": "2025-05-01",
         "reason": "病假",
     },
+    "AdvisorNominated": {
+        "advisor_id": "adv-2",
+        "name": "周律师",
+        "kind": "lawyer",
+        "unit_id": "unit-1",
+        "licence_no": "16210201234567890",
+        "phone": "13809341235",
+    },
+    "AdvisorApproved": {"advisor_id": "adv-2", "unit_id": "unit-1"},
+    "AdvisorRejected": {"advisor_id": "adv-2", "unit_id": "unit-1", "reason": "执业年限不足三年"},
     "AdvisorAssigned": {
         "assignment_id": "asg-1",
         "village_code": VILLAGE,

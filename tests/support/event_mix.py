@@ -144,7 +144,7 @@ def _ledger(rng: random.Random) -> tuple[str, Event]:
 def _registry(rng: random.Random) -> tuple[str, Event]:
     village, advisor, unit = rng.choice(VILLAGES), rng.choice(ADVISORS), rng.choice(UNITS)
     agreement, assignment = rng.choice(AGREEMENTS), rng.choice(ASSIGNMENTS)
-    match rng.randrange(14):
+    match rng.randrange(17):
         case 0 | 1:
             code = rng.choice(VILLAGES + TOWNSHIPS)
             village_level = code not in TOWNSHIPS
@@ -238,6 +238,16 @@ def _registry(rng: random.Random) -> tuple[str, Event]:
                 member_count=rng.randrange(300),
                 established_on=_day(rng),
             )
+        case 14:  # vetting (R2): nominations, decided in any order, so rows collide and redeliver
+            return f"advisor-{advisor}", rg.AdvisorNominated(
+                advisor_id=advisor, name=rng.choice(NAMES), kind=enums.AdvisorKind.lawyer, unit_id=unit,
+                licence_no="16210201234567890", phone="13909341234",
+            )  # fmt: skip
+        case 15:
+            return f"advisor-{advisor}", rg.AdvisorApproved(advisor_id=advisor, unit_id=unit)
+        case 16:
+            rejected = rg.AdvisorRejected(advisor_id=advisor, unit_id=unit, reason="不符合条件")
+            return f"advisor-{advisor}", rejected
         case _:
             return f"group-{village}", rg.ServiceGroupMembersCounted(
                 group_id=f"G-{village}",

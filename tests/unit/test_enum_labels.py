@@ -69,9 +69,10 @@ def test_the_front_ends_labels_module_is_current() -> None:
 def test_the_front_end_keeps_no_label_map_of_its_own() -> None:
     """A TS object literal mapping a wire value of an enum to Chinese is a twin of contracts.
 
-    Words that are also values of other vocabularies are left out: `pending` (a report's or a
-    filing's state), levels (the dashboard names a level's children), `other`; and the roles."""
-    shared = {"other", "pending", "county", "city", "province", "township", "village"}
+    Words that are also values of other vocabularies are left out: `pending`, `approved`,
+    `rejected` (a report's or a filing's state as well as a nominee's vetting), levels (the
+    dashboard names a level's children), `other`; and the roles."""
+    shared = {"other", "pending", "approved", "rejected", "county", "city", "province", "township", "village"}
     wire = {m.value for e in LABELS for m in e} - shared
     twin = re.compile(r"\b(" + "|".join(sorted(wire)) + r")\s*:\s*'[^'\x00-\x7f]")
     found = [

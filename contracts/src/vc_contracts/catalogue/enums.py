@@ -87,6 +87,21 @@ ADVISOR_STATUS_LABELS: dict[AdvisorStatus, str] = {
 }
 
 
+class AdvisorVetting(StrEnum):
+    """Where a nominee stands with the county section (R2 vetting); on the roster = approved."""
+
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+
+
+ADVISOR_VETTING_LABELS: dict[AdvisorVetting, str] = {
+    AdvisorVetting.pending: "待审核",
+    AdvisorVetting.approved: "已通过",
+    AdvisorVetting.rejected: "已驳回",
+}
+
+
 class ConsultationChannel(StrEnum):
     """How a consultation reached the advisor."""
 
@@ -270,6 +285,7 @@ LABELS: Mapping[type[StrEnum], Mapping[Any, str]] = {  # keys: members of the en
     UnitKind: UNIT_KIND_LABELS,
     AdvisorKind: ADVISOR_KIND_LABELS,
     AdvisorStatus: ADVISOR_STATUS_LABELS,
+    AdvisorVetting: ADVISOR_VETTING_LABELS,
     ConsultationChannel: CONSULTATION_CHANNEL_LABELS,
     ConsultationCategory: CONSULTATION_CATEGORY_LABELS,
     ConsultationOutcome: CONSULTATION_OUTCOME_LABELS,

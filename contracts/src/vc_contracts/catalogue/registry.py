@@ -98,6 +98,40 @@ class AdvisorStatusChanged(RegistryEvent):
     reason: Reason = Field(description="Why the status changed")
 
 
+class AdvisorNominated(RegistryEvent):
+    """A providing unit put a person forward to serve as a village legal advisor (R2 vetting).
+
+    Not yet on the roster: the county section approves (`AdvisorApproved`, followed by the
+    `AdvisorRegistered` that puts the person on the roster) or rejects (`AdvisorRejected`). A rejected
+    nominee may be nominated again on the same stream. Who may serve (the county notice): lawyers of a
+    law firm, justice-office heads and judicial assistants, legal-aid-center and public-sector lawyers;
+    a licence number is carried where the kind is a lawyer's.
+    """
+
+    advisor_id: AdvisorId
+    name: ShortText = Field(description="Full name of the nominee")
+    kind: AdvisorKind = Field(description="What the nominee is by profession")
+    unit_id: UnitId
+    licence_no: LawyerLicence | None = Field(default=None, description="Lawyer practising licence: 17 digits")
+    phone: Phone
+
+
+class AdvisorApproved(RegistryEvent):
+    """The county section approved a nominee: from now on the advisor may be assigned and named in
+    agreements. Always followed, on the same stream, by `AdvisorRegistered` with the nominee's details."""
+
+    advisor_id: AdvisorId
+    unit_id: UnitId
+
+
+class AdvisorRejected(RegistryEvent):
+    """The county section rejected a nominee, with the reason the unit reads on its page."""
+
+    advisor_id: AdvisorId
+    unit_id: UnitId
+    reason: Reason = Field(description="Why the nominee may not serve, shown to the nominating unit")
+
+
 class AdvisorAssigned(RegistryEvent):
     """An advisor began serving a village from `valid_from` (assignment history is kept, R1)."""
 

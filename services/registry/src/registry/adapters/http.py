@@ -10,6 +10,7 @@ from registry.adapters import (
     http_imports,
     http_queries,
     http_responsibilities,
+    http_vetting,
 )
 
 # Imports first: `/divisions/import` must not be taken for another route's path parameter.
@@ -17,6 +18,7 @@ routers = [
     http_imports.router,
     imports.router,
     http_commands.router,
+    http_vetting.router,
     http_queries.router,
     http_feedback.router,
     http_responsibilities.router,

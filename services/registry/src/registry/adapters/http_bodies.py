@@ -44,6 +44,10 @@ class AdvisorIn(Body):
     licence_no: LawyerLicence | None = Field(default=None, description="17-digit practising licence")
 
 
+class RejectionIn(Body):
+    reason: Reason = Field(description="Why the nominee may not serve; the unit reads it")
+
+
 class StatusIn(Body):
     status: AdvisorStatus
     changed_on: ShanghaiDate

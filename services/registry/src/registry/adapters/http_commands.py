@@ -56,11 +56,11 @@ async def register_unit(
     return (await commands.register_unit(who, *args)).as_json()
 
 
-@router.post("/advisors", status_code=201, summary="登记法律顾问 Register an advisor")
+@router.post("/advisors", status_code=201, summary="登记法律顾问 Register an approved advisor (county)")
 async def register_advisor(
     body: b.AdvisorIn, who: CurrentPrincipal, commands: Directory, idem: Idempotent
 ) -> Result:
-    who.require_role(*ADMINS, *UNITS)
+    who.require_role(*ADMINS)  # the county's own act; a unit nominates (POST /nominations, R2 vetting)
     args = (body.advisor_id, body.name, body.kind, body.unit_id, body.phone, body.licence_no, idem)
     return (await commands.register_advisor(who, *args)).as_json()
 

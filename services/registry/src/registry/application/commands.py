@@ -70,9 +70,45 @@ class DirectoryCommands(Handler):
         who.require_unit(unit_id)
         advisor_id = advisor_id or new_id("A")
         command = advisors.RegisterAdvisor(advisor_id, name, kind, unit, phone, licence_no)
-        stream = advisors.advisor_stream(advisor_id)
+        return await self._run_on(who, advisor_id, unit, command, idem)
+
+    async def nominate_advisor(
+        self,
+        who: Principal,
+        advisor_id: str | None,
+        name: str,
+        kind: AdvisorKind,
+        unit_id: str,
+        phone: str,
+        licence_no: str | None,
+        idem: Idempotency,
+    ) -> Outcome:
+        """A unit nominates for its own unit only (403 `unit_id` otherwise)."""
+        unit = await self.unit(unit_id)
+        if not unit.exists:
+            raise NotFoundError(f"单位 {unit_id} 不存在", field="unit_id")
+        who.require_division(unit.division_code or "", "unit_id")
+        who.require_unit(unit_id)
+        advisor_id = advisor_id or new_id("A")
+        command = advisors.NominateAdvisor(advisor_id, name, kind, unit, phone, licence_no)
+        return await self._run_on(who, advisor_id, unit, command, idem)
+
+    async def decide_nomination(
+        self, who: Principal, advisor_id: str, command: advisors.Command, idem: Idempotency
+    ) -> Outcome:
+        """Approve or reject a nominee of a unit inside the caller's county (403 outside, 404 unknown)."""
+        advisor = await self.advisor(advisor_id)
+        if not advisor.exists:
+            raise NotFoundError(f"没有顾问 {advisor_id} 的提名", field="advisor_id")
+        unit = await self.unit(advisor.unit_id or "")
+        who.require_division(unit.division_code or "", "advisor_id")
+        return await self._run_on(who, advisor_id, unit, command, idem)
+
+    async def _run_on(
+        self, who: Principal, advisor_id: str, unit: units.Unit, command: advisors.Command, idem: Idempotency
+    ) -> Outcome:
         return await self.commands.run(
-            advisors.advisors, stream, command, actor=who.subject,
+            advisors.advisors, advisors.advisor_stream(advisor_id), command, actor=who.subject,
             tenant=unit.division_code or "", idempotency=idem,
         )  # fmt: skip
 
@@ -88,8 +124,4 @@ class DirectoryCommands(Handler):
         advisor = await self.existing_advisor(who, advisor_id)
         unit = await self.unit(advisor.unit_id or "")
         command = advisors.ChangeAdvisorStatus(status, changed_on, reason)
-        stream = advisors.advisor_stream(advisor_id)
-        return await self.commands.run(
-            advisors.advisors, stream, command, actor=who.subject,
-            tenant=unit.division_code or "", idempotency=idem,
-        )  # fmt: skip
+        return await self._run_on(who, advisor_id, unit, command, idem)

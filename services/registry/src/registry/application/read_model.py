@@ -17,6 +17,13 @@ CREATE TABLE {t}advisors (
     county text, licence_no text, phone text NOT NULL, status text NOT NULL, status_since date
 );
 CREATE INDEX ON {t}advisors (unit_id);
+CREATE TABLE {t}nominations (
+    advisor_id text PRIMARY KEY, version integer NOT NULL, name text NOT NULL, kind text NOT NULL,
+    unit_id text NOT NULL, county text, licence_no text, phone text NOT NULL, state text NOT NULL,
+    nominated_at timestamptz NOT NULL, decided_at timestamptz, reason text
+);
+CREATE INDEX ON {t}nominations (county, state);
+CREATE INDEX ON {t}nominations (unit_id);
 CREATE TABLE {t}advisor_statuses (
     advisor_id text NOT NULL, version integer NOT NULL, status text NOT NULL, changed_on date NOT NULL,
     reason text NOT NULL, PRIMARY KEY (advisor_id, version)
@@ -59,6 +66,7 @@ TABLES = (
     "units",
     "advisors",
     "advisor_statuses",
+    "nominations",
     "assignments",
     "agreements",
     "agreement_filings",

@@ -4,8 +4,8 @@ Each event maps to plain row writes (no cross-stream lookups), so events of diff
 arrive in any order; queries join at read time. Version-keyed history rows make redelivery harmless.
 A batch runs each statement once per run of one event type, for the whole run (`executemany`,
 pipelined): each type's statements write different tables, so that leaves what event-by-event
-application leaves. Named `registry_views_v2`: the tables changed, so a new projection (consumer
-group) builds them from the earliest offset while the old generation stays untouched.
+application leaves. Named `registry_views_v3`: the tables changed (v3: nominations), so a new
+projection (consumer group) builds them from the earliest offset while the old generation stays untouched.
 """
 
 from __future__ import annotations
@@ -41,6 +41,42 @@ WRITES: dict[type[Event], list[tuple[str, tuple[str, ...]]]] = {
         (
             "INSERT INTO {t}advisors VALUES ($1,$2,$3,$4,$5,$6,$7,'active',NULL) ON CONFLICT DO NOTHING",
             ("advisor_id", "name", "kind", "unit_id", "@county", "licence_no", "phone"),
+        )
+    ],
+    # One row per nominee, last nomination and its decision; `version` keeps a redelivered older
+    # event from undoing a later one (a re-nomination after a rejection reuses the row).
+    ev.AdvisorNominated: [
+        (
+            "INSERT INTO {t}nominations VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'pending',$9,NULL,NULL)"
+            " ON CONFLICT (advisor_id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name,"
+            " kind = EXCLUDED.kind, licence_no = EXCLUDED.licence_no, phone = EXCLUDED.phone,"
+            " state = 'pending', nominated_at = EXCLUDED.nominated_at, decided_at = NULL, reason = NULL"
+            " WHERE {t}nominations.version < EXCLUDED.version",
+            (
+                "advisor_id",
+                "@version",
+                "name",
+                "kind",
+                "unit_id",
+                "@county",
+                "licence_no",
+                "phone",
+                "@occurred_at",
+            ),
+        )
+    ],
+    ev.AdvisorApproved: [
+        (
+            "UPDATE {t}nominations SET version = $2, state = 'approved', decided_at = $3, reason = NULL"
+            " WHERE advisor_id = $1 AND version < $2",
+            ("advisor_id", "@version", "@occurred_at"),
+        )
+    ],
+    ev.AdvisorRejected: [
+        (
+            "UPDATE {t}nominations SET version = $2, state = 'rejected', decided_at = $3, reason = $4"
+            " WHERE advisor_id = $1 AND version < $2",
+            ("advisor_id", "@version", "@occurred_at", "reason"),
         )
     ],
     ev.AdvisorStatusChanged: [
@@ -148,7 +184,7 @@ def _value(source: str, env: Envelope, event: Event) -> Any:
 
 
 class RegistryViews:
-    name = "registry_views_v2"
+    name = "registry_views_v3"
     topics: Sequence[str] = (topic_for("registry"),)
     tables: Sequence[str] = TABLES
     ddl = DDL

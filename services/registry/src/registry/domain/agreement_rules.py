@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from eventkit.errors import ConflictError, RuleViolationError
 
 from registry.domain.assignments import VILLAGE_LEVELS
+from registry.domain.vetting import require_approved
 
 if TYPE_CHECKING:
     from registry.domain.agreements import Agreement, SignAgreement
@@ -68,6 +69,7 @@ def _check_named_advisors(c: SignAgreement) -> None:
     ids = [a.advisor_id for a in c.advisors]
     if None in ids:
         raise RuleViolationError("协议所列法律顾问尚未登记", field="advisor_ids")
+    require_approved([(a.advisor_id or "", a.name, a.vetting) for a in c.advisors], "advisor_ids")
     if len(set(ids)) != len(ids):
         raise RuleViolationError("协议所列法律顾问有重复", field="advisor_ids")
     if strangers := [str(a.advisor_id) for a in c.advisors if a.unit_id != c.unit.unit_id]:

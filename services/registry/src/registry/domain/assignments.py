@@ -20,6 +20,7 @@ from vc_contracts.catalogue.registry import AdvisorAssigned, AssignmentEnded
 
 from registry.domain.advisors import Advisor
 from registry.domain.divisions import Division
+from registry.domain.vetting import require_approved
 
 VILLAGE_LEVELS = {DivisionLevel.village, DivisionLevel.community}
 
@@ -106,6 +107,7 @@ def _assign(state: VillageAssignments, c: AssignAdvisor) -> list[Event]:
         raise RuleViolationError("只能为已登记的村或社区指派法律顾问", field="village_code")
     if not c.advisor.exists:
         raise RuleViolationError("法律顾问尚未登记", field="advisor_id")
+    require_approved([(c.advisor.advisor_id or "", c.advisor.name, c.advisor.vetting)], "advisor_id")
     if c.advisor.status != AdvisorStatus.active:
         raise RuleViolationError("该法律顾问当前不在岗，不能指派", field="advisor_id")
     last = state.history[-1] if state.history else None

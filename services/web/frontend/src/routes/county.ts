@@ -1,4 +1,4 @@
-// The county section (县司法局): roster, assignments, agreements, imports, notice boards, rules,
+// The county section (县司法局): roster, nominations to vet (R2), assignments, agreements, imports, notice boards, rules,
 // assessments, deadlines and ledger exports. County administrators act; city and province
 // administrators see the same pages read-only (the API decides what each may do).
 import type { RouteRecordRaw } from 'vue-router'
@@ -17,6 +17,8 @@ export const countyRoutes: RouteRecordRaw[] = [
           { path: '', redirect: '/county/roster' },
           { path: 'roster', component: () => import('@/pages/county/RosterPage.vue'),
             meta: { roles: isAdmin, title: '顾问名册' } },
+          { path: 'nominations', component: () => import('@/pages/county/NominationsPage.vue'),
+            meta: { roles: isAdmin, title: '提名审核' } },
           { path: 'assignments', component: () => import('@/pages/county/AssignmentsPage.vue'),
             meta: { roles: isAdmin, title: '指派与调整' } },
           { path: 'agreements', component: () => import('@/pages/county/AgreementsPage.vue'),

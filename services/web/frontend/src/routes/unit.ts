@@ -1,4 +1,5 @@
-// Providing-unit pages (desktop, Element Plus): advisors' progress, backfill import, the unit volume.
+// Providing-unit pages (desktop, Element Plus): advisors' progress, nominations (R2 vetting), backfill
+// import, the unit volume.
 import type { RouteRecordRaw } from 'vue-router'
 import type { Role } from '@/auth/session'
 
@@ -13,6 +14,7 @@ export const unitRoutes: RouteRecordRaw[] = [
     children: [
       { path: '', component: () => import('@/pages/unit/AdvisorsPage.vue'), meta: { roles: isUnit, title: '本单位顾问' } },
       { path: 'import', component: () => import('@/pages/unit/ImportPage.vue'), meta: { roles: isUnit, title: '补录导入' } },
+      { path: 'nominations', component: () => import('@/pages/unit/NominationsPage.vue'), meta: { roles: isUnit, title: '顾问提名' } },
       { path: 'volume', component: () => import('@/pages/unit/VolumePage.vue'), meta: { roles: isUnit, title: '本单位台账' } },
     ],
   },

@@ -1,0 +1,146 @@
+"""Advisor vetting over HTTP against the real services (R2): a unit nominates, the county approves
+or rejects with a reason, the unit reads the decision; only an approved advisor is assigned or
+named in an agreement (422 `advisor_not_approved` naming the rule), and refusals change nothing."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from test_registry_helpers import (
+    COUNTY,
+    OTHER_COUNTY,
+    Api,
+    advisor_body,
+    days_ago,
+    event_count,
+    register_divisions,
+    unit_body,
+    until_listed,
+)
+
+TOWN, VILLAGE, SECOND = "621025377000", "621025377201", "621025377202"
+FIRM, OTHER_FIRM = "U-vet-firm", "U-vet-firm-2"
+
+
+@dataclass
+class World:
+    county: Api
+    other_county: Api
+    firm: Api
+    other_firm: Api
+    dsn: str
+
+
+@pytest.fixture(scope="module")
+async def world(stack: Any, devstack: Any) -> AsyncIterator[World]:
+    async with httpx.AsyncClient(timeout=15, trust_env=False) as http:
+        url = stack.urls["registry"]
+        w = World(
+            Api(http, url, stack.headers("county_admin", COUNTY, "vet-county")),
+            Api(http, url, stack.headers("county_admin", OTHER_COUNTY, "vet-other-county")),
+            Api(http, url, stack.headers("law_firm", COUNTY, "vet-firm-clerk", FIRM)),
+            Api(http, url, stack.headers("law_firm", COUNTY, "vet-firm2-clerk", OTHER_FIRM)),
+            devstack.dsn,
+        )
+        province = Api(http, url, stack.headers("province_admin", "620000", "vet-province"))
+        await register_divisions(
+            w.county, province, [(TOWN, "审核镇", "township"), (VILLAGE, "审核村", "village"),
+                                 (SECOND, "审核二村", "village")]
+        )  # fmt: skip
+        await w.county.ok("/units", unit_body(FIRM, COUNTY, 301))
+        await w.county.ok("/units", unit_body(OTHER_FIRM, COUNTY, 302))
+        yield w
+
+
+def nominee(advisor_id: str, n: int, unit: str = FIRM) -> dict[str, Any]:
+    return advisor_body(advisor_id, unit, 500 + n) | {"name": f"提名顾问{n}"}
+
+
+def assignment(advisor_id: str, village: str = VILLAGE) -> dict[str, Any]:
+    return {"village_code": village, "advisor_id": advisor_id, "valid_from": days_ago(3),
+            "schedule": "每周一"}  # fmt: skip
+
+
+async def test_a_unit_nominates_the_county_approves_and_then_assigns(world: World) -> None:
+    done = await world.firm.ok("/nominations", nominee("A-vet-1", 1))
+    assert [e["event_type"] for e in done["events"]] == ["AdvisorNominated"]
+    pending = await until_listed(world.county, "/nominations", "advisor_id", "A-vet-1", state="pending")
+    assert (pending["unit_name"], pending["reason"]) == (f"甘肃测试{FIRM}律师事务所", None)
+
+    refused = await world.county.post("/assignments", assignment("A-vet-1"))  # not approved yet
+    assert refused.status_code == 422 and refused.json()["code"] == "advisor_not_approved"
+
+    approved = await world.county.ok("/nominations/A-vet-1/approval", {})
+    assert [e["event_type"] for e in approved["events"]] == ["AdvisorApproved", "AdvisorRegistered"]
+    await until_listed(world.county, "/advisors", "advisor_id", "A-vet-1", unit_id=FIRM)  # on the roster
+    mine = await until_listed(world.firm, "/nominations", "advisor_id", "A-vet-1", state="approved")
+    assert mine["decided_at"] is not None
+
+    await world.county.ok("/assignments", assignment("A-vet-1"))
+
+
+async def test_a_rejected_nominee_cannot_be_assigned_and_the_unit_reads_why(world: World) -> None:
+    await world.firm.ok("/nominations", nominee("A-vet-2", 2))
+    await world.county.ok("/nominations/A-vet-2/rejection", {"reason": "执业年限不足三年"})
+    mine = await until_listed(world.firm, "/nominations", "advisor_id", "A-vet-2", state="rejected")
+    assert mine["reason"] == "执业年限不足三年"
+
+    before = await event_count(world.dsn)
+    for path, body, field in (
+        ("/assignments", assignment("A-vet-2", SECOND), "advisor_id"),
+        ("/agreements", {"agreement_id": "AG-vet-2", "unit_id": FIRM, "village_code": SECOND,
+                         "advisor_ids": ["A-vet-2"], "term_start": days_ago(10), "term_end": days_ago(-355),
+                         "signed_on": days_ago(5)}, "advisor_ids"),
+    ):  # fmt: skip
+        response = await world.county.post(path, body)
+        assert response.status_code == 422, response.text
+        error = response.json()
+        assert (error["code"], error["field"]) == ("advisor_not_approved", field)
+        assert "已被驳回" in error["message"] and "审核通过" in error["message"]  # names the rule
+        assert error["errors"] == [{"field": field, "reason": error["message"]}]
+    assert await event_count(world.dsn) == before
+
+    again = await world.firm.ok("/nominations", nominee("A-vet-2", 2))  # the unit may try again
+    assert [e["event_type"] for e in again["events"]] == ["AdvisorNominated"]
+    await until_listed(world.county, "/nominations", "advisor_id", "A-vet-2", state="pending")
+
+
+async def test_who_may_nominate_and_decide_is_scoped(world: World) -> None:
+    await world.firm.ok("/nominations", nominee("A-vet-3", 3))
+    before = await event_count(world.dsn)
+    cases = [
+        (world.firm, "/nominations", nominee("A-vet-4", 4, OTHER_FIRM), 403, "forbidden", "unit_id"),
+        (world.firm, "/advisors", nominee("A-vet-4", 4), 403, "forbidden", None),  # units nominate
+        (world.firm, "/nominations/A-vet-3/approval", {}, 403, "forbidden", None),
+        (world.other_county, "/nominations/A-vet-3/approval", {}, 403, "forbidden", "advisor_id"),
+        (world.county, "/nominations/A-vet-none/approval", {}, 404, "not_found", "advisor_id"),
+        (world.county, "/nominations/A-vet-3/rejection", {"reason": ""}, 422, "validation_failed",
+         "body.reason"),
+        (world.firm, "/nominations", nominee("A-vet-5", 5) | {"kind": "judicial_assistant"}, 422,
+         "rule_violated", "kind"),
+        (world.firm, "/nominations", nominee("A-vet-5", 5) | {"licence_no": None}, 422, "rule_violated",
+         "licence_no"),
+    ]  # fmt: skip
+    for api, path, body, status, code, field in cases:
+        response = await api.post(path, body)
+        assert response.status_code == status, f"{path}: {response.text}"
+        assert (response.json()["code"], response.json()["field"]) == (code, field), response.text
+    assert await event_count(world.dsn) == before
+    others = await world.other_firm.get("/nominations")  # another unit sees none of this unit's
+    assert others.status_code == 200 and others.json()["items"] == []
+    assert (await world.other_firm.get("/nominations", unit_id=FIRM)).status_code == 403
+    assert (await world.other_county.get("/nominations", county=COUNTY)).status_code == 403
+
+
+async def test_deciding_twice_is_a_conflict_and_a_retry_with_the_key_is_replayed(world: World) -> None:
+    await world.firm.ok("/nominations", nominee("A-vet-6", 6))
+    first = await world.county.post("/nominations/A-vet-6/approval", {}, key="vet-approve-6")
+    replay = await world.county.post("/nominations/A-vet-6/approval", {}, key="vet-approve-6")
+    assert first.status_code == replay.status_code == 201 and replay.json() == first.json()
+    assert replay.headers["Idempotency-Replayed"] == "true"
+    again = await world.county.post("/nominations/A-vet-6/rejection", {"reason": "重复"})
+    assert again.status_code == 409 and again.json()["field"] == "advisor_id"
