@@ -94,31 +94,27 @@ class Seeder:
                 "credit_code": credit,
             }
             await self.post("registry", "/units", body, self.county, f"unit:{uid}")
-        advisors: list[tuple[str, str, str]] = []
-        for uid, _, _ in zn.FIRMS:
-            advisors += [(f"A-{uid[7:]}-{n}", uid, "lawyer") for n in range(1, 6)]
-        advisors += [(f"A-office-{s}", f"U-office-{s}", "justice_office_head") for s, _ in zn.TOWNSHIPS[:6]]
-        advisors += [(f"A-aid-{n}", zn.LEGAL_AID[0], "legal_aid_lawyer") for n in range(1, 4)]
+        advisors = zn.advisors()
         await gather(
             *(
                 self.post(
                     "registry",
                     "/advisors",
                     {
-                        "advisor_id": aid,
-                        "name": zn.person(i),
-                        "kind": kind,
-                        "unit_id": uid,
+                        "advisor_id": a.advisor_id,
+                        "name": a.name,
+                        "kind": a.kind,
+                        "unit_id": a.unit_id,
                         "phone": zn.phone(i),
-                        "licence_no": zn.licence(i) if kind != "justice_office_head" else None,
+                        "licence_no": zn.licence(i) if a.kind != "justice_office_head" else None,
                     },
                     self.county,
-                    f"adv:{aid}",
+                    f"adv:{a.advisor_id}",
                 )
-                for i, (aid, uid, kind) in enumerate(advisors)
+                for i, a in enumerate(advisors)
             )
         )
-        return [(aid, uid) for aid, uid, _ in advisors]
+        return [(a.advisor_id, a.unit_id) for a in advisors]
 
     async def assignments_and_agreements(
         self, villages: list[zn.Village], advisors: list[tuple[str, str]]
