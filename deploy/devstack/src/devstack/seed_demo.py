@@ -21,6 +21,7 @@ from devstack.services import SERVICES
 
 URL = {s.name: s.url for s in SERVICES}
 YEAR = datetime.now(CST).year
+UNFILED, LATE = (3, 17), 8  # deliberate gaps, indexes into zn.villages(): never filed; filed after 03-31
 
 
 class Seeder:
@@ -157,9 +158,9 @@ class Seeder:
             self.county,
             f"agree:{agreement_id}",
         )
-        if i in (3, 17):
+        if i in UNFILED:
             return  # deliberate gap: never filed
-        filed_on = f"{YEAR}-04-03" if i == 8 else f"{YEAR}-03-{1 + i % 28:02d}"  # i == 8: filed late
+        filed_on = f"{YEAR}-04-03" if i == LATE else f"{YEAR}-03-{1 + i % 28:02d}"
         await self.post(
             "registry",
             f"/agreements/{agreement_id}/filing",
@@ -275,8 +276,10 @@ async def seed(secret: str) -> None:
         visits = await seeder.visits(villages, advisors)
     print(
         f"  demo: {len(zn.TOWNSHIPS)} townships, {len(villages)} villages and communities, "
-        f"{len(advisors)} advisors, {visits} visits (one village uncovered, one late filing, two unfiled)"
+        f"{len(advisors)} advisors, {visits} visits"
     )
+    late, unfiled = villages[LATE].name, "、".join(villages[i].name for i in UNFILED)
+    print(f"  demo: {villages[-1].name} has no advisor, {late} filed late, {unfiled} never filed")
     print(f"  demo: {boards} notice boards and WeChat groups; {stale}'s board still shows its former advisor")
 
 
