@@ -15,8 +15,8 @@ HOMES = {
     "province_admin": ("/dashboard", "甘肃省"),
     "justice_office": ("/unit", "山河镇司法所"),
     "law_firm": ("/unit", "甘肃正大律师事务所"),
-    "advisor": ("/advisor", "城关社区"),  # a village the demo's first advisor serves
-    "village_committee": ("/village", "山河东村"),
+    "advisor": ("/advisor", "东城社区"),  # a community the demo's first advisor serves
+    "village_committee": ("/village", "东关村"),
 }
 
 

@@ -152,7 +152,7 @@ def test_a_half_year_report_is_returned_resubmitted_and_approved_through_the_pag
     encoded = _open_waiting(county, title)
     county.get_by_role("button", name="退回").click()
     expect(county.get_by_text("请填写退回原因")).to_be_visible(timeout=WAIT)
-    county.get_by_label("退回原因（退回时必填）").fill("请补充山河东村的调解记录后重新报送")
+    county.get_by_label("退回原因（退回时必填）").fill("请补充东关村的调解记录后重新报送")
     county.get_by_role("button", name="退回").click()
     expect(county.locator(".vc-status")).to_have_text("已退回", timeout=WAIT)
     expect(county.get_by_role("button", name="审核通过")).to_have_count(
@@ -161,7 +161,7 @@ def test_a_half_year_report_is_returned_resubmitted_and_approved_through_the_pag
 
     firm.reload()
     expect(firm.locator(".vc-existing")).to_contain_text(
-        "退回原因：请补充山河东村的调解记录后重新报送", timeout=WAIT
+        "退回原因：请补充东关村的调解记录后重新报送", timeout=WAIT
     )
     shoot(firm, "reports-half-year-returned")
     _resubmit_the_same_figures(firm)

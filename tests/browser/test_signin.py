@@ -42,4 +42,4 @@ def test_every_advisor_the_half_year_report_waits_for_can_sign_in(
     page.get_by_text("张志强（法律顾问").click()
     page.get_by_role("button", name="以所选人员登录").click()
     expect(page).to_have_url(re.compile(r"/advisor$"))
-    expect(page.get_by_role("article").filter(has_text="山河东村").first).to_be_visible()
+    expect(page.get_by_role("article").filter(has_text="东关村").first).to_be_visible()

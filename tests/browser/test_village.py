@@ -47,7 +47,7 @@ def test_the_volume_shows_its_chain_head_verified_and_prints_alone(committee: Pa
     page.get_by_role("tab", name="本村台账").click()
     expect(page.get_by_test_id("verification")).to_contain_text("校验通过", timeout=30_000)
     expect(page.get_by_test_id("chain-head")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
-    expect(page.get_by_role("heading", name=re.compile("山河东村"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("东关村"))).to_be_visible()
     shoot(page, "village-volume")
     page.emulate_media(media="print")
     expect(page.locator(".van-nav-bar")).to_be_hidden()

@@ -45,4 +45,4 @@ def test_the_committee_queries_an_entry_and_it_shows_queried_with_the_reason(
     assert [h["event_type"] for h in entry["history"]] == ["EntryQueried"]  # type: ignore[attr-defined,index]
     page.reload()  # still waiting (not confirmed), still shown queried with the reason and the history line
     expect(mine.get_by_text(f"质疑原因：{REASON}")).to_be_visible(timeout=30_000)
-    expect(mine.get_by_text(re.compile(f"村委会质疑：{REASON}"))).to_be_visible()  # named: 山河东村村委会
+    expect(mine.get_by_text(re.compile(f"村委会质疑：{REASON}"))).to_be_visible()  # named: 东关村村委会

@@ -80,8 +80,8 @@ async def test_the_demo_county_shows_its_deliberate_gaps(registry: tuple[Any, st
         s: sorted(i["village_code"] for i in filed["items"] if i["filing_status"] == s)
         for s in filed["summary"]
     }
-    assert by_status["late"] == [villages[8].code]
-    assert by_status["missing"] == sorted([villages[3].code, villages[17].code])
+    assert by_status["late"] == [villages[seed_demo.LATE].code]
+    assert by_status["missing"] == sorted(villages[i].code for i in seed_demo.UNFILED)
 
     async def stale_boards() -> list[dict[str, Any]] | None:
         return (await get("/notice-boards", county=zn.COUNTY[0], stale="true"))["items"] or None

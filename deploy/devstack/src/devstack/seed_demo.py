@@ -21,6 +21,7 @@ from devstack.services import SERVICES
 
 URL = {s.name: s.url for s in SERVICES}
 YEAR = datetime.now(CST).year
+UNFILED, LATE = (3, 17), 8  # deliberate gaps, indexes into zn.villages(): never filed; filed after 03-31
 
 
 class Seeder:
@@ -94,31 +95,27 @@ class Seeder:
                 "credit_code": credit,
             }
             await self.post("registry", "/units", body, self.county, f"unit:{uid}")
-        advisors: list[tuple[str, str, str]] = []
-        for uid, _, _ in zn.FIRMS:
-            advisors += [(f"A-{uid[7:]}-{n}", uid, "lawyer") for n in range(1, 6)]
-        advisors += [(f"A-office-{s}", f"U-office-{s}", "justice_office_head") for s, _ in zn.TOWNSHIPS[:6]]
-        advisors += [(f"A-aid-{n}", zn.LEGAL_AID[0], "legal_aid_lawyer") for n in range(1, 4)]
+        advisors = zn.advisors()
         await gather(
             *(
                 self.post(
                     "registry",
                     "/advisors",
                     {
-                        "advisor_id": aid,
-                        "name": zn.person(i),
-                        "kind": kind,
-                        "unit_id": uid,
+                        "advisor_id": a.advisor_id,
+                        "name": a.name,
+                        "kind": a.kind,
+                        "unit_id": a.unit_id,
                         "phone": zn.phone(i),
-                        "licence_no": zn.licence(i) if kind != "justice_office_head" else None,
+                        "licence_no": zn.licence(i) if a.kind != "justice_office_head" else None,
                     },
                     self.county,
-                    f"adv:{aid}",
+                    f"adv:{a.advisor_id}",
                 )
-                for i, (aid, uid, kind) in enumerate(advisors)
+                for i, a in enumerate(advisors)
             )
         )
-        return [(aid, uid) for aid, uid, _ in advisors]
+        return [(a.advisor_id, a.unit_id) for a in advisors]
 
     async def assignments_and_agreements(
         self, villages: list[zn.Village], advisors: list[tuple[str, str]]
@@ -161,9 +158,9 @@ class Seeder:
             self.county,
             f"agree:{agreement_id}",
         )
-        if i in (3, 17):
+        if i in UNFILED:
             return  # deliberate gap: never filed
-        filed_on = f"{YEAR}-04-03" if i == 8 else f"{YEAR}-03-{1 + i % 28:02d}"  # i == 8: filed late
+        filed_on = f"{YEAR}-04-03" if i == LATE else f"{YEAR}-03-{1 + i % 28:02d}"
         await self.post(
             "registry",
             f"/agreements/{agreement_id}/filing",
@@ -279,8 +276,10 @@ async def seed(secret: str) -> None:
         visits = await seeder.visits(villages, advisors)
     print(
         f"  demo: {len(zn.TOWNSHIPS)} townships, {len(villages)} villages and communities, "
-        f"{len(advisors)} advisors, {visits} visits (one village uncovered, one late filing, two unfiled)"
+        f"{len(advisors)} advisors, {visits} visits"
     )
+    late, unfiled = villages[LATE].name, "、".join(villages[i].name for i in UNFILED)
+    print(f"  demo: {villages[-1].name} has no advisor, {late} filed late, {unfiled} never filed")
     print(f"  demo: {boards} notice boards and WeChat groups; {stale}'s board still shows its former advisor")
 
 

@@ -79,12 +79,12 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson(label="甘肃正大律师事务所（服务单位）", role=Role.law_firm, scope="621025",
                subject="demo-firm-zhengda", unit="U-firm-zhengda"),
     # all five advisors of the firm: its half-year report waits for each one's confirmation, and
-    # 张志强 serves 山河东村 (the demo committee), so one newcomer can play both sides of a step
+    # 张志强 serves 东关村 (the demo committee), so one newcomer can play both sides of a step
     *(DemoPerson(label=f"{name}（法律顾问，甘肃正大律师事务所）", role=Role.advisor, scope="621025",
                  subject=f"A-zhengda-{n}", unit="U-firm-zhengda")
       for n, name in enumerate(("王建国", "李海燕", "张志强", "刘丽娟", "陈文博"), start=1)),
-    DemoPerson(label="山河东村村民委员会（村委会）", role=Role.village_committee, scope="621025100201",
-               subject="committee-621025100201"),
+    DemoPerson(label="东关村村民委员会（村委会）", role=Role.village_committee, scope="621025100200",
+               subject="committee-621025100200"),
 )  # fmt: skip
 
 
