@@ -46,7 +46,9 @@ async def test_a_countys_events_are_on_one_partition_in_store_order_and_counties
             signed = AgreementSigned(agreement_id=f"AG-{village}", unit_id="U-1", village_code=village,
                                      advisor_ids=["A-1"], term_start=date(2025, 1, 1),
                                      term_end=date(2027, 12, 31), signed_on=date(2024, 12, 20))  # fmt: skip
-            await store.append(f"agreement-AG-{village}", 0, [signed], tenant=Tenant.of(village), metadata=META)
+            await store.append(
+                f"agreement-AG-{village}", 0, [signed], tenant=Tenant.of(village), metadata=META
+            )
     stored = await store.pool.fetch(f"SELECT event_id, position FROM {store.schema}.events")
     position = {str(r["event_id"]): r["position"] for r in stored}
 

@@ -20,13 +20,16 @@ services' stores once both replicas of every group have joined; their relays pub
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
 import signal
 import time
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -56,7 +59,7 @@ pytestmark = pytest.mark.timeout(480)
 SERVICES = ("registry", "ledger", "assessment", "reporting")
 PRODUCERS = ("registry", "ledger", "assessment")
 PARTITIONS = 4
-VILLAGES, ENTRIES_PER_VILLAGE = 300, 20  # about 12,000 events: 2,300 registry, 9,600 ledger, 140 assessment
+VILLAGES, ENTRIES_PER_VILLAGE = 225, 16  # about 7,500 events: 1,750 registry, 5,600 ledger, 100 assessment
 _ASSIGNED = re.compile(r"Consumer (\S+) assigned to partitions: \((.*?)\)\"")
 _PARTITION = re.compile(r"TopicPartition\(topic='([^']+)', partition=(\d+)\)")
 _APPLIED = re.compile(r'^vc_projection_applied_total\{projection="([^"]+)"\} (\S+)$', re.MULTILINE)
@@ -88,14 +91,20 @@ async def applied_per_read_model(http: httpx.AsyncClient, replica: Replica) -> d
     return {name: float(value) for name, value in _APPLIED.findall(text)}
 
 
-def assignments(replica: Replica) -> dict[str, set[tuple[str, int]]]:
-    """Each consumer's latest assignment, as the replica logged it (FastStream: "Consumer <id>
-    assigned to partitions: (...)"; one consumer per read model)."""
-    latest: dict[str, set[tuple[str, int]]] = {}
+def assignment_log(replica: Replica) -> dict[str, list[tuple[datetime, set[tuple[str, int]]]]]:
+    """Each consumer's assignments in order, with when, as the replica logged them (FastStream:
+    "Consumer <id> assigned to partitions: (...)"; one consumer per read model)."""
+    log: dict[str, list[tuple[datetime, set[tuple[str, int]]]]] = defaultdict(list)
     for line in replica.running.log_path.read_text(errors="replace").splitlines():
         if found := _ASSIGNED.search(line):
-            latest[found[1]] = {(t, int(p)) for t, p in _PARTITION.findall(found[2])}
-    return latest
+            when = datetime.strptime(json.loads(line)["ts"], "%Y-%m-%dT%H:%M:%S%z")
+            log[found[1]].append((when, {(t, int(p)) for t, p in _PARTITION.findall(found[2])}))
+    return log
+
+
+def assignments(replica: Replica) -> dict[str, set[tuple[str, int]]]:
+    """Each consumer's latest assignment."""
+    return {consumer: history[-1][1] for consumer, history in assignment_log(replica).items()}
 
 
 def split_in_two(replicas: list[Replica]) -> bool:
@@ -177,7 +186,9 @@ async def check_outbox(pool: asyncpg.Pool, topics: dict[str, dict[str, Any]]) ->
         on_topic = topics[topic_for(service)]
         stored = {str(r["event_id"]) for r in await pool.fetch(f"SELECT event_id FROM {service}.events")}
         assert set(on_topic["ids"]) == stored, service
-        assert all(len(p) == 1 for p in on_topic["counties"].values()), f"{service}: a county on two partitions"
+        assert all(len(p) == 1 for p in on_topic["counties"].values()), (
+            f"{service}: a county on two partitions"
+        )
         for stream, versions in on_topic["versions"].items():
             assert versions == list(range(1, len(versions) + 1)), (service, stream, versions)
         assert len(on_topic["partitions"]) > 50  # many keys: spread over every partition
@@ -185,12 +196,18 @@ async def check_outbox(pool: asyncpg.Pool, topics: dict[str, dict[str, Any]]) ->
 
 
 async def check_read_model(
-    pool: asyncpg.Pool, bootstrap: str, service: str, projection: Projection, topics: dict[str, dict[str, Any]]
+    pool: asyncpg.Pool,
+    bootstrap: str,
+    service: str,
+    projection: Projection,
+    topics: dict[str, dict[str, Any]],
 ) -> list[str]:
     """Tracking, applied count and parked events of the live read model; its tables against a fresh
     rebuild from the topics into a schema of its own."""
     name = projection.name
-    status = await pool.fetchrow(f"SELECT generation, applied FROM {service}.projection_status WHERE projection = $1", name)
+    status = await pool.fetchrow(
+        f"SELECT generation, applied FROM {service}.projection_status WHERE projection = $1", name
+    )
     reached = {
         stream: max(versions) for t in projection.topics for stream, versions in topics[t]["versions"].items()
     }
@@ -211,11 +228,97 @@ async def check_read_model(
             live, rebuilt = await rows_of(conn, f"{service}.{table}"), await rows_of(conn, f"{fresh}.{table}")
             if live != rebuilt:
                 diff = sorted(set(live) ^ set(rebuilt), key=str)[:4]
-                problems.append(f"{service}.{table}: live {len(live)} rows, fresh rebuild {len(rebuilt)}: {diff}")
-    assert await pool.fetchval(
-        f"SELECT applied FROM {fresh}.projection_status WHERE projection = $1", name
-    ) == status["applied"]
+                problems.append(
+                    f"{service}.{table}: live {len(live)} rows, fresh rebuild {len(rebuilt)}: {diff}"
+                )
+    assert (
+        await pool.fetchval(f"SELECT applied FROM {fresh}.projection_status WHERE projection = $1", name)
+        == status["applied"]
+    )
     return problems
+
+
+@dataclass
+class Stack:
+    bootstrap: str
+    pool: asyncpg.Pool
+    replicas: list[Replica]
+
+
+@contextlib.asynccontextmanager
+async def replica_stack(devstack: Any, tmp_path: Path) -> AsyncIterator[Stack]:
+    """A broker of its own, a database of its own, two replicas of every service, all ready."""
+    broker = await asyncio.to_thread(start_tansu, tmp_path / "broker", procs.free_port())
+    try:
+        async with own_database(devstack.dsn, f"vc_replicas_{uuid4().hex[:8]}") as dsn:
+            env = {**os.environ, "DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
+                   "VC_JWT_SECRET": new_secret(), "VC_TOPIC_PARTITIONS": str(PARTITIONS),
+                   "VC_CONSUMER_SESSION_TIMEOUT_MS": "4000", "VC_DB_POOL_SIZE": "4",
+                   "VC_CONSUMER_LAG_INTERVAL_SECONDS": "60"}  # fmt: skip
+            replicas = start_replicas(env, tmp_path)
+            pool = await asyncpg.create_pool(dsn, min_size=1, max_size=8)
+            try:
+                await asyncio.gather(*(wait_ready(r) for r in replicas))
+                yield Stack(broker.bootstrap, pool, replicas)
+            finally:
+                await pool.close()
+                for r in replicas:
+                    r.running.stop(r.running.log_path.parent.parent / "run")
+    finally:
+        await asyncio.to_thread(broker.stop)
+
+
+async def both_applying(replicas: list[Replica]) -> None:
+    """Wait until both replicas of every read model applied events (each its own /metrics)."""
+    async with httpx.AsyncClient(timeout=10, trust_env=False) as http:
+
+        async def both_applied() -> bool:
+            seen = [await applied_per_read_model(http, r) for r in replicas]
+            return all(
+                seen[i].get(p.name, 0) > 0
+                for i, r in enumerate(replicas)
+                for p in spec_of(r.name).projections
+            )
+
+        await eventually(both_applied, within=120, what="both replicas of every read model applying")
+
+
+async def caught_up(bootstrap: str, pool: asyncpg.Pool) -> None:
+    """Wait until the relays published everything and every group committed to its topics' ends."""
+    await eventually(lambda: relays_done(pool), within=120, what="the relays at the stores' heads")
+
+    async def every_group() -> bool:
+        for group, topics in groups().items():
+            if not await group_caught_up(bootstrap, group, topics):
+                return False
+        return True
+
+    await eventually(every_group, within=180, what="every group committed to the end", interval=0.5)
+
+
+async def compare(stack: Stack) -> None:
+    """Outbox and read models against the topics and a fresh rebuild (the replicas stopped)."""
+    names = sorted({t for ts in groups().values() for t in ts})
+    topics = topic_events([r for t in names for r in await read_topic(stack.bootstrap, t)])
+    await check_outbox(stack.pool, topics)
+    problems = []
+    for service in SERVICES:
+        await migrate(stack.pool, f"fresh_{service}", EVENT_STORE, PROJECTIONS, spec_of(service).migrations)
+        for projection in spec_of(service).projections:
+            problems += await check_read_model(stack.pool, stack.bootstrap, service, projection, topics)
+    assert not problems, "\n".join(problems)
+
+
+def took_over(survivors: list[Replica], killed_at: datetime) -> float:
+    """Seconds (whole, as logged) from the kill until the last survivor consumer logged holding every
+    partition of its topics; asserts that each did."""
+    latest = 0.0
+    for replica in survivors:
+        for consumer, history in assignment_log(replica).items():
+            when, partitions = history[-1]
+            assert len(partitions) == PARTITIONS * len({t for t, _ in partitions}), (replica.name, consumer)
+            latest = max(latest, (when - killed_at).total_seconds())
+    return latest
 
 
 async def test_two_replicas_share_the_partitions_and_one_killed_mid_catch_up_loses_and_duplicates_nothing(
@@ -227,77 +330,34 @@ async def test_two_replicas_share_the_partitions_and_one_killed_mid_catch_up_los
     def mark(what: str) -> None:
         timings[what] = round(time.monotonic() - started, 1)
 
-    broker = await asyncio.to_thread(start_tansu, tmp_path / "broker", procs.free_port())
-    wanted = groups()
-    try:
-        async with own_database(devstack.dsn, f"vc_replicas_{uuid4().hex[:8]}") as dsn:
-            env = {**os.environ, "DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
-                   "VC_JWT_SECRET": new_secret(), "VC_TOPIC_PARTITIONS": str(PARTITIONS),
-                   "VC_CONSUMER_SESSION_TIMEOUT_MS": "4000", "VC_DB_POOL_SIZE": "4",
-                   "VC_CONSUMER_LAG_INTERVAL_SECONDS": "60"}  # fmt: skip
-            replicas = start_replicas(env, tmp_path)
-            pool = await asyncpg.create_pool(dsn, min_size=1, max_size=8)
-            try:
-                await asyncio.gather(*(wait_ready(r) for r in replicas))
-                mark("ready")
+    async with replica_stack(devstack, tmp_path) as stack:
+        mark("ready")
+        await eventually(lambda: asyncio.to_thread(split_in_two, stack.replicas), within=120,
+                         what="both replicas holding half the partitions of every group")  # fmt: skip
+        mark("groups of two")
+        counts = await feed(stack.pool, seed=12)
+        mark("fed")
+        await both_applying(stack.replicas)
+        mark("both applying")
+        lags = await ConsumerLagMonitor(stack.bootstrap, groups()).measure()
+        unpublished = not await relays_done(stack.pool)
+        killed = [r for r in stack.replicas if r.index == 1]
+        killed_at = datetime.now(UTC).replace(microsecond=0)
+        for r in killed:
+            os.killpg(r.running.process.pid, signal.SIGKILL)
+        for r in killed:
+            r.running.process.wait(timeout=10)
+        mark("killed")
+        assert unpublished or sum(lags.values()) > 0, "the catch-up was over before the kill"
 
-                await eventually(lambda: asyncio.to_thread(split_in_two, replicas), within=120,
-                                 what="both replicas holding half the partitions of every group")
-                mark("groups of two")
-                counts = await feed(pool, seed=12)
-                mark("fed")
-                async with httpx.AsyncClient(timeout=10, trust_env=False) as http:
-
-                    async def both_applied() -> bool:
-                        seen = [await applied_per_read_model(http, r) for r in replicas]
-                        return all(
-                            seen[i].get(p.name, 0) > 0
-                            for i, r in enumerate(replicas)
-                            for p in spec_of(r.name).projections
-                        )
-
-                    await eventually(both_applied, within=120, what="both replicas of every read model applying")
-                mark("both applying")
-                lags = await ConsumerLagMonitor(broker.bootstrap, wanted).measure()
-                unpublished = not await relays_done(pool)
-                killed = [r for r in replicas if r.index == 1]
-                for r in killed:
-                    os.killpg(r.running.process.pid, signal.SIGKILL)
-                for r in killed:
-                    r.running.process.wait(timeout=10)
-                mark("killed")
-                assert unpublished or sum(lags.values()) > 0, "the catch-up was over before the kill"
-
-                await eventually(lambda: relays_done(pool), within=120, what="the relays at the stores' heads")
-                mark("published")
-
-                async def caught_up() -> bool:
-                    for group, topics in wanted.items():
-                        if not await group_caught_up(broker.bootstrap, group, topics):
-                            return False
-                    return True
-
-                await eventually(caught_up, within=180, what="every group committed to the end", interval=0.5)
-                mark("caught up")
-                for r in replicas:
-                    if r.index == 2:
-                        r.running.stop(r.running.log_path.parent.parent / "run")
-                records = [
-                    r for t in sorted({t for ts in wanted.values() for t in ts}) for r in await read_topic(broker.bootstrap, t)
-                ]
-                topics = topic_events(records)
-                await check_outbox(pool, topics)
-                problems = []
-                for service in SERVICES:
-                    await migrate(pool, f"fresh_{service}", EVENT_STORE, PROJECTIONS, spec_of(service).migrations)
-                    for projection in spec_of(service).projections:
-                        problems += await check_read_model(pool, broker.bootstrap, service, projection, topics)
-                assert not problems, "\n".join(problems)
-                mark("compared")
-                print(f"events {counts}, lag at kill {sum(lags.values())}, unpublished {unpublished}, {timings}")
-            finally:
-                await pool.close()
-                for r in replicas:
-                    r.running.stop(r.running.log_path.parent.parent / "run")
-    finally:
-        await asyncio.to_thread(broker.stop)
+        await caught_up(stack.bootstrap, stack.pool)
+        mark("caught up")
+        survivors = [r for r in stack.replicas if r.index == 2]
+        rebalance = took_over(survivors, killed_at)
+        for r in survivors:
+            r.running.stop(r.running.log_path.parent.parent / "run")
+        await compare(stack)
+        mark("compared")
+        lag = sum(lags.values())
+        print(f"\nevents {counts}, lag at the kill {lag} records, unpublished {unpublished},")
+        print(f"survivors held every partition {rebalance:.0f} s after the kill; seconds: {timings}")

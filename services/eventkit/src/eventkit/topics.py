@@ -84,4 +84,4 @@ async def ensure_topic(bootstrap: str, topic: str, partitions: int, replication:
 def partition_for(partition_key: bytes, partitions: int) -> int:
     """The partition of a record whose partition key (county code) is `partition_key`, among
     `partitions`: murmur2 as Kafka's default partitioner hashes a key, so other clients can compute it."""
-    return (murmur2(partition_key) & 0x7FFFFFFF) % partitions
+    return int(murmur2(partition_key) & 0x7FFFFFFF) % partitions
