@@ -7,15 +7,18 @@ same database and in the same consumer groups, against a broker of this test's o
 four partitions, no committed offsets of other tests). The backlog is appended to the producing
 services' stores once both replicas of every group have joined; their relays publish it. Then:
 
-- the replicas share the partitions: every group has two members, and both replicas of every read
-  model applied events (their own /metrics);
+- the replicas share the partitions: each replica's consumer of every read model holds half of its
+  topics' partitions (the replicas' own logs), and both replicas of every read model applied events
+  (their own /metrics);
 - one replica of each service, the one whose relay publishes, is killed while the backlog is still
   being published or consumed;
 - once the survivors have caught up (relay checkpoints at the stores' heads, every group committed
   up to the end of its topics), nothing is lost and nothing duplicated: every read model equals a
   fresh rebuild from the topics (table contents compared), its tracking rows hold each stream's last
   version, its applied count is the number of distinct events on its topics, nothing is parked; and
-  every stored event is on its topic, each stream on one partition in version order.
+  every stored event is on its topic, each county on one partition, each stream in version order.
+The kill costs a rebalance; how long the survivors took to hold every partition is printed
+(docs/scale-partitions.md quotes it).
 """
 
 from __future__ import annotations
