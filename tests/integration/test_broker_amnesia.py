@@ -26,12 +26,13 @@ from eventkit.runtime import Runtime, ServiceSpec, open_runtime
 from eventkit.settings import Settings
 from eventkit.store import EventStore
 from eventkit.topics import ensure_topics
+from support.backlog import COUNTIES
 from support.events import META, TENANT, visit, visits
 from support.kafka import group_caught_up, partition_count, read_topic
 from support.projections import StreamCounts, counts
 from support.publishing import publish_as
 from support.waiting import background, eventually
-from vc_contracts import Event
+from vc_contracts import Event, Tenant
 from vc_contracts.topics import topic_for
 
 pytestmark = pytest.mark.timeout(240)
@@ -173,7 +174,9 @@ async def test_after_broker_amnesia_the_relay_republishes_over_every_partition_o
     relay = OutboxRelay(store, devstack.bootstrap, topic, poll_seconds=0.2, amnesia_check_seconds=0.5)
     async with background(relay.run(), "relay"):
         for s in range(12):
-            await store.append(f"village-{s}", 0, visits(2), tenant=TENANT, metadata=META)
+            # twelve counties: the relay spreads counties (not streams) over the partitions
+            tenant = Tenant.of(COUNTIES[s])
+            await store.append(f"village-{s}", 0, visits(2), tenant=tenant, metadata=META)
         stored = {
             r["event_id"] for r in await store.pool.fetch(f"SELECT event_id FROM {store.schema}.events")
         }

@@ -135,10 +135,18 @@ class ProjectionRunner:
                 f"CREATE VIEW {self.schema}.{table} AS SELECT * FROM {self.prefix(generation)}{table}"
             )
 
-    async def live_generation(self, conn: Connection) -> int:
+    async def live_generation(self, conn: Connection, *, writer: bool = False) -> int:
+        """The live generation, its status row locked to the transaction's end (a swap waits for it).
+
+        `writer`: a batch that will update the row (its counters) takes the update lock now. Two
+        replicas' batches holding share locks both waited for the other's to update it (a deadlock),
+        and one that read its tracking rows before the other's commit would apply the same records
+        again; the update lock makes the second wait, then read what the first committed (its
+        tracking read is a later statement: under READ COMMITTED, a later snapshot)."""
+        lock = "FOR NO KEY UPDATE" if writer else "FOR SHARE"
         return int(
             await conn.fetchval(
-                f"SELECT generation FROM {self.schema}.projection_status WHERE projection = $1 FOR SHARE",
+                f"SELECT generation FROM {self.schema}.projection_status WHERE projection = $1 {lock}",
                 self.projection.name,
             )
         )
@@ -190,7 +198,11 @@ class ProjectionRunner:
             attempt = BatchOutcome()
             try:
                 async with conn.transaction():
-                    gen = generation if generation is not None else await self.live_generation(conn)
+                    gen = (
+                        generation
+                        if generation is not None
+                        else await self.live_generation(conn, writer=True)
+                    )
                     await self._apply(conn, gen, batch, attempt, one_by_one)
             except _SetBasedFailedError as failed:
                 log.warning("projection %s: batch of %d failed set-based (%s), applying it event by event",

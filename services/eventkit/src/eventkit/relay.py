@@ -1,7 +1,8 @@
 """Outbox relay: publishes a service's events to its Kafka topic in global-position order.
 
 The event table is the outbox. The relay reads events after its checkpoint, sends them (key =
-stream id, value = envelope JSON, headers = type and version), waits for every acknowledgement
+stream id, value = envelope JSON, headers = type and version; the partition chosen by the event's
+county, so a county's events stay in store order: topics.partition_for), waits for every acknowledgement
 (acks=all) and only then advances the checkpoint, so a crash republishes rather than loses.
 Appends serialise on an advisory lock (see store.py), so "after the checkpoint" never skips a
 late-committing transaction. One relay per service is active: a session advisory lock elects it.
@@ -36,7 +37,7 @@ from aiokafka.errors import MessageSizeTooLargeError, RecordTooLargeError
 from eventkit import metrics
 from eventkit.db import Connection
 from eventkit.store import EventStore, StoredEvent, WireEvent
-from eventkit.topics import ensure_topic
+from eventkit.topics import ensure_topic, partition_for
 
 __all__ = ["OutboxRelay", "encode", "ensure_topic", "log_end_offsets"]
 
@@ -275,13 +276,16 @@ class OutboxRelay:
         """Hand a chunk to the producer; a record refused before sending carries its error."""
         assert self._producer is not None
         sent: list[Sent] = []
+        partitions = len(await self._producer.partitions_for(self.topic))
         for wire in chunk:
             if wire.error is not None:
                 sent.append((wire, None, wire.error))
                 continue
+            # by county (topics.py); an event without one goes by its key, the stream id
+            partition = None if wire.partition_key is None else partition_for(wire.partition_key, partitions)
             try:
                 future = await self._producer.send(
-                    self.topic, value=wire.value, key=wire.key, headers=wire.headers
+                    self.topic, value=wire.value, key=wire.key, headers=wire.headers, partition=partition
                 )
             except PERMANENT_SEND_ERRORS as exc:
                 sent.append((wire, None, f"{type(exc).__name__}: {exc}"))

@@ -126,13 +126,15 @@ def _row_to_stored(row: asyncpg.Record) -> StoredEvent:
 
 @dataclass(frozen=True)
 class WireEvent:
-    """One stored event as Kafka carries it: key = stream id, value = envelope JSON, type headers."""
+    """One stored event as Kafka carries it: key = stream id, value = envelope JSON, type headers;
+    `partition_key` (the county code, else city or province) chooses the partition (topics.py)."""
 
     position: int
     key: bytes
     value: bytes
     headers: list[tuple[str, bytes]]
     error: str | None = None  # set when the row cannot be encoded: the relay records it, never sends it
+    partition_key: bytes | None = None
 
 
 def wire_event(row: asyncpg.Record) -> WireEvent:
@@ -160,7 +162,8 @@ def wire_event(row: asyncpg.Record) -> WireEvent:
         ("schema_version", str(row["schema_version"]).encode()),
         ("content-type", b"application/json"),
     ]
-    return WireEvent(row["position"], row["stream_id"].encode(), value, headers)
+    key = row.get("partition_key")  # absent when a caller selected its own columns
+    return WireEvent(row["position"], row["stream_id"].encode(), value, headers, None, key and key.encode())
 
 
 def _wire_or_error(row: asyncpg.Record) -> WireEvent:
@@ -176,7 +179,8 @@ def _wire_or_error(row: asyncpg.Record) -> WireEvent:
 
 _COLUMNS = (
     "position, event_id, stream_id, stream_version, event_type, schema_version, tenant::text AS tenant,"
-    " occurred_at, recorded_at, data::text AS data, metadata::text AS metadata"
+    " occurred_at, recorded_at, data::text AS data, metadata::text AS metadata,"
+    " coalesce(county, tenant->>'county', tenant->>'city', tenant->>'province') AS partition_key"
 )
 
 

@@ -6,6 +6,13 @@ would leave a service topic with one partition. Every service therefore creates 
 the topics it reads, through the admin client, at start-up and whenever the broker forgot them.
 An existing topic with fewer partitions is only reported: adding partitions moves keys to other
 partitions and would break the per-stream order consumers rely on.
+
+Partitions are chosen by county, not by stream (`partition_for`): the relay puts every event of a
+county on one partition, in the order of the store. The record key stays the stream id. A read model
+may therefore rely on the order of a county's events of one topic across streams (a village's
+agreement comes after the village); keyed by stream, an agreement on one partition could be applied
+before its village on another and be lost. A county is small against a partition's capacity (see
+docs/scale.md), and counties, not streams, are what consumers are spread over.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from collections.abc import Iterable
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.partitioner import murmur2
 
 log = logging.getLogger(__name__)
 
@@ -71,3 +79,9 @@ async def _partition_counts(admin: AIOKafkaAdminClient, topics: list[str]) -> di
 async def ensure_topic(bootstrap: str, topic: str, partitions: int, replication: int = 1) -> None:
     """Create one topic if missing (see `ensure_topics`)."""
     await ensure_topics(bootstrap, [topic], partitions, replication)
+
+
+def partition_for(partition_key: bytes, partitions: int) -> int:
+    """The partition of a record whose partition key (county code) is `partition_key`, among
+    `partitions`: murmur2 as Kafka's default partitioner hashes a key, so other clients can compute it."""
+    return int(murmur2(partition_key) & 0x7FFFFFFF) % partitions
