@@ -265,6 +265,7 @@ ENTRY_KIND_LABELS: dict[EntryKind, str] = {
     EntryKind.document_review: "文书审查",
 }
 
+
 class ResidentRequestKind(StrEnum):
     """What a resident asked for on the village's public board: an answer, or a meeting on site."""
 

@@ -235,7 +235,8 @@ class ResidentFeedbackReceived(RegistryEvent):
     callback_requested: bool = Field(description="Whether the resident left a phone number to be called back")
     meeting_at: ShanghaiDateTime | None = Field(
         default=None,
-        description="A meeting: the start of the on-site time the resident chose (+08:00); null for a question",
+        description="A meeting: the start of the on-site time the resident chose (+08:00);"
+        " null for a question",
     )
 
     @model_validator(mode="after")

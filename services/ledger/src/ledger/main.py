@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from ledger.adapters import http, http_advisor_export, http_entries, http_import, http_volumes
 from ledger.application.assignments_view import AssignmentsView
 from ledger.application.directory_view import DirectoryView
+from ledger.application.questions import LedgerQuestions
 from ledger.application.tables import LEDGER_TABLES
 from ledger.application.upgrade import seal_history
 
@@ -28,7 +29,7 @@ SPEC = ServiceSpec(
         imports.router,
     ],
     migrations=LEDGER_TABLES,
-    projections=[AssignmentsView(), DirectoryView()],
+    projections=[AssignmentsView(), DirectoryView(), LedgerQuestions()],
 )
 
 
