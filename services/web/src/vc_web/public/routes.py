@@ -15,7 +15,7 @@ from typing import Any
 
 from eventkit.clients import client_address, trusted_set
 from eventkit.clock import now_cst
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN
 from vc_contracts.divisions import COUNTY_CODE_PATTERN
@@ -97,8 +97,8 @@ async def village_feedback(code: str, request: Request, settings: PublicSettings
 CODE = re.compile(r"[A-Za-z0-9 -]{4,20}")
 
 
-@router.get("/v/{code}/answer", response_class=HTMLResponse, summary="凭查询码查看答复（表单）")
-async def answer_lookup(code: str, q: str = "") -> RedirectResponse | HTMLResponse:
+@router.get("/v/{code}/answer", response_model=None, summary="凭查询码查看答复（表单）")
+async def answer_lookup(code: str, q: str = "") -> Response:
     """The board's 查看答复 form (GET `?q=`): to the answer's own address, which can be bookmarked."""
     typed = "".join(ch for ch in q.upper() if ch.isalnum())
     if not VILLAGE.fullmatch(code) or not CODE.fullmatch(typed):
