@@ -2,7 +2,8 @@
 HTTP against the real services: the question is listed for that advisor and no other; the answer is
 one ledger consultation linked to it (a second answer is refused, the same request replays); the
 resident reads the answer with the code; the ledger's topic never carries the phone; a meeting is
-asked for at one of the village's on-site times and recorded on site."""
+asked for at one of the village's on-site times and recorded on site; a question unanswered past the
+county's limit (working days) shows on the dashboard, named by village."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from eventkit.clock import now_cst
+from reporting.application.questions_view import overdue_questions
 from support.waiting import eventually
 from test_registry_helpers import COUNTY, Api, advisor_body, days_ago, register_divisions, unit_body
 from test_registry_topic import read_until
+from vc_contracts.catalogue.assessment import ComplianceRulesSet
 from vc_contracts.schedules import on_site_times
 from vc_contracts.topics import topic_for
 
@@ -188,3 +192,49 @@ async def test_a_meeting_is_asked_for_at_an_on_site_time_and_recorded_on_site(sc
     assert online.json()["field"] == "channel"
     on_site = await answer(scene, answer_body(question_id, channel="on_site"), key=f"site-{question_id}")
     assert on_site.status_code == 201, on_site.text
+
+
+async def test_an_unanswered_question_past_the_countys_limit_shows_on_the_dashboard(
+    scene: Scene, devstack: Any
+) -> None:
+    asked = await ask(scene, V2, "198.51.100.62", text="邻居占道盖房，怎么办？")
+    assert asked.status_code == 201, asked.text
+    question_id = asked.json()["feedback_id"]
+    county = scene.stack.headers("county_admin", COUNTY, "q-county-admin")
+
+    async def tile() -> dict[str, Any] | None:
+        r = await scene.http.get(
+            f"{scene.stack.urls['reporting']}/dashboard/overview", params={"division": COUNTY}, headers=county
+        )
+        return r.json()["tiles"]["questions"] if r.status_code == 200 else None
+
+    shown = await eventually(tile, what="the dashboard's questions tile")
+    assert shown["label"] == "居民提问逾期未答复" and "3个工作日" in shown["rule"]["text"]
+    assert all(q["question_id"] != question_id for q in shown["items"])  # asked just now: not overdue
+    assert "advisor" not in json.dumps(shown)  # villages only: nothing ranks advisors
+
+    pool = await asyncpg.create_pool(devstack.dsn, min_size=1, max_size=2)
+    try:
+
+        async def known() -> bool:
+            row = await pool.fetchval(
+                "SELECT 1 FROM reporting.board_questions WHERE question_id = $1", question_id
+            )
+            return row is not None
+
+        await eventually(known, what="reporting's copy of the question")
+        later = now_cst() + timedelta(days=7)  # at least five working days on
+        found = await overdue_questions(pool, "reporting", V2, [], later)
+        (item,) = [q for q in found["items"] if q["question_id"] == question_id]
+        assert item["village_name"] == "问答二村" and item["limit_working_days"] == 3
+        assert item["working_days_open"] == 5 and found["value"] >= 1
+        strict = ComplianceRulesSet(
+            division_code=COUNTY, version=1, effective_from=now_cst().date(), question_answer_working_days=1
+        )
+        tomorrow_but_one = now_cst() + timedelta(days=4)
+        assert any(
+            q["limit_working_days"] == 1
+            for q in (await overdue_questions(pool, "reporting", V2, [strict], tomorrow_but_one))["items"]
+        )
+    finally:
+        await pool.close()
