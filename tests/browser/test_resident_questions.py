@@ -109,3 +109,12 @@ def test_a_question_asked_on_the_board_is_answered_by_the_villages_advisor_once(
     until(shows_answer, within=60, what="the answer on the resident's page")
     assert "13977778888" not in page.content()
     shoot(page, "question-answer")
+
+
+def test_the_county_dashboard_has_the_overdue_questions_card(signed_in_page: Callable[[str], Page]) -> None:
+    page = signed_in_page("county_admin")
+    card = page.get_by_test_id("overdue-questions")
+    expect(card).to_be_visible(timeout=30_000)
+    expect(card).to_contain_text("居民提问逾期未答复")
+    card.scroll_into_view_if_needed()
+    shoot(page, "dashboard-overdue-questions")
