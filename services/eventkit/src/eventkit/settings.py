@@ -61,7 +61,7 @@ class Settings(BaseSettings):
         ge=1,
         alias="VC_QUESTIONS_PER_MINUTE",
         description="Registry: residents' notice-board questions and meeting requests accepted per client"
-        " (all villages) per minute; more are refused (429)",
+        " and village per minute; more are refused (429)",
     )
 
     @field_validator("jwks_url", "jwt_audience")

@@ -106,7 +106,7 @@ class FeedbackCommands(Handler):
     ) -> Outcome:
         """Record a resident's question or meeting request: 201 `{feedback_id, code, village_code,
         kind, …}`; the same submission again replays the first answer (the same code); more than
-        `per_minute` from one client (any village) within a minute is refused (429 rate_limited);
+        `per_minute` from one client for one village within a minute is refused (429 rate_limited);
         an unknown village is 404; a meeting not at one of the village's coming on-site times 422."""
         await answer_if_stored(self.store.pool, idem)  # a double submit replays even at the limit
         village = await self.division(village_code)
@@ -133,18 +133,21 @@ class FeedbackCommands(Handler):
             }  # fmt: skip
 
         async with self.store.pool.acquire() as conn, conn.transaction():
-            # one client's submissions are counted one at a time (the flood guard spans villages)
-            await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"feedback:{client}")
+            # one client's submissions for one village are counted one at a time
+            await conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"feedback:{client}:{village_code}"
+            )
             await answer_if_stored(self.store.pool, idem)  # a twin that committed while we waited
             recent = await conn.fetchval(
                 f"SELECT count(*) FROM {self.store.schema}.resident_feedback WHERE client_key = $1"
-                " AND received_at > now() - interval '1 minute'",
+                " AND village_code = $2 AND received_at > now() - interval '1 minute'",
                 client,
+                village_code,
             )
             if recent >= self.per_minute:
                 raise RateLimitedError(
-                    f"提交过于频繁：同一网络每分钟最多可提交 {self.per_minute} 条留言或预约，请一分钟后再试，"
-                    "或在驻村时间当面咨询、拨打顾问电话"
+                    f"提交过于频繁：同一网络每分钟最多可向本村提交 {self.per_minute} 条提问或预约，"
+                    "请一分钟后再试，或在驻村时间当面咨询、拨打顾问电话"
                 )
             return await self.commands.run(
                 feedback.feedback,

@@ -72,7 +72,7 @@ def with_errors(form: Form, error: dict[str, Any]) -> Form:
     if error.get("code") == "idempotency_key_reused":
         # the page was submitted once already with other content (e.g. restored from history)
         form.submission_id = uuid.uuid4().hex
-        form.message = "这份留言表已提交过。请确认内容后再点一次“提交留言”。"
+        form.message = "这份表单已提交过。请确认内容后再点一次“提交”。"
     elif not form.errors:
         form.message = str(error.get("message") or "提交未成功，请稍后再试")
     else:
