@@ -17,7 +17,7 @@ import httpx
 import pytest
 from eventkit.clock import today_cst
 from eventkit.tokens import issue
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from support.browser import PHONE, WebStack, shoot
 from support.waiting import until
 
@@ -29,6 +29,11 @@ def _api(web_stack: WebStack, subject: str) -> httpx.Client:
     token = issue(web_stack.secret, role="advisor", scope=person.scope, subject=subject, unit=person.unit)
     return httpx.Client(base_url=f"{web_stack.url}/api", headers={"Authorization": f"Bearer {token}"},
                         timeout=15, trust_env=False)  # fmt: skip
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
 
 
 @pytest.fixture(scope="module")
