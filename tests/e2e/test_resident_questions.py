@@ -145,6 +145,17 @@ async def test_a_question_is_answered_once_and_read_back_with_the_code(scene: Sc
     )
     linked = [e for e in entries.json()["items"] if e["data"].get("question_id") == question_id]
     assert [e["entry_id"] for e in linked] == [entry_id]
+    today = now_cst()
+    half = f"{today.year}H{1 if today.month <= 6 else 2}"
+    county = scene.stack.headers("county_admin", COUNTY, "q-county-admin")
+
+    async def counted() -> dict[str, Any] | None:  # the statistics count the answer once
+        url = f"{scene.stack.urls['reporting']}/statistics"
+        r = await scene.http.get(url, params={"period": half, "division": V1}, headers=county)
+        rows = [row for row in r.json()["rows"] if row["village_code"] == V1] if r.status_code == 200 else []
+        return rows[0] if rows and rows[0]["consultations_online"] >= 1 else None
+
+    assert (await eventually(counted, what="the statistics count the answer"))["consultations_online"] == 1
 
     async def read() -> dict[str, Any] | None:
         r = await scene.http.get(f"{scene.registry}/public/villages/{V1}/questions/{code.lower()}")
