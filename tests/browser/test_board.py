@@ -141,11 +141,11 @@ def test_a_resident_leaves_feedback_and_sees_a_chinese_confirmation(
     page.goto(f"{web_stack.url}/v/{VILLAGE}")
     question = f"宅基地边界有争议，想请顾问看看 {uuid.uuid4().hex[:6]}"
     page.get_by_label("问题类别").select_option(label="土地")
-    page.get_by_label("留言内容").fill(question)
+    page.get_by_label("您的问题").fill(question)
     page.get_by_label("回电号码").fill("13955556666")
-    page.get_by_role("button", name="提交留言").click()
-    assert page.get_by_role("heading", name="留言已收到").is_visible()
-    assert "法律顾问会尽快回复" in page.locator("main").inner_text()
+    page.get_by_role("button", name="提交", exact=True).click()
+    assert page.get_by_role("heading", name="问题已收到").is_visible()
+    assert "法律顾问会尽快答复" in page.locator("main").inner_text()
     shoot(page, "board-feedback-sent")
     county = village.headers("county_admin", COUNTY, "board-county")
     items = village.get("/feedback", county, village_code=VILLAGE).json()["items"]
@@ -155,15 +155,15 @@ def test_a_resident_leaves_feedback_and_sees_a_chinese_confirmation(
 
 def test_a_refused_field_is_explained_next_to_it(page: Page, web_stack: WebStack, village: Registry) -> None:
     page.goto(f"{web_stack.url}/v/{VILLAGE}")
-    page.get_by_label("留言内容").fill("想咨询劳动合同的问题")
+    page.get_by_label("您的问题").fill("想咨询劳动合同的问题")
     page.get_by_label("回电号码").fill("12345")
-    page.get_by_role("button", name="提交留言").click()
+    page.get_by_role("button", name="提交", exact=True).click()
     phone = page.get_by_label("回电号码")
     assert phone.get_attribute("aria-invalid") == "true"
     error = page.locator("#callback_phone-error")
     assert error.is_visible() and "手机号" in error.inner_text()
     assert phone.get_attribute("aria-describedby") == "callback_phone-error"
-    assert page.get_by_label("留言内容").input_value() == "想咨询劳动合同的问题"  # kept for the retry
+    assert page.get_by_label("您的问题").input_value() == "想咨询劳动合同的问题"  # kept for the retry
     shoot(page, "board-feedback-error")
 
 

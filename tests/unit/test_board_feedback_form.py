@@ -19,11 +19,18 @@ def posted(**values: str) -> Form:
     ("given", "then"),
     [
         ({"submission_id": "abcdefgh12", "category": "land", "text": "问题", "callback_phone": ""},
-         {"submission_id": "abcdefgh12", "category": "land", "text": "问题"}),  # no phone: left out
+         {"submission_id": "abcdefgh12", "kind": "question", "category": "land", "text": "问题"}),  # no phone
         ({"submission_id": "abcdefgh12", "category": "labour", "text": "问", "callback_phone": "13912345678"},
-         {"submission_id": "abcdefgh12", "category": "labour", "text": "问",
+         {"submission_id": "abcdefgh12", "kind": "question", "category": "labour", "text": "问",
           "callback_phone": "13912345678"}),
-        ({"category": "other", "text": "x", "extra": "ignored"}, {"category": "other", "text": "x"}),
+        ({"category": "other", "text": "x", "extra": "ignored"},
+         {"kind": "question", "category": "other", "text": "x"}),
+        ({"kind": "meeting", "category": "land", "text": "面谈", "meeting_at": "2026-12-02T14:30:00+08:00"},
+         {"kind": "meeting", "category": "land", "text": "面谈", "meeting_at": "2026-12-02T14:30:00+08:00"}),
+        ({"kind": "meeting", "category": "land", "text": "面谈", "meeting_at": ""},  # the registry asks
+         {"kind": "meeting", "category": "land", "text": "面谈", "meeting_at": None}),
+        ({"kind": "question", "category": "land", "text": "问", "meeting_at": "2026-12-02T14:30:00+08:00"},
+         {"kind": "question", "category": "land", "text": "问"}),  # a time left selected is not sent
     ],
 )  # fmt: skip
 def test_the_registry_gets_the_form_as_typed(given: dict[str, str], then: dict[str, Any]) -> None:

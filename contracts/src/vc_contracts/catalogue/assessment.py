@@ -36,9 +36,13 @@ class AssessmentEvent(Event, abstract=True):
     owner: ClassVar[str] = "assessment"
 
 
-class ComplianceRulesSet(AssessmentEvent):
+class ComplianceRulesSetV1(AssessmentEvent):
     """Compliance thresholds were set for a division (the province sets defaults, a county may set
     stricter ones), effective from a CST day. Every evaluation records the version it applied."""
+
+    # version 1 as published (read as version 2 through the upcaster below)
+    model_config = ConfigDict(title="ComplianceRulesSet")
+    event_type: ClassVar[str] = "ComplianceRulesSet"
 
     division_code: DivisionCode = Field(description="Province, city or county the rules apply to")
     version: int = Field(ge=1, description="Rule-set version, increasing per division")
@@ -61,6 +65,49 @@ class ComplianceRulesSet(AssessmentEvent):
     annual_report_due: MonthDay = Field(
         default="12-31", description="Annual results report due by the end of this day (R14)"
     )
+
+
+class ComplianceRulesSet(AssessmentEvent):
+    """Compliance thresholds were set for a division (the province sets defaults, a county may set
+    stricter ones), effective from a CST day. Every evaluation records the version it applied.
+    Version 2 adds how long a resident's board question may wait for its answer."""
+
+    schema_version: ClassVar[int] = 2
+
+    division_code: DivisionCode = Field(description="Province, city or county the rules apply to")
+    version: int = Field(ge=1, description="Rule-set version, increasing per division")
+    effective_from: date = Field(description="First CST calendar day the rules apply")
+    min_quarter_onsite_hours: float = Field(
+        default=8, ge=0, description="Minimum on-site hours per village per calendar quarter (R5)"
+    )
+    min_year_lectures: int = Field(
+        default=2, ge=0, description="Minimum lectures or publicity events per village per year (R6)"
+    )
+    filing_deadline_month_day: MonthDay = Field(
+        default="03-31", description="Agreements filed by the end of this day each year (R4)"
+    )
+    half_year_report_due: list[MonthDay] = Field(
+        default_factory=lambda: ["07-15", "01-15"],
+        min_length=2,
+        max_length=2,
+        description="Due days of the H1 report (same year) and the H2 report (next year) (R13)",
+    )
+    annual_report_due: MonthDay = Field(
+        default="12-31", description="Annual results report due by the end of this day (R14)"
+    )
+    question_answer_working_days: int = Field(
+        default=3,
+        ge=1,
+        le=30,
+        description="A resident's board question unanswered after this many working days (Mon-Fri,"
+        " counted from the day after it was asked, CST) shows on the county's dashboard (R9, R10)",
+    )
+
+
+@upcaster("ComplianceRulesSet", from_version=1)
+def upcast_compliance_rules_set_v1_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """ComplianceRulesSet v1 -> v2: a version-1 rule set had no question limit: the default, 3."""
+    return {**data, "question_answer_working_days": 3}
 
 
 class FeedbackSubmitted(AssessmentEvent):

@@ -280,6 +280,19 @@ ENTRY_KIND_LABELS: dict[EntryKind, str] = {
     EntryKind.document_review: "文书审查",
 }
 
+
+class ResidentRequestKind(StrEnum):
+    """What a resident asked for on the village's public board: an answer, or a meeting on site."""
+
+    question = "question"
+    meeting = "meeting"
+
+
+RESIDENT_REQUEST_KIND_LABELS: dict[ResidentRequestKind, str] = {
+    ResidentRequestKind.question: "留言提问",
+    ResidentRequestKind.meeting: "预约面谈",
+}
+
 LABELS: Mapping[type[StrEnum], Mapping[Any, str]] = {  # keys: members of the enum
     DivisionLevel: DIVISION_LEVEL_LABELS,
     UnitKind: UNIT_KIND_LABELS,
@@ -297,6 +310,7 @@ LABELS: Mapping[type[StrEnum], Mapping[Any, str]] = {  # keys: members of the en
     DeadlineKind: DEADLINE_KIND_LABELS,
     Level: LEVEL_LABELS,
     EntryKind: ENTRY_KIND_LABELS,
+    ResidentRequestKind: RESIDENT_REQUEST_KIND_LABELS,
 }
 """Every closed vocabulary with its labels (a test checks each enum here has a label per member)."""
 

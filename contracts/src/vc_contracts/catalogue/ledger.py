@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, ClassVar, Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from vc_contracts.base import Event, ShanghaiDateTime
+from vc_contracts.base import Event, ShanghaiDateTime, upcaster
 from vc_contracts.catalogue.enums import (
     ConsultationCategory,
     ConsultationChannel,
@@ -97,13 +97,41 @@ class PublicityEventHeld(LedgerEntryEvent):
     co_organisers: list[ShortText] = Field(default_factory=list, description="Other organisers")
 
 
-class ConsultationGiven(LedgerEntryEvent):
+class ConsultationGivenV1(LedgerEntryEvent):
     """A resident's legal question was answered, on site or remotely (R10 counts WeChat too)."""
 
+    # version 1 as published (read as version 2 through the upcaster below)
+    model_config = ConfigDict(title="ConsultationGiven")
+    event_type: ClassVar[str] = "ConsultationGiven"
     channel: ConsultationChannel = Field(description="How the question arrived")
     category: ConsultationCategory = Field(description="Subject matter")
     outcome: ConsultationOutcome = Field(description="Where it ended")
     summary: FreeText = Field(description="Question and answer in short, without personal data")
+
+
+class ConsultationGiven(LedgerEntryEvent):
+    """A resident's legal question was answered, on site or remotely (R10 counts WeChat too).
+    Version 2 adds `question_id`: the answer to a question asked on the village's public board."""
+
+    schema_version: ClassVar[int] = 2
+    channel: ConsultationChannel = Field(description="How the question arrived")
+    category: ConsultationCategory = Field(description="Subject matter")
+    outcome: ConsultationOutcome = Field(description="Where it ended")
+    summary: FreeText = Field(
+        description="Question and answer in short, without personal data; for a board question, the"
+        " answer the resident reads with their code"
+    )
+    question_id: Id | None = Field(
+        default=None,
+        description="The resident's question this consultation answers (ResidentFeedbackReceived"
+        " `feedback_id`, registry topic); at most one live entry per question; null otherwise",
+    )
+
+
+@upcaster("ConsultationGiven", from_version=1)
+def upcast_consultation_given_v1_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """ConsultationGiven v1 -> v2: a version-1 consultation answered no board question (null)."""
+    return {**data, "question_id": None}
 
 
 class DisputeMediated(LedgerEntryEvent):
@@ -144,7 +172,7 @@ class EntryQueried(LedgerEvent):
     queried_at: ShanghaiDateTime = Field(description="When the query was made, +08:00")
 
 
-UNCORRECTABLE_FIELDS = frozenset({"entry_id", "client_entry_id"})
+UNCORRECTABLE_FIELDS = frozenset({"entry_id", "client_entry_id", "question_id"})
 
 
 def correctable_fields() -> frozenset[str]:

@@ -4,16 +4,17 @@ and WeChat service groups. Topic `villagecounsel.registry.events`."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-from vc_contracts.base import Event
+from vc_contracts.base import Event, ShanghaiDateTime, upcaster
 from vc_contracts.catalogue.enums import (
     AdvisorKind,
     AdvisorStatus,
     ConsultationCategory,
     DivisionLevel,
+    ResidentRequestKind,
     UnitKind,
 )
 from vc_contracts.catalogue.fields import (
@@ -232,14 +233,12 @@ class ServiceGroupMembersCounted(RegistryEvent):
     counted_on: date = Field(description="CST calendar day of the count")
 
 
-class ResidentFeedbackReceived(RegistryEvent):
-    """A resident left feedback or a question for the village's advisor on the public notice board.
+class ResidentFeedbackReceivedV1(RegistryEvent):
+    """A resident left feedback or a question for the village's advisor on the public notice board."""
 
-    Anonymous by design: no name is asked. A call-back phone, when the resident gave one, is never
-    in the event (this topic is a public record kept forever): the registry keeps it in a table that
-    only the village's advisor and the county can read; `callback_requested` says whether there is one.
-    """
-
+    # version 1 as published (read as version 2 through the upcaster below)
+    model_config = ConfigDict(title="ResidentFeedbackReceived")
+    event_type: ClassVar[str] = "ResidentFeedbackReceived"
     feedback_id: Id = Field(description="Id of the feedback, chosen by the registry")
     village_code: VillageCode
     category: ConsultationCategory = Field(description="What the question is about")
@@ -260,3 +259,41 @@ class CountyResponsibilitiesSet(RegistryEvent):
     )
     filing_place: ShortText = Field(description="Where the agreements are filed, e.g. 县司法局 301 室")
     effective_on: date = Field(description="CST calendar day from which this arrangement applies")
+class ResidentFeedbackReceived(RegistryEvent):
+    """A resident asked the village's advisor a question, or asked for a meeting at one of the
+    village's on-site times, on the public notice board (R9, R10). Version 2 adds `kind` and
+    `meeting_at`.
+
+    Anonymous by design: no name is asked. A call-back phone, when the resident gave one, is never
+    in the event (this topic is a public record kept forever): the registry keeps it in a table that
+    only the village's advisor and the county can read; `callback_requested` says whether there is one.
+    The short code the resident reads the answer with is not in the event either. The question is
+    answered by a ledger entry: `ConsultationGiven` (v2) whose `question_id` is this `feedback_id`.
+    """
+
+    schema_version: ClassVar[int] = 2
+    feedback_id: Id = Field(description="Id of the question, chosen by the registry")
+    village_code: VillageCode
+    kind: ResidentRequestKind = Field(
+        default=ResidentRequestKind.question, description="A question to answer, or a meeting asked for"
+    )
+    category: ConsultationCategory = Field(description="What the question is about")
+    text: FreeText = Field(description="The resident's question, as typed")
+    callback_requested: bool = Field(description="Whether the resident left a phone number to be called back")
+    meeting_at: ShanghaiDateTime | None = Field(
+        default=None,
+        description="A meeting: the start of the on-site time the resident chose (+08:00);"
+        " null for a question",
+    )
+
+    @model_validator(mode="after")
+    def _meeting_has_time(self) -> Self:
+        if (self.kind is ResidentRequestKind.meeting) != (self.meeting_at is not None):
+            raise ValueError("meeting_at is required for a meeting and only for a meeting")
+        return self
+
+
+@upcaster("ResidentFeedbackReceived", from_version=1)
+def upcast_resident_feedback_v1_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """ResidentFeedbackReceived v1 -> v2: all version-1 feedback was a question, with no meeting."""
+    return {**data, "kind": "question", "meeting_at": None}

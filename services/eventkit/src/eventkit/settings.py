@@ -56,11 +56,12 @@ class Settings(BaseSettings):
         description="Comma-separated addresses or CIDR blocks of proxies (web service, ingress) whose"
         " X-Forwarded-For is believed when telling public clients apart (eventkit.clients)",
     )
-    feedback_per_hour: int = Field(
-        default=5,
+    questions_per_minute: int = Field(
+        default=20,
         ge=1,
-        alias="VC_FEEDBACK_PER_HOUR",
-        description="Registry: residents' notice-board feedback accepted per client and village per hour",
+        alias="VC_QUESTIONS_PER_MINUTE",
+        description="Registry: residents' notice-board questions and meeting requests accepted per client"
+        " and village per minute; more are refused (429)",
     )
 
     @field_validator("jwks_url", "jwt_audience")

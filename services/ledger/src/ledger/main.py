@@ -19,6 +19,7 @@ from ledger.adapters import (
 )
 from ledger.application.assignments_view import AssignmentsView
 from ledger.application.directory_view import DirectoryView
+from ledger.application.questions import LedgerQuestions
 from ledger.application.tables import LEDGER_TABLES
 from ledger.application.typical_cases import TYPICAL_CASE_TABLES
 from ledger.application.upgrade import seal_history
@@ -37,7 +38,7 @@ SPEC = ServiceSpec(
         http_typical_cases.router,
     ],
     migrations=LEDGER_TABLES + TYPICAL_CASE_TABLES,
-    projections=[AssignmentsView(), DirectoryView()],
+    projections=[AssignmentsView(), DirectoryView(), LedgerQuestions()],
 )
 
 

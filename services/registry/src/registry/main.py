@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from eventkit.questions import BoardQuestions
 from eventkit.runtime import ServiceSpec, create_app
 from fastapi import FastAPI
 
@@ -19,7 +20,7 @@ SPEC = ServiceSpec(
     ),
     routers=routers,
     migrations=FEEDBACK_TABLES,
-    projections=[RegistryViews()],
+    projections=[RegistryViews(), BoardQuestions()],
     format_hints=FORMAT_HINTS,
 )
 

@@ -16,6 +16,7 @@ from reporting.application.board_view import BoardView
 from reporting.application.compliance_view import ComplianceView
 from reporting.application.dashboard_view import DashboardView
 from reporting.application.due_rules_view import DueRulesView
+from reporting.application.questions_view import ReportingQuestions
 from reporting.application.report_model import TABLES
 from reporting.application.results_view import ResultsView
 from reporting.application.stats_view import StatsView
@@ -36,6 +37,7 @@ SPEC = ServiceSpec(
         AssignmentsView(),
         DashboardView(),
         TypicalCasesView(),
+        ReportingQuestions(),
     ],
     change_feed=True,
     public_paths=PUBLIC_PATHS,

@@ -30,6 +30,9 @@ class RulesIn(Body):
     filing_deadline_month_day: MonthDay | None = None
     half_year_report_due: list[MonthDay] | None = Field(default=None, min_length=2, max_length=2)
     annual_report_due: MonthDay | None = None
+    question_answer_working_days: int | None = Field(
+        default=None, ge=1, le=30, description="Working days a resident's board question may wait (default 3)"
+    )
 
 
 class EvaluationIn(Body):

@@ -68,6 +68,9 @@ def looser_fields(rules: ComplianceRulesSet, parent: ComplianceRulesSet) -> list
         for f in DEADLINES
         if getattr(rules, f) > getattr(parent, f)
     ]
+    if rules.question_answer_working_days > parent.question_answer_working_days:
+        limit = parent.question_answer_working_days
+        found.append(("question_answer_working_days", f"居民提问答复时限不得长于{whose}的 {limit} 个工作日"))
     h1, h2 = rules.half_year_report_due
     p1, p2 = parent.half_year_report_due
     # H1 is due in the same year, H2 in the next: MM-DD strings compare in calendar order within each

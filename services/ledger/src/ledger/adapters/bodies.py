@@ -71,7 +71,13 @@ class ConsultationIn(PointIn):
     channel: ConsultationChannel = Field(description="on_site | wechat | phone | online")
     category: ConsultationCategory
     outcome: ConsultationOutcome
-    summary: FreeText
+    summary: FreeText = Field(description="Question and answer in short; for a board question, the answer")
+    question_id: Id | None = Field(
+        default=None,
+        description="The resident's board question this answers (the registry's feedback_id): the"
+        " entry is then the answer the resident reads; channel online or on_site; one live entry per"
+        " question (another is 409)",
+    )
 
 
 class MediationIn(PointIn):

@@ -16,7 +16,7 @@ from eventkit.db import Connection
 from eventkit.idempotency import Idempotency, answer_if_stored
 from eventkit.store import EventStore, StoredEvent
 
-from ledger.application import access, entries_model, volume_chain
+from ledger.application import access, entries_model, questions, volume_chain
 from ledger.application.facts_reader import facts_for
 from ledger.application.queries import entry_or_404
 from ledger.domain import entries
@@ -100,6 +100,10 @@ class LedgerCommands:
             self.pool, self.schema, who.subject, village_code, occurred_at, ended_at or occurred_at
         )
         entry_id = entry_id_for(who.subject, client_entry_id)
+        if question_id := details.get("question_id"):
+            entry_id = await questions.answering_entry_id(
+                self.pool, self.schema, question_id, village_code, details
+            )
         command = LogEntry(
             entry_id,
             kind,

@@ -137,6 +137,11 @@ def _reason(text: str, action: str) -> str:
 
 
 def _log(state: Entry, c: LogEntry, now: datetime) -> list[Event]:
+    if state.exists and c.details.get("question_id"):  # the entry id is the question's: answered
+        raise ConflictError(
+            f"该居民问题已答复（台账记录 {c.entry_id}），一个问题只登记一条咨询记录；如需修改请更正该记录",
+            field="question_id",
+        )
     if state.exists and c.client_entry_id:  # no stored answer to replay (an import, or logged before keys)
         raise ConflictError(
             f"客户端编号“{c.client_entry_id}”的台账记录 {c.entry_id} 已登记（由导入或此前的请求），"

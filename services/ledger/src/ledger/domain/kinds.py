@@ -65,6 +65,7 @@ FIELD_LABEL: dict[str, str] = {
     "client_entry_id": "客户端编号",
     "unit_id": "服务单位编号",
     "entry_id": "记录编号",
+    "question_id": "居民问题编号",
 }
 
 # A consultation and a mediation both have an `outcome`; "referred" reads the same for both.
@@ -77,7 +78,9 @@ VALUE_LABEL: dict[str, dict[str, str]] = {
 
 # Fields no correction may touch: who, where and which entry it is. A wrong village or advisor is
 # fixed by voiding the entry and logging a new one, so volumes never lose or gain entries silently.
-IDENTITY_FIELDS = frozenset({"entry_id", "client_entry_id", "advisor_id", "unit_id", "village_code"})
+IDENTITY_FIELDS = frozenset(
+    {"entry_id", "client_entry_id", "advisor_id", "unit_id", "village_code", "question_id"}
+)
 DERIVED_FIELDS = frozenset({"hours"})  # recomputed from the times, never typed
 
 

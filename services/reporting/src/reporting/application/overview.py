@@ -25,6 +25,7 @@ from vc_contracts.durations import display_total_hours
 from vc_contracts.rules import rule_for_period, rule_label
 
 from reporting.application import dashboard as q
+from reporting.application.questions_view import overdue_questions
 from reporting.application.results_view import RULE as RESULTS_RULE
 from reporting.domain.compliance import HOURS_RULE_TEXT, LECTURES_RULE_TEXT
 from reporting.domain.deadlines import due_day
@@ -225,6 +226,7 @@ async def overview(
             "rule": {"text": RESULTS_RULE, "versions": []},
             "entries": f"/api/assessment/assessments?county={county}&year={results_year}" if county else None,
         },
+        "questions": await overdue_questions(pool, schema, prefix, sets, now),
     }  # fmt: skip
     return {
         "division": {"code": code, "name": known.get(code, code), "level": level,

@@ -33,3 +33,5 @@ export const Level = { county: "县级", city: "市级", province: "省级" } as
 export type LevelValue = keyof typeof Level
 export const EntryKind = { visit: "驻点服务", lecture: "法治讲座", publicity: "普法宣传活动", consultation: "法律咨询", mediation: "纠纷调解", document_review: "文书审查" } as const
 export type EntryKindValue = keyof typeof EntryKind
+export const ResidentRequestKind = { question: "留言提问", meeting: "预约面谈" } as const
+export type ResidentRequestKindValue = keyof typeof ResidentRequestKind

@@ -17,6 +17,7 @@ export const advisorRoutes: RouteRecordRaw[] = [
           { path: 'log', component: () => import('@/pages/advisor/LogPage.vue'), meta: { roles: advisor, title: '登记工作' } },
           { path: 'village/:code', component: () => import('@/pages/advisor/VillagePage.vue'), props: true,
             meta: { roles: advisor, title: '季度日历' } },
+          { path: 'questions', component: () => import('@/pages/advisor/QuestionsPage.vue'), meta: { roles: advisor, title: '居民提问' } },
           { path: 'entries', component: () => import('@/pages/advisor/EntriesPage.vue'), meta: { roles: advisor, title: '我的记录' } },
           { path: 'entries/:entry/case', component: () => import('@/pages/advisor/TypicalCasePage.vue'), props: true,
             meta: { roles: advisor, title: '推荐典型案例' } },

@@ -1,5 +1,6 @@
-"""The residents' feedback form on the board: what was typed, and the registry's answer mapped back
-onto the form's fields (each reason shown next to its field, in the registry's Chinese).
+"""The residents' question form on the board (a question, or a meeting at one of the village's
+coming on-site times): what was typed, and the registry's answer mapped back onto the form's fields
+(each reason shown next to its field, in the registry's Chinese).
 
 The form works without JavaScript: a plain urlencoded POST. Every form shown carries a fresh
 `submission_id`, so pressing 提交 twice (or reloading the confirmation) records one feedback.
@@ -9,12 +10,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 
 from vc_contracts.catalogue.enums import CONSULTATION_CATEGORY_LABELS
+from vc_contracts.schedules import OnSiteTime, on_site_times
 
-FIELDS = ("category", "text", "callback_phone")
+FIELDS = ("kind", "category", "text", "callback_phone", "meeting_at")
 MAX_FORM_BYTES = 64 * 1024  # the text's 2,000 characters are at most ~18 KB urlencoded
 CATEGORIES = [(c.value, label) for c, label in CONSULTATION_CATEGORY_LABELS.items()]
 
@@ -39,15 +42,25 @@ def parse(body: bytes) -> Form:
 
 
 def request_body(form: Form) -> dict[str, Any]:
-    """The registry's JSON body; an empty phone is left out (it is optional)."""
+    """The registry's JSON body; an empty phone is left out (it is optional), the meeting time is
+    sent only with a meeting (an empty one too: the registry then asks to choose one)."""
+    kind = "meeting" if form.values.get("kind") == "meeting" else "question"
     body: dict[str, Any] = {
         "submission_id": form.submission_id,
+        "kind": kind,
         "category": form.values.get("category", ""),
         "text": form.values.get("text", ""),
     }
     if form.values.get("callback_phone", "").strip():
         body["callback_phone"] = form.values["callback_phone"]
+    if kind == "meeting":
+        body["meeting_at"] = form.values.get("meeting_at") or None
     return body
+
+
+def meeting_times(schedule: str | None, now: datetime) -> list[OnSiteTime]:
+    """The on-site times a resident may ask to meet at (the registry accepts only these)."""
+    return on_site_times(schedule, now)[:8]
 
 
 def with_errors(form: Form, error: dict[str, Any]) -> Form:
@@ -59,7 +72,7 @@ def with_errors(form: Form, error: dict[str, Any]) -> Form:
     if error.get("code") == "idempotency_key_reused":
         # the page was submitted once already with other content (e.g. restored from history)
         form.submission_id = uuid.uuid4().hex
-        form.message = "这份留言表已提交过。请确认内容后再点一次“提交留言”。"
+        form.message = "这份表单已提交过。请确认内容后再点一次“提交”。"
     elif not form.errors:
         form.message = str(error.get("message") or "提交未成功，请稍后再试")
     else:

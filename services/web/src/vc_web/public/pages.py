@@ -12,8 +12,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def cst(moment: datetime) -> str:
-    """`2026-11-30 15:01（北京时间）`: the instant in +08:00 (it arrives as CST already)."""
+def cst(moment: datetime | str) -> str:
+    """`2026-11-30 15:01（北京时间）`: the instant in +08:00 (it arrives as CST already, or as the
+    services' ISO 8601 text with +08:00)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
     return f"{moment:%Y-%m-%d %H:%M}（北京时间）"
 
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from eventkit.clients import client_address, trusted_set
 from eventkit.clock import now_cst
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
 from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN
 from vc_contracts.divisions import COUNTY_CODE_PATTERN
 
@@ -60,6 +60,7 @@ async def _board_page(
         board=board,
         form=form or feedback_form.Form(),
         categories=feedback_form.CATEGORIES,
+        meeting_times=feedback_form.meeting_times(board.get("schedule"), now_cst()),
     )
 
 
@@ -87,10 +88,37 @@ async def village_feedback(code: str, request: Request, settings: PublicSettings
     except sources.Unavailable:
         return _unavailable()
     if answer.status == 201:
-        return _page("feedback_sent.html", 200, code=code, feedback_id=answer.body.get("feedback_id"))
+        return _page("feedback_sent.html", 200, village=code, asked=answer.body)
     if answer.status == 404:
         return _not_found("村（社区）")
     return await _board_page(settings, code, feedback_form.with_errors(form, answer.body), answer.status)
+
+
+CODE = re.compile(r"[A-Za-z0-9 -]{4,20}")
+
+
+@router.get("/v/{code}/answer", response_model=None, summary="凭查询码查看答复（表单）")
+async def answer_lookup(code: str, q: str = "") -> Response:
+    """The board's 查看答复 form (GET `?q=`): to the answer's own address, which can be bookmarked."""
+    typed = "".join(ch for ch in q.upper() if ch.isalnum())
+    if not VILLAGE.fullmatch(code) or not CODE.fullmatch(typed):
+        return _page("answer_missing.html", 404, village=code)
+    return RedirectResponse(f"/v/{code}/q/{typed}", status_code=303, headers=NO_STORE)
+
+
+@router.get("/v/{code}/q/{question_code}", response_class=HTMLResponse, summary="凭查询码查看答复（公开）")
+async def answer_page(code: str, question_code: str, settings: PublicSettings = Settings) -> HTMLResponse:
+    """The resident's question and, once the advisor answered (the ledger entry), the answer; a
+    friendly page when the code is unknown. Never the phone."""
+    if not VILLAGE.fullmatch(code) or not CODE.fullmatch(question_code):
+        return _page("answer_missing.html", 404, village=code)
+    try:
+        found = await sources.read_answer(settings, code, question_code)
+    except sources.Unavailable:
+        return _unavailable()
+    if found is None:
+        return _page("answer_missing.html", 404, village=code)
+    return _page("answer.html", question=found, code=question_code.upper())
 
 
 @router.get("/v/{code}/poster", response_class=HTMLResponse, summary="村法律顾问公示海报（A4，可打印）")

@@ -1,7 +1,8 @@
 """The facts the public pages show, fetched from the services' public endpoints (no token).
 
 Boards come from reporting (`/public/villages/{code}.json`, `/public/counties/{code}/villages.json`);
-residents' feedback is posted to the registry (`/public/villages/{code}/feedback`).
+residents' questions are posted to the registry (`/public/villages/{code}/feedback`) and their
+answers read back from it with the question's code (`/public/villages/{code}/questions/{code}`).
 """
 
 from __future__ import annotations
@@ -70,3 +71,20 @@ async def leave_feedback(settings: PublicSettings, code: str, body: dict[str, An
     if answer.status >= 500:
         raise Unavailable(f"feedback: {answer.status}")
     return answer
+
+
+async def read_answer(settings: PublicSettings, village: str, code: str) -> dict[str, Any] | None:
+    """The question with that code and its answer, if any; None when the registry knows no such code."""
+    try:
+        async with httpx.AsyncClient(timeout=settings.timeout_seconds, trust_env=False) as http:
+            response = await http.get(
+                settings.registry_url.rstrip("/") + f"/public/villages/{village}/questions/{code}"
+            )
+    except httpx.HTTPError as exc:
+        raise Unavailable(str(exc)) from exc
+    if response.status_code in (404, 422):
+        return None
+    if response.status_code != 200:
+        raise Unavailable(f"answer: {response.status_code}")
+    body: dict[str, Any] = response.json()
+    return body

@@ -44,6 +44,18 @@ export interface AgreementCounts {
   total: number
 }
 
+export interface OverdueQuestion {
+  question_id: string
+  village_code: string
+  village_name: string
+  kind_label: string
+  category_label: string
+  asked_at: string
+  due_day: string
+  working_days_open: number
+  limit_working_days: number
+}
+
 export interface Tiles {
   coverage: ShareTile
   agreements: Figure & AgreementCounts & { year: number; last_year: AgreementCounts | null }
@@ -65,6 +77,8 @@ export interface Tiles {
     failed: number
     last_year: { excellent: number; passed: number; failed: number } | null
   }
+  /** Residents' board questions unanswered past the county's limit (villages only, oldest first). */
+  questions: Omit<Figure, 'entries'> & { entries: null; value: number; truncated: boolean; items: OverdueQuestion[] }
 }
 
 export interface ChildRow {

@@ -1,0 +1,126 @@
+"""A resident's question from the public board reaches the village's own advisor (issue 13), in a real
+browser: the board's form → the code; the advisor signs in, sees it among 居民提问 and answers it;
+the ledger holds exactly one consultation linked to it (volume included); the resident reads the
+answer with the code; another advisor of the county does not see the question.
+
+Screenshots: question-ask-*, question-sent-*, advisor-questions-*, question-answer-*.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from eventkit.clock import today_cst
+from eventkit.tokens import issue
+from playwright.sync_api import BrowserContext, Page, expect
+from support.browser import PHONE, WebStack, shoot
+from support.waiting import until
+
+ADVISOR, OTHER = "A-zhengda-1", "A-zhengda-2"
+
+
+def _api(web_stack: WebStack, subject: str) -> httpx.Client:
+    person = web_stack.person("advisor")
+    token = issue(web_stack.secret, role="advisor", scope=person.scope, subject=subject, unit=person.unit)
+    return httpx.Client(base_url=f"{web_stack.url}/api", headers={"Authorization": f"Bearer {token}"},
+                        timeout=15, trust_env=False)  # fmt: skip
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+@pytest.fixture(scope="module")
+def advisor_api(web_stack: WebStack) -> Iterator[httpx.Client]:
+    with _api(web_stack, ADVISOR) as client:
+        yield client
+
+
+def _open(api: httpx.Client) -> list[dict[str, Any]]:
+    response = api.get("/registry/feedback", params={"status": "open", "page_size": 500})
+    assert response.status_code == 200, response.text
+    return list(response.json()["items"])
+
+
+def _linked(api: httpx.Client, village: str, question_id: str) -> list[str]:
+    page = api.get(
+        "/ledger/entries", params={"village_code": village, "kind": "consultation", "page_size": 500}
+    )
+    return [e["entry_id"] for e in page.json()["items"] if e["data"].get("question_id") == question_id]
+
+
+def test_a_question_asked_on_the_board_is_answered_by_the_villages_advisor_once(
+    page: Page, signed_in_page: Callable[[str], Page], web_stack: WebStack, advisor_api: httpx.Client
+) -> None:
+    village = advisor_api.get(f"/registry/advisors/{ADVISOR}").json()["villages_served"][0]["village_code"]
+    marker = uuid.uuid4().hex[:6]
+    question = f"村里修路占了我家承包地，补偿怎么算？（{marker}）"
+
+    page.goto(f"{web_stack.url}/v/{village}")
+    page.get_by_label("问题类别").select_option(label="土地")
+    page.get_by_label("您的问题").fill(question)
+    page.get_by_label("回电号码").fill("13977778888")
+    page.locator("#feedback").scroll_into_view_if_needed()
+    shoot(page, "question-ask")
+    page.get_by_role("button", name="提交", exact=True).click()
+    expect(page.get_by_role("heading", name="问题已收到")).to_be_visible()
+    code = page.get_by_test_id("question-code").inner_text().strip()
+    assert re.fullmatch(r"[2-9A-HJ-NP-Z]{8}", code), code
+    shoot(page, "question-sent")
+
+    asked = until(lambda: next((q for q in _open(advisor_api) if marker in q["text"]), None), what="listed")
+    with _api(web_stack, OTHER) as other:  # the county's other advisor serves other villages
+        assert all(q["feedback_id"] != asked["feedback_id"] for q in _open(other))
+
+    phone = signed_in_page("advisor")
+    phone.set_viewport_size(PHONE)
+    phone.goto(f"{web_stack.url}/advisor/questions")
+    card = phone.get_by_test_id("open-question").filter(has_text=marker)
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("13977778888")
+    shoot(phone, "advisor-questions")
+    phone.set_viewport_size(PHONE)
+    reply = "按规定应先签补偿协议；可带承包合同到镇司法所，我周一驻村时帮您看。"
+    card.get_by_label("答复内容").fill(reply)
+
+    def answered() -> bool:  # the ledger learns of a new question from the registry's topic
+        if card.count() == 0:
+            return True
+        card.get_by_role("button", name="答复").click()
+        phone.wait_for_timeout(1500)
+        return card.count() == 0
+
+    until(answered, within=60, what="the answer accepted by the ledger")
+    (entry_id,) = _linked(advisor_api, village, asked["feedback_id"])  # one entry, linked
+    card.page.reload()
+    expect(phone.get_by_role("heading", name="居民提问")).to_be_visible()
+    expect(phone.get_by_test_id("open-question").filter(has_text=marker)).to_have_count(0)
+
+    year = today_cst().year
+    county = {"Authorization": f"Bearer {web_stack.token('county_admin')}"}
+    response = advisor_api.get(f"/ledger/volumes/village/{village}/{year}", headers=county)
+    assert response.status_code == 200, response.text
+    assert [e["entry_id"] for e in response.json()["entries"]].count(entry_id) == 1  # numbered once
+
+    def shows_answer() -> bool:
+        page.goto(f"{web_stack.url}/v/{village}/q/{code.lower()}")
+        return reply in page.get_by_test_id("answer").inner_text()
+
+    until(shows_answer, within=60, what="the answer on the resident's page")
+    assert "13977778888" not in page.content()
+    shoot(page, "question-answer")
+
+
+def test_the_county_dashboard_has_the_overdue_questions_card(signed_in_page: Callable[[str], Page]) -> None:
+    page = signed_in_page("county_admin")
+    card = page.get_by_test_id("overdue-questions")
+    expect(card).to_be_visible(timeout=30_000)
+    expect(card).to_contain_text("居民提问逾期未答复")
+    card.scroll_into_view_if_needed()
+    shoot(page, "dashboard-overdue-questions")
