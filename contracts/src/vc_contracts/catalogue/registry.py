@@ -259,6 +259,8 @@ class CountyResponsibilitiesSet(RegistryEvent):
     )
     filing_place: ShortText = Field(description="Where the agreements are filed, e.g. 县司法局 301 室")
     effective_on: date = Field(description="CST calendar day from which this arrangement applies")
+
+
 class ResidentFeedbackReceived(RegistryEvent):
     """A resident asked the village's advisor a question, or asked for a meeting at one of the
     village's on-site times, on the public notice board (R9, R10). Version 2 adds `kind` and
