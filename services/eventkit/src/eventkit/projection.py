@@ -19,6 +19,7 @@ views (`<schema>.<table>`), so a rebuild fills generation N+1 while N keeps serv
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +36,9 @@ from eventkit.db import Connection
 from eventkit.set_apply import Decoded
 
 log = logging.getLogger(__name__)
+
+DECODE_SLICE = 64
+"""Records parsed between two yields to the event loop (about a millisecond of CPU)."""
 
 DeadLetterSink = Callable[[bytes, bytes | None, str, str], Awaitable[None]]
 """(value, key, source topic, error) -> publish it to the dead-letter topic."""
@@ -156,17 +160,42 @@ class ProjectionRunner:
 
         With `conn`, on that connection: nested in the caller's transaction if one is open (a rebuild
         finishing under its lock), else a transaction of its own (a rebuild's bulk phase).
+        `decode_batch` then `apply_decoded`; overlap.py runs the two halves of consecutive batches
+        side by side.
         """
-        outcome = BatchOutcome()
+        decoded, dead = await self.decode_batch(values, dead_letter)
+        return await self.apply_decoded(decoded, dead, generation, conn)
+
+    async def decode_batch(
+        self, values: Sequence[tuple[bytes, bytes | None, str]], dead_letter: DeadLetterSink
+    ) -> tuple[list[Decoded], list[str]]:
+        """The records parsed (CPU only, no database), and the errors of those sent to `dead_letter`.
+
+        Yields to the event loop every DECODE_SLICE records, so a batch being written meanwhile
+        (overlap.py) keeps its statements flowing while this one is parsed."""
         decoded: list[Decoded] = []
-        for value, key, topic in values:
+        dead: list[str] = []
+        for i, (value, key, topic) in enumerate(values, start=1):
             try:
                 decoded.append(decode(value))
             except (ValidationError, UnknownEventError, ValueError, UnicodeDecodeError) as exc:
                 error = f"{type(exc).__name__}: {exc}"[:2000]
                 await dead_letter(value, key, topic, error)
                 metrics.DEAD_LETTERS.labels(self.projection.name).inc()
-                outcome.dead.append(error)
+                dead.append(error)
+            if i % DECODE_SLICE == 0:
+                await asyncio.sleep(0)
+        return decoded, dead
+
+    async def apply_decoded(
+        self,
+        decoded: list[Decoded],
+        dead: Sequence[str] = (),
+        generation: int | None = None,
+        conn: Connection | None = None,
+    ) -> BatchOutcome:
+        """The database half of `apply_batch`: `decoded` in one transaction (see there)."""
+        outcome = BatchOutcome(dead=list(dead))
         if not decoded:
             return outcome
         if conn is not None:
@@ -190,8 +219,7 @@ class ProjectionRunner:
             attempt = BatchOutcome()
             try:
                 async with conn.transaction():
-                    gen = generation if generation is not None else await self.live_generation(conn)
-                    await self._apply(conn, gen, batch, attempt, one_by_one)
+                    await self._apply(conn, generation, batch, attempt, one_by_one)
             except _SetBasedFailedError as failed:
                 log.warning("projection %s: batch of %d failed set-based (%s), applying it event by event",
                             self.projection.name, len(batch), failed.error)  # fmt: skip
@@ -204,20 +232,16 @@ class ProjectionRunner:
             return
 
     async def _apply(
-        self, conn: Connection, gen: int, batch: list[Decoded], outcome: BatchOutcome, one_by_one: bool
+        self,
+        conn: Connection,
+        generation: int | None,
+        batch: list[Decoded],
+        outcome: BatchOutcome,
+        one_by_one: bool,
     ) -> None:
-        key, prefix, schema = self.tracking_key(gen), self.prefix(gen), self.schema
         streams = list({d.envelope.stream_id for d in batch})
-        rows = (
-            await conn.fetch(  # one round trip: versions reached, and streams waiting behind a parked event
-                f"SELECT stream_id, stream_version, false AS parked FROM {schema}.projection_tracking"
-                " WHERE projection = $1 AND stream_id = ANY($2::text[])"
-                f" UNION ALL SELECT DISTINCT stream_id, 0, true FROM {schema}.parked_events"
-                " WHERE projection = $1 AND stream_id = ANY($2::text[])",
-                key,
-                streams,
-            )
-        )
+        gen, rows = await self._positions(conn, generation, streams)
+        key, prefix, schema = self.tracking_key(gen), self.prefix(gen), self.schema
         reached = {r["stream_id"]: r["stream_version"] for r in rows if not r["parked"]}
         parked = {r["stream_id"] for r in rows if r["parked"]}
         advanced: dict[str, int] = {}
@@ -255,6 +279,36 @@ class ProjectionRunner:
             outcome.applied,
             batch[-1].envelope.recorded_at,
         )
+
+    async def _positions(
+        self, conn: Connection, generation: int | None, streams: list[str]
+    ) -> tuple[int, list[asyncpg.Record]]:
+        """One round trip: the generation to write (the live one, under a share lock the swap waits
+        for, unless given), the versions its tracking reached for `streams`, and which of them wait
+        behind a parked event (rows with `parked`)."""
+        schema = self.schema
+        positions = (
+            f"SELECT stream_id, stream_version, false AS parked FROM {schema}.projection_tracking"
+            " WHERE projection = k.key AND stream_id = ANY($2::text[])"
+            f" UNION ALL SELECT DISTINCT stream_id, 0, true FROM {schema}.parked_events"
+            " WHERE projection = k.key AND stream_id = ANY($2::text[])"
+        )
+        if generation is None:
+            live = f"SELECT generation FROM {schema}.projection_status WHERE projection = $1 FOR SHARE"
+        else:
+            live = "SELECT $3::int AS generation"
+        rows = await conn.fetch(
+            f"WITH g AS MATERIALIZED ({live}),"
+            " k AS (SELECT generation, $1::text || '#g' || generation AS key FROM g)"
+            " SELECT k.generation, p.stream_id, p.stream_version, p.parked"
+            f" FROM k LEFT JOIN LATERAL ({positions}) AS p ON true",
+            self.projection.name,
+            streams,
+            *(() if generation is None else (generation,)),
+        )
+        if not rows:
+            raise LookupError(f"projection {self.projection.name} is not installed in {schema}")
+        return int(rows[0]["generation"]), [r for r in rows if r["stream_id"] is not None]
 
     async def _apply_all(self, conn: Connection, prefix: str, items: list[Decoded]) -> None:
         """The fast path: the whole batch, set-based where the read model offers it. Raises
