@@ -21,19 +21,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import asyncpg
 from pydantic import ValidationError
 from vc_contracts import Envelope, Event
-from vc_contracts.base import UnknownEventError
+from vc_contracts.base import UnknownEventError, event_class
 
 from eventkit import changes, metrics
 from eventkit.clock import now_cst
 from eventkit.db import Connection
-from eventkit.set_apply import Decoded
+from eventkit.set_apply import IGNORED, Decoded
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,11 @@ DeadLetterSink = Callable[[bytes, bytes | None, str, str], Awaitable[None]]
 
 
 class Projection(Protocol):
-    """A read model. `ddl` creates its tables, written with `{t}` before each table name."""
+    """A read model. `ddl` creates its tables, written with `{t}` before each table name.
+
+    It may also name the event classes it reads in `handles` (optional, like `apply_batch`): the
+    runner then validates only those events' payloads and hands the others to it as the IGNORED
+    stand-in (they still advance the tracking). The equivalence test checks the list is complete."""
 
     @property
     def name(self) -> str: ...
@@ -82,9 +86,22 @@ class BatchOutcome:
     dead: list[str] = field(default_factory=list)
 
 
-def decode(value: bytes) -> Decoded:
+def decode(value: bytes, handles: frozenset[str] | None = None) -> Decoded:
+    """The record parsed: its envelope, and its typed (upcast) event if `handles` is None or names
+    its type; else the IGNORED stand-in, once the type is known to the catalogue (not validating a
+    payload the read model never reads). Raises what pydantic or the catalogue raise."""
     envelope = Envelope.model_validate_json(value)
-    return Decoded(envelope, envelope.event())
+    if handles is None or envelope.event_type in handles:
+        return Decoded(envelope, envelope.event())
+    event_class(envelope.event_type, envelope.schema_version)  # UnknownEventError if unknown
+    return Decoded(envelope, IGNORED)
+
+
+def handled_types(projection: Projection) -> frozenset[str] | None:
+    """The event types (names) `projection` reads, from its optional `handles` (event classes);
+    None (every type) without it."""
+    handles: Collection[type[Event]] | None = getattr(projection, "handles", None)
+    return None if handles is None else frozenset(kind.event_type for kind in handles)
 
 
 class _SetBasedFailedError(Exception):
@@ -101,6 +118,7 @@ class ProjectionRunner:
 
     def __init__(self, pool: asyncpg.Pool, schema: str, projection: Projection, feed: bool = False) -> None:
         self.pool, self.schema, self.projection, self.feed = pool, schema, projection, feed
+        self.handles = handled_types(projection)
 
     # -- generations ------------------------------------------------------------------------
 
@@ -177,7 +195,7 @@ class ProjectionRunner:
         dead: list[str] = []
         for i, (value, key, topic) in enumerate(values, start=1):
             try:
-                decoded.append(decode(value))
+                decoded.append(decode(value, self.handles))
             except (ValidationError, UnknownEventError, ValueError, UnicodeDecodeError) as exc:
                 error = f"{type(exc).__name__}: {exc}"[:2000]
                 await dead_letter(value, key, topic, error)
@@ -264,7 +282,10 @@ class ProjectionRunner:
             await self._park(conn, key, item, "waits behind an earlier parked event")
             outcome.parked += 1
         if self.feed and fresh:
-            codes = (c for d in fresh for c in changes.divisions_of(d.envelope, d.event))
+            # an ignored event changed nothing here
+            codes = (
+                c for d in fresh if d.event is not IGNORED for c in changes.divisions_of(d.envelope, d.event)
+            )
             await changes.record_changes(conn, schema, codes)
         await conn.execute(  # one round trip: the versions reached and the projection's status
             f"WITH tracked AS (INSERT INTO {schema}.projection_tracking AS t (projection, stream_id,"
