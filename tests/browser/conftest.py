@@ -18,11 +18,17 @@ import pytest
 from devstack import frontend, procs, seed_demo
 from devstack.postgres import ensure_database
 from devstack.tansu import start_tansu
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 from support.browser import CHROMIUM, CHROMIUM_FLAGS, DESKTOP, WebStack, ensure_chromium
 from support.servers import running_services
 
 BROWSER_DATABASE = "villagecounsel_browser"
+
+# Playwright's default of 5 s per `expect` is shorter than a page load on a loaded CI machine (the
+# CI runner failed sign-in and unit-home checks at load 20 that pass in 1 s on a quiet one). A
+# passing expectation returns as soon as it holds, so a longer ceiling costs nothing when green;
+# the one timing promise (the dashboard's push within a second) keeps its own explicit timeout.
+expect.set_options(timeout=20_000)
 
 
 def _seed(urls: dict[str, str], secret: str) -> None:
