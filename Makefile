@@ -1,6 +1,6 @@
 # Village Counsel: the front door. Needs only python3 (3.11) on the machine; everything else comes via uv.
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint fmt bench schemas token down
+.PHONY: help install run test lint fmt bench province bench-scale schemas token down
 
 UV_VERSION := 0.13.9
 # `uv` on PATH, else the module pip installed (a --user install may not be on PATH). Expanded per use,
@@ -11,7 +11,7 @@ SCOPE ?= 621025
 JWT_SECRET_FILE := .var/dev/jwt-secret
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 install:  ## uv (if missing), the locked environment and the built web pages
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
@@ -34,6 +34,14 @@ fmt:  ## ruff autofix + format
 
 bench: install  ## benchmarks
 	$(UV) run python -m bench
+
+SEED ?= 7
+VILLAGES ?= 4000
+province: install  ## a generated province through the services: make province SEED=7 VILLAGES=4000 (own servers)
+	$(UV) run python -m bench.province --seed $(SEED) --villages $(VILLAGES)
+
+bench-scale: install  ## the province at 1,000 / 4,000 / 17,000 / 60,000 villages: docs/scale-figures.json + plot
+	$(UV) run python -m bench.scale
 
 schemas: install  ## export the event JSON Schemas, the enums' labels (also for the web pages) and AsyncAPI
 	$(UV) run python -m vc_contracts.export

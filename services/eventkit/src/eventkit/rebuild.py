@@ -92,7 +92,10 @@ async def _catch_up(
     conn: Connection | None = None,
 ) -> dict[str, int]:
     """Apply every topic from the earliest offset (or from `start`) to its end; return the ends."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    # A topic the relays filled holds many small record batches. Tansu answers a fetch only after
+    # fetch_max_wait_ms (aiokafka's default 500 ms) with about one batch per partition, so the
+    # default paced a rebuild at tens of events per second (bench-scale, issue 12).
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=10)
     await consumer.start()
     try:
         partitions = []

@@ -31,6 +31,9 @@ CREATE TABLE {t}st_hours (
     entry_id text NOT NULL, half text NOT NULL, unit_id text NOT NULL, village_code text NOT NULL,
     seconds integer NOT NULL, PRIMARY KEY (entry_id, half)
 );
+-- a division's table reads its own villages' hours (issue 12: without it every county's table
+-- scanned the province's hours, growing with the province)
+CREATE INDEX ON {t}st_hours (half, village_code);
 CREATE TABLE {t}st_names (id text PRIMARY KEY, name text NOT NULL, kind text, division_code text);
 """
 
