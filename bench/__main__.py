@@ -96,13 +96,18 @@ async def projection_rows(
     consumed: Figure,
     province: bool,
 ) -> list[Row]:
-    """Catch-up (a group consumer feeding ProjectionRunner.apply_batch) and a rebuild
+    """Catch-up (a group consumer feeding a ProjectionRunner through eventkit.overlap) and a rebuild
     (eventkit.rebuild) of the `n` events already on `topic`, each against the raw limits."""
     step("pipeline: projection catch-up")
     caught_up = await pipeline.projection_catch_up(events, bootstrap, topic, n, 3600)
+    step("pipeline: the same catch-up, batch after batch (no overlap: the services' live subscriber)")
+    async with store.event_store(dsn, "bench_one_by_one") as other:
+        sequential = await pipeline.projection_catch_up(other, bootstrap, topic, n, 3600, overlap=False)
     step("pipeline: the same catch-up, event by event (the read model without apply_batch)")
     async with store.event_store(dsn, "bench_one_by_one") as other:
-        one_by_one = await pipeline.projection_catch_up(other, bootstrap, topic, n, 3600, set_based=False)
+        one_by_one = await pipeline.projection_catch_up(
+            other, bootstrap, topic, n, 3600, set_based=False, overlap=False
+        )
     step("pipeline: projection rebuild (eventkit.rebuild: new generation, swap, drop)")
     rebuilt = await pipeline.projection_rebuild(events, bootstrap, topic, n)
     step("pipeline: rebuild of the reporting service's statistics read model")
@@ -113,6 +118,8 @@ async def projection_rows(
     return [
         Row(f"projection catch-up, {n:,} events (ProjectionRunner)", projected, consumed, "consume"),
         Row("  same, against the batched-insert limit (goal ≥ 0.5×)", projected, many, "executemany"),
+        Row("  same, batch after batch (no overlap: the services' live subscriber)",
+            Figure(sequential, "events/s"), many, "executemany"),
         Row("  same, event by event (before issue 12), against executemany", Figure(one_by_one, "events/s"),
             many, "executemany"),
         Row(f"projection rebuild, {n:,} events (eventkit.rebuild)", rebuilding, many, "executemany"),

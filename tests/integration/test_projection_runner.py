@@ -230,13 +230,13 @@ async def test_rebuild_fills_a_new_generation_while_the_old_one_serves_then_swap
         before = await counts(pool, schema)
 
         rebuilder = ProjectionRunner(pool, schema, projection)
-        real_apply = rebuilder.apply_batch
+        real_apply = rebuilder.apply_decoded  # a rebuild parses and writes its batches apart (overlap.py)
         served_during_rebuild: list[int] = []
 
         async def apply_and_serve(
-            values: Any, dead_letter: Any, generation: Any = None, **kwargs: Any
+            decoded: Any, dead: Any, generation: Any = None, conn: Any = None
         ) -> BatchOutcome:
-            outcome = await real_apply(values, dead_letter, generation, **kwargs)
+            outcome = await real_apply(decoded, dead, generation, conn)
             if not served_during_rebuild:
                 assert generation == 2
                 served_during_rebuild.append(await total(pool, schema))  # generation 1 still answers
@@ -246,7 +246,7 @@ async def test_rebuild_fills_a_new_generation_while_the_old_one_serves_then_swap
                 await eventually(lambda: _total_is(pool, schema, 205), within=30, what="live traffic")
             return outcome
 
-        rebuilder.apply_batch = apply_and_serve  # type: ignore[method-assign]
+        rebuilder.apply_decoded = apply_and_serve  # type: ignore[method-assign]
         assert await rebuild(rebuilder, bootstrap) == 2
         assert served_during_rebuild == [200]
 

@@ -8,9 +8,11 @@ pools so rows collide), cut into batches of random sizes, on the real PostgreSQL
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from typing import Any
+from uuid import uuid4
 
 import asyncpg
 import pytest
@@ -19,14 +21,15 @@ from assessment.application.gatherings_view import GatheringsView
 from assessment.application.hours_view import QuarterHoursView
 from conftest import unique
 from eventkit.migrations import EVENT_STORE, PROJECTIONS, migrate
-from eventkit.projection import Projection, ProjectionRunner, set_based
+from eventkit.projection import Projection, ProjectionRunner, decode, handled_types, set_based
 from eventkit.relay import encode
-from eventkit.set_apply import Decoded, runs
+from eventkit.set_apply import IGNORED, Decoded, runs
 from eventkit.store import EventStore, StoredEvent
 from ledger.application import entries_model
 from ledger.application.assignments_view import AssignmentsView as LedgerAssignments
 from ledger.application.directory_view import DirectoryView
 from ledger.application.tables import LEDGER_TABLES
+from pydantic import ValidationError
 from registry.application.views import RegistryViews
 from reporting.application.assignments_view import AssignmentsView as ReportingAssignments
 from reporting.application.board_view import BoardView
@@ -36,6 +39,8 @@ from reporting.application.stats_view import StatsView
 from support.event_mix import event_mix
 from support.events import META, TENANT, visits
 from support.projections import StreamCounts, counts
+from vc_contracts import Envelope
+from vc_contracts.base import UnknownEventError
 from vc_contracts.catalogue import ledger as lg
 
 pytestmark = pytest.mark.timeout(300)
@@ -88,20 +93,55 @@ async def test_a_batch_applied_set_based_leaves_the_tables_one_event_at_a_time_l
     for seed in range(SEQUENCES):
         rng = random.Random(seed)
         items = event_mix(rng, rng.randrange(10, 150))
-        one, batched = f"{schema}.one{seed}_", f"{schema}.set{seed}_"
+        one, batched, only = f"{schema}.one{seed}_", f"{schema}.set{seed}_", f"{schema}.only{seed}_"
         async with pool.acquire() as conn, conn.transaction():
-            await conn.execute(projection.ddl.replace("{t}", one) + projection.ddl.replace("{t}", batched))
+            ddl = projection.ddl
+            await conn.execute(
+                ddl.replace("{t}", one) + ddl.replace("{t}", batched) + ddl.replace("{t}", only)
+            )
             for item in items:
                 await projection.apply(conn, one, item.envelope, item.event)
+                # what the runner hands over when the read model names the types it reads
+                await projection.apply(conn, only, item.envelope, _as_runner_hands_it(projection, item))
             first = 0
             while first < len(items):
                 size = rng.choice((1, 2, 5, 17, 60, 500))
                 await batch_apply.apply_batch(conn, batched, items[first : first + size])
                 first += size
             expected, got = await _tables(conn, one, projection), await _tables(conn, batched, projection)
+            handled = await _tables(conn, only, projection)
         assert got == expected, f"seed {seed}: {[i.envelope.event_type for i in items]}"
+        assert handled == expected, f"seed {seed}: `handles` misses a type {projection.name} reads"
         filled |= {table for table, rows in expected.items() if rows}
     assert filled == set(projection.tables)  # the sequences wrote every table of the read model
+
+
+def _as_runner_hands_it(projection: Projection, item: Decoded) -> Any:
+    handles = handled_types(projection)
+    return item.event if handles is None or item.envelope.event_type in handles else IGNORED
+
+
+def test_a_type_the_read_model_ignores_is_checked_against_the_catalogue_but_its_payload_is_not_read() -> None:
+    envelope = json.loads(_visit_envelope().model_dump_json())
+    handles = frozenset({"LectureHeld"})
+    poisoned = json.dumps({**envelope, "data": {"hours": "not a visit"}}).encode()
+    assert decode(poisoned, handles).event is IGNORED  # nobody here reads it: not validated
+    with pytest.raises(ValidationError):
+        decode(poisoned)  # a read model that reads every type
+    with pytest.raises(ValidationError):
+        decode(poisoned, frozenset({"VisitLogged"}))
+    with pytest.raises(UnknownEventError):  # an unknown type is dead-lettered whoever reads it
+        decode(json.dumps({**envelope, "event_type": "NoSuchThing"}).encode(), handles)
+    assert isinstance(decode(json.dumps(envelope).encode(), frozenset({"VisitLogged"})).event, lg.VisitLogged)
+
+
+def _visit_envelope() -> Envelope:
+    event = visits(1)[0]
+    return Envelope(
+        event_id=uuid4(), event_type=event.event_type, schema_version=event.schema_version,
+        stream_id="entry-1", stream_version=1, occurred_at=event.occurred_at, recorded_at=event.occurred_at,
+        tenant=TENANT, actor="test", correlation_id=uuid4(), data=event.model_dump(mode="json"),
+    )  # fmt: skip
 
 
 def _d(label: str) -> Decoded:

@@ -19,29 +19,37 @@ views (`<schema>.<table>`), so a rebuild fills generation N+1 while N keeps serv
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import asyncpg
 from pydantic import ValidationError
 from vc_contracts import Envelope, Event
-from vc_contracts.base import UnknownEventError
+from vc_contracts.base import UnknownEventError, event_class
 
 from eventkit import changes, metrics
 from eventkit.clock import now_cst
 from eventkit.db import Connection
-from eventkit.set_apply import Decoded
+from eventkit.set_apply import IGNORED, Decoded
 
 log = logging.getLogger(__name__)
+
+DECODE_SLICE = 64
+"""Records parsed between two yields to the event loop (about a millisecond of CPU)."""
 
 DeadLetterSink = Callable[[bytes, bytes | None, str, str], Awaitable[None]]
 """(value, key, source topic, error) -> publish it to the dead-letter topic."""
 
 
 class Projection(Protocol):
-    """A read model. `ddl` creates its tables, written with `{t}` before each table name."""
+    """A read model. `ddl` creates its tables, written with `{t}` before each table name.
+
+    It may also name the event classes it reads in `handles` (optional, like `apply_batch`): the
+    runner then validates only those events' payloads and hands the others to it as the IGNORED
+    stand-in (they still advance the tracking). The equivalence test checks the list is complete."""
 
     @property
     def name(self) -> str: ...
@@ -78,9 +86,22 @@ class BatchOutcome:
     dead: list[str] = field(default_factory=list)
 
 
-def decode(value: bytes) -> Decoded:
+def decode(value: bytes, handles: frozenset[str] | None = None) -> Decoded:
+    """The record parsed: its envelope, and its typed (upcast) event if `handles` is None or names
+    its type; else the IGNORED stand-in, once the type is known to the catalogue (not validating a
+    payload the read model never reads). Raises what pydantic or the catalogue raise."""
     envelope = Envelope.model_validate_json(value)
-    return Decoded(envelope, envelope.event())
+    if handles is None or envelope.event_type in handles:
+        return Decoded(envelope, envelope.event())
+    event_class(envelope.event_type, envelope.schema_version)  # UnknownEventError if unknown
+    return Decoded(envelope, IGNORED)
+
+
+def handled_types(projection: Projection) -> frozenset[str] | None:
+    """The event types (names) `projection` reads, from its optional `handles` (event classes);
+    None (every type) without it."""
+    handles: Collection[type[Event]] | None = getattr(projection, "handles", None)
+    return None if handles is None else frozenset(kind.event_type for kind in handles)
 
 
 class _SetBasedFailedError(Exception):
@@ -97,6 +118,7 @@ class ProjectionRunner:
 
     def __init__(self, pool: asyncpg.Pool, schema: str, projection: Projection, feed: bool = False) -> None:
         self.pool, self.schema, self.projection, self.feed = pool, schema, projection, feed
+        self.handles = handled_types(projection)
 
     # -- generations ------------------------------------------------------------------------
 
@@ -164,17 +186,42 @@ class ProjectionRunner:
 
         With `conn`, on that connection: nested in the caller's transaction if one is open (a rebuild
         finishing under its lock), else a transaction of its own (a rebuild's bulk phase).
+        `decode_batch` then `apply_decoded`; overlap.py runs the two halves of consecutive batches
+        side by side.
         """
-        outcome = BatchOutcome()
+        decoded, dead = await self.decode_batch(values, dead_letter)
+        return await self.apply_decoded(decoded, dead, generation, conn)
+
+    async def decode_batch(
+        self, values: Sequence[tuple[bytes, bytes | None, str]], dead_letter: DeadLetterSink
+    ) -> tuple[list[Decoded], list[str]]:
+        """The records parsed (CPU only, no database), and the errors of those sent to `dead_letter`.
+
+        Yields to the event loop every DECODE_SLICE records, so a batch being written meanwhile
+        (overlap.py) keeps its statements flowing while this one is parsed."""
         decoded: list[Decoded] = []
-        for value, key, topic in values:
+        dead: list[str] = []
+        for i, (value, key, topic) in enumerate(values, start=1):
             try:
-                decoded.append(decode(value))
+                decoded.append(decode(value, self.handles))
             except (ValidationError, UnknownEventError, ValueError, UnicodeDecodeError) as exc:
                 error = f"{type(exc).__name__}: {exc}"[:2000]
                 await dead_letter(value, key, topic, error)
                 metrics.DEAD_LETTERS.labels(self.projection.name).inc()
-                outcome.dead.append(error)
+                dead.append(error)
+            if i % DECODE_SLICE == 0:
+                await asyncio.sleep(0)
+        return decoded, dead
+
+    async def apply_decoded(
+        self,
+        decoded: list[Decoded],
+        dead: Sequence[str] = (),
+        generation: int | None = None,
+        conn: Connection | None = None,
+    ) -> BatchOutcome:
+        """The database half of `apply_batch`: `decoded` in one transaction (see there)."""
+        outcome = BatchOutcome(dead=list(dead))
         if not decoded:
             return outcome
         if conn is not None:
@@ -198,6 +245,9 @@ class ProjectionRunner:
             attempt = BatchOutcome()
             try:
                 async with conn.transaction():
+                    # the update lock in a statement of its own, BEFORE the tracking read (see
+                    # live_generation): reading both in one statement would see tracking rows
+                    # from before a rival replica's commit and apply its records a second time
                     gen = (
                         generation
                         if generation is not None
@@ -216,20 +266,16 @@ class ProjectionRunner:
             return
 
     async def _apply(
-        self, conn: Connection, gen: int, batch: list[Decoded], outcome: BatchOutcome, one_by_one: bool
+        self,
+        conn: Connection,
+        generation: int | None,
+        batch: list[Decoded],
+        outcome: BatchOutcome,
+        one_by_one: bool,
     ) -> None:
-        key, prefix, schema = self.tracking_key(gen), self.prefix(gen), self.schema
         streams = list({d.envelope.stream_id for d in batch})
-        rows = (
-            await conn.fetch(  # one round trip: versions reached, and streams waiting behind a parked event
-                f"SELECT stream_id, stream_version, false AS parked FROM {schema}.projection_tracking"
-                " WHERE projection = $1 AND stream_id = ANY($2::text[])"
-                f" UNION ALL SELECT DISTINCT stream_id, 0, true FROM {schema}.parked_events"
-                " WHERE projection = $1 AND stream_id = ANY($2::text[])",
-                key,
-                streams,
-            )
-        )
+        gen, rows = await self._positions(conn, generation, streams)
+        key, prefix, schema = self.tracking_key(gen), self.prefix(gen), self.schema
         reached = {r["stream_id"]: r["stream_version"] for r in rows if not r["parked"]}
         parked = {r["stream_id"] for r in rows if r["parked"]}
         advanced: dict[str, int] = {}
@@ -252,7 +298,10 @@ class ProjectionRunner:
             await self._park(conn, key, item, "waits behind an earlier parked event")
             outcome.parked += 1
         if self.feed and fresh:
-            codes = (c for d in fresh for c in changes.divisions_of(d.envelope, d.event))
+            # an ignored event changed nothing here
+            codes = (
+                c for d in fresh if d.event is not IGNORED for c in changes.divisions_of(d.envelope, d.event)
+            )
             await changes.record_changes(conn, schema, codes)
         await conn.execute(  # one round trip: the versions reached and the projection's status
             f"WITH tracked AS (INSERT INTO {schema}.projection_tracking AS t (projection, stream_id,"
@@ -267,6 +316,36 @@ class ProjectionRunner:
             outcome.applied,
             batch[-1].envelope.recorded_at,
         )
+
+    async def _positions(
+        self, conn: Connection, generation: int | None, streams: list[str]
+    ) -> tuple[int, list[asyncpg.Record]]:
+        """One round trip: the generation to write (the live one, under a share lock the swap waits
+        for, unless given), the versions its tracking reached for `streams`, and which of them wait
+        behind a parked event (rows with `parked`)."""
+        schema = self.schema
+        positions = (
+            f"SELECT stream_id, stream_version, false AS parked FROM {schema}.projection_tracking"
+            " WHERE projection = k.key AND stream_id = ANY($2::text[])"
+            f" UNION ALL SELECT DISTINCT stream_id, 0, true FROM {schema}.parked_events"
+            " WHERE projection = k.key AND stream_id = ANY($2::text[])"
+        )
+        if generation is None:
+            live = f"SELECT generation FROM {schema}.projection_status WHERE projection = $1 FOR SHARE"
+        else:
+            live = "SELECT $3::int AS generation"
+        rows = await conn.fetch(
+            f"WITH g AS MATERIALIZED ({live}),"
+            " k AS (SELECT generation, $1::text || '#g' || generation AS key FROM g)"
+            " SELECT k.generation, p.stream_id, p.stream_version, p.parked"
+            f" FROM k LEFT JOIN LATERAL ({positions}) AS p ON true",
+            self.projection.name,
+            streams,
+            *(() if generation is None else (generation,)),
+        )
+        if not rows:
+            raise LookupError(f"projection {self.projection.name} is not installed in {schema}")
+        return int(rows[0]["generation"]), [r for r in rows if r["stream_id"] is not None]
 
     async def _apply_all(self, conn: Connection, prefix: str, items: list[Decoded]) -> None:
         """The fast path: the whole batch, set-based where the read model offers it. Raises

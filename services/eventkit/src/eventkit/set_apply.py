@@ -40,6 +40,14 @@ class Decoded:
     event: Event
 
 
+class Ignored(Event, abstract=True):
+    """The stand-in for an event of a type the read model does not read (see `Projection.handles`)."""
+
+
+IGNORED = Ignored()
+"""What `Decoded.event` holds for such an event: it matches none of a read model's event classes."""
+
+
 class Applies(Protocol):
     """A read model's per-event apply: the fallback `one_by_one` hands events to."""
 

@@ -188,6 +188,7 @@ class RegistryViews:
     topics: Sequence[str] = (topic_for("registry"),)
     tables: Sequence[str] = TABLES
     ddl = DDL
+    handles = tuple(WRITES)
 
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         for sql, args in WRITES.get(type(event), []):

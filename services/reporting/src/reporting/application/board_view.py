@@ -65,6 +65,7 @@ class BoardView:
     topics = (topic_for("registry"),)
     tables = ("nb_villages", "nb_people", "nb_divisions")
     ddl = DDL
+    handles = tuple(_GROUPS)
 
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         upsert = (

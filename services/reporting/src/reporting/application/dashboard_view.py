@@ -60,6 +60,7 @@ class DashboardView:
     topics = (topic_for("registry"), topic_for("assessment"))
     tables = ("db_divisions", "db_agreements", "db_boards", "db_breaches")
     ddl = DDL
+    handles = tuple(_GROUPS)
 
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         match event:

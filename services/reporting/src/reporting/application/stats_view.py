@@ -112,6 +112,7 @@ class StatsView:
     topics = (topic_for("registry"), topic_for("ledger"))
     tables = ("st_entries", "st_hours", "st_names")
     ddl = DDL
+    handles = (*NAMED, *KINDS, lg.EntryCorrected, lg.EntryVoided)
 
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         match event:
