@@ -18,7 +18,7 @@ services' stores once both replicas of every group have joined; their relays pub
   version, its applied count is the number of distinct events on its topics, nothing is parked; and
   every stored event is on its topic, each county on one partition, each stream in version order.
 The kill costs a rebalance; how long the survivors took to hold every partition is printed
-(docs/scale-partitions.md quotes it).
+(docs/scale.md quotes it).
 """
 
 from __future__ import annotations
