@@ -17,7 +17,7 @@ import pytest
 import zxingcpp
 from eventkit.clock import today_cst
 from eventkit.tokens import issue
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page, expect
 from support.browser import WebStack, screenshot_dir, shoot
 from support.png import grey_pixels
 from support.waiting import until
@@ -144,7 +144,8 @@ def test_a_resident_leaves_feedback_and_sees_a_chinese_confirmation(
     page.get_by_label("您的问题").fill(question)
     page.get_by_label("回电号码").fill("13955556666")
     page.get_by_role("button", name="提交", exact=True).click()
-    assert page.get_by_role("heading", name="问题已收到").is_visible()
+    # the form posts and the server answers with a new page: wait for it (is_visible() would not)
+    expect(page.get_by_role("heading", name="问题已收到")).to_be_visible()
     assert "法律顾问会尽快答复" in page.locator("main").inner_text()
     shoot(page, "board-feedback-sent")
     county = village.headers("county_admin", COUNTY, "board-county")
@@ -158,10 +159,11 @@ def test_a_refused_field_is_explained_next_to_it(page: Page, web_stack: WebStack
     page.get_by_label("您的问题").fill("想咨询劳动合同的问题")
     page.get_by_label("回电号码").fill("12345")
     page.get_by_role("button", name="提交", exact=True).click()
+    error = page.locator("#callback_phone-error")
+    expect(error).to_be_visible()  # the server's answer page: wait for it before reading attributes
+    assert "手机号" in error.inner_text()
     phone = page.get_by_label("回电号码")
     assert phone.get_attribute("aria-invalid") == "true"
-    error = page.locator("#callback_phone-error")
-    assert error.is_visible() and "手机号" in error.inner_text()
     assert phone.get_attribute("aria-describedby") == "callback_phone-error"
     assert page.get_by_label("您的问题").input_value() == "想咨询劳动合同的问题"  # kept for the retry
     shoot(page, "board-feedback-error")
@@ -175,7 +177,7 @@ def test_a_village_without_an_advisor_and_an_unknown_one_get_kind_pages(
     shoot(page, "board-no-advisor")
     response = page.goto(f"{web_stack.url}/v/621025309299")
     assert response is not None and response.status == 404
-    assert page.get_by_role("heading", name="没有找到这个村（社区）").is_visible()
+    expect(page.get_by_role("heading", name="没有找到这个村（社区）")).to_be_visible()
     shoot(page, "board-not-found")
 
 
