@@ -120,3 +120,56 @@ def test_plain_text_with_short_numbers_is_accepted(parts: list[str]) -> None:
     assert [type(e) for e in typical_cases.decide(typical_cases.initial, command, NOW)] == [
         TypicalCaseProposed
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "field", "name"),
+    [
+        (TITLE, "村民王小明向李大海借款五万元，到期未还。", "text", "王小明"),
+        (TITLE, "王某向李大海借款五万元。", "text", "李大海"),
+        (TITLE, "当事人刘强拒绝调解。", "text", "刘强"),
+        (TITLE, "被申请人陈红梅认为协议无效。", "text", "陈红梅"),
+        (TITLE, "老人的儿子赵小军不同意赡养。", "text", "赵小军"),
+        (TITLE, "顾问与张伟协商后，双方和解。", "text", "张伟"),
+        ("村民王小明的借款纠纷", TEXT, "title", "王小明"),
+    ],
+)
+def test_a_name_written_out_where_a_write_up_uses_surname_mou_is_refused(
+    title: str, text: str, field: str, name: str
+) -> None:
+    """No parties listed on the entry: the name is caught by the 王某 convention alone."""
+    SPEC.given().when(ProposeCase("TC-abc", MEDIATION, title, text, "A-1")).refused(RuleViolationError, field)
+    with pytest.raises(RuleViolationError, match=f"“{name}”.*{name[0]}某"):
+        typical_cases.decide(typical_cases.initial, ProposeCase("TC-abc", MEDIATION, title, text, "A-1"), NOW)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "村民王某向李某某借款五万元，到期未还。",
+        "村委会组织双方调解，达成协议。",
+        "李家川村两户村民因宅基地边界发生争执。",
+        "法律顾问张律师向村民讲解民法典。",  # a surname with a title is not a resident's name
+        "和王主任协商后，被告王某同意还款。",
+        "村民高兴地说，问题解决了。",
+        "顾问向法院了解诉讼程序，与双方沟通。",
+    ],
+)
+def test_surname_mou_forms_titles_and_place_names_are_accepted(text: str) -> None:
+    command = ProposeCase("TC-abc", MEDIATION, TITLE, text, "A-1")
+    SPEC.given().when(command).then(PROPOSED.model_copy(update={"text": text}))
+
+
+ROLE_OR_LINK = st.sampled_from(["村民", "当事人", "被告", "妻子", "向", "与", "被", "和"])
+SURNAME = st.sampled_from(list("王李张刘陈杨黄赵吴周"))
+MOU = st.builds(lambda s, m: s + m, SURNAME, st.sampled_from(["某", "某某"]))
+GLUE = st.sampled_from(["，", "。", "借款", "协商"])
+
+
+@given(st.lists(st.one_of(WORDS, ROLE_OR_LINK, MOU, GLUE), max_size=16))
+def test_any_text_naming_people_only_as_surname_mou_passes(parts: list[str]) -> None:
+    text = "".join(parts) or TEXT
+    command = ProposeCase("TC-abc", MEDIATION, TITLE, text, "A-1")
+    assert [type(e) for e in typical_cases.decide(typical_cases.initial, command, NOW)] == [
+        TypicalCaseProposed
+    ]

@@ -8,7 +8,9 @@ entry is one case at most, so a second proposal of the same entry is its resubmi
 
 Anonymity: only the write-up (title, text) is ever published, never the entry's summary or note.
 The write-up is refused when it holds a name from the entry's parties (when the entry lists their
-names), a mobile phone number or an identity card number.
+names), a mobile phone number or an identity card number, or a person's name written out where
+public write-ups write surname + 某/某某 (`resident_name_in`; a heuristic, the county reviewer is the
+last check).
 """
 
 from __future__ import annotations
@@ -31,6 +33,66 @@ PROPOSABLE = (EntryKind.mediation, EntryKind.consultation, EntryKind.lecture)
 
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _ID_CARD = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+
+
+# The ~100 most common surnames (single character; the compound ones are rare enough to leave to
+# the county reviewer). A name is one of these followed by one or two characters that are not 某.
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕"
+    "丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃"
+    "武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒"
+)
+# Words a written-out name follows in a write-up: a role (村民王小明) or a verb or preposition that
+# takes a person (向李大海借款, 与张某某协商); a surname that is also a link word (向) is not
+# caught after one. Role words end the name's left side; the name is then
+# 2-3 characters (surname + 1-2) not ending in 某. Place and organisation words (李家川村, 村委会) are
+# not after these words, and a title after a surname (张律师, 王主任) is not a name: not refused.
+_ROLES = (
+    "村民|居民|群众|当事人|申请人|被申请人|原告|被告|上诉人|被上诉人|丈夫|妻子|老人|儿子|女儿|父亲|母亲|"
+    "哥哥|弟弟|姐姐|妹妹|邻居|农户|村民小组长|务工人员|承包人|债权人|债务人"
+)
+_LINKS = "向|与|和|跟|被|把|对|给|替|帮|找|及"
+_TITLES = "律师|主任|书记|村长|组长|所长|局长|法官|老师|医生|先生|女士|大爷|大妈|师傅|同志|家"
+# What follows a name in a sentence: punctuation, the end, a link word or a verb a party does
+# (借款, 协商, 签订, 发生 …). Requiring it keeps nouns out (与高速公路, 村民高兴地说 are not names).
+_VERBS = "同借协签发达说商要的等称表反讨索还支订约调家因就在不也都已拒认主提起将未欠诉"
+_AFTER = rf"(?:$|[\s，。、；：！？“”（）{_VERBS}]|{_LINKS})"
+_NAMED = re.compile(
+    rf"(?:{_ROLES}|{_LINKS})(?!{_LINKS})(?P<name>[{_SURNAMES}](?!某)[\u4e00-\u9fff](?:(?!某)[\u4e00-\u9fff])??)(?={_AFTER})"
+)
+# Common words that start with a surname character and sit where a name may (村民高兴地说, 与黄河).
+_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        "顾问 高兴 黄河 金额 方面 安全 文化 方式 万元 关于 章程 史料 常年 温和 江边 钱款 于是 林地 林权 田地"
+        " 田间 石头 金钱 孙子 孙女 马路 周边 周围 白天 夏天 左右 常住 何时 任何 严重 龙头 包括 齐心 安排 尚未"
+        " 宁愿 文书 金融 方法",
+    )
+)
+_NOT_A_NAME_TAIL = re.compile(rf"^(?:{_TITLES})")
+
+
+def resident_name_in(text: str) -> str | None:
+    """A person's name written out (not as surname + 某/某某) after a role word or a verb that takes
+    a person, e.g. 村民王小明 → "王小明", 向李大海借款 → "李大海"; None if there is none.
+
+    A heuristic for the convention of public write-ups (王某, 李某某): it catches a common surname
+    right after one of `_ROLES`/`_LINKS`; a name elsewhere (at the start, after a comma) is not
+    caught, and the county reviewer is the last check. Accepted: 王某向李某借款, 村委会, 李家川村,
+    法律顾问张律师 (a title, not a name).
+    """
+    for m in _NAMED.finditer(text):
+        name = m.group("name")
+        if name[:2] in _WORDS:
+            continue
+        rest = text[m.start("name") + 1 :]
+        if _NOT_A_NAME_TAIL.match(rest):
+            continue  # 张律师, 王主任: a surname with a title
+        # Two characters then a title (王小律师 is odd; 张某律师 excluded above): keep the shorter name
+        if len(name) == 3 and _NOT_A_NAME_TAIL.match(rest[1:]):
+            name = name[:2]
+        return name
+    return None
 
 
 def stream_id(entry_id: str) -> str:
@@ -113,6 +175,12 @@ def _check_anonymous(c: ProposeCase) -> None:
                     f"典型案例不得出现当事人姓名：“{name}”是该台账记录的当事人，请改用“当事人甲”等称呼",
                     field=field,
                 )
+        written = resident_name_in(value)
+        if written:
+            raise RuleViolationError(
+                f"典型案例不得出现当事人姓名：“{written}”像是人名，请写作“{written[0]}某”或“{written[0]}某某”",
+                field=field,
+            )
         if _MOBILE.search(value) or _ID_CARD.search(value):
             raise RuleViolationError("典型案例不得出现手机号码或身份证号码，请删去后再提交", field=field)
 
