@@ -144,3 +144,28 @@ async def test_deciding_twice_is_a_conflict_and_a_retry_with_the_key_is_replayed
     assert replay.headers["Idempotency-Replayed"] == "true"
     again = await world.county.post("/nominations/A-vet-6/rejection", {"reason": "重复"})
     assert again.status_code == 409 and again.json()["field"] == "advisor_id"
+
+
+async def test_the_same_person_is_not_nominated_twice_while_pending_or_approved(world: World) -> None:
+    await world.firm.ok("/nominations", nominee("A-vet-7", 7))  # pending
+    await until_listed(world.county, "/nominations", "advisor_id", "A-vet-7", state="pending")
+    await world.firm.ok("/nominations", nominee("A-vet-8", 8))
+    await world.county.ok("/nominations/A-vet-8/approval", {})
+    await until_listed(world.county, "/advisors", "advisor_id", "A-vet-8", unit_id=FIRM)  # approved
+
+    before = await event_count(world.dsn)
+    for api, again, existing in (
+        (world.firm, nominee("A-vet-7b", 7), "提名顾问7"),
+        (world.other_firm, nominee("A-vet-8b", 8, OTHER_FIRM), "提名顾问8"),  # another firm, same licence
+    ):
+        response = await api.post("/nominations", again)
+        assert response.status_code == 409, response.text
+        error = response.json()
+        assert (error["code"], error["field"]) == ("already_nominated", "licence_no")
+        assert existing in error["message"] and "不能重复提名" in error["message"]
+    assert await event_count(world.dsn) == before
+
+    await world.county.ok("/nominations/A-vet-7/rejection", {"reason": "材料不全"})
+    await until_listed(world.county, "/nominations", "advisor_id", "A-vet-7", state="rejected")
+    again = await world.firm.ok("/nominations", nominee("A-vet-7c", 7))  # a rejected person: again
+    assert [e["event_type"] for e in again["events"]] == ["AdvisorNominated"]

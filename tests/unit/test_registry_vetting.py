@@ -19,7 +19,12 @@ from registry.domain.agreements import SignAgreement, agreements
 from registry.domain.assignments import AssignAdvisor, assignments
 from registry.domain.divisions import Division
 from registry.domain.units import Unit
-from registry.domain.vetting import AdvisorNotApprovedError
+from registry.domain.vetting import (
+    AdvisorNotApprovedError,
+    AlreadyNominatedError,
+    KnownPerson,
+    require_new_person,
+)
 from support.deciding import Spec
 from vc_contracts import CST, Event
 from vc_contracts.catalogue.enums import AdvisorKind, AdvisorVetting, DivisionLevel, UnitKind
@@ -148,3 +153,42 @@ def test_only_an_approved_advisor_is_named_in_an_agreement(advisor: object) -> N
     command = SignAgreement("AG-1", FIRM, VILLAGE, (advisor,), *term, date(2025, 1, 5))  # type: ignore[arg-type]
     spec.given().when(command).refused(AdvisorNotApprovedError, "advisor_ids")
     spec.given().when(replace(command, advisors=(ON_ROSTER,))).decided()
+
+
+ON_FILE = KnownPerson("A-zhou", "周律师", "U-firm", LICENCE, approved=True, unit_name="甘肃正宁律师事务所")
+WAITING = KnownPerson("A-li", "李助理", "U-office", None, approved=False, unit_name="山河司法所")
+
+
+@pytest.mark.parametrize(
+    ("nominee", "field", "says"),
+    [
+        (("A-new", "周律师", "U-firm", LICENCE), "licence_no", "已审核通过在册"),  # same licence
+        (("A-new", "周某", "U-aid", LICENCE), "licence_no", "周律师"),  # same licence, other unit
+        (("A-new", "李助理", "U-office", None), "name", "正在等待县司法局审核"),  # no licence: name+unit
+    ],
+)
+def test_a_person_approved_or_pending_in_the_county_is_not_nominated_again(
+    nominee: tuple[str, str, str, str | None], field: str, says: str
+) -> None:
+    with pytest.raises(AlreadyNominatedError) as refused:
+        require_new_person(*nominee, [ON_FILE, WAITING])
+    error = refused.value
+    assert (error.status, error.code, error.field) == (409, "already_nominated", field)
+    assert says in error.message and "不能重复提名" in error.message
+
+
+@pytest.mark.parametrize(
+    "nominee",
+    [
+        ("A-new", "周律师", "U-firm", "16210209999999999"),  # another licence: another person
+        ("A-new", "李助理", "U-other-office", None),  # the same name in another unit
+        ("A-li", "李助理", "U-office", None),  # the pending nomination itself, retried
+        ("A-zhou", "周律师", "U-firm", LICENCE),  # its own stream (a renomination after rejection)
+    ],
+)
+def test_other_people_and_the_nominee_itself_pass(nominee: tuple[str, str, str, str | None]) -> None:
+    require_new_person(*nominee, [ON_FILE, WAITING])
+
+
+def test_a_rejected_person_is_not_known_so_may_be_nominated_again() -> None:
+    require_new_person("A-new", "周律师", "U-firm", LICENCE, [])  # rejected ones are not in `known`

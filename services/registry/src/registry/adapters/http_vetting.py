@@ -35,10 +35,13 @@ Reads = Annotated[ReadModel, Depends(_read_model)]
 
 
 @router.post("/nominations", status_code=201, summary="提名法律顾问 A unit nominates an advisor")
-async def nominate(body: b.AdvisorIn, who: CurrentPrincipal, commands: Directory, idem: Idempotent) -> Result:
+async def nominate(
+    body: b.AdvisorIn, who: CurrentPrincipal, commands: Directory, db: Reads, idem: Idempotent
+) -> Result:
     who.require_role(*UNITS)
+    known = await nomination_queries.known_people(db, body.unit_id, body.name, body.licence_no)
     args = (body.advisor_id, body.name, body.kind, body.unit_id, body.phone, body.licence_no, idem)
-    return (await commands.nominate_advisor(who, *args)).as_json()
+    return (await commands.nominate_advisor(who, *args, known=known)).as_json()
 
 
 @router.post("/nominations/{advisor_id}/approval", status_code=201, summary="审核通过 Approve a nominee")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from eventkit.auth import Principal
@@ -11,7 +12,7 @@ from eventkit.idempotency import Idempotency
 from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
 
 from registry.application.command_handler import Handler, new_id
-from registry.domain import advisors, divisions, units
+from registry.domain import advisors, divisions, units, vetting
 
 
 class DirectoryCommands(Handler):
@@ -82,14 +83,17 @@ class DirectoryCommands(Handler):
         phone: str,
         licence_no: str | None,
         idem: Idempotency,
+        known: Iterable[vetting.KnownPerson] = (),
     ) -> Outcome:
-        """A unit nominates for its own unit only (403 `unit_id` otherwise)."""
+        """A unit nominates for its own unit only (403 `unit_id` otherwise), and not a person the
+        county approved or is deciding on (`known`; 409 `already_nominated`)."""
         unit = await self.unit(unit_id)
         if not unit.exists:
             raise NotFoundError(f"单位 {unit_id} 不存在", field="unit_id")
         who.require_division(unit.division_code or "", "unit_id")
         who.require_unit(unit_id)
         advisor_id = advisor_id or new_id("A")
+        vetting.require_new_person(advisor_id, name, unit_id, licence_no, known)
         command = advisors.NominateAdvisor(advisor_id, name, kind, unit, phone, licence_no)
         return await self._run_on(who, advisor_id, unit, command, idem)
 

@@ -10,6 +10,7 @@ from eventkit.paging import PageParams, page_of
 from eventkit.scoping import within
 
 from registry.application.sql_queries import Filters, ReadModel, code_prefix
+from registry.domain.vetting import KnownPerson
 
 
 async def nominations(
@@ -41,3 +42,26 @@ async def nominations(
         *f.args,
     )
     return page_of(rows, total, paging)
+
+
+async def known_people(db: ReadModel, unit_id: str, name: str, licence_no: str | None) -> list[KnownPerson]:
+    """Who, in the county of `unit_id`, may be the person nominated: advisors on the roster and
+    pending nominations with the licence number (when given) or the same name in the same unit.
+
+    Read from the read model, so a nomination made an instant ago may not be in it yet: this is the
+    county's guard against an honest duplicate, not a uniqueness constraint.
+    """
+    county = await db.value("SELECT county FROM {s}.units WHERE unit_id = $1", unit_id)
+    match = "licence_no = $2" if licence_no else "(name = $2 AND unit_id = $3)"
+    args = (county, licence_no) if licence_no else (county, name, unit_id)
+    rows = await db.rows(
+        "SELECT p.*, u.name AS unit_name FROM ("
+        f" SELECT advisor_id, name, unit_id, licence_no, true AS approved FROM {{s}}.advisors"
+        f"  WHERE county = $1 AND status <> 'left' AND {match}"
+        " UNION ALL"
+        f" SELECT advisor_id, name, unit_id, licence_no, false FROM {{s}}.nominations"
+        f"  WHERE county = $1 AND state = 'pending' AND {match}"
+        ") p LEFT JOIN {s}.units u USING (unit_id) ORDER BY p.approved DESC, p.advisor_id",
+        *args,
+    )
+    return [KnownPerson(**r) for r in rows]

@@ -18,8 +18,9 @@ migration event (nothing to add to history) are needed, and the downstream servi
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from eventkit.errors import RuleViolationError
+from eventkit.errors import ConflictError, RuleViolationError
 from vc_contracts.catalogue.enums import ADVISOR_KIND_LABELS, AdvisorKind, AdvisorVetting, UnitKind
 
 RULE = "顾问须经县司法局审核通过后方可指派或写入协议（R2）"
@@ -59,3 +60,50 @@ def require_nominable(unit_kind: UnitKind | None, kind: AdvisorKind) -> None:
     if kind not in allowed:
         names = "、".join(ADVISOR_KIND_LABELS[k] for k in AdvisorKind if k in allowed)
         raise RuleViolationError(f"本单位只能提名：{names}", field="kind")
+
+
+@dataclass(frozen=True)
+class KnownPerson:
+    """Someone already in the county's vetting: on the roster (approved) or nominated and pending."""
+
+    advisor_id: str
+    name: str
+    unit_id: str
+    licence_no: str | None
+    approved: bool
+    unit_name: str = ""
+
+
+class AlreadyNominatedError(ConflictError):
+    """The person nominated is already on the county's roster or awaiting its decision."""
+
+    status, code = 409, "already_nominated"
+
+
+def require_new_person(
+    advisor_id: str, name: str, unit_id: str, licence_no: str | None, known: Iterable[KnownPerson]
+) -> None:
+    """Refuse (409 `already_nominated`) nominating someone the county approved or is deciding on.
+
+    The same person is the same licence number when one is given (field `licence_no`), else (a
+    judicial assistant, an office head: no licence) the same name in the same unit (field `name`).
+    `known` is the county's approved advisors and pending nominations; a rejected nomination is not
+    in it, so a rejected person may be nominated again. The nominee's own stream (`advisor_id`, a
+    retried form or a renomination after rejection) is never a duplicate of itself.
+    """
+    for k in known:
+        if k.advisor_id == advisor_id:
+            continue
+        if licence_no:
+            if k.licence_no != licence_no:
+                continue
+            field, what = "licence_no", f"执业证号 {licence_no} "
+        elif (k.name, k.unit_id) == (name, unit_id):
+            field, what = "name", ""
+        else:
+            continue
+        state = "已审核通过在册" if k.approved else "已提名、正在等待县司法局审核"
+        unit = f"（{k.unit_name}）" if k.unit_name else ""
+        raise AlreadyNominatedError(
+            f"{what}已有顾问 {k.name}{unit}{state}（编号 {k.advisor_id}），不能重复提名", field=field
+        )
