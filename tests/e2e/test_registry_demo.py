@@ -88,3 +88,25 @@ async def test_the_demo_county_shows_its_deliberate_gaps(registry: tuple[Any, st
 
     boards = await eventually(stale_boards, what="the stale board")
     assert [(b["village_name"], b["stale_reasons"]) for b in boards] == [(stale_village, ["former_advisor"])]
+
+
+async def test_the_demo_county_records_who_leads_the_program_once(
+    registry: tuple[Any, str], capsys: Any
+) -> None:
+    client, secret = registry
+    seeder = seed_demo.Seeder(client, secret)
+    await seeder.divisions()
+    assert await seeder.responsibilities() == 201
+    path = f"/counties/{zn.COUNTY[0]}/responsibilities"
+    first = (await client.get(path, headers=seeder.county)).json()
+    shown = first["responsibilities"]
+    assert shown["head"].startswith("局长") and shown["deputy"].startswith("副局长")
+    assert "301 室" in shown["filing_place"] and len(shown["sections"]) >= 3
+
+    # Reseeding (another `make run`, a new key): the same arrangement writes no new event.
+    response = await client.put(
+        path, json=seed_demo.RESPONSIBILITIES, headers={**seeder.county, "Idempotency-Key": "reseed"}
+    )
+    assert response.status_code == 201 and response.json()["events"] == [], response.text
+    assert (await client.get(path, headers=seeder.county)).json() == first
+    assert "registry" not in capsys.readouterr().err, "the seed had refused requests"

@@ -24,6 +24,22 @@ YEAR = datetime.now(CST).year
 UNFILED, LATE = (3, 17), 8  # deliberate gaps, indexes into zn.villages(): never filed; filed after 03-31
 
 
+# The demo county's 职责分工 (R16): fictional people, the usual sections of a county justice bureau.
+RESPONSIBILITIES: dict[str, Any] = {
+    "head": "局长 赵志强（全面负责）",
+    "deputy": "副局长 孙丽萍（分管公共法律服务）",
+    "sections": [
+        "公共法律服务管理股（牵头组织、协议备案、考核）",
+        "人民参与和促进法治股（人民调解指导）",
+        "普法与依法治理股（法治讲座、宣传）",
+        "县法律援助中心",
+        "各乡镇司法所（驻村服务日常管理）",
+    ],
+    "filing_place": "县司法局 301 室（公共法律服务管理股）",
+    "effective_on": f"{YEAR}-01-01",
+}
+
+
 class Seeder:
     def __init__(self, client: httpx.AsyncClient, secret: str) -> None:
         self.client, self.secret = client, secret
@@ -58,6 +74,21 @@ class Seeder:
 
     async def registry(self, path: str, body: dict[str, Any], key: str) -> int:
         return await self.post("registry", path, body, self.county, key)
+
+    async def responsibilities(self) -> int:
+        """Who leads the program in the county (R16, 职责分工), as its public page and the annual
+        report show them. A fixed `effective_on` keeps reseeding idempotent: the same arrangement
+        again writes no event (the registry answers 201 with none)."""
+        response = await self.client.put(
+            f"{URL['registry']}/counties/{zn.COUNTY[0]}/responsibilities",
+            json=RESPONSIBILITIES,
+            headers={**self.county, "Idempotency-Key": f"demo:duties:{YEAR}"},
+        )
+        if response.status_code >= 400:
+            print(
+                f"  registry responsibilities: {response.status_code} {response.text[:300]}", file=sys.stderr
+            )
+        return response.status_code
 
     async def divisions(self) -> list[zn.Village]:
         for (code, name), level, parent, who in [
@@ -270,6 +301,7 @@ async def seed(secret: str) -> None:
         villages = await seeder.divisions()
         advisors = await seeder.units_and_advisors()
         await seeder.assignments_and_agreements(villages, advisors)
+        await seeder.responsibilities()
         today = datetime.now(CST).date()
         boards = await boards_and_groups.seed_boards_and_groups(seeder.registry, villages, advisors, today)
         stale = await boards_and_groups.leave_one_board_stale(seeder.registry, villages, advisors, today)
