@@ -127,7 +127,7 @@ def test_only_mediations_consultations_and_lectures_and_only_by_their_advisor(we
 
 def test_the_countys_responsible_people_show_on_its_public_page(web_stack: WebStack) -> None:
     county, advisor = Api(web_stack, "county_admin"), Api(web_stack, "advisor")
-    duties = {"head": "局长 赵国强", "deputy": "副局长 孙丽", "sections": ["公共法律服务股", "各乡镇司法所"],
+    duties = {"head": "局长 钱立新", "deputy": "副局长 孙丽", "sections": ["公共法律服务股", "各乡镇司法所"],
               "filing_place": "县司法局 301 室"}  # fmt: skip
     assert advisor.call("PUT", "registry", f"/counties/{COUNTY}/responsibilities", duties).status_code == 403
     blank = county.call("PUT", "registry", f"/counties/{COUNTY}/responsibilities", {**duties, "sections": []})
@@ -136,14 +136,14 @@ def test_the_countys_responsible_people_show_on_its_public_page(web_stack: WebSt
     read = county.ok("GET", "registry", f"/counties/{COUNTY}/responsibilities")
     assert read["responsibilities"]["filing_place"] == "县司法局 301 室"
     # The demo's own duties already name "县司法局 301 室（…）", so wait on what only this test wrote.
-    page = eventually_sync(lambda: html if "局长 赵国强" in (html := _public(web_stack)) else None,
+    page = eventually_sync(lambda: html if "局长 钱立新" in (html := _public(web_stack)) else None,
                            within=60, what="the new head on the page")  # fmt: skip
     assert "县司法局 301 室" in page and "赵志强" not in page
     year = datetime.now(CST).year
 
     def new_duties_in_preview() -> dict[str, Any] | None:
         duties = county.ok("GET", "reporting", f"/reports/annual/{year}/preview")["responsibilities"]
-        return duties if duties["head"] == "局长 赵国强" else None
+        return duties if duties["head"] == "局长 钱立新" else None
 
     duties_read = eventually_sync(new_duties_in_preview, within=60, what="the new head in the preview")
     assert duties_read["filing_place"] == "县司法局 301 室"
