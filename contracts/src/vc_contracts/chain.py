@@ -1,0 +1,68 @@
+"""The ledger volumes' hash chain, computable by anyone from what the ledger publishes.
+
+Each ledger volume (一村一卷, 一所一卷: one per village and per unit, per year) is a hash chain over
+the events of its entries, in the order the ledger stored them:
+
+    link_0 = GENESIS (64 × "0")
+    link_n = lowercase hex of SHA-256( ASCII(link_{n-1}) ‖ canonical(event_n) )
+
+The canonical form is versioned, and every link records the version it was computed with, so chains
+written before a new version still verify:
+
+- **v1** (`CANONICAL_V1`): the whole stored event (with the store's internal position, county and
+  metadata), JSON with sorted keys and no spaces. Only the ledger can compute it; its exports carry
+  each v1 event's canonical text so that a verifier can hash it without the ledger's database.
+- **v2** (`CANONICAL_V2`): RFC 8785 (JSON Canonicalization Scheme) of the event's public envelope
+  exactly as published on the ledger's topic: the object with the keys in `ENVELOPE_KEYS` (absent
+  keys are left out, `causation_id` null stays null). Any subscriber, in any language with a JCS
+  library, recomputes it from the topic alone.
+
+Pure: no I/O, no service code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+import rfc8785
+
+GENESIS = "0" * 64
+"""The link before a volume's first event."""
+
+CANONICAL_V1 = 1
+CANONICAL_V2 = 2
+CURRENT_CANONICAL = CANONICAL_V2
+"""The canonical form new links are computed with."""
+
+ENVELOPE_KEYS = (
+    "event_id",
+    "event_type",
+    "schema_version",
+    "stream_id",
+    "stream_version",
+    "occurred_at",
+    "recorded_at",
+    "actor",
+    "correlation_id",
+    "causation_id",
+    "tenant",
+    "data",
+)
+"""The published envelope's keys, all of which canonical v2 covers (`vc_contracts.envelope.Envelope`)."""
+
+
+def canonical_v2(envelope: Mapping[str, Any]) -> bytes:
+    """RFC 8785 bytes (UTF-8) of a published envelope, given as its parsed JSON object.
+
+    Keys outside `ENVELOPE_KEYS` (a consumer's own additions) are ignored. Raises
+    `rfc8785.CanonicalizationError` (a ValueError) for values JSON cannot carry exactly
+    (NaN, integers beyond ±2^53).
+    """
+    return rfc8785.dumps({k: envelope[k] for k in ENVELOPE_KEYS if k in envelope})
+
+
+def link(previous: str, canonical: bytes) -> str:
+    """The link after `previous` (64 hex chars) for an event whose canonical bytes are `canonical`."""
+    return hashlib.sha256(previous.encode("ascii") + canonical).hexdigest()
