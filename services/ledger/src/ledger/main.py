@@ -32,6 +32,7 @@ SPEC = ServiceSpec(
         http.router,
         http_entries.router,
         http_volumes.router,
+        http_volumes.by_id,
         http_advisor_export.router,
         http_import.router,
         imports.router,
