@@ -275,7 +275,7 @@ async def test_the_printable_page_and_the_qr_endpoint_carry_head_length_and_vers
     check = await _check_file(ledger, cast.villages[0])
     base = f"/volumes/village/{cast.villages[0]}/{YEAR}"
     page = (await ledger.http.get(f"{base}/export.html", headers=_county(ledger))).text
-    assert check["head"] in page and f"{check['length']} 个链接" in page and "v1、v2" in page
+    assert check["head"] in page and f"共 {check['length']} 个链接" in page and "v1、v2" in page
     assert "data-testid='head-qr'><svg" in page
     volume = (await ledger.http.get(base, headers=_county(ledger))).json()
     assert volume["chain"]["canonical_versions"] == [1, 2]

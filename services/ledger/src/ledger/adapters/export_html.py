@@ -23,12 +23,14 @@ tr.voided td { color: #888; text-decoration: line-through; }
 tr.voided td.notes { text-decoration: none; }
 td.notes { white-space: pre-line; font-size: 9pt; }
 thead { display: table-header-group; }
-div.top { display: flex; gap: 12pt; align-items: flex-start; justify-content: space-between; }
+div.top { display: flex; gap: 12pt; align-items: flex-start; }
+div.top > div:first-child { flex: 1; min-width: 0; }
 div.chain { flex: none; text-align: center; font-size: 8pt; }
 div.chain svg { display: block; margin: 0 auto; }
-dl.chain-facts { margin: 4pt 0 0; font-size: 9pt; }
-dl.chain-facts div { display: flex; gap: 6pt; }
-dl.chain-facts dt { color: #555; flex: none; }
+dl.chain-facts { margin: 2pt 0 0; font-size: 9pt; display: flex; gap: 18pt; }
+dl.chain-facts div { display: flex; gap: 4pt; }
+dl.chain-facts dt { flex: none; }
+dl.chain-facts dt::after { content: "："; }
 dl.chain-facts dd { margin: 0; font-family: monospace; word-break: break-all; }
 """
 
@@ -39,14 +41,10 @@ def versions_label(versions: list[int]) -> str:
 
 
 def _chain_block(volume: dict[str, Any]) -> tuple[str, str]:
-    chain = volume["chain"]
-    facts = (
-        ("链头", chain["head"]),
-        ("链长", f"{chain['length']} 个链接"),
-        ("规范格式版本", versions_label(chain["canonical_versions"])),
-    )
+    chain = volume["chain"]  # head and length are in the subtitle's line; the version is said here
+    facts = (("规范格式版本", versions_label(chain["canonical_versions"])), ("卷册编号", volume["volume_id"]))
     rows = "".join(f"<div><dt>{escape(k)}</dt><dd>{escape(v)}</dd></div>" for k, v in facts)
-    qr = head_svg_inline(volume["volume_id"], chain["head"], scale=2)
+    qr = head_svg_inline(volume["volume_id"], chain["head"], scale=3)
     return (
         f"<dl class='chain-facts' data-testid='chain-facts'>{rows}</dl>",
         f"<div class='chain' data-testid='head-qr'>{qr}<div>扫码核对卷册链头</div></div>",
