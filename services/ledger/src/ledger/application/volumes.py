@@ -36,6 +36,18 @@ async def _head(pool: asyncpg.Pool, schema: str, vid: str) -> asyncpg.Record | N
     )
 
 
+async def _readable(
+    pool: asyncpg.Pool, schema: str, who: Principal, kind: str, owner: str, year: int
+) -> tuple[str, asyncpg.Record | None]:
+    """(volume_id, its head row or None) of a volume `who` may read: 404 for an unknown kind, 403
+    outside the principal's scope."""
+    _check_kind(kind)
+    vid = volume_id(kind, owner, year)
+    head = await _head(pool, schema, vid)
+    access.require_volume(who, kind, owner, head["county"] if head else None)
+    return vid, head
+
+
 async def _versions(pool: asyncpg.Pool, schema: str, vid: str) -> list[int]:
     """The canonical versions the volume's links were computed with, ascending (v1 then v2)."""
     rows = await pool.fetch(
@@ -47,10 +59,7 @@ async def _versions(pool: asyncpg.Pool, schema: str, vid: str) -> list[int]:
 async def volume(
     pool: asyncpg.Pool, schema: str, who: Principal, kind: str, owner: str, year: int, period: str | None
 ) -> dict[str, Any]:
-    _check_kind(kind)
-    vid = volume_id(kind, owner, year)
-    head = await _head(pool, schema, vid)
-    access.require_volume(who, kind, owner, head["county"] if head else None)
+    vid, head = await _readable(pool, schema, who, kind, owner, year)
     start, end = parse_period(period or str(year)).bounds
     column = "village_code" if kind == "village" else "unit_id"
     rows = await pool.fetch(
@@ -135,10 +144,7 @@ def totals(entries: list[dict[str, Any]]) -> dict[str, Any]:
 async def verify(
     pool: asyncpg.Pool, schema: str, who: Principal, kind: str, owner: str, year: int
 ) -> dict[str, Any]:
-    _check_kind(kind)
-    vid = volume_id(kind, owner, year)
-    head = await _head(pool, schema, vid)
-    access.require_volume(who, kind, owner, head["county"] if head else None)
+    vid, head = await _readable(pool, schema, who, kind, owner, year)
     verdict = await verify_volume(pool, schema, vid)
     answer: dict[str, Any] = {
         "volume_id": vid,
@@ -177,10 +183,7 @@ async def head(
     pool: asyncpg.Pool, schema: str, who: Principal, kind: str, owner: str, year: int
 ) -> tuple[str, str]:
     """(volume_id, recorded head) of a volume the principal may read (GENESIS: no links yet)."""
-    _check_kind(kind)
-    vid = volume_id(kind, owner, year)
-    row = await _head(pool, schema, vid)
-    access.require_volume(who, kind, owner, row["county"] if row else None)
+    vid, row = await _readable(pool, schema, who, kind, owner, year)
     return vid, row["head"] if row else GENESIS
 
 
@@ -201,8 +204,7 @@ async def export_json(pool: asyncpg.Pool, schema: str, who: Principal, vid: str)
     entry_id, event_id, event_type, canonical_version, link, canonical}]}, links in seq order.
     403 outside the principal's scope, 404 for a malformed id or a volume without entries."""
     kind, owner, year = parse_volume_id(vid)
-    head = await _head(pool, schema, vid)
-    access.require_volume(who, kind, owner, head["county"] if head else None)
+    await _readable(pool, schema, who, kind, owner, year)
     copy = await chain_copy(pool, schema, vid)
     if copy is None:
         raise NotFoundError(f"卷册 {vid} 不存在（尚无任何台账记录）", field="volume_id")
