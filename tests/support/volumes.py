@@ -38,7 +38,7 @@ def envelope(n: int, event_type: str = "VisitLogged", summary: str = "坐班接�
         "actor": "adv-1",
         "correlation_id": f"00000000-0000-4000-9000-{n:012d}",
         "causation_id": None,
-        "tenant": {"country": "CN", "province": "62", "city": "6210", "county": "621025"},
+        "tenant": {"province": "620000", "city": "621000", "county": "621025"},
         "data": {"entry_id": f"E-{n}", "village_code": VILLAGE, "hours": 2.5, "summary": summary},
     }
 
