@@ -10,6 +10,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from support.volumes import envelope, export_json, replaced, v1_text, volume_of, write_xlsx
 from vc_contracts.verify import VolumeFileError, load_volume, main, verify_volume
 
@@ -197,3 +199,18 @@ def test_the_topic_mode_is_handed_to_verify_topic(
     seen: list[list[str]] = []
     monkeypatch.setattr("vc_contracts.verify_topic.main", lambda a: seen.append(list(a)) or 0)
     assert main(argv) == 0 and seen == [argv]
+
+
+# Text a newer ledger accepts (vc_contracts.text refuses surrogates and U+FFFE/U+FFFF, which XML
+# cannot hold); controls are escaped by both canonical forms, so any such text fits an XLSX cell.
+texts = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\ufffe\uffff"), max_size=20)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.booleans(), texts), min_size=1, max_size=4))
+def test_any_volume_round_trips_through_both_exports(tmp_path: Path, events: list[tuple[bool, str]]) -> None:
+    volume = volume_of(
+        *(envelope(n, summary=t) if v2 else v1_text(n, summary=t) for n, (v2, t) in enumerate(events, 1))
+    )
+    assert load_volume(write_xlsx(volume, tmp_path / "v.xlsx")) == volume
+    assert load_volume(write_json(export_json(volume), tmp_path / "v.json")) == volume
