@@ -28,6 +28,12 @@ def test_the_json_export_round_trips_through_the_verifier(tmp_path: Path) -> Non
     assert loaded == VOLUME and verify_volume(loaded).ok
 
 
+def test_a_json_file_saved_with_a_byte_order_mark_still_reads(tmp_path: Path) -> None:
+    path = tmp_path / "v.json"
+    path.write_text(json.dumps(export_json(VOLUME), ensure_ascii=False), encoding="utf-8-sig")
+    assert load_volume(path) == VOLUME
+
+
 def test_the_xlsx_sheet_round_trips_through_the_verifier(tmp_path: Path) -> None:
     loaded = load_volume(write_xlsx(VOLUME, tmp_path / "v.xlsx"))
     assert loaded == VOLUME and verify_volume(loaded).ok

@@ -68,7 +68,7 @@ def load_volume(path: str | Path) -> VolumeFile:
 
 def _from_json(path: Path) -> VolumeFile:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(path.read_text(encoding="utf-8-sig"))  # a BOM some editors add
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise VolumeFileError(f"无法读取 JSON 校验文件：{exc}") from exc
     if not isinstance(document, dict):
