@@ -145,6 +145,9 @@ def test_a_v1_text_is_hashed_as_given_so_its_key_order_is_not_checked() -> None:
         (V2, OTHER, False),
         (rechained(altered(V2)), V2.head, False),  # consistent rewrite: only the head kept elsewhere tells
         (rechained(in_order(1, 2, 3)(V2)), V2.head, False),  # cut short, consistently
+        (V1, V1.head, True),
+        (rechained(altered(V1)), V1.head, False),
+        (rechained(in_order(1, 2, 4, renumber=True)(V1)), V1.head, False),  # one deleted, consistently
     ],
 )
 def test_the_file_head_is_checked_against_a_head_kept_elsewhere(
