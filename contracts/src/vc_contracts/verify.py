@@ -40,7 +40,10 @@ class Verdict:
 
 
 def verify_volume(volume: VolumeFile, expected_head: str | None = None) -> Verdict:
-    """Recomputes the chain of `volume` and names its first mismatch (None: it verifies)."""
+    """Recomputes the chain of `volume` and names its first mismatch (None: it verifies).
+
+    `expected_head`: 64 lowercase hex chars kept elsewhere, or None to check the file alone. Never
+    raises: whatever the items hold (even a text UTF-8 cannot encode), the verdict names it."""
     head = GENESIS
     for item in volume.items:
         head = link(head, body_of(item) or b"")
