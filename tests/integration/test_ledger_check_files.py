@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 from test_ledger_harness import Cast, Ledger, ledger_service, set_the_scene
 from vc_contracts import CST
 from vc_contracts.chain import CANONICAL_V1, CANONICAL_V2, GENESIS, canonical_v2, link
+from vc_contracts.verify import load_volume, verify_volume
 
 YEAR = datetime.now(CST).year - 1
 
@@ -76,15 +77,16 @@ def at(month: int, day: int, hour: int, minute: int = 0) -> str:
 async def scene(devstack) -> AsyncIterator[tuple[Ledger, Cast]]:  # type: ignore[no-untyped-def]
     async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
         cast = await set_the_scene(ledger, date(YEAR, 1, 1))
-        for n, village in enumerate(cast.villages[:2]):
-            await _write_a_mixed_chain(ledger, cast, village, 3 + n)
+        for n, village in enumerate(cast.villages[:3]):
+            await _write_a_mixed_chain(ledger, cast, village, 3 + n, "zhao" if n == 2 else "li")
         yield ledger, cast
 
 
-async def _write_a_mixed_chain(ledger: Ledger, cast: Cast, village: str, month: int) -> None:
+async def _write_a_mixed_chain(ledger: Ledger, cast: Cast, village: str, month: int, advisor: str) -> None:
     """Two entries linked as the ledger did before v2, then an append, a command and an import as
     v2: visits of 2 h 20 min (hours 2.33, a float) and Chinese text throughout; in `month`."""
-    me = ledger.headers("advisor", "621025", cast.advisor("li"), cast.firm)
+    unit_id = cast.firm if advisor == "li" else cast.office
+    me = ledger.headers("advisor", "621025", cast.advisor(advisor), unit_id)
     visit = {"village_code": village, "started_at": at(month, 2, 9), "ended_at": at(month, 2, 11, 20),
              "place": "村委会", "summary": "坐班接待：土地承包“确权”咨询"}  # fmt: skip
     lecture = {
@@ -113,10 +115,10 @@ async def _write_a_mixed_chain(ledger: Ledger, cast: Cast, village: str, month: 
     out = io.StringIO()
     csv.writer(out).writerows([
         ["类型", "顾问编号", "村（社区）代码", "开始时间", "结束时间", "地点", "内容摘要", "客户端编号"],
-        ["驻点服务", cast.advisor("li"), village, f"{YEAR}-{month:02}-16 09:00",
+        ["驻点服务", cast.advisor(advisor), village, f"{YEAR}-{month:02}-16 09:00",
          f"{YEAR}-{month:02}-16 11:20", "村委会", "补录：纸质台账“坐班”记录", f"paper-{village}"],
     ])  # fmt: skip
-    unit = ledger.headers("law_firm", "621025", "staff", cast.firm)
+    unit = ledger.headers("law_firm" if advisor == "li" else "justice_office", "621025", "staff", unit_id)
     imported = await ledger.http.post(
         "/imports", content=out.getvalue().encode("utf-8-sig"), headers={**unit, "Content-Type": "text/csv"}
     )
@@ -224,6 +226,10 @@ async def test_a_mixed_chain_verifies_and_an_altered_event_of_either_version_is_
         assert (await ledger.http.post(path, headers=committee)).json()["ok"] is True
 
 
+def _visit_of(links: list[dict[str, Any]], version: int) -> dict[str, Any]:
+    return next(i for i in links if i["canonical_version"] == version and i["event_type"] == "VisitLogged")
+
+
 class _altered:
     """An event's summary rewritten behind the service's back (trigger off), put back on exit."""
 
@@ -283,3 +289,54 @@ async def test_the_printable_page_and_the_qr_endpoint_carry_head_length_and_vers
     qr = await ledger.http.get(f"{base}/head.svg", headers=_county(ledger))
     assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg+xml")
     assert qr.headers["x-chain-head"] == check["head"] and b"<svg" in qr.content
+
+
+def _verified(check: dict[str, Any], tmp_path: Any, name: str) -> Any:
+    """The standalone verifier's verdict on the check file saved as `name`."""
+    path = tmp_path / name
+    path.write_text(json.dumps(check, ensure_ascii=False), encoding="utf-8")
+    return verify_volume(load_volume(path), expected_head=check["head"])
+
+
+async def test_the_standalone_verifier_passes_both_exports_of_a_mixed_chain(scene, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast = scene
+    check = await _check_file(ledger, cast.villages[0])
+    verdict = _verified(check, tmp_path, "volume.json")
+    assert verdict.ok and (verdict.length, verdict.head) == (check["length"], check["head"])
+    r = await ledger.http.get(
+        f"/volumes/village/{cast.villages[0]}/{YEAR}/export.xlsx", headers=_county(ledger)
+    )
+    (tmp_path / "volume.xlsx").write_bytes(r.content)
+    from_xlsx = verify_volume(load_volume(tmp_path / "volume.xlsx"), expected_head=check["head"])
+    assert from_xlsx.ok and from_xlsx.head == check["head"] and from_xlsx.length == check["length"]
+
+
+async def test_the_standalone_verifier_names_what_the_ledger_names(scene, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """An altered event (each version) and then a deleted one, in the office's village."""
+    ledger, cast = scene
+    village = cast.villages[2]
+    path = f"/volumes/village/{village}/{YEAR}/verify"
+    committee = ledger.headers("village_committee", village, f"committee-{village}")
+    links = (await _check_file(ledger, village))["links"]
+    for version in (CANONICAL_V1, CANONICAL_V2):
+        item = next(
+            i for i in links if i["canonical_version"] == version and i["event_type"] == "VisitLogged"
+        )
+        async with _altered(ledger, item["event_id"]):
+            ledgers = (await ledger.http.post(path, headers=committee)).json()["first_mismatch"]
+            verdict = _verified(await _check_file(ledger, village), tmp_path, f"altered-{version}.json")
+            assert verdict.first_mismatch is not None
+            assert (verdict.first_mismatch.seq, verdict.first_mismatch.event_id) == (
+                ledgers["seq"], ledgers["event_id"]
+            ) == (item["seq"], item["event_id"])  # fmt: skip
+    gone = next(i for i in links if i["event_type"] == "LectureHeld")
+    async with ledger.pool.acquire() as conn, conn.transaction():
+        await conn.execute("ALTER TABLE ledger.events DISABLE TRIGGER events_append_only")
+        await conn.execute("DELETE FROM ledger.events WHERE event_id = $1::uuid", gone["event_id"])
+        await conn.execute("ALTER TABLE ledger.events ENABLE TRIGGER events_append_only")
+    check = await _check_file(ledger, village)
+    assert check["links"][gone["seq"] - 1]["canonical"] == "null"
+    ledgers = (await ledger.http.post(path, headers=committee)).json()["first_mismatch"]
+    verdict = _verified(check, tmp_path, "deleted.json")
+    assert verdict.first_mismatch is not None and "删除" in ledgers["reason"]
+    assert verdict.first_mismatch.seq == ledgers["seq"] == gone["seq"]

@@ -321,6 +321,13 @@ async def verify_volume(pool: asyncpg.Pool, schema: str, volume: str) -> Verdict
     return verdict
 
 
+def _text(row: asyncpg.Record) -> str:
+    """The canonical text of a link's event; `null` (JSON: no event) when the event is gone, so
+    that a verifier names the item (never a blank cell a reader would refuse as unreadable)."""
+    body = _body(row)
+    return "null" if body is None else body.decode()
+
+
 @dataclass(frozen=True)
 class ChainCopy:
     """A volume's recorded chain with each link's canonical text, read in one snapshot: what the
@@ -334,8 +341,8 @@ class ChainCopy:
 
 async def chain_copy(pool: asyncpg.Pool, schema: str, volume: str) -> ChainCopy | None:
     """`volume`'s recorded head and links, each with the canonical text of its event as stored now
-    (an altered event's text no longer hashes to its link; a deleted one's is ""), or None for a
-    volume without links."""
+    (an altered event's text no longer hashes to its link; a deleted one's is `null`), or None for
+    a volume without links."""
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         head = await conn.fetchrow(
             f"SELECT county, length, head FROM {schema}.volume_heads WHERE volume_id = $1", volume
@@ -351,7 +358,7 @@ async def chain_copy(pool: asyncpg.Pool, schema: str, volume: str) -> ChainCopy 
             "event_type": r["linked_type"],
             "canonical_version": r["canonical_version"],
             "link": r["hash"],
-            "canonical": (_body(r) or b"").decode(),
+            "canonical": _text(r),
         }
         for r in rows
     ]
