@@ -143,7 +143,7 @@ def plain_json(text: str) -> tuple[Any, bool]:
 
 
 def appended_bytes(a: Appended, data: Any, parsed: dict[str, Any]) -> bytes | None:
-    """`event_bytes` (current version) of the row `a` inserted, from the values sent instead of
+    """`event_bytes` (v2) of the row `a` inserted, from the values sent instead of
     reading the row back: json.loads of the text sent equals json.loads of jsonb's text of it when
     `plain_json` says so (else None). `data` is `plain_json(a.data_json)`'s value, and plain;
     `parsed` caches the tenants' and metadata's parsed JSON (None: not plain)."""
@@ -170,7 +170,7 @@ class ToLink:
     body: bytes
     volumes: tuple[str, ...]
     county: str | None  # the entry's county, kept with its volumes' heads
-    version: int = CURRENT_CANONICAL
+    version: int = CANONICAL_V2  # the imports' bodies: `appended_bytes` and `stored_bodies` are v2
 
 
 @dataclass
@@ -235,12 +235,12 @@ class VolumeHeads:
 
 
 async def stored_bodies(conn: Connection, schema: str, event_ids: list[UUID]) -> dict[UUID, bytes]:
-    """`event_bytes` (current version) of the stored rows of `event_ids` (read back inside the
-    append's transaction)."""
+    """`event_bytes` (v2) of the stored rows of `event_ids` (read back inside the append's
+    transaction)."""
     rows = await conn.fetch(
         f"SELECT {RAW_COLUMNS} FROM {schema}.events e WHERE e.event_id = ANY($1::uuid[])", event_ids
     )
-    return {r["event_id"]: event_bytes(r) for r in rows}
+    return {r["event_id"]: event_bytes(r, CANONICAL_V2) for r in rows}
 
 
 async def record_links(conn: Connection, schema: str, stored: Iterable[StoredEvent]) -> None:
