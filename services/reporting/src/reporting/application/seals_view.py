@@ -73,12 +73,12 @@ async def frozen_heads(
     conn: Connection | asyncpg.Pool, schema: str, county: str, year: int
 ) -> list[dict[str, Any]]:
     """`[{volume_id, length, head}]` of the village and unit volumes of `county` and `year` as first
-    sealed at their latest sealed length, by volume id (what a submitted report freezes)."""
+    sealed at their latest sealed length, village volumes first (what a submitted report freezes)."""
     rows = await conn.fetch(
         f"""SELECT v.volume_id, v.length, l.first_link AS head
             FROM {schema}.rp_sealed_volumes v
             JOIN {schema}.rp_sealed_links l ON l.volume_id = v.volume_id AND l.seq = v.length
-            WHERE v.county = $1 AND v.year = $2 ORDER BY v.volume_id""",
+            WHERE v.county = $1 AND v.year = $2 ORDER BY v.kind DESC, v.volume_id""",
         county,
         year,
     )
