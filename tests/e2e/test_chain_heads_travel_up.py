@@ -12,6 +12,8 @@ import os
 import subprocess
 import sys
 from datetime import datetime, timedelta
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -36,6 +38,26 @@ def ledger_cli(stack_env: dict[str, str], *args: str) -> subprocess.CompletedPro
         timeout=120,
         check=False,
     )
+
+
+def verifier(*args: str) -> subprocess.CompletedProcess[str]:
+    """The standalone verifier as a newcomer runs it (`python -m vc_contracts.verify`)."""
+    command = [sys.executable, "-m", "vc_contracts.verify", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+
+
+async def _a_fresh_export_verifies_alone_but_not_against(
+    http: httpx.AsyncClient, stack: Any, tmp_path: Path, frozen_head: str
+) -> None:
+    county = stack.headers("county_admin", COUNTY)
+    exported = await http.get(f"{stack.urls['ledger']}/volumes/{VOLUME}/export.json", headers=county)
+    assert exported.status_code == 200, exported.text
+    export = tmp_path / "volume.json"
+    export.write_bytes(exported.content)
+    alone = verifier(str(export))
+    assert alone.returncode == 0 and alone.stdout.startswith(f"ok {VOLUME} 3 "), alone  # it is consistent
+    against = verifier(str(export), "--head", frozen_head)
+    assert against.returncode == 1, against  # but not with the head the report froze
 
 
 async def _registry(http: httpx.AsyncClient, stack: Any) -> None:
@@ -128,7 +150,7 @@ async def _sealed(dsn: str, query: str, *args: Any) -> Any:
 
 
 async def test_a_consistent_rewrite_blocks_the_city_s_approval_and_the_topic_names_it(
-    stack, devstack
+    stack, devstack, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     env, dsn = devstack.env(), devstack.env()["DATABASE_URL"]
     county, city = stack.headers("county_admin", COUNTY), stack.headers("city_admin", "621000")
@@ -180,6 +202,11 @@ async def test_a_consistent_rewrite_blocks_the_city_s_approval_and_the_topic_nam
             assert named in body["message"]
         detail = (await http.get(f"{rep}/reports/{report_id}", headers=city)).json()
         assert [h["ok"] for h in detail["heads"] if h["volume_id"] == VOLUME] == [False]
+
+        if find_spec("ledger.adapters.export_qr") is not None:  # the check file (s8-links) is here
+            await _a_fresh_export_verifies_alone_but_not_against(
+                http, stack, tmp_path, frozen[VOLUME]["head"]
+            )
 
     verdicts = await verify_topic(devstack.bootstrap, topic_for("ledger"), VOLUME)
     verdict = verdicts[VOLUME]
