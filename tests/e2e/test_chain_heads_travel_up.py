@@ -215,3 +215,8 @@ async def test_a_consistent_rewrite_blocks_the_city_s_approval_and_the_topic_nam
     assert verdict.head == frozen[VOLUME]["head"]  # the topic keeps the head first sealed
     if verdict.v1_seqs:  # links written before canonical v2 cannot be recomputed from the topic
         assert V1_NOTE in _line(verdict)
+    topic = verifier("--topic", topic_for("ledger"), "--bootstrap", devstack.bootstrap, "--volume", VOLUME)
+    assert (
+        topic.returncode == 1
+        and f"不一致 {VOLUME} 第 2 条（记录 {entries[1]}，事件 {event_id}" in topic.stdout
+    )

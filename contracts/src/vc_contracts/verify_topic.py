@@ -134,8 +134,8 @@ async def read_topic(bootstrap: str, topic: str = topic_for("ledger")) -> list[d
     from aiokafka import AIOKafkaConsumer, TopicPartition  # noqa: PLC0415 (the kafka extra)
 
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
-    await consumer.start()
     try:
+        await consumer.start()
         partitions = consumer.partitions_for_topic(topic) or set()
         if not partitions:
             await consumer.topics()  # a metadata refresh
