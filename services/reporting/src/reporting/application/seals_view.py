@@ -35,6 +35,7 @@ CREATE TABLE {t}rp_sealed_links (
     latest_link text NOT NULL, latest_entry_id text NOT NULL, latest_event_id uuid NOT NULL,
     PRIMARY KEY (volume_id, seq)
 );
+CREATE INDEX ON {t}rp_sealed_links (volume_id, seq) WHERE first_link <> latest_link;
 """
 
 
@@ -110,35 +111,52 @@ class ChainMismatchError(AppError):
         )
 
 
+_REWRITTEN = "重新封存时该条记录的链接与首次封存时不同（记录在台账数据库中被改写）"
+
+
+async def check_heads(
+    conn: Connection | asyncpg.Pool, schema: str, heads: list[tuple[str, int, str]]
+) -> list[ChainMismatch | None]:
+    """Check each `(volume_id, length, head)` frozen in a report against the ledger's chains as last
+    sealed, in one query: per head, the first seq whose latest-sealed link differs from its
+    first-seen one, else a latest link at `length` other than `head` (or none sealed); None where
+    the head holds. Same order as `heads`."""
+    rows = await conn.fetch(
+        f"""SELECT h.volume_id, h.length, h.head, c.seq AS changed, c.latest_entry_id AS changed_entry,
+                   c.latest_event_id AS changed_event, a.latest_link, a.latest_entry_id, a.latest_event_id
+            FROM unnest($1::text[], $2::int[], $3::text[]) WITH ORDINALITY AS h(volume_id, length, head, n)
+            LEFT JOIN LATERAL (
+                SELECT seq, latest_entry_id, latest_event_id FROM {schema}.rp_sealed_links l
+                WHERE l.volume_id = h.volume_id AND l.first_link <> l.latest_link ORDER BY seq LIMIT 1
+            ) c ON true
+            LEFT JOIN {schema}.rp_sealed_links a ON a.volume_id = h.volume_id AND a.seq = h.length
+            ORDER BY h.n""",
+        [h[0] for h in heads],
+        [h[1] for h in heads],
+        [h[2] for h in heads],
+    )
+    return [_verdict(r) for r in rows]
+
+
+def _verdict(r: asyncpg.Record) -> ChainMismatch | None:
+    volume_id, length = r["volume_id"], r["length"]
+    if r["changed"] is not None:
+        return ChainMismatch(volume_id, r["changed"], r["changed_entry"], str(r["changed_event"]), _REWRITTEN)
+    if r["latest_link"] is None:
+        return ChainMismatch(volume_id, length, "", "", "台账中没有该卷册在此条数的封存记录")
+    if r["latest_link"] != r["head"]:
+        event_id = str(r["latest_event_id"])
+        return ChainMismatch(
+            volume_id, length, r["latest_entry_id"], event_id, "报告冻结的链头与台账当前的链头不符"
+        )
+    return None
+
+
 async def first_mismatch(
     conn: Connection | asyncpg.Pool, schema: str, heads: list[tuple[str, int, str]]
 ) -> ChainMismatch | None:
-    """Check `(volume_id, length, head)` frozen in a report against the ledger's chains as last
-    sealed: the first seq whose latest-sealed link differs from its first-seen one, else a latest
-    link at `length` other than `head` (or none sealed). None: every head holds."""
-    for volume_id, length, head in heads:
-        changed = await conn.fetchrow(
-            f"""SELECT seq, latest_entry_id AS entry_id, latest_event_id AS event_id
-                FROM {schema}.rp_sealed_links WHERE volume_id = $1 AND first_link <> latest_link
-                ORDER BY seq LIMIT 1""",
-            volume_id,
-        )
-        if changed is not None:
-            reason = "重新封存时该条记录的链接与首次封存时不同（记录在台账数据库中被改写）"
-            entry, event_id = changed["entry_id"], str(changed["event_id"])
-            return ChainMismatch(volume_id, changed["seq"], entry, event_id, reason)
-        at = await conn.fetchrow(
-            f"SELECT latest_link, latest_entry_id, latest_event_id FROM {schema}.rp_sealed_links"
-            " WHERE volume_id = $1 AND seq = $2",
-            volume_id,
-            length,
-        )
-        if at is None:
-            return ChainMismatch(volume_id, length, "", "", "台账中没有该卷册在此条数的封存记录")
-        if at["latest_link"] != head:
-            return ChainMismatch(volume_id, length, at["latest_entry_id"], str(at["latest_event_id"]),
-                                 "报告冻结的链头与台账当前的链头不符")  # fmt: skip
-    return None
+    """The first head of `check_heads` that does not hold (None: every head holds)."""
+    return next((bad for bad in await check_heads(conn, schema, heads) if bad is not None), None)
 
 
 async def submitted_heads(store: EventStore, report_id: str) -> list[tuple[str, int, str]]:
@@ -156,9 +174,8 @@ async def head_checks(
     """The frozen heads as a report's page shows them: `[{volume_id, volume_name, length, head,
     ok, result}]`; `result` is 一致 or the reason with the entry named (Chinese)."""
     checked = []
-    for volume_id, length, head in heads:
+    for (volume_id, length, head), bad in zip(heads, await check_heads(pool, schema, heads), strict=True):
         kind, owner, year = volume_id.split(":")
-        bad = await first_mismatch(pool, schema, [(volume_id, length, head)])
         result = "一致" if bad is None else f"不一致：第 {bad.seq} 条（记录 {bad.entry_id}）{bad.reason}"
         label = "村卷" if kind == "village" else "单位卷"
         checked.append({
