@@ -21,7 +21,7 @@ import httpx
 from support.waiting import eventually
 from vc_contracts import CST
 from vc_contracts.topics import topic_for
-from vc_contracts.verify_topic import V1_NOTE, _line, verify_topic
+from vc_contracts.verify_topic import V1_NOTE, TopicVerdict, _line, verify_topic
 
 COUNTY, TOWNSHIP, VILLAGE = "621022", "621022100000", "621022100201"
 UNIT, ADVISOR, YEAR = "U-seal-firm", "A-seal-ma", 2025
@@ -208,8 +208,11 @@ async def test_a_consistent_rewrite_blocks_the_city_s_approval_and_the_topic_nam
                 http, stack, tmp_path, frozen[VOLUME]["head"]
             )
 
-    verdicts = await verify_topic(devstack.bootstrap, topic_for("ledger"), VOLUME)
-    verdict = verdicts[VOLUME]
+    async def named_on_the_topic() -> TopicVerdict | None:
+        verdict = (await verify_topic(devstack.bootstrap, topic_for("ledger"), VOLUME))[VOLUME]
+        return verdict if verdict.first_mismatch is not None else None
+
+    verdict = await eventually(named_on_the_topic, within=60, what="the audit seal on the topic")
     assert verdict.first_mismatch is not None and verdict.first_mismatch.seq == 2
     assert (verdict.first_mismatch.entry_id, verdict.first_mismatch.event_id) == (entries[1], event_id)
     assert verdict.head == frozen[VOLUME]["head"]  # the topic keeps the head first sealed

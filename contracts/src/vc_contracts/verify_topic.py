@@ -129,8 +129,9 @@ def check_records(
 
 
 async def read_topic(bootstrap: str, topic: str = topic_for("ledger")) -> list[dict[str, Any]]:
-    """Every envelope on `topic` from the beginning to the end offsets at the start, as parsed JSON
-    (records that are not JSON objects are skipped), partition by partition in offset order."""
+    """Every envelope on `topic` from the beginning to its end offsets (asked again once reached,
+    until they hold still), as parsed JSON (records that are not JSON objects are skipped),
+    partition by partition in offset order."""
     from aiokafka import AIOKafkaConsumer, TopicPartition  # noqa: PLC0415 (the kafka extra)
 
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
@@ -144,25 +145,34 @@ async def read_topic(bootstrap: str, topic: str = topic_for("ledger")) -> list[d
         if not parts:
             raise LookupError(f"topic {topic} not found")
         consumer.assign(parts)
-        ends = await consumer.end_offsets(parts)
         await consumer.seek_to_beginning(*parts)
         out: dict[int, list[dict[str, Any]]] = {p.partition: [] for p in parts}
-        pending = {p for p in parts if ends[p] > 0}
-        while pending:
-            batches = await consumer.getmany(*pending, timeout_ms=1000)
-            for tp, records in batches.items():
-                for record in records:
-                    if record.offset < ends[tp]:
-                        try:
-                            value = json.loads(record.value or b"")
-                        except ValueError:
-                            continue
-                        if isinstance(value, dict):
-                            out[tp.partition].append(value)
-            pending = {p for p in pending if await consumer.position(p) < ends[p]}
+        ends = await consumer.end_offsets(parts)
+        while True:
+            await _read_to(consumer, ends, out)
+            again = await consumer.end_offsets(parts)  # a broker's watermark may lag its last write
+            if again == ends:
+                break
+            ends = again
         return [envelope for p in sorted(out) for envelope in out[p]]
     finally:
         await consumer.stop()
+
+
+async def _read_to(consumer: Any, ends: dict[Any, int], out: dict[int, list[dict[str, Any]]]) -> None:
+    """Read every partition at least up to its offset in `ends`, appending the JSON objects to `out`."""
+    pending = {p for p, end in ends.items() if await consumer.position(p) < end}
+    while pending:
+        batches = await consumer.getmany(*pending, timeout_ms=1000)
+        for tp, records in batches.items():
+            for record in records:  # records past the end are kept too: the end is only a floor
+                try:
+                    value = json.loads(record.value or b"")
+                except ValueError:
+                    continue
+                if isinstance(value, dict):
+                    out[tp.partition].append(value)
+        pending = {p for p in pending if await consumer.position(p) < ends[p]}
 
 
 async def verify_topic(
