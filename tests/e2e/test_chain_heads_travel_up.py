@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 from datetime import datetime, timedelta
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -203,10 +202,7 @@ async def test_a_consistent_rewrite_blocks_the_city_s_approval_and_the_topic_nam
         detail = (await http.get(f"{rep}/reports/{report_id}", headers=city)).json()
         assert [h["ok"] for h in detail["heads"] if h["volume_id"] == VOLUME] == [False]
 
-        if find_spec("ledger.adapters.export_qr") is not None:  # the check file (s8-links) is here
-            await _a_fresh_export_verifies_alone_but_not_against(
-                http, stack, tmp_path, frozen[VOLUME]["head"]
-            )
+        await _a_fresh_export_verifies_alone_but_not_against(http, stack, tmp_path, frozen[VOLUME]["head"])
 
     async def named_on_the_topic() -> TopicVerdict | None:
         verdict = (await verify_topic(devstack.bootstrap, topic_for("ledger"), VOLUME))[VOLUME]

@@ -28,7 +28,7 @@ from eventkit.migrations import Migration
 from eventkit.store import EventStore, Metadata
 from vc_contracts import CST, Tenant
 from vc_contracts.catalogue.ledger import SEAL_MAX_LINKS, SealedLink, VolumeSealed
-from vc_contracts.chain import CANONICAL_V1, GENESIS, link
+from vc_contracts.chain import GENESIS, link
 
 from ledger.application.volume_chain import RAW_COLUMNS, event_bytes
 
@@ -56,20 +56,13 @@ def seal_stream(volume_id: str) -> str:
     return f"volume-seal-{volume_id}"
 
 
-def _canonical(row: asyncpg.Record, version: int) -> bytes:
-    """The bytes a link of `version` hashes, from the stored event row."""
-    if version != CANONICAL_V1:
-        raise ValueError(f"canonical version {version} is not computed here")
-    return event_bytes(row)
-
-
 async def recompute_links(conn: Connection, schema: str, volume: str, from_seq: int = 1) -> list[SealedLink]:
     """`volume`'s links from `from_seq` on, recomputed from the stored events (each with its link's
     canonical version) in the order `volume_links` records; the chain is always recomputed from seq
     1. Stops before the first link whose event row is gone: that link cannot be recomputed, and
     `verify` names it."""
     rows = await conn.fetch(
-        f"""SELECT l.seq, l.entry_id, l.event_id AS linked_id, {RAW_COLUMNS}
+        f"""SELECT l.seq, l.entry_id, l.event_id AS linked_id, l.canonical_version, {RAW_COLUMNS}
             FROM {schema}.volume_links l LEFT JOIN {schema}.events e ON e.event_id = l.event_id
             WHERE l.volume_id = $1 ORDER BY l.seq""",
         volume,
@@ -80,8 +73,8 @@ async def recompute_links(conn: Connection, schema: str, volume: str, from_seq: 
             log.warning("volume %s: event %s of seq %d is gone; sealed up to seq %d only",
                         volume, r["linked_id"], r["seq"], r["seq"] - 1)  # fmt: skip
             break
-        version = CANONICAL_V1
-        previous = link(previous, _canonical(r, version))
+        version = r["canonical_version"]  # each link is recomputed in the form it was written in
+        previous = link(previous, event_bytes(r, version))
         if r["seq"] >= from_seq:
             links.append(
                 SealedLink(seq=r["seq"], entry_id=r["entry_id"], event_id=r["event_id"],
