@@ -4,6 +4,7 @@ named in an agreement (422 `advisor_not_approved` naming the rule), and refusals
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -169,3 +170,18 @@ async def test_the_same_person_is_not_nominated_twice_while_pending_or_approved(
     await until_listed(world.county, "/nominations", "advisor_id", "A-vet-7", state="rejected")
     again = await world.firm.ok("/nominations", nominee("A-vet-7c", 7))  # a rejected person: again
     assert [e["event_type"] for e in again["events"]] == ["AdvisorNominated"]
+
+
+async def test_two_nominations_of_one_person_at_the_same_instant_pass_once(world: World) -> None:
+    """The duplicate check is the claim stream's decision, not the read model's: fired together,
+    neither nomination can see the other in the read model, and still only one passes."""
+    before = await event_count(world.dsn)
+    answers = await asyncio.gather(
+        world.firm.post("/nominations", nominee("A-vet-9a", 9), key="vet-same-instant-a"),
+        world.other_firm.post("/nominations", nominee("A-vet-9b", 9, OTHER_FIRM), key="vet-same-instant-b"),
+    )
+    assert sorted(a.status_code for a in answers) == [201, 409], [a.text for a in answers]
+    refused = next(a for a in answers if a.status_code == 409).json()
+    assert (refused["code"], refused["field"]) == ("already_nominated", "licence_no")
+    assert "不能重复提名" in refused["message"]
+    assert await event_count(world.dsn) == before + 2  # the one nomination and its claim
