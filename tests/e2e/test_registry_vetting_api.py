@@ -123,8 +123,8 @@ async def test_who_may_nominate_and_decide_is_scoped(world: World) -> None:
          "body.reason"),
         (world.firm, "/nominations", nominee("A-vet-5", 5) | {"kind": "judicial_assistant"}, 422,
          "rule_violated", "kind"),
-        (world.firm, "/nominations", nominee("A-vet-5", 5) | {"licence_no": None}, 422, "rule_violated",
-         "licence_no"),
+        (world.firm, "/nominations", nominee("A-vet-5", 5) | {"licence_no": None}, 422, "validation_failed",
+         "body.licence_no"),
     ]  # fmt: skip
     for api, path, body, status, code, field in cases:
         response = await api.post(path, body)
@@ -185,3 +185,19 @@ async def test_two_nominations_of_one_person_at_the_same_instant_pass_once(world
     assert (refused["code"], refused["field"]) == ("already_nominated", "licence_no")
     assert "不能重复提名" in refused["message"]
     assert await event_count(world.dsn) == before + 2  # the one nomination and its claim
+
+
+async def test_a_missing_licence_is_named_with_the_other_refused_fields_at_once(world: World) -> None:
+    """A blank lawyer's form: the name, the phone and the licence in one 422, so the page shows the
+    licence's reason next to it on the first try (not only after the other fields are fixed)."""
+    blank = {"name": "", "kind": "lawyer", "unit_id": FIRM, "phone": "", "licence_no": None}
+    response = await world.firm.post("/nominations", blank)
+    assert response.status_code == 422, response.text
+    error = response.json()
+    assert error["code"] == "validation_failed"
+    reasons = {e["field"]: e["reason"] for e in error["errors"]}
+    assert set(reasons) == {"body.name", "body.phone", "body.licence_no"}
+    assert reasons["body.licence_no"] == "律师类顾问须填写17位执业证号"
+    assistant = {**blank, "kind": "judicial_assistant"}  # no licence for this kind: not asked for
+    error = (await world.firm.post("/nominations", assistant)).json()
+    assert {e["field"] for e in error["errors"]} == {"body.name", "body.phone"}
