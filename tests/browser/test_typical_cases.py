@@ -243,6 +243,7 @@ def test_the_advisors_unit_proposes_an_entry_from_its_page(
     expect(firm.locator(f"[data-entry='{entry}']").get_by_test_id("case-status")).to_have_text(
         "待审核", timeout=SLOW
     )
+    shoot(firm, "unit-cases")
 
     case = Api(web_stack, "law_firm").ok("GET", "ledger", f"/entries/{entry}/typical-case")["case"]
     assert (case["title"], case["status"]) == (title, "proposed")
