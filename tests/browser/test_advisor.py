@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, Playwright, Route, expect
 from support.browser import CHROMIUM, CHROMIUM_FLAGS, PHONE, WebStack, shoot
+from support.waiting import until
 from vc_contracts import CST
 
 ADVISOR = "A-zhengda-1"
@@ -298,3 +300,29 @@ def test_a_visit_with_its_date_cleared_asks_for_the_date_at_the_date(
     expect(field).to_contain_text("请选择日期")
     expect(page.get_by_text("YYYY-MM-DD")).to_have_count(0)
     expect(page).to_have_url(re.compile(r"/advisor/log"))
+
+
+def test_the_home_counts_the_open_resident_questions_and_links_to_them(
+    signed_in_page: Callable[[str], Page], web_stack: WebStack, advisor_api: httpx.Client
+) -> None:
+    """待回复居民提问 N 条 on the home: N is the registry's count of open questions of the villages
+    served (the list 居民提问 shows), not a figure of the page's own; a tap opens that list."""
+    village = _first_village(advisor_api)
+    marker = secrets.token_hex(3)
+    body = {"submission_id": str(uuid.uuid4()), "category": "land", "text": f"承包地补偿怎么算？（{marker}）"}
+    asked = httpx.post(f"{web_stack.url}/api/registry/public/villages/{village}/feedback", json=body,
+                       timeout=15, trust_env=False)  # fmt: skip
+    assert asked.status_code == 201, asked.text
+
+    def open_count() -> int | None:
+        page = advisor_api.get("/registry/feedback", params={"status": "open", "page_size": 500}).json()
+        return int(page["total"]) if any(marker in q["text"] for q in page["items"]) else None
+
+    total = until(open_count, what="the question among the open ones")
+    page = _phone(signed_in_page)
+    badge = page.get_by_test_id("open-questions")
+    expect(badge).to_have_text(re.compile(rf"待回复居民提问\s*{total}\s*条"), timeout=15_000)
+    shoot(page, "home-advisor-questions")
+    badge.click()
+    expect(page).to_have_url(re.compile(r"/advisor/questions$"))
+    expect(page.get_by_text(marker, exact=False)).to_be_visible(timeout=15_000)

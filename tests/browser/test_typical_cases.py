@@ -219,3 +219,32 @@ def test_the_public_county_page_in_the_browser(web_stack: WebStack, context: Bro
     expect(page).to_have_url(f"{web_stack.url}/v/county/{COUNTY}/cases", timeout=SLOW)
     page.goto(f"{web_stack.url}/v/county/999999/cases")
     expect(page.get_by_role("heading", level=1)).to_be_visible(timeout=SLOW)
+
+
+def test_the_advisors_unit_proposes_an_entry_from_its_page(
+    web_stack: WebStack, signed_in_page: Callable[[str], Page], mediation: dict[str, Any]
+) -> None:
+    """R16 "an advisor or unit proposes": the firm's 典型案例 page lists its advisors' entries and
+    opens the advisor's own case form for one; the ledger records the firm as the proposer."""
+    entry = mediation["entry_id"]
+    firm = signed_in_page("law_firm")
+    firm.get_by_role("link", name="典型案例").click()
+    row = firm.locator(f"[data-entry='{entry}']")
+    row.get_by_role("button", name="推荐为典型案例").click()
+    expect(firm).to_have_url(f"{web_stack.url}/unit/cases/{entry}", timeout=SLOW)
+    title = "邻里通行纠纷的调解"
+    firm.get_by_label("标题").fill(title)
+    firm.get_by_label("案例介绍").fill(
+        "两户村民因通行道路发生争执，顾问现场讲解相邻关系的规定，双方达成协议。"
+    )
+    shoot(firm, "typical-case-unit")
+    firm.get_by_role("button", name="提交县司法局审核").click()
+    expect(firm).to_have_url(f"{web_stack.url}/unit/cases", timeout=SLOW)
+    expect(firm.locator(f"[data-entry='{entry}']").get_by_test_id("case-status")).to_have_text(
+        "待审核", timeout=SLOW
+    )
+    shoot(firm, "unit-cases")
+
+    case = Api(web_stack, "law_firm").ok("GET", "ledger", f"/entries/{entry}/typical-case")["case"]
+    assert (case["title"], case["status"]) == (title, "proposed")
+    assert case["proposed_by"] == web_stack.person("law_firm").subject

@@ -105,3 +105,22 @@ def _nominations(web_stack: WebStack) -> list[dict[str, object]]:
                          headers=headers, timeout=10, trust_env=False)  # fmt: skip
     response.raise_for_status()
     return list(response.json()["items"])
+
+
+def test_the_licence_is_required_for_a_lawyer_and_its_reason_shows_on_the_first_submit(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    """A blank form sent once: the licence's reason stands next to it with the name's and phone's
+    (the registry names them all in one 422), and the field is marked required for a lawyer."""
+    firm = signed_in_page("law_firm")
+    firm.get_by_role("link", name="顾问提名").click()
+    form = firm.get_by_role("form", name="提名法律顾问")
+    expect(form.get_by_test_id("licence-item")).to_have_class(re.compile(r"\bis-required\b"))
+    form.locator("#vc-nom-name").fill("周一次")
+    form.get_by_role("button", name="提交提名").click()
+    licence = form.get_by_test_id("licence-item")
+    expect(licence.get_by_role("alert")).to_have_text("律师类顾问须填写17位执业证号", timeout=15_000)
+    expect(
+        form.locator(".el-form-item").filter(has=firm.locator("#vc-nom-phone")).get_by_role("alert")
+    ).to_be_visible()
+    shoot(firm, "unit-nomination-refused")

@@ -60,6 +60,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
     "AdvisorApproved": {"advisor_id": "adv-2", "unit_id": "unit-1"},
     "AdvisorRejected": {"advisor_id": "adv-2", "unit_id": "unit-1", "reason": "执业年限不足三年"},
+    "NomineeClaimed": {"advisor_id": "adv-2", "unit_id": "unit-1"},
     "AdvisorAssigned": {
         "assignment_id": "asg-1",
         "village_code": VILLAGE,

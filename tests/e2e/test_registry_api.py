@@ -252,7 +252,7 @@ BAD_INPUT = [
         "lawyer-without-licence",
         "POST /advisors",
         {**LICENSED, "licence_no": None},
-        "422 rule_violated licence_no",
+        "422 validation_failed body.licence_no",
     ),
     bad(
         "malformed-phone",

@@ -133,6 +133,22 @@ class AdvisorRejected(RegistryEvent):
     reason: Reason = Field(description="Why the nominee may not serve, shown to the nominating unit")
 
 
+class NomineeClaimed(RegistryEvent):
+    """One person (a licence number, or a name in a unit: the stream `nominee-<county>-<digest>`)
+    is now being nominated in the county as `advisor_id` (R2 vetting).
+
+    The claim stream makes "the same person is nominated once" a decision of the event store, not
+    of the read model: two nominations of the same person at the same instant both append to this
+    stream at the same version, and the second, deciding again on the first's claim, is refused
+    (409 `already_nominated`). A claim lapses when its advisor is rejected or has left (read from
+    that advisor's stream); a later nomination then claims the person again. No downstream reader
+    needs it; it carries no name, licence or phone (the stream id is a digest).
+    """
+
+    advisor_id: AdvisorId
+    unit_id: UnitId
+
+
 class AdvisorAssigned(RegistryEvent):
     """An advisor began serving a village from `valid_from` (assignment history is kept, R1)."""
 

@@ -4,6 +4,7 @@
     python -m ledger.cli verify unit U-firm-1 2025
     python -m ledger.cli rebuild-entries                     # the entries read model from the events
     python -m ledger.cli seal [--audit] [--county 621025]    # publish VolumeSealed for new links
+    python -m ledger.cli rebuild-typical-cases               # typical_cases (after entries: it reads them)
 
 Rebuilding never touches the volume chains: they are the evidence `verify` compares against.
 """
@@ -15,16 +16,19 @@ import asyncio
 import json
 import os
 import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from eventkit.db import create_pool
-from eventkit.store import EventStore
+from eventkit.store import EventStore, StoredEvent
 
-from ledger.application import entries_model
+from ledger.application import entries_model, typical_cases
 from ledger.application.sealing import seal as seal_volumes
 from ledger.application.volume_chain import verify_volume
 from ledger.domain.chain import volume_id
 
 SCHEMA = "ledger"
+Apply = Callable[[Any, str, list[StoredEvent]], Awaitable[Any]]
 
 
 async def verify(dsn: str, kind: str, owner: str, year: int) -> int:
@@ -41,17 +45,30 @@ async def verify(dsn: str, kind: str, owner: str, year: int) -> int:
 
 
 async def rebuild_entries(dsn: str, batch: int = 2000) -> int:
+    """Refill `entries` from every event, in one transaction (readers see the old rows until it commits)."""
+    return await _rebuild(dsn, "entries", entries_model.apply, batch)
+
+
+async def rebuild_typical_cases(dsn: str, batch: int = 2000) -> int:
+    """Refill `typical_cases` (R16) from every event, as rebuild_entries; it reads each case's advisor
+    and unit from `entries`, so rebuild that first when both are rebuilt."""
+    return await _rebuild(dsn, "typical_cases", typical_cases.record, batch)
+
+
+async def _rebuild(dsn: str, table: str, apply: Apply, batch: int) -> int:
+    """The read model `table`, written inline by the append transaction (so not through the generic
+    eventkit.rebuild, which reads topics), emptied and fed the store's events in position order."""
     pool = await create_pool(dsn, min_size=1, max_size=2)
     store, applied, position = EventStore(pool, SCHEMA), 0, 0
     try:
         async with pool.acquire() as conn, conn.transaction():
-            await conn.execute(f"TRUNCATE {SCHEMA}.entries")
-            while events := await store.read_all(after=position, limit=batch):
-                await entries_model.apply(conn, SCHEMA, events)  # type: ignore[arg-type]
+            await conn.execute(f"TRUNCATE {SCHEMA}.{table}")
+            while events := await store.read_all(after=position, limit=batch, conn=conn):
+                await apply(conn, SCHEMA, events)
                 applied, position = applied + len(events), events[-1].position
     finally:
         await pool.close()
-    print(f"entries rebuilt from {applied} events")
+    print(f"{table} rebuilt from {applied} events")
     return 0
 
 
@@ -76,12 +93,15 @@ def main() -> None:
     sealing = sub.add_parser("seal", help="publish the links of volumes with new links (VolumeSealed)")
     sealing.add_argument("--audit", action="store_true", help="every volume, every link from seq 1")
     sealing.add_argument("--county", help="only the volumes of this county (6-digit code)")
+    sub.add_parser("rebuild-typical-cases", help="rebuild the typical_cases read model from the events")
     args = parser.parse_args()
     dsn = os.environ.get("DATABASE_URL") or sys.exit("DATABASE_URL is not set")
     if args.command == "verify":
         sys.exit(asyncio.run(verify(dsn, args.kind, args.owner, args.year)))
     if args.command == "seal":
         sys.exit(asyncio.run(seal(dsn, args.audit, args.county)))
+    if args.command == "rebuild-typical-cases":
+        sys.exit(asyncio.run(rebuild_typical_cases(dsn)))
     sys.exit(asyncio.run(rebuild_entries(dsn)))
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from eventkit.params import RequestBody
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, ValidationError, ValidatorFunctionWrapHandler, model_validator
+from pydantic_core import InitErrorDetails
 from vc_contracts import ShanghaiDate
 from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
 from vc_contracts.catalogue.fields import Phone, Reason, ShortText, VillageCode
 from vc_contracts.codes import CreditCode, IdNormalised, LawyerLicence, Number
 from vc_contracts.divisions import DivisionCode
+
+from registry.domain.advisors import LICENCE_REQUIRED, LICENSED_KINDS
 
 Id = Annotated[str, Field(min_length=1, max_length=64), IdNormalised]
 
@@ -41,7 +44,48 @@ class AdvisorIn(Body):
     kind: AdvisorKind
     unit_id: Id
     phone: Phone
-    licence_no: LawyerLicence | None = Field(default=None, description="17-digit practising licence")
+    licence_no: LawyerLicence | None = Field(
+        default=None, description="17-digit practising licence; required for a lawyer's kind"
+    )
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _licence_with_the_rest(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """A lawyer's kind without a licence is named with every other refused field at once, so a
+        form learns it on the first try, not after the others are fixed (the decider checks it too)."""
+        missing = isinstance(data, dict) and not licence_given(data.get("licence_no")) and (
+            data.get("kind") in {k.value for k in LICENSED_KINDS}
+        )  # fmt: skip
+        try:
+            model = handler(data)
+        except ValidationError as exc:
+            if not missing or any(e["loc"][:1] == ("licence_no",) for e in exc.errors()):
+                raise
+            raise ValidationError.from_exception_data(exc.title, [*_details(exc), _NO_LICENCE]) from None
+        if missing:
+            raise ValidationError.from_exception_data(cls.__name__, [_NO_LICENCE])
+        return model
+
+
+def licence_given(value: Any) -> bool:
+    return value is not None and (not isinstance(value, str) or bool(value.strip()))
+
+
+_NO_LICENCE: InitErrorDetails = {
+    "type": "value_error", "loc": ("licence_no",), "input": None,
+    "ctx": {"error": ValueError(LICENCE_REQUIRED)},
+}  # fmt: skip
+
+
+def _details(exc: ValidationError) -> list[InitErrorDetails]:
+    """`exc`'s errors as pydantic takes them back (type, loc, input and ctx, not msg and url)."""
+    details: list[InitErrorDetails] = []
+    for e in exc.errors():
+        detail: InitErrorDetails = {"type": e["type"], "loc": e["loc"], "input": e["input"]}
+        if "ctx" in e:
+            detail["ctx"] = e["ctx"]
+        details.append(detail)
+    return details
 
 
 class RejectionIn(Body):

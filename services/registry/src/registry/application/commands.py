@@ -7,12 +7,14 @@ from datetime import date
 
 from eventkit.auth import Principal
 from eventkit.command_runner import Outcome
+from eventkit.db import Connection
 from eventkit.errors import NotFoundError
 from eventkit.idempotency import Idempotency
-from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
+from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, AdvisorVetting, DivisionLevel, UnitKind
+from vc_contracts.divisions import Tenant
 
 from registry.application.command_handler import Handler, new_id
-from registry.domain import advisors, divisions, units, vetting
+from registry.domain import advisors, divisions, nominees, units, vetting
 
 
 class DirectoryCommands(Handler):
@@ -94,8 +96,29 @@ class DirectoryCommands(Handler):
         who.require_unit(unit_id)
         advisor_id = advisor_id or new_id("A")
         vetting.require_new_person(advisor_id, name, unit_id, licence_no, known)
+        person = nominees.Person(Tenant.of(unit.division_code or "").narrowest, unit_id, name, licence_no)
         command = advisors.NominateAdvisor(advisor_id, name, kind, unit, phone, licence_no)
-        return await self._run_on(who, advisor_id, unit, command, idem)
+        return await self.commands.run(
+            advisors.advisors, advisors.advisor_stream(advisor_id), command, actor=who.subject,
+            tenant=unit.division_code or "", idempotency=idem,
+            after_append=lambda conn, _: self._claim(conn, who, person, advisor_id, unit),
+        )  # fmt: skip
+
+    async def _claim(
+        self, conn: Connection, who: Principal, person: nominees.Person, advisor_id: str, unit: units.Unit
+    ) -> None:
+        """In the nomination's transaction: claim the person on their claim stream (409
+        `already_nominated` while another nomination of them stands; see domain/nominees.py)."""
+        claim = await self.commands.state(nominees.nominees, person.stream_id, conn)
+        lapsed = None
+        if claim.holder is not None and claim.holder != advisor_id:
+            holder = await self.commands.state(advisors.advisors, advisors.advisor_stream(claim.holder), conn)
+            if holder.vetting is AdvisorVetting.rejected or holder.status is AdvisorStatus.left:
+                lapsed = claim.holder
+        await self.commands.run(
+            nominees.nominees, person.stream_id, nominees.ClaimNominee(person, advisor_id, lapsed),
+            actor=who.subject, tenant=unit.division_code or "", conn=conn,
+        )  # fmt: skip
 
     async def decide_nomination(
         self, who: Principal, advisor_id: str, command: advisors.Command, idem: Idempotency

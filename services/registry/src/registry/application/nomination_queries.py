@@ -48,8 +48,9 @@ async def known_people(db: ReadModel, unit_id: str, name: str, licence_no: str |
     """Who, in the county of `unit_id`, may be the person nominated: advisors on the roster and
     pending nominations with the licence number (when given) or the same name in the same unit.
 
-    Read from the read model, so a nomination made an instant ago may not be in it yet: this is the
-    county's guard against an honest duplicate, not a uniqueness constraint.
+    Read from the read model, so a nomination made an instant ago may not be in it yet: this names
+    the existing advisor for an honest duplicate; the race is decided by the nominee's claim stream
+    (domain/nominees.py) in the nomination's transaction.
     """
     county = await db.value("SELECT county FROM {s}.units WHERE unit_id = $1", unit_id)
     match = "licence_no = $2" if licence_no else "(name = $2 AND unit_id = $3)"

@@ -30,6 +30,7 @@ from registry.domain.units import Unit
 from registry.domain.vetting import require_nominable
 
 LICENSED_KINDS = {AdvisorKind.lawyer, AdvisorKind.public_lawyer, AdvisorKind.legal_aid_lawyer}
+LICENCE_REQUIRED = "律师类顾问须填写17位执业证号"
 STATUS_LABEL = ADVISOR_STATUS_LABELS
 
 
@@ -122,7 +123,7 @@ def _check_person(c: Person) -> None:
     if not c.unit.exists:
         raise RuleViolationError("所属单位尚未登记", field="unit_id")
     if c.kind in LICENSED_KINDS and not c.licence_no:
-        raise RuleViolationError("律师类顾问须填写17位执业证号", field="licence_no")
+        raise RuleViolationError(LICENCE_REQUIRED, field="licence_no")
 
 
 def _register(state: Advisor, c: RegisterAdvisor) -> list[Event]:

@@ -1,5 +1,5 @@
 // Providing-unit pages (desktop, Element Plus): advisors' progress, nominations (R2 vetting), backfill
-// import, the unit volume.
+// import, the unit volume, typical cases proposed from its advisors' entries (R16).
 import type { RouteRecordRaw } from 'vue-router'
 import type { Role } from '@/auth/session'
 
@@ -16,6 +16,8 @@ export const unitRoutes: RouteRecordRaw[] = [
       { path: 'import', component: () => import('@/pages/unit/ImportPage.vue'), meta: { roles: isUnit, title: '补录导入' } },
       { path: 'nominations', component: () => import('@/pages/unit/NominationsPage.vue'), meta: { roles: isUnit, title: '顾问提名' } },
       { path: 'volume', component: () => import('@/pages/unit/VolumePage.vue'), meta: { roles: isUnit, title: '本单位台账' } },
+      { path: 'cases', component: () => import('@/pages/unit/CasesPage.vue'), meta: { roles: isUnit, title: '典型案例' } },
+      { path: 'cases/:entry', component: () => import('@/pages/unit/CaseProposalPage.vue'), props: true, meta: { roles: isUnit, title: '推荐典型案例' } },
     ],
   },
 ]
