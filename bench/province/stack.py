@@ -7,8 +7,9 @@ import contextlib
 import os
 import secrets
 import signal
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -39,13 +40,20 @@ def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 @contextlib.contextmanager
-def province_stack(state: Path, *, timeout: float = 120) -> Iterator[Stack]:
-    """Start the servers and the four services; yield the stack; stop everything."""
+def province_stack(
+    state: Path, *, timeout: float = 120, services: Sequence[str] | None = None
+) -> Iterator[Stack]:
+    """Start the servers and the four services (or only those named in `services`: the tests'
+    second generation needs just the two whose events it compares); yield the stack; stop everything.
+
+    Callable from a worker thread too (the tests run two generations side by side); Ctrl-C and
+    SIGTERM handling is then the main thread's business, as Python only lets it set handlers."""
     state.mkdir(parents=True, exist_ok=True)
     lock = procs.try_lock(state / "lock")
     if lock is None:
         raise SystemExit(f"another province run is using {state}")
-    previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt) if main else None
     infra: Infra | None = None
     running: list[RunningService] = []
     try:
@@ -54,6 +62,8 @@ def province_stack(state: Path, *, timeout: float = 120) -> Iterator[Stack]:
         env = {**os.environ, **infra.env(), "VC_JWT_SECRET": secret}
         (state / "run").mkdir(exist_ok=True)
         for service in SERVICES:
+            if services is not None and service.name not in services:
+                continue
             running.append(start_service(Service(service.name, procs.free_port()), env, state, repo_root()))
         deadline = time.monotonic() + timeout
         for r in running:
@@ -72,5 +82,6 @@ def province_stack(state: Path, *, timeout: float = 120) -> Iterator[Stack]:
             if infra is not None:
                 infra.stop()
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            if main:
+                signal.signal(signal.SIGTERM, previous)
             lock.close()

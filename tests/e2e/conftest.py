@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from eventkit.tokens import issue
+from support.scenes import board_villages  # noqa: F401  (a fixture: the board's villages)
 from support.servers import running_services
 
 
