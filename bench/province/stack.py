@@ -7,9 +7,8 @@ import contextlib
 import os
 import secrets
 import signal
-import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -40,30 +39,25 @@ def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 @contextlib.contextmanager
-def province_stack(
-    state: Path, *, timeout: float = 120, services: Sequence[str] | None = None
-) -> Iterator[Stack]:
-    """Start the servers and the four services (or only those named in `services`: the tests'
-    second generation needs just the two whose events it compares); yield the stack; stop everything.
+def province_stack(state: Path, *, timeout: float = 120, infra: Infra | None = None) -> Iterator[Stack]:
+    """Start the servers and the four services; yield the stack; stop everything.
 
-    Callable from a worker thread too (the tests run two generations side by side); Ctrl-C and
-    SIGTERM handling is then the main thread's business, as Python only lets it set handlers."""
+    `infra`: a database and a broker already running, used instead of starting them and stopped on
+    exit like them (the tests pass a fresh database on the session's PostgreSQL, whose stop is then a
+    no-op, and a broker of their own)."""
     state.mkdir(parents=True, exist_ok=True)
     lock = procs.try_lock(state / "lock")
     if lock is None:
         raise SystemExit(f"another province run is using {state}")
-    main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt) if main else None
-    infra: Infra | None = None
+    previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     running: list[RunningService] = []
     try:
-        infra = start_infra(state, database=DATABASE, fresh_database=True, rename_external_database=True)
+        if infra is None:
+            infra = start_infra(state, database=DATABASE, fresh_database=True, rename_external_database=True)
         secret = secrets.token_urlsafe(48)
         env = {**os.environ, **infra.env(), "VC_JWT_SECRET": secret}
         (state / "run").mkdir(exist_ok=True)
         for service in SERVICES:
-            if services is not None and service.name not in services:
-                continue
             running.append(start_service(Service(service.name, procs.free_port()), env, state, repo_root()))
         deadline = time.monotonic() + timeout
         for r in running:
@@ -82,6 +76,5 @@ def province_stack(
             if infra is not None:
                 infra.stop()
         finally:
-            if main:
-                signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGTERM, previous)
             lock.close()
