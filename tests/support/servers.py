@@ -36,13 +36,12 @@ def running_services(env: Mapping[str, str], state: Path, *, web: bool = False) 
     try:
         for service in SERVICES:
             running.append(start_service(Service(service.name, procs.free_port()), env, state, repo_root()))
-        wait_ready(running)
         urls = {r.service.name: r.service.url for r in running}
-        if web:
+        if web:  # started with the others: it only needs their addresses, not their readiness
             web_service = Service(WEB.name, procs.free_port(), WEB.package, WEB.factory)
             running.append(start_service(web_service, {**env, **web_env(urls)}, state, repo_root()))
-            wait_ready(running[-1:])
             urls[WEB.name] = web_service.url
+        wait_ready(running)
         yield urls
     finally:
         for r in running:
