@@ -73,11 +73,6 @@ class Started:
         return bearer(self.secret, role, scope, f"edge-{role}", unit)
 
 
-# The apps' consumers, idle here, would ask the broker every 100 ms (Tansu answers a fetch only when
-# its wait is over), 13 read models each: on the test's event loop that took the interpreter from the
-# fuzzing thread most of the time. What the fuzzer checks (no 5xx; documented statuses and bodies)
-# does not depend on how current a read model is: a second per idle fetch is enough here.
-IDLE_FETCH = {"VC_CONSUMER_FETCH_MAX_WAIT_MS": "1000"}
 ERROR_FIELDS = {"code", "message", "field", "errors", "correlation_id"}
 SERVICES: dict[str, tuple[ServiceSpec, Callable[[ServiceSpec], FastAPI]]] = {
     "registry": (REGISTRY, create_app),
@@ -97,9 +92,9 @@ async def four_services(dsn: str, bootstrap: str) -> AsyncIterator[dict[str, Sta
             secret = new_secret()
             database = await stack.enter_async_context(own_database(dsn, f"vc_fuzz_{name}_{tag}"))
             own = replace(spec, name=f"fuzz{name}{tag}")
-            running = running_app(own, tag, database=database, bootstrap=bootstrap, secret=secret,
-                                  build=build, settings=IDLE_FETCH)  # fmt: skip
-            app, http = await stack.enter_async_context(running)
+            app, http = await stack.enter_async_context(
+                running_app(own, tag, database=database, bootstrap=bootstrap, secret=secret, build=build)
+            )
             started[name] = Started(app, http, secret)
         yield started
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -78,15 +78,12 @@ async def running_app(
     bootstrap: str,
     secret: str,
     build: Callable[[ServiceSpec], FastAPI] = create_app,
-    settings: Mapping[str, str] | None = None,
 ) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
-    """`spec`'s app with renamed read models, started through its lifespan, and a client for it.
-    `settings`: more VC_* environment for its start-up (e.g. a slower idle fetch)."""
-    extra = dict(settings or {})
-    saved = {k: os.environ.get(k) for k in (*SETTINGS, *extra)}
+    """`spec`'s app with renamed read models, started through its lifespan, and a client for it."""
+    saved = {k: os.environ.get(k) for k in SETTINGS}
     # the broker's start waits about one session timeout for the group join: keep it short here
     os.environ.update(DATABASE_URL=database, KAFKA_BOOTSTRAP_SERVERS=bootstrap, VC_SERVICE=spec.name,
-                      VC_JWT_SECRET=secret, VC_CONSUMER_SESSION_TIMEOUT_MS="2000", **extra)  # fmt: skip
+                      VC_JWT_SECRET=secret, VC_CONSUMER_SESSION_TIMEOUT_MS="2000")  # fmt: skip
     app = build(replace(spec, projections=[Renamed(p, tag) for p in spec.projections]))
     try:
         async with app.router.lifespan_context(app):  # type: ignore[attr-defined]
