@@ -52,16 +52,18 @@ def web_stack(  # type: ignore[no-untyped-def]
     """A database of its own and a broker of its own: the e2e stack's services use the same service
     names, hence the same consumer groups, and must not share partitions or rows with this one.
     Stopped once the last browser test is over (support/lifetimes.py)."""
-    frontend.build()  # skipped when dist/ is fresh
     state: Path = tmp_path_factory.mktemp("web-stack")
-    dsn = ensure_database(devstack.dsn, BROWSER_DATABASE, fresh=True)
     with contextlib.ExitStack() as resources:
+        # the pages build (skipped when dist/ is fresh) while the broker and the four services start
+        builder = resources.enter_context(ThreadPoolExecutor(1))
+        built = builder.submit(frontend.build)
+        dsn = ensure_database(devstack.dsn, BROWSER_DATABASE, fresh=True)
         broker = start_tansu(state, procs.free_port())
         resources.callback(broker.stop)
         secret = secrets.token_urlsafe(48)
         env = {**os.environ, "DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
                "VC_JWT_SECRET": secret, "VC_CONSUMER_SESSION_TIMEOUT_MS": "6000"}  # fmt: skip
-        urls = resources.enter_context(running_services(env, state, web=True))
+        urls = resources.enter_context(running_services(env, state, web=True, pages=built.result))
         _seed(urls, secret)
         stop_after_last_user(request, resources.close)
         yield WebStack(urls["web"], urls, secret, state / "logs")
