@@ -1,8 +1,11 @@
 """Shared test setup. The real servers come from the devstack plugin (fixture `devstack`)."""
 
 import os
+from collections.abc import Generator
 
+import pytest
 from hypothesis import settings
+from support import lifetimes
 
 pytest_plugins = ["devstack.pytest_plugin"]
 
@@ -12,3 +15,14 @@ os.environ.setdefault("VC_SEAL_AT", "off")
 # No timing assertions: an example is never failed for being slow (2 cores shared by several runs).
 settings.register_profile("village-counsel", deadline=None)
 settings.load_profile("village-counsel")
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-randomly's reordering and -k/-m deselection
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    lifetimes.record_last_users(items)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
+    """Stacks whose last user this was are stopped (support/lifetimes.py)."""
+    return (yield from lifetimes.after_teardown(item))

@@ -39,17 +39,21 @@ def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 @contextlib.contextmanager
-def province_stack(state: Path, *, timeout: float = 120) -> Iterator[Stack]:
-    """Start the servers and the four services; yield the stack; stop everything."""
+def province_stack(state: Path, *, timeout: float = 120, infra: Infra | None = None) -> Iterator[Stack]:
+    """Start the servers and the four services; yield the stack; stop everything.
+
+    `infra`: a database and a broker already running, used instead of starting them and stopped on
+    exit like them (the tests pass a fresh database on the session's PostgreSQL, whose stop is then a
+    no-op, and a broker of their own)."""
     state.mkdir(parents=True, exist_ok=True)
     lock = procs.try_lock(state / "lock")
     if lock is None:
         raise SystemExit(f"another province run is using {state}")
     previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-    infra: Infra | None = None
     running: list[RunningService] = []
     try:
-        infra = start_infra(state, database=DATABASE, fresh_database=True, rename_external_database=True)
+        if infra is None:
+            infra = start_infra(state, database=DATABASE, fresh_database=True, rename_external_database=True)
         secret = secrets.token_urlsafe(48)
         env = {**os.environ, **infra.env(), "VC_JWT_SECRET": secret}
         (state / "run").mkdir(exist_ok=True)

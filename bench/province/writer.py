@@ -78,11 +78,13 @@ class Phase:
 @dataclass
 class Writer:
     """The services' base URLs (registry, ledger), the JWT secret, and the database DSN (read only:
-    to wait until the ledger's copy of the assignments has caught up)."""
+    to wait until the ledger's copy of the assignments has caught up). `transport`: None sends over
+    the network; the tests pass an in-process one (the apps themselves, no server processes)."""
 
     urls: dict[str, str]
     secret: str
     dsn: str
+    transport: httpx.AsyncBaseTransport | None = None
     phases: list[Phase] = field(default_factory=list)
     client: httpx.AsyncClient = field(init=False)
 
@@ -152,7 +154,9 @@ class Writer:
 
     async def write(self, plan: Plan) -> None:
         limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
-        async with httpx.AsyncClient(timeout=1800, trust_env=False, limits=limits) as self.client:
+        async with httpx.AsyncClient(
+            timeout=1800, trust_env=False, limits=limits, transport=self.transport
+        ) as self.client:
             await self.divisions(plan)
             await self.roster(plan)
             await self.registry_commands(plan)

@@ -1,9 +1,14 @@
 """The province generator against the real services: a small province (the first four townships of
-Lanzhou's 城关区, real names and codes) written twice on fresh stacks gives the same events, and the
-county's statistics table counts what the plan holds (on-site hours, lectures, consultations).
+Lanzhou's 城关区, real names and codes) written twice gives the same events, and the county's
+statistics table counts what the plan holds (on-site hours, lectures, consultations).
 
-Each generation starts its own PostgreSQL, Tansu and the four services (bench/province/stack.py):
-the services' topics have fixed names, so two provinces cannot share a broker.
+Each generation gets a fresh database of its own on the session's PostgreSQL and a Tansu of its own
+(the services' topics have fixed names, so two provinces cannot share a broker). The first runs the
+four services as processes, as `python -m bench.province` does (bench/province/stack.py), and is
+counted. The second, written meanwhile in a thread, runs in-process only what the comparison reads:
+the registry and the ledger, whose stores hold every event the generator causes (the writer sends
+its commands to them alone; assessment and reporting only consume). Same code, same database and
+broker, no server processes to start: what determinism needs, at a fraction of the cost.
 """
 
 from __future__ import annotations
@@ -11,13 +16,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import asyncpg
 import httpx
 import pytest
+from devstack import procs
+from devstack.postgres import PostgresHandle, ensure_database, psql
+from devstack.stack import Infra
+from devstack.tansu import start_tansu
 from eventkit.tokens import issue
+from ledger.main import build_app as build_ledger
+from registry.main import build_app as build_registry
+from support.inprocess import ByHost, new_secret
 from support.waiting import eventually
 from vc_contracts.durations import display_total_hours
 
@@ -33,6 +50,7 @@ YEAR, TOWNSHIPS = 2025, 4
 # production) plus the moments a late entry or a correction was recorded.
 ENVELOPE = ("stream_id", "stream_version", "event_type", "data")
 VARYING_DATA = ("assignment_id", "recorded_at", "logged_at", "corrected_at", "voided_at")
+COMPARED = ("registry", "ledger")  # the schemas compared; the services the writer sends commands to
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +62,7 @@ async def events_of(dsn: str) -> list[tuple[Any, ...]]:
     conn = await asyncpg.connect(dsn)
     try:
         rows = []
-        for schema in ("registry", "ledger"):
+        for schema in COMPARED:
             found = await conn.fetch(
                 f"SELECT stream_id, stream_version, event_type, data FROM {schema}.events"
             )
@@ -88,30 +106,91 @@ async def counted(stack: Stack, county: str, half: int, expected: tuple[object, 
     assert dict(zip(keys, got, strict=True)) == dict(zip(keys, expected, strict=True))
 
 
-def generate(plan: Plan, state: Path, check: bool) -> list[tuple[Any, ...]]:
-    with province_stack(state) as stack:
+@contextlib.contextmanager
+def own_infra(server_dsn: str, state: Path) -> Iterator[Infra]:
+    """A fresh database on the session's server (dropped after) and a broker of its own."""
+    database = f"vc_province_{uuid4().hex[:8]}"
+    infra = Infra(PostgresHandle(ensure_database(server_dsn, database, fresh=True)),
+                  start_tansu(state, procs.free_port()))  # fmt: skip
+    try:
+        yield infra
+    finally:
+        infra.stop()  # the broker (the session's PostgreSQL is external here: left running)
+        psql(server_dsn, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def generate(plan: Plan, server_dsn: str, state: Path) -> list[tuple[Any, ...]]:
+    """The plan through the four services as processes; the county's statistics checked."""
+    state.mkdir(parents=True)
+    with own_infra(server_dsn, state) as infra, province_stack(state, infra=infra) as stack:
         asyncio.run(Writer(stack.urls, stack.secret, stack.dsn).write(plan))
-        if check:
-            county = plan.province.counties[0].division.code
-            for half in (1, 2):
-                want = expected_county(plan, county, half)
-                expected = (
-                    want["visits"],
-                    display_total_hours(want["seconds"]),
-                    want["lectures"],
-                    want["audience"],
-                    want["consultations"],
-                )
-                asyncio.run(counted(stack, county, half, expected))
+        county = plan.province.counties[0].division.code
+        for half in (1, 2):
+            want = expected_county(plan, county, half)
+            expected = (
+                want["visits"],
+                display_total_hours(want["seconds"]),
+                want["lectures"],
+                want["audience"],
+                want["consultations"],
+            )
+            asyncio.run(counted(stack, county, half, expected))
         return asyncio.run(events_of(stack.dsn))
 
 
+@contextlib.contextmanager
+def settings_for(service: str, infra: Infra, secret: str) -> Iterator[None]:
+    """The environment an app reads its settings from at start-up, restored right after."""
+    names = ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "VC_JWT_SECRET", "VC_SERVICE",
+             "VC_CONSUMER_SESSION_TIMEOUT_MS")  # fmt: skip
+    saved = {name: os.environ.get(name) for name in names}
+    # a short session timeout: a quick consumer-group join
+    os.environ.update({**infra.env(), "VC_JWT_SECRET": secret, "VC_SERVICE": service,
+                       "VC_CONSUMER_SESSION_TIMEOUT_MS": "2000"})  # fmt: skip
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+async def generate_in_process(
+    plan: Plan, server_dsn: str, state: Path, started: threading.Event
+) -> list[tuple[Any, ...]]:
+    """The plan through the registry and the ledger in-process. `started` is set once both apps have
+    read their settings and the environment is back as it was (the main thread waits for it before
+    copying the environment into its services' processes)."""
+    state.mkdir(parents=True)
+    try:
+        with own_infra(server_dsn, state) as infra:
+            secret = new_secret()
+            async with contextlib.AsyncExitStack() as apps:
+                built = {}
+                for name, build in (("registry", build_registry), ("ledger", build_ledger)):
+                    with settings_for(name, infra, secret):
+                        built[name] = app = build()
+                        await apps.enter_async_context(app.router.lifespan_context(app))
+                started.set()
+                urls = {name: f"http://{name}" for name in built}
+                await Writer(urls, secret, infra.dsn, transport=ByHost(built)).write(plan)
+                return await events_of(infra.dsn)
+    finally:
+        started.set()
+
+
 def test_the_same_seed_writes_the_same_province_and_the_statistics_count_the_plan(
-    plan: Plan, tmp_path: Path
+    plan: Plan, devstack: Any, tmp_path: Path
 ) -> None:
     summary = plan.summary()
     assert summary["villages"] == 29 and summary["reassignments"] >= 0 and summary["corrections"] > 0
-    first = generate(plan, tmp_path / "one", check=True)
-    second = generate(plan, tmp_path / "two", check=False)
+    started = threading.Event()
+    with ThreadPoolExecutor(1) as beside:
+        later = beside.submit(asyncio.run, generate_in_process(plan, devstack.dsn, tmp_path / "two", started))
+        started.wait()
+        first = generate(plan, devstack.dsn, tmp_path / "one")
+        second = later.result()
     assert len(first) > summary["entries"] + summary["villages"]
     assert first == second

@@ -8,6 +8,7 @@ Helpers (WebStack, shoot, ensure_chromium) live in support/browser.py.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ from devstack.postgres import ensure_database
 from devstack.tansu import start_tansu
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 from support.browser import CHROMIUM, CHROMIUM_FLAGS, DESKTOP, WebStack, ensure_chromium
+from support.lifetimes import stop_after_last_user
 from support.servers import running_services
 
 BROWSER_DATABASE = "villagecounsel_browser"
@@ -44,22 +46,27 @@ def _seed(urls: dict[str, str], secret: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def web_stack(devstack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebStack]:  # type: ignore[no-untyped-def]
+def web_stack(  # type: ignore[no-untyped-def]
+    devstack, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[WebStack]:
     """A database of its own and a broker of its own: the e2e stack's services use the same service
-    names, hence the same consumer groups, and must not share partitions or rows with this one."""
-    frontend.build()  # skipped when dist/ is fresh
+    names, hence the same consumer groups, and must not share partitions or rows with this one.
+    Stopped once the last browser test is over (support/lifetimes.py)."""
     state: Path = tmp_path_factory.mktemp("web-stack")
-    dsn = ensure_database(devstack.dsn, BROWSER_DATABASE, fresh=True)
-    broker = start_tansu(state, procs.free_port())
-    secret = secrets.token_urlsafe(48)
-    env = {**os.environ, "DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
-           "VC_JWT_SECRET": secret, "VC_CONSUMER_SESSION_TIMEOUT_MS": "6000"}  # fmt: skip
-    try:
-        with running_services(env, state, web=True) as urls:
-            _seed(urls, secret)
-            yield WebStack(urls["web"], urls, secret, state / "logs")
-    finally:
-        broker.stop()
+    with contextlib.ExitStack() as resources:
+        # the pages build (skipped when dist/ is fresh) while the broker and the four services start
+        builder = resources.enter_context(ThreadPoolExecutor(1))
+        built = builder.submit(frontend.build)
+        dsn = ensure_database(devstack.dsn, BROWSER_DATABASE, fresh=True)
+        broker = start_tansu(state, procs.free_port())
+        resources.callback(broker.stop)
+        secret = secrets.token_urlsafe(48)
+        env = {**os.environ, "DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
+               "VC_JWT_SECRET": secret, "VC_CONSUMER_SESSION_TIMEOUT_MS": "6000"}  # fmt: skip
+        urls = resources.enter_context(running_services(env, state, web=True, pages=built.result))
+        _seed(urls, secret)
+        stop_after_last_user(request, resources.close)
+        yield WebStack(urls["web"], urls, secret, state / "logs")
 
 
 # Module scope, not session: sync Playwright keeps its event loop marked as running in this thread

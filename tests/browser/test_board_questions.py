@@ -89,11 +89,16 @@ def test_a_question_asked_on_the_board_is_answered_by_the_villages_advisor_once(
     reply = "按规定应先签补偿协议；可带承包合同到镇司法所，我周一驻村时帮您看。"
     card.get_by_label("答复内容").fill(reply)
 
+    refusal = card.locator(".van-field__error-message")
+
     def answered() -> bool:  # the ledger learns of a new question from the registry's topic
         if card.count() == 0:
             return True
         card.get_by_role("button", name="答复").click()
-        phone.wait_for_timeout(1500)
+        # this attempt's outcome, not a fixed pause: its start clears the last refusal, then either
+        # the card goes (accepted) or the ledger's refusal shows under the field (not known yet)
+        until(lambda: card.count() == 0 or refusal.count() == 0, what="the answer sent")
+        until(lambda: card.count() == 0 or refusal.count() > 0, what="the ledger's reply")
         return card.count() == 0
 
     until(answered, within=60, what="the answer accepted by the ledger")

@@ -70,7 +70,7 @@ def test_county_admin_sees_the_demo_figures(signed_in_page: Any, web_stack: WebS
     assert tiles["coverage"]["total"] - tiles["coverage"]["value"] >= 1
     assert agreements["late"] >= 1 and agreements["missing"] >= 1
     # names, never bare codes, in the breadcrumb and the children table
-    expect(page.get_by_role("button", name="山河镇")).to_be_visible()
+    expect(page.get_by_role("button", name="山河镇", exact=True)).to_be_visible()
     expect(page.get_by_text(COUNTY, exact=True)).to_have_count(0)
     shoot(page, "dashboard-county")
     page.screenshot(path=str(screenshot_dir() / "dashboard-county-full-desktop.png"), full_page=True)
@@ -122,7 +122,7 @@ def test_drill_down_from_the_county_to_a_village_volume(signed_in_page: Any, web
     page: Page = signed_in_page("county_admin")
     _open_dashboard(page, web_stack)
 
-    page.get_by_role("button", name="山河镇").first.click()
+    page.get_by_role("button", name="山河镇", exact=True).first.click()
     expect(page).to_have_url(re.compile(rf"/dashboard/{TOWNSHIP}"))
     expect(page.get_by_role("heading", name=re.compile("^山河镇"))).to_be_visible(timeout=SLOW)
     crumbs = page.get_by_label("行政区划层级")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import Iterator
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from eventkit.tokens import issue
+from support.lifetimes import stop_after_last_user
+from support.scenes import board_villages  # noqa: F401  (a fixture: the board's villages)
 from support.servers import running_services
 
 
@@ -26,10 +29,15 @@ class Stack:
 
 
 @pytest.fixture(scope="session")
-def stack(devstack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:  # type: ignore[no-untyped-def]
+def stack(  # type: ignore[no-untyped-def]
+    devstack, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Stack]:
+    """Stopped once the last test using it is over (support/lifetimes.py)."""
     state: Path = tmp_path_factory.mktemp("services")
     secret = secrets.token_urlsafe(48)
     env = {**devstack.env(), "VC_JWT_SECRET": secret, "VC_CONSUMER_SESSION_TIMEOUT_MS": "6000"}
     env = {**os.environ, **env}
-    with running_services(env, state) as urls:
+    with contextlib.ExitStack() as resources:
+        urls = resources.enter_context(running_services(env, state))
+        stop_after_last_user(request, resources.close)
         yield Stack(urls, secret)

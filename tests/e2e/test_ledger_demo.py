@@ -16,18 +16,9 @@ from devstack.postgres import ensure_database
 from devstack.tansu import start_tansu
 from ledger.main import build_app as build_ledger
 from registry.main import build_app
+from support.inprocess import ByHost
 
 DATABASE = "villagecounsel_ledger_demo"
-
-
-class ByHost(httpx.AsyncBaseTransport):
-    """One client for both in-process services: http://registry/... and http://ledger/..."""
-
-    def __init__(self, apps: dict[str, Any]) -> None:
-        self.transports = {host: httpx.ASGITransport(app=app) for host, app in apps.items()}
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await self.transports[request.url.host].handle_async_request(request)
 
 
 @pytest.fixture

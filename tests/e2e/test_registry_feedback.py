@@ -7,26 +7,17 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
+from support.scenes import ADVISORS, NAMES, UNIT, V1, V2, BoardVillages
 from support.waiting import eventually
-from test_registry_helpers import (
-    COUNTY,
-    OTHER_COUNTY,
-    Api,
-    advisor_body,
-    days_ago,
-    register_divisions,
-    unit_body,
-)
+from test_registry_helpers import COUNTY, OTHER_COUNTY, Api
 from test_registry_topic import read_until
 from vc_contracts.topics import topic_for
 
-TOWN, V1, V2 = "621025307000", "621025307201", "621025307202"
 PHONE = "13912345678"
 
 
@@ -43,28 +34,9 @@ def submission(**over: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-async def scene(stack: Any) -> AsyncIterator[Scene]:
-    async with httpx.AsyncClient(timeout=15, trust_env=False) as http:
-        url = stack.urls["registry"]
-        county = Api(http, url, stack.headers("county_admin", COUNTY, "fb-county-admin"))
-        province = Api(http, url, stack.headers("province_admin", "620000", "fb-province"))
-        await register_divisions(
-            county,
-            province,
-            [(TOWN, "留言镇", "township"), (V1, "留言一村", "village"), (V2, "留言二村", "village")],
-        )
-        await county.ok("/units", unit_body("U-fb", COUNTY, 401))
-        for n in (1, 2):
-            await county.ok("/advisors", advisor_body(f"A-fb-{n}", "U-fb", 400 + n))
-        for village, advisor in ((V1, "A-fb-1"), (V2, "A-fb-2")):
-            body = {
-                "village_code": village,
-                "advisor_id": advisor,
-                "valid_from": days_ago(10),
-                "schedule": "周三",
-            }
-            await county.ok("/assignments", body)
-        yield Scene(http, url, county, stack)
+def scene(board_villages: BoardVillages) -> Scene:
+    """The session's shared villages (tests/support/scenes.py): V1 served by A-q-1, V2 by A-q-2."""
+    return Scene(board_villages.http, board_villages.registry, board_villages.county(), board_villages.stack)
 
 
 async def leave(s: Scene, village: str, body: dict[str, Any], client: str = "198.51.100.1") -> httpx.Response:
@@ -74,6 +46,7 @@ async def leave(s: Scene, village: str, body: dict[str, Any], client: str = "198
 
 
 async def listed(s: Scene, headers: dict[str, str], **params: Any) -> httpx.Response:
+    params = {"page_size": 500, **params}  # the question tests' questions share the villages
     return await s.http.get(f"{s.url}/feedback", params=params, headers=headers)
 
 
@@ -114,7 +87,7 @@ async def test_bad_feedback_is_refused_naming_the_field_in_chinese(
 
 
 async def test_feedback_for_an_unknown_village_is_404(scene: Scene) -> None:
-    response = await leave(scene, "621025307299", submission(), "198.51.100.21")
+    response = await leave(scene, "621025308299", submission(), "198.51.100.21")
     assert response.status_code == 404 and response.json()["code"] == "not_found"
 
 
@@ -151,19 +124,19 @@ async def test_the_list_is_for_the_villages_advisor_and_the_county_only(scene: S
     h = scene.stack.headers
 
     async def served() -> httpx.Response | None:  # the advisor's villages come from the read model
-        r = await listed(scene, h("advisor", COUNTY, "A-fb-1", "U-fb"))
+        r = await listed(scene, h("advisor", COUNTY, ADVISORS[V1], UNIT))
         return r if r.status_code == 200 and r.json()["items"] else None
 
     own = await eventually(served, what="the advisor's village in the read model")
     assert {r["village_code"] for r in own.json()["items"]} == {V1}
-    assert "callback_phone" in own.json()["items"][0] and own.json()["items"][0]["village_name"] == "留言一村"
-    refused = await listed(scene, h("advisor", COUNTY, "A-fb-1", "U-fb"), village_code=V2)
+    assert "callback_phone" in own.json()["items"][0] and own.json()["items"][0]["village_name"] == NAMES[V1]
+    refused = await listed(scene, h("advisor", COUNTY, ADVISORS[V1], UNIT), village_code=V2)
     assert refused.status_code == 403 and refused.json()["field"] == "village_code"
     county = await listed(scene, scene.county.headers)
     assert {V1, V2} <= {r["village_code"] for r in county.json()["items"]}
     other = await listed(scene, h("county_admin", OTHER_COUNTY, "fb-other"), village_code=V1)
     assert other.status_code == 403
-    firm = await listed(scene, h("law_firm", COUNTY, "fb-firm", "U-fb"))
+    firm = await listed(scene, h("law_firm", COUNTY, "fb-firm", UNIT))
     assert firm.status_code == 403
     anonymous = await scene.http.get(f"{scene.url}/feedback")
     assert anonymous.status_code == 401

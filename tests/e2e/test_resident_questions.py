@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,52 +17,23 @@ import httpx
 import pytest
 from eventkit.clock import now_cst
 from reporting.application.questions_view import overdue_questions
+from support.scenes import NAMES, SCHEDULE, V1, V2, BoardVillages
 from support.waiting import eventually
-from test_registry_helpers import COUNTY, Api, advisor_body, days_ago, register_divisions, unit_body
+from test_registry_helpers import COUNTY
 from test_registry_topic import read_until
 from vc_contracts.catalogue.assessment import ComplianceRulesSet
 from vc_contracts.schedules import on_site_times
 from vc_contracts.topics import topic_for
 
-TOWN, V1, V2 = "621025308000", "621025308201", "621025308202"
 PHONE = "13987654321"
-SCHEDULE = "每周一、周三、周五 9:00-12:00"
 
 
-@dataclass
-class Scene:
-    http: httpx.AsyncClient
-    registry: str
-    ledger: str
-    stack: Any
-
-    def advisor(self, n: int) -> dict[str, str]:
-        return self.stack.headers("advisor", COUNTY, f"A-q-{n}", "U-q")  # type: ignore[no-any-return]
+Scene = BoardVillages  # the session's shared scene (tests/support/scenes.py)
 
 
 @pytest.fixture(scope="module")
-async def scene(stack: Any) -> AsyncIterator[Scene]:
-    async with httpx.AsyncClient(timeout=15, trust_env=False) as http:
-        url = stack.urls["registry"]
-        county = Api(http, url, stack.headers("county_admin", COUNTY, "q-county-admin"))
-        province = Api(http, url, stack.headers("province_admin", "620000", "q-province"))
-        await register_divisions(
-            county,
-            province,
-            [(TOWN, "问答镇", "township"), (V1, "问答一村", "village"), (V2, "问答二村", "village")],
-        )
-        await county.ok("/units", unit_body("U-q", COUNTY, 402))
-        for n in (1, 2):
-            await county.ok("/advisors", advisor_body(f"A-q-{n}", "U-q", 410 + n))
-        for village, advisor in ((V1, "A-q-1"), (V2, "A-q-2")):
-            body = {
-                "village_code": village,
-                "advisor_id": advisor,
-                "valid_from": days_ago(30),
-                "schedule": SCHEDULE,
-            }
-            await county.ok("/assignments", body)
-        yield Scene(http, url, stack.urls["ledger"], stack)
+def scene(board_villages: BoardVillages) -> Scene:
+    return board_villages
 
 
 async def ask(s: Scene, village: str, client: str, **over: Any) -> httpx.Response:
@@ -80,7 +49,8 @@ async def ask(s: Scene, village: str, client: str, **over: Any) -> httpx.Respons
 
 
 async def open_for(s: Scene, headers: dict[str, str], feedback_id: str) -> dict[str, Any] | None:
-    response = await s.http.get(f"{s.registry}/feedback", params={"status": "open"}, headers=headers)
+    params = {"status": "open", "page_size": 500}  # the feedback tests' questions share the villages
+    response = await s.http.get(f"{s.registry}/feedback", params=params, headers=headers)
     assert response.status_code == 200, response.text
     return next((q for q in response.json()["items"] if q["feedback_id"] == feedback_id), None)
 
@@ -120,7 +90,7 @@ async def test_a_question_is_answered_once_and_read_back_with_the_code(scene: Sc
     assert len(code) == 8
 
     mine = await eventually(lambda: open_for(scene, scene.advisor(1), question_id), what="listed for A-q-1")
-    assert mine["callback_phone"] == PHONE and mine["village_name"] == "问答一村" and mine["status"] == "open"
+    assert mine["callback_phone"] == PHONE and mine["village_name"] == NAMES[V1] and mine["status"] == "open"
     assert await open_for(scene, scene.advisor(2), question_id) is None  # another village's advisor
     refused = await scene.http.get(
         f"{scene.registry}/feedback", params={"village_code": V1}, headers=scene.advisor(2)
@@ -237,7 +207,7 @@ async def test_an_unanswered_question_past_the_countys_limit_shows_on_the_dashbo
         later = now_cst() + timedelta(days=7)  # at least five working days on
         found = await overdue_questions(pool, "reporting", V2, [], later)
         (item,) = [q for q in found["items"] if q["question_id"] == question_id]
-        assert item["village_name"] == "问答二村" and item["limit_working_days"] == 3
+        assert item["village_name"] == NAMES[V2] and item["limit_working_days"] == 3
         assert item["working_days_open"] == 5 and found["value"] >= 1
         strict = ComplianceRulesSet(
             division_code=COUNTY, version=1, effective_from=now_cst().date(), question_answer_working_days=1

@@ -35,6 +35,16 @@ class Renamed:
         await self.inner.apply(*args)
 
 
+class ByHost(httpx.AsyncBaseTransport):
+    """One client for several in-process apps: http://registry/... goes to apps["registry"], etc."""
+
+    def __init__(self, apps: dict[str, Any]) -> None:
+        self.transports = {host: httpx.ASGITransport(app=app) for host, app in apps.items()}
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self.transports[request.url.host].handle_async_request(request)
+
+
 def bearer(
     secret: str, role: str, scope: str, subject: str | None = None, unit: str | None = None
 ) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from devstack import procs
@@ -25,24 +25,29 @@ def wait_ready(running: list[RunningService], timeout: float = 90) -> None:
 
 
 @contextlib.contextmanager
-def running_services(env: Mapping[str, str], state: Path, *, web: bool = False) -> Iterator[dict[str, str]]:
+def running_services(
+    env: Mapping[str, str], state: Path, *, web: bool = False, pages: Callable[[], object] | None = None
+) -> Iterator[dict[str, str]]:
     """Start registry, ledger, assessment, reporting (and, with `web`, the web service with its gateway
     and dev sign-in) on free ports; yield name → base URL; stop them all on exit.
 
     `env` must carry DATABASE_URL, KAFKA_BOOTSTRAP_SERVERS and VC_JWT_SECRET. Logs: state / "logs".
+    `pages`: called once the four are starting and before the web service starts (which is ready
+    only with the built pages), e.g. waiting for a build that ran meanwhile.
     """
     (state / "run").mkdir(parents=True, exist_ok=True)
     running: list[RunningService] = []
     try:
         for service in SERVICES:
             running.append(start_service(Service(service.name, procs.free_port()), env, state, repo_root()))
-        wait_ready(running)
         urls = {r.service.name: r.service.url for r in running}
-        if web:
+        if web:  # started with the others: it only needs their addresses, not their readiness
+            if pages is not None:
+                pages()
             web_service = Service(WEB.name, procs.free_port(), WEB.package, WEB.factory)
             running.append(start_service(web_service, {**env, **web_env(urls)}, state, repo_root()))
-            wait_ready(running[-1:])
             urls[WEB.name] = web_service.url
+        wait_ready(running)
         yield urls
     finally:
         for r in running:
