@@ -87,3 +87,22 @@ def test_an_event_without_owner_cannot_be_declared() -> None:
 
         class Orphaned(Event):
             pass
+
+
+def test_a_report_submitted_before_heads_were_frozen_reads_with_no_heads() -> None:
+    from vc_contracts import parse_event  # noqa: PLC0415
+    from vc_contracts.catalogue.reporting import ReportSubmitted  # noqa: PLC0415
+
+    v1 = {"report_id": "rep-1", "kind": "annual_results", "period": "2025", "submitter_unit_id": "c-621025",
+          "division_code": "621025", "figures": {}, "confirmed_by": ["c-1"]}  # fmt: skip
+    event = parse_event("ReportSubmitted", 1, v1)
+    assert isinstance(event, ReportSubmitted) and event.heads == []
+
+
+def test_a_report_carries_the_heads_it_froze() -> None:
+    from vc_contracts.catalogue.reporting import ReportSubmitted  # noqa: PLC0415
+
+    head = {"volume_id": "village:621025100200:2025", "length": 2, "head": "ab" * 32}
+    data = {"report_id": "rep-1", "kind": "annual_results", "period": "2025", "submitter_unit_id": "c-621025",
+            "division_code": "621025", "figures": {}, "confirmed_by": ["c-1"], "heads": [head]}  # fmt: skip
+    assert ReportSubmitted.model_validate(data).model_dump(mode="json")["heads"] == [head]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ledger.domain.chain import GENESIS, Recorded, canonical, link, verify, volumes_of
+from ledger.domain.chain import Recorded, canonical, verify, volumes_of
+from vc_contracts.chain import GENESIS, link
 
 
 def chain(bodies: list[bytes]) -> list[Recorded]:

@@ -5,9 +5,10 @@ Topic `villagecounsel.ledger.events`."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
+from uuid import UUID
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from vc_contracts.base import Event, ShanghaiDateTime, upcaster
 from vc_contracts.catalogue.enums import (
@@ -240,3 +241,57 @@ class TypicalCaseReturned(LedgerEvent):
     county_code: CountyCode = Field(description="County that returned it")
     reason: Reason = Field(description="Why it was returned (退回原因)")
     returned_by: Id = Field(description="Subject of the county administrator who returned it")
+
+
+SEAL_MAX_LINKS = 1000
+"""Most links one VolumeSealed carries; a longer range is published as several events."""
+
+HexHash = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256, 64 lowercase hex digits")]
+
+
+class SealedLink(BaseModel):
+    """One link of a volume's hash chain, as the ledger recomputed it from its stored events."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    seq: int = Field(ge=1, description="Position of the event in the volume (1 = first)")
+    entry_id: EntryId
+    event_id: UUID = Field(description="The linked event's event_id (the envelope's)")
+    event_type: ShortText = Field(description="The linked event's event_type")
+    canonical_version: int = Field(
+        ge=1, description="Canonical form the link was computed with (vc_contracts.chain: 1 or 2)"
+    )
+    link: HexHash
+
+
+class VolumeSealed(LedgerEvent):
+    """The ledger published the links of a volume from `from_seq` to `to_seq` and its head at
+    `to_seq` (issue 14), so that any subscriber can keep them and notice a later rewrite. Every link
+    is recomputed from the stored events, never copied. Sealed daily for volumes with new links and
+    on demand (`python -m ledger.cli seal`); an audit seal (`audit`) covers the volume from seq 1.
+    Stream `volume-seal-{volume_id}`; not itself part of any chain. `owner` is published under that
+    name; in Python it is `volume_owner`, since `owner` names the service that writes an event."""
+
+    model_config = ConfigDict(serialize_by_alias=True, validate_by_name=True, validate_by_alias=True)
+
+    volume_id: Id = Field(description="village:<village code>:<year> or unit:<unit id>:<year>")
+    kind: Literal["village", "unit"] = Field(description="Volume of a village (一村一卷) or of a unit")
+    volume_owner: Id = Field(alias="owner", description="Village code or unit id")
+    year: int = Field(ge=2000, le=2100, description="Year of the volume")
+    county: CountyCode | None = Field(description="County of the volume's entries (the partition key)")
+    from_seq: int = Field(ge=1, description="First link carried")
+    to_seq: int = Field(ge=1, description="Last link carried")
+    length: int = Field(ge=1, description="The volume's length when sealed (≥ to_seq)")
+    head: HexHash = Field(description="The link at to_seq")
+    audit: bool = Field(default=False, description="Part of an audit seal (recomputed from seq 1)")
+    links: list[SealedLink] = Field(
+        min_length=1, max_length=SEAL_MAX_LINKS, description="Links from_seq..to_seq in seq order"
+    )
+
+    @model_validator(mode="after")
+    def _links_span_the_range(self) -> Self:
+        if [x.seq for x in self.links] != list(range(self.from_seq, self.to_seq + 1)):
+            raise ValueError("links must be from_seq..to_seq in order")
+        if self.links[-1].link != self.head or self.to_seq > self.length:
+            raise ValueError("head must be the link at to_seq, and to_seq at most length")
+        return self

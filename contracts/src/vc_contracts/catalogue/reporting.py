@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar, Self
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from vc_contracts.base import Event, ShanghaiDateTime
+from vc_contracts.base import Event, ShanghaiDateTime, upcaster
 from vc_contracts.catalogue.enums import DeadlineKind, Level, ReportKind
 from vc_contracts.catalogue.fields import (
     HALF_YEAR_PERIOD,
@@ -40,9 +40,13 @@ class ReportingEvent(Event, abstract=True):
     owner: ClassVar[str] = "reporting"
 
 
-class ReportSubmitted(ReportingEvent):
+class ReportSubmittedV1(ReportingEvent):
     """A unit submitted a half-year ledger report or annual results (figures derived from the ledger,
     confirmed by the people counted) to the level above."""
+
+    # version 1 as published (read as version 2 through the upcaster below)
+    model_config = ConfigDict(title="ReportSubmitted")
+    event_type: ClassVar[str] = "ReportSubmitted"
 
     report_id: ReportId
     kind: ReportKind = Field(description="Kind of report")
@@ -56,6 +60,47 @@ class ReportSubmitted(ReportingEvent):
     def _period_fits_kind(self) -> Self:
         _check_period(self.kind, self.period)
         return self
+
+
+class FrozenHead(BaseModel):
+    """A ledger volume's chain head as last sealed (VolumeSealed) when a report was submitted."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    volume_id: Id = Field(description="village:<village code>:<year> or unit:<unit id>:<year>")
+    length: int = Field(ge=1, description="Links sealed (the head is the link at this seq)")
+    head: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 link at `length`, 64 lowercase hex")
+
+
+class ReportSubmitted(ReportingEvent):
+    """A unit submitted a half-year ledger report or annual results (figures derived from the ledger,
+    confirmed by the people counted) to the level above. Version 2 adds `heads`: the chain heads of
+    the ledger volumes the report covers, frozen at submission and checked at every approval."""
+
+    schema_version: ClassVar[int] = 2
+    report_id: ReportId
+    kind: ReportKind = Field(description="Kind of report")
+    period: Period = Field(description="2025H1 / 2025H2 for half-year ledgers, 2025 for annual results")
+    submitter_unit_id: UnitId
+    division_code: DivisionCode = Field(description="Division the report covers")
+    figures: dict[str, Any] = Field(description="Statistics table (JSON object), derived from the ledger")
+    confirmed_by: list[Id] = Field(description="Subjects who confirmed the figures before submission")
+    heads: list[FrozenHead] = Field(
+        default_factory=list,
+        description="Heads of the village and unit volumes of the report's county and year, as last"
+        " sealed by the ledger at submission (empty for reports submitted before heads were kept)",
+    )
+
+    @model_validator(mode="after")
+    def _period_fits_kind(self) -> Self:
+        _check_period(self.kind, self.period)
+        return self
+
+
+@upcaster("ReportSubmitted", from_version=1)
+def upcast_report_submitted_v1_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """ReportSubmitted v1 -> v2: a version-1 report froze no chain heads."""
+    return {**data, "heads": []}
 
 
 class AdvisorFiguresConfirmed(ReportingEvent):

@@ -3,6 +3,7 @@
     python -m ledger.cli verify village 621025100201 2025   # exit 1 and name the entry if it fails
     python -m ledger.cli verify unit U-firm-1 2025
     python -m ledger.cli rebuild-entries                     # the entries read model from the events
+    python -m ledger.cli seal [--audit] [--county 621025]    # publish VolumeSealed for new links
 
 Rebuilding never touches the volume chains: they are the evidence `verify` compares against.
 """
@@ -19,6 +20,7 @@ from eventkit.db import create_pool
 from eventkit.store import EventStore
 
 from ledger.application import entries_model
+from ledger.application.sealing import seal as seal_volumes
 from ledger.application.volume_chain import verify_volume
 from ledger.domain.chain import volume_id
 
@@ -53,6 +55,16 @@ async def rebuild_entries(dsn: str, batch: int = 2000) -> int:
     return 0
 
 
+async def seal(dsn: str, audit: bool, county: str | None) -> int:
+    pool = await create_pool(dsn, min_size=1, max_size=2)
+    try:
+        done = await seal_volumes(EventStore(pool, SCHEMA), audit=audit, county=county)
+    finally:
+        await pool.close()
+    print(f"sealed {done.volumes} volumes: {done.links} links in {done.events} VolumeSealed events")
+    return 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m ledger.cli")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -61,10 +73,15 @@ def main() -> None:
     check.add_argument("owner", help="village code or unit id")
     check.add_argument("year", type=int)
     sub.add_parser("rebuild-entries", help="rebuild the entries read model from the events")
+    sealing = sub.add_parser("seal", help="publish the links of volumes with new links (VolumeSealed)")
+    sealing.add_argument("--audit", action="store_true", help="every volume, every link from seq 1")
+    sealing.add_argument("--county", help="only the volumes of this county (6-digit code)")
     args = parser.parse_args()
     dsn = os.environ.get("DATABASE_URL") or sys.exit("DATABASE_URL is not set")
     if args.command == "verify":
         sys.exit(asyncio.run(verify(dsn, args.kind, args.owner, args.year)))
+    if args.command == "seal":
+        sys.exit(asyncio.run(seal(dsn, args.audit, args.county)))
     sys.exit(asyncio.run(rebuild_entries(dsn)))
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator
 
 from eventkit import imports
@@ -20,6 +22,7 @@ from ledger.adapters import (
 from ledger.application.assignments_view import AssignmentsView
 from ledger.application.directory_view import DirectoryView
 from ledger.application.questions import LedgerQuestions
+from ledger.application.sealing import SEAL_TABLES, seal_daily, seal_time
 from ledger.application.tables import LEDGER_TABLES
 from ledger.application.typical_cases import TYPICAL_CASE_TABLES
 from ledger.application.upgrade import seal_history
@@ -32,18 +35,22 @@ SPEC = ServiceSpec(
         http.router,
         http_entries.router,
         http_volumes.router,
+        http_volumes.by_id,
         http_advisor_export.router,
         http_import.router,
         imports.router,
         http_typical_cases.router,
     ],
-    migrations=LEDGER_TABLES + TYPICAL_CASE_TABLES,
+    migrations=LEDGER_TABLES + TYPICAL_CASE_TABLES + SEAL_TABLES,
     projections=[AssignmentsView(), DirectoryView(), LedgerQuestions()],
 )
 
 
 def build_app(spec: ServiceSpec = SPEC) -> FastAPI:
-    """The service's app; once started, history from before the volume chains is sealed into them."""
+    """The service's app; once started, history from before the volume chains is sealed into them,
+    and the volumes with new links are sealed daily at `VC_SEAL_AT` (HH:MM +08:00, default 00:30;
+    `off`: never, as in tests)."""
+    seal_at = seal_time(os.environ.get("VC_SEAL_AT"))
     app = create_app(spec)
     runtime_lifespan = app.router.lifespan_context
 
@@ -52,7 +59,14 @@ def build_app(spec: ServiceSpec = SPEC) -> FastAPI:
         async with runtime_lifespan(app):
             runtime = app.state.runtime
             await seal_history(runtime.pool, runtime.store.schema)
-            yield
+            daily = asyncio.create_task(seal_daily(runtime.store, seal_at)) if seal_at else None
+            try:
+                yield
+            finally:
+                if daily is not None:
+                    daily.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await daily
 
     app.router.lifespan_context = lifespan
     return app

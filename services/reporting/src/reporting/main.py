@@ -19,6 +19,7 @@ from reporting.application.due_rules_view import DueRulesView
 from reporting.application.questions_view import ReportingQuestions
 from reporting.application.report_model import TABLES
 from reporting.application.results_view import ResultsView
+from reporting.application.seals_view import SealsView
 from reporting.application.stats_view import StatsView
 from reporting.application.typical_cases_view import TypicalCasesView
 
@@ -38,6 +39,7 @@ SPEC = ServiceSpec(
         DashboardView(),
         TypicalCasesView(),
         ReportingQuestions(),
+        SealsView(),
     ],
     change_feed=True,
     public_paths=PUBLIC_PATHS,

@@ -1,6 +1,7 @@
 """Ledger exports as XLSX workbooks with Chinese headings: a volume (the chain head printed under
-the title), and an advisor's work of a period (every volume it sits in, with its chain head and
-verification result, on a second sheet)."""
+the title; the machine-readable sheet 校验数据 with each link and the canonical text it hashes, for
+a verifier without our database), and an advisor's work of a period (every volume it sits in, with
+its chain head and verification result, on a second sheet)."""
 
 from __future__ import annotations
 
@@ -84,9 +85,31 @@ def _entries_book(
     return book
 
 
-def volume_xlsx(volume: dict[str, Any], exported_at: datetime) -> bytes:
+CHECK_SHEET = "校验数据"
+CHECK_HEADINGS = ["seq", "entry_id", "event_id", "event_type", "canonical_version", "link", "canonical"]
+
+
+def _check_sheet(book: Workbook, check: dict[str, Any]) -> None:
+    """Sheet 校验数据 (the design's shape, read by `vc_contracts.verify.load_volume`): row 1
+    `format | vc-volume/1 | volume_id | id | length | n | head | hex`, row 2 the headings, then one
+    row per link in seq order; text cells, seq and version integers; no styling a reader must skip."""
+    sheet = book.create_sheet(CHECK_SHEET)
+    sheet.append(["format", check["format"], "volume_id", check["volume_id"], "length", check["length"],
+                  "head", check["head"]])  # fmt: skip
+    sheet.append(CHECK_HEADINGS)
+    for item in check["links"]:
+        sheet.append([item[key] for key in CHECK_HEADINGS])
+    for letter, width in zip("ABCDEFG", (6, 24, 38, 20, 8, 66, 100), strict=True):
+        sheet.column_dimensions[letter].width = width
+
+
+def volume_xlsx(volume: dict[str, Any], exported_at: datetime, check: dict[str, Any]) -> bytes:
+    """`volume` as `volumes.volume` returns it (sheet 工作台账, for people), `check` as
+    `volumes.export_json` does (sheet 校验数据, for verifiers)."""
     lines = subtitle(volume, exported_at)
-    return _saved(_entries_book("工作台账", volume["title"], lines, HEADINGS, volume))
+    book = _entries_book("工作台账", volume["title"], lines, HEADINGS, volume)
+    _check_sheet(book, check)
+    return _saved(book)
 
 
 def advisor_xlsx(work: dict[str, Any], exported_at: datetime) -> bytes:

@@ -7,6 +7,8 @@
 - `volume_links` / `volume_heads`: the hash chain of each volume (see domain/chain.py). They are
   the record of what the events looked like when they were appended, so they are never rebuilt
   from the events: that would erase the evidence `verify` compares against. Links are append-only.
+  Each link records the canonical version it was computed with (`vc_contracts.chain`): links
+  written before v2 existed are v1; there is no default, so every writer says which it used.
 - `chain_origin`: the last event stored before this version kept chains. Those events (and only
   those) are sealed into the chains once, at start-up (see upgrade.py); an event that appears later
   without a link was inserted behind the service's back, and `verify` names it.
@@ -99,6 +101,13 @@ LEDGER_TABLES: list[Migration] = [
         ALTER TABLE {schema}.entries ADD COLUMN query_reason text;
         ALTER TABLE {schema}.entries ADD COLUMN queried_by text;
         ALTER TABLE {schema}.entries ADD COLUMN queried_at timestamptz;
+        """,
+    ),
+    (
+        "ledger_0004_link_canonical_version",
+        """
+        ALTER TABLE {schema}.volume_links ADD COLUMN canonical_version smallint NOT NULL DEFAULT 1;
+        ALTER TABLE {schema}.volume_links ALTER COLUMN canonical_version DROP DEFAULT;
         """,
     ),
 ]

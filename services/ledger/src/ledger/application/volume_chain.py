@@ -1,10 +1,14 @@
 """Recording each volume's hash chain at append time, and verifying it against the event store.
 
 Where the evidence lives: the link hashes are written to `volume_links` in the same transaction
-as the events, computed from the event rows as PostgreSQL stored them (bulk imports compute them
-from the values they inserted, which parse to the same JSON: `appended_bytes`). `verify` reads the event
-rows again (not the entries read model) and recomputes; an event row altered behind the service's
-back (trigger disabled, replica role) no longer hashes to its recorded link.
+as the events, each with the canonical version it was computed with (`vc_contracts.chain`), from
+the event rows as PostgreSQL stored them (bulk imports compute them from the values they inserted,
+which parse to the same JSON: `appended_bytes`). New links are v2: RFC 8785 of the envelope exactly
+as the relay publishes it (`published_envelope` is `json.loads` of `eventkit.store.wire_event`'s
+value), so any subscriber can recompute them; links written before v2 stay v1 and verify as v1.
+`verify` reads the event rows again (not the entries read model) and recomputes; an event row
+altered behind the service's back (trigger disabled, replica role) no longer hashes to its recorded
+link.
 """
 
 from __future__ import annotations
@@ -21,14 +25,20 @@ from eventkit.db import Connection
 from eventkit.store import Appended, StoredEvent
 from pydantic_core import to_json
 from vc_contracts import CST
+from vc_contracts.chain import CANONICAL_V1, CANONICAL_V2, CURRENT_CANONICAL, GENESIS, canonical_v2, link
 
-from ledger.domain.chain import GENESIS, Mismatch, Recorded, Verdict, canonical, link, verify, volumes_of
+from ledger.domain.chain import Mismatch, Recorded, Verdict, canonical, verify, volumes_of
 
 RAW_COLUMNS = (
     "e.position, e.event_id, e.event_type, e.schema_version, e.stream_id, e.stream_version, e.county,"
     " e.occurred_at, e.recorded_at, e.tenant::text AS tenant, e.data::text AS data,"
     " e.metadata::text AS metadata"
 )
+
+LINK_VERSION = CURRENT_CANONICAL
+"""The canonical version appends link with (tests set CANONICAL_V1 to write chains as before v2)."""
+
+VERSIONS = (CANONICAL_V1, CANONICAL_V2)
 
 
 def _when(value: datetime) -> str:
@@ -40,6 +50,7 @@ def _canonical_event(
     stream_version: int, county: str | None, occurred_at: datetime, recorded_at: datetime,
     tenant: Any, data: Any, metadata: Any,
 ) -> bytes:  # fmt: skip
+    """Canonical form v1: everything the store keeps about the event (only the ledger can compute it)."""
     return canonical(
         {
             "position": position,
@@ -58,13 +69,48 @@ def _canonical_event(
     )
 
 
-def event_bytes(row: asyncpg.Record) -> bytes:
-    """The canonical JSON of a stored event row: everything the store keeps about it."""
-    return _canonical_event(
-        row["position"], row["event_id"], row["event_type"], row["schema_version"], row["stream_id"],
-        row["stream_version"], row["county"], row["occurred_at"], row["recorded_at"],
-        json.loads(row["tenant"]), json.loads(row["data"]), json.loads(row["metadata"]),
+def _envelope(
+    event_id: UUID, event_type: str, schema_version: int, stream_id: str, stream_version: int,
+    occurred_at: datetime, recorded_at: datetime, tenant: Any, data: Any, metadata: dict[str, Any],
+) -> dict[str, Any]:  # fmt: skip
+    """The published envelope, as `wire_event` writes it (its keys: `vc_contracts.chain.ENVELOPE_KEYS`)."""
+    return {
+        "event_id": str(event_id),
+        "event_type": event_type,
+        "schema_version": schema_version,
+        "stream_id": stream_id,
+        "stream_version": stream_version,
+        "occurred_at": _when(occurred_at),
+        "recorded_at": _when(recorded_at),
+        "actor": metadata["actor"],
+        "correlation_id": metadata["correlation_id"],
+        "causation_id": metadata.get("causation_id"),
+        "tenant": tenant,
+        "data": data,
+    }
+
+
+def published_envelope(row: asyncpg.Record) -> dict[str, Any]:
+    """A stored event row's envelope as subscribers parse it from the topic (JSON object)."""
+    return _envelope(
+        row["event_id"], row["event_type"], row["schema_version"], row["stream_id"], row["stream_version"],
+        row["occurred_at"], row["recorded_at"], json.loads(row["tenant"]), json.loads(row["data"]),
+        json.loads(row["metadata"]),
     )  # fmt: skip
+
+
+def event_bytes(row: asyncpg.Record, version: int = CURRENT_CANONICAL) -> bytes:
+    """The canonical form `version` of a stored event row (RAW_COLUMNS). Raises ValueError for
+    a version this ledger does not know."""
+    if version == CANONICAL_V2:
+        return canonical_v2(published_envelope(row))
+    if version == CANONICAL_V1:
+        return _canonical_event(
+            row["position"], row["event_id"], row["event_type"], row["schema_version"], row["stream_id"],
+            row["stream_version"], row["county"], row["occurred_at"], row["recorded_at"],
+            json.loads(row["tenant"]), json.loads(row["data"]), json.loads(row["metadata"]),
+        )  # fmt: skip
+    raise ValueError(f"unknown canonical version {version}")
 
 
 class _NotPlain(ValueError):
@@ -97,10 +143,10 @@ def plain_json(text: str) -> tuple[Any, bool]:
 
 
 def appended_bytes(a: Appended, data: Any, parsed: dict[str, Any]) -> bytes | None:
-    """`event_bytes` of the row `a` inserted, from the values sent instead of reading the row back:
-    json.loads of the text sent equals json.loads of jsonb's text of it when `plain_json` says so
-    (else None). `data` is `plain_json(a.data_json)`'s value, and plain; `parsed` caches the
-    tenants' and metadata's parsed JSON (None: not plain)."""
+    """`event_bytes` (v2) of the row `a` inserted, from the values sent instead of
+    reading the row back: json.loads of the text sent equals json.loads of jsonb's text of it when
+    `plain_json` says so (else None). `data` is `plain_json(a.data_json)`'s value, and plain;
+    `parsed` caches the tenants' and metadata's parsed JSON (None: not plain)."""
     for text in (a.tenant_json, a.metadata_json):  # one tenant per village, one metadata per upload
         if text not in parsed:
             value, plain = plain_json(text)
@@ -108,15 +154,15 @@ def appended_bytes(a: Appended, data: Any, parsed: dict[str, Any]) -> bytes | No
     tenant, metadata = parsed[a.tenant_json], parsed[a.metadata_json]
     if tenant is None or metadata is None:
         return None
-    return _canonical_event(
-        a.position, a.event_id, a.event_type, a.schema_version, a.stream_id, a.stream_version, a.county,
-        a.occurred_at, a.recorded_at, tenant, data, metadata,
-    )  # fmt: skip
+    return canonical_v2(_envelope(
+        a.event_id, a.event_type, a.schema_version, a.stream_id, a.stream_version, a.occurred_at,
+        a.recorded_at, tenant, data, metadata,
+    ))  # fmt: skip
 
 
 @dataclass(frozen=True)
 class ToLink:
-    """An appended event to link into its entry's volumes: `body` is its canonical JSON."""
+    """An appended event to link into its entry's volumes: `body` is its canonical form `version`."""
 
     event_id: UUID
     event_type: str
@@ -124,6 +170,7 @@ class ToLink:
     body: bytes
     volumes: tuple[str, ...]
     county: str | None  # the entry's county, kept with its volumes' heads
+    version: int = CANONICAL_V2  # the imports' bodies: `appended_bytes` and `stored_bodies` are v2
 
 
 @dataclass
@@ -159,12 +206,13 @@ class VolumeHeads:
                 head = link(head, e.body)
                 self.heads[volume] = (length + 1, head)
                 self.moved[volume] = e.county
-                links.append((volume, length + 1, e.event_id, e.entry_id, e.event_type, head))
+                links.append((volume, length + 1, e.event_id, e.entry_id, e.event_type, head, e.version))
         if not links:
             return
         await conn.execute(  # one statement per batch, its rows one JSON document (pydantic-core's)
-            f"INSERT INTO {schema}.volume_links (volume_id, seq, event_id, entry_id, event_type, hash)"
-            " SELECT r->>0, (r->>1)::int, (r->>2)::uuid, r->>3, r->>4, r->>5"
+            f"INSERT INTO {schema}.volume_links"
+            " (volume_id, seq, event_id, entry_id, event_type, hash, canonical_version)"
+            " SELECT r->>0, (r->>1)::int, (r->>2)::uuid, r->>3, r->>4, r->>5, (r->>6)::smallint"
             " FROM jsonb_array_elements($1::jsonb) r",
             to_json(links).decode(),
         )
@@ -187,11 +235,12 @@ class VolumeHeads:
 
 
 async def stored_bodies(conn: Connection, schema: str, event_ids: list[UUID]) -> dict[UUID, bytes]:
-    """`event_bytes` of the stored rows of `event_ids` (read back inside the append's transaction)."""
+    """`event_bytes` (v2) of the stored rows of `event_ids` (read back inside the append's
+    transaction)."""
     rows = await conn.fetch(
         f"SELECT {RAW_COLUMNS} FROM {schema}.events e WHERE e.event_id = ANY($1::uuid[])", event_ids
     )
-    return {r["event_id"]: event_bytes(r) for r in rows}
+    return {r["event_id"]: event_bytes(r, CANONICAL_V2) for r in rows}
 
 
 async def record_links(conn: Connection, schema: str, stored: Iterable[StoredEvent]) -> None:
@@ -203,7 +252,8 @@ async def record_links(conn: Connection, schema: str, stored: Iterable[StoredEve
         " WHERE e.event_id = ANY($1::uuid[])",
         [s.envelope.event_id for s in events],
     )
-    body = {r["event_id"]: event_bytes(r) for r in rows}
+    version = LINK_VERSION
+    body = {r["event_id"]: event_bytes(r, version) for r in rows}
     owners = {
         r["entry_id"]: (volumes_of(r["village_code"], r["unit_id"], r["year"]), r["entry_county"])
         for r in rows
@@ -215,21 +265,37 @@ async def record_links(conn: Connection, schema: str, stored: Iterable[StoredEve
         entry_id = s.envelope.data["entry_id"]
         volumes, county = owners[entry_id]
         to_link.append(ToLink(s.envelope.event_id, s.envelope.event_type, entry_id, body[s.envelope.event_id],
-                              volumes, county))  # fmt: skip
+                              volumes, county, version))  # fmt: skip
     await heads.link(conn, schema, to_link)
     await heads.save(conn, schema)
 
 
+async def _chain_rows(conn: Connection, schema: str, volume: str) -> list[asyncpg.Record]:
+    """`volume`'s links in seq order, each with its event row as stored now (NULL columns: gone)."""
+    return await conn.fetch(
+        f"""SELECT l.seq, l.entry_id, l.event_id AS linked_id, l.event_type AS linked_type,
+                   l.hash, l.canonical_version, {RAW_COLUMNS}
+            FROM {schema}.volume_links l LEFT JOIN {schema}.events e ON e.event_id = l.event_id
+            WHERE l.volume_id = $1 ORDER BY l.seq""",
+        volume,
+    )
+
+
+def _body(row: asyncpg.Record) -> bytes | None:
+    """The linked event's canonical form in its link's version (None: the event is gone; an
+    unknown version, written behind the service's back, gives bytes that match no link)."""
+    if row["event_id"] is None:
+        return None
+    if row["canonical_version"] not in VERSIONS:
+        return b""
+    return event_bytes(row, row["canonical_version"])
+
+
 async def verify_volume(pool: asyncpg.Pool, schema: str, volume: str) -> Verdict:
-    """Recompute `volume`'s chain from the event store and compare it with the recorded links."""
+    """Recompute `volume`'s chain from the event store (each link in its own canonical version)
+    and compare it with the recorded links."""
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-        rows = await conn.fetch(
-            f"""SELECT l.seq, l.entry_id, l.event_id AS linked_id, l.event_type AS linked_type,
-                       l.hash, {RAW_COLUMNS}
-                FROM {schema}.volume_links l LEFT JOIN {schema}.events e ON e.event_id = l.event_id
-                WHERE l.volume_id = $1 ORDER BY l.seq""",
-            volume,
-        )
+        rows = await _chain_rows(conn, schema, volume)
         head = await conn.fetchval(f"SELECT head FROM {schema}.volume_heads WHERE volume_id = $1", volume)
         kind, owner, year = volume.split(":")
         stray = await conn.fetchrow(
@@ -244,14 +310,7 @@ async def verify_volume(pool: asyncpg.Pool, schema: str, volume: str) -> Verdict
             int(year),
         )
     links = [
-        Recorded(
-            r["seq"],
-            r["entry_id"],
-            str(r["linked_id"]),
-            r["linked_type"],
-            r["hash"],
-            event_bytes(r) if r["event_id"] is not None else None,
-        )
+        Recorded(r["seq"], r["entry_id"], str(r["linked_id"]), r["linked_type"], r["hash"], _body(r))
         for r in rows
     ]
     verdict = verify(links, head or GENESIS)
@@ -260,3 +319,47 @@ async def verify_volume(pool: asyncpg.Pool, schema: str, volume: str) -> Verdict
         extra = Mismatch(0, stray["entry_id"], str(stray["event_id"]), stray["event_type"], reason)
         return Verdict(verdict.length, verdict.head, extra)
     return verdict
+
+
+def _text(row: asyncpg.Record) -> str:
+    """The canonical text of a link's event; `null` (JSON: no event) when the event is gone, so
+    that a verifier names the item (never a blank cell a reader would refuse as unreadable)."""
+    body = _body(row)
+    return "null" if body is None else body.decode()
+
+
+@dataclass(frozen=True)
+class ChainCopy:
+    """A volume's recorded chain with each link's canonical text, read in one snapshot: what the
+    exports carry for a verifier (`vc_contracts.verify`) that has no access to the ledger."""
+
+    length: int
+    head: str
+    county: str | None
+    links: list[dict[str, Any]]  # {seq, entry_id, event_id, event_type, canonical_version, link, canonical}
+
+
+async def chain_copy(pool: asyncpg.Pool, schema: str, volume: str) -> ChainCopy | None:
+    """`volume`'s recorded head and links, each with the canonical text of its event as stored now
+    (an altered event's text no longer hashes to its link; a deleted one's is `null`), or None for
+    a volume without links."""
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        head = await conn.fetchrow(
+            f"SELECT county, length, head FROM {schema}.volume_heads WHERE volume_id = $1", volume
+        )
+        if head is None:
+            return None
+        rows = await _chain_rows(conn, schema, volume)
+    links = [
+        {
+            "seq": r["seq"],
+            "entry_id": r["entry_id"],
+            "event_id": str(r["linked_id"]),
+            "event_type": r["linked_type"],
+            "canonical_version": r["canonical_version"],
+            "link": r["hash"],
+            "canonical": _text(r),
+        }
+        for r in rows
+    ]
+    return ChainCopy(head["length"], head["head"], head["county"], links)

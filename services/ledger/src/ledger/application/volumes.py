@@ -13,13 +13,16 @@ import asyncpg
 from eventkit.auth import Principal
 from eventkit.errors import NotFoundError
 from eventkit.periods import parse_period
+from vc_contracts.chain import GENESIS
 from vc_contracts.durations import display_total_hours, seconds_between, total_seconds
 
 from ledger.application import access, entry_text
 from ledger.application.directory_view import names
 from ledger.application.queries import COLUMNS, entry_json
-from ledger.application.volume_chain import verify_volume
-from ledger.domain.chain import GENESIS, VOLUME_KINDS, volume_id
+from ledger.application.volume_chain import chain_copy, verify_volume
+from ledger.domain.chain import VOLUME_KINDS, volume_id
+
+EXPORT_FORMAT = "vc-volume/1"
 
 
 def _check_kind(kind: str) -> None:
@@ -33,13 +36,30 @@ async def _head(pool: asyncpg.Pool, schema: str, vid: str) -> asyncpg.Record | N
     )
 
 
-async def volume(
-    pool: asyncpg.Pool, schema: str, who: Principal, kind: str, owner: str, year: int, period: str | None
-) -> dict[str, Any]:
+async def _readable(
+    pool: asyncpg.Pool, schema: str, who: Principal, kind: str, owner: str, year: int
+) -> tuple[str, asyncpg.Record | None]:
+    """(volume_id, its head row or None) of a volume `who` may read: 404 for an unknown kind, 403
+    outside the principal's scope."""
     _check_kind(kind)
     vid = volume_id(kind, owner, year)
     head = await _head(pool, schema, vid)
     access.require_volume(who, kind, owner, head["county"] if head else None)
+    return vid, head
+
+
+async def _versions(pool: asyncpg.Pool, schema: str, vid: str) -> list[int]:
+    """The canonical versions the volume's links were computed with, ascending (v1 then v2)."""
+    rows = await pool.fetch(
+        f"SELECT DISTINCT canonical_version FROM {schema}.volume_links WHERE volume_id = $1 ORDER BY 1", vid
+    )
+    return [r[0] for r in rows]
+
+
+async def volume(
+    pool: asyncpg.Pool, schema: str, who: Principal, kind: str, owner: str, year: int, period: str | None
+) -> dict[str, Any]:
+    vid, head = await _readable(pool, schema, who, kind, owner, year)
     start, end = parse_period(period or str(year)).bounds
     column = "village_code" if kind == "village" else "unit_id"
     rows = await pool.fetch(
@@ -58,6 +78,7 @@ async def volume(
     readable(entries, known)
     owner_name = known.get(f"{'division' if kind == 'village' else 'unit'}:{owner}", owner)
     label = "一村一卷" if kind == "village" else "一所一卷"
+    versions = await _versions(pool, schema, vid)
     return {
         "volume_id": vid,
         "kind": kind,
@@ -71,6 +92,8 @@ async def volume(
             "length": head["length"] if head else 0,
             "head": head["head"] if head else GENESIS,
             "as_of": head["updated_at"].isoformat() if head else None,
+            "canonical_versions": versions,  # [1, 2]: older links v1, newer v2 (vc_contracts.chain)
+            "head_text": f"{vid} {head['head'] if head else GENESIS}",  # what the QR code holds
         },
         "entries": entries,
         "totals": totals(entries),
@@ -121,10 +144,7 @@ def totals(entries: list[dict[str, Any]]) -> dict[str, Any]:
 async def verify(
     pool: asyncpg.Pool, schema: str, who: Principal, kind: str, owner: str, year: int
 ) -> dict[str, Any]:
-    _check_kind(kind)
-    vid = volume_id(kind, owner, year)
-    head = await _head(pool, schema, vid)
-    access.require_volume(who, kind, owner, head["county"] if head else None)
+    vid, head = await _readable(pool, schema, who, kind, owner, year)
     verdict = await verify_volume(pool, schema, vid)
     answer: dict[str, Any] = {
         "volume_id": vid,
@@ -157,3 +177,47 @@ async def _number(
         entry_id,
     )
     return int(value) if value is not None else None
+
+
+async def head(
+    pool: asyncpg.Pool, schema: str, who: Principal, kind: str, owner: str, year: int
+) -> tuple[str, str]:
+    """(volume_id, recorded head) of a volume the principal may read (GENESIS: no links yet)."""
+    vid, row = await _readable(pool, schema, who, kind, owner, year)
+    return vid, row["head"] if row else GENESIS
+
+
+def parse_volume_id(vid: str) -> tuple[str, str, int]:
+    """`kind:owner:year` → (kind, owner, year); 404 (field volume_id) for anything else."""
+    kind, _, rest = vid.partition(":")
+    owner, _, year = rest.rpartition(":")
+    if kind not in VOLUME_KINDS or not owner or not year.isdigit() or not 2000 <= int(year) <= 2100:
+        raise NotFoundError(
+            f"卷册编号 {vid} 格式不正确，应为 village:村代码:年度 或 unit:单位编号:年度", field="volume_id"
+        )
+    return kind, owner, int(year)
+
+
+async def export_json(pool: asyncpg.Pool, schema: str, who: Principal, vid: str) -> dict[str, Any]:
+    """The volume's check file (format vc-volume/1; README "Verifying a volume without our
+    database"): {format, volume_id, kind, owner, owner_name, year, length, head, links: [{seq,
+    entry_id, event_id, event_type, canonical_version, link, canonical}]}, links in seq order.
+    403 outside the principal's scope, 404 for a malformed id or a volume without entries."""
+    kind, owner, year = parse_volume_id(vid)
+    await _readable(pool, schema, who, kind, owner, year)
+    copy = await chain_copy(pool, schema, vid)
+    if copy is None:
+        raise NotFoundError(f"卷册 {vid} 不存在（尚无任何台账记录）", field="volume_id")
+    key = f"{'division' if kind == 'village' else 'unit'}:{owner}"
+    owner_name = (await names(pool, schema, {key})).get(key, owner)
+    return {
+        "format": EXPORT_FORMAT,
+        "volume_id": vid,
+        "kind": kind,
+        "owner": owner,
+        "owner_name": owner_name,
+        "year": year,
+        "length": copy.length,
+        "head": copy.head,
+        "links": copy.links,
+    }

@@ -1,8 +1,10 @@
 """Tamper evidence: each volume is a hash chain over the events of its entries (pure).
 
-link_n = sha256(link_{n-1} ‖ canonical JSON of event n), link_0 = GENESIS. The canonical JSON is
-the whole stored event (ids, stream position, times, tenant, metadata, data) with sorted keys and
-no spaces, so any change to a stored event changes its link and every link after it.
+link_n = sha256(link_{n-1} ‖ canonical form of event n), link_0 = GENESIS (`vc_contracts.chain`,
+which anyone can compute without the ledger). The canonical form is versioned per link: v1
+(`canonical` here) is the whole stored event (ids, stream position, times, tenant, metadata, data)
+with sorted keys and no spaces; v2 (new links) is RFC 8785 of the event's published envelope. Either
+way any change to a stored event changes its link and every link after it.
 
 The links are recorded when the event is appended (same transaction) in a separate append-only
 table; `verify` recomputes them from the event store and names the first link that differs.
@@ -10,21 +12,17 @@ table; `verify` recomputes them from the event store and names the first link th
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-GENESIS = "0" * 64
+from vc_contracts.chain import GENESIS, link
 
 
 def canonical(fields: Mapping[str, Any]) -> bytes:
+    """Canonical form v1 of a stored event's fields: JSON, sorted keys, no spaces, UTF-8."""
     return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def link(previous: str, event: bytes) -> str:
-    return hashlib.sha256(previous.encode() + event).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from vc_contracts.divisions import province_of
 from reporting.adapters.docx_report import DOCX, annual_document
 from reporting.adapters.http_reports import annual_table, county_of_principal
 from reporting.application.report_detail import Offices, describe, names_of, report_row, timeline
+from reporting.application.seals_view import head_checks, submitted_heads
 
 router = APIRouter(tags=["reporting"])
 
@@ -27,7 +28,9 @@ async def _detail(runtime: Runtime, who: Any, report_id: str) -> dict[str, Any]:
     ids = [row["submitter"], row["county"], row["city"], province_of(row["county"]), *row["confirmed_by"]]
     offices = Offices(row, await names_of(pool, schema, ids))
     steps = await timeline(runtime.store, report_id, offices)
-    return describe(row, steps, offices)
+    heads = await submitted_heads(runtime.store, report_id)
+    owners = await names_of(pool, schema, [h[0].split(":")[1] for h in heads])
+    return {**describe(row, steps, offices), "heads": await head_checks(pool, schema, heads, owners)}
 
 
 def _docx(content: bytes, name: str) -> Response:

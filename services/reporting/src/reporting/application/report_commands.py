@@ -14,6 +14,7 @@ from eventkit.store import EventStore, StoredEvent
 from vc_contracts.catalogue.enums import DeadlineKind, Level, ReportKind
 from vc_contracts.divisions import county_of
 
+from reporting.application import seals_view
 from reporting.application.report_model import record
 from reporting.domain import deadlines, reports
 
@@ -44,7 +45,9 @@ class ReportHandler:
         if confirm_digest != table["digest"]:
             raise ConflictError("台账数据在预览后已有变化，请重新预览并确认后再提交", field="confirm_digest")
         stream = reports.stream_id(kind, period, submitter)
-        command = reports.SubmitReport(stream, kind, period, submitter, county, table, [who.subject])
+        year = int(period[:4])
+        heads = await seals_view.frozen_heads(self.pool, self.store.schema, county_of(county), year)
+        command = reports.SubmitReport(stream, kind, period, submitter, county, table, [who.subject], heads)
         return await self.commands.run(
             reports.reports, stream, command, actor=who.subject, tenant=county, idempotency=idem
         )
@@ -61,6 +64,10 @@ class ReportHandler:
         if row is None:
             raise NotFoundError(f"报告 {report_id} 不存在", field="report_id")
         who.require_division(row["county"], "report_id")
+        if approve:  # every level checks the heads the report froze against the chains as last sealed
+            heads = await seals_view.submitted_heads(self.store, report_id)
+            if (bad := await seals_view.first_mismatch(self.pool, self.store.schema, heads)) is not None:
+                raise seals_view.ChainMismatchError(bad)
         command = reports.ApproveReport(level) if approve else reports.ReturnReport(level, reason or "")
         return await self.commands.run(
             reports.reports, report_id, command, actor=who.subject, tenant=row["county"], idempotency=idem

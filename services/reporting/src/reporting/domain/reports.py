@@ -46,6 +46,7 @@ class SubmitReport:
     division_code: str
     figures: dict[str, Any]
     confirmed_by: list[str] = field(default_factory=list)
+    heads: list[dict[str, Any]] = field(default_factory=list)  # the ledger's chain heads, frozen
 
 
 @dataclass(frozen=True)

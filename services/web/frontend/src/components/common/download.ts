@@ -48,6 +48,11 @@ export async function downloadFile(
   return name
 }
 
+/** Fetch a file (an image) and give it as a blob: URL for an <img>; the caller revokes it. */
+export async function objectUrl(service: Service, path: string): Promise<string> {
+  return URL.createObjectURL(await (await fetchFile(service, path)).blob())
+}
+
 /** Fetch a printable page and open it in a new tab (opened at once, so no popup blocker stops it). */
 export async function openFile(service: Service, path: string, query?: RequestOptions['query']): Promise<void> {
   const tab = window.open('', '_blank')

@@ -3,7 +3,7 @@
 // both fetched with the token, never a link carrying it). The one volume client of the app: the
 // village, unit and dashboard volume pages use it.
 import { api } from '@/api'
-import { downloadFile, openFile } from './download'
+import { downloadFile, objectUrl, openFile } from './download'
 
 export type VolumeKind = 'village' | 'unit'
 
@@ -39,7 +39,16 @@ export interface Volume {
   year: number
   period: string
   title: string
-  chain: { algorithm: string; length: number; head: string; as_of: string | null }
+  chain: {
+    algorithm: string
+    length: number
+    head: string
+    as_of: string | null
+    /** The canonical versions of the volume's links, ascending: [2], or [1, 2] for a volume begun before v2. */
+    canonical_versions: number[]
+    /** What the head's QR code holds: "<volume_id> <head>". */
+    head_text: string
+  }
   entries: VolumeEntry[]
   totals: { entries: number; voided: number; by_kind: Record<string, number>; visit_hours: number | string }
 }
@@ -81,4 +90,20 @@ export async function exportVolume(
     return ''
   }
   return downloadFile('ledger', path, `工作台账-${owner}-${period ?? year}.xlsx`, { period })
+}
+
+/** "v2", or "v1、v2" (older links keep the version they were computed with). */
+export function versionsLabel(versions: number[]): string {
+  return versions.length ? versions.map((v) => `v${v}`).join('、') : '—'
+}
+
+/** The check file (vc-volume/1: every link with the canonical text it hashes), saved; resolves
+ * with its file name. An auditor runs `python -m vc_contracts.verify FILE` on it. */
+export function downloadCheckFile(kind: VolumeKind, owner: string, year: number): Promise<string> {
+  return downloadFile('ledger', `${volumePath(kind, owner, year)}/export.json`, `校验文件-${kind}-${owner}-${year}.json`)
+}
+
+/** A blob: URL of the QR code (SVG) of "<volume_id> <head>"; revoke it when done. */
+export function headQrUrl(kind: VolumeKind, owner: string, year: number): Promise<string> {
+  return objectUrl('ledger', `${volumePath(kind, owner, year)}/head.svg`)
 }

@@ -89,6 +89,18 @@ export interface ReportDetail extends ReportRow {
   city_name: string
   version: number
   events: Step[]
+  /** the ledger volumes' chain heads frozen at submission, checked now (issue 14) */
+  heads?: FrozenHead[]
+}
+
+/** One frozen chain head and the result of checking it against the ledger's latest seals. */
+export interface FrozenHead {
+  volume_id: string
+  volume_name: string
+  length: number
+  head: string
+  ok: boolean
+  result: string
 }
 
 export const KIND_NAMES: Record<ReportRow['kind'], string> = ReportKind

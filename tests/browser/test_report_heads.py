@@ -1,0 +1,122 @@
+"""A report's page shows the ledger volumes' chain heads it froze at submission (issue 14): volume,
+length, the head's first 12 hex digits and the check against the ledger's latest seals. A year no
+other browser test reports on (last year), in a village of its own, so the heads are this test's."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+from devstack.demo import zhengning as zn
+from eventkit.tokens import issue
+from playwright.sync_api import Page, expect
+from support.browser import WebStack, shoot
+from vc_contracts import CST
+
+WAIT = 30_000
+YEAR = datetime.now(CST).year - 1
+COUNTY = "621025"
+VILLAGE = f"{zn.township_code(zn.TOWNSHIPS[0][0])[:9]}297"
+UNIT, ADVISOR = "U-heads-firm", "A-heads-ma"
+
+
+def _call(web: WebStack, service: str, path: str, token: str, body: Any = None) -> httpx.Response:
+    method = "GET" if body is None else "POST"
+    return httpx.request(method, f"{web.url}/api/{service}{path}", json=body, timeout=30, trust_env=False,
+                         headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+
+
+def _until(probe: Callable[[], Any], what: str, within: float = 60) -> Any:
+    deadline = time.monotonic() + within
+    while (answer := probe()) is None:
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.5)
+    return answer
+
+
+def _fetchval(dsn: str, query: str, *args: Any) -> Any:
+    import asyncio  # noqa: PLC0415
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    async def run() -> Any:
+        conn = await asyncpg.connect(dsn)
+        try:
+            return await conn.fetchval(query, *args)
+        finally:
+            await conn.close()
+
+    with ThreadPoolExecutor(1) as worker:  # Playwright holds this thread's event loop
+        return worker.submit(asyncio.run, run()).result()
+
+
+def _last_year_in_a_village_of_its_own(web: WebStack) -> None:
+    county = web.token("county_admin")
+    township = zn.township_code(zn.TOWNSHIPS[0][0])
+    steps: list[tuple[str, str, dict[str, Any]]] = [
+        ("registry", "/divisions", {"code": VILLAGE, "name": "链头村", "level": "village",
+                                    "parent_code": township}),
+        ("registry", "/units", {"unit_id": UNIT, "kind": "law_firm", "name": "甘肃链头律师事务所",
+                                "division_code": COUNTY, "credit_code": "91621025MA71A0097X"}),
+        ("registry", "/advisors", {"advisor_id": ADVISOR, "name": "马链头", "kind": "lawyer", "unit_id": UNIT,
+                                   "phone": "13900000097", "licence_no": "16210201234567897"}),
+        ("registry", "/assignments", {"village_code": VILLAGE, "advisor_id": ADVISOR,
+                                      "valid_from": f"{YEAR}-01-01", "schedule": "每周三 9:00-12:00"}),
+    ]  # fmt: skip
+    for service, path, body in steps:
+        r = _call(web, service, path, county, body)
+        assert r.status_code == 201, r.text
+    me = issue(web.secret, role="advisor", scope=COUNTY, subject=ADVISOR, unit=UNIT)
+    for day in (4, 11):
+        when = f"{YEAR}-03-{day:02d}"
+        visit = {"village_code": VILLAGE, "started_at": f"{when}T09:00:00+08:00",
+                 "ended_at": f"{when}T12:00:00+08:00", "place": "村委会", "summary": "坐班咨询"}  # fmt: skip
+
+        def logged(visit: dict[str, Any] = visit) -> httpx.Response | None:
+            r = _call(web, "ledger", "/visits", me, visit)
+            return None if r.status_code == 422 else r  # the ledger has not learnt the assignment yet
+
+        response = _until(logged, "the ledger learns the assignment")
+        assert response.status_code == 201, response.text
+
+
+def test_a_report_shows_the_chain_heads_it_froze(
+    signed_in_page: Callable[[str], Page], web_stack: WebStack, devstack: Any
+) -> None:
+    dsn = urlunsplit(urlsplit(devstack.dsn)._replace(path="/villagecounsel_browser"))
+    _last_year_in_a_village_of_its_own(web_stack)
+    sealed = subprocess.run([sys.executable, "-m", "ledger.cli", "seal", "--county", COUNTY],
+                            env={**os.environ, "DATABASE_URL": dsn}, capture_output=True, text=True,
+                            timeout=300, check=False)  # fmt: skip
+    assert sealed.returncode == 0, sealed.stderr
+    volume = f"village:{VILLAGE}:{YEAR}"
+    held = "SELECT length FROM reporting.rp_sealed_volumes WHERE volume_id = $1"
+    _until(lambda: _fetchval(dsn, held, volume), "reporting holds the seal")
+
+    county = web_stack.token("county_admin")
+    preview = _call(web_stack, "reporting", f"/reports/annual/{YEAR}/preview", county).json()
+    submitted = _call(web_stack, "reporting", f"/reports/annual/{YEAR}", county,
+                      {"confirm_digest": preview["digest"]})  # fmt: skip
+    assert submitted.status_code == 201, submitted.text
+
+    page = signed_in_page("county_admin")
+    page.goto(f"{web_stack.url}/reports")
+    page.locator(".vc-waiting").get_by_role("link", name=f"{YEAR}年度工作报告").click()
+    heads = page.get_by_test_id("chain-heads")
+    expect(heads.get_by_role("heading")).to_have_text("台账链头（报送时冻结，审核时核对）", timeout=WAIT)
+    row = heads.locator(f'tr[data-volume="{volume}"]')
+    expect(row).to_contain_text(f"链头村 {YEAR} 年村卷", timeout=WAIT)
+    expect(row.locator("td").nth(1)).to_have_text("2")
+    detail = _call(web_stack, "reporting", f"/reports/{submitted.json()['stream_id']}", county).json()
+    [frozen] = [h["head"] for h in detail["heads"] if h["volume_id"] == volume]
+    expect(row.locator("code")).to_have_text(frozen[:12])
+    expect(row).to_contain_text("一致")
+    expect(heads.locator("thead th")).to_have_text(["卷册", "条数", "链头", "校验结果"])
+    shoot(page, "reports-detail-chain-heads")
