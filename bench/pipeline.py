@@ -128,6 +128,7 @@ async def projection_catch_up(
     *,
     set_based: bool = True,
     overlap: bool = True,
+    group: str | None = None,
 ) -> float:
     """A group consumer (getmany, commit per batch) feeding a ProjectionRunner, from the beginning of
     `topic` until `total` events are applied. Events/s after the first batch.
@@ -135,13 +136,15 @@ async def projection_catch_up(
     With `overlap` (eventkit.overlap), batch n+1 is fetched and parsed while batch n is written, and
     each batch's offsets are committed after its transaction; without it, `apply_batch` then commit,
     batch after batch (the services' live FastStream subscriber). Without `set_based`, the read
-    model is applied event by event. Each variant wants a schema of its own for its tables."""
+    model is applied event by event. Each variant wants a schema of its own for its tables (and a
+    consumer `group` of its own when the same variant runs twice on one topic)."""
     projection = VillageHours(topic) if set_based else EventByEvent(topic)
     runner = ProjectionRunner(store.pool, store.schema, projection)  # type: ignore[arg-type]
     await runner.install()
     dead = DeadLetters()
     outcome = BatchOutcome()
-    group = f"{topic}.projection" + ("" if set_based else ".one") + ("" if overlap else ".sequential")
+    variant = ("" if set_based else ".one") + ("" if overlap else ".sequential")
+    group = group or f"{topic}.projection{variant}"
     if overlap:
         caught_up = await overlapped_consume(runner, bootstrap, topic, group, total, dead, within)
         outcome.parked = caught_up.parked

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, ValidationInfo
 
-from vc_contracts.text import clean_text, is_stored
+from vc_contracts.text import clean_text, identity_when_stored, is_stored
 
 # Patterns unchanged since first published (consumers validate with them); after normalisation
 # only ASCII digits are left, so `\d` means [0-9] here.
@@ -52,6 +52,7 @@ def _upper_code(value: Any) -> Any:
     return ascii_digits(value).upper() if isinstance(value, str) else value
 
 
+@identity_when_stored
 def _id(value: Any, info: ValidationInfo) -> Any:
     if not isinstance(value, str) or (info.context is not None and is_stored(info)):
         return value
@@ -60,6 +61,7 @@ def _id(value: Any, info: ValidationInfo) -> Any:
     return clean_text(ascii_digits(value), single_line=True)
 
 
+@identity_when_stored
 def _number(value: Any, info: ValidationInfo) -> Any:
     text = _id(value, info)
     if isinstance(text, str) and not is_stored(info) and len(text) > NUMBER_MAX:

@@ -23,7 +23,8 @@ The caps are validators, not JSON Schema constraints, so the published event sch
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BeforeValidator, Field, ValidationInfo
 
@@ -33,6 +34,20 @@ FREE_TEXT_MAX = 2000
 
 STORED: dict[str, Any] = {"vc_stored": True}
 """Validation context for data read back from an event store: write-side rules are not re-applied."""
+
+IDENTITY_WHEN_STORED: set[Callable[..., Any]] = set()
+"""Validators that return their input unchanged under the `STORED` context (they hold write-side
+rules only): a validator of stored data may leave them out (vc_contracts.batch_decoding). A property
+test checks each one."""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def identity_when_stored(validator: F) -> F:
+    """Register `validator` in IDENTITY_WHEN_STORED."""
+    IDENTITY_WHEN_STORED.add(validator)
+    return validator
+
 
 _REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
@@ -73,6 +88,7 @@ def clean_text_in_full(value: str, *, single_line: bool = False) -> str:
 
 
 def _cleaner(cap: int, *, single_line: bool) -> Any:
+    @identity_when_stored
     def check(value: Any, info: ValidationInfo) -> Any:
         if not isinstance(value, str) or (info.context is not None and is_stored(info)):
             return value
