@@ -1,9 +1,11 @@
 """Writing a checked backfill file: every new entry in ONE transaction, chunk by chunk.
 
 Per chunk of CHUNK entries: one INSERT of the events (`EventStore.append_rows`, which takes the
-store's ordering lock; it is then held to commit), one of the entries read model, the overlap
-re-check, one of the volume links. Each volume head is read once, by the first chunk reaching it
-(under the ordering lock, `FOR UPDATE`), and written once at the end. The rows are built from the
+store's ordering lock; it is then held to commit), one of the entries read model, one of the volume
+links, and the overlap re-check when another writer appended after the file was checked (the
+checks saw every other row of the file and the ledger up to a known position: `_appended_since`).
+Each volume head is read once, by the first chunk reaching it (under the ordering lock,
+`FOR UPDATE`), and written once at the end. The rows are built from the
 values appended, never read back: the entries' data is the event's JSON as stored, and the links
 hash the JSON sent (`volume_chain.appended_bytes`; the rare events whose numbers jsonb might write
 back in another form are read back and hashed as stored).
@@ -28,10 +30,18 @@ CHUNK = 1000  # rows per INSERT inside the one transaction
 
 
 async def write_entries(
-    store: EventStore, events: list[LedgerEntryEvent], metadata: Metadata, progress: ImportProgress
+    store: EventStore,
+    events: list[LedgerEntryEvent],
+    metadata: Metadata,
+    progress: ImportProgress,
+    *,
+    checked_at: int | None = None,
 ) -> None:
     """Append `events` (each the first of a new entry stream) with their entries and chain links;
-    all or nothing. Raises ConcurrencyError when an entry's stream exists already."""
+    all or nothing. `checked_at`: the last event position the events' overlap checks saw (None:
+    unknown); the overlap rule runs again under the ordering lock only when events were appended
+    after it. Raises ConcurrencyError when an entry's stream exists already, ConflictError (409)
+    when an entry now overlaps the advisor's other on-site time."""
     if not events:
         return
     tenants = {code: Tenant.of(code) for code in {e.village_code for e in events}}
@@ -41,6 +51,7 @@ async def write_entries(
     parsed: dict[str, Any] = {}  # tenants' and the metadata's JSON, parsed once
     async with store.pool.acquire() as conn, conn.transaction():
         heads = VolumeHeads()
+        recheck = checked_at is None
         for first in range(0, len(events), CHUNK):
             chunk = events[first : first + CHUNK]
             batch = [
@@ -48,10 +59,26 @@ async def write_entries(
             ]
             appended = await store.append_rows(batch, metadata=metadata, conn=conn)
             # the ordering lock is held from the first insert on: heads read now stay current
+            if first == 0 and not recheck:
+                recheck = await _appended_since(conn, store.schema, checked_at or 0, appended[0].position)
             await heads.lock(conn, store.schema, (v for e in chunk for v in volumes[e.entry_id]))
-            await _write_chunk(conn, store.schema, appended, heads, volumes, parsed)
+            await _write_chunk(conn, store.schema, appended, heads, volumes, parsed, recheck)
             progress.step("written", len(chunk))
         await heads.save(conn, store.schema)
+
+
+async def _appended_since(conn: Connection, schema: str, checked_at: int, ours: int) -> bool:
+    """Whether another writer appended between the checks' snapshot and this write (at `ours`, the
+    ordering lock held). Positions are drawn under that lock and it is held to commit, so an event
+    the snapshot did not see has a position above `checked_at`; none arrives after `ours` until
+    this transaction ends. Nothing between: the file was checked against the ledger as it is."""
+    return bool(
+        await conn.fetchval(
+            f"SELECT EXISTS (SELECT 1 FROM {schema}.events WHERE position > $1 AND position < $2)",
+            checked_at,
+            ours,
+        )
+    )
 
 
 async def _write_chunk(
@@ -61,6 +88,7 @@ async def _write_chunk(
     heads: VolumeHeads,
     volumes: dict[str, tuple[str, str]],
     parsed: dict[str, Any],
+    recheck: bool,
 ) -> None:
     rows, bodies, unsure = [], {}, []
     for a in appended:
@@ -74,7 +102,8 @@ async def _write_chunk(
         else:
             bodies[a.event_id] = body
     await insert_entries(conn, schema, rows)
-    await recheck_clashes(conn, schema, [row[0] for row in rows])
+    if recheck:  # another writer's on-site time may have arrived since the rows were checked
+        await recheck_clashes(conn, schema, [row[0] for row in rows])
     if unsure:
         bodies |= await stored_bodies(conn, schema, unsure)
     await heads.link(
