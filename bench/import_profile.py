@@ -78,7 +78,18 @@ def _instrument(totals: Totals, server: int, store: EventStore) -> None:
     store.append_rows = _wrap(totals, server, "  write: append_rows", store.append_rows)  # type: ignore[method-assign]
 
 
-async def profile(dsn: str, rows: int, out: str | None) -> None:
+class _InThread:
+    """`asyncio` as `importing` uses it, with `to_thread` running its function in this thread."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+    @staticmethod
+    async def to_thread(fn: Callable[..., Any], *args: Any) -> Any:
+        return fn(*args)
+
+
+async def profile(dsn: str, rows: int, out: str | None, explain: bool) -> None:
     pool = await create_pool(dsn, min_size=2, max_size=4)  # the services' codecs and settings
     await migrate(pool, "ledger", EVENT_STORE, PROJECTIONS, SPEC.migrations)
     for p in SPEC.projections:
@@ -89,7 +100,10 @@ async def profile(dsn: str, rows: int, out: str | None) -> None:
     who = Principal(subject="bench-staff", role=Role.law_firm, scope=SCOPE, unit_id=UNIT)
     content = backfill_csv(rows)
     totals: Totals = {}
-    _instrument(totals, server, store)
+    if out:  # cProfile sees the main thread only: run the worker-thread phases in it
+        importing.asyncio = _InThread()  # type: ignore[assignment]
+    else:
+        _instrument(totals, server, store)
     for run in ("first", "again"):
         totals.clear()
         progress = ImportProgress("p", "ledger", "bench", datetime.now(CST))
@@ -104,16 +118,45 @@ async def profile(dsn: str, rows: int, out: str | None) -> None:
         print(f"{run} import of {rows:,} rows:{'wall s':>20}{'own CPU s':>12}{'PG CPU s':>12}{'calls':>9}")
         for name, (wall, own, pg, calls) in totals.items():
             print(f"  {name:<34}{wall:10.2f}{own:12.2f}{pg:12.2f}{calls:9.0f}")
+    if explain:
+        await _explain(pool)
     await pool.close()
+
+
+_LINK_READS = {
+    "verify: a volume's links": "SELECT l.seq, l.hash, e.data FROM ledger.volume_links l"
+    " LEFT JOIN ledger.events e ON e.event_id = l.event_id WHERE l.volume_id = $1 ORDER BY l.seq",
+    "verify: events of a volume without a link": "SELECT e.event_id FROM ledger.events e"
+    " JOIN ledger.entries n ON n.stream_id = e.stream_id WHERE n.village_code = $2 AND n.year = $3"
+    " AND NOT EXISTS (SELECT 1 FROM ledger.volume_links l WHERE l.volume_id = $1"
+    " AND l.event_id = e.event_id) ORDER BY e.position LIMIT 1",
+}
+
+
+async def _explain(pool: Any) -> None:
+    """The plans of the queries that read `volume_links` (which of its indexes they use)."""
+    volume = await pool.fetchval(
+        "SELECT volume_id FROM ledger.volume_heads WHERE kind = 'village' ORDER BY length DESC LIMIT 1"
+    )
+    _, owner, year = volume.split(":")
+    indexes = await pool.fetch("SELECT indexname FROM pg_indexes WHERE tablename = 'volume_links'")
+    print("volume_links indexes:", ", ".join(sorted(r["indexname"] for r in indexes)))
+    for name, sql in _LINK_READS.items():
+        args = [volume] if "$2" not in sql else [volume, owner, int(year)]
+        plan = await pool.fetch(f"EXPLAIN {sql}", *args)
+        print(f"{name}:")
+        for r in plan:
+            print("   ", r[0])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--cprofile", help="write the first import's cProfile stats to this file")
+    parser.add_argument("--explain", action="store_true", help="then EXPLAIN the reads of volume_links")
     args = parser.parse_args()
     with servers() as infra:
-        asyncio.run(profile(infra.dsn, args.rows, args.cprofile))
+        asyncio.run(profile(infra.dsn, args.rows, args.cprofile, args.explain))
 
 
 if __name__ == "__main__":
