@@ -62,10 +62,12 @@ def _wrap(totals: Totals, server: int | None, name: str, fn: Callable[..., Any])
     return run
 
 
-def _instrument(totals: Totals, server: int, store: EventStore) -> None:
+def _instrument(totals: Totals, server: int, store: EventStore, parts: bool) -> None:
     """Time the import's phases and the write's parts (PostgreSQL CPU only for awaited ones)."""
     for name in ("read_upload", "parse_all", "load_facts", "decide_all", "write_entries"):
         setattr(importing, name, _wrap(totals, server, name, getattr(importing, name)))
+    if not parts:
+        return
     for name in dir(import_writes):
         fn = getattr(import_writes, name)
         if name.startswith("_") or not callable(fn) or isinstance(fn, type) or name == "write_entries":
@@ -89,7 +91,7 @@ class _InThread:
         return fn(*args)
 
 
-async def profile(dsn: str, rows: int, out: str | None, explain: bool) -> None:
+async def profile(dsn: str, rows: int, out: str | None, explain: bool, parts: bool) -> None:
     pool = await create_pool(dsn, min_size=2, max_size=4)  # the services' codecs and settings
     await migrate(pool, "ledger", EVENT_STORE, PROJECTIONS, SPEC.migrations)
     for p in SPEC.projections:
@@ -103,7 +105,7 @@ async def profile(dsn: str, rows: int, out: str | None, explain: bool) -> None:
     if out:  # cProfile sees the main thread only: run the worker-thread phases in it
         importing.asyncio = _InThread()  # type: ignore[assignment]
     else:
-        _instrument(totals, server, store)
+        _instrument(totals, server, store, parts)
     for run in ("first", "again"):
         totals.clear()
         progress = ImportProgress("p", "ledger", "bench", datetime.now(CST))
@@ -153,10 +155,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--cprofile", help="write the first import's cProfile stats to this file")
+    parser.add_argument("--parts", action="store_true", help="also time the write's parts (slower)")
     parser.add_argument("--explain", action="store_true", help="then EXPLAIN the reads of volume_links")
     args = parser.parse_args()
     with servers() as infra:
-        asyncio.run(profile(infra.dsn, args.rows, args.cprofile, args.explain))
+        asyncio.run(profile(infra.dsn, args.rows, args.cprofile, args.explain, args.parts))
 
 
 if __name__ == "__main__":
