@@ -1,0 +1,91 @@
+"""`python -m vc_contracts.verify`: the verifier's command line (see `vc_contracts.verify`).
+
+Prints ``ok <volume_id> <length> <head>`` and exits 0; or names the first mismatch (Chinese) and
+exits 1; exits 2 for an unreadable file or bad arguments. ``--json`` prints the verdict as one JSON
+object instead: ``{"ok", "volume_id", "length", "head", "first_mismatch": null | {"seq",
+"entry_id", "event_id", "event_type", "kind", "reason", "message"}}`` (or ``{"ok": false,
+"error"}`` for an unreadable file). ``--topic`` hands over to `vc_contracts.verify_topic`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from vc_contracts.verify import Verdict, VolumeFileError, load_volume, verify_volume
+
+USAGE = (
+    "python -m vc_contracts.verify FILE [--head HEX] [--json]\n"
+    "       python -m vc_contracts.verify --topic TOPIC --bootstrap HOST:PORT [--volume ID]"
+)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Runs the CLI on `argv` (default: sys.argv[1:]); returns the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if any(a == "--topic" or a.startswith("--topic=") for a in args):
+        return _topic(args)
+    parser = argparse.ArgumentParser(
+        prog="python -m vc_contracts.verify", usage=USAGE, description="校验台账卷册的哈希链（无需数据库）。"
+    )
+    parser.add_argument("file", help="卷册校验文件：.json 或 .xlsx（含「校验数据」工作表）")
+    parser.add_argument("--head", type=_head, help="另行保存的链头（64 位十六进制，如报告或二维码中的）")
+    parser.add_argument("--json", action="store_true", help="以 JSON 输出结论")
+    options = parser.parse_args(args)
+    try:
+        volume = load_volume(options.file)
+    except VolumeFileError as exc:
+        _say({"ok": False, "error": str(exc)} if options.json else None, f"无法校验：{exc}", err=True)
+        return 2
+    verdict = verify_volume(volume, options.head)
+    _say(_jsonable(verdict) if options.json else None, _line(verdict))
+    return 0 if verdict.ok else 1
+
+
+def _topic(argv: list[str]) -> int:
+    try:
+        from vc_contracts.verify_topic import main  # noqa: PLC0415 (needs the kafka extra)
+    except ModuleNotFoundError as exc:
+        print(
+            f"按主题校验需要 vc_contracts.verify_topic 及 kafka 附加依赖"
+            f"（villagecounsel-contracts[kafka]）：{exc}",
+            file=sys.stderr,
+        )
+        return 2
+    return int(main(argv))
+
+
+def _head(value: str) -> str:
+    head = value.strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{64}", head):
+        raise argparse.ArgumentTypeError("链头应为 64 位十六进制")
+    return head
+
+
+def _line(verdict: Verdict) -> str:
+    if verdict.first_mismatch is None:
+        return f"ok {verdict.volume_id} {verdict.length} {verdict.head}"
+    return f"不符 {verdict.volume_id} {verdict.first_mismatch.message}"
+
+
+def _jsonable(verdict: Verdict) -> dict[str, Any]:
+    mismatch = verdict.first_mismatch
+    return {
+        "ok": verdict.ok,
+        "volume_id": verdict.volume_id,
+        "length": verdict.length,
+        "head": verdict.head,
+        "first_mismatch": None if mismatch is None else {**asdict(mismatch), "message": mismatch.message},
+    }
+
+
+def _say(document: dict[str, Any] | None, line: str, *, err: bool = False) -> None:
+    if document is not None:
+        print(json.dumps(document, ensure_ascii=False))
+    else:
+        print(line, file=sys.stderr if err else sys.stdout)
