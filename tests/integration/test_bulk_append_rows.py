@@ -45,10 +45,22 @@ async def test_append_rows_to_a_stream_that_exists_writes_nothing(pool: asyncpg.
     await store.append("entry-1", 0, [visit(1)], tenant=TENANT, metadata=META)
     batch = [NewStream(f"entry-{i}", [visit(i)], TENANT, visit(i).occurred_at) for i in (2, 1)]
     async with pool.acquire() as conn:
-        with pytest.raises(ConcurrencyError):
+        with pytest.raises(ConcurrencyError) as refused:
             async with conn.transaction():
                 await store.append_rows(batch, metadata=META, conn=conn)
     assert await store.head() == 1
+    assert refused.value.stream_id == "entry-1"  # new streams are not read first: the insert names it
+
+
+async def test_rows_built_beforehand_append_as_built(pool: asyncpg.Pool, schema: str) -> None:
+    """A bulk writer builds the next batch's rows (ids, JSON) while the database writes this one."""
+    store = EventStore(pool, schema)
+    batch = [NewStream(f"entry-{i}", [visit(i)], TENANT, visit(i).occurred_at) for i in range(3)]
+    rows = store.bulk_rows(batch, META)
+    async with pool.acquire() as conn, conn.transaction():
+        appended = await store.append_rows(batch, metadata=META, conn=conn, rows=rows)
+    assert [a.event_id for a in appended] == [row[0] for row in rows.rows]
+    assert [s.envelope.event_id for s in await store.read_all()] == [row[0] for row in rows.rows]
 
 
 # given JSON text | plain_json says | why

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from datetime import date, datetime
 
 import pytest
-from ledger.application import import_columns
+from ledger.application import import_columns, importing
 from openpyxl import Workbook, load_workbook
 from test_ledger_harness import Cast, Ledger, ledger_service, set_the_scene
 from vc_contracts import CST
@@ -227,3 +227,38 @@ async def test_the_template_has_the_imports_headings_and_an_example_of_the_units
     assert import_columns.read_upload(r.content).rows  # the import's own reader: no heading refused
     advisor = ledger.headers("advisor", "621025", cast.advisor("li"))
     assert (await ledger.http.get("/imports/template", headers=advisor)).status_code == 403
+
+
+async def test_a_visit_logged_while_the_file_is_checked_still_refuses_an_overlapping_row(
+    scene, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The rows are checked against the ledger as read before the write. A visit logged over HTTP
+    after that read (before the import takes the ordering lock) overlaps a row: the overlap rule,
+    run again under the lock, refuses the import whole (409) and writes nothing of it."""
+    ledger, cast = scene
+    li, v1, v2 = cast.advisor("li"), cast.villages[0], cast.villages[1]
+    me = ledger.headers("advisor", "621025", li, cast.firm)
+    meanwhile = {"village_code": v2, "started_at": datetime(YEAR, 5, 11, 10, tzinfo=CST).isoformat(),
+                 "ended_at": datetime(YEAR, 5, 11, 11, tzinfo=CST).isoformat(), "place": "村委会",
+                 "summary": "坐班"}  # fmt: skip
+    read_facts = importing.load_facts
+
+    async def read_then_someone_logs(*args: object) -> object:
+        facts = await read_facts(*args)  # type: ignore[arg-type]
+        logged = await ledger.http.post("/visits", json=meanwhile, headers=me)
+        assert logged.status_code == 201, logged.text
+        return facts
+
+    monkeypatch.setattr(importing, "load_facts", read_then_someone_logs)
+    rows = [visit(li, v1, "05-11 09:00", "05-11 12:00", "race-1"),
+            row("法治讲座", li, v1, "05-12 14:00", "race-2", topic="民法典", audience="45")]  # fmt: skip
+    r = await _upload(ledger, cast, as_csv(rows))
+    assert r.status_code == 409, r.text  # type: ignore[attr-defined]
+    assert v2 in r.json()["message"]  # type: ignore[attr-defined]
+    written = await ledger.pool.fetchval(
+        "SELECT count(*) FROM ledger.entries WHERE client_entry_id LIKE 'race-%'"
+    )
+    assert written == 0
+    monkeypatch.undo()  # nothing logged meanwhile now: the lecture alone imports
+    r = await _upload(ledger, cast, as_csv(rows[1:]))
+    assert r.status_code == 201 and r.json()["imported"] == 1, r.text  # type: ignore[attr-defined]

@@ -411,29 +411,24 @@ class EventStore:
         return _answers(rows, drawn)
 
     async def append_rows(
-        self, batch: Sequence[NewStream], *, metadata: Metadata, conn: Connection
+        self,
+        batch: Sequence[NewStream],
+        *,
+        metadata: Metadata,
+        conn: Connection,
+        rows: BulkRows | None = None,
     ) -> list[Appended]:
         """`append_many` answering the values inserted (no `Envelope` built, no JSON parsed): for bulk
         writers that project and hash tens of thousands of events from what they appended.
-        In position order; the same checks and errors as `append_many`."""
-        rows, drawn = await self._append_many(batch, metadata, conn)
-        return sorted((Appended(*drawn[row[0]], *row) for row in rows), key=lambda a: a.position)
+        In position order; the same checks and errors as `append_many`. `rows`: `bulk_rows(batch,
+        metadata)` built beforehand (a bulk writer builds the next batch's while this one is
+        written)."""
+        rows_, drawn = await self._append_many(batch, metadata, conn, rows)
+        return sorted((Appended(*drawn[row[0]], *row) for row in rows_), key=lambda a: a.position)
 
-    async def _append_many(
-        self, batch: Sequence[NewStream], metadata: Metadata, conn: Connection
-    ) -> tuple[list[tuple[Any, ...]], dict[UUID, tuple[int, datetime]]]:
-        if not batch:
-            return [], {}
-        started = time.perf_counter()
-        found = await conn.fetch(
-            f"SELECT stream_id, max(stream_version) AS version FROM {self.schema}.events"
-            " WHERE stream_id = ANY($1::text[]) GROUP BY stream_id",
-            [b.stream_id for b in batch],
-        )
-        current = {r["stream_id"]: r["version"] for r in found}
-        for b in batch:
-            if current.get(b.stream_id, 0) != b.expected_version:
-                raise ConcurrencyError(b.stream_id, b.expected_version, current.get(b.stream_id, 0))
+    def bulk_rows(self, batch: Sequence[NewStream], metadata: Metadata) -> BulkRows:
+        """The insert rows of `batch` (event ids drawn, JSON encoded, sizes checked): no I/O, so it
+        may run in a worker thread. Raises EventTooLargeError."""
         meta = _metadata_json(metadata)
         tenants = {id(b.tenant): b.tenant.model_dump_json() for b in batch}
         rows = [
@@ -444,10 +439,35 @@ class EventStore:
             for i, e in enumerate(b.events)
         ]  # fmt: skip
         self._check_sizes(rows)
+        return BulkRows(rows)
+
+    async def _append_many(
+        self,
+        batch: Sequence[NewStream],
+        metadata: Metadata,
+        conn: Connection,
+        prepared: BulkRows | None = None,
+    ) -> tuple[list[tuple[Any, ...]], dict[UUID, tuple[int, datetime]]]:
+        if not batch:
+            return [], {}
+        started = time.perf_counter()
+        # A new stream (expected version 0) needs no read: its version 1 is refused by the
+        # stream's unique version if the stream exists (a bulk import is all new streams).
+        streams = [b.stream_id for b in batch if b.expected_version != 0]
+        found = await conn.fetch(
+            f"SELECT stream_id, max(stream_version) AS version FROM {self.schema}.events"
+            " WHERE stream_id = ANY($1::text[]) GROUP BY stream_id",
+            streams,
+        ) if streams else []  # fmt: skip
+        current = {r["stream_id"]: r["version"] for r in found}
+        for b in batch:
+            if b.expected_version != 0 and current.get(b.stream_id, 0) != b.expected_version:
+                raise ConcurrencyError(b.stream_id, b.expected_version, current.get(b.stream_id, 0))
+        rows = (prepared or self.bulk_rows(batch, metadata)).rows
         try:
             drawn = await self._insert_rows(conn, rows)
         except asyncpg.UniqueViolationError as exc:
-            raise ConcurrencyError(str(exc.detail or "batch"), 0, 1) from None
+            raise ConcurrencyError(_stream_of(exc), 0, 1) from None
         metrics.APPEND_SECONDS.labels(self.schema).observe(time.perf_counter() - started)
         return rows, drawn
 
@@ -455,7 +475,10 @@ class EventStore:
         """Refuse the whole append if one envelope (as `wire_event` encodes it) would be too large."""
         for row in rows:
             stream_id, event_type, tenant, data, meta = row[1], row[3], row[5], row[8], row[9]
-            size = ENVELOPE_HEAD_BYTES + sum(len(part.encode()) for part in (stream_id, tenant, data, meta))
+            parts = (stream_id, tenant, data, meta)
+            if ENVELOPE_HEAD_BYTES + 4 * sum(map(len, parts)) <= self.max_event_bytes:
+                continue  # a character is at most 4 bytes of UTF-8: small enough without encoding
+            size = ENVELOPE_HEAD_BYTES + sum(len(part.encode()) for part in parts)
             if size > self.max_event_bytes:
                 raise EventTooLargeError(event_type, size, self.max_event_bytes)
 
@@ -477,8 +500,23 @@ class EventStore:
         return {r["event_id"]: (r["position"], r["recorded_at"]) for r in inserted}
 
 
+def _stream_of(exc: asyncpg.UniqueViolationError) -> str:
+    """The stream a refused bulk insert names: `Key (stream_id, stream_version)=(entry-x, 1) …`."""
+    detail = str(exc.detail or "")
+    if detail.startswith("Key (stream_id, stream_version)=("):
+        return detail.split("=(", 1)[1].rsplit(", ", 1)[0]
+    return detail or "batch"
+
+
 def _answers(rows: list[tuple[Any, ...]], drawn: dict[UUID, tuple[int, datetime]]) -> list[StoredEvent]:
     return sorted((_stored(row, *drawn[row[0]]) for row in rows), key=lambda s: s.position)
+
+
+@dataclass(frozen=True)
+class BulkRows:
+    """`EventStore.bulk_rows`: a batch's insert rows, ready for `append_rows`."""
+
+    rows: list[tuple[Any, ...]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ class FileFacts:
     busy: dict[str, list[Busy]] = field(default_factory=dict)  # per advisor, by start
     names: dict[str, str] = field(default_factory=dict)  # the directory's names of the file's people
     starts: dict[str, list[datetime]] = field(default_factory=dict)
+    seen: int | None = None  # the last event position `busy` was read at (None: nothing read)
     assigned: set[str] = field(init=False)  # advisors holding an assignment in `histories`
 
     def __post_init__(self) -> None:
@@ -86,14 +87,19 @@ async def load_facts(
     if not rows:
         return facts
     spans: dict[str, Busy] = {}
-    ledger = await pool.fetch(
-        f"SELECT entry_id, advisor_id, village_code, started_at, ended_at, kind FROM {schema}.entries"
-        " WHERE advisor_id = ANY($1::text[]) AND on_site AND NOT voided"
-        " AND started_at >= $2 AND started_at <= $3",
-        list({r.advisor_id for r in rows}),
-        min(r.start for r in rows) - LONGEST,
-        max(r.end or r.start for r in rows),
-    )
+    # One snapshot for the on-site time and the last event position it includes: every event
+    # committed later has a higher position (positions are drawn under the ordering lock, held to
+    # commit), so the write can tell whether anything was appended after these facts were read.
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        facts.seen = await conn.fetchval(f"SELECT coalesce(max(position), 0) FROM {schema}.events")
+        ledger = await conn.fetch(
+            f"SELECT entry_id, advisor_id, village_code, started_at, ended_at, kind FROM {schema}.entries"
+            " WHERE advisor_id = ANY($1::text[]) AND on_site AND NOT voided"
+            " AND started_at >= $2 AND started_at <= $3",
+            list({r.advisor_id for r in rows}),
+            min(r.start for r in rows) - LONGEST,
+            max(r.end or r.start for r in rows),
+        )
     owner: dict[str, str] = {}
     for r in ledger:
         spans[r["entry_id"]] = Busy(

@@ -1,9 +1,11 @@
 """Writing a checked backfill file: every new entry in ONE transaction, chunk by chunk.
 
 Per chunk of CHUNK entries: one INSERT of the events (`EventStore.append_rows`, which takes the
-store's ordering lock; it is then held to commit), one of the entries read model, the overlap
-re-check, one of the volume links. Each volume head is read once, by the first chunk reaching it
-(under the ordering lock, `FOR UPDATE`), and written once at the end. The rows are built from the
+store's ordering lock; it is then held to commit), one of the entries read model, one of the volume
+links, and the overlap re-check when another writer appended after the file was checked (the
+checks saw every other row of the file and the ledger up to a known position: `_appended_since`).
+Each volume head is read once, by the first chunk reaching it (under the ordering lock,
+`FOR UPDATE`), and written once at the end. The rows are built from the
 values appended, never read back: the entries' data is the event's JSON as stored, and the links
 hash the JSON sent (`volume_chain.appended_bytes`; the rare events whose numbers jsonb might write
 back in another form are read back and hashed as stored).
@@ -11,11 +13,14 @@ back in another form are read back and hashed as stored).
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, cast
+from uuid import UUID
 
 from eventkit.db import Connection
 from eventkit.imports import ImportProgress
 from eventkit.store import Appended, EventStore, Metadata, NewStream
+from pydantic_core import from_json
 from vc_contracts import CST, Tenant
 from vc_contracts.catalogue.ledger import LedgerEntryEvent
 
@@ -28,10 +33,18 @@ CHUNK = 1000  # rows per INSERT inside the one transaction
 
 
 async def write_entries(
-    store: EventStore, events: list[LedgerEntryEvent], metadata: Metadata, progress: ImportProgress
+    store: EventStore,
+    events: list[LedgerEntryEvent],
+    metadata: Metadata,
+    progress: ImportProgress,
+    *,
+    checked_at: int | None = None,
 ) -> None:
     """Append `events` (each the first of a new entry stream) with their entries and chain links;
-    all or nothing. Raises ConcurrencyError when an entry's stream exists already."""
+    all or nothing. `checked_at`: the last event position the events' overlap checks saw (None:
+    unknown); the overlap rule runs again under the ordering lock only when events were appended
+    after it. Raises ConcurrencyError when an entry's stream exists already, ConflictError (409)
+    when an entry now overlaps the advisor's other on-site time."""
     if not events:
         return
     tenants = {code: Tenant.of(code) for code in {e.village_code for e in events}}
@@ -39,50 +52,76 @@ async def write_entries(
         e.entry_id: volumes_of(e.village_code, e.unit_id, e.occurred_at.astimezone(CST).year) for e in events
     }
     parsed: dict[str, Any] = {}  # tenants' and the metadata's JSON, parsed once
+    chunks = [events[first : first + CHUNK] for first in range(0, len(events), CHUNK)]
+
+    def batch_of(chunk: list[LedgerEntryEvent]) -> list[NewStream]:
+        return [NewStream(stream_id(e.entry_id), [e], tenants[e.village_code], e.occurred_at) for e in chunk]
+
+    batch = batch_of(chunks[0])
+    rows = store.bulk_rows(batch, metadata)
     async with store.pool.acquire() as conn, conn.transaction():
         heads = VolumeHeads()
-        for first in range(0, len(events), CHUNK):
-            chunk = events[first : first + CHUNK]
-            batch = [
-                NewStream(stream_id(e.entry_id), [e], tenants[e.village_code], e.occurred_at) for e in chunk
-            ]
-            appended = await store.append_rows(batch, metadata=metadata, conn=conn)
+        recheck = checked_at is None
+        for k, chunk in enumerate(chunks):
+            appended = await store.append_rows(batch, metadata=metadata, conn=conn, rows=rows)
             # the ordering lock is held from the first insert on: heads read now stay current
+            if k == 0 and not recheck:
+                recheck = await _appended_since(conn, store.schema, checked_at or 0, appended[0].position)
             await heads.lock(conn, store.schema, (v for e in chunk for v in volumes[e.entry_id]))
-            await _write_chunk(conn, store.schema, appended, heads, volumes, parsed)
+            # The database writes the entries while a worker thread computes the chunk's canonical
+            # bodies, then the links while the worker builds the next chunk's event rows: the two
+            # cores work at once instead of in turn.
+            entries = [entry_values(cast(LedgerEntryEvent, a.event), from_json(a.data_json), a.stream_id,
+                                    a.county, a.recorded_at, a.metadata.actor) for a in appended]  # fmt: skip
+            _, (bodies, unsure) = await asyncio.gather(
+                _insert_entries(conn, store.schema, entries, recheck),
+                asyncio.to_thread(_bodies, appended, parsed),
+            )
+            if unsure:
+                bodies |= await stored_bodies(conn, store.schema, unsure)
+            linking = heads.link(conn, store.schema, [
+                ToLink(a.event_id, a.event_type, cast(LedgerEntryEvent, a.event).entry_id, bodies[a.event_id],
+                       volumes[cast(LedgerEntryEvent, a.event).entry_id], a.county)
+                for a in appended
+            ])  # fmt: skip
+            if k + 1 < len(chunks):
+                batch = batch_of(chunks[k + 1])
+                _, rows = await asyncio.gather(linking, asyncio.to_thread(store.bulk_rows, batch, metadata))
+            else:
+                await linking
             progress.step("written", len(chunk))
         await heads.save(conn, store.schema)
 
 
-async def _write_chunk(
-    conn: Connection,
-    schema: str,
-    appended: list[Appended],
-    heads: VolumeHeads,
-    volumes: dict[str, tuple[str, str]],
-    parsed: dict[str, Any],
-) -> None:
-    rows, bodies, unsure = [], {}, []
+async def _appended_since(conn: Connection, schema: str, checked_at: int, ours: int) -> bool:
+    """Whether another writer appended between the checks' snapshot and this write (at `ours`, the
+    ordering lock held). Positions are drawn under that lock and it is held to commit, so an event
+    the snapshot did not see has a position above `checked_at`; none arrives after `ours` until
+    this transaction ends. Nothing between: the file was checked against the ledger as it is."""
+    return bool(
+        await conn.fetchval(
+            f"SELECT EXISTS (SELECT 1 FROM {schema}.events WHERE position > $1 AND position < $2)",
+            checked_at,
+            ours,
+        )
+    )
+
+
+async def _insert_entries(conn: Connection, schema: str, rows: list[tuple[Any, ...]], recheck: bool) -> None:
+    await insert_entries(conn, schema, rows)
+    if recheck:  # another writer's on-site time may have arrived since the rows were checked
+        await recheck_clashes(conn, schema, [row[0] for row in rows])
+
+
+def _bodies(appended: list[Appended], parsed: dict[str, Any]) -> tuple[dict[UUID, bytes], list[UUID]]:
+    """The chain's canonical bytes of the events appended, from the values sent; and the events
+    whose JSON jsonb may give back in another form (their bodies are read back as stored)."""
+    bodies, unsure = {}, []
     for a in appended:
-        event = cast(LedgerEntryEvent, a.event)
         data, plain = plain_json(a.data_json)
-        rows.append(entry_values(event, data, a.stream_id, a.county, a.recorded_at,
-                                 a.metadata.actor))  # fmt: skip
         body = appended_bytes(a, data, parsed) if plain else None
         if body is None:
             unsure.append(a.event_id)
         else:
             bodies[a.event_id] = body
-    await insert_entries(conn, schema, rows)
-    await recheck_clashes(conn, schema, [row[0] for row in rows])
-    if unsure:
-        bodies |= await stored_bodies(conn, schema, unsure)
-    await heads.link(
-        conn,
-        schema,
-        (
-            ToLink(a.event_id, a.event_type, cast(LedgerEntryEvent, a.event).entry_id, bodies[a.event_id],
-                   volumes[cast(LedgerEntryEvent, a.event).entry_id], a.county)
-            for a in appended
-        ),
-    )  # fmt: skip
+    return bodies, unsure

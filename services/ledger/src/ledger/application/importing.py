@@ -107,12 +107,6 @@ async def import_file(
     facts = await load_facts(store.pool, store.schema, parsed, ids)
     new, unchanged = await asyncio.to_thread(decide_all, parsed, ids, who, facts, problems, progress)
     problems.raise_if_any()
-    await _write(store, who, new, progress)
-    return ImportReport(sheet.count, len(new), unchanged)
-
-
-async def _write(
-    store: EventStore, who: Principal, events: list[LedgerEntryEvent], progress: ImportProgress
-) -> None:
     # the upload's correlation id, for the whole file
-    await write_entries(store, events, request_metadata(who.subject), progress)
+    await write_entries(store, new, request_metadata(who.subject), progress, checked_at=facts.seen)
+    return ImportReport(sheet.count, len(new), unchanged)

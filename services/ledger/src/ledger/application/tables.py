@@ -110,4 +110,13 @@ LEDGER_TABLES: list[Migration] = [
         ALTER TABLE {schema}.volume_links ALTER COLUMN canonical_version DROP DEFAULT;
         """,
     ),
+    (
+        # No query reads links by entry (verify and the exports read a volume's links by
+        # volume_id and seq: the primary key; the stray-event check by volume_id and event_id:
+        # `volume_links_event`), and every link row paid for this index: two per imported entry.
+        "ledger_0005_drop_volume_links_entry_index",
+        """
+        DROP INDEX IF EXISTS {schema}.volume_links_entry;
+        """,
+    ),
 ]
