@@ -157,6 +157,48 @@ def test_the_cli_checks_a_head_kept_elsewhere(tmp_path: Path, capsys: pytest.Cap
     assert "另行保存的链头" in capsys.readouterr().out
 
 
+def test_a_head_kept_when_the_volume_was_shorter_is_checked_at_its_length(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A report freezes {length, head}; the volume grows after it. The review found `--head` compared
+    with the file's last link, so every volume that had grown read as rewritten."""
+    path = write_json(export_json(VOLUME), tmp_path / "v.json")
+    kept = VOLUME.items[1].link  # the head when the volume had 2 entries
+    assert main([str(path), "--head", kept, "--length", "2"]) == 0
+    assert main([str(path), "--head", kept]) == 1  # without the length: the file's own length
+    capsys.readouterr()
+    assert main([str(path), "--head", VOLUME.items[0].link, "--length", "2"]) == 1
+    out = capsys.readouterr().out
+    assert "第 2 条的链接" in out and "第 1 至 2 条中有记录被改写" in out
+    assert main([str(path), "--head", kept, "--length", "4"]) == 1
+    assert "只有 3 条（卷册被截短）" in capsys.readouterr().out
+    assert verify_volume(VOLUME, kept, 2).ok and not verify_volume(VOLUME, kept, 3).ok
+
+
+def test_the_qr_codes_text_is_taken_as_the_head(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_json(export_json(VOLUME), tmp_path / "v.json")
+    assert main([str(path), "--head", f"{VOLUME.volume_id} {VOLUME.head}"]) == 0
+    assert main([str(path), "--head", f"village:621025100999:2026 {VOLUME.head}"]) == 2
+    assert "链头属于卷册 village:621025100999:2026" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("where", ["file", "canonical"])
+def test_a_deeply_nested_text_is_refused_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    deep = "[" * 200_000 + "]" * 200_000
+    if where == "file":
+        path = tmp_path / "v.json"
+        path.write_text(deep, encoding="utf-8")
+        assert main([str(path)]) == 2
+        assert "嵌套层数过深" in capsys.readouterr().err
+    else:
+        document = export_json(VOLUME)
+        document["links"][1]["canonical"] = deep
+        assert main([str(write_json(document, tmp_path / "v.json"))]) == 1
+        assert "第 2 条" in capsys.readouterr().out
+
+
 def test_the_cli_prints_a_machine_readable_verdict(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -39,18 +39,27 @@ class Verdict:
         return self.first_mismatch is None
 
 
-def verify_volume(volume: VolumeFile, expected_head: str | None = None) -> Verdict:
+def verify_volume(
+    volume: VolumeFile, expected_head: str | None = None, expected_length: int | None = None
+) -> Verdict:
     """Recomputes the chain of `volume` and names its first mismatch (None: it verifies).
 
     `expected_head`: 64 lowercase hex chars kept elsewhere, or None to check the file alone. Never
-    raises: whatever the items hold (even a text UTF-8 cannot encode), the verdict names it."""
+    raises: whatever the items hold (even a text UTF-8 cannot encode), the verdict names it.
+    `expected_length`: the volume's length when `expected_head` was kept (a report freezes both; a
+    volume only grows): the head is compared with the link at that seq, not with the file's last.
+    None: the file's own length."""
     head = GENESIS
     for item in volume.items:
         head = link(head, body_of(item) or b"")
-    return Verdict(volume.volume_id, volume.length, head, _first_mismatch(volume, expected_head))
+    return Verdict(
+        volume.volume_id, volume.length, head, _first_mismatch(volume, expected_head, expected_length)
+    )
 
 
-def _first_mismatch(volume: VolumeFile, expected_head: str | None) -> Mismatch | None:
+def _first_mismatch(
+    volume: VolumeFile, expected_head: str | None, expected_length: int | None = None
+) -> Mismatch | None:
     items, previous = volume.items, GENESIS
     for position, item in enumerate(items, start=1):
         if item.seq != position or item.seq > volume.length:
@@ -82,12 +91,32 @@ def _first_mismatch(volume: VolumeFile, expected_head: str | None) -> Mismatch |
             "head",
             f"卷册链头 {volume.head} 与最后一条链接 {previous} 不符（链头被改动）",
         )
-    if expected_head is not None and expected_head != volume.head:
+    if expected_head is None:
+        return None
+    if expected_length is None or expected_length == volume.length:
+        if expected_head != volume.head:
+            return at(
+                last,
+                volume.length,
+                "expected_head",
+                f"卷册链头 {volume.head} 与另行保存的链头 {expected_head} 不符（卷册被整体改写或截短）",
+            )
+        return None
+    if expected_length > volume.length or expected_length < 1:
         return at(
             last,
             volume.length,
             "expected_head",
-            f"卷册链头 {volume.head} 与另行保存的链头 {expected_head} 不符（卷册被整体改写或截短）",
+            f"另行保存的链头在第 {expected_length} 条，而本文件只有 {volume.length} 条（卷册被截短）",
+        )
+    kept = items[expected_length - 1]
+    if kept.link != expected_head:
+        return at(
+            kept,
+            expected_length,
+            "expected_head",
+            f"第 {expected_length} 条的链接 {kept.link} 与另行保存的链头 {expected_head} 不符"
+            f"（第 1 至 {expected_length} 条中有记录被改写）",
         )
     return None
 
@@ -96,14 +125,14 @@ def _form(item: Item, body: bytes) -> Mismatch | None:
     """The canonical text's own checks: it names the row's event, and v2 is in RFC 8785 form."""
     try:
         event = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         event = None
     if not isinstance(event, dict):
         return named(item, "not_canonical", "规范文本不是 JSON 对象")
     if item.canonical_version == CANONICAL_V2:
         try:
             again = canonical_v2(event)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):
             again = b""
         if again != body:
             return named(item, "not_canonical", "v2 规范文本与其重新规范化（RFC 8785）的结果不是逐字节相同")

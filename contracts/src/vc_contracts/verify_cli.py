@@ -20,7 +20,7 @@ from typing import Any
 from vc_contracts.verify import Verdict, VolumeFileError, load_volume, verify_volume
 
 USAGE = (
-    "python -m vc_contracts.verify FILE [--head HEX] [--json]\n"
+    "python -m vc_contracts.verify FILE [--head HEX | --head 'VOLUME_ID HEX'] [--length N] [--json]\n"
     "       python -m vc_contracts.verify --topic TOPIC --bootstrap HOST:PORT [--volume ID]"
 )
 
@@ -34,7 +34,16 @@ def run(argv: Sequence[str] | None = None) -> int:
         prog="python -m vc_contracts.verify", usage=USAGE, description="校验台账卷册的哈希链（无需数据库）。"
     )
     parser.add_argument("file", help="卷册校验文件：.json 或 .xlsx（含「校验数据」工作表）")
-    parser.add_argument("--head", type=_head, help="另行保存的链头（64 位十六进制，如报告或二维码中的）")
+    parser.add_argument(
+        "--head",
+        type=_head,
+        help="另行保存的链头：64 位十六进制，或二维码中的「卷册号 链头」（如报告或打印件中的）",
+    )
+    parser.add_argument(
+        "--length",
+        type=_length,
+        help="保存该链头时卷册的条数（报告冻结的条数）；卷册此后只会增长。缺省：文件的条数",
+    )
     parser.add_argument("--json", action="store_true", help="以 JSON 输出结论")
     options = parser.parse_args(args)
     try:
@@ -42,7 +51,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     except VolumeFileError as exc:
         _say({"ok": False, "error": str(exc)} if options.json else None, f"无法校验：{exc}", err=True)
         return 2
-    verdict = verify_volume(volume, options.head)
+    kept_volume, head = options.head if options.head is not None else (None, None)
+    if kept_volume is not None and kept_volume != volume.volume_id:
+        message = f"无法校验：链头属于卷册 {kept_volume}，而文件是卷册 {volume.volume_id}"
+        _say({"ok": False, "error": message} if options.json else None, message, err=True)
+        return 2
+    verdict = verify_volume(volume, head, options.length)
     _say(_jsonable(verdict) if options.json else None, _line(verdict))
     return 0 if verdict.ok else 1
 
@@ -60,11 +74,19 @@ def _topic(argv: list[str]) -> int:
     return int(main(argv))
 
 
-def _head(value: str) -> str:
-    head = value.strip().lower()
+def _head(value: str) -> tuple[str | None, str]:
+    """`HEX`, or the QR code's text `VOLUME_ID HEX`: (volume id or None, head)."""
+    parts = value.split()
+    volume, head = (parts[0], parts[1].lower()) if len(parts) == 2 else (None, value.strip().lower())
     if not re.fullmatch(r"[0-9a-f]{64}", head):
-        raise argparse.ArgumentTypeError("链头应为 64 位十六进制")
-    return head
+        raise argparse.ArgumentTypeError("链头应为 64 位十六进制，或二维码中的「卷册号 链头」")
+    return volume, head
+
+
+def _length(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError("条数应为不小于 1 的整数")
+    return int(value)
 
 
 def _line(verdict: Verdict) -> str:

@@ -71,6 +71,8 @@ def _from_json(path: Path) -> VolumeFile:
         document = json.loads(path.read_text(encoding="utf-8-sig"))  # a BOM some editors add
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise VolumeFileError(f"无法读取 JSON 校验文件：{exc}") from exc
+    except RecursionError as exc:  # '[' * 200000: no export nests like that
+        raise VolumeFileError("无法读取 JSON 校验文件：嵌套层数过深") from exc
     if not isinstance(document, dict):
         raise VolumeFileError("JSON 校验文件的顶层应为对象")
     links = document.get("links")
