@@ -196,7 +196,7 @@ def test_an_annual_report_goes_county_city_province_and_its_written_report_carri
 ) -> None:
     county = signed_in_page("county_admin")
     county.goto(f"{web_stack.url}/reports")
-    county.get_by_role("link", name="年度工作报告").click()
+    county.get_by_role("link", name="年度工作报告", exact=True).click()  # not "2025年度工作报告" in the inbox
     # the heading, not the text: the page's lead sentence names the results too
     expect(county.get_by_role("heading", name="法律顾问年度考核结果")).to_be_visible(timeout=WAIT)
     year = datetime.now(CST).year  # the page opens on this year
