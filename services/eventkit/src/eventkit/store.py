@@ -30,7 +30,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
-from pydantic_core import from_json, to_json
+from pydantic_core import from_json
 from vc_contracts import CST, Envelope, Event, Tenant
 
 from eventkit import metrics
@@ -195,7 +195,6 @@ class EventStore:
         self.append_lock = append_lock(schema)
         self._insert_sql = _insert_sql(schema, lock=True)
         self._insert_locked_sql = _insert_sql(schema, lock=False)
-        self._bulk_sql = _bulk_sql(schema)
         self._queue: list[_Pending] = []
         self._flushers: set[asyncio.Task[None]] = set()
 
@@ -468,7 +467,7 @@ class EventStore:
                 raise ConcurrencyError(b.stream_id, b.expected_version, current.get(b.stream_id, 0))
         rows = (prepared or self.bulk_rows(batch, metadata)).rows
         try:
-            drawn = await self._insert_document(conn, rows)
+            drawn = await self._insert_rows(conn, rows)
         except asyncpg.UniqueViolationError as exc:
             raise ConcurrencyError(_stream_of(exc), 0, 1) from None
         metrics.APPEND_SECONDS.labels(self.schema).observe(time.perf_counter() - started)
@@ -500,21 +499,6 @@ class EventStore:
         inserted = await conn.fetch(self._insert_sql if lock else self._insert_locked_sql,
                                     *[list(col) for col in zip(*rows, strict=True)][:SQL_COLUMNS],
                                     self.channel, *([self.append_lock] if lock else []))  # fmt: skip
-        return {r["event_id"]: (r["position"], r["recorded_at"]) for r in inserted}
-
-    async def _insert_document(
-        self, conn: Connection, rows: list[tuple[Any, ...]]
-    ) -> dict[UUID, tuple[int, datetime]]:
-        """`_insert_rows` (lock taken) with the rows sent as one JSON document (pydantic-core's
-        encoder) instead of ten arrays: asyncpg checks every element of an array against three
-        abstract base classes in Python, some 18 checks a row, more than the rest of a bulk row's
-        encoding. The JSON texts travel as strings: `data` reaches jsonb as the text sent."""
-        inserted = await conn.fetch(
-            self._bulk_sql,
-            to_json([row[:SQL_COLUMNS] for row in rows]).decode(),
-            self.channel,
-            self.append_lock,
-        )
         return {r["event_id"]: (r["position"], r["recorded_at"]) for r in inserted}
 
 
@@ -606,20 +590,6 @@ def _insert_sql(schema: str, *, lock: bool) -> str:
                              $7::text[], $8::timestamptz[], $9::text[], $10::text[])
             AS u(event_id, stream_id, stream_version, event_type, schema_version, tenant,
                  county, occurred_at, data, metadata)
-        RETURNING position, event_id, recorded_at
-        """
-
-
-def _bulk_sql(schema: str) -> str:
-    """`_insert_sql` (lock taken) reading its rows from one JSON document ($1: rows of the ten columns)."""
-    return f"""
-        WITH ordered AS MATERIALIZED (SELECT pg_notify($2, ''), pg_advisory_xact_lock($3))
-        INSERT INTO {schema}.events (event_id, stream_id, stream_version, event_type,
-            schema_version, tenant, county, occurred_at, data, metadata)
-        SELECT (r->>0)::uuid, r->>1, (r->>2)::int, r->>3, (r->>4)::int, (r->>5)::jsonb, r->>6,
-               (r->>7)::timestamptz, (r->>8)::jsonb, (r->>9)::jsonb
-        FROM ordered, jsonb_array_elements($1::jsonb) WITH ORDINALITY AS u(r, n)
-        ORDER BY u.n
         RETURNING position, event_id, recorded_at
         """
 
