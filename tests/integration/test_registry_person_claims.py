@@ -28,7 +28,10 @@ FIRM_NAME = "甘肃认领律师事务所"
 PROVINCE = Principal(subject="claim-province", role=Role.province_admin, scope="620000")
 CLERK = Principal(subject="claim-county", role=Role.county_admin, scope=COUNTY)
 UNIT_CLERK = Principal(subject="claim-firm", role=Role.law_firm, scope=COUNTY, unit_id=FIRM)
-HEADING = "unit_id,unit_name,unit_kind,unit_division_code,unit_credit_code,advisor_id,advisor_name,advisor_kind,licence_no,phone"
+HEADING = (
+    "unit_id,unit_name,unit_kind,unit_division_code,unit_credit_code,"
+    "advisor_id,advisor_name,advisor_kind,licence_no,phone"
+)
 
 
 def licence(n: int) -> str:
@@ -58,9 +61,7 @@ async def directory(store: EventStore) -> DirectoryCommands:
         (TOWN, "认领镇", DivisionLevel.township, COUNTY),
     ):
         await d.register_division(PROVINCE, code, name, level, parent, idem(store, PROVINCE))
-    await d.register_unit(
-        CLERK, FIRM, UnitKind.law_firm, FIRM_NAME, COUNTY, CREDIT, None, idem(store, CLERK)
-    )
+    await d.register_unit(CLERK, FIRM, UnitKind.law_firm, FIRM_NAME, COUNTY, CREDIT, None, idem(store, CLERK))
     return d
 
 
@@ -94,13 +95,16 @@ async def test_an_imported_advisor_cannot_be_nominated_again(directory: Director
     await import_roster(directory.store, CLERK, roster(("A-imp-1", 1)), idem(directory.store, CLERK))
     with pytest.raises(AlreadyNominatedError) as refused:
         await nominate(directory, "A-nom-1", 1)
-    assert (refused.value.status, refused.value.code, refused.value.field) == (409, "already_nominated", "licence_no")
+    error = refused.value
+    assert (error.status, error.code, error.field) == (409, "already_nominated", "licence_no")
     assert "A-imp-1" in refused.value.message
     assert await claims(directory.store, 1) == ["A-imp-1"]
     assert not (await directory.advisor("A-nom-1")).exists
 
 
-async def test_a_nominated_person_is_refused_by_the_import_naming_the_row(directory: DirectoryCommands) -> None:
+async def test_a_nominated_person_is_refused_by_the_import_naming_the_row(
+    directory: DirectoryCommands,
+) -> None:
     await nominate(directory, "A-nom-2", 2)
     content = roster(("A-imp-3", 3), ("A-imp-2", 2))
     with pytest.raises(ImportRejectedError) as refused:
@@ -111,9 +115,12 @@ async def test_a_nominated_person_is_refused_by_the_import_naming_the_row(direct
     assert await claims(directory.store, 3) == []
 
 
-async def test_one_file_naming_one_person_twice_under_two_ids_is_refused(directory: DirectoryCommands) -> None:
+async def test_one_file_naming_one_person_twice_under_two_ids_is_refused(
+    directory: DirectoryCommands,
+) -> None:
     with pytest.raises(ImportRejectedError) as refused:
-        await import_roster(directory.store, CLERK, roster(("A-twice-a", 4), ("A-twice-b", 4)), None)  # type: ignore[arg-type]
+        content = roster(("A-twice-a", 4), ("A-twice-b", 4))
+        await import_roster(directory.store, CLERK, content, idem(directory.store, CLERK))
     assert (3, "licence_no") in refused_rows(refused)
 
 
@@ -169,7 +176,9 @@ async def test_a_person_who_left_or_was_rejected_may_be_claimed_again(directory:
     await import_roster(store, CLERK, roster(("A-lapse-11", 11)), idem(store, CLERK))
     await leave(directory, "A-lapse-11")
     await nominate(directory, "A-lapse-11b", 11)  # left: the claim lapsed
-    await directory.decide_nomination(CLERK, "A-lapse-11b", advisors.RejectAdvisor("材料不全"), idem(store, CLERK))
+    await directory.decide_nomination(
+        CLERK, "A-lapse-11b", advisors.RejectAdvisor("材料不全"), idem(store, CLERK)
+    )
     await import_roster(store, CLERK, roster(("A-lapse-11c", 11)), idem(store, CLERK))  # rejected: lapsed
     await leave(directory, "A-lapse-11c")
     await register(directory, "A-lapse-11d", 11)
