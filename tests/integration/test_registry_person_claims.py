@@ -15,12 +15,14 @@ from eventkit.auth import Principal, Role
 from eventkit.clock import now_cst
 from eventkit.idempotency import Idempotency, Replayed
 from eventkit.import_errors import ImportRejectedError
-from eventkit.store import EventStore
+from eventkit.store import EventStore, Metadata
 from registry.application.commands import DirectoryCommands
 from registry.application.roster_import import import_roster
 from registry.domain import advisors, nominees, units
 from registry.domain.vetting import AlreadyNominatedError
+from vc_contracts import Tenant
 from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
+from vc_contracts.catalogue.registry import AdvisorRegistered
 
 COUNTY, TOWN = "621025", "621025100000"
 FIRM, CREDIT = "U-claim-firm", "91621025MA71C0009X"
@@ -189,3 +191,23 @@ def test_the_claim_names_the_county_of_the_unit() -> None:
     unit = units.Unit(unit_id=FIRM, division_code=TOWN)
     person = nominees.Person.of(unit, "顾问1", licence(1))
     assert person == nominees.Person(COUNTY, FIRM, "顾问1", licence(1))
+
+
+async def test_an_advisor_registered_before_claims_is_claimed_when_the_roster_names_it(
+    directory: DirectoryCommands,
+) -> None:
+    """History written before claims existed: an advisor without a claim. Importing the roster that
+    names it (unchanged) claims the free person, so a later nomination of them is refused."""
+    store = directory.store
+    legacy = AdvisorRegistered(
+        advisor_id="A-old-12", name="顾问12", kind=AdvisorKind.lawyer, unit_id=FIRM,
+        licence_no=licence(12), phone=f"137{12:08d}",
+    )  # fmt: skip
+    await store.append(
+        advisors.advisor_stream("A-old-12"), 0, [legacy], tenant=Tenant.of(COUNTY), metadata=Metadata("old")
+    )
+    report = await import_roster(store, CLERK, roster(("A-old-12", 12)), idem(store, CLERK))
+    assert report["advisors"] == {"new": 0, "unchanged": 1} and report["events"] == 1
+    assert await claims(store, 12) == ["A-old-12"]
+    with pytest.raises(AlreadyNominatedError):
+        await nominate(directory, "A-new-12", 12)
