@@ -26,12 +26,28 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import rfc8785
 
 GENESIS = "0" * 64
 """The link before a volume's first event."""
+
+
+@dataclass(frozen=True)
+class LinkMismatch:
+    """The first link of a volume that does not hold, named by its entry and event: what the
+    ledger's own `verify` (from its database) and the topic verifier (`verify_topic`, from the
+    published seals) report. `reason` in Simplified Chinese; ids are "" where nothing is left to
+    name (seq 0: not a link of the chain, e.g. a stray link row)."""
+
+    seq: int
+    entry_id: str
+    event_id: str
+    event_type: str
+    reason: str
+
 
 CANONICAL_V1 = 1
 CANONICAL_V2 = 2

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from vc_contracts.chain import GENESIS, link
+from vc_contracts.chain import GENESIS, LinkMismatch, link
 
 
 def canonical(fields: Mapping[str, Any]) -> bytes:
@@ -37,13 +37,7 @@ class Recorded:
     event: bytes | None
 
 
-@dataclass(frozen=True)
-class Mismatch:
-    seq: int
-    entry_id: str
-    event_id: str
-    event_type: str
-    reason: str
+Mismatch = LinkMismatch  # one definition, the contracts' (shared with the topic verifier)
 
 
 @dataclass(frozen=True)
