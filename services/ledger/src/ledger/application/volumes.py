@@ -7,6 +7,7 @@ shows why), so a period filter never renumbers. A late-logged entry takes its pl
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import asyncpg
@@ -14,6 +15,7 @@ from eventkit.auth import Principal
 from eventkit.errors import NotFoundError
 from eventkit.periods import parse_period
 from vc_contracts.chain import GENESIS
+from vc_contracts.divisions import level_of
 from vc_contracts.durations import display_total_hours, seconds_between, total_seconds
 
 from ledger.application import access, entry_text
@@ -25,9 +27,31 @@ from ledger.domain.chain import VOLUME_KINDS, volume_id
 EXPORT_FORMAT = "vc-volume/1"
 
 
+_VILLAGE_CODE = re.compile(r"[1-9][0-9]{11}")
+_UNIT_ID = re.compile(r"[^\s\x00-\x1f\x7f]{1,128}")  # an id (vc_contracts.codes): no blanks or controls
+
+
 def _check_kind(kind: str) -> None:
     if kind not in VOLUME_KINDS:
         raise NotFoundError("卷册类型应为 village（一村一卷）或 unit（一所一卷）", field="kind")
+
+
+def _check_shape(kind: str, owner: str, year: int) -> None:
+    """404 (field volume_id) for an owner no volume can have: a village volume's owner is a village's
+    12-digit code (not a township's), a unit's an id. Checked before the caller's scope, so every
+    volume endpoint answers a malformed id with 404 whoever asks, as the README says."""
+    fits = (
+        _VILLAGE_CODE.fullmatch(owner) and level_of(owner) == "village"
+        if kind == "village"
+        else (_UNIT_ID.fullmatch(owner))
+    )
+    if not fits:
+        what = "村代码（12 位数字）" if kind == "village" else "单位编号"
+        raise NotFoundError(
+            f"卷册编号 {volume_id(kind, owner, year)} 格式不正确：{what}不符，应为 village:村代码:年度 或 "
+            "unit:单位编号:年度",
+            field="volume_id",
+        )
 
 
 async def _head(pool: asyncpg.Pool, schema: str, vid: str) -> asyncpg.Record | None:
@@ -40,8 +64,9 @@ async def _readable(
     pool: asyncpg.Pool, schema: str, who: Principal, kind: str, owner: str, year: int
 ) -> tuple[str, asyncpg.Record | None]:
     """(volume_id, its head row or None) of a volume `who` may read: 404 for an unknown kind, 403
-    outside the principal's scope."""
+    outside the principal's scope (after the id's shape: 404 for a malformed one, whoever asks)."""
     _check_kind(kind)
+    _check_shape(kind, owner, year)
     vid = volume_id(kind, owner, year)
     head = await _head(pool, schema, vid)
     access.require_volume(who, kind, owner, head["county"] if head else None)
