@@ -28,7 +28,7 @@ async def _detail(runtime: Runtime, who: Any, report_id: str) -> dict[str, Any]:
     ids = [row["submitter"], row["county"], row["city"], province_of(row["county"]), *row["confirmed_by"]]
     offices = Offices(row, await names_of(pool, schema, ids))
     steps = await timeline(runtime.store, report_id, offices)
-    heads = await submitted_heads(runtime.store, report_id)
+    heads = await submitted_heads(pool, schema, report_id)
     owners = await names_of(pool, schema, [h[0].split(":")[1] for h in heads])
     return {**describe(row, steps, offices), "heads": await head_checks(pool, schema, heads, owners)}
 

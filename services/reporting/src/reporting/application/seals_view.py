@@ -5,22 +5,22 @@ Per (volume, seq) the **first-seen** link is kept and never overwritten, next to
 **latest-sealed** one: an audit seal that recomputes a different link (an event rewritten behind
 the ledger's back, links and all) leaves them different, and approval is refused. Per volume, the
 longest sealed length. A report freezes, at submission, the first-seen head at each volume's
-latest sealed length (`frozen_heads`); every approval checks them (`first_mismatch`).
+latest sealed length (`frozen_heads`); its read-model row keeps them (`reports.heads`), and every
+approval checks them (`first_mismatch`).
 Rebuildable like every read model: both columns come back from the topic in the same order.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 from eventkit.db import Connection
 from eventkit.errors import AppError
-from eventkit.store import EventStore
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue.ledger import VolumeSealed
-from vc_contracts.catalogue.reporting import ReportSubmitted
 from vc_contracts.topics import topic_for
 
 DDL = """
@@ -159,13 +159,19 @@ async def first_mismatch(
     return next((bad for bad in await check_heads(conn, schema, heads) if bad is not None), None)
 
 
-async def submitted_heads(store: EventStore, report_id: str) -> list[tuple[str, int, str]]:
-    """`(volume_id, length, head)` frozen by the report's latest submission (none before v2)."""
-    heads: list[tuple[str, int, str]] = []
-    for stored in await store.read_stream(report_id):
-        if isinstance(event := stored.event, ReportSubmitted):
-            heads = [(h.volume_id, h.length, h.head) for h in event.heads]
-    return heads
+async def submitted_heads(
+    conn: Connection | asyncpg.Pool, schema: str, report_id: str
+) -> list[tuple[str, int, str]]:
+    """`(volume_id, length, head)` frozen by the report's latest submission, from its read-model row
+    (`reports.heads`, filled by `report_model.record`); [] for none or no such report."""
+    return heads_of(
+        await conn.fetchval(f"SELECT heads::text FROM {schema}.reports WHERE report_id = $1", report_id)
+    )
+
+
+def heads_of(column: str | None) -> list[tuple[str, int, str]]:
+    """The `reports.heads` column (JSON text `[{volume_id, length, head}]`) as tuples."""
+    return [(h["volume_id"], h["length"], h["head"]) for h in json.loads(column or "[]")]
 
 
 async def head_checks(
