@@ -111,12 +111,40 @@ def test_a_report_shows_the_chain_heads_it_froze(
     page.locator(".vc-waiting").get_by_role("link", name=f"{YEAR}年度工作报告").click()
     heads = page.get_by_test_id("chain-heads")
     expect(heads.get_by_role("heading")).to_have_text("台账链头（报送时冻结，审核时核对）", timeout=WAIT)
+    report_id = submitted.json()["stream_id"]
+    detail = _call(web_stack, "reporting", f"/reports/{report_id}", county).json()
+    total = len(detail["heads"])
+    expect(heads.get_by_test_id("heads-count")).to_have_text(f"共 {total} 卷，不一致 0 卷", timeout=WAIT)
+    assert total > 20  # the demo county's volumes: paged, not one long table
+    expect(heads.get_by_test_id("frozen-head")).to_have_count(20)
+    heads.get_by_role("textbox", name="筛选卷册").fill("链头村")
     row = heads.locator(f'tr[data-volume="{volume}"]')
     expect(row).to_contain_text(f"链头村 {YEAR} 年村卷", timeout=WAIT)
     expect(row.locator("td").nth(1)).to_have_text("2")
-    detail = _call(web_stack, "reporting", f"/reports/{submitted.json()['stream_id']}", county).json()
     [frozen] = [h["head"] for h in detail["heads"] if h["volume_id"] == volume]
     expect(row.locator("code")).to_have_text(frozen[:12])
     expect(row).to_contain_text("一致")
     expect(heads.locator("thead th")).to_have_text(["卷册", "条数", "链头", "校验结果"])
     shoot(page, "reports-detail-chain-heads")
+
+    # A re-seal that differs (what `seal --audit` publishes after a rewrite): that head comes first,
+    # named, whatever its place in code order, and the count line says so.
+    rewrite = (
+        "UPDATE reporting.rp_sealed_links SET latest_link = $2 WHERE volume_id = $1 AND seq = 1 RETURNING 1"
+    )
+    restore = "UPDATE reporting.rp_sealed_links SET latest_link = first_link WHERE volume_id = $1 RETURNING 1"
+    assert _fetchval(dsn, rewrite, volume, "f" * 64) == 1
+    try:
+        page.reload()
+        expect(heads.get_by_test_id("heads-count")).to_have_text(f"共 {total} 卷，不一致 1 卷", timeout=WAIT)
+        first = heads.get_by_test_id("frozen-head").first
+        expect(first).to_have_attribute("data-volume", volume)
+        expect(first).to_contain_text("不一致")
+        expect(first).to_contain_text("第 1 条")
+        expect(heads.get_by_test_id("frozen-head")).to_have_count(21)  # the mismatch, then a page
+        shoot(page, "reports-detail-chain-heads-mismatch")
+        page.set_viewport_size({"width": 390, "height": 844})
+        wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert wide <= 0, f"the phone page scrolls sideways by {wide}px"
+    finally:
+        _fetchval(dsn, restore, volume)
