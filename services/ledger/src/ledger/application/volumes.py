@@ -7,15 +7,14 @@ shows why), so a period filter never renumbers. A late-logged entry takes its pl
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import asyncpg
 from eventkit.auth import Principal
 from eventkit.errors import NotFoundError
 from eventkit.periods import parse_period
-from vc_contracts.chain import GENESIS
-from vc_contracts.divisions import level_of
+from vc_contracts.chain import GENESIS, owner_fits
+from vc_contracts.chain import parse_volume_id as parse_volume_id_or_none
 from vc_contracts.durations import display_total_hours, seconds_between, total_seconds
 
 from ledger.application import access, entry_text
@@ -27,10 +26,6 @@ from ledger.domain.chain import VOLUME_KINDS, volume_id
 EXPORT_FORMAT = "vc-volume/1"
 
 
-_VILLAGE_CODE = re.compile(r"[1-9][0-9]{11}")
-_UNIT_ID = re.compile(r"[^\s\x00-\x1f\x7f]{1,128}")  # an id (vc_contracts.codes): no blanks or controls
-
-
 def _check_kind(kind: str) -> None:
     if kind not in VOLUME_KINDS:
         raise NotFoundError("卷册类型应为 village（一村一卷）或 unit（一所一卷）", field="kind")
@@ -40,12 +35,7 @@ def _check_shape(kind: str, owner: str, year: int) -> None:
     """404 (field volume_id) for an owner no volume can have: a village volume's owner is a village's
     12-digit code (not a township's), a unit's an id. Checked before the caller's scope, so every
     volume endpoint answers a malformed id with 404 whoever asks, as the README says."""
-    fits = (
-        _VILLAGE_CODE.fullmatch(owner) and level_of(owner) == "village"
-        if kind == "village"
-        else (_UNIT_ID.fullmatch(owner))
-    )
-    if not fits:
+    if not owner_fits(kind, owner):
         what = "村代码（12 位数字）" if kind == "village" else "单位编号"
         raise NotFoundError(
             f"卷册编号 {volume_id(kind, owner, year)} 格式不正确：{what}不符，应为 village:村代码:年度 或 "
@@ -214,13 +204,12 @@ async def head(
 
 def parse_volume_id(vid: str) -> tuple[str, str, int]:
     """`kind:owner:year` → (kind, owner, year); 404 (field volume_id) for anything else."""
-    kind, _, rest = vid.partition(":")
-    owner, _, year = rest.rpartition(":")
-    if kind not in VOLUME_KINDS or not owner or not year.isdigit() or not 2000 <= int(year) <= 2100:
+    parts = parse_volume_id_or_none(vid)
+    if parts is None:
         raise NotFoundError(
             f"卷册编号 {vid} 格式不正确，应为 village:村代码:年度 或 unit:单位编号:年度", field="volume_id"
         )
-    return kind, owner, int(year)
+    return parts
 
 
 async def export_json(pool: asyncpg.Pool, schema: str, who: Principal, vid: str) -> dict[str, Any]:
