@@ -201,6 +201,7 @@ async def test_a_consistent_rewrite_blocks_the_city_s_approval_and_the_topic_nam
             assert named in body["message"]
         detail = (await http.get(f"{rep}/reports/{report_id}", headers=city)).json()
         assert [h["ok"] for h in detail["heads"] if h["volume_id"] == VOLUME] == [False]
+        await _the_volume_pages_second_check_names_it(http, stack, entries[1], event_id)
 
         await _a_fresh_export_verifies_alone_but_not_against(http, stack, tmp_path, frozen[VOLUME]["head"])
 
@@ -219,3 +220,25 @@ async def test_a_consistent_rewrite_blocks_the_city_s_approval_and_the_topic_nam
         topic.returncode == 1
         and f"不一致 {VOLUME} 第 2 条（记录 {entries[1]}，事件 {event_id}" in topic.stdout
     )
+
+
+async def _the_volume_pages_second_check_names_it(
+    http: httpx.AsyncClient, stack: Any, entry_id: str, event_id: str
+) -> None:
+    """The ledger's own verify passes the consistent rewrite; the check against the first seals
+    (reporting's, what the volume pages show beside it) names the entry. Same access as the volume;
+    a malformed id is 404 whoever asks."""
+    rep = stack.urls["reporting"]
+    city, other = stack.headers("city_admin", "621000"), stack.headers("county_admin", "621026")
+    found = await http.get(f"{rep}/sealed-volumes/{VOLUME}", headers=city)
+    assert found.status_code == 200, found.text
+    body = found.json()
+    assert body["ok"] is False and body["first_mismatch"]["seq"] == 2
+    assert (body["first_mismatch"]["entry_id"], body["first_mismatch"]["event_id"]) == (entry_id, event_id)
+    assert f"第 2 条（记录 {entry_id}" in body["message"]
+    assert (await http.get(f"{rep}/sealed-volumes/{VOLUME}", headers=other)).status_code == 403
+    for malformed in (f"village:城东村:{YEAR}", "village:621025", f"unit:a b:{YEAR}"):
+        r = await http.get(f"{rep}/sealed-volumes/{malformed}", headers=other)
+        assert r.status_code == 404 and r.json()["field"] == "volume_id", (malformed, r.text)
+    unsealed = await http.get(f"{rep}/sealed-volumes/village:621025100299:{YEAR}", headers=city)
+    assert unsealed.status_code == 404 and unsealed.json()["code"] == "not_found"

@@ -340,3 +340,45 @@ async def test_the_standalone_verifier_names_what_the_ledger_names(scene, tmp_pa
     verdict = _verified(check, tmp_path, "deleted.json")
     assert verdict.first_mismatch is not None and "删除" in ledgers["reason"]
     assert verdict.first_mismatch.seq == ledgers["seq"] == gone["seq"]
+
+
+MALFORMED_OWNERS = [
+    ("village", "东关村"),  # a name where the code belongs
+    ("village", "62102510020"),  # 11 digits
+    ("village", "621025100000"),  # a township's code, not a village's
+    ("unit", "律所 一"),  # whitespace
+    ("unit", "u" * 129),  # longer than any id
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "owner"), MALFORMED_OWNERS, ids=[f"{k}-{o[:12]}" for k, o in MALFORMED_OWNERS]
+)
+async def test_a_malformed_volume_id_is_404_on_every_volume_endpoint_whoever_asks(
+    scene, kind: str, owner: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The README promises 404 for a malformed volume id: its shape is checked before the caller's
+    scope (a 403 would say "exists, not yours" about a volume that cannot exist)."""
+    ledger, cast = scene
+    askers = {
+        "county": _county(ledger),
+        "other county": ledger.headers("county_admin", "621026"),
+        "committee": ledger.headers("village_committee", cast.villages[0], "committee-x"),
+        "firm": ledger.headers("law_firm", "621025", "staff", cast.office),
+    }
+    base = f"/volumes/{kind}/{owner}/{YEAR}"
+    for who, headers in askers.items():
+        for method, path in (
+            ("GET", base),
+            ("GET", f"{base}/export.xlsx"),
+            ("GET", f"{base}/export.html"),
+            ("GET", f"{base}/export.json"),
+            ("GET", f"{base}/head.svg"),
+            ("POST", f"{base}/verify"),
+            ("GET", f"/volumes/{kind}:{owner}:{YEAR}/export.json"),
+        ):
+            r = await ledger.http.request(method, path, headers=headers)
+            assert r.status_code == 404, (who, method, path, r.status_code, r.text)
+            body = r.json()
+            assert body["code"] == "not_found" and body["field"] == "volume_id", (who, path, body)
+            assert body["correlation_id"] and "卷册" in body["message"]

@@ -10,7 +10,7 @@ from uuid import UUID
 
 import asyncpg
 import pytest
-from reporting.application.seals_view import DDL, SealsView, check_heads, frozen_heads
+from reporting.application.seals_view import DDL, SealsView, check_heads, frozen_heads, volume_check
 from support.inprocess import own_database
 from vc_contracts.catalogue.ledger import VolumeSealed
 
@@ -63,3 +63,19 @@ async def test_heads_are_frozen_as_first_sealed_and_hold_until_a_seal_differs(co
     assert rewritten is not None and (rewritten.seq, rewritten.entry_id) == (2, "E-2")
     assert "改写" in rewritten.reason
     assert await frozen_heads(conn, "r", "621025", 2025) == [{"volume_id": VOLUME, "length": 3, "head": C}]
+
+
+async def test_a_volumes_check_against_its_first_seals_names_the_rewritten_entry(conn) -> None:  # type: ignore[no-untyped-def]
+    """What the volume page shows next to the ledger's own verify: the ledger's verify passes a
+    consistent rewrite of its own tables, the first seals held here do not."""
+    assert await volume_check(conn, "r", VOLUME) is None  # nothing sealed yet: nothing to say
+    await _apply(conn, seal([A, B]), seal([C], start=3))
+    held = await volume_check(conn, "r", VOLUME)
+    assert held is not None and held["ok"] and (held["length"], held["head"]) == (3, C)
+    assert held["first_mismatch"] is None and held["county"] == "621025"
+    await _apply(conn, seal([A, X, X], audit=True))
+    found = await volume_check(conn, "r", VOLUME)
+    assert found is not None and not found["ok"]
+    assert found["first_mismatch"] == {"seq": 2, "entry_id": "E-2", "event_id": str(_id(2)),
+                                       "reason": found["first_mismatch"]["reason"]}  # fmt: skip
+    assert "第 2 条（记录 E-2" in found["message"] and "改写" in found["message"]

@@ -43,6 +43,12 @@ def cut_to_3(v: VolumeFile) -> VolumeFile:
     return dataclasses.replace(v, items=v.items[:3], length=3)
 
 
+def renumbered_cut(v: VolumeFile) -> VolumeFile:
+    """Item 3 deleted, the rest renumbered and the length cut: the file alone reads it as item 3's
+    text altered (only a head kept elsewhere, or the old seals, tell it apart)."""
+    return dataclasses.replace(in_order(1, 2, 4, renumber=True)(v), length=3)
+
+
 def altered(v: VolumeFile) -> VolumeFile:
     text = v.items[1].canonical.replace("坐班接待", "篡改记录")
     return replaced(v, 2, canonical=text)
@@ -75,7 +81,8 @@ CASES: list[tuple[str, Tamper, str, int, str]] = [
     ("altered link", lambda v: replaced(v, 2, link=OTHER), "altered_link", 2, "E-2"),
     ("altered last link", lambda v: replaced(v, 4, link=OTHER), "altered_link", 4, "E-4"),
     ("deleted item (seq gap)", without(3), "missing", 3, ""),
-    ("deleted item, renumbered", in_order(1, 2, 4, renumber=True), "altered_event", 3, "E-4"),
+    ("deleted item, renumbered", in_order(1, 2, 4, renumber=True), "missing", 3, ""),
+    ("deleted item, renumbered, length cut", renumbered_cut, "altered_event", 3, "E-4"),
     ("deleted last item", without(4), "missing", 4, ""),
     ("deleted last item, length cut", cut_to_3, "head", 3, "E-3"),
     ("inserted, same seq, valid link", forged(False, True), "inserted", 3, "E-9"),

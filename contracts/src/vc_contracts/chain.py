@@ -25,7 +25,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -33,6 +35,21 @@ import rfc8785
 
 GENESIS = "0" * 64
 """The link before a volume's first event."""
+
+
+@dataclass(frozen=True)
+class LinkMismatch:
+    """The first link of a volume that does not hold, named by its entry and event: what the
+    ledger's own `verify` (from its database) and the topic verifier (`verify_topic`, from the
+    published seals) report. `reason` in Simplified Chinese; ids are "" where nothing is left to
+    name (seq 0: not a link of the chain, e.g. a stray link row)."""
+
+    seq: int
+    entry_id: str
+    event_id: str
+    event_type: str
+    reason: str
+
 
 CANONICAL_V1 = 1
 CANONICAL_V2 = 2
@@ -135,3 +152,33 @@ def _as_jcs(value: Any) -> Any:
 def link(previous: str, canonical: bytes) -> str:
     """The link after `previous` (64 hex chars) for an event whose canonical bytes are `canonical`."""
     return hashlib.sha256(previous.encode("ascii") + canonical).hexdigest()
+
+
+VOLUME_KINDS = ("village", "unit")
+"""一村一卷 (a village's entries of a year) and 一所一卷 (a service unit's)."""
+
+_VILLAGE_CODE = re.compile(r"[1-9][0-9]{8}(?!000)[0-9]{3}")
+_UNIT_ID = re.compile(r"[^\s\x00-\x1f\x7f]{1,128}")  # an id (vc_contracts.codes): no blanks or controls
+
+
+def owner_fits(kind: str, owner: str) -> bool:
+    """True when `owner` is shaped like a `kind` volume's owner: a village's 12-digit code (not a
+    township's, whose last three digits are 000) or a unit's id (1–128 characters, no whitespace or
+    control characters). Whether it exists is another question."""
+    if kind == "village":
+        return _VILLAGE_CODE.fullmatch(owner) is not None
+    return kind == "unit" and _UNIT_ID.fullmatch(owner) is not None
+
+
+def parse_volume_id(volume_id: str) -> tuple[str, str, int] | None:
+    """`kind:owner:year` (`village:621025100200:2026`, `unit:U-1:2026`) → (kind, owner, year), or
+    None for an id no volume can have (see `owner_fits`; year 2000–2100)."""
+    kind, _, rest = volume_id.partition(":")
+    owner, _, year = rest.rpartition(":")
+    if (
+        not owner_fits(kind, owner)
+        or not (year.isascii() and year.isdigit())
+        or not 2000 <= int(year) <= 2100
+    ):
+        return None
+    return kind, owner, int(year)

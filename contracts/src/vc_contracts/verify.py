@@ -64,6 +64,8 @@ def _first_mismatch(
     for position, item in enumerate(items, start=1):
         if item.seq != position or item.seq > volume.length:
             return out_of_place(volume, position)
+        if item.canonical is None:  # the ledger's check file says so for an event it no longer holds
+            return named(item, "missing", "事件记录已被删除（校验文件中此条的规范文本为空）")
         body = body_of(item)
         if body is None:
             return named(item, "not_canonical", "规范文本不是有效的 UTF-8 文本")

@@ -4,8 +4,10 @@ out-of-place seq (a deleted, inserted or reordered item), as far as the file its
 A broken link at position p (item p does not hash from the link before it) is told apart by which
 link the neighbours do chain from: item p chains from the link two back (the item before it was
 inserted); from another item's link (reordered); the next item chains past p (p was inserted) or
-from p's recomputed link (p's link was altered); else p's text was altered (or an item before it
-was deleted and the rest renumbered, which the file cannot tell apart). Pure.
+from p's recomputed link (p's link was altered); else, when the file holds fewer items than its
+length, an item before p was deleted and the rest renumbered (missing at p); else p's text was
+altered (a deletion renumbered with its length cut looks the same from the file: only a head kept
+elsewhere, or a seal of the old numbering on the topic, tells them apart). Pure.
 """
 
 from __future__ import annotations
@@ -46,7 +48,9 @@ class Mismatch:
 
 
 def body_of(item: Item) -> bytes | None:
-    """The UTF-8 bytes the item's link hashes, or None when its text cannot be encoded."""
+    """The UTF-8 bytes the item's link hashes, or None when its text is gone or cannot be encoded."""
+    if item.canonical is None:
+        return None
     try:
         return item.canonical.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate, e.g. from a "\udc80" escape in the JSON export
@@ -70,6 +74,16 @@ def broken(volume: VolumeFile, position: int, previous: str, own: str) -> Mismat
         after is None and own == volume.head
     ):
         return named(item, "altered_link", "链接被改动（事件内容未变，重新计算的链接与后文一致）")
+    if len(items) < volume.length:  # the length still counts an item the file no longer has
+        return Mismatch(
+            position,
+            "",
+            "",
+            "",
+            "missing",
+            f"缺失（已被删除，其后各条重新编号）：卷册长度为 {volume.length}，文件只有 {len(items)} 条，"
+            f"此处排的第 {item.seq} 条（条目 {item.entry_id}）不接前一条",
+        )
     return named(item, "altered_event", "事件内容与其链接不符（事件被改动，或其前有条目被删除）")
 
 

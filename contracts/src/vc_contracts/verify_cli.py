@@ -1,7 +1,9 @@
 """`python -m vc_contracts.verify`: the verifier's command line (see `vc_contracts.verify`).
 
 Prints ``ok <volume_id> <length> <head>`` and exits 0; or names the first mismatch (Chinese) and
-exits 1; exits 2 for an unreadable file or bad arguments. ``--json`` prints the verdict as one JSON
+exits 1; exits 2 for anything else: bad arguments, an unreadable or malformed file (a value of
+another type than the format says), a head kept for another volume, the topic mode's "nothing to
+check" (`EXIT_CODES`, also in ``--help``). ``--json`` prints the verdict as one JSON
 object instead: ``{"ok", "volume_id", "length", "head", "first_mismatch": null | {"seq",
 "entry_id", "event_id", "event_type", "kind", "reason", "message"}}`` (or ``{"ok": false,
 "error"}`` for an unreadable file). ``--topic`` hands over to `vc_contracts.verify_topic`.
@@ -19,6 +21,12 @@ from typing import Any
 
 from vc_contracts.verify import Verdict, VolumeFileError, load_volume, verify_volume
 
+# The exit codes of both modes (the topic mode, `vc_contracts.verify_topic`, prints them too).
+EXIT_CODES = (
+    "退出码：0 校验通过；1 发现不符（指出第一处）；"
+    "2 无法校验（参数错误、文件或主题无法读取、格式不符、没有可校验的内容）"
+)
+
 USAGE = (
     "python -m vc_contracts.verify FILE [--head HEX | --head 'VOLUME_ID HEX'] [--length N] [--json]\n"
     "       python -m vc_contracts.verify --topic TOPIC --bootstrap HOST:PORT [--volume ID]"
@@ -31,7 +39,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     if any(a == "--topic" or a.startswith("--topic=") for a in args):
         return _topic(args)
     parser = argparse.ArgumentParser(
-        prog="python -m vc_contracts.verify", usage=USAGE, description="校验台账卷册的哈希链（无需数据库）。"
+        prog="python -m vc_contracts.verify",
+        usage=USAGE,
+        description="校验台账卷册的哈希链（无需数据库）。",
+        epilog=EXIT_CODES,
     )
     parser.add_argument("file", help="卷册校验文件：.json 或 .xlsx（含「校验数据」工作表）")
     parser.add_argument(

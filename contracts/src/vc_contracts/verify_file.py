@@ -8,7 +8,12 @@ XLSX: the sheet ``校验数据``; row 1 ``format | vc-volume/1 | volume_id | <id
 <hex>``, row 2 the item headings (`ITEM_KEYS`), rows 3… one item each.
 
 Loading checks the shape only (keys, types, hex); whether the chain holds is `verify_volume`'s
-business, so a tampered but well-formed file loads. Pure apart from reading the one file.
+business, so a tampered but well-formed file loads. Types are read strictly, as the README's format
+says: `seq`, `length` and `canonical_version` are JSON integers (not 1.0, not "1"; in XLSX numeric
+cells, which a spreadsheet program may hand back as 1.0), ids and texts are strings, links and heads
+64 lowercase hex. A `canonical` of null (JSON) or an empty cell (XLSX) is read as None: the
+ledger's check file says so for an event deleted from its store, a mismatch `verify_volume` names.
+Pure apart from reading the one file.
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ class Item:
     event_type: str
     canonical_version: int
     link: str
-    canonical: str
+    canonical: str | None  # None: the event is gone from the ledger's store (null in its check file)
 
 
 @dataclass(frozen=True)
@@ -82,8 +87,8 @@ def _from_json(path: Path) -> VolumeFile:
     for n, raw in enumerate(links):
         if not isinstance(raw, dict):
             raise VolumeFileError(f"links[{n}] 应为对象")
-        items.append(_item(raw, f"links[{n}]"))
-    return _volume(document, "JSON 校验文件", items)
+        items.append(_item(raw, f"links[{n}]", cells=False))
+    return _volume(document, "JSON 校验文件", items, cells=False)
 
 
 def _from_xlsx(path: Path) -> VolumeFile:
@@ -118,34 +123,44 @@ def _from_rows(rows: Iterator[Sequence[Any]]) -> VolumeFile:
             continue  # trailing blank rows a spreadsheet program leaves behind
         cells += [None] * (len(ITEM_KEYS) - len(cells))
         values = {k: v for k, v in zip(ITEM_KEYS, cells, strict=True) if v is not None}
-        items.append(_item(values, f"「{SHEET}」第 {number} 行"))
-    return _volume(header, f"「{SHEET}」第 1 行", items)
+        values.setdefault("canonical", None)  # an empty cell: the event's text is gone (deleted)
+        items.append(_item(values, f"「{SHEET}」第 {number} 行", cells=True))
+    return _volume(header, f"「{SHEET}」第 1 行", items, cells=True)
 
 
-def _volume(header: Mapping[str, Any], where: str, items: list[Item]) -> VolumeFile:
+def _volume(header: Mapping[str, Any], where: str, items: list[Item], *, cells: bool) -> VolumeFile:
     if header.get("format") != FORMAT:
         raise VolumeFileError(f"{where}的「format」应为 {FORMAT}，实为「{header.get('format')}」")
     return VolumeFile(
-        volume_id=_text(header, "volume_id", where),
-        length=_count(header, "length", where, least=0),
+        volume_id=_text(header, "volume_id", where, blank=False),
+        length=_count(header, "length", where, least=0, cells=cells),
         head=_hex(header, "head", where),
         items=tuple(items),
     )
 
 
-def _item(raw: Mapping[str, Any], where: str) -> Item:
-    version = _count(raw, "canonical_version", where, least=1)
+def _item(raw: Mapping[str, Any], where: str, *, cells: bool) -> Item:
+    version = _count(raw, "canonical_version", where, least=1, cells=cells)
     if version not in VERSIONS:
         raise VolumeFileError(f"{where}的「canonical_version」为 {version}：只认识 1 和 2")
     return Item(
-        seq=_count(raw, "seq", where, least=1),
+        seq=_count(raw, "seq", where, least=1, cells=cells),
         entry_id=_text(raw, "entry_id", where),
-        event_id=_text(raw, "event_id", where),
-        event_type=_text(raw, "event_type", where),
+        event_id=_text(raw, "event_id", where, blank=False),
+        event_type=_text(raw, "event_type", where, blank=False),
         canonical_version=version,
         link=_hex(raw, "link", where),
-        canonical=_text(raw, "canonical", where, blank=False),
+        canonical=_canonical(raw, where),
     )
+
+
+def _canonical(raw: Mapping[str, Any], where: str) -> str | None:
+    if "canonical" not in raw:
+        raise VolumeFileError(f"{where}缺少「canonical」")
+    value = raw["canonical"]
+    if value is not None and (not isinstance(value, str) or value == ""):
+        raise VolumeFileError(f"{where}的「canonical」应为非空文本（已删除的事件为 null）")
+    return value
 
 
 def _present(raw: Mapping[str, Any], key: str, where: str) -> Any:
@@ -161,16 +176,28 @@ def _text(raw: Mapping[str, Any], key: str, where: str, *, blank: bool = True) -
     return value
 
 
-def _count(raw: Mapping[str, Any], key: str, where: str, *, least: int) -> int:
+def _count(raw: Mapping[str, Any], key: str, where: str, *, least: int, cells: bool) -> int:
+    """A JSON integer (not 1.0, not "1"); in XLSX (`cells`) a numeric cell, which may read as 3.0.
+    Text that looks like a number is refused in both: a verifier takes types as the format says."""
     value = _present(raw, key, where)
-    # A spreadsheet may hand back 3.0 or "3" for 3; anything else (3.5, "三", True) is refused.
-    if isinstance(value, float) and value.is_integer():
+    if cells and isinstance(value, float) and value.is_integer():
         value = int(value)
-    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        raise VolumeFileError(f"{where}的「{key}」应为不小于 {least} 的整数，实为「{value}」")
+        rule = "XLSX 中须为数值单元格" if cells else "JSON 中须为整数，不能是小数或文本"
+        raise VolumeFileError(
+            f"{where}的「{key}」应为不小于 {least} 的整数，实为「{value}」（{_type_name(value)}；{rule}）"
+        )
     return int(value)
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "布尔值"
+    if isinstance(value, str):
+        return "文本"
+    if isinstance(value, float):
+        return "小数"
+    return "整数" if isinstance(value, int) else type(value).__name__
 
 
 def _hex(raw: Mapping[str, Any], key: str, where: str) -> str:

@@ -16,7 +16,8 @@ beginning to its end offsets (every partition) and, per volume:
    from the first seal, and says so ("v1, taken from the seal").
 
 It names the lowest seq that fails either check. Exit 0: every volume ok; 1: a mismatch;
-2: the topic could not be read. Needs the `kafka` extra (aiokafka).
+2: nothing checked (the topic could not be read, a seal is malformed, no seal of the volume asked
+for or none at all) or bad arguments. Needs the `kafka` extra (aiokafka).
 """
 
 from __future__ import annotations
@@ -29,22 +30,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from vc_contracts.chain import CANONICAL_V1, CANONICAL_V2, GENESIS, canonical_v2, link
+from vc_contracts.chain import CANONICAL_V1, CANONICAL_V2, GENESIS, LinkMismatch, canonical_v2, link
 from vc_contracts.topics import topic_for
+from vc_contracts.verify_cli import EXIT_CODES
 
 SEALED = "VolumeSealed"
 V1_NOTE = "v1, taken from the seal"
 
 
-@dataclass(frozen=True)
-class TopicMismatch:
-    """The first entry of a volume that the topic does not bear out; `reason` in Chinese."""
-
-    seq: int
-    entry_id: str
-    event_id: str
-    event_type: str
-    reason: str
+TopicMismatch = LinkMismatch  # the first entry of a volume the topic does not bear out
 
 
 @dataclass(frozen=True)
@@ -72,16 +66,10 @@ def _volume(
     volume_id: str, seals: list[Mapping[str, Any]], events: Mapping[str, Mapping[str, Any]]
 ) -> TopicVerdict:
     first: dict[int, Mapping[str, Any]] = {}
-    contradiction: TopicMismatch | None = None
     for seal in seals:
         for item in seal["links"]:
-            kept = first.setdefault(item["seq"], item)
-            differs = kept["link"] != item["link"] or str(kept["event_id"]) != str(item["event_id"])
-            if differs and (contradiction is None or item["seq"] < contradiction.seq):
-                audit = "审计" if seal.get("audit") else ""
-                contradiction = _mismatch(
-                    item, f"后来的{audit}封存与首次封存不符（该条记录在台账数据库中被改写或调换）"
-                )
+            first.setdefault(item["seq"], item)
+    contradiction = _contradiction(seals, first)
     recomputed, previous, v1 = None, GENESIS, []
     for seq in range(1, max(first, default=0) + 1):
         item = first.get(seq)
@@ -101,7 +89,12 @@ def _volume(
             if envelope.get("event_type") != item["event_type"]:
                 recomputed = _mismatch(item, "主题上该事件的类型与封存的不符")
                 break
-            if link(previous, canonical_v2(envelope)) != item["link"]:
+            try:
+                body = canonical_v2(envelope)
+            except (TypeError, ValueError):  # e.g. an integer beyond 2^53: no subscriber could hash it
+                recomputed = _mismatch(item, "主题上的该事件无法按 RFC 8785 规范化")
+                break
+            if link(previous, body) != item["link"]:
                 recomputed = _mismatch(item, "按主题上的事件重新计算的链接与封存的不符（事件或链接被改动）")
                 break
         previous = item["link"]
@@ -111,21 +104,73 @@ def _volume(
     return TopicVerdict(volume_id, length, first[length]["link"] if length else GENESIS, bad, v1)
 
 
+def _contradiction(
+    seals: list[Mapping[str, Any]], first: Mapping[int, Mapping[str, Any]]
+) -> TopicMismatch | None:
+    """The lowest seq a later seal contradicts (another link or event than the first seal's). When
+    the later seal holds, at seq s, the event the first seals held at s + 1, the event first sealed
+    at s was deleted and the rest renumbered: that deleted event is named."""
+    found: TopicMismatch | None = None
+    for seal in seals:
+        for item in seal["links"]:
+            kept = first[item["seq"]]
+            differs = kept["link"] != item["link"] or str(kept["event_id"]) != str(item["event_id"])
+            if not differs or (found is not None and item["seq"] >= found.seq):
+                continue
+            following = first.get(item["seq"] + 1)
+            audit = "审计" if seal.get("audit") else ""
+            if following is not None and str(following["event_id"]) == str(item["event_id"]):
+                found = _mismatch(
+                    kept,
+                    f"后来的{audit}封存在此序号记载的是首次封存的下一条：此条记录已在台账数据库中被删除，其后各条重新编号",
+                )
+            else:
+                found = _mismatch(
+                    item, f"后来的{audit}封存与首次封存不符（该条记录在台账数据库中被改写或调换）"
+                )
+    return found
+
+
 def check_records(
     envelopes: Iterable[Mapping[str, Any]], volume: str | None = None
 ) -> dict[str, TopicVerdict]:
     """Verdicts per volume id (sorted) from the topic's envelopes (parsed JSON) in topic order;
-    only `volume` when given. Pure: no I/O."""
+    only `volume` when given. Pure: no I/O. Raises `SealError` for a `VolumeSealed` event that is
+    not the catalogue's shape (nothing can be checked against it)."""
     events: dict[str, Mapping[str, Any]] = {}
     seals: dict[str, list[Mapping[str, Any]]] = {}
     for envelope in envelopes:
         if envelope.get("event_type") == SEALED:
-            data = envelope["data"]
+            data = _seal_data(envelope)
             if volume is None or data["volume_id"] == volume:
                 seals.setdefault(data["volume_id"], []).append(data)
         elif "event_id" in envelope:
             events[str(envelope["event_id"])] = envelope
     return {v: _volume(v, seals[v], events) for v in sorted(seals)}
+
+
+class SealError(ValueError):
+    """A `VolumeSealed` event on the topic is not the catalogue's shape; the message (Chinese) names it."""
+
+
+_LINK_FIELDS = {"seq": int, "entry_id": str, "event_id": str, "event_type": str, "canonical_version": int,
+                "link": str}  # fmt: skip
+
+
+def _seal_data(envelope: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The seal's data, its shape checked (`vc_contracts.catalogue.ledger.VolumeSealed`)."""
+    data, name = envelope.get("data"), f"主题上的 VolumeSealed 事件 {envelope.get('event_id')}"
+    if not isinstance(data, dict) or not isinstance(data.get("volume_id"), str):
+        raise SealError(f"{name}缺少「volume_id」")
+    links = data.get("links")
+    if not isinstance(links, list):
+        raise SealError(f"{name}缺少「links」")
+    for n, item in enumerate(links):
+        for key, kind in _LINK_FIELDS.items():
+            value = item.get(key) if isinstance(item, dict) else None
+            if not isinstance(value, kind) or isinstance(value, bool):
+                raise SealError(f"{name}的 links[{n}]「{key}」缺失或类型不符")
+    return data
 
 
 async def read_topic(bootstrap: str, topic: str = topic_for("ledger")) -> list[dict[str, Any]]:
@@ -194,9 +239,11 @@ def _line(verdict: TopicVerdict) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The CLI (`--topic T --bootstrap H:P [--volume ID] [--json]`); returns the exit code."""
+    """The CLI (`--topic T --bootstrap H:P [--volume ID] [--json]`); returns the exit code:
+    0 every volume verifies, 1 a mismatch is named, 2 nothing could be checked (the topic cannot be
+    read, a seal is malformed, no seal at all or none of `--volume`) or bad arguments."""
     parser = argparse.ArgumentParser(
-        prog="python -m vc_contracts.verify", description="按主题校验台账卷册的哈希链。"
+        prog="python -m vc_contracts.verify", description="按主题校验台账卷册的哈希链。", epilog=EXIT_CODES
     )
     parser.add_argument("--topic", default=topic_for("ledger"))
     parser.add_argument("--bootstrap", required=True, help="Kafka bootstrap servers, HOST:PORT")
@@ -205,12 +252,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     try:
         verdicts = asyncio.run(verify_topic(args.bootstrap, args.topic, args.volume))
+    except SealError as exc:
+        print(f"无法校验：{exc}", file=sys.stderr)
+        return 2
     except Exception as exc:  # any failure to read the topic is exit 2, named
         print(f"无法读取主题 {args.topic}：{type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
     if args.volume and args.volume not in verdicts:
-        print(f"主题上没有卷册 {args.volume} 的封存记录", file=sys.stderr)
-        return 1
+        print(f"无法校验：主题上没有卷册 {args.volume} 的封存记录", file=sys.stderr)
+        return 2
+    if not verdicts:
+        print(f"无法校验：主题 {args.topic} 上没有任何卷册的封存记录（VolumeSealed）", file=sys.stderr)
+        return 2
     if args.json:
         answer = [
             {**asdict(v), "ok": v.ok, "v1_note": V1_NOTE if v.v1_seqs else None} for v in verdicts.values()

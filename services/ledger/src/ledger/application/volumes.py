@@ -13,7 +13,8 @@ import asyncpg
 from eventkit.auth import Principal
 from eventkit.errors import NotFoundError
 from eventkit.periods import parse_period
-from vc_contracts.chain import GENESIS
+from vc_contracts.chain import GENESIS, owner_fits
+from vc_contracts.chain import parse_volume_id as parse_volume_id_or_none
 from vc_contracts.durations import display_total_hours, seconds_between, total_seconds
 
 from ledger.application import access, entry_text
@@ -30,6 +31,19 @@ def _check_kind(kind: str) -> None:
         raise NotFoundError("卷册类型应为 village（一村一卷）或 unit（一所一卷）", field="kind")
 
 
+def _check_shape(kind: str, owner: str, year: int) -> None:
+    """404 (field volume_id) for an owner no volume can have: a village volume's owner is a village's
+    12-digit code (not a township's), a unit's an id. Checked before the caller's scope, so every
+    volume endpoint answers a malformed id with 404 whoever asks, as the README says."""
+    if not owner_fits(kind, owner):
+        what = "村代码（12 位数字）" if kind == "village" else "单位编号"
+        raise NotFoundError(
+            f"卷册编号 {volume_id(kind, owner, year)} 格式不正确：{what}不符，应为 village:村代码:年度 或 "
+            "unit:单位编号:年度",
+            field="volume_id",
+        )
+
+
 async def _head(pool: asyncpg.Pool, schema: str, vid: str) -> asyncpg.Record | None:
     return await pool.fetchrow(
         f"SELECT county, length, head, updated_at FROM {schema}.volume_heads WHERE volume_id = $1", vid
@@ -40,8 +54,9 @@ async def _readable(
     pool: asyncpg.Pool, schema: str, who: Principal, kind: str, owner: str, year: int
 ) -> tuple[str, asyncpg.Record | None]:
     """(volume_id, its head row or None) of a volume `who` may read: 404 for an unknown kind, 403
-    outside the principal's scope."""
+    outside the principal's scope (after the id's shape: 404 for a malformed one, whoever asks)."""
     _check_kind(kind)
+    _check_shape(kind, owner, year)
     vid = volume_id(kind, owner, year)
     head = await _head(pool, schema, vid)
     access.require_volume(who, kind, owner, head["county"] if head else None)
@@ -189,13 +204,12 @@ async def head(
 
 def parse_volume_id(vid: str) -> tuple[str, str, int]:
     """`kind:owner:year` → (kind, owner, year); 404 (field volume_id) for anything else."""
-    kind, _, rest = vid.partition(":")
-    owner, _, year = rest.rpartition(":")
-    if kind not in VOLUME_KINDS or not owner or not year.isdigit() or not 2000 <= int(year) <= 2100:
+    parts = parse_volume_id_or_none(vid)
+    if parts is None:
         raise NotFoundError(
             f"卷册编号 {vid} 格式不正确，应为 village:村代码:年度 或 unit:单位编号:年度", field="volume_id"
         )
-    return kind, owner, int(year)
+    return parts
 
 
 async def export_json(pool: asyncpg.Pool, schema: str, who: Principal, vid: str) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from vc_contracts.chain import GENESIS, link
+from vc_contracts.chain import GENESIS, VOLUME_KINDS, LinkMismatch, link
 
 
 def canonical(fields: Mapping[str, Any]) -> bytes:
@@ -37,13 +37,18 @@ class Recorded:
     event: bytes | None
 
 
-@dataclass(frozen=True)
-class Mismatch:
-    seq: int
-    entry_id: str
-    event_id: str
-    event_type: str
-    reason: str
+__all__ = [
+    "VOLUME_KINDS",
+    "Mismatch",
+    "Recorded",
+    "Verdict",
+    "canonical",
+    "verify",
+    "volume_id",
+    "volumes_of",
+]
+
+Mismatch = LinkMismatch  # one definition, the contracts' (shared with the topic verifier)
 
 
 @dataclass(frozen=True)
@@ -74,9 +79,6 @@ def verify(links: Iterable[Recorded], recorded_head: str) -> Verdict:
     if first is None and previous != recorded_head:
         first = Mismatch(length, "", "", "", "卷册链头与最后一条链接不符（链接表被改动）")
     return Verdict(length, previous, first)
-
-
-VOLUME_KINDS = ("village", "unit")  # 一村一卷, 一所一卷: one volume per village and per unit, per year
 
 
 def volume_id(kind: str, owner: str, year: int) -> str:

@@ -1,21 +1,24 @@
-"""One report with its escalation path, and the written annual report (R14) as a Word document."""
+"""One report with its escalation path, the written annual report (R14) as a Word document, and a
+volume's links as first sealed checked against its latest seal (the volume page's second check)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from eventkit.auth import Role
+from eventkit.auth import ADMINS, UNITS, Role
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
-from eventkit.errors import ConflictError
+from eventkit.errors import ConflictError, ForbiddenError, NotFoundError
 from eventkit.params import YearPath
 from eventkit.runtime import Runtime
 from fastapi import APIRouter, Response
 from vc_contracts.base import CST
+from vc_contracts.chain import parse_volume_id
 from vc_contracts.divisions import province_of
 
 from reporting.adapters.docx_report import DOCX, annual_document
 from reporting.adapters.http_reports import annual_table, county_of_principal
+from reporting.application import seals_view
 from reporting.application.report_detail import Offices, describe, names_of, report_row, timeline
 from reporting.application.seals_view import head_checks, submitted_heads
 
@@ -28,7 +31,7 @@ async def _detail(runtime: Runtime, who: Any, report_id: str) -> dict[str, Any]:
     ids = [row["submitter"], row["county"], row["city"], province_of(row["county"]), *row["confirmed_by"]]
     offices = Offices(row, await names_of(pool, schema, ids))
     steps = await timeline(runtime.store, report_id, offices)
-    heads = await submitted_heads(runtime.store, report_id)
+    heads = await submitted_heads(pool, schema, report_id)
     owners = await names_of(pool, schema, [h[0].split(":")[1] for h in heads])
     return {**describe(row, steps, offices), "heads": await head_checks(pool, schema, heads, owners)}
 
@@ -79,3 +82,33 @@ async def preview_document(who: CurrentPrincipal, runtime: CurrentRuntime, year:
         "submissions": 0, "report_id": None, "generated_at": datetime.now(CST),
     }  # fmt: skip
     return _docx(annual_document(meta, figures, []), f"annual-report-{county}-{year}-preview")
+
+
+@router.get(
+    "/sealed-volumes/{volume_id}",
+    summary="卷册与首次封存核对 A volume's links as first sealed (VolumeSealed) against its latest seal",
+    description="{volume_id, county, kind, owner, length, head, ok, first_mismatch: null | {seq, entry_id,"
+    " event_id, reason}, message}: what the ledger's volume page shows next to the ledger's own verify."
+    " 404 not_found (field volume_id) for a malformed id or a volume not sealed yet; 403 outside scope:"
+    " a village volume for its committee and the administrators above it, a unit volume for the unit"
+    " and the administrators of its county.",
+)
+async def sealed_volume(volume_id: str, who: CurrentPrincipal, runtime: CurrentRuntime) -> dict[str, Any]:
+    pool, schema = runtime.pool, runtime.settings.schema
+    parts = parse_volume_id(volume_id)  # its shape before the caller's scope: malformed is 404 for all
+    if parts is None:
+        shape = "应为 village:村代码:年度 或 unit:单位编号:年度"
+        raise NotFoundError(f"卷册编号 {volume_id} 格式不正确，{shape}", field="volume_id")
+    kind, owner, _ = parts
+    if kind == "village" and (who.role in ADMINS or who.role is Role.village_committee):
+        who.require_division(owner, "volume_id")
+    elif kind == "unit" and who.role in UNITS and who.unit_id == owner:
+        pass
+    elif kind != "unit" or who.role not in ADMINS:
+        raise ForbiddenError("无权查看该卷册", field="volume_id")
+    checked = await seals_view.volume_check(pool, schema, volume_id)
+    if checked is None:
+        raise NotFoundError(f"卷册 {volume_id} 尚无封存记录", field="volume_id")
+    if kind == "unit" and who.role in ADMINS:
+        who.require_division(checked["county"] or "", "volume_id")
+    return checked

@@ -59,13 +59,13 @@ class ReportHandler:
         if level is None:
             raise ForbiddenError("只有县、市、省级管理员可以审核报告")
         row = await self.pool.fetchrow(
-            f"SELECT county FROM {self.store.schema}.reports WHERE report_id = $1", report_id
+            f"SELECT county, heads::text FROM {self.store.schema}.reports WHERE report_id = $1", report_id
         )
         if row is None:
             raise NotFoundError(f"报告 {report_id} 不存在", field="report_id")
         who.require_division(row["county"], "report_id")
         if approve:  # every level checks the heads the report froze against the chains as last sealed
-            heads = await seals_view.submitted_heads(self.store, report_id)
+            heads = seals_view.heads_of(row["heads"])  # frozen in the row by the submission
             if (bad := await seals_view.first_mismatch(self.pool, self.store.schema, heads)) is not None:
                 raise seals_view.ChainMismatchError(bad)
         command = reports.ApproveReport(level) if approve else reports.ReturnReport(level, reason or "")

@@ -1,5 +1,6 @@
 """Inline read models of the reporting service's own events, written in the append's transaction:
-reports (status, level under review, figures), advisors' confirmations and recorded deadline misses."""
+reports (status, level under review, figures, the chain heads the latest submission froze), advisors'
+confirmations and recorded deadline misses."""
 
 from __future__ import annotations
 
@@ -44,6 +45,18 @@ TABLES: list[Migration] = [
         );
         """,
     ),
+    (
+        # The chain heads the latest submission froze ([{volume_id, length, head}], issue 14), so an
+        # approval reads them with the row. Reports submitted before get them from their events.
+        "reporting_0003_report_heads",
+        """
+        ALTER TABLE {schema}.reports ADD COLUMN heads jsonb NOT NULL DEFAULT '[]';
+        UPDATE {schema}.reports r SET heads = coalesce((
+            SELECT e.data->'heads' FROM {schema}.events e
+            WHERE e.stream_id = r.report_id AND e.event_type = 'ReportSubmitted'
+            ORDER BY e.stream_version DESC LIMIT 1), '[]');
+        """,
+    ),
 ]
 
 
@@ -54,11 +67,14 @@ async def record(conn: Connection, schema: str, stored: list[StoredEvent]) -> No
             case ReportSubmitted():
                 await conn.execute(
                     f"INSERT INTO {schema}.reports VALUES ($1,$2,$3,$4,$5,$6,'pending','county',$7::jsonb,"
-                    "$8::jsonb,NULL,$9,$9) ON CONFLICT (report_id) DO UPDATE SET status = 'pending',"
-                    " figures = excluded.figures, confirmed_by = excluded.confirmed_by, updated_at = $9",
+                    "$8::jsonb,NULL,$9,$9,$10::jsonb) ON CONFLICT (report_id) DO UPDATE SET"
+                    " status = 'pending', figures = excluded.figures, confirmed_by = excluded.confirmed_by,"
+                    " updated_at = $9,"
+                    " heads = excluded.heads",
                     event.report_id, event.kind.value, event.period, event.submitter_unit_id,
                     county_of(event.division_code), city_of(event.division_code),
                     json.dumps(event.figures, ensure_ascii=False), json.dumps(event.confirmed_by), at,
+                    json.dumps([h.model_dump() for h in event.heads]),
                 )  # fmt: skip
             case ReportApproved():
                 await conn.execute(

@@ -5,22 +5,22 @@ Per (volume, seq) the **first-seen** link is kept and never overwritten, next to
 **latest-sealed** one: an audit seal that recomputes a different link (an event rewritten behind
 the ledger's back, links and all) leaves them different, and approval is refused. Per volume, the
 longest sealed length. A report freezes, at submission, the first-seen head at each volume's
-latest sealed length (`frozen_heads`); every approval checks them (`first_mismatch`).
+latest sealed length (`frozen_heads`); its read-model row keeps them (`reports.heads`), and every
+approval checks them (`first_mismatch`).
 Rebuildable like every read model: both columns come back from the topic in the same order.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 from eventkit.db import Connection
 from eventkit.errors import AppError
-from eventkit.store import EventStore
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue.ledger import VolumeSealed
-from vc_contracts.catalogue.reporting import ReportSubmitted
 from vc_contracts.topics import topic_for
 
 DDL = """
@@ -159,13 +159,19 @@ async def first_mismatch(
     return next((bad for bad in await check_heads(conn, schema, heads) if bad is not None), None)
 
 
-async def submitted_heads(store: EventStore, report_id: str) -> list[tuple[str, int, str]]:
-    """`(volume_id, length, head)` frozen by the report's latest submission (none before v2)."""
-    heads: list[tuple[str, int, str]] = []
-    for stored in await store.read_stream(report_id):
-        if isinstance(event := stored.event, ReportSubmitted):
-            heads = [(h.volume_id, h.length, h.head) for h in event.heads]
-    return heads
+async def submitted_heads(
+    conn: Connection | asyncpg.Pool, schema: str, report_id: str
+) -> list[tuple[str, int, str]]:
+    """`(volume_id, length, head)` frozen by the report's latest submission, from its read-model row
+    (`reports.heads`, filled by `report_model.record`); [] for none or no such report."""
+    return heads_of(
+        await conn.fetchval(f"SELECT heads::text FROM {schema}.reports WHERE report_id = $1", report_id)
+    )
+
+
+def heads_of(column: str | None) -> list[tuple[str, int, str]]:
+    """The `reports.heads` column (JSON text `[{volume_id, length, head}]`) as tuples."""
+    return [(h["volume_id"], h["length"], h["head"]) for h in json.loads(column or "[]")]
 
 
 async def head_checks(
@@ -183,3 +189,37 @@ async def head_checks(
             "length": length, "head": head, "ok": bad is None, "result": result,
         })  # fmt: skip
     return checked
+
+
+async def volume_check(conn: Connection | asyncpg.Pool, schema: str, volume_id: str) -> dict[str, Any] | None:
+    """A volume as reporting holds its seals, checked: `{volume_id, county, kind, owner, length, head,
+    ok, first_mismatch: null | {seq, entry_id, event_id, reason}, message}` (head = the first-seen
+    link at the longest sealed length; Chinese message), or None when no seal of it arrived yet.
+    The ledger's own verify recomputes from its own tables, so a consistent rewrite of both passes
+    it; the first-seen seals live here, outside the ledger's database, and a re-seal (`seal
+    --audit`) that differs from them is named."""
+    row = await conn.fetchrow(
+        f"""SELECT v.county, v.kind, v.owner, v.length, f.first_link AS head, c.seq AS changed,
+                   c.latest_entry_id AS changed_entry, c.latest_event_id AS changed_event
+            FROM {schema}.rp_sealed_volumes v
+            LEFT JOIN {schema}.rp_sealed_links f ON f.volume_id = v.volume_id AND f.seq = v.length
+            LEFT JOIN LATERAL (
+                SELECT seq, latest_entry_id, latest_event_id FROM {schema}.rp_sealed_links l
+                WHERE l.volume_id = v.volume_id AND l.first_link <> l.latest_link ORDER BY seq LIMIT 1
+            ) c ON true
+            WHERE v.volume_id = $1""",
+        volume_id,
+    )
+    if row is None:
+        return None
+    bad = None
+    message = f"第 1 至 {row['length']} 条与首次封存的链接一致"
+    if row["changed"] is not None:
+        bad = {"seq": row["changed"], "entry_id": row["changed_entry"], "event_id": str(row["changed_event"]),
+               "reason": _REWRITTEN}  # fmt: skip
+        message = f"第 {bad['seq']} 条（记录 {bad['entry_id']}，事件 {bad['event_id']}）{_REWRITTEN}"
+    return {
+        "volume_id": volume_id, "county": row["county"], "kind": row["kind"], "owner": row["owner"],
+        "length": row["length"], "head": row["head"], "ok": bad is None, "first_mismatch": bad,
+        "message": message,
+    }  # fmt: skip

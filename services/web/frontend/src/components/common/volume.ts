@@ -107,3 +107,24 @@ export function downloadCheckFile(kind: VolumeKind, owner: string, year: number)
 export function headQrUrl(kind: VolumeKind, owner: string, year: number): Promise<string> {
   return objectUrl('ledger', `${volumePath(kind, owner, year)}/head.svg`)
 }
+
+/** A volume's links as first sealed (held by reporting, outside the ledger's database) checked
+ * against its latest seal: reporting's GET /sealed-volumes/{volume_id}. */
+export interface SealCheck {
+  volume_id: string
+  length: number
+  head: string
+  ok: boolean
+  first_mismatch: { seq: number; entry_id: string; event_id: string; reason: string } | null
+  message: string
+}
+
+/** The seal check of a volume, or null when reporting holds no seal of it yet (404). */
+export async function sealCheck(volumeId: string): Promise<SealCheck | null> {
+  try {
+    return await api<SealCheck>('reporting', `/sealed-volumes/${encodeURIComponent(volumeId)}`)
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return null
+    throw error
+  }
+}
