@@ -21,18 +21,18 @@ def test_every_figure_has_a_chinese_heading_and_a_counting_rule() -> None:
 def test_an_entry_counts_in_the_half_year_it_started_in_beijing_time() -> None:
     # 2025-06-30 23:30 +08:00 is still H1 although it is 15:30 UTC; 2025-07-01 00:30 +08:00 is H2
     data = {"unit_id": "U-1", "village_code": "621025100201", "audience": 30}
-    rows = Rows()
-    rows.add_data("E1", "lecture", {**data, "occurred_at": "2025-06-30T23:30:00+08:00"})
-    rows.add_data("E2", "lecture", {**data, "occurred_at": "2025-06-30T16:30:00+00:00"})
-    assert rows.halves == ["2025H1", "2025H2"]
+    assert Rows.of_data("E1", "lecture", {**data, "occurred_at": "2025-06-30T23:30:00+08:00"}).halves == [
+        "2025H1"
+    ]
+    assert Rows.of_data("E1", "lecture", {**data, "occurred_at": "2025-06-30T16:30:00+00:00"}).halves == [
+        "2025H2"
+    ]
 
 
 def test_visit_hours_are_split_at_the_half_year_boundary() -> None:
     data = {"unit_id": "U-1", "village_code": "621025100201",
             "started_at": "2025-06-30T21:00:00+08:00", "ended_at": "2025-07-01T03:00:00+08:00"}  # fmt: skip
-    rows = Rows()
-    rows.add_data("E2", "visit", {**data, "occurred_at": data["started_at"]})
-    _, halves, _, _, seconds = rows.hours
+    _, halves, _, _, seconds = Rows.of_data("E2", "visit", {**data, "occurred_at": data["started_at"]}).hours
     assert set(zip(halves, seconds, strict=True)) == {("2025H1", 3 * 3600), ("2025H2", 3 * 3600)}
 
 

@@ -17,7 +17,7 @@ import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from eventkit.db import Connection
 from eventkit.periods import Period, half_of, split_seconds_by_quarter
@@ -113,6 +113,8 @@ def _quarter(day: date) -> tuple[str, datetime]:
 
 def _half(moment: datetime) -> str:
     """'2025H1' for an instant in the first half of 2025 (+08:00). Naive instants: ValueError."""
+    if moment.tzinfo is CST:  # events hold CST instants already (ShanghaiDateTime)
+        return _quarter(moment.date())[0]
     if moment.tzinfo is None:
         raise ValueError("a naive datetime has no place in time; give it a time zone")
     return _quarter(moment.astimezone(CST).date())[0]
@@ -122,7 +124,7 @@ def _seconds_by_half(start: datetime, end: datetime) -> dict[str, int]:
     """Exact seconds of [start, end) per CST half-year: `split_seconds_by_quarter` added up by half.
     A span inside one quarter (nearly all) is one piece, without walking the quarters."""
     start, end = start.astimezone(CST), end.astimezone(CST)
-    half, quarter_end = _quarter(start.astimezone(CST).date())
+    half, quarter_end = _quarter(start.date())
     if start < end <= quarter_end:
         return {half: seconds_between(start, end)}
     halves: dict[str, int] = {}
@@ -133,34 +135,37 @@ def _seconds_by_half(start: datetime, end: datetime) -> dict[str, int]:
 
 class Rows:
     """What a run of entry writes sends, column by column: entry ids, kinds, half-years, the entries'
-    JSON form as one JSON array, and the visits' seconds per half-year."""
+    JSON form as one JSON array, and the visits' seconds per half-year. Either `of_events` (one per
+    entry id: see `runs`) or one entry's JSON form (`of_data`)."""
 
-    def __init__(self) -> None:
-        self.ids: list[str] = []
-        self.kinds: list[str] = []
-        self.halves: list[str] = []
-        self.events: list[lg.LedgerEntryEvent] = []
-        self.data: list[dict[str, Any]] = []
+    def __init__(self, ids: list[str], kinds: list[str], halves: list[str], data: str) -> None:
+        self.ids, self.kinds, self.halves, self.data = ids, kinds, halves, data
         self.hours: tuple[list[str], list[str], list[str], list[str], list[int]] = ([], [], [], [], [])
 
-    def add_event(self, event: lg.LedgerEntryEvent) -> None:
-        self.ids.append(event.entry_id)
-        self.kinds.append(KINDS[type(event)])
-        self.halves.append(_half(event.occurred_at))
-        self.events.append(event)
-        if isinstance(event, lg.VisitLogged):
-            self._hours(event.entry_id, event.unit_id, event.village_code, event.started_at, event.ended_at)
+    @classmethod
+    def of_events(cls, entries: list[lg.LedgerEntryEvent]) -> Rows:
+        """Entries from their events (each of a type in KINDS)."""
+        rows = cls(
+            [e.entry_id for e in entries],
+            [KINDS[type(e)] for e in entries],
+            [_half(e.occurred_at) for e in entries],
+            _AS_JSON.dump_json(entries).decode(),
+        )
+        for e in entries:
+            if type(e) is lg.VisitLogged:
+                rows._hours(e.entry_id, e.unit_id, e.village_code, e.started_at, e.ended_at)
+        return rows
 
-    def add_data(self, entry_id: str, kind: str, data: dict[str, Any]) -> None:
-        """An entry from its JSON form (a correction merged into the stored data). A Rows holds
-        either events or such data, not both."""
-        self.ids.append(entry_id)
-        self.kinds.append(kind)
-        self.halves.append(_half(datetime.fromisoformat(data["occurred_at"])))
-        self.data.append(data)
+    @classmethod
+    def of_data(cls, entry_id: str, kind: str, data: dict[str, Any]) -> Rows:
+        """One entry from its JSON form (a correction merged into the stored data)."""
+        rows = cls(
+            [entry_id], [kind], [_half(datetime.fromisoformat(data["occurred_at"]))], json.dumps([data])
+        )
         if kind == "visit":
             start, end = datetime.fromisoformat(data["started_at"]), datetime.fromisoformat(data["ended_at"])
-            self._hours(entry_id, data["unit_id"], data["village_code"], start, end)
+            rows._hours(entry_id, data["unit_id"], data["village_code"], start, end)
+        return rows
 
     def _hours(self, entry_id: str, unit_id: str, village: str, start: datetime, end: datetime) -> None:
         """Exact seconds of a visit per CST half-year (rounded to hours only when shown)."""
@@ -172,21 +177,14 @@ class Rows:
             villages.append(village)
             seconds.append(spent)
 
-    def json(self) -> str:
-        """The entries' JSON form, one array: each event as `model_dump_json` writes it."""
-        if self.events and self.data:
-            raise ValueError("a Rows holds events or data, not both")
-        return _AS_JSON.dump_json(self.events).decode() if self.events else json.dumps(self.data)
-
     async def write(self, conn: Connection, t: str) -> None:
-        """Upsert the entries, then replace their hours: three statements whatever the count (one id
-        per entry: see `runs`)."""
+        """Upsert the entries and replace their hours: two statements whatever the count."""
         if not self.ids:
             return
-        await conn.execute(
-            WRITE_ENTRIES.format(t=t) + UPSERT_ENTRY, self.ids, self.kinds, self.halves, self.json()
-        )
-        await conn.execute(f"DELETE FROM {t}st_hours WHERE entry_id = ANY($1::text[])", self.ids)
+        # the entries' old hours go in the same statement (another table: one snapshot is enough)
+        gone = f"WITH gone AS (DELETE FROM {t}st_hours WHERE entry_id = ANY($1::text[])) "
+        entries = gone + WRITE_ENTRIES.format(t=t) + UPSERT_ENTRY
+        await conn.execute(entries, self.ids, self.kinds, self.halves, self.data)
         if self.hours[0]:
             await conn.execute(
                 f"INSERT INTO {t}st_hours (entry_id, half, unit_id, village_code, seconds)"
@@ -214,9 +212,7 @@ class StatsView:
                 )
                 await conn.execute(f"DELETE FROM {t}st_hours WHERE entry_id = $1", event.entry_id)
             case lg.LedgerEntryEvent() if type(event) in KINDS:
-                rows = Rows()
-                rows.add_event(event)
-                await rows.write(conn, t)
+                await Rows.of_events([event]).write(conn, t)
 
     async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
         for group, run in runs(items, _group, _KEY):
@@ -224,7 +220,9 @@ class StatsView:
                 rows = [_name_row(d.event) for d in run]
                 await insert_rows(conn, f"{t}st_names", NAME_COLUMNS, rows, UPSERT_NAME)
             elif group == "entries":
-                await self._write_all(conn, t, events_of(run, lg.LedgerEntryEvent))
+                # every event of an "entries" run is of a type in KINDS (see _group)
+                entries = cast(list[lg.LedgerEntryEvent], [item.event for item in run])
+                await Rows.of_events(entries).write(conn, t)
             elif group == "voids":
                 voided = [e.entry_id for e in events_of(run, lg.EntryVoided)]
                 await conn.execute(
@@ -233,13 +231,6 @@ class StatsView:
                 await conn.execute(f"DELETE FROM {t}st_hours WHERE entry_id = ANY($1::text[])", voided)
             else:
                 await one_by_one(self, conn, t, run)
-
-    async def _write_all(self, conn: Connection, t: str, events: list[lg.LedgerEntryEvent]) -> None:
-        """`apply` of each entry (one per entry id), as three statements."""
-        rows = Rows()
-        for event in events:
-            rows.add_event(event)
-        await rows.write(conn, t)
 
     async def _name(self, conn: Connection, t: str, *row: str | None) -> None:
         await conn.execute(f"INSERT INTO {t}st_names VALUES ($1,$2,$3,$4) {UPSERT_NAME}", *row)
@@ -250,6 +241,5 @@ class StatsView:
         )
         if row is None or row["voided"]:
             return
-        rows = Rows()
-        rows.add_data(event.entry_id, row["kind"], {**json.loads(row["data"]), **event.changes})
-        await rows.write(conn, t)
+        data = {**json.loads(row["data"]), **event.changes}
+        await Rows.of_data(event.entry_id, row["kind"], data).write(conn, t)
