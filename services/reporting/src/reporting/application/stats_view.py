@@ -64,10 +64,11 @@ WRITE_ENTRIES = (
     " outcome, data) SELECT u.entry_id, u.kind, u.d->>'unit_id', u.d->>'village_code', u.half,"
     " (u.d->>'audience')::integer, u.d->>'channel', u.d->>'category', u.d->>'outcome', u.d"
     " FROM ROWS FROM (unnest($1::text[]), unnest($2::text[]), unnest($3::text[]),"
-    " jsonb_array_elements($4::jsonb)) AS u(entry_id, kind, half, d) "
+    " jsonb_array_elements(convert_from($4::bytea, 'UTF8')::jsonb)) AS u(entry_id, kind, half, d) "
 )
 """Entries from arrays of ids, kinds and half-years and a JSON array of their data, zipped: the
-countable columns are read out of the JSON as the JSON form gives them (an absent field is NULL)."""
+countable columns are read out of the JSON as the JSON form gives them (an absent field is NULL).
+The JSON goes as UTF-8 bytes (bytea), so the client neither decodes nor re-encodes its megabytes."""
 _AS_JSON: TypeAdapter[list[lg.LedgerEntryEvent]] = TypeAdapter(list[SerializeAsAny[lg.LedgerEntryEvent]])
 """Events of any entry kind to one JSON array, each with its own class's fields (as its
 `model_dump_json`), in one pydantic-core call."""
@@ -123,7 +124,8 @@ def _half(moment: datetime) -> str:
 def _seconds_by_half(start: datetime, end: datetime) -> dict[str, int]:
     """Exact seconds of [start, end) per CST half-year: `split_seconds_by_quarter` added up by half.
     A span inside one quarter (nearly all) is one piece, without walking the quarters."""
-    start, end = start.astimezone(CST), end.astimezone(CST)
+    if start.tzinfo is not CST or end.tzinfo is not CST:  # events hold CST instants already
+        start, end = start.astimezone(CST), end.astimezone(CST)
     half, quarter_end = _quarter(start.date())
     if start < end <= quarter_end:
         return {half: seconds_between(start, end)}
@@ -138,7 +140,7 @@ class Rows:
     JSON form as one JSON array, and the visits' seconds per half-year. Either `of_events` (one per
     entry id: see `runs`) or one entry's JSON form (`of_data`)."""
 
-    def __init__(self, ids: list[str], kinds: list[str], halves: list[str], data: str) -> None:
+    def __init__(self, ids: list[str], kinds: list[str], halves: list[str], data: bytes) -> None:
         self.ids, self.kinds, self.halves, self.data = ids, kinds, halves, data
         self.hours: tuple[list[str], list[str], list[str], list[str], list[int]] = ([], [], [], [], [])
 
@@ -149,7 +151,7 @@ class Rows:
             [e.entry_id for e in entries],
             [KINDS[type(e)] for e in entries],
             [_half(e.occurred_at) for e in entries],
-            _AS_JSON.dump_json(entries).decode(),
+            _AS_JSON.dump_json(entries),
         )
         for e in entries:
             if type(e) is lg.VisitLogged:
@@ -159,9 +161,8 @@ class Rows:
     @classmethod
     def of_data(cls, entry_id: str, kind: str, data: dict[str, Any]) -> Rows:
         """One entry from its JSON form (a correction merged into the stored data)."""
-        rows = cls(
-            [entry_id], [kind], [_half(datetime.fromisoformat(data["occurred_at"]))], json.dumps([data])
-        )
+        half = _half(datetime.fromisoformat(data["occurred_at"]))
+        rows = cls([entry_id], [kind], [half], json.dumps([data]).encode())
         if kind == "visit":
             start, end = datetime.fromisoformat(data["started_at"]), datetime.fromisoformat(data["ended_at"])
             rows._hours(entry_id, data["unit_id"], data["village_code"], start, end)
