@@ -5,10 +5,11 @@ is a few statements per run of names, entries or voids; a correction reads its e
 applied on its own.
 
 An entry is written the same way whether it comes alone or in a batch (issue 12: a 1 M-event
-rebuild in under a minute): Python sends its id, kind, half-year and JSON text (pydantic-core's
-`model_dump_json`, no dict round trip), and PostgreSQL takes the countable columns out of that
-JSON (`->>`), so no column is derived twice in two languages. Half-years and seconds per half-year
-are computed once per CST day and quarter (`_quarter`), not by parsing period names per entry.
+rebuild in under a minute): Python sends a run's entries as one JSON array (pydantic-core, one
+call, no dict round trip) with their kinds and half-years, and PostgreSQL takes the id and the
+countable columns out of that JSON (`->>`), so no column is derived twice in two languages.
+Half-years and seconds per half-year are computed once per CST day and quarter (`_quarter`), not
+by parsing period names per entry.
 """
 
 from __future__ import annotations
@@ -153,19 +154,19 @@ def _seconds_by_half(start: datetime, end: datetime) -> dict[str, int]:
 
 
 class Rows:
-    """What a run of entry writes sends, column by column: entry ids, kinds, half-years, the entries'
-    JSON form as one JSON array, and the visits' seconds per half-year. Either `of_events` (one per
-    entry id: see `runs`) or one entry's JSON form (`of_data`)."""
+    """What a run of entry writes sends: the entries' JSON form as one JSON array (UTF-8), their kinds
+    and half-years, and the visits' seconds per half-year as columns [entry ids, half-years, units,
+    villages, seconds]. Either `of_events` (one per entry id: see `runs`) or one entry's JSON form
+    (`of_data`)."""
 
-    def __init__(self, ids: list[str], kinds: list[str], halves: list[str], data: bytes) -> None:
-        self.ids, self.kinds, self.halves, self.data = ids, kinds, halves, data
+    def __init__(self, kinds: list[str], halves: list[str], data: bytes) -> None:
+        self.kinds, self.halves, self.data = kinds, halves, data
         self.hours: tuple[list[str], list[str], list[str], list[str], list[int]] = ([], [], [], [], [])
 
     @classmethod
     def of_events(cls, entries: list[lg.LedgerEntryEvent]) -> Rows:
         """Entries from their events (each of a type in KINDS)."""
         rows = cls(
-            [e.entry_id for e in entries],
             [KINDS[type(e)] for e in entries],
             [_half(e.occurred_at) for e in entries],
             _AS_JSON.dump_json(entries),
@@ -179,7 +180,7 @@ class Rows:
     def of_data(cls, entry_id: str, kind: str, data: dict[str, Any]) -> Rows:
         """One entry from its JSON form (a correction merged into the stored data)."""
         half = _half(datetime.fromisoformat(data["occurred_at"]))
-        rows = cls([entry_id], [kind], [half], json.dumps([data]).encode())
+        rows = cls([kind], [half], json.dumps([data]).encode())
         if kind == "visit":
             start, end = datetime.fromisoformat(data["started_at"]), datetime.fromisoformat(data["ended_at"])
             rows._hours(entry_id, data["unit_id"], data["village_code"], start, end)
@@ -197,7 +198,7 @@ class Rows:
 
     async def write(self, conn: Connection, t: str) -> None:
         """Upsert the entries and replace their hours: two statements whatever the count."""
-        if not self.ids:
+        if not self.kinds:
             return
         columns = to_json([self.kinds, self.halves])
         await conn.execute(WRITE_ENTRIES.format(t=t) + UPSERT_ENTRY, self.data, columns)
