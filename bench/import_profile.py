@@ -104,6 +104,7 @@ async def profile(dsn: str, rows: int, out: str | None, explain: bool, parts: bo
     totals: Totals = {}
     if out:  # cProfile sees the main thread only: run the worker-thread phases in it
         importing.asyncio = _InThread()  # type: ignore[assignment]
+        import_writes.asyncio = _InThread()  # type: ignore[assignment]
     else:
         _instrument(totals, server, store, parts)
     for run in ("first", "again"):

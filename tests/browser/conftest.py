@@ -61,8 +61,9 @@ def web_stack(  # type: ignore[no-untyped-def]
         broker = start_tansu(state, procs.free_port())
         resources.callback(broker.stop)
         secret = secrets.token_urlsafe(48)
+        # 2 s sessions: quicker group joins, one per read model in turn (see tests/e2e/conftest.py)
         env = {**os.environ, "DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
-               "VC_JWT_SECRET": secret, "VC_CONSUMER_SESSION_TIMEOUT_MS": "6000"}  # fmt: skip
+               "VC_JWT_SECRET": secret, "VC_CONSUMER_SESSION_TIMEOUT_MS": "2000"}  # fmt: skip
         urls = resources.enter_context(running_services(env, state, web=True, pages=built.result))
         _seed(urls, secret)
         stop_after_last_user(request, resources.close)

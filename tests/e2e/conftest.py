@@ -35,7 +35,9 @@ def stack(  # type: ignore[no-untyped-def]
     """Stopped once the last test using it is over (support/lifetimes.py)."""
     state: Path = tmp_path_factory.mktemp("services")
     secret = secrets.token_urlsafe(48)
-    env = {**devstack.env(), "VC_JWT_SECRET": secret, "VC_CONSUMER_SESSION_TIMEOUT_MS": "6000"}
+    # a group join waits about half the session timeout and a service joins one group per read model
+    # in turn: reporting's ten took ~30 s to start at the default 6 s (as in-process apps: 2 s)
+    env = {**devstack.env(), "VC_JWT_SECRET": secret, "VC_CONSUMER_SESSION_TIMEOUT_MS": "2000"}
     env = {**os.environ, **env}
     with contextlib.ExitStack() as resources:
         urls = resources.enter_context(running_services(env, state))

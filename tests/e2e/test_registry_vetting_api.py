@@ -201,3 +201,35 @@ async def test_a_missing_licence_is_named_with_the_other_refused_fields_at_once(
     assistant = {**blank, "kind": "judicial_assistant"}  # no licence for this kind: not asked for
     error = (await world.firm.post("/nominations", assistant)).json()
     assert {e["field"] for e in error["errors"]} == {"body.name", "body.phone"}
+
+
+def roster_of(advisor_id: str, n: int) -> bytes:
+    """The county's roster naming one lawyer of FIRM, as `nominee(…, n)` names them (Chinese headings)."""
+    body = nominee(advisor_id, n)
+    firm = f"{FIRM},甘肃测试{FIRM}律师事务所,律师事务所,{COUNTY},91{COUNTY}MA71B0301X"
+    lines = (
+        "单位编号,单位名称,单位类型,单位所在区划代码,统一社会信用代码,顾问编号,顾问姓名,顾问类别,执业证号,联系电话",
+        f"{firm},{advisor_id},{body['name']},律师,{body['licence_no']},{body['phone']}",
+    )
+    return ("\n".join(lines) + "\n").encode()
+
+
+async def test_the_roster_import_and_a_nomination_claim_one_person_once(world: World) -> None:
+    """Whichever comes first, the other is refused by the person's claim, read model or not: a
+    nomination right after an import is 409; an import after a nomination is refused by row."""
+    imported = await world.county.upload("/roster/import", roster_of("A-vet-10", 10))
+    assert imported.status_code == 201, imported.text
+    response = await world.firm.post("/nominations", nominee("A-vet-10b", 10))
+    assert response.status_code == 409, response.text
+    assert (response.json()["code"], response.json()["field"]) == ("already_nominated", "licence_no")
+
+    await world.firm.ok("/nominations", nominee("A-vet-11", 11))
+    before = await event_count(world.dsn)
+    response = await world.county.upload("/roster/import", roster_of("A-vet-11b", 11))
+    assert response.status_code == 422, response.text
+    error = response.json()
+    assert error["code"] == "import_rejected" and "未写入任何记录" in error["message"]
+    [problem] = error["errors"]
+    assert (problem["row"], problem["column"], problem["field"]) == (2, "执业证号", "rows[2].licence_no")
+    assert problem["reason"].startswith("第 2 行「执业证号」：") and "不能重复" in problem["reason"]
+    assert await event_count(world.dsn) == before

@@ -252,14 +252,16 @@ async def test_a_visit_shows_on_the_stream_of_its_scope_only(world) -> None:  # 
     province = reporting.headers("province_admin", "620000")
     elsewhere = f"{scene.county[:4]}{(int(scene.county[4:]) + 1) % 90 + 10:02d}100201"
     start = now_cst().replace(microsecond=0) - timedelta(hours=3)
+    # in V2, not V1: the current-quarter warnings test expects V1 without a visit this quarter, and
+    # under pytest-randomly this test may run first (V2 has no advisor, so no visit warning either way)
     async with Listener(base, county) as mine, Listener(base, province) as all_:
         assert mine.status == 200 and mine.events[0][0] == "ready"
         await reporting.publish(
-            "ledger", [visit(scene, "out", elsewhere, start), visit(scene, "in", scene.v1, start)]
+            "ledger", [visit(scene, "out", elsewhere, start), visit(scene, "in", scene.v2, start)]
         )
-        await mine.seen(scene.v1, within=30)
+        await mine.seen(scene.v2, within=30)
         await all_.seen(elsewhere, within=30)
-        await all_.seen(scene.v1)
+        await all_.seen(scene.v2)
         assert elsewhere not in mine.touched()
         ids = [int(i) for _, i, _ in mine.events]
         assert ids == sorted(ids)
@@ -278,13 +280,18 @@ async def test_a_reconnect_with_last_event_id_replays_what_was_missed(world) -> 
     async with Listener(base, county) as first:
         last = first.events[-1][1]
     start = now_cst().replace(microsecond=0) - timedelta(hours=6)
+    quarter = f"{start.year}Q{(start.month - 1) // 3 + 1}"  # the visit's (6 h ago: maybe the last one)
+
+    async def onsite() -> int:
+        params = {"division": scene.v2, "period": quarter}
+        view = (await reporting.http.get("/dashboard/overview", params=params, headers=county)).json()
+        return int(view["villages"][0]["onsite_seconds"])
+
+    before = await onsite()  # the stream test may have logged a visit in V2 already
     await reporting.publish("ledger", [visit(scene, "gap", scene.v2, start)])
 
     async def committed() -> bool:
-        view = (
-            await reporting.http.get("/dashboard/overview", params={"division": scene.v2}, headers=county)
-        ).json()
-        return view["villages"][0]["onsite_seconds"] >= 7200
+        return await onsite() >= before + 7200
 
     await eventually(committed, within=30, what="the visit reached the read model")
     async with Listener(base, {**county, "Last-Event-ID": last}) as resumed:

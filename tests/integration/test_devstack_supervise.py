@@ -53,7 +53,9 @@ def stack_env(devstack: DevStack, state: Path) -> Iterator[dict[str, str]]:
     dsn = ensure_database(devstack.dsn, "villagecounsel_supervise", fresh=True)
     broker = start_tansu(state, procs.free_port())
     try:
-        infra = {"DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap}
+        # 2 s consumer sessions: quicker group joins (see tests/e2e/conftest.py)
+        infra = {"DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
+                 "VC_CONSUMER_SESSION_TIMEOUT_MS": "2000"}  # fmt: skip
         yield {**os.environ, **infra, "VC_JWT_SECRET": secrets.token_urlsafe(48)}
     finally:
         broker.stop()

@@ -99,7 +99,9 @@ async def test_a_ledger_killed_mid_import_leaves_nothing_and_the_upload_again_wr
     advisor, secret = f"A-kill-{tag}", new_secret()
     (tmp_path / "run").mkdir()
     async with own_database(devstack.dsn, f"vc_ledger_kill_{tag}") as dsn:
-        env = {**os.environ, **devstack.env(), "DATABASE_URL": dsn, "VC_JWT_SECRET": secret}
+        # 2 s consumer sessions: quicker group joins at each start (see tests/e2e/conftest.py)
+        env = {**os.environ, **devstack.env(), "DATABASE_URL": dsn, "VC_JWT_SECRET": secret,
+               "VC_CONSUMER_SESSION_TIMEOUT_MS": "2000"}  # fmt: skip
         headers = {**bearer(secret, "law_firm", "621025", "kill-staff", UNIT), "Content-Type": "text/csv"}
         service = await start(env, tmp_path)
         db = await asyncpg.connect(dsn)

@@ -10,7 +10,7 @@ from eventkit.errors import RuleViolationError
 from eventkit.reasons import reason_for
 from pydantic import TypeAdapter, ValidationError
 from vc_contracts import ShanghaiDateTime
-from vc_contracts.catalogue.ledger import LedgerEntryEvent
+from vc_contracts.catalogue.ledger import LedgerEntryEvent, VisitLogged
 
 from ledger.domain.facts import Busy
 from ledger.domain.kinds import EVENT_OF, Kind, is_on_site, label
@@ -59,4 +59,16 @@ def busy_of(kind: Kind, entry_id: str, village_code: str, data: Mapping[str, Any
         start, end = moment(data["started_at"], "started_at"), moment(data["ended_at"], "ended_at")
     else:
         start = end = moment(data["occurred_at"], "occurred_at")
+    return Busy(entry_id, village_code, start, end, kind.value)
+
+
+def busy_of_event(kind: Kind, entry_id: str, village_code: str, event: LedgerEntryEvent) -> Busy | None:
+    """`busy_of` of a valid event, from its typed fields (its times are CST instants already):
+    equal to `busy_of(kind, entry_id, village_code, event.model_dump(mode="json"))`."""
+    if not is_on_site(kind, vars(event)):  # its fields by name (a channel is a StrEnum: equal to its code)
+        return None
+    if isinstance(event, VisitLogged):
+        start, end = event.started_at, event.ended_at
+    else:
+        start = end = event.occurred_at
     return Busy(entry_id, village_code, start, end, kind.value)

@@ -10,8 +10,7 @@ from eventkit.command_runner import Outcome
 from eventkit.db import Connection
 from eventkit.errors import NotFoundError
 from eventkit.idempotency import Idempotency
-from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, AdvisorVetting, DivisionLevel, UnitKind
-from vc_contracts.divisions import Tenant
+from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
 
 from registry.application.command_handler import Handler, new_id
 from registry.domain import advisors, divisions, nominees, units, vetting
@@ -73,7 +72,7 @@ class DirectoryCommands(Handler):
         who.require_unit(unit_id)
         advisor_id = advisor_id or new_id("A")
         command = advisors.RegisterAdvisor(advisor_id, name, kind, unit, phone, licence_no)
-        return await self._run_on(who, advisor_id, unit, command, idem)
+        return await self._create(who, advisor_id, unit, command, idem)
 
     async def nominate_advisor(
         self,
@@ -96,8 +95,20 @@ class DirectoryCommands(Handler):
         who.require_unit(unit_id)
         advisor_id = advisor_id or new_id("A")
         vetting.require_new_person(advisor_id, name, unit_id, licence_no, known)
-        person = nominees.Person(Tenant.of(unit.division_code or "").narrowest, unit_id, name, licence_no)
         command = advisors.NominateAdvisor(advisor_id, name, kind, unit, phone, licence_no)
+        return await self._create(who, advisor_id, unit, command, idem)
+
+    async def _create(
+        self,
+        who: Principal,
+        advisor_id: str,
+        unit: units.Unit,
+        command: advisors.RegisterAdvisor | advisors.NominateAdvisor,
+        idem: Idempotency,
+    ) -> Outcome:
+        """Register or nominate, claiming the person in the same transaction when the advisor's
+        stream gained events (409 `already_nominated` while another advisor's claim stands)."""
+        person = nominees.Person.of(unit, command.name, command.licence_no)
         return await self.commands.run(
             advisors.advisors, advisors.advisor_stream(advisor_id), command, actor=who.subject,
             tenant=unit.division_code or "", idempotency=idem,
@@ -107,16 +118,14 @@ class DirectoryCommands(Handler):
     async def _claim(
         self, conn: Connection, who: Principal, person: nominees.Person, advisor_id: str, unit: units.Unit
     ) -> None:
-        """In the nomination's transaction: claim the person on their claim stream (409
-        `already_nominated` while another nomination of them stands; see domain/nominees.py)."""
+        """In the creating command's transaction: claim the person on their claim stream (see
+        domain/nominees.py); the holder's own stream says whether its claim lapsed."""
         claim = await self.commands.state(nominees.nominees, person.stream_id, conn)
-        lapsed = None
+        holder = advisors.Advisor()
         if claim.holder is not None and claim.holder != advisor_id:
             holder = await self.commands.state(advisors.advisors, advisors.advisor_stream(claim.holder), conn)
-            if holder.vetting is AdvisorVetting.rejected or holder.status is AdvisorStatus.left:
-                lapsed = claim.holder
         await self.commands.run(
-            nominees.nominees, person.stream_id, nominees.ClaimNominee(person, advisor_id, lapsed),
+            nominees.nominees, person.stream_id, nominees.claim(person, advisor_id, claim, holder),
             actor=who.subject, tenant=unit.division_code or "", conn=conn,
         )  # fmt: skip
 

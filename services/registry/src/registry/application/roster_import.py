@@ -3,6 +3,11 @@
 Every row is checked (formats, then the domain rules against what is registered and what earlier
 rows of the file add) before anything is written; all problems come back in one answer by row
 and column, and nothing is imported unless every row is valid.
+
+Each new advisor claims its person (domain/nominees.py) in the import's one transaction: a person
+another advisor of the county holds, in the store or in an earlier row, refuses the file at that
+row's licence (or name) column; a concurrent import or nomination that claimed first makes this
+one plan again (importing.run_import) and be refused the same way.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from pydantic import ValidationError
 from registry.application import roster_rows as rr
 from registry.application.import_batch import Workspace
 from registry.application.importing import run_import
-from registry.domain import advisors, assignments, divisions, units
+from registry.domain import advisors, assignments, divisions, nominees, units
 
 # Which column a refusal points at, per stage, by the field the domain names.
 UNIT_COLUMNS = {
@@ -31,7 +36,12 @@ UNIT_COLUMNS = {
     "credit_code": "unit_credit_code",
     "unit_id": "unit_id",
 }
-ADVISOR_COLUMNS = {"licence_no": "licence_no", "advisor_id": "advisor_id", "unit_id": "unit_name"}
+ADVISOR_COLUMNS = {
+    "licence_no": "licence_no",
+    "name": "advisor_name",
+    "advisor_id": "advisor_id",
+    "unit_id": "unit_name",
+}
 ASSIGNMENT_COLUMNS = {"valid_from": "valid_from", "advisor_id": "advisor_name"}
 
 
@@ -57,6 +67,7 @@ async def import_roster(
         if progress:
             progress.step("parsed", len(sheet.rows))
         await ws.load(_streams(rows))
+        await _load_claims(ws, rows)
         planner = _Planner(ws, who, problems)
         await asyncio.to_thread(planner.plan_all, rows)
         if progress:
@@ -75,6 +86,22 @@ def _streams(rows: list[tuple[int, rr.RosterRow]]) -> set[str]:
         if r.village_code:
             wanted |= {divisions.stream_id(r.village_code), assignments.stream_id(r.village_code)}
     return wanted
+
+
+def _person(ws: Workspace, row: rr.RosterRow) -> nominees.Person:
+    """The person a row's advisor is, in the county of the unit as stored, else as the row says."""
+    unit = ws.state(units.units, units.unit_stream(row.unit_key))
+    if not unit.exists:
+        unit = units.Unit(row.unit_key, division_code=row.unit_division_code)
+    return nominees.Person.of(unit, row.advisor_name, row.licence_no)
+
+
+async def _load_claims(ws: Workspace, rows: list[tuple[int, rr.RosterRow]]) -> None:
+    """Load the rows' claim streams, then the streams of their holders (whether a claim lapsed)."""
+    claims = {_person(ws, r).stream_id for _, r in rows}
+    await ws.load(claims)
+    holders = (ws.state(nominees.nominees, c).holder for c in claims)
+    await ws.load(advisors.advisor_stream(h) for h in holders if h)
 
 
 class _Planner:
@@ -109,13 +136,20 @@ class _Planner:
         return known == facts
 
     def _decide(self, n: int, kind: str, columns: dict[str, str], default: str, *args: Any) -> bool:
+        return self._decided(n, kind, columns, default, *args) is not None
+
+    def _decided(
+        self, n: int, kind: str | None, columns: dict[str, str], default: str, *args: Any
+    ) -> list[Any] | None:
+        """The events decided, or None when refused (the refusal added to the problems)."""
         try:
             events = self.ws.decide(*args)
         except (AppError, ValidationError) as refused:  # a decider's refusal or an event model's
             self.problems.add_refusal(n, refused, columns, default)
-            return False
-        self.counts[f"{kind}.{'new' if events else 'unchanged'}"] += 1
-        return True
+            return None
+        if kind:
+            self.counts[f"{kind}.{'new' if events else 'unchanged'}"] += 1
+        return events
 
     def _unit(self, n: int, row: rr.RosterRow) -> bool:
         repeat = self._repeated(n, row.unit_key, row.unit_facts, "unit_name", "单位")
@@ -153,7 +187,23 @@ class _Planner:
         )
         stream = advisors.advisor_stream(row.advisor_key)
         args = (advisors.advisors, stream, command, unit.division_code or "")
-        return self._decide(n, "advisors", ADVISOR_COLUMNS, "advisor_name", *args)
+        created = self._decided(n, "advisors", ADVISOR_COLUMNS, "advisor_name", *args)
+        return created is not None and self._claim(n, row, bool(created))
+
+    def _claim(self, n: int, row: rr.RosterRow, created: bool) -> bool:
+        """A new advisor claims its person; an unchanged one claims only a person nobody holds yet
+        (registered before claims existed), so importing an old file again never refuses it."""
+        person = _person(self.ws, row)
+        claim = self.ws.state(nominees.nominees, person.stream_id)
+        advisor = self.ws.state(advisors.advisors, advisors.advisor_stream(row.advisor_key))
+        if not created and (claim.holder is not None or not nominees.stands(advisor)):
+            return True
+        holder = advisors.Advisor()
+        if claim.holder is not None and claim.holder != row.advisor_key:
+            holder = self.ws.state(advisors.advisors, advisors.advisor_stream(claim.holder))
+        command = nominees.claim(person, row.advisor_key, claim, holder)
+        args = (nominees.nominees, person.stream_id, command, person.county)
+        return self._decided(n, None, ADVISOR_COLUMNS, "advisor_name", *args) is not None
 
     def _assignment(self, n: int, row: rr.RosterRow) -> None:
         village_code = row.village_code or ""
