@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
+
 import pytest
 from eventkit.errors import RuleViolationError
-from reporting.application.stats_view import _hours, _row
+from eventkit.periods import half_of, quarter_of, split_seconds_by_quarter
+from hypothesis import given
+from hypothesis import strategies as st
+from reporting.application.stats_view import Rows, _half, _seconds_by_half
 from reporting.domain.statistics import METRICS, RULES, check_half_year, totals
 
 
@@ -16,14 +21,41 @@ def test_every_figure_has_a_chinese_heading_and_a_counting_rule() -> None:
 def test_an_entry_counts_in_the_half_year_it_started_in_beijing_time() -> None:
     # 2025-06-30 23:30 +08:00 is still H1 although it is 15:30 UTC; 2025-07-01 00:30 +08:00 is H2
     data = {"unit_id": "U-1", "village_code": "621025100201", "audience": 30}
-    assert _row("E1", "lecture", {**data, "occurred_at": "2025-06-30T23:30:00+08:00"})[4] == "2025H1"
-    assert _row("E1", "lecture", {**data, "occurred_at": "2025-06-30T16:30:00+00:00"})[4] == "2025H2"
+    assert Rows.of_data("E1", "lecture", {**data, "occurred_at": "2025-06-30T23:30:00+08:00"}).halves == [
+        "2025H1"
+    ]
+    assert Rows.of_data("E1", "lecture", {**data, "occurred_at": "2025-06-30T16:30:00+00:00"}).halves == [
+        "2025H2"
+    ]
 
 
 def test_visit_hours_are_split_at_the_half_year_boundary() -> None:
     data = {"unit_id": "U-1", "village_code": "621025100201",
             "started_at": "2025-06-30T21:00:00+08:00", "ended_at": "2025-07-01T03:00:00+08:00"}  # fmt: skip
-    assert {(h, v) for _, h, _, _, v in _hours("E2", data)} == {("2025H1", 3 * 3600), ("2025H2", 3 * 3600)}
+    _, halves, _, _, seconds = Rows.of_data("E2", "visit", {**data, "occurred_at": data["started_at"]}).hours
+    assert set(zip(halves, seconds, strict=True)) == {("2025H1", 3 * 3600), ("2025H2", 3 * 3600)}
+
+
+# hypothesis bounds are naive; `timezones` makes the instants aware
+_INSTANTS = st.datetimes(datetime(2023, 12, 1), datetime(2026, 2, 1), timezones=st.sampled_from(  # noqa: DTZ001
+    [timezone(timedelta(hours=8)), UTC, timezone(timedelta(hours=-4))]))  # fmt: skip
+
+
+@given(_INSTANTS, st.timedeltas(timedelta(0), timedelta(days=400)))
+def test_seconds_by_half_year_are_the_quarter_split_added_up_by_half_year(
+    start: datetime, span: timedelta
+) -> None:
+    # the shortcut for a span inside one quarter must count exactly as the quarter walk does (whole
+    # seconds per piece, sub-seconds dropped per piece), also across quarter and half-year ends
+    expected: dict[str, int] = {}
+    for quarter, seconds in split_seconds_by_quarter(start, start + span).items():
+        expected[half_of(quarter)] = expected.get(half_of(quarter), 0) + seconds
+    assert _seconds_by_half(start, start + span) == expected
+
+
+@given(_INSTANTS)
+def test_the_half_year_of_an_instant_is_that_of_its_cst_quarter(moment: datetime) -> None:
+    assert _half(moment) == half_of(quarter_of(moment))
 
 
 def test_totals_add_up_every_column() -> None:
