@@ -83,7 +83,8 @@ async def profile(
         await asyncio.sleep(0.5)  # the postmaster reaps the closed connection's backend (its CPU)
         own, pg = time.process_time() - before[0], tree_cpu(server) - before[1]
         print(
-            f"executemany: {many:,.0f} rows/s, own {own / 50_000 * 1e6:.1f} µs/row, PG {pg / 50_000 * 1e6:.1f}"
+            f"executemany: {many:,.0f} rows/s,"
+            f" own {own / 50_000 * 1e6:.1f} µs/row, PG {pg / 50_000 * 1e6:.1f}"
         )
         for overlap, cap in [(o, c) for c in caps for o in modes]:
             raw.CONSUMER_MAX_RECORDS = cap
