@@ -13,6 +13,7 @@ import time
 from uuid import uuid4
 
 import asyncpg
+from eventkit.runtime import batch_friendly_gc
 from eventkit.store import EventStore
 
 from bench import peer, pipeline, raw, store
@@ -312,6 +313,7 @@ def main() -> None:
     started = time.perf_counter()
     step("starting PostgreSQL and Tansu under .var/bench/")
     with servers() as infra:
+        batch_friendly_gc()  # as every service's runtime: the projections' batches are young objects
         report = asyncio.run(main_async(infra.dsn, infra.bootstrap, args))
     report.notes.append(f"Whole run: {time.perf_counter() - started:.0f} s.")
     print(report.text())

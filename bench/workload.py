@@ -92,7 +92,12 @@ class VillageHours:
 
     async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
         """The batch's visits summed per village in SQL (each hour value rounded as one upsert
-        rounds it), the first visit's county and the last visit's entry id, in one statement."""
+        rounds it), the first visit's county and the last visit's entry id, in one statement.
+
+        Hours travel as float8, not numeric: asyncpg encodes a float as numeric through its exact
+        binary expansion (a Decimal of some 50 digits, ~1 µs each); PostgreSQL's float8 -> numeric
+        reads the shortest decimal instead. Both round to the same numeric(10, 2) for hours, which
+        the event holds rounded to two decimals."""
         visits = [
             (d.event.village_code, d.envelope.tenant.county, d.event.hours, d.event.entry_id)
             for d in items
@@ -104,7 +109,7 @@ class VillageHours:
             f"INSERT INTO {t}village_hours AS v"
             " SELECT code, (array_agg(county ORDER BY n))[1], count(*), sum(h::numeric(10, 2)),"
             " (array_agg(id ORDER BY n DESC))[1]"
-            " FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[]) WITH ORDINALITY"
+            " FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[]) WITH ORDINALITY"
             " AS u(code, county, h, id, n) GROUP BY code"
             " ON CONFLICT (village_code) DO UPDATE SET entries = v.entries + excluded.entries,"
             " hours = v.hours + excluded.hours, last_entry_id = excluded.last_entry_id",

@@ -12,10 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationInfo
+from pydantic_core import SchemaValidator, core_schema
 from test_contracts_events import REFUSED
 from vc_contracts import Envelope, Event, event_class, known_events
 from vc_contracts.base import unregister_event, upcaster
-from vc_contracts.batch_decoding import decode_batch
+from vc_contracts.batch_decoding import _IN_RUST, decode_batch
 from vc_contracts.text import IDENTITY_WHEN_STORED, STORED
 
 LATEST = sorted((event_type, event_class(event_type)) for event_type in {t for t, _ in known_events()})
@@ -223,3 +224,32 @@ def test_a_mutated_record_is_accepted_only_as_it_would_be_alone(
     if batch is not None:  # the batch may refuse more (the caller then decodes alone), never less
         assert_same(batch, [value], handles)
         assert batch[0][0] == alone[0]
+
+
+@given(st.text(alphabet="0123456789", max_size=14))
+def test_the_division_checks_in_rust_accept_exactly_what_the_python_checks_accept(code: str) -> None:
+    for check, pattern in _IN_RUST.items():
+        try:
+            check(code)
+            accepted = True
+        except ValueError:
+            accepted = False
+        rust = SchemaValidator(core_schema.str_schema(pattern=pattern))
+        assert rust.isinstance_python(code) is accepted, (check.__name__, code)
+
+
+@pytest.mark.parametrize("spelled", ["full-width", "spaced", "line break"])
+def test_a_code_the_python_rules_would_normalise_falls_back_to_the_record_by_record_path(
+    spelled: str, wire: list[bytes]
+) -> None:
+    visit = json.loads(next(v for v in wire if json.loads(v)["event_type"] == "VisitLogged"))
+    code = visit["data"]["village_code"]
+    visit["data"]["village_code"] = {
+        "full-width": code.translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789"}),
+        "spaced": f" {code} ",
+        "line break": f"{code}\n",
+    }[spelled]
+    value = json.dumps(visit, ensure_ascii=False).encode()
+    assert decode_batch([value], VISITS) is None  # the Rust pattern refuses what Python would rewrite
+    _, event = one_by_one(value, VISITS)
+    assert event is not None and event.village_code == code  # type: ignore[attr-defined]

@@ -20,7 +20,6 @@ views (`<schema>.<table>`), so a rebuild fills generation N+1 while N keeps serv
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -40,15 +39,6 @@ log = logging.getLogger(__name__)
 
 DECODE_SLICE = 128
 """Records validated in one call, between two yields to the event loop (about 2 ms of CPU)."""
-
-GC_YOUNG_THRESHOLD = 50_000
-"""Container objects allocated (net) before CPython's cyclic collector runs (its default: 700).
-
-A batch of 500 events lives as some 10,000 containers (envelopes, events, their dicts, lists) until
-it is written; with the default, the collector ran every ~70 events, found nothing to free (the
-batch still holds them all) and cost 15 µs per event, a quarter of the catch-up's CPU (issue 12's
-profile). Refcounting still frees everything that is not in a cycle at once; cycles wait for the
-next collection, some 50,000 allocations later (a few MB)."""
 
 DeadLetterSink = Callable[[bytes, bytes | None, str, str], Awaitable[None]]
 """(value, key, source topic, error) -> publish it to the dead-letter topic."""
@@ -96,14 +86,6 @@ class BatchOutcome:
     dead: list[str] = field(default_factory=list)
 
 
-def batch_friendly_gc() -> None:
-    """Raise the cyclic collector's young-generation threshold to GC_YOUNG_THRESHOLD (never lower
-    it): a process that applies projections runs with it (every ProjectionRunner sets it)."""
-    young, middle, old = gc.get_threshold()
-    if 0 < young < GC_YOUNG_THRESHOLD:
-        gc.set_threshold(GC_YOUNG_THRESHOLD, middle, old)
-
-
 def decode(value: bytes, handles: frozenset[str] | None = None) -> Decoded:
     """The record parsed: its envelope, and its typed (upcast) event if `handles` is None or names
     its type; else the IGNORED stand-in, once the type is known to the catalogue (not validating a
@@ -137,7 +119,6 @@ class ProjectionRunner:
     def __init__(self, pool: asyncpg.Pool, schema: str, projection: Projection, feed: bool = False) -> None:
         self.pool, self.schema, self.projection, self.feed = pool, schema, projection, feed
         self.handles = handled_types(projection)
-        batch_friendly_gc()
 
     # -- generations ------------------------------------------------------------------------
 
@@ -300,22 +281,27 @@ class ProjectionRunner:
         outcome: BatchOutcome,
         one_by_one: bool,
     ) -> None:
-        streams = list({d.envelope.stream_id for d in batch})
+        streams = list({d.envelope.stream_id: None for d in batch})
         gen, rows = await self._positions(conn, generation, streams)
         key, prefix, schema = self.tracking_key(gen), self.prefix(gen), self.schema
         reached = {r["stream_id"]: r["stream_version"] for r in rows if not r["parked"]}
         parked = {r["stream_id"] for r in rows if r["parked"]}
         advanced: dict[str, int] = {}
         fresh: list[Decoded] = []
+        seen = reached.get
         for item in batch:  # a redelivered (or republished) event is recognised by its stream version
             env = item.envelope
-            if env.stream_version <= reached.get(env.stream_id, 0):
+            stream, version = env.stream_id, env.stream_version
+            if version <= seen(stream, 0):
                 outcome.duplicates += 1
                 continue
-            reached[env.stream_id] = advanced[env.stream_id] = env.stream_version
+            reached[stream] = advanced[stream] = version
             fresh.append(item)
-        flowing = [d for d in fresh if d.envelope.stream_id not in parked]
-        waiting = [d for d in fresh if d.envelope.stream_id in parked]
+        if parked:
+            flowing = [d for d in fresh if d.envelope.stream_id not in parked]
+            waiting = [d for d in fresh if d.envelope.stream_id in parked]
+        else:  # the usual batch: one pass less
+            flowing, waiting = fresh, []
         if one_by_one:
             await self._apply_one_by_one(conn, key, prefix, flowing, parked, outcome)
         else:

@@ -29,6 +29,7 @@ from eventkit.db import Connection, create_pool
 from eventkit.overlap import Records, apply_overlapped
 from eventkit.projection import ProjectionRunner
 from eventkit.relay import log_end_offsets
+from eventkit.runtime import batch_friendly_gc
 from eventkit.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -144,6 +145,7 @@ def main() -> None:
     parser.add_argument("service")
     parser.add_argument("projection")
     args = parser.parse_args()
+    batch_friendly_gc()
     asyncio.run(_main(args.service, args.projection))
 
 
