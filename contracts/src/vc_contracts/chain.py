@@ -177,8 +177,8 @@ def parse_volume_id(volume_id: str) -> tuple[str, str, int] | None:
     owner, _, year = rest.rpartition(":")
     if (
         not owner_fits(kind, owner)
-        or not (year.isascii() and year.isdigit())
-        or not 2000 <= int(year) <= 2100
+        or not (len(year) == 4 and year.isascii() and year.isdigit())  # "02026" names no volume;
+        or not 2000 <= int(year) <= 2100  # 5000 digits would make int() raise (a 500), not None
     ):
         return None
     return kind, owner, int(year)
