@@ -48,3 +48,19 @@ def test_a_volume_failing_verification_is_marked_on_both_sheets() -> None:
     checks = {row[0]: row for row in book["卷册校验"].iter_rows(values_only=True)}
     assert checks["unit:U-1:2026"][5] == "未通过" and checks["village:621025290201:2026"][5] == "通过"
     assert checks["unit:U-1:2026"][4] == "a" * 64
+
+
+def test_text_that_starts_with_an_equals_sign_stays_text_not_a_formula() -> None:
+    # given an advisor's name (people's text) that reads like a spreadsheet formula
+    injected = '=HYPERLINK("http://evil.example/","点此核对")'
+    work = {
+        "title": injected,
+        "period_label": "2026 年第二季度",
+        "entries": [],
+        "volumes": [_volume("village:621025290201:2026", True)],
+        "totals": {"entries": 0, "voided": 0, "by_kind": {}, "visit_hours": 0.0},
+    }
+    # when it is exported, then the cell holds that text: no formula a spreadsheet program would run
+    book = load_workbook(BytesIO(advisor_xlsx(work, datetime(2026, 7, 1, 9, tzinfo=CST))))
+    title = book["工作记录"]["A1"]
+    assert (title.value, title.data_type) == (injected, "s")

@@ -6,9 +6,9 @@ its chain head and verification result, on a second sheet)."""
 from __future__ import annotations
 
 from datetime import datetime
-from io import BytesIO
 from typing import Any
 
+from eventkit.workbook_bytes import workbook_bytes
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
@@ -65,9 +65,7 @@ def _entry_rows(entries: list[dict[str, Any]]) -> list[tuple[list[Any], Font | N
 
 
 def _saved(book: Workbook) -> bytes:
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)  # people's text starting with "=" stays text, never a formula
 
 
 def _entries_book(

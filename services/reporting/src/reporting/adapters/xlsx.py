@@ -3,9 +3,9 @@ and a second sheet with each figure's counting rule."""
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
+from eventkit.workbook_bytes import workbook_bytes
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -32,6 +32,4 @@ def statistics_workbook(table: dict[str, Any], title: str) -> bytes:
     for metric in METRICS:
         rules.append([metric.heading, metric.rule])
     rules.column_dimensions["B"].width = 80
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)  # a name starting with "=" stays text, never a formula
