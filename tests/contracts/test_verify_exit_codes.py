@@ -188,3 +188,19 @@ def test_a_later_seal_holding_the_next_event_at_a_seq_names_the_deletion() -> No
     bad = verdict.first_mismatch
     assert bad is not None and bad.seq == 2 and bad.entry_id == "E-2"
     assert "删除" in bad.reason, bad.reason
+
+
+@pytest.mark.parametrize("key", ["canonical", "length", "head"])
+def test_a_json_key_given_twice_is_refused_exit_2_not_read_as_its_last_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str
+) -> None:
+    """A reader (or another tool) may take the first of two values where Python's json takes the
+    last: a tampered first `canonical` before the original one must not verify."""
+    document = export_json(VOLUME)
+    holder = document["links"][0] if key == "canonical" else document
+    text = json.dumps(holder, ensure_ascii=False)
+    twice = "{" + json.dumps(key) + ': "tampered", ' + text[1:]
+    path = tmp_path / "v.json"
+    path.write_text(json.dumps(document, ensure_ascii=False).replace(text, twice), encoding="utf-8")
+    assert main([str(path)]) == 2
+    assert f"「{key}」" in capsys.readouterr().err

@@ -7,12 +7,13 @@ such as kind, owner, owner_name and year, are for people and ignored here).
 XLSX: the sheet ``校验数据``; row 1 ``format | vc-volume/1 | volume_id | <id> | length | <n> | head |
 <hex>``, row 2 the item headings (`ITEM_KEYS`), rows 3… one item each.
 
-Loading checks the shape only (keys, types, hex); whether the chain holds is `verify_volume`'s
-business, so a tampered but well-formed file loads. Types are read strictly, as the README's format
-says: `seq`, `length` and `canonical_version` are JSON integers (not 1.0, not "1"; in XLSX numeric
-cells, which a spreadsheet program may hand back as 1.0), ids and texts are strings, links and heads
-64 lowercase hex. A `canonical` of null (JSON) or an empty cell (XLSX) is read as None: the
-ledger's check file says so for an event deleted from its store, a mismatch `verify_volume` names.
+Loading checks the shape only (keys, each once in its object; types, hex); whether the chain holds
+is `verify_volume`'s business, so a tampered but well-formed file loads. Types are read strictly,
+as the README's format says: `seq`, `length` and `canonical_version` are JSON integers (not 1.0,
+not "1"; in XLSX numeric cells, which a spreadsheet program may hand back as 1.0), ids and texts
+are strings, links and heads 64 lowercase hex. A `canonical` of null (JSON) or an empty cell (XLSX)
+is read as None: the ledger's check file says so for an event deleted from its store, a mismatch
+`verify_volume` names.
 Pure apart from reading the one file.
 """
 
@@ -73,7 +74,10 @@ def load_volume(path: str | Path) -> VolumeFile:
 
 def _from_json(path: Path) -> VolumeFile:
     try:
-        document = json.loads(path.read_text(encoding="utf-8-sig"))  # a BOM some editors add
+        text = path.read_text(encoding="utf-8-sig")  # a BOM some editors add
+        document = json.loads(text, object_pairs_hook=_once_each)
+    except VolumeFileError:
+        raise
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise VolumeFileError(f"无法读取 JSON 校验文件：{exc}") from exc
     except RecursionError as exc:  # '[' * 200000: no export nests like that
@@ -89,6 +93,16 @@ def _from_json(path: Path) -> VolumeFile:
             raise VolumeFileError(f"links[{n}] 应为对象")
         items.append(_item(raw, f"links[{n}]", cells=False))
     return _volume(document, "JSON 校验文件", items, cells=False)
+
+
+def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are unique: of a key given twice, Python's json keeps the last value
+    and another reader may show the first (a tampered text beside the one that verifies)."""
+    document = dict(pairs)
+    if len(document) < len(pairs):
+        twice = next(key for n, (key, _) in enumerate(pairs) if any(k == key for k, _ in pairs[:n]))
+        raise VolumeFileError(f"JSON 校验文件中同一对象的键「{twice}」出现了两次")
+    return document
 
 
 def _from_xlsx(path: Path) -> VolumeFile:
