@@ -58,6 +58,13 @@ def _altered() -> list[dict[str, Any]]:
     return altered
 
 
+def _nested(event: dict[str, Any], depth: int = 100_000) -> dict[str, Any]:
+    deep: list[Any] = []
+    for _ in range(depth):
+        deep = [deep]
+    return {**event, "data": {**event["data"], "summary": deep}}
+
+
 @pytest.mark.parametrize(
     ("records", "seq", "words"),
     [
@@ -75,6 +82,8 @@ def _altered() -> list[dict[str, Any]]:
         ([EVENTS[0], EVENTS[2], seal(EVENTS, [2, 2, 2])], 2, "找不到"),
         # the seals skip a seq
         ([*EVENTS, seal(EVENTS, [2, 2, 2], start=2)], 1, "缺少第 1 条"),
+        # an event on the topic nested too deep to canonicalise: a mismatch, not "cannot read the topic"
+        ([EVENTS[0], _nested(EVENTS[1]), EVENTS[2], seal(EVENTS, [2, 2, 2])], 2, "无法按 RFC 8785"),
     ],
 )
 def test_the_first_entry_the_topic_does_not_bear_out_is_named(

@@ -91,7 +91,8 @@ def _volume(
                 break
             try:
                 body = canonical_v2(envelope)
-            except (TypeError, ValueError):  # e.g. an integer beyond 2^53: no subscriber could hash it
+            except (TypeError, ValueError, RecursionError):  # an integer beyond 2^53, nesting too deep:
+                # no subscriber could hash it
                 recomputed = _mismatch(item, "主题上的该事件无法按 RFC 8785 规范化")
                 break
             if link(previous, body) != item["link"]:
@@ -213,7 +214,7 @@ async def _read_to(consumer: Any, ends: dict[Any, int], out: dict[int, list[dict
             for record in records:  # records past the end are kept too: the end is only a floor
                 try:
                     value = json.loads(record.value or b"")
-                except ValueError:
+                except (ValueError, RecursionError):  # not JSON, or nested too deep to be an envelope
                     continue
                 if isinstance(value, dict):
                     out[tp.partition].append(value)
