@@ -13,7 +13,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from support.volumes import envelope, export_json, volume_of, write_xlsx
+from support.volumes import envelope, export_json, sheet_refusal, volume_of, write_xlsx
 from vc_contracts import verify_topic
 from vc_contracts.verify import VolumeFileError, load_volume, main, verify_volume
 
@@ -139,13 +139,7 @@ LENIENT_XLSX: list[tuple[str, SheetEdit, str]] = [
 def test_an_xlsx_number_written_as_text_is_refused_naming_the_row(
     tmp_path: Path, case: str, edit: SheetEdit, named: str
 ) -> None:
-    path = write_xlsx(VOLUME, tmp_path / "v.xlsx")
-    book = openpyxl.load_workbook(path)
-    edit(book)
-    book.save(path)
-    with pytest.raises(VolumeFileError) as refused:
-        load_volume(path)
-    assert named in str(refused.value), case
+    assert named in sheet_refusal(VOLUME, tmp_path, edit), case
 
 
 def test_an_xlsx_numeric_cell_holding_a_whole_number_reads(tmp_path: Path) -> None:

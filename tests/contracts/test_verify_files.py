@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.volumes import envelope, export_json, replaced, v1_text, volume_of, write_xlsx
+from support.volumes import envelope, export_json, replaced, sheet_refusal, v1_text, volume_of, write_xlsx
 from vc_contracts.verify import VolumeFileError, load_volume, main, verify_volume
 
 VOLUME = volume_of(v1_text(1), envelope(2), envelope(3, "EntryConfirmed"))
@@ -98,13 +98,7 @@ BAD_XLSX: list[tuple[str, SheetEdit, str]] = [
 def test_a_malformed_xlsx_file_is_refused_naming_the_row(
     tmp_path: Path, case: str, edit: SheetEdit, named: str
 ) -> None:
-    path = write_xlsx(VOLUME, tmp_path / "v.xlsx")
-    book = openpyxl.load_workbook(path)
-    edit(book)
-    book.save(path)
-    with pytest.raises(VolumeFileError) as refused:
-        load_volume(path)
-    assert named in str(refused.value), case
+    assert named in sheet_refusal(VOLUME, tmp_path, edit), case
 
 
 def test_seq_in_a_numeric_cell_holding_a_whole_float_still_reads(tmp_path: Path) -> None:

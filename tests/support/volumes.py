@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 from vc_contracts.chain import CANONICAL_V1, CANONICAL_V2, GENESIS, canonical_v2, link
-from vc_contracts.verify import Item, VolumeFile
+from vc_contracts.verify import Item, VolumeFile, VolumeFileError, load_volume
 
 VILLAGE = "621025100200"
 VOLUME_ID = f"village:{VILLAGE}:2026"
@@ -109,3 +111,14 @@ def write_xlsx(volume: VolumeFile, path: Path) -> Path:
         sheet.append([getattr(item, f.name) for f in dataclasses.fields(item)])
     book.save(path)
     return path
+
+
+def sheet_refusal(volume: VolumeFile, folder: Path, edit: Callable[[Any], None]) -> str:
+    """The error `load_volume` gives for `volume`'s XLSX export after `edit(workbook)`."""
+    path = write_xlsx(volume, folder / "v.xlsx")
+    book = openpyxl.load_workbook(path)
+    edit(book)
+    book.save(path)
+    with pytest.raises(VolumeFileError) as refused:
+        load_volume(path)
+    return str(refused.value)

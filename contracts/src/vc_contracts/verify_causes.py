@@ -75,11 +75,9 @@ def broken(volume: VolumeFile, position: int, previous: str, own: str) -> Mismat
     ):
         return named(item, "altered_link", "链接被改动（事件内容未变，重新计算的链接与后文一致）")
     if len(items) < volume.length:  # the length still counts an item the file no longer has
-        return Mismatch(
+        return at(
+            None,
             position,
-            "",
-            "",
-            "",
             "missing",
             f"缺失（已被删除，其后各条重新编号）：卷册长度为 {volume.length}，文件只有 {len(items)} 条，"
             f"此处排的第 {item.seq} 条（条目 {item.entry_id}）不接前一条",
@@ -101,11 +99,9 @@ def out_of_place(volume: VolumeFile, position: int) -> Mismatch:
         return named(item, "inserted", "此序号出现了两次：此条是插入的")
     if any(later.seq == position for later in items[position:]):
         return named(item, "reordered", f"第 {item.seq} 条排在第 {position} 条之前（条目顺序被调换）")
-    return Mismatch(
+    return at(
+        None,
         position,
-        "",
-        "",
-        "",
         "missing",
         f"缺失（已被删除）：此处排的是第 {item.seq} 条（条目 {item.entry_id}）",
     )

@@ -180,3 +180,18 @@ async def _rewound_for_rebuild(runner: ProjectionRunner, msg: KafkaMessage, seen
         row["generation"],
     )
     return True
+
+
+async def start_broker(broker: KafkaBroker) -> None:
+    """`broker.start()`, with the subscribers' consumer groups joined side by side.
+
+    FastStream starts subscribers one after another, and each start waits for its group's join,
+    about half the session timeout (a known limit: calfkit-sdk issue 361). Reporting's ten read
+    models kept it from being ready for ~10 s at a 2 s session, ~30 s at 6 s. The groups are
+    independent, so joining them at once changes nothing else. Raises what a subscriber's start
+    raises (the broker is then left for the caller's `broker.stop()`)."""
+    await broker.connect()
+    await asyncio.gather(*(subscriber.start() for subscriber in broker.subscribers))
+    for publisher in broker.publishers:
+        await publisher.start()
+    broker.running = True

@@ -28,7 +28,7 @@ from vc_contracts.topics import DEAD_LETTER_TOPIC, topic_for
 from eventkit import changes, logs
 from eventkit.auth import TokenVerifier
 from eventkit.changes import ChangeHub
-from eventkit.consumer import subscribe
+from eventkit.consumer import start_broker, subscribe
 from eventkit.credentials import refuse_token_in_url
 from eventkit.db import create_pool
 from eventkit.docs import install_offline_docs
@@ -205,7 +205,7 @@ async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> A
             {f"{spec.name}.{p.name}": list(p.topics) for p in spec.projections},
             settings.consumer_lag_interval_seconds,
         )
-        await broker.start()
+        await start_broker(broker)
         relay_task = asyncio.create_task(_supervise(f"{spec.name} relay", relay.run))
         lag_task = asyncio.create_task(_supervise(f"{spec.name} consumer lag", lag.run))
         hub = changes.ChangeHub(pool, settings.database_url, schema) if spec.change_feed else None
