@@ -33,7 +33,9 @@ from vc_contracts.numerals import MAX_DIGITS, ascii_whole
         (b"\xb2", 0, None),  # "²" as a latin-1 header byte
     ],
 )
-def test_only_ascii_digits_read_as_a_whole_number(given_text: str | bytes, least: int, then: int | None) -> None:
+def test_only_ascii_digits_read_as_a_whole_number(
+    given_text: str | bytes, least: int, then: int | None
+) -> None:
     assert ascii_whole(given_text, least=least) == then
 
 
