@@ -8,27 +8,25 @@ An entry is written the same way whether it comes alone or in a batch (issue 12:
 rebuild in under a minute): Python sends a run's entries as one JSON array (pydantic-core, one
 call, no dict round trip) with their kinds and half-years, and PostgreSQL takes the id and the
 countable columns out of that JSON (`->>`), so no column is derived twice in two languages.
-Half-years and seconds per half-year are computed once per CST day and quarter (`_quarter`), not
-by parsing period names per entry.
+Half-years and seconds per half-year come from eventkit.periods' per-CST-day cache
+(`half_containing`, `seconds_by_half`), not from parsing period names per entry.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
-from functools import lru_cache
+from datetime import datetime
 from typing import Any, cast
 
 from eventkit.db import Connection
-from eventkit.periods import Period, half_of, split_seconds_by_quarter
+from eventkit.periods import half_containing, seconds_by_half
 from eventkit.set_apply import ONE_BY_ONE, Decoded, events_of, insert_rows, keyed, one_by_one, runs
 from pydantic import SerializeAsAny, TypeAdapter
 from pydantic_core import to_json
-from vc_contracts import CST, Envelope, Event
+from vc_contracts import Envelope, Event
 from vc_contracts.catalogue import ledger as lg
 from vc_contracts.catalogue.registry import AdvisorRegistered, DivisionRegistered, UnitRegistered
-from vc_contracts.durations import seconds_between
 from vc_contracts.topics import topic_for
 
 DDL = """
@@ -123,34 +121,9 @@ def _name_row(event: Event) -> tuple[str | None, ...]:
     raise TypeError(type(event).__name__)
 
 
-@lru_cache(maxsize=8192)
-def _quarter(day: date) -> tuple[str, datetime]:
-    """The half-year ('2025H1') of a CST day, and the end of its quarter (exclusive)."""
-    quarter = Period.containing(day)
-    return str(quarter.half), quarter.end
-
-
-def _half(moment: datetime) -> str:
-    """'2025H1' for an instant in the first half of 2025 (+08:00). Naive instants: ValueError."""
-    if moment.tzinfo is CST:  # events hold CST instants already (ShanghaiDateTime)
-        return _quarter(moment.date())[0]
-    if moment.tzinfo is None:
-        raise ValueError("a naive datetime has no place in time; give it a time zone")
-    return _quarter(moment.astimezone(CST).date())[0]
-
-
-def _seconds_by_half(start: datetime, end: datetime) -> dict[str, int]:
-    """Exact seconds of [start, end) per CST half-year: `split_seconds_by_quarter` added up by half.
-    A span inside one quarter (nearly all) is one piece, without walking the quarters."""
-    if start.tzinfo is not CST or end.tzinfo is not CST:  # events hold CST instants already
-        start, end = start.astimezone(CST), end.astimezone(CST)
-    half, quarter_end = _quarter(start.date())
-    if start < end <= quarter_end:
-        return {half: seconds_between(start, end)}
-    halves: dict[str, int] = {}
-    for quarter, seconds in split_seconds_by_quarter(start, end).items():
-        halves[half_of(quarter)] = halves.get(half_of(quarter), 0) + seconds
-    return halves
+# the half-year of an instant and a span's seconds per half-year: eventkit.periods, cached per CST day
+_half = half_containing
+_seconds_by_half = seconds_by_half
 
 
 class Rows:
