@@ -65,16 +65,17 @@ WRITE_ENTRIES = (
     " (jsonb_array_elements(convert_from($1::bytea, 'UTF8')::jsonb), jsonb_array_elements_text(c.c->0),"
     " jsonb_array_elements_text(c.c->1)) AS u(d, kind, half)),"
     # the entries' old hours go in this statement too (another table: one snapshot is enough)
-    " gone AS (DELETE FROM {t}st_hours WHERE entry_id = ANY (ARRAY(SELECT entry_id FROM src)))"
-    " INSERT INTO {t}st_entries (entry_id, kind, unit_id, village_code, half, audience, channel, category,"
-    " outcome, data) SELECT entry_id, kind, d->>'unit_id', d->>'village_code', half,"
+    " gone AS (DELETE FROM {t}st_hours WHERE entry_id = ANY (ARRAY(SELECT entry_id FROM src))),"
+    " written AS (INSERT INTO {t}st_entries (entry_id, kind, unit_id, village_code, half, audience,"
+    " channel, category, outcome, data) SELECT entry_id, kind, d->>'unit_id', d->>'village_code', half,"
     " (d->>'audience')::integer, d->>'channel', d->>'category', d->>'outcome', d FROM src "
 )
 """Entries from a JSON array of their data ($1) and the columns [kinds, half-years] ($2, JSON),
 zipped: the id and the countable columns are read out of the data as its JSON form gives them (an
 absent field is NULL; `entry_id` cannot be corrected). Both go as UTF-8 bytes (bytea): asyncpg
 encodes a text[] parameter element by element, two ABC isinstance checks each, while bytes are one
-copy, and the client neither decodes nor re-encodes the megabytes of a batch."""
+copy, and the client neither decodes nor re-encodes the megabytes of a batch. Completed by
+`UPSERT_ENTRY`."""
 WRITE_HOURS = (
     "INSERT INTO {t}st_hours (entry_id, half, unit_id, village_code, seconds)"
     " SELECT h.entry_id, h.half, h.unit_id, h.village_code, h.seconds::integer"
@@ -92,7 +93,12 @@ UPSERT_ENTRY = (
     "ON CONFLICT (entry_id) DO UPDATE SET unit_id = excluded.unit_id, village_code = excluded.village_code,"
     " half = excluded.half, audience = excluded.audience, channel = excluded.channel,"
     " category = excluded.category, outcome = excluded.outcome, data = excluded.data"
+    " RETURNING entry_id, voided), voided AS (SELECT array_agg(entry_id) AS ids FROM written WHERE voided)"
+    " SELECT ids FROM voided"
 )
+"""The upsert keeps `voided`: an entry whose void was recorded stays voided when its create comes
+again (a republish), and the statement answers those ids (NULL: none) so their hours are not
+written back. RETURNING, not a probe of st_entries per visit: the upsert touches the row anyway."""
 UPSERT_NAME = (
     "ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,"
     " division_code = excluded.division_code"
@@ -170,13 +176,20 @@ class Rows:
             seconds.append(spent)
 
     async def write(self, conn: Connection, t: str) -> None:
-        """Upsert the entries and replace their hours: two statements whatever the count."""
+        """Upsert the entries and replace their hours: two statements whatever the count. An entry
+        already voided keeps no hours (the void wins whatever order its events come in)."""
         if not self.kinds:
             return
         columns = to_json([self.kinds, self.halves])
-        await conn.execute(WRITE_ENTRIES.format(t=t) + UPSERT_ENTRY, self.data, columns)
-        if self.hours[0]:
-            await conn.execute(WRITE_HOURS.format(t=t), to_json(self.hours))
+        voided = await conn.fetchval(WRITE_ENTRIES.format(t=t) + UPSERT_ENTRY, self.data, columns)
+        hours = self.hours if not voided else self._without(set(voided))
+        if hours[0]:
+            await conn.execute(WRITE_HOURS.format(t=t), to_json(hours))
+
+    def _without(self, voided: set[str]) -> tuple[list[Any], ...]:
+        """The hours' columns without the rows of `voided` entries."""
+        kept = [n for n, entry_id in enumerate(self.hours[0]) if entry_id not in voided]
+        return tuple([column[n] for n in kept] for column in self.hours)
 
 
 class StatsView:
