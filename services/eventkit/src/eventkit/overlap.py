@@ -44,16 +44,21 @@ async def apply_overlapped(
     total = BatchOutcome()
     writing: asyncio.Task[BatchOutcome] | None = None
     written: Token | None = None
+    acking: asyncio.Task[None] | None = None  # the last `committed`, running beside the next batch
 
     async def finish() -> None:
+        nonlocal acking
         assert writing is not None
         outcome = await writing
         total.applied += outcome.applied
         total.duplicates += outcome.duplicates
         total.parked += outcome.parked
         total.dead += outcome.dead
+        if acking is not None:  # in order: n-1's offsets before n's
+            await acking
+            acking = None
         if committed is not None:
-            await committed(written, outcome)  # type: ignore[arg-type]
+            acking = asyncio.create_task(committed(written, outcome))  # type: ignore[arg-type]
 
     try:
         async for records, token in batches:
@@ -65,8 +70,12 @@ async def apply_overlapped(
         if writing is not None:
             await finish()
             writing = None
+        if acking is not None:
+            await acking
+            acking = None
     finally:
-        if writing is not None and not writing.done():  # the batches failed: let the one written end
-            with contextlib.suppress(Exception):
-                await writing
+        for task in (writing, acking):  # the batches failed: let what was started end
+            if task is not None and not task.done():
+                with contextlib.suppress(Exception):
+                    await task
     return total
