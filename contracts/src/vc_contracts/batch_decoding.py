@@ -138,8 +138,9 @@ _VALIDATORS: dict[frozenset[str] | None, tuple[Any, SchemaValidator]] = {}
 
 
 def _catalogue_key() -> Any:
-    """What the union was built from: events may be registered (and tests unregister them) later."""
-    return frozenset(base._CATALOGUE.items()), frozenset(base._UPCASTERS.items())
+    """What the union was built from: events may be registered (and tests unregister them) later.
+    The union reads the catalogue's classes and latest versions only (upcasters run after it)."""
+    return base._CHANGES[0]
 
 
 def validator(handles: frozenset[str] | None = None) -> SchemaValidator:
