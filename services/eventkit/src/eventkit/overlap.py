@@ -7,9 +7,11 @@ the loop fetches and parses batch n+1 (in slices, yielding so n's statements kee
 
 What stays as it was, batch by batch: batches reach the database one at a time and in order (n+1's
 transaction starts after n's committed, so its tracking rows see n's); `committed(token, outcome)`
-runs after a batch's commit and before the next batch is handed to the database, so a caller that
-commits Kafka offsets there never commits past what the database holds. A failure stops the loop
-with that batch's error; nothing after it is applied.
+runs after its batch's commit, so a caller that commits Kafka offsets there never commits past what
+the database holds, and the calls run one at a time in batch order (n's ends before n+1's starts).
+A `committed` runs beside the next batch's transaction (a Kafka offset commit is a round trip the
+database need not wait for); a redelivery after a crash between the two is recognised by the
+tracking rows. A failure stops the loop with that batch's error; nothing after it is applied.
 """
 
 from __future__ import annotations
