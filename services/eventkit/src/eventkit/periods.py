@@ -16,7 +16,7 @@ Durations are whole seconds and are summed exactly; hours are rounded for displa
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -114,12 +114,15 @@ def day_periods(day: date) -> DayPeriods:
     return DayPeriods(str(quarter), str(quarter.half), quarter.end)
 
 
+_EIGHT_HOURS = timedelta(hours=8)
+
+
 def _cst_day(moment: datetime) -> date:
-    if moment.tzinfo is CST:  # events hold CST instants already (ShanghaiDateTime)
-        return moment.date()
     if moment.tzinfo is None:
         raise ValueError("a naive datetime has no place in time; give it a time zone")
-    return moment.astimezone(CST).date()
+    if moment.utcoffset() != _EIGHT_HOURS:  # events hold +08:00 instants already (ShanghaiDateTime)
+        moment = moment.astimezone(CST)
+    return moment.date()
 
 
 def half_containing(moment: datetime) -> str:
@@ -132,7 +135,7 @@ def seconds_by_half(start: datetime, end: datetime) -> dict[str, int]:
     """Exact seconds of [start, end) per CST half-year: `split_seconds_by_quarter` added up by half
     (whole seconds per quarter piece). A span inside one quarter (nearly all) is one piece, without
     walking the quarters."""
-    if start.tzinfo is not CST or end.tzinfo is not CST:  # events hold CST instants already
+    if start.utcoffset() != _EIGHT_HOURS or end.utcoffset() != _EIGHT_HOURS:  # events hold +08:00 already
         start, end = start.astimezone(CST), end.astimezone(CST)
     periods = day_periods(start.date())
     if start < end <= periods.quarter_end:
