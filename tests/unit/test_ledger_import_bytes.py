@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from ledger.application.volume_chain import appended_bytes, import_bytes, plain_json
 from pydantic_core import to_json
 from support.events import TENANT, visit
-from vc_contracts import CST, Event, Tenant
+from vc_contracts import CST, Event
 
 WHEN = datetime(2025, 3, 5, 9, 30, 12, 345678, tzinfo=CST)
 META = Metadata(actor="导入-staff", correlation_id=uuid4())
@@ -33,11 +33,13 @@ JSON = st.recursive(
 )
 
 
-def _appended(data_json: str, tenant: Tenant = TENANT, event: Event | None = None) -> Appended:
-    meta = json.dumps({"actor": META.actor, "correlation_id": str(META.correlation_id), "causation_id": None})
+def _appended(
+    data_json: str, event: Event | None = None, *, stream: str = "entry-x", actor: str = META.actor
+) -> Appended:
+    meta = json.dumps({"actor": actor, "correlation_id": str(META.correlation_id), "causation_id": None})
     return Appended(
-        7, WHEN + timedelta(seconds=1), uuid4(), "entry-x", 1, "VisitLogged", 1, tenant.model_dump_json(),
-        tenant.county, WHEN, data_json, meta, event or visit(), tenant, META,
+        7, WHEN + timedelta(seconds=1), uuid4(), stream, 1, "VisitLogged", 1, TENANT.model_dump_json(),
+        TENANT.county, WHEN, data_json, meta, event or visit(), TENANT, META,
     )  # fmt: skip
 
 
@@ -55,10 +57,17 @@ def test_the_ledgers_events_take_the_one_pass_path_with_the_same_bytes() -> None
         assert body == _general(a)
 
 
-@given(data=st.dictionaries(st.text(max_size=6), JSON, max_size=5), pydantic=st.booleans())
-def test_arbitrary_json_gives_the_general_paths_bytes_or_none(data: dict[str, Any], pydantic: bool) -> None:
+@given(
+    data=st.dictionaries(st.text(max_size=6), JSON, max_size=5),
+    pydantic=st.booleans(),
+    stream=st.text(max_size=8),
+    actor=st.text(max_size=8),
+)
+def test_arbitrary_json_gives_the_general_paths_bytes_or_none(
+    data: dict[str, Any], pydantic: bool, stream: str, actor: str
+) -> None:
     text = to_json(data).decode() if pydantic else json.dumps(data, ensure_ascii=False)
-    a = _appended(text)
+    a = _appended(text, stream=stream, actor=actor)
     body = import_bytes(a, {})
     if body is not None:
         assert body == _general(a)

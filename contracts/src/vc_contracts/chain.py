@@ -159,13 +159,14 @@ def jcs_int(value: int) -> int:
     raise _NotFast(value)
 
 
-def canonical_v2_ready(envelope: Mapping[str, Any]) -> bytes:
-    """`canonical_v2` of an envelope whose values are already as the C encoder writes RFC 8785:
-    every float through `jcs_float`, every int through `jcs_int`, no object key above U+FFFF
-    (where Python's key order and RFC 8785's UTF-16 order part). The walk over every value that
-    checks this is skipped: for writers that parsed the JSON with those hooks (the ledger's
-    backfill import, ~8 µs an event less). Raises UnicodeEncodeError for a lone surrogate."""
-    return _dumps({k: envelope[k] for k in ENVELOPE_KEYS if k in envelope}).encode("utf-8")
+def jcs_ready_text(value: Any) -> str:
+    """RFC 8785 text of a JSON value that is ready for the C encoder: every float passed through
+    `jcs_float`, every int through `jcs_int`, no object key above U+FFFF (where Python's key order
+    and RFC 8785's UTF-16 order part). The walk over every value that `canonical_v2` makes to
+    check this is skipped: for writers that parse the JSON with those hooks and put an envelope's
+    text together from parts (the ledger's backfill import). Raises UnicodeEncodeError (on
+    encoding) for a lone surrogate."""
+    return _dumps(value)
 
 
 def link(previous: str, canonical: bytes) -> str:
