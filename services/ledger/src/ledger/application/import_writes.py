@@ -1,4 +1,6 @@
-"""Writing a checked backfill file: every new entry in ONE transaction, chunk by chunk.
+"""Writing a backfill file: every new entry in ONE transaction, chunk by chunk, as the chunks are
+checked (`Slices`: the importer checks chunk k+1 while this writes chunk k, and aborts the write,
+rolling it back, when a row has a problem).
 
 Per chunk of CHUNK entries: one INSERT of the events (`EventStore.append_rows`, which takes the
 store's ordering lock; it is then held to commit), one of the entries read model, one of the volume
@@ -7,8 +9,8 @@ checks saw every other row of the file and the ledger up to a known position: `_
 Each volume head is read once, by the first chunk reaching it (under the ordering lock,
 `FOR UPDATE`), and written once at the end. The rows are built from the
 values appended, never read back: the entries' data is the event's JSON as stored, and the links
-hash the JSON sent (`volume_chain.appended_bytes`; the rare events whose numbers jsonb might write
-back in another form are read back and hashed as stored).
+hash the JSON sent (`volume_chain.import_bytes`, else `appended_bytes`; the rare events whose
+numbers jsonb might write back in another form are read back and hashed as stored).
 """
 
 from __future__ import annotations

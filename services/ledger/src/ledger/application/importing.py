@@ -1,18 +1,20 @@
-"""Backfill import: a unit uploads past entries; every row is checked before anything is written.
+"""Backfill import: a unit uploads past entries; nothing is committed unless every row is good.
 
 1. Read the sheet and parse every row (unreadable cells named by row and column).
 2. Decide every row with the same pure rules as the API, facts read in bulk: assignments of the
    villages, the advisors' on-site time already in the ledger plus the other rows of the file.
-3. Any problem: answer all of them at once (row, column, reason) and write nothing.
-4. Else write every new entry in ONE transaction (import_writes: multi-stream INSERTs of CHUNK
-   rows, with the inline read model and the volume chains): a crash or a refusal at any point
-   writes nothing, and the relay publishes nothing of it. A row whose client entry id is already
-   in the ledger with the same content is left alone, so importing the same file again changes
-   nothing.
+3. Write every new entry in ONE transaction (import_writes: multi-stream INSERTs of CHUNK rows,
+   with the inline read model and the volume chains), slice by slice while the next slice is
+   decided: PostgreSQL works on slice k while Python checks slice k+1.
+4. Any problem: no further slice is written, every remaining row is still checked, the
+   transaction rolls back, and all problems are answered at once (row, column, reason). A crash
+   or a refusal at any point commits nothing, and the relay publishes nothing of it. A row whose
+   client entry id is already in the ledger with the same content is left alone, so importing
+   the same file again changes nothing.
 
 Reading, parsing and deciding are CPU-bound (seconds for a large file): they run in a worker thread
-so the service keeps answering other requests; the writes are awaited chunk by chunk.
-"""
+so the service keeps answering other requests; the writes are awaited slice by slice. The ordering
+lock is held from the first slice's insert to the commit (as before, the write of a whole file)."""
 
 from __future__ import annotations
 
