@@ -109,6 +109,9 @@ async def projection_rows(
         one_by_one = await pipeline.projection_catch_up(
             other, bootstrap, topic, n, 3600, set_based=False, overlap=False
         )
+    step("pipeline: the same catch-up by two replicas (processes) sharing the partitions, one group")
+    async with store.event_store(dsn, "bench_replicas") as other:
+        replicated = await pipeline.replicas_catch_up(other, dsn, bootstrap, topic, n)
     step("pipeline: projection rebuild (eventkit.rebuild: new generation, swap, drop)")
     rebuilt = await pipeline.projection_rebuild(events, bootstrap, topic, n)
     step("pipeline: rebuild of the reporting service's statistics read model")
@@ -119,6 +122,8 @@ async def projection_rows(
     return [
         Row(f"projection catch-up, {n:,} events (ProjectionRunner)", projected, consumed, "consume"),
         Row("  same, against the batched-insert limit (goal ≥ 0.5×)", projected, many, "executemany"),
+        Row("  same, two replicas sharing the partitions (processes, one group)",
+            Figure(replicated, "events/s"), many, "executemany"),
         Row("  same, batch after batch (no overlap: the services' live subscriber)",
             Figure(sequential, "events/s"), many, "executemany"),
         Row("  same, event by event (before issue 12), against executemany", Figure(one_by_one, "events/s"),
@@ -147,7 +152,7 @@ async def run_projections(dsn: str, bootstrap: str, args: argparse.Namespace) ->
     report.section("raw limits").extend(
         [
             Row("asyncpg executemany, 1,000 rows per transaction", many),
-            Row("aiokafka consume, group, getmany ≤500, commit per batch", consumed),
+            Row(f"aiokafka consume, group, getmany ≤{raw.CONSUMER_MAX_RECORDS:,}, commit a batch", consumed),
         ]
     )
     async with store.event_store(dsn, "bench_pipeline") as events:
@@ -236,7 +241,7 @@ async def run(dsn: str, bootstrap: str, args: argparse.Namespace) -> Report:
     rtt50, rtt99 = (fig(v, "ms") for v in await raw.round_trip(bootstrap, f"{topic}.rtt", args.rate, 5))
     raw_rows += [
         Row("aiokafka produce, acks=all, linger 5 ms, gathered per 1,000", produced),
-        Row("aiokafka consume, group, getmany ≤500, commit per batch", consumed),
+        Row(f"aiokafka consume, group, getmany ≤{raw.CONSUMER_MAX_RECORDS:,}, commit a batch", consumed),
         Row("LISTEN/NOTIFY wake-up p50", notify50),
         Row("LISTEN/NOTIFY wake-up p99", notify99),
         Row(f"produce → group consumer round trip p50 ({args.rate:g} msgs/s)", rtt50),

@@ -116,7 +116,9 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=50_000)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--parts", action="store_true")
-    parser.add_argument("--caps", default="500", help="getmany max_records to compare, e.g. 500,2000")
+    parser.add_argument(
+        "--caps", default=str(raw.CONSUMER_MAX_RECORDS), help="getmany max_records to compare, e.g. 500,2000"
+    )
     parser.add_argument("--modes", default="overlapped,sequential")
     parser.add_argument("--cprofile", help="write the first sequential catch-up's cProfile stats here")
     args = parser.parse_args()

@@ -24,11 +24,13 @@ from vc_contracts import Tenant
 from vc_contracts.catalogue.ledger import VisitLogged
 
 from bench import raw
+from bench import replicas as bench_replicas
 from bench.store import prepared
 from bench.timing import percentile, rate
 from bench.workload import ACTOR, VillageHours
 
-PARTITIONS = 3
+PARTITIONS = 4
+"""Partitions of the bench's topics: an even share for each of two replicas (`replicas_catch_up`)."""
 
 
 @dataclass
@@ -163,6 +165,18 @@ async def projection_catch_up(
     return consumed
 
 
+async def replicas_catch_up(
+    store: EventStore, dsn: str, bootstrap: str, topic: str, total: int, replicas: int = 2
+) -> float:
+    """`projection_catch_up`, overlapped, by `replicas` processes sharing `topic`'s partitions (see
+    bench/replicas.py); `store` gives the schema, fresh. Events/s from `go` to the last commit."""
+    seconds = await bench_replicas.catch_up(dsn, store.schema, bootstrap, topic, PARTITIONS, replicas)
+    applied = await store.pool.fetchval(f"SELECT sum(entries) FROM {store.schema}.village_hours")
+    if applied != total:
+        raise RuntimeError(f"replicas' catch-up: {applied} of {total} applied")
+    return rate(total, seconds)
+
+
 @dataclass
 class CaughtUp:
     rate: float
@@ -178,7 +192,7 @@ async def overlapped_consume(
     dead: DeadLetters,
     within: float,
 ) -> CaughtUp:
-    """`raw.consume`'s loop (getmany ≤500, commit per batch, the clock started after the first
+    """`raw.consume`'s loop (getmany, commit per batch, the clock started after the first
     batch) through `eventkit.overlap.apply_overlapped`: each batch's own offsets are committed once
     its transaction has."""
     client = raw.consumer(bootstrap, topic, group)

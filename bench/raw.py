@@ -15,6 +15,7 @@ from uuid import uuid4
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from eventkit.consumer import MAX_RECORDS
 from eventkit.relay import ensure_topic
 
 from bench.timing import closed_loop, percentile, rate
@@ -22,7 +23,7 @@ from bench.workload import visit
 
 SCHEMA = "bench_raw"
 BATCH = 1000
-CONSUMER_MAX_RECORDS = 500  # what eventkit.consumer.subscribe asks for; the projection loop uses it too
+CONSUMER_MAX_RECORDS = MAX_RECORDS  # eventkit.consumer.subscribe asks for it; so does the projection loop
 HEADERS = [("event_type", b"VisitLogged"), ("schema_version", b"1"), ("content-type", b"application/json")]
 
 

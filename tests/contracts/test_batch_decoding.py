@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any, ClassVar
 
 import pytest
@@ -40,7 +41,9 @@ def assert_same(batch: list[tuple[Envelope, Event | None]] | None, values: list[
         assert type(envelope) is Envelope and type(event) is type(expected_event)
         assert envelope.model_dump_json() == expected.model_dump_json()
         assert envelope.model_fields_set == expected.model_fields_set
-        assert envelope.occurred_at.tzinfo is expected.occurred_at.tzinfo  # +08:00 as CST
+        # +08:00 on both paths (the batch path's tzinfo is pydantic's fixed offset: _CST_IN_RUST)
+        assert envelope.occurred_at.utcoffset() == expected.occurred_at.utcoffset() == timedelta(hours=8)
+        assert envelope.occurred_at.isoformat() == expected.occurred_at.isoformat()
         if event is not None:
             assert event.model_dump_json() == expected_event.model_dump_json()  # type: ignore[union-attr]
 
@@ -253,3 +256,31 @@ def test_a_code_the_python_rules_would_normalise_falls_back_to_the_record_by_rec
     assert decode_batch([value], VISITS) is None  # the Rust pattern refuses what Python would rewrite
     _, event = one_by_one(value, VISITS)
     assert event is not None and event.village_code == code  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("field", "spelled"),
+    [
+        ("recorded_at", "2025-03-05T01:00:00Z"),
+        ("occurred_at", "2025-03-04T20:00:00-05:00"),
+        ("started_at", "2025-03-05T01:00:00+00:00"),
+    ],
+)
+def test_an_instant_stored_with_another_offset_falls_back_and_is_read_as_cst(
+    field: str, spelled: str, wire: list[bytes]
+) -> None:
+    """Stores hold +08:00 instants only; the batch path checks that in Rust (`_CST_IN_RUST`). Any
+    other offset fails the slice, and the record-by-record path converts it, as before."""
+    visit = json.loads(next(v for v in wire if json.loads(v)["event_type"] == "VisitLogged"))
+    if field == "started_at":  # keep the visit's own cross-field rules: move its three instants together
+        for name in ("occurred_at", "started_at"):
+            visit["data"][name] = spelled
+        visit["data"]["ended_at"] = "2025-03-05T02:30:00+00:00"
+        visit["data"]["hours"] = 1.5
+    else:
+        visit[field] = spelled
+    value = json.dumps(visit, ensure_ascii=False).encode()
+    assert decode_batch([value], VISITS) is None
+    envelope, event = one_by_one(value, VISITS)
+    moment = getattr(event, field) if field == "started_at" else getattr(envelope, field)
+    assert moment.utcoffset() == timedelta(hours=8) and moment.isoformat().endswith("+08:00")

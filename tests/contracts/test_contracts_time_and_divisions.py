@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 from vc_contracts import CST, DivisionCode, ShanghaiDateTime, Tenant
 from vc_contracts.divisions import contains, level_of
@@ -73,3 +75,31 @@ def test_divisions_nest_by_prefix() -> None:
 
 def test_a_village_belongs_to_its_county_tenant() -> None:
     assert Tenant.of("621025100201") == Tenant(province="620000", city="621000", county="621025")
+
+
+@given(
+    start=st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1)),  # noqa: DTZ001  (naive bounds: hypothesis adds no zone)
+    span=st.timedeltas(min_value=timedelta(microseconds=1), max_value=timedelta(days=3)),
+    off=st.floats(min_value=-0.05, max_value=0.05),
+)
+def test_a_visits_hours_agree_with_its_span_as_display_hours_counts_them(
+    start: datetime, span: timedelta, off: float
+) -> None:
+    """VisitLogged's cross-field rule (written inline for speed) reads the span exactly as
+    `display_hours(seconds_between(...))`: its value is accepted, anything more than 0.01 away refused."""
+    from vc_contracts.catalogue.ledger import VisitLogged  # noqa: PLC0415
+    from vc_contracts.durations import display_hours, seconds_between  # noqa: PLC0415
+
+    started = start.replace(tzinfo=CST)
+    ended = started + span
+    shown = display_hours(seconds_between(started, ended))
+    hours = max(round(shown + off, 4), 0.0)
+    fields = {"entry_id": "e-1", "advisor_id": "adv-1", "unit_id": "u-1", "village_code": "621025100201",
+              "occurred_at": started, "started_at": started, "ended_at": ended, "hours": hours,
+              "place": "村委会", "summary": "接待"}  # fmt: skip
+    try:
+        VisitLogged(**fields)
+        accepted = True
+    except ValueError:
+        accepted = False
+    assert accepted is (abs(round(hours, 2) - shown) <= 0.01)

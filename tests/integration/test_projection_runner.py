@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 import pytest
 from conftest import unique
+from eventkit.consumer import MAX_RECORDS
 from eventkit.parked import parked_rows
 from eventkit.projection import BatchOutcome, DeadLetterSink, ProjectionRunner
 from eventkit.rebuild import rebuild
@@ -42,7 +43,8 @@ async def _applied(pool: asyncpg.Pool, schema: str) -> int:
 async def test_projection_killed_between_its_commit_and_its_offset_commit_counts_each_event_once(
     store: EventStore, pool: asyncpg.Pool, schema: str, bootstrap: str, topic: str
 ) -> None:
-    streams, per_stream = 30, 50
+    streams = 30
+    per_stream = 2 * MAX_RECORDS // streams + 10  # more than two full batches: the kill comes mid-way
     for s in range(streams):
         await store.append(f"village-{s}", 0, visits(per_stream), tenant=TENANT, metadata=META)
     await publish_store(store, bootstrap, topic)

@@ -50,6 +50,9 @@ Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 _CATALOGUE: dict[tuple[str, int], type[Event]] = {}
 _LATEST: dict[str, int] = {}
 _UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+_CHANGES = [0]
+"""How many times the catalogue changed (an event registered or forgotten): what a cache built from
+it (vc_contracts.batch_decoding) compares, instead of the whole catalogue per call."""
 
 
 class Event(BaseModel):
@@ -76,6 +79,7 @@ class Event(BaseModel):
             raise TypeError(f"event {key} registered twice")
         _CATALOGUE[key] = cls
         _LATEST[cls.event_type] = max(_LATEST.get(cls.event_type, 0), cls.schema_version)
+        _CHANGES[0] += 1
 
 
 def upcaster(event_type: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
@@ -121,6 +125,7 @@ def unregister_event(event_type: str) -> None:
     for key in [key for key in _UPCASTERS if key[0] == event_type]:
         del _UPCASTERS[key]
     _LATEST.pop(event_type, None)
+    _CHANGES[0] += 1
 
 
 def parse_event(event_type: str, version: int, data: dict[str, Any]) -> Event:

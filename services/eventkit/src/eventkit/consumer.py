@@ -31,6 +31,12 @@ from eventkit.assignor import PartitionCountAssignor
 from eventkit.clock import now_cst
 from eventkit.projection import ProjectionRunner
 
+MAX_RECORDS = 2000
+"""Records a projection's subscriber takes at most per batch (one transaction). A live subscriber
+gets what has arrived, a few at a time; a catch-up gets full batches, and each transaction's fixed
+round trips and statements are then shared by 2,000 events instead of 500 (about 8 µs of CPU per
+event less, client and PostgreSQL together, issue 12)."""
+
 log = logging.getLogger(__name__)
 
 
@@ -109,7 +115,7 @@ def subscribe(
         *projection.topics,
         group_id=f"{group_prefix}.{projection.name}",
         batch=True,
-        max_records=500,
+        max_records=MAX_RECORDS,
         ack_policy=AckPolicy.MANUAL,
         auto_offset_reset="earliest",
         decoder=_raw_values,

@@ -7,9 +7,11 @@ the loop fetches and parses batch n+1 (in slices, yielding so n's statements kee
 
 What stays as it was, batch by batch: batches reach the database one at a time and in order (n+1's
 transaction starts after n's committed, so its tracking rows see n's); `committed(token, outcome)`
-runs after a batch's commit and before the next batch is handed to the database, so a caller that
-commits Kafka offsets there never commits past what the database holds. A failure stops the loop
-with that batch's error; nothing after it is applied.
+runs after its batch's commit, so a caller that commits Kafka offsets there never commits past what
+the database holds, and the calls run one at a time in batch order (n's ends before n+1's starts).
+A `committed` runs beside the next batch's transaction (a Kafka offset commit is a round trip the
+database need not wait for); a redelivery after a crash between the two is recognised by the
+tracking rows. A failure stops the loop with that batch's error; nothing after it is applied.
 """
 
 from __future__ import annotations
@@ -44,16 +46,21 @@ async def apply_overlapped(
     total = BatchOutcome()
     writing: asyncio.Task[BatchOutcome] | None = None
     written: Token | None = None
+    acking: asyncio.Task[None] | None = None  # the last `committed`, running beside the next batch
 
     async def finish() -> None:
+        nonlocal acking
         assert writing is not None
         outcome = await writing
         total.applied += outcome.applied
         total.duplicates += outcome.duplicates
         total.parked += outcome.parked
         total.dead += outcome.dead
+        if acking is not None:  # in order: n-1's offsets before n's
+            await acking
+            acking = None
         if committed is not None:
-            await committed(written, outcome)  # type: ignore[arg-type]
+            acking = asyncio.create_task(committed(written, outcome))  # type: ignore[arg-type]
 
     try:
         async for records, token in batches:
@@ -65,8 +72,12 @@ async def apply_overlapped(
         if writing is not None:
             await finish()
             writing = None
+        if acking is not None:
+            await acking
+            acking = None
     finally:
-        if writing is not None and not writing.done():  # the batches failed: let the one written end
-            with contextlib.suppress(Exception):
-                await writing
+        for task in (writing, acking):  # the batches failed: let what was started end
+            if task is not None and not task.done():
+                with contextlib.suppress(Exception):
+                    await task
     return total

@@ -37,8 +37,12 @@ from eventkit.set_apply import IGNORED, Decoded
 
 log = logging.getLogger(__name__)
 
-DECODE_SLICE = 128
-"""Records validated in one call, between two yields to the event loop (about 2 ms of CPU)."""
+DECODE_SLICE = 32
+"""Records validated in one call, between two yields to the event loop (under 1 ms of CPU). While
+batch n's transaction runs (overlap.py), each of its round trips waits for the slice being decoded
+to end before its next statement is sent: a short slice keeps PostgreSQL busy (128 records, about
+3 ms, left it idle for a third of a catch-up); a pydantic-core call of 32 records costs the same
+per record as one of 128."""
 
 DeadLetterSink = Callable[[bytes, bytes | None, str, str], Awaitable[None]]
 """(value, key, source topic, error) -> publish it to the dead-letter topic."""

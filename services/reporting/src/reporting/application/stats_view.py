@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, cast
 
@@ -123,6 +123,9 @@ def _name_row(event: Event) -> tuple[str | None, ...]:
     raise TypeError(type(event).__name__)
 
 
+_EIGHT_HOURS = timedelta(hours=8)
+
+
 @lru_cache(maxsize=8192)
 def _quarter(day: date) -> tuple[str, datetime]:
     """The half-year ('2025H1') of a CST day, and the end of its quarter (exclusive)."""
@@ -132,17 +135,17 @@ def _quarter(day: date) -> tuple[str, datetime]:
 
 def _half(moment: datetime) -> str:
     """'2025H1' for an instant in the first half of 2025 (+08:00). Naive instants: ValueError."""
-    if moment.tzinfo is CST:  # events hold CST instants already (ShanghaiDateTime)
-        return _quarter(moment.date())[0]
     if moment.tzinfo is None:
         raise ValueError("a naive datetime has no place in time; give it a time zone")
-    return _quarter(moment.astimezone(CST).date())[0]
+    if moment.utcoffset() != _EIGHT_HOURS:  # events hold +08:00 instants already (ShanghaiDateTime)
+        moment = moment.astimezone(CST)
+    return _quarter(moment.date())[0]
 
 
 def _seconds_by_half(start: datetime, end: datetime) -> dict[str, int]:
     """Exact seconds of [start, end) per CST half-year: `split_seconds_by_quarter` added up by half.
     A span inside one quarter (nearly all) is one piece, without walking the quarters."""
-    if start.tzinfo is not CST or end.tzinfo is not CST:  # events hold CST instants already
+    if start.utcoffset() != _EIGHT_HOURS or end.utcoffset() != _EIGHT_HOURS:  # events hold +08:00 already
         start, end = start.astimezone(CST), end.astimezone(CST)
     half, quarter_end = _quarter(start.date())
     if start < end <= quarter_end:

@@ -1,0 +1,71 @@
+"""eventkit.overlap: batches reach the database one at a time and in order; each batch's `committed`
+runs after its own commit, in batch order, and may run beside the next batch's transaction."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from eventkit.overlap import apply_overlapped
+from eventkit.projection import BatchOutcome
+
+
+class Recording:
+    """A ProjectionRunner's two halves, recording what happens when (no database: the order of the
+    loop's own steps is what is under test)."""
+
+    def __init__(self, fail_at: int | None = None) -> None:
+        self.log: list[str] = []
+        self.fail_at = fail_at
+
+    async def decode_batch(self, records: Any, dead_letter: Any) -> tuple[list[Any], list[str]]:
+        self.log.append(f"decode {records[0]}")
+        return list(records), []
+
+    async def apply_decoded(self, decoded: list[Any], dead: Any, generation: Any, conn: Any) -> BatchOutcome:
+        self.log.append(f"begin {decoded[0]}")
+        await asyncio.sleep(0.01)
+        if decoded[0] == self.fail_at:
+            raise RuntimeError("database gone")
+        self.log.append(f"commit {decoded[0]}")
+        return BatchOutcome(applied=len(decoded))
+
+
+async def batches(n: int) -> AsyncIterator[tuple[list[int], int]]:
+    for i in range(n):
+        yield [i], i
+
+
+async def test_each_batch_is_acknowledged_after_its_commit_in_order_beside_the_next() -> None:
+    runner = Recording()
+
+    async def committed(token: int, outcome: BatchOutcome) -> None:
+        runner.log.append(f"ack start {token}")
+        await asyncio.sleep(0.02)  # slower than a batch: the next one's transaction runs meanwhile
+        runner.log.append(f"ack end {token}")
+
+    total = await apply_overlapped(runner, batches(4), None, committed)  # type: ignore[arg-type]
+    log = runner.log
+    assert total.applied == 4
+    for i in range(4):
+        assert log.index(f"commit {i}") < log.index(f"ack start {i}")
+        if i:
+            assert log.index(f"commit {i - 1}") < log.index(f"begin {i}")  # one at a time, in order
+            assert log.index(f"ack end {i - 1}") < log.index(f"ack start {i}")  # offsets in order
+    assert log.index("begin 1") < log.index("ack end 0")  # the ack ran beside the next transaction
+    assert log[-1] == "ack end 3"  # the loop returns after the last acknowledgement
+
+
+async def test_a_failed_batch_stops_the_loop_and_is_never_acknowledged() -> None:
+    runner = Recording(fail_at=2)
+    acked: list[int] = []
+
+    async def committed(token: int, outcome: BatchOutcome) -> None:
+        acked.append(token)
+
+    with pytest.raises(RuntimeError, match="database gone"):
+        await apply_overlapped(runner, batches(5), None, committed)  # type: ignore[arg-type]
+    assert acked == [0, 1]
+    assert "begin 3" not in runner.log
