@@ -64,11 +64,8 @@ def _wrap(totals: Totals, server: int | None, name: str, fn: Callable[..., Any])
 
 def _instrument(totals: Totals, server: int, store: EventStore, parts: bool) -> None:
     """Time the import's phases and the write's parts (PostgreSQL CPU only for awaited ones)."""
-    for name in ("read_upload", "parse_all", "load_facts"):
+    for name in ("read_upload", "parse_all", "load_facts", "decide_all", "write_entries"):
         setattr(importing, name, _wrap(totals, server, name, getattr(importing, name)))
-    # The rows are checked slice by slice while the writer (a task started before the first slice)
-    # writes the slices checked: `write_entries` spans both, and CPU counts the whole process.
-    importing.write_entries = _wrap(totals, server, "check + write (overlapped)", importing.write_entries)
     if not parts:
         return
     for name in dir(import_writes):

@@ -78,10 +78,10 @@ async def test_a_nul_in_the_last_of_1001_rows_writes_nothing_and_the_fixed_file_
     assert await stored(ledger, "nul") == 1001
 
 
-async def test_rows_refused_after_slices_went_to_the_writer_leave_nothing_and_are_all_named(scene) -> None:  # type: ignore[no-untyped-def]
-    """Slices are written while later ones are checked: problems found only when the rows are
-    decided (an advisor no one knows, a client id given twice), past the first slices, still
-    refuse the whole file with every problem, and nothing of it is committed."""
+async def test_rows_refused_when_decided_past_the_first_chunks_leave_nothing_and_are_named(scene) -> None:  # type: ignore[no-untyped-def]
+    """Problems found only when the rows are decided (an advisor no one knows, a client id given
+    twice), past the write's first chunks of 1,000, refuse the whole file with every problem, and
+    nothing of it is committed (a guard for any future overlap of checking and writing)."""
     ledger, cast = scene
     rows = wechat_rows(cast, 2500, "late", village=1)
     rows[2199][2] = "adv-nobody"
