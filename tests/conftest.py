@@ -1,11 +1,12 @@
 """Shared test setup. The real servers come from the devstack plugin (fixture `devstack`)."""
 
 import os
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 
 import pytest
 from hypothesis import settings
 from support import lifetimes
+from support.demo import Demo, seeded_template
 
 pytest_plugins = ["devstack.pytest_plugin"]
 
@@ -26,3 +27,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
     """Stacks whose last user this was are stopped (support/lifetimes.py)."""
     return (yield from lifetimes.after_teardown(item))
+
+
+@pytest.fixture(scope="session")
+def demo(devstack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:  # type: ignore[no-untyped-def]
+    """The Zhengning demo, seeded once per session into a template database (support/demo.py):
+    `support.demo.copy_of(demo, devstack.dsn, name)` gives a test or stack a copy of its own."""
+    with seeded_template(devstack.dsn, tmp_path_factory.mktemp("demo")) as made:
+        yield made

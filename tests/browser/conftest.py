@@ -1,13 +1,13 @@
 """Browser tests: Debian's Chromium driven by Playwright (Python), against a whole running stack.
 
 One stack per session: PostgreSQL + Tansu (the `devstack` fixture), the four services and the web
-service (gateway + dev sign-in) on free ports, the Zhengning demo seeded, the pages built.
+service (gateway + dev sign-in) on free ports, on a copy of the session's seeded Zhengning demo
+(the `demo` fixture, support/demo.py), the pages built.
 Helpers (WebStack, shoot, ensure_chromium) live in support/browser.py.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import secrets
@@ -16,11 +16,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from devstack import frontend, procs, seed_demo
-from devstack.postgres import ensure_database
+from devstack import frontend, procs
 from devstack.tansu import start_tansu
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 from support.browser import CHROMIUM, CHROMIUM_FLAGS, DESKTOP, WebStack, ensure_chromium
+from support.demo import Demo, copy_of
 from support.lifetimes import stop_after_last_user
 from support.servers import running_services
 
@@ -33,18 +33,6 @@ BROWSER_DATABASE = "villagecounsel_browser"
 expect.set_options(timeout=20_000)
 
 
-def _seed(urls: dict[str, str], secret: str) -> None:
-    saved = dict(seed_demo.URL)
-    seed_demo.URL.update({k: v for k, v in urls.items() if k in saved})
-    try:
-        # in a thread of its own: this thread may hold an event loop (pytest-asyncio's or Playwright's)
-        with ThreadPoolExecutor(1) as worker:
-            worker.submit(asyncio.run, seed_demo.seed(secret)).result()
-    finally:
-        seed_demo.URL.clear()
-        seed_demo.URL.update(saved)
-
-
 @pytest.fixture(scope="session")
 def web_stack(  # type: ignore[no-untyped-def]
     devstack, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
@@ -54,10 +42,12 @@ def web_stack(  # type: ignore[no-untyped-def]
     Stopped once the last browser test is over (support/lifetimes.py)."""
     state: Path = tmp_path_factory.mktemp("web-stack")
     with contextlib.ExitStack() as resources:
-        # the pages build (skipped when dist/ is fresh) while the broker and the four services start
+        # the pages build (skipped when dist/ is fresh) while the demo is seeded (the first time in
+        # the session: hence `demo` asked for here, not as a parameter) and the services start
         builder = resources.enter_context(ThreadPoolExecutor(1))
         built = builder.submit(frontend.build)
-        dsn = ensure_database(devstack.dsn, BROWSER_DATABASE, fresh=True)
+        demo: Demo = request.getfixturevalue("demo")
+        dsn = copy_of(demo, devstack.dsn, BROWSER_DATABASE)
         broker = start_tansu(state, procs.free_port())
         resources.callback(broker.stop)
         secret = secrets.token_urlsafe(48)
@@ -65,7 +55,6 @@ def web_stack(  # type: ignore[no-untyped-def]
         env = {**os.environ, "DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
                "VC_JWT_SECRET": secret, "VC_CONSUMER_SESSION_TIMEOUT_MS": "2000"}  # fmt: skip
         urls = resources.enter_context(running_services(env, state, web=True, pages=built.result))
-        _seed(urls, secret)
         stop_after_last_user(request, resources.close)
         yield WebStack(urls["web"], urls, secret, state / "logs")
 

@@ -65,6 +65,9 @@ BAD_JSON: list[tuple[str, Edit, str]] = [
     ("seq zero", lambda d: d["links"][0].update(seq=0), "links[0]的「seq」"),
     ("unknown version", lambda d: d["links"][1].update(canonical_version=3), "只认识 1 和 2"),
     ("empty canonical", lambda d: d["links"][1].update(canonical=""), "links[1]的「canonical」"),
+    ("empty entry id", lambda d: d["links"][1].update(entry_id=""), "links[1]的「entry_id」应为非空文本"),
+    ("empty event id", lambda d: d["links"][1].update(event_id=""), "links[1]的「event_id」应为非空文本"),
+    ("empty volume id", lambda d: d.update(volume_id=""), "「volume_id」应为非空文本"),
     ("canonical not text", lambda d: d["links"][1].update(canonical={"a": 1}), "links[1]的「canonical」"),
     ("item not an object", lambda d: d["links"].append([1, 2]), "links[3] 应为对象"),
 ]  # fmt: skip
@@ -91,6 +94,7 @@ BAD_XLSX: list[tuple[str, SheetEdit, str]] = [
     ("seq a fraction", lambda b: b["校验数据"].cell(4, 1, 2.5), "「校验数据」第 4 行的「seq」"),
     ("link cell empty", lambda b: setattr(b["校验数据"].cell(5, 6), "value", None), "第 5 行缺少「link」"),
     ("link not hex", lambda b: b["校验数据"].cell(3, 6, "abc"), "「校验数据」第 3 行的「link」"),
+    ("entry id empty", lambda b: setattr(b["校验数据"].cell(4, 2), "value", None), "第 4 行缺少「entry_id」"),
 ]  # fmt: skip
 
 
@@ -166,6 +170,29 @@ def test_a_head_kept_when_the_volume_was_shorter_is_checked_at_its_length(
     assert main([str(path), "--head", kept, "--length", "4"]) == 1
     assert "只有 3 条（卷册被截短）" in capsys.readouterr().out
     assert verify_volume(VOLUME, kept, 2).ok and not verify_volume(VOLUME, kept, 3).ok
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["--length", "2"], "--length 须与 --head 一同给出"),  # was ignored: exit 0, nothing checked
+        (["--head", "H", "--length", "٣"], "半角数字"),  # int() reads Arabic-Indic 3 as 3
+        (["--head", "H", "--length", "３"], "半角数字"),
+        (["--head", "H", "--length", "²"], "半角数字"),  # isdigit() but not int(): was a traceback
+        (["--head", "H", "--length", "9" * 5000], "半角数字"),  # beyond int()'s 4300 digits
+        (["--head", "H", "--length", "0"], "不小于 1"),
+        (["--head", "H", "--length", "+2"], "不小于 1"),
+    ],
+    ids=["no head", "arabic-indic", "full-width", "superscript", "5000 digits", "zero", "signed"],
+)
+def test_a_length_the_cli_cannot_use_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], named: str
+) -> None:
+    path = write_json(export_json(VOLUME), tmp_path / "v.json")
+    argv = [VOLUME.items[1].link if a == "H" else a for a in argv]
+    with pytest.raises(SystemExit) as usage:
+        main([str(path), *argv])
+    assert usage.value.code == 2 and named in capsys.readouterr().err
 
 
 def test_the_qr_codes_text_is_taken_as_the_head(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

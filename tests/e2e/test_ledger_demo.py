@@ -1,6 +1,7 @@
-"""The Zhengning demo's ledger as `make run` seeds it: registry and ledger in-process on a fresh
-database and a broker of their own; every seeded entry is accepted (no visit of one advisor clashes
-with another of the same advisor), and the county has visits, lectures and WeChat consultations."""
+"""The Zhengning demo's ledger as `make run` seeds it (once per session: the `demo` fixture), read by
+registry and ledger in-process on a copy of the demo's database and a broker of their own; every
+seeded entry was accepted (no visit of one advisor clashes with another of the same advisor), and
+the county has visits, lectures and WeChat consultations."""
 
 from __future__ import annotations
 
@@ -8,22 +9,23 @@ import secrets
 from collections.abc import AsyncIterator
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 from devstack import procs, seed_demo
-from devstack.postgres import ensure_database
 from devstack.tansu import start_tansu
 from ledger.main import build_app as build_ledger
 from registry.main import build_app
+from support.demo import Demo, copy_of, drop
 from support.inprocess import ByHost
 
 DATABASE = "villagecounsel_ledger_demo"
 
 
 @pytest.fixture
-async def services(devstack: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Any]:
-    dsn = ensure_database(devstack.dsn, DATABASE, fresh=True)
+async def services(
+    devstack: Any, demo: Demo, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Any]:
+    dsn = copy_of(demo, devstack.dsn, DATABASE)
     broker = start_tansu(tmp_path, procs.free_port())
     secret = secrets.token_urlsafe(48)
     env = {"DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap, "VC_JWT_SECRET": secret}
@@ -42,21 +44,16 @@ async def services(devstack: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
                     yield client, secret, ledger.state.runtime.pool
     finally:
         broker.stop()
-        admin = await asyncpg.connect(devstack.dsn)
-        await admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        await admin.close()
+        drop(devstack.dsn, DATABASE)
 
 
 async def test_the_demo_county_ledger_has_visits_lectures_and_wechat_consultations(
-    services: Any, capsys: Any
+    services: Any, demo: Demo
 ) -> None:
     client, secret, pool = services
     seeder = seed_demo.Seeder(client, secret)
-    villages = await seeder.divisions()
-    advisors = await seeder.units_and_advisors()
-    await seeder.assignments_and_agreements(villages, advisors)
-    visits = await seeder.visits(villages, advisors)
-    assert "ledger" not in capsys.readouterr().err, "the seed had refused ledger requests"
+    villages, visits = demo.seeded.villages, demo.seeded.visits
+    assert "ledger" not in demo.refused, "the seed had refused ledger requests"
     kinds = dict(await pool.fetch("SELECT kind, count(*) FROM ledger.entries GROUP BY kind"))
     assert kinds["visit"] == visits > 100 and kinds["lecture"] > 50 and kinds["consultation"] > 100
     wechat = await pool.fetchval("SELECT count(*) FROM ledger.entries WHERE data->>'channel' = 'wechat'")

@@ -1,6 +1,6 @@
-"""The Zhengning demo as `make run` seeds it into the registry, on a registry of its own (fresh
-database, own broker, in-process app): its deliberate gaps show in the views — one uncovered
-village, one late filing, two unfiled agreements, one stale notice board."""
+"""The Zhengning demo as `make run` seeds it (seeded once per session: the `demo` fixture), read by a
+registry of its own (a copy of the demo's database, own broker, in-process app): its deliberate gaps
+show in the views — one uncovered village, one late filing, two unfiled agreements, one stale board."""
 
 from __future__ import annotations
 
@@ -8,26 +8,23 @@ import secrets
 from collections.abc import AsyncIterator
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 from devstack import procs, seed_demo
-from devstack.demo import boards_and_groups
 from devstack.demo import zhengning as zn
-from devstack.postgres import ensure_database
 from devstack.tansu import start_tansu
 from registry.main import build_app
+from support.demo import Demo, copy_of, drop
 from support.waiting import eventually
-from test_registry_helpers import TODAY
 
 DATABASE = "villagecounsel_registry_demo"
 
 
 @pytest.fixture
 async def registry(
-    devstack: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+    devstack: Any, demo: Demo, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[tuple[Any, str]]:
-    dsn = ensure_database(devstack.dsn, DATABASE, fresh=True)
+    dsn = copy_of(demo, devstack.dsn, DATABASE)
     broker = start_tansu(tmp_path, procs.free_port())
     secret = secrets.token_urlsafe(48)
     env = {"DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap, "VC_SERVICE": "registry"}
@@ -45,20 +42,15 @@ async def registry(
                 yield client, secret
     finally:
         broker.stop()
-        admin = await asyncpg.connect(devstack.dsn)
-        await admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        await admin.close()
+        drop(devstack.dsn, DATABASE)
 
 
-async def test_the_demo_county_shows_its_deliberate_gaps(registry: tuple[Any, str], capsys: Any) -> None:
+async def test_the_demo_county_shows_its_deliberate_gaps(registry: tuple[Any, str], demo: Demo) -> None:
     client, secret = registry
     seeder = seed_demo.Seeder(client, secret)
-    villages = await seeder.divisions()
-    advisors = await seeder.units_and_advisors()
-    await seeder.assignments_and_agreements(villages, advisors)
-    assert await boards_and_groups.seed_boards_and_groups(seeder.registry, villages, advisors, TODAY) > 90
-    stale_village = await boards_and_groups.leave_one_board_stale(seeder.registry, villages, advisors, TODAY)
-    assert "registry" not in capsys.readouterr().err, "the seed had refused requests"
+    villages, stale_village = demo.seeded.villages, demo.seeded.stale
+    assert len(villages) > 90
+    assert "registry" not in demo.refused, "the seed had refused requests"
 
     async def get(path: str, **params: Any) -> dict[str, Any]:
         response = await client.get(path, params={"page_size": 500, **params}, headers=seeder.county)
@@ -73,7 +65,7 @@ async def test_the_demo_county_shows_its_deliberate_gaps(registry: tuple[Any, st
     assert [(g["village_code"], g["gap"]) for g in gaps["items"]] == [(villages[-1].code, "no_advisor")]
 
     async def filings() -> dict[str, Any] | None:
-        body = await get("/filings", county=zn.COUNTY[0], year=TODAY.year)
+        body = await get("/filings", county=zn.COUNTY[0], year=seed_demo.YEAR)
         return body if body["total"] == len(villages) - 1 else None
 
     filed = await eventually(filings, what="the demo's agreements in the filing view")
@@ -92,12 +84,12 @@ async def test_the_demo_county_shows_its_deliberate_gaps(registry: tuple[Any, st
 
 
 async def test_the_demo_county_records_who_leads_the_program_once(
-    registry: tuple[Any, str], capsys: Any
+    registry: tuple[Any, str], demo: Demo, capsys: Any
 ) -> None:
     client, secret = registry
     seeder = seed_demo.Seeder(client, secret)
-    await seeder.divisions()
-    assert await seeder.responsibilities() == 201
+    assert "responsibilities" not in demo.refused, "the seed had refused them"
+    assert await seeder.responsibilities() == 201  # the seed's own request again: its answer replayed
     path = f"/counties/{zn.COUNTY[0]}/responsibilities"
     first = (await client.get(path, headers=seeder.county)).json()
     shown = first["responsibilities"]

@@ -299,5 +299,7 @@ async def test_a_reconnect_with_last_event_id_replays_what_was_missed(world) -> 
         assert all(int(i) > int(last) for _, i, _ in resumed.events)
     async with Listener(base, {**county, "Last-Event-ID": "999999999"}) as unknown:
         assert unknown.events[0][0] == "reset"
-    bad = await reporting.http.get("/dashboard/stream", headers={**county, "Last-Event-ID": "x"})
-    assert bad.status_code == 422
+    # "²" passes isdigit() and int() raises; 25 digits overflow bigint: both were 500s
+    for wrong in (b"x", "²".encode("latin-1"), b"9" * 25):
+        bad = await reporting.http.get("/dashboard/stream", headers={**county, "Last-Event-ID": wrong})
+        assert bad.status_code == 422 and bad.json()["field"] == "Last-Event-ID", wrong

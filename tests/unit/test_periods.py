@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from itertools import pairwise
 
 import pytest
 from eventkit.errors import RuleViolationError
-from eventkit.periods import Period, PeriodKind, parse_period, quarter_of, split_seconds_by_quarter
+from eventkit.periods import (
+    Period,
+    PeriodKind,
+    day_periods,
+    half_containing,
+    half_of,
+    parse_period,
+    quarter_of,
+    seconds_by_half,
+    split_seconds_by_quarter,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 from vc_contracts import CST
@@ -177,3 +187,36 @@ def test_year_end_boundary_splits_into_the_next_year() -> None:
         "2025Q4": 3600,
         "2026Q1": 3600,
     }
+
+
+# ------------------------------------------------------------ the per-CST-day cache agrees
+
+_ANY_INSTANT = st.datetimes(datetime(2018, 1, 1), datetime(2100, 12, 31), timezones=st.sampled_from(  # noqa: DTZ001
+    [CST, timezone(timedelta(hours=8)), UTC, timezone(timedelta(hours=-11)),
+     timezone(timedelta(hours=14))]))  # fmt: skip
+
+
+@given(st.dates(date(2018, 1, 1), date(2100, 12, 31)))
+def test_the_cached_periods_of_a_day_are_the_plain_ones(day: date) -> None:
+    quarter = Period.containing(day)
+    assert day_periods(day) == (quarter_of(day), half_of(quarter_of(day)), quarter.end)
+
+
+@given(_ANY_INSTANT)
+def test_the_cached_half_year_of_an_instant_is_the_plain_one(moment: datetime) -> None:
+    assert half_containing(moment) == half_of(quarter_of(moment))
+
+
+@given(_ANY_INSTANT, st.timedeltas(timedelta(0), timedelta(days=800)))
+def test_the_cached_seconds_by_half_year_are_the_quarter_split_added_up(
+    start: datetime, span: timedelta
+) -> None:
+    expected: dict[str, int] = {}
+    for quarter, seconds in split_seconds_by_quarter(start, start + span).items():
+        expected[half_of(quarter)] = expected.get(half_of(quarter), 0) + seconds
+    assert seconds_by_half(start, start + span) == expected
+
+
+def test_a_naive_instant_has_no_cached_half_year() -> None:
+    with pytest.raises(ValueError, match="naive"):
+        half_containing(datetime(2025, 3, 31, 23))  # noqa: DTZ001

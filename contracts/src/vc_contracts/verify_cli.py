@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
+from vc_contracts.numerals import ascii_whole
 from vc_contracts.verify import Verdict, VolumeFileError, load_volume, verify_volume
 
 # The exit codes of both modes (the topic mode, `vc_contracts.verify_topic`, prints them too).
@@ -28,7 +29,7 @@ EXIT_CODES = (
 )
 
 USAGE = (
-    "python -m vc_contracts.verify FILE [--head HEX | --head 'VOLUME_ID HEX'] [--length N] [--json]\n"
+    "python -m vc_contracts.verify FILE [--head HEX | --head 'VOLUME_ID HEX' [--length N]] [--json]\n"
     "       python -m vc_contracts.verify --topic TOPIC --bootstrap HOST:PORT [--volume ID]"
 )
 
@@ -53,10 +54,14 @@ def run(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--length",
         type=_length,
-        help="保存该链头时卷册的条数（报告冻结的条数）；卷册此后只会增长。缺省：文件的条数",
+        help="保存该链头时卷册的条数（报告冻结的条数），须与 --head 一同给出；"
+        "卷册此后只会增长。缺省：文件的条数",
     )
     parser.add_argument("--json", action="store_true", help="以 JSON 输出结论")
     options = parser.parse_args(args)
+    if options.length is not None and options.head is None:
+        # the length says where a head kept elsewhere sits: alone it checks nothing
+        parser.error("--length 须与 --head 一同给出（保存链头时卷册的条数）")
     try:
         volume = load_volume(options.file)
     except VolumeFileError as exc:
@@ -95,9 +100,11 @@ def _head(value: str) -> tuple[str | None, str]:
 
 
 def _length(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError("条数应为不小于 1 的整数")
-    return int(value)
+    # ASCII digits only: int() would read "٣" as 3, a length nobody kept
+    length = ascii_whole(value, least=1)
+    if length is None:
+        raise argparse.ArgumentTypeError("条数应为不小于 1 的整数（半角数字 0-9）")
+    return length
 
 
 def _line(verdict: Verdict) -> str:

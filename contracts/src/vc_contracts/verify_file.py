@@ -11,7 +11,7 @@ Loading checks the shape only (keys, each once in its object; types, hex); wheth
 is `verify_volume`'s business, so a tampered but well-formed file loads. Types are read strictly,
 as the README's format says: `seq`, `length` and `canonical_version` are JSON integers (not 1.0,
 not "1"; in XLSX numeric cells, which a spreadsheet program may hand back as 1.0), ids and texts
-are strings, links and heads 64 lowercase hex. A `canonical` of null (JSON) or an empty cell (XLSX)
+are non-empty strings, links and heads 64 lowercase hex. A `canonical` of null (JSON) or an empty cell (XLSX)
 is read as None: the ledger's check file says so for an event deleted from its store, a mismatch
 `verify_volume` names.
 Pure apart from reading the one file.
@@ -146,7 +146,7 @@ def _volume(header: Mapping[str, Any], where: str, items: list[Item], *, cells: 
     if header.get("format") != FORMAT:
         raise VolumeFileError(f"{where}的「format」应为 {FORMAT}，实为「{header.get('format')}」")
     return VolumeFile(
-        volume_id=_text(header, "volume_id", where, blank=False),
+        volume_id=_text(header, "volume_id", where),
         length=_count(header, "length", where, least=0, cells=cells),
         head=_hex(header, "head", where),
         items=tuple(items),
@@ -160,8 +160,8 @@ def _item(raw: Mapping[str, Any], where: str, *, cells: bool) -> Item:
     return Item(
         seq=_count(raw, "seq", where, least=1, cells=cells),
         entry_id=_text(raw, "entry_id", where),
-        event_id=_text(raw, "event_id", where, blank=False),
-        event_type=_text(raw, "event_type", where, blank=False),
+        event_id=_text(raw, "event_id", where),
+        event_type=_text(raw, "event_type", where),
         canonical_version=version,
         link=_hex(raw, "link", where),
         canonical=_canonical(raw, where),
@@ -183,9 +183,11 @@ def _present(raw: Mapping[str, Any], key: str, where: str) -> Any:
     return raw[key]
 
 
-def _text(raw: Mapping[str, Any], key: str, where: str, *, blank: bool = True) -> str:
+def _text(raw: Mapping[str, Any], key: str, where: str) -> str:
+    """A non-empty string. One rule for both formats: an XLSX cell cannot hold an empty id (it reads
+    as absent), so a JSON "" is refused too (every linked event belongs to an entry)."""
     value = _present(raw, key, where)
-    if not isinstance(value, str) or (not blank and value == ""):
+    if not isinstance(value, str) or value == "":
         raise VolumeFileError(f"{where}的「{key}」应为非空文本")
     return value
 

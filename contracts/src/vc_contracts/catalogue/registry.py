@@ -135,14 +135,16 @@ class AdvisorRejected(RegistryEvent):
 
 class NomineeClaimed(RegistryEvent):
     """One person (a licence number, or a name in a unit: the stream `nominee-<county>-<digest>`)
-    is now being nominated in the county as `advisor_id` (R2 vetting).
+    is now on the county's books as `advisor_id` (R2 vetting): claimed by whichever path created
+    that advisor, a unit's nomination, the county's own registration or a roster import.
 
-    The claim stream makes "the same person is nominated once" a decision of the event store, not
-    of the read model: two nominations of the same person at the same instant both append to this
-    stream at the same version, and the second, deciding again on the first's claim, is refused
-    (409 `already_nominated`). A claim lapses when its advisor is rejected or has left (read from
-    that advisor's stream); a later nomination then claims the person again. No downstream reader
-    needs it; it carries no name, licence or phone (the stream id is a digest).
+    The claim stream makes "the same person is on the county's books once" a decision of the event
+    store, not of the read model: two claims of the same person at the same instant both append to
+    this stream at the same version, and the second, deciding again on the first's claim, is
+    refused (409 `already_nominated`; a roster import is refused by row). A claim lapses when its
+    advisor is rejected or has left (read from that advisor's stream); a later nomination,
+    registration or import then claims the person again. No downstream reader needs it; it carries
+    no name, licence or phone (the stream id is a digest).
     """
 
     advisor_id: AdvisorId

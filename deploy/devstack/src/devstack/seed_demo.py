@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -295,8 +296,20 @@ async def gather(*jobs: Any, limit: int = 8) -> None:
     await asyncio.gather(*(one(j) for j in jobs))
 
 
-async def seed(secret: str) -> None:
-    async with httpx.AsyncClient(timeout=30, trust_env=False) as client:
+@dataclass(frozen=True)
+class Seeded:
+    """What `seed` made: the villages (zn.villages() order), (advisor_id, unit_id) pairs, the number
+    of visits logged, and the name of the village whose board was left stale."""
+
+    villages: list[zn.Village]
+    advisors: list[tuple[str, str]]
+    visits: int
+    stale: str
+
+
+async def seed(secret: str, transport: httpx.AsyncBaseTransport | None = None) -> Seeded:
+    """Seed over HTTP at URL; `transport` e.g. routes to in-process apps (the tests' template)."""
+    async with httpx.AsyncClient(timeout=30, trust_env=False, transport=transport) as client:
         seeder = Seeder(client, secret)
         villages = await seeder.divisions()
         advisors = await seeder.units_and_advisors()
@@ -313,6 +326,7 @@ async def seed(secret: str) -> None:
     late, unfiled = villages[LATE].name, "、".join(villages[i].name for i in UNFILED)
     print(f"  demo: {villages[-1].name} has no advisor, {late} filed late, {unfiled} never filed")
     print(f"  demo: {boards} notice boards and WeChat groups; {stale}'s board still shows its former advisor")
+    return Seeded(villages, advisors, visits, stale)
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ from vc_contracts import Envelope, Event, Tenant
 from eventkit.clock import now_cst
 from eventkit.db import Connection
 from eventkit.decider import Decider
+from eventkit.errors import VersionConflictError
 from eventkit.idempotency import Idempotency, claim, remember
 from eventkit.logs import correlation_id
 from eventkit.store import ConcurrencyError, EventStore, Metadata, StoredEvent
@@ -141,10 +142,12 @@ async def execute(
 ) -> Outcome:
     """Decide `command` on the current state of `stream_id` and append the result.
 
-    With `expected_version` the caller's view must still be current (else 409); without it a
-    concurrent append is retried on fresh state. With a keyed `idempotency` the key is claimed first
-    in the transaction and the answer (`respond`) stored last (see eventkit.idempotency): a retry
-    raises `Replayed` with the first answer, a different request under the key 422.
+    With `expected_version` the caller's view must still be current (else 409 ConcurrencyError,
+    naming `expected_version`); without it a concurrent append is retried on fresh state, `retries`
+    times in all, then 409 VersionConflictError (no field: the request sent no version). With a
+    keyed `idempotency` the key is claimed first in the transaction and the answer (`respond`)
+    stored last (see eventkit.idempotency): a retry raises `Replayed` with the first answer, a
+    different request under the key 422.
     With `conn` (a caller's open transaction) each attempt runs in a savepoint of it.
     """
     call = _Call(
@@ -158,9 +161,13 @@ async def execute(
                     return await _attempt(call, conn)
             async with store.pool.acquire() as own, own.transaction():
                 return await _attempt(call, own)
-        except ConcurrencyError:
-            if expected_version is not None or attempt == retries - 1:
-                raise
+        except ConcurrencyError as exc:
+            if expected_version is not None:
+                raise  # the caller's view was stale: 409 naming its expected_version
+            if attempt == retries - 1:
+                raise VersionConflictError(
+                    f"数据正被他人同时修改（已重试 {retries} 次仍未成功），请稍后重试"
+                ) from exc
     raise AssertionError("unreachable")
 
 
@@ -232,7 +239,8 @@ class CommandRunner:
         """Run `command` on `stream_id` for `actor`, the events' tenant the division code `tenant`.
 
         Metadata: `caused_by(cause)` for an event-caused command, else the request's correlation
-        id (`request_metadata`). Errors: the decider's AppError, `ConcurrencyError` (409),
+        id (`request_metadata`). Errors: the decider's AppError, `ConcurrencyError` /
+        `VersionConflictError` (409),
         `Replayed` / `IdempotencyKeyReusedError` (see `execute`).
         """
         return await execute(

@@ -17,6 +17,7 @@ from typing import Any
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from vc_contracts.numerals import MAX_DIGITS
 
 from eventkit.errors import ErrorBody, FieldError
 from eventkit.logs import correlation_id
@@ -105,7 +106,10 @@ class EdgeGuard:
             return
         cap = body_cap(scope)
         declared = dict(scope.get("headers", [])).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > cap:  # an unreadable length: the count below decides
+        # an unreadable length: the count below decides; a number too long for int() (4300 digits) is
+        # too large without reading it (bytes.isdigit() is ASCII only)
+        digits = declared.lstrip(b"0")
+        if declared.isdigit() and (len(digits) > MAX_DIGITS or int(digits or b"0") > cap):
             body = ErrorBody(
                 code="payload_too_large", message=too_large(cap), correlation_id=correlation_id.get()
             )

@@ -77,6 +77,15 @@ class ConflictError(AppError):
     status, code = 409, "conflict"
 
 
+class VersionConflictError(AppError):
+    """409 `version_conflict` for a request that sent no version: what it writes kept moving while
+    it was decided (a command's retries, an import's plans ran out), so the caller sends it again.
+    `field` names nothing the request lacks (a stale `expected_version` the caller did send is
+    `store.ConcurrencyError`, answered naming `expected_version`)."""
+
+    status, code = 409, "version_conflict"
+
+
 class NotFoundError(AppError):
     """The thing asked for does not exist, or is outside the caller's scope to know of (HTTP 404)."""
 

@@ -21,7 +21,8 @@ from fastapi import APIRouter, Depends, FastAPI, Path, Request
 from prometheus_client import Counter
 
 from eventkit.clock import now_cst
-from eventkit.errors import AppError, NotFoundError
+from eventkit.errors import AppError, NotFoundError, VersionConflictError
+from eventkit.store import ConcurrencyError
 from eventkit.web import CurrentPrincipal
 
 KEEP = 100
@@ -30,6 +31,7 @@ T = TypeVar("T")
 ROWS = Counter("vc_import_rows_total", "Rows of bulk imports by stage (parsed, checked, written)",
                ["service", "stage"])  # fmt: skip
 log = logging.getLogger("eventkit.imports")
+_WRITTEN = {"ledger": "台账", "registry": "名册或区划"}  # what an import of the service writes, in words
 
 
 @dataclass
@@ -93,13 +95,20 @@ class Imports:
     @contextlib.contextmanager
     def tracked(self, actor: str) -> Iterator[ImportProgress]:
         """An import's progress from start to its end state: done, rejected (an AppError: the caller's
-        file was refused) or failed (anything else, re-raised)."""
+        file was refused; or the streams it writes moved while it was checked: 409 version_conflict
+        with no field, a request that sent no version) or failed (anything else, re-raised)."""
         progress = self.start(actor)
         try:
             yield progress
         except AppError:
             progress.finish("rejected")
             raise
+        except ConcurrencyError as exc:  # streams moved under the import (after its own retries)
+            progress.finish("rejected")
+            raise VersionConflictError(
+                f"核对文件期间{_WRITTEN.get(self.service, '数据')}已有变化（他人同时写入了相关记录），"
+                "本次导入未写入任何记录，请重新上传该文件"
+            ) from exc
         except BaseException:
             progress.finish("failed")
             raise

@@ -19,6 +19,7 @@ from eventkit.periods import quarter_of
 from eventkit.scoping import scope_prefix
 from fastapi import APIRouter, Header, Query
 from sse_starlette import EventSourceResponse
+from vc_contracts.numerals import ascii_whole
 
 from reporting.application.due_rules_view import rule_sets
 from reporting.application.overview import overview
@@ -66,11 +67,12 @@ async def dashboard_stream(
     """`event: changed` with `{"divisions": [...], "position": n}` for each commit touching your
     scope, `ready` first (or the replay since `Last-Event-ID`, or `reset` when that is too old),
     `: ping` comments every 15 s."""
-    if last_event_id is not None and not last_event_id.isdigit():
+    # ASCII digits only: "²" passes isdigit() and makes int() raise, 20 digits overflow bigint (500s)
+    last = ascii_whole(last_event_id) if last_event_id is not None else None
+    if last_event_id is not None and last is None:
         raise InvalidLastEventIdError("Last-Event-ID 须为非负整数", field="Last-Event-ID")
     hub = runtime.changes
     assert hub is not None  # the reporting service keeps a change feed (main.SPEC)
-    last = int(last_event_id) if last_event_id is not None else None
     return EventSourceResponse(
         stream_changes(hub, who.scope_prefix, last),
         ping=HEARTBEAT_SECONDS,

@@ -8,27 +8,25 @@ An entry is written the same way whether it comes alone or in a batch (issue 12:
 rebuild in under a minute): Python sends a run's entries as one JSON array (pydantic-core, one
 call, no dict round trip) with their kinds and half-years, and PostgreSQL takes the id and the
 countable columns out of that JSON (`->>`), so no column is derived twice in two languages.
-Half-years and seconds per half-year are computed once per CST day and quarter (`_quarter`), not
-by parsing period names per entry.
+Half-years and seconds per half-year come from eventkit.periods' per-CST-day cache
+(`half_containing`, `seconds_by_half`), not from parsing period names per entry.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
-from functools import lru_cache
+from datetime import datetime
 from typing import Any, cast
 
 from eventkit.db import Connection
-from eventkit.periods import Period, half_of, split_seconds_by_quarter
+from eventkit.periods import half_containing, seconds_by_half
 from eventkit.set_apply import ONE_BY_ONE, Decoded, events_of, insert_rows, keyed, one_by_one, runs
 from pydantic import SerializeAsAny, TypeAdapter
 from pydantic_core import to_json
-from vc_contracts import CST, Envelope, Event
+from vc_contracts import Envelope, Event
 from vc_contracts.catalogue import ledger as lg
 from vc_contracts.catalogue.registry import AdvisorRegistered, DivisionRegistered, UnitRegistered
-from vc_contracts.durations import seconds_between
 from vc_contracts.topics import topic_for
 
 DDL = """
@@ -67,16 +65,17 @@ WRITE_ENTRIES = (
     " (jsonb_array_elements(convert_from($1::bytea, 'UTF8')::jsonb), jsonb_array_elements_text(c.c->0),"
     " jsonb_array_elements_text(c.c->1)) AS u(d, kind, half)),"
     # the entries' old hours go in this statement too (another table: one snapshot is enough)
-    " gone AS (DELETE FROM {t}st_hours WHERE entry_id = ANY (ARRAY(SELECT entry_id FROM src)))"
-    " INSERT INTO {t}st_entries (entry_id, kind, unit_id, village_code, half, audience, channel, category,"
-    " outcome, data) SELECT entry_id, kind, d->>'unit_id', d->>'village_code', half,"
+    " gone AS (DELETE FROM {t}st_hours WHERE entry_id = ANY (ARRAY(SELECT entry_id FROM src))),"
+    " written AS (INSERT INTO {t}st_entries (entry_id, kind, unit_id, village_code, half, audience,"
+    " channel, category, outcome, data) SELECT entry_id, kind, d->>'unit_id', d->>'village_code', half,"
     " (d->>'audience')::integer, d->>'channel', d->>'category', d->>'outcome', d FROM src "
 )
 """Entries from a JSON array of their data ($1) and the columns [kinds, half-years] ($2, JSON),
 zipped: the id and the countable columns are read out of the data as its JSON form gives them (an
 absent field is NULL; `entry_id` cannot be corrected). Both go as UTF-8 bytes (bytea): asyncpg
 encodes a text[] parameter element by element, two ABC isinstance checks each, while bytes are one
-copy, and the client neither decodes nor re-encodes the megabytes of a batch."""
+copy, and the client neither decodes nor re-encodes the megabytes of a batch. Completed by
+`UPSERT_ENTRY`."""
 WRITE_HOURS = (
     "INSERT INTO {t}st_hours (entry_id, half, unit_id, village_code, seconds)"
     " SELECT h.entry_id, h.half, h.unit_id, h.village_code, h.seconds::integer"
@@ -94,7 +93,12 @@ UPSERT_ENTRY = (
     "ON CONFLICT (entry_id) DO UPDATE SET unit_id = excluded.unit_id, village_code = excluded.village_code,"
     " half = excluded.half, audience = excluded.audience, channel = excluded.channel,"
     " category = excluded.category, outcome = excluded.outcome, data = excluded.data"
+    " RETURNING entry_id, voided), voided AS (SELECT array_agg(entry_id) AS ids FROM written WHERE voided)"
+    " SELECT ids FROM voided"
 )
+"""The upsert keeps `voided`: an entry whose void was recorded stays voided when its create comes
+again (a republish), and the statement answers those ids (NULL: none) so their hours are not
+written back. RETURNING, not a probe of st_entries per visit: the upsert touches the row anyway."""
 UPSERT_NAME = (
     "ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,"
     " division_code = excluded.division_code"
@@ -123,37 +127,9 @@ def _name_row(event: Event) -> tuple[str | None, ...]:
     raise TypeError(type(event).__name__)
 
 
-_EIGHT_HOURS = timedelta(hours=8)
-
-
-@lru_cache(maxsize=8192)
-def _quarter(day: date) -> tuple[str, datetime]:
-    """The half-year ('2025H1') of a CST day, and the end of its quarter (exclusive)."""
-    quarter = Period.containing(day)
-    return str(quarter.half), quarter.end
-
-
-def _half(moment: datetime) -> str:
-    """'2025H1' for an instant in the first half of 2025 (+08:00). Naive instants: ValueError."""
-    if moment.tzinfo is None:
-        raise ValueError("a naive datetime has no place in time; give it a time zone")
-    if moment.utcoffset() != _EIGHT_HOURS:  # events hold +08:00 instants already (ShanghaiDateTime)
-        moment = moment.astimezone(CST)
-    return _quarter(moment.date())[0]
-
-
-def _seconds_by_half(start: datetime, end: datetime) -> dict[str, int]:
-    """Exact seconds of [start, end) per CST half-year: `split_seconds_by_quarter` added up by half.
-    A span inside one quarter (nearly all) is one piece, without walking the quarters."""
-    if start.utcoffset() != _EIGHT_HOURS or end.utcoffset() != _EIGHT_HOURS:  # events hold +08:00 already
-        start, end = start.astimezone(CST), end.astimezone(CST)
-    half, quarter_end = _quarter(start.date())
-    if start < end <= quarter_end:
-        return {half: seconds_between(start, end)}
-    halves: dict[str, int] = {}
-    for quarter, seconds in split_seconds_by_quarter(start, end).items():
-        halves[half_of(quarter)] = halves.get(half_of(quarter), 0) + seconds
-    return halves
+# the half-year of an instant and a span's seconds per half-year: eventkit.periods, cached per CST day
+_half = half_containing
+_seconds_by_half = seconds_by_half
 
 
 class Rows:
@@ -200,13 +176,20 @@ class Rows:
             seconds.append(spent)
 
     async def write(self, conn: Connection, t: str) -> None:
-        """Upsert the entries and replace their hours: two statements whatever the count."""
+        """Upsert the entries and replace their hours: two statements whatever the count. An entry
+        already voided keeps no hours (the void wins whatever order its events come in)."""
         if not self.kinds:
             return
         columns = to_json([self.kinds, self.halves])
-        await conn.execute(WRITE_ENTRIES.format(t=t) + UPSERT_ENTRY, self.data, columns)
-        if self.hours[0]:
-            await conn.execute(WRITE_HOURS.format(t=t), to_json(self.hours))
+        voided = await conn.fetchval(WRITE_ENTRIES.format(t=t) + UPSERT_ENTRY, self.data, columns)
+        hours = self.hours if not voided else self._without(set(voided))
+        if hours[0]:
+            await conn.execute(WRITE_HOURS.format(t=t), to_json(hours))
+
+    def _without(self, voided: set[str]) -> tuple[list[Any], ...]:
+        """The hours' columns without the rows of `voided` entries."""
+        kept = [n for n, entry_id in enumerate(self.hours[0]) if entry_id not in voided]
+        return tuple([column[n] for n in kept] for column in self.hours)
 
 
 class StatsView:
