@@ -78,6 +78,28 @@ async def test_a_nul_in_the_last_of_1001_rows_writes_nothing_and_the_fixed_file_
     assert await stored(ledger, "nul") == 1001
 
 
+async def test_rows_refused_when_decided_past_the_first_chunks_leave_nothing_and_are_named(scene) -> None:  # type: ignore[no-untyped-def]
+    """Problems found only when the rows are decided (an advisor no one knows, a client id given
+    twice), past the write's first chunks of 1,000, refuse the whole file with every problem, and
+    nothing of it is committed (a guard for any future overlap of checking and writing)."""
+    ledger, cast = scene
+    rows = wechat_rows(cast, 2500, "late", village=1)
+    rows[2199][2] = "adv-nobody"
+    rows[2399][9] = rows[5][9]
+    events = await ledger.pool.fetchval("SELECT count(*) FROM ledger.events")
+    r = await upload(ledger, cast, as_csv(rows, encoding="utf-8"))
+    assert r.status_code == 422, r.text
+    assert [(e["row"], e["column"]) for e in r.json()["errors"]] == [(2201, "顾问编号"), (2401, "客户端编号")]
+    assert await stored(ledger, "late") == 0
+    assert await ledger.pool.fetchval("SELECT count(*) FROM ledger.events") == events
+    links = "SELECT count(*) FROM ledger.volume_links l JOIN ledger.entries n USING (entry_id)"
+    assert await ledger.pool.fetchval(f"{links} WHERE n.client_entry_id LIKE 'late-%'") == 0
+    rows[2199][2], rows[2399][9] = rows[0][2], "late-2399"
+    r = await upload(ledger, cast, as_csv(rows))
+    assert r.status_code == 201 and r.json() == {"rows": 2500, "imported": 2500, "unchanged": 0}, r.text
+    assert await stored(ledger, "late") == 2500
+
+
 @pytest.mark.parametrize(
     ("cell", "value"),
     [

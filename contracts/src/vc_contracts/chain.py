@@ -110,7 +110,7 @@ def _sorted_dumps() -> Callable[[Any], str]:
 _dumps = _sorted_dumps()
 
 
-class _NotFast(Exception):
+class _NotFast(ValueError):
     """A value whose JCS form `json.dumps` does not write: left to the rfc8785 package."""
 
 
@@ -128,15 +128,9 @@ def _as_jcs(value: Any) -> Any:
     if isinstance(value, str) or value is None or isinstance(value, bool):
         return value
     if isinstance(value, int):
-        if -_INT_LIMIT <= value <= _INT_LIMIT:
-            return value
-        raise _NotFast
+        return jcs_int(value)
     if isinstance(value, float):
-        if not math.isfinite(value):
-            raise _NotFast
-        if "e" in repr(value):
-            raise _NotFast
-        return int(value) if value.is_integer() else value
+        return jcs_float(value)
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
@@ -147,6 +141,32 @@ def _as_jcs(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_as_jcs(item) for item in value]
     raise _NotFast
+
+
+def jcs_float(value: float) -> float | int:
+    """`value` as the C encoder must be given it to write its RFC 8785 form: an integral float as
+    an int (1.0 → 1, -0.0 → 0), any other as it is. Raises ValueError for a float whose form only
+    the rfc8785 package writes (NaN, infinities, and those `repr` writes with an exponent)."""
+    if not math.isfinite(value) or "e" in repr(value):
+        raise _NotFast(value)
+    return int(value) if value.is_integer() else value
+
+
+def jcs_int(value: int) -> int:
+    """`value` if RFC 8785 writes it as `json.dumps` does (within ±(2^53 − 1)); else ValueError."""
+    if -_INT_LIMIT <= value <= _INT_LIMIT:
+        return value
+    raise _NotFast(value)
+
+
+def jcs_ready_text(value: Any) -> str:
+    """RFC 8785 text of a JSON value that is ready for the C encoder: every float passed through
+    `jcs_float`, every int through `jcs_int`, no object key above U+FFFF (where Python's key order
+    and RFC 8785's UTF-16 order part). The walk over every value that `canonical_v2` makes to
+    check this is skipped: for writers that parse the JSON with those hooks and put an envelope's
+    text together from parts (the ledger's backfill import). Raises UnicodeEncodeError (on
+    encoding) for a lone surrogate."""
+    return _dumps(value)
 
 
 def link(previous: str, canonical: bytes) -> str:

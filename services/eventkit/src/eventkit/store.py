@@ -30,6 +30,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
+from asyncpg.pgproto.pgproto import UUID as PgUUID
 from pydantic_core import from_json
 from vc_contracts import CST, Envelope, Event, Tenant
 
@@ -502,11 +503,20 @@ class EventStore:
         return {r["event_id"]: (r["position"], r["recorded_at"]) for r in inserted}
 
 
+_VERSION_4 = bytes((b & 0x0F) | 0x40 for b in range(256))  # byte 6: the version nibble
+_VARIANT = bytes((b & 0x3F) | 0x80 for b in range(256))  # byte 8: the RFC 4122 variant bits
+
+
 def _event_ids(count: int) -> Iterator[UUID]:
     """`count` random (version 4) UUIDs, as `uuid4` makes them, from one read of the OS's random
-    source instead of one system call each (a bulk append draws tens of thousands)."""
-    raw = os.urandom(16 * count)
-    return (UUID(bytes=raw[at : at + 16], version=4) for at in range(0, 16 * count, 16))
+    source instead of one system call each (a bulk append draws tens of thousands), each made by
+    asyncpg's C `UUID` (a `uuid.UUID`, as asyncpg returns uuid columns: 0.1 µs against 1.2 µs for
+    `uuid.UUID(bytes=…, version=4)`), the version and variant bits set on all at once."""
+    raw = bytearray(os.urandom(16 * count))
+    raw[6::16] = raw[6::16].translate(_VERSION_4)
+    raw[8::16] = raw[8::16].translate(_VARIANT)
+    data = bytes(raw)
+    return (PgUUID(data[at : at + 16]) for at in range(0, 16 * count, 16))
 
 
 def _stream_of(exc: asyncpg.UniqueViolationError) -> str:

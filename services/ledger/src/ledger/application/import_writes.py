@@ -7,8 +7,8 @@ checks saw every other row of the file and the ledger up to a known position: `_
 Each volume head is read once, by the first chunk reaching it (under the ordering lock,
 `FOR UPDATE`), and written once at the end. The rows are built from the
 values appended, never read back: the entries' data is the event's JSON as stored, and the links
-hash the JSON sent (`volume_chain.appended_bytes`; the rare events whose numbers jsonb might write
-back in another form are read back and hashed as stored).
+hash the JSON sent (`volume_chain.import_bytes`, else `appended_bytes`; the rare events whose
+numbers jsonb might write back in another form are read back and hashed as stored).
 """
 
 from __future__ import annotations
@@ -25,7 +25,14 @@ from vc_contracts import CST, Tenant
 from vc_contracts.catalogue.ledger import LedgerEntryEvent
 
 from ledger.application.entries_model import entry_values, insert_entries, recheck_clashes
-from ledger.application.volume_chain import ToLink, VolumeHeads, appended_bytes, plain_json, stored_bodies
+from ledger.application.volume_chain import (
+    ToLink,
+    VolumeHeads,
+    appended_bytes,
+    import_bytes,
+    plain_json,
+    stored_bodies,
+)
 from ledger.domain.chain import volumes_of
 from ledger.domain.entries import stream_id
 
@@ -51,7 +58,8 @@ async def write_entries(
     volumes = {
         e.entry_id: volumes_of(e.village_code, e.unit_id, e.occurred_at.astimezone(CST).year) for e in events
     }
-    parsed: dict[str, Any] = {}  # tenants' and the metadata's JSON, parsed once
+    ready: dict[str, Any] = {}  # tenants' and the metadata's JSON, parsed once (`import_bytes`)
+    parsed: dict[str, Any] = {}  # the same for the general path (`appended_bytes`)
     chunks = [events[first : first + CHUNK] for first in range(0, len(events), CHUNK)]
 
     def batch_of(chunk: list[LedgerEntryEvent]) -> list[NewStream]:
@@ -75,7 +83,7 @@ async def write_entries(
                                     a.county, a.recorded_at, a.metadata.actor) for a in appended]  # fmt: skip
             _, (bodies, unsure) = await asyncio.gather(
                 _insert_entries(conn, store.schema, entries, recheck),
-                asyncio.to_thread(_bodies, appended, parsed),
+                asyncio.to_thread(_bodies, appended, ready, parsed),
             )
             if unsure:
                 bodies |= await stored_bodies(conn, store.schema, unsure)
@@ -113,13 +121,17 @@ async def _insert_entries(conn: Connection, schema: str, rows: list[tuple[Any, .
         await recheck_clashes(conn, schema, [row[0] for row in rows])
 
 
-def _bodies(appended: list[Appended], parsed: dict[str, Any]) -> tuple[dict[UUID, bytes], list[UUID]]:
+def _bodies(
+    appended: list[Appended], ready: dict[str, Any], parsed: dict[str, Any]
+) -> tuple[dict[UUID, bytes], list[UUID]]:
     """The chain's canonical bytes of the events appended, from the values sent; and the events
     whose JSON jsonb may give back in another form (their bodies are read back as stored)."""
     bodies, unsure = {}, []
     for a in appended:
-        data, plain = plain_json(a.data_json)
-        body = appended_bytes(a, data, parsed) if plain else None
+        body = import_bytes(a, ready)
+        if body is None:  # rare: the general path, then the row as stored
+            data, plain = plain_json(a.data_json)
+            body = appended_bytes(a, data, parsed) if plain else None
         if body is None:
             unsure.append(a.event_id)
         else:

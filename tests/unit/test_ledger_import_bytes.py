@@ -1,0 +1,91 @@
+"""The backfill import's one-pass chain bodies (`import_bytes`) are the general path's bytes
+(`plain_json` + `appended_bytes`, the bytes the record-by-record path hashes from the stored row),
+or None where only the general path decides: on the ledger's own events and on arbitrary JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+from eventkit.store import Appended, Metadata
+from hypothesis import given
+from hypothesis import strategies as st
+from ledger.application.volume_chain import appended_bytes, import_bytes, plain_json
+from pydantic_core import to_json
+from support.events import TENANT, visit
+from vc_contracts import CST, Event
+
+WHEN = datetime(2025, 3, 5, 9, 30, 12, 345678, tzinfo=CST)
+META = Metadata(actor="导入-staff", correlation_id=uuid4())
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**60), max_value=2**60)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text()
+)
+JSON = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+def _appended(
+    data_json: str, event: Event | None = None, *, stream: str = "entry-x", actor: str = META.actor
+) -> Appended:
+    meta = json.dumps({"actor": actor, "correlation_id": str(META.correlation_id), "causation_id": None})
+    return Appended(
+        7, WHEN + timedelta(seconds=1), uuid4(), stream, 1, "VisitLogged", 1, TENANT.model_dump_json(),
+        TENANT.county, WHEN, data_json, meta, event or visit(), TENANT, META,
+    )  # fmt: skip
+
+
+def _general(a: Appended) -> bytes | None:
+    data, plain = plain_json(a.data_json)
+    return appended_bytes(a, data, {}) if plain else None
+
+
+def test_the_ledgers_events_take_the_one_pass_path_with_the_same_bytes() -> None:
+    for i in range(20):
+        event = visit(i)
+        a = _appended(event.model_dump_json(), event=event)
+        body = import_bytes(a, {})
+        assert body is not None
+        assert body == _general(a)
+
+
+@given(
+    data=st.dictionaries(st.text(max_size=6), JSON, max_size=5),
+    pydantic=st.booleans(),
+    stream=st.text(max_size=8),
+    actor=st.text(max_size=8),
+)
+def test_arbitrary_json_gives_the_general_paths_bytes_or_none(
+    data: dict[str, Any], pydantic: bool, stream: str, actor: str
+) -> None:
+    text = to_json(data).decode() if pydantic else json.dumps(data, ensure_ascii=False)
+    a = _appended(text, stream=stream, actor=actor)
+    body = import_bytes(a, {})
+    if body is not None:
+        assert body == _general(a)
+
+
+# given data JSON | why the one pass leaves it to the general path
+REFUSED = [
+    ('{"x":1e+20}', "an exponent: jsonb writes it back otherwise"),
+    ('{"x":-0.0}', "a negative zero: jsonb has none"),
+    ('{"x":9007199254740993}', "an int beyond 2^53: only the rfc8785 package decides"),
+    ('{"x":0.0000001}', "a float repr writes with an exponent (1e-07)"),
+    ('{"\U0001f600":1,"\ue000":2}', "a key beyond U+FFFF sorts otherwise in RFC 8785"),
+    ('{"x":"\\ud800"}', "a lone surrogate cannot be UTF-8"),
+]
+
+
+def test_what_the_one_pass_leaves_to_the_general_path() -> None:
+    for text, why in REFUSED:
+        assert import_bytes(_appended(text), {}) is None, why
+    plain = _appended('{"hours":3.0,"n":[1,2.5],"s":"1e5 -0.0"}')
+    assert import_bytes(plain, {}) == _general(plain)
