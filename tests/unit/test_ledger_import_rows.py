@@ -96,3 +96,30 @@ def test_a_code_of_the_api_is_still_read_in_a_labelled_column() -> None:
     row, problems = parse_row(5, values)
     assert problems == [] and row is not None
     assert row.details["channel"] == "wechat"
+
+
+@pytest.mark.parametrize(
+    ("cell", "read"),
+    [(30, 30), (30.0, 30), ("30", 30), (" 30 ", 30), ("30.0", 30), ("３０", 30), ("-3", -3)],
+)
+def test_a_count_cell_is_read_as_a_whole_number(cell: object, read: int) -> None:
+    values = {"kind": "法治讲座", "advisor_id": "A-1", "village_code": "621025100201",
+              "started_at": "2025-03-05 09:00", "topic": "民法典", "audience": cell,
+              "client_entry_id": "7"}  # fmt: skip
+    row, problems = parse_row(4, values)
+    assert problems == [] and row is not None and row.details["audience"] == read
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["inf", "-inf", "1e999", "nan", float("inf"), float("nan"), 2.5, "2.5", "1e3", "9" * 19, True, "三十"],
+)
+def test_a_count_cell_that_is_no_whole_number_is_named_not_raised(cell: object) -> None:
+    """`inf` and `1e999` made float() infinite and int() raise OverflowError: the import answered 500."""
+    values = {"kind": "调解", "advisor_id": "A-1", "village_code": "621025100201",
+              "started_at": "2025-03-05 09:00", "parties": cell, "client_entry_id": "7"}  # fmt: skip
+    row, problems = parse_row(4, values)
+    assert row is None
+    assert [(field, message.startswith("须为整数")) for field, message in problems if field == "parties"] == [
+        ("parties", True)
+    ]

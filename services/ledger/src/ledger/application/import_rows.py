@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from vc_contracts import CST
+from vc_contracts.codes import ascii_digits
 
 from ledger.domain.kinds import EVENT_OF, KIND_LABEL, VALUE_LABEL, Kind
 
@@ -78,12 +80,31 @@ def when(value: Any) -> datetime:
     return moment.replace(tzinfo=CST) if moment.tzinfo is None else moment.astimezone(CST)
 
 
+_WHOLE_CELL = re.compile(r"(-?[0-9]{1,18})(?:\.0*)?")
+
+
+def _whole(value: Any) -> int:
+    """A count cell: an int, a spreadsheet number without a fraction, or text of digits (read as
+    codes.ascii_digits reads them, so ３０ is 30), `30.0` too. ValueError otherwise: a fraction,
+    `inf`, `nan`, `1e3`, more than 18 digits (float() took those, and int(inf) raised OverflowError,
+    a 500)."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not value.is_integer():  # also inf and nan
+            raise ValueError(value)
+        return int(value)
+    match = _WHOLE_CELL.fullmatch(ascii_digits(str(value)))
+    if match is None:
+        raise ValueError(value)
+    return int(match.group(1))
+
+
 def _detail(field: str, value: Any) -> Any:
     if field in INTS:
-        number = float(value)
-        if number != int(number):
-            raise ValueError(value)
-        return int(number)
+        return _whole(value)
     if field == "co_organisers":
         text = str(value)
         for sep in "，,;；":
