@@ -32,7 +32,7 @@ from devstack import procs, seed_demo
 from devstack.postgres import ensure_database, psql, with_database
 from devstack.tansu import start_tansu
 
-from support.inprocess import SETTINGS, ByHost, new_secret
+from support.inprocess import ByHost, environment, new_secret
 
 TEMPLATE = "villagecounsel_demo"
 
@@ -93,20 +93,6 @@ def seeded_template(server_dsn: str, state: Path) -> Iterator[Demo]:
             drop(server_dsn, TEMPLATE)
 
 
-@contextlib.contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in SETTINGS}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 async def _seed(dsn: str, bootstrap: str) -> Demo:
     """Registry and ledger in-process (real lifespans, so relays and consumers run), the seed over
     them; both stopped (pools closed) before returning, which the template needs."""
@@ -118,7 +104,7 @@ async def _seed(dsn: str, bootstrap: str) -> Demo:
            "VC_CONSUMER_SESSION_TIMEOUT_MS": "2000"}  # fmt: skip  # 2 s sessions: a quick group join
     saved_urls = dict(seed_demo.URL)
     refused = io.StringIO()
-    with _environment(env):
+    with environment(env):
         registry, ledger = build_registry(), build_ledger()
         os.environ["VC_SERVICE"] = "registry"
         async with registry.router.lifespan_context(registry):

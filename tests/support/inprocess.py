@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -69,6 +69,21 @@ async def own_database(dsn: str, name: str, *, keep: bool = False) -> AsyncItera
         await admin.close()
 
 
+@contextlib.contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """`values` set in os.environ for the block; every service setting (SETTINGS) restored after."""
+    saved = {k: os.environ.get(k) for k in SETTINGS}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 @contextlib.asynccontextmanager
 async def running_app(
     spec: ServiceSpec,
@@ -80,21 +95,14 @@ async def running_app(
     build: Callable[[ServiceSpec], FastAPI] = create_app,
 ) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
     """`spec`'s app with renamed read models, started through its lifespan, and a client for it."""
-    saved = {k: os.environ.get(k) for k in SETTINGS}
     # the broker's start waits about one session timeout for the group join: keep it short here
-    os.environ.update(DATABASE_URL=database, KAFKA_BOOTSTRAP_SERVERS=bootstrap, VC_SERVICE=spec.name,
-                      VC_JWT_SECRET=secret, VC_CONSUMER_SESSION_TIMEOUT_MS="2000")  # fmt: skip
-    app = build(replace(spec, projections=[Renamed(p, tag) for p in spec.projections]))
-    try:
+    settings = {"DATABASE_URL": database, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "VC_SERVICE": spec.name,
+                "VC_JWT_SECRET": secret, "VC_CONSUMER_SESSION_TIMEOUT_MS": "2000"}  # fmt: skip
+    with environment(settings):
+        app = build(replace(spec, projections=[Renamed(p, tag) for p in spec.projections]))
         async with app.router.lifespan_context(app):  # type: ignore[attr-defined]
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(
                 transport=transport, base_url=f"http://{spec.name}", timeout=60
             ) as http:
                 yield app, http
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value

@@ -6,21 +6,10 @@ from typing import Any
 import pytest
 import rfc8785
 from hypothesis import given
-from hypothesis import strategies as st
+from support.json_values import json_values
 from vc_contracts.chain import canonical_v2
 
-JSON_SCALARS = (
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(2**60), max_value=2**60)
-    | st.floats(allow_nan=True, allow_infinity=True)
-    | st.text()
-)
-JSON = st.recursive(
-    JSON_SCALARS,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
-    max_leaves=20,
-)
+JSON = json_values(non_finite=True)
 
 
 def _expected(value: dict[str, Any]) -> bytes | type[Exception]:

@@ -15,22 +15,12 @@ from hypothesis import strategies as st
 from ledger.application.volume_chain import appended_bytes, import_bytes, plain_json
 from pydantic_core import to_json
 from support.events import TENANT, visit
+from support.json_values import json_values
 from vc_contracts import CST, Event
 
 WHEN = datetime(2025, 3, 5, 9, 30, 12, 345678, tzinfo=CST)
 META = Metadata(actor="导入-staff", correlation_id=uuid4())
-SCALARS = (
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(2**60), max_value=2**60)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text()
-)
-JSON = st.recursive(
-    SCALARS,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
-    max_leaves=20,
-)
+JSON = json_values()
 
 
 def _appended(
