@@ -284,3 +284,22 @@ def test_an_instant_stored_with_another_offset_falls_back_and_is_read_as_cst(
     envelope, event = one_by_one(value, VISITS)
     moment = getattr(event, field) if field == "started_at" else getattr(envelope, field)
     assert moment.utcoffset() == timedelta(hours=8) and moment.isoformat().endswith("+08:00")
+
+
+@pytest.mark.parametrize("field", ["recorded_at", "occurred_at", "started_at"])
+@pytest.mark.parametrize("spelled", ["0001-01-01T00:00:00+08:00", "0001-01-01T07:59:59.999999+08:00"])
+def test_an_instant_before_the_first_convertible_one_is_poison_on_both_paths(
+    field: str, spelled: str, wire: list[bytes]
+) -> None:
+    """+08:00 already, but `astimezone` goes through UTC (year 0 there), so one record alone is
+    refused (时间超出可表示的范围); the batch must not accept it (it once did: poison let through)."""
+    visit = json.loads(next(v for v in wire if json.loads(v)["event_type"] == "VisitLogged"))
+    if field == "started_at":
+        visit["data"].update(occurred_at=spelled, started_at=spelled, ended_at="0001-01-01T09:00:00+08:00")
+    else:
+        visit[field] = spelled
+    value = json.dumps(visit, ensure_ascii=False).encode()
+    with pytest.raises(ValueError, match="时间超出可表示的范围"):
+        one_by_one(value, VISITS)
+    assert decode_batch([value], VISITS) is None
+    assert decode_batch([*wire, value]) is None

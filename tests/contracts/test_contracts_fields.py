@@ -106,6 +106,22 @@ def test_every_decimal_digit_of_any_script_is_read_as_ascii(char: str) -> None:
     assert ascii_digits(char) == str(unicodedata.decimal(unicodedata.normalize("NFKC", char)[0]))
 
 
+@pytest.mark.parametrize(
+    ("given_value", "then"),
+    [("3²", "3²"), ("①", "①"), ("⑩", "⑩"), ("⒈", "⒈"), ("¹⁰", "¹⁰"), ("a²b１", "a²b1"), ("３²０", "3²0")],
+)
+def test_a_character_nfkc_makes_digits_although_it_is_none_is_kept_as_typed(
+    given_value: str, then: str
+) -> None:
+    """NFKC reads `²` as 2 and `⑩` as 10: a count of 3² was 32, and 62102510020² a village code."""
+    assert ascii_digits(given_value) == then
+
+
+@given(st.characters(categories=("No",)))
+def test_no_other_number_ever_becomes_an_ascii_digit(char: str) -> None:
+    assert not any(c.isdigit() for c in ascii_digits(char) if c.isascii())
+
+
 # Any code point (surrogates too), and the characters the rules are about, often.
 ANY_TEXT = st.text(
     alphabet=st.one_of(
@@ -181,7 +197,8 @@ def test_codes_numbers_and_phones_are_read_in_ascii(adapter: Any, given_value: s
 @pytest.mark.parametrize(
     ("adapter", "value"),
     [(Phone, "139\x000934123"), (DivisionCode, "62102５\x00"), (Id, "a\x00b"), (Id, "a\nb"),
-     (Number, "x" * 65), (Phone, "13909341234x"), (DivisionCode, "62１０２5a")],
+     (Number, "x" * 65), (Phone, "13909341234x"), (DivisionCode, "62１０２5a"), (VillageCode, "62102510020²"),
+     (Phone, "1390934123④"), (Period, "2025Q¹")],
 )  # fmt: skip
 def test_codes_with_anything_but_their_characters_are_refused(adapter: Any, value: str) -> None:
     assert refused(TypeAdapter(adapter), value)

@@ -49,14 +49,15 @@ def test_the_ledgers_events_take_the_one_pass_path_with_the_same_bytes() -> None
 
 @given(
     data=st.dictionaries(st.text(max_size=6), JSON, max_size=5),
-    pydantic=st.booleans(),
+    writer=st.sampled_from(["pydantic", "utf-8", "ascii"]),
     stream=st.text(max_size=8),
     actor=st.text(max_size=8),
 )
 def test_arbitrary_json_gives_the_general_paths_bytes_or_none(
-    data: dict[str, Any], pydantic: bool, stream: str, actor: str
+    data: dict[str, Any], writer: str, stream: str, actor: str
 ) -> None:
-    text = to_json(data).decode() if pydantic else json.dumps(data, ensure_ascii=False)
+    ascii_only = writer == "ascii"  # json.dumps's default: a character beyond U+FFFF as \\ud83d\\ude00
+    text = to_json(data).decode() if writer == "pydantic" else json.dumps(data, ensure_ascii=ascii_only)
     a = _appended(text, stream=stream, actor=actor)
     body = import_bytes(a, {})
     if body is not None:
@@ -71,6 +72,7 @@ REFUSED = [
     ('{"x":0.0000001}', "a float repr writes with an exponent (1e-07)"),
     ('{"\U0001f600":1,"\ue000":2}', "a key beyond U+FFFF sorts otherwise in RFC 8785"),
     ('{"x":"\\ud800"}', "a lone surrogate cannot be UTF-8"),
+    ('{"\\ud83d\\ude00":1,"\\ue000":2}', "the same key escaped, as json.dumps writes it (ensure_ascii)"),
 ]
 
 

@@ -112,7 +112,23 @@ def test_a_count_cell_is_read_as_a_whole_number(cell: object, read: int) -> None
 
 @pytest.mark.parametrize(
     "cell",
-    ["inf", "-inf", "1e999", "nan", float("inf"), float("nan"), 2.5, "2.5", "1e3", "9" * 19, True, "三十"],
+    [
+        "inf",
+        "-inf",
+        "1e999",
+        "nan",
+        float("inf"),
+        float("nan"),
+        2.5,
+        "2.5",
+        "1e3",
+        "9" * 19,
+        True,
+        "三十",
+        "3²",
+        "①",
+        "⑩",
+    ],  # NFKC made 3² read as 32
 )
 def test_a_count_cell_that_is_no_whole_number_is_named_not_raised(cell: object) -> None:
     """`inf` and `1e999` made float() infinite and int() raise OverflowError: the import answered 500."""

@@ -28,6 +28,7 @@ checks) runs as before. A property test checks both paths agree on valid and mut
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic_core import CoreSchema, SchemaValidator, core_schema
@@ -60,13 +61,18 @@ batch, and the record-by-record path answers as before: never a different result
 
 _CST_SECONDS = 8 * 3600
 
+_EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
+"""The first instant `_to_cst` can convert: Python's `astimezone` goes through UTC, so
+0001-01-01T00:00:00+08:00 (year 0 in UTC) is refused as out of range on the record-by-record
+path, and the batch path must refuse it too (`ge`, in Rust) or it would let that poison through."""
+
 _CST_IN_RUST = base._to_cst
 """`ShanghaiDateTime`'s Python step (any aware instant, converted to +08:00). What a store holds was
 written through it, so every stored instant is already +08:00: on the batch path the step becomes
 pydantic-core's own offset constraint (`tz_constraint=28800`: exactly +08:00, in Rust), which gives
 the same instant with the same offset (its tzinfo is pydantic's fixed +08:00, not `base.CST`: equal
 instants, the same `utcoffset()` and ISO form). An instant stored with another offset fails the
-slice, and the record-by-record path converts it as before."""
+slice, and the record-by-record path converts it as before; so does one before `_EARLIEST`."""
 
 
 def stored_schema(schema: Any) -> Any:
@@ -83,8 +89,9 @@ def stored_schema(schema: Any) -> Any:
             and function is _CST_IN_RUST
             and inner.get("type") == "datetime"
             and inner.get("tz_constraint") == "aware"
+            and not inner.keys() & {"ge", "gt"}
         ):
-            return {**inner, "tz_constraint": _CST_SECONDS}
+            return {**inner, "tz_constraint": _CST_SECONDS, "ge": _EARLIEST}
         if (
             schema["type"] == "function-after"
             and function in _IN_RUST

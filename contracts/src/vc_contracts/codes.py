@@ -3,7 +3,8 @@
 Rule (one place; every code, number, phone and id in request bodies, import rows and events):
 NFKC first, so full-width digits and letters typed with a Chinese input method (`１３９０９…`,
 `ＡＢ`) become ASCII; then any other decimal digit (Arabic-Indic…) is read as its ASCII digit;
-then surrounding whitespace is stripped. The pattern is checked on the result, in ASCII only. A
+then surrounding whitespace is stripped. A character NFKC would make a digit although it is none
+(`²`, `①`) is kept as typed, so a pattern refuses it. The pattern is checked on the result, in ASCII only. A
 phone stored as `139０９…` before this rule is read back as `13909…`, so it dials.
 
 Ids (opaque, chosen by services or clients) are normalised the same way on new writes, and refuse
@@ -13,6 +14,7 @@ streams and read-model rows.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from typing import Annotated, Any
 
@@ -30,11 +32,28 @@ NUMBER_MAX = 64
 
 
 def ascii_digits(value: str) -> str:
-    """NFKC, every decimal digit as ASCII, outer whitespace stripped: `＂１３９ ０９＂` -> `139 09`."""
+    """NFKC, every decimal digit as ASCII, outer whitespace stripped: `＂１３９ ０９＂` -> `139 09`.
+    A character that is no decimal digit but that NFKC would make digits (`²`, `①`, `⑩`, `⒈`) is
+    kept as typed: `3²` is not 32, and `62102510020²` is no village code (its pattern refuses it)."""
     if value.isascii():  # the usual case, and NFKC leaves ASCII as it is: once per imported cell
         return value.strip()
-    text = unicodedata.normalize("NFKC", value)
+    if any(not c.isascii() and _digit_like(c) for c in value):  # rare: NFKC between them only
+        text, start = "", 0
+        for n, char in enumerate(value):
+            if not char.isascii() and _digit_like(char):
+                text += unicodedata.normalize("NFKC", value[start:n]) + char
+                start = n + 1
+        text += unicodedata.normalize("NFKC", value[start:])
+    else:
+        text = unicodedata.normalize("NFKC", value)
     return "".join(_ascii_digit(c) for c in text).strip()
+
+
+@functools.lru_cache(maxsize=1024)
+def _digit_like(char: str) -> bool:
+    """True for a character NFKC would turn into digits although it is none (superscripts, circled
+    and parenthesised numbers): a number nobody typed as one."""
+    return not char.isdecimal() and any(c.isdecimal() for c in unicodedata.normalize("NFKC", char))
 
 
 def _ascii_digit(char: str) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 
 from eventkit.db import create_pool
 from eventkit.store import EventStore, StoredEvent
+from vc_contracts.chain import parse_volume_id
 
 from ledger.application import entries_model, typical_cases
 from ledger.application.sealing import seal as seal_volumes
@@ -88,16 +89,21 @@ def main() -> None:
     check = sub.add_parser("verify", help="recompute a volume's hash chain from the event store")
     check.add_argument("kind", choices=["village", "unit"])
     check.add_argument("owner", help="village code or unit id")
-    check.add_argument("year", type=int)
+    check.add_argument("year", help="four ASCII digits, 2000-2100")
     sub.add_parser("rebuild-entries", help="rebuild the entries read model from the events")
     sealing = sub.add_parser("seal", help="publish the links of volumes with new links (VolumeSealed)")
     sealing.add_argument("--audit", action="store_true", help="every volume, every link from seq 1")
     sealing.add_argument("--county", help="only the volumes of this county (6-digit code)")
     sub.add_parser("rebuild-typical-cases", help="rebuild the typical_cases read model from the events")
     args = parser.parse_args()
+    # the one rule for volume ids: int() would take "٢٠٢٥", "+2025" or "2_025" for a year, and a
+    # volume nobody has (year -1, 25 digits, a township's code) would verify as an empty "ok"
+    volume = parse_volume_id(f"{args.kind}:{args.owner}:{args.year}") if args.command == "verify" else None
+    if args.command == "verify" and volume is None:
+        parser.error("no such volume: owner a village's 12-digit code or a unit id, year 2000-2100 (ASCII)")
     dsn = os.environ.get("DATABASE_URL") or sys.exit("DATABASE_URL is not set")
-    if args.command == "verify":
-        sys.exit(asyncio.run(verify(dsn, args.kind, args.owner, args.year)))
+    if volume is not None:
+        sys.exit(asyncio.run(verify(dsn, *volume)))
     if args.command == "seal":
         sys.exit(asyncio.run(seal(dsn, args.audit, args.county)))
     if args.command == "rebuild-typical-cases":

@@ -180,7 +180,9 @@ def _ready_int(token: str) -> int:
 
 
 _READY = json.JSONDecoder(parse_float=_ready_float, parse_int=_ready_int, parse_constant=_constant)
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # a key with one sorts otherwise in RFC 8785
+_ASTRAL = re.compile(r"[\U00010000-\U0010ffff]|\\u[dD][89abAB]")
+"""A character beyond U+FFFF, as itself or escaped (a high surrogate's `\\udXXX`, as json.dumps
+with ensure_ascii writes one): in a key it sorts otherwise in RFC 8785 (UTF-16 units)."""
 
 
 def _ready(text: str) -> Any:
