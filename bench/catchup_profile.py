@@ -5,7 +5,12 @@ alternating) next to `executemany`, each as CPU µs per event of this process an
 (CPU time does not grow with the machine's load as wall time does), and events/s.
 
 `--parts` also splits the batch-after-batch catch-up's time into Kafka fetch, decoding and the
-database statements (wall, own CPU, PostgreSQL CPU; the probes cost a little themselves).
+database statements (wall, own CPU, PostgreSQL CPU; the probes cost a few ms each, `--own-parts`
+leaves PostgreSQL's out and costs nothing). `--consume` also times a bare consume of the topic (the
+Kafka client's own share). Every catch-up line gives the cyclic collector's share. Without py-spy:
+`--sample FILE` samples the Python stacks every few ms of CPU (no per-call slowdown, unlike
+`--cprofile`; collapsed stacks for a flame graph into FILE.<mode>), `--perf FILE` runs `perf record`
+on the process (C level: pydantic-core, asyncpg, the interpreter's allocator).
 
 A tool for finding the cost, not a figure of `make bench` (`--only projections` is the figure).
 """
@@ -15,11 +20,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
+import os
+import signal
+import subprocess
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 from uuid import uuid4
 
+import asyncpg
 from aiokafka import AIOKafkaConsumer
 from eventkit.projection import ProjectionRunner
 from eventkit.runtime import batch_friendly_gc
@@ -37,14 +48,98 @@ def _per_event(totals: Totals, n: int) -> None:
         print(f"  {name:<28}{wall / n * 1e6:12.1f}{own / n * 1e6:11.1f}{pg / n * 1e6:10.1f}{calls:8.0f}")
 
 
-def _instrument(totals: Totals, server: int) -> Callable[[], None]:
-    """Time the catch-up's parts; returns the undo."""
+def _perf(out: str) -> subprocess.Popen[bytes]:
+    """`perf record` of this process (C-level samples: pydantic-core, asyncpg, the interpreter)
+    until SIGINT; `perf report -i OUT` reads it."""
+    sampler = subprocess.Popen(
+        ["perf", "record", "-F", "1000", "--call-graph", "dwarf,16384", "-o", out, "-p", str(os.getpid())]
+    )
+    time.sleep(0.5)  # perf attaches
+    return sampler
+
+
+class GcClock:
+    """CPU seconds spent in CPython's cyclic collector, and its runs per generation (gc.callbacks)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.runs = [0, 0, 0]
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.process_time()
+        else:
+            self.seconds += time.process_time() - self._started
+            self.runs[info["generation"]] += 1
+
+    def __enter__(self) -> GcClock:
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self)
+
+
+class Sampler:
+    """A statistical profiler in the process: every `interval` s of CPU (ITIMER_PROF) the main
+    thread's Python stack is noted. The handler runs at the next bytecode boundary, so time spent
+    in a C call (pydantic-core, asyncpg's codecs) is charged to the line that made it; unlike
+    cProfile, the Python code is not slowed down function by function."""
+
+    def __init__(self, interval: float = 0.0005) -> None:
+        self.interval = interval
+        self.stacks: Counter[tuple[str, ...]] = Counter()
+
+    def _sample(self, signum: int, frame: Any) -> None:
+        stack = []
+        while frame is not None:
+            code = frame.f_code
+            stack.append(f"{code.co_filename.rsplit('/', 2)[-1]}:{code.co_name}:{frame.f_lineno}")
+            frame = frame.f_back
+        self.stacks[tuple(reversed(stack))] += 1
+
+    def __enter__(self) -> Sampler:
+        signal.signal(signal.SIGPROF, self._sample)
+        signal.setitimer(signal.ITIMER_PROF, self.interval, self.interval)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        signal.setitimer(signal.ITIMER_PROF, 0, 0)
+        signal.signal(signal.SIGPROF, signal.SIG_DFL)
+
+    def report(self, out: str, top: int = 40) -> None:
+        """Collapsed stacks into `out` (for flame graphs); the heaviest functions printed, inclusive
+        (on the stack) and exclusive (at its top), in % of samples."""
+        total = sum(self.stacks.values()) or 1
+        inclusive: Counter[str] = Counter()
+        exclusive: Counter[str] = Counter()
+        lines: Counter[str] = Counter()
+        with open(out, "w") as collapsed:
+            for stack, count in self.stacks.items():
+                collapsed.write(";".join(stack) + f" {count}\n")
+                functions = {frame.rsplit(":", 1)[0] for frame in stack}
+                for function in functions:
+                    inclusive[function] += count
+                exclusive[stack[-1].rsplit(":", 1)[0]] += count
+                lines[stack[-1]] += count
+        print(f"  {total} samples; function: inclusive % / exclusive %")
+        for function, count in inclusive.most_common(top):
+            print(f"  {count / total * 100:6.1f} {exclusive[function] / total * 100:6.1f}  {function}")
+        print("  hottest lines (exclusive %)")
+        for line, count in lines.most_common(top):
+            print(f"  {count / total * 100:6.1f}  {line}")
+
+
+def _instrument(totals: Totals, server: int | None) -> Callable[[], None]:
+    """Time the catch-up's parts (PostgreSQL's CPU too with `server`: a probe of a few ms each);
+    returns the undo."""
     saved: list[tuple[Any, str, Any]] = []
 
     def wrap(owner: Any, name: str, label: str, pg: bool = True) -> None:
         fn = getattr(owner, name)
         saved.append((owner, name, fn))
-        setattr(owner, name, _wrap(totals, server if pg else None, label, fn))
+        setattr(owner, name, _wrap(totals, server if pg and server else None, label, fn))
 
     wrap(AIOKafkaConsumer, "getmany", "kafka getmany", pg=False)
     wrap(AIOKafkaConsumer, "commit", "kafka commit", pg=False)
@@ -53,6 +148,8 @@ def _instrument(totals: Totals, server: int) -> Callable[[], None]:
     wrap(ProjectionRunner, "_positions", "  positions read")
     wrap(ProjectionRunner, "live_generation", "  status lock")
     wrap(VillageHours, "apply_batch", "  read model upsert")
+    wrap(asyncpg.Connection, "execute", "  every execute (upsert, tracking)")
+    wrap(pipeline, "records", "bench records()", pg=False)
 
     def undo() -> None:
         for owner, name, fn in saved:
@@ -70,6 +167,10 @@ async def profile(
     out: str | None,
     caps: list[int],
     modes: list[bool],
+    perf: str | None = None,
+    sample: str | None = None,
+    own_parts: bool = False,
+    consume_only: bool = False,
 ) -> None:
     server = await postgres_pid(dsn)
     await raw.prepare(dsn)
@@ -86,18 +187,45 @@ async def profile(
             f"executemany: {many:,.0f} rows/s,"
             f" own {own / 50_000 * 1e6:.1f} µs/row, PG {pg / 50_000 * 1e6:.1f}"
         )
+        if consume_only:
+            started = time.process_time()
+            consumed = await raw.consume(bootstrap, topic, f"{topic}.{r}.raw", n, within=600)
+            spent = (time.process_time() - started) / n * 1e6
+            print(
+                f"consume only (aiokafka getmany + commit): {consumed.rate:,.0f} ev/s, own {spent:.1f} µs/ev"
+            )
         for overlap, cap in [(o, c) for c in caps for o in modes]:
             raw.CONSUMER_MAX_RECORDS = cap
             totals: Totals = {}
-            undo = _instrument(totals, server) if parts and not overlap else None
-            profiler = cProfile.Profile() if out and not overlap and r == 0 else None
+            undo = (
+                _instrument(totals, None if own_parts else server)
+                if (parts or own_parts) and not overlap
+                else None
+            )
+            profiler = (
+                cProfile.Profile() if out and overlap == modes[0] and cap == caps[0] and r == 0 else None
+            )
             async with store.event_store(dsn, f"bench_profile_{r}_{int(overlap)}_{cap}") as other:
                 before = time.process_time(), tree_cpu(server)
                 if profiler:
                     profiler.enable()
-                rate = await pipeline.projection_catch_up(
-                    other, bootstrap, topic, n, 3600, overlap=overlap, group=f"{topic}.{r}.{cap}.{overlap}"
-                )
+                sampler = _perf(perf) if perf and profiler is None and r == 0 else None
+                stacks = Sampler().__enter__() if sample and profiler is None and r == 0 else None
+                with GcClock() as collector:
+                    rate = await pipeline.projection_catch_up(
+                        other,
+                        bootstrap,
+                        topic,
+                        n,
+                        3600,
+                        overlap=overlap,
+                        group=f"{topic}.{r}.{cap}.{overlap}",
+                    )
+                if stacks:
+                    stacks.__exit__()
+                if sampler:
+                    sampler.send_signal(signal.SIGINT)
+                    sampler.wait()
                 if profiler:
                     profiler.disable()
                     profiler.dump_stats(out)  # type: ignore[arg-type]
@@ -106,9 +234,13 @@ async def profile(
                 undo()
             kind = f"{'overlapped' if overlap else 'sequential'} ≤{cap}"
             print(f"catch-up {kind}: {rate:,.0f} ev/s = {rate / many:.2f}× executemany,"
-                  f" own {own / n * 1e6:.1f} µs/ev, PG {pg / n * 1e6:.1f} µs/ev")  # fmt: skip
+                  f" own {own / n * 1e6:.1f} µs/ev, PG {pg / n * 1e6:.1f} µs/ev,"
+                  f" of which the cyclic GC {collector.seconds / n * 1e6:.1f} µs/ev"
+                  f" (runs {collector.runs})")  # fmt: skip
             if totals:
                 _per_event(totals, n)
+            if stacks:
+                stacks.report(f"{sample}.{kind.split()[0]}")
 
 
 def main() -> None:
@@ -117,10 +249,20 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--parts", action="store_true")
     parser.add_argument(
+        "--consume", action="store_true", help="also time a bare consume of the topic (own CPU)"
+    )
+    parser.add_argument(
+        "--own-parts", action="store_true", help="--parts without PostgreSQL's CPU (no probes)"
+    )
+    parser.add_argument(
         "--caps", default=str(raw.CONSUMER_MAX_RECORDS), help="getmany max_records to compare, e.g. 500,2000"
     )
     parser.add_argument("--modes", default="overlapped,sequential")
-    parser.add_argument("--cprofile", help="write the first sequential catch-up's cProfile stats here")
+    parser.add_argument("--sample", help="sample the first round's Python stacks; collapsed into FILE.<mode>")
+    parser.add_argument("--perf", help="`perf record` the first round's catch-ups into this file")
+    parser.add_argument(
+        "--cprofile", help="write the first catch-up's cProfile stats here (the first of --modes)"
+    )
     args = parser.parse_args()
     batch_friendly_gc()  # as every service's runtime
     with servers() as infra:
@@ -134,6 +276,10 @@ def main() -> None:
                 args.cprofile,
                 [int(c) for c in args.caps.split(",")],
                 [m == "overlapped" for m in args.modes.split(",")],
+                args.perf,
+                args.sample,
+                args.own_parts,
+                args.consume,
             )
         )
 
