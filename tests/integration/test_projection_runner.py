@@ -289,3 +289,36 @@ async def _counts_are(pool: asyncpg.Pool, schema: str, expected: dict[str, tuple
 
 async def _count(rows: Any, expected: int = 2) -> bool:
     return len(await rows) == expected
+
+
+@pytest.mark.parametrize(
+    "streams",
+    [
+        ["entry-a", "village-1", "village-2"],  # the usual batch: one joined text
+        ["", "village-1"],  # an empty id among others splits back into both
+        [""],  # one empty id alone would split into none: sent as an array
+        ["odd\x1fid", "village-1"],  # an id holding the separator: sent as an array
+        ['quote"d', "comma,id", "{brace}", "back\\slash", "村-1"],
+    ],
+)
+async def test_a_batch_of_any_stream_ids_is_tracked_exactly_and_applied_once(
+    store: EventStore, pool: asyncpg.Pool, schema: str, topic: str, streams: list[str]
+) -> None:
+    """The tracking statements send a batch's stream ids as one text split on a separator, or as an
+    array when that text would not split back into exactly them: either way each is tracked."""
+    records = []
+    for stream in streams:
+        for stored in await store.append(stream, 0, visits(2), tenant=TENANT, metadata=META):
+            key, value, _ = encode(stored)
+            records.append((value, key, topic))
+    _, runner = await _install(pool, schema, topic)
+
+    async def no_dead_letters(*args: Any) -> None:
+        raise AssertionError(f"dead letter: {args}")
+
+    first = await runner.apply_batch(records, no_dead_letters)
+    again = await runner.apply_batch(records, no_dead_letters)  # a redelivery changes nothing
+    assert (first.applied, again.applied, again.duplicates) == (len(records), 0, len(records))
+    assert await counts(pool, schema) == dict.fromkeys(streams, (2, 2))
+    tracked = await pool.fetch(f"SELECT stream_id, stream_version FROM {schema}.projection_tracking")
+    assert sorted((r["stream_id"], r["stream_version"]) for r in tracked) == sorted((s, 2) for s in streams)

@@ -12,6 +12,13 @@ the database holds, and the calls run one at a time in batch order (n's ends bef
 A `committed` runs beside the next batch's transaction (a Kafka offset commit is a round trip the
 database need not wait for); a redelivery after a crash between the two is recognised by the
 tracking rows. A failure stops the loop with that batch's error; nothing after it is applied.
+
+Between two batches nothing may hold the event loop for long: each of a transaction's round trips
+waits for the client's next turn. Freeing a written batch (some 60 objects an event, ~3 µs an event
+in one piece when its task ended) kept the next transaction from starting for ~6 ms a batch of
+2,000, and the fetch after it (aiokafka parses the records it hands over, without a turn) for as
+long again: PostgreSQL idled ~12 ms a batch. The loop now starts the next transaction first and
+frees the written batch a slice at a time (`RELEASE_SLICE`), giving a turn between slices.
 """
 
 from __future__ import annotations
@@ -23,11 +30,24 @@ from typing import TypeVar
 
 from eventkit.db import Connection
 from eventkit.projection import BatchOutcome, DeadLetterSink, ProjectionRunner
+from eventkit.set_apply import Decoded
 
 Token = TypeVar("Token")
 
 Records = Sequence[tuple[bytes, bytes | None, str]]
 """(value, key, topic) of each record of a batch, in order."""
+
+RELEASE_SLICE = 128
+"""Decoded records of a written batch freed between two turns of the event loop (~0.4 ms)."""
+
+
+async def _release(items: list[Decoded]) -> None:
+    """Empty `items` (the last reference to a written batch) a slice at a time, a turn before each
+    slice (at least one: the transaction just started sends its first statement)."""
+    await asyncio.sleep(0)
+    while items:
+        del items[-RELEASE_SLICE:]
+        await asyncio.sleep(0)
 
 
 async def apply_overlapped(
@@ -47,6 +67,7 @@ async def apply_overlapped(
     writing: asyncio.Task[BatchOutcome] | None = None
     written: Token | None = None
     acking: asyncio.Task[None] | None = None  # the last `committed`, running beside the next batch
+    held: list[Decoded] = []  # the batch being written: freed by `_release`, not when its task ends
 
     async def finish() -> None:
         nonlocal acking
@@ -69,6 +90,8 @@ async def apply_overlapped(
                 await finish()
             writing = asyncio.create_task(runner.apply_decoded(decoded, dead, generation, conn))
             written = token
+            await _release(held)  # the batch written before: its transaction's turns come first
+            held = decoded
         if writing is not None:
             await finish()
             writing = None
