@@ -69,3 +69,50 @@ async def test_a_failed_batch_stops_the_loop_and_is_never_acknowledged() -> None
         await apply_overlapped(runner, batches(5), None, committed)  # type: ignore[arg-type]
     assert acked == [0, 1]
     assert "begin 3" not in runner.log
+
+
+class WaitsForLaterParses(Recording):
+    """Batch 0's transaction ends only once batch 2 was parsed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.second_parsed = asyncio.Event()
+
+    async def decode_batch(self, records: Any, dead_letter: Any) -> tuple[list[Any], list[str]]:
+        if records[0] == 2:
+            self.second_parsed.set()
+        return await super().decode_batch(records, dead_letter)
+
+    async def apply_decoded(self, decoded: list[Any], dead: Any, generation: Any, conn: Any) -> BatchOutcome:
+        if decoded[0] == 0:
+            await asyncio.wait_for(self.second_parsed.wait(), 10)
+        return await super().apply_decoded(decoded, dead, generation, conn)
+
+
+async def test_the_loop_parses_on_while_a_parsed_batch_waits_for_the_writer() -> None:
+    """The client (parsing) is a catch-up's limit: it never waits for a transaction while a batch
+    can still be parsed ahead (batch 2 is parsed while batch 0 is being written)."""
+    runner = WaitsForLaterParses()
+    total = await apply_overlapped(runner, batches(5), None)  # type: ignore[arg-type]
+    assert total.applied == 5
+    log = runner.log
+    assert log.index("decode 2") < log.index("commit 0")
+    assert [e for e in log if e.startswith("commit")] == [f"commit {i}" for i in range(5)]
+
+
+async def test_a_failing_fetch_lets_the_batch_being_written_commit_and_be_acknowledged() -> None:
+    runner = Recording()
+    acked: list[int] = []
+
+    async def committed(token: int, outcome: BatchOutcome) -> None:
+        acked.append(token)
+
+    async def failing() -> AsyncIterator[tuple[list[int], int]]:
+        yield [0], 0
+        await asyncio.sleep(0)
+        raise ConnectionError("broker gone")
+
+    with pytest.raises(ConnectionError, match="broker gone"):
+        await apply_overlapped(runner, failing(), None, committed)  # type: ignore[arg-type]
+    assert runner.log[-1] == "commit 0"
+    assert acked == [0]

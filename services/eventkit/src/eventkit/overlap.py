@@ -1,9 +1,10 @@
-"""Apply a stream of batches with the parsing of batch n+1 overlapping the database work of batch n.
+"""Apply a stream of batches with the parsing of later batches overlapping the database work.
 
 A batch costs the client CPU (fetching, parsing and validating every envelope and event: most of
 the time, see issue 12's profile) and the database round trips of its one transaction, during which
-the client idles. `apply_overlapped` keeps both busy: while batch n's transaction runs in a task,
-the loop fetches and parses batch n+1 (in slices, yielding so n's statements keep flowing).
+the client idles. `apply_overlapped` keeps both busy: a writer task applies the parsed batches one
+after the other while the loop fetches and parses the next ones (in slices, yielding so the
+writer's statements keep flowing), up to `AHEAD` parsed batches waiting for the writer.
 
 What stays as it was, batch by batch: batches reach the database one at a time and in order (n+1's
 transaction starts after n's committed, so its tracking rows see n's); `committed(token, outcome)`
@@ -13,12 +14,15 @@ A `committed` runs beside the next batch's transaction (a Kafka offset commit is
 database need not wait for); a redelivery after a crash between the two is recognised by the
 tracking rows. A failure stops the loop with that batch's error; nothing after it is applied.
 
-Between two batches nothing may hold the event loop for long: each of a transaction's round trips
-waits for the client's next turn. Freeing a written batch (some 60 objects an event, ~3 µs an event
-in one piece when its task ended) kept the next transaction from starting for ~6 ms a batch of
-2,000, and the fetch after it (aiokafka parses the records it hands over, without a turn) for as
-long again: PostgreSQL idled ~12 ms a batch. The loop now starts the next transaction first and
-frees the written batch a slice at a time (`RELEASE_SLICE`), giving a turn between slices.
+Session 11 (issue 12): the client's CPU is the catch-up's limit, so the client must never wait.
+Before, the loop parsed batch n+1 and then waited for n's commit before starting n+1's transaction
+and fetching n+2: whenever n's transaction ran longer than n+1's parse, the client idled (~4 µs an
+event of ~37 in a quiet run). Now the loop parses on while a parsed batch waits for the writer
+(`AHEAD`). And nothing holds the event loop long between two transactions, since each round trip
+waits for the client's next turn: freeing a written batch (some 60 objects an event, ~3 µs an event
+when its task ended, ~6 ms a batch of 2,000) held up the next transaction's start; the writer
+starts the next transaction first, then frees the written batch a slice at a time
+(`RELEASE_SLICE`), a turn between slices.
 """
 
 from __future__ import annotations
@@ -40,6 +44,10 @@ Records = Sequence[tuple[bytes, bytes | None, str]]
 RELEASE_SLICE = 128
 """Decoded records of a written batch freed between two turns of the event loop (~0.4 ms)."""
 
+AHEAD = 1
+"""Parsed batches waiting for the writer while the loop parses the next one: at most one being
+written, AHEAD waiting and one being parsed are held (~10 MB a batch of 2,000 visits)."""
+
 
 async def _release(items: list[Decoded]) -> None:
     """Empty `items` (the last reference to a written batch) a slice at a time, a turn before each
@@ -48,6 +56,48 @@ async def _release(items: list[Decoded]) -> None:
     while items:
         del items[-RELEASE_SLICE:]
         await asyncio.sleep(0)
+
+
+Parsed = tuple[list[Decoded], list[str], Token]
+"""A parsed batch: its decoded records, its dead letters' errors and its token."""
+
+
+async def _write(
+    runner: ProjectionRunner,
+    parsed: asyncio.Queue[Parsed[Token] | None],
+    total: BatchOutcome,
+    committed: Callable[[Token, BatchOutcome], Awaitable[None]] | None,
+    generation: int | None,
+    conn: Connection | None,
+) -> None:
+    """The writer: each parsed batch in its transaction, in order, until None; its outcome added
+    to `total`, then `committed`, beside the next batch (in order: n-1's ends before n's starts)."""
+    acking: asyncio.Future[None] | None = None
+    written: list[Decoded] = []  # freed by `_release` once the next transaction started
+    try:
+        while (batch := await parsed.get()) is not None:
+            decoded, dead, token = batch
+            del batch
+            applying = asyncio.create_task(runner.apply_decoded(decoded, dead, generation, conn))
+            await _release(written)
+            outcome = await applying
+            written = decoded
+            del decoded
+            total.applied += outcome.applied
+            total.duplicates += outcome.duplicates
+            total.parked += outcome.parked
+            total.dead += outcome.dead
+            if acking is not None:
+                await acking
+                acking = None
+            if committed is not None:
+                acking = asyncio.ensure_future(committed(token, outcome))
+        if acking is not None:
+            await acking
+    finally:
+        if acking is not None and not acking.done():  # failed: let the started ack end
+            with contextlib.suppress(Exception):
+                await acking
 
 
 async def apply_overlapped(
@@ -62,45 +112,36 @@ async def apply_overlapped(
     """Apply every (records, token) `batches` yields, as `runner.apply_batch` would one after the
     other; return the outcomes summed. `committed` gets each batch's token and outcome after its
     commit. `generation` and `conn` as for `ProjectionRunner.apply_batch` (one transaction at a
-    time runs on `conn`)."""
+    time runs on `conn`). Raises the first failure (of a batch's parse, its transaction or its
+    `committed`) once what was started has ended."""
     total = BatchOutcome()
-    writing: asyncio.Task[BatchOutcome] | None = None
-    written: Token | None = None
-    acking: asyncio.Task[None] | None = None  # the last `committed`, running beside the next batch
-    held: list[Decoded] = []  # the batch being written: freed by `_release`, not when its task ends
+    parsed: asyncio.Queue[Parsed[Token] | None] = asyncio.Queue(AHEAD)
+    writer = asyncio.create_task(_write(runner, parsed, total, committed, generation, conn))
 
-    async def finish() -> None:
-        nonlocal acking
-        assert writing is not None
-        outcome = await writing
-        total.applied += outcome.applied
-        total.duplicates += outcome.duplicates
-        total.parked += outcome.parked
-        total.dead += outcome.dead
-        if acking is not None:  # in order: n-1's offsets before n's
-            await acking
-            acking = None
-        if committed is not None:
-            acking = asyncio.create_task(committed(written, outcome))  # type: ignore[arg-type]
+    async def hand_over(item: Parsed[Token] | None) -> None:
+        """Queue `item` for the writer; raise the writer's error if it stopped first."""
+        putting = asyncio.ensure_future(parsed.put(item))
+        await asyncio.wait((putting, writer), return_when=asyncio.FIRST_COMPLETED)
+        if not putting.done():
+            putting.cancel()
+            writer.result()  # raises what the writer died of
+            raise RuntimeError("the projection's writer stopped")
 
     try:
         async for records, token in batches:
+            if writer.done():
+                break
             decoded, dead = await runner.decode_batch(records, dead_letter)
-            if writing is not None:
-                await finish()
-            writing = asyncio.create_task(runner.apply_decoded(decoded, dead, generation, conn))
-            written = token
-            await _release(held)  # the batch written before: its transaction's turns come first
-            held = decoded
-        if writing is not None:
-            await finish()
-            writing = None
-        if acking is not None:
-            await acking
-            acking = None
+            await hand_over((decoded, dead, token))
+            del decoded
+        if not writer.done():
+            await hand_over(None)
+        await writer
     finally:
-        for task in (writing, acking):  # the batches failed: let what was started end
-            if task is not None and not task.done():
-                with contextlib.suppress(Exception):
-                    await task
+        if not writer.done():  # the batches failed: let the batch being written (and acked) end
+            while not parsed.empty():
+                parsed.get_nowait()  # parsed, never started: redelivered, as after a crash
+            parsed.put_nowait(None)
+            with contextlib.suppress(Exception):
+                await writer
     return total
