@@ -34,7 +34,6 @@ from vc_contracts.catalogue.fields import (
 from vc_contracts.divisions import CountyCode
 from vc_contracts.durations import SECONDS_PER_HOUR
 
-
 _NO_TIME = timedelta(0)
 
 
