@@ -64,8 +64,6 @@ WRITE_ENTRIES = (
     " src AS MATERIALIZED (SELECT u.d->>'entry_id' AS entry_id, u.kind, u.half, u.d FROM c, ROWS FROM"
     " (jsonb_array_elements(convert_from($1::bytea, 'UTF8')::jsonb), jsonb_array_elements_text(c.c->0),"
     " jsonb_array_elements_text(c.c->1)) AS u(d, kind, half)),"
-    # the entries' old hours go in this statement too (another table: one snapshot is enough)
-    " gone AS (DELETE FROM {t}st_hours WHERE entry_id = ANY (ARRAY(SELECT entry_id FROM src))),"
     " written AS (INSERT INTO {t}st_entries (entry_id, kind, unit_id, village_code, half, audience,"
     " channel, category, outcome, data) SELECT entry_id, kind, d->>'unit_id', d->>'village_code', half,"
     " (d->>'audience')::integer, d->>'channel', d->>'category', d->>'outcome', d FROM src "
@@ -93,12 +91,19 @@ UPSERT_ENTRY = (
     "ON CONFLICT (entry_id) DO UPDATE SET unit_id = excluded.unit_id, village_code = excluded.village_code,"
     " half = excluded.half, audience = excluded.audience, channel = excluded.channel,"
     " category = excluded.category, outcome = excluded.outcome, data = excluded.data"
-    " RETURNING entry_id, voided), voided AS (SELECT array_agg(entry_id) AS ids FROM written WHERE voided)"
+    " RETURNING entry_id, voided, old.entry_id IS NOT NULL AS existed),"
+    # the old hours of the entries that existed go in this statement too (another table: one
+    # snapshot is enough); an entry written for the first time has none (hours are written after
+    # their entry only), so a rebuild's fresh entries cost no probe of st_hours
+    " gone AS (DELETE FROM {t}st_hours"
+    " WHERE entry_id = ANY (ARRAY(SELECT entry_id FROM written WHERE existed))),"
+    " voided AS (SELECT array_agg(entry_id) AS ids FROM written WHERE voided)"
     " SELECT ids FROM voided"
 )
 """The upsert keeps `voided`: an entry whose void was recorded stays voided when its create comes
 again (a republish), and the statement answers those ids (NULL: none) so their hours are not
-written back. RETURNING, not a probe of st_entries per visit: the upsert touches the row anyway."""
+written back. RETURNING, not a probe of st_entries per visit: the upsert touches the row anyway;
+`old` (PostgreSQL 18) tells an update from an insert."""
 UPSERT_NAME = (
     "ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,"
     " division_code = excluded.division_code"
@@ -181,7 +186,7 @@ class Rows:
         if not self.kinds:
             return
         columns = to_json([self.kinds, self.halves])
-        voided = await conn.fetchval(WRITE_ENTRIES.format(t=t) + UPSERT_ENTRY, self.data, columns)
+        voided = await conn.fetchval((WRITE_ENTRIES + UPSERT_ENTRY).format(t=t), self.data, columns)
         hours = self.hours if not voided else self._without(set(voided))
         if hours[0]:
             await conn.execute(WRITE_HOURS.format(t=t), to_json(hours))
@@ -198,6 +203,9 @@ class StatsView:
     tables = ("st_entries", "st_hours", "st_names")
     ddl = DDL
     handles = (*NAMED, *KINDS, lg.EntryCorrected, lg.EntryVoided)
+    rebuild_defers_indexes = True
+    """Its statements find rows by entry id (the primary keys) only: the (half, village_code)
+    indexes serve the reports, so a rebuild builds them after its bulk phase (eventkit.rebuild)."""
 
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         match event:
