@@ -36,9 +36,14 @@ from eventkit.settings import Settings
 
 log = logging.getLogger(__name__)
 
-BATCH = 5000
-"""Events per transaction while rebuilding: a few statements each, so larger batches spread each
-transaction's round trips over more events (the live subscriber's batches are 500: latency)."""
+BATCH = 2000
+"""Events per transaction while rebuilding, as a catch-up's (`consumer.MAX_RECORDS`): a few
+statements each, so a batch spreads its transaction's round trips over many events, but two
+batches are alive at once (one decoded while the other is written, overlap.py), some 20 tracked
+containers an event, and they must stay under `runtime.GC_YOUNG_THRESHOLD` (50,000). Batches of
+5,000 crossed it: CPython's cyclic collector then ran a dozen times per 50,000 events over objects
+it could not free, 6-9 µs an event, a sixth of the client's CPU (session 11: 2,000 events a batch,
+0-2 young collections per 50,000 events; 2,500 already 3-4; 3,000 and 5,000 10-12)."""
 
 
 async def _ignore_dead_letter(value: bytes, key: bytes | None, topic: str, error: str) -> None:
