@@ -16,17 +16,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from eventkit.db import Connection
-from eventkit.periods import half_containing, seconds_by_half
+from eventkit.periods import day_periods, half_containing, seconds_by_half
 from eventkit.set_apply import ONE_BY_ONE, Decoded, events_of, insert_rows, keyed, one_by_one, runs
 from pydantic import SerializeAsAny, TypeAdapter
 from pydantic_core import to_json
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue import ledger as lg
 from vc_contracts.catalogue.registry import AdvisorRegistered, DivisionRegistered, UnitRegistered
+from vc_contracts.durations import seconds_between
 from vc_contracts.topics import topic_for
 
 DDL = """
@@ -135,6 +136,7 @@ def _name_row(event: Event) -> tuple[str | None, ...]:
 # the half-year of an instant and a span's seconds per half-year: eventkit.periods, cached per CST day
 _half = half_containing
 _seconds_by_half = seconds_by_half
+_CST_OFFSET = timedelta(hours=8)
 
 
 class Rows:
@@ -150,14 +152,30 @@ class Rows:
     @classmethod
     def of_events(cls, entries: list[lg.LedgerEntryEvent]) -> Rows:
         """Entries from their events (each of a type in KINDS)."""
-        rows = cls(
-            [KINDS[type(e)] for e in entries],
-            [_half(e.occurred_at) for e in entries],
-            _AS_JSON.dump_json(entries),
-        )
+        kinds: list[str] = []
+        halves: list[str] = []
+        rows = cls(kinds, halves, _AS_JSON.dump_json(entries))
+        ids, hour_halves, units, villages, seconds = rows.hours
         for e in entries:
-            if type(e) is lg.VisitLogged:
-                rows._hours(e.entry_id, e.unit_id, e.village_code, e.started_at, e.ended_at)
+            kinds.append(KINDS[type(e)])
+            if type(e) is not lg.VisitLogged:
+                halves.append(_half(e.occurred_at))
+                continue
+            start, end = e.started_at, e.ended_at
+            periods = day_periods(start.date()) if start.utcoffset() == _CST_OFFSET else None
+            if periods and end.utcoffset() == _CST_OFFSET and start < end <= periods.quarter_end:
+                # a visit inside one quarter (nearly all), as `_hours` would write it: its entry's
+                # half-year (occurred_at is started_at: VisitLogged's rule) and one piece of hours,
+                # from one look-up of its day (a rebuild writes a million of these)
+                halves.append(periods.half)
+                ids.append(e.entry_id)
+                hour_halves.append(periods.half)
+                units.append(e.unit_id)
+                villages.append(e.village_code)
+                seconds.append(seconds_between(start, end))
+            else:
+                halves.append(_half(e.occurred_at))
+                rows._hours(e.entry_id, e.unit_id, e.village_code, start, end)
         return rows
 
     @classmethod
