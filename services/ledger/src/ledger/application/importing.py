@@ -30,7 +30,7 @@ from vc_contracts.catalogue.ledger import LedgerEntryEvent
 
 from ledger.application.access import unit_of
 from ledger.application.commands import entry_id_for
-from ledger.application.import_checks import FileFacts, decide_row, load_facts
+from ledger.application.import_checks import FileFacts, Prepared, build_events, load_facts, prepare_row
 from ledger.application.import_columns import read_upload
 from ledger.application.import_rows import ParsedRow, parse_row
 from ledger.application.import_writes import write_entries
@@ -68,23 +68,32 @@ def decide_all(
     problems: Problems,
     progress: ImportProgress,
 ) -> tuple[list[LedgerEntryEvent], int]:
-    """The events to write and the number of rows already in the ledger as they are."""
+    """The events to write and the number of rows already in the ledger as they are.
+
+    Each row is decided as the API decides one entry; the events are built many at once
+    (`build_events`). A row's problems come from one step only, and problems are answered in row
+    order, so the answer is the same as deciding the rows one after another."""
     unit, now = unit_of(who), now_cst()
-    new: list[LedgerEntryEvent] = []
+    prepared: list[Prepared] = []
     seen: dict[str, int] = {}
-    unchanged = 0
     for row in progress.counted("checked", parsed):
         entry_id = ids[row.line]
         if entry_id in seen:
             problems.add(row.line, "client_entry_id", f"与第 {seen[entry_id]} 行的客户端编号重复")
             continue
         seen[entry_id] = row.line
-        event = decide_row(row, entry_id, who, unit, facts, now, problems)
+        ready = prepare_row(row, entry_id, who, unit, facts, now, problems)
+        if ready is not None:
+            prepared.append(ready)
+    new: list[LedgerEntryEvent] = []
+    unchanged = 0
+    for p, event in zip(prepared, build_events(prepared, problems), strict=True):
         if event is None:
             continue
+        entry_id = p.command.entry_id
         if entry_id in facts.existing:
             if facts.existing[entry_id] != event.model_dump(mode="json"):
-                problems.add(row.line, "client_entry_id", "该客户端编号已用于内容不同的记录")
+                problems.add(p.row.line, "client_entry_id", "该客户端编号已用于内容不同的记录")
             else:
                 unchanged += 1
             continue
