@@ -23,7 +23,7 @@ from eventkit.auth import Principal, Role
 from eventkit.clock import now_cst
 from eventkit.command_runner import request_metadata
 from eventkit.import_errors import Problems
-from eventkit.imports import ImportProgress
+from eventkit.imports import ImportProgress, gc_paused
 from eventkit.spreadsheets import Sheet
 from eventkit.store import EventStore
 from vc_contracts.catalogue.ledger import LedgerEntryEvent
@@ -105,17 +105,18 @@ async def import_file(
     store: EventStore, who: Principal, content: bytes, progress: ImportProgress
 ) -> ImportReport:
     """Raises ImportRejectedError (422, every problem by row and column) having written nothing."""
-    who.require_role(*UNITS)
-    unit_of(who)
-    sheet = await asyncio.to_thread(read_upload, content)
-    problems = sheet.problems
-    problems.labels |= FIELD_LABEL
-    progress.rows = sheet.count
-    parsed = await asyncio.to_thread(parse_all, sheet, problems, progress)
-    ids = {row.line: entry_id_for(row.advisor_id, row.client_entry_id) for row in parsed}
-    facts = await load_facts(store.pool, store.schema, parsed, ids)
-    new, unchanged = await asyncio.to_thread(decide_all, parsed, ids, who, facts, problems, progress)
-    problems.raise_if_any()
-    # the upload's correlation id, for the whole file
-    await write_entries(store, new, request_metadata(who.subject), progress, checked_at=facts.seen)
-    return ImportReport(sheet.count, len(new), unchanged)
+    with gc_paused():  # tens of thousands of live objects: see `gc_paused`
+        who.require_role(*UNITS)
+        unit_of(who)
+        sheet = await asyncio.to_thread(read_upload, content)
+        problems = sheet.problems
+        problems.labels |= FIELD_LABEL
+        progress.rows = sheet.count
+        parsed = await asyncio.to_thread(parse_all, sheet, problems, progress)
+        ids = {row.line: entry_id_for(row.advisor_id, row.client_entry_id) for row in parsed}
+        facts = await load_facts(store.pool, store.schema, parsed, ids)
+        new, unchanged = await asyncio.to_thread(decide_all, parsed, ids, who, facts, problems, progress)
+        problems.raise_if_any()
+        # the upload's correlation id, for the whole file
+        await write_entries(store, new, request_metadata(who.subject), progress, checked_at=facts.seen)
+        return ImportReport(sheet.count, len(new), unchanged)
