@@ -47,7 +47,7 @@ PLOT = repo_root() / "docs" / "scale-growth.png"
 REPEAT = 20
 SERVICES_WITH_EVENTS = ("registry", "ledger", "assessment", "reporting")
 PROJECTED = ("registry", "ledger", "assessment", "reporting")
-REBUILT = ("statistics_v3", "compliance_v2")
+REBUILT = ("statistics_v4", "compliance_v3")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -291,7 +291,7 @@ def text(runs: list[dict[str, Any]], stopped: str) -> str:
         lines.append(
             f"{r['villages']:>9,} {r['events']:>9,} {r['generation_events_per_s']:>9,.0f}"
             f" {r['relay_after_s']:>8.1f} {r['catch_up_after_s']:>8.1f}"
-            f" {r['rebuild_s']['statistics_v3']:>9.1f} {r['rebuild_s']['compliance_v2']:>9.1f}  {q}"
+            f" {r['rebuild_s']['statistics_v4']:>9.1f} {r['rebuild_s']['compliance_v3']:>9.1f}  {q}"
         )
     if stopped:
         lines.append(stopped)

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from eventkit.db import Connection
+from eventkit.entry_versions import admit, versions_ddl
 from eventkit.periods import half_containing, seconds_by_half
 from eventkit.set_apply import ONE_BY_ONE, Decoded, events_of, insert_rows, keyed, one_by_one, runs
 from pydantic import SerializeAsAny, TypeAdapter
@@ -44,7 +45,10 @@ CREATE TABLE {t}st_hours (
 -- scanned the province's hours, growing with the province)
 CREATE INDEX ON {t}st_hours (half, village_code);
 CREATE TABLE {t}st_names (id text PRIMARY KEY, name text NOT NULL, kind text, division_code text);
-"""
+""" + versions_ddl("st_versions")
+VERSIONS = "st_versions"
+"""Per entry, the version applied (eventkit.entry_versions): an entry's earlier event delivered
+again (a create after its correction) changes nothing."""
 
 KINDS: dict[type[Event], str] = {
     lg.VisitLogged: "visit", lg.LectureHeld: "lecture", lg.PublicityEventHeld: "publicity",
@@ -193,13 +197,18 @@ class Rows:
 
 
 class StatsView:
-    name = "statistics_v3"  # v2: exact seconds, not hours rounded per entry; v3: advisor names
+    # v2: exact seconds, not hours rounded per entry; v3: advisor names; v4: entry versions
+    name = "statistics_v4"
     topics = (topic_for("registry"), topic_for("ledger"))
-    tables = ("st_entries", "st_hours", "st_names")
+    tables = ("st_entries", "st_hours", "st_names", VERSIONS)
     ddl = DDL
     handles = (*NAMED, *KINDS, lg.EntryCorrected, lg.EntryVoided)
 
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
+        group = _group(Decoded(env, event))
+        if group in ("entries", "voids", ONE_BY_ONE):
+            if not await admit(conn, t + VERSIONS, [Decoded(env, event)], voids=group == "voids"):
+                return
         match event:
             case DivisionRegistered() | UnitRegistered() | AdvisorRegistered():
                 await self._name(conn, t, *_name_row(event))
@@ -215,6 +224,8 @@ class StatsView:
 
     async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
         for group, run in runs(items, _group, _KEY):
+            if group in ("entries", "voids"):
+                run = await admit(conn, t + VERSIONS, run, voids=group == "voids")
             if group == "names":
                 rows = [_name_row(d.event) for d in run]
                 await insert_rows(conn, f"{t}st_names", NAME_COLUMNS, rows, UPSERT_NAME)
