@@ -53,7 +53,8 @@ def _visit_stream() -> list[Event]:
                 reason="日期登记错误",
             )
         )
-    events.append(lg.EntryVoided(entry_id=logged.entry_id, village_code=logged.village_code, reason="重复登记"))
+    void = lg.EntryVoided(entry_id=logged.entry_id, village_code=logged.village_code, reason="重复登记")
+    events.append(void)
     return events
 
 

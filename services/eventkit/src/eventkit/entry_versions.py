@@ -43,11 +43,16 @@ async def admit(
             newest[entry_id] = item
     if not newest:
         return []
+    # the version rises past a void too, so the table holds the newest version whichever events
+    # came and however they were batched; `voided` (read before the statement) keeps them out
     admitted = await conn.fetch(
-        f"INSERT INTO {table} AS v (entry_id, version, voided)"
+        f"WITH was_voided AS (SELECT entry_id FROM {table} WHERE entry_id = ANY($1::text[]) AND voided),"
+        f" written AS (INSERT INTO {table} AS v (entry_id, version, voided)"
         " SELECT e, n, $3 FROM unnest($1::text[], $2::int[]) AS u(e, n)"
-        " ON CONFLICT (entry_id) DO UPDATE SET version = excluded.version, voided = excluded.voided"
-        " WHERE v.version < excluded.version AND NOT v.voided RETURNING entry_id",
+        " ON CONFLICT (entry_id) DO UPDATE"
+        " SET version = excluded.version, voided = v.voided OR excluded.voided"
+        " WHERE v.version < excluded.version RETURNING entry_id)"
+        " SELECT entry_id FROM written WHERE entry_id NOT IN (SELECT entry_id FROM was_voided)",
         list(newest),
         [item.envelope.stream_version for item in newest.values()],
         voids,

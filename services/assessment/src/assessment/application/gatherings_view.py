@@ -3,8 +3,9 @@ year, projected from the ledger.
 
 Each LectureHeld or PublicityEventHeld counts once, for the entry's advisor, in the CST year it
 started; a corrected start moves it to its new year; a voided entry keeps its row, marked, and stops
-counting. An entry's events apply only when newer than the version applied (eventkit.entry_versions):
-an older correction delivered after a newer one changes nothing. A batch is one insert per run of gatherings and one update per run of voids.
+counting. An entry's events apply only when newer than the version applied
+(eventkit.entry_versions): an older correction delivered after a newer one changes nothing. A batch
+is one insert per run of gatherings and one update per run of voids.
 """
 
 from __future__ import annotations
@@ -96,9 +97,12 @@ class GatheringsView:
                 )
 
     async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
-        for group, run in runs(items, _group, _KEY):
-            if group != ONE_BY_ONE:
-                run = await admit(conn, t + VERSIONS, run, voids=group == "voids")
+        for group, given in runs(items, _group, _KEY):
+            run = (
+                given
+                if group == ONE_BY_ONE
+                else await admit(conn, t + VERSIONS, given, voids=group == "voids")
+            )
             if group == "gatherings":
                 rows = [
                     _row(d.envelope, d.event)

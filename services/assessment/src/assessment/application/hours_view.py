@@ -95,9 +95,12 @@ class QuarterHoursView:
                 )
 
     async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
-        for group, run in runs(items, _group, _KEY):
-            if group != ONE_BY_ONE:
-                run = await admit(conn, t + VERSIONS, run, voids=group == "voids")
+        for group, given in runs(items, _group, _KEY):
+            run = (
+                given
+                if group == ONE_BY_ONE
+                else await admit(conn, t + VERSIONS, given, voids=group == "voids")
+            )
             if group == "visits":
                 rows = [row for env, event in pairs_of(run, VisitLogged) for row in _rows(env, event)]
                 await insert_rows(conn, f"{t}visit_hours", COLUMNS, rows, "ON CONFLICT DO NOTHING")

@@ -105,9 +105,9 @@ class ComplianceView:
 
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         group = _group(Decoded(env, event))
-        if group in ("entries", "voids", ONE_BY_ONE):
-            if not await admit(conn, t + VERSIONS, [Decoded(env, event)], voids=group == "voids"):
-                return
+        ordered = group in ("entries", "voids", ONE_BY_ONE)  # an entry's event: newer ones only
+        if ordered and not await admit(conn, t + VERSIONS, [Decoded(env, event)], voids=group == "voids"):
+            return
         match event:
             case DivisionRegistered() if event.level in VILLAGE_LEVELS:
                 await conn.execute(
@@ -152,7 +152,9 @@ class ComplianceView:
 
     async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
         nothing = "ON CONFLICT DO NOTHING"
-        for group, run in runs(items, _group, _KEY):
+        for group, given in runs(items, _group, _KEY):
+            ordered = group in ("entries", "voids")  # an entry's events: newer ones only
+            run = await admit(conn, t + VERSIONS, given, voids=group == "voids") if ordered else given
             if group == "villages":
                 rows = [
                     (e.code, e.name, e.parent_code, env.tenant.county)
@@ -170,7 +172,6 @@ class ComplianceView:
                     conn, f"{t}cv_villages", (("village_code", "text"), ("agreement_id", "text")), signed
                 )
             elif group == "entries":
-                run = await admit(conn, t + VERSIONS, run)
                 hours = [
                     q
                     for e in events_of(run, VisitLogged)
@@ -182,10 +183,7 @@ class ComplianceView:
                 ]
                 await insert_rows(conn, f"{t}cv_gatherings", GATHERING_COLUMNS, gatherings, nothing)
             elif group == "voids":
-                voided = [
-                    e.entry_id
-                    for e in events_of(await admit(conn, t + VERSIONS, run, voids=True), EntryVoided)
-                ]
+                voided = [e.entry_id for e in events_of(run, EntryVoided)]
                 await conn.execute(f"DELETE FROM {t}cv_hours WHERE entry_id = ANY($1::text[])", voided)
                 await conn.execute(f"DELETE FROM {t}cv_gatherings WHERE entry_id = ANY($1::text[])", voided)
             else:

@@ -206,9 +206,9 @@ class StatsView:
 
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         group = _group(Decoded(env, event))
-        if group in ("entries", "voids", ONE_BY_ONE):
-            if not await admit(conn, t + VERSIONS, [Decoded(env, event)], voids=group == "voids"):
-                return
+        ordered = group in ("entries", "voids", ONE_BY_ONE)  # an entry's event: newer ones only
+        if ordered and not await admit(conn, t + VERSIONS, [Decoded(env, event)], voids=group == "voids"):
+            return
         match event:
             case DivisionRegistered() | UnitRegistered() | AdvisorRegistered():
                 await self._name(conn, t, *_name_row(event))
@@ -223,9 +223,9 @@ class StatsView:
                 await Rows.of_events([event]).write(conn, t)
 
     async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
-        for group, run in runs(items, _group, _KEY):
-            if group in ("entries", "voids"):
-                run = await admit(conn, t + VERSIONS, run, voids=group == "voids")
+        for group, given in runs(items, _group, _KEY):
+            ordered = group in ("entries", "voids")  # an entry's events: newer ones only
+            run = await admit(conn, t + VERSIONS, given, voids=group == "voids") if ordered else given
             if group == "names":
                 rows = [_name_row(d.event) for d in run]
                 await insert_rows(conn, f"{t}st_names", NAME_COLUMNS, rows, UPSERT_NAME)
