@@ -23,6 +23,7 @@ from uuid import uuid4
 from aiokafka import AIOKafkaConsumer
 from eventkit.projection import ProjectionRunner
 from eventkit.runtime import batch_friendly_gc
+from vc_contracts.cli_args import whole, wholes
 
 from bench import pipeline, raw, store
 from bench.import_profile import Totals, _wrap
@@ -113,11 +114,14 @@ async def profile(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--events", type=int, default=50_000)
-    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--events", type=whole(1, 10**9), default=50_000)
+    parser.add_argument("--rounds", type=whole(1, 1000), default=1)
     parser.add_argument("--parts", action="store_true")
     parser.add_argument(
-        "--caps", default=str(raw.CONSUMER_MAX_RECORDS), help="getmany max_records to compare, e.g. 500,2000"
+        "--caps",
+        type=wholes(1, 10**6),
+        default=str(raw.CONSUMER_MAX_RECORDS),
+        help="getmany max_records to compare, e.g. 500,2000",
     )
     parser.add_argument("--modes", default="overlapped,sequential")
     parser.add_argument("--cprofile", help="write the first sequential catch-up's cProfile stats here")
@@ -132,7 +136,7 @@ def main() -> None:
                 args.rounds,
                 args.parts,
                 args.cprofile,
-                [int(c) for c in args.caps.split(",")],
+                args.caps,
                 [m == "overlapped" for m in args.modes.split(",")],
             )
         )

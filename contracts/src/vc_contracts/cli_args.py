@@ -54,3 +54,25 @@ def name(text: str) -> str:
     if not text.strip() or "\x00" in text:
         raise argparse.ArgumentTypeError(f"不能为空：{text!r}")
     return text
+
+
+def wholes(least: int = 0, most: int = 10**12) -> Callable[[str], list[int]]:
+    """Comma-separated whole numbers (e.g. 1000,4000), each as `whole(least, most)` reads it."""
+    one = whole(least, most)
+
+    def read(text: str) -> list[int]:
+        return [one(part) for part in text.split(",")]
+
+    return read
+
+
+def digits(count: int) -> Callable[[str], str]:
+    """A code of exactly `count` ASCII digits (a county's 6-digit code), kept as text."""
+    pattern = re.compile(rf"[0-9]{{{count}}}")
+
+    def read(text: str) -> str:
+        if pattern.fullmatch(text) is None:
+            raise argparse.ArgumentTypeError(f"应为 {count} 位半角数字：{text!r}")
+        return text
+
+    return read
