@@ -190,7 +190,7 @@ async def test_an_evaluation_of_a_period_out_of_range_is_refused(apps: dict[str,
             "registry",
             f"/villages/{VILLAGE}/service-group/counts",
             {"counted_on": "9999-12-31T23:59:59-14:00", "member_count": 3},
-        ),  # fmt: skip
+        ),
         (
             "registry",
             "/assignments",
