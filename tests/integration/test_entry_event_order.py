@@ -6,7 +6,8 @@ Last session found two members of this kind: reporting's compliance view deleted
 rows, so its `VisitLogged` delivered again counted again; the statistics view let a `VisitLogged`
 delivered after a correction overwrite it. The same held for the assessment's quarter hours (a create
 after a correction that moved the visit to another quarter counted it twice, and uncounted after a
-void) and for an older correction delivered after a newer one (the gatherings' year went back). The
+void) and for an older correction delivered after a newer one (the gatherings' year went back). So did
+the board questions' answers (eventkit.questions: a voided answer came back). The
 property: for each prefix of an entry's stream and each earlier event of it delivered once more, the
 tables equal those of the prefix alone. On the real PostgreSQL, by all three ways of applying."""
 
@@ -20,18 +21,19 @@ import pytest
 from assessment.application.gatherings_view import GatheringsView
 from assessment.application.hours_view import QuarterHoursView
 from eventkit.projection import ProjectionRunner
+from eventkit.questions import BoardQuestions
 from eventkit.set_apply import Decoded
 from eventkit.store import EventStore, StoredEvent
 from ledger.domain.entries import stream_id
 from reporting.application.compliance_view import ComplianceView
 from reporting.application.stats_view import StatsView
-from support.events import META, TENANT, lecture, visit
+from support.events import META, TENANT, consultation, lecture, visit
 from vc_contracts import Event
 from vc_contracts.catalogue import ledger as lg
 
 pytestmark = pytest.mark.timeout(240)
 
-VIEWS: list[Any] = [ComplianceView(), StatsView(), QuarterHoursView(), GatheringsView()]
+VIEWS: list[Any] = [ComplianceView(), StatsView(), QuarterHoursView(), GatheringsView(), BoardQuestions()]
 
 
 def _visit_stream() -> list[Event]:
@@ -76,6 +78,24 @@ def _lecture_stream() -> list[Event]:
     return events
 
 
+def _answer_stream() -> list[Event]:
+    """A consultation answering a board question, its answer corrected twice, then voided."""
+    given = consultation().model_copy(update={"question_id": "Q-1"})
+    events: list[Event] = [given]
+    for summary in ("已电话答复", "已当面答复"):
+        events.append(
+            lg.EntryCorrected(
+                entry_id=given.entry_id,
+                village_code=given.village_code,
+                changes={"summary": summary},
+                reason="答复内容补充",
+            )
+        )
+    void = lg.EntryVoided(entry_id=given.entry_id, village_code=given.village_code, reason="重复登记")
+    events.append(void)
+    return events
+
+
 async def _tables(conn: asyncpg.Connection, t: str, view: Any) -> dict[str, list[tuple[Any, ...]]]:
     return {
         table: sorted(tuple(r) for r in await conn.fetch(f"SELECT * FROM {t}{table}"))
@@ -84,7 +104,7 @@ async def _tables(conn: asyncpg.Connection, t: str, view: Any) -> dict[str, list
 
 
 async def _deliver(conn: asyncpg.Connection, t: str, view: Any, events: list[StoredEvent], path: str) -> None:
-    if path == "apply":
+    if path == "apply" or not hasattr(view, "apply_batch"):  # BoardQuestions applies one by one
         for s in events:
             await view.apply(conn, t, s.envelope, s.event)
     elif path == "batches of one":
@@ -95,7 +115,9 @@ async def _deliver(conn: asyncpg.Connection, t: str, view: Any, events: list[Sto
 
 
 @pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.name)
-@pytest.mark.parametrize("make", [_visit_stream, _lecture_stream], ids=["visit", "lecture"])
+@pytest.mark.parametrize(
+    "make", [_visit_stream, _lecture_stream, _answer_stream], ids=["visit", "lecture", "answer"]
+)
 @pytest.mark.parametrize("path", ["apply", "batches of one", "one batch"])
 async def test_an_earlier_event_delivered_again_changes_nothing(
     store: EventStore, pool: asyncpg.Pool, schema: str, view: Any, make: Any, path: str
