@@ -10,7 +10,8 @@ from collections.abc import AsyncIterator
 from datetime import date, datetime
 
 import pytest
-from ledger.application import import_columns, importing
+from eventkit.store import EventStore
+from ledger.application import entries_model, import_columns, importing
 from openpyxl import Workbook, load_workbook
 from test_ledger_harness import Cast, Ledger, ledger_service, set_the_scene
 from vc_contracts import CST
@@ -262,3 +263,127 @@ async def test_a_visit_logged_while_the_file_is_checked_still_refuses_an_overlap
     monkeypatch.undo()  # nothing logged meanwhile now: the lecture alone imports
     r = await _upload(ledger, cast, as_csv(rows[1:]))
     assert r.status_code == 201 and r.json()["imported"] == 1, r.text  # type: ignore[attr-defined]
+
+
+ALL_KINDS = [
+    "类型",
+    "顾问编号",
+    "村（社区）代码",
+    "开始时间",
+    "结束时间",
+    "地点",
+    "内容摘要",
+    "主题",
+    "参加人数",
+    "渠道",
+    "类别",
+    "结果",
+    "当事人数",
+    "文书类型",
+    "文书标题",
+    "备注",
+    "客户端编号",
+]
+
+
+async def test_an_imports_entries_are_the_ones_the_read_models_projection_makes_of_its_events(scene) -> None:  # type: ignore[no-untyped-def]
+    """The import's entries are derived by PostgreSQL from the events it stored (entries_model
+    `_FROM_EVENTS`); the same events through `entries_model.apply` (the rebuild's path) give the
+    same rows, column for column: every kind, on-site and remote consultations, a note, a CST year
+    boundary (23:30 on 31 December is that year's in Beijing, the next one's nowhere)."""
+    ledger, cast = scene
+    li, (v1, v2, _, _) = cast.advisor("li"), cast.villages
+    day = f"{YEAR}-06-0"
+    cells: list[dict[str, str]] = [
+        {
+            "类型": "visit",
+            "村（社区）代码": v1,
+            "开始时间": f"{day}1 09:00",
+            "结束时间": f"{day}1 11:20",
+            "地点": "村委会",
+            "内容摘要": "坐班",
+            "备注": "带了宣传册",
+        },
+        {
+            "类型": "lecture",
+            "村（社区）代码": v1,
+            "开始时间": f"{day}2 14:00",
+            "主题": "民法典",
+            "参加人数": "45",
+        },
+        {
+            "类型": "publicity",
+            "村（社区）代码": v2,
+            "开始时间": f"{day}3 10:00",
+            "主题": "扫黑除恶",
+            "参加人数": "200",
+        },
+        {
+            "类型": "consultation",
+            "村（社区）代码": v2,
+            "开始时间": f"{day}4 10:00",
+            "内容摘要": "问答",
+            "渠道": "on_site",
+            "类别": "land",
+            "结果": "resolved",
+        },
+        {
+            "类型": "consultation",
+            "村（社区）代码": v2,
+            "开始时间": f"{day}4 20:00",
+            "内容摘要": "问答",
+            "渠道": "wechat",
+            "类别": "labour",
+            "结果": "referred",
+        },
+        {
+            "类型": "mediation",
+            "村（社区）代码": v1,
+            "开始时间": f"{day}5 15:00",
+            "内容摘要": "邻里纠纷",
+            "类别": "neighbour",
+            "结果": "agreed",
+            "当事人数": "3",
+        },
+        {
+            "类型": "document_review",
+            "村（社区）代码": v1,
+            "开始时间": f"{day}6 15:00",
+            "内容摘要": "意见",
+            "文书类型": "contract",
+            "文书标题": "承包合同",
+        },
+        {
+            "类型": "lecture",
+            "村（社区）代码": v2,
+            "开始时间": f"{YEAR}-12-31 23:30",
+            "主题": "年终",
+            "参加人数": "20",
+        },
+    ]
+    rows = [[{"顾问编号": li, "客户端编号": f"same-{n + 1}", **c}.get(h, "") for h in ALL_KINDS]
+            for n, c in enumerate(cells)]  # fmt: skip
+    out = io.StringIO()
+    csv.writer(out).writerows([ALL_KINDS, *rows])
+    r = await _upload(ledger, cast, out.getvalue().encode())
+    assert r.status_code == 201, r.text  # type: ignore[attr-defined]
+    ids = [str(v) for v in await ledger.pool.fetchval(
+        "SELECT array_agg(entry_id) FROM ledger.entries WHERE client_entry_id LIKE 'same-%'")]  # fmt: skip
+    assert len(ids) == len(rows)
+    async with ledger.pool.acquire() as conn, conn.transaction():
+        await conn.execute(
+            "CREATE SCHEMA again; CREATE TABLE again.entries (LIKE ledger.entries INCLUDING ALL)"
+        )
+        streams = {f"entry-{entry_id}" for entry_id in ids}
+        every = await EventStore(ledger.pool, "ledger").read_all(limit=1_000_000, conn=conn)
+        stored = [s for s in every if s.envelope.stream_id in streams]
+        await entries_model.apply(conn, "again", stored)
+        mine = await conn.fetch(
+            "SELECT * FROM ledger.entries WHERE entry_id = ANY($1) ORDER BY entry_id", ids
+        )
+        theirs = await conn.fetch("SELECT * FROM again.entries ORDER BY entry_id")
+        await conn.execute("DROP SCHEMA again CASCADE")
+    assert [dict(m) for m in mine] == [dict(t) for t in theirs]
+    years = {m["client_entry_id"]: (m["year"], m["on_site"]) for m in mine}
+    assert years["same-8"] == (YEAR, True) and years["same-4"][1] and not years["same-5"][1]
+    assert not years["same-7"][1]

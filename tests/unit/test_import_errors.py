@@ -11,7 +11,7 @@ from eventkit.auth import Principal, Role
 from eventkit.errors import RuleViolationError
 from eventkit.import_errors import ImportRejectedError, Problems
 from ledger.application import import_checks
-from ledger.application.import_checks import FileFacts, decide_row
+from ledger.application.import_checks import FileFacts, build_events, prepare_row
 from ledger.application.import_rows import parse_row
 from ledger.domain.facts import Assignment
 from pydantic import AfterValidator, BaseModel, ValidationError
@@ -58,13 +58,18 @@ def test_a_field_the_sheet_has_no_column_for_is_named_by_the_row() -> None:
                                                                       (4, "整行", "rows[4].row")]  # fmt: skip
 
 
+@pytest.mark.parametrize("stage", ["log_data", "build"])
 def test_a_validation_error_while_deciding_a_backfill_row_is_a_row_error(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, stage: str
 ) -> None:
+    """Whether the rules before the event (`log_data`) or building the event (`build`, row by row
+    once the batch is refused) raise a bare ValidationError, it is the row's problem."""
+
     def refusing(*_: Any) -> Any:
         raise refusal({"summary": "微信群答复\x00土地流转"})
 
-    monkeypatch.setattr(import_checks, "decide", refusing)
+    monkeypatch.setattr(import_checks, stage, refusing)
+    monkeypatch.setattr(import_checks, "build_many", lambda *_: None)
     row, _ = parse_row(9, {"kind": "法律咨询", "advisor_id": "A-1", "village_code": "621025100201",
                            "started_at": "2025-03-05T20:00:00+08:00", "channel": "微信群",
                            "summary": "微信群答复", "client_entry_id": "c-9"})  # fmt: skip
@@ -72,7 +77,12 @@ def test_a_validation_error_while_deciding_a_backfill_row_is_a_row_error(
     who = Principal(subject="staff", role=Role.law_firm, scope="621025", unit_id="U-1")
     problems = Problems(labels={"summary": "内容摘要"})
     facts = FileFacts(histories={}, existing={}, names={"advisor:A-1": "王建国"})  # a known advisor
-    assert decide_row(row, "E-1", who, "U-1", facts, datetime(2026, 1, 1, tzinfo=CST), problems) is None
+    now = datetime(2026, 1, 1, tzinfo=CST)
+    if stage == "build":  # the assignment rule would refuse first: let the row reach its event
+        monkeypatch.setattr(import_checks, "log_data", lambda *_: {"summary": "微信群答复"})
+    prepared = prepare_row(row, "E-1", who, "U-1", facts, now, problems)
+    events = build_events([prepared] if prepared else [], problems)
+    assert prepared is None if stage == "log_data" else events == [None]
     assert [(p.row, p.column) for p in problems.found] == [(9, "内容摘要")]
 
 

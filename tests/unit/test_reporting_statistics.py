@@ -11,6 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from reporting.application.stats_view import Rows, _half, _seconds_by_half
 from reporting.domain.statistics import METRICS, RULES, check_half_year, totals
+from vc_contracts.catalogue import ledger as lg
+from vc_contracts.durations import display_hours, seconds_between
 
 
 def test_every_figure_has_a_chinese_heading_and_a_counting_rule() -> None:
@@ -56,6 +58,30 @@ def test_seconds_by_half_year_are_the_quarter_split_added_up_by_half_year(
 @given(_INSTANTS)
 def test_the_half_year_of_an_instant_is_that_of_its_cst_quarter(moment: datetime) -> None:
     assert _half(moment) == half_of(quarter_of(moment))
+
+
+def _visit(start: datetime, span: timedelta) -> lg.VisitLogged:
+    end = start + span
+    return lg.VisitLogged(
+        entry_id="E-1", advisor_id="A-1", unit_id="U-1", village_code="621025100201", occurred_at=start,
+        started_at=start, ended_at=end, hours=display_hours(seconds_between(start, end)), place="村委会",
+        summary="驻村接待",
+    )  # fmt: skip
+
+
+@given(st.lists(st.tuples(_INSTANTS, st.timedeltas(timedelta(seconds=1), timedelta(days=200))), max_size=6))
+def test_a_run_of_visits_gets_the_half_years_and_hours_each_visit_gets_alone(
+    spans: list[tuple[datetime, timedelta]],
+) -> None:
+    # `of_events` takes a visit inside one quarter in one look-up; every visit must come out as
+    # `_half` and `_hours` make it, across quarter and half-year ends and with sub-seconds too
+    visits = [_visit(start, span) for start, span in spans]
+    expected = Rows([], [], b"")
+    for v in visits:
+        expected.halves.append(_half(v.occurred_at))
+        expected._hours(v.entry_id, v.unit_id, v.village_code, v.started_at, v.ended_at)
+    got = Rows.of_events(list(visits))
+    assert (got.kinds, got.halves, got.hours) == (["visit"] * len(visits), expected.halves, expected.hours)
 
 
 def test_totals_add_up_every_column() -> None:

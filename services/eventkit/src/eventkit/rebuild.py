@@ -5,7 +5,9 @@
    the start, applying into N+1 (its own tracking rows, so it deduplicates like the live one), in
    batches of up to BATCH events, set-based where the read model offers it, without waiting for
    each batch's WAL flush (the swap's commit flushes them all), parsing batch n+1 while batch n is
-   written (overlap.py).
+   written (overlap.py). A read model that sets `rebuild_defers_indexes` has its secondary
+   indexes built once after this bulk phase instead of maintained entry by entry during it, and
+   every new table skips autovacuum until then (see `_bulk_mode`).
 3. In one transaction: point the views at N+1, make it live, store the offsets reached.
    The live subscriber notices the new generation and seeks back to those offsets, so whatever
    it applied to N after the rebuild's end is applied to N+1 too (dedupe drops the overlap).
@@ -35,9 +37,14 @@ from eventkit.settings import Settings
 
 log = logging.getLogger(__name__)
 
-BATCH = 5000
-"""Events per transaction while rebuilding: a few statements each, so larger batches spread each
-transaction's round trips over more events (the live subscriber's batches are 500: latency)."""
+BATCH = 2000
+"""Events per transaction while rebuilding, as a catch-up's (`consumer.MAX_RECORDS`): a few
+statements each, so a batch spreads its transaction's round trips over many events, but two
+batches are alive at once (one decoded while the other is written, overlap.py), some 20 tracked
+containers an event, and they must stay under `runtime.GC_YOUNG_THRESHOLD` (50,000). Batches of
+5,000 crossed it: CPython's cyclic collector then ran a dozen times per 50,000 events over objects
+it could not free, 6-9 µs an event, a sixth of the client's CPU (session 11: 2,000 events a batch,
+0-2 young collections per 50,000 events; 2,500 already 3-4; 3,000 and 5,000 10-12)."""
 
 
 async def _ignore_dead_letter(value: bytes, key: bytes | None, topic: str, error: str) -> None:
@@ -58,12 +65,14 @@ async def rebuild(runner: ProjectionRunner, bootstrap: str) -> int:
             f"DELETE FROM {schema}.projection_tracking WHERE projection = $1", runner.tracking_key(new)
         )
         await runner.create_generation(conn, new)
+        deferred = await _bulk_mode(conn, runner, new)
     async with pool.acquire() as bulk:
         # Generation N+1 serves nobody until the swap, whose commit flushes the WAL up to itself (all
         # of these batches too); a crash before it fails the rebuild, which starts over. So these
         # batches need not wait for their own WAL flush (an fsync each).
         await bulk.execute("SET synchronous_commit = off")
         reached = await _catch_up(runner, bootstrap, new, conn=bulk)
+    await _end_bulk_mode(runner, new, deferred)
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(f"SELECT 1 FROM {schema}.projection_status WHERE projection = $1 FOR UPDATE", name)
         # The live subscriber waits from here on. What it applied to generation N meanwhile lies
@@ -84,6 +93,56 @@ async def rebuild(runner: ProjectionRunner, bootstrap: str) -> int:
             f"DELETE FROM {schema}.projection_tracking WHERE projection = $1", runner.tracking_key(live)
         )
     return new
+
+
+DEFERRABLE_INDEXES = (
+    "SELECT pg_get_indexdef(i.indexrelid) AS ddl, i.indexrelid::regclass::text AS name"
+    " FROM pg_index i WHERE i.indrelid = ANY($1::regclass[]) AND NOT i.indisunique"
+    " AND NOT i.indisprimary AND NOT i.indisexclusion"
+    " AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
+    " ORDER BY i.indexrelid"
+)
+"""A read model's secondary indexes: neither unique (an upsert's arbiter) nor behind a constraint,
+so dropping one changes what its statements find only in speed."""
+
+
+async def _bulk_mode(conn: Connection, runner: ProjectionRunner, generation: int) -> list[str]:
+    """Make generation `generation`'s new tables cheaper to fill; return the CREATE INDEX statements
+    `_end_bulk_mode` runs once the bulk phase is over.
+
+    - Autovacuum skips them (`autovacuum_enabled = false`): a table filled by inserts alone has
+      nothing to vacuum, yet insert-triggered autovacuum scans it again each time it grows by a
+      fifth, against the rebuild's two cores.
+    - With the read model's `rebuild_defers_indexes` (it promises that none of its statements
+      needs a secondary index to find its rows, so a batch is not slowed to a scan), its secondary
+      indexes are dropped: one sorted build after the load costs PostgreSQL less than an index
+      insertion per row during it, and the rows go in faster while the client waits on them (the
+      bulk phase is bound by one batch's statements at a time). Nothing reads the new generation
+      before the swap, and a rebuild that fails drops it when it starts again.
+    """
+    tables = [f"{runner.prefix(generation)}{table}" for table in runner.projection.tables]
+    for table in tables:
+        await conn.execute(f"ALTER TABLE {table} SET (autovacuum_enabled = false)")
+    if not getattr(runner.projection, "rebuild_defers_indexes", False):
+        return []
+    indexes = await conn.fetch(DEFERRABLE_INDEXES, tables)
+    for index in indexes:
+        await conn.execute(f"DROP INDEX {index['name']}")
+    return [index["ddl"] for index in indexes]
+
+
+async def _end_bulk_mode(runner: ProjectionRunner, generation: int, indexes: list[str]) -> None:
+    """Build the deferred `indexes` (side by side, a connection each: the client has nothing else
+    to do meanwhile) and let autovacuum see the tables again, before the swap makes them live."""
+
+    async def build(ddl: str) -> None:
+        async with runner.pool.acquire() as conn:
+            await conn.execute(ddl)
+
+    await asyncio.gather(*(build(ddl) for ddl in indexes))
+    async with runner.pool.acquire() as conn:
+        for table in runner.projection.tables:
+            await conn.execute(f"ALTER TABLE {runner.prefix(generation)}{table} RESET (autovacuum_enabled)")
 
 
 async def _catch_up(

@@ -432,7 +432,10 @@ class EventStore:
         """The insert rows of `batch` (event ids drawn, JSON encoded, sizes checked): no I/O, so it
         may run in a worker thread. Raises EventTooLargeError."""
         meta = _metadata_json(metadata)
-        tenants = {id(b.tenant): b.tenant.model_dump_json() for b in batch}
+        tenants: dict[int, str] = {}
+        for b in batch:  # once per tenant object (a village's streams share one), not per stream
+            if id(b.tenant) not in tenants:
+                tenants[id(b.tenant)] = b.tenant.model_dump_json()
         ids = _event_ids(sum(len(b.events) for b in batch))
         rows = [
             (next(ids), b.stream_id, b.expected_version + i + 1, e.event_type, e.schema_version,

@@ -47,6 +47,41 @@ encoded by pydantic-core (a data dict is embedded as it is), where arrays of 17 
 a type check per value and a Python call per timestamp."""
 
 
+_KINDS = ", ".join(
+    f"('{event_type}', '{kind.value}', {'true' if is_on_site(kind, {}) else 'false'})"
+    for event_type, kind in KIND_OF.items()
+)
+_CHANNEL = (
+    f"CASE WHEN k.kind = '{Kind.consultation.value}' THEN e.data->>'channel' = 'on_site' ELSE k.on_site END"
+)
+
+_FROM_EVENTS = f"""INSERT INTO {{s}}.entries (entry_id, stream_id, kind, village_code, county, advisor_id,
+    unit_id, client_entry_id, year, occurred_at, started_at, ended_at, hours, on_site, data, original,
+    logged_at, logged_by)
+    SELECT e.data->>'entry_id', e.stream_id, k.kind, e.data->>'village_code', e.county, e.data->>'advisor_id',
+        e.data->>'unit_id', e.data->>'client_entry_id', substr(e.data->>'occurred_at', 1, 4)::int,
+        (e.data->>'occurred_at')::timestamptz,
+        coalesce(e.data->>'started_at', e.data->>'occurred_at')::timestamptz,
+        coalesce(e.data->>'ended_at', e.data->>'occurred_at')::timestamptz,
+        (e.data->>'hours')::numeric, {_CHANNEL}, e.data, e.data, e.recorded_at, e.metadata->>'actor'
+    FROM {{s}}.events e JOIN (VALUES {_KINDS}) AS k(event_type, kind, on_site) ON k.event_type = e.event_type
+    WHERE e.position BETWEEN $1 AND $2"""
+"""`entry_values` of each new entry's event in a range of positions, computed by PostgreSQL from the
+row it has just stored: `data` is the event's JSON (+08:00 instants, so its first four characters
+are the CST year); a visit's span is its times, any other entry's its moment; `on_site` is
+`kinds.is_on_site` (a consultation by its channel). Other event types in the range are left out."""
+
+
+async def insert_appended_entries(conn: Connection, schema: str, first: int, last: int, count: int) -> None:
+    """The entries of the `count` new-entry events just appended at positions `first`..`last` in
+    this transaction (the ordering lock held: no other writer's event lies between), in one
+    statement that reads them back instead of sending their values again (a bulk import: ~8 µs of
+    Python a row less). Raises RuntimeError if the range holds another number of entry events."""
+    status = await conn.execute(_FROM_EVENTS.format(s=schema), first, last)
+    if int(status.rsplit(" ", 1)[1]) != count:
+        raise RuntimeError(f"{status} for {count} events at positions {first}..{last}")
+
+
 def entry_row(stored: StoredEvent, event: LedgerEntryEvent) -> tuple[Any, ...]:
     env = stored.envelope
     data = event.model_dump(mode="json")

@@ -21,8 +21,8 @@ from ledger.application.assignments_view import village_histories
 from ledger.application.directory_view import names
 from ledger.application.facts_reader import LONGEST
 from ledger.application.import_rows import ParsedRow
-from ledger.domain.entries import Entry, LogEntry, decide
-from ledger.domain.entry_fields import EntryInvalidError
+from ledger.domain.entries import Entry, LogEntry, check_logged, log_data
+from ledger.domain.entry_fields import EntryInvalidError, build, build_many
 from ledger.domain.facts import Assignment, Busy, Facts, on_day
 from ledger.domain.kinds import FIELD_LABEL, Kind, is_on_site
 
@@ -121,7 +121,16 @@ async def load_facts(
     return facts
 
 
-def decide_row(
+@dataclass(frozen=True)
+class Prepared:
+    """A row that passed every rule needing no event: its command and its event's fields."""
+
+    row: ParsedRow
+    command: LogEntry
+    data: dict[str, Any]
+
+
+def prepare_row(
     row: ParsedRow,
     entry_id: str,
     who: Principal,
@@ -129,11 +138,11 @@ def decide_row(
     facts: FileFacts,
     now: datetime,
     problems: Problems,
-) -> LedgerEntryEvent | None:
-    """The event the row would log, or None with its problems added to `problems`.
+) -> Prepared | None:
+    """The row's command and event fields (`entries.log_data`), or None with its problems added.
 
     Any refusal while building the command or its event (the decider's, or a ValidationError of
-    an event model's field types) is the row's problem, never an error of the import.
+    an event model's field types, `build_events`) is the row's problem, never an error of the import.
     """
     if not who.can_see(row.village_code):
         problems.add(row.line, "village_code", f"村（社区）{row.village_code} 不在您的管辖范围内")
@@ -167,13 +176,45 @@ def decide_row(
         row.note,
     )
     try:
-        [event] = decide(Entry(), command, now)
-    except EntryInvalidError as exc:
+        return Prepared(row, command, log_data(Entry(), command, now))
+    except (AppError, ValidationError) as exc:
+        _refused(row, exc, problems)
+        return None
+
+
+def build_events(prepared: list[Prepared], problems: Problems) -> list[LedgerEntryEvent | None]:
+    """Each prepared row's event, checked (`entries.check_logged`), or None with its problems added:
+    `decide` of each row. The events of each kind are validated in one call (`build_many`); when
+    one of them is refused, that kind's rows are built one by one, each naming its own problems."""
+    events: list[LedgerEntryEvent | None] = [None] * len(prepared)
+    by_kind: dict[Kind, list[int]] = defaultdict(list)
+    for n, p in enumerate(prepared):
+        by_kind[p.row.kind].append(n)
+    for kind, indexes in by_kind.items():
+        built = build_many(kind, [prepared[n].data for n in indexes])
+        if built is not None:
+            for n, made in zip(indexes, built, strict=True):
+                events[n] = made
+            continue
+        for n in indexes:
+            try:
+                events[n] = build(kind, prepared[n].data)
+            except (AppError, ValidationError) as exc:
+                _refused(prepared[n].row, exc, problems)
+    for n, checked in enumerate(events):
+        if checked is None:
+            continue
+        try:
+            check_logged(prepared[n].command, checked)
+        except (AppError, ValidationError) as exc:
+            _refused(prepared[n].row, exc, problems)
+            events[n] = None
+    return events
+
+
+def _refused(row: ParsedRow, exc: AppError | ValidationError, problems: Problems) -> None:
+    if isinstance(exc, EntryInvalidError):
         for field_name, reason in exc.problems:
             problems.add(row.line, _COLUMN.get(field_name, "row"), reason)
-        return None
-    except (AppError, ValidationError) as exc:
+    else:
         problems.add_refusal(row.line, exc, _COLUMN, "row")
-        return None
-    assert isinstance(event, LedgerEntryEvent)
-    return event

@@ -20,11 +20,10 @@ from uuid import UUID
 from eventkit.db import Connection
 from eventkit.imports import ImportProgress
 from eventkit.store import Appended, EventStore, Metadata, NewStream
-from pydantic_core import from_json
 from vc_contracts import CST, Tenant
 from vc_contracts.catalogue.ledger import LedgerEntryEvent
 
-from ledger.application.entries_model import entry_values, insert_entries, recheck_clashes
+from ledger.application.entries_model import insert_appended_entries, recheck_clashes
 from ledger.application.volume_chain import (
     ToLink,
     VolumeHeads,
@@ -79,10 +78,8 @@ async def write_entries(
             # The database writes the entries while a worker thread computes the chunk's canonical
             # bodies, then the links while the worker builds the next chunk's event rows: the two
             # cores work at once instead of in turn.
-            entries = [entry_values(cast(LedgerEntryEvent, a.event), from_json(a.data_json), a.stream_id,
-                                    a.county, a.recorded_at, a.metadata.actor) for a in appended]  # fmt: skip
             _, (bodies, unsure) = await asyncio.gather(
-                _insert_entries(conn, store.schema, entries, recheck),
+                _insert_entries(conn, store.schema, appended, recheck),
                 asyncio.to_thread(_bodies, appended, ready, parsed),
             )
             if unsure:
@@ -115,10 +112,11 @@ async def _appended_since(conn: Connection, schema: str, checked_at: int, ours: 
     )
 
 
-async def _insert_entries(conn: Connection, schema: str, rows: list[tuple[Any, ...]], recheck: bool) -> None:
-    await insert_entries(conn, schema, rows)
+async def _insert_entries(conn: Connection, schema: str, appended: list[Appended], recheck: bool) -> None:
+    """The entries of `appended` (in position order), derived by PostgreSQL from the stored events."""
+    await insert_appended_entries(conn, schema, appended[0].position, appended[-1].position, len(appended))
     if recheck:  # another writer's on-site time may have arrived since the rows were checked
-        await recheck_clashes(conn, schema, [row[0] for row in rows])
+        await recheck_clashes(conn, schema, [cast(LedgerEntryEvent, a.event).entry_id for a in appended])
 
 
 def _bodies(

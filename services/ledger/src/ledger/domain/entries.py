@@ -42,7 +42,10 @@ from ledger.domain.entry_fields import build, busy_of_event
 from ledger.domain.facts import Assignment, Busy, Facts
 from ledger.domain.kinds import KIND_OF, Kind
 
-__all__ = ["Assignment", "Busy", "Entry", "Facts", "LogEntry", "decide", "entries", "stream_id"]
+__all__ = [
+    "Assignment", "Busy", "Entry", "Facts", "LogEntry", "check_logged", "decide", "entries", "log_data",
+    "stream_id",
+]  # fmt: skip
 
 
 def stream_id(entry_id: str) -> str:
@@ -137,6 +140,16 @@ def _reason(text: str, action: str) -> str:
 
 
 def _log(state: Entry, c: LogEntry, now: datetime) -> list[Event]:
+    event = build(c.kind, log_data(state, c, now))
+    check_logged(c, event)
+    return [event]
+
+
+def log_data(state: Entry, c: LogEntry, now: datetime) -> dict[str, Any]:
+    """The fields of the event `c` would log, after the rules that need no event (the entry is new,
+    its span, the assignment); raises as `decide` does. `build(c.kind, data)` then gives the event,
+    and `check_logged` the rules read from it: `decide` is exactly those three steps (a backfill
+    import builds the events of many rows between them at once)."""
     if state.exists and c.details.get("question_id"):  # the entry id is the question's: answered
         raise ConflictError(
             f"该居民问题已答复（台账记录 {c.entry_id}），一个问题只登记一条咨询记录；如需修改请更正该记录",
@@ -164,7 +177,12 @@ def _log(state: Entry, c: LogEntry, now: datetime) -> list[Event]:
     }
     if c.kind is Kind.visit:
         data |= {"started_at": c.occurred_at, "ended_at": c.ended_at, "hours": hours}
-    event = build(c.kind, data)
+    return data
+
+
+def check_logged(c: LogEntry, event: LedgerEntryEvent) -> None:
+    """The rules of a new entry read from its valid event (`build` of `log_data`): sizes, then the
+    advisor's other on-site time. Raises RuleViolationError, ConflictError (409)."""
     # Read from the event's typed fields, which `build` has just validated: the same values its
     # JSON form would give back (sizes as ints, times as CST instants), without dumping the event
     # and validating its times again (a fifth of a backfill row's check).
@@ -172,7 +190,6 @@ def _log(state: Entry, c: LogEntry, now: datetime) -> list[Event]:
     spent = busy_of_event(c.kind, c.entry_id, c.village_code, event)
     if spent is not None:
         rules.check_clashes(spent, c.facts.busy)
-    return [event]
 
 
 def evolve(state: Entry, event: Event) -> Entry:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +11,7 @@ from eventkit.reasons import reason_for
 from pydantic import TypeAdapter, ValidationError
 from vc_contracts import ShanghaiDateTime
 from vc_contracts.catalogue.ledger import LedgerEntryEvent, VisitLogged
+from vc_contracts.fresh_batch import validate_fresh
 
 from ledger.domain.facts import Busy
 from ledger.domain.kinds import EVENT_OF, Kind, is_on_site, label
@@ -41,6 +42,12 @@ def build(kind: Kind, data: Mapping[str, Any]) -> LedgerEntryEvent:
         return EVENT_OF[kind].model_validate(dict(data))
     except ValidationError as exc:
         raise EntryInvalidError(_problems(exc)) from None
+
+
+def build_many(kind: Kind, items: Sequence[dict[str, Any]]) -> list[LedgerEntryEvent] | None:
+    """`[build(kind, data) for data in items]` in one pydantic-core call when every item makes a
+    valid event (`vc_contracts.fresh_batch`), else None: then `build` each, for its problems."""
+    return validate_fresh(EVENT_OF[kind], items)  # type: ignore[return-value]
 
 
 def moment(value: Any, field: str) -> datetime:

@@ -16,18 +16,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from eventkit.db import Connection
 from eventkit.entry_versions import admit, versions_ddl
-from eventkit.periods import half_containing, seconds_by_half
+from eventkit.periods import day_periods, half_containing, seconds_by_half
 from eventkit.set_apply import ONE_BY_ONE, Decoded, events_of, insert_rows, keyed, one_by_one, runs
 from pydantic import SerializeAsAny, TypeAdapter
 from pydantic_core import to_json
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue import ledger as lg
 from vc_contracts.catalogue.registry import AdvisorRegistered, DivisionRegistered, UnitRegistered
+from vc_contracts.durations import seconds_between
 from vc_contracts.topics import topic_for
 
 DDL = """
@@ -68,8 +69,6 @@ WRITE_ENTRIES = (
     " src AS MATERIALIZED (SELECT u.d->>'entry_id' AS entry_id, u.kind, u.half, u.d FROM c, ROWS FROM"
     " (jsonb_array_elements(convert_from($1::bytea, 'UTF8')::jsonb), jsonb_array_elements_text(c.c->0),"
     " jsonb_array_elements_text(c.c->1)) AS u(d, kind, half)),"
-    # the entries' old hours go in this statement too (another table: one snapshot is enough)
-    " gone AS (DELETE FROM {t}st_hours WHERE entry_id = ANY (ARRAY(SELECT entry_id FROM src))),"
     " written AS (INSERT INTO {t}st_entries (entry_id, kind, unit_id, village_code, half, audience,"
     " channel, category, outcome, data) SELECT entry_id, kind, d->>'unit_id', d->>'village_code', half,"
     " (d->>'audience')::integer, d->>'channel', d->>'category', d->>'outcome', d FROM src "
@@ -97,12 +96,19 @@ UPSERT_ENTRY = (
     "ON CONFLICT (entry_id) DO UPDATE SET unit_id = excluded.unit_id, village_code = excluded.village_code,"
     " half = excluded.half, audience = excluded.audience, channel = excluded.channel,"
     " category = excluded.category, outcome = excluded.outcome, data = excluded.data"
-    " RETURNING entry_id, voided), voided AS (SELECT array_agg(entry_id) AS ids FROM written WHERE voided)"
+    " RETURNING entry_id, voided, old.entry_id IS NOT NULL AS existed),"
+    # the old hours of the entries that existed go in this statement too (another table: one
+    # snapshot is enough); an entry written for the first time has none (hours are written after
+    # their entry only), so a rebuild's fresh entries cost no probe of st_hours
+    " gone AS (DELETE FROM {t}st_hours"
+    " WHERE entry_id = ANY (ARRAY(SELECT entry_id FROM written WHERE existed))),"
+    " voided AS (SELECT array_agg(entry_id) AS ids FROM written WHERE voided)"
     " SELECT ids FROM voided"
 )
 """The upsert keeps `voided`: an entry whose void was recorded stays voided when its create comes
 again (a republish), and the statement answers those ids (NULL: none) so their hours are not
-written back. RETURNING, not a probe of st_entries per visit: the upsert touches the row anyway."""
+written back. RETURNING, not a probe of st_entries per visit: the upsert touches the row anyway;
+`old` (PostgreSQL 18) tells an update from an insert."""
 UPSERT_NAME = (
     "ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,"
     " division_code = excluded.division_code"
@@ -134,6 +140,7 @@ def _name_row(event: Event) -> tuple[str | None, ...]:
 # the half-year of an instant and a span's seconds per half-year: eventkit.periods, cached per CST day
 _half = half_containing
 _seconds_by_half = seconds_by_half
+_CST_OFFSET = timedelta(hours=8)
 
 
 class Rows:
@@ -149,14 +156,30 @@ class Rows:
     @classmethod
     def of_events(cls, entries: list[lg.LedgerEntryEvent]) -> Rows:
         """Entries from their events (each of a type in KINDS)."""
-        rows = cls(
-            [KINDS[type(e)] for e in entries],
-            [_half(e.occurred_at) for e in entries],
-            _AS_JSON.dump_json(entries),
-        )
+        kinds: list[str] = []
+        halves: list[str] = []
+        rows = cls(kinds, halves, _AS_JSON.dump_json(entries))
+        ids, hour_halves, units, villages, seconds = rows.hours
         for e in entries:
-            if type(e) is lg.VisitLogged:
-                rows._hours(e.entry_id, e.unit_id, e.village_code, e.started_at, e.ended_at)
+            kinds.append(KINDS[type(e)])
+            if type(e) is not lg.VisitLogged:
+                halves.append(_half(e.occurred_at))
+                continue
+            start, end = e.started_at, e.ended_at
+            periods = day_periods(start.date()) if start.utcoffset() == _CST_OFFSET else None
+            if periods and end.utcoffset() == _CST_OFFSET and start < end <= periods.quarter_end:
+                # a visit inside one quarter (nearly all), as `_hours` would write it: its entry's
+                # half-year (occurred_at is started_at: VisitLogged's rule) and one piece of hours,
+                # from one look-up of its day (a rebuild writes a million of these)
+                halves.append(periods.half)
+                ids.append(e.entry_id)
+                hour_halves.append(periods.half)
+                units.append(e.unit_id)
+                villages.append(e.village_code)
+                seconds.append(seconds_between(start, end))
+            else:
+                halves.append(_half(e.occurred_at))
+                rows._hours(e.entry_id, e.unit_id, e.village_code, start, end)
         return rows
 
     @classmethod
@@ -185,7 +208,7 @@ class Rows:
         if not self.kinds:
             return
         columns = to_json([self.kinds, self.halves])
-        voided = await conn.fetchval(WRITE_ENTRIES.format(t=t) + UPSERT_ENTRY, self.data, columns)
+        voided = await conn.fetchval((WRITE_ENTRIES + UPSERT_ENTRY).format(t=t), self.data, columns)
         hours = self.hours if not voided else self._without(set(voided))
         if hours[0]:
             await conn.execute(WRITE_HOURS.format(t=t), to_json(hours))
@@ -203,6 +226,9 @@ class StatsView:
     tables = ("st_entries", "st_hours", "st_names", VERSIONS)
     ddl = DDL
     handles = (*NAMED, *KINDS, lg.EntryCorrected, lg.EntryVoided)
+    rebuild_defers_indexes = True
+    """Its statements find rows by entry id (the primary keys) only: the (half, village_code)
+    indexes serve the reports, so a rebuild builds them after its bulk phase (eventkit.rebuild)."""
 
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         group = _group(Decoded(env, event))
