@@ -15,6 +15,7 @@ from uuid import uuid4
 import asyncpg
 from eventkit.runtime import batch_friendly_gc
 from eventkit.store import EventStore
+from vc_contracts.cli_args import decimal, whole
 
 from bench import peer, pipeline, raw, store
 from bench.dashboard import run_dashboard_bench
@@ -28,13 +29,24 @@ SCHEMAS = ("bench_raw", "bench_store", "bench_pipeline", "bench_e2e", peer.SCHEM
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--events", type=int, default=50_000, help="events for relay and catch-up (50,000)")
+    parser.add_argument(
+        "--events", type=whole(1, 10**9), default=50_000, help="events for relay and catch-up (50,000)"
+    )
     parser.add_argument(
         "--province", action="store_true", help=f"a full province-year: {PROVINCE_YEAR_EVENTS:,} events"
     )
-    parser.add_argument("--seconds", type=float, default=4.0, help="length of each timed phase (4)")
-    parser.add_argument("--rate", type=float, default=100.0, help="offered load for latency, commands/s")
-    parser.add_argument("--latency-seconds", type=float, default=15.0, help="length of the latency phase")
+    parser.add_argument(
+        "--seconds", type=decimal(0, 86400, above=True), default=4.0, help="length of each timed phase (4)"
+    )
+    parser.add_argument(
+        "--rate", type=decimal(0, 1e6, above=True), default=100.0, help="offered load for latency, commands/s"
+    )
+    parser.add_argument(
+        "--latency-seconds",
+        type=decimal(0, 86400, above=True),
+        default=15.0,
+        help="length of the latency phase",
+    )
     parser.add_argument(
         "--consumer",
         choices=sorted(pipeline.CONSUMERS),

@@ -34,6 +34,7 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer
 from eventkit.projection import ProjectionRunner
 from eventkit.runtime import batch_friendly_gc
+from vc_contracts.cli_args import whole, wholes
 
 from bench import pipeline, raw, store
 from bench.import_profile import Totals, _wrap
@@ -245,8 +246,8 @@ async def profile(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--events", type=int, default=50_000)
-    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--events", type=whole(1, 10**9), default=50_000)
+    parser.add_argument("--rounds", type=whole(1, 1000), default=1)
     parser.add_argument("--parts", action="store_true")
     parser.add_argument(
         "--consume", action="store_true", help="also time a bare consume of the topic (own CPU)"
@@ -255,7 +256,10 @@ def main() -> None:
         "--own-parts", action="store_true", help="--parts without PostgreSQL's CPU (no probes)"
     )
     parser.add_argument(
-        "--caps", default=str(raw.CONSUMER_MAX_RECORDS), help="getmany max_records to compare, e.g. 500,2000"
+        "--caps",
+        type=wholes(1, 10**6),
+        default=str(raw.CONSUMER_MAX_RECORDS),
+        help="getmany max_records to compare, e.g. 500,2000",
     )
     parser.add_argument("--modes", default="overlapped,sequential")
     parser.add_argument("--sample", help="sample the first round's Python stacks; collapsed into FILE.<mode>")
@@ -274,7 +278,7 @@ def main() -> None:
                 args.rounds,
                 args.parts,
                 args.cprofile,
-                [int(c) for c in args.caps.split(",")],
+                args.caps,
                 [m == "overlapped" for m in args.modes.split(",")],
                 args.perf,
                 args.sample,

@@ -25,6 +25,7 @@ from eventkit.store import EventStore
 from ledger.application import import_writes, importing, volume_chain
 from ledger.main import SPEC
 from vc_contracts import CST
+from vc_contracts.cli_args import whole
 
 from bench.ledger import SCOPE, UNIT, _assign, backfill_csv, postgres_pid, tree_cpu
 from bench.servers import servers
@@ -154,7 +155,7 @@ async def _explain(pool: Any) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--rows", type=whole(1, 10**8), default=50_000)
     parser.add_argument("--cprofile", help="write the first import's cProfile stats to this file")
     parser.add_argument("--parts", action="store_true", help="also time the write's parts (slower)")
     parser.add_argument("--explain", action="store_true", help="then EXPLAIN the reads of volume_links")

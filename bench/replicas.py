@@ -28,6 +28,7 @@ from eventkit.overlap import Records, apply_overlapped
 from eventkit.projection import BatchOutcome, ProjectionRunner
 from eventkit.relay import log_end_offsets
 from eventkit.runtime import batch_friendly_gc
+from vc_contracts.cli_args import name, wholes
 
 from bench import raw
 from bench.workload import VillageHours
@@ -128,11 +129,12 @@ async def catch_up(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    for name in ("dsn", "schema", "bootstrap", "topic", "group", "partitions"):
-        parser.add_argument(name)
+    for arg in ("dsn", "schema", "bootstrap", "topic", "group"):
+        parser.add_argument(arg, type=name)
+    parser.add_argument("partitions", type=wholes(0, 10**4))
     args = parser.parse_args()
     batch_friendly_gc()  # as every service's runtime
-    parts = [int(p) for p in args.partitions.split(",")]
+    parts: list[int] = args.partitions
     asyncio.run(_replica(args.dsn, args.schema, args.bootstrap, args.topic, args.group, parts))
 
 

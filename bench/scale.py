@@ -34,6 +34,7 @@ import asyncpg
 import httpx
 from devstack.paths import repo_root, var_dir
 from eventkit.tokens import issue
+from vc_contracts.cli_args import decimal, whole, wholes
 
 from bench.province import divisions
 from bench.province.plan import make_plan
@@ -47,21 +48,31 @@ PLOT = repo_root() / "docs" / "scale-growth.png"
 REPEAT = 20
 SERVICES_WITH_EVENTS = ("registry", "ledger", "assessment", "reporting")
 PROJECTED = ("registry", "ledger", "assessment", "reporting")
-REBUILT = ("statistics_v3", "compliance_v2")
+REBUILT = ("statistics_v4", "compliance_v3")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__)
-    parser.add_argument("--sizes", default="1000,4000,17000,60000", help="villages per run, in this order")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--year", type=int, default=datetime.now(UTC).year - 1)
+    parser.add_argument(
+        "--sizes",
+        type=wholes(1, 10**7),
+        default="1000,4000,17000,60000",
+        help="villages per run, in this order",
+    )
+    parser.add_argument("--seed", type=whole(0, 2**32), default=7)
+    parser.add_argument("--year", type=whole(2000, 2100), default=datetime.now(UTC).year - 1)
     parser.add_argument(
         "--agreements",
-        type=float,
+        type=decimal(0, 1),
         default=0.25,
         help="share of villages whose agreement is signed and filed over the API (0.25)",
     )
-    parser.add_argument("--budget", type=float, default=240.0, help="minutes for the whole series (240)")
+    parser.add_argument(
+        "--budget",
+        type=decimal(0, 10**5, above=True),
+        default=240.0,
+        help="minutes for the whole series (240)",
+    )
     parser.add_argument("--out", type=Path, default=FIGURES, help="figures JSON (docs/scale-figures.json)")
     parser.add_argument("--state", default="run", help="folder under .var/bench-scale/ for the servers (run)")
     parser.add_argument("--merge", nargs="+", type=Path, help="only merge these figure files into --out")
@@ -235,7 +246,7 @@ def main() -> None:
     if args.merge:
         merge(args)
         return
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes: list[int] = args.sizes
     deadline = time.monotonic() + args.budget * 60
     runs: list[dict[str, Any]] = []
     stopped = ""
@@ -291,7 +302,7 @@ def text(runs: list[dict[str, Any]], stopped: str) -> str:
         lines.append(
             f"{r['villages']:>9,} {r['events']:>9,} {r['generation_events_per_s']:>9,.0f}"
             f" {r['relay_after_s']:>8.1f} {r['catch_up_after_s']:>8.1f}"
-            f" {r['rebuild_s']['statistics_v3']:>9.1f} {r['rebuild_s']['compliance_v2']:>9.1f}  {q}"
+            f" {r['rebuild_s']['statistics_v4']:>9.1f} {r['rebuild_s']['compliance_v3']:>9.1f}  {q}"
         )
     if stopped:
         lines.append(stopped)

@@ -20,8 +20,8 @@ PANELS: list[tuple[str, str, list[tuple[str, Any]]]] = [
             ("generation (whole)", lambda r: r["generation_s"]),
             ("relay done after last append", lambda r: r["relay_after_s"]),
             ("projections done after last append", lambda r: r["catch_up_after_s"]),
-            ("rebuild statistics", lambda r: r["rebuild_s"]["statistics_v3"]),
-            ("rebuild compliance", lambda r: r["rebuild_s"]["compliance_v2"]),
+            ("rebuild statistics", lambda r: r["rebuild_s"]["statistics_v4"]),
+            ("rebuild compliance", lambda r: r["rebuild_s"]["compliance_v3"]),
         ],
     ),
     (

@@ -13,6 +13,7 @@ import time
 
 from devstack.paths import var_dir
 from eventkit.clock import now_cst
+from vc_contracts.cli_args import decimal, whole
 
 from bench.province import divisions
 from bench.province.plan import make_plan
@@ -22,14 +23,16 @@ from bench.province.writer import Writer, say
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.province", description=__doc__)
-    parser.add_argument("--seed", type=int, default=7, help="random seed (7)")
+    parser.add_argument("--seed", type=whole(0, 2**32), default=7, help="random seed (7)")
     parser.add_argument(
-        "--villages", type=int, default=4000, help="at least this many villages, whole counties"
+        "--villages", type=whole(1, 10**6), default=4000, help="at least this many villages, whole counties"
     )
-    parser.add_argument("--year", type=int, default=now_cst().year - 1, help="the year of work (last year)")
+    parser.add_argument(
+        "--year", type=whole(2000, 2100), default=now_cst().year - 1, help="the year of work (last year)"
+    )
     parser.add_argument(
         "--agreements",
-        type=float,
+        type=decimal(0, 1),
         default=1.0,
         help="share of villages whose agreement is signed and filed over the API (1.0)",
     )

@@ -33,3 +33,17 @@ def test_an_instant_is_read_as_its_cst_day(given: str, day: date) -> None:
 def test_what_is_no_day_is_refused(given: str) -> None:
     with pytest.raises(ValidationError):
         Filing(filed_on=given)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "9999-12-31T23:59:59-14:00",  # 10000-01-01 in Beijing: found by probing every body's day fields
+        "9999-12-31T16:00:00Z",
+        "0001-01-01T00:00:00+14:00",  # year 0 in Beijing
+        "0001-01-01T07:59:59+08:01",
+    ],
+)
+def test_an_instant_whose_cst_day_is_outside_any_year_is_refused_not_an_overflow(given: str) -> None:
+    with pytest.raises(ValidationError):
+        Filing(filed_on=given)

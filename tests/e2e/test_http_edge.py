@@ -184,6 +184,18 @@ async def test_an_evaluation_of_a_period_out_of_range_is_refused(apps: dict[str,
         ("assessment", "/rules", {"division_code": COUNTY, "effective_from": "0001-01-01"}),
         ("registry", "/advisors/A-1/status", {"status": "suspended", "changed_on": "0001-01-01"}),
         ("registry", "/assignments", {"advisor_id": "A-1", "valid_from": "9999-12-31", "schedule": "每周三"}),
+        # a day given as an instant whose Beijing day is in year 10000 or 0: an OverflowError (500)
+        ("assessment", "/rules", {"division_code": COUNTY, "effective_from": "9999-12-31T23:59:59-14:00"}),
+        (
+            "registry",
+            f"/villages/{VILLAGE}/service-group/counts",
+            {"counted_on": "9999-12-31T23:59:59-14:00", "member_count": 3},
+        ),
+        (
+            "registry",
+            "/assignments",
+            {"advisor_id": "A-1", "valid_from": "0001-01-01T00:00:00+14:00", "schedule": "每周三"},
+        ),
     ],
 )
 async def test_a_date_or_time_outside_any_real_one_is_refused(
@@ -343,6 +355,19 @@ async def test_a_csv_the_csv_module_cannot_read_is_refused_not_a_500(
     response = await svc.http.post(path, content=content.encode(), headers=headers)
     assert response.status_code == 422, response.text
     assert response.json()["code"] == "import_rejected"
+
+
+@pytest.mark.parametrize("path", ["/advisors", "/nominations"])
+@pytest.mark.parametrize("kind", [["lawyer"], {"lawyer": 1}, [], 17, None, True])
+async def test_a_field_of_the_wrong_json_type_read_before_validation_is_refused(
+    apps: dict[str, Started], path: str, kind: Any
+) -> None:
+    # an advisor's `kind` was looked up in a set of the licensed kinds before any field was
+    # validated: a list or an object (unhashable) raised TypeError, a 500
+    svc = apps["registry"]
+    body = {"name": "张律师", "kind": kind, "unit_id": "edge-firm", "phone": "13800000000"}
+    response = await svc.http.post(path, json=body, headers=svc.headers("county_admin", COUNTY))
+    assert assert_error(response, 422, "validation_failed")["field"].endswith("kind")
 
 
 @pytest.mark.parametrize("service", list(SERVICES))

@@ -38,7 +38,9 @@ def _cst_day(value: Any) -> Any:
         except ValueError:
             return value  # pydantic refuses it with its own message
     if isinstance(value, datetime):
-        return (value.replace(tzinfo=CST) if value.tzinfo is None else value.astimezone(CST)).date()
+        # an instant whose CST day is outside years 1-9999 (9999-12-31T23:00-14:00) is refused, not
+        # an OverflowError (a 500): the same conversion as ShanghaiDateTime's
+        return (value.replace(tzinfo=CST) if value.tzinfo is None else _to_cst(value)).date()
     return value
 
 

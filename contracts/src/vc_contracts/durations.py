@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from fractions import Fraction
-from math import ceil, floor
+from math import ceil, floor, isfinite
 
 SECONDS_PER_HOUR = 3600
 
@@ -73,3 +73,21 @@ def minimum_seconds(minimum_hours: float | int | Fraction) -> int:
 def total_seconds(parts: Iterable[int]) -> int:
     """The exact total of durations in seconds."""
     return sum(int(p) for p in parts)
+
+
+HOURS_TOLERANCE = Fraction(1, 100)
+"""How far a visit's entered hours may be from its span's shown hours (`display_hours`)."""
+
+
+def hours_agree(hours: float, seconds: int) -> bool:
+    """True when `hours` as written (its shortest decimal form: 2.32 is 232/100 exactly) is within
+    `HOURS_TOLERANCE` of the span's shown hours, either way alike. Decided on exact decimal values: the
+    float difference put 2.34 inside and 2.32 outside the tolerance of 2.33. No infinite or NaN
+    value agrees."""
+    shown = round(seconds / SECONDS_PER_HOUR, 2)  # display_hours, inline: every decode of a visit runs this
+    near = abs(hours - shown)
+    if near < 0.0099:  # inside by far more than a float's error: no exact arithmetic on the hot path
+        return True
+    if not near <= 0.0101 or not isfinite(hours):  # outside by far (or NaN, or infinite)
+        return False
+    return abs(Fraction(repr(hours)) - Fraction(repr(shown))) <= HOURS_TOLERANCE

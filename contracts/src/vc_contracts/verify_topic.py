@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from vc_contracts.chain import CANONICAL_V1, CANONICAL_V2, GENESIS, LinkMismatch, canonical_v2, link
+from vc_contracts.cli_args import name
 from vc_contracts.topics import topic_for
 from vc_contracts.verify_cli import EXIT_CODES
 
@@ -246,8 +247,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m vc_contracts.verify", description="按主题校验台账卷册的哈希链。", epilog=EXIT_CODES
     )
-    parser.add_argument("--topic", default=topic_for("ledger"))
-    parser.add_argument("--bootstrap", required=True, help="Kafka bootstrap servers, HOST:PORT")
+    parser.add_argument("--topic", type=name, default=topic_for("ledger"))
+    parser.add_argument("--bootstrap", type=name, required=True, help="Kafka bootstrap servers, HOST:PORT")
     parser.add_argument("--volume", help="只校验此卷册，如 village:621025100200:2026")
     parser.add_argument("--json", action="store_true", help="以 JSON 输出结论")
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))

@@ -32,7 +32,7 @@ from vc_contracts.catalogue.fields import (
     VillageCode,
 )
 from vc_contracts.divisions import CountyCode
-from vc_contracts.durations import SECONDS_PER_HOUR
+from vc_contracts.durations import display_hours, hours_agree
 
 _NO_TIME = timedelta(0)
 
@@ -81,9 +81,9 @@ class VisitLogged(LedgerEntryEvent):
             raise ValueError("ended_at must be after started_at")
         if self.occurred_at != started:
             raise ValueError("occurred_at must equal started_at")
-        # display_hours(seconds_between(started, ended)), inline
-        derived = round(int(span.total_seconds()) / SECONDS_PER_HOUR, 2)
-        if abs(self.hours - derived) > 0.01:
+        seconds = int(span.total_seconds())
+        if not hours_agree(self.hours, seconds):
+            derived = display_hours(seconds)
             raise ValueError(f"hours {self.hours} does not match started_at..ended_at ({derived})")
         return self
 

@@ -21,6 +21,7 @@ import argparse
 import asyncio
 from importlib import import_module
 
+from eventkit.cli_projections import projection_named
 from eventkit.db import Connection, create_pool
 from eventkit.projection import ProjectionRunner
 from eventkit.settings import Settings
@@ -118,6 +119,7 @@ def main() -> None:
     parser.add_argument("service")
     parser.add_argument("projection")
     args = parser.parse_args()
+    projection_named(parser, args.service, args.projection, among="own_views")
     asyncio.run(_main(args.service, args.projection))
 
 

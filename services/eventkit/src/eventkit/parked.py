@@ -15,6 +15,7 @@ from importlib import import_module
 
 import asyncpg
 
+from eventkit.cli_projections import projection_named, service_spec
 from eventkit.db import create_pool
 from eventkit.projection import ProjectionRunner
 from eventkit.settings import Settings
@@ -88,6 +89,9 @@ def main() -> None:
         "--unpublishable", action="store_true", help="list the events the relay could never publish"
     )
     args = parser.parse_args()
+    service_spec(parser, args.service)
+    if args.projection is not None:
+        projection_named(parser, args.service, args.projection)
     if args.unpublishable:
         print(asyncio.run(list_unpublishable(args.service)))
     elif args.projection is None:

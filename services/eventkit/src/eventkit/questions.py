@@ -5,8 +5,10 @@ answer names, reporting lists questions left unanswered too long.
 A question is asked on the registry (`ResidentFeedbackReceived`, registry topic); it is answered by
 a ledger entry (`ConsultationGiven` v2 whose `question_id` names it, ledger topic). The two topics
 arrive in any order, so each side upserts only its own columns. A correction of the answering entry
-(new summary, channel or time) changes the answer; a voided entry reopens the question. The call-back
-phone is in neither event, so never here.
+(new summary, channel or time) changes the answer; a voided entry reopens the question. An answering
+entry's events apply only when newer than the version applied (eventkit.entry_versions): its
+`ConsultationGiven` delivered again after its void does not answer the question again, nor after a
+correction undo it. The call-back phone is in neither event, so never here.
 
 Shape of `{t}<table>`: question_id (PK), village_code, kind (question|meeting), category,
 asked_at (timestamptz, when the registry recorded it), meeting_at; entry_id, channel, answer,
@@ -24,6 +26,8 @@ from vc_contracts.catalogue.registry import ResidentFeedbackReceived
 from vc_contracts.topics import topic_for
 
 from eventkit.db import Connection
+from eventkit.entry_versions import admit, versions_ddl
+from eventkit.set_apply import Decoded
 
 ANSWER_FIELDS = {"summary": "answer", "channel": "channel", "occurred_at": "answered_at"}
 """Ledger field of the answering entry -> column it sets here (a correction may change them)."""
@@ -32,8 +36,8 @@ ANSWER_FIELDS = {"summary": "answer", "channel": "channel", "occurred_at": "answ
 class BoardQuestions:
     """Projection of board questions and answers; subclass to name the copy (`name`, `tables`)."""
 
-    name: str = "board_questions"
-    tables: Sequence[str] = ("board_questions",)
+    name: str = "board_questions_v2"  # v2: answering entries' versions (their events in any order)
+    tables: Sequence[str] = ("board_questions", "board_question_versions")
     topics: Sequence[str] = (topic_for("registry"), topic_for("ledger"))
 
     @property
@@ -50,10 +54,18 @@ class BoardQuestions:
         );
         CREATE INDEX ON {{t}}{self.table} (village_code, asked_at);
         CREATE INDEX ON {{t}}{self.table} (entry_id);
-        """
+        """ + versions_ddl(self.tables[1])
 
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         table = f"{t}{self.table}"
+        answering = (
+            isinstance(event, EntryVoided)
+            or (isinstance(event, ConsultationGiven) and event.question_id is not None)
+            or (isinstance(event, EntryCorrected) and bool(set(event.changes) & set(ANSWER_FIELDS)))
+        )
+        voids = isinstance(event, EntryVoided)
+        if answering and not await admit(conn, t + self.tables[1], [Decoded(env, event)], voids=voids):
+            return
         match event:
             case ResidentFeedbackReceived():
                 await conn.execute(

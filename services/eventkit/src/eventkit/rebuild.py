@@ -27,6 +27,7 @@ from importlib import import_module
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from eventkit.cli_projections import projection_named
 from eventkit.db import Connection, create_pool
 from eventkit.overlap import Records, apply_overlapped
 from eventkit.projection import ProjectionRunner
@@ -204,6 +205,7 @@ def main() -> None:
     parser.add_argument("service")
     parser.add_argument("projection")
     args = parser.parse_args()
+    projection_named(parser, args.service, args.projection)  # a usage error, not a traceback
     batch_friendly_gc()
     asyncio.run(_main(args.service, args.projection))
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import jwt
+from vc_contracts.cli_args import decimal
 
 from eventkit.auth import Role, claims_problem
 from eventkit.clock import now_cst
@@ -62,7 +63,7 @@ def main() -> None:
     cmd.add_argument("--scope", required=True, help="division code, e.g. 621025")
     cmd.add_argument("--subject", help="user or advisor id (advisors: their advisor_id)")
     cmd.add_argument("--unit", help="unit id for firm / justice office / legal aid roles")
-    cmd.add_argument("--hours", type=float, default=12)
+    cmd.add_argument("--hours", type=decimal(0, 24 * 366, above=True), default=12, help="validity (12)")
     args = parser.parse_args()
     problem = claims_problem(
         args.subject or f"{args.role}-{args.scope}", Role(args.role), args.scope, args.unit

@@ -22,6 +22,7 @@ from typing import Any
 from eventkit.db import create_pool
 from eventkit.store import EventStore, StoredEvent
 from vc_contracts.chain import parse_volume_id
+from vc_contracts.cli_args import digits
 
 from ledger.application import entries_model, typical_cases
 from ledger.application.sealing import seal as seal_volumes
@@ -93,7 +94,7 @@ def main() -> None:
     sub.add_parser("rebuild-entries", help="rebuild the entries read model from the events")
     sealing = sub.add_parser("seal", help="publish the links of volumes with new links (VolumeSealed)")
     sealing.add_argument("--audit", action="store_true", help="every volume, every link from seq 1")
-    sealing.add_argument("--county", help="only the volumes of this county (6-digit code)")
+    sealing.add_argument("--county", type=digits(6), help="only the volumes of this county (6-digit code)")
     sub.add_parser("rebuild-typical-cases", help="rebuild the typical_cases read model from the events")
     args = parser.parse_args()
     # the one rule for volume ids: int() would take "٢٠٢٥", "+2025" or "2_025" for a year, and a

@@ -9,6 +9,7 @@ import argparse
 
 import uvicorn
 from fastapi import FastAPI
+from vc_contracts.cli_args import name, whole
 
 from vc_web.app import create_app
 
@@ -19,7 +20,7 @@ def app_factory() -> FastAPI:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m vc_web")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--host", type=name, default="127.0.0.1")
+    parser.add_argument("--port", type=whole(1, 65535), default=8000)
     args = parser.parse_args()
     uvicorn.run("vc_web.main:app_factory", factory=True, host=args.host, port=args.port)

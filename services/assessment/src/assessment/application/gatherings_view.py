@@ -3,7 +3,9 @@ year, projected from the ledger.
 
 Each LectureHeld or PublicityEventHeld counts once, for the entry's advisor, in the CST year it
 started; a corrected start moves it to its new year; a voided entry keeps its row, marked, and stops
-counting. A batch is one insert per run of gatherings and one update per run of voids.
+counting. An entry's events apply only when newer than the version applied
+(eventkit.entry_versions): an older correction delivered after a newer one changes nothing. A batch
+is one insert per run of gatherings and one update per run of voids.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import datetime
 
 import asyncpg
 from eventkit.db import Connection
+from eventkit.entry_versions import admit, versions_ddl
 from eventkit.scoping import prefix_of
 from eventkit.set_apply import (
     ONE_BY_ONE,
@@ -61,16 +64,22 @@ CREATE TABLE {t}gatherings (
 );
 CREATE INDEX ON {t}gatherings (village_code, year);
 CREATE INDEX ON {t}gatherings (advisor_id, year);
-"""
+""" + versions_ddl("gathering_versions")
+VERSIONS = "gathering_versions"
 
 
 class GatheringsView:
-    name = "gatherings"
+    name = "gatherings_v2"  # v2: entry versions (events of an entry in any order)
     topics = (topic_for("ledger"),)
-    tables = ("gatherings",)
+    tables = ("gatherings", VERSIONS)
     ddl = DDL
 
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
+        group = _group(Decoded(env, event))
+        if group is None or not await admit(
+            conn, t + VERSIONS, [Decoded(env, event)], voids=group == "voids"
+        ):
+            return
         match event:
             case LectureHeld() | PublicityEventHeld():
                 await conn.execute(
@@ -88,7 +97,12 @@ class GatheringsView:
                 )
 
     async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
-        for group, run in runs(items, _group, _KEY):
+        for group, given in runs(items, _group, _KEY):
+            run = (
+                given
+                if group == ONE_BY_ONE
+                else await admit(conn, t + VERSIONS, given, voids=group == "voids")
+            )
             if group == "gatherings":
                 rows = [
                     _row(d.envelope, d.event)

@@ -4,7 +4,9 @@ Hours count for the advisor who served them (the entry's advisor), in the CST qu
 served (split at a quarter boundary, see eventkit.periods), as exact seconds: sums are exact and
 hours are rounded for display only. A correction of a visit's times carries
 the whole new span, so its hours are taken out of the old quarters and put in the new ones; a void
-keeps the rows, marked voided, and they stop counting. A batch is one insert per run of visits and
+keeps the rows, marked voided, and they stop counting. An entry's events apply only when newer than
+the version applied (eventkit.entry_versions): a visit delivered again after its correction or void
+changes nothing. A batch is one insert per run of visits and
 one update per run of voids; a corrected span is re-split event by event (it reads the old rows).
 """
 
@@ -15,6 +17,7 @@ from datetime import datetime
 
 import asyncpg
 from eventkit.db import Connection
+from eventkit.entry_versions import admit, versions_ddl
 from eventkit.periods import split_seconds_by_quarter
 from eventkit.scoping import prefix_of
 from eventkit.set_apply import (
@@ -61,16 +64,23 @@ CREATE TABLE {t}visit_hours (
     PRIMARY KEY (entry_id, quarter)
 );
 CREATE INDEX ON {t}visit_hours (village_code, quarter);
-"""
+""" + versions_ddl("visit_versions")
+VERSIONS = "visit_versions"
 
 
 class QuarterHoursView:
-    name = "quarter_hours_v2"  # v2: exact seconds instead of hours rounded per entry
+    # v2: exact seconds instead of hours rounded per entry; v3: entry versions (any order)
+    name = "quarter_hours_v3"
     topics = (topic_for("ledger"),)
-    tables = ("visit_hours",)
+    tables = ("visit_hours", VERSIONS)
     ddl = DDL
 
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
+        group = _group(Decoded(env, event))
+        if group is None or not await admit(
+            conn, t + VERSIONS, [Decoded(env, event)], voids=group == "voids"
+        ):
+            return
         match event:
             case VisitLogged():
                 await conn.executemany(
@@ -85,7 +95,12 @@ class QuarterHoursView:
                 )
 
     async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
-        for group, run in runs(items, _group, _KEY):
+        for group, given in runs(items, _group, _KEY):
+            run = (
+                given
+                if group == ONE_BY_ONE
+                else await admit(conn, t + VERSIONS, given, voids=group == "voids")
+            )
             if group == "visits":
                 rows = [row for env, event in pairs_of(run, VisitLogged) for row in _rows(env, event)]
                 await insert_rows(conn, f"{t}visit_hours", COLUMNS, rows, "ON CONFLICT DO NOTHING")

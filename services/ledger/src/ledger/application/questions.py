@@ -21,8 +21,8 @@ ANSWER_CHANNELS = ("online", "on_site")
 
 
 class LedgerQuestions(BoardQuestions):
-    name = "board_questions"
-    tables = ("board_questions",)
+    name = "board_questions_v2"
+    tables = ("board_questions", "board_question_versions")
 
 
 def entry_id_for_question(question_id: str, voided_answers: int) -> str:

@@ -53,8 +53,11 @@ class AdvisorIn(Body):
     def _licence_with_the_rest(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         """A lawyer's kind without a licence is named with every other refused field at once, so a
         form learns it on the first try, not after the others are fixed (the decider checks it too)."""
-        missing = isinstance(data, dict) and not licence_given(data.get("licence_no")) and (
-            data.get("kind") in {k.value for k in LICENSED_KINDS}
+        # the raw input, before any field is validated: `kind` may be any JSON value (a list is
+        # unhashable: `in` a set raised TypeError, a 500), so only a string names a kind
+        kind = data.get("kind") if isinstance(data, dict) else None
+        missing = isinstance(kind, str) and kind in {k.value for k in LICENSED_KINDS} and (
+            not licence_given(data.get("licence_no"))
         )  # fmt: skip
         try:
             model = handler(data)

@@ -35,8 +35,8 @@ RULE_TEXT = (
 
 
 class ReportingQuestions(BoardQuestions):
-    name = "board_questions"
-    tables = ("board_questions",)
+    name = "board_questions_v2"
+    tables = ("board_questions", "board_question_versions")
 
 
 async def overdue_questions(

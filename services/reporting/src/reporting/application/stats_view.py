@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from eventkit.db import Connection
+from eventkit.entry_versions import admit, versions_ddl
 from eventkit.periods import day_periods, half_containing, seconds_by_half
 from eventkit.set_apply import ONE_BY_ONE, Decoded, events_of, insert_rows, keyed, one_by_one, runs
 from pydantic import SerializeAsAny, TypeAdapter
@@ -45,7 +46,10 @@ CREATE TABLE {t}st_hours (
 -- scanned the province's hours, growing with the province)
 CREATE INDEX ON {t}st_hours (half, village_code);
 CREATE TABLE {t}st_names (id text PRIMARY KEY, name text NOT NULL, kind text, division_code text);
-"""
+""" + versions_ddl("st_versions")
+VERSIONS = "st_versions"
+"""Per entry, the version applied (eventkit.entry_versions): an entry's earlier event delivered
+again (a create after its correction) changes nothing."""
 
 KINDS: dict[type[Event], str] = {
     lg.VisitLogged: "visit", lg.LectureHeld: "lecture", lg.PublicityEventHeld: "publicity",
@@ -216,9 +220,10 @@ class Rows:
 
 
 class StatsView:
-    name = "statistics_v3"  # v2: exact seconds, not hours rounded per entry; v3: advisor names
+    # v2: exact seconds, not hours rounded per entry; v3: advisor names; v4: entry versions
+    name = "statistics_v4"
     topics = (topic_for("registry"), topic_for("ledger"))
-    tables = ("st_entries", "st_hours", "st_names")
+    tables = ("st_entries", "st_hours", "st_names", VERSIONS)
     ddl = DDL
     handles = (*NAMED, *KINDS, lg.EntryCorrected, lg.EntryVoided)
     rebuild_defers_indexes = True
@@ -226,6 +231,10 @@ class StatsView:
     indexes serve the reports, so a rebuild builds them after its bulk phase (eventkit.rebuild)."""
 
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
+        group = _group(Decoded(env, event))
+        ordered = group in ("entries", "voids", ONE_BY_ONE)  # an entry's event: newer ones only
+        if ordered and not await admit(conn, t + VERSIONS, [Decoded(env, event)], voids=group == "voids"):
+            return
         match event:
             case DivisionRegistered() | UnitRegistered() | AdvisorRegistered():
                 await self._name(conn, t, *_name_row(event))
@@ -240,7 +249,9 @@ class StatsView:
                 await Rows.of_events([event]).write(conn, t)
 
     async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
-        for group, run in runs(items, _group, _KEY):
+        for group, given in runs(items, _group, _KEY):
+            ordered = group in ("entries", "voids")  # an entry's events: newer ones only
+            run = await admit(conn, t + VERSIONS, given, voids=group == "voids") if ordered else given
             if group == "names":
                 rows = [_name_row(d.event) for d in run]
                 await insert_rows(conn, f"{t}st_names", NAME_COLUMNS, rows, UPSERT_NAME)
