@@ -116,3 +116,32 @@ async def test_a_failing_fetch_lets_the_batch_being_written_commit_and_be_acknow
         await apply_overlapped(runner, failing(), None, committed)  # type: ignore[arg-type]
     assert runner.log[-1] == "commit 0"
     assert acked == [0]
+
+
+class BeginsSecond(Recording):
+    """Batch 1 fails; `second_begun` is set once its transaction began."""
+
+    def __init__(self) -> None:
+        super().__init__(fail_at=1)
+        self.second_begun = asyncio.Event()
+
+    async def apply_decoded(self, decoded: list[Any], dead: Any, generation: Any, conn: Any) -> BatchOutcome:
+        if decoded[0] == 1:
+            self.second_begun.set()
+        return await super().apply_decoded(decoded, dead, generation, conn)
+
+
+async def test_a_loop_cancelled_while_the_writer_fails_leaves_no_task_behind() -> None:
+    """A rebuild stopped (cancelled) while a parsed batch waits for the writer, whose batch then
+    fails: nothing is left running, not even the hand-over of the parsed batch that never started
+    (it waited forever on a queue nobody reads: 'Task was destroyed but it is pending')."""
+    runner = BeginsSecond()
+    loop = asyncio.ensure_future(apply_overlapped(runner, batches(6), None))  # type: ignore[arg-type]
+    await asyncio.wait_for(runner.second_begun.wait(), 10)  # 1 written, 2 waits for the writer
+    loop.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await loop
+    await asyncio.sleep(0.05)
+    left = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    assert not left, [t.get_coro() for t in left]
+    assert "begin 2" not in runner.log

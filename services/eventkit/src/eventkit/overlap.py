@@ -121,9 +121,14 @@ async def apply_overlapped(
     async def hand_over(item: Parsed[Token] | None) -> None:
         """Queue `item` for the writer; raise the writer's error if it stopped first."""
         putting = asyncio.ensure_future(parsed.put(item))
-        await asyncio.wait((putting, writer), return_when=asyncio.FIRST_COMPLETED)
-        if not putting.done():
-            putting.cancel()
+        try:
+            await asyncio.wait((putting, writer), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            # cancelled meanwhile (a stopped rebuild), the put must not outlive the loop: once the
+            # writer is gone nobody reads the queue, and the put would wait forever
+            if not putting.done():
+                putting.cancel()
+        if not putting.done() or putting.cancelled():
             writer.result()  # raises what the writer died of
             raise RuntimeError("the projection's writer stopped")
 
