@@ -96,6 +96,30 @@ def _answer_stream() -> list[Event]:
     return events
 
 
+def _reviewed_visit_stream() -> list[Event]:
+    """A visit confirmed, queried, corrected (its summary, then its times twice), confirmed between:
+    events no read model reads lie between the ones they do, at every version."""
+    logged = visit(2)
+    ids = {"entry_id": logged.entry_id, "village_code": logged.village_code}
+    day = logged.started_at.date()
+
+    def moved(days: int) -> lg.EntryCorrected:
+        start = logged.started_at + timedelta(days=days)
+        changes = {"occurred_at": start.isoformat(), "started_at": start.isoformat(),
+                   "ended_at": (start + timedelta(hours=3)).isoformat(), "hours": 3.0}  # fmt: skip
+        return lg.EntryCorrected(**ids, changes=changes, reason="日期登记错误")
+
+    return [
+        logged,
+        lg.EntryConfirmed(**ids, confirmed_by="vc-1", confirmed_on=day),
+        lg.EntryQueried(**ids, reason="时间有误", queried_by="vc-1", queried_at=logged.ended_at),
+        lg.EntryCorrected(**ids, changes={"summary": "坐班接待（更正）"}, reason="内容补充"),
+        moved(100),
+        lg.EntryConfirmed(**ids, confirmed_by="vc-2", confirmed_on=day + timedelta(days=101)),
+        moved(110),
+    ]
+
+
 async def _tables(conn: asyncpg.Connection, t: str, view: Any) -> dict[str, list[tuple[Any, ...]]]:
     return {
         table: sorted(tuple(r) for r in await conn.fetch(f"SELECT * FROM {t}{table}"))
@@ -116,7 +140,9 @@ async def _deliver(conn: asyncpg.Connection, t: str, view: Any, events: list[Sto
 
 @pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.name)
 @pytest.mark.parametrize(
-    "make", [_visit_stream, _lecture_stream, _answer_stream], ids=["visit", "lecture", "answer"]
+    "make",
+    [_visit_stream, _lecture_stream, _answer_stream, _reviewed_visit_stream],
+    ids=["visit", "lecture", "answer", "reviewed visit"],
 )
 @pytest.mark.parametrize("path", ["apply", "batches of one", "one batch"])
 async def test_an_earlier_event_delivered_again_changes_nothing(
@@ -145,3 +171,29 @@ async def test_an_earlier_event_delivered_again_changes_nothing(
                     found.append((k, again))
     names = [type(e).__name__ for e in events]
     assert not found, [(names[:k], "then again", names[again]) for k, again in found]
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.name)
+async def test_an_entry_stream_in_order_ends_alike_by_every_path_with_its_last_correction(
+    store: EventStore, pool: asyncpg.Pool, schema: str, view: Any
+) -> None:
+    events = _reviewed_visit_stream()
+    stored = await store.append(stream_id(events[0].entry_id), 0, events, tenant=TENANT, metadata=META)
+    runner = ProjectionRunner(pool, schema, view)
+    await runner.install()
+    t = runner.prefix(1)
+    truncate = f"TRUNCATE {', '.join(t + table for table in view.tables)}"
+    ends = {}
+    async with pool.acquire() as conn, conn.transaction():
+        for path in ("apply", "batches of one", "one batch"):
+            await conn.execute(truncate)
+            await _deliver(conn, t, view, stored, path)
+            ends[path] = await _tables(conn, t, view)
+        if isinstance(view, StatsView):
+            data = await conn.fetchval(f"SELECT data->>'summary' FROM {t}st_entries")
+            assert data == "坐班接待（更正）"
+        if isinstance(view, ComplianceView | QuarterHoursView):
+            table = "cv_hours" if isinstance(view, ComplianceView) else "visit_hours"
+            seconds = await conn.fetchval(f"SELECT sum(seconds) FROM {t}{table}")
+            assert seconds == 3 * 3600  # the last span only, once
+    assert ends["apply"] == ends["batches of one"] == ends["one batch"]
