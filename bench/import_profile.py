@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import cProfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,6 +28,7 @@ from vc_contracts.cli_args import whole
 
 from bench.ledger import SCOPE, UNIT, _assign, backfill_csv, postgres_pid, tree_cpu
 from bench.servers import servers
+from bench.timing import profiled
 
 Totals = dict[str, list[float]]  # name -> [wall s, own CPU s, PostgreSQL CPU s, calls]
 
@@ -111,14 +111,8 @@ async def profile(dsn: str, rows: int, out: str | None, explain: bool, parts: bo
     for run in ("first", "again"):
         totals.clear()
         progress = ImportProgress("p", "ledger", "bench", datetime.now(CST))
-        profiler = cProfile.Profile() if out and run == "first" else None
-        with timed(totals, f"{run} import, in all", server):
-            if profiler:
-                profiler.enable()
+        with timed(totals, f"{run} import, in all", server), profiled(out if run == "first" else None):
             await importing.import_file(store, who, content, progress)
-            if profiler:
-                profiler.disable()
-                profiler.dump_stats(out)  # type: ignore[arg-type]
         print(f"{run} import of {rows:,} rows:{'wall s':>20}{'own CPU s':>12}{'PG CPU s':>12}{'calls':>9}")
         for name, (wall, own, pg, calls) in totals.items():
             print(f"  {name:<34}{wall:10.2f}{own:12.2f}{pg:12.2f}{calls:9.0f}")

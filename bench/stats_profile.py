@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import cProfile
 import json
 import time
 from pathlib import Path
@@ -35,6 +34,7 @@ from bench import pipeline, store
 from bench.import_profile import Totals, _wrap
 from bench.ledger import postgres_pid, tree_cpu
 from bench.servers import bench_dir, servers
+from bench.timing import profiled
 
 
 def _instrument(totals: Totals, server: int) -> None:
@@ -100,14 +100,9 @@ async def run(info: dict[str, object], rounds: int, out: str | None, label: str,
         async with store.event_store(dsn, schema) as events:
             await events.pool.execute("CHECKPOINT")
             await asyncio.sleep(0.5)
-            profiler = cProfile.Profile() if out and r == 0 else None
             before = time.perf_counter(), time.process_time(), tree_cpu(server)
-            if profiler:
-                profiler.enable()
-            await pipeline.statistics_rebuild(events, bootstrap, topic, n)
-            if profiler:
-                profiler.disable()
-                profiler.dump_stats(out)  # type: ignore[arg-type]
+            with profiled(out if r == 0 else None):
+                await pipeline.statistics_rebuild(events, bootstrap, topic, n)
             wall = time.perf_counter() - before[0]
             own, pg = time.process_time() - before[1], tree_cpu(server) - before[2]
             await events.pool.execute(f"DROP SCHEMA {schema} CASCADE")

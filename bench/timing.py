@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import cProfile
 import math
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 
 async def closed_loop(workers: int, seconds: float, op: Callable[[int], Awaitable[int]]) -> float:
@@ -37,3 +39,18 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 def rate(count: int, seconds: float) -> float:
     return count / seconds if seconds > 0 else float("nan")
+
+
+@contextmanager
+def profiled(out: str | None) -> Iterator[None]:
+    """cProfile the block and write its stats to the file `out`; with None, just run it."""
+    if out is None:
+        yield
+        return
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        yield
+    finally:
+        profiler.disable()
+        profiler.dump_stats(out)
