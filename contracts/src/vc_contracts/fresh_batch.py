@@ -135,9 +135,25 @@ def validator(cls: type[BaseModel]) -> SchemaValidator:
     """The batch validator of `cls` (a list of its new instances), built once per class."""
     found = _VALIDATORS.get(cls)
     if found is None:
-        schema = fresh_schema(cls.__pydantic_core_schema__)
-        found = _VALIDATORS[cls] = SchemaValidator(core_schema.list_schema(schema))
+        schema = core_schema.list_schema(fresh_schema(cls.__pydantic_core_schema__))
+        # pydantic-core reuses a complete model's own validator for any `model` schema naming its
+        # class (its "prebuilt" validators), which would put the Python steps replaced above back;
+        # the class reads as incomplete only while this one validator is built.
+        complete = cls.__dict__.get("__pydantic_complete__", False)
+        cls.__pydantic_complete__ = False
+        try:
+            found = _VALIDATORS[cls] = SchemaValidator(schema)
+        finally:
+            cls.__pydantic_complete__ = complete
     return found
+
+
+def prepare(*classes: type[BaseModel]) -> None:
+    """Build the batch validators of `classes` now. Call it when the caller's module is imported
+    (one thread): building marks the class incomplete for a moment (`validator`), which no other
+    thread should see while it validates or builds schemas."""
+    for cls in classes:
+        validator(cls)
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -11,12 +11,13 @@ from eventkit.reasons import reason_for
 from pydantic import TypeAdapter, ValidationError
 from vc_contracts import ShanghaiDateTime
 from vc_contracts.catalogue.ledger import LedgerEntryEvent, VisitLogged
-from vc_contracts.fresh_batch import validate_fresh
+from vc_contracts.fresh_batch import prepare, validate_fresh
 
 from ledger.domain.facts import Busy
 from ledger.domain.kinds import EVENT_OF, Kind, is_on_site, label
 
 _MOMENT: TypeAdapter[datetime] = TypeAdapter(ShanghaiDateTime)
+prepare(*EVENT_OF.values())  # the import's batch validators, built while this module is imported
 
 
 class EntryInvalidError(RuleViolationError):
