@@ -103,6 +103,14 @@ def test_a_question_asked_on_the_board_is_answered_by_the_villages_advisor_once(
 
     until(answered, within=60, what="the answer accepted by the ledger")
     (entry_id,) = _linked(advisor_api, village, asked["feedback_id"])  # one entry, linked
+    # the registry learns of the answer from the ledger's topic, later than the ledger itself: the
+    # reloaded list is the registry's, so wait for the registry before reading it (a CI run read it
+    # before the registry had caught up)
+    until(
+        lambda: all(q["feedback_id"] != asked["feedback_id"] for q in _open(advisor_api)),
+        within=60,
+        what="the question answered in the registry",
+    )
     card.page.reload()
     expect(phone.get_by_role("heading", name="居民提问")).to_be_visible()
     expect(phone.get_by_test_id("open-question").filter(has_text=marker)).to_have_count(0)
