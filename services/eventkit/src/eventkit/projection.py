@@ -9,6 +9,10 @@ Bad input never blocks the topic:
 - an event whose handler fails is parked with its error (and so is every later event of the same
   stream, which waits behind it); other streams flow on. `replay_parked` retries them in order.
 
+A read model that reads a ledger entry's events declares them (`Projection.entry_events`): the
+runner admits them before the read model sees them (entry_versions.py), so an entry's earlier
+event delivered again changes nothing whatever the path (a batch, one event, a rebuild, a replay).
+
 A read model may apply a whole batch set-based (`apply_batch`, a few statements per batch; see
 set_apply.py) and keeps `apply` (one event) as the fallback: when the set-based apply of a batch
 fails, the batch is applied again one event at a time to find and park the culprit.
@@ -33,6 +37,7 @@ from vc_contracts.base import UnknownEventError, event_class
 from eventkit import changes, metrics
 from eventkit.clock import now_cst
 from eventkit.db import Connection
+from eventkit.entry_versions import EntryEvents, admit
 from eventkit.set_apply import IGNORED, Decoded
 
 log = logging.getLogger(__name__)
@@ -60,7 +65,26 @@ class Projection(Protocol):
 
     It may also name the event classes it reads in `handles` (optional, like `apply_batch`): the
     runner then validates only those events' payloads and hands the others to it as the IGNORED
-    stand-in (they still advance the tracking). The equivalence test checks the list is complete."""
+    stand-in (they still advance the tracking). The equivalence test checks the list is complete.
+
+    A read model subclasses this protocol (`class View(Projection)`) to inherit the defaults of the
+    optional members below and declares only those it changes."""
+
+    @property
+    def entry_events(self) -> EntryEvents | None:
+        """Which of its events are a ledger entry's (entry_versions.EntryEvents), or None (the
+        default: none). The runner admits them in the batch's transaction before the read model
+        sees any (`entry_versions.admit`: one statement a batch, one an event applied one by one)
+        and hands it only the newer ones, a void final: the read model applies its entries' events
+        as they come, in any order, without reading its versions table itself."""
+        return None
+
+    @property
+    def rebuild_defers_indexes(self) -> bool:
+        """True: none of its statements needs a secondary index to find its rows (the primary keys
+        only), so a rebuild drops them for its bulk phase and builds them once after it
+        (rebuild._bulk_mode). The default, False: a rebuild keeps them."""
+        return False
 
     @property
     def name(self) -> str: ...
@@ -79,7 +103,8 @@ class BatchProjection(Projection, Protocol):
     """A read model that also applies a batch set-based (a few statements, whatever its length)."""
 
     async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
-        """Apply `items` in order, leaving the tables exactly as `apply` of each in turn would.
+        """Apply `items` in order, leaving the tables exactly as `apply` of each in turn would (an
+        entry's events among them already admitted: see `Projection.entry_events`).
 
         Raise on any failure: the runner undoes the batch and falls back to `apply` per event."""
 
@@ -393,17 +418,33 @@ class ProjectionRunner:
         _SetBasedFailedError if anything fails (the caller undoes the transaction and falls back)."""
         if not items:
             return
-        batch = set_based(self.projection)
         try:
-            if batch is not None:
-                await batch.apply_batch(conn, prefix, items)
-            else:
-                for item in items:
-                    await self.projection.apply(conn, prefix, item.envelope, item.event)
+            await self.hand_over(conn, prefix, items)
         except (asyncpg.PostgresConnectionError, ConnectionError, OSError):
             raise  # transient: the whole batch is retried
         except Exception as exc:
             raise _SetBasedFailedError(f"{type(exc).__name__}: {exc}"[:200]) from exc
+
+    async def hand_over(self, conn: Connection, prefix: str, items: Sequence[Decoded]) -> None:
+        """Give `items` (fresh by the tracking, in order) to the read model's tables at `prefix`:
+        its entry's events admitted first (`Projection.entry_events`, one statement), then the
+        admitted batch to `apply_batch`, or to `apply` one event after the other without it. In the
+        caller's transaction; raises what the read model raises."""
+        admitted = await self._admitted(conn, prefix, items)
+        if not admitted:
+            return
+        batch = set_based(self.projection)
+        if batch is not None:
+            await batch.apply_batch(conn, prefix, admitted)
+        else:
+            for item in admitted:
+                await self.projection.apply(conn, prefix, item.envelope, item.event)
+
+    async def hand_over_one(self, conn: Connection, prefix: str, item: Decoded) -> None:
+        """Give one event to the read model's `apply`, admitted first like `hand_over`'s (the path
+        of a batch applied event by event and of `replay_parked`)."""
+        if await self._admitted(conn, prefix, [item]):
+            await self.projection.apply(conn, prefix, item.envelope, item.event)
 
     async def _apply_one_by_one(
         self,
@@ -429,14 +470,19 @@ class ProjectionRunner:
     async def _try_apply(self, conn: Connection, prefix: str, item: Decoded) -> str | None:
         """Apply one event in a savepoint; return the error if its handler failed."""
         try:
-            async with conn.transaction():  # a failing handler undoes only itself
-                await self.projection.apply(conn, prefix, item.envelope, item.event)
+            async with conn.transaction():  # a failing handler undoes only itself (and its admission)
+                await self.hand_over_one(conn, prefix, item)
             return None
         except (asyncpg.PostgresConnectionError, ConnectionError, OSError):
             raise  # transient: the whole batch is retried
         except Exception as exc:
             log.exception("projection %s failed on %s", self.projection.name, item.envelope.event_id)
             return f"{type(exc).__name__}: {exc}"[:2000]
+
+    async def _admitted(self, conn: Connection, prefix: str, items: Sequence[Decoded]) -> Sequence[Decoded]:
+        """`items` without the entry's events the read model must not see (entry_versions.admit)."""
+        spec = self.projection.entry_events
+        return items if spec is None else await admit(conn, prefix, spec, items)
 
     async def _park(self, conn: Connection, key: str, item: Decoded, error: str) -> None:
         env = item.envelope

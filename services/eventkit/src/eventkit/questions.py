@@ -6,7 +6,8 @@ A question is asked on the registry (`ResidentFeedbackReceived`, registry topic)
 a ledger entry (`ConsultationGiven` v2 whose `question_id` names it, ledger topic). The two topics
 arrive in any order, so each side upserts only its own columns. A correction of the answering entry
 (new summary, channel or time) changes the answer; a voided entry reopens the question. An answering
-entry's events apply only when newer than the version applied (eventkit.entry_versions): its
+entry's events reach it only when newer than the version applied (the runner admits them:
+eventkit.entry_versions): its
 `ConsultationGiven` delivered again after its void does not answer the question again, nor after a
 correction undo it. The call-back phone is in neither event, so never here.
 
@@ -26,14 +27,28 @@ from vc_contracts.catalogue.registry import ResidentFeedbackReceived
 from vc_contracts.topics import topic_for
 
 from eventkit.db import Connection
-from eventkit.entry_versions import admit, versions_ddl
+from eventkit.entry_versions import EntryEvents, versions_ddl
+from eventkit.projection import Projection
 from eventkit.set_apply import Decoded
 
 ANSWER_FIELDS = {"summary": "answer", "channel": "channel", "occurred_at": "answered_at"}
 """Ledger field of the answering entry -> column it sets here (a correction may change them)."""
 
 
-class BoardQuestions:
+def _answering(item: Decoded) -> str | None:
+    """The group of an answering entry's event: "answers" (it answers a question or changes an
+    answer), "voids", or None (not an answering entry's event)."""
+    match item.event:
+        case EntryVoided():
+            return "voids"
+        case ConsultationGiven() if item.event.question_id is not None:
+            return "answers"
+        case EntryCorrected() if not ANSWER_FIELDS.keys().isdisjoint(item.event.changes):
+            return "answers"
+    return None
+
+
+class BoardQuestions(Projection):
     """Projection of board questions and answers; subclass to name the copy (`name`, `tables`)."""
 
     name: str = "board_questions_v2"  # v2: answering entries' versions (their events in any order)
@@ -56,16 +71,13 @@ class BoardQuestions:
         CREATE INDEX ON {{t}}{self.table} (entry_id);
         """ + versions_ddl(self.tables[1])
 
+    @property
+    def entry_events(self) -> EntryEvents:
+        """The answering entries' events reach `apply` admitted (versions in `tables[1]`)."""
+        return EntryEvents(self.tables[1], _answering, frozenset({"answers"}), frozenset({"voids"}))
+
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         table = f"{t}{self.table}"
-        answering = (
-            isinstance(event, EntryVoided)
-            or (isinstance(event, ConsultationGiven) and event.question_id is not None)
-            or (isinstance(event, EntryCorrected) and bool(set(event.changes) & set(ANSWER_FIELDS)))
-        )
-        voids = isinstance(event, EntryVoided)
-        if answering and not await admit(conn, t + self.tables[1], [Decoded(env, event)], voids=voids):
-            return
         match event:
             case ResidentFeedbackReceived():
                 await conn.execute(

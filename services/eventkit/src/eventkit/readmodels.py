@@ -18,6 +18,7 @@ from vc_contracts.catalogue.registry import AdvisorAssigned, AssignmentEnded
 from vc_contracts.topics import topic_for
 
 from eventkit.db import Connection
+from eventkit.projection import Projection
 from eventkit.set_apply import Decoded, events_of, insert_rows, keyed, runs, update_rows
 
 _GROUPS = {AdvisorAssigned: "assigned", AssignmentEnded: "ended"}
@@ -35,7 +36,7 @@ def in_force_sql(table: str, day: str, prefix: str) -> str:
     )
 
 
-class AssignmentHistory:
+class AssignmentHistory(Projection):
     name: str
     tables: Sequence[str]
     topics: Sequence[str] = (topic_for("registry"),)

@@ -5,7 +5,7 @@
    the start, applying into N+1 (its own tracking rows, so it deduplicates like the live one), in
    batches of up to BATCH events, set-based where the read model offers it, without waiting for
    each batch's WAL flush (the swap's commit flushes them all), parsing batch n+1 while batch n is
-   written (overlap.py). A read model that sets `rebuild_defers_indexes` has its secondary
+   written (overlap.py). A read model that sets `Projection.rebuild_defers_indexes` has its secondary
    indexes built once after this bulk phase instead of maintained entry by entry during it, and
    every new table skips autovacuum until then (see `_bulk_mode`).
 3. In one transaction: point the views at N+1, make it live, store the offsets reached.
@@ -123,7 +123,7 @@ async def _bulk_mode(conn: Connection, runner: ProjectionRunner, generation: int
     tables = [f"{runner.prefix(generation)}{table}" for table in runner.projection.tables]
     for table in tables:
         await conn.execute(f"ALTER TABLE {table} SET (autovacuum_enabled = false)")
-    if not getattr(runner.projection, "rebuild_defers_indexes", False):
+    if not runner.projection.rebuild_defers_indexes:
         return []
     indexes = await conn.fetch(DEFERRABLE_INDEXES, tables)
     for index in indexes:

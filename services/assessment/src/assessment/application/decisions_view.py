@@ -17,6 +17,7 @@ from typing import Any
 import asyncpg
 from eventkit.db import Connection
 from eventkit.paging import PageParams, page_of
+from eventkit.projection import Projection
 from vc_contracts import CST, Envelope, Event
 from vc_contracts.catalogue.assessment import AssessmentConcluded, ComplianceBreached, ComplianceRulesSet
 from vc_contracts.text import STORED
@@ -41,7 +42,7 @@ CREATE INDEX ON {t}conclusions (county, year, advisor_id);
 """
 
 
-class DecisionsView:
+class DecisionsView(Projection):
     name = "decisions"
     topics = ()  # fed from the store, not from Kafka
     tables = ("rule_sets", "breaches", "conclusions")

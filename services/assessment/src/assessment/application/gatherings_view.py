@@ -3,8 +3,8 @@ year, projected from the ledger.
 
 Each LectureHeld or PublicityEventHeld counts once, for the entry's advisor, in the CST year it
 started; a corrected start moves it to its new year; a voided entry keeps its row, marked, and stops
-counting. An entry's events apply only when newer than the version applied
-(eventkit.entry_versions): an older correction delivered after a newer one changes nothing. A batch
+counting. An entry's events reach it only when newer than the version applied (the runner admits
+them: eventkit.entry_versions): an older correction delivered after a newer one changes nothing. A batch
 is one insert per run of gatherings and one update per run of voids.
 """
 
@@ -15,7 +15,8 @@ from datetime import datetime
 
 import asyncpg
 from eventkit.db import Connection
-from eventkit.entry_versions import admit, versions_ddl
+from eventkit.entry_versions import EntryEvents, versions_ddl
+from eventkit.projection import Projection
 from eventkit.scoping import prefix_of
 from eventkit.set_apply import (
     ONE_BY_ONE,
@@ -68,18 +69,14 @@ CREATE INDEX ON {t}gatherings (advisor_id, year);
 VERSIONS = "gathering_versions"
 
 
-class GatheringsView:
+class GatheringsView(Projection):
     name = "gatherings_v2"  # v2: entry versions (events of an entry in any order)
     topics = (topic_for("ledger"),)
     tables = ("gatherings", VERSIONS)
     ddl = DDL
+    entry_events = EntryEvents(VERSIONS, _group, frozenset({"gatherings", ONE_BY_ONE}), frozenset({"voids"}))
 
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
-        group = _group(Decoded(env, event))
-        if group is None or not await admit(
-            conn, t + VERSIONS, [Decoded(env, event)], voids=group == "voids"
-        ):
-            return
         match event:
             case LectureHeld() | PublicityEventHeld():
                 await conn.execute(
@@ -97,12 +94,7 @@ class GatheringsView:
                 )
 
     async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
-        for group, given in runs(items, _group, _KEY):
-            run = (
-                given
-                if group == ONE_BY_ONE
-                else await admit(conn, t + VERSIONS, given, voids=group == "voids")
-            )
+        for group, run in runs(items, _group, _KEY):
             if group == "gatherings":
                 rows = [
                     _row(d.envelope, d.event)

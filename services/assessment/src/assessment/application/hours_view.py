@@ -4,9 +4,9 @@ Hours count for the advisor who served them (the entry's advisor), in the CST qu
 served (split at a quarter boundary, see eventkit.periods), as exact seconds: sums are exact and
 hours are rounded for display only. A correction of a visit's times carries
 the whole new span, so its hours are taken out of the old quarters and put in the new ones; a void
-keeps the rows, marked voided, and they stop counting. An entry's events apply only when newer than
-the version applied (eventkit.entry_versions): a visit delivered again after its correction or void
-changes nothing. A batch is one insert per run of visits and
+keeps the rows, marked voided, and they stop counting. An entry's events reach it only when newer
+than the version applied (the runner admits them: eventkit.entry_versions): a visit delivered again
+after its correction or void changes nothing. A batch is one insert per run of visits and
 one update per run of voids; a corrected span is re-split event by event (it reads the old rows).
 """
 
@@ -17,8 +17,9 @@ from datetime import datetime
 
 import asyncpg
 from eventkit.db import Connection
-from eventkit.entry_versions import admit, versions_ddl
+from eventkit.entry_versions import EntryEvents, versions_ddl
 from eventkit.periods import split_seconds_by_quarter
+from eventkit.projection import Projection
 from eventkit.scoping import prefix_of
 from eventkit.set_apply import (
     ONE_BY_ONE,
@@ -68,19 +69,15 @@ CREATE INDEX ON {t}visit_hours (village_code, quarter);
 VERSIONS = "visit_versions"
 
 
-class QuarterHoursView:
+class QuarterHoursView(Projection):
     # v2: exact seconds instead of hours rounded per entry; v3: entry versions (any order)
     name = "quarter_hours_v3"
     topics = (topic_for("ledger"),)
     tables = ("visit_hours", VERSIONS)
     ddl = DDL
+    entry_events = EntryEvents(VERSIONS, _group, frozenset({"visits", ONE_BY_ONE}), frozenset({"voids"}))
 
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
-        group = _group(Decoded(env, event))
-        if group is None or not await admit(
-            conn, t + VERSIONS, [Decoded(env, event)], voids=group == "voids"
-        ):
-            return
         match event:
             case VisitLogged():
                 await conn.executemany(
@@ -95,12 +92,7 @@ class QuarterHoursView:
                 )
 
     async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
-        for group, given in runs(items, _group, _KEY):
-            run = (
-                given
-                if group == ONE_BY_ONE
-                else await admit(conn, t + VERSIONS, given, voids=group == "voids")
-            )
+        for group, run in runs(items, _group, _KEY):
             if group == "visits":
                 rows = [row for env, event in pairs_of(run, VisitLogged) for row in _rows(env, event)]
                 await insert_rows(conn, f"{t}visit_hours", COLUMNS, rows, "ON CONFLICT DO NOTHING")

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 import asyncpg
 from eventkit.db import Connection
+from eventkit.projection import Projection
 from eventkit.set_apply import Decoded, insert_rows, runs
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue.registry import AdvisorRegistered, DivisionRegistered, UnitRegistered
@@ -16,7 +17,7 @@ CREATE TABLE {t}ledger_names (key text PRIMARY KEY, name text NOT NULL);
 """
 
 
-class DirectoryView:
+class DirectoryView(Projection):
     name = "directory"
     topics: Sequence[str] = (topic_for("registry"),)
     tables: Sequence[str] = ("ledger_names",)

@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any
 
 from eventkit.db import Connection
+from eventkit.projection import Projection
 from eventkit.set_apply import Decoded, runs
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue import registry as ev
@@ -183,7 +184,7 @@ def _value(source: str, env: Envelope, event: Event) -> Any:
     return value.value if isinstance(value, Enum) else value
 
 
-class RegistryViews:
+class RegistryViews(Projection):
     name = "registry_views_v3"
     topics: Sequence[str] = (topic_for("registry"),)
     tables: Sequence[str] = TABLES

@@ -12,6 +12,7 @@ from typing import Any
 
 import asyncpg
 from eventkit.db import Connection
+from eventkit.projection import Projection
 from eventkit.readmodels import in_force_sql
 from eventkit.set_apply import Decoded, events_of, insert_rows, keyed, runs
 from vc_contracts import Envelope, Event
@@ -60,7 +61,7 @@ async def _set_village(
                       f"ON CONFLICT (village_code) DO UPDATE SET {column} = excluded.{column}")  # fmt: skip
 
 
-class BoardView:
+class BoardView(Projection):
     name = "notice_board_v3"  # v3: division names, so a board names its township and county
     topics = (topic_for("registry"),)
     tables = ("nb_villages", "nb_people", "nb_divisions")

@@ -5,8 +5,9 @@ force for its period (named by division, version and effective day).
 Built from registry events (villages, advisor names, agreements; assignments live in
 assignments_view) and ledger events (visits split by CST quarter as exact seconds, lectures and
 publicity events by CST year; a corrected entry is re-split or moved, a voided one stops counting).
-An entry's events apply only when newer than the version applied (eventkit.entry_versions,
-`cv_entry_versions`): a create delivered again after its void or its correction changes nothing.
+An entry's events reach it only when newer than the version applied (the runner admits them:
+eventkit.entry_versions, `cv_entry_versions`): a create delivered again after its void or its
+correction changes nothing.
 A batch is one or two statements per run of villages, advisors, agreements, entries or voids; a
 correction reads the entry's rows, so it is applied on its own.
 """
@@ -19,8 +20,9 @@ from typing import Any
 
 import asyncpg
 from eventkit.db import Connection
-from eventkit.entry_versions import admit, versions_ddl
+from eventkit.entry_versions import EntryEvents, versions_ddl
 from eventkit.periods import split_seconds_by_quarter
+from eventkit.projection import Projection
 from eventkit.readmodels import in_force_sql
 from eventkit.set_apply import (
     ONE_BY_ONE,
@@ -96,18 +98,15 @@ def _gathering(event: LectureHeld | PublicityEventHeld) -> tuple[str, str, int, 
     return event.entry_id, event.village_code, event.occurred_at.astimezone(CST).year, kind
 
 
-class ComplianceView:
+class ComplianceView(Projection):
     # v2: exact seconds, lectures per year, assignments by period; v3: entry versions (any order)
     name = "compliance_v3"
     topics = (topic_for("registry"), topic_for("ledger"))
     tables = ("cv_villages", "cv_advisor_names", "cv_hours", "cv_gatherings", VERSIONS)
     ddl = DDL
+    entry_events = EntryEvents(VERSIONS, _group, frozenset({"entries", ONE_BY_ONE}), frozenset({"voids"}))
 
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
-        group = _group(Decoded(env, event))
-        ordered = group in ("entries", "voids", ONE_BY_ONE)  # an entry's event: newer ones only
-        if ordered and not await admit(conn, t + VERSIONS, [Decoded(env, event)], voids=group == "voids"):
-            return
         match event:
             case DivisionRegistered() if event.level in VILLAGE_LEVELS:
                 await conn.execute(
@@ -152,9 +151,7 @@ class ComplianceView:
 
     async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
         nothing = "ON CONFLICT DO NOTHING"
-        for group, given in runs(items, _group, _KEY):
-            ordered = group in ("entries", "voids")  # an entry's events: newer ones only
-            run = await admit(conn, t + VERSIONS, given, voids=group == "voids") if ordered else given
+        for group, run in runs(items, _group, _KEY):
             if group == "villages":
                 rows = [
                     (e.code, e.name, e.parent_code, env.tenant.county)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from eventkit.db import Connection
+from eventkit.projection import Projection
 from eventkit.set_apply import (
     ONE_BY_ONE,
     Decoded,
@@ -55,7 +56,7 @@ _KEY = keyed({
 })  # fmt: skip
 
 
-class DashboardView:
+class DashboardView(Projection):
     name = "dashboard_v1"
     topics = (topic_for("registry"), topic_for("assessment"))
     tables = ("db_divisions", "db_agreements", "db_boards", "db_breaches")

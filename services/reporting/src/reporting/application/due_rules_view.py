@@ -10,6 +10,7 @@ from typing import Any
 
 import asyncpg
 from eventkit.db import Connection
+from eventkit.projection import Projection
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue.assessment import ComplianceRulesSet
 from vc_contracts.divisions import city_of, province_of
@@ -24,7 +25,7 @@ CREATE TABLE {t}dr_rules (
 """
 
 
-class DueRulesView:
+class DueRulesView(Projection):
     name = "due_rules_v2"  # v2: keeps the whole rule set (the figures' minimums)
     topics = (topic_for("assessment"),)
     tables = ("dr_rules",)

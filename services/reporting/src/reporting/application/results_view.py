@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncpg
 from eventkit.db import Connection
+from eventkit.projection import Projection
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue.assessment import AssessmentConcluded
 from vc_contracts.catalogue.enums import AssessmentResult, wire_labels
@@ -20,7 +21,7 @@ RESULT_NAMES = wire_labels(AssessmentResult)
 RULE = "每位法律顾问每年一条考核结论，按考核结论所属县计；同一考核以最新结论为准。"
 
 
-class ResultsView:
+class ResultsView(Projection):
     name = "assessment_results"
     topics = (topic_for("assessment"),)
     tables = ("ar_results",)

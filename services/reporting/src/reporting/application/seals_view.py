@@ -19,6 +19,7 @@ from typing import Any
 import asyncpg
 from eventkit.db import Connection
 from eventkit.errors import AppError
+from eventkit.projection import Projection
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue.ledger import VolumeSealed
 from vc_contracts.topics import topic_for
@@ -39,7 +40,7 @@ CREATE INDEX ON {t}rp_sealed_links (volume_id, seq) WHERE first_link <> latest_l
 """
 
 
-class SealsView:
+class SealsView(Projection):
     name = "sealed_links_v1"
     topics = (topic_for("ledger"),)
     tables = ("rp_sealed_volumes", "rp_sealed_links")

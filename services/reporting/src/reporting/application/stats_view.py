@@ -20,8 +20,9 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from eventkit.db import Connection
-from eventkit.entry_versions import admit, versions_ddl
+from eventkit.entry_versions import EntryEvents, versions_ddl
 from eventkit.periods import day_periods, half_containing, seconds_by_half
+from eventkit.projection import Projection
 from eventkit.set_apply import ONE_BY_ONE, Decoded, events_of, insert_rows, keyed, one_by_one, runs
 from pydantic import SerializeAsAny, TypeAdapter
 from pydantic_core import to_json
@@ -219,7 +220,7 @@ class Rows:
         return tuple([column[n] for n in kept] for column in self.hours)
 
 
-class StatsView:
+class StatsView(Projection):
     # v2: exact seconds, not hours rounded per entry; v3: advisor names; v4: entry versions
     name = "statistics_v4"
     topics = (topic_for("registry"), topic_for("ledger"))
@@ -229,12 +230,10 @@ class StatsView:
     rebuild_defers_indexes = True
     """Its statements find rows by entry id (the primary keys) only: the (half, village_code)
     indexes serve the reports, so a rebuild builds them after its bulk phase (eventkit.rebuild)."""
+    entry_events = EntryEvents(VERSIONS, _group, frozenset({"entries", ONE_BY_ONE}), frozenset({"voids"}))
+    """Entries, their corrections and voids reach it admitted (eventkit.entry_versions)."""
 
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
-        group = _group(Decoded(env, event))
-        ordered = group in ("entries", "voids", ONE_BY_ONE)  # an entry's event: newer ones only
-        if ordered and not await admit(conn, t + VERSIONS, [Decoded(env, event)], voids=group == "voids"):
-            return
         match event:
             case DivisionRegistered() | UnitRegistered() | AdvisorRegistered():
                 await self._name(conn, t, *_name_row(event))
@@ -249,9 +248,7 @@ class StatsView:
                 await Rows.of_events([event]).write(conn, t)
 
     async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
-        for group, given in runs(items, _group, _KEY):
-            ordered = group in ("entries", "voids")  # an entry's events: newer ones only
-            run = await admit(conn, t + VERSIONS, given, voids=group == "voids") if ordered else given
+        for group, run in runs(items, _group, _KEY):
             if group == "names":
                 rows = [_name_row(d.event) for d in run]
                 await insert_rows(conn, f"{t}st_names", NAME_COLUMNS, rows, UPSERT_NAME)

@@ -15,6 +15,7 @@ from typing import Any
 
 import asyncpg
 from eventkit.db import Connection
+from eventkit.projection import Projection
 from vc_contracts import CST, Envelope, Event
 from vc_contracts.catalogue.enums import ENTRY_KIND_LABELS, EntryKind
 from vc_contracts.catalogue.ledger import TypicalCaseApproved, TypicalCaseProposed, TypicalCaseReturned
@@ -35,7 +36,7 @@ CREATE TABLE {t}rp_county_duties (
 """
 
 
-class TypicalCasesView:
+class TypicalCasesView(Projection):
     name = "typical_cases_v1"
     topics = (topic_for("ledger"), topic_for("registry"))
     tables = ("rp_typical_cases", "rp_county_duties")
