@@ -118,6 +118,7 @@ class EventByEvent:
             ("village_hours",),
             self.inner.ddl,
         )
+        self.entry_events, self.rebuild_defers_indexes = None, False
         self.apply = self.inner.apply
 
 

@@ -64,6 +64,8 @@ class VillageHours:
 
     name = "village_hours"
     tables = ("village_hours",)
+    entry_events = None  # Projection's optional members, as their defaults
+    rebuild_defers_indexes = False
     ddl = """
     CREATE TABLE {t}village_hours (
         village_code text PRIMARY KEY,

@@ -3,8 +3,9 @@
 The review found the hours half of the statistics read model wrote a visit's hours back when its
 `VisitLogged` came again after its `EntryVoided` (a republish): the upsert kept `voided`, but the
 hours were replaced unconditionally, and the county's table counted them. Checked on the real
-PostgreSQL, through the read model's own `apply` / `apply_batch` and through the projection runner
-(which also drops an event older than its stream's version as a duplicate)."""
+PostgreSQL, as the runner hands events to the read model's `apply` / `apply_batch` (an entry's
+events admitted first, `Projection.entry_events`) and through the whole runner (which also drops an
+event older than its stream's version as a duplicate)."""
 
 from __future__ import annotations
 
@@ -53,15 +54,15 @@ async def test_a_visit_delivered_again_after_its_void_does_not_count_again(
     await runner.install()
     t = runner.prefix(1)
     order = [logged, void, logged]  # the create republished after the void
-    async with pool.acquire() as conn, conn.transaction():
+    async with pool.acquire() as conn, conn.transaction():  # as the runner hands them over, untracked
         if path == "apply":
             for s in order:
-                await view.apply(conn, t, s.envelope, s.event)
+                await runner.hand_over_one(conn, t, _decoded(s))
         elif path == "apply_batch":
             for s in order:
-                await view.apply_batch(conn, t, [_decoded(s)])
+                await runner.hand_over(conn, t, [_decoded(s)])
         else:
-            await view.apply_batch(conn, t, [_decoded(s) for s in order])
+            await runner.hand_over(conn, t, [_decoded(s) for s in order])
         assert await _counted(conn, t, cast(lg.VisitLogged, logged.event).entry_id) == (0, True)
 
 

@@ -30,6 +30,8 @@ class Renamed:
     def __init__(self, inner: Any, suffix: str) -> None:
         self.inner, self.name = inner, f"{inner.name}_{suffix}"
         self.topics, self.tables, self.ddl = inner.topics, inner.tables, inner.ddl
+        # the runner admits the inner read model's entry events (it no longer does it in `apply`)
+        self.entry_events, self.rebuild_defers_indexes = inner.entry_events, inner.rebuild_defers_indexes
 
     async def apply(self, *args: Any) -> None:
         await self.inner.apply(*args)

@@ -20,6 +20,8 @@ class StreamCounts:
     """`stream_counts(stream_id, events, last_version)`; `events` would double on a double apply."""
 
     tables: Sequence[str] = ("stream_counts",)
+    entry_events = None  # Projection's optional members, as their defaults
+    rebuild_defers_indexes = False
     ddl = """
         CREATE TABLE {t}stream_counts (
             stream_id    text PRIMARY KEY,
