@@ -10,12 +10,15 @@ replay), and `replay_parked`. On the real PostgreSQL."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from typing import Any
+from uuid import uuid4
 
 import asyncpg
 import pytest
-from eventkit.entry_versions import EntryEvents, versions_ddl
+from conftest import unique
+from eventkit.entry_versions import EntryEvents, admit, versions_ddl
 from eventkit.projection import Projection, ProjectionRunner
 from eventkit.relay import encode
 from eventkit.set_apply import Decoded
@@ -225,3 +228,53 @@ async def test_the_event_by_event_fallback_and_replay_parked_admit_too(
     assert await runner.replay_parked() == (1, 0)
     assert view.seen == []
     assert await _hours(pool, t) == [5.0]
+
+
+def _shuffled_entry_events(rng: random.Random, made: list[lg.VisitLogged]) -> list[Decoded]:
+    """Events of the entries `made` with versions out of order and repeated, voids among them."""
+    items = []
+    for _ in range(rng.randrange(1, 14)):
+        logged = rng.choice(made)
+        version = rng.randrange(1, 7)
+        event: Event = (
+            lg.EntryVoided(entry_id=logged.entry_id, village_code=logged.village_code, reason="重复登记")
+            if rng.random() < 0.2
+            else logged
+        )
+        envelope = Envelope(
+            event_id=uuid4(), event_type=event.event_type, schema_version=event.schema_version,
+            stream_id=stream_id(logged.entry_id), stream_version=version, occurred_at=logged.occurred_at,
+            recorded_at=logged.occurred_at, tenant=TENANT, actor="test", correlation_id=uuid4(),
+            data=event.model_dump(mode="json"),
+        )  # fmt: skip
+        items.append(Decoded(envelope, event))
+    return items
+
+
+async def test_admitting_a_batch_in_one_statement_admits_what_one_event_at_a_time_admits(
+    pool: asyncpg.Pool,
+) -> None:
+    """The runner's one statement a batch equals the admission event after event (each its own
+    statement), in the events it lets through and the versions it leaves, from any versions held."""
+    spec = OrderedHours.entry_events
+    table = spec.table
+    schema = unique("admit")
+    await pool.execute(f"CREATE SCHEMA {schema}")
+    ddl = versions_ddl(table)
+    async with pool.acquire() as conn:
+        for seed in range(300):
+            rng = random.Random(seed)
+            made = [visit(1), visit(2), visit(3)]
+            held, items = _shuffled_entry_events(rng, made), _shuffled_entry_events(rng, made)
+            ends = []
+            async with conn.transaction():
+                for prefix in (f"{schema}.one_", f"{schema}.all_"):
+                    await conn.execute(ddl.replace("{t}", prefix))
+                    await admit(conn, prefix, spec, held)
+                one = [d for d in items if await admit(conn, f"{schema}.one_", spec, [d])]
+                batch = list(await admit(conn, f"{schema}.all_", spec, items))
+                for prefix in (f"{schema}.one_", f"{schema}.all_"):
+                    ends.append(await conn.fetch(f"SELECT * FROM {prefix}{table} ORDER BY entry_id"))
+                    await conn.execute(f"DROP TABLE {prefix}{table}")
+            assert batch == one, seed
+            assert ends[0] == ends[1], seed

@@ -51,21 +51,22 @@ class EntryEvents:
 
 
 ADMIT = (
-    "WITH u AS (SELECT * FROM unnest($1::text[], $2::int[], $3::int[]) AS u(e, n, voided_at)),"
+    "WITH u AS (SELECT * FROM unnest($1::text[], $2::int[]) AS u(e, n)),"
+    " d AS (SELECT * FROM unnest($3::text[], $4::int[]) AS d(e, n)),"
     " held AS MATERIALIZED (SELECT entry_id, version, voided FROM {table} WHERE entry_id = ANY($1::text[])),"
     " written AS (INSERT INTO {table} AS v (entry_id, version, voided)"
-    " SELECT u.e, u.n, coalesce(h.voided, false) OR u.voided_at > coalesce(h.version, 0)"
-    " FROM u LEFT JOIN held h ON h.entry_id = u.e"
+    " SELECT u.e, u.n, coalesce(h.voided, false) OR coalesce(d.n > coalesce(h.version, 0), false)"
+    " FROM u LEFT JOIN held h ON h.entry_id = u.e LEFT JOIN d ON d.e = u.e"
     " ON CONFLICT (entry_id) DO UPDATE SET version = excluded.version, voided = excluded.voided"
     " WHERE v.version < excluded.version)"
     " SELECT entry_id, version, voided FROM held"
 )
-"""Per entry of a batch ($1, each once): its newest version in the batch ($2) and the version of the
-void that raised it, if one did (0: none; $3). The versions table's rows as they were before the
-statement come back (every sub-statement of one WITH reads one snapshot), so the client tells which
-events were newer; the rows are written as one event after the other would leave them: the version
-rises past a void too (whichever events came and however they were batched), and `voided` is set by
-a void newer than what was held."""
+"""Per entry of a batch ($1, each once): its newest version in the batch ($2); per entry whose void
+raised it ($3, usually none), that void's version ($4). The versions table's rows as they were
+before the statement come back (every sub-statement of one WITH reads one snapshot), so the client
+tells which events were newer; the rows are written as one event after the other would leave them:
+the version rises past a void too (whichever events came and however they were batched), and
+`voided` is set by a void newer than what was held."""
 
 
 async def admit(conn: Connection, t: str, spec: EntryEvents, items: Sequence[Decoded]) -> Sequence[Decoded]:
@@ -102,8 +103,11 @@ async def admit(conn: Connection, t: str, spec: EntryEvents, items: Sequence[Dec
         ADMIT.format(table=t + spec.table),
         list(top),
         list(top.values()),
-        [voided_at.get(entry_id, 0) for entry_id in top],
+        list(voided_at),
+        list(voided_at.values()),
     )
+    if not rows and len(top) == len(marks) - marks.count(None):
+        return items  # each entry's only event here, and no entry held: all new (a rebuild's batch)
     # per entry: [the version reached, whether it is voided], from the held row, then event by event
     state: dict[str, list[int]] = {r["entry_id"]: [r["version"], r["voided"]] for r in rows}
     admitted: list[Decoded] = []
