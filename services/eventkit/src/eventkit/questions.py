@@ -7,9 +7,9 @@ a ledger entry (`ConsultationGiven` v2 whose `question_id` names it, ledger topi
 arrive in any order, so each side upserts only its own columns. A correction of the answering entry
 (new summary, channel or time) changes the answer; a voided entry reopens the question. An answering
 entry's events reach it only when newer than the version applied (the runner admits them:
-eventkit.entry_versions): its
-`ConsultationGiven` delivered again after its void does not answer the question again, nor after a
-correction undo it. The call-back phone is in neither event, so never here.
+eventkit.entry_versions): its `ConsultationGiven` delivered again after its void does not answer
+the question again, nor after a correction undo it. The call-back phone is in neither event, so
+never here.
 
 Shape of `{t}<table>`: question_id (PK), village_code, kind (question|meeting), category,
 asked_at (timestamptz, when the registry recorded it), meeting_at; entry_id, channel, answer,

@@ -4,8 +4,8 @@ year, projected from the ledger.
 Each LectureHeld or PublicityEventHeld counts once, for the entry's advisor, in the CST year it
 started; a corrected start moves it to its new year; a voided entry keeps its row, marked, and stops
 counting. An entry's events reach it only when newer than the version applied (the runner admits
-them: eventkit.entry_versions): an older correction delivered after a newer one changes nothing. A batch
-is one insert per run of gatherings and one update per run of voids.
+them: eventkit.entry_versions): an older correction delivered after a newer one changes nothing. A
+batch is one insert per run of gatherings and one update per run of voids.
 """
 
 from __future__ import annotations
