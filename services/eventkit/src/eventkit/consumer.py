@@ -31,7 +31,13 @@ import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from typing import Any, cast
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import (
+    AIOKafkaConsumer,
+    AIOKafkaProducer,
+    ConsumerRebalanceListener,
+    ConsumerRecord,
+    TopicPartition,
+)
 from aiokafka.errors import ConsumerStoppedError, IllegalStateError, KafkaError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
@@ -126,6 +132,7 @@ def subscribe(
     projection = runner.projection
     seen_generation: dict[str, int] = {}
     assignor = PartitionCountAssignor()
+    rebalances = Rebalances()
 
     subscriber = broker.subscriber(
         *projection.topics,
@@ -143,6 +150,7 @@ def subscribe(
         description=f"Read model `{projection.name}` of the {group_prefix} service",
         # an instance, not a class: aiokafka takes any object with the assignor's methods
         partition_assignment_strategy=cast(Any, [assignor]),
+        listener=rebalances,
     )
     assignor.follow(
         lambda topic: None if subscriber.consumer is None else subscriber.consumer.partitions_for_topic(topic)
@@ -153,7 +161,31 @@ def subscribe(
         # never msg.ack(): for a batch subscriber it commits the consumer's position, which `consume`
         # has moved past batches fetched but not yet applied
         consumer = cast(AIOKafkaConsumer, msg.consumer)
-        await consume(runner, consumer, msg.raw_message, bootstrap=bootstrap, seen_generation=seen_generation)
+        await consume(
+            runner,
+            consumer,
+            msg.raw_message,
+            bootstrap=bootstrap,
+            seen_generation=seen_generation,
+            rebalances=rebalances,
+        )
+
+
+class Rebalances(ConsumerRebalanceListener):  # type: ignore[misc]
+    """Counts the group's rebalances: `count` goes up when the partitions are revoked, before the
+    group is joined again. aiokafka hands out no record between the two, so a batch fetched before
+    `count` went up was fetched under an assignment that is gone: after the rebalance the consumer
+    reads from the group's committed offsets again (which may be another topic's, after the broker
+    lost its data), and committing such a batch's offsets could pass records nobody applied."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        self.count += 1
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        return None
 
 
 @dataclasses.dataclass(slots=True, eq=False)
@@ -165,18 +197,20 @@ class _Batch:
     """Each partition's first offset in the batch: where to re-read from if it is dropped."""
     ends: dict[TopicPartition, int]
     """Each partition's last offset + 1: what to commit once the batch is in the database."""
+    assignment: int
+    """`Rebalances.count` when the batch was fetched."""
     letters: list[DeadLetter] = dataclasses.field(default_factory=list)
     cursor: int = 0  # the dead-letter sink's place in `raw`
 
 
-def _batch(raw: list[ConsumerRecord[Any, Any]]) -> _Batch:
+def _batch(raw: list[ConsumerRecord[Any, Any]], assignment: int) -> _Batch:
     starts: dict[TopicPartition, int] = {}
     ends: dict[TopicPartition, int] = {}
     for record in raw:  # a partition's records come in offset order
         tp = TopicPartition(record.topic, record.partition)
         starts.setdefault(tp, record.offset)
         ends[tp] = record.offset + 1
-    return _Batch(raw, starts, ends)
+    return _Batch(raw, starts, ends, assignment)
 
 
 class _GenerationSwapped(Exception):
@@ -200,6 +234,7 @@ async def consume(
     *,
     bootstrap: str,
     seen_generation: dict[str, int] | None = None,
+    rebalances: Rebalances | None = None,
     idle_ms: int = IDLE_MS,
     max_records: int = MAX_RECORDS,
 ) -> None:
@@ -207,30 +242,34 @@ async def consume(
     `eventkit.overlap.apply_overlapped`, until a fetch finds nothing for `idle_ms`. The services'
     subscriber (`subscribe`) runs it on each batch FastStream hands it; bench/replicas.py on a
     consumer of its own. `consumer` must be in a group with auto-commit off and be fetched from by
-    nobody else meanwhile.
+    nobody else meanwhile; `rebalances` must be its listener if it is subscribed to topics (not
+    needed with partitions assigned by hand).
 
     Each batch, in order: its transaction (read model and tracking) → its dead letters published →
     its own offsets committed (per partition its last offset + 1, for the partitions `consumer`
-    still holds), while the next batch's transaction runs. A commit the broker refuses (a partition
-    revoked meanwhile, the group rebalancing) is logged and skipped: the records are in the
-    database, and whoever reads them again skips them (tracking).
+    still holds, unless the group rebalanced since the batch was fetched), while the next batch's
+    transaction runs. A commit left out or refused by the broker (the group rebalancing) is logged
+    and skipped: the records are in the database, and whoever reads them again skips them
+    (tracking).
 
     Returns after a failure too, having set the consumer back so that nothing is skipped: a failed
     transaction, dead-letter publish or fetch is logged, and after a pause of 1 s every partition
     with a batch not committed is sought back to that batch's first offset (batches parsed or
-    fetched after it are dropped: read again). After a rebuild's generation swap (see rebuild.py)
+    fetched after it are dropped: read again; those fetched before a rebalance are read from the
+    group's committed offsets anyway). After a rebuild's generation swap (see rebuild.py)
     the partitions are sought back to where the rebuild stopped. Raises only CancelledError (a
     shutdown: the batch being written ends first, and no offset past it is committed)."""
     name = runner.projection.name
     seen = {} if seen_generation is None else seen_generation
+    group = rebalances or Rebalances()
     uncommitted: collections.deque[_Batch] = collections.deque()  # handed over, in order
     parsing: _Batch | None = None
 
     async def batches() -> AsyncGenerator[tuple[list[tuple[bytes, bytes | None, str]], _Batch]]:
         nonlocal parsing
-        raw = list(first)
+        raw, assignment = list(first), group.count
         while raw:
-            batch = _batch(raw)
+            batch = _batch(raw, assignment)
             uncommitted.append(batch)
             swapped = await _rebuild_offsets(runner, seen)
             if swapped is not None:
@@ -238,6 +277,7 @@ async def consume(
             parsing = batch
             yield [(r.value, r.key, r.topic) for r in batch.raw], batch
             fetched = await consumer.getmany(timeout_ms=idle_ms, max_records=max_records)
+            assignment = group.count  # no turn of the event loop since the records were handed out
             raw = [r for part in fetched.values() for r in part]
 
     async def collect(value: bytes | None, key: bytes | None, topic: str, error: str) -> None:
@@ -251,7 +291,7 @@ async def consume(
     async def committed(batch: _Batch, outcome: BatchOutcome) -> None:
         if batch.letters:
             await publish_dead_letters(bootstrap, batch.letters)
-        await _commit(consumer, batch.ends, name)
+        await _commit(consumer, batch, group.count, name)
         assert uncommitted[0] is batch
         uncommitted.popleft()
 
@@ -271,16 +311,21 @@ async def consume(
     finally:
         await source.aclose()
     for batch in uncommitted:
-        for tp, offset in batch.starts.items():
-            targets[tp] = min(offset, targets.get(tp, offset))
+        if batch.assignment == group.count:  # else the rebalance set its partitions back already
+            for tp, offset in batch.starts.items():
+                targets[tp] = min(offset, targets.get(tp, offset))
     _seek(consumer, targets)
 
 
-async def _commit(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int], name: str) -> None:
-    """Commit exactly `ends` for the partitions `consumer` holds (a bare commit would commit its
-    position: batches fetched, not yet applied)."""
+async def _commit(consumer: AIOKafkaConsumer, batch: _Batch, assignment: int, name: str) -> None:
+    """Commit exactly `batch.ends` for the partitions `consumer` holds (a bare commit would commit
+    its position: batches fetched, not yet applied); nothing if the group rebalanced since the
+    batch was fetched (`assignment`: `Rebalances.count` now)."""
+    if batch.assignment != assignment:
+        log.info("projection %s: a batch fetched before a rebalance applied, its offsets left out", name)
+        return
     held = consumer.assignment()
-    offsets = {tp: offset for tp, offset in ends.items() if tp in held}
+    offsets = {tp: offset for tp, offset in batch.ends.items() if tp in held}
     if not offsets:
         return
     try:
