@@ -174,7 +174,7 @@ async def subscribed_catch_up(
     FastStream KafkaBroker, the groups joined by `start_broker`) until it has applied `total`
     events. Events/s after the first batch (the group join left out, as `raw.consume` leaves it)."""
     broker = KafkaBroker(bootstrap, acks="all", enable_idempotence=False)
-    subscribe(broker, runner, bootstrap=bootstrap, group_prefix=group)
+    subscribe(broker, runner, bootstrap=bootstrap, group_prefix=group, max_records=raw.CONSUMER_MAX_RECORDS)
     await start_broker(broker)
     try:
         deadline = time.perf_counter() + within

@@ -61,7 +61,7 @@ async def _replica(dsn: str, schema: str, bootstrap: str, topic: str, group: str
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
         fetched = [r for part in first.values() for r in part]
         while True:  # consume returns when a fetch finds nothing for a while, or after a failure
-            await consume(runner, client, fetched, bootstrap=bootstrap)
+            await consume(runner, client, fetched, bootstrap=bootstrap, max_records=raw.CONSUMER_MAX_RECORDS)
             if not [tp for tp in partitions if await client.position(tp) < ends[tp]]:
                 break
             fetched = []  # failed: consume sought back, so fetch again

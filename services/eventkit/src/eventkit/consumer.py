@@ -123,9 +123,11 @@ def subscribe(
     group_prefix: str,
     session_timeout_ms: int = 6000,
     fetch_max_wait_ms: int = 100,
+    max_records: int = MAX_RECORDS,
 ) -> None:
-    """Subscribe `runner` to its topics. A short fetch wait keeps end-to-end latency low on brokers
-    (Tansu) that do not answer a fetch early when data arrives.
+    """Subscribe `runner` to its topics, in batches of up to `max_records` records. A short fetch
+    wait keeps end-to-end latency low on brokers (Tansu) that do not answer a fetch early when data
+    arrives.
 
     FastStream fetches a batch and calls the handler; the handler runs `consume` on it and on all
     that follows (see there), and returns to FastStream once the topics are quiet."""
@@ -138,7 +140,7 @@ def subscribe(
         *projection.topics,
         group_id=f"{group_prefix}.{projection.name}",
         batch=True,
-        max_records=MAX_RECORDS,
+        max_records=max_records,
         ack_policy=AckPolicy.MANUAL,
         auto_offset_reset="earliest",
         decoder=_raw_values,
@@ -168,6 +170,7 @@ def subscribe(
             bootstrap=bootstrap,
             seen_generation=seen_generation,
             rebalances=rebalances,
+            max_records=max_records,
         )
 
 
