@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
 from aiokafka import ConsumerRecord
-from eventkit.consumer import subscribe
+from eventkit.consumer import start_broker, subscribe
 from eventkit.db import Connection
-from eventkit.overlap import apply_overlapped
-from eventkit.projection import BatchOutcome, DeadLetterSink, ProjectionRunner
+from eventkit.projection import BatchOutcome, ProjectionRunner
 from eventkit.rebuild import rebuild
 from eventkit.relay import OutboxRelay, ensure_topic
+from eventkit.set_apply import Decoded
 from eventkit.store import EventStore, NewStream
 from faststream.kafka import KafkaBroker
 from reporting.application.stats_view import StatsView
@@ -133,26 +132,29 @@ async def projection_catch_up(
     overlap: bool = True,
     group: str | None = None,
 ) -> float:
-    """A group consumer (getmany, commit per batch) feeding a ProjectionRunner, from the beginning of
-    `topic` until `total` events are applied. Events/s after the first batch.
+    """A ProjectionRunner catching up `topic` from its beginning until `total` events are applied.
+    Events/s after the first batch.
 
-    With `overlap` (eventkit.overlap), batch n+1 is fetched and parsed while batch n is written, and
-    each batch's offsets are committed after its transaction; without it, `apply_batch` then commit,
-    batch after batch (the services' live FastStream subscriber). Without `set_based`, the read
-    model is applied event by event. Each variant wants a schema of its own for its tables (and a
-    consumer `group` of its own when the same variant runs twice on one topic)."""
+    With `overlap`, the services' own subscriber does it (`eventkit.consumer.subscribe` on a
+    FastStream KafkaBroker: batch n+1 fetched and parsed while batch n is written, each batch's
+    offsets committed after its transaction, `eventkit.consumer.consume`). Without it, a plain
+    group consumer runs `apply_batch` then commits, batch after batch (what the services' subscriber
+    did before session 12). Without `set_based`, the read model is applied event by event. Each
+    variant wants a schema of its own for its tables (and a consumer `group` of its own when the
+    same variant runs twice on one topic)."""
     projection = VillageHours(topic) if set_based else EventByEvent(topic)
-    runner = ProjectionRunner(store.pool, store.schema, projection)  # type: ignore[arg-type]
-    await runner.install()
-    dead = DeadLetters()
-    outcome = BatchOutcome()
     variant = ("" if set_based else ".one") + ("" if overlap else ".sequential")
     group = group or f"{topic}.projection{variant}"
+    dead = DeadLetters()
+    outcome = BatchOutcome()
     if overlap:
-        caught_up = await overlapped_consume(runner, bootstrap, topic, group, total, dead, within)
-        outcome.parked = caught_up.parked
-        consumed = caught_up.rate
+        counting = bench_replicas.CountingRunner(store.pool, store.schema, projection)  # type: ignore[arg-type]
+        await counting.install()
+        consumed = await subscribed_catch_up(counting, bootstrap, group, total, within)
+        outcome.parked, outcome.dead = counting.parked, counting.dead
     else:
+        runner = ProjectionRunner(store.pool, store.schema, projection)  # type: ignore[arg-type]
+        await runner.install()
 
         async def apply(batch: list[ConsumerRecord]) -> None:
             result = await runner.apply_batch(records(batch), dead)
@@ -160,72 +162,43 @@ async def projection_catch_up(
 
         consumed = (await raw.consume(bootstrap, topic, group, total, apply, within)).rate
     applied = await store.pool.fetchval(f"SELECT sum(entries) FROM {store.schema}.village_hours")
-    if dead.errors or outcome.parked or applied != total:
+    if dead.errors or outcome.dead or outcome.parked or applied != total:
         problem = f"{applied} of {total} applied, {outcome}, dead letters {dead.errors[:3]}"
         raise RuntimeError(f"projection catch-up: {problem}")
     return consumed
 
 
+async def subscribed_catch_up(
+    runner: bench_replicas.CountingRunner, bootstrap: str, group: str, total: int, within: float
+) -> float:
+    """`runner` subscribed as a service subscribes its read models (`eventkit.consumer.subscribe` on a
+    FastStream KafkaBroker, the groups joined by `start_broker`) until it has applied `total`
+    events. Events/s after the first batch (the group join left out, as `raw.consume` leaves it)."""
+    broker = KafkaBroker(bootstrap, acks="all", enable_idempotence=False)
+    subscribe(broker, runner, bootstrap=bootstrap, group_prefix=group, max_records=raw.CONSUMER_MAX_RECORDS)
+    await start_broker(broker)
+    try:
+        deadline = time.perf_counter() + within
+        while runner.applied() < total:
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"the subscriber applied {runner.applied()} of {total} events")
+            await asyncio.sleep(0.01)
+    finally:
+        await broker.stop()
+    return runner.rate()
+
+
 async def replicas_catch_up(
     store: EventStore, dsn: str, bootstrap: str, topic: str, total: int, replicas: int = 2
 ) -> float:
-    """`projection_catch_up`, overlapped, by `replicas` processes sharing `topic`'s partitions (see
-    bench/replicas.py); `store` gives the schema, fresh. Events/s from `go` to the last commit."""
+    """`projection_catch_up`, through `eventkit.consumer.consume`, by `replicas` processes sharing
+    `topic`'s partitions (see bench/replicas.py); `store` gives the schema, fresh. Events/s from
+    `go` to the last transaction."""
     seconds = await bench_replicas.catch_up(dsn, store.schema, bootstrap, topic, PARTITIONS, replicas)
     applied = await store.pool.fetchval(f"SELECT sum(entries) FROM {store.schema}.village_hours")
     if applied != total:
         raise RuntimeError(f"replicas' catch-up: {applied} of {total} applied")
     return rate(total, seconds)
-
-
-@dataclass
-class CaughtUp:
-    rate: float
-    parked: int
-
-
-async def overlapped_consume(
-    runner: ProjectionRunner,
-    bootstrap: str,
-    topic: str,
-    group: str,
-    total: int,
-    dead: DeadLetters,
-    within: float,
-) -> CaughtUp:
-    """`raw.consume`'s loop (getmany, commit per batch, the clock started after the first
-    batch) through `eventkit.overlap.apply_overlapped`: each batch's own offsets are committed once
-    its transaction has."""
-    client = raw.consumer(bootstrap, topic, group)
-    await client.start()
-    clock = {"started": 0.0, "counted": 0.0}
-    deadline = time.perf_counter() + within
-
-    async def batches() -> AsyncIterator[tuple[list[tuple[bytes, bytes | None, str]], tuple[dict, int]]]:
-        seen = 0
-        while seen < total:
-            if time.perf_counter() > deadline:
-                raise TimeoutError(f"consumed {seen} of {total} messages of {topic}")
-            fetched = await client.getmany(timeout_ms=1000, max_records=raw.CONSUMER_MAX_RECORDS)
-            batch = [r for part in fetched.values() for r in part]
-            if batch:
-                seen += len(batch)
-                offsets = {tp: part[-1].offset + 1 for tp, part in fetched.items() if part}
-                yield records(batch), (offsets, len(batch))
-
-    async def committed(token: tuple[dict, int], outcome: BatchOutcome) -> None:
-        offsets, count = token
-        await client.commit(offsets)
-        if not clock["started"]:
-            clock["started"] = time.perf_counter()
-        else:
-            clock["counted"] += count
-
-    try:
-        outcome = await apply_overlapped(runner, batches(), dead, committed)
-        return CaughtUp(rate(int(clock["counted"]), time.perf_counter() - clock["started"]), outcome.parked)
-    finally:
-        await client.stop()
 
 
 async def projection_rebuild(store: EventStore, bootstrap: str, topic: str, total: int) -> float:
@@ -259,22 +232,24 @@ async def statistics_rebuild(store: EventStore, bootstrap: str, topic: str, tota
 
 
 class TimedRunner(ProjectionRunner):
-    """A ProjectionRunner that notes when each event's batch committed (apply_batch returned)."""
+    """A ProjectionRunner that notes when each event's batch committed (apply_decoded returned: the
+    second half of apply_batch, and what the services' overlapped loop calls)."""
 
     def __init__(self, store: EventStore, topic: str) -> None:
         super().__init__(store.pool, store.schema, VillageHours(topic))
         self.projected: dict[str, float] = {}
 
-    async def apply_batch(
+    async def apply_decoded(
         self,
-        values: Sequence[tuple[bytes, bytes | None, str]],
-        dead_letter: DeadLetterSink,
+        decoded: list[Decoded],
+        dead: Sequence[str] = (),
         generation: int | None = None,
         conn: Connection | None = None,
     ) -> BatchOutcome:
-        outcome = await super().apply_batch(values, dead_letter, generation, conn)
+        ids = [str(item.envelope.event_id) for item in decoded]  # emptied after its transaction
+        outcome = await super().apply_decoded(decoded, dead, generation, conn)
         now = time.perf_counter()
-        self.projected.update((json.loads(value)["event_id"], now) for value, _, _ in values)
+        self.projected.update((event_id, now) for event_id in ids)
         return outcome
 
 

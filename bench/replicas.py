@@ -1,13 +1,14 @@
 """Projection catch-up by several replicas of one consumer, as a service is deployed (issue 12, "many
 consumers, one group"): each replica is a process of its own, holding its share of the topic's
-partitions and catching them up through `eventkit.overlap` into the same read model, its
-transactions taking turns on the projection's status row as the services' replicas do.
+partitions and catching them up through the services' own loop (`eventkit.consumer.consume`, as
+their FastStream subscriber runs it) into the same read model, its transactions taking turns on
+the projection's status row as the services' replicas do.
 
 `catch_up(...)` (the bench's side) starts `replicas` processes of `python -m bench.replicas`, each
 with partitions `i, i + replicas, …`; each connects, reads its partitions' end offsets and its first
 batch, says `ready`, and waits. Once all are ready, the clock starts and every replica is told `go`;
-it stops at the last replica's last commit. A process start and its imports are left out, as the
-single consumer's clock leaves out its group join.
+it stops at the end of the last replica's last transaction (its offset commit follows). A process
+start and its imports are left out, as the single consumer's clock leaves out its group join.
 
 A replica's CPU runs beside the other's: on this machine's two cores, two replicas use both for the
 clients' decoding while PostgreSQL writes one batch at a time.
@@ -20,17 +21,21 @@ import asyncio
 import json
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import Sequence
+from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from eventkit.overlap import Records, apply_overlapped
+from eventkit.consumer import consume
+from eventkit.db import Connection
 from eventkit.projection import BatchOutcome, ProjectionRunner
 from eventkit.relay import log_end_offsets
 from eventkit.runtime import batch_friendly_gc
+from eventkit.set_apply import Decoded
 from vc_contracts.cli_args import name, wholes
 
 from bench import raw
+from bench.timing import rate
 from bench.workload import VillageHours
 
 READY, GO = "ready", "go"
@@ -39,7 +44,7 @@ READY, GO = "ready", "go"
 async def _replica(dsn: str, schema: str, bootstrap: str, topic: str, group: str, parts: list[int]) -> None:
     """One replica: its partitions from the start to their end offsets (see the module docstring)."""
     pool = await asyncpg.create_pool(dsn, min_size=2, max_size=2)
-    runner = ProjectionRunner(pool, schema, VillageHours(topic))
+    runner = CountingRunner(pool, schema, VillageHours(topic))
     probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     client = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False, fetch_max_wait_ms=100
@@ -54,31 +59,55 @@ async def _replica(dsn: str, schema: str, bootstrap: str, topic: str, group: str
         first = await client.getmany(timeout_ms=5000, max_records=raw.CONSUMER_MAX_RECORDS)
         print(READY, flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-
-        async def batches() -> AsyncIterator[tuple[Records, dict[TopicPartition, int]]]:
-            fetched = first
-            while True:
-                if fetched:
-                    records = [(r.value, r.key, r.topic) for part in fetched.values() for r in part]
-                    yield records, {tp: part[-1].offset + 1 for tp, part in fetched.items() if part}
-                behind = [tp for tp in partitions if await client.position(tp) < ends[tp]]
-                if not behind:
-                    return
-                fetched = await client.getmany(timeout_ms=1000, max_records=raw.CONSUMER_MAX_RECORDS)
-
-        async def committed(offsets: dict[TopicPartition, int], outcome: BatchOutcome) -> None:
-            await client.commit(offsets)
-
-        outcome = await apply_overlapped(runner, batches(), _no_dead_letters, committed)
-        print(json.dumps({"ended": time.perf_counter(), "applied": outcome.applied}), flush=True)
+        fetched = [r for part in first.values() for r in part]
+        while True:  # consume returns when a fetch finds nothing for a while, or after a failure
+            await consume(runner, client, fetched, bootstrap=bootstrap, max_records=raw.CONSUMER_MAX_RECORDS)
+            if not [tp for tp in partitions if await client.position(tp) < ends[tp]]:
+                break
+            fetched = []  # failed: consume sought back, so fetch again
+            while not fetched:
+                got = await client.getmany(timeout_ms=1000, max_records=raw.CONSUMER_MAX_RECORDS)
+                fetched = [r for part in got.values() for r in part]
+        if runner.dead or runner.parked:
+            raise RuntimeError(f"a replica parked {runner.parked} events, dead letters {runner.dead[:3]}")
+        ended = runner.batches[-1][0]
+        print(json.dumps({"ended": ended, "applied": runner.applied()}), flush=True)
     finally:
         await client.stop()
         await probe.stop()
         await pool.close()
 
 
-async def _no_dead_letters(value: bytes, key: bytes | None, topic: str, error: str) -> None:
-    raise RuntimeError(f"a bench event went to the dead letters: {error}")
+class CountingRunner(ProjectionRunner):
+    """A ProjectionRunner noting when each batch's transaction ended and how many events it held."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.batches: list[tuple[float, int]] = []
+        self.parked = 0
+        self.dead: list[str] = []
+
+    async def apply_decoded(
+        self,
+        decoded: list[Decoded],
+        dead: Sequence[str] = (),
+        generation: int | None = None,
+        conn: Connection | None = None,
+    ) -> BatchOutcome:
+        size = len(decoded)  # the overlapped loop empties a written batch later
+        outcome = await super().apply_decoded(decoded, dead, generation, conn)
+        self.batches.append((time.perf_counter(), size))
+        self.parked += outcome.parked
+        self.dead += outcome.dead
+        return outcome
+
+    def applied(self) -> int:
+        return sum(size for _, size in self.batches)
+
+    def rate(self) -> float:
+        """Events/s from the end of the first batch's transaction to the end of the last's."""
+        (first, _), (last, _) = self.batches[0], self.batches[-1]
+        return rate(self.applied() - self.batches[0][1], last - first)
 
 
 async def catch_up(

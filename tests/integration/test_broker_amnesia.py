@@ -71,14 +71,14 @@ async def test_after_broker_amnesia_the_relay_republishes_and_the_read_model_sta
         await eventually(lambda: _exact(pool, schema, expected), within=60, what="the read model before")
         resets_before = resets._value.get()
         runner = runtime.runners["counts"]
-        real_apply, duplicates = runner.apply_batch, []
+        real_apply, duplicates = runner.apply_decoded, []  # the subscriber's loop (overlap.py)
 
         async def recording(*args: Any, **kwargs: Any) -> BatchOutcome:
             outcome = await real_apply(*args, **kwargs)
             duplicates.append(outcome.duplicates)
             return outcome
 
-        runner.apply_batch = recording  # type: ignore[method-assign]
+        runner.apply_decoded = recording  # type: ignore[method-assign]
 
         await asyncio.to_thread(devstack.restart_broker)
 

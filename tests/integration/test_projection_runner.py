@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
@@ -13,7 +12,7 @@ import pytest
 from conftest import unique
 from eventkit.consumer import MAX_RECORDS
 from eventkit.parked import parked_rows
-from eventkit.projection import BatchOutcome, DeadLetterSink, ProjectionRunner
+from eventkit.projection import BatchOutcome, ProjectionRunner
 from eventkit.rebuild import rebuild
 from eventkit.relay import encode
 from eventkit.store import EventStore
@@ -51,23 +50,24 @@ async def test_projection_killed_between_its_commit_and_its_offset_commit_counts
     group = unique("kill")
 
     projection, first_life = await _install(pool, schema, topic)
-    real_apply = first_life.apply_batch
+    real_apply = first_life.apply_decoded  # the subscriber parses and writes apart (overlap.py)
     calls: list[int] = []
     dead = asyncio.Event()
 
     async def apply_then_die(
-        values: Sequence[tuple[bytes, bytes | None, str]], dead_letter: DeadLetterSink, generation: Any = None
+        decoded: list[Any], dead_letters: Any = (), generation: Any = None, conn: Any = None
     ) -> BatchOutcome:
         if dead.is_set():  # the process is gone: nothing of it runs any more
             raise ConnectionError("process killed")
-        outcome = await real_apply(values, dead_letter, generation)
-        calls.append(len(values))
+        size = len(decoded)  # the loop empties a written batch once the next one started
+        outcome = await real_apply(decoded, dead_letters, generation, conn)
+        calls.append(size)
         if len(calls) == 2:  # the database committed batch 2; its offsets never will be
             dead.set()
             raise ConnectionError("killed between the database commit and the offset commit")
         return outcome
 
-    first_life.apply_batch = apply_then_die  # type: ignore[method-assign]
+    first_life.apply_decoded = apply_then_die  # type: ignore[method-assign]
     async with subscribed(first_life, bootstrap, group):
         await eventually(lambda: _is_set(dead), within=JOIN_TIMEOUT, what="the kill")
     applied_before_restart = await total(pool, schema)
@@ -75,14 +75,14 @@ async def test_projection_killed_between_its_commit_and_its_offset_commit_counts
 
     second_life = ProjectionRunner(pool, schema, projection)
     outcomes: list[BatchOutcome] = []
-    real_second = second_life.apply_batch
+    real_second = second_life.apply_decoded
 
-    async def recording(values: Any, dead_letter: Any, generation: Any = None) -> BatchOutcome:
-        outcome = await real_second(values, dead_letter, generation)
+    async def recording(*args: Any, **kwargs: Any) -> BatchOutcome:
+        outcome = await real_second(*args, **kwargs)
         outcomes.append(outcome)
         return outcome
 
-    second_life.apply_batch = recording  # type: ignore[method-assign]
+    second_life.apply_decoded = recording  # type: ignore[method-assign]
     async with subscribed(second_life, bootstrap, group):
         await eventually(
             lambda: _total_is(pool, schema, streams * per_stream), within=JOIN_TIMEOUT, what="the restart"

@@ -4,7 +4,9 @@ A batch costs the client CPU (fetching, parsing and validating every envelope an
 the time, see issue 12's profile) and the database round trips of its one transaction, during which
 the client idles. `apply_overlapped` keeps both busy: a writer task applies the parsed batches one
 after the other while the loop fetches and parses the next ones (in slices, yielding so the
-writer's statements keep flowing), up to `AHEAD` parsed batches waiting for the writer.
+writer's statements keep flowing), up to `AHEAD` parsed batches waiting for the writer. It is the
+one loop that applies batches from Kafka: the services' projection subscriber runs it
+(`eventkit.consumer.consume`, which the bench's catch-up rows measure), and so does a rebuild.
 
 What stays as it was, batch by batch: batches reach the database one at a time and in order (n+1's
 transaction starts after n's committed, so its tracking rows see n's); `committed(token, outcome)`
@@ -12,7 +14,9 @@ runs after its batch's commit, so a caller that commits Kafka offsets there neve
 the database holds, and the calls run one at a time in batch order (n's ends before n+1's starts).
 A `committed` runs beside the next batch's transaction (a Kafka offset commit is a round trip the
 database need not wait for); a redelivery after a crash between the two is recognised by the
-tracking rows. A failure stops the loop with that batch's error; nothing after it is applied.
+tracking rows. A failure stops the loop with that batch's error; nothing after it is applied, and
+the batches parsed after it are dropped (a caller reading Kafka seeks back to the first batch whose
+`committed` did not end: `eventkit.consumer.consume`).
 
 Session 11 (issue 12): the client's CPU is the catch-up's limit, so the client must never wait.
 Before, the loop parsed batch n+1 and then waited for n's commit before starting n+1's transaction
