@@ -142,20 +142,24 @@ async def import_file(
                 return await asyncio.to_thread(
                     decide_all, parsed, ids, who, facts, problems, progress, handover
                 )
-            finally:
-                decided.put_nowait(None)  # after every chunk handed over (FIFO through the loop)
+            finally:  # the end, behind every chunk handed over (the loop runs its callbacks in turn)
+                loop.call_soon_threadsafe(decided.put_nowait, None)
 
         deciding = asyncio.create_task(decide())
 
         async def chunks() -> AsyncIterator[list[LedgerEntryEvent]]:
             """The chunks decided while no problem is known; at the end (inside the transaction:
             raising rolls it back) every row decided and every problem raised."""
+            given = 0
             while (chunk := await decided.get()) is not None:
                 if problems:  # the file is refused: nothing more worth writing
                     break
+                given += len(chunk)
                 yield chunk
-            await deciding
+            new, _ = await deciding
             problems.raise_if_any()
+            if given != len(new):  # never: a chunk lost on its way would be a silent gap in the ledger
+                raise RuntimeError(f"{given} of {len(new)} new entries were handed to the write")
 
         try:
             metadata = request_metadata(who.subject)  # the upload's correlation id, for the whole file
