@@ -1,4 +1,6 @@
-"""Writing a checked backfill file: every new entry in ONE transaction, chunk by chunk.
+"""Writing a backfill file: every new entry in ONE transaction, chunk by chunk, each chunk as soon
+as it is decided (`importing`); the caller's chunks raise, rolling it all back, when any row of the
+file has a problem.
 
 Per chunk of CHUNK entries: one INSERT of the events (`EventStore.append_rows`, which takes the
 store's ordering lock; it is then held to commit), one of the entries read model, one of the volume
@@ -80,9 +82,7 @@ async def write_entries(
         return batch, volumes, await asyncio.to_thread(store.bulk_rows, batch, metadata)
 
     batch, volumes = batch_of(first)
-    following: _Rows | None = (
-        batch, volumes, store.bulk_rows(batch, metadata)
-    )  # fmt: skip
+    following: _Rows | None = (batch, volumes, store.bulk_rows(batch, metadata))
     async with store.pool.acquire() as conn, conn.transaction():
         heads = VolumeHeads()
         recheck = checked_at is None
