@@ -3,8 +3,8 @@ as it is decided (`importing`); the caller's chunks raise, rolling it all back, 
 file has a problem.
 
 Per chunk of CHUNK entries: one INSERT of the events (`EventStore.append_rows`, which takes the
-store's ordering lock; it is then held to commit), one of the entries read model, one of the volume
-links, and the overlap re-check when another writer appended after the file was checked (the
+store's ordering lock; it is then held to commit), one of the entries read model, a COPY of the
+volume links, and the overlap re-check when another writer appended after the file was checked (the
 checks saw every other row of the file and the ledger up to a known position: `_appended_since`).
 Each volume head is read once, by the first chunk reaching it (under the ordering lock,
 `FOR UPDATE`), and written once at the end. The rows are built from the
