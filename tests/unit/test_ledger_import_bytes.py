@@ -5,7 +5,7 @@ or None where only the general path decides: on the ledger's own events and on a
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from uuid import uuid4
 
@@ -24,12 +24,13 @@ JSON = json_values()
 
 
 def _appended(
-    data_json: str, event: Event | None = None, *, stream: str = "entry-x", actor: str = META.actor
-) -> Appended:
+    data_json: str, event: Event | None = None, *, stream: str = "entry-x", actor: str = META.actor,
+    occurred_at: datetime = WHEN, recorded_at: datetime = WHEN + timedelta(seconds=1),
+) -> Appended:  # fmt: skip
     meta = json.dumps({"actor": actor, "correlation_id": str(META.correlation_id), "causation_id": None})
     return Appended(
-        7, WHEN + timedelta(seconds=1), uuid4(), stream, 1, "VisitLogged", 1, TENANT.model_dump_json(),
-        TENANT.county, WHEN, data_json, meta, event or visit(), TENANT, META,
+        7, recorded_at, uuid4(), stream, 1, "VisitLogged", 1, TENANT.model_dump_json(),
+        TENANT.county, occurred_at, data_json, meta, event or visit(), TENANT, META,
     )  # fmt: skip
 
 
@@ -45,6 +46,30 @@ def test_the_ledgers_events_take_the_one_pass_path_with_the_same_bytes() -> None
         body = import_bytes(a, {})
         assert body is not None
         assert body == _general(a)
+
+
+@given(
+    moment=st.datetimes(
+        min_value=datetime(1, 1, 2),  # noqa: DTZ001 (naive bounds of an aware strategy)
+        max_value=datetime(9999, 12, 30),  # noqa: DTZ001
+        timezones=st.sampled_from([CST, UTC, timezone(timedelta(hours=-5)), timezone(timedelta(hours=8))]),
+    ),
+    recorded=st.datetimes(timezones=st.sampled_from([UTC, CST])),
+)
+def test_the_occurred_at_read_off_the_data_is_the_envelopes_text(
+    moment: datetime, recorded: datetime
+) -> None:
+    """The envelope's occurred_at is taken from the data's JSON when it is the event's own datetime
+    written +08:00 (any fraction of a second, any year); the bytes are the general path's."""
+    event = visit().model_copy(update={"occurred_at": moment, "started_at": moment})
+    for occurred_at in (
+        event.occurred_at,
+        moment.replace(tzinfo=moment.tzinfo),
+    ):  # the same one; an equal one
+        a = _appended(event.model_dump_json(), event, occurred_at=occurred_at, recorded_at=recorded)
+        body = import_bytes(a, {})
+        assert body is not None and body == _general(a)
+        assert json.loads(body)["occurred_at"] == occurred_at.astimezone(CST).isoformat()
 
 
 @given(

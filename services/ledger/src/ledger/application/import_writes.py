@@ -1,8 +1,10 @@
-"""Writing a checked backfill file: every new entry in ONE transaction, chunk by chunk.
+"""Writing a backfill file: every new entry in ONE transaction, chunk by chunk, each chunk as soon
+as it is decided (`importing`); the caller's chunks raise, rolling it all back, when any row of the
+file has a problem.
 
 Per chunk of CHUNK entries: one INSERT of the events (`EventStore.append_rows`, which takes the
-store's ordering lock; it is then held to commit), one of the entries read model, one of the volume
-links, and the overlap re-check when another writer appended after the file was checked (the
+store's ordering lock; it is then held to commit), one of the entries read model, a COPY of the
+volume links, and the overlap re-check when another writer appended after the file was checked (the
 checks saw every other row of the file and the ledger up to a known position: `_appended_since`).
 Each volume head is read once, by the first chunk reaching it (under the ordering lock,
 `FOR UPDATE`), and written once at the end. The rows are built from the
@@ -14,12 +16,13 @@ numbers jsonb might write back in another form are read back and hashed as store
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterable, AsyncIterator
 from typing import Any, cast
 from uuid import UUID
 
 from eventkit.db import Connection
 from eventkit.imports import ImportProgress
-from eventkit.store import Appended, EventStore, Metadata, NewStream
+from eventkit.store import Appended, BulkRows, EventStore, Metadata, NewStream
 from vc_contracts import CST, Tenant
 from vc_contracts.catalogue.ledger import LedgerEntryEvent
 
@@ -36,48 +39,64 @@ from ledger.domain.chain import volumes_of
 from ledger.domain.entries import stream_id
 
 CHUNK = 1000  # rows per INSERT inside the one transaction
+_Rows = tuple[list[NewStream], dict[str, tuple[str, str]], BulkRows]  # a chunk's streams, volumes, rows
 
 
 async def write_entries(
     store: EventStore,
-    events: list[LedgerEntryEvent],
+    chunks: AsyncIterable[list[LedgerEntryEvent]] | list[LedgerEntryEvent],
     metadata: Metadata,
     progress: ImportProgress,
     *,
     checked_at: int | None = None,
 ) -> None:
-    """Append `events` (each the first of a new entry stream) with their entries and chain links;
-    all or nothing. `checked_at`: the last event position the events' overlap checks saw (None:
-    unknown); the overlap rule runs again under the ordering lock only when events were appended
-    after it. Raises ConcurrencyError when an entry's stream exists already, ConflictError (409)
-    when an entry now overlaps the advisor's other on-site time."""
-    if not events:
+    """Append the events of `chunks` (each the first of a new entry stream; a list: CHUNK at a
+    time) with their entries and chain links; all or nothing: an error raised by `chunks` rolls
+    everything back. The transaction begins with the first event: no event, no lock taken.
+    `checked_at`: the last event position the events' overlap checks saw (None: unknown); the
+    overlap rule runs again under the ordering lock only when events were appended after it.
+    Raises ConcurrencyError when an entry's stream exists already, ConflictError (409) when an
+    entry now overlaps the advisor's other on-site time."""
+    pending = aiter(_chunked(chunks) if isinstance(chunks, list) else chunks)
+    first = await _next_nonempty(pending)
+    if first is None:
         return
-    tenants = {code: Tenant.of(code) for code in {e.village_code for e in events}}
-    volumes = {
-        e.entry_id: volumes_of(e.village_code, e.unit_id, e.occurred_at.astimezone(CST).year) for e in events
-    }
+    tenants: dict[str, Tenant] = {}
     ready: dict[str, Any] = {}  # tenants' and the metadata's JSON, parsed once (`import_bytes`)
     parsed: dict[str, Any] = {}  # the same for the general path (`appended_bytes`)
-    chunks = [events[first : first + CHUNK] for first in range(0, len(events), CHUNK)]
 
-    def batch_of(chunk: list[LedgerEntryEvent]) -> list[NewStream]:
-        return [NewStream(stream_id(e.entry_id), [e], tenants[e.village_code], e.occurred_at) for e in chunk]
+    def batch_of(chunk: list[LedgerEntryEvent]) -> tuple[list[NewStream], dict[str, tuple[str, str]]]:
+        for code in {e.village_code for e in chunk} - tenants.keys():
+            tenants[code] = Tenant.of(code)
+        volumes = {e.entry_id: volumes_of(e.village_code, e.unit_id, e.occurred_at.astimezone(CST).year)
+                   for e in chunk}  # fmt: skip
+        batch = [NewStream(stream_id(e.entry_id), [e], tenants[e.village_code], e.occurred_at) for e in chunk]
+        return batch, volumes
 
-    batch = batch_of(chunks[0])
-    rows = store.bulk_rows(batch, metadata)
+    async def next_rows() -> _Rows | None:
+        """The next chunk's streams, volumes and insert rows (built in a worker thread)."""
+        chunk = await _next_nonempty(pending)
+        if chunk is None:
+            return None
+        batch, volumes = batch_of(chunk)
+        return batch, volumes, await asyncio.to_thread(store.bulk_rows, batch, metadata)
+
+    batch, volumes = batch_of(first)
+    following: _Rows | None = (batch, volumes, store.bulk_rows(batch, metadata))
     async with store.pool.acquire() as conn, conn.transaction():
         heads = VolumeHeads()
         recheck = checked_at is None
-        for k, chunk in enumerate(chunks):
+        k = 0
+        while following is not None:
+            batch, volumes, rows = following
             appended = await store.append_rows(batch, metadata=metadata, conn=conn, rows=rows)
             # the ordering lock is held from the first insert on: heads read now stay current
             if k == 0 and not recheck:
                 recheck = await _appended_since(conn, store.schema, checked_at or 0, appended[0].position)
-            await heads.lock(conn, store.schema, (v for e in chunk for v in volumes[e.entry_id]))
+            await heads.lock(conn, store.schema, (v for vs in volumes.values() for v in vs))
             # The database writes the entries while a worker thread computes the chunk's canonical
-            # bodies, then the links while the worker builds the next chunk's event rows: the two
-            # cores work at once instead of in turn.
+            # bodies, then the links while the next chunk is decided and its event rows built: the
+            # two cores work at once instead of in turn.
             _, (bodies, unsure) = await asyncio.gather(
                 _insert_entries(conn, store.schema, appended, recheck),
                 asyncio.to_thread(_bodies, appended, ready, parsed),
@@ -89,13 +108,28 @@ async def write_entries(
                        volumes[cast(LedgerEntryEvent, a.event).entry_id], a.county)
                 for a in appended
             ])  # fmt: skip
-            if k + 1 < len(chunks):
-                batch = batch_of(chunks[k + 1])
-                _, rows = await asyncio.gather(linking, asyncio.to_thread(store.bulk_rows, batch, metadata))
-            else:
-                await linking
-            progress.step("written", len(chunk))
+            # Both to their end before any error goes on (the rollback needs the connection idle).
+            linked, after = await asyncio.gather(linking, next_rows(), return_exceptions=True)
+            for outcome in (linked, after):
+                if isinstance(outcome, BaseException):
+                    raise outcome
+            following = cast(_Rows | None, after)
+            progress.step("written", len(batch))
+            k += 1
         await heads.save(conn, store.schema)
+
+
+async def _chunked(events: list[LedgerEntryEvent]) -> AsyncIterator[list[LedgerEntryEvent]]:
+    for first in range(0, len(events), CHUNK):
+        yield events[first : first + CHUNK]
+
+
+async def _next_nonempty(chunks: AsyncIterator[list[LedgerEntryEvent]]) -> list[LedgerEntryEvent] | None:
+    """The next chunk with an event (None: no more)."""
+    async for chunk in chunks:
+        if chunk:
+            return chunk
+    return None
 
 
 async def _appended_since(conn: Connection, schema: str, checked_at: int, ours: int) -> bool:

@@ -1,14 +1,18 @@
-"""Backfill import: a unit uploads past entries; every row is checked before anything is written.
+"""Backfill import: a unit uploads past entries; every row is checked, and nothing is committed
+unless every row passes.
 
 1. Read the sheet and parse every row (unreadable cells named by row and column).
 2. Decide every row with the same pure rules as the API, facts read in bulk: assignments of the
    villages, the advisors' on-site time already in the ledger plus the other rows of the file.
-3. Any problem: answer all of them at once (row, column, reason) and write nothing.
-4. Else write every new entry in ONE transaction (import_writes: multi-stream INSERTs of CHUNK
-   rows, with the inline read model and the volume chains): a crash or a refusal at any point
-   writes nothing, and the relay publishes nothing of it. A row whose client entry id is already
-   in the ledger with the same content is left alone, so importing the same file again changes
-   nothing.
+   Rows are decided CHUNK at a time, each chunk's new events handed to the writer as it is done.
+3. Meanwhile the writer writes every new entry in ONE transaction (import_writes: multi-stream
+   INSERTs of each chunk, with the inline read model and the volume chains), starting with the first
+   chunk decided: the database works while the next rows are decided. A crash or a refusal at any
+   point writes nothing, and the relay publishes nothing of it.
+4. Any problem anywhere: the writer stops, every row is still decided, and all problems are
+   answered at once (row, column, reason) while the transaction rolls back: nothing is written.
+   A row whose client entry id is already in the ledger with the same content is left alone, so
+   importing the same file again changes nothing (and takes no lock: no chunk has a new entry).
 
 Reading, parsing and deciding are CPU-bound (seconds for a large file): they run in a worker thread
 so the service keeps answering other requests; the writes are awaited chunk by chunk.
@@ -17,12 +21,13 @@ so the service keeps answering other requests; the writes are awaited chunk by c
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from eventkit.auth import Principal, Role
 from eventkit.clock import now_cst
 from eventkit.command_runner import request_metadata
-from eventkit.import_errors import Problems
+from eventkit.import_errors import ImportRejectedError, Problems
 from eventkit.imports import ImportProgress, gc_paused
 from eventkit.spreadsheets import Sheet
 from eventkit.store import EventStore
@@ -33,7 +38,7 @@ from ledger.application.commands import entry_id_for
 from ledger.application.import_checks import FileFacts, Prepared, build_events, load_facts, prepare_row
 from ledger.application.import_columns import read_upload
 from ledger.application.import_rows import ParsedRow, parse_row
-from ledger.application.import_writes import write_entries
+from ledger.application.import_writes import CHUNK, write_entries
 from ledger.domain.kinds import FIELD_LABEL
 
 UNITS = (Role.law_firm, Role.justice_office, Role.legal_aid_center)
@@ -60,6 +65,9 @@ def parse_all(sheet: Sheet, problems: Problems, progress: ImportProgress) -> lis
     return parsed
 
 
+Handover = Callable[[list[LedgerEntryEvent]], None]
+
+
 def decide_all(
     parsed: list[ParsedRow],
     ids: dict[int, str],
@@ -67,37 +75,45 @@ def decide_all(
     facts: FileFacts,
     problems: Problems,
     progress: ImportProgress,
+    handover: Handover | None = None,
 ) -> tuple[list[LedgerEntryEvent], int]:
     """The events to write and the number of rows already in the ledger as they are.
 
     Each row is decided as the API decides one entry; the events are built many at once
-    (`build_events`). A row's problems come from one step only, and problems are answered in row
-    order, so the answer is the same as deciding the rows one after another."""
+    (`build_events`), CHUNK rows at a time, and each chunk's new events are given to `handover` as
+    soon as they are (the writer starts on them while the next chunk is decided). A row's problems
+    come from one step only, and problems are answered in row order, so the answer is the same as
+    deciding the rows one after another."""
     unit, now = unit_of(who), now_cst()
-    prepared: list[Prepared] = []
     seen: dict[str, int] = {}
-    for row in progress.counted("checked", parsed):
-        entry_id = ids[row.line]
-        if entry_id in seen:
-            problems.add(row.line, "client_entry_id", f"与第 {seen[entry_id]} 行的客户端编号重复")
-            continue
-        seen[entry_id] = row.line
-        ready = prepare_row(row, entry_id, who, unit, facts, now, problems)
-        if ready is not None:
-            prepared.append(ready)
     new: list[LedgerEntryEvent] = []
     unchanged = 0
-    for p, event in zip(prepared, build_events(prepared, problems), strict=True):
-        if event is None:
-            continue
-        entry_id = p.command.entry_id
-        if entry_id in facts.existing:
-            if facts.existing[entry_id] != event.model_dump(mode="json"):
-                problems.add(p.row.line, "client_entry_id", "该客户端编号已用于内容不同的记录")
-            else:
-                unchanged += 1
-            continue
-        new.append(event)
+    for first in range(0, len(parsed), CHUNK):
+        prepared: list[Prepared] = []
+        for row in progress.counted("checked", parsed[first : first + CHUNK]):
+            entry_id = ids[row.line]
+            if entry_id in seen:
+                problems.add(row.line, "client_entry_id", f"与第 {seen[entry_id]} 行的客户端编号重复")
+                continue
+            seen[entry_id] = row.line
+            ready = prepare_row(row, entry_id, who, unit, facts, now, problems)
+            if ready is not None:
+                prepared.append(ready)
+        chunk: list[LedgerEntryEvent] = []
+        for p, event in zip(prepared, build_events(prepared, problems), strict=True):
+            if event is None:
+                continue
+            entry_id = p.command.entry_id
+            if entry_id in facts.existing:
+                if facts.existing[entry_id] != event.model_dump(mode="json"):
+                    problems.add(p.row.line, "client_entry_id", "该客户端编号已用于内容不同的记录")
+                else:
+                    unchanged += 1
+                continue
+            chunk.append(event)
+        new += chunk
+        if handover is not None and chunk:
+            handover(chunk)
     return new, unchanged
 
 
@@ -115,8 +131,49 @@ async def import_file(
         parsed = await asyncio.to_thread(parse_all, sheet, problems, progress)
         ids = {row.line: entry_id_for(row.advisor_id, row.client_entry_id) for row in parsed}
         facts = await load_facts(store.pool, store.schema, parsed, ids)
-        new, unchanged = await asyncio.to_thread(decide_all, parsed, ids, who, facts, problems, progress)
-        problems.raise_if_any()
-        # the upload's correlation id, for the whole file
-        await write_entries(store, new, request_metadata(who.subject), progress, checked_at=facts.seen)
+        loop = asyncio.get_running_loop()
+        decided: asyncio.Queue[list[LedgerEntryEvent] | None] = asyncio.Queue()
+
+        def handover(chunk: list[LedgerEntryEvent]) -> None:  # in the worker thread
+            loop.call_soon_threadsafe(decided.put_nowait, chunk)
+
+        async def decide() -> tuple[list[LedgerEntryEvent], int]:
+            try:
+                return await asyncio.to_thread(
+                    decide_all, parsed, ids, who, facts, problems, progress, handover
+                )
+            finally:  # the end, behind every chunk handed over (the loop runs its callbacks in turn)
+                loop.call_soon_threadsafe(decided.put_nowait, None)
+
+        deciding = asyncio.create_task(decide())
+
+        async def chunks() -> AsyncIterator[list[LedgerEntryEvent]]:
+            """The chunks decided while no problem is known; at the end (inside the transaction:
+            raising rolls it back) every row decided and every problem raised."""
+            given = 0
+            while (chunk := await decided.get()) is not None:
+                if problems:  # the file is refused: nothing more worth writing
+                    break
+                given += len(chunk)
+                yield chunk
+            new, _ = await deciding
+            problems.raise_if_any()
+            if given != len(new):  # never: a chunk lost on its way would be a silent gap in the ledger
+                raise RuntimeError(f"{given} of {len(new)} new entries were handed to the write")
+
+        try:
+            metadata = request_metadata(who.subject)  # the upload's correlation id, for the whole file
+            await write_entries(store, chunks(), metadata, progress, checked_at=facts.seen)
+        except ImportRejectedError:
+            raise
+        except Exception:
+            # A refusal of the write (an overlap found again under the lock, a stream taken meanwhile)
+            # while rows are still being decided: the file's own problems, when it has any, are the
+            # answer, all of them, as when nothing was written before every row was decided.
+            if not deciding.done():
+                await asyncio.wait([deciding])
+            if problems and not deciding.exception():
+                problems.raise_if_any()
+            raise
+        new, unchanged = deciding.result()
         return ImportReport(sheet.count, len(new), unchanged)

@@ -180,17 +180,34 @@ def _ready_int(token: str) -> int:
 
 
 _READY = json.JSONDecoder(parse_float=_ready_float, parse_int=_ready_int, parse_constant=_constant)
-_ASTRAL = re.compile(r"[\U00010000-\U0010ffff]|\\u[dD][89abAB]")
-"""A character beyond U+FFFF, as itself or escaped (a high surrogate's `\\udXXX`, as json.dumps
-with ensure_ascii writes one): in a key it sorts otherwise in RFC 8785 (UTF-16 units)."""
+_ESCAPED_HIGH = re.compile(r"\\u[dD][89abAB]")
 
 
 def _ready(text: str) -> Any:
     """`text` parsed into values `canonical_v2_ready` takes, refusing (ValueError) what jsonb would
-    give back in another form (as `plain_json`) and what only the rfc8785 package writes."""
-    if _ASTRAL.search(text):
+    give back in another form (as `plain_json`) and what only the rfc8785 package writes: a
+    character beyond U+FFFF, as itself or escaped (a high surrogate's `\\udXXX`, as json.dumps with
+    ensure_ascii writes one), sorts otherwise in a key in RFC 8785 (UTF-16 units). Such a character
+    is two UTF-16 units (a lone surrogate, which UTF-8 cannot carry either, makes the encoder raise
+    UnicodeEncodeError): a 1 µs test of the length instead of a 9 µs regex scan of a row's data."""
+    if len(text.encode("utf-16-le")) != 2 * len(text) or ("\\u" in text and _ESCAPED_HIGH.search(text)):
         raise _NotPlain("a character beyond U+FFFF")
     return _READY.decode(text)
+
+
+_CST_TEXT = re.compile(r"\d\d\d\d-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.(?!000000)\d{6})?\+08:00", re.ASCII)
+"""`datetime.isoformat()` of a +08:00 time: pydantic's JSON of a datetime whose offset is +08:00
+is the same text (its fraction in 6 digits when not zero, none when zero)."""
+
+
+def _occurred(a: Appended, data: Any) -> str:
+    """`_when(a.occurred_at)`, read off the data's `occurred_at` when that is the JSON of the very
+    same datetime (the event's, which the import appends as its occurred_at) written +08:00."""
+    if type(data) is dict and a.occurred_at is getattr(a.event, "occurred_at", None):
+        text = data.get("occurred_at")
+        if type(text) is str and _CST_TEXT.fullmatch(text):
+            return text
+    return _when(a.occurred_at)
 
 
 def import_bytes(a: Appended, parts: dict[str, str | None]) -> bytes | None:
@@ -205,9 +222,10 @@ def import_bytes(a: Appended, parts: dict[str, str | None]) -> bytes | None:
     if head is None or tenant is None:
         return None
     try:
+        data = _ready(a.data_json)
         text = (
-            f'{head}{jcs_ready_text(_ready(a.data_json))},"event_id":"{a.event_id}",'
-            f'"event_type":{_string(a.event_type)},"occurred_at":"{_when(a.occurred_at)}",'
+            f'{head}{jcs_ready_text(data)},"event_id":"{a.event_id}",'
+            f'"event_type":{_string(a.event_type)},"occurred_at":"{_occurred(a, data)}",'
             f'"recorded_at":"{_when(a.recorded_at)}","schema_version":{jcs_int(a.schema_version)},'
             f'"stream_id":{_string(a.stream_id)},"stream_version":{jcs_int(a.stream_version)},'
             f'"tenant":{tenant}}}'
@@ -251,6 +269,13 @@ class ToLink:
     version: int = CANONICAL_V2  # the imports' bodies: `appended_bytes` and `stored_bodies` are v2
 
 
+COPY_LINKS = 200
+"""Links from which `VolumeHeads.link` writes with COPY (binary, asyncpg's encoders): for an
+import's 2,000 links a chunk, a third of the PostgreSQL time of the one-statement JSON insert, and
+no JSON encoded; below, the insert (COPY's column types are looked up first: one more round trip)."""
+_LINK_COLUMNS = ("volume_id", "seq", "event_id", "entry_id", "event_type", "hash", "canonical_version")
+
+
 @dataclass
 class VolumeHeads:
     """The heads of the volumes a write links into, read under lock inside the append's transaction
@@ -286,6 +311,11 @@ class VolumeHeads:
                 self.moved[volume] = e.county
                 links.append((volume, length + 1, e.event_id, e.entry_id, e.event_type, head, e.version))
         if not links:
+            return
+        if len(links) >= COPY_LINKS:  # a bulk import's chunk: PostgreSQL's cheapest way in
+            await conn.copy_records_to_table(
+                "volume_links", schema_name=schema, columns=_LINK_COLUMNS, records=links
+            )
             return
         await conn.execute(  # one statement per batch, its rows one JSON document (pydantic-core's)
             f"INSERT INTO {schema}.volume_links"
