@@ -136,12 +136,15 @@ async def test_a_loop_cancelled_while_the_writer_fails_leaves_no_task_behind() -
     fails: nothing is left running, not even the hand-over of the parsed batch that never started
     (it waited forever on a queue nobody reads: 'Task was destroyed but it is pending')."""
     runner = BeginsSecond()
+    # tasks of earlier tests on this shared event loop (an SSE response's shutdown watcher, say) are
+    # not this loop's: only tasks started from here on must be gone
+    before = asyncio.all_tasks()
     loop = asyncio.ensure_future(apply_overlapped(runner, batches(6), None))  # type: ignore[arg-type]
     await asyncio.wait_for(runner.second_begun.wait(), 10)  # 1 written, 2 waits for the writer
     loop.cancel()
     with pytest.raises(asyncio.CancelledError):
         await loop
     await asyncio.sleep(0.05)
-    left = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    left = [t for t in asyncio.all_tasks() - before if t is not asyncio.current_task()]
     assert not left, [t.get_coro() for t in left]
     assert "begin 2" not in runner.log
