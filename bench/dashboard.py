@@ -28,6 +28,7 @@ from reporting.application.compliance_view import ComplianceView
 from reporting.application.dashboard_view import DashboardView
 from reporting.application.due_rules_view import DueRulesView, rule_sets
 from reporting.application.overview import overview
+from reporting.application.questions_view import ReportingQuestions
 from reporting.application.report_model import TABLES
 from reporting.application.results_view import ResultsView
 from vc_contracts import CST, Envelope, Event, Tenant
@@ -128,12 +129,20 @@ async def _no_dead_letters(value: bytes, key: bytes | None, topic: str, error: s
     raise AssertionError(f"bench event refused: {error}")
 
 
-async def fill(pool: asyncpg.Pool) -> tuple[int, float]:
-    """Apply the generated province to the read models; (events, seconds)."""
-    projections = [ComplianceView(), AssignmentsView(), DashboardView(), DueRulesView(), ResultsView()]
+async def install(pool: asyncpg.Pool) -> list[ProjectionRunner]:
+    """The bench schema's event store and every read model `overview` reads, installed empty."""
+    await migrate(pool, SCHEMA, EVENT_STORE, PROJECTIONS, TABLES)
+    projections = [ComplianceView(), AssignmentsView(), DashboardView(), DueRulesView(), ResultsView(),
+                   ReportingQuestions()]  # fmt: skip
     runners = [ProjectionRunner(pool, SCHEMA, p) for p in projections]
     for runner in runners:
         await runner.install()
+    return runners
+
+
+async def fill(pool: asyncpg.Pool) -> tuple[int, float]:
+    """Apply the generated province to the read models; (events, seconds)."""
+    runners = await install(pool)
     versions: dict[str, int] = {}
     pending: dict[str, list[tuple[bytes, None, str]]] = {}
     count, started = 0, time.perf_counter()
@@ -172,7 +181,6 @@ async def run_dashboard_bench(dsn: str, repeat: int = 5) -> tuple[list[Row], lis
     try:
         async with pool.acquire() as conn:
             await conn.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
-        await migrate(pool, SCHEMA, EVENT_STORE, PROJECTIONS, TABLES)
         events, took = await fill(pool)
         villages = await pool.fetchval(f"SELECT count(*) FROM {SCHEMA}.cv_villages")
         sets = await rule_sets(pool, SCHEMA)
