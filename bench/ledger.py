@@ -95,6 +95,12 @@ async def raw_insert_latency(dsn: str, per_second: float, total: int) -> list[fl
         await pool.close()
 
 
+KEEPALIVE = 2.0
+"""Seconds a client keeps an idle connection: below uvicorn's 5 s keep-alive, so a request never
+goes out on a connection the server is closing (httpx's default is also 5 s: a run of `make bench`
+failed on a ReadError from that race, and httpx does not retry a POST)."""
+
+
 async def http_latency(url: str, secret: str, per_second: float, total: int) -> list[float]:
     tokens = [
         {"Authorization": "Bearer " + issue(secret, role="advisor", scope=VILLAGES[n][:6], subject=f"A-h{n}",
@@ -112,7 +118,7 @@ async def http_latency(url: str, secret: str, per_second: float, total: int) -> 
         if r.status_code != 201:
             raise RuntimeError(f"ledger refused a visit: {r.status_code} {r.text[:300]}")
 
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64, keepalive_expiry=KEEPALIVE)
     async with httpx.AsyncClient(timeout=60, trust_env=False, limits=limits) as client:
         warm = HTTP_ADVISORS * 400  # far in the past: connections, statements, caches
         await asyncio.gather(*(post(client, warm + i) for i in range(20)))
@@ -210,7 +216,8 @@ async def import_rate(
     def cpu() -> float:
         return tree_cpu(server) + (tree_cpu(service_pid) if service_pid else 0.0)
 
-    async with httpx.AsyncClient(timeout=1800, trust_env=False) as client:
+    limits = httpx.Limits(keepalive_expiry=KEEPALIVE)
+    async with httpx.AsyncClient(timeout=1800, trust_env=False, limits=limits) as client:
         for expected in ("imported", "unchanged", "unchanged"):
             if len(rates) == 2:
                 await relay_caught_up(dsn)

@@ -153,7 +153,7 @@ class Writer:
         say(f"  {name}: done in {time.perf_counter() - started:.1f} s")
 
     async def write(self, plan: Plan) -> None:
-        limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
+        limits = httpx.Limits(max_connections=32, max_keepalive_connections=32, keepalive_expiry=2.0)
         async with httpx.AsyncClient(
             timeout=1800, trust_env=False, limits=limits, transport=self.transport
         ) as self.client:
