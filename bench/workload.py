@@ -66,6 +66,7 @@ class VillageHours:
     tables = ("village_hours",)
     entry_events = None  # Projection's optional members, as their defaults
     rebuild_defers_indexes = False
+    handles = None
     ddl = """
     CREATE TABLE {t}village_hours (
         village_code text PRIMARY KEY,

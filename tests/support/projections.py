@@ -22,6 +22,7 @@ class StreamCounts:
     tables: Sequence[str] = ("stream_counts",)
     entry_events = None  # Projection's optional members, as their defaults
     rebuild_defers_indexes = False
+    handles = None
     ddl = """
         CREATE TABLE {t}stream_counts (
             stream_id    text PRIMARY KEY,

@@ -63,9 +63,9 @@ DeadLetterSink = Callable[[bytes, bytes | None, str, str], Awaitable[None]]
 class Projection(Protocol):
     """A read model. `ddl` creates its tables, written with `{t}` before each table name.
 
-    It may also name the event classes it reads in `handles` (optional, like `apply_batch`): the
-    runner then validates only those events' payloads and hands the others to it as the IGNORED
-    stand-in (they still advance the tracking). The equivalence test checks the list is complete.
+    It may also name the event classes it reads in `handles`: the runner then validates only those events'
+    payloads and hands the others to it as the IGNORED stand-in (they still advance the tracking). The
+    equivalence test checks the list is complete.
 
     A read model subclasses this protocol (`class View(Projection)`) to inherit the defaults of the
     optional members below and declares only those it changes."""
@@ -77,6 +77,12 @@ class Projection(Protocol):
         sees any (`entry_versions.admit`: one statement a batch, one an event applied one by one)
         and hands it only the newer ones, a void final: the read model applies its entries' events
         as they come, in any order, without reading its versions table itself."""
+        return None
+
+    @property
+    def handles(self) -> Collection[type[Event]] | None:
+        """The event classes it reads (a class attribute in a read model: `handles = (A, B)`), or
+        None (the default: every event is validated and handed to it)."""
         return None
 
     @property
@@ -136,7 +142,7 @@ def decode(value: bytes, handles: frozenset[str] | None = None) -> Decoded:
 def handled_types(projection: Projection) -> frozenset[str] | None:
     """The event types (names) `projection` reads, from its optional `handles` (event classes);
     None (every type) without it."""
-    handles: Collection[type[Event]] | None = getattr(projection, "handles", None)
+    handles = projection.handles
     return None if handles is None else frozenset(kind.event_type for kind in handles)
 
 
