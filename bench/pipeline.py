@@ -117,7 +117,7 @@ class EventByEvent:
             ("village_hours",),
             self.inner.ddl,
         )
-        self.entry_events, self.rebuild_defers_indexes = None, False
+        self.entry_events, self.rebuild_defers_indexes, self.handles = None, False, None
         self.apply = self.inner.apply
 
 

@@ -32,6 +32,7 @@ class Renamed:
         self.topics, self.tables, self.ddl = inner.topics, inner.tables, inner.ddl
         # the runner admits the inner read model's entry events (it no longer does it in `apply`)
         self.entry_events, self.rebuild_defers_indexes = inner.entry_events, inner.rebuild_defers_indexes
+        self.handles = None  # every event validated and handed over, as before `handles` was a member
 
     async def apply(self, *args: Any) -> None:
         await self.inner.apply(*args)
