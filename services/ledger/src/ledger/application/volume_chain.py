@@ -324,7 +324,7 @@ def _part(parts: dict[str, str | None], text: str, write: Callable[[Any], str]) 
 
 class ToLink(NamedTuple):
     """An appended event to link into its entry's volumes: `body` is its canonical form `version`.
-    (A named tuple: made for every imported event, 0.3 µs where a frozen dataclass takes 1.2.)"""
+    (A named tuple: made for every imported event, 0.4 µs where a frozen dataclass takes 1.2.)"""
 
     event_id: UUID
     event_type: str
