@@ -34,15 +34,18 @@ Totals = dict[str, list[float]]  # name -> [wall s, own CPU s, PostgreSQL CPU s,
 
 
 @contextmanager
-def timed(totals: Totals, name: str, server: int | None) -> Iterator[None]:
-    """Add the block's wall, own CPU and (with `server`) PostgreSQL CPU to `totals[name]`."""
-    wall, own, pg = time.perf_counter(), time.process_time(), tree_cpu(server) if server else 0.0
+def timed(
+    totals: Totals, name: str, server: int | None, cpu: Callable[[], float] = time.process_time
+) -> Iterator[None]:
+    """Add the block's wall, own CPU (`cpu`: the process's, or the thread's for a function run in
+    one thread) and (with `server`) PostgreSQL CPU to `totals[name]`."""
+    wall, own, pg = time.perf_counter(), cpu(), tree_cpu(server) if server else 0.0
     try:
         yield
     finally:
         spent = totals.setdefault(name, [0.0, 0.0, 0.0, 0])
         spent[0] += time.perf_counter() - wall
-        spent[1] += time.process_time() - own
+        spent[1] += cpu() - own
         spent[2] += tree_cpu(server) - pg if server else 0.0
         spent[3] += 1
 
@@ -56,11 +59,17 @@ def _wrap(totals: Totals, server: int | None, name: str, fn: Callable[..., Any])
 
         return run_async
 
-    def run(*args: Any, **kwargs: Any) -> Any:
-        with timed(totals, name, server):
+    def run(*args: Any, **kwargs: Any) -> Any:  # its own thread's CPU: it may run in a worker thread
+        with timed(totals, name, server, time.thread_time):
             return fn(*args, **kwargs)
 
     return run
+
+
+_PER_ROW = {"volumes_of", "stream_id", "cast", "import_bytes", "appended_bytes", "plain_json", "aiter"}
+"""Functions the write calls once a row: timing each call would cost more than they do (their
+chunk's `_bodies` and batch are timed instead)."""
+_PER_CHUNK = {"_bodies", "_insert_entries"}
 
 
 def _instrument(totals: Totals, server: int, store: EventStore, parts: bool) -> None:
@@ -71,7 +80,13 @@ def _instrument(totals: Totals, server: int, store: EventStore, parts: bool) -> 
         return
     for name in dir(import_writes):
         fn = getattr(import_writes, name)
-        if name.startswith("_") or not callable(fn) or isinstance(fn, type) or name == "write_entries":
+        if (
+            (name.startswith("_") and name not in _PER_CHUNK)
+            or name in _PER_ROW
+            or not callable(fn)
+            or isinstance(fn, type)
+            or name == "write_entries"
+        ):
             continue
         setattr(import_writes, name, _wrap(totals, server if asyncio.iscoroutinefunction(fn) else None,
                                            f"  write: {name}", fn))  # fmt: skip
@@ -79,6 +94,7 @@ def _instrument(totals: Totals, server: int, store: EventStore, parts: bool) -> 
         for name in ("lock", "link", "save"):
             setattr(cls, name, _wrap(totals, server, f"  write: {cls.__name__}.{name}", getattr(cls, name)))
     store.append_rows = _wrap(totals, server, "  write: append_rows", store.append_rows)  # type: ignore[method-assign]
+    store.bulk_rows = _wrap(totals, None, "  write: bulk_rows", store.bulk_rows)  # type: ignore[method-assign]
 
 
 class _InThread:

@@ -12,11 +12,12 @@ from uuid import uuid4
 from eventkit.store import Appended, Metadata
 from hypothesis import given
 from hypothesis import strategies as st
-from ledger.application.volume_chain import appended_bytes, import_bytes, plain_json
+from ledger.application.volume_chain import _data_text, _ready, appended_bytes, import_bytes, plain_json
 from pydantic_core import to_json
 from support.events import TENANT, visit
 from support.json_values import json_values
 from vc_contracts import CST, Event
+from vc_contracts.chain import jcs_ready_text
 
 WHEN = datetime(2025, 3, 5, 9, 30, 12, 345678, tzinfo=CST)
 META = Metadata(actor="导入-staff", correlation_id=uuid4())
@@ -106,3 +107,42 @@ def test_what_the_one_pass_leaves_to_the_general_path() -> None:
         assert import_bytes(_appended(text), {}) is None, why
     plain = _appended('{"hours":3.0,"n":[1,2.5],"s":"1e5 -0.0"}')
     assert import_bytes(plain, {}) == _general(plain)
+
+
+@given(data=JSON)
+def test_pydantic_written_json_gives_the_json_modules_rfc8785_text(data: Any) -> None:
+    """The data text pydantic-core wrote (the import's own: `model_dump_json`) is parsed and
+    written by pydantic-core: the same RFC 8785 text as the json module's parse and sorted dump,
+    or refused where that refuses."""
+    text = to_json(data).decode()
+    try:
+        expected: str | None = jcs_ready_text(_ready(text))
+    except ValueError:
+        expected = None
+    try:
+        got: str | None = _data_text(text)[0]
+    except ValueError:
+        got = None
+    assert got == expected
+
+
+# data JSON | its RFC 8785 text (None: refused, the general path decides)
+DATA_TEXTS = [
+    ('{"b":1,"a":"x"}', '{"a":"x","b":1}'),  # pydantic's writing: keys sorted
+    ('{"hours":3.0,"x":[2.5,{"d":null,"c":true}]}', '{"hours":3,"x":[2.5,{"c":true,"d":null}]}'),
+    ('{"x":0.00001}', None),  # pydantic writes 1e-05 so: repr's exponent, refused
+    ('{"x":-0.0}', None),  # a negative zero: jsonb has none
+    ('{"x":9007199254740992}', None),  # beyond 2^53 - 1
+    ('{"b": 1, "a": 2}', '{"a":2,"b":1}'),  # json.dumps's writing: the json module's path
+    ('{"x":1e2}', None),  # an exponent (not pydantic's writing): the json module's path refuses
+    ('{"x":"\\ud800"}', None),  # a lone surrogate, escaped: pydantic-core's parser refuses it
+]
+
+
+def test_the_data_texts_of_both_parsers() -> None:
+    for text, expected in DATA_TEXTS:
+        try:
+            got: str | None = _data_text(text)[0]
+        except ValueError:
+            got = None
+        assert got == expected, text

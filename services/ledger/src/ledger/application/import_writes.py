@@ -104,9 +104,9 @@ async def write_entries(
             if unsure:
                 bodies |= await stored_bodies(conn, store.schema, unsure)
             linking = heads.link(conn, store.schema, [
-                ToLink(a.event_id, a.event_type, cast(LedgerEntryEvent, a.event).entry_id, bodies[a.event_id],
-                       volumes[cast(LedgerEntryEvent, a.event).entry_id], a.county)
+                ToLink(a.event_id, a.event_type, entry_id, bodies[a.event_id], volumes[entry_id], a.county)
                 for a in appended
+                for entry_id in (a.event.entry_id,)  # type: ignore[attr-defined]  # a LedgerEntryEvent
             ])  # fmt: skip
             # Both to their end before any error goes on (the rollback needs the connection idle).
             linked, after = await asyncio.gather(linking, next_rows(), return_exceptions=True)

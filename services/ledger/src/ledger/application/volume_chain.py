@@ -14,17 +14,18 @@ link.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 import asyncpg
 from eventkit.db import Connection
 from eventkit.store import Appended, StoredEvent
-from pydantic_core import to_json
+from pydantic_core import from_json, to_json
 from vc_contracts import CST
 from vc_contracts.chain import (
     CANONICAL_V1,
@@ -222,17 +223,82 @@ def import_bytes(a: Appended, parts: dict[str, str | None]) -> bytes | None:
     if head is None or tenant is None:
         return None
     try:
-        data = _ready(a.data_json)
+        data_text, data = _data_text(a.data_json)
+        recorded = a.recorded_at  # as asyncpg decodes it (`eventkit.db`): +08:00 already
         text = (
-            f'{head}{jcs_ready_text(data)},"event_id":"{a.event_id}",'
+            f'{head}{data_text},"event_id":"{a.event_id}",'
             f'"event_type":{_string(a.event_type)},"occurred_at":"{_occurred(a, data)}",'
-            f'"recorded_at":"{_when(a.recorded_at)}","schema_version":{jcs_int(a.schema_version)},'
+            f'"recorded_at":"{recorded.isoformat() if recorded.tzinfo is CST else _when(recorded)}",'
+            f'"schema_version":{jcs_int(a.schema_version)},'
             f'"stream_id":{_string(a.stream_id)},"stream_version":{jcs_int(a.stream_version)},'
             f'"tenant":{tenant}}}'
         )
         return text.encode("utf-8")
     except ValueError:  # UnicodeEncodeError is one
         return None
+
+
+def _data_text(text: str) -> tuple[str, Any]:
+    """The RFC 8785 text of the data JSON `text`, and its parsed value; ValueError where `_ready`
+    refuses. Text pydantic-core wrote (`bulk_rows`: the event's `model_dump_json`; `to_json` of
+    the parsed value gives the very same bytes back) is parsed and written by pydantic-core (7.4
+    µs a row where the json module's parse with hooks and sorted dump take 8.4): its tokens are then
+    known without the hooks (a float has an exponent only where `repr` writes one, which
+    `jcs_float` refuses: pydantic-core writes 1e-05 as 0.00001, 1e16 as 1e+16), and with the
+    keys of every object sorted (`_jcs_sorted`) and the floats made RFC 8785's, its output is
+    RFC 8785's (the same escapes, shortest round-trip digits). Any other text: `_ready` and the
+    C encoder, as before."""
+    if len(text.encode("utf-16-le")) != 2 * len(text):  # as `_ready`: beyond U+FFFF, lone surrogates
+        raise _NotPlain("a character beyond U+FFFF")
+    try:
+        data = from_json(text)
+        written = to_json(data) == text.encode()
+    except ValueError:  # e.g. an escaped lone surrogate, which json.loads takes (and `_ready` refuses)
+        written = False
+    if written:
+        return to_json(_jcs_sorted(data)).decode(), data
+    data = _ready(text)
+    return jcs_ready_text(data), data
+
+
+_SORTED: dict[tuple[str, ...], tuple[str, ...]] = {}
+"""An object's keys in the order it was parsed -> sorted: one sort per event type's field order."""
+_SORTED_KEPT = 256
+_INT_LIMIT = 2**53 - 1
+
+
+def _jcs_sorted(value: Any) -> Any:
+    """`value` (parsed JSON) ready for RFC 8785 text by pydantic-core's `to_json`: each object's
+    keys in sorted order (code points: UTF-16 units' order without characters beyond U+FFFF,
+    which `_data_text` refused), each integral float an int, each int within ±(2^53 − 1). Raises
+    _NotPlain (a ValueError) for a negative zero (jsonb has none) and a float `repr` writes with an
+    exponent, as `_ready` does."""
+    kind = type(value)
+    if kind is str or value is None or kind is bool:
+        return value
+    if kind is dict:
+        keys = tuple(value)
+        order = _SORTED.get(keys)
+        if order is None:
+            order = tuple(sorted(keys))
+            if len(_SORTED) < _SORTED_KEPT:  # bounded: nested objects of arbitrary keys
+                _SORTED[keys] = order
+        out = {}
+        for key in order:  # mostly text: no call for it
+            item = value[key]
+            out[key] = item if type(item) is str else _jcs_sorted(item)
+        return out
+    if kind is int:
+        if -_INT_LIMIT <= value <= _INT_LIMIT:
+            return value
+        raise _NotPlain(value)
+    if kind is float:
+        if value == 0 and math.copysign(1.0, value) < 0:
+            raise _NotPlain(value)
+        return jcs_float(value)
+    if kind is list:
+        return [_jcs_sorted(item) for item in value]
+    raise _NotPlain(kind.__name__)
 
 
 _string: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]  # the C one
@@ -256,9 +322,9 @@ def _part(parts: dict[str, str | None], text: str, write: Callable[[Any], str]) 
     return parts[text]
 
 
-@dataclass(frozen=True)
-class ToLink:
-    """An appended event to link into its entry's volumes: `body` is its canonical form `version`."""
+class ToLink(NamedTuple):
+    """An appended event to link into its entry's volumes: `body` is its canonical form `version`.
+    (A named tuple: made for every imported event, 0.4 µs where a frozen dataclass takes 1.2.)"""
 
     event_id: UUID
     event_type: str
