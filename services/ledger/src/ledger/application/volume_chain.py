@@ -465,24 +465,38 @@ def _body(row: asyncpg.Record) -> bytes | None:
     return event_bytes(row, row["canonical_version"])
 
 
+async def first_stray(conn: Connection, schema: str, volume: str) -> asyncpg.Record | None:
+    """The first event (entry_id, event_id, event_type), by position, of an entry of `volume`
+    ("village:<code>:<year>" or "unit:<id>:<year>") that has no link in the volume's chain: an
+    event inserted behind the service's back. None: every one is linked.
+
+    The volume's events are gathered first (MATERIALIZED: its entries by their index, their events
+    by stream), then checked: left to itself, the planner walked the whole ledger's events by
+    position hoping to meet an unlinked one early, and when none is (the usual answer) read every
+    event of every volume (0.4–0.9 s a volume at 50,000 events, growing with the ledger)."""
+    kind, owner, year = volume.split(":")
+    return await conn.fetchrow(
+        f"""WITH mine AS MATERIALIZED (
+                SELECT n.entry_id, e.event_id, e.event_type, e.position FROM {schema}.entries n
+                JOIN {schema}.events e ON e.stream_id = n.stream_id
+                WHERE n.{"village_code" if kind == "village" else "unit_id"} = $2 AND n.year = $3)
+            SELECT m.entry_id, m.event_id, m.event_type FROM mine m
+            WHERE NOT EXISTS (SELECT 1 FROM {schema}.volume_links l
+                              WHERE l.volume_id = $1 AND l.event_id = m.event_id)
+            ORDER BY m.position LIMIT 1""",
+        volume,
+        owner,
+        int(year),
+    )
+
+
 async def verify_volume(pool: asyncpg.Pool, schema: str, volume: str) -> Verdict:
     """Recompute `volume`'s chain from the event store (each link in its own canonical version)
     and compare it with the recorded links."""
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         rows = await _chain_rows(conn, schema, volume)
         head = await conn.fetchval(f"SELECT head FROM {schema}.volume_heads WHERE volume_id = $1", volume)
-        kind, owner, year = volume.split(":")
-        stray = await conn.fetchrow(
-            f"""SELECT n.entry_id, e.event_id, e.event_type FROM {schema}.events e
-                JOIN {schema}.entries n ON n.stream_id = e.stream_id
-                WHERE n.{"village_code" if kind == "village" else "unit_id"} = $2 AND n.year = $3
-                  AND NOT EXISTS (SELECT 1 FROM {schema}.volume_links l
-                                  WHERE l.volume_id = $1 AND l.event_id = e.event_id)
-                ORDER BY e.position LIMIT 1""",
-            volume,
-            owner,
-            int(year),
-        )
+        stray = await first_stray(conn, schema, volume)
     links = [
         Recorded(r["seq"], r["entry_id"], str(r["linked_id"]), r["linked_type"], r["hash"], _body(r))
         for r in rows
