@@ -54,10 +54,18 @@ def row_cells(entry: dict[str, Any]) -> list[Any]:
     ]
 
 
+ZONE_NOTE = "（北京时间 UTC+08:00，表中日期时间同）"
+"""Every time of an export is Asia/Shanghai's: said once, next to the export's own time."""
+
+
+def _exported(at: datetime) -> str:
+    return f"{at.astimezone(CST).strftime('%Y-%m-%d %H:%M')}{ZONE_NOTE}"
+
+
 def subtitle(volume: dict[str, Any], exported_at: datetime) -> list[str]:
     chain = volume["chain"]
     return [
-        f"期间：{volume['period']}　导出时间：{exported_at.astimezone(CST).strftime('%Y-%m-%d %H:%M')}",
+        f"期间：{volume['period']}　导出时间：{_exported(exported_at)}",
         f"防篡改链头（{chain['algorithm']}，共 {chain['length']} 个链接）：{chain['head']}",
     ]
 
@@ -71,7 +79,7 @@ def advisor_subtitle(work: dict[str, Any], exported_at: datetime) -> list[str]:
     failed = sum(1 for v in volumes if not v["ok"])
     verdict = "全部校验通过" if not failed else f"{failed} 本校验未通过"
     return [
-        f"期间：{work['period_label']}　导出时间：{exported_at.astimezone(CST).strftime('%Y-%m-%d %H:%M')}",
+        f"期间：{work['period_label']}　导出时间：{_exported(exported_at)}",
         f"涉及卷册 {len(volumes)} 本，{verdict}；各卷册的防篡改链头与校验结果见「卷册校验」表",
     ]
 

@@ -11,6 +11,7 @@ from typing import Any
 from eventkit.workbook_bytes import workbook_bytes
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ledger.adapters.export_rows import (
@@ -43,21 +44,35 @@ def _titled(sheet: Worksheet, title: str, lines: list[str]) -> None:
 def _table(
     sheet: Worksheet, headings: list[str], widths: list[int], rows: list[tuple[list[Any], Font | None]]
 ) -> None:
-    """Headings (bold, shaded, frozen), then each row with its font (None: the default)."""
+    """Headings (bold, shaded, frozen, repeated on every printed page, with filters), then each row
+    with its font (None: the default); printed landscape, fitted to the page's width.
+
+    Rows are counted here, not read back from `sheet.max_row`: openpyxl works that out over every
+    cell written so far, which made a volume's export quadratic (a minute for 6,000 entries)."""
     sheet.append(headings)
-    header_row = sheet.max_row
-    for cell in sheet[header_row]:
-        cell.font, cell.fill = _BOLD, _HEAD_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    header_row = sheet.max_row  # read once: below, rows are counted
+    wrapped = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for column in range(1, len(headings) + 1):
+        cell = sheet.cell(row=header_row, column=column)
+        cell.font, cell.fill, cell.alignment = _BOLD, _HEAD_FILL, wrapped
+    top, row = Alignment(vertical="top", wrap_text=True), header_row
     for cells, font in rows:
         sheet.append(cells)
-        for cell in sheet[sheet.max_row]:
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
+        row += 1
+        for column in range(1, len(cells) + 1):
+            cell = sheet.cell(row=row, column=column)
+            cell.alignment = top
             if font is not None:
                 cell.font = font
     for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[sheet.cell(row=header_row, column=index).column_letter].width = width
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    last = get_column_letter(max(len(headings), 1))
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.auto_filter.ref = f"A{header_row}:{last}{max(row, header_row)}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _entry_rows(entries: list[dict[str, Any]]) -> list[tuple[list[Any], Font | None]]:
