@@ -247,6 +247,26 @@ async def test_a_nul_character_in_the_path_or_query_is_refused(
     assert body["field"].split(".")[0] in {"path", "query"}, body  # the value named: query.advisor_id
 
 
+@pytest.mark.parametrize(
+    ("service", "path", "unknown"),
+    [
+        ("ledger", "/entries?county=621026", "county"),  # the filter is named village_code / division
+        ("ledger", "/entries?villagecode=621026100001", "villagecode"),
+        ("reporting", "/compliance?period=2026Q4", "period"),  # its filter is named quarter
+        ("registry", "/advisors?county=621025&nmae=李", "nmae"),
+        ("assessment", f"/breaches?county={COUNTY}&advisor=A-1", "advisor"),
+    ],
+)
+async def test_a_query_parameter_the_route_does_not_read_is_refused_not_ignored(
+    apps: dict[str, Started], service: str, path: str, unknown: str
+) -> None:
+    # given a misspelt or foreign filter, when asked, then 422 naming it (not the caller's whole scope)
+    svc = apps[service]
+    response = await svc.http.get(path, headers=svc.headers())
+    body = assert_error(response, 422, "validation_failed")
+    assert f"query.{unknown}" in [e["field"] for e in body["errors"]], body
+
+
 async def test_a_nul_character_in_a_header_is_refused(apps: dict[str, Started]) -> None:
     svc = apps["ledger"]
     request = svc.http.build_request("GET", "/entries", headers=svc.headers())

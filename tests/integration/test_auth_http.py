@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 import uvicorn
 from conftest import unique
@@ -34,7 +35,7 @@ def _router() -> APIRouter:
     router = APIRouter()
 
     @router.get("/divisions/{code}/summary")
-    async def summary(code: str, principal: CurrentPrincipal) -> dict[str, Any]:
+    async def summary(code: str, principal: CurrentPrincipal, quarter: str | None = None) -> dict[str, Any]:
         principal.require_division(code)
         return {"code": code, "subject": principal.subject, "role": principal.role.value}
 
@@ -131,7 +132,17 @@ async def test_an_expired_token_is_401(client: httpx.AsyncClient) -> None:
     expired = county_admin(ttl=timedelta(seconds=-30))
     response = await client.get("/divisions/621025/summary", headers=bearer(expired))
     body = assert_error_body(response, 401, "unauthenticated")
-    assert "过期" in body["message"]
+    assert "过期" in body["message"] and body["field"] == "exp"
+
+
+@pytest.mark.parametrize("claim", ["exp", "iat", "nbf"])
+async def test_a_time_claim_that_is_no_number_is_401_naming_it(client: httpx.AsyncClient, claim: str) -> None:
+    # given a token signed right whose time claim is text (PyJWT: "... claim (exp) must be an integer.")
+    claims = jwt.decode(county_admin(), options={"verify_signature": False})
+    token = jwt.encode({**claims, claim: "tomorrow"}, SECRET, algorithm="HS256")
+    response = await client.get("/divisions/621025/summary", headers=bearer(token))
+    body = assert_error_body(response, 401, "unauthenticated")
+    assert body["field"] == claim and claim in body["message"]
 
 
 async def test_an_internal_error_is_500_without_a_stack_trace(client: httpx.AsyncClient) -> None:

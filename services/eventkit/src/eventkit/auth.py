@@ -197,7 +197,7 @@ class TokenVerifier:
                 options={"require": required, "verify_aud": self._audience is not None},
             )
         except jwt.ExpiredSignatureError:
-            raise UnauthorizedError("身份令牌已过期，请重新登录") from None
+            raise UnauthorizedError("身份令牌已过期，请重新登录", field="exp") from None
         except jwt.MissingRequiredClaimError as exc:
             raise UnauthorizedError(f"身份令牌缺少必要声明：{exc.claim}", field=exc.claim) from None
         except jwt.InvalidIssuerError:
@@ -206,9 +206,12 @@ class TokenVerifier:
             raise UnauthorizedError("身份令牌的受众（aud）不是本系统", field="aud") from None
         except jwt.ImmatureSignatureError:
             raise UnauthorizedError("身份令牌尚未生效（nbf 或 iat 在将来）", field="nbf") from None
-        except (jwt.PyJWTError, ValueError, TypeError, OverflowError, RecursionError):
+        except (jwt.PyJWTError, ValueError, TypeError, OverflowError, RecursionError) as exc:
             # PyJWT lets a few malformed tokens through as plain errors: a header nested beyond the
             # JSON parser (RecursionError), `exp: 1e400` (OverflowError), `exp: {}` (TypeError)
+            claim = _claim_named(str(exc))
+            if claim is not None:  # "Expiration Time claim (exp) must be an integer.": name it
+                raise UnauthorizedError(f"身份令牌的 {claim} 须为整数秒（Unix 时间）", field=claim) from None
             raise UnauthorizedError("身份令牌无效") from None
         self._check_times(claims)
         return principal_of(claims)
@@ -223,3 +226,11 @@ class TokenVerifier:
         if not 0 < times["exp"] - times["iat"] <= self.MAX_LIFETIME_S:
             days = self.MAX_LIFETIME_S // 86400
             raise UnauthorizedError(f"身份令牌的有效期（exp - iat）须为正且不超过 {days} 天", field="exp")
+
+
+def _claim_named(message: str) -> str | None:
+    """The time claim a PyJWT message names ("… claim (exp) must be an integer."), else None."""
+    for claim in ("exp", "iat", "nbf"):
+        if f"({claim})" in message:
+            return claim
+    return None

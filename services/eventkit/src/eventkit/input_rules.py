@@ -5,6 +5,9 @@
   otherwise reach PostgreSQL (which refuses NUL in text: a 500) or a log line.
 - Every decimal digit in a path or query value is read as its ASCII digit before routing (the rule of
   vc_contracts.codes for codes, numbers and phones): `?county=６２１０２５` filters like `621025`.
+- A query parameter the route does not declare is refused (422 naming it), never ignored: a misspelt
+  filter (`?county=` where the route reads `division`, `?period=` where it reads `quarter`) would
+  otherwise answer as if there were no filter, the caller's whole scope.
 - A value refused while a handler builds an event or an import row (a pydantic ValidationError the
   request model did not catch, e.g. a default taken from data stored before a rule existed) answers
   422 `validation_failed` naming the field, never a 500.
@@ -16,8 +19,10 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.dependencies.utils import get_flat_dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from starlette.types import ASGIApp, Receive, Scope, Send
 from vc_contracts.codes import ascii_digits
@@ -42,6 +47,30 @@ async def refuse_control_characters(request: Request) -> None:
     problems = [p for where, value in values if (p := _problem(where, value)) is not None]
     if problems:
         raise RequestValidationError(problems)
+
+
+def _declared_query(route: Any) -> frozenset[str] | None:
+    """The query parameter names `route` reads (its dependencies' too), cached on the route; None
+    for a route that is not an API route (no dependant: nothing to check)."""
+    names: frozenset[str] | None = getattr(route, "_vc_query_names", None)
+    if names is None and isinstance(route, APIRoute):
+        names = frozenset(p.alias for p in get_flat_dependant(route.dependant).query_params)
+        route._vc_query_names = names  # type: ignore[attr-defined]
+    return names
+
+
+async def refuse_unknown_query(request: Request) -> None:
+    """Raise RequestValidationError (422 validation_failed, "不认识的字段，请删除") naming each query
+    parameter the matched route does not declare."""
+    declared = _declared_query(request.scope.get("route"))
+    if declared is None:
+        return
+    unknown = sorted({name for name in request.query_params if name not in declared})
+    if unknown:
+        raise RequestValidationError(
+            [{"type": "extra_forbidden", "loc": ("query", name), "msg": "Extra inputs are not permitted",
+              "input": request.query_params.get(name)} for name in unknown]
+        )  # fmt: skip
 
 
 def _digits(text: str) -> str:
@@ -87,5 +116,6 @@ async def _refused_value(_: Request, exc: Exception) -> JSONResponse:
 def install_input_rules(app: FastAPI) -> None:
     """Add the URL rules (ASCII digits, refused characters) and the 422 for values refused in handlers."""
     app.router.dependencies.append(Depends(refuse_control_characters))
+    app.router.dependencies.append(Depends(refuse_unknown_query))
     app.add_middleware(AsciiDigitsInUrls)
     app.add_exception_handler(ValidationError, _refused_value)
