@@ -101,7 +101,15 @@ async def load_facts(
     facts = FileFacts(histories, existing, names=known)
     if not rows:
         return facts
-    spans: dict[str, Busy] = {}
+    # A row of the file replaces the same entry already in the ledger (a re-import): the ledger's
+    # on-site time of the file's own on-site entries is not even read (in a re-import of a large
+    # file, most of what the query would return; decoding it was most of reading the facts).
+    own: dict[str, Busy] = {}
+    owner: dict[str, str] = {}
+    for row in rows:
+        busy = _file_busy(row, ids[row.line])
+        if busy is not None and busy.entry_id not in own:  # a repeated client id is refused anyway
+            own[busy.entry_id], owner[busy.entry_id] = busy, row.advisor_id
     # One snapshot for the on-site time and the last event position it includes: every event
     # committed later has a higher position (positions are drawn under the ordering lock, held to
     # commit), so the write can tell whether anything was appended after these facts were read.
@@ -110,23 +118,20 @@ async def load_facts(
         ledger = await conn.fetch(
             f"SELECT entry_id, advisor_id, village_code, started_at, ended_at, kind FROM {schema}.entries"
             " WHERE advisor_id = ANY($1::text[]) AND on_site AND NOT voided"
-            " AND started_at >= $2 AND started_at <= $3",
+            " AND started_at >= $2 AND started_at <= $3"
+            " AND entry_id NOT IN (SELECT unnest($4::text[]))",  # a hashed subplan: one probe a row
             list({r.advisor_id for r in rows}),
             min(r.start for r in rows) - LONGEST,
             max(r.end or r.start for r in rows),
+            list(own),
         )
-    owner: dict[str, str] = {}
+    spans: dict[str, Busy] = {}
     for r in ledger:
         spans[r["entry_id"]] = Busy(
             r["entry_id"], r["village_code"], r["started_at"], r["ended_at"], r["kind"]
         )
         owner[r["entry_id"]] = r["advisor_id"]
-    from_file: set[str] = set()
-    for row in rows:  # a row of the file replaces the same entry already in the ledger (a re-import)
-        busy = _file_busy(row, ids[row.line])
-        if busy is not None and busy.entry_id not in from_file:  # a repeated client id is refused anyway
-            spans[busy.entry_id], owner[busy.entry_id] = busy, row.advisor_id
-            from_file.add(busy.entry_id)
+    spans |= own  # after the ledger's: at the same start, the ledger's time is named first, as before
     per_advisor: dict[str, list[Busy]] = defaultdict(list)
     for entry_id, busy in spans.items():
         per_advisor[owner[entry_id]].append(busy)
