@@ -102,14 +102,15 @@ async def load_facts(
     if not rows:
         return facts
     # A row of the file replaces the same entry already in the ledger (a re-import): the ledger's
-    # on-site time of the file's own on-site entries is not even read (in a re-import of a large
-    # file, most of what the query would return; decoding it was most of reading the facts).
+    # on-site time of the file's own on-site entries already logged (`existing`) is not even read
+    # (in a re-import of a large file, most of what the query would return; decoding it was most
+    # of reading the facts). One logged meanwhile is read, then replaced below all the same.
     own: dict[str, Busy] = {}
-    owner: dict[str, str] = {}
+    own_owner: dict[str, str] = {}
     for row in rows:
         busy = _file_busy(row, ids[row.line])
         if busy is not None and busy.entry_id not in own:  # a repeated client id is refused anyway
-            own[busy.entry_id], owner[busy.entry_id] = busy, row.advisor_id
+            own[busy.entry_id], own_owner[busy.entry_id] = busy, row.advisor_id
     # One snapshot for the on-site time and the last event position it includes: every event
     # committed later has a higher position (positions are drawn under the ordering lock, held to
     # commit), so the write can tell whether anything was appended after these facts were read.
@@ -123,15 +124,17 @@ async def load_facts(
             list({r.advisor_id for r in rows}),
             min(r.start for r in rows) - LONGEST,
             max(r.end or r.start for r in rows),
-            list(own),
+            [entry_id for entry_id in own if entry_id in existing],  # none in a first import
         )
     spans: dict[str, Busy] = {}
+    owner: dict[str, str] = {}
     for r in ledger:
         spans[r["entry_id"]] = Busy(
             r["entry_id"], r["village_code"], r["started_at"], r["ended_at"], r["kind"]
         )
         owner[r["entry_id"]] = r["advisor_id"]
-    spans |= own  # after the ledger's: at the same start, the ledger's time is named first, as before
+    spans |= own  # replacing the ledger's; new ones after it: at the same start the ledger's comes first
+    owner |= own_owner
     per_advisor: dict[str, list[Busy]] = defaultdict(list)
     for entry_id, busy in spans.items():
         per_advisor[owner[entry_id]].append(busy)
