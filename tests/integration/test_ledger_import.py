@@ -387,3 +387,36 @@ async def test_an_imports_entries_are_the_ones_the_read_models_projection_makes_
     years = {m["client_entry_id"]: (m["year"], m["on_site"]) for m in mine}
     assert years["same-8"] == (YEAR, True) and years["same-4"][1] and not years["same-5"][1]
     assert not years["same-7"][1]
+
+
+async def test_a_row_imported_again_with_other_content_is_refused_by_its_client_entry_id(scene) -> None:  # type: ignore[no-untyped-def]
+    """Each row of a re-import is compared with the entry its client entry id logged: the same
+    content is left alone, any other content is that row's problem, and nothing is written."""
+    ledger, cast = scene
+    li, (v1, v2, _, _) = cast.advisor("li"), cast.villages
+    lecture = row("法治讲座", li, v1, "11-04 14:00", "d-2", topic="民法典", audience="45")
+    advice = {"summary": "宅基地纠纷", "channel": "微信群", "category": "土地"}
+    rows = [
+        visit(li, v1, "11-03 09:00", "11-03 12:00", "d-1"),
+        lecture,
+        row("法律咨询", li, v2, "11-05 20:10", "d-3", **advice, outcome="已转介"),
+        visit(li, v2, "11-06 09:00", "11-06 11:00", "d-4"),
+    ]
+    first = await _upload(ledger, cast, as_csv(rows))
+    assert first.status_code == 201 and first.json()["imported"] == 4, first.text  # type: ignore[attr-defined]
+    events = await ledger.pool.fetchval("SELECT count(*) FROM ledger.events")
+    changed = [
+        row("法律咨询", li, v2, "11-05 20:10", "d-3", **advice, outcome="已解决"),
+        rows[0],
+        row("法治讲座", li, v1, "11-04 14:00", "d-2", topic="民法典", audience="46"),
+        rows[3],
+    ]
+    r = await _upload(ledger, cast, as_csv(changed))
+    assert r.status_code == 422, r.text  # type: ignore[attr-defined]
+    assert [(e["field"], e["reason"]) for e in r.json()["errors"]] == [  # type: ignore[attr-defined]
+        (f"rows[{n}].client_entry_id", f"第 {n} 行「客户端编号」：该客户端编号已用于内容不同的记录")
+        for n in (2, 4)
+    ]
+    assert await ledger.pool.fetchval("SELECT count(*) FROM ledger.events") == events
+    again = await _upload(ledger, cast, as_csv(rows[::-1]))
+    assert again.status_code == 200 and again.json() == {"rows": 4, "imported": 0, "unchanged": 4}  # type: ignore[attr-defined]

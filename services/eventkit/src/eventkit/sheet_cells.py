@@ -32,7 +32,7 @@ class Kind(StrEnum):
 MAX_CELL = 32_767  # characters in one cell: Excel's own limit
 EXACT_DIGITS = 15  # Excel keeps 15 significant digits of a number; the rest become zeros
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, line feed, carriage return allowed
-_SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")  # how Excel shows a long number
+SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")  # how Excel shows a long number
 _DAY = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 _DATE = re.compile(rf"^{_DAY}$")
 _CLOCK = r"(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?"
@@ -69,7 +69,7 @@ def cell_text(value: Any, kind: Kind) -> str:
 
 def _identifier(text: str) -> str:
     text = ascii_digits(text)  # the API's rule for codes, numbers, phones and ids (one place)
-    if _SCIENTIFIC.match(text):
+    if SCIENTIFIC.match(text):
         raise ValueError(f"「{text}」是科学计数法显示的数字，原值已丢失；{AS_TEXT}")
     return text
 
@@ -142,10 +142,31 @@ def _datetime_text(text: str) -> datetime:
     return _in_cst(moment)
 
 
+MEMO = 16_384  # texts kept per kind in READ_BEFORE (a few MB at most); then it starts afresh
+READ_BEFORE: dict[Kind, dict[str, str]] = {kind: {} for kind in Kind}
+"""Per kind, the date and date-time texts read so far and what `cell_text` gave for each: a file
+repeats its days and times (a ledger's year has 365 days and a few usual hours), and reading one
+costs a parse, a time zone and a format (`spreadsheets._read` looks here first). Only successful
+reads are kept; the reading is a pure function of the text, so a kept answer is always right."""
+
+
+def _remembered(read: Callable[[str], str], kept: dict[str, str]) -> Callable[[str], str]:
+    def remember(text: str) -> str:
+        found = kept.get(text)
+        if found is None:
+            found = read(text)
+            if len(kept) >= MEMO:  # bounded; dict operations are atomic, so threads may share it
+                kept.clear()
+            kept[text] = found
+        return found
+
+    return remember
+
+
 # Kind members read once: an Enum member lookup costs a descriptor call on Python 3.11, per cell.
 _TEXT = Kind.text
 _READ: dict[Kind, Callable[[str], str]] = {
     Kind.identifier: _identifier,
-    Kind.date: lambda text: _date_text(text).isoformat(),
-    Kind.datetime: lambda text: _datetime_text(text).isoformat(),
+    Kind.date: _remembered(lambda text: _date_text(text).isoformat(), READ_BEFORE[Kind.date]),
+    Kind.datetime: _remembered(lambda text: _datetime_text(text).isoformat(), READ_BEFORE[Kind.datetime]),
 }

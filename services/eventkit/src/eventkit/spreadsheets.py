@@ -106,6 +106,11 @@ def _read(
     kinds = {c.name: c.kind for c in columns}
     wanted = [(name, index, kinds[name]) for name, index in positions.items()]
     good, count = [], 0
+    # This loop runs once per cell of every import. A text cell (every CSV cell) of the usual
+    # kind is read here without a call: `sheet_cells.cell_text` would give the same text (its
+    # property test: tests/unit/test_sheet_cells_fast.py); any other cell goes to `cell_text`.
+    text_kind, identifier_kind, cap = Kind.text, Kind.identifier, sheet_cells.MAX_CELL
+    scientific, read_before = sheet_cells.SCIENTIFIC.match, sheet_cells.READ_BEFORE
     for number, cells in enumerate(rows, start=2):
         values: dict[str, str] = {}
         refused = False
@@ -114,6 +119,24 @@ def _read(
             value = cells[index] if index < width else None
             if value is None or value == "":  # an empty cell (most cells of a sparse sheet)
                 continue
+            if type(value) is str:
+                text = value.strip()
+                if not text:
+                    continue
+                # printable: no control character (`cell_text`'s check); ASCII: `ascii_digits`
+                # gives it back as it is; a date-time text read before gives the text it gave then
+                if len(text) <= cap and text.isprintable():
+                    if kind is text_kind or (
+                        kind is identifier_kind
+                        and text.isascii()
+                        and (("e" not in text and "E" not in text) or not scientific(text))
+                    ):
+                        values[name] = text
+                        continue
+                    found = read_before[kind].get(text)
+                    if found is not None:
+                        values[name] = found
+                        continue
             try:
                 text = sheet_cells.cell_text(value, kind)
             except ValueError as exc:

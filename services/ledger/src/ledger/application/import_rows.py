@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from vc_contracts import CST
 from vc_contracts.codes import ascii_digits
@@ -47,8 +47,10 @@ class LabelError(ValueError):
     """A cell of a labelled column (channel, category…) holding neither a label nor a code."""
 
 
-@dataclass(frozen=True)
-class ParsedRow:
+class ParsedRow(NamedTuple):
+    """A row of the file read as an entry's fields (immutable; a tuple: built in a quarter of a
+    frozen dataclass's time, once per row)."""
+
     line: int
     kind: Kind
     advisor_id: str
@@ -60,8 +62,26 @@ class ParsedRow:
     client_entry_id: str
 
 
+_MEMO = 16_384  # texts kept in _READ_BEFORE (a few MB at most); then it starts afresh
+_READ_BEFORE: dict[str, datetime] = {}
+"""The time texts read so far and their CST time (`when` is a pure function of the text): a file
+repeats its days and hours, and reading one costs a parse and a time zone conversion."""
+
+
 def when(value: Any) -> datetime:
     """A cell as a CST time: an XLSX date cell, ISO text (with or without offset) or 2025/3/5 9:00."""
+    if type(value) is str:
+        found = _READ_BEFORE.get(value)
+        if found is None:
+            found = _when(value)
+            if len(_READ_BEFORE) >= _MEMO:  # bounded; dict operations are atomic: threads may share it
+                _READ_BEFORE.clear()
+            _READ_BEFORE[value] = found
+        return found
+    return _when(value)
+
+
+def _when(value: Any) -> datetime:
     if isinstance(value, datetime):
         moment = value
     else:
@@ -102,64 +122,100 @@ def _whole(value: Any) -> int:
     return int(match.group(1))
 
 
-def _detail(field: str, value: Any) -> Any:
-    if field in INTS:
-        return _whole(value)
-    if field == "co_organisers":
-        text = str(value)
-        for sep in "，,;；":
-            text = text.replace(sep, "、")
-        return [part.strip() for part in text.split("、") if part.strip()]
-    if field in ENUMS:
+def _names(value: Any) -> list[str]:
+    text = str(value)
+    for sep in "，,;；":
+        text = text.replace(sep, "、")
+    return [part.strip() for part in text.split("、") if part.strip()]
+
+
+def _labelled(field: str) -> Callable[[Any], str]:
+    labels = ENUMS[field]
+    codes = set(labels.values())
+    known = "、".join(labels)
+
+    def read(value: Any) -> str:
         text = str(value).strip()
-        if text in ENUMS[field].values():  # the API's code, as an export of the API would write it
+        if text in codes:  # the API's code, as an export of the API would write it
             return text
-        if text not in ENUMS[field]:  # a paper ledger is written with labels: name them, not the codes
-            raise LabelError(f"无法识别的取值「{text}」，应为：{'、'.join(ENUMS[field])}")
-        return ENUMS[field][text]
+        if text not in labels:  # a paper ledger is written with labels: name them, not the codes
+            raise LabelError(f"无法识别的取值「{text}」，应为：{known}")
+        return labels[text]
+
+    return read
+
+
+def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _reader(field: str) -> Callable[[Any], Any]:
+    """How a detail field's cell is read: a count, a list of names, a label, else text."""
+    if field in INTS:
+        return _whole
+    if field == "co_organisers":
+        return _names
+    if field in ENUMS:
+        return _labelled(field)
+    return _text
+
+
+# Each kind's own fields with their readers, in the order of the set `set(fields) - COMMON` (the
+# order a row's problems have always named them in), worked out once instead of once per row.
+_DETAILS = {
+    kind: tuple((field, _reader(field)) for field in set(cls.model_fields) - COMMON)
+    for kind, cls in EVENT_OF.items()
+}
+_REQUIRED = {"kind", "advisor_id", "village_code", "started_at", "client_entry_id"}
+_VISIT = Kind.visit
+
+
 def parse_row(line: int, values: dict[str, Any]) -> tuple[ParsedRow | None, Problems]:
+    """The row's fields, or None and its problems (field, reason) in the order they have always
+    been named: missing cells, the kind, the start, the end, then the kind's own fields."""
     problems: Problems = []
-    for field in ("kind", "advisor_id", "village_code", "started_at", "client_entry_id"):
-        if field not in values and not (field == "started_at" and "occurred_at" in values):
-            problems.append((field, "不能为空"))
+    if not values.keys() >= _REQUIRED:
+        for field in ("kind", "advisor_id", "village_code", "started_at", "client_entry_id"):
+            if field not in values and not (field == "started_at" and "occurred_at" in values):
+                problems.append((field, "不能为空"))
     kind = KINDS.get(str(values.get("kind", "")).strip())
-    if "kind" in values and kind is None:
+    if kind is None and "kind" in values:
         problems.append(
             ("kind", f"无法识别的类型「{values['kind']}」，应为：{'、'.join(KIND_LABEL.values())}")
         )
-    times: dict[str, datetime | None] = {"started_at": None, "ended_at": None}
-    for field, source in (
-        ("started_at", values.get("started_at", values.get("occurred_at"))),
-        ("ended_at", values.get("ended_at")),
-    ):
-        if source is not None:
-            try:
-                times[field] = when(source)
-            except ValueError:
-                problems.append((field, f"无法识别的时间「{source}」，例如 2025-03-05 09:00"))
-    if kind is Kind.visit and "ended_at" not in values:
+    start = end = None
+    source = values["started_at"] if "started_at" in values else values.get("occurred_at")
+    if source is not None:
+        try:
+            start = when(source)
+        except ValueError:
+            problems.append(("started_at", f"无法识别的时间「{source}」，例如 2025-03-05 09:00"))
+    source = values.get("ended_at")
+    if source is not None:
+        try:
+            end = when(source)
+        except ValueError:
+            problems.append(("ended_at", f"无法识别的时间「{source}」，例如 2025-03-05 09:00"))
+    elif kind is _VISIT and "ended_at" not in values:
         problems.append(("ended_at", "驻点服务须填写结束时间"))
     details: dict[str, Any] = {}
-    for field in set(EVENT_OF[kind].model_fields) - COMMON if kind else ():
+    for field, read in _DETAILS[kind] if kind else ():
         if field in values:
             try:
-                details[field] = _detail(field, values[field])
+                details[field] = read(values[field])
             except LabelError as wrong:
                 problems.append((field, str(wrong)))
             except ValueError:
                 problems.append((field, f"须为整数（「{values[field]}」）"))
-    if problems or kind is None or times["started_at"] is None:
+    if problems or kind is None or start is None:
         return None, problems
     row = ParsedRow(
         line,
         kind,
         str(values["advisor_id"]).strip(),
         str(values["village_code"]).strip(),
-        times["started_at"],
-        times["ended_at"] if kind is Kind.visit else None,
+        start,
+        end if kind is _VISIT else None,
         details,
         str(values.get("note", "")).strip(),
         str(values["client_entry_id"]).strip(),

@@ -21,8 +21,10 @@ so the service keeps answering other requests; the writes are awaited chunk by c
 from __future__ import annotations
 
 import asyncio
+from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from eventkit.auth import Principal, Role
 from eventkit.clock import now_cst
@@ -39,7 +41,8 @@ from ledger.application.import_checks import FileFacts, Prepared, build_events, 
 from ledger.application.import_columns import read_upload
 from ledger.application.import_rows import ParsedRow, parse_row
 from ledger.application.import_writes import CHUNK, write_entries
-from ledger.domain.kinds import FIELD_LABEL
+from ledger.domain.entry_fields import dump_many
+from ledger.domain.kinds import FIELD_LABEL, Kind
 
 UNITS = (Role.law_firm, Role.justice_office, Role.legal_aid_center)
 
@@ -100,12 +103,14 @@ def decide_all(
             if ready is not None:
                 prepared.append(ready)
         chunk: list[LedgerEntryEvent] = []
-        for p, event in zip(prepared, build_events(prepared, problems), strict=True):
+        events = build_events(prepared, problems)
+        logged = _logged_as(prepared, events, facts.existing)
+        for p, event in zip(prepared, events, strict=True):
             if event is None:
                 continue
             entry_id = p.command.entry_id
             if entry_id in facts.existing:
-                if facts.existing[entry_id] != event.model_dump(mode="json"):
+                if facts.existing[entry_id] != logged[entry_id]:
                     problems.add(p.row.line, "client_entry_id", "该客户端编号已用于内容不同的记录")
                 else:
                     unchanged += 1
@@ -115,6 +120,22 @@ def decide_all(
         if handover is not None and chunk:
             handover(chunk)
     return new, unchanged
+
+
+def _logged_as(
+    prepared: list[Prepared], events: list[LedgerEntryEvent | None], existing: dict[str, Any]
+) -> dict[str, Any]:
+    """By entry id, the JSON form of each built event whose entry is already in the ledger (what
+    it is compared with), dumped a kind at a time (`entry_fields.dump_many`)."""
+    by_kind: dict[Kind, list[tuple[str, LedgerEntryEvent]]] = defaultdict(list)
+    for p, event in zip(prepared, events, strict=True):
+        if event is not None and p.command.entry_id in existing:
+            by_kind[p.row.kind].append((p.command.entry_id, event))
+    logged: dict[str, Any] = {}
+    for kind, pairs in by_kind.items():
+        dumped = dump_many(kind, [event for _, event in pairs])
+        logged.update(zip((entry_id for entry_id, _ in pairs), dumped, strict=True))
+    return logged
 
 
 async def import_file(

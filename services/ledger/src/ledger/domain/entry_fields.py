@@ -18,6 +18,10 @@ from ledger.domain.kinds import EVENT_OF, Kind, is_on_site, label
 
 _MOMENT: TypeAdapter[datetime] = TypeAdapter(ShanghaiDateTime)
 prepare(*EVENT_OF.values())  # the import's batch validators, built while this module is imported
+_LISTS: dict[Kind, TypeAdapter[list[Any]]] = {
+    kind: TypeAdapter(list[cls])  # type: ignore[valid-type]  # one list type per event class
+    for kind, cls in EVENT_OF.items()
+}
 
 
 class EntryInvalidError(RuleViolationError):
@@ -49,6 +53,13 @@ def build_many(kind: Kind, items: Sequence[dict[str, Any]]) -> list[LedgerEntryE
     """`[build(kind, data) for data in items]` in one pydantic-core call when every item makes a
     valid event (`vc_contracts.fresh_batch`), else None: then `build` each, for its problems."""
     return validate_fresh(EVENT_OF[kind], items)  # type: ignore[return-value]
+
+
+def dump_many(kind: Kind, events: Sequence[LedgerEntryEvent]) -> list[dict[str, Any]]:
+    """`[event.model_dump(mode="json") for event in events]` in one pydantic-core call (half the
+    time: a re-import compares every row with the entry already logged). `events` are events of
+    `kind` as `build`/`build_many` give them (instances of that kind's event class itself)."""
+    return _LISTS[kind].dump_python(list(events), mode="json")  # type: ignore[no-any-return]
 
 
 def moment(value: Any, field: str) -> datetime:
