@@ -71,6 +71,7 @@ def history_lines(history: list[dict[str, Any]], known: dict[str, str] | None = 
                     f"{label(f)}：{_v(f, before.get(f))} → {_v(f, v)}"
                     for f, v in item["changes"].items()
                     if not (f == "occurred_at" and "started_at" in item["changes"])
+                    and _v(f, before.get(f)) != _v(f, v)  # a form sends fields it left as they were
                 )
                 lines.append(f"{when} 更正（{by}）：{changed}；原因：{item['reason']}")
             case "EntryQueried":
