@@ -86,6 +86,31 @@ async def test_bad_feedback_is_refused_naming_the_field_in_chinese(
     assert any("\u4e00" <= ch <= "\u9fff" for ch in error["errors"][0]["reason"])
 
 
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("我的身份证号是 62102519800101123X，宅基地证写错了", "身份证号码"),
+        ("请打 13912345678 联系我", "手机号码"),
+    ],
+)
+async def test_a_question_holding_a_personal_number_is_refused_it_would_be_public(
+    scene: Scene, text: str, number: str
+) -> None:
+    # given a question shown back on the public board with its answer, when it holds an ID or a
+    # mobile number, then 422 naming the text (the callback number has a private field of its own)
+    response = await leave(scene, V1, submission(text=text), "198.51.100.22")
+    assert response.status_code == 422, response.text
+    error = response.json()
+    assert error["field"] == "text" and number in error["message"] and "回电号码" in error["message"]
+
+
+async def test_a_number_inside_a_longer_code_is_no_personal_number(scene: Scene) -> None:
+    response = await leave(
+        scene, V1, submission(text="合同编号 HT139123456789012 的违约金怎么算"), "198.51.100.23"
+    )
+    assert response.status_code == 201, response.text
+
+
 async def test_feedback_for_an_unknown_village_is_404(scene: Scene) -> None:
     response = await leave(scene, "621025308299", submission(), "198.51.100.21")
     assert response.status_code == 404 and response.json()["code"] == "not_found"

@@ -27,12 +27,10 @@ from eventkit.errors import ConflictError, RuleViolationError
 from vc_contracts import Event
 from vc_contracts.catalogue.enums import ENTRY_KIND_LABELS, EntryKind
 from vc_contracts.catalogue.ledger import TypicalCaseApproved, TypicalCaseProposed, TypicalCaseReturned
+from vc_contracts.personal_numbers import personal_number_in
 
 PROPOSABLE = (EntryKind.mediation, EntryKind.consultation, EntryKind.lecture)
 """The kinds of work the notice calls typical cases: a mediation, a consultation, a lecture."""
-
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-_ID_CARD = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
 
 # The ~100 most common surnames (single character; the compound ones are rare enough to leave to
@@ -181,7 +179,7 @@ def _check_anonymous(c: ProposeCase) -> None:
                 f"典型案例不得出现当事人姓名：“{written}”像是人名，请写作“{written[0]}某”或“{written[0]}某某”",
                 field=field,
             )
-        if _MOBILE.search(value) or _ID_CARD.search(value):
+        if personal_number_in(value):
             raise RuleViolationError("典型案例不得出现手机号码或身份证号码，请删去后再提交", field=field)
 
 

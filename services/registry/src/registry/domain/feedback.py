@@ -18,6 +18,7 @@ from eventkit.errors import NotFoundError, RuleViolationError
 from vc_contracts import Event
 from vc_contracts.catalogue.enums import ConsultationCategory, ResidentRequestKind
 from vc_contracts.catalogue.registry import ResidentFeedbackReceived
+from vc_contracts.personal_numbers import personal_number_in
 from vc_contracts.schedules import on_site_times
 
 from registry.domain.assignments import VILLAGE_LEVELS
@@ -67,6 +68,12 @@ def decide(state: Feedback, c: Command, now: datetime) -> list[Event]:
                 return []  # the same feedback again changes nothing
             if c.kind is ResidentRequestKind.meeting:
                 _check_meeting(c, now)
+            number = personal_number_in(c.text)
+            if number:  # the question is shown back on the public board with its answer
+                raise RuleViolationError(
+                    f"留言会连同答复公开显示，请不要写{number}；需要回电请把号码填在“回电号码”里",
+                    field="text",
+                )
             return [
                 ResidentFeedbackReceived(
                     feedback_id=c.feedback_id,
