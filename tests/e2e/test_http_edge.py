@@ -399,7 +399,8 @@ async def test_no_operation_answers_a_server_error_or_an_undocumented_body(
 # `sub` cannot carry were stored, then never approved or signed in with.
 RECORD_YEARS = [  # (service, path, role, body, refused field)
     ("registry", "/assignments", "county_admin",
-     {"village_code": "621025205501", "advisor_id": "A-zhengda-1", "valid_from": "1901-01-01", "schedule": "每周三"},
+     {"village_code": "621025205501", "advisor_id": "A-zhengda-1", "valid_from": "1901-01-01",
+      "schedule": "每周三"},
      "body.valid_from"),
     ("registry", f"/villages/{VILLAGE}/assignment/end", "county_admin",
      {"valid_to": "2017-12-31", "reason": "调整"}, "body.valid_to"),
@@ -427,7 +428,11 @@ async def test_a_date_the_records_cannot_be_shown_by_is_refused_on_write(
     apps: dict[str, Started], service: str, path: str, role: str, body: dict[str, Any], field: str
 ) -> None:
     svc = apps[service]
-    full = {"village_code": VILLAGE, "summary": "答复", "place": "村委会", **body} if service == "ledger" else body
+    full = (
+        {"village_code": VILLAGE, "summary": "答复", "place": "村委会", **body}
+        if service == "ledger"
+        else body
+    )
     response = await svc.http.post(path, json=full, headers=svc.headers(role))
     answer = assert_error(response, 422, "validation_failed")
     reasons = {e["field"]: e["reason"] for e in answer["errors"]}
@@ -442,8 +447,9 @@ CHOSEN_IDS = [  # (path, body, refused field)
                    "licence_no": "16210201810000001"},
      "body.advisor_id"),
     ("/units", {"kind": "law_firm", "name": "某律所", "division_code": COUNTY}, "body.unit_id"),
-    ("/agreements", {"unit_id": "U-1", "village_code": VILLAGE, "advisor_ids": ["A-1"], "term_start": "2025-01-01",
-                     "term_end": "2025-12-31", "signed_on": "2025-01-01"}, "body.agreement_id"),
+    ("/agreements", {"unit_id": "U-1", "village_code": VILLAGE, "advisor_ids": ["A-1"],
+                     "term_start": "2025-01-01", "term_end": "2025-12-31", "signed_on": "2025-01-01"},
+     "body.agreement_id"),
     (f"/villages/{VILLAGE}/service-group", {"advisor_id": "A-1", "name": "法律服务群", "member_count": 3,
                                             "established_on": "2025-01-01"}, "body.group_id"),
 ]  # fmt: skip

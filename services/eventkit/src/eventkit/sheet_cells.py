@@ -14,9 +14,8 @@ from enum import StrEnum
 from typing import Any
 
 from vc_contracts import CST
-from vc_contracts.codes import ascii_digits
-
 from vc_contracts.catalogue.fields import YEAR_MAX, YEAR_MIN
+from vc_contracts.codes import ascii_digits
 
 from eventkit.params import DAY_YEAR_MAX, DAY_YEAR_MIN
 
