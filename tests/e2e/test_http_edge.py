@@ -467,3 +467,34 @@ async def test_an_id_a_path_or_a_token_cannot_carry_is_refused(
     answer = assert_error(response, 422, "validation_failed")
     reasons = {e["field"]: e["reason"] for e in answer["errors"]}
     assert "不能有空格、斜杠或汉字" in reasons.get(field, ""), answer
+
+
+LECTURES = "类型,村（居）代码,顾问编号,开始时间,主题\n"
+
+
+@pytest.mark.parametrize(
+    ("service", "path", "role", "content", "reason"),
+    [
+        ("ledger", "/imports?format=csv", "law_firm",
+         f"{LECTURES}lecture,{VILLAGE},A-1,1950-06-01 09:00,普法\n", "2018–2100"),
+        ("ledger", "/imports?format=csv", "law_firm",
+         f"{LECTURES}lecture,{VILLAGE},A-1,2017/12/31 9:00,普法\n", "2018–2100"),
+        ("registry", "/roster/import", "county_admin",
+         "单位名称,单位类型,单位所在区划代码,顾问姓名,顾问类别,联系电话,村代码,起始日期\n"
+         f"某律所,律师事务所,{COUNTY},张三,律师,13800000000,{VILLAGE},1901-01-01\n", "2018–2100"),
+        ("registry", "/roster/import", "county_admin",
+         "单位名称,单位类型,单位所在区划代码,顾问编号,顾问姓名,顾问类别,联系电话\n"
+         f"某律所,律师事务所,{COUNTY},A-x y,张三,律师,13800000000\n", "不能有空格、斜杠或汉字"),
+    ],
+)  # fmt: skip
+async def test_an_import_row_is_held_to_the_same_rules(
+    apps: dict[str, Started], service: str, path: str, role: str, content: str, reason: str
+) -> None:
+    svc = apps[service]
+    headers = {**svc.headers(role, unit="edge-firm"), "content-type": "text/csv"}
+    response = await svc.http.post(path, content=content.encode(), headers=headers)
+    assert response.status_code == 422, response.text
+    answer = response.json()
+    assert answer["code"] == "import_rejected"
+    # row 2: the first below the heading
+    assert any(reason in e["reason"] and e.get("row") == 2 for e in answer["errors"]), answer
