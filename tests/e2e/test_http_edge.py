@@ -412,3 +412,109 @@ async def test_no_operation_answers_a_server_error_or_an_undocumented_body(
     failures = await asyncio.to_thread(fuzz, apps[service], asyncio.get_running_loop())
     server_errors_first = sorted(failures, key=lambda f: ": 5" not in f)
     assert not failures, f"{len(failures)} failing requests:\n" + "\n".join(server_errors_first[:40])
+
+
+# Session 13 newcomer findings: dates the read side cannot show (volumes, periods and `?year=` are
+# 2018–2100) were stored (201), then never shown; ids chosen in a body that a path or a token's
+# `sub` cannot carry were stored, then never approved or signed in with.
+RECORD_YEARS = [  # (service, path, role, body, refused field)
+    ("registry", "/assignments", "county_admin",
+     {"village_code": "621025205501", "advisor_id": "A-zhengda-1", "valid_from": "1901-01-01",
+      "schedule": "每周三"},
+     "body.valid_from"),
+    ("registry", f"/villages/{VILLAGE}/assignment/end", "county_admin",
+     {"valid_to": "2017-12-31", "reason": "调整"}, "body.valid_to"),
+    ("registry", "/advisors/A-1/status", "county_admin",
+     {"status": "suspended", "changed_on": "2017-06-01", "reason": "停职"}, "body.changed_on"),
+    ("registry", "/agreements", "county_admin",
+     {"unit_id": "U-1", "village_code": VILLAGE, "advisor_ids": ["A-1"], "term_start": "2025-01-01",
+      "term_end": "2025-12-31", "signed_on": "2017-12-31"}, "body.signed_on"),
+    ("registry", f"/villages/{VILLAGE}/service-group/counts", "county_admin",
+     {"counted_on": "1999-01-01", "member_count": 3}, "body.counted_on"),
+    ("ledger", "/consultations", "advisor", {"occurred_at": "1950-06-01T09:00:00+08:00"}, "body.occurred_at"),
+    ("ledger", "/consultations", "advisor", {"occurred_at": "2017-06-01T09:00:00+08:00"}, "body.occurred_at"),
+    # its Beijing day counts: 00:30 on 2018-01-01 at +09:00 is 23:30 on 2017-12-31 in Beijing
+    ("ledger", "/lectures", "advisor", {"occurred_at": "2018-01-01T00:30:00+09:00", "topic": "普法"},
+     "body.occurred_at"),
+    ("ledger", "/visits", "advisor",
+     {"started_at": "2017-03-05T09:00:00+08:00", "ended_at": "2017-03-05T11:00:00+08:00"}, "body.started_at"),
+    ("assessment", "/rules", "county_admin", {"division_code": COUNTY, "effective_from": "2017-12-31"},
+     "body.effective_from"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("service", "path", "role", "body", "field"), RECORD_YEARS)
+async def test_a_date_the_records_cannot_be_shown_by_is_refused_on_write(
+    apps: dict[str, Started], service: str, path: str, role: str, body: dict[str, Any], field: str
+) -> None:
+    svc = apps[service]
+    full = (
+        {"village_code": VILLAGE, "summary": "答复", "place": "村委会", **body}
+        if service == "ledger"
+        else body
+    )
+    response = await svc.http.post(path, json=full, headers=svc.headers(role))
+    answer = assert_error(response, 422, "validation_failed")
+    reasons = {e["field"]: e["reason"] for e in answer["errors"]}
+    assert field in reasons, answer
+    assert "2018 年至 2100 年" in reasons[field], reasons
+
+
+CHOSEN_IDS = [  # (path, body, refused field)
+    ("/nominations", {"name": "张律师", "kind": "lawyer", "unit_id": "edge-firm", "phone": "13800000000",
+                      "licence_no": "16210201810000001"}, "body.advisor_id"),
+    ("/advisors", {"name": "张律师", "kind": "lawyer", "unit_id": "edge-firm", "phone": "13800000000",
+                   "licence_no": "16210201810000001"},
+     "body.advisor_id"),
+    ("/units", {"kind": "law_firm", "name": "某律所", "division_code": COUNTY}, "body.unit_id"),
+    ("/agreements", {"unit_id": "U-1", "village_code": VILLAGE, "advisor_ids": ["A-1"],
+                     "term_start": "2025-01-01", "term_end": "2025-12-31", "signed_on": "2025-01-01"},
+     "body.agreement_id"),
+    (f"/villages/{VILLAGE}/service-group", {"advisor_id": "A-1", "name": "法律服务群", "member_count": 3,
+                                            "established_on": "2025-01-01"}, "body.group_id"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("chosen", ["A/../x", "A-x y", "𠀀𠀀"])
+@pytest.mark.parametrize(("path", "body", "field"), CHOSEN_IDS)
+async def test_an_id_a_path_or_a_token_cannot_carry_is_refused(
+    apps: dict[str, Started], path: str, body: dict[str, Any], field: str, chosen: str
+) -> None:
+    svc = apps["registry"]
+    role, unit = ("law_firm", "edge-firm") if path == "/nominations" else ("county_admin", None)
+    full = {**body, field.removeprefix("body."): chosen}
+    response = await svc.http.post(path, json=full, headers=svc.headers(role, COUNTY, unit))
+    answer = assert_error(response, 422, "validation_failed")
+    reasons = {e["field"]: e["reason"] for e in answer["errors"]}
+    assert "不能有空格、斜杠或汉字" in reasons.get(field, ""), answer
+
+
+LECTURES = "类型,村（居）代码,顾问编号,开始时间,主题\n"
+
+
+@pytest.mark.parametrize(
+    ("service", "path", "role", "content", "reason"),
+    [
+        ("ledger", "/imports?format=csv", "law_firm",
+         f"{LECTURES}lecture,{VILLAGE},A-1,1950-06-01 09:00,普法\n", "2018–2100"),
+        ("ledger", "/imports?format=csv", "law_firm",
+         f"{LECTURES}lecture,{VILLAGE},A-1,2017/12/31 9:00,普法\n", "2018–2100"),
+        ("registry", "/roster/import", "county_admin",
+         "单位名称,单位类型,单位所在区划代码,顾问姓名,顾问类别,联系电话,村代码,起始日期\n"
+         f"某律所,律师事务所,{COUNTY},张三,律师,13800000000,{VILLAGE},1901-01-01\n", "2018–2100"),
+        ("registry", "/roster/import", "county_admin",
+         "单位名称,单位类型,单位所在区划代码,顾问编号,顾问姓名,顾问类别,联系电话\n"
+         f"某律所,律师事务所,{COUNTY},A-x y,张三,律师,13800000000\n", "不能有空格、斜杠或汉字"),
+    ],
+)  # fmt: skip
+async def test_an_import_row_is_held_to_the_same_rules(
+    apps: dict[str, Started], service: str, path: str, role: str, content: str, reason: str
+) -> None:
+    svc = apps[service]
+    headers = {**svc.headers(role, unit="edge-firm"), "content-type": "text/csv"}
+    response = await svc.http.post(path, content=content.encode(), headers=headers)
+    assert response.status_code == 422, response.text
+    answer = response.json()
+    assert answer["code"] == "import_rejected"
+    # row 2: the first below the heading
+    assert any(reason in e["reason"] and e.get("row") == 2 for e in answer["errors"]), answer

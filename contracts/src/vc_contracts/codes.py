@@ -15,10 +15,11 @@ streams and read-model rows.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, ValidationInfo
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo
 
 from vc_contracts.text import clean_text, identity_when_stored, is_stored
 
@@ -118,3 +119,31 @@ characters (the cap is a write-side check, not in the published schema)."""
 
 Id = Annotated[str, Field(min_length=1, max_length=ID_MAX), IdNormalised]
 """An opaque id (1..128 characters), normalised on new writes."""
+
+
+CHOSEN_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@-]*$"
+_CHOSEN_ID = re.compile(CHOSEN_ID_PATTERN)
+CHOSEN_ID_RULE = "编号须以英文字母或数字开头，只能包含英文字母、数字和 - _ . : @（不能有空格、斜杠或汉字）"
+
+
+def _chosen_id(value: str) -> str:
+    if not _CHOSEN_ID.fullmatch(value):
+        raise ValueError(f"{CHOSEN_ID_RULE}，现为「{value}」")
+    return value
+
+
+ChosenId = Annotated[
+    str,
+    Field(min_length=1, max_length=ID_MAX, json_schema_extra={"pattern": CHOSEN_ID_PATTERN}),
+    IdNormalised,
+    AfterValidator(_chosen_id),
+]
+"""A new id a user chooses in a request body or an import row (an advisor's, a unit's, an
+agreement's, a group's): normalised like `Id`, then ASCII letters, digits and `-_.:@`, starting with
+a letter or digit, 1..128 characters.
+
+Why: these ids name URL path segments (`/nominations/{advisor_id}/approval`: the gateway resolves
+`A/../x` to another path, a 404 forever) and identity-token claims (`sub`, `unit`: no white space,
+eventkit.auth), so an id outside this rule could be stored and then never approved or signed in
+with. A request-side rule only: events and read models keep `Id`, so ids stored before it still
+decode. Raises ValueError with the reason in Chinese."""

@@ -65,10 +65,29 @@ DayQuery = Annotated[
 ]
 
 
+def check_record_day(value: Any) -> Any:
+    """`value` (a date, datetime, or a list of them) unchanged, if each falls in a year the program
+    can have records for (YEAR_MIN..YEAR_MAX, `vc_contracts.catalogue.fields.Year`).
+
+    The rule of every date written (request bodies, import rows): the read side shows records only by
+    such years (volumes, periods, `?year=`), so a record dated 1950 or 2017 was stored and could never
+    be shown. Stored events are not held to it (their models keep the wider 1900–2100 of `check_day`),
+    so nothing written before the rule becomes unreadable. Raises ValueError with the reason in Chinese.
+    """
+    for item in value if isinstance(value, list | tuple) else (value,):
+        if isinstance(item, date) and not YEAR_MIN <= item.year <= YEAR_MAX:
+            raise ValueError(
+                f"日期须在 {YEAR_MIN} 年至 {YEAR_MAX} 年之间（本制度自 {YEAR_MIN} 年起实施，"
+                f"更早的记录无法按年度查看），现为 {item.year} 年"
+            )
+    return value
+
+
 class RequestBody(BaseModel):
-    """Base of every request body: every date and time in it within DAY_YEAR_MIN..DAY_YEAR_MAX."""
+    """Base of every request body: every date and time in it within YEAR_MIN..YEAR_MAX
+    (`check_record_day`; the year is that of the value as validated, CST for the Shanghai types)."""
 
     @field_validator("*", mode="after")
     @classmethod
     def _days_in_range(cls, value: Any) -> Any:
-        return check_day(value)
+        return check_record_day(value)

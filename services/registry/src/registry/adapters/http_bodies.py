@@ -10,12 +10,15 @@ from pydantic_core import InitErrorDetails
 from vc_contracts import ShanghaiDate
 from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
 from vc_contracts.catalogue.fields import Phone, Reason, ShortText, VillageCode
-from vc_contracts.codes import CreditCode, IdNormalised, LawyerLicence, Number
+from vc_contracts.codes import ChosenId, CreditCode, IdNormalised, LawyerLicence, Number
 from vc_contracts.divisions import DivisionCode
 
 from registry.domain.advisors import LICENCE_REQUIRED, LICENSED_KINDS
 
 Id = Annotated[str, Field(min_length=1, max_length=64), IdNormalised]
+"""An id the body refers to (it names a unit or an advisor that exists, perhaps from before `NewId`)."""
+NewId = Annotated[ChosenId, Field(max_length=64)]
+"""An id the caller chooses for what the request creates: vc_contracts.codes.ChosenId, 64 at most."""
 
 
 class Body(RequestBody):
@@ -30,7 +33,7 @@ class DivisionIn(Body):
 
 
 class UnitIn(Body):
-    unit_id: Id | None = None
+    unit_id: NewId | None = None
     kind: UnitKind
     name: ShortText
     division_code: DivisionCode
@@ -39,7 +42,7 @@ class UnitIn(Body):
 
 
 class AdvisorIn(Body):
-    advisor_id: Id | None = None
+    advisor_id: NewId | None = None
     name: ShortText
     kind: AdvisorKind
     unit_id: Id
@@ -115,7 +118,7 @@ class EndAssignmentIn(Body):
 
 
 class AgreementIn(Body):
-    agreement_id: Id | None = None
+    agreement_id: NewId | None = None
     unit_id: Id
     village_code: VillageCode
     advisor_ids: list[Id] = Field(min_length=1)
@@ -151,7 +154,7 @@ class BoardIn(Body):
 
 
 class GroupIn(Body):
-    group_id: Id | None = None
+    group_id: NewId | None = None
     advisor_id: Id
     name: ShortText
     member_count: int = Field(ge=0, le=100_000)

@@ -17,7 +17,7 @@ from eventkit.spreadsheets import Column, Kind
 from pydantic import BaseModel, ConfigDict, Field
 from vc_contracts.catalogue.enums import AdvisorKind, UnitKind
 from vc_contracts.catalogue.fields import Phone, ShortText, VillageCode
-from vc_contracts.codes import CreditCode, IdNormalised, LawyerLicence, Number
+from vc_contracts.codes import ChosenId, CreditCode, LawyerLicence, Number
 from vc_contracts.divisions import DivisionCode
 
 from registry.application.reasons import FORMAT_HINTS
@@ -48,13 +48,13 @@ HINTS = {
 class RosterRow(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    unit_id: Annotated[str, Field(max_length=64), IdNormalised] | None = None
+    unit_id: Annotated[ChosenId, Field(max_length=64)] | None = None  # the API's rule (http_bodies.NewId)
     unit_name: ShortText
     unit_kind: UnitKind
     unit_division_code: DivisionCode
     unit_credit_code: CreditCode | None = None
     unit_licence_no: Number | None = None
-    advisor_id: Annotated[str, Field(max_length=64), IdNormalised] | None = None
+    advisor_id: Annotated[ChosenId, Field(max_length=64)] | None = None  # the API's rule (http_bodies.NewId)
     advisor_name: ShortText
     advisor_kind: AdvisorKind
     licence_no: LawyerLicence | None = None
