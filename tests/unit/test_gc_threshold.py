@@ -21,6 +21,7 @@ def default_threshold() -> Iterator[None]:
 
 class _Model:
     name, topics, tables, ddl = "m", ("t",), ("m",), ""
+    entry_events, rebuild_defers_indexes, handles = None, False, None  # the protocol's defaults
 
 
 @pytest.mark.usefixtures("default_threshold")

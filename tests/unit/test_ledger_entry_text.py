@@ -36,7 +36,8 @@ def test_given_who_acted_when_the_volume_lists_it_then_it_reads_a_name(
 def test_a_correction_lists_only_the_fields_it_changed() -> None:
     # given a correction whose form sent the start as it was and a new end (the hours follow the end)
     item = {
-        "event_type": "EntryCorrected", "at": "2026-11-30T10:00:00+08:00", "by": "A-1", "reason": "结束时间记错",
+        "event_type": "EntryCorrected", "at": "2026-11-30T10:00:00+08:00", "by": "A-1",
+        "reason": "结束时间记错",
         "changes": {"started_at": "2026-11-30T09:00:00+08:00", "ended_at": "2026-11-30T11:30:00+08:00",
                     "hours": 2.5},
         "before": {"started_at": "2026-11-30T09:00:00+08:00", "ended_at": "2026-11-30T12:00:00+08:00",
