@@ -256,6 +256,10 @@ def test_correct_and_void_with_a_reason_keep_the_original_visible(
     sheet.get_by_role("button", name="提交更正").click()
     expect(first.get_by_text("已更正 1 次")).to_be_visible()
     expect(first.get_by_text(re.compile(f"内容「原文{tag} 工伤认定」→「更正{tag}"))).to_be_visible()
+    # only what changed is listed: the form sent the time as it was, which is no change
+    expect(first.locator(".vc-history")).not_to_contain_text("时间「")
+    first.scroll_into_view_if_needed()
+    shoot(page, "advisor-correction-history")
     second = page.locator(f"[data-entry='{dropped}']")
     second.get_by_role("button", name="作废").click()
     sheet.get_by_label("作废原因").fill("与上一条重复登记")
