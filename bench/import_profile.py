@@ -153,10 +153,11 @@ async def profile(dsn: str, rows: int, out: str | None, explain: bool, parts: bo
 _LINK_READS = {
     "verify: a volume's links": "SELECT l.seq, l.hash, e.data FROM ledger.volume_links l"
     " LEFT JOIN ledger.events e ON e.event_id = l.event_id WHERE l.volume_id = $1 ORDER BY l.seq",
-    "verify: events of a volume without a link": "SELECT e.event_id FROM ledger.events e"
-    " JOIN ledger.entries n ON n.stream_id = e.stream_id WHERE n.village_code = $2 AND n.year = $3"
-    " AND NOT EXISTS (SELECT 1 FROM ledger.volume_links l WHERE l.volume_id = $1"
-    " AND l.event_id = e.event_id) ORDER BY e.position LIMIT 1",
+    "verify: a volume's linked event ids": "SELECT event_id FROM ledger.volume_links WHERE volume_id = $1",
+    "verify: a volume's events": "WITH mine AS MATERIALIZED (SELECT n.entry_id, e.event_id, e.event_type,"
+    " e.position FROM ledger.entries n JOIN ledger.events e ON e.stream_id = n.stream_id"
+    " WHERE n.village_code = $1 AND n.year = $2) SELECT entry_id, event_id, event_type FROM mine"
+    " ORDER BY position",
 }
 
 
@@ -169,7 +170,7 @@ async def _explain(pool: Any) -> None:
     indexes = await pool.fetch("SELECT indexname FROM pg_indexes WHERE tablename = 'volume_links'")
     print("volume_links indexes:", ", ".join(sorted(r["indexname"] for r in indexes)))
     for name, sql in _LINK_READS.items():
-        args = [volume] if "$2" not in sql else [volume, owner, int(year)]
+        args = [volume] if "$2" not in sql else [owner, int(year)]
         plan = await pool.fetch(f"EXPLAIN {sql}", *args)
         print(f"{name}:")
         for r in plan:
@@ -182,7 +183,12 @@ def main() -> None:
     parser.add_argument("--cprofile", help="write the first import's cProfile stats to this file")
     parser.add_argument("--parts", action="store_true", help="also time the write's parts (slower)")
     parser.add_argument("--explain", action="store_true", help="then EXPLAIN the reads of volume_links")
+    parser.add_argument("--switch", type=float, help="sys.setswitchinterval (seconds) for the run")
     args = parser.parse_args()
+    if args.switch:
+        import sys
+
+        sys.setswitchinterval(args.switch)
     with servers() as infra:
         asyncio.run(profile(infra.dsn, args.rows, args.cprofile, args.explain, args.parts))
 
