@@ -56,8 +56,8 @@ async def test_the_stray_event_check_reads_only_the_volumes_own_events(devstack)
             await insert_appended_entries(conn, "ledger", done[0].position, done[0].position, 1)
         async with ledger.pool.acquire() as conn:
             found = await first_stray(conn, "ledger", volume)
-        # every append pays for each index on the links: the primary key is the only one read
-        indexes = await conn.fetch("SELECT indexname FROM pg_indexes WHERE tablename = 'volume_links'")
+            # every append pays for each index on the links: the primary key is the only one read
+            indexes = await conn.fetch("SELECT indexname FROM pg_indexes WHERE tablename = 'volume_links'")
     assert found is not None and found["entry_id"] == stray.entry_id
     assert [r["indexname"] for r in indexes] == ["volume_links_pkey"]
     assert read <= 2 * OURS, f"the check read {read} rows of the ledger's events for a volume of {OURS}"
