@@ -518,3 +518,96 @@ async def test_an_import_row_is_held_to_the_same_rules(
     assert answer["code"] == "import_rejected"
     # row 2: the first below the heading
     assert any(reason in e["reason"] and e.get("row") == 2 for e in answer["errors"]), answer
+
+
+RLO, PDF = "\u202e", "\u202c"
+INVISIBLE_TEXT = [  # (service, path, role, body, refused field): a free-text field of each service
+    # the session 14 newcomer's example: the place and summary read reversed on every page and export
+    ("ledger", "/visits", "advisor", {"place": f"村委会{RLO}室议会", "summary": "坐班接待"}, "body.place"),
+    ("ledger", "/visits", "advisor", {"place": "村委会", "summary": f"{RLO}待接班坐{PDF}"}, "body.summary"),
+    ("ledger", "/lectures", "advisor", {"topic": "民法典", "co_organisers": ["普法股", "司法\u200b所"]},
+     "body.co_organisers.1"),
+    ("ledger", "/entries/E-1/void", "advisor", {"reason": "重复\u2066登记\u2069"}, "body.reason"),
+    ("ledger", "/entries/E-1/corrections", "advisor", {"changes": {"summary": f"答复{RLO}"}, "reason": "补充"},
+     "body.changes.summary"),
+    ("ledger", "/entries/E-1/typical-case", "advisor", {"title": "土地\u200f纠纷", "text": "调解成功"},
+     "body.title"),
+    ("registry", "/divisions", "county_admin", {"code": VILLAGE, "name": f"测试{RLO}村", "level": "village"},
+     "body.name"),
+    ("registry", "/units", "county_admin", {"kind": "law_firm", "name": "某\ufeff律所", "division_code": COUNTY},
+     "body.name"),
+    ("registry", "/nominations/A-1/rejection", "county_admin", {"reason": "材料\u061c不全"}, "body.reason"),
+    ("registry", f"/public/villages/{VILLAGE}/feedback", "county_admin",
+     {"submission_id": "sub-12345678", "category": "land", "text": f"请问{RLO}土地"}, "body.text"),
+    ("assessment", "/feedback", "village_committee",
+     {"advisor_id": "A-1", "village_code": VILLAGE, "year": 2025, "rating": 5, "comment": f"很好{RLO}"},
+     "body.comment"),
+    ("assessment", "/advisors/A-1/assessments/2025/dispute", "advisor", {"reason": "数字\u200d有误"},
+     "body.reason"),
+    ("reporting", "/reports/R-1/return", "county_admin", {"reason": f"请更正{RLO}数字"}, "body.reason"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("service", "path", "role", "body", "field"), INVISIBLE_TEXT)
+async def test_an_invisible_direction_or_format_character_in_free_text_is_refused(
+    apps: dict[str, Started], service: str, path: str, role: str, body: dict[str, Any], field: str
+) -> None:
+    svc = apps[service]
+    scope = VILLAGE if role == "village_committee" else COUNTY
+    response = await svc.http.post(path, json=body, headers=svc.headers(role, scope, "edge-firm"))
+    answer = assert_error(response, 422, "validation_failed")
+    reasons = {e["field"]: e["reason"] for e in answer["errors"]}
+    assert "不能包含不可见的" in reasons.get(field, ""), answer
+
+
+TIMES_AS_NUMBERS = [  # (service, path, role, body, refused field): read as Unix time before
+    ("ledger", "/visits", "advisor",  # the example: 2025-02-20 05:20 +08:00
+     {"started_at": 1740000000, "ended_at": "2025-02-20T09:00:00+08:00"}, "body.started_at"),
+    ("ledger", "/visits", "advisor",
+     {"started_at": "2025-02-20T09:00:00+08:00", "ended_at": "1740038400"}, "body.ended_at"),
+    ("ledger", "/consultations", "advisor", {"occurred_at": 1740000000.5}, "body.occurred_at"),
+    ("ledger", "/consultations", "advisor", {"occurred_at": True}, "body.occurred_at"),
+    ("registry", "/assignments", "county_admin",
+     {"village_code": VILLAGE, "advisor_id": "A-1", "valid_from": 1740960000, "schedule": "每周三"},
+     "body.valid_from"),
+    ("registry", "/agreements", "county_admin",
+     {"unit_id": "U-1", "village_code": VILLAGE, "advisor_ids": ["A-1"], "term_start": "20250101",
+      "term_end": "2025-12-31", "signed_on": "2025-01-01"}, "body.term_start"),
+    ("assessment", "/rules", "county_admin", {"division_code": COUNTY, "effective_from": 1740960000},
+     "body.effective_from"),
+    ("assessment", "/advisors/A-1/assessments/2025/conclusion", "county_admin",
+     {"result": "failed", "items": ["补录"], "due_on": 1740960000}, "body.due_on"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("service", "path", "role", "body", "field"), TIMES_AS_NUMBERS)
+async def test_a_date_or_time_sent_as_a_number_is_refused_not_read_as_unix_time(
+    apps: dict[str, Started], service: str, path: str, role: str, body: dict[str, Any], field: str
+) -> None:
+    svc = apps[service]
+    full = {"village_code": VILLAGE, "summary": "答复", "place": "村委会", **body} if path == "/visits" else body
+    response = await svc.http.post(path, json=full, headers=svc.headers(role))
+    answer = assert_error(response, 422, "validation_failed")
+    reasons = {e["field"]: e["reason"] for e in answer["errors"]}
+    assert "ISO 8601" in reasons.get(field, ""), answer
+
+
+@pytest.mark.parametrize("as_of", ["20250305", "1740960000", "0"])
+async def test_a_query_day_sent_as_a_number_is_refused(apps: dict[str, Started], as_of: str) -> None:
+    svc = apps["registry"]
+    response = await svc.http.get(f"/villages/{VILLAGE}/assignments?as_of={as_of}", headers=svc.headers())
+    answer = assert_error(response, 422, "validation_failed")
+    assert answer["field"] == "query.as_of" and "ISO 8601" in answer["errors"][0]["reason"], answer
+
+
+@pytest.mark.parametrize("service", list(SERVICES))
+@pytest.mark.parametrize("key", ["", " ", "   ", "\t"])
+async def test_an_empty_or_blank_idempotency_key_is_refused_never_read_as_none(
+    apps: dict[str, Started], service: str, key: str
+) -> None:
+    svc = apps[service]
+    path, body = COMMANDS[service]
+    response = await svc.http.post(path, json=body, headers={**svc.headers(), "Idempotency-Key": key})
+    answer = assert_error(response, 422, "validation_failed")
+    reasons = {e["field"]: e["reason"] for e in answer["errors"]}
+    assert "幂等键不能为空" in reasons.get("header.Idempotency-Key", ""), answer

@@ -101,11 +101,18 @@ async def test_corrections_hold_the_same_caps_and_refuse_the_same_characters(
     assert r.status_code == 201, r.text
     path = f"/entries/{r.json()['entry_id']}/corrections"
     before = await _events(ledger)
-    cases = [
-        ({"changes": {"summary": "答" * 30_000}, "reason": "补充"}, "summary"),  # logging caps at 2,000
-        ({"changes": {"summary": "答复\u0000"}, "reason": "补充"}, "summary"),
+    cases = [  # every field named by its path in the body, as the body's own format errors are
+        ({"changes": {"summary": "答" * 30_000}, "reason": "补充"}, "body.changes.summary"),  # logging's cap
+        ({"changes": {"summary": "答复\u0000"}, "reason": "补充"}, "body.changes.summary"),
+        ({"changes": {"summary": "答复\u202e"}, "reason": "补充"}, "body.changes.summary"),  # reversed text
+        ({"changes": {"occurred_at": 1740000000}, "reason": "补充"}, "body.changes.occurred_at"),  # Unix time
+        ({"changes": {"channel": "carrier-pigeon"}, "reason": "补充"}, "body.changes.channel"),
+        ({"changes": {"village_code": cast.villages[1]}, "reason": "补充"}, "body.changes.village_code"),
+        ({"changes": {"outcome": "resolved"}, "reason": "补充"}, "body.changes"),  # nothing different
+        ({"changes": {}, "reason": "补充"}, "body.changes"),
         ({"changes": {"outcome": "referred"}, "reason": "因" * 30_000}, "body.reason"),
         ({"changes": {"outcome": "referred"}, "reason": "核对\u0000"}, "body.reason"),
+        ({"changes": {"outcome": "referred"}, "reason": "核对\u2067"}, "body.reason"),
     ]
     for body, field in cases:
         _refused(await ledger.http.post(path, json=body, headers=me), field)

@@ -98,14 +98,23 @@ def test_the_state_after_a_correction_has_the_new_values_and_the_confirmation_la
         ({"village_code": V2}, RuleViolationError, "changes.village_code"),
         ({"advisor_id": "A-wang"}, RuleViolationError, "changes.advisor_id"),
         ({"hours": 8}, RuleViolationError, "changes.hours"),
+        # a visit's occurred_at is its started_at: the field the correction sent
         ({"started_at": at("2024-12-31T20:00"), "ended_at": at("2024-12-31T22:00")}, RuleViolationError,
-         "occurred_at"),
-        ({"ended_at": at("2025-04-01T09:00")}, RuleViolationError, "ended_at"),
-        ({"ended_at": at("2025-06-02T09:00")}, RuleViolationError, "ended_at"),
+         "changes.started_at"),
+        ({"ended_at": at("2025-04-01T09:00")}, RuleViolationError, "changes.ended_at"),
+        ({"ended_at": at("2025-06-02T09:00")}, RuleViolationError, "changes.ended_at"),
         ({"place": "村委会"}, RuleViolationError, "changes"),
-        ({"ended_at": "明天"}, RuleViolationError, "ended_at"),
+        ({}, RuleViolationError, "changes"),
+        ({"ended_at": "明天"}, RuleViolationError, "changes.ended_at"),
+        # a number is no time: read as Unix time it was 2025-02-20 05:20 +08:00
+        ({"started_at": 1740000000}, RuleViolationError, "changes.started_at"),
+        ({"ended_at": "1743400000"}, RuleViolationError, "changes.ended_at"),
+        ({"ended_at": True}, RuleViolationError, "changes.ended_at"),
+        ({"place": ""}, RuleViolationError, "changes.place"),
+        ({"summary": "答" * 2001}, RuleViolationError, "changes.summary"),
     ],
-    ids=["village", "advisor", "derived-hours", "other-year", "too-long", "future", "no-change", "garbage"],
+    ids=["village", "advisor", "derived-hours", "other-year", "too-long", "future", "no-change", "empty",
+         "garbage", "unix-number", "unix-text", "bool", "empty-place", "long-summary"],
 )  # fmt: skip
 def test_corrections_that_break_a_rule_are_refused(
     changes: dict[str, Any], error: type[AppError], field: str
@@ -119,7 +128,8 @@ def test_a_correction_to_another_day_needs_the_assignment_of_that_day() -> None:
     moved = {"started_at": at("2025-03-30T09:00"), "ended_at": at("2025-03-30T11:00")}
     with pytest.raises(RuleViolationError) as refused:
         when(given(visit()), CorrectEntry(moved, "日期记错", Facts(None)))
-    assert refused.value.field == "village_code"
+    # the village cannot be corrected: the time that moved the entry to that day is what to change
+    assert refused.value.field == "changes.started_at"
 
 
 def test_a_corrected_time_is_checked_against_the_advisors_other_visits() -> None:

@@ -7,6 +7,7 @@ newest version so consumers only handle the current shape.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from typing import Annotated, Any, ClassVar
@@ -46,6 +47,27 @@ def _cst_day(value: Any) -> Any:
 
 ShanghaiDate = Annotated[date, BeforeValidator(_cst_day)]
 """A CST calendar day. Given as an instant with an offset, it is the CST day of that instant."""
+
+_ISO_DAY = re.compile(r"\s*\d{4}-\d{2}-\d{2}(?:[Tt ]|\s*$)")
+_NOT_A_DAY = "须为 ISO 8601 日期文本 YYYY-MM-DD，例如 2025-03-05（不接受数字或 Unix 时间戳）"
+_NOT_A_TIME = "须为带时区的 ISO 8601 时间文本，例如 2025-03-05T09:00:00+08:00（不接受数字或 Unix 时间戳）"
+
+
+def check_iso_text(value: Any, *, with_time: bool = False) -> Any:
+    """`value` unchanged if it is ISO 8601 text (`YYYY-MM-DD`, with a time after it or not), a
+    date/datetime object (a Python caller), None or a list of those; else ValueError (Chinese).
+
+    Every date and time a caller sends must be text: pydantic's lax mode reads a number, or a string
+    of digits, as Unix time (`"started_at": 1740000000` was 2025-02-20 05:20 +08:00, `"as_of":
+    "20250305"` a day in 1970) and a bool as 0/1. `with_time` picks the message of an instant.
+    A rule of what callers send (`eventkit.params.RequestBody`, a ledger correction's times), not of
+    the types ShanghaiDate/ShanghaiDateTime, which the stored events share."""
+    for item in value if isinstance(value, list | tuple) else (value,):
+        if item is None or isinstance(item, date) or (isinstance(item, str) and _ISO_DAY.match(item)):
+            continue
+        raise ValueError(_NOT_A_TIME if with_time else _NOT_A_DAY)
+    return value
+
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 

@@ -87,6 +87,60 @@ def clean_text_in_full(value: str, *, single_line: bool = False) -> str:
     return text
 
 
+_INVISIBLE = re.compile(
+    "[\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_INVISIBLE_NAMES = {
+    "\u061c": "阿拉伯字母标记",
+    "\u200b": "零宽空格",
+    "\u200c": "零宽不连字",
+    "\u200d": "零宽连字",
+    "\u200e": "从左向右标记",
+    "\u200f": "从右向左标记",
+    "\u2028": "行分隔符",
+    "\u2029": "段分隔符",
+    "\u202a": "从左向右嵌入符",
+    "\u202b": "从右向左嵌入符",
+    "\u202c": "方向格式结束符",
+    "\u202d": "从左向右覆盖符",
+    "\u202e": "从右向左覆盖符，会使其后的文字倒序显示",
+    "\u2060": "零宽连接符",
+    "\u2066": "从左向右隔离符",
+    "\u2067": "从右向左隔离符",
+    "\u2068": "首字强隔离符",
+    "\u2069": "方向隔离结束符",
+    "\ufeff": "零宽不换行空格（BOM）",
+}
+
+
+def invisible_character(value: str) -> str | None:
+    """The reason (Chinese) to refuse `value` from a caller, or None: it holds an invisible format
+    character that changes how the text around it is shown (Unicode Cf/Zl/Zp, UAX #9 and TR36):
+    the bidirectional controls U+202A-U+202E, U+2066-U+2069, U+200E/U+200F and U+061C (a U+202E shows
+    the rest of a name or summary reversed on every page and export), the zero-width U+200B-U+200D,
+    U+2060-U+2064 and U+FEFF (two names that look equal are not), the deprecated U+206A-U+206F,
+    U+180E, the interlinear annotations U+FFF9-U+FFFB, the tags U+E0001 and U+E0020-U+E007F (invisible
+    text), and the line and paragraph separators U+2028/U+2029 (a line break the single-line rule
+    does not see).
+
+    A rule of what callers send (request bodies: `eventkit.params.RequestBody`), deliberately not part
+    of the field types above: the event models share those types, and an event stored before the rule
+    must still decode. None of these characters is printable, so printable text is answered at once.
+    """
+    if value.isprintable():
+        return None
+    found = _INVISIBLE.search(value)
+    if found is None:
+        return None
+    char = found.group()
+    kind = "文字方向控制字符" if char in _BIDI else "格式字符"
+    name = _INVISIBLE_NAMES.get(char)
+    shown = f"U+{ord(char):04X}" + (f"（{name}）" if name else "")
+    return f"不能包含不可见的{kind} {shown}（第 {found.start() + 1} 个字符），请删除后重新输入"
+
+
 def _cleaner(cap: int, *, single_line: bool) -> Any:
     @identity_when_stored
     def check(value: Any, info: ValidationInfo) -> Any:
@@ -134,5 +188,6 @@ __all__ = [
     "ShortText",
     "clean_text",
     "clean_text_in_full",
+    "invisible_character",
     "is_stored",
 ]

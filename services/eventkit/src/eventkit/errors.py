@@ -7,8 +7,8 @@ Error body (every 4xx, every service):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Self
 
 from pydantic import BaseModel, Field
 
@@ -51,6 +51,20 @@ class AppError(Exception):
         super().__init__(message)
         self.message, self.field, self.details = message, field, details or {}
         self.reasons = list(reasons)
+
+    def within(self, prefix: str, renamed: Mapping[str, str] | None = None) -> Self:
+        """This error with every field it names (`field`, `reasons`) read as a path under `prefix`:
+        `summary` under `changes` is `changes.summary`; `renamed` first maps a field to the one that
+        stands for it (e.g. a derived field to the input it comes from). Returns the same error
+        (changed in place), for `raise exc.within(...)`."""
+        renamed = renamed or {}
+
+        def path(name: str) -> str:
+            return f"{prefix}.{renamed.get(name, name)}"
+
+        self.field = path(self.field) if self.field else self.field
+        self.reasons = [(path(name), reason) for name, reason in self.reasons]
+        return self
 
     def body(self, correlation_id: str | None) -> ErrorBody:
         errors = [FieldError(field=f, reason=r) for f, r in self.reasons]

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
@@ -35,6 +36,7 @@ import asyncpg
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
+from pydantic import BeforeValidator
 
 from eventkit.db import Connection
 from eventkit.errors import AppError
@@ -44,17 +46,41 @@ HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotency-Replayed"
 MAX_KEY_LENGTH = 200
 
+_VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")  # what clients generate (UUIDs, ULIDs)
+
+
+def check_key(value: Any) -> Any:
+    """The header's value unchanged if it is 1..MAX_KEY_LENGTH visible ASCII characters; else
+    ValueError with the reason in Chinese. A header sent empty or blank is refused, never read as no
+    key: a client that sends the header means its retries to be answered once (h11 strips the
+    blanks around a value, so `Idempotency-Key:   ` reaches the app as an empty string)."""
+    if not isinstance(value, str):
+        return value
+    if not value.strip():
+        raise ValueError(
+            "幂等键不能为空：发送 Idempotency-Key 请求头时请填写本次请求的编号（如 UUID），"
+            "不需要幂等时请不要发送该请求头"
+        )
+    if len(value) > MAX_KEY_LENGTH:
+        raise ValueError(f"幂等键不能超过 {MAX_KEY_LENGTH} 个字符（现有 {len(value)} 个）")
+    if not _VISIBLE_ASCII.fullmatch(value):
+        raise ValueError("幂等键只能由可见的 ASCII 字符组成（如 UUID），不能有空格、汉字或其他字符")
+    return value
+
+
 IdempotencyKey = Annotated[
     str | None,
     Header(
         alias=HEADER,
         min_length=1,
         max_length=MAX_KEY_LENGTH,
-        pattern=r"^[\x21-\x7e]+$",  # visible ASCII: what clients generate (UUIDs, ULIDs)
+        pattern=_VISIBLE_ASCII.pattern.join("^$"),  # what the document says; check_key answers first
         description="Client-chosen id of this request, per caller: a retry gets the first answer back "
         "byte for byte (header Idempotency-Replayed: true) and appends nothing; "
-        "the same key on a different request is refused (422 idempotency_key_reused)",
+        "the same key on a different request is refused (422 idempotency_key_reused); "
+        "sent empty or blank it is refused (422), never read as no key",
     ),
+    BeforeValidator(check_key),
 ]
 """The one declaration of the header: every command route takes it through `Idempotent`."""
 

@@ -11,12 +11,32 @@ Years are those the program can have records for: it started in 2018 (the bounds
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Annotated, Any, ClassVar, get_args, get_origin
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    FutureDate,
+    FutureDatetime,
+    NaiveDatetime,
+    PastDate,
+    PastDatetime,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails
+from vc_contracts.base import check_iso_text
 from vc_contracts.catalogue.fields import YEAR_MAX, YEAR_MIN
+from vc_contracts.text import invisible_character
 
 _YEAR = r"(?:201[89]|20[2-9]\d|2100)"  # YEAR_MIN..YEAR_MAX as text
 
@@ -61,7 +81,10 @@ def check_day(value: Any) -> Any:
 
 
 DayQuery = Annotated[
-    date | None, Query(description="CST calendar day (YYYY-MM-DD); default today"), AfterValidator(check_day)
+    date | None,
+    Query(description="CST calendar day (YYYY-MM-DD); default today"),
+    BeforeValidator(check_iso_text),
+    AfterValidator(check_day),
 ]
 
 
@@ -83,11 +106,91 @@ def check_record_day(value: Any) -> Any:
     return value
 
 
+_PYDANTIC_TIMES = {AwareDatetime: datetime, NaiveDatetime: datetime, PastDatetime: datetime,
+                   FutureDatetime: datetime, PastDate: date, FutureDate: date}  # fmt: skip
+"""pydantic's constrained types, classes of their own (not subclasses of datetime or date)."""
+
+
+def _temporal(annotation: Any) -> type[date] | None:
+    """`datetime` or `date` if `annotation` (perhaps Optional, a list or Annotated) holds one, else None."""
+    if annotation in _PYDANTIC_TIMES:
+        return _PYDANTIC_TIMES[annotation]
+    if isinstance(annotation, type):
+        return (
+            datetime if issubclass(annotation, datetime) else date if issubclass(annotation, date) else None
+        )
+    if get_origin(annotation) is Annotated:
+        return _temporal(get_args(annotation)[0])
+    found = [_temporal(arg) for arg in get_args(annotation)]
+    return datetime if datetime in found else date if date in found else None
+
+
+def _invisible_in(value: Any, where: tuple[str | int, ...]) -> Iterator[InitErrorDetails]:
+    """An error for each text in `value` (JSON as sent: dicts and lists walked, keys aside) holding an
+    invisible format character (`vc_contracts.text.invisible_character`), located by its path."""
+    if isinstance(value, str):
+        if (reason := invisible_character(value)) is not None:
+            yield {"type": "value_error", "loc": where, "input": value, "ctx": {"error": ValueError(reason)}}
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _invisible_in(item, (*where, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _invisible_in(item, (*where, index))
+
+
+def _details(exc: ValidationError) -> list[InitErrorDetails]:
+    """`exc`'s errors as pydantic takes them back (type, loc, input and ctx, not msg and url)."""
+    details: list[InitErrorDetails] = []
+    for e in exc.errors():
+        detail: InitErrorDetails = {"type": e["type"], "loc": e["loc"], "input": e["input"]}
+        if "ctx" in e:
+            detail["ctx"] = e["ctx"]
+        details.append(detail)
+    return details
+
+
 class RequestBody(BaseModel):
-    """Base of every request body: every date and time in it within YEAR_MIN..YEAR_MAX
-    (`check_record_day`; the year is that of the value as validated, CST for the Shanghai types)."""
+    """Base of every request body: the rules of what a caller may send, in every service at once.
+
+    - Every date and time is ISO 8601 text (`check_iso_text`: never a number read as Unix time) and
+      within YEAR_MIN..YEAR_MAX (`check_record_day`; the year is that of the value as validated, CST
+      for the Shanghai types).
+    - No text anywhere in the body, nested ones too (a correction's `changes`, a list's items), holds
+      an invisible format character (`vc_contracts.text.invisible_character`: bidirectional controls,
+      zero-width characters, …); each is named by its path (`body.changes.summary`), with the body's
+      other errors. Held here and not in the field types, which the stored events share.
+    """
+
+    _vc_temporal: ClassVar[dict[str, type[date]]] = {}
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        found = {name: _temporal(field.annotation) for name, field in cls.model_fields.items()}
+        cls._vc_temporal = {name: kind for name, kind in found.items() if kind is not None}
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _days_as_text(cls, value: Any, info: ValidationInfo) -> Any:
+        kind = cls._vc_temporal.get(info.field_name or "")
+        return value if kind is None else check_iso_text(value, with_time=kind is datetime)
 
     @field_validator("*", mode="after")
     @classmethod
     def _days_in_range(cls, value: Any) -> Any:
         return check_record_day(value)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _no_invisible_characters(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        found = list(_invisible_in(data, ())) if isinstance(data, dict) else []
+        if not found:
+            return handler(data)
+        named = {detail["loc"] for detail in found}
+        try:
+            handler(data)
+        except ValidationError as exc:  # the body's other errors too, one answer for the form
+            others = [d for d in _details(exc) if d["loc"] not in named]
+            raise ValidationError.from_exception_data(exc.title, [*found, *others]) from None
+        raise ValidationError.from_exception_data(cls.__name__, found)

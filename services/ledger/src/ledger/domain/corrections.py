@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from eventkit.errors import RuleViolationError
+from eventkit.errors import AppError, RuleViolationError
 from vc_contracts import CST
 
 from ledger.domain import rules
@@ -23,12 +23,16 @@ from ledger.domain.kinds import IDENTITY_FIELDS, Kind, correctable, label
 TIMING = frozenset({"started_at", "ended_at", "occurred_at", "hours"})
 
 
+CHANGES = "changes"
+"""Where a correction's new values are: every error about one names it `changes.<field>`."""
+
+
 def _refuse_fields(kind: Kind, changes: Mapping[str, Any]) -> None:
     bad = sorted(set(changes) - correctable(kind))
     if not bad:
         return
     hint = "；记错村（社区）或顾问时，请作废本记录后重新登记" if bad[0] in IDENTITY_FIELDS else ""
-    raise RuleViolationError(f"「{label(bad[0])}」不能更正{hint}", field=f"changes.{bad[0]}")
+    raise RuleViolationError(f"「{label(bad[0])}」不能更正{hint}", field=bad[0])
 
 
 def _with_times(kind: Kind, merged: dict[str, Any], now: datetime) -> datetime:
@@ -47,16 +51,39 @@ def _with_times(kind: Kind, merged: dict[str, Any], now: datetime) -> datetime:
 def corrected(
     kind: Kind, data: Mapping[str, Any], changes: Mapping[str, Any], facts: Facts, now: datetime
 ) -> dict[str, Any]:
-    """The effective changes (JSON form) of correcting an entry whose current values are `data`."""
+    """The effective changes (JSON form) of correcting an entry whose current values are `data`.
+
+    Every refusal names its field as the path in the correction, `changes.<field>` (`changes` for
+    the whole mapping: empty, or nothing different): the field a new entry would name, except that
+    a visit's `occurred_at` is its `started_at` and a missing assignment on the new day names the
+    time that moved the entry there."""
     if not changes:
-        raise RuleViolationError("请填写要更正的内容", field="changes")
+        raise RuleViolationError("请填写要更正的内容", field=CHANGES)
+    start_field = "started_at" if kind is Kind.visit else "occurred_at"
+    try:
+        effective = _effective(kind, data, changes, facts, now, start_field)
+    except AppError as exc:
+        raise exc.within(CHANGES, {"occurred_at": start_field}) from None
+    if not effective:
+        raise RuleViolationError("更正内容与原记录相同，无需更正", field=CHANGES)
+    return effective
+
+
+def _effective(
+    kind: Kind,
+    data: Mapping[str, Any],
+    changes: Mapping[str, Any],
+    facts: Facts,
+    now: datetime,
+    start_field: str,
+) -> dict[str, Any]:
     _refuse_fields(kind, changes)
     merged = {**data, **changes}
     start = _with_times(kind, merged, now)
     new = build(kind, merged).model_dump(mode="json")
     effective = {key: value for key, value in new.items() if data.get(key) != value}
     if not effective:
-        raise RuleViolationError("更正内容与原记录相同，无需更正", field="changes")
+        return effective
     if kind is Kind.visit and TIMING & effective.keys():
         effective |= {key: new[key] for key in TIMING}
     rules.check_sizes(new)
@@ -64,7 +91,11 @@ def corrected(
         original = moment(data["occurred_at"], "occurred_at")
         rules.check_same_year(original, start)
         if original.astimezone(CST).date() != start.astimezone(CST).date():
-            rules.require_assignment(str(data["advisor_id"]), str(data["village_code"]), start, facts)
+            try:
+                rules.require_assignment(str(data["advisor_id"]), str(data["village_code"]), start, facts)
+            except RuleViolationError as exc:  # the village stays: the new day is what has no assignment
+                exc.field, exc.reasons = start_field, [(start_field, r) for _, r in exc.reasons]
+                raise
     spent = busy_of(kind, str(data["entry_id"]), str(data["village_code"]), new)
     if spent is not None and (TIMING | {"channel"}) & effective.keys():
         rules.check_clashes(spent, facts.busy)

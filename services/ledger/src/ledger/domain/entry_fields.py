@@ -10,6 +10,7 @@ from eventkit.errors import RuleViolationError
 from eventkit.reasons import reason_for
 from pydantic import TypeAdapter, ValidationError
 from vc_contracts import ShanghaiDateTime
+from vc_contracts.base import check_iso_text
 from vc_contracts.catalogue.ledger import LedgerEntryEvent, VisitLogged
 from vc_contracts.fresh_batch import prepare, validate_fresh
 
@@ -63,11 +64,17 @@ def dump_many(kind: Kind, events: Sequence[LedgerEntryEvent]) -> list[dict[str, 
 
 
 def moment(value: Any, field: str) -> datetime:
-    """A time with its UTC offset (JSON form or datetime), in China Standard Time."""
+    """A time with its UTC offset (ISO 8601 text or datetime), in China Standard Time; never a
+    number read as Unix time (`vc_contracts.base.check_iso_text`: a correction's times are sent raw)."""
     try:
-        return _MOMENT.validate_python(value)
-    except ValidationError:
-        raise EntryInvalidError([(field, "须为带时区的时间，例如 2025-03-05T09:00:00+08:00")]) from None
+        return _MOMENT.validate_python(check_iso_text(value, with_time=True))
+    except ValueError as exc:  # ValidationError is one
+        reason = (
+            str(exc)
+            if not isinstance(exc, ValidationError)
+            else "须为带时区的时间，例如 2025-03-05T09:00:00+08:00"
+        )
+        raise EntryInvalidError([(field, reason)]) from None
 
 
 def busy_of(kind: Kind, entry_id: str, village_code: str, data: Mapping[str, Any]) -> Busy | None:

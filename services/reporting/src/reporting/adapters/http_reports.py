@@ -9,11 +9,11 @@ from eventkit.auth import UNITS, Principal, Role
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime, Idempotent
 from eventkit.errors import ForbiddenError, RuleViolationError
 from eventkit.paging import Paging, page_of
-from eventkit.params import HalfYearPath, HalfYearQuery, YearPath
+from eventkit.params import HalfYearPath, HalfYearQuery, RequestBody, YearPath
 from eventkit.runtime import Runtime
 from eventkit.scoping import scope_prefix
 from fastapi import APIRouter, Depends, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 from vc_contracts import CST
 from vc_contracts.catalogue.enums import ReportKind
 from vc_contracts.catalogue.fields import Id, Reason
@@ -42,16 +42,16 @@ HalfYear = HalfYearQuery
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class Confirm(BaseModel):
+class Confirm(RequestBody):
     confirm_digest: Id = Field(description="The `digest` of the previewed figures: the counted confirm them")
 
 
-class AdvisorConfirm(BaseModel):
+class AdvisorConfirm(RequestBody):
     confirm_digest: Id = Field(description="The `digest` of the advisor's previewed figures")
     unit_id: Id | None = Field(default=None, description="Unit; only needed when they count for several")
 
 
-class Return(BaseModel):
+class Return(RequestBody):
     reason: Reason = Field(description="退回原因：需要更正的内容")
 
 
