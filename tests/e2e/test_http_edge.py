@@ -528,14 +528,14 @@ INVISIBLE_TEXT = [  # (service, path, role, body, refused field): a free-text fi
     ("ledger", "/lectures", "advisor", {"topic": "民法典", "co_organisers": ["普法股", "司法\u200b所"]},
      "body.co_organisers.1"),
     ("ledger", "/entries/E-1/void", "advisor", {"reason": "重复\u2066登记\u2069"}, "body.reason"),
-    ("ledger", "/entries/E-1/corrections", "advisor", {"changes": {"summary": f"答复{RLO}"}, "reason": "补充"},
-     "body.changes.summary"),
+    ("ledger", "/entries/E-1/corrections", "advisor",
+     {"changes": {"summary": f"答复{RLO}"}, "reason": "补充"}, "body.changes.summary"),
     ("ledger", "/entries/E-1/typical-case", "advisor", {"title": "土地\u200f纠纷", "text": "调解成功"},
      "body.title"),
     ("registry", "/divisions", "county_admin", {"code": VILLAGE, "name": f"测试{RLO}村", "level": "village"},
      "body.name"),
-    ("registry", "/units", "county_admin", {"kind": "law_firm", "name": "某\ufeff律所", "division_code": COUNTY},
-     "body.name"),
+    ("registry", "/units", "county_admin",
+     {"kind": "law_firm", "name": "某\ufeff律所", "division_code": COUNTY}, "body.name"),
     ("registry", "/nominations/A-1/rejection", "county_admin", {"reason": "材料\u061c不全"}, "body.reason"),
     ("registry", f"/public/villages/{VILLAGE}/feedback", "county_admin",
      {"submission_id": "sub-12345678", "category": "land", "text": f"请问{RLO}土地"}, "body.text"),
@@ -585,7 +585,9 @@ async def test_a_date_or_time_sent_as_a_number_is_refused_not_read_as_unix_time(
     apps: dict[str, Started], service: str, path: str, role: str, body: dict[str, Any], field: str
 ) -> None:
     svc = apps[service]
-    full = {"village_code": VILLAGE, "summary": "答复", "place": "村委会", **body} if path == "/visits" else body
+    full = (
+        {"village_code": VILLAGE, "summary": "答复", "place": "村委会", **body} if path == "/visits" else body
+    )
     response = await svc.http.post(path, json=full, headers=svc.headers(role))
     answer = assert_error(response, 422, "validation_failed")
     reasons = {e["field"]: e["reason"] for e in answer["errors"]}
