@@ -505,6 +505,12 @@ LECTURES = "类型,村（居）代码,顾问编号,开始时间,主题\n"
         ("registry", "/roster/import", "county_admin",
          "单位名称,单位类型,单位所在区划代码,顾问编号,顾问姓名,顾问类别,联系电话\n"
          f"某律所,律师事务所,{COUNTY},A-x y,张三,律师,13800000000\n", "不能有空格、斜杠或汉字"),
+        # session 14: the request bodies' rule on invisible direction characters holds for rows too
+        ("ledger", "/imports?format=csv", "law_firm",
+         f"{LECTURES}lecture,{VILLAGE},A-1,2025-06-01 09:00,普法\u202e讲座\n", "U+202E"),
+        ("registry", "/roster/import", "county_admin",
+         "单位名称,单位类型,单位所在区划代码,顾问姓名,顾问类别,联系电话\n"
+         f"某律所,律师事务所,{COUNTY},张\u200b三,律师,13800000000\n", "U+200B"),
     ],
 )  # fmt: skip
 async def test_an_import_row_is_held_to_the_same_rules(

@@ -18,6 +18,8 @@ import pytest
 from eventkit.errors import RuleViolationError
 from eventkit.idempotency import MAX_KEY_LENGTH, check_key
 from eventkit.params import RequestBody
+from eventkit.sheet_cells import cell_text
+from eventkit.spreadsheets import Kind
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import Field, TypeAdapter, ValidationError
@@ -166,3 +168,10 @@ def test_an_error_names_its_fields_under_a_path() -> None:
     assert error.reasons == [("changes.started_at", "甲"), ("changes.summary", "乙")]
     assert error.within("body").field == "body.changes.started_at"
     assert RuleViolationError("原因").within("body").field is None
+
+
+@pytest.mark.parametrize(("kind", "cell"), [(Kind.text, "普法\u202e讲座"), (Kind.identifier, "A-1\u200b")])
+def test_an_import_cell_holds_the_same_rule(kind: Kind, cell: str) -> None:
+    with pytest.raises(ValueError, match="不能包含不可见的.*请删除后重新上传"):
+        cell_text(cell, kind)
+    assert cell_text("普法 讲座", Kind.text) == "普法 讲座"

@@ -125,7 +125,8 @@ def invisible_character(value: str) -> str | None:
     text), and the line and paragraph separators U+2028/U+2029 (a line break the single-line rule
     does not see).
 
-    A rule of what callers send (request bodies: `eventkit.params.RequestBody`), deliberately not part
+    A rule of what callers send (request bodies: `eventkit.params.RequestBody`; import cells:
+    `eventkit.sheet_cells.cell_text`), deliberately not part
     of the field types above: the event models share those types, and an event stored before the rule
     must still decode. None of these characters is printable, so printable text is answered at once.
     """
@@ -138,7 +139,7 @@ def invisible_character(value: str) -> str | None:
     kind = "文字方向控制字符" if char in _BIDI else "格式字符"
     name = _INVISIBLE_NAMES.get(char)
     shown = f"U+{ord(char):04X}" + (f"（{name}）" if name else "")
-    return f"不能包含不可见的{kind} {shown}（第 {found.start() + 1} 个字符），请删除后重新输入"
+    return f"不能包含不可见的{kind} {shown}（第 {found.start() + 1} 个字符）"
 
 
 def _cleaner(cap: int, *, single_line: bool) -> Any:

@@ -130,7 +130,8 @@ def _invisible_in(value: Any, where: tuple[str | int, ...]) -> Iterator[InitErro
     invisible format character (`vc_contracts.text.invisible_character`), located by its path."""
     if isinstance(value, str):
         if (reason := invisible_character(value)) is not None:
-            yield {"type": "value_error", "loc": where, "input": value, "ctx": {"error": ValueError(reason)}}
+            refused = ValueError(f"{reason}，请删除后重新输入")
+            yield {"type": "value_error", "loc": where, "input": value, "ctx": {"error": refused}}
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _invisible_in(item, (*where, str(key)))

@@ -16,6 +16,7 @@ from typing import Any
 from vc_contracts import CST
 from vc_contracts.catalogue.fields import YEAR_MAX, YEAR_MIN
 from vc_contracts.codes import ascii_digits
+from vc_contracts.text import invisible_character
 
 from eventkit.params import DAY_YEAR_MAX, DAY_YEAR_MIN
 
@@ -66,8 +67,12 @@ def cell_text(value: Any, kind: Kind) -> str:
         raise ValueError(f"内容过长（{len(text)} 个字符，单元格上限 {MAX_CELL} 个字符）")
     # isprintable() is False for every control character: the regex only runs on the rare cell
     # with one (or with a TAB, a line break or a non-printing space, which it lets through).
-    if not text.isprintable() and _CONTROL.search(text):
-        raise ValueError("含有不可见的控制字符（如 NUL），请删除后重新上传")
+    if not text.isprintable():
+        if _CONTROL.search(text):
+            raise ValueError("含有不可见的控制字符（如 NUL），请删除后重新上传")
+        # the request bodies' rule too (a U+202E shows the rest of a cell reversed on every page)
+        if (reason := invisible_character(text)) is not None:
+            raise ValueError(f"{reason}，请删除后重新上传")
     return text if kind is _TEXT else _READ[kind](text)
 
 
