@@ -48,7 +48,8 @@ def _cst_day(value: Any) -> Any:
 ShanghaiDate = Annotated[date, BeforeValidator(_cst_day)]
 """A CST calendar day. Given as an instant with an offset, it is the CST day of that instant."""
 
-_ISO_DAY = re.compile(r"\s*\d{4}-\d{2}-\d{2}(?:[Tt ]|\s*$)")
+ISO_DAY = re.compile(r"\s*\d{4}-\d{2}-\d{2}(?:[Tt ]|\s*$)")
+"""The start of ISO 8601 text of a day or an instant (`re.match`): what `check_iso_text` lets through."""
 _NOT_A_DAY = "须为 ISO 8601 日期文本 YYYY-MM-DD，例如 2025-03-05（不接受数字或 Unix 时间戳）"
 _NOT_A_TIME = "须为带时区的 ISO 8601 时间文本，例如 2025-03-05T09:00:00+08:00（不接受数字或 Unix 时间戳）"
 
@@ -63,7 +64,7 @@ def check_iso_text(value: Any, *, with_time: bool = False) -> Any:
     A rule of what callers send (`eventkit.params.RequestBody`, a ledger correction's times), not of
     the types ShanghaiDate/ShanghaiDateTime, which the stored events share."""
     for item in value if isinstance(value, list | tuple) else (value,):
-        if item is None or isinstance(item, date) or (isinstance(item, str) and _ISO_DAY.match(item)):
+        if item is None or isinstance(item, date) or (isinstance(item, str) and ISO_DAY.match(item)):
             continue
         raise ValueError(_NOT_A_TIME if with_time else _NOT_A_DAY)
     return value
