@@ -172,6 +172,6 @@ def test_an_error_names_its_fields_under_a_path() -> None:
 
 @pytest.mark.parametrize(("kind", "cell"), [(Kind.text, "普法\u202e讲座"), (Kind.identifier, "A-1\u200b")])
 def test_an_import_cell_holds_the_same_rule(kind: Kind, cell: str) -> None:
-    with pytest.raises(ValueError, match="不能包含不可见的.*请删除后重新上传"):
+    with pytest.raises(ValueError, match=r"不能包含不可见的.*请删除后重新上传"):
         cell_text(cell, kind)
     assert cell_text("普法 讲座", Kind.text) == "普法 讲座"
