@@ -69,6 +69,7 @@ DayQuery = Annotated[
 RECORD_YEARS = range(YEAR_MIN, YEAR_MAX + 1)
 """Years the program can have records for (`vc_contracts.catalogue.fields.Year`), in Beijing time."""
 
+_NEAR_YEARS = range(YEAR_MIN - 1, YEAR_MAX + 2)  # years an offset can move into RECORD_YEARS
 DayOrTime = TypeVar("DayOrTime", bound=date)
 
 
@@ -87,10 +88,10 @@ def in_record_years(value: DayOrTime, *, cell: bool = False) -> DayOrTime:
     # an offset moves an instant by less than a day: only a year next to the range can move into
     # it (2101-01-01T00:30+09:00 is 2100 in Beijing); one further out is refused by its own year,
     # unconverted, since converting could overflow (year 1 minus eight hours does not exist)
-    if isinstance(value, datetime) and YEAR_MIN - 1 <= year <= YEAR_MAX + 1:
+    if isinstance(value, datetime) and year in _NEAR_YEARS:
         value = value.replace(tzinfo=CST) if value.tzinfo is None else value.astimezone(CST)
         year = value.year
-    if not YEAR_MIN <= year <= YEAR_MAX:
+    if year not in RECORD_YEARS:
         raise ValueError(record_year_reason(year, cell=cell))
     return value
 

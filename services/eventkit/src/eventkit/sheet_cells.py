@@ -90,17 +90,15 @@ def _moment(value: datetime | date | time, kind: Kind) -> str:
         if kind in (Kind.date, Kind.datetime):
             raise ValueError(f"只有时间「{value}」，缺少日期，{DATE_EXAMPLES}")
         return value.isoformat(timespec="minutes")
-    if kind in (Kind.date, Kind.datetime):
-        in_record_years(value, cell=True)  # a cell's day or time has no offset: CST already
-    elif value.year not in ANY_YEARS:
-        raise ValueError(f"年份 {value.year} 超出范围（{DAY_YEAR_MIN}–{DAY_YEAR_MAX}），请核对")
-    if kind is Kind.date:
-        return (value.date() if isinstance(value, datetime) else value).isoformat()
+    if kind is Kind.date:  # a cell's day or time has no offset: CST already
+        return in_record_years(value.date() if isinstance(value, datetime) else value, cell=True).isoformat()
     if not isinstance(value, datetime):
         # a cell holds wall-clock time, no offset: made CST below, or shown as it was typed
         value = datetime(value.year, value.month, value.day)  # noqa: DTZ001
     if kind is Kind.datetime:
         return in_record_years(value, cell=True).isoformat()
+    if value.year not in ANY_YEARS:
+        raise ValueError(f"年份 {value.year} 超出范围（{DAY_YEAR_MIN}–{DAY_YEAR_MAX}），请核对")
     return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
 
 
