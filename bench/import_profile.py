@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -186,8 +187,6 @@ def main() -> None:
     parser.add_argument("--switch", type=float, help="sys.setswitchinterval (seconds) for the run")
     args = parser.parse_args()
     if args.switch:
-        import sys
-
         sys.setswitchinterval(args.switch)
     with servers() as infra:
         asyncio.run(profile(infra.dsn, args.rows, args.cprofile, args.explain, args.parts))

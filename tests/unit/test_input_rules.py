@@ -7,7 +7,8 @@ import httpx
 import pytest
 from eventkit.input_rules import install_input_rules
 from eventkit.web import install_error_handlers
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.routing import APIRoute
 from vc_contracts.catalogue.registry import NoticeBoardPosted
 
 
@@ -39,6 +40,10 @@ def _app() -> FastAPI:
 async def test_a_refused_value_answers_422_naming_the_field(url: str, status: int, field: str | None) -> None:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=_app()), base_url="http://t") as http:
         r = await http.get(url)
+    _answered(r, status, field)
+
+
+def _answered(r: httpx.Response, status: int, field: str | None) -> None:
     assert r.status_code == status, r.text
     if field:
         assert r.json()["code"] == "validation_failed" and r.json()["field"] == field, r.text
@@ -62,3 +67,45 @@ async def test_full_width_digits_in_a_path_or_query_are_read_as_ascii() -> None:
     assert r.status_code == 200, r.text
     assert r.json() == {"code": "621025100201", "year": 2025, "county": "621025", "q": "李川 第3期"}
     assert plain.json()["code"] == "621025100201"
+
+
+def _paged() -> FastAPI:
+    app = FastAPI()
+    install_error_handlers(app)
+    install_input_rules(app)
+
+    async def page(limit: int = 50) -> int:  # a dependency's query parameter is declared too
+        return limit
+
+    @app.get("/volumes")
+    async def volumes(county: str = "", limit: int = Depends(page)) -> dict[str, object]:
+        return {"county": county, "limit": limit}
+
+    return app
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "field"),
+    [
+        ("", 200, None),
+        ("?county=621025&limit=5", 200, None),
+        ("?division=621025", 422, "query.division"),  # misspelt: refused, never the whole scope
+        ("?county=621025&period=2025Q1", 422, "query.period"),
+    ],
+)
+async def test_a_query_parameter_the_route_does_not_declare_is_refused(
+    query: str, status: int, field: str | None
+) -> None:
+    app = _paged()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        for _ in range(2):  # the second time from what the rule kept
+            _answered(await http.get("/volumes" + query), status, field)
+
+
+async def test_the_declared_names_are_kept_by_the_rule_not_on_fastapis_routes() -> None:
+    app = _paged()
+    [route] = [r for r in app.routes if isinstance(r, APIRoute)]
+    before = dict(vars(route))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        assert (await http.get("/volumes?limit=3")).json() == {"county": "", "limit": 3}
+    assert vars(route).keys() == before.keys()

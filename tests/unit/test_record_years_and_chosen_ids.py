@@ -10,11 +10,11 @@ Stored events keep their wider types and still decode.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from eventkit.params import RequestBody, check_day, check_record_day
+from eventkit.params import RequestBody, check_day, check_record_day, in_record_years
 from eventkit.sheet_cells import cell_text
 from eventkit.spreadsheets import Kind
 from hypothesis import given
@@ -102,6 +102,7 @@ CELLS = [  # (cell, kind, refused)
     ("2018-01-01T00:00:00+09:00", Kind.datetime, True),  # 2017 in Beijing
     ("2017-12-31T16:00:00Z", Kind.datetime, False),  # 2018-01-01 in Beijing
     ("2101-01-01 09:00", Kind.datetime, True),
+    ("2101-01-01T00:30:00+09:00", Kind.datetime, False),  # 2100-12-31 23:30 in Beijing (was refused)
     (date(1950, 6, 1), Kind.text, False),  # a date cell in a text column is text, not a record's day
 ]
 
@@ -163,3 +164,52 @@ def test_stored_events_with_such_ids_and_years_still_decode(advisor_id: str) -> 
         "phone": "13909341234",
     }
     assert parse_event("AdvisorRegistered", 1, advisor).advisor_id == advisor_id  # type: ignore[attr-defined]
+
+
+BOUNDARY_INSTANTS = [  # (instant, in a record year in Beijing)
+    (datetime(2017, 12, 31, 23, 59, 59, tzinfo=CST), False),
+    (datetime(2018, 1, 1, 0, 0, tzinfo=CST), True),
+    (datetime(2100, 12, 31, 23, 59, 59, tzinfo=CST), True),
+    (datetime(2101, 1, 1, 0, 0, tzinfo=CST), False),
+]
+_OFFSETS = st.integers(min_value=-14 * 60, max_value=14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
+
+
+def _body_takes(moment: datetime) -> bool:
+    try:
+        _Body.model_validate({"day": moment.isoformat(), "at": moment.isoformat()})
+    except ValidationError as exc:
+        assert {e["loc"] for e in exc.errors()} == {("day",), ("at",)}  # the day and the time agree
+        assert all("2018 年至 2100 年" in e["msg"] for e in exc.errors())
+        return False
+    return True
+
+
+def _cell_takes(moment: datetime) -> bool:
+    try:
+        cell_text(moment.isoformat(), Kind.datetime)
+    except ValueError as exc:
+        assert "超出范围（2018–2100" in str(exc)
+        return False
+    return True
+
+
+@given(
+    st.sampled_from(BOUNDARY_INSTANTS),
+    st.sampled_from([CST, UTC]) | _OFFSETS,
+    st.integers(min_value=-1, max_value=1),
+)
+def test_a_body_and_an_import_cell_agree_on_the_record_years_at_their_bounds(
+    boundary: tuple[datetime, bool], zone: timezone, step: int
+) -> None:
+    # given an instant at a bound (or a second either side), written in CST, UTC or any offset
+    instant, inside = boundary
+    moment = (instant + timedelta(seconds=step)).astimezone(zone)
+    # when a request body and an import cell carry it, then both take it exactly when its Beijing
+    # year is a record year
+    expected = YEAR_MIN <= moment.astimezone(CST).year <= YEAR_MAX
+    if step == 0:
+        assert expected is inside
+    assert _body_takes(moment) is expected
+    assert _cell_takes(moment) is expected
+    assert (in_record_years(moment).utcoffset() == timedelta(hours=8)) if expected else True

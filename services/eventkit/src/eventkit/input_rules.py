@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
@@ -49,28 +50,40 @@ async def refuse_control_characters(request: Request) -> None:
         raise RequestValidationError(problems)
 
 
-def _declared_query(route: Any) -> frozenset[str] | None:
-    """The query parameter names `route` reads (its dependencies' too), cached on the route; None
-    for a route that is not an API route (no dependant: nothing to check)."""
-    names: frozenset[str] | None = getattr(route, "_vc_query_names", None)
-    if names is None and isinstance(route, APIRoute):
-        names = frozenset(p.alias for p in get_flat_dependant(route.dependant).query_params)
-        route._vc_query_names = names  # type: ignore[attr-defined]
-    return names
+def _declared_query(route: APIRoute) -> frozenset[str]:
+    """The query parameter names `route` reads, its dependencies' too."""
+    return frozenset(p.alias for p in get_flat_dependant(route.dependant).query_params)
 
 
-async def refuse_unknown_query(request: Request) -> None:
-    """Raise RequestValidationError (422 validation_failed, "不认识的字段，请删除") naming each query
-    parameter the matched route does not declare."""
-    declared = _declared_query(request.scope.get("route"))
-    if declared is None:
-        return
-    unknown = sorted({name for name in request.query_params if name not in declared})
-    if unknown:
-        raise RequestValidationError(
-            [{"type": "extra_forbidden", "loc": ("query", name), "msg": "Extra inputs are not permitted",
-              "input": request.query_params.get(name)} for name in unknown]
-        )  # fmt: skip
+def unknown_query_rule() -> Callable[[Request], Awaitable[None]]:
+    """A dependency raising RequestValidationError (422 validation_failed, "不认识的字段，请删除")
+    naming each query parameter the matched route does not declare.
+
+    Each route's declared names are worked out on its first request and kept in a mapping of this
+    rule (one per app), not on the route: the routes are FastAPI's objects. Routes are
+    added after the rule is installed (a router's dependencies apply to routes included later), so
+    they cannot all be known at install time. Dict reads and writes are atomic: threads may share it.
+    """
+    # by id(): a route compares by value and is unhashable; the route is kept with its names, so
+    # its id cannot be reused by another object while the entry lives
+    declared: dict[int, tuple[APIRoute, frozenset[str]]] = {}
+
+    async def refuse_unknown_query(request: Request) -> None:
+        route = request.scope.get("route")
+        if not isinstance(route, APIRoute):  # no dependant: nothing to check
+            return
+        kept = declared.get(id(route))
+        if kept is None:
+            kept = declared[id(route)] = (route, _declared_query(route))
+        names = kept[1]
+        unknown = sorted({name for name in request.query_params if name not in names})
+        if unknown:
+            raise RequestValidationError(
+                [{"type": "extra_forbidden", "loc": ("query", name), "msg": "Extra inputs are not permitted",
+                  "input": request.query_params.get(name)} for name in unknown]
+            )  # fmt: skip
+
+    return refuse_unknown_query
 
 
 def _digits(text: str) -> str:
@@ -116,6 +129,6 @@ async def _refused_value(_: Request, exc: Exception) -> JSONResponse:
 def install_input_rules(app: FastAPI) -> None:
     """Add the URL rules (ASCII digits, refused characters) and the 422 for values refused in handlers."""
     app.router.dependencies.append(Depends(refuse_control_characters))
-    app.router.dependencies.append(Depends(refuse_unknown_query))
+    app.router.dependencies.append(Depends(unknown_query_rule()))
     app.add_middleware(AsciiDigitsInUrls)
     app.add_exception_handler(ValidationError, _refused_value)

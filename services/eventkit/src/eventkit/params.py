@@ -12,7 +12,7 @@ Years are those the program can have records for: it started in 2018 (the bounds
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, ClassVar, get_args, get_origin
+from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin
 
 from fastapi import Path, Query
 from pydantic import (
@@ -32,6 +32,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import InitErrorDetails
+from vc_contracts import CST
 from vc_contracts.base import ISO_DAY, check_iso_text
 from vc_contracts.catalogue.fields import YEAR_MAX, YEAR_MIN
 from vc_contracts.text import invisible_character
@@ -86,21 +87,56 @@ DayQuery = Annotated[
 ]
 
 
+RECORD_YEARS = range(YEAR_MIN, YEAR_MAX + 1)
+"""Years the program can have records for (`vc_contracts.catalogue.fields.Year`), in Beijing time."""
+
+_NEAR_YEARS = range(YEAR_MIN - 1, YEAR_MAX + 2)  # years an offset can move into RECORD_YEARS
+DayOrTime = TypeVar("DayOrTime", bound=date)
+
+
+def in_record_years(value: DayOrTime, *, cell: bool = False) -> DayOrTime:
+    """`value` if it falls in a year the program can have records for (RECORD_YEARS), Beijing time:
+    a date as it is (a calendar day is CST already), a datetime converted to CST (+08:00; a naive one
+    is CST already), since an offset may move the day across New Year (2018-01-01T00:00+09:00 is
+    2017-12-31 in Beijing). Returns the date, or the datetime in CST.
+
+    The one rule of every date written (request bodies through `check_record_day`, import cells
+    through `eventkit.sheet_cells`): the read side shows records only by such years (volumes,
+    periods, `?year=`), so a record dated 1950 or 2017 was stored and could never be shown.
+    Raises ValueError with the reason in Chinese (`record_year_reason`; `cell` picks its form).
+    """
+    year = value.year
+    # an offset moves an instant by less than a day: only a year next to the range can move into
+    # it (2101-01-01T00:30+09:00 is 2100 in Beijing); one further out is refused by its own year,
+    # unconverted, since converting could overflow (year 1 minus eight hours does not exist)
+    if isinstance(value, datetime) and year in _NEAR_YEARS:
+        value = value.replace(tzinfo=CST) if value.tzinfo is None else value.astimezone(CST)
+        year = value.year
+    if year not in RECORD_YEARS:
+        raise ValueError(record_year_reason(year, cell=cell))
+    return value
+
+
+def record_year_reason(year: int, *, cell: bool = False) -> str:
+    """Why a date of `year` (CST) is refused, in Chinese: the one text of the record-year rule. A
+    request body's field reason says the rule first; an import cell's names the year first, as every
+    cell reason of `eventkit.sheet_cells` names what the cell holds (`cell=True`)."""
+    since = f"本制度自 {YEAR_MIN} 年起实施"
+    if cell:
+        return f"年份 {year} 超出范围（{YEAR_MIN}–{YEAR_MAX}，{since}），请核对"
+    return f"日期须在 {YEAR_MIN} 年至 {YEAR_MAX} 年之间（{since}，更早的记录无法按年度查看），现为 {year} 年"
+
+
 def check_record_day(value: Any) -> Any:
     """`value` (a date, datetime, or a list of them) unchanged, if each falls in a year the program
-    can have records for (YEAR_MIN..YEAR_MAX, `vc_contracts.catalogue.fields.Year`).
+    can have records for (`in_record_years`, Beijing time); anything else unchanged (another rule's).
 
-    The rule of every date written (request bodies, import rows): the read side shows records only by
-    such years (volumes, periods, `?year=`), so a record dated 1950 or 2017 was stored and could never
-    be shown. Stored events are not held to it (their models keep the wider 1900–2100 of `check_day`),
-    so nothing written before the rule becomes unreadable. Raises ValueError with the reason in Chinese.
+    Stored events are not held to it (their models keep the wider 1900–2100 of `check_day`), so
+    nothing written before the rule becomes unreadable. Raises ValueError with the reason in Chinese.
     """
     for item in value if isinstance(value, list | tuple) else (value,):
-        if isinstance(item, date) and not YEAR_MIN <= item.year <= YEAR_MAX:
-            raise ValueError(
-                f"日期须在 {YEAR_MIN} 年至 {YEAR_MAX} 年之间（本制度自 {YEAR_MIN} 年起实施，"
-                f"更早的记录无法按年度查看），现为 {item.year} 年"
-            )
+        if isinstance(item, date):
+            in_record_years(item)
     return value
 
 
@@ -169,8 +205,7 @@ class RequestBody(BaseModel):
     """Base of every request body: the rules of what a caller may send, in every service at once.
 
     - Every date and time is ISO 8601 text (`check_iso_text`: never a number read as Unix time) and
-      within YEAR_MIN..YEAR_MAX (`check_record_day`; the year is that of the value as validated, CST
-      for the Shanghai types).
+      within YEAR_MIN..YEAR_MAX, Beijing time (`check_record_day`).
     - No text anywhere in the body, nested ones too (a correction's `changes`, a list's items), holds
       an invisible format character (`vc_contracts.text.invisible_character`: bidirectional controls,
       zero-width characters, …); each is named by its path (`body.changes.summary`), with the body's

@@ -14,11 +14,10 @@ from enum import StrEnum
 from typing import Any
 
 from vc_contracts import CST
-from vc_contracts.catalogue.fields import YEAR_MAX, YEAR_MIN
 from vc_contracts.codes import ascii_digits
 from vc_contracts.text import invisible_character
 
-from eventkit.params import DAY_YEAR_MAX, DAY_YEAR_MIN
+from eventkit.params import DAY_YEAR_MAX, DAY_YEAR_MIN, in_record_years
 
 
 class Kind(StrEnum):
@@ -41,9 +40,6 @@ _CLOCK = r"(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?"
 _DATETIME = re.compile(rf"^{_DAY}(?:\s*[T\s]\s*{_CLOCK})?$")
 AS_TEXT = "请将该列设置为文本格式后重新填写（在 Excel 中选中该列，设置单元格格式为“文本”）"
 DATE_EXAMPLES = "例如 2026-12-01、2026/12/1 或 2026年12月1日"
-YEARS = range(YEAR_MIN, YEAR_MAX + 1)
-"""Years a date cell may have (in CST): those the program can have records for, as in request bodies
-(`eventkit.params.check_record_day`): a row dated 1950 or 2017 would be stored and never shown."""
 ANY_YEARS = range(DAY_YEAR_MIN, DAY_YEAR_MAX + 1)  # a date cell in a text column: Excel starts in 1900
 
 
@@ -95,40 +91,20 @@ def _number(value: int | float, kind: Kind) -> str:
 
 
 def _moment(value: datetime | date | time, kind: Kind) -> str:
-    if not isinstance(value, time):
-        _check_year(value, YEARS if kind in (Kind.date, Kind.datetime) else ANY_YEARS)
     if isinstance(value, time):
         if kind in (Kind.date, Kind.datetime):
             raise ValueError(f"只有时间「{value}」，缺少日期，{DATE_EXAMPLES}")
         return value.isoformat(timespec="minutes")
-    if kind is Kind.date:
-        return (value.date() if isinstance(value, datetime) else value).isoformat()
+    if kind is Kind.date:  # a cell's day or time has no offset: CST already
+        return in_record_years(value.date() if isinstance(value, datetime) else value, cell=True).isoformat()
     if not isinstance(value, datetime):
         # a cell holds wall-clock time, no offset: made CST below, or shown as it was typed
         value = datetime(value.year, value.month, value.day)  # noqa: DTZ001
     if kind is Kind.datetime:
-        return _cst_in_years(value).isoformat()
+        return in_record_years(value, cell=True).isoformat()
+    if value.year not in ANY_YEARS:
+        raise ValueError(f"年份 {value.year} 超出范围（{DAY_YEAR_MIN}–{DAY_YEAR_MAX}），请核对")
     return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
-
-
-def _in_cst(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=CST) if moment.tzinfo is None else moment.astimezone(CST)
-
-
-def _check_year(value: date, years: range = YEARS) -> None:
-    if value.year not in years:
-        since = f"，本制度自 {YEAR_MIN} 年起实施" if years is YEARS else ""
-        raise ValueError(f"年份 {value.year} 超出范围（{years.start}–{years.stop - 1}{since}），请核对")
-
-
-def _cst_in_years(moment: datetime) -> datetime:
-    """`moment` in CST, its year checked before (no overflow) and after (an offset may move the day
-    across New Year: 2018-01-01T00:00+09:00 is 2017 in Beijing)."""
-    if moment.year not in ANY_YEARS:  # far out: refused before converting, which could overflow
-        _check_year(moment)
-    cst = _in_cst(moment)
-    _check_year(cst)
-    return cst
 
 
 def _date_text(text: str) -> date:
@@ -137,8 +113,7 @@ def _date_text(text: str) -> date:
         day = date(*(int(part) for part in found.groups())) if found else date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"无法识别的日期「{text}」，{DATE_EXAMPLES}") from None
-    _check_year(day)
-    return day
+    return in_record_years(day, cell=True)
 
 
 def _datetime_text(text: str) -> datetime:
@@ -147,7 +122,7 @@ def _datetime_text(text: str) -> datetime:
     except ValueError:
         pass
     else:
-        return _cst_in_years(moment)  # checked before converting too: year 1 minus eight hours does not exist
+        return in_record_years(moment, cell=True)  # in CST, if its Beijing year is a record year
     found = _DATETIME.match(text)
     try:
         if found:
@@ -157,7 +132,7 @@ def _datetime_text(text: str) -> datetime:
             moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"无法识别的时间「{text}」，例如 2026-12-01 09:30 或 2026/12/1 9:30") from None
-    return _cst_in_years(moment)
+    return in_record_years(moment, cell=True)
 
 
 MEMO = 16_384  # texts kept per kind in READ_BEFORE (a few MB at most); then it starts afresh
