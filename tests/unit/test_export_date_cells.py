@@ -22,9 +22,9 @@ from vc_contracts import CST
 EXPORTED = datetime(2026, 7, 1, 9, tzinfo=CST)
 
 
-def wall(*parts: int) -> datetime:
-    """The naive Beijing wall-clock time an Excel cell holds for these parts (year, month, day, ...)."""
-    return datetime(*parts, tzinfo=CST).replace(tzinfo=None)  # type: ignore[misc]
+def wall(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    """The naive Beijing wall-clock time an Excel cell holds for this Beijing time."""
+    return datetime(year, month, day, hour, minute, tzinfo=CST).replace(tzinfo=None)
 
 
 def _entry(kind: str, started: datetime, ended: datetime | None = None) -> dict[str, Any]:
