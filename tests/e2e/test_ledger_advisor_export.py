@@ -61,7 +61,8 @@ async def test_the_county_exports_an_advisors_quarter_across_villages_with_each_
     assert {"东台村", "西台村"} <= set(by_village)  # across the villages served
     assert not any(row["日期"].month == 7 for row in rows)  # Q3 is left out (dates are date cells)
     started = by_village["东台村"]["开始时间"]  # a Beijing-time date cell, naive as Excel holds it
-    assert isinstance(started, datetime) and started.tzinfo is None and (started.hour, started.minute) == (9, 0)
+    assert isinstance(started, datetime) and started.tzinfo is None
+    assert (started.hour, started.minute) == (9, 0)
     assert by_village["东台村"]["时长（小时）"] == 2.5
     assert by_village["东台村"]["服务单位"] == "甘肃台账律师事务所"
     # the number is the entry's number in its village's volume
