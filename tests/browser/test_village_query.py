@@ -75,3 +75,15 @@ def test_a_reason_taller_than_the_screen_is_sent_with_one_tap(committee: Page, w
     assert len(sent) == 1
     entry = entry_of(web_stack, entry_id)
     assert entry["queried"] is True and entry["query_reason"] == LONG_REASON
+
+
+def test_the_first_tab_leads_back_from_the_others(committee: Page) -> None:
+    """确认记录's path (/village) is also the parent of the other tabs' pages: Vant took it for the
+    current tab on each of them, and a tap on it did nothing."""
+    page = committee
+    page.get_by_role("tab", name="评价顾问").click()
+    expect(page).to_have_url(re.compile(r"/village/rate$"))
+    expect(page.get_by_role("tab", name="确认记录")).to_have_attribute("aria-selected", "false")
+    page.get_by_role("tab", name="确认记录").click()
+    expect(page).to_have_url(re.compile(r"/village$"))
+    expect(page.get_by_role("tab", name="确认记录")).to_have_attribute("aria-selected", "true")
