@@ -372,6 +372,8 @@ def test_a_correction_moves_the_homes_hours_without_a_reload(
     why = "\n".join(f"第{n}点：结束时间记错，实际值守至四点半" for n in range(1, 25))  # taller than the phone
     sheet.get_by_label("更正原因").fill(why)
     stale = advisor_api.get(f"/assessment/advisors/{ADVISOR}/assessments/{now.year}").json()  # before it
+    shoot(page, "advisor-correction-long-reason")
+    page.set_viewport_size(PHONE)
     sheet.get_by_role("button", name="提交更正").click()  # one tap, the reason still focused
     expect(article.get_by_text("已更正 1 次")).to_be_visible()
     expect(page.get_by_role("dialog", name="更正记录")).to_be_hidden()  # closed, its overlay gone
