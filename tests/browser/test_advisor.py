@@ -330,3 +330,66 @@ def test_the_home_counts_the_open_resident_questions_and_links_to_them(
     badge.click()
     expect(page).to_have_url(re.compile(r"/advisor/questions$"))
     expect(page.get_by_text(marker, exact=False)).to_be_visible(timeout=15_000)
+
+
+def _sheet_hours(api: httpx.Client, village: str) -> float:
+    """The advisor's hours this quarter in `village`, as the assessment API (the home's source) says."""
+    now = datetime.now(CST)
+    sheet = api.get(f"/assessment/advisors/{ADVISOR}/assessments/{now.year}").json()
+    quarter = f"{now.year}Q{(now.month - 1) // 3 + 1}"
+    figures = next(v for v in sheet["villages"] if v["village_code"] == village)
+    return float(next(q for q in figures["quarters"] if q["quarter"] == quarter)["hours"])
+
+
+def test_a_correction_moves_the_homes_hours_without_a_reload(
+    signed_in_page: Callable[[str], Page], advisor_api: httpx.Client
+) -> None:
+    """The home read its figures only when opened and after an entry sent from the queue: opened right
+    after a correction, before the event stream delivered it, it kept the hours from before until
+    reloaded (and its tab did not lead home at all). Also: a long reason in the correction sheet is
+    sent with one tap."""
+    village = _first_village(advisor_api)
+    now = datetime.now(CST)
+    day = now if now.hour >= 5 else now - timedelta(days=1)  # 03:00–03:30: in the past, apart from others
+    start = day.replace(hour=3, minute=0, second=0, microsecond=0)
+    end = start + timedelta(minutes=30)
+    body = {"village_code": village, "started_at": start.isoformat(), "ended_at": end.isoformat(),
+            "place": "村委会", "summary": "夜间调解值守"}  # fmt: skip
+    before = _sheet_hours(advisor_api, village)
+    made = advisor_api.post("/ledger/visits", json=body, headers={"Idempotency-Key": secrets.token_hex(8)})
+    assert made.status_code == 201, made.text
+    entry = made.json()["entry_id"]
+    until(lambda: _sheet_hours(advisor_api, village) >= before + 0.5, what="the visit in the figure sheet")
+    shown = _sheet_hours(advisor_api, village)
+    page = _phone(signed_in_page)
+    hours = page.get_by_role("article").first.get_by_test_id("quarter-hours")
+    expect(hours).to_have_text(re.compile(rf"^{shown:.2f} / "))
+    page.get_by_role("tab", name="我的记录").click()
+    article = page.locator(f"[data-entry='{entry}']")
+    article.get_by_role("button", name="更正").click()
+    sheet = page.get_by_role("dialog")
+    sheet.get_by_label("结束时间").fill("04:30")  # one hour more
+    why = "\n".join(f"第{n}点：结束时间记错，实际值守至四点半" for n in range(1, 25))  # taller than the phone
+    sheet.get_by_label("更正原因").fill(why)
+    stale = advisor_api.get(f"/assessment/advisors/{ADVISOR}/assessments/{now.year}").json()  # before it
+    shoot(page, "advisor-correction-long-reason")
+    page.set_viewport_size(PHONE)
+    sheet.get_by_role("button", name="提交更正").click()  # one tap, the reason still focused
+    expect(article.get_by_text("已更正 1 次")).to_be_visible()
+    expect(page.get_by_role("dialog", name="更正记录")).to_be_hidden()  # closed, its overlay gone
+    # a busy server: the home's first read comes before the event stream delivered the correction
+    stale_reads = [stale]
+
+    def lagging(route: Route) -> None:
+        if stale_reads:
+            route.fulfill(json=stale_reads.pop())
+        else:
+            route.continue_()
+
+    page.route("**/api/assessment/advisors/*/assessments/*", lagging)
+    page.get_by_role("tab", name="首页").click()
+    expect(page).to_have_url(re.compile(r"/advisor$"))
+    moved = page.get_by_role("article").first.get_by_test_id("quarter-hours")
+    expect(moved).to_have_text(re.compile(rf"^{shown + 1:.2f} / "), timeout=30_000)
+    assert stale_reads == []  # the home was given the stale figures first, and read them again
+    shoot(page, "advisor-home-after-correction")

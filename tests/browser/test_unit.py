@@ -69,6 +69,28 @@ def test_the_unit_home_shows_each_advisors_progress(signed_in_page: Callable[[st
     shoot(page, "unit-advisors")
 
 
+def test_the_unit_home_asks_for_its_rectifications_once_and_gets_no_404(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    """A missing assessment is the normal state before the year's: the page asked every advisor's
+    sheet of last year and this one, a 404 (a console error) for each advisor without one."""
+    page = signed_in_page(UNIT)
+    expect(page.get_by_role("table").last.get_by_text("王建国").first).to_be_visible()
+    failed: list[str] = []
+    sheets: list[str] = []
+    errors: list[str] = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on("request", lambda r: sheets.append(r.url) if "/assessments/" in r.url else None)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    with page.expect_response(lambda r: "/api/assessment/rectifications" in r.url) as listed:
+        page.reload()
+    assert listed.value.status == 200
+    table = page.get_by_role("table").last
+    expect(table.get_by_text(re.compile(r"\d+(\.\d+)? / \d+ 小时")).first).to_be_visible(timeout=30_000)
+    page.wait_for_load_state("networkidle")  # every request the load made has been answered
+    assert sheets == [] and failed == [] and errors == []
+
+
 def test_a_mixed_file_is_refused_whole_and_the_corrected_file_applies_once(
     signed_in_page: Callable[[str], Page], web_stack: WebStack
 ) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Page, expect
-from support.browser import WebStack, shoot
+from support.browser import PHONE, WebStack, shoot
 from test_village_support import committee_page, entry_of  # noqa: F401 (the fixture `committee`)
 
 REASON = "当天顾问不在村里，村委会无接待记录"
@@ -46,3 +46,44 @@ def test_the_committee_queries_an_entry_and_it_shows_queried_with_the_reason(
     page.reload()  # still waiting (not confirmed), still shown queried with the reason and the history line
     expect(mine.get_by_text(f"质疑原因：{REASON}")).to_be_visible(timeout=30_000)
     expect(mine.get_by_text(re.compile(f"村委会质疑：{REASON}"))).to_be_visible()  # named: 东关村村委会
+
+
+# taller than the phone
+LONG_REASON = "\n".join(f"第{n}点：当天顾问不在村里，村委会无接待记录" for n in range(1, 19))
+
+
+def test_a_reason_taller_than_the_screen_is_sent_with_one_tap(committee: Page, web_stack: WebStack) -> None:
+    """The dialog scrolls; the first tap on 提交质疑 used to only blur the reason field: the field's
+    autosize collapsed it for a moment on blur, the dialog's scroll position was clamped, and the
+    button moved from under the finger between press and release (no click)."""
+    page = committee
+    queryable = page.locator(".vc-entry").filter(has=page.get_by_role("button", name=re.compile("^质疑")))
+    expect(queryable.first).to_be_visible(timeout=30_000)
+    entry_id = queryable.last.get_attribute("data-entry")
+    assert entry_id
+    mine = page.locator(f'[data-entry="{entry_id}"]')
+    mine.get_by_role("button", name=re.compile("^质疑")).click()
+    dialog = page.get_by_role("dialog", name="质疑这条记录")
+    dialog.get_by_label("质疑原因").fill(LONG_REASON)  # the field keeps the focus, as after typing
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" and "/queries" in r.url else None)
+    shoot(page, "village-query-long")
+    page.set_viewport_size(PHONE)
+    dialog.get_by_role("button", name="提交质疑").click()  # one tap
+    expect(dialog).to_be_hidden()
+    expect(mine.get_by_text("有质疑", exact=True)).to_be_visible()
+    assert len(sent) == 1
+    entry = entry_of(web_stack, entry_id)
+    assert entry["queried"] is True and entry["query_reason"] == LONG_REASON
+
+
+def test_the_first_tab_leads_back_from_the_others(committee: Page) -> None:
+    """确认记录's path (/village) is also the parent of the other tabs' pages: Vant took it for the
+    current tab on each of them, and a tap on it did nothing."""
+    page = committee
+    page.get_by_role("tab", name="评价顾问").click()
+    expect(page).to_have_url(re.compile(r"/village/rate$"))
+    expect(page.get_by_role("tab", name="确认记录")).to_have_attribute("aria-selected", "false")
+    page.get_by_role("tab", name="确认记录").click()
+    expect(page).to_have_url(re.compile(r"/village$"))
+    expect(page.get_by_role("tab", name="确认记录")).to_have_attribute("aria-selected", "true")

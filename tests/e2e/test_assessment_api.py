@@ -308,6 +308,46 @@ async def test_feedback_sheet_confirmation_conclusion_and_rectification(svc: Ass
     assert [i["advisor_id"] for i in listed.json()["items"]] == [li]
 
 
+async def test_a_units_rectifications_are_listed_in_scope_and_none_is_an_empty_page(svc: Assessment) -> None:
+    """The unit's page lists its rectifications in one request (it asked every advisor's sheet of
+    each year: a 404 for each advisor without one). Runs after the conclusion above."""
+    li, firm = f"{svc.tag}-li", f"{svc.tag}-firm"
+    unit = svc.headers("law_firm", "621025", subject="staff", unit=firm)
+    listed = await svc.http.get("/rectifications", params={"unit_id": firm, "from_year": YEAR}, headers=unit)
+    assert listed.status_code == 200, listed.text
+    (item,) = listed.json()["items"]
+    assert item == {
+        "assessment_id": item["assessment_id"], "advisor_id": li, "unit_id": firm, "year": YEAR,
+        "items": ["补足驻点时间"], "due_on": item["due_on"], "completed": True,
+        "completed_on": str(today_cst()), "summary": "已补足驻点时间",
+    }  # fmt: skip
+    sheet = await sheet_of(svc, li, unit)
+    assert item["due_on"] == sheet["rectification"]["due_on"]
+    later = await svc.http.get(
+        "/rectifications", params={"unit_id": firm, "from_year": YEAR + 1}, headers=county(svc)
+    )
+    assert later.status_code == 200 and later.json() == {"items": [], "total": 0, "page": 1, "page_size": 50}
+    other_county = await svc.http.get(
+        "/rectifications", params={"unit_id": firm}, headers=county(svc, "621026")
+    )
+    assert other_county.status_code == 200 and other_county.json()["total"] == 0  # outside its scope
+    other_unit = svc.headers("law_firm", "621025", subject="x", unit="U-other")
+    refused = await svc.http.get("/rectifications", params={"unit_id": firm}, headers=other_unit)
+    assert refused.status_code == 403 and refused.json()["field"] == "unit_id"
+    advisor = svc.headers("advisor", "621025", subject=f"{svc.tag}-li", unit=firm)
+    assert (
+        await svc.http.get("/rectifications", params={"unit_id": firm}, headers=advisor)
+    ).status_code == 403
+    for bad in (
+        {},
+        {"unit_id": ""},
+        {"unit_id": firm, "from_year": "1900"},
+        {"unit_id": firm, "page_size": "0"},
+    ):
+        answer = await svc.http.get("/rectifications", params=bad, headers=county(svc))
+        assert answer.status_code == 422 and answer.json()["code"] == "validation_failed", bad
+
+
 async def test_a_breach_stored_as_version_1_is_listed_through_its_upcaster(
     svc: Assessment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -349,7 +389,7 @@ async def test_the_decisions_read_model_rebuilds_from_the_store_to_the_same_cont
         f"SELECT * FROM {schema}.conclusions ORDER BY assessment_id",
     ]
     before = [[dict(r) for r in await runtime.pool.fetch(q)] for q in queries]
-    (runner,) = runtime.own_views
+    (runner,) = [r for r in runtime.own_views if r.projection.name == "decisions"]
     live = await runtime.pool.fetchval(
         f"SELECT generation FROM {schema}.projection_status WHERE projection = 'decisions'"
     )

@@ -9,6 +9,7 @@ from assessment.application.assignments_view import AssignmentsView
 from assessment.application.decisions_view import DecisionsView
 from assessment.application.gatherings_view import GatheringsView
 from assessment.application.hours_view import QuarterHoursView
+from assessment.application.rectifications_view import RectificationsView
 
 SPEC = ServiceSpec(
     name="assessment",
@@ -16,7 +17,7 @@ SPEC = ServiceSpec(
     description="Compliance rules, feedback, yearly assessments and their outcomes.",
     routers=[http_hours.router, http_commands.router, http_queries.router],
     projections=[QuarterHoursView(), GatheringsView(), AssignmentsView()],
-    own_views=[DecisionsView()],
+    own_views=[DecisionsView(), RectificationsView()],
 )
 
 app = create_app(SPEC)

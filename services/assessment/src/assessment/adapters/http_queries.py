@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from eventkit.auth import Role
+from eventkit.auth import UNITS, Role
 from eventkit.clock import today_cst
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
 from eventkit.paging import Paging
 from eventkit.params import YearOrQuarterQuery, YearPath, YearQuery
 from fastapi import APIRouter, Query
 from vc_contracts.catalogue.enums import AssessmentResult
+from vc_contracts.catalogue.fields import YEAR_MAX, YEAR_MIN
 from vc_contracts.divisions import contains
 from vc_contracts.rules import DEFAULT_RULES, rule_in_force
 
-from assessment.application import decisions_view
+from assessment.application import decisions_view, rectifications_view
 from assessment.application.commands import Commands
 from assessment.domain.assessments import committee_rating
 from assessment.domain.compliance import HOURS, LECTURES, LECTURES_RULE_TEXT
@@ -121,3 +122,26 @@ async def breaches(
     )
     texts = {HOURS: HOURS_RULE_TEXT, LECTURES: LECTURES_RULE_TEXT}
     return {**page, "items": [{**b, "counting_rule": texts[b["rule"]]} for b in page["items"]]}
+
+
+@router.get("/rectifications", summary="单位被要求的整改及完成情况 A unit's rectifications (paging)")
+async def rectifications(
+    who: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    paging: Paging,
+    unit_id: Annotated[str, Query(min_length=1, max_length=128, description="The unit asked to rectify")],
+    from_year: Annotated[
+        int | None,
+        Query(ge=YEAR_MIN, le=YEAR_MAX, description="Assessed year and later; default: every year"),
+    ] = None,
+) -> dict[str, Any]:
+    """The rectifications asked of `unit_id` after failed yearly assessments (R12), open or
+    completed, newest year first: a unit sees its own, an administrator those in its scope; an
+    advisor or village committee is refused (403). None yet is an empty page, never a 404."""
+    if who.role in UNITS:
+        who.require_unit(unit_id)
+    else:
+        who.require_role(Role.province_admin, Role.city_admin, Role.county_admin)
+    return await rectifications_view.unit_page(
+        runtime.pool, runtime.settings.schema, paging, unit_id, who.scope_prefix, from_year
+    )

@@ -8,7 +8,7 @@ from html import escape
 from typing import Any
 
 from ledger.adapters.export_qr import head_svg_inline
-from ledger.adapters.export_rows import HEADINGS, row_cells, subtitle, totals_line
+from ledger.adapters.export_rows import HEADINGS, cell_text, row_cells, subtitle, totals_line
 
 _STYLE = """
 @page { size: A4 landscape; margin: 12mm; }
@@ -52,7 +52,7 @@ def _chain_block(volume: dict[str, Any]) -> tuple[str, str]:
 
 
 def _cell(value: Any) -> str:
-    return "" if value is None else escape(str(value))
+    return escape(cell_text(value))
 
 
 def volume_html(volume: dict[str, Any], exported_at: datetime) -> str:

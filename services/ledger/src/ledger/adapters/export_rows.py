@@ -3,7 +3,7 @@ of an advisor's work of a period."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from vc_contracts import CST
@@ -24,24 +24,23 @@ HEADINGS = [
     "确认、更正、作废记录",
     "记录编号",
 ]
-WIDTHS = [6, 12, 12, 8, 8, 8, 14, 10, 20, 48, 20, 8, 56, 24]
+WIDTHS = [6, 12, 12, 16, 16, 8, 14, 10, 20, 48, 20, 8, 56, 24]
 ADVISOR_HEADINGS = ["卷内序号", *HEADINGS[1:]]  # the number an entry has in its village's volume
 VOLUME_CHECK_HEADINGS = ["卷册", "类别", "所属", "链接数", "防篡改链头（sha256）", "校验结果", "说明"]
 VOLUME_CHECK_WIDTHS = [30, 10, 24, 8, 70, 10, 60]
 
 
-def _clock(value: Any) -> str:
-    return value.astimezone(CST).strftime("%H:%M") if isinstance(value, datetime) else ""
-
-
 def row_cells(entry: dict[str, Any]) -> list[Any]:
+    """An entry's cells under HEADINGS. 日期 is its `date` in Beijing time, 开始时间 and 结束时间 the
+    aware `datetime`s themselves (None: no such time): the XLSX writer makes them date cells
+    (`eventkit.workbook_bytes`), the printable page formats them (`cell_text`)."""
     is_visit = entry["kind"] == "visit"
     return [
         entry["number"],
         entry["kind_label"],
-        entry["occurred_at"].astimezone(CST).strftime("%Y-%m-%d"),
-        _clock(entry["started_at"]) if is_visit else _clock(entry["occurred_at"]),
-        _clock(entry["ended_at"]) if is_visit else "",
+        entry["occurred_at"].astimezone(CST).date(),
+        entry["started_at"] if is_visit else entry["occurred_at"],
+        entry["ended_at"] if is_visit else None,
         entry["hours"] if is_visit else None,
         entry["village_name"],
         entry["advisor_name"],
@@ -52,6 +51,18 @@ def row_cells(entry: dict[str, Any]) -> list[Any]:
         "\n".join(entry["notes"]),
         entry["entry_id"],
     ]
+
+
+def cell_text(value: Any) -> str:
+    """A cell of `row_cells` as the printable page shows it: a time as its Beijing clock time
+    (the date has its own column), a date as ISO, nothing for None."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(CST).strftime("%H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 ZONE_NOTE = "（北京时间 UTC+08:00，表中日期时间同）"

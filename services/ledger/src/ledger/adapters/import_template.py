@@ -4,16 +4,19 @@ of the unit's own advisors and villages, and a second sheet saying what each col
 
 from __future__ import annotations
 
-from io import BytesIO
+from datetime import datetime
 
+from eventkit.workbook_bytes import workbook_bytes
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from vc_contracts import CST
 
 from ledger.application.import_columns import COLUMNS
 from ledger.domain.kinds import KIND_LABEL, VALUE_LABEL, Kind
 
 _EXAMPLE = {
-    "kind": KIND_LABEL[Kind.visit], "started_at": "2026-03-02 09:00", "ended_at": "2026-03-02 12:00",
+    "kind": KIND_LABEL[Kind.visit],
+    "started_at": datetime(2026, 3, 2, 9, tzinfo=CST), "ended_at": datetime(2026, 3, 2, 12, tzinfo=CST),
     "place": "村委会法律服务室", "summary": "驻村坐班，接待群众法律咨询", "client_entry_id": "示例-1",
 }  # fmt: skip
 _HELP = {
@@ -29,7 +32,8 @@ _HELP = {
 
 def template_xlsx(advisor_id: str, village_code: str) -> bytes:
     """XLSX bytes: sheet 补录台账 (headings + one example visit by `advisor_id` in `village_code`,
-    to be replaced) and sheet 填写说明 (each column and what it takes)."""
+    to be replaced; its times are Beijing-time date cells) and sheet 填写说明 (each column and what
+    it takes)."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -47,6 +51,4 @@ def template_xlsx(advisor_id: str, village_code: str) -> bytes:
     for c in COLUMNS:
         notes.append([c.label, _HELP.get(c.name, "")])
     notes.column_dimensions["A"].width, notes.column_dimensions["B"].width = 18, 70
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)  # the example's times are date cells, as the import reads them

@@ -13,7 +13,7 @@ export const advisorRoutes: RouteRecordRaw[] = [
         path: '',
         component: () => import('@/components/advisor/AdvisorShell.vue'),
         children: [
-          { path: '', component: () => import('@/pages/advisor/AdvisorHomePage.vue'), meta: { roles: advisor, title: '我的村（社区）' } },
+          { path: '', name: 'advisor-home', component: () => import('@/pages/advisor/AdvisorHomePage.vue'), meta: { roles: advisor, title: '我的村（社区）' } },
           { path: 'log', component: () => import('@/pages/advisor/LogPage.vue'), meta: { roles: advisor, title: '登记工作' } },
           { path: 'village/:code', component: () => import('@/pages/advisor/VillagePage.vue'), props: true,
             meta: { roles: advisor, title: '季度日历' } },

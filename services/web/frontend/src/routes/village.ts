@@ -10,7 +10,7 @@ export const villageRoutes: RouteRecordRaw[] = [
     component: () => import('@/layouts/PhoneLayout.vue'),
     meta: { roles: isCommittee },
     children: [
-      { path: '', component: () => import('@/pages/village/EntriesPage.vue'), meta: { roles: isCommittee, title: '确认台账记录' } },
+      { path: '', name: 'village-entries', component: () => import('@/pages/village/EntriesPage.vue'), meta: { roles: isCommittee, title: '确认台账记录' } },
       { path: 'rate', component: () => import('@/pages/village/RatePage.vue'), meta: { roles: isCommittee, title: '评价法律顾问' } },
       { path: 'volume', component: () => import('@/pages/village/VolumePage.vue'), meta: { roles: isCommittee, title: '本村台账' } },
     ],

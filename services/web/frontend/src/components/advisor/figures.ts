@@ -1,9 +1,7 @@
 // The advisor's yearly figure sheet (assessment) and a way to read it again while the projections
-// catch up with an entry just sent.
-import { onBeforeUnmount, watch } from 'vue'
+// catch up with a write just made.
 import { api } from '@/api'
 import { session } from '@/auth/session'
-import { queue } from './offlineQueue'
 import { remembered } from './advisorData'
 import type { Stands } from '@/components/common/standing'
 
@@ -38,27 +36,5 @@ export function loadSheet(year: number): Promise<FigureSheet> {
   )
 }
 
-const AGAIN_MS = [1500, 3000, 5000, 8000, 12000, 20000]
-
-/** Call `load` now, and again a few times after every entry sent (the figures come through the
- * event stream, a moment after the ledger's answer). */
-export function useRefreshAfterSend(load: () => Promise<void>): void {
-  const timers: number[] = []
-  const again = () => {
-    timers.splice(0).forEach(clearTimeout)
-    for (const ms of AGAIN_MS) timers.push(window.setTimeout(() => void load().catch(() => undefined), ms))
-  }
-  const stop = watch(() => queue.sent, again)
-  if (recentlySent()) again()
-  onBeforeUnmount(() => {
-    stop()
-    timers.forEach(clearTimeout)
-  })
-}
-
-let lastSent = 0
-watch(() => queue.sent, () => (lastSent = Date.now()))
-
-function recentlySent(): boolean {
-  return Date.now() - lastSent < 20_000
-}
+/** Read the page's figures again after every write (see common/writes.ts). */
+export { useRefreshAfterWrites } from '@/components/common/writes'

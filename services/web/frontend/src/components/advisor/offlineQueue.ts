@@ -4,6 +4,7 @@
 // ledger (`Idempotency-Replayed: true`), never logged twice. Sent on `online` and on page load.
 import { reactive } from 'vue'
 import { api, ApiError, newIdempotencyKey } from '@/api'
+import { noteWrite } from '@/components/common/writes'
 
 export type EntryPath = '/visits' | '/lectures' | '/publicity-events' | '/consultations' | '/mediations' | '/document-reviews'
 
@@ -76,6 +77,7 @@ export async function send(owner: string, item: Pending): Promise<{ entry_id: st
     const answer = await api<{ entry_id: string }>('ledger', item.path, { body: item.body, idempotencyKey: item.key })
     await discard(owner, item.key)
     queue.sent += 1
+    noteWrite()
     return answer
   } catch (error) {
     if (error instanceof ApiError && error.status !== 0 && error.status !== 401 && error.status < 500) {
