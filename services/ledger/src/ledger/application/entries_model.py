@@ -11,13 +11,16 @@ entry's history grows in event order); a correction reads its entry, so it is ap
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import AsyncIterator, Hashable
 from datetime import datetime, timedelta
 from typing import Any
 
+import asyncpg
 from eventkit.db import Connection
+from eventkit.errors import ConflictError
 from eventkit.set_apply import runs, update_rows
 from eventkit.store import StoredEvent
 from pydantic_core import to_json
@@ -72,12 +75,47 @@ are the CST year); a visit's span is its times, any other entry's its moment; `o
 `kinds.is_on_site` (a consultation by its channel). Other event types in the range are left out."""
 
 
+CLIENT_ID_KEY = "entries_advisor_id_client_entry_id_key"  # tables.py: UNIQUE (advisor_id, client_entry_id)
+
+
+@contextlib.asynccontextmanager
+async def client_ids_unique() -> AsyncIterator[None]:
+    """Around an insert of new entries: a client entry id the advisor's other entry holds already
+    is 409 `conflict` naming `client_entry_id`, not a 500. Usually refused before any write (an
+    entry's id is the hash of advisor and client id, so the same pair meets the same stream), but an
+    answer to a resident's question takes the question's entry id (`questions.answering_entry_id`):
+    its client id and a row's, or a later entry's, only meet here, at the table's unique key."""
+    try:
+        yield
+    except asyncpg.UniqueViolationError as exc:
+        if exc.constraint_name != CLIENT_ID_KEY:
+            raise
+        shown = _taken_client_id(str(exc.detail or ""))
+        raise ConflictError(
+            f"客户端编号{f'“{shown}”' if shown else ''}已用于该顾问的另一条台账记录"
+            "（如居民问题的答复、导入的记录），请换一个客户端编号",
+            field="client_entry_id",
+        ) from None
+
+
+def _taken_client_id(detail: str) -> str | None:
+    """The client id in `Key (advisor_id, client_entry_id)=(A-1, x) already exists.` (an advisor
+    id has no ", "; the client id may), or None for a detail of another form."""
+    head, _, rest = detail.partition("=(")
+    if head != "Key (advisor_id, client_entry_id)" or ", " not in rest:
+        return None
+    value, ending, _ = rest.split(", ", 1)[1].rpartition(") already exists")
+    return value if ending else None
+
+
 async def insert_appended_entries(conn: Connection, schema: str, first: int, last: int, count: int) -> None:
     """The entries of the `count` new-entry events just appended at positions `first`..`last` in
     this transaction (the ordering lock held: no other writer's event lies between), in one
     statement that reads them back instead of sending their values again (a bulk import: ~8 µs of
-    Python a row less). Raises RuntimeError if the range holds another number of entry events."""
-    status = await conn.execute(_FROM_EVENTS.format(s=schema), first, last)
+    Python a row less). Raises RuntimeError if the range holds another number of entry events,
+    ConflictError (409) if an entry's client id is the advisor's other entry's (`client_ids_unique`)."""
+    async with client_ids_unique():
+        status = await conn.execute(_FROM_EVENTS.format(s=schema), first, last)
     if int(status.rsplit(" ", 1)[1]) != count:
         raise RuntimeError(f"{status} for {count} events at positions {first}..{last}")
 
@@ -119,9 +157,11 @@ def entry_values(
 
 
 async def insert_entries(conn: Connection, schema: str, rows: list[tuple[Any, ...]]) -> None:
-    """New entries (rows of `entry_values`) in one statement."""
+    """New entries (rows of `entry_values`) in one statement; ConflictError (409) if an entry's
+    client id is the advisor's other entry's (`client_ids_unique`)."""
     if rows:
-        await conn.execute(_INSERT.format(s=schema), to_json(rows).decode())
+        async with client_ids_unique():
+            await conn.execute(_INSERT.format(s=schema), to_json(rows).decode())
 
 
 def _history(stored: StoredEvent, **extra: Any) -> str:

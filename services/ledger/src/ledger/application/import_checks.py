@@ -38,6 +38,9 @@ class FileFacts:
     names: dict[str, str] = field(default_factory=dict)  # the directory's names of the file's people
     starts: dict[str, list[datetime]] = field(default_factory=dict)
     seen: int | None = None  # the last event position `busy` was read at (None: nothing read)
+    # a row's entry id -> why its client id is refused: the advisor's other entry (one whose id is
+    # not the hash of advisor and client id, an answer to a resident's question) holds it
+    taken: dict[str, str] = field(default_factory=dict)
     assigned: set[str] = field(init=False)  # advisors holding an assignment in `histories`
     visible: dict[str, bool] = field(init=False)  # village code -> `viewer` may see it
     viewer: Principal | None = field(init=False)
@@ -91,6 +94,7 @@ async def load_facts(
             list(ids.values()),
         )
     }
+    taken = await _taken_client_ids(pool, schema, rows, ids)
     people = {f"advisor:{r.advisor_id}" for r in rows} | {
         key
         for history in histories.values()
@@ -98,7 +102,7 @@ async def load_facts(
         for key in (f"advisor:{a.advisor_id}", f"unit:{a.unit_id}")
     }
     known = await names(pool, schema, people | {f"division:{r.village_code}" for r in rows})
-    facts = FileFacts(histories, existing, names=known)
+    facts = FileFacts(histories, existing, names=known, taken=taken)
     if not rows:
         return facts
     # A row of the file replaces the same entry already in the ledger (a re-import): the ledger's
@@ -142,6 +146,31 @@ async def load_facts(
         items.sort(key=lambda b: b.started_at)
         facts.busy[advisor_id], facts.starts[advisor_id] = items, [b.started_at for b in items]
     return facts
+
+
+async def _taken_client_ids(
+    pool: asyncpg.Pool, schema: str, rows: list[ParsedRow], ids: dict[int, str]
+) -> dict[str, str]:
+    """By the row's entry id, the refusal of each row whose (advisor, client id) an entry with
+    another id holds: an answer to a resident's question takes the question's entry id
+    (`questions.answering_entry_id`), so the same pair is not the same entry there. One query, each
+    pair probed on the table's unique key (advisor_id, client_entry_id); a re-imported row's own
+    entry (the same id) is not returned."""
+    found = await pool.fetch(
+        "SELECT f.entry_id AS ours, e.entry_id, e.data ? 'question_id' AS answers"
+        " FROM unnest($1::text[], $2::text[], $3::text[]) AS f(advisor_id, client_entry_id, entry_id)"
+        f" JOIN {schema}.entries e"
+        "   ON e.advisor_id = f.advisor_id AND e.client_entry_id = f.client_entry_id"
+        " WHERE e.entry_id <> f.entry_id",
+        [r.advisor_id for r in rows],
+        [r.client_entry_id for r in rows],
+        [ids[r.line] for r in rows],
+    )
+    return {
+        r["ours"]: "该客户端编号已用于另一条记录"
+        f"（{'居民问题的答复，' if r['answers'] else ''}台账记录 {r['entry_id']}），请换一个客户端编号"
+        for r in found
+    }
 
 
 class Prepared(NamedTuple):

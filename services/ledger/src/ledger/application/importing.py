@@ -13,6 +13,8 @@ unless every row passes.
    answered at once (row, column, reason) while the transaction rolls back: nothing is written.
    A row whose client entry id is already in the ledger with the same content is left alone, so
    importing the same file again changes nothing (and takes no lock: no chunk has a new entry).
+   A row whose client entry id the advisor's answer to a resident's question holds (an entry whose
+   id is the question's, not the hash of advisor and client id) is refused by that column.
 
 Reading, parsing and deciding are CPU-bound (seconds for a large file): they run in a worker thread
 so the service keeps answering other requests; the writes are awaited chunk by chunk.
@@ -99,6 +101,9 @@ def decide_all(
                 problems.add(row.line, "client_entry_id", f"与第 {seen[entry_id]} 行的客户端编号重复")
                 continue
             seen[entry_id] = row.line
+            if (taken := facts.taken.get(entry_id)) is not None:
+                problems.add(row.line, "client_entry_id", taken)
+                continue
             ready = prepare_row(row, entry_id, who, unit, facts, now, problems)
             if ready is not None:
                 prepared.append(ready)
