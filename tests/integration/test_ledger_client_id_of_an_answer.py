@@ -104,7 +104,8 @@ async def test_an_answers_client_id_is_refused_on_a_backfill_row_and_on_another_
     assert before[1] == 1
 
     # the row with the answer's client id is refused with the file's other problems, nothing written
-    rows = [lecture(li, v1, 6, "ok-1"), lecture(li, v1, 7, "ans-1"), lecture(li, v1, 8, "ok-2", audience="四十")]
+    bad = lecture(li, v1, 8, "ok-2", audience="四十")
+    rows = [lecture(li, v1, 6, "ok-1"), lecture(li, v1, 7, "ans-1"), bad]
     r = await upload(ledger, cast, rows)
     assert r.status_code == 422, r.text
     body = r.json()
