@@ -190,8 +190,9 @@ def _refusals(data: dict[str, Any], temporal: dict[str, type[date]]) -> list[Ini
     return found
 
 
-def _details(exc: ValidationError) -> list[InitErrorDetails]:
-    """`exc`'s errors as pydantic takes them back (type, loc, input and ctx, not msg and url)."""
+def error_details(exc: ValidationError) -> list[InitErrorDetails]:
+    """`exc`'s errors as pydantic takes them back (type, loc, input and ctx, not msg and url): for a
+    validator that adds errors of its own and raises them together (`ValidationError.from_exception_data`)."""
     details: list[InitErrorDetails] = []
     for e in exc.errors():
         detail: InitErrorDetails = {"type": e["type"], "loc": e["loc"], "input": e["input"]}
@@ -238,6 +239,6 @@ class RequestBody(BaseModel):
         try:
             handler(data)
         except ValidationError as exc:  # the body's other errors too, one answer for the form
-            others = [d for d in _details(exc) if d["loc"] not in named]
+            others = [d for d in error_details(exc) if d["loc"] not in named]
             raise ValidationError.from_exception_data(exc.title, [*found, *others]) from None
         raise ValidationError.from_exception_data(cls.__name__, found)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from eventkit.params import RequestBody
+from eventkit.params import RequestBody, error_details
 from pydantic import ConfigDict, Field, ValidationError, ValidatorFunctionWrapHandler, model_validator
 from pydantic_core import InitErrorDetails
 from vc_contracts import ShanghaiDate
@@ -67,7 +67,7 @@ class AdvisorIn(Body):
         except ValidationError as exc:
             if not missing or any(e["loc"][:1] == ("licence_no",) for e in exc.errors()):
                 raise
-            raise ValidationError.from_exception_data(exc.title, [*_details(exc), _NO_LICENCE]) from None
+            raise ValidationError.from_exception_data(exc.title, [*error_details(exc), _NO_LICENCE]) from None
         if missing:
             raise ValidationError.from_exception_data(cls.__name__, [_NO_LICENCE])
         return model
@@ -81,17 +81,6 @@ _NO_LICENCE: InitErrorDetails = {
     "type": "value_error", "loc": ("licence_no",), "input": None,
     "ctx": {"error": ValueError(LICENCE_REQUIRED)},
 }  # fmt: skip
-
-
-def _details(exc: ValidationError) -> list[InitErrorDetails]:
-    """`exc`'s errors as pydantic takes them back (type, loc, input and ctx, not msg and url)."""
-    details: list[InitErrorDetails] = []
-    for e in exc.errors():
-        detail: InitErrorDetails = {"type": e["type"], "loc": e["loc"], "input": e["input"]}
-        if "ctx" in e:
-            detail["ctx"] = e["ctx"]
-        details.append(detail)
-    return details
 
 
 class RejectionIn(Body):
