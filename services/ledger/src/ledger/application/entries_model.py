@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections import defaultdict
-from collections.abc import AsyncIterator, Hashable
+from collections.abc import AsyncIterator, Hashable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -79,33 +79,25 @@ CLIENT_ID_KEY = "entries_advisor_id_client_entry_id_key"  # tables.py: UNIQUE (a
 
 
 @contextlib.asynccontextmanager
-async def client_ids_unique() -> AsyncIterator[None]:
-    """Around an insert of new entries: a client entry id the advisor's other entry holds already
-    is 409 `conflict` naming `client_entry_id`, not a 500. Usually refused before any write (an
+async def client_ids_unique(client_ids: Sequence[str] = ()) -> AsyncIterator[None]:
+    """Around an insert of new entries with `client_ids`: a client entry id the advisor's other
+    entry holds already is 409 `conflict` naming `client_entry_id`, not a 500; the message names
+    the id when the insert had one (an entry over the API). Usually refused before any write (an
     entry's id is the hash of advisor and client id, so the same pair meets the same stream), but an
     answer to a resident's question takes the question's entry id (`questions.answering_entry_id`):
-    its client id and a row's, or a later entry's, only meet here, at the table's unique key."""
+    its client id and a row's, or a later entry's, only meet here, at the table's unique key. (The
+    id is not read from PostgreSQL's detail text: that is a message, not an interface.)"""
     try:
         yield
     except asyncpg.UniqueViolationError as exc:
         if exc.constraint_name != CLIENT_ID_KEY:
             raise
-        shown = _taken_client_id(str(exc.detail or ""))
+        shown = next(iter(client_ids)) if len(set(client_ids)) == 1 else None
         raise ConflictError(
             f"客户端编号{f'“{shown}”' if shown else ''}已用于该顾问的另一条台账记录"
             "（如居民问题的答复、导入的记录），请换一个客户端编号",
             field="client_entry_id",
         ) from None
-
-
-def _taken_client_id(detail: str) -> str | None:
-    """The client id in `Key (advisor_id, client_entry_id)=(A-1, x) already exists.` (an advisor
-    id has no ", "; the client id may), or None for a detail of another form."""
-    head, _, rest = detail.partition("=(")
-    if head != "Key (advisor_id, client_entry_id)" or ", " not in rest:
-        return None
-    value, ending, _ = rest.split(", ", 1)[1].rpartition(") already exists")
-    return value if ending else None
 
 
 async def insert_appended_entries(conn: Connection, schema: str, first: int, last: int, count: int) -> None:
@@ -124,6 +116,9 @@ def entry_row(stored: StoredEvent, event: LedgerEntryEvent) -> tuple[Any, ...]:
     env = stored.envelope
     data = event.model_dump(mode="json")
     return entry_values(event, data, env.stream_id, env.tenant.county, env.recorded_at, env.actor)
+
+
+_CLIENT_ID = 7  # the client entry id's place in `entry_values`
 
 
 def entry_values(
@@ -160,7 +155,7 @@ async def insert_entries(conn: Connection, schema: str, rows: list[tuple[Any, ..
     """New entries (rows of `entry_values`) in one statement; ConflictError (409) if an entry's
     client id is the advisor's other entry's (`client_ids_unique`)."""
     if rows:
-        async with client_ids_unique():
+        async with client_ids_unique([row[_CLIENT_ID] for row in rows]):
             await conn.execute(_INSERT.format(s=schema), to_json(rows).decode())
 
 
