@@ -14,12 +14,12 @@ from typing import Any
 
 import jwt
 import pytest
-from eventkit.auth import Principal, Role, TokenVerifier
+from eventkit.auth import UNITS, Principal, Role, TokenVerifier
 from eventkit.errors import ForbiddenError, UnauthorizedError
 from eventkit.tokens import issue
 from hypothesis import given
 from hypothesis import strategies as st
-from vc_contracts.divisions import contains
+from vc_contracts.divisions import PROVINCE_PREFIXES, contains
 
 SECRET = secrets.token_urlsafe(48)
 ISSUER = "villagecounsel-dev"
@@ -80,27 +80,77 @@ REFUSED = [
     ("role-unknown", {"role": "superuser"}, "role"),
     ("role-missing", {"role": DROP}, "role"),
     ("iat-missing", {"iat": DROP}, "iat"),
-    ("iat-in-the-future", {"iat": NOW + 3600}, "nbf"),
+    ("iat-in-the-future", {"iat": NOW + 3600}, "iat"),  # names the claim that is in the future
     ("nbf-in-the-future", {"nbf": NOW + 3600}, "nbf"),
     ("iss-missing", {"iss": DROP}, "iss"),
     ("exp-not-a-number", {"exp": "tomorrow"}, "exp"),
     # time claims that made PyJWT raise plain errors (500 before), or that mean "valid forever"
-    ("exp-infinite", {"exp": 1e400}, None),
-    ("exp-a-list", {"exp": [1]}, None),
-    ("exp-an-object", {"exp": {}}, None),
+    ("exp-infinite", {"exp": 1e400}, "exp"),
+    ("exp-a-list", {"exp": [1]}, "exp"),
+    ("exp-an-object", {"exp": {}}, "exp"),
     ("exp-digits-as-text", {"exp": "9999999999"}, "exp"),
     ("exp-far-future", {"exp": 10**15}, "exp"),
     ("exp-beyond-a-week", {"exp": NOW + 8 * 24 * 3600}, "exp"),
     ("exp-a-fraction", {"exp": NOW + 3 * 24 * 3600 + 0.5}, "exp"),  # days ahead: still valid when run
     ("exp-true", {"exp": True}, "exp"),
-    ("iat-infinite", {"iat": 1e400}, None),
+    ("iat-infinite", {"iat": 1e400}, "iat"),
     ("iat-negative", {"iat": -5}, "iat"),
-    ("nbf-null", {"nbf": None}, None),
-    ("nbf-minus-infinite", {"nbf": -1e400}, None),
+    ("nbf-null", {"nbf": None}, "nbf"),
+    ("nbf-minus-infinite", {"nbf": -1e400}, "nbf"),
     # identifiers PostgreSQL and UTF-8 cannot hold
     ("sub-lone-surrogate", {"sub": "\ud800"}, "sub"),
     ("unit-lone-surrogate", {"role": "law_firm", "unit": "\udc00"}, "unit"),
     ("sub-c1-control", {"sub": "u\x85-1"}, "sub"),
+    # session 15: ids that hold what no id field of a request body may (invisible, beyond U+FFFF)
+    ("sub-right-to-left-override", {"sub": "村委\u202e管理员"}, "sub"),
+    ("sub-beyond-u-ffff", {"sub": "A-\U00020000"}, "sub"),
+    ("sub-zero-width-space", {"sub": "A-zhengda-1\u200b"}, "sub"),
+    ("sub-byte-order-mark", {"sub": "\ufeffA-zhengda-1"}, "sub"),
+    ("sub-tag-character", {"sub": "A\U000e0041"}, "sub"),
+    ("sub-line-separator", {"sub": "A\u2028B"}, "sub"),
+    ("sub-no-break-space", {"sub": "A\u00a0B"}, "sub"),
+    ("sub-full-width-letters", {"sub": "Ａ-1"}, "sub"),
+    ("sub-a-number", {"sub": 12}, "sub"),
+    ("sub-a-list", {"sub": ["A-zhengda-1"]}, "sub"),
+    ("sub-too-long", {"sub": "A" * 129}, "sub"),
+    ("unit-right-to-left-override", {"role": "law_firm", "unit": "U-firm\u202e"}, "unit"),
+    ("unit-beyond-u-ffff", {"role": "law_firm", "unit": "U-\U0001f600"}, "unit"),
+    ("unit-chinese", {"role": "law_firm", "unit": "正大律所"}, "unit"),
+    ("unit-slash", {"role": "law_firm", "unit": "U/../x"}, "unit"),
+    ("advisor-unit-zero-width", {"role": "advisor", "sub": "A-1", "unit": "U-1\u200d"}, "unit"),
+    # `unit` per role: administrators and committees act for a division, never carry one
+    ("county-admin-with-unit", {"unit": "U-firm-zhengda"}, "unit"),
+    ("city-admin-with-unit", {"role": "city_admin", "scope": "621000", "unit": "U-1"}, "unit"),
+    ("province-admin-with-unit", {"role": "province_admin", "scope": "620000", "unit": "U-1"}, "unit"),
+    ("committee-with-unit", {"role": "village_committee", "scope": "621025100201", "unit": "U-1"}, "unit"),
+    ("county-admin-with-empty-unit", {"unit": ""}, "unit"),
+    ("county-admin-with-null-unit-is-no-unit", {"unit": None, "sub": ""}, "sub"),
+    # a scope whose first two digits are no GB/T 2260 province
+    ("province-990000", {"role": "province_admin", "scope": "990000"}, "scope"),
+    ("province-100000", {"role": "province_admin", "scope": "100000"}, "scope"),
+    ("province-660000", {"role": "province_admin", "scope": "660000"}, "scope"),
+    ("city-991000", {"role": "city_admin", "scope": "991000"}, "scope"),
+    ("county-991025", {"scope": "991025"}, "scope"),
+    ("advisor-county-191025", {"role": "advisor", "sub": "A-1", "scope": "191025"}, "scope"),
+    ("committee-village-991025100201", {"role": "village_committee", "scope": "991025100201"}, "scope"),
+    # time claims that are no NumericDate, or whole numbers refused for what they mean
+    ("exp-false", {"exp": False}, "exp"),
+    ("iat-true", {"iat": True}, "iat"),
+    ("nbf-true", {"nbf": True}, "nbf"),
+    ("exp-1e20", {"exp": 1e20}, "exp"),
+    ("iat-1e20", {"iat": 1e20}, "iat"),
+    ("nbf-1e20", {"nbf": 1e20}, "nbf"),
+    ("exp-10-to-the-20", {"exp": 10**20}, "exp"),
+    ("nbf-a-fraction", {"nbf": NOW - 10.5}, "nbf"),
+    ("nbf-a-list", {"nbf": [NOW]}, "nbf"),
+    ("iat-text-digits", {"iat": str(NOW)}, "iat"),
+    # `aud` with no audience configured (RFC 7519 4.1.3: a token for someone else)
+    ("aud-a-string", {"aud": "another-app"}, "aud"),
+    ("aud-an-integer", {"aud": 5}, "aud"),
+    ("aud-a-list", {"aud": ["x"]}, "aud"),
+    ("aud-a-list-of-integers", {"aud": [1]}, "aud"),
+    ("aud-null", {"aud": None}, "aud"),
+    ("aud-empty", {"aud": ""}, "aud"),
 ]
 
 
@@ -133,6 +183,12 @@ ACCEPTED = [
     ("village-committee", {"role": "village_committee", "scope": "621025100201"}),
     ("community-committee", {"role": "village_committee", "scope": "621025100001"}),
     ("nbf-now", {"nbf": NOW}),
+    ("sub-of-an-identity-provider", {"sub": "auth0|5f7c8ec7b1e2"}),  # visible ASCII, as OIDC has it
+    ("sub-128-characters", {"sub": "A" * 128}),
+    ("province-beijing", {"role": "province_admin", "scope": "110000"}),
+    ("province-macao", {"role": "province_admin", "scope": "820000"}),
+    ("city-of-xinjiang", {"role": "city_admin", "scope": "650100"}),
+    ("county-admin-with-null-unit", {"unit": None}),
 ]
 
 
@@ -152,6 +208,48 @@ def test_every_development_token_the_cli_issues_is_accepted() -> None:
         assert verify(token).role is role
 
 
+REASONS = [  # a time claim is refused for what is wrong with it, not for a neighbouring rule
+    ({"exp": True}, "exp", "须为整数秒"),  # was "已过期": PyJWT read true as 1 (1970)
+    ({"exp": False}, "exp", "须为整数秒"),
+    ({"iat": True}, "iat", "须为整数秒"),
+    ({"nbf": True}, "nbf", "须为整数秒"),
+    ({"exp": 1e20}, "exp", "有效期"),  # was "须为整数秒": it is a whole number, of a token forever
+    ({"exp": 10**20}, "exp", "有效期"),
+    ({"iat": 1e20}, "iat", "尚未生效"),
+    ({"nbf": 10**20}, "nbf", "尚未生效"),
+    ({"exp": 1e400}, "exp", "须为整数秒"),
+    ({"nbf": None}, "nbf", "须为整数秒"),
+]
+
+
+@pytest.mark.parametrize(("changes", "field", "reason"), REASONS)
+def test_a_time_claim_is_refused_for_its_own_reason(changes: dict[str, Any], field: str, reason: str) -> None:
+    with pytest.raises(UnauthorizedError) as refused:
+        verify(signed(**changes))
+    assert (refused.value.field, reason in refused.value.message) == (field, True), refused.value.message
+
+
+def test_a_refused_id_claim_names_the_character_and_never_echoes_it() -> None:
+    for changes, shown in [
+        ({"sub": "村委\u202e管理员"}, "U+202E"),
+        ({"sub": "A-\U00020000"}, "U+20000"),
+        ({"sub": "A\u200bB"}, "U+200B"),
+        ({"role": "law_firm", "unit": "U-\U0001f600"}, "U+1F600"),
+    ]:
+        with pytest.raises(UnauthorizedError) as refused:
+            verify(signed(**changes))
+        assert shown in refused.value.message
+        assert "\u202e" not in refused.value.message and "\u200b" not in refused.value.message
+
+
+def test_the_audience_may_be_a_list_that_names_this_system() -> None:
+    assert verify(signed(aud=["other", "villagecounsel"]), audience="villagecounsel").subject == "u-1"
+    for aud in [5, [5], ["other"], [], "", None, {"a": 1}]:
+        with pytest.raises(UnauthorizedError) as refused:
+            verify(signed(aud=aud), audience="villagecounsel")
+        assert refused.value.field == "aud", aud
+
+
 def test_the_audience_is_checked_when_one_is_configured() -> None:
     assert verify(signed(aud="villagecounsel"), audience="villagecounsel").subject == "u-1"
     for changes, field in [({"aud": "another-app"}, "aud"), ({}, "aud")]:
@@ -160,10 +258,15 @@ def test_the_audience_is_checked_when_one_is_configured() -> None:
         assert refused.value.field == field
 
 
+def unit_claim(role: Role) -> object:
+    """A `unit` claim the role may carry: a unit role's own, none (dropped) for any other role."""
+    return "U-1" if role in UNITS else DROP
+
+
 @given(scope=st.text(max_size=14), role=st.sampled_from(list(Role)))
 def test_any_accepted_scope_is_a_well_formed_code_of_the_roles_level(scope: str, role: Role) -> None:
     try:
-        who = verify(signed(role=role.value, scope=scope, unit="U-1"))
+        who = verify(signed(role=role.value, scope=scope, unit=unit_claim(role)))
     except UnauthorizedError as refused:
         assert refused.field == "scope"
         return
@@ -176,11 +279,11 @@ def test_a_six_digit_scope_is_accepted_exactly_for_the_level_its_shape_names(dig
     level = "province" if digits.endswith("0000") else "city" if digits.endswith("00") else "county"
     wanted = {Role.province_admin: "province", Role.city_admin: "city", Role.village_committee: "village"}
     try:
-        verify(signed(role=role.value, scope=digits, unit="U-1"))
+        verify(signed(role=role.value, scope=digits, unit=unit_claim(role)))
         accepted = True
     except UnauthorizedError:
         accepted = False
-    assert accepted == (wanted.get(role, "county") == level)
+    assert accepted == (wanted.get(role, "county") == level and digits[:2] in PROVINCE_PREFIXES)
 
 
 def test_an_out_of_scope_refusal_does_not_show_the_callers_scope_code() -> None:

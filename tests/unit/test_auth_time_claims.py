@@ -45,12 +45,17 @@ TIMES = [  # (time claims, refused field; "-" when accepted) at AT, with the lee
     ({"iat": AT - 60, "exp": AT - LEEWAY}, "exp"),  # expired, even with the leeway
     ({"iat": AT - 60, "exp": AT - LEEWAY + 1}, "-"),
     ({"iat": AT + LEEWAY, "exp": AT + 600}, "-"),  # a clock a little behind the issuer's
-    ({"iat": AT + LEEWAY + 1, "exp": AT + 600}, "nbf"),
+    ({"iat": AT + LEEWAY + 1, "exp": AT + 600}, "iat"),
     ({"iat": AT, "nbf": AT + LEEWAY + 1, "exp": AT + 600}, "nbf"),
     ({"iat": "later", "exp": AT + 600}, "iat"),
     ({"iat": AT, "nbf": float("nan"), "exp": AT + 600}, "nbf"),
-    ({"iat": AT, "exp": [AT + 600]}, None),  # not a number at all: the token is invalid
-    ({"iat": AT, "nbf": None, "exp": AT + 600}, None),
+    ({"iat": AT, "exp": [AT + 600]}, "exp"),  # not a number at all: named all the same
+    ({"iat": AT, "nbf": None, "exp": AT + 600}, "nbf"),
+    ({"iat": AT, "nbf": True, "exp": AT + 600}, "nbf"),  # a bool is no NumericDate (was: 1, in 1970)
+    ({"iat": AT, "exp": True}, "exp"),  # was: "已过期"
+    ({"iat": AT, "exp": 1e20}, "exp"),  # a whole number: refused as a lifetime beyond a week
+    ({"iat": AT, "exp": float(AT + 600)}, "-"),  # a whole number written as a float is one
+    ({"iat": 1e20, "exp": AT + 600}, "iat"),  # in the future, not "须为整数秒"
 ]
 
 

@@ -10,6 +10,8 @@ here, on entry, before any code trusts it (a scope of "62", "%" or "" once reach
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import time
 from enum import StrEnum
@@ -17,7 +19,9 @@ from typing import Any
 
 import jwt
 from pydantic import BaseModel, ConfigDict, model_validator
-from vc_contracts.divisions import contains, significant_prefix
+from vc_contracts.codes import CHOSEN_ID_PATTERN, CHOSEN_ID_RULE, ID_MAX
+from vc_contracts.divisions import contains, real_province, significant_prefix
+from vc_contracts.text import invisible_character
 
 from eventkit.errors import ForbiddenError, UnauthorizedError
 
@@ -58,34 +62,83 @@ _SCOPE_SHAPE = {
     "county": re.compile(r"[1-9][0-9]{3}(?!00)[0-9]{2}"),
     "village": re.compile(r"[1-9][0-9]{5}(?!000000)[0-9]{3}(?!000)[0-9]{3}"),
 }
-# Subjects and unit ids: printable, no spaces or control characters, bounded.
-# no white space, no control characters (C0, DEL, C1), no lone surrogates (unencodable as UTF-8)
-_IDENTIFIER = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\ud800-\udfff]{1,128}")
+# What carries `unit` (the unit the caller speaks for, a registered unit id): a unit role always; an
+# advisor may (their firm or office, which the services read from the advisor's assignment, never
+# from the token); administrators and village committees never (they act for a division, not a unit,
+# and a stray `unit` would make a county admin look like a unit to any check of `unit_id`).
+UNIT_OPTIONAL = {Role.advisor}
+
+_SUB_MAX = 128
+# `sub`: visible ASCII, no space (OpenID Connect Core 1.0 §5.1 makes `sub` ASCII; our own subjects
+# are ids of `vc_contracts.codes.CHOSEN_ID_PATTERN`, an advisor's sub is their advisor_id). Anything
+# else (a U+202E, a zero-width space, a character beyond U+FFFF, a control character) would be
+# stored as `confirmed_by`, `actor`… and chained into the ledger's hashes.
+_SUBJECT = re.compile(rf"[\x21-\x7e]{{1,{_SUB_MAX}}}")
+# `unit`: a registered unit id, so the rule units are registered with (a body's `unit_id`).
+_UNIT = re.compile(CHOSEN_ID_PATTERN.removeprefix("^").removesuffix("$"))
+
+
+def _why_not_ascii(value: str) -> str:
+    """The first character of `value` a token id may not hold, said in Chinese (for the 401)."""
+    if (reason := invisible_character(value)) is not None:
+        return reason
+    at, char = next((n, c) for n, c in enumerate(value) if not "\x21" <= c <= "\x7e")
+    shown = "空白字符" if char.isspace() else "控制字符" if not char.isprintable() else f"字符「{char}」"
+    return f"不能包含{shown}（U+{ord(char):04X}，第 {at + 1} 个字符）"
+
+
+def identifier_problem(claim: str, value: object) -> str | None:
+    """Why `value` is not a `sub` (claim "sub") or `unit` (claim "unit") id, in Chinese, or None."""
+    if claim == "sub":
+        rule = f"身份令牌的 sub 须为 1 至 {_SUB_MAX} 个可见 ASCII 字符（不含空格、汉字或不可见字符）"
+        pattern = _SUBJECT
+    else:
+        rule = f"身份令牌的 unit 须为单位编号：{CHOSEN_ID_RULE}，至多 {ID_MAX} 个字符"
+        pattern = _UNIT
+    if not isinstance(value, str) or not value:
+        return f"{rule}，现为 {value!r}"
+    if len(value) > (_SUB_MAX if claim == "sub" else ID_MAX):
+        return f"{rule}，现有 {len(value)} 个字符"
+    if pattern.fullmatch(value):
+        return None
+    if value.isascii() and value.isprintable() and " " not in value:
+        return rule  # ASCII the rule does not take (a unit id with "/" or "%")
+    return f"{rule}：{_why_not_ascii(value)}"
 
 
 def scope_problem(role: Role, scope: object) -> str | None:
-    """Why `scope` is not a division code of the level `role` requires, or None when it is."""
+    """Why `scope` is not a division code of the level `role` requires, or None when it is.
+
+    The level comes from the README's role table (`_SCOPE_LEVEL`); the first two digits must be a
+    real GB/T 2260 province (`vc_contracts.divisions.PROVINCE_PREFIXES`)."""
     level = _SCOPE_LEVEL[role]
-    if not isinstance(scope, str) or not _SCOPE_SHAPE[level].fullmatch(scope):
+    if not isinstance(scope, str) or not _SCOPE_SHAPE[level].fullmatch(scope) or not real_province(scope):
         example = {"province": "620000", "city": "621000", "county": "621025", "village": "621025100201"}
         return (
-            f"身份令牌的管辖范围（scope）须为{_LEVEL_NAME[level]}行政区划代码（如 {example[level]}），"
-            f"角色 {role.value} 不能使用 {scope!r}"
+            f"身份令牌的管辖范围（scope）须为{_LEVEL_NAME[level]}行政区划代码（如 {example[level]}，"
+            f"前两位为 GB/T 2260 的省级代码），角色 {role.value} 不能使用 {scope!r}"
         )
     return None
 
 
 def claims_problem(subject: object, role: Role, scope: object, unit: object) -> tuple[str, str] | None:
-    """(claim, message in Chinese) for the first claim that does not make sense, or None."""
-    if not isinstance(subject, str) or not _IDENTIFIER.fullmatch(subject):
-        return "sub", "身份令牌的 sub 须为非空标识（不含空白或控制字符，至多128字符）"
-    problem = scope_problem(role, scope)
-    if problem:
+    """(claim, message in Chinese) for the first claim that does not make sense, or None.
+
+    `sub` (`identifier_problem`), then `scope` (`scope_problem`), then `unit`: required for the unit
+    roles (`UNITS`), allowed for advisors (`UNIT_OPTIONAL`), refused for every other role; when
+    present, a unit id (`identifier_problem`)."""
+    if problem := identifier_problem("sub", subject):
+        return "sub", problem
+    if problem := scope_problem(role, scope):
         return "scope", problem
-    if unit is not None and (not isinstance(unit, str) or not _IDENTIFIER.fullmatch(unit)):
-        return "unit", "身份令牌的 unit 须为非空标识（不含空白或控制字符，至多128字符）"
-    if role in UNITS and unit is None:
-        return "unit", f"角色 {role.value} 的身份令牌须带所属单位（unit）"
+    if unit is None:
+        if role in UNITS:
+            return "unit", f"角色 {role.value} 的身份令牌须带所属单位（unit）"
+        return None
+    if role not in UNITS | UNIT_OPTIONAL:
+        return "unit", f"角色 {role.value} 代表行政区划而非服务单位，身份令牌不能带所属单位（unit）"
+    if problem := identifier_problem("unit", unit):
+        return "unit", problem
     return None
 
 
@@ -165,6 +218,9 @@ class TokenVerifier:
 
     Required claims: `sub`, `role`, `scope`, `iss` (= issuer), `exp`, `iat`; `aud` when an audience
     is configured. `nbf` and `iat` may not lie in the future (30 s leeway for clock skew).
+    `aud` (RFC 7519 §4.1.3): with an audience configured, a string or a list of strings holding it;
+    with none configured, a token carrying any `aud` is refused (it was issued for someone else, and
+    this service cannot say it is that someone).
     """
 
     LEEWAY_S = 30
@@ -193,12 +249,15 @@ class TokenVerifier:
                 key,
                 algorithms=algorithms,
                 issuer=self._issuer,
-                audience=self._audience,
                 options={
                     "require": required,
-                    "verify_aud": self._audience is not None,
+                    # `aud` is ours to check (`_check_audience`): PyJWT skips it when no audience
+                    # is configured, and then took `aud: 5` or `aud: [1]`
+                    "verify_aud": False,
+                    # `sub` too (`claims_problem`), so a refusal says what the sub was
+                    "verify_sub": False,
                     # the time claims are ours to check (`_check_times`): PyJWT names a claim only
-                    # in its message text, which an upgrade may reword
+                    # in its message text, which an upgrade may reword, and takes `exp: true` as 1
                     "verify_exp": False,
                     "verify_iat": False,
                     "verify_nbf": False,
@@ -208,40 +267,73 @@ class TokenVerifier:
             raise UnauthorizedError(f"身份令牌缺少必要声明：{exc.claim}", field=exc.claim) from None
         except jwt.InvalidIssuerError:
             raise UnauthorizedError("身份令牌的签发方（iss）不受信任", field="iss") from None
-        except jwt.InvalidAudienceError:
-            raise UnauthorizedError("身份令牌的受众（aud）不是本系统", field="aud") from None
         except (jwt.PyJWTError, ValueError, TypeError, OverflowError, RecursionError):
             # PyJWT lets a few malformed tokens through as plain errors: a header nested beyond the
             # JSON parser (RecursionError)
             raise UnauthorizedError("身份令牌无效") from None
+        self._check_audience(claims)
         self._check_times(claims, time.time())
         return principal_of(claims)
 
-    def _check_times(self, claims: dict[str, Any], now: float) -> None:
-        """The time claims at `now` (Unix seconds), in PyJWT's order and with its rules, then ours.
+    def _check_audience(self, claims: dict[str, Any]) -> None:
+        """RFC 7519 §4.1.3, the same rule whether or not an audience is configured: `aud`, when
+        present, is a string or a non-empty list of strings; it must name the configured audience;
+        with none configured, no `aud` at all. 401 naming `aud` otherwise."""
+        if "aud" not in claims:
+            return  # required (see `verify`) exactly when an audience is configured
+        aud = claims["aud"]
+        names = [aud] if isinstance(aud, str) else aud
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
+            raise UnauthorizedError(
+                f"身份令牌的受众（aud）须为非空字符串或非空字符串列表，现为 {_shown(aud)}", field="aud"
+            )
+        if self._audience is None:
+            raise UnauthorizedError(
+                "身份令牌带有受众（aud），但本系统未配置受众（VC_JWT_AUDIENCE），不能确认该令牌是签发给本系统的",
+                field="aud",
+            )
+        if self._audience not in names:
+            raise UnauthorizedError("身份令牌的受众（aud）不是本系统", field="aud")
 
-        PyJWT's (iat, nbf, exp, LEEWAY_S each way): a claim a number or a text can be read as a whole
-        number of, else 401 naming it (`"tomorrow"`, NaN); of another JSON type or beyond a float
-        (`[1]`, `{}`, null, 1e400) 401 "身份令牌无效"; `iat`/`nbf` not after now, `exp` after now.
-        Ours: `exp`, `iat` (and `nbf` when present) are whole seconds since the epoch, `iat` before
-        `exp`, the lifetime at most MAX_LIFETIME_S. 401 naming the claim otherwise."""
+    def _check_times(self, claims: dict[str, Any], now: float) -> None:
+        """The time claims at `now` (Unix seconds); 401 naming the first claim that fails.
+
+        1. Each of `iat`, `exp` (required) and `nbf` (when present) is a NumericDate (RFC 7519 §2)
+           of whole seconds: a JSON number with no fraction, not before 1970. `true`, `"123"`, null,
+           `[1]`, NaN, infinity, 1.5 or -5 are refused as "须为整数秒" naming the claim; a large
+           whole number (`1e20`) is a number and fails on what it means, below.
+        2. `exp` not more than LEEWAY_S in the past ("已过期"); `iat` and `nbf` not more than
+           LEEWAY_S in the future ("尚未生效", naming the claim).
+        3. 0 < exp - iat <= MAX_LIFETIME_S (a far-future `exp` is a token forever)."""
+        times: dict[str, int] = {}
         for name in ("iat", "nbf", "exp"):
             if name not in claims:
                 continue
-            try:
-                seconds = int(claims[name])
-            except ValueError:
-                raise UnauthorizedError(f"身份令牌的 {name} 须为整数秒（Unix 时间）", field=name) from None
-            except (TypeError, OverflowError):
-                raise UnauthorizedError("身份令牌无效") from None
-            if name == "exp" and seconds <= now - self.LEEWAY_S:
-                raise UnauthorizedError("身份令牌已过期，请重新登录", field="exp")
-            if name != "exp" and seconds > now + self.LEEWAY_S:
-                raise UnauthorizedError("身份令牌尚未生效（nbf 或 iat 在将来）", field="nbf")
-        times = {name: claims[name] for name in ("exp", "iat", "nbf") if name in claims}
-        for name, value in times.items():
-            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**40:
-                raise UnauthorizedError(f"身份令牌的 {name} 须为整数秒（Unix 时间）", field=name)
+            value = claims[name]
+            whole = (
+                not isinstance(value, bool)
+                and isinstance(value, int | float)
+                and math.isfinite(value)
+                and value == int(value)
+                and value >= 0
+            )
+            if not whole:
+                raise UnauthorizedError(
+                    f"身份令牌的 {name} 须为整数秒（Unix 时间，1970 年以来的秒数），现为 {_shown(value)}",
+                    field=name,
+                )
+            times[name] = int(value)
+        if times["exp"] <= now - self.LEEWAY_S:
+            raise UnauthorizedError("身份令牌已过期，请重新登录", field="exp")
+        for name in ("iat", "nbf"):
+            if name in times and times[name] > now + self.LEEWAY_S:
+                raise UnauthorizedError(f"身份令牌尚未生效（{name} 在将来）", field=name)
         if not 0 < times["exp"] - times["iat"] <= self.MAX_LIFETIME_S:
             days = self.MAX_LIFETIME_S // 86400
             raise UnauthorizedError(f"身份令牌的有效期（exp - iat）须为正且不超过 {days} 天", field="exp")
+
+
+def _shown(value: object) -> str:
+    """A claim's value as JSON would spell it, cut short: the 401 says what was sent."""
+    text = json.dumps(value, allow_nan=True)  # ASCII: no control or bidi character reaches the answer
+    return text if len(text) <= 40 else text[:40] + "…"
