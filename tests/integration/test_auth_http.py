@@ -145,6 +145,34 @@ async def test_a_time_claim_that_is_no_number_is_401_naming_it(client: httpx.Asy
     assert body["field"] == claim and claim in body["message"]
 
 
+NONSENSE_CLAIMS = [  # (claims changed in a county admin's token, the claim the 401 names): session 15
+    ({"sub": "村委\u202e管理员"}, "sub"),
+    ({"sub": "A-\U00020000"}, "sub"),
+    ({"unit": "U-firm-zhengda"}, "unit"),  # a county admin speaks for the county, not a unit
+    ({"role": "village_committee", "scope": "621025100201", "unit": "U-1"}, "unit"),
+    ({"aud": 5}, "aud"),
+    ({"aud": ["x"]}, "aud"),
+    ({"exp": True}, "exp"),
+    ({"exp": 1e20}, "exp"),
+    ({"iat": True}, "iat"),
+    ({"nbf": 1e20}, "nbf"),
+    ({"role": "province_admin", "scope": "990000"}, "scope"),
+    ({"scope": "991025"}, "scope"),
+]
+
+
+@pytest.mark.parametrize(("changes", "field"), NONSENSE_CLAIMS)
+async def test_a_signed_token_whose_claim_makes_no_sense_is_401_naming_it(
+    client: httpx.AsyncClient, changes: dict[str, Any], field: str
+) -> None:
+    claims = jwt.decode(county_admin(), options={"verify_signature": False})
+    token = jwt.encode({**claims, **changes}, SECRET, algorithm="HS256")
+    response = await client.get("/divisions/621025100201/summary", headers=bearer(token))
+    body = assert_error_body(response, 401, "unauthenticated")
+    assert body["field"] == field and field in body["message"], body
+    assert "\u202e" not in response.text  # the refusal never carries the invisible character back
+
+
 async def test_an_internal_error_is_500_without_a_stack_trace(client: httpx.AsyncClient) -> None:
     response = await client.get("/broken", headers={**bearer(county_admin()), "X-Correlation-Id": "req-500"})
     body = assert_error_body(response, 500, "internal_error")
