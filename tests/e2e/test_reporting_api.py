@@ -275,14 +275,20 @@ async def test_a_unit_filter_naming_another_unit_is_403_not_the_callers_rows(wor
     assert own.status_code == 200 and own.json()["rows"]
 
 
-async def test_a_unit_token_of_another_county_sees_none_of_its_units_rows(world) -> None:  # type: ignore[no-untyped-def]
+async def test_a_unit_token_whose_scope_does_not_hold_its_unit_is_403_naming_unit(world) -> None:  # type: ignore[no-untyped-def]
+    # given a firm registered in scene.county, signed in with a neighbouring county's scope (the
+    # newcomer: 200 and an empty table, and a half-year report of nothing could be submitted)
     reporting, scene = world
     elsewhere = scene.county[:4] + ("97" if scene.county[4:] != "97" else "98")
     firm = reporting.headers("law_firm", elsewhere, unit=scene.firm)
-    table = await reporting.http.get("/statistics", params={"period": "2025H1"}, headers=firm)
-    assert table.status_code == 200 and table.json()["rows"] == []
-    preview = await reporting.http.get("/reports/half-year/2025H1/preview", headers=firm)
-    assert preview.json()["rows"] == []
+    for method, path, body in [
+        ("GET", "/statistics?period=2025H1", None),
+        ("GET", "/reports/half-year/2025H1/preview", None),
+        ("POST", "/reports/half-year/2025H2", {"confirm_digest": "0" * 16}),
+    ]:
+        refused = await reporting.http.request(method, path, json=body, headers=firm)
+        assert refused.status_code == 403, (path, refused.text)
+        assert refused.json()["field"] == "unit" and "unit" in refused.json()["message"]
 
 
 _READS = {"/statistics": ("division", "period"), "/compliance": ("division",)}
