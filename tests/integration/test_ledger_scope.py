@@ -226,3 +226,15 @@ async def test_a_unit_may_filter_by_its_own_advisor(scene) -> None:  # type: ign
     assert mine.status_code == 200 and _ids(mine) == {li_entry}
     theirs = await ledger.http.get("/entries", headers=office, params={"advisor_id": cast.advisor("zhao")})
     assert theirs.status_code == 200 and _ids(theirs) == {zhao_entry}
+
+
+async def test_an_advisors_entry_is_attributed_to_the_assignments_unit_not_the_tokens(scene) -> None:  # type: ignore[no-untyped-def]
+    # given li (assigned for the firm) signed in with the office's id as `unit` (a stray or forged
+    # claim an advisor may carry): the entry is the firm's, read from the assignment
+    ledger, cast, _, _ = scene
+    stray = ledger.headers("advisor", "621025", cast.advisor("li"), cast.office)
+    lecture = {"village_code": cast.villages[0], "occurred_at": at(15), "topic": "普法", "audience": 5}
+    logged = await ledger.http.post("/lectures", json=lecture, headers=stray)
+    assert logged.status_code == 201, logged.text
+    entry = await ledger.http.get(f"/entries/{logged.json()['entry_id']}", headers=stray)
+    assert entry.json()["unit_id"] == cast.firm
