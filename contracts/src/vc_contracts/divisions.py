@@ -51,11 +51,10 @@ CountyCode = Annotated[
 ]
 
 
-PROVINCE_PREFIXES = frozenset(
-    ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37"]
-    + ["41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65"]
-    + ["71", "81", "82"]
-)
+PROVINCE_PREFIXES = frozenset({
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42",
+    "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
+})  # fmt: skip
 """The first two digits of every province-level division of GB/T 2260 (34: 11 Beijing … 65 Xinjiang,
 71 Taiwan, 81 Hong Kong, 82 Macao). A code whose first two digits are not one of these names no
 place: a scope of `990000` or `000000` would cover nothing any import can hold."""

@@ -77,7 +77,8 @@ async def _require_unit_in_scope(runtime: Runtime, who: Principal, unit_id: str)
     division = await unit_division(runtime.pool, runtime.settings.schema, unit_id)
     if division is not None and not who.can_see(division):
         raise ForbiddenError(
-            f"身份令牌的所属单位（unit）{unit_id} 登记在 {division}，不在令牌的管辖范围（scope）内", field="unit"
+            f"身份令牌的所属单位（unit）{unit_id} 登记在 {division}，不在令牌的管辖范围（scope）内",
+            field="unit",
         )
 
 
