@@ -17,6 +17,7 @@ import pytest
 from eventkit.auth import UNITS, Principal, Role, TokenVerifier
 from eventkit.errors import ForbiddenError, UnauthorizedError
 from eventkit.tokens import issue
+from eventkit.tokens import main as token_cli
 from hypothesis import given
 from hypothesis import strategies as st
 from vc_contracts.divisions import PROVINCE_PREFIXES, contains
@@ -291,3 +292,21 @@ def test_an_out_of_scope_refusal_does_not_show_the_callers_scope_code() -> None:
     with pytest.raises(ForbiddenError) as refused:
         county.require_division("999999999999")
     assert "不在您的管辖范围内" in refused.value.message and "621025" not in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("args", "claim"),
+    [
+        (["--role", "county_admin", "--scope", "621025", "--unit", "U-firm-zhengda"], "unit"),
+        (["--role", "province_admin", "--scope", "990000"], "scope"),
+        (["--role", "village_committee", "--scope", "621025100200", "--subject", "村委\u202e管理员"], "sub"),
+    ],
+)
+def test_make_token_refuses_to_print_a_token_the_services_would_refuse(
+    args: list[str], claim: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VC_JWT_SECRET", SECRET)
+    monkeypatch.setattr("sys.argv", ["python -m eventkit.tokens", "issue", *args])
+    with pytest.raises(SystemExit) as refused:
+        token_cli()
+    assert str(refused.value.code).startswith(f"{claim}: ")
