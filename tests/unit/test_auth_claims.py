@@ -14,7 +14,7 @@ from typing import Any
 
 import jwt
 import pytest
-from eventkit.auth import UNITS, Principal, Role, TokenVerifier
+from eventkit.auth import UNITS, Principal, Role, TokenVerifier, identifier_problem
 from eventkit.errors import ForbiddenError, UnauthorizedError
 from eventkit.tokens import issue
 from eventkit.tokens import main as token_cli
@@ -310,3 +310,12 @@ def test_make_token_refuses_to_print_a_token_the_services_would_refuse(
     with pytest.raises(SystemExit) as refused:
         token_cli()
     assert str(refused.value.code).startswith(f"{claim}: ")
+
+
+@given(claim=st.sampled_from(["sub", "unit"]), value=st.text(max_size=140))
+def test_any_id_claim_is_either_visible_ascii_or_refused_with_a_reason(claim: str, value: str) -> None:
+    problem = identifier_problem(claim, value)
+    if problem is None:
+        assert 1 <= len(value) <= 128 and all("\x21" <= c <= "\x7e" for c in value)
+    else:
+        assert claim in problem and re.search(r"[\u4e00-\u9fff]", problem)
