@@ -59,6 +59,7 @@ async def import_divisions(
     async def plan(ws: Workspace) -> dict[str, Any]:
         problems = sheet.problems
         rows: list[tuple[int, DivisionRow]] = []
+        _validated(sheet.partial, problems)  # a cell refused while read: the row's other problems
         for number, row in _validated(sheet.rows, problems):
             if not who.can_see(row.code):
                 problems.add(number, "code", f"{row.code} 不在您的管辖范围 {who.scope} 内")
@@ -112,7 +113,9 @@ def _register(ws: Workspace, number: int, row: DivisionRow, problems: Problems) 
     )
     command = divisions.RegisterDivision(row.code, row.name, row.level or DivisionLevel.village, parent)
     try:
-        return bool(ws.decide(divisions.divisions, divisions.stream_id(row.code), command, row.code))
+        clash = f"重复：两行的区划代码都是 {row.code}，名称或级别却不同，请删去或改正其中一行"
+        stream = divisions.stream_id(row.code)
+        return bool(ws.decide(divisions.divisions, stream, command, row.code, number, clash))
     except (AppError, ValidationError) as refused:  # a decider's refusal or an event model's
         problems.add_refusal(number, refused, {c.name: c.name for c in COLUMNS}, "code")
     return False

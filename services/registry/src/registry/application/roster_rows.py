@@ -19,6 +19,7 @@ from vc_contracts.catalogue.enums import AdvisorKind, UnitKind
 from vc_contracts.catalogue.fields import Phone, ShortText, VillageCode
 from vc_contracts.codes import ChosenId, CreditCode, LawyerLicence, Number
 from vc_contracts.divisions import DivisionCode
+from vc_contracts.schedules import EnteredSchedule
 
 from registry.application.reasons import FORMAT_HINTS
 from registry.application.vocabulary import ADVISOR_KINDS, UNIT_KINDS, translated
@@ -61,7 +62,7 @@ class RosterRow(BaseModel):
     phone: Phone
     village_code: VillageCode | None = None
     valid_from: date | None = None
-    schedule: ShortText | None = None
+    schedule: EnteredSchedule | None = None  # as the API's (vc_contracts.schedules)
 
     @classmethod
     def parse(cls, raw: dict[str, str]) -> RosterRow:
