@@ -87,7 +87,10 @@ def check_clashes(new: Busy, busy: Iterable[Busy]) -> None:
     for old in busy:
         if old.entry_id == new.entry_id or not _clashes(new, old):
             continue
-        when = minute(old.started_at) + (f"–{minute(old.ended_at)}" if old.is_span else "")
+        when = minute(old.started_at)
+        if old.is_span:  # an end on the same CST day is written as its time only
+            end = minute(old.ended_at)
+            when += f"–{end[11:] if end[:10] == when[:10] else end}"
         label = KIND_LABEL.get(Kind(old.kind), old.kind) if old.kind in set(Kind) else old.kind
         if old.row is not None:
             # a row of the same file is named by its row: its would-be entry id is nowhere to be found

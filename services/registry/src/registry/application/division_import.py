@@ -19,7 +19,7 @@ from eventkit.imports import ImportProgress
 from eventkit.spreadsheets import Column, Kind, read_sheet
 from eventkit.store import EventStore
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from vc_contracts.catalogue.enums import DivisionLevel
+from vc_contracts.catalogue.enums import DIVISION_LEVEL_LABELS, DivisionLevel
 from vc_contracts.catalogue.fields import ShortText
 from vc_contracts.divisions import DivisionCode
 
@@ -35,7 +35,11 @@ COLUMNS = (
     Column("level", ("级别", "层级")),
     Column("parent_code", ("上级代码", "上级区划代码"), Kind.identifier),
 )
-HINTS = {"code": FORMAT_HINTS["code"], "parent_code": FORMAT_HINTS["code"]}
+HINTS = {
+    "code": FORMAT_HINTS["code"],
+    "parent_code": FORMAT_HINTS["code"],
+    "level": "无法识别的级别，应为：" + "、".join(DIVISION_LEVEL_LABELS.values()),
+}
 
 
 class DivisionRow(BaseModel):
