@@ -27,6 +27,8 @@ from vc_contracts.text import ShortText
 _TIMES = re.compile(r"(\d{1,2})[:：](\d{2})\s*[-—~至到]\s*(\d{1,2})[:：](\d{2})")
 _DAYS = re.compile(r"(?:周|星期)([日天一二三四五六])")
 _ANY_DAY = re.compile(r"(?:周|星期)(.?)")  # every weekday word, to refuse one that is none
+# 周一至周五: the board reads the weekdays it names (Monday and Friday), not the days between
+_RANGE = re.compile(r"(?:周|星期)[日天一二三四五六]\s*[-—~至到]\s*(?:周|星期)?[日天一二三四五六]")
 _CLOCK = re.compile(r"(\d{1,2})[:：](\d{2})")
 EXAMPLE = "例如：每周三 9:00-12:00，或 每周二、周四 14:30-17:30"
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}  # date.weekday()
@@ -39,21 +41,24 @@ def schedule_problem(schedule: str) -> str | None:
     """Why an entered schedule is refused, in Chinese with the accepted form; None: it is fine.
 
     Rules (the board's reading, `on_site_times`): at least one weekday 周一…周日 / 星期一…星期日
-    (or 周天); no other 周/星期 word; every time H:MM a time of day (0:00-23:59); a time span
-    ending after it starts."""
+    (or 周天); no other 周/星期 word; no range of weekdays (周一至周五: the board would read Monday
+    and Friday only); every time H:MM a time of day (0:00-23:59); a time span ending after it
+    starts."""
     days = _ANY_DAY.findall(schedule)
     unknown = [d for d in days if d not in _WEEKDAY]
     if unknown:
         return f"无法识别的星期「周{unknown[0]}」，星期应为周一至周日；{EXAMPLE}"
     if not days:
         return f"请写明每周哪几天驻村（周一至周日）及时间，{EXAMPLE}"
+    if (span := _RANGE.search(schedule)) is not None:
+        return f"请逐一写出驻村的星期，不要写成「{span.group(0)}」（只会读出首尾两天）；{EXAMPLE}"
     for hours, minutes in _CLOCK.findall(schedule):
         if int(hours) > 23 or int(minutes) > 59:
             return f"时间「{hours}:{minutes}」不存在，应在 0:00 至 23:59 之间；{EXAMPLE}"
-    if (span := _TIMES.search(schedule)) is not None:
-        h1, m1, h2, m2 = (int(x) for x in span.groups())
+    if (times := _TIMES.search(schedule)) is not None:
+        h1, m1, h2, m2 = (int(x) for x in times.groups())
         if (h2, m2) <= (h1, m1):
-            return f"结束时间须晚于开始时间（{span.group(0)}）；{EXAMPLE}"
+            return f"结束时间须晚于开始时间（{times.group(0)}）；{EXAMPLE}"
     return None
 
 
