@@ -156,3 +156,20 @@ async def test_an_assignment_with_a_schedule_the_board_cannot_read_is_refused_na
     fields = [answer.get("field"), *(e.get("field") for e in answer.get("errors") or [])]
     assert any(f and f.endswith("schedule") for f in fields), answer
     assert "例如：每周三 9:00-12:00" in response.text
+
+
+async def test_one_person_as_two_advisors_of_a_roster_names_the_earlier_row(api: Api, devstack: Any) -> None:
+    before = await event_count(devstack.dsn)
+    found = errors(
+        await api.upload(
+            "/roster/import",
+            csv(
+                HEADER + ",顾问编号",
+                f"{FIRM},行号庚,律师,16210300000000361,13700000361,,,,A-rows-361",
+                f"{FIRM},行号庚二,律师,16210300000000361,13700000362,,,,A-rows-362",
+            ),
+        )
+    )
+    assert list(found) == [(3, "执业证号")], found
+    assert "与本文件第 2 行" in found[3, "执业证号"] and "已在本县提名或在册" not in found[3, "执业证号"]
+    assert await event_count(devstack.dsn) == before
