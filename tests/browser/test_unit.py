@@ -184,6 +184,7 @@ def test_the_refused_rows_read_whole_on_a_phone(
     upload(page, "台账-手机.xlsx", workbook(bad))
     problems = page.get_by_test_id("refused-rows")
     expect(problems.get_by_role("listitem")).to_have_count(4)
+    expect(page.get_by_test_id("import-refused")).to_contain_text("共 4 处需要改正，见下方")
     expect(problems).to_contain_text("第 3 行「渠道」：")
     expect(problems).to_contain_text("应为：现场、微信群、电话、网络")
     boxes = page.evaluate(REASON_BOXES)
