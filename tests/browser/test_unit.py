@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
-from support.browser import WebStack, shoot
+from support.browser import PHONE, WebStack, screenshot_dir, shoot
 from support.sheets import workbook
 from vc_contracts import CST
 
@@ -161,3 +161,38 @@ def test_the_import_page_offers_the_template_with_the_imports_headings(
     example = dict(zip(headings, [c.value for c in sheet[2]], strict=True))
     assert str(example["法律顾问编号"]).startswith("A-zhengda-")
     shoot(page, "unit-import")
+
+
+# Every refused row's reason box: (width, scrollWidth) in CSS px, for the list a phone shows.
+REASON_BOXES = """() => [...document.querySelectorAll('[data-testid=refused-rows] li')]
+  .map((el) => [el.clientWidth, el.scrollWidth])"""
+
+
+def test_the_refused_rows_read_whole_on_a_phone(
+    signed_in_page: Callable[[str], Page], web_stack: WebStack
+) -> None:
+    village = _get(web_stack, "registry", f"/advisors/{ADVISOR}")["villages_served"][0]["village_code"]
+    bad = [
+        HEADINGS,
+        row(village, 7, **{"村（社区）代码": "62102510020X"}),
+        row(village, 8, **{"渠道": "飞鸽传书"}),
+        row(village, 9, **{"开始时间": "三月初", "类别": "不知道"}),  # two problems of one row
+    ]
+    page = signed_in_page(UNIT)
+    page.goto(f"{web_stack.url}/unit/import")
+    page.set_viewport_size(PHONE)
+    upload(page, "台账-手机.xlsx", workbook(bad))
+    problems = page.get_by_test_id("refused-rows")
+    expect(problems.get_by_role("listitem")).to_have_count(4)
+    expect(page.get_by_test_id("import-refused")).to_contain_text("共 4 处需要改正，见下方")
+    expect(problems).to_contain_text("第 3 行「渠道」：")
+    expect(problems).to_contain_text("应为：现场、微信群、电话、网络")
+    boxes = page.evaluate(REASON_BOXES)
+    assert all(width >= 260 and scroll <= width + 1 for width, scroll in boxes), boxes  # whole, not cut
+    assert page.evaluate("document.body.scrollWidth <= document.body.clientWidth + 1")
+    # the whole page: the list is below the fold of `shoot`'s phone shot
+    page.screenshot(path=str(screenshot_dir() / "unit-import-rejected-phone-full.png"), full_page=True)
+    desktop, phone = shoot(page, "unit-import-rejected")  # shoot leaves the desktop size
+    assert desktop.exists() and phone.exists()
+    expect(page.locator(".vc-upload-problems")).to_be_visible()  # the desk keeps its table
+    expect(page.get_by_test_id("refused-rows")).to_contain_text("应为：现场、微信群、电话、网络")

@@ -63,6 +63,7 @@ class Problems:
         self.headers = dict(headers or {})
         self.labels = {"row": "整行", "file": "文件"} | dict(labels or {})
         self.found: list[RowProblem] = []
+        self._unreadable: set[tuple[int, str]] = set()  # (row, column) of cells refused while read
 
     def __bool__(self) -> bool:
         return bool(self.found)
@@ -71,12 +72,21 @@ class Problems:
         return self.headers.get(column) or self.labels.get(column) or column
 
     def add(self, row: int, column: str, reason: str) -> None:
+        """One problem of a cell; none more for a cell refused while read (`add_unreadable`): the
+        row's model then finds the cell empty, and "required" would only repeat the first reason."""
+        if (row, column) in self._unreadable:
+            return
         shown = self.shown(column)
         where = f"第 {row} 行「{shown}」：" if row else ""
         self.found.append(
             RowProblem(field=f"rows[{row}].{column}" if row else column, reason=where + reason, row=row,
                        column=shown)
         )  # fmt: skip
+
+    def add_unreadable(self, row: int, column: str, reason: str) -> None:
+        """A cell the sheet reader refused (its text is unreadable as the column's kind)."""
+        self.add(row, column, reason)
+        self._unreadable.add((row, column))
 
     def add_file(self, reason: str) -> None:
         """A problem of the file as a whole (empty, unreadable, too large): row 0, column `file`."""

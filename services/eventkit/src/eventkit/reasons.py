@@ -51,8 +51,8 @@ def reason_for(detail: Any, hint: str | None = None) -> str:
         return hint
     if kind in _FIXED:
         return _FIXED[kind]
-    if kind == "enum":
-        return "取值无效，可选：" + str(ctx.get("expected", "")).replace(" or ", ", ")
+    if kind == "enum":  # a sheet's words are not the API's values: its hint names its own words
+        return hint or "取值无效，可选：" + str(ctx.get("expected", "")).replace(" or ", ", ")
     if kind.startswith(("date", "datetime", "time")):
         return "日期格式应为 YYYY-MM-DD，例如 2025-01-01（时间如 2025-01-01T09:00:00+08:00）"
     if kind == "string_too_long":

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from openpyxl.utils import get_column_letter
@@ -62,6 +62,11 @@ class Sheet:
     rows: list[tuple[int, dict[str, str]]]  # (row number, column name -> non-empty value), good rows
     count: int  # non-empty data rows, including those refused in `problems`
     problems: Problems  # cell problems by row; the caller adds its own and raises at the end
+    # Rows with a cell refused while read, with their other cells: the caller checks them too, so
+    # that every problem of a row is answered at once (not one upload per problem), and never
+    # imports them (the file is refused anyway). The refused cell is not refused again as missing
+    # (`Problems.add_unreadable`).
+    partial: list[tuple[int, dict[str, str]]] = field(default_factory=list)
 
 
 def read_sheet(
@@ -105,7 +110,9 @@ def _read(
     problems.raise_if_any()
     kinds = {c.name: c.kind for c in columns}
     wanted = [(name, index, kinds[name]) for name, index in positions.items()]
-    good, count = [], 0
+    good: list[tuple[int, dict[str, str]]] = []
+    partial: list[tuple[int, dict[str, str]]] = []
+    count = 0
     # This loop runs once per cell of every import. A text cell (every CSV cell) of the usual
     # kind is read here without a call: `sheet_cells.cell_text` would give the same text (its
     # property test: tests/unit/test_sheet_cells_fast.py); any other cell goes to `cell_text`.
@@ -140,16 +147,15 @@ def _read(
             try:
                 text = sheet_cells.cell_text(value, kind)
             except ValueError as exc:
-                problems.add(number, name, str(exc))
+                problems.add_unreadable(number, name, str(exc))
                 refused = True
                 continue
             if text:
                 values[name] = text
         if values or refused:
             count += 1
-            if not refused:
-                good.append((number, values))
-    return Sheet(problems.headers, good, count, problems)
+            (partial if refused else good).append((number, values))
+    return Sheet(problems.headers, good, count, problems, partial)
 
 
 def _norm(text: str) -> str:

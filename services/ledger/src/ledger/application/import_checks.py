@@ -79,7 +79,7 @@ def _file_busy(row: ParsedRow, entry_id: str) -> Busy | None:
     end = row.end if row.kind is Kind.visit else row.start
     if end is None or end < row.start:
         return None  # refused on its own row; must not cause clashes elsewhere
-    return Busy(entry_id, row.village_code, row.start, end, row.kind.value)
+    return Busy(entry_id, row.village_code, row.start, end, row.kind.value, row=row.line)
 
 
 async def load_facts(

@@ -67,6 +67,9 @@ def parse_all(sheet: Sheet, problems: Problems, progress: ImportProgress) -> lis
             problems.add(line, field, reason)
         if row is not None:
             parsed.append(row)
+    for line, values in sheet.partial:  # a cell refused while read: the row's other problems too
+        for field, reason in parse_row(line, values)[1]:
+            problems.add(line, field, reason)
     return parsed
 
 
@@ -98,7 +101,9 @@ def decide_all(
         for row in progress.counted("checked", parsed[first : first + CHUNK]):
             entry_id = ids[row.line]
             if entry_id in seen:
-                problems.add(row.line, "client_entry_id", f"与第 {seen[entry_id]} 行的客户端编号重复")
+                problems.add(
+                    row.line, "client_entry_id", f"与本文件第 {seen[entry_id]} 行的客户端编号重复（同一顾问）"
+                )
                 continue
             seen[entry_id] = row.line
             if (taken := facts.taken.get(entry_id)) is not None:

@@ -42,13 +42,18 @@ class Assignment:
 @dataclass(frozen=True)
 class Busy:
     """Time an advisor is already on site somewhere: a visit span, or the moment of on-site work
-    (lecture, publicity, mediation, on-site consultation: started_at == ended_at)."""
+    (lecture, publicity, mediation, on-site consultation: started_at == ended_at).
+
+    `row`: the spreadsheet row of a backfill file the time comes from (None: the ledger's). Such an
+    entry is not in the ledger yet (its id is only what the row would get), so a clash with it is
+    named by the file's row, never by that id."""
 
     entry_id: str
     village_code: str
     started_at: datetime
     ended_at: datetime
     kind: str = "visit"
+    row: int | None = None
 
     @property
     def is_span(self) -> bool:

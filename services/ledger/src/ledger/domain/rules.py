@@ -87,9 +87,22 @@ def check_clashes(new: Busy, busy: Iterable[Busy]) -> None:
     for old in busy:
         if old.entry_id == new.entry_id or not _clashes(new, old):
             continue
-        when = minute(old.started_at) + (f"–{minute(old.ended_at)}" if old.is_span else "")
+        when = minute(old.started_at)
+        if old.is_span:  # an end on the same CST day is written as its time only
+            end = minute(old.ended_at)
+            when += f"–{end[11:] if end[:10] == when[:10] else end}"
         label = KIND_LABEL.get(Kind(old.kind), old.kind) if old.kind in set(Kind) else old.kind
-        if old.village_code == new.village_code:
+        if old.row is not None:
+            # a row of the same file is named by its row: its would-be entry id is nowhere to be found
+            message = f"与本文件第 {old.row} 行（{when}）时间重叠"
+            if old.village_code == new.village_code:
+                message += "，请勿重复登记；请删去或改正其中一行"
+            else:
+                message = (
+                    f"同一时间不能在两个村（社区）现场服务：{message}"
+                    f"（该行为村（社区）{old.village_code} 的{label}）"
+                )
+        elif old.village_code == new.village_code:
             message = (
                 f"与已登记的{label}记录 {old.entry_id}（{when}）时间重叠，请勿重复登记；如有错误请更正原记录"
             )

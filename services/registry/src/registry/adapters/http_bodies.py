@@ -12,6 +12,7 @@ from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLev
 from vc_contracts.catalogue.fields import Phone, Reason, ShortText, VillageCode
 from vc_contracts.codes import ChosenId, CreditCode, IdNormalised, LawyerLicence, Number
 from vc_contracts.divisions import DivisionCode
+from vc_contracts.schedules import EnteredSchedule
 
 from registry.domain.advisors import LICENCE_REQUIRED, LICENSED_KINDS
 
@@ -97,7 +98,7 @@ class AssignmentIn(Body):
     village_code: VillageCode
     advisor_id: Id
     valid_from: ShanghaiDate
-    schedule: ShortText = Field(description="驻点时间, e.g. 每周三 9:00-12:00")
+    schedule: EnteredSchedule = Field(description="驻点时间, e.g. 每周三 9:00-12:00")
     reason: Reason = "人员调整"
 
 
@@ -139,7 +140,7 @@ class BoardIn(Body):
     phone: Phone | None = Field(
         default=None, description="As posted; default: the advisor's registered phone"
     )
-    schedule: ShortText | None = Field(default=None, description="Default: assignment's")
+    schedule: EnteredSchedule | None = Field(default=None, description="Default: assignment's")
 
 
 class GroupIn(Body):

@@ -19,7 +19,7 @@ from eventkit.imports import ImportProgress
 from eventkit.spreadsheets import Column, Kind, read_sheet
 from eventkit.store import EventStore
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from vc_contracts.catalogue.enums import DivisionLevel
+from vc_contracts.catalogue.enums import DIVISION_LEVEL_LABELS, DivisionLevel
 from vc_contracts.catalogue.fields import ShortText
 from vc_contracts.divisions import DivisionCode
 
@@ -35,7 +35,11 @@ COLUMNS = (
     Column("level", ("级别", "层级")),
     Column("parent_code", ("上级代码", "上级区划代码"), Kind.identifier),
 )
-HINTS = {"code": FORMAT_HINTS["code"], "parent_code": FORMAT_HINTS["code"]}
+HINTS = {
+    "code": FORMAT_HINTS["code"],
+    "parent_code": FORMAT_HINTS["code"],
+    "level": "无法识别的级别，应为：" + "、".join(DIVISION_LEVEL_LABELS.values()),
+}
 
 
 class DivisionRow(BaseModel):
@@ -59,6 +63,7 @@ async def import_divisions(
     async def plan(ws: Workspace) -> dict[str, Any]:
         problems = sheet.problems
         rows: list[tuple[int, DivisionRow]] = []
+        _validated(sheet.partial, problems)  # a cell refused while read: the row's other problems
         for number, row in _validated(sheet.rows, problems):
             if not who.can_see(row.code):
                 problems.add(number, "code", f"{row.code} 不在您的管辖范围 {who.scope} 内")
@@ -112,7 +117,9 @@ def _register(ws: Workspace, number: int, row: DivisionRow, problems: Problems) 
     )
     command = divisions.RegisterDivision(row.code, row.name, row.level or DivisionLevel.village, parent)
     try:
-        return bool(ws.decide(divisions.divisions, divisions.stream_id(row.code), command, row.code))
+        clash = f"重复：两行的区划代码都是 {row.code}，名称或级别却不同，请删去或改正其中一行"
+        stream = divisions.stream_id(row.code)
+        return bool(ws.decide(divisions.divisions, stream, command, row.code, number, clash))
     except (AppError, ValidationError) as refused:  # a decider's refusal or an event model's
         problems.add_refusal(number, refused, {c.name: c.name for c in COLUMNS}, "code")
     return False

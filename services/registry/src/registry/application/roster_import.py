@@ -41,6 +41,7 @@ ADVISOR_COLUMNS = {
     "name": "advisor_name",
     "advisor_id": "advisor_id",
     "unit_id": "unit_name",
+    "kind": "advisor_kind",
 }
 ASSIGNMENT_COLUMNS = {"valid_from": "valid_from", "advisor_id": "advisor_name"}
 
@@ -62,6 +63,11 @@ async def import_roster(
         for number, raw in sheet.rows:
             try:
                 rows.append((number, rr.RosterRow.parse(raw)))
+            except ValidationError as exc:
+                problems.add_validation(number, exc, rr.HINTS)
+        for number, raw in sheet.partial:  # a cell refused while read: the row's other problems too
+            try:
+                rr.RosterRow.parse(raw)
             except ValidationError as exc:
                 problems.add_validation(number, exc, rr.HINTS)
         if progress:
@@ -125,25 +131,32 @@ class _Planner:
         if self._unit(n, row) and self._advisor(n, row) and row.village_code:
             self._assignment(n, row)
 
-    def _repeated(self, n: int, key: str, facts: tuple[object, ...], column: str, what: str) -> bool | None:
-        """None: first time; True: a consistent repeat; False: contradicts an earlier row."""
+    def _repeated(
+        self, n: int, key: str, facts: tuple[object, ...], column: str, what: str, name: str
+    ) -> bool | None:
+        """None: first time; True: a consistent repeat; False: contradicts an earlier row (named by
+        its row and the name in this row, never by `key`: a derived id is nowhere to be seen)."""
         if key not in self.first_seen:
             self.first_seen[key] = (n, facts)
             return None
         first, known = self.first_seen[key]
         if known != facts:
-            self.problems.add(n, column, f"与第 {first} 行的同一{what}（{key}）信息不一致")
+            self.problems.add(n, column, f"与本文件第 {first} 行的同一{what}（{name}）信息不一致，请改为一致")
         return known == facts
 
-    def _decide(self, n: int, kind: str, columns: dict[str, str], default: str, *args: Any) -> bool:
-        return self._decided(n, kind, columns, default, *args) is not None
+    def _decide(
+        self, n: int, kind: str, columns: dict[str, str], default: str, *args: Any, clash: str = "冲突"
+    ) -> bool:
+        return self._decided(n, kind, columns, default, *args, clash=clash) is not None
 
     def _decided(
-        self, n: int, kind: str | None, columns: dict[str, str], default: str, *args: Any
+        self, n: int, kind: str | None, columns: dict[str, str], default: str, *args: Any, clash: str = "冲突"
     ) -> list[Any] | None:
-        """The events decided, or None when refused (the refusal added to the problems)."""
+        """The events decided, or None when refused (the refusal added to the problems; one due to
+        an earlier row of the file names that row, `clash` saying how: `Workspace.decide`)."""
         try:
-            events = self.ws.decide(*args)
+            decider, stream, command, tenant_of = args
+            events = self.ws.decide(decider, stream, command, tenant_of, row=n, clash=clash)
         except (AppError, ValidationError) as refused:  # a decider's refusal or an event model's
             self.problems.add_refusal(n, refused, columns, default)
             return None
@@ -152,7 +165,7 @@ class _Planner:
         return events
 
     def _unit(self, n: int, row: rr.RosterRow) -> bool:
-        repeat = self._repeated(n, row.unit_key, row.unit_facts, "unit_name", "单位")
+        repeat = self._repeated(n, row.unit_key, row.unit_facts, "unit_name", "单位", row.unit_name)
         if repeat is not None:
             return repeat and self.ws.state(units.units, units.unit_stream(row.unit_key)).exists
         if not self.who.can_see(row.unit_division_code):
@@ -176,7 +189,9 @@ class _Planner:
         return True
 
     def _advisor(self, n: int, row: rr.RosterRow) -> bool:
-        repeat = self._repeated(n, row.advisor_key, row.advisor_facts, "advisor_name", "顾问")
+        repeat = self._repeated(
+            n, row.advisor_key, row.advisor_facts, "advisor_name", "顾问", row.advisor_name
+        )
         if repeat is not None:
             return (
                 repeat and self.ws.state(advisors.advisors, advisors.advisor_stream(row.advisor_key)).exists
@@ -203,7 +218,8 @@ class _Planner:
             holder = self.ws.state(advisors.advisors, advisors.advisor_stream(claim.holder))
         command = nominees.claim(person, row.advisor_key, claim, holder)
         args = (nominees.nominees, person.stream_id, command, person.county)
-        return self._decided(n, None, ADVISOR_COLUMNS, "advisor_name", *args) is not None
+        clash = "冲突：两行是同一人（同一县内姓名和执业证号相同）却是不同的顾问，请合并为一名顾问"
+        return self._decided(n, None, ADVISOR_COLUMNS, "advisor_name", *args, clash=clash) is not None
 
     def _assignment(self, n: int, row: rr.RosterRow) -> None:
         village_code = row.village_code or ""
@@ -219,4 +235,7 @@ class _Planner:
                 row.assignment_key, village, advisor, row.valid_from, row.schedule, "花名册导入"
             )
             args = (assignments.assignments, assignments.stream_id(village_code), command, village_code)
-            self._decide(n, "assignments", ASSIGNMENT_COLUMNS, "village_code", *args)
+            clash = (
+                f"的指派冲突：两行都为村（社区）{village_code} 指派顾问，任期重叠或重复，请删去或改正其中一行"
+            )
+            self._decide(n, "assignments", ASSIGNMENT_COLUMNS, "village_code", *args, clash=clash)

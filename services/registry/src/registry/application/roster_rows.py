@@ -15,10 +15,11 @@ from typing import Annotated
 
 from eventkit.spreadsheets import Column, Kind
 from pydantic import BaseModel, ConfigDict, Field
-from vc_contracts.catalogue.enums import AdvisorKind, UnitKind
+from vc_contracts.catalogue.enums import ADVISOR_KIND_LABELS, UNIT_KIND_LABELS, AdvisorKind, UnitKind
 from vc_contracts.catalogue.fields import Phone, ShortText, VillageCode
 from vc_contracts.codes import ChosenId, CreditCode, LawyerLicence, Number
 from vc_contracts.divisions import DivisionCode
+from vc_contracts.schedules import EnteredSchedule
 
 from registry.application.reasons import FORMAT_HINTS
 from registry.application.vocabulary import ADVISOR_KINDS, UNIT_KINDS, translated
@@ -42,6 +43,9 @@ COLUMNS = (
 )
 HINTS = {
     column: FORMAT_HINTS[column] for column in ("unit_credit_code", "licence_no", "phone", "village_code")
+} | {  # the words the sheet takes, never the API's English values
+    "unit_kind": "无法识别的单位类型，应为：" + "、".join(UNIT_KIND_LABELS.values()),
+    "advisor_kind": "无法识别的顾问类别，应为：" + "、".join(ADVISOR_KIND_LABELS.values()),
 }
 
 
@@ -61,7 +65,7 @@ class RosterRow(BaseModel):
     phone: Phone
     village_code: VillageCode | None = None
     valid_from: date | None = None
-    schedule: ShortText | None = None
+    schedule: EnteredSchedule | None = None  # as the API's (vc_contracts.schedules)
 
     @classmethod
     def parse(cls, raw: dict[str, str]) -> RosterRow:

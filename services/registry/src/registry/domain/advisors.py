@@ -124,6 +124,7 @@ def _check_person(c: Person) -> None:
         raise RuleViolationError("所属单位尚未登记", field="unit_id")
     if c.kind in LICENSED_KINDS and not c.licence_no:
         raise RuleViolationError(LICENCE_REQUIRED, field="licence_no")
+    require_nominable(c.unit.kind, c.kind)  # registered or nominated: the same employer rule
 
 
 def _register(state: Advisor, c: RegisterAdvisor) -> list[Event]:
@@ -145,7 +146,6 @@ def _nominate(state: Advisor, c: NominateAdvisor) -> list[Event]:
         if state.vetting is not AdvisorVetting.rejected or state.unit_id != c.unit.unit_id:
             raise ConflictError(f"顾问编号 {c.advisor_id} 已被使用", field="advisor_id")
     _check_person(c)
-    require_nominable(c.unit.kind, c.kind)
     nominated = AdvisorNominated(
         advisor_id=c.advisor_id,
         name=c.name,

@@ -21,7 +21,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from eventkit.errors import ConflictError, RuleViolationError
-from vc_contracts.catalogue.enums import ADVISOR_KIND_LABELS, AdvisorKind, AdvisorVetting, UnitKind
+from vc_contracts.catalogue.enums import (
+    ADVISOR_KIND_LABELS,
+    UNIT_KIND_LABELS,
+    AdvisorKind,
+    AdvisorVetting,
+    UnitKind,
+)
 
 RULE = "顾问须经县司法局审核通过后方可指派或写入协议（R2）"
 
@@ -53,13 +59,20 @@ def require_approved(advisors: Iterable[tuple[str, str | None, AdvisorVetting]],
 
 
 def require_nominable(unit_kind: UnitKind | None, kind: AdvisorKind) -> None:
-    """Refuse (422 `rule_violated`, field `kind`) a kind the unit does not employ."""
+    """Refuse (422 `rule_violated`) a kind of advisor the unit does not employ (`NOMINABLE`): field
+    `unit_id` for a unit that provides no advisors, `kind` for a kind the unit does not employ.
+
+    The one employer rule of every path that puts an advisor under a unit: a unit's nomination, the
+    county's registration (`POST /advisors`) and the roster import (`advisors._check_person`)."""
     allowed = NOMINABLE.get(unit_kind) if unit_kind else None
     if not allowed:
-        raise RuleViolationError("只有律师事务所、司法所、法律援助中心可以提名法律顾问", field="unit_id")
+        raise RuleViolationError("只有律师事务所、司法所、法律援助中心可以有法律顾问", field="unit_id")
     if kind not in allowed:
         names = "、".join(ADVISOR_KIND_LABELS[k] for k in AdvisorKind if k in allowed)
-        raise RuleViolationError(f"本单位只能提名：{names}", field="kind")
+        unit = UNIT_KIND_LABELS[unit_kind] if unit_kind else "本单位"
+        raise RuleViolationError(
+            f"{unit}的顾问只能是：{names}（所填顾问类别为“{ADVISOR_KIND_LABELS[kind]}”）", field="kind"
+        )
 
 
 @dataclass(frozen=True)
