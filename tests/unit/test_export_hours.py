@@ -35,9 +35,10 @@ def at(month: int, day: int, hour: int, minute: int = 0, year: int = 2026) -> da
 
 
 def visit(n: int, start: datetime, end: datetime, voided: bool = False) -> dict[str, Any]:
+    hours = round((end - start).total_seconds() / 3600, 2)
     return {"number": n, "kind": "visit", "kind_label": "驻点服务", "occurred_at": start, "started_at": start,
-            "ended_at": end, "hours": round((end - start).total_seconds() / 3600, 2), "village_name": "东台村",
-            "advisor_name": "李台账", "unit_name": "甘肃台账律师事务所", "content": "驻点坐班", "data": {},
+            "ended_at": end, "hours": hours, "village_name": "东台村", "advisor_name": "李台账",
+            "unit_name": "甘肃台账律师事务所", "content": "驻点坐班", "data": {},
             "status": "已作废" if voided else "有效", "notes": [], "entry_id": f"E-{n}", "voided": voided,
             "year": start.year}  # fmt: skip
 
@@ -48,7 +49,8 @@ def lecture(n: int, when: datetime) -> dict[str, Any]:
 
 def volume(entries: list[dict[str, Any]], period: str) -> dict[str, Any]:
     counted = count_hours(entries, parse_period(period))
-    return {"title": "东台村 2026 年度工作台账", "period": period, "entries": counted, "totals": totals(counted),
+    return {"title": "东台村 2026 年度工作台账", "period": period, "entries": counted,
+            "totals": totals(counted),
             "chain": {"algorithm": "sha256", "length": 1, "head": "a" * 64, "canonical_versions": [1]},
             "volume_id": "village:621025290201:2026"}  # fmt: skip
 
@@ -99,7 +101,7 @@ EXPORTS = [
         "2026Q4",
         [4800 / 3600, 4800 / 3600, None, None],
         "2.67",
-    ),  # fmt: skip
+    ),
     # the visit across the quarter boundary counts 3 h in Q2 and 3 h in Q3 (the README's split rule)
     ([CROSSING], "2026Q2", [3.0], "3.00"),
     ([CROSSING, Q3_VISIT], "2026Q3", [3.0, 3660 / 3600], "4.02"),  # 4 h 01 min: rounded, not cut to 4.01
@@ -148,11 +150,10 @@ def _check() -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ random visits (hypothesis)
-starts = st.datetimes(
-    min_value=datetime(2026, 1, 1),
-    max_value=datetime(2026, 12, 31, 20),
-    timezones=st.just(CST),  # noqa: DTZ001
-).map(lambda d: d.replace(microsecond=0))
+FIRST, LAST = datetime(2026, 1, 1), datetime(2026, 12, 31, 20)  # noqa: DTZ001 (hypothesis adds the zone)
+starts = st.datetimes(min_value=FIRST, max_value=LAST, timezones=st.just(CST)).map(
+    lambda d: d.replace(microsecond=0)
+)
 # near quarter ends too: a visit begun in the last hours of a quarter runs into the next
 boundary_starts = st.builds(
     lambda month, minutes: datetime(2026, month, 1, tzinfo=CST) - timedelta(minutes=minutes),
@@ -220,7 +221,7 @@ def _table() -> dict[str, Any]:
             "village_name": f"村{n}",
             "visit_seconds": s,
             "visit_hours": h,
-        }  # fmt: skip
+        }
         for n, (s, h) in enumerate(ROWS)
     ]
     total = sum(s for s, _ in ROWS)
