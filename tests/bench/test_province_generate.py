@@ -36,7 +36,7 @@ from ledger.main import build_app as build_ledger
 from registry.main import build_app as build_registry
 from support.inprocess import ByHost, new_secret
 from support.waiting import eventually
-from vc_contracts.durations import display_total_hours
+from vc_contracts.durations import display_hours
 
 from bench.province import divisions
 from bench.province.plan import Plan, expected_county, make_plan
@@ -129,7 +129,7 @@ def generate(plan: Plan, server_dsn: str, state: Path) -> list[tuple[Any, ...]]:
             want = expected_county(plan, county, half)
             expected = (
                 want["visits"],
-                display_total_hours(want["seconds"]),
+                display_hours(want["seconds"]),
                 want["lectures"],
                 want["audience"],
                 want["consultations"],

@@ -84,8 +84,8 @@ def test_county_admin_sees_the_demo_figures(signed_in_page: Any, web_stack: WebS
 
 
 def _hours(value: float) -> str:
-    """Hours as the page prints a JSON number: 3.0 → "3", 4.5 → "4.5"."""
-    return re.escape(f"{value:g}")
+    """Hours as every page writes them (the one hours rule, two decimals): 3.0 → "3.00", 4.5 → "4.50"."""
+    return re.escape(f"{value:.2f}")
 
 
 def _advisor_village(web_stack: WebStack) -> dict[str, Any]:

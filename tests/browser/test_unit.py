@@ -61,7 +61,7 @@ def test_the_unit_home_shows_each_advisors_progress(signed_in_page: Callable[[st
     expect(page.get_by_role("heading", name="甘肃正大律师事务所")).to_be_visible()
     table = page.get_by_role("table").last
     expect(table.get_by_text("王建国").first).to_be_visible()
-    expect(table.get_by_text(re.compile(r"\d+(\.\d+)? / \d+ 小时")).first).to_be_visible(timeout=30_000)
+    expect(table.get_by_text(re.compile(r"\d+\.\d\d / \d+\.\d\d 小时")).first).to_be_visible(timeout=30_000)
     expect(page.get_by_role("link", name="半年工作报告")).to_have_attribute("href", "/reports/half-year")
     # what a backfill file's rows need, where the clerk can read it
     expect(table.get_by_test_id("advisor-id").filter(has_text=f"顾问编号 {ADVISOR}")).to_have_count(1)
@@ -86,7 +86,7 @@ def test_the_unit_home_asks_for_its_rectifications_once_and_gets_no_404(
         page.reload()
     assert listed.value.status == 200
     table = page.get_by_role("table").last
-    expect(table.get_by_text(re.compile(r"\d+(\.\d+)? / \d+ 小时")).first).to_be_visible(timeout=30_000)
+    expect(table.get_by_text(re.compile(r"\d+\.\d\d / \d+\.\d\d 小时")).first).to_be_visible(timeout=30_000)
     page.wait_for_load_state("networkidle")  # every request the load made has been answered
     assert sheets == [] and failed == [] and errors == []
 

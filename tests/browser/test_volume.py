@@ -3,8 +3,10 @@ the code is wrong (not "out of scope", which is what the API answers for any cod
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 from support.browser import WebStack, shoot
@@ -21,3 +23,26 @@ def test_a_malformed_village_code_in_the_address_is_named_as_such(
     expect(alert).not_to_contain_text("管辖")
     if code == "abc":
         shoot(page, "volume-bad-code")
+
+
+def test_the_volume_writes_every_hours_figure_with_two_decimals(
+    signed_in_page: Callable[[str], Page], web_stack: WebStack
+) -> None:
+    # given a village whose volume has visits (on-site hours this quarter)
+    token = web_stack.token("county_admin")
+    overview = httpx.get(
+        f"{web_stack.url}/api/reporting/dashboard/overview",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=20,
+        trust_env=False,
+    ).json()
+    code = max(overview["villages"], key=lambda v: v["onsite_seconds"] or 0)["code"]
+    page = signed_in_page("county_admin")
+    # when its volume is opened, then the total and each visit's hours read as 8.00 / 1.33 (never 8.0 or 6)
+    page.goto(f"{web_stack.url}/volume/{code}")
+    total = page.get_by_text(re.compile(r"驻点 \d+\.\d\d 小时"))
+    expect(total.first).to_be_visible(timeout=30_000)
+    shoot(page, "volume-hours")
+    texts = page.locator("td").all_inner_texts()
+    hours = [t for t in texts if re.fullmatch(r"\d+\.\d+", t.strip())]
+    assert hours and all(re.fullmatch(r"\d+\.\d\d", h.strip()) for h in hours), texts[:40]

@@ -79,12 +79,12 @@ async def test_each_quarter_of_2025_is_judged_by_the_rule_in_force_then_and_name
         ("2025Q2", 1.0, 10, "621025", 1, False),  # changed mid-year: Q2 is judged by the new version
         (
             "2025Q3",
-            0.66,
+            0.67,
             10,
             "621025",
             1,
             False,
-        ),  # the visit over the boundary counts on both sides (40 min: 0.66, cut)
+        ),  # the visit over the boundary counts on both sides (40 min: 0.67, rounded half up)
         ("2025Q4", 0.0, 10, "621025", 1, False),  # not today's 12 h (version 2, from 2026)
     ]
     assert body["rule"]["version"] == 1 and body["rule"]["effective_from"] == "2025-05-01"
@@ -115,7 +115,7 @@ async def test_the_yearly_figure_sheet_adds_exact_durations_and_names_each_quart
     sheet = (await svc.http.get(f"/advisors/{svc.tag}-zhao/assessments/2025", headers=county)).json()
     [village] = sheet["villages"]
     shown = [(q["hours"], q["expected"], q["meets"], q["rule"]["division_code"]) for q in village["quarters"]]
-    assert shown == [(8.0, 8.0, True, "620000"), (1.0, 10.0, False, "621025"), (0.66, 10.0, False, "621025"),
+    assert shown == [(8.0, 8.0, True, "620000"), (1.0, 10.0, False, "621025"), (0.67, 10.0, False, "621025"),
                      (0.0, 10.0, False, "621025")]  # fmt: skip
     assert sheet["rule"] == {"division_code": "621025", "version": 1, "effective_from": "2025-05-01"}
 

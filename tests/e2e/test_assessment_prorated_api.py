@@ -96,10 +96,10 @@ async def first_quarter(svc: Assessment, advisor: str, hours: float, spans: int)
 async def test_exactly_the_pro_rated_minimum_is_no_breach_and_is_met_on_the_figure_sheet(
     svc: Assessment,
 ) -> None:
-    part = await first_quarter(svc, "qian", 2.66, 1)  # 2 h 40 min, cut for display
+    part = await first_quarter(svc, "qian", 2.67, 1)  # 2 h 40 min, rounded for display (the one rule)
     split = await first_quarter(svc, "sun", 8.0, 3)
     short = await first_quarter(svc, "zhao", 2.65, 1)  # 2 h 39 min
-    # the share shown reads like the verdict: cut when met, raised when short
+    # the share shown reads like the verdict: cut when met (never above the figure), raised when short
     assert (part["expected"], part["meets"]) == (2.66, True)  # owes 8 × 30/90 = 2.666… h
     assert (split["expected"], split["meets"]) == (8.0, True)  # owes 8 h, not 3 × 2.67 = 8.01
     assert (short["expected"], short["meets"]) == (2.67, False)

@@ -115,7 +115,7 @@ async def test_the_written_annual_report_carries_the_submitted_figures_and_its_p
     assert head[:3] == ["服务单位", "村（社区）", "驻村服务次数"]
     totals = preview["totals"]
     assert total[2:] == [
-        f"{float(totals[k]):g}"
+        f"{float(totals[k]):.2f}" if k == "visit_hours" else f"{float(totals[k]):g}"  # hours: two decimals
         for k in (
             "visits",
             "visit_hours",

@@ -81,16 +81,16 @@ def test_lectures_are_evaluated_per_closed_year() -> None:
 
 
 # Exact totals against the (possibly shared) minimum: given the exact on-site seconds, when the
-# quarter is evaluated, then a breach is recorded or not; the breach shows the total cut to 2 decimals
-# (never rounded up to the minimum it missed).
+# quarter is evaluated, then a breach is recorded or not; the breach shows the total by the one display
+# rule (rounded half up to 2 decimals: a shortfall under 18 s shows the minimum, next to its verdict).
 EXACT = [
     # (seconds served, minimum owed, breach?, actual shown)
     (6 * 80 * 60, 8, False, None),  # six visits of 1 h 20 min: 8.00 h, met (not 6 × 1.33 = 7.98)
-    (8 * 3600 - 1, 8, True, 7.99),  # one second short: a breach, shown as 7.99 (rounding said 8.00)
+    (8 * 3600 - 1, 8, True, 8.0),  # one second short: a breach, shown by the one display rule as 8.00
     (8 * 3600 - 36, 8, True, 7.99),
     (4 * 3600, Fraction(8 * 45, 91), False, None),  # a share of the minimum for days served (3.956… h)
     (14242, Fraction(8 * 45, 91), False, None),  # the fewest whole seconds reaching 3.956… h
-    (14241, Fraction(8 * 45, 91), True, 3.95),
+    (14241, Fraction(8 * 45, 91), True, 3.96),
 ]
 
 

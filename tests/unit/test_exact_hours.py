@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from eventkit.periods import split_seconds_by_quarter
@@ -11,10 +12,12 @@ from hypothesis import strategies as st
 from vc_contracts import CST
 from vc_contracts.durations import (
     display_hours,
-    display_total_hours,
+    exact_hours,
+    format_hours,
     meets_hours,
     minimum_seconds,
     seconds_between,
+    shown_hours,
     total_seconds,
 )
 
@@ -100,22 +103,46 @@ def test_a_visit_over_the_quarter_boundary_counts_exactly_on_both_sides() -> Non
     assert parts == {"2025Q1": 80 * MINUTE, "2025Q2": 40 * MINUTE}
 
 
-@pytest.mark.parametrize(
-    ("seconds", "shown"),
-    [
-        (28799, 7.99),  # one second short of 8 h: shown 7.99 next to the minimum, never 8.0
-        (28800, 8.0),
-        (8 * 3600 - 36, 7.99),
-        (6 * 4800, 8.0),  # six visits of 1 h 20 min
-        (0, 0.0),
-    ],
-)
-def test_a_total_is_cut_not_rounded_for_display(seconds: int, shown: float) -> None:
-    assert display_total_hours(seconds) == shown
+# given a visit's or a total's exact seconds, when shown, then one rule: rounded half up to 2 decimals
+# and written with two decimals (the rule of a spreadsheet cell formatted 0.00)
+SHOWN = [
+    (28799, 8.0, "8.00"),  # one second short of 8 h: shows 8.00, and does not meet 8 h (verdict apart)
+    (28800, 8.0, "8.00"),
+    (8 * 3600 - 36, 7.99, "7.99"),
+    (6 * 4800, 8.0, "8.00"),  # six visits of 1 h 20 min
+    (4800, 1.33, "1.33"),  # one of them
+    (4 * 3600 + 60, 4.02, "4.02"),  # 4 h 01 min = 4.0167: rounded, not cut to 4.01
+    (6000, 1.67, "1.67"),  # 1 h 40 min = 1.6667
+    (18, 0.01, "0.01"),  # exactly half a hundredth: up
+    (54, 0.02, "0.02"),  # 0.015 h, whose float is just below the half: up all the same
+    (17, 0.0, "0.00"),
+    (0, 0.0, "0.00"),
+    (None, 0.0, "0.00"),
+]
+
+
+@pytest.mark.parametrize(("seconds", "shown", "text"), SHOWN)
+def test_every_hours_figure_is_shown_rounded_half_up_with_two_decimals(
+    seconds: int | None, shown: float, text: str
+) -> None:
+    assert (display_hours(seconds), format_hours(seconds)) == (shown, text)
+    assert shown_hours(exact_hours(seconds or 0)) == shown  # the same rule for an exact fraction
+
+
+@given(st.integers(min_value=0, max_value=10**8))
+def test_the_display_rule_is_exact_half_up(seconds: int) -> None:
+    expected = Decimal(seconds) / Decimal(3600)
+    assert display_hours(seconds) == float(expected.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    assert format_hours(seconds) == str(expected.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 @given(st.integers(min_value=0, max_value=10**7), st.integers(min_value=1, max_value=2000))
-def test_a_total_shown_reaches_a_minimum_exactly_when_it_is_met(seconds: int, hundredths: int) -> None:
-    # every minimum a rule can state (hours with at most 2 decimals): what is shown agrees with the verdict
+def test_a_shown_total_never_contradicts_its_verdict_by_more_than_the_rounding(
+    seconds: int, hundredths: int
+) -> None:
+    # the verdict is the exact one; what is shown is at most half a hundredth from it
     minimum = hundredths / 100
-    assert (display_total_hours(seconds) >= minimum) == meets_hours(seconds, minimum)
+    if meets_hours(seconds, minimum):
+        assert display_hours(seconds) >= minimum
+    else:
+        assert display_hours(seconds) <= minimum

@@ -39,7 +39,8 @@ def _volume(entries: list[dict[str, Any]]) -> dict[str, Any]:
     return {"title": "东台村 2026 年度工作台账", "period": "2026", "entries": entries,
             "chain": {"algorithm": "sha256", "length": 1, "head": "a" * 64, "canonical_versions": [1]},
             "volume_id": "village:621025290201:2026",
-            "totals": {"entries": len(entries), "voided": 0, "visit_hours": 3.0}}  # fmt: skip
+            "totals": {"entries": len(entries), "voided": 0, "visit_seconds": 10800,
+                       "visit_hours": 3.0}}  # fmt: skip
 
 
 def _rows_under(sheet: Any, first_heading: str) -> list[dict[str, Any]]:
@@ -89,7 +90,8 @@ def test_the_advisors_xlsx_writes_its_times_as_date_cells() -> None:
     visit = _entry("visit", datetime(2026, 5, 13, 9, tzinfo=CST), datetime(2026, 5, 13, 11, 30, tzinfo=CST))
     work = {"title": "李台账 2026 年第二季度法律顾问工作记录", "period_label": "2026 年第二季度",
             "entries": [visit], "volumes": [],
-            "totals": {"entries": 1, "voided": 0, "by_kind": {}, "visit_hours": 2.5}}  # fmt: skip
+            "totals": {"entries": 1, "voided": 0, "by_kind": {}, "visit_seconds": 9000,
+                       "visit_hours": 2.5}}  # fmt: skip
     (row,) = _rows_under(load_workbook(BytesIO(advisor_xlsx(work, EXPORTED)))["工作记录"], "卷内序号")
     started, ended = row["开始时间"], row["结束时间"]
     assert started.value == wall(2026, 5, 13, 9) and started.number_format == DATETIME_FORMAT

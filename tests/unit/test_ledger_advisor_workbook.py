@@ -41,7 +41,7 @@ def test_a_volume_failing_verification_is_marked_on_both_sheets() -> None:
         "period_label": "2026 年第二季度",
         "entries": [],
         "volumes": [_volume("village:621025290201:2026", True), _volume("unit:U-1:2026", False)],
-        "totals": {"entries": 0, "voided": 0, "by_kind": {}, "visit_hours": 0.0},
+        "totals": {"entries": 0, "voided": 0, "by_kind": {}, "visit_seconds": 0, "visit_hours": 0.0},
     }
     book = load_workbook(BytesIO(advisor_xlsx(work, datetime(2026, 7, 1, 9, tzinfo=CST))))
     first = [row[0] for row in book["工作记录"].iter_rows(values_only=True)]
@@ -59,7 +59,7 @@ def test_text_that_starts_with_an_equals_sign_stays_text_not_a_formula() -> None
         "period_label": "2026 年第二季度",
         "entries": [],
         "volumes": [_volume("village:621025290201:2026", True)],
-        "totals": {"entries": 0, "voided": 0, "by_kind": {}, "visit_hours": 0.0},
+        "totals": {"entries": 0, "voided": 0, "by_kind": {}, "visit_seconds": 0, "visit_hours": 0.0},
     }
     # when it is exported, then the cell holds that text: no formula a spreadsheet program would run
     book = load_workbook(BytesIO(advisor_xlsx(work, datetime(2026, 7, 1, 9, tzinfo=CST))))

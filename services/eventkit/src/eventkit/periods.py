@@ -38,6 +38,7 @@ __all__ = [
     "quarter_of",
     "quarters_of_year",
     "seconds_by_half",
+    "seconds_in_period",
     "split_seconds_by_quarter",
 ]
 
@@ -89,6 +90,27 @@ def split_seconds_by_quarter(start: datetime, end: datetime) -> dict[str, int]:
         parts[str(quarter)] = parts.get(str(quarter), 0) + seconds_between(cursor, boundary)
         cursor = boundary
     return parts
+
+
+@lru_cache(maxsize=256)
+def _bounds(period: Period) -> tuple[datetime, datetime]:
+    """`period.bounds`, built once per period (an export asks for them for every visit it lists)."""
+    return period.bounds
+
+
+def seconds_in_period(start: datetime, end: datetime, period: Period) -> int:
+    """Whole seconds of [start, end) counted in `period` (a quarter, half-year or year) by the one
+    counting rule: the span's quarter pieces (`split_seconds_by_quarter`) that lie in the period. A visit
+    2026-06-30 21:00 -> 07-01 03:00 counts 3 h in 2026Q2 (and 2026H1, 2026) and 3 h in 2026Q3; a span
+    outside the period counts 0. Every figure of a period that adds visits up (exports, totals) uses this,
+    as the read models do with the split itself."""
+    first, last = _bounds(period)
+    if end <= first or start >= last:
+        return 0
+    if first <= start and end <= last:  # wholly inside (nearly every visit): every piece counts
+        return seconds_between(start, end)
+    inside = {str(q) for q in period.parts(PeriodKind.quarter)}
+    return sum(s for quarter, s in split_seconds_by_quarter(start, end).items() if quarter in inside)
 
 
 # ------------------------------------------------------------------- per CST day, cached

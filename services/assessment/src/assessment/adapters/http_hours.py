@@ -10,7 +10,7 @@ from eventkit.params import OptionalYearQuery
 from eventkit.periods import quarters_of_year
 from fastapi import APIRouter
 from vc_contracts.catalogue.fields import VillageCode
-from vc_contracts.durations import display_total_hours, meets_hours
+from vc_contracts.durations import display_hours, meets_hours
 from vc_contracts.rules import rule_for_period, rule_label
 
 from assessment.application.decisions_view import rule_sets
@@ -37,7 +37,7 @@ async def quarter_hours(
         quarters.append(
             {
                 "quarter": q,
-                "hours": display_total_hours(seconds.get(q, 0)),
+                "hours": display_hours(seconds.get(q, 0)),
                 "min_quarter_onsite_hours": rules.min_quarter_onsite_hours,
                 "meets_minimum": meets_hours(seconds.get(q, 0), rules.min_quarter_onsite_hours),
                 "rule": rule_label(rules),

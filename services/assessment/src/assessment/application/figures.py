@@ -17,7 +17,7 @@ from typing import Any
 import asyncpg
 from eventkit.clock import now_cst
 from vc_contracts.catalogue.assessment import ComplianceRulesSet, FeedbackSubmitted
-from vc_contracts.durations import display_total_hours, meets_hours, shown_owed
+from vc_contracts.durations import display_hours, meets_hours, shown_owed
 from vc_contracts.rules import rule_for_period, rule_label
 
 from assessment.application import decisions_view, gatherings_view, hours_view
@@ -83,7 +83,7 @@ def _village(
         quarters.append(
             {
                 "quarter": period,
-                "hours": display_total_hours(actual),
+                "hours": display_hours(actual),
                 "expected": shown_owed(expected, met=meets),
                 "meets": meets,
                 "rule": rule_label(rules),

@@ -128,7 +128,7 @@ def decide(state: Breaches, command: Evaluate, now: datetime) -> list[Event]:
                     village_code=o.village_code,
                     rule=rule,
                     period=command.period,
-                    # shown expected above actual: owed share raised, actual cut (never as if met)
+                    # shown by the one display rule, the owed share raised: never below the actual
                     expected=shown_owed(o.expected, met=False),
                     actual=shown_hours(o.actual),
                     rule_version=command.rule_version,

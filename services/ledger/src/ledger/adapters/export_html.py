@@ -8,7 +8,15 @@ from html import escape
 from typing import Any
 
 from ledger.adapters.export_qr import head_svg_inline
-from ledger.adapters.export_rows import HEADINGS, cell_text, row_cells, subtitle, totals_line
+from ledger.adapters.export_rows import (
+    HEADINGS,
+    HOURS_COLUMN,
+    cell_text,
+    hours_text,
+    row_cells,
+    subtitle,
+    totals_line,
+)
 
 _STYLE = """
 @page { size: A4 landscape; margin: 12mm; }
@@ -61,6 +69,7 @@ def volume_html(volume: dict[str, Any], exported_at: datetime) -> str:
     rows = []
     for entry in volume["entries"]:
         cells = row_cells(entry)
+        cells[HOURS_COLUMN] = hours_text(entry)  # the exact number as the one display rule writes it
         tds = [f"<td>{_cell(c)}</td>" for c in cells[:-2]]
         tds.append(f"<td class='notes'>{_cell(cells[-2])}</td><td>{_cell(cells[-1])}</td>")
         klass = " class='voided'" if entry["voided"] else ""

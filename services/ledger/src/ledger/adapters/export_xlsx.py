@@ -13,10 +13,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from vc_contracts.durations import HOURS_NUMBER_FORMAT
 
 from ledger.adapters.export_rows import (
     ADVISOR_HEADINGS,
     HEADINGS,
+    HOURS_COLUMN,
     VOLUME_CHECK_HEADINGS,
     VOLUME_CHECK_WIDTHS,
     WIDTHS,
@@ -42,10 +44,15 @@ def _titled(sheet: Worksheet, title: str, lines: list[str]) -> None:
 
 
 def _table(
-    sheet: Worksheet, headings: list[str], widths: list[int], rows: list[tuple[list[Any], Font | None]]
+    sheet: Worksheet,
+    headings: list[str],
+    widths: list[int],
+    rows: list[tuple[list[Any], Font | None]],
+    formats: dict[int, str] | None = None,
 ) -> None:
     """Headings (bold, shaded, frozen, repeated on every printed page, with filters), then each row
-    with its font (None: the default); printed landscape, fitted to the page's width.
+    with its font (None: the default) and `formats` (0-based column -> number format); printed
+    landscape, fitted to the page's width.
 
     Rows are counted here, not read back from `sheet.max_row`: openpyxl works that out over every
     cell written so far, which made a volume's export quadratic (a minute for 6,000 entries)."""
@@ -64,6 +71,8 @@ def _table(
             cell.alignment = top
             if font is not None:
                 cell.font = font
+        for column, number_format in (formats or {}).items():
+            sheet.cell(row=row, column=column + 1).number_format = number_format
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     last = get_column_letter(max(len(headings), 1))
@@ -92,7 +101,8 @@ def _entries_book(
     assert sheet is not None
     sheet.title = sheet_name
     _titled(sheet, title, lines)
-    _table(sheet, headings, WIDTHS, _entry_rows(work["entries"]))
+    # 时长 holds the exact hours (its SUM is the exact total), shown with two decimals as the footer
+    _table(sheet, headings, WIDTHS, _entry_rows(work["entries"]), {HOURS_COLUMN: HOURS_NUMBER_FORMAT})
     sheet.append([])
     sheet.append([totals_line(work["totals"])])
     return book

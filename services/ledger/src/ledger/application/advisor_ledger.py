@@ -27,7 +27,7 @@ from ledger.application import access
 from ledger.application.directory_view import names
 from ledger.application.queries import COLUMNS, entry_json
 from ledger.application.volume_chain import verify_volume
-from ledger.application.volumes import name_keys, readable, totals
+from ledger.application.volumes import IN_PERIOD, count_hours, name_keys, readable, totals
 from ledger.domain.chain import GENESIS, volumes_of
 
 _PART = {
@@ -80,7 +80,8 @@ async def advisor_ledger(
 
     403 `forbidden` (field advisor_id) outside the rules above; 404 `not_found` for an advisor the
     ledger has never heard of (no name from the registry, no assignment, no entry)."""
-    start, end = parse_period(period).bounds
+    counted = parse_period(period)
+    start, end = counted.bounds
     year = start.year
     known_advisor = await names(pool, schema, [f"advisor:{advisor_id}"])
     if not known_advisor and not await _has_trace(pool, schema, advisor_id):
@@ -96,12 +97,21 @@ async def advisor_ledger(
                 WHERE year = $2 AND village_code IN (
                     SELECT DISTINCT village_code FROM {schema}.entries WHERE advisor_id = $1 AND year = $2)
             ) v
-            WHERE advisor_id = $1 AND occurred_at >= $3 AND occurred_at < $4 AND {scope}
+            WHERE advisor_id = $1 AND {IN_PERIOD} AND {scope}
+            UNION ALL
+            -- a visit of the year before (12-31) that runs into this year (01-01) counts its hours of
+            -- the new year here, numbered as it stands in its own year's volume
+            SELECT {COLUMNS},
+                   (SELECT count(*) FROM {schema}.entries x
+                    WHERE x.village_code = v.village_code AND x.year = v.year
+                      AND (x.occurred_at, x.entry_id) <= (v.occurred_at, v.entry_id)) AS number
+            FROM {schema}.entries v
+            WHERE advisor_id = $1 AND year = $2 - 1 AND ended_at > $3 AND {IN_PERIOD} AND {scope}
             ORDER BY occurred_at, entry_id""",
         *args,
     )
-    entries = [entry_json(r) for r in rows]
-    volume_ids = sorted({v for e in entries for v in volumes_of(e["village_code"], e["unit_id"], year)})
+    entries = count_hours([entry_json(r) for r in rows], counted)
+    volume_ids = sorted({v for e in entries for v in volumes_of(e["village_code"], e["unit_id"], e["year"])})
     known = await names(pool, schema, name_keys(entries) | {f"advisor:{advisor_id}"})
     readable(entries, known)
     volumes = [await _volume_check(pool, schema, vid, known) for vid in volume_ids]

@@ -12,10 +12,10 @@ from typing import Any
 import asyncpg
 from eventkit.auth import Principal
 from eventkit.errors import NotFoundError
-from eventkit.periods import parse_period
+from eventkit.periods import Period, parse_period, seconds_in_period
 from vc_contracts.chain import GENESIS, owner_fits
 from vc_contracts.chain import parse_volume_id as parse_volume_id_or_none
-from vc_contracts.durations import display_total_hours, seconds_between, total_seconds
+from vc_contracts.durations import display_hours, total_seconds
 
 from ledger.application import access, entry_text
 from ledger.application.directory_view import names
@@ -75,19 +75,20 @@ async def volume(
     pool: asyncpg.Pool, schema: str, who: Principal, kind: str, owner: str, year: int, period: str | None
 ) -> dict[str, Any]:
     vid, head = await _readable(pool, schema, who, kind, owner, year)
-    start, end = parse_period(period or str(year)).bounds
+    counted = parse_period(period or str(year))
+    start, end = counted.bounds
     column = "village_code" if kind == "village" else "unit_id"
     rows = await pool.fetch(
         f"""SELECT * FROM (
                 SELECT {COLUMNS}, row_number() OVER (ORDER BY occurred_at, entry_id) AS number
                 FROM {schema}.entries WHERE {column} = $1 AND year = $2) v
-            WHERE occurred_at >= $3 AND occurred_at < $4 ORDER BY number""",
+            WHERE {IN_PERIOD} ORDER BY number""",
         owner,
         year,
         start,
         end,
     )
-    entries = [entry_json(r) for r in rows]
+    entries = count_hours([entry_json(r) for r in rows], counted)
     keys = name_keys(entries) | {f"{'division' if kind == 'village' else 'unit'}:{owner}"}
     known = await names(pool, schema, keys)
     readable(entries, known)
@@ -115,6 +116,25 @@ async def volume(
     }
 
 
+IN_PERIOD = "occurred_at < $4 AND (occurred_at >= $3 OR ended_at > $3)"
+"""The entries of a period [$3, $4): those that happened in it, and a visit begun before it that runs
+into it (its hours served in the period count there: `eventkit.periods.seconds_in_period`)."""
+
+
+def count_hours(entries: list[dict[str, Any]], period: Period) -> list[dict[str, Any]]:
+    """Give each entry (in place) `counted_seconds`, what it adds to `period`'s on-site total by the one
+    counting rule (`seconds_in_period`: a visit across a quarter boundary counts its part in the period),
+    and `counted_hours` (`display_hours` of it): None for an entry that is not a visit, 0 for a voided
+    visit (it counts nowhere). Returns `entries`."""
+    for e in entries:
+        if e["kind"] != "visit":
+            e["counted_seconds"] = e["counted_hours"] = None
+            continue
+        e["counted_seconds"] = 0 if e["voided"] else seconds_in_period(e["started_at"], e["ended_at"], period)
+        e["counted_hours"] = display_hours(e["counted_seconds"])
+    return entries
+
+
 def name_keys(entries: list[dict[str, Any]]) -> set[str]:
     """The directory keys of the villages, advisors and units the entries name."""
     keys = {f"division:{e['village_code']}" for e in entries} | {
@@ -139,20 +159,20 @@ def readable(entries: list[dict[str, Any]], known: dict[str, str]) -> None:
 
 
 def totals(entries: list[dict[str, Any]]) -> dict[str, Any]:
-    """{entries, voided, by_kind: {kind label: live count}, visit_hours (live visits, rounded once)}."""
+    """{entries, voided, by_kind: {kind label: live count}, visit_seconds, visit_hours} of entries
+    given their `counted_seconds` (`count_hours`): the live visits' exact seconds in the period added
+    up, then rounded once for display (never the per-entry rounded hours)."""
     live = [e for e in entries if not e["voided"]]
     by_kind: dict[str, int] = {}
     for e in live:
         by_kind[e["kind_label"]] = by_kind.get(e["kind_label"], 0) + 1
-    # exact: the visits' seconds are added up and the total rounded once (not the per-entry hours)
-    seconds = total_seconds(
-        seconds_between(e["started_at"], e["ended_at"]) for e in live if e["hours"] is not None
-    )
+    seconds = total_seconds(e["counted_seconds"] for e in live if e["counted_seconds"] is not None)
     return {
         "entries": len(entries),
         "voided": len(entries) - len(live),
         "by_kind": by_kind,
-        "visit_hours": display_total_hours(seconds),
+        "visit_seconds": seconds,
+        "visit_hours": display_hours(seconds),
     }
 
 

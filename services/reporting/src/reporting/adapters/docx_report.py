@@ -14,6 +14,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from vc_contracts.durations import hours_text
 
 from reporting.domain.statistics import METRICS
 
@@ -28,6 +29,12 @@ FONT = "SimSun"
 def _figure(value: Any) -> str:
     number = float(value)
     return str(int(number)) if number.is_integer() else f"{number:g}"
+
+
+def _cell(figures: dict[str, Any], key: str) -> str:
+    """A figure as the report writes it: hours with two decimals by the one rule (`hours_text`), counts
+    as whole numbers."""
+    return hours_text(figures[key]) if key == "visit_hours" else _figure(figures[key])
 
 
 def _table(document: Any, head: list[str], rows: list[list[str]]) -> None:
@@ -96,7 +103,7 @@ def annual_document(meta: dict[str, Any], figures: dict[str, Any], timeline: lis
     totals = figures["totals"]
     document.add_heading("一、工作概况", 1)
     document.add_paragraph(
-        f"本年度全县法律顾问驻村服务{_figure(totals['visits'])}次、共{_figure(totals['visit_hours'])}小时，"
+        f"本年度全县法律顾问驻村服务{_figure(totals['visits'])}次、共{hours_text(totals['visit_hours'])}小时，"
         f"举办法治讲座{_figure(totals['lectures'])}场、法治宣传活动{_figure(totals['publicity_events'])}次，"
         f"受众{_figure(totals['audience'])}人次；解答法律咨询{_figure(totals['consultations'])}件，"
         f"调解纠纷{_figure(totals['mediations'])}件，审核文件{_figure(totals['document_reviews'])}份。"
@@ -105,10 +112,10 @@ def annual_document(meta: dict[str, Any], figures: dict[str, Any], timeline: lis
     document.add_heading("二、各村（社区）工作数据", 1)
     rows = [
         [r.get("unit_name") or r["unit_id"], r.get("village_name") or r["village_code"]]
-        + [_figure(r[k]) for k in MAIN]
+        + [_cell(r, k) for k in MAIN]
         for r in figures["rows"]
     ]
-    rows.append(["合计", ""] + [_figure(totals[k]) for k in MAIN])
+    rows.append(["合计", ""] + [_cell(totals, k) for k in MAIN])
     _table(document, ["服务单位", "村（社区）"] + [HEADINGS[k] for k in MAIN], rows)
     document.add_heading("三、咨询与调解分类统计", 1)
     breakdown = [m.key for m in METRICS if m.key not in MAIN]

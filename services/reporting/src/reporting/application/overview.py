@@ -21,7 +21,7 @@ from eventkit.periods import Period, PeriodKind, parse_period
 from vc_contracts.catalogue.assessment import ComplianceRulesSet
 from vc_contracts.catalogue.enums import REPORT_KIND_LABELS, ReportKind
 from vc_contracts.divisions import significant_prefix
-from vc_contracts.durations import display_total_hours
+from vc_contracts.durations import display_hours
 from vc_contracts.rules import rule_for_period, rule_label
 
 from reporting.application import dashboard as q
@@ -282,8 +282,8 @@ def _village(row: dict[str, Any], frame: q.Frame) -> dict[str, Any]:
         "code": code, "name": row["name"], "township_code": row["township_code"],
         "township_name": row["township_name"],
         "advisor": {"id": row["advisor_id"], "name": row["advisor_name"]} if row["advisor_id"] else None,
-        "onsite_seconds": s, "onsite_hours": display_total_hours(s),
-        "min_seconds": min_s, "min_hours": display_total_hours(min_s),
+        "onsite_seconds": s, "onsite_hours": display_hours(s),
+        "min_seconds": min_s, "min_hours": display_hours(min_s),
         "share": round(s / min_s, 3) if min_s else None, "meets_onsite": s >= min_s,
         "lectures": row["lectures"], "lectures_min": row["lec_min"],
         "meets_lectures": row["lectures"] >= row["lec_min"],

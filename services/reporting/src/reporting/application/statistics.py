@@ -8,7 +8,7 @@ from typing import Any
 
 import asyncpg
 from vc_contracts.divisions import significant_prefix
-from vc_contracts.durations import display_total_hours, total_seconds
+from vc_contracts.durations import display_hours, total_seconds
 
 from reporting.domain.statistics import CATEGORIES, CHANNELS, MEDIATIONS, METRICS, RULES, totals
 
@@ -78,15 +78,19 @@ async def statistics_table(
             f" WHERE data->>'advisor_id' = ${len(args)})"
         )
     rows = [dict(r) for r in await pool.fetch(_aggregate_sql(schema, unit_filter, hours_filter), *args)]
-    seconds = [int(row.pop("visit_seconds")) for row in rows]
+    seconds = [int(row["visit_seconds"]) for row in rows]
     for row, s in zip(rows, seconds, strict=True):
-        row["visit_hours"] = display_total_hours(s)
+        row["visit_hours"] = display_hours(s)  # the exact visit_seconds stay: the workbook writes them
     table = {
         "period": period,
         "unit_id": unit_id,
         **({"advisor_id": advisor_id} if advisor_id else {}),
         "rows": rows,
-        "totals": {**totals(rows), "visit_hours": display_total_hours(total_seconds(seconds))},
+        "totals": {
+            **totals(rows),
+            "visit_seconds": total_seconds(seconds),
+            "visit_hours": display_hours(total_seconds(seconds)),
+        },
         "columns": [{"key": m.key, "heading": m.heading} for m in METRICS],
         "counting_rules": RULES,
     }

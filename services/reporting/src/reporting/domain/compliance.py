@@ -18,7 +18,7 @@ from typing import Any
 
 from eventkit.periods import parse_period
 from vc_contracts.catalogue.assessment import ComplianceRulesSet
-from vc_contracts.durations import display_total_hours, meets_hours
+from vc_contracts.durations import display_hours, meets_hours
 from vc_contracts.rules import rule_for_period, rule_label
 
 HOURS_RULE_TEXT = (
@@ -44,7 +44,7 @@ def village_figures(
     year = str(parse_period(quarter).year)
     year_rule = rule_for_period(village_code, year, sets)
     return {
-        "hours": display_total_hours(seconds),
+        "hours": display_hours(seconds),
         "min_quarter_onsite_hours": hours_rule.min_quarter_onsite_hours,
         "meets_onsite_minimum": meets_hours(seconds, hours_rule.min_quarter_onsite_hours),
         "onsite_rule": rule_label(hours_rule),

@@ -16,6 +16,8 @@ export interface VolumeEntry {
   started_at: string | null
   ended_at: string | null
   hours: number | null
+  /** what the visit counts in the volume's period (its part of a span across a quarter boundary; 0 voided) */
+  counted_hours?: number | null
   village_code: string
   village_name: string
   advisor_id: string
