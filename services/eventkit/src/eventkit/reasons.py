@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from eventkit.periods import period_pattern_reason
+
 _FIXED = {
     "missing": "必填，不能为空",
     "json_invalid": "请求体不是有效的 JSON",
@@ -49,6 +51,10 @@ def reason_for(detail: Any, hint: str | None = None) -> str:
         return str(ctx["error"])  # our own validators already speak Chinese
     if kind == "string_pattern_mismatch" and hint:
         return hint
+    if kind == "string_pattern_mismatch" and (
+        period := period_pattern_reason(ctx.get("pattern", ""), detail.get("input"))
+    ):
+        return period  # a period says which kind it wants (a half-year path sent a quarter)
     if kind in _FIXED:
         return _FIXED[kind]
     if kind == "enum":

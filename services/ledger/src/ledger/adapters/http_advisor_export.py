@@ -8,7 +8,7 @@ from typing import Annotated
 from urllib.parse import quote
 
 from eventkit.clock import now_cst
-from eventkit.params import PERIOD_PATTERN
+from eventkit.periods import PERIOD_PATTERN
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
 from fastapi import APIRouter, Path, Query, Request
