@@ -15,7 +15,9 @@ from support.waiting import eventually
 from test_reporting_harness import Reporting, reporting_service
 from test_reporting_scene import Scene, advisors_confirm, at, build
 from vc_contracts.catalogue import ledger as lg
+from vc_contracts.catalogue import registry as rg
 from vc_contracts.catalogue.assessment import AssessmentConcluded, ComplianceRulesSet
+from vc_contracts.catalogue.enums import UnitKind
 
 
 @pytest.fixture(scope="module")
@@ -150,6 +152,12 @@ async def test_annual_results_escalate_county_city_province(world) -> None:  # t
 async def test_missed_deadlines_are_listed_and_recorded_once(world) -> None:  # type: ignore[no-untyped-def]
     reporting, scene = world
     admin = reporting.headers("county_admin", scene.county)
+    # a firm registered now, long after 2025H2's deadline (2026-01-15), never owed that report
+    late = f"U-{scene.county}-late"
+    registered = rg.UnitRegistered(unit_id=late, kind=UnitKind.law_firm, name="甘肃新立律师事务所",
+                                   division_code=scene.county)  # fmt: skip
+    await reporting.publish("registry", [(f"unit-{late}", registered)])
+    await eventually(lambda: _known(reporting, late), within=20, what="the late firm reached reporting")
     listed = (await reporting.http.get("/deadlines/overdue", params={"kind": "half_year_ledger", "period": "2025H2"},
                                        headers=admin)).json()  # fmt: skip
     assert {i["unit_id"] for i in listed["items"]} == {scene.firm, scene.office}
@@ -168,6 +176,14 @@ async def test_missed_deadlines_are_listed_and_recorded_once(world) -> None:  # 
         )
     ).json()
     assert [i["county"] for i in annual["items"]] == [scene.county]
+
+
+async def _known(reporting: Reporting, unit_id: str) -> bool:
+    schema = reporting.app.state.runtime.settings.schema
+    found = await reporting.pool.fetchval(
+        f"SELECT count(*) FROM {schema}.st_names WHERE id = $1 AND registered_at IS NOT NULL", unit_id
+    )
+    return bool(found)
 
 
 async def test_a_deadline_miss_before_the_deadline_passed_is_refused(world) -> None:  # type: ignore[no-untyped-def]
