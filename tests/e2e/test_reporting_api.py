@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import date
 from io import BytesIO
+from urllib.parse import quote
 
 import pytest
 from eventkit.clock import now_cst
@@ -63,12 +64,25 @@ async def test_the_statistics_table_exports_as_a_workbook_with_chinese_headings(
         "/statistics", params={"period": "2025H1", "format": "xlsx"}, headers=admin
     )
     assert response.status_code == 200
+    # a Chinese file name, as the volume's export (RFC 6266 filename*), naming the county
+    disposition = response.headers["content-disposition"]
+    assert disposition == "attachment; filename*=UTF-8''" + quote("法律顾问工作统计表-川源县-2025H1.xlsx")
     book = load_workbook(BytesIO(response.content))
     sheet = book["统计表"]
-    headings = [c.value for c in sheet[2]]
+    assert sheet["A1"].value == "川源县 2025年上半年 法律顾问工作统计表"  # the name, never "62xxxx 2025H1"
+    heading_row = next(r for r in range(1, 10) if sheet.cell(r, 1).value == "单位")
+    headings = [c.value for c in sheet[heading_row]]
     assert headings[:4] == ["单位", "村（社区）代码", "村（社区）", "驻村服务次数"]
-    assert sheet.cell(3, 1).value == "甘肃川源律师事务所"
-    assert book["统计口径"].cell(2, 1).value == "驻村服务次数"
+    assert sheet.cell(heading_row + 1, 1).value == "甘肃川源律师事务所"
+    # the shared layout: headings frozen, columns wide enough for a name and a 12-digit code
+    assert sheet.freeze_panes == f"A{heading_row + 1}"
+    assert sheet.column_dimensions["A"].width >= 24 and sheet.column_dimensions["B"].width >= 14
+    rules = book["统计口径"]
+    assert rules.freeze_panes == "A2" and rules.cell(2, 1).value == "驻村服务次数"
+    document = await reporting.http.get("/reports/annual/2025/document", headers=admin)
+    assert document.status_code == 200, document.text
+    expected = quote("年度工作报告-川源县-2025-预览.docx")  # Chinese, as every export; was annual-report-…
+    assert document.headers["content-disposition"] == f"attachment; filename*=UTF-8''{expected}"
 
 
 async def test_a_unit_confirms_its_figures_and_the_county_reviews_them(world) -> None:  # type: ignore[no-untyped-def]
