@@ -5,7 +5,10 @@ Shared by every service's 422 answer, so no English pydantic message reaches a c
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+
+from vc_contracts.base import ODD_OFFSET, whole_minute_offset
 
 from eventkit.periods import period_pattern_reason
 
@@ -59,6 +62,8 @@ def reason_for(detail: Any, hint: str | None = None) -> str:
         return _FIXED[kind]
     if kind == "enum":
         return "取值无效，可选：" + str(ctx.get("expected", "")).replace(" or ", ", ")
+    if kind.startswith(("date", "datetime", "time")) and _odd_offset(detail.get("input")):
+        return ODD_OFFSET  # pydantic cannot read +08:00:30; Python can: say what is wrong with it
     if kind.startswith(("date", "datetime", "time")):
         return "日期格式应为 YYYY-MM-DD，例如 2025-01-01（时间如 2025-01-01T09:00:00+08:00）"
     if kind == "string_too_long":
@@ -72,3 +77,14 @@ def reason_for(detail: Any, hint: str | None = None) -> str:
     if kind.startswith("int"):
         return "须为整数"
     return hint or "格式不正确"
+
+
+def _odd_offset(given: Any) -> bool:
+    """Whether `given` is ISO text of a time whose offset has seconds (2026-11-29T07:00:00+08:00:30)."""
+    if not isinstance(given, str) or len(given) < 20:
+        return False
+    try:
+        whole_minute_offset(datetime.fromisoformat(given.strip()))
+    except ValueError as refused:
+        return str(refused) == ODD_OFFSET
+    return False

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from vc_contracts import CST
+from vc_contracts.base import ODD_OFFSET, whole_minute_offset
 from vc_contracts.codes import ascii_digits
 from vc_contracts.text import invisible_character
 
@@ -121,8 +122,8 @@ def _datetime_text(text: str) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         pass
-    else:
-        return in_record_years(moment, cell=True)  # in CST, if its Beijing year is a record year
+    else:  # in CST, if its Beijing year is a record year; an offset with seconds is a typing mistake
+        return in_record_years(_whole_minute(moment, text), cell=True)
     found = _DATETIME.match(text)
     try:
         if found:
@@ -132,7 +133,16 @@ def _datetime_text(text: str) -> datetime:
             moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"无法识别的时间「{text}」，例如 2026-12-01 09:30 或 2026/12/1 9:30") from None
-    return in_record_years(moment, cell=True)
+    return in_record_years(_whole_minute(moment, text), cell=True)
+
+
+def _whole_minute(moment: datetime, text: str) -> datetime:
+    """`moment` if its offset is whole minutes (`vc_contracts.base.whole_minute_offset`), else the
+    cell's reason naming what it holds."""
+    try:
+        return whole_minute_offset(moment)
+    except ValueError:
+        raise ValueError(f"时间「{text}」的{ODD_OFFSET}") from None
 
 
 MEMO = 16_384  # texts kept per kind in READ_BEFORE (a few MB at most); then it starts afresh
