@@ -5,10 +5,12 @@ Shared by every service's 422 answer, so no English pydantic message reaches a c
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
 from vc_contracts.base import ODD_OFFSET, whole_minute_offset
+from vc_contracts.catalogue.enums import LABELS
 
 from eventkit.periods import period_pattern_reason
 
@@ -58,10 +60,12 @@ def reason_for(detail: Any, hint: str | None = None) -> str:
         period := period_pattern_reason(ctx.get("pattern", ""), detail.get("input"))
     ):
         return period  # a period says which kind it wants (a half-year path sent a quarter)
+    if kind == "literal_error" and "expected" in ctx:
+        return "取值无效，可选：" + _choices(str(ctx["expected"]))
     if kind in _FIXED:
         return _FIXED[kind]
     if kind == "enum":
-        return "取值无效，可选：" + str(ctx.get("expected", "")).replace(" or ", ", ")
+        return "取值无效，可选：" + _choices(str(ctx.get("expected", "")))
     if kind.startswith(("date", "datetime", "time")) and _odd_offset(detail.get("input")):
         return ODD_OFFSET  # pydantic cannot read +08:00:30; Python can: say what is wrong with it
     if kind.startswith(("date", "datetime", "time")):
@@ -88,3 +92,20 @@ def _odd_offset(given: Any) -> bool:
     except ValueError as refused:
         return str(refused) == ODD_OFFSET
     return False
+
+
+_QUOTED = re.compile(r"'([^']*)'")
+_LABELLED: dict[frozenset[str], dict[str, str]] = {
+    frozenset(member.value for member in enum): {member.value: label for member, label in labels.items()}
+    for enum, labels in LABELS.items()
+}
+"""Per enum of the catalogue, by its set of wire values (what pydantic's error lists): their labels."""
+
+
+def _choices(expected: str) -> str:
+    """Pydantic's "'land', 'marriage_family' or 'other'" as people read it: 土地（land）、婚姻家庭
+    （marriage_family）、其他（other） when the values are an enum of the catalogue (its labels,
+    `vc_contracts.catalogue.enums.LABELS`), the wire value kept for a caller of the API; else the values."""
+    values = _QUOTED.findall(expected)
+    labels = _LABELLED.get(frozenset(values), {})
+    return "、".join(f"{labels[v]}（{v}）" if v in labels else v for v in values) or expected
