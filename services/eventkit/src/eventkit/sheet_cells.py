@@ -44,10 +44,23 @@ DATE_EXAMPLES = "例如 2026-12-01、2026/12/1 或 2026年12月1日"
 ANY_YEARS = range(DAY_YEAR_MIN, DAY_YEAR_MAX + 1)  # a date cell in a text column: Excel starts in 1900
 
 
+FORMULA_WITHOUT_VALUE = "公式单元格没有计算结果，请粘贴为数值"
+
+
+class FormulaWithoutValue(str):
+    """An XLSX cell holding a formula but no result saved with it (`=10+5` written by a program
+    that does not calculate, `=#REF!`): its text is the formula; `cell_text` refuses it, since the
+    value the person saw in Excel is not in the file (it read as an empty cell: 不能为空)."""
+
+    __slots__ = ()
+
+
 def cell_text(value: Any, kind: Kind) -> str:
     """A spreadsheet cell as the text of `kind`; ValueError with the reason in Chinese if it is not one."""
     if type(value) is str:  # the usual case (every CSV cell) first: this runs once per cell
         text = value.strip()
+    elif isinstance(value, FormulaWithoutValue):
+        raise ValueError(f"{FORMULA_WITHOUT_VALUE}（{value}）")
     elif value is None:
         return ""
     elif isinstance(value, bool):
