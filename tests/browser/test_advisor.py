@@ -249,7 +249,15 @@ def test_correct_and_void_with_a_reason_keep_the_original_visible(
     first = page.locator(f"[data-entry='{fixed}']")
     first.get_by_role("button", name="更正").click()
     sheet = page.get_by_role("dialog")
+    # nothing changed yet: the page says so and does not send it (was 至少需要 1 项 under 更正原因)
+    sheet.get_by_label("更正原因").fill("核对")
+    expect(sheet.locator("[data-unchanged]")).to_contain_text("尚未修改任何内容")
+    expect(sheet.get_by_role("button", name="提交更正")).to_be_disabled()
+    expect(sheet.get_by_text("至少需要")).to_have_count(0)
+    shoot(page, "advisor-correct-nochange")
+    sheet.get_by_label("更正原因").fill("")
     sheet.get_by_label("内容").fill(f"更正{tag} 工伤认定及赔偿")
+    expect(sheet.locator("[data-unchanged]")).to_have_count(0)
     sheet.get_by_role("button", name="提交更正").click()
     expect(sheet.locator(".van-field__error-message")).to_be_visible()  # no reason: the refusal, by the field
     sheet.get_by_label("更正原因").fill("补充咨询内容")
@@ -290,6 +298,24 @@ def test_calendar_and_the_figure_sheet_disputed_then_confirmed(signed_in_page: C
     page.set_viewport_size(PHONE)
     page.get_by_role("button", name="确认以上数据无误").click()
     expect(page.get_by_text("本人已确认")).to_be_visible()
+
+
+def test_a_visit_logged_just_after_midnight_is_prefilled_with_the_last_served_day_not_a_sliver(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    # given 00:38 +08:00 (the newcomer's 00:00–00:40 of today), when 登记驻点 is tapped,
+    # then the form holds the usual hours of a day already past, whole
+    page = signed_in_page("advisor")
+    today = datetime.now(CST).date()
+    page.clock.set_fixed_time(datetime(today.year, today.month, today.day, 0, 38, tzinfo=CST))
+    page.reload()
+    page.set_viewport_size(PHONE)
+    page.get_by_role("article").first.get_by_role("button", name="登记驻点").click()
+    start, end = page.get_by_label("开始时间"), page.get_by_label("结束时间")
+    expect(start).not_to_have_value("")
+    assert page.get_by_label("日期", exact=True).input_value() < today.isoformat()
+    assert "06:00" <= start.input_value() < end.input_value(), (start.input_value(), end.input_value())
+    shoot(page, "advisor-visit-after-midnight")
 
 
 def test_a_visit_with_its_date_cleared_asks_for_the_date_at_the_date(

@@ -237,3 +237,33 @@ def test_every_county_page_opens_with_names_not_codes(
     if path == "boards":
         expect(page.locator('[aria-label="公示栏"]')).to_contain_text(VILLAGES[12].name)
     shoot(page, f"county-{path}")
+
+
+def test_the_filing_deadline_names_its_rule_and_the_deadlines_show_the_due_day(
+    signed_in_page: Callable[[str], Page], web_stack: WebStack
+) -> None:
+    """协议与备案 said 本县规则 while the province's default was in force; 报送期限 showed the instant
+    after the due day (2026-07-16 00:00 for a rule of 07-15)."""
+    county = zn.COUNTY[0]
+    headers = {"Authorization": f"Bearer {web_stack.token('county_admin')}"}
+    rules = httpx.get(f"{web_stack.url}/api/assessment/rules", params={"division_code": county},
+                      headers=headers, timeout=10, trust_env=False).json()  # fmt: skip
+    maker = rules["in_force"]["division_code"]
+    source = "本县规则" if maker == county else "省默认规则" if maker.endswith("0000") else "市级规则"
+    page = signed_in_page("county_admin")
+    open_county(page, "agreements")
+    expect(page.get_by_test_id("deadline-source")).to_have_text(source, timeout=30_000)
+    open_county(page, "deadlines")
+    query = {"kind": "annual_results", "period": str(YEAR - 1)}
+    overdue = httpx.get(f"{web_stack.url}/api/reporting/deadlines/overdue", params=query, headers=headers,
+                        timeout=10, trust_env=False).json()  # fmt: skip
+    page.locator("#vc-dl-kind").click(force=True)
+    page.get_by_role("option", name="年度工作报告").click()
+    page.locator("#vc-dl-period").fill(str(YEAR - 1))
+    page.get_by_role("button", name="查询").click()
+    for item in overdue["items"]:  # the due day itself, as the rule writes it
+        expect(page.get_by_role("row").filter(has_text=item["name"]).first).to_contain_text(
+            f"{item['due_day']} 24:00"
+        )
+    expect(page.get_by_role("table").first).not_to_contain_text("00:00")
+    shoot(page, "county-deadlines-annual")

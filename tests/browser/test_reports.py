@@ -16,7 +16,7 @@ from urllib.parse import quote
 import httpx
 from docx import Document
 from playwright.sync_api import Page, expect
-from support.browser import WebStack, shoot
+from support.browser import DESKTOP, PHONE, WebStack, shoot
 from vc_contracts.base import CST
 
 # a loaded CI machine answers a submission in seconds, not milliseconds (not a timing assertion)
@@ -121,13 +121,30 @@ def _says_the_year_is_running(page: Page, draft: Any) -> None:
 
 def _fits_at_desktop_width(page: Page) -> None:
     """At 1280 px every figure column is in sight (no sideways scroll inside the table) and each
-    breakdown label ends before its number starts."""
+    breakdown label ends before its number starts; at 390 px the table scrolls inside its card."""
     expect(page.get_by_role("columnheader", name="审核文件份数")).to_be_visible()
     wrap = page.locator(".vc-figures .el-table__body-wrapper .el-scrollbar__wrap").first
     assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth + 1"), "the figures table scrolls sideways"
     for pair in page.locator(".vc-breakdown > div").all():
         label, number = pair.locator("dt").bounding_box(), pair.locator("dd").bounding_box()
         assert label and number and label["x"] + label["width"] <= number["x"], pair.inner_text()
+    _scrolls_inside_its_card_on_a_phone(page)
+
+
+def _scrolls_inside_its_card_on_a_phone(page: Page) -> None:
+    """At 390 px the page itself does not scroll sideways (the right columns were cut off): the
+    figures table scrolls inside its card, and its last column can be scrolled into sight."""
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(300)  # the layout settles at the new width (not an assertion)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "the page scrolls"
+    wrap = page.locator(".vc-figures .el-table__body-wrapper .el-scrollbar__wrap").first
+    card = page.locator(".vc-figures").first.bounding_box()
+    assert card and card["x"] + card["width"] <= PHONE["width"] + 1, card
+    assert wrap.evaluate("w => w.scrollWidth > w.clientWidth"), "the table does not scroll inside its card"
+    header = page.get_by_role("columnheader", name="审核文件份数")
+    header.scroll_into_view_if_needed()
+    expect(header).to_be_in_viewport()
+    page.set_viewport_size(DESKTOP)
 
 
 def _current_half() -> str:

@@ -136,6 +136,37 @@ async def test_a_period_that_is_no_real_period_is_refused(
     assert_error(response, 422, "validation_failed")
 
 
+@pytest.mark.parametrize(
+    ("service", "path", "expected"),
+    [
+        ("reporting", "POST /reports/half-year/2026Q3/confirmations", "「2026Q3」是季度，半年度应如 2026H1"),
+        ("reporting", "POST /reports/half-year/2026Q4", "「2026Q4」是季度，半年度应如 2026H1"),
+        ("reporting", "/reports/half-year/2026/preview", "「2026」是年度，半年度应如 2026H1"),
+        ("reporting", "/reports/half-year/2026Q1/my-figures", "「2026Q1」是季度，半年度应如 2026H1"),
+        ("reporting", "/statistics?period=2026Q2", "「2026Q2」是季度，半年度应如 2026H1"),
+        ("reporting", "/compliance?quarter=2026H1", "「2026H1」是半年度，季度应如 2026Q1"),
+        ("reporting", "/dashboard/overview?period=2026H2", "「2026H2」是半年度，期间应为年度"),
+        ("reporting", "/deadlines/overdue?kind=half_year_ledger&period=2026Q3", "「2026Q3」是季度，半年度"),
+        ("reporting", "/deadlines/overdue?kind=annual_results&period=2026H1", "「2026H1」是半年度，年度应为"),
+        ("assessment", f"/breaches?county={COUNTY}&period=2026H1", "「2026H1」是半年度，期间应为年度"),
+        ("ledger", "/entries?period=2026Q9", "期间应为年度（如 2026）、半年度（如 2026H1）或季度"),
+    ],
+)
+async def test_a_period_of_the_wrong_kind_says_which_kind_is_expected(
+    apps: dict[str, Started], service: str, path: str, expected: str
+) -> None:
+    svc = apps[service]
+    if path.startswith("POST "):
+        response = await svc.http.post(path[5:], json={"confirm_digest": "x"}, headers=svc.headers())
+    else:
+        response = await svc.http.get(path, headers=svc.headers())
+    assert response.status_code == 422, response.text
+    body = response.json()
+    reasons = [e["reason"] for e in body["errors"]] or [body["message"]]
+    assert body["field"].endswith(("period", "quarter")), body
+    assert any(expected in reason for reason in reasons), reasons
+
+
 @pytest.mark.parametrize("period", ["0000", "0000H1", "9999H2", "2025H3"])
 async def test_a_deadline_period_out_of_range_is_refused(apps: dict[str, Started], period: str) -> None:
     svc = apps["reporting"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import date
 from io import BytesIO
+from urllib.parse import quote
 
 import pytest
 from eventkit.clock import now_cst
@@ -15,7 +16,9 @@ from support.waiting import eventually
 from test_reporting_harness import Reporting, reporting_service
 from test_reporting_scene import Scene, advisors_confirm, at, build
 from vc_contracts.catalogue import ledger as lg
+from vc_contracts.catalogue import registry as rg
 from vc_contracts.catalogue.assessment import AssessmentConcluded, ComplianceRulesSet
+from vc_contracts.catalogue.enums import UnitKind
 
 
 @pytest.fixture(scope="module")
@@ -61,12 +64,25 @@ async def test_the_statistics_table_exports_as_a_workbook_with_chinese_headings(
         "/statistics", params={"period": "2025H1", "format": "xlsx"}, headers=admin
     )
     assert response.status_code == 200
+    # a Chinese file name, as the volume's export (RFC 6266 filename*), naming the county
+    disposition = response.headers["content-disposition"]
+    assert disposition == "attachment; filename*=UTF-8''" + quote("法律顾问工作统计表-川源县-2025H1.xlsx")
     book = load_workbook(BytesIO(response.content))
     sheet = book["统计表"]
-    headings = [c.value for c in sheet[2]]
+    assert sheet["A1"].value == "川源县 2025年上半年 法律顾问工作统计表"  # the name, never "62xxxx 2025H1"
+    heading_row = next(r for r in range(1, 10) if sheet.cell(r, 1).value == "单位")
+    headings = [c.value for c in sheet[heading_row]]
     assert headings[:4] == ["单位", "村（社区）代码", "村（社区）", "驻村服务次数"]
-    assert sheet.cell(3, 1).value == "甘肃川源律师事务所"
-    assert book["统计口径"].cell(2, 1).value == "驻村服务次数"
+    assert sheet.cell(heading_row + 1, 1).value == "甘肃川源律师事务所"
+    # the shared layout: headings frozen, columns wide enough for a name and a 12-digit code
+    assert sheet.freeze_panes == f"A{heading_row + 1}"
+    assert sheet.column_dimensions["A"].width >= 24 and sheet.column_dimensions["B"].width >= 14
+    rules = book["统计口径"]
+    assert rules.freeze_panes == "A2" and rules.cell(2, 1).value == "驻村服务次数"
+    document = await reporting.http.get("/reports/annual/2025/document", headers=admin)
+    assert document.status_code == 200, document.text
+    expected = quote("年度工作报告-川源县-2025-预览.docx")  # Chinese, as every export; was annual-report-…
+    assert document.headers["content-disposition"] == f"attachment; filename*=UTF-8''{expected}"
 
 
 async def test_a_unit_confirms_its_figures_and_the_county_reviews_them(world) -> None:  # type: ignore[no-untyped-def]
@@ -150,6 +166,12 @@ async def test_annual_results_escalate_county_city_province(world) -> None:  # t
 async def test_missed_deadlines_are_listed_and_recorded_once(world) -> None:  # type: ignore[no-untyped-def]
     reporting, scene = world
     admin = reporting.headers("county_admin", scene.county)
+    # a firm registered now, long after 2025H2's deadline (2026-01-15), never owed that report
+    late = f"U-{scene.county}-late"
+    registered = rg.UnitRegistered(unit_id=late, kind=UnitKind.law_firm, name="甘肃新立律师事务所",
+                                   division_code=scene.county)  # fmt: skip
+    await reporting.publish("registry", [(f"unit-{late}", registered)])
+    await eventually(lambda: _known(reporting, late), within=20, what="the late firm reached reporting")
     listed = (await reporting.http.get("/deadlines/overdue", params={"kind": "half_year_ledger", "period": "2025H2"},
                                        headers=admin)).json()  # fmt: skip
     assert {i["unit_id"] for i in listed["items"]} == {scene.firm, scene.office}
@@ -168,6 +190,14 @@ async def test_missed_deadlines_are_listed_and_recorded_once(world) -> None:  # 
         )
     ).json()
     assert [i["county"] for i in annual["items"]] == [scene.county]
+
+
+async def _known(reporting: Reporting, unit_id: str) -> bool:
+    schema = reporting.app.state.runtime.settings.schema
+    found = await reporting.pool.fetchval(
+        f"SELECT count(*) FROM {schema}.st_names WHERE id = $1 AND registered_at IS NOT NULL", unit_id
+    )
+    return bool(found)
 
 
 async def test_a_deadline_miss_before_the_deadline_passed_is_refused(world) -> None:  # type: ignore[no-untyped-def]

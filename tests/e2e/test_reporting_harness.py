@@ -11,6 +11,7 @@ import contextlib
 import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
@@ -37,9 +38,14 @@ class Reporting:
     ) -> dict[str, str]:
         return bearer(self.secret, role, scope, subject, unit)
 
-    async def publish(self, service: str, events: list[tuple[str, Event]]) -> None:
-        """Publish (stream id, event) pairs on a service's topic, versions counted per stream."""
-        await publish_as(self.bootstrap, service, events, tenant=Tenant.of(self.county))
+    async def publish(
+        self, service: str, events: list[tuple[str, Event]], occurred_at: datetime | None = None
+    ) -> None:
+        """Publish (stream id, event) pairs on a service's topic, versions counted per stream;
+        `occurred_at` backdates them (a unit registered before the periods it reports on)."""
+        await publish_as(
+            self.bootstrap, service, events, tenant=Tenant.of(self.county), occurred_at=occurred_at
+        )
 
 
 @contextlib.asynccontextmanager

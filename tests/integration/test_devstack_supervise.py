@@ -9,6 +9,7 @@ import signal
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from devstack import procs
@@ -118,6 +119,38 @@ def test_a_service_that_keeps_dying_on_start_is_given_up_on_and_the_stack_stops(
     assert "2nd quick death of 3 allowed" in lines.errors[1] and "in 0.4 s" in lines.errors[1]
     assert "the 3rd time in a row" in lines.errors[2] and "giving up" in lines.errors[2]
     assert "no_such_service" in lines.errors[2]  # the log's end says why
+
+
+class _Dead:
+    """A service that has exited (code 1): what the supervisor reads of it."""
+
+    def __init__(self, log: Path) -> None:
+        self.service, self.log_path = Service("registry", 0), log
+        self.process = type("P", (), {"returncode": 1, "poll": lambda self: 1})()
+
+
+@pytest.mark.parametrize(
+    ("lived", "then"),
+    [
+        (1074.0, "not a quick death: it ran longer than 60 s"),  # the newcomer's: was "1st quick death"
+        (60.0, "not a quick death"),  # a minute exactly is no longer quick
+        (59.0, "1st quick death of 5 allowed"),
+    ],
+)
+def test_only_a_death_within_a_minute_of_starting_counts_as_quick(
+    lived: float, then: str, tmp_path: Path
+) -> None:
+    # given a service started at 0 s that died at `lived`, when the supervisor notices, then
+    log = tmp_path / "registry.log"
+    log.write_text("bye\n")
+    now = [0.0]
+    lines = Lines()
+    running: list[Any] = [_Dead(log)]
+    supervisor = Supervisor(running, tmp_path, tmp_path, err=lines.errors.append, clock=lambda: now[0])
+    now[0] = lived
+    assert supervisor.tick() is None  # restarting it, not giving up
+    assert then in lines.errors[0] and f"after {lived:.0f} s" in lines.errors[0], lines.errors[0]
+    assert "in 1 s" in lines.errors[0]  # the first back-off either way
 
 
 def test_the_back_off_doubles_up_to_its_longest() -> None:

@@ -116,6 +116,9 @@ async def test_corrections_hold_the_same_caps_and_refuse_the_same_characters(
     ]
     for body, field in cases:
         _refused(await ledger.http.post(path, json=body, headers=me), field)
+    for same in ({}, {"outcome": "resolved"}):  # nothing sent is nothing changed: one answer
+        nothing = await ledger.http.post(path, json={"changes": same, "reason": "补充"}, headers=me)
+        assert nothing.json()["errors"][0]["reason"] == "更正内容与原记录相同，无需更正", nothing.text
     void = await ledger.http.post(
         f"/entries/{r.json()['entry_id']}/void", json={"reason": "重复\u0000"}, headers=me
     )

@@ -23,8 +23,10 @@ async def publish_as(
     *,
     tenant: Tenant,
     versions: dict[str, int] | None = None,
+    occurred_at: datetime | None = None,
 ) -> None:
-    """Publish (stream id, event) pairs on `service`'s topic; stream versions count on in `versions`."""
+    """Publish (stream id, event) pairs on `service`'s topic; stream versions count on in `versions`;
+    `occurred_at` backdates the envelopes (default: now; recorded_at is always now)."""
     versions = {} if versions is None else versions
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=False)
     await producer.start()
@@ -34,7 +36,8 @@ async def publish_as(
             now = datetime.now(CST)
             envelope = Envelope(
                 event_id=uuid4(), event_type=event.event_type, schema_version=event.schema_version,
-                stream_id=stream, stream_version=versions[stream], occurred_at=now, recorded_at=now,
+                stream_id=stream, stream_version=versions[stream], occurred_at=occurred_at or now,
+                recorded_at=now,
                 tenant=tenant, actor=f"{service}-test", correlation_id=uuid4(),
                 data=event.model_dump(mode="json"),
             )  # fmt: skip

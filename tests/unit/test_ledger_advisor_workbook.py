@@ -7,7 +7,8 @@ from datetime import datetime
 from io import BytesIO
 
 import pytest
-from ledger.adapters.export_xlsx import _table, advisor_xlsx
+from eventkit.workbook_bytes import table
+from ledger.adapters.export_xlsx import advisor_xlsx
 from ledger.application.advisor_ledger import period_label
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -86,7 +87,7 @@ def test_a_long_table_is_written_without_reading_the_sheets_size_again(
     sheet.append(["标题"])
     # when a table of 2,000 rows is written under it (a volume's export: it read the size per row,
     # which made a 6,000-entry volume take a minute)
-    _table(sheet, ["编号", "内容"], [8, 30], [([i, f"第 {i} 条"], None) for i in range(2000)])
+    table(sheet, ["编号", "内容"], [8, 30], [([i, f"第 {i} 条"], None) for i in range(2000)])
     # then the size was read a fixed number of times, and the table is where it was
     assert reads <= 2
     assert [c.value for c in sheet[2]] == ["编号", "内容"] and sheet.cell(

@@ -124,6 +124,18 @@ def test_corrections_that_break_a_rule_are_refused(
     assert refused.value.field == field
 
 
+@pytest.mark.parametrize(
+    "changes", [{}, {"place": "村委会"}, {"summary": "坐班"}, {"ended_at": at("2025-03-31T23:00")}]
+)
+def test_a_correction_that_changes_nothing_says_so_whether_sent_empty_or_equal(
+    changes: dict[str, Any],
+) -> None:
+    # given a visit, when a correction sends nothing, or only what the entry holds, then one answer
+    with pytest.raises(RuleViolationError) as refused:
+        when(given(visit()), CorrectEntry(changes, "原因"))
+    assert (refused.value.field, refused.value.message) == ("changes", "更正内容与原记录相同，无需更正")
+
+
 def test_a_correction_to_another_day_needs_the_assignment_of_that_day() -> None:
     moved = {"started_at": at("2025-03-30T09:00"), "ended_at": at("2025-03-30T11:00")}
     with pytest.raises(RuleViolationError) as refused:

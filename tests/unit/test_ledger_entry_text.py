@@ -33,6 +33,27 @@ def test_given_who_acted_when_the_volume_lists_it_then_it_reads_a_name(
     assert "committee-" not in line
 
 
+@pytest.mark.parametrize(
+    "member", ["village_committee-621025100200", "13909340001", "committee-621025100201"]
+)
+@pytest.mark.parametrize(
+    ("event", "then"), [("EntryConfirmed", "山河东村村委会确认"), ("EntryQueried", "山河东村村委会质疑")]
+)
+def test_a_committee_is_named_by_the_entry_s_village_whatever_id_its_member_signed_in_with(
+    member: str, event: str, then: str
+) -> None:
+    # given a member's sign-in id of any shape, when the volume lists the confirmation or query,
+    # then it reads the committee of the entry's village (only it may confirm), never the id
+    [line] = history_lines(
+        [{"event_type": event, "by": member, "at": AT, "reason": "核实"}], KNOWN, "621025100201"
+    )
+    assert then in line and member not in line
+    [unknown] = history_lines(
+        [{"event_type": event, "by": member, "at": AT, "reason": "核实"}], {}, "621025100299"
+    )
+    assert member not in unknown and "村（居）委会" in unknown
+
+
 def test_a_correction_lists_only_the_fields_it_changed() -> None:
     # given a correction whose form sent the start as it was and a new end (the hours follow the end)
     item = {

@@ -7,7 +7,15 @@ from datetime import date, datetime, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from reporting.domain.deadlines import DeadlineNotPassedError, RecordMiss, due_at, due_day, last_day, misses
+from reporting.domain.deadlines import (
+    DeadlineNotPassedError,
+    RecordMiss,
+    due_at,
+    due_day,
+    last_day,
+    missed,
+    misses,
+)
 from vc_contracts import CST
 from vc_contracts.catalogue.enums import DeadlineKind
 from vc_contracts.catalogue.reporting import DeadlineMissed
@@ -42,7 +50,7 @@ def test_a_miss_one_second_before_midnight_in_beijing_is_refused() -> None:
     with pytest.raises(DeadlineNotPassedError) as refused:
         misses.decide(False, MISS, datetime(2025, 7, 15, 23, 59, 59, tzinfo=CST))
     assert refused.value.status == 422 and refused.value.field == "period"
-    assert "2025-07-16T00:00:00+08:00" in refused.value.message
+    assert "2025-07-15 24:00" in refused.value.message  # the due day, as the deadlines page shows it
 
 
 @pytest.mark.parametrize(
@@ -106,3 +114,38 @@ def test_a_submitted_report_is_not_missed() -> None:
         )
         == []
     )
+
+
+H1_2026 = due_at(DeadlineKind.half_year_ledger, "2026H1")  # 2026-07-16 00:00 +08:00 (due 07-15)
+LATER = datetime(2026, 12, 3, 10, 0, tzinfo=CST)
+
+
+def _cst(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=CST)
+
+
+@pytest.mark.parametrize(
+    ("now", "submitted_at", "registered_at", "expected"),
+    [
+        # given a unit registered after the deadline (the newcomer's firm of 2026-12-02): not missed
+        (LATER, None, _cst("2026-12-02T09:00"), False),
+        (LATER, None, _cst("2026-07-16T00:00"), False),  # registered as the deadline passed
+        (LATER, None, _cst("2026-07-15T23:59:59"), True),  # the last second of the due day: owed
+        (LATER, None, _cst("2026-03-01T09:00"), True),  # registered inside the period
+        (LATER, None, None, True),  # a county (no registration instant) owes its report
+        (LATER, _cst("2026-07-15T18:00"), None, False),  # in on time
+        (LATER, _cst("2026-07-16T08:00"), None, True),  # in late: still a miss
+        (_cst("2026-07-15T23:00"), None, None, False),  # the deadline has not passed
+    ],
+)
+def test_who_missed_a_deadline(
+    now: datetime, submitted_at: datetime | None, registered_at: datetime | None, expected: bool
+) -> None:
+    assert missed(H1_2026, now, submitted_at=submitted_at, registered_at=registered_at) is expected
+
+
+@given(st.datetimes(min_value=datetime(2026, 7, 16), max_value=datetime(2027, 12, 31)))  # noqa: DTZ001
+def test_no_unit_registered_after_a_deadline_ever_missed_it(registered: datetime) -> None:
+    # hypothesis draws naive datetimes between naive bounds: read them as Beijing time
+    never = datetime(2030, 1, 1, tzinfo=CST)
+    assert not missed(H1_2026, never, submitted_at=None, registered_at=registered.replace(tzinfo=CST))

@@ -19,7 +19,22 @@ from vc_contracts.text import STORED
 CST = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
+ODD_OFFSET = "时区偏移须为整分钟，如 +08:00（不接受带秒的偏移，如 +08:00:30）"
+
+
+def whole_minute_offset(value: datetime) -> datetime:
+    """`value` unchanged unless its UTC offset has seconds (`2026-11-29T07:00:00+08:00:30`, which
+    Python's `fromisoformat` reads): no time zone has had one since 1972, so it is a typing mistake,
+    refused with ValueError (Chinese). The one rule of every time a caller sends: body and query
+    fields (ShanghaiDateTime, ShanghaiDate given as an instant), corrections and import cells."""
+    offset = value.utcoffset()
+    if offset is not None and offset % timedelta(minutes=1):
+        raise ValueError(ODD_OFFSET)
+    return value
+
+
 def _to_cst(value: datetime) -> datetime:
+    whole_minute_offset(value)
     try:
         return value.astimezone(CST)
     except OverflowError:  # e.g. 9999-12-31T23:00-14:00: no such instant in +08:00
@@ -39,6 +54,7 @@ def _cst_day(value: Any) -> Any:
         except ValueError:
             return value  # pydantic refuses it with its own message
     if isinstance(value, datetime):
+        whole_minute_offset(value)
         # an instant whose CST day is outside years 1-9999 (9999-12-31T23:00-14:00) is refused, not
         # an OverflowError (a 500): the same conversion as ShanghaiDateTime's
         return (value.replace(tzinfo=CST) if value.tzinfo is None else _to_cst(value)).date()

@@ -29,6 +29,7 @@ class RestartPolicy:
     give_up_after: int = 5  # quick deaths in a row
 
     def delay(self, quick_deaths: int) -> float:
+        """Seconds before a restart after `quick_deaths` in a row (0: a death after a long run)."""
         return float(min(self.first_delay * 2 ** max(quick_deaths - 1, 0), self.longest_delay))
 
 
@@ -99,7 +100,9 @@ class Supervisor:
     def _died(self, service: RunningService, watch: _Watch, now: float) -> bool:
         """Note a death and schedule the restart; False when it is time to give up."""
         name, lived = service.service.name, now - watch.started_at
-        watch.quick_deaths = watch.quick_deaths + 1 if lived < self.policy.quick else 1
+        # only a death within `quick` of starting counts (a crash loop); one after a long run starts
+        # the count afresh at none (1,074 s was reported as the "1st quick death")
+        watch.quick_deaths = watch.quick_deaths + 1 if lived < self.policy.quick else 0
         tail = procs.log_tail(service.log_path)
         headline = f"{name} exited unexpectedly (code {service.process.returncode}) after {lived:.0f} s"
         if watch.quick_deaths >= self.policy.give_up_after:
@@ -111,9 +114,13 @@ class Supervisor:
             return False
         delay = self.policy.delay(watch.quick_deaths)
         watch.restart_at = now + delay
+        counted = (
+            f"{_ordinal(watch.quick_deaths)} quick death of {self.policy.give_up_after} allowed"
+            if watch.quick_deaths
+            else f"not a quick death: it ran longer than {self.policy.quick:.0f} s"
+        )
         self.err(
-            f"{headline}; restarting it in {delay:g} s, the other servers keep running "
-            f"({_ordinal(watch.quick_deaths)} quick death of {self.policy.give_up_after} allowed). "
+            f"{headline}; restarting it in {delay:g} s, the other servers keep running ({counted}). "
             f"End of {service.log_path}:\n{tail}"
         )
         return True

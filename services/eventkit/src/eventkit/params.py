@@ -37,14 +37,12 @@ from vc_contracts.base import ISO_DAY, check_iso_text
 from vc_contracts.catalogue.fields import YEAR_MAX, YEAR_MIN
 from vc_contracts.text import invisible_character
 
-_YEAR = r"(?:201[89]|20[2-9]\d|2100)"  # YEAR_MIN..YEAR_MAX as text
-
-YEAR_TEXT_PATTERN = rf"^{_YEAR}$"
-QUARTER_PATTERN = rf"^{_YEAR}Q[1-4]$"
-HALF_YEAR_PATTERN = rf"^{_YEAR}H[12]$"
-PERIOD_PATTERN = rf"^{_YEAR}(?:Q[1-4]|H[12])?$"
-"""A year, half-year or quarter: 2025, 2025H1, 2025Q3 (CST), the year within the bounds above."""
-YEAR_OR_QUARTER_PATTERN = rf"^{_YEAR}(?:Q[1-4])?$"
+from eventkit.periods import (  # the patterns live with their reasons (eventkit.reasons answers them)
+    HALF_YEAR_PATTERN,
+    PERIOD_PATTERN,
+    QUARTER_PATTERN,
+    YEAR_OR_QUARTER_PATTERN,
+)
 
 _YEAR_DOC = f"Calendar year, {YEAR_MIN}–{YEAR_MAX}"
 YearPath = Annotated[int, Path(ge=YEAR_MIN, le=YEAR_MAX, description=_YEAR_DOC)]

@@ -15,18 +15,26 @@ Durations are whole seconds and are summed exactly; hours are rounded for displa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
 from vc_contracts import CST
+from vc_contracts.catalogue.fields import HALF_YEAR_PERIOD, YEAR_MAX, YEAR_MIN, YEAR_PERIOD
+from vc_contracts.catalogue.fields import PERIOD_PATTERN as CONTRACT_PERIOD_PATTERN
 from vc_contracts.durations import seconds_between
 from vc_contracts.periods import Period, PeriodFormatError, PeriodKind
 
 from eventkit.errors import RuleViolationError
 
 __all__ = [
+    "HALF_YEAR_PATTERN",
+    "PERIOD_PATTERN",
+    "QUARTER_PATTERN",
+    "YEAR_OR_QUARTER_PATTERN",
+    "YEAR_TEXT_PATTERN",
     "DayPeriods",
     "Period",
     "PeriodKind",
@@ -34,6 +42,7 @@ __all__ = [
     "half_containing",
     "half_of",
     "parse_period",
+    "period_pattern_reason",
     "quarter_bounds",
     "quarter_of",
     "quarters_of_year",
@@ -41,6 +50,62 @@ __all__ = [
     "seconds_in_period",
     "split_seconds_by_quarter",
 ]
+
+# ------------------------------------------------------------------- periods in paths and queries
+_YEAR = r"(?:201[89]|20[2-9]\d|2100)"  # YEAR_MIN..YEAR_MAX as text
+
+YEAR_TEXT_PATTERN = rf"^{_YEAR}$"
+QUARTER_PATTERN = rf"^{_YEAR}Q[1-4]$"
+HALF_YEAR_PATTERN = rf"^{_YEAR}H[12]$"
+PERIOD_PATTERN = rf"^{_YEAR}(?:Q[1-4]|H[12])?$"
+"""A year, half-year or quarter: 2025, 2025H1, 2025Q3 (CST), the year within the bounds above."""
+YEAR_OR_QUARTER_PATTERN = rf"^{_YEAR}(?:Q[1-4])?$"
+
+_ALONE = {  # a field of one kind
+    PeriodKind.year: "年度应为 4 位年份，如 2026",
+    PeriodKind.half: "半年度应如 2026H1（上半年）或 2026H2（下半年）",
+    PeriodKind.quarter: "季度应如 2026Q1（第一季度）…2026Q4（第四季度）",
+}
+_AMONG = {  # one of several kinds
+    PeriodKind.year: "年度（如 2026）",
+    PeriodKind.half: "半年度（如 2026H1）",
+    PeriodKind.quarter: "季度（如 2026Q1）",
+}
+_EXPECTED = {
+    YEAR_TEXT_PATTERN: (PeriodKind.year,),
+    YEAR_PERIOD: (PeriodKind.year,),
+    HALF_YEAR_PATTERN: (PeriodKind.half,),
+    HALF_YEAR_PERIOD: (PeriodKind.half,),
+    QUARTER_PATTERN: (PeriodKind.quarter,),
+    YEAR_OR_QUARTER_PATTERN: (PeriodKind.year, PeriodKind.quarter),
+    PERIOD_PATTERN: tuple(PeriodKind),
+    CONTRACT_PERIOD_PATTERN: tuple(PeriodKind),
+}
+_SHAPE = re.compile(r"(\d{4})(?:([HQ])[1-4])?")  # a period's shape, its number aside
+_KIND_NAME = {PeriodKind.year: "年度", PeriodKind.half: "半年度", PeriodKind.quarter: "季度"}
+
+
+def period_pattern_reason(pattern: str, given: object) -> str | None:
+    """Why `given` does not match `pattern`, in Chinese, if `pattern` is one of the period patterns
+    (this module's or the contracts'); else None. Says what is expected and, when `given` is a
+    period of another kind or out of the years, what is wrong with it:
+    "「2026Q3」是季度，半年度应如 2026H1（上半年）或 2026H2（下半年）".
+
+    The one text of every period-typed path, query or body field (eventkit.reasons answers a
+    pattern mismatch with it), so no period parameter says only 格式不正确.
+    """
+    if pattern not in _EXPECTED:
+        return None
+    kinds = _EXPECTED[pattern]
+    among = [_AMONG[kind] for kind in kinds]
+    expected = _ALONE[kinds[0]] if len(kinds) == 1 else f"期间应为{'、'.join(among[:-1])}或{among[-1]}"
+    what = ""
+    shape = _SHAPE.fullmatch(given) if isinstance(given, str) else None
+    if shape is not None and not YEAR_MIN <= int(shape.group(1)) <= YEAR_MAX:
+        what = f"年份须在 {YEAR_MIN}–{YEAR_MAX} 之间（本制度自 {YEAR_MIN} 年起实施），"
+    elif shape is not None and (kind := PeriodKind(shape.group(2) or "")) not in kinds:
+        what = f"「{given}」是{_KIND_NAME[kind]}，"
+    return what + expected
 
 
 def parse_period(

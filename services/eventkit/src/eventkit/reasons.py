@@ -5,7 +5,14 @@ Shared by every service's 422 answer, so no English pydantic message reaches a c
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
+
+from vc_contracts.base import ODD_OFFSET, whole_minute_offset
+from vc_contracts.catalogue.enums import LABELS
+
+from eventkit.periods import period_pattern_reason
 
 _FIXED = {
     "missing": "必填，不能为空",
@@ -49,10 +56,18 @@ def reason_for(detail: Any, hint: str | None = None) -> str:
         return str(ctx["error"])  # our own validators already speak Chinese
     if kind == "string_pattern_mismatch" and hint:
         return hint
+    if kind == "string_pattern_mismatch" and (
+        period := period_pattern_reason(ctx.get("pattern", ""), detail.get("input"))
+    ):
+        return period  # a period says which kind it wants (a half-year path sent a quarter)
+    if kind == "literal_error" and "expected" in ctx:
+        return "取值无效，可选：" + _choices(str(ctx["expected"]))
     if kind in _FIXED:
         return _FIXED[kind]
     if kind == "enum":  # a sheet's words are not the API's values: its hint names its own words
-        return hint or "取值无效，可选：" + str(ctx.get("expected", "")).replace(" or ", ", ")
+        return hint or "取值无效，可选：" + _choices(str(ctx.get("expected", "")))
+    if kind.startswith(("date", "datetime", "time")) and _odd_offset(detail.get("input")):
+        return ODD_OFFSET  # pydantic cannot read +08:00:30; Python can: say what is wrong with it
     if kind.startswith(("date", "datetime", "time")):
         return "日期格式应为 YYYY-MM-DD，例如 2025-01-01（时间如 2025-01-01T09:00:00+08:00）"
     if kind == "string_too_long":
@@ -66,3 +81,31 @@ def reason_for(detail: Any, hint: str | None = None) -> str:
     if kind.startswith("int"):
         return "须为整数"
     return hint or "格式不正确"
+
+
+def _odd_offset(given: Any) -> bool:
+    """Whether `given` is ISO text of a time whose offset has seconds (2026-11-29T07:00:00+08:00:30)."""
+    if not isinstance(given, str) or len(given) < 20:
+        return False
+    try:
+        whole_minute_offset(datetime.fromisoformat(given.strip()))
+    except ValueError as refused:
+        return str(refused) == ODD_OFFSET
+    return False
+
+
+_QUOTED = re.compile(r"'([^']*)'")
+_LABELLED: dict[frozenset[str], dict[str, str]] = {
+    frozenset(member.value for member in enum): {member.value: label for member, label in labels.items()}
+    for enum, labels in LABELS.items()
+}
+"""Per enum of the catalogue, by its set of wire values (what pydantic's error lists): their labels."""
+
+
+def _choices(expected: str) -> str:
+    """Pydantic's "'land', 'marriage_family' or 'other'" as people read it: 土地（land）、婚姻家庭
+    （marriage_family）、其他（other） when the values are an enum of the catalogue (its labels,
+    `vc_contracts.catalogue.enums.LABELS`), the wire value kept for a caller of the API; else the values."""
+    values = _QUOTED.findall(expected)
+    labels = _LABELLED.get(frozenset(values), {})
+    return "、".join(f"{labels[v]}（{v}）" if v in labels else v for v in values) or expected

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from vc_contracts import CST
+from vc_contracts.base import ODD_OFFSET, whole_minute_offset
 from vc_contracts.codes import ascii_digits
 from vc_contracts.text import invisible_character
 
@@ -43,10 +44,23 @@ DATE_EXAMPLES = "例如 2026-12-01、2026/12/1 或 2026年12月1日"
 ANY_YEARS = range(DAY_YEAR_MIN, DAY_YEAR_MAX + 1)  # a date cell in a text column: Excel starts in 1900
 
 
+FORMULA_WITHOUT_VALUE = "公式单元格没有计算结果，请粘贴为数值"
+
+
+class FormulaWithoutValue(str):
+    """An XLSX cell holding a formula but no result saved with it (`=10+5` written by a program
+    that does not calculate, `=#REF!`): its text is the formula; `cell_text` refuses it, since the
+    value the person saw in Excel is not in the file (it read as an empty cell: 不能为空)."""
+
+    __slots__ = ()
+
+
 def cell_text(value: Any, kind: Kind) -> str:
     """A spreadsheet cell as the text of `kind`; ValueError with the reason in Chinese if it is not one."""
     if type(value) is str:  # the usual case (every CSV cell) first: this runs once per cell
         text = value.strip()
+    elif isinstance(value, FormulaWithoutValue):
+        raise ValueError(f"{FORMULA_WITHOUT_VALUE}（{value}）")
     elif value is None:
         return ""
     elif isinstance(value, bool):
@@ -121,8 +135,8 @@ def _datetime_text(text: str) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         pass
-    else:
-        return in_record_years(moment, cell=True)  # in CST, if its Beijing year is a record year
+    else:  # in CST, if its Beijing year is a record year; an offset with seconds is a typing mistake
+        return in_record_years(_whole_minute(moment, text), cell=True)
     found = _DATETIME.match(text)
     try:
         if found:
@@ -132,7 +146,16 @@ def _datetime_text(text: str) -> datetime:
             moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"无法识别的时间「{text}」，例如 2026-12-01 09:30 或 2026/12/1 9:30") from None
-    return in_record_years(moment, cell=True)
+    return in_record_years(_whole_minute(moment, text), cell=True)
+
+
+def _whole_minute(moment: datetime, text: str) -> datetime:
+    """`moment` if its offset is whole minutes (`vc_contracts.base.whole_minute_offset`), else the
+    cell's reason naming what it holds."""
+    try:
+        return whole_minute_offset(moment)
+    except ValueError:
+        raise ValueError(f"时间「{text}」的{ODD_OFFSET}") from None
 
 
 MEMO = 16_384  # texts kept per kind in READ_BEFORE (a few MB at most); then it starts afresh

@@ -33,6 +33,8 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from eventkit.sheet_cells import FormulaWithoutValue
+
 __all__ = [
     "MAX_CHARS",
     "MAX_LINES",
@@ -130,7 +132,10 @@ def _xlsx(content: bytes) -> Source:
             finally:
                 probe.close()  # a generator: closes the sheet's part
             if found:
-                return Source(_closing(book, _guarded(sheet.iter_rows(values_only=True))), sheet.title)
+                rows = _guarded(sheet.iter_rows(values_only=True))
+                if _has_formulas(content):
+                    rows = _formulas_kept(content, sheet.title, rows)
+                return Source(_closing(book, rows), sheet.title)
     except BaseException:
         book.close()
         raise
@@ -156,6 +161,44 @@ def _refuse_unsized(content: bytes) -> None:
                     f"Excel 工作表缺少表格范围信息且解压后超过 {MAX_UNSIZED // 1024 // 1024} MB，"
                     "请用 Excel 打开后另存为 .xlsx 再上传，或分批导入"
                 )
+
+
+_FORMULA = re.compile(rb"<(\w+:)?f[ >/]")
+
+
+def _has_formulas(content: bytes) -> bool:
+    """Whether any worksheet part holds a formula element (rare in an import: only then is the
+    sheet read a second time, for the formulas without a saved result)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for member in archive.infolist():
+            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                with archive.open(member) as part:
+                    if _FORMULA.search(part.read()):
+                        return True
+    return False
+
+
+def _formulas_kept(content: bytes, title: str, rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """`rows` (saved results) with each empty cell that holds a formula given as that formula
+    (`sheet_cells.FormulaWithoutValue`), so the cell is refused saying so, not 不能为空."""
+    book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    try:
+        sheet = book[title]
+        sheet.reset_dimensions()
+        for row, formulas in zip(rows, _guarded(sheet.iter_rows(values_only=True)), strict=False):
+            pairs = list(zip(row, formulas, strict=False))
+            if any(_unsaved(v, f) for v, f in pairs):
+                yield [FormulaWithoutValue(f) if _unsaved(v, f) else v for v, f in pairs] + list(
+                    row[len(pairs) :]
+                )
+            else:
+                yield row
+    finally:
+        book.close()
+
+
+def _unsaved(value: Any, formula: Any) -> bool:
+    return value is None and isinstance(formula, str) and formula.startswith("=")
 
 
 def _has_values(rows: Iterator[Sequence[Any]]) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from eventkit.params import PERIOD_PATTERN, RequestBody
+from eventkit.params import RequestBody
+from eventkit.periods import PERIOD_PATTERN
 from pydantic import ConfigDict, Field
 from vc_contracts import ShanghaiDate
 from vc_contracts.catalogue.enums import AssessmentResult, FeedbackSource

@@ -96,8 +96,11 @@ class DocumentReviewIn(PointIn):
 
 
 class CorrectionIn(Body):
+    # no min_length: an empty mapping is "nothing changed", refused by the domain with the same
+    # words as changes equal to the entry (ledger.domain.corrections.corrected), not 至少需要 1 项
     changes: dict[str, Any] = Field(
-        min_length=1, description="Field -> new value, e.g. {'ended_at': '2025-03-05T12:00:00+08:00'}"
+        description="Field -> new value, e.g. {'ended_at': '2025-03-05T12:00:00+08:00'}; "
+        "empty or equal to the entry: 422 rule_violated 更正内容与原记录相同，无需更正"
     )
     reason: Reason = Field(description="Why (更正原因)")
 

@@ -8,11 +8,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from eventkit.workbook_bytes import workbook_bytes
+from eventkit.workbook_bytes import table, titled, workbook_bytes
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.styles import Font
 from vc_contracts.durations import HOURS_NUMBER_FORMAT
 
 from ledger.adapters.export_rows import (
@@ -29,59 +27,8 @@ from ledger.adapters.export_rows import (
     volume_check_cells,
 )
 
-_BOLD = Font(bold=True)
 _VOID = Font(strike=True, color="888888")
 _FAILED = Font(bold=True, color="C00000")
-_HEAD_FILL = PatternFill("solid", fgColor="DDE6F0")
-
-
-def _titled(sheet: Worksheet, title: str, lines: list[str]) -> None:
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=14)
-    for line in lines:
-        sheet.append([line])
-    sheet.append([])
-
-
-def _table(
-    sheet: Worksheet,
-    headings: list[str],
-    widths: list[int],
-    rows: list[tuple[list[Any], Font | None]],
-    formats: dict[int, str] | None = None,
-) -> None:
-    """Headings (bold, shaded, frozen, repeated on every printed page, with filters), then each row
-    with its font (None: the default) and `formats` (0-based column -> number format); printed
-    landscape, fitted to the page's width.
-
-    Rows are counted here, not read back from `sheet.max_row`: openpyxl works that out over every
-    cell written so far, which made a volume's export quadratic (a minute for 6,000 entries)."""
-    sheet.append(headings)
-    header_row = sheet.max_row  # read once: below, rows are counted
-    wrapped = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for column in range(1, len(headings) + 1):
-        cell = sheet.cell(row=header_row, column=column)
-        cell.font, cell.fill, cell.alignment = _BOLD, _HEAD_FILL, wrapped
-    top, row = Alignment(vertical="top", wrap_text=True), header_row
-    for cells, font in rows:
-        sheet.append(cells)
-        row += 1
-        for column in range(1, len(cells) + 1):
-            cell = sheet.cell(row=row, column=column)
-            cell.alignment = top
-            if font is not None:
-                cell.font = font
-        for column, number_format in (formats or {}).items():
-            sheet.cell(row=row, column=column + 1).number_format = number_format
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    last = get_column_letter(max(len(headings), 1))
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    sheet.auto_filter.ref = f"A{header_row}:{last}{max(row, header_row)}"
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _entry_rows(entries: list[dict[str, Any]]) -> list[tuple[list[Any], Font | None]]:
@@ -100,9 +47,9 @@ def _entries_book(
     sheet = book.active
     assert sheet is not None
     sheet.title = sheet_name
-    _titled(sheet, title, lines)
+    titled(sheet, title, lines)
     # 时长 holds the exact hours (its SUM is the exact total), shown with two decimals as the footer
-    _table(sheet, headings, WIDTHS, _entry_rows(work["entries"]), {HOURS_COLUMN: HOURS_NUMBER_FORMAT})
+    table(sheet, headings, WIDTHS, _entry_rows(work["entries"]), {HOURS_COLUMN: HOURS_NUMBER_FORMAT})
     sheet.append([])
     sheet.append([totals_line(work["totals"])])
     return book
@@ -141,7 +88,7 @@ def advisor_xlsx(work: dict[str, Any], exported_at: datetime) -> bytes:
     lines = advisor_subtitle(work, exported_at)
     book = _entries_book("工作记录", work["title"], lines, ADVISOR_HEADINGS, work)
     checks = book.create_sheet("卷册校验")
-    _titled(checks, f"{work['title']}：涉及卷册的防篡改链头与校验结果", lines[:1])
+    titled(checks, f"{work['title']}：涉及卷册的防篡改链头与校验结果", lines[:1])
     rows = [(volume_check_cells(v), None if v["ok"] else _FAILED) for v in work["volumes"]]
-    _table(checks, VOLUME_CHECK_HEADINGS, VOLUME_CHECK_WIDTHS, rows)
+    table(checks, VOLUME_CHECK_HEADINGS, VOLUME_CHECK_WIDTHS, rows)
     return _saved(book)

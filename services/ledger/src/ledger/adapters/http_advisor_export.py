@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import asyncio
 from typing import Annotated
-from urllib.parse import quote
 
 from eventkit.clock import now_cst
-from eventkit.params import PERIOD_PATTERN
+from eventkit.periods import PERIOD_PATTERN
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
+from eventkit.workbook_bytes import attachment
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
@@ -36,9 +36,9 @@ async def export_advisor_xlsx(
     missing or malformed period). `X-Volumes-Verified: true|false` says whether every volume passed."""
     runtime = runtime_of(request)
     work = await advisor_ledger(runtime.pool, runtime.store.schema, who, advisor_id, period)
-    name = quote(f"法律顾问工作记录-{work['advisor_name']}-{period}.xlsx")
+    name = f"法律顾问工作记录-{work['advisor_name']}-{period}.xlsx"
     headers = {
-        "Content-Disposition": f"attachment; filename*=UTF-8''{name}",
+        "Content-Disposition": attachment(name),
         "X-Volumes-Verified": "true" if work["all_verified"] else "false",
     }
     body = await asyncio.to_thread(advisor_xlsx, work, now_cst())  # seconds for a busy year: off the loop

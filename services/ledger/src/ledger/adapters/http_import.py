@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from eventkit.auth import UNITS
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
 from eventkit.imports import imports_of
+from eventkit.workbook_bytes import attachment
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
@@ -62,5 +63,5 @@ async def import_template(who: CurrentPrincipal, runtime: CurrentRuntime) -> Res
     who.require_role(*UNITS)
     unit = str(who.unit_id)  # a unit's token always carries its unit (eventkit.auth)
     advisor, village = await example_of_unit(runtime.pool, runtime.settings.schema, unit)
-    headers = {"Content-Disposition": 'attachment; filename="backfill-template.xlsx"'}
+    headers = {"Content-Disposition": attachment("台账补录模板.xlsx")}
     return Response(template_xlsx(advisor, village), media_type=XLSX, headers=headers)

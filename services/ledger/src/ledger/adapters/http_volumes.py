@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import asyncio
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from eventkit.clock import now_cst
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
 from eventkit.errors import NotFoundError
 from eventkit.params import PeriodQuery, YearPath
 from eventkit.runtime import Runtime
+from eventkit.workbook_bytes import attachment
 from fastapi import APIRouter, Path
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from vc_contracts.chain import GENESIS
@@ -43,8 +43,8 @@ async def _check_file(runtime: Runtime, who: Any, vid: str, volume: dict[str, An
 
 
 def _json_file(check: dict[str, Any]) -> JSONResponse:
-    name = quote(f"校验文件-{check['kind']}-{check['owner']}-{check['year']}.json")
-    headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{name}", "X-Chain-Head": check["head"]}
+    name = f"校验文件-{check['kind']}-{check['owner']}-{check['year']}.json"
+    headers = {"Content-Disposition": attachment(name), "X-Chain-Head": check["head"]}
     return JSONResponse(check, headers=headers)
 
 
@@ -75,9 +75,9 @@ async def export_xlsx(
 ) -> Response:
     data = await _volume(runtime, who, kind, owner, year, period)
     check = await _check_file(runtime, who, data["volume_id"], data)
-    name = quote(f"工作台账-{owner}-{data['period']}.xlsx")
+    name = f"工作台账-{owner}-{data['period']}.xlsx"
     headers = {
-        "Content-Disposition": f"attachment; filename*=UTF-8''{name}",
+        "Content-Disposition": attachment(name),
         "X-Chain-Head": data["chain"]["head"],
     }
     # seconds of CPU for a large volume: in a worker thread, so the service keeps answering meanwhile

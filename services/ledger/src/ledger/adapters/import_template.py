@@ -26,6 +26,11 @@ _HELP = {
     "started_at": "北京时间，如 2026-03-02 09:00",
     "ended_at": "驻点服务必填，北京时间",
     "channel": "法律咨询填：" + "、".join(VALUE_LABEL["channel"].values()),
+    # every column with a fixed set of values says which (类别, 结果 and 文书类型 gave none)
+    "category": "法律咨询、纠纷调解填：" + "、".join(VALUE_LABEL["category"].values()),
+    "outcome": "法律咨询、纠纷调解填：" + "、".join(dict.fromkeys(VALUE_LABEL["outcome"].values())),
+    "document_kind": "审核文书填：" + "、".join(VALUE_LABEL["document_kind"].values()),
+    "question_id": "答复居民提问的咨询填该提问的编号（居民提问页面可见），其余留空",
     "client_entry_id": "纸质台账上的编号，同一编号只写入一次（重复上传不会重复写入）",
 }
 

@@ -44,22 +44,35 @@ def actor(by: str, known: dict[str, str]) -> str:
     """Who acted, as people read it: an advisor by name (the directory's `known`), a committee as
     its village's committee; a sign-in id only when the directory names nobody for it."""
     if by.startswith("committee-"):
-        code = by.removeprefix("committee-")
-        village = known.get(f"division:{code}")
-        # the division code's last three digits: 001–199 a residents' committee, 200–399 a village's
-        body = "居委会" if code[-3:].isdigit() and int(code[-3:]) < 200 else "村委会"
-        return f"{village}{body}" if village else "村（居）委会"
+        return committee(by.removeprefix("committee-"), known)
     return known.get(f"advisor:{by}", by)
 
 
-def history_lines(history: list[dict[str, Any]], known: dict[str, str] | None = None) -> list[str]:
+def committee(code: str, known: dict[str, str]) -> str:
+    """The committee of village `code` by its village's name: 山河东村村委会, 城关社区居委会; 村（居）委会
+    when the directory does not know the village. Never a sign-in id."""
+    village = known.get(f"division:{code}")
+    # the division code's last three digits: 001–199 a residents' committee, 200–399 a village's
+    body = "居委会" if code[-3:].isdigit() and int(code[-3:]) < 200 else "村委会"
+    return f"{village}{body}" if village else "村（居）委会"
+
+
+def history_lines(
+    history: list[dict[str, Any]], known: dict[str, str] | None = None, village_code: str | None = None
+) -> list[str]:
     """Confirmations, queries, corrections (what changed, from → to, why) and voids, in order; who
-    acted by name (`known` from `directory_view.names`: advisors and villages)."""
+    acted by name (`known` from `directory_view.names`: advisors and villages).
+
+    Only the committee of the entry's village (`village_code`) may confirm or query it (the role is
+    checked on the command), so those lines name that committee, whatever sign-in id its member
+    used (`village_committee-621025100200` was shown as it was)."""
     known = known or {}
     lines = []
     for item in history:
         when = minute(datetime.fromisoformat(item["at"]))
         by = actor(item["by"], known)
+        if village_code and item["event_type"] in ("EntryConfirmed", "EntryQueried"):
+            by = committee(village_code, known)
         match item["event_type"]:
             case "EntryConfirmed":
                 lines.append(

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from vc_contracts import CST
+from vc_contracts.base import whole_minute_offset
 from vc_contracts.codes import ascii_digits
 
 from ledger.domain.kinds import EVENT_OF, KIND_LABEL, VALUE_LABEL, Kind
@@ -97,7 +98,10 @@ def _when(value: Any) -> datetime:
                     continue
             else:
                 raise ValueError(text) from None
-    return moment.replace(tzinfo=CST) if moment.tzinfo is None else moment.astimezone(CST)
+    # an offset with seconds (+08:00:30) is a typing mistake: refused, as in a request body
+    return (
+        moment.replace(tzinfo=CST) if moment.tzinfo is None else whole_minute_offset(moment).astimezone(CST)
+    )
 
 
 _WHOLE_CELL = re.compile(r"(-?[0-9]{1,18})(?:\.0*)?")

@@ -155,7 +155,7 @@ def readable(entries: list[dict[str, Any]], known: dict[str, str]) -> None:
         e["unit_name"] = known.get(f"unit:{e['unit_id']}", e["unit_id"])
         e["content"] = entry_text.content(e["kind"], e["data"])
         e["status"] = entry_text.status(e)
-        e["notes"] = entry_text.history_lines(e["history"], known)
+        e["notes"] = entry_text.history_lines(e["history"], known, e["village_code"])
 
 
 def totals(entries: list[dict[str, Any]]) -> dict[str, Any]:

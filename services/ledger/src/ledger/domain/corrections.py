@@ -27,6 +27,10 @@ CHANGES = "changes"
 """Where a correction's new values are: every error about one names it `changes.<field>`."""
 
 
+NOTHING_CHANGED = "更正内容与原记录相同，无需更正"
+"""The answer to a correction that changes nothing: no field sent, or every field as it was."""
+
+
 def _refuse_fields(kind: Kind, changes: Mapping[str, Any]) -> None:
     bad = sorted(set(changes) - correctable(kind))
     if not bad:
@@ -57,15 +61,15 @@ def corrected(
     the whole mapping: empty, or nothing different): the field a new entry would name, except that
     a visit's `occurred_at` is its `started_at` and a missing assignment on the new day names the
     time that moved the entry there."""
-    if not changes:
-        raise RuleViolationError("请填写要更正的内容", field=CHANGES)
+    if not changes:  # nothing sent is nothing changed: one answer for both (the page sends {} then)
+        raise RuleViolationError(NOTHING_CHANGED, field=CHANGES)
     start_field = "started_at" if kind is Kind.visit else "occurred_at"
     try:
         effective = _effective(kind, data, changes, facts, now, start_field)
     except AppError as exc:
         raise exc.within(CHANGES, {"occurred_at": start_field}) from None
     if not effective:
-        raise RuleViolationError("更正内容与原记录相同，无需更正", field=CHANGES)
+        raise RuleViolationError(NOTHING_CHANGED, field=CHANGES)
     return effective
 
 

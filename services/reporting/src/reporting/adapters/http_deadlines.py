@@ -9,7 +9,7 @@ from eventkit.auth import Role
 from eventkit.clock import now_cst
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime, Idempotent
 from eventkit.errors import RuleViolationError
-from eventkit.params import HALF_YEAR_PATTERN, YEAR_TEXT_PATTERN
+from eventkit.periods import HALF_YEAR_PATTERN, YEAR_TEXT_PATTERN, period_pattern_reason
 from eventkit.scoping import scope_prefix
 from fastapi import APIRouter, Body
 from vc_contracts.catalogue.enums import ReportKind
@@ -20,16 +20,13 @@ from reporting.application.report_queries import county_deadline, overdue
 from reporting.domain.deadlines import DeadlineNotPassedError
 
 router = APIRouter(tags=["reporting"])
-SHAPES = {
-    ReportKind.half_year_ledger: (HALF_YEAR_PATTERN, "2025H1"),
-    ReportKind.annual_results: (YEAR_TEXT_PATTERN, "2025"),
-}
+SHAPES = {ReportKind.half_year_ledger: HALF_YEAR_PATTERN, ReportKind.annual_results: YEAR_TEXT_PATTERN}
 
 
 def _period(kind: ReportKind, period: str) -> str:
-    shape, example = SHAPES[kind]
-    if not re.match(shape, period):
-        raise RuleViolationError(f"报告类型 {kind.value} 的期间格式应如 {example}", field="period")
+    shape = SHAPES[kind]
+    if not re.match(shape, period):  # the reason of every period parameter (eventkit.periods)
+        raise RuleViolationError(period_pattern_reason(shape, period) or "", field="period")
     return period
 
 

@@ -11,6 +11,7 @@ from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
 from eventkit.errors import ConflictError, ForbiddenError, NotFoundError
 from eventkit.params import YearPath
 from eventkit.runtime import Runtime
+from eventkit.workbook_bytes import attachment
 from fastapi import APIRouter, Response
 from vc_contracts.base import CST
 from vc_contracts.chain import parse_volume_id
@@ -37,7 +38,7 @@ async def _detail(runtime: Runtime, who: Any, report_id: str) -> dict[str, Any]:
 
 
 def _docx(content: bytes, name: str) -> Response:
-    headers = {"Content-Disposition": f'attachment; filename="{name}.docx"'}
+    headers = {"Content-Disposition": attachment(f"{name}.docx")}  # a Chinese name, as every export
     return Response(content, media_type=DOCX, headers=headers)
 
 
@@ -63,7 +64,7 @@ async def report_document(who: CurrentPrincipal, runtime: CurrentRuntime, report
         "submissions": detail["version"], "report_id": report_id, "generated_at": datetime.now(CST),
     }  # fmt: skip
     content = annual_document(meta, detail["figures"], detail["events"])
-    return _docx(content, f"annual-report-{detail['county']}-{detail['period']}")
+    return _docx(content, f"年度工作报告-{detail['county_name'] or detail['county']}-{detail['period']}")
 
 
 @router.get(
@@ -81,7 +82,8 @@ async def preview_document(who: CurrentPrincipal, runtime: CurrentRuntime, year:
         "county_name": names.get(county, county), "year": year, "status_name": "未提交",
         "submissions": 0, "report_id": None, "generated_at": datetime.now(CST),
     }  # fmt: skip
-    return _docx(annual_document(meta, figures, []), f"annual-report-{county}-{year}-preview")
+    name = f"年度工作报告-{meta['county_name']}-{year}-预览"
+    return _docx(annual_document(meta, figures, []), name)
 
 
 @router.get(

@@ -10,8 +10,10 @@ from eventkit.dependencies import CurrentPrincipal, CurrentRuntime, Idempotent
 from eventkit.errors import ForbiddenError, RuleViolationError
 from eventkit.paging import Paging, page_of
 from eventkit.params import HalfYearPath, HalfYearQuery, RequestBody, YearPath
+from eventkit.periods import parse_period
 from eventkit.runtime import Runtime
 from eventkit.scoping import scope_prefix
+from eventkit.workbook_bytes import attachment
 from fastapi import APIRouter, Depends, Response
 from pydantic import Field
 from vc_contracts import CST
@@ -22,6 +24,7 @@ from vc_contracts.divisions import county_of, significant_prefix
 from reporting.adapters.xlsx import statistics_workbook
 from reporting.application.confirmations_view import advisor_states, advisor_unit, confirm
 from reporting.application.report_commands import ReportHandler
+from reporting.application.report_detail import names_of
 from reporting.application.report_queries import list_reports, unit_division
 from reporting.application.results_view import results_of
 from reporting.application.statistics import advisors_in_year, digest, statistics_table
@@ -121,8 +124,14 @@ async def statistics(
     division = division or who.scope
     if format == "json":
         return table
-    content = statistics_workbook(table, f"{division} {period} 法律顾问工作统计表")
-    headers = {"Content-Disposition": f'attachment; filename="statistics-{division}-{period}.xlsx"'}
+    # named as people know them: 正宁县 2026年下半年, never the code (621025 2026H2)
+    names = await names_of(runtime.pool, runtime.settings.schema, [division, *([unit_id] if unit_id else [])])
+    whose = names.get(unit_id or "") or names.get(division, division)
+    label = parse_period(period).label
+    scope = f"统计范围：{names.get(division, division)}（{division}）" + (f"，{whose}" if unit_id else "")
+    lines = [scope, "数据来源：工作台账（已作废的记录不计，更正后的数据计入）；时间为北京时间（UTC+08:00）"]
+    content = statistics_workbook(table, f"{whose} {label} 法律顾问工作统计表", lines)
+    headers = {"Content-Disposition": attachment(f"法律顾问工作统计表-{whose}-{period}.xlsx")}
     return Response(content, media_type=XLSX, headers=headers)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import asyncpg
 
 from reporting.application.due_rules_view import due_rule
-from reporting.domain.deadlines import DUE_KEYS, due_at, due_day
+from reporting.domain.deadlines import DUE_KEYS, due_at, due_day, last_due_day, missed
 
 PROVIDERS = ["law_firm", "justice_office", "legal_aid_center"]
 
@@ -63,14 +63,15 @@ async def overdue(
     """Who owed `kind` for `period` inside the prefix and had nothing in by their county's deadline."""
     if kind == "half_year_ledger":
         owners = await pool.fetch(
-            f"SELECT id AS unit_id, name, substr(division_code, 1, 6) AS county FROM {schema}.st_names"
+            f"SELECT id AS unit_id, name, substr(division_code, 1, 6) AS county, registered_at"
+            f" FROM {schema}.st_names"
             " WHERE kind = ANY($1::text[]) AND starts_with(division_code, $2) ORDER BY id",
             PROVIDERS, prefix,
         )  # fmt: skip
     else:
         owners = await pool.fetch(
-            f"SELECT NULL AS unit_id, name, id AS county FROM {schema}.st_names"
-            " WHERE kind = 'county' AND starts_with(id, $1) ORDER BY id",
+            "SELECT NULL AS unit_id, name, id AS county, NULL::timestamptz AS registered_at"
+            f" FROM {schema}.st_names WHERE kind = 'county' AND starts_with(id, $1) ORDER BY id",
             prefix,
         )
     submitted = {
@@ -95,9 +96,11 @@ async def overdue(
             rules[county] = await county_deadline(pool, schema, county, kind, period)
         deadline = rules[county]["due_at"]
         submitter = o["unit_id"] or f"county-{county}"
-        if now < deadline or (submitter in submitted and submitted[submitter] < deadline):
+        if not missed(deadline, now, submitted_at=submitted.get(submitter), registered_at=o["registered_at"]):
             continue
         owner = o["unit_id"] or county
-        result.append({**dict(o), "kind": kind, "period": period, "due_at": deadline,
+        row = {k: v for k, v in o.items() if k != "registered_at"}
+        result.append({**row, "kind": kind, "period": period, "due_at": deadline,
+                       "due_day": last_due_day(deadline),  # what people are shown: 07-15, not 07-16 00:00
                        "rule": rules[county]["rule"], "miss_recorded": owner in recorded})  # fmt: skip
     return result

@@ -46,7 +46,11 @@ CREATE TABLE {t}st_hours (
 -- a division's table reads its own villages' hours (issue 12: without it every county's table
 -- scanned the province's hours, growing with the province)
 CREATE INDEX ON {t}st_hours (half, village_code);
-CREATE TABLE {t}st_names (id text PRIMARY KEY, name text NOT NULL, kind text, division_code text);
+-- registered_at: when a unit was registered (its event's occurred_at), so a unit registered after
+-- a half-year's deadline is not listed as overdue for it (report_queries.overdue)
+CREATE TABLE {t}st_names (
+    id text PRIMARY KEY, name text NOT NULL, kind text, division_code text, registered_at timestamptz
+);
 """ + versions_ddl("st_versions")
 VERSIONS = "st_versions"
 """Per entry, the version applied (eventkit.entry_versions): an entry's earlier event delivered
@@ -64,7 +68,13 @@ NAMED: dict[type[Event], str] = {
     AdvisorRegistered: "advisor_id",
 }
 _KEY = keyed({**NAMED, **dict.fromkeys(KINDS, "entry_id")})
-NAME_COLUMNS = (("id", "text"), ("name", "text"), ("kind", "text"), ("division_code", "text"))
+NAME_COLUMNS = (
+    ("id", "text"),
+    ("name", "text"),
+    ("kind", "text"),
+    ("division_code", "text"),
+    ("registered_at", "timestamptz"),
+)
 WRITE_ENTRIES = (
     "WITH c AS (SELECT convert_from($2::bytea, 'UTF8')::jsonb AS c),"
     " src AS MATERIALIZED (SELECT u.d->>'entry_id' AS entry_id, u.kind, u.half, u.d FROM c, ROWS FROM"
@@ -112,8 +122,11 @@ written back. RETURNING, not a probe of st_entries per visit: the upsert touches
 `old` (PostgreSQL 18) tells an update from an insert."""
 UPSERT_NAME = (
     "ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,"
-    " division_code = excluded.division_code"
+    " division_code = excluded.division_code,"
+    " registered_at = least(n.registered_at, excluded.registered_at)"
 )
+"""A name delivered again keeps the first registration instant (least ignores NULL); the table is
+`AS n` in both statements that use it."""
 
 
 def _group(item: Decoded) -> str | None:
@@ -127,14 +140,14 @@ def _group(item: Decoded) -> str | None:
     return ONE_BY_ONE if kind is lg.EntryCorrected else None
 
 
-def _name_row(event: Event) -> tuple[str | None, ...]:
+def _name_row(env: Envelope, event: Event) -> tuple[str | datetime | None, ...]:
     match event:
         case DivisionRegistered():
-            return event.code, event.name, event.level.value, event.code
-        case UnitRegistered():
-            return event.unit_id, event.name, event.kind.value, event.division_code
+            return event.code, event.name, event.level.value, event.code, None
+        case UnitRegistered():  # since when it owes reports: its registration
+            return event.unit_id, event.name, event.kind.value, event.division_code, env.occurred_at
         case AdvisorRegistered():  # named on the unit's half-year confirmations
-            return event.advisor_id, event.name, "advisor", None
+            return event.advisor_id, event.name, "advisor", None, None
     raise TypeError(type(event).__name__)
 
 
@@ -221,8 +234,9 @@ class Rows:
 
 
 class StatsView(Projection):
-    # v2: exact seconds, not hours rounded per entry; v3: advisor names; v4: entry versions
-    name = "statistics_v4"
+    # v2: exact seconds, not hours rounded per entry; v3: advisor names; v4: entry versions;
+    # v5: units' registered_at (who owes a half-year report)
+    name = "statistics_v5"
     topics = (topic_for("registry"), topic_for("ledger"))
     tables = ("st_entries", "st_hours", "st_names", VERSIONS)
     ddl = DDL
@@ -236,7 +250,7 @@ class StatsView(Projection):
     async def apply(self, conn: Connection, t: str, env: Envelope, event: Event) -> None:
         match event:
             case DivisionRegistered() | UnitRegistered() | AdvisorRegistered():
-                await self._name(conn, t, *_name_row(event))
+                await self._name(conn, t, *_name_row(env, event))
             case lg.EntryCorrected():
                 await self._correct(conn, t, event)
             case lg.EntryVoided():
@@ -250,8 +264,8 @@ class StatsView(Projection):
     async def apply_batch(self, conn: Connection, t: str, items: Sequence[Decoded]) -> None:
         for group, run in runs(items, _group, _KEY):
             if group == "names":
-                rows = [_name_row(d.event) for d in run]
-                await insert_rows(conn, f"{t}st_names", NAME_COLUMNS, rows, UPSERT_NAME)
+                rows = [_name_row(d.envelope, d.event) for d in run]
+                await insert_rows(conn, f"{t}st_names", NAME_COLUMNS, rows, UPSERT_NAME, "AS n")
             elif group == "entries":
                 # every event of an "entries" run is of a type in KINDS (see _group)
                 entries = cast(list[lg.LedgerEntryEvent], [item.event for item in run])
@@ -265,8 +279,8 @@ class StatsView(Projection):
             else:
                 await one_by_one(self, conn, t, run)
 
-    async def _name(self, conn: Connection, t: str, *row: str | None) -> None:
-        await conn.execute(f"INSERT INTO {t}st_names VALUES ($1,$2,$3,$4) {UPSERT_NAME}", *row)
+    async def _name(self, conn: Connection, t: str, *row: str | datetime | None) -> None:
+        await conn.execute(f"INSERT INTO {t}st_names AS n VALUES ($1,$2,$3,$4,$5) {UPSERT_NAME}", *row)
 
     async def _correct(self, conn: Connection, t: str, event: lg.EntryCorrected) -> None:
         row = await conn.fetchrow(

@@ -49,6 +49,30 @@ def due_at(kind: str, period: str, due: dict[str, str] | None = None) -> datetim
     return datetime(day.year, day.month, day.day, tzinfo=CST)
 
 
+def missed(
+    deadline: datetime, now: datetime, *, submitted_at: datetime | None, registered_at: datetime | None
+) -> bool:
+    """Whether an owner missed `deadline` (the instant it passed, `due_at`) as of `now`: the deadline
+    passed, nothing came in before it, and the owner was registered before it. A unit registered
+    after a period's deadline never owed that period's report (registered 2026-12-02: not overdue
+    for 2026H1, due 07-15); `registered_at` None (a county, or a unit known before the date was kept)
+    owed it. All instants tz-aware."""
+    if now < deadline or (submitted_at is not None and submitted_at < deadline):
+        return False
+    return registered_at is None or registered_at < deadline
+
+
+def last_due_day(deadline: datetime) -> date:
+    """The due day of a deadline instant (`due_at`, 00:00 +08:00 after it): 2026-07-16 00:00 → 07-15.
+    What people are shown: the rule's day, never the instant after it."""
+    return (deadline.astimezone(CST) - timedelta(days=1)).date()
+
+
+def shown_deadline(deadline: datetime) -> str:
+    """A deadline as the pages and messages write it: '2026-07-15 24:00' (the due day's end, +08:00)."""
+    return f"{last_due_day(deadline).isoformat()} 24:00"
+
+
 def stream_id(kind: str, period: str, owner: str) -> str:
     return f"deadline:{kind}:{period}:{owner}"
 
@@ -57,8 +81,10 @@ class DeadlineNotPassedError(RuleViolationError):
     """Recording a miss before the deadline passed."""
 
     def __init__(self, period: str, due_at: datetime) -> None:
-        shown = due_at.astimezone(CST).isoformat()
-        super().__init__(f"期间 {period} 的报送截止时间 {shown} 尚未到，不能记录逾期", field="period")
+        shown = shown_deadline(due_at)  # the due day, as the page shows it (not 07-16 00:00)
+        super().__init__(
+            f"期间 {period} 的报送截止时间 {shown}（北京时间）尚未到，不能记录逾期", field="period"
+        )
 
 
 @dataclass(frozen=True)

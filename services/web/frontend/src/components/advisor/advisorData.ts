@@ -81,16 +81,29 @@ function nowMinutesCst(): number {
 const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
 const minutesOf = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5))
 
-/** Today and the schedule's hours (09:00–12:00 without one), never ending in the future: the
- * ledger refuses future work, so a visit still under way ends now. */
-export function visitPrefill(schedule: string | null): { date: string; start: string; end: string } {
+/** The schedule's hours (09:00–12:00 without one) on the last day they were served, never in the
+ * future (the ledger refuses future work): today once its hours have begun (a visit still under way
+ * ends now); before they begin (say at 00:38), the last scheduled day before today, whole (yesterday
+ * without weekdays), never a sliver such as 00:00–00:38 of today. `today` (YYYY-MM-DD) and `now`
+ * (minutes since midnight), both +08:00, default to the clock. */
+export function visitPrefill(
+  schedule: string | null, today: string = todayCst(), now: number = nowMinutesCst(),
+): { date: string; start: string; end: string } {
   const parsed = parseSchedule(schedule)
-  let start = minutesOf(parsed?.start ?? '09:00')
-  let end = minutesOf(parsed?.end ?? '12:00')
-  const now = nowMinutesCst()
-  if (end > now) end = now
-  if (start >= end) start = Math.max(0, end - 60)
-  return { date: todayCst(), start: hhmm(start), end: hhmm(end) }
+  const start = minutesOf(parsed?.start ?? '09:00')
+  const end = minutesOf(parsed?.end ?? '12:00')
+  if (now > start) return { date: today, start: hhmm(start), end: hhmm(Math.min(end, now)) }
+  return { date: lastScheduledDay(parsed?.weekdays ?? [], today), start: hhmm(start), end: hhmm(end) }
+}
+
+/** The last day before `today` (YYYY-MM-DD) on one of `weekdays` (0 Sunday … 6 Saturday; none: any day). */
+function lastScheduledDay(weekdays: number[], today: string): string {
+  const [y, m, d] = today.split('-').map(Number)
+  for (let back = 1; back <= 7; back++) {
+    const day = new Date(Date.UTC(y, m - 1, d - back))
+    if (!weekdays.length || weekdays.includes(day.getUTCDay())) return day.toISOString().slice(0, 10)
+  }
+  return today // unreachable: every weekday comes back within a week
 }
 
 /** 下次驻点 as YYYY-MM-DD (+08:00): the schedule's next day still to serve, after `lastVisit` (the

@@ -50,6 +50,18 @@ export async function reloadUntil(load: () => Promise<void>, settled: () => bool
 }
 
 /** Who made a rule, by name; a level above the caller's scope (not readable to it) by its level. */
+/**
+ * Where the rule in force for `county` comes from, by the rule set's division (`in_force.division_code`,
+ * or the code before `#` of a reporting rule id such as 621025#v1; 'default' or none: the province's
+ * defaults): 本县规则, 市级规则 or 省默认规则. One wording for every page that names a rule's source.
+ */
+export function ruleSource(ruleCode: string | null | undefined, county: string): string {
+  const code = (ruleCode ?? '').split('#')[0]
+  if (code && code === county) return '本县规则'
+  if (/^\d{4}00$/.test(code) && !code.endsWith('0000')) return '市级规则'
+  return '省默认规则'
+}
+
 export function ruleMaker(code: string, name: string | undefined): string {
   if (name) return name
   return code.endsWith('0000') ? '省级（默认）' : code.endsWith('00') ? '市级' : code
