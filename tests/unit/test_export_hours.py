@@ -234,8 +234,9 @@ def _table() -> dict[str, Any]:
 def test_the_statistics_workbook_holds_exact_hours_whose_sum_is_the_total() -> None:
     sheet = load_workbook(BytesIO(statistics_workbook(_table(), "统计表")))["统计表"]
     rows = list(sheet.iter_rows())
-    column = [c.value for c in rows[1]].index("驻村服务时长（小时）")
-    cells = [row[column] for row in rows[2:]]
+    head = next(i for i, row in enumerate(rows) if "驻村服务时长（小时）" in [c.value for c in row])
+    column = [c.value for c in rows[head]].index("驻村服务时长（小时）")
+    cells = [row[column] for row in rows[head + 1 :]]
     *body, total = cells
     assert [c.value for c in body] == pytest.approx([s / 3600 for s, _ in ROWS])
     assert all(c.number_format == "0.00" for c in cells)
