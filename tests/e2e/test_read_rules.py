@@ -13,11 +13,14 @@ Chinese, who is asking and what they may not see; where a role may read a route 
 from __future__ import annotations
 
 import contextlib
+import importlib
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
+from fastapi.routing import APIRoute
 
 COUNTY, VILLAGE = "621025", "621025100201"
 FIRM, OTHER_FIRM, ADVISOR = "U-firm-zhengda", "U-firm-luyuan", "A-zhengda-1"
@@ -150,12 +153,10 @@ async def test_each_role_reads_what_the_readme_lets_it_and_nothing_else(
 
 def test_every_get_route_of_the_four_services_is_walked() -> None:
     """A route added later without a row here fails this test (and without a rule, the app)."""
-    from fastapi.routing import APIRoute
-
     walked = {(service, path.split("?")[0]) for service, path, _ in READS}
     templates: set[tuple[str, str]] = set()
     for service in ("registry", "ledger", "assessment", "reporting"):
-        spec = __import__(f"{service}.main", fromlist=["SPEC"]).SPEC
+        spec = importlib.import_module(f"{service}.main").SPEC
         for router in spec.routers:
             for route in router.routes:
                 if (
@@ -164,7 +165,6 @@ def test_every_get_route_of_the_four_services_is_walked() -> None:
                     and not route.path.startswith("/public")
                 ):
                     templates.add((service, route.path_format))
-    import re
 
     def matches(template: str, path: str) -> bool:
         return re.fullmatch(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)), path) is not None

@@ -61,7 +61,11 @@ COUNTY = Division("621025", "正宁县", DivisionLevel.county, "621000")
     ("command", "field", "message"),
     [
         # a code too short for its level
-        (RegisterDivision("621025", "某镇", DivisionLevel.township, COUNTY), "code", "乡镇（街道）级区划代码应为 12 位"),
+        (
+            RegisterDivision("621025", "某镇", DivisionLevel.township, COUNTY),
+            "code",
+            "乡镇（街道）级区划代码应为 12 位",
+        ),
         # a code shaped for another level
         (
             RegisterDivision("621025100000", "某县", DivisionLevel.county, CITY),

@@ -9,7 +9,8 @@ from typing import assert_never
 from eventkit.decider import Decider
 from eventkit.errors import ConflictError, RuleViolationError
 from vc_contracts import Event
-from vc_contracts.catalogue.enums import DIVISION_LEVEL_LABELS as LEVEL, DivisionLevel
+from vc_contracts.catalogue.enums import DIVISION_LEVEL_LABELS as LEVEL
+from vc_contracts.catalogue.enums import DivisionLevel
 from vc_contracts.catalogue.registry import DivisionRegistered
 from vc_contracts.divisions import level_of
 
