@@ -336,7 +336,7 @@ BAD_INPUT = [
         "advisor-role-cannot-assign",
         "POST /assignments",
         _assign(V3, "A-api-3", days_ago(5)),
-        "403 forbidden None",
+        "403 forbidden role",
         who="advisor",
     ),
     bad("read-other-countys-village", f"GET /villages/{OTHER_VILLAGE}", None, "403 forbidden code"),

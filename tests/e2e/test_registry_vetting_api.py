@@ -115,8 +115,8 @@ async def test_who_may_nominate_and_decide_is_scoped(world: World) -> None:
     before = await event_count(world.dsn)
     cases = [
         (world.firm, "/nominations", nominee("A-vet-4", 4, OTHER_FIRM), 403, "forbidden", "unit_id"),
-        (world.firm, "/advisors", nominee("A-vet-4", 4), 403, "forbidden", None),  # units nominate
-        (world.firm, "/nominations/A-vet-3/approval", {}, 403, "forbidden", None),
+        (world.firm, "/advisors", nominee("A-vet-4", 4), 403, "forbidden", "role"),  # units nominate
+        (world.firm, "/nominations/A-vet-3/approval", {}, 403, "forbidden", "role"),
         (world.other_county, "/nominations/A-vet-3/approval", {}, 403, "forbidden", "advisor_id"),
         (world.county, "/nominations/A-vet-none/approval", {}, 404, "not_found", "advisor_id"),
         (world.county, "/nominations/A-vet-3/rejection", {"reason": ""}, 422, "validation_failed",

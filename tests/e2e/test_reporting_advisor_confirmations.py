@@ -61,3 +61,22 @@ async def test_a_change_after_confirmation_blocks_the_submission_until_confirmed
     await http.post(f"{path}/confirmations", json={"confirm_digest": mine["digest"]}, headers=li)
     submitted = await http.post(path, json={"confirm_digest": preview["digest"]}, headers=firm)
     assert submitted.status_code == 201, submitted.text
+
+
+async def test_an_advisor_is_refused_another_unit_s_figures_by_name_not_by_a_stale_digest(world) -> None:  # type: ignore[no-untyped-def]
+    """Confirming another unit's table was 409 "您的数据在预览后已有变化": the figures were never
+    the advisor's to confirm, whatever the digest. 403 naming `unit_id`, reading and confirming."""
+    reporting, scene = world
+    http = reporting.http
+    li = reporting.headers("advisor", scene.county, subject=scene.li)
+    path = "/reports/half-year/2025H1"
+    mine = (await http.get(f"{path}/my-figures", headers=li)).json()
+    for digest in (mine["digest"], "0" * 16):
+        body = {"confirm_digest": digest, "unit_id": "U-firm-luyuan"}
+        refused = await http.post(f"{path}/confirmations", json=body, headers=li)
+        assert refused.status_code == 403, refused.text
+        assert (refused.json()["code"], refused.json()["field"]) == ("forbidden", "unit_id")
+    read = await http.get(f"{path}/my-figures", params={"unit_id": "U-firm-luyuan"}, headers=li)
+    assert read.status_code == 403 and read.json()["field"] == "unit_id", read.text
+    own = await http.get(f"{path}/my-figures", params={"unit_id": scene.firm}, headers=li)
+    assert own.status_code == 200 and own.json()["unit_id"] == scene.firm

@@ -18,6 +18,7 @@ import uvicorn
 from conftest import unique
 from devstack.pytest_plugin import DevStack
 from eventkit.logs import JsonFormatter
+from eventkit.reads import EVERYONE, readers
 from eventkit.runtime import ServiceSpec, create_app
 from eventkit.tokens import issue
 from eventkit.web import CurrentPrincipal
@@ -46,6 +47,10 @@ def _router() -> APIRouter:
     return router
 
 
+# every role may read the test routes: these tests are about the token, not the role (eventkit.reads)
+READS = {"/divisions/{code}/summary": readers("汇总", EVERYONE), "/broken": readers("出错", EVERYONE)}
+
+
 @pytest.fixture
 async def client(
     devstack: DevStack, database: str, monkeypatch: pytest.MonkeyPatch
@@ -55,7 +60,9 @@ async def client(
     monkeypatch.setenv("DATABASE_URL", database)
     monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", devstack.bootstrap)
     monkeypatch.setenv("VC_JWT_SECRET", SECRET)
-    app = create_app(ServiceSpec(name=service, title="Auth test", description="test", routers=[_router()]))
+    app = create_app(
+        ServiceSpec(name=service, title="Auth test", description="test", routers=[_router()], reads=READS)
+    )
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with (
         app.router.lifespan_context(app),
@@ -228,7 +235,7 @@ async def test_the_access_log_of_a_running_server_carries_no_token(
     monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", devstack.bootstrap)
     monkeypatch.setenv("VC_JWT_SECRET", SECRET)
     app = create_app(
-        ServiceSpec(name=service, title="Auth log test", description="test", routers=[_router()])
+        ServiceSpec(name=service, title="Auth log test", description="test", routers=[_router()], reads=READS)
     )
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

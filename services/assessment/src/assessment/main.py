@@ -5,6 +5,7 @@ from __future__ import annotations
 from eventkit.runtime import ServiceSpec, create_app
 
 from assessment.adapters import http_commands, http_hours, http_queries
+from assessment.adapters.reads import READS
 from assessment.application.assignments_view import AssignmentsView
 from assessment.application.decisions_view import DecisionsView
 from assessment.application.gatherings_view import GatheringsView
@@ -18,6 +19,7 @@ SPEC = ServiceSpec(
     routers=[http_hours.router, http_commands.router, http_queries.router],
     projections=[QuarterHoursView(), GatheringsView(), AssignmentsView()],
     own_views=[DecisionsView(), RectificationsView()],
+    reads=READS,
 )
 
 app = create_app(SPEC)

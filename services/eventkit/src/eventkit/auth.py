@@ -41,6 +41,17 @@ class Role(StrEnum):
 
 ADMINS = {Role.province_admin, Role.city_admin, Role.county_admin}
 UNITS = {Role.justice_office, Role.law_firm, Role.legal_aid_center}
+# What people call each role, for messages (a role's code is not Chinese; the web's auth/roles.ts).
+ROLE_NAMES: dict[Role, str] = {
+    Role.province_admin: "省级管理员",
+    Role.city_admin: "市级管理员",
+    Role.county_admin: "县级管理员",
+    Role.justice_office: "司法所",
+    Role.law_firm: "律师事务所",
+    Role.legal_aid_center: "法律援助中心",
+    Role.advisor: "法律顾问",
+    Role.village_committee: "村（居）委会",
+}
 
 # The division level each role's `scope` names (GB/T 2260 six digits; villages: 12 digits).
 # Units and advisors are registered with, and serve, one county.
@@ -186,7 +197,7 @@ class Principal(BaseModel):
 
     def require_role(self, *roles: Role) -> None:
         if self.role not in roles:
-            raise ForbiddenError(f"当前角色（{self.role.value}）无权执行此操作")
+            raise ForbiddenError(f"当前角色（{ROLE_NAMES[self.role]}）无权执行此操作", field="role")
 
     def require_unit(self, unit_id: str, field: str = "unit_id") -> None:
         """Unit roles act only for their own unit; administrators act within their scope."""

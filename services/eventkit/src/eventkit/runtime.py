@@ -39,6 +39,7 @@ from eventkit.lag import ConsumerLagMonitor
 from eventkit.migrations import EVENT_STORE, PROJECTIONS, Migration, migrate
 from eventkit.own_views import install as install_own_view
 from eventkit.projection import Projection, ProjectionRunner
+from eventkit.reads import ReadRules, enforce_read_rule, missing_rules
 from eventkit.relay import OutboxRelay
 from eventkit.settings import Settings
 from eventkit.store import EventStore
@@ -84,6 +85,8 @@ class ServiceSpec:
     """Record the divisions each projection commit touches and serve them live (eventkit.changes)."""
     own_views: Sequence[Projection] = ()
     """Read models of the service's own events fed from its store, not Kafka (eventkit.own_views)."""
+    reads: ReadRules = field(default_factory=dict)
+    """Who may read each GET route (eventkit.reads): every GET route of `routers` needs one."""
 
 
 @dataclass
@@ -237,7 +240,8 @@ def create_app(spec: ServiceSpec) -> FastAPI:
         description=spec.description,
         version="0.1.0",
         lifespan=lifespan,
-        dependencies=[Depends(refuse_token_in_url)],  # no token in any URL, on every route
+        # no token in any URL, on every route; then the role a GET needs (eventkit.reads)
+        dependencies=[Depends(refuse_token_in_url), Depends(enforce_read_rule)],
         responses=error_responses(),
         docs_url=None,  # FastAPI's pages load Swagger UI from a CDN: served locally instead
         redoc_url=None,
@@ -272,6 +276,10 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     async def metrics() -> Response:
         return metrics_response()
 
+    missing = [path for router in spec.routers for path in missing_rules(router.routes, spec.reads)]
+    if missing:  # a GET route nobody decided the readers of would fall back to scope alone
+        raise RuntimeError(f"{spec.name}: no read rule (ServiceSpec.reads) for GET {', '.join(missing)}")
+    app.state.read_rules = dict(spec.reads)
     for router in spec.routers:
         app.include_router(router)
     install_error_schema(app)

@@ -19,6 +19,7 @@ from ledger.adapters import (
     http_typical_cases,
     http_volumes,
 )
+from ledger.adapters.reads import READS
 from ledger.application.assignments_view import AssignmentsView
 from ledger.application.directory_view import DirectoryView
 from ledger.application.questions import LedgerQuestions
@@ -43,6 +44,7 @@ SPEC = ServiceSpec(
     ],
     migrations=LEDGER_TABLES + TYPICAL_CASE_TABLES + SEAL_TABLES,
     projections=[AssignmentsView(), DirectoryView(), LedgerQuestions()],
+    reads=READS,
 )
 
 

@@ -7,6 +7,7 @@ from eventkit.runtime import ServiceSpec, create_app
 from fastapi import FastAPI
 
 from registry.adapters.http import routers
+from registry.adapters.reads import READS
 from registry.application.feedback import FEEDBACK_TABLES
 from registry.application.reasons import FORMAT_HINTS
 from registry.application.views import RegistryViews
@@ -22,6 +23,7 @@ SPEC = ServiceSpec(
     migrations=FEEDBACK_TABLES,
     projections=[RegistryViews(), BoardQuestions()],
     format_hints=FORMAT_HINTS,
+    reads=READS,
 )
 
 

@@ -68,6 +68,5 @@ async def list_nominations(
     state: AdvisorVetting | None = None,
     unit_id: str | None = None,
 ) -> Result:
-    who.require_role(Role.province_admin, Role.city_admin, Role.county_admin, *UNITS)
     value = state.value if state else None
     return await nomination_queries.nominations(db, who, county, value, unit_id, paging)

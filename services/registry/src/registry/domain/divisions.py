@@ -9,6 +9,7 @@ from typing import assert_never
 from eventkit.decider import Decider
 from eventkit.errors import ConflictError, RuleViolationError
 from vc_contracts import Event
+from vc_contracts.catalogue.enums import DIVISION_LEVEL_LABELS as LEVEL
 from vc_contracts.catalogue.enums import DivisionLevel
 from vc_contracts.catalogue.registry import DivisionRegistered
 from vc_contracts.divisions import level_of
@@ -72,10 +73,10 @@ def _register(state: Division, c: RegisterDivision) -> list[Event]:
             return []  # registering the same division again changes nothing
         raise ConflictError(f"行政区划 {c.code} 已登记为“{state.name}”", field="code")
     if len(c.code) != CODE_LENGTH[c.level]:
-        raise RuleViolationError(f"{c.level.value} 级区划代码应为 {CODE_LENGTH[c.level]} 位", field="code")
+        raise RuleViolationError(f"{LEVEL[c.level]}级区划代码应为 {CODE_LENGTH[c.level]} 位", field="code")
     if _shape_of(c.level) != level_by_shape(c.code):
         raise RuleViolationError(
-            f"代码 {c.code} 的形式是 {level_by_shape(c.code).value} 级，与所填级别 {c.level.value} 不符",
+            f"代码 {c.code} 的形式是{LEVEL[level_by_shape(c.code)]}级，与所填级别（{LEVEL[c.level]}级）不符",
             field="level",
         )
     expected_parent = PARENT_LEVEL.get(c.level)
@@ -84,7 +85,7 @@ def _register(state: Division, c: RegisterDivision) -> list[Event]:
     if not c.parent.exists:
         raise RuleViolationError("上级行政区划尚未登记", field="parent_code")
     if c.parent.level != expected_parent:
-        raise RuleViolationError(f"上级区划应为 {expected_parent.value} 级", field="parent_code")
+        raise RuleViolationError(f"上级区划应为{LEVEL[expected_parent]}级", field="parent_code")
     if not c.code.startswith(_significant(c.parent.code or "")):
         raise RuleViolationError("区划代码与上级区划代码不一致", field="code")
     return [DivisionRegistered(code=c.code, name=c.name, level=c.level, parent_code=c.parent.code)]

@@ -153,8 +153,8 @@ async def my_half_year(
     who: CurrentPrincipal, runtime: CurrentRuntime, period: HalfYearPath, unit_id: str | None = None
 ) -> dict[str, Any]:
     """The advisor's own rows of their unit's half-year table with its `digest` and `state`
-    (confirmed / pending / changed); `unit_id` null and no rows when they logged nothing."""
-    who.require_role(Role.advisor)
+    (confirmed / pending / changed); `unit_id` null and no rows when they logged nothing.
+    Advisors only (adapters/reads.py)."""
     county = significant_prefix(county_of_principal(who))
     pool, schema = runtime.pool, runtime.settings.schema
     unit = await advisor_unit(pool, schema, check_half_year(period), county, who.subject, unit_id)
@@ -213,7 +213,7 @@ async def submit_half_year(
 
 @router.get("/reports/annual/{year}/preview", summary="预览年度工作报告 Preview the county's year")
 async def preview_annual(who: CurrentPrincipal, runtime: CurrentRuntime, year: YearPath) -> dict[str, Any]:
-    who.require_role(Role.county_admin)
+    """The county admin's (adapters/reads.py)."""
     return await annual_table(runtime, year, county_of_principal(who))
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 from eventkit.auth import Principal
 from eventkit.command_runner import Outcome
-from eventkit.errors import RuleViolationError
+from eventkit.errors import ForbiddenError, RuleViolationError
 from eventkit.idempotency import Idempotency
 from eventkit.store import EventStore
 
@@ -57,15 +57,19 @@ async def confirm(
 async def advisor_unit(
     pool: asyncpg.Pool, schema: str, period: str, county: str, advisor_id: str, unit_id: str | None
 ) -> str | None:
-    """The unit whose figures the advisor confirms: the one asked for, else the only unit their
-    entries of the half-year count for (None when they have none); 422 when it is ambiguous."""
-    if unit_id is not None:
-        return unit_id
+    """The unit whose figures the advisor confirms: one their entries of the half-year count for
+    (None when they have none). `unit_id` picks one of them; another unit is 403 naming `unit_id`
+    (its figures are not the advisor's to confirm: once a digest mismatch, 409); none given when
+    they count for several is 422."""
     sql = (
         f"SELECT DISTINCT unit_id FROM {schema}.st_entries WHERE half = $1 AND NOT voided"
         " AND starts_with(village_code, $2) AND data->>'advisor_id' = $3 ORDER BY 1"
     )
     units = [r["unit_id"] for r in await pool.fetch(sql, period, county, advisor_id)]
+    if unit_id is not None:
+        if units and unit_id not in units:
+            raise ForbiddenError("只能确认本人为其工作的服务单位的数据", field="unit_id")
+        return unit_id if units else None
     if len(units) > 1:
         raise RuleViolationError("您本期的数据属于多个服务单位，请指明单位（unit_id）", field="unit_id")
     return units[0] if units else None

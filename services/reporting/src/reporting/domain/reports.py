@@ -15,7 +15,7 @@ from typing import Any, assert_never
 from eventkit.decider import Decider
 from eventkit.errors import ConflictError
 from vc_contracts import Event
-from vc_contracts.catalogue.enums import Level, ReportKind
+from vc_contracts.catalogue.enums import LEVEL_LABELS, Level, ReportKind
 from vc_contracts.catalogue.reporting import ReportApproved, ReportEscalated, ReportReturned, ReportSubmitted
 from vc_contracts.divisions import city_of, province_of
 
@@ -67,7 +67,8 @@ def _under_review_at(state: Report, level: Level) -> None:
     if state.status != "pending":
         raise ConflictError(f"报告当前状态为“{STATUS_NAMES[state.status]}”，不能审核", field="status")
     if state.at_level != level:
-        raise ConflictError(f"报告当前由{state.at_level.value}级审核，{level.value}级不能审核", field="level")
+        at, by = LEVEL_LABELS[state.at_level], LEVEL_LABELS[level]  # 县级/市级/省级, never the codes
+        raise ConflictError(f"报告当前由{at}审核，{by}不能审核", field="level")
 
 
 def decide(state: Report, command: Command, now: datetime) -> list[Event]:

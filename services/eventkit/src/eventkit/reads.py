@@ -1,0 +1,85 @@
+"""Who may read what: one role rule per GET route, in a table per service, checked before the handler.
+
+Scope alone (a division prefix) once decided most reads: an advisor of 621025 read the county's
+statistics, compliance view, deadlines and dashboard, and other units' advisors' phones and licence
+numbers, because those routes checked only that the rows lay inside the token's scope, while others
+called `require_role` by hand. The role a read needs is now declared once per route, in the
+service's `READS` table (`ServiceSpec.reads`, path template → `ReadRule`), and checked here for every
+GET before the route's own parameters are read; `create_app` refuses to start when a GET route of
+the service has no rule, so a new route cannot forget it. What a role may see *inside* its scope
+(a unit its own rows, an advisor its own card, a committee its village) stays in the handlers.
+
+The rules follow the README's "who" column of each API table; where it is silent, least privilege.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from fastapi import Request
+from fastapi.routing import APIRoute
+
+from eventkit.auth import ADMINS, ROLE_NAMES, UNITS, Role
+from eventkit.errors import ForbiddenError
+from eventkit.web import authenticate
+
+ADMINISTRATORS: frozenset[Role] = frozenset(ADMINS)
+PROVIDING_UNITS: frozenset[Role] = frozenset(UNITS)
+EVERYONE: frozenset[Role] = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class ReadRule:
+    """The roles that may read a route (`None`: public, no token) and what it shows, in Chinese,
+    for the refusal ("当前角色（法律顾问）无权查看统计表")."""
+
+    roles: frozenset[Role] | None
+    what: str
+
+    def require(self, role: Role) -> None:
+        """403 `forbidden` (field `role`) unless `role` may read this."""
+        if self.roles is not None and role not in self.roles:
+            raise ForbiddenError(f"当前角色（{ROLE_NAMES[role]}）无权查看{self.what}", field="role")
+
+
+def readers(what: str, *groups: Iterable[Role] | Role) -> ReadRule:
+    """A rule: the roles of `groups` (roles or sets of roles) may read `what`."""
+    roles: set[Role] = set()
+    for group in groups:
+        roles |= {group} if isinstance(group, Role) else set(group)
+    return ReadRule(frozenset(roles), what)
+
+
+def public(what: str) -> ReadRule:
+    """A route anyone may read without a token (the notice board's data)."""
+    return ReadRule(None, what)
+
+
+ReadRules = Mapping[str, ReadRule]
+"""Path template as declared on the route (`/villages/{code}`) → its rule."""
+
+
+def missing_rules(routes: Iterable[object], rules: ReadRules) -> list[str]:
+    """The GET routes among `routes` that have no rule in `rules` (create_app refuses to start)."""
+    return [
+        r.path_format
+        for r in routes
+        if isinstance(r, APIRoute) and "GET" in r.methods and r.path_format not in rules
+    ]
+
+
+def enforce_read_rule(request: Request) -> None:
+    """App-wide dependency: a GET of a route with a rule needs a token of one of its roles (401/403).
+
+    Runs before the route's own parameters, so a refused role learns nothing from a 422. Routes
+    without a rule (the service's ops routes and docs) are not the table's concern."""
+    if request.method not in ("GET", "HEAD"):
+        return
+    route = request.scope.get("route")
+    rules: ReadRules = getattr(request.app.state, "read_rules", {})
+    rule = rules.get(route.path_format) if isinstance(route, APIRoute) else None
+    if rule is None or rule.roles is None:
+        return
+    who = authenticate(request, request.headers.get("authorization"))
+    rule.require(who.role)
