@@ -31,6 +31,9 @@ SCHEDULES = [
     ("星期天 9:00-11:00", None),
     ("每周三上午", None),  # free text with a weekday stays possible (R9: residents read it)
     ("周五", None),
+    ("每月第一、三周周二全天", None),  # a count of weeks, then the weekday (the province plan's)
+    ("隔周周四 9:00-12:00", None),
+    ("每月第二周周八", "周八"),
     ("每周八 25:00-26:00", "周八"),
     ("随时", "周一至周日"),
     ("9:00-12:00", "周一至周日"),

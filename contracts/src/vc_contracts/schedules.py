@@ -26,7 +26,9 @@ from vc_contracts.text import ShortText
 
 _TIMES = re.compile(r"(\d{1,2})[:：](\d{2})\s*[-—~至到]\s*(\d{1,2})[:：](\d{2})")
 _DAYS = re.compile(r"(?:周|星期)([日天一二三四五六])")
-_ANY_DAY = re.compile(r"(?:周|星期)(.?)")  # every weekday word, to refuse one that is none
+# every weekday word, to refuse one that is none; a 周 followed by 周 ends a count of weeks (每月第一、
+# 三周周二, 隔周周四): the weekday word is the next one
+_ANY_DAY = re.compile(r"(?:周(?!周)|星期)(.?)")
 # 周一至周五: the board reads the weekdays it names (Monday and Friday), not the days between
 _RANGE = re.compile(r"(?:周|星期)[日天一二三四五六]\s*[-—~至到]\s*(?:周|星期)?[日天一二三四五六]")
 _CLOCK = re.compile(r"(\d{1,2})[:：](\d{2})")
