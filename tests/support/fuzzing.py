@@ -23,6 +23,7 @@ from uuid import uuid4
 import httpx
 import schemathesis
 from assessment.main import SPEC as ASSESSMENT
+from eventkit.auth import UNIT_OPTIONAL, UNITS, Role
 from eventkit.runtime import ServiceSpec, create_app
 from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, given, settings
@@ -70,7 +71,10 @@ class Started:
     def headers(
         self, role: str = "county_admin", scope: str = COUNTY, unit: str | None = None
     ) -> dict[str, str]:
-        return bearer(self.secret, role, scope, f"edge-{role}", unit)
+        """A token the services accept for `role`: `unit` only where the role may carry one (a
+        division's role refuses it, eventkit.auth.claims_problem), so a table may give it to all."""
+        carries = Role(role) in UNITS | UNIT_OPTIONAL
+        return bearer(self.secret, role, scope, f"edge-{role}", unit if carries else None)
 
 
 ERROR_FIELDS = {"code", "message", "field", "errors", "correlation_id"}
