@@ -14,7 +14,15 @@ from typing import Any
 
 import jwt
 import pytest
-from eventkit.auth import UNITS, Principal, Role, TokenVerifier, identifier_problem
+from eventkit.auth import (
+    ROLE_NAMES,
+    UNITS,
+    Principal,
+    Role,
+    TokenVerifier,
+    claims_problem,
+    identifier_problem,
+)
 from eventkit.errors import ForbiddenError, UnauthorizedError
 from eventkit.tokens import issue
 from eventkit.tokens import main as token_cli
@@ -319,3 +327,20 @@ def test_any_id_claim_is_either_visible_ascii_or_refused_with_a_reason(claim: st
         assert 1 <= len(value) <= 128 and all("\x21" <= c <= "\x7e" for c in value)
     else:
         assert claim in problem and re.search(r"[\u4e00-\u9fff]", problem)
+
+
+@pytest.mark.parametrize(
+    ("role", "scope", "unit"),
+    [
+        (Role.county_admin, "621025", "U-firm-zhengda"),  # a division role carrying a unit
+        (Role.law_firm, "621025", None),  # a unit role without one
+        (Role.province_admin, "990000", None),  # a scope of no real province
+        (Role.city_admin, "621025", None),  # a scope of another level
+    ],
+)
+def test_a_refused_role_claim_names_the_role_in_chinese(role: Role, scope: str, unit: str | None) -> None:
+    # given a token whose role does not fit its scope or unit, when its claims are checked,
+    # then the message names the role as people call it (the code only beside it)
+    problem = claims_problem("someone-1", role, scope, unit)
+    assert problem is not None
+    assert f"角色“{ROLE_NAMES[role]}”（{role.value}）" in problem[1], problem

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from eventkit.input_rules import install_input_rules
 from eventkit.web import install_error_handlers
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.routing import APIRoute
 from vc_contracts.catalogue.registry import NoticeBoardPosted
 
@@ -109,3 +109,42 @@ async def test_the_declared_names_are_kept_by_the_rule_not_on_fastapis_routes() 
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
         assert (await http.get("/volumes?limit=3")).json() == {"county": "", "limit": 3}
     assert vars(route).keys() == before.keys()
+
+
+def _commands_app() -> FastAPI:
+    app = FastAPI()
+    install_error_handlers(app)
+    install_input_rules(app)
+
+    @app.post("/entries/{entry_id}/confirmation", status_code=201)
+    async def confirm(entry_id: str) -> dict[str, str]:  # a command without a body
+        return {"entry_id": entry_id}
+
+    @app.post("/imports", status_code=201)
+    async def upload(request: Request) -> dict[str, int]:  # reads its raw body itself
+        return {"bytes": len(await request.body())}
+
+    return app
+
+
+@pytest.mark.parametrize(
+    ("path", "content", "status"),
+    [
+        ("/entries/E-1/confirmation", b"", 201),
+        ("/entries/E-1/confirmation", b"{}", 201),
+        ("/entries/E-1/confirmation", b" { }\n", 201),
+        ("/entries/E-1/confirmation", b'{"x": 1}', 422),  # a body the command never reads
+        ("/entries/E-1/confirmation", b'{"reason": "\xe6\x9c\x89\xe8\xaf\xaf"}', 422),
+        ("/entries/E-1/confirmation", b"not json", 422),
+        ("/imports", b"a,b\n1,2\n", 201),  # an upload reads its body: left alone
+    ],
+)
+async def test_a_command_without_a_body_refuses_one_that_says_something(
+    path: str, content: bytes, status: int
+) -> None:
+    # given a route that declares no body, when a request sends one, then nothing but {} or nothing passes
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=_commands_app()), base_url="http://t"
+    ) as http:
+        r = await http.post(path, content=content, headers={"Content-Type": "application/json"})
+    _answered(r, status, "body" if status == 422 else None)

@@ -127,7 +127,7 @@ def scope_problem(role: Role, scope: object) -> str | None:
         example = {"province": "620000", "city": "621000", "county": "621025", "village": "621025100201"}
         return (
             f"身份令牌的管辖范围（scope）须为{_LEVEL_NAME[level]}行政区划代码（如 {example[level]}，"
-            f"前两位为 GB/T 2260 的省级代码），角色 {role.value} 不能使用 {scope!r}"
+            f"前两位为 GB/T 2260 的省级代码），角色“{ROLE_NAMES[role]}”（{role.value}）不能使用 {scope!r}"
         )
     return None
 
@@ -144,10 +144,13 @@ def claims_problem(subject: object, role: Role, scope: object, unit: object) -> 
         return "scope", problem
     if unit is None:
         if role in UNITS:
-            return "unit", f"角色 {role.value} 的身份令牌须带所属单位（unit）"
+            return "unit", f"角色“{ROLE_NAMES[role]}”（{role.value}）的身份令牌须带所属单位（unit）"
         return None
     if role not in UNITS | UNIT_OPTIONAL:
-        return "unit", f"角色 {role.value} 代表行政区划而非服务单位，身份令牌不能带所属单位（unit）"
+        return (
+            "unit",
+            f"角色“{ROLE_NAMES[role]}”（{role.value}）代表行政区划而非服务单位，身份令牌不能带所属单位（unit）",
+        )
     if problem := identifier_problem("unit", unit):
         return "unit", problem
     return None

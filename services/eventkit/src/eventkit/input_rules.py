@@ -8,6 +8,9 @@
 - A query parameter the route does not declare is refused (422 naming it), never ignored: a misspelt
   filter (`?county=` where the route reads `division`, `?period=` where it reads `quarter`) would
   otherwise answer as if there were no filter, the caller's whole scope.
+- A command that takes no body (a confirmation, an approval) refuses one that says something (422
+  naming `body`): a client sending `{"reason": …}` to such a route believes it was read. Nothing at
+  all, or `{}`, is the empty body; a route that reads its body itself (an upload) is left to read it.
 - A value refused while a handler builds an event or an import row (a pydantic ValidationError the
   request model did not catch, e.g. a default taken from data stored before a rule existed) answers
   422 `validation_failed` naming the field, never a 500.
@@ -86,6 +89,25 @@ def unknown_query_rule() -> Callable[[Request], Awaitable[None]]:
     return refuse_unknown_query
 
 
+_WRITES = frozenset({"POST", "PUT", "PATCH"})
+_EMPTY_BODIES = frozenset({b"", b"{}"})
+
+
+async def refuse_unread_body(request: Request) -> None:
+    """Raise RequestValidationError (422 naming `body`) when a write to a route that declares no body
+    and does not take the request itself (where it reads the raw body) was sent one."""
+    route = request.scope.get("route")
+    if request.method not in _WRITES or not isinstance(route, APIRoute) or route.body_field is not None:
+        return
+    if route.dependant.request_param_name is not None:  # the handler reads the body itself (an upload)
+        return
+    if b"".join((await request.body()).split()) in _EMPTY_BODIES:  # whitespace around {} is nothing
+        return
+    message = "此操作不需要请求体，请不要发送内容（或发送 {}）"
+    raise RequestValidationError([{"type": "value_error", "loc": ("body",), "msg": message, "input": None,
+                                   "ctx": {"error": ValueError(message)}}])  # fmt: skip
+
+
 def _digits(text: str) -> str:
     """`text` with every non-ASCII decimal digit as ASCII; nothing else changes."""
     if text.isascii():
@@ -130,5 +152,6 @@ def install_input_rules(app: FastAPI) -> None:
     """Add the URL rules (ASCII digits, refused characters) and the 422 for values refused in handlers."""
     app.router.dependencies.append(Depends(refuse_control_characters))
     app.router.dependencies.append(Depends(unknown_query_rule()))
+    app.router.dependencies.append(Depends(refuse_unread_body))
     app.add_middleware(AsciiDigitsInUrls)
     app.add_exception_handler(ValidationError, _refused_value)
