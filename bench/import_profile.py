@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from eventkit.imports import ImportProgress
 from eventkit.migrations import EVENT_STORE, PROJECTIONS, migrate
 from eventkit.projection import ProjectionRunner
 from eventkit.store import EventStore
+from eventkit.workers import THREADS, CpuWorkers
 from ledger.application import import_writes, importing, volume_chain
 from ledger.main import SPEC
 from vc_contracts import CST
@@ -67,10 +69,10 @@ def _wrap(totals: Totals, server: int | None, name: str, fn: Callable[..., Any])
     return run
 
 
-_PER_ROW = {"volumes_of", "stream_id", "cast", "import_bytes", "appended_bytes", "plain_json", "aiter"}
+_PER_ROW = {"volumes_of", "stream_id", "cast", "row_parts", "appended_bytes", "plain_json", "aiter"}
 """Functions the write calls once a row: timing each call would cost more than they do (their
 chunk's `_bodies` and batch are timed instead)."""
-_PER_CHUNK = {"_bodies", "_insert_entries"}
+_PER_CHUNK = {"_bodies", "_write", "_to_link"}
 
 
 def _instrument(totals: Totals, server: int, store: EventStore, parts: bool) -> None:
@@ -92,9 +94,9 @@ def _instrument(totals: Totals, server: int, store: EventStore, parts: bool) -> 
         setattr(import_writes, name, _wrap(totals, server if asyncio.iscoroutinefunction(fn) else None,
                                            f"  write: {name}", fn))  # fmt: skip
     for cls in (volume_chain.VolumeHeads,):
-        for name in ("lock", "link", "save"):
+        for name in ("lock", "links", "save"):
             setattr(cls, name, _wrap(totals, server, f"  write: {cls.__name__}.{name}", getattr(cls, name)))
-    store.append_rows = _wrap(totals, server, "  write: append_rows", store.append_rows)  # type: ignore[method-assign]
+    store.copy_new_streams = _wrap(totals, server, "  write: copy_new_streams", store.copy_new_streams)  # type: ignore[method-assign]
     store.bulk_rows = _wrap(totals, None, "  write: bulk_rows", store.bulk_rows)  # type: ignore[method-assign]
 
 
@@ -126,26 +128,30 @@ async def profile(dsn: str, rows: int, out: str | None, explain: bool, parts: bo
     else:
         _instrument(totals, server, store, parts)
     first_insert: list[float] = []  # when the import's transaction took the ordering lock
-    append_rows = store.append_rows
+    take_order = store.take_order
 
     async def first_timed(*args: Any, **kwargs: Any) -> Any:
         if not first_insert:
             first_insert.append(time.perf_counter())
-        return await append_rows(*args, **kwargs)
+        return await take_order(*args, **kwargs)
 
-    store.append_rows = first_timed  # type: ignore[method-assign]
+    store.take_order = first_timed  # type: ignore[method-assign]
+    workers = CpuWorkers(SPEC.cpu_work) if not out and not os.environ.get("VC_THREADS") else THREADS
+    workers.start()
+    await workers.warm()
     for run in ("first", "again"):
         totals.clear()
         first_insert.clear()
         progress = ImportProgress("p", "ledger", "bench", datetime.now(CST))
         with timed(totals, f"{run} import, in all", server), profiled(out if run == "first" else None):
-            await importing.import_file(store, who, content, progress)
+            await importing.import_file(store, who, content, progress, workers)
         done = time.perf_counter()
         print(f"{run} import of {rows:,} rows:{'wall s':>20}{'own CPU s':>12}{'PG CPU s':>12}{'calls':>9}")
         for name, (wall, own, pg, calls) in totals.items():
             print(f"  {name:<34}{wall:10.2f}{own:12.2f}{pg:12.2f}{calls:9.0f}")
         if first_insert:  # what other appenders wait for at most: the first insert to the commit
             print(f"  {'ordering lock held':<34}{done - first_insert[0]:10.2f}")
+    workers.stop()
     if explain:
         await _explain(pool)
     await pool.close()

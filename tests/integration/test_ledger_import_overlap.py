@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 from eventkit.store import append_lock
 from ledger.application import import_writes, importing
-from ledger.application.volume_chain import VolumeHeads
 from test_ledger_harness import Cast, Ledger, ledger_service, set_the_scene
 from vc_contracts import CST
 
@@ -72,7 +71,7 @@ def hold_deciding(monkeypatch: pytest.MonkeyPatch, chunks_written: int) -> dict[
     what the writer's transaction held then is put in the answer."""
     linked = threading.Event()
     seen: dict[str, Any] = {"links": 0, "prepared": 0}
-    prepare, link = importing.prepare_row, VolumeHeads.link
+    prepare, write_links = importing.prepare_row, import_writes.write_links
 
     def held_prepare(*args: Any) -> Any:
         if seen["prepared"] == chunks_written * import_writes.CHUNK:
@@ -80,8 +79,8 @@ def hold_deciding(monkeypatch: pytest.MonkeyPatch, chunks_written: int) -> dict[
         seen["prepared"] += 1
         return prepare(*args)
 
-    async def counted_link(self: VolumeHeads, conn: Any, schema: str, events: Any) -> None:
-        await link(self, conn, schema, events)
+    async def counted_write(conn: Any, schema: str, links: Any) -> None:
+        await write_links(conn, schema, links)
         seen["links"] += 1
         if seen["links"] == chunks_written:
             seen["entries in the transaction"] = await conn.fetchval(
@@ -90,7 +89,7 @@ def hold_deciding(monkeypatch: pytest.MonkeyPatch, chunks_written: int) -> dict[
             linked.set()
 
     monkeypatch.setattr(importing, "prepare_row", held_prepare)
-    monkeypatch.setattr(VolumeHeads, "link", counted_link)
+    monkeypatch.setattr(import_writes, "write_links", counted_write)
     return seen
 
 
@@ -176,13 +175,13 @@ async def test_an_append_during_an_import_waits_for_it_and_both_chains_verify(
     li, v1, v2 = cast.advisor("li"), cast.villages[0], cast.villages[1]
     rows = wechat(cast, 2500, "during", month=3, village=1)
     first_written = asyncio.Event()
-    link = VolumeHeads.link
+    write_links = import_writes.write_links
 
-    async def signalled_link(self: VolumeHeads, conn: Any, schema: str, events: Any) -> None:
-        await link(self, conn, schema, events)
+    async def signalled_write(conn: Any, schema: str, links: Any) -> None:
+        await write_links(conn, schema, links)
         first_written.set()
 
-    monkeypatch.setattr(VolumeHeads, "link", signalled_link)
+    monkeypatch.setattr(import_writes, "write_links", signalled_write)
     importing_task = asyncio.create_task(upload(ledger, cast, as_csv(rows)))
     await asyncio.wait_for(first_written.wait(), WAIT)
     assert not importing_task.done()

@@ -45,6 +45,7 @@ from eventkit.settings import Settings
 from eventkit.store import EventStore
 from eventkit.topics import ensure_topics
 from eventkit.web import error_responses, install_error_handlers, install_error_schema, metrics_response
+from eventkit.workers import THREADS, CpuWorkers
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,8 @@ class ServiceSpec:
     """Read models of the service's own events fed from its store, not Kafka (eventkit.own_views)."""
     reads: ReadRules = field(default_factory=dict)
     """Who may read each GET route (eventkit.reads): every GET route of `routers` needs one."""
+    cpu_work: Sequence[str] = ()
+    """Modules of pure functions run in a worker process (eventkit.workers); none: no process."""
 
 
 @dataclass
@@ -103,6 +106,8 @@ class Runtime:
     changes: ChangeHub | None = None
     own_views: list[ProjectionRunner] = field(default_factory=list)
     """Caught up by each command in its append's transaction (eventkit.own_views.catch_up)."""
+    workers: CpuWorkers = THREADS
+    """The worker process for `ServiceSpec.cpu_work` (eventkit.workers; a thread without one)."""
 
 
 def build_broker(
@@ -213,9 +218,14 @@ async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> A
         lag_task = asyncio.create_task(_supervise(f"{spec.name} consumer lag", lag.run))
         hub = changes.ChangeHub(pool, settings.database_url, schema) if spec.change_feed else None
         hub_task = asyncio.create_task(_supervise(f"{spec.name} change feed", hub.run)) if hub else None
+        workers = CpuWorkers(spec.cpu_work) if spec.cpu_work else THREADS
+        workers.start()
+        warming = asyncio.create_task(workers.warm())  # in the background: start-up does not wait
         try:
-            yield Runtime(settings, pool, store, broker, verifier, runners, relay, hub, own_views)
+            yield Runtime(settings, pool, store, broker, verifier, runners, relay, hub, own_views, workers)
         finally:
+            await _cancel(warming)
+            workers.stop()
             if hub_task:
                 await _cancel(hub_task)
             await _cancel(lag_task)

@@ -14,6 +14,11 @@ own EventTooLargeError (checked before it queues), and, when the merged INSERT f
 (a constraint or data error), every caller is retried alone so one bad append sinks no other.
 Callers passing `after_append` are written in one transaction with a savepoint each (the lock taken
 once, before the first): one whose hook raises is rolled back alone.
+
+Bulk imports: `take_order` takes the lock at the start of the caller's transaction and answers the
+database's clock, the `recorded_at` of every event `copy_new_streams` then appends by COPY in that
+transaction. An importer knows each envelope before writing it, so it can hash and prepare the
+next chunk while the database writes this one.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -196,6 +201,16 @@ class EventStore:
         self.append_lock = append_lock(schema)
         self._insert_sql = _insert_sql(schema, lock=True)
         self._insert_locked_sql = _insert_sql(schema, lock=False)
+        self._copied_sql = f"""
+            WITH ours AS MATERIALIZED (SELECT position, event_id FROM {schema}.events WHERE position > $1)
+            SELECT (SELECT count(*) FROM ours) AS n, (SELECT min(position) FROM ours) AS lo,
+                   (SELECT max(position) FROM ours) AS hi,
+                   (SELECT event_id FROM ours ORDER BY position LIMIT 1) AS first_id,
+                   (SELECT event_id FROM ours ORDER BY position DESC LIMIT 1) AS last_id"""
+        self._order_sql = (  # the clock read once the lock is held (a materialised CTE runs first)
+            "WITH ordered AS MATERIALIZED (SELECT pg_notify($1, ''), pg_advisory_xact_lock($2))"
+            " SELECT clock_timestamp() FROM ordered"
+        )
         self._queue: list[_Pending] = []
         self._flushers: set[asyncio.Task[None]] = set()
 
@@ -496,6 +511,42 @@ class EventStore:
         in a caller's transaction, until that commits. `lock=False`: the caller holds it already."""
         return _answers(rows, await self._insert_rows(conn, rows, lock=lock))
 
+    async def take_order(self, conn: Connection) -> datetime:
+        """Take the store's ordering lock for the rest of the caller's transaction (and notify the
+        relay at its commit); answer the database's clock once the lock is held: the `recorded_at`
+        of what `copy_new_streams` appends in this transaction. Raises RuntimeError outside a
+        transaction (the lock would go with the statement)."""
+        if not conn.is_in_transaction():
+            raise RuntimeError("take_order needs a transaction")
+        return cast(datetime, await conn.fetchval(self._order_sql, self.channel, self.append_lock))
+
+    async def copy_new_streams(self, conn: Connection, rows: BulkRows, recorded_at: datetime) -> range:
+        """Append `rows` (`bulk_rows` of new streams: each at expected version 0) by COPY, in the
+        caller's transaction that holds the ordering lock (`take_order`), all recorded at
+        `recorded_at`; answer their positions, in row order. For a bulk import: no arrays encoded,
+        no values answered per row (the lock held, nobody else draws a position: the rows take
+        the next ones, one after another in the order COPY reads them, after any drawn by a
+        transaction rolled back; their count, span and ends are checked). Raises
+        ConcurrencyError when a stream exists already, EventTooLargeError (in `bulk_rows`)."""
+        started = time.perf_counter()
+        events = f"{self.schema}.events"
+        before = await conn.fetchval(f"SELECT coalesce(max(position), 0) FROM {events}")
+        try:
+            await conn.copy_records_to_table(
+                "events", schema_name=self.schema, columns=_COPY_COLUMNS,
+                records=[(*row[:SQL_COLUMNS], recorded_at) for row in rows.rows],
+            )  # fmt: skip
+        except asyncpg.UniqueViolationError as exc:
+            raise ConcurrencyError(_stream_of(exc), 0, 1) from None
+        ours = await conn.fetchrow(self._copied_sql, before)
+        drawn = range(ours["lo"] or 0, (ours["hi"] or -1) + 1)
+        if ours["n"] != len(rows.rows) or len(drawn) != len(rows.rows) or (
+            ours["first_id"], ours["last_id"]) != (rows.rows[0][0], rows.rows[-1][0]
+        ):  # fmt: skip  # never, under the lock
+            raise RuntimeError(f"the {len(rows.rows)} events copied did not take positions one after another")
+        metrics.APPEND_SECONDS.labels(self.schema).observe(time.perf_counter() - started)
+        return drawn
+
     async def _insert_rows(
         self, conn: Connection, rows: list[tuple[Any, ...]], *, lock: bool = True
     ) -> dict[UUID, tuple[int, datetime]]:
@@ -587,6 +638,8 @@ def _stored(row: tuple[Any, ...], position: int, recorded_at: datetime) -> Store
 SQL_COLUMNS = 10
 """Values of an insert row sent to PostgreSQL; the row's last three items are its event, tenant and
 metadata."""
+_COPY_COLUMNS = ("event_id", "stream_id", "stream_version", "event_type", "schema_version", "tenant",
+                 "county", "occurred_at", "data", "metadata", "recorded_at")  # fmt: skip
 
 
 def _insert_sql(schema: str, *, lock: bool) -> str:

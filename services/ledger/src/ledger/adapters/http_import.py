@@ -46,7 +46,7 @@ async def import_entries(
     """The format is recognised from the content (an XLSX file is a zip); `format` is accepted as is."""
     content = await request.body()  # its size is bounded at the edge (eventkit.edge, VC_MAX_UPLOAD_BYTES)
     with imports_of(request.app).tracked(who.subject) as progress:
-        report = await import_file(runtime.store, who, content, progress)
+        report = await import_file(runtime.store, who, content, progress, runtime.workers)
     headers = {"Location": f"/imports/{progress.import_id}"}
     status = 201 if report.imported else 200
     return JSONResponse(status_code=status, content=report.as_json(), headers=headers)

@@ -2,27 +2,33 @@
 as it is decided (`importing`); the caller's chunks raise, rolling it all back, when any row of the
 file has a problem.
 
-Per chunk of CHUNK entries: one INSERT of the events (`EventStore.append_rows`, which takes the
-store's ordering lock; it is then held to commit), one of the entries read model, a COPY of the
-volume links, and the overlap re-check when another writer appended after the file was checked (the
-checks saw every other row of the file and the ledger up to a known position: `_appended_since`).
-Each volume head is read once, by the first chunk reaching it (under the ordering lock,
-`FOR UPDATE`), and written once at the end. The rows are built from the
-values appended, never read back: the entries' data is the event's JSON as stored, and the links
-hash the JSON sent (`volume_chain.import_bytes`, else `appended_bytes`; the rare events whose
+The transaction first takes the store's ordering lock (`EventStore.take_order`), whose clock is the
+`recorded_at` of every event of the file: so each event's canonical bytes (`volume_chain`) are
+known before it is written, and the work is a pipeline. One task prepares the chunks ahead (the
+event rows in a thread, the chain bodies in the worker process, `eventkit.workers`); the writer
+sends each chunk's statements back to back: the volume heads it reaches (read once, `FOR UPDATE`),
+a COPY of the events (`copy_new_streams`), the entries read model derived by PostgreSQL from them,
+a COPY of the links, whose hashes a thread computes meanwhile. The overlap rule runs again under
+the lock only when another writer appended after the file was checked (`_appended_since`). Each
+volume head is written once, at the end. The entries' data is the event's JSON as stored; the links
+hash the JSON sent (`volume_chain.import_bodies`, else `appended_bytes`; the rare events whose
 numbers jsonb might write back in another form are read back and hashed as stored).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterable, AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
 from eventkit.db import Connection
 from eventkit.imports import ImportProgress
 from eventkit.store import Appended, BulkRows, EventStore, Metadata, NewStream
+from eventkit.workers import THREADS, CpuWorkers
 from vc_contracts import CST, Tenant
 from vc_contracts.catalogue.ledger import LedgerEntryEvent
 
@@ -31,15 +37,27 @@ from ledger.application.volume_chain import (
     ToLink,
     VolumeHeads,
     appended_bytes,
-    import_bytes,
+    envelope_time,
+    import_bodies,
     plain_json,
+    row_parts,
     stored_bodies,
+    write_links,
 )
 from ledger.domain.chain import volumes_of
 from ledger.domain.entries import stream_id
 
-CHUNK = 1000  # rows per INSERT inside the one transaction
-_Rows = tuple[list[NewStream], dict[str, tuple[str, str]], BulkRows]  # a chunk's streams, volumes, rows
+CHUNK = 1000  # rows per COPY inside the one transaction
+AHEAD = 2  # chunks prepared ahead of the writer
+
+
+@dataclass
+class _Prepared:
+    """A chunk ready to write: its event rows, each entry's volumes, the chain bodies computed."""
+
+    rows: BulkRows
+    volumes: dict[str, tuple[str, str]]
+    bodies: list[bytes | None]
 
 
 async def write_entries(
@@ -49,12 +67,14 @@ async def write_entries(
     progress: ImportProgress,
     *,
     checked_at: int | None = None,
+    workers: CpuWorkers = THREADS,
 ) -> None:
     """Append the events of `chunks` (each the first of a new entry stream; a list: CHUNK at a
     time) with their entries and chain links; all or nothing: an error raised by `chunks` rolls
     everything back. The transaction begins with the first event: no event, no lock taken.
     `checked_at`: the last event position the events' overlap checks saw (None: unknown); the
     overlap rule runs again under the ordering lock only when events were appended after it.
+    `workers`: where the chain bodies are computed (a worker process: on the other core).
     Raises ConcurrencyError when an entry's stream exists already, ConflictError (409) when an
     entry now overlaps the advisor's other on-site time."""
     pending = aiter(_chunked(chunks) if isinstance(chunks, list) else chunks)
@@ -62,8 +82,6 @@ async def write_entries(
     if first is None:
         return
     tenants: dict[str, Tenant] = {}
-    ready: dict[str, Any] = {}  # tenants' and the metadata's JSON, parsed once (`import_bytes`)
-    parsed: dict[str, Any] = {}  # the same for the general path (`appended_bytes`)
 
     def batch_of(chunk: list[LedgerEntryEvent]) -> tuple[list[NewStream], dict[str, tuple[str, str]]]:
         for code in {e.village_code for e in chunk} - tenants.keys():
@@ -73,50 +91,85 @@ async def write_entries(
         batch = [NewStream(stream_id(e.entry_id), [e], tenants[e.village_code], e.occurred_at) for e in chunk]
         return batch, volumes
 
-    async def next_rows() -> _Rows | None:
-        """The next chunk's streams, volumes and insert rows (built in a worker thread)."""
-        chunk = await _next_nonempty(pending)
-        if chunk is None:
-            return None
-        batch, volumes = batch_of(chunk)
-        return batch, volumes, await asyncio.to_thread(store.bulk_rows, batch, metadata)
-
-    batch, volumes = batch_of(first)
-    following: _Rows | None = (batch, volumes, store.bulk_rows(batch, metadata))
     async with store.pool.acquire() as conn, conn.transaction():
-        heads = VolumeHeads()
-        recheck = checked_at is None
-        k = 0
-        while following is not None:
-            batch, volumes, rows = following
-            appended = await store.append_rows(batch, metadata=metadata, conn=conn, rows=rows)
-            # the ordering lock is held from the first insert on: heads read now stay current
-            if k == 0 and not recheck:
-                recheck = await _appended_since(conn, store.schema, checked_at or 0, appended[0].position)
-            await heads.lock(conn, store.schema, (v for vs in volumes.values() for v in vs))
-            # The database writes the entries while a worker thread computes the chunk's canonical
-            # bodies, then the links while the next chunk is decided and its event rows built: the
-            # two cores work at once instead of in turn.
-            _, (bodies, unsure) = await asyncio.gather(
-                _insert_entries(conn, store.schema, appended, recheck),
-                asyncio.to_thread(_bodies, appended, ready, parsed),
-            )
-            if unsure:
-                bodies |= await stored_bodies(conn, store.schema, unsure)
-            linking = heads.link(conn, store.schema, [
-                ToLink(a.event_id, a.event_type, entry_id, bodies[a.event_id], volumes[entry_id], a.county)
-                for a in appended
-                for entry_id in (a.event.entry_id,)  # type: ignore[attr-defined]  # a LedgerEntryEvent
-            ])  # fmt: skip
-            # Both to their end before any error goes on (the rollback needs the connection idle).
-            linked, after = await asyncio.gather(linking, next_rows(), return_exceptions=True)
-            for outcome in (linked, after):
-                if isinstance(outcome, BaseException):
-                    raise outcome
-            following = cast(_Rows | None, after)
-            progress.step("written", len(batch))
-            k += 1
-        await heads.save(conn, store.schema)
+        recorded_at = await store.take_order(conn)
+        recheck = checked_at is None or await _appended_since(conn, store.schema, checked_at)
+        recorded = envelope_time(recorded_at)
+        ready: asyncio.Queue[_Prepared | BaseException | None] = asyncio.Queue(AHEAD)
+
+        async def prepare() -> None:
+            """Chunks in order, ready to write; then None (or the error that ended them)."""
+            try:
+                chunk: list[LedgerEntryEvent] | None = first
+                while chunk is not None:
+                    batch, volumes = batch_of(chunk)
+                    rows = await asyncio.to_thread(store.bulk_rows, batch, metadata)
+                    bodies = await workers.run(import_bodies, [row_parts(r, recorded) for r in rows.rows])
+                    await ready.put(_Prepared(rows, volumes, bodies))
+                    chunk = await _next_nonempty(pending)
+            except Exception as exc:  # the writer raises it, inside the transaction: all rolled back
+                await ready.put(exc)
+            else:
+                await ready.put(None)
+
+        preparing = asyncio.create_task(prepare())
+        try:
+            heads = VolumeHeads()
+            while (prepared := await ready.get()) is not None:
+                if isinstance(prepared, BaseException):
+                    raise prepared
+                await _write(conn, store, prepared, heads, recorded_at, recheck)
+                progress.step("written", len(prepared.rows.rows))
+            await heads.save(conn, store.schema)
+        finally:  # the writer's error: stop preparing (the connection is idle: the rollback may run)
+            preparing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await preparing
+
+
+async def _write(
+    conn: Connection,
+    store: EventStore,
+    prepared: _Prepared,
+    heads: VolumeHeads,
+    recorded_at: datetime,
+    recheck: bool,
+) -> None:
+    """One chunk's statements, back to back: its heads, events, entries and links (whose hashes a
+    thread computes while PostgreSQL writes the events and entries)."""
+    rows, volumes, schema = prepared.rows.rows, prepared.volumes, store.schema
+    await heads.lock(conn, schema, (v for vs in volumes.values() for v in vs))
+    bodies, unsure = _bodies(rows, prepared.bodies, recorded_at)
+    linking = (
+        None
+        if unsure
+        else asyncio.create_task(asyncio.to_thread(heads.links, _to_link(rows, bodies, volumes)))
+    )
+    try:
+        positions = await store.copy_new_streams(conn, prepared.rows, recorded_at)
+        await insert_appended_entries(conn, schema, positions[0], positions[-1], len(positions))
+        if recheck:  # another writer's on-site time may have arrived since the rows were checked
+            await recheck_clashes(conn, schema, [cast(LedgerEntryEvent, r[10]).entry_id for r in rows])
+        if linking is None:  # rare: some bodies are read back as stored
+            bodies |= await stored_bodies(conn, schema, unsure)
+            links = heads.links(_to_link(rows, bodies, volumes))
+        else:
+            links = await linking
+    finally:
+        if linking is not None and not linking.done():  # the heads are not moved half-way behind an error
+            with contextlib.suppress(Exception):
+                await linking
+    await write_links(conn, schema, links)
+
+
+def _to_link(
+    rows: list[tuple[Any, ...]], bodies: dict[UUID, bytes], volumes: dict[str, tuple[str, str]]
+) -> list[ToLink]:
+    return [
+        ToLink(r[0], r[3], entry_id, bodies[r[0]], volumes[entry_id], r[6])
+        for r in rows
+        for entry_id in (cast(LedgerEntryEvent, r[10]).entry_id,)
+    ]
 
 
 async def _chunked(events: list[LedgerEntryEvent]) -> AsyncIterator[list[LedgerEntryEvent]]:
@@ -132,40 +185,32 @@ async def _next_nonempty(chunks: AsyncIterator[list[LedgerEntryEvent]]) -> list[
     return None
 
 
-async def _appended_since(conn: Connection, schema: str, checked_at: int, ours: int) -> bool:
-    """Whether another writer appended between the checks' snapshot and this write (at `ours`, the
-    ordering lock held). Positions are drawn under that lock and it is held to commit, so an event
-    the snapshot did not see has a position above `checked_at`; none arrives after `ours` until
-    this transaction ends. Nothing between: the file was checked against the ledger as it is."""
+async def _appended_since(conn: Connection, schema: str, checked_at: int) -> bool:
+    """Whether another writer appended after the checks' snapshot (call with the ordering lock
+    taken, before this write's first event). Positions are drawn under that lock and it is held to
+    commit, so an event the snapshot did not see has a position above `checked_at`. None: the file
+    was checked against the ledger as it is."""
     return bool(
-        await conn.fetchval(
-            f"SELECT EXISTS (SELECT 1 FROM {schema}.events WHERE position > $1 AND position < $2)",
-            checked_at,
-            ours,
-        )
+        await conn.fetchval(f"SELECT EXISTS (SELECT 1 FROM {schema}.events WHERE position > $1)", checked_at)
     )
 
 
-async def _insert_entries(conn: Connection, schema: str, appended: list[Appended], recheck: bool) -> None:
-    """The entries of `appended` (in position order), derived by PostgreSQL from the stored events."""
-    await insert_appended_entries(conn, schema, appended[0].position, appended[-1].position, len(appended))
-    if recheck:  # another writer's on-site time may have arrived since the rows were checked
-        await recheck_clashes(conn, schema, [cast(LedgerEntryEvent, a.event).entry_id for a in appended])
-
-
 def _bodies(
-    appended: list[Appended], ready: dict[str, Any], parsed: dict[str, Any]
+    rows: list[tuple[Any, ...]], computed: list[bytes | None], recorded_at: datetime
 ) -> tuple[dict[UUID, bytes], list[UUID]]:
-    """The chain's canonical bytes of the events appended, from the values sent; and the events
-    whose JSON jsonb may give back in another form (their bodies are read back as stored)."""
+    """The chain's canonical bytes of the event rows, from the values sent (`computed`:
+    `import_bodies`, else the general path here); and the events whose JSON jsonb may give back in
+    another form (their bodies are read back as stored)."""
     bodies, unsure = {}, []
-    for a in appended:
-        body = import_bytes(a, ready)
+    parsed: dict[str, Any] = {}
+    for row, fast in zip(rows, computed, strict=True):
+        body = fast
         if body is None:  # rare: the general path, then the row as stored
+            a = Appended(0, recorded_at, *row)
             data, plain = plain_json(a.data_json)
             body = appended_bytes(a, data, parsed) if plain else None
         if body is None:
-            unsure.append(a.event_id)
+            unsure.append(row[0])
         else:
-            bodies[a.event_id] = body
+            bodies[row[0]] = body
     return bodies, unsure

@@ -35,6 +35,7 @@ from eventkit.import_errors import ImportRejectedError, Problems
 from eventkit.imports import ImportProgress, gc_paused
 from eventkit.spreadsheets import Sheet
 from eventkit.store import EventStore
+from eventkit.workers import THREADS, CpuWorkers
 from vc_contracts.catalogue.ledger import LedgerEntryEvent
 
 from ledger.application.access import unit_of
@@ -149,9 +150,10 @@ def _logged_as(
 
 
 async def import_file(
-    store: EventStore, who: Principal, content: bytes, progress: ImportProgress
+    store: EventStore, who: Principal, content: bytes, progress: ImportProgress, workers: CpuWorkers = THREADS
 ) -> ImportReport:
-    """Raises ImportRejectedError (422, every problem by row and column) having written nothing."""
+    """`workers`: where the write's per-row hashing runs (`write_entries`).
+    Raises ImportRejectedError (422, every problem by row and column) having written nothing."""
     with gc_paused():  # tens of thousands of live objects: see `gc_paused`
         who.require_role(*UNITS)
         unit_of(who)
@@ -194,7 +196,7 @@ async def import_file(
 
         try:
             metadata = request_metadata(who.subject)  # the upload's correlation id, for the whole file
-            await write_entries(store, chunks(), metadata, progress, checked_at=facts.seen)
+            await write_entries(store, chunks(), metadata, progress, checked_at=facts.seen, workers=workers)
         except ImportRejectedError:
             raise
         except Exception:

@@ -201,10 +201,52 @@ _CST_TEXT = re.compile(r"\d\d\d\d-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.(?!000000)\d{6})?
 is the same text (its fraction in 6 digits when not zero, none when zero)."""
 
 
-def _occurred(a: Appended, data: Any) -> str:
+class BodyParts(NamedTuple):
+    """What `import_text` needs of an appended event: plain values, cheap to send to a worker
+    process (`eventkit.workers`), unlike the `Appended` with its event and tenant models."""
+
+    event_id: str
+    event_type: str
+    schema_version: int
+    stream_id: str
+    stream_version: int
+    occurred_at: datetime
+    occurred_is_data: bool  # the event's own occurred_at was appended: its data holds the same time
+    recorded_at: str  # as the envelope writes it (+08:00)
+    tenant_json: str
+    data_json: str
+    metadata_json: str
+
+
+def body_parts(a: Appended) -> BodyParts:
+    """`a`'s `BodyParts`."""
+    recorded = a.recorded_at  # as asyncpg decodes it (`eventkit.db`): +08:00 already
+    return BodyParts(
+        str(a.event_id), a.event_type, a.schema_version, a.stream_id, a.stream_version, a.occurred_at,
+        a.occurred_at is getattr(a.event, "occurred_at", None),
+        envelope_time(recorded), a.tenant_json, a.data_json, a.metadata_json,
+    )  # fmt: skip
+
+
+def row_parts(row: tuple[Any, ...], recorded_at: str) -> BodyParts:
+    """The `BodyParts` of a `bulk_rows` row (its event and values as `EventStore.bulk_rows` builds
+    them) to be recorded at `recorded_at` (`envelope_time` of `EventStore.take_order`'s clock)."""
+    occurred_at, event = row[7], row[10]
+    return BodyParts(
+        str(row[0]), row[3], row[4], row[1], row[2], occurred_at,
+        occurred_at is getattr(event, "occurred_at", None), recorded_at, row[5], row[8], row[9],
+    )  # fmt: skip
+
+
+def envelope_time(value: datetime) -> str:
+    """`value` as the published envelope writes it (+08:00)."""
+    return value.isoformat() if value.tzinfo is CST else _when(value)
+
+
+def _occurred(a: BodyParts, data: Any) -> str:
     """`_when(a.occurred_at)`, read off the data's `occurred_at` when that is the JSON of the very
     same datetime (the event's, which the import appends as its occurred_at) written +08:00."""
-    if type(data) is dict and a.occurred_at is getattr(a.event, "occurred_at", None):
+    if a.occurred_is_data and type(data) is dict:
         text = data.get("occurred_at")
         if type(text) is str and _CST_TEXT.fullmatch(text):
             return text
@@ -212,6 +254,24 @@ def _occurred(a: Appended, data: Any) -> str:
 
 
 def import_bytes(a: Appended, parts: dict[str, str | None]) -> bytes | None:
+    """`import_text` of `a`."""
+    return import_text(body_parts(a), parts)
+
+
+_KEPT_PARTS = 4096
+_PARTS: dict[str, str | None] = {}
+"""A worker process's `parts` cache across calls (metadata and tenants' texts), bounded."""
+
+
+def import_bodies(rows: list[BodyParts]) -> list[bytes | None]:
+    """`import_text` of each row, in order (None: refused): what a bulk import's worker process
+    (`eventkit.workers`) computes while the service writes the chunk's entries."""
+    if len(_PARTS) > _KEPT_PARTS:
+        _PARTS.clear()
+    return [import_text(row, _PARTS) for row in rows]
+
+
+def import_text(a: BodyParts, parts: dict[str, str | None]) -> bytes | None:
     """`appended_bytes` in one pass: the data JSON sent is parsed once, straight into values the C
     encoder writes as RFC 8785, and the envelope's text is put together in its keys' sorted order
     from that and parts written once per upload (the metadata) and per village (the tenant), with
@@ -224,11 +284,10 @@ def import_bytes(a: Appended, parts: dict[str, str | None]) -> bytes | None:
         return None
     try:
         data_text, data = _data_text(a.data_json)
-        recorded = a.recorded_at  # as asyncpg decodes it (`eventkit.db`): +08:00 already
         text = (
             f'{head}{data_text},"event_id":"{a.event_id}",'
             f'"event_type":{_string(a.event_type)},"occurred_at":"{_occurred(a, data)}",'
-            f'"recorded_at":"{recorded.isoformat() if recorded.tzinfo is CST else _when(recorded)}",'
+            f'"recorded_at":"{a.recorded_at}",'
             f'"schema_version":{jcs_int(a.schema_version)},'
             f'"stream_id":{_string(a.stream_id)},"stream_version":{jcs_int(a.stream_version)},'
             f'"tenant":{tenant}}}'
@@ -368,6 +427,11 @@ class VolumeHeads:
 
     async def link(self, conn: Connection, schema: str, events: Iterable[ToLink]) -> None:
         """Insert the links of `events` (in position order, their volumes locked) in one statement."""
+        await write_links(conn, schema, self.links(events))
+
+    def links(self, events: Iterable[ToLink]) -> list[tuple[Any, ...]]:
+        """The link rows of `events` (in position order, their volumes locked), the heads moved on:
+        pure hashing, for `write_links`."""
         links: list[tuple[Any, ...]] = []
         for e in events:
             for volume in e.volumes:
@@ -376,20 +440,7 @@ class VolumeHeads:
                 self.heads[volume] = (length + 1, head)
                 self.moved[volume] = e.county
                 links.append((volume, length + 1, e.event_id, e.entry_id, e.event_type, head, e.version))
-        if not links:
-            return
-        if len(links) >= COPY_LINKS:  # a bulk import's chunk: PostgreSQL's cheapest way in
-            await conn.copy_records_to_table(
-                "volume_links", schema_name=schema, columns=_LINK_COLUMNS, records=links
-            )
-            return
-        await conn.execute(  # one statement per batch, its rows one JSON document (pydantic-core's)
-            f"INSERT INTO {schema}.volume_links"
-            " (volume_id, seq, event_id, entry_id, event_type, hash, canonical_version)"
-            " SELECT r->>0, (r->>1)::int, (r->>2)::uuid, r->>3, r->>4, r->>5, (r->>6)::smallint"
-            " FROM jsonb_array_elements($1::jsonb) r",
-            to_json(links).decode(),
-        )
+        return links
 
     async def save(self, conn: Connection, schema: str) -> None:
         """Write the heads `link` moved (one statement)."""
@@ -406,6 +457,24 @@ class VolumeHeads:
             *[list(column) for column in zip(*moved, strict=True)],
         )
         self.moved = {}
+
+
+async def write_links(conn: Connection, schema: str, links: list[tuple[Any, ...]]) -> None:
+    """Insert `VolumeHeads.links` rows in one statement (COPY from COPY_LINKS rows)."""
+    if not links:
+        return
+    if len(links) >= COPY_LINKS:  # a bulk import's chunk: PostgreSQL's cheapest way in
+        await conn.copy_records_to_table(
+            "volume_links", schema_name=schema, columns=_LINK_COLUMNS, records=links
+        )
+        return
+    await conn.execute(  # one statement per batch, its rows one JSON document (pydantic-core's)
+        f"INSERT INTO {schema}.volume_links"
+        " (volume_id, seq, event_id, entry_id, event_type, hash, canonical_version)"
+        " SELECT r->>0, (r->>1)::int, (r->>2)::uuid, r->>3, r->>4, r->>5, (r->>6)::smallint"
+        " FROM jsonb_array_elements($1::jsonb) r",
+        to_json(links).decode(),
+    )
 
 
 async def stored_bodies(conn: Connection, schema: str, event_ids: list[UUID]) -> dict[UUID, bytes]:

@@ -1,0 +1,85 @@
+"""A second process for a service's CPU-bound pure work (the bulk import's per-row hashing).
+
+Why a process: the GIL lets one thread run Python at a time, so work handed to a thread
+(`asyncio.to_thread`) still takes the event loop's core, and a 50,000-row import spends most of its
+wall time in Python. A worker process runs on the machine's other core while the loop goes on
+with the database I/O.
+
+The pool is one `forkserver` worker (a fresh interpreter, never a fork of the running service with
+its threads and sockets), its modules imported once when the service starts (`preload`), so the
+first import pays no start-up. Functions sent must be module-level and their arguments and results
+small plain values (tuples of str/int/bytes): pickling is the price of every call.
+
+Without a started pool (tests of the application layer, CLIs), and after the worker died (killed
+by the OOM killer), `run` falls back to a thread: the same answer, slower; a broken pool is replaced
+for the next call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _ready() -> bool:
+    return True
+
+
+class CpuWorkers:
+    """A pool of `size` worker processes for pure functions (see the module docstring).
+
+    `preload`: modules the workers import before the first call (the functions' modules)."""
+
+    def __init__(self, preload: Sequence[str] = (), size: int = 1) -> None:
+        self.preload = list(preload)
+        self.size = size
+        self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
+
+    def start(self) -> None:
+        """Start the worker process(es) without waiting for them (`warm` waits)."""
+        if self._pool is not None:
+            return
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(self.preload)
+        self._pool = ProcessPoolExecutor(self.size, mp_context=context)
+
+    async def warm(self) -> None:
+        """Wait until a worker answers (its modules imported): call in the background at start-up."""
+        if self._pool is not None:
+            await self.run(_ready)
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(*args)` in a worker process; in a thread when no pool is started or it broke."""
+        pool = self._pool
+        if pool is None:
+            return await asyncio.to_thread(fn, *args)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+        except BrokenProcessPool:
+            log.warning("the CPU worker process died; this call runs in a thread, the next in a new worker")
+            self._pool = None
+            pool.shutdown(wait=False, cancel_futures=True)
+            self.start()
+            return await asyncio.to_thread(fn, *args)
+
+    def stop(self) -> None:
+        """Stop the workers (pending calls are cancelled)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+THREADS = CpuWorkers()
+"""Never started: `run` is `asyncio.to_thread` (the default where no pool is given)."""

@@ -1,0 +1,48 @@
+"""`eventkit.workers.CpuWorkers`: a function runs in another process when the pool is started, in
+a thread when it is not, and a worker killed mid-import (the OOM killer) costs one call a thread,
+not the import: the next call has a new worker."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+
+from eventkit.workers import THREADS, CpuWorkers
+
+
+def _pid_and_sum(values: list[int]) -> tuple[int, int]:
+    return os.getpid(), sum(values)
+
+
+async def test_a_started_pool_runs_the_function_in_another_process() -> None:
+    workers = CpuWorkers([__name__])
+    workers.start()
+    try:
+        await workers.warm()
+        pid, total = await workers.run(_pid_and_sum, [1, 2, 3])
+        assert (pid != os.getpid(), total) == (True, 6)
+    finally:
+        workers.stop()
+    assert not workers.started
+
+
+async def test_without_a_pool_the_function_runs_in_this_process() -> None:
+    pid, total = await THREADS.run(_pid_and_sum, [4, 5])
+    assert (pid, total) == (os.getpid(), 9)
+    assert not THREADS.started
+
+
+async def test_a_killed_worker_costs_one_call_a_thread_and_the_next_call_has_a_new_worker() -> None:
+    workers = CpuWorkers([__name__])
+    workers.start()
+    try:
+        first, _ = await workers.run(_pid_and_sum, [])
+        os.kill(first, signal.SIGKILL)
+        await asyncio.sleep(0.2)  # the pool notices its worker gone
+        pid, total = await workers.run(_pid_and_sum, [1])
+        assert (pid, total) == (os.getpid(), 1)  # the broken pool's call: in a thread
+        again, _ = await workers.run(_pid_and_sum, [])
+        assert again not in (first, os.getpid())  # a new worker process
+    finally:
+        workers.stop()
