@@ -538,7 +538,7 @@ class EventStore:
             )  # fmt: skip
         except asyncpg.UniqueViolationError as exc:
             raise ConcurrencyError(_stream_of(exc), 0, 1) from None
-        ours = await conn.fetchrow(self._copied_sql, before)
+        ours = cast(asyncpg.Record, await conn.fetchrow(self._copied_sql, before))  # one row: aggregates
         drawn = range(ours["lo"] or 0, (ours["hi"] or -1) + 1)
         if ours["n"] != len(rows.rows) or len(drawn) != len(rows.rows) or (
             ours["first_id"], ours["last_id"]) != (rows.rows[0][0], rows.rows[-1][0]
