@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MAX_UPLOAD_BYTES = 32 * 1024 * 1024
@@ -68,6 +68,17 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
+
+    @model_validator(mode="after")
+    def _audience_with_jwks(self) -> Settings:
+        # An identity provider's tokens name their audience; a verifier configured with none refuses
+        # every token that carries `aud` (eventkit.auth), so the service would answer only 401s.
+        if self.jwks_url and not self.jwt_audience:
+            raise ValueError(
+                "VC_JWT_AUDIENCE must be set with VC_JWKS_URL"
+                " (our client id, which the identity provider puts in `aud`)"
+            )
+        return self
 
     @field_validator("jwt_secret")
     @classmethod
