@@ -8,6 +8,7 @@ import asyncio
 import os
 import signal
 
+import pytest
 from eventkit.workers import THREADS, CpuWorkers
 
 
@@ -46,3 +47,19 @@ async def test_a_killed_worker_costs_one_call_a_thread_and_the_next_call_has_a_n
         assert again not in (first, os.getpid())  # a new worker process
     finally:
         workers.stop()
+
+
+async def test_a_pool_that_cannot_start_its_process_runs_in_threads_from_then_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    workers = CpuWorkers([__name__])
+    workers.start()
+    assert workers._pool is not None
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise OSError("no forkserver here (a read-only /tmp)")
+
+    monkeypatch.setattr(workers._pool, "submit", refuse)
+    await workers.warm()  # logged, not raised: start-up goes on
+    assert not workers.started
+    assert await workers.run(_pid_and_sum, [2]) == (os.getpid(), 2)

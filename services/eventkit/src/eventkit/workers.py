@@ -56,23 +56,42 @@ class CpuWorkers:
         self._pool = ProcessPoolExecutor(self.size, mp_context=context)
 
     async def warm(self) -> None:
-        """Wait until a worker answers (its modules imported): call in the background at start-up."""
+        """Wait until a worker answers (its modules imported): call in the background at start-up.
+        A pool that cannot start is logged and left: `run` then uses threads."""
         if self._pool is not None:
-            await self.run(_ready)
+            try:
+                await self.run(_ready)
+            except Exception:  # a failure here is the pool's, already logged by `run`
+                log.warning("the CPU worker process did not start; imports hash in a thread")
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """`fn(*args)` in a worker process; in a thread when no pool is started or it broke."""
+        """`fn(*args)` in a worker process; in a thread when no pool is started or it broke. An
+        error raised by `fn` itself is raised here as it is."""
         pool = self._pool
         if pool is None:
             return await asyncio.to_thread(fn, *args)
         try:
-            return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+            future = asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+        except BrokenProcessPool:  # it knew already that its worker had died
+            return await self._replaced(pool, fn, *args)
+        except Exception:  # the pool cannot take work (it could not start its process): threads from now on
+            log.exception("the CPU worker pool refused work; running in threads from now on")
+            self._pool = None
+            pool.shutdown(wait=False, cancel_futures=True)
+            return await asyncio.to_thread(fn, *args)
+        try:
+            return await future
         except BrokenProcessPool:
-            log.warning("the CPU worker process died; this call runs in a thread, the next in a new worker")
+            return await self._replaced(pool, fn, *args)
+
+    async def _replaced(self, pool: ProcessPoolExecutor, fn: Callable[..., T], *args: Any) -> T:
+        """After `pool` broke (its worker died): a new pool for the next call, this one in a thread."""
+        log.warning("the CPU worker process died; this call runs in a thread, the next in a new worker")
+        if self._pool is pool:
             self._pool = None
             pool.shutdown(wait=False, cancel_futures=True)
             self.start()
-            return await asyncio.to_thread(fn, *args)
+        return await asyncio.to_thread(fn, *args)
 
     def stop(self) -> None:
         """Stop the workers (pending calls are cancelled)."""
