@@ -130,7 +130,7 @@ def schedules(draw: st.DrawFn) -> tuple[str, set[int], str | None]:
         m1, m2 = draw(st.integers(0, 59)), draw(st.integers(0, 59))
         clock = f"{h1}:{m1:02d}{draw(TIME_DASH)}{h2}:{m2:02d}"
         if draw(st.booleans()):  # typed on a Chinese keyboard
-            clock = clock.translate(str.maketrans("0123456789:", "０１２３４５６７８９：")) 
+            clock = clock.translate(str.maketrans("0123456789:", "０１２３４５６７８９："))
         text += draw(st.sampled_from(["", " ", "\u3000", " 上午 "])) + clock
         span = f"{h1:02d}:{m1:02d}-{h2:02d}:{m2:02d}"
     return text, meant, span
@@ -144,8 +144,12 @@ def test_given_any_weekdays_and_ranges_then_both_languages_read_every_day_meant(
     text, meant, span = generated
     days = "".join(MONDAY_FIRST[d] for d in sorted(meant))
     assert schedule_problem(text) is None
-    assert python_reading(text) == node.read(text) == {
-        "weekdays": days,
-        "times": span,
-        "parsed_weekdays": days if span else None,
-    }
+    assert (
+        python_reading(text)
+        == node.read(text)
+        == {
+            "weekdays": days,
+            "times": span,
+            "parsed_weekdays": days if span else None,
+        }
+    )

@@ -57,6 +57,7 @@ def _ascii(schedule: str) -> str:
     """`９：００` as `9：00` (a Chinese keyboard types full-width digits)."""
     return schedule.translate(_FULL_WIDTH_DIGITS)
 
+
 EXAMPLE = "例如：每周三 9:00-12:00，或 每周二、周四 14:30-17:30"
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}  # date.weekday()
 _NAMES = "一二三四五六日"
