@@ -153,3 +153,15 @@ def test_given_any_weekdays_and_ranges_then_both_languages_read_every_day_meant(
             "parsed_weekdays": days if span else None,
         }
     )
+
+
+# the characters the two readings turn on, and a few they must pass over
+NOISE = st.text(
+    alphabet="周星期一二三四五六日天至到~～-—－–、，和 \u3000\t点时月号每第隔上午0129:：０９八末", max_size=30
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(NOISE)
+def test_given_any_text_then_both_languages_read_the_same(node: Node, text: str) -> None:
+    assert python_reading(text) == node.read(text)
