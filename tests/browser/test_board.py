@@ -24,6 +24,7 @@ from support.waiting import until
 
 COUNTY, TOWN = "621025", "621025309000"
 VILLAGE, NO_ADVISOR = "621025309201", "621025309202"
+WEEKDAYS_VILLAGE = "621025309203"  # served 周一至周五: a range of weekdays
 FIRST, SECOND = ("A-board-1", "王守法", "13911112222"), ("A-board-2", "赵公正", "13933334444")
 
 
@@ -64,7 +65,7 @@ def _board_shows(reporting: str, code: str, advisor: str | None) -> Any:
 UPPER = [("620000", "甘肃省", "province", None), ("621000", "庆阳市", "city", "620000"),
          (COUNTY, "正宁县", "county", "621000")]  # fmt: skip
 BELOW = [(TOWN, "看板镇", "township", COUNTY), (VILLAGE, "看板村", "village", TOWN),
-         (NO_ADVISOR, "新建村", "village", TOWN)]  # fmt: skip
+         (NO_ADVISOR, "新建村", "village", TOWN), (WEEKDAYS_VILLAGE, "区间村", "village", TOWN)]  # fmt: skip
 UNIT = {"unit_id": "U-board", "kind": "law_firm", "name": "甘肃守正律师事务所", "division_code": COUNTY,
         "credit_code": "91621025MA71B0777X"}  # fmt: skip
 
@@ -90,7 +91,10 @@ def village(web_stack: WebStack) -> Iterator[Registry]:
         "established_on": _day(20),
     }
     registry.post(f"/villages/{VILLAGE}/service-group", group)
+    registry.post("/assignments", {"village_code": WEEKDAYS_VILLAGE, "advisor_id": FIRST[0],
+                                   "valid_from": _day(30), "schedule": "周一至周五 9:00-12:00"})  # fmt: skip
     _board_shows(web_stack.urls["reporting"], VILLAGE, FIRST[1])
+    _board_shows(web_stack.urls["reporting"], WEEKDAYS_VILLAGE, FIRST[1])
     yield registry
 
 
@@ -152,6 +156,29 @@ def test_a_resident_leaves_feedback_and_sees_a_chinese_confirmation(
     items = village.get("/feedback", county, village_code=VILLAGE).json()["items"]
     (mine,) = [f for f in items if f["text"] == question]
     assert (mine["category"], mine["callback_phone"]) == ("land", "13955556666")
+
+
+def test_a_weekday_range_offers_a_meeting_on_every_weekday_of_it(
+    page: Page, web_stack: WebStack, village: Registry
+) -> None:
+    # given 周一至周五 9:00-12:00 (refused before as "Monday and Friday only"), when a resident asks
+    # for a meeting, then every weekday is offered, no weekend day, and a Wednesday is booked
+    page.goto(f"{web_stack.url}/v/{WEEKDAYS_VILLAGE}")
+    assert "周一至周五 9:00-12:00" in page.locator("main").inner_text()
+    shoot(page, "board-weekday-range")
+    offered = page.locator("#meeting_at option:not([value=''])").all_inner_texts()
+    assert len(offered) == 8 and all("09:00-12:00" in t for t in offered), offered
+    assert {t[t.index("（") + 1 : t.index("）")] for t in offered} == {"周一", "周二", "周三", "周四", "周五"}
+    wednesday = next(t for t in offered if "（周三）" in t)
+    page.get_by_label("预约驻村时间当面谈").check()
+    page.get_by_label("面谈时间").select_option(label=wednesday)
+    page.get_by_label("问题类别").select_option(label="土地")
+    page.get_by_label("您的问题").fill(f"承包地流转合同想当面问问 {uuid.uuid4().hex[:6]}")
+    shoot(page, "board-weekday-range-form")
+    page.get_by_role("button", name="提交", exact=True).click()
+    # the registry takes a Wednesday: its own reading of the schedule agrees with the board's
+    expect(page.get_by_role("heading", name="面谈预约已收到")).to_be_visible()
+    shoot(page, "board-weekday-range-booked")
 
 
 def test_a_refused_field_is_explained_next_to_it(page: Page, web_stack: WebStack, village: Registry) -> None:

@@ -145,7 +145,10 @@ async def test_every_problem_of_a_roster_row_comes_back_at_once(api: Api) -> Non
     assert "周八" in found[2, "驻点时间"] and "例如：每周三 9:00-12:00" in found[2, "驻点时间"]
 
 
-@pytest.mark.parametrize("schedule", ["随时", "每周三 25:00-26:00", "每周八 9:00-12:00"])
+@pytest.mark.parametrize(
+    "schedule",
+    ["随时", "每周三 25:00-26:00", "每周八 9:00-12:00", "周一至八 9:00-12:00", "周一至周五 12:00～9:00"],
+)
 async def test_an_assignment_with_a_schedule_the_board_cannot_read_is_refused_naming_it(
     api: Api, schedule: str
 ) -> None:

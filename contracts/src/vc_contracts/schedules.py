@@ -1,7 +1,10 @@
 """A village's on-site schedule as residents read it (`每周三 14:30-17:30`, `每周二、周四 9:00-12:00`)
 turned into the coming on-site times, in China Standard Time. The public board offers these as
 meeting times and the registry accepts a meeting only at one of them, so both read the schedule the
-same way (the advisor's phone pages read it with the same pattern, `advisorData.ts parseSchedule`).
+same way (the advisor's phone pages read it with the same patterns, `util/schedule.ts parseSchedule`).
+
+Weekdays are named one by one (`周二、周四`) or as ranges (`周一至周五`, `星期一到星期五`, `周一~五`,
+`周一至周三、周五`), each reading every day from the first to the last (`weekdays_named`).
 
 A schedule without weekdays and a time span (`周三`, `请电话联系`) has no on-site times to offer.
 
@@ -24,14 +27,37 @@ from pydantic import AfterValidator, Field
 from vc_contracts.base import CST
 from vc_contracts.text import ShortText
 
-_TIMES = re.compile(r"(\d{1,2})[:：](\d{2})\s*[-—~至到]\s*(\d{1,2})[:：](\d{2})")
-_DAYS = re.compile(r"(?:周|星期)([日天一二三四五六])")
+# the patterns below are the frontend's too, character for character (util/schedule.ts): one reading
+# in both languages, checked against the same table (tests/unit/schedule_cases.json)
+# a span's dash: 至/到, ASCII or full-width tilde and hyphen, en and em dash (9:00～12:00 is common)
+# (spaces are spelled out and digits are ASCII, as `\s` and `\d` differ between the languages; full-
+# width digits are made ASCII first, `_ascii`)
+_S = r"[ \t\u00a0\u3000]*"
+_TIMES = re.compile(rf"([0-9]{{1,2}})[:：]([0-9]{{2}}){_S}[-－–—~～至到]{_S}([0-9]{{1,2}})[:：]([0-9]{{2}})")
+# a run of weekdays: 周二、周四; a range 周一至周五 / 星期一到星期五 / 周一~五 (the second 周 may be
+# left out); lists of both, 周一至周三、五. A bare weekday (五 after 至 or 、) is one only when no
+# 点/时/月/号 follows: 周三到五点 is Wednesday until five o'clock, not Wednesday to Friday
+_WORD = r"(?:周|星期)[日天一二三四五六]"
+_BARE = r"[日一二三四五六](?![点时月号])"
+_DASH = rf"{_S}[-－–—~～至到]{_S}"
+_DAY = rf"(?:{_WORD}|{_BARE})"
+_RUN = re.compile(rf"{_WORD}(?:{_DASH}{_DAY})?(?:{_S}、{_S}{_DAY}(?:{_DASH}{_DAY})?)*")
+# one weekday or range within a run
+_ITEM = re.compile(rf"(?:周|星期)?([日天一二三四五六])(?:{_DASH}(?:周|星期)?([日天一二三四五六]))?")
 # every weekday word, to refuse one that is none; a 周 followed by 周 ends a count of weeks (每月第一、
 # 三周周二, 隔周周四): the weekday word is the next one
 _ANY_DAY = re.compile(r"(?:周(?!周)|星期)(.?)")
-# 周一至周五: the board reads the weekdays it names (Monday and Friday), not the days between
-_RANGE = re.compile(r"(?:周|星期)[日天一二三四五六]\s*[-—~至到]\s*(?:周|星期)?[日天一二三四五六]")
-_CLOCK = re.compile(r"(\d{1,2})[:：](\d{2})")
+# 周一至八: a range ending on a number that is no weekday
+_BAD_END = re.compile(rf"{_WORD}{_DASH}([〇零七八九十])")
+_CLOCK = re.compile(r"([0-9]{1,2})[:：]([0-9]{2})")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def _ascii(schedule: str) -> str:
+    """`９：００` as `9：00` (a Chinese keyboard types full-width digits)."""
+    return schedule.translate(_FULL_WIDTH_DIGITS)
+
+
 EXAMPLE = "例如：每周三 9:00-12:00，或 每周二、周四 14:30-17:30"
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}  # date.weekday()
 _NAMES = "一二三四五六日"
@@ -39,21 +65,59 @@ HORIZON_DAYS = 28
 """How far ahead a meeting may be asked for (four weeks of on-site days)."""
 
 
+def weekdays_named(schedule: str) -> frozenset[int]:
+    """The weekdays a schedule names, as `date.weekday()` numbers (0 Monday … 6 Sunday).
+
+    `周二、周四` → {1, 3}; a range is every day from its first to its last, inclusive: `周一至周五`,
+    `星期一到星期五`, `周一~五` → {0, …, 4}; `周一至周三、五` → {0, 1, 2, 4}. A range that passes
+    Sunday goes on from Monday (`周六至周一` → 六、日、一; `周日至周六`, the Sunday-first week, is every
+    day), as a resident reads it; a range from a day to itself is that day."""
+    days: set[int] = set()
+    for run in _RUN.finditer(schedule):
+        for first, last in _ITEM.findall(run.group(0)):
+            a = _WEEKDAY[first]
+            b = _WEEKDAY[last] if last else a
+            days.update((a + k) % 7 for k in range((b - a) % 7 + 1))
+    return frozenset(days)
+
+
+@dataclass(frozen=True)
+class Weekly:
+    """What the board reads from a schedule: the weekdays (`date.weekday()` numbers, maybe none)
+    and the first time span, `start` before `end`, both China Standard Time wall-clock times."""
+
+    weekdays: frozenset[int]
+    start: time
+    end: time
+
+
+def weekly(schedule: str | None) -> Weekly | None:
+    """The board's reading of `schedule` (`每周一至周五 9:00-12:00` → Monday…Friday, 9:00 to 12:00);
+    None without a time span that exists and ends after it starts. The SPA's `parseSchedule`
+    (util/schedule.ts) reads the same."""
+    if not schedule or not (span := _TIMES.search(schedule := _ascii(schedule))):
+        return None
+    h1, m1, h2, m2 = (int(x) for x in span.groups())
+    if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59 or (h2, m2) <= (h1, m1):
+        return None
+    return Weekly(weekdays_named(schedule), time(h1, m1), time(h2, m2))
+
+
 def schedule_problem(schedule: str) -> str | None:
     """Why an entered schedule is refused, in Chinese with the accepted form; None: it is fine.
 
-    Rules (the board's reading, `on_site_times`): at least one weekday 周一…周日 / 星期一…星期日
-    (or 周天); no other 周/星期 word; no range of weekdays (周一至周五: the board would read Monday
-    and Friday only); every time H:MM a time of day (0:00-23:59); a time span ending after it
-    starts."""
+    Rules (the board's reading, `weekly`): at least one weekday 周一…周日 / 星期一…星期日 (or
+    周天), one by one or as ranges (周一至周五, 周一到五, 周一~周五); no other 周/星期 word; every
+    time H:MM a time of day (0:00-23:59); a time span ending after it starts."""
+    schedule = _ascii(schedule)
     days = _ANY_DAY.findall(schedule)
     unknown = [d for d in days if d not in _WEEKDAY]
+    if not unknown and (bad := _BAD_END.search(schedule)) is not None:
+        unknown = [bad.group(1)]
     if unknown:
         return f"无法识别的星期「周{unknown[0]}」，星期应为周一至周日；{EXAMPLE}"
     if not days:
-        return f"请写明每周哪几天驻村（周一至周日）及时间，{EXAMPLE}"
-    if (span := _RANGE.search(schedule)) is not None:
-        return f"请逐一写出驻村的星期，不要写成「{span.group(0)}」（只会读出首尾两天）；{EXAMPLE}"
+        return f"请写明每周哪几天驻村（周一至周日，或 周一至周五 这样的范围）及时间，{EXAMPLE}"
     for hours, minutes in _CLOCK.findall(schedule):
         if int(hours) > 23 or int(minutes) > 59:
             return f"时间「{hours}:{minutes}」不存在，应在 0:00 至 23:59 之间；{EXAMPLE}"
@@ -98,19 +162,15 @@ def on_site_times(
     schedule: str | None, after: datetime, horizon_days: int = HORIZON_DAYS
 ) -> list[OnSiteTime]:
     """The schedule's on-site times starting after `after` (tz-aware) within `horizon_days` days,
-    earliest first; empty when the schedule names no weekday with a time span."""
-    if not schedule or not (span := _TIMES.search(schedule)):
-        return []
-    weekdays = {_WEEKDAY[m] for m in _DAYS.findall(schedule)}
-    h1, m1, h2, m2 = (int(x) for x in span.groups())
-    if not weekdays or h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59 or (h2, m2) <= (h1, m1):
+    earliest first; empty when the schedule names no weekday with a time span (`weekly`)."""
+    if (read := weekly(schedule)) is None or not read.weekdays:
         return []
     first: date = after.astimezone(CST).date()
     times = []
     for offset in range(horizon_days + 1):
         day = first + timedelta(days=offset)
-        if day.weekday() in weekdays:
-            start = datetime.combine(day, time(h1, m1), CST)
+        if day.weekday() in read.weekdays:
+            start = datetime.combine(day, read.start, CST)
             if start > after:
-                times.append(OnSiteTime(start, datetime.combine(day, time(h2, m2), CST)))
+                times.append(OnSiteTime(start, datetime.combine(day, read.end, CST)))
     return times

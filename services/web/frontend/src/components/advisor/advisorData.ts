@@ -4,11 +4,15 @@ import { reactive } from 'vue'
 import { api } from '@/api'
 import { session } from '@/auth/session'
 import { todayCst } from '@/util/time'
+import { parseSchedule } from '@/util/schedule'
 import type { EntryPath } from './offlineQueue'
 import {
   ConsultationCategory, ConsultationChannel, ConsultationOutcome, DocumentKind, EntryKind, MediationOutcome,
 } from '@/contracts/labels'
 import { nextOnSiteDay } from './nextVisit'
+
+// the schedule's reading lives in util/schedule.ts (pure, checked against the services' by Node)
+export { parseSchedule }
 
 export interface Served {
   village_code: string
@@ -57,18 +61,6 @@ export const CATEGORIES = ConsultationCategory
 export const OUTCOMES = ConsultationOutcome
 export const MEDIATION_OUTCOMES = MediationOutcome
 export const DOCUMENT_KINDS = DocumentKind
-
-const WEEKDAYS = '日一二三四五六'
-
-/** `每周三 14:30-17:30` → weekday 3 and the two times; null when the text has no such shape. */
-export function parseSchedule(text: string | null): { weekdays: number[]; start: string; end: string } | null {
-  if (!text) return null
-  const times = /(\d{1,2})[:：](\d{2})\s*[-—~至到]\s*(\d{1,2})[:：](\d{2})/.exec(text)
-  if (!times) return null
-  const pad = (h: string, m: string) => `${h.padStart(2, '0')}:${m}`
-  const days = [...text.matchAll(/(?:周|星期)([日天一二三四五六])/g)].map((m) => Math.max(0, WEEKDAYS.indexOf(m[1] === '天' ? '日' : m[1])))
-  return { weekdays: days, start: pad(times[1], times[2]), end: pad(times[3], times[4]) }
-}
 
 /** Minutes since midnight in +08:00 now. */
 function nowMinutesCst(): number {
