@@ -543,6 +543,7 @@ SCOPE: list[tuple[tuple[str, ...], str, str, Any]] = [
         {"member_count": 31, "counted_on": days_ago(0)},
     ),
     (OTHER_COUNTY_ADMIN, "registry", f"/nominations/{ADVISOR1}/rejection", {"reason": "材料不全"}),
+    (OTHER_FIRM_HEAD, "registry", "/nominations", advisor_body("A-wr-9", UNIT1, 439)),
     (
         OTHER_COUNTY_ADMIN,
         "registry",
