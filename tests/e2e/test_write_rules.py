@@ -542,6 +542,13 @@ SCOPE: list[tuple[tuple[str, ...], str, str, Any]] = [
         f"/villages/{W1}/service-group/counts",
         {"member_count": 31, "counted_on": days_ago(0)},
     ),
+    # the village's own firm, naming another firm's advisor on its board
+    (
+        ("law_firm", COUNTY, "wr-firm-1", UNIT1),
+        "registry",
+        f"/villages/{W1}/notice-board",
+        {"advisor_id": ADVISOR2, "posted_on": days_ago(0)},
+    ),
     (OTHER_COUNTY_ADMIN, "registry", f"/nominations/{ADVISOR1}/rejection", {"reason": "材料不全"}),
     (OTHER_FIRM_HEAD, "registry", "/nominations", advisor_body("A-wr-9", UNIT1, 439)),
     (
@@ -642,3 +649,13 @@ async def test_an_advisor_logs_no_work_in_a_village_it_does_not_serve(
     response = await send(http, f"{stack.urls['ledger']}/visits", THE_WORK, principal(stack, *OTHER_ADVISOR))
     assert response.status_code == 422 and response.json()["code"] == "rule_violated", response.text
     assert await events_in(devstack.dsn, "ledger") == before
+
+
+async def test_the_firm_serving_a_village_keeps_its_board(
+    stack: Any, http: httpx.AsyncClient, scene: Scene
+) -> None:
+    """The other side of the board rule: the firm whose advisor serves W1 posts W1's board."""
+    firm = principal(stack, "law_firm", COUNTY, "wr-firm-1", UNIT1)
+    body = {"advisor_id": ADVISOR1, "posted_on": days_ago(0)}
+    response = await send(http, f"{stack.urls['registry']}/villages/{W1}/notice-board", body, firm)
+    assert response.status_code == 201, response.text
