@@ -13,32 +13,26 @@ Chinese, who is asking and what they may not see; where a role may read a route 
 from __future__ import annotations
 
 import contextlib
-import importlib
-import re
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from fastapi.routing import APIRoute
-
-COUNTY, VILLAGE = "621025", "621025100201"
-FIRM, OTHER_FIRM, ADVISOR = "U-firm-zhengda", "U-firm-luyuan", "A-zhengda-1"
-
-# role -> (scope, unit, subject)
-ROLES: dict[str, tuple[str, str | None, str]] = {
-    "province_admin": ("620000", None, "rr-province"),
-    "city_admin": ("621000", None, "rr-city"),
-    "county_admin": (COUNTY, None, "rr-county"),
-    "law_firm": (COUNTY, FIRM, "rr-firm-head"),
-    "justice_office": (COUNTY, "U-justice-rr", "rr-justice"),
-    "legal_aid_center": (COUNTY, "U-aid-rr", "rr-aid"),
-    "advisor": (COUNTY, None, ADVISOR),
-    "village_committee": (VILLAGE, None, "rr-committee"),
-}
-ADMINS = {"province_admin", "city_admin", "county_admin"}
-UNITS = {"law_firm", "justice_office", "legal_aid_center"}
-EVERYONE = set(ROLES)
+from support.principals import (
+    ADMINS,
+    ADVISOR,
+    COUNTY,
+    EVERYONE,
+    FIRM,
+    OTHER_FIRM,
+    ROLE_NAMES,
+    ROLES,
+    UNITS,
+    VILLAGE,
+    route_templates,
+    unwalked,
+)
+from support.principals import role_headers as _headers
 
 V_VOLUME = f"village:{VILLAGE}:2026"
 # (service, path with query, the roles that may read it); every other role gets 403
@@ -102,22 +96,12 @@ READS: list[tuple[str, str, set[str]]] = [
     ("reporting", "/reports/annual/2026/document", {"county_admin"}),
     ("reporting", f"/sealed-volumes/{V_VOLUME}", ADMINS | {"village_committee"}),
 ]
-ROLE_NAMES = {
-    "province_admin": "省级管理员", "city_admin": "市级管理员", "county_admin": "县级管理员",
-    "justice_office": "司法所", "law_firm": "律师事务所", "legal_aid_center": "法律援助中心",
-    "advisor": "法律顾问", "village_committee": "村（居）委会",
-}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 async def http(stack: Any) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(timeout=30, trust_env=False) as client:
         yield client
-
-
-def _headers(stack: Any, role: str) -> dict[str, str]:
-    scope, unit, subject = ROLES[role]
-    return stack.headers(role, scope, subject, unit)  # type: ignore[no-any-return]
 
 
 async def _status(http: httpx.AsyncClient, url: str, headers: dict[str, str]) -> tuple[int, dict[str, Any]]:
@@ -154,23 +138,7 @@ async def test_each_role_reads_what_the_readme_lets_it_and_nothing_else(
 def test_every_get_route_of_the_four_services_is_walked() -> None:
     """A route added later without a row here fails this test (and without a rule, the app)."""
     walked = {(service, path.split("?")[0]) for service, path, _ in READS}
-    templates: set[tuple[str, str]] = set()
-    for service in ("registry", "ledger", "assessment", "reporting"):
-        spec = importlib.import_module(f"{service}.main").SPEC
-        for router in spec.routers:
-            for route in router.routes:
-                if (
-                    isinstance(route, APIRoute)
-                    and "GET" in route.methods
-                    and not route.path.startswith("/public")
-                ):
-                    templates.add((service, route.path_format))
-
-    def matches(template: str, path: str) -> bool:
-        return re.fullmatch(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)), path) is not None
-
-    unwalked = {(s, t) for s, t in templates if not any(s == ws and matches(t, wp) for ws, wp in walked)}
-    assert not unwalked
+    assert not unwalked(route_templates("GET"), walked)
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from eventkit.runtime import ServiceSpec, create_app
 
 from assessment.adapters import http_commands, http_hours, http_queries
 from assessment.adapters.reads import READS
+from assessment.adapters.writes import WRITES
 from assessment.application.assignments_view import AssignmentsView
 from assessment.application.decisions_view import DecisionsView
 from assessment.application.gatherings_view import GatheringsView
@@ -20,6 +21,7 @@ SPEC = ServiceSpec(
     projections=[QuarterHoursView(), GatheringsView(), AssignmentsView()],
     own_views=[DecisionsView(), RectificationsView()],
     reads=READS,
+    writes=WRITES,
 )
 
 app = create_app(SPEC)

@@ -46,6 +46,7 @@ from eventkit.store import EventStore
 from eventkit.topics import ensure_topics
 from eventkit.web import error_responses, install_error_handlers, install_error_schema, metrics_response
 from eventkit.workers import THREADS, CpuWorkers
+from eventkit.writes import WriteRules, enforce_write_rule, missing_write_rules
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,8 @@ class ServiceSpec:
     """Read models of the service's own events fed from its store, not Kafka (eventkit.own_views)."""
     reads: ReadRules = field(default_factory=dict)
     """Who may read each GET route (eventkit.reads): every GET route of `routers` needs one."""
+    writes: WriteRules = field(default_factory=dict)
+    """Who may call each command route (eventkit.writes): every POST/PUT/PATCH/DELETE route needs one."""
     cpu_work: Sequence[str] = ()
     """Modules of pure functions run in a worker process (eventkit.workers); none: no process."""
 
@@ -250,8 +253,9 @@ def create_app(spec: ServiceSpec) -> FastAPI:
         description=spec.description,
         version="0.1.0",
         lifespan=lifespan,
-        # no token in any URL, on every route; then the role a GET needs (eventkit.reads)
-        dependencies=[Depends(refuse_token_in_url), Depends(enforce_read_rule)],
+        # no token in any URL, on every route; then the role a GET needs (eventkit.reads) or a
+        # command needs (eventkit.writes), before the route's parameters and body
+        dependencies=[Depends(refuse_token_in_url), Depends(enforce_read_rule), Depends(enforce_write_rule)],
         responses=error_responses(),
         docs_url=None,  # FastAPI's pages load Swagger UI from a CDN: served locally instead
         redoc_url=None,
@@ -290,6 +294,10 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     if missing:  # a GET route nobody decided the readers of would fall back to scope alone
         raise RuntimeError(f"{spec.name}: no read rule (ServiceSpec.reads) for GET {', '.join(missing)}")
     app.state.read_rules = dict(spec.reads)
+    missing = [key for router in spec.routers for key in missing_write_rules(router.routes, spec.writes)]
+    if missing:  # a command nobody decided the callers of would fall back to the handler's own checks
+        raise RuntimeError(f"{spec.name}: no write rule (ServiceSpec.writes) for {', '.join(missing)}")
+    app.state.write_rules = dict(spec.writes)
     for router in spec.routers:
         app.include_router(router)
     install_error_schema(app)

@@ -20,6 +20,7 @@ from ledger.adapters import (
     http_volumes,
 )
 from ledger.adapters.reads import READS
+from ledger.adapters.writes import WRITES
 from ledger.application.assignments_view import AssignmentsView
 from ledger.application.directory_view import DirectoryView
 from ledger.application.questions import LedgerQuestions
@@ -46,6 +47,7 @@ SPEC = ServiceSpec(
     cpu_work=["ledger.application.volume_chain"],  # the backfill import's chain bodies
     projections=[AssignmentsView(), DirectoryView(), LedgerQuestions()],
     reads=READS,
+    writes=WRITES,
 )
 
 

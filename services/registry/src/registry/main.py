@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from registry.adapters.http import routers
 from registry.adapters.reads import READS
+from registry.adapters.writes import WRITES
 from registry.application.feedback import FEEDBACK_TABLES
 from registry.application.reasons import FORMAT_HINTS
 from registry.application.views import RegistryViews
@@ -24,6 +25,7 @@ SPEC = ServiceSpec(
     projections=[RegistryViews(), BoardQuestions()],
     format_hints=FORMAT_HINTS,
     reads=READS,
+    writes=WRITES,
 )
 
 

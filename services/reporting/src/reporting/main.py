@@ -12,6 +12,7 @@ from reporting.adapters.http_public import router as public_router
 from reporting.adapters.http_report_detail import router as detail_router
 from reporting.adapters.http_reports import router as reports_router
 from reporting.adapters.reads import READS
+from reporting.adapters.writes import WRITES
 from reporting.application.assignments_view import AssignmentsView
 from reporting.application.board_view import BoardView
 from reporting.application.compliance_view import ComplianceView
@@ -45,6 +46,7 @@ SPEC = ServiceSpec(
     change_feed=True,
     public_paths=PUBLIC_PATHS,
     reads=READS,
+    writes=WRITES,
 )
 
 app = create_app(SPEC)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any, TypeVar
 from uuid import uuid4
 
-from eventkit.auth import Principal
+from eventkit.auth import UNITS, Principal, Role
+from eventkit.clock import today_cst
 from eventkit.command_runner import CommandRunner
 from eventkit.decider import Decider
-from eventkit.errors import NotFoundError, RuleViolationError
+from eventkit.errors import ForbiddenError, NotFoundError, RuleViolationError
 from eventkit.store import EventStore
 
 from registry.domain import advisors, assignments, divisions, units
@@ -61,3 +62,32 @@ class Handler:
                     f"顾问 {advisor_id} 所属单位不在您的管辖范围 {who.scope} 内", field="advisor_id"
                 )
         return advisor
+
+    async def require_village_keeper(
+        self, who: Principal, village_code: str, named: advisors.Advisor | None = None
+    ) -> None:
+        """Who keeps a village's notice board and WeChat group (README "Registry API", board, group).
+
+        Administrators and the village's committee within their scope (checked by the caller); a unit
+        only for a village its own advisor serves today, naming only its own advisors; an advisor
+        only for the village it serves today. Scope alone let any firm of the county post another
+        firm's village's board or group and any advisor count another village's group. 403 naming
+        `village_code` (the village is not theirs) or `advisor_id` (another unit's advisor)."""
+        if who.role not in UNITS and who.role is not Role.advisor:
+            return
+        serving = (await self.village_assignments(village_code)).as_of(today_cst())
+        if who.role is Role.advisor:
+            if serving is None or serving.advisor_id != who.subject:
+                raise ForbiddenError(
+                    f"只能登记本人当前服务的村（社区）的法律服务微信群（{village_code} 不是）",
+                    field="village_code",
+                )
+            return
+        server = await self.advisor(serving.advisor_id) if serving else None
+        if server is None or server.unit_id != who.unit_id:
+            raise ForbiddenError(
+                f"只能登记本单位顾问当前服务的村（社区）的公示栏和微信群（{village_code} 不是）",
+                field="village_code",
+            )
+        if named is not None and named.unit_id != who.unit_id:
+            raise ForbiddenError("只能登记本单位的法律顾问", field="advisor_id")

@@ -59,6 +59,7 @@ class VillageCommands(Handler):
         """Record what the board shows; name, phone and schedule default to the registered facts."""
         who.require_division(village_code, "village_code")
         advisor = await self.advisor_from_scope(who, advisor_id)
+        await self.require_village_keeper(who, village_code, advisor)
         serving = (await self.village_assignments(village_code)).as_of(posted_on)
         schedule = serving.schedule if serving and serving.advisor_id == advisor_id else ""
         command = boards.PostNoticeBoard(
@@ -91,6 +92,7 @@ class VillageCommands(Handler):
     ) -> Outcome:
         who.require_division(village_code, "village_code")
         advisor = await self.advisor_from_scope(who, advisor_id)
+        await self.require_village_keeper(who, village_code, advisor)
         command = groups.EstablishServiceGroup(
             group_id or f"WG-{village_code}",
             await self.division(village_code),
@@ -108,6 +110,7 @@ class VillageCommands(Handler):
         self, who: Principal, village_code: str, member_count: int, counted_on: date, idem: Idempotency
     ) -> Outcome:
         who.require_division(village_code, "village_code")
+        await self.require_village_keeper(who, village_code)
         command = groups.CountMembers(member_count, counted_on)
         stream = groups.stream_id(village_code)
         return await self.commands.run(

@@ -58,7 +58,8 @@ async def advisor_unit(
     pool: asyncpg.Pool, schema: str, period: str, county: str, advisor_id: str, unit_id: str | None
 ) -> str | None:
     """The unit whose figures the advisor confirms: one their entries of the half-year count for
-    (None when they have none). `unit_id` picks one of them; another unit is 403 naming `unit_id`
+    (None when they have none). `unit_id` picks one of them; another unit (any, when they have
+    none) is 403 naming `unit_id`
     (its figures are not the advisor's to confirm: once a digest mismatch, 409); none given when
     they count for several is 422."""
     sql = (
@@ -67,9 +68,10 @@ async def advisor_unit(
     )
     units = [r["unit_id"] for r in await pool.fetch(sql, period, county, advisor_id)]
     if unit_id is not None:
-        if units and unit_id not in units:
+        # with no entries at all the unit is not theirs either: 403 as for any other unit, not 422
+        if unit_id not in units:
             raise ForbiddenError("只能确认本人为其工作的服务单位的数据", field="unit_id")
-        return unit_id if units else None
+        return unit_id
     if len(units) > 1:
         raise RuleViolationError("您本期的数据属于多个服务单位，请指明单位（unit_id）", field="unit_id")
     return units[0] if units else None
