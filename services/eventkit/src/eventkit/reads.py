@@ -15,45 +15,30 @@ The rules follow the README's "who" column of each API table; where it is silent
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from fastapi import Request
 from fastapi.routing import APIRoute
 
-from eventkit.auth import ADMINS, ROLE_NAMES, UNITS, Role
-from eventkit.errors import ForbiddenError
-from eventkit.web import authenticate
+from eventkit.auth import ADMINS, UNITS, Role
+from eventkit.role_rules import RoleRule, enforce, role_rule
 
 ADMINISTRATORS: frozenset[Role] = frozenset(ADMINS)
 PROVIDING_UNITS: frozenset[Role] = frozenset(UNITS)
 EVERYONE: frozenset[Role] = frozenset(Role)
 
 
-@dataclass(frozen=True)
-class ReadRule:
-    """The roles that may read a route (`None`: public, no token) and what it shows, in Chinese,
-    for the refusal ("当前角色（法律顾问）无权查看统计表")."""
-
-    roles: frozenset[Role] | None
-    what: str
-
-    def require(self, role: Role) -> None:
-        """403 `forbidden` (field `role`) unless `role` may read this."""
-        if self.roles is not None and role not in self.roles:
-            raise ForbiddenError(f"当前角色（{ROLE_NAMES[role]}）无权查看{self.what}", field="role")
+ReadRule = RoleRule
+"""The roles that may read a route (`None`: public) and what it shows (`eventkit.role_rules`)."""
 
 
 def readers(what: str, *groups: Iterable[Role] | Role) -> ReadRule:
     """A rule: the roles of `groups` (roles or sets of roles) may read `what`."""
-    roles: set[Role] = set()
-    for group in groups:
-        roles |= {group} if isinstance(group, Role) else set(group)
-    return ReadRule(frozenset(roles), what)
+    return role_rule(f"查看{what}", *groups)
 
 
 def public(what: str) -> ReadRule:
     """A route anyone may read without a token (the notice board's data)."""
-    return ReadRule(None, what)
+    return RoleRule(None, f"查看{what}")
 
 
 ReadRules = Mapping[str, ReadRule]
@@ -78,8 +63,4 @@ def enforce_read_rule(request: Request) -> None:
         return
     route = request.scope.get("route")
     rules: ReadRules = getattr(request.app.state, "read_rules", {})
-    rule = rules.get(route.path_format) if isinstance(route, APIRoute) else None
-    if rule is None or rule.roles is None:
-        return
-    who = authenticate(request, request.headers.get("authorization"))
-    rule.require(who.role)
+    enforce(request, rules.get(route.path_format) if isinstance(route, APIRoute) else None)

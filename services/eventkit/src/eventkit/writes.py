@@ -18,43 +18,25 @@ Walked role by role over HTTP in tests/e2e/test_write_rules.py.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from fastapi import Request
 from fastapi.routing import APIRoute
 
-from eventkit.auth import ROLE_NAMES, Role
-from eventkit.errors import ForbiddenError
-from eventkit.web import authenticate
+from eventkit.role_rules import RoleRule, enforce, role_rule
 
 COMMAND_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-@dataclass(frozen=True)
-class WriteRule:
-    """The roles that may call a command route (`None`: public, no token) and the act, in Chinese,
-    for the refusal ("当前角色（村（居）委会）无权更正台账记录")."""
+WriteRule = RoleRule
+"""The roles that may call a command route (`None`: public) and the act (`eventkit.role_rules`)."""
 
-    roles: frozenset[Role] | None
-    act: str
-
-    def require(self, role: Role) -> None:
-        """403 `forbidden` (field `role`) unless `role` may do this."""
-        if self.roles is not None and role not in self.roles:
-            raise ForbiddenError(f"当前角色（{ROLE_NAMES[role]}）无权{self.act}", field="role")
-
-
-def writers(act: str, *groups: Iterable[Role] | Role) -> WriteRule:
-    """A rule: the roles of `groups` (roles or sets of roles) may do `act`."""
-    roles: set[Role] = set()
-    for group in groups:
-        roles |= {group} if isinstance(group, Role) else set(group)
-    return WriteRule(frozenset(roles), act)
+writers = role_rule
+"""A rule: the roles of `groups` (roles or sets of roles) may do `act`."""
 
 
 def anyone(act: str) -> WriteRule:
     """A command anyone may send without a token (a resident's question from the notice board)."""
-    return WriteRule(None, act)
+    return RoleRule(None, act)
 
 
 WriteRules = Mapping[str, WriteRule]
@@ -79,8 +61,6 @@ def enforce_write_rule(request: Request) -> None:
         return
     route = request.scope.get("route")
     rules: WriteRules = getattr(request.app.state, "write_rules", {})
-    rule = rules.get(f"{request.method} {route.path_format}") if isinstance(route, APIRoute) else None
-    if rule is None or rule.roles is None:
-        return
-    who = authenticate(request, request.headers.get("authorization"))
-    rule.require(who.role)
+    enforce(
+        request, rules.get(f"{request.method} {route.path_format}") if isinstance(route, APIRoute) else None
+    )

@@ -219,13 +219,10 @@ class BodyParts(NamedTuple):
 
 
 def body_parts(a: Appended) -> BodyParts:
-    """`a`'s `BodyParts`."""
-    recorded = a.recorded_at  # as asyncpg decodes it (`eventkit.db`): +08:00 already
-    return BodyParts(
-        str(a.event_id), a.event_type, a.schema_version, a.stream_id, a.stream_version, a.occurred_at,
-        a.occurred_at is getattr(a.event, "occurred_at", None),
-        envelope_time(recorded), a.tenant_json, a.data_json, a.metadata_json,
-    )  # fmt: skip
+    """`a`'s `BodyParts` (`row_parts` of the row it inserted)."""
+    row = (a.event_id, a.stream_id, a.stream_version, a.event_type, a.schema_version, a.tenant_json, a.county,
+           a.occurred_at, a.data_json, a.metadata_json, a.event)  # fmt: skip
+    return row_parts(row, envelope_time(a.recorded_at))
 
 
 def row_parts(row: tuple[Any, ...], recorded_at: str) -> BodyParts:
