@@ -29,6 +29,7 @@ async def test_a_started_pool_runs_the_function_in_another_process() -> None:
 
 
 async def test_without_a_pool_the_function_runs_in_this_process() -> None:
+    THREADS.start()  # as a service without CPU work does: no process is started
     pid, total = await THREADS.run(_pid_and_sum, [4, 5])
     assert (pid, total) == (os.getpid(), 9)
     assert not THREADS.started

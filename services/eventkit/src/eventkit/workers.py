@@ -36,7 +36,8 @@ def _ready() -> bool:
 class CpuWorkers:
     """A pool of `size` worker processes for pure functions (see the module docstring).
 
-    `preload`: modules the workers import before the first call (the functions' modules)."""
+    `preload`: modules the workers import before the first call (the functions' modules). `size`
+    0: no process ever (`start` does nothing), every call in a thread."""
 
     def __init__(self, preload: Sequence[str] = (), size: int = 1) -> None:
         self.preload = list(preload)
@@ -49,7 +50,7 @@ class CpuWorkers:
 
     def start(self) -> None:
         """Start the worker process(es) without waiting for them (`warm` waits)."""
-        if self._pool is not None:
+        if self._pool is not None or self.size == 0:
             return
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(self.preload)
@@ -100,5 +101,6 @@ class CpuWorkers:
             pool.shutdown(wait=False, cancel_futures=True)
 
 
-THREADS = CpuWorkers()
-"""Never started: `run` is `asyncio.to_thread` (the default where no pool is given)."""
+THREADS = CpuWorkers(size=0)
+"""No process, ever: `run` is `asyncio.to_thread` (the default where no pool is given, and a service's
+without `ServiceSpec.cpu_work`, which starts and stops it like a pool)."""
