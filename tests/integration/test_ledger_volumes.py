@@ -121,3 +121,31 @@ async def test_verify_passes_then_names_the_entry_altered_behind_the_services_ba
     assert after["first_mismatch"]["event_type"] == "LectureHeld"
     assert f"第 2 号记录 {ids['lecture']}" in after["message"]
     assert await verify(ledger.dsn, "village", cast.villages[0], YEAR) == 1  # the operator's command agrees
+
+
+async def test_an_entry_keeps_its_first_data_as_original_through_corrections_without_a_copy(scene) -> None:  # type: ignore[no-untyped-def]
+    """`original` is the data as first logged: stored only from the first correction on (NULL
+    before: no second copy of every row), kept by later corrections, shown the same either way."""
+    ledger, cast, _ = scene
+    me = ledger.headers("advisor", "621025", cast.advisor("li"), cast.firm)
+    first = {"village_code": cast.villages[1], "started_at": at(6, 1, 9), "ended_at": at(6, 1, 11),
+             "place": "村委会", "summary": "坐班接待"}  # fmt: skip
+    r = await ledger.http.post("/visits", json=first, headers=me)
+    assert r.status_code == 201, r.text
+    entry_id = r.json()["entry_id"]
+
+    async def stored() -> tuple[str | None, dict, dict]:  # type: ignore[type-arg]
+        raw = await ledger.pool.fetchval(
+            "SELECT original::text FROM ledger.entries WHERE entry_id = $1", entry_id
+        )
+        shown = (await ledger.http.get(f"/entries/{entry_id}", headers=me)).json()
+        return raw, shown["original"], shown["data"]
+
+    raw, original, data = await stored()
+    assert raw is None and original == data and original["summary"] == "坐班接待"
+    for summary, reason in (("坐班接待并调解", "补充内容"), ("坐班调解", "再次更正")):
+        fix = {"changes": {"summary": summary}, "reason": reason}
+        r = await ledger.http.post(f"/entries/{entry_id}/corrections", json=fix, headers=me)
+        assert r.status_code == 201, r.text
+        raw, original, data = await stored()
+        assert raw is not None and original["summary"] == "坐班接待" and data["summary"] == summary

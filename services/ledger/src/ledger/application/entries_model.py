@@ -42,7 +42,7 @@ _INSERT = """INSERT INTO {s}.entries (entry_id, stream_id, kind, village_code, c
     client_entry_id, year, occurred_at, started_at, ended_at, hours, on_site, data, original, logged_at,
     logged_by)
     SELECT r->>0, r->>1, r->>2, r->>3, r->>4, r->>5, r->>6, r->>7, (r->>8)::int, (r->>9)::timestamptz,
-        (r->>10)::timestamptz, (r->>11)::timestamptz, (r->>12)::numeric, (r->>13)::bool, r->14, r->14,
+        (r->>10)::timestamptz, (r->>11)::timestamptz, (r->>12)::numeric, (r->>13)::bool, r->14, NULL,
         (r->>15)::timestamptz, r->>16
     FROM jsonb_array_elements($1::jsonb) AS r"""
 """One statement for a whole batch (a backfill chunk is 1,000 rows), its rows one JSON document:
@@ -66,7 +66,7 @@ _FROM_EVENTS = f"""INSERT INTO {{s}}.entries (entry_id, stream_id, kind, village
         (e.data->>'occurred_at')::timestamptz,
         coalesce(e.data->>'started_at', e.data->>'occurred_at')::timestamptz,
         coalesce(e.data->>'ended_at', e.data->>'occurred_at')::timestamptz,
-        (e.data->>'hours')::numeric, {_CHANNEL}, e.data, e.data, e.recorded_at, e.metadata->>'actor'
+        (e.data->>'hours')::numeric, {_CHANNEL}, e.data, NULL, e.recorded_at, e.metadata->>'actor'
     FROM {{s}}.events e JOIN (VALUES {_KINDS}) AS k(event_type, kind, on_site) ON k.event_type = e.event_type
     WHERE e.position BETWEEN $1 AND $2"""
 """`entry_values` of each new entry's event in a range of positions, computed by PostgreSQL from the
@@ -252,7 +252,8 @@ async def _correct(conn: Connection, schema: str, s: StoredEvent, e: EntryCorrec
     await conn.execute(
         f"UPDATE {schema}.entries SET data = $2::jsonb, occurred_at = $3::text::timestamptz,"
         " started_at = $4::text::timestamptz, ended_at = $5::text::timestamptz, hours = $6,"
-        " on_site = $7, confirmed = false, queried = false, corrections = corrections + 1,"
+        " on_site = $7, original = coalesce(original, data), confirmed = false, queried = false,"
+        " corrections = corrections + 1,"
         " history = history || $8::jsonb WHERE entry_id = $1",
         e.entry_id,
         json.dumps(data, ensure_ascii=False),

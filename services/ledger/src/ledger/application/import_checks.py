@@ -89,7 +89,7 @@ async def load_facts(
     existing = {
         r["entry_id"]: from_json(r["original"])  # pydantic-core's parser: half json.loads' time
         for r in await pool.fetch(
-            f"SELECT entry_id, original::text AS original FROM {schema}.entries"
+            f"SELECT entry_id, coalesce(original, data)::text AS original FROM {schema}.entries"
             " WHERE entry_id = ANY($1::text[])",
             list(ids.values()),
         )

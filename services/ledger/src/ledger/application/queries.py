@@ -17,7 +17,8 @@ from ledger.domain.kinds import KIND_LABEL, Kind
 
 COLUMNS = (
     "entry_id, kind, village_code, county, advisor_id, unit_id, client_entry_id, year, occurred_at,"
-    " started_at, ended_at, hours::float AS hours, on_site, data::text AS data, original::text AS original,"
+    " started_at, ended_at, hours::float AS hours, on_site, data::text AS data,"
+    " coalesce(original, data)::text AS original,"  # NULL until the first correction (tables.py)
     " history::text AS history, confirmed, confirmed_by, confirmed_on, queried, query_reason, queried_by,"
     " queried_at, voided, void_reason, corrections,"
     " logged_at, logged_by"
