@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -85,26 +86,20 @@ def _file_busy(row: ParsedRow, entry_id: str) -> Busy | None:
 async def load_facts(
     pool: asyncpg.Pool, schema: str, rows: list[ParsedRow], ids: dict[int, str]
 ) -> FileFacts:
-    histories = await village_histories(pool, schema, {r.village_code for r in rows})
-    existing = {
-        r["entry_id"]: from_json(r["original"])  # pydantic-core's parser: half json.loads' time
-        for r in await pool.fetch(
-            f"SELECT entry_id, coalesce(original, data)::text AS original FROM {schema}.entries"
-            " WHERE entry_id = ANY($1::text[])",
-            list(ids.values()),
-        )
-    }
-    taken = await _taken_client_ids(pool, schema, rows, ids)
+    """What the file's rows are checked against, read in two rounds of queries sent together on
+    the pool's connections (each round's queries are independent: PostgreSQL answers them side by
+    side while this process encodes the next)."""
+    histories, existing, taken = await asyncio.gather(
+        village_histories(pool, schema, {r.village_code for r in rows}),
+        _existing(pool, schema, ids),
+        _taken_client_ids(pool, schema, rows, ids),
+    )
     people = {f"advisor:{r.advisor_id}" for r in rows} | {
         key
         for history in histories.values()
         for a in history
         for key in (f"advisor:{a.advisor_id}", f"unit:{a.unit_id}")
     }
-    known = await names(pool, schema, people | {f"division:{r.village_code}" for r in rows})
-    facts = FileFacts(histories, existing, names=known, taken=taken)
-    if not rows:
-        return facts
     # A row of the file replaces the same entry already in the ledger (a re-import): the ledger's
     # on-site time of the file's own on-site entries already logged (`existing`) is not even read
     # (in a re-import of a large file, most of what the query would return; decoding it was most
@@ -115,21 +110,14 @@ async def load_facts(
         busy = _file_busy(row, ids[row.line])
         if busy is not None and busy.entry_id not in own:  # a repeated client id is refused anyway
             own[busy.entry_id], own_owner[busy.entry_id] = busy, row.advisor_id
-    # One snapshot for the on-site time and the last event position it includes: every event
-    # committed later has a higher position (positions are drawn under the ordering lock, held to
-    # commit), so the write can tell whether anything was appended after these facts were read.
-    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-        facts.seen = await conn.fetchval(f"SELECT coalesce(max(position), 0) FROM {schema}.events")
-        ledger = await conn.fetch(
-            f"SELECT entry_id, advisor_id, village_code, started_at, ended_at, kind FROM {schema}.entries"
-            " WHERE advisor_id = ANY($1::text[]) AND on_site AND NOT voided"
-            " AND started_at >= $2 AND started_at <= $3"
-            " AND entry_id NOT IN (SELECT unnest($4::text[]))",  # a hashed subplan: one probe a row
-            list({r.advisor_id for r in rows}),
-            min(r.start for r in rows) - LONGEST,
-            max(r.end or r.start for r in rows),
-            [entry_id for entry_id in own if entry_id in existing],  # none in a first import
-        )
+    known, (seen, ledger) = await asyncio.gather(
+        names(pool, schema, people | {f"division:{r.village_code}" for r in rows}),
+        _ledger_busy(pool, schema, rows, [entry_id for entry_id in own if entry_id in existing]),
+    )
+    facts = FileFacts(histories, existing, names=known, taken=taken)
+    if not rows:
+        return facts
+    facts.seen = seen
     spans: dict[str, Busy] = {}
     owner: dict[str, str] = {}
     for r in ledger:
@@ -146,6 +134,43 @@ async def load_facts(
         items.sort(key=lambda b: b.started_at)
         facts.busy[advisor_id], facts.starts[advisor_id] = items, [b.started_at for b in items]
     return facts
+
+
+async def _existing(pool: asyncpg.Pool, schema: str, ids: dict[int, str]) -> dict[str, Any]:
+    """By entry id, each of the file's entries already in the ledger, as first logged (JSON form)."""
+    return {
+        r["entry_id"]: from_json(r["original"])  # pydantic-core's parser: half json.loads' time
+        for r in await pool.fetch(
+            f"SELECT entry_id, coalesce(original, data)::text AS original FROM {schema}.entries"
+            " WHERE entry_id = ANY($1::text[])",
+            list(ids.values()),
+        )
+    }
+
+
+async def _ledger_busy(
+    pool: asyncpg.Pool, schema: str, rows: list[ParsedRow], replaced: list[str]
+) -> tuple[int | None, list[asyncpg.Record]]:
+    """The ledger's on-site time of the file's advisors around the file's times, but the entries
+    the file `replaced`; and the last event position it includes (None: no rows, nothing read).
+    One snapshot for both: every event committed later has a higher position (positions are drawn
+    under the ordering lock, held to commit), so the write can tell whether anything was appended
+    after these facts were read."""
+    if not rows:
+        return None, []
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        seen = await conn.fetchval(f"SELECT coalesce(max(position), 0) FROM {schema}.events")
+        ledger = await conn.fetch(
+            f"SELECT entry_id, advisor_id, village_code, started_at, ended_at, kind FROM {schema}.entries"
+            " WHERE advisor_id = ANY($1::text[]) AND on_site AND NOT voided"
+            " AND started_at >= $2 AND started_at <= $3"
+            " AND entry_id NOT IN (SELECT unnest($4::text[]))",  # a hashed subplan: one probe a row
+            list({r.advisor_id for r in rows}),
+            min(r.start for r in rows) - LONGEST,
+            max(r.end or r.start for r in rows),
+            replaced,  # none in a first import
+        )
+    return seen, ledger
 
 
 async def _taken_client_ids(
