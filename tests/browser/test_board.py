@@ -25,6 +25,8 @@ from support.waiting import until
 COUNTY, TOWN = "621025", "621025309000"
 VILLAGE, NO_ADVISOR = "621025309201", "621025309202"
 WEEKDAYS_VILLAGE = "621025309203"  # served 周一至周五: a range of weekdays
+HOURS_VILLAGE = "621025309204"  # served on days keeping different hours
+HOURS = "周一、周三 9:00-12:00，周五 14:00-17:00"
 FIRST, SECOND = ("A-board-1", "王守法", "13911112222"), ("A-board-2", "赵公正", "13933334444")
 
 
@@ -65,7 +67,8 @@ def _board_shows(reporting: str, code: str, advisor: str | None) -> Any:
 UPPER = [("620000", "甘肃省", "province", None), ("621000", "庆阳市", "city", "620000"),
          (COUNTY, "正宁县", "county", "621000")]  # fmt: skip
 BELOW = [(TOWN, "看板镇", "township", COUNTY), (VILLAGE, "看板村", "village", TOWN),
-         (NO_ADVISOR, "新建村", "village", TOWN), (WEEKDAYS_VILLAGE, "区间村", "village", TOWN)]  # fmt: skip
+         (NO_ADVISOR, "新建村", "village", TOWN), (WEEKDAYS_VILLAGE, "区间村", "village", TOWN),
+         (HOURS_VILLAGE, "分时村", "village", TOWN)]  # fmt: skip
 UNIT = {"unit_id": "U-board", "kind": "law_firm", "name": "甘肃守正律师事务所", "division_code": COUNTY,
         "credit_code": "91621025MA71B0777X"}  # fmt: skip
 
@@ -94,7 +97,10 @@ def village(web_stack: WebStack) -> Iterator[Registry]:
     registry.post("/assignments", {"village_code": WEEKDAYS_VILLAGE, "advisor_id": FIRST[0],
                                    "valid_from": _day(30), "schedule": "周一至周五 9:00-12:00"})  # fmt: skip
     _board_shows(web_stack.urls["reporting"], VILLAGE, FIRST[1])
+    registry.post("/assignments", {"village_code": HOURS_VILLAGE, "advisor_id": FIRST[0],
+                                   "valid_from": _day(30), "schedule": HOURS})  # fmt: skip
     _board_shows(web_stack.urls["reporting"], WEEKDAYS_VILLAGE, FIRST[1])
+    _board_shows(web_stack.urls["reporting"], HOURS_VILLAGE, FIRST[1])
     yield registry
 
 
@@ -179,6 +185,32 @@ def test_a_weekday_range_offers_a_meeting_on_every_weekday_of_it(
     # the registry takes a Wednesday: its own reading of the schedule agrees with the board's
     expect(page.get_by_role("heading", name="面谈预约已收到")).to_be_visible()
     shoot(page, "board-weekday-range-booked")
+
+
+def test_days_keeping_different_hours_are_each_offered_their_own(
+    page: Page, web_stack: WebStack, village: Registry
+) -> None:
+    # given 周一、周三 9:00-12:00，周五 14:00-17:00 (before: Friday offered Monday's 9:00-12:00, when the
+    # advisor is not there), when a resident asks for a meeting, then each day is offered its own
+    # hours, and a Friday afternoon is booked
+    page.goto(f"{web_stack.url}/v/{HOURS_VILLAGE}")
+    assert HOURS in page.locator("main").inner_text()
+    offered = page.locator("#meeting_at option:not([value=''])").all_inner_texts()
+    assert len(offered) == 8, offered
+    for text in offered:
+        day = text[text.index("（") + 1 : text.index("）")]
+        assert day in {"周一", "周三", "周五"}, offered
+        assert text.endswith("14:00-17:00" if day == "周五" else "09:00-12:00"), offered
+    friday = next(t for t in offered if "（周五）" in t)
+    page.get_by_label("预约驻村时间当面谈").check()
+    page.get_by_label("面谈时间").select_option(label=friday)
+    page.get_by_label("问题类别").select_option(label="劳动")
+    page.get_by_label("您的问题").fill(f"工资拖欠想当面问问 {uuid.uuid4().hex[:6]}")
+    shoot(page, "board-day-hours-form")
+    page.get_by_role("button", name="提交", exact=True).click()
+    # the registry takes a Friday afternoon: its own reading of the schedule agrees with the board's
+    expect(page.get_by_role("heading", name="面谈预约已收到")).to_be_visible()
+    shoot(page, "board-day-hours-booked")
 
 
 def test_a_refused_field_is_explained_next_to_it(page: Page, web_stack: WebStack, village: Registry) -> None:

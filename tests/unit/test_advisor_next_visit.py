@@ -52,3 +52,31 @@ def test_without_a_weekly_schedule_there_is_no_next_day() -> None:
         next_on_site_day({"weekdays": [], "start": "09:00", "end": "12:00"}, "2026-11-30", "08:00", None)
         is None
     )
+
+
+# util/schedule.ts scheduleSlots of 周一 9:00-12:00、14:00-17:00，周五 14:00-17:00
+MONDAY_TWICE_FRIDAY_AFTERNOON = [
+    {"weekdays": [1], "start": "09:00", "end": "12:00"},
+    {"weekdays": [1], "start": "14:00", "end": "17:00"},
+    {"weekdays": [5], "start": "14:00", "end": "17:00"},
+]
+
+
+@pytest.mark.parametrize(
+    ("given_today", "given_now", "given_last_visit", "then_next"),
+    [
+        # Monday 12:30, the morning over: the afternoon hours still to come make today the day
+        ("2026-11-30", "12:30", "2026-11-23", "2026-11-30"),
+        # Monday 17:30, both spans over: Friday
+        ("2026-11-30", "17:30", "2026-11-23", "2026-12-04"),
+        # Friday 13:00: today (its own afternoon hours, not Monday's morning)
+        ("2026-12-04", "13:00", "2026-11-30", "2026-12-04"),
+        # Friday 12:30, Monday's morning end long past: today still (its hours end at 17:00)
+        ("2026-12-04", "12:30", None, "2026-12-04"),
+    ],
+)
+def test_given_days_keeping_different_hours_then_today_lasts_until_its_own_last_hours_end(
+    given_today: str, given_now: str, given_last_visit: str | None, then_next: str
+) -> None:
+    schedule = MONDAY_TWICE_FRIDAY_AFTERNOON
+    assert next_on_site_day(schedule, given_today, given_now, given_last_visit) == then_next

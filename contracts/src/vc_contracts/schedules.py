@@ -83,24 +83,62 @@ def weekdays_named(schedule: str) -> frozenset[int]:
 
 @dataclass(frozen=True)
 class Weekly:
-    """What the board reads from a schedule: the weekdays (`date.weekday()` numbers, maybe none)
-    and the first time span, `start` before `end`, both China Standard Time wall-clock times."""
+    """One time span of a schedule and the weekdays it is kept on (`date.weekday()` numbers, maybe
+    none): `start` before `end`, both China Standard Time wall-clock times."""
 
     weekdays: frozenset[int]
     start: time
     end: time
 
 
+def slots(schedule: str | None) -> list[Weekly]:
+    """The board's reading of `schedule`: each time span with the weekdays it is kept on.
+
+    In the order written. A span belongs to the weekdays named since the span before it, so
+    different days may keep different hours, and a day several:
+
+    - `每周一至周五 9:00-12:00` → Monday…Friday 9:00-12:00;
+    - `周一、周三 9:00-12:00，周五 14:00-17:00` → Monday and Wednesday 9:00-12:00, Friday 14:00-17:00;
+    - `周三 9:00-12:00、14:00-17:00` → Wednesday twice;
+    - `9:00-12:00 周一至周五` (the span first) → Monday…Friday 9:00-12:00;
+    - `周二 9:00-12:00，周四全天` → Tuesday 9:00-12:00 only (Thursday names no hours).
+
+    A span that is no time of day or does not end after it starts is left out (the check on entry,
+    `schedule_problem`, refuses it; a schedule stored before that check may hold one). The SPA's
+    `scheduleSlots` (util/schedule.ts) reads the same."""
+    if not schedule:
+        return []
+    schedule = _ascii(schedule)
+    marks = sorted(
+        [(m.start(), m, True) for m in _RUN.finditer(schedule)]
+        + [(m.start(), m, False) for m in _TIMES.finditer(schedule)],
+        key=lambda mark: mark[0],
+    )
+    found: list[Weekly] = []
+    days: set[int] = set()
+    spans: list[tuple[time, time] | None] = []  # None: a span that is no time (it still ends its days)
+
+    def group_done() -> None:
+        found.extend(Weekly(frozenset(days), *span) for span in spans if span is not None)
+
+    for _, match, names_days in marks:
+        if not names_days:
+            h1, m1, h2, m2 = (int(x) for x in match.groups())
+            exists = h1 <= 23 and h2 <= 23 and m1 <= 59 and m2 <= 59 and (h2, m2) > (h1, m1)
+            spans.append((time(h1, m1), time(h2, m2)) if exists else None)
+            continue
+        if spans and days:  # weekdays after the spans of earlier weekdays: a new group
+            group_done()
+            days, spans = set(), []
+        days |= weekdays_named(match.group(0))
+    group_done()
+    return found
+
+
 def weekly(schedule: str | None) -> Weekly | None:
-    """The board's reading of `schedule` (`每周一至周五 9:00-12:00` → Monday…Friday, 9:00 to 12:00);
-    None without a time span that exists and ends after it starts. The SPA's `parseSchedule`
-    (util/schedule.ts) reads the same."""
-    if not schedule or not (span := _TIMES.search(schedule := _ascii(schedule))):
-        return None
-    h1, m1, h2, m2 = (int(x) for x in span.groups())
-    if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59 or (h2, m2) <= (h1, m1):
-        return None
-    return Weekly(weekdays_named(schedule), time(h1, m1), time(h2, m2))
+    """The first of `slots` (None: the schedule gives no time span that exists)."""
+    found = slots(schedule)
+    return found[0] if found else None
 
 
 def schedule_problem(schedule: str) -> str | None:
@@ -108,7 +146,7 @@ def schedule_problem(schedule: str) -> str | None:
 
     Rules (the board's reading, `weekly`): at least one weekday 周一…周日 / 星期一…星期日 (or
     周天), one by one or as ranges (周一至周五, 周一到五, 周一~周五); no other 周/星期 word; every
-    time H:MM a time of day (0:00-23:59); a time span ending after it starts."""
+    time H:MM a time of day (0:00-23:59); every time span ending after it starts."""
     schedule = _ascii(schedule)
     days = _ANY_DAY.findall(schedule)
     unknown = [d for d in days if d not in _WEEKDAY]
@@ -121,7 +159,7 @@ def schedule_problem(schedule: str) -> str | None:
     for hours, minutes in _CLOCK.findall(schedule):
         if int(hours) > 23 or int(minutes) > 59:
             return f"时间「{hours}:{minutes}」不存在，应在 0:00 至 23:59 之间；{EXAMPLE}"
-    if (times := _TIMES.search(schedule)) is not None:
+    for times in _TIMES.finditer(schedule):  # every span: days may keep different hours (`slots`)
         h1, m1, h2, m2 = (int(x) for x in times.groups())
         if (h2, m2) <= (h1, m1):
             return f"结束时间须晚于开始时间（{times.group(0)}）；{EXAMPLE}"
@@ -162,15 +200,18 @@ def on_site_times(
     schedule: str | None, after: datetime, horizon_days: int = HORIZON_DAYS
 ) -> list[OnSiteTime]:
     """The schedule's on-site times starting after `after` (tz-aware) within `horizon_days` days,
-    earliest first; empty when the schedule names no weekday with a time span (`weekly`)."""
-    if (read := weekly(schedule)) is None or not read.weekdays:
+    earliest first, each day with the hours kept on it (`slots`); empty when the schedule names no
+    weekday with a time span."""
+    kept = [slot for slot in slots(schedule) if slot.weekdays]
+    if not kept:
         return []
     first: date = after.astimezone(CST).date()
-    times = []
+    times = set()
     for offset in range(horizon_days + 1):
         day = first + timedelta(days=offset)
-        if day.weekday() in read.weekdays:
-            start = datetime.combine(day, read.start, CST)
-            if start > after:
-                times.append(OnSiteTime(start, datetime.combine(day, read.end, CST)))
-    return times
+        for slot in kept:
+            if day.weekday() in slot.weekdays:
+                start = datetime.combine(day, slot.start, CST)
+                if start > after:
+                    times.add(OnSiteTime(start, datetime.combine(day, slot.end, CST)))
+    return sorted(times, key=lambda t: (t.start, t.end))

@@ -4,7 +4,7 @@ import { reactive } from 'vue'
 import { api } from '@/api'
 import { session } from '@/auth/session'
 import { todayCst } from '@/util/time'
-import { parseSchedule } from '@/util/schedule'
+import { parseSchedule, scheduleSlots, type Weekly } from '@/util/schedule'
 import type { EntryPath } from './offlineQueue'
 import {
   ConsultationCategory, ConsultationChannel, ConsultationOutcome, DocumentKind, EntryKind, MediationOutcome,
@@ -12,7 +12,7 @@ import {
 import { nextOnSiteDay } from './nextVisit'
 
 // the schedule's reading lives in util/schedule.ts (pure, checked against the services' by Node)
-export { parseSchedule }
+export { parseSchedule, scheduleSlots }
 
 export interface Served {
   village_code: string
@@ -74,34 +74,50 @@ const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2
 const minutesOf = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5))
 
 /** The schedule's hours (09:00–12:00 without one) on the last day they were served, never in the
- * future (the ledger refuses future work): today once its hours have begun (a visit still under way
- * ends now); before they begin (say at 00:38), the last scheduled day before today, whole (yesterday
- * without weekdays), never a sliver such as 00:00–00:38 of today. `today` (YYYY-MM-DD) and `now`
- * (minutes since midnight), both +08:00, default to the clock. */
+ * future (the ledger refuses future work): today once hours of today have begun (the latest such,
+ * from the hours kept on today's weekday, else from all the schedule's hours; a visit still under
+ * way ends now); before they begin (say at 00:38), the last scheduled day before today with its
+ * last hours, whole (yesterday without weekdays), never a sliver such as 00:00–00:38 of today.
+ * `today` (YYYY-MM-DD) and `now` (minutes since midnight), both +08:00, default to the clock. */
 export function visitPrefill(
   schedule: string | null, today: string = todayCst(), now: number = nowMinutesCst(),
 ): { date: string; start: string; end: string } {
-  const parsed = parseSchedule(schedule)
-  const start = minutesOf(parsed?.start ?? '09:00')
-  const end = minutesOf(parsed?.end ?? '12:00')
-  if (now > start) return { date: today, start: hhmm(start), end: hhmm(Math.min(end, now)) }
-  return { date: lastScheduledDay(parsed?.weekdays ?? [], today), start: hhmm(start), end: hhmm(end) }
+  const slots: Weekly[] = scheduleSlots(schedule)
+  if (!slots.length) slots.push({ weekdays: [], start: '09:00', end: '12:00' })
+  const todays = slots.filter((slot) => slot.weekdays.includes(weekdayOf(today)))
+  const begun = (todays.length ? todays : slots).filter((slot) => now > minutesOf(slot.start))
+  if (begun.length) {
+    const slot = latest(begun)
+    return { date: today, start: slot.start, end: hhmm(Math.min(minutesOf(slot.end), now)) }
+  }
+  const named = slots.some((slot) => slot.weekdays.length)
+  for (let back = 1; back <= 7; back++) {
+    const day = shifted(today, -back)
+    const kept = named ? slots.filter((slot) => slot.weekdays.includes(weekdayOf(day))) : slots
+    if (kept.length) return { date: day, ...pick(latest(kept)) }
+  }
+  return { date: today, ...pick(slots[0]) } // unreachable: every weekday comes back within a week
 }
 
-/** The last day before `today` (YYYY-MM-DD) on one of `weekdays` (0 Sunday … 6 Saturday; none: any day). */
-function lastScheduledDay(weekdays: number[], today: string): string {
-  const [y, m, d] = today.split('-').map(Number)
-  for (let back = 1; back <= 7; back++) {
-    const day = new Date(Date.UTC(y, m - 1, d - back))
-    if (!weekdays.length || weekdays.includes(day.getUTCDay())) return day.toISOString().slice(0, 10)
-  }
-  return today // unreachable: every weekday comes back within a week
+const pick = (slot: Weekly) => ({ start: slot.start, end: slot.end })
+const latest = (slots: Weekly[]) => slots.reduce((a, b) => (b.start > a.start ? b : a))
+
+/** 0 Sunday … 6 Saturday of a YYYY-MM-DD day. */
+function weekdayOf(day: string): number {
+  const [y, m, d] = day.split('-').map(Number)
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDay()
+}
+
+/** The YYYY-MM-DD day `n` days after `day`. */
+function shifted(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number)
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10)
 }
 
 /** 下次驻点 as YYYY-MM-DD (+08:00): the schedule's next day still to serve, after `lastVisit` (the
  * village's last logged visit day) and today only while its hours last; null without a schedule. */
 export function nextScheduledDay(schedule: string | null, lastVisit: string | null = null): string | null {
-  return nextOnSiteDay(parseSchedule(schedule), todayCst(), hhmm(nowMinutesCst()), lastVisit)
+  return nextOnSiteDay(scheduleSlots(schedule), todayCst(), hhmm(nowMinutesCst()), lastVisit)
 }
 
 /** `2026-11-30` and `09:00` → `2026-11-30T09:00:00+08:00` (what the ledger takes). */

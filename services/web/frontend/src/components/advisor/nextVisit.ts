@@ -17,14 +17,18 @@ function addDays(day: string, n: number): { iso: string; weekday: number } {
 
 /** The next scheduled day (YYYY-MM-DD, +08:00) on or after `today` that is after `lastVisit` (the
  * village's last logged visit day, or null) and, for today itself, only while `now` (HH:MM, +08:00)
- * is before the schedule's end; null without a weekly schedule. */
-export function nextOnSiteDay(schedule: Weekly | null, today: string, now: string, lastVisit: string | null): string | null {
-  if (!schedule || !schedule.weekdays.length) return null
+ * is before the end of today's last hours; null without weekdays. `schedule`: the schedule's slots
+ * (util/schedule.ts `scheduleSlots`: days may keep different hours), or one slot. */
+export function nextOnSiteDay(
+  schedule: Weekly | Weekly[] | null, today: string, now: string, lastVisit: string | null,
+): string | null {
+  const slots = schedule === null ? [] : Array.isArray(schedule) ? schedule : [schedule]
   for (let ahead = 0; ahead <= 7; ahead++) {
     const day = addDays(today, ahead)
-    if (!schedule.weekdays.includes(day.weekday)) continue
+    const kept = slots.filter((slot) => slot.weekdays.includes(day.weekday))
+    if (!kept.length) continue
     if (lastVisit !== null && day.iso <= lastVisit) continue
-    if (ahead === 0 && now >= schedule.end) continue
+    if (ahead === 0 && kept.every((slot) => now >= slot.end)) continue
     return day.iso
   }
   return null
