@@ -91,7 +91,7 @@ class LedgerCommands:
         if client_entry_id:  # the entry's identity is its idempotency key, whatever header came along
             idem = idem.identified_by(
                 f"ledger:{who.subject}:{client_entry_id}",
-                field="body.client_entry_id",
+                field="client_entry_id",
                 shown=f"客户端编号“{client_entry_id}”",
             )
         await answer_if_stored(self.pool, idem)  # as every command route: before any check or read
