@@ -126,6 +126,33 @@ async def test_corrections_hold_the_same_caps_and_refuse_the_same_characters(
     assert await _events(ledger) == before
 
 
+async def test_a_correction_sending_true_or_false_for_a_number_is_refused(scene: tuple[Ledger, Cast]) -> None:
+    # session 17: `{"changes": {"audience": true}}` was stored as an audience of 1 (201): a correction's
+    # changes are checked by the event model, where pydantic reads a bool as 1 or 0
+    ledger, cast = scene
+    me = _me(ledger, cast)
+    lecture = {
+        "village_code": cast.villages[0],
+        "occurred_at": at(DAY, 15),
+        "topic": "民法典",
+        "audience": 30,
+    }
+    r = await ledger.http.post("/lectures", json=lecture, headers=me)
+    assert r.status_code == 201, r.text
+    path = f"/entries/{r.json()['entry_id']}/corrections"
+    before = await _events(ledger)
+    for sent in (True, False):
+        refused = await ledger.http.post(
+            path, json={"changes": {"audience": sent}, "reason": "更正人数"}, headers=me
+        )
+        _refused(refused, "changes.audience")
+        assert "不能为 true 或 false" in refused.json()["errors"][0]["reason"], refused.text
+    assert await _events(ledger) == before
+    # a number is still a number
+    fixed = await ledger.http.post(path, json={"changes": {"audience": 1}, "reason": "更正人数"}, headers=me)
+    assert fixed.status_code == 201, fixed.text
+
+
 def _csv(rows: list[list[str]]) -> bytes:
     out = io.StringIO()
     csv.writer(out).writerows([["类型", "顾问编号", "村（社区）代码", "开始时间", "渠道", "类别", "结果",

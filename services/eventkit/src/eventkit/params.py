@@ -12,7 +12,6 @@ Years are those the program can have records for: it started in 2018 (the bounds
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin
 
 from fastapi import Path, Query
@@ -39,6 +38,7 @@ from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN, YEAR_MAX, YEAR_M
 from vc_contracts.divisions import COUNTY_CODE_PATTERN, DIVISION_CODE_PATTERN
 from vc_contracts.text import invisible_character
 
+from eventkit.json_numbers import NOT_A_BOOL, bools_for_numbers, number_fields
 from eventkit.periods import (  # the patterns live with their reasons (eventkit.reasons answers them)
     HALF_YEAR_PATTERN,
     PERIOD_PATTERN,
@@ -178,23 +178,6 @@ def _temporal(annotation: Any) -> type[date] | None:
     return datetime if datetime in found else date if date in found else None
 
 
-_NUMBERS = (int, float, Decimal)
-NOT_A_BOOL = "须为数字，不能为 true 或 false"
-
-
-def _numeric(annotation: Any) -> bool:
-    """True if `annotation` (perhaps Optional, a list or Annotated) holds a number type and no bool:
-    a field a JSON `true` must not reach, since pydantic reads it as 1 (a rating of `true` was 1)."""
-    if annotation is bool:
-        return False
-    if isinstance(annotation, type):
-        return issubclass(annotation, _NUMBERS) and not issubclass(annotation, bool)
-    args = get_args(annotation)
-    if get_origin(annotation) is Annotated:
-        return _numeric(args[0])
-    return any(_numeric(arg) for arg in args) and bool not in args
-
-
 def _invisible_in(
     value: dict[str, Any] | list[Any], where: tuple[str | int, ...], found: list[InitErrorDetails]
 ) -> None:
@@ -217,19 +200,11 @@ def _refusals(
 ) -> list[InitErrorDetails]:
     found: list[InitErrorDetails] = []
     _invisible_in(data, (), found)
-    for name in numbers.intersection(data):
-        value = data[name]
-        for at, item in enumerate(value) if type(value) is list else ((None, value),):
-            if type(item) is bool:
-                loc = (name,) if at is None else (name, at)
-                found.append(
-                    {
-                        "type": "value_error",
-                        "loc": loc,
-                        "input": item,
-                        "ctx": {"error": ValueError(NOT_A_BOOL)},
-                    }
-                )
+    for loc in bools_for_numbers(numbers, data):
+        refused = ValueError(NOT_A_BOOL)
+        found.append(
+            {"type": "value_error", "loc": loc, "input": data[str(loc[0])], "ctx": {"error": refused}}
+        )
     for name, kind in temporal.items():
         value = data.get(name)
         if value is None or (type(value) is str and ISO_DAY.match(value)):
@@ -274,9 +249,7 @@ class RequestBody(BaseModel):
         super().__pydantic_init_subclass__(**kwargs)
         found = {name: _temporal(field.annotation) for name, field in cls.model_fields.items()}
         cls._vc_temporal = {name: kind for name, kind in found.items() if kind is not None}
-        cls._vc_numbers = frozenset(
-            name for name, field in cls.model_fields.items() if _numeric(field.annotation)
-        )
+        cls._vc_numbers = number_fields(cls)
 
     @field_validator("*", mode="after")
     @classmethod
