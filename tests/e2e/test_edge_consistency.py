@@ -309,3 +309,40 @@ async def test_a_number_sent_as_true_or_false_is_refused_not_read_as_1_or_0(
     answer = refusal(await svc.http.post(path, json=body, headers=svc.headers(role, scope)), 422)
     reasons = {e["field"]: e["reason"] for e in answer["errors"]}
     assert "不能为 true 或 false" in reasons.get(name, ""), answer
+
+
+@pytest.mark.parametrize(
+    ("service", "where", "named"),
+    [
+        # session 17: a JWT as any parameter's value was answered 200 (the token in every log of the URL)
+        ("ledger", "/entries?advisor_id={t}", "advisor_id"),
+        ("registry", f"/advisors?county={COUNTY}&name={{t}}", "name"),
+        ("assessment", f"/breaches?county={COUNTY}&advisor_id=Bearer%20{{t}}", "advisor_id"),
+        ("reporting", "/reports?period={t}", "period"),
+        # a JWT in the path was a 404 whose message repeated it
+        ("ledger", "/entries/{t}", "path"),
+        ("registry", "/advisors/{t}", "path"),
+        # credential names the list did not know, or spelt otherwise: 422 unknown parameter before
+        ("ledger", "/entries?refresh_token=abc", "refresh_token"),
+        ("ledger", "/entries?api_key=abc", "api_key"),
+        ("ledger", "/entries?Access-Token=abc", "Access-Token"),
+        ("ledger", "/entries?token[]=abc", "token[]"),
+    ],
+)
+async def test_a_token_anywhere_in_the_url_is_refused_and_not_repeated(
+    apps: dict[str, Started], service: str, where: str, named: str
+) -> None:
+    svc = apps[service]
+    headers = svc.headers()
+    token = headers["Authorization"].removeprefix("Bearer ")
+    response = await svc.http.get(where.format(t=token), headers=headers)
+    answer = refusal(response, 400)
+    assert answer["code"] == "token_in_url" and answer["field"] == named, answer
+    assert token not in response.text and "eyJ" not in response.text
+
+
+async def test_text_that_merely_looks_like_a_credential_name_is_not_refused(apps: dict[str, Started]) -> None:
+    svc = apps["registry"]
+    for query in ("name=token", "name=eyJ", "name=a.b.c"):  # values, not JWTs
+        response = await svc.http.get(f"/advisors?county={COUNTY}&{query}", headers=svc.headers())
+        assert response.status_code == 200, (query, response.text)

@@ -80,7 +80,7 @@ def _not_json(scope: Scope) -> str | None:
 
     Only requests that carry a body (a non-zero Content-Length, or chunked) with a Content-Type
     other than `application/json` or a `+json` type; the route is looked up only then."""
-    if scope["method"] not in _WITH_BODY:
+    if scope.get("method") not in _WITH_BODY:
         return None
     headers = dict(scope.get("headers", []))
     declared = headers.get(b"content-type")
