@@ -346,3 +346,30 @@ async def test_text_that_merely_looks_like_a_credential_name_is_not_refused(apps
     for query in ("name=token", "name=eyJ", "name=a.b.c"):  # values, not JWTs
         response = await svc.http.get(f"/advisors?county={COUNTY}&{query}", headers=svc.headers())
         assert response.status_code == 200, (query, response.text)
+
+
+@pytest.mark.parametrize("sent", ["1_0", "+1", "%201", "1.0", "1%20", "²", "0x1", ""])
+@pytest.mark.parametrize(
+    ("service", "path", "name"),
+    [
+        ("ledger", "/entries?page={n}", "page"),  # session 17: ?page=1_0 was page 10, +1 and 1.0 page 1
+        ("registry", "/divisions?page_size={n}", "page_size"),
+        ("assessment", f"/assessments?county={COUNTY}&year={{n}}", "year"),
+        ("reporting", "/reports?page={n}", "page"),
+    ],
+)
+async def test_a_whole_number_in_a_query_is_digits_only(
+    apps: dict[str, Started], service: str, path: str, name: str, sent: str
+) -> None:
+    svc = apps[service]
+    answer = refusal(
+        await svc.http.get(path.format(n=sent), headers=svc.headers("province_admin", "460000")), 422
+    )
+    assert answer["field"] == name, answer
+
+
+async def test_a_whole_number_in_any_script_s_digits_is_read(apps: dict[str, Started]) -> None:
+    svc = apps["ledger"]
+    for sent in ("2", "%EF%BC%92", "02"):  # "2", full-width "２" (read as NFKC reads it), a leading zero
+        response = await svc.http.get(f"/entries?page={sent}", headers=svc.headers())
+        assert response.status_code == 200 and response.json()["page"] == 2, (sent, response.text)

@@ -46,11 +46,24 @@ from eventkit.periods import (  # the patterns live with their reasons (eventkit
     YEAR_OR_QUARTER_PATTERN,
 )
 
+
+def digits_only(value: Any) -> Any:
+    """A whole number written in a path or query as digits only (any script's, as NFKC reads them:
+    `１` is 1), else ValueError: pydantic reads path and query integers as Python's `int()` does, so
+    `?page=1_0` was page 10 and `+1`, ` 1` or `1.0` page 1. Non-text values pass unchanged."""
+    if isinstance(value, str) and not value.isdecimal():  # not isdigit(): "²" is a digit, no number
+        raise ValueError(f"须为整数（只含数字），现为「{value[:20]}」")
+    return value
+
+
+WholeNumber = BeforeValidator(digits_only)
+"""For every integer read from a path or a query (paging, years)."""
+
 _YEAR_DOC = f"Calendar year, {YEAR_MIN}–{YEAR_MAX}"
-YearPath = Annotated[int, Path(ge=YEAR_MIN, le=YEAR_MAX, description=_YEAR_DOC)]
-YearQuery = Annotated[int, Query(ge=YEAR_MIN, le=YEAR_MAX, description=_YEAR_DOC)]
+YearPath = Annotated[int, Path(ge=YEAR_MIN, le=YEAR_MAX, description=_YEAR_DOC), WholeNumber]
+YearQuery = Annotated[int, Query(ge=YEAR_MIN, le=YEAR_MAX, description=_YEAR_DOC), WholeNumber]
 OptionalYearQuery = Annotated[
-    int | None, Query(ge=YEAR_MIN, le=YEAR_MAX, description=f"{_YEAR_DOC}; default: this year")
+    int | None, Query(ge=YEAR_MIN, le=YEAR_MAX, description=f"{_YEAR_DOC}; default: this year"), WholeNumber
 ]
 YearField = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX, description=_YEAR_DOC)]
 
