@@ -273,7 +273,7 @@ async def test_feedback_sheet_confirmation_conclusion_and_rectification(svc: Ass
     assert stale.status_code == 422 and "重新确认" in stale.json()["message"]
     assert (await sheet_of(svc, li, advisor))["confirmation"] == {"confirmed": True, "current": False}
     blank = await svc.http.post(f"{path}/dispute", json={"reason": " "}, headers=advisor)
-    assert blank.status_code == 422 and blank.json()["field"] == "body.reason"
+    assert blank.status_code == 422 and blank.json()["field"] == "reason"
     why = {"reason": "村民评价录入有误"}
     assert (await svc.http.post(f"{path}/dispute", json=why, headers=county(svc))).status_code == 403
     assert (await svc.http.post(f"{path}/dispute", json=why, headers=advisor)).status_code == 201

@@ -90,7 +90,7 @@ async def test_a_client_entry_id_sent_again_with_other_content_is_refused_not_re
     assert first.status_code == again.status_code == 201 and again.content == first.content
     changed = await ledger.http.post("/lectures", json={**body, "audience": 31}, headers=me)
     assert changed.status_code == 422 and changed.json()["code"] == "idempotency_key_reused"
-    assert changed.json()["field"] == "body.client_entry_id"
+    assert changed.json()["field"] == "client_entry_id"
 
 
 async def test_two_callers_may_use_the_same_key(scene) -> None:  # type: ignore[no-untyped-def]
@@ -173,7 +173,7 @@ async def test_other_content_under_a_used_client_entry_id_is_refused_naming_that
         refused = await ledger.http.post(path, json=other, headers=headers)
         assert refused.status_code == 422, refused.text
         answer = refused.json()
-        assert (answer["code"], answer["field"]) == ("idempotency_key_reused", "body.client_entry_id")
+        assert (answer["code"], answer["field"]) == ("idempotency_key_reused", "client_entry_id")
         assert "客户端编号" in answer["message"] and "cid-3" in answer["message"]
         assert "ledger:" not in answer["message"]
     assert await events_of(ledger, first.json()["entry_id"]) == 1

@@ -51,15 +51,15 @@ def _consultation(village: str, hour: int, **changes: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("path", "changes", "field"),
     [
-        ("/consultations", {"summary": "微信群答复\u0000土地流转"}, "body.summary"),  # the example
-        ("/consultations", {"note": "备注\u0000"}, "body.note"),
-        ("/consultations", {"summary": "答复\x1b[31m"}, "body.summary"),  # an escape sequence
-        ("/consultations", {"summary": "答复\ud800"}, "body.summary"),  # a lone surrogate
-        ("/consultations", {"client_entry_id": "c\u0000-1"}, "body.client_entry_id"),
-        ("/consultations", {"summary": "答" * 2001}, "body.summary"),
-        ("/lectures", {"topic": "民法典\u0000", "audience": 30}, "body.topic"),
+        ("/consultations", {"summary": "微信群答复\u0000土地流转"}, "summary"),  # the example
+        ("/consultations", {"note": "备注\u0000"}, "note"),
+        ("/consultations", {"summary": "答复\x1b[31m"}, "summary"),  # an escape sequence
+        ("/consultations", {"summary": "答复\ud800"}, "summary"),  # a lone surrogate
+        ("/consultations", {"client_entry_id": "c\u0000-1"}, "client_entry_id"),
+        ("/consultations", {"summary": "答" * 2001}, "summary"),
+        ("/lectures", {"topic": "民法典\u0000", "audience": 30}, "topic"),
         ("/lectures", {"topic": "民法典", "audience": 30, "co_organisers": ["普法股\u0000"]},
-         "body.co_organisers.0"),
+         "co_organisers.0"),
     ],
 )  # fmt: skip
 async def test_bad_text_in_any_entry_field_is_refused_naming_the_field(
@@ -102,17 +102,17 @@ async def test_corrections_hold_the_same_caps_and_refuse_the_same_characters(
     path = f"/entries/{r.json()['entry_id']}/corrections"
     before = await _events(ledger)
     cases = [  # every field named by its path in the body, as the body's own format errors are
-        ({"changes": {"summary": "答" * 30_000}, "reason": "补充"}, "body.changes.summary"),  # logging's cap
-        ({"changes": {"summary": "答复\u0000"}, "reason": "补充"}, "body.changes.summary"),
-        ({"changes": {"summary": "答复\u202e"}, "reason": "补充"}, "body.changes.summary"),  # reversed text
-        ({"changes": {"occurred_at": 1740000000}, "reason": "补充"}, "body.changes.occurred_at"),  # Unix time
-        ({"changes": {"channel": "carrier-pigeon"}, "reason": "补充"}, "body.changes.channel"),
-        ({"changes": {"village_code": cast.villages[1]}, "reason": "补充"}, "body.changes.village_code"),
-        ({"changes": {"outcome": "resolved"}, "reason": "补充"}, "body.changes"),  # nothing different
-        ({"changes": {}, "reason": "补充"}, "body.changes"),
-        ({"changes": {"outcome": "referred"}, "reason": "因" * 30_000}, "body.reason"),
-        ({"changes": {"outcome": "referred"}, "reason": "核对\u0000"}, "body.reason"),
-        ({"changes": {"outcome": "referred"}, "reason": "核对\u2067"}, "body.reason"),
+        ({"changes": {"summary": "答" * 30_000}, "reason": "补充"}, "changes.summary"),  # logging's cap
+        ({"changes": {"summary": "答复\u0000"}, "reason": "补充"}, "changes.summary"),
+        ({"changes": {"summary": "答复\u202e"}, "reason": "补充"}, "changes.summary"),  # reversed text
+        ({"changes": {"occurred_at": 1740000000}, "reason": "补充"}, "changes.occurred_at"),  # Unix time
+        ({"changes": {"channel": "carrier-pigeon"}, "reason": "补充"}, "changes.channel"),
+        ({"changes": {"village_code": cast.villages[1]}, "reason": "补充"}, "changes.village_code"),
+        ({"changes": {"outcome": "resolved"}, "reason": "补充"}, "changes"),  # nothing different
+        ({"changes": {}, "reason": "补充"}, "changes"),
+        ({"changes": {"outcome": "referred"}, "reason": "因" * 30_000}, "reason"),
+        ({"changes": {"outcome": "referred"}, "reason": "核对\u0000"}, "reason"),
+        ({"changes": {"outcome": "referred"}, "reason": "核对\u2067"}, "reason"),
     ]
     for body, field in cases:
         _refused(await ledger.http.post(path, json=body, headers=me), field)
@@ -122,8 +122,35 @@ async def test_corrections_hold_the_same_caps_and_refuse_the_same_characters(
     void = await ledger.http.post(
         f"/entries/{r.json()['entry_id']}/void", json={"reason": "重复\u0000"}, headers=me
     )
-    _refused(void, "body.reason")
+    _refused(void, "reason")
     assert await _events(ledger) == before
+
+
+async def test_a_correction_sending_true_or_false_for_a_number_is_refused(scene: tuple[Ledger, Cast]) -> None:
+    # session 17: `{"changes": {"audience": true}}` was stored as an audience of 1 (201): a correction's
+    # changes are checked by the event model, where pydantic reads a bool as 1 or 0
+    ledger, cast = scene
+    me = _me(ledger, cast)
+    lecture = {
+        "village_code": cast.villages[0],
+        "occurred_at": at(DAY, 15),
+        "topic": "民法典",
+        "audience": 30,
+    }
+    r = await ledger.http.post("/lectures", json=lecture, headers=me)
+    assert r.status_code == 201, r.text
+    path = f"/entries/{r.json()['entry_id']}/corrections"
+    before = await _events(ledger)
+    for sent in (True, False):
+        refused = await ledger.http.post(
+            path, json={"changes": {"audience": sent}, "reason": "更正人数"}, headers=me
+        )
+        _refused(refused, "changes.audience")
+        assert "不能为 true 或 false" in refused.json()["errors"][0]["reason"], refused.text
+    assert await _events(ledger) == before
+    # a number is still a number
+    fixed = await ledger.http.post(path, json={"changes": {"audience": 1}, "reason": "更正人数"}, headers=me)
+    assert fixed.status_code == 201, fixed.text
 
 
 def _csv(rows: list[list[str]]) -> bytes:

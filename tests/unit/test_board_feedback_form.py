@@ -47,12 +47,12 @@ def refusal(code: str, *fields: str) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("error", "field_errors", "message_has"),
     [
-        (refusal("validation_failed", "body.text"), {"text": "body.text 的原因"}, "修改"),
-        (refusal("validation_failed", "body.text", "body.callback_phone"),
-         {"text": "body.text 的原因", "callback_phone": "body.callback_phone 的原因"}, "修改"),
-        (refusal("validation_failed", "body.submission_id"), {}, "请求内容有误"),  # not a visible field
+        (refusal("validation_failed", "text"), {"text": "text 的原因"}, "修改"),
+        (refusal("validation_failed", "text", "callback_phone"),
+         {"text": "text 的原因", "callback_phone": "callback_phone 的原因"}, "修改"),
+        (refusal("validation_failed", "submission_id"), {}, "请求内容有误"),  # not a visible field
         ({"code": "rate_limited", "message": "提交过于频繁", "errors": []}, {}, "提交过于频繁"),
-        (refusal("idempotency_key_reused", "body.submission_id"), {}, "已提交过"),
+        (refusal("idempotency_key_reused", "submission_id"), {}, "已提交过"),
     ],
 )  # fmt: skip
 def test_a_refusal_is_shown_next_to_the_fields_it_names(

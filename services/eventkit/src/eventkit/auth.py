@@ -107,7 +107,7 @@ def identifier_problem(claim: str, value: object) -> str | None:
         rule = f"身份令牌的 unit 须为单位编号：{CHOSEN_ID_RULE}，至多 {ID_MAX} 个字符"
         pattern = _UNIT
     if not isinstance(value, str) or not value:
-        return f"{rule}，现为 {value!r}"
+        return f"{rule}，现为 {_shown(value)}"
     if len(value) > (_SUB_MAX if claim == "sub" else ID_MAX):
         return f"{rule}，现有 {len(value)} 个字符"
     if pattern.fullmatch(value):
@@ -127,7 +127,8 @@ def scope_problem(role: Role, scope: object) -> str | None:
         example = {"province": "620000", "city": "621000", "county": "621025", "village": "621025100201"}
         return (
             f"身份令牌的管辖范围（scope）须为{_LEVEL_NAME[level]}行政区划代码（如 {example[level]}，"
-            f"前两位为 GB/T 2260 的省级代码），角色“{ROLE_NAMES[role]}”（{role.value}）不能使用 {scope!r}"
+            f"前两位为 GB/T 2260 的省级代码），角色“{ROLE_NAMES[role]}”（{role.value}）"
+            f"不能使用 {_shown(scope)}"
         )
     return None
 
@@ -219,7 +220,8 @@ def principal_of(claims: dict[str, Any]) -> Principal:
     try:
         role = Role(str(claims.get("role")))
     except ValueError:
-        raise UnauthorizedError(f"身份令牌的角色（role）未知：{claims.get('role')!r}", field="role") from None
+        shown = _shown(claims.get("role"))
+        raise UnauthorizedError(f"身份令牌的角色（role）未知：{shown}", field="role") from None
     subject, scope, unit = claims.get("sub"), claims.get("scope"), claims.get("unit")
     problem = claims_problem(subject, role, scope, unit)
     if problem:
@@ -251,7 +253,9 @@ class TokenVerifier:
         if not authorization or not authorization.lower().startswith("bearer "):
             raise UnauthorizedError("缺少身份令牌：请在 Authorization 头中提供 Bearer 令牌")
         token = authorization.split(" ", 1)[1].strip()
-        required = ["exp", "iat", "iss", "sub"] + (["aud"] if self._audience else [])
+        # `role` and `scope` too: a token without them is refused as missing a claim, like one without
+        # `sub`, not as holding a role or scope of None
+        required = ["exp", "iat", "iss", "sub", "role", "scope"] + (["aud"] if self._audience else [])
         try:
             if self._jwks is not None:
                 key: Any = self._jwks.get_signing_key_from_jwt(token).key
@@ -348,6 +352,9 @@ class TokenVerifier:
 
 
 def _shown(value: object) -> str:
-    """A claim's value as JSON would spell it, cut short: the 401 says what was sent."""
-    text = json.dumps(value, allow_nan=True)  # ASCII: no control or bidi character reaches the answer
+    """A claim's value as JSON would spell it, cut short: the 401 says what was sent (every claim's
+    refusal alike: a 5,000-character `role` was echoed whole, a list as Python spells it)."""
+    text = json.dumps(
+        value, allow_nan=True, default=repr
+    )  # ASCII: no control or bidi character reaches the answer
     return text if len(text) <= 40 else text[:40] + "…"

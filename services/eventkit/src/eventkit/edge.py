@@ -7,6 +7,10 @@ r"""The edge guard: what every request must satisfy before any route sees it.
   routes whose body is a file (the imports: their OpenAPI request body is not JSON). Above it: 413
   `payload_too_large`, from the Content-Length at once, or, for a chunked body without one, as soon
   as the bytes read pass the cap (nothing more is buffered).
+- A body sent to a route that reads JSON is JSON: another declared media type (`text/plain`,
+  `application/x-www-form-urlencoded`, `multipart/form-data`…) is 415 `unsupported_media_type`
+  naming `Content-Type`. FastAPI handed such a body to the route as raw bytes, refused as
+  "须为对象（键值对）", a 422 that blamed the content, not its type. No `Content-Type` is read as JSON.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from vc_contracts.numerals import MAX_DIGITS
 
@@ -25,6 +30,8 @@ from eventkit.settings import MAX_UPLOAD_BYTES
 
 MAX_BODY_BYTES = 1024 * 1024
 _NUL_REASON = "不能包含空字符（\\u0000）"
+_JSON_MEDIA = re.compile(r"application/(?:[\w.+-]+\+)?json", re.IGNORECASE)  # RFC 6839: +json suffixes
+_WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class BodyTooLargeError(HTTPException):
@@ -68,6 +75,33 @@ def body_cap(scope: Scope) -> int:
     return int(body)
 
 
+def _not_json(scope: Scope) -> str | None:
+    """The media type of a body that is not JSON, sent to a route that reads a JSON body; else None.
+
+    Only requests that carry a body (a non-zero Content-Length, or chunked) with a Content-Type
+    other than `application/json` or a `+json` type; the route is looked up only then."""
+    if scope.get("method") not in _WITH_BODY:
+        return None
+    headers = dict(scope.get("headers", []))
+    declared = headers.get(b"content-type")
+    if declared is None:
+        return None
+    media = declared.decode("latin-1").split(";", 1)[0].strip()
+    if _JSON_MEDIA.fullmatch(media):
+        return None
+    if headers.get(b"content-length", b"").strip() in (b"", b"0") and b"transfer-encoding" not in headers:
+        return None  # nothing sent: a command without a body, whatever type it names
+    app = scope.get("app")
+    for route in getattr(app, "routes", ()):
+        if (
+            isinstance(route, APIRoute)
+            and route.body_field is not None
+            and route.matches(scope)[0] is Match.FULL
+        ):
+            return media[:100] or "（空）"  # a header can be long: the answer says enough of it
+    return None
+
+
 def _nul_at(scope: Scope) -> str | None:
     """The header holding a NUL character, if any."""
     for name, value in scope.get("headers", []):
@@ -103,6 +137,18 @@ class EdgeGuard:
                 correlation_id=correlation_id.get(),
             )
             await _answer(send, 422, body)
+            return
+        media = _not_json(scope)
+        if media is not None:
+            reason = f"请求体须为 JSON（Content-Type: application/json），收到 {media}"
+            body = ErrorBody(
+                code="unsupported_media_type",
+                message=reason,
+                field="Content-Type",
+                errors=[FieldError(field="Content-Type", reason=reason)],
+                correlation_id=correlation_id.get(),
+            )
+            await _answer(send, 415, body)
             return
         cap = body_cap(scope)
         declared = dict(scope.get("headers", [])).get(b"content-length", b"")

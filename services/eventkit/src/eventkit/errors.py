@@ -8,15 +8,37 @@ Error body (every 4xx, every service):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+LOCATIONS = ("body", "query", "path", "header", "cookie")
+"""Where FastAPI says an input came from, as the first part of a validation error's `loc`."""
+
+
+def input_name(field: str | None) -> str | None:
+    """The one form every refusal names an input by: its name as the caller sent it, without where it
+    came from (`ended_at`, `page`, `changes.summary`, `co_organisers.1`, `Idempotency-Key`).
+
+    A body field was `body.ended_at` when pydantic refused it and `ended_at` when a domain rule did, a
+    query filter `query.county` and `county`: a client had to match both. Applied to every error body
+    (`ErrorBody`, `FieldError`), so no raise site or framework path can bring the other form back.
+    `body` alone (the whole body refused) stays `body`."""
+    if field is None:
+        return None
+    where, dot, name = field.partition(".")
+    return name if dot and name and where in LOCATIONS else field
+
+
+InputName = Annotated[str, AfterValidator(input_name)]
 
 
 class FieldError(BaseModel):
     """One offending input of a refused request, with the reason in Chinese."""
 
-    field: str = Field(description="Dotted path of the offending input, e.g. body.village_code")
+    field: InputName = Field(
+        description="Dotted path of the offending input, e.g. village_code, changes.summary"
+    )
     reason: str
 
 
@@ -25,7 +47,9 @@ class ErrorBody(BaseModel):
 
     code: str = Field(description="Stable machine code, e.g. validation_failed, version_conflict")
     message: str = Field(description="Human-readable explanation in Simplified Chinese")
-    field: str | None = Field(default=None, description="The first offending field, if any")
+    field: Annotated[str | None, AfterValidator(input_name)] = Field(
+        default=None, description="The first offending input, if any (named as in `errors`)"
+    )
     errors: list[FieldError] = Field(default_factory=list)
     correlation_id: str | None = None
 

@@ -115,7 +115,7 @@ class Idempotency:
         """This request keyed by an identity its body carries (the header key, if any, is ignored).
 
         `key` is stored (per caller, so it need only be unique for the caller), `field` is the
-        error's field (e.g. `body.client_entry_id`), `shown` names the identity in the refusal
+        error's field (e.g. `client_entry_id`), `shown` names the identity in the refusal
         (e.g. `客户端编号“phone-7”`).
         """
         return replace(self, key=key, field=field, shown=shown)

@@ -11,6 +11,8 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 
+from eventkit.params import WholeNumber
+
 T = TypeVar("T")
 MAX_PAGE = 1_000_000
 MAX_PAGE_SIZE = 500
@@ -28,8 +30,8 @@ class PageParams(BaseModel):
 
 
 def _page_params(
-    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="1-based page number")] = 1,
-    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Rows per page")] = 50,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="1-based page number"), WholeNumber] = 1,
+    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Rows per page"), WholeNumber] = 50,
 ) -> PageParams:
     return PageParams(page=page, page_size=page_size)
 

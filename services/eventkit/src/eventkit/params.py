@@ -34,9 +34,11 @@ from pydantic import (
 from pydantic_core import InitErrorDetails
 from vc_contracts import CST
 from vc_contracts.base import ISO_DAY, check_iso_text
-from vc_contracts.catalogue.fields import YEAR_MAX, YEAR_MIN
+from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN, YEAR_MAX, YEAR_MIN
+from vc_contracts.divisions import COUNTY_CODE_PATTERN, DIVISION_CODE_PATTERN
 from vc_contracts.text import invisible_character
 
+from eventkit.json_numbers import NOT_A_BOOL, bools_for_numbers, number_fields
 from eventkit.periods import (  # the patterns live with their reasons (eventkit.reasons answers them)
     HALF_YEAR_PATTERN,
     PERIOD_PATTERN,
@@ -44,11 +46,24 @@ from eventkit.periods import (  # the patterns live with their reasons (eventkit
     YEAR_OR_QUARTER_PATTERN,
 )
 
+
+def digits_only(value: Any) -> Any:
+    """A whole number written in a path or query as digits only (any script's, as NFKC reads them:
+    `１` is 1), else ValueError: pydantic reads path and query integers as Python's `int()` does, so
+    `?page=1_0` was page 10 and `+1`, ` 1` or `1.0` page 1. Non-text values pass unchanged."""
+    if isinstance(value, str) and not value.isdecimal():  # not isdigit(): "²" is a digit, no number
+        raise ValueError(f"须为整数（只含数字），现为「{value[:20]}」")
+    return value
+
+
+WholeNumber = BeforeValidator(digits_only)
+"""For every integer read from a path or a query (paging, years)."""
+
 _YEAR_DOC = f"Calendar year, {YEAR_MIN}–{YEAR_MAX}"
-YearPath = Annotated[int, Path(ge=YEAR_MIN, le=YEAR_MAX, description=_YEAR_DOC)]
-YearQuery = Annotated[int, Query(ge=YEAR_MIN, le=YEAR_MAX, description=_YEAR_DOC)]
+YearPath = Annotated[int, Path(ge=YEAR_MIN, le=YEAR_MAX, description=_YEAR_DOC), WholeNumber]
+YearQuery = Annotated[int, Query(ge=YEAR_MIN, le=YEAR_MAX, description=_YEAR_DOC), WholeNumber]
 OptionalYearQuery = Annotated[
-    int | None, Query(ge=YEAR_MIN, le=YEAR_MAX, description=f"{_YEAR_DOC}; default: this year")
+    int | None, Query(ge=YEAR_MIN, le=YEAR_MAX, description=f"{_YEAR_DOC}; default: this year"), WholeNumber
 ]
 YearField = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX, description=_YEAR_DOC)]
 
@@ -63,6 +78,25 @@ YearOrQuarterQuery = Annotated[
     str | None, Query(pattern=YEAR_OR_QUARTER_PATTERN, description="2025 or 2025Q1 (CST)")
 ]
 PeriodField = Annotated[str, Field(pattern=PERIOD_PATTERN, description="2025, 2025H1 or 2025Q1 (CST)")]
+
+# Division codes as query filters, one shape per kind in every service (a filter of the wrong length
+# was read as a code and answered an empty page, or 403 for "abc"): refused with 422 naming the
+# filter, the reason from `eventkit.reasons.CODE_PATTERN_REASONS`.
+CountyQuery = Annotated[
+    str, Query(pattern=COUNTY_CODE_PATTERN, description="County code (6 digits), e.g. 621025")
+]
+OptionalCountyQuery = Annotated[
+    str | None, Query(pattern=COUNTY_CODE_PATTERN, description="County code (6 digits), e.g. 621025")
+]
+VillageQuery = Annotated[
+    str, Query(pattern=VILLAGE_CODE_PATTERN, description="Village or community code (12 digits)")
+]
+OptionalVillageQuery = Annotated[
+    str | None, Query(pattern=VILLAGE_CODE_PATTERN, description="Village or community code (12 digits)")
+]
+DivisionQuery = Annotated[
+    str, Query(pattern=DIVISION_CODE_PATTERN, description="Division code (GB/T 2260: 6 or 12 digits)")
+]
 
 DAY_YEAR_MIN, DAY_YEAR_MAX = 1900, 2100
 """Any date or time a caller sends: wide enough for every real record, far from the limits of
@@ -174,9 +208,16 @@ def _invisible_in(
             _invisible_in(item, (*where, key if type(key) is int else str(key)), found)
 
 
-def _refusals(data: dict[str, Any], temporal: dict[str, type[date]]) -> list[InitErrorDetails]:
+def _refusals(
+    data: dict[str, Any], temporal: dict[str, type[date]], numbers: frozenset[str]
+) -> list[InitErrorDetails]:
     found: list[InitErrorDetails] = []
     _invisible_in(data, (), found)
+    for loc in bools_for_numbers(numbers, data):
+        refused = ValueError(NOT_A_BOOL)
+        found.append(
+            {"type": "value_error", "loc": loc, "input": data[str(loc[0])], "ctx": {"error": refused}}
+        )
     for name, kind in temporal.items():
         value = data.get(name)
         if value is None or (type(value) is str and ISO_DAY.match(value)):
@@ -207,17 +248,21 @@ class RequestBody(BaseModel):
       within YEAR_MIN..YEAR_MAX, Beijing time (`check_record_day`).
     - No text anywhere in the body, nested ones too (a correction's `changes`, a list's items), holds
       an invisible format character (`vc_contracts.text.invisible_character`: bidirectional controls,
-      zero-width characters, …); each is named by its path (`body.changes.summary`), with the body's
+      zero-width characters, …); each is named by its path (`changes.summary`), with the body's
       other errors. Held here and not in the field types, which the stored events share.
+    - No number (int, float, Decimal, or a list of them) is sent as `true` or `false`: pydantic
+      reads a bool as 1 or 0 (a committee's rating `true` was stored as 1).
     """
 
     _vc_temporal: ClassVar[dict[str, type[date]]] = {}
+    _vc_numbers: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
         found = {name: _temporal(field.annotation) for name, field in cls.model_fields.items()}
         cls._vc_temporal = {name: kind for name, kind in found.items() if kind is not None}
+        cls._vc_numbers = number_fields(cls)
 
     @field_validator("*", mode="after")
     @classmethod
@@ -230,7 +275,7 @@ class RequestBody(BaseModel):
         """The raw body's refusals (invisible characters, days and times not ISO text), located,
         with the fields' own errors at other places: one pass over the input as sent, one Python call
         per body (a field validator per field cost twice the body's validation)."""
-        found = _refusals(data, cls._vc_temporal) if isinstance(data, dict) else []
+        found = _refusals(data, cls._vc_temporal, cls._vc_numbers) if isinstance(data, dict) else []
         if not found:
             return handler(data)
         named = {detail["loc"] for detail in found}

@@ -11,6 +11,8 @@ from typing import Any
 
 from vc_contracts.base import ODD_OFFSET, whole_minute_offset
 from vc_contracts.catalogue.enums import LABELS
+from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN
+from vc_contracts.divisions import COUNTY_CODE_PATTERN, DIVISION_CODE_PATTERN
 
 from eventkit.periods import period_pattern_reason
 
@@ -47,6 +49,14 @@ _FIXED = {
     "timezone_naive": "不能带时区",
 }
 
+CODE_PATTERN_REASONS = {
+    COUNTY_CODE_PATTERN: "县级行政区划代码须为6位数字，末两位不为00，如 621025",
+    VILLAGE_CODE_PATTERN: "村（社区）代码须为12位数字，末三位不为000",
+    DIVISION_CODE_PATTERN: "行政区划代码须为6位（县级及以上）或12位（乡镇、村/社区）数字",
+}
+"""The reason of a division code refused by its shape, by the pattern that refused it (the shared
+query types of `eventkit.params`), so every service says what a code looks like without a hint."""
+
 
 def reason_for(detail: Any, hint: str | None = None) -> str:
     """One pydantic error (`ErrorDetails`) in Chinese; `hint` describes the expected format of the
@@ -54,6 +64,8 @@ def reason_for(detail: Any, hint: str | None = None) -> str:
     kind, ctx = detail["type"], detail.get("ctx") or {}
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])  # our own validators already speak Chinese
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") in CODE_PATTERN_REASONS:
+        return CODE_PATTERN_REASONS[ctx["pattern"]]  # a code's shape, said alike by every service
     if kind == "string_pattern_mismatch" and hint:
         return hint
     if kind == "string_pattern_mismatch" and (

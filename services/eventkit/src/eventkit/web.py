@@ -53,6 +53,7 @@ _DECLARED = {
     404: "资源不存在 Not found",
     409: "与现有数据冲突 Conflicts with existing state",
     413: "请求体过大 Body above the size limit",
+    415: "请求体须为 JSON Body is not JSON (Content-Type)",
     422: "请求内容有误或违反业务规则 Invalid input or a broken rule",
 }
 

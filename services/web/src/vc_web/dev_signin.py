@@ -98,7 +98,7 @@ async def token(body: TokenRequest, request: Request) -> TokenAnswer:
     subject = body.subject or f"{body.role.value}-{body.scope}"
     problem = claims_problem(subject, body.role, body.scope, body.unit)
     if problem:
-        raise RuleViolationError(problem[1], field=f"body.{_FIELD.get(problem[0], problem[0])}")
+        raise RuleViolationError(problem[1], field=_FIELD.get(problem[0], problem[0]))
     secret: str = request.app.state.jwt_secret
     signed = issue(secret, role=body.role, scope=body.scope, subject=subject, unit=body.unit, ttl=TOKEN_TTL)
     return TokenAnswer(token=signed, expires_in=int(TOKEN_TTL.total_seconds()))

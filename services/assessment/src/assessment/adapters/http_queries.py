@@ -8,7 +8,7 @@ from eventkit.auth import UNITS, Role
 from eventkit.clock import today_cst
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
 from eventkit.paging import Paging
-from eventkit.params import YearOrQuarterQuery, YearPath, YearQuery
+from eventkit.params import CountyQuery, DivisionQuery, VillageQuery, YearOrQuarterQuery, YearPath, YearQuery
 from fastapi import APIRouter, Query
 from vc_contracts.catalogue.enums import AssessmentResult
 from vc_contracts.catalogue.fields import YEAR_MAX, YEAR_MIN
@@ -28,7 +28,7 @@ router = APIRouter(tags=["assessment queries"])
 async def rules(
     who: CurrentPrincipal,
     runtime: CurrentRuntime,
-    division_code: Annotated[str, Query(pattern=r"^\d{6}(\d{6})?$")],
+    division_code: DivisionQuery,
 ) -> dict[str, Any]:
     who.require_division(division_code)
     sets = await decisions_view.rule_sets(runtime.pool, runtime.settings.schema)
@@ -73,7 +73,7 @@ async def committee_feedback(
     who: CurrentPrincipal,
     runtime: CurrentRuntime,
     advisor_id: Annotated[str, Query(min_length=1, max_length=64)],
-    village_code: Annotated[str, Query(pattern=r"^\d{12}$")],
+    village_code: VillageQuery,
     year: YearQuery,
 ) -> dict[str, Any]:
     """The village committee's counted rating (its latest) of the advisor for the year, or nulls."""
@@ -94,7 +94,7 @@ async def concluded(
     who: CurrentPrincipal,
     runtime: CurrentRuntime,
     paging: Paging,
-    county: Annotated[str, Query(pattern=r"^\d{6}$")],
+    county: CountyQuery,
     year: YearQuery,
     result: AssessmentResult | None = None,
 ) -> dict[str, Any]:
@@ -109,7 +109,7 @@ async def breaches(
     who: CurrentPrincipal,
     runtime: CurrentRuntime,
     paging: Paging,
-    county: Annotated[str, Query(pattern=r"^\d{6}$")],
+    county: CountyQuery,
     period: YearOrQuarterQuery = None,
     rule: Annotated[str | None, Query(pattern=r"^min_(quarter_onsite_hours|year_lectures)$")] = None,
     advisor_id: str | None = None,

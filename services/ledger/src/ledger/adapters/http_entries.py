@@ -6,7 +6,7 @@ from typing import Any
 
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime, Idempotent
 from eventkit.paging import Paging
-from eventkit.params import PeriodQuery
+from eventkit.params import OptionalVillageQuery, PeriodQuery
 from fastapi import APIRouter
 
 from ledger.adapters.bodies import CorrectionIn, QueryIn, VoidIn
@@ -56,7 +56,7 @@ async def list_entries(
     kind: Kind | None = None,
     period: PeriodQuery = None,
     advisor_id: str | None = None,
-    village_code: str | None = None,
+    village_code: OptionalVillageQuery = None,
     unit_id: str | None = None,
     confirmed: bool | None = None,
     voided: bool | None = None,

@@ -13,7 +13,6 @@ import asyncpg
 from eventkit.auth import Principal, Role
 from eventkit.command_runner import CommandRunner, Outcome
 from eventkit.db import Connection
-from eventkit.errors import AppError
 from eventkit.idempotency import Idempotency, answer_if_stored
 from eventkit.store import EventStore, StoredEvent
 
@@ -21,7 +20,7 @@ from ledger.application import access, entries_model, questions, volume_chain
 from ledger.application.facts_reader import facts_for
 from ledger.application.queries import entry_or_404
 from ledger.domain import entries
-from ledger.domain.corrections import CHANGES, span_after
+from ledger.domain.corrections import span_after
 from ledger.domain.entries import Command, ConfirmEntry, CorrectEntry, LogEntry, QueryEntry, VoidEntry
 from ledger.domain.kinds import Kind
 
@@ -91,7 +90,7 @@ class LedgerCommands:
         if client_entry_id:  # the entry's identity is its idempotency key, whatever header came along
             idem = idem.identified_by(
                 f"ledger:{who.subject}:{client_entry_id}",
-                field="body.client_entry_id",
+                field="client_entry_id",
                 shown=f"客户端编号“{client_entry_id}”",
             )
         await answer_if_stored(self.pool, idem)  # as every command route: before any check or read
@@ -147,15 +146,10 @@ class LedgerCommands:
         facts = await facts_for(
             self.pool, self.schema, entry["advisor_id"], entry["village_code"], start, end
         )
+        # the domain names the correction's own paths (`changes.summary`, `reason`): as the body's
+        # validation names them (README "Error format": one name per input)
         command = CorrectEntry(changes, reason, facts)
-        try:
-            return await self._on_entry(who, entry_id, entry["village_code"], command, idem)
-        except AppError as exc:
-            # the domain names the correction's own paths (`changes.summary`, `reason`); the caller
-            # sent them in the body, where its refused format is named too (`body.changes`)
-            if exc.field is not None and exc.field.partition(".")[0] in {CHANGES, "reason"}:
-                raise exc.within("body") from None
-            raise
+        return await self._on_entry(who, entry_id, entry["village_code"], command, idem)
 
     async def void(self, who: Principal, entry_id: str, reason: str, idem: Idempotency) -> dict[str, Any]:
         entry = await entry_or_404(self.pool, self.schema, entry_id)

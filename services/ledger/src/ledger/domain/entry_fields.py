@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from eventkit.errors import RuleViolationError
+from eventkit.json_numbers import NOT_A_BOOL, bools_for_numbers, number_fields
 from eventkit.reasons import reason_for
 from pydantic import TypeAdapter, ValidationError
 from vc_contracts import ShanghaiDateTime
@@ -44,8 +45,14 @@ def _problems(exc: ValidationError) -> list[tuple[str, str]]:
 
 
 def build(kind: Kind, data: Mapping[str, Any]) -> LedgerEntryEvent:
+    """`kind`'s event from `data` (JSON values: a logged entry's, or an entry's with a correction's
+    changes); EntryInvalidError naming every problem. A `true` or `false` for a number is one
+    (`eventkit.json_numbers`): pydantic would read it as 1 or 0 (a corrected audience of `true` was 1)."""
+    cls = EVENT_OF[kind]
+    if bools := bools_for_numbers(number_fields(cls), data):
+        raise EntryInvalidError([(".".join(map(str, at)), NOT_A_BOOL) for at in bools])
     try:
-        return EVENT_OF[kind].model_validate(dict(data))
+        return cls.model_validate(dict(data))
     except ValidationError as exc:
         raise EntryInvalidError(_problems(exc)) from None
 

@@ -83,7 +83,7 @@ async def leave_feedback(
         body.submission_id,
         f"POST /public/villages/{{code}}/feedback#{hashlib.sha256(content.encode()).hexdigest()}",
         201,
-        field="body.submission_id",
+        field="submission_id",
         shown=f"留言编号“{body.submission_id}”",
     )
     commands = FeedbackCommands(runtime.store, settings.questions_per_minute)

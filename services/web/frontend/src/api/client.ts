@@ -36,7 +36,7 @@ export class ApiError extends Error {
     this.correlationId = body.correlation_id
   }
 
-  /** The reason given for `field` (matched on its last part: `body.village_code` → `village_code`). */
+  /** The reason given for `field` (matched whole, or on its last part: `changes.summary` → `summary`). */
   reasonFor(field: string): string | undefined {
     return this.errors.find((e) => e.field === field || e.field.split('.').pop() === field)?.reason
   }

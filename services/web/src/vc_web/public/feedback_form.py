@@ -66,7 +66,7 @@ def meeting_times(schedule: str | None, now: datetime) -> list[OnSiteTime]:
 def with_errors(form: Form, error: dict[str, Any]) -> Form:
     """`form` with the registry's refusal on it: field reasons next to the fields, else a message."""
     for item in error.get("errors") or []:
-        name = str(item.get("field") or "").removeprefix("body.")
+        name = str(item.get("field") or "")
         if name in FIELDS and name not in form.errors:
             form.errors[name] = str(item.get("reason") or "")
     if error.get("code") == "idempotency_key_reused":

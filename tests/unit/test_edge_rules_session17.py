@@ -1,0 +1,72 @@
+"""Pure rules behind session 17's edge fixes: one name per input in every error body
+(`eventkit.errors.input_name`) and no bool read as a number (`eventkit.json_numbers`)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+import pytest
+from eventkit.errors import AppError, ErrorBody, FieldError, input_name
+from eventkit.json_numbers import bools_for_numbers, is_numeric, number_fields
+from pydantic import BaseModel, Field
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [
+        ("body.ended_at", "ended_at"),  # pydantic's loc for a body field
+        ("query.county", "county"),
+        ("path.entry_id", "entry_id"),
+        ("header.Idempotency-Key", "Idempotency-Key"),
+        ("body.changes.summary", "changes.summary"),  # nested: the path inside the body stays
+        ("body.co_organisers.1", "co_organisers.1"),
+        ("ended_at", "ended_at"),  # a rule's name is already the one form
+        ("changes.summary", "changes.summary"),
+        ("body", "body"),  # the whole body refused
+        ("path", "path"),  # a field called path (the web gateway's)
+        ("body.", "body."),  # nothing after the dot: not a location
+        ("rows[2].code", "rows[2].code"),  # an import's row and column
+        (None, None),
+    ],
+)
+def test_an_input_is_named_without_where_it_came_from(given: str | None, named: str | None) -> None:
+    assert input_name(given) == named
+
+
+def test_every_error_body_applies_the_rule_whoever_built_it() -> None:
+    body = AppError("结束时间须晚于开始时间", field="body.ended_at").body("c-1")
+    assert body.field == "ended_at" and body.errors[0].field == "ended_at"
+    made = ErrorBody(
+        code="x", message="m", field="query.page", errors=[FieldError(field="query.page", reason="r")]
+    )
+    assert made.field == "page" and made.errors[0].field == "page"
+
+
+class Sample(BaseModel):
+    rating: int
+    share: float | None = None
+    amount: Decimal = Decimal(0)
+    counts: list[int] = Field(default_factory=list)
+    bounded: Annotated[int, Field(ge=0)] = 0
+    flag: bool = False
+    either: int | bool = 0  # a bool is one of its values: not refused
+    name: str = ""
+
+
+@pytest.mark.parametrize(
+    ("annotation", "numeric"),
+    [(int, True), (float, True), (Decimal, True), (int | None, True), (list[int], True),
+     (Annotated[int, Field(ge=1)], True), (bool, False), (int | bool, False), (str, False),
+     (str | None, False)],
+)  # fmt: skip
+def test_which_annotations_hold_numbers(annotation: object, numeric: bool) -> None:
+    assert is_numeric(annotation) is numeric
+
+
+def test_a_bool_sent_for_a_number_is_found_where_it_was_sent() -> None:
+    names = number_fields(Sample)
+    assert names == {"rating", "share", "amount", "counts", "bounded"}
+    data = {"rating": True, "share": 1.5, "counts": [1, False, 3], "flag": True, "either": True, "name": "x"}
+    assert sorted(bools_for_numbers(names, data), key=str) == [("counts", 1), ("rating",)]
+    assert bools_for_numbers(names, {"rating": 1, "share": None, "amount": "3"}) == []
