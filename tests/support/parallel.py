@@ -10,6 +10,12 @@ after its last user (support/lifetimes.py, `EARLY_STOPPED`) form one unit run by
 collected order: there the last user in the collection is the last that worker runs with it, so the
 stack is never stopped under a test that still needs it, and no second worker starts a copy.
 
+A test marked `alone` (a replica test waiting for two processes per service to agree on their
+partitions, which a loaded machine can keep rebalancing) runs while the other worker waits between
+two of its tests (`alone_or_shared`): a file lock taken exclusively by it, shared by every other test,
+with a turnstile so that a waiting exclusive taker is not passed by a stream of short shared ones.
+The wait is outside the test's own timeout.
+
 Workers (`auto_workers`): the machine's cores, at most 2 (the suite's budget is 2 cores: more
 workers would each start their own servers and stacks for little gain), 0 (no xdist, one process as
 before) when DATABASE_URL or KAFKA_BOOTSTRAP_SERVERS names a server we did not start: two workers
@@ -19,15 +25,19 @@ or a test in one process without starting a second set of servers.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 
 import pytest
+from devstack.paths import var_dir
 from xdist.scheduler import LoadScopeScheduling
 
 from support.lifetimes import EARLY_STOPPED
 
 MAX_WORKERS = 2
+ALONE = "alone"  # pytest.mark.alone: no other worker runs a test meanwhile
 GROUP = "xdist_group"
 
 
@@ -93,3 +103,25 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> LoadScope
 @pytest.hookimpl(tryfirst=True)  # before xdist appends the groups to the node ids
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     shared_stack_groups(items)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)  # outermost: the wait is not counted by pytest-timeout
+def pytest_runtest_protocol(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, object, object]:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return (yield)
+    with alone_or_shared(item.get_closest_marker(ALONE) is not None):
+        return (yield)
+
+
+@contextlib.contextmanager
+def alone_or_shared(alone: bool) -> Iterator[None]:
+    """Exclusive (alone) or shared hold of `.var/test/alone.lock` for one test, across workers."""
+    folder = var_dir("test")
+    with open(folder / "alone.turnstile", "a+") as turnstile, open(folder / "alone.lock", "a+") as lock:
+        fcntl.flock(turnstile, fcntl.LOCK_EX)
+        fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        if not alone:
+            fcntl.flock(turnstile, fcntl.LOCK_UN)
+        yield  # closing the files releases both locks

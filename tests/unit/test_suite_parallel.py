@@ -4,7 +4,9 @@ at most two workers, none when the servers are external."""
 
 from __future__ import annotations
 
+import fcntl
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -70,3 +72,26 @@ def test_auto_starts_at_most_two_workers_and_none_against_external_servers(
     environ: dict[str, str], cores: int, workers: int
 ) -> None:
     assert parallel.auto_workers(environ, cores) == workers
+
+
+def held(path: Path, mode: int) -> bool:
+    """Whether taking `mode` on `path` now would have to wait (another holder is in the way)."""
+    with path.open("a+") as other:
+        try:
+            fcntl.flock(other, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        return False
+
+
+def test_an_alone_test_excludes_every_other_and_shared_ones_only_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VC_VAR_DIR", str(tmp_path))
+    lock, turnstile = tmp_path / "test" / "alone.lock", tmp_path / "test" / "alone.turnstile"
+    with parallel.alone_or_shared(alone=False):
+        assert held(lock, fcntl.LOCK_EX)  # an alone test waits for it
+        assert not held(lock, fcntl.LOCK_SH) and not held(turnstile, fcntl.LOCK_EX)  # others go on
+    with parallel.alone_or_shared(alone=True):
+        assert held(lock, fcntl.LOCK_SH) and held(turnstile, fcntl.LOCK_EX)  # nobody else starts
+    assert not held(lock, fcntl.LOCK_EX) and not held(turnstile, fcntl.LOCK_EX)  # both released
