@@ -85,14 +85,14 @@ def auto_workers(environ: dict[str, str] | os._Environ[str] = os.environ, cores:
     return max(1, min(available, MAX_WORKERS))
 
 
-@pytest.hookimpl(tryfirst=True, optionalhook=True)  # optional: `-p no:xdist` still runs
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # optional: loads without xdist too
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None  # xdist's own reading of it
     return auto_workers()
 
 
-# first: xdist's own would answer with plain loadgroup; optional: `-p no:xdist` still runs
+# first: xdist's own would answer with plain loadgroup; optional: loads without xdist too
 @pytest.hookimpl(tryfirst=True, optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> LoadScopeScheduling | None:
     if config.getvalue("dist") != "loadgroup":
