@@ -8,7 +8,7 @@ from hypothesis import settings
 from support import lifetimes
 from support.demo import Demo, seeded_template
 
-pytest_plugins = ["devstack.pytest_plugin"]
+pytest_plugins = ["devstack.pytest_plugin", "support.parallel"]  # servers; xdist scheduling
 
 # The ledger's daily seal is off in tests (they seal on purpose, with ledger.cli or sealing.seal).
 os.environ.setdefault("VC_SEAL_AT", "off")

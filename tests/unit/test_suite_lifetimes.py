@@ -36,6 +36,7 @@ def run(items: list[Item], closed: list[str]) -> list[tuple[str, list[str]]]:
 def test_each_stack_closes_after_its_last_user(monkeypatch: pytest.MonkeyPatch, order: str) -> None:
     monkeypatch.setattr(lifetimes, "_LAST_USER", {})  # the running session's own records stay intact
     monkeypatch.setattr(lifetimes, "_CLOSERS", {})
+    monkeypatch.setattr(lifetimes, "EARLY_STOPPED", ("stack", "web_stack", "unused"))
     items = [Item("a", ["stack"]), Item("b", ["stack", "web_stack"]), Item("c", ["web_stack"]), Item("d")]
     if order == "shuffled":
         items = [items[2], items[3], items[1], items[0]]
@@ -49,3 +50,12 @@ def test_each_stack_closes_after_its_last_user(monkeypatch: pytest.MonkeyPatch, 
     else:
         assert seen == {"c": [], "d": [], "b": ["web_stack"], "a": ["web_stack", "stack"]}
     assert "unused" not in closed  # a fixture no test uses is left to the session's end
+
+
+def test_a_fixture_not_declared_early_stopped_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # its users would not be kept on one xdist worker (support/parallel.py): it could be stopped there
+    # under a later test that still needs it
+    monkeypatch.setattr(lifetimes, "_CLOSERS", {})
+    with pytest.raises(ValueError, match="EARLY_STOPPED"):
+        lifetimes.stop_after_last_user(Request("services"), lambda: None)  # type: ignore[arg-type]
+    assert lifetimes._CLOSERS == {}

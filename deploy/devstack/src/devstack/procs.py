@@ -7,6 +7,7 @@ import ctypes
 import fcntl
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -24,9 +25,35 @@ class StartupError(RuntimeError):
     """A server did not come up; the message names it and carries the tail of its log."""
 
 
+EPHEMERAL_RANGE_FILE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+_LOWEST_PORT = 10000  # below: the well-known and the usual fixed development ports (8000-8004, 5432, ...)
+
+
+def ephemeral_ports(source: Path = EPHEMERAL_RANGE_FILE) -> range:
+    """The ports the kernel gives outgoing connections and `bind(port 0)`; Linux's default when the
+    file cannot be read."""
+    try:
+        low, high = (int(word) for word in source.read_text().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999
+    return range(low, high + 1)
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port the kernel considers free right now (there is a small race until a server binds it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+    """A TCP port free right now and outside the kernel's ephemeral range (a small race remains until
+    a server binds it).
+
+    Outside the range because a server is sometimes stopped and started again on its port (broker
+    amnesia, PostgreSQL restarts in the tests): a port from `bind(port 0)` is ephemeral, and once its
+    server was stopped any outgoing connection on the machine could be given it as its local port,
+    so the restart found it "already in use" (seen with two test workers side by side).
+    """
+    ephemeral = ephemeral_ports()
+    candidates = [p for p in range(_LOWEST_PORT, 65536) if p not in ephemeral]
+    for port in random.sample(candidates, min(len(candidates), 200)):
+        if port_is_free(port, host):
+            return port
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:  # all taken: whatever the kernel gives
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
 
