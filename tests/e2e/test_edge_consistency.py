@@ -368,6 +368,26 @@ async def test_a_whole_number_in_a_query_is_digits_only(
     assert answer["field"] == name, answer
 
 
+@pytest.mark.parametrize("sent", ["%2B2025", "2025.0", "2_025", "%202025", "2025%20"])
+@pytest.mark.parametrize(
+    ("service", "path", "name"),
+    [
+        ("assessment", f"/assessments?county={COUNTY}&year={{n}}", "year"),
+        # session 18: these two still took +2025, 2025.0 and 2_025 as 2025 (no shared digits-only type)
+        ("assessment", "/rectifications?unit_id=U-1&from_year={n}", "from_year"),
+        ("ledger", "/typical-cases?year={n}", "year"),
+    ],
+)
+async def test_a_year_in_a_query_is_digits_only(
+    apps: dict[str, Started], service: str, path: str, name: str, sent: str
+) -> None:
+    svc = apps[service]
+    answer = refusal(
+        await svc.http.get(path.format(n=sent), headers=svc.headers("province_admin", "460000")), 422
+    )
+    assert answer["field"] == name, answer
+
+
 async def test_a_whole_number_in_any_script_s_digits_is_read(apps: dict[str, Started]) -> None:
     svc = apps["ledger"]
     for sent in ("2", "%EF%BC%92", "02"):  # "2", full-width "２" (read as NFKC reads it), a leading zero

@@ -65,6 +65,9 @@ YearQuery = Annotated[int, Query(ge=YEAR_MIN, le=YEAR_MAX, description=_YEAR_DOC
 OptionalYearQuery = Annotated[
     int | None, Query(ge=YEAR_MIN, le=YEAR_MAX, description=f"{_YEAR_DOC}; default: this year"), WholeNumber
 ]
+AnyYearQuery = Annotated[
+    int | None, Query(ge=YEAR_MIN, le=YEAR_MAX, description=f"{_YEAR_DOC}; default: every year"), WholeNumber
+]
 YearField = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX, description=_YEAR_DOC)]
 
 QuarterQuery = Annotated[

@@ -8,7 +8,15 @@ from eventkit.auth import UNITS, Role
 from eventkit.clock import today_cst
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
 from eventkit.paging import Paging
-from eventkit.params import CountyQuery, DivisionQuery, VillageQuery, YearOrQuarterQuery, YearPath, YearQuery
+from eventkit.params import (
+    CountyQuery,
+    DivisionQuery,
+    VillageQuery,
+    WholeNumber,
+    YearOrQuarterQuery,
+    YearPath,
+    YearQuery,
+)
 from fastapi import APIRouter, Query
 from vc_contracts.catalogue.enums import AssessmentResult
 from vc_contracts.catalogue.fields import YEAR_MAX, YEAR_MIN
@@ -131,6 +139,7 @@ async def rectifications(
     from_year: Annotated[
         int | None,
         Query(ge=YEAR_MIN, le=YEAR_MAX, description="Assessed year and later; default: every year"),
+        WholeNumber,
     ] = None,
 ) -> dict[str, Any]:
     """The rectifications asked of `unit_id` after failed yearly assessments (R12), open or

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime, Idempotent
 from eventkit.paging import Paging
-from fastapi import APIRouter, Depends, Query
+from eventkit.params import AnyYearQuery
+from fastapi import APIRouter, Depends
 from pydantic import Field
 from vc_contracts.catalogue.fields import FreeText, Reason, ShortText
 
@@ -71,7 +72,7 @@ async def typical_cases(
     runtime: CurrentRuntime,
     paging: Paging,
     status: Status | None = None,
-    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    year: AnyYearQuery = None,
 ) -> dict[str, Any]:
     """Newest proposal first: an advisor's own, a unit's advisors', an administrator's scope."""
     return await list_cases(runtime.pool, runtime.store.schema, who, status, year, paging)
