@@ -146,11 +146,19 @@ CODE_FILTERS = [  # (service, path with {code}, the filter)
     ("assessment", "/feedback?advisor_id=A-1&year=2025&village_code={code}", "village_code"),
     ("assessment", "/rules?division_code={code}", "division_code"),
     ("registry", "/advisors?county={code}", "county"),
+    # session 18: the filters read by other means (reporting's scope_prefix, a path type): the same answer
+    ("assessment", "/villages/{code}/quarter-hours?year=2025", "village_code"),
+    ("reporting", "/statistics?division={code}&period=2025H1", "division"),
+    ("reporting", "/compliance?division={code}&quarter=2025Q1", "division"),
+    ("reporting", "/reports?division={code}", "division"),
+    ("reporting", "/deadlines/overdue?division={code}&kind=half_year_ledger&period=2025H1", "division"),
+    ("reporting", "/dashboard/overview?division={code}", "division"),
 ]
 WRONG_CODES = {  # the filter -> codes that are none of its kind
     "village_code": ["62102510020", "6210251002011", "621025100000", "abc", "46909910020１x"],
     "county": ["62102", "6210250", "469000", "469099100201", "abc"],
     "division_code": ["000000", "4690991", "46909910020", "abc"],
+    "division": ["000000", "4690991", "46909910020", "abc"],
 }
 
 
