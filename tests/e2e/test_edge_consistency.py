@@ -401,3 +401,65 @@ async def test_a_whole_number_in_any_script_s_digits_is_read(apps: dict[str, Sta
     for sent in ("2", "%EF%BC%92", "02"):  # "2", full-width "２" (read as NFKC reads it), a leading zero
         response = await svc.http.get(f"/entries?page={sent}", headers=svc.headers())
         assert response.status_code == 200 and response.json()["page"] == 2, (sent, response.text)
+
+
+# Session 18: a key named twice in a JSON body, or a query parameter sent twice, was read as its last
+# value, silently (`{"topic": "a", "topic": "b"}` logged topic b; `?page=1&page=2` answered page 2).
+REPEATED_KEYS = [  # (service, role, path, body text, the key's name as refused)
+    ("ledger", "advisor", "/lectures",
+     '{"village_code": "V", "topic": "普法", "topic": "禁毒", "occurred_at": "2025-06-01T09:00:00+08:00",'
+     ' "audience": 30}', "topic"),
+    ("ledger", "advisor", "/entries/E-1/corrections",
+     '{"changes": {"summary": "a", "summary": "b"}, "reason": "笔误"}', "changes.summary"),
+    ("assessment", "village_committee", "/feedback",
+     '{"advisor_id": "A-1", "village_code": "V", "year": 2025, "rating": 1, "rating": 5, "comment": "好"}',
+     "rating"),
+    ("registry", "county_admin", "/divisions",
+     '{"code": "V", "name": "测试村", "name": "别的村", "level": "village"}', "name"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("service", "role", "path", "text", "name"), REPEATED_KEYS)
+async def test_a_key_named_twice_in_a_json_body_is_refused_naming_it(
+    apps: dict[str, Started], service: str, role: str, path: str, text: str, name: str
+) -> None:
+    svc = apps[service]
+    scope = VILLAGE if role == "village_committee" else COUNTY
+    headers = {**svc.headers(role, scope), "content-type": "application/json"}
+    sent = text.replace('"V"', f'"{VILLAGE}"').encode()
+    answer = refusal(await svc.http.post(path, content=sent, headers=headers), 422)
+    assert answer["field"] == name, answer
+    assert "两次" in answer["errors"][0]["reason"], answer
+
+
+async def test_the_same_key_in_different_objects_is_no_repeat(apps: dict[str, Started]) -> None:
+    svc = apps["ledger"]
+    text = '{"changes": {"reason": "x"}, "reason": "笔误"}'  # `reason` once per object
+    headers = {**svc.headers("advisor"), "content-type": "application/json"}
+    response = await svc.http.post("/entries/E-1/corrections", content=text.encode(), headers=headers)
+    assert response.status_code != 422 or "两次" not in response.text, response.text
+
+
+@pytest.mark.parametrize(
+    ("service", "path", "name"),
+    [
+        ("ledger", "/entries?page=1&page=2", "page"),
+        ("registry", f"/advisors?county={COUNTY}&county=621025", "county"),
+        ("assessment", f"/assessments?county={COUNTY}&year=2025&year=2024", "year"),
+        ("reporting", "/reports?status=pending&status=approved", "status"),
+    ],
+)
+async def test_a_query_parameter_sent_twice_is_refused_naming_it(
+    apps: dict[str, Started], service: str, path: str, name: str
+) -> None:
+    svc = apps[service]
+    answer = refusal(await svc.http.get(path, headers=svc.headers("province_admin", "460000")), 422)
+    assert answer["field"] == name, answer
+    assert "只能填写一次" in answer["errors"][0]["reason"], answer
+
+
+async def test_a_list_filter_takes_its_values_repeated(apps: dict[str, Started]) -> None:
+    svc = apps["registry"]
+    path = f"/filings?county={COUNTY}&status=on_time&status=late"
+    response = await svc.http.get(path, headers=svc.headers("province_admin", "460000"))
+    assert response.status_code == 200, response.text

@@ -8,6 +8,12 @@
 - A query parameter the route does not declare is refused (422 naming it), never ignored: a misspelt
   filter (`?county=` where the route reads `division`, `?period=` where it reads `quarter`) would
   otherwise answer as if there were no filter, the caller's whole scope.
+- A query parameter sent twice (`?page=1&page=2`) is refused (422 naming it) unless the route reads
+  it as a list (`?status=a&status=b`): FastAPI took the last one silently, so a link glued from two
+  filters answered for one of them.
+- A JSON body naming a key twice in one object (`{"summary": "a", "summary": "b"}`) is refused (422
+  naming it, nested keys by their path): the JSON parser kept the last value, silently dropping the
+  other.
 - A command that takes no body (a confirmation, an approval) refuses one that says something (422
   naming `body`): a client sending `{"reason": …}` to such a route believes it was read. Nothing at
   all, or `{}`, is the empty body; a route that reads its body itself (an upload) is left to read it.
@@ -18,8 +24,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+import json
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import Depends, FastAPI, Request
@@ -53,14 +62,35 @@ async def refuse_control_characters(request: Request) -> None:
         raise RequestValidationError(problems)
 
 
-def _declared_query(route: APIRoute) -> frozenset[str]:
-    """The query parameter names `route` reads, its dependencies' too."""
-    return frozenset(p.alias for p in get_flat_dependant(route.dependant).query_params)
+_LISTS = (list, set, frozenset, tuple, Sequence)
+
+
+def _is_list(annotation: Any) -> bool:
+    """True if a query parameter of this annotation (perhaps Optional or Annotated) takes repeats."""
+    origin = get_origin(annotation)
+    if origin in _LISTS or annotation in _LISTS:
+        return True
+    return origin in (Union, UnionType, Annotated) and any(_is_list(arg) for arg in get_args(annotation))
+
+
+def _declared_query(route: APIRoute) -> tuple[frozenset[str], frozenset[str]]:
+    """The query parameter names `route` reads (its dependencies' too), and those it reads as lists."""
+    params = get_flat_dependant(route.dependant).query_params
+    return frozenset(p.alias for p in params), frozenset(
+        p.alias for p in params if _is_list(p.field_info.annotation)
+    )
+
+
+def _sent_twice(name: str, count: int, value: str | None) -> dict[str, Any]:
+    message = f"只能填写一次（收到 {count} 个）"
+    return {"type": "value_error", "loc": ("query", name), "msg": message, "input": value,
+            "ctx": {"error": ValueError(message)}}  # fmt: skip
 
 
 def unknown_query_rule() -> Callable[[Request], Awaitable[None]]:
     """A dependency raising RequestValidationError (422 validation_failed, "不认识的字段，请删除")
-    naming each query parameter the matched route does not declare.
+    naming each query parameter the matched route does not declare, and ("只能填写一次") each one
+    sent more than once that the route does not read as a list.
 
     Each route's declared names are worked out on its first request and kept in a mapping of this
     rule (one per app), not on the route: the routes are FastAPI's objects. Routes are
@@ -69,7 +99,7 @@ def unknown_query_rule() -> Callable[[Request], Awaitable[None]]:
     """
     # by id(): a route compares by value and is unhashable; the route is kept with its names, so
     # its id cannot be reused by another object while the entry lives
-    declared: dict[int, tuple[APIRoute, frozenset[str]]] = {}
+    declared: dict[int, tuple[APIRoute, tuple[frozenset[str], frozenset[str]]]] = {}
 
     async def refuse_unknown_query(request: Request) -> None:
         route = request.scope.get("route")
@@ -78,12 +108,17 @@ def unknown_query_rule() -> Callable[[Request], Awaitable[None]]:
         kept = declared.get(id(route))
         if kept is None:
             kept = declared[id(route)] = (route, _declared_query(route))
-        names = kept[1]
+        names, lists = kept[1]
         unknown = sorted({name for name in request.query_params if name not in names})
-        if unknown:
+        sent = Counter(name for name, _ in request.query_params.multi_items())
+        twice = sorted(
+            name for name, count in sent.items() if count > 1 and name in names and name not in lists
+        )
+        if unknown or twice:
             raise RequestValidationError(
                 [{"type": "extra_forbidden", "loc": ("query", name), "msg": "Extra inputs are not permitted",
                   "input": request.query_params.get(name)} for name in unknown]
+                + [_sent_twice(name, sent[name], request.query_params.get(name)) for name in twice]
             )  # fmt: skip
 
     return refuse_unknown_query
@@ -106,6 +141,59 @@ async def refuse_unread_body(request: Request) -> None:
     message = "此操作不需要请求体，请不要发送内容（或发送 {}）"
     raise RequestValidationError([{"type": "value_error", "loc": ("body",), "msg": message, "input": None,
                                    "ctx": {"error": ValueError(message)}}])  # fmt: skip
+
+
+class _Repeated(dict[str, Any]):
+    """A parsed JSON object that named `repeated` keys more than once (the last value kept)."""
+
+    repeated: list[str]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) == len(pairs):
+        return found
+    repeated = _Repeated(found)
+    counts = Counter(key for key, _ in pairs)
+    repeated.repeated = [key for key, count in counts.items() if count > 1]
+    return repeated
+
+
+def _repeated_keys(value: Any, at: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    """Where `value` (parsed by `_object`) holds an object naming a key twice: each key's path."""
+    found: list[tuple[str | int, ...]] = []
+    if isinstance(value, dict):
+        if isinstance(value, _Repeated):
+            found += [(*at, key) for key in value.repeated]
+        for key, item in value.items():
+            found += _repeated_keys(item, (*at, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _repeated_keys(item, (*at, index))
+    return found
+
+
+async def refuse_repeated_keys(request: Request) -> None:
+    """Raise RequestValidationError (422 naming each key's path) when a route reading a JSON body was
+    sent an object that names a key twice. The body (at most 1 MiB, `eventkit.edge`) is parsed
+    again: FastAPI's parse has kept the last value by then."""
+    route = request.scope.get("route")
+    if request.method not in _WRITES or not isinstance(route, APIRoute) or route.body_field is None:
+        return
+    body = await request.body()
+    if not body:
+        return
+    try:
+        parsed = json.loads(body, object_pairs_hook=_object)
+    except ValueError:  # FastAPI answers malformed JSON itself
+        return
+    paths = _repeated_keys(parsed)
+    if paths:
+        message = "同一字段填写了两次，请只保留一个"
+        raise RequestValidationError(
+            [{"type": "value_error", "loc": ("body", *path), "msg": message, "input": None,
+              "ctx": {"error": ValueError(message)}} for path in paths]
+        )  # fmt: skip
 
 
 def _digits(text: str) -> str:
@@ -153,5 +241,6 @@ def install_input_rules(app: FastAPI) -> None:
     app.router.dependencies.append(Depends(refuse_control_characters))
     app.router.dependencies.append(Depends(unknown_query_rule()))
     app.router.dependencies.append(Depends(refuse_unread_body))
+    app.router.dependencies.append(Depends(refuse_repeated_keys))
     app.add_middleware(AsciiDigitsInUrls)
     app.add_exception_handler(ValidationError, _refused_value)
