@@ -27,6 +27,7 @@ import psutil
 from devstack import procs
 from devstack.paths import repo_root
 from devstack.services import Service, start_service
+from eventkit.keep_alive import CLIENT_KEEP_ALIVE_SECONDS
 from eventkit.tokens import issue
 from vc_contracts import CST
 
@@ -95,10 +96,10 @@ async def raw_insert_latency(dsn: str, per_second: float, total: int) -> list[fl
         await pool.close()
 
 
-KEEPALIVE = 2.0
-"""Seconds a client keeps an idle connection: below uvicorn's 5 s keep-alive, so a request never
-goes out on a connection the server is closing (httpx's default is also 5 s: a run of `make bench`
-failed on a ReadError from that race, and httpx does not retry a POST)."""
+KEEPALIVE = CLIENT_KEEP_ALIVE_SECONDS
+"""Seconds a client keeps an idle connection: below the services' keep-alive, so a request never
+goes out on a connection the server is closing (eventkit.keep_alive: a run of `make bench` failed on
+a ReadError from that race, and httpx does not retry a POST)."""
 
 
 async def http_latency(url: str, secret: str, per_second: float, total: int) -> list[float]:

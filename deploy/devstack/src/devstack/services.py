@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from eventkit.keep_alive import SERVER_KEEP_ALIVE_SECONDS
+
 from devstack import procs
 
 HOST = "127.0.0.1"
@@ -80,14 +82,21 @@ class RunningService:
         procs.remove_pidfile(run_dir, self.service.name)
 
 
-def start_service(service: Service, env: Mapping[str, str], state_dir: Path, cwd: Path) -> RunningService:
-    """`python -m uvicorn <package>.main:app` with the shared env plus VC_SERVICE; log in logs/<name>.log."""
-    log_path = state_dir / "logs" / f"{service.name}.log"
+def uvicorn_args(service: Service) -> list[str]:
+    """The command line that runs `service` under uvicorn."""
     args = [sys.executable, "-m", "uvicorn", service.app, "--host", HOST, "--port", str(service.port)]
     args += ["--factory"] if service.factory else []
     # the app reads X-Forwarded-For itself (eventkit.clients, VC_TRUSTED_PROXIES); uvicorn's reading
     # would replace the peer address with whatever the header says before the app can check it
     args += ["--no-proxy-headers"]
+    # longer than any of our clients keeps an idle connection (eventkit.keep_alive)
+    return [*args, "--timeout-keep-alive", str(SERVER_KEEP_ALIVE_SECONDS)]
+
+
+def start_service(service: Service, env: Mapping[str, str], state_dir: Path, cwd: Path) -> RunningService:
+    """`python -m uvicorn <package>.main:app` with the shared env plus VC_SERVICE; log in logs/<name>.log."""
+    log_path = state_dir / "logs" / f"{service.name}.log"
+    args = uvicorn_args(service)
     full_env = dict(env) | {"VC_SERVICE": service.name, "PYTHONUNBUFFERED": "1"}
     proc = procs.spawn(args, log_path, env=full_env, cwd=cwd)
     record = procs.write_pidfile(state_dir / "run", service.name, proc.pid, stop_signal="SIGTERM", group=True)

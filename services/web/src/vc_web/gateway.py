@@ -16,6 +16,7 @@ import logging
 
 import httpx
 from eventkit.errors import AppError, NotFoundError
+from eventkit.keep_alive import CLIENT_KEEP_ALIVE_SECONDS
 from eventkit.logs import correlation_id
 from fastapi import APIRouter, Request
 from starlette.background import BackgroundTask
@@ -53,9 +54,11 @@ class UpstreamUnavailableError(AppError):
 
 
 def new_client() -> httpx.AsyncClient:
-    """One pooled client for the app's life. No read timeout: an event stream stays open for hours."""
+    """One pooled client for the app's life. No read timeout: an event stream stays open for hours.
+    Idle connections are dropped well before the services close them (eventkit.keep_alive)."""
     timeout = httpx.Timeout(connect=5.0, read=None, write=60.0, pool=10.0)
-    return httpx.AsyncClient(timeout=timeout, trust_env=False, follow_redirects=False)
+    limits = httpx.Limits(keepalive_expiry=CLIENT_KEEP_ALIVE_SECONDS)
+    return httpx.AsyncClient(timeout=timeout, limits=limits, trust_env=False, follow_redirects=False)
 
 
 def _is_internal(path: str) -> bool:
