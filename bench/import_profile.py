@@ -22,7 +22,6 @@ from eventkit.db import create_pool
 from eventkit.imports import ImportProgress
 from eventkit.migrations import EVENT_STORE, PROJECTIONS, migrate
 from eventkit.projection import ProjectionRunner
-from eventkit.runtime import responsive_loop
 from eventkit.store import EventStore
 from eventkit.workers import THREADS, CpuWorkers
 from ledger.application import import_writes, importing, volume_chain
@@ -191,13 +190,8 @@ def main() -> None:
     parser.add_argument("--cprofile", help="write the first import's cProfile stats to this file")
     parser.add_argument("--parts", action="store_true", help="also time the write's parts (slower)")
     parser.add_argument("--explain", action="store_true", help="then EXPLAIN the reads of volume_links")
-    parser.add_argument(
-        "--switch",
-        type=float,
-        help="sys.setswitchinterval (seconds) for the run (default: the services' SWITCH_INTERVAL)",
-    )
+    parser.add_argument("--switch", type=float, help="sys.setswitchinterval (seconds) for the run")
     args = parser.parse_args()
-    responsive_loop()  # as every service's runtime
     if args.switch:
         sys.setswitchinterval(args.switch)
     with servers() as infra:

@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import gc
 import logging
-import sys
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,24 +59,6 @@ it is written; with the default, the collector ran every ~70 events, found nothi
 batch still holds them all) and cost 15 µs per event, a quarter of the catch-up's CPU (issue 12's
 profile). Refcounting still frees everything that is not in a cycle at once; cycles wait for the
 next collection, some 50,000 allocations later (a few MB)."""
-
-
-SWITCH_INTERVAL = 0.0005
-"""Seconds a thread holding the interpreter lock runs before one waiting for it gets its turn
-(`sys.setswitchinterval`; CPython's default 0.005), in every service process (`responsive_loop`).
-
-The event loop is such a waiter whenever a worker thread does CPU work (an import deciding its rows,
-building its event rows, hashing its chain links): each database answer the loop waits for was taken
-up to 5 ms late, and a 50,000-row import makes some 300 round trips in its one transaction.
-Interleaved A/B of `bench.import_profile` (session 18, five pairs on a shared machine): the first
-import's wall time 5–17% shorter at 0.0005 or 0.001 than at 0.005, the CPU time unchanged. A process
-with one running thread never switches: nothing changes there."""
-
-
-def responsive_loop() -> None:
-    """Set SWITCH_INTERVAL. Process-wide: called by a composition root (`open_runtime`, the
-    benchmark's import profile), never by a library class."""
-    sys.setswitchinterval(SWITCH_INTERVAL)
 
 
 def batch_friendly_gc() -> None:
@@ -197,7 +178,6 @@ async def open_runtime(spec: ServiceSpec, settings: Settings | None = None) -> A
     settings = settings or Settings()
     schema = settings.schema
     batch_friendly_gc()
-    responsive_loop()
     pool = await create_pool(settings.database_url, min_size=2, max_size=settings.db_pool_size)
     try:
         feed = changes.MIGRATIONS if spec.change_feed else []
