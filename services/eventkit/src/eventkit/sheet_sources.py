@@ -262,7 +262,9 @@ def _guarded(rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
 def _csv(content: bytes, max_bytes: int) -> Iterator[list[str]]:
     for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GB18030 unless told otherwise
         try:
-            text = content.decode(encoding)
+            # GB18030 has a byte-order mark of its own (84 31 95 33), which some editors write: it
+            # decodes to U+FEFF, glued to the first heading (代码 was then a missing column)
+            text = content.decode(encoding).removeprefix("\ufeff")
             break
         except UnicodeDecodeError:
             continue
