@@ -450,3 +450,41 @@ async def test_a_list_filter_takes_its_values_repeated(apps: dict[str, Started])
     path = f"/filings?county={COUNTY}&status=on_time&status=late"
     response = await svc.http.get(path, headers=svc.headers("province_admin", "460000"))
     assert response.status_code == 200, response.text
+
+
+LONG_IDS = [  # (service, role, method, path with {id}, the path parameter)
+    ("ledger", "county_admin", "GET", "/entries/{id}", "entry_id"),
+    ("ledger", "county_admin", "GET", "/entries/{id}/typical-case", "entry_id"),
+    ("ledger", "advisor", "POST", "/entries/{id}/void", "entry_id"),
+    ("ledger", "county_admin", "POST", "/typical-cases/{id}/approval", "case_id"),
+    ("ledger", "county_admin", "GET", "/volumes/{id}/export.json", "volume_id"),
+    ("ledger", "county_admin", "GET", "/advisors/{id}/export.xlsx?period=2025Q1", "advisor_id"),
+    ("registry", "county_admin", "GET", "/advisors/{id}", "advisor_id"),
+    ("registry", "county_admin", "POST", "/nominations/{id}/approval", "advisor_id"),
+    ("registry", "county_admin", "GET", "/imports/{id}", "import_id"),
+    ("assessment", "county_admin", "GET", "/advisors/{id}/assessments/2025", "advisor_id"),
+    ("reporting", "county_admin", "GET", "/reports/{id}", "report_id"),
+    ("reporting", "county_admin", "GET", "/sealed-volumes/{id}", "volume_id"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("sent", ["A" * 5000, "村" * 3000, "A" * 201])
+@pytest.mark.parametrize(("service", "role", "method", "path", "name"), LONG_IDS)
+async def test_an_id_in_a_path_longer_than_any_id_is_refused_without_repeating_it(
+    apps: dict[str, Started], service: str, role: str, method: str, path: str, name: str, sent: str
+) -> None:
+    # before: 404 whose message and `errors` each repeated the whole id (a 10 kB answer for 5,000
+    # characters, and as long a log line)
+    svc = apps[service]
+    response = await svc.http.request(method, path.format(id=sent), headers=svc.headers(role))
+    answer = refusal(response, 422)
+    assert answer["code"] == "validation_failed" and answer["field"] == name, answer
+    assert "过长" in answer["errors"][0]["reason"], answer
+    assert sent[:50] not in response.text and len(response.text) < 1000, len(response.text)
+
+
+async def test_an_id_of_any_real_length_is_still_looked_up(apps: dict[str, Started]) -> None:
+    svc = apps["ledger"]
+    for sent in ("E-1", "E" * 128, "E" * 200):  # ids are at most 128: 200 still answers as not found
+        answer = refusal(await svc.http.get(f"/entries/{sent}", headers=svc.headers()), 404)
+        assert answer["field"] == "entry_id", answer

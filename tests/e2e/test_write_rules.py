@@ -659,3 +659,74 @@ async def test_the_firm_serving_a_village_keeps_its_board(
     body = {"advisor_id": ADVISOR1, "posted_on": days_ago(0)}
     response = await send(http, f"{stack.urls['registry']}/villages/{W1}/notice-board", body, firm)
     assert response.status_code == 201, response.text
+
+
+# A unit token whose unit is registered (and serves) only outside the token's scope: UNIT1 of
+# 621025 signed in as a law firm of 621026. Before, only reporting's statistics and half-year report
+# refused it; the ledger, the roster, the nominations and the assessment answered 200 with empty
+# lists (or 404) and the commands ran on to a refusal of their own. Now every route that reads a
+# token refuses it the same way, before its parameters (eventkit.unit_places), and writes nothing.
+ELSEWHERE_FIRM = ("law_firm", "621026", "wr-firm-elsewhere", UNIT1)
+UNIT_ELSEWHERE: list[tuple[str, str, str, Any]] = [
+    ("GET", "ledger", "/entries", None),
+    ("GET", "ledger", "{entry}", None),
+    ("GET", "ledger", "/typical-cases", None),
+    ("GET", "ledger", "/imports/template", None),
+    ("GET", "ledger", f"/volumes/unit/{UNIT1}/{today_cst().year}", None),
+    ("POST", "ledger", "{entry}/void", {"reason": "作废"}),
+    ("POST", "ledger", "/imports", "类型,顾问编号,村（社区）代码,开始时间,客户端编号\n".encode()),
+    ("GET", "registry", "/advisors", None),
+    ("GET", "registry", "/nominations", None),
+    ("GET", "registry", "/units", None),
+    ("POST", "registry", "/nominations", {"unit_id": UNIT1, "name": "张三", "kind": "lawyer"}),
+    ("GET", "reporting", "/statistics?period=2026H1", None),
+    ("GET", "reporting", "/reports", None),
+    ("GET", "reporting", "/dashboard/overview", None),
+    ("GET", "assessment", f"/rectifications?unit_id={UNIT1}", None),
+    ("GET", "assessment", f"/advisors/{ADVISOR1}/assessments/{today_cst().year}", None),
+    (
+        "POST",
+        "assessment",
+        f"/advisors/{ADVISOR1}/assessments/{today_cst().year}/rectification-completed",
+        {"completed_on": days_ago(0), "summary": "已整改"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("method", "service", "path", "body"), UNIT_ELSEWHERE)
+async def test_a_unit_token_whose_unit_lies_outside_its_scope_is_refused_naming_unit(
+    stack: Any,
+    devstack: Any,
+    http: httpx.AsyncClient,
+    scene: Scene,
+    method: str,
+    service: str,
+    path: str,
+    body: Any,
+) -> None:
+    # given UNIT1 known to the service (the ledger and reporting learn it from the registry's events)
+    own = principal(stack, "law_firm", COUNTY, "wr-firm-1", UNIT1)
+
+    async def knows_unit1() -> bool | None:
+        table = {"reporting": "st_names WHERE id", "assessment": "served WHERE unit_id"}.get(service)
+        if table is None:  # the registry registered it; the ledger took the consultation
+            return True
+        conn = await asyncpg.connect(devstack.dsn)
+        try:
+            return await conn.fetchval(f"SELECT true FROM {service}.{table} = $1", UNIT1)
+        finally:
+            await conn.close()
+
+    await eventually(knows_unit1, what=f"{service} knows UNIT1")
+    target = f"{stack.urls[service]}{path.format(entry=f'/entries/{scene.entry_id}')}"
+    before = await events_in(devstack.dsn, service)
+    response = await send(http, target, body, principal(stack, *ELSEWHERE_FIRM), method)
+    assert response.status_code == 403, (path, response.status_code, response.text)
+    refusal = response.json()
+    assert refusal["code"] == "forbidden" and refusal["field"] == "unit", refusal
+    assert UNIT1 in refusal["message"] and "621026" in refusal["message"], refusal
+    assert await events_in(devstack.dsn, service) == before
+    # the same firm inside its own scope is not refused for its unit (200, or 404: nothing concluded)
+    if method == "GET":
+        again = await http.get(target, headers=own)
+        assert again.status_code in (200, 404), (path, again.text)

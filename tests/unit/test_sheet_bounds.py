@@ -14,6 +14,7 @@ import pytest
 from eventkit import sheet_sources
 from eventkit.import_errors import ImportRejectedError
 from eventkit.spreadsheets import Column, Kind, read_sheet
+from openpyxl import Workbook
 from support.sheets import workbook
 
 COLUMNS = (
@@ -179,6 +180,66 @@ def test_an_xlsx_whose_first_sheet_is_empty_is_read_from_the_first_sheet_with_va
 
 def test_a_heading_only_second_sheet_behind_an_empty_first_is_named() -> None:
     assert file_problem(workbook([], [["代码", "名称"]])).startswith("工作表「表2」没有数据行")
+
+
+# --- merged cells: a merged range holds its value in its first cell only ---
+
+
+def merged(*ranges: str, sheets: int = 1) -> bytes:
+    """Three data rows of one village and unit; `ranges` merged on the sheet that holds them (the
+    second of two when `sheets` is 2, behind an empty first)."""
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    sheet = first if sheets == 1 else book.create_sheet("表2")
+    for row in (["代码", "名称", "电话"], ["621025100201", "西头村", "13900000001"],
+                ["621025100202", "西头村", "13900000002"], ["621025100203", "西头村", ""]):  # fmt: skip
+        sheet.append(row)
+    for cells in ranges:
+        sheet.merge_cells(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "named"),
+    [
+        # before: rows 3 and 4 read without a name (an optional column: dropped silently)
+        (merged("B2:B4"), "工作表「Sheet」有合并单元格（B2:B4）"),
+        # before: rows 3 and 4 refused as 不能为空 for a code shown on screen
+        (merged("A2:A3", "C3:C4"), "工作表「Sheet」有合并单元格（A2:A3、C3:C4）"),
+        (merged("B2:C2"), "工作表「Sheet」有合并单元格（B2:C2）"),  # across: C2 read as blank
+        (merged("A1:B1"), "工作表「Sheet」有合并单元格（A1:B1）"),  # a heading over two columns
+        (merged("B2:B3", sheets=2), "工作表「表2」有合并单元格（B2:B3）"),
+        # named in reading order; a "merge" of one cell loses nothing and is not named
+        (merged("C3:C4", "B2:C2", "A1:A1", "A3:A4"), "（B2:C2、A3:A4、C3:C4）"),
+    ],
+    ids=["down", "two", "across", "heading", "second sheet", "reading order"],
+)
+def test_a_sheet_with_merged_cells_is_refused_naming_them(content: bytes, named: str) -> None:
+    reason = file_problem(content)
+    assert named in reason and "取消合并" in reason, reason
+
+
+def test_more_than_five_merged_ranges_are_named_five_and_so_on() -> None:
+    reason = file_problem(merged(*(f"B{n}:C{n}" for n in range(2, 5)), "A5:A6", "A7:A8", "A9:A10"))
+    assert "（B2:C2、B3:C3、B4:C4、A5:A6、A7:A8等）" in reason, reason
+
+
+def test_a_sheet_without_merged_cells_is_read_as_before() -> None:
+    assert read_sheet(merged(), COLUMNS).count == 3
+    # an empty first sheet's merges are not the data sheet's
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.merge_cells("A1:B2")
+    data = book.create_sheet("表2")
+    data.append(["代码", "名称"])
+    data.append(["621025100201", "西头村"])
+    out = io.BytesIO()
+    book.save(out)
+    assert read_sheet(out.getvalue(), COLUMNS).count == 1
 
 
 # --- identifiers are read by the API's rule ---

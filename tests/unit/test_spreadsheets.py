@@ -70,6 +70,13 @@ def test_a_gb18030_csv_with_a_row_number_column_is_read() -> None:
     assert read_sheet(content, COLUMNS).rows == [(2, {"code": "621025100201", "name": "西头村"})]
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_csv_with_a_byte_order_mark_in_either_encoding_is_read(encoding: str) -> None:
+    # before: GB18030's own mark (84 31 95 33) stayed on the first heading: 缺少必需的列“代码”
+    sheet = read_sheet("\ufeff代码,名称\n621025100201,西头村\n".encode(encoding), COLUMNS)
+    assert sheet.rows == [(2, {"code": "621025100201", "name": "西头村"})]
+
+
 def test_a_row_number_column_is_ignored_even_where_unknown_headings_are_refused() -> None:
     sheet = read_sheet("序号,代码\n1,621025100201\n".encode("utf-8-sig"), COLUMNS, unknown="refuse")
     assert sheet.rows == [(2, {"code": "621025100201"})]

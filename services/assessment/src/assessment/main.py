@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from eventkit.runtime import ServiceSpec, create_app
+from eventkit.unit_places import served_counties
 
 from assessment.adapters import http_commands, http_hours, http_queries
 from assessment.adapters.reads import READS
@@ -22,6 +23,7 @@ SPEC = ServiceSpec(
     own_views=[DecisionsView(), RectificationsView()],
     reads=READS,
     writes=WRITES,
+    unit_places=served_counties(AssignmentsView.tables[0]),
 )
 
 app = create_app(SPEC)

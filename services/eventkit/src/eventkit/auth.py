@@ -14,6 +14,7 @@ import json
 import math
 import re
 import time
+from collections.abc import Collection
 from enum import StrEnum
 from typing import Any
 
@@ -213,6 +214,20 @@ class Principal(BaseModel):
         self.require_unit(unit_id, field)
         if unit_division is not None:
             self.require_division(unit_division, field)
+
+    def require_own_unit_within(self, places: Collection[str]) -> None:
+        """README "Security": a unit role acts for its unit *and* inside its scope. `places` are the
+        division codes where the token's `unit` is registered or serves, as the service knows them
+        (none: unknown, nothing to refuse); when the scope holds none of them, 403 naming `unit`."""
+        if self.role not in UNITS or not self.unit_id or not places:
+            return
+        if not any(self.can_see(place) for place in places):
+            shown = "、".join(sorted(places)[:3]) + ("等" if len(places) > 3 else "")
+            raise ForbiddenError(
+                f"身份令牌的所属单位（unit）{self.unit_id} 登记或服务于 {shown}，"
+                f"不在令牌的管辖范围（scope）{self.scope} 内",
+                field="unit",
+            )
 
 
 def principal_of(claims: dict[str, Any]) -> Principal:

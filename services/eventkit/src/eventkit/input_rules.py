@@ -2,7 +2,8 @@
 
 - Path and query values obey the same character rule as body text (vc_contracts.text): a NUL or
   another control character in a URL is refused with 422 before any handler runs, since it would
-  otherwise reach PostgreSQL (which refuses NUL in text: a 500) or a log line.
+  otherwise reach PostgreSQL (which refuses NUL in text: a 500) or a log line. A path value longer
+  than PATH_VALUE_MAX is refused the same way, without repeating it.
 - Every decimal digit in a path or query value is read as its ASCII digit before routing (the rule of
   vc_contracts.codes for codes, numbers and phones): `?county=６２１０２５` filters like `621025`.
 - A query parameter the route does not declare is refused (422 naming it), never ignored: a misspelt
@@ -43,9 +44,17 @@ from vc_contracts.text import clean_text
 
 from eventkit.web import validation_response
 
+PATH_VALUE_MAX = 200
+"""The longest value a path segment may hold: every id or code in a path is far shorter (ids are at
+most 128 characters, vc_contracts.codes.ID_MAX; a volume id adds its kind and year). A longer one
+names nothing that exists, and was echoed whole in the 404's message and `errors` (a 5,000-character
+entry id made a 10 kB answer and log line)."""
+
 
 def _problem(where: tuple[str, ...], value: str) -> dict[str, Any] | None:
     try:
+        if where[0] == "path" and len(value) > PATH_VALUE_MAX:
+            raise ValueError(f"过长（{len(value)} 个字符，路径中的编号最多 {PATH_VALUE_MAX} 个字符）")
         clean_text(value, single_line=True)
     except ValueError as exc:
         return {"type": "value_error", "loc": where, "msg": str(exc), "input": value, "ctx": {"error": exc}}

@@ -44,6 +44,7 @@ from eventkit.relay import OutboxRelay
 from eventkit.settings import Settings
 from eventkit.store import EventStore
 from eventkit.topics import ensure_topics
+from eventkit.unit_places import UnitPlaces, enforce_unit_place
 from eventkit.web import error_responses, install_error_handlers, install_error_schema, metrics_response
 from eventkit.workers import THREADS, CpuWorkers
 from eventkit.writes import WriteRules, enforce_write_rule, missing_write_rules
@@ -93,6 +94,9 @@ class ServiceSpec:
     """Who may call each command route (eventkit.writes): every POST/PUT/PATCH/DELETE route needs one."""
     cpu_work: Sequence[str] = ()
     """Modules of pure functions run in a worker process (eventkit.workers); none: no process."""
+    unit_places: UnitPlaces | None = None
+    """Where a providing unit is registered or serves, for the unit-token check on every route
+    (eventkit.unit_places); None: the service knows no units, nothing to check."""
 
 
 @dataclass
@@ -254,8 +258,14 @@ def create_app(spec: ServiceSpec) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         # no token in any URL, on every route; then the role a GET needs (eventkit.reads) or a
-        # command needs (eventkit.writes), before the route's parameters and body
-        dependencies=[Depends(refuse_token_in_url), Depends(enforce_read_rule), Depends(enforce_write_rule)],
+        # command needs (eventkit.writes), then a unit token's unit inside its scope
+        # (eventkit.unit_places), before the route's parameters and body
+        dependencies=[
+            Depends(refuse_token_in_url),
+            Depends(enforce_read_rule),
+            Depends(enforce_write_rule),
+            Depends(enforce_unit_place),
+        ],
         responses=error_responses(),
         docs_url=None,  # FastAPI's pages load Swagger UI from a CDN: served locally instead
         redoc_url=None,
@@ -298,6 +308,7 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     if missing:  # a command nobody decided the callers of would fall back to the handler's own checks
         raise RuntimeError(f"{spec.name}: no write rule (ServiceSpec.writes) for {', '.join(missing)}")
     app.state.write_rules = dict(spec.writes)
+    app.state.unit_places = spec.unit_places
     for router in spec.routers:
         app.include_router(router)
     install_error_schema(app)

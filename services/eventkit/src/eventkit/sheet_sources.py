@@ -132,6 +132,7 @@ def _xlsx(content: bytes) -> Source:
             finally:
                 probe.close()  # a generator: closes the sheet's part
             if found:
+                _refuse_merged(content, sheet._worksheet_path, sheet.title)
                 rows = _guarded(sheet.iter_rows(values_only=True))
                 if _has_formulas(content):
                     rows = _formulas_kept(content, sheet.title, rows)
@@ -161,6 +162,41 @@ def _refuse_unsized(content: bytes) -> None:
                     f"Excel 工作表缺少表格范围信息且解压后超过 {MAX_UNSIZED // 1024 // 1024} MB，"
                     "请用 Excel 打开后另存为 .xlsx 再上传，或分批导入"
                 )
+
+
+_MERGED = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]+[0-9]+(?::[A-Za-z]+[0-9]+)?)"')
+
+
+def _refuse_merged(content: bytes, path: str, title: str) -> None:
+    """A sheet with merged cells is refused naming them: a merged range keeps its value in its
+    first cell only and reads as blank in the others, so a 村代码 or 单位名称 merged over the rows of
+    one village or unit was read as missing on every row but the first (a refusal saying the cell is
+    empty, which it is not on screen), and an optional column (协办单位, 备注) was dropped silently."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        try:
+            with archive.open(path.lstrip("/")) as part:
+                data = part.read()  # the part's size is bounded (MAX_UNPACKED) before the workbook opens
+        except (KeyError, zipfile.BadZipFile, ValueError, OSError, EOFError):
+            return  # the reader itself answers for a part it cannot open
+    if b"mergeCell" not in data:
+        return
+    found = {r.decode() for r in _MERGED.findall(data)}
+    ranges = sorted(
+        (r for r in found if ":" in r and len(set(r.upper().split(":"))) == 2), key=_reading_order
+    )
+    if ranges:
+        shown = "、".join(ranges[:5]) + ("等" if len(ranges) > 5 else "")
+        raise SheetRefused(
+            f"工作表「{title}」有合并单元格（{shown}）：合并后只有第一格有内容，其余各格会被当作空白。"
+            "请取消合并、在每一格填写后重新上传"
+        )
+
+
+def _reading_order(cells: str) -> tuple[int, int, str]:
+    """`B3:C4` by its first cell as the sheet is read: row, then column (A… before AA…)."""
+    first = cells.split(":")[0]
+    column = first.rstrip("0123456789")
+    return int(first[len(column) :]), len(column), column.upper()
 
 
 _FORMULA = re.compile(rb"<(\w+:)?f[ >/]")
@@ -226,7 +262,9 @@ def _guarded(rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
 def _csv(content: bytes, max_bytes: int) -> Iterator[list[str]]:
     for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GB18030 unless told otherwise
         try:
-            text = content.decode(encoding)
+            # GB18030 has a byte-order mark of its own (84 31 95 33), which some editors write: it
+            # decodes to U+FEFF, glued to the first heading (代码 was then a missing column)
+            text = content.decode(encoding).removeprefix("\ufeff")
             break
         except UnicodeDecodeError:
             continue

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 from eventkit import imports
 from eventkit.runtime import ServiceSpec, create_app
+from eventkit.unit_places import served_counties
 from fastapi import FastAPI
 
 from ledger.adapters import (
@@ -48,6 +49,7 @@ SPEC = ServiceSpec(
     projections=[AssignmentsView(), DirectoryView(), LedgerQuestions()],
     reads=READS,
     writes=WRITES,
+    unit_places=served_counties(AssignmentsView.tables[0]),
 )
 
 

@@ -11,6 +11,7 @@ from registry.adapters.reads import READS
 from registry.adapters.writes import WRITES
 from registry.application.feedback import FEEDBACK_TABLES
 from registry.application.reasons import FORMAT_HINTS
+from registry.application.sql_queries import unit_places
 from registry.application.views import RegistryViews
 
 SPEC = ServiceSpec(
@@ -26,6 +27,7 @@ SPEC = ServiceSpec(
     format_hints=FORMAT_HINTS,
     reads=READS,
     writes=WRITES,
+    unit_places=unit_places,
 )
 
 

@@ -20,6 +20,7 @@ from reporting.application.dashboard_view import DashboardView
 from reporting.application.due_rules_view import DueRulesView
 from reporting.application.questions_view import ReportingQuestions
 from reporting.application.report_model import TABLES
+from reporting.application.report_queries import unit_places
 from reporting.application.results_view import ResultsView
 from reporting.application.seals_view import SealsView
 from reporting.application.stats_view import StatsView
@@ -47,6 +48,7 @@ SPEC = ServiceSpec(
     public_paths=PUBLIC_PATHS,
     reads=READS,
     writes=WRITES,
+    unit_places=unit_places,
 )
 
 app = create_app(SPEC)

@@ -52,3 +52,9 @@ class Filters:
 
     def page(self, size: int, offset: int) -> str:
         return f" LIMIT {int(size)} OFFSET {int(offset)}"
+
+
+async def unit_places(pool: asyncpg.Pool, schema: str, unit_id: str) -> list[str]:
+    """Where the unit is registered (its division code; none if unknown): `ServiceSpec.unit_places`."""
+    found = await pool.fetchval(f"SELECT division_code FROM {schema}.units WHERE unit_id = $1", unit_id)
+    return [str(found)] if found else []

@@ -49,6 +49,12 @@ async def unit_division(pool: asyncpg.Pool, schema: str, unit_id: str) -> str | 
     return str(found) if found else None
 
 
+async def unit_places(pool: asyncpg.Pool, schema: str, unit_id: str) -> list[str]:
+    """`unit_division` as `ServiceSpec.unit_places` asks for it: [its code], or [] when unknown."""
+    found = await unit_division(pool, schema, unit_id)
+    return [found] if found else []
+
+
 async def county_deadline(
     pool: asyncpg.Pool, schema: str, county: str, kind: str, period: str
 ) -> dict[str, Any]:
