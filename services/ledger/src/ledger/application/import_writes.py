@@ -34,11 +34,12 @@ from vc_contracts.catalogue.ledger import LedgerEntryEvent
 
 from ledger.application.entries_model import insert_appended_entries, recheck_clashes
 from ledger.application.volume_chain import (
+    BodyParts,
     ToLink,
     VolumeHeads,
     appended_bytes,
     envelope_time,
-    import_bodies,
+    import_chain,
     plain_json,
     row_parts,
     stored_bodies,
@@ -53,11 +54,13 @@ AHEAD = 2  # chunks prepared ahead of the writer
 
 @dataclass
 class _Prepared:
-    """A chunk ready to write: its event rows, each entry's volumes, the chain bodies computed."""
+    """A chunk ready to write: its event rows, each entry's volumes, what the chain needs of each
+    row (`import_chain`'s rows and places)."""
 
     rows: BulkRows
     volumes: dict[str, tuple[str, str]]
-    bodies: list[bytes | None]
+    parts: list[BodyParts]
+    places: list[tuple[str, tuple[str, ...], str | None]]
 
 
 async def write_entries(
@@ -104,8 +107,8 @@ async def write_entries(
                 while chunk is not None:
                     batch, volumes = batch_of(chunk)
                     rows = await asyncio.to_thread(store.bulk_rows, batch, metadata)
-                    bodies = await workers.run(import_bodies, [row_parts(r, recorded) for r in rows.rows])
-                    await ready.put(_Prepared(rows, volumes, bodies))
+                    parts, places = await asyncio.to_thread(_chain_input, rows.rows, volumes, recorded)
+                    await ready.put(_Prepared(rows, volumes, parts, places))
                     chunk = await _next_nonempty(pending)
             except Exception as exc:  # the writer raises it, inside the transaction: all rolled back
                 await ready.put(exc)
@@ -118,7 +121,7 @@ async def write_entries(
             while (prepared := await ready.get()) is not None:
                 if isinstance(prepared, BaseException):
                     raise prepared
-                await _write(conn, store, prepared, heads, recorded_at, recheck)
+                await _write(conn, store, prepared, heads, recorded_at, recheck, workers)
                 progress.step("written", len(prepared.rows.rows))
             await heads.save(conn, store.schema)
         finally:  # the writer's error: stop preparing (the connection is idle: the rollback may run)
@@ -134,32 +137,46 @@ async def _write(
     heads: VolumeHeads,
     recorded_at: datetime,
     recheck: bool,
+    workers: CpuWorkers,
 ) -> None:
-    """One chunk's statements, back to back: its heads, events, entries and links (whose hashes a
-    thread computes while PostgreSQL writes the events and entries)."""
+    """One chunk's statements, back to back: its heads, events, entries and links (whose bodies and
+    hashes the worker process computes while PostgreSQL writes the events and entries)."""
     rows, volumes, schema = prepared.rows.rows, prepared.volumes, store.schema
     await heads.lock(conn, schema, (v for vs in volumes.values() for v in vs))
-    bodies, unsure = _bodies(rows, prepared.bodies, recorded_at)
-    linking = (
-        None
-        if unsure
-        else asyncio.create_task(asyncio.to_thread(heads.links, _to_link(rows, bodies, volumes)))
-    )
+    start = {v: heads.heads[v] for _, vs, _ in prepared.places for v in vs if v in heads.heads}
+    linking = asyncio.create_task(workers.run(import_chain, prepared.parts, prepared.places, start))
     try:
         positions = await store.copy_new_streams(conn, prepared.rows, recorded_at)
         await insert_appended_entries(conn, schema, positions[0], positions[-1], len(positions))
         if recheck:  # another writer's on-site time may have arrived since the rows were checked
             await recheck_clashes(conn, schema, [cast(LedgerEntryEvent, r[10]).entry_id for r in rows])
-        if linking is None:  # rare: some bodies are read back as stored
-            bodies |= await stored_bodies(conn, schema, unsure)
-            links = heads.links(_to_link(rows, bodies, volumes))
-        else:
-            links = await linking
+        chained = await linking
     finally:
-        if linking is not None and not linking.done():  # the heads are not moved half-way behind an error
-            with contextlib.suppress(Exception):
+        if not linking.done():  # the writer's error: the heads are not moved half-way behind it
+            linking.cancel()
+            with contextlib.suppress(BaseException):
                 await linking
+    if chained.bodies is None:
+        heads.chained(chained)
+        links = chained.links
+    else:  # rare: some bodies are taken by the general path, or read back as stored
+        bodies, unsure = _bodies(rows, chained.bodies, recorded_at)
+        if unsure:
+            bodies |= await stored_bodies(conn, schema, unsure)
+        links = heads.links(_to_link(rows, bodies, volumes))
     await write_links(conn, schema, links)
+
+
+def _chain_input(
+    rows: list[tuple[Any, ...]], volumes: dict[str, tuple[str, str]], recorded: str
+) -> tuple[list[BodyParts], list[tuple[str, tuple[str, ...], str | None]]]:
+    """`import_chain`'s rows and places of a chunk's event rows (`bulk_rows`)."""
+    parts = [row_parts(r, recorded) for r in rows]
+    places: list[tuple[str, tuple[str, ...], str | None]] = []
+    for r in rows:
+        entry_id = cast(LedgerEntryEvent, r[10]).entry_id
+        places.append((entry_id, volumes[entry_id], r[6]))
+    return parts, places
 
 
 def _to_link(
