@@ -35,7 +35,8 @@ async def test_chunks_linked_by_the_worker_and_by_the_service_make_one_chain(dev
         async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
             # when they are written in one import
             progress = ImportProgress("chain", "ledger", "test", datetime.now(CST))
-            await write_entries(EventStore(ledger.pool, "ledger"), events, Metadata("test"), progress, workers=workers)
+            store = EventStore(ledger.pool, "ledger")
+            await write_entries(store, events, Metadata("test"), progress, workers=workers)
             # then every volume verifies, each link in its place
             for volume in [*(f"village:{v}:2024" for v in VILLAGES), "unit:U-firm:2024"]:
                 verdict = await verify_volume(ledger.pool, "ledger", volume)

@@ -25,9 +25,10 @@ AT = datetime(2025, 3, 1, 9, tzinfo=CST)
 def _parts(n: int, topic: str = "民法典") -> BodyParts:
     at = AT + timedelta(minutes=n)
     data = f'{{"entry_id":"E-{n}","occurred_at":"{at.isoformat()}","topic":"{topic}","audience":{n}}}'
+    metadata = '{"actor":"staff-1","correlation_id":"c-1","causation_id":null}'
     return BodyParts(
         str(UUID(int=n + 1)), "LectureHeld", 1, f"entry-E-{n}", 1, at, True, "2025-03-02T10:00:00+08:00",
-        '{"village_code":"621025100201"}', data, '{"actor":"staff-1","correlation_id":"c-1","causation_id":null}',
+        '{"village_code":"621025100201"}', data, metadata,
     )  # fmt: skip
 
 
