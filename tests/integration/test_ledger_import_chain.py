@@ -41,7 +41,8 @@ async def test_chunks_linked_by_the_worker_and_by_the_service_make_one_chain(dev
             for volume in [*(f"village:{v}:2024" for v in VILLAGES), "unit:U-firm:2024"]:
                 verdict = await verify_volume(ledger.pool, "ledger", volume)
                 assert verdict.ok, (volume, verdict)
-            lengths = dict(await ledger.pool.fetch("SELECT volume_id, length FROM ledger.volume_heads"))
+            heads = await ledger.pool.fetch("SELECT volume_id, length FROM ledger.volume_heads")
+            lengths = {r["volume_id"]: r["length"] for r in heads}
             assert lengths["unit:U-firm:2024"] == count
             assert sum(lengths[f"village:{v}:2024"] for v in VILLAGES) == count
     finally:

@@ -53,7 +53,9 @@ def test_the_worker_links_what_the_service_links_from_any_heads(
 ) -> None:
     # given rows linked into one or two of four volumes, some of which already have a head
     rows = [_parts(n) for n in range(len(chosen))]
-    places = [(f"E-{n}", tuple(vs), "621025") for n, vs in enumerate(chosen)]
+    places: list[tuple[str, tuple[str, ...], str | None]] = [
+        (f"E-{n}", tuple(vs), "621025") for n, vs in enumerate(chosen)
+    ]
     heads = {v: (length, link(GENESIS, str(length).encode())) for v, length in started.items()}
     # when the worker links them
     chained = import_chain(rows, places, heads)
