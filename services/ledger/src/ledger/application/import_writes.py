@@ -152,10 +152,10 @@ async def _write(
             await recheck_clashes(conn, schema, [cast(LedgerEntryEvent, r[10]).entry_id for r in rows])
         chained = await linking
     finally:
-        if not linking.done():  # the writer's error: the heads are not moved half-way behind it
+        if not linking.done():  # the writer's error: the chunk's links are not wanted any more
             linking.cancel()
-            with contextlib.suppress(BaseException):
-                await linking
+        elif not linking.cancelled():
+            linking.exception()  # seen: the writer's own error is the one raised
     if chained.bodies is None:
         heads.chained(chained)
         links = chained.links
