@@ -230,6 +230,26 @@ async def test_the_template_has_the_imports_headings_and_an_example_of_the_units
     assert (await ledger.http.get("/imports/template", headers=advisor)).status_code == 403
 
 
+async def test_the_template_uploaded_unchanged_writes_nothing_and_names_its_example_row(scene) -> None:  # type: ignore[no-untyped-def]
+    """A clerk who uploads the template as downloaded (or keeps its example among real rows, edited
+    or not) must not log a 3-hour visit nobody made: the example row is refused by its client id."""
+    ledger, cast = scene
+    unit = ledger.headers("law_firm", "621025", "staff", cast.firm)
+    template = (await ledger.http.get("/imports/template", headers=unit)).content
+    before = await _count(ledger, cast)
+    r = await _upload(ledger, cast, template, XLSX_TYPE)
+    assert r.status_code == 422, r.text  # type: ignore[attr-defined]
+    errors = r.json()["errors"]  # type: ignore[attr-defined]
+    assert [e["field"] for e in errors] == ["rows[2].client_entry_id"], errors
+    assert "模板的示例行" in errors[0]["reason"] and "示例-1" in errors[0]["reason"]
+    # the example copied below real rows with its time changed: still the example, still refused
+    li, v1 = cast.advisor("li"), cast.villages[0]
+    copied = visit(li, v1, "06-01 09:00", "06-01 10:00", "示例-2")
+    r = await _upload(ledger, cast, as_csv([visit(li, v1, "06-02 09:00", "06-02 10:00", "tpl-1"), copied]))
+    assert r.status_code == 422 and [e["field"] for e in r.json()["errors"]] == ["rows[3].client_entry_id"]  # type: ignore[attr-defined]
+    assert await _count(ledger, cast) == before
+
+
 async def test_a_visit_logged_while_the_file_is_checked_still_refuses_an_overlapping_row(
     scene, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]

@@ -12,12 +12,14 @@ from openpyxl.styles import Font
 from vc_contracts import CST
 
 from ledger.application.import_columns import COLUMNS
+from ledger.application.import_rows import EXAMPLE_CLIENT_ID
 from ledger.domain.kinds import KIND_LABEL, VALUE_LABEL, Kind
 
 _EXAMPLE = {
     "kind": KIND_LABEL[Kind.visit],
     "started_at": datetime(2026, 3, 2, 9, tzinfo=CST), "ended_at": datetime(2026, 3, 2, 12, tzinfo=CST),
-    "place": "村委会法律服务室", "summary": "驻村坐班，接待群众法律咨询", "client_entry_id": "示例-1",
+    "place": "村委会法律服务室", "summary": "驻村坐班，接待群众法律咨询",
+    "client_entry_id": EXAMPLE_CLIENT_ID,
 }  # fmt: skip
 _HELP = {
     "kind": "、".join(KIND_LABEL.values()),
@@ -52,7 +54,9 @@ def template_xlsx(advisor_id: str, village_code: str) -> bytes:
         sheet.column_dimensions[column[0].column_letter].width = 16
     notes = book.create_sheet("填写说明")
     notes.append(["列", "填写说明"])
-    notes.append(["（第 2 行）", "示例行：请改为实际记录，或删除后再填写；上传前示例行不应保留"])
+    notes.append(
+        ["（第 2 行）", "示例行：请改为实际记录，或删除后再填写；客户端编号以「示例」开头的行不会被导入"]
+    )
     for c in COLUMNS:
         notes.append([c.label, _HELP.get(c.name, "")])
     notes.column_dimensions["A"].width, notes.column_dimensions["B"].width = 18, 70

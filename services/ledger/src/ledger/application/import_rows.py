@@ -173,6 +173,12 @@ _DETAILS = {
 _REQUIRED = {"kind", "advisor_id", "village_code", "started_at", "client_entry_id"}
 _VISIT = Kind.visit
 
+EXAMPLE_CLIENT_ID = "示例-1"
+"""The client entry id of the template's example row (`import_template`). A row whose client id
+starts with 示例 is the example left in (or copied and edited from it): it is refused by that column,
+never written as a record of work nobody did (a template uploaded unchanged logged a 3-hour visit)."""
+_EXAMPLE_MARK = EXAMPLE_CLIENT_ID.split("-")[0]
+
 
 def parse_row(line: int, values: dict[str, Any]) -> tuple[ParsedRow | None, Problems]:
     """The row's fields, or None and its problems (field, reason) in the order they have always
@@ -202,6 +208,11 @@ def parse_row(line: int, values: dict[str, Any]) -> tuple[ParsedRow | None, Prob
             problems.append(("ended_at", f"无法识别的时间「{source}」，例如 2025-03-05 09:00"))
     elif kind is _VISIT and "ended_at" not in values:
         problems.append(("ended_at", "驻点服务须填写结束时间"))
+    client_id = str(values.get("client_entry_id", "")).strip()
+    if client_id.startswith(_EXAMPLE_MARK):
+        reason = f"这是模板的示例行（客户端编号「{client_id}」），"
+        reason += "请改为实际记录（换成纸质台账上的编号）或删除后再上传"
+        problems.append(("client_entry_id", reason))
     details: dict[str, Any] = {}
     for field, read in _DETAILS[kind] if kind else ():
         if field in values:
