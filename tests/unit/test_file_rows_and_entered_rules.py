@@ -153,10 +153,23 @@ def test_an_overlap_with_another_row_of_the_file_names_that_row_never_its_would_
     assert expected in refused.value.message and "E-8b7b" not in refused.value.message
 
 
-def test_an_overlap_with_the_ledger_still_names_the_entry() -> None:
-    logged = Busy("E-logged", "621025100201", T0, T0 + timedelta(hours=2), "visit")
-    with pytest.raises(ConflictError, match="已登记的驻点服务记录 E-logged"):
-        check_clashes(VISIT, [logged])
+@pytest.mark.parametrize(
+    ("village", "expected"),
+    [("621025100201", "与已登记的驻点服务记录（2026-03-02 10:00–12:00）时间重叠，请勿重复登记；"
+                      "如有错误请更正原记录（记录编号 E-logged）"),
+     ("621025100202", "同一时间不能在两个村（社区）现场服务：与东关村（621025100202）的驻点服务记录"
+                      "（2026-03-02 10:00–12:00）时间重叠（记录编号 E-logged）")],
+)  # fmt: skip
+def test_an_overlap_with_the_ledger_names_the_work_as_a_person_knows_it_then_its_id(
+    village: str, expected: str
+) -> None:
+    # given a logged visit at the same time (in the same village, or in another the directory names)
+    logged = Busy("E-logged", village, T0, T0 + timedelta(hours=2), "visit")
+    # when another visit is checked against it
+    with pytest.raises(ConflictError) as refused:
+        check_clashes(VISIT, [logged], {"division:621025100202": "东关村"})
+    # then the refusal leads with its kind, time and village; the record id comes last
+    assert refused.value.message == expected
 
 
 COLUMNS = (

@@ -102,7 +102,7 @@ def _effective(
                 raise
     spent = busy_of(kind, str(data["entry_id"]), str(data["village_code"]), new)
     if spent is not None and (TIMING | {"channel"}) & effective.keys():
-        rules.check_clashes(spent, facts.busy)
+        rules.check_clashes(spent, facts.busy, facts.names)
     return effective
 
 

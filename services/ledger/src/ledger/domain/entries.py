@@ -189,7 +189,7 @@ def check_logged(c: LogEntry, event: LedgerEntryEvent) -> None:
     rules.check_sizes(vars(event))
     spent = busy_of_event(c.kind, c.entry_id, c.village_code, event)
     if spent is not None:
-        rules.check_clashes(spent, c.facts.busy)
+        rules.check_clashes(spent, c.facts.busy, c.facts.names)
 
 
 def evolve(state: Entry, event: Event) -> Entry:

@@ -8,14 +8,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from eventkit.errors import ConflictError, RuleViolationError
 from vc_contracts import CST
 from vc_contracts.durations import display_hours, seconds_between
 
-from ledger.domain.facts import Assignment, Busy, Facts, minute
+from ledger.domain.facts import Assignment, Busy, Facts, minute, named
 from ledger.domain.kinds import KIND_LABEL, Kind
 
 MAX_VISIT_HOURS = 12
@@ -82,8 +82,10 @@ def _clashes(new: Busy, old: Busy) -> bool:
     return span.is_span and span.started_at <= point.started_at < span.ended_at
 
 
-def check_clashes(new: Busy, busy: Iterable[Busy]) -> None:
-    """Refuse (409) on-site work overlapping the advisor's other on-site work."""
+def check_clashes(new: Busy, busy: Iterable[Busy], names: Mapping[str, str] | None = None) -> None:
+    """Refuse (409) on-site work overlapping the advisor's other on-site work. The refusal names
+    the other work as a person knows it: its kind, time and village (`names`: the directory's, as
+    in `Facts.names`); a logged entry's id comes last, for looking it up."""
     for old in busy:
         if old.entry_id == new.entry_id or not _clashes(new, old):
             continue
@@ -92,24 +94,23 @@ def check_clashes(new: Busy, busy: Iterable[Busy]) -> None:
             end = minute(old.ended_at)
             when += f"–{end[11:] if end[:10] == when[:10] else end}"
         label = KIND_LABEL.get(Kind(old.kind), old.kind) if old.kind in set(Kind) else old.kind
+        village = named(names or {}, "division", old.village_code)
         if old.row is not None:
             # a row of the same file is named by its row: its would-be entry id is nowhere to be found
             message = f"与本文件第 {old.row} 行（{when}）时间重叠"
             if old.village_code == new.village_code:
                 message += "，请勿重复登记；请删去或改正其中一行"
             else:
-                message = (
-                    f"同一时间不能在两个村（社区）现场服务：{message}"
-                    f"（该行为村（社区）{old.village_code} 的{label}）"
-                )
+                message = f"同一时间不能在两个村（社区）现场服务：{message}（该行为{village}的{label}）"
         elif old.village_code == new.village_code:
             message = (
-                f"与已登记的{label}记录 {old.entry_id}（{when}）时间重叠，请勿重复登记；如有错误请更正原记录"
+                f"与已登记的{label}记录（{when}）时间重叠，请勿重复登记；"
+                f"如有错误请更正原记录（记录编号 {old.entry_id}）"
             )
         else:
             message = (
-                f"同一时间不能在两个村（社区）现场服务：与村（社区）{old.village_code} 的{label}记录"
-                f" {old.entry_id}（{when}）时间重叠"
+                f"同一时间不能在两个村（社区）现场服务：与{village}的{label}记录（{when}）时间重叠"
+                f"（记录编号 {old.entry_id}）"
             )
         raise ConflictError(message, field="started_at" if new.is_span else "occurred_at")
 
