@@ -66,6 +66,13 @@ def test_county_admin_sees_the_demo_figures(signed_in_page: Any, web_stack: WebS
     expect(page.get_by_test_id("tile-agreements")).to_contain_text(
         f"按时 {agreements['on_time']}，逾期 {agreements['late']}，未备案 {agreements['missing']}"
     )
+    # every village in one part shown: the parts the tile names add up to the villages counted
+    # (the demo's village without an agreement in force was only in the chart's legend)
+    shown = page.get_by_test_id("tile-agreements").inner_text()
+    named = {"按时": "on_time", "逾期": "late", "未备案": "missing", "备案期未到": "pending", "无在期协议": "none"}
+    parts = {named[name]: int(n) for name, n in re.findall(r"(按时|逾期|未备案|备案期未到|无在期协议) (\d+)", shown)}
+    assert sum(parts.values()) == agreements["total"], shown
+    assert agreements["none"] == 0 or parts["none"] == agreements["none"]
     # the demo's deliberate gaps: one village without an advisor, one late filing, two never filed
     assert tiles["coverage"]["total"] - tiles["coverage"]["value"] >= 1
     assert agreements["late"] >= 1 and agreements["missing"] >= 1

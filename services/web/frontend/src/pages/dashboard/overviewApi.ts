@@ -44,6 +44,23 @@ export interface AgreementCounts {
   total: number
 }
 
+/** The parts of a year's agreement filing, each village in exactly one (their sum is `total`). */
+export const AGREEMENT_PARTS = [
+  ['on_time', '按时备案', '按时'],
+  ['late', '逾期备案', '逾期'],
+  ['missing', '未备案', '未备案'],
+  ['pending', '备案期未到', '备案期未到'],
+  ['none', '无在期协议', '无在期协议'],
+] as const
+
+/** "按时 104，逾期 1，未备案 2，无在期协议 1": the first three always, the others when any village is
+ *  in them, so the parts shown add up to the villages counted. */
+export function agreementDetail(a: AgreementCounts): string {
+  return AGREEMENT_PARTS.filter(([key], i) => i < 3 || a[key] > 0)
+    .map(([key, , short]) => `${short} ${a[key]}`)
+    .join('，')
+}
+
 export interface OverdueQuestion {
   question_id: string
   village_code: string
