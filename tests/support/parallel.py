@@ -8,7 +8,9 @@ Work is handed out in units (`FileOrGroupScheduling`): a test file, so that modu
 (in-process services, seeded scenes) are set up once, except that all the users of a stack stopped
 after its last user (support/lifetimes.py, `EARLY_STOPPED`) form one unit run by one worker, in the
 collected order: there the last user in the collection is the last that worker runs with it, so the
-stack is never stopped under a test that still needs it, and no second worker starts a copy.
+stack is never stopped under a test that still needs it, and no second worker starts a copy. The
+users of what a stack makes for itself (`MADE_BY_STACK`: the seeded demo) join that unit, so the
+demo is seeded once a run, not once on each worker.
 
 A test marked `alone` (a replica test waiting for two processes per service to agree on their
 partitions, which a loaded machine can keep rebalancing) runs while the other worker waits between
@@ -41,9 +43,21 @@ ALONE = "alone"  # pytest.mark.alone: no other worker runs a test meanwhile
 GROUP = "xdist_group"
 
 
-def shared_stack_groups(items: Iterable[pytest.Item], fixtures: Sequence[str] = EARLY_STOPPED) -> None:
+# A session fixture costly to make, which a stack makes for itself, mapped to that stack: its other
+# users join the stack's group, so a run makes it once. The seeded demo (`demo`, support/demo.py)
+# costs ~45 CPU s and ~50-80 s of a worker; the web stack seeds it (asking for it at run time, so
+# its tests do not name it), and the e2e demo tests run on a copy of it.
+MADE_BY_STACK = {"demo": "web_stack"}
+
+
+def shared_stack_groups(
+    items: Iterable[pytest.Item],
+    fixtures: Sequence[str] = EARLY_STOPPED,
+    made_by: dict[str, str] = MADE_BY_STACK,
+) -> None:
     """Mark each test using one of `fixtures` with the xdist group of that stack; fixtures used by
-    one same test are merged into one group (their users must all run on one worker)."""
+    one same test are merged into one group (their users must all run on one worker). A test using
+    a fixture of `made_by` counts as a user of the stack that makes it."""
     parent = {name: name for name in fixtures}
 
     def root(name: str) -> str:
@@ -52,7 +66,12 @@ def shared_stack_groups(items: Iterable[pytest.Item], fixtures: Sequence[str] = 
         return name
 
     items = list(items)
-    uses = [[name for name in fixtures if name in getattr(item, "fixturenames", ())] for item in items]
+    uses = []
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        stacks = [name for name in fixtures if name in names]
+        stacks += [made_by[name] for name in made_by if name in names and made_by[name] not in stacks]
+        uses.append(stacks)
     for names in uses:
         for other in names[1:]:
             parent[root(other)] = root(names[0])

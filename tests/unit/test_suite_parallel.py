@@ -1,5 +1,6 @@
 """The suite's own plumbing (tests/support/parallel.py): on xdist workers, all users of an
-early-stopped stack form one unit of work, other tests are scheduled by file, and `-n auto` starts
+early-stopped stack (and of what it makes: the seeded demo) form one unit of work, other tests are
+scheduled by file, and `-n auto` starts
 at most two workers, none when the servers are external."""
 
 from __future__ import annotations
@@ -32,7 +33,24 @@ def test_the_users_of_each_stack_share_a_group_and_the_others_have_none() -> Non
     items = [Item("a", ["stack"]), Item("b", ["web_stack", "demo"]), Item("c", ["demo"]),
              Item("d", ["stack"])]  # fmt: skip
     parallel.shared_stack_groups(items)  # type: ignore[arg-type]
-    assert [item.group() for item in items] == ["stack-stack", "stack-web_stack", None, "stack-stack"]
+    assert [item.group() for item in items] == ["stack-stack", "stack-web_stack", "stack-web_stack",
+                                                "stack-stack"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("fixtures", "group"),
+    [
+        (["demo"], "stack-web_stack"),  # the web stack seeds the demo: seeded once, on its worker
+        (["demo", "web_stack"], "stack-web_stack"),
+        (["tmp_path"], None),
+    ],
+)
+def test_a_user_of_what_a_stack_makes_joins_that_stack_s_group(
+    fixtures: list[str], group: str | None
+) -> None:
+    items = [Item("a", ["web_stack"]), Item("b", fixtures)]
+    parallel.shared_stack_groups(items)  # type: ignore[arg-type]
+    assert items[1].group() == group
 
 
 def test_a_test_using_two_stacks_puts_all_their_users_in_one_group() -> None:

@@ -264,6 +264,12 @@ class TokenVerifier:
         self._secret, self._issuer, self._audience = secret, issuer, audience
         self._jwks = jwt.PyJWKClient(jwks_url, timeout=5) if jwks_url else None
 
+    @property
+    def fetches_keys(self) -> bool:
+        """Whether `verify` may wait on the network (a JWKS fetch): then it must not run on the event
+        loop. With the shared secret it is a few microseconds of CPU."""
+        return self._jwks is not None
+
     def verify(self, authorization: str | None) -> Principal:
         if not authorization or not authorization.lower().startswith("bearer "):
             raise UnauthorizedError("缺少身份令牌：请在 Authorization 头中提供 Bearer 令牌")

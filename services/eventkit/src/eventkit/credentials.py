@@ -69,8 +69,9 @@ def token_in_path(path: str) -> TokenInUrlError | None:
     return None
 
 
-def refuse_token_in_url(request: Request) -> None:
-    """App-wide dependency: 400 `token_in_url` when the query string or the path carries a credential."""
+async def refuse_token_in_url(request: Request) -> None:
+    """App-wide dependency: 400 `token_in_url` when the query string or the path carries a credential.
+    Async (no I/O): FastAPI runs a plain `def` dependency in a worker thread, a hop per request."""
     refusal = token_in_query(request.url.query) or token_in_path(request.scope.get("path", ""))
     if refusal is not None:
         raise refusal

@@ -10,22 +10,28 @@ from __future__ import annotations
 from typing import Annotated
 
 import asyncpg
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from eventkit.idempotency import Idempotent, IdempotentLater
 from eventkit.runtime import Runtime, runtime_of
 from eventkit.store import EventStore
 from eventkit.web import CurrentPrincipal
 
-CurrentRuntime = Annotated[Runtime, Depends(runtime_of)]
+
+async def _runtime(request: Request) -> Runtime:
+    return runtime_of(request)
+
+
+CurrentRuntime = Annotated[Runtime, Depends(_runtime)]
 """The service's runtime (pool, store, broker, read-model runners), built in the lifespan."""
 
 
-def _pool(runtime: CurrentRuntime) -> asyncpg.Pool:
+# async, as every dependency without blocking I/O: FastAPI runs a plain `def` one in a worker thread
+async def _pool(runtime: CurrentRuntime) -> asyncpg.Pool:
     return runtime.pool
 
 
-def _store(runtime: CurrentRuntime) -> EventStore:
+async def _store(runtime: CurrentRuntime) -> EventStore:
     return runtime.store
 
 

@@ -163,7 +163,7 @@ def imports_of(app: FastAPI) -> Imports:
     return imports
 
 
-def _imports(request: Request) -> Imports:
+async def _imports(request: Request) -> Imports:  # async: no worker thread (no I/O)
     return imports_of(request.app)
 
 

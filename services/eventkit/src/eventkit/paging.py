@@ -29,7 +29,7 @@ class PageParams(BaseModel):
         return (self.page - 1) * self.page_size
 
 
-def _page_params(
+async def _page_params(  # async: no worker thread (no I/O)
     page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="1-based page number"), WholeNumber] = 1,
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Rows per page"), WholeNumber] = 50,
 ) -> PageParams:

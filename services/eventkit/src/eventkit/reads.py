@@ -21,6 +21,7 @@ from fastapi.routing import APIRoute
 
 from eventkit.auth import ADMINS, UNITS, Role
 from eventkit.role_rules import RoleRule, enforce, role_rule
+from eventkit.web import checked
 
 ADMINISTRATORS: frozenset[Role] = frozenset(ADMINS)
 PROVIDING_UNITS: frozenset[Role] = frozenset(UNITS)
@@ -54,7 +55,7 @@ def missing_rules(routes: Iterable[object], rules: ReadRules) -> list[str]:
     ]
 
 
-def enforce_read_rule(request: Request) -> None:
+async def enforce_read_rule(request: Request) -> None:
     """App-wide dependency: a GET of a route with a rule needs a token of one of its roles (401/403).
 
     Runs before the route's own parameters, so a refused role learns nothing from a 422. Routes
@@ -63,4 +64,5 @@ def enforce_read_rule(request: Request) -> None:
         return
     route = request.scope.get("route")
     rules: ReadRules = getattr(request.app.state, "read_rules", {})
-    enforce(request, rules.get(route.path_format) if isinstance(route, APIRoute) else None)
+    rule = rules.get(route.path_format) if isinstance(route, APIRoute) else None
+    await checked(request, enforce, request, rule)

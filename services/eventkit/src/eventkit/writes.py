@@ -23,6 +23,7 @@ from fastapi import Request
 from fastapi.routing import APIRoute
 
 from eventkit.role_rules import RoleRule, enforce, role_rule
+from eventkit.web import checked
 
 COMMAND_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -52,7 +53,7 @@ def missing_write_rules(routes: Iterable[object], rules: WriteRules) -> list[str
     return [key for r in routes if isinstance(r, APIRoute) for key in _keys(r) if key not in rules]
 
 
-def enforce_write_rule(request: Request) -> None:
+async def enforce_write_rule(request: Request) -> None:
     """App-wide dependency: a command route with a rule needs a token of one of its roles (401/403).
 
     Runs before the route's own parameters and body, so a refused role learns nothing from a 404
@@ -61,6 +62,5 @@ def enforce_write_rule(request: Request) -> None:
         return
     route = request.scope.get("route")
     rules: WriteRules = getattr(request.app.state, "write_rules", {})
-    enforce(
-        request, rules.get(f"{request.method} {route.path_format}") if isinstance(route, APIRoute) else None
-    )
+    rule = rules.get(f"{request.method} {route.path_format}") if isinstance(route, APIRoute) else None
+    await checked(request, enforce, request, rule)
