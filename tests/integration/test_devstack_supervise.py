@@ -87,8 +87,8 @@ def test_a_killed_service_is_restarted_and_answers_again_while_the_others_stay_u
     os.kill(registry.process.pid, signal.SIGKILL)
     registry.process.wait(30)
 
-    def answers_again() -> bool:
-        return running[0] is not registry and running[0].ready()
+    def answers_again() -> bool:  # and the terminal has said so, not before
+        return running[0] is not registry and running[0].ready() and len(lines.said) == 2
 
     assert tick_until(supervisor, answers_again) is None
     assert running[0].process.pid != registry.process.pid and running[0].service == registry.service
@@ -96,7 +96,12 @@ def test_a_killed_service_is_restarted_and_answers_again_while_the_others_stay_u
     (death,) = lines.errors
     assert death.startswith(f"registry exited unexpectedly (code {-signal.SIGKILL})")
     assert "restarting it in 0.2 s, the other servers keep running" in death
-    assert lines.said == [f"registry restarted (pid {running[0].process.pid}) on {registry.service.url}"]
+    url = registry.service.url
+    assert (
+        lines.said[0]
+        == f"registry restarting (pid {running[0].process.pid}); it answers on {url} once it is ready"
+    )
+    assert lines.said[1].startswith(f"registry is back: it answers on {url} (")
     pidfile = procs.read_pidfiles(state / "run")
     assert {r.name: r.pid for r in pidfile}["registry"] == running[0].process.pid
 

@@ -230,6 +230,18 @@ def stop_pid(
     if popen is not None:
         with contextlib.suppress(subprocess.TimeoutExpired):
             popen.wait(0.1)  # reap, so no zombie remains
+    _clear_leftovers(record)
+
+
+def _clear_leftovers(record: PidRecord) -> None:
+    """SIGKILL what is left of a dead leader's process group: a service killed with SIGKILL leaves
+    its children running (a worker pool's forkserver and resource tracker; the leader's death
+    signal reaches only its direct children that set one), and `stop_pid` found the leader already
+    gone. Only while no process holds the leader's pid: once one does, the group id may be another's."""
+    if not record.group or psutil.pid_exists(record.pid):
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(record.pid, signal.SIGKILL)
 
 
 def _wait_gone(record: PidRecord, timeout: float, popen: subprocess.Popen[bytes] | None) -> bool:

@@ -38,6 +38,7 @@ class _Watch:
     started_at: float
     quick_deaths: int = 0
     restart_at: float | None = None  # set while a dead service waits out its back-off
+    announce: bool = False  # restarted, not yet seen ready: say so once it answers
 
 
 # name, process (None: an external server), log
@@ -93,6 +94,10 @@ class Supervisor:
             if watch.restart_at is None:
                 if service.process.poll() is not None and not self._died(service, watch, now):
                     return 1
+                if watch.announce and service.process.poll() is None and service.ready():
+                    watch.announce = False
+                    self.say(f"{service.service.name} is back: it answers on {service.service.url} "
+                             f"({now - watch.started_at:.0f} s after its restart)")  # fmt: skip
             elif now >= watch.restart_at:
                 self._restart(index, watch, now)
         return None
@@ -130,5 +135,7 @@ class Supervisor:
         dead.stop(self.state_dir / "run")  # reaps it and clears what is left of its process group
         fresh = start_service(dead.service, dead.env, self.state_dir, self.cwd)
         self.running[index] = fresh
-        watch.started_at, watch.restart_at = now, None
-        self.say(f"{dead.service.name} restarted (pid {fresh.process.pid}) on {dead.service.url}")
+        watch.started_at, watch.restart_at, watch.announce = now, None, True
+        # started is not answering yet (tens of seconds): "is back" follows once it is ready
+        self.say(f"{dead.service.name} restarting (pid {fresh.process.pid}); it answers on "
+                 f"{dead.service.url} once it is ready")  # fmt: skip
