@@ -69,8 +69,10 @@ def test_county_admin_sees_the_demo_figures(signed_in_page: Any, web_stack: WebS
     # every village in one part shown: the parts the tile names add up to the villages counted
     # (the demo's village without an agreement in force was only in the chart's legend)
     shown = page.get_by_test_id("tile-agreements").inner_text()
-    named = {"按时": "on_time", "逾期": "late", "未备案": "missing", "备案期未到": "pending", "无在期协议": "none"}
-    parts = {named[name]: int(n) for name, n in re.findall(r"(按时|逾期|未备案|备案期未到|无在期协议) (\d+)", shown)}
+    named = {"按时": "on_time", "逾期": "late", "未备案": "missing", "备案期未到": "pending",
+             "无在期协议": "none"}  # fmt: skip
+    found = re.findall(r"(按时|逾期|未备案|备案期未到|无在期协议) (\d+)", shown)
+    parts = {named[name]: int(n) for name, n in found}
     assert sum(parts.values()) == agreements["total"], shown
     assert agreements["none"] == 0 or parts["none"] == agreements["none"]
     # the demo's deliberate gaps: one village without an advisor, one late filing, two never filed
