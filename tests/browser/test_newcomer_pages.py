@@ -119,7 +119,7 @@ def test_the_volume_keeps_its_type_filter_over_a_reload_and_writes_spans_with_th
     # then a visit's time is written with its end and the zone
     expect(page.locator(".entries td").filter(has_text=SPAN).first).to_be_visible()
     # when the type 驻点服务 is chosen and the page reloaded
-    page.get_by_role("combobox", name="类型").click()
+    page.locator(".el-select").filter(has=page.get_by_role("combobox", name="类型")).click()
     page.get_by_role("option", name="驻点服务").click()
     expect(page).to_have_url(re.compile(r"kind=%E9%A9%BB%E7%82%B9%E6%9C%8D%E5%8A%A1|kind=驻点服务"))
     page.reload()
