@@ -64,6 +64,7 @@ READS: list[tuple[str, str, set[str]]] = [
     ("ledger", f"/volumes/unit/{FIRM}/2026", ADMINS | {"law_firm"}),
     ("ledger", f"/advisors/{ADVISOR}/export.xlsx?period=2026Q2", ADMINS | UNITS | {"advisor"}),
     ("ledger", "/imports/template", UNITS),
+    ("ledger", "/imports/template/columns", UNITS),
     ("ledger", "/imports", UNITS),
     ("ledger", "/imports/I-none", UNITS),
     ("ledger", "/entries/E-none/typical-case", ADMINS | UNITS | {"advisor"}),

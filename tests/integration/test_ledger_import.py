@@ -250,6 +250,23 @@ async def test_the_template_uploaded_unchanged_writes_nothing_and_names_its_exam
     assert await _count(ledger, cast) == before
 
 
+async def test_the_templates_columns_are_answered_as_the_template_heads_them(scene) -> None:  # type: ignore[no-untyped-def]
+    """The import page names its columns from GET /imports/template/columns: the same headings, in
+    the same order, as the template's first row (the page once said 顾问编号 and 结束时间（驻点）)."""
+    ledger, cast = scene
+    unit = ledger.headers("law_firm", "621025", "staff", cast.firm)
+    r = await ledger.http.get("/imports/template/columns", headers=unit)
+    assert r.status_code == 200, r.text
+    template = await ledger.http.get("/imports/template", headers=unit)
+    headings = [c.value for c in load_workbook(io.BytesIO(template.content)).worksheets[0][1]]
+    assert [c["label"] for c in r.json()["items"]] == headings
+    by_field = {c["field"]: c for c in r.json()["items"]}
+    assert by_field["advisor_id"]["label"] == "法律顾问编号" and "顾问编号" in by_field["advisor_id"]["also"]
+    assert by_field["ended_at"]["label"] == "结束时间"
+    advisor = ledger.headers("advisor", "621025", cast.advisor("li"))
+    assert (await ledger.http.get("/imports/template/columns", headers=advisor)).status_code == 403
+
+
 async def test_a_visit_logged_while_the_file_is_checked_still_refuses_an_overlapping_row(
     scene, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 
 from ledger.adapters.import_template import template_xlsx
 from ledger.application.assignments_view import example_of_unit
+from ledger.application.import_columns import COLUMNS
 from ledger.application.importing import import_file
 
 router = APIRouter(tags=["ledger: import"])
@@ -65,3 +66,16 @@ async def import_template(who: CurrentPrincipal, runtime: CurrentRuntime) -> Res
     advisor, village = await example_of_unit(runtime.pool, runtime.settings.schema, unit)
     headers = {"Content-Disposition": attachment("台账补录模板.xlsx")}
     return Response(template_xlsx(advisor, village), media_type=XLSX, headers=headers)
+
+
+@router.get(
+    "/imports/template/columns",
+    summary="补录导入模板的列 The template's headings, in its order (JSON)",
+)
+async def import_template_columns(who: CurrentPrincipal) -> dict[str, Any]:
+    """`{"items": [{"field": "advisor_id", "label": "法律顾问编号", "also": ["顾问编号"]}, ...]}`:
+    each column's field name, the heading the template writes (`label`) and the other headings
+    the import accepts. The import page names its columns from here, so page and template cannot
+    drift apart. Units only (403 otherwise), like the template."""
+    who.require_role(*UNITS)
+    return {"items": [{"field": c.name, "label": c.label, "also": list(c.aliases[1:])} for c in COLUMNS]}

@@ -27,6 +27,7 @@ READS: ReadRules = {
         "顾问工作记录", ADMINISTRATORS, PROVIDING_UNITS, Role.advisor
     ),
     "/imports/template": _IMPORTS,
+    "/imports/template/columns": _IMPORTS,
     "/imports": _IMPORTS,
     "/imports/{import_id}": _IMPORTS,
     "/entries/{entry_id}/typical-case": _CASES,

@@ -30,6 +30,18 @@ export function formatDateTime(value: string | number | Date): string {
   return `${p.year}-${p.month}-${p.day} ${p.hour === '24' ? '00' : p.hour}:${p.minute} +08:00`
 }
 
+/** A span of time, as every page writes it (the county's volume table, the village's volume, the
+ * cards on a phone): "2026-11-15 09:00–12:00 +08:00" within one day, "2026-11-15 22:00 – 2026-11-16
+ * 01:00 +08:00" over midnight, "2026-11-15 09:00 +08:00" for one instant (`end` missing or equal:
+ * work other than a visit). '' without a start. */
+export function formatSpan(start: string | null | undefined, end?: string | null): string {
+  if (!start) return ''
+  const from = formatDateTime(start).replace(' +08:00', '')
+  const to = end ? formatDateTime(end).replace(' +08:00', '') : from
+  if (to === from) return `${from} +08:00`
+  return to.slice(0, 10) === from.slice(0, 10) ? `${from}–${to.slice(11)} +08:00` : `${from} – ${to} +08:00`
+}
+
 /** Today's date in +08:00, e.g. for a default "as of" day. */
 export function todayCst(): string {
   return formatDate(new Date())

@@ -184,9 +184,10 @@ export function fetchOverview(division?: string, period?: string): Promise<Overv
 
 const LINK = /^\/api\/(registry|ledger|assessment|reporting)(\/.*)$/
 
-/** Follow a link the overview gives (a gateway path such as /api/reporting/compliance?…). */
-export function fetchLink(link: string): Promise<unknown> {
+/** Follow a link the overview gives (a gateway path such as /api/reporting/compliance?…); `query`
+ * is added to the link's own (e.g. `{ page: 2, page_size: 50 }`, the list endpoints' paging). */
+export function fetchLink(link: string, query?: Record<string, string | number>): Promise<unknown> {
   const match = LINK.exec(link)
   if (!match) return Promise.reject(new Error('无法打开该明细链接'))
-  return api<unknown>(match[1] as Service, match[2])
+  return api<unknown>(match[1] as Service, match[2], { query })
 }
