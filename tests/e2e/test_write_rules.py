@@ -672,6 +672,7 @@ UNIT_ELSEWHERE: list[tuple[str, str, str, Any]] = [
     ("GET", "ledger", "{entry}", None),
     ("GET", "ledger", "/typical-cases", None),
     ("GET", "ledger", "/imports/template", None),
+    ("GET", "ledger", "/imports/template/columns", None),
     ("GET", "ledger", f"/volumes/unit/{UNIT1}/{today_cst().year}", None),
     ("POST", "ledger", "{entry}/void", {"reason": "作废"}),
     ("POST", "ledger", "/imports", "类型,顾问编号,村（社区）代码,开始时间,客户端编号\n".encode()),
