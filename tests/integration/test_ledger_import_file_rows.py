@@ -63,7 +63,7 @@ async def test_two_rows_of_a_file_in_two_villages_at_once_name_each_other(scene)
         "与本文件第 3 行" in found["rows[2].started_at"] or "与本文件第 4 行" in found["rows[2].started_at"]
     )
     assert "与本文件第 2 行" in found["rows[3].started_at"]
-    assert f"村（社区）{v1}" in found["rows[3].started_at"]
+    assert f"（{v1}）的驻点服务" in found["rows[3].started_at"]  # the village by name, its code in brackets
     assert all("E-" not in reason for reason in found.values()), found
 
 
