@@ -20,9 +20,10 @@ VILLAGES = ("621025100201", "621025100202", "621025100203")
 
 
 def _lecture(i: int, topic: str = "民法典") -> LectureHeld:
-    at = datetime(2024, 1, 1, 8, tzinfo=CST) + timedelta(hours=i)
-    return LectureHeld(entry_id=f"E-chain-{i}", occurred_at=at, topic=topic, audience=30, advisor_id="A-1",
-                       unit_id="U-firm", village_code=VILLAGES[i % 3])  # fmt: skip
+    # two advisors, each one's lectures 80 minutes apart: 2.5 chunks stay within 2024
+    at = datetime(2024, 1, 1, 8, tzinfo=CST) + timedelta(minutes=40 * i)
+    return LectureHeld(entry_id=f"E-chain-{i}", occurred_at=at, topic=topic, audience=30,
+                       advisor_id=f"A-{i % 2}", unit_id="U-firm", village_code=VILLAGES[i % 3])  # fmt: skip
 
 
 async def test_chunks_linked_by_the_worker_and_by_the_service_make_one_chain(devstack) -> None:  # type: ignore[no-untyped-def]

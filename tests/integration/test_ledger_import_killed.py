@@ -25,6 +25,7 @@ from devstack import procs
 from devstack.paths import repo_root
 from devstack.services import RunningService, Service, start_service
 from ledger.application.commands import entry_id_for
+from ledger.application.import_writes import chunk_spans
 from ledger.domain.entries import stream_id
 from support.inprocess import bearer, new_secret, own_database
 from support.kafka import read_topic
@@ -35,7 +36,8 @@ from vc_contracts.topics import topic_for
 
 pytestmark = pytest.mark.timeout(240)
 YEAR = datetime.now(CST).year - 1
-ROWS, CHUNK = 2500, 1000  # CHUNK as in ledger.application.import_writes: the third chunk is V2's
+THIRD = list(chunk_spans(10**6))[2].start  # the writer's cut: V2's rows begin the third chunk
+ROWS = THIRD + 500
 V1, V2, UNIT = "621025391201", "621025391202", "U-kill-firm"
 HEADINGS = CONSULTATION_HEADINGS
 
@@ -83,7 +85,7 @@ async def kill_mid_import(
 
         async def two_chunks_written() -> bool:
             items = (await http.get("/imports", headers=headers)).json()["items"]
-            return any(i["state"] == "running" and i["written"] == 2 * CHUNK for i in items)
+            return any(i["state"] == "running" and i["written"] == THIRD for i in items)
 
         await eventually(two_chunks_written, what="the import waiting after two chunks", within=60)
         os.killpg(service.process.pid, signal.SIGKILL)
@@ -120,7 +122,7 @@ async def test_a_ledger_killed_mid_import_leaves_nothing_and_the_upload_again_wr
                     lambda: published_keys(devstack.bootstrap, early), what="the earlier entry published"
                 )
                 events_before = await db.fetchval("SELECT count(*) FROM ledger.events")
-                content = backfill(advisor, ROWS, "paper", village_from=2 * CHUNK)
+                content = backfill(advisor, ROWS, "paper", village_from=THIRD)
                 await kill_mid_import(service, http, db, content, headers)
                 # the killed process's transaction dies with its connection
                 await eventually(

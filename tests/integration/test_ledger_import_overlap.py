@@ -27,6 +27,14 @@ HEADINGS = ["类型", "顾问编号", "村（社区）代码", "开始时间", "
 WAIT = 60.0  # seconds a held-back decider waits for the writer at most (a hang fails, never a timing)
 
 
+@pytest.fixture(autouse=True)
+def chunks_of_a_thousand(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks of 1,000 rows throughout (`import_writes.chunk_spans`): these files of 1,500-2,500 rows
+    are then cut in several, as the pipeline under test needs; the sizes are the writer's tuning."""
+    monkeypatch.setattr(import_writes, "FIRST_CHUNK", 1000)
+    monkeypatch.setattr(import_writes, "CHUNK", 1000)
+
+
 @pytest.fixture(scope="module")
 async def scene(devstack) -> AsyncIterator[tuple[Ledger, Cast]]:  # type: ignore[no-untyped-def]
     async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:

@@ -41,6 +41,7 @@ from vc_contracts import CST, Envelope, Event, Tenant
 
 from eventkit import metrics
 from eventkit.clock import now_cst
+from eventkit.copy_text import NULL, text_value, timestamp_value
 from eventkit.db import Connection
 from eventkit.errors import AppError
 
@@ -520,21 +521,27 @@ class EventStore:
             raise RuntimeError("take_order needs a transaction")
         return cast(datetime, await conn.fetchval(self._order_sql, self.channel, self.append_lock))
 
-    async def copy_new_streams(self, conn: Connection, rows: BulkRows, recorded_at: datetime) -> range:
+    async def copy_new_streams(
+        self, conn: Connection, rows: BulkRows, recorded_at: datetime, text: bytes | None = None
+    ) -> range:
         """Append `rows` (`bulk_rows` of new streams: each at expected version 0) by COPY, in the
         caller's transaction that holds the ordering lock (`take_order`), all recorded at
         `recorded_at`; answer their positions, in row order. For a bulk import: no arrays encoded,
         no values answered per row (the lock held, nobody else draws a position: the rows take
         the next ones, one after another in the order COPY reads them, after any drawn by a
         transaction rolled back; their count, span and ends are checked). Raises
-        ConcurrencyError when a stream exists already, EventTooLargeError (in `bulk_rows`)."""
+        ConcurrencyError when a stream exists already, EventTooLargeError (in `bulk_rows`).
+        `text`: `rows.copy_text(recorded_at)`, when the caller built it beforehand (in a thread:
+        then the event loop only sends it)."""
         started = time.perf_counter()
         events = f"{self.schema}.events"
         before = await conn.fetchval(f"SELECT coalesce(max(position), 0) FROM {events}")
         try:
-            await conn.copy_records_to_table(
-                "events", schema_name=self.schema, columns=_COPY_COLUMNS,
-                records=[(*row[:SQL_COLUMNS], recorded_at) for row in rows.rows],
+            await conn.copy_to_table(
+                "events", schema_name=self.schema, columns=_COPY_COLUMNS, format="text",
+                # a buffer is a documented source (not bytes: asyncpg would take it for a path); the
+                # type stubs know only files and iterables
+                source=cast(Any, memoryview(rows.copy_text(recorded_at) if text is None else text)),
             )  # fmt: skip
         except asyncpg.UniqueViolationError as exc:
             raise ConcurrencyError(_stream_of(exc), 0, 1) from None
@@ -590,6 +597,17 @@ class BulkRows:
     """`EventStore.bulk_rows`: a batch's insert rows, ready for `append_rows`."""
 
     rows: list[tuple[Any, ...]]
+
+    def copy_text(self, recorded_at: datetime) -> bytes:
+        """The rows as `copy_new_streams` sends them: COPY text format (`eventkit.copy_text`) of
+        `_COPY_COLUMNS`, every row recorded at `recorded_at`. No I/O: for a worker thread."""
+        recorded, tv, ts = timestamp_value(recorded_at), text_value, timestamp_value
+        lines = [
+            f"{r[0]}\t{tv(r[1])}\t{r[2]}\t{tv(r[3])}\t{r[4]}\t{tv(r[5])}\t"
+            f"{NULL if r[6] is None else tv(r[6])}\t{ts(r[7])}\t{tv(r[8])}\t{tv(r[9])}\t{recorded}\n"
+            for r in self.rows
+        ]
+        return "".join(lines).encode()
 
 
 @dataclass(frozen=True, slots=True)

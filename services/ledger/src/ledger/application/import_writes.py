@@ -4,23 +4,26 @@ file has a problem.
 
 The transaction first takes the store's ordering lock (`EventStore.take_order`), whose clock is the
 `recorded_at` of every event of the file: so each event's canonical bytes (`volume_chain`) are
-known before it is written, and the work is a pipeline. One task prepares the chunks ahead (the
-event rows in a thread, the chain bodies in the worker process, `eventkit.workers`); the writer
-sends each chunk's statements back to back: the volume heads it reaches (read once, `FOR UPDATE`),
-a COPY of the events (`copy_new_streams`), the entries read model derived by PostgreSQL from them,
-a COPY of the links, whose hashes a thread computes meanwhile. The overlap rule runs again under
-the lock only when another writer appended after the file was checked (`_appended_since`). Each
-volume head is written once, at the end. The entries' data is the event's JSON as stored; the links
-hash the JSON sent (`volume_chain.import_bodies`, else `appended_bytes`; the rare events whose
-numbers jsonb might write back in another form are read back and hashed as stored).
+known before it is written, and the work is a pipeline. One task prepares the chunks ahead: the
+event rows and their COPY text in a thread (`EventStore.bulk_rows`, `BulkRows.copy_text`: the
+event loop then only sends bytes), the chain's canonical bodies in the worker process
+(`eventkit.workers`, `volume_chain.import_bodies`: they need no head). The writer sends each
+chunk's statements back to back: the volume heads it reaches (read once, `FOR UPDATE`), a COPY of
+the events (`copy_new_streams`), the entries read model derived by PostgreSQL from them, a COPY of
+the links, whose hashes from those heads a thread computes meanwhile (`link_bodies`). The overlap
+rule runs again under the lock only when another writer appended after the file was checked
+(`_appended_since`). Each volume head is written once, at the end. The entries' data is the event's
+JSON as stored; the links hash the JSON sent (`volume_chain.import_bodies`, else `appended_bytes`;
+the rare events whose numbers jsonb might write back in another form are read back and hashed as
+stored).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterable, AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterable, AsyncIterator, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
@@ -39,7 +42,8 @@ from ledger.application.volume_chain import (
     VolumeHeads,
     appended_bytes,
     envelope_time,
-    import_chain,
+    import_bodies,
+    link_bodies,
     plain_json,
     row_parts,
     stored_bodies,
@@ -48,19 +52,32 @@ from ledger.application.volume_chain import (
 from ledger.domain.chain import volumes_of
 from ledger.domain.entries import stream_id
 
-CHUNK = 1000  # rows per COPY inside the one transaction
+FIRST_CHUNK = 1000  # rows of the first chunk: small, so the database starts while the rest is decided
+CHUNK = 5000  # rows per chunk after it: per chunk, a round of statements and of thread hand-overs
 AHEAD = 2  # chunks prepared ahead of the writer
+
+
+def chunk_spans(count: int) -> Iterator[range]:
+    """Where `count` rows (or events) are cut into chunks, in order: FIRST_CHUNK, then CHUNK at a
+    time. Issue 12's measurements (50,000 rows): chunks of 1,000 throughout spent ~1 s more of wall
+    in hand-overs between the writer, the threads and the worker than chunks of 5,000."""
+    start, size = 0, FIRST_CHUNK
+    while start < count:
+        yield range(start, min(start + size, count))
+        start, size = start + size, CHUNK
 
 
 @dataclass
 class _Prepared:
-    """A chunk ready to write: its event rows, each entry's volumes, what the chain needs of each
-    row (`import_chain`'s rows and places)."""
+    """A chunk ready to write: its event rows (and their COPY text), each entry's volumes, what the
+    chain needs of each row (`link_bodies`' bodies, rows and places)."""
 
     rows: BulkRows
+    text: bytes
     volumes: dict[str, tuple[str, str]]
     parts: list[BodyParts]
     places: list[tuple[str, tuple[str, ...], str | None]]
+    bodies: list[bytes | None] = field(default_factory=list)
 
 
 async def write_entries(
@@ -72,12 +89,13 @@ async def write_entries(
     checked_at: int | None = None,
     workers: CpuWorkers = THREADS,
 ) -> None:
-    """Append the events of `chunks` (each the first of a new entry stream; a list: CHUNK at a
-    time) with their entries and chain links; all or nothing: an error raised by `chunks` rolls
+    """Append the events of `chunks` (each the first of a new entry stream; a list: cut as
+    `chunk_spans`) with their entries and chain links; all or nothing: an error raised by `chunks` rolls
     everything back. The transaction begins with the first event: no event, no lock taken.
     `checked_at`: the last event position the events' overlap checks saw (None: unknown); the
     overlap rule runs again under the ordering lock only when events were appended after it.
-    `workers`: where the chain bodies are computed (a worker process: on the other core).
+    `workers`: where the chain bodies are computed, ahead of the writer (a worker process: on the
+    other core).
     Raises ConcurrencyError when an entry's stream exists already, ConflictError (409) when an
     entry now overlaps the advisor's other on-site time."""
     pending = aiter(_chunked(chunks) if isinstance(chunks, list) else chunks)
@@ -106,9 +124,10 @@ async def write_entries(
                 chunk: list[LedgerEntryEvent] | None = first
                 while chunk is not None:
                     batch, volumes = batch_of(chunk)
-                    rows = await asyncio.to_thread(store.bulk_rows, batch, metadata)
-                    parts, places = await asyncio.to_thread(_chain_input, rows.rows, volumes, recorded)
-                    await ready.put(_Prepared(rows, volumes, parts, places))
+                    args = (store, batch, metadata, volumes, recorded_at, recorded)
+                    ahead = await asyncio.to_thread(_prepare_chunk, *args)
+                    ahead.bodies = await workers.run(import_bodies, ahead.parts)
+                    await ready.put(ahead)
                     chunk = await _next_nonempty(pending)
             except Exception as exc:  # the writer raises it, inside the transaction: all rolled back
                 await ready.put(exc)
@@ -121,7 +140,7 @@ async def write_entries(
             while (prepared := await ready.get()) is not None:
                 if isinstance(prepared, BaseException):
                     raise prepared
-                await _write(conn, store, prepared, heads, recorded_at, recheck, workers)
+                await _write(conn, store, prepared, heads, recorded_at, recheck)
                 progress.step("written", len(prepared.rows.rows))
             await heads.save(conn, store.schema)
         finally:  # the writer's error: stop preparing (the connection is idle: the rollback may run)
@@ -137,16 +156,18 @@ async def _write(
     heads: VolumeHeads,
     recorded_at: datetime,
     recheck: bool,
-    workers: CpuWorkers,
 ) -> None:
-    """One chunk's statements, back to back: its heads, events, entries and links (whose bodies and
-    hashes the worker process computes while PostgreSQL writes the events and entries)."""
+    """One chunk's statements, back to back: its heads, events, entries and links (whose hashes a
+    thread computes from the heads and the bodies made ahead while PostgreSQL writes the events
+    and entries)."""
     rows, volumes, schema = prepared.rows.rows, prepared.volumes, store.schema
     await heads.lock(conn, schema, (v for vs in volumes.values() for v in vs))
     start = {v: heads.heads[v] for _, vs, _ in prepared.places for v in vs if v in heads.heads}
-    linking = asyncio.create_task(workers.run(import_chain, prepared.parts, prepared.places, start))
+    linking = asyncio.create_task(
+        asyncio.to_thread(link_bodies, prepared.bodies, prepared.parts, prepared.places, start)
+    )
     try:
-        positions = await store.copy_new_streams(conn, prepared.rows, recorded_at)
+        positions = await store.copy_new_streams(conn, prepared.rows, recorded_at, prepared.text)
         await insert_appended_entries(conn, schema, positions[0], positions[-1], len(positions))
         if recheck:  # another writer's on-site time may have arrived since the rows were checked
             await recheck_clashes(conn, schema, [cast(LedgerEntryEvent, r[10]).entry_id for r in rows])
@@ -165,6 +186,20 @@ async def _write(
             bodies |= await stored_bodies(conn, schema, unsure)
         links = heads.links(_to_link(rows, bodies, volumes))
     await write_links(conn, schema, links)
+
+
+def _prepare_chunk(
+    store: EventStore,
+    batch: list[NewStream],
+    metadata: Metadata,
+    volumes: dict[str, tuple[str, str]],
+    recorded_at: datetime,
+    recorded: str,
+) -> _Prepared:
+    """A chunk's event rows, their COPY text and the chain's input (no I/O: in a thread)."""
+    rows = store.bulk_rows(batch, metadata)
+    parts, places = _chain_input(rows.rows, volumes, recorded)
+    return _Prepared(rows, rows.copy_text(recorded_at), volumes, parts, places)
 
 
 def _chain_input(
@@ -190,8 +225,8 @@ def _to_link(
 
 
 async def _chunked(events: list[LedgerEntryEvent]) -> AsyncIterator[list[LedgerEntryEvent]]:
-    for first in range(0, len(events), CHUNK):
-        yield events[first : first + CHUNK]
+    for span in chunk_spans(len(events)):
+        yield events[span.start : span.stop]
 
 
 async def _next_nonempty(chunks: AsyncIterator[list[LedgerEntryEvent]]) -> list[LedgerEntryEvent] | None:

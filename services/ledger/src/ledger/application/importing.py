@@ -4,7 +4,8 @@ unless every row passes.
 1. Read the sheet and parse every row (unreadable cells named by row and column).
 2. Decide every row with the same pure rules as the API, facts read in bulk: assignments of the
    villages, the advisors' on-site time already in the ledger plus the other rows of the file.
-   Rows are decided CHUNK at a time, each chunk's new events handed to the writer as it is done.
+   Rows are decided a chunk at a time (`import_writes.chunk_spans`), each chunk's new events
+   handed to the writer as it is done.
 3. Meanwhile the writer writes every new entry in ONE transaction (import_writes: multi-stream
    INSERTs of each chunk, with the inline read model and the volume chains), starting with the first
    chunk decided: the database works while the next rows are decided. A crash or a refusal at any
@@ -43,7 +44,7 @@ from ledger.application.commands import entry_id_for
 from ledger.application.import_checks import FileFacts, Prepared, build_events, load_facts, prepare_row
 from ledger.application.import_columns import read_upload
 from ledger.application.import_rows import ParsedRow, parse_row
-from ledger.application.import_writes import CHUNK, write_entries
+from ledger.application.import_writes import chunk_spans, write_entries
 from ledger.domain.entry_fields import dump_many
 from ledger.domain.kinds import FIELD_LABEL, Kind
 
@@ -89,17 +90,17 @@ def decide_all(
     """The events to write and the number of rows already in the ledger as they are.
 
     Each row is decided as the API decides one entry; the events are built many at once
-    (`build_events`), CHUNK rows at a time, and each chunk's new events are given to `handover` as
-    soon as they are (the writer starts on them while the next chunk is decided). A row's problems
-    come from one step only, and problems are answered in row order, so the answer is the same as
-    deciding the rows one after another."""
+    (`build_events`), a chunk of rows at a time (`chunk_spans`), and each chunk's new events are
+    given to `handover` as soon as they are (the writer starts on them while the next chunk is
+    decided). A row's problems come from one step only, and problems are answered in row order, so
+    the answer is the same as deciding the rows one after another."""
     unit, now = unit_of(who), now_cst()
     seen: dict[str, int] = {}
     new: list[LedgerEntryEvent] = []
     unchanged = 0
-    for first in range(0, len(parsed), CHUNK):
+    for span in chunk_spans(len(parsed)):
         prepared: list[Prepared] = []
-        for row in progress.counted("checked", parsed[first : first + CHUNK]):
+        for row in progress.counted("checked", parsed[span.start : span.stop]):
             entry_id = ids[row.line]
             if entry_id in seen:
                 problems.add(

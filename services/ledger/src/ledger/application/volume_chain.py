@@ -269,7 +269,7 @@ def import_bodies(rows: list[BodyParts]) -> list[bytes | None]:
 
 
 class Chained(NamedTuple):
-    """What `import_chain` answers for a chunk: its link rows and each volume's new head; or,
+    """What `link_bodies` answers for a chunk: its link rows and each volume's new head; or,
     when some body was refused (`bodies` not None), no links and every body (the service links
     that chunk itself, reading the refused ones back as stored)."""
 
@@ -284,13 +284,23 @@ def import_chain(
     places: list[tuple[str, tuple[str, ...], str | None]],
     heads: dict[str, tuple[int, str]],
 ) -> Chained:
-    """The chain links of a bulk import's chunk, in a worker process (`eventkit.workers`): each
-    row's `import_text`, then its link into each of its volumes (`places`: the row's entry id,
-    volumes and county, in position order), from `heads` (the volumes' (length, head) as read under lock;
-    a volume not in it starts at GENESIS). The link rows are `VolumeHeads.links`' (the event id
-    as text: asyncpg writes a uuid from it). The same hashing as `VolumeHeads.links`, moved off
-    the service's interpreter: 100,000 links are ~1.3 s of its CPU a 50,000-row file."""
-    bodies = import_bodies(rows)
+    """The chain links of a bulk import's chunk: `link_bodies` over the rows' `import_bodies`."""
+    return link_bodies(import_bodies(rows), rows, places, heads)
+
+
+def link_bodies(
+    bodies: list[bytes | None],
+    rows: list[BodyParts],
+    places: list[tuple[str, tuple[str, ...], str | None]],
+    heads: dict[str, tuple[int, str]],
+) -> Chained:
+    """The chain links of a bulk import's chunk from its rows' canonical `bodies` (`import_bodies`,
+    computed ahead in the worker process, `eventkit.workers`: they need no head): each row's link
+    into each of its volumes (`places`: the row's entry id, volumes and county, in position order),
+    from `heads` (the volumes' (length, head) as read under lock; a volume not in it starts at
+    GENESIS). The link rows are `VolumeHeads.links`' (the event id as text: asyncpg writes a uuid
+    from it); the same hashing, a SHA-256 a link (~1 µs). A refused body (None): no links, and
+    `bodies` answered for the service's general path."""
     if any(body is None for body in bodies):
         return Chained([], {}, {}, bodies)
     moved: dict[str, tuple[int, str]] = {}
@@ -478,7 +488,7 @@ class VolumeHeads:
         return links
 
     def chained(self, chained: Chained) -> None:
-        """Move the heads on as `import_chain` did for a chunk."""
+        """Move the heads on as `link_bodies` did for a chunk."""
         self.heads |= chained.heads
         self.moved |= chained.counties
 
