@@ -15,7 +15,9 @@ Format (PostgreSQL manual, COPY, "Text Format"): one line per row, columns separ
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 
 NULL = "\\N"
 
@@ -35,3 +37,18 @@ def timestamp_value(value: datetime | date) -> str:
     if not isinstance(value, datetime):
         value = datetime(value.year, value.month, value.day)  # noqa: DTZ001 (local time: as the codec)
     return value.astimezone(UTC).isoformat()
+
+
+def event_rows_text(rows: Iterable[Sequence[Any]], recorded_at: datetime | str) -> bytes:
+    """Event rows as the bytes `EventStore.copy_new_streams` sends: each row's first ten values
+    (`store.SQL_COLUMNS`: event id, stream id, stream version, event type, schema version, tenant
+    JSON, county or None, occurred_at, data JSON, metadata JSON), then `recorded_at` (a datetime,
+    or ISO 8601 text with its offset, as the envelope writes it). Pure: for a thread or a worker
+    process (`eventkit.workers`)."""
+    recorded = recorded_at if isinstance(recorded_at, str) else timestamp_value(recorded_at)
+    tv, ts = text_value, timestamp_value
+    return "".join([
+        f"{r[0]}\t{tv(r[1])}\t{r[2]}\t{tv(r[3])}\t{r[4]}\t{tv(r[5])}\t"
+        f"{NULL if r[6] is None else tv(r[6])}\t{ts(r[7])}\t{tv(r[8])}\t{tv(r[9])}\t{recorded}\n"
+        for r in rows
+    ]).encode()  # fmt: skip

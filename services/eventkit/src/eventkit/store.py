@@ -41,7 +41,7 @@ from vc_contracts import CST, Envelope, Event, Tenant
 
 from eventkit import metrics
 from eventkit.clock import now_cst
-from eventkit.copy_text import NULL, text_value, timestamp_value
+from eventkit.copy_text import event_rows_text
 from eventkit.db import Connection
 from eventkit.errors import AppError
 
@@ -531,8 +531,9 @@ class EventStore:
         the next ones, one after another in the order COPY reads them, after any drawn by a
         transaction rolled back; their count, span and ends are checked). Raises
         ConcurrencyError when a stream exists already, EventTooLargeError (in `bulk_rows`).
-        `text`: `rows.copy_text(recorded_at)`, when the caller built it beforehand (in a thread:
-        then the event loop only sends it)."""
+        `text`: `rows.copy_text(recorded_at)` (or `copy_text.event_rows_text` of the same values),
+        when the caller built it beforehand (in a thread or a worker process: then the event loop
+        only sends it)."""
         started = time.perf_counter()
         events = f"{self.schema}.events"
         before = await conn.fetchval(f"SELECT coalesce(max(position), 0) FROM {events}")
@@ -599,15 +600,9 @@ class BulkRows:
     rows: list[tuple[Any, ...]]
 
     def copy_text(self, recorded_at: datetime) -> bytes:
-        """The rows as `copy_new_streams` sends them: COPY text format (`eventkit.copy_text`) of
-        `_COPY_COLUMNS`, every row recorded at `recorded_at`. No I/O: for a worker thread."""
-        recorded, tv, ts = timestamp_value(recorded_at), text_value, timestamp_value
-        lines = [
-            f"{r[0]}\t{tv(r[1])}\t{r[2]}\t{tv(r[3])}\t{r[4]}\t{tv(r[5])}\t"
-            f"{NULL if r[6] is None else tv(r[6])}\t{ts(r[7])}\t{tv(r[8])}\t{tv(r[9])}\t{recorded}\n"
-            for r in self.rows
-        ]
-        return "".join(lines).encode()
+        """The rows as `copy_new_streams` sends them (`copy_text.event_rows_text`), every row
+        recorded at `recorded_at`. No I/O: for a worker thread."""
+        return event_rows_text(self.rows, recorded_at)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,9 +5,9 @@ file has a problem.
 The transaction first takes the store's ordering lock (`EventStore.take_order`), whose clock is the
 `recorded_at` of every event of the file: so each event's canonical bytes (`volume_chain`) are
 known before it is written, and the work is a pipeline. One task prepares the chunks ahead: the
-event rows and their COPY text in a thread (`EventStore.bulk_rows`, `BulkRows.copy_text`: the
-event loop then only sends bytes), the chain's canonical bodies in the worker process
-(`eventkit.workers`, `volume_chain.import_bodies`: they need no head). The writer sends each
+event rows in a thread (`EventStore.bulk_rows`), then, in the worker process while that thread goes
+on to the next chunk, the rows' canonical chain bodies (they need no head) and their COPY text
+(`volume_chain.import_work`): the service's event loop only sends bytes. The writer sends each
 chunk's statements back to back: the volume heads it reaches (read once, `FOR UPDATE`), a COPY of
 the events (`copy_new_streams`), the entries read model derived by PostgreSQL from them, a COPY of
 the links, whose hashes from those heads a thread computes meanwhile (`link_bodies`). The overlap
@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterable, AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
@@ -42,7 +42,7 @@ from ledger.application.volume_chain import (
     VolumeHeads,
     appended_bytes,
     envelope_time,
-    import_bodies,
+    import_work,
     link_bodies,
     plain_json,
     row_parts,
@@ -69,15 +69,15 @@ def chunk_spans(count: int) -> Iterator[range]:
 
 @dataclass
 class _Prepared:
-    """A chunk ready to write: its event rows (and their COPY text), each entry's volumes, what the
-    chain needs of each row (`link_bodies`' bodies, rows and places)."""
+    """A chunk ready to write: its event rows, each entry's volumes, what the chain needs of each
+    row (`link_bodies`' rows and places), and the worker's part in flight (`made`: the rows'
+    chain bodies and COPY text, `volume_chain.import_work`)."""
 
     rows: BulkRows
-    text: bytes
     volumes: dict[str, tuple[str, str]]
     parts: list[BodyParts]
     places: list[tuple[str, tuple[str, ...], str | None]]
-    bodies: list[bytes | None] = field(default_factory=list)
+    made: asyncio.Future[tuple[list[bytes | None], bytes]]
 
 
 async def write_entries(
@@ -124,10 +124,12 @@ async def write_entries(
                 chunk: list[LedgerEntryEvent] | None = first
                 while chunk is not None:
                     batch, volumes = batch_of(chunk)
-                    args = (store, batch, metadata, volumes, recorded_at, recorded)
-                    ahead = await asyncio.to_thread(_prepare_chunk, *args)
-                    ahead.bodies = await workers.run(import_bodies, ahead.parts)
-                    await ready.put(ahead)
+                    rows, parts, places = await asyncio.to_thread(
+                        _prepare_chunk, store, batch, metadata, volumes, recorded
+                    )
+                    # the worker's part runs on while this thread prepares the next chunk
+                    made = asyncio.ensure_future(workers.run(import_work, parts, [p[2] for p in places]))
+                    await ready.put(_Prepared(rows, volumes, parts, places, made))
                     chunk = await _next_nonempty(pending)
             except Exception as exc:  # the writer raises it, inside the transaction: all rolled back
                 await ready.put(exc)
@@ -147,6 +149,9 @@ async def write_entries(
             preparing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await preparing
+            while not ready.empty():  # chunks never written: their worker calls are not wanted
+                if isinstance(left := ready.get_nowait(), _Prepared):
+                    _forget(left.made)
 
 
 async def _write(
@@ -161,45 +166,49 @@ async def _write(
     thread computes from the heads and the bodies made ahead while PostgreSQL writes the events
     and entries)."""
     rows, volumes, schema = prepared.rows.rows, prepared.volumes, store.schema
+    try:
+        bodies, text = await prepared.made
+    finally:
+        _forget(prepared.made)
     await heads.lock(conn, schema, (v for vs in volumes.values() for v in vs))
     start = {v: heads.heads[v] for _, vs, _ in prepared.places for v in vs if v in heads.heads}
     linking = asyncio.create_task(
-        asyncio.to_thread(link_bodies, prepared.bodies, prepared.parts, prepared.places, start)
+        asyncio.to_thread(link_bodies, bodies, prepared.parts, prepared.places, start)
     )
     try:
-        positions = await store.copy_new_streams(conn, prepared.rows, recorded_at, prepared.text)
+        positions = await store.copy_new_streams(conn, prepared.rows, recorded_at, text)
         await insert_appended_entries(conn, schema, positions[0], positions[-1], len(positions))
         if recheck:  # another writer's on-site time may have arrived since the rows were checked
             await recheck_clashes(conn, schema, [cast(LedgerEntryEvent, r[10]).entry_id for r in rows])
         chained = await linking
     finally:
-        if not linking.done():  # the writer's error: the chunk's links are not wanted any more
-            linking.cancel()
-        elif not linking.cancelled():
-            linking.exception()  # seen: the writer's own error is the one raised
+        _forget(linking)  # the writer's error: the chunk's links are not wanted; that error is raised
     if chained.bodies is None:
         heads.chained(chained)
         links = chained.links
     else:  # rare: some bodies are taken by the general path, or read back as stored
-        bodies, unsure = _bodies(rows, chained.bodies, recorded_at)
+        known, unsure = _bodies(rows, chained.bodies, recorded_at)
         if unsure:
-            bodies |= await stored_bodies(conn, schema, unsure)
-        links = heads.links(_to_link(rows, bodies, volumes))
+            known |= await stored_bodies(conn, schema, unsure)
+        links = heads.links(_to_link(rows, known, volumes))
     await write_links(conn, schema, links)
 
 
 def _prepare_chunk(
-    store: EventStore,
-    batch: list[NewStream],
-    metadata: Metadata,
-    volumes: dict[str, tuple[str, str]],
-    recorded_at: datetime,
+    store: EventStore, batch: list[NewStream], metadata: Metadata, volumes: dict[str, tuple[str, str]],
     recorded: str,
-) -> _Prepared:
-    """A chunk's event rows, their COPY text and the chain's input (no I/O: in a thread)."""
+) -> tuple[BulkRows, list[BodyParts], list[tuple[str, tuple[str, ...], str | None]]]:  # fmt: skip
+    """A chunk's event rows and the chain's input (`_chain_input`); no I/O: in a thread."""
     rows = store.bulk_rows(batch, metadata)
-    parts, places = _chain_input(rows.rows, volumes, recorded)
-    return _Prepared(rows, rows.copy_text(recorded_at), volumes, parts, places)
+    return rows, *_chain_input(rows.rows, volumes, recorded)
+
+
+def _forget(future: asyncio.Future[Any] | asyncio.Task[Any]) -> None:
+    """Cancel `future` if it still runs; a result or error it has is not wanted (nor logged)."""
+    if not future.done():
+        future.cancel()
+    elif not future.cancelled():
+        future.exception()
 
 
 def _chain_input(

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple, cast
 from uuid import UUID
 
 import asyncpg
+from eventkit.copy_text import event_rows_text
 from eventkit.db import Connection
 from eventkit.store import Appended, StoredEvent
 from pydantic_core import from_json, to_json
@@ -266,6 +267,18 @@ def import_bodies(rows: list[BodyParts]) -> list[bytes | None]:
     if len(_PARTS) > _KEPT_PARTS:
         _PARTS.clear()
     return [import_text(row, _PARTS) for row in rows]
+
+
+def import_work(parts: list[BodyParts], counties: list[str | None]) -> tuple[list[bytes | None], bytes]:
+    """What a bulk import's worker process (`eventkit.workers`) makes of a chunk ahead of the
+    writer: `import_bodies`, and the events' COPY text (`copy_text.event_rows_text`; `counties`:
+    each row's tenant county). Both from plain values, so the service's interpreter only sends."""
+    rows = (
+        (p.event_id, p.stream_id, p.stream_version, p.event_type, p.schema_version, p.tenant_json, county,
+         p.occurred_at, p.data_json, p.metadata_json)
+        for p, county in zip(parts, counties, strict=True)
+    )  # fmt: skip
+    return import_bodies(parts), event_rows_text(rows, parts[0].recorded_at if parts else "")
 
 
 class Chained(NamedTuple):
