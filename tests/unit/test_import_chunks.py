@@ -1,7 +1,10 @@
 """Where a backfill file is cut into chunks (`import_writes.chunk_spans`): a small first chunk, so
-the database starts at once, then larger ones; every row in exactly one chunk, in order."""
+the database starts at once, then each twice the one before up to CHUNK; every row in exactly one
+chunk, in order."""
 
 from __future__ import annotations
+
+from itertools import pairwise
 
 import pytest
 from hypothesis import given
@@ -10,20 +13,19 @@ from ledger.application.import_writes import CHUNK, FIRST_CHUNK, chunk_spans
 
 
 @pytest.mark.parametrize(
-    ("rows", "spans"),
+    ("rows", "sizes"),
     [
         (0, []),
-        (1, [(0, 1)]),
-        (FIRST_CHUNK, [(0, FIRST_CHUNK)]),
-        (FIRST_CHUNK + 1, [(0, FIRST_CHUNK), (FIRST_CHUNK, FIRST_CHUNK + 1)]),
-        (FIRST_CHUNK + CHUNK, [(0, FIRST_CHUNK), (FIRST_CHUNK, FIRST_CHUNK + CHUNK)]),
-        (FIRST_CHUNK + CHUNK + 7,
-         [(0, FIRST_CHUNK), (FIRST_CHUNK, FIRST_CHUNK + CHUNK),
-          (FIRST_CHUNK + CHUNK, FIRST_CHUNK + CHUNK + 7)]),
+        (1, [1]),
+        (FIRST_CHUNK, [FIRST_CHUNK]),
+        (FIRST_CHUNK + 1, [FIRST_CHUNK, 1]),
+        (FIRST_CHUNK * 3, [FIRST_CHUNK, 2 * FIRST_CHUNK]),
+        (50_000, [1000, 2000, 4000, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 3000]),
     ],
-)  # fmt: skip
-def test_a_file_is_cut_first_small_then_in_full_chunks(rows: int, spans: list[tuple[int, int]]) -> None:
-    assert [(s.start, s.stop) for s in chunk_spans(rows)] == spans
+)
+def test_a_file_is_cut_small_first_then_doubling_up_to_full_chunks(rows: int, sizes: list[int]) -> None:
+    assert (FIRST_CHUNK, CHUNK) == (1000, 5000)  # the table's numbers
+    assert [len(s) for s in chunk_spans(rows)] == sizes
 
 
 @given(st.integers(0, 200_000))
@@ -31,5 +33,6 @@ def test_every_row_is_in_one_chunk_in_order_and_no_chunk_is_too_large(rows: int)
     spans = list(chunk_spans(rows))
     assert [i for s in spans for i in s] == list(range(rows))
     assert all(len(s) > 0 for s in spans)
-    assert all(len(s) <= (FIRST_CHUNK if n == 0 else CHUNK) for n, s in enumerate(spans))
-    assert all(len(s) == CHUNK for s in spans[1:-1])  # only the last may be short
+    assert all(len(s) <= CHUNK for s in spans) and (not spans or len(spans[0]) <= FIRST_CHUNK)
+    for before, after in pairwise(spans[:-1]):  # all but the last: doubling up to CHUNK
+        assert len(after) == min(CHUNK, 2 * len(before))
