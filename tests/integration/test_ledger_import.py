@@ -292,7 +292,11 @@ async def test_a_visit_logged_while_the_file_is_checked_still_refuses_an_overlap
             row("法治讲座", li, v1, "05-12 14:00", "race-2", topic="民法典", audience="45")]  # fmt: skip
     r = await _upload(ledger, cast, as_csv(rows))
     assert r.status_code == 409, r.text  # type: ignore[attr-defined]
-    assert v2 in r.json()["message"]  # type: ignore[attr-defined]
+    # the other visit's village is named as the API names it: name, then code in brackets
+    v2_name = await ledger.pool.fetchval(
+        "SELECT name FROM ledger.ledger_names WHERE key = $1", f"division:{v2}"
+    )
+    assert v2_name and f"{v2_name}（{v2}）" in r.json()["message"], r.json()  # type: ignore[attr-defined]
     written = await ledger.pool.fetchval(
         "SELECT count(*) FROM ledger.entries WHERE client_entry_id LIKE 'race-%'"
     )

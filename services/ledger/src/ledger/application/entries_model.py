@@ -287,5 +287,11 @@ async def recheck_clashes(conn: Connection, schema: str, entry_ids: list[str]) -
     for r in rows:
         new = Busy(r["n_id"], r["n_village"], r["n_start"], r["n_end"], r["n_kind"])
         near[new].append(Busy(r["entry_id"], r["village_code"], r["started_at"], r["ended_at"], r["kind"]))
+    if not near:
+        return
+    # a clash is refused naming the other work's village as the API's refusal does (`Facts.names`)
+    keys = list({f"division:{b.village_code}" for olds in near.values() for b in olds})
+    found = await conn.fetch(f"SELECT key, name FROM {schema}.ledger_names WHERE key = ANY($1::text[])", keys)
+    names = {r["key"]: r["name"] for r in found}
     for new, old in near.items():
-        rules.check_clashes(new, old)
+        rules.check_clashes(new, old, names)
