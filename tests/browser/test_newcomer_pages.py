@@ -127,7 +127,14 @@ def test_the_volume_keeps_its_type_filter_over_a_reload_and_writes_spans_with_th
     expect(page.locator(".el-select").filter(has_text="驻点服务")).to_be_visible(timeout=SLOW)
     kinds = page.locator(".entries .el-table__body tr td:nth-child(2)").all_inner_texts()
     assert kinds and set(kinds) == {"驻点服务"}, kinds
+    # and the page says the totals above are every type's, the list only visits
+    note = page.get_by_test_id("filtered-note")
+    expect(note).to_contain_text(re.compile(r"当前只列出“驻点服务” \d+ 条（上方合计为本期间全部类型）"))
     _shot(page, "volume-kind-desktop")
+    # when every type is asked for again, then the note goes and the URL forgets the type
+    note.get_by_role("button", name="显示全部类型").click()
+    expect(note).to_have_count(0)
+    expect(page).not_to_have_url(re.compile(r"kind="))
 
 
 def test_the_villages_phone_volume_writes_a_visit_from_start_to_end(committee: Page) -> None:
