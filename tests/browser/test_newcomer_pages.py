@@ -131,6 +131,9 @@ def test_the_volume_keeps_its_type_filter_over_a_reload_and_writes_spans_with_th
     note = page.get_by_test_id("filtered-note")
     expect(note).to_contain_text(re.compile(r"当前只列出“驻点服务” \d+ 条（上方合计为本期间全部类型）"))
     _shot(page, "volume-kind-desktop")
+    page.set_viewport_size(PHONE)
+    expect(note).to_be_visible()
+    _shot(page, "volume-kind-phone")
     # when every type is asked for again, then the note goes and the URL forgets the type
     note.get_by_role("button", name="显示全部类型").click()
     expect(note).to_have_count(0)
