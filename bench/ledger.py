@@ -5,8 +5,10 @@
     transactions at the same load. Every visit passes the real rules (assignment, overlap, chains).
 (b) POST /imports of a 50,000-row CSV backfill (visits, lectures, WeChat consultations of 100 advisors):
     every row checked, then written with the inline read model and the volume chains; entries/s
-    against `executemany`. Then the same file again (changes nothing), right away (the relay is still
-    publishing the first import in the same process) and once the relay has caught up.
+    against `executemany`. FIRST_TRIALS first imports, each into an empty ledger and against
+    `executemany` measured just before it; the median ratio is the figure. Then the last file again
+    (changes nothing), right away (the relay is still publishing it in the same process) and once
+    the relay has caught up.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import io
 import os
 import secrets
 import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import uuid4
 
@@ -26,7 +30,7 @@ import httpx
 import psutil
 from devstack import procs
 from devstack.paths import repo_root
-from devstack.services import Service, start_service
+from devstack.services import RunningService, Service, start_service
 from eventkit.keep_alive import CLIENT_KEEP_ALIVE_SECONDS
 from eventkit.tokens import issue
 from vc_contracts import CST
@@ -126,6 +130,12 @@ async def http_latency(url: str, secret: str, per_second: float, total: int) -> 
         return await open_loop(per_second, total, lambda i: post(client, i))
 
 
+FIRST_TRIALS = 3
+"""First imports timed, each into an empty ledger (a service started for it), each against
+`executemany` measured just before it; the median ratio counts. The machine's speed moves by a
+third between minutes, and single trials fell either side of the goal."""
+
+
 def backfill_csv(rows: int) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -202,16 +212,27 @@ async def executemany_cpu(dsn: str, rows: int = 50_000) -> tuple[Figure, Figure]
     return Figure(per_second, "rows/s"), Figure(rows / used, "rows/CPU-s")
 
 
+@dataclass
+class ImportTimes:
+    """A ledger's imports: the first (entries/s, the executemany rows/s measured just before it, rows
+    per CPU second), then, when asked, the same file again, right away and once the relay has caught
+    up (rows/s, rows per CPU second)."""
+
+    first: tuple[float, float, float]
+    again: tuple[float, float] | None = None
+    settled: tuple[float, float] | None = None
+
+
 async def import_rate(
-    dsn: str, url: str, secret: str, content: bytes, rows: int, service_pid: int | None = None
-) -> tuple[list[float], list[float]]:
-    """Rows/s of the first import, of the same file right after it (while the relay publishes the
-    first import's events in the same process), and once more after the relay has caught up; and
-    the rows per CPU second (the service's process tree and PostgreSQL) of each, when `service_pid`."""
+    dsn: str, url: str, secret: str, content: bytes, rows: int, service_pid: int | None = None,
+    agains: bool = False,
+) -> ImportTimes:  # fmt: skip
+    """Rows/s of the first import of `content` into the ledger at `url` (against `executemany`
+    measured just before it); with `agains`, of the same file right after it (while the relay
+    publishes it in the same process) and once more after the relay has caught up; and the rows per
+    CPU second (the service's process tree and PostgreSQL) of each, when `service_pid`."""
     token = issue(secret, role="law_firm", scope=SCOPE, subject="bench-staff", unit=UNIT)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "text/csv"}
-    rates: list[float] = []
-    per_cpu: list[float] = []
     server = await postgres_pid(dsn)
 
     def cpu() -> float:
@@ -219,17 +240,44 @@ async def import_rate(
 
     limits = httpx.Limits(keepalive_expiry=KEEPALIVE)
     async with httpx.AsyncClient(timeout=1800, trust_env=False, limits=limits) as client:
-        for expected in ("imported", "unchanged", "unchanged"):
-            if len(rates) == 2:
-                await relay_caught_up(dsn)
+
+        async def timed(expected: str) -> tuple[float, float]:
             started, used = time.perf_counter(), cpu()
             r = await client.post(f"{url}/imports", content=content, headers=headers)
             elapsed, used = time.perf_counter() - started, cpu() - used
             if r.status_code >= 300 or r.json()[expected] != rows:
                 raise RuntimeError(f"import: {r.status_code} {r.text[:500]}")
-            rates.append(rate(rows, elapsed))
-            per_cpu.append(rows / used)
-    return rates, per_cpu
+            return rate(rows, elapsed), rows / used
+
+        await raw.prepare(dsn)  # an empty table each time: the same limit each trial
+        limit = await raw.executemany(dsn, 50_000)
+        speed, per_cpu = await timed("imported")
+        times = ImportTimes((speed, limit, per_cpu))
+        if agains:
+            times.again = await timed("unchanged")
+            await relay_caught_up(dsn)
+            times.settled = await timed("unchanged")
+    return times
+
+
+@contextlib.asynccontextmanager
+async def ledger_running(dsn: str, bootstrap: str, secret: str) -> AsyncIterator[RunningService]:
+    """The ledger service on the benchmark's servers, on an empty ledger schema with the bench's
+    assignments; stopped and its schema dropped after."""
+    state = bench_dir() / "ledger"
+    (state / "run").mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "VC_JWT_SECRET": secret}
+    service = start_service(Service("ledger", procs.free_port()), env, state, repo_root())
+    try:
+        procs.wait_until(service.ready, what="ledger ready", timeout=60, proc=service.process,
+                         log_path=service.log_path)  # fmt: skip
+        await _assign(dsn)
+        yield service
+    finally:
+        service.stop(state / "run")
+        conn = await asyncpg.connect(dsn)
+        await conn.execute("DROP SCHEMA IF EXISTS ledger CASCADE")
+        await conn.close()
 
 
 async def run_ledger_bench(
@@ -245,41 +293,38 @@ async def run_ledger_bench(
     if raw_bulk is None:
         await raw.prepare(dsn)
         raw_bulk = Figure(await raw.executemany(dsn, 50_000), "rows/s")
-    state, secret = bench_dir() / "ledger", secrets.token_urlsafe(48)
-    (state / "run").mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "VC_JWT_SECRET": secret}
-    service = start_service(Service("ledger", procs.free_port()), env, state, repo_root())
-    try:
-        procs.wait_until(service.ready, what="ledger ready", timeout=60, proc=service.process,
-                         log_path=service.log_path)  # fmt: skip
-        await _assign(dsn)
-        if latency:
+    secret = secrets.token_urlsafe(48)
+    if latency:
+        async with ledger_running(dsn, bootstrap, secret) as service:
             latencies = await http_latency(service.service.url, secret, rate, total)
-            what = f"POST /visits over HTTP (uvicorn), {rate:g} cmd/s"
-            for p in (50, 99):
-                raw_p = Figure(percentile(inserts, p), "ms")
-                figures.append(Row(f"{what}, p{p}", Figure(percentile(latencies, p), "ms"), raw_p,
-                                   f"1-row insert tx p{p}"))  # fmt: skip
-        content = backfill_csv(rows)
-        (first, again, settled), cpu = await import_rate(
-            dsn, service.service.url, secret, content, rows, service.process.pid
-        )
-    finally:
-        service.stop(state / "run")
-        conn = await asyncpg.connect(dsn)
-        await conn.execute("DROP SCHEMA IF EXISTS ledger CASCADE")
-        await conn.close()
+        what = f"POST /visits over HTTP (uvicorn), {rate:g} cmd/s"
+        for p in (50, 99):
+            raw_p = Figure(percentile(inserts, p), "ms")
+            figures.append(Row(f"{what}, p{p}", Figure(percentile(latencies, p), "ms"), raw_p,
+                               f"1-row insert tx p{p}"))  # fmt: skip
+    content, trials = backfill_csv(rows), []
+    for n in range(FIRST_TRIALS):  # each first import into an empty ledger of a service just started
+        async with ledger_running(dsn, bootstrap, secret) as service:
+            trials.append(await import_rate(dsn, service.service.url, secret, content, rows,
+                                            service.process.pid, agains=n == FIRST_TRIALS - 1))  # fmt: skip
+    times = trials[-1]
+    assert times.again is not None and times.settled is not None
+    firsts = sorted((t.first for t in trials), key=lambda f: f[0] / f[1])
+    first, limit, first_cpu = firsts[len(firsts) // 2]  # the median ratio's trial
+    ratios = "/".join(f"{t.first[0] / t.first[1]:.2f}×" for t in trials)
     return [
         *figures,
-        Row(f"backfill import, {rows:,}-row CSV (check all, then write)", Figure(first, "entries/s"),
-            raw_bulk, "executemany"),
-        Row("  same file again (changes nothing)", Figure(again, "rows/s"), raw_bulk, "executemany"),
-        Row("  same file again, the relay caught up", Figure(settled, "rows/s"), raw_bulk, "executemany"),
+        Row(f"backfill import, {rows:,}-row CSV, first time (median of {len(trials)}: {ratios})",
+            Figure(first, "entries/s"), Figure(limit, "rows/s"), "executemany before it"),
+        Row("  same file again (changes nothing)", Figure(times.again[0], "rows/s"), raw_bulk, "executemany"),
+        Row("  same file again, the relay caught up", Figure(times.settled[0], "rows/s"), raw_bulk,
+            "executemany"),
         *([
-            Row("  first import, per CPU second (service and PostgreSQL)", Figure(cpu[0], "rows/CPU-s"),
+            Row("  first import, per CPU second (service and PostgreSQL)", Figure(first_cpu, "rows/CPU-s"),
                 raw_cpu, "executemany"),
-            Row("  same file again, per CPU second", Figure(cpu[1], "rows/CPU-s"), raw_cpu, "executemany"),
-            Row("  again, the relay caught up, per CPU second", Figure(cpu[2], "rows/CPU-s"), raw_cpu,
+            Row("  same file again, per CPU second", Figure(times.again[1], "rows/CPU-s"), raw_cpu,
                 "executemany"),
+            Row("  again, the relay caught up, per CPU second", Figure(times.settled[1], "rows/CPU-s"),
+                raw_cpu, "executemany"),
         ] if raw_cpu is not None else []),
     ]  # fmt: skip
