@@ -4,7 +4,7 @@ A bulk append (`EventStore.copy_new_streams`) sends its events by COPY. Handing 
 makes it encode them on the event loop while the transaction waits, value by value, through
 `eventkit.db`'s timestamptz codec (a Python call per value, where another busy thread of the
 process may take the interpreter lock for its whole switch interval). Building the bytes in a
-worker thread beforehand leaves the writer only the sending, so the database works while the next
+worker thread or process beforehand leaves the writer only the sending, so the database works while the next
 chunk is built. The values PostgreSQL stores are the same: jsonb reads text either way, and a
 timestamp sent as ISO 8601 text with its offset is the same instant.
 

@@ -49,8 +49,9 @@ def _row(event: Event) -> tuple[str, str] | None:
     return None
 
 
-async def names(pool: asyncpg.Pool, schema: str, keys: Iterable[str]) -> dict[str, str]:
-    """key -> name for keys like division:621025100201, unit:U-1, advisor:A-1 (unknown keys left out)."""
+async def names(pool: asyncpg.Pool | Connection, schema: str, keys: Iterable[str]) -> dict[str, str]:
+    """key -> name for keys like division:621025100201, unit:U-1, advisor:A-1 (unknown keys left out);
+    `pool` may be a connection (inside its transaction)."""
     rows = await pool.fetch(
         f"SELECT key, name FROM {schema}.ledger_names WHERE key = ANY($1::text[])", list(set(keys))
     )

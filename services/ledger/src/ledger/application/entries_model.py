@@ -34,6 +34,7 @@ from vc_contracts.catalogue.ledger import (
     VisitLogged,
 )
 
+from ledger.application.directory_view import names
 from ledger.domain import rules
 from ledger.domain.facts import Busy
 from ledger.domain.kinds import KIND_OF, Kind, is_on_site
@@ -290,8 +291,6 @@ async def recheck_clashes(conn: Connection, schema: str, entry_ids: list[str]) -
     if not near:
         return
     # a clash is refused naming the other work's village as the API's refusal does (`Facts.names`)
-    keys = list({f"division:{b.village_code}" for olds in near.values() for b in olds})
-    found = await conn.fetch(f"SELECT key, name FROM {schema}.ledger_names WHERE key = ANY($1::text[])", keys)
-    names = {r["key"]: r["name"] for r in found}
+    known = await names(conn, schema, (f"division:{b.village_code}" for olds in near.values() for b in olds))
     for new, old in near.items():
-        rules.check_clashes(new, old, names)
+        rules.check_clashes(new, old, known)
