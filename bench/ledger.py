@@ -36,7 +36,7 @@ from eventkit.tokens import issue
 from vc_contracts import CST
 
 from bench import raw
-from bench.report import Figure, Row
+from bench.report import Figure, Row, median_trial, ratios
 from bench.servers import bench_dir
 from bench.timing import percentile, rate
 from bench.workload import VILLAGES
@@ -309,12 +309,11 @@ async def run_ledger_bench(
                                             service.process.pid, agains=n == FIRST_TRIALS - 1))  # fmt: skip
     times = trials[-1]
     assert times.again is not None and times.settled is not None
-    firsts = sorted((t.first for t in trials), key=lambda f: f[0] / f[1])
-    first, limit, first_cpu = firsts[len(firsts) // 2]  # the median ratio's trial
-    ratios = "/".join(f"{t.first[0] / t.first[1]:.2f}×" for t in trials)
+    pairs = [(t.first[0], t.first[1]) for t in trials]
+    first, limit, first_cpu = trials[median_trial(pairs)].first
     return [
         *figures,
-        Row(f"backfill import, {rows:,}-row CSV, first time (median of {len(trials)}: {ratios})",
+        Row(f"backfill import, {rows:,}-row CSV, first time (median of {len(trials)}: {ratios(pairs)})",
             Figure(first, "entries/s"), Figure(limit, "rows/s"), "executemany before it"),
         Row("  same file again (changes nothing)", Figure(times.again[0], "rows/s"), raw_bulk, "executemany"),
         Row("  same file again, the relay caught up", Figure(times.settled[0], "rows/s"), raw_bulk,
