@@ -7,6 +7,9 @@ Given the claims, when the token is verified, then it yields a Principal or a 40
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
+import json
 import re
 import secrets
 import time
@@ -150,6 +153,12 @@ REFUSED = [
     ("iat-1e20", {"iat": 1e20}, "iat"),
     ("nbf-1e20", {"nbf": 1e20}, "nbf"),
     ("exp-10-to-the-20", {"exp": 10**20}, "exp"),
+    # beyond a float's range: math.isfinite raised OverflowError, a 500 (newcomer pass, session 21)
+    ("exp-10-to-the-400", {"exp": 10**400}, "exp"),
+    ("exp-minus-10-to-the-400", {"exp": -(10**400)}, "exp"),
+    ("iat-10-to-the-400", {"iat": 10**400}, "iat"),
+    ("nbf-10-to-the-400", {"nbf": 10**400}, "nbf"),
+    ("nbf-minus-10-to-the-400", {"nbf": -(10**400)}, "nbf"),
     ("nbf-a-fraction", {"nbf": NOW - 10.5}, "nbf"),
     ("nbf-a-list", {"nbf": [NOW]}, "nbf"),
     ("iat-text-digits", {"iat": str(NOW)}, "iat"),
@@ -178,6 +187,19 @@ def test_a_header_nested_beyond_the_json_parser_is_401_not_500() -> None:
     token = ".".join([part("[" * 5000 + "]" * 5000), part("{}"), part("sig")])
     with pytest.raises(UnauthorizedError):
         verify(token)
+
+
+def test_a_time_claim_of_more_digits_than_python_reads_is_401_not_500() -> None:
+    # 5,000 digits: json.loads refuses such a number (int_max_str_digits); signed by hand, as PyJWT's
+    # own encoder would refuse to write it
+    part = lambda raw: base64.urlsafe_b64encode(raw).rstrip(b"=")  # noqa: E731
+    now = int(time.time())
+    payload = json.dumps({**BASE, "iat": now, "exp": 1}).replace('"exp": 1', '"exp": ' + "9" * 5000)
+    signing = part(b'{"alg":"HS256","typ":"JWT"}') + b"." + part(payload.encode())
+    signature = part(hmac.new(SECRET.encode(), signing, hashlib.sha256).digest())
+    for token in ((signing + b"." + signature).decode(), signed(exp=10**4000), signed(iat=-(10**4000))):
+        with pytest.raises(UnauthorizedError):
+            verify(token)
 
 
 ACCEPTED = [

@@ -11,7 +11,6 @@ here, on entry, before any code trusts it (a scope of "62", "%" or "" once reach
 from __future__ import annotations
 
 import json
-import math
 import re
 import time
 from collections.abc import Collection
@@ -349,13 +348,8 @@ class TokenVerifier:
             if name not in claims:
                 continue
             value = claims[name]
-            whole = (
-                not isinstance(value, bool)
-                and isinstance(value, int | float)
-                and math.isfinite(value)
-                and value == int(value)
-                and value >= 0
-            )
+            # an int is never converted to a float: 10**400 overflowed `math.isfinite` (a 500)
+            whole = (type(value) is int or (type(value) is float and value.is_integer())) and value >= 0
             if not whole:
                 raise UnauthorizedError(
                     f"身份令牌的 {name} 须为整数秒（Unix 时间，1970 年以来的秒数），现为 {_shown(value)}",
@@ -375,6 +369,8 @@ class TokenVerifier:
 def _shown(value: object) -> str:
     """A claim's value as JSON would spell it, cut short: the 401 says what was sent (every claim's
     refusal alike: a 5,000-character `role` was echoed whole, a list as Python spells it)."""
+    if type(value) is int and value.bit_length() > 128:  # json.dumps refuses beyond 4,300 digits
+        return "过大的负整数" if value < 0 else "过大的整数"
     text = json.dumps(
         value, allow_nan=True, default=repr
     )  # ASCII: no control or bidi character reaches the answer
