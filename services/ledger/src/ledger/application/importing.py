@@ -14,6 +14,8 @@ unless every row passes.
    answered at once (row, column, reason) while the transaction rolls back: nothing is written.
    A row whose client entry id is already in the ledger with the same content is left alone, so
    importing the same file again changes nothing (and takes no lock: no chunk has a new entry).
+   A row repeating an earlier row of the file exactly is that entry, counted unchanged (never
+   handed to the writer twice); the same client id with other content is refused.
    A row whose client entry id the advisor's answer to a resident's question holds (an entry whose
    id is the question's, not the hash of advisor and client id) is refused by that column.
 
@@ -41,7 +43,14 @@ from vc_contracts.catalogue.ledger import LedgerEntryEvent
 
 from ledger.application.access import unit_of
 from ledger.application.commands import entry_id_for
-from ledger.application.import_checks import FileFacts, Prepared, build_events, load_facts, prepare_row
+from ledger.application.import_checks import (
+    FileFacts,
+    Prepared,
+    build_events,
+    check_people,
+    load_facts,
+    prepare_row,
+)
 from ledger.application.import_columns import read_upload
 from ledger.application.import_rows import ParsedRow, parse_row
 from ledger.application.import_writes import chunk_spans, write_entries
@@ -61,18 +70,41 @@ class ImportReport:
         return {"rows": self.rows, "imported": self.imported, "unchanged": self.unchanged}
 
 
-def parse_all(sheet: Sheet, problems: Problems, progress: ImportProgress) -> list[ParsedRow]:
+Loose = list[tuple[int, str | None, str | None]]
+
+
+def parse_all(sheet: Sheet, problems: Problems, progress: ImportProgress) -> tuple[list[ParsedRow], Loose]:
+    """The rows that parse, and (row, advisor, village) of those that do not: their readable
+    advisor and village are still checked against the facts (`check_people`), so that a row's
+    problems all come in one answer, not one upload per problem."""
     parsed: list[ParsedRow] = []
+    loose: Loose = []
+
+    def unparsed(line: int, values: dict[str, str], found: list[tuple[str, str]]) -> None:
+        wrong = {field for field, _ in found}
+        advisor, village = values.get("advisor_id"), values.get("village_code")
+        if advisor or village:
+            loose.append((line, advisor, None if "village_code" in wrong else village))
+
     for line, values in progress.counted("parsed", sheet.rows):
         row, found = parse_row(line, values)
         for field, reason in found:
             problems.add(line, field, reason)
         if row is not None:
             parsed.append(row)
+        else:
+            unparsed(line, values, found)
     for line, values in sheet.partial:  # a cell refused while read: the row's other problems too
-        for field, reason in parse_row(line, values)[1]:
+        found = parse_row(line, values)[1]
+        for field, reason in found:
             problems.add(line, field, reason)
-    return parsed
+        unparsed(line, values, found)
+    return parsed, loose
+
+
+def check_loose(loose: Loose, who: Principal, facts: FileFacts, problems: Problems) -> None:
+    for line, advisor, village in loose:
+        check_people(line, advisor, village, who, facts, problems)
 
 
 Handover = Callable[[list[LedgerEntryEvent]], None]
@@ -95,19 +127,20 @@ def decide_all(
     decided). A row's problems come from one step only, and problems are answered in row order, so
     the answer is the same as deciding the rows one after another."""
     unit, now = unit_of(who), now_cst()
-    seen: dict[str, int] = {}
+    seen: dict[str, ParsedRow] = {}
     new: list[LedgerEntryEvent] = []
     unchanged = 0
     for span in chunk_spans(len(parsed)):
         prepared: list[Prepared] = []
         for row in progress.counted("checked", parsed[span.start : span.stop]):
             entry_id = ids[row.line]
-            if entry_id in seen:
-                problems.add(
-                    row.line, "client_entry_id", f"与本文件第 {seen[entry_id]} 行的客户端编号重复（同一顾问）"
-                )
+            if (first := seen.get(entry_id)) is not None:
+                if first[1:] == row[1:]:  # repeated exactly (all but the line): one entry, unchanged
+                    unchanged += 1
+                    continue
+                problems.add(row.line, "client_entry_id", f"与本文件第 {first.line} 行的客户端编号重复（同一顾问）")
                 continue
-            seen[entry_id] = row.line
+            seen[entry_id] = row
             if (taken := facts.taken.get(entry_id)) is not None:
                 problems.add(row.line, "client_entry_id", taken)
                 continue
@@ -162,9 +195,10 @@ async def import_file(
         problems = sheet.problems
         problems.labels |= FIELD_LABEL
         progress.rows = sheet.count
-        parsed = await asyncio.to_thread(parse_all, sheet, problems, progress)
+        parsed, loose = await asyncio.to_thread(parse_all, sheet, problems, progress)
         ids = {row.line: entry_id_for(row.advisor_id, row.client_entry_id) for row in parsed}
-        facts = await load_facts(store.pool, store.schema, parsed, ids)
+        facts = await load_facts(store.pool, store.schema, parsed, ids, loose)
+        check_loose(loose, who, facts, problems)
         loop = asyncio.get_running_loop()
         decided: asyncio.Queue[list[LedgerEntryEvent] | None] = asyncio.Queue()
 
