@@ -153,3 +153,14 @@ async def test_a_row_that_does_not_parse_still_has_its_advisor_and_village_check
     ], found  # fmt: skip
     assert "不在您的管辖范围内" in found["rows[2].village_code"]
     assert "顾问编号 A-nobody 不存在" in found["rows[3].advisor_id"]
+
+
+async def test_a_row_with_a_wrong_detail_still_has_its_assignment_checked(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast = scene
+    li, v3 = cast.advisor("li"), cast.villages[2]  # zhao serves v3, not li
+    rows = [row("法治讲座", li, v3, "06-24 14:00", "bf-loose-3", topic="民法典", audience="四十")]
+    r = await _upload(ledger, cast, as_csv(rows))
+    assert r.status_code == 422, r.text  # type: ignore[attr-defined]
+    found = reasons(r.json())  # type: ignore[attr-defined]
+    assert list(found) == ["rows[2].audience", "rows[2].village_code"], found
+    assert "未被指派到" in found["rows[2].village_code"]

@@ -188,9 +188,9 @@ _GOOD_CODES: set[str] = set()  # village codes read well so far (a file names a 
 
 
 def village_code_problem(code: str) -> str | None:
-    """Why `code` is no village code, by the API's own type (村（社区）代码须为12位数字…: the county
-    code's shape, which a six-digit code would pass, says nothing of a village), or None. Checked before anything is looked up by it: an 11-digit code was answered "未被指派到
-    62102510000", as if it were a village."""
+    """Why `code` is no village code, by the API's own type, or None; the reason is the village
+    code's shape (村（社区）代码须为12位数字…), not the division code's that a six-digit code passes.
+    Checked before anything is looked up by it: an 11-digit code was answered "未被指派到62102510000"."""
     if code in _GOOD_CODES:
         return None
     try:

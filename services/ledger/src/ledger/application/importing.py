@@ -29,6 +29,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from eventkit.auth import Principal, Role
@@ -47,12 +48,12 @@ from ledger.application.import_checks import (
     FileFacts,
     Prepared,
     build_events,
-    check_people,
+    check_loose_row,
     load_facts,
     prepare_row,
 )
 from ledger.application.import_columns import read_upload
-from ledger.application.import_rows import ParsedRow, parse_row
+from ledger.application.import_rows import ParsedRow, parse_row, when
 from ledger.application.import_writes import chunk_spans, write_entries
 from ledger.domain.entry_fields import dump_many
 from ledger.domain.kinds import FIELD_LABEL, Kind
@@ -70,21 +71,28 @@ class ImportReport:
         return {"rows": self.rows, "imported": self.imported, "unchanged": self.unchanged}
 
 
-Loose = list[tuple[int, str | None, str | None]]
+Loose = list[tuple[int, str | None, str | None, datetime | None]]
 
 
 def parse_all(sheet: Sheet, problems: Problems, progress: ImportProgress) -> tuple[list[ParsedRow], Loose]:
-    """The rows that parse, and (row, advisor, village) of those that do not: their readable
-    advisor and village are still checked against the facts (`check_people`), so that a row's
-    problems all come in one answer, not one upload per problem."""
+    """The rows that parse, and (row, advisor, village, start) of those that do not: their readable
+    cells are still checked against the facts (`check_loose_row`), so that a row's problems all
+    come in one answer, not one upload per problem."""
     parsed: list[ParsedRow] = []
     loose: Loose = []
 
     def unparsed(line: int, values: dict[str, str], found: list[tuple[str, str]]) -> None:
         wrong = {field for field, _ in found}
         advisor, village = values.get("advisor_id"), values.get("village_code")
-        if advisor or village:
-            loose.append((line, advisor, None if "village_code" in wrong else village))
+        if "village_code" in wrong:
+            village = None
+        if not (advisor or village):
+            return
+        start = None
+        source = values["started_at"] if "started_at" in values else values.get("occurred_at")
+        if source is not None and "started_at" not in wrong:
+            start = when(source)  # read by parse_row already, without a problem
+        loose.append((line, advisor, village, start))
 
     for line, values in progress.counted("parsed", sheet.rows):
         row, found = parse_row(line, values)
@@ -103,8 +111,9 @@ def parse_all(sheet: Sheet, problems: Problems, progress: ImportProgress) -> tup
 
 
 def check_loose(loose: Loose, who: Principal, facts: FileFacts, problems: Problems) -> None:
-    for line, advisor, village in loose:
-        check_people(line, advisor, village, who, facts, problems)
+    unit = unit_of(who)
+    for line, advisor, village, start in loose:
+        check_loose_row(line, advisor, village, start, who, unit, facts, problems)
 
 
 Handover = Callable[[list[LedgerEntryEvent]], None]
@@ -138,7 +147,8 @@ def decide_all(
                 if first[1:] == row[1:]:  # repeated exactly (all but the line): one entry, unchanged
                     unchanged += 1
                     continue
-                problems.add(row.line, "client_entry_id", f"与本文件第 {first.line} 行的客户端编号重复（同一顾问）")
+                again = f"与本文件第 {first.line} 行的客户端编号重复（同一顾问）"
+                problems.add(row.line, "client_entry_id", again)
                 continue
             seen[entry_id] = row
             if (taken := facts.taken.get(entry_id)) is not None:
