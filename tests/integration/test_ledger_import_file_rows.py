@@ -121,9 +121,9 @@ async def test_cells_beyond_the_header_are_named_not_dropped(scene) -> None:  # 
     r = await _upload(ledger, cast, as_csv(rows))
     assert r.status_code == 422, r.text  # type: ignore[attr-defined]
     assert reasons(r.json()) == {  # type: ignore[attr-defined]
-        f"rows[3].column_{letter}": f"第 3 行「第 {letter} 列」：第 {letter} 列没有表头，该单元格的内容不会被导入："
+        f"rows[3].column_{c}": f"第 3 行「第 {c} 列」：第 {c} 列没有表头，该单元格的内容不会被导入："
         "请补上表头或删除该单元格"
-        for letter in ("N", "O")
+        for c in ("N", "O")
     }
     assert await _count(ledger, cast) == before
 
@@ -131,7 +131,8 @@ async def test_cells_beyond_the_header_are_named_not_dropped(scene) -> None:  # 
 async def test_a_village_code_of_the_wrong_shape_is_named_as_such(scene) -> None:  # type: ignore[no-untyped-def]
     ledger, cast = scene
     li = cast.advisor("li")
-    r = await _upload(ledger, cast, as_csv([visit(li, "62102510000", "06-16 09:00", "06-16 11:00", "bf-code")]))
+    short = visit(li, "62102510000", "06-16 09:00", "06-16 11:00", "bf-code")  # 11 digits
+    r = await _upload(ledger, cast, as_csv([short]))
     assert r.status_code == 422, r.text  # type: ignore[attr-defined]
     assert reasons(r.json()) == {  # type: ignore[attr-defined]
         "rows[2].village_code": "第 2 行「村（社区）代码」：村（社区）代码须为12位数字，末三位不为000"

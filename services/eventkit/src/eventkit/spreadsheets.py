@@ -14,8 +14,9 @@ Cells: text is stripped; identifier cells (codes, numbers, phones, ids) are read
 rule (`vc_contracts.codes.ascii_digits`: full-width digits become ASCII); NUL and other control
 characters, and cells of Excel's own limit (32,767 characters: an XLSX cell comes cut to it) or
 longer, are refused by row and column; so is a value in a column without a heading (right of the
-header, or under a blank heading cell), naming the column's letter: it would be dropped silently. Identifier columns refuse numbers Excel cannot hold exactly (more than 15 digits, or not a
-whole number), asking for a text-formatted column. Date columns accept the forms Excel writes on
+header, or under a blank heading cell), naming the column's letter: it would be dropped silently.
+Identifier columns refuse numbers Excel cannot hold exactly (more than 15 digits, or not a whole
+number), asking for a text-formatted column. Date columns accept the forms Excel writes on
 Chinese Windows (2026/12/1, 2026年12月1日, 2026-12-01, date cells) and give ISO dates; date-time
 columns also take a time (2026/12/1 9:30, an ISO time with offset, date-time cells) and give ISO
 times in China Standard Time.
