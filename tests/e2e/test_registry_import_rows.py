@@ -145,6 +145,65 @@ async def test_every_problem_of_a_roster_row_comes_back_at_once(api: Api) -> Non
     assert "周八" in found[2, "驻点时间"] and "例如：每周三 9:00-12:00" in found[2, "驻点时间"]
 
 
+async def test_a_roster_row_with_bad_cells_still_has_its_village_checked_against_the_registry(
+    api: Api, devstack: Any
+) -> None:
+    before = await event_count(devstack.dsn)
+    unit_elsewhere = "甘肃别县律师事务所,律师事务所,621026,91621026MA71D0001X"
+    found = errors(
+        await api.upload(
+            "/roster/import",
+            csv(
+                HEADER,
+                f"{FIRM},行号辛,律师,16210300000000371,12345,621025999999,{days_ago(3)},每周八 9:00-12:00",
+                f"{unit_elsewhere},行号壬,律师,16210300000000372,13700000372,{V2},2026-02-30,周八",
+                # the row reads whole, but its unit is refused: its village is checked all the same
+                f"{unit_elsewhere},行号癸,律师,16210300000000373,13700000373,621025999998,{days_ago(3)},"
+                "每周三 9:00-12:00",
+            ),
+        )
+    )
+    assert set(found) == {
+        (2, "联系电话"), (2, "驻点时间"), (2, "村(社区)代码"),
+        (3, "起始日期"), (3, "驻点时间"), (3, "单位所在区划代码"),
+        (4, "单位所在区划代码"), (4, "村(社区)代码"),
+    }, found  # fmt: skip
+    assert "只能为已登记的村或社区指派法律顾问" in found[2, "村(社区)代码"]
+    assert "该单位不在您的管辖范围 621025 内" in found[3, "单位所在区划代码"]
+    assert "只能为已登记的村或社区指派法律顾问" in found[4, "村(社区)代码"]
+    assert await event_count(devstack.dsn) == before
+
+
+async def test_a_roster_row_with_an_unreadable_cell_and_a_village_out_of_scope_names_both(api: Api) -> None:
+    found = errors(
+        await api.upload(
+            "/roster/import",
+            csv(HEADER, f"{FIRM},行号子,律师,16210300000000381,13700000381,621026100201,2026-02-30,周一"),
+        )
+    )
+    assert set(found) == {(2, "起始日期"), (2, "村(社区)代码")}, found
+    assert "不在您的管辖范围 621025 内" in found[2, "村(社区)代码"]
+
+
+async def test_a_division_row_with_a_bad_name_still_has_its_codes_scope_checked(api: Api) -> None:
+    found = errors(
+        await api.upload(
+            "/divisions/import",
+            csv("代码,名称,级别", "621026321120,外县村,村", "621026321121,,村", "621026321122,某村,某级"),
+        )
+    )
+    assert set(found) == {(2, "代码"), (3, "名称"), (3, "代码"), (4, "级别"), (4, "代码")}, found
+    assert all("不在您的管辖范围 621025 内" in found[n, "代码"] for n in (2, 3, 4))
+
+
+async def test_cells_without_a_heading_refuse_a_registry_import_naming_the_column(api: Api) -> None:
+    found = errors(await api.upload("/divisions/import", csv("代码,名称", "621025321130,多列村,备注")))
+    assert list(found) == [(2, "第 C 列")], found
+    assert "第 C 列没有表头" in found[2, "第 C 列"]
+    trailing = await api.upload("/divisions/import", csv("代码,名称", "621025321131,尾逗号村,"))
+    assert trailing.status_code == 201, trailing.text
+
+
 @pytest.mark.parametrize(
     "schedule",
     ["随时", "每周三 25:00-26:00", "每周八 9:00-12:00", "周一至八 9:00-12:00", "周一至周五 12:00～9:00"],

@@ -78,3 +78,90 @@ async def test_a_row_with_an_unreadable_time_has_its_other_problems_answered_too
     assert r.status_code == 422, r.text  # type: ignore[attr-defined]
     fields = [e["field"] for e in r.json()["errors"]]  # type: ignore[attr-defined]
     assert fields == ["rows[2].started_at", "rows[2].audience", "rows[3].started_at", "rows[3].kind"]
+
+
+async def test_a_row_repeated_exactly_is_one_entry_the_repeat_unchanged(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast = scene
+    li, v1 = cast.advisor("li"), cast.villages[0]
+    before = await _count(ledger, cast)
+    again = visit(li, v1, "06-02 09:00", "06-02 11:00", "bf-dup-1")  # a visit: must not clash with itself
+    rows = [again, consultation(cast, "06-03", "bf-dup-2"), again]
+    r = await _upload(ledger, cast, as_csv(rows))
+    assert r.status_code == 201, r.text  # type: ignore[attr-defined]
+    assert r.json() == {"rows": 3, "imported": 2, "unchanged": 1}  # type: ignore[attr-defined]
+    assert await _count(ledger, cast) == before + 2
+    r = await _upload(ledger, cast, as_csv(rows))  # the same file again: nothing new
+    assert r.json() == {"rows": 3, "imported": 0, "unchanged": 3}  # type: ignore[attr-defined]
+
+
+async def test_one_client_id_with_other_content_in_one_file_is_still_refused(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast = scene
+    li, v1 = cast.advisor("li"), cast.villages[0]
+    before = await _count(ledger, cast)
+    rows = [
+        visit(li, v1, "06-09 09:00", "06-09 11:00", "bf-dup-3"),
+        visit(li, v1, "06-09 09:00", "06-09 11:30", "bf-dup-3"),
+    ]
+    r = await _upload(ledger, cast, as_csv(rows))
+    assert r.status_code == 422, r.text  # type: ignore[attr-defined]
+    assert reasons(r.json()) == {  # type: ignore[attr-defined]
+        "rows[3].client_entry_id": "第 3 行「客户端编号」：与本文件第 2 行的客户端编号重复（同一顾问）"
+    }
+    assert await _count(ledger, cast) == before
+
+
+async def test_cells_beyond_the_header_are_named_not_dropped(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast = scene
+    li, v1 = cast.advisor("li"), cast.villages[0]
+    before = await _count(ledger, cast)
+    rows = [
+        [*visit(li, v1, "06-12 09:00", "06-12 11:00", "bf-rag-1"), ""],  # a trailing comma: no problem
+        [*visit(li, v1, "06-13 09:00", "06-13 11:00", "bf-rag-2"), "extra", "extra2"],
+    ]
+    r = await _upload(ledger, cast, as_csv(rows))
+    assert r.status_code == 422, r.text  # type: ignore[attr-defined]
+    assert reasons(r.json()) == {  # type: ignore[attr-defined]
+        f"rows[3].column_{c}": f"第 3 行「第 {c} 列」：第 {c} 列没有表头，该单元格的内容不会被导入："
+        "请补上表头或删除该单元格"
+        for c in ("N", "O")
+    }
+    assert await _count(ledger, cast) == before
+
+
+async def test_a_village_code_of_the_wrong_shape_is_named_as_such(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast = scene
+    li = cast.advisor("li")
+    short = visit(li, "62102510000", "06-16 09:00", "06-16 11:00", "bf-code")  # 11 digits
+    r = await _upload(ledger, cast, as_csv([short]))
+    assert r.status_code == 422, r.text  # type: ignore[attr-defined]
+    assert reasons(r.json()) == {  # type: ignore[attr-defined]
+        "rows[2].village_code": "第 2 行「村（社区）代码」：村（社区）代码须为12位数字，末三位不为000"
+    }
+
+
+async def test_a_row_that_does_not_parse_still_has_its_advisor_and_village_checked(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast = scene
+    li, v1 = cast.advisor("li"), cast.villages[0]
+    rows = [
+        visit(li, "621026100201", "六月二十日", "06-20 11:00", "bf-loose-1"),  # out of scope, no time
+        row("培训", "A-nobody", v1, "06-21 09:00", "bf-loose-2"),  # no such kind, no such advisor
+    ]
+    r = await _upload(ledger, cast, as_csv(rows))
+    assert r.status_code == 422, r.text  # type: ignore[attr-defined]
+    found = reasons(r.json())  # type: ignore[attr-defined]
+    assert list(found) == [
+        "rows[2].started_at", "rows[2].village_code", "rows[3].kind", "rows[3].advisor_id",
+    ], found  # fmt: skip
+    assert "不在您的管辖范围内" in found["rows[2].village_code"]
+    assert "顾问编号 A-nobody 不存在" in found["rows[3].advisor_id"]
+
+
+async def test_a_row_with_a_wrong_detail_still_has_its_assignment_checked(scene) -> None:  # type: ignore[no-untyped-def]
+    ledger, cast = scene
+    li, v3 = cast.advisor("li"), cast.villages[2]  # zhao serves v3, not li
+    rows = [row("法治讲座", li, v3, "06-24 14:00", "bf-loose-3", topic="民法典", audience="四十")]
+    r = await _upload(ledger, cast, as_csv(rows))
+    assert r.status_code == 422, r.text  # type: ignore[attr-defined]
+    found = reasons(r.json())  # type: ignore[attr-defined]
+    assert list(found) == ["rows[2].audience", "rows[2].village_code"], found
+    assert "未被指派到" in found["rows[2].village_code"]

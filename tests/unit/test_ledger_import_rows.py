@@ -139,3 +139,12 @@ def test_a_count_cell_that_is_no_whole_number_is_named_not_raised(cell: object) 
     assert [(field, message.startswith("须为整数")) for field, message in problems if field == "parties"] == [
         ("parties", True)
     ]
+
+
+@pytest.mark.parametrize("code", ["62102510000", "621025100000", "6210251002011", "621025", "62102510020x"])
+def test_a_village_code_of_the_wrong_shape_is_named_as_such_not_looked_up(code: str) -> None:
+    # an 11-digit code was answered "未被指派到62102510000", as if it were a village
+    values = {"kind": "法治讲座", "advisor_id": "A-1", "village_code": code,
+              "started_at": "2025-03-05 14:00", "topic": "民法典", "client_entry_id": "7"}  # fmt: skip
+    row, problems = parse_row(4, values)
+    assert row is None and problems == [("village_code", "村（社区）代码须为12位数字，末三位不为000")]

@@ -98,7 +98,8 @@ def test_a_row_number_column_is_ignored_even_where_unknown_headings_are_refused(
 def test_two_headings_for_one_column_are_refused_naming_both(
     heading: str, names: tuple[str, str] | None
 ) -> None:
-    content = f"{heading}\n621025100201,a,b\n".encode()
+    cells = ",".join(["621025100201", "a", "b"][: heading.count(",") + 1])  # none without a heading
+    content = f"{heading}\n{cells}\n".encode()
     if names is None:
         assert read_sheet(content, COLUMNS).rows
         return
@@ -207,6 +208,57 @@ def test_a_bad_text_cell_is_a_row_error_and_its_row_is_left_out(text: str) -> No
     sheet = read_sheet(content, COLUMNS)
     assert [(p.row, p.column, p.field) for p in sheet.problems.found] == [(3, "名称", "rows[3].name")]
     assert sheet.rows == [(2, {"code": "621025100201", "name": "好"})] and sheet.count == 2
+
+
+HEADLESS = "没有表头，该单元格的内容不会被导入：请补上表头或删除该单元格"
+
+
+@pytest.mark.parametrize("make", [text_csv, xlsx], ids=["csv", "xlsx"])
+def test_a_value_right_of_the_header_is_a_problem_of_its_row_naming_the_column(make: Any) -> None:
+    content = make(["代码", "名称"], ["621025100201", "好", "extra", "extra2"], ["621025100202", "东"])
+    sheet = read_sheet(content, COLUMNS)
+    assert [(p.row, p.column, p.field, p.reason) for p in sheet.problems.found] == [
+        (2, "第 C 列", "rows[2].column_C", f"第 2 行「第 C 列」：第 C 列{HEADLESS}"),
+        (2, "第 D 列", "rows[2].column_D", f"第 2 行「第 D 列」：第 D 列{HEADLESS}"),
+    ]
+    # the row is never imported, but its other cells are still handed over to be checked
+    assert sheet.rows == [(3, {"code": "621025100202", "name": "东"})]
+    assert sheet.partial == [(2, {"code": "621025100201", "name": "好"})] and sheet.count == 2
+
+
+@pytest.mark.parametrize("make", [text_csv, xlsx], ids=["csv", "xlsx"])
+def test_a_value_under_a_blank_heading_is_a_problem_of_its_row(make: Any) -> None:
+    content = make(["代码", "", "名称"], ["621025100201", "丢了", "好"], ["", "只有它", ""])
+    assert [(p.row, p.column) for p in read_sheet(content, COLUMNS).problems.found] == [
+        (2, "第 B 列"), (3, "第 B 列"),
+    ]  # fmt: skip
+
+
+def test_empty_cells_without_a_heading_are_no_problem() -> None:
+    content = b"\xe4\xbb\xa3\xe7\xa0\x81,\n621025100201,,, \n621025100202,,\n"  # 代码 and trailing commas
+    sheet = read_sheet(content, COLUMNS)
+    assert not sheet.problems and len(sheet.rows) == 2
+    book = Workbook()
+    page = book.active
+    assert page is not None
+    page.append(["代码", "名称"])
+    page.append(["621025100201", "好"])
+    page["E2"].number_format = "0.00"  # formatting only: openpyxl reads no value
+    page["F1"].number_format = "@"
+    out = io.BytesIO()
+    book.save(out)
+    sheet = read_sheet(out.getvalue(), COLUMNS)
+    assert not sheet.problems and sheet.rows == [(2, {"code": "621025100201", "name": "好"})]
+
+
+@pytest.mark.parametrize("make", [text_csv, xlsx], ids=["csv", "xlsx"])
+def test_a_cell_over_excels_limit_never_states_a_count_it_cannot_know(make: Any) -> None:
+    # openpyxl reads an XLSX cell cut to 32,767 characters: "现有 32767 个" would be false
+    content = make(["代码", "名称"], ["621025100201", "长" * 40_000])
+    [(row, column, reason)] = cell_problems(content)
+    assert (row, column) == (2, "名称")
+    assert "超过 32767 个字符（Excel 单元格的上限）" in reason and "40000" not in reason
+    assert "现有" not in reason
 
 
 def test_line_breaks_and_tabs_inside_a_cell_are_kept() -> None:

@@ -73,8 +73,10 @@ def cell_text(value: Any, kind: Kind) -> str:
         text = str(value).strip()
     if not text:
         return ""
-    if len(text) > MAX_CELL:
-        raise ValueError(f"内容过长（{len(text)} 个字符，单元格上限 {MAX_CELL} 个字符）")
+    if len(text) >= MAX_CELL:
+        # An XLSX cell comes cut to Excel's limit (openpyxl reads at most 32,767 characters): its
+        # length is no count of what was written, and every field's own cap is far below it.
+        raise ValueError(f"内容过长：超过 {MAX_CELL} 个字符（Excel 单元格的上限），请缩短后重新上传")
     # isprintable() is False for every control character: the regex only runs on the rare cell
     # with one (or with a TAB, a line break or a non-printing space, which it lets through).
     if not text.isprintable():

@@ -12,9 +12,11 @@ taking either silently has stored wrong values.
 
 Cells: text is stripped; identifier cells (codes, numbers, phones, ids) are read by the API's
 rule (`vc_contracts.codes.ascii_digits`: full-width digits become ASCII); NUL and other control
-characters, and cells longer than Excel's own limit (32,767 characters), are refused by row and
-column. Identifier columns refuse numbers Excel cannot hold exactly (more than 15 digits, or not a
-whole number), asking for a text-formatted column. Date columns accept the forms Excel writes on
+characters, and cells of Excel's own limit (32,767 characters: an XLSX cell comes cut to it) or
+longer, are refused by row and column; so is a value in a column without a heading (right of the
+header, or under a blank heading cell), naming the column's letter: it would be dropped silently.
+Identifier columns refuse numbers Excel cannot hold exactly (more than 15 digits, or not a whole
+number), asking for a text-formatted column. Date columns accept the forms Excel writes on
 Chinese Windows (2026/12/1, 2026年12月1日, 2026-12-01, date cells) and give ISO dates; date-time
 columns also take a time (2026/12/1 9:30, an ISO time with offset, date-time cells) and give ISO
 times in China Standard Time.
@@ -110,6 +112,10 @@ def _read(
     problems.raise_if_any()
     kinds = {c.name: c.kind for c in columns}
     wanted = [(name, index, kinds[name]) for name, index in positions.items()]
+    # Columns with no heading: the header's blank cells, and every column right of the header. A
+    # value there would be dropped without a word (as an unknown heading would, which is refused).
+    headed = len(header)
+    blank = [i for i, cell in enumerate(header) if _empty(cell)]
     good: list[tuple[int, dict[str, str]]] = []
     partial: list[tuple[int, dict[str, str]]] = []
     count = 0
@@ -132,7 +138,8 @@ def _read(
                     continue
                 # printable: no control character (`cell_text`'s check); ASCII: `ascii_digits`
                 # gives it back as it is; a date-time text read before gives the text it gave then
-                if len(text) <= cap and text.isprintable():
+                # a cell at Excel's limit may have been cut short: `cell_text` answers it
+                if len(text) < cap and text.isprintable():
                     if kind is text_kind or (
                         kind is identifier_kind
                         and text.isascii()
@@ -152,10 +159,30 @@ def _read(
                 continue
             if text:
                 values[name] = text
+        if width > headed or blank:
+            for index in [*(i for i in blank if i < width), *range(headed, width)]:
+                if not _empty(cells[index]):
+                    _headless(problems, number, index)
+                    refused = True
         if values or refused:
             count += 1
             (partial if refused else good).append((number, values))
     return Sheet(problems.headers, good, count, problems, partial)
+
+
+def _empty(cell: Any) -> bool:
+    """No value (a trailing comma, an XLSX cell with only formatting) or only spaces."""
+    return cell is None or (type(cell) is str and not cell.strip())
+
+
+def _headless(problems: Problems, number: int, index: int) -> None:
+    """A value in a column without a heading: a problem of its row, naming the column's letter."""
+    letter = get_column_letter(index + 1)
+    column = f"column_{letter}"
+    problems.labels[column] = f"第 {letter} 列"
+    problems.add_unreadable(
+        number, column, f"第 {letter} 列没有表头，该单元格的内容不会被导入：请补上表头或删除该单元格"
+    )
 
 
 def _norm(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -26,6 +27,7 @@ from ledger.domain.entries import Entry, LogEntry, check_logged, log_data
 from ledger.domain.entry_fields import EntryInvalidError, build, build_many
 from ledger.domain.facts import Assignment, Busy, Facts, on_day
 from ledger.domain.kinds import FIELD_LABEL, Kind, is_on_site
+from ledger.domain.rules import require_assignment
 
 # The column a refusal points at, by the field it names (a visit's occurred_at is its start).
 _COLUMN = {field: field for field in FIELD_LABEL} | {"occurred_at": "started_at"}
@@ -84,17 +86,24 @@ def _file_busy(row: ParsedRow, entry_id: str) -> Busy | None:
 
 
 async def load_facts(
-    pool: asyncpg.Pool, schema: str, rows: list[ParsedRow], ids: dict[int, str]
+    pool: asyncpg.Pool,
+    schema: str,
+    rows: list[ParsedRow],
+    ids: dict[int, str],
+    loose: Iterable[tuple[int, str | None, str | None, datetime | None]] = (),
 ) -> FileFacts:
     """What the file's rows are checked against, read in two rounds of queries sent together on
     the pool's connections (each round's queries are independent: PostgreSQL answers them side by
-    side while this process encodes the next)."""
+    side while this process encodes the next). `loose`: (row, advisor, village, start) of the rows that did
+    not parse, whose advisors and villages are read too (`check_loose_row`)."""
+    loose = list(loose)
     histories, existing, taken = await asyncio.gather(
-        village_histories(pool, schema, {r.village_code for r in rows}),
+        village_histories(pool, schema, {r.village_code for r in rows} | {v for _, _, v, _ in loose if v}),
         _existing(pool, schema, ids),
         _taken_client_ids(pool, schema, rows, ids),
     )
-    people = {f"advisor:{r.advisor_id}" for r in rows} | {
+    advisors = {r.advisor_id for r in rows} | {a for _, a, _, _ in loose if a}
+    people = {f"advisor:{a}" for a in advisors} | {
         key
         for history in histories.values()
         for a in history
@@ -108,7 +117,8 @@ async def load_facts(
     own_owner: dict[str, str] = {}
     for row in rows:
         busy = _file_busy(row, ids[row.line])
-        if busy is not None and busy.entry_id not in own:  # a repeated client id is refused anyway
+        # a client id repeated is either the same entry repeated exactly (one entry) or refused
+        if busy is not None and busy.entry_id not in own:
             own[busy.entry_id], own_owner[busy.entry_id] = busy, row.advisor_id
     known, (seen, ledger) = await asyncio.gather(
         names(pool, schema, people | {f"division:{r.village_code}" for r in rows}),
@@ -210,6 +220,73 @@ class Prepared(NamedTuple):
 _NEW = Entry()  # the state of every entry an import logs (immutable: one for all rows)
 
 
+def check_people(
+    line: int,
+    advisor_id: str | None,
+    village_code: str | None,
+    who: Principal,
+    facts: FileFacts,
+    problems: Problems,
+) -> bool:
+    """The village in the uploader's scope, the advisor known; False with the first refusal added.
+    Also run on a row whose other cells did not read (`None`: that cell is missing or unreadable),
+    so every problem of a row is answered at once."""
+    if village_code is not None and not facts.can_see(who, village_code):
+        problems.add(line, "village_code", f"村（社区）{village_code} 不在您的管辖范围内")
+        return False
+    if advisor_id is not None and not facts.knows_advisor(advisor_id):
+        problems.add(line, "advisor_id", f"顾问编号 {advisor_id} 不存在，请按本单位顾问名单中的顾问编号填写")
+        return False
+    return True
+
+
+def on_day_of_unit(
+    line: int,
+    advisor_id: str,
+    village_code: str,
+    start: datetime,
+    unit: str,
+    facts: FileFacts,
+    problems: Problems,
+) -> tuple[Assignment | None, Assignment | None] | None:
+    """The advisor's own assignment in the village on the start's day and the village's holder
+    (`on_day`); None with the problem added when that assignment is another unit's."""
+    day = start.astimezone(CST).date()
+    own, holder = on_day(facts.histories.get(village_code, []), advisor_id, day)
+    if own is not None and own.unit_id != unit:
+        other = facts.names.get(f"unit:{own.unit_id}", f"单位 {own.unit_id}")
+        problems.add(line, "advisor_id", f"{day} 当天该顾问的指派属于{other}，不是本单位")
+        return None
+    return own, holder
+
+
+def check_loose_row(
+    line: int,
+    advisor_id: str | None,
+    village_code: str | None,
+    start: datetime | None,
+    who: Principal,
+    unit: str,
+    facts: FileFacts,
+    problems: Problems,
+) -> None:
+    """The checks against the facts that a row's readable cells allow, for a row that does not
+    read whole (another cell is unreadable or wrong): scope, advisor, and with a start, the
+    assignment (`rules.require_assignment`, as the decider runs it). Its other rules need the
+    whole entry."""
+    if not check_people(line, advisor_id, village_code, who, facts, problems):
+        return
+    if advisor_id is None or village_code is None or start is None:
+        return
+    held = on_day_of_unit(line, advisor_id, village_code, start, unit, facts, problems)
+    if held is None:
+        return
+    try:
+        require_assignment(advisor_id, village_code, start, Facts(*held, (), facts.names))
+    except AppError as exc:
+        problems.add_refusal(line, exc, _COLUMN, "row")
+
+
 def prepare_row(
     row: ParsedRow,
     entry_id: str,
@@ -224,24 +301,12 @@ def prepare_row(
     Any refusal while building the command or its event (the decider's, or a ValidationError of
     an event model's field types, `build_events`) is the row's problem, never an error of the import.
     """
-    if not facts.can_see(who, row.village_code):
-        problems.add(row.line, "village_code", f"村（社区）{row.village_code} 不在您的管辖范围内")
+    if not check_people(row.line, row.advisor_id, row.village_code, who, facts, problems):
         return None
-    if not facts.knows_advisor(row.advisor_id):
-        problems.add(
-            row.line, "advisor_id", f"顾问编号 {row.advisor_id} 不存在，请按本单位顾问名单中的顾问编号填写"
-        )
+    held = on_day_of_unit(row.line, row.advisor_id, row.village_code, row.start, unit, facts, problems)
+    if held is None:
         return None
-    day = row.start.astimezone(CST).date()
-    own, holder = on_day(facts.histories.get(row.village_code, []), row.advisor_id, day)
-    if own is not None and own.unit_id != unit:
-        other = facts.names.get(f"unit:{own.unit_id}", f"单位 {own.unit_id}")
-        problems.add(
-            row.line,
-            "advisor_id",
-            f"{day} 当天该顾问的指派属于{other}，不是本单位",
-        )
-        return None
+    own, holder = held
     busy = facts.near(row.advisor_id, row.start, row.end or row.start)
     command = LogEntry(
         entry_id,

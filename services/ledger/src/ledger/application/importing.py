@@ -14,6 +14,8 @@ unless every row passes.
    answered at once (row, column, reason) while the transaction rolls back: nothing is written.
    A row whose client entry id is already in the ledger with the same content is left alone, so
    importing the same file again changes nothing (and takes no lock: no chunk has a new entry).
+   A row repeating an earlier row of the file exactly is that entry, counted unchanged (never
+   handed to the writer twice); the same client id with other content is refused.
    A row whose client entry id the advisor's answer to a resident's question holds (an entry whose
    id is the question's, not the hash of advisor and client id) is refused by that column.
 
@@ -27,6 +29,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from eventkit.auth import Principal, Role
@@ -41,9 +44,16 @@ from vc_contracts.catalogue.ledger import LedgerEntryEvent
 
 from ledger.application.access import unit_of
 from ledger.application.commands import entry_id_for
-from ledger.application.import_checks import FileFacts, Prepared, build_events, load_facts, prepare_row
+from ledger.application.import_checks import (
+    FileFacts,
+    Prepared,
+    build_events,
+    check_loose_row,
+    load_facts,
+    prepare_row,
+)
 from ledger.application.import_columns import read_upload
-from ledger.application.import_rows import ParsedRow, parse_row
+from ledger.application.import_rows import ParsedRow, parse_row, when
 from ledger.application.import_writes import chunk_spans, write_entries
 from ledger.domain.entry_fields import dump_many
 from ledger.domain.kinds import FIELD_LABEL, Kind
@@ -61,18 +71,49 @@ class ImportReport:
         return {"rows": self.rows, "imported": self.imported, "unchanged": self.unchanged}
 
 
-def parse_all(sheet: Sheet, problems: Problems, progress: ImportProgress) -> list[ParsedRow]:
+Loose = list[tuple[int, str | None, str | None, datetime | None]]
+
+
+def parse_all(sheet: Sheet, problems: Problems, progress: ImportProgress) -> tuple[list[ParsedRow], Loose]:
+    """The rows that parse, and (row, advisor, village, start) of those that do not: their readable
+    cells are still checked against the facts (`check_loose_row`), so that a row's problems all
+    come in one answer, not one upload per problem."""
     parsed: list[ParsedRow] = []
+    loose: Loose = []
+
+    def unparsed(line: int, values: dict[str, str], found: list[tuple[str, str]]) -> None:
+        wrong = {field for field, _ in found}
+        advisor, village = values.get("advisor_id"), values.get("village_code")
+        if "village_code" in wrong:
+            village = None
+        if not (advisor or village):
+            return
+        start = None
+        source = values["started_at"] if "started_at" in values else values.get("occurred_at")
+        if source is not None and "started_at" not in wrong:
+            start = when(source)  # read by parse_row already, without a problem
+        loose.append((line, advisor, village, start))
+
     for line, values in progress.counted("parsed", sheet.rows):
         row, found = parse_row(line, values)
         for field, reason in found:
             problems.add(line, field, reason)
         if row is not None:
             parsed.append(row)
+        else:
+            unparsed(line, values, found)
     for line, values in sheet.partial:  # a cell refused while read: the row's other problems too
-        for field, reason in parse_row(line, values)[1]:
+        found = parse_row(line, values)[1]
+        for field, reason in found:
             problems.add(line, field, reason)
-    return parsed
+        unparsed(line, values, found)
+    return parsed, loose
+
+
+def check_loose(loose: Loose, who: Principal, facts: FileFacts, problems: Problems) -> None:
+    unit = unit_of(who)
+    for line, advisor, village, start in loose:
+        check_loose_row(line, advisor, village, start, who, unit, facts, problems)
 
 
 Handover = Callable[[list[LedgerEntryEvent]], None]
@@ -95,19 +136,21 @@ def decide_all(
     decided). A row's problems come from one step only, and problems are answered in row order, so
     the answer is the same as deciding the rows one after another."""
     unit, now = unit_of(who), now_cst()
-    seen: dict[str, int] = {}
+    seen: dict[str, ParsedRow] = {}
     new: list[LedgerEntryEvent] = []
     unchanged = 0
     for span in chunk_spans(len(parsed)):
         prepared: list[Prepared] = []
         for row in progress.counted("checked", parsed[span.start : span.stop]):
             entry_id = ids[row.line]
-            if entry_id in seen:
-                problems.add(
-                    row.line, "client_entry_id", f"与本文件第 {seen[entry_id]} 行的客户端编号重复（同一顾问）"
-                )
+            if (first := seen.get(entry_id)) is not None:
+                if first[1:] == row[1:]:  # repeated exactly (all but the line): one entry, unchanged
+                    unchanged += 1
+                    continue
+                again = f"与本文件第 {first.line} 行的客户端编号重复（同一顾问）"
+                problems.add(row.line, "client_entry_id", again)
                 continue
-            seen[entry_id] = row.line
+            seen[entry_id] = row
             if (taken := facts.taken.get(entry_id)) is not None:
                 problems.add(row.line, "client_entry_id", taken)
                 continue
@@ -162,9 +205,10 @@ async def import_file(
         problems = sheet.problems
         problems.labels |= FIELD_LABEL
         progress.rows = sheet.count
-        parsed = await asyncio.to_thread(parse_all, sheet, problems, progress)
+        parsed, loose = await asyncio.to_thread(parse_all, sheet, problems, progress)
         ids = {row.line: entry_id_for(row.advisor_id, row.client_entry_id) for row in parsed}
-        facts = await load_facts(store.pool, store.schema, parsed, ids)
+        facts = await load_facts(store.pool, store.schema, parsed, ids, loose)
+        check_loose(loose, who, facts, problems)
         loop = asyncio.get_running_loop()
         decided: asyncio.Queue[list[LedgerEntryEvent] | None] = asyncio.Queue()
 

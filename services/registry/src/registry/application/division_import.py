@@ -63,10 +63,15 @@ async def import_divisions(
     async def plan(ws: Workspace) -> dict[str, Any]:
         problems = sheet.problems
         rows: list[tuple[int, DivisionRow]] = []
-        _validated(sheet.partial, problems)  # a cell refused while read: the row's other problems
-        for number, row in _validated(sheet.rows, problems):
-            if not who.can_see(row.code):
-                problems.add(number, "code", f"{row.code} 不在您的管辖范围 {who.scope} 内")
+        loose: list[tuple[int, str]] = []  # (row, code) of rows that do not read whole, code valid
+        # a cell refused while read: the row's other problems, and the scope of its code
+        partial = _validated(sheet.partial, problems, loose)
+        loose += [(number, row.code) for number, row in partial]
+        valid = _validated(sheet.rows, problems, loose)
+        for number, code in loose:
+            _in_scope(who, number, code, problems)
+        for number, row in valid:
+            if not _in_scope(who, number, row.code, problems):
                 continue
             level = row.level or divisions.level_by_shape(row.code)
             parent = row.parent_code or divisions.parent_by_shape(row.code)
@@ -89,10 +94,18 @@ async def import_divisions(
 _ROWS: TypeAdapter[list[DivisionRow]] = TypeAdapter(list[DivisionRow])
 
 
+def _in_scope(who: Principal, number: int, code: str, problems: Problems) -> bool:
+    if not who.can_see(code):
+        problems.add(number, "code", f"{code} 不在您的管辖范围 {who.scope} 内")
+        return False
+    return True
+
+
 def _validated(
-    sheet_rows: list[tuple[int, dict[str, str]]], problems: Problems
+    sheet_rows: list[tuple[int, dict[str, str]]], problems: Problems, loose: list[tuple[int, str]]
 ) -> list[tuple[int, DivisionRow]]:
-    """The rows that validate, by row number; the others' problems added. One validation of the
+    """The rows that validate, by row number; the others' problems added, and their code to `loose`
+    when the code itself is valid (its scope is checked all the same). One validation of the
     whole list first (one call into pydantic-core for a province's 17,000 rows); only when it
     refuses are the rows validated one by one, so each problem names its row as before."""
     inputs = [{**raw, "level": translated(raw.get("level"), LEVELS)} for _, raw in sheet_rows]
@@ -106,6 +119,8 @@ def _validated(
             valid.append((number, DivisionRow.model_validate(data)))
         except ValidationError as exc:
             problems.add_validation(number, exc, HINTS)
+            if "code" in data and not any(e["loc"][:1] == ("code",) for e in exc.errors()):
+                loose.append((number, str(data["code"])))
     return valid
 
 

@@ -60,22 +60,32 @@ async def import_roster(
     async def plan(ws: Workspace) -> dict[str, Any]:
         problems = sheet.problems
         rows: list[tuple[int, rr.RosterRow]] = []
-        for number, raw in sheet.rows:
-            try:
-                rows.append((number, rr.RosterRow.parse(raw)))
-            except ValidationError as exc:
-                problems.add_validation(number, exc, rr.HINTS)
-        for number, raw in sheet.partial:  # a cell refused while read: the row's other problems too
-            try:
-                rr.RosterRow.parse(raw)
-            except ValidationError as exc:
-                problems.add_validation(number, exc, rr.HINTS)
+        # Rows that do not read whole (a cell unreadable or invalid), with their valid cells: those
+        # are still checked against the registry (`_Planner.check_loose`), so that every problem of
+        # a row comes in one answer, not one upload per problem.
+        loose: list[tuple[int, dict[str, str]]] = []
+        for partial, lines in ((False, sheet.rows), (True, sheet.partial)):  # partial: a cell refused
+            for number, raw in lines:
+                try:
+                    parsed = rr.RosterRow.parse(raw)
+                except ValidationError as exc:
+                    problems.add_validation(number, exc, rr.HINTS)
+                    wrong = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+                    loose.append((number, {k: v for k, v in raw.items() if k not in wrong}))
+                    continue
+                if partial:  # its read cells all pass, but it is never imported
+                    loose.append((number, raw))
+                else:
+                    rows.append((number, parsed))
         if progress:
             progress.step("parsed", len(sheet.rows))
-        await ws.load(_streams(rows))
+        villages = {cells["village_code"] for _, cells in loose if cells.get("village_code")}
+        await ws.load(_streams(rows) | {divisions.stream_id(code) for code in villages})
         await _load_claims(ws, rows)
         planner = _Planner(ws, who, problems)
         await asyncio.to_thread(planner.plan_all, rows)
+        for number, cells in loose:
+            planner.check_loose(number, cells)
         if progress:
             progress.step("checked", len(rows))
         problems.raise_if_any()
@@ -128,8 +138,43 @@ class _Planner:
             self.plan(n, row)
 
     def plan(self, n: int, row: rr.RosterRow) -> None:
-        if self._unit(n, row) and self._advisor(n, row) and row.village_code:
-            self._assignment(n, row)
+        if self._unit(n, row) and self._advisor(n, row):
+            if row.village_code:
+                self._assignment(n, row)
+        elif row.village_code:  # the row's unit or advisor refused: its village is checked all the same
+            self._village(n, row.village_code)
+
+    def check_loose(self, n: int, cells: dict[str, str]) -> None:
+        """A row that does not read whole (`cells`: its valid cells only): the checks against the
+        registry its cells allow, the unit's scope and the village's (scope, registered)."""
+        if code := cells.get("unit_division_code"):
+            self._unit_in_scope(n, code)
+        if village := cells.get("village_code"):
+            self._village(n, village)
+
+    def _unit_in_scope(self, n: int, division_code: str) -> bool:
+        if not self.who.can_see(division_code):
+            self.problems.add(n, "unit_division_code", f"该单位不在您的管辖范围 {self.who.scope} 内")
+            return False
+        return True
+
+    def _village_in_scope(self, n: int, village_code: str) -> bool:
+        if not self.who.can_see(village_code):
+            self.problems.add(n, "village_code", f"{village_code} 不在您的管辖范围 {self.who.scope} 内")
+            return False
+        return True
+
+    def _village(self, n: int, village_code: str) -> None:
+        """The village in scope and registered (`assignments.require_village`), for a row whose
+        assignment cannot be decided; a decided one is checked by the decider itself."""
+        if self._village_in_scope(n, village_code):
+            self._village_registered(n, village_code)
+
+    def _village_registered(self, n: int, village_code: str) -> None:
+        try:
+            assignments.require_village(self.ws.state(divisions.divisions, divisions.stream_id(village_code)))
+        except AppError as refused:
+            self.problems.add_refusal(n, refused, ASSIGNMENT_COLUMNS, "village_code")
 
     def _repeated(
         self, n: int, key: str, facts: tuple[object, ...], column: str, what: str, name: str
@@ -168,8 +213,7 @@ class _Planner:
         repeat = self._repeated(n, row.unit_key, row.unit_facts, "unit_name", "单位", row.unit_name)
         if repeat is not None:
             return repeat and self.ws.state(units.units, units.unit_stream(row.unit_key)).exists
-        if not self.who.can_see(row.unit_division_code):
-            self.problems.add(n, "unit_division_code", f"该单位不在您的管辖范围 {self.who.scope} 内")
+        if not self._unit_in_scope(n, row.unit_division_code):
             return False
         if self.who.role in UNITS and self.who.unit_id != row.unit_key:
             self.problems.add(n, "unit_name", "只能导入本单位的人员")
@@ -226,16 +270,16 @@ class _Planner:
         missing = [c for c in ("valid_from", "schedule") if getattr(row, c) is None]
         for column in missing:
             self.problems.add(n, column, "填写了村（社区）代码时必填")
-        if not self.who.can_see(village_code):
-            self.problems.add(n, "village_code", f"{village_code} 不在您的管辖范围 {self.who.scope} 内")
-        elif not missing and row.valid_from and row.schedule:
-            village = self.ws.state(divisions.divisions, divisions.stream_id(village_code))
-            advisor = self.ws.state(advisors.advisors, advisors.advisor_stream(row.advisor_key))
-            command = assignments.AssignAdvisor(
-                row.assignment_key, village, advisor, row.valid_from, row.schedule, "花名册导入"
-            )
-            args = (assignments.assignments, assignments.stream_id(village_code), command, village_code)
-            clash = (
-                f"的指派冲突：两行都为村（社区）{village_code} 指派顾问，任期重叠或重复，请删去或改正其中一行"
-            )
-            self._decide(n, "assignments", ASSIGNMENT_COLUMNS, "village_code", *args, clash=clash)
+        if not self._village_in_scope(n, village_code):
+            return
+        if missing or not (row.valid_from and row.schedule):  # no assignment to decide
+            self._village_registered(n, village_code)  # the village is checked all the same
+            return
+        village = self.ws.state(divisions.divisions, divisions.stream_id(village_code))
+        advisor = self.ws.state(advisors.advisors, advisors.advisor_stream(row.advisor_key))
+        command = assignments.AssignAdvisor(
+            row.assignment_key, village, advisor, row.valid_from, row.schedule, "花名册导入"
+        )
+        args = (assignments.assignments, assignments.stream_id(village_code), command, village_code)
+        clash = f"的指派冲突：两行都为村（社区）{village_code} 指派顾问，任期重叠或重复，请删去或改正其中一行"
+        self._decide(n, "assignments", ASSIGNMENT_COLUMNS, "village_code", *args, clash=clash)

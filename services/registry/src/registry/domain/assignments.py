@@ -92,6 +92,13 @@ def decide(state: VillageAssignments, command: Command, now: datetime) -> list[E
             assert_never(command)
 
 
+def require_village(village: Division) -> None:
+    """Only a registered village or community is assigned an advisor (also checked by the roster
+    import on a row whose other cells did not read)."""
+    if not village.exists or village.level not in VILLAGE_LEVELS:
+        raise RuleViolationError("只能为已登记的村或社区指派法律顾问", field="village_code")
+
+
 def _assign(state: VillageAssignments, c: AssignAdvisor) -> list[Event]:
     village_code = c.village.code or ""
     known = next((p for p in state.history if p.assignment_id == c.assignment_id), None)
@@ -103,8 +110,7 @@ def _assign(state: VillageAssignments, c: AssignAdvisor) -> list[Event]:
         ):
             return []  # the same assignment again (e.g. a re-imported roster row) changes nothing
         raise ConflictError(f"指派编号 {c.assignment_id} 已被使用", field="assignment_id")
-    if not c.village.exists or c.village.level not in VILLAGE_LEVELS:
-        raise RuleViolationError("只能为已登记的村或社区指派法律顾问", field="village_code")
+    require_village(c.village)
     if not c.advisor.exists:
         raise RuleViolationError("法律顾问尚未登记", field="advisor_id")
     require_approved([(c.advisor.advisor_id or "", c.advisor.name, c.advisor.vetting)], "advisor_id")
