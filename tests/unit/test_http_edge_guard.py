@@ -163,7 +163,7 @@ async def test_a_path_with_a_slash_too_many_is_404_not_a_redirect(service: str, 
 
 # (service, path, accepted types the message names)
 UPLOADS = [
-    ("ledger", "/imports", ["text/csv", XLSX]),
+    ("ledger", "/imports", ["text/csv", XLSX, "application/octet-stream"]),
     ("registry", "/divisions/import", ["text/csv", XLSX, "application/octet-stream"]),
     ("registry", "/roster/import", ["text/csv", XLSX, "application/octet-stream"]),
 ]
