@@ -280,6 +280,18 @@ async def test_an_idempotency_key_outside_its_bounds_is_refused(
         ("reporting", "/reports?period=2025%00", "period"),
         ("assessment", f"/breaches?county={COUNTY}&advisor_id=%00", "advisor_id"),
         ("reporting", "/public/villages/62102510%000201.json", "code"),
+        # TAB, CR, LF and the other line breaks too, outer ones included (session 21: a 404 said
+        # "台账记录 \r\nX-Injected: 1 不存在", a filter `A\r` answered an empty page)
+        ("ledger", "/entries/%0d%0aX-Injected:%201", "entry_id"),
+        ("ledger", "/entries/%09E-1", "entry_id"),
+        ("ledger", "/entries/E-1%0a", "entry_id"),
+        ("ledger", "/entries?advisor_id=A%0d", "advisor_id"),
+        ("registry", "/advisors/A%0d", "advisor_id"),
+        ("assessment", "/advisors/A%0d/assessments/2026", "advisor_id"),
+        ("reporting", "/reports/r%0d", "report_id"),
+        ("reporting", "/reports/r%0b", "report_id"),
+        ("registry", "/advisors/A%E2%80%A8", "advisor_id"),  # U+2028
+        ("ledger", "/entries?advisor_id=A%C2%85", "advisor_id"),  # U+0085
     ],
 )
 async def test_a_nul_character_in_the_path_or_query_is_refused(
@@ -289,6 +301,24 @@ async def test_a_nul_character_in_the_path_or_query_is_refused(
     response = await svc.http.get(path, headers=svc.headers())
     body = assert_error(response, 422, "validation_failed")
     assert body["field"] == named, body  # the value named as every refusal names it (README "Error format")
+    shown = body["message"] + "".join(e["reason"] for e in body["errors"])
+    assert "\r" not in shown and "\n" not in shown and "\t" not in shown, body  # never repeated raw
+
+
+@pytest.mark.parametrize("header", ["Idempotency-Key", "Authorization"])
+async def test_a_command_with_a_header_sent_twice_is_refused_and_writes_nothing(
+    apps: dict[str, Started], header: str
+) -> None:
+    svc = apps["ledger"]
+    path, body = COMMANDS["ledger"]
+    own = svc.headers(COMMAND_ROLES["ledger"])
+    token = own["Authorization"]
+    values = (token, token) if header == "Authorization" else ("dupA", "dupB")
+    headers = [(k, v) for k, v in own.items() if k != header] + [(header, values[0]), (header, values[1])]
+    if header == "Authorization":
+        headers.append(("Idempotency-Key", "dup-auth"))
+    response = await svc.http.post(path, json=body, headers=headers)
+    assert assert_error(response, 400, "duplicate_header")["field"] == header  # refused at the edge
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,8 @@ event answers 422 in the error format naming the field (not 500); a NUL in a pat
 
 from __future__ import annotations
 
+import unicodedata
+
 import httpx
 import pytest
 from eventkit.input_rules import install_input_rules
@@ -35,12 +37,42 @@ def _app() -> FastAPI:
         ("/boards/62102510020%00", 422, "code"),
         ("/boards/621025100201?name=%E6%9D%8E%00", 422, "name"),
         ("/boards/621025100201?name=" + "x" * 201, 422, "advisor_name"),  # refused building the event
+        # a line break or TAB anywhere, outer ones too: the value is used as sent, never stripped
+        ("/boards/%0d%0aX-Injected:%201", 422, "code"),
+        ("/boards/621025100201%0d", 422, "code"),
+        ("/boards/621025100201%0a", 422, "code"),
+        ("/boards/%09621025100201", 422, "code"),
+        ("/boards/621025100201?name=A%0d", 422, "name"),
+        ("/boards/621025100201?name=%0aA", 422, "name"),
+        ("/boards/621025100201?name=A%09", 422, "name"),
+        ("/boards/621025100201?name=A%0b", 422, "name"),
+        ("/boards/621025100201?name=A%0c", 422, "name"),
+        ("/boards/621025100201?name=A%1b", 422, "name"),
+        ("/boards/621025100201?name=A%7f", 422, "name"),
+        ("/boards/621025100201?name=A%C2%85", 422, "name"),  # U+0085, the C1 line break
+        ("/boards/621025100201%E2%80%A8", 422, "code"),  # U+2028 line separator
+        ("/boards/621025100201?name=A%E2%80%A9", 422, "name"),  # U+2029 paragraph separator
+        ("/boards/621025100201?name=%E2%80%AEA", 422, "name"),  # U+202E shows the rest reversed
+        ("/boards/621025100201?name=%E6%9D%8E%E3%80%80%E5%B7%9D", 200, None),  # U+3000 is a space
+        ("/boards/621025100201?name=%E6%9D%8E%20%E5%B7%9D", 200, None),
     ],
 )
 async def test_a_refused_value_answers_422_naming_the_field(url: str, status: int, field: str | None) -> None:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=_app()), base_url="http://t") as http:
         r = await http.get(url)
     _answered(r, status, field)
+    assert not _raw_controls(r.json()), r.text  # no control character repeated, not even escaped
+
+
+def _raw_controls(value: object) -> list[str]:
+    """Every control or line-separator character in the strings of a parsed JSON answer."""
+    if isinstance(value, dict):
+        return [c for item in value.values() for c in _raw_controls(item)]
+    if isinstance(value, list):
+        return [c for item in value for c in _raw_controls(item)]
+    if not isinstance(value, str):
+        return []
+    return [c for c in value if unicodedata.category(c) in ("Cc", "Zl", "Zp")]
 
 
 def _answered(r: httpx.Response, status: int, field: str | None) -> None:

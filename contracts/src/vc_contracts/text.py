@@ -87,6 +87,29 @@ def clean_text_in_full(value: str, *, single_line: bool = False) -> str:
     return text
 
 
+_BREAK_OR_TAB = re.compile(r"[\t\n\r]")
+_BREAK_NAMES = {"\t": "制表符", "\n": "换行符", "\r": "回车符"}
+
+
+def check_line_as_sent(value: str) -> None:
+    """ValueError (reason in Chinese, the character named by its code point, never shown) unless
+    `value` is one line that may be used exactly as sent: a path segment or a query value, which
+    nothing strips or converts. TAB, CR and LF are refused wherever they stand (`clean_text` strips
+    outer ones first, right for a text it then stores stripped, but a URL value is used unstripped:
+    `%0d%0aX-Injected: 1` passed and was echoed in a 404), and so are the characters `clean_text`
+    refuses and the invisible ones of `invisible_character` (U+2028/U+2029, the line breaks the
+    single-line rule does not see, among them). Printable text (nearly all) costs one call."""
+    if value.isprintable():
+        return
+    if found := _BREAK_OR_TAB.search(value):
+        char = found.group()
+        where = f"U+{ord(char):04X}（第 {found.start() + 1} 个字符）"
+        raise ValueError(f"须为单行文字，不能包含{_BREAK_NAMES[char]} {where}")
+    clean_text_in_full(value)
+    if (reason := invisible_character(value)) is not None:
+        raise ValueError(reason)
+
+
 _INVISIBLE = re.compile(
     "[\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
     "\U000e0001\U000e0020-\U000e007f]"
@@ -187,6 +210,7 @@ __all__ = [
     "OptionalReason",
     "Reason",
     "ShortText",
+    "check_line_as_sent",
     "clean_text",
     "clean_text_in_full",
     "invisible_character",

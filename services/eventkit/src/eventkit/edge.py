@@ -11,10 +11,23 @@ r"""The edge guard: what every request must satisfy before any route sees it.
   `application/x-www-form-urlencoded`, `multipart/form-data`…) is 415 `unsupported_media_type`
   naming `Content-Type`. FastAPI handed such a body to the route as raw bytes, refused as
   "须为对象（键值对）", a 422 that blamed the content, not its type. No `Content-Type` is read as JSON.
+  A route whose body is a file (an import) takes the types its OpenAPI request body lists (CSV,
+  XLSX…): another one, JSON or a form included, is 415 naming them (a CSV labelled
+  `application/json` was imported).
+- A header the services read (`REPEATABLE_NOT` below: Authorization, Idempotency-Key…) sent more
+  than once is 400 `duplicate_header` naming it: the framework took the first one silently, so two
+  `Idempotency-Key`s were answered under one of them, two tokens as the first.
+- An `Accept` header that takes none of the types the matched route answers (JSON for nearly all;
+  a spreadsheet, a document, a page for the exports) is 406 `not_acceptable`: `*/*`, `type/*`, the
+  type itself with q > 0, or no `Accept` at all take it. Decided before the route runs, from the
+  route's declared answer types, so a command is never carried out for an answer the caller refuses.
+  Routes left out of the API description (pages, the gateway) and routes whose answer type the
+  handler alone picks are not checked.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -75,31 +88,141 @@ def body_cap(scope: Scope) -> int:
     return int(body)
 
 
-def _not_json(scope: Scope) -> str | None:
-    """The media type of a body that is not JSON, sent to a route that reads a JSON body; else None.
+def _route(scope: Scope) -> APIRoute | None:
+    """The API route `scope` fully matches, if any (looked up only by the rare checks that need it)."""
+    for route in getattr(scope.get("app"), "routes", ()):
+        if isinstance(route, APIRoute) and route.matches(scope)[0] is Match.FULL:
+            return route
+    return None
 
-    Only requests that carry a body (a non-zero Content-Length, or chunked) with a Content-Type
-    other than `application/json` or a `+json` type; the route is looked up only then."""
+
+def _file_types(route: APIRoute) -> list[str]:
+    """The media types a file route's OpenAPI request body lists (none for a JSON route)."""
+    if not _takes_file(route):
+        return []
+    return list(((route.openapi_extra or {}).get("requestBody") or {}).get("content") or {})
+
+
+def _wrong_media(scope: Scope) -> str | None:
+    """Why the body's declared media type is not one the matched route reads, else None.
+
+    Only requests that carry a body (a non-zero Content-Length, or chunked) with a Content-Type:
+    a JSON route reads `application/json` or a `+json` type, a file route the types it lists. The
+    route is looked up only for a type that is not JSON or a path that may be a file route."""
     if scope.get("method") not in _WITH_BODY:
         return None
     headers = dict(scope.get("headers", []))
     declared = headers.get(b"content-type")
     if declared is None:
         return None
-    media = declared.decode("latin-1").split(";", 1)[0].strip()
-    if _JSON_MEDIA.fullmatch(media):
-        return None
+    media = declared.decode("latin-1").split(";", 1)[0].strip().lower()
     if headers.get(b"content-length", b"").strip() in (b"", b"0") and b"transfer-encoding" not in headers:
         return None  # nothing sent: a command without a body, whatever type it names
     app = scope.get("app")
-    for route in getattr(app, "routes", ()):
-        if (
-            isinstance(route, APIRoute)
-            and route.body_field is not None
-            and route.matches(scope)[0] is Match.FULL
-        ):
-            return media[:100] or "（空）"  # a header can be long: the answer says enough of it
-    return None
+    is_json = _JSON_MEDIA.fullmatch(media) is not None
+    if is_json and (app is None or not any(p.match(scope["path"]) for p in _upload_patterns(app))):
+        return None
+    route = _route(scope)
+    if route is None:
+        return None
+    shown = shown_text(media[:100]) or "（空）"  # a header can be long: the answer says enough of it
+    if accepted := _file_types(route):
+        if media in accepted:
+            return None
+        return f"请求体须为文件（Content-Type: {'、'.join(accepted)}），收到 {shown}"
+    if route.body_field is None or is_json:
+        return None
+    return f"请求体须为 JSON（Content-Type: application/json），收到 {shown}"
+
+
+REPEATABLE_NOT = (
+    "authorization", "idempotency-key", "x-correlation-id", "last-event-id", "content-type",
+    "content-length", "transfer-encoding",
+)  # fmt: skip
+"""Headers the services read, each meaning one value: sent twice, which one was meant is unknown.
+(`Accept` is a list: several are read as one, RFC 9110 §5.3.)"""
+_SHOWN_NAMES = {
+    "authorization": "Authorization", "idempotency-key": "Idempotency-Key",
+    "x-correlation-id": "X-Correlation-Id", "last-event-id": "Last-Event-ID",
+    "content-type": "Content-Type", "content-length": "Content-Length",
+    "transfer-encoding": "Transfer-Encoding",
+}  # fmt: skip
+
+
+def _repeated_headers(scope: Scope) -> list[tuple[str, int]]:
+    """Each header of REPEATABLE_NOT that `scope` carries more than once, with its count."""
+    counts: dict[bytes, int] = {}
+    for name, _ in scope.get("headers", []):
+        counts[name.lower()] = counts.get(name.lower(), 0) + 1
+    return [(_SHOWN_NAMES[n], c) for n in REPEATABLE_NOT if (c := counts.get(n.encode(), 0)) > 1]
+
+
+def accepts(accept: str, media: str) -> bool:
+    """Whether the `Accept` header value `accept` takes `media` (type/subtype): the most specific
+    range that matches it decides, taking it when its q is above 0 (RFC 9110 §12.5.1). An
+    unreadable q counts as 1: a malformed header is not read as refusing everything."""
+    kind, _, sub = media.lower().partition("/")
+    best, quality = -1, 0.0
+    for part in accept.split(","):
+        given, *params = part.split(";")
+        given = given.strip().lower()
+        if given in ("*/*", "*"):
+            rank = 0
+        elif given == f"{kind}/*":
+            rank = 1
+        elif given == f"{kind}/{sub}":
+            rank = 2
+        else:
+            continue
+        q = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = 1.0
+                q = q if math.isfinite(q) else 1.0
+        if rank > best:
+            best, quality = rank, q
+    return best >= 0 and quality > 0
+
+
+def _answer_types(route: APIRoute) -> list[str] | None:
+    """The media types `route` answers with (its response class's and those its 2xx answers list),
+    or None when the handler alone picks it (a plain `Response` class)."""
+    answer = route.response_class
+    media = getattr(getattr(answer, "value", answer), "media_type", None)  # FastAPI's default is wrapped
+    if media is None:
+        return None
+    found = [media]
+    for status, declared in (route.responses or {}).items():
+        if str(status).startswith("2"):
+            found += [m for m in (declared.get("content") or {}) if m not in found]
+    return found
+
+
+def _not_acceptable(scope: Scope) -> str | None:
+    """Why no answer the matched route gives is acceptable to the request's `Accept`, else None."""
+    given = [value for name, value in scope.get("headers", []) if name.lower() == b"accept"]
+    accept = b",".join(given).decode("latin-1").strip()
+    if not accept or accepts(accept, "application/json"):
+        return None  # the usual case: no route lookup
+    route = _route(scope)
+    if route is None or not route.include_in_schema:
+        return None
+    types = _answer_types(route)
+    if types is None or any(accepts(accept, media) for media in types):
+        return None
+    return f"无法按请求头 Accept 所列的格式作答，此接口可返回：{'、'.join(types)}"
+
+
+def shown_text(text: str) -> str:
+    """`text` fit to be repeated in a message: each character that is not printable (a control, a
+    TAB) written as its code point, never as itself."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else f"U+{ord(c):04X}" for c in text)
 
 
 def _nul_at(scope: Scope) -> str | None:
@@ -118,37 +241,24 @@ async def _answer(send: Send, status: int, body: ErrorBody) -> None:
 
 
 class EdgeGuard:
-    """Pure ASGI middleware (no buffering of the body): NUL characters and body size."""
+    """Pure ASGI middleware (no buffering of the body): NUL characters, repeated headers, media
+    types both ways and, with `body_caps`, body size (the web gateway passes bodies through to the
+    service that caps them)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, body_caps: bool = True) -> None:
         self.app = app
+        self.body_caps = body_caps
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        where = _nul_at(scope)
-        if where is not None:
-            body = ErrorBody(
-                code="validation_failed",
-                message="请求中含有空字符（\\u0000），请删除后重试",
-                field=where,
-                errors=[FieldError(field=where, reason=_NUL_REASON)],
-                correlation_id=correlation_id.get(),
-            )
-            await _answer(send, 422, body)
+        refusal = self._refusal(scope)
+        if refusal is not None:
+            await _answer(send, *refusal)
             return
-        media = _not_json(scope)
-        if media is not None:
-            reason = f"请求体须为 JSON（Content-Type: application/json），收到 {media}"
-            body = ErrorBody(
-                code="unsupported_media_type",
-                message=reason,
-                field="Content-Type",
-                errors=[FieldError(field="Content-Type", reason=reason)],
-                correlation_id=correlation_id.get(),
-            )
-            await _answer(send, 415, body)
+        if not self.body_caps:
+            await self.app(scope, receive, send)
             return
         cap = body_cap(scope)
         declared = dict(scope.get("headers", [])).get(b"content-length", b"")
@@ -162,6 +272,35 @@ class EdgeGuard:
             await _answer(send, 413, body)
             return
         await self.app(scope, _counting(receive, cap), send)
+
+    @staticmethod
+    def _refusal(scope: Scope) -> tuple[int, ErrorBody] | None:
+        where = _nul_at(scope)
+        if where is not None:
+            message = "请求中含有空字符（\\u0000），请删除后重试"
+            return 422, _refused("validation_failed", message, [(where, _NUL_REASON)])
+        repeated = _repeated_headers(scope)
+        if repeated:
+            reasons = [(name, f"请求头 {name} 只能发送一次（收到 {count} 个）") for name, count in repeated]
+            message = f"请求头 {'、'.join(name for name, _ in repeated)} 重复，每个只能发送一次"
+            return 400, _refused("duplicate_header", message, reasons)
+        reason = _wrong_media(scope)
+        if reason is not None:
+            return 415, _refused("unsupported_media_type", reason, [("Content-Type", reason)])
+        reason = _not_acceptable(scope)
+        if reason is not None:
+            return 406, _refused("not_acceptable", reason, [("Accept", reason)])
+        return None
+
+
+def _refused(code: str, message: str, reasons: list[tuple[str, str]]) -> ErrorBody:
+    return ErrorBody(
+        code=code,
+        message=message,
+        field=reasons[0][0],
+        errors=[FieldError(field=field, reason=reason) for field, reason in reasons],
+        correlation_id=correlation_id.get(),
+    )
 
 
 def _counting(receive: Receive, cap: int) -> Receive:

@@ -1,8 +1,10 @@
 """The input rules every service shares at its edge, installed once by `create_app`.
 
-- Path and query values obey the same character rule as body text (vc_contracts.text): a NUL or
-  another control character in a URL is refused with 422 before any handler runs, since it would
-  otherwise reach PostgreSQL (which refuses NUL in text: a 500) or a log line. A path value longer
+- Path and query values obey the character rule of body text (vc_contracts.text), as one line used
+  exactly as sent (`check_line_as_sent`): a NUL, TAB, CR, LF or another control character, or an
+  invisible one (U+2028/U+2029, bidirectional controls), anywhere in a URL value is refused with 422
+  before any handler runs, since it would otherwise reach PostgreSQL (which refuses NUL in text: a
+  500), a log line or a message (`%0d%0a` was echoed in a 404). A path value longer
   than PATH_VALUE_MAX is refused the same way, without repeating it.
 - Every decimal digit in a path or query value is read as its ASCII digit before routing (the rule of
   vc_contracts.codes for codes, numbers and phones): `?county=６２１０２５` filters like `621025`.
@@ -40,7 +42,7 @@ from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from starlette.types import ASGIApp, Receive, Scope, Send
 from vc_contracts.codes import ascii_digits
-from vc_contracts.text import clean_text
+from vc_contracts.text import check_line_as_sent
 
 from eventkit.web import validation_response
 
@@ -55,7 +57,7 @@ def _problem(where: tuple[str, ...], value: str) -> dict[str, Any] | None:
     try:
         if where[0] == "path" and len(value) > PATH_VALUE_MAX:
             raise ValueError(f"过长（{len(value)} 个字符，路径中的编号最多 {PATH_VALUE_MAX} 个字符）")
-        clean_text(value, single_line=True)
+        check_line_as_sent(value)
     except ValueError as exc:
         return {"type": "value_error", "loc": where, "msg": str(exc), "input": value, "ctx": {"error": exc}}
     return None
@@ -63,7 +65,8 @@ def _problem(where: tuple[str, ...], value: str) -> dict[str, Any] | None:
 
 async def refuse_control_characters(request: Request) -> None:
     """Raise RequestValidationError (422 validation_failed) naming each path or query value that
-    holds a refused character (NUL, other controls, line breaks, lone surrogates)."""
+    holds a refused character (NUL, TAB, line breaks, other controls, lone surrogates, invisible
+    format characters: `vc_contracts.text.check_line_as_sent`)."""
     values = [(("path", name), str(value)) for name, value in request.path_params.items()]
     values += [(("query", name), value) for name, value in request.query_params.multi_items()]
     problems = [p for where, value in values if (p := _problem(where, value)) is not None]

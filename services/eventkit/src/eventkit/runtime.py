@@ -286,6 +286,9 @@ def create_app(spec: ServiceSpec) -> FastAPI:
         responses=error_responses(),
         docs_url=None,  # FastAPI's pages load Swagger UI from a CDN: served locally instead
         redoc_url=None,
+        # a path no route takes is 404 in the error format: Starlette answered `/reports/..%2f`
+        # with a bare 307 to `/reports/..` (no page of an API relies on a slash redirect)
+        redirect_slashes=False,
     )
     install_offline_docs(app)
     install_error_handlers(app, spec.format_hints)

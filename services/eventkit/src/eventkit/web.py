@@ -48,13 +48,14 @@ OTHER_ERROR = ("request_refused", "请求无法处理")
 
 
 _DECLARED = {
-    400: "请求体无法解析 Malformed JSON body",
+    400: "请求体无法解析，或请求头重复 Malformed JSON body, or a header sent twice (duplicate_header)",
     401: "缺少或无效的身份令牌 Missing or invalid bearer token",
     403: "超出权限或管辖范围 Outside the caller's role or scope",
     404: "资源不存在 Not found",
+    406: "无法按 Accept 所列的格式作答 Accept takes none of the types this operation answers",
     409: "与现有数据冲突 Conflicts with existing state",
     413: "请求体过大 Body above the size limit",
-    415: "请求体须为 JSON Body is not JSON (Content-Type)",
+    415: "请求体类型不符（JSON，导入为其文件类型） Body is not of a type this operation reads (Content-Type)",
     422: "请求内容有误或违反业务规则 Invalid input or a broken rule",
 }
 
@@ -124,11 +125,12 @@ def validation_response(exc: RequestValidationError, hints: Hints | None = None)
     return _json(422, body)
 
 
-def install_error_handlers(app: FastAPI, hints: Hints | None = None, *, edge_guard: bool = True) -> None:
-    """Every error in the one ErrorBody format; `hints` name the expected format of fields.
+def install_error_handlers(app: FastAPI, hints: Hints | None = None, *, body_caps: bool = True) -> None:
+    """Every error in the one ErrorBody format, and the edge guard (`eventkit.edge`); `hints` name
+    the expected format of fields.
 
-    `edge_guard=False` leaves out the body caps and header checks, for the web gateway, which
-    passes bodies through to the service that enforces them."""
+    `body_caps=False` leaves out the guard's body caps, for the web gateway, which passes bodies
+    through to the service that enforces them (its other checks hold for the web service too)."""
 
     @app.exception_handler(AppError)
     async def app_error(_: Request, exc: AppError) -> JSONResponse:
@@ -155,8 +157,8 @@ def install_error_handlers(app: FastAPI, hints: Hints | None = None, *, edge_gua
         own = exc.detail if isinstance(exc, BodyTooLargeError) else None
         return _json(exc.status_code, framework_error(exc.status_code, own))
 
-    if edge_guard:
-        app.add_middleware(EdgeGuard)  # inside the correlation middleware below: its answers carry the id
+    # inside the correlation middleware below: its answers carry the id
+    app.add_middleware(EdgeGuard, body_caps=body_caps)
 
     @app.middleware("http")
     async def with_correlation_id(request: Request, call_next: Any) -> Response:

@@ -72,7 +72,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         redoc_url=None,
     )
     install_offline_docs(app)
-    install_error_handlers(app, edge_guard=False)  # the services cap bodies; the gateway streams them
+    install_error_handlers(app, body_caps=False)  # the services cap bodies; the gateway streams them
     app.state.settings = settings
     app.state.dist = settings.dist_dir
     app.state.upstreams = settings.upstreams()

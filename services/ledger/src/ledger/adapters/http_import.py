@@ -28,6 +28,9 @@ _TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
         "schema": {"type": "string", "format": "binary"}
     },
+    # what a client sends for a file it has no type for; the content says CSV or XLSX (as the
+    # registry's imports): any other type is 415 at the edge (eventkit.edge)
+    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
 }
 
 
