@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from eventkit.reasons import CODE_PATTERN_REASONS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ledger.application import import_rows
@@ -24,6 +25,8 @@ from ledger.application.import_rows import (
     when,
 )
 from ledger.domain.kinds import EVENT_OF, KIND_LABEL, Kind
+from pydantic import TypeAdapter, ValidationError
+from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN, VillageCode
 
 
 def _reference_detail(field: str, value: Any) -> Any:
@@ -54,6 +57,11 @@ def _reference(line: int, values: dict[str, Any]) -> tuple[ParsedRow | None, lis
         problems.append(
             ("kind", f"无法识别的类型「{values['kind']}」，应为：{'、'.join(KIND_LABEL.values())}")
         )
+    if "village_code" in values:  # by the API's own type, without the memory of codes read well
+        try:
+            TypeAdapter(VillageCode).validate_python(str(values["village_code"]).strip())
+        except ValidationError:
+            problems.append(("village_code", CODE_PATTERN_REASONS[VILLAGE_CODE_PATTERN]))
     times: dict[str, datetime | None] = {"started_at": None, "ended_at": None}
     for field, source in (
         ("started_at", values.get("started_at", values.get("occurred_at"))),
