@@ -98,8 +98,8 @@ def expected(annotation: Any) -> Typed | None:
             kind = Expected.whole if kinds == {Expected.whole} else Expected.number
             return Typed(kind, listed.pop())
         return Typed(Expected.flag, listed.pop()) if kinds == {Expected.flag} else None
-    kind = _kind(annotation)
-    return Typed(kind) if kind else None
+    alone = _kind(annotation)
+    return Typed(alone) if alone else None
 
 
 @cache
