@@ -35,8 +35,8 @@ from typing import Annotated, Any, NamedTuple, Union, get_args, get_origin
 from pydantic import BaseModel
 
 NOT_A_BOOL = "须为数字，不能为 true 或 false"
-NOT_TEXT = '须为数字，不能为文本（如 8，而非 "8"）'
-NOT_WHOLE = "须为整数，如 2026（不能带小数点或指数，如 2026.0、2.026e3）"
+NOT_TEXT = "须为数字，不能为文本（数字不加引号）"
+NOT_WHOLE = "须为整数，不能带小数点或指数（如写 5，而非 5.0 或 5e0）"
 NOT_FINITE = "须为有限的数字（不能为 NaN 或 Infinity）"
 NOT_TRUE_FALSE = "须为 true 或 false（不能为文本或数字）"
 
