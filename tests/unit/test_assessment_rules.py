@@ -75,3 +75,45 @@ def test_rules_in_force_prefer_the_county_and_respect_the_effective_day() -> Non
     assert rules_for(village, date(2025, 4, 1), [county]).version == 1
     assert rules_for(village, date(2025, 4, 1), [county]).min_quarter_onsite_hours == 10
     assert rules_for("621026100201", date(2025, 4, 1), [county]) == DEFAULT_RULES
+
+
+V1 = ComplianceRulesSet(
+    division_code=COUNTY, version=1, effective_from=date(2027, 1, 1), min_quarter_onsite_hours=10
+)
+PROVINCE_V2 = ComplianceRulesSet(
+    division_code="620000", version=2, effective_from=date(2026, 1, 1), min_quarter_onsite_hours=9
+)
+SAME_AGAIN = [  # (given, when: division, day, values, then: the new version, or None: nothing written)
+    # the tester's case: v1 posted again and again became v2…v9, all effective 2027-01-01, identical
+    ([V1], COUNTY, date(2027, 1, 1), {"min_quarter_onsite_hours": 10}, None),
+    ([V1], COUNTY, date(2027, 1, 1), {"min_quarter_onsite_hours": 10.0, "min_year_lectures": 2}, None),
+    ([V1], COUNTY, date(2027, 1, 1), V1.model_dump(exclude={"division_code", "version", "effective_from"}),
+     None),
+    # another value or another day is a new version
+    ([V1], COUNTY, date(2027, 1, 1), {"min_quarter_onsite_hours": 11}, 2),
+    ([V1], COUNTY, date(2027, 4, 1), {"min_quarter_onsite_hours": 10}, 2),
+    # only the latest version counts: going back to v1's values after v2 is a new version
+    ([V1, V1.model_copy(update={"version": 2, "min_quarter_onsite_hours": 12})], COUNTY, date(2027, 1, 1),
+     {"min_quarter_onsite_hours": 10}, 3),
+    # the province: its latest version, or its built-in defaults (version 1, from 2018-01-01)
+    ([PROVINCE_V2], "620000", date(2026, 1, 1), {"min_quarter_onsite_hours": 9}, None),
+    ([], "620000", DEFAULT_RULES.effective_from, {}, None),
+    ([], "620000", date(2026, 1, 1), {}, 2),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("given", "division", "day", "values", "then"), SAME_AGAIN)
+def test_rules_identical_to_the_latest_version_of_the_same_day_write_nothing(
+    given: list[ComplianceRulesSet], division: str, day: date, values: dict, then: int | None
+) -> None:
+    written = decide(given, SetRules(division, day, values))
+    assert [rules.version for rules in written] == ([] if then is None else [then])
+
+
+def test_identical_rules_are_answered_even_where_the_province_has_since_tightened() -> None:
+    # like a replay: what is already the latest version is not decided again (nothing is written)
+    tighter = ComplianceRulesSet(
+        division_code="620000", version=2, effective_from=date(2026, 1, 1), min_quarter_onsite_hours=12
+    )
+    command = SetRules(COUNTY, date(2027, 1, 1), {"min_quarter_onsite_hours": 10}, above=[tighter])
+    assert decide([V1], command) == []

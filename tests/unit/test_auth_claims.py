@@ -366,3 +366,62 @@ def test_a_refused_role_claim_names_the_role_in_chinese(role: Role, scope: str, 
     problem = claims_problem("someone-1", role, scope, unit)
     assert problem is not None
     assert f"角色“{ROLE_NAMES[role]}”（{role.value}）" in problem[1], problem
+
+
+def hand_signed(header: str, payload: str, secret: str = SECRET) -> str:
+    """A token of exactly this header and payload JSON text, signed HS256 (PyJWT's encoder writes
+    every key once, so a key named twice must be signed by hand)."""
+    part = lambda raw: base64.urlsafe_b64encode(raw.encode()).rstrip(b"=").decode()  # noqa: E731
+    signing = f"{part(header)}.{part(payload)}"
+    signature = hmac.new(secret.encode(), signing.encode(), hashlib.sha256).digest()
+    return f"{signing}.{base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}"
+
+
+def claims_text(**changes: Any) -> str:
+    now = int(time.time())
+    return json.dumps({**BASE, "iat": now, "exp": now + 600, **changes})
+
+
+HEADER = '{"alg":"HS256","typ":"JWT"}'
+REPEATED = [  # (header, payload, the claim or header parameter named, where): each was read as its last value
+    # the tester's example: a village committee's token that also says county_admin was a county admin
+    (HEADER, claims_text(role="village_committee", scope="621025100201").replace(
+        '"scope"', '"role": "county_admin", "scope"'), "role", "身份令牌中"),
+    (HEADER, claims_text().replace('"scope"', '"scope": "620000", "scope"'), "scope", "身份令牌中"),
+    (HEADER, claims_text().replace('"iss"', '"sub": "u-2", "iss"'), "sub", "身份令牌中"),
+    (HEADER, claims_text().replace('"iss"', '"exp": 1, "iss"'), "exp", "身份令牌中"),
+    # nested: named by its path
+    (HEADER, claims_text(ext={"a": 1}).replace('{"a": 1}', '{"a": 1, "a": 2}'), "ext.a", "身份令牌中"),
+    # the header too: `alg` and `typ` said twice
+    ('{"alg":"none","alg":"HS256","typ":"JWT"}', claims_text(), "alg", "身份令牌头部"),
+    ('{"alg":"HS256","typ":"JWT","typ":"JWT"}', claims_text(), "typ", "身份令牌头部"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("header", "payload", "named", "where"),
+    REPEATED,
+    ids=[f"{named}-{len(where)}" for *_, named, where in REPEATED],
+)
+def test_a_claim_or_header_named_twice_is_401_naming_it_not_read_as_its_last_value(
+    header: str, payload: str, named: str, where: str
+) -> None:
+    with pytest.raises(UnauthorizedError) as refused:
+        verify(hand_signed(header, payload))
+    assert refused.value.status == 401
+    assert refused.value.field == named
+    assert f"{where} {named} 出现了两次" in refused.value.message, refused.value.message
+
+
+def test_a_repeated_claim_under_a_wrong_signature_says_only_that_the_token_is_invalid() -> None:
+    # nothing is read from a token before its signature is verified: a forger learns nothing
+    payload = claims_text().replace('"scope"', '"role": "province_admin", "scope"')
+    for header in (HEADER, '{"alg":"HS256","alg":"HS256","typ":"JWT"}'):
+        with pytest.raises(UnauthorizedError) as refused:
+            verify(hand_signed(header, payload, secret="not-the-secret-" + SECRET))
+        assert (refused.value.field, refused.value.message) == (None, "身份令牌无效")
+
+
+def test_the_same_key_in_different_objects_of_a_token_is_no_repeat() -> None:
+    payload = claims_text(ext={"role": "x"}, other={"role": "y"})
+    assert verify(hand_signed(HEADER, payload)).role is Role.county_admin

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import pytest
 from eventkit.errors import AppError, ErrorBody, FieldError, input_name
-from eventkit.json_numbers import bools_for_numbers, is_numeric, number_fields
+from eventkit.json_numbers import NOT_A_BOOL, Expected, expected, mistyped, typed_fields
 from pydantic import BaseModel, Field
 
 
@@ -61,12 +61,15 @@ class Sample(BaseModel):
      (str | None, False)],
 )  # fmt: skip
 def test_which_annotations_hold_numbers(annotation: object, numeric: bool) -> None:
-    assert is_numeric(annotation) is numeric
+    found = expected(annotation)
+    assert (found is not None and found.kind is not Expected.flag) is numeric
 
 
 def test_a_bool_sent_for_a_number_is_found_where_it_was_sent() -> None:
-    names = number_fields(Sample)
-    assert names == {"rating", "share", "amount", "counts", "bounded"}
+    fields = typed_fields(Sample)
+    assert {name for name, typed in fields.items() if typed.kind is not Expected.flag} == {
+        "rating", "share", "amount", "counts", "bounded"
+    }  # fmt: skip
     data = {"rating": True, "share": 1.5, "counts": [1, False, 3], "flag": True, "either": True, "name": "x"}
-    assert sorted(bools_for_numbers(names, data), key=str) == [("counts", 1), ("rating",)]
-    assert bools_for_numbers(names, {"rating": 1, "share": None, "amount": "3"}) == []
+    assert sorted(mistyped(fields, data), key=str) == [(("counts", 1), NOT_A_BOOL), (("rating",), NOT_A_BOOL)]
+    assert mistyped(fields, {"rating": 1, "share": None, "amount": 3}) == []

@@ -151,6 +151,20 @@ def test_a_corrected_time_is_checked_against_the_advisors_other_visits() -> None
         when(given(visit()), CorrectEntry(moved, "时间记错", Facts(LI, busy=(other,))))
 
 
+@pytest.mark.parametrize(
+    ("audience", "words"),
+    [("45", "须为数字"), (True, "true 或 false"), (45.0, "须为整数"), (4.5e1, "须为整数")],
+)
+def test_a_corrected_number_of_another_json_type_is_refused_not_converted(
+    audience: object, words: str
+) -> None:
+    # `"audience": "45"` was corrected to 45, `4.5e1` too: the request bodies' rule (eventkit.json_numbers)
+    with pytest.raises(RuleViolationError) as refused:
+        when(given(lecture()), CorrectEntry({"audience": audience}, "签到表复核"))
+    assert refused.value.field == "changes.audience"
+    assert words in refused.value.message, refused.value.message
+
+
 def test_a_lecture_audience_correction_records_only_what_changed() -> None:
     [event] = when(given(lecture()), CorrectEntry({"audience": 45}, "签到表复核"))
     assert event.changes == {"audience": 45}  # type: ignore[attr-defined]

@@ -18,12 +18,14 @@ from enum import StrEnum
 from typing import Any
 
 import jwt
+from jwt.utils import base64url_decode
 from pydantic import BaseModel, ConfigDict, model_validator
 from vc_contracts.codes import CHOSEN_ID_PATTERN, CHOSEN_ID_RULE, ID_MAX
 from vc_contracts.divisions import contains, real_province, significant_prefix
 from vc_contracts.text import invisible_character
 
 from eventkit.errors import ForbiddenError, UnauthorizedError
+from eventkit.json_keys import KeyPath, repeated_keys
 
 
 class Role(StrEnum):
@@ -243,11 +245,44 @@ def principal_of(claims: dict[str, Any]) -> Principal:
     return Principal(subject=subject, role=role, scope=scope, unit_id=unit)
 
 
+def _refuse_repeated(text: bytes, where: str) -> None:
+    """401 naming the first key that `text` (a token's header or claims, JSON, its signature already
+    verified) names twice in one object: PyJWT's parse kept its last value, so a token saying
+    `"role": "village_committee", …, "role": "county_admin"` acted as a county admin. The issuer
+    meant one of them; which one cannot be known, so neither is trusted."""
+    paths = repeated_keys(text)
+    if paths:
+        name = _key_name(paths[0])
+        raise UnauthorizedError(f"{where} {name} 出现了两次，无法确定以哪一个为准", field=name)
+
+
+def _key_name(path: KeyPath) -> str:
+    """A key's path as a field names it (`role`, `ext.a`), or as JSON spells it, cut short, when it
+    is no short visible ASCII (a key is the issuer's text: never a control character in the answer)."""
+    name = ".".join(str(part) for part in path)
+    return name if _SUBJECT.fullmatch(name) and len(name) <= 40 else _shown(name)
+
+
+class _OneValuePerClaim(jwt.PyJWT):
+    """PyJWT whose claims name each key once (`_refuse_repeated`). `_decode_payload` is PyJWT's hook
+    for decoding the payload (PyJWT 2.7+): it runs after the signature is verified, so a forger
+    learns nothing from the refusal, and before any claim is validated or read."""
+
+    def _decode_payload(self, decoded: dict[str, Any]) -> Any:
+        claims = super()._decode_payload(decoded)  # PyJWT's own checks first: JSON, an object
+        _refuse_repeated(decoded["payload"], "身份令牌中")
+        return claims
+
+
+_JWT = _OneValuePerClaim()
+
+
 class TokenVerifier:
     """Verifies a bearer token and returns its Principal; every failure is a 401 in the error format.
 
     Required claims: `sub`, `role`, `scope`, `iss` (= issuer), `exp`, `iat`; `aud` when an audience
-    is configured. `nbf` and `iat` may not lie in the future (30 s leeway for clock skew).
+    is configured. No claim and no header parameter is named twice (`_refuse_repeated`). `nbf` and
+    `iat` may not lie in the future (30 s leeway for clock skew).
     `aud` (RFC 7519 §4.1.3): with an audience configured, a string or a list of strings holding it;
     with none configured, a token carrying any `aud` is refused (it was issued for someone else, and
     this service cannot say it is that someone).
@@ -282,7 +317,7 @@ class TokenVerifier:
                 algorithms = ["RS256"]
             else:
                 key, algorithms = self._secret, ["HS256"]
-            claims = jwt.decode(
+            claims = _JWT.decode(
                 token,
                 key,
                 algorithms=algorithms,
@@ -309,6 +344,9 @@ class TokenVerifier:
             # PyJWT lets a few malformed tokens through as plain errors: a header nested beyond the
             # JSON parser (RecursionError)
             raise UnauthorizedError("身份令牌无效") from None
+        # the header's parameters once each too (`alg`, `kid`), now that the signature is verified;
+        # PyJWT read the header from the first segment, which it has already decoded once
+        _refuse_repeated(base64url_decode(token.split(".", 1)[0]), "身份令牌头部")
         self._check_audience(claims)
         self._check_times(claims, time.time())
         return principal_of(claims)

@@ -139,6 +139,7 @@ async def execute(
     after_append: AfterAppend | None = None,
     retries: int = 3,
     conn: Connection | None = None,
+    unchanged_status: int | None = None,
 ) -> Outcome:
     """Decide `command` on the current state of `stream_id` and append the result.
 
@@ -149,10 +150,13 @@ async def execute(
     stored last (see eventkit.idempotency): a retry raises `Replayed` with the first answer, a
     different request under the key 422.
     With `conn` (a caller's open transaction) each attempt runs in a savepoint of it.
+    With `unchanged_status` a command that decides nothing (it is in force already) is answered with
+    that status instead of the route's (e.g. 200 for a route that answers 201 when it creates), and a
+    keyed retry replays that status; the caller's route sends it when `Outcome.events` is empty.
     """
     call = _Call(
         store, decider, stream_id, command, tenant, metadata, expected_version, idempotency, respond,
-        now or now_cst(), occurred_at, after_append,
+        now or now_cst(), occurred_at, after_append, unchanged_status,
     )  # fmt: skip
     for attempt in range(retries):
         try:
@@ -187,6 +191,7 @@ class _Call:
     now: datetime
     occurred_at: Callable[[Event], datetime | None] | None
     after_append: AfterAppend | None
+    unchanged_status: int | None
 
 
 async def _attempt(c: _Call, conn: Connection) -> Outcome:
@@ -202,7 +207,10 @@ async def _attempt(c: _Call, conn: Connection) -> Outcome:
     if c.after_append is not None and stored:
         await c.after_append(conn, stored)
     outcome = Outcome(c.stream_id, version + len(events), _summary(stored))
-    answer = await remember(conn, c.idempotency, await c.respond(conn, outcome))
+    idem = c.idempotency
+    if not events and c.unchanged_status is not None and idem is not None:
+        idem = replace(idem, status=c.unchanged_status)  # a keyed retry replays what was sent
+    answer = await remember(conn, idem, await c.respond(conn, outcome))
     return replace(outcome, answer=answer)
 
 
@@ -235,13 +243,14 @@ class CommandRunner:
         cause: Envelope | StoredEvent | None = None,
         expected_version: int | None = None,
         conn: Connection | None = None,
+        unchanged_status: int | None = None,
     ) -> Outcome:
         """Run `command` on `stream_id` for `actor`, the events' tenant the division code `tenant`.
 
         Metadata: `caused_by(cause)` for an event-caused command, else the request's correlation
         id (`request_metadata`). Errors: the decider's AppError, `ConcurrencyError` /
         `VersionConflictError` (409),
-        `Replayed` / `IdempotencyKeyReusedError` (see `execute`).
+        `Replayed` / `IdempotencyKeyReusedError` (see `execute`, also for `unchanged_status`).
         """
         return await execute(
             self.store,
@@ -256,6 +265,7 @@ class CommandRunner:
             occurred_at=occurred_at,
             after_append=self._records(after_append),
             conn=conn,
+            unchanged_status=unchanged_status,
         )
 
     def _records(self, extra: AfterAppend | None) -> AfterAppend | None:

@@ -27,7 +27,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from types import UnionType
@@ -44,6 +43,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from vc_contracts.codes import ascii_digits
 from vc_contracts.text import check_line_as_sent
 
+from eventkit.json_keys import repeated_keys
 from eventkit.web import validation_response
 
 PATH_VALUE_MAX = 200
@@ -155,62 +155,21 @@ async def refuse_unread_body(request: Request) -> None:
                                    "ctx": {"error": ValueError(message)}}])  # fmt: skip
 
 
-class _Repeated(dict[str, Any]):
-    """A parsed JSON object that named `repeated` keys more than once (the last value kept)."""
-
-    repeated: list[str]
-
-
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found = dict(pairs)
-    if len(found) == len(pairs):
-        return found
-    repeated = _Repeated(found)
-    counts = Counter(key for key, _ in pairs)
-    repeated.repeated = [key for key, count in counts.items() if count > 1]
-    return repeated
-
-
-def _repeated_keys(value: Any, at: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
-    """Where `value` (parsed by `_object`) holds an object naming a key twice: each key's path."""
-    found: list[tuple[str | int, ...]] = []
-    if isinstance(value, dict):
-        if isinstance(value, _Repeated):
-            found += [(*at, key) for key in value.repeated]
-        for key, item in value.items():
-            found += _repeated_keys(item, (*at, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _repeated_keys(item, (*at, index))
-    return found
-
-
 async def refuse_repeated_keys(request: Request) -> None:
     """Raise RequestValidationError (422 naming each key's path) when a route reading a JSON body was
-    sent an object that names a key twice. The body (at most 1 MiB, `eventkit.edge`) is parsed
-    again: FastAPI's parse has kept the last value by then. The tree is walked for the keys' paths
-    only when the parse met a repeated key (the usual body costs one parse, no walk)."""
+    sent an object that names a key twice (`eventkit.json_keys`, the rule bearer tokens share). The
+    body (at most 1 MiB, `eventkit.edge`) is parsed again: FastAPI's parse has kept the last value by
+    then."""
     route = request.scope.get("route")
     if request.method not in _WRITES or not isinstance(route, APIRoute) or route.body_field is None:
         return
     body = await request.body()
     if not body:
         return
-    met: list[_Repeated] = []
-
-    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        found = _object(pairs)
-        if type(found) is _Repeated:
-            met.append(found)
-        return found
-
     try:
-        parsed = json.loads(body, object_pairs_hook=pairs_hook)
+        paths = repeated_keys(body)
     except ValueError:  # FastAPI answers malformed JSON itself
         return
-    if not met:
-        return
-    paths = _repeated_keys(parsed)
     if paths:
         message = "同一字段填写了两次，请只保留一个"
         raise RequestValidationError(

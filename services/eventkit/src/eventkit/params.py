@@ -38,7 +38,7 @@ from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN, YEAR_MAX, YEAR_M
 from vc_contracts.divisions import COUNTY_CODE_PATTERN, DIVISION_CODE_PATTERN
 from vc_contracts.text import invisible_character
 
-from eventkit.json_numbers import NOT_A_BOOL, bools_for_numbers, number_fields
+from eventkit.json_numbers import Typed, mistyped, typed_fields
 from eventkit.periods import (  # the patterns live with their reasons (eventkit.reasons answers them)
     HALF_YEAR_PATTERN,
     PERIOD_PATTERN,
@@ -212,12 +212,12 @@ def _invisible_in(
 
 
 def _refusals(
-    data: dict[str, Any], temporal: dict[str, type[date]], numbers: frozenset[str]
+    data: dict[str, Any], temporal: dict[str, type[date]], typed: dict[str, Typed]
 ) -> list[InitErrorDetails]:
     found: list[InitErrorDetails] = []
     _invisible_in(data, (), found)
-    for loc in bools_for_numbers(numbers, data):
-        refused = ValueError(NOT_A_BOOL)
+    for loc, reason in mistyped(typed, data):
+        refused = ValueError(reason)
         found.append(
             {"type": "value_error", "loc": loc, "input": data[str(loc[0])], "ctx": {"error": refused}}
         )
@@ -253,19 +253,21 @@ class RequestBody(BaseModel):
       an invisible format character (`vc_contracts.text.invisible_character`: bidirectional controls,
       zero-width characters, …); each is named by its path (`changes.summary`), with the body's
       other errors. Held here and not in the field types, which the stored events share.
-    - No number (int, float, Decimal, or a list of them) is sent as `true` or `false`: pydantic
-      reads a bool as 1 or 0 (a committee's rating `true` was stored as 1).
+    - Every number and yes/no is sent as the JSON type its field names (`eventkit.json_numbers`):
+      a number as a JSON number (not text, not `true`/`false`), a whole number without a fraction
+      or exponent, a yes/no as `true` or `false`. Pydantic's lax mode converted them (`"rating": "5"`,
+      a rating `true` stored as 1, `"year": 2.026e3`), while text fields refused numbers.
     """
 
     _vc_temporal: ClassVar[dict[str, type[date]]] = {}
-    _vc_numbers: ClassVar[frozenset[str]] = frozenset()
+    _vc_typed: ClassVar[dict[str, Typed]] = {}
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
         found = {name: _temporal(field.annotation) for name, field in cls.model_fields.items()}
         cls._vc_temporal = {name: kind for name, kind in found.items() if kind is not None}
-        cls._vc_numbers = number_fields(cls)
+        cls._vc_typed = typed_fields(cls)
 
     @field_validator("*", mode="after")
     @classmethod
@@ -275,10 +277,11 @@ class RequestBody(BaseModel):
     @model_validator(mode="wrap")
     @classmethod
     def _as_callers_send_it(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-        """The raw body's refusals (invisible characters, days and times not ISO text), located,
+        """The raw body's refusals (invisible characters, days and times not ISO text, numbers and
+        yes/no values of another JSON type), located,
         with the fields' own errors at other places: one pass over the input as sent, one Python call
         per body (a field validator per field cost twice the body's validation)."""
-        found = _refusals(data, cls._vc_temporal, cls._vc_numbers) if isinstance(data, dict) else []
+        found = _refusals(data, cls._vc_temporal, cls._vc_typed) if isinstance(data, dict) else []
         if not found:
             return handler(data)
         named = {detail["loc"] for detail in found}

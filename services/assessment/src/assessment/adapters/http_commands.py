@@ -10,7 +10,7 @@ from eventkit.clock import today_cst
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime, Idempotent
 from eventkit.errors import ForbiddenError, RuleViolationError
 from eventkit.params import YearPath
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 from vc_contracts.catalogue.enums import FeedbackSource
 
 from assessment.adapters import http_bodies as b
@@ -34,11 +34,26 @@ Handlers = Annotated[Commands, Depends(_handlers)]
     "/rules",
     status_code=201,
     summary="设定考核规则 Set compliance rules (province defaults, stricter county)",
+    responses={
+        200: {
+            "description": "The rules are the division's latest version already, from the same day: "
+            "nothing is written; the answer names the stream's current version, with no events"
+        }
+    },
 )
-async def set_rules(body: b.RulesIn, who: CurrentPrincipal, handlers: Handlers, idem: Idempotent) -> Result:
+async def set_rules(
+    body: b.RulesIn, who: CurrentPrincipal, handlers: Handlers, idem: Idempotent, response: Response
+) -> Result:
+    """A new version of the division's rules (201 with its `ComplianceRulesSet`). Rules identical to
+    the division's latest version for the same effective day (values not sent are the defaults, as
+    in a new version) are entered once: 200 with the current `version` and `events: []`, nothing
+    written, like an idempotent replay (a tester's nine identical posts made versions 1-9)."""
     values = body.model_dump(exclude_none=True, exclude={"division_code", "effective_from"})
     command = SetRules(body.division_code, body.effective_from, values)
-    return await handlers.set_rules(who, command, idem)
+    outcome = await handlers.set_rules(who, command, idem)
+    if not outcome.events:
+        response.status_code = 200
+    return outcome.answer
 
 
 @router.post("/evaluations", status_code=201, summary="评估已结束期间 Evaluate a closed period")

@@ -37,7 +37,9 @@ class Commands:
         for runner in self.rt.own_views:
             await catch_up(runner, self.rt.store, conn)
 
-    async def set_rules(self, who: Principal, command: r.SetRules, idem: Idempotency) -> dict[str, Any]:
+    async def set_rules(self, who: Principal, command: r.SetRules, idem: Idempotency) -> Outcome:
+        """The division's new rules version; no events (and `unchanged_status` 200 for a keyed
+        retry) when its latest version already says the same from the same day (`r.decide`)."""
         code = command.division_code
         who.require_division(code)
         province = len(code.rstrip("0")) <= 2
@@ -47,10 +49,10 @@ class Commands:
         command = r.SetRules(
             code, command.effective_from, command.values, await rule_sets(self.rt.pool, self.schema)
         )
-        outcome = await self.commands.run(
-            r.division_rules, r.stream_id(code), command, actor=who.subject, tenant=code, idempotency=idem
-        )
-        return outcome.answer
+        return await self.commands.run(
+            r.division_rules, r.stream_id(code), command, actor=who.subject, tenant=code, idempotency=idem,
+            unchanged_status=200,
+        )  # fmt: skip
 
     async def evaluate(self, who: Principal, county: str, period: str, idem: Idempotency) -> dict[str, Any]:
         who.require_role(Role.county_admin)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from eventkit.errors import RuleViolationError
-from eventkit.json_numbers import NOT_A_BOOL, bools_for_numbers, number_fields
+from eventkit.json_numbers import mistyped, typed_fields
 from eventkit.reasons import reason_for
 from pydantic import TypeAdapter, ValidationError
 from vc_contracts import ShanghaiDateTime
@@ -46,11 +46,12 @@ def _problems(exc: ValidationError) -> list[tuple[str, str]]:
 
 def build(kind: Kind, data: Mapping[str, Any]) -> LedgerEntryEvent:
     """`kind`'s event from `data` (JSON values: a logged entry's, or an entry's with a correction's
-    changes); EntryInvalidError naming every problem. A `true` or `false` for a number is one
-    (`eventkit.json_numbers`): pydantic would read it as 1 or 0 (a corrected audience of `true` was 1)."""
+    changes); EntryInvalidError naming every problem. A number of another JSON type is one
+    (`eventkit.json_numbers`, the request bodies' rule): pydantic would convert it (a corrected
+    audience of `true` was 1, of `"30"` 30)."""
     cls = EVENT_OF[kind]
-    if bools := bools_for_numbers(number_fields(cls), data):
-        raise EntryInvalidError([(".".join(map(str, at)), NOT_A_BOOL) for at in bools])
+    if wrong := mistyped(typed_fields(cls), data):
+        raise EntryInvalidError([(".".join(map(str, at)), reason) for at, reason in wrong])
     try:
         return cls.model_validate(dict(data))
     except ValidationError as exc:
