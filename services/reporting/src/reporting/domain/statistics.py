@@ -7,9 +7,10 @@ corrected entry counts with its corrected values. Periods are half-years in Chin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from eventkit.periods import PeriodKind, parse_period
+from eventkit.periods import PeriodKind, require_started
 from vc_contracts.catalogue.enums import (
     ConsultationCategory,
     ConsultationChannel,
@@ -52,9 +53,10 @@ HOURS = "visit_hours"
 """The one figure that is not a count: hours, kept as exact seconds and shown to two decimals."""
 
 
-def check_half_year(period: str) -> str:
-    """A statistics period: a half-year such as 2025H1. Errors: 422 rule_violation on `period`."""
-    return str(parse_period(period, kinds=(PeriodKind.half,)))
+def check_half_year(period: str, today: date) -> str:
+    """A statistics period: a half-year such as 2025H1 that has begun on `today` (CST). Errors: 422
+    rule_violation on `period` (`eventkit.periods.require_started`, the dashboard's check too)."""
+    return str(require_started(period, today, kinds=(PeriodKind.half,)))
 
 
 def totals(rows: list[dict[str, Any]]) -> dict[str, int | float]:
