@@ -142,3 +142,24 @@ async def test_the_figure_sheet_says_where_each_quarter_stands_so_an_unfinished_
         "未达标",
         "未达标",
     ]
+
+
+async def test_a_year_not_begun_is_refused_naming_it_as_the_dashboard_does(svc: Assessment) -> None:
+    next_year = datetime.now(CST).year + 1
+    county = svc.headers("county_admin", "621025")
+    committee = svc.headers("village_committee", VILLAGE, subject=f"committee-{VILLAGE}")
+    feedback = {"advisor_id": f"{svc.tag}-zhao", "village_code": VILLAGE, "year": next_year, "rating": 4}
+    none = "尚未开始，暂无数据"
+    for method, path, params, body, headers, field, said in [
+        ("GET", f"/villages/{VILLAGE}/quarter-hours", {"year": next_year}, None, county, "year", none),
+        ("GET", f"/advisors/{svc.tag}-zhao/assessments/{next_year}", None, None, county, "year", none),
+        ("POST", "/feedback", None, feedback, committee, "year", "尚未开始，不能评价"),
+        ("POST", "/evaluations", None, {"county": "621025", "period": f"{next_year}Q1"}, county, "period",
+         "尚未开始，不能评估"),
+    ]:  # fmt: skip
+        keyed = {**headers, "Idempotency-Key": f"not-begun-{svc.tag}-{path}"}
+        answer = await svc.http.request(method, path, params=params, json=body, headers=keyed)
+        assert answer.status_code == 422, (path, answer.text)
+        message = answer.json()["message"]
+        assert answer.json()["field"] == field and message.startswith(f"{next_year}年"), (path, message)
+        assert said in message, (path, message)

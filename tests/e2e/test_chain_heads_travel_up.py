@@ -242,3 +242,14 @@ async def _the_volume_pages_second_check_names_it(
         assert r.status_code == 404 and r.json()["field"] == "volume_id", (malformed, r.text)
     unsealed = await http.get(f"{rep}/sealed-volumes/village:621025100299:{YEAR}", headers=city)
     assert unsealed.status_code == 404 and unsealed.json()["code"] == "not_found"
+    # a page that asks every time says so and is told "not sealed yet" without a 404 (a console error)
+    asked = await http.get(f"{rep}/sealed-volumes/village:621025100299:{YEAR}?missing=ok", headers=city)
+    assert (asked.status_code, asked.json()) == (
+        200,
+        {"volume_id": f"village:621025100299:{YEAR}", "sealed": False},
+    )
+    assert (await http.get(f"{rep}/sealed-volumes/{VOLUME}?missing=ok", headers=city)).json()[
+        "sealed"
+    ] is True
+    outside = await http.get(f"{rep}/sealed-volumes/village:621025100299:{YEAR}?missing=ok", headers=other)
+    assert outside.status_code == 403  # scope first, as without it

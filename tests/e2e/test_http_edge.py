@@ -255,6 +255,32 @@ async def test_a_date_or_time_outside_any_real_one_is_refused(
     assert any("日期" in e["reason"] or "时间" in e["reason"] for e in answer["errors"]), answer
 
 
+@pytest.mark.parametrize(
+    ("started_at", "reason"),
+    [
+        ("2026-11-15T09:00:00+25:00", "时区偏移 +25:00 无效"),
+        ("2026-13-15T09:00:00+08:00", "月份 13 无效"),
+        ("2026-11-15T24:00:00+08:00", "小时 24 无效"),
+        ("2026-11-15T09:00:00", "缺少时区偏移"),
+        ("2026-11-15", "缺少时间"),
+    ],
+)
+async def test_a_visit_with_a_malformed_start_is_told_which_part_is_wrong(
+    apps: dict[str, Started], started_at: str, reason: str
+) -> None:
+    svc = apps["ledger"]
+    body = {"village_code": VILLAGE, "summary": "答复", "place": "村委会", "started_at": started_at,
+            "ended_at": "2026-11-15T10:00:00+08:00"}  # fmt: skip
+    answer = assert_error(
+        await svc.http.post("/visits", json=body, headers=svc.headers(COMMAND_ROLES["ledger"])),
+        422,
+        "validation_failed",
+    )
+    [problem] = [e for e in answer["errors"] if e["field"] == "started_at"]
+    assert problem["reason"].startswith(reason), answer
+    assert "YYYY-MM-DD，" not in problem["reason"], answer
+
+
 @pytest.mark.parametrize("service", list(SERVICES))
 @pytest.mark.parametrize("key", ["k" * 4000, "k" * 201, "", "键", "a b"])
 async def test_an_idempotency_key_outside_its_bounds_is_refused(

@@ -367,3 +367,45 @@ async def test_a_county_s_annual_table_lists_villages_in_code_order_not_grouped_
         (scene.v1, scene.office),
         (scene.v2, scene.firm),
     ]
+
+
+async def test_a_period_not_begun_is_refused_by_every_figure_endpoint_as_by_the_dashboard(world) -> None:  # type: ignore[no-untyped-def]
+    reporting, scene = world
+    next_year = now_cst().year + 1  # not begun in Beijing, whatever the hour
+    firm = reporting.headers("law_firm", scene.county, unit=scene.firm)
+    county = reporting.headers("county_admin", scene.county)
+    li = reporting.headers("advisor", scene.county, subject=scene.li)
+    half = f"{next_year}年上半年（{next_year}H1）尚未开始"
+    for method, path, params, who, field, said in [
+        (
+            "GET",
+            "/dashboard/overview",
+            {"period": f"{next_year}Q1"},
+            county,
+            "period",
+            f"{next_year}年第一季度（{next_year}Q1）尚未开始",
+        ),
+        ("GET", f"/reports/half-year/{next_year}H1/preview", None, firm, "period", half),
+        ("GET", f"/reports/half-year/{next_year}H1/my-figures", None, li, "period", half),
+        ("POST", f"/reports/half-year/{next_year}H1/confirmations", None, li, "period", half),
+        ("POST", f"/reports/half-year/{next_year}H1", None, firm, "period", half),
+        ("GET", f"/reports/annual/{next_year}/preview", None, county, "year", f"{next_year}年尚未开始"),
+        ("POST", f"/reports/annual/{next_year}", None, county, "year", f"{next_year}年尚未开始"),
+        ("GET", "/statistics", {"period": f"{next_year}H1"}, county, "period", half),
+        (
+            "GET",
+            "/compliance",
+            {"quarter": f"{next_year}Q1"},
+            county,
+            "quarter",
+            f"{next_year}年第一季度（{next_year}Q1）尚未开始",
+        ),
+    ]:
+        body = {"confirm_digest": "0" * 16} if method == "POST" else None
+        headers = {**who, "Idempotency-Key": f"not-begun-{path}"}
+        answer = await reporting.http.request(method, path, params=params, json=body, headers=headers)
+        assert answer.status_code == 422, (path, answer.text)
+        assert answer.json()["field"] == field and answer.json()["message"].startswith(said), (
+            path,
+            answer.text,
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from eventkit.errors import RuleViolationError
@@ -85,11 +85,31 @@ def test_a_run_of_visits_gets_the_half_years_and_hours_each_visit_gets_alone(
 
 
 def test_totals_add_up_every_column() -> None:
-    rows = [{"visits": 1, "visit_hours": 2.5}, {"visits": 2, "visit_hours": 1.25}]
+    rows = [{"visits": 1, "visit_seconds": 9000, "visit_hours": 2.5}, {"visits": 2, "visit_seconds": 4500}]
     assert (totals(rows)["visits"], totals(rows)["visit_hours"], totals(rows)["lectures"]) == (3, 3.75, 0)
+
+
+COUNTS = [m.key for m in METRICS if m.key != "visit_hours"]
+_ROW = st.fixed_dictionaries(
+    {key: st.integers(min_value=0, max_value=10**6) for key in COUNTS}
+    | {"visit_seconds": st.integers(min_value=0, max_value=10**7)}
+)
+
+
+@given(st.lists(_ROW, max_size=20))
+def test_totals_are_the_sum_of_the_rows_and_counts_stay_integers(rows: list[dict[str, int]]) -> None:
+    # given rows as the table gives them (counts as integers, hours shown from their exact seconds)
+    for row in rows:
+        row["visit_hours"] = display_hours(row["visit_seconds"])  # type: ignore[assignment]
+    found = totals(rows)
+    for key in COUNTS:  # then each count is the integer sum of its column: 168, never 168.0
+        assert type(found[key]) is int and found[key] == sum(r[key] for r in rows), key
+    # and the hours are shown by the one rule from the exact total, with the seconds kept
+    seconds = sum(r["visit_seconds"] for r in rows)
+    assert (found["visit_seconds"], found["visit_hours"]) == (seconds, display_hours(seconds))
 
 
 @pytest.mark.parametrize("period", ["2025", "2025Q1", "2025H3", "25H1"])
 def test_a_statistics_period_is_a_half_year(period: str) -> None:
     with pytest.raises(RuleViolationError):
-        check_half_year(period)
+        check_half_year(period, date(2026, 12, 2))

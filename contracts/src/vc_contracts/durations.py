@@ -54,6 +54,18 @@ def hours_text(shown: float) -> str:
     return f"{float(shown):.2f}"
 
 
+def over_limit_hours(seconds: int, limit_hours: int) -> str:
+    """The hours text of a duration refused for exceeding `limit_hours`, for the message that says
+    so: `format_hours` when that shows more than the limit; else, when the rule rounds it down to the
+    limit (12 h 0 min 1 s shows "12.00"), the exact length ("12 小时 0 分 1 秒"), so a refusal never
+    reads as if the duration were within the limit."""
+    if display_hours(seconds) > limit_hours:
+        return f"{format_hours(seconds)} 小时"
+    minutes, second = divmod(int(seconds), 60)
+    hours, minute = divmod(minutes, 60)
+    return f"{hours} 小时 {minute} 分 {second} 秒"
+
+
 def exact_cell_hours(seconds: int) -> float:
     """Whole seconds as the hours an exported spreadsheet cell holds: the exact quotient as a float
     (4,800 s -> 1.3333…), never the rounded figure, so the sheet's SUM of the cells is the exact total

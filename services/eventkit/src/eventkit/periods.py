@@ -46,6 +46,7 @@ __all__ = [
     "quarter_bounds",
     "quarter_of",
     "quarters_of_year",
+    "require_started",
     "seconds_by_half",
     "seconds_in_period",
     "split_seconds_by_quarter",
@@ -119,6 +120,27 @@ def parse_period(
         return Period.parse(text, kinds=kinds)
     except PeriodFormatError as refused:
         raise RuleViolationError(str(refused), field=field) from None
+
+
+def require_started(
+    period: Period | str,
+    today: date,
+    *,
+    field: str = "period",
+    kinds: Collection[PeriodKind] = tuple(PeriodKind),
+    then: str = "暂无数据",
+) -> Period:
+    """`period` (parsed, of `kinds`) if it has begun on `today` (a CST day); else 422 rule_violation
+    on `field` naming it: "2027年上半年（2027H1）尚未开始，暂无数据" (`then` says what cannot be done).
+
+    The one check of every endpoint that gives a period's figures (the dashboard, statistics, report
+    previews and submissions, compliance, assessment sheets): a period not yet begun has no figures,
+    and an empty 200 for it reads as "nothing was done" (a year is named by its label alone: 2027年)."""
+    found = period if isinstance(period, Period) else parse_period(period, kinds=kinds, field=field)
+    if found.first_day > today:
+        named = found.label if found.kind is PeriodKind.year else f"{found.label}（{found}）"
+        raise RuleViolationError(f"{named}尚未开始，{then}", field=field)
+    return found
 
 
 # ------------------------------------------------------------------------ shorthands in use

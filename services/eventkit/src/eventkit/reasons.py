@@ -6,13 +6,12 @@ Shared by every service's 422 answer, so no English pydantic message reaches a c
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
 
-from vc_contracts.base import ODD_OFFSET, whole_minute_offset
 from vc_contracts.catalogue.enums import LABELS
 from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN
 from vc_contracts.divisions import COUNTY_CODE_PATTERN, DIVISION_CODE_PATTERN
+from vc_contracts.moment_text import DATE_FORMAT, DATETIME_FORMAT, TIME_FORMAT, moment_reason
 
 from eventkit.periods import period_pattern_reason
 
@@ -45,7 +44,6 @@ _FIXED = {
     "assertion_error": "取值无效",
     "union_tag_invalid": "取值无效",
     "none_required": "须为空",
-    "timezone_aware": "须带时区，如 2025-01-01T09:00:00+08:00",
     "timezone_naive": "不能带时区",
 }
 
@@ -78,10 +76,8 @@ def reason_for(detail: Any, hint: str | None = None) -> str:
         return _FIXED[kind]
     if kind == "enum":  # a sheet's words are not the API's values: its hint names its own words
         return hint or "取值无效，可选：" + _choices(str(ctx.get("expected", "")))
-    if kind.startswith(("date", "datetime", "time")) and _odd_offset(detail.get("input")):
-        return ODD_OFFSET  # pydantic cannot read +08:00:30; Python can: say what is wrong with it
-    if kind.startswith(("date", "datetime", "time")):
-        return "日期格式应为 YYYY-MM-DD，例如 2025-01-01（时间如 2025-01-01T09:00:00+08:00）"
+    if kind.startswith(("date", "datetime", "time")) or kind == "timezone_aware":
+        return _moment_reason(kind, detail.get("input"))
     if kind == "string_too_long":
         return f"过长，最多 {ctx.get('max_length')} 个字符"
     if kind == "too_short":
@@ -95,15 +91,20 @@ def reason_for(detail: Any, hint: str | None = None) -> str:
     return hint or "格式不正确"
 
 
-def _odd_offset(given: Any) -> bool:
-    """Whether `given` is ISO text of a time whose offset has seconds (2026-11-29T07:00:00+08:00:30)."""
-    if not isinstance(given, str) or len(given) < 20:
-        return False
-    try:
-        whole_minute_offset(datetime.fromisoformat(given.strip()))
-    except ValueError as refused:
-        return str(refused) == ODD_OFFSET
-    return False
+def _moment_reason(kind: str, given: Any) -> str:
+    """A refused date, date-time or time: its first wrong part (`vc_contracts.moment_text`), else the
+    format the field wants. Pydantic's own error type says little: it reads `...T09:00:00+25:00` as
+    a date followed by "extra characters"."""
+    with_time = kind.startswith("datetime") or kind == "timezone_aware"
+    if kind == "date_from_datetime_inexact":
+        return "须为日期（不含时间），" + DATE_FORMAT
+    if kind in ("date_future", "datetime_future"):
+        return "须晚于当前时间"
+    if kind in ("date_past", "datetime_past"):
+        return "须早于当前时间"
+    if kind.startswith("time") and kind != "timezone_aware":
+        return TIME_FORMAT
+    return moment_reason(given, with_time=with_time) or (DATETIME_FORMAT if with_time else DATE_FORMAT)
 
 
 _QUOTED = re.compile(r"'([^']*)'")

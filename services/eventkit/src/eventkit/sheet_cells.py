@@ -16,6 +16,7 @@ from typing import Any
 from vc_contracts import CST
 from vc_contracts.base import ODD_OFFSET, whole_minute_offset
 from vc_contracts.codes import ascii_digits
+from vc_contracts.moment_text import moment_reason
 from vc_contracts.text import invisible_character
 
 from eventkit.params import DAY_YEAR_MAX, DAY_YEAR_MIN, in_record_years
@@ -128,7 +129,7 @@ def _date_text(text: str) -> date:
     try:
         day = date(*(int(part) for part in found.groups())) if found else date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"无法识别的日期「{text}」，{DATE_EXAMPLES}") from None
+        raise ValueError(_unread(text, "日期", DATE_EXAMPLES)) from None
     return in_record_years(day, cell=True)
 
 
@@ -147,8 +148,16 @@ def _datetime_text(text: str) -> datetime:
         else:
             moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"无法识别的时间「{text}」，例如 2026-12-01 09:30 或 2026/12/1 9:30") from None
+        raise ValueError(_unread(text, "时间", "例如 2026-12-01 09:30 或 2026/12/1 9:30")) from None
     return in_record_years(_whole_minute(moment, text), cell=True)
+
+
+def _unread(text: str, what: str, examples: str) -> str:
+    """A cell's day or time that could not be read: its wrong part when it is ISO-shaped (month 13,
+    hour 25, offset +25:00: `vc_contracts.moment_text`), else the forms a cell may take. A cell
+    without time or offset is CST wall-clock time, so neither is asked for."""
+    wrong = moment_reason(text, with_time=False)
+    return f"{what}「{text}」：{wrong}" if wrong else f"无法识别的{what}「{text}」，{examples}"
 
 
 def _whole_minute(moment: datetime, text: str) -> datetime:

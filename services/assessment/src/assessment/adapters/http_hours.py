@@ -7,7 +7,7 @@ from typing import Any
 from eventkit.clock import today_cst
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
 from eventkit.params import OptionalYearQuery
-from eventkit.periods import quarters_of_year
+from eventkit.periods import quarters_of_year, require_started
 from fastapi import APIRouter
 from vc_contracts.catalogue.fields import VillageCode
 from vc_contracts.durations import display_hours, meets_hours
@@ -29,6 +29,7 @@ async def quarter_hours(
 ) -> dict[str, Any]:
     who.require_division(village_code, "village_code")
     year = year or today_cst().year
+    require_started(str(year), today_cst(), field="year")  # a year not begun has no hours, not zeros
     seconds = await village_quarters(runtime.pool, runtime.settings.schema, village_code, year)
     sets = await rule_sets(runtime.pool, runtime.settings.schema)
     quarters = []

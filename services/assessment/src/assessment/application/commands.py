@@ -10,9 +10,10 @@ from eventkit.auth import UNITS, Principal, Role
 from eventkit.clock import today_cst
 from eventkit.command_runner import CommandRunner, Outcome, answer_with
 from eventkit.db import Connection
-from eventkit.errors import ForbiddenError, NotFoundError, RuleViolationError
+from eventkit.errors import ForbiddenError, NotFoundError
 from eventkit.idempotency import Idempotency
 from eventkit.own_views import catch_up
+from eventkit.periods import require_started
 from eventkit.runtime import Runtime
 from eventkit.store import StoredEvent
 from vc_contracts.catalogue.assessment import ComplianceBreached
@@ -108,6 +109,7 @@ class Commands:
     async def sheet(
         self, who: Principal, advisor_id: str, year: int
     ) -> tuple[a.Year, list[Served], dict[str, Any]]:
+        require_started(str(year), today_cst(), field="year")  # no figures yet: 422, not empty ones
         state, served = await self.year(advisor_id, year)
         require_sees(who, advisor_id, served)
         return state, served, await figure_sheet(self.rt.pool, self.schema, advisor_id, year, state.feedback)
@@ -116,8 +118,7 @@ class Commands:
         self, who: Principal, command: a.SubmitFeedback, idem: Idempotency
     ) -> dict[str, Any]:
         who.require_division(command.village_code, "village_code")
-        if command.year > today_cst().year:
-            raise RuleViolationError("不能评价尚未开始的年度", field="year")
+        require_started(str(command.year), today_cst(), field="year", then="不能评价")
         _, served = await self.year(command.advisor_id, command.year)
         command = a.SubmitFeedback(
             **{**vars(command), "served": any(s.village_code == command.village_code for s in served)}

@@ -29,7 +29,7 @@ async def county_obligations(
     else:
         counts = await gatherings_view.county_counts(pool, schema, county, int(period))
         actual = {k: Fraction(v) for k, v in counts.items()}
-        minimum = float(rules.min_year_lectures)
+        minimum = rules.min_year_lectures  # a count: 6 in the answer, not 6.0
     spans: dict[tuple[str, str], list[tuple[date, date | None]]] = {}
     for s in served:
         spans.setdefault((s.village_code, s.advisor_id), []).append((s.valid_from, s.valid_to))

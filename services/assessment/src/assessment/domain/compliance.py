@@ -21,7 +21,7 @@ from typing import assert_never
 
 from eventkit.decider import Decider
 from eventkit.errors import RuleViolationError
-from eventkit.periods import PeriodKind, parse_period
+from eventkit.periods import PeriodKind, parse_period, require_started
 from vc_contracts import Event
 from vc_contracts.catalogue.assessment import ComplianceBreached
 from vc_contracts.durations import exact_minimum, shown_hours, shown_owed
@@ -57,6 +57,7 @@ def require_closed(period: str, today: date) -> None:
         raise RuleViolationError(
             "只能按季度（驻点时长）或年度（讲座宣传）评估，例如 2025Q1、2025", field="period"
         )
+    require_started(period, today, then="不能评估")  # said as the dashboard says it
     if bounds(period)[1] >= today:
         raise RuleViolationError(f"{period} 尚未结束，只能评估已结束的期间", field="period")
 

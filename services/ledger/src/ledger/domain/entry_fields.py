@@ -77,11 +77,8 @@ def moment(value: Any, field: str) -> datetime:
     try:
         return _MOMENT.validate_python(check_iso_text(value, with_time=True))
     except ValueError as exc:  # ValidationError is one
-        reason = (
-            str(exc)
-            if not isinstance(exc, ValidationError)
-            else "须为带时区的时间，例如 2025-03-05T09:00:00+08:00"
-        )
+        # pydantic's errors in the words every body field uses (which part of the time is wrong)
+        reason = str(exc) if not isinstance(exc, ValidationError) else reason_for(exc.errors()[0])
         raise EntryInvalidError([(field, reason)]) from None
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from eventkit.errors import ConflictError, RuleViolationError
 from vc_contracts import CST
-from vc_contracts.durations import display_hours, seconds_between
+from vc_contracts.durations import SECONDS_PER_HOUR, display_hours, over_limit_hours, seconds_between
 
 from ledger.domain.facts import Assignment, Busy, Facts, minute, named
 from ledger.domain.kinds import KIND_LABEL, Kind
@@ -35,13 +35,14 @@ def check_span(kind: Kind, start: datetime, end: datetime | None, now: datetime)
         raise RuleViolationError("结束时间须晚于开始时间", field="ended_at")
     if end > now:
         raise RuleViolationError("不能登记尚未发生的工作（结束时间晚于当前时间）", field="ended_at")
-    hours = (end - start).total_seconds() / 3600
-    if hours > MAX_VISIT_HOURS:
+    seconds = seconds_between(start, end)
+    if seconds > MAX_VISIT_HOURS * SECONDS_PER_HOUR:
+        lasted = over_limit_hours(seconds, MAX_VISIT_HOURS)
         raise RuleViolationError(
-            f"单次驻点时长不能超过 {MAX_VISIT_HOURS} 小时（本次 {hours:.1f} 小时），跨天服务请按天分别登记",
+            f"单次驻点时长不能超过 {MAX_VISIT_HOURS} 小时（本次 {lasted}），跨天服务请按天分别登记",
             field="ended_at",
         )
-    return display_hours(seconds_between(start, end))  # shown per entry; sums add the exact seconds
+    return display_hours(seconds)  # shown per entry; sums add the exact seconds
 
 
 def require_assignment(advisor_id: str, village_code: str, start: datetime, facts: Facts) -> Assignment:

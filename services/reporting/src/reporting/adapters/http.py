@@ -9,7 +9,7 @@ from eventkit.clock import now_cst, today_cst
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
 from eventkit.paging import Paging, page_of
 from eventkit.params import QuarterQuery
-from eventkit.periods import quarter_bounds, quarter_of
+from eventkit.periods import quarter_bounds, quarter_of, require_started
 from eventkit.scoping import scope_prefix
 from fastapi import APIRouter, Query
 
@@ -30,6 +30,7 @@ async def compliance(
 ) -> dict[str, Any]:
     prefix = scope_prefix(who, division)
     quarter = quarter or quarter_of(now_cst())
+    require_started(quarter, today_cst(), field="quarter")  # as the dashboard: not an empty view
     first, last = quarter_bounds(quarter)
     on = reference_day(first, last, today_cst())
     rows, total = await compliance_rows(

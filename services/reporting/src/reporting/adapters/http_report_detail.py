@@ -4,7 +4,7 @@ volume's links as first sealed checked against its latest seal (the volume page'
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from eventkit.auth import ADMINS, UNITS, Role
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
@@ -12,7 +12,7 @@ from eventkit.errors import ConflictError, ForbiddenError, NotFoundError
 from eventkit.params import YearPath
 from eventkit.runtime import Runtime
 from eventkit.workbook_bytes import attachment
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 from vc_contracts.base import CST
 from vc_contracts.chain import parse_volume_id
 from vc_contracts.divisions import province_of
@@ -93,9 +93,19 @@ async def preview_document(who: CurrentPrincipal, runtime: CurrentRuntime, year:
     " event_id, reason}, message}: what the ledger's volume page shows next to the ledger's own verify."
     " 404 not_found (field volume_id) for a malformed id or a volume not sealed yet; 403 outside scope:"
     " a village volume for its committee and the administrators above it, a unit volume for the unit"
-    " and the administrators of its county.",
+    " and the administrators of its county. With `?missing=ok`, a well-formed volume in scope that is not"
+    " sealed yet is 200 {volume_id, sealed: false} instead of 404 (a page asking every time, before the"
+    " ledger's daily seal has run); a sealed one carries sealed: true either way.",
 )
-async def sealed_volume(volume_id: str, who: CurrentPrincipal, runtime: CurrentRuntime) -> dict[str, Any]:
+async def sealed_volume(
+    volume_id: str,
+    who: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    missing: Annotated[
+        Literal["ok"] | None,
+        Query(description="ok: answer 200 {sealed: false} for a volume not sealed yet, not 404"),
+    ] = None,
+) -> dict[str, Any]:
     pool, schema = runtime.pool, runtime.settings.schema
     parts = parse_volume_id(volume_id)  # its shape before the caller's scope: malformed is 404 for all
     if parts is None:
@@ -109,8 +119,10 @@ async def sealed_volume(volume_id: str, who: CurrentPrincipal, runtime: CurrentR
     elif kind != "unit" or who.role not in ADMINS:
         raise ForbiddenError("无权查看该卷册", field="volume_id")
     checked = await seals_view.volume_check(pool, schema, volume_id)
+    if checked is None and missing == "ok":  # scope was checked above; an unsealed unit volume has no
+        return {"volume_id": volume_id, "sealed": False}  # county yet, so nothing more to compare
     if checked is None:
         raise NotFoundError(f"卷册 {volume_id} 尚无封存记录", field="volume_id")
     if kind == "unit" and who.role in ADMINS:
         who.require_division(checked["county"] or "", "volume_id")
-    return checked
+    return {**checked, "sealed": True}

@@ -6,11 +6,12 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from eventkit.auth import UNITS, Principal, Role
+from eventkit.clock import today_cst
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime, Idempotent
 from eventkit.errors import ForbiddenError, RuleViolationError
 from eventkit.paging import Paging, page_of
 from eventkit.params import HalfYearPath, HalfYearQuery, RequestBody, YearPath
-from eventkit.periods import parse_period
+from eventkit.periods import parse_period, require_started
 from eventkit.runtime import Runtime
 from eventkit.scoping import scope_prefix
 from eventkit.workbook_bytes import attachment
@@ -72,13 +73,18 @@ async def _unit(runtime: Runtime, who: Principal) -> str:
     return who.unit_id
 
 
-async def _table(runtime: Runtime, period: str, prefix: str, unit: str | None) -> dict[str, Any]:
+async def _table(
+    runtime: Runtime, period: str, prefix: str, unit: str | None, field: str = "period"
+) -> dict[str, Any]:
+    """The statistics table of a period that has begun: one not begun is 422 naming it, as on the
+    dashboard (`eventkit.periods.require_started`), never an empty table that reads as no work."""
+    require_started(period, today_cst(), field=field)
     return await statistics_table(runtime.pool, runtime.settings.schema, period, prefix, unit)
 
 
 async def annual_table(runtime: Runtime, year: int, county: str) -> dict[str, Any]:
     """The county's year: ledger figures of both halves and the advisors' assessment results."""
-    table = await _table(runtime, str(year), county, None)
+    table = await _table(runtime, str(year), county, None, field="year")
     results = await results_of(runtime.pool, runtime.settings.schema, county, year)
     results["concluded"] = sum(results["counts"].values())  # type: ignore[attr-defined]
     results["to_assess"] = len(await advisors_in_year(runtime.pool, runtime.settings.schema, year, county))
@@ -127,7 +133,7 @@ async def preview_half_year(
 ) -> dict[str, Any]:
     """The unit's table with `advisors`: each advisor with figures and whether they confirmed them."""
     unit, county = await _unit(runtime, who), significant_prefix(county_of_principal(who))
-    table = await _table(runtime, check_half_year(period), county, unit)
+    table = await _table(runtime, check_half_year(period, today_cst()), county, unit)
     table["advisors"] = await advisor_states(runtime.pool, runtime.settings.schema, period, county, unit)
     return table
 
@@ -143,7 +149,8 @@ async def my_half_year(
     Advisors only (adapters/reads.py)."""
     county = significant_prefix(county_of_principal(who))
     pool, schema = runtime.pool, runtime.settings.schema
-    unit = await advisor_unit(pool, schema, check_half_year(period), county, who.subject, unit_id)
+    begun = check_half_year(period, today_cst())
+    unit = await advisor_unit(pool, schema, begun, county, who.subject, unit_id)
     if unit is None:
         return {"period": period, "unit_id": None, "rows": [], "state": None, "digest": None}
     table = await statistics_table(pool, schema, period, county, unit, who.subject)
@@ -169,7 +176,8 @@ async def confirm_half_year(
     who.require_role(Role.advisor)
     county = significant_prefix(county_of_principal(who))
     pool, schema = runtime.pool, runtime.settings.schema
-    unit = await advisor_unit(pool, schema, check_half_year(period), county, who.subject, body.unit_id)
+    begun = check_half_year(period, today_cst())
+    unit = await advisor_unit(pool, schema, begun, county, who.subject, body.unit_id)
     if unit is None:
         raise RuleViolationError("您本期没有可确认的数据", field="period")
     outcome = await confirm(runtime.store, pool, who, period, county, unit, body.confirm_digest, idem)
@@ -188,7 +196,7 @@ async def submit_half_year(
     idem: Idempotent,
 ) -> dict[str, Any]:
     unit, county = await _unit(runtime, who), county_of_principal(who)
-    table = await _table(runtime, check_half_year(period), county, unit)
+    table = await _table(runtime, check_half_year(period, today_cst()), county, unit)
     states = await advisor_states(runtime.pool, runtime.settings.schema, period, county, unit)
     require_all_confirmed({a["advisor_name"]: a["state"] for a in states})
     outcome = await handler.submit(

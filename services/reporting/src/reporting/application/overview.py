@@ -16,8 +16,8 @@ from typing import Any
 
 import asyncpg
 from eventkit.clock import now_cst
-from eventkit.errors import NotFoundError, RuleViolationError
-from eventkit.periods import Period, PeriodKind, parse_period
+from eventkit.errors import NotFoundError
+from eventkit.periods import Period, PeriodKind, parse_period, require_started
 from vc_contracts.catalogue.assessment import ComplianceRulesSet
 from vc_contracts.catalogue.enums import REPORT_KIND_LABELS, ReportKind
 from vc_contracts.divisions import significant_prefix
@@ -72,9 +72,7 @@ def _year_ago(day: date) -> date:
 
 def frame_of(prefix: str, key: str, today: date) -> q.Frame:
     """The frame of a period key (2026Q4 or 2026) seen on `today` (past periods: on their last day)."""
-    period = parse_period(key, kinds=(PeriodKind.year, PeriodKind.quarter))
-    if period.first_day > today:
-        raise RuleViolationError(f"期间 {key} 尚未开始，无法统计", field="period")
+    period = require_started(key, today, kinds=(PeriodKind.year, PeriodKind.quarter))
     as_of = min(period.last_day, today)
     quarter = period if period.kind is PeriodKind.quarter else Period.containing(as_of)
     year = Period(period.year, PeriodKind.year)

@@ -8,7 +8,7 @@ from typing import Any
 
 import asyncpg
 from vc_contracts.divisions import significant_prefix
-from vc_contracts.durations import display_hours, total_seconds
+from vc_contracts.durations import display_hours
 
 from reporting.domain.statistics import CATEGORIES, CHANNELS, MEDIATIONS, METRICS, RULES, totals
 
@@ -86,11 +86,7 @@ async def statistics_table(
         "unit_id": unit_id,
         **({"advisor_id": advisor_id} if advisor_id else {}),
         "rows": rows,
-        "totals": {
-            **totals(rows),
-            "visit_seconds": total_seconds(seconds),
-            "visit_hours": display_hours(total_seconds(seconds)),
-        },
+        "totals": totals(rows),
         "columns": [{"key": m.key, "heading": m.heading} for m in METRICS],
         "counting_rules": RULES,
     }

@@ -7,14 +7,17 @@ corrected entry counts with its corrected values. Periods are half-years in Chin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from eventkit.periods import PeriodKind, parse_period
+from eventkit.periods import PeriodKind, require_started
 from vc_contracts.catalogue.enums import (
     ConsultationCategory,
     ConsultationChannel,
     MediationOutcome,
     wire_labels,
 )
+from vc_contracts.durations import display_hours, total_seconds
 
 
 @dataclass(frozen=True)
@@ -46,12 +49,22 @@ METRICS: list[Metric] = [
     Metric("document_reviews", "审核文件份数", "审核一份村规民约、合同或决定等文件计一份。" + _ONE),
 ]  # fmt: skip
 RULES = {m.key: m.rule for m in METRICS}
+HOURS = "visit_hours"
+"""The one figure that is not a count: hours, kept as exact seconds and shown to two decimals."""
 
 
-def check_half_year(period: str) -> str:
-    """A statistics period: a half-year such as 2025H1. Errors: 422 rule_violation on `period`."""
-    return str(parse_period(period, kinds=(PeriodKind.half,)))
+def check_half_year(period: str, today: date) -> str:
+    """A statistics period: a half-year such as 2025H1 that has begun on `today` (CST). Errors: 422
+    rule_violation on `period` (`eventkit.periods.require_started`, the dashboard's check too)."""
+    return str(require_started(period, today, kinds=(PeriodKind.half,)))
 
 
-def totals(rows: list[dict[str, float]]) -> dict[str, float]:
-    return {m.key: round(sum(float(r.get(m.key, 0)) for r in rows), 2) for m in METRICS}
+def totals(rows: list[dict[str, Any]]) -> dict[str, int | float]:
+    """The 合计 of `rows`: every count an integer, the sum of the rows' counts (as the rows give them);
+    the hours from the exact seconds (`visit_seconds`, kept too), shown by the one rule
+    (`display_hours`), never a sum of the rows' rounded hours."""
+    summed: dict[str, int | float] = {
+        m.key: sum(int(r.get(m.key) or 0) for r in rows) for m in METRICS if m.key != HOURS
+    }
+    seconds = total_seconds(int(r.get("visit_seconds") or 0) for r in rows)
+    return {**summed, "visit_seconds": seconds, HOURS: display_hours(seconds)}

@@ -114,6 +114,7 @@ export function headQrUrl(kind: VolumeKind, owner: string, year: number): Promis
  * against its latest seal: reporting's GET /sealed-volumes/{volume_id}. */
 export interface SealCheck {
   volume_id: string
+  sealed: true
   length: number
   head: string
   ok: boolean
@@ -121,12 +122,14 @@ export interface SealCheck {
   message: string
 }
 
-/** The seal check of a volume, or null when reporting holds no seal of it yet (404). */
+/** The seal check of a volume, or null when reporting holds no seal of it yet. Asked with
+ * `missing=ok`: until the ledger's daily seal has run that is the normal state, answered
+ * `{sealed: false}` instead of a 404 the browser would log as an error on every volume page. */
 export async function sealCheck(volumeId: string): Promise<SealCheck | null> {
-  try {
-    return await api<SealCheck>('reporting', `/sealed-volumes/${encodeURIComponent(volumeId)}`)
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) return null
-    throw error
-  }
+  const answer = await api<SealCheck | { volume_id: string; sealed: false }>(
+    'reporting',
+    `/sealed-volumes/${encodeURIComponent(volumeId)}`,
+    { query: { missing: 'ok' } },
+  )
+  return answer.sealed === false ? null : answer
 }
