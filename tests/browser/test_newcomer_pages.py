@@ -17,10 +17,9 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-import httpx
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
-from support.browser import PHONE, WebStack, screenshot_dir
+from support.browser import PHONE, WebStack, busiest_village, screenshot_dir
 from test_village_support import committee_page  # noqa: F401 (the fixture `committee`)
 
 SLOW = 30_000
@@ -29,16 +28,6 @@ SPAN = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d–\d\d:\d\d \+08:00")
 
 def _shot(page: Page, name: str, full: bool = False) -> None:
     page.screenshot(path=str(screenshot_dir() / f"newcomer-{name}.png"), full_page=full)
-
-
-def _busiest_village(web_stack: WebStack) -> str:
-    overview = httpx.get(
-        f"{web_stack.url}/api/reporting/dashboard/overview",
-        headers={"Authorization": f"Bearer {web_stack.token('county_admin')}"},
-        timeout=20,
-        trust_env=False,
-    ).json()
-    return str(max(overview["villages"], key=lambda v: v["onsite_seconds"] or 0)["code"])
 
 
 # the first column's left edge after scrolling the table's body sideways by 200 px
@@ -112,7 +101,7 @@ def test_the_volume_keeps_its_type_filter_over_a_reload_and_writes_spans_with_th
     signed_in_page: Callable[[str], Page], web_stack: WebStack
 ) -> None:
     # given a village's volume with visits
-    code = _busiest_village(web_stack)
+    code = busiest_village(web_stack)
     page = signed_in_page("county_admin")
     page.goto(f"{web_stack.url}/volume/{code}")
     expect(page.get_by_text(re.compile(r"驻点 \d+\.\d\d 小时")).first).to_be_visible(timeout=SLOW)

@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
-from support.browser import WebStack, shoot
+from support.browser import WebStack, busiest_village, dashboard_villages, shoot
 
 
 @pytest.mark.parametrize("code", ["abc", "621025100000", "6210251002011"])
@@ -29,14 +28,7 @@ def test_the_volume_writes_every_hours_figure_with_two_decimals(
     signed_in_page: Callable[[str], Page], web_stack: WebStack
 ) -> None:
     # given a village whose volume has visits (on-site hours this quarter)
-    token = web_stack.token("county_admin")
-    overview = httpx.get(
-        f"{web_stack.url}/api/reporting/dashboard/overview",
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=20,
-        trust_env=False,
-    ).json()
-    code = max(overview["villages"], key=lambda v: v["onsite_seconds"] or 0)["code"]
+    code = busiest_village(web_stack)
     page = signed_in_page("county_admin")
     # when its volume is opened, then the total and each visit's hours read as 8.00 / 1.33 (never 8.0 or 6)
     page.goto(f"{web_stack.url}/volume/{code}")
@@ -52,14 +44,7 @@ def test_a_volume_not_sealed_yet_logs_no_error_in_the_console(
     signed_in_page: Callable[[str], Page], web_stack: WebStack
 ) -> None:
     # given a village volume on a fresh demo (the ledger's daily seal may not have run yet)
-    token = web_stack.token("county_admin")
-    overview = httpx.get(
-        f"{web_stack.url}/api/reporting/dashboard/overview",
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=20,
-        trust_env=False,
-    ).json()
-    code = overview["villages"][0]["code"]
+    code = dashboard_villages(web_stack)[0]["code"]
     page = signed_in_page("county_admin")
     failed: list[str] = []
     errors: list[str] = []

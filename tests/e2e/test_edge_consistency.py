@@ -12,11 +12,10 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import jwt
 import pytest
 from devstack.pytest_plugin import DevStack
-from support.fuzzing import COUNTY, ERROR_FIELDS, Started, four_services
+from support.fuzzing import COUNTY, Started, four_services, refusal
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -30,13 +29,6 @@ LOCATIONS = {"body", "query", "path", "header", "cookie"}  # where FastAPI's `lo
 async def apps(devstack: DevStack) -> AsyncIterator[dict[str, Started]]:
     async with four_services(devstack.dsn, devstack.bootstrap) as started:
         yield started
-
-
-def refusal(response: httpx.Response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body: dict[str, Any] = response.json()
-    assert set(body) == ERROR_FIELDS, body
-    return body
 
 
 def named_by_location(name: str | None) -> bool:

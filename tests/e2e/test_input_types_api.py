@@ -18,10 +18,9 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 from devstack.pytest_plugin import DevStack
-from support.fuzzing import COUNTY, ERROR_FIELDS, Started, four_services
+from support.fuzzing import COUNTY, Started, four_services, refusal
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -33,13 +32,6 @@ AT = "2025-06-01T09:00:00+08:00"
 async def apps(devstack: DevStack) -> AsyncIterator[dict[str, Started]]:
     async with four_services(devstack.dsn, devstack.bootstrap) as started:
         yield started
-
-
-def refusal(response: httpx.Response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body: dict[str, Any] = response.json()
-    assert set(body) == ERROR_FIELDS, body
-    return body
 
 
 RULES = {"division_code": COUNTY, "effective_from": "2027-01-01"}

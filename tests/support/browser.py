@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 from devstack.paths import var_dir
@@ -58,6 +59,22 @@ class WebStack:
         response = httpx.post(f"{self.url}/auth/dev/token", json=body, timeout=10, trust_env=False)
         response.raise_for_status()
         return str(response.json()["token"])
+
+
+def dashboard_villages(web_stack: WebStack) -> list[dict[str, Any]]:
+    """The county dashboard's villages (code, name, on-site seconds…), as the county admin sees them."""
+    overview = httpx.get(
+        f"{web_stack.url}/api/reporting/dashboard/overview",
+        headers={"Authorization": f"Bearer {web_stack.token('county_admin')}"},
+        timeout=20,
+        trust_env=False,
+    ).json()
+    return list(overview["villages"])
+
+
+def busiest_village(web_stack: WebStack) -> str:
+    """The code of the village with the most on-site time this quarter (a volume with visits)."""
+    return str(max(dashboard_villages(web_stack), key=lambda v: v["onsite_seconds"] or 0)["code"])
 
 
 def screenshot_dir() -> Path:

@@ -213,3 +213,11 @@ def fuzz(service: Started, loop: asyncio.AbstractEventLoop) -> list[str]:
             with contextlib.suppress(Unsatisfiable):  # no invalid input exists (e.g. GET /healthz)
                 one()
     return failures
+
+
+def refusal(response: httpx.Response, status: int) -> dict[str, Any]:
+    """The body of an answer refused with `status`, checked to be the one documented error format."""
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    assert set(body) == ERROR_FIELDS, body
+    return body

@@ -7,25 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from eventkit.reasons import reason_for
 from eventkit.sheet_cells import Kind, cell_text
 from ledger.domain.entry_fields import EntryInvalidError, moment
-from pydantic import BaseModel, ValidationError
-from vc_contracts.base import ShanghaiDate, ShanghaiDateTime
-
-
-class Body(BaseModel):
-    at: ShanghaiDateTime | None = None
-    day: ShanghaiDate | None = None
-
-
-def _reason(**fields: str) -> str | None:
-    try:
-        Body(**fields)  # type: ignore[arg-type]
-    except ValidationError as refused:
-        return reason_for(refused.errors()[0])
-    return None
-
+from support.time_fields import body_reason as _reason
 
 DATE_TIMES = [  # given a date-time field, when sent this, then the reason says
     ("2026-11-15T09:00:00+25:00", "时区偏移 +25:00 无效"),

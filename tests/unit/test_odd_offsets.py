@@ -7,13 +7,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from eventkit.reasons import reason_for
 from eventkit.sheet_cells import Kind, cell_text
 from hypothesis import given
 from hypothesis import strategies as st
 from ledger.application.import_rows import when
-from pydantic import BaseModel, ValidationError
-from vc_contracts.base import ODD_OFFSET, ShanghaiDate, ShanghaiDateTime, whole_minute_offset
+from support.time_fields import body_reason as _reason
+from vc_contracts.base import ODD_OFFSET, whole_minute_offset
 
 ODD = ["2026-11-29T07:00:00+08:00:30", "2026-11-29T07:00:00-03:30:15", "2026-11-29T07:00:00+08:00:00.5"]
 REAL = [
@@ -22,19 +21,6 @@ REAL = [
     "2026-11-29T07:00:00-03:30",
     "2026-11-29T07:00:00Z",
 ]
-
-
-class Body(BaseModel):
-    at: ShanghaiDateTime | None = None
-    day: ShanghaiDate | None = None
-
-
-def _reason(**fields: str) -> str | None:
-    try:
-        Body(**fields)  # type: ignore[arg-type]
-    except ValidationError as refused:
-        return reason_for(refused.errors()[0])
-    return None
 
 
 @pytest.mark.parametrize("text", ODD)
