@@ -136,17 +136,12 @@ def _wrong_media(scope: Scope) -> str | None:
 
 
 REPEATABLE_NOT = (
-    "authorization", "idempotency-key", "x-correlation-id", "last-event-id", "content-type",
-    "content-length", "transfer-encoding",
+    "Authorization", "Idempotency-Key", "X-Correlation-Id", "Last-Event-ID", "Content-Type",
+    "Content-Length", "Transfer-Encoding",
 )  # fmt: skip
 """Headers the services read, each meaning one value: sent twice, which one was meant is unknown.
 (`Accept` is a list: several are read as one, RFC 9110 §5.3.)"""
-_SHOWN_NAMES = {
-    "authorization": "Authorization", "idempotency-key": "Idempotency-Key",
-    "x-correlation-id": "X-Correlation-Id", "last-event-id": "Last-Event-ID",
-    "content-type": "Content-Type", "content-length": "Content-Length",
-    "transfer-encoding": "Transfer-Encoding",
-}  # fmt: skip
+_REPEATABLE_NOT = {name.lower().encode(): name for name in REPEATABLE_NOT}  # as ASGI gives names
 
 
 def _repeated_headers(scope: Scope) -> list[tuple[str, int]]:
@@ -154,7 +149,7 @@ def _repeated_headers(scope: Scope) -> list[tuple[str, int]]:
     counts: dict[bytes, int] = {}
     for name, _ in scope.get("headers", []):
         counts[name.lower()] = counts.get(name.lower(), 0) + 1
-    return [(_SHOWN_NAMES[n], c) for n in REPEATABLE_NOT if (c := counts.get(n.encode(), 0)) > 1]
+    return [(shown, c) for name, shown in _REPEATABLE_NOT.items() if (c := counts.get(name, 0)) > 1]
 
 
 def accepts(accept: str, media: str) -> bool:
