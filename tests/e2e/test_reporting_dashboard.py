@@ -303,3 +303,29 @@ async def test_a_reconnect_with_last_event_id_replays_what_was_missed(world) -> 
     for wrong in (b"x", "²".encode("latin-1"), b"9" * 25):
         bad = await reporting.http.get("/dashboard/stream", headers={**county, "Last-Event-ID": wrong})
         assert bad.status_code == 422 and bad.json()["field"] == "Last-Event-ID", wrong
+
+
+async def test_a_unit_is_refused_the_county_wide_dashboard_and_its_stream(world) -> None:  # type: ignore[no-untyped-def]
+    """A unit's token read every village of its county with other units' advisors' names, on-site
+    seconds, at-risk flags and warnings (the compliance view those rows link to refused it): the
+    dashboard's figures are county-wide, its pages are the administrators', so a unit gets 403 `role`
+    on the overview at any level and on the stream; its own figures are in /statistics."""
+    reporting, scene, base = world
+    office = reporting.headers("justice_office", scene.county, unit=scene.office)
+    firm = reporting.headers("law_firm", scene.county, unit=scene.firm)
+    for who in (office, firm):
+        for params in ({}, {"division": scene.county}, {"division": scene.v1}, {"period": "2025Q2"}):
+            refused = await reporting.http.get("/dashboard/overview", params=params, headers=who)
+            body = refused.json()
+            assert (refused.status_code, body["field"], body["code"]) == (403, "role", "forbidden"), body
+            assert "工作看板" in body["message"] and scene.li not in refused.text
+        async with (
+            httpx.AsyncClient(timeout=10) as client,
+            client.stream("GET", f"{base}/dashboard/stream", headers=who) as stream,
+        ):
+            assert stream.status_code == 403
+            assert json.loads(await stream.aread())["field"] == "role"
+    own = await reporting.http.get(
+        "/statistics", params={"period": "2025H1", "division": scene.county}, headers=office
+    )
+    assert own.status_code == 200 and all(r["unit_id"] == scene.office for r in own.json()["rows"])

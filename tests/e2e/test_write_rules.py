@@ -682,7 +682,6 @@ UNIT_ELSEWHERE: list[tuple[str, str, str, Any]] = [
     ("POST", "registry", "/nominations", {"unit_id": UNIT1, "name": "张三", "kind": "lawyer"}),
     ("GET", "reporting", "/statistics?period=2026H1", None),
     ("GET", "reporting", "/reports", None),
-    ("GET", "reporting", "/dashboard/overview", None),
     ("GET", "assessment", f"/rectifications?unit_id={UNIT1}", None),
     ("GET", "assessment", f"/advisors/{ADVISOR1}/assessments/{today_cst().year}", None),
     (

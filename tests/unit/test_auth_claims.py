@@ -425,3 +425,21 @@ def test_a_repeated_claim_under_a_wrong_signature_says_only_that_the_token_is_in
 def test_the_same_key_in_different_objects_of_a_token_is_no_repeat() -> None:
     payload = claims_text(ext={"role": "x"}, other={"role": "y"})
     assert verify(hand_signed(HEADER, payload)).role is Role.county_admin
+
+
+def test_a_list_of_units_rows_is_limited_by_one_rule_for_every_list() -> None:
+    """`Principal.listed_unit`, shared by the statistics, the roster and the nominations: a unit
+    reads its own rows whether or not it names itself, never another unit's (403, not swapped);
+    an administrator reads its whole scope or the unit it names, inside that scope."""
+    firm = Principal(subject="f", role=Role.law_firm, scope="621025", unit_id="U-firm-luyuan")
+    county = Principal(subject="c", role=Role.county_admin, scope="621025")
+    assert firm.listed_unit(None) == "U-firm-luyuan"
+    assert firm.listed_unit("U-firm-luyuan", "621025") == "U-firm-luyuan"
+    with pytest.raises(ForbiddenError) as other:
+        firm.listed_unit("U-firm-zhengda", "621025")
+    assert other.value.field == "unit_id"
+    assert county.listed_unit(None) is None
+    assert county.listed_unit("U-firm-zhengda", "621025") == "U-firm-zhengda"
+    with pytest.raises(ForbiddenError) as elsewhere:
+        county.listed_unit("U-firm-x", "621026")
+    assert elsewhere.value.field == "unit_id"

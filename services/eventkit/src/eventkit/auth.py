@@ -216,6 +216,16 @@ class Principal(BaseModel):
         if unit_division is not None:
             self.require_division(unit_division, field)
 
+    def listed_unit(self, unit_id: str | None, unit_division: str | None = None) -> str | None:
+        """The unit a list of units' rows is limited to, one rule for every such list (statistics,
+        roster, nominations): `unit_id` when named (the caller's own, registered in its scope, else
+        403 naming `unit_id`: never swapped for the caller's own); else a unit role's own unit, since a
+        unit never reads other units' rows; else None, an administrator's whole scope."""
+        if unit_id is not None:
+            self.require_unit_at(unit_id, unit_division)
+            return unit_id
+        return self.unit_id if self.role in UNITS else None
+
     def require_own_unit_within(self, places: Collection[str]) -> None:
         """README "Security": a unit role acts for its unit *and* inside its scope. `places` are the
         division codes where the token's `unit` is registered or serves, as the service knows them

@@ -62,11 +62,12 @@ async def roster(
 ) -> dict[str, Any]:
     """Advisors whose unit lies in the county (or the caller's scope), with the villages they serve."""
     unit_id = filters.get("unit_id")
-    if unit_id is not None:  # another unit's roster is refused, never swapped for the caller's own
-        where = await db.value("SELECT division_code FROM {s}.units WHERE unit_id = $1", unit_id)
-        who.require_unit_at(unit_id, where)
-    elif who.role in UNITS:
-        unit_id = who.unit_id
+    where = (
+        await db.value("SELECT division_code FROM {s}.units WHERE unit_id = $1", unit_id)
+        if unit_id is not None
+        else None
+    )
+    unit_id = who.listed_unit(unit_id, where)  # a unit its own roster only
     f = (
         Filters(within("u.division_code", "?"), code_prefix(who, filters.get("county")))
         .add("v.unit_id = ?", unit_id)

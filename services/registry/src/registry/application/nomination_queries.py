@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventkit.auth import UNITS, Principal
+from eventkit.auth import Principal
 from eventkit.paging import PageParams, page_of
 from eventkit.scoping import within
 
@@ -23,11 +23,12 @@ async def nominations(
 ) -> dict[str, Any]:
     """Page of {advisor_id, name, kind, unit_id, unit_name, licence_no, phone, state, nominated_at,
     decided_at, reason}; `state` filters pending / approved / rejected; another unit's 403 `unit_id`."""
-    if unit_id is not None:
-        where = await db.value("SELECT division_code FROM {s}.units WHERE unit_id = $1", unit_id)
-        who.require_unit_at(unit_id, where)
-    elif who.role in UNITS:
-        unit_id = who.unit_id
+    where = (
+        await db.value("SELECT division_code FROM {s}.units WHERE unit_id = $1", unit_id)
+        if unit_id is not None
+        else None
+    )
+    unit_id = who.listed_unit(unit_id, where)  # a unit its own nominations only
     f = (
         Filters(within("u.division_code", "?"), code_prefix(who, county))
         .add("n.unit_id = ?", unit_id)

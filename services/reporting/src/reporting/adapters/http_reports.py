@@ -108,10 +108,10 @@ async def statistics(
     unit_id: str | None = None, format: Literal["json", "xlsx"] = "json",
 ) -> Any:  # fmt: skip
     prefix = scope_prefix(who, division)
-    if unit_id is not None:  # another unit's figures are refused, never swapped for the caller's own
-        who.require_unit_at(unit_id, await unit_division(runtime.pool, runtime.settings.schema, unit_id))
-    elif who.role in UNITS and who.unit_id:  # inside its scope: eventkit.unit_places
-        unit_id = who.unit_id
+    where = (
+        await unit_division(runtime.pool, runtime.settings.schema, unit_id) if unit_id is not None else None
+    )
+    unit_id = who.listed_unit(unit_id, where)  # a unit its own rows only (inside its scope: unit_places)
     table = await _table(runtime, period, prefix, unit_id)
     division = division or who.scope
     if format == "json":

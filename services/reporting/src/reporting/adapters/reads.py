@@ -1,7 +1,10 @@
 """Who may read each reporting GET route (eventkit.reads; the README's Reporting API "who" column).
 
 Statistics: administrators in scope, a unit its own rows only. Compliance and deadlines:
-administrators in scope. The dashboard (and its stream): administrators and units in scope. Reports:
+administrators in scope. The dashboard (and its stream): administrators in scope only. Its figures
+are county-wide (every village's advisor, hours, risk and warnings, coverage, filings, breaches) and
+its pages are the administrators'; a unit reading it saw other units' advisors, so a unit's own
+figures are its /statistics rows and its half-year preview instead. Reports:
 administrators and the submitting unit (the handlers narrow a unit to its own). The half-year
 preview is a unit's, the advisor's own figures the advisor's, the annual preview the county's.
 """
@@ -12,7 +15,7 @@ from eventkit.auth import Role
 from eventkit.reads import ADMINISTRATORS, PROVIDING_UNITS, ReadRules, public, readers
 
 _REPORTS = readers("报告", ADMINISTRATORS, PROVIDING_UNITS)
-_DASHBOARD = readers("工作看板", ADMINISTRATORS, PROVIDING_UNITS)
+_DASHBOARD = readers("工作看板", ADMINISTRATORS)
 
 READS: ReadRules = {
     "/statistics": readers("统计表", ADMINISTRATORS, PROVIDING_UNITS),
