@@ -9,11 +9,14 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -22,7 +25,7 @@ import pytest
 from devstack import procs
 from eventkit.tokens import issue
 from fastapi import FastAPI, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from support.threaded import serving
 from vc_web.app import create_app
 from vc_web.settings import WebSettings
@@ -43,6 +46,23 @@ def upstream_app() -> FastAPI:
             "headers": dict(request.headers),
             "body": (await request.body()).decode(),
         }
+
+    @app.api_route("/raw/{rest:path}", methods=["GET", "POST"])
+    async def raw(rest: str, request: Request) -> Response:
+        """What arrived, as bytes (latin-1 text in JSON)."""
+        seen = {
+            "path": request.scope["path"],
+            "raw_path": request.scope["raw_path"].decode("latin-1"),
+            "query_string": request.scope["query_string"].decode("latin-1"),
+            "headers": [[k.decode("latin-1"), v.decode("latin-1")] for k, v in request.scope["headers"]],
+        }
+        return Response(json.dumps(seen), media_type="application/json")
+
+    @app.get("/odd-headers")
+    async def odd_headers() -> Response:
+        answer = Response("{}", media_type="application/json")
+        answer.raw_headers += [(b"x-file", "台账.xlsx".encode()), (b"link", b"</a>"), (b"link", b"</b>")]
+        return answer
 
     @app.get("/metrics")
     async def metrics() -> str:
@@ -113,6 +133,118 @@ def test_the_gateway_forwards_method_path_query_body_and_the_headers_a_call_need
     assert forwarded["x-correlation-id"] == "corr-1"
     assert "cookie" not in forwarded and "x-other" not in forwarded
     assert answer.headers["x-correlation-id"] == "corr-1"
+
+
+def _raw_exchange(base: str, request: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """Send `request` (a whole HTTP/1.1 request, bytes as they are) and read the answer: status,
+    raw headers, body. httpx and http.client would refuse or re-encode what is under test."""
+    url = httpx.URL(base)
+    with socket.create_connection((url.host, url.port), timeout=10) as sock:
+        sock.sendall(request)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    status_line, *lines = head.split(b"\r\n")
+    headers = [(k.strip().lower(), v.strip()) for k, _, v in (line.partition(b":") for line in lines)]
+    if (b"transfer-encoding", b"chunked") in headers:
+        body = _unchunked(body)
+    return int(status_line.split()[1]), headers, body
+
+
+def _unchunked(body: bytes) -> bytes:
+    out = b""
+    while body:
+        size, _, body = body.partition(b"\r\n")
+        n = int(size, 16)
+        if n == 0:
+            break
+        out, body = out + body[:n], body[n + 2 :]
+    return out
+
+
+def _get(web: str, target: bytes, *headers: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """A GET of `target` (raw header lines given as they are) through the gateway."""
+    lines = [b"GET " + target + b" HTTP/1.1", b"Host: test", b"Connection: close", *headers]
+    return _raw_exchange(web, b"\r\n".join(lines) + b"\r\n\r\n")
+
+
+def _sent_through(web: str, target: bytes, *headers: bytes) -> dict[str, Any]:
+    """What the upstream saw of a GET of `target` through the gateway."""
+    status, _, body = _get(web, target, *headers)
+    assert status == 200, body
+    seen: dict[str, Any] = json.loads(body)
+    return seen
+
+
+# (path after /api/registry/raw, as sent) — before: %00 and a raw # were a 500 (httpx.InvalidURL),
+# %0A vanished, %3F became a query, %23 a fragment, %2541 arrived as %41 (decoded twice), dot
+# segments were resolved, a non-ASCII digit's escape was re-encoded from its decoded character
+RAW_PATHS = [b"/villages/%00", b"/villages/621025100200%0A", b"/villages/621025100200%3Fpage=1",
+             b"/villages/621025100200%23x", b"/villages/%2541", b"/villages%2F621025100200",
+             b"/villages/a#b", b"/x/../villages", b"/./villages", b"/villages/%EF%BC%96",
+             b"/villages/%e9", b"/villages/%"]  # fmt: skip
+
+
+@pytest.mark.parametrize("raw_path", RAW_PATHS)
+def test_the_path_reaches_the_service_as_it_was_sent(web: str, raw_path: bytes) -> None:
+    seen = _sent_through(web, b"/api/registry/raw" + raw_path)
+    # the service reads the same decoded path as when the path is sent to it directly
+    assert seen["path"] == unquote("/raw" + raw_path.decode())  # as uvicorn decodes it
+    # and the same bytes, except what a URL must escape (a dot segment, a #), escaped from the raw byte
+    expected = raw_path.replace(b"#", b"%23").replace(b"/../", b"/%2E%2E/").replace(b"/./", b"/%2E/")
+    assert seen["raw_path"] == "/raw" + expected.decode()
+
+
+# (query as sent) — before: a raw # was a 500, a raw " < > were escaped from their decoded form
+RAW_QUERIES = [b"q=%00", b"q=a#b", b"q=%25%32%30", b'q="<>', b"a=1&a=2&b", b"q=%ZZ", b"q=%EF%BC%96+x"]
+
+
+@pytest.mark.parametrize("query", RAW_QUERIES)
+def test_the_query_reaches_the_service_as_it_was_sent(web: str, query: bytes) -> None:
+    seen = _sent_through(web, b"/api/registry/raw/x?" + query)
+    escaped = query.replace(b"#", b"%23").replace(b'"', b"%22").replace(b"<", b"%3C").replace(b">", b"%3E")
+    assert seen["query_string"] == escaped.decode()
+    assert parse_qsl(seen["query_string"], encoding="latin-1") == parse_qsl(
+        query.decode(), encoding="latin-1"
+    )
+
+
+def test_header_bytes_reach_the_service_as_they_were_sent(web: str) -> None:
+    # before: a non-ASCII byte was a 500 (UnicodeEncodeError), the second Accept was dropped
+    seen = _sent_through(
+        web, b"/api/registry/raw/x", b"Idempotency-Key: \xe9\xe9", b"Last-Event-ID: \xe9",
+        b"Accept: text/csv", b"Accept: application/json", b"Authorization: Bearer \xe4\xb8\xad",
+    )  # fmt: skip
+    got = [(k, v) for k, v in seen["headers"] if k in {"idempotency-key", "last-event-id", "accept",
+                                                       "authorization"}]  # fmt: skip
+    assert got == [("idempotency-key", "\xe9\xe9"), ("last-event-id", "\xe9"), ("accept", "text/csv"),
+                   ("accept", "application/json"), ("authorization", "Bearer \xe4\xb8\xad")]  # fmt: skip
+
+
+def test_the_answers_headers_pass_as_the_service_wrote_them(web: str) -> None:
+    # before: a UTF-8 header value was a 500 (encoded as latin-1), repeated headers were folded into one
+    status, headers, _ = _get(web, b"/api/registry/odd-headers")
+    assert status == 200
+    assert (b"x-file", "台账.xlsx".encode()) in headers
+    assert [v for k, v in headers if k == b"link"] == [b"</a>", b"</b>"]
+
+
+def test_a_service_name_that_is_not_one_is_not_echoed_as_sent(web: str) -> None:
+    status, _, body = _get(web, b"/api/reg%0D%0Aistry/x")
+    assert status == 404
+    refused = json.loads(body)
+    assert refused["code"] == "not_found" and refused["field"] == "service"
+    assert "\r" not in refused["message"] and "U+000D" in refused["message"]
+
+
+@pytest.mark.parametrize(
+    "target", [b"/api%2Fregistry%2Fraw", b"/api%2Fregistry/raw/x", b"/%61pi%2Fregistry/x"]
+)
+def test_a_service_segment_escaped_into_another_names_no_service(web: str, target: bytes) -> None:
+    # decoded, these match /api/{service}/{path} (before: proxied as such); as sent, no segment names one
+    status, _, body = _get(web, target)
+    assert status == 404 and json.loads(body)["code"] == "not_found", body
 
 
 def test_server_sent_events_pass_the_gateway_as_they_are_written(web: str) -> None:
