@@ -13,7 +13,7 @@ import asyncpg
 import httpx
 import pytest
 from openpyxl import Workbook
-from support.sheets import workbook
+from support.sheets import shown_workbook, workbook
 from test_registry_helpers import COUNTY, Api, days_ago, event_count, register_divisions, until_listed
 
 TOWN, V1, V2, V3 = "621025302000", "621025302201", "621025302202", "621025302203"
@@ -320,3 +320,41 @@ async def test_a_division_list_on_the_second_sheet_behind_an_empty_first_is_impo
     response = await api.upload("/divisions/import", content)
     assert response.status_code == 201, response.text
     assert response.json()["imported"] == 1
+
+
+async def test_a_division_list_is_read_from_its_visible_sheet_never_a_hidden_one(
+    api: Api, devstack: Any
+) -> None:
+    # A hidden first sheet used to be read in place of the visible one, and the answer named neither.
+    content = shown_workbook(
+        ("old", "hidden", [["代码", "名称"], ["621025314000", "隐藏镇"]]),
+        ("data", "visible", [["代码", "名称"], ["621025315000", "可见镇"]]),
+    )
+    response = await api.upload("/divisions/import", content)
+    assert response.status_code == 201, response.text
+    assert response.json() == {"rows": 1, "imported": 1, "unchanged": 0, "events": 1, "sheet": "data"}
+    conn = await asyncpg.connect(devstack.dsn)
+    try:
+        written = await conn.fetchval(
+            "SELECT count(*) FROM registry.events WHERE data::text LIKE '%621025314000%'"
+        )
+    finally:
+        await conn.close()
+    assert written == 0
+
+
+async def test_a_roster_quote_left_open_is_refused_where_it_opens_and_writes_nothing(
+    api: Api, devstack: Any
+) -> None:
+    # It used to fold the rest of the row into one cell and answer for the columns it swallowed.
+    before = await event_count(devstack.dsn)
+    roster = csv(
+        MIXED_HEADER,
+        f'{FIRM},"引号乙,律师,16210300000000042,13800000042,{V1},{days_ago(20)},每周一',
+    )
+    response = await api.upload("/roster/import", roster)
+    assert response.status_code == 422, response.text
+    [error] = response.json()["errors"]
+    assert (error["row"], error["column"]) == (2, "顾问姓名"), error
+    assert error["reason"].startswith("第 2 行「顾问姓名」：引号未闭合"), error
+    assert await event_count(devstack.dsn) == before

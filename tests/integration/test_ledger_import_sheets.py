@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from eventkit.sheet_sources import MAX_ROWS
-from support.sheets import workbook
+from support.sheets import shown_workbook, workbook
 from test_ledger_harness import CONSULTATION_HEADINGS, Cast, Ledger, ledger_service, set_the_scene
 from vc_contracts import CST
 
@@ -136,3 +136,34 @@ async def test_an_xlsx_with_its_rows_on_the_second_sheet_is_imported_from_it(sce
     response = await upload(ledger, cast, workbook([], [HEADINGS, consultation(cast, "s2-1", 6)]), XLSX)
     assert response.status_code == 201, response.text
     assert response.json()["imported"] == 1
+
+
+async def test_an_xlsx_is_read_from_its_visible_sheet_never_a_hidden_one_and_the_answer_names_it(
+    scene,
+) -> None:  # type: ignore[no-untyped-def]
+    # A hidden first sheet "old" used to be read: its row written, the visible one not, unnamed.
+    ledger, cast = scene
+    content = shown_workbook(
+        ("old", "hidden", [HEADINGS, consultation(cast, "old-1", 7)]),
+        ("data", "visible", [HEADINGS, consultation(cast, "xhid-1", 8)]),
+    )
+    response = await upload(ledger, cast, content, XLSX)
+    assert response.status_code == 201, response.text
+    assert response.json() == {"rows": 1, "imported": 1, "unchanged": 0, "sheet": "data"}
+    assert await stored(ledger, "old-1") == []
+    assert await stored(ledger, "xhid-1") == [cast.villages[0]]
+
+
+async def test_a_csv_quote_left_open_is_refused_where_it_opens_and_writes_nothing(scene) -> None:  # type: ignore[no-untyped-def]
+    # It used to be read with the rest of the row inside 内容摘要: "第 2 行「客户端编号」：不能为空".
+    ledger, cast = scene
+    row = consultation(cast, "uq-1", 9)
+    row[4] = '"' + row[4]  # 内容摘要 opens a quote that nothing closes
+    content = (",".join(HEADINGS) + "\r\n" + ",".join(row) + "\r\n").encode()
+    before = await events(ledger)
+    response = await upload(ledger, cast, content)
+    assert response.status_code == 422, response.text
+    [error] = response.json()["errors"]
+    assert (error["row"], error["column"], error["field"]) == (2, "内容摘要", "rows[2].summary"), error
+    assert error["reason"].startswith("第 2 行「内容摘要」：引号未闭合"), error
+    assert await events(ledger) == before and await stored(ledger, "uq-1") == []

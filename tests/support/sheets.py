@@ -20,3 +20,21 @@ def workbook(*sheets: list[list[Any]]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def shown_workbook(*sheets: tuple[str, str, list[list[Any]]]) -> bytes:
+    """An XLSX file of (title, state, rows) sheets in order; state: visible, hidden or veryHidden
+    (veryHidden: shown by no menu of Excel, only by its macro editor)."""
+    book = Workbook()
+    default = book.active
+    assert default is not None
+    book.remove(default)
+    for title, state, rows in sheets:
+        sheet = book.create_sheet(title)
+        sheet.sheet_state = state
+        for row in rows:
+            sheet.append(row)
+    book.active = next(i for i, (_, state, _) in enumerate(sheets) if state == "visible")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -5,7 +5,6 @@ Chinese, refuses a file without data rows, and reads identifiers by the API's di
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import re
 import zipfile
@@ -130,11 +129,13 @@ def test_a_csv_with_cr_only_line_endings_is_read() -> None:
                           (3, {"code": "621025100202", "name": "东头\r村"})]  # fmt: skip
 
 
-def test_a_csv_format_error_is_answered_in_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
-    # With universal line endings the lenient reader seldom fails; a strict one shows the path.
-    monkeypatch.setattr(sheet_sources.csv, "reader", functools.partial(csv.reader, strict=True))
-    reason = file_problem('代码,名称\n621025100201,"西头"村\n'.encode())
-    assert reason.startswith("CSV 文件格式有误：第 2 行附近") and chinese(reason), reason
+def test_a_csv_format_error_is_answered_in_chinese_by_row_and_column() -> None:
+    # The reader is strict about quotes (tests/unit/test_sheet_reader_reads_what_is_seen.py): a
+    # quote that does not pair is a problem of its row and column, no longer "near line 2".
+    with pytest.raises(ImportRejectedError) as caught:
+        read_sheet('代码,名称\n621025100201,"西头"村\n'.encode(), COLUMNS).problems.raise_if_any()
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column) == (2, "名称") and chinese(problem.reason), problem
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,17 @@ Bounds (each a file-level refusal):
 - `MAX_UNSIZED` bytes of a worksheet part without a <dimension> element (openpyxl would parse it
   whole on opening the workbook).
 
-An XLSX is read from its first worksheet that has any value: a workbook whose first sheet was left
-empty (data on sheet 2) is read from sheet 2, and `Source.sheet` names it.
+An XLSX is read from what the person sees: its first visible worksheet that has any value (a
+workbook whose first sheet was left empty, data on sheet 2, is read from sheet 2), or the visible
+sheet titled as the caller's template titles its own (`preferred`), and `Source.sheet` names it. A
+hidden or very hidden sheet is never read: Excel shows no tab for it, so rows nobody sees on screen
+(an old sheet hidden rather than deleted) were imported in place of the visible ones.
+
+A CSV's double quotes must pair as Excel writes them (a quoted cell, its own quotes doubled): a
+record whose quote is never closed, closed and followed by text (`"a"b`), or which holds a quote
+inside an unquoted cell (`a"b`) comes as a `BrokenRow` naming the column where the quote opens.
+The lenient reading folded the rest of the row (or of the file) into that cell and answered
+"客户端编号：不能为空" for the cells it swallowed.
 """
 
 from __future__ import annotations
@@ -41,6 +50,7 @@ __all__ = [
     "MAX_ROWS",
     "MAX_SHARED_STRINGS",
     "MAX_UNPACKED",
+    "BrokenRow",
     "SheetRefused",
     "Source",
     "is_xlsx",
@@ -64,6 +74,16 @@ class SheetRefused(ValueError):
     """The file as a whole cannot be read; `args[0]` is the reason in Chinese."""
 
 
+class BrokenRow(list[str]):
+    """A CSV record whose double quotes do not pair: the cells read before the broken one, `column`
+    the 0-based index of the cell where the quote opens, `reason` in Chinese (refused as a whole:
+    the cells after it cannot be told apart)."""
+
+    def __init__(self, cells: list[str], column: int, reason: str) -> None:
+        super().__init__(cells)
+        self.column, self.reason = column, reason
+
+
 @dataclass
 class Source:
     """The rows of one sheet; `sheet` is the worksheet's name (None for CSV)."""
@@ -77,10 +97,13 @@ def is_xlsx(content: bytes) -> bool:
     return content.startswith(_XLSX_MAGIC)
 
 
-def open_rows(content: bytes, max_bytes: int) -> Source:
-    """The rows of the file, bounded (see the module). Raises SheetRefused, also while iterating."""
+def open_rows(content: bytes, max_bytes: int, preferred: str | None = None) -> Source:
+    """The rows of the file, bounded (see the module). Raises SheetRefused, also while iterating.
+
+    `preferred`: the title of the sheet the caller's template writes its rows to, read first if the
+    workbook has a visible sheet of that title."""
     if is_xlsx(content):
-        return _xlsx(content)
+        return _xlsx(content, preferred)
     return Source(_bounded(_csv(content, max_bytes)))
 
 
@@ -104,7 +127,7 @@ def _bounded(rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
         yield row
 
 
-def _xlsx(content: bytes) -> Source:
+def _xlsx(content: bytes, preferred: str | None) -> Source:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             members = archive.infolist()
@@ -123,8 +146,12 @@ def _xlsx(content: bytes) -> Source:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged file
         raise SheetRefused(UNREADABLE_XLSX) from None
+    # Only the sheets Excel shows a tab for (`hidden` is unhidden from a menu, `veryHidden` only from
+    # the macro editor): the template's sheet first, then the others in their order.
+    shown = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
+    shown.sort(key=lambda sheet: sheet.title != preferred)
     try:
-        for sheet in book.worksheets:
+        for sheet in shown:
             sheet.reset_dimensions()  # a forged <dimension> would pad every row to 16,384 cells
             probe = sheet.iter_rows(values_only=True)
             try:
@@ -141,7 +168,7 @@ def _xlsx(content: bytes) -> Source:
         book.close()
         raise
     book.close()
-    return Source(iter(()), book.sheetnames[0] if book.sheetnames else None)
+    return Source(iter(()), shown[0].title if shown else None)
 
 
 def _refuse_unsized(content: bytes) -> None:
@@ -275,11 +302,95 @@ def _csv(content: bytes, max_bytes: int) -> Iterator[list[str]]:
     csv.field_size_limit(max(csv.field_size_limit(), max_bytes))
     # newline="": lines end at CR LF, LF or a lone CR (Excel on old Macs), and a line break inside
     # a quoted cell stays part of the cell.
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        yield from reader
-    except csv.Error as exc:
-        raise SheetRefused(_csv_reason(str(exc), reader.line_num)) from None
+    if '"' not in text:  # no quote, no quoting to check: the C reader alone (most files)
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            yield from reader
+        except csv.Error as exc:
+            raise SheetRefused(_csv_reason(str(exc), reader.line_num)) from None
+        return
+    yield from _quoted_csv(text)
+
+
+def _quoted_csv(text: str) -> Iterator[list[str]]:
+    """The records of a CSV that has double quotes, each checked for quotes that do not pair
+    (`BrokenRow`). The reader is strict, so that a quote never closed or closed before more text
+    stops it (the lenient one read on, folding the rest into the cell); a quote inside an unquoted
+    cell, which even the strict reader takes as text, is found in the record's own lines."""
+    taken: list[str] = []  # the physical lines of the record being read
+
+    def lines() -> Iterator[str]:
+        for line in io.StringIO(text, newline=""):
+            taken.append(line)
+            yield line
+
+    reader = csv.reader(lines(), strict=True)
+    while True:
+        try:
+            for row in reader:  # the reader pulls a record's lines only, never one more
+                found = _quote_problem("".join(taken)) if len(taken) > 1 or '"' in taken[0] else None
+                taken.clear()
+                yield row if found is None else _broken(found)
+            return
+        except csv.Error as exc:  # the reader goes on from the next line
+            found = _quote_problem("".join(taken))
+            if found is None:
+                raise SheetRefused(_csv_reason(str(exc), reader.line_num)) from None
+            taken.clear()
+            yield _broken(found)
+
+
+UNCLOSED_QUOTE = (
+    "引号未闭合：该单元格以英文双引号开头，却没有结束的双引号，其后的内容（包括后面各行）都会被读成这一格。"
+    "请补上结束的双引号，或删去开头的双引号"
+)
+TEXT_AFTER_QUOTE = (
+    '结束的双引号后还有内容（如 "甲"乙）：加了引号的单元格，引号内的双引号须写成两个（""），'
+    "结束的双引号后只能是逗号或换行"
+)
+STRAY_QUOTE = (
+    "单元格中间有双引号：未加引号的单元格中不能出现双引号（逗号后的空格也算单元格内容）。请将整格用双引号括起、"
+    '其中的双引号写成两个（""），或用 Excel 另存为 CSV'
+)
+_QUOTED = re.compile(r'"[^"]*(?:""[^"]*)*"')  # a quoted cell: its own quotes doubled
+_SPECIAL = re.compile(r'[,"\r\n]')  # what ends an unquoted cell, or has no place in it
+_CELL = r'(?:"[^"]*(?:""[^"]*)*"|[^,"\r\n]*)'
+_RECORD = re.compile(rf"{_CELL}(?:,{_CELL})*(?:\r\n|\n|\r)?")  # a record whose quotes pair, whole
+_Found = tuple[int, int, str, str]  # (column index, where the cell starts, reason, the record)
+
+
+def _quote_problem(record: str) -> _Found | None:
+    """The first cell of `record` (its raw lines) whose quotes do not pair as a CSV's must, or None."""
+    if _RECORD.fullmatch(record):  # the usual case in one call: the cells are walked only when not
+        return None
+    at, column, end = 0, 0, len(record)
+    while True:
+        start = at
+        if record.startswith('"', at):
+            quoted = _QUOTED.match(record, at)
+            if quoted is None:
+                return column, start, UNCLOSED_QUOTE, record
+            at = quoted.end()
+            if at < end and record[at] not in ",\r\n":
+                # closed and followed by text: a quote left open that a later line's quote "closed"
+                # (the cell then spans lines), or text after a closed quote on one line
+                spans = "\n" in quoted.group() or "\r" in quoted.group()
+                return column, start, UNCLOSED_QUOTE if spans else TEXT_AFTER_QUOTE, record
+        else:
+            special = _SPECIAL.search(record, at)
+            at = special.start() if special else end
+            if at < end and record[at] == '"':
+                return column, start, STRAY_QUOTE, record
+        if at >= end or record[at] != ",":
+            return None
+        at, column = at + 1, column + 1
+
+
+def _broken(found: _Found) -> BrokenRow:
+    """The refused record: the cells before the broken one as read, then the rest as it was written."""
+    column, start, reason, record = found
+    before = next(csv.reader(io.StringIO(record[:start], newline=""), strict=True), [])[:column]
+    return BrokenRow([*before, record[start:]], column, reason)
 
 
 def _csv_reason(error: str, line: int) -> str:

@@ -1,9 +1,14 @@
 """Reading an uploaded sheet for a bulk import (every import of every service uses this one reader).
 
 Formats: CSV in UTF-8 (with or without BOM) or GB18030 (Excel's "CSV" on Chinese Windows), lines
-ending in CR LF, LF or CR alone (Excel on old Macs), or XLSX (the first worksheet that has any value).
-The heading is row 1; rows keep the spreadsheet's numbers. Rows are streamed and bounded (see
-`sheet_sources`); a file with no data row below the heading is refused, naming the sheet read.
+ending in CR LF, LF or CR alone (Excel on old Macs), or XLSX (the first visible worksheet that has
+any value, or the one the caller's template titles: a hidden sheet is never read; `Sheet.name`).
+The heading is row 1; rows keep the spreadsheet's numbers (a CSV row broken over lines by a quoted
+line break is one row). A CSV whose double quotes do not pair (never closed, text after the closing
+one, a quote inside an unquoted cell) is refused by the row and the column where the quote opens
+(`sheet_sources.BrokenRow`); the row is not checked further (its later cells cannot be told
+apart). Rows are streamed and bounded (see `sheet_sources`); a file with no data row below the
+heading is refused, naming the sheet read.
 
 Headings: each import names its columns (`Column`: a name and aliases); a heading is matched
 ignoring spaces, case and full-width forms. A `序号` column (row numbers) is ignored. Two headings
@@ -26,7 +31,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from openpyxl.utils import get_column_letter
@@ -69,13 +74,25 @@ class Sheet:
     # imports them (the file is refused anyway). The refused cell is not refused again as missing
     # (`Problems.add_unreadable`).
     partial: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    name: str | None = None  # the worksheet read (None for CSV)
+
+    def named(self) -> dict[str, str]:
+        """`{"sheet": name}` for an import's answer from an XLSX (a workbook has several sheets: the
+        answer says which one was read); nothing for a CSV, which has one."""
+        return {"sheet": self.name} if self.name is not None else {}
 
 
 def read_sheet(
-    content: bytes, columns: Sequence[Column], unknown: Literal["ignore", "refuse"] = "ignore"
+    content: bytes,
+    columns: Sequence[Column],
+    unknown: Literal["ignore", "refuse"] = "ignore",
+    sheet: str | None = None,
 ) -> Sheet:
     """Rows keyed by column name. Raises ImportRejectedError for a file or heading problem, and for a
     file without data rows (an import of nothing is a mistake, not a success).
+
+    `sheet`: the title of the worksheet the import's template writes rows to (read first when the
+    workbook has it visible); otherwise the first visible sheet with any value is read.
 
     Rows are streamed from the file and bounded (`sheet_sources`: MAX_ROWS, MAX_CHARS...): a file
     that unpacks to more is refused part-way. CPU-bound (a large file takes seconds): call it in a
@@ -88,18 +105,18 @@ def read_sheet(
         problems.add_file(f"文件过大（上限 {MAX_BYTES // 1024 // 1024} MB），{sheet_sources.SPLIT}")
     problems.raise_if_any()
     try:
-        source = sheet_sources.open_rows(content, MAX_BYTES)
-        sheet = _read(source.rows, columns, unknown, problems)
+        source = sheet_sources.open_rows(content, MAX_BYTES, sheet)
+        read = replace(_read(source.rows, columns, unknown, problems), name=source.sheet)
     except sheet_sources.SheetRefused as refused:
         problems.found.clear()  # cell problems of a file refused as a whole would only distract
         problems.add_file(str(refused))
         problems.raise_if_any()
         raise  # unreachable: raise_if_any raised
-    if sheet.count == 0 and not problems:
+    if read.count == 0 and not problems:
         named = f"工作表「{source.sheet}」" if source.sheet else "文件"
         problems.add_file(f"{named}没有数据行：第 1 行应为表头，第 2 行起每行一条记录")
         problems.raise_if_any()
-    return sheet  # with its cell problems: the caller adds its own and raises once
+    return read  # with its cell problems: the caller adds its own and raises once
 
 
 def _read(
@@ -125,6 +142,10 @@ def _read(
     text_kind, identifier_kind, cap = Kind.text, Kind.identifier, sheet_cells.MAX_CELL
     scientific, read_before = sheet_cells.SCIENTIFIC.match, sheet_cells.READ_BEFORE
     for number, cells in enumerate(rows, start=2):
+        if type(cells) is sheet_sources.BrokenRow:  # refused whole: its later cells cannot be told apart
+            _broken(problems, number, cells, header, positions)
+            count += 1
+            continue
         values: dict[str, str] = {}
         refused = False
         width = len(cells)
@@ -170,6 +191,20 @@ def _read(
     return Sheet(problems.headers, good, count, problems, partial)
 
 
+def _broken(
+    problems: Problems, number: int, row: Any, header: Sequence[Any], positions: dict[str, int]
+) -> None:
+    """A CSV row whose quotes do not pair (`sheet_sources.BrokenRow`), named by the column where the
+    quote opens: the import's column, else the heading as written, else the column's letter."""
+    named = next((name for name, index in positions.items() if index == row.column), None)
+    if named is None:
+        heading = header[row.column] if row.column < len(header) else None
+        letter = get_column_letter(row.column + 1)
+        named = f"column_{letter}"
+        problems.labels[named] = str(heading).strip() if not _empty(heading) else f"第 {letter} 列"
+    problems.add_unreadable(number, named, row.reason)
+
+
 def _empty(cell: Any) -> bool:
     """No value (a trailing comma, an XLSX cell with only formatting) or only spaces."""
     return cell is None or (type(cell) is str and not cell.strip())
@@ -192,6 +227,9 @@ def _norm(text: str) -> str:
 def _headings(
     header: Sequence[Any], columns: Sequence[Column], unknown: str, problems: Problems
 ) -> dict[str, int]:
+    if type(header) is sheet_sources.BrokenRow:  # quotes that do not pair: no heading can be told apart
+        _broken(problems, 1, header, [], {})
+        return {}
     lookup = {_norm(alias): c for c in columns for alias in (c.name, *c.aliases)}
     positions: dict[str, int] = {}
     for index, cell in enumerate(header):

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from vc_contracts import CST
 
-from ledger.application.import_columns import COLUMNS
+from ledger.application.import_columns import COLUMNS, SHEET
 from ledger.application.import_rows import EXAMPLE_CLIENT_ID
 from ledger.domain.kinds import KIND_LABEL, VALUE_LABEL, Kind
 
@@ -44,7 +44,7 @@ def template_xlsx(advisor_id: str, village_code: str) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "补录台账"
+    sheet.title = SHEET  # the import reads this sheet first
     sheet.append([c.label for c in COLUMNS])
     example = {**_EXAMPLE, "advisor_id": advisor_id, "village_code": village_code}
     sheet.append([example.get(c.name, "") for c in COLUMNS])

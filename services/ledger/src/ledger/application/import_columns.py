@@ -32,6 +32,11 @@ COLUMNS = tuple(
 )
 
 
+# The title of the template's sheet of rows (`adapters.import_template`): an XLSX is read from it
+# when it is there and visible, whatever its place, else from the first visible sheet with values.
+SHEET = "补录台账"
+
+
 def read_upload(content: bytes) -> Sheet:
     """The file's rows by field name; raises ImportRejectedError for a file or heading problem."""
-    return read_sheet(content, COLUMNS, unknown="refuse")
+    return read_sheet(content, COLUMNS, unknown="refuse", sheet=SHEET)

@@ -66,9 +66,15 @@ class ImportReport:
     rows: int = 0
     imported: int = 0
     unchanged: int = 0
+    named: dict[str, str] | None = None  # the XLSX sheet read (`Sheet.named`)
 
-    def as_json(self) -> dict[str, int]:
-        return {"rows": self.rows, "imported": self.imported, "unchanged": self.unchanged}
+    def as_json(self) -> dict[str, int | str]:
+        return {
+            "rows": self.rows,
+            "imported": self.imported,
+            "unchanged": self.unchanged,
+            **(self.named or {}),
+        }
 
 
 Loose = list[tuple[int, str | None, str | None, datetime | None]]
@@ -254,4 +260,4 @@ async def import_file(
                 problems.raise_if_any()
             raise
         new, unchanged = deciding.result()
-        return ImportReport(sheet.count, len(new), unchanged)
+        return ImportReport(sheet.count, len(new), unchanged, sheet.named())

@@ -14,6 +14,11 @@ from registry.application.roster_import import import_roster
 
 router = APIRouter(tags=["registry imports"])
 _SHEET = {"schema": {"type": "string", "format": "binary"}}
+READ = (
+    " An XLSX is read from its first visible sheet that has any value (a hidden sheet is never read);"
+    " the answer names it (`sheet`). A CSV whose double quotes do not pair is refused by the row and"
+    " column where the quote opens."
+)
 UPLOAD = {
     "requestBody": {
         "required": True,
@@ -30,7 +35,7 @@ UPLOAD = {
     "/divisions/import",
     status_code=201,
     summary="导入行政区划 Import a county's or province's division list",
-    description="Columns: code/代码, name/名称, [level/级别], [parent_code/上级代码].",
+    description="Columns: code/代码, name/名称, [level/级别], [parent_code/上级代码]." + READ,
     openapi_extra=UPLOAD,
 )
 async def divisions_import(
@@ -46,7 +51,7 @@ async def divisions_import(
     "/roster/import",
     status_code=201,
     summary="导入顾问花名册 Import units, advisors and assignments",
-    description="One row per advisor (and the village served). See the README for the columns.",
+    description="One row per advisor (and the village served). See the README for the columns." + READ,
     openapi_extra=UPLOAD,
 )
 async def roster_import(

@@ -86,7 +86,8 @@ async def import_divisions(
             progress.step("checked", len(rows))
         problems.raise_if_any()
         # the same count names as every import (ledger's too): the shared upload component says them
-        return {"rows": sheet.count, "imported": registered, "unchanged": sheet.count - registered}
+        return {"rows": sheet.count, "imported": registered, "unchanged": sheet.count - registered,
+                **sheet.named()}  # fmt: skip
 
     return await run_import(store, who, idem, plan)
 

@@ -89,7 +89,7 @@ async def import_roster(
         if progress:
             progress.step("checked", len(rows))
         problems.raise_if_any()
-        return {"rows": sheet.count, **planner.report()}
+        return {"rows": sheet.count, **planner.report(), **sheet.named()}
 
     return await run_import(store, who, idem, plan)
 
