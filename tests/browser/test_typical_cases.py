@@ -59,7 +59,7 @@ def log_mediation(advisor: Api) -> dict[str, Any]:
     village = advisor.ok("GET", "ledger", "/entries?page_size=1")["items"][0]["village_code"]
     body = {
         "village_code": village,
-        "occurred_at": (datetime.now(CST) - timedelta(hours=3)).isoformat(),
+        "occurred_at": (datetime.now(CST) - timedelta(hours=3)).isoformat(timespec="seconds"),
         "parties": 2,
         "category": "land",
         "outcome": "agreed",

@@ -58,7 +58,7 @@ async def open_for(s: Scene, headers: dict[str, str], feedback_id: str) -> dict[
 def answer_body(question_id: str, village: str = V1, **over: Any) -> dict[str, Any]:
     return {
         "village_code": village,
-        "occurred_at": (now_cst() - timedelta(minutes=5)).isoformat(),
+        "occurred_at": (now_cst() - timedelta(minutes=5)).isoformat(timespec="seconds"),
         "channel": "online",
         "category": "labour",
         "outcome": "resolved",

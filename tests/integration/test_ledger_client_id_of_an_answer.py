@@ -72,7 +72,7 @@ async def ask(ledger: Ledger, village: str, name: str) -> str:
 def consultation(village: str, client: str, **over: Any) -> dict[str, Any]:
     return {
         "village_code": village,
-        "occurred_at": (now_cst() - timedelta(minutes=5)).isoformat(),
+        "occurred_at": (now_cst() - timedelta(minutes=5)).isoformat(timespec="seconds"),
         "channel": "online",
         "category": "labour",
         "outcome": "resolved",

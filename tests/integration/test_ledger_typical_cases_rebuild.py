@@ -20,7 +20,7 @@ async def test_the_typical_cases_read_model_rebuilds_to_the_same_rows(devstack: 
         county = ledger.headers("county_admin", "621025", "tc-county")
         cases = []
         for n in range(3):
-            when = (now - timedelta(hours=3 + n)).isoformat()
+            when = (now - timedelta(hours=3 + n)).isoformat(timespec="seconds")  # times are whole seconds
             body = {"village_code": cast.villages[0], "occurred_at": when, "parties": 2, "category": "land",
                     "outcome": "agreed", "summary": f"宅基地纠纷 {n}"}  # fmt: skip
             entry = (await ledger.http.post("/mediations", json=body, headers=li)).json()["entry_id"]

@@ -78,12 +78,34 @@ def check_iso_text(value: Any, *, with_time: bool = False) -> Any:
     of digits, as Unix time (`"started_at": 1740000000` was 2025-02-20 05:20 +08:00, `"as_of":
     "20250305"` a day in 1970) and a bool as 0/1. `with_time` picks the message of an instant.
     A rule of what callers send (`eventkit.params.RequestBody`, a ledger correction's times), not of
-    the types ShanghaiDate/ShanghaiDateTime, which the stored events share."""
+    the types ShanghaiDate/ShanghaiDateTime, which the stored events share. A time with a fraction of
+    a second that is not zero is refused too (`whole_seconds_text`)."""
     for item in value if isinstance(value, list | tuple) else (value,):
-        if item is None or isinstance(item, date) or (isinstance(item, str) and ISO_DAY.match(item)):
+        if isinstance(item, str) and ISO_DAY.match(item):
+            whole_seconds_text(item)
+            continue
+        if item is None or isinstance(item, date):
             continue
         raise ValueError(_NOT_A_TIME if with_time else _NOT_A_DAY)
     return value
+
+
+FRACTION_OF_SECOND = "时间精确到秒，不接受不足一秒的部分（如 09:00:00.5），请写作 09:00:00"
+_FRACTION = re.compile(r"[Tt ]\d{2}:\d{2}(?::\d{2})?[.,](\d+)")
+
+
+def whole_seconds_text(text: str) -> str:
+    """`text` (a time as a caller wrote it) unchanged unless it has a fraction of a second that is not
+    zero (`09:00:00.5`): ValueError (Chinese). `.000` is whole seconds (a browser's `toISOString`
+    writes it). Times are counted in whole seconds, so `01:00:00.0`–`01:00:00.5` was a visit stored,
+    then counted as 0 s, and `.123456789` was stored cut to microseconds: the stored, checked and
+    counted values disagreed. A rule of what callers send, as `check_iso_text`: instants the services
+    take from the clock keep their fraction."""
+    if "." in text or "," in text:
+        found = _FRACTION.search(text)
+        if found is not None and found.group(1).strip("0"):
+            raise ValueError(FRACTION_OF_SECOND)
+    return text
 
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]

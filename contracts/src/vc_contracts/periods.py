@@ -32,7 +32,7 @@ class PeriodKind(StrEnum):
 
 _COUNT = {PeriodKind.year: 1, PeriodKind.half: 2, PeriodKind.quarter: 4}
 _MONTHS = {PeriodKind.year: 12, PeriodKind.half: 6, PeriodKind.quarter: 3}
-_TEXT = re.compile(r"(\d{4})(?:([HQ])(\d))?")
+_TEXT = re.compile(r"([0-9]{4})(?:([HQ])([0-9]))?")  # ASCII digits: re's \d takes every script's
 _EXAMPLE = {PeriodKind.year: "2025", PeriodKind.half: "2025H1", PeriodKind.quarter: "2025Q1"}
 _KIND_WORD = {PeriodKind.year: "年度", PeriodKind.half: "半年", PeriodKind.quarter: "季度"}
 _ORDINAL = "一二三四"

@@ -280,8 +280,20 @@ class _OneValuePerClaim(jwt.PyJWT):
 
     def _decode_payload(self, decoded: dict[str, Any]) -> Any:
         claims = super()._decode_payload(decoded)  # PyJWT's own checks first: JSON, an object
+        _refuse_critical(decoded["header"])
         _refuse_repeated(decoded["payload"], "身份令牌中")
         return claims
+
+
+def _refuse_critical(header: dict[str, Any]) -> None:
+    """401 naming `crit` when a token's header has one (RFC 7515 §4.1.11): it lists extensions the
+    recipient must understand and process, or reject the token. These services understand none, and
+    PyJWT ignores `crit`, so `"crit": ["exp"]` was accepted as if the issuer had not made it a
+    condition. Checked after the signature, as every other refusal of what a token says."""
+    if "crit" in header:
+        raise UnauthorizedError(
+            f"身份令牌头部的 crit 要求本系统处理不支持的扩展 {_shown(header['crit'])}，不能接受", field="crit"
+        )
 
 
 _JWT = _OneValuePerClaim()

@@ -1,5 +1,9 @@
 r"""The edge guard: what every request must satisfy before any route sees it.
 
+- A path and a query string whose percent-encoding decodes to UTF-8 (`/entries/%ff%fe` does not):
+  422 `validation_failed` naming `path` or `query`, the bad byte as `%XX`. Decoded with replacement
+  characters, they reached routes as U+FFFD and were echoed in a 404 ("台账记录 �� 不存在").
+
 - No NUL character in a header: PostgreSQL refuses `\u0000` in text and jsonb, so a NUL that
   reaches a query used to answer 500. Refused here with 422 `validation_failed`. (Path and query
   values follow the text rule of eventkit.input_rules; JSON text fields the contract field types.)
@@ -30,6 +34,7 @@ from __future__ import annotations
 import math
 import re
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
@@ -228,6 +233,27 @@ def _nul_at(scope: Scope) -> str | None:
     return None
 
 
+_URL_PARTS = {"path": "路径", "query": "查询参数"}
+
+
+def _not_utf8(scope: Scope) -> tuple[str, str] | None:
+    """Where (`path` or `query`) the URL as sent holds percent-encoded bytes that are no UTF-8, and
+    why, naming the first bad byte as `%XX` (never the text: decoded, it is U+FFFD, which a 404 then
+    echoed as "台账记录 �� 不存在"). The server and the framework decode with replacement characters,
+    so after this point such a value is indistinguishable from one that holds U+FFFD."""
+    for where, raw in (("path", scope.get("raw_path")), ("query", scope.get("query_string"))):
+        if not raw or (raw.isascii() and b"%" not in raw):
+            continue  # the usual case: nothing encoded
+        sent = unquote_to_bytes(raw)
+        try:
+            sent.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            byte = sent[bad.start]
+            part = _URL_PARTS[where]
+            return where, f"地址的{part}不是有效的 UTF-8 编码（%{byte:02X} 无法解读为文字），请检查链接"
+    return None
+
+
 async def _answer(send: Send, status: int, body: ErrorBody) -> None:
     payload = body.model_dump_json().encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
@@ -274,6 +300,9 @@ class EdgeGuard:
         if where is not None:
             message = "请求中含有空字符（\\u0000），请删除后重试"
             return 422, _refused("validation_failed", message, [(where, _NUL_REASON)])
+        bad_url = _not_utf8(scope)
+        if bad_url is not None:
+            return 422, _refused("validation_failed", bad_url[1], [bad_url])
         repeated = _repeated_headers(scope)
         if repeated:
             reasons = [(name, f"请求头 {name} 只能发送一次（收到 {count} 个）") for name, count in repeated]

@@ -6,8 +6,9 @@
   before any handler runs, since it would otherwise reach PostgreSQL (which refuses NUL in text: a
   500), a log line or a message (`%0d%0a` was echoed in a 404). A path value longer
   than PATH_VALUE_MAX is refused the same way, without repeating it.
-- Every decimal digit in a path or query value is read as its ASCII digit before routing (the rule of
-  vc_contracts.codes for codes, numbers and phones): `?county=６２１０２５` filters like `621025`.
+- Every digit NFKC reads as an ASCII digit (full-width, from a Chinese input method) in a path or
+  query value is read as that digit before routing: `?county=６２１０２５` filters like `621025`.
+  Other scripts' digits stay as sent, and numbers and periods refuse them (`?page=١`).
 - A query parameter the route does not declare is refused (422 naming it), never ignored: a misspelt
   filter (`?county=` where the route reads `division`, `?period=` where it reads `quarter`) would
   otherwise answer as if there were no filter, the caller's whole scope.
@@ -27,11 +28,13 @@
 
 from __future__ import annotations
 
+import functools
+import unicodedata
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import parse_qsl, quote, unquote, urlencode
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.dependencies.utils import get_flat_dependant
@@ -40,7 +43,6 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from starlette.types import ASGIApp, Receive, Scope, Send
-from vc_contracts.codes import ascii_digits
 from vc_contracts.text import check_line_as_sent
 
 from eventkit.json_keys import repeated_keys
@@ -179,10 +181,19 @@ async def refuse_repeated_keys(request: Request) -> None:
 
 
 def _digits(text: str) -> str:
-    """`text` with every non-ASCII decimal digit as ASCII; nothing else changes."""
+    """`text` with every digit that NFKC reads as an ASCII digit (full-width `１`, typed with a
+    Chinese input method) as that digit; nothing else changes. Other scripts' digits (Arabic-Indic
+    `١`, Devanagari…) stay as sent, so a number or period parameter refuses them (`?page=١` was page
+    1: `int()` reads every script's digits)."""
     if text.isascii():
         return text
-    return "".join(ascii_digits(c) if not c.isascii() and c.isdecimal() else c for c in text)
+    return "".join(_nfkc_digit(c) for c in text)
+
+
+@functools.lru_cache(maxsize=256)
+def _nfkc_digit(char: str) -> str:
+    folded = unicodedata.normalize("NFKC", char)
+    return folded if len(folded) == 1 and "0" <= folded <= "9" else char
 
 
 class AsciiDigitsInUrls:
@@ -199,17 +210,28 @@ class AsciiDigitsInUrls:
     @staticmethod
     def _rewritten(scope: Scope) -> Scope:
         path, query = scope["path"], scope.get("query_string", b"")
-        pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True) if b"%" in query else []
+        # bytes that are no UTF-8 are kept as they were sent (surrogateescape), never as U+FFFD: the
+        # edge guard (eventkit.edge) refuses them from the raw path and query after this rewrite
+        pairs = (
+            parse_qsl(query.decode("latin-1"), keep_blank_values=True, errors=_KEEP_BYTES)
+            if b"%" in query
+            else []
+        )
         new_pairs = [(_digits(k), _digits(v)) for k, v in pairs]
         if _digits(path) == path and new_pairs == pairs:
             return scope
         scope = dict(scope)
         if _digits(path) != path:
             scope["path"] = _digits(path)
-            scope["raw_path"] = quote(scope["path"]).encode()
+            raw = scope.get("raw_path")
+            sent = unquote(raw.decode("latin-1"), errors=_KEEP_BYTES) if raw else path
+            scope["raw_path"] = quote(_digits(sent), errors=_KEEP_BYTES).encode()
         if new_pairs != pairs:
-            scope["query_string"] = urlencode(new_pairs).encode()
+            scope["query_string"] = urlencode(new_pairs, errors=_KEEP_BYTES).encode()
         return scope
+
+
+_KEEP_BYTES = "surrogateescape"
 
 
 async def _refused_value(_: Request, exc: Exception) -> JSONResponse:

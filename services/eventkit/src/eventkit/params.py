@@ -38,21 +38,26 @@ from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN, YEAR_MAX, YEAR_M
 from vc_contracts.divisions import COUNTY_CODE_PATTERN, DIVISION_CODE_PATTERN
 from vc_contracts.text import invisible_character
 
+from eventkit.clock import today_cst
 from eventkit.json_numbers import Typed, mistyped, typed_fields
 from eventkit.periods import (  # the patterns live with their reasons (eventkit.reasons answers them)
     HALF_YEAR_PATTERN,
     PERIOD_PATTERN,
     QUARTER_PATTERN,
     YEAR_OR_QUARTER_PATTERN,
+    require_started,
 )
 
 
 def digits_only(value: Any) -> Any:
-    """A whole number written in a path or query as digits only (any script's, as NFKC reads them:
-    `１` is 1), else ValueError: pydantic reads path and query integers as Python's `int()` does, so
-    `?page=1_0` was page 10 and `+1`, ` 1` or `1.0` page 1. Non-text values pass unchanged."""
-    if isinstance(value, str) and not value.isdecimal():  # not isdigit(): "²" is a digit, no number
-        raise ValueError(f"须为整数（只含数字），现为「{value[:20]}」")
+    """A whole number written in a path or query as ASCII digits only, else ValueError: pydantic
+    reads path and query integers as Python's `int()` does, so `?page=1_0` was page 10, `+1`, ` 1`
+    or `1.0` page 1, and `?page=١` (an Arabic-Indic digit) page 1 too. Full-width digits typed with a
+    Chinese input method (`１`) arrive here as ASCII already (`eventkit.input_rules`, by NFKC); no other
+    script's digit does. Non-text values pass unchanged."""
+    # isascii() too: isdecimal() alone takes every script's digits; not isdigit(): "²" is no number
+    if isinstance(value, str) and not (value.isascii() and value.isdecimal()):
+        raise ValueError(f"须为整数（只含数字 0–9），现为「{value[:20]}」")
     return value
 
 
@@ -81,6 +86,32 @@ YearOrQuarterQuery = Annotated[
     str | None, Query(pattern=YEAR_OR_QUARTER_PATTERN, description="2025 or 2025Q1 (CST)")
 ]
 PeriodField = Annotated[str, Field(pattern=PERIOD_PATTERN, description="2025, 2025H1 or 2025Q1 (CST)")]
+
+
+def begun(field: str) -> AfterValidator:
+    """The check of a year or period parameter naming records or figures that exist only once it has
+    begun: `eventkit.periods.require_started` on today (CST), 422 rule_violation naming `field`
+    ("2027年尚未开始，暂无数据"), after the parameter's own shape and bounds. Part of the parameter
+    types below, so a route cannot take such a year or period without it: the ledger's volumes,
+    exports and entry list took the plain types and answered an empty 200 for 2027 (an empty volume
+    reads as "nothing was done"), where reporting and assessment called the rule in each handler."""
+
+    def started(value: Any) -> Any:
+        if value is not None:
+            require_started(str(value), today_cst(), field=field)
+        return value
+
+    return AfterValidator(started)
+
+
+BegunYearPath = Annotated[YearPath, begun("year")]
+"""A record year in a path that has begun (a volume's year): 422 for 2027 in 2026."""
+BegunPeriodQuery = Annotated[PeriodQuery, begun("period")]
+"""An optional period filter of records that has begun (`?period=2027Q1` in 2026: 422)."""
+BegunPeriodRequired = Annotated[
+    str, Query(pattern=PERIOD_PATTERN, description="2025, 2025H1 or 2025Q1 (CST), begun"), begun("period")
+]
+"""A required period of records that has begun (an advisor's export)."""
 
 # Division codes as query filters, one shape per kind in every service (a filter of the wrong length
 # was read as a code and answered an empty page, or 403 for "abc"): refused with 422 naming the
@@ -223,8 +254,10 @@ def _refusals(
         )
     for name, kind in temporal.items():
         value = data.get(name)
-        if value is None or (type(value) is str and ISO_DAY.match(value)):
-            continue  # the usual case without a call
+        if value is None or (
+            type(value) is str and ISO_DAY.match(value) and "." not in value and "," not in value
+        ):
+            continue  # the usual case without a call (a fraction of a second is checked in the call)
         try:
             check_iso_text(value, with_time=kind is datetime)
         except ValueError as exc:

@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 # ------------------------------------------------------------------- periods in paths and queries
-_YEAR = r"(?:201[89]|20[2-9]\d|2100)"  # YEAR_MIN..YEAR_MAX as text
+_YEAR = r"(?:201[89]|20[2-9][0-9]|2100)"  # YEAR_MIN..YEAR_MAX as text
 
 YEAR_TEXT_PATTERN = rf"^{_YEAR}$"
 QUARTER_PATTERN = rf"^{_YEAR}Q[1-4]$"
@@ -82,7 +82,7 @@ _EXPECTED = {
     PERIOD_PATTERN: tuple(PeriodKind),
     CONTRACT_PERIOD_PATTERN: tuple(PeriodKind),
 }
-_SHAPE = re.compile(r"(\d{4})(?:([HQ])[1-4])?")  # a period's shape, its number aside
+_SHAPE = re.compile(r"([0-9]{4})(?:([HQ])[1-4])?")  # a period's shape, its number aside
 _KIND_NAME = {PeriodKind.year: "年度", PeriodKind.half: "半年度", PeriodKind.quarter: "季度"}
 
 

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from vc_contracts import CST
-from vc_contracts.base import ODD_OFFSET, whole_minute_offset
+from vc_contracts.base import FRACTION_OF_SECOND, ODD_OFFSET, whole_minute_offset, whole_seconds_text
 from vc_contracts.codes import ascii_digits
 from vc_contracts.moment_text import moment_reason
 from vc_contracts.text import invisible_character
@@ -134,6 +134,10 @@ def _date_text(text: str) -> date:
 
 
 def _datetime_text(text: str) -> datetime:
+    try:  # whole seconds, as a request body's times (`vc_contracts.base.whole_seconds_text`)
+        whole_seconds_text(text)
+    except ValueError:
+        raise ValueError(f"时间「{text}」：{FRACTION_OF_SECOND}") from None
     try:  # ISO first: it is what exports and the template write, and parsed in C
         moment = datetime.fromisoformat(text)
     except ValueError:

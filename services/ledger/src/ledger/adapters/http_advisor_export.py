@@ -7,11 +7,11 @@ import asyncio
 from typing import Annotated
 
 from eventkit.clock import now_cst
-from eventkit.periods import PERIOD_PATTERN
+from eventkit.params import BegunPeriodRequired
 from eventkit.runtime import runtime_of
 from eventkit.web import CurrentPrincipal
 from eventkit.workbook_bytes import attachment
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from ledger.adapters.export_xlsx import advisor_xlsx
@@ -20,7 +20,6 @@ from ledger.application.advisor_ledger import advisor_ledger
 router = APIRouter(tags=["ledger: volumes"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AdvisorId = Annotated[str, Path(min_length=1, max_length=64, description="The advisor's registry id")]
-Period = Annotated[str, Query(pattern=PERIOD_PATTERN, description="2025, 2025H1 or 2025Q1 (CST)")]
 
 
 @router.get(
@@ -29,7 +28,7 @@ Period = Annotated[str, Query(pattern=PERIOD_PATTERN, description="2025, 2025H1 
     response_class=Response,
 )
 async def export_advisor_xlsx(
-    advisor_id: AdvisorId, period: Period, who: CurrentPrincipal, request: Request
+    advisor_id: AdvisorId, period: BegunPeriodRequired, who: CurrentPrincipal, request: Request
 ) -> Response:
     """The advisor themself, their unit, or administrators of a village they served (403
     `forbidden` otherwise, 404 `not_found` for an unknown advisor, 422 `validation_failed` for a

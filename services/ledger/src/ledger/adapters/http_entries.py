@@ -6,7 +6,7 @@ from typing import Any
 
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime, Idempotent
 from eventkit.paging import Paging
-from eventkit.params import OptionalVillageQuery, PeriodQuery
+from eventkit.params import BegunPeriodQuery, OptionalVillageQuery
 from fastapi import APIRouter
 
 from ledger.adapters.bodies import CorrectionIn, QueryIn, VoidIn
@@ -54,7 +54,7 @@ async def list_entries(
     runtime: CurrentRuntime,
     paging: Paging,
     kind: Kind | None = None,
-    period: PeriodQuery = None,
+    period: BegunPeriodQuery = None,
     advisor_id: str | None = None,
     village_code: OptionalVillageQuery = None,
     unit_id: str | None = None,

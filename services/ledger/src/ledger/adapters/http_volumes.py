@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from eventkit.clock import now_cst
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
 from eventkit.errors import NotFoundError
-from eventkit.params import PeriodQuery, YearPath
+from eventkit.params import BegunPeriodQuery, BegunYearPath
 from eventkit.runtime import Runtime
 from eventkit.workbook_bytes import attachment
 from fastapi import APIRouter, Path
@@ -27,8 +27,8 @@ by_id = APIRouter(prefix="/volumes/{volume_id}", tags=["ledger: volumes"])
 VolumeId = Annotated[str, Path(description="kind:owner:year, e.g. village:621025100200:2026")]
 VolumeKind = Annotated[str, Path(description="village (一村一卷) or unit (一所一卷)")]
 Owner = Annotated[str, Path(description="Village code or unit id")]
-Year = YearPath
-PeriodQ = PeriodQuery
+Year = BegunYearPath
+PeriodQ = BegunPeriodQuery
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -68,6 +68,9 @@ _WORDS = frozenset(
     )
 )
 _NOT_A_NAME_TAIL = re.compile(rf"^(?:{_TITLES})")
+# Whitespace (the full-width U+3000 too: `\s` takes it) and the zero-width and soft-hyphen characters:
+# a reader does not see them, so a name split by one (村民王 小明) is still the name.
+_GAPS = re.compile("[\\s\u00ad\u180e\u200b-\u200d\u2060\ufeff]")
 
 
 def resident_name_in(text: str) -> str | None:
@@ -77,8 +80,10 @@ def resident_name_in(text: str) -> str | None:
     A heuristic for the convention of public write-ups (王某, 李某某): it catches a common surname
     right after one of `_ROLES`/`_LINKS`; a name elsewhere (at the start, after a comma) is not
     caught, and the county reviewer is the last check. Accepted: 王某向李某借款, 村委会, 李家川村,
-    法律顾问张律师 (a title, not a name).
+    法律顾问张律师 (a title, not a name). Spaces and invisible characters between the characters are
+    ignored (`_GAPS`): 村民王 小明 or 村民王\u3000小明 is the name 王小明, as a reader sees it.
     """
+    text = _GAPS.sub("", text)
     for m in _NAMED.finditer(text):
         name = m.group("name")
         if name[:2] in _WORDS:
