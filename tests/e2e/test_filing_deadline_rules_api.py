@@ -150,7 +150,7 @@ async def test_a_rule_s_month_day_is_refused_in_chinese_naming_the_field(
     async with assessment_service(devstack.dsn, devstack.bootstrap, _nothing) as svc:
         # a county no test sets rules for: were the value taken, no other figure would move
         body = {"division_code": "629901", "effective_from": "2026-12-03", **values}
-        answer = await svc.http.post("/rules", json=body, headers=svc.headers("province_admin", "620000"))
+        answer = await svc.http.post("/rules", json=body, headers=svc.headers("county_admin", "629901"))
         assert answer.status_code == 422, answer.text
         error = answer.json()
         assert error["field"] == field and reason in error["errors"][0]["reason"], error
