@@ -29,7 +29,7 @@ from reporting.application import dashboard as q
 from reporting.application.questions_view import overdue_questions
 from reporting.application.results_view import RULE as RESULTS_RULE
 from reporting.domain.compliance import HOURS_RULE_TEXT, LECTURES_RULE_TEXT
-from reporting.domain.deadlines import due_day
+from reporting.domain.deadlines import due_day, due_days, due_rule
 from reporting.domain.pace import WARNING_LABELS, Window, report_due_soon
 
 LEVELS = {2: "province", 4: "city", 6: "county", 9: "township", 12: "village"}
@@ -360,12 +360,6 @@ def _report_name(kind: ReportKind, period: str) -> str:
     return f"{parse_period(period).label}台账报告"
 
 
-def _due_rules(county: str, period: str, sets: list[ComplianceRulesSet]) -> dict[str, str]:
-    rule = rule_for_period(county, str(parse_period(period).year), sets)
-    h1, h2 = rule.half_year_report_due
-    return {"H1": h1, "H2": h2, "annual": rule.annual_report_due}
-
-
 def _due(
     counties: list[str], frame: q.Frame, today: date, sets: list[ComplianceRulesSet]
 ) -> list[dict[str, Any]]:
@@ -375,7 +369,7 @@ def _due(
         return []
     found = []
     for kind, period in _candidates(today):
-        day = due_day(kind, period, _due_rules(counties[0], period, sets))
+        day = due_day(kind, period, due_days(due_rule(counties[0], kind, period, sets)))
         if today <= day <= today + timedelta(days=120):
             found.append({"kind": kind.value, "period": period, "due_day": day.isoformat(),
                           "days_left": (day - today).days})  # fmt: skip
@@ -394,7 +388,7 @@ async def _reports_due_soon(
     found = []
     for county in counties:
         for kind, period in candidates:
-            day = due_day(kind, period, _due_rules(county, period, sets))
+            day = due_day(kind, period, due_days(due_rule(county, kind, period, sets)))
             if report_due_soon(day, today, (county, kind.value, period) in done):
                 name = names.get(county, county)
                 found.append({
