@@ -104,7 +104,7 @@ REFUSED = [
     ("AdvisorRegistered", {"phone": "12345678901"}, "String should match"),
     ("AdvisorRegistered", {"name": ""}, "at least 1 character"),
     ("FeedbackSubmitted", {"rating": 6}, "less than or equal to 5"),
-    ("ComplianceRulesSet", {"filing_deadline_month_day": "02-30"}, "day is out of range"),
+    ("ComplianceRulesSet", {"filing_deadline_month_day": "02-30"}, "2 月没有 30 日"),
     ("ComplianceRulesSet", {"half_year_report_due": ["07-15"]}, "at least 2"),
     ("ComplianceBreached", {"period": "2025Q5"}, "String should match"),
     ("ReportSubmitted", {"period": "2025"}, "does not fit kind"),

@@ -12,11 +12,11 @@ March, with the following year's batch.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from vc_contracts import CST
+from vc_contracts.month_days import day_in
 
 DEFAULT_DEADLINE = "03-31"
 
@@ -43,9 +43,9 @@ STATUS_LABEL = {
 
 
 def deadline_in(year: int, month_day: str = DEFAULT_DEADLINE) -> date:
-    """The deadline day of `year`; 02-29 falls back to 02-28 in a common year."""
-    month, day = (int(part) for part in month_day.split("-"))
-    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+    """The deadline day of `year` (`vc_contracts.month_days.day_in`: a recorded 02-29 is 02-28 in a
+    common year; a new one is refused where it is given)."""
+    return day_in(year, month_day)
 
 
 def closes_at(deadline: date) -> datetime:

@@ -10,7 +10,7 @@ effect in, and each quarter names its own version. Shared by every service that 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from vc_contracts.catalogue.assessment import ComplianceRulesSet
@@ -30,9 +30,29 @@ def rule_in_force(
         for r in (DEFAULT_RULES, *rule_sets)
         if contains(r.division_code, division_code) and r.effective_from <= day
     ]
-    if not candidates:
-        return DEFAULT_RULES
-    return max(candidates, key=lambda r: (len(r.division_code.rstrip("0")), r.effective_from, r.version))
+    return max(candidates, key=_precedence, default=DEFAULT_RULES)
+
+
+def _precedence(rules: ComplianceRulesSet) -> tuple[int, date, int]:
+    """Among rule sets that apply: the most specific division first, then the newest."""
+    return len(rules.division_code.rstrip("0")), rules.effective_from, rules.version
+
+
+def rule_at_deadline(
+    division_code: str,
+    rule_sets: Iterable[ComplianceRulesSet],
+    deadline_of: Callable[[ComplianceRulesSet], date],
+) -> ComplianceRulesSet:
+    """The rule set that sets a deadline: the most specific, newest one already in force on the
+    deadline day it sets itself (`deadline_of`). Each version names its own day, so a version
+    effective 2026-12-03 with 02-28 does not reach back to 2026-02-28: it applies from 2027's
+    deadline on, and a county version effective 2026-02-10 with 02-28 applies to 2026's."""
+    candidates = [
+        r
+        for r in (DEFAULT_RULES, *rule_sets)
+        if contains(r.division_code, division_code) and r.effective_from <= deadline_of(r)
+    ]
+    return max(candidates, key=_precedence, default=DEFAULT_RULES)
 
 
 def last_day(period: str) -> date:

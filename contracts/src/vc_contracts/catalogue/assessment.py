@@ -16,10 +16,10 @@ from vc_contracts.catalogue.fields import (
     AssessmentId,
     FreeText,
     Id,
-    MonthDay,
     Note,
     Period,
     Reason,
+    RecordedMonthDay,
     ShortText,
     UnitId,
     VillageCode,
@@ -53,16 +53,16 @@ class ComplianceRulesSetV1(AssessmentEvent):
     min_year_lectures: int = Field(
         default=2, ge=0, description="Minimum lectures or publicity events per village per year (R6)"
     )
-    filing_deadline_month_day: MonthDay = Field(
+    filing_deadline_month_day: RecordedMonthDay = Field(
         default="03-31", description="Agreements filed by the end of this day each year (R4)"
     )
-    half_year_report_due: list[MonthDay] = Field(
+    half_year_report_due: list[RecordedMonthDay] = Field(
         default_factory=lambda: ["07-15", "01-15"],
         min_length=2,
         max_length=2,
         description="Due days of the H1 report (same year) and the H2 report (next year) (R13)",
     )
-    annual_report_due: MonthDay = Field(
+    annual_report_due: RecordedMonthDay = Field(
         default="12-31", description="Annual results report due by the end of this day (R14)"
     )
 
@@ -83,16 +83,16 @@ class ComplianceRulesSet(AssessmentEvent):
     min_year_lectures: int = Field(
         default=2, ge=0, description="Minimum lectures or publicity events per village per year (R6)"
     )
-    filing_deadline_month_day: MonthDay = Field(
+    filing_deadline_month_day: RecordedMonthDay = Field(
         default="03-31", description="Agreements filed by the end of this day each year (R4)"
     )
-    half_year_report_due: list[MonthDay] = Field(
+    half_year_report_due: list[RecordedMonthDay] = Field(
         default_factory=lambda: ["07-15", "01-15"],
         min_length=2,
         max_length=2,
         description="Due days of the H1 report (same year) and the H2 report (next year) (R13)",
     )
-    annual_report_due: MonthDay = Field(
+    annual_report_due: RecordedMonthDay = Field(
         default="12-31", description="Annual results report due by the end of this day (R14)"
     )
     question_answer_working_days: int = Field(

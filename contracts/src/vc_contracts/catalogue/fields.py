@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
 from vc_contracts.codes import PHONE_PATTERN, Id, Normalised, Phone
 from vc_contracts.divisions import DivisionCode
+from vc_contracts.month_days import MONTH_DAY_PATTERN, check_month_day, check_recorded_month_day
 from vc_contracts.text import FreeText, Note, Reason, ShortText
 
 __all__ = ["PHONE_PATTERN", "FreeText", "Id", "Note", "Phone", "Reason", "ShortText"]
@@ -53,18 +53,23 @@ Period = Annotated[
 ]
 
 
-def _check_month_day(value: str) -> str:
-    month, day = (int(part) for part in value.split("-"))
-    date(2024, month, day)  # a leap year, so 02-29 is a valid day; raises ValueError otherwise
-    return value
-
-
+MONTH_DAY_DESCRIPTION = "Calendar day of the year as MM-DD, CST"
 MonthDay = Annotated[
     str,
-    Field(pattern=r"^\d{2}-\d{2}$", description="Calendar day of the year as MM-DD, CST"),
+    Field(json_schema_extra={"pattern": MONTH_DAY_PATTERN}, description=MONTH_DAY_DESCRIPTION),
     Normalised,
-    AfterValidator(_check_month_day),
+    AfterValidator(check_month_day),
 ]
+"""A new yearly day (`vc_contracts.month_days`): a bad month, a day the month lacks and 02-29 are
+refused with a Chinese reason; the shape is checked there too, so one reading says why."""
+
+RecordedMonthDay = Annotated[
+    str,
+    Field(json_schema_extra={"pattern": MONTH_DAY_PATTERN}, description=MONTH_DAY_DESCRIPTION),
+    Normalised,
+    AfterValidator(check_recorded_month_day),
+]
+"""A yearly day as an event recorded it: as `MonthDay`, but an earlier rule set's 02-29 is still read."""
 
 
 def _round_hours(value: float) -> float:

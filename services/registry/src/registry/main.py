@@ -11,6 +11,7 @@ from registry.adapters.reads import READS
 from registry.adapters.writes import WRITES
 from registry.application.feedback import FEEDBACK_TABLES
 from registry.application.reasons import FORMAT_HINTS
+from registry.application.rules_view import FilingRulesView
 from registry.application.sql_queries import unit_places
 from registry.application.views import RegistryViews
 
@@ -23,7 +24,7 @@ SPEC = ServiceSpec(
     ),
     routers=routers,
     migrations=FEEDBACK_TABLES,
-    projections=[RegistryViews(), BoardQuestions()],
+    projections=[RegistryViews(), BoardQuestions(), FilingRulesView()],
     format_hints=FORMAT_HINTS,
     reads=READS,
     writes=WRITES,

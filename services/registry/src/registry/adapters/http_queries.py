@@ -13,9 +13,9 @@ from eventkit.paging import Paging
 from eventkit.params import DayQuery, OptionalYearQuery
 from fastapi import APIRouter, Depends, Path, Query
 from vc_contracts.catalogue.enums import AdvisorKind, AdvisorStatus, DivisionLevel, UnitKind
-from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN
+from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN, MonthDay
 from vc_contracts.divisions import COUNTY_CODE_PATTERN, DIVISION_CODE_PATTERN
-from vc_contracts.filing import DEFAULT_DEADLINE, FilingStatus
+from vc_contracts.filing import FilingStatus
 
 from registry.application import advisor_queries, gap_queries, queries
 from registry.application.sql_queries import ReadModel
@@ -110,8 +110,9 @@ async def filings(
     year: OptionalYearQuery = None,
     status: Annotated[list[FilingStatus] | None, Query(description="Repeat to combine")] = None,
     deadline: Annotated[
-        str, Query(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", description="MM-DD, CST")
-    ] = DEFAULT_DEADLINE,
+        MonthDay | None,
+        Query(description="MM-DD, CST: judge every county by this day (default: each county's rule)"),
+    ] = None,
     as_of: AsOf = None,
 ) -> Result:
     day = as_of or today_cst()

@@ -11,8 +11,11 @@ from eventkit.auth import Principal
 from eventkit.paging import PageParams, page_of
 from eventkit.scoping import within
 from vc_contracts import filing
+from vc_contracts.filing_rules import filing_deadline, filing_due
+from vc_contracts.rules import rule_label
 
 from registry.application.queries import board_with_staleness, with_filing_status
+from registry.application.rules_view import rule_sets
 from registry.application.sql_queries import Filters, ReadModel, code_prefix
 
 COVERAGE = """
@@ -64,28 +67,46 @@ async def filings(
     county: str | None,
     year: int,
     statuses: list[filing.FilingStatus],
-    deadline: str,
+    deadline: str | None,
     as_of: date,
     paging: PageParams,
 ) -> dict[str, Any]:
-    """Agreements due by `year`'s filing deadline, with their status as of `as_of` (late, missing…)."""
-    after, until = filing.due_window(year, deadline)
+    """Agreements due by `year`'s filing deadline, with their status as of `as_of` (late, missing…).
+
+    Each county's deadline is the one its rule in force at that deadline sets (`filing_rules`, the
+    dashboard's choice); `deadline` (MM-DD) instead judges every county by that day, as a what-if."""
+    prefix = code_prefix(who, county)
+    sets = await rule_sets(db)
+
+    def due_of(agreement: dict[str, Any]) -> date:
+        opened = agreement["renewed_on"] or agreement["signed_on"]
+        if deadline is not None:
+            return filing.due_date(opened, deadline)
+        return filing_due(agreement["village_code"][:6], opened, sets).day
+
+    # every window of `year` lies after the previous year began and ends within `year`: narrowed
+    # per county below, by the deadline each term is due by
     rows = await db.rows(
         "SELECT g.*, d.name AS village_name, d.parent_code AS township_code, u.name AS unit_name"
         " FROM {s}.agreements g LEFT JOIN {s}.divisions d ON d.code = g.village_code"
         " LEFT JOIN {s}.units u ON u.unit_id = g.unit_id WHERE starts_with(g.village_code, $1)"
-        " AND coalesce(g.renewed_on, g.signed_on) > $2 AND coalesce(g.renewed_on, g.signed_on) <= $3"
+        " AND coalesce(g.renewed_on, g.signed_on) >= $2 AND coalesce(g.renewed_on, g.signed_on) <= $3"
         " ORDER BY g.village_code, g.agreement_id",
-        code_prefix(who, county),
-        after,
-        until,
+        prefix,
+        date(year - 1, 1, 1),
+        date(year, 12, 31),
     )
-    judged = [with_filing_status(r, deadline, as_of) for r in rows]
+    due = [(r, due_of(r)) for r in rows]
+    judged = [with_filing_status(r, day, as_of) for r, day in due if day.year == year]
     chosen = [r for r in judged if not statuses or r["filing_status"] in statuses]
     summary = Counter(r["filing_status"].value for r in judged)
     page = page_of(chosen[paging.offset : paging.offset + paging.page_size], len(chosen), paging)
-    deadline_day = filing.deadline_in(year, deadline)
-    return {**page, "year": year, "deadline": deadline_day, "as_of": as_of, "summary": dict(summary)}
+    if deadline is not None:
+        shown, rule = filing.deadline_in(year, deadline), None
+    else:  # the county's (or, above a county, the scope's own) deadline and the version that set it
+        found = filing_deadline(prefix[:6].ljust(6, "0"), year, sets)
+        shown, rule = found.day, rule_label(found.rule)
+    return {**page, "year": year, "deadline": shown, "rule": rule, "as_of": as_of, "summary": dict(summary)}
 
 
 async def notice_boards(

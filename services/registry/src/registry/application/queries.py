@@ -10,8 +10,11 @@ from eventkit.errors import NotFoundError
 from eventkit.paging import PageParams, page_of
 from eventkit.scoping import within
 from vc_contracts import filing
+from vc_contracts.catalogue.assessment import ComplianceRulesSet
 from vc_contracts.divisions import contains
+from vc_contracts.filing_rules import filing_due
 
+from registry.application.rules_view import rule_sets
 from registry.application.sql_queries import Filters, ReadModel, code_prefix
 from registry.domain.boards import STALENESS_LABEL, Shown, stale_reasons
 
@@ -39,10 +42,11 @@ async def village_card(db: ReadModel, who: Principal, code: str, today: date) ->
         " WHERE g.village_code = $1 ORDER BY g.term_start DESC, g.agreement_id",
         code,
     )
+    sets = await rule_sets(db)
     return {
         "village": village,
         "current_advisor": current,
-        "agreements": [with_filing_status(a, filing.DEFAULT_DEADLINE, today) for a in agreements],
+        "agreements": [with_filing_status(a, _due(a, sets), today) for a in agreements],
         "notice_board": board_with_staleness(
             await db.row("SELECT * FROM {s}.notice_boards WHERE village_code = $1", code), current
         ),
@@ -50,8 +54,14 @@ async def village_card(db: ReadModel, who: Principal, code: str, today: date) ->
     }
 
 
-def with_filing_status(agreement: dict[str, Any], deadline: str, as_of: date) -> dict[str, Any]:
-    due = filing.due_date(agreement["renewed_on"] or agreement["signed_on"], deadline)
+def _due(agreement: dict[str, Any], sets: list[ComplianceRulesSet]) -> date:
+    """The deadline the term is due by, under its county's rule in force at it (`filing_rules`)."""
+    opened = agreement["renewed_on"] or agreement["signed_on"]
+    return filing_due(agreement["village_code"][:6], opened, sets).day
+
+
+def with_filing_status(agreement: dict[str, Any], due: date, as_of: date) -> dict[str, Any]:
+    """The agreement with its filing status as of `as_of`, due by `due`."""
     status = filing.filing_status(
         due, agreement["filed_on"], bool(agreement["signed_and_stamped"]), agreement["terminated_on"], as_of
     )

@@ -3,7 +3,8 @@ division (one query), the per-village grid and the 工作预警 villages (one qu
 assessment results and breaches. Rows are ordered by division code: there is no ranking.
 
 Every threshold the SQL compares with comes from Python (minimums from the rule in force for each
-county, `reporting.domain.pace` for the pace, `vc_contracts.filing` for the filing deadline): the
+county, `reporting.domain.pace` for the pace, `vc_contracts.filing_rules` for the filing deadline
+and the window of terms due by it, each set by the rule in force at that deadline): the
 SQL states no rule of its own except the filing status, which follows
 `vc_contracts.filing.filing_status` case by case (filed and stamped by the deadline: on time;
 filed later: late; filed unstamped; terminated before the deadline: none owed; else missing once
@@ -21,7 +22,7 @@ import asyncpg
 from eventkit.readmodels import in_force_sql
 from vc_contracts.catalogue.assessment import ComplianceRulesSet
 from vc_contracts.durations import minimum_seconds
-from vc_contracts.filing import deadline_in
+from vc_contracts.filing_rules import filing_window
 from vc_contracts.rules import rule_for_period
 
 from reporting.domain.pace import Window, pace_threshold
@@ -120,8 +121,9 @@ def _args(frame: Frame, counties: Sequence[str], sets: Sequence[ComplianceRulesS
         paces.append(pace_threshold(seconds, frame.quarter_window))
         lec_mins.append(yearly.min_year_lectures)
         lec_paces.append(pace_threshold(yearly.min_year_lectures, frame.year_window))
-        deadlines.append(deadline_in(frame.year, yearly.filing_deadline_month_day))
-        prevs.append(deadline_in(frame.year - 1, yearly.filing_deadline_month_day))
+        prev, deadline = filing_window(county, frame.year, sets)
+        deadlines.append(deadline)
+        prevs.append(prev)
     periods = [frame.quarter, year]
     return [
         frame.prefix, frame.quarter, list(counties), mins, paces, lec_mins, lec_paces, deadlines, prevs,

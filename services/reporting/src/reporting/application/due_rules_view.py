@@ -1,19 +1,16 @@
 """Rules are data: the assessment service's rule sets (ComplianceRulesSet: the province's defaults, a
-county's stricter ones), by version and effective day: the report due days (`due_rule`), and the
-whole rule sets for the figures (`rule_sets`, judged with vc_contracts.rules like assessment does).
-Without any rule set the built-in province defaults apply (rule "default")."""
+county's stricter ones), by version and effective day: the whole rule sets for the figures and the
+report due days (`rule_sets`, judged with vc_contracts.rules like assessment does: a due day by the
+rule in force on it, `reporting.domain.deadlines.due_rule`). Without any rule set the built-in
+province defaults apply (rule "default")."""
 
 from __future__ import annotations
-
-from datetime import date
-from typing import Any
 
 import asyncpg
 from eventkit.db import Connection
 from eventkit.projection import Projection
 from vc_contracts import Envelope, Event
 from vc_contracts.catalogue.assessment import ComplianceRulesSet
-from vc_contracts.divisions import city_of, province_of
 from vc_contracts.topics import topic_for
 
 DDL = """
@@ -39,19 +36,6 @@ class DueRulesView(Projection):
                 event.division_code, event.version, event.effective_from, h1, h2, event.annual_report_due,
                 event.model_dump_json(),
             )  # fmt: skip
-
-
-async def due_rule(pool: asyncpg.Pool, schema: str, county: str, on: date) -> dict[str, Any]:
-    """The rule in force on `on` for the county: its own, else its city's, else the province's."""
-    row = await pool.fetchrow(
-        f"SELECT division_code, version, h1 AS \"H1\", h2 AS \"H2\", annual FROM {schema}.dr_rules"
-        " WHERE division_code = ANY($1::text[]) AND effective_from <= $2"
-        " ORDER BY length(rtrim(division_code, '0')) DESC, version DESC LIMIT 1",
-        [county, city_of(county), province_of(county)], on,
-    )  # fmt: skip
-    if row is None:
-        return {"rule": "default"}
-    return {**dict(row), "rule": f"{row['division_code']}#v{row['version']}"}
 
 
 async def rule_sets(pool: asyncpg.Pool, schema: str) -> list[ComplianceRulesSet]:

@@ -22,13 +22,14 @@ from vc_contracts.catalogue.assessment import ComplianceRulesSet
 from vc_contracts.catalogue.enums import REPORT_KIND_LABELS, ReportKind
 from vc_contracts.divisions import significant_prefix
 from vc_contracts.durations import display_hours
+from vc_contracts.filing_rules import filing_deadline
 from vc_contracts.rules import rule_for_period, rule_label
 
 from reporting.application import dashboard as q
 from reporting.application.questions_view import overdue_questions
 from reporting.application.results_view import RULE as RESULTS_RULE
 from reporting.domain.compliance import HOURS_RULE_TEXT, LECTURES_RULE_TEXT
-from reporting.domain.deadlines import due_day
+from reporting.domain.deadlines import due_day, due_days, due_rule
 from reporting.domain.pace import WARNING_LABELS, Window, report_due_soon
 
 LEVELS = {2: "province", 4: "city", 6: "county", 9: "township", 12: "village"}
@@ -38,9 +39,11 @@ CHILD_DIGITS = {2: 4, 4: 6, 6: 9, 9: 12, 12: 12}
 WARNINGS_SHOWN = 200
 COVERAGE_RULE = "村（社区）在统计日有在岗法律顾问派驻记录即为已覆盖（统计日：当期为今日，过去期间为期末日）。"
 FILING_RULE = (
-    "每年备案期限（默认3月31日，北京时间；以县规则为准）前签订或续签的协议须在期限前备案并签字盖章："
-    "期限内备案为按期，期限后备案为逾期，期限已过仍未备案为未备案；本年无须备案的村计为“无”。"
+    "{year}年备案期限为{deadlines}（北京时间，以期限当日有效的规则为准），上一年期限后至本期限前签订或续签的"
+    "协议须在期限前备案并签字盖章：期限内备案为按期，期限后备案为逾期，期限已过仍未备案为未备案；"
+    "本年无须备案的村计为“无”。"
 )
+"""The agreement tile's rule, naming the deadline each county's figure was judged by."""
 BREACH_RULE = "考核服务记录的未达标记录（驻点时长按季度、讲座宣传按年度），计入其所属期间。"
 NOT_DERIVED = [
     "过去期间的驻点时长和讲座次数按现有台账计算（含期末后补录、更正的记录），不是期末当时的快照。",
@@ -117,6 +120,20 @@ def _versions(counties: list[str], period: str, sets: list[ComplianceRulesSet]) 
     return [dict(label) for label in sorted(labels)]
 
 
+def _filing_rule(counties: list[str], year: int, sets: list[ComplianceRulesSet]) -> dict[str, Any]:
+    """The agreement tile's rule: the deadlines the figures were judged by and the versions that set
+    them (`filing_rules.filing_deadline`, the choice the dashboard's SQL is given), not the rule in
+    force at the year's end."""
+    chosen = [filing_deadline(c, year, sets) for c in counties] or [filing_deadline("620000", year, sets)]
+    days = sorted({d.day for d in chosen})
+    labels = {tuple(rule_label(d.rule).items()) for d in chosen}
+    return {
+        "text": FILING_RULE.format(year=year, deadlines="、".join(f"{d.month}月{d.day}日" for d in days)),
+        "deadlines": [d.isoformat() for d in days],
+        "versions": [dict(label) for label in sorted(labels)],
+    }
+
+
 def _share_tile(
     label: str, value: int, total: int, last: tuple[int, int] | None, rule: dict[str, Any], link: str
 ) -> dict[str, Any]:
@@ -182,7 +199,7 @@ async def overview(
             **{k: now_t.get(f"agreements_{k}", 0) for k in AGREEMENT_KEYS}, "total": now_t.get("villages", 0),
             "last_year": {**{k: past_t.get(f"agreements_{k}", 0) for k in AGREEMENT_KEYS},
                           "total": past_t.get("villages", 0)} if compared else None,
-            "rule": {"text": FILING_RULE, "versions": _versions(counties, str(frame.year), sets)},
+            "rule": _filing_rule(counties, frame.year, sets),
             "entries": f"/api/registry/filings?year={frame.year}" + (f"&county={county}" if county else ""),
         },
         "onsite": {
@@ -343,12 +360,6 @@ def _report_name(kind: ReportKind, period: str) -> str:
     return f"{parse_period(period).label}台账报告"
 
 
-def _due_rules(county: str, period: str, sets: list[ComplianceRulesSet]) -> dict[str, str]:
-    rule = rule_for_period(county, str(parse_period(period).year), sets)
-    h1, h2 = rule.half_year_report_due
-    return {"H1": h1, "H2": h2, "annual": rule.annual_report_due}
-
-
 def _due(
     counties: list[str], frame: q.Frame, today: date, sets: list[ComplianceRulesSet]
 ) -> list[dict[str, Any]]:
@@ -358,7 +369,7 @@ def _due(
         return []
     found = []
     for kind, period in _candidates(today):
-        day = due_day(kind, period, _due_rules(counties[0], period, sets))
+        day = due_day(kind, period, due_days(due_rule(counties[0], kind, period, sets)))
         if today <= day <= today + timedelta(days=120):
             found.append({"kind": kind.value, "period": period, "due_day": day.isoformat(),
                           "days_left": (day - today).days})  # fmt: skip
@@ -377,7 +388,7 @@ async def _reports_due_soon(
     found = []
     for county in counties:
         for kind, period in candidates:
-            day = due_day(kind, period, _due_rules(county, period, sets))
+            day = due_day(kind, period, due_days(due_rule(county, kind, period, sets)))
             if report_due_soon(day, today, (county, kind.value, period) in done):
                 name = names.get(county, county)
                 found.append({

@@ -8,9 +8,11 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
+from vc_contracts.catalogue.assessment import ComplianceRulesSet
+from vc_contracts.rules import DEFAULT_RULES, rule_label
 
-from reporting.application.due_rules_view import due_rule
-from reporting.domain.deadlines import DUE_KEYS, due_at, due_day, last_due_day, missed
+from reporting.application.due_rules_view import rule_sets
+from reporting.domain.deadlines import due_at, due_days, due_rule, last_due_day, missed
 
 PROVIDERS = ["law_firm", "justice_office", "legal_aid_center"]
 
@@ -56,11 +58,20 @@ async def unit_places(pool: asyncpg.Pool, schema: str, unit_id: str) -> list[str
 
 
 async def county_deadline(
-    pool: asyncpg.Pool, schema: str, county: str, kind: str, period: str
+    pool: asyncpg.Pool,
+    schema: str,
+    county: str,
+    kind: str,
+    period: str,
+    sets: list[ComplianceRulesSet] | None = None,
 ) -> dict[str, Any]:
-    """The due-date rule in force for the county's `kind` report of `period`, and its `due_at` instant."""
-    rule = await due_rule(pool, schema, county, due_day(kind, period))
-    return {**rule, "due_at": due_at(kind, period, {k: rule[k] for k in DUE_KEYS if rule.get(k)})}
+    """The due-date rule that sets the county's `kind` report of `period` (in force on the due day
+    it sets, `deadlines.due_rule`), and its `due_at` instant; `sets`: every rule set, when loaded."""
+    if sets is None:
+        sets = await rule_sets(pool, schema)
+    rule = due_rule(county, kind, period, sets)
+    named = "default" if rule == DEFAULT_RULES else f"{rule.division_code}#v{rule.version}"
+    return {**rule_label(rule), "rule": named, "due_at": due_at(kind, period, due_days(rule))}
 
 
 async def overdue(
@@ -95,11 +106,12 @@ async def overdue(
         )
     }
     rules: dict[str, dict[str, Any]] = {}
+    sets = await rule_sets(pool, schema)
     result = []
     for o in owners:
         county = o["county"]
         if county not in rules:
-            rules[county] = await county_deadline(pool, schema, county, kind, period)
+            rules[county] = await county_deadline(pool, schema, county, kind, period, sets)
         deadline = rules[county]["due_at"]
         submitter = o["unit_id"] or f"county-{county}"
         if not missed(deadline, now, submitted_at=submitted.get(submitter), registered_at=o["registered_at"]):

@@ -9,6 +9,7 @@ period still running or a deadline still ahead, recording it is refused (422), n
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import assert_never
@@ -17,8 +18,11 @@ from eventkit.decider import Decider
 from eventkit.errors import RuleViolationError
 from eventkit.periods import Period, PeriodKind, parse_period
 from vc_contracts import CST, Event
+from vc_contracts.catalogue.assessment import ComplianceRulesSet
 from vc_contracts.catalogue.enums import DeadlineKind
 from vc_contracts.catalogue.reporting import DeadlineMissed
+from vc_contracts.month_days import day_in
+from vc_contracts.rules import rule_at_deadline
 
 DEFAULT_DUE: dict[str, str] = {"H1": "07-15", "H2": "01-15", "annual": "12-31"}
 """Province defaults (MM-DD, CST): half-year ledger reports and the annual results report."""
@@ -37,10 +41,23 @@ def due_day(kind: str, period: str, due: dict[str, str] | None = None) -> date:
     """The first day on or after the period's last day matching the due MM-DD (county rule, else default)."""
     rules = {**DEFAULT_DUE, **(due or {})}
     key = period[-2:] if kind == DeadlineKind.half_year_ledger else "annual"
-    month, day = (int(p) for p in rules[key].split("-"))
     end = last_day(kind, period)
-    candidate = date(end.year, month, day)
-    return candidate if candidate >= end else date(end.year + 1, month, day)
+    candidate = day_in(end.year, rules[key])  # a recorded 02-29 is 02-28 in a common year
+    return candidate if candidate >= end else day_in(end.year + 1, rules[key])
+
+
+def due_days(rules: ComplianceRulesSet) -> dict[str, str]:
+    """A rule set's report due days, keyed as `DEFAULT_DUE`."""
+    h1, h2 = rules.half_year_report_due
+    return {"H1": h1, "H2": h2, "annual": rules.annual_report_due}
+
+
+def due_rule(
+    county: str, kind: str, period: str, rule_sets: Iterable[ComplianceRulesSet]
+) -> ComplianceRulesSet:
+    """The rule set that sets the county's due day of `kind` for `period`: the one already in force
+    on the due day it sets itself (`vc_contracts.rules.rule_at_deadline`, as a filing deadline is)."""
+    return rule_at_deadline(county, rule_sets, lambda r: due_day(kind, period, due_days(r)))
 
 
 def due_at(kind: str, period: str, due: dict[str, str] | None = None) -> datetime:
