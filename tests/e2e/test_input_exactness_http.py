@@ -35,6 +35,8 @@ async def apps(devstack: DevStack) -> AsyncIterator[dict[str, Started]]:
         ("/advisors/A-zhengda-3/export.xlsx?period=2027Q1", "period"),
         ("/entries?period=2027Q1", "period"),
         ("/entries?period=2027", "period"),
+        ("/typical-cases?year=2099", "year"),  # an empty list before
+        ("/typical-cases?year=2027", "year"),
     ],
 )
 async def test_a_ledger_period_not_begun_is_422_as_in_reporting(

@@ -104,6 +104,9 @@ READINGS = [
     ("13-01", "月份须在 01 至 12 之间，收到 13"),
     ("01-00", "1 月没有 0 日（1 月最多 31 日）"),
     ("3-31", "日期须写作 MM-DD（两位月份-两位日期），如 03-31"),
+    # digits of another script: `\d` took them, and 201 recorded a rule the schema's readers refuse
+    ("٠٣-٣١", "日期须写作 MM-DD（两位月份-两位日期），如 03-31"),
+    ("٠١-٣١", "日期须写作 MM-DD（两位月份-两位日期），如 03-31"),
 ]
 
 

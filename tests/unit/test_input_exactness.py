@@ -149,6 +149,30 @@ async def test_url_bytes_that_are_no_utf8_are_422_and_never_echoed(url: str, fie
     assert "\ufffd" not in response.text
 
 
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        # past the bound (the gateway test sends 66,000, past what httpx builds, as raw bytes)
+        ("/entries/" + "9" * 20_000, "path"),
+        ("/entries/E-1?q=" + "a" * 20_000, "query"),
+        ("/entries/" + "%E6%9D%8E" * 2_000, "path"),  # counted as sent: 18,000 bytes of 2,000 characters
+    ],
+    ids=["long-path", "long-query", "long-escaped-path"],
+)
+async def test_a_url_part_longer_than_the_bound_is_422_naming_it(url: str, field: str) -> None:
+    response = await _get(url)
+    assert response.status_code == 422, response.text[:300]
+    body = response.json()
+    assert body["field"] == field
+    assert "过长" in body["message"]
+    assert len(response.content) < 2_000  # the address is not echoed
+
+
+async def test_a_url_part_at_the_bound_is_read() -> None:
+    response = await _get("/entries/E-1?q=" + "a" * (16_384 - 2))
+    assert response.status_code == 200, response.text[:300]
+
+
 async def test_valid_percent_encoded_text_in_a_url_is_read() -> None:
     response = await _get("/entries/E-%E6%9D%8E?q=%E6%9D%8E%E5%B7%9D")
     assert response.status_code == 200, response.text

@@ -13,8 +13,9 @@ import calendar
 import re
 from datetime import date
 
-MONTH_DAY_PATTERN = r"^\d{2}-\d{2}$"
+MONTH_DAY_PATTERN = r"^\d{2}-\d{2}$"  # as published in the events' schemas (\d: any script's digits)
 _SHAPE = re.compile(MONTH_DAY_PATTERN)
+_NEW_SHAPE = re.compile(r"[0-9]{2}-[0-9]{2}")  # a new value: ASCII digits only (٠٣-٣١ was recorded before)
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # a leap year: every day some year has
 FORMAT_REASON = "日期须写作 MM-DD（两位月份-两位日期），如 03-31"
 LEAP_DAY_REASON = "不能定为 02-29：平年没有 2 月 29 日，每年的期限须为每年都有的日期，如 02-28 或 03-01"
@@ -22,8 +23,8 @@ LEAP_DAY_REASON = "不能定为 02-29：平年没有 2 月 29 日，每年的期
 
 def month_day_reason(value: str, *, yearly: bool = True) -> str | None:
     """Why `value` is not a day of the year written MM-DD (None: it is). `yearly=False` reads a
-    recorded value, which may be 02-29."""
-    if not _SHAPE.fullmatch(value):
+    recorded value, which may be 02-29 (and was read with any script's digits before)."""
+    if not (_NEW_SHAPE if yearly else _SHAPE).fullmatch(value):
         return FORMAT_REASON
     month, day = int(value[:2]), int(value[3:])
     if not 1 <= month <= 12:

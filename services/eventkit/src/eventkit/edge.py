@@ -234,6 +234,19 @@ def _nul_at(scope: Scope) -> str | None:
 
 
 _URL_PARTS = {"path": "路径", "query": "查询参数"}
+MAX_URL_PART = 16_384
+"""Bytes of a path, and of a query string, as sent. Far above any address of these services (ids
+and filters are short); below the 65,536 past which httpx refuses to build a URL, so that the web
+service's gateway, behind this same guard, never meets an address it cannot forward (a 500 before)."""
+
+
+def _too_long(scope: Scope) -> tuple[str, str] | None:
+    """Where (`path` or `query`) the URL as sent is longer than `MAX_URL_PART` bytes, and why."""
+    for where, raw in (("path", scope.get("raw_path")), ("query", scope.get("query_string"))):
+        if raw and len(raw) > MAX_URL_PART:
+            part = _URL_PARTS[where]
+            return where, f"地址的{part}过长，不能超过 {MAX_URL_PART:,} 字节"
+    return None
 
 
 def _not_utf8(scope: Scope) -> tuple[str, str] | None:
@@ -300,7 +313,7 @@ class EdgeGuard:
         if where is not None:
             message = "请求中含有空字符（\\u0000），请删除后重试"
             return 422, _refused("validation_failed", message, [(where, _NUL_REASON)])
-        bad_url = _not_utf8(scope)
+        bad_url = _too_long(scope) or _not_utf8(scope)
         if bad_url is not None:
             return 422, _refused("validation_failed", bad_url[1], [bad_url])
         repeated = _repeated_headers(scope)

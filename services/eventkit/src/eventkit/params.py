@@ -106,6 +106,8 @@ def begun(field: str) -> AfterValidator:
 
 BegunYearPath = Annotated[YearPath, begun("year")]
 """A record year in a path that has begun (a volume's year): 422 for 2027 in 2026."""
+BegunAnyYearQuery = Annotated[AnyYearQuery, begun("year")]
+"""An optional year filter of records that has begun (`/typical-cases?year=2099`: 422, not an empty list)."""
 BegunPeriodQuery = Annotated[PeriodQuery, begun("period")]
 """An optional period filter of records that has begun (`?period=2027Q1` in 2026: 422)."""
 BegunPeriodRequired = Annotated[

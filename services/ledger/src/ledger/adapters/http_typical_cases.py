@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime, Idempotent
 from eventkit.paging import Paging
-from eventkit.params import AnyYearQuery
+from eventkit.params import BegunAnyYearQuery
 from fastapi import APIRouter, Depends
 from pydantic import Field
 from vc_contracts.catalogue.fields import FreeText, Reason, ShortText
@@ -72,7 +72,7 @@ async def typical_cases(
     runtime: CurrentRuntime,
     paging: Paging,
     status: Status | None = None,
-    year: AnyYearQuery = None,
+    year: BegunAnyYearQuery = None,
 ) -> dict[str, Any]:
     """Newest proposal first: an advisor's own, a unit's advisors', an administrator's scope."""
     return await list_cases(runtime.pool, runtime.store.schema, who, status, year, paging)
