@@ -183,7 +183,9 @@ def _sent_through(web: str, target: bytes, *headers: bytes) -> dict[str, Any]:
 RAW_PATHS = [b"/villages/%00", b"/villages/621025100200%0A", b"/villages/621025100200%3Fpage=1",
              b"/villages/621025100200%23x", b"/villages/%2541", b"/villages%2F621025100200",
              b"/villages/a#b", b"/x/../villages", b"/./villages", b"/villages/%EF%BC%96",
-             b"/villages/%e9", b"/villages/%"]  # fmt: skip
+             b"/villages/%"]  # fmt: skip
+# (`/villages/%e9`, no UTF-8, is refused by the edge rule in front of the gateway as the service
+# refuses it: tests/browser/test_gateway_answers_as_the_service.py compares the two answers)
 
 
 @pytest.mark.parametrize("raw_path", RAW_PATHS)

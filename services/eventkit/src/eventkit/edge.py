@@ -234,9 +234,10 @@ def _nul_at(scope: Scope) -> str | None:
 
 
 _URL_PARTS = {"path": "路径", "query": "查询参数"}
-MAX_URL_PART = 16_384
+MAX_URL_PART = 60_000
 """Bytes of a path, and of a query string, as sent. Far above any address of these services (ids
-and filters are short); below the 65,536 past which httpx refuses to build a URL, so that the web
+and filters are short, and a too-long id is refused by its own field below this); below the 65,536
+past which httpx refuses to build a URL, so that the web
 service's gateway, behind this same guard, never meets an address it cannot forward (a 500 before)."""
 
 

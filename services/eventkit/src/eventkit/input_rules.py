@@ -181,9 +181,10 @@ async def refuse_repeated_keys(request: Request) -> None:
 
 
 def _digits(text: str) -> str:
-    """`text` with every digit that NFKC reads as an ASCII digit (full-width `１`, typed with a
-    Chinese input method) as that digit; nothing else changes. Other scripts' digits (Arabic-Indic
-    `١`, Devanagari…) stay as sent, so a number or period parameter refuses them (`?page=١` was page
+    """`text` with every full-width digit (`１`, typed with a Chinese input method) as its ASCII
+    digit; nothing else changes. Other digits NFKC would also fold (superscript `²`, circled `①`)
+    and other scripts' digits (Arabic-Indic `١`, Devanagari…) stay as sent, so a number or period
+    parameter refuses them (`?page=١` was page
     1: `int()` reads every script's digits)."""
     if text.isascii():
         return text
@@ -192,8 +193,9 @@ def _digits(text: str) -> str:
 
 @functools.lru_cache(maxsize=256)
 def _nfkc_digit(char: str) -> str:
-    folded = unicodedata.normalize("NFKC", char)
-    return folded if len(folded) == 1 and "0" <= folded <= "9" else char
+    if not "\uff10" <= char <= "\uff19":  # full-width 0-9 only
+        return char
+    return unicodedata.normalize("NFKC", char)
 
 
 class AsciiDigitsInUrls:
