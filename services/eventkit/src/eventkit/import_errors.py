@@ -2,12 +2,15 @@
 
 Each entry of `errors` names the spreadsheet row (the heading is row 1; 0 for the file as a whole),
 the column as headed in the file, a `field` path `rows[<row>].<column name>` and a reason that
-starts with the row and column, so a list of reasons reads on its own.
+starts with the row and column, so a list of reasons reads on its own. The refusal of an XLSX
+import also names the worksheet read, `sheet` (a workbook has several: the rows and columns are
+that sheet's), and its message says it (工作表「补录台账」中发现 …); a CSV's has no `sheet`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -30,33 +33,47 @@ class ImportErrorBody(ErrorBody):
     errors: list[RowProblem]  # type: ignore[assignment]
 
 
+class SheetImportErrorBody(ImportErrorBody):
+    """The `import_rejected` body of an XLSX import: also the worksheet the rows were read from."""
+
+    sheet: str
+
+
 class ImportRejectedError(AppError):
     """The file had problems; nothing was imported."""
 
     status, code = 422, "import_rejected"
 
-    def __init__(self, problems: list[RowProblem]) -> None:
+    def __init__(self, problems: list[RowProblem], sheet: str | None = None) -> None:
+        """`sheet`: the worksheet read (an XLSX import), None for a CSV or when none was read."""
         rows = len({p.row for p in problems})
         more = f"（仅列出前 {MAX_REPORTED} 处）" if len(problems) > MAX_REPORTED else ""
+        where = f"工作表「{sheet}」中" if sheet is not None else ""
         super().__init__(
-            f"导入未执行，未写入任何记录：发现 {len(problems)} 处错误，涉及 {rows} 行{more}。"
+            f"导入未执行，未写入任何记录：{where}发现 {len(problems)} 处错误，涉及 {rows} 行{more}。"
             "请全部改正后重新上传",
             field=problems[0].field if problems else None,
         )
         self.problems = problems[:MAX_REPORTED]
+        self.sheet = sheet
 
     def body(self, correlation_id: str | None) -> ErrorBody:
-        return ImportErrorBody(
-            code=self.code, message=self.message, field=self.field, errors=self.problems,
-            correlation_id=correlation_id,
-        )  # fmt: skip
+        shared: dict[str, Any] = {
+            "code": self.code, "message": self.message, "field": self.field, "errors": self.problems,
+            "correlation_id": correlation_id,
+        }  # fmt: skip
+        if self.sheet is None:  # a CSV's answer as it always was: no `sheet: null`
+            return ImportErrorBody(**shared)
+        return SheetImportErrorBody(**shared, sheet=self.sheet)
 
 
 class Problems:
     """The problems of one file, each named by row and by the column as the file heads it.
 
     `headers`: column name -> heading as written; `labels`: column name -> how to name a column
-    the file does not have (e.g. a missing required one).
+    the file does not have (e.g. a missing required one). `sheet`: the worksheet of an XLSX the
+    rows are read from, set by the reader (`spreadsheets.read_sheet`) once it knows it, so that the
+    refusal names it whoever raises it (the reader, or the import after its own checks).
     """
 
     def __init__(self, headers: Mapping[str, str] | None = None, labels: Mapping[str, str] | None = None):
@@ -64,6 +81,7 @@ class Problems:
         self.labels = {"row": "整行", "file": "文件"} | dict(labels or {})
         self.found: list[RowProblem] = []
         self._unreadable: set[tuple[int, str]] = set()  # (row, column) of cells refused while read
+        self.sheet: str | None = None
 
     def __bool__(self) -> bool:
         return bool(self.found)
@@ -117,4 +135,4 @@ class Problems:
 
     def raise_if_any(self) -> None:
         if self.found:
-            raise ImportRejectedError(sorted(self.found, key=lambda p: p.row))
+            raise ImportRejectedError(sorted(self.found, key=lambda p: p.row), self.sheet)

@@ -40,7 +40,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl.chartsheet import Chartsheet
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.workbook import Workbook
 
 from eventkit.sheet_cells import FormulaWithoutValue
 
@@ -68,10 +70,19 @@ _DIMENSION = re.compile(rb"<(\w+:)?dimension\b")
 _XLSX_MAGIC = b"PK\x03\x04"
 UNREADABLE_XLSX = "无法读取 Excel 文件，请确认是 .xlsx 格式"
 SPLIT = "请分批导入"
+NO_WORKSHEET = (
+    "Excel 文件中没有可读取的工作表：图表工作表和隐藏的工作表不会被读取。"
+    "请将数据放在一个可见的普通工作表中（第 1 行为表头）后重新上传"
+)
 
 
 class SheetRefused(ValueError):
-    """The file as a whole cannot be read; `args[0]` is the reason in Chinese."""
+    """The file as a whole cannot be read; `args[0]` is the reason in Chinese, `sheet` the worksheet
+    being read when it was refused (None: a CSV, or before any sheet was chosen)."""
+
+    def __init__(self, reason: str, sheet: str | None = None) -> None:
+        super().__init__(reason)
+        self.sheet = sheet
 
 
 class BrokenRow(list[str]):
@@ -143,7 +154,7 @@ def _xlsx(content: bytes, preferred: str | None) -> Source:
         )
     _refuse_unsized(content)
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        book = _load(content, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged file
         raise SheetRefused(UNREADABLE_XLSX) from None
     # Only the sheets Excel shows a tab for (`hidden` is unhidden from a menu, `veryHidden` only from
@@ -155,20 +166,44 @@ def _xlsx(content: bytes, preferred: str | None) -> Source:
             sheet.reset_dimensions()  # a forged <dimension> would pad every row to 16,384 cells
             probe = sheet.iter_rows(values_only=True)
             try:
-                found = _has_values(_guarded(probe))
+                found = _has_values(_guarded(probe, sheet.title))
+            except SheetRefused as refused:  # a bound passed walking blank rows: this sheet's
+                refused.sheet = refused.sheet or sheet.title
+                raise
             finally:
                 probe.close()  # a generator: closes the sheet's part
             if found:
                 _refuse_merged(content, sheet._worksheet_path, sheet.title)
-                rows = _guarded(sheet.iter_rows(values_only=True))
+                rows = _guarded(sheet.iter_rows(values_only=True), sheet.title)
                 if _has_formulas(content):
                     rows = _formulas_kept(content, sheet.title, rows)
-                return Source(_closing(book, rows), sheet.title)
+                return Source(_closing(book, rows, sheet.title), sheet.title)
     except BaseException:
         book.close()
         raise
     book.close()
-    return Source(iter(()), shown[0].title if shown else None)
+    if not shown:  # only chart sheets, or only hidden ones: "no data rows" would not say why
+        raise SheetRefused(NO_WORKSHEET)
+    return Source(iter(()), shown[0].title)
+
+
+class _WorksheetsOnly(ExcelReader):  # type: ignore[misc]
+    """openpyxl's reader, but a chart sheet is taken by its title only, its chart never parsed: an
+    import reads worksheets, and openpyxl fails on a chart sheet without a drawing (an AttributeError
+    of its own) or with a chart it cannot parse, so a workbook whose first tab is a chart was refused
+    as unreadable. The sheet is kept as a blank chart sheet so the sheets' indexes (defined names
+    refer to a sheet by index) stay as in the file."""
+
+    def read_chartsheet(self, sheet: Any, rel: Any) -> None:
+        self.wb._add_sheet(Chartsheet(parent=self.wb, title=sheet.name, sheet_state=sheet.state or "visible"))
+
+
+def _load(content: bytes, data_only: bool) -> Workbook:
+    """The workbook, read only (`openpyxl.load_workbook`, with chart sheets left unparsed)."""
+    reader = _WorksheetsOnly(io.BytesIO(content), read_only=True, data_only=data_only)
+    reader.read()
+    book: Workbook = reader.wb
+    return book
 
 
 def _refuse_unsized(content: bytes) -> None:
@@ -215,7 +250,8 @@ def _refuse_merged(content: bytes, path: str, title: str) -> None:
         shown = "、".join(ranges[:5]) + ("等" if len(ranges) > 5 else "")
         raise SheetRefused(
             f"工作表「{title}」有合并单元格（{shown}）：合并后只有第一格有内容，其余各格会被当作空白。"
-            "请取消合并、在每一格填写后重新上传"
+            "请取消合并、在每一格填写后重新上传",
+            title,
         )
 
 
@@ -244,11 +280,11 @@ def _has_formulas(content: bytes) -> bool:
 def _formulas_kept(content: bytes, title: str, rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
     """`rows` (saved results) with each empty cell that holds a formula given as that formula
     (`sheet_cells.FormulaWithoutValue`), so the cell is refused saying so, not 不能为空."""
-    book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    book = _load(content, data_only=False)
     try:
         sheet = book[title]
         sheet.reset_dimensions()
-        for row, formulas in zip(rows, _guarded(sheet.iter_rows(values_only=True)), strict=False):
+        for row, formulas in zip(rows, _guarded(sheet.iter_rows(values_only=True), title), strict=False):
             pairs = list(zip(row, formulas, strict=False))
             if any(_unsaved(v, f) for v, f in pairs):
                 yield [FormulaWithoutValue(f) if _unsaved(v, f) else v for v, f in pairs] + list(
@@ -269,21 +305,26 @@ def _has_values(rows: Iterator[Sequence[Any]]) -> bool:
     return any(any(v is not None and str(v).strip() for v in row) for row in _bounded(rows))
 
 
-def _closing(book: Any, rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+def _closing(book: Any, rows: Iterator[Sequence[Any]], title: str) -> Iterator[Sequence[Any]]:
     try:
         yield from _bounded(rows)
+    except SheetRefused as refused:  # a bound passed: the refusal names the sheet it was reading
+        refused.sheet = refused.sheet or title
+        raise
     finally:
         book.close()
 
 
-def _guarded(rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
-    """A damaged sheet inside a readable zip fails while its rows are parsed: a file-level refusal."""
+def _guarded(rows: Iterator[Sequence[Any]], title: str) -> Iterator[Sequence[Any]]:
+    """A damaged sheet inside a readable zip fails while its rows are parsed: a file-level refusal
+    naming the sheet (`title`)."""
     try:
         yield from rows
-    except SheetRefused:
+    except SheetRefused as refused:
+        refused.sheet = refused.sheet or title
         raise
     except Exception:
-        raise SheetRefused(UNREADABLE_XLSX) from None
+        raise SheetRefused(UNREADABLE_XLSX, title) from None
 
 
 def _csv(content: bytes, max_bytes: int) -> Iterator[list[str]]:

@@ -8,7 +8,8 @@ line break is one row). A CSV whose double quotes do not pair (never closed, tex
 one, a quote inside an unquoted cell) is refused by the row and the column where the quote opens
 (`sheet_sources.BrokenRow`); the row is not checked further (its later cells cannot be told
 apart). Rows are streamed and bounded (see `sheet_sources`); a file with no data row below the
-heading is refused, naming the sheet read.
+heading is refused, naming the sheet read. Every refusal of an XLSX import names the sheet read
+(`Problems.sheet`: the answer's `sheet` and its message), whoever raises it.
 
 Headings: each import names its columns (`Column`: a name and aliases); a heading is matched
 ignoring spaces, case and full-width forms. A `序号` column (row numbers) is ignored. Two headings
@@ -106,9 +107,11 @@ def read_sheet(
     problems.raise_if_any()
     try:
         source = sheet_sources.open_rows(content, MAX_BYTES, sheet)
+        problems.sheet = source.sheet  # every refusal of the import names it (`Problems.sheet`)
         read = replace(_read(source.rows, columns, unknown, problems), name=source.sheet)
     except sheet_sources.SheetRefused as refused:
         problems.found.clear()  # cell problems of a file refused as a whole would only distract
+        problems.sheet = refused.sheet or problems.sheet
         problems.add_file(str(refused))
         problems.raise_if_any()
         raise  # unreachable: raise_if_any raised
