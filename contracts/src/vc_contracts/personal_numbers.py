@@ -2,23 +2,44 @@
 question shown back on the village's public board): a mainland mobile number or a resident ID
 number (GB 11643: 17 digits and a check digit or X) must not be published.
 
-Text in which a number merely sits inside a longer run of digits or letters (an order number, a
-code) is not taken for one."""
+A number is read as a reader reads it: in full-width digits (１３９…), grouped by single spaces,
+hyphens or middle dots between its digits (139 0000 1234, 139-0000-1234, 621025 19800101 123X),
+with a zero-width or soft-hyphen character anywhere in it (invisible), and a mobile after +86 or
+0086. Only the unbroken ASCII form was caught, so a number grouped as people write it was
+published. Text in which a number merely sits inside a longer run of digits or letters (an order
+number, a code) is not taken for one; nor are numbers a gap does not join: commas (12,000), a
+decimal point, a line break, or any word between them (2026 年 3 月, 30 人).
+"""
 
 from __future__ import annotations
 
 import re
 
-MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-"""An 11-digit mainland mobile number (1, then 3-9, then nine digits), not inside a longer number."""
-ID_CARD = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-"""An 18-character resident ID number, not inside a longer run of digits or letters."""
+INVISIBLE = "\u00ad\u180e\u200b-\u200d\u2060\ufeff"
+"""Characters a reader does not see (soft hyphen, zero-width ones), for a character class."""
+MIDDLE_DOTS = "\u00b7\u2022\u2027\u2219\u22c5\u30fb\uff65"
+"""Middle dots (· • ‧ ∙ ⋅ ・ ･), for a character class: a reader reads a name or number across one."""
+
+_FULL_WIDTH = str.maketrans(
+    "０１２３４５６７８９＋－Ｘｘ\u3000", "0123456789+-Xx "
+)  # the forms a Chinese input method types: read as their ASCII
+_UNSEEN = re.compile(f"[{INVISIBLE}]")
+_SPACE = r"[^\S\r\n]"  # a space of a line (a line break ends a number)
+_JOIN = rf"[-\u2010-\u2015\u2212\ufe63{MIDDLE_DOTS}]"  # hyphens and dashes, middle dots
+_GAP = rf"(?:{_SPACE}?{_JOIN}{_SPACE}?|{_SPACE})?"  # one gap between two digits: nothing, or one of them
+MOBILE = re.compile(rf"(?:(?<![\d+])(?:\+|00)86{_GAP}|(?<!\d))1{_GAP}[3-9](?:{_GAP}\d){{9}}(?!\d)")
+"""An 11-digit mainland mobile number (1, then 3-9, then nine digits), optionally after +86 or 0086,
+a single gap allowed between its digits, not next to another digit."""
+ID_CARD = re.compile(rf"(?<![0-9A-Za-z])\d(?:{_GAP}\d){{16}}{_GAP}[\dXx](?![0-9A-Za-z])")
+"""An 18-character resident ID number, a single gap allowed between its characters, not next to
+another digit or letter."""
 
 
 def personal_number_in(text: str) -> str | None:
     """What personal number `text` holds, in Chinese ("身份证号码" or "手机号码"), else None."""
-    if ID_CARD.search(text):
+    seen = _UNSEEN.sub("", text).translate(_FULL_WIDTH)
+    if ID_CARD.search(seen):
         return "身份证号码"
-    if MOBILE.search(text):
+    if MOBILE.search(seen):
         return "手机号码"
     return None
