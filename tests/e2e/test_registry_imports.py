@@ -358,3 +358,27 @@ async def test_a_roster_quote_left_open_is_refused_where_it_opens_and_writes_not
     assert (error["row"], error["column"]) == (2, "顾问姓名"), error
     assert error["reason"].startswith("第 2 行「顾问姓名」：引号未闭合"), error
     assert await event_count(devstack.dsn) == before
+
+
+@pytest.mark.parametrize(
+    ("path", "rows", "column"),
+    [
+        ("/divisions/import", [["代码", "名称"], ["621025316000", "名单镇"], ["621025999001", ""]], "名称"),
+        ("/roster/import", [MIXED_HEADER.split(","), [*FIRM.split(","), "名单甲", "律师", "123", None, None,
+                                                      None, None]], "执业证号"),
+    ],
+    ids=["divisions", "roster"],
+)  # fmt: skip
+async def test_a_refused_xlsx_import_names_the_sheet_read(
+    api: Api, devstack: Any, path: str, rows: list[list[Any]], column: str
+) -> None:
+    # Only a success and "no data rows" named the sheet; a refused row came back without it.
+    content = shown_workbook(("空白", "visible", []), ("名单", "visible", rows))
+    before = await event_count(devstack.dsn)
+    response = await api.upload(path, content)
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["code"] == "import_rejected" and body["sheet"] == "名单", body
+    assert "工作表「名单」中发现" in body["message"], body
+    assert column in [e["column"] for e in body["errors"]], body
+    assert await event_count(devstack.dsn) == before

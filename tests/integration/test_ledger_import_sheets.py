@@ -13,7 +13,8 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
-from eventkit.sheet_sources import MAX_ROWS
+from eventkit.sheet_sources import MAX_ROWS, NO_WORKSHEET
+from openpyxl import Workbook
 from support.sheets import shown_workbook, workbook
 from test_ledger_harness import CONSULTATION_HEADINGS, Cast, Ledger, ledger_service, set_the_scene
 from vc_contracts import CST
@@ -167,3 +168,48 @@ async def test_a_csv_quote_left_open_is_refused_where_it_opens_and_writes_nothin
     assert (error["row"], error["column"], error["field"]) == (2, "内容摘要", "rows[2].summary"), error
     assert error["reason"].startswith("第 2 行「内容摘要」：引号未闭合"), error
     assert await events(ledger) == before and await stored(ledger, "uq-1") == []
+
+
+async def test_a_refused_xlsx_names_the_sheet_read_and_a_refused_csv_does_not(scene) -> None:  # type: ignore[no-untyped-def]
+    # Only a success and "no data rows" named the sheet: a row refused by the import's own checks
+    # (an unknown village, found after the reader) came back without saying which sheet it was of.
+    ledger, cast = scene
+    bad = consultation(cast, "nm-2", 11, "621025999999")
+    content = shown_workbook(
+        ("说明", "visible", [["填写说明"]]),
+        ("补录台账", "visible", [HEADINGS, consultation(cast, "nm-1", 10), bad]),
+    )
+    before = await events(ledger)
+    response = await upload(ledger, cast, content, XLSX)
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["code"] == "import_rejected" and body["sheet"] == "补录台账", body
+    assert "工作表「补录台账」中发现 1 处错误" in body["message"], body
+    assert [e["row"] for e in body["errors"]] == [3], body
+    response = await upload(ledger, cast, as_csv(consultation(cast, "nm-1", 10), bad))
+    assert response.status_code == 422 and "sheet" not in response.json(), response.text
+    assert "工作表" not in response.json()["message"]
+    assert await events(ledger) == before and await stored(ledger, "nm-1") == []
+
+
+async def test_an_xlsx_whose_first_tab_is_a_chart_is_imported_from_its_worksheet(scene) -> None:  # type: ignore[no-untyped-def]
+    # It was refused as unreadable: openpyxl fails on a chart sheet without a drawing.
+    ledger, cast = scene
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "补录台账"
+    for row in (HEADINGS, consultation(cast, "ch-1", 12)):
+        sheet.append(row)
+    book.create_chartsheet("统计图", index=0)
+    out = io.BytesIO()
+    book.save(out)
+    response = await upload(ledger, cast, out.getvalue(), XLSX)
+    assert response.status_code == 201, response.text
+    assert response.json() == {"rows": 1, "imported": 1, "unchanged": 0, "sheet": "补录台账"}
+    only_charts = Workbook()
+    only_charts.create_chartsheet("统计图", index=0)
+    only_charts.remove(only_charts.worksheets[0])
+    out = io.BytesIO()
+    only_charts.save(out)
+    assert file_reasons(await upload(ledger, cast, out.getvalue(), XLSX)) == [NO_WORKSHEET]
