@@ -153,3 +153,17 @@ def test_the_resident_question_refuses_a_spaced_mobile_too() -> None:
     """Registry feedback, shown back on the village's public board, uses the same rule."""
     assert personal_number_in("请回电 139 0000 1234") == "手机号码"
     assert personal_number_in("我家 3 口人，承包地 12.5 亩") is None
+
+
+ROLE = st.sampled_from(["村民", "当事人", "被申请人", "向", "与"])
+GIVEN = st.sampled_from(["小明", "大海", "建国", "红梅", "强"])
+SPLIT = st.sampled_from(["·", "・", "•", "‧", "･", " ", "\u3000", "\u200b"])
+
+
+@given(ROLE, st.sampled_from(list("王李张刘陈杨赵吴周")), GIVEN, SPLIT)
+def test_a_name_split_by_any_dot_or_gap_after_a_role_is_refused(
+    role: str, surname: str, given_name: str, split: str
+) -> None:
+    text = f"{role}{surname}{split}{given_name}借款五万元。"
+    with pytest.raises(RuleViolationError, match=f"“{surname}{given_name}”"):
+        typical_cases.decide(typical_cases.initial, proposing(text), NOW)
