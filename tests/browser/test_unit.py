@@ -110,6 +110,7 @@ def test_a_mixed_file_is_refused_whole_and_the_corrected_file_applies_once(
     upload(page, "台账-有误.xlsx", workbook(mixed))
     problems = page.get_by_test_id("refused-rows")
     expect(page.get_by_role("alert").first).to_contain_text("未写入任何记录")
+    expect(page.get_by_role("alert").first).to_contain_text("工作表「Sheet」中")  # the sheet read
     for sheet_row, column in ((3, "村（社区）代码"), (5, "开始时间"), (7, "渠道")):  # every bad row
         number = page.get_by_role("cell", name=str(sheet_row), exact=True)
         expect(problems.get_by_role("row").filter(has=number).first).to_contain_text(column)
