@@ -177,7 +177,7 @@ def _xlsx(content: bytes, preferred: str | None) -> Source:
                 rows = _guarded(sheet.iter_rows(values_only=True), sheet.title)
                 if _has_formulas(content):
                     rows = _formulas_kept(content, sheet.title, rows)
-                return Source(_closing(book, rows, sheet.title), sheet.title)
+                return Source(_closing(book, rows), sheet.title)
     except BaseException:
         book.close()
         raise
@@ -305,12 +305,11 @@ def _has_values(rows: Iterator[Sequence[Any]]) -> bool:
     return any(any(v is not None and str(v).strip() for v in row) for row in _bounded(rows))
 
 
-def _closing(book: Any, rows: Iterator[Sequence[Any]], title: str) -> Iterator[Sequence[Any]]:
+def _closing(book: Any, rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """`rows`, bounded, then the book closed. A refusal raised here needs no sheet of its own: the
+    source is open, and its reader (`spreadsheets.read_sheet`) has named the sheet already."""
     try:
         yield from _bounded(rows)
-    except SheetRefused as refused:  # a bound passed: the refusal names the sheet it was reading
-        refused.sheet = refused.sheet or title
-        raise
     finally:
         book.close()
 
