@@ -33,6 +33,15 @@ DEFAULT_DATABASE = "villagecounsel"
 SERVER_SETTINGS = {
     "max_connections": "200",  # 4 services x pools + relays + bench clients
     "shared_buffers": "256MB",
+    # WAL sized for bulk work (a 50,000-row import writes its events, entries and links in one
+    # transaction; a rebuild rewrites a read model). With the defaults (1 GB, 5 min, 8 MB)
+    # `bench --only import` crossed a WAL-triggered checkpoint in the middle of its imports, after
+    # which every page an import touched first was written to the WAL whole. Issue 12, runs side by
+    # side: the first import's rows per CPU second (service and PostgreSQL) 6,700 -> 8,000-8,400,
+    # its ratio to executemany 0.26x -> 0.27-0.30x. deploy/compose sets the same.
+    "max_wal_size": "4GB",
+    "checkpoint_timeout": "30min",
+    "wal_buffers": "64MB",
     "idle_in_transaction_session_timeout": "60s",  # a stuck dev transaction must not block migrations forever
 }
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
