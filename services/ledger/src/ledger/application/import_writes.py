@@ -130,7 +130,9 @@ async def write_entries(
                         _prepare_chunk, store, batch, metadata, volumes, recorded
                     )
                     # the worker's part runs on while this thread prepares the next chunk
-                    made = asyncio.ensure_future(workers.run(import_work, parts, [p[2] for p in places]))
+                    made = asyncio.ensure_future(
+                        workers.run(import_work, [tuple(p) for p in parts], [p[2] for p in places])
+                    )
                     await ready.put(_Prepared(rows, volumes, parts, places, made))
                     chunk = await _next_nonempty(pending)
             except Exception as exc:  # the writer raises it, inside the transaction: all rolled back

