@@ -73,6 +73,9 @@ _PER_ROW = {"volumes_of", "stream_id", "cast", "row_parts", "appended_bytes", "p
 """Functions the write calls once a row: timing each call would cost more than they do (their
 chunk's `_bodies` and batch are timed instead)."""
 _PER_CHUNK = {"_bodies", "_write", "_to_link"}
+_IN_WORKER = {"import_work"}
+"""Functions the write hands to the worker process (`CpuWorkers.run`): a wrapper of ours cannot be
+pickled to it, and its time is the worker's, not this process's."""
 
 
 def _instrument(totals: Totals, server: int, store: EventStore, parts: bool) -> None:
@@ -85,7 +88,7 @@ def _instrument(totals: Totals, server: int, store: EventStore, parts: bool) -> 
         fn = getattr(import_writes, name)
         if (
             (name.startswith("_") and name not in _PER_CHUNK)
-            or name in _PER_ROW
+            or name in _PER_ROW | _IN_WORKER
             or not callable(fn)
             or isinstance(fn, type)
             or name == "write_entries"
