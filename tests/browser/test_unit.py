@@ -124,6 +124,7 @@ def test_a_mixed_file_is_refused_whole_and_the_corrected_file_applies_once(
     corrected = workbook([HEADINGS, *good, row(village, 4), row(village, 5), row(village, 6)])
     upload(page, "台账-改正.xlsx", corrected)
     expect(page.get_by_role("status")).to_contain_text("新写入 6 条")
+    expect(page.get_by_role("status")).to_contain_text("读取工作表「Sheet」")  # which tab was read
     shoot(page, "unit-import-done")
     applied = backfilled(web_stack)
     assert applied == [f"{PREFIX}{n}" for n in range(1, 7)]
@@ -161,6 +162,9 @@ def test_the_import_page_offers_the_template_with_the_imports_headings(
     assert {"类型", "法律顾问编号", "村（社区）代码", "开始时间", "客户端编号"} <= set(headings)
     example = dict(zip(headings, [c.value for c in sheet[2]], strict=True))
     assert str(example["法律顾问编号"]).startswith("A-zhengda-")
+    # which worksheet of a workbook is read, said before the upload (the template's sheet first)
+    expect(page.get_by_test_id("import-sheet-rule")).to_contain_text("补录台账")
+    assert load_workbook(BytesIO(Path(got.value.path()).read_bytes())).sheetnames[0] == "补录台账"
     shoot(page, "unit-import")
 
 
