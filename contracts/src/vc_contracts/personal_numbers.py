@@ -9,36 +9,50 @@ with a zero-width or soft-hyphen character anywhere in it (invisible), and a mob
 published. Text in which a number merely sits inside a longer run of digits or letters (an order
 number, a code) is not taken for one; nor are numbers a gap does not join: commas (12,000), a
 decimal point, a line break, or any word between them (2026 年 3 月, 30 人).
+
+Also read as digits (session 24's tester found each published): Chinese numerals as a number is
+dictated (一三九〇〇〇〇一二三四, 幺 for 1, 两 for 2), circled and keycap digits (①③⑨, 1️⃣3️⃣9️⃣),
+invisible joiners and variation selectors between digits, up to two spaces, and tildes, slashes and
+underscores as joins (139～1234～5678, 139/1234/5678); and a first-generation identity number (15
+digits whose birth date, digits 9-12, is a month and day).
 """
 
 from __future__ import annotations
 
 import re
 
-INVISIBLE = "\u00ad\u180e\u200b-\u200d\u2060\ufeff"
-"""Characters a reader does not see (soft hyphen, zero-width ones), for a character class."""
+INVISIBLE = "\u00ad\u034f\u180e\u200b-\u200d\u2060\ufe00-\ufe0f\ufeff"
+"""Characters a reader does not see (soft hyphen, the grapheme joiner, zero-width ones, variation
+selectors), for a character class."""
 MIDDLE_DOTS = "\u00b7\u2022\u2027\u2219\u22c5\u30fb\uff65"
 """Middle dots (· • ‧ ∙ ⋅ ・ ･), for a character class: a reader reads a name or number across one."""
 
-_FULL_WIDTH = str.maketrans(
-    "０１２３４５６７８９＋－Ｘｘ\u3000", "0123456789+-Xx "
-)  # the forms a Chinese input method types: read as their ASCII
-_UNSEEN = re.compile(f"[{INVISIBLE}]")
+_AS_DIGITS = str.maketrans(
+    "０１２３４５６７８９＋－Ｘｘ\u3000〇零一幺二两三四五六七八九⓪①②③④⑤⑥⑦⑧⑨",
+    "0123456789+-Xx 00112234567890123456789",
+)  # what a Chinese input method types, a number dictated in Chinese numerals, circled digits
+_UNSEEN = re.compile(f"[{INVISIBLE}\u20e3]")  # and the keycap that encloses a digit (1️⃣)
 _SPACE = r"[^\S\r\n]"  # a space of a line (a line break ends a number)
-_JOIN = rf"[-\u2010-\u2015\u2212\ufe63{MIDDLE_DOTS}]"  # hyphens and dashes, middle dots
-_GAP = rf"(?:{_SPACE}?{_JOIN}{_SPACE}?|{_SPACE})?"  # one gap between two digits: nothing, or one of them
+_JOIN = rf"[-\u2010-\u2015\u2212\ufe63{MIDDLE_DOTS}~\uff5e/\uff0f_\uff3f\u30fc]"  # dashes, dots, ~ / _ ー
+_GAP = rf"(?:{_SPACE}{{0,2}}{_JOIN}{_SPACE}{{0,2}}|{_SPACE}{{1,2}})?"  # one gap between two digits, or none
 MOBILE = re.compile(rf"(?:(?<![\d+])(?:\+|00)86{_GAP}|(?<!\d))1{_GAP}[3-9](?:{_GAP}\d){{9}}(?!\d)")
 """An 11-digit mainland mobile number (1, then 3-9, then nine digits), optionally after +86 or 0086,
 a single gap allowed between its digits, not next to another digit."""
 ID_CARD = re.compile(rf"(?<![0-9A-Za-z])\d(?:{_GAP}\d){{16}}{_GAP}[\dXx](?![0-9A-Za-z])")
 """An 18-character resident ID number, a single gap allowed between its characters, not next to
 another digit or letter."""
+OLD_ID_CARD = re.compile(
+    rf"(?<![0-9A-Za-z])\d(?:{_GAP}\d){{7}}{_GAP}(?:0{_GAP}[1-9]|1{_GAP}[0-2])"
+    rf"{_GAP}(?:0{_GAP}[1-9]|[12]{_GAP}\d|3{_GAP}[01])(?:{_GAP}\d){{3}}(?!{_GAP}[0-9A-Za-z])"
+)
+"""A first-generation (15-digit) resident ID number: area (6), birth date yymmdd (6: its month and
+day must be one, so most 15-digit order numbers are not taken for it), sequence (3)."""
 
 
 def personal_number_in(text: str) -> str | None:
     """What personal number `text` holds, in Chinese ("身份证号码" or "手机号码"), else None."""
-    seen = _UNSEEN.sub("", text).translate(_FULL_WIDTH)
-    if ID_CARD.search(seen):
+    seen = _UNSEEN.sub("", text).translate(_AS_DIGITS)
+    if ID_CARD.search(seen) or OLD_ID_CARD.search(seen):
         return "身份证号码"
     if MOBILE.search(seen):
         return "手机号码"

@@ -1,0 +1,158 @@
+"""A typical case's write-up, as advisors write them (pure; session 24's newcomer tester).
+
+Three kinds of fault, each with its members:
+- ordinary wording refused as a name: a role word read as a link and a name (被申请人 → 被 +
+  "申请人"), 方/于 after a link or role (对方, 被告方, 对于), words starting with a surname character
+  (关系, 关心, 林业站, 常说);
+- names written out that passed: after a colon (当事人：王小明), before 于/以/之 or a kin word
+  (王小明于…, 王小明之妻, 王小明夫妇, 王小明一家), after 男方/女方, split by a hyphen or a variation
+  selector;
+- personal numbers that passed (shared with the resident's public question): two spaces between
+  groups, Chinese numerals as dictated, circled and keycap digits, ~ ～ / _ ー as joins, invisible
+  selectors, and a first-generation 15-digit identity number.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from eventkit.errors import RuleViolationError
+from hypothesis import given
+from hypothesis import strategies as st
+from ledger.domain.typical_cases import EntryFacts, ProposeCase, resident_name_in, typical_cases
+from support.deciding import Spec
+from vc_contracts import CST
+from vc_contracts.catalogue.enums import EntryKind
+from vc_contracts.catalogue.ledger import TypicalCaseProposed
+from vc_contracts.personal_numbers import personal_number_in
+
+NOW = datetime(2026, 12, 2, 10, 0, tzinfo=CST)
+VILLAGE = "621025100201"
+MEDIATION = EntryFacts("E-abc", EntryKind.mediation, VILLAGE, 2026, voided=False)
+TITLE = "借款纠纷调解"
+SPEC = Spec(typical_cases, NOW)
+
+
+def proposing(text: str) -> ProposeCase:
+    return ProposeCase("TC-abc", MEDIATION, TITLE, text, "A-1")
+
+
+def proposed(text: str) -> TypicalCaseProposed:
+    return TypicalCaseProposed(
+        case_id="TC-abc", entry_id="E-abc", entry_kind=EntryKind.mediation, village_code=VILLAGE,
+        county_code="621025", year=2026, title=TITLE, text=text, proposed_by="A-1",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # given a mediation, when its write-up is worded as write-ups are, then it is proposed
+        "被申请人同意分两期支付。",
+        "申请人张某与被申请人李某某因借款纠纷申请调解，被申请人认可欠款。",
+        "被上诉人同意调解，上诉人撤回上诉。",
+        "申请人不同意对方的要求。",
+        "对方承诺钱款一次付清。",
+        "被告方称已经付清货款，原告方认为尚欠三千元。",
+        "经调解，双方修复了邻居关系。",
+        "讲座围绕村民关心的土地承包问题展开。",
+        "对于双方的争议，顾问逐条释法。",
+        "对于此事，村委会高度重视。",
+        "顾问陪同村民与林业站协商补偿。",
+        "妻子常说家里困难。",
+        "顾问与对方协商后，向对方索要欠条。",
+        "被告方于3月付款。",
+        "居民关注的养老问题。",
+        "当事人：王某，男，58岁。",
+        "男方李某因家庭琐事与女方产生矛盾。",
+    ],
+)
+def test_ordinary_wording_is_not_taken_for_a_name(text: str) -> None:
+    assert resident_name_in(text) is None, resident_name_in(text)
+    SPEC.given().when(proposing(text)).then(proposed(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # given a mediation, when its write-up writes a name out, then refused naming it
+        ("当事人：王小明，男，58岁。", "王小明"),
+        ("当事人:王小明称。", "王小明"),
+        ("村民王小明于2026年3月向法律顾问咨询。", "王小明"),
+        ("申请人李大海以对方违约为由申请调解。", "李大海"),
+        ("村民王小明之妻李某称。", "王小明"),
+        ("村民王小明夫妇因赡养问题咨询。", "王小明"),
+        ("村民王小明一家五口。", "王小明"),
+        ("男方李大海因家庭琐事与女方产生矛盾。", "李大海"),
+        ("女方陈红梅提出离婚。", "陈红梅"),
+        ("村民王-小明称。", "王小明"),
+        ("村民王\ufe0f小明称。", "王小明"),
+        ("被申请人刘强同意。", "刘强"),
+    ],
+)
+def test_a_name_written_out_is_refused(text: str, name: str) -> None:
+    SPEC.given().when(proposing(text)).refused(RuleViolationError, "text")
+    with pytest.raises(RuleViolationError, match=f"“{name}”"):
+        typical_cases.decide(typical_cases.initial, proposing(text), NOW)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # given a write-up or a resident's question, when it holds a number written as people write it
+        ("联系电话139  1234  5678。", "手机号码"),
+        ("联系电话一三九一二三四五六七八。", "手机号码"),
+        ("电话一三九〇〇〇〇五六七八", "手机号码"),
+        ("电话幺三九幺二三四五六七八", "手机号码"),
+        ("电话139～1234～5678", "手机号码"),
+        ("电话139~1234~5678", "手机号码"),
+        ("电话139/1234/5678", "手机号码"),
+        ("电话139_1234_5678", "手机号码"),
+        ("电话139ー1234ー5678", "手机号码"),
+        ("电话1\ufe0f\u20e33\ufe0f\u20e39\ufe0f\u20e31\ufe0f\u20e32\ufe0f\u20e33\ufe0f\u20e34\ufe0f\u20e3"
+         "5\ufe0f\u20e36\ufe0f\u20e37\ufe0f\u20e38\ufe0f\u20e3", "手机号码"),  # keycap digits
+        ("电话1\ufe0f3\ufe0f91234\ufe0f5678", "手机号码"),
+        ("电话1\u034f39\u034f12345678", "手机号码"),
+        ("电话①③⑨①②③④⑤⑥⑦⑧", "手机号码"),
+        ("身份证号621025800101123。", "身份证号码"),
+        ("身份证号 621025 800101 123。", "身份证号码"),
+    ],
+)  # fmt: skip
+def test_a_number_as_people_write_it_is_refused(text: str, said: str) -> None:
+    assert personal_number_in(text) == said
+    SPEC.given().when(proposing(text)).refused(RuleViolationError, "text")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # given a write-up, when it holds only ordinary numbers, then it is proposed
+        "二〇二六年三月一日，双方达成协议。",
+        "订单号 813900001234567。",  # 15 digits whose 11th-12th (34) are no day
+        "2026/03/01 至 2026/03/15 分两次付清。",
+        "一二三四五六七八九十组的村民都到场。",
+        "第一、二、三组共四五十人参加。",
+        "（2026）甘1025民初4567号判决书。",
+        "12345678901 元",
+        "手机尾号5678。",
+        "座机 0931-1234567。",
+    ],
+)
+def test_ordinary_numbers_still_pass(text: str) -> None:
+    assert personal_number_in(text) is None
+    SPEC.given().when(proposing(text)).then(proposed(text))
+
+
+CHINESE = dict(zip("0123456789", "〇一二三四五六七八九", strict=True))
+
+
+@given(st.sampled_from("3456789"), st.lists(st.sampled_from("0123456789"), min_size=9, max_size=9),
+       st.sampled_from(["", " ", "  ", "～", "/", "_"]))  # fmt: skip
+def test_any_mobile_in_chinese_numerals_or_joined_by_two_spaces_or_a_tilde_is_refused(
+    second: str, rest: list[str], gap: str
+) -> None:
+    digits = "1" + second + "".join(rest)
+    grouped = f"{digits[:3]}{gap}{digits[3:7]}{gap}{digits[7:]}"
+    assert personal_number_in(f"请回电{grouped}，谢谢。") == "手机号码"
+    assert personal_number_in("请回电" + "".join(CHINESE[d] for d in digits) + "。") == "手机号码"
