@@ -46,11 +46,12 @@ class ImportRejectedError(AppError):
 
     def __init__(self, problems: list[RowProblem], sheet: str | None = None) -> None:
         """`sheet`: the worksheet read (an XLSX import), None for a CSV or when none was read."""
-        rows = len({p.row for p in problems})
+        rows = len({p.row for p in problems if p.row})  # row 0 is the file as a whole, not a row
         more = f"（仅列出前 {MAX_REPORTED} 处）" if len(problems) > MAX_REPORTED else ""
         where = f"工作表「{sheet}」中" if sheet is not None else ""
+        touched = f"，涉及 {rows} 行" if rows else "（整个文件）"
         super().__init__(
-            f"导入未执行，未写入任何记录：{where}发现 {len(problems)} 处错误，涉及 {rows} 行{more}。"
+            f"导入未执行，未写入任何记录：{where}发现 {len(problems)} 处错误{touched}{more}。"
             "请全部改正后重新上传",
             field=problems[0].field if problems else None,
         )

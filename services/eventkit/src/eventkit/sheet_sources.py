@@ -68,6 +68,8 @@ MAX_UNSIZED = 16 * 1024 * 1024  # bytes of a worksheet part without a <dimension
 _HEAD = 4096  # bytes of a worksheet part in which its <dimension> element is looked for
 _DIMENSION = re.compile(rb"<(\w+:)?dimension\b")
 _XLSX_MAGIC = b"PK\x03\x04"
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE2 compound file: Excel 97-2003's .xls (WPS too)
+OLD_EXCEL = "不支持旧版 Excel（.xls）文件，请在 Excel 或 WPS 中另存为 .xlsx 或 CSV 后重新上传"
 UNREADABLE_XLSX = "无法读取 Excel 文件，请确认是 .xlsx 格式"
 SPLIT = "请分批导入"
 NO_WORKSHEET = (
@@ -115,6 +117,8 @@ def open_rows(content: bytes, max_bytes: int, preferred: str | None = None) -> S
     workbook has a visible sheet of that title."""
     if is_xlsx(content):
         return _xlsx(content, preferred)
+    if content.startswith(_XLS_MAGIC):  # not text: the encoding guess would name the wrong cause
+        raise SheetRefused(OLD_EXCEL)
     return Source(_bounded(_csv(content, max_bytes)))
 
 
