@@ -211,3 +211,30 @@ async def test_the_collector_comes_back_on_only_after_the_files_rows_are_freed(s
     r = await upload(ledger, cast, as_csv(wechat_rows(cast, 300, "freed")))
     assert r.status_code == 201, r.text
     assert alive_at_exit == [0]
+
+
+async def test_a_file_fixed_to_match_a_correction_imports_as_unchanged(scene) -> None:  # type: ignore[no-untyped-def]
+    """An imported entry corrected in the ledger (its summary), then its file fixed to say the same:
+    uploading the file again changes nothing. It was refused whole, 该客户端编号已用于内容不同的记录, with
+    no word of the correction (session 24's tester). A row that matches neither form is still refused,
+    and the reason now says the entry was corrected."""
+    ledger, cast = scene
+    rows = wechat_rows(cast, 3, "fixed")
+    r = await upload(ledger, cast, as_csv(rows))
+    assert r.status_code == 201, r.text
+    entry_id = await ledger.pool.fetchval(
+        "SELECT entry_id FROM ledger.entries WHERE client_entry_id = $1", "fixed-1"
+    )
+    me = ledger.headers("advisor", "621025", cast.advisor("li"), cast.firm)
+    fix = {"changes": {"summary": "宅基地确权纠纷"}, "reason": "摘要写得不全"}
+    assert (await ledger.http.post(f"/entries/{entry_id}/corrections", json=fix, headers=me)).status_code == 201
+
+    rows[1][5] = "宅基地确权纠纷"  # the file says what the ledger now says
+    r = await upload(ledger, cast, as_csv(rows))
+    assert r.status_code in (200, 201) and r.json() == {"rows": 3, "imported": 0, "unchanged": 3}, r.text
+
+    rows[1][5] = "另一个摘要"  # neither as first logged nor as corrected
+    r = await upload(ledger, cast, as_csv(rows))
+    assert r.status_code == 422, r.text
+    [problem] = r.json()["errors"]
+    assert problem["row"] == 3 and "已更正" in problem["reason"], problem

@@ -37,6 +37,9 @@ _COLUMN = {field: field for field in FIELD_LABEL} | {"occurred_at": "started_at"
 class FileFacts:
     histories: dict[str, list[Assignment]]
     existing: dict[str, Any]  # entry id -> the entry as first logged (JSON form)
+    # entry id -> the entry as it reads now, for those corrected since (JSON form): a file fixed to
+    # match a correction is the same entry, unchanged
+    corrected: dict[str, Any] = field(default_factory=dict)
     busy: dict[str, list[Busy]] = field(default_factory=dict)  # per advisor, by start
     names: dict[str, str] = field(default_factory=dict)  # the directory's names of the file's people
     starts: dict[str, list[datetime]] = field(default_factory=dict)
@@ -97,7 +100,7 @@ async def load_facts(
     side while this process encodes the next). `loose`: (row, advisor, village, start) of the rows that did
     not parse, whose advisors and villages are read too (`check_loose_row`)."""
     loose = list(loose)
-    histories, existing, taken = await asyncio.gather(
+    histories, (existing, corrected), taken = await asyncio.gather(
         village_histories(pool, schema, {r.village_code for r in rows} | {v for _, _, v, _ in loose if v}),
         _existing(pool, schema, ids),
         _taken_client_ids(pool, schema, rows, ids),
@@ -124,7 +127,7 @@ async def load_facts(
         names(pool, schema, people | {f"division:{r.village_code}" for r in rows}),
         _ledger_busy(pool, schema, rows, [entry_id for entry_id in own if entry_id in existing]),
     )
-    facts = FileFacts(histories, existing, names=known, taken=taken)
+    facts = FileFacts(histories, existing, corrected, names=known, taken=taken)
     if not rows:
         return facts
     facts.seen = seen
@@ -146,16 +149,19 @@ async def load_facts(
     return facts
 
 
-async def _existing(pool: asyncpg.Pool, schema: str, ids: dict[int, str]) -> dict[str, Any]:
-    """By entry id, each of the file's entries already in the ledger, as first logged (JSON form)."""
-    return {
-        r["entry_id"]: from_json(r["original"])  # pydantic-core's parser: half json.loads' time
-        for r in await pool.fetch(
-            f"SELECT entry_id, coalesce(original, data)::text AS original FROM {schema}.entries"
-            " WHERE entry_id = ANY($1::text[])",
-            list(ids.values()),
-        )
-    }
+async def _existing(
+    pool: asyncpg.Pool, schema: str, ids: dict[int, str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """By entry id, each of the file's entries already in the ledger, as first logged (JSON form);
+    and, of those corrected since, as they read now (`original` is NULL until a first correction)."""
+    rows = await pool.fetch(
+        f"SELECT entry_id, coalesce(original, data)::text AS original,"
+        f" CASE WHEN original IS NOT NULL THEN data::text END AS now FROM {schema}.entries"
+        " WHERE entry_id = ANY($1::text[])",
+        list(ids.values()),
+    )
+    first = {r["entry_id"]: from_json(r["original"]) for r in rows}  # pydantic-core: half json.loads'
+    return first, {r["entry_id"]: from_json(r["now"]) for r in rows if r["now"] is not None}
 
 
 async def _ledger_busy(

@@ -171,16 +171,25 @@ def decide_all(
                 continue
             entry_id = p.command.entry_id
             if entry_id in facts.existing:
-                if facts.existing[entry_id] != logged[entry_id]:
-                    problems.add(p.row.line, "client_entry_id", "该客户端编号已用于内容不同的记录")
-                else:
+                now = facts.corrected.get(entry_id)
+                if logged[entry_id] in (facts.existing[entry_id], now):  # as first logged, or as corrected
                     unchanged += 1
+                elif now is not None:
+                    problems.add(p.row.line, "client_entry_id", _CORRECTED)
+                else:
+                    problems.add(p.row.line, "client_entry_id", "该客户端编号已用于内容不同的记录")
                 continue
             chunk.append(event)
         new += chunk
         if handover is not None and chunk:
             handover(chunk)
     return new, unchanged
+
+
+_CORRECTED = (
+    "该客户端编号已用于内容不同的记录：该记录导入后已更正（更正记录可在台账中查看），"
+    "请按更正后的内容填写此行，或删去此行"
+)
 
 
 def _logged_as(
