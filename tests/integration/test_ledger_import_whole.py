@@ -227,7 +227,8 @@ async def test_a_file_fixed_to_match_a_correction_imports_as_unchanged(scene) ->
     )
     me = ledger.headers("advisor", "621025", cast.advisor("li"), cast.firm)
     fix = {"changes": {"summary": "宅基地确权纠纷"}, "reason": "摘要写得不全"}
-    assert (await ledger.http.post(f"/entries/{entry_id}/corrections", json=fix, headers=me)).status_code == 201
+    corrected = await ledger.http.post(f"/entries/{entry_id}/corrections", json=fix, headers=me)
+    assert corrected.status_code == 201, corrected.text
 
     rows[1][5] = "宅基地确权纠纷"  # the file says what the ledger now says
     r = await upload(ledger, cast, as_csv(rows))
