@@ -17,6 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 from devstack import procs
@@ -193,3 +194,38 @@ async def test_a_client_that_hangs_up_mid_json_command_is_a_499_not_a_400(
     gone = [r.getMessage() for r in caplog.records if "client went away" in r.getMessage()]
     assert gone == ["client went away: POST /consultations after 1016 of 4000 body bytes"]
     assert await events_written(ledger) == written
+
+
+async def test_an_upstream_that_hangs_up_mid_body_is_a_502_from_the_gateway_not_a_500(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The other side of the gateway: the service goes away while the body is forwarded to it."""
+
+    async def read_some_then_close(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        await reader.read(1000)
+        writer.transport.abort()  # a reset, as a killed process leaves it
+
+    upstream = await asyncio.start_server(read_some_then_close, "127.0.0.1", 0)
+    ledger_url = f"http://127.0.0.1:{upstream.sockets[0].getsockname()[1]}"
+    (tmp_path / "index.html").write_text("<!doctype html>", encoding="utf-8")
+    settings = WebSettings(
+        registry_url=ledger_url, ledger_url=ledger_url, assessment_url=ledger_url, reporting_url=ledger_url,
+        dist_dir=tmp_path, gateway=True, dev_signin=False, jwt_secret="s" * 48,
+    )  # fmt: skip
+    app = create_app(settings)
+    before = {status: count(GATEWAY_ROUTE, status) for status in ("500", "502")}
+    caplog.set_level(logging.INFO)
+    async with (
+        upstream,
+        app.router.lifespan_context(app),
+        on_a_port(app) as port,
+        httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http,
+    ):
+        answer = await http.post("/api/ledger/imports", content=csv_body(DECLARED))
+    assert answer.status_code == 502, answer.text
+    assert answer.json()["code"] == "upstream_unavailable"
+    assert count(GATEWAY_ROUTE, "502") == before["502"] + 1
+    assert count(GATEWAY_ROUTE, "500") == before["500"]
+    faults = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert not faults, [f"{r.name}: {r.getMessage()}" for r in faults]
