@@ -293,7 +293,7 @@ class EdgeGuard:
             await _answer(send, *refusal)
             return
         if not self.body_caps:
-            await self.app(scope, receive, send)
+            await self.app(scope, _counting(receive, None, scope), send)
             return
         cap = body_cap(scope)
         declared = dict(scope.get("headers", [])).get(b"content-length", b"")
@@ -306,7 +306,7 @@ class EdgeGuard:
             )
             await _answer(send, 413, body)
             return
-        await self.app(scope, _counting(receive, cap), send)
+        await self.app(scope, _counting(receive, cap, scope), send)
 
     @staticmethod
     def _refusal(scope: Scope) -> tuple[int, ErrorBody] | None:
@@ -341,16 +341,24 @@ def _refused(code: str, message: str, reasons: list[tuple[str, str]]) -> ErrorBo
     )
 
 
-def _counting(receive: Receive, cap: int) -> Receive:
-    """`receive` that refuses (413, through the app's error handler) once the body passes `cap`."""
+BODY_BYTES_READ = "vc_body_bytes_read"
+"""Key in the request's state (`scope["state"]`) of the body bytes received so far: the log of a
+client that went away mid-body says how far it got (eventkit.web.client_gone)."""
+
+
+def _counting(receive: Receive, cap: int | None, scope: Scope) -> Receive:
+    """`receive` that counts the body bytes into the request's state and refuses (413, through the
+    app's error handler) once they pass `cap` (None: no cap)."""
     seen = 0
+    state = scope.setdefault("state", {})
 
     async def counted() -> Message:
         nonlocal seen
         message = await receive()
         if message["type"] == "http.request":
             seen += len(message.get("body", b""))
-            if seen > cap:
+            state[BODY_BYTES_READ] = seen
+            if cap is not None and seen > cap:
                 raise BodyTooLargeError(cap)
         return message
 

@@ -15,10 +15,11 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from eventkit import metrics
 from eventkit.auth import Principal
-from eventkit.edge import BodyTooLargeError, EdgeGuard
+from eventkit.edge import BODY_BYTES_READ, BodyTooLargeError, EdgeGuard
 from eventkit.errors import AppError, ErrorBody, FieldError
 from eventkit.logs import correlation_id
 from eventkit.reasons import reason_for
@@ -45,6 +46,9 @@ HTTP_ERRORS: dict[int, tuple[str, str]] = {
 """Status → (code, Chinese message) for errors raised by the framework itself (Starlette's 404/405,
 FastAPI's 400 on an unparsable body, our edge guard's 413). Any other status answers OTHER_ERROR."""
 OTHER_ERROR = ("request_refused", "请求无法处理")
+CLIENT_CLOSED_REQUEST = 499
+"""The status counted for a request whose client went away before it was answered (nginx's "client
+closed request"): nobody reads the answer, and it is no fault of the server (never a 500)."""
 
 
 _DECLARED = {
@@ -125,6 +129,30 @@ def validation_response(exc: RequestValidationError, hints: Hints | None = None)
     return _json(422, body)
 
 
+def went_away(exc: BaseException) -> bool:
+    """Whether `exc` is, or was raised because of, the client going away in the middle of its
+    request (Starlette's ClientDisconnect; FastAPI wraps it in a 400 when it reads a JSON body, a
+    proxy may wrap it in its own error)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ClientDisconnect):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def client_gone(request: Request) -> Response:
+    """Log, once and without a traceback, that the client went away, and give the 499 to count: the
+    answer is never sent. Nothing was done for the request (its body never arrived whole)."""
+    declared = request.headers.get("content-length")
+    read = request.scope.get("state", {}).get(BODY_BYTES_READ)
+    size = f"{read if read is not None else '?'} of {declared or 'unknown'} body bytes"
+    log.warning("client went away: %s %s after %s", request.method, request.url.path, size)
+    return Response(status_code=CLIENT_CLOSED_REQUEST)
+
+
 def install_error_handlers(app: FastAPI, hints: Hints | None = None, *, body_caps: bool = True) -> None:
     """Every error in the one ErrorBody format, and the edge guard (`eventkit.edge`); `hints` name
     the expected format of fields.
@@ -151,8 +179,14 @@ def install_error_handlers(app: FastAPI, hints: Hints | None = None, *, body_cap
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         return validation_response(exc, hints)
 
+    @app.exception_handler(ClientDisconnect)
+    async def disconnected(request: Request, _: ClientDisconnect) -> Response:
+        return client_gone(request)
+
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if went_away(exc):  # FastAPI's 400 "error parsing the body" when the client hung up
+            return client_gone(request)
         # the framework's detail is English: never shown, the code says what happened
         own = exc.detail if isinstance(exc, BodyTooLargeError) else None
         return _json(exc.status_code, framework_error(exc.status_code, own))
@@ -168,9 +202,12 @@ def install_error_handlers(app: FastAPI, hints: Hints | None = None, *, body_cap
         started = time.perf_counter()
         try:
             response: Response = await call_next(request)
-        except Exception:
-            log.exception("unhandled error")  # the trace goes to the log, never to the caller
-            response = _json(500, _internal_error())
+        except Exception as exc:
+            if went_away(exc):  # raised outside the handlers above (a middleware, the gateway)
+                response = client_gone(request)
+            else:
+                log.exception("unhandled error")  # the trace goes to the log, never to the caller
+                response = _json(500, _internal_error())
         finally:
             correlation_id.reset(token)
         route = getattr(request.scope.get("route"), "path", "unmatched")  # the template, not the raw path
