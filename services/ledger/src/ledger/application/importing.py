@@ -171,10 +171,10 @@ def decide_all(
                 continue
             entry_id = p.command.entry_id
             if entry_id in facts.existing:
-                now = facts.corrected.get(entry_id)
-                if logged[entry_id] in (facts.existing[entry_id], now):  # as first logged, or as corrected
+                corrected = facts.corrected.get(entry_id)
+                if logged[entry_id] in (facts.existing[entry_id], corrected):  # as first logged or corrected
                     unchanged += 1
-                elif now is not None:
+                elif corrected is not None:
                     problems.add(p.row.line, "client_entry_id", _CORRECTED)
                 else:
                     problems.add(p.row.line, "client_entry_id", "该客户端编号已用于内容不同的记录")
