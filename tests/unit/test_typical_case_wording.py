@@ -66,6 +66,17 @@ def proposed(text: str) -> TypicalCaseProposed:
         "居民关注的养老问题。",
         "当事人：王某，男，58岁。",
         "男方李某因家庭琐事与女方产生矛盾。",
+        # the second tester's (after the first fix): legal wording, kin and trades after a link
+        "经当事人陈述，双方同意调解。",
+        "申请人陈述称欠款属实。",
+        "双方当事人申请调解。",
+        "被告同意给付工资。",
+        "原告曾与被告协商。",
+        "甲方付款后，乙方交货。",
+        "男方付彩礼，女方收下。",
+        "村民与岳父、岳母发生争执，与孙媳妇同住。",
+        "顾问与施工方协商，与石匠约定工期。",
+        "群众关切的问题，不知向何处反映。",
     ],
 )
 def test_ordinary_wording_is_not_taken_for_a_name(text: str) -> None:
@@ -89,6 +100,12 @@ def test_ordinary_wording_is_not_taken_for_a_name(text: str) -> None:
         ("村民王-小明称。", "王小明"),
         ("村民王\ufe0f小明称。", "王小明"),
         ("被申请人刘强同意。", "刘强"),
+        ("村民王小明前来咨询。", "王小明"),
+        ("村民王小明来电咨询。", "王小明"),
+        ("顾问与王小红登记结婚的双方谈话。", "王小红"),
+        ("被告李大海辩称已还款。", "李大海"),
+        ("第三人王小明未到场。", "王小明"),
+        ("村民被王小明打伤。", "王小明"),
     ],
 )
 def test_a_name_written_out_is_refused(text: str, name: str) -> None:
@@ -115,6 +132,10 @@ def test_a_name_written_out_is_refused(text: str, name: str) -> None:
         ("电话1\ufe0f3\ufe0f91234\ufe0f5678", "手机号码"),
         ("电话1\u034f39\u034f12345678", "手机号码"),
         ("电话①③⑨①②③④⑤⑥⑦⑧", "手机号码"),
+        ("电话139——1234——5678", "手机号码"),  # the dash a Chinese keyboard types
+        ("电话壹叁玖壹贰叁肆伍陆柒捌", "手机号码"),  # 大写 numerals
+        ("电话❶❸❾❶❷❸❹❺❻❼❽", "手机号码"),
+        ("电话139 ～ 1234 ～ 5678", "手机号码"),
         ("身份证号621025800101123。", "身份证号码"),
         ("身份证号 621025 800101 123。", "身份证号码"),
     ],
@@ -137,6 +158,9 @@ def test_a_number_as_people_write_it_is_refused(text: str, said: str) -> None:
         "12345678901 元",
         "手机尾号5678。",
         "座机 0931-1234567。",
+        "补偿标准 15000～200000 元。",  # a range: ～ joins a mobile only grouped 3-4-4
+        "各组户数 135/148/160/72，共 515 户。",
+        "价格 13000~15000 元。",
     ],
 )
 def test_ordinary_numbers_still_pass(text: str) -> None:

@@ -12,9 +12,10 @@ decimal point, a line break, or any word between them (2026 年 3 月, 30 人).
 
 Also read as digits (session 24's tester found each published): Chinese numerals as a number is
 dictated (一三九〇〇〇〇一二三四, 幺 for 1, 两 for 2), circled and keycap digits (①③⑨, 1️⃣3️⃣9️⃣),
-invisible joiners and variation selectors between digits, up to two spaces, and tildes, slashes and
-underscores as joins (139～1234～5678, 139/1234/5678); and a first-generation identity number (15
-digits whose birth date, digits 9-12, is a month and day).
+invisible joiners and variation selectors between digits, up to two spaces or a doubled dash (——),
+tildes, slashes and underscores between a mobile's 3-4-4 groups (139～1234～5678; elsewhere they
+make ranges and lists: 15000～200000 元); and a first-generation identity number (15 digits whose
+birth date, digits 9-12, is a month and day).
 """
 
 from __future__ import annotations
@@ -28,16 +29,21 @@ MIDDLE_DOTS = "\u00b7\u2022\u2027\u2219\u22c5\u30fb\uff65"
 """Middle dots (· • ‧ ∙ ⋅ ・ ･), for a character class: a reader reads a name or number across one."""
 
 _AS_DIGITS = str.maketrans(
-    "０１２３４５６７８９＋－Ｘｘ\u3000〇零一幺二两三四五六七八九⓪①②③④⑤⑥⑦⑧⑨",
-    "0123456789+-Xx 00112234567890123456789",
-)  # what a Chinese input method types, a number dictated in Chinese numerals, circled digits
+    "０１２３４５６７８９＋－Ｘｘ\u3000〇零一幺二两三四五六七八九壹贰叁肆伍陆柒捌玖⓪①②③④⑤⑥⑦⑧⑨"
+    "❶❷❸❹❺❻❼❽❾➀➁➂➃➄➅➆➇➈➊➋➌➍➎➏➐➑➒",
+    "0123456789+-Xx 00112234567891234567890123456789123456789123456789123456789",
+)  # what a Chinese input method types; a number dictated in Chinese numerals (小写, 大写); circled digits
 _UNSEEN = re.compile(f"[{INVISIBLE}\u20e3]")  # and the keycap that encloses a digit (1️⃣)
 _SPACE = r"[^\S\r\n]"  # a space of a line (a line break ends a number)
-_JOIN = rf"[-\u2010-\u2015\u2212\ufe63{MIDDLE_DOTS}~\uff5e/\uff0f_\uff3f\u30fc]"  # dashes, dots, ~ / _ ー
-_GAP = rf"(?:{_SPACE}{{0,2}}{_JOIN}{_SPACE}{{0,2}}|{_SPACE}{{1,2}})?"  # one gap between two digits, or none
+_JOIN = rf"[-\u2010-\u2015\u2212\ufe63{MIDDLE_DOTS}\u30fc]"  # hyphens and dashes (——: two), dots, ー
+_GAP = rf"(?:{_SPACE}{{0,2}}{_JOIN}{{1,2}}{_SPACE}{{0,2}}|{_SPACE}{{1,2}})?"  # one gap, or none
+_SIGN = rf"{_SPACE}{{0,2}}[~\uff5e/\uff0f_\uff3f]{_SPACE}{{0,2}}"  # ~ ～ / _: a range or a list, unless 3-4-4
 MOBILE = re.compile(rf"(?:(?<![\d+])(?:\+|00)86{_GAP}|(?<!\d))1{_GAP}[3-9](?:{_GAP}\d){{9}}(?!\d)")
 """An 11-digit mainland mobile number (1, then 3-9, then nine digits), optionally after +86 or 0086,
 a single gap allowed between its digits, not next to another digit."""
+MOBILE_SIGNED = re.compile(rf"(?<!\d)1[3-9]\d{_SIGN}\d{{4}}{_SIGN}\d{{4}}(?!\d)")
+"""A mobile grouped 3-4-4 by tildes, slashes or underscores (139～1234～5678): only so grouped, since
+a tilde or slash between other numbers is a range or a list (15000～200000 元, 2026/03/01)."""
 ID_CARD = re.compile(rf"(?<![0-9A-Za-z])\d(?:{_GAP}\d){{16}}{_GAP}[\dXx](?![0-9A-Za-z])")
 """An 18-character resident ID number, a single gap allowed between its characters, not next to
 another digit or letter."""
@@ -54,6 +60,6 @@ def personal_number_in(text: str) -> str | None:
     seen = _UNSEEN.sub("", text).translate(_AS_DIGITS)
     if ID_CARD.search(seen) or OLD_ID_CARD.search(seen):
         return "身份证号码"
-    if MOBILE.search(seen):
+    if MOBILE.search(seen) or MOBILE_SIGNED.search(seen):
         return "手机号码"
     return None

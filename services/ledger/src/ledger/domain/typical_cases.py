@@ -47,7 +47,7 @@ _SURNAMES = (
 # not after these words, and a title after a surname (张律师, 王主任) is not a name: not refused.
 _ROLES = (
     "村民|居民|群众|当事人|申请人|被申请人|原告|被告|上诉人|被上诉人|丈夫|妻子|老人|儿子|女儿|父亲|母亲|"
-    "哥哥|弟弟|姐姐|妹妹|邻居|农户|村民小组长|务工人员|承包人|债权人|债务人|男方|女方|甲方|乙方|对方"
+    "哥哥|弟弟|姐姐|妹妹|邻居|农户|村民小组长|务工人员|承包人|债权人|债务人|男方|女方|甲方|乙方|对方|第三人"
 )
 _LINKS = "向|与|和|跟|被|把|对|给|替|帮|找|及"
 _TITLES = "律师|主任|书记|村长|组长|所长|局长|法官|老师|医生|先生|女士|大爷|大妈|师傅|同志|家"
@@ -55,12 +55,17 @@ _TITLES = "律师|主任|书记|村长|组长|所长|局长|法官|老师|医生
 # (借款, 协商, 签订, 发生 …). Requiring it keeps nouns out (与高速公路, 村民高兴地说 are not names).
 _VERBS = "同借协签发达说商要的等称表反讨索还支订约调家因就在不也都已拒认主提起将未欠诉于以之"
 _KIN = "夫妇|夫妻|一家|二人|两人|父子|母子|父女|母女|兄弟|姐妹"  # 王小明夫妇, 王小明一家
-_AFTER = rf"(?:$|[\s，。、；：！？“”（）{_VERBS}]|{_LINKS}|{_KIN})"
+# Words a party's name is followed by in a write-up (王小明前来咨询, 李大海辩称, 被王小明打伤)
+_NEXT = "前来|来电|来访|登记|辩称|诉称|打伤|陈述|申请|起诉|咨询|反映|认为|表示|提出|承认|同意|拒绝"
+_AFTER = rf"(?:$|[\s，。、；：！？“”（）{_VERBS}]|{_LINKS}|{_KIN}|{_NEXT})"
+# A given name's characters are never these grammatical words (原告曾与被告协商 is no name 曾与)
+_NOT_IN_NAME = f"{_LINKS}|的|了|在|是"
 # The name may not begin a role word (被申请人 is a role, not 被 + the name 申请人), nor with 方 or 于
 # after a role or link word: 对方, 被告方, 对于 are words of every write-up, a surname there almost never.
 _NAMED = re.compile(
     rf"(?:(?:{_ROLES})[：:]?|{_LINKS})(?!{_LINKS}|{_ROLES}|[方于])"
-    rf"(?P<name>[{_SURNAMES}](?!某)[\u4e00-\u9fff](?:(?!某)[\u4e00-\u9fff])??)(?={_AFTER})"
+    rf"(?P<name>[{_SURNAMES}](?!某|{_NOT_IN_NAME})[\u4e00-\u9fff](?:(?!某|{_NOT_IN_NAME})[\u4e00-\u9fff])??)"
+    rf"(?={_AFTER})"
 )
 # Common words that start with a surname character and sit where a name may (村民高兴地说, 与黄河).
 _WORDS = frozenset(
@@ -70,7 +75,8 @@ _WORDS = frozenset(
         " 田间 石头 金钱 孙子 孙女 马路 周边 周围 白天 夏天 左右 常住 何时 任何 严重 龙头 包括 齐心 安排 尚未"
         " 宁愿 文书 金融 方法 关系 关心 关注 关键 关爱 关联 林业 林场 林区 常说 常常 常见 常来 常去 石料"
         " 江水 白菜 马上 邢台 冯家 万一 高度 高速 高空 钟表 安置 安装 包工 包干 文明 黄金 田地 金属 任务 范围"
-        " 宁县 宁夏 江苏 江西 安徽 武汉 贺兰",
+        " 宁县 宁夏 江苏 江西 安徽 武汉 贺兰 陈述 申请 申诉 申报 申领 付款 付清 付给 付工 付彩 付费 付钱 岳父"
+        " 岳母 孙媳 施工 石匠 关切 何处 何地 何人 曾经 方案 高龄 万般 许多 许可 谢谢 苏醒 邻里",
     )
 )
 _NOT_A_NAME_TAIL = re.compile(rf"^(?:{_TITLES})")
