@@ -39,7 +39,8 @@ REFUSED = (
     {char for char, _ in INVISIBLE}
     | {chr(c) for c in range(0x202A, 0x202F)}
     | {chr(c) for c in [*range(0x200B, 0x2010), *range(0x2060, 0x2065), *range(0x2066, 0x2070)]}
-)
+    | {chr(c) for c in [*range(0xFFF9, 0xFFFC), 0xE0001, *range(0xE0020, 0xE0080)]}  # annotation, tag chars
+)  # every character `vc_contracts.text` refuses (hypothesis drew a tag character, U+E0020, left out)
 
 
 @pytest.mark.parametrize(("char", "kind"), INVISIBLE)
