@@ -87,8 +87,8 @@ def hold_deciding(monkeypatch: pytest.MonkeyPatch, chunks_written: int) -> dict[
         seen["prepared"] += 1
         return prepare(*args)
 
-    async def counted_write(conn: Any, schema: str, links: Any) -> None:
-        await write_links(conn, schema, links)
+    async def counted_write(conn: Any, schema: str, links: Any, *text: Any) -> None:
+        await write_links(conn, schema, links, *text)
         seen["links"] += 1
         if seen["links"] == chunks_written:
             seen["entries in the transaction"] = await conn.fetchval(
@@ -185,8 +185,8 @@ async def test_an_append_during_an_import_waits_for_it_and_both_chains_verify(
     first_written = asyncio.Event()
     write_links = import_writes.write_links
 
-    async def signalled_write(conn: Any, schema: str, links: Any) -> None:
-        await write_links(conn, schema, links)
+    async def signalled_write(conn: Any, schema: str, links: Any, *text: Any) -> None:
+        await write_links(conn, schema, links, *text)
         first_written.set()
 
     monkeypatch.setattr(import_writes, "write_links", signalled_write)

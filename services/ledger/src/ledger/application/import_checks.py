@@ -15,7 +15,7 @@ from eventkit.auth import Principal
 from eventkit.errors import AppError
 from eventkit.import_errors import Problems
 from pydantic import ValidationError
-from pydantic_core import from_json
+from pydantic_core import from_json, to_json
 from vc_contracts import CST
 from vc_contracts.catalogue.ledger import LedgerEntryEvent
 
@@ -157,8 +157,8 @@ async def _existing(
     rows = await pool.fetch(
         f"SELECT entry_id, coalesce(original, data)::text AS original,"
         f" CASE WHEN original IS NOT NULL THEN data::text END AS now FROM {schema}.entries"
-        " WHERE entry_id = ANY($1::text[])",
-        list(ids.values()),
+        " WHERE entry_id = ANY(ARRAY(SELECT jsonb_array_elements_text($1::text::jsonb)))",
+        _json_list(ids.values()),
     )
     first = {r["entry_id"]: from_json(r["original"]) for r in rows}  # pydantic-core: half json.loads'
     return first, {r["entry_id"]: from_json(r["now"]) for r in rows if r["now"] is not None}
@@ -189,6 +189,13 @@ async def _ledger_busy(
     return seen, ledger
 
 
+def _json_list(values: Iterable[str | None]) -> str:
+    """A file's worth of texts as one JSON array, for a query's `jsonb_array_elements_text`: asyncpg
+    encodes a `text[]` element by element, with two abstract-class checks each (issue 12's profile:
+    ~0.1 s of a 50,000-row import, before its first write, for 200,000 texts)."""
+    return to_json(list(values)).decode()
+
+
 async def _taken_client_ids(
     pool: asyncpg.Pool, schema: str, rows: list[ParsedRow], ids: dict[int, str]
 ) -> dict[str, str]:
@@ -199,13 +206,15 @@ async def _taken_client_ids(
     entry (the same id) is not returned."""
     found = await pool.fetch(
         "SELECT f.entry_id AS ours, e.entry_id, e.data ? 'question_id' AS answers"
-        " FROM unnest($1::text[], $2::text[], $3::text[]) AS f(advisor_id, client_entry_id, entry_id)"
+        " FROM ROWS FROM (jsonb_array_elements_text($1::text::jsonb),"
+        "   jsonb_array_elements_text($2::text::jsonb), jsonb_array_elements_text($3::text::jsonb))"
+        "   AS f(advisor_id, client_entry_id, entry_id)"
         f" JOIN {schema}.entries e"
         "   ON e.advisor_id = f.advisor_id AND e.client_entry_id = f.client_entry_id"
         " WHERE e.entry_id <> f.entry_id",
-        [r.advisor_id for r in rows],
-        [r.client_entry_id for r in rows],
-        [ids[r.line] for r in rows],
+        _json_list(r.advisor_id for r in rows),
+        _json_list(r.client_entry_id for r in rows),
+        _json_list(ids[r.line] for r in rows),
     )
     return {
         r["ours"]: "该客户端编号已用于另一条记录"

@@ -10,7 +10,8 @@ on to the next chunk, the rows' canonical chain bodies (they need no head) and t
 (`volume_chain.import_work`): the service's event loop only sends bytes. The writer sends each
 chunk's statements back to back: the volume heads it reaches (read once, `FOR UPDATE`), a COPY of
 the events (`copy_new_streams`), the entries read model derived by PostgreSQL from them, a COPY of
-the links, whose hashes from those heads a thread computes meanwhile (`link_bodies`). The overlap
+the links, whose hashes from those heads and COPY text a thread computes meanwhile
+(`link_bodies`). The overlap
 rule runs again under the lock only when another writer appended after the file was checked
 (`_appended_since`). Each volume head is written once, at the end. The entries' data is the event's
 JSON as stored; the links hash the JSON sent (`volume_chain.import_bodies`, else `appended_bytes`;
@@ -23,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterable, AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
@@ -104,16 +105,7 @@ async def write_entries(
     first = await _next_nonempty(pending)
     if first is None:
         return
-    tenants: dict[str, Tenant] = {}
-
-    def batch_of(chunk: list[LedgerEntryEvent]) -> tuple[list[NewStream], dict[str, tuple[str, str]]]:
-        for code in {e.village_code for e in chunk} - tenants.keys():
-            tenants[code] = Tenant.of(code)
-        volumes = {e.entry_id: volumes_of(e.village_code, e.unit_id, e.occurred_at.astimezone(CST).year)
-                   for e in chunk}  # fmt: skip
-        batch = [NewStream(stream_id(e.entry_id), [e], tenants[e.village_code], e.occurred_at) for e in chunk]
-        return batch, volumes
-
+    maker = _ChunkMaker(store, metadata)
     async with store.pool.acquire() as conn, conn.transaction():
         recorded_at = await store.take_order(conn)
         recheck = checked_at is None or await _appended_since(conn, store.schema, checked_at)
@@ -125,15 +117,11 @@ async def write_entries(
             try:
                 chunk: list[LedgerEntryEvent] | None = first
                 while chunk is not None:
-                    batch, volumes = batch_of(chunk)
-                    rows, parts, places = await asyncio.to_thread(
-                        _prepare_chunk, store, batch, metadata, volumes, recorded
-                    )
+                    made = await asyncio.to_thread(maker.prepare, chunk, recorded)
+                    rows, volumes, parts, places, sent = made
                     # the worker's part runs on while this thread prepares the next chunk
-                    made = asyncio.ensure_future(
-                        workers.run(import_work, [tuple(p) for p in parts], [p[2] for p in places])
-                    )
-                    await ready.put(_Prepared(rows, volumes, parts, places, made))
+                    working = asyncio.ensure_future(workers.run(import_work, *sent))
+                    await ready.put(_Prepared(rows, volumes, parts, places, working))
                     chunk = await _next_nonempty(pending)
             except Exception as exc:  # the writer raises it, inside the transaction: all rolled back
                 await ready.put(exc)
@@ -156,6 +144,38 @@ async def write_entries(
             while not ready.empty():  # chunks never written: their worker calls are not wanted
                 if isinstance(left := ready.get_nowait(), _Prepared):
                     _forget(left.made)
+
+
+@dataclass
+class _ChunkMaker:
+    """The chunks of one write made ready in turn (in a thread, one chunk at a time): their new
+    streams and event rows, each entry's volumes, and what the worker is sent."""
+
+    store: EventStore
+    metadata: Metadata
+    tenants: dict[str, Tenant] = field(default_factory=dict)
+    volumes: dict[tuple[str, str, int], tuple[str, str]] = field(default_factory=dict)  # few, many rows
+
+    def prepare(self, chunk: list[LedgerEntryEvent], recorded: str) -> tuple[Any, ...]:
+        """`_prepare_chunk` of a chunk, and `import_work`'s arguments for it."""
+        batch, volumes = self.batch(chunk)
+        rows, parts, places = _prepare_chunk(self.store, batch, self.metadata, volumes, recorded)
+        return rows, volumes, parts, places, ([tuple(p) for p in parts], [p[2] for p in places])
+
+    def batch(self, chunk: list[LedgerEntryEvent]) -> tuple[list[NewStream], dict[str, tuple[str, str]]]:
+        """A chunk's new streams and each entry's volumes (by (village, unit, year), made once)."""
+        tenants = self.tenants
+        for code in {e.village_code for e in chunk} - tenants.keys():
+            tenants[code] = Tenant.of(code)
+        volumes: dict[str, tuple[str, str]] = {}
+        for e in chunk:
+            at = e.occurred_at
+            key = (e.village_code, e.unit_id, (at if at.tzinfo is CST else at.astimezone(CST)).year)
+            if (found := self.volumes.get(key)) is None:
+                found = self.volumes[key] = volumes_of(*key)
+            volumes[e.entry_id] = found
+        batch = [NewStream(stream_id(e.entry_id), [e], tenants[e.village_code], e.occurred_at) for e in chunk]
+        return batch, volumes
 
 
 async def _write(
@@ -187,15 +207,16 @@ async def _write(
         chained = await linking
     finally:
         _forget(linking)  # the writer's error: the chunk's links are not wanted; that error is raised
+    copied: bytes | None = None  # the links' COPY text, built with them (`link_bodies`)
     if chained.bodies is None:
         heads.chained(chained)
-        links = chained.links
+        links, copied = chained.links, chained.text
     else:  # rare: some bodies are taken by the general path, or read back as stored
         known, unsure = _bodies(rows, chained.bodies, recorded_at)
         if unsure:
             known |= await stored_bodies(conn, schema, unsure)
         links = heads.links(_to_link(rows, known, volumes))
-    await write_links(conn, schema, links)
+    await write_links(conn, schema, links, copied)
 
 
 def _prepare_chunk(
