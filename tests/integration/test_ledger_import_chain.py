@@ -1,15 +1,19 @@
-"""A bulk write's chain links come from the worker process chunk after chunk; a chunk with an event
-the fast path cannot write (a character beyond U+FFFF) is linked by the service itself, and the
-chunks after it go on from the heads it left: every volume verifies (real PostgreSQL, a real
-worker process)."""
+"""A bulk write's chain links come from the worker process chunk after chunk, from the heads read
+when the write began (`reach`); a chunk the worker cannot link (an event the fast path cannot write,
+a character beyond U+FFFF; a volume whose head was not read ahead) is linked by the service itself,
+and so are the chunks after it, from the heads the chunks before left: every volume verifies (real
+PostgreSQL, a real worker process)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
+import pytest
 from eventkit.imports import ImportProgress
 from eventkit.store import EventStore, Metadata
 from eventkit.workers import CpuWorkers
+from ledger.application import import_writes
 from ledger.application.import_writes import CHUNK, write_entries
 from ledger.application.volume_chain import verify_volume
 from test_ledger_harness import ledger_service
@@ -26,18 +30,40 @@ def _lecture(i: int, topic: str = "民法典") -> LectureHeld:
                        advisor_id=f"A-{i % 2}", unit_id="U-firm", village_code=VILLAGES[i % 3])  # fmt: skip
 
 
-async def test_chunks_linked_by_the_worker_and_by_the_service_make_one_chain(devstack) -> None:  # type: ignore[no-untyped-def]
-    # given 2.5 chunks of lectures in three villages, one event of the second chunk with an emoji
-    count, odd = CHUNK * 5 // 2, CHUNK + 7
+REACH = [*(f"village:{v}:2024" for v in VILLAGES), "unit:U-firm:2024"]
+
+
+@pytest.mark.parametrize(
+    ("odd", "reach", "by_service"),
+    [
+        (CHUNK + 7, [], 5),  # no heads read ahead: the service links every chunk (of 5)
+        (CHUNK + 7, REACH, 3),  # the worker links the chunks before the emoji's, the service the rest
+        (None, REACH, 0),  # the worker links every chunk
+        (None, REACH[1:], 5),  # the first village's volume not read ahead: the service links every chunk
+    ],
+)
+async def test_chunks_linked_by_the_worker_and_by_the_service_make_one_chain(
+    devstack, monkeypatch: pytest.MonkeyPatch, odd: int | None, reach: list[str], by_service: int
+) -> None:  # type: ignore[no-untyped-def]
+    # given 2.5 chunks of lectures in three villages, maybe one event of the second chunk with an emoji
+    count = CHUNK * 5 // 2
     events = [_lecture(i, "😀 普法" if i == odd else "民法典") for i in range(count)]
-    workers = CpuWorkers(["ledger.application.volume_chain"])
+    workers = CpuWorkers(["ledger.application.chain_worker"])
+    linked_here: list[int] = []
+    link_bodies = import_writes.link_bodies
+
+    def counted(*args: Any) -> Any:
+        linked_here.append(1)
+        return link_bodies(*args)
+
+    monkeypatch.setattr(import_writes, "link_bodies", counted)
     workers.start()
     try:
         async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
             # when they are written in one import
             progress = ImportProgress("chain", "ledger", "test", datetime.now(CST))
             store = EventStore(ledger.pool, "ledger")
-            await write_entries(store, events, Metadata("test"), progress, workers=workers)
+            await write_entries(store, events, Metadata("test"), progress, workers=workers, reach=reach)
             # then every volume verifies, each link in its place
             for volume in [*(f"village:{v}:2024" for v in VILLAGES), "unit:U-firm:2024"]:
                 verdict = await verify_volume(ledger.pool, "ledger", volume)
@@ -46,5 +72,6 @@ async def test_chunks_linked_by_the_worker_and_by_the_service_make_one_chain(dev
             lengths = {r["volume_id"]: r["length"] for r in heads}
             assert lengths["unit:U-firm:2024"] == count
             assert sum(lengths[f"village:{v}:2024"] for v in VILLAGES) == count
+            assert len(linked_here) == by_service
     finally:
         workers.stop()

@@ -2,8 +2,9 @@
 and uploading the file again writes every row exactly once. The ledger runs as a real process
 (uvicorn, as `make run` starts it) on a database of its own and the session's broker.
 
-To kill it at a known point, a row lock on one village's volume head is held here: the import writes
-its first chunks (inside its transaction), then waits for that lock at the chunk of that village.
+To kill it at a known point, a link into one village's volume is inserted here and not committed, at
+the place the import's first link into that volume takes: the import writes its first chunks (inside
+its transaction), then waits for that row at the chunk of that village.
 """
 
 from __future__ import annotations
@@ -78,9 +79,15 @@ async def kill_mid_import(
     content: bytes,
     headers: dict[str, str],
 ) -> None:
-    """Upload, let two chunks be written (then the import waits for V2's volume head), SIGKILL."""
-    async with db.transaction():
-        await db.execute("SELECT 1 FROM ledger.volume_heads WHERE volume_id LIKE $1 FOR UPDATE", f"%{V2}%")
+    """Upload, let two chunks be written (then the import waits to link into V2's volume), SIGKILL."""
+    held = db.transaction()
+    await held.start()
+    try:  # V2's volume has one link (the earlier entry): the import's first one there is the second
+        await db.execute(
+            "INSERT INTO ledger.volume_links (volume_id, seq, event_id, entry_id, event_type, hash,"
+            " canonical_version) VALUES ($1, 2, $2, 'E-held', 'ConsultationLogged', $3, 2)",
+            f"village:{V2}:{YEAR}", uuid4(), "0" * 64,
+        )  # fmt: skip
         upload = asyncio.create_task(http.post("/imports", content=content, headers=headers))
 
         async def two_chunks_written() -> bool:
@@ -92,6 +99,8 @@ async def kill_mid_import(
         service.process.wait(timeout=10)
         with pytest.raises(httpx.HTTPError):
             await upload
+    finally:
+        await held.rollback()
 
 
 async def test_a_ledger_killed_mid_import_leaves_nothing_and_the_upload_again_writes_every_row_once(

@@ -45,7 +45,7 @@ SPEC = ServiceSpec(
         http_typical_cases.router,
     ],
     migrations=LEDGER_TABLES + TYPICAL_CASE_TABLES + SEAL_TABLES,
-    cpu_work=["ledger.application.volume_chain"],  # the backfill import's chain bodies and COPY text
+    cpu_work=["ledger.application.chain_worker"],  # the backfill import's COPY texts and chain links
     projections=[AssignmentsView(), DirectoryView(), LedgerQuestions()],
     reads=READS,
     writes=WRITES,

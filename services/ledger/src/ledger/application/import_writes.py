@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterable, AsyncIterator, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from eventkit.db import Connection
 from eventkit.imports import ImportProgress
@@ -35,15 +35,17 @@ from eventkit.store import Appended, BulkRows, EventStore, Metadata, NewStream
 from eventkit.workers import THREADS, CpuWorkers
 from vc_contracts import CST, Tenant
 from vc_contracts.catalogue.ledger import LedgerEntryEvent
+from vc_contracts.chain import GENESIS
 
+from ledger.application.chain_worker import ChunkWork, Linked, import_work
 from ledger.application.entries_model import insert_appended_entries, recheck_clashes
 from ledger.application.volume_chain import (
     BodyParts,
+    Chained,
     ToLink,
     VolumeHeads,
     appended_bytes,
     envelope_time,
-    import_work,
     link_bodies,
     plain_json,
     row_parts,
@@ -73,14 +75,14 @@ def chunk_spans(count: int) -> Iterator[range]:
 @dataclass
 class _Prepared:
     """A chunk ready to write: its event rows, each entry's volumes, what the chain needs of each
-    row (`link_bodies`' rows and places), and the worker's part in flight (`made`: the rows'
-    chain bodies and COPY text, `volume_chain.import_work`)."""
+    row (`link_bodies`' rows and places), and the worker's part in flight (`made`: the events'
+    COPY text and the chunk's links, else its bodies, `chain_worker.import_work`)."""
 
     rows: BulkRows
     volumes: dict[str, tuple[str, str]]
     parts: list[BodyParts]
     places: list[tuple[str, tuple[str, ...], str | None]]
-    made: asyncio.Future[tuple[list[bytes | None], bytes]]
+    made: asyncio.Future[ChunkWork]
 
 
 async def write_entries(
@@ -91,6 +93,7 @@ async def write_entries(
     *,
     checked_at: int | None = None,
     workers: CpuWorkers = THREADS,
+    reach: Collection[str] = (),
 ) -> None:
     """Append the events of `chunks` (each the first of a new entry stream; a list: cut as
     `chunk_spans`) with their entries and chain links; all or nothing: an error raised by `chunks` rolls
@@ -98,7 +101,9 @@ async def write_entries(
     `checked_at`: the last event position the events' overlap checks saw (None: unknown); the
     overlap rule runs again under the ordering lock only when events were appended after it.
     `workers`: where the chain bodies are computed, ahead of the writer (a worker process: on the
-    other core).
+    other core). `reach`: the volumes the events may link into (their heads are read when the
+    transaction begins, and the worker links the chunks from them, `chain_worker`); the chunks
+    of an event beyond them, and all after it, are linked here.
     Raises ConcurrencyError when an entry's stream exists already, ConflictError (409) when an
     entry now overlaps the advisor's other on-site time."""
     pending = aiter(_chunked(chunks) if isinstance(chunks, list) else chunks)
@@ -111,18 +116,25 @@ async def write_entries(
         recheck = checked_at is None or await _appended_since(conn, store.schema, checked_at)
         recorded = envelope_time(recorded_at)
         ready: asyncio.Queue[_Prepared | BaseException | None] = asyncio.Queue(AHEAD)
+        heads = VolumeHeads()
+        await heads.lock(conn, store.schema, reach)
+        start = {v: heads.heads.get(v, (0, GENESIS)) for v in reach}
+        token = uuid4().hex if reach else ""  # no heads read: the worker links nothing
 
         async def prepare() -> None:
             """Chunks in order, ready to write; then None (or the error that ended them)."""
             try:
                 chunk: list[LedgerEntryEvent] | None = first
+                index = 0
                 while chunk is not None:
                     made = await asyncio.to_thread(maker.prepare, chunk, recorded)
-                    rows, volumes, parts, places, sent = made
+                    rows, volumes, parts, places, values = made
                     # the worker's part runs on while this thread prepares the next chunk
-                    working = asyncio.ensure_future(workers.run(import_work, *sent))
+                    working = asyncio.ensure_future(
+                        workers.run(import_work, values, places, token, index, None if index else start)
+                    )
                     await ready.put(_Prepared(rows, volumes, parts, places, working))
-                    chunk = await _next_nonempty(pending)
+                    chunk, index = await _next_nonempty(pending), index + 1
             except Exception as exc:  # the writer raises it, inside the transaction: all rolled back
                 await ready.put(exc)
             else:
@@ -130,7 +142,6 @@ async def write_entries(
 
         preparing = asyncio.create_task(prepare())
         try:
-            heads = VolumeHeads()
             while (prepared := await ready.get()) is not None:
                 if isinstance(prepared, BaseException):
                     raise prepared
@@ -157,10 +168,10 @@ class _ChunkMaker:
     volumes: dict[tuple[str, str, int], tuple[str, str]] = field(default_factory=dict)  # few, many rows
 
     def prepare(self, chunk: list[LedgerEntryEvent], recorded: str) -> tuple[Any, ...]:
-        """`_prepare_chunk` of a chunk, and `import_work`'s arguments for it."""
+        """`_prepare_chunk` of a chunk, and its rows' values as `import_work` is sent them."""
         batch, volumes = self.batch(chunk)
         rows, parts, places = _prepare_chunk(self.store, batch, self.metadata, volumes, recorded)
-        return rows, volumes, parts, places, ([tuple(p) for p in parts], [p[2] for p in places])
+        return rows, volumes, parts, places, [tuple(p) for p in parts]
 
     def batch(self, chunk: list[LedgerEntryEvent]) -> tuple[list[NewStream], dict[str, tuple[str, str]]]:
         """A chunk's new streams and each entry's volumes (by (village, unit, year), made once)."""
@@ -186,27 +197,39 @@ async def _write(
     recorded_at: datetime,
     recheck: bool,
 ) -> None:
-    """One chunk's statements, back to back: its heads, events, entries and links (whose hashes a
-    thread computes from the heads and the bodies made ahead while PostgreSQL writes the events
-    and entries)."""
+    """One chunk's statements, back to back: its heads, events, entries and links (the worker's,
+    checked against the heads here; else hashed by a thread from the heads and the bodies made
+    ahead while PostgreSQL writes the events and entries)."""
     rows, volumes, schema = prepared.rows.rows, prepared.volumes, store.schema
     try:
-        bodies, text = await prepared.made
+        made = await prepared.made
     finally:
         _forget(prepared.made)
     await heads.lock(conn, schema, (v for vs in volumes.values() for v in vs))
-    start = {v: heads.heads[v] for _, vs, _ in prepared.places for v in vs if v in heads.heads}
-    linking = asyncio.create_task(
-        asyncio.to_thread(link_bodies, bodies, prepared.parts, prepared.places, start)
-    )
+    linking: asyncio.Task[Chained] | None = None
+    if made.linked is None:
+        start = {v: heads.heads[v] for _, vs, _ in prepared.places for v in vs if v in heads.heads}
+        bodies = cast(list[bytes | None], made.bodies)
+        linking = asyncio.create_task(
+            asyncio.to_thread(link_bodies, bodies, prepared.parts, prepared.places, start)
+        )
+    elif {v: heads.heads.get(v, (0, GENESIS)) for v in made.linked.started} != made.linked.started:
+        # never: the worker's heads are those read here, moved on by the chunks before
+        raise RuntimeError("the worker linked a chunk from other heads than the service's")
     try:
-        positions = await store.copy_new_streams(conn, prepared.rows, recorded_at, text)
+        positions = await store.copy_new_streams(conn, prepared.rows, recorded_at, made.events_text)
         await insert_appended_entries(conn, schema, positions[0], positions[-1], len(positions))
         if recheck:  # another writer's on-site time may have arrived since the rows were checked
             await recheck_clashes(conn, schema, [cast(LedgerEntryEvent, r[10]).entry_id for r in rows])
-        chained = await linking
+        chained = await linking if linking is not None else None
     finally:
-        _forget(linking)  # the writer's error: the chunk's links are not wanted; that error is raised
+        if linking is not None:
+            _forget(linking)  # the writer's error: the chunk's links are not wanted; that error is raised
+    if chained is None:  # the worker's links
+        linked = cast(Linked, made.linked)
+        heads.chained(Chained([], linked.moved, linked.counties))
+        await write_links(conn, schema, [], linked.text)
+        return
     copied: bytes | None = None  # the links' COPY text, built with them (`link_bodies`)
     if chained.bodies is None:
         heads.chained(chained)

@@ -40,6 +40,7 @@ from eventkit.imports import ImportProgress, gc_paused
 from eventkit.spreadsheets import Sheet
 from eventkit.store import EventStore
 from eventkit.workers import THREADS, CpuWorkers
+from vc_contracts import CST
 from vc_contracts.catalogue.ledger import LedgerEntryEvent
 
 from ledger.application.access import unit_of
@@ -55,6 +56,7 @@ from ledger.application.import_checks import (
 from ledger.application.import_columns import read_upload
 from ledger.application.import_rows import ParsedRow, parse_row, when
 from ledger.application.import_writes import chunk_spans, write_entries
+from ledger.domain.chain import volumes_of
 from ledger.domain.entry_fields import dump_many
 from ledger.domain.kinds import FIELD_LABEL, Kind
 
@@ -208,6 +210,14 @@ def _logged_as(
     return logged
 
 
+def reach_of(parsed: list[ParsedRow], who: Principal) -> set[str]:
+    """The volumes the file's entries may link into: each row's village's and the uploading unit's
+    of the year (CST) the row starts in (an entry's volumes, `chain.volumes_of`)."""
+    unit = unit_of(who)
+    years = {(row.village_code, row.start.astimezone(CST).year) for row in parsed}
+    return {volume for village, year in years for volume in volumes_of(village, unit, year)}
+
+
 async def import_file(
     store: EventStore, who: Principal, content: bytes, progress: ImportProgress, workers: CpuWorkers = THREADS
 ) -> ImportReport:
@@ -264,7 +274,15 @@ async def _import_file(
 
     try:
         metadata = request_metadata(who.subject)  # the upload's correlation id, for the whole file
-        await write_entries(store, chunks(), metadata, progress, checked_at=facts.seen, workers=workers)
+        await write_entries(
+            store,
+            chunks(),
+            metadata,
+            progress,
+            checked_at=facts.seen,
+            workers=workers,
+            reach=reach_of(parsed, who),
+        )
     except ImportRejectedError:
         raise
     except Exception:

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple, cast
 from uuid import UUID
 
 import asyncpg
-from eventkit.copy_text import event_rows_text, text_value
+from eventkit.copy_text import text_value
 from eventkit.db import Connection
 from eventkit.store import Appended, StoredEvent
 from pydantic_core import from_json, to_json
@@ -267,23 +267,6 @@ def import_bodies(rows: list[BodyParts]) -> list[bytes | None]:
     if len(_PARTS) > _KEPT_PARTS:
         _PARTS.clear()
     return [import_text(row, _PARTS) for row in rows]
-
-
-def import_work(
-    values: list[tuple[Any, ...]], counties: list[str | None]
-) -> tuple[list[bytes | None], bytes]:
-    """What a bulk import's worker process (`eventkit.workers`) makes of a chunk ahead of the
-    writer: `import_bodies`, and the events' COPY text (`copy_text.event_rows_text`; `counties`:
-    each row's tenant county). Both from plain values, so the service's interpreter only sends.
-    `values`: the rows' `BodyParts` as plain tuples, which pickle in C; a NamedTuple pickles through a
-    Python call a row (5,000 rows: 10 ms instead of 3 ms, conversion included, on both sides)."""
-    parts = [BodyParts._make(v) for v in values]
-    rows = (
-        (p.event_id, p.stream_id, p.stream_version, p.event_type, p.schema_version, p.tenant_json, county,
-         p.occurred_at, p.data_json, p.metadata_json)
-        for p, county in zip(parts, counties, strict=True)
-    )  # fmt: skip
-    return import_bodies(parts), event_rows_text(rows, parts[0].recorded_at if parts else "")
 
 
 class Chained(NamedTuple):
@@ -550,19 +533,27 @@ def links_text(links: Iterable[tuple[Any, ...]]) -> bytes:
     ]).encode()  # fmt: skip
 
 
+async def copy_links(conn: Connection, schema: str, text: bytes) -> None:
+    """Insert links given as `links_text` (COPY)."""
+    await conn.copy_to_table(
+        "volume_links", schema_name=schema, columns=_LINK_COLUMNS, format="text",
+        # a buffer is a documented source (not bytes: asyncpg would take it for a path)
+        source=cast(Any, memoryview(text)),
+    )  # fmt: skip
+
+
 async def write_links(
     conn: Connection, schema: str, links: list[tuple[Any, ...]], text: bytes | None = None
 ) -> None:
-    """Insert `VolumeHeads.links` rows in one statement (COPY from COPY_LINKS rows; `text`: their
-    `links_text` when the caller built it beforehand)."""
+    """Insert `VolumeHeads.links` rows in one statement (COPY from COPY_LINKS rows). `text`: their
+    `links_text`, built beforehand (`links` may then be left out: a chunk the worker linked)."""
+    if text is not None:
+        await copy_links(conn, schema, text)
+        return
     if not links:
         return
     if len(links) >= COPY_LINKS:  # a bulk import's chunk: PostgreSQL's cheapest way in
-        await conn.copy_to_table(
-            "volume_links", schema_name=schema, columns=_LINK_COLUMNS, format="text",
-            # a buffer is a documented source (not bytes: asyncpg would take it for a path)
-            source=cast(Any, memoryview(links_text(links) if text is None else text)),
-        )  # fmt: skip
+        await copy_links(conn, schema, links_text(links))
         return
     await conn.execute(  # one statement per batch, its rows one JSON document (pydantic-core's)
         f"INSERT INTO {schema}.volume_links"
