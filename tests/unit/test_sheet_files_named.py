@@ -75,6 +75,24 @@ def test_text_whose_byte_order_mark_names_its_encoding_is_read(content: bytes) -
     assert read(content) == (None, ROWS)
 
 
+@pytest.mark.parametrize(
+    "content",
+    [text(",").encode("utf-16-le"), text("\t").encode("utf-16-be")],
+    ids=["utf-16 le csv", "utf-16 be tab"],
+)
+def test_utf16_text_without_a_byte_order_mark_is_read_by_where_its_zero_bytes_sit(content: bytes) -> None:
+    # Read as UTF-8 (a zero byte is valid UTF-8) every cell held NUL characters, refused cell by cell.
+    assert read(content) == (None, ROWS)
+
+
+def test_a_utf8_csv_with_one_stray_zero_byte_is_not_taken_for_utf16() -> None:
+    content = "代码,名称,备注\n621025100201,西头村,x\x00\n".encode()
+    with pytest.raises(ImportRejectedError) as caught:
+        read(content)
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column) == (2, "备注"), problem
+
+
 @pytest.mark.parametrize("separator", [";", "\t"], ids=["semicolons", "tabs"])
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_a_csv_separated_by_semicolons_or_tabs_is_read(separator: str, encoding: str) -> None:
@@ -129,6 +147,7 @@ HTML = "<html><head><meta charset='utf-8'></head><body><table><tr><td>代码</td
         (zipped({"Index/Document.iwa": b"\x00", "Metadata/Properties.plist": b"x"}), "Numbers"),
         (zipped({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<x/>"}), "Word"),
         (zipped({"a.csv": b"1,2"}), "压缩包"),
+        (b"MIME-Version: 1.0\r\nX-Document-Type: Workbook\r\n", "网页"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "图片"),
         (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "图片"),
     ],
@@ -144,6 +163,7 @@ HTML = "<html><head><meta charset='utf-8'></head><body><table><tr><td>代码</td
         "numbers",
         "docx",
         "zip of other files",
+        "single-file web page (mht)",
         "png",
         "jpeg",
     ],

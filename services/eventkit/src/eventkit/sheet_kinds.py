@@ -94,6 +94,8 @@ def _markup(head: bytes) -> str | None:
         if "urn:schemas-microsoft-com:office:spreadsheet" in start or "<workbook" in start:
             return _foreign("Excel 2003 XML 表格")
         return _foreign("XML 文件")
+    if start.startswith("mime-version:"):  # Excel's "单个文件网页" (.mht), often named .xls
+        return _foreign("网页存档（MHT）")
     if start.startswith(_PAGE):
         return _foreign("网页表格（HTML，常见于网页系统的“导出 Excel”）")
     return None

@@ -47,6 +47,7 @@ import functools
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -346,12 +347,15 @@ _FORMULA = re.compile(rb"<(\w+:)?f[ >/]")
 def _has_formulas(content: bytes) -> bool:
     """Whether any worksheet part holds a formula element (rare in an import: only then is the
     sheet read a second time, for the formulas without a saved result)."""
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        for member in archive.infolist():
-            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
-                with archive.open(member) as part:
-                    if _FORMULA.search(part.read()):
-                        return True
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for member in archive.infolist():
+                if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                    with archive.open(member) as part:
+                        if _FORMULA.search(part.read()):
+                            return True
+    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError):
+        raise SheetRefused(DAMAGED_XLSX) from None  # a part whose data does not match its checksum
     return False
 
 
@@ -422,6 +426,12 @@ def _decoded(content: bytes) -> str:
                 raise SheetRefused(
                     f"文件以 {named} 编码标记开头，但内容无法按该编码读取（文件可能不完整）。{SAVE_UTF8}"
                 ) from None
+    unmarked = _utf16_unmarked(content[:4096])
+    if unmarked is not None:
+        try:
+            return content.decode(unmarked)
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: the NUL characters are refused by their cells
     for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GB18030 unless told otherwise
         try:
             # GB18030 has a byte-order mark of its own (84 31 95 33), which some editors write: it
@@ -430,6 +440,18 @@ def _decoded(content: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise SheetRefused(f"无法识别文件编码。{SAVE_UTF8}")
+
+
+def _utf16_unmarked(head: bytes) -> str | None:
+    """UTF-16 without a byte-order mark (some programs' "Unicode" export), told by its zero bytes: every
+    ASCII character (digits, commas, line ends) has one, all on one side of each byte pair. UTF-8
+    and GB18030 text has none; a stray one (a NUL in a cell, refused there) is not that many."""
+    if len(head) % 2:
+        head = head[:-1]
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if max(odd, even) < max(4, len(head) // 10) or min(odd, even):
+        return None
+    return "utf-16-le" if odd else "utf-16-be"
 
 
 def _delimiter(text: str) -> str:
