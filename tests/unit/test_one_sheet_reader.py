@@ -13,7 +13,7 @@ from pathlib import Path
 from eventkit import edge, settings, spreadsheets
 
 ROOT = Path(__file__).resolve().parents[2]
-SHEET_MODULES = {"spreadsheets.py", "sheet_sources.py", "sheet_cells.py"}
+SHEET_MODULES = {"spreadsheets.py", "sheet_sources.py", "sheet_cells.py", "sheet_kinds.py"}
 FILE_READING = {"csv", "zipfile", "codecs"}  # modules that read or decode a file's bytes
 WORKBOOK_READING = {"load_workbook"}  # openpyxl's reader (writing a workbook for an export is fine)
 

@@ -145,7 +145,7 @@ def test_a_csv_format_error_is_answered_in_chinese_by_row_and_column() -> None:
 )
 def test_a_damaged_xlsx_is_one_chinese_file_problem(content: bytes) -> None:
     reason = file_problem(content)
-    assert reason == "无法读取 Excel 文件，请确认是 .xlsx 格式"
+    assert reason == "Excel 文件已损坏或不完整，无法读取。请在 Excel 或 WPS 中打开后重新保存为 .xlsx 再上传"
 
 
 # --- a file without data rows ---

@@ -99,7 +99,7 @@ def test_a_bound_passed_while_reading_names_the_sheet(monkeypatch: pytest.Monkey
 
 def test_a_refusal_before_any_sheet_is_read_names_none() -> None:
     body = answered(rejected(b"PK\x03\x04 not a zip"))
-    assert "sheet" not in body and body["errors"][0]["reason"] == sheet_sources.UNREADABLE_XLSX, body
+    assert "sheet" not in body and body["errors"][0]["reason"] == sheet_sources.DAMAGED_XLSX, body
 
 
 def test_a_csv_refusal_stays_as_it_was() -> None:

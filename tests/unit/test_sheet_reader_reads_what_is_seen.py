@@ -43,27 +43,32 @@ SEEN = (2, {"code": "621025100201", "name": "西头村", "note": "xhid-1"})
         ([("old", "hidden", OLD), ("data", "visible", DATA)], None, "data"),
         ([("old", "veryHidden", OLD), ("data", "visible", DATA)], None, "data"),
         ([("empty", "visible", []), ("old", "hidden", OLD), ("data", "visible", DATA)], None, "data"),
-        ([("data", "visible", DATA), ("old", "visible", OLD)], None, "data"),
+        ([("data", "visible", DATA), ("old", "visible", OLD)], None, "refused"),
         ([("old", "visible", OLD), ("data", "visible", DATA)], "data", "data"),
         ([("data", "visible", DATA), ("old", "hidden", OLD)], "old", "data"),  # hidden: not even by name
-        ([("notes", "visible", [["说明"]]), ("data", "visible", DATA)], "补录台账", "notes"),
+        ([("notes", "visible", [["说明"]]), ("data", "visible", DATA)], "补录台账", "data"),
+        ([("notes", "visible", [["说明"]]), ("data", "visible", [])], "补录台账", "notes"),
     ],
     ids=[
         "hidden first sheet",
         "very hidden first sheet",
         "empty, hidden, then data",
-        "two visible: the first",
+        "two visible with data: refused naming both",
         "the template's sheet by name",
         "a hidden sheet by the template's name",
-        "no sheet of the template's name: the first visible",
+        "no sheet of the template's name: the one with data rows",
+        "no sheet with data rows: the first with a value",
     ],
 )
 def test_an_xlsx_is_read_from_the_sheet_the_person_sees(
     sheets: list[tuple[str, str, list[list[Any]]]], template: str | None, read: str
 ) -> None:
     content = shown_workbook(*sheets)
-    if read == "notes":  # the first visible sheet is read, and its problems name it
+    if read == "notes":  # the first visible sheet with a value is read, and its problems name it
         assert "缺少必需的列“代码”" in refused(content, template)[0][2]
+        return
+    if read == "refused":  # reading one would drop the other's rows without a word
+        assert "多个含数据的工作表「data」「old」" in refused(content, template)[0][2]
         return
     assert rows_of(content, template) == (read, [SEEN])
 

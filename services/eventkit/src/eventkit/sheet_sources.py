@@ -17,11 +17,21 @@ Bounds (each a file-level refusal):
 - `MAX_UNSIZED` bytes of a worksheet part without a <dimension> element (openpyxl would parse it
   whole on opening the workbook).
 
-An XLSX is read from what the person sees: its first visible worksheet that has any value (a
-workbook whose first sheet was left empty, data on sheet 2, is read from sheet 2), or the visible
-sheet titled as the caller's template titles its own (`preferred`), and `Source.sheet` names it. A
-hidden or very hidden sheet is never read: Excel shows no tab for it, so rows nobody sees on screen
-(an old sheet hidden rather than deleted) were imported in place of the visible ones.
+A file that is no sheet (a web page's table named .xls, a PDF, an ODS renamed .xlsx…) is refused
+naming what it is before any reading (`sheet_kinds`); an XLSX that cannot be read is refused as
+damaged (`DAMAGED_XLSX`), as is one listing a sheet its zip does not hold.
+
+An XLSX is read from what the person sees: the visible sheet titled as the caller's template titles
+its own (`preferred`), else its one visible worksheet with data rows (a heading and a row below; a
+workbook whose first sheet was left empty or holds a note, data on sheet 2, is read from sheet 2;
+two such sheets are refused naming them, since reading one dropped the other's rows without a
+word), else its first visible worksheet with a value; `Source.sheet` names it. A hidden or very
+hidden sheet is never read: Excel shows no tab for it, so rows nobody sees on screen (an old sheet
+hidden rather than deleted) were imported in place of the visible ones.
+
+A CSV is decoded by its byte-order mark (UTF-16 or UTF-32: Excel's "Unicode 文本" is UTF-16 LE),
+else as UTF-8, else GB18030; its separator is a comma, or a tab or a semicolon when its header line
+has that and no comma (`_delimiter`).
 
 A CSV's double quotes must pair as Excel writes them (a quoted cell, its own quotes doubled): a
 record whose quote is never closed, closed and followed by text (`"a"b`), or which holds a quote
@@ -33,6 +43,7 @@ The lenient reading folded the rest of the row (or of the file) into that cell a
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import zipfile
@@ -45,13 +56,16 @@ from openpyxl.reader.excel import ExcelReader
 from openpyxl.workbook import Workbook
 
 from eventkit.sheet_cells import FormulaWithoutValue
+from eventkit.sheet_kinds import OLD_EXCEL, not_a_sheet
 
 __all__ = [
+    "DAMAGED_XLSX",
     "MAX_CHARS",
     "MAX_LINES",
     "MAX_ROWS",
     "MAX_SHARED_STRINGS",
     "MAX_UNPACKED",
+    "OLD_EXCEL",
     "BrokenRow",
     "SheetRefused",
     "Source",
@@ -68,9 +82,10 @@ MAX_UNSIZED = 16 * 1024 * 1024  # bytes of a worksheet part without a <dimension
 _HEAD = 4096  # bytes of a worksheet part in which its <dimension> element is looked for
 _DIMENSION = re.compile(rb"<(\w+:)?dimension\b")
 _XLSX_MAGIC = b"PK\x03\x04"
-_XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE2 compound file: Excel 97-2003's .xls (WPS too)
-OLD_EXCEL = "不支持旧版 Excel（.xls）文件，请在 Excel 或 WPS 中另存为 .xlsx 或 CSV 后重新上传"
-UNREADABLE_XLSX = "无法读取 Excel 文件，请确认是 .xlsx 格式"
+# An XLSX that cannot be read is one (`sheet_kinds` refused any other zip first): damaged, cut short
+# in the upload, or written wrong; Excel and WPS repair most such files when they open them.
+REOPEN = "请在 Excel 或 WPS 中打开后重新保存为 .xlsx 再上传"
+DAMAGED_XLSX = f"Excel 文件已损坏或不完整，无法读取。{REOPEN}"
 SPLIT = "请分批导入"
 NO_WORKSHEET = (
     "Excel 文件中没有可读取的工作表：图表工作表和隐藏的工作表不会被读取。"
@@ -115,10 +130,11 @@ def open_rows(content: bytes, max_bytes: int, preferred: str | None = None) -> S
 
     `preferred`: the title of the sheet the caller's template writes its rows to, read first if the
     workbook has a visible sheet of that title."""
+    foreign = not_a_sheet(content)  # before any reading: a CSV reading would name the wrong cause
+    if foreign is not None:
+        raise SheetRefused(foreign)
     if is_xlsx(content):
         return _xlsx(content, preferred)
-    if content.startswith(_XLS_MAGIC):  # not text: the encoding guess would name the wrong cause
-        raise SheetRefused(OLD_EXCEL)
     return Source(_bounded(_csv(content, max_bytes)))
 
 
@@ -149,7 +165,7 @@ def _xlsx(content: bytes, preferred: str | None) -> Source:
             unpacked = sum(member.file_size for member in members)
             strings = sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml"))
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise SheetRefused(UNREADABLE_XLSX) from None
+        raise SheetRefused(DAMAGED_XLSX) from None
     if unpacked > MAX_UNPACKED:
         raise SheetRefused(f"Excel 文件解压后过大（超过 {MAX_UNPACKED // 1024 // 1024} MB），{SPLIT}")
     if strings > MAX_SHARED_STRINGS:
@@ -159,29 +175,21 @@ def _xlsx(content: bytes, preferred: str | None) -> Source:
     _refuse_unsized(content)
     try:
         book = _load(content, data_only=True)
+    except _MissingSheet as missing:
+        raise SheetRefused(
+            f"Excel 文件已损坏或不完整：工作簿列出的工作表「{missing.title}」在文件中不存在。{REOPEN}",
+            missing.title,
+        ) from None
     except Exception:  # openpyxl raises many kinds for a damaged file
-        raise SheetRefused(UNREADABLE_XLSX) from None
-    # Only the sheets Excel shows a tab for (`hidden` is unhidden from a menu, `veryHidden` only from
-    # the macro editor): the template's sheet first, then the others in their order.
-    shown = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
-    shown.sort(key=lambda sheet: sheet.title != preferred)
+        raise SheetRefused(DAMAGED_XLSX) from None
     try:
-        for sheet in shown:
-            sheet.reset_dimensions()  # a forged <dimension> would pad every row to 16,384 cells
-            probe = sheet.iter_rows(values_only=True)
-            try:
-                found = _has_values(_guarded(probe, sheet.title))
-            except SheetRefused as refused:  # a bound passed walking blank rows: this sheet's
-                refused.sheet = refused.sheet or sheet.title
-                raise
-            finally:
-                probe.close()  # a generator: closes the sheet's part
-            if found:
-                _refuse_merged(content, sheet._worksheet_path, sheet.title)
-                rows = _guarded(sheet.iter_rows(values_only=True), sheet.title)
-                if _has_formulas(content):
-                    rows = _formulas_kept(content, sheet.title, rows)
-                return Source(_closing(book, rows), sheet.title)
+        chosen, shown = _choose(book, preferred)
+        if chosen is not None:
+            _refuse_merged(content, chosen._worksheet_path, chosen.title)
+            rows = _guarded(chosen.iter_rows(values_only=True), chosen.title)
+            if _has_formulas(content):
+                rows = _formulas_kept(content, chosen.title, rows)
+            return Source(_closing(book, rows), chosen.title)
     except BaseException:
         book.close()
         raise
@@ -191,12 +199,78 @@ def _xlsx(content: bytes, preferred: str | None) -> Source:
     return Source(iter(()), shown[0].title)
 
 
+def _choose(book: Workbook, preferred: str | None) -> tuple[Any, list[Any]]:
+    """The sheet to read (None: no visible sheet has a value) and the visible worksheets.
+
+    Only the sheets Excel shows a tab for (`hidden` is unhidden from a menu, `veryHidden` only from
+    the macro editor). The template's sheet (`preferred`) is read alone when it has a value: the
+    other sheets may be notes. Otherwise the one sheet with data rows (a heading and a row below
+    it) is read; a sheet of one line (a title, a note) is passed over, and two or more with data
+    rows are refused naming them: reading one silently dropped the others' records. With none, the
+    first sheet with a value is read (its heading is checked, then "no data rows")."""
+    shown = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
+    template = next((sheet for sheet in shown if sheet.title == preferred), None)
+    if template is not None and _filled(template, 1):
+        return template, shown
+    with_data, first = [], None
+    for sheet in shown:
+        filled = _filled(sheet, 2)
+        if filled and first is None:
+            first = sheet
+        if filled == 2:
+            with_data.append(sheet.title)
+    if len(with_data) > 1:
+        named = "".join(f"「{title}」" for title in with_data[:5]) + ("等" if len(with_data) > 5 else "")
+        rename = f"，或将要导入的工作表命名为「{preferred}」" if preferred else ""
+        raise SheetRefused(
+            f"工作簿中有多个含数据的工作表{named}：每次只导入一个工作表。请把记录合并到一个工作表，"
+            f"或每个工作表单独保存为一个文件后分别上传{rename}"
+        )
+    if with_data:
+        return next(sheet for sheet in shown if sheet.title == with_data[0]), shown
+    return first, shown
+
+
+def _filled(sheet: Any, enough: int) -> int:
+    """How many rows of `sheet` have a value, counted up to `enough` (walks no further; bounded)."""
+    sheet.reset_dimensions()  # a forged <dimension> would pad every row to 16,384 cells
+    probe = sheet.iter_rows(values_only=True)
+    count = 0
+    try:
+        for row in _bounded(_guarded(probe, sheet.title)):
+            if any(v is not None and str(v).strip() for v in row):
+                count += 1
+                if count >= enough:
+                    break
+    except SheetRefused as refused:  # a bound passed walking blank rows: this sheet's
+        refused.sheet = refused.sheet or sheet.title
+        raise
+    finally:
+        probe.close()  # a generator: closes the sheet's part
+    return count
+
+
+class _MissingSheet(Exception):
+    """A sheet the workbook lists whose part is not in the zip: openpyxl passes over it silently, so
+    the template's 补录台账 missing from a damaged file was read from the sheet after it."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__(title)
+        self.title = title
+
+
 class _WorksheetsOnly(ExcelReader):  # type: ignore[misc]
     """openpyxl's reader, but a chart sheet is taken by its title only, its chart never parsed: an
     import reads worksheets, and openpyxl fails on a chart sheet without a drawing (an AttributeError
     of its own) or with a chart it cannot parse, so a workbook whose first tab is a chart was refused
     as unreadable. The sheet is kept as a blank chart sheet so the sheets' indexes (defined names
     refer to a sheet by index) stay as in the file."""
+
+    def read_worksheets(self) -> None:
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files:
+                raise _MissingSheet(sheet.name)
+        super().read_worksheets()
 
     def read_chartsheet(self, sheet: Any, rel: Any) -> None:
         self.wb._add_sheet(Chartsheet(parent=self.wb, title=sheet.name, sheet_state=sheet.state or "visible"))
@@ -222,7 +296,7 @@ def _refuse_unsized(content: bytes) -> None:
                 with archive.open(member) as part:
                     head = part.read(_HEAD)
             except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-                raise SheetRefused(UNREADABLE_XLSX) from None
+                raise SheetRefused(DAMAGED_XLSX) from None
             if not _DIMENSION.search(head):
                 raise SheetRefused(
                     f"Excel 工作表缺少表格范围信息且解压后超过 {MAX_UNSIZED // 1024 // 1024} MB，"
@@ -304,11 +378,6 @@ def _unsaved(value: Any, formula: Any) -> bool:
     return value is None and isinstance(formula, str) and formula.startswith("=")
 
 
-def _has_values(rows: Iterator[Sequence[Any]]) -> bool:
-    """Whether any row has a value; walks at most until the first one (bounded like the rows)."""
-    return any(any(v is not None and str(v).strip() for v in row) for row in _bounded(rows))
-
-
 def _closing(book: Any, rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
     """`rows`, bounded, then the book closed. A refusal raised here needs no sheet of its own: the
     source is open, and its reader (`spreadsheets.read_sheet`) has named the sheet already."""
@@ -327,36 +396,91 @@ def _guarded(rows: Iterator[Sequence[Any]], title: str) -> Iterator[Sequence[Any
         refused.sheet = refused.sheet or title
         raise
     except Exception:
-        raise SheetRefused(UNREADABLE_XLSX, title) from None
+        raise SheetRefused(DAMAGED_XLSX, title) from None
 
 
-def _csv(content: bytes, max_bytes: int) -> Iterator[list[str]]:
+# Byte-order marks that name an encoding other than the two tried below: Excel's "Unicode 文本
+# (*.txt)" and Notepad's "Unicode" are UTF-16 LE with its mark (longest mark first: UTF-32 LE's
+# begins with UTF-16 LE's).
+_TEXT_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+SAVE_UTF8 = "请另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后重新上传"
+
+
+def _decoded(content: bytes) -> str:
+    """The text of a CSV: by its byte-order mark when it has one, else UTF-8, else GB18030."""
+    for bom, encoding in _TEXT_BOMS:
+        if content.startswith(bom):
+            try:
+                return content[len(bom) :].decode(encoding)
+            except UnicodeDecodeError:
+                named = encoding[:6].upper()
+                raise SheetRefused(
+                    f"文件以 {named} 编码标记开头，但内容无法按该编码读取（文件可能不完整）。{SAVE_UTF8}"
+                ) from None
+    unmarked = _utf16_unmarked(content[:4096])
+    if unmarked is not None:
+        try:
+            return content.decode(unmarked)
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: the NUL characters are refused by their cells
     for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GB18030 unless told otherwise
         try:
             # GB18030 has a byte-order mark of its own (84 31 95 33), which some editors write: it
             # decodes to U+FEFF, glued to the first heading (代码 was then a missing column)
-            text = content.decode(encoding).removeprefix("\ufeff")
-            break
+            return content.decode(encoding).removeprefix("\ufeff")
         except UnicodeDecodeError:
             continue
-    else:
-        raise SheetRefused("无法识别文件编码，请另存为 UTF-8 编码的 CSV 或 XLSX")
+    raise SheetRefused(f"无法识别文件编码。{SAVE_UTF8}")
+
+
+def _utf16_unmarked(head: bytes) -> str | None:
+    """UTF-16 without a byte-order mark (some programs' "Unicode" export), told by its zero bytes: every
+    ASCII character (digits, commas, line ends) has one, all on one side of each byte pair. UTF-8
+    and GB18030 text has none; a stray one (a NUL in a cell, refused there) is not that many."""
+    if len(head) % 2:
+        head = head[:-1]
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if max(odd, even) < max(4, len(head) // 10) or min(odd, even):
+        return None
+    return "utf-16-le" if odd else "utf-16-be"
+
+
+def _delimiter(text: str) -> str:
+    """The separator of a CSV, from its header line: a comma if it has one; else a tab (Excel's
+    "Unicode 文本" and "文本文件（制表符分隔）") or a semicolon (Excel's CSV where the decimal mark
+    is a comma). Read with commas, such a header was one unknown heading holding every column."""
+    header = text[: min((i for i in (text.find("\n"), text.find("\r")) if i >= 0), default=len(text))]
+    if "," in header:
+        return ","
+    if "\t" in header:
+        return "\t"
+    return ";" if ";" in header else ","
+
+
+def _csv(content: bytes, max_bytes: int) -> Iterator[list[str]]:
+    text = _decoded(content)
+    delimiter = _delimiter(text)
     # The csv module refuses fields over 131,072 characters by default: let the per-cell check
     # answer instead, by row and column (a field can never exceed the upload itself).
     csv.field_size_limit(max(csv.field_size_limit(), max_bytes))
     # newline="": lines end at CR LF, LF or a lone CR (Excel on old Macs), and a line break inside
     # a quoted cell stays part of the cell.
     if '"' not in text:  # no quote, no quoting to check: the C reader alone (most files)
-        reader = csv.reader(io.StringIO(text, newline=""))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
             yield from reader
         except csv.Error as exc:
             raise SheetRefused(_csv_reason(str(exc), reader.line_num)) from None
         return
-    yield from _quoted_csv(text)
+    yield from _quoted_csv(text, delimiter)
 
 
-def _quoted_csv(text: str) -> Iterator[list[str]]:
+def _quoted_csv(text: str, delimiter: str) -> Iterator[list[str]]:
     """The records of a CSV that has double quotes, each checked for quotes that do not pair
     (`BrokenRow`). The reader is strict, so that a quote never closed or closed before more text
     stops it (the lenient one read on, folding the rest into the cell); a quote inside an unquoted
@@ -368,20 +492,22 @@ def _quoted_csv(text: str) -> Iterator[list[str]]:
             taken.append(line)
             yield line
 
-    reader = csv.reader(lines(), strict=True)
+    reader = csv.reader(lines(), strict=True, delimiter=delimiter)
     while True:
         try:
             for row in reader:  # the reader pulls a record's lines only, never one more
-                found = _quote_problem("".join(taken)) if len(taken) > 1 or '"' in taken[0] else None
+                found = (
+                    _quote_problem("".join(taken), delimiter) if len(taken) > 1 or '"' in taken[0] else None
+                )
                 taken.clear()
-                yield row if found is None else _broken(found)
+                yield row if found is None else _broken(found, delimiter)
             return
         except csv.Error as exc:  # the reader goes on from the next line
-            found = _quote_problem("".join(taken))
+            found = _quote_problem("".join(taken), delimiter)
             if found is None:
                 raise SheetRefused(_csv_reason(str(exc), reader.line_num)) from None
             taken.clear()
-            yield _broken(found)
+            yield _broken(found, delimiter)
 
 
 UNCLOSED_QUOTE = (
@@ -397,15 +523,23 @@ STRAY_QUOTE = (
     '其中的双引号写成两个（""），或用 Excel 另存为 CSV'
 )
 _QUOTED = re.compile(r'"[^"]*(?:""[^"]*)*"')  # a quoted cell: its own quotes doubled
-_SPECIAL = re.compile(r'[,"\r\n]')  # what ends an unquoted cell, or has no place in it
-_CELL = r'(?:"[^"]*(?:""[^"]*)*"|[^,"\r\n]*)'
-_RECORD = re.compile(rf"{_CELL}(?:,{_CELL})*(?:\r\n|\n|\r)?")  # a record whose quotes pair, whole
+
+
+@functools.cache
+def _patterns(delimiter: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """What ends an unquoted cell or has no place in it, and a record whose quotes pair, whole."""
+    d = re.escape(delimiter)
+    cell = rf'(?:"[^"]*(?:""[^"]*)*"|[^{d}"\r\n]*)'
+    return re.compile(rf'[{d}"\r\n]'), re.compile(rf"{cell}(?:{d}{cell})*(?:\r\n|\n|\r)?")
+
+
 _Found = tuple[int, int, str, str]  # (column index, where the cell starts, reason, the record)
 
 
-def _quote_problem(record: str) -> _Found | None:
+def _quote_problem(record: str, delimiter: str) -> _Found | None:
     """The first cell of `record` (its raw lines) whose quotes do not pair as a CSV's must, or None."""
-    if _RECORD.fullmatch(record):  # the usual case in one call: the cells are walked only when not
+    special_of, whole = _patterns(delimiter)
+    if whole.fullmatch(record):  # the usual case in one call: the cells are walked only when not
         return None
     at, column, end = 0, 0, len(record)
     while True:
@@ -415,25 +549,26 @@ def _quote_problem(record: str) -> _Found | None:
             if quoted is None:
                 return column, start, UNCLOSED_QUOTE, record
             at = quoted.end()
-            if at < end and record[at] not in ",\r\n":
+            if at < end and record[at] not in (delimiter, "\r", "\n"):
                 # closed and followed by text: a quote left open that a later line's quote "closed"
                 # (the cell then spans lines), or text after a closed quote on one line
                 spans = "\n" in quoted.group() or "\r" in quoted.group()
                 return column, start, UNCLOSED_QUOTE if spans else TEXT_AFTER_QUOTE, record
         else:
-            special = _SPECIAL.search(record, at)
+            special = special_of.search(record, at)
             at = special.start() if special else end
             if at < end and record[at] == '"':
                 return column, start, STRAY_QUOTE, record
-        if at >= end or record[at] != ",":
+        if at >= end or record[at] != delimiter:
             return None
         at, column = at + 1, column + 1
 
 
-def _broken(found: _Found) -> BrokenRow:
+def _broken(found: _Found, delimiter: str) -> BrokenRow:
     """The refused record: the cells before the broken one as read, then the rest as it was written."""
     column, start, reason, record = found
-    before = next(csv.reader(io.StringIO(record[:start], newline=""), strict=True), [])[:column]
+    before = next(csv.reader(io.StringIO(record[:start], newline=""), strict=True, delimiter=delimiter), [])
+    before = before[:column]
     return BrokenRow([*before, record[start:]], column, reason)
 
 

@@ -1,8 +1,11 @@
 """Reading an uploaded sheet for a bulk import (every import of every service uses this one reader).
 
-Formats: CSV in UTF-8 (with or without BOM) or GB18030 (Excel's "CSV" on Chinese Windows), lines
-ending in CR LF, LF or CR alone (Excel on old Macs), or XLSX (the first visible worksheet that has
-any value, or the one the caller's template titles: a hidden sheet is never read; `Sheet.name`).
+Formats: CSV in UTF-8 (with or without BOM), GB18030 (Excel's "CSV" on Chinese Windows) or UTF-16
+by its BOM (Excel's "Unicode 文本"), separated by commas, tabs or semicolons, lines ending in CR LF,
+LF or CR alone (Excel on old Macs), or XLSX (the sheet the caller's template titles, else the one
+visible worksheet with data rows — two are refused naming them —, else the first visible one with a
+value: a hidden sheet is never read; `Sheet.name`). A file that only claims to be a sheet (an HTML
+table named .xls, a PDF, an ODS) is refused naming what it is (`sheet_kinds`).
 The heading is row 1; rows keep the spreadsheet's numbers (a CSV row broken over lines by a quoted
 line break is one row). A CSV whose double quotes do not pair (never closed, text after the closing
 one, a quote inside an unquoted cell) is refused by the row and the column where the quote opens

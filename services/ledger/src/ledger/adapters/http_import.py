@@ -49,8 +49,10 @@ async def import_entries(
 ) -> Any:
     """The format is recognised from the content (an XLSX file is a zip); `format` is accepted as is.
 
-    An XLSX is read from its sheet 补录台账 (the template's) when it is visible, else from its first
-    visible sheet that has any value; a hidden sheet is never read. The answer names the sheet read:
+    An XLSX is read from its sheet 补录台账 (the template's) when it is visible, else from its one
+    visible sheet with data rows (two or more are refused naming them); a hidden sheet is never read.
+    A file that is no sheet (an HTML table named .xls, a PDF, an ODS) is refused naming what it is.
+    The answer names the sheet read:
     `{"rows": 1, "imported": 1, "unchanged": 0, "sheet": "补录台账"}` (no `sheet` for a CSV). A CSV
     whose double quotes do not pair is refused by the row and column where the quote opens."""
     content = await request.body()  # its size is bounded at the edge (eventkit.edge, VC_MAX_UPLOAD_BYTES)

@@ -15,9 +15,10 @@ from registry.application.roster_import import import_roster
 router = APIRouter(tags=["registry imports"])
 _SHEET = {"schema": {"type": "string", "format": "binary"}}
 READ = (
-    " An XLSX is read from its first visible sheet that has any value (a hidden sheet is never read);"
-    " the answer names it (`sheet`). A CSV whose double quotes do not pair is refused by the row and"
-    " column where the quote opens."
+    " An XLSX is read from its one visible sheet with data rows (a hidden sheet is never read; two or"
+    " more such sheets are refused naming them); the answer names it (`sheet`). A file that is no sheet"
+    " (an HTML table named .xls, a PDF, an ODS) is refused naming what it is. A CSV whose double quotes"
+    " do not pair is refused by the row and column where the quote opens."
 )
 UPLOAD = {
     "requestBody": {
