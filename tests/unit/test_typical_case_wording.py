@@ -138,6 +138,31 @@ def test_a_name_written_out_is_refused(text: str, name: str) -> None:
         ("电话139 ～ 1234 ～ 5678", "手机号码"),
         ("身份证号621025800101123。", "身份证号码"),
         ("身份证号 621025 800101 123。", "身份证号码"),
+        # session 25: three or more spaces, a tab or a full-width space between groups
+        ("联系电话139   1234   5678。", "手机号码"),
+        ("联系电话139 \t1234\t 5678。", "手机号码"),
+        ("联系电话139\u30001234\u3000\u30005678。", "手机号码"),
+        ("联系电话139      1234      5678。", "手机号码"),
+        # the first group in brackets
+        ("联系电话(139)1234-5678。", "手机号码"),
+        ("联系电话（139）1234-5678。", "手机号码"),
+        ("联系电话[139] 1234 5678。", "手机号码"),
+        ("联系电话【139】1234 5678。", "手机号码"),
+        ("联系电话 (+86) 139 1234 5678。", "手机号码"),
+        # the country code without + or with odd joins
+        ("联系电话8613912345678。", "手机号码"),
+        ("联系电话 86 139 1234 5678。", "手机号码"),
+        ("联系电话 0086 13912345678。", "手机号码"),
+        ("联系电话 +86-139-1234-5678。", "手机号码"),
+        ("联系电话 86-139-1234-5678。", "手机号码"),
+        ("联系电话（86）13912345678。", "手机号码"),
+        # an identity number with its birth date bracketed or spaced
+        ("身份证620102（19800101）1234。", "身份证号码"),
+        ("身份证620102(19800101)123X。", "身份证号码"),
+        ("身份证620102 [19800101] 123X。", "身份证号码"),
+        ("身份证620102 19800101 123X。", "身份证号码"),
+        ("身份证620102   19800101   123X。", "身份证号码"),
+        ("身份证 620102\u300019800101\u30001234。", "身份证号码"),
     ],
 )  # fmt: skip
 def test_a_number_as_people_write_it_is_refused(text: str, said: str) -> None:
@@ -161,6 +186,22 @@ def test_a_number_as_people_write_it_is_refused(text: str, said: str) -> None:
         "补偿标准 15000～200000 元。",  # a range: ～ joins a mobile only grouped 3-4-4
         "各组户数 135/148/160/72，共 515 户。",
         "价格 13000~15000 元。",
+        # session 25: what must still pass beside the new spellings
+        "2024-03-01 调解，2024年3月1日回访。",
+        "补偿标准15000～200000元。",
+        "各组户数 135 148 160 72人。",  # counts separated by spaces: 11 digits, 1 then 3, no phone
+        "各组户数 135   148   160   72 人。",
+        "各组人数 120 135 148 160 72 96 88 人。",  # 18 digits and no birth date: no identity number
+        "各组人数 135 148 160 72 96 88 人。",  # 15 digits: counts, not a first-generation number
+        "(2024)甘1025民初123号调解书。",
+        "（2024）甘1025民初123号调解书。",
+        "（2024）甘1025民初13912号调解书。",
+        "订单号 813900001234567。",
+        "订单号 620102993412345。",  # 15 digits whose digits 9-12 (3412) are no month and day
+        "座机 0934-7654321。",
+        "座机（0934）7654321。",
+        "一、二、三、四、五、六、七、八、九、十。",
+        "第 1 2 3 组。",
     ],
 )
 def test_ordinary_numbers_still_pass(text: str) -> None:
@@ -180,3 +221,30 @@ def test_any_mobile_in_chinese_numerals_or_joined_by_two_spaces_or_a_tilde_is_re
     grouped = f"{digits[:3]}{gap}{digits[3:7]}{gap}{digits[7:]}"
     assert personal_number_in(f"请回电{grouped}，谢谢。") == "手机号码"
     assert personal_number_in("请回电" + "".join(CHINESE[d] for d in digits) + "。") == "手机号码"
+
+
+SEPARATOR = st.lists(st.sampled_from([" ", "\t", "\u3000"]), min_size=1, max_size=6).map("".join)
+OPEN_CLOSE = st.sampled_from([("", ""), ("(", ")"), ("（", "）"), ("[", "]"), ("【", "】")])
+COUNTRY = st.sampled_from(["", "+86", "0086", "86", "+86 ", "86 ", "0086 ", "+86-", "86-", "(+86)", "（86）"])
+
+
+@given(st.sampled_from("3456789"), st.lists(st.sampled_from("0123456789"), min_size=9, max_size=9),
+       SEPARATOR, SEPARATOR, OPEN_CLOSE, COUNTRY)  # fmt: skip
+def test_any_mobile_grouped_3_4_4_by_any_run_of_spaces_brackets_or_a_country_code_is_refused(
+    second: str, rest: list[str], gap: str, gap2: str, brackets: tuple[str, str], country: str
+) -> None:
+    """Given a write-up, when a mobile is grouped 3-4-4 by any mix of spaces, tabs and full-width
+    spaces, its first group bracketed or not, after a country code or not, then it is refused."""
+    digits = "1" + second + "".join(rest)
+    opening, closing = brackets
+    grouped = f"{country}{opening}{digits[:3]}{closing}{gap}{digits[3:7]}{gap2}{digits[7:]}"
+    assert personal_number_in(f"请回电{grouped}，谢谢。") == "手机号码", grouped
+    SPEC.given().when(proposing(f"请回电{grouped}。")).refused(RuleViolationError, "text")
+
+
+@given(st.integers(1, 3), st.lists(st.integers(10, 999), min_size=3, max_size=8))
+def test_counts_separated_by_spaces_pass(spaces: int, counts: list[int]) -> None:
+    """Given a write-up, when it lists counts of two or three digits separated by spaces (户数 135
+    148 160 72), then it is no phone or identity number, however many digits they make together."""
+    text = "各组户数 " + (" " * spaces).join(str(n) for n in counts) + " 户。"
+    assert personal_number_in(text) is None, text
