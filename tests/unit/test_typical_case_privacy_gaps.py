@@ -8,6 +8,7 @@ feedback) uses the same number rule (`vc_contracts.personal_numbers`)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -112,6 +113,12 @@ def test_any_mobile_with_single_spaces_or_hyphens_between_its_digits_is_refused(
 ) -> None:
     digits = ["1", second, *rest]
     number = digits[0] + "".join(gap + digit for gap, digit in zip(gaps, digits[1:], strict=True))
+    groups = re.split("[ \u3000]", number)
+    if len(groups) >= 3 and all(g.isdigit() and len(g) <= 3 for g in groups) and max(map(len, groups)) > 1:
+        # Only spaces, three or more groups of at most three digits (130 000 000 00): a list of
+        # counts (户数 135 148 160 72, session 25), which a write-up must be able to hold.
+        assert personal_number_in(f"各组户数{number}户。") is None
+        return
     if wide:
         number = number.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     assert personal_number_in(f"回访电话{number}，双方满意。") == "手机号码"
@@ -129,6 +136,10 @@ def test_any_identity_number_with_single_spaces_or_hyphens_is_refused(
 ) -> None:
     chars = [*digits, check]
     number = chars[0] + "".join(gap + c for gap, c in zip(gaps, chars[1:], strict=True))
+    groups = number.split(" ")
+    if all(g.isdigit() and len(g) <= 3 for g in groups) and max(map(len, groups)) > 1:
+        assert personal_number_in(f"各组人数{number}人。") is None  # a list of counts (session 25)
+        return
     assert personal_number_in(f"身份证{number}。") == "身份证号码"
 
 

@@ -21,6 +21,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo
 
+from vc_contracts.personal_numbers import mobile_digits
 from vc_contracts.text import clean_text, identity_when_stored, is_stored
 
 # Patterns unchanged since first published (consumers validate with them); after normalisation
@@ -95,20 +96,16 @@ IdNormalised = BeforeValidator(_id)
 Normalised = BeforeValidator(_code)
 """Put on any code-like str field: NFKC + ASCII digits + strip before its pattern is checked."""
 
-_MOBILE_MARKS = re.compile(r"[\s\-\u2010-\u2015\u00b7()]")
-_COUNTRY = re.compile(r"^(?:\+|00)86")
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-
 
 def _phone(value: Any) -> Any:
-    """A mobile as people write it (139 1234 5678, 139-1234-5678, +86 139…, (0086)…) is the 11
-    digits; anything else is left to the pattern (a landline keeps its hyphen: 0934-1234567).
-    Why: a resident told to put the number in the callback field was refused for the groups."""
+    """A mobile as people write it (139 1234 5678, (139)1234-5678, +86 139…, 0086…, 86 139…) is the
+    11 digits; anything else is left to the pattern (a landline keeps its hyphen: 0934-1234567).
+    Why: a resident told to put the number in the callback field was refused for the groups. The
+    written forms are the free-text rule's (`personal_numbers.mobile_digits`), so a number that rule
+    withholds from a public text as a mobile is a mobile here too, and the other way round."""
     text = _code(value)
     if isinstance(text, str):
-        compact = _COUNTRY.sub("", _MOBILE_MARKS.sub("", text))
-        if _MOBILE.fullmatch(compact):
-            return compact
+        return mobile_digits(text) or text
     return text
 
 
