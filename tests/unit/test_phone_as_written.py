@@ -57,6 +57,11 @@ def test_a_phone_as_written_is_stored_as_its_digits(written: str, stored: str) -
         "",
         "139\n1234 5678",
         "8713912345678",
+        # digits the free-text rule reads to withhold them, but no field holds: refused, not read
+        "一三九一二三四五六七八",
+        "壹叁玖壹贰叁肆伍陆柒捌",
+        "1390934123④",
+        "①③⑨ 1234 5678",
     ],
 )
 def test_anything_else_is_still_refused(written: str) -> None:

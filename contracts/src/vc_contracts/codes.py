@@ -104,9 +104,15 @@ def _phone(value: Any) -> Any:
     written forms are the free-text rule's (`personal_numbers.mobile_digits`), so a number that rule
     withholds from a public text as a mobile is a mobile here too, and the other way round."""
     text = _code(value)
-    if isinstance(text, str):
+    if isinstance(text, str) and _WRITTEN_PHONE.fullmatch(text):
         return mobile_digits(text) or text
     return text
+
+
+_WRITTEN_PHONE = re.compile(r"[0-9\s+\-().\[\]【】~/_—–·・ー]+", re.ASCII)
+"""What a phone field's mobile is written with: digits (full-width ones read as ASCII by `_code`) and
+the joins and brackets people type. The free-text rule also reads digits written otherwise (一三九,
+①, 壹) to withhold them; a field holding one is refused, not read."""
 
 
 Phone = Annotated[
