@@ -9,11 +9,24 @@ import os
 import signal
 
 import pytest
-from eventkit.workers import THREADS, CpuWorkers
+from eventkit.workers import THREADS, WORKER_NICENESS, CpuWorkers
 
 
 def _pid_and_sum(values: list[int]) -> tuple[int, int]:
     return os.getpid(), sum(values)
+
+
+def _niceness() -> int:
+    return os.nice(0)
+
+
+async def test_a_worker_runs_below_the_service_so_its_batch_work_comes_after_requests() -> None:
+    workers = CpuWorkers([__name__])
+    workers.start()
+    try:
+        assert await workers.run(_niceness) == min(19, os.nice(0) + WORKER_NICENESS)
+    finally:
+        workers.stop()
 
 
 async def test_a_started_pool_runs_the_function_in_another_process() -> None:
