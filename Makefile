@@ -26,7 +26,7 @@ test: install  ## the test suite (starts its own servers in .var/test/)
 	$(UV) run pytest
 
 lint:  ## ruff + mypy + the import contracts (.importlinter: pure domain, services apart, layers)
-	$(UV) run ruff check . && $(UV) run ruff format --check . && $(UV) run mypy services contracts deploy \
+	$(UV) run ruff check . && $(UV) run ruff format --check . && $(UV) run mypy services contracts deploy bench \
 		&& $(UV) run lint-imports --no-cache
 
 fmt:  ## ruff autofix + format

@@ -116,7 +116,7 @@ def _events(today: date) -> Iterator[tuple[str, str, Event]]:
 def _record(service: str, stream: str, event: Event, versions: dict[str, int]) -> tuple[bytes, None, str]:
     versions[stream] = versions.get(stream, 0) + 1
     now = datetime.now(CST)
-    code = getattr(event, "village_code", None) or getattr(event, "code", "620000")
+    code = str(getattr(event, "village_code", None) or getattr(event, "code", "620000"))
     envelope = Envelope(
         event_id=uuid4(), event_type=event.event_type, schema_version=event.schema_version, stream_id=stream,
         stream_version=versions[stream], occurred_at=now, recorded_at=now, tenant=Tenant.of(code),

@@ -219,7 +219,7 @@ async def statistics_rebuild(store: EventStore, bootstrap: str, topic: str, tota
     """The same rebuild of the reporting service's statistics read model (one row per entry with
     its JSON data, exact seconds per half-year), reading `topic` instead of the ledger's. Events/s."""
     view = StatsView()
-    view.topics = (topic,)  # type: ignore[misc]
+    view.topics = (topic,)  # type: ignore[misc,assignment,unused-ignore]
     runner = ProjectionRunner(store.pool, store.schema, view)
     await runner.install()
     started = time.perf_counter()

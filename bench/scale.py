@@ -112,6 +112,8 @@ async def projections_state(conn: asyncpg.Connection) -> tuple[int, datetime | N
             )
         except asyncpg.UndefinedTableError:
             continue
+        if row is None:  # never: an aggregate answers one row
+            continue
         applied += int(row["n"] or 0)
         if row["at"] is not None and (last is None or row["at"] > last):
             last = row["at"]

@@ -367,8 +367,8 @@ def make_plan(province: Province, seed: int, year: int, agreement_share: float =
         _serve(rng, plan, county, advisors)
         _work(rng, plan, county.villages, advisors)
     for e in plan.entries:
-        if e.kind == "visit" and not e.late and rng.random() < CORRECTED:
-            end = e.ended_at + timedelta(minutes=rng.choice((-30, 30, 60)))  # type: ignore[operator]
+        if e.kind == "visit" and e.ended_at is not None and not e.late and rng.random() < CORRECTED:
+            end = e.ended_at + timedelta(minutes=rng.choice((-30, 30, 60)))
             plan.corrections.append(Correction(e, end, "结束时间登记有误，据签到表更正"))
         elif e.kind == "consultation" and not e.late and rng.random() < VOIDED:
             plan.voids.append(Void(e, "重复登记，予以作废"))

@@ -22,7 +22,7 @@ import io
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,7 +134,7 @@ class Writer:
         raise AssertionError("unreachable")
 
     async def phase(
-        self, name: str, jobs: list[Callable[[], Awaitable[object]]], width: int = CONCURRENCY
+        self, name: str, jobs: Sequence[Callable[[], Awaitable[object]]], width: int = CONCURRENCY
     ) -> None:
         started, done = time.perf_counter(), 0
         queue = iter(jobs)
@@ -186,7 +186,7 @@ class Writer:
         staffed = {a.unit.unit_id for a in plan.advisors}
         jobs: list[Callable[[], Awaitable[object]]] = [
             (
-                lambda u=u: self.send(
+                lambda u=u: self.send(  # type: ignore[misc]  # a lambda with defaults
                     "registry",
                     "/units",
                     self.admin(u.division_code),
@@ -240,7 +240,7 @@ class Writer:
         )
         jobs = [
             (
-                lambda c=c, r=r: self.send(
+                lambda c=c, r=r: self.send(  # type: ignore[misc]  # a lambda with defaults
                     "registry", "/roster/import", self.admin(c), f"roster:{c}", content=_csv(headings, r)
                 )
             )
@@ -251,7 +251,7 @@ class Writer:
     async def registry_commands(self, plan: Plan) -> None:
         jobs: list[Callable[[], Awaitable[object]]] = [
             (
-                lambda s=s: self.send(
+                lambda s=s: self.send(  # type: ignore[misc]  # a lambda with defaults
                     "registry",
                     "/assignments",
                     self.admin(s.village),
@@ -295,7 +295,7 @@ class Writer:
                     json=filing,
                 )
 
-        jobs = [(lambda g=g: agree(g)) for g in plan.agreements]
+        jobs = [(lambda g=g: agree(g)) for g in plan.agreements]  # type: ignore[misc]  # a lambda with defaults
         await self.phase("registry: agreements and filings", jobs, width=2 * CONCURRENCY)
 
     async def ledger_knows(self, assignments: int, within: float = 1800) -> None:
@@ -343,7 +343,7 @@ class Writer:
     async def ledger_commands(self, plan: Plan) -> None:
         jobs: list[Callable[[], Awaitable[object]]] = [
             (
-                lambda e=e: self.send(
+                lambda e=e: self.send(  # type: ignore[misc]  # a lambda with defaults
                     "ledger",
                     "/visits",
                     self.advisor(e.advisor),
@@ -363,7 +363,7 @@ class Writer:
         await self.phase("ledger: late entries (POST /visits)", jobs)
         jobs = [
             (
-                lambda c=c: self.send(
+                lambda c=c: self.send(  # type: ignore[misc]  # a lambda with defaults
                     "ledger",
                     f"/entries/{_entry_id(c.entry)}/corrections",
                     self.advisor(c.entry.advisor),
@@ -375,7 +375,7 @@ class Writer:
         ]
         jobs += [
             (
-                lambda v=v: self.send(
+                lambda v=v: self.send(  # type: ignore[misc]  # a lambda with defaults
                     "ledger",
                     f"/entries/{_entry_id(v.entry)}/void",
                     self.advisor(v.entry.advisor),
