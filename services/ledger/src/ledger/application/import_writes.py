@@ -4,19 +4,20 @@ file has a problem.
 
 The transaction first takes the store's ordering lock (`EventStore.take_order`), whose clock is the
 `recorded_at` of every event of the file: so each event's canonical bytes (`volume_chain`) are
-known before it is written, and the work is a pipeline. One task prepares the chunks ahead: the
-event rows in a thread (`EventStore.bulk_rows`), then, in the worker process while that thread goes
-on to the next chunk, the rows' canonical chain bodies (they need no head) and their COPY text
-(`volume_chain.import_work`): the service's event loop only sends bytes. The writer sends each
-chunk's statements back to back: the volume heads it reaches (read once, `FOR UPDATE`), a COPY of
-the events (`copy_new_streams`), the entries read model derived by PostgreSQL from them, a COPY of
-the links, whose hashes from those heads and COPY text a thread computes meanwhile
-(`link_bodies`). The overlap
-rule runs again under the lock only when another writer appended after the file was checked
-(`_appended_since`). Each volume head is written once, at the end. The entries' data is the event's
-JSON as stored; the links hash the JSON sent (`volume_chain.import_bodies`, else `appended_bytes`;
-the rare events whose numbers jsonb might write back in another form are read back and hashed as
-stored).
+known before it is written, and the work is a pipeline. It then reads (`FOR UPDATE`) the heads of
+every volume the file may reach (`reach`). One task prepares the chunks ahead: the event rows in a
+thread (`EventStore.bulk_rows`), then, in the worker process while that thread goes on to the next
+chunk, the events' COPY text and the chunk's chain links, from the heads the first chunk brought and
+the worker keeps (`chain_worker.import_work`): the service's event loop only sends bytes. The
+writer sends each chunk's statements back to back: any volume heads not read yet, a COPY of the
+events (`copy_new_streams`), the entries read model derived by PostgreSQL from them, a COPY of the
+links, after checking the heads the worker started from against its own. A chunk the worker could
+not link comes with its bodies, and a thread hashes its links from the heads here while PostgreSQL
+writes its events (`link_bodies`); so do all later chunks. The overlap rule runs again under the
+lock only when another writer appended after the file was checked (`_appended_since`). Each volume
+head is written once, at the end. The entries' data is the event's JSON as stored; the links hash
+the JSON sent (`volume_chain.import_bodies`, else `appended_bytes`; the rare events whose numbers
+jsonb might write back in another form are read back and hashed as stored).
 """
 
 from __future__ import annotations
