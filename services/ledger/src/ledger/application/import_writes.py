@@ -263,7 +263,7 @@ def _forget(future: asyncio.Future[Any] | asyncio.Task[Any]) -> None:
 def _chain_input(
     rows: list[tuple[Any, ...]], volumes: dict[str, tuple[str, str]], recorded: str
 ) -> tuple[list[BodyParts], list[tuple[str, tuple[str, ...], str | None]]]:
-    """`import_chain`'s rows and places of a chunk's event rows (`bulk_rows`)."""
+    """`link_bodies`' rows and places of a chunk's event rows (`bulk_rows`)."""
     parts = [row_parts(r, recorded) for r in rows]
     places: list[tuple[str, tuple[str, ...], str | None]] = []
     for r in rows:

@@ -281,15 +281,6 @@ class Chained(NamedTuple):
     text: bytes | None = None  # the links' `links_text` (None: not built)
 
 
-def import_chain(
-    rows: list[BodyParts],
-    places: list[tuple[str, tuple[str, ...], str | None]],
-    heads: dict[str, tuple[int, str]],
-) -> Chained:
-    """The chain links of a bulk import's chunk: `link_bodies` over the rows' `import_bodies`."""
-    return link_bodies(import_bodies(rows), rows, places, heads)
-
-
 def link_bodies(
     bodies: list[bytes | None],
     rows: list[BodyParts],
