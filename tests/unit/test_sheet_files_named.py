@@ -15,6 +15,7 @@ whole file, in every import: the one reader, `eventkit.sheet_sources`).
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from typing import Any
 
@@ -83,6 +84,16 @@ def test_text_whose_byte_order_mark_names_its_encoding_is_read(content: bytes) -
 def test_utf16_text_without_a_byte_order_mark_is_read_by_where_its_zero_bytes_sit(content: bytes) -> None:
     # Read as UTF-8 (a zero byte is valid UTF-8) every cell held NUL characters, refused cell by cell.
     assert read(content) == (None, ROWS)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_unmarked_utf16_with_characters_whose_code_point_ends_in_00_is_read(encoding: str) -> None:
+    # 开 (U+5F00) and 一 (U+4E00) put a zero byte on the other side of their pair: the template's
+    # heading 开始时间 is one (tester 25: refused as an unknown encoding)
+    table = [HEAD, ["621025100201", "一村开会", "一二一"], ["621025100202", "开一", "一"]]
+    content = "\r\n".join(",".join(row) for row in table).encode(encoding)
+    assert read(content) == (None, [(2, {"code": "621025100201", "name": "一村开会", "note": "一二一"}),
+                                    (3, {"code": "621025100202", "name": "开一", "note": "一"})])  # fmt: skip
 
 
 def test_a_utf8_csv_with_one_stray_zero_byte_is_not_taken_for_utf16() -> None:
@@ -171,6 +182,7 @@ HTML = "<html><head><meta charset='utf-8'></head><body><table><tr><td>代码</td
 def test_a_file_that_is_not_a_sheet_is_refused_naming_what_it_is(content: bytes, named: str) -> None:
     reason = whole_file(content)
     assert named in reason and ".xlsx" in reason, reason
+    assert not re.search(r"[\u4e00-\u9fff][A-Za-z]", reason.split("，")[0]), reason  # 文件是 PDF 文档
     assert "第 1 行" not in reason and "表头" not in reason and "请确认是 .xlsx 格式" not in reason, reason
 
 

@@ -196,6 +196,8 @@ def test_a_name_opening_a_sentence_after_kin_or_owed_money_is_refused(
         ("电话139~1234~5678", "手机号码"),
         ("电话139/1234/5678", "手机号码"),
         ("电话139_1234_5678", "手机号码"),
+        ("电话：139.1234.5678", "手机号码"),  # tester 25: a dotted mobile was published
+        ("电话139．1234．5678", "手机号码"),
         ("电话139ー1234ー5678", "手机号码"),
         ("电话1\ufe0f\u20e33\ufe0f\u20e39\ufe0f\u20e31\ufe0f\u20e32\ufe0f\u20e33\ufe0f\u20e34\ufe0f\u20e3"
          "5\ufe0f\u20e36\ufe0f\u20e37\ufe0f\u20e38\ufe0f\u20e3", "手机号码"),  # keycap digits

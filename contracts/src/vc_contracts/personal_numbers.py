@@ -47,7 +47,7 @@ _JOIN = rf"[-\u2010-\u2015\u2212\ufe63{MIDDLE_DOTS}\u30fc]"  # hyphens and dashe
 # runs are possessive: they end at a join or a digit either way, and a long run of spaces costs one
 # pass instead of a backtrack per length.
 _GAP = rf"(?:{_SPACE}*+{_JOIN}{{1,2}}{_SPACE}*+|{_SPACE}++)?"
-_SIGN = rf"{_SPACE}{{0,2}}[~\uff5e/\uff0f_\uff3f]{_SPACE}{{0,2}}"  # ~ ～ / _: a range or a list, unless 3-4-4
+_SIGN = rf"{_SPACE}{{0,2}}[~\uff5e/\uff0f_\uff3f.\uff0e]{_SPACE}{{0,2}}"  # ~ ～ / _ .: a range, unless 3-4-4
 _OPEN = r"[(\[（【［〔]"  # a bracket about a mobile's first group, its country code or a birth date
 _CLOSE = r"[)\]）】］〕]"
 _COUNTRY = rf"(?<![\d+]){_OPEN}?(?:\+|00)?86{_CLOSE}?{_GAP}"  # +86, 0086, 86, (+86), （86）
@@ -59,8 +59,9 @@ MOBILE = re.compile(
 code (+86, 0086, 86, bracketed or not), a gap allowed between its digits, its first three digits
 perhaps bracketed ((139)1234-5678), not next to another digit."""
 MOBILE_SIGNED = re.compile(rf"(?<!\d)(?P<number>1[3-9]\d{_SIGN}\d{{4}}{_SIGN}\d{{4}})(?!\d)")
-"""A mobile grouped 3-4-4 by tildes, slashes or underscores (139～1234～5678): only so grouped, since
-a tilde or slash between other numbers is a range or a list (15000～200000 元, 2026/03/01)."""
+"""A mobile grouped 3-4-4 by tildes, slashes, underscores or dots (139～1234～5678, 139.1234.5678):
+only so grouped, since a tilde or slash between other numbers is a range or a list (15000～200000
+元, 2026/03/01), and a dot a decimal point (3.5 小时)."""
 ID_CARD = re.compile(
     rf"(?<![0-9A-Za-z])(?P<number>\d(?:{_GAP}\d){{5}}{_GAP}(?:{_OPEN}\d{{8}}{_CLOSE}|\d(?:{_GAP}\d){{7}})"
     rf"{_GAP}\d(?:{_GAP}\d){{2}}{_GAP}[\dXx])(?![0-9A-Za-z])"

@@ -38,7 +38,8 @@ _BOMS = ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"), (b"\xef\xbb\xbf
 
 
 def _foreign(what: str, todo: str = SAVE_AS) -> str:
-    return f"文件是{what}，不是 Excel 表格（.xlsx）或 CSV 文件。{todo}"
+    space = " " if what[:1].isascii() else ""  # 文件是 PDF 文档: a space between Chinese and Latin text
+    return f"文件是{space}{what}，不是 Excel 表格（.xlsx）或 CSV 文件。{todo}"
 
 
 def not_a_sheet(content: bytes) -> str | None:

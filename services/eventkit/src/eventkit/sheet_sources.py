@@ -42,6 +42,7 @@ The lenient reading folded the rest of the row (or of the file) into that cell a
 
 from __future__ import annotations
 
+import codecs
 import csv
 import functools
 import io
@@ -440,14 +441,22 @@ def _decoded(content: bytes) -> str:
 
 def _utf16_unmarked(head: bytes) -> str | None:
     """UTF-16 without a byte-order mark (some programs' "Unicode" export), told by its zero bytes: every
-    ASCII character (digits, commas, line ends) has one, all on one side of each byte pair. UTF-8
-    and GB18030 text has none; a stray one (a NUL in a cell, refused there) is not that many."""
+    ASCII character (digits, commas, line ends) has one, on one side of each byte pair. The other
+    side has a few too: a Chinese character whose code point ends in 00 (一 U+4E00, 开 U+5F00 of the
+    heading 开始时间). UTF-8 and GB18030 text has none; a stray one (a NUL in a cell, refused there)
+    is not that many. Then the head must decode (but a pair cut at its end) and hold a separator
+    or a line end."""
     if len(head) % 2:
         head = head[:-1]
     odd, even = head[1::2].count(0), head[0::2].count(0)
-    if max(odd, even) < max(4, len(head) // 10) or min(odd, even):
+    if max(odd, even) < max(4, len(head) // 10) or 4 * min(odd, even) > max(odd, even):
         return None
-    return "utf-16-le" if odd else "utf-16-be"
+    encoding = "utf-16-le" if odd > even else "utf-16-be"
+    try:
+        text = codecs.getincrementaldecoder(encoding)().decode(head)
+    except UnicodeDecodeError:
+        return None
+    return encoding if any(mark in text for mark in ",\t;\n\r") else None
 
 
 def _delimiter(text: str) -> str:
