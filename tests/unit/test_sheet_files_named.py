@@ -96,6 +96,19 @@ def test_unmarked_utf16_with_characters_whose_code_point_ends_in_00_is_read(enco
                                     (3, {"code": "621025100202", "name": "开一", "note": "一"})])  # fmt: skip
 
 
+@pytest.mark.parametrize(("separator", "named"), [("\t", "制表符"), (";", "分号"), (",", "逗号")])
+def test_a_quote_problem_names_the_files_own_separator(separator: str, named: str) -> None:
+    # given a cell with text after its closing quote, and one with a quote inside, in a file of this separator
+    rows = [separator.join(HEAD), separator.join(["621025100201", '"西头"村', "x"]),
+            separator.join(["621025100202", '东"头村', "x"])]  # fmt: skip
+    with pytest.raises(ImportRejectedError) as caught:
+        read("\r\n".join(rows).encode())
+    # then each reason speaks of that separator
+    reasons = [p.reason for p in caught.value.problems]
+    assert len(reasons) == 2 and all(named in r for r in reasons), reasons
+    assert separator == "," or not any("逗号" in r for r in reasons), reasons
+
+
 def test_a_utf8_csv_with_one_stray_zero_byte_is_not_taken_for_utf16() -> None:
     content = "代码,名称,备注\n621025100201,西头村,x\x00\n".encode()
     with pytest.raises(ImportRejectedError) as caught:

@@ -573,11 +573,16 @@ def _quote_problem(record: str, delimiter: str) -> _Found | None:
         at, column = at + 1, column + 1
 
 
+_SEPARATOR_NAME = {",": "逗号", "\t": "制表符（Tab）", ";": "分号"}
+
+
 def _broken(found: _Found, delimiter: str) -> BrokenRow:
-    """The refused record: the cells before the broken one as read, then the rest as it was written."""
+    """The refused record: the cells before the broken one as read, then the rest as it was written.
+    Its reason names the file's own separator (a tab-separated file's cells end at a tab)."""
     column, start, reason, record = found
     before = next(csv.reader(io.StringIO(record[:start], newline=""), strict=True, delimiter=delimiter), [])
     before = before[:column]
+    reason = reason.replace("逗号", _SEPARATOR_NAME.get(delimiter, f"「{delimiter}」"))
     return BrokenRow([*before, record[start:]], column, reason)
 
 
