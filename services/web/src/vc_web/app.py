@@ -1,7 +1,7 @@
 """Composition root of the web service: pages, sign-in, the public board, the dev gateway.
 
 `create_app(settings)` wires, in this order (the SPA's catch-all must come last):
-  /healthz, /readyz, /auth/config        always
+  /healthz, /readyz, /metrics, /auth/config   always
   /auth/dev/people, /auth/dev/token      only with VC_WEB_DEV_SIGNIN (else 404)
   /api/<service>/…                       only with VC_WEB_GATEWAY (dev stack; production: the Ingress)
   vc_web.public.router                   the public notice board and poster, when that package exists
@@ -18,9 +18,9 @@ from collections.abc import AsyncIterator
 from eventkit import logs
 from eventkit.credentials import refuse_token_in_url
 from eventkit.docs import install_offline_docs
-from eventkit.web import install_error_handlers
+from eventkit.web import install_error_handlers, metrics_response
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel
 
 from vc_web import dev_signin, gateway, spa
@@ -81,6 +81,12 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     @app.get("/healthz", tags=["ops"])
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", response_class=PlainTextResponse)
+    async def metrics() -> Response:
+        """This process's metrics, as every service's: the gateway's own answers are counted too
+        (a client that hung up mid-upload is its 499, never a 500)."""
+        return metrics_response()
 
     @app.get("/readyz", tags=["ops"])
     async def readyz(request: Request) -> JSONResponse:
