@@ -13,12 +13,12 @@ from __future__ import annotations
 import io
 import zipfile
 
-__all__ = ["OLD_EXCEL", "not_a_sheet"]
+__all__ = ["OLD_EXCEL", "ZIP_MAGIC", "not_a_sheet"]
 
 SAVE_AS = "请在 Excel 或 WPS 中打开后另存为 .xlsx 或 CSV 后重新上传"
 OLD_EXCEL = "不支持旧版 Excel（.xls）文件，请在 Excel 或 WPS 中另存为 .xlsx 或 CSV 后重新上传"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: Excel 97-2003's .xls (WPS's .et too)
-_ZIP = b"PK\x03\x04"
+ZIP_MAGIC = b"PK\x03\x04"  # a zip's first bytes: an XLSX is one
 
 # (first bytes, what the file is): files no import can read, whatever their name
 _MAGIC = (
@@ -50,7 +50,7 @@ def not_a_sheet(content: bytes) -> str | None:
     for magic, what in _MAGIC:
         if content.startswith(magic):
             return _foreign(what, "请上传原始表格：在 Excel 或 WPS 中将其另存为 .xlsx 或 CSV 后重新上传")
-    if content.startswith(_ZIP):
+    if content.startswith(ZIP_MAGIC):
         return _zipped(content)
     return _markup(content[:4096])
 

@@ -57,7 +57,7 @@ from openpyxl.reader.excel import ExcelReader
 from openpyxl.workbook import Workbook
 
 from eventkit.sheet_cells import FormulaWithoutValue
-from eventkit.sheet_kinds import OLD_EXCEL, not_a_sheet
+from eventkit.sheet_kinds import OLD_EXCEL, ZIP_MAGIC, not_a_sheet
 
 __all__ = [
     "DAMAGED_XLSX",
@@ -82,7 +82,6 @@ MAX_SHARED_STRINGS = 64 * 1024 * 1024  # bytes of the shared-strings part, which
 MAX_UNSIZED = 16 * 1024 * 1024  # bytes of a worksheet part without a <dimension> (see _refuse_unsized)
 _HEAD = 4096  # bytes of a worksheet part in which its <dimension> element is looked for
 _DIMENSION = re.compile(rb"<(\w+:)?dimension\b")
-_XLSX_MAGIC = b"PK\x03\x04"
 # An XLSX that cannot be read is one (`sheet_kinds` refused any other zip first): damaged, cut short
 # in the upload, or written wrong; Excel and WPS repair most such files when they open them.
 REOPEN = "请在 Excel 或 WPS 中打开后重新保存为 .xlsx 再上传"
@@ -123,7 +122,7 @@ class Source:
 
 def is_xlsx(content: bytes) -> bool:
     """Whether `content` is an XLSX file (a ZIP archive), judged by its first bytes."""
-    return content.startswith(_XLSX_MAGIC)
+    return content.startswith(ZIP_MAGIC)
 
 
 def open_rows(content: bytes, max_bytes: int, preferred: str | None = None) -> Source:
