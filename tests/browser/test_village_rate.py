@@ -8,7 +8,7 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import httpx
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 from support.browser import WebStack, shoot
 from test_village_support import committee_page  # noqa: F401 (the fixture `committee`)
 
@@ -40,3 +40,40 @@ def test_the_rate_page_shows_the_rating_given_and_a_revision_replaces_it(
     )  # fmt: skip
     sheet.raise_for_status()
     assert sheet.json()["feedback"]["committee"] == {"count": 1, "average": 2.0}
+
+
+def test_the_form_waits_for_the_rating_given_so_nothing_typed_is_overwritten(committee: Page) -> None:
+    """CI of 41643d5: the form showed before the rating given arrived; what the committee typed
+    meanwhile was replaced by the old comment when it came, and the old comment was sent."""
+    page = committee
+    page.get_by_role("tab", name="评价顾问").click()
+    page.get_by_role("radio").nth(2).click()
+    page.get_by_label("意见建议").fill("第一次的意见")
+    page.get_by_role("button", name=re.compile("^(提交|修改)评价$")).click()
+    expect(page.get_by_role("status")).to_contain_text("感谢评价")
+
+    held: list[Route] = []
+    released: list[bool] = []
+
+    def hold(route: Route) -> None:  # the rating given arrives only when released
+        if released or route.request.method != "GET":
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(re.compile(r"/api/assessment/feedback\?"), hold)
+    page.reload()
+    expect(page.get_by_text("正在读取本村顾问和本年度的评价")).to_be_visible()
+    expect(page.get_by_label("意见建议")).to_have_count(0)  # no empty form to type into yet
+    released.append(True)
+    for route in held:
+        route.continue_()
+    comment = page.get_by_label("意见建议")
+    expect(comment).to_have_value("第一次的意见", timeout=30_000)
+    comment.fill("改后的意见")
+    page.get_by_role("radio").nth(1).click()
+    with page.expect_request(lambda r: r.method == "POST" and "/api/assessment/feedback" in r.url) as sent:
+        page.get_by_role("button", name="修改评价").click()
+    expect(page.get_by_role("status")).to_contain_text("感谢评价")
+    body = sent.value.post_data_json
+    assert (body["rating"], body["comment"]) == (2, "改后的意见")
