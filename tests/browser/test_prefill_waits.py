@@ -1,0 +1,147 @@
+"""Forms prefilled from what the server keeps show only once the prefill arrived (the kind of the
+rate page's fault, CI of 41643d5: a comment typed before the committee's earlier rating arrived was
+overwritten by the old one, and the old one was sent). Each test holds the prefill's GET with
+page.route, sees the loading line and no field to type into, releases it, then checks what is sent
+carries what was typed. And a read after a save never writes into the form the person is editing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from playwright.sync_api import Page, Route, expect
+from support.browser import PHONE, WebStack, shoot
+from support.waiting import eventually_sync
+from test_typical_cases import COUNTY, Api, mediation  # noqa: F401 (the fixture `mediation`)
+from vc_contracts import CST
+
+SLOW = 30_000  # ms: a loaded CI machine renders pages slowly
+ADVISOR = "A-zhengda-1"
+
+
+class Held:
+    """The GETs matching `pattern` wait until `release()`; other requests go on."""
+
+    def __init__(self, page: Page, pattern: str) -> None:
+        self.routes: list[Route] = []
+        self.released = False
+        self.page, self.pattern = page, re.compile(pattern)
+        page.route(self.pattern, self._hold)
+
+    def _hold(self, route: Route) -> None:
+        if self.released or route.request.method != "GET":
+            route.continue_()
+        else:
+            self.routes.append(route)
+
+    def release(self) -> None:
+        self.released = True
+        for route in self.routes:
+            route.continue_()
+        self.page.unroute(self.pattern)
+
+
+def test_the_county_duties_wait_for_what_is_kept_so_nothing_typed_is_overwritten(
+    web_stack: WebStack, signed_in_page: Callable[[str], Page]
+) -> None:
+    kept = {"head": "局长 周文华", "deputy": "副局长 吴敏", "sections": ["公共法律服务股"],
+            "filing_place": "县司法局档案室"}  # fmt: skip
+    Api(web_stack, "county_admin").ok("PUT", "registry", f"/counties/{COUNTY}/responsibilities", kept)
+    page = signed_in_page("county_admin")
+    held = Held(page, rf"/api/registry/counties/{COUNTY}/responsibilities$")
+    page.goto(f"{web_stack.url}/county/duties")
+    expect(page.get_by_role("status").filter(has_text="正在读取本县的职责分工")).to_be_visible()
+    expect(page.get_by_label("总负责")).to_have_count(0)  # no empty form to type into yet
+    shoot(page, "county-duties-waiting")
+    held.release()
+    head = page.get_by_label("总负责")
+    expect(head).to_have_value("局长 周文华", timeout=SLOW)
+    head.fill("局长 郑明远")
+    with page.expect_request(lambda r: r.method == "PUT" and "/responsibilities" in r.url) as sent:
+        page.get_by_role("button", name="保存").click()
+    body = sent.value.post_data_json
+    assert (body["head"], body["deputy"]) == ("局长 郑明远", "副局长 吴敏")
+    assert body["filing_place"] == "县司法局档案室"
+    expect(page.get_by_role("status")).to_contain_text("已保存", timeout=SLOW)
+    # the read after the save refreshes the line below the form, never the form being edited
+    expect(page.get_by_label("总负责")).to_have_value("局长 郑明远")
+
+
+def test_the_case_form_waits_for_the_returned_case_so_nothing_typed_is_overwritten(
+    web_stack: WebStack,
+    signed_in_page: Callable[[str], Page],
+    mediation: dict[str, Any],  # noqa: F811
+) -> None:
+    advisor, county = Api(web_stack, "advisor"), Api(web_stack, "county_admin")
+    entry = mediation["entry_id"]
+    path = f"/entries/{entry}/typical-case"
+    first = {"title": "土地承包纠纷的调解", "text": "双方因承包地边界争执，顾问现场调解。"}
+    case_id = advisor.ok("POST", "ledger", path, first)["case_id"]
+    county.ok("POST", "ledger", f"/typical-cases/{case_id}/return", {"reason": "请补充调解结果"})
+    eventually_sync(lambda: (advisor.ok("GET", "ledger", path)["case"] or {}).get("status") == "returned",
+                    within=60, what="the case returned")  # fmt: skip
+
+    page = signed_in_page("advisor")
+    page.set_viewport_size(PHONE)
+    held = Held(page, rf"/api/ledger/entries/{entry}/typical-case$")
+    page.goto(f"{web_stack.url}/advisor/entries/{entry}/case")
+    expect(page.get_by_role("status").filter(has_text="正在读取")).to_be_visible()
+    expect(page.get_by_label("案例介绍")).to_have_count(0)  # no empty form to type into yet
+    shoot(page, "typical-case-waiting")
+    held.release()
+    text = page.get_by_label("案例介绍")
+    expect(text).to_have_value(first["text"], timeout=SLOW)
+    revised = "双方因承包地边界争执，顾问现场调解，双方签订协议，回访无反复。"
+    text.fill(revised)
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith(path)) as sent:
+        page.get_by_role("button", name="修改后再次提交").click()
+    body = sent.value.post_data_json
+    assert body == {"title": first["title"], "text": revised}
+    expect(page).to_have_url(f"{web_stack.url}/advisor/entries", timeout=SLOW)
+
+
+def test_the_visit_form_waits_for_the_villages_served_so_the_hours_typed_are_kept(
+    web_stack: WebStack, signed_in_page: Callable[[str], Page]
+) -> None:
+    page = signed_in_page("advisor")
+    page.set_viewport_size(PHONE)
+    held = Held(page, rf"/api/registry/advisors/{ADVISOR}$")
+    page.goto(f"{web_stack.url}/advisor/log?kind=visit")  # opened afresh: the card is not read yet
+    expect(page.get_by_role("status").filter(has_text="正在读取")).to_be_visible()
+    expect(page.get_by_label("开始时间")).to_have_count(0)  # no default hours to type over yet
+    shoot(page, "advisor-log-waiting")
+    held.release()
+    start = page.get_by_label("开始时间")
+    expect(start).not_to_have_value("", timeout=SLOW)
+    expect(page.get_by_role("radio").first).to_be_checked()  # the village served, prefilled
+    day = (datetime.now(CST) - timedelta(days=2)).date().isoformat()
+    page.get_by_label("日期", exact=True).fill(day)
+    start.fill("06:10")
+    page.get_by_label("结束时间").fill("07:20")
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/ledger/visits")) as sent:
+        page.get_by_role("button", name="提交").click()
+    body = sent.value.post_data_json
+    assert (body["started_at"], body["ended_at"]) == (f"{day}T06:10:00+08:00", f"{day}T07:20:00+08:00")
+
+
+def test_the_rules_form_keeps_the_version_just_set_not_the_one_in_force(
+    web_stack: WebStack, signed_in_page: Callable[[str], Page]
+) -> None:
+    """A version from next year on: the read after the save (the rules in force today) filled the
+    form with today's values again, as if what was just set had not been."""
+    page = signed_in_page("county_admin")
+    page.goto(f"{web_stack.url}/county/rules")
+    hours = page.locator("#vc-rule-hours")
+    expect(hours).not_to_have_value("", timeout=SLOW)
+    wanted = str(int(hours.input_value()) + 1)
+    page.locator("#vc-rule-from").fill(f"{datetime.now(CST).year + 1}-01-01")
+    page.locator("#vc-rule-from").press("Enter")
+    hours.fill(wanted)
+    hours.press("Tab")
+    page.get_by_role("button", name="设定新版本").click()
+    expect(page.get_by_role("status")).to_contain_text("已设定新版本", timeout=SLOW)
+    expect(page.get_by_label("规则版本")).to_contain_text(f"{datetime.now(CST).year + 1}-01-01")
+    expect(hours).to_have_value(wanted)
+    shoot(page, "county-rules-after-save")
