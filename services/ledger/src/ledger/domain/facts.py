@@ -89,10 +89,24 @@ def named(names: Mapping[str, str], kind: str, key: str) -> str:
 def on_day(
     history: Iterable[Assignment], advisor_id: str, day: date
 ) -> tuple[Assignment | None, Assignment | None]:
-    """From a village's assignment history: the advisor's own assignment that day, and the holder."""
-    covering = sorted((a for a in history if a.covers(day)), key=lambda a: a.valid_from or date.min)
-    own = next((a for a in covering if a.advisor_id == advisor_id), None)
-    return own, (covering[-1] if covering else None)
+    """From a village's assignment history: the advisor's own assignment that day (of the advisor's
+    assignments covering it, the one that began first), and the holder (of all covering it, the one
+    that began last; on a tie of start days, the later in `history`).
+
+    One pass without sorting: it runs for every row of a backfill file (property test against the
+    sorted reading: tests/unit/test_on_day_one_pass.py)."""
+    own: Assignment | None = None
+    holder: Assignment | None = None
+    own_from = holder_from = date.min
+    for a in history:
+        if not a.covers(day):
+            continue
+        since = a.valid_from or date.min
+        if holder is None or since >= holder_from:
+            holder, holder_from = a, since
+        if a.advisor_id == advisor_id and (own is None or since < own_from):
+            own, own_from = a, since
+    return own, holder
 
 
 def minute(moment: datetime) -> str:
