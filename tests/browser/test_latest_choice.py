@@ -10,38 +10,13 @@ import re
 from collections.abc import Callable
 
 from devstack.demo import zhengning as zn
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 from support.browser import shoot
+from support.held import SLOW, Held
 from test_county import choose, open_county
 
-SLOW = 30_000  # ms: a loaded CI machine renders pages slowly
 VILLAGES = zn.villages()
 FIRST, SECOND = 3, 30  # 西关村 (A-zhengda-4) and 雷村村 (A-office-107); no test reassigns them
-
-
-class Held:
-    """The GETs matching `pattern` wait until `release()`; other requests go on."""
-
-    def __init__(self, page: Page, pattern: str) -> None:
-        self.routes: list[Route] = []
-        self.released = False
-        self.page, self.pattern = page, re.compile(pattern)
-        page.route(self.pattern, self._hold)
-
-    def _hold(self, route: Route) -> None:
-        if self.released or route.request.method != "GET":
-            route.continue_()
-        else:
-            self.routes.append(route)
-
-    def release(self) -> None:
-        """Hand the held answers on and wait until the page has them."""
-        assert self.routes, "the earlier choice's GET was never held"
-        self.released = True
-        for route in self.routes:
-            with self.page.expect_response(lambda r, url=route.request.url: r.url == url, timeout=SLOW):
-                route.continue_()
-        self.page.wait_for_timeout(300)  # let the page assign what it received, if it would
 
 
 def test_a_late_answer_for_the_previous_village_does_not_replace_the_chosen_one(
@@ -57,7 +32,7 @@ def test_a_late_answer_for_the_previous_village_does_not_replace_the_chosen_one(
     choose(page, "vc-assign-village", second.name)
     serving = page.get_by_test_id("serving")
     expect(serving).to_contain_text(after, timeout=SLOW)
-    held.release()
+    held.release(settle=True)
     expect(serving).to_contain_text(after)
     expect(serving).not_to_contain_text(before)
     expect(page.locator('[aria-label="任职历史"]')).not_to_contain_text(before)
@@ -76,7 +51,7 @@ def test_a_late_sheet_for_the_previous_advisor_does_not_replace_the_chosen_one(
     choose(page, "vc-as-advisor", second.name)
     sheet = page.get_by_label("考核数据表")
     expect(sheet.get_by_role("heading").first).to_contain_text(f"{second.name} · ", timeout=SLOW)
-    held.release()
+    held.release(settle=True)
     expect(sheet.get_by_role("heading").first).to_contain_text(f"{second.name} · ")
     expect(sheet).not_to_contain_text(f"{first.name} · ")
     shoot(page, "county-assessments-latest-choice")
@@ -101,7 +76,7 @@ def test_a_tick_made_while_the_next_period_loads_does_not_confirm_its_figures(
     tick.focus()
     page.keyboard.press("Space")
     expect(tick).to_be_checked()  # the tick was made, on the previous period's figures
-    held.release()
+    held.release(settle=True)
     expect(page.locator(".vc-submit .el-loading-mask")).to_have_count(0, timeout=SLOW)
     expect(tick).not_to_be_checked()
     shoot(page, "reports-half-year-tick-reset")

@@ -6,41 +6,18 @@ carries what was typed. And a read after a save never writes into the form the p
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 from support.browser import PHONE, WebStack, shoot
+from support.held import SLOW, Held
 from support.waiting import eventually_sync
 from test_typical_cases import COUNTY, Api, mediation  # noqa: F401 (the fixture `mediation`)
 from vc_contracts import CST
 
-SLOW = 30_000  # ms: a loaded CI machine renders pages slowly
 ADVISOR = "A-zhengda-1"
-
-
-class Held:
-    """The GETs matching `pattern` wait until `release()`; other requests go on."""
-
-    def __init__(self, page: Page, pattern: str) -> None:
-        self.routes: list[Route] = []
-        self.released = False
-        self.page, self.pattern = page, re.compile(pattern)
-        page.route(self.pattern, self._hold)
-
-    def _hold(self, route: Route) -> None:
-        if self.released or route.request.method != "GET":
-            route.continue_()
-        else:
-            self.routes.append(route)
-
-    def release(self) -> None:
-        self.released = True
-        for route in self.routes:
-            route.continue_()
-        self.page.unroute(self.pattern)
 
 
 def test_the_county_duties_wait_for_what_is_kept_so_nothing_typed_is_overwritten(

@@ -8,8 +8,9 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import httpx
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 from support.browser import WebStack, shoot
+from support.held import Held
 from test_village_support import committee_page  # noqa: F401 (the fixture `committee`)
 
 
@@ -52,22 +53,11 @@ def test_the_form_waits_for_the_rating_given_so_nothing_typed_is_overwritten(com
     page.get_by_role("button", name=re.compile("^(提交|修改)评价$")).click()
     expect(page.get_by_role("status")).to_contain_text("感谢评价")
 
-    held: list[Route] = []
-    released: list[bool] = []
-
-    def hold(route: Route) -> None:  # the rating given arrives only when released
-        if released or route.request.method != "GET":
-            route.continue_()
-        else:
-            held.append(route)
-
-    page.route(re.compile(r"/api/assessment/feedback\?"), hold)
+    held = Held(page, r"/api/assessment/feedback\?")  # the rating given arrives only when released
     page.reload()
     expect(page.get_by_text("正在读取本村顾问和本年度的评价")).to_be_visible()
     expect(page.get_by_label("意见建议")).to_have_count(0)  # no empty form to type into yet
-    released.append(True)
-    for route in held:
-        route.continue_()
+    held.release()
     comment = page.get_by_label("意见建议")
     expect(comment).to_have_value("第一次的意见", timeout=30_000)
     comment.fill("改后的意见")
