@@ -75,3 +75,31 @@ async def test_chunks_linked_by_the_worker_and_by_the_service_make_one_chain(
             assert len(linked_here) == by_service
     finally:
         workers.stop()
+
+
+async def test_a_chunk_whose_worker_links_fall_short_is_refused_and_nothing_is_written(
+    devstack, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    # given a worker that loses one link of the chunk (in a thread here: the patched function runs)
+    real = import_writes.import_work
+
+    def short(*args: Any) -> Any:
+        made = real(*args)
+        linked = made.linked
+        assert linked is not None
+        return made._replace(linked=linked._replace(links=linked.links - 1))
+
+    monkeypatch.setattr(import_writes, "import_work", short)
+    events = [_lecture(i) for i in range(10)]
+    async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
+        store = EventStore(ledger.pool, "ledger")
+        before = await ledger.pool.fetchval("SELECT count(*) FROM ledger.events")
+        # when they are written
+        progress = ImportProgress("short", "ledger", "test", datetime.now(CST))
+        with pytest.raises(RuntimeError, match="linked 19 links"):
+            await write_entries(store, events, Metadata("test"), progress, reach=REACH)
+        # then the whole write rolled back: no event, entry or link of it
+        assert await ledger.pool.fetchval("SELECT count(*) FROM ledger.events") == before
+        mine = "SELECT count(*) FROM ledger.entries WHERE entry_id LIKE 'E-chain-%'"
+        assert await ledger.pool.fetchval(mine) == 0
+        assert await ledger.pool.fetchval("SELECT count(*) FROM ledger.volume_links") == 0

@@ -33,7 +33,8 @@ Place = tuple[str, tuple[str, ...], str | None]  # a row's entry id, volumes and
 
 class Linked(NamedTuple):
     """A chunk's links as the worker made them: their COPY text (`links_text`) and count, each
-    volume's new head and county, and the head it started from (for the service to check)."""
+    volume's new head and county, and the head it started from (the service checks the heads and
+    the count: one link per volume of each event, `import_writes._write`)."""
 
     text: bytes
     links: int

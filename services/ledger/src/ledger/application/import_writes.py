@@ -228,6 +228,9 @@ async def _write(
             _forget(linking)  # the writer's error: the chunk's links are not wanted; that error is raised
     if chained is None:  # the worker's links
         linked = cast(Linked, made.linked)
+        if linked.links != sum(len(vs) for _, vs, _ in prepared.places):
+            # never: a link missing from the COPY would be a silent gap in a volume's chain
+            raise RuntimeError(f"the worker linked {linked.links} links for a chunk of {len(rows)} events")
         heads.chained(Chained([], linked.moved, linked.counties))
         await write_links(conn, schema, [], linked.text)
         return
