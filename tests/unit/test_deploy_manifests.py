@@ -1,8 +1,9 @@
 """deploy/ is configuration no other test executes: parse all of it and check it against the code.
 
 Metric names in the alerts and the dashboard must be ones the services really export; Kubernetes
-workloads need probes, resources and no inline secrets; the four services must be in compose and
-Kubernetes; topics and projections must match the code. The alert rules, their unit tests and every
+workloads need probes, resources and no inline secrets; the four services and the web service must
+be in compose and Kubernetes, and all five scraped and probed; the web's /metrics must stay off the
+port people reach; topics and projections must match the code. The alert rules, their unit tests and every
 dashboard query are also checked by Prometheus's own parser, `promtool` (installed from Debian by the
 test set-up when missing).
 """
@@ -26,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "k8s"
 SERVICES = ("registry", "ledger", "assessment", "reporting")
+WEB = "web"
+SCRAPED = (*SERVICES, WEB)  # job="villagecounsel": each service="<name>" has targets and a /readyz probe
 NAMESPACE = "villagecounsel"
 
 YAML_FILES = sorted(
@@ -268,15 +271,33 @@ def test_prometheusrule_equals_alerts_yml() -> None:
     )
 
 
-def test_prometheus_config_scrapes_the_four_services() -> None:
+def compose_default(value: str) -> str:
+    """The value compose gives `${NAME:-default}` when NAME is unset (a plain value as it is)."""
+    found = re.fullmatch(r"\$\{\w+:-(.*)\}", value)
+    return found.group(1) if found else value
+
+
+def test_prometheus_config_scrapes_the_four_services_and_the_web() -> None:
     config = yaml.safe_load((DEPLOY / "prometheus/prometheus.yml").read_text(encoding="utf-8"))
     assert [Path(f).name for f in config["rule_files"]] == ["alerts.yml"]
     jobs = {job["job_name"]: job for job in config["scrape_configs"]}
+    targets = {}
     for job_name in ("villagecounsel", "villagecounsel-readyz"):
-        labelled = {sc["labels"]["service"] for sc in jobs[job_name]["static_configs"]}
-        assert labelled == set(SERVICES), job_name
+        labelled = {sc["labels"]["service"]: sc["targets"] for sc in jobs[job_name]["static_configs"]}
+        assert set(labelled) == set(SCRAPED), job_name
+        targets[job_name] = labelled
     assert jobs["villagecounsel"]["honor_labels"] is True
     assert "kafka-exporter" in jobs
+    # the web's metrics are on its metrics port only (its 8000 answers /metrics with 404); its
+    # readiness is that of the pages' port
+    metrics_port = compose_services()[WEB]["environment"]["VC_WEB_METRICS_PORT"]
+    assert targets["villagecounsel"][WEB] == [f"web:{metrics_port}"] and metrics_port != "8000"
+    assert targets["villagecounsel-readyz"][WEB] == ["http://web:8000/readyz"]
+
+
+def test_the_no_target_alert_names_every_scraped_service() -> None:
+    (absent,) = [r for r in alert_rules() if r["alert"] == "VillageCounselServiceAbsent"]
+    assert set(re.findall(r'service="(\w+)"', absent["expr"])) == set(SCRAPED)
 
 
 # ----------------------------------------------------------------------------------------- Grafana
@@ -334,6 +355,50 @@ def test_compose_runs_each_service_on_its_own_database() -> None:
         assert service["depends_on"]["kafka-init"]["condition"] == "service_completed_successfully"
         assert service["depends_on"][f"postgres-{name}"]["condition"] == "service_healthy"
         assert services[f"postgres-{name}"]["environment"]["POSTGRES_DB"] == name
+
+
+def web_setting_names() -> set[str]:
+    """Environment variables the web service reads: its settings and its public pages' settings."""
+    from vc_web.public.settings import PublicSettings  # noqa: PLC0415
+    from vc_web.settings import WebSettings  # noqa: PLC0415
+
+    names = {"VC_SERVICE", "PORT"}  # the image's entrypoint
+    for name, field in WebSettings.model_fields.items():
+        names.add(f"VC_WEB_{name.upper()}")
+        aliases = getattr(field.validation_alias, "choices", [])
+        names |= {a for a in aliases if isinstance(a, str) and a.isupper()}
+    names |= {f.alias for f in PublicSettings.model_fields.values() if f.alias}
+    return names
+
+
+def test_compose_runs_the_web_service_with_its_gateway_to_the_four() -> None:
+    """Compose has no Ingress: without a web service it served no page at all."""
+    services = compose_services()
+    web = services[WEB]
+    env = web["environment"]
+    assert env["VC_SERVICE"] == WEB
+    assert (web["image"], web["build"]) == (services["registry"]["image"], services["registry"]["build"])
+    # the gateway routes /api/<service>/ to the four on the compose network
+    assert env["VC_WEB_GATEWAY"] == "true"
+    for name in SERVICES:
+        assert env[f"VC_WEB_{name.upper()}_URL"] == f"http://{name}:8000" and name in services
+    # demo sign-in is off unless .env turns it on, and the web holds no signing key by default
+    assert compose_default(env["VC_WEB_DEV_SIGNIN"]) == "false"
+    assert compose_default(env["VC_JWT_SECRET"]) == "" and "VC_JWT_SECRET:" not in env["VC_JWT_SECRET"]
+    for oidc in ("VC_WEB_OIDC_ISSUER", "VC_WEB_OIDC_CLIENT_ID"):
+        assert env[oidc] == f"${{{oidc}:-}}", f"{oidc} comes from .env"
+    assert {"VC_WEB_PUBLIC_BASE_URL", "VC_TRUSTED_PROXIES"} <= set(env)
+    unread = set(env) - web_setting_names()
+    assert not unread, f"settings the web does not read: {unread}"
+    # ready like the others; only the pages' port is published (metrics: Prometheus, inside)
+    assert "/readyz" in " ".join(web["healthcheck"]["test"])
+    assert web["ports"] == ["127.0.0.1:8000:8000"]
+    assert not [p for p in web["ports"] if p.endswith(":" + env["VC_WEB_METRICS_PORT"])]
+    # the registry believes the web's X-Forwarded-For (residents' feedback is rate-limited per
+    # resident): the services trust the same networks
+    assert services["registry"]["environment"]["VC_TRUSTED_PROXIES"] == env["VC_TRUSTED_PROXIES"]
+    published = [p.split(":")[1] for s in services.values() for p in s.get("ports", [])]
+    assert len(published) == len(set(published)), "two services published on one host port"
 
 
 def test_compose_kafka_is_three_kraft_nodes_with_replication_three() -> None:
@@ -483,23 +548,63 @@ def test_service_deployment(name: str) -> None:
     assert pdb["spec"]["selector"]["matchLabels"].items() <= labels.items()
 
 
-def test_service_monitor_selects_the_four_services() -> None:
-    monitor = find("ServiceMonitor", "villagecounsel")
+def _selected_services(monitor: dict[str, Any]) -> set[str]:
     selector = monitor["spec"]["selector"]["matchLabels"].items()
-    selected = {
+    return {
         d["metadata"]["name"]
         for _, d in k8s_docs()
         if d["kind"] == "Service" and selector <= d["metadata"]["labels"].items()
     }
-    assert selected == set(SERVICES)
+
+
+def test_service_monitors_select_the_four_services_and_the_web() -> None:
+    monitor = find("ServiceMonitor", "villagecounsel")
+    assert _selected_services(monitor) == set(SERVICES)
     (endpoint,) = monitor["spec"]["endpoints"]
     assert endpoint["port"] == "http" and endpoint["path"] == "/metrics" and endpoint["honorLabels"] is True
+    # the web: the same job label (job="villagecounsel" from app.kubernetes.io/part-of), its own port
+    web_monitor = find("ServiceMonitor", "villagecounsel-web")
+    assert _selected_services(web_monitor) == {WEB}
+    assert web_monitor["spec"]["jobLabel"] == monitor["spec"]["jobLabel"] == "app.kubernetes.io/part-of"
+    assert find("Service", WEB)["metadata"]["labels"]["app.kubernetes.io/part-of"] == "villagecounsel"
+    (web_endpoint,) = web_monitor["spec"]["endpoints"]
+    assert web_endpoint["port"] == "metrics" and web_endpoint["path"] == "/metrics"
+    assert web_endpoint["honorLabels"] is True
+    assert web_endpoint["port"] in {p["name"] for p in find("Service", WEB)["spec"]["ports"]}
     probes = {
-        d["spec"]["targets"]["staticConfig"]["labels"]["service"]
+        d["spec"]["targets"]["staticConfig"]["labels"]["service"]: d["spec"]["targets"]["staticConfig"][
+            "static"
+        ]
         for _, d in k8s_docs()
         if d["kind"] == "Probe"
     }
-    assert probes == set(SERVICES)
+    assert set(probes) == set(SCRAPED)
+    assert probes[WEB] == ["http://web.villagecounsel.svc:8000/readyz"]
+
+
+def _web_ports() -> tuple[dict[str, int], str]:
+    """The web container's ports by name, and the port its ConfigMap has it answer /metrics on."""
+    (container,) = list(containers_of(find("Deployment", WEB), init=False))
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert ports["http"] == int(env["PORT"])
+    return ports, find("ConfigMap", "villagecounsel-web")["data"]["VC_WEB_METRICS_PORT"]
+
+
+def test_the_web_s_metrics_port_is_declared_and_the_same_everywhere() -> None:
+    ports, metrics_port = _web_ports()
+    assert ports["metrics"] == int(metrics_port) != ports["http"]
+    service_ports = {p["name"]: p for p in find("Service", WEB)["spec"]["ports"]}
+    assert service_ports["metrics"]["targetPort"] == "metrics"
+    assert service_ports["http"]["targetPort"] == "http"
+    assert compose_services()[WEB]["environment"]["VC_WEB_METRICS_PORT"] == metrics_port
+    # the image's default, so a web run from it without the manifests keeps /metrics off $PORT too
+    dockerfile = (DEPLOY / "docker/Dockerfile").read_text(encoding="utf-8")
+    assert re.findall(r"^\s*VC_WEB_METRICS_PORT=(\d+)", dockerfile, re.MULTILINE) == [metrics_port]
+    config = find("ConfigMap", "villagecounsel-web")["data"]
+    unread = set(config) - web_setting_names()
+    assert not unread, f"settings the web does not read: {unread}"
+    assert config["VC_WEB_DEV_SIGNIN"] == "false" and config["VC_WEB_GATEWAY"] == "false"
 
 
 def test_k8s_kafka_and_topics() -> None:
@@ -577,7 +682,7 @@ def test_missed_deadlines_are_recorded_daily_in_china_standard_time() -> None:
 def test_dockerfile_installs_the_services_and_nothing_for_development() -> None:
     text = (DEPLOY / "docker/Dockerfile").read_text(encoding="utf-8")
     assert "uv sync --frozen --no-dev" in text and "--all-packages" not in text
-    for name in SERVICES:
+    for name in SCRAPED:
         assert f"--package villagecounsel-{name}" in text
     assert "--package villagecounsel-devstack" not in text
     user = re.findall(r"^USER\s+(\S+)", text, re.MULTILINE)
@@ -589,7 +694,7 @@ def test_dockerfile_installs_the_services_and_nothing_for_development() -> None:
     for member in members:
         # uv reads the whole workspace: a member whose pyproject.toml is not copied breaks the build
         assert f"COPY {member.relative_to(ROOT)}/pyproject.toml" in text, f"{member.name} not copied"
-    for src in ("contracts/src", "services/eventkit/src", *(f"services/{s}/src" for s in SERVICES)):
+    for src in ("contracts/src", "services/eventkit/src", *(f"services/{s}/src" for s in SCRAPED)):
         assert f"COPY {src} " in text, src
 
 
@@ -668,3 +773,21 @@ def test_the_ingress_does_not_route_a_service_s_metrics_publicly(uri: str) -> No
     web = find("Ingress", "villagecounsel-web")
     ((path,),) = [rule["http"]["paths"] for rule in web["spec"]["rules"]]
     assert (path["path"], path["backend"]["service"]["name"]) == ("/", "web")
+
+
+def test_the_web_s_own_metrics_are_not_on_the_port_the_ingress_forwards() -> None:
+    """Every Ingress sends the web Service only its `http` port (the pages), where the web answers
+    /metrics with 404 when VC_WEB_METRICS_PORT is set (tests/unit/test_web_metrics.py); the metrics
+    port is reached by Prometheus alone."""
+    backends = [
+        path["backend"]["service"]
+        for _, d in k8s_docs()
+        if d["kind"] == "Ingress"
+        for rule in d["spec"]["rules"]
+        for path in rule["http"]["paths"]
+    ]
+    web_backends = [b for b in backends if b["name"] == WEB]
+    assert web_backends and all(b["port"] == {"name": "http"} for b in web_backends), web_backends
+    ports, metrics_port = _web_ports()
+    http = next(p for p in find("Service", WEB)["spec"]["ports"] if p["name"] == "http")
+    assert ports[http["targetPort"]] != int(metrics_port)

@@ -1,7 +1,9 @@
 """Composition root of the web service: pages, sign-in, the public board, the dev gateway.
 
 `create_app(settings)` wires, in this order (the SPA's catch-all must come last):
-  /healthz, /readyz, /metrics, /auth/config   always
+  /healthz, /readyz, /auth/config      always
+  /metrics                               here without VC_WEB_METRICS_PORT (dev stack); with it, only
+                                         on that port's own listener (production: off the public port)
   /auth/dev/people, /auth/dev/token      only with VC_WEB_DEV_SIGNIN (else 404)
   /api/<service>/…                       only with VC_WEB_GATEWAY (dev stack; production: the Ingress)
   vc_web.public.router                   the public notice board and poster, when that package exists
@@ -10,9 +12,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib
 import importlib.util
+import logging
 from collections.abc import AsyncIterator
 
 from eventkit import logs
@@ -21,12 +25,14 @@ from eventkit.docs import install_offline_docs
 from eventkit.web import install_error_handlers, metrics_response
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from prometheus_client import start_http_server
 from pydantic import BaseModel
 
 from vc_web import dev_signin, gateway, spa
 from vc_web.settings import WebSettings
 
 SERVICE_NAME = "web"
+log = logging.getLogger(__name__)
 
 
 class OidcConfig(BaseModel):
@@ -50,6 +56,28 @@ def _public_router() -> APIRouter | None:
     return router
 
 
+@contextlib.asynccontextmanager
+async def internal_metrics(settings: WebSettings) -> AsyncIterator[None]:
+    """With `metrics_port`, this process's metrics on a listener of their own for the app's life.
+
+    Why a port of its own: the Ingress (or a reverse proxy in front of compose) forwards everything
+    under `/` on the pages' port, so a /metrics there is public however the proxy is configured; a
+    path rule in front would have to follow nginx's normalisation (case, dot segments, slashes) and
+    hold for every proxy. The metrics port is simply never forwarded. prometheus_client's server
+    (a thread) reads the same registry the pages' requests are counted in."""
+    if settings.metrics_port is None:
+        yield
+        return
+    server, thread = start_http_server(settings.metrics_port, addr=settings.metrics_host)
+    log.info("metrics on %s:%s (not on the pages' port)", settings.metrics_host, server.server_port)
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(server.shutdown)  # returns once serve_forever's loop has stopped
+        server.server_close()
+        thread.join(timeout=5)
+
+
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     settings = settings or WebSettings()
     if settings.dev_signin and not settings.jwt_secret:
@@ -58,7 +86,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         logs.configure(SERVICE_NAME)
-        async with gateway.new_client() as client:
+        async with gateway.new_client() as client, internal_metrics(settings):
             app.state.http = client
             yield
 
@@ -82,11 +110,13 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", response_class=PlainTextResponse)
-    async def metrics() -> Response:
-        """This process's metrics, as every service's: the gateway's own answers are counted too
-        (a client that hung up mid-upload is its 499, never a 500)."""
-        return metrics_response()
+    if settings.metrics_port is None:  # else: on its own port only, and here a 404 (spa.NOT_PAGES)
+
+        @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", response_class=PlainTextResponse)
+        async def metrics() -> Response:
+            """This process's metrics, as every service's: the gateway's own answers are counted too
+            (a client that hung up mid-upload is its 499, never a 500)."""
+            return metrics_response()
 
     @app.get("/readyz", tags=["ops"])
     async def readyz(request: Request) -> JSONResponse:

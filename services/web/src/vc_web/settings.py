@@ -18,6 +18,8 @@ class WebSettings(BaseSettings):
     `gateway` is for the dev stack only: in production the Ingress routes /api/<service>/ itself.
     `dev_signin` (development only) lets `POST /auth/dev/token` sign demo tokens with VC_JWT_SECRET;
     when it is off that route answers 404. Production signs in with OIDC (VC_WEB_OIDC_*).
+    `metrics_port` moves /metrics off the port people reach (the Ingress or a reverse proxy forwards
+    that whole port): Prometheus scrapes the other one inside the cluster or the compose network.
     """
 
     model_config = SettingsConfigDict(env_prefix="VC_WEB_", extra="ignore", populate_by_name=True)
@@ -37,6 +39,19 @@ class WebSettings(BaseSettings):
     oidc_issuer: str | None = Field(default=None, description="Province identity provider (production)")
     oidc_client_id: str | None = None
     oidc_scope: str = "openid profile"
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Serve /metrics on this port only, on a listener of its own (production: the image "
+        "sets 9000); unset: on the pages' port, as in the dev stack",
+    )
+    metrics_host: str = Field(default="0.0.0.0", description="Address the metrics listener binds")
+
+    @field_validator("metrics_port", mode="before")
+    @classmethod
+    def _blank_port_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("oidc_issuer", "oidc_client_id", "jwt_secret")
     @classmethod
