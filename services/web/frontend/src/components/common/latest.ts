@@ -7,6 +7,8 @@
 // `const latest = useLatest()` once per read; at the start of each read `const current = latest()`,
 // and after every await `if (!current()) return` before anything is assigned (the answer, a
 // refusal, the end of a loading state). A newer read makes every earlier one's `current()` false.
+// A read whose refusal the page shows with useRefusal goes through its `read(fetch, show)`, which
+// applies this guard to the answer, the refusal and the busy state alike.
 export function useLatest(): () => () => boolean {
   let asked = 0
   return () => {

@@ -2,14 +2,32 @@
 // API's ApiError kept from the last action, `reason(field)` to show next to the field it names
 // (<FieldError :reason="reason('x')" />), `message` for the form, and `note(field, text)` for a
 // check the page makes itself before sending (a blank reason), shown the same way.
-import { computed, reactive, ref } from 'vue'
+//
+// Two ways in. `run(action)` is for what the person does (a save, a download): its refusal always
+// shows. `read(fetch, show, kind)` is for a read fired again on every choice (a period, a year): it
+// follows common/latest.ts, so only the latest read of its kind shows its answer, its refusal or
+// its end of loading. Run through `run`, the page's own guard covered the answer only, and the late
+// refusal of a period already changed showed under the new one (the county's 报送期限).
+import { computed, reactive } from 'vue'
 import { ApiError } from '@/api'
+import { useLatest } from './latest'
+
+/** A read's outcome: true (shown), false (refused, the refusal shown), null (a later read of its
+ *  kind began meanwhile: nothing of it was assigned). */
+export type ReadOutcome = boolean | null
 
 export function useRefusal(fallback = '操作未成功，请重试') {
   const state = reactive<{ error: ApiError | null; other: string; notes: Record<string, string> }>({
     error: null, other: '', notes: {},
   })
-  const busy = ref(false)
+  // Every run and read in the order they began, and which one the refusal shown came from: a read's
+  // refusal arriving late never replaces that of an action begun after the read.
+  let begun = 0
+  let shownFrom = 0
+  // Busy while a run, or a read still the latest of its kind, is under way. A single flag turned
+  // off by whichever call ended first showed the page idle while the latest read was still out.
+  const going = reactive(new Set<number>())
+  const busy = computed(() => going.size > 0)
   /** The reason for `field`: the page's own note, else the API's (matched on the field's last part). */
   function reason(field: string): string {
     if (state.notes[field]) return state.notes[field]
@@ -26,25 +44,57 @@ export function useRefusal(fallback = '操作未成功，请重试') {
     state.error = null
     state.other = ''
     state.notes = {}
+    shownFrom = 0
   }
   function note(field: string, text: string): void {
     clear()
     state.notes[field] = text
+    shownFrom = ++begun
+  }
+  function refuse(error: unknown, from: number): void {
+    if (error instanceof ApiError) state.error = error
+    else state.other = fallback
+    shownFrom = from
   }
   /** Run one action: clears the last refusal, keeps the new one. Resolves true when it succeeded. */
   async function run(action: () => Promise<unknown>): Promise<boolean> {
+    const mine = ++begun
     clear()
-    busy.value = true
+    going.add(mine)
     try {
       await action()
       return true
     } catch (error) {
-      if (error instanceof ApiError) state.error = error
-      else state.other = fallback
+      refuse(error, mine)
       return false
     } finally {
-      busy.value = false
+      going.delete(mine)
     }
   }
-  return { reason, message, elsewhere, run, busy, clear, note }
+  const kinds = new Map<string, { latest: () => () => boolean; going: number }>()
+  /** Read for the choice made now: clears the last refusal, and `show`s the answer, or keeps the
+   *  refusal, only while no later read of the same `kind` has begun. */
+  async function read<T>(fetch: () => Promise<T>, show: (answer: T) => void, kind = ''): Promise<ReadOutcome> {
+    const mine = ++begun
+    let guard = kinds.get(kind)
+    if (!guard) kinds.set(kind, (guard = { latest: useLatest(), going: 0 }))
+    going.delete(guard.going) // the earlier read is no longer waited for: its end will be dropped
+    guard.going = mine
+    const current = guard.latest()
+    clear()
+    going.add(mine)
+    try {
+      const answer = await fetch()
+      if (!current()) return null
+      show(answer)
+      return true
+    } catch (error) {
+      if (!current()) return null
+      if (shownFrom <= mine) refuse(error, mine)
+      return false
+    } finally {
+      going.delete(mine)
+    }
+  }
+  return { reason, message, elsewhere, run, read, busy, clear, note }
 }
