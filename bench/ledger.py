@@ -130,10 +130,11 @@ async def http_latency(url: str, secret: str, per_second: float, total: int) -> 
         return await open_loop(per_second, total, lambda i: post(client, i))
 
 
-FIRST_TRIALS = 3
+FIRST_TRIALS = 5
 """First imports timed, each into an empty ledger (a service started for it), each against
 `executemany` measured just before it; the median ratio counts. The machine's speed moves by a
-third between minutes, and single trials fell either side of the goal."""
+third between minutes, and single trials fell either side of the goal: three trials' medians moved
+by 0.05× between two runs of the same code (session 26), so five (about 25 s more)."""
 
 
 def backfill_csv(rows: int) -> bytes:
