@@ -153,3 +153,28 @@ def test_another_years_conclusions_replace_the_previous_years_only_when_they_arr
     held.release(settle=True)
     expect(heading).to_have_text(f"{this_year - 1} 年已作出的结论（0）")
     expect(table).to_contain_text("尚无结论")
+
+
+def test_the_village_stays_chosen_while_its_reassignment_is_on_its_way(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    """A reassignment's answer belongs to the village it was sent for. Another village chosen while it
+    was on its way showed it: the refusal beside 新法律顾问 under the new village's form (and a
+    success said 已调整 … 负责 the new village); newcomer 27. The chooser now waits for the answer."""
+    first, second = VILLAGES[FIRST], VILLAGES[SECOND]
+    page = signed_in_page("county_admin")
+    open_county(page, "assignments")
+    choose(page, "vc-assign-village", first.name)
+    serving = page.get_by_test_id("serving")
+    expect(serving).to_contain_text(zn.advisor_of(FIRST).name, timeout=SLOW)
+    held = Held(page, r"/api/registry/assignments$", method="POST")
+    page.get_by_role("button", name="确认调整").click()  # no advisor chosen: refused, nothing changes
+    chooser = page.locator("#vc-assign-village")
+    expect(chooser).to_be_disabled()
+    held.release()
+    expect(page.get_by_text("不能为空")).to_be_visible(timeout=SLOW)
+    expect(chooser).to_be_enabled()
+    choose(page, "vc-assign-village", second.name)
+    expect(serving).to_contain_text(zn.advisor_of(SECOND).name, timeout=SLOW)
+    expect(page.get_by_text("不能为空")).to_have_count(0)
+    shoot(page, "county-assignments-chooser-waits")
