@@ -14,7 +14,7 @@ from datetime import datetime
 
 from devstack.demo import zhengning as zn
 from playwright.sync_api import Page, Route, expect
-from support.browser import shoot
+from support.browser import PHONE, WebStack, shoot
 from support.held import SLOW, Held
 from test_county import choose, open_county
 from vc_contracts import CST
@@ -148,3 +148,99 @@ def test_a_refused_save_still_shows_its_refusal(signed_in_page: Callable[[str], 
     button.click()
     expect(page.locator(".vc-c-refusal")).to_have_text(refused["message"])
     shoot(page, "county-deadlines-save-refused")
+
+
+def test_a_late_verdict_for_the_previous_year_is_not_shown_under_the_chosen_one(
+    signed_in_page: Callable[[str], Page], web_stack: WebStack
+) -> None:
+    """校验卷册 answers the village and year it was asked for. Asked for this year and answered after
+    the previous year was chosen, this year's 校验通过 (and its link count) stood under the previous
+    year's volume (newcomer 27)."""
+    this_year = datetime.now(CST).year
+    page = signed_in_page("county_admin")
+    page.goto(f"{web_stack.url}/volume/{VILLAGES[FIRST].code}?year={this_year}")
+    expect(page.locator("h1.title")).to_contain_text(f"{this_year} 年度", timeout=SLOW)
+    held = Held(page, rf"/volumes/village/{VILLAGES[FIRST].code}/{this_year}/verify$", method="POST")
+    page.get_by_role("button", name="校验卷册").click()
+    page.get_by_role("combobox", name="年度").click(force=True)
+    page.get_by_role("option", name=f"{this_year - 1} 年").click()
+    expect(page.locator("h1.title")).to_contain_text(f"{this_year - 1} 年度", timeout=SLOW)
+    held.release(settle=True)
+    expect(page.get_by_text("校验通过", exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name="校验卷册")).to_be_enabled()
+    shoot(page, "volume-late-verdict")
+
+
+def test_another_half_year_shows_none_of_the_previous_halfs_figures_while_it_loads(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    """我的半年数据: the tab of another half-year kept the previous half's figures, state and 确认
+    until its own arrived, so 确认 under the new tab sent the previous half's digest (newcomer 27)."""
+    page = signed_in_page("advisor")
+    page.set_viewport_size(PHONE)
+    page.get_by_role("link", name="我的半年数据").first.click()
+    state = page.get_by_test_id("my-state")
+    expect(state).to_be_visible(timeout=SLOW)  # 王建国 has figures this half-year
+    held = Held(page, r"/api/reporting/reports/half-year/[^/]+/my-figures$")
+    page.get_by_role("tab").nth(1).click()
+    expect(page.get_by_role("status").filter(has_text="正在读取")).to_be_visible()
+    expect(state).to_have_count(0)
+    expect(page.get_by_role("button", name="确认", exact=True)).to_have_count(0)
+    shoot(page, "reports-my-half-year-switching")
+    held.release(settle=True)
+    expect(page.get_by_role("status").filter(has_text="正在读取")).to_have_count(0)
+
+
+def test_another_years_conclusions_replace_the_previous_years_only_when_they_arrive(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    """年度考核: the list of conclusions kept the previous year's rows under the newly chosen year's
+    heading until the new year's answer came (newcomer 27). The demo concludes none, so this year's
+    list answers one conclusion here (page.route)."""
+    this_year = datetime.now(CST).year
+    someone = zn.advisors()[0]
+    row = {"advisor_id": someone.advisor_id, "result": "passed", "rule_version": 1,
+           "concluded_on": f"{this_year}-01-15"}  # fmt: skip
+    listed = {"items": [row], "total": 1, "page": 1, "page_size": 500}
+    page = signed_in_page("county_admin")
+    page.route(re.compile(rf"/api/assessment/assessments\?.*year={this_year}(&|$)"),
+               lambda route: route.fulfill(json=listed))  # fmt: skip
+    open_county(page, "assessments")
+    heading = page.get_by_role("heading", name=re.compile("已作出的结论"))
+    expect(heading).to_have_text(f"{this_year} 年已作出的结论（1）", timeout=SLOW)
+    held = Held(page, rf"/api/assessment/assessments\?.*year={this_year - 1}(&|$)")
+    year = page.locator("#vc-as-year")
+    year.fill(str(this_year - 1))
+    year.press("Enter")
+    expect(heading).to_have_text(f"{this_year - 1} 年已作出的结论（…）")
+    table = page.locator(".vc-c-card").filter(has=heading)
+    expect(table).not_to_contain_text(someone.name)
+    expect(table).to_contain_text("正在读取")
+    held.release(settle=True)
+    expect(heading).to_have_text(f"{this_year - 1} 年已作出的结论（0）")
+    expect(table).to_contain_text("尚无结论")
+
+
+def test_the_village_stays_chosen_while_its_reassignment_is_on_its_way(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    """A reassignment's answer belongs to the village it was sent for. Another village chosen while it
+    was on its way showed it: the refusal beside 新法律顾问 under the new village's form (and a
+    success said 已调整 … 负责 the new village); newcomer 27. The chooser now waits for the answer."""
+    first, second = VILLAGES[FIRST], VILLAGES[SECOND]
+    page = signed_in_page("county_admin")
+    open_county(page, "assignments")
+    choose(page, "vc-assign-village", first.name)
+    serving = page.get_by_test_id("serving")
+    expect(serving).to_contain_text(zn.advisor_of(FIRST).name, timeout=SLOW)
+    held = Held(page, r"/api/registry/assignments$", method="POST")
+    page.get_by_role("button", name="确认调整").click()  # no advisor chosen: refused, nothing changes
+    chooser = page.locator("#vc-assign-village")
+    expect(chooser).to_be_disabled()
+    held.release()
+    expect(page.get_by_text("不能为空")).to_be_visible(timeout=SLOW)
+    expect(chooser).to_be_enabled()
+    choose(page, "vc-assign-village", second.name)
+    expect(serving).to_contain_text(zn.advisor_of(SECOND).name, timeout=SLOW)
+    expect(page.get_by_text("不能为空")).to_have_count(0)
+    shoot(page, "county-assignments-chooser-waits")

@@ -122,3 +122,29 @@ def test_the_rules_form_keeps_the_version_just_set_not_the_one_in_force(
     expect(page.get_by_label("规则版本")).to_contain_text(f"{datetime.now(CST).year + 1}-01-01")
     expect(hours).to_have_value(wanted)
     shoot(page, "county-rules-after-save")
+
+
+def test_a_day_typed_before_the_village_is_chosen_is_kept(
+    web_stack: WebStack, signed_in_page: Callable[[str], Page]
+) -> None:
+    """The village's schedule prefills the day and hours; choosing (or correcting) the village after
+    typing them replaced what was typed, and a mediation was sent dated the schedule's day, not the
+    one typed (newcomer 27). What the person did not touch still follows the village chosen."""
+    page = signed_in_page("advisor")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{web_stack.url}/advisor/log?kind=mediation")
+    date = page.get_by_label("日期", exact=True)
+    expect(date).not_to_have_value("", timeout=SLOW)
+    day = (datetime.now(CST) - timedelta(days=5)).date().isoformat()
+    date.fill(day)
+    villages = page.get_by_role("radiogroup", name="村（社区）").get_by_role("radio")
+    villages.nth(1).click()
+    expect(villages.nth(1)).to_be_checked()
+    expect(date).to_have_value(day)
+    page.get_by_role("tab", name="驻点").click()
+    page.get_by_label("开始时间").fill("06:10")
+    villages.nth(2).click()
+    expect(villages.nth(2)).to_be_checked()
+    expect(page.get_by_label("开始时间")).to_have_value("06:10")
+    expect(date).to_have_value(day)
+    shoot(page, "advisor-log-typed-day-kept")

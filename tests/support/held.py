@@ -1,7 +1,8 @@
 """Holding a page's GETs in a browser test: the answers a slow network would give late.
 
 `Held(page, pattern)` keeps every GET whose URL matches `pattern` (a regular expression, searched)
-until `release()`; other requests, and GETs after the release, go on at once. Release rather than
+until `release()`; other requests, and GETs after the release, go on at once. `method="POST"` holds
+a POST instead (a volume's verify is one: a read, though not a GET). Release rather than
 unroute: unrouting hands the held requests on itself (Playwright 1.65), and continuing them
 afterwards fails with "Route is already handled"."""
 
@@ -15,16 +16,16 @@ SLOW = 30_000  # ms: a loaded CI machine renders pages slowly
 
 
 class Held:
-    """The GETs matching `pattern` wait until `release()`; other requests go on."""
+    """The requests of `method` matching `pattern` wait until `release()`; other requests go on."""
 
-    def __init__(self, page: Page, pattern: str) -> None:
+    def __init__(self, page: Page, pattern: str, *, method: str = "GET") -> None:
         self.routes: list[Route] = []
-        self.released = False
+        self.released, self.method = False, method
         self.page, self.pattern = page, re.compile(pattern)
         page.route(self.pattern, self._hold)
 
     def _hold(self, route: Route) -> None:
-        if self.released or route.request.method != "GET":
+        if self.released or route.request.method != self.method:
             route.continue_()
         else:
             self.routes.append(route)
