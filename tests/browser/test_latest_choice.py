@@ -244,3 +244,27 @@ def test_the_village_stays_chosen_while_its_reassignment_is_on_its_way(
     expect(serving).to_contain_text(zn.advisor_of(SECOND).name, timeout=SLOW)
     expect(page.get_by_text("不能为空")).to_have_count(0)
     shoot(page, "county-assignments-chooser-waits")
+
+
+def test_a_conclusion_being_written_stays_with_its_advisor(signed_in_page: Callable[[str], Page]) -> None:
+    """年度考核: the conclusion typed for one advisor stood in the next advisor's form (result, items),
+    one click from being concluded for them (newcomer 27). Each advisor keeps their own draft: the
+    next one starts blank, and the first one's text is there again on coming back. Nothing is sent."""
+    first, second = zn.person(0), zn.person(1)
+    page = signed_in_page("county_admin")
+    open_county(page, "assessments")
+    choose(page, "vc-as-advisor", first)
+    sheet = page.get_by_label("考核数据表")
+    expect(sheet).to_contain_text("年度考核数据表")
+    sheet.get_by_text("不合格", exact=True).click()
+    page.locator("#vc-as-items").fill("补足第一季度驻点时长")
+    choose(page, "vc-as-advisor", second)
+    expect(sheet).to_contain_text(f"{second} · {YEAR} 年度考核数据表")
+    expect(sheet.get_by_role("radio", name="合格", exact=True)).to_be_checked()
+    expect(page.locator("#vc-as-items")).to_have_count(0)  # items only for 不合格
+    sheet.get_by_text("不合格", exact=True).click()
+    expect(page.locator("#vc-as-items")).to_have_value("")
+    shoot(page, "county-assessment-draft-of-the-next-advisor")
+    choose(page, "vc-as-advisor", first)
+    expect(sheet).to_contain_text(f"{first} · {YEAR} 年度考核数据表")
+    expect(page.locator("#vc-as-items")).to_have_value("补足第一季度驻点时长")
