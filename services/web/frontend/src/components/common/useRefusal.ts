@@ -4,16 +4,16 @@
 // check the page makes itself before sending (a blank reason), shown the same way.
 //
 // Two ways in. `run(action)` is for what the person does (a save, a download): its refusal always
-// shows. `read(fetch, show, kind)` is for a read fired again on every choice (a period, a year): it
-// follows common/latest.ts, so only the latest read of its kind shows its answer, its refusal or
-// its end of loading. Run through `run`, the page's own guard covered the answer only, and the late
+// shows. `read(fetch, show)` is for a read fired again on every choice (a period, a year): it
+// follows common/latest.ts, so only the latest read shows its answer, its refusal or its end of
+// loading (a page with two such reads takes a useRefusal for each). Run through `run`, the page's own guard covered the answer only, and the late
 // refusal of a period already changed showed under the new one (the county's 报送期限).
 import { computed, reactive } from 'vue'
 import { ApiError } from '@/api'
 import { useLatest } from './latest'
 
-/** A read's outcome: true (shown), false (refused, the refusal shown), null (a later read of its
- *  kind began meanwhile: nothing of it was assigned). */
+/** A read's outcome: true (shown), false (refused, the refusal shown), null (a later read began
+ *  meanwhile: nothing of it was assigned). */
 export type ReadOutcome = boolean | null
 
 export function useRefusal(fallback = '操作未成功，请重试') {
@@ -24,8 +24,8 @@ export function useRefusal(fallback = '操作未成功，请重试') {
   // refusal arriving late never replaces that of an action begun after the read.
   let begun = 0
   let shownFrom = 0
-  // Busy while a run, or a read still the latest of its kind, is under way. A single flag turned
-  // off by whichever call ended first showed the page idle while the latest read was still out.
+  // Busy while a run, or the latest read, is under way. A single flag turned off by whichever call
+  // ended first showed the page idle while the latest read was still out.
   const going = reactive(new Set<number>())
   const busy = computed(() => going.size > 0)
   /** The reason for `field`: the page's own note, else the API's (matched on the field's last part). */
@@ -71,16 +71,15 @@ export function useRefusal(fallback = '操作未成功，请重试') {
       going.delete(mine)
     }
   }
-  const kinds = new Map<string, { latest: () => () => boolean; going: number }>()
+  const latestRead = useLatest()
+  let reading = 0 // the latest read's number: busy waits for it, not for the reads it replaced
   /** Read for the choice made now: clears the last refusal, and `show`s the answer, or keeps the
-   *  refusal, only while no later read of the same `kind` has begun. */
-  async function read<T>(fetch: () => Promise<T>, show: (answer: T) => void, kind = ''): Promise<ReadOutcome> {
+   *  refusal, only while no later read has begun. */
+  async function read<T>(fetch: () => Promise<T>, show: (answer: T) => void): Promise<ReadOutcome> {
     const mine = ++begun
-    let guard = kinds.get(kind)
-    if (!guard) kinds.set(kind, (guard = { latest: useLatest(), going: 0 }))
-    going.delete(guard.going) // the earlier read is no longer waited for: its end will be dropped
-    guard.going = mine
-    const current = guard.latest()
+    going.delete(reading) // the earlier read is no longer waited for: its end will be dropped
+    reading = mine
+    const current = latestRead()
     clear()
     going.add(mine)
     try {
