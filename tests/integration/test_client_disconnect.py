@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import AsyncIterator, Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -121,6 +122,13 @@ async def until(check: Callable[[], bool]) -> None:
     await eventually(holds, within=5, interval=0.02, what="the request counted")
 
 
+def progress(message: str) -> tuple[int, str]:
+    """(bytes read, bytes declared or "unknown") from a "client went away" warning."""
+    found = re.search(r"after (\d+) of (\d+|unknown) body bytes", message)
+    assert found, message
+    return int(found[1]), found[2]
+
+
 def sized(half: bytes) -> list[bytes]:
     return [half]
 
@@ -167,8 +175,14 @@ async def test_a_client_that_hangs_up_mid_upload_is_a_499_logged_as_a_warning_an
     assert len(gone) == (1 if direct else 2), "once by each server the body was sent to"
     assert all(r.levelno == logging.WARNING for r in gone)
     assert path in gone[0].getMessage()
-    told = f"after {DECLARED // 2} of {DECLARED if framing is sized else 'unknown'} body bytes"
-    assert all(told in r.getMessage() for r in gone), [r.getMessage() for r in gone]
+    # How far each server got is a race with the close on a busy host (CI's gateway read 128,000 of the
+    # 172,949 bytes sent): each tells a count within what was sent, and the ledger no more than the
+    # gateway forwarded to it.
+    declared = str(DECLARED) if framing is sized else "unknown"
+    told = [progress(r.getMessage()) for r in gone]
+    said = [r.getMessage() for r in gone]
+    assert all(0 < got <= DECLARED // 2 and of == declared for got, of in told), said
+    assert [got for got, _ in told] == sorted((got for got, _ in told), reverse=True), said
     assert await events_written(ledger) == written
 
 
