@@ -3,28 +3,30 @@
 // (<FieldError :reason="reason('x')" />), `message` for the form, and `note(field, text)` for a
 // check the page makes itself before sending (a blank reason), shown the same way.
 //
-// Two ways in. `run(action)` is for what the person does (a save, a download): its refusal always
-// shows. `read(fetch, show)` is for a read fired again on every choice (a period, a year): it
-// follows common/latest.ts, so only the latest read shows its answer, its refusal or its end of
-// loading (a page with two such reads takes a useRefusal for each). Run through `run`, the page's own guard covered the answer only, and the late
-// refusal of a period already changed showed under the new one (the county's 报送期限).
+// Three ways in. `run(action)` is for what the person does (a save): its refusal always shows.
+// `read(fetch, show)` is for a read fired again on every choice (a period, a year), and
+// `act(action, show)` for an action made for the choice on screen (a download of the chosen
+// volume): both follow common/latest.ts (`useRead`), so a read shows its answer, its refusal or its
+// end of loading only while no later read began, and an action's outcome shows only until another
+// choice is made (`drop()`, or a read). A page with two such reads takes a useRefusal for each.
+// Run through `run`, the page's own guard covered the answer only, and the late refusal of a period
+// already changed showed under the new one (the county's 报送期限); a download's refusal for the
+// previous year showed under the next one (台账导出, the volume head).
 import { computed, reactive } from 'vue'
 import { ApiError } from '@/api'
-import { useLatest } from './latest'
+import { useRead, type ReadOutcome } from './latest'
 
-/** A read's outcome: true (shown), false (refused, the refusal shown), null (a later read began
- *  meanwhile: nothing of it was assigned). */
-export type ReadOutcome = boolean | null
+export type { ReadOutcome }
 
 export function useRefusal(fallback = '操作未成功，请重试') {
   const state = reactive<{ error: ApiError | null; other: string; notes: Record<string, string> }>({
     error: null, other: '', notes: {},
   })
-  // Every run and read in the order they began, and which one the refusal shown came from: a read's
+  // Every run, read and act in the order they began, and which one the refusal shown came from: a read's
   // refusal arriving late never replaces that of an action begun after the read.
   let begun = 0
   let shownFrom = 0
-  // Busy while a run, or the latest read, is under way. A single flag turned off by whichever call
+  // Busy while a run, the latest read or an action for the choice on screen is under way. A single flag turned off by whichever call
   // ended first showed the page idle while the latest read was still out.
   const going = reactive(new Set<number>())
   const busy = computed(() => going.size > 0)
@@ -71,29 +73,35 @@ export function useRefusal(fallback = '操作未成功，请重试') {
       going.delete(mine)
     }
   }
-  const latestRead = useLatest()
-  let reading = 0 // the latest read's number: busy waits for it, not for the reads it replaced
-  /** Read for the choice made now: clears the last refusal, and `show`s the answer, or keeps the
-   *  refusal, only while no later read has begun. */
-  async function read<T>(fetch: () => Promise<T>, show: (answer: T) => void): Promise<ReadOutcome> {
-    const mine = ++begun
-    going.delete(reading) // the earlier read is no longer waited for: its end will be dropped
-    reading = mine
-    const current = latestRead()
-    clear()
-    going.add(mine)
-    try {
-      const answer = await fetch()
-      if (!current()) return null
-      show(answer)
-      return true
-    } catch (error) {
-      if (!current()) return null
-      if (shownFrom <= mine) refuse(error, mine)
-      return false
-    } finally {
-      going.delete(mine)
-    }
+  const reads = useRead()
+  const busyWith = (mine: number) => (on: boolean): void => {
+    if (on) going.add(mine)
+    else going.delete(mine)
   }
-  return { reason, message, elsewhere, run, read, busy, clear, note }
+  /** Read for the choice made now: clears the last refusal, and `show`s the answer, or keeps the
+   *  refusal, only while no later read has begun (nor another choice was made). */
+  function read<T>(fetch: () => Promise<T>, show: (answer: T) => void): Promise<ReadOutcome> {
+    const mine = ++begun
+    clear()
+    return reads.read(fetch, {
+      answer: show,
+      // a read's refusal arriving late never replaces that of an action begun after the read
+      refusal: (error) => { if (shownFrom <= mine) refuse(error, mine) },
+      busy: busyWith(mine),
+    })
+  }
+  /** An action for the choice on screen: like `run`, but its outcome (`show`, or the refusal kept)
+   *  is dropped, and the page no longer busy with it, once another choice is made. */
+  function act<T>(action: () => Promise<T>, show: (answer: T) => void = () => undefined): Promise<ReadOutcome> {
+    const mine = ++begun
+    clear()
+    return reads.act(action, { answer: show, refusal: (error) => refuse(error, mine), busy: busyWith(mine) })
+  }
+  /** Another choice is on screen: what `read` or `act` began for the earlier one is dropped, and
+   *  the refusal shown (it was about that choice) with it. */
+  function drop(): void {
+    reads.drop()
+    clear()
+  }
+  return { reason, message, elsewhere, run, read, act, drop, busy, clear, note }
 }
