@@ -15,6 +15,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, Playwright, Route, expect
 from support.browser import CHROMIUM, CHROMIUM_FLAGS, PHONE, WebStack, shoot
+from support.held import SLOW, Held
 from support.waiting import until
 from vc_contracts import CST
 
@@ -83,6 +84,37 @@ def test_a_visit_takes_two_taps_and_the_village_hours_move(signed_in_page: Calla
     expect(page).to_have_url(re.compile(r"/advisor$"))
     moved = page.get_by_role("article").first.get_by_test_id("quarter-hours")
     expect(moved).not_to_have_text(before, timeout=30_000)
+
+
+def _button_boxes(page: Page) -> list[tuple[float, float]]:
+    """Where each card's buttons are on the phone screen (x, y of each, in the page's order)."""
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(300)  # the layout at the phone's width (not an assertion)
+    boxes = [b.bounding_box() for b in page.get_by_role("article").get_by_role("button").all()]
+    assert boxes and all(boxes), boxes
+    return [(round(b["x"], 1), round(b["y"], 1)) for b in boxes if b]
+
+
+def test_the_home_buttons_stay_put_while_its_lines_arrive(signed_in_page: Callable[[str], Page]) -> None:
+    """The counts to confirm, 下次驻点 and the open questions' line arrive after the cards: each keeps
+    its room meanwhile, so a tap aimed at 登记驻点 while the home reads lands on it. Before, the
+    questions' line appeared above the cards and pushed every button down (CI of 7a4972b lost two
+    taps this way)."""
+    page = _phone(signed_in_page)
+    held = Held(page, r"/api/(ledger/entries|registry/feedback)\?")
+    with page.expect_request(lambda r: "/api/ledger/entries?" in r.url, timeout=SLOW):
+        page.reload()
+    expect(page.get_by_role("article").first).to_be_visible(timeout=SLOW)
+    expect(page.get_by_test_id("open-questions")).to_have_count(0)  # still reading
+    loading = _button_boxes(page)
+    shoot(page, "advisor-home-loading")
+    assert _button_boxes(page) == loading
+    held.release(settle=True)
+    expect(page.get_by_test_id("open-questions")).to_be_visible(timeout=SLOW)
+    expect(page.locator(".vc-placeholder")).to_have_count(0)  # every line in (its room kept before)
+    page.wait_for_load_state("networkidle")  # every read of the home answered
+    assert _button_boxes(page) == loading
+    shoot(page, "advisor-home-loaded")
 
 
 def test_entries_made_without_signal_are_sent_once(

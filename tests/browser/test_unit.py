@@ -140,11 +140,19 @@ def test_the_unit_volume_verifies_and_exports_xlsx_with_the_token_in_a_header(
     page = signed_in_page(UNIT)
     page.get_by_role("link", name="本单位台账").click()
     expect(page.get_by_test_id("verification")).to_contain_text("校验通过", timeout=30_000)
+    # people see the unit's name, never its id (the title showed "甘肃正大律师事务所（U-firm-zhengda）")
+    unit = web_stack.person(UNIT)
+    assert unit.unit
+    title = page.get_by_role("heading", name=re.compile("年度法律顾问工作台账"))
+    expect(title).to_contain_text(unit.label.split("（")[0])
+    expect(title).not_to_contain_text(unit.unit)
+    expect(page.get_by_role("heading", level=1)).not_to_contain_text(unit.unit)
     shoot(page, "unit-volume")
     with page.expect_download() as download:
         page.get_by_role("button", name="导出 XLSX").click()
     saved = download.value
     assert saved.suggested_filename.endswith(".xlsx")
+    assert unit.unit not in saved.suggested_filename, saved.suggested_filename
     assert saved.url.startswith("blob:")  # fetched with the Authorization header, no token in a URL
     with open(saved.path(), "rb") as data:
         assert data.read(2) == b"PK"

@@ -75,7 +75,7 @@ async def export_xlsx(
 ) -> Response:
     data = await _volume(runtime, who, kind, owner, year, period)
     check = await _check_file(runtime, who, data["volume_id"], data)
-    name = f"工作台账-{owner}-{data['period']}.xlsx"
+    name = f"工作台账-{data['owner_name']}-{data['period']}.xlsx"  # the pages say it: a name, not an id
     headers = {
         "Content-Disposition": attachment(name),
         "X-Chain-Head": data["chain"]["head"],

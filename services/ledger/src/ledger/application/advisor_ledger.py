@@ -122,7 +122,7 @@ async def advisor_ledger(
         "advisor_name": advisor_name,
         "period": period,
         "period_label": label,
-        "title": f"{advisor_name}（{advisor_id}）{label}法律顾问工作记录",
+        "title": f"{advisor_name} {label}法律顾问工作记录",  # the name only: ids are not for people
         "entries": entries,
         "volumes": volumes,
         "all_verified": all(v["ok"] for v in volumes),

@@ -94,6 +94,9 @@ async def volume(
     readable(entries, known)
     owner_name = known.get(f"{'division' if kind == 'village' else 'unit'}:{owner}", owner)
     label = "一村一卷" if kind == "village" else "一所一卷"
+    # people read the title (screens, the printed page, the XLSX): a unit by its name only, its id
+    # is the system's; a village keeps its statistics code, public and what tells two 东关村 apart
+    shown = f"{owner_name}（{owner}）" if kind == "village" else f"{owner_name} "
     versions = await _versions(pool, schema, vid)
     return {
         "volume_id": vid,
@@ -102,7 +105,7 @@ async def volume(
         "owner_name": owner_name,
         "year": year,
         "period": period or str(year),
-        "title": f"{owner_name}（{owner}）{year} 年度法律顾问工作台账（{label}）",
+        "title": f"{shown}{year} 年度法律顾问工作台账（{label}）",
         "chain": {
             "algorithm": "sha256(前一链值 ‖ 事件规范 JSON)",
             "length": head["length"] if head else 0,

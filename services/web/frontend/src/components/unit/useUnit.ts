@@ -9,9 +9,10 @@ export function useUnit() {
   onMounted(async () => {
     try {
       const units = await api<Page<{ unit_id: string; name: string }>>('registry', '/units', { query: { page_size: 500 } })
-      unitName.value = units.items.find((u) => u.unit_id === unitId.value)?.name ?? unitId.value
+      // not found or not read: no name (the pages say 本单位), never the id, which is not for people
+      unitName.value = units.items.find((u) => u.unit_id === unitId.value)?.name ?? ''
     } catch {
-      unitName.value = unitId.value
+      unitName.value = ''
     }
   })
   return { unitId, unitName }
