@@ -18,7 +18,7 @@ from typing import Any
 
 from playwright.sync_api import Page, Route, expect
 from support.browser import PHONE, WebStack, shoot
-from support.held import SLOW
+from support.held import SLOW, Held
 from vc_contracts import CST
 
 
@@ -101,3 +101,23 @@ def test_the_advisors_refused_confirmation_stays_after_the_figures_are_read_agai
     shoot(page, "reports-my-half-year-refused")
     page.get_by_role("tab").nth(1).click()  # the other half-year: the refusal was not about it
     expect(refusal).to_have_count(0)
+
+
+def test_confirm_stays_busy_until_the_figures_are_read_again(signed_in_page: Callable[[str], Page]) -> None:
+    """确认 answered, the button was tappable again on the old state and figures while the new ones
+    were on their way: a second tap sent the stale digest once more (newcomer 28)."""
+    page = signed_in_page("advisor")
+    page.set_viewport_size(PHONE)
+    read_before_a_change(page, r"/api/reporting/reports/half-year/[^/]+/my-figures$", state="pending")
+    page.get_by_role("link", name="我的半年数据").first.click()
+    button = page.get_by_role("button", name="确认", exact=True)
+    expect(button).to_be_visible(timeout=SLOW)
+    confirming = page.locator(".vc-actions .van-button")  # loading, it shows a spinner, not its name
+    held = Held(page, r"/api/reporting/reports/half-year/[^/]+/my-figures$")
+    with page.expect_response(re.compile(r"/confirmations$")):
+        button.click()
+    expect(page.get_by_test_id("confirm-refusal")).to_be_visible(timeout=SLOW)
+    expect(confirming).to_have_class(re.compile("van-button--loading"))  # the new figures are not here yet
+    expect(page.get_by_role("tab").nth(1)).to_have_class(re.compile("van-tab--disabled"))
+    held.release(settle=True)
+    expect(confirming).not_to_have_class(re.compile("van-button--loading"))
