@@ -86,6 +86,44 @@ def test_a_visit_takes_two_taps_and_the_village_hours_move(signed_in_page: Calla
     expect(moved).not_to_have_text(before, timeout=30_000)
 
 
+def test_hours_already_logged_in_another_village_are_not_offered_again(
+    signed_in_page: Callable[[str], Page], advisor_api: httpx.Client
+) -> None:
+    """The visit form offers the schedule's last hours; when the advisor has already logged a visit
+    then (here in another village), it offers the next free ones back. Before, it offered the same
+    hours, and 提交 earned 同一时间不能在两个村（社区）现场服务 (CI of f664d6d, at 00:01 +08:00: the demo's
+    visit of the Monday before in another village)."""
+    page = _phone(signed_in_page)
+    card = advisor_api.get(f"/registry/advisors/{ADVISOR}").json()
+    first, other = (v["village_code"] for v in card["villages_served"][:2])
+    page.get_by_role("article").first.get_by_role("button", name="登记驻点").click()
+    start, end = page.get_by_label("开始时间"), page.get_by_label("结束时间")
+    day = page.get_by_label("日期", exact=True)
+    expect(start).not_to_have_value("")
+    offered = (day.input_value(), start.input_value(), end.input_value())
+    # given a visit in the other village over exactly those hours (or one there already: the
+    # demo's visits are 09:00–12:00 of days past, which the form offers before 09:00)
+    marker = f"已登记{secrets.token_hex(3)}"
+    answer = advisor_api.post("/ledger/visits", json={
+        "village_code": other, "started_at": f"{offered[0]}T{offered[1]}:00+08:00",
+        "ended_at": f"{offered[0]}T{offered[2]}:00+08:00", "place": "村委会", "summary": marker,
+    }, headers={"Idempotency-Key": f"taken-{uuid.uuid4()}"})  # fmt: skip
+    assert answer.status_code == 201 or answer.json()["code"] == "conflict", answer.text
+    # when the form is opened again for the first village
+    page.reload()
+    expect(start).not_to_have_value("")
+    again = (day.input_value(), start.input_value(), end.input_value())
+    # then other hours are offered, and 提交 logs them
+    assert again[0] != offered[0] or again[2] <= offered[1] or offered[2] <= again[1], (offered, again)
+    assert again[0] <= datetime.now(CST).date().isoformat()
+    page.get_by_role("button", name="提交").click()
+    expect(page).to_have_url(re.compile(r"/advisor$"), timeout=SLOW)
+    mine = {"advisor_id": ADVISOR, "village_code": first, "kind": "visit", "page_size": 200}
+    logged = advisor_api.get("/ledger/entries", params=mine).json()["items"]
+    wanted = datetime.fromisoformat(f"{again[0]}T{again[1]}:00+08:00")
+    assert any(datetime.fromisoformat(e["started_at"]) == wanted for e in logged), (wanted, logged[:3])
+
+
 def _button_boxes(page: Page) -> list[tuple[float, float]]:
     """Where each card's buttons are on the phone screen (x, y of each, in the page's order)."""
     page.set_viewport_size(PHONE)

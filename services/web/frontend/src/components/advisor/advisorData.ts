@@ -3,7 +3,7 @@
 import { reactive } from 'vue'
 import { api } from '@/api'
 import { session } from '@/auth/session'
-import { todayCst } from '@/util/time'
+import { formatDateTime, todayCst } from '@/util/time'
 import { parseSchedule, scheduleSlots, type Weekly } from '@/util/schedule'
 import type { EntryPath } from './offlineQueue'
 import {
@@ -42,6 +42,20 @@ export async function loadMe(force = false): Promise<Served[]> {
   return me.villages
 }
 
+/** The signed-in advisor's visits of the last week or so, in every village (the ledger's newest 50,
+ * voided ones left out), as the spans `visitPrefill` passes over. Read afresh each time: a visit
+ * logged a minute ago counts. A visit over midnight takes its first day, up to 24:00. */
+export async function recentVisits(): Promise<TakenSpan[]> {
+  const page = await api<{ items: { started_at: string; ended_at: string | null }[] }>('ledger', '/entries', {
+    query: { advisor_id: session.claims!.sub, kind: 'visit', voided: false, page_size: 50 },
+  })
+  return page.items.map(({ started_at, ended_at }) => {
+    const from = formatDateTime(started_at)
+    const to = formatDateTime(ended_at ?? started_at)
+    return { date: from.slice(0, 10), start: from.slice(11, 16), end: to.slice(0, 10) === from.slice(0, 10) ? to.slice(11, 16) : '24:00' }
+  })
+}
+
 export function villageName(code: string): string {
   return me.villages.find((v) => v.village_code === code)?.village_name ?? code
 }
@@ -73,34 +87,47 @@ function nowMinutesCst(): number {
 const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
 const minutesOf = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5))
 
+/** A visit already in the ledger: its day (YYYY-MM-DD) and hours (HH:MM), all +08:00. */
+export interface TakenSpan { date: string; start: string; end: string }
+
 /** The schedule's hours (09:00–12:00 without one) on the last day they were served, never in the
  * future (the ledger refuses future work): today once hours of today have begun (the latest such,
  * from the hours kept on today's weekday, else from all the schedule's hours; a visit still under
  * way ends now); before they begin (say at 00:38), the last scheduled day before today with its
  * last hours, whole (yesterday without weekdays), never a sliver such as 00:00–00:38 of today.
+ * Hours that overlap a visit in `taken` (the advisor's own, in any village) are passed over for the
+ * next such day and hours back: offering them could only earn the ledger's "同一时间不能在两个村"
+ * refusal, or a second record of a visit already logged; when every scheduled choice of the last
+ * week is taken, the schedule's hours on the latest free day of it, and the first choice if none.
  * `today` (YYYY-MM-DD) and `now` (minutes since midnight), both +08:00, default to the clock. */
 export function visitPrefill(
-  schedule: string | null, today: string = todayCst(), now: number = nowMinutesCst(),
+  schedule: string | null, taken: TakenSpan[] = [], today: string = todayCst(), now: number = nowMinutesCst(),
 ): { date: string; start: string; end: string } {
   const slots: Weekly[] = scheduleSlots(schedule)
   if (!slots.length) slots.push({ weekdays: [], start: '09:00', end: '12:00' })
+  const choices: TakenSpan[] = []
   const todays = slots.filter((slot) => slot.weekdays.includes(weekdayOf(today)))
   const begun = (todays.length ? todays : slots).filter((slot) => now > minutesOf(slot.start))
-  if (begun.length) {
-    const slot = latest(begun)
-    return { date: today, start: slot.start, end: hhmm(Math.min(minutesOf(slot.end), now)) }
+  for (const slot of latestFirst(begun)) {
+    choices.push({ date: today, start: slot.start, end: hhmm(Math.min(minutesOf(slot.end), now)) })
   }
   const named = slots.some((slot) => slot.weekdays.length)
   for (let back = 1; back <= 7; back++) {
     const day = shifted(today, -back)
     const kept = named ? slots.filter((slot) => slot.weekdays.includes(weekdayOf(day))) : slots
-    if (kept.length) return { date: day, ...pick(latest(kept)) }
+    for (const slot of latestFirst(kept)) choices.push({ date: day, ...pick(slot) })
   }
-  return { date: today, ...pick(slots[0]) } // unreachable: every weekday comes back within a week
+  // all taken (say the one weekly day already logged): the schedule's hours on the latest other day
+  for (let back = 1; back <= 7; back++) {
+    for (const slot of latestFirst(slots)) choices.push({ date: shifted(today, -back), ...pick(slot) })
+  }
+  const free = (c: TakenSpan) => !taken.some((t) => t.date === c.date && c.start < t.end && t.start < c.end)
+  const { date, start, end } = choices.find(free) ?? choices[0] // every weekday comes back within a week
+  return { date, start, end }
 }
 
 const pick = (slot: Weekly) => ({ start: slot.start, end: slot.end })
-const latest = (slots: Weekly[]) => slots.reduce((a, b) => (b.start > a.start ? b : a))
+const latestFirst = (slots: Weekly[]) => [...slots].sort((a, b) => b.start.localeCompare(a.start))
 
 /** 0 Sunday … 6 Saturday of a YYYY-MM-DD day. */
 function weekdayOf(day: string): number {
