@@ -26,8 +26,9 @@ export function useRefusal(fallback = '操作未成功，请重试') {
   // refusal arriving late never replaces that of an action begun after the read.
   let begun = 0
   let shownFrom = 0
-  // Busy while a run, the latest read or an action for the choice on screen is under way. A single flag turned off by whichever call
-  // ended first showed the page idle while the latest read was still out.
+  // Busy while a run, the latest read or an action for the choice on screen is under way. A single
+  // flag turned off by whichever call ended first showed the page idle while the latest read was
+  // still out.
   const going = reactive(new Set<number>())
   const busy = computed(() => going.size > 0)
   /** The reason for `field`: the page's own note, else the API's (matched on the field's last part). */
