@@ -103,6 +103,23 @@ def test_the_visit_form_waits_for_the_villages_served_so_the_hours_typed_are_kep
     assert (body["started_at"], body["ended_at"]) == (f"{day}T06:10:00+08:00", f"{day}T07:20:00+08:00")
 
 
+def test_the_visit_form_shows_the_schedule_s_hours_when_the_visits_logged_do_not_come(
+    web_stack: WebStack, signed_in_page: Callable[[str], Page]
+) -> None:
+    """The visit form waits for the advisor's visits already logged (their hours are not offered
+    again), but not for ever: with weak signal in a village that read may hang, and the form shows
+    after a few seconds with the schedule's hours rather than a loading line that never ends."""
+    page = signed_in_page("advisor")
+    page.set_viewport_size(PHONE)
+    held = Held(page, r"/api/ledger/entries\?.*kind=visit")
+    page.goto(f"{web_stack.url}/advisor/log?kind=visit")
+    start = page.get_by_label("开始时间")
+    expect(start).not_to_have_value("", timeout=SLOW)  # with the read still held
+    assert held.routes, "the visits logged were never asked for"
+    expect(page.get_by_role("radio").first).to_be_checked()
+    held.release()
+
+
 def test_the_rules_form_keeps_the_version_just_set_not_the_one_in_force(
     web_stack: WebStack, signed_in_page: Callable[[str], Page]
 ) -> None:

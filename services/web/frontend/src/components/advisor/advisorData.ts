@@ -44,10 +44,13 @@ export async function loadMe(force = false): Promise<Served[]> {
 
 /** The signed-in advisor's visits of the last week or so, in every village (the ledger's newest 50,
  * voided ones left out), as the spans `visitPrefill` passes over. Read afresh each time: a visit
- * logged a minute ago counts. A visit over midnight takes its first day, up to 24:00. */
-export async function recentVisits(): Promise<TakenSpan[]> {
+ * logged a minute ago counts. A visit over midnight takes its first day, up to 24:00. Given up
+ * after `patience` ms (weak signal in a village): the form waits for this read, and is better shown
+ * with the schedule's hours than not at all. */
+export async function recentVisits(patience = 4000): Promise<TakenSpan[]> {
   const page = await api<{ items: { started_at: string; ended_at: string | null }[] }>('ledger', '/entries', {
     query: { advisor_id: session.claims!.sub, kind: 'visit', voided: false, page_size: 50 },
+    signal: AbortSignal.timeout(patience),
   })
   return page.items.map(({ started_at, ended_at }) => {
     const from = formatDateTime(started_at)
