@@ -8,7 +8,8 @@ from hypothesis import settings
 from support import lifetimes
 from support.demo import Demo, seeded_template
 
-pytest_plugins = ["devstack.pytest_plugin", "support.parallel"]  # servers; xdist scheduling
+# servers; xdist scheduling; busy time per worker
+pytest_plugins = ["devstack.pytest_plugin", "support.parallel", "support.worker_times"]
 
 # The ledger's daily seal is off in tests (they seal on purpose, with ledger.cli or sealing.seal).
 os.environ.setdefault("VC_SEAL_AT", "off")
