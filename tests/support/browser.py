@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 from devstack.paths import var_dir
 from playwright.sync_api import Page
+from vc_contracts import CST
 from vc_web.dev_signin import DEMO_PEOPLE, DemoPerson
 
 from support.debian import apt_install
@@ -88,6 +90,17 @@ def busiest_volume(web_stack: WebStack) -> tuple[str, int]:
     volumes = Counter((e["village_code"], int(e["started_at"][:4])) for e in listed)  # +08:00 times
     (code, year), _ = volumes.most_common(1)[0]
     return str(code), year
+
+
+def on_the_demo_s_last_evening(page: Page) -> None:
+    """Set the page's clock to 21:00 +08:00 yesterday and reload it: the pages that open on the
+    current half-year (我的半年数据) then open on the one of the demo's WeChat consultation at 20:00
+    yesterday in 王建国's first village (devstack/seed_demo.py). On 1 January and 1 July the real
+    half-year holds none of his entries yet (the demo's are all before today): the page said
+    没有您的台账记录 and offered no 确认."""
+    yesterday = datetime.now(CST) - timedelta(days=1)
+    page.clock.set_fixed_time(yesterday.replace(hour=21, minute=0, second=0, microsecond=0))
+    page.reload()
 
 
 def screenshot_dir() -> Path:
