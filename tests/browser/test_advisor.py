@@ -431,11 +431,11 @@ def test_the_home_counts_the_open_resident_questions_and_links_to_them(
     expect(page.get_by_text(marker, exact=False)).to_be_visible(timeout=15_000)
 
 
-def _sheet_hours(api: httpx.Client, village: str) -> float:
-    """The advisor's hours this quarter in `village`, as the assessment API (the home's source) says."""
-    now = datetime.now(CST)
-    sheet = api.get(f"/assessment/advisors/{ADVISOR}/assessments/{now.year}").json()
-    quarter = f"{now.year}Q{(now.month - 1) // 3 + 1}"
+def _sheet_hours(api: httpx.Client, village: str, at: datetime) -> float:
+    """The advisor's hours in `village` in the quarter of `at`, as the assessment API (the home's
+    source) says."""
+    sheet = api.get(f"/assessment/advisors/{ADVISOR}/assessments/{at.year}").json()
+    quarter = f"{at.year}Q{(at.month - 1) // 3 + 1}"
     figures = next(v for v in sheet["villages"] if v["village_code"] == village)
     return float(next(q for q in figures["quarters"] if q["quarter"] == quarter)["hours"])
 
@@ -454,13 +454,18 @@ def test_a_correction_moves_the_homes_hours_without_a_reload(
     end = start + timedelta(minutes=30)
     body = {"village_code": village, "started_at": start.isoformat(), "ended_at": end.isoformat(),
             "place": "村委会", "summary": "夜间调解值守"}  # fmt: skip
-    before = _sheet_hours(advisor_api, village)
+    before = _sheet_hours(advisor_api, village, start)
     made = advisor_api.post("/ledger/visits", json=body, headers={"Idempotency-Key": secrets.token_hex(8)})
     assert made.status_code == 201, made.text
     entry = made.json()["entry_id"]
-    until(lambda: _sheet_hours(advisor_api, village) >= before + 0.5, what="the visit in the figure sheet")
-    shown = _sheet_hours(advisor_api, village)
+    until(lambda: _sheet_hours(advisor_api, village, start) >= before + 0.5, what="the visit in the sheet")
+    shown = _sheet_hours(advisor_api, village, start)
     page = _phone(signed_in_page)
+    # the home shows the quarter of the phone's clock: it is set just after the corrected visit, so
+    # both are in one quarter (before 05:00 on a quarter's first day the visit is last quarter's)
+    page.clock.set_fixed_time(start + timedelta(hours=1, minutes=40))
+    page.reload()
+    expect(page.get_by_test_id("open-questions")).to_be_visible(timeout=30_000)
     hours = page.get_by_role("article").first.get_by_test_id("quarter-hours")
     expect(hours).to_have_text(re.compile(rf"^{shown:.2f} / "))
     page.get_by_role("tab", name="我的记录").click()
@@ -470,7 +475,7 @@ def test_a_correction_moves_the_homes_hours_without_a_reload(
     sheet.get_by_label("结束时间").fill("04:30")  # one hour more
     why = "\n".join(f"第{n}点：结束时间记错，实际值守至四点半" for n in range(1, 25))  # taller than the phone
     sheet.get_by_label("更正原因").fill(why)
-    stale = advisor_api.get(f"/assessment/advisors/{ADVISOR}/assessments/{now.year}").json()  # before it
+    stale = advisor_api.get(f"/assessment/advisors/{ADVISOR}/assessments/{start.year}").json()  # before it
     shoot(page, "advisor-correction-long-reason")
     page.set_viewport_size(PHONE)
     sheet.get_by_role("button", name="提交更正").click()  # one tap, the reason still focused

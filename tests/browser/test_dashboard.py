@@ -28,8 +28,8 @@ def _get(web_stack: WebStack, role: str, path: str, **params: str) -> Any:
     return response.json()
 
 
-def _overview(web_stack: WebStack, division: str = COUNTY) -> dict[str, Any]:
-    return _get(web_stack, "county_admin", "/api/reporting/dashboard/overview", division=division)  # type: ignore[no-any-return]
+def _overview(web_stack: WebStack, division: str = COUNTY, **period: str) -> dict[str, Any]:
+    return _get(web_stack, "county_admin", "/api/reporting/dashboard/overview", division=division, **period)  # type: ignore[no-any-return]
 
 
 # the overview answers in well under a second, but this machine's cores are shared with the whole
@@ -106,21 +106,25 @@ def _advisor_village(web_stack: WebStack) -> dict[str, Any]:
 def test_a_visit_logged_through_the_api_shows_on_the_open_dashboard_within_a_second(
     signed_in_page: Any, web_stack: WebStack
 ) -> None:
-    village = _advisor_village(web_stack)
+    code = _advisor_village(web_stack)["code"]
+    # the quarter the hour goes in (the last one in the first 90 minutes of a quarter), shown by name
+    quarter_start, latest = _free_hours_quarter(datetime.now(CST))
+    period = f"{latest.year}Q{(latest.month - 1) // 3 + 1}"
+    village = _overview(web_stack, code, period=period)["villages"][0]
     page: Page = signed_in_page("county_admin")
-    _open_dashboard(page, web_stack, f"/dashboard/{village['code']}")
+    _open_dashboard(page, web_stack, f"/dashboard/{code}?period={period}")
     hours = page.get_by_test_id("village-onsite")
     expect(hours).to_have_text(re.compile(rf"^{_hours(village['onsite_hours'])} /"))
 
     # a second party (the advisor's phone) logs an hour on site (yesterday, or earlier the same
     # quarter when another test's visit already holds that hour: 409)
-    answer = _log_a_free_hour(web_stack, village["code"])
+    answer = _log_a_free_hour(web_stack, code, quarter_start, latest)
     assert answer.status_code == 201, answer.text
 
     # the projection applies the entry asynchronously (a loaded CI machine can take a while); the
     # promise under test is the push: once the figure changed, the open page shows it within a second
     def changed() -> float | None:
-        now = _overview(web_stack, village["code"])["villages"][0]["onsite_hours"]
+        now = _overview(web_stack, code, period=period)["villages"][0]["onsite_hours"]
         return now if now != village["onsite_hours"] else None
 
     after = eventually_sync(changed, within=SLOW / 1000, what="the new hours in the overview")
@@ -228,17 +232,45 @@ def test_province_drills_through_city_to_county_and_reads_a_past_year(
     expect(page.get_by_text(f"数据截至 {last_year}-12-31")).to_be_visible(timeout=SLOW)
 
 
-def _log_a_free_hour(web_stack: WebStack, village: str) -> httpx.Response:
-    """POST one hour on site ending at 23:30 yesterday (30 min ago on a quarter's first day); on an
-    overlap, the hour two hours before, and so on, staying in this quarter (the figure the page
-    shows). Returns the last answer. Not today: the advisor page's visit form (test_advisor.py)
-    logs today's scheduled hours up to now as this advisor, and in random order either test may
-    come first, so an hour of today could be refused as an overlap there."""
-    headers = {"Authorization": f"Bearer {web_stack.token('advisor')}"}
-    now = datetime.now(CST).replace(second=0, microsecond=0)
+def _free_hours_quarter(now: datetime) -> tuple[datetime, datetime]:
+    """Where `_log_a_free_hour` looks, as (the quarter's start, the end of the latest hour it tries):
+    this quarter up to 23:30 yesterday, or up to 30 min ago on its first day. In the first 90
+    minutes of a quarter no hour of it is past yet: then the last quarter, up to 23:30 yesterday
+    (before, the test found no hour and failed at 00:00-01:30 on 1 January, April, July, October)."""
+    now = now.replace(second=0, microsecond=0)
     quarter_start = now.replace(month=(now.month - 1) // 3 * 3 + 1, day=1, hour=0, minute=0)
     today = now.replace(hour=0, minute=0)
-    latest = today - timedelta(minutes=30) if today > quarter_start else now - timedelta(minutes=30)
+    if today > quarter_start:
+        return quarter_start, today - timedelta(minutes=30)
+    if now - quarter_start >= timedelta(minutes=90):
+        return quarter_start, now - timedelta(minutes=30)
+    latest = today - timedelta(minutes=30)
+    return _free_hours_quarter(latest)[0], latest
+
+
+def test_the_free_hour_is_sought_in_a_quarter_with_time_past() -> None:
+    for now, quarter_start, latest in [
+        # given now, then the hours are sought from the quarter's start up to the latest end
+        ("2026-12-04 00:01", "2026-10-01 00:00", "2026-12-03 23:30"),
+        ("2026-10-01 14:00", "2026-10-01 00:00", "2026-10-01 13:30"),
+        ("2026-10-01 01:30", "2026-10-01 00:00", "2026-10-01 01:00"),
+        ("2026-10-01 01:29", "2026-07-01 00:00", "2026-09-30 23:30"),
+        ("2027-01-01 00:01", "2026-10-01 00:00", "2026-12-31 23:30"),
+    ]:
+        at = datetime.fromisoformat(now).replace(tzinfo=CST)
+        got = _free_hours_quarter(at)
+        assert [f"{t:%Y-%m-%d %H:%M}" for t in got] == [quarter_start, latest], now
+
+
+def _log_a_free_hour(
+    web_stack: WebStack, village: str, quarter_start: datetime, latest: datetime
+) -> httpx.Response:
+    """POST one hour on site ending at `latest`; on an overlap, the hour two hours before, and so
+    on, staying in the quarter from `quarter_start` (the figure the page shows). Returns the last
+    answer. Not today, unless the quarter began today: the advisor page's visit form
+    (test_advisor.py) logs today's scheduled hours up to now as this advisor, and in random order
+    either test may come first, so an hour of today could be refused as an overlap there."""
+    headers = {"Authorization": f"Bearer {web_stack.token('advisor')}"}
     answer: httpx.Response | None = None
     for step in range(24):
         end = latest - timedelta(hours=2 * step)
@@ -258,5 +290,5 @@ def _log_a_free_hour(web_stack: WebStack, village: str) -> httpx.Response:
         )
         if answer.status_code != 409:
             return answer
-    assert answer is not None, "the quarter began less than 90 minutes ago"
+    assert answer is not None, "no hour of the quarter to try"
     return answer

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from devstack.demo import zhengning as zn
 from playwright.sync_api import Page, Route, expect
-from support.browser import PHONE, WebStack, shoot
+from support.browser import PHONE, WebStack, on_the_demo_s_last_evening, shoot
 from support.held import SLOW, Held
 from test_county import choose, open_county
 from vc_contracts import CST
@@ -177,6 +177,7 @@ def test_another_half_year_shows_none_of_the_previous_halfs_figures_while_it_loa
     """我的半年数据: the tab of another half-year kept the previous half's figures, state and 确认
     until its own arrived, so 确认 under the new tab sent the previous half's digest (newcomer 27)."""
     page = signed_in_page("advisor")
+    on_the_demo_s_last_evening(page)  # a half-year with 王建国's figures
     page.set_viewport_size(PHONE)
     page.get_by_role("link", name="我的半年数据").first.click()
     state = page.get_by_test_id("my-state")

@@ -19,7 +19,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
-from support.browser import PHONE, WebStack, busiest_village, screenshot_dir
+from support.browser import PHONE, WebStack, busiest_volume, screenshot_dir
 from test_village_support import committee_page  # noqa: F401 (the fixture `committee`)
 
 SLOW = 30_000
@@ -101,9 +101,9 @@ def test_the_volume_keeps_its_type_filter_over_a_reload_and_writes_spans_with_th
     signed_in_page: Callable[[str], Page], web_stack: WebStack
 ) -> None:
     # given a village's volume with visits
-    code = busiest_village(web_stack)
+    code, year = busiest_volume(web_stack)
     page = signed_in_page("county_admin")
-    page.goto(f"{web_stack.url}/volume/{code}")
+    page.goto(f"{web_stack.url}/volume/{code}?year={year}")
     expect(page.get_by_text(re.compile(r"驻点 \d+\.\d\d 小时")).first).to_be_visible(timeout=SLOW)
     # then a visit's time is written with its end and the zone
     expect(page.locator(".entries td").filter(has_text=SPAN).first).to_be_visible()

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from playwright.sync_api import Page, Route, expect
-from support.browser import PHONE, WebStack, shoot
+from support.browser import PHONE, WebStack, on_the_demo_s_last_evening, shoot
 from support.held import SLOW, Held
 from vc_contracts import CST
 
@@ -82,6 +82,7 @@ def test_the_advisors_refused_confirmation_stays_after_the_figures_are_read_agai
     signed_in_page: Callable[[str], Page],
 ) -> None:
     page = signed_in_page("advisor")
+    on_the_demo_s_last_evening(page)  # a half-year with 王建国's figures
     page.set_viewport_size(PHONE)
     # pending, whatever another test confirmed: the 确认 button shows
     given = read_before_a_change(page, r"/api/reporting/reports/half-year/[^/]+/my-figures$", state="pending")
@@ -107,6 +108,7 @@ def test_confirm_stays_busy_until_the_figures_are_read_again(signed_in_page: Cal
     """确认 answered, the button was tappable again on the old state and figures while the new ones
     were on their way: a second tap sent the stale digest once more (newcomer 28)."""
     page = signed_in_page("advisor")
+    on_the_demo_s_last_evening(page)  # a half-year with 王建国's figures
     page.set_viewport_size(PHONE)
     read_before_a_change(page, r"/api/reporting/reports/half-year/[^/]+/my-figures$", state="pending")
     page.get_by_role("link", name="我的半年数据").first.click()

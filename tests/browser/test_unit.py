@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,10 @@ from vc_contracts import CST
 
 UNIT = "law_firm"
 ADVISOR = "A-zhengda-1"
-YEAR = datetime.now(CST).year
+# the backfilled rows' days: 18 to 10 days back, inside the demo's assignments (they begin 20 days
+# back at the latest) and past. Before, they were 1-9 March of this year: in the future from 1
+# January to 6 March, when the import refused them all.
+FIRST_DAY = datetime.now(CST).date() - timedelta(days=19)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADINGS = ["类型", "顾问编号", "村（社区）代码", "开始时间", "内容摘要", "渠道", "类别", "结果",
             "客户端编号"]  # fmt: skip
@@ -44,7 +47,8 @@ def backfilled(web_stack: WebStack) -> list[str]:
 
 def row(village: str, n: int, **change: str) -> list[str]:
     values = {"类型": "法律咨询", "顾问编号": ADVISOR, "村（社区）代码": village,
-              "开始时间": f"{YEAR}-03-0{n} 10:00", "内容摘要": f"补录：土地承包咨询 {n}", "渠道": "现场",
+              "开始时间": f"{FIRST_DAY + timedelta(days=n)} 07:00", "内容摘要": f"补录：土地承包咨询 {n}",
+              "渠道": "现场",
               "类别": "土地", "结果": "已解决", "客户端编号": f"{PREFIX}{n}"} | change  # fmt: skip
     return [values[h] for h in HEADINGS]
 

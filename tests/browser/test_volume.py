@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
-from support.browser import WebStack, busiest_village, dashboard_villages, shoot
+from support.browser import WebStack, busiest_volume, dashboard_villages, shoot
 
 
 @pytest.mark.parametrize("code", ["abc", "621025100000", "6210251002011"])
@@ -27,11 +27,11 @@ def test_a_malformed_village_code_in_the_address_is_named_as_such(
 def test_the_volume_writes_every_hours_figure_with_two_decimals(
     signed_in_page: Callable[[str], Page], web_stack: WebStack
 ) -> None:
-    # given a village whose volume has visits (on-site hours this quarter)
-    code = busiest_village(web_stack)
+    # given a village's volume with visits
+    code, year = busiest_volume(web_stack)
     page = signed_in_page("county_admin")
-    # when its volume is opened, then the total and each visit's hours read as 8.00 / 1.33 (never 8.0 or 6)
-    page.goto(f"{web_stack.url}/volume/{code}")
+    # when it is opened, then the total and each visit's hours read as 8.00 / 1.33 (never 8.0 or 6)
+    page.goto(f"{web_stack.url}/volume/{code}?year={year}")
     total = page.get_by_text(re.compile(r"驻点 \d+\.\d\d 小时"))
     expect(total.first).to_be_visible(timeout=30_000)
     shoot(page, "volume-hours")

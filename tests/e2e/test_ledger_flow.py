@@ -18,6 +18,10 @@ from support.waiting import eventually
 from test_ledger_support import FIRM, LAST_YEAR, LI, V2, V4, World, at, ensure_world
 from vc_contracts import CST
 
+# The day of the three entries: two days ago, so on 1–2 January last year's. The volume, the export
+# and verify read the year of that day: today's year holds none of them on 1–2 January.
+DAY = (datetime.now(CST) - timedelta(days=2)).date()
+
 
 @pytest.fixture(scope="module")
 async def world(stack) -> AsyncIterator[World]:  # type: ignore[no-untyped-def]
@@ -28,7 +32,7 @@ async def world(stack) -> AsyncIterator[World]:  # type: ignore[no-untyped-def]
 
 
 async def _log_three(w: World) -> dict[str, str]:
-    day = (datetime.now(CST) - timedelta(days=2)).date()
+    day = DAY
     me = w.advisor(LI, FIRM)
     visit = {"village_code": V4, "started_at": at(day, 9), "ended_at": at(day, 12), "place": "社区服务中心",
              "summary": "驻点坐班，接待居民咨询", "client_entry_id": "flow-visit"}  # fmt: skip
@@ -59,7 +63,7 @@ async def test_logged_confirmed_corrected_voided_entries_show_in_the_village_vol
     void = {"reason": "与电话咨询重复登记"}
     assert (await w.post(f"/entries/{ids['wechat']}/void", void, w.unit(FIRM))).status_code == 201
 
-    year = datetime.now(CST).year
+    year = DAY.year
     r = await w.get(f"/volumes/village/{V4}/{year}", w.committee(V4))
     assert r.status_code == 200, r.text
     volume = r.json()
@@ -76,7 +80,7 @@ async def test_logged_confirmed_corrected_voided_entries_show_in_the_village_vol
 
 
 async def test_the_volume_exports_to_xlsx_with_chinese_headings_and_the_chain_head(world: World) -> None:
-    year = datetime.now(CST).year
+    year = DAY.year
     r = await world.get(f"/volumes/village/{V4}/{year}/export.xlsx", world.county(), period=str(year))
     assert r.status_code == 200, r.text
     sheet = load_workbook(BytesIO(r.content)).active
@@ -92,7 +96,7 @@ async def test_the_volume_exports_to_xlsx_with_chinese_headings_and_the_chain_he
 
 
 async def test_verify_names_the_entry_whose_stored_event_was_altered(world: World, devstack) -> None:  # type: ignore[no-untyped-def]
-    w, year = world, datetime.now(CST).year
+    w, year = world, DAY.year
     path = f"/volumes/village/{V4}/{year}/verify"
     before = await w.post(path, None, w.county())
     assert before.status_code == 200 and before.json()["ok"] is True, before.text

@@ -13,6 +13,9 @@ import pytest
 from test_ledger_support import FIRM, LI, V2, V4, World, at, ensure_world
 from vc_contracts import CST
 
+# The lectures' day: three days ago, so on 1–3 January last year's; the volume read is that day's year.
+DAY = (datetime.now(CST) - timedelta(days=3)).date()
+
 
 @pytest.fixture(scope="module")
 async def world(stack) -> AsyncIterator[World]:  # type: ignore[no-untyped-def]
@@ -23,7 +26,7 @@ async def world(stack) -> AsyncIterator[World]:  # type: ignore[no-untyped-def]
 
 
 async def _lecture(w: World, client_entry_id: str) -> str:
-    day = (datetime.now(CST) - timedelta(days=3)).date()
+    day = DAY
     body = {"village_code": V4, "occurred_at": at(day, 10), "topic": "反电信诈骗", "audience": 25,
             "client_entry_id": client_entry_id}  # fmt: skip
     r = await w.post("/lectures", body, w.advisor(LI, FIRM))
@@ -49,7 +52,7 @@ async def test_the_committee_queries_an_entry_once_and_the_reason_shows(world: W
     assert entry["queried"] is True and entry["query_reason"] == "当天村里没有举办讲座"
     assert entry["queried_by"] == f"committee-{V4}" and entry["queried_at"].endswith("+08:00")
     assert [h["event_type"] for h in entry["history"]] == ["EntryQueried"]
-    volume = (await w.get(f"/volumes/village/{V4}/{datetime.now(CST).year}", w.committee(V4))).json()
+    volume = (await w.get(f"/volumes/village/{V4}/{DAY.year}", w.committee(V4))).json()
     mine = next(e for e in volume["entries"] if e["entry_id"] == entry_id)
     assert mine["status"] == "有质疑：当天村里没有举办讲座"
     assert any("质疑" in line and "当天村里没有举办讲座" in line for line in mine["notes"])

@@ -280,6 +280,10 @@ async def test_a_reconnect_with_last_event_id_replays_what_was_missed(world) -> 
     async with Listener(base, county) as first:
         last = first.events[-1][1]
     start = now_cst().replace(microsecond=0) - timedelta(hours=6)
+    if (start + timedelta(hours=2)).date() != start.date():
+        # 04:00-06:00 +08:00: the 2 h would end after midnight, on a quarter's first day only partly
+        # in the start's quarter (the read model splits it), and `committed` would never be true
+        start = start.replace(hour=20, minute=0, second=0)
     quarter = f"{start.year}Q{(start.month - 1) // 3 + 1}"  # the visit's (6 h ago: maybe the last one)
 
     async def onsite() -> int:

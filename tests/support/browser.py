@@ -7,13 +7,16 @@ downloads a browser. Screenshots: `shoot(page, name)` → .var/test/screenshots/
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 from devstack.paths import var_dir
 from playwright.sync_api import Page
+from vc_contracts import CST
 from vc_web.dev_signin import DEMO_PEOPLE, DemoPerson
 
 from support.debian import apt_install
@@ -72,9 +75,32 @@ def dashboard_villages(web_stack: WebStack) -> list[dict[str, Any]]:
     return list(overview["villages"])
 
 
-def busiest_village(web_stack: WebStack) -> str:
-    """The code of the village with the most on-site time this quarter (a volume with visits)."""
-    return str(max(dashboard_villages(web_stack), key=lambda v: v["onsite_seconds"] or 0)["code"])
+def busiest_volume(web_stack: WebStack) -> tuple[str, int]:
+    """The village and year of the demo volume with the most visits, as (code, year). Not this
+    quarter's busiest village: in a quarter's first three days all the demo's visits (3 days back
+    and more) are last quarter's, every village had 0 h this quarter and the first one, without
+    visits, was taken; and in 1–3 January they are all in last year's volume."""
+    listed = httpx.get(
+        f"{web_stack.url}/api/ledger/entries",
+        params={"kind": "visit", "voided": "false", "page_size": 500},
+        headers={"Authorization": f"Bearer {web_stack.token('county_admin')}"},
+        timeout=20,
+        trust_env=False,
+    ).json()["items"]
+    volumes = Counter((e["village_code"], int(e["started_at"][:4])) for e in listed)  # +08:00 times
+    (code, year), _ = volumes.most_common(1)[0]
+    return str(code), year
+
+
+def on_the_demo_s_last_evening(page: Page) -> None:
+    """Set the page's clock to 21:00 +08:00 yesterday and reload it: the pages that open on the
+    current half-year (我的半年数据) then open on the one of the demo's WeChat consultation at 20:00
+    yesterday in 王建国's first village (devstack/seed_demo.py). On 1 January and 1 July the real
+    half-year holds none of his entries yet (the demo's are all before today): the page said
+    没有您的台账记录 and offered no 确认."""
+    yesterday = datetime.now(CST) - timedelta(days=1)
+    page.clock.set_fixed_time(yesterday.replace(hour=21, minute=0, second=0, microsecond=0))
+    page.reload()
 
 
 def screenshot_dir() -> Path:

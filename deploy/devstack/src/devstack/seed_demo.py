@@ -23,6 +23,18 @@ from devstack.services import SERVICES
 URL = {s.name: s.url for s in SERVICES}
 YEAR = datetime.now(CST).year
 UNFILED, LATE = (3, 17), 8  # deliberate gaps, indexes into zn.villages(): never filed; filed after 03-31
+# The oldest demo entry is this many days before today at most: visits 3 + 7·2 + k days back, k the
+# village's rank among its advisor's (lectures and WeChat consultations are more recent)
+HISTORY_DAYS = 3 + 7 * 2 + (len(zn.villages()) - 2) // len(zn.advisors())
+
+
+def served_from(today: date) -> date:
+    """The day the demo's advisors have served their villages since: 1 January, or 1 January of
+    last year while the demo's history reaches into last year (1–20 January). Before, the ledger
+    refused every entry dated last year (no assignment that day), and the seed retried each for
+    30 s: on 1 January none of the demo's entries was logged and seeding took hours."""
+    start = date(today.year, 1, 1)
+    return start if today - timedelta(days=HISTORY_DAYS) >= start else date(today.year - 1, 1, 1)
 
 
 # The demo county's 职责分工 (R16): fictional people, the usual sections of a county justice bureau.
@@ -42,8 +54,9 @@ RESPONSIBILITIES: dict[str, Any] = {
 
 
 class Seeder:
-    def __init__(self, client: httpx.AsyncClient, secret: str) -> None:
+    def __init__(self, client: httpx.AsyncClient, secret: str, today: date | None = None) -> None:
         self.client, self.secret = client, secret
+        self.today = today or datetime.now(CST).date()  # the demo's entries are dated before it
         self.admin = self._token("province_admin", "620000", "demo-province-admin")
         self.county = self._token("county_admin", zn.COUNTY[0], "demo-county-admin")
 
@@ -168,7 +181,7 @@ class Seeder:
             {
                 "village_code": village.code,
                 "advisor_id": advisor_id,
-                "valid_from": f"{YEAR}-01-01",
+                "valid_from": served_from(self.today).isoformat(),
                 "schedule": ["每周一 9:00-12:00", "每周三 14:30-17:30", "每周五 9:00-12:00"][i % 3],
             },
             self.county,
@@ -209,7 +222,7 @@ class Seeder:
         """The ledger of this quarter: on-site visits (some villages reach 8 h, some don't), lectures,
         WeChat consultations; committees confirm some entries, one is corrected and one voided.
         Waits until the ledger has learnt the assignments. Returns the number of visits."""
-        today = datetime.now(CST).replace(hour=0, minute=0, second=0, microsecond=0)
+        today = datetime(self.today.year, self.today.month, self.today.day, tzinfo=CST)
         topics = ["民法典与农村生活", "土地承包法律知识", "防范电信网络诈骗", "婚姻家庭与继承", "欠薪维权"]
         questions = [
             ("land", "宅基地确权登记办理流程"),
@@ -315,7 +328,7 @@ async def seed(secret: str, transport: httpx.AsyncBaseTransport | None = None) -
         advisors = await seeder.units_and_advisors()
         await seeder.assignments_and_agreements(villages, advisors)
         await seeder.responsibilities()
-        today = datetime.now(CST).date()
+        today = seeder.today
         boards = await boards_and_groups.seed_boards_and_groups(seeder.registry, villages, advisors, today)
         stale = await boards_and_groups.leave_one_board_stale(seeder.registry, villages, advisors, today)
         visits = await seeder.visits(villages, advisors)
