@@ -497,3 +497,32 @@ def test_a_correction_moves_the_homes_hours_without_a_reload(
     expect(moved).to_have_text(re.compile(rf"^{shown + 1:.2f} / "), timeout=30_000)
     assert stale_reads == []  # the home was given the stale figures first, and read them again
     shoot(page, "advisor-home-after-correction")
+
+
+def test_a_count_pasted_in_full_width_digits_is_kept_and_an_emptied_one_is_asked_for_at_its_field(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    """参加人数 / 当事人数 typed on a Chinese keyboard (３０) were emptied by the digit field, and an
+    empty count went out as 0: a lecture to nobody was logged, a mediation was refused as "不能小于 2"
+    beside a field the advisor saw empty."""
+    page = _phone(signed_in_page)
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.get_by_role("article").first.get_by_role("button", name="登记驻点").click()
+    page.get_by_role("tab", name="法治讲座").click()
+    audience = page.get_by_label("参加人数", exact=True)
+    audience.fill("３０")
+    expect(audience).to_have_value("30")
+    audience.fill("")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator(".van-field").filter(has=audience)).to_contain_text("请填写参加人数")
+    page.get_by_role("tab", name="纠纷调解").click()
+    parties = page.get_by_label("当事人数", exact=True)
+    parties.fill("２")
+    expect(parties).to_have_value("2")
+    parties.fill("")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator(".van-field").filter(has=parties)).to_contain_text("请填写当事人数")
+    shoot(page, "advisor-log-counts")
+    assert posts == [], posts  # nothing was sent: both were said on the phone
+    expect(page).to_have_url(re.compile(r"/advisor/log"))

@@ -5,6 +5,7 @@ a re-upload writes nothing twice) and the unit volume with its XLSX export."""
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from io import BytesIO
@@ -14,8 +15,9 @@ from typing import Any
 import httpx
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
-from support.browser import PHONE, WebStack, screenshot_dir, shoot
+from support.browser import PHONE, WebStack, dashboard_villages, screenshot_dir, shoot
 from support.sheets import workbook
+from support.waiting import until
 from vc_contracts import CST
 
 UNIT = "law_firm"
@@ -71,6 +73,33 @@ def test_the_unit_home_shows_each_advisors_progress(signed_in_page: Callable[[st
     expect(table.get_by_test_id("advisor-id").filter(has_text=f"顾问编号 {ADVISOR}")).to_have_count(1)
     expect(table.get_by_test_id("village-code").first).to_have_text(re.compile(r"代码 \d{12}"))
     shoot(page, "unit-advisors")
+
+
+def test_the_unit_counts_lectures_and_publicity_together_as_the_county_does(
+    web_stack: WebStack, signed_in_page: Callable[[str], Page]
+) -> None:
+    """One lecture and one publicity event are the year's 2 of the rule (min_year_lectures counts
+    both kinds): the advisor's home and the county's dashboard said 2 / 2 while this page judged each
+    kind against 2 of its own, 1 / 2 twice."""
+    headers = {"Authorization": f"Bearer {web_stack.token('advisor')}"}
+    card = httpx.get(f"{web_stack.urls['registry']}/advisors/{ADVISOR}", headers=headers, timeout=10,
+                     trust_env=False).json()  # fmt: skip
+    village = str(card["villages_served"][0]["village_code"])
+    before = next(v for v in dashboard_villages(web_stack) if v["code"] == village)["lectures"]
+    when = (datetime.now(CST) - timedelta(minutes=2)).replace(microsecond=0)
+    body = {"village_code": village, "occurred_at": when.isoformat(), "topic": "普法赶集", "audience": 40}
+    keyed = {**headers, "Idempotency-Key": secrets.token_hex(8)}
+    response = httpx.post(f"{web_stack.urls['ledger']}/publicity-events", json=body, headers=keyed,
+                          timeout=10, trust_env=False)  # fmt: skip
+    assert response.status_code == 201, response.text
+    county = until(lambda: next(v for v in dashboard_villages(web_stack) if v["code"] == village
+                                and v["lectures"] > before), what="the dashboard counting it")  # fmt: skip
+    assert county["lectures"] >= 2  # the demo's lecture and this publicity event
+    page = signed_in_page(UNIT)
+    row = page.get_by_role("row").filter(has=page.get_by_test_id("village-code").filter(has_text=village))
+    expect(row).to_contain_text(f"{county['lectures']} / {county['lectures_min']} 次", timeout=30_000)
+    expect(row).to_contain_text(re.compile(r"其中法治讲座 \d+ 次、普法宣传 [1-9]\d* 次"))
+    shoot(page, "unit-advisors-lectures")
 
 
 def test_the_unit_home_asks_for_its_rectifications_once_and_gets_no_404(

@@ -50,6 +50,9 @@ async def quarter_hours(
         "year": year,
         "rule": {
             "min_quarter_onsite_hours": rules.min_quarter_onsite_hours,
+            # the year's lectures and publicity events together (the figure sheet's rule): a unit
+            # may not read the rules, and its progress page judged each kind against 2 of its own
+            "min_year_lectures": rules.min_year_lectures,
             **rule_label(rules),
             "counting_rule": HOURS_RULE_TEXT,
         },
