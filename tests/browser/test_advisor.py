@@ -391,6 +391,28 @@ def test_a_visit_logged_just_after_midnight_is_prefilled_with_the_last_served_da
     shoot(page, "advisor-visit-after-midnight")
 
 
+def test_a_lecture_logged_just_after_midnight_is_dated_today_not_the_visit_s_last_day(
+    signed_in_page: Callable[[str], Page], web_stack: WebStack
+) -> None:
+    # given 00:38 +08:00 and the visit form (dated the last scheduled day, whole), when the person
+    # turns to 法治讲座, then it is dated today: its time is the clock's (newcomer 29: at 00:48 the
+    # lecture kept the visit's day, with the time of now)
+    page = signed_in_page("advisor")
+    today = datetime.now(CST).date()
+    page.clock.set_fixed_time(datetime(today.year, today.month, today.day, 0, 38, tzinfo=CST))
+    page.set_viewport_size(PHONE)
+    page.goto(f"{web_stack.url}/advisor/log?kind=visit")
+    day = page.get_by_label("日期", exact=True)
+    expect(page.get_by_label("开始时间")).not_to_have_value("", timeout=SLOW)
+    assert day.input_value() < today.isoformat()
+    page.get_by_role("tab", name="法治讲座").click()
+    expect(day).to_have_value(today.isoformat())
+    page.get_by_role("tab", name="驻点服务").click()  # and back: the visit's day again
+    expect(day).not_to_have_value(today.isoformat())
+    page.goto(f"{web_stack.url}/advisor/log?kind=lecture")  # opened as a lecture
+    expect(day).to_have_value(today.isoformat(), timeout=SLOW)
+
+
 def test_a_visit_with_its_date_cleared_asks_for_the_date_at_the_date(
     signed_in_page: Callable[[str], Page],
 ) -> None:
