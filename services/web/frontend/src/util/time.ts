@@ -46,3 +46,16 @@ export function formatSpan(start: string | null | undefined, end?: string | null
 export function todayCst(): string {
   return formatDate(new Date())
 }
+
+/** The year in +08:00 at `now` (the clock by default), whatever the device's time zone: computed
+ * from the device's own zone, a browser outside China showed last year's pages until 08:00 on
+ * 1 January (or next year's from 16:00 on 31 December). */
+export function cstYear(now: Date = new Date()): number {
+  return Number(formatDate(now).slice(0, 4))
+}
+
+/** The quarter in +08:00 at `now`, as the APIs name it: `2026Q4`. */
+export function currentQuarter(now: Date = new Date()): string {
+  const [year, month] = formatDate(now).split('-').map(Number)
+  return `${year}Q${Math.floor((month - 1) / 3) + 1}`
+}

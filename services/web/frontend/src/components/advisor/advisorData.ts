@@ -155,12 +155,6 @@ export function cstInstant(date: string, time: string): string {
   return `${date}T${time}:00+08:00`
 }
 
-/** The current quarter in +08:00, e.g. 2026Q4. */
-export function currentQuarter(): string {
-  const [year, month] = todayCst().split('-').map(Number)
-  return `${year}Q${Math.floor((month - 1) / 3) + 1}`
-}
-
 /** `load()`, remembered on the phone (localStorage, per advisor): without signal the last answer
  * is shown rather than nothing. Rejects only when there is neither an answer nor a saved one. */
 export async function remembered<T>(name: string, load: () => Promise<T>): Promise<T> {

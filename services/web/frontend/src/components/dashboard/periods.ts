@@ -1,22 +1,10 @@
 // Periods as the reporting API names them: `2026Q4` (a quarter) or `2026` (a year), in CST.
 
-const CST = 'Asia/Shanghai'
+import { cstYear, currentQuarter } from '@/util/time'
+
+export { cstYear, currentQuarter } // this year and quarter in +08:00 live in util/time.ts, once
+
 const QUARTERS = ['第一季度', '第二季度', '第三季度', '第四季度']
-
-function cstParts(now: Date): { year: number; month: number } {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: CST, year: 'numeric', month: 'numeric' }).formatToParts(now)
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value)
-  return { year: get('year'), month: get('month') }
-}
-
-export function cstYear(now = new Date()): number {
-  return cstParts(now).year
-}
-
-export function currentQuarter(now = new Date()): string {
-  const { year, month } = cstParts(now)
-  return `${year}Q${Math.floor((month - 1) / 3) + 1}`
-}
 
 export interface PeriodOption {
   value: string
