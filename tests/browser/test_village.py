@@ -4,10 +4,13 @@ also to the API), rate the advisor, see and print the volume with its chain head
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from playwright.sync_api import Page, Route, expect
 from support.browser import PHONE, WebStack, shoot
+from support.held import SLOW
 from test_village_support import committee_page, entry_of  # noqa: F401 (the fixture `committee`)
+from vc_contracts import CST
 
 
 def test_the_committee_confirms_an_entry_and_it_shows_confirmed(committee: Page, web_stack: WebStack) -> None:
@@ -64,3 +67,23 @@ def test_the_volume_shows_its_chain_head_verified_and_prints_alone(committee: Pa
     expect(page.get_by_role("button", name="打印台账")).to_be_hidden()
     expect(page.get_by_test_id("chain-head")).to_be_visible()
     shoot(page, "village-volume-print")
+
+
+def test_the_committee_opens_last_year_s_volume_with_one_tap_and_a_reload_keeps_it(committee: Page) -> None:
+    """本村台账 showed this year's volume only: on 2 January a committee saw an empty new volume and
+    had no way to the year just closed. Three years are offered; the one chosen is in the address."""
+    page = committee
+    page.get_by_role("tab", name="本村台账").click()
+    years = page.get_by_role("group", name="年度")
+    this_year = datetime.now(CST).year
+    expect(years.get_by_role("button", name=f"{this_year} 年")).to_have_attribute("aria-pressed", "true")
+    with page.expect_request(
+        lambda r: re.search(rf"/volumes/village/\d{{12}}/{this_year - 1}$", r.url) is not None
+    ):
+        years.get_by_role("button", name=f"{this_year - 1} 年").click()
+    expect(page).to_have_url(re.compile(rf"[?&]year={this_year - 1}"))
+    expect(page.locator(".vc-sheet")).to_contain_text(f"{this_year - 1} 年度", timeout=SLOW)
+    page.reload()
+    chosen = page.get_by_role("group", name="年度").get_by_role("button", name=f"{this_year - 1} 年")
+    expect(chosen).to_have_attribute("aria-pressed", "true", timeout=SLOW)
+    shoot(page, "village-volume-last-year")
