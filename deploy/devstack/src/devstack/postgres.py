@@ -84,6 +84,7 @@ class PostgresHandle:
         assert port is not None
         database = urlsplit(self.dsn).path.lstrip("/")
         self.stop(timeout=timeout)
+        procs.wait_port_free(port, 15.0)  # its socket may outlive the stop a moment (as the broker's)
         fresh = start_postgres(self._state_dir, port, database=database, timeout=timeout)
         self.process, self._record, self._run_dir = fresh.process, fresh._record, fresh._run_dir
 

@@ -73,6 +73,26 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
         return True
 
 
+def wait_port_free(port: int, timeout: float, host: str = "127.0.0.1") -> bool:
+    """Poll until `port` could be bound (`port_is_free`), at most `timeout` s; whether it came free."""
+    deadline = time.monotonic() + timeout
+    while not port_is_free(port, host):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def listeners(port: int) -> list[tuple[int, str]]:
+    """(pid, command line) of each process listening on TCP `port` (those this user may see)."""
+    found = []
+    for conn in psutil.net_connections(kind="tcp"):
+        if conn.status == psutil.CONN_LISTEN and conn.laddr and conn.laddr.port == port and conn.pid:
+            with contextlib.suppress(psutil.Error):
+                found.append((conn.pid, " ".join(psutil.Process(conn.pid).cmdline())))
+    return found
+
+
 def log_tail(path: Path, lines: int = 40) -> str:
     try:
         text = path.read_text(errors="replace")

@@ -6,6 +6,7 @@ which is how tests exercise recovery from broker amnesia.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import signal
@@ -66,6 +67,17 @@ class TansuHandle:
         if self.state_dir is None or self.port is None:
             raise RuntimeError(f"cannot restart an external broker ({self.bootstrap})")
         self.stop()
+        # The old broker's listening socket can outlive the stop for a moment on a loaded machine (CI
+        # of ac985d3: every restart of both workers' brokers found the port "already in use"); wait
+        # for it, and a broker of ours still listening there is killed (its record had lost it).
+        if not procs.wait_port_free(self.port, 15.0):
+            for pid, command in procs.listeners(self.port):
+                if "tansu" in command and f":{self.port}" in command:
+                    with contextlib.suppress(ProcessLookupError, PermissionError):
+                        os.kill(pid, signal.SIGKILL)
+            if not procs.wait_port_free(self.port, 10.0):
+                held = "; ".join(f"{pid}: {command}" for pid, command in procs.listeners(self.port)) or "?"
+                raise procs.StartupError(f"Tansu: port {self.port} still in use after the stop ({held})")
         fresh = start_tansu(self.state_dir, self.port, timeout=timeout)
         self.process, self._record = fresh.process, fresh._record
 
