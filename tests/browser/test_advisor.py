@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, Playwright, Route, expect
+from playwright.sync_api import Locator, Page, Playwright, Route, expect
 from support.browser import CHROMIUM, CHROMIUM_FLAGS, PHONE, WebStack, shoot
 from support.held import SLOW, Held
 from support.waiting import until
@@ -294,12 +294,7 @@ def test_a_queried_entry_shows_as_queried_with_the_reason_and_a_correction_answe
     expect(article.get_by_text(f"村委会质疑：{reason}（请核实后更正）")).to_be_visible()
     article.scroll_into_view_if_needed()
     shoot(page, "advisor-entries-queried")
-    article.get_by_role("button", name="更正").click()
-    sheet = page.get_by_role("dialog")
-    sheet.get_by_label("内容").fill(f"质疑{tag} 宅基地纠纷咨询（电话转微信）")
-    sheet.get_by_label("更正原因").fill("咨询先经电话，后在微信群答复")
-    sheet.get_by_role("button", name="提交更正").click()
-    expect(article.get_by_text("已更正 1 次")).to_be_visible()
+    _correct_text(page, article, f"质疑{tag} 宅基地纠纷咨询（电话转微信）", "咨询先经电话，后在微信群答复")
     expect(
         article.get_by_text("待确认", exact=True)
     ).to_be_visible()  # answered: waits for the committee again
@@ -308,6 +303,56 @@ def test_a_queried_entry_shows_as_queried_with_the_reason_and_a_correction_answe
     stored = advisor_api.get(f"/ledger/entries/{entry}").json()
     assert stored["queried"] is False and stored["confirmed"] is False
     assert [h["event_type"] for h in stored["history"]] == ["EntryQueried", "EntryCorrected"]
+
+
+def _correct_text(page: Page, article: Locator, text: str, reason: str) -> None:
+    """Correct the entry of `article` to say `text` (its 内容), giving `reason`; it shows corrected once."""
+    article.get_by_role("button", name="更正").click()
+    sheet = page.get_by_role("dialog")
+    sheet.get_by_label("内容").fill(text)
+    sheet.get_by_label("更正原因").fill(reason)
+    sheet.get_by_role("button", name="提交更正").click()
+    expect(article.get_by_text("已更正 1 次")).to_be_visible()
+
+
+def _entry(api: httpx.Client, path: str, village: str, hours_ago: int, **fields: Any) -> str:
+    when = (datetime.now(CST) - timedelta(hours=hours_ago)).replace(second=0, microsecond=0)
+    body = {"village_code": village, "occurred_at": when.isoformat(), **fields}
+    response = api.post(f"/ledger/{path}", json=body, headers={"Idempotency-Key": secrets.token_hex(8)})
+    assert response.status_code == 201, response.text
+    return str(response.json()["entry_id"])
+
+
+def test_an_emptied_audience_is_asked_for_in_the_correction_sheet_and_a_mediation_corrects_as_before(
+    signed_in_page: Callable[[str], Page], advisor_api: httpx.Client
+) -> None:
+    """The emptied-count rule is one helper for the log form and the correction sheet
+    (`util/digits.emptiedCount`): the sheet asks for 参加人数 at its field and sends nothing, and a
+    mediation, whose 当事人数 the sheet does not offer, is not held back by it."""
+    village, tag = _first_village(advisor_api), secrets.token_hex(3)
+    lecture = _entry(advisor_api, "lectures", village, 5, topic=f"民法典{tag}", audience=30)
+    mediation = _entry(advisor_api, "mediations", village, 4, parties=2, category="land", outcome="agreed",
+                       summary=f"宅基地边界{tag}")  # fmt: skip
+    page = _phone(signed_in_page)
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.get_by_role("tab", name="我的记录").click()
+    page.locator(f"[data-entry='{lecture}']").get_by_role("button", name="更正").click()
+    sheet = page.get_by_role("dialog")
+    audience = sheet.get_by_label("参加人数", exact=True)
+    audience.fill("")
+    sheet.get_by_label("更正原因").fill("核对人数")
+    expect(audience).to_have_value("")
+    sheet.get_by_role("button", name="提交更正").click()
+    field = page.locator(".van-field").filter(has=page.get_by_label("参加人数", exact=True))
+    expect(field).to_contain_text("请填写参加人数")
+    shoot(page, "advisor-correct-emptied-audience")
+    assert posts == [], posts  # said on the phone, nothing sent
+    page.keyboard.press("Escape")
+    page.reload()
+    page.get_by_role("tab", name="我的记录").click()
+    second = page.locator(f"[data-entry='{mediation}']")
+    _correct_text(page, second, f"宅基地边界{tag} 已签协议", "补充结果")
 
 
 def test_correct_and_void_with_a_reason_keep_the_original_visible(
