@@ -315,8 +315,10 @@ def _correct_text(page: Page, article: Locator, text: str, reason: str) -> None:
     expect(article.get_by_text("已更正 1 次")).to_be_visible()
 
 
-def _entry(api: httpx.Client, path: str, village: str, hours_ago: int, **fields: Any) -> str:
-    when = (datetime.now(CST) - timedelta(hours=hours_ago)).replace(second=0, microsecond=0)
+def _entry(api: httpx.Client, path: str, village: str, minute: int, **fields: Any) -> str:
+    """An entry of `path` logged over the API at 21:`minute` yesterday: work on site is a moment in the
+    village, and in the evening no visit of the demo or of another test holds the advisor elsewhere."""
+    when = (datetime.now(CST) - timedelta(days=1)).replace(hour=21, minute=minute, second=0, microsecond=0)
     body = {"village_code": village, "occurred_at": when.isoformat(), **fields}
     response = api.post(f"/ledger/{path}", json=body, headers={"Idempotency-Key": secrets.token_hex(8)})
     assert response.status_code == 201, response.text
@@ -330,8 +332,8 @@ def test_an_emptied_audience_is_asked_for_in_the_correction_sheet_and_a_mediatio
     (`util/digits.emptiedCount`): the sheet asks for 参加人数 at its field and sends nothing, and a
     mediation, whose 当事人数 the sheet does not offer, is not held back by it."""
     village, tag = _first_village(advisor_api), secrets.token_hex(3)
-    lecture = _entry(advisor_api, "lectures", village, 5, topic=f"民法典{tag}", audience=30)
-    mediation = _entry(advisor_api, "mediations", village, 4, parties=2, category="land", outcome="agreed",
+    lecture = _entry(advisor_api, "lectures", village, 10, topic=f"民法典{tag}", audience=30)
+    mediation = _entry(advisor_api, "mediations", village, 20, parties=2, category="land", outcome="agreed",
                        summary=f"宅基地边界{tag}")  # fmt: skip
     page = _phone(signed_in_page)
     posts: list[str] = []
