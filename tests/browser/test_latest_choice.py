@@ -70,7 +70,7 @@ def test_a_tick_made_while_the_next_period_loads_does_not_confirm_its_figures(
     figures the person had never seen, and one click sent them."""
     page = signed_in_page("law_firm")
     page.get_by_role("link", name="报告").first.click()
-    page.get_by_role("link", name="半年台账报告").click()
+    page.get_by_role("link", name="半年台账报告", exact=True).click()
     tick = page.get_by_role("checkbox", name=re.compile("我已核对以上数据"))
     expect(tick).to_be_attached(timeout=SLOW)
     expect(tick).not_to_be_checked()

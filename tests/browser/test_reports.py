@@ -162,7 +162,7 @@ def test_a_half_year_report_is_returned_resubmitted_and_approved_through_the_pag
     firm = signed_in_page("law_firm")
     on_the_demo_s_last_evening(firm)
     firm.get_by_role("link", name="报告").first.click()
-    firm.get_by_role("link", name="半年台账报告").click()
+    firm.get_by_role("link", name="半年台账报告", exact=True).click()
     expect(firm.get_by_role("heading", name="半年台账报告")).to_be_visible(timeout=WAIT)
     expect(firm.get_by_text("统计口径（每项数据如何计数）")).to_be_visible(timeout=WAIT)
     _advisors_confirm_before_the_head_submits(firm, signed_in_page, web_stack)

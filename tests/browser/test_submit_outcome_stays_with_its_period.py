@@ -33,7 +33,7 @@ def test_a_refused_submission_for_the_previous_half_year_does_not_show_under_the
     page = signed_in_page("law_firm")
     none_sent_yet(page)
     page.get_by_role("link", name="报告").first.click()
-    page.get_by_role("link", name="半年台账报告").click()
+    page.get_by_role("link", name="半年台账报告", exact=True).click()
     tick = page.get_by_role("checkbox", name=re.compile("我已核对以上数据"))
     expect(tick).to_be_attached(timeout=SLOW)
     refusal = page.get_by_test_id("submit-refusal")
