@@ -51,12 +51,8 @@ def _phone(signed_in_page: Callable[[str], Page]) -> Page:
 
 
 def _wechat_entry(api: httpx.Client, village: str, text: str) -> str:
-    when = (datetime.now(CST) - timedelta(days=1)).replace(hour=21, minute=0, second=0, microsecond=0)
-    body = {"village_code": village, "occurred_at": when.isoformat(), "channel": "wechat",
-            "category": "labour", "outcome": "resolved", "summary": text}  # fmt: skip
-    response = api.post("/ledger/consultations", json=body, headers={"Idempotency-Key": secrets.token_hex(8)})
-    assert response.status_code == 201, response.text
-    return str(response.json()["entry_id"])
+    return _entry(api, "consultations", village, 0, channel="wechat", category="labour", outcome="resolved",
+                  summary=text)  # fmt: skip
 
 
 def _first_village(api: httpx.Client) -> str:
@@ -350,7 +346,6 @@ def test_an_emptied_audience_is_asked_for_in_the_correction_sheet_and_a_mediatio
     expect(field).to_contain_text("请填写参加人数")
     shoot(page, "advisor-correct-emptied-audience")
     assert posts == [], posts  # said on the phone, nothing sent
-    page.keyboard.press("Escape")
     page.reload()
     page.get_by_role("tab", name="我的记录").click()
     second = page.locator(f"[data-entry='{mediation}']")
