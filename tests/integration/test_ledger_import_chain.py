@@ -14,7 +14,7 @@ from eventkit.imports import ImportProgress
 from eventkit.store import EventStore, Metadata
 from eventkit.workers import CpuWorkers
 from ledger.application import import_writes
-from ledger.application.import_writes import CHUNK, write_entries
+from ledger.application.import_writes import write_entries
 from ledger.application.volume_chain import verify_volume
 from test_ledger_harness import ledger_service
 from vc_contracts import CST
@@ -31,6 +31,11 @@ def _lecture(i: int, topic: str = "民法典") -> LectureHeld:
 
 
 REACH = [*(f"village:{v}:2024" for v in VILLAGES), "unit:U-firm:2024"]
+FIRST, CHUNK = 20, 100
+"""The write's chunk sizes here (`import_writes.FIRST_CHUNK`, `CHUNK`, patched): the same cuts as a
+file of 12,500 rows (1,000, 2,000, 4,000, 5,000, 500) at a fiftieth of the rows; the worker never
+reads them (the service cuts the chunks), so the chunks and their hand-overs are those of a real
+import. At full size the four cases took two minutes of the suite."""
 
 
 @pytest.mark.parametrize(
@@ -45,8 +50,11 @@ REACH = [*(f"village:{v}:2024" for v in VILLAGES), "unit:U-firm:2024"]
 async def test_chunks_linked_by_the_worker_and_by_the_service_make_one_chain(
     devstack, monkeypatch: pytest.MonkeyPatch, odd: int | None, reach: list[str], by_service: int
 ) -> None:  # type: ignore[no-untyped-def]
-    # given 2.5 chunks of lectures in three villages, maybe one event of the second chunk with an emoji
+    # given 2.5 chunks of lectures in three villages, maybe one event of the third chunk with an emoji
+    monkeypatch.setattr(import_writes, "FIRST_CHUNK", FIRST)
+    monkeypatch.setattr(import_writes, "CHUNK", CHUNK)
     count = CHUNK * 5 // 2
+    assert [len(s) for s in import_writes.chunk_spans(count)] == [20, 40, 80, 100, 10]
     events = [_lecture(i, "😀 普法" if i == odd else "民法典") for i in range(count)]
     workers = CpuWorkers(["ledger.application.chain_worker"])
     linked_here: list[int] = []
