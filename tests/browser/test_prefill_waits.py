@@ -165,3 +165,29 @@ def test_a_day_typed_before_the_village_is_chosen_is_kept(
     expect(page.get_by_label("开始时间")).to_have_value("06:10")
     expect(date).to_have_value(day)
     shoot(page, "advisor-log-typed-day-kept")
+
+
+def test_work_other_than_a_visit_shows_its_form_without_waiting_for_the_visits_read(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    """Only a visit's hours pass over the visits already logged (`recentVisits`); the forms of the
+    other kinds waited for that read too, in weak signal until it was given up (4 s), then showed."""
+    page = signed_in_page("advisor")
+    page.set_viewport_size(PHONE)
+    card = page.get_by_role("article").first
+    expect(card).to_be_visible(timeout=SLOW)  # the villages served are read: kept for the tab
+    given_up: list[str] = []
+    page.on("requestfailed", lambda request: given_up.append(request.url))
+    # given the advisor's visits read held (a slow network)
+    held = Held(page, r"/api/ledger/entries\?.*kind=visit")
+    # when a WeChat consultation is opened from the home
+    card.get_by_role("button", name="微信群咨询").click()
+    # then its form shows while that read is still on its way, not once it was given up
+    expect(page.get_by_role("radiogroup", name="结果")).to_be_visible(timeout=SLOW)
+    assert held.routes, "the visits were not read"
+    assert not [url for url in given_up if "kind=visit" in url], given_up
+    shoot(page, "advisor-log-consultation-weak-signal")
+    # and a turn to 驻点服务 still offers hours (the schedule's until the read comes)
+    page.get_by_role("tab", name="驻点服务").click()
+    expect(page.get_by_label("开始时间")).not_to_have_value("")
+    held.release()
