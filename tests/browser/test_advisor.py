@@ -8,7 +8,7 @@ import re
 import secrets
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -72,6 +72,7 @@ def test_a_visit_takes_two_taps_and_the_village_hours_move(signed_in_page: Calla
     card.get_by_role("button", name="登记驻点").click()
     taps += 1
     expect(page.get_by_label("开始时间")).not_to_have_value("")
+    offered = date.fromisoformat(page.get_by_label("日期", exact=True).input_value())
     shoot(page, "advisor-log-visit")
     page.set_viewport_size(PHONE)
     page.get_by_role("button", name="提交").click()
@@ -79,6 +80,12 @@ def test_a_visit_takes_two_taps_and_the_village_hours_move(signed_in_page: Calla
     assert taps <= 5
     expect(page).to_have_url(re.compile(r"/advisor$"))
     moved = page.get_by_role("article").first.get_by_test_id("quarter-hours")
+    today = datetime.now(CST).date()
+    if (offered.year, (offered.month - 1) // 3) != (today.year, (today.month - 1) // 3):
+        # a quarter's first day before the schedule's hours: the form offers the last scheduled day,
+        # of the quarter before, which the card's quarter does not count (it failed so, ~0.4 % of runs)
+        expect(moved).to_have_text(before)
+        return
     expect(moved).not_to_have_text(before, timeout=30_000)
 
 
@@ -460,10 +467,10 @@ def test_a_visit_with_its_date_cleared_asks_for_the_date_at_the_date(
 ) -> None:
     page = _phone(signed_in_page)
     page.get_by_role("article").first.get_by_role("button", name="登记驻点").click()
-    date = page.get_by_label("日期", exact=True)
-    date.fill("")
+    day = page.get_by_label("日期", exact=True)
+    day.fill("")
     page.get_by_role("button", name="提交").click()
-    field = page.locator(".van-field").filter(has=date)
+    field = page.locator(".van-field").filter(has=day)
     expect(field).to_contain_text("请选择日期")
     expect(page.get_by_text("YYYY-MM-DD")).to_have_count(0)
     expect(page).to_have_url(re.compile(r"/advisor/log"))
