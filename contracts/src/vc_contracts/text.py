@@ -23,6 +23,7 @@ The caps are validators, not JSON Schema constraints, so the published event sch
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
@@ -138,6 +139,23 @@ _INVISIBLE_NAMES = {
 }
 
 
+def _is_emoji_part(char: str) -> bool:
+    """A picture symbol (Unicode So: the emoji, U+2600-U+27BF, U+1F000-…), a skin tone (U+1F3FB-U+1F3FF,
+    Sk) or the emoji presentation selector U+FE0F that may end the element before a joiner."""
+    return char == "\ufe0f" or unicodedata.category(char) == "So" or "\U0001f3fb" <= char <= "\U0001f3ff"
+
+
+def _joins_emoji(value: str, at: int) -> bool:
+    """True when value[at] is a U+200D between two emoji (an emoji ZWJ sequence, UTS #51: 👨‍👩‍👧,
+    👩‍⚖️): a phone's emoji keyboard writes it inside one picture, it changes no text around it."""
+    return (
+        value[at] == "\u200d"
+        and 0 < at < len(value) - 1
+        and _is_emoji_part(value[at - 1])
+        and _is_emoji_part(value[at + 1])
+    )
+
+
 def invisible_character(value: str) -> str | None:
     """The reason (Chinese) to refuse `value` from a caller, or None: it holds an invisible format
     character that changes how the text around it is shown (Unicode Cf/Zl/Zp, UAX #9 and TR36):
@@ -146,7 +164,8 @@ def invisible_character(value: str) -> str | None:
     U+2060-U+2064 and U+FEFF (two names that look equal are not), the deprecated U+206A-U+206F,
     U+180E, the interlinear annotations U+FFF9-U+FFFB, the tags U+E0001 and U+E0020-U+E007F (invisible
     text), and the line and paragraph separators U+2028/U+2029 (a line break the single-line rule
-    does not see).
+    does not see). A U+200D joining two emoji is part of one picture (👨‍👩‍👧, from any phone's emoji
+    keyboard) and passes: refusing it told a resident to delete a character they never typed.
 
     A rule of what callers send (request bodies: `eventkit.params.RequestBody`; import cells:
     `eventkit.sheet_cells.cell_text`), deliberately not part
@@ -155,7 +174,7 @@ def invisible_character(value: str) -> str | None:
     """
     if value.isprintable():
         return None
-    found = _INVISIBLE.search(value)
+    found = next((m for m in _INVISIBLE.finditer(value) if not _joins_emoji(value, m.start())), None)
     if found is None:
         return None
     char = found.group()
