@@ -477,6 +477,47 @@ async def test_a_csv_the_csv_module_cannot_read_is_refused_not_a_500(
     assert response.json()["code"] == "import_rejected"
 
 
+WIDE = 20_000  # cells in a row: past Excel's 16,384 (XFD) and openpyxl's last column letter (ZZZ, 18,278)
+IMPORT_HEADINGS = {  # each import's required headings
+    "/imports?format=csv": "类型,村（居）代码,顾问编号,开始时间,主题",
+    "/divisions/import": "代码,名称",
+    "/roster/import": "单位名称,单位类型,单位所在区划代码,顾问姓名,顾问类别,联系电话",
+}
+
+
+@pytest.mark.parametrize(
+    ("service", "path", "role"),
+    [
+        ("ledger", "/imports?format=csv", "law_firm"),
+        ("registry", "/divisions/import", "county_admin"),
+        ("registry", "/roster/import", "county_admin"),
+    ],
+)
+@pytest.mark.parametrize(
+    "wide",
+    [
+        lambda heading: f"{heading}\n" + "x," * WIDE + "\n",  # values right of the heading
+        lambda heading: f"{heading}\n" + "," * WIDE + '"x\n',  # a quote that opens there, unpaired
+        lambda heading: heading + "," * WIDE + heading.split(",")[0] + "\nx\n",  # a heading named twice
+    ],
+    ids=["values", "open-quote", "repeated-heading"],
+)
+async def test_a_csv_row_wider_than_excel_allows_is_refused_not_a_500(
+    apps: dict[str, Started], service: str, path: str, role: str, wide: Any
+) -> None:
+    # given a CSV row of 20,000 cells (most of them separators), when imported, then 422 for the
+    # file: its cells were named by their column letters, which openpyxl cannot give past ZZZ (a 500)
+    svc = apps[service]
+    headers = {**svc.headers(role, unit="edge-firm"), "content-type": "text/csv"}
+    content = wide(IMPORT_HEADINGS[path])
+    response = await svc.http.post(path, content=content.encode(), headers=headers)
+    assert response.status_code == 422, response.text
+    answer = response.json()
+    assert answer["code"] == "import_rejected"
+    assert [e["field"] for e in answer["errors"]] == ["file"], answer
+    assert "列数过多（超过 16384 列）" in answer["errors"][0]["reason"], answer
+
+
 @pytest.mark.parametrize("path", ["/advisors", "/nominations"])
 @pytest.mark.parametrize("kind", [["lawyer"], {"lawyer": 1}, [], 17, None, True])
 async def test_a_field_of_the_wrong_json_type_read_before_validation_is_refused(
