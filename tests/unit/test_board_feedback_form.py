@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 import pytest
 from vc_web.public.feedback_form import Form, parse, request_body, with_errors
 from vc_web.public.pages import tel
+from vc_web.public.routes import answer_lookup
 
 
 def posted(**values: str) -> Form:
@@ -79,3 +80,20 @@ def test_a_reused_submission_gets_a_new_id_for_the_next_try() -> None:
 )
 def test_a_phone_is_dialled_as_digits(shown: str, dialled: str) -> None:
     assert tel(shown) == dialled
+
+
+@pytest.mark.parametrize(
+    ("typed", "then"),
+    [
+        ("MABCF4BB", "/v/621025100201/q/MABCF4BB"),
+        ("mabc-f4bb", "/v/621025100201/q/MABCF4BB"),
+        ("ＭＡＢＣＦ４ＢＢ", "/v/621025100201/q/MABCF4BB"),  # a phone's input method in full-width mode
+        ("ｍａｂｃ－ｆ４ｂｂ", "/v/621025100201/q/MABCF4BB"),
+        ("ＭＡＢＣ　Ｆ４ＢＢ", "/v/621025100201/q/MABCF4BB"),  # an ideographic space between the halves
+    ],
+)
+async def test_a_query_code_typed_in_full_width_finds_the_answer(typed: str, then: str) -> None:
+    # given the code the board gave, typed on a phone in full-width mode, when looked up, then the
+    # answer's own address (it was the "no such question" page: the letters were not ASCII)
+    answer = await answer_lookup("621025100201", typed)
+    assert (answer.status_code, answer.headers["location"]) == (303, then)

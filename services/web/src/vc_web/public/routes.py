@@ -11,6 +11,7 @@ reuse of it) or show an advisor who has been replaced.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from eventkit.clients import client_address, trusted_set
@@ -100,7 +101,9 @@ CODE = re.compile(r"[A-Za-z0-9 -]{4,20}")
 @router.get("/v/{code}/answer", response_model=None, summary="凭查询码查看答复（表单）")
 async def answer_lookup(code: str, q: str = "") -> Response:
     """The board's 查看答复 form (GET `?q=`): to the answer's own address, which can be bookmarked."""
-    typed = "".join(ch for ch in q.upper() if ch.isalnum())
+    # NFKC first: a phone's Chinese input method in full-width mode types ＭＡＢＣ４ for MABC4, which
+    # passed isalnum() and then failed CODE (ASCII only): the right code answered "no such question"
+    typed = "".join(ch for ch in unicodedata.normalize("NFKC", q).upper() if ch.isalnum())
     if not VILLAGE.fullmatch(code) or not CODE.fullmatch(typed):
         return _page("answer_missing.html", 404, village=code)
     return RedirectResponse(f"/v/{code}/q/{typed}", status_code=303, headers=NO_STORE)
