@@ -82,7 +82,10 @@ async def village_feedback(code: str, request: Request, settings: PublicSettings
     if len(body) > feedback_form.MAX_FORM_BYTES:
         form = feedback_form.Form(message="留言内容过长，请精简到2000字以内")
         return await _board_page(settings, code, form, 413)
-    form = feedback_form.parse(body)
+    try:
+        form = feedback_form.parse(body)
+    except feedback_form.UnreadableForm as unreadable:
+        return await _board_page(settings, code, feedback_form.Form(message=str(unreadable)), 400)
     client = client_address(request, trusted_set(settings.trusted_proxies))
     try:
         answer = await sources.leave_feedback(settings, code, feedback_form.request_body(form), client)
