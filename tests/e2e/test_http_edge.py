@@ -331,6 +331,19 @@ async def test_a_nul_character_in_the_path_or_query_is_refused(
     assert "\r" not in shown and "\n" not in shown and "\t" not in shown, body  # never repeated raw
 
 
+@pytest.mark.parametrize(("code", "reason"), [("ab", "过短，至少 4 个字符"), ("x", "过短，至少 4 个字符"),
+                                             ("%EF%BC%91%EF%BC%92", "过短，至少 4 个字符")])  # fmt: skip
+async def test_a_value_shorter_than_its_bound_is_told_its_bound_not_that_it_is_empty(
+    apps: dict[str, Started], code: str, reason: str
+) -> None:
+    # given a resident's query code of 1-2 characters (4-20 are read; full-width １２ reads "12"),
+    # when looked up, then 422 saying how short it is (it said 不能为空 beside a code typed in)
+    svc = apps["registry"]
+    response = await svc.http.get(f"/public/villages/{VILLAGE}/questions/{code}")
+    answer = assert_error(response, 422, "validation_failed")
+    assert [(e["field"], e["reason"]) for e in answer["errors"]] == [("question_code", reason)], answer
+
+
 @pytest.mark.parametrize("header", ["Idempotency-Key", "Authorization"])
 async def test_a_command_with_a_header_sent_twice_is_refused_and_writes_nothing(
     apps: dict[str, Started], header: str
