@@ -39,7 +39,7 @@ class UnreadableForm(ValueError):
 def parse(body: bytes) -> Form:
     """The posted form (unknown fields ignored; a missing or odd submission id gets a new one, and
     the registry judges the rest). Raises UnreadableForm for bytes or escapes that are no UTF-8 and
-    for a field sent twice: decoded with replacement, `%ED%A0%80` (a lone surrogate) or a GB18030
+    for a field sent twice: decoded with replacement, `%ED%A0%80` (a lone surrogate) or another encoding's
     body was stored as the resident's question in U+FFFD marks, and of two `text` values one was
     dropped without a word (a JSON body is refused for both, eventkit.input_rules)."""
     try:
