@@ -331,6 +331,19 @@ async def test_a_nul_character_in_the_path_or_query_is_refused(
     assert "\r" not in shown and "\n" not in shown and "\t" not in shown, body  # never repeated raw
 
 
+@pytest.mark.parametrize(("code", "reason"), [("ab", "过短，至少 4 个字符"), ("x", "过短，至少 4 个字符"),
+                                             ("%EF%BC%91%EF%BC%92", "过短，至少 4 个字符")])  # fmt: skip
+async def test_a_value_shorter_than_its_bound_is_told_its_bound_not_that_it_is_empty(
+    apps: dict[str, Started], code: str, reason: str
+) -> None:
+    # given a resident's query code of 1-2 characters (4-20 are read; full-width １２ reads "12"),
+    # when looked up, then 422 saying how short it is (it said 不能为空 beside a code typed in)
+    svc = apps["registry"]
+    response = await svc.http.get(f"/public/villages/{VILLAGE}/questions/{code}")
+    answer = assert_error(response, 422, "validation_failed")
+    assert [(e["field"], e["reason"]) for e in answer["errors"]] == [("question_code", reason)], answer
+
+
 @pytest.mark.parametrize("header", ["Idempotency-Key", "Authorization"])
 async def test_a_command_with_a_header_sent_twice_is_refused_and_writes_nothing(
     apps: dict[str, Started], header: str
@@ -475,6 +488,47 @@ async def test_a_csv_the_csv_module_cannot_read_is_refused_not_a_500(
     response = await svc.http.post(path, content=content.encode(), headers=headers)
     assert response.status_code == 422, response.text
     assert response.json()["code"] == "import_rejected"
+
+
+WIDE = 20_000  # cells in a row: past Excel's 16,384 (XFD) and openpyxl's last column letter (ZZZ, 18,278)
+IMPORT_HEADINGS = {  # each import's required headings
+    "/imports?format=csv": "类型,村（居）代码,顾问编号,开始时间,主题",
+    "/divisions/import": "代码,名称",
+    "/roster/import": "单位名称,单位类型,单位所在区划代码,顾问姓名,顾问类别,联系电话",
+}
+
+
+@pytest.mark.parametrize(
+    ("service", "path", "role"),
+    [
+        ("ledger", "/imports?format=csv", "law_firm"),
+        ("registry", "/divisions/import", "county_admin"),
+        ("registry", "/roster/import", "county_admin"),
+    ],
+)
+@pytest.mark.parametrize(
+    "wide",
+    [
+        lambda heading: f"{heading}\n" + "x," * WIDE + "\n",  # values right of the heading
+        lambda heading: f"{heading}\n" + "," * WIDE + '"x\n',  # a quote that opens there, unpaired
+        lambda heading: heading + "," * WIDE + heading.split(",")[0] + "\nx\n",  # a heading named twice
+    ],
+    ids=["values", "open-quote", "repeated-heading"],
+)
+async def test_a_csv_row_wider_than_excel_allows_is_refused_not_a_500(
+    apps: dict[str, Started], service: str, path: str, role: str, wide: Any
+) -> None:
+    # given a CSV row of 20,000 cells (most of them separators), when imported, then 422 for the
+    # file: its cells were named by their column letters, which openpyxl cannot give past ZZZ (a 500)
+    svc = apps[service]
+    headers = {**svc.headers(role, unit="edge-firm"), "content-type": "text/csv"}
+    content = wide(IMPORT_HEADINGS[path])
+    response = await svc.http.post(path, content=content.encode(), headers=headers)
+    assert response.status_code == 422, response.text
+    answer = response.json()
+    assert answer["code"] == "import_rejected"
+    assert [e["field"] for e in answer["errors"]] == ["file"], answer
+    assert "列数过多（超过 16384 列）" in answer["errors"][0]["reason"], answer
 
 
 @pytest.mark.parametrize("path", ["/advisors", "/nominations"])
@@ -643,6 +697,8 @@ INVISIBLE_TEXT = [  # (service, path, role, body, refused field): a free-text fi
      "name"),
     ("registry", "/units", "county_admin",
      {"kind": "law_firm", "name": "某\ufeff律所", "division_code": COUNTY}, "name"),
+    ("registry", "/units", "county_admin",  # a soft hyphen: 某\u00ad律所 showed as 某律所, another name
+     {"kind": "law_firm", "name": "某\u00ad律所", "division_code": COUNTY}, "name"),
     ("registry", "/nominations/A-1/rejection", "county_admin", {"reason": "材料\u061c不全"}, "reason"),
     ("registry", f"/public/villages/{VILLAGE}/feedback", "county_admin",
      {"submission_id": "sub-12345678", "category": "land", "text": f"请问{RLO}土地"}, "text"),

@@ -61,3 +61,21 @@ async def test_feedback_while_the_registry_is_down_says_to_submit_again_later(we
     response = await web.post("/v/621025100201/feedback", content=body.encode(),
                               headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
     assert response.status_code == 503 and "重新提交" in response.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v/６２１０２５１００２０１",
+        "/v/６２１０２５１００２０１/poster",
+        "/v/county/６２１０２５/posters",
+        "/v/county/６２１０２５/cases",
+    ],
+)
+async def test_a_board_address_typed_with_full_width_digits_is_that_board(
+    web: httpx.AsyncClient, path: str
+) -> None:
+    # given an address typed by hand in a Chinese input method's full-width mode, when opened, then
+    # the board is asked for (here: down, 503), not the "no such village" page the APIs would not give
+    response = await web.get(path)
+    assert response.status_code == 503 and "暂时无法打开" in response.text

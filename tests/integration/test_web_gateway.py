@@ -332,6 +332,21 @@ def test_pages_fall_back_to_index_and_hashed_assets_are_cached_for_good(web: str
     assert "root:" not in httpx.get(f"{web}/%2e%2e/%2e%2e/etc/passwd").text
 
 
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/" + "a" * 256, 200),  # one name past the file system's 255 bytes: the page (its own 404)
+        ("/village/" + "a" * 10_000, 200),
+        ("/assets/" + "a" * 300 + ".js", 404),  # not a page: the asset is not there
+    ],
+)
+def test_a_page_path_too_long_for_a_file_name_is_the_page_not_a_500(web: str, path: str, status: int) -> None:
+    # given an address whose last part is longer than a file name may be, when opened, then the
+    # page's fallback or a 404 (looking for the file raised ENAMETOOLONG: a 500)
+    answer = httpx.get(f"{web}{path}")
+    assert answer.status_code == status, answer.text[:200]
+
+
 def test_dev_sign_in_signs_a_token_the_services_accept(web: str) -> None:
     people = httpx.get(f"{web}/auth/dev/people").json()
     county = next(p for p in people if p["role"] == "county_admin")

@@ -443,3 +443,23 @@ def test_a_list_of_units_rows_is_limited_by_one_rule_for_every_list() -> None:
     with pytest.raises(ForbiddenError) as elsewhere:
         county.listed_unit("U-firm-x", "621026")
     assert elsewhere.value.field == "unit_id"
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda token: token + "=",  # base64 padding after the signature: PyJWT read the same bytes
+        lambda token: token + "==",
+        lambda token: token + ".",
+        lambda token: token.replace(".", "..", 1),
+    ],
+    ids=["pad1", "pad2", "fourth-part", "empty-part"],
+)
+def test_a_signed_token_written_otherwise_than_compact_jws_is_401(spoil: Any) -> None:
+    # given a valid token with padding or an extra dot, when verified, then 401: the padded one was
+    # accepted, one signed token then being many strings (a revocation or log keyed by it misses it)
+    token = signed()
+    assert verify(token).subject == BASE["sub"]
+    with pytest.raises(UnauthorizedError) as refused:
+        verify(spoil(token))
+    assert refused.value.message == "身份令牌无效"

@@ -7,8 +7,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from vc_web.public.feedback_form import Form, parse, request_body, with_errors
+from vc_web.public.feedback_form import Form, UnreadableForm, parse, request_body, with_errors
 from vc_web.public.pages import tel
+from vc_web.public.routes import answer_lookup
 
 
 def posted(**values: str) -> Form:
@@ -79,3 +80,42 @@ def test_a_reused_submission_gets_a_new_id_for_the_next_try() -> None:
 )
 def test_a_phone_is_dialled_as_digits(shown: str, dialled: str) -> None:
     assert tel(shown) == dialled
+
+
+@pytest.mark.parametrize(
+    ("typed", "then"),
+    [
+        ("MABCF4BB", "/v/621025100201/q/MABCF4BB"),
+        ("mabc-f4bb", "/v/621025100201/q/MABCF4BB"),
+        ("ＭＡＢＣＦ４ＢＢ", "/v/621025100201/q/MABCF4BB"),  # a phone's input method in full-width mode
+        ("ｍａｂｃ－ｆ４ｂｂ", "/v/621025100201/q/MABCF4BB"),
+        ("ＭＡＢＣ　Ｆ４ＢＢ", "/v/621025100201/q/MABCF4BB"),  # an ideographic space between the halves
+    ],
+)
+async def test_a_query_code_typed_in_full_width_finds_the_answer(typed: str, then: str) -> None:
+    # given the code the board gave, typed on a phone in full-width mode, when looked up, then the
+    # answer's own address (it was the "no such question" page: the letters were not ASCII)
+    answer = await answer_lookup("621025100201", typed)
+    assert (answer.status_code, answer.headers["location"]) == (303, then)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"submission_id=abcdefgh12&category=land&text=%ED%A0%80", "无法识别的字符"),  # a lone surrogate
+        (b"submission_id=abcdefgh12&category=land&text=%FF%FE", "无法识别的字符"),
+        ("submission_id=abcdefgh12&category=land&text=问".encode("gb18030"), "无法识别的字符"),
+        (b"submission_id=abcdefgh12&category=land&text=a&text=b", "重复"),
+        (b"submission_id=abcdefgh12&submission_id=abcdefgh13&category=land&text=a", "重复"),
+    ],
+)
+def test_a_form_that_cannot_be_read_as_typed_is_refused_not_stored_garbled(body: bytes, message: str) -> None:
+    # given a body that is no UTF-8 or names a field twice, when parsed, then refused with a reason
+    # (it was sent on with U+FFFD marks for the resident's question, or with one of the two texts)
+    with pytest.raises(UnreadableForm, match=message):
+        parse(body)
+
+
+def test_a_form_in_utf8_with_escapes_is_read_as_typed() -> None:
+    form = parse(b"submission_id=abcdefgh12&category=land&text=%E9%97%AE+%F0%A0%80%80")
+    assert form.values["text"] == "问 \U00020000"

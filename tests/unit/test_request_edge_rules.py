@@ -34,12 +34,14 @@ INVISIBLE = [  # (character, its kind in the reason)
     ("\u200b", "格式字符"), ("\u200d", "格式字符"), ("\u2060", "格式字符"), ("\u2064", "格式字符"),
     ("\ufeff", "格式字符"), ("\u206a", "格式字符"), ("\u180e", "格式字符"), ("\ufff9", "格式字符"),
     ("\U000e0041", "格式字符"), ("\u2028", "格式字符"), ("\u2029", "格式字符"),
+    ("\u00ad", "格式字符"), ("\U0001d173", "格式字符"), ("\U0001d17a", "格式字符"),  # drawn as nothing
 ]  # fmt: skip
 REFUSED = (
     {char for char, _ in INVISIBLE}
     | {chr(c) for c in range(0x202A, 0x202F)}
     | {chr(c) for c in [*range(0x200B, 0x2010), *range(0x2060, 0x2065), *range(0x2066, 0x2070)]}
     | {chr(c) for c in [*range(0xFFF9, 0xFFFC), 0xE0001, *range(0xE0020, 0xE0080)]}  # annotation, tag chars
+    | {chr(c) for c in [0x00AD, *range(0x1D173, 0x1D17B)]}  # soft hyphen, musical format: drawn as nothing
 )  # every character `vc_contracts.text` refuses (hypothesis drew a tag character, U+E0020, left out)
 
 

@@ -112,11 +112,12 @@ def check_line_as_sent(value: str) -> None:
 
 
 _INVISIBLE = re.compile(
-    "[\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
-    "\U000e0001\U000e0020-\U000e007f]"
+    "[\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
 )
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _INVISIBLE_NAMES = {
+    "\u00ad": "软连字符",
     "\u061c": "阿拉伯字母标记",
     "\u200b": "零宽空格",
     "\u200c": "零宽不连字",
@@ -163,9 +164,11 @@ def invisible_character(value: str) -> str | None:
     the rest of a name or summary reversed on every page and export), the zero-width U+200B-U+200D,
     U+2060-U+2064 and U+FEFF (two names that look equal are not), the deprecated U+206A-U+206F,
     U+180E, the interlinear annotations U+FFF9-U+FFFB, the tags U+E0001 and U+E0020-U+E007F (invisible
-    text), and the line and paragraph separators U+2028/U+2029 (a line break the single-line rule
-    does not see). A U+200D joining two emoji is part of one picture (👨‍👩‍👧, from any phone's emoji
-    keyboard) and passes: refusing it told a resident to delete a character they never typed.
+    text), the line and paragraph separators U+2028/U+2029 (a line break the single-line rule
+    does not see), and the soft hyphen U+00AD and the musical format characters U+1D173-U+1D17A (Cf,
+    drawn as nothing: `张\u00ad三` looked like 张三 and was another name). A U+200D joining two emoji
+    is part of one picture (👨‍👩‍👧, from any phone's emoji keyboard) and passes: refusing it told a
+    resident to delete a character they never typed.
 
     A rule of what callers send (request bodies: `eventkit.params.RequestBody`; import cells:
     `eventkit.sheet_cells.cell_text`), deliberately not part

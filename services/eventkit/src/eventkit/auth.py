@@ -299,6 +299,10 @@ def _refuse_critical(header: dict[str, Any]) -> None:
 _JWT = _OneValuePerClaim()
 
 
+_COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+"""A JWS in compact form, as every issuer writes it."""
+
+
 class TokenVerifier:
     """Verifies a bearer token and returns its Principal; every failure is a 401 in the error format.
 
@@ -330,6 +334,10 @@ class TokenVerifier:
         if not authorization or not authorization.lower().startswith("bearer "):
             raise UnauthorizedError("缺少身份令牌：请在 Authorization 头中提供 Bearer 令牌")
         token = authorization.split(" ", 1)[1].strip()
+        if not _COMPACT_JWS.fullmatch(token):
+            # three base64url parts without padding (RFC 7515 §2): PyJWT took `sig==` as `sig`, so
+            # one signed token could be sent as several strings
+            raise UnauthorizedError("身份令牌无效")
         # `role` and `scope` too: a token without them is refused as missing a claim, like one without
         # `sub`, not as holding a role or scope of None
         required = ["exp", "iat", "iss", "sub", "role", "scope"] + (["aud"] if self._audience else [])

@@ -28,7 +28,6 @@ _FIXED = {
     "dict_type": "须为对象（键值对）",
     "model_type": "须为对象（键值对）",
     "model_attributes_type": "须为对象（键值对）",
-    "string_too_short": "不能为空",
     "string_pattern_mismatch": "格式不正确",
     "literal_error": "取值无效",
     "uuid_parsing": "须为 UUID",
@@ -78,6 +77,11 @@ def reason_for(detail: Any, hint: str | None = None) -> str:
         return hint or "取值无效，可选：" + _choices(str(ctx.get("expected", "")))
     if kind.startswith(("date", "datetime", "time")) or kind == "timezone_aware":
         return _moment_reason(kind, detail.get("input"))
+    if kind == "string_too_short":
+        # "不能为空" only for a bound of one: a 2-character query code sent where 4 are needed
+        # was told it was empty
+        shortest = ctx.get("min_length")
+        return f"过短，至少 {shortest} 个字符" if isinstance(shortest, int) and shortest > 1 else "不能为空"
     if kind == "string_too_long":
         return f"过长，最多 {ctx.get('max_length')} 个字符"
     if kind == "too_short":

@@ -10,6 +10,8 @@ Bounds (each a file-level refusal):
   ledger is a few thousand rows);
 - `MAX_LINES` rows walked including blank ones (Excel's own sheet limit; more cannot come from Excel);
 - `MAX_CHARS` characters in all cells, each cell counting at least one (bounds unpacked memory);
+- `MAX_COLUMNS` cells in a row (Excel's own limit, column XFD; a CSV row of more, most of them
+  separators, named its cells by letters openpyxl cannot give past ZZZ: a 500);
 - `MAX_UNPACKED` bytes of an XLSX once unzipped, from the zip's directory, checked before opening it
   (the shared-strings part is read whole by openpyxl). Python's zip reader stops at the declared
   size, so a member cannot unpack to more than the directory says; `MAX_SHARED_STRINGS` bytes of
@@ -62,6 +64,7 @@ from eventkit.sheet_kinds import OLD_EXCEL, ZIP_MAGIC, not_a_sheet
 __all__ = [
     "DAMAGED_XLSX",
     "MAX_CHARS",
+    "MAX_COLUMNS",
     "MAX_LINES",
     "MAX_ROWS",
     "MAX_SHARED_STRINGS",
@@ -76,6 +79,7 @@ __all__ = [
 
 MAX_ROWS = 100_000
 MAX_LINES = 1_048_576
+MAX_COLUMNS = 16_384
 MAX_CHARS = 64 * 1024 * 1024
 MAX_UNPACKED = 256 * 1024 * 1024
 MAX_SHARED_STRINGS = 64 * 1024 * 1024  # bytes of the shared-strings part, which openpyxl reads whole
@@ -139,11 +143,14 @@ def open_rows(content: bytes, max_bytes: int, preferred: str | None = None) -> S
 
 
 def _bounded(rows: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
-    """`rows` as they come, refused past MAX_ROWS / MAX_LINES / MAX_CHARS (see the module)."""
+    """`rows` as they come, refused past MAX_ROWS / MAX_LINES / MAX_CHARS / MAX_COLUMNS (see the
+    module)."""
     filled = chars = 0
     for walked, row in enumerate(rows, start=1):
         if walked > MAX_LINES:
             raise SheetRefused(f"行数过多（含空行超过 {MAX_LINES} 行），请删除多余的空行或分批导入")
+        if len(row) > MAX_COLUMNS:
+            raise SheetRefused(f"第 {walked} 行列数过多（超过 {MAX_COLUMNS} 列），请删除多余的列或分隔符")
         try:  # a CSV row: all text, joined in C (this runs once per row of every import)
             text = "".join(row)
         except TypeError:  # an XLSX row: numbers, dates, empty cells

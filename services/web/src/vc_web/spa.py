@@ -33,9 +33,12 @@ def _file(dist: Path, relative: str) -> Path | None:
     """`relative` inside `dist` if it is a file there (no escaping upwards with `..`)."""
     if not relative:
         return None
-    candidate = (dist / relative).resolve()
-    if candidate.is_file() and candidate.is_relative_to(dist.resolve()):
-        return candidate
+    try:
+        candidate = (dist / relative).resolve()
+        if candidate.is_file() and candidate.is_relative_to(dist.resolve()):
+            return candidate
+    except (OSError, ValueError):  # a name longer than the file system's 255 bytes: no such file
+        return None  # (it raised ENAMETOOLONG, a 500 for a mistyped or forged address)
     return None
 
 

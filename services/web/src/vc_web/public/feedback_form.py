@@ -32,10 +32,22 @@ class Form:
     message: str | None = None
 
 
+class UnreadableForm(ValueError):
+    """A posted form that cannot be read as typed (the reason in Chinese, shown above the form)."""
+
+
 def parse(body: bytes) -> Form:
     """The posted form (unknown fields ignored; a missing or odd submission id gets a new one, and
-    the registry judges the rest)."""
-    posted = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+    the registry judges the rest). Raises UnreadableForm for bytes or escapes that are no UTF-8 and
+    for a field sent twice: decoded with replacement, `%ED%A0%80` (a lone surrogate) or another encoding's
+    body was stored as the resident's question in U+FFFD marks, and of two `text` values one was
+    dropped without a word (a JSON body is refused for both, eventkit.input_rules)."""
+    try:
+        posted = parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise UnreadableForm("留言中有无法识别的字符（不是 UTF-8 文本），请刷新页面后重新填写") from None
+    if any(len(posted.get(name, [])) > 1 for name in (*FIELDS, "submission_id")):
+        raise UnreadableForm("表单中有重复的内容，请刷新页面后重新填写")
     values = {name: posted.get(name, [""])[0] for name in FIELDS}
     submission = posted.get("submission_id", [""])[0]
     return Form(submission_id=submission or uuid.uuid4().hex, values=values)

@@ -11,6 +11,7 @@ reuse of it) or show an advisor who has been replaced.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from eventkit.clients import client_address, trusted_set
@@ -18,6 +19,7 @@ from eventkit.clock import now_cst
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN
+from vc_contracts.codes import ascii_digits
 from vc_contracts.divisions import COUNTY_CODE_PATTERN
 
 from vc_web.public import feedback_form, sources
@@ -68,6 +70,8 @@ async def _board_page(
 async def village_page(code: str, settings: PublicSettings = Settings) -> HTMLResponse:
     """The village's board: advisor, tap-to-call phone, schedule, unit, WeChat group, how to get
     help, and the feedback form. 404 page for an unknown village."""
+    # full-width digits typed by hand (６２１０２５…): the same board, as the APIs read them
+    code = ascii_digits(code)
     return await _board_page(settings, code)
 
 
@@ -75,13 +79,17 @@ async def village_page(code: str, settings: PublicSettings = Settings) -> HTMLRe
 async def village_feedback(code: str, request: Request, settings: PublicSettings = Settings) -> HTMLResponse:
     """A resident's feedback (urlencoded form): the confirmation page, or the board again with the
     registry's reasons next to the fields (422), a message (429), the 404 or 503 page."""
+    code = ascii_digits(code)
     if not VILLAGE.fullmatch(code):
         return _not_found("村（社区）")
     body = await request.body()
     if len(body) > feedback_form.MAX_FORM_BYTES:
         form = feedback_form.Form(message="留言内容过长，请精简到2000字以内")
         return await _board_page(settings, code, form, 413)
-    form = feedback_form.parse(body)
+    try:
+        form = feedback_form.parse(body)
+    except feedback_form.UnreadableForm as unreadable:
+        return await _board_page(settings, code, feedback_form.Form(message=str(unreadable)), 400)
     client = client_address(request, trusted_set(settings.trusted_proxies))
     try:
         answer = await sources.leave_feedback(settings, code, feedback_form.request_body(form), client)
@@ -100,7 +108,10 @@ CODE = re.compile(r"[A-Za-z0-9 -]{4,20}")
 @router.get("/v/{code}/answer", response_model=None, summary="凭查询码查看答复（表单）")
 async def answer_lookup(code: str, q: str = "") -> Response:
     """The board's 查看答复 form (GET `?q=`): to the answer's own address, which can be bookmarked."""
-    typed = "".join(ch for ch in q.upper() if ch.isalnum())
+    code = ascii_digits(code)
+    # NFKC first: a phone's Chinese input method in full-width mode types ＭＡＢＣ４ for MABC4, which
+    # passed isalnum() and then failed CODE (ASCII only): the right code answered "no such question"
+    typed = "".join(ch for ch in unicodedata.normalize("NFKC", q).upper() if ch.isalnum())
     if not VILLAGE.fullmatch(code) or not CODE.fullmatch(typed):
         return _page("answer_missing.html", 404, village=code)
     return RedirectResponse(f"/v/{code}/q/{typed}", status_code=303, headers=NO_STORE)
@@ -110,6 +121,7 @@ async def answer_lookup(code: str, q: str = "") -> Response:
 async def answer_page(code: str, question_code: str, settings: PublicSettings = Settings) -> HTMLResponse:
     """The resident's question and, once the advisor answered (the ledger entry), the answer; a
     friendly page when the code is unknown. Never the phone."""
+    code = ascii_digits(code)
     if not VILLAGE.fullmatch(code) or not CODE.fullmatch(question_code):
         return _page("answer_missing.html", 404, village=code)
     try:
@@ -124,6 +136,7 @@ async def answer_page(code: str, question_code: str, settings: PublicSettings = 
 @router.get("/v/{code}/poster", response_class=HTMLResponse, summary="村法律顾问公示海报（A4，可打印）")
 async def village_poster(code: str, request: Request, settings: PublicSettings = Settings) -> HTMLResponse:
     """The printable A4 poster: the board's facts and a QR code of the board's absolute address."""
+    code = ascii_digits(code)
     try:
         board = await sources.village_board(settings, code) if VILLAGE.fullmatch(code) else None
     except sources.Unavailable:
@@ -142,6 +155,7 @@ async def county_posters(
     county_code: str, request: Request, settings: PublicSettings = Settings
 ) -> HTMLResponse:
     """Every village's poster of the county in one printable document, one A4 page each."""
+    county_code = ascii_digits(county_code)
     try:
         county = await sources.county_boards(settings, county_code) if COUNTY.fullmatch(county_code) else None
     except sources.Unavailable:
@@ -157,6 +171,7 @@ async def county_posters(
 async def county_cases(county_code: str, settings: PublicSettings = Settings) -> HTMLResponse:
     """The county's public page (R16): who leads the program, and the typical cases the county
     approved (anonymised write-ups only). 404 page for an unknown county."""
+    county_code = ascii_digits(county_code)
     try:
         county = await sources.county_cases(settings, county_code) if COUNTY.fullmatch(county_code) else None
     except sources.Unavailable:
