@@ -7,11 +7,14 @@ postmaster, which is exactly what `pg_ctl -m fast stop` does (and pg_ctl refuses
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pwd
 import re
 import shutil
 import signal
 import subprocess
+import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -179,11 +182,24 @@ def _prepare_dirs(pg_dir: Path) -> str | None:
     pg_dir.mkdir(parents=True, exist_ok=True)
     if os.name != "posix" or os.geteuid() != 0:
         return None
-    entry = ensure_user_exists(SYSTEM_USER)
-    assert entry is not None
+    entry = system_user(SYSTEM_USER)
     ensure_prefix_permissions(pg_dir)  # SYSTEM_USER must be able to traverse the repo path
     os.chown(pg_dir, entry.pw_uid, entry.pw_gid)
     return SYSTEM_USER
+
+
+def system_user(name: str) -> pwd.struct_passwd:
+    """The OS user `name` (its passwd entry), created with `useradd` when missing; run as root.
+
+    The check and the creation hold one lock across processes: the test workers start their servers
+    at once, and on a fresh machine two `useradd`s side by side left a worker with the uid of a user
+    the other's rewrite of /etc/passwd had dropped (initdb: could not look up effective user ID 1001).
+    """
+    with open(Path(tempfile.gettempdir()) / "devstack-system-user.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        entry = ensure_user_exists(name)
+    assert entry is not None  # ensure_user_exists raises when useradd fails
+    return entry
 
 
 def _initdb_once(data: Path, user: str | None) -> None:
