@@ -91,12 +91,15 @@ def read_sheet(
     columns: Sequence[Column],
     unknown: Literal["ignore", "refuse"] = "ignore",
     sheet: str | None = None,
+    first_line: int = 2,
 ) -> Sheet:
     """Rows keyed by column name. Raises ImportRejectedError for a file or heading problem, and for a
     file without data rows (an import of nothing is a mistake, not a success).
 
     `sheet`: the title of the worksheet the import's template writes rows to (read first when the
     workbook has it visible); otherwise the first visible sheet with any value is read.
+    `first_line`: the number of the first row below the heading (2; a later half of a file,
+    `sheet_sources.csv_halves`, starts further down).
 
     Rows are streamed from the file and bounded (`sheet_sources`: MAX_ROWS, MAX_CHARS...): a file
     that unpacks to more is refused part-way. CPU-bound (a large file takes seconds): call it in a
@@ -111,7 +114,7 @@ def read_sheet(
     try:
         source = sheet_sources.open_rows(content, MAX_BYTES, sheet)
         problems.sheet = source.sheet  # every refusal of the import names it (`Problems.sheet`)
-        read = replace(_read(source.rows, columns, unknown, problems), name=source.sheet)
+        read = replace(_read(source.rows, columns, unknown, problems, first_line), name=source.sheet)
     except sheet_sources.SheetRefused as refused:
         problems.found.clear()  # cell problems of a file refused as a whole would only distract
         problems.sheet = refused.sheet or problems.sheet
@@ -126,7 +129,11 @@ def read_sheet(
 
 
 def _read(
-    rows: Iterator[Sequence[Any]], columns: Sequence[Column], unknown: str, problems: Problems
+    rows: Iterator[Sequence[Any]],
+    columns: Sequence[Column],
+    unknown: str,
+    problems: Problems,
+    first_line: int,
 ) -> Sheet:
     header = next(rows, None)
     if header is None:  # no row at all (an empty sheet): answered as "no data rows" by the caller
@@ -147,7 +154,7 @@ def _read(
     # property test: tests/unit/test_sheet_cells_fast.py); any other cell goes to `cell_text`.
     text_kind, identifier_kind, cap = Kind.text, Kind.identifier, sheet_cells.MAX_CELL
     scientific, read_before = sheet_cells.SCIENTIFIC.match, sheet_cells.READ_BEFORE
-    for number, cells in enumerate(rows, start=2):
+    for number, cells in enumerate(rows, start=first_line):
         if type(cells) is sheet_sources.BrokenRow:  # refused whole: its later cells cannot be told apart
             _broken(problems, number, cells, header, positions)
             count += 1

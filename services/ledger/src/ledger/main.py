@@ -45,7 +45,8 @@ SPEC = ServiceSpec(
         http_typical_cases.router,
     ],
     migrations=LEDGER_TABLES + TYPICAL_CASE_TABLES + SEAL_TABLES,
-    cpu_work=["ledger.application.chain_worker"],  # the backfill import's COPY texts and chain links
+    # the backfill import's second half of a large CSV, its COPY texts and its chain links
+    cpu_work=["ledger.application.import_halves", "ledger.application.chain_worker"],
     projections=[AssignmentsView(), DirectoryView(), LedgerQuestions()],
     reads=READS,
     writes=WRITES,

@@ -37,6 +37,7 @@ COLUMNS = tuple(
 SHEET = "补录台账"
 
 
-def read_upload(content: bytes) -> Sheet:
-    """The file's rows by field name; raises ImportRejectedError for a file or heading problem."""
-    return read_sheet(content, COLUMNS, unknown="refuse", sheet=SHEET)
+def read_upload(content: bytes, first_line: int = 2) -> Sheet:
+    """The file's rows by field name; raises ImportRejectedError for a file or heading problem.
+    `first_line`: the number of its first row below the heading (`import_halves`: a later half)."""
+    return read_sheet(content, COLUMNS, unknown="refuse", sheet=SHEET, first_line=first_line)
