@@ -158,13 +158,14 @@ class CsvHalves:
     second_from: int
 
 
-def csv_halves(content: bytes) -> CsvHalves | None:
+def csv_halves(content: bytes, share: float = 0.5) -> CsvHalves | None:
     """`content` cut in two halves that read (`open_rows`, `spreadsheets.read_sheet` with
     `first_line`) as the whole file reads, so that two processes can read one each; None when
     the file is no such CSV: an XLSX or anything not a sheet, an unknown encoding, any double quote
     (a quoted cell may hold a line break: a line is then no row), a NUL, a line ending in CR alone,
     fewer than SPLIT_AT_LEAST characters, or near a bound (MAX_ROWS, MAX_CHARS: each half is
-    bounded alone, so the whole must be within them however it is counted).
+    bounded alone, so the whole must be within them however it is counted). `share`: about how
+    much of the text the first half holds (the cut is the first line end past it).
 
     Plain text and C string methods: a few milliseconds for a 50,000-row file. Every refusal of the
     file is the whole file's reader's to give: a caller reads the whole file when a half has a
@@ -183,7 +184,7 @@ def csv_halves(content: bytes) -> CsvHalves | None:
     if lines + 1 > MAX_ROWS or 2 * (len(text) + lines + 1) > MAX_CHARS:
         return None
     heading_end = text.find("\n") + 1
-    cut = text.find("\n", max(len(text) // 2, heading_end)) + 1
+    cut = text.find("\n", max(int(len(text) * share), heading_end)) + 1
     if heading_end == 0 or cut == 0 or cut >= len(text):
         return None
     first, rest = text[:cut], text[cut:]
