@@ -699,6 +699,10 @@ INVISIBLE_TEXT = [  # (service, path, role, body, refused field): a free-text fi
      {"kind": "law_firm", "name": "某\ufeff律所", "division_code": COUNTY}, "name"),
     ("registry", "/units", "county_admin",  # a soft hyphen: 某\u00ad律所 showed as 某律所, another name
      {"kind": "law_firm", "name": "某\u00ad律所", "division_code": COUNTY}, "name"),
+    ("registry", "/units", "county_admin",  # a Hangul filler, printable: a name of one showed as empty
+     {"kind": "law_firm", "name": "\u3164", "division_code": COUNTY}, "name"),
+    ("registry", f"/public/villages/{VILLAGE}/feedback", "county_admin",
+     {"submission_id": "sub-12345679", "category": "land", "text": "请问\uffa0土地"}, "text"),
     ("registry", "/nominations/A-1/rejection", "county_admin", {"reason": "材料\u061c不全"}, "reason"),
     ("registry", f"/public/villages/{VILLAGE}/feedback", "county_admin",
      {"submission_id": "sub-12345678", "category": "land", "text": f"请问{RLO}土地"}, "text"),

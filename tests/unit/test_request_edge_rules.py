@@ -11,6 +11,8 @@ types: an event written before the rule still decodes.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -35,13 +37,35 @@ INVISIBLE = [  # (character, its kind in the reason)
     ("\ufeff", "格式字符"), ("\u206a", "格式字符"), ("\u180e", "格式字符"), ("\ufff9", "格式字符"),
     ("\U000e0041", "格式字符"), ("\u2028", "格式字符"), ("\u2029", "格式字符"),
     ("\u00ad", "格式字符"), ("\U0001d173", "格式字符"), ("\U0001d17a", "格式字符"),  # drawn as nothing
+    # printable letters and marks drawn as nothing: a name of one U+3164 showed as an empty name
+    ("\u3164", "不可见的字符"), ("\u115f", "不可见的字符"), ("\u1160", "不可见的字符"),
+    ("\uffa0", "不可见的字符"), ("\u034f", "不可见的字符"), ("\u17b4", "不可见的字符"),
+    ("\u17b5", "不可见的字符"), ("\U0001bca0", "格式字符"), ("\u2065", "不可见的字符"),
+    ("\ufff0", "不可见的字符"), ("\U000e0000", "不可见的字符"),
 ]  # fmt: skip
+# Unicode's Default_Ignorable_Code_Point ("rendered invisibly"; DerivedCoreProperties.txt, Unicode 15)
+DEFAULT_IGNORABLE = {
+    chr(c)
+    for first, last in [
+        (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+        (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+        (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3),
+        (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+    ]
+    for c in range(first, last + 1)
+}  # fmt: skip
+# Variation selectors choose how the character before them is drawn (an emoji's look, an ideograph's
+# variant, the Mongolian letter forms): they pass
+VARIATION_SELECTORS = {
+    chr(c) for c in [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0), 0x180B, 0x180C, 0x180D, 0x180F]
+}
 REFUSED = (
     {char for char, _ in INVISIBLE}
     | {chr(c) for c in range(0x202A, 0x202F)}
     | {chr(c) for c in [*range(0x200B, 0x2010), *range(0x2060, 0x2065), *range(0x2066, 0x2070)]}
     | {chr(c) for c in [*range(0xFFF9, 0xFFFC), 0xE0001, *range(0xE0020, 0xE0080)]}  # annotation, tag chars
     | {chr(c) for c in [0x00AD, *range(0x1D173, 0x1D17B)]}  # soft hyphen, musical format: drawn as nothing
+    | (DEFAULT_IGNORABLE - VARIATION_SELECTORS)  # every other character drawn as nothing
 )  # every character `vc_contracts.text` refuses (hypothesis drew a tag character, U+E0020, left out)
 
 
@@ -50,6 +74,39 @@ def test_an_invisible_direction_or_format_character_is_named_with_its_place(char
     reason = invisible_character(f"村委会{char}会议室")
     assert reason is not None
     assert kind in reason and f"U+{ord(char):04X}" in reason and "第 4 个字符" in reason
+
+
+def test_every_default_ignorable_character_but_the_variation_selectors_is_refused() -> None:
+    """Found for U+3164 (a Hangul filler, printable: the fast paths asking `isprintable()` let it
+    through, and a name of one showed as empty); the kind is Unicode's default-ignorable set."""
+    for char in sorted(DEFAULT_IGNORABLE):
+        refused = invisible_character(f"张{char}三") is not None
+        assert refused == (char not in VARIATION_SELECTORS), f"U+{ord(char):04X}"
+
+
+@pytest.mark.parametrize(
+    "text", ["👍\ufe0f", "☺\ufe0e", "葛\U000e0100", "\u1820\u180b", "张\u3164三", "\u3164"]
+)
+def test_a_cell_and_a_body_answer_a_printable_invisible_character_as_the_rule_does(text: str) -> None:
+    """The import's cells (`cell_text`) and every request body (`RequestBody`) ask the one rule."""
+    reason = invisible_character(text)
+    try:
+        cell = cell_text(text, Kind.text)
+    except ValueError as exc:
+        assert reason is not None and str(exc).startswith(reason)
+    else:
+        assert reason is None and cell == text
+    with pytest.raises(ValidationError) if reason else _nothing():
+        _Named.model_validate({"name": text})
+
+
+class _Named(RequestBody):
+    name: str
+
+
+@contextlib.contextmanager
+def _nothing() -> Iterator[None]:
+    yield
 
 
 @pytest.mark.parametrize(

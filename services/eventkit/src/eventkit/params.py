@@ -232,11 +232,11 @@ def _invisible_in(
 ) -> None:
     """Add to `found` an error for each text in `value` (JSON as sent: dicts and lists walked, keys
     aside) holding an invisible format character (`vc_contracts.text.invisible_character`), located
-    by its path. Printable text (nearly all) costs one `isprintable()`: none of them is printable."""
+    by its path. ASCII text (most values) costs one `isascii()`: none of them is ASCII."""
     items = value.items() if isinstance(value, dict) else enumerate(value)
     for key, item in items:
         if type(item) is str:
-            if not item.isprintable() and (reason := invisible_character(item)) is not None:
+            if not item.isascii() and (reason := invisible_character(item)) is not None:
                 refused = ValueError(f"{reason}，请删除后重新输入")
                 loc = (*where, key if type(key) is int else str(key))
                 found.append({"type": "value_error", "loc": loc, "input": item, "ctx": {"error": refused}})

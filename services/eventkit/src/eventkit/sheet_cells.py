@@ -80,12 +80,12 @@ def cell_text(value: Any, kind: Kind) -> str:
         raise ValueError(f"内容过长：超过 {MAX_CELL} 个字符（Excel 单元格的上限），请缩短后重新上传")
     # isprintable() is False for every control character: the regex only runs on the rare cell
     # with one (or with a TAB, a line break or a non-printing space, which it lets through).
-    if not text.isprintable():
-        if _CONTROL.search(text):
-            raise ValueError("含有不可见的控制字符（如 NUL），请删除后重新上传")
-        # the request bodies' rule too (a U+202E shows the rest of a cell reversed on every page)
-        if (reason := invisible_character(text)) is not None:
-            raise ValueError(f"{reason}，请删除后重新上传")
+    if not text.isprintable() and _CONTROL.search(text):
+        raise ValueError("含有不可见的控制字符（如 NUL），请删除后重新上传")
+    # the request bodies' rule too (a U+202E shows the rest of a cell reversed on every page; a
+    # U+3164, printable, an empty name); an ASCII cell has none
+    if not text.isascii() and (reason := invisible_character(text)) is not None:
+        raise ValueError(f"{reason}，请删除后重新上传")
     return text if kind is _TEXT else _READ[kind](text)
 
 

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from openpyxl.utils import get_column_letter
+from vc_contracts.text import printable_invisible
 
 from eventkit import sheet_cells, sheet_sources
 from eventkit.import_errors import Problems
@@ -133,7 +134,7 @@ def _read(
     columns: Sequence[Column],
     unknown: str,
     problems: Problems,
-    first_line: int,
+    first_line: int = 2,
 ) -> Sheet:
     header = next(rows, None)
     if header is None:  # no row at all (an empty sheet): answered as "no data rows" by the caller
@@ -170,10 +171,15 @@ def _read(
                 text = value.strip()
                 if not text:
                     continue
-                # printable: no control character (`cell_text`'s check); ASCII: `ascii_digits`
-                # gives it back as it is; a date-time text read before gives the text it gave then
-                # a cell at Excel's limit may have been cut short: `cell_text` answers it
-                if len(text) < cap and text.isprintable():
+                # printable, no filler: no control or invisible character (`cell_text`'s checks);
+                # ASCII: `ascii_digits` gives it back as it is; a date-time text read before gives
+                # the text it gave then; a cell at Excel's limit may have been cut short:
+                # `cell_text` answers it
+                if (
+                    len(text) < cap
+                    and text.isprintable()
+                    and (text.isascii() or not printable_invisible(text))
+                ):
                     if kind is text_kind or (
                         kind is identifier_kind
                         and text.isascii()
