@@ -27,9 +27,10 @@ COLUMNS = (
 )
 HEADER = [c.label for c in COLUMNS]
 
-# Characters each step treats specially: spaces of every kind, controls, full-width digits and
+# Characters each step treats specially: spaces of every kind, controls, invisible characters (a
+# printable Hangul filler, a direction override), full-width digits and
 # forms, Excel's scientific notation, the separators of dates and times.
-_SPECIAL = " \t\n\r\x00\x07\x7f\x85\xa0\u3000１２０ＡeE+-.:：/年月日时分T0123456789"
+_SPECIAL = " \t\n\r\x00\x07\x7f\x85\xa0\u3000\u3164\u202e１２０ＡeE+-.:：/年月日时分T0123456789"
 _DATES = st.builds(
     lambda y, mo, d, sep, clock: f"{y}{sep[0]}{mo}{sep[1]}{d}{sep[2]}{clock}",
     st.integers(1, 2300),
