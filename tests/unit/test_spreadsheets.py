@@ -331,3 +331,17 @@ def test_no_two_columns_of_an_import_share_a_heading() -> None:
     for columns in (LEDGER, DIVISIONS, ROSTER):
         headings = [_norm(h) for c in columns for h in {c.name, *c.aliases}]
         assert len(headings) == len(set(headings)), [h for h in headings if headings.count(h) > 1]
+
+
+@pytest.mark.parametrize("name", ["\u3164", "某\u3164律所", "\uffa0", "张\u115f三"])
+@pytest.mark.parametrize("maker", ["csv", "xlsx"])
+def test_a_printable_invisible_character_in_a_cell_is_refused_by_row_and_column(
+    name: str, maker: str
+) -> None:
+    """A Hangul filler is printable: the reader's fast path (`isprintable()`) took a name of one
+    U+3164 as a name, shown empty on every page. It is refused as `cell_text` refuses it."""
+    rows = (["代码", "名称"], ["621025100201", name])
+    content = text_csv(*rows) if maker == "csv" else xlsx(*rows)
+    sheet = read_sheet(content, COLUMNS)
+    assert sheet.rows == [] and [(p.row, p.field) for p in sheet.problems.found] == [(2, "rows[2].name")]
+    assert "不可见的字符 U+" in sheet.problems.found[0].reason
