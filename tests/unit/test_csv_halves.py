@@ -16,7 +16,7 @@ from unittest import mock
 from eventkit import sheet_sources
 from eventkit.import_errors import ImportRejectedError
 from eventkit.sheet_cells import Kind
-from eventkit.spreadsheets import Column, Sheet, read_sheet
+from eventkit.spreadsheets import MAX_BYTES, Column, Sheet, read_sheet
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -53,7 +53,7 @@ def test_two_halves_read_as_the_whole_file(
     )
     content = text.encode(encoding)
     with mock.patch.object(sheet_sources, "SPLIT_AT_LEAST", 0):
-        halves = sheet_sources.csv_halves(content)
+        halves = sheet_sources.csv_halves(content, MAX_BYTES)
     whole = _read(content)
     if halves is None:  # no line end past the middle, nothing below the heading...: read whole
         return
@@ -69,7 +69,7 @@ def test_two_halves_read_as_the_whole_file(
 def test_a_file_is_cut_only_when_it_is_large_plain_and_within_the_bounds() -> None:
     line = "621025100201,某村,2025-03-05 09:00\n"
     plain = ("代码,名称,开始时间\n" + line * 20_000).encode()
-    halves = sheet_sources.csv_halves(plain)
+    halves = sheet_sources.csv_halves(plain, MAX_BYTES)
     assert halves is not None and halves.second_from == halves.first.count(b"\n") + 1
     first, second = (
         read_sheet(halves.first, COLUMNS),
@@ -78,8 +78,21 @@ def test_a_file_is_cut_only_when_it_is_large_plain_and_within_the_bounds() -> No
     assert not (first.problems or second.problems) and first.count + second.count == 20_000
     assert second.rows[0][0] == halves.second_from and second.rows[-1][0] == 20_001
     assert halves.first.count(b"\n") + halves.second.count(b"\n") == 20_002  # the heading twice
-    assert sheet_sources.csv_halves(plain[:1000]) is None  # small: read whole
-    assert sheet_sources.csv_halves(plain.replace(b"\n", b"\r")) is None  # lone CR line ends
-    assert sheet_sources.csv_halves(plain.replace("某村".encode(), '"某村"'.encode())) is None  # quotes
+    assert sheet_sources.csv_halves(plain[:1000], MAX_BYTES) is None  # small: read whole
+    assert sheet_sources.csv_halves(plain.replace(b"\n", b"\r"), MAX_BYTES) is None  # lone CR line ends
+    assert (
+        sheet_sources.csv_halves(plain.replace("某村".encode(), '"某村"'.encode()), MAX_BYTES) is None
+    )  # quotes
     with mock.patch.object(sheet_sources, "MAX_ROWS", 19_000):
-        assert sheet_sources.csv_halves(plain) is None  # near a bound: the whole file's reader answers
+        assert (
+            sheet_sources.csv_halves(plain, MAX_BYTES) is None
+        )  # near a bound: the whole file's reader answers
+
+
+def test_a_file_over_the_byte_cap_is_never_cut() -> None:
+    # before: the cap was the halves' to check, each re-encoded in UTF-8 and smaller than the whole,
+    # so a file the whole file's reader refuses as too large (文件过大) was read in halves and imported
+    line = "621025100201,某村,2025-03-05 09:00\n"
+    for content in [("代码,名称,开始时间\n" + line * 20_000).encode(e) for e in ("utf-8", "gb18030")]:
+        assert sheet_sources.csv_halves(content, len(content)) is not None
+        assert sheet_sources.csv_halves(content, len(content) - 1) is None

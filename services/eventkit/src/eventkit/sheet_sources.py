@@ -158,19 +158,23 @@ class CsvHalves:
     second_from: int
 
 
-def csv_halves(content: bytes, share: float = 0.5) -> CsvHalves | None:
+def csv_halves(content: bytes, max_bytes: int, share: float = 0.5) -> CsvHalves | None:
     """`content` cut in two halves that read (`open_rows`, `spreadsheets.read_sheet` with
     `first_line`) as the whole file reads, so that two processes can read one each; None when
     the file is no such CSV: an XLSX or anything not a sheet, an unknown encoding, any double quote
     (a quoted cell may hold a line break: a line is then no row), a NUL, a line ending in CR alone,
-    fewer than SPLIT_AT_LEAST characters, or near a bound (MAX_ROWS, MAX_CHARS: each half is
-    bounded alone, so the whole must be within them however it is counted). `share`: about how
-    much of the text the first half holds (the cut is the first line end past it).
+    fewer than SPLIT_AT_LEAST characters, or near a bound (MAX_ROWS, MAX_CHARS, `max_bytes`: each
+    half is bounded alone, so the whole must be within them however it is counted). `share`: about
+    how much of the text the first half holds (the cut is the first line end past it).
+
+    The halves are the text re-encoded in UTF-8: their bytes are no measure of the file's (a
+    GB18030 file over `max_bytes` cut into UTF-8 halves under it each, and a UTF-8 file into two
+    smaller ones, were read in halves and imported where the whole file is refused as too large).
 
     Plain text and C string methods: a few milliseconds for a 50,000-row file. Every refusal of the
     file is the whole file's reader's to give: a caller reads the whole file when a half has a
     problem, so row numbers and messages are always the whole file's."""
-    if is_xlsx(content) or not_a_sheet(content) is not None:
+    if len(content) > max_bytes or is_xlsx(content) or not_a_sheet(content) is not None:
         return None
     try:
         text = _decoded(content)
