@@ -1,11 +1,12 @@
 """A plain CSV cut in two halves reads as the whole file (`sheet_sources.csv_halves`).
 
 Property: for any plain CSV (cells of any character but quotes and line ends, blank lines, cells
-right of the heading, LF or CR LF, with or without a last line end, UTF-8, UTF-8 with BOM or
-GB18030), when `csv_halves` cuts it: the good rows of the two halves, the second numbered from
-`second_from`, are the whole file's, in order, and the counts add up; and when neither half has a
-problem, neither has the whole file (the import reads the whole file again on any problem, so it
-answers exactly as before). A half may have a problem the whole has not (one of only blank lines
+right of the heading, LF or CR LF, with or without a last line end, UTF-8, UTF-8 with BOM,
+GB18030 or UTF-16, the text itself beginning with up to three U+FEFF), when `csv_halves` cuts
+it: the good rows of the two halves, the second numbered from `second_from`, are the whole
+file's, in order, and the counts add up; and when neither half has a problem, neither has the
+whole file (the import reads the whole file again on any problem, so it answers exactly as
+before). A half may have a problem the whole has not (one of only blank lines
 has no data row): that file is read twice, never answered otherwise.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from unittest import mock
 
+import pytest
 from eventkit import sheet_sources
 from eventkit.import_errors import ImportRejectedError
 from eventkit.sheet_cells import Kind
@@ -43,15 +45,16 @@ def _read(content: bytes, first_line: int = 2) -> Sheet | str:
     st.lists(_ROW, min_size=1, max_size=30),
     st.sampled_from(["\n", "\r\n"]),
     st.booleans(),
-    st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]),
+    st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]),
+    st.integers(0, 3),
 )
 def test_two_halves_read_as_the_whole_file(
-    rows: list[list[str]], end: str, last_end: bool, encoding: str
+    rows: list[list[str]], end: str, last_end: bool, encoding: str, marks: int
 ) -> None:
-    text = end.join(",".join(cells) for cells in [[c.label for c in COLUMNS], *rows]) + (
-        end if last_end else ""
-    )
-    content = text.encode(encoding)
+    # `marks`: U+FEFF at the start of the text, past the encoding's own mark (a converted file keeps
+    # its old mark as a character): the reader takes some off as marks, a heading keeps the rest
+    text = "\ufeff" * marks + end.join(",".join(cells) for cells in [[c.label for c in COLUMNS], *rows])
+    content = (text + (end if last_end else "")).encode(encoding)
     with mock.patch.object(sheet_sources, "SPLIT_AT_LEAST", 0):
         halves = sheet_sources.csv_halves(content, MAX_BYTES)
     whole = _read(content)
@@ -96,3 +99,20 @@ def test_a_file_over_the_byte_cap_is_never_cut() -> None:
     for content in [("代码,名称,开始时间\n" + line * 20_000).encode(e) for e in ("utf-8", "gb18030")]:
         assert sheet_sources.csv_halves(content, len(content)) is not None
         assert sheet_sources.csv_halves(content, len(content) - 1) is None
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\xff\xfe" + "\ufeff代码,名称\n".encode("utf-16-le"),  # a UTF-8-with-BOM file converted to UTF-16
+        "\ufeff\ufeff\ufeff代码,名称\n".encode(),  # one mark more than the UTF-8 reading takes off
+    ],
+    ids=["utf-16-marked-twice", "utf-8-marked-thrice"],
+)
+def test_a_text_that_begins_with_a_byte_order_mark_character_is_never_cut(content: bytes) -> None:
+    # before: the halves, re-encoded in UTF-8, lost that U+FEFF to the UTF-8 reading (a mark), the
+    # whole file kept it on its first heading: the halves imported a file the whole refuses
+    body = "".join(f"621025100201,某村{i}\n" for i in range(20_000))
+    encoding = "utf-16-le" if content.startswith(b"\xff\xfe") else "utf-8"
+    with mock.patch.object(sheet_sources, "SPLIT_AT_LEAST", 0):
+        assert sheet_sources.csv_halves(content + body.encode(encoding), MAX_BYTES) is None
