@@ -104,10 +104,11 @@ def test_a_file_over_the_byte_cap_is_never_cut() -> None:
 @pytest.mark.parametrize(
     "content",
     [
-        b"\xff\xfe" + "\ufeff代码,名称\n".encode("utf-16-le"),  # a UTF-8-with-BOM file converted to UTF-16
-        "\ufeff\ufeff\ufeff代码,名称\n".encode(),  # one mark more than the UTF-8 reading takes off
+        # one U+FEFF more than the reading takes off as marks (UTF-16: its mark and one behind)
+        b"\xff\xfe" + "\ufeff\ufeff代码,名称\n".encode("utf-16-le"),
+        "\ufeff\ufeff\ufeff代码,名称\n".encode(),
     ],
-    ids=["utf-16-marked-twice", "utf-8-marked-thrice"],
+    ids=["utf-16-marked-thrice", "utf-8-marked-thrice"],
 )
 def test_a_text_that_begins_with_a_byte_order_mark_character_is_never_cut(content: bytes) -> None:
     # before: the halves, re-encoded in UTF-8, lost that U+FEFF to the UTF-8 reading (a mark), the

@@ -481,7 +481,9 @@ def _decoded(content: bytes) -> str:
     for bom, encoding in _TEXT_BOMS:
         if content.startswith(bom):
             try:
-                return content[len(bom) :].decode(encoding)
+                # a file saved with a mark, then converted, keeps its old mark as a character behind
+                # the new one, glued to the first heading as below
+                return content[len(bom) :].decode(encoding).removeprefix("\ufeff")
             except UnicodeDecodeError:
                 named = encoding[:6].upper()
                 raise SheetRefused(
