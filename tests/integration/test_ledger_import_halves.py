@@ -37,17 +37,33 @@ async def scene(devstack) -> AsyncIterator[tuple[Ledger, Cast]]:  # type: ignore
 def rows_of(cast: Cast, prefix: str) -> list[list[Any]]:
     """ROWS WeChat consultations of li five minutes apart, and every 500th row a visit of hers
     (9:00-12:00, a day apart): never overlapping, in both halves."""
+    li, village = cast.advisor("li"), cast.villages[0]
     first = datetime(YEAR, 3, 1, 8, 0)  # noqa: DTZ001 (a sheet's cells hold wall-clock time)
     rows = []
     for i in range(ROWS):
         if i % 500 == 250:
             day = datetime(YEAR, 9, 1) + timedelta(days=i // 500)  # noqa: DTZ001
-            rows.append(["驻点服务", cast.advisor("li"), cast.villages[0], day.replace(hour=9).isoformat(" "),
-                         day.replace(hour=12).isoformat(" "), "村委会", "坐班接待", "", "", "", f"{prefix}-{i}"])  # fmt: skip
+            start, end = day.replace(hour=9).isoformat(" "), day.replace(hour=12).isoformat(" ")
+            rows.append(
+                ["驻点服务", li, village, start, end, "村委会", "坐班接待", "", "", "", f"{prefix}-{i}"]
+            )
         else:
-            rows.append(["法律咨询", cast.advisor("li"), cast.villages[0],
-                         (first + timedelta(minutes=5 * i)).isoformat(" "), "", "", "宅基地确权", "微信群", "土地",
-                         "已解决", f"{prefix}-{i}"])  # fmt: skip
+            start = (first + timedelta(minutes=5 * i)).isoformat(" ")
+            rows.append(
+                [
+                    "法律咨询",
+                    li,
+                    village,
+                    start,
+                    "",
+                    "",
+                    "宅基地确权",
+                    "微信群",
+                    "土地",
+                    "已解决",
+                    f"{prefix}-{i}",
+                ]
+            )
     return rows
 
 
