@@ -1,11 +1,12 @@
 """A plain CSV cut in two halves reads as the whole file (`sheet_sources.csv_halves`).
 
 Property: for any plain CSV (cells of any character but quotes and line ends, blank lines, cells
-right of the heading, LF or CR LF, with or without a last line end, UTF-8, UTF-8 with BOM or
-GB18030), when `csv_halves` cuts it: the good rows of the two halves, the second numbered from
-`second_from`, are the whole file's, in order, and the counts add up; and when neither half has a
-problem, neither has the whole file (the import reads the whole file again on any problem, so it
-answers exactly as before). A half may have a problem the whole has not (one of only blank lines
+right of the heading, LF or CR LF, with or without a last line end, UTF-8, UTF-8 with BOM,
+GB18030 or UTF-16, the text itself beginning with up to three U+FEFF), when `csv_halves` cuts
+it: the good rows of the two halves, the second numbered from `second_from`, are the whole
+file's, in order, and the counts add up; and when neither half has a problem, neither has the
+whole file (the import reads the whole file again on any problem, so it answers exactly as
+before). A half may have a problem the whole has not (one of only blank lines
 has no data row): that file is read twice, never answered otherwise.
 """
 
@@ -13,10 +14,11 @@ from __future__ import annotations
 
 from unittest import mock
 
+import pytest
 from eventkit import sheet_sources
 from eventkit.import_errors import ImportRejectedError
 from eventkit.sheet_cells import Kind
-from eventkit.spreadsheets import Column, Sheet, read_sheet
+from eventkit.spreadsheets import MAX_BYTES, Column, Sheet, read_sheet
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -43,17 +45,18 @@ def _read(content: bytes, first_line: int = 2) -> Sheet | str:
     st.lists(_ROW, min_size=1, max_size=30),
     st.sampled_from(["\n", "\r\n"]),
     st.booleans(),
-    st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]),
+    st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]),
+    st.integers(0, 3),
 )
 def test_two_halves_read_as_the_whole_file(
-    rows: list[list[str]], end: str, last_end: bool, encoding: str
+    rows: list[list[str]], end: str, last_end: bool, encoding: str, marks: int
 ) -> None:
-    text = end.join(",".join(cells) for cells in [[c.label for c in COLUMNS], *rows]) + (
-        end if last_end else ""
-    )
-    content = text.encode(encoding)
+    # `marks`: U+FEFF at the start of the text, past the encoding's own mark (a converted file keeps
+    # its old mark as a character): the reader takes some off as marks, a heading keeps the rest
+    text = "\ufeff" * marks + end.join(",".join(cells) for cells in [[c.label for c in COLUMNS], *rows])
+    content = (text + (end if last_end else "")).encode(encoding)
     with mock.patch.object(sheet_sources, "SPLIT_AT_LEAST", 0):
-        halves = sheet_sources.csv_halves(content)
+        halves = sheet_sources.csv_halves(content, MAX_BYTES)
     whole = _read(content)
     if halves is None:  # no line end past the middle, nothing below the heading...: read whole
         return
@@ -69,7 +72,7 @@ def test_two_halves_read_as_the_whole_file(
 def test_a_file_is_cut_only_when_it_is_large_plain_and_within_the_bounds() -> None:
     line = "621025100201,某村,2025-03-05 09:00\n"
     plain = ("代码,名称,开始时间\n" + line * 20_000).encode()
-    halves = sheet_sources.csv_halves(plain)
+    halves = sheet_sources.csv_halves(plain, MAX_BYTES)
     assert halves is not None and halves.second_from == halves.first.count(b"\n") + 1
     first, second = (
         read_sheet(halves.first, COLUMNS),
@@ -78,8 +81,39 @@ def test_a_file_is_cut_only_when_it_is_large_plain_and_within_the_bounds() -> No
     assert not (first.problems or second.problems) and first.count + second.count == 20_000
     assert second.rows[0][0] == halves.second_from and second.rows[-1][0] == 20_001
     assert halves.first.count(b"\n") + halves.second.count(b"\n") == 20_002  # the heading twice
-    assert sheet_sources.csv_halves(plain[:1000]) is None  # small: read whole
-    assert sheet_sources.csv_halves(plain.replace(b"\n", b"\r")) is None  # lone CR line ends
-    assert sheet_sources.csv_halves(plain.replace("某村".encode(), '"某村"'.encode())) is None  # quotes
+    assert sheet_sources.csv_halves(plain[:1000], MAX_BYTES) is None  # small: read whole
+    assert sheet_sources.csv_halves(plain.replace(b"\n", b"\r"), MAX_BYTES) is None  # lone CR line ends
+    assert (
+        sheet_sources.csv_halves(plain.replace("某村".encode(), '"某村"'.encode()), MAX_BYTES) is None
+    )  # quotes
     with mock.patch.object(sheet_sources, "MAX_ROWS", 19_000):
-        assert sheet_sources.csv_halves(plain) is None  # near a bound: the whole file's reader answers
+        assert (
+            sheet_sources.csv_halves(plain, MAX_BYTES) is None
+        )  # near a bound: the whole file's reader answers
+
+
+def test_a_file_over_the_byte_cap_is_never_cut() -> None:
+    # before: the cap was the halves' to check, each re-encoded in UTF-8 and smaller than the whole,
+    # so a file the whole file's reader refuses as too large (文件过大) was read in halves and imported
+    line = "621025100201,某村,2025-03-05 09:00\n"
+    for content in [("代码,名称,开始时间\n" + line * 20_000).encode(e) for e in ("utf-8", "gb18030")]:
+        assert sheet_sources.csv_halves(content, len(content)) is not None
+        assert sheet_sources.csv_halves(content, len(content) - 1) is None
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # one U+FEFF more than the reading takes off as marks (UTF-16: its mark and one behind)
+        b"\xff\xfe" + "\ufeff\ufeff代码,名称\n".encode("utf-16-le"),
+        "\ufeff\ufeff\ufeff代码,名称\n".encode(),
+    ],
+    ids=["utf-16-marked-thrice", "utf-8-marked-thrice"],
+)
+def test_a_text_that_begins_with_a_byte_order_mark_character_is_never_cut(content: bytes) -> None:
+    # before: the halves, re-encoded in UTF-8, lost that U+FEFF to the UTF-8 reading (a mark), the
+    # whole file kept it on its first heading: the halves imported a file the whole refuses
+    body = "".join(f"621025100201,某村{i}\n" for i in range(20_000))
+    encoding = "utf-16-le" if content.startswith(b"\xff\xfe") else "utf-8"
+    with mock.patch.object(sheet_sources, "SPLIT_AT_LEAST", 0):
+        assert sheet_sources.csv_halves(content + body.encode(encoding), MAX_BYTES) is None

@@ -9,8 +9,10 @@ from datetime import datetime
 from unittest import mock
 
 import pytest
-from eventkit import sheet_sources
+from eventkit import sheet_sources, spreadsheets
+from eventkit.import_errors import ImportRejectedError
 from eventkit.imports import ImportProgress
+from eventkit.spreadsheets import MAX_BYTES
 from eventkit.workers import THREADS, CpuWorkers
 from ledger.application import import_halves, importing
 from ledger.application.importing import read_rows
@@ -40,7 +42,7 @@ def _progress() -> ImportProgress:
 
 async def _whole(content: bytes) -> tuple[object, ...]:
     with mock.patch.object(sheet_sources, "SPLIT_AT_LEAST", 10**12):
-        assert sheet_sources.csv_halves(content) is None
+        assert sheet_sources.csv_halves(content, MAX_BYTES) is None
         return await read_rows(content, _progress(), THREADS)
 
 
@@ -56,7 +58,7 @@ async def test_a_large_csv_read_in_halves_in_the_worker_process_reads_as_the_who
     worker: CpuWorkers,
 ) -> None:
     content = backfill_csv(12_000)
-    halves = sheet_sources.csv_halves(content)
+    halves = sheet_sources.csv_halves(content, MAX_BYTES)
     assert halves is not None and 5_000 < halves.second_from < 7_000
     progress = _progress()
     with mock.patch.object(importing, "read_upload", side_effect=AssertionError("read whole")):
@@ -75,7 +77,7 @@ async def test_a_problem_in_either_half_is_answered_as_the_whole_file_answers_it
     lines = backfill_csv(12_000).decode().split("\n")
     lines[where] = lines[where].replace("驻点服务", "驻点").replace("2025-", "2025年-", 1)  # a bad start
     content = "\n".join(lines).encode()
-    assert sheet_sources.csv_halves(content) is not None
+    assert sheet_sources.csv_halves(content, MAX_BYTES) is not None
     with mock.patch.object(import_halves, "clean_rows", wraps=import_halves.clean_rows) as tried:
         sheet, parsed, loose, ids = await read_rows(content, _progress(), THREADS)
     assert tried.call_count == 2  # both halves read, then the whole file
@@ -84,3 +86,17 @@ async def test_a_problem_in_either_half_is_answered_as_the_whole_file_answers_it
     found = [(p.row, p.field, p.reason) for p in sheet.problems.found]
     assert found == [(p.row, p.field, p.reason) for p in whole_sheet.problems.found]
     assert [row for row, _, _ in found] == [where + 1]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+async def test_a_file_just_over_the_byte_cap_is_refused_as_the_whole_file_is(encoding: str) -> None:
+    # before: each half, re-encoded in UTF-8, was under the cap: the file was imported, not refused
+    content = backfill_csv(12_000).decode().encode(encoding)
+    with (
+        mock.patch.object(spreadsheets, "MAX_BYTES", len(content) - 1),
+        mock.patch.object(import_halves, "MAX_BYTES", len(content) - 1),
+        pytest.raises(ImportRejectedError) as caught,
+    ):
+        await read_rows(content, _progress(), THREADS)
+    assert [(p.row, p.field) for p in caught.value.problems] == [(0, "file")]
+    assert "文件过大" in caught.value.problems[0].reason

@@ -76,6 +76,16 @@ def test_text_whose_byte_order_mark_names_its_encoding_is_read(content: bytes) -
     assert read(content) == (None, ROWS)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le"])
+def test_text_marked_twice_is_read(encoding: str) -> None:
+    # A CSV saved as UTF-8 with BOM, then converted (`iconv -t UTF-16`, an editor's "save as
+    # Unicode"), keeps its old mark as the text's first character behind the new one. The UTF-8
+    # and GB18030 readings take it off; the marked readings kept it on the first heading:
+    # 无法识别的表头「\ufeff代码」 and 缺少必需的列“代码”, for a file that shows as the template's.
+    bom = "\ufeff".encode(encoding)
+    assert read(bom + ("\ufeff" + text(",")).encode(encoding)) == (None, ROWS)
+
+
 @pytest.mark.parametrize(
     "content",
     [text(",").encode("utf-16-le"), text("\t").encode("utf-16-be")],

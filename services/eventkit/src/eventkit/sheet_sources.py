@@ -158,25 +158,33 @@ class CsvHalves:
     second_from: int
 
 
-def csv_halves(content: bytes, share: float = 0.5) -> CsvHalves | None:
+def csv_halves(content: bytes, max_bytes: int, share: float = 0.5) -> CsvHalves | None:
     """`content` cut in two halves that read (`open_rows`, `spreadsheets.read_sheet` with
     `first_line`) as the whole file reads, so that two processes can read one each; None when
     the file is no such CSV: an XLSX or anything not a sheet, an unknown encoding, any double quote
     (a quoted cell may hold a line break: a line is then no row), a NUL, a line ending in CR alone,
-    fewer than SPLIT_AT_LEAST characters, or near a bound (MAX_ROWS, MAX_CHARS: each half is
-    bounded alone, so the whole must be within them however it is counted). `share`: about how
-    much of the text the first half holds (the cut is the first line end past it).
+    fewer than SPLIT_AT_LEAST characters, text that begins with U+FEFF, or near a bound (MAX_ROWS,
+    MAX_CHARS, `max_bytes`: each half is bounded alone, so the whole must be within them however it
+    is counted). `share`: about how much of the text the first half holds (the cut is the first
+    line end past it).
+
+    The halves are the text re-encoded in UTF-8, which `_decoded` gives back as it was unless it
+    begins with U+FEFF (the UTF-8 reading takes one or two off as byte-order marks: a third mark,
+    or a UTF-16 file's second, was then read off the halves but kept on the whole file's first
+    heading). Their bytes are no measure of the file's: a GB18030 file over `max_bytes` cut into
+    UTF-8 halves under it each, and a UTF-8 file into two smaller ones, were read in halves and
+    imported where the whole file is refused as too large.
 
     Plain text and C string methods: a few milliseconds for a 50,000-row file. Every refusal of the
     file is the whole file's reader's to give: a caller reads the whole file when a half has a
     problem, so row numbers and messages are always the whole file's."""
-    if is_xlsx(content) or not_a_sheet(content) is not None:
+    if len(content) > max_bytes or is_xlsx(content) or not_a_sheet(content) is not None:
         return None
     try:
         text = _decoded(content)
     except SheetRefused:
         return None
-    if len(text) < SPLIT_AT_LEAST or '"' in text or "\x00" in text:
+    if len(text) < SPLIT_AT_LEAST or '"' in text or "\x00" in text or text.startswith("\ufeff"):
         return None
     lines = text.count("\n")
     if text.count("\r") != text.count("\r\n"):  # a lone CR ends a line too: counting is not worth it
@@ -473,7 +481,9 @@ def _decoded(content: bytes) -> str:
     for bom, encoding in _TEXT_BOMS:
         if content.startswith(bom):
             try:
-                return content[len(bom) :].decode(encoding)
+                # a file saved with a mark, then converted, keeps its old mark as a character behind
+                # the new one, glued to the first heading as below
+                return content[len(bom) :].decode(encoding).removeprefix("\ufeff")
             except UnicodeDecodeError:
                 named = encoding[:6].upper()
                 raise SheetRefused(

@@ -24,7 +24,7 @@ from typing import Any, cast
 from eventkit.import_errors import ImportRejectedError
 from eventkit.imports import ImportProgress, gc_paused
 from eventkit.sheet_sources import csv_halves
-from eventkit.spreadsheets import Sheet
+from eventkit.spreadsheets import MAX_BYTES, Sheet
 from eventkit.workers import CpuWorkers
 from vc_contracts import CST
 
@@ -47,7 +47,7 @@ async def read_in_halves(
     """The file's sheet (the first half's, counting every row), its rows parsed and their entry ids
     by row number, when it is a large plain CSV (`csv_halves`) without a problem; else None (read
     it whole: `read_upload`, `importing.parse_all`)."""
-    halves = csv_halves(content, SHARE)
+    halves = csv_halves(content, MAX_BYTES, SHARE)
     if halves is None:
         return None
     later = asyncio.ensure_future(workers.run(second_half, halves.second, halves.second_from))
