@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 from support.browser import PHONE, WebStack, shoot
+from support.held import SLOW
 
 BOARD = "/v/621025100201"
 ENGLAND = "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"
@@ -63,3 +65,45 @@ def test_a_question_with_a_flag_from_the_emoji_keyboard_is_received(
         shoot(page, "question-flag-sent")
     finally:
         ctx.close()
+
+
+def _log_form(signed_in_page: Callable[[str], Page]) -> Page:
+    page = signed_in_page("advisor")
+    page.set_viewport_size(PHONE)
+    page.get_by_role("article").first.get_by_role("button", name="登记驻点").click()
+    expect(page.get_by_label("开始时间")).not_to_have_value("", timeout=SLOW)
+    return page
+
+
+def test_a_visit_summary_holding_a_soft_hyphen_is_refused_beside_it_and_kept(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    page = _log_form(signed_in_page)
+    summary = page.get_by_label("工作内容", exact=True)
+    typed = "坐班接待，解答宅基\u00ad地咨询 2 件"
+    summary.fill(typed)
+    page.get_by_role("button", name="提交").click()
+    field = page.locator(".van-field").filter(has=summary)
+    expect(field).to_contain_text("软连字符")
+    expect(summary).to_have_value(typed)
+    expect(page).to_have_url(re.compile(r"/advisor/log"))
+    shoot(page, "advisor-log-soft-hyphen-refused")
+
+
+def test_a_co_organiser_holding_a_hangul_filler_is_refused_beside_its_field(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    """The lecture's 协办单位 is a list: the refusal names `co_organisers.1`, and the form put it under
+    a field named "1", which it has not: nothing showed beside 协办单位, only the page's line."""
+    page = _log_form(signed_in_page)
+    page.get_by_role("tab", name="法治讲座").click()
+    page.get_by_label("主题", exact=True).fill("民法典与农村生活")
+    page.get_by_label("参加人数", exact=True).fill("30")
+    organisers = page.get_by_label("协办单位", exact=True)
+    organisers.fill("司法所、\u3164")
+    page.get_by_role("button", name="提交").click()
+    field = page.locator(".van-field").filter(has=organisers)
+    expect(field).to_contain_text("韩文填充符")
+    expect(organisers).to_have_value("司法所、\u3164")
+    expect(page).to_have_url(re.compile(r"/advisor/log"))
+    shoot(page, "advisor-log-co-organiser-refused")
