@@ -45,6 +45,7 @@ def test_a_section_holding_a_direction_override_is_refused_beside_the_sections(
     sections.fill(typed)
     page.get_by_role("button", name="保存").click()
     field = page.locator(".el-form-item").filter(has=sections)
+    expect(field).to_contain_text("第 2 项：")  # the second line; "第 3 个字符" is counted in it
     expect(field).to_contain_text("从右向左覆盖符")
     expect(sections).to_have_value(typed)
     expect(page.get_by_text("已保存")).to_have_count(0)

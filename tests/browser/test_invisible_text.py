@@ -103,7 +103,9 @@ def test_a_co_organiser_holding_a_hangul_filler_is_refused_beside_its_field(
     organisers.fill("司法所、\u3164")
     page.get_by_role("button", name="提交").click()
     field = page.locator(".van-field").filter(has=organisers)
-    expect(field).to_contain_text("韩文填充符")
+    expect(field).to_contain_text(
+        "第 2 项：不能包含不可见的字符 U+3164（韩文填充符）"
+    )  # the item, then where in it
     expect(organisers).to_have_value("司法所、\u3164")
     expect(page).to_have_url(re.compile(r"/advisor/log"))
     shoot(page, "advisor-log-co-organiser-refused")
