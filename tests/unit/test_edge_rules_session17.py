@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Annotated
 
 import pytest
 from eventkit.errors import AppError, ErrorBody, FieldError, input_name
 from eventkit.json_numbers import NOT_A_BOOL, Expected, expected, mistyped, typed_fields
-from pydantic import BaseModel, Field
+from eventkit.params import RequestBody
+from eventkit.web import validation_response
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, ValidationError
+from vc_contracts.text import ShortText
 
 
 @pytest.mark.parametrize(
@@ -73,3 +78,30 @@ def test_a_bool_sent_for_a_number_is_found_where_it_was_sent() -> None:
     data = {"rating": True, "share": 1.5, "counts": [1, False, 3], "flag": True, "either": True, "name": "x"}
     assert sorted(mistyped(fields, data), key=str) == [(("counts", 1), NOT_A_BOOL), (("rating",), NOT_A_BOOL)]
     assert mistyped(fields, {"rating": 1, "share": None, "amount": 3}) == []
+
+
+class _Listed(RequestBody):
+    co_organisers: list[ShortText] = Field(default_factory=list)
+
+
+@pytest.mark.parametrize(
+    ("organisers", "said"),
+    [
+        (["司法所", "\u3164"], "第 2 项：不能包含不可见的字符 U+3164"),
+        (["司法所", "村委会\n"], None),
+        (["司\n所"], "第 1 项："),
+    ],
+)
+def test_a_refused_item_of_a_list_names_the_item(organisers: list[str], said: str | None) -> None:
+    """Session 32's newcomer: a page shows a list's refusal at the list's one field (协办单位), and
+    "（第 1 个字符）", counted in the second item, named the wrong character of what was typed."""
+    try:
+        _Listed.model_validate({"co_organisers": organisers})
+    except ValidationError as refused:
+        answer = validation_response(
+            RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in refused.errors()])
+        )
+        (error,) = json.loads(bytes(answer.body))["errors"]
+        assert error["field"].startswith("co_organisers.") and error["reason"].startswith(said or "!"), error
+    else:
+        assert said is None

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from pydantic import Field, TypeAdapter, ValidationError
 from vc_contracts import CST, ShanghaiDate, ShanghaiDateTime, parse_event
 from vc_contracts.base import check_iso_text
-from vc_contracts.text import FreeText, ShortText, _joins_emoji, invisible_character
+from vc_contracts.text import FreeText, ShortText, _emoji_tags, _joins_emoji, invisible_character
 
 INVISIBLE = [  # (character, its kind in the reason)
     ("\u202e", "文字方向控制字符"), ("\u202a", "文字方向控制字符"), ("\u202d", "文字方向控制字符"),
@@ -133,6 +133,35 @@ def test_a_joiner_inside_an_emoji_passes(text: str) -> None:
     assert invisible_character(text) is None
 
 
+# the flags of England, Scotland and Wales (UTS #51 emoji tag sequences: 🏴, tag letters, CANCEL TAG),
+# on every phone's emoji keyboard
+FLAGS = [
+    "英格兰🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f队",
+    "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f🏴\U000e0067\U000e0062\U000e0077\U000e006c\U000e0073\U000e007f",
+]
+
+
+@pytest.mark.parametrize("text", FLAGS)
+def test_a_flag_of_tags_passes(text: str) -> None:
+    """The tags spell the flag's region (gbeng): refused as U+E0067, characters nobody typed."""
+    assert invisible_character(text) is None
+    assert cell_text(text, Kind.text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "字\U000e0067\U000e0062\U000e007f",  # no emoji before the tags
+        "🏴\U000e0067\U000e0062",  # no CANCEL TAG after them
+        "🏴\U000e007f",  # no tag between
+        "🏴\U000e0067\U000e0001\U000e007f",  # U+E0001 LANGUAGE TAG is no tag letter
+        "🏴\U000e0067\U000e0062\U000e007f\U000e007f",  # a second CANCEL TAG ends nothing
+    ],
+)
+def test_tags_not_in_a_flag_are_refused(text: str) -> None:
+    assert invisible_character(text) is not None
+
+
 @pytest.mark.parametrize("text", ["数字\u200d有误", "👨\u200d", "\u200d👨", "👨\u200d字", "字\u200d👨"])
 def test_a_joiner_not_between_two_emoji_is_refused(text: str) -> None:
     assert invisible_character(text) is not None
@@ -140,7 +169,8 @@ def test_a_joiner_not_between_two_emoji_is_refused(text: str) -> None:
 
 @given(st.text())
 def test_text_without_one_passes(text: str) -> None:
-    rest = "".join(c for i, c in enumerate(text) if not _joins_emoji(text, i))  # emoji joiners pass
+    tags = _emoji_tags(text)  # emoji joiners and a flag's tags pass
+    rest = "".join(c for i, c in enumerate(text) if not _joins_emoji(text, i) and i not in tags)
     assert (invisible_character(text) is None) == REFUSED.isdisjoint(rest)
 
 

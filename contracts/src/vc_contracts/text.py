@@ -171,6 +171,24 @@ def _joins_emoji(value: str, at: int) -> bool:
     )
 
 
+# An emoji tag sequence (UTS #51 ED-14a): an emoji, one or more tag characters U+E0020-U+E007E and
+# the CANCEL TAG U+E007F; the flags of England 🏴󠁧󠁢󠁥󠁮󠁧󠁿, Scotland and Wales, on every phone's keyboard.
+_TAG_SEQUENCE = re.compile("(?s)(.)([\U000e0020-\U000e007e]+\U000e007f)")
+
+
+def _emoji_tags(value: str) -> frozenset[int]:
+    """The positions in `value` of the tag characters that belong to an emoji tag sequence (a flag
+    such as 🏴󠁧󠁢󠁥󠁮󠁧󠁿: its tags spell the region, gbeng): they are part of one picture and pass."""
+    if "\U000e007f" not in value:  # no sequence without its CANCEL TAG: nearly every text
+        return frozenset()
+    return frozenset(
+        at
+        for m in _TAG_SEQUENCE.finditer(value)
+        if _is_emoji_part(m.group(1))
+        for at in range(m.start(2), m.end(2))
+    )
+
+
 def invisible_character(value: str) -> str | None:
     """The reason (Chinese) to refuse `value` from a caller, or None: it holds an invisible format
     character that changes how the text around it is shown (Unicode Cf/Zl/Zp, UAX #9 and TR36):
@@ -189,7 +207,8 @@ def invisible_character(value: str) -> str | None:
     choose how the character before them is drawn (an emoji's look, a variant of an ideograph, the
     Mongolian script's letter forms). A U+200D joining two emoji
     is part of one picture (👨‍👩‍👧, from any phone's emoji keyboard) and passes: refusing it told a
-    resident to delete a character they never typed.
+    resident to delete a character they never typed. So do the tags of an emoji tag sequence, the
+    flags of England, Scotland and Wales (🏴 followed by tags that spell the region and a CANCEL TAG).
 
     A rule of what callers send (request bodies: `eventkit.params.RequestBody`; import cells:
     `eventkit.sheet_cells.cell_text`), deliberately not part
@@ -198,7 +217,15 @@ def invisible_character(value: str) -> str | None:
     """
     if value.isprintable() and (value.isascii() or printable_invisible(value) is None):
         return None
-    found = next((m for m in _INVISIBLE.finditer(value) if not _joins_emoji(value, m.start())), None)
+    tags = _emoji_tags(value)
+    found = next(
+        (
+            m
+            for m in _INVISIBLE.finditer(value)
+            if not _joins_emoji(value, m.start()) and m.start() not in tags
+        ),
+        None,
+    )
     if found is None:
         return None
     char = found.group()

@@ -95,6 +95,15 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc) or "body"  # a model-level refusal names the whole body
 
 
+def _of_item(loc: tuple[Any, ...], reason: str) -> str:
+    """`reason` led by the item it is of when `loc` ends in a list's index: a page shows it at the
+    list's one field (协办单位, 参与股室 one a line), where "（第 1 个字符）" alone, counted in the
+    item, pointed at the wrong character of the text typed."""
+    if len(loc) > 1 and type(loc[-1]) is int:
+        return f"第 {loc[-1] + 1} 项：{reason}"
+    return reason
+
+
 def _json(status: int, body: ErrorBody) -> JSONResponse:
     return JSONResponse(status_code=status, content=body.model_dump(mode="json"))
 
@@ -115,7 +124,7 @@ def validation_response(exc: RequestValidationError, hints: Hints | None = None)
     errors = [
         FieldError(
             field=_field_path(e["loc"]),
-            reason=reason_for(e, hints.get(str(e["loc"][-1]) if e["loc"] else "")),
+            reason=_of_item(e["loc"], reason_for(e, hints.get(str(e["loc"][-1]) if e["loc"] else ""))),
         )
         for e in details
     ]

@@ -36,10 +36,17 @@ export class ApiError extends Error {
     this.correlationId = body.correlation_id
   }
 
-  /** The reason given for `field` (matched whole, or on its last part: `changes.summary` → `summary`). */
+  /** The reason given for `field` (matched whole, or by `fieldOf`: `changes.summary` → `summary`). */
   reasonFor(field: string): string | undefined {
-    return this.errors.find((e) => e.field === field || e.field.split('.').pop() === field)?.reason
+    return this.errors.find((e) => e.field === field || fieldOf(e.field) === field)?.reason
   }
+}
+
+/** The form field an error's path names: its last part that is no list index (`changes.summary` →
+ * `summary`; `co_organisers.1` → `co_organisers`, shown at the list's field). Before, an item of a
+ * list was put under a field named "1" that no form has: nothing showed beside 协办单位. */
+export function fieldOf(path: string): string {
+  return path.split('.').filter((part) => !/^\d+$/.test(part)).pop() ?? ''
 }
 
 export interface RequestOptions {

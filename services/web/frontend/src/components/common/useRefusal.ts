@@ -13,7 +13,7 @@
 // already changed showed under the new one (the county's 报送期限); a download's refusal for the
 // previous year showed under the next one (台账导出, the volume head).
 import { computed, reactive } from 'vue'
-import { ApiError } from '@/api'
+import { ApiError, fieldOf } from '@/api'
 import { useRead, type ReadOutcome } from './latest'
 
 export type { ReadOutcome }
@@ -36,7 +36,7 @@ export function useRefusal(fallback = '操作未成功，请重试') {
     if (state.notes[field]) return state.notes[field]
     const e = state.error
     if (!e) return ''
-    return e.reasonFor(field) ?? (e.field && e.field.split('.').pop() === field ? e.message : '')
+    return e.reasonFor(field) ?? (e.field && fieldOf(e.field) === field ? e.message : '')
   }
   const message = computed(() => state.error?.message ?? state.other)
   /** The form's message when none of `fields` shows a reason (else the reason says it already). */
