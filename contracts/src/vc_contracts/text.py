@@ -171,6 +171,19 @@ def _joins_emoji(value: str, at: int) -> bool:
     )
 
 
+def _separates_mongolian_vowel(value: str, at: int) -> bool:
+    """True when value[at] is the Mongolian vowel separator U+180E between a Mongolian letter and a
+    final ᠠ (U+1820) or ᠡ (U+1821), where traditional Mongolian writes it to choose the vowel's
+    separated form (ᠬᠠᠳᠠ᠎ᠠ, "rock"; The Unicode Standard, 13.5): a word spelled right, not a hidden
+    character."""
+    return (
+        value[at] == "\u180e"
+        and 0 < at < len(value) - 1
+        and "\u1820" <= value[at - 1] <= "\u18aa"
+        and value[at + 1] in "\u1820\u1821"
+    )
+
+
 # An emoji tag sequence (UTS #51 ED-14a): an emoji, one or more tag characters U+E0020-U+E007E and
 # the CANCEL TAG U+E007F; the flags of England 🏴󠁧󠁢󠁥󠁮󠁧󠁿, Scotland and Wales, on every phone's keyboard.
 _TAG_SEQUENCE = re.compile("(?s)(.)([\U000e0020-\U000e007e]+\U000e007f)")
@@ -208,7 +221,9 @@ def invisible_character(value: str) -> str | None:
     Mongolian script's letter forms). A U+200D joining two emoji
     is part of one picture (👨‍👩‍👧, from any phone's emoji keyboard) and passes: refusing it told a
     resident to delete a character they never typed. So do the tags of an emoji tag sequence, the
-    flags of England, Scotland and Wales (🏴 followed by tags that spell the region and a CANCEL TAG).
+    flags of England, Scotland and Wales (🏴 followed by tags that spell the region and a CANCEL TAG),
+    and the Mongolian vowel separator U+180E where traditional Mongolian spells a word with it
+    (before a final ᠠ or ᠡ: `_separates_mongolian_vowel`).
 
     A rule of what callers send (request bodies: `eventkit.params.RequestBody`; import cells:
     `eventkit.sheet_cells.cell_text`), deliberately not part
@@ -222,7 +237,8 @@ def invisible_character(value: str) -> str | None:
         (
             m
             for m in _INVISIBLE.finditer(value)
-            if not _joins_emoji(value, m.start()) and m.start() not in tags
+            if not (_joins_emoji(value, m.start()) or _separates_mongolian_vowel(value, m.start()))
+            and m.start() not in tags
         ),
         None,
     )
