@@ -149,7 +149,10 @@ def test_a_mixed_file_is_refused_whole_and_the_corrected_file_applies_once(
         expect(problems.get_by_role("row").filter(has=number).first).to_contain_text(column)
     expect(problems).to_contain_text("应为：现场、微信群、电话、网络")  # labels people write, not codes
     expect(problems.get_by_role("cell", name="2", exact=True)).to_have_count(0)  # good rows are not listed
-    expect(page.get_by_test_id("import-refused")).to_contain_text("共 3 处需要改正")
+    # the count once, in the answer's message; the line under it points at the list (not the count again)
+    expect(page.get_by_test_id("import-refused")).to_contain_text("发现 3 处错误")
+    expect(page.get_by_test_id("import-refused")).to_contain_text("每处错误的行号、列和原因见下表")
+    expect(page.get_by_test_id("import-refused")).not_to_contain_text("整份文件未导入")
     expect(page.get_by_label("导入进度")).to_have_count(0)  # no bar left stopped part-way in red
     shoot(page, "unit-import-refused")
     assert backfilled(web_stack) == []  # nothing applied
@@ -230,7 +233,8 @@ def test_the_refused_rows_read_whole_on_a_phone(
     upload(page, "台账-手机.xlsx", workbook(bad))
     problems = page.get_by_test_id("refused-rows")
     expect(problems.get_by_role("listitem")).to_have_count(4)
-    expect(page.get_by_test_id("import-refused")).to_contain_text("共 4 处需要改正，见下方")
+    expect(page.get_by_test_id("import-refused")).to_contain_text("发现 4 处错误")
+    expect(page.get_by_test_id("import-refused")).to_contain_text("原因见下方")
     expect(problems).to_contain_text("第 3 行「渠道」：")
     expect(problems).to_contain_text("应为：现场、微信群、电话、网络")
     boxes = page.evaluate(REASON_BOXES)

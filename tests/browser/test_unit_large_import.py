@@ -63,7 +63,7 @@ def test_a_large_file_with_problems_in_the_middle_and_at_the_end_names_each_row(
     )
     problems = page.get_by_test_id("refused-rows")
     expect(page.get_by_role("alert").first).to_contain_text("未写入任何记录", timeout=SLOW * 4)
-    expect(page.get_by_test_id("import-refused")).to_contain_text("共 2 处需要改正")
+    expect(page.get_by_test_id("import-refused")).to_contain_text("发现 2 处错误")
     for sheet_row, column, reason in (
         (middle + 2, "内容摘要", "韩文填充符"),
         (last + 2, "渠道", "应为：现场"),
