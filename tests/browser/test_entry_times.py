@@ -94,28 +94,3 @@ def test_the_committee_sees_the_visit_s_whole_span_before_confirming(
         shoot(page, "entry-times-committee")
     finally:
         ctx.close()
-
-
-def test_a_resident_s_question_with_a_family_emoji_is_received_as_typed(
-    browser: Browser, web_stack: WebStack
-) -> None:
-    """A phone's emoji keyboard writes 👨‍👩‍👧 as three pictures joined by U+200D. The board refused it:
-    不能包含不可见的格式字符 U+200D（零宽连字）（第 N 个字符）, a character the resident never typed."""
-    ctx = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
-    try:
-        page = ctx.new_page()
-        # given the public board of a village, on a phone
-        page.goto(f"{web_stack.url}/v/621025100201")
-        marker = secrets.token_hex(3)
-        question = f"我家👨‍👩‍👧的宅基地被邻居占了😡，怎么办？🙏（{marker}）"
-        # when a resident asks with a family emoji
-        page.get_by_label("问题类别").select_option(label="土地")
-        page.get_by_label("您的问题").fill(question)
-        page.get_by_role("button", name="提交", exact=True).click()
-        # then the question is received (a code to read the answer with), no refusal beside the field
-        expect(page.get_by_role("heading", name="问题已收到")).to_be_visible()
-        expect(page.get_by_test_id("question-code")).to_have_text(re.compile(r"[2-9A-HJ-NP-Z]{8}"))
-        expect(page.get_by_text("零宽连字")).to_have_count(0)
-        shoot(page, "question-emoji-sent")
-    finally:
-        ctx.close()

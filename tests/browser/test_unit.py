@@ -15,7 +15,15 @@ from typing import Any
 import httpx
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
-from support.browser import PHONE, WebStack, dashboard_villages, screenshot_dir, shoot
+from support.browser import (
+    BACKFILL_HEADINGS,
+    PHONE,
+    WebStack,
+    api_get,
+    dashboard_villages,
+    screenshot_dir,
+    shoot,
+)
 from support.sheets import workbook
 from support.waiting import until
 from vc_contracts import CST
@@ -27,17 +35,12 @@ ADVISOR = "A-zhengda-1"
 # January to 6 March, when the import refused them all.
 FIRST_DAY = datetime.now(CST).date() - timedelta(days=19)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADINGS = ["类型", "顾问编号", "村（社区）代码", "开始时间", "内容摘要", "渠道", "类别", "结果",
-            "客户端编号"]  # fmt: skip
+HEADINGS = BACKFILL_HEADINGS
 PREFIX = "ui-backfill-"
 
 
 def _get(web_stack: WebStack, service: str, path: str, **params: Any) -> Any:
-    headers = {"Authorization": f"Bearer {web_stack.token(UNIT)}"}
-    response = httpx.get(f"{web_stack.urls[service]}{path}", params=params, headers=headers, timeout=10,
-                         trust_env=False)  # fmt: skip
-    response.raise_for_status()
-    return response.json()
+    return api_get(web_stack, UNIT, service, path, **params)
 
 
 def backfilled(web_stack: WebStack) -> list[str]:
@@ -92,8 +95,14 @@ def test_the_unit_counts_lectures_and_publicity_together_as_the_county_does(
     response = httpx.post(f"{web_stack.urls['ledger']}/publicity-events", json=body, headers=keyed,
                           timeout=10, trust_env=False)  # fmt: skip
     assert response.status_code == 201, response.text
-    county = until(lambda: next(v for v in dashboard_villages(web_stack) if v["code"] == village
-                                and v["lectures"] > before), what="the dashboard counting it")  # fmt: skip
+
+    # None until counted (a bare next() raised StopIteration out of `until` at its first look, when
+    # the projection had not yet counted the event: the test failed instead of waiting)
+    def counted() -> dict[str, Any] | None:
+        found = (v for v in dashboard_villages(web_stack) if v["code"] == village and v["lectures"] > before)
+        return next(found, None)
+
+    county = until(counted, what="the dashboard counting it")
     assert county["lectures"] >= 2  # the demo's lecture and this publicity event
     page = signed_in_page(UNIT)
     row = page.get_by_role("row").filter(has=page.get_by_test_id("village-code").filter(has_text=village))

@@ -10,9 +10,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-import httpx
 from playwright.sync_api import Page, expect
-from support.browser import WebStack, shoot
+from support.browser import BACKFILL_HEADINGS, WebStack, api_get, shoot
 from support.held import SLOW
 from vc_contracts import CST
 
@@ -20,16 +19,11 @@ UNIT = "law_firm"
 ADVISOR = "A-zhengda-1"
 ROWS = 20_000
 PREFIX = "ui-large-"
-HEADINGS = ["类型", "顾问编号", "村（社区）代码", "开始时间", "内容摘要", "渠道", "类别", "结果",
-            "客户端编号"]  # fmt: skip
+HEADINGS = BACKFILL_HEADINGS
 
 
 def _get(web_stack: WebStack, service: str, path: str, **params: Any) -> Any:
-    headers = {"Authorization": f"Bearer {web_stack.token(UNIT)}"}
-    response = httpx.get(f"{web_stack.urls[service]}{path}", params=params, headers=headers, timeout=10,
-                         trust_env=False)  # fmt: skip
-    response.raise_for_status()
-    return response.json()
+    return api_get(web_stack, UNIT, service, path, **params)
 
 
 def large_csv(village: str, change: dict[int, dict[str, str]]) -> bytes:

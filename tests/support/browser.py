@@ -8,6 +8,8 @@ downloads a browser. Screenshots: `shoot(page, name)` → .var/test/screenshots/
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import Any
 
 import httpx
 from devstack.paths import var_dir
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 from vc_contracts import CST
 from vc_web.dev_signin import DEMO_PEOPLE, DemoPerson
 
@@ -62,6 +64,38 @@ class WebStack:
         response = httpx.post(f"{self.url}/auth/dev/token", json=body, timeout=10, trust_env=False)
         response.raise_for_status()
         return str(response.json()["token"])
+
+
+BACKFILL_HEADINGS = ["类型", "顾问编号", "村（社区）代码", "开始时间", "内容摘要", "渠道", "类别", "结果",
+                     "客户端编号"]  # fmt: skip
+"""The headings of the unit pages' backfill files (consultations): the import's own labels."""
+
+
+def api_get(web_stack: WebStack, role: str, service: str, path: str, **params: Any) -> Any:
+    """GET a service's JSON as the demo person of `role` (straight to the service, not the pages)."""
+    headers = {"Authorization": f"Bearer {web_stack.token(role)}"}
+    response = httpx.get(f"{web_stack.urls[service]}{path}", params=params, headers=headers, timeout=10,
+                         trust_env=False)  # fmt: skip
+    response.raise_for_status()
+    return response.json()
+
+
+@contextmanager
+def phone_page(browser: Browser) -> Iterator[Page]:
+    """A page of a fresh phone-sized context in Chinese and China Standard Time (closed after)."""
+    ctx = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+    try:
+        yield ctx.new_page()
+    finally:
+        ctx.close()
+
+
+def ask_on_board(page: Page, web_stack: WebStack, question: str, village: str = "621025100201") -> None:
+    """On the village's public board, a resident asks `question` (category 土地) and sends it."""
+    page.goto(f"{web_stack.url}/v/{village}")
+    page.get_by_label("问题类别").select_option(label="土地")
+    page.get_by_label("您的问题").fill(question)
+    page.get_by_role("button", name="提交", exact=True).click()
 
 
 def dashboard_villages(web_stack: WebStack) -> list[dict[str, Any]]:
