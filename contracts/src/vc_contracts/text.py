@@ -100,7 +100,7 @@ def check_line_as_sent(value: str) -> None:
     `%0d%0aX-Injected: 1` passed and was echoed in a 404), and so are the characters `clean_text`
     refuses and the invisible ones of `invisible_character` (U+2028/U+2029, the line breaks the
     single-line rule does not see, among them). Printable text (nearly all) costs one call."""
-    if value.isprintable() and (value.isascii() or printable_invisible(value) is None):
+    if _nothing_hidden(value):
         return
     if found := _BREAK_OR_TAB.search(value):
         char = found.group()
@@ -119,6 +119,13 @@ _PRINTABLE_INVISIBLE = "\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0"
 printable_invisible = re.compile(f"[{_PRINTABLE_INVISIBLE}]").search
 """The first invisible character `str.isprintable()` lets through (a match), or None: a fast path
 that asks `isprintable()` must also ask this of non-ASCII text (~70 ns for a short text)."""
+
+
+def _nothing_hidden(value: str) -> bool:
+    """The fast path of both checks: printable, and ASCII or free of the printable invisible ones."""
+    return value.isprintable() and (value.isascii() or printable_invisible(value) is None)
+
+
 _INVISIBLE = re.compile(
     "[\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff0-\ufffb"
     f"{_PRINTABLE_INVISIBLE}\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
@@ -230,7 +237,7 @@ def invisible_character(value: str) -> str | None:
     of the field types above: the event models share those types, and an event stored before the rule
     must still decode. Printable ASCII text is answered at once; other printable text by one search.
     """
-    if value.isprintable() and (value.isascii() or printable_invisible(value) is None):
+    if _nothing_hidden(value):
         return None
     tags = _emoji_tags(value)
     found = next(

@@ -47,7 +47,8 @@ async def read_in_halves(
     """The file's sheet (the first half's, counting every row), its rows parsed and their entry ids
     by row number, when it is a large plain CSV (`csv_halves`) without a problem; else None (read
     it whole: `read_upload`, `importing.parse_all`)."""
-    halves = csv_halves(content, MAX_BYTES, SHARE)
+    # decoding a file of up to 32 MiB: off the event loop, which keeps answering other requests
+    halves = await asyncio.to_thread(csv_halves, content, MAX_BYTES, SHARE)
     if halves is None:
         return None
     later = asyncio.ensure_future(workers.run(second_half, halves.second, halves.second_from))
