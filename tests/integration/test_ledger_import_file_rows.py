@@ -165,3 +165,21 @@ async def test_a_row_with_a_wrong_detail_still_has_its_assignment_checked(scene)
     found = reasons(r.json())  # type: ignore[attr-defined]
     assert list(found) == ["rows[2].audience", "rows[2].village_code"], found
     assert "未被指派到" in found["rows[2].village_code"]
+
+
+async def test_a_row_with_an_unknown_advisor_in_a_village_outside_the_scope_is_told_both(scene) -> None:  # type: ignore[no-untyped-def]
+    """Neither refusal causes the other: a row, whole or with an unreadable cell, is told both at
+    once (before, the first refusal hid the second until the file came back corrected)."""
+    ledger, cast = scene
+    before = await _count(ledger, cast)
+    rows = [
+        visit("A-nobody", "621026100201", "07-01 09:00", "07-01 11:00", "fr-both-1"),  # reads whole
+        visit("A-nobody", "621026100201", "七月二日", "07-02 11:00", "fr-both-2"),  # no start
+    ]
+    r = await _upload(ledger, cast, as_csv(rows))
+    assert r.status_code == 422, r.text  # type: ignore[attr-defined]
+    found = reasons(r.json())  # type: ignore[attr-defined]
+    for line in (2, 3):
+        assert "不在您的管辖范围内" in found[f"rows[{line}].village_code"], found
+        assert "顾问编号 A-nobody 不存在" in found[f"rows[{line}].advisor_id"], found
+    assert await _count(ledger, cast) == before

@@ -243,16 +243,18 @@ def check_people(
     facts: FileFacts,
     problems: Problems,
 ) -> bool:
-    """The village in the uploader's scope, the advisor known; False with the first refusal added.
-    Also run on a row whose other cells did not read (`None`: that cell is missing or unreadable),
-    so every problem of a row is answered at once."""
+    """The village in the uploader's scope, the advisor known; False with each refusal added (both
+    when both fail: one is not the cause of the other). Also run on a row whose other cells did
+    not read (`None`: that cell is missing or unreadable), so every problem of a row is answered
+    at once."""
+    known = True
     if village_code is not None and not facts.can_see(who, village_code):
         problems.add(line, "village_code", f"村（社区）{village_code} 不在您的管辖范围内")
-        return False
+        known = False
     if advisor_id is not None and not facts.knows_advisor(advisor_id):
         problems.add(line, "advisor_id", f"顾问编号 {advisor_id} 不存在，请按本单位顾问名单中的顾问编号填写")
-        return False
-    return True
+        known = False
+    return known
 
 
 def on_day_of_unit(
