@@ -19,7 +19,7 @@ import pytest
 from devstack import frontend, procs
 from devstack.tansu import start_tansu
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
-from support.browser import CHROMIUM, CHROMIUM_FLAGS, DESKTOP, WebStack, ensure_chromium
+from support.browser import DESKTOP, WebStack, ensure_chromium, launch_chromium
 from support.demo import Demo, copy_of
 from support.lifetimes import stop_after_last_user
 from support.servers import running_services
@@ -70,7 +70,7 @@ def playwright_session() -> Iterator[Playwright]:
 
 @pytest.fixture(scope="module")
 def browser(playwright_session: Playwright) -> Iterator[Browser]:
-    instance = playwright_session.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+    instance = launch_chromium(playwright_session)
     yield instance
     instance.close()
 

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from playwright.sync_api import Locator, Page, Playwright, Route, expect
-from support.browser import CHROMIUM, CHROMIUM_FLAGS, PHONE, WebStack, shoot
+from support.browser import PHONE, WebStack, launch_chromium, shoot
 from support.held import SLOW, Held
 from support.waiting import until
 from vc_contracts import CST
@@ -201,7 +201,7 @@ def test_pages_open_offline_once_the_worker_is_installed(
     never loaded yet) come from the service worker's cache. A worker whose precache list names a file
     the build did not write never installs, and both fail with ERR_INTERNET_DISCONNECTED.
     A browser of its own: the other tests block workers (see conftest's signed_in_page)."""
-    browser = playwright_session.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+    browser = launch_chromium(playwright_session)
     try:
         ctx = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
         token = web_stack.token("advisor")

@@ -7,6 +7,7 @@ downloads a browser. Screenshots: `shoot(page, name)` → .var/test/screenshots/
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from typing import Any
 
 import httpx
 from devstack.paths import var_dir
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, Playwright
 from vc_contracts import CST
 from vc_web.dev_signin import DEMO_PEOPLE, DemoPerson
 
@@ -35,11 +36,24 @@ def _has_cjk_fonts() -> bool:
     return CJK_FONT_DIR.is_dir() and any(CJK_FONT_DIR.glob("NotoSansCJK*"))
 
 
+CHINESE_UI = Path("/usr/lib/chromium/locales/zh-CN.pak")
+"""Chromium's Chinese user interface (package chromium-l10n): without it the browser's own date
+and time fields show as in the United States (12/04/2026, 09:00 AM), whatever the page's locale."""
+
+
 def ensure_chromium() -> Path:
-    """Debian's chromium and fonts-noto-cjk, installed when missing (root only; else skip)."""
-    if not (CHROMIUM.exists() and _has_cjk_fonts()):
-        apt_install("chromium", "fonts-noto-cjk", why="browser tests")
+    """Debian's chromium, its Chinese interface and fonts-noto-cjk, installed when missing (root
+    only; else skip)."""
+    if not (CHROMIUM.exists() and _has_cjk_fonts() and CHINESE_UI.exists()):
+        apt_install("chromium", "chromium-l10n", "fonts-noto-cjk", why="browser tests")
     return CHROMIUM
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """Debian's chromium, headless, in Chinese: the browser's own language is what its date and
+    time fields follow (年/月/日, 24-hour times), not the context's locale."""
+    chinese = {**os.environ, "LANGUAGE": "zh_CN", "LANG": "zh_CN.UTF-8", "LC_ALL": "zh_CN.UTF-8"}
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, env=chinese)
 
 
 @dataclass
