@@ -11,8 +11,10 @@ from datetime import date, datetime, timedelta
 import httpx
 import pytest
 from devstack.demo import zhengning as zn
+from eventkit.clock import today_cst
 from playwright.sync_api import Page, Route, expect
 from support.browser import WebStack, shoot
+from support.days import days_since, text_on_days
 from support.waiting import until
 from vc_contracts import CST
 
@@ -53,6 +55,7 @@ def test_reassigning_a_village_keeps_its_history_and_the_public_board_shows_the_
     signed_in_page: Callable[[str], Page], web_stack: WebStack
 ) -> None:
     page = signed_in_page("county_admin")
+    before = today_cst()  # the form offers the page's today as the new term's first day
     open_county(page, "roster")
     page.get_by_role("menuitem", name="指派与调整").click()
     choose(page, "vc-assign-village", REASSIGNED.name)
@@ -65,7 +68,9 @@ def test_reassigning_a_village_keeps_its_history_and_the_public_board_shows_the_
     expect(page.locator("#vc-assign-schedule")).to_have_value("")  # the form starts over for the next change
     history = page.locator('[aria-label="任职历史"]')
     expect(history).to_contain_text(former)  # the former term stays, ended the day before
-    expect(history).to_contain_text((TODAY - timedelta(days=1)).isoformat())
+    # the day before the new term's first day: the page's today, which may be past midnight +08:00
+    ended = [day - timedelta(days=1) for day in days_since(before)]
+    expect(history).to_contain_text(text_on_days("{day}", ended, whole=False))
     shoot(page, "county-assignments")
 
     board = page.context.new_page()  # the QR code's page: public, no token
