@@ -1,8 +1,8 @@
 """A failed yearly assessment's rectification, opened and completed in a real browser: the county
 concludes 不合格 with items and a due day (整改中), the advisor's unit sees it on its home page, is
 refused next to the field without a summary, reports it completed, and both pages then show 已整改
-with the day. The day is the server's, of the moment it was reported: a run across midnight +08:00
-may read the next day (CI from 15:5x UTC read 已整改（2026-12-05） for the 12-04 of the test's start)."""
+with the day. The day is the unit page's today, not the test's: a run across midnight +08:00 may
+read the next day (CI from 15:5x UTC read 已整改（2026-12-05） for the 12-04 of the test's start)."""
 
 from __future__ import annotations
 
@@ -58,10 +58,10 @@ def test_a_failed_assessments_rectification_is_reported_completed_by_the_unit(
     expect(card.get_by_role("alert").first).to_be_visible()
     assert card.locator(".vc-field-error").count() == 1
     summary.fill("已补足驻点时长，补办讲座一次")
-    before = today_cst()
     card.get_by_role("button", name="登记整改完成").click()
     expect(card.get_by_role("button", name="登记整改完成")).to_have_count(0)  # the server has answered
-    completed = text_on_days("已整改（{day}）", days_since(before))
+    # the unit page's today, offered as the completion day when it opened: any day since the start
+    completed = text_on_days("已整改（{day}）", days_since(opened))
     expect(card.get_by_test_id("rectification")).to_have_text(completed)
     shoot(unit, "unit-rectification")
 
