@@ -11,8 +11,10 @@ from datetime import date, datetime, timedelta
 import httpx
 import pytest
 from devstack.demo import zhengning as zn
+from eventkit.clock import today_cst
 from playwright.sync_api import Page, Route, expect
 from support.browser import WebStack, shoot
+from support.days import days_since, text_on_days
 from support.waiting import until
 from vc_contracts import CST
 
@@ -53,6 +55,7 @@ def test_reassigning_a_village_keeps_its_history_and_the_public_board_shows_the_
     signed_in_page: Callable[[str], Page], web_stack: WebStack
 ) -> None:
     page = signed_in_page("county_admin")
+    before = today_cst()  # the form offers the page's today as the new term's first day
     open_county(page, "roster")
     page.get_by_role("menuitem", name="指派与调整").click()
     choose(page, "vc-assign-village", REASSIGNED.name)
@@ -65,7 +68,9 @@ def test_reassigning_a_village_keeps_its_history_and_the_public_board_shows_the_
     expect(page.locator("#vc-assign-schedule")).to_have_value("")  # the form starts over for the next change
     history = page.locator('[aria-label="任职历史"]')
     expect(history).to_contain_text(former)  # the former term stays, ended the day before
-    expect(history).to_contain_text((TODAY - timedelta(days=1)).isoformat())
+    # the day before the new term's first day: the page's today, which may be past midnight +08:00
+    ended = [day - timedelta(days=1) for day in days_since(before)]
+    expect(history).to_contain_text(text_on_days("{day}", ended, whole=False))
     shoot(page, "county-assignments")
 
     board = page.context.new_page()  # the QR code's page: public, no token
@@ -110,18 +115,19 @@ def test_an_agreement_filed_after_the_deadline_shows_as_late(signed_in_page: Cal
     # A filing is late only once 31 March has passed. Until then no filing of this year can be late
     # (and 20 April is still to come: 备案日期不能晚于今天, which failed this test from 1 January to
     # 19 April), so the scene is then last year's; from 1 April on, filed on 20 April or today.
-    year = YEAR if date(YEAR, 3, 31) < TODAY else YEAR - 1
-    filed_on = min(date(year, 4, 20), TODAY)
+    today = today_cst()  # here, not at import: the scene's year follows from it
+    year = today.year if date(today.year, 3, 31) < today else today.year - 1
+    filed_on = min(date(year, 4, 20), today)
     page = signed_in_page("county_admin")
     open_county(page, "agreements")
     late = page.locator('[data-status="late"] strong')
-    if year == YEAR:
+    # that year, not the page's own: past midnight of 31 December +08:00 the page opens on the next
+    page.locator("#vc-agr-year").fill(str(year))
+    page.locator("#vc-agr-year").press("Enter")
+    expect(page.get_by_text(f"备案截止：{year}-03-31")).to_be_visible(timeout=30_000)  # that year read
+    if year == today.year:
         late_row = page.get_by_role("row").filter(has_text="逾期备案").first  # the demo's late one
         expect(late_row).to_be_visible(timeout=30_000)  # 108 villages: a loaded machine takes a while
-    else:
-        page.locator("#vc-agr-year").fill(str(year))
-        page.locator("#vc-agr-year").press("Enter")
-        expect(page.get_by_text(f"备案截止：{year}-03-31")).to_be_visible(timeout=30_000)  # that year read
     expect(late).to_be_visible()
     late_before = int(late.inner_text())
 
@@ -132,14 +138,14 @@ def test_an_agreement_filed_after_the_deadline_shows_as_late(signed_in_page: Cal
     page.keyboard.press("Escape")
     set_date(page, "vc-sign-on", date(year, 1, 5))
     page.get_by_role("button", name="登记", exact=True).click()
-    due = "待备案" if date(year, 3, 31) >= TODAY else "未备案"
+    due = "待备案" if date(year, 3, 31) >= today else "未备案"
     rows = page.get_by_role("row").filter(has_text=UNFILED_VILLAGE.name)
     unfiled = rows.filter(has_text=due)
     expect(unfiled.first).to_be_visible()
 
     unfiled.first.get_by_role("button", name="备案").click()
     page.locator("#vc-file-no").fill(f"正司备〔{year}〕901号")
-    set_date(page, "vc-file-on", TODAY + timedelta(days=2))  # the future: refused, next to the field
+    set_date(page, "vc-file-on", today + timedelta(days=2))  # the future (also past midnight): refused
     page.get_by_role("button", name="确认备案").click()
     dialog = page.get_by_role("dialog", name="协议备案")
     expect(dialog.locator(".vc-field-error")).to_be_visible()

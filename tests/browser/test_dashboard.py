@@ -10,8 +10,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+from eventkit.clock import today_cst
 from playwright.sync_api import Page, expect
 from support.browser import WebStack, screenshot_dir, shoot
+from support.days import days_since
 from support.waiting import eventually_sync
 
 CST = ZoneInfo("Asia/Shanghai")
@@ -153,9 +155,14 @@ def test_drill_down_from_the_county_to_a_village_volume(signed_in_page: Any, web
     expect(page.get_by_role("heading", name=re.compile(f"^{first['name']}"))).to_be_visible(timeout=SLOW)
     shoot(page, "dashboard-village")
 
+    opened = today_cst()
     page.get_by_role("button", name="查看工作台账").click()
     expect(page).to_have_url(re.compile(rf"/volume/{first['code']}"))
-    year = str(datetime.now(CST).year)
+    # this year's volume, the page's: the next year's when the run crossed midnight of 31 December
+    shown = page.get_by_role("heading", name=re.compile(r"\d{4} 年度法律顾问工作台账")).first
+    expect(shown).to_be_visible(timeout=SLOW)
+    year = int(re.findall(r"(\d{4}) 年度", shown.inner_text())[0])
+    assert year in {day.year for day in days_since(opened)}, year
     volume = _get(web_stack, "county_admin", f"/api/ledger/volumes/village/{first['code']}/{year}")
     expect(page.get_by_role("heading", name=volume["title"])).to_be_visible(timeout=SLOW)
     expect(page.get_by_text(volume["chain"]["head"])).to_be_visible()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,6 @@ import httpx
 from docx import Document
 from playwright.sync_api import Page, expect
 from support.browser import DESKTOP, PHONE, WebStack, on_the_demo_s_last_evening, shoot
-from vc_contracts.base import CST
 
 # a loaded CI machine answers a submission in seconds, not milliseconds (not a timing assertion)
 WAIT = 30_000
@@ -71,7 +70,7 @@ def _path(report_id_in_url: str) -> str:
 
 
 def _advisors_confirm_before_the_head_submits(
-    firm: Page, signed_in_page: Callable[[str], Page], web_stack: WebStack
+    firm: Page, signed_in_page: Callable[[str], Page], web_stack: WebStack, evening: datetime
 ) -> None:
     """The head is refused while an advisor has not confirmed; the demo advisor confirms on the phone
     page, the unit's other advisors with figures through the API; then the head may submit."""
@@ -85,7 +84,7 @@ def _advisors_confirm_before_the_head_submits(
     expect(refusal).to_be_in_viewport()
 
     advisor = signed_in_page("advisor")
-    on_the_demo_s_last_evening(advisor)
+    on_the_demo_s_last_evening(advisor, evening)  # the firm's half-year, also past midnight +08:00
     advisor.set_viewport_size({"width": 390, "height": 844})
     advisor.get_by_role("link", name="我的半年数据").click()
     expect(advisor.get_by_test_id("my-state")).to_contain_text("待本人确认", timeout=WAIT)
@@ -93,13 +92,13 @@ def _advisors_confirm_before_the_head_submits(
     advisor.get_by_role("button", name="确认", exact=True).click()
     expect(advisor.get_by_test_id("my-state")).to_contain_text("本人已确认", timeout=WAIT)
 
-    preview = _api(web_stack, "law_firm", "GET", f"/reports/half-year/{_current_half()}/preview")
+    preview = _api(web_stack, "law_firm", "GET", f"/reports/half-year/{_half_of(evening)}/preview")
     person = web_stack.person("advisor")
     for other in [a for a in preview.json()["advisors"] if a["state"] != "confirmed"]:
         body = {"role": "advisor", "scope": person.scope, "subject": other["advisor_id"], "unit": None}
         token = httpx.post(f"{web_stack.url}/auth/dev/token", json=body, timeout=10, trust_env=False)
         headers = {"Authorization": f"Bearer {token.json()['token']}"}
-        url = f"{web_stack.url}/api/reporting/reports/half-year/{_current_half()}"
+        url = f"{web_stack.url}/api/reporting/reports/half-year/{_half_of(evening)}"
         mine = httpx.get(f"{url}/my-figures", headers=headers, timeout=20, trust_env=False).json()
         done = httpx.post(
             f"{url}/confirmations", json={"confirm_digest": mine["digest"]}, headers=headers, timeout=20,
@@ -148,11 +147,12 @@ def _scrolls_inside_its_card_on_a_phone(page: Page) -> None:
     page.set_viewport_size(DESKTOP)
 
 
-def _current_half() -> str:
-    """The half-year the pages open on: that of 21:00 +08:00 yesterday, where the half-year test pins
-    their clocks (`on_the_demo_s_last_evening`: on 1 January and 1 July the real half-year holds no
-    figures of the firm's advisors yet, and 未确认 never showed)."""
-    evening = datetime.now(CST) - timedelta(days=1)
+def _half_of(evening: datetime) -> str:
+    """The half-year the pages open on: that of `evening`, 21:00 +08:00 yesterday, where the half-year
+    test pins their clocks (`on_the_demo_s_last_evening`: on 1 January and 1 July the real half-year
+    holds no figures of the firm's advisors yet, and 未确认 never showed). The instant the firm's page
+    was set to, not read again: on a run across the midnight that begins 2 January or 2 July +08:00,
+    "yesterday" read again names the next half."""
     return f"{evening.year}H{1 if evening.month <= 6 else 2}"
 
 
@@ -160,12 +160,12 @@ def test_a_half_year_report_is_returned_resubmitted_and_approved_through_the_pag
     signed_in_page: Callable[[str], Page], web_stack: WebStack
 ) -> None:
     firm = signed_in_page("law_firm")
-    on_the_demo_s_last_evening(firm)
+    evening = on_the_demo_s_last_evening(firm)
     firm.get_by_role("link", name="报告").first.click()
     firm.get_by_role("link", name="半年台账报告", exact=True).click()
     expect(firm.get_by_role("heading", name="半年台账报告")).to_be_visible(timeout=WAIT)
     expect(firm.get_by_text("统计口径（每项数据如何计数）")).to_be_visible(timeout=WAIT)
-    _advisors_confirm_before_the_head_submits(firm, signed_in_page, web_stack)
+    _advisors_confirm_before_the_head_submits(firm, signed_in_page, web_stack, evening)
     shoot(firm, "reports-half-year-preview")
     _confirm_and_submit(firm, "确认并报送")
     period_title = firm.locator(".vc-existing span").first.inner_text().removesuffix("报告")
@@ -217,15 +217,26 @@ def test_a_half_year_report_is_returned_resubmitted_and_approved_through_the_pag
     shoot(county, "reports-detail-half-year")
 
 
+def _open_the_annual_report(county: Page, web_stack: WebStack) -> int:
+    """Open 年度工作报告; the year it opens on, its clock's (not read again here: past midnight of 31
+    December +08:00 it is the next)."""
+    county.goto(f"{web_stack.url}/reports")
+    previewed = re.compile(r"/api/reporting/reports/annual/(\d{4})/preview$")
+    with county.expect_request(previewed, timeout=WAIT) as asked:
+        # not "2025年度工作报告" in the inbox
+        county.get_by_role("link", name="年度工作报告", exact=True).click()
+    # the heading, not the text: the page's lead sentence names the results too
+    expect(county.get_by_role("heading", name="法律顾问年度考核结果")).to_be_visible(timeout=WAIT)
+    found = previewed.search(asked.value.url)
+    assert found, asked.value.url
+    return int(found[1])
+
+
 def test_an_annual_report_goes_county_city_province_and_its_written_report_carries_the_figures(
     signed_in_page: Callable[[str], Page], web_stack: WebStack, tmp_path: Path
 ) -> None:
     county = signed_in_page("county_admin")
-    county.goto(f"{web_stack.url}/reports")
-    county.get_by_role("link", name="年度工作报告", exact=True).click()  # not "2025年度工作报告" in the inbox
-    # the heading, not the text: the page's lead sentence names the results too
-    expect(county.get_by_role("heading", name="法律顾问年度考核结果")).to_be_visible(timeout=WAIT)
-    year = datetime.now(CST).year  # the page opens on this year
+    year = _open_the_annual_report(county, web_stack)
     expect(county.get_by_role("combobox", name="年度")).to_be_visible(timeout=WAIT)
     with county.expect_download() as drafted:
         county.get_by_role("button", name="下载书面报告预览（Word）").click()

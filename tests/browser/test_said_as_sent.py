@@ -32,8 +32,11 @@ def _post_to(path: str) -> Callable[[Request], bool]:
 def test_the_rules_message_states_the_day_saved_not_the_one_typed_since(
     web_stack: WebStack, signed_in_page: Callable[[str], Page]
 ) -> None:
-    # the day test_prefill_waits sets too: neither test's version is then before the other's (refused)
-    sent_day, typed_since = f"{YEAR + 1}-01-01", f"{YEAR + 1}-03-01"
+    # the day test_prefill_waits sets too: neither test's version is then before the other's (refused).
+    # The year read here, as there, not at import: past midnight of 31 December +08:00 a YEAR of the
+    # import would send a day before the one test_prefill_waits set meanwhile
+    next_year = datetime.now(CST).year + 1
+    sent_day, typed_since = f"{next_year}-01-01", f"{next_year}-03-01"
     page = signed_in_page("county_admin")
     page.goto(f"{web_stack.url}/county/rules")
     expect(page.locator("#vc-rule-hours")).not_to_have_value("", timeout=SLOW)

@@ -13,6 +13,7 @@ from devstack.pytest_plugin import DevStack
 from eventkit import own_views
 from eventkit.clock import today_cst
 from eventkit.store import Metadata
+from support.days import days_since
 from support.waiting import eventually
 from test_assessment_harness import Assessment, assessment_service
 from vc_contracts import CST, Event, Tenant
@@ -276,9 +277,11 @@ async def test_feedback_sheet_confirmation_conclusion_and_rectification(svc: Ass
     assert blank.status_code == 422 and blank.json()["field"] == "reason"
     why = {"reason": "村民评价录入有误"}
     assert (await svc.http.post(f"{path}/dispute", json=why, headers=county(svc))).status_code == 403
+    before = today_cst()  # the server dates the dispute: past midnight +08:00, the day after
     assert (await svc.http.post(f"{path}/dispute", json=why, headers=advisor)).status_code == 201
     disputed = await sheet_of(svc, li, advisor)
-    assert disputed["dispute"] == {"reason": "村民评价录入有误", "on": str(today_cst())}
+    assert disputed["dispute"]["reason"] == "村民评价录入有误"
+    assert date.fromisoformat(disputed["dispute"]["on"]) in days_since(before), disputed["dispute"]
     assert disputed["confirmation"] == {"confirmed": False, "current": False}
     assert (await svc.http.post(f"{path}/confirmation", json={}, headers=advisor)).status_code == 201
     assert (await sheet_of(svc, li, advisor))["dispute"] is None  # the new confirmation settles it
@@ -299,7 +302,7 @@ async def test_feedback_sheet_confirmation_conclusion_and_rectification(svc: Ass
         "items": ["补足驻点时间"],
         "due_on": fail["due_on"],
         "completed": True,
-        "completed_on": str(today_cst()),  # the day the unit reported, shown as 已整改 with it
+        "completed_on": report["completed_on"],  # the day the unit reported, shown as 已整改 with it
         "summary": "已补足驻点时间",
     }
     listed = await svc.http.get(
@@ -319,10 +322,12 @@ async def test_a_units_rectifications_are_listed_in_scope_and_none_is_an_empty_p
     assert item == {
         "assessment_id": item["assessment_id"], "advisor_id": li, "unit_id": firm, "year": YEAR,
         "items": ["补足驻点时间"], "due_on": item["due_on"], "completed": True,
-        "completed_on": str(today_cst()), "summary": "已补足驻点时间",
+        "completed_on": item["completed_on"], "summary": "已补足驻点时间",
     }  # fmt: skip
     sheet = await sheet_of(svc, li, unit)
+    # the days the test above sent (its today, which a run across midnight +08:00 leaves behind)
     assert item["due_on"] == sheet["rectification"]["due_on"]
+    assert item["completed_on"] == sheet["rectification"]["completed_on"]
     later = await svc.http.get(
         "/rectifications", params={"unit_id": firm, "from_year": YEAR + 1}, headers=county(svc)
     )

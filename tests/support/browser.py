@@ -140,15 +140,19 @@ def busiest_volume(web_stack: WebStack) -> tuple[str, int]:
     return str(code), year
 
 
-def on_the_demo_s_last_evening(page: Page) -> None:
+def on_the_demo_s_last_evening(page: Page, evening: datetime | None = None) -> datetime:
     """Set the page's clock to 21:00 +08:00 yesterday and reload it: the pages that open on the
     current half-year (我的半年数据) then open on the one of the demo's WeChat consultation at 20:00
     yesterday in 王建国's first village (devstack/seed_demo.py). On 1 January and 1 July the real
     half-year holds none of his entries yet (the demo's are all before today): the page said
-    没有您的台账记录 and offered no 确认."""
-    yesterday = datetime.now(CST) - timedelta(days=1)
-    page.clock.set_fixed_time(yesterday.replace(hour=21, minute=0, second=0, microsecond=0))
+    没有您的台账记录 and offered no 确认. Returns the instant set; pass it as `evening` to set a second
+    page to the same one (read again after midnight +08:00, "yesterday" is another day)."""
+    if evening is None:
+        yesterday = datetime.now(CST) - timedelta(days=1)
+        evening = yesterday.replace(hour=21, minute=0, second=0, microsecond=0)
+    page.clock.set_fixed_time(evening)
     page.reload()
+    return evening
 
 
 def screenshot_dir() -> Path:
