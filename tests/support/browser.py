@@ -51,8 +51,11 @@ def ensure_chromium() -> Path:
 
 def launch_chromium(playwright: Playwright) -> Browser:
     """Debian's chromium, headless, in Chinese: the browser's own language is what its date and
-    time fields follow (年/月/日, 24-hour times), not the context's locale."""
-    chinese = {**os.environ, "LANGUAGE": "zh_CN", "LANG": "zh_CN.UTF-8", "LC_ALL": "zh_CN.UTF-8"}
+    time fields follow (年/月/日, 24-hour times), not the context's locale, and on Linux it reads it
+    from LANGUAGE (`--lang` is ignored there). Only LANGUAGE: a LANG or LC_ALL of a locale the
+    system lacks (zh_CN.UTF-8 is not generated here) turns its file names ASCII, and every download
+    named in Chinese was saved as "download"."""
+    chinese = {**os.environ, "LANGUAGE": "zh_CN"}
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, env=chinese)
 
 
