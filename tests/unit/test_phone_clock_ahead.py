@@ -11,8 +11,8 @@ import pytest
 from eventkit.errors import RuleViolationError
 from ledger.domain.entries import Assignment, Facts, LogEntry, entries
 from ledger.domain.kinds import Kind
-from ledger.domain.rules import MAX_CLOCK_AHEAD
 from vc_contracts import CST
+from vc_contracts.base import MAX_CLOCK_AHEAD
 from vc_contracts.catalogue.ledger import ConsultationGiven, VisitLogged
 
 SERVER = datetime(2026, 12, 31, 23, 58, tzinfo=CST)  # the server's now, the year's last minutes

@@ -10,10 +10,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from eventkit.errors import ConflictError, RuleViolationError
 from vc_contracts import CST
+from vc_contracts.base import MAX_CLOCK_AHEAD
 from vc_contracts.durations import SECONDS_PER_HOUR, display_hours, over_limit_hours, seconds_between
 
 from ledger.domain.facts import Assignment, Busy, Facts, minute, named
@@ -22,13 +23,12 @@ from ledger.domain.kinds import KIND_LABEL, Kind
 MAX_VISIT_HOURS = 12
 MAX_AUDIENCE = 5000
 MAX_PARTIES = 50
-# A phone's clock may run this far ahead of the server's: work logged "now" from it (a consultation
-# at 00:01 on the phone while the server reads 23:58) is taken with the phone's time, not refused as
-# future work. Beyond it the refusal names both times, so the person sees their clock is off.
-MAX_CLOCK_AHEAD = timedelta(minutes=5)
 
 
 def _not_future(at: datetime, now: datetime, what: str, field: str) -> None:
+    """Work logged "now" from a phone whose clock runs up to MAX_CLOCK_AHEAD ahead (a consultation at
+    00:01 on the phone, 23:58 on the server) is taken with the phone's time, not refused as future
+    work. Beyond it the refusal names both times, so the person sees their clock is off."""
     if at <= now + MAX_CLOCK_AHEAD:
         return
     there, here = at.astimezone(CST), now.astimezone(CST)
