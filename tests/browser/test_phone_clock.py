@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
-from support.browser import PHONE, WebStack, shoot
+from playwright.sync_api import Browser, Page, expect
+from support.browser import DESKTOP, PHONE, WebStack, shoot
 from support.held import SLOW
 from vc_contracts import CST
 
@@ -98,3 +98,27 @@ def test_a_form_left_open_over_midnight_sends_the_day_and_time_it_shows(
     expect(page).to_have_url(re.compile(r"/advisor$"))
     [entry] = _mine(advisor_api, marker)
     assert datetime.fromisoformat(entry["occurred_at"]) == opened, entry
+
+
+def test_a_phone_whose_clock_runs_hours_ahead_signs_in_and_stays_signed_in(
+    browser: Browser, web_stack: WebStack
+) -> None:
+    # a phone 13 hours ahead (a wrong date after a flat battery; the token lives 12): the page judged
+    # the token just issued expired by its own clock and sign-in ended on 身份令牌无法识别或已过期
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai",
+                                  service_workers="block")  # fmt: skip
+    try:
+        page = context.new_page()
+        page.clock.set_fixed_time(datetime.now(CST) + timedelta(hours=13))
+        page.set_viewport_size(PHONE)
+        page.goto(f"{web_stack.url}/signin")
+        page.get_by_text(f"{web_stack.person('advisor').label.split('（')[0]}（法律顾问").click()
+        page.get_by_role("button", name="以所选人员登录").click()
+        expect(page).to_have_url(re.compile(r"/advisor$"))
+        expect(page.get_by_role("article").first).to_be_visible()
+        page.reload()  # the tab keeps the session on the server's time
+        expect(page).to_have_url(re.compile(r"/advisor$"))
+        expect(page.get_by_role("article").first).to_be_visible()
+        shoot(page, "advisor-phone-clock-hours-ahead")
+    finally:
+        context.close()
