@@ -11,6 +11,7 @@ import pytest
 from eventkit import clock
 from eventkit.clock import phone_today_cst
 from eventkit.errors import RuleViolationError
+from eventkit.params import begun
 from eventkit.periods import require_started
 from vc_contracts import CST
 from vc_contracts.base import MAX_CLOCK_AHEAD
@@ -38,3 +39,13 @@ def test_at_23_58_of_31_december_the_new_year_has_begun_for_a_phone_not_the_one_
     assert str(require_started("2027", phone_today_cst(), field="year")) == "2027"
     with pytest.raises(RuleViolationError, match="2028年尚未开始"):
         require_started("2028", phone_today_cst(), field="year")
+
+
+def test_a_record_year_filter_of_the_new_year_is_taken_in_the_server_s_last_minutes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the unit page's lectures of the year (/ledger/entries?period=2027) and every `Begun…` parameter
+    monkeypatch.setattr(clock, "now_cst", lambda: datetime(2026, 12, 31, 23, 58, tzinfo=CST))
+    assert begun("period").func("2027") == "2027"
+    with pytest.raises(RuleViolationError, match="2027Q2"):
+        begun("period").func("2027Q2")
