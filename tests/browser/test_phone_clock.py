@@ -122,3 +122,26 @@ def test_a_phone_whose_clock_runs_hours_ahead_signs_in_and_stays_signed_in(
         shoot(page, "advisor-phone-clock-hours-ahead")
     finally:
         context.close()
+
+
+def test_the_unit_page_of_a_year_not_begun_says_so_not_that_the_unit_has_no_advisors(
+    browser: Browser, web_stack: WebStack
+) -> None:
+    # a computer dated 1 January of next year (the server still in this one): the progress table was
+    # empty under 2027年尚未开始 and said 本单位暂无在岗顾问, which the firm read as its advisors gone
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai",
+                                  service_workers="block")  # fmt: skip
+    try:
+        page = context.new_page()
+        now = datetime.now(CST)
+        page.clock.set_fixed_time(datetime(now.year + 1, 1, 1, 0, 1, tzinfo=CST))
+        page.goto(f"{web_stack.url}/signin")
+        page.get_by_text(web_stack.person("law_firm").label).click()
+        page.get_by_role("button", name="以所选人员登录").click()
+        expect(page).to_have_url(re.compile(r"/unit$"))
+        expect(page.get_by_role("alert")).to_contain_text(f"{now.year + 1}年尚未开始")
+        expect(page.get_by_text("未能读取，见上方提示")).to_be_visible()
+        expect(page.get_by_text("本单位暂无在岗顾问")).to_have_count(0)
+        shoot(page, "unit-year-not-begun")
+    finally:
+        context.close()
