@@ -145,3 +145,27 @@ def test_the_unit_page_of_a_year_not_begun_says_so_not_that_the_unit_has_no_advi
         shoot(page, "unit-year-not-begun")
     finally:
         context.close()
+
+
+def test_the_advisor_home_of_a_year_not_begun_shows_no_figures_not_zero_of_zero_met(
+    browser: Browser, web_stack: WebStack
+) -> None:
+    # a phone dated 1 January of next year (the server still in this one): under 2027年尚未开始 each
+    # card showed 0.00 / 0.00 小时 with a full green bar, read as the quarter's hours met
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai",
+                                  service_workers="block")  # fmt: skip
+    try:
+        page = context.new_page()
+        now = datetime.now(CST)
+        page.clock.set_fixed_time(datetime(now.year + 1, 1, 1, 0, 1, tzinfo=CST))
+        page.set_viewport_size(PHONE)
+        page.goto(f"{web_stack.url}/signin")
+        page.get_by_text(web_stack.person("advisor").label).click()
+        page.get_by_role("button", name="以所选人员登录").click()
+        expect(page).to_have_url(re.compile(r"/advisor$"))
+        expect(page.get_by_text(f"{now.year + 1}年尚未开始")).to_be_visible()
+        expect(page.get_by_test_id("quarter-hours").first).to_have_text("暂无数据")
+        expect(page.get_by_text("0.00 / 0.00 小时")).to_have_count(0)
+        shoot(page, "advisor-home-year-not-begun")
+    finally:
+        context.close()
