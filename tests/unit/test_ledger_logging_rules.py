@@ -111,7 +111,7 @@ def test_the_new_advisors_visit_on_that_day_counts_for_the_new_unit() -> None:
     [
         (log(facts=Facts()), RuleViolationError, "village_code", "未被指派"),
         (log(start=NOW - timedelta(hours=1), hours=2), RuleViolationError, "ended_at", "尚未发生"),
-        (log(Kind.lecture, start=NOW + timedelta(minutes=5)), RuleViolationError, "occurred_at", "尚未发生"),
+        (log(Kind.lecture, start=NOW + timedelta(minutes=10)), RuleViolationError, "occurred_at", "尚未发生"),
         (log(hours=12.5), RuleViolationError, "ended_at", "12 小时"),
         (log(hours=0), RuleViolationError, "ended_at", "晚于开始时间"),
         (log(Kind.lecture, audience=5001), RuleViolationError, "audience", "5000"),

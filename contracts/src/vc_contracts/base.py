@@ -17,6 +17,10 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, 
 from vc_contracts.text import STORED
 
 CST = timezone(timedelta(hours=8), "Asia/Shanghai")
+MAX_CLOCK_AHEAD = timedelta(minutes=5)
+"""How far a phone's clock may run ahead of the server's and its "now" still be taken: work logged at
+00:01 on the phone while the server reads 23:58 the day before is dated the phone's day (the ledger's
+future rule), and that day's year has begun for the phone's pages (`eventkit.clock.phone_today_cst`)."""
 
 
 ODD_OFFSET = "时区偏移须为整分钟，如 +08:00（不接受带秒的偏移，如 +08:00:30）"

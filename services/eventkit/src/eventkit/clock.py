@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from vc_contracts import CST
+from vc_contracts.base import MAX_CLOCK_AHEAD
 
 
 def now_cst() -> datetime:
@@ -15,3 +16,11 @@ def now_cst() -> datetime:
 def today_cst() -> date:
     """Today's calendar day in China Standard Time."""
     return now_cst().date()
+
+
+def phone_today_cst() -> date:
+    """The latest Shanghai day a phone whose clock runs up to MAX_CLOCK_AHEAD ahead may already show:
+    tomorrow in the server's last minutes of a day, else today. For "has this year begun" on the
+    reads a phone's page makes of its own year (the advisor's home at 00:01 of 1 January on the
+    phone, 23:58 on the server, was told 2027年尚未开始 beside the consultation just logged in it)."""
+    return (now_cst() + MAX_CLOCK_AHEAD).date()

@@ -38,7 +38,7 @@ from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN, YEAR_MAX, YEAR_M
 from vc_contracts.divisions import COUNTY_CODE_PATTERN, DIVISION_CODE_PATTERN
 from vc_contracts.text import invisible_character
 
-from eventkit.clock import today_cst
+from eventkit.clock import phone_today_cst
 from eventkit.json_numbers import Typed, mistyped, typed_fields
 from eventkit.periods import (  # the patterns live with their reasons (eventkit.reasons answers them)
     HALF_YEAR_PATTERN,
@@ -94,11 +94,13 @@ def begun(field: str) -> AfterValidator:
     ("2027年尚未开始，暂无数据"), after the parameter's own shape and bounds. Part of the parameter
     types below, so a route cannot take such a year or period without it: the ledger's volumes,
     exports and entry list took the plain types and answered an empty 200 for 2027 (an empty volume
-    reads as "nothing was done"), where reporting and assessment called the rule in each handler."""
+    reads as "nothing was done"), where reporting and assessment called the rule in each handler.
+    Begun on `phone_today_cst`: a page whose clock is a few minutes fast asks for its new year at
+    00:01 of 1 January (23:58 on the server) and is answered, not told 2027年尚未开始."""
 
     def started(value: Any) -> Any:
         if value is not None:
-            require_started(str(value), today_cst(), field=field)
+            require_started(str(value), phone_today_cst(), field=field)
         return value
 
     return AfterValidator(started)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventkit.clock import today_cst
+from eventkit.clock import phone_today_cst, today_cst
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
 from eventkit.params import OptionalYearQuery
 from eventkit.periods import quarters_of_year, require_started
@@ -29,7 +29,8 @@ async def quarter_hours(
 ) -> dict[str, Any]:
     who.require_division(village_code, "village_code")
     year = year or today_cst().year
-    require_started(str(year), today_cst(), field="year")  # a year not begun has no hours, not zeros
+    # a year not begun has no hours, not zeros; begun by a page's clock up to MAX_CLOCK_AHEAD ahead
+    require_started(str(year), phone_today_cst(), field="year")
     seconds = await village_quarters(runtime.pool, runtime.settings.schema, village_code, year)
     sets = await rule_sets(runtime.pool, runtime.settings.schema)
     quarters = []

@@ -7,7 +7,7 @@ from uuid import uuid4
 
 from eventkit import metrics
 from eventkit.auth import UNITS, Principal, Role
-from eventkit.clock import today_cst
+from eventkit.clock import phone_today_cst, today_cst
 from eventkit.command_runner import CommandRunner, Outcome, answer_with
 from eventkit.db import Connection
 from eventkit.errors import ForbiddenError, NotFoundError
@@ -109,7 +109,8 @@ class Commands:
     async def sheet(
         self, who: Principal, advisor_id: str, year: int
     ) -> tuple[a.Year, list[Served], dict[str, Any]]:
-        require_started(str(year), today_cst(), field="year")  # no figures yet: 422, not empty ones
+        # no figures yet: 422, not empty ones; begun by a phone's clock up to MAX_CLOCK_AHEAD ahead
+        require_started(str(year), phone_today_cst(), field="year")
         state, served = await self.year(advisor_id, year)
         require_sees(who, advisor_id, served)
         return state, served, await figure_sheet(self.rt.pool, self.schema, advisor_id, year, state.feedback)

@@ -1,7 +1,8 @@
 """The rules an entry must pass when it is logged or corrected (pure; every limit is named here).
 
 - The advisor was assigned to the village on the CST calendar day the work started.
-- Nothing is logged in the future; late logging is fine (paper ledgers), with the real date.
+- Nothing is logged in the future; late logging is fine (paper ledgers), with the real date. A phone
+  whose clock runs a few minutes ahead (MAX_CLOCK_AHEAD) is not "the future": its "now" is taken.
 - A visit lasts more than 0 and at most MAX_VISIT_HOURS; audiences and parties have sane caps.
 - One advisor is never on site in two villages at once, and never logs the same visit twice (409).
 """
@@ -13,6 +14,7 @@ from datetime import datetime
 
 from eventkit.errors import ConflictError, RuleViolationError
 from vc_contracts import CST
+from vc_contracts.base import MAX_CLOCK_AHEAD
 from vc_contracts.durations import SECONDS_PER_HOUR, display_hours, over_limit_hours, seconds_between
 
 from ledger.domain.facts import Assignment, Busy, Facts, minute, named
@@ -23,18 +25,31 @@ MAX_AUDIENCE = 5000
 MAX_PARTIES = 50
 
 
+def _not_future(at: datetime, now: datetime, what: str, field: str) -> None:
+    """Work logged "now" from a phone whose clock runs up to MAX_CLOCK_AHEAD ahead (a consultation at
+    00:01 on the phone, 23:58 on the server) is taken with the phone's time, not refused as future
+    work. Beyond it the refusal names both times, so the person sees their clock is off."""
+    if at <= now + MAX_CLOCK_AHEAD:
+        return
+    there, here = at.astimezone(CST), now.astimezone(CST)
+    shown = "%H:%M" if there.date() == here.date() else "%Y-%m-%d %H:%M"
+    raise RuleViolationError(
+        f"不能登记尚未发生的工作（{what} {there:{shown}} 晚于当前时间 {here:{shown}}）；"
+        "如手机时间不准，请校准后重新填写",
+        field=field,
+    )
+
+
 def check_span(kind: Kind, start: datetime, end: datetime | None, now: datetime) -> float | None:
     """Hours of a visit (None for other kinds), after checking order, future and duration."""
     if kind is not Kind.visit:
-        if start > now:
-            raise RuleViolationError("不能登记尚未发生的工作（发生时间晚于当前时间）", field="occurred_at")
+        _not_future(start, now, "发生时间", "occurred_at")
         return None
     if end is None:
         raise RuleViolationError("驻点服务须填写结束时间", field="ended_at")
     if end <= start:
         raise RuleViolationError("结束时间须晚于开始时间", field="ended_at")
-    if end > now:
-        raise RuleViolationError("不能登记尚未发生的工作（结束时间晚于当前时间）", field="ended_at")
+    _not_future(end, now, "结束时间", "ended_at")
     seconds = seconds_between(start, end)
     if seconds > MAX_VISIT_HOURS * SECONDS_PER_HOUR:
         lasted = over_limit_hours(seconds, MAX_VISIT_HOURS)

@@ -26,6 +26,7 @@ from vc_contracts.catalogue.registry import (
     AdvisorStatusChanged,
 )
 
+from registry.domain.days import not_in_future
 from registry.domain.units import Unit
 from registry.domain.vetting import require_nominable
 
@@ -189,8 +190,7 @@ def _change_status(state: Advisor, c: ChangeAdvisorStatus, now: datetime) -> lis
         raise RuleViolationError("提名尚未审核通过，不能变更在岗状态", field="advisor_id")
     if c.status == state.status:
         raise ConflictError(f"该顾问当前已是“{STATUS_LABEL[c.status]}”状态", field="status")
-    if c.changed_on > now.date():
-        raise RuleViolationError("状态变更日期不能晚于今天", field="changed_on")
+    not_in_future(c.changed_on, now, "changed_on", "状态变更日期")
     if state.status_since and c.changed_on < state.status_since:
         raise RuleViolationError(f"状态变更日期早于上次变更日期 {state.status_since}", field="changed_on")
     return [

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from eventkit.errors import ConflictError, RuleViolationError
 
 from registry.domain.assignments import VILLAGE_LEVELS
+from registry.domain.days import not_in_future
 from registry.domain.vetting import require_approved
 
 if TYPE_CHECKING:
@@ -20,11 +21,6 @@ def require_open(state: Agreement) -> None:
         raise RuleViolationError("协议尚未签订", field="agreement_id")
     if state.terminated_on is not None:
         raise ConflictError(f"协议已于 {state.terminated_on} 终止", field="agreement_id")
-
-
-def not_in_future(day: date, now: datetime, field: str, label: str) -> None:
-    if day > now.date():
-        raise RuleViolationError(f"{label}不能晚于今天", field=field)
 
 
 def not_before(day: date, earliest: date | None, field: str, label: str) -> None:

@@ -23,6 +23,7 @@ from vc_contracts.catalogue.registry import (
 
 from registry.domain import agreement_rules as rules
 from registry.domain.advisors import Advisor
+from registry.domain.days import not_in_future
 from registry.domain.divisions import Division
 from registry.domain.units import Unit
 
@@ -116,7 +117,7 @@ def _ids(state: Agreement) -> dict[str, str]:
 
 def _file(state: Agreement, c: FileAgreement, now: datetime) -> AgreementFiled:
     rules.require_open(state)
-    rules.not_in_future(c.filed_on, now, "filed_on", "备案日期")
+    not_in_future(c.filed_on, now, "filed_on", "备案日期")
     if state.filed_on is not None and state.stamped:
         raise ConflictError(f"协议本期已于 {state.filed_on} 备案", field="agreement_id")
     rules.not_before(c.filed_on, state.filed_on or state.term_opened_on, "filed_on", "备案日期")

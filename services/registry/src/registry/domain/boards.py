@@ -19,6 +19,7 @@ from vc_contracts.catalogue.registry import NoticeBoardPosted
 
 from registry.domain.advisors import Advisor
 from registry.domain.assignments import VILLAGE_LEVELS, Term
+from registry.domain.days import not_in_future
 from registry.domain.divisions import Division
 
 
@@ -61,8 +62,7 @@ def decide(state: NoticeBoard, c: Command, now: datetime) -> list[Event]:
                 raise RuleViolationError("只能为已登记的村或社区登记公示栏", field="village_code")
             if not c.advisor.exists:
                 raise RuleViolationError("法律顾问尚未登记", field="advisor_id")
-            if c.posted_on > now.date():
-                raise RuleViolationError("公示日期不能晚于今天", field="posted_on")
+            not_in_future(c.posted_on, now, "posted_on", "公示日期")
             if c.serving is None or c.serving.advisor_id != c.advisor.advisor_id:
                 raise RuleViolationError("公示栏只能公示当日在本村任职的法律顾问", field="advisor_id")
             if state.posted_on and c.posted_on < state.posted_on:

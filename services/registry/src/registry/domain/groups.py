@@ -14,6 +14,7 @@ from vc_contracts.catalogue.registry import ServiceGroupEstablished, ServiceGrou
 
 from registry.domain.advisors import Advisor
 from registry.domain.assignments import VILLAGE_LEVELS
+from registry.domain.days import not_in_future
 from registry.domain.divisions import Division
 
 
@@ -60,8 +61,7 @@ def decide(state: ServiceGroup, c: Command, now: datetime) -> list[Event]:
         case CountMembers():
             if not state.exists:
                 raise RuleViolationError("该村尚未建立法律服务微信群", field="village_code")
-            if c.counted_on > now.date():
-                raise RuleViolationError("统计日期不能晚于今天", field="counted_on")
+            not_in_future(c.counted_on, now, "counted_on", "统计日期")
             last = state.last_counted_on or state.established_on
             if last and c.counted_on < last:
                 raise RuleViolationError(
@@ -88,8 +88,7 @@ def _establish(state: ServiceGroup, c: EstablishServiceGroup, now: datetime) -> 
         raise RuleViolationError("只能为已登记的村或社区建立法律服务微信群", field="village_code")
     if not c.advisor.exists:
         raise RuleViolationError("法律顾问尚未登记", field="advisor_id")
-    if c.established_on > now.date():
-        raise RuleViolationError("建群日期不能晚于今天", field="established_on")
+    not_in_future(c.established_on, now, "established_on", "建群日期")
     return [
         ServiceGroupEstablished(
             group_id=c.group_id,

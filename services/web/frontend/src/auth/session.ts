@@ -20,6 +20,7 @@ export interface Claims {
   unit?: string
   name?: string
   exp?: number
+  iat?: number
 }
 
 const KEY = 'vc.token'
@@ -52,15 +53,29 @@ export function decodeClaims(token: string): Claims | null {
   }
 }
 
-function expired(claims: Claims): boolean {
-  return typeof claims.exp === 'number' && claims.exp * 1000 <= Date.now()
+// The server's clock minus this device's (ms), learnt from the `iat` of a token taken as it was issued
+// (sign-in, the OIDC callback): a token's expiry is judged on the server's time. A phone whose clock
+// ran hours ahead (a wrong date after a flat battery) found the token just issued already expired, and
+// signing in ended on 身份令牌无法识别或已过期 however often it was fetched again.
+const SKEW_KEY = 'vc.clockSkew'
+
+function skew(): number {
+  return Number(sessionStorage.getItem(SKEW_KEY)) || 0
 }
 
-/** Keep `token` for this tab; false (and nothing kept) when it is unreadable or expired. */
-export function signIn(token: string, name?: string | null): boolean {
+function expired(claims: Claims, ahead = skew()): boolean {
+  return typeof claims.exp === 'number' && claims.exp * 1000 <= Date.now() + ahead
+}
+
+/** Keep `token` for this tab; false (and nothing kept) when it is unreadable or expired. `issuedNow`:
+ * the token comes straight from its issuer, so its `iat` is the server's now (this device's clock
+ * may be off: the skew is kept for the tab). */
+export function signIn(token: string, name?: string | null, issuedNow = false): boolean {
   const trimmed = token.trim().replace(/^Bearer\s+/i, '')
   const claims = decodeClaims(trimmed)
-  if (!claims || expired(claims)) return false
+  const ahead = issuedNow && typeof claims?.iat === 'number' ? claims.iat * 1000 - Date.now() : skew()
+  if (!claims || expired(claims, ahead)) return false
+  sessionStorage.setItem(SKEW_KEY, String(ahead))
   sessionStorage.setItem(KEY, trimmed)
   const display = claims.name ?? name ?? null
   if (display) sessionStorage.setItem(NAME_KEY, display)
@@ -79,6 +94,7 @@ export function setDisplayName(name: string): void {
 
 export function signOut(): void {
   sessionStorage.removeItem(KEY)
+  sessionStorage.removeItem(SKEW_KEY)
   sessionStorage.removeItem(NAME_KEY)
   session.token = null
   session.claims = null
