@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -100,72 +101,66 @@ def test_a_form_left_open_over_midnight_sends_the_day_and_time_it_shows(
     assert datetime.fromisoformat(entry["occurred_at"]) == opened, entry
 
 
+@contextmanager
+def _signed_in_on_a_clock(
+    browser: Browser, web_stack: WebStack, label: str, home: str, at: datetime, viewport: dict[str, int]
+) -> Iterator[Page]:
+    """A browser of its own whose clock stands at `at`, signed in on the sign-in page as the demo
+    person `label` and landed on `/home` (a context of its own: the clock is set before any page)."""
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai",
+                                  service_workers="block")  # fmt: skip
+    try:
+        page = context.new_page()
+        page.clock.set_fixed_time(at)
+        page.set_viewport_size(viewport)
+        page.goto(f"{web_stack.url}/signin")
+        page.get_by_text(label).click()
+        page.get_by_role("button", name="以所选人员登录").click()
+        expect(page).to_have_url(re.compile(rf"/{home}$"))
+        yield page
+    finally:
+        context.close()
+
+
+def _new_year(now: datetime) -> datetime:
+    """00:01 of 1 January of the year after `now`'s, +08:00: a device dated in a year not begun."""
+    return datetime(now.year + 1, 1, 1, 0, 1, tzinfo=CST)
+
+
 def test_a_phone_whose_clock_runs_hours_ahead_signs_in_and_stays_signed_in(
     browser: Browser, web_stack: WebStack
 ) -> None:
     # a phone 13 hours ahead (a wrong date after a flat battery; the token lives 12): the page judged
     # the token just issued expired by its own clock and sign-in ended on 身份令牌无法识别或已过期
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai",
-                                  service_workers="block")  # fmt: skip
-    try:
-        page = context.new_page()
-        page.clock.set_fixed_time(datetime.now(CST) + timedelta(hours=13))
-        page.set_viewport_size(PHONE)
-        page.goto(f"{web_stack.url}/signin")
-        page.get_by_text(f"{web_stack.person('advisor').label.split('（')[0]}（法律顾问").click()
-        page.get_by_role("button", name="以所选人员登录").click()
-        expect(page).to_have_url(re.compile(r"/advisor$"))
+    advisor = f"{web_stack.person('advisor').label.split('（')[0]}（法律顾问"
+    ahead = datetime.now(CST) + timedelta(hours=13)
+    with _signed_in_on_a_clock(browser, web_stack, advisor, "advisor", ahead, PHONE) as page:
         expect(page.get_by_role("article").first).to_be_visible()
         page.reload()  # the tab keeps the session on the server's time
         expect(page).to_have_url(re.compile(r"/advisor$"))
         expect(page.get_by_role("article").first).to_be_visible()
         shoot(page, "advisor-phone-clock-hours-ahead")
-    finally:
-        context.close()
 
 
-def test_the_unit_page_of_a_year_not_begun_says_so_not_that_the_unit_has_no_advisors(
-    browser: Browser, web_stack: WebStack
-) -> None:
-    # a computer dated 1 January of next year (the server still in this one): the progress table was
-    # empty under 2027年尚未开始 and said 本单位暂无在岗顾问, which the firm read as its advisors gone
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai",
-                                  service_workers="block")  # fmt: skip
-    try:
-        page = context.new_page()
-        now = datetime.now(CST)
-        page.clock.set_fixed_time(datetime(now.year + 1, 1, 1, 0, 1, tzinfo=CST))
-        page.goto(f"{web_stack.url}/signin")
-        page.get_by_text(web_stack.person("law_firm").label).click()
-        page.get_by_role("button", name="以所选人员登录").click()
-        expect(page).to_have_url(re.compile(r"/unit$"))
-        expect(page.get_by_role("alert")).to_contain_text(f"{now.year + 1}年尚未开始")
-        expect(page.get_by_text("未能读取，见上方提示")).to_be_visible()
-        expect(page.get_by_text("本单位暂无在岗顾问")).to_have_count(0)
-        shoot(page, "unit-year-not-begun")
-    finally:
-        context.close()
-
-
-def test_the_advisor_home_of_a_year_not_begun_shows_no_figures_not_zero_of_zero_met(
-    browser: Browser, web_stack: WebStack
-) -> None:
-    # a phone dated 1 January of next year (the server still in this one): under 2027年尚未开始 each
-    # card showed 0.00 / 0.00 小时 with a full green bar, read as the quarter's hours met
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai",
-                                  service_workers="block")  # fmt: skip
-    try:
-        page = context.new_page()
-        now = datetime.now(CST)
-        page.clock.set_fixed_time(datetime(now.year + 1, 1, 1, 0, 1, tzinfo=CST))
-        page.set_viewport_size(PHONE)
-        page.goto(f"{web_stack.url}/signin")
-        page.get_by_text(web_stack.person("advisor").label).click()
-        page.get_by_role("button", name="以所选人员登录").click()
-        expect(page).to_have_url(re.compile(r"/advisor$"))
-        expect(page.get_by_text(f"{now.year + 1}年尚未开始")).to_be_visible()
-        expect(page.get_by_test_id("quarter-hours").first).to_have_text("暂无数据")
-        expect(page.get_by_text("0.00 / 0.00 小时")).to_have_count(0)
-        shoot(page, "advisor-home-year-not-begun")
-    finally:
-        context.close()
+@pytest.mark.parametrize(
+    ("role", "home", "viewport", "instead", "not_read", "shot"),
+    [
+        # the progress table was empty under 2027年尚未开始 and said 本单位暂无在岗顾问, which the
+        # firm read as its advisors gone
+        ("law_firm", "unit", DESKTOP, "未能读取，见上方提示", "本单位暂无在岗顾问", "unit-year-not-begun"),
+        # each card showed 0.00 / 0.00 小时 with a full green bar, read as the quarter's hours met
+        ("advisor", "advisor", PHONE, "暂无数据", "0.00 / 0.00 小时", "advisor-home-year-not-begun"),
+    ],
+)
+def test_a_page_of_a_year_not_begun_says_so_and_shows_no_figures_as_if_nothing_was_done(
+    browser: Browser, web_stack: WebStack, role: str, home: str, viewport: dict[str, int], instead: str,
+    not_read: str, shot: str,
+) -> None:  # fmt: skip
+    """A device dated 1 January of next year (the server still in this one) asks for that year."""
+    now = datetime.now(CST)
+    label = web_stack.person(role).label
+    with _signed_in_on_a_clock(browser, web_stack, label, home, _new_year(now), viewport) as page:
+        expect(page.get_by_text(f"{now.year + 1}年尚未开始").first).to_be_visible()
+        expect(page.get_by_text(instead).first).to_be_visible()
+        expect(page.get_by_text(not_read)).to_have_count(0)
+        shoot(page, shot)
