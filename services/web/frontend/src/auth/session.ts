@@ -59,12 +59,12 @@ export function decodeClaims(token: string): Claims | null {
 // signing in ended on 身份令牌无法识别或已过期 however often it was fetched again.
 const SKEW_KEY = 'vc.clockSkew'
 
-function skew(): number {
+function serverOffset(): number {
   return Number(sessionStorage.getItem(SKEW_KEY)) || 0
 }
 
-function expired(claims: Claims, ahead = skew()): boolean {
-  return typeof claims.exp === 'number' && claims.exp * 1000 <= Date.now() + ahead
+function expired(claims: Claims, offset = serverOffset()): boolean {
+  return typeof claims.exp === 'number' && claims.exp * 1000 <= Date.now() + offset
 }
 
 /** Keep `token` for this tab; false (and nothing kept) when it is unreadable or expired. `issuedNow`:
@@ -73,9 +73,9 @@ function expired(claims: Claims, ahead = skew()): boolean {
 export function signIn(token: string, name?: string | null, issuedNow = false): boolean {
   const trimmed = token.trim().replace(/^Bearer\s+/i, '')
   const claims = decodeClaims(trimmed)
-  const ahead = issuedNow && typeof claims?.iat === 'number' ? claims.iat * 1000 - Date.now() : skew()
-  if (!claims || expired(claims, ahead)) return false
-  sessionStorage.setItem(SKEW_KEY, String(ahead))
+  const offset = issuedNow && typeof claims?.iat === 'number' ? claims.iat * 1000 - Date.now() : serverOffset()
+  if (!claims || expired(claims, offset)) return false
+  sessionStorage.setItem(SKEW_KEY, String(offset))
   sessionStorage.setItem(KEY, trimmed)
   const display = claims.name ?? name ?? null
   if (display) sessionStorage.setItem(NAME_KEY, display)
