@@ -27,15 +27,28 @@ UNFILED_VILLAGE = VILLAGES[-1]  # the demo leaves it without advisor or agreemen
 
 
 def choose(page: Page, select_id: str, option: str) -> None:
-    """Pick `option` in the Element Plus select whose input has `select_id` (typing filters it)."""
+    """Pick `option` in the Element Plus select whose input has `select_id` (typing filters it).
+
+    Returns once the select shows the choice. On a loaded machine a click on an option can be lost
+    (a multi-select then still said 请选择 and the form was refused for 至少需要 1 项), so a choice
+    the select does not show within a few seconds is made again."""
     field = page.locator(f"#{select_id}")
-    field.click(force=True)  # a multi-select's placeholder covers its input
-    # typed into this select's own input: the keyboard's focus may still sit in the previous select
-    field.press_sequentially(option)
-    # the options come from a registry query: on a loaded machine they may arrive after the typing
-    choice = page.get_by_role("option", name=option, exact=False).first
-    expect(choice).to_be_visible(timeout=30_000)
-    choice.click()
+    select = page.locator(".el-select").filter(has=field)
+    for attempt in range(3):
+        field.click(force=True)  # a multi-select's placeholder covers its input
+        # typed into this select's own input: the keyboard's focus may still sit in the previous select
+        field.fill("")
+        field.press_sequentially(option)
+        # the options come from a registry query: on a loaded machine they may arrive after the typing
+        choice = page.get_by_role("option", name=option, exact=False).first
+        expect(choice).to_be_visible(timeout=30_000)
+        choice.click()
+        try:
+            expect(select).to_contain_text(option, timeout=5_000)
+            return
+        except AssertionError:
+            if attempt == 2:
+                raise
 
 
 def open_county(page: Page, path: str) -> None:
