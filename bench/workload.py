@@ -12,6 +12,7 @@ from uuid import uuid4
 from eventkit.db import Connection
 from eventkit.set_apply import Decoded
 from eventkit.store import Metadata
+from eventkit.text_arrays import text_array
 from vc_contracts import CST, Envelope, Event, Tenant
 from vc_contracts.catalogue.ledger import VisitLogged
 
@@ -100,7 +101,8 @@ class VillageHours:
         Hours travel as float8, not numeric: asyncpg encodes a float as numeric through its exact
         binary expansion (a Decimal of some 50 digits, ~1 µs each); PostgreSQL's float8 -> numeric
         reads the shortest decimal instead. Both round to the same numeric(10, 2) for hours, which
-        the event holds rounded to two decimals."""
+        the event holds rounded to two decimals. The text columns travel as one joined text each, as
+        the services' read models send them (`eventkit.text_arrays`)."""
         visits = [
             (d.event.village_code, d.envelope.tenant.county, d.event.hours, d.event.entry_id)
             for d in items
@@ -108,13 +110,22 @@ class VillageHours:
         ]
         if not visits:
             return
+        codes, counties, hours, ids = zip(*visits, strict=True)
+        (codes_sql, code_values), (counties_sql, county_values), (ids_sql, id_values) = (
+            text_array("$1", codes),
+            text_array("$2", counties),
+            text_array("$4", ids),
+        )
         await conn.execute(
             f"INSERT INTO {t}village_hours AS v"
             " SELECT code, (array_agg(county ORDER BY n))[1], count(*), sum(h::numeric(10, 2)),"
             " (array_agg(id ORDER BY n DESC))[1]"
-            " FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[]) WITH ORDINALITY"
+            f" FROM unnest({codes_sql}, {counties_sql}, $3::float8[], {ids_sql}) WITH ORDINALITY"
             " AS u(code, county, h, id, n) GROUP BY code"
             " ON CONFLICT (village_code) DO UPDATE SET entries = v.entries + excluded.entries,"
             " hours = v.hours + excluded.hours, last_entry_id = excluded.last_entry_id",
-            *(list(column) for column in zip(*visits, strict=True)),
+            code_values,
+            county_values,
+            list(hours),
+            id_values,
         )

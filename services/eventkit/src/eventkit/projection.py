@@ -39,6 +39,7 @@ from eventkit.clock import now_cst
 from eventkit.db import Connection
 from eventkit.entry_versions import EntryEvents, admit
 from eventkit.set_apply import IGNORED, Decoded
+from eventkit.text_arrays import text_array
 
 log = logging.getLogger(__name__)
 
@@ -48,13 +49,6 @@ batch n's transaction runs (overlap.py), each of its round trips waits for the s
 to end before its next statement is sent: a short slice keeps PostgreSQL busy (128 records, about
 3 ms, left it idle for a third of a catch-up); a pydantic-core call of 32 records costs the same
 per record as one of 128."""
-
-SEPARATOR = "\x1f"
-"""Between a batch's stream ids in the one text parameter the tracking statements split
-(`string_to_array`). asyncpg checks every element of an array parameter against three abstract
-base classes (`collections.abc`, a Python call each): ~0.9 µs an event for the stream ids (read and
-written) and versions; a joined text is one C call. A batch where a stream id holds the separator
-(no service makes such an id) sends arrays as before (`_texts`)."""
 
 DeadLetterSink = Callable[[bytes, bytes | None, str, str], Awaitable[None]]
 """(value, key, source topic, error) -> publish it to the dead-letter topic."""
@@ -144,19 +138,6 @@ def handled_types(projection: Projection) -> frozenset[str] | None:
     None (every type) without it."""
     handles = projection.handles
     return None if handles is None else frozenset(kind.event_type for kind in handles)
-
-
-def _texts(values: list[str]) -> str | list[str]:
-    """`values` as one text to split on SEPARATOR, or the list itself when the text would not split
-    back into exactly them (a value holding the separator; one empty value splits into none)."""
-    joined = SEPARATOR.join(values)
-    return joined if joined and joined.count(SEPARATOR) == len(values) - 1 else values
-
-
-def _texts_sql(param: str, values: str | list[str]) -> str:
-    """The SQL text[] of parameter `param` as `_texts` sent it."""
-    split = f"string_to_array({param}::text, chr({ord(SEPARATOR)}))"
-    return split if isinstance(values, str) else f"{param}::text[]"
 
 
 class _SetBasedFailedError(Exception):
@@ -371,10 +352,10 @@ class ProjectionRunner:
                 c for d in fresh if d.event is not IGNORED for c in changes.divisions_of(d.envelope, d.event)
             )
             await changes.record_changes(conn, schema, codes)
-        ids = _texts(list(advanced))
+        ids_sql, ids = text_array("$2", list(advanced))
         await conn.execute(  # one round trip: the versions reached and the projection's status
             f"WITH tracked AS (INSERT INTO {schema}.projection_tracking AS t (projection, stream_id,"
-            f" stream_version) SELECT $1, s, v FROM unnest({_texts_sql('$2', ids)},"
+            f" stream_version) SELECT $1, s, v FROM unnest({ids_sql},"
             " string_to_array($3::text, ',')::int[]) AS u(s, v)"
             " ON CONFLICT (projection, stream_id) DO UPDATE SET stream_version = excluded.stream_version)"
             f" UPDATE {schema}.projection_status SET applied = applied + $5, last_event_at = $6,"
@@ -394,8 +375,7 @@ class ProjectionRunner:
         for, unless given), the versions its tracking reached for `streams`, and which of them wait
         behind a parked event (rows with `parked`)."""
         schema = self.schema
-        ids = _texts(streams)
-        wanted = _texts_sql("$2", ids)
+        wanted, ids = text_array("$2", streams)
         positions = (
             f"SELECT stream_id, stream_version, false AS parked FROM {schema}.projection_tracking"
             f" WHERE projection = k.key AND stream_id = ANY({wanted})"

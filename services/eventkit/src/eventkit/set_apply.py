@@ -24,6 +24,7 @@ from typing import Any, Protocol, TypeVar
 from vc_contracts import Envelope, Event
 
 from eventkit.db import Connection
+from eventkit.text_arrays import text_array
 
 E = TypeVar("E", bound=Event)
 T = TypeVar("T")
@@ -108,10 +109,9 @@ async def insert_rows(
     if not rows:
         return
     names = ", ".join(name for name, _ in columns)
-    arrays = ", ".join(f"${i}::{kind}[]" for i, (_, kind) in enumerate(columns, start=1))
+    arrays, params = _arrays(columns, rows)
     await conn.execute(
-        f"INSERT INTO {table} {alias} ({names}) SELECT * FROM unnest({arrays}) {conflict}",
-        *(list(values) for values in zip(*rows, strict=True)),
+        f"INSERT INTO {table} {alias} ({names}) SELECT * FROM unnest({arrays}) {conflict}", *params
     )
 
 
@@ -130,13 +130,28 @@ async def update_rows(
     if not rows:
         return
     names = [name for name, _ in columns]
-    arrays = ", ".join(f"${i}::{kind}[]" for i, (_, kind) in enumerate(columns, start=1))
+    arrays, params = _arrays(columns, rows)
     sets = assignments or ", ".join(f"{name} = u.{name}" for name in names[1:])
     await conn.execute(
         f"UPDATE {table} AS r SET {sets} FROM unnest({arrays}) AS u({', '.join(names)})"
         f" WHERE r.{names[0]} = u.{names[0]}",
-        *(list(values) for values in zip(*rows, strict=True)),
+        *params,
     )
+
+
+def _arrays(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> tuple[str, list[Any]]:
+    """The unnest arguments of `columns` (SQL) and their parameters, one array per column: a text
+    column as one joined text where it can be (`text_arrays`), any other as a typed array."""
+    sql: list[str] = []
+    params: list[Any] = []
+    for i, ((_, kind), values) in enumerate(zip(columns, zip(*rows, strict=True), strict=True), start=1):
+        if kind == "text":
+            expression, value = text_array(f"${i}", values)
+        else:
+            expression, value = f"${i}::{kind}[]", list(values)
+        sql.append(expression)
+        params.append(value)
+    return ", ".join(sql), params
 
 
 def events_of(run: Sequence[Decoded], kind: type[E] | tuple[type[E], ...]) -> list[E]:
