@@ -51,7 +51,9 @@ texts = st.one_of(
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(values=st.lists(texts, max_size=6))
-def test_any_list_of_texts_reaches_postgresql_exactly_as_sent(devstack: DevStack, values: list[str | None]) -> None:
+def test_any_list_of_texts_reaches_postgresql_exactly_as_sent(
+    devstack: DevStack, values: list[str | None]
+) -> None:
     async def check() -> None:
         conn = await asyncpg.connect(devstack.dsn)
         try:
