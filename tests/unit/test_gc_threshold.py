@@ -31,7 +31,7 @@ def test_building_a_runner_leaves_the_process_threshold_alone() -> None:
 
 
 @pytest.mark.usefixtures("default_threshold")
-@pytest.mark.parametrize(("given", "then"), [(700, GC_YOUNG_THRESHOLD), (200_000, 200_000), (0, 0)])
+@pytest.mark.parametrize(("given", "then"), [(700, GC_YOUNG_THRESHOLD), (50_000, GC_YOUNG_THRESHOLD), (500_000, 500_000), (0, 0)])
 def test_the_composition_root_raises_the_threshold_and_never_lowers_it(given: int, then: int) -> None:
     _, middle, old = gc.get_threshold()
     gc.set_threshold(given, middle, old)

@@ -52,15 +52,19 @@ from eventkit.writes import WriteRules, enforce_write_rule, missing_write_rules
 
 log = logging.getLogger(__name__)
 
-GC_YOUNG_THRESHOLD = 50_000
-"""Container objects allocated (net) before CPython's cyclic collector runs (its default: 700), in
-every process that applies projections (set once at start-up by `batch_friendly_gc`).
+GC_YOUNG_THRESHOLD = 200_000
+"""Container objects allocated (net: CPython counts a freed one off again) before its cyclic
+collector runs (its default: 700), in every process that applies projections (set once at
+start-up by `batch_friendly_gc`).
 
-A batch of 500 events lives as some 10,000 containers (envelopes, events, their dicts, lists) until
-it is written; with the default, the collector ran every ~70 events, found nothing to free (the
-batch still holds them all) and cost 15 µs per event, a quarter of the catch-up's CPU (issue 12's
-profile). Refcounting still frees everything that is not in a cycle at once; cycles wait for the
-next collection, some 50,000 allocations later (a few MB)."""
+A batch of events lives as some 20 containers an event (envelopes, events, their dicts, lists)
+until it is written, and two batches of up to 2,000 (`consumer.MAX_RECORDS`) are alive at once
+(overlap.py): ~80,000 containers the collector can never free. With the default it ran every ~70
+events, a quarter of the catch-up's CPU (issue 12's py-spy profile); with 50,000 the two batches
+in flight still crossed it, 2–4 young collections per 50,000 events, 1.2–3.3 µs of the subscriber's
+~24 µs an event (`bench.catchup_profile`'s `gc.callbacks` clock). Above the peak in flight, a steady
+catch-up never collects. Refcounting still frees everything that is not in a cycle at once; cycles
+wait for the next collection, some 200,000 allocations later (tens of MB at most)."""
 
 
 def batch_friendly_gc() -> None:
