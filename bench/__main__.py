@@ -13,7 +13,7 @@ import time
 from uuid import uuid4
 
 import asyncpg
-from eventkit.runtime import batch_friendly_gc
+from eventkit.collector import batch_friendly_gc
 from eventkit.store import EventStore
 from vc_contracts.cli_args import decimal, whole
 

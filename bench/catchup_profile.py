@@ -32,8 +32,8 @@ from uuid import uuid4
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer
+from eventkit.collector import batch_friendly_gc
 from eventkit.projection import ProjectionRunner
-from eventkit.runtime import batch_friendly_gc
 from vc_contracts.cli_args import whole, wholes
 
 from bench import pipeline, raw, store

@@ -26,11 +26,11 @@ from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from eventkit.collector import batch_friendly_gc
 from eventkit.consumer import consume
 from eventkit.db import Connection
 from eventkit.projection import BatchOutcome, ProjectionRunner
 from eventkit.relay import log_end_offsets
-from eventkit.runtime import batch_friendly_gc
 from eventkit.set_apply import Decoded
 from vc_contracts.cli_args import name, wholes
 

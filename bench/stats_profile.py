@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
+from eventkit.collector import batch_friendly_gc
 from eventkit.projection import ProjectionRunner
-from eventkit.runtime import batch_friendly_gc
 from reporting.application import stats_view
 from vc_contracts import batch_decoding
 

@@ -28,11 +28,11 @@ from importlib import import_module
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from eventkit.cli_projections import projection_named
+from eventkit.collector import batch_friendly_gc
 from eventkit.db import Connection, create_pool
 from eventkit.overlap import Records, apply_overlapped
 from eventkit.projection import ProjectionRunner
 from eventkit.relay import log_end_offsets
-from eventkit.runtime import batch_friendly_gc
 from eventkit.settings import Settings
 
 log = logging.getLogger(__name__)
