@@ -71,9 +71,9 @@ def test_county_admin_sees_the_demo_figures(signed_in_page: Any, web_stack: WebS
     # every village in one part shown: the parts the tile names add up to the villages counted
     # (the demo's village without an agreement in force was only in the chart's legend)
     shown = page.get_by_test_id("tile-agreements").inner_text()
-    named = {"按时": "on_time", "逾期": "late", "未备案": "missing", "备案期未到": "pending",
+    named = {"按时": "on_time", "逾期": "late", "未备案": "missing", "待备案": "pending",
              "无在期协议": "none"}  # fmt: skip
-    found = re.findall(r"(按时|逾期|未备案|备案期未到|无在期协议) (\d+)", shown)
+    found = re.findall(r"(按时|逾期|未备案|待备案|无在期协议) (\d+)", shown)
     parts = {named[name]: int(n) for name, n in found}
     assert sum(parts.values()) == agreements["total"], shown
     assert agreements["none"] == 0 or parts["none"] == agreements["none"]
@@ -92,6 +92,19 @@ def test_county_admin_sees_the_demo_figures(signed_in_page: Any, web_stack: WebS
     expect(drawer).to_contain_text(f"共 {tiles['coverage']['total']} 条")
     expect(drawer.get_by_role("row").nth(1)).to_be_visible()
     page.screenshot(path=str(screenshot_dir() / "dashboard-entries-desktop.png"))
+    drawer.get_by_role("button", name="关闭此对话框").click()
+
+    # the agreements tile's list names each filing's status in the county page's words (it showed
+    # no status at all: the column was cut, and a filing not yet due would have read 待审核)
+    page.get_by_test_id("tile-agreements").get_by_role("button", name="明细").click()
+    drawer = page.get_by_role("dialog")
+    expect(drawer.get_by_role("columnheader", name="备案状态")).to_be_visible()
+    statuses = drawer.locator(".el-table__body tr td:nth-child(3)")
+    expect(statuses.first).to_be_visible()
+    shown_statuses = set(statuses.all_inner_texts())
+    assert "按时备案" in shown_statuses
+    assert shown_statuses <= {"按时备案", "逾期备案", "未签字盖章", "未备案", "待备案", "已终止"}
+    page.screenshot(path=str(screenshot_dir() / "dashboard-agreements-entries-desktop.png"))
 
 
 def _hours(value: float) -> str:

@@ -71,8 +71,20 @@ def test_the_front_end_keeps_no_label_map_of_its_own() -> None:
 
     Words that are also values of other vocabularies are left out: `pending`, `approved`,
     `rejected` (a report's or a filing's state as well as a nominee's vetting), levels (the
-    dashboard names a level's children), `other`; and the roles."""
-    shared = {"other", "pending", "approved", "rejected", "county", "city", "province", "township", "village"}
+    dashboard names a level's children), `other`, `missing` (a filing's status, and the message of a
+    missing number in the pages' digit rules); and the roles."""
+    shared = {
+        "other",
+        "pending",
+        "approved",
+        "rejected",
+        "missing",
+        "county",
+        "city",
+        "province",
+        "township",
+        "village",
+    }
     wire = {m.value for e in LABELS for m in e} - shared
     twin = re.compile(r"\b(" + "|".join(sorted(wire)) + r")\s*:\s*'[^'\x00-\x7f]")
     found = [

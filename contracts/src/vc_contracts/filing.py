@@ -33,13 +33,25 @@ class FilingStatus(StrEnum):
 
 
 STATUS_LABEL = {
-    FilingStatus.on_time: "按期备案",
+    FilingStatus.on_time: "按时备案",
     FilingStatus.late: "逾期备案",
-    FilingStatus.unstamped: "备案材料未签字盖章",
-    FilingStatus.missing: "未备案（已过期限）",
-    FilingStatus.pending: "待备案（未到期限）",
-    FilingStatus.terminated: "期限前已终止，无需备案",
+    FilingStatus.unstamped: "未签字盖章",
+    FilingStatus.missing: "未备案",
+    FilingStatus.pending: "待备案",
+    FilingStatus.terminated: "已终止",
 }
+"""The one wording of each status: the county's agreements page, the dashboard and its details use
+these (`vc_contracts.catalogue.enums.LABELS`, generated into the pages' `contracts/labels.ts`)."""
+
+STATUS_NOTE = {
+    FilingStatus.on_time: "按时备案（截止日前已备案，协议已签字盖章）",
+    FilingStatus.late: "逾期备案（截止日后才备案）",
+    FilingStatus.unstamped: "未签字盖章（已备案，但协议未签字盖章，尚未满足备案要求）",
+    FilingStatus.missing: "未备案（已过备案截止日）",
+    FilingStatus.pending: "待备案（未到备案截止日）",
+    FilingStatus.terminated: "已终止（截止日前协议已终止，无需备案）",
+}
+"""Each status as the API's `filing_note` explains it: its label, then why."""
 
 
 def deadline_in(year: int, month_day: str = DEFAULT_DEADLINE) -> date:

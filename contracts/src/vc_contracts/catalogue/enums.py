@@ -12,6 +12,9 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
+from vc_contracts.filing import STATUS_LABEL as FILING_STATUS_LABEL
+from vc_contracts.filing import FilingStatus
+
 
 class DivisionLevel(StrEnum):
     """Level of an administrative division."""
@@ -311,6 +314,7 @@ LABELS: Mapping[type[StrEnum], Mapping[Any, str]] = {  # keys: members of the en
     Level: LEVEL_LABELS,
     EntryKind: ENTRY_KIND_LABELS,
     ResidentRequestKind: RESIDENT_REQUEST_KIND_LABELS,
+    FilingStatus: FILING_STATUS_LABEL,
 }
 """Every closed vocabulary with its labels (a test checks each enum here has a label per member)."""
 

@@ -69,7 +69,7 @@ def with_filing_status(agreement: dict[str, Any], due: date, as_of: date) -> dic
         **agreement,
         "filing_due": due,
         "filing_status": status,
-        "filing_note": filing.STATUS_LABEL[status],
+        "filing_note": filing.STATUS_NOTE[status],
     }
 
 

@@ -35,3 +35,5 @@ export const EntryKind = { visit: "驻点服务", lecture: "法治讲座", publi
 export type EntryKindValue = keyof typeof EntryKind
 export const ResidentRequestKind = { question: "留言提问", meeting: "预约面谈" } as const
 export type ResidentRequestKindValue = keyof typeof ResidentRequestKind
+export const FilingStatus = { on_time: "按时备案", late: "逾期备案", unstamped: "未签字盖章", missing: "未备案", pending: "待备案", terminated: "已终止" } as const
+export type FilingStatusValue = keyof typeof FilingStatus

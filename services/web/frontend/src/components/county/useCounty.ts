@@ -2,6 +2,7 @@
 // administrator; city and province administrators look). Refusals: components/common/useRefusal.
 import { computed, ref } from 'vue'
 import { session } from '@/auth/session'
+import { FilingStatus } from '@/contracts/labels'
 
 /** The county a city or province administrator chose to look at (CountySection's selector). */
 export const chosenCounty = ref('')
@@ -21,14 +22,8 @@ export function useCounty() {
   return { claims, county, canAct }
 }
 
-export const FILING_LABEL: Record<string, string> = {
-  on_time: '按时备案',
-  late: '逾期备案',
-  unstamped: '未签字盖章',
-  missing: '未备案',
-  pending: '待备案',
-  terminated: '已终止',
-}
+/** A filing status in contracts' one wording (the dashboard's too). */
+export const FILING_LABEL: Record<string, string> = FilingStatus
 
 export const FILING_TAG: Record<string, 'success' | 'warning' | 'danger' | 'info'> = {
   on_time: 'success',

@@ -1,6 +1,7 @@
 // Reporting's dashboard overview (GET /api/reporting/dashboard/overview), typed as the contract in
 // the README's Reporting API section gives it. The page computes no figure of its own.
 import { api, type Service } from '@/api'
+import { FilingStatus } from '@/contracts/labels'
 
 export interface Named {
   code: string
@@ -44,13 +45,18 @@ export interface AgreementCounts {
   total: number
 }
 
-/** The parts of a year's agreement filing, each village in exactly one (their sum is `total`). */
+/** A village's agreement as the dashboard names it: a filing status (contracts' one wording), or
+ *  no agreement in force at all. */
+export const AGREEMENT_LABEL: Record<string, string> = { ...FilingStatus, none: '无在期协议' }
+
+/** The parts of a year's agreement filing, each village in exactly one (their sum is `total`):
+ *  key, name, the short name of the one-line detail. */
 export const AGREEMENT_PARTS = [
-  ['on_time', '按时备案', '按时'],
-  ['late', '逾期备案', '逾期'],
-  ['missing', '未备案', '未备案'],
-  ['pending', '备案期未到', '备案期未到'],
-  ['none', '无在期协议', '无在期协议'],
+  ['on_time', FilingStatus.on_time, '按时'],
+  ['late', FilingStatus.late, '逾期'],
+  ['missing', FilingStatus.missing, FilingStatus.missing],
+  ['pending', FilingStatus.pending, FilingStatus.pending],
+  ['none', AGREEMENT_LABEL.none, AGREEMENT_LABEL.none],
 ] as const
 
 /** "按时 104，逾期 1，未备案 2，无在期协议 1": the first three always, the others when any village is
