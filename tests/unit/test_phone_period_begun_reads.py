@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from assessment.domain.standing import standing
 from eventkit import clock
 from eventkit.clock import phone_today_cst, today_cst
 from eventkit.errors import RuleViolationError
-from eventkit.periods import require_started
+from eventkit.periods import Period, require_started, seen_at
 from reporting.application.overview import frame_of
+from reporting.domain.coverage import year_coverage
 from reporting.domain.statistics import check_half_year
 from vc_contracts import CST
 
@@ -103,3 +105,34 @@ def test_given_a_past_period_when_its_frame_is_made_then_it_is_seen_as_of_its_la
 def test_given_no_reader_s_day_when_a_frame_is_made_then_begun_is_judged_on_the_server_s() -> None:
     with pytest.raises(RuleViolationError, match=r"^2027年第一季度（2027Q1）尚未开始"):
         frame_of("62", "2027Q1", date(2026, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("period", "now", "seen"),
+    [
+        # begun only on the reader's day: at its first instant
+        ("2027", datetime(2026, 12, 31, 23, 57, tzinfo=CST), datetime(2027, 1, 1, tzinfo=CST)),
+        ("2026H2", datetime(2026, 6, 30, 23, 57, tzinfo=CST), datetime(2026, 7, 1, tzinfo=CST)),
+        ("2026Q2", datetime(2026, 3, 31, 23, 57, tzinfo=CST), datetime(2026, 4, 1, tzinfo=CST)),
+        # begun on the server too, or over: the server's now
+        ("2026Q4", datetime(2026, 12, 4, 10, 0, tzinfo=CST), datetime(2026, 12, 4, 10, 0, tzinfo=CST)),
+        ("2026Q3", datetime(2026, 12, 31, 23, 57, tzinfo=CST), datetime(2026, 12, 31, 23, 57, tzinfo=CST)),
+    ],
+)
+def test_given_a_period_and_the_server_s_now_when_a_read_sees_it_then_never_before_it_begins(
+    period: str, now: datetime, seen: datetime
+) -> None:
+    assert seen_at(Period.parse(period), now) == seen
+
+
+def test_given_23_57_of_31_december_when_the_next_year_is_read_then_it_stands_just_begun() -> None:
+    now, year = datetime(2026, 12, 31, 23, 57, tzinfo=CST), Period.parse("2027")
+    # the assessment sheet: the first quarter and the year's lectures under way, the rest not begun
+    assert [standing(q, False, seen_at(year, now)) for q in ("2027Q1", "2027Q2", "2027")] == [
+        "running",
+        "upcoming",
+        "running",
+    ]
+    # the annual report's coverage: counted as of 1 January, not 尚未开始 beside its figures
+    coverage = year_coverage(2027, seen_at(year, now))
+    assert (coverage["complete"], coverage["through"]) == (False, "2027-01-01")

@@ -11,7 +11,7 @@ from eventkit.dependencies import CurrentPrincipal, CurrentRuntime, Idempotent
 from eventkit.errors import ForbiddenError, RuleViolationError
 from eventkit.paging import Paging, page_of
 from eventkit.params import HalfYearPath, HalfYearQuery, RequestBody, YearPath
-from eventkit.periods import Period, PeriodKind, parse_period, require_started
+from eventkit.periods import Period, PeriodKind, parse_period, require_started, seen_at
 from eventkit.runtime import Runtime
 from eventkit.scoping import scope_prefix
 from eventkit.workbook_bytes import attachment
@@ -92,9 +92,8 @@ async def annual_table(runtime: Runtime, year: int, county: str, today: date) ->
     table["assessment_results"] = results
     table["digest"] = digest(table)
     # outside the digest: the same figures confirmed today or tomorrow are the same figures
-    # a year begun only on the reader's day (the server's last minutes of the year before) is counted
-    # as of its first day, not said to be 尚未开始 beside its figures
-    table["coverage"] = year_coverage(year, max(now_cst(), Period(year, PeriodKind.year).start))
+    # begun only on the reader's day: counted as of 1 January, not said to be 尚未开始 beside its figures
+    table["coverage"] = year_coverage(year, seen_at(Period(year, PeriodKind.year), now_cst()))
     # R16, outside the digest too: not figures the advisors confirm, and approved at any time
     table["typical_cases"] = await approved_cases(runtime.pool, runtime.settings.schema, county, year)
     table["responsibilities"] = await county_duties(runtime.pool, runtime.settings.schema, county)
