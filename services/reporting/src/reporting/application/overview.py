@@ -5,8 +5,9 @@ below, and the 工作预警 list. Shapes: /work/briefs/dashboard-api.md and the 
 
 Past periods: the as-of day is the period's last day (assignments, agreements and boards as in
 force that day); on-site time and lectures are those dated in the period as the read models hold
-them now. The current period is seen as of today (CST). Last year: the same period a year earlier,
-seen on the same day a year earlier.
+them now. The current period is seen as of today (CST); one begun only on the reader's day
+(`eventkit.clock.phone_today_cst`, the server's last minutes before it) as of its first day. Last
+year: the same period a year earlier, seen on the same day a year earlier.
 """
 
 from __future__ import annotations
