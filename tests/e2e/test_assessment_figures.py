@@ -10,7 +10,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from assessment.application import figures
 from devstack.pytest_plugin import DevStack
+from eventkit import clock
 from eventkit.clock import today_cst
 from support.days import days_since
 from support.waiting import eventually
@@ -172,3 +174,21 @@ async def test_a_year_not_begun_is_refused_naming_it_as_the_dashboard_does(svc: 
         message = answer.json()["message"]
         assert answer.json()["field"] == field and message.startswith(f"{next_year}年"), (path, message)
         assert said in message, (path, message)
+
+
+async def test_at_23_57_of_31_december_the_next_year_s_sheet_stands_just_begun(
+    svc: Assessment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page a few minutes fast asks for the year it has entered: the sheet is answered (session 33),
+    its first quarter and its lectures 进行中, not 未开始 beside the year the page is in."""
+    await quarters(svc)
+    year = datetime.now(CST).year + 1  # a future 31 December: nothing of the feed is dated after it
+    server = datetime(year, 12, 31, 23, 57, tzinfo=CST)
+    for module in (clock, figures):  # the server's clock, and the sheet's own `now`
+        monkeypatch.setattr(module, "now_cst", lambda: server)
+    county = svc.headers("county_admin", "621025")
+    answer = await svc.http.get(f"/advisors/{svc.tag}-zhao/assessments/{year + 1}", headers=county)
+    assert answer.status_code == 200, answer.text
+    [village] = answer.json()["villages"]
+    assert [q["standing_label"] for q in village["quarters"]] == ["进行中", "未开始", "未开始", "未开始"]
+    assert village["lectures"]["standing"] == "running"

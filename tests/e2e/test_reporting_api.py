@@ -5,16 +5,20 @@ export, the report flow up to the province, deadlines, the dashboard and the pub
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, datetime
 from io import BytesIO
 from urllib.parse import quote
 
 import pytest
+from eventkit import clock
 from eventkit.clock import now_cst
 from openpyxl import load_workbook
+from reporting.adapters import http_reports
+from reporting.application import overview
 from support.waiting import eventually
 from test_reporting_harness import Reporting, reporting_service
 from test_reporting_scene import Scene, advisors_confirm, at, build
+from vc_contracts import CST
 from vc_contracts.catalogue import ledger as lg
 from vc_contracts.catalogue import registry as rg
 from vc_contracts.catalogue.assessment import AssessmentConcluded, ComplianceRulesSet
@@ -411,3 +415,78 @@ async def test_a_period_not_begun_is_refused_by_every_figure_endpoint_as_by_the_
             path,
             answer.text,
         )
+
+
+def _server_at(monkeypatch: pytest.MonkeyPatch, server: datetime) -> None:
+    """The server's clock (`eventkit.clock`, and the modules that took `now_cst` by name for the
+    dashboard's day and the annual report's coverage)."""
+    for module in (clock, overview, http_reports):
+        monkeypatch.setattr(module, "now_cst", lambda: server)
+
+
+async def test_in_the_server_s_last_minutes_of_a_year_the_reads_answer_the_next_as_of_its_first_day(  # type: ignore[no-untyped-def]
+    world, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page whose clock runs a few minutes fast (within MAX_CLOCK_AHEAD) asks at 23:57 of 31 December
+    on the server for the year it has entered: the ledger answers it, reporting's reads now too, as of
+    1 January with nothing counted yet. At 23:54:59, beyond the skew, they still refuse it."""
+    reporting, scene = world
+    year = now_cst().year + 1  # a future 31 December: nothing of the scene is dated in the next year
+    nxt = year + 1
+    firm = reporting.headers("law_firm", scene.county, unit=scene.firm)
+    county = reporting.headers("county_admin", scene.county)
+    li = reporting.headers("advisor", scene.county, subject=scene.li)
+    _server_at(monkeypatch, datetime(year, 12, 31, 23, 57, tzinfo=CST))
+
+    for key in (f"{nxt}Q1", str(nxt)):
+        answer = await reporting.http.get("/dashboard/overview", params={"period": key}, headers=county)
+        assert answer.status_code == 200, (key, answer.text)
+        period = answer.json()["period"]
+        assert (period["as_of"], period["quarter"], period["current"]) == (f"{nxt}-01-01", f"{nxt}Q1", True)
+    for path, params, who in [
+        (f"/reports/half-year/{nxt}H1/preview", None, firm),
+        (f"/reports/half-year/{nxt}H1/my-figures", None, li),
+        ("/statistics", {"period": f"{nxt}H1"}, county),
+    ]:
+        answer = await reporting.http.get(path, params=params, headers=who)
+        assert answer.status_code == 200 and answer.json()["rows"] == [], (path, answer.text)
+    compliance = await reporting.http.get("/compliance", params={"quarter": f"{nxt}Q1"}, headers=county)
+    assert compliance.status_code == 200 and compliance.json()["assignments_as_of"] == f"{nxt}-01-01"
+    annual = await reporting.http.get(f"/reports/annual/{nxt}/preview", headers=county)
+    assert annual.status_code == 200, annual.text
+    assert annual.json()["coverage"]["through"] == f"{nxt}-01-01", annual.json()["coverage"]
+
+    _server_at(monkeypatch, datetime(year, 12, 31, 23, 54, 59, tzinfo=CST))  # beyond the skew: not yet
+    for path, params, who in [
+        ("/dashboard/overview", {"period": f"{nxt}Q1"}, county),
+        (f"/reports/half-year/{nxt}H1/preview", None, firm),
+        ("/compliance", {"quarter": f"{nxt}Q1"}, county),
+    ]:
+        answer = await reporting.http.get(path, params=params, headers=who)
+        assert answer.status_code == 422, (path, answer.text)
+        assert "尚未开始，暂无数据" in answer.json()["message"], (path, answer.text)
+
+
+async def test_in_the_server_s_last_minutes_of_a_year_a_submission_for_the_next_is_still_refused(  # type: ignore[no-untyped-def]
+    world, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writes keep the server's day: nothing is submitted or confirmed for a period before it begins
+    on the server, whatever the page's clock says (the same 422 rule_violated naming the field)."""
+    reporting, scene = world
+    year = now_cst().year + 1
+    nxt = year + 1
+    firm = reporting.headers("law_firm", scene.county, unit=scene.firm)
+    county = reporting.headers("county_admin", scene.county)
+    li = reporting.headers("advisor", scene.county, subject=scene.li)
+    _server_at(monkeypatch, datetime(year, 12, 31, 23, 57, tzinfo=CST))
+    half = f"{nxt}年上半年（{nxt}H1）尚未开始"
+    for path, who, field, said in [
+        (f"/reports/half-year/{nxt}H1", firm, "period", half),
+        (f"/reports/half-year/{nxt}H1/confirmations", li, "period", half),
+        (f"/reports/annual/{nxt}", county, "year", f"{nxt}年尚未开始"),
+    ]:
+        headers = {**who, "Idempotency-Key": f"phone-ahead-{path}"}
+        answer = await reporting.http.post(path, json={"confirm_digest": "0" * 16}, headers=headers)
+        assert answer.status_code == 422, (path, answer.text)
+        assert (answer.json()["code"], answer.json()["field"]) == ("rule_violated", field), answer.text
+        assert answer.json()["message"].startswith(said), answer.text

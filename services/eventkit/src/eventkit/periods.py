@@ -49,6 +49,7 @@ __all__ = [
     "require_started",
     "seconds_by_half",
     "seconds_in_period",
+    "seen_at",
     "split_seconds_by_quarter",
 ]
 
@@ -141,6 +142,15 @@ def require_started(
         named = found.label if found.kind is PeriodKind.year else f"{found.label}（{found}）"
         raise RuleViolationError(f"{named}尚未开始，{then}", field=field)
     return found
+
+
+def seen_at(period: Period, now: datetime) -> datetime:
+    """The moment a read sees `period` at: `now`, or the period's first instant (00:00 +08:00 of its
+    first day) when `now` is still before it. A read judges "begun" on the reader's day
+    (`eventkit.clock.phone_today_cst`, up to MAX_CLOCK_AHEAD ahead), so in the server's last minutes
+    of the period before it answers a period the server's `now` has not reached: it is shown just
+    begun (counted as of its first day, its first quarter under way), never as not yet begun."""
+    return max(now, period.start)
 
 
 # ------------------------------------------------------------------------ shorthands in use

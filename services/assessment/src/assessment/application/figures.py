@@ -16,6 +16,7 @@ from typing import Any
 
 import asyncpg
 from eventkit.clock import now_cst
+from eventkit.periods import Period, PeriodKind, seen_at
 from vc_contracts.catalogue.assessment import ComplianceRulesSet, FeedbackSubmitted
 from vc_contracts.durations import display_hours, meets_hours, shown_owed
 from vc_contracts.rules import rule_for_period, rule_label
@@ -59,7 +60,8 @@ async def figure_sheet(
         "rule": rule_label(rule_for_period(county, str(year), sets)),
     }
     digest = hashlib.sha256(json.dumps(figures, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    _stand(villages, year, now or now_cst())
+    # begun only on the reader's day (the sheet's check): its first quarter 进行中, not 未开始
+    _stand(villages, year, seen_at(Period(year, PeriodKind.year), now or now_cst()))
     return {**figures, "digest": digest, "share_rule": SHARE_RULE_TEXT}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from eventkit.clock import now_cst, today_cst
+from eventkit.clock import now_cst, phone_today_cst, today_cst
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
 from eventkit.paging import Paging, page_of
 from eventkit.params import QuarterQuery
@@ -30,9 +30,10 @@ async def compliance(
 ) -> dict[str, Any]:
     prefix = scope_prefix(who, division)
     quarter = quarter or quarter_of(now_cst())
-    require_started(quarter, today_cst(), field="quarter")  # as the dashboard: not an empty view
+    # as the dashboard: not an empty view; begun on the reader's day (a phone up to 5 minutes ahead)
+    require_started(quarter, phone_today_cst(), field="quarter")
     first, last = quarter_bounds(quarter)
-    on = reference_day(first, last, today_cst())
+    on = reference_day(first, last, today_cst())  # begun only for the reader: its first day
     rows, total = await compliance_rows(
         runtime.pool,
         runtime.settings.schema,

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from eventkit.auth import ADMINS, UNITS, Role
+from eventkit.clock import phone_today_cst
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
 from eventkit.errors import ConflictError, ForbiddenError, NotFoundError
 from eventkit.params import YearPath
@@ -76,7 +77,7 @@ async def preview_document(who: CurrentPrincipal, runtime: CurrentRuntime, year:
     """County administrators only (403 otherwise): the same figures as GET /reports/annual/{year}/preview."""
     who.require_role(Role.county_admin)
     county = county_of_principal(who)
-    figures = await annual_table(runtime, year, county)
+    figures = await annual_table(runtime, year, county, phone_today_cst())  # a read: the reader's day
     names = await names_of(runtime.pool, runtime.settings.schema, [county])
     meta = {
         "county_name": names.get(county, county), "year": year, "status_name": "未提交",

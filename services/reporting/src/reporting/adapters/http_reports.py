@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from eventkit.auth import UNITS, Principal, Role
-from eventkit.clock import today_cst
+from eventkit.clock import now_cst, phone_today_cst, today_cst
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime, Idempotent
 from eventkit.errors import ForbiddenError, RuleViolationError
 from eventkit.paging import Paging, page_of
 from eventkit.params import HalfYearPath, HalfYearQuery, RequestBody, YearPath
-from eventkit.periods import parse_period, require_started
+from eventkit.periods import Period, PeriodKind, parse_period, require_started, seen_at
 from eventkit.runtime import Runtime
 from eventkit.scoping import scope_prefix
 from eventkit.workbook_bytes import attachment
 from fastapi import APIRouter, Depends, Response
 from pydantic import Field
-from vc_contracts import CST
 from vc_contracts.catalogue.enums import ReportKind
 from vc_contracts.catalogue.fields import Id, Reason
 from vc_contracts.divisions import county_of, significant_prefix
@@ -74,24 +73,27 @@ async def _unit(runtime: Runtime, who: Principal) -> str:
 
 
 async def _table(
-    runtime: Runtime, period: str, prefix: str, unit: str | None, field: str = "period"
+    runtime: Runtime, period: str, prefix: str, unit: str | None, today: date, field: str = "period"
 ) -> dict[str, Any]:
-    """The statistics table of a period that has begun: one not begun is 422 naming it, as on the
-    dashboard (`eventkit.periods.require_started`), never an empty table that reads as no work."""
-    require_started(period, today_cst(), field=field)
+    """The statistics table of a period that has begun on `today`: one not begun is 422 naming it, as
+    on the dashboard (`eventkit.periods.require_started`), never an empty table that reads as no work.
+    `today` is the reader's day for a read (`phone_today_cst`), the server's for a submission."""
+    require_started(period, today, field=field)
     return await statistics_table(runtime.pool, runtime.settings.schema, period, prefix, unit)
 
 
-async def annual_table(runtime: Runtime, year: int, county: str) -> dict[str, Any]:
-    """The county's year: ledger figures of both halves and the advisors' assessment results."""
-    table = await _table(runtime, str(year), county, None, field="year")
+async def annual_table(runtime: Runtime, year: int, county: str, today: date) -> dict[str, Any]:
+    """The county's year, begun on `today` (as `_table`): ledger figures of both halves and the
+    advisors' assessment results."""
+    table = await _table(runtime, str(year), county, None, today, field="year")
     results = await results_of(runtime.pool, runtime.settings.schema, county, year)
     results["concluded"] = sum(results["counts"].values())  # type: ignore[attr-defined]
     results["to_assess"] = len(await advisors_in_year(runtime.pool, runtime.settings.schema, year, county))
     table["assessment_results"] = results
     table["digest"] = digest(table)
     # outside the digest: the same figures confirmed today or tomorrow are the same figures
-    table["coverage"] = year_coverage(year, datetime.now(CST))
+    # begun only on the reader's day: counted as of 1 January, not said to be 尚未开始 beside its figures
+    table["coverage"] = year_coverage(year, seen_at(Period(year, PeriodKind.year), now_cst()))
     # R16, outside the digest too: not figures the advisors confirm, and approved at any time
     table["typical_cases"] = await approved_cases(runtime.pool, runtime.settings.schema, county, year)
     table["responsibilities"] = await county_duties(runtime.pool, runtime.settings.schema, county)
@@ -112,7 +114,7 @@ async def statistics(
         await unit_division(runtime.pool, runtime.settings.schema, unit_id) if unit_id is not None else None
     )
     unit_id = who.listed_unit(unit_id, where)  # a unit its own rows only (inside its scope: unit_places)
-    table = await _table(runtime, period, prefix, unit_id)
+    table = await _table(runtime, period, prefix, unit_id, phone_today_cst())
     division = division or who.scope
     if format == "json":
         return table
@@ -133,7 +135,8 @@ async def preview_half_year(
 ) -> dict[str, Any]:
     """The unit's table with `advisors`: each advisor with figures and whether they confirmed them."""
     unit, county = await _unit(runtime, who), significant_prefix(county_of_principal(who))
-    table = await _table(runtime, check_half_year(period, today_cst()), county, unit)
+    seen = phone_today_cst()  # a read: begun on the reader's day
+    table = await _table(runtime, check_half_year(period, seen), county, unit, seen)
     table["advisors"] = await advisor_states(runtime.pool, runtime.settings.schema, period, county, unit)
     return table
 
@@ -149,7 +152,7 @@ async def my_half_year(
     Advisors only (adapters/reads.py)."""
     county = significant_prefix(county_of_principal(who))
     pool, schema = runtime.pool, runtime.settings.schema
-    begun = check_half_year(period, today_cst())
+    begun = check_half_year(period, phone_today_cst())  # a read: the reader's day
     unit = await advisor_unit(pool, schema, begun, county, who.subject, unit_id)
     if unit is None:
         return {"period": period, "unit_id": None, "rows": [], "state": None, "digest": None}
@@ -176,7 +179,7 @@ async def confirm_half_year(
     who.require_role(Role.advisor)
     county = significant_prefix(county_of_principal(who))
     pool, schema = runtime.pool, runtime.settings.schema
-    begun = check_half_year(period, today_cst())
+    begun = check_half_year(period, today_cst())  # a write: the server's day
     unit = await advisor_unit(pool, schema, begun, county, who.subject, body.unit_id)
     if unit is None:
         raise RuleViolationError("您本期没有可确认的数据", field="period")
@@ -196,7 +199,8 @@ async def submit_half_year(
     idem: Idempotent,
 ) -> dict[str, Any]:
     unit, county = await _unit(runtime, who), county_of_principal(who)
-    table = await _table(runtime, check_half_year(period, today_cst()), county, unit)
+    today = today_cst()  # a submission: the server's day, never the reader's
+    table = await _table(runtime, check_half_year(period, today), county, unit, today)
     states = await advisor_states(runtime.pool, runtime.settings.schema, period, county, unit)
     require_all_confirmed({a["advisor_name"]: a["state"] for a in states})
     outcome = await handler.submit(
@@ -208,7 +212,7 @@ async def submit_half_year(
 @router.get("/reports/annual/{year}/preview", summary="预览年度工作报告 Preview the county's year")
 async def preview_annual(who: CurrentPrincipal, runtime: CurrentRuntime, year: YearPath) -> dict[str, Any]:
     """The county admin's (adapters/reads.py)."""
-    return await annual_table(runtime, year, county_of_principal(who))
+    return await annual_table(runtime, year, county_of_principal(who), phone_today_cst())
 
 
 @router.post("/reports/annual/{year}", status_code=201, summary="报送年度工作报告 Submit the county's year")
@@ -222,7 +226,7 @@ async def submit_annual(
 ) -> dict[str, Any]:
     who.require_role(Role.county_admin)
     county = county_of_principal(who)
-    table = await annual_table(runtime, year, county)
+    table = await annual_table(runtime, year, county, today_cst())  # a submission: the server's day
     kind = ReportKind.annual_results
     outcome = await handler.submit(
         who, kind, str(year), f"county-{county}", county, table, body.confirm_digest, idem

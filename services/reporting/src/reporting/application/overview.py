@@ -5,8 +5,9 @@ below, and the 工作预警 list. Shapes: /work/briefs/dashboard-api.md and the 
 
 Past periods: the as-of day is the period's last day (assignments, agreements and boards as in
 force that day); on-site time and lectures are those dated in the period as the read models hold
-them now. The current period is seen as of today (CST). Last year: the same period a year earlier,
-seen on the same day a year earlier.
+them now. The current period is seen as of today (CST); one begun only on the reader's day
+(`eventkit.clock.phone_today_cst`, the server's last minutes before it) as of its first day. Last
+year: the same period a year earlier, seen on the same day a year earlier.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import asyncpg
-from eventkit.clock import now_cst
+from eventkit.clock import now_cst, phone_today_cst
 from eventkit.errors import NotFoundError
 from eventkit.periods import Period, PeriodKind, parse_period, require_started
 from vc_contracts.catalogue.assessment import ComplianceRulesSet
@@ -28,7 +29,7 @@ from vc_contracts.rules import rule_for_period, rule_label
 from reporting.application import dashboard as q
 from reporting.application.questions_view import overdue_questions
 from reporting.application.results_view import RULE as RESULTS_RULE
-from reporting.domain.compliance import HOURS_RULE_TEXT, LECTURES_RULE_TEXT
+from reporting.domain.compliance import HOURS_RULE_TEXT, LECTURES_RULE_TEXT, reference_day
 from reporting.domain.deadlines import due_day, due_days, due_rule
 from reporting.domain.pace import WARNING_LABELS, Window, report_due_soon
 
@@ -73,10 +74,14 @@ def _year_ago(day: date) -> date:
     return day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else date(day.year - 1, 2, 28)
 
 
-def frame_of(prefix: str, key: str, today: date) -> q.Frame:
-    """The frame of a period key (2026Q4 or 2026) seen on `today` (past periods: on their last day)."""
-    period = require_started(key, today, kinds=(PeriodKind.year, PeriodKind.quarter))
-    as_of = min(period.last_day, today)
+def frame_of(prefix: str, key: str, today: date, seen: date | None = None) -> q.Frame:
+    """The frame of a period key (2026Q4 or 2026) seen on `today`, the server's day (past periods: on
+    their last day). Begun is judged on `seen`, the reader's day (`eventkit.clock.phone_today_cst`;
+    default `today`): a period begun only there, in the server's last minutes of the period before,
+    is seen as of its first day, current and with nothing counted yet, never as of a day before it."""
+    begun_on = today if seen is None else seen
+    period = require_started(key, begun_on, kinds=(PeriodKind.year, PeriodKind.quarter))
+    as_of = reference_day(period.first_day, period.last_day, today)
     quarter = period if period.kind is PeriodKind.quarter else Period.containing(as_of)
     year = Period(period.year, PeriodKind.year)
     return q.Frame(
@@ -85,7 +90,7 @@ def frame_of(prefix: str, key: str, today: date) -> q.Frame:
         Window(quarter.first_day, quarter.last_day, as_of),
         year.year,
         Window(year.first_day, year.last_day, as_of),
-        as_of == today,
+        as_of >= today,  # not over on the server's day (as of its first day when begun only for the reader)
     )
 
 
@@ -159,7 +164,7 @@ async def overview(
 ) -> dict[str, Any]:
     """The whole overview answer for the division whose significant prefix is `prefix`."""
     now = now_cst()
-    frame = frame_of(prefix, key, now.date())
+    frame = frame_of(prefix, key, now.date(), phone_today_cst())
     last = last_year_frame(frame)
     digits = len(prefix)
     level = LEVELS[digits]
