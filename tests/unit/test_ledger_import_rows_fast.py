@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from eventkit.reasons import CODE_PATTERN_REASONS
+from eventkit.sheet_cells import quoted
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ledger.application import import_rows
@@ -42,7 +43,8 @@ def _reference_detail(field: str, value: Any) -> Any:
         if text in ENUMS[field].values():
             return text
         if text not in ENUMS[field]:
-            raise LabelError(f"无法识别的取值「{text}」，应为：{'、'.join(ENUMS[field])}")
+            # quoted as a reader can see it (session 34: cut to 40, invisible characters named)
+            raise LabelError(f"无法识别的取值「{quoted(text)}」，应为：{'、'.join(ENUMS[field])}")
         return ENUMS[field][text]
     return str(value).strip()
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from eventkit.reasons import CODE_PATTERN_REASONS
+from eventkit.sheet_cells import quoted
 from pydantic import TypeAdapter, ValidationError
 from vc_contracts import CST
 from vc_contracts.base import whole_minute_offset
@@ -146,7 +147,7 @@ def _labelled(field: str) -> Callable[[Any], str]:
         if text in codes:  # the API's code, as an export of the API would write it
             return text
         if text not in labels:  # a paper ledger is written with labels: name them, not the codes
-            raise LabelError(f"无法识别的取值「{text}」，应为：{known}")
+            raise LabelError(f"无法识别的取值「{quoted(text)}」，应为：{known}")
         return labels[text]
 
     return read
