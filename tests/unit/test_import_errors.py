@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import pytest
 from eventkit.auth import Principal, Role
 from eventkit.errors import RuleViolationError
-from eventkit.import_errors import ImportRejectedError, Problems
+from eventkit.import_errors import ImportRejectedError, Problems, RowProblem
 from ledger.application import import_checks
 from ledger.application.import_checks import FileFacts, build_events, prepare_row
 from ledger.application.import_rows import parse_row
@@ -92,3 +92,11 @@ def test_an_advisor_the_assignments_know_is_not_unknown_while_the_directory_lags
     assert lagging.knows_advisor("A-7"), "an assigned advisor exists even before the directory names them"
     assert not lagging.knows_advisor("A-nobody")
     assert FileFacts(histories={}, existing={}, names={"advisor:A-8": "王建国"}).knows_advisor("A-8")
+
+
+def test_the_worksheet_is_named_in_the_message_as_a_reader_can_see_it() -> None:
+    # a worksheet named 台账\u202e表 showed the rest of the message reversed on the import page
+    refused = ImportRejectedError(
+        [RowProblem(field="rows[2].kind", reason="x", row=2, column="类型")], "台账\u202e表"
+    )
+    assert "工作表「台账<U+202E>表」中" in refused.message

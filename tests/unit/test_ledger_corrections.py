@@ -199,3 +199,26 @@ def test_the_committee_confirms_once() -> None:
     assert isinstance(event, EntryConfirmed) and event.confirmed_on == NOW.date()
     with pytest.raises(ConflictError):
         when(given(visit(), ConfirmEntry("committee-1", V1)), ConfirmEntry("committee-1", V1))
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["x\u202ey", "a" * 3000, "<b>\u0000", "summary\u200b", "attendees"],
+    ids=["bidi", "long", "nul", "zero-width", "unknown"],
+)
+def test_a_correction_naming_no_field_of_any_entry_says_so_without_repeating_the_key(key: str) -> None:
+    # given a visit, when a correction sends a key no entry has, then the reason is the request
+    # bodies' own (不认识的字段，请删除) and the message never repeats the key: it said
+    # 「x<U+202E>y」不能更正, a U+202E, a NUL or 3,000 characters of the caller's text in a sentence
+    with pytest.raises(RuleViolationError) as refused:
+        when(given(visit()), CorrectEntry({key: "v"}, "原因"))
+    assert refused.value.field == f"changes.{key}"
+    assert key not in refused.value.message
+    assert "不认识的字段，请删除" in refused.value.message
+
+
+def test_a_correction_naming_a_field_of_another_kind_names_it_in_chinese() -> None:
+    # a lecture's audience on a visit: a field the ledger knows, so its label says which one
+    with pytest.raises(RuleViolationError) as refused:
+        when(given(visit()), CorrectEntry({"audience": 3}, "原因"))
+    assert (refused.value.field, refused.value.message) == ("changes.audience", "「参加人数」不能更正")

@@ -89,6 +89,15 @@ def test_a_label_not_on_the_list_is_refused_naming_the_chinese_choices() -> None
     assert problems == [("channel", "无法识别的取值「飞鸽传书」，应为：现场、微信群、电话、网络")]
 
 
+def test_a_long_label_not_on_the_list_is_quoted_cut_not_whole() -> None:
+    # a 3,000-character cell under 渠道 was echoed whole in the reason the import page lists
+    values = {"kind": "法律咨询", "advisor_id": "A-1", "village_code": "621025100201",
+              "started_at": "2025-03-05 20:00", "channel": "鸽" * 3000, "category": "土地",
+              "outcome": "已解决", "summary": "宅基地", "client_entry_id": "8"}  # fmt: skip
+    _, problems = parse_row(5, values)
+    assert problems == [("channel", f"无法识别的取值「{'鸽' * 40}…」，应为：现场、微信群、电话、网络")]
+
+
 def test_a_code_of_the_api_is_still_read_in_a_labelled_column() -> None:
     values = {"kind": "consultation", "advisor_id": "A-1", "village_code": "621025100201",
               "started_at": "2025-03-05 20:00", "channel": "wechat", "category": "land",
@@ -148,3 +157,13 @@ def test_a_village_code_of_the_wrong_shape_is_named_as_such_not_looked_up(code: 
               "started_at": "2025-03-05 14:00", "topic": "民法典", "client_entry_id": "7"}  # fmt: skip
     row, problems = parse_row(4, values)
     assert row is None and problems == [("village_code", "村（社区）代码须为12位数字，末三位不为000")]
+
+
+def test_a_long_kind_or_time_not_read_is_quoted_cut_not_whole() -> None:
+    # 类型 and 开始时间 of 3,000 characters were echoed whole in the reasons the import page lists
+    values = {"kind": "类" * 3000, "advisor_id": "A-1", "village_code": "621025100201",
+              "started_at": "时" * 3000, "summary": "宅基地", "client_entry_id": "8"}  # fmt: skip
+    _, problems = parse_row(5, values)
+    reasons = dict(problems)
+    assert f"「{'类' * 40}…」" in reasons["kind"] and "类" * 41 not in reasons["kind"]
+    assert f"「{'时' * 40}…」" in reasons["started_at"] and "时" * 41 not in reasons["started_at"]

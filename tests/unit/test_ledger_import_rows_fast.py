@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from eventkit.reasons import CODE_PATTERN_REASONS
+from eventkit.sheet_cells import quoted
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ledger.application import import_rows
@@ -42,7 +43,8 @@ def _reference_detail(field: str, value: Any) -> Any:
         if text in ENUMS[field].values():
             return text
         if text not in ENUMS[field]:
-            raise LabelError(f"无法识别的取值「{text}」，应为：{'、'.join(ENUMS[field])}")
+            # quoted as a reader can see it (session 34: cut to 40, invisible characters named)
+            raise LabelError(f"无法识别的取值「{quoted(text)}」，应为：{'、'.join(ENUMS[field])}")
         return ENUMS[field][text]
     return str(value).strip()
 
@@ -55,7 +57,10 @@ def _reference(line: int, values: dict[str, Any]) -> tuple[ParsedRow | None, lis
     kind = KINDS.get(str(values.get("kind", "")).strip())
     if "kind" in values and kind is None:
         problems.append(
-            ("kind", f"无法识别的类型「{values['kind']}」，应为：{'、'.join(KIND_LABEL.values())}")
+            (
+                "kind",
+                f"无法识别的类型「{quoted(str(values['kind']))}」，应为：{'、'.join(KIND_LABEL.values())}",
+            )
         )
     if "village_code" in values:  # by the API's own type, without the memory of codes read well
         try:
@@ -71,7 +76,7 @@ def _reference(line: int, values: dict[str, Any]) -> tuple[ParsedRow | None, lis
             try:
                 times[field] = import_rows._when(source)
             except ValueError:
-                problems.append((field, f"无法识别的时间「{source}」，例如 2025-03-05 09:00"))
+                problems.append((field, f"无法识别的时间「{quoted(str(source))}」，例如 2025-03-05 09:00"))
     if kind is Kind.visit and "ended_at" not in values:
         problems.append(("ended_at", "驻点服务须填写结束时间"))
     details: dict[str, Any] = {}

@@ -87,6 +87,33 @@ def test_a_row_number_column_is_ignored_even_where_unknown_headings_are_refused(
 
 
 @pytest.mark.parametrize(
+    ("heading", "shown"),
+    [
+        ("签\u202e名", "签<U+202E>名"),  # a U+202E showed the rest of the page's reason reversed
+        ("签\x00名", "签<U+0000>名"),  # a NUL inside a Chinese sentence
+        ("签\u200b名", "签<U+200B>名"),  # zero-width: looked like 签名
+        ("表" * 3000, "表" * 40 + "…"),  # 3,000 characters, twice in the reason and again as the column
+    ],
+    ids=["bidi", "nul", "zero-width", "long"],
+)
+def test_an_unknown_heading_is_quoted_as_a_reader_can_see_it(heading: str, shown: str) -> None:
+    # given a file whose heading no column has, when it is read, then the refusal quotes the heading
+    # with each invisible character named by its code point and a long one cut: it was echoed as sent
+    with pytest.raises(ImportRejectedError) as caught:
+        read_sheet(f"{heading},代码\n李,621025100201\n".encode(), COLUMNS, unknown="refuse")
+    [problem] = caught.value.problems
+    assert problem.column == shown
+    assert problem.reason.startswith(f"第 1 行「{shown}」：无法识别的表头「{shown}」，")
+    assert heading not in problem.reason and heading not in problem.field
+
+
+def test_a_long_unreadable_date_is_quoted_cut_not_whole() -> None:
+    # a 3,000-character cell under 起始日期 was echoed whole in its row's reason
+    [(_, _, reason)] = cell_problems(f"代码,起始日期\n621025100201,{'日' * 3000}\n".encode())
+    assert f"「{'日' * 40}…」" in reason and "日" * 41 not in reason
+
+
+@pytest.mark.parametrize(
     ("heading", "names"),
     [
         ("代码,开始时间,日期", ("开始时间", "日期")),  # two headings meaning the start: later used to win

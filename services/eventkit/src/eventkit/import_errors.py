@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from eventkit.errors import AppError, ErrorBody, FieldError
 from eventkit.reasons import reason_for
+from eventkit.sheet_cells import quoted
 
 MAX_REPORTED = 1000  # errors listed in one answer; the message says how many there were
 
@@ -48,7 +49,7 @@ class ImportRejectedError(AppError):
         """`sheet`: the worksheet read (an XLSX import), None for a CSV or when none was read."""
         rows = len({p.row for p in problems if p.row})  # row 0 is the file as a whole, not a row
         more = f"（仅列出前 {MAX_REPORTED} 处）" if len(problems) > MAX_REPORTED else ""
-        where = f"工作表「{sheet}」中" if sheet is not None else ""
+        where = f"工作表「{quoted(sheet)}」中" if sheet is not None else ""
         touched = f"，涉及 {rows} 行" if rows else "（整个文件）"
         super().__init__(
             f"导入未执行，未写入任何记录：{where}发现 {len(problems)} 处错误{touched}{more}。"

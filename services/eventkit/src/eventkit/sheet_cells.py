@@ -45,6 +45,21 @@ DATE_EXAMPLES = "例如 2026-12-01、2026/12/1 或 2026年12月1日"
 ANY_YEARS = range(DAY_YEAR_MIN, DAY_YEAR_MAX + 1)  # a date cell in a text column: Excel starts in 1900
 
 
+QUOTED_MAX = 40  # characters of a file's own text a reason quotes (an unknown heading or value)
+
+
+def quoted(text: str) -> str:
+    """A file's text as a reason may quote it: each control or invisible character written as its
+    code point (签<U+202E>名: never repeated, as the request bodies' refusals name it), cut to
+    `QUOTED_MAX` characters with "…" (a 3,000-character heading was echoed whole, twice)."""
+    cut = text[:QUOTED_MAX]
+    if not cut.isprintable() or not cut.isascii():
+        hidden = (c for c in cut if not c.isprintable() or invisible_character(c) is not None)
+        for c in set(hidden):
+            cut = cut.replace(c, f"<U+{ord(c):04X}>")
+    return cut + ("…" if len(text) > QUOTED_MAX else "")
+
+
 FORMULA_WITHOUT_VALUE = "公式单元格没有计算结果，请粘贴为数值"
 
 
@@ -161,7 +176,8 @@ def _unread(text: str, what: str, examples: str) -> str:
     hour 25, offset +25:00: `vc_contracts.moment_text`), else the forms a cell may take. A cell
     without time or offset is CST wall-clock time, so neither is asked for."""
     wrong = moment_reason(text, with_time=False)
-    return f"{what}「{text}」：{wrong}" if wrong else f"无法识别的{what}「{text}」，{examples}"
+    shown = quoted(text)
+    return f"{what}「{shown}」：{wrong}" if wrong else f"无法识别的{what}「{shown}」，{examples}"
 
 
 def _whole_minute(moment: datetime, text: str) -> datetime:

@@ -258,8 +258,8 @@ def _headings(
         column = lookup.get(_norm(text))
         if column is None:
             if unknown == "refuse":
-                known = "、".join(c.label for c in columns)
-                problems.add(1, text, f"无法识别的表头「{text}」，可用的列：{known}")
+                known, shown = "、".join(c.label for c in columns), sheet_cells.quoted(text)
+                problems.add(1, shown, f"无法识别的表头「{shown}」，可用的列：{known}")
             continue
         if column.name in positions:
             first = positions[column.name]

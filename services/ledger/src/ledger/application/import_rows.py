@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from eventkit.reasons import CODE_PATTERN_REASONS
+from eventkit.sheet_cells import quoted
 from pydantic import TypeAdapter, ValidationError
 from vc_contracts import CST
 from vc_contracts.base import whole_minute_offset
@@ -146,7 +147,7 @@ def _labelled(field: str) -> Callable[[Any], str]:
         if text in codes:  # the API's code, as an export of the API would write it
             return text
         if text not in labels:  # a paper ledger is written with labels: name them, not the codes
-            raise LabelError(f"无法识别的取值「{text}」，应为：{known}")
+            raise LabelError(f"无法识别的取值「{quoted(text)}」，应为：{known}")
         return labels[text]
 
     return read
@@ -214,7 +215,10 @@ def parse_row(line: int, values: dict[str, Any]) -> tuple[ParsedRow | None, Prob
     kind = KINDS.get(str(values.get("kind", "")).strip())
     if kind is None and "kind" in values:
         problems.append(
-            ("kind", f"无法识别的类型「{values['kind']}」，应为：{'、'.join(KIND_LABEL.values())}")
+            (
+                "kind",
+                f"无法识别的类型「{quoted(str(values['kind']))}」，应为：{'、'.join(KIND_LABEL.values())}",
+            )
         )
     if "village_code" in values and (wrong := village_code_problem(str(values["village_code"]).strip())):
         problems.append(("village_code", wrong))
@@ -224,13 +228,13 @@ def parse_row(line: int, values: dict[str, Any]) -> tuple[ParsedRow | None, Prob
         try:
             start = when(source)
         except ValueError:
-            problems.append(("started_at", f"无法识别的时间「{source}」，例如 2025-03-05 09:00"))
+            problems.append(("started_at", f"无法识别的时间「{quoted(str(source))}」，例如 2025-03-05 09:00"))
     source = values.get("ended_at")
     if source is not None:
         try:
             end = when(source)
         except ValueError:
-            problems.append(("ended_at", f"无法识别的时间「{source}」，例如 2025-03-05 09:00"))
+            problems.append(("ended_at", f"无法识别的时间「{quoted(str(source))}」，例如 2025-03-05 09:00"))
     elif kind is _VISIT and "ended_at" not in values:
         problems.append(("ended_at", "驻点服务须填写结束时间"))
     client_id = str(values.get("client_entry_id", "")).strip()

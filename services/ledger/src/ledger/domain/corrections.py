@@ -18,7 +18,7 @@ from vc_contracts import CST
 from ledger.domain import rules
 from ledger.domain.entry_fields import EntryInvalidError, build, busy_of, moment
 from ledger.domain.facts import Facts
-from ledger.domain.kinds import IDENTITY_FIELDS, Kind, correctable, label
+from ledger.domain.kinds import FIELD_LABEL, IDENTITY_FIELDS, Kind, correctable, label
 
 TIMING = frozenset({"started_at", "ended_at", "occurred_at", "hours"})
 
@@ -31,10 +31,17 @@ NOTHING_CHANGED = "更正内容与原记录相同，无需更正"
 """The answer to a correction that changes nothing: no field sent, or every field as it was."""
 
 
+UNKNOWN_FIELD = "更正内容中有不认识的字段，请删除"
+"""A key no kind of entry has (a typo, a U+202E, 3,000 characters): named by `field` only, as the
+request bodies name a field they do not know (不认识的字段，请删除), never quoted in the message."""
+
+
 def _refuse_fields(kind: Kind, changes: Mapping[str, Any]) -> None:
     bad = sorted(set(changes) - correctable(kind))
     if not bad:
         return
+    if bad[0] not in FIELD_LABEL:  # no entry has it: the caller's key is never repeated in a sentence
+        raise RuleViolationError(UNKNOWN_FIELD, field=bad[0])
     hint = "；记错村（社区）或顾问时，请作废本记录后重新登记" if bad[0] in IDENTITY_FIELDS else ""
     raise RuleViolationError(f"「{label(bad[0])}」不能更正{hint}", field=bad[0])
 
