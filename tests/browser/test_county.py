@@ -29,9 +29,9 @@ UNFILED_VILLAGE = VILLAGES[-1]  # the demo leaves it without advisor or agreemen
 def choose(page: Page, select_id: str, option: str) -> None:
     """Pick `option` in the Element Plus select whose input has `select_id` (typing filters it).
 
-    Returns once the select shows the choice. On a loaded machine a click on an option can be lost
-    (a multi-select then still said 请选择 and the form was refused for 至少需要 1 项), so a choice
-    the select does not show within a few seconds is made again."""
+    Returns once the select shows the choice (a tag, or its label). On a loaded machine a click on
+    an option can be lost (a multi-select then still said 请选择 and the form was refused for 至少需要
+    1 项), so a choice the select does not show within a few seconds is made again."""
     field = page.locator(f"#{select_id}")
     select = page.locator(".el-select").filter(has=field)
     for attempt in range(3):
@@ -43,8 +43,11 @@ def choose(page: Page, select_id: str, option: str) -> None:
         choice = page.get_by_role("option", name=option, exact=False).first
         expect(choice).to_be_visible(timeout=30_000)
         choice.click()
+        # the chosen label as the select shows it: a multi-select's tag, a single select's label
+        # (not its text as a whole: its input-calculator span repeats whatever was typed)
+        shown = select.locator(".el-select__tags-text, .el-select__placeholder:not(.is-transparent)")
         try:
-            expect(select).to_contain_text(option, timeout=5_000)
+            expect(shown.filter(has_text=option).first).to_be_visible(timeout=5_000)
             return
         except AssertionError:
             if attempt == 2:

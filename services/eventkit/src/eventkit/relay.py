@@ -136,6 +136,9 @@ class OutboxRelay:
         self._leader: Connection | None = None
         self._producer: AIOKafkaProducer | None = None
         self._offsets: AIOKafkaConsumer | None = None
+        # `log_end_offsets` assigns, reads and clears the offsets consumer: two counts at once (the
+        # loop's amnesia check and another caller's) would undo each other's assignment
+        self._counting = asyncio.Lock()
 
     @property
     def _schema(self) -> str:
@@ -377,10 +380,11 @@ class OutboxRelay:
 
     async def _messages_on_topic(self) -> int:
         assert self._offsets is not None
-        await self._offsets._client.force_metadata_update()
-        parts = self._offsets.partitions_for_topic(self.topic) or set()
-        if not parts:
-            return 0
-        tps = [TopicPartition(self.topic, p) for p in parts]
-        ends = await log_end_offsets(self._offsets, tps)
-        return sum(ends.values())
+        async with self._counting:
+            await self._offsets._client.force_metadata_update()
+            parts = self._offsets.partitions_for_topic(self.topic) or set()
+            if not parts:
+                return 0
+            tps = [TopicPartition(self.topic, p) for p in parts]
+            ends = await log_end_offsets(self._offsets, tps)
+            return sum(ends.values())
