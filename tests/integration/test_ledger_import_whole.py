@@ -197,22 +197,28 @@ async def test_other_requests_are_answered_while_a_large_import_runs(scene) -> N
 async def test_the_collector_comes_back_on_only_after_the_files_rows_are_freed(scene, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Turned back on while the file's rows and events lived, the collector's first young
     collection walked them all, to free nothing (issue 12's profile: ~0.1 s of a 50,000-row
-    import). The import's frame must be gone, and its rows with it, when `gc_paused` ends."""
+    import). The import's frame must be gone, and its rows with it, when `gc_paused` ends (in the
+    thread that frees them after the answer, `imports.freed_aside`)."""
     alive_at_exit: list[int] = []
+    paused = imports.gc_paused
 
     @contextlib.contextmanager
     def watched() -> Any:
-        with imports.gc_paused():
+        with paused():
             yield
             alive_at_exit.append(sum(_mine(o) for o in gc.get_objects()))
 
     def _mine(o: object) -> bool:  # this import's rows only: an earlier test's may wait in a cycle
         return isinstance(o, ParsedRow) and str(o.client_entry_id).startswith("freed-")
 
-    monkeypatch.setattr(importing, "gc_paused", watched)
+    monkeypatch.setattr(imports, "gc_paused", watched)
     ledger, cast = scene
     r = await upload(ledger, cast, as_csv(wechat_rows(cast, 300, "freed")))
     assert r.status_code == 201, r.text
+    for _ in range(500):  # the freeing thread ends the pause soon after the answer
+        if alive_at_exit:
+            break
+        await asyncio.sleep(0.01)
     assert alive_at_exit == [0]
 
 

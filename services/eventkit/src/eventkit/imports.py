@@ -67,6 +67,26 @@ def gc_paused() -> Iterator[None]:
                 gc.enable()
 
 
+@contextlib.contextmanager
+def freed_aside() -> Iterator[list[Any]]:
+    """`gc_paused` for a bulk import whose large objects, put into the list this yields, are freed
+    in a thread once the block has ended, the collector coming back on after them.
+
+    Why: refcounting frees a 50,000-row import's rows, facts and events in ~45 ms (issue 12's
+    timeline), which the answer waited for. A block ended by an error frees them at once (the
+    error's traceback holds them anyway)."""
+    kept: list[Any] = []
+    stack = contextlib.ExitStack()
+    stack.enter_context(gc_paused())
+    stack.callback(kept.clear)  # first: the collector comes back once they are gone
+    try:
+        yield kept
+    except BaseException:
+        stack.close()
+        raise
+    threading.Thread(target=stack.close, name="import-freeing", daemon=True).start()
+
+
 @dataclass
 class ImportProgress:
     """Counts are rows of the sheet; `state`: running, done, rejected or failed."""

@@ -36,7 +36,7 @@ from eventkit.auth import Principal, Role
 from eventkit.clock import now_cst
 from eventkit.command_runner import request_metadata
 from eventkit.import_errors import ImportRejectedError, Problems
-from eventkit.imports import ImportProgress, gc_paused
+from eventkit.imports import ImportProgress, freed_aside
 from eventkit.spreadsheets import Sheet
 from eventkit.store import EventStore
 from eventkit.workers import THREADS, CpuWorkers
@@ -245,16 +245,17 @@ async def import_file(
     """`workers`: where the write's per-row hashing runs (`write_entries`).
     Raises ImportRejectedError (422, every problem by row and column) having written nothing."""
     # Tens of thousands of live objects: see `gc_paused`. The collector comes back on only once
-    # `_import_file`'s frame is gone and refcounting has freed the file's rows and events: turned
+    # refcounting has freed the file's rows and events (after the answer, `freed_aside`): turned
     # on while they lived, its first young collection walked them all (~0.1 s of a 50,000-row
     # import, issue 12's profile), to free nothing.
-    with gc_paused():
-        return await _import_file(store, who, content, progress, workers)
+    with freed_aside() as kept:
+        return await _import_file(store, who, content, progress, workers, kept)
 
 
 async def _import_file(
-    store: EventStore, who: Principal, content: bytes, progress: ImportProgress, workers: CpuWorkers
-) -> ImportReport:
+    store: EventStore, who: Principal, content: bytes, progress: ImportProgress, workers: CpuWorkers,
+    kept: list[Any],
+) -> ImportReport:  # fmt: skip
     who.require_role(*UNITS)
     unit_of(who)
     sheet, parsed, loose, ids = await read_rows(content, progress, workers)
@@ -312,4 +313,5 @@ async def _import_file(
             problems.raise_if_any()
         raise
     new, unchanged = deciding.result()
+    kept += (sheet, parsed, loose, ids, facts, deciding)  # freed after the answer (`freed_aside`)
     return ImportReport(sheet.count, len(new), unchanged, sheet.named())
