@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from eventkit import imports
 from eventkit.store import append_lock
-from ledger.application import importing
 from ledger.application.import_rows import ParsedRow
 from openpyxl import Workbook
 from test_ledger_harness import Cast, Ledger, ledger_service, set_the_scene

@@ -237,7 +237,17 @@ def test_a_service_name_that_is_not_one_is_not_echoed_as_sent(web: str) -> None:
     assert status == 404
     refused = json.loads(body)
     assert refused["code"] == "not_found" and refused["field"] == "service"
-    assert "\r" not in refused["message"] and "U+000D" in refused["message"]
+    assert "\r" not in refused["message"] and "reg<U+000D><U+000A>istry" in refused["message"]
+
+
+def test_a_service_name_with_an_invisible_letter_or_too_long_is_quoted_as_imports_quote(web: str) -> None:
+    """The gateway used the edge's own quoting rule: a Hangul filler (printable, drawn as nothing)
+    was repeated as itself, so 没有名为 registry 的服务 named a service that exists. One rule now
+    (`vc_contracts.text.quoted`): the filler by its code point, a long name cut with "…"."""
+    status, _, body = _get(web, b"/api/reg%E3%85%A4istry/x")
+    assert status == 404 and "没有名为 reg<U+3164>istry 的服务" in json.loads(body)["message"]
+    status, _, body = _get(web, b"/api/" + b"s" * 60 + b"/x")
+    assert status == 404 and "没有名为 " + "s" * 40 + "… 的服务" in json.loads(body)["message"]
 
 
 @pytest.mark.parametrize(

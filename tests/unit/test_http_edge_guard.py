@@ -202,4 +202,13 @@ async def test_a_content_type_with_a_control_character_is_not_repeated_raw() -> 
     async for http in _client("ledger"):
         r = await http.post("/consultations", content=b"{}", headers={"Content-Type": "text/pl\tain"})
     _refused(r, 415, "unsupported_media_type", "Content-Type")
-    assert "U+0009" in r.json()["message"]
+    assert "收到 text/pl<U+0009>ain" in r.json()["message"]  # `vc_contracts.text.quoted`, as imports quote
+
+
+async def test_a_long_content_type_is_quoted_cut() -> None:
+    """The edge had its own copy of the quoting rule, which cut nothing past its caller's slice
+    and wrote code points without brackets; now the one rule (`vc_contracts.text.quoted`)."""
+    async for http in _client("ledger"):
+        r = await http.post("/consultations", content=b"{}", headers={"Content-Type": "text/" + "x" * 300})
+    _refused(r, 415, "unsupported_media_type", "Content-Type")
+    assert "收到 text/" + "x" * 95 + "…" in r.json()["message"]

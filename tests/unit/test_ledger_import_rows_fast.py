@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 from eventkit.reasons import CODE_PATTERN_REASONS
-from eventkit.sheet_cells import quoted
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ledger.application import import_rows
@@ -28,6 +27,7 @@ from ledger.application.import_rows import (
 from ledger.domain.kinds import EVENT_OF, KIND_LABEL, Kind
 from pydantic import TypeAdapter, ValidationError
 from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN, VillageCode
+from vc_contracts.text import quoted
 
 
 def _reference_detail(field: str, value: Any) -> Any:

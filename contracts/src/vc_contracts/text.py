@@ -312,3 +312,21 @@ __all__ = [
     "is_stored",
     "printable_invisible",
 ]
+
+
+QUOTED_MAX = 40
+"""Characters of a caller's own text a message quotes at most (an unknown heading, service or value)."""
+
+
+def quoted(text: str, limit: int = QUOTED_MAX) -> str:
+    """`text` as a message may repeat it: each control or invisible character written as its code
+    point (签<U+202E>名: never repeated itself, as `invisible_character` names it), cut to `limit`
+    characters with "…" (a 3,000-character heading was echoed whole, twice). The one way every
+    service quotes what a caller sent: the import's reasons, the edge's Content-Type, the gateway's
+    unknown service (the edge's own copy wrote U+0000 without brackets and cut nothing)."""
+    cut = text[:limit]
+    if not cut.isprintable() or not cut.isascii():
+        hidden = (c for c in cut if not c.isprintable() or invisible_character(c) is not None)
+        for c in set(hidden):
+            cut = cut.replace(c, f"<U+{ord(c):04X}>")
+    return cut + ("…" if len(text) > limit else "")

@@ -41,6 +41,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from vc_contracts.numerals import MAX_DIGITS
+from vc_contracts.text import quoted
 
 from eventkit.errors import ErrorBody, FieldError
 from eventkit.logs import correlation_id
@@ -130,7 +131,7 @@ def _wrong_media(scope: Scope) -> str | None:
     route = _route(scope)
     if route is None:
         return None
-    shown = shown_text(media[:100]) or "（空）"  # a header can be long: the answer says enough of it
+    shown = quoted(media, 100) or "（空）"  # a header can be long: the answer says enough of it
     if accepted := _file_types(route):
         if media in accepted:
             return None
@@ -215,14 +216,6 @@ def _not_acceptable(scope: Scope) -> str | None:
     if types is None or any(accepts(accept, media) for media in types):
         return None
     return f"无法按请求头 Accept 所列的格式作答，此接口可返回：{'、'.join(types)}"
-
-
-def shown_text(text: str) -> str:
-    """`text` fit to be repeated in a message: each character that is not printable (a control, a
-    TAB) written as its code point, never as itself."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else f"U+{ord(c):04X}" for c in text)
 
 
 def _nul_at(scope: Scope) -> str | None:

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
+from vc_contracts.text import quoted
 
 from eventkit.errors import AppError, ErrorBody, FieldError
 from eventkit.reasons import reason_for
-from eventkit.sheet_cells import quoted
 
 MAX_REPORTED = 1000  # errors listed in one answer; the message says how many there were
 

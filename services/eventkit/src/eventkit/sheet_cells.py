@@ -17,7 +17,7 @@ from vc_contracts import CST
 from vc_contracts.base import FRACTION_OF_SECOND, ODD_OFFSET, whole_minute_offset, whole_seconds_text
 from vc_contracts.codes import ascii_digits
 from vc_contracts.moment_text import moment_reason
-from vc_contracts.text import invisible_character
+from vc_contracts.text import invisible_character, quoted
 
 from eventkit.params import DAY_YEAR_MAX, DAY_YEAR_MIN, in_record_years
 
@@ -43,21 +43,6 @@ _DATETIME = re.compile(rf"^{_DAY}(?:\s*[T\s]\s*{_CLOCK})?$")
 AS_TEXT = "请将该列设置为文本格式后重新填写（在 Excel 中选中该列，设置单元格格式为“文本”）"
 DATE_EXAMPLES = "例如 2026-12-01、2026/12/1 或 2026年12月1日"
 ANY_YEARS = range(DAY_YEAR_MIN, DAY_YEAR_MAX + 1)  # a date cell in a text column: Excel starts in 1900
-
-
-QUOTED_MAX = 40  # characters of a file's own text a reason quotes (an unknown heading or value)
-
-
-def quoted(text: str) -> str:
-    """A file's text as a reason may quote it: each control or invisible character written as its
-    code point (签<U+202E>名: never repeated, as the request bodies' refusals name it), cut to
-    `QUOTED_MAX` characters with "…" (a 3,000-character heading was echoed whole, twice)."""
-    cut = text[:QUOTED_MAX]
-    if not cut.isprintable() or not cut.isascii():
-        hidden = (c for c in cut if not c.isprintable() or invisible_character(c) is not None)
-        for c in set(hidden):
-            cut = cut.replace(c, f"<U+{ord(c):04X}>")
-    return cut + ("…" if len(text) > QUOTED_MAX else "")
 
 
 FORMULA_WITHOUT_VALUE = "公式单元格没有计算结果，请粘贴为数值"

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from openpyxl.utils import get_column_letter
-from vc_contracts.text import printable_invisible
+from vc_contracts.text import printable_invisible, quoted
 
 from eventkit import sheet_cells, sheet_sources
 from eventkit.import_errors import Problems
@@ -258,7 +258,7 @@ def _headings(
         column = lookup.get(_norm(text))
         if column is None:
             if unknown == "refuse":
-                known, shown = "、".join(c.label for c in columns), sheet_cells.quoted(text)
+                known, shown = "、".join(c.label for c in columns), quoted(text)
                 problems.add(1, shown, f"无法识别的表头「{shown}」，可用的列：{known}")
             continue
         if column.name in positions:

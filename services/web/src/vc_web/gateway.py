@@ -23,13 +23,13 @@ import logging
 from urllib.parse import unquote
 
 import httpx
-from eventkit.edge import shown_text
 from eventkit.errors import AppError, NotFoundError
 from eventkit.keep_alive import CLIENT_KEEP_ALIVE_SECONDS
 from eventkit.logs import correlation_id
 from fastapi import APIRouter, Request
 from starlette.background import BackgroundTask
 from starlette.responses import StreamingResponse
+from vc_contracts.text import quoted
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ async def proxy(request: Request) -> StreamingResponse:
     upstreams: dict[str, str] = request.app.state.upstreams
     base = upstreams.get(service)
     if base is None:
-        raise NotFoundError(f"没有名为 {shown_text(service[:40])} 的服务", field="service")
+        raise NotFoundError(f"没有名为 {quoted(service)} 的服务", field="service")
     if _is_internal(unquote(path.decode("latin-1"))):
         raise NotFoundError("没有这个接口：服务的运行指标只供内部监控读取", field="path")
     client: httpx.AsyncClient = request.app.state.http

@@ -8,12 +8,12 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from eventkit.reasons import CODE_PATTERN_REASONS
-from eventkit.sheet_cells import quoted
 from pydantic import TypeAdapter, ValidationError
 from vc_contracts import CST
 from vc_contracts.base import whole_minute_offset
 from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN, VillageCode
 from vc_contracts.codes import ascii_digits
+from vc_contracts.text import quoted
 
 from ledger.domain.kinds import EVENT_OF, KIND_LABEL, VALUE_LABEL, Kind
 
