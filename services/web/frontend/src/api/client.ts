@@ -40,6 +40,36 @@ export class ApiError extends Error {
   reasonFor(field: string): string | undefined {
     return this.errors.find((e) => e.field === field || fieldOf(e.field) === field)?.reason
   }
+
+  /** The message with every field's reason but those `marked` beside their field: a 422 says
+   *  请求内容有误，请检查标出的字段, and a page that marks none of them (a read's query, a field it
+   *  has no place for) showed that and nothing else. `请求内容有误：「每页条数」不能大于 500`. */
+  said(marked: (field: string) => boolean = () => false): string {
+    const rest = this.errors.filter((e) => !marked(e.field))
+    if (!rest.length) return this.message
+    const reasons = rest.map((e) => `「${fieldName(e.field)}」${e.reason}`).join('；')
+    return `${this.message.replace(/[，,]?请检查标出的字段。?$/, '')}：${reasons}`
+  }
+}
+
+/** What a page shows for a failed call: the refusal with all its reasons (`ApiError.said`), else
+ *  `fallback` (the network, a timeout: no answer to quote). */
+export function refusalText(error: unknown, fallback: string): string {
+  return error instanceof ApiError ? error.said() : fallback
+}
+
+// The names people know the services' common fields by (a refusal's reason names no field).
+const FIELD_NAMES: Record<string, string> = {
+  year: '年度', quarter: '季度', half: '半年', period: '期间', page: '页码', page_size: '每页条数',
+  county: '县（区）', division_code: '区划代码', village_code: '村（社区）代码', advisor_id: '顾问编号',
+  unit_id: '单位编号', kind: '类型', status: '状态', from: '起始日期', to: '截止日期', day: '日期',
+  as_of: '截至日期', q: '搜索内容', format: '格式',
+}
+
+/** A field path of a refusal as people read it: its known name, else its own last part. */
+export function fieldName(path: string): string {
+  const field = fieldOf(path)
+  return FIELD_NAMES[field] ?? field
 }
 
 /** The form field an error's path names: its last part that is no list index (`changes.summary` →

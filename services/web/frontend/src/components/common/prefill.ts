@@ -10,7 +10,7 @@
 // says why (`problem`): an empty form would save over what is kept. A later read (after a save) is
 // the page's own and never writes into the form: the person may be typing in it again.
 import { computed, onMounted, ref } from 'vue'
-import { ApiError } from '@/api'
+import { refusalText } from '@/api'
 
 export function usePrefill(fill: () => Promise<void>, fallback = '暂时无法读取') {
   const ready = ref(false)
@@ -21,7 +21,7 @@ export function usePrefill(fill: () => Promise<void>, fallback = '暂时无法�
       await fill()
       ready.value = true
     } catch (error) {
-      problem.value = error instanceof ApiError ? error.message : fallback
+      problem.value = refusalText(error, fallback)
     }
   })
   return { ready, waiting, problem }

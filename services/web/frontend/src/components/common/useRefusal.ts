@@ -31,14 +31,20 @@ export function useRefusal(fallback = '操作未成功，请重试') {
   // still out.
   const going = reactive(new Set<number>())
   const busy = computed(() => going.size > 0)
+  // The fields this page shows a reason beside (every `reason` asked, render after render): a
+  // refusal's reasons for any other field go into `message`, else the page said 请检查标出的字段
+  // with nothing marked. Plain, not reactive: it is filled while rendering.
+  const shown = new Set<string>()
+  const marked = (path: string): boolean => shown.has(path) || shown.has(fieldOf(path))
   /** The reason for `field`: the page's own note, else the API's (matched on the field's last part). */
   function reason(field: string): string {
+    shown.add(field)
     if (state.notes[field]) return state.notes[field]
     const e = state.error
     if (!e) return ''
     return e.reasonFor(field) ?? (e.field && fieldOf(e.field) === field ? e.message : '')
   }
-  const message = computed(() => state.error?.message ?? state.other)
+  const message = computed(() => state.error?.said(marked) ?? state.other)
   /** The form's message when none of `fields` shows a reason (else the reason says it already). */
   function elsewhere(...fields: string[]): string {
     return fields.some((f) => reason(f)) ? '' : message.value

@@ -3,6 +3,7 @@
 // second); events arriving while a fetch runs are folded into one more fetch after it, so a burst
 // of commits costs two requests, not one per commit.
 import { onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue'
+import { ApiError, refusalText } from '@/api'
 import { fetchOverview, type Overview } from '@/pages/dashboard/overviewApi'
 import { concerns } from './divisions'
 import { openLiveFeed, type LiveFeed } from './liveStream'
@@ -32,7 +33,10 @@ export function useOverview(division: Ref<string | undefined>, period: Ref<strin
           updatedAt.value = new Date()
         }
       } catch (failure) {
-        if (asked === key()) error.value = failure as { code?: string; message: string }
+        if (asked === key()) {
+          const code = failure instanceof ApiError ? failure.code : undefined
+          error.value = { code, message: refusalText(failure, '暂时无法读取概况，请稍后重试') }
+        }
       } finally {
         loading.value = false
         running = null

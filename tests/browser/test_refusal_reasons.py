@@ -1,0 +1,48 @@
+"""A read refused for a field the page marks nowhere says why. The services answer a query they
+cannot take with 422 请求内容有误，请检查标出的字段 and a reason per field; a page that marks none of
+those fields (a read's own query, a list's paging) showed that sentence and nothing else, so the
+person could not tell what was wrong. Every page now shows the reasons of the fields it does not
+mark (`ApiError.said`, `useRefusal`'s message), each by the field's name: the read's own query is
+changed on its way (the pages never send such a value themselves), the refusal is the service's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from playwright.sync_api import Page, Route, expect
+from support.browser import shoot
+from test_county import open_county
+
+
+def _changed(old: str, new: str) -> Callable[[Route], None]:
+    def change(route: Route) -> None:
+        route.continue_(url=route.request.url.replace(old, new))
+
+    return change
+
+
+def test_a_read_refused_for_a_field_the_page_does_not_mark_names_the_field_and_the_reason(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    """`useRefusal`: the deadlines page marks only its period; its read's kind refused said only
+    请求内容有误，请检查标出的字段."""
+    page = signed_in_page("county_admin")
+    page.route("**/api/reporting/deadlines/overdue?**", _changed("kind=", "kind=x"))
+    open_county(page, "deadlines")
+    refusal = page.get_by_role("alert").filter(has_text="请求内容有误")
+    expect(refusal).to_contain_text("请求内容有误：「类型」取值无效")
+    expect(refusal).not_to_contain_text("请检查标出的字段")
+    shoot(page, "refusal-reasons-deadlines")
+
+
+def test_a_list_read_refused_shows_every_reason_by_the_fields_name(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    """A page that shows a read's refusal as its own line (年度考核's list of conclusions)."""
+    page = signed_in_page("county_admin")
+    page.route("**/api/assessment/assessments?**", _changed("page_size=500", "page_size=5000"))
+    open_county(page, "assessments")
+    refusal = page.get_by_role("alert").filter(has_text="请求内容有误")
+    expect(refusal).to_contain_text("请求内容有误：「每页条数」")
+    expect(refusal).not_to_contain_text("请检查标出的字段")
+    shoot(page, "refusal-reasons-assessments")
