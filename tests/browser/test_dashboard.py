@@ -91,7 +91,7 @@ def test_county_admin_sees_the_demo_figures(signed_in_page: Any, web_stack: WebS
     drawer = page.get_by_role("dialog")
     expect(drawer).to_contain_text(f"共 {tiles['coverage']['total']} 条")
     expect(drawer.get_by_role("row").nth(1)).to_be_visible()
-    page.screenshot(path=str(screenshot_dir() / "dashboard-entries-desktop.png"))
+    shoot(page, "dashboard-entries")
     drawer.get_by_role("button", name="关闭此对话框").click()
 
     # the agreements tile's list names each filing's status in the county page's words (it showed
@@ -104,7 +104,7 @@ def test_county_admin_sees_the_demo_figures(signed_in_page: Any, web_stack: WebS
     shown_statuses = set(statuses.all_inner_texts())
     assert "按时备案" in shown_statuses
     assert shown_statuses <= {"按时备案", "逾期备案", "未签字盖章", "未备案", "待备案", "已终止"}
-    page.screenshot(path=str(screenshot_dir() / "dashboard-agreements-entries-desktop.png"))
+    shoot(page, "dashboard-agreements-entries")
 
 
 def _hours(value: float) -> str:
