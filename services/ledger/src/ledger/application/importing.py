@@ -313,5 +313,7 @@ async def _import_file(
             problems.raise_if_any()
         raise
     new, unchanged = deciding.result()
-    kept += (sheet, parsed, loose, ids, facts, deciding)  # freed after the answer (`freed_aside`)
+    # freed after the answer, the large lists and dicts a slice at a time (`freed_aside`), the
+    # events first (also held by `deciding`'s result)
+    kept += (sheet, sheet.rows, facts, facts.starts, facts.busy, ids, loose, parsed, deciding, new)
     return ImportReport(sheet.count, len(new), unchanged, sheet.named())
