@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from playwright.sync_api import Page, Route, expect
 from support.browser import shoot
 from test_county import open_county
@@ -21,28 +22,29 @@ def _changed(old: str, new: str) -> Callable[[Route], None]:
     return change
 
 
+@pytest.mark.parametrize(
+    ("page_path", "read", "old", "new", "said"),
+    [
+        # useRefusal: the deadlines page marks only its period
+        ("deadlines", "**/api/reporting/deadlines/overdue?**", "kind=", "kind=x", "「类型」取值无效"),
+        # a read's refusal shown as the page's own line (年度考核's list of conclusions)
+        (
+            "assessments",
+            "**/api/assessment/assessments?**",
+            "page_size=500",
+            "page_size=5000",
+            "「每页条数」",
+        ),
+    ],
+    ids=["deadlines", "assessments"],
+)
 def test_a_read_refused_for_a_field_the_page_does_not_mark_names_the_field_and_the_reason(
-    signed_in_page: Callable[[str], Page],
+    signed_in_page: Callable[[str], Page], page_path: str, read: str, old: str, new: str, said: str
 ) -> None:
-    """`useRefusal`: the deadlines page marks only its period; its read's kind refused said only
-    请求内容有误，请检查标出的字段."""
     page = signed_in_page("county_admin")
-    page.route("**/api/reporting/deadlines/overdue?**", _changed("kind=", "kind=x"))
-    open_county(page, "deadlines")
+    page.route(read, _changed(old, new))
+    open_county(page, page_path)
     refusal = page.get_by_role("alert").filter(has_text="请求内容有误")
-    expect(refusal).to_contain_text("请求内容有误：「类型」取值无效")
+    expect(refusal).to_contain_text(f"请求内容有误：{said}")
     expect(refusal).not_to_contain_text("请检查标出的字段")
-    shoot(page, "refusal-reasons-deadlines")
-
-
-def test_a_list_read_refused_shows_every_reason_by_the_fields_name(
-    signed_in_page: Callable[[str], Page],
-) -> None:
-    """A page that shows a read's refusal as its own line (年度考核's list of conclusions)."""
-    page = signed_in_page("county_admin")
-    page.route("**/api/assessment/assessments?**", _changed("page_size=500", "page_size=5000"))
-    open_county(page, "assessments")
-    refusal = page.get_by_role("alert").filter(has_text="请求内容有误")
-    expect(refusal).to_contain_text("请求内容有误：「每页条数」")
-    expect(refusal).not_to_contain_text("请检查标出的字段")
-    shoot(page, "refusal-reasons-assessments")
+    shoot(page, f"refusal-reasons-{page_path}")
