@@ -285,6 +285,9 @@ async def test_feedback_sheet_confirmation_conclusion_and_rectification(svc: Ass
     assert disputed["confirmation"] == {"confirmed": False, "current": False}
     assert (await svc.http.post(f"{path}/confirmation", json={}, headers=advisor)).status_code == 201
     assert (await sheet_of(svc, li, advisor))["dispute"] is None  # the new confirmation settles it
+    # a pass with items to rectify was concluded and the items dropped: refused, nothing concluded
+    passed = await svc.http.post(f"{path}/conclusion", json={**fail, "result": "passed"}, headers=county(svc))
+    assert passed.status_code == 422 and passed.json()["field"] == "items", passed.text
     done = await svc.http.post(f"{path}/conclusion", json=fail, headers=county(svc))
     assert done.status_code == 201, done.text
     assert [e["event_type"] for e in done.json()["events"]] == [
