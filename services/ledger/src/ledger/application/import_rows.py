@@ -250,7 +250,7 @@ def parse_row(line: int, values: dict[str, Any]) -> tuple[ParsedRow | None, Prob
             except LabelError as wrong:
                 problems.append((field, str(wrong)))
             except ValueError:
-                problems.append((field, f"须为整数（「{values[field]}」）"))
+                problems.append((field, f"须为整数（「{quoted(str(values[field]))}」）"))
     if problems or kind is None or start is None:
         return None, problems
     row = ParsedRow(
