@@ -176,3 +176,12 @@ def test_a_long_count_cell_is_quoted_cut_not_whole() -> None:
     _, problems = parse_row(4, values)
     reason = dict(problems)["parties"]
     assert f"「{'人' * 40}…」" in reason and "人" * 41 not in reason
+
+
+def test_a_long_example_client_id_is_quoted_cut_not_whole() -> None:
+    # a client id starting 示例 (the template's example row, edited) of 3,000 characters came back whole
+    values = {"kind": "调解", "advisor_id": "A-1", "village_code": "621025100201", "parties": 2,
+              "started_at": "2025-03-05 09:00", "client_entry_id": "示例" + "号" * 3000}  # fmt: skip
+    _, problems = parse_row(4, values)
+    reason = dict(problems)["client_entry_id"]
+    assert "示例" + "号" * 38 + "…」" in reason and "号" * 39 not in reason
