@@ -232,6 +232,13 @@ async def rated_then_revised(svc: Assessment, fb: dict[str, Any], committee: dic
     assert (await svc.http.get("/feedback", params=mine, headers=elsewhere)).status_code == 403
 
 
+async def a_pass_with_items_is_refused(svc: Assessment, path: str, fail: dict[str, Any]) -> None:
+    """A pass with items to rectify was concluded and the items dropped: now refused naming `items`,
+    nothing concluded (the year's failed conclusion is still taken after it)."""
+    passed = await svc.http.post(f"{path}/conclusion", json={**fail, "result": "passed"}, headers=county(svc))
+    assert passed.status_code == 422 and passed.json()["field"] == "items", passed.text
+
+
 async def test_feedback_sheet_confirmation_conclusion_and_rectification(svc: Assessment) -> None:
     li, firm = f"{svc.tag}-li", f"{svc.tag}-firm"
     await caught_up(svc)
@@ -285,6 +292,7 @@ async def test_feedback_sheet_confirmation_conclusion_and_rectification(svc: Ass
     assert disputed["confirmation"] == {"confirmed": False, "current": False}
     assert (await svc.http.post(f"{path}/confirmation", json={}, headers=advisor)).status_code == 201
     assert (await sheet_of(svc, li, advisor))["dispute"] is None  # the new confirmation settles it
+    await a_pass_with_items_is_refused(svc, path, fail)
     done = await svc.http.post(f"{path}/conclusion", json=fail, headers=county(svc))
     assert done.status_code == 201, done.text
     assert [e["event_type"] for e in done.json()["events"]] == [

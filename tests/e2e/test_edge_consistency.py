@@ -480,3 +480,32 @@ async def test_an_id_of_any_real_length_is_still_looked_up(apps: dict[str, Start
     for sent in ("E-1", "E" * 128, "E" * 200):  # ids are at most 128: 200 still answers as not found
         answer = refusal(await svc.http.get(f"/entries/{sent}", headers=svc.headers()), 404)
         assert answer["field"] == "entry_id", answer
+
+
+ECHOED = [  # (service, role, path with {value}, the field): a caller's value a refusal quotes
+    ("reporting", "county_admin", "/compliance?division={value}", "division"),
+    ("reporting", "county_admin", "/reports?division={value}", "division"),
+    ("reporting", "county_admin", "/dashboard/overview?division={value}", "division"),
+    ("reporting", "county_admin", "/statistics?period=2025H1&division={value}", "division"),
+    (
+        "reporting",
+        "county_admin",
+        "/deadlines/overdue?kind=half_year_ledger&period=2025H1&division={value}",
+        "division",
+    ),
+    ("ledger", "law_firm", "/entries?advisor_id={value}", "advisor_id"),
+]
+
+
+@pytest.mark.parametrize(("service", "role", "path", "name"), ECHOED)
+async def test_a_refusal_quotes_a_long_value_cut_short(
+    apps: dict[str, Started], service: str, role: str, path: str, name: str
+) -> None:
+    # before: the 5,000 characters back whole in the message, the division as Python spells it ('AAA…')
+    svc = apps[service]
+    response = await svc.http.get(path.format(value="A" * 5000), headers=svc.headers(role, unit="edge-firm"))
+    assert 400 <= response.status_code < 500, response.text
+    answer = refusal(response, response.status_code)
+    assert answer["field"] == name, answer
+    assert "A" * 41 not in answer["message"] and "'" not in answer["message"], answer["message"][:120]
+    assert "A" * 40 + "…" in answer["message"], answer["message"][:120]

@@ -71,6 +71,24 @@ def test_a_fail_asks_the_unit_to_rectify_listed_items_by_a_later_day() -> None:
         ).decided()
 
 
+@pytest.mark.parametrize("result", [AssessmentResult.excellent, AssessmentResult.passed])
+@pytest.mark.parametrize(
+    ("rectification", "field"),
+    [
+        ({"items": ("补足驻点时间",)}, "items"),
+        ({"due_on": date(2026, 2, 28)}, "due_on"),
+        ({"items": ("补足驻点时间",), "due_on": date(2026, 2, 28)}, "items"),
+    ],
+)
+def test_items_to_rectify_with_a_pass_are_refused_not_dropped(
+    result: AssessmentResult, rectification: dict[str, object], field: str
+) -> None:
+    # before: concluded and renewal recommended, the items and their last day dropped without a word
+    with pytest.raises(RuleViolationError, match="无需整改") as refused:
+        SPEC.given(*confirmed()).when(conclude(result, unit_id="firm", **rectification)).decided()
+    assert refused.value.field == field
+
+
 def test_rectification_is_reported_by_that_unit_once_and_the_year_concludes_once() -> None:
     fail = conclude(
         AssessmentResult.failed, unit_id="firm", items=("补足驻点时间",), due_on=date(2026, 2, 28)

@@ -167,3 +167,21 @@ def test_a_long_kind_or_time_not_read_is_quoted_cut_not_whole() -> None:
     reasons = dict(problems)
     assert f"「{'类' * 40}…」" in reasons["kind"] and "类" * 41 not in reasons["kind"]
     assert f"「{'时' * 40}…」" in reasons["started_at"] and "时" * 41 not in reasons["started_at"]
+
+
+def test_a_long_count_cell_is_quoted_cut_not_whole() -> None:
+    # 调解当事人数 of 3,000 characters came back whole in 须为整数（「…」）
+    values = {"kind": "调解", "advisor_id": "A-1", "village_code": "621025100201",
+              "started_at": "2025-03-05 09:00", "parties": "人" * 3000, "client_entry_id": "9"}  # fmt: skip
+    _, problems = parse_row(4, values)
+    reason = dict(problems)["parties"]
+    assert f"「{'人' * 40}…」" in reason and "人" * 41 not in reason
+
+
+def test_a_long_example_client_id_is_quoted_cut_not_whole() -> None:
+    # a client id starting 示例 (the template's example row, edited) of 3,000 characters came back whole
+    values = {"kind": "调解", "advisor_id": "A-1", "village_code": "621025100201", "parties": 2,
+              "started_at": "2025-03-05 09:00", "client_entry_id": "示例" + "号" * 3000}  # fmt: skip
+    _, problems = parse_row(4, values)
+    reason = dict(problems)["client_entry_id"]
+    assert "示例" + "号" * 38 + "…」" in reason and "号" * 39 not in reason

@@ -87,7 +87,7 @@ def _reference(line: int, values: dict[str, Any]) -> tuple[ParsedRow | None, lis
             except LabelError as wrong:
                 problems.append((field, str(wrong)))
             except ValueError:
-                problems.append((field, f"须为整数（「{values[field]}」）"))
+                problems.append((field, f"须为整数（「{quoted(str(values[field]))}」）"))
     if problems or kind is None or times["started_at"] is None:
         return None, problems
     row = ParsedRow(

@@ -219,3 +219,11 @@ def test_a_workbook_without_a_worksheet_to_read_is_refused_saying_so(content: by
     assert error.status == 422 and "sheet" not in answered(error)
     assert [(p.row, p.column, p.reason) for p in error.problems] == [(0, "文件", sheet_sources.NO_WORKSHEET)]
     assert "图表工作表" in sheet_sources.NO_WORKSHEET
+
+
+def test_a_sheet_without_data_rows_is_named_as_a_reader_can_see_it() -> None:
+    # a title with a U+202E was written as it came: the rest of 没有数据行… showed reversed
+    error = rejected(shown_workbook(("台账\u202e表", "visible", [HEAD])))
+    reasons = [e["reason"] for e in answered(error)["errors"]]
+    assert any("工作表「台账<U+202E>表」没有数据行" in r for r in reasons), reasons
+    assert not any("\u202e" in r for r in reasons), reasons

@@ -372,3 +372,24 @@ def test_a_printable_invisible_character_in_a_cell_is_refused_by_row_and_column(
     sheet = read_sheet(content, COLUMNS)
     assert sheet.rows == [] and [(p.row, p.field) for p in sheet.problems.found] == [(2, "rows[2].name")]
     assert "不可见的字符 U+" in sheet.problems.found[0].reason
+
+
+@pytest.mark.parametrize(
+    ("cell", "column"),
+    [
+        # a time with a fraction of a second: its check searches the cell, so text after it came along
+        (f"2026-01-05 09:00:00.5 {'备注' * 1500}", "开始时间"),
+        (f"{'1' * 3000}E5", "代码"),  # a long number Excel shows in scientific notation
+    ],
+    ids=["fraction-of-a-second", "scientific"],
+)
+def test_other_unreadable_cells_are_quoted_cut_not_whole(cell: str, column: str) -> None:
+    # the reasons of session 34's quoting rule that still wrote the cell as it came (3,000 characters)
+    [(_, _, reason)] = cell_problems(
+        f"代码,{column if column != '代码' else '名称'}\n".encode() + _row(cell, column)
+    )
+    assert "…」" in reason and cell not in reason and len(reason) < 300, reason[:120]
+
+
+def _row(cell: str, column: str) -> bytes:
+    return (f"{cell},西头村\n" if column == "代码" else f"621025100201,{cell}\n").encode()

@@ -21,6 +21,8 @@ from datetime import datetime
 from fractions import Fraction
 from math import ceil, floor, isfinite
 
+from vc_contracts.rounding import half_up
+
 SECONDS_PER_HOUR = 3600
 
 
@@ -75,8 +77,9 @@ def exact_cell_hours(seconds: int) -> float:
 
 def shown_hours(exact: Fraction) -> float:
     """An exact number of hours (e.g. a pro-rated or summed figure) for display by the one rule:
-    rounded half up to 2 decimals (`display_hours`)."""
-    return floor(exact * 100 + Fraction(1, 2)) / 100
+    rounded half up to 2 decimals (`display_hours`), by the rule of every derived figure
+    (`vc_contracts.rounding.half_up`)."""
+    return half_up(exact, 2)
 
 
 def shown_owed(owed: Fraction, *, met: bool) -> float:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from vc_contracts.divisions import significant_prefix
+from vc_contracts.text import quoted
 
 from eventkit.auth import Principal
 from eventkit.errors import AppError
@@ -30,7 +31,10 @@ class InvalidDivisionError(AppError):
 def prefix_of(code: str, field: str = "division") -> str:
     """The digits every division inside `code` starts with; 422 naming `field` if `code` is malformed."""
     if not _CODE.fullmatch(code):
-        raise InvalidDivisionError(f"行政区划代码须为6位或12位数字（GB/T 2260），收到 {code!r}", field=field)
+        # quoted by the one rule (Python's repr gave 5,000 characters back whole, in its own spelling)
+        raise InvalidDivisionError(
+            f"行政区划代码须为6位或12位数字（GB/T 2260），收到「{quoted(code)}」", field=field
+        )
     return significant_prefix(code)
 
 

@@ -61,7 +61,7 @@ def cell_text(value: Any, kind: Kind) -> str:
     if type(value) is str:  # the usual case (every CSV cell) first: this runs once per cell
         text = value.strip()
     elif isinstance(value, FormulaWithoutValue):
-        raise ValueError(f"{FORMULA_WITHOUT_VALUE}（{value}）")
+        raise ValueError(f"{FORMULA_WITHOUT_VALUE}（{quoted(value)}）")
     elif value is None:
         return ""
     elif isinstance(value, bool):
@@ -92,7 +92,7 @@ def cell_text(value: Any, kind: Kind) -> str:
 def _identifier(text: str) -> str:
     text = ascii_digits(text)  # the API's rule for codes, numbers, phones and ids (one place)
     if SCIENTIFIC.match(text):
-        raise ValueError(f"「{text}」是科学计数法显示的数字，原值已丢失；{AS_TEXT}")
+        raise ValueError(f"「{quoted(text)}」是科学计数法显示的数字，原值已丢失；{AS_TEXT}")
     return text
 
 
@@ -137,7 +137,7 @@ def _datetime_text(text: str) -> datetime:
     try:  # whole seconds, as a request body's times (`vc_contracts.base.whole_seconds_text`)
         whole_seconds_text(text)
     except ValueError:
-        raise ValueError(f"时间「{text}」：{FRACTION_OF_SECOND}") from None
+        raise ValueError(f"时间「{quoted(text)}」：{FRACTION_OF_SECOND}") from None
     try:  # ISO first: it is what exports and the template write, and parsed in C
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -171,7 +171,7 @@ def _whole_minute(moment: datetime, text: str) -> datetime:
     try:
         return whole_minute_offset(moment)
     except ValueError:
-        raise ValueError(f"时间「{text}」的{ODD_OFFSET}") from None
+        raise ValueError(f"时间「{quoted(text)}」的{ODD_OFFSET}") from None
 
 
 MEMO = 16_384  # texts kept per kind in READ_BEFORE (a few MB at most); then it starts afresh

@@ -57,6 +57,7 @@ from typing import Any
 from openpyxl.chartsheet import Chartsheet
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.workbook import Workbook
+from vc_contracts.text import quoted
 
 from eventkit.sheet_cells import FormulaWithoutValue
 from eventkit.sheet_kinds import OLD_EXCEL, ZIP_MAGIC, not_a_sheet
@@ -242,7 +243,8 @@ def _xlsx(content: bytes, preferred: str | None) -> Source:
         book = _load(content, data_only=True)
     except _MissingSheet as missing:
         raise SheetRefused(
-            f"Excel 文件已损坏或不完整：工作簿列出的工作表「{missing.title}」在文件中不存在。{REOPEN}",
+            f"Excel 文件已损坏或不完整：工作簿列出的工作表「{quoted(missing.title)}」"
+            f"在文件中不存在。{REOPEN}",
             missing.title,
         ) from None
     except Exception:  # openpyxl raises many kinds for a damaged file
@@ -285,7 +287,9 @@ def _choose(book: Workbook, preferred: str | None) -> tuple[Any, list[Any]]:
         if filled == 2:
             with_data.append(sheet.title)
     if len(with_data) > 1:
-        named = "".join(f"「{title}」" for title in with_data[:5]) + ("等" if len(with_data) > 5 else "")
+        named = "".join(f"「{quoted(title)}」" for title in with_data[:5]) + (
+            "等" if len(with_data) > 5 else ""
+        )
         rename = f"，或将要导入的工作表命名为「{preferred}」" if preferred else ""
         raise SheetRefused(
             f"工作簿中有多个含数据的工作表{named}：每次只导入一个工作表。请把记录合并到一个工作表，"
@@ -392,7 +396,7 @@ def _refuse_merged(content: bytes, path: str, title: str) -> None:
     if ranges:
         shown = "、".join(ranges[:5]) + ("等" if len(ranges) > 5 else "")
         raise SheetRefused(
-            f"工作表「{title}」有合并单元格（{shown}）：合并后只有第一格有内容，其余各格会被当作空白。"
+            f"工作表「{quoted(title)}」有合并单元格（{shown}）：合并后只有第一格有内容，其余各格会被当作空白。"
             "请取消合并、在每一格填写后重新上传",
             title,
         )

@@ -123,7 +123,7 @@ def read_sheet(
         problems.raise_if_any()
         raise  # unreachable: raise_if_any raised
     if read.count == 0 and not problems:
-        named = f"工作表「{source.sheet}」" if source.sheet else "文件"
+        named = f"工作表「{quoted(source.sheet)}」" if source.sheet else "文件"
         problems.add_file(f"{named}没有数据行：第 1 行应为表头，第 2 行起每行一条记录")
         problems.raise_if_any()
     return read  # with its cell problems: the caller adds its own and raises once

@@ -27,7 +27,7 @@ from vc_contracts.catalogue.assessment import (
     RectificationRequested,
     RenewalRecommended,
 )
-from vc_contracts.catalogue.enums import AssessmentResult, FeedbackSource
+from vc_contracts.catalogue.enums import ASSESSMENT_RESULT_LABELS, AssessmentResult, FeedbackSource
 
 from assessment.domain.year_commands import (
     Command,
@@ -131,6 +131,7 @@ def _open(state: Year) -> None:
 
 def _conclude(state: Year, c: Conclude) -> list[Event]:
     _open(state)
+    _rectification_only_if_failed(c)
     confirmed = state.confirmed_digest == c.digest
     if not confirmed and not c.reason.strip():
         why = "顾问尚未确认其数据" if state.confirmed_digest is None else "顾问确认后数据已有变化，需重新确认"
@@ -166,6 +167,23 @@ def _conclude(state: Year, c: Conclude) -> list[Event]:
         due_on=c.due_on,
     )
     return [*events, request]
+
+
+def _rectification_only_if_failed(c: Conclude) -> None:
+    """Items to rectify and their last day belong to a failed year only: given with an excellent or
+    passed result they were dropped without a word (no RectificationRequested is appended), so the
+    county believed it had asked for a rectification nobody was asked for. 422 naming the field."""
+    if c.result == AssessmentResult.failed:
+        return
+    shown = ASSESSMENT_RESULT_LABELS[c.result]
+    if c.items:
+        raise RuleViolationError(
+            f"考核结论为{shown}，无需整改：请删除整改事项，或将结论改为不合格", field="items"
+        )
+    if c.due_on is not None:
+        raise RuleViolationError(
+            f"考核结论为{shown}，无需整改：请删除整改期限，或将结论改为不合格", field="due_on"
+        )
 
 
 def committee_of(feedback: FeedbackSubmitted) -> str | None:

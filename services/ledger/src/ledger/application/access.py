@@ -15,6 +15,7 @@ import asyncpg
 from eventkit.auth import ADMINS, UNITS, Principal, Role
 from eventkit.errors import ForbiddenError
 from eventkit.scoping import within
+from vc_contracts.text import quoted
 
 from ledger.application.assignments_view import advisor_of_unit
 
@@ -30,7 +31,7 @@ async def require_advisor_of_unit(pool: asyncpg.Pool, schema: str, who: Principa
     an empty page. Its own: assigned for the unit at any time, or with work of the unit logged."""
     if who.role in UNITS and not await advisor_of_unit(pool, schema, advisor_id, unit_of(who)):
         raise ForbiddenError(
-            f"顾问 {advisor_id} 不是本单位的法律顾问，无权查看其台账记录", field="advisor_id"
+            f"顾问「{quoted(advisor_id)}」不是本单位的法律顾问，无权查看其台账记录", field="advisor_id"
         )
 
 

@@ -239,7 +239,7 @@ def parse_row(line: int, values: dict[str, Any]) -> tuple[ParsedRow | None, Prob
         problems.append(("ended_at", "驻点服务须填写结束时间"))
     client_id = str(values.get("client_entry_id", "")).strip()
     if client_id.startswith(_EXAMPLE_MARK):
-        reason = f"这是模板的示例行（客户端编号「{client_id}」），"
+        reason = f"这是模板的示例行（客户端编号「{quoted(client_id)}」），"
         reason += "请改为实际记录（换成纸质台账上的编号）或删除后再上传"
         problems.append(("client_entry_id", reason))
     details: dict[str, Any] = {}
@@ -250,7 +250,7 @@ def parse_row(line: int, values: dict[str, Any]) -> tuple[ParsedRow | None, Prob
             except LabelError as wrong:
                 problems.append((field, str(wrong)))
             except ValueError:
-                problems.append((field, f"须为整数（「{values[field]}」）"))
+                problems.append((field, f"须为整数（「{quoted(str(values[field]))}」）"))
     if problems or kind is None or start is None:
         return None, problems
     row = ParsedRow(

@@ -13,6 +13,7 @@ year: the same period a year earlier, seen on the same day a year earlier.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from fractions import Fraction
 from typing import Any
 
 import asyncpg
@@ -24,6 +25,7 @@ from vc_contracts.catalogue.enums import REPORT_KIND_LABELS, ReportKind
 from vc_contracts.divisions import significant_prefix
 from vc_contracts.durations import display_hours
 from vc_contracts.filing_rules import filing_deadline
+from vc_contracts.rounding import half_up
 from vc_contracts.rules import rule_for_period, rule_label
 
 from reporting.application import dashboard as q
@@ -107,8 +109,15 @@ def last_year_frame(frame: q.Frame) -> q.Frame:
     )
 
 
+def _share(part: int, whole: int) -> Fraction:
+    """`part` of `whole` in per cent, exact (0 of none)."""
+    return Fraction(100 * part, whole) if whole else Fraction(0)
+
+
 def _pct(part: int, whole: int) -> float:
-    return round(100.0 * part / whole, 1) if whole else 0.0
+    """The share shown: the exact per cent rounded half up once (1 of 16 villages shows 6.3, where the
+    float's round gave 6.2)."""
+    return half_up(_share(part, whole), 1)
 
 
 def _sum(rows: list[dict[str, Any]]) -> dict[str, int]:
@@ -148,10 +157,12 @@ def _share_tile(
     compared = last is not None and last[1] > 0
     last = last or (0, 0)
     last_pct = _pct(*last) if compared else None
+    # the change between the exact shares, rounded once: 1/3 against 1/6 is 16.7, not 33.3 - 16.7 = 16.6
+    change = half_up(_share(value, total) - _share(*last), 1) if compared else None
     return {
         "label": label, "unit": "村", "value": value, "total": total, "pct": pct,
         "last_year": {"value": last[0], "total": last[1], "pct": last_pct} if compared else None,
-        "change_pct": round(pct - last_pct, 1) if last_pct is not None else None,
+        "change_pct": change,
         "rule": rule, "entries": link,
     }  # fmt: skip
 
@@ -304,7 +315,7 @@ def _village(row: dict[str, Any], frame: q.Frame) -> dict[str, Any]:
         "advisor": {"id": row["advisor_id"], "name": row["advisor_name"]} if row["advisor_id"] else None,
         "onsite_seconds": s, "onsite_hours": display_hours(s),
         "min_seconds": min_s, "min_hours": display_hours(min_s),
-        "share": round(s / min_s, 3) if min_s else None, "meets_onsite": s >= min_s,
+        "share": half_up(Fraction(s, min_s), 3) if min_s else None, "meets_onsite": s >= min_s,
         "lectures": row["lectures"], "lectures_min": row["lec_min"],
         "meets_lectures": row["lectures"] >= row["lec_min"],
         "at_risk": row["at_risk"], "agreement": row["agreement"], "board_stale": row["board_stale"],
