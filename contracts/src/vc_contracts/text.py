@@ -295,25 +295,6 @@ OptionalReason = Annotated[str, _text(REASON_MAX, single_line=False)]
 """0..500 characters: a reason that may be left empty."""
 
 
-__all__ = [
-    "FREE_TEXT_MAX",
-    "REASON_MAX",
-    "SHORT_TEXT_MAX",
-    "STORED",
-    "FreeText",
-    "Note",
-    "OptionalReason",
-    "Reason",
-    "ShortText",
-    "check_line_as_sent",
-    "clean_text",
-    "clean_text_in_full",
-    "invisible_character",
-    "is_stored",
-    "printable_invisible",
-]
-
-
 QUOTED_MAX = 40
 """Characters of a caller's own text a message quotes at most (an unknown heading, service or value)."""
 
@@ -330,3 +311,24 @@ def quoted(text: str, limit: int = QUOTED_MAX) -> str:
         for c in set(hidden):
             cut = cut.replace(c, f"<U+{ord(c):04X}>")
     return cut + ("…" if len(text) > limit else "")
+
+
+__all__ = [
+    "FREE_TEXT_MAX",
+    "QUOTED_MAX",
+    "REASON_MAX",
+    "SHORT_TEXT_MAX",
+    "STORED",
+    "FreeText",
+    "Note",
+    "OptionalReason",
+    "Reason",
+    "ShortText",
+    "check_line_as_sent",
+    "clean_text",
+    "clean_text_in_full",
+    "invisible_character",
+    "is_stored",
+    "printable_invisible",
+    "quoted",
+]
