@@ -45,7 +45,9 @@ export class ApiError extends Error {
    *  请求内容有误，请检查标出的字段, and a page that marks none of them (a read's query, a field it
    *  has no place for) showed that and nothing else. `请求内容有误：「每页条数」不能大于 500`. */
   said(marked: (field: string) => boolean = () => false): string {
-    const rest = this.errors.filter((e) => !marked(e.field))
+    // a reason the message already says (a rule's refusal: its message is its one reason) is not
+    // said again: 行政区划代码须为6位或12位数字…：「division」行政区划代码须为6位或12位数字… before
+    const rest = this.errors.filter((e) => !marked(e.field) && !this.message.includes(e.reason))
     if (!rest.length) return this.message
     const reasons = rest.map((e) => `「${fieldName(e.field)}」${e.reason}`).join('；')
     return `${this.message.replace(/[，,]?请检查标出的字段。?$/, '')}：${reasons}`
@@ -63,7 +65,7 @@ const FIELD_NAMES: Record<string, string> = {
   year: '年度', quarter: '季度', half: '半年', period: '期间', page: '页码', page_size: '每页条数',
   county: '县（区）', division_code: '区划代码', village_code: '村（社区）代码', advisor_id: '顾问编号',
   unit_id: '单位编号', kind: '类型', status: '状态', from: '起始日期', to: '截止日期', day: '日期',
-  as_of: '截至日期', q: '搜索内容', format: '格式',
+  as_of: '截至日期', q: '搜索内容', format: '格式', division: '行政区划', token: '身份令牌',
 }
 
 /** A field path of a refusal as people read it: its known name, else its own last part. */
