@@ -61,6 +61,7 @@ async def test_the_stray_event_check_reads_only_the_volumes_own_events(devstack)
     assert found is not None and found["entry_id"] == stray.entry_id
     assert [r["indexname"] for r in indexes] == ["volume_links_pkey"]
     # The volume's own events, not the ledger's: depending on the plan PostgreSQL picks after ANALYZE
-    # (it varies between runs), a join fetches each of the volume's events up to three times (1,202
-    # reads for 400 were seen): a small multiple of the volume, never a walk of the 20,400 events.
-    assert read <= 4 * OURS, f"the check read {read} rows of the ledger's events for a volume of {OURS}"
+    # (it varies between runs), a join fetches each of the volume's events several times (1,202
+    # reads for 400 were seen, and 2,402 in a CI run of session 35): a small multiple of the volume,
+    # never a walk of the 20,400 events (a bound of 4x failed on the plan that read 2,402).
+    assert read <= 10 * OURS, f"the check read {read} rows of the ledger's events for a volume of {OURS}"
