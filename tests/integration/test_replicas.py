@@ -329,15 +329,22 @@ def publishing(replica: Replica) -> bool:
     return _PUBLISHER in replica.running.log_path.read_text(errors="replace")
 
 
+def hold_everything(survivors: list[Replica]) -> bool:
+    """Every survivor consumer's latest assignment is every partition of its topics."""
+    return all(
+        len(partitions) == PARTITIONS * len({t for t, _ in partitions})
+        for replica in survivors
+        for partitions in assignments(replica).values()
+    )
+
+
 def took_over(survivors: list[Replica], killed_at: datetime) -> float:
     """Seconds (whole, as logged) from the kill until the last survivor consumer logged holding every
-    partition of its topics; asserts that each did."""
+    partition of its topics (call once `hold_everything`)."""
     latest = 0.0
     for replica in survivors:
-        for consumer, history in assignment_log(replica).items():
-            when, partitions = history[-1]
-            assert len(partitions) == PARTITIONS * len({t for t, _ in partitions}), (replica.name, consumer)
-            latest = max(latest, (when - killed_at).total_seconds())
+        for history in assignment_log(replica).values():
+            latest = max(latest, (history[-1][0] - killed_at).total_seconds())
     return latest
 
 
@@ -375,6 +382,11 @@ async def test_two_replicas_share_the_partitions_and_one_killed_mid_catch_up_los
         survivors = [r for r in stack.replicas if r not in killed]
         await eventually(lambda: asyncio.to_thread(lambda: all(map(publishing, survivors))),
                          what="every survivor's relay publishing")  # fmt: skip
+        # The groups can be at their ends before the broker notices the kill: a killed consumer
+        # that had committed its partitions' last records leaves no lag, so the survivors' takeover
+        # is awaited, not assumed (a CI run once saw a survivor still holding its half).
+        await eventually(lambda: asyncio.to_thread(hold_everything, survivors), within=120,
+                         what="every survivor consumer holding every partition")  # fmt: skip
         rebalance = took_over(survivors, killed_at)
         for r in survivors:
             r.running.stop(r.running.log_path.parent.parent / "run")
