@@ -161,9 +161,9 @@ async def profile(dsn: str, rows: int, out: str | None, explain: bool, parts: bo
 
 
 _LINK_READS = {
-    "verify: a volume's links": "SELECT l.seq, l.hash, e.data FROM ledger.volume_links l"
+    "verify: a volume's links": "SELECT l.seq, l.hash, e.data FROM ledger.chain_links l"
     " LEFT JOIN ledger.events e ON e.event_id = l.event_id WHERE l.volume_id = $1 ORDER BY l.seq",
-    "verify: a volume's linked event ids": "SELECT event_id FROM ledger.volume_links WHERE volume_id = $1",
+    "verify: a volume's linked event ids": "SELECT event_id FROM ledger.chain_links WHERE volume_id = $1",
     "verify: a volume's events": "WITH mine AS MATERIALIZED (SELECT n.entry_id, e.event_id, e.event_type,"
     " e.position FROM ledger.entries n JOIN ledger.events e ON e.stream_id = n.stream_id"
     " WHERE n.village_code = $1 AND n.year = $2) SELECT entry_id, event_id, event_type FROM mine"
@@ -172,7 +172,7 @@ _LINK_READS = {
 
 
 async def _explain(pool: Any) -> None:
-    """The plans of the queries that read `volume_links` (which of its indexes they use)."""
+    """The plans of the queries that read the links (`chain_links`: which indexes they use)."""
     volume = await pool.fetchval(
         "SELECT volume_id FROM ledger.volume_heads WHERE kind = 'village' ORDER BY length DESC LIMIT 1"
     )

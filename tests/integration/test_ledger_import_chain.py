@@ -110,4 +110,4 @@ async def test_a_chunk_whose_worker_links_fall_short_is_refused_and_nothing_is_w
         assert await ledger.pool.fetchval("SELECT count(*) FROM ledger.events") == before
         mine = "SELECT count(*) FROM ledger.entries WHERE entry_id LIKE 'E-chain-%'"
         assert await ledger.pool.fetchval(mine) == 0
-        assert await ledger.pool.fetchval("SELECT count(*) FROM ledger.volume_links") == 0
+        assert await ledger.pool.fetchval("SELECT count(*) FROM ledger.chain_links") == 0

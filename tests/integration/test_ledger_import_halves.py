@@ -25,7 +25,7 @@ YEAR = datetime.now(CST).year - 1
 HEADINGS = ["类型", "顾问编号", "村（社区）代码", "开始时间", "结束时间", "地点", "内容摘要", "渠道", "类别",
             "结果", "客户端编号"]  # fmt: skip
 ROWS = 4_000  # ~300 K characters: past SPLIT_AT_LEAST, so the file is read in halves
-TABLES = ("ledger.entries", "ledger.events", "ledger.volume_links")
+TABLES = ("ledger.entries", "ledger.events", "ledger.volume_links", "ledger.volume_link_runs")
 
 
 @pytest.fixture(scope="module")

@@ -83,10 +83,11 @@ async def kill_mid_import(
     held = db.transaction()
     await held.start()
     try:  # V2's volume has one link (the earlier entry): the import's first one there is the second
-        await db.execute(
-            "INSERT INTO ledger.volume_links (volume_id, seq, event_id, entry_id, event_type, hash,"
-            " canonical_version) VALUES ($1, 2, $2, 'E-held', 'ConsultationLogged', $3, 2)",
-            f"village:{V2}:{YEAR}", uuid4(), "0" * 64,
+        await db.execute(  # an import writes runs of links: its run into V2 then waits for this one
+            "INSERT INTO ledger.volume_link_runs (volume_id, first_seq, links, event_ids, entry_ids,"
+            " event_types, hashes, canonical_version)"
+            " VALUES ($1, 2, 1, $2, 'E-held', 'ConsultationLogged', $3, 2)",
+            f"village:{V2}:{YEAR}", str(uuid4()), "0" * 64,
         )  # fmt: skip
         upload = asyncio.create_task(http.post("/imports", content=content, headers=headers))
 

@@ -67,7 +67,7 @@ async def tables(ledger: Ledger) -> tuple[Any, ...]:
     """What an import may write: every table's row count and the volume heads."""
     counts = [
         await ledger.pool.fetchval(f"SELECT count(*) FROM ledger.{table}")
-        for table in ("events", "entries", "volume_links")
+        for table in ("events", "entries", "volume_links", "volume_link_runs")
     ]
     heads = await ledger.pool.fetch("SELECT volume_id, length, head FROM ledger.volume_heads ORDER BY 1")
     return (*counts, [tuple(h) for h in heads])

@@ -96,7 +96,7 @@ async def test_rows_refused_when_decided_past_the_first_chunks_leave_nothing_and
     assert [(e["row"], e["column"]) for e in r.json()["errors"]] == [(2201, "顾问编号"), (2401, "客户端编号")]
     assert await stored(ledger, "late") == 0
     assert await ledger.pool.fetchval("SELECT count(*) FROM ledger.events") == events
-    links = "SELECT count(*) FROM ledger.volume_links l JOIN ledger.entries n USING (entry_id)"
+    links = "SELECT count(*) FROM ledger.chain_links l JOIN ledger.entries n USING (entry_id)"
     assert await ledger.pool.fetchval(f"{links} WHERE n.client_entry_id LIKE 'late-%'") == 0
     rows[2199][2], rows[2399][9] = rows[0][2], "late-2399"
     r = await upload(ledger, cast, as_csv(rows))

@@ -14,7 +14,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from ledger.application.chain_worker import import_work
-from ledger.application.volume_chain import BodyParts, ToLink, VolumeHeads, import_bodies, links_text
+from ledger.application.volume_chain import (
+    BodyParts,
+    LinksCopy,
+    ToLink,
+    VolumeHeads,
+    import_bodies,
+    links_copy,
+)
 from vc_contracts import CST
 from vc_contracts.chain import GENESIS, link
 
@@ -39,10 +46,10 @@ def _chunks(chosen: list[list[str]], cut: int) -> list[tuple[list[BodyParts], li
     return [(rows[at : at + cut], places[at : at + cut]) for at in range(0, len(rows), cut)]
 
 
-def _service_links(service: VolumeHeads, rows: list[BodyParts], places: list[Place]) -> bytes:
+def _service_links(service: VolumeHeads, rows: list[BodyParts], places: list[Place]) -> LinksCopy:
     """The chunk's links as the service makes them itself, its heads moved on."""
     bodies = import_bodies(rows)
-    return links_text(
+    return links_copy(
         service.links(
             ToLink(UUID(r.event_id), r.event_type, entry_id, body, volumes, county)  # type: ignore[arg-type]
             for r, (entry_id, volumes, county), body in zip(rows, places, bodies, strict=True)

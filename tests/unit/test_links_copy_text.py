@@ -1,15 +1,18 @@
-"""A bulk import's chain links as the COPY text `volume_chain.links_text` writes: one line per link
-of seven columns, every value as it was once PostgreSQL reads the escapes (the manual's
-rules), whatever text a volume, entry id or event type holds."""
+"""A bulk import's chain links as the COPY text `volume_chain` writes: `links_text`, one line per
+link of seven columns, and `runs_text`, one line per volume and run; every value as it was once
+PostgreSQL reads the escapes (the manual's rules), whatever text a volume, entry id or event type
+holds."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 from uuid import UUID, uuid4
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from ledger.application.volume_chain import links_text
+from ledger.application.volume_chain import links_copy, links_text, runs_text
 
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _READ = {"\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
@@ -43,3 +46,63 @@ def test_a_uuid_object_is_written_in_its_canonical_form() -> None:
     event_id = uuid4()
     line = links_text([("village:621025100202:2025", 1, event_id, "E-1", "VisitLogged", "0" * 64, 2)])
     assert UUID(line.decode().split("\t")[2]) == event_id
+
+
+# Runs (`volume_link_runs`): a bulk write's links, one line per volume and run of seqs that follow
+# on in one canonical version, each column the run's values one per line.
+_VOLUMES = ["village:621025100201:2025", "unit:U-1:2025", "v\t\\x:1:2025"]
+_TEXT = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\n"))
+
+
+def _linked(picks: list[tuple[int, str, str, int]]) -> list[tuple[Any, ...]]:
+    """Links as `VolumeHeads.links` makes them: each volume's seqs one after another."""
+    length: dict[str, int] = {}
+    links = []
+    for volume, entry_id, event_type, version in picks:
+        v = _VOLUMES[volume]
+        length[v] = length.get(v, 0) + 1 + (version == 9)  # 9: a gap in the seqs
+        links.append((v, length[v], uuid4(), entry_id, event_type, f"{len(links):064x}", version % 3))
+    return links
+
+
+def expand(text: str) -> list[tuple[Any, ...]]:
+    """The links a run text holds, as `chain_links` gives them back."""
+    out = []
+    for line in text.split("\n")[:-1]:
+        volume, first, count, ids, entries, types, hashes, version = map(read_back, line.split("\t"))
+        columns = [c.split("\n") for c in (ids, entries, types, hashes)]
+        assert all(len(c) == int(count) for c in columns)
+        for n, (event_id, entry_id, event_type, head) in enumerate(zip(*columns, strict=True)):
+            out.append((volume, int(first) + n, UUID(event_id), entry_id, event_type, head, int(version)))
+    return out
+
+
+@given(st.lists(st.tuples(st.integers(0, 2), _TEXT, _TEXT, st.sampled_from([1, 2, 2, 2, 9])), max_size=40))
+def test_runs_hold_every_link_once_and_read_back_as_given(picks: list[tuple[int, str, str, int]]) -> None:
+    # given links into three volumes (some in another canonical version, some after a gap)
+    links = _linked(picks)
+    # when written as runs
+    text = runs_text(links)
+    # then the runs read back as exactly the links, each volume's in order
+    assert text is not None
+    place = lambda r: (r[0], r[1])  # noqa: E731
+    assert sorted(expand(text.decode()), key=place) == sorted(links, key=place)
+    assert text.decode().count("\n") <= len(links)
+
+
+def test_links_of_one_volume_in_a_chunk_are_one_run() -> None:
+    links = _linked([(0, f"E-{n}", "VisitLogged", 2) for n in range(500)] + [(1, "E-x", "VisitLogged", 2)])
+    text = runs_text(links)
+    assert text is not None and text.decode().count("\n") == 2
+    assert links_copy(links).runs
+
+
+@pytest.mark.parametrize("where", ["entry_id", "event_type"])
+def test_a_line_break_in_a_value_leaves_the_links_one_row_each(where: str) -> None:
+    # given a link whose entry id or event type holds a line break (a run could not tell it apart)
+    entry_id, event_type = ("E-\n2", "VisitLogged") if where == "entry_id" else ("E-2", "Visit\nLogged")
+    links = _linked([(0, "E-1", "VisitLogged", 2), (0, entry_id, event_type, 2)])
+    # then no runs: a line per link, into volume_links
+    assert runs_text(links) is None
+    copy = links_copy(links)
+    assert not copy.runs and copy.text == links_text(links)

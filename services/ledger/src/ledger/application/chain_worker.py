@@ -25,18 +25,18 @@ from typing import Any, NamedTuple
 
 from eventkit.copy_text import event_rows_text
 
-from ledger.application.volume_chain import BodyParts, import_bodies, link_bodies, links_text
+from ledger.application.volume_chain import BodyParts, LinksCopy, import_bodies, link_bodies, links_copy
 
 Heads = dict[str, tuple[int, str]]  # volume id -> (length, head)
 Place = tuple[str, tuple[str, ...], str | None]  # a row's entry id, volumes and county
 
 
 class Linked(NamedTuple):
-    """A chunk's links as the worker made them: their COPY text (`links_text`) and count, each
+    """A chunk's links as the worker made them: their COPY text (`links_copy`) and count, each
     volume's new head and county, and the head it started from (the service checks the heads and
     the count: one link per volume of each event, `import_writes._write`)."""
 
-    text: bytes
+    text: LinksCopy
     links: int
     moved: Heads
     started: Heads
@@ -108,5 +108,5 @@ def _linked(
     started = {v: chain.heads[v] for v in chained.heads}
     chain.heads |= chained.heads
     chain.next += 1
-    text = chained.text if chained.text is not None else links_text(chained.links)
+    text = chained.text if chained.text is not None else links_copy(chained.links)
     return Linked(text, len(chained.links), chained.heads, started, chained.counties)

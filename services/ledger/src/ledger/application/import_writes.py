@@ -43,6 +43,7 @@ from ledger.application.entries_model import insert_appended_entries, recheck_cl
 from ledger.application.volume_chain import (
     BodyParts,
     Chained,
+    LinksCopy,
     ToLink,
     VolumeHeads,
     appended_bytes,
@@ -234,7 +235,7 @@ async def _write(
         heads.chained(Chained([], linked.moved, linked.counties))
         await write_links(conn, schema, [], linked.text)
         return
-    copied: bytes | None = None  # the links' COPY text, built with them (`link_bodies`)
+    copied: LinksCopy | None = None  # the links' COPY text, built with them (`link_bodies`)
     if chained.bodies is None:
         heads.chained(chained)
         links, copied = chained.links, chained.text

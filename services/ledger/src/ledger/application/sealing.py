@@ -58,12 +58,12 @@ def seal_stream(volume_id: str) -> str:
 
 async def recompute_links(conn: Connection, schema: str, volume: str, from_seq: int = 1) -> list[SealedLink]:
     """`volume`'s links from `from_seq` on, recomputed from the stored events (each with its link's
-    canonical version) in the order `volume_links` records; the chain is always recomputed from seq
+    canonical version) in the order the links record (`chain_links`); the chain is always recomputed from seq
     1. Stops before the first link whose event row is gone: that link cannot be recomputed, and
     `verify` names it."""
     rows = await conn.fetch(
         f"""SELECT l.seq, l.entry_id, l.event_id AS linked_id, l.canonical_version, {RAW_COLUMNS}
-            FROM {schema}.volume_links l LEFT JOIN {schema}.events e ON e.event_id = l.event_id
+            FROM {schema}.chain_links l LEFT JOIN {schema}.events e ON e.event_id = l.event_id
             WHERE l.volume_id = $1 ORDER BY l.seq""",
         volume,
     )

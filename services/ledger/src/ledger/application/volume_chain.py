@@ -1,6 +1,7 @@
 """Recording each volume's hash chain at append time, and verifying it against the event store.
 
-Where the evidence lives: the link hashes are written to `volume_links` in the same transaction
+Where the evidence lives: the link hashes are written to `volume_links` (bulk writes: runs of
+them to `volume_link_runs`; `chain_links` reads both) in the same transaction
 as the events, each with the canonical version it was computed with (`vc_contracts.chain`), from
 the event rows as PostgreSQL stored them (bulk imports compute them from the values they inserted,
 which parse to the same JSON: `appended_bytes`). New links are v2: RFC 8785 of the envelope exactly
@@ -278,7 +279,7 @@ class Chained(NamedTuple):
     heads: dict[str, tuple[int, str]]
     counties: dict[str, str | None]  # each moved volume's county (its entries')
     bodies: list[bytes | None] | None = None
-    text: bytes | None = None  # the links' `links_text` (None: not built)
+    text: LinksCopy | None = None  # the links' `links_copy` (None: not built)
 
 
 def link_bodies(
@@ -306,7 +307,7 @@ def link_bodies(
             moved[volume] = (length + 1, head)
             counties[volume] = county
             links.append((volume, length + 1, row.event_id, entry_id, row.event_type, head, CANONICAL_V2))
-    return Chained(links, moved, counties, text=links_text(links) if len(links) >= COPY_LINKS else None)
+    return Chained(links, moved, counties, text=links_copy(links) if len(links) >= COPY_LINKS else None)
 
 
 def import_text(a: BodyParts, parts: dict[str, str | None]) -> bytes | None:
@@ -433,10 +434,14 @@ class ToLink(NamedTuple):
 
 
 COPY_LINKS = 200
-"""Links from which `VolumeHeads.link` writes with COPY (text, `links_text`): for an import's
+"""Links from which `VolumeHeads.link` writes with COPY (text, `links_copy`: runs): for an import's
 2,000 links a chunk, a third of the PostgreSQL time of the one-statement JSON insert, and no JSON
-encoded; below, the insert (COPY's column types are looked up first: one more round trip)."""
+encoded; below, the insert of a row a link (COPY's column types are looked up first: one more
+round trip)."""
 _LINK_COLUMNS = ("volume_id", "seq", "event_id", "entry_id", "event_type", "hash", "canonical_version")
+_RUN_COLUMNS = (
+    "volume_id", "first_seq", "links", "event_ids", "entry_ids", "event_types", "hashes", "canonical_version"
+)  # fmt: skip
 
 
 @dataclass
@@ -524,27 +529,73 @@ def links_text(links: Iterable[tuple[Any, ...]]) -> bytes:
     ]).encode()  # fmt: skip
 
 
-async def copy_links(conn: Connection, schema: str, text: bytes) -> None:
-    """Insert links given as `links_text` (COPY)."""
+class LinksCopy(NamedTuple):
+    """Links as COPY text (`links_copy`): runs (`runs_text`, into `volume_link_runs`) or, where a
+    run cannot hold them, one line a link (`links_text`, into `volume_links`)."""
+
+    runs: bool
+    text: bytes
+
+
+def runs_text(links: Iterable[tuple[Any, ...]]) -> bytes | None:
+    """`VolumeHeads.links` rows (in the order they were linked) as `volume_link_runs` lines in
+    COPY text: one line per volume and run of links whose seqs follow on in one canonical version,
+    each of its columns the run's values, one per line. None when an entry id or event type holds a
+    line break (a run could not tell its values apart; the links then go one row each). Pure:
+    built in the import's worker process (`chain_worker`)."""
+    runs: list[list[tuple[Any, ...]]] = []
+    last: dict[str, list[tuple[Any, ...]]] = {}
+    for item in links:
+        run = last.get(item[0])
+        if run is None or run[-1][1] + 1 != item[1] or run[-1][6] != item[6]:
+            run = last[item[0]] = []
+            runs.append(run)
+        run.append(item)
+    tv, lines = text_value, []
+    for run in runs:
+        volume, first, *_, version = run[0]
+        count = len(run) - 1
+        entries = "\n".join([item[3] for item in run])
+        types = "\n".join([item[4] for item in run])
+        if entries.count("\n") != count or types.count("\n") != count:
+            return None
+        ids = "\\n".join([str(item[2]) for item in run])  # uuids and hex hashes: nothing to escape
+        hashes = "\\n".join([item[5] for item in run])
+        lines.append(
+            f"{tv(volume)}\t{first}\t{count + 1}\t{ids}\t{tv(entries)}\t{tv(types)}\t{hashes}\t{version}\n"
+        )
+    return "".join(lines).encode()
+
+
+def links_copy(links: list[tuple[Any, ...]]) -> LinksCopy:
+    """`links` as the COPY text `write_links` sends: runs, else a line a link."""
+    text = runs_text(links)
+    return LinksCopy(True, text) if text is not None else LinksCopy(False, links_text(links))
+
+
+async def copy_links(conn: Connection, schema: str, copy: LinksCopy) -> None:
+    """Insert links given as `links_copy` (COPY)."""
     await conn.copy_to_table(
-        "volume_links", schema_name=schema, columns=_LINK_COLUMNS, format="text",
+        "volume_link_runs" if copy.runs else "volume_links", schema_name=schema,
+        columns=_RUN_COLUMNS if copy.runs else _LINK_COLUMNS, format="text",
         # a buffer is a documented source (not bytes: asyncpg would take it for a path)
-        source=cast(Any, memoryview(text)),
+        source=cast(Any, memoryview(copy.text)),
     )  # fmt: skip
 
 
 async def write_links(
-    conn: Connection, schema: str, links: list[tuple[Any, ...]], text: bytes | None = None
+    conn: Connection, schema: str, links: list[tuple[Any, ...]], copy: LinksCopy | None = None
 ) -> None:
-    """Insert `VolumeHeads.links` rows in one statement (COPY from COPY_LINKS rows). `text`: their
-    `links_text`, built beforehand (`links` may then be left out: a chunk the worker linked)."""
-    if text is not None:
-        await copy_links(conn, schema, text)
+    """Insert `VolumeHeads.links` rows in one statement (COPY of runs from COPY_LINKS rows).
+    `copy`: their `links_copy`, built beforehand (`links` may then be left out: a chunk the
+    worker linked)."""
+    if copy is not None:
+        await copy_links(conn, schema, copy)
         return
     if not links:
         return
     if len(links) >= COPY_LINKS:  # a bulk import's chunk: PostgreSQL's cheapest way in
-        await copy_links(conn, schema, links_text(links))
+        await copy_links(conn, schema, links_copy(links))
         return
     await conn.execute(  # one statement per batch, its rows one JSON document (pydantic-core's)
         f"INSERT INTO {schema}.volume_links"
@@ -596,7 +647,7 @@ async def _chain_rows(conn: Connection, schema: str, volume: str) -> list[asyncp
     return await conn.fetch(
         f"""SELECT l.seq, l.entry_id, l.event_id AS linked_id, l.event_type AS linked_type,
                    l.hash, l.canonical_version, {RAW_COLUMNS}
-            FROM {schema}.volume_links l LEFT JOIN {schema}.events e ON e.event_id = l.event_id
+            FROM {schema}.chain_links l LEFT JOIN {schema}.events e ON e.event_id = l.event_id
             WHERE l.volume_id = $1 ORDER BY l.seq""",
         volume,
     )
@@ -629,7 +680,7 @@ async def first_stray(
         linked = {
             r["event_id"]
             for r in await conn.fetch(
-                f"SELECT event_id FROM {schema}.volume_links WHERE volume_id = $1", volume
+                f"SELECT event_id FROM {schema}.chain_links WHERE volume_id = $1", volume
             )
         }
     mine = await conn.fetch(

@@ -66,7 +66,7 @@ async def _readable(
 async def _versions(pool: asyncpg.Pool, schema: str, vid: str) -> list[int]:
     """The canonical versions the volume's links were computed with, ascending (v1 then v2)."""
     rows = await pool.fetch(
-        f"SELECT DISTINCT canonical_version FROM {schema}.volume_links WHERE volume_id = $1 ORDER BY 1", vid
+        f"SELECT DISTINCT canonical_version FROM {schema}.chain_links WHERE volume_id = $1 ORDER BY 1", vid
     )
     return [r[0] for r in rows]
 
