@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import asyncpg
 import pytest
 from eventkit.imports import ImportProgress
 from eventkit.store import EventStore, Metadata
@@ -111,3 +112,54 @@ async def test_a_chunk_whose_worker_links_fall_short_is_refused_and_nothing_is_w
         mine = "SELECT count(*) FROM ledger.entries WHERE entry_id LIKE 'E-chain-%'"
         assert await ledger.pool.fetchval(mine) == 0
         assert await ledger.pool.fetchval("SELECT count(*) FROM ledger.chain_links") == 0
+
+
+async def test_a_bulk_writes_links_are_runs_that_refuse_changes_and_verify_names_an_altered_link(
+    devstack,
+) -> None:  # type: ignore[no-untyped-def]
+    # given 150 lectures written in one chunk (300 links: past COPY_LINKS, so runs)
+    events = [_lecture(i) for i in range(150)]
+    async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
+        progress = ImportProgress("runs", "ledger", "test", datetime.now(CST))
+        await write_entries(
+            EventStore(ledger.pool, "ledger"), events, Metadata("test"), progress, reach=REACH
+        )
+        runs = await ledger.pool.fetch(
+            "SELECT volume_id, first_seq, links FROM ledger.volume_link_runs ORDER BY volume_id"
+        )
+        # then one run a volume holds every link, none is a row of its own, and each volume verifies
+        assert [(r["volume_id"], r["first_seq"], r["links"]) for r in runs] == [
+            ("unit:U-firm:2024", 1, 150),
+            *((f"village:{v}:2024", 1, 50) for v in VILLAGES),
+        ]
+        assert await ledger.pool.fetchval("SELECT count(*) FROM ledger.volume_links") == 0
+        assert await ledger.pool.fetchval("SELECT count(*) FROM ledger.chain_links") == 300
+        volume = f"village:{VILLAGES[1]}:2024"
+        assert (await verify_volume(ledger.pool, "ledger", volume)).ok
+        # when a run is changed or deleted, it is refused (links are append-only)
+        for change in (
+            "UPDATE ledger.volume_link_runs SET links = links",
+            "DELETE FROM ledger.volume_link_runs",
+        ):
+            with pytest.raises(asyncpg.RaiseError, match="append-only"):
+                await ledger.pool.execute(change)
+        # and when one link's recorded hash is altered behind the service's back
+        async with ledger.pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                "ALTER TABLE ledger.volume_link_runs DISABLE TRIGGER volume_link_runs_append_only"
+            )
+            run = "SELECT hashes FROM ledger.volume_link_runs WHERE volume_id = $1"
+            hashes = (await conn.fetchval(run, volume)).split("\n")
+            hashes[16] = "f" * 64
+            await conn.execute(
+                "UPDATE ledger.volume_link_runs SET hashes = $2 WHERE volume_id = $1",
+                volume,
+                "\n".join(hashes),
+            )
+            await conn.execute(
+                "ALTER TABLE ledger.volume_link_runs ENABLE TRIGGER volume_link_runs_append_only"
+            )
+        # then verify names that link (seq 17) and its entry
+        verdict = await verify_volume(ledger.pool, "ledger", volume)
+        assert verdict.first_mismatch is not None
+        assert (verdict.first_mismatch.seq, verdict.first_mismatch.entry_id) == (17, f"E-chain-{16 * 3 + 1}")
