@@ -155,17 +155,26 @@ export function cstInstant(date: string, time: string): string {
   return `${date}T${time}:00+08:00`
 }
 
+/** The reads now shown from the phone's saved copy (`remembered`), by name: when each was saved
+ * (ISO time; '' for a copy saved before the time was kept). A page says so next to what it shows:
+ * a server that answers nothing is not the same as the figures of that morning. */
+export const savedCopies = reactive<Record<string, string>>({})
+
 /** `load()`, remembered on the phone (localStorage, per advisor): without signal the last answer
- * is shown rather than nothing. Rejects only when there is neither an answer nor a saved one. */
+ * is shown rather than nothing, and `savedCopies` names it until a later read answers. Rejects
+ * only when there is neither an answer nor a saved one. */
 export async function remembered<T>(name: string, load: () => Promise<T>): Promise<T> {
   const key = `vc.adv.${session.claims!.sub}.${name}`
   try {
     const value = await load()
     localStorage.setItem(key, JSON.stringify(value))
+    localStorage.setItem(`${key}.at`, new Date().toISOString())
+    delete savedCopies[name]
     return value
   } catch (error) {
     const saved = localStorage.getItem(key)
     if (saved === null) throw error
+    savedCopies[name] = localStorage.getItem(`${key}.at`) ?? ''
     return JSON.parse(saved) as T
   }
 }

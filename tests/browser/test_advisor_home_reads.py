@@ -1,0 +1,74 @@
+"""The advisor's home when its reads fail: each read stands on its own (a refused figure sheet hid
+the committee's confirmation tags and the residents' questions line with it, and said nothing of
+what was missing), and figures shown from the phone's saved copy say they are saved, and since when
+(a server that answered nothing showed that morning's figures as if they were current)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+
+from playwright.sync_api import Page, Route, expect
+from support.browser import PHONE, shoot
+
+SHEET = "**/api/assessment/advisors/*/assessments/*"
+UNAVAILABLE = json.dumps({"code": "unavailable", "message": "评估服务暂时不可用，请稍后再试", "field": None,
+                          "errors": [], "correlation_id": None}, ensure_ascii=False)  # fmt: skip
+
+
+def _unavailable(route: Route) -> None:
+    route.fulfill(status=503, content_type="application/json", body=UNAVAILABLE)
+
+
+def _home(signed_in_page: Callable[[str], Page]) -> Page:
+    """The advisor's home at phone size, its first reads answered (and saved on the phone)."""
+    page = signed_in_page("advisor")
+    page.set_viewport_size(PHONE)
+    expect(page).to_have_url(re.compile(r"/advisor$"))
+    expect(page.get_by_test_id("open-questions")).to_be_visible(timeout=30_000)
+    expect(page.locator(".vc-placeholder")).to_have_count(0)
+    return page
+
+
+def test_a_refused_figure_sheet_hides_only_its_own_figures_and_is_named(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    # given an advisor's phone with nothing saved, and the figure sheet refused
+    page = _home(signed_in_page)
+    page.evaluate("() => localStorage.clear()")
+    page.route(SHEET, _unavailable)
+    # when the home is opened again
+    page.reload()
+    # then the message names what could not be read and why
+    alert = page.get_by_role("alert")
+    expect(alert).to_have_text("暂时无法读取本年指标：评估服务暂时不可用，请稍后再试")
+    # and the other reads still show: the questions line and each village's confirmation tag
+    expect(page.get_by_test_id("open-questions")).to_be_visible()
+    first = page.get_by_role("article").first
+    expect(first.locator(".van-tag").filter(has_text=re.compile("待村委会确认|均已确认"))).to_be_visible()
+    expect(page.get_by_test_id("saved-copy")).to_have_count(0)  # nothing saved: nothing said to be
+    shoot(page, "advisor-home-sheet-refused")
+
+
+def test_figures_shown_from_the_phones_saved_copy_say_so_and_since_when(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    # given an advisor whose home was read once (its answers saved on the phone)
+    page = _home(signed_in_page)
+    hours = page.get_by_test_id("quarter-hours").first.inner_text()
+    # when the figure sheet gets no answer afterwards
+    page.route(SHEET, _unavailable)
+    page.reload()
+    # then the saved figures are shown, said to be saved, with the time they were saved (+08:00)
+    saved = page.get_by_test_id("saved-copy")
+    expect(saved).to_contain_text("下列为本机保存的数据（保存于 ")
+    expect(saved).to_contain_text(re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d \+08:00"))
+    expect(page.get_by_test_id("quarter-hours").first).to_have_text(hours)
+    expect(page.get_by_role("alert")).to_have_count(0)  # shown, from the saved copy: not missing
+    shoot(page, "advisor-home-saved-copy")
+    # and once the sheet answers again, the note is gone
+    page.unroute(SHEET)
+    page.reload()
+    expect(page.get_by_test_id("open-questions")).to_be_visible()
+    expect(page.get_by_test_id("saved-copy")).to_have_count(0)
