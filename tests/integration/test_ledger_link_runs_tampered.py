@@ -17,6 +17,7 @@ import pytest
 from eventkit.imports import ImportProgress
 from eventkit.store import EventStore, Metadata
 from ledger.application.import_writes import write_entries
+from ledger.application.sealing import seal, seal_stream
 from ledger.application.volume_chain import chain_copy, verify_volume
 from test_ledger_harness import ledger_service
 from test_ledger_import_chain import REACH, VILLAGES, _lecture
@@ -153,3 +154,27 @@ async def test_a_run_deleted_from_a_volume_of_runs_is_named_where_its_links_are_
         assert bad is not None
         assert bad.seq == 1, bad
         assert await _outside(ledger.pool, tmp_path) == 1
+
+
+async def test_a_run_with_an_entry_line_dropped_does_not_stop_the_seal_of_its_volume_or_the_others(
+    devstack,
+) -> None:  # type: ignore[no-untyped-def]
+    # given 150 lectures in four volumes' runs, the last entry line of one run dropped behind the
+    # service's back (its last link has no entry id)
+    async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
+        store = EventStore(ledger.pool, "ledger")
+        progress = ImportProgress("seal", "ledger", "test", datetime.now(CST))
+        await write_entries(store, [_lecture(i) for i in range(150)], Metadata("test"), progress, reach=REACH)
+        run = "SELECT entry_ids FROM ledger.volume_link_runs WHERE volume_id = $1"
+        lines = _drop_last((await ledger.pool.fetchval(run, VOLUME)).split("\n"))
+        altered = "UPDATE ledger.volume_link_runs SET entry_ids = $2 WHERE volume_id = $1"
+        await _behind_the_back(ledger.pool, altered, VOLUME, "\n".join(lines))
+        # when the volumes are sealed
+        sealed = await seal(store)
+        # then every volume is sealed, each link recomputed from its stored event (its entry too)
+        assert (sealed.volumes, sealed.links) == (4, 300)
+        published = await ledger.pool.fetchval(
+            "SELECT data::text FROM ledger.events WHERE stream_id = $1", seal_stream(VOLUME)
+        )
+        last = json.loads(published)["links"][-1]
+        assert (last["seq"], last["entry_id"]) == (50, "E-chain-148")
