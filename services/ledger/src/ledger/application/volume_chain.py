@@ -541,8 +541,9 @@ def runs_text(links: Iterable[tuple[Any, ...]]) -> bytes | None:
     """`VolumeHeads.links` rows (in the order they were linked) as `volume_link_runs` lines in
     COPY text: one line per volume and run of links whose seqs follow on in one canonical version,
     each of its columns the run's values, one per line. None when an entry id or event type holds a
-    line break (a run could not tell its values apart; the links then go one row each). Pure:
-    built in the import's worker process (`chain_worker`)."""
+    line break (a run could not tell its values apart), or is empty in a run of one link
+    (`string_to_array` of '' is no value, not one empty one): the links then go one row each.
+    Pure: built in the import's worker process (`chain_worker`)."""
     runs: list[list[tuple[Any, ...]]] = []
     last: dict[str, list[tuple[Any, ...]]] = {}
     for item in links:
@@ -557,7 +558,7 @@ def runs_text(links: Iterable[tuple[Any, ...]]) -> bytes | None:
         count = len(run) - 1
         entries = "\n".join([item[3] for item in run])
         types = "\n".join([item[4] for item in run])
-        if entries.count("\n") != count or types.count("\n") != count:
+        if entries.count("\n") != count or types.count("\n") != count or not entries or not types:
             return None
         ids = "\\n".join([str(item[2]) for item in run])  # uuids and hex hashes: nothing to escape
         hashes = "\\n".join([item[5] for item in run])
