@@ -178,3 +178,22 @@ async def test_a_run_with_an_entry_line_dropped_does_not_stop_the_seal_of_its_vo
         )
         last = json.loads(published)["links"][-1]
         assert (last["seq"], last["entry_id"]) == (50, "E-chain-148")
+
+
+@pytest.mark.parametrize(("first_seq", "named"), [(60, 55), (53, 53)])
+async def test_a_run_moved_to_other_seqs_is_named_though_its_hashes_still_chain(
+    devstack, tmp_path: Path, first_seq: int, named: int
+) -> None:  # type: ignore[no-untyped-def]
+    # given a volume of three imports' runs (1-50, 51-54, 55-104)
+    async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
+        store = EventStore(ledger.pool, "ledger")
+        for name, span in (("a", range(150)), ("b", range(150, 162)), ("c", range(162, 312))):
+            progress = ImportProgress(name, "ledger", "test", datetime.now(CST))
+            await write_entries(store, [_lecture(i) for i in span], Metadata("test"), progress, reach=REACH)
+        # when the last run's first seq is moved behind the service's back (a gap, or seqs twice)
+        moved = "UPDATE ledger.volume_link_runs SET first_seq = $2 WHERE volume_id = $1 AND first_seq = 55"
+        await _behind_the_back(ledger.pool, moved, VOLUME, first_seq)
+        # then verify names where the seqs leave their places, as the outside verifier does
+        bad = (await verify_volume(ledger.pool, "ledger", VOLUME)).first_mismatch
+        assert bad is not None and bad.seq == named, bad
+        assert await _outside(ledger.pool, tmp_path) == named
