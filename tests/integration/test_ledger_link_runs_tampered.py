@@ -153,6 +153,11 @@ async def test_a_run_deleted_from_a_volume_of_runs_is_named_where_its_links_are_
         bad = (await verify_volume(ledger.pool, "ledger", VOLUME)).first_mismatch
         assert bad is not None
         assert bad.seq == 1, bad
+        # and says so on screen without naming an entry it does not have
+        path = f"/volumes/village/{VILLAGES[1]}/2024/verify"
+        verdict = (await ledger.http.post(path, headers=ledger.headers("county_admin", "621025"))).json()
+        assert verdict["ok"] is False and verdict["first_mismatch"]["seq"] == 1
+        assert verdict["message"] == "本卷册校验未通过（第 1 个链接）：缺失（链接被删除），此处排的是第 51 个"
         assert await _outside(ledger.pool, tmp_path) == 1
 
 

@@ -87,9 +87,7 @@ def verify(links: Iterable[Recorded], recorded_head: str) -> Verdict:
 def _wrong(item: Recorded, position: int, computed: str, reason: str) -> Mismatch | None:
     """The mismatch of the link at `position` of the chain (None: it holds)."""
     if item.seq > position:
-        return Mismatch(
-            position, "", "", "", f"缺失：此处应为第 {position} 个链接，实为第 {item.seq} 个（链接被删除）"
-        )
+        return Mismatch(position, "", "", "", f"缺失（链接被删除），此处排的是第 {item.seq} 个")
     if item.seq < position:
         reason = "此序号的链接出现了两次（链接被插入）"
     elif item.fault is not None:
