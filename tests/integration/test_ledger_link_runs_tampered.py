@@ -14,8 +14,10 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from eventkit.auth import Principal, Role
 from eventkit.imports import ImportProgress
 from eventkit.store import EventStore, Metadata
+from ledger.application.advisor_ledger import advisor_ledger
 from ledger.application.import_writes import write_entries
 from ledger.application.sealing import seal, seal_stream
 from ledger.application.volume_chain import chain_copy, verify_volume
@@ -28,6 +30,7 @@ from vc_contracts.verify_file import VolumeFileError, load_volume
 VOLUME = f"village:{VILLAGES[1]}:2024"  # 50 links in one run: entries E-chain-1, E-chain-4, ...
 
 Lines = list[str]
+ADMIN = Principal(subject="runs-county", role=Role.county_admin, scope="621025")
 
 
 async def _behind_the_back(pool: asyncpg.Pool, statement: str, *args: object) -> None:
@@ -158,6 +161,9 @@ async def test_a_run_deleted_from_a_volume_of_runs_is_named_where_its_links_are_
         verdict = (await ledger.http.post(path, headers=ledger.headers("county_admin", "621025"))).json()
         assert verdict["ok"] is False and verdict["first_mismatch"]["seq"] == 1
         assert verdict["message"] == "本卷册校验未通过（第 1 个链接）：缺失（链接被删除），此处排的是第 51 个"
+        work = await advisor_ledger(ledger.pool, "ledger", ADMIN, "A-1", "2024")
+        [village] = [v for v in work["volumes"] if v["volume_id"] == VOLUME]
+        assert village["message"] == "校验未通过（第 1 个链接）：缺失（链接被删除），此处排的是第 51 个"
         assert await _outside(ledger.pool, tmp_path) == 1
 
 

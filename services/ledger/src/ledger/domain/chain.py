@@ -44,6 +44,7 @@ __all__ = [
     "Recorded",
     "Verdict",
     "canonical",
+    "said",
     "verify",
     "volume_id",
     "volumes_of",
@@ -95,6 +96,15 @@ def _wrong(item: Recorded, position: int, computed: str, reason: str) -> Mismatc
     elif computed == item.recorded_hash:
         return None
     return Mismatch(item.seq, item.entry_id, item.event_id, item.event_type, reason)
+
+
+def said(bad: Mismatch, number: int | None = None) -> str:
+    """What follows 校验未通过 on screen: the link, its entry where it names one (with its `number`
+    in the volume when known), and why."""
+    if not bad.entry_id:  # a link missing, the head: no entry to name
+        return f"（第 {bad.seq} 个链接）：{bad.reason}"
+    entry = f"台账第 {number} 号记录 {bad.entry_id}" if number is not None else f"记录 {bad.entry_id}"
+    return f"：第 {bad.seq} 个链接（{entry}，{bad.event_type}）{bad.reason}"
 
 
 def volume_id(kind: str, owner: str, year: int) -> str:
