@@ -35,12 +35,19 @@ def _csv(advisor: str, village: str, first: date, count: int, tag: str) -> bytes
 
 
 async def _outside(ledger: Ledger, volume: str, tmp_path: Path) -> Any:
+    """The outside verifier's verdict on the volume's check file: JSON and XLSX (the same)."""
     county = ledger.headers("county_admin", "621025")
-    r = await ledger.http.get(f"/volumes/{volume}/export.json", headers=county)
-    assert r.status_code == 200, r.text
-    path = tmp_path / "volume.json"
-    path.write_bytes(r.content)
-    return verify_volume(load_volume(path))
+    kind, owner, year = volume.split(":")
+    verdicts = []
+    for path in (f"/volumes/{volume}/export.json", f"/volumes/{kind}/{owner}/{year}/export.xlsx"):
+        r = await ledger.http.get(path, headers=county)
+        assert r.status_code == 200, r.text
+        file = tmp_path / f"volume{Path(path).suffix}"
+        file.write_bytes(r.content)
+        verdicts.append(verify_volume(load_volume(file)))
+    json_file, xlsx_file = verdicts
+    assert xlsx_file == json_file
+    return json_file
 
 
 async def _rows_and_runs(ledger: Ledger) -> str:
