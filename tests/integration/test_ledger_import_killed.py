@@ -41,6 +41,7 @@ THIRD = list(chunk_spans(10**6))[2].start  # the writer's cut: V2's rows begin t
 ROWS = THIRD + 500
 V1, V2, UNIT = "621025391201", "621025391202", "U-kill-firm"
 HEADINGS = CONSULTATION_HEADINGS
+LINKS = "SELECT (SELECT count(*) FROM ledger.volume_links) + (SELECT count(*) FROM ledger.volume_link_runs)"
 
 
 def backfill(advisor: str, rows: int, prefix: str, village_from: int) -> bytes:
@@ -132,6 +133,7 @@ async def test_a_ledger_killed_mid_import_leaves_nothing_and_the_upload_again_wr
                     lambda: published_keys(devstack.bootstrap, early), what="the earlier entry published"
                 )
                 events_before = await db.fetchval("SELECT count(*) FROM ledger.events")
+                links_before = await db.fetchval(LINKS)
                 content = backfill(advisor, ROWS, "paper", village_from=THIRD)
                 await kill_mid_import(service, http, db, content, headers)
                 # the killed process's transaction dies with its connection
@@ -145,6 +147,7 @@ async def test_a_ledger_killed_mid_import_leaves_nothing_and_the_upload_again_wr
         finally:
             service.stop(tmp_path / "run")
         assert await db.fetchval("SELECT count(*) FROM ledger.events") == events_before
+        assert await db.fetchval(LINKS) == links_before  # no run or row of links left behind
         assert (
             await db.fetchval("SELECT count(*) FROM ledger.entries WHERE client_entry_id LIKE 'paper-%'") == 0
         )
@@ -157,6 +160,10 @@ async def test_a_ledger_killed_mid_import_leaves_nothing_and_the_upload_again_wr
                 again = await http.post("/imports", content=content, headers=headers)
                 assert again.status_code == 201, again.text
                 assert again.json() == {"rows": ROWS, "imported": ROWS, "unchanged": 0}
+                county = bearer(secret, "county_admin", "621025", "kill-county")
+                for volume in (f"village/{V1}/{YEAR}", f"village/{V2}/{YEAR}", f"unit/{UNIT}/{YEAR}"):
+                    verdict = (await http.post(f"/volumes/{volume}/verify", headers=county)).json()
+                    assert verdict["ok"] is True, verdict
             entries = await db.fetch(
                 "SELECT stream_id FROM ledger.entries WHERE client_entry_id LIKE 'paper-%'"
             )

@@ -51,3 +51,20 @@ def test_a_chain_cut_short_does_not_reach_the_recorded_head() -> None:
 
 def test_every_entry_belongs_to_its_village_volume_and_its_unit_volume_of_the_year() -> None:
     assert volumes_of("621025100201", "U-firm", 2025) == ("village:621025100201:2025", "unit:U-firm:2025")
+
+
+def test_links_deleted_or_given_twice_are_named_where_the_seqs_leave_their_places() -> None:
+    links = chain(BODIES)
+    # the first two deleted: the first link left is seq 3, where seq 1 belongs
+    gone = verify(links[2:], links[-1].recorded_hash).first_mismatch
+    assert gone is not None and (gone.seq, gone.entry_id) == (1, "") and "删除" in gone.reason
+    # seq 2 given twice (a copy of it inserted after it)
+    twice = verify([*links[:2], links[1], *links[2:]], links[-1].recorded_hash).first_mismatch
+    assert twice is not None and (twice.seq, twice.entry_id) == (2, "E-2") and "两次" in twice.reason
+
+
+def test_a_link_with_a_fault_is_named_though_its_hash_holds() -> None:
+    links = chain(BODIES)
+    links[1] = Recorded(2, "E-3", "ev-2", "VisitLogged", links[1].recorded_hash, BODIES[1], "条目不符")
+    mismatch = verify(links, links[-1].recorded_hash).first_mismatch
+    assert mismatch is not None and (mismatch.seq, mismatch.reason) == (2, "条目不符")

@@ -70,7 +70,7 @@ def expand(text: str) -> list[tuple[Any, ...]]:
     out = []
     for line in text.split("\n")[:-1]:
         volume, first, count, ids, entries, types, hashes, version = map(read_back, line.split("\t"))
-        columns = [c.split("\n") for c in (ids, entries, types, hashes)]
+        columns = [c.split("\n") if c else [] for c in (ids, entries, types, hashes)]  # as string_to_array
         assert all(len(c) == int(count) for c in columns)
         for n, (event_id, entry_id, event_type, head) in enumerate(zip(*columns, strict=True)):
             out.append((volume, int(first) + n, UUID(event_id), entry_id, event_type, head, int(version)))
@@ -83,8 +83,11 @@ def test_runs_hold_every_link_once_and_read_back_as_given(picks: list[tuple[int,
     links = _linked(picks)
     # when written as runs
     text = runs_text(links)
-    # then the runs read back as exactly the links, each volume's in order
-    assert text is not None
+    # then the runs read back as exactly the links, each volume's in order (none: a run of one link
+    # with an empty value, which a run cannot hold)
+    if text is None:
+        assert any("" in (link[3], link[4]) for link in links)
+        return
     place = lambda r: (r[0], r[1])  # noqa: E731
     assert sorted(expand(text.decode()), key=place) == sorted(links, key=place)
     assert text.decode().count("\n") <= len(links)

@@ -28,7 +28,7 @@ from ledger.application.directory_view import names
 from ledger.application.queries import COLUMNS, entry_json
 from ledger.application.volume_chain import verify_volume
 from ledger.application.volumes import IN_PERIOD, count_hours, name_keys, readable, totals
-from ledger.domain.chain import GENESIS, volumes_of
+from ledger.domain.chain import GENESIS, said, volumes_of
 
 _PART = {
     "H1": "上半年",
@@ -150,7 +150,7 @@ async def _volume_check(pool: asyncpg.Pool, schema: str, vid: str, known: dict[s
     else:
         bad = verdict.first_mismatch
         assert bad is not None
-        message = f"校验未通过：第 {bad.seq} 个链接（记录 {bad.entry_id}，{bad.event_type}）{bad.reason}"
+        message = f"校验未通过{said(bad)}"
     return {
         "volume_id": vid,
         "kind": kind,

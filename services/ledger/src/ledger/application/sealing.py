@@ -60,9 +60,12 @@ async def recompute_links(conn: Connection, schema: str, volume: str, from_seq: 
     """`volume`'s links from `from_seq` on, recomputed from the stored events (each with its link's
     canonical version) in the order the links record (`chain_links`); the chain is always recomputed from seq
     1. Stops before the first link whose event row is gone: that link cannot be recomputed, and
-    `verify` names it."""
+    `verify` names it. Each link's entry and event type are its stored event's, as its hash: a link
+    whose own were altered behind the service's back (a run's line dropped: none) is named by
+    `verify`, and does not stop the seal."""
     rows = await conn.fetch(
-        f"""SELECT l.seq, l.entry_id, l.event_id AS linked_id, l.canonical_version, {RAW_COLUMNS}
+        f"""SELECT l.seq, e.data->>'entry_id' AS entry_id, l.event_id AS linked_id, l.canonical_version,
+                   {RAW_COLUMNS}
             FROM {schema}.chain_links l LEFT JOIN {schema}.events e ON e.event_id = l.event_id
             WHERE l.volume_id = $1 ORDER BY l.seq""",
         volume,

@@ -541,8 +541,9 @@ def runs_text(links: Iterable[tuple[Any, ...]]) -> bytes | None:
     """`VolumeHeads.links` rows (in the order they were linked) as `volume_link_runs` lines in
     COPY text: one line per volume and run of links whose seqs follow on in one canonical version,
     each of its columns the run's values, one per line. None when an entry id or event type holds a
-    line break (a run could not tell its values apart; the links then go one row each). Pure:
-    built in the import's worker process (`chain_worker`)."""
+    line break (a run could not tell its values apart), or is empty in a run of one link
+    (`string_to_array` of '' is no value, not one empty one): the links then go one row each.
+    Pure: built in the import's worker process (`chain_worker`)."""
     runs: list[list[tuple[Any, ...]]] = []
     last: dict[str, list[tuple[Any, ...]]] = {}
     for item in links:
@@ -557,7 +558,7 @@ def runs_text(links: Iterable[tuple[Any, ...]]) -> bytes | None:
         count = len(run) - 1
         entries = "\n".join([item[3] for item in run])
         types = "\n".join([item[4] for item in run])
-        if entries.count("\n") != count or types.count("\n") != count:
+        if entries.count("\n") != count or types.count("\n") != count or not entries or not types:
             return None
         ids = "\\n".join([str(item[2]) for item in run])  # uuids and hex hashes: nothing to escape
         hashes = "\\n".join([item[5] for item in run])
@@ -646,7 +647,7 @@ async def _chain_rows(conn: Connection, schema: str, volume: str) -> list[asyncp
     """`volume`'s links in seq order, each with its event row as stored now (NULL columns: gone)."""
     return await conn.fetch(
         f"""SELECT l.seq, l.entry_id, l.event_id AS linked_id, l.event_type AS linked_type,
-                   l.hash, l.canonical_version, {RAW_COLUMNS}
+                   l.hash, l.canonical_version, {RAW_COLUMNS}, e.data->>'entry_id' AS data_entry_id
             FROM {schema}.chain_links l LEFT JOIN {schema}.events e ON e.event_id = l.event_id
             WHERE l.volume_id = $1 ORDER BY l.seq""",
         volume,
@@ -702,16 +703,43 @@ async def verify_volume(pool: asyncpg.Pool, schema: str, volume: str) -> Verdict
         rows = await _chain_rows(conn, schema, volume)
         head = await conn.fetchval(f"SELECT head FROM {schema}.volume_heads WHERE volume_id = $1", volume)
         stray = await first_stray(conn, schema, volume, {r["linked_id"] for r in rows})
-    links = [
-        Recorded(r["seq"], r["entry_id"], str(r["linked_id"]), r["linked_type"], r["hash"], _body(r))
-        for r in rows
-    ]
-    verdict = verify(links, head or GENESIS)
+    verdict = verify([_recorded(r) for r in rows], head or GENESIS)
     if verdict.ok and stray is not None:
         reason = "存在未登记在卷册哈希链中的事件（记录被插入）"
         extra = Mismatch(0, stray["entry_id"], str(stray["event_id"]), stray["event_type"], reason)
         return Verdict(verdict.length, verdict.head, extra)
     return verdict
+
+
+UNREADABLE = "链接记录残缺或无法读取（链接表被改动）"
+MISNAMED = "链接登记的条目或事件类型与事件记录不符（链接表被改动）"
+
+
+def _fault(row: asyncpg.Record) -> str | None:
+    """Why a link (`_chain_rows`) does not hold whatever its hash: a value missing (a run's column
+    with a line fewer than the others, or an event id that is no uuid: `chain_links`), or an
+    entry or event type that is not its event's (a run's column with lines swapped or dropped)."""
+    if (
+        row["linked_id"] is None
+        or row["entry_id"] is None
+        or row["linked_type"] is None
+        or row["hash"] is None
+    ):
+        return UNREADABLE
+    if row["event_id"] is not None and (row["event_type"], row["data_entry_id"]) != (
+        row["linked_type"], row["entry_id"]
+    ):  # fmt: skip
+        return MISNAMED
+    return None
+
+
+def _recorded(row: asyncpg.Record) -> Recorded:
+    """A link as `verify` takes it, its ids text ("" where the link has none)."""
+    event_id = "" if row["linked_id"] is None else str(row["linked_id"])
+    return Recorded(
+        row["seq"], row["entry_id"] or "", event_id, row["linked_type"] or "", row["hash"] or "", _body(row),
+        _fault(row),
+    )  # fmt: skip
 
 
 def _text(row: asyncpg.Record) -> str:

@@ -21,7 +21,7 @@ from ledger.application import access, entry_text
 from ledger.application.directory_view import names
 from ledger.application.queries import COLUMNS, entry_json
 from ledger.application.volume_chain import chain_copy, verify_volume
-from ledger.domain.chain import VOLUME_KINDS, volume_id
+from ledger.domain.chain import VOLUME_KINDS, said, volume_id
 
 EXPORT_FORMAT = "vc-volume/1"
 
@@ -196,10 +196,7 @@ async def verify(
     if (bad := verdict.first_mismatch) is not None:
         number = await _number(pool, schema, kind, owner, year, bad.entry_id)
         answer["first_mismatch"] = {**bad.__dict__, "number": number}
-        answer["message"] = (
-            f"本卷册校验未通过：第 {bad.seq} 个链接（台账第 {number} 号记录 {bad.entry_id}，"
-            f"{bad.event_type}）{bad.reason}"
-        )
+        answer["message"] = f"本卷册校验未通过{said(bad, number)}"
     return answer
 
 

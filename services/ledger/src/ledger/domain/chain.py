@@ -35,6 +35,7 @@ class Recorded:
     event_type: str
     recorded_hash: str
     event: bytes | None
+    fault: str | None = None  # why the link itself does not hold, whatever its hash (None: nothing)
 
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "Recorded",
     "Verdict",
     "canonical",
+    "said",
     "verify",
     "volume_id",
     "volumes_of",
@@ -63,7 +65,9 @@ class Verdict:
 
 
 def verify(links: Iterable[Recorded], recorded_head: str) -> Verdict:
-    """Recompute the chain from the stored events; the first link that differs is named."""
+    """Recompute the chain from the stored events (`links` in seq order); the first link that
+    differs is named: one out of its place (a seq missing or given twice: links deleted or
+    inserted), one with a `fault`, or one whose hash is not the recomputed one."""
     previous, length, first = GENESIS, 0, None
     for item in links:
         length += 1
@@ -73,12 +77,34 @@ def verify(links: Iterable[Recorded], recorded_head: str) -> Verdict:
         else:
             computed = link(previous, item.event)
             reason = "事件内容与登记时的哈希不符（记录被改动）"
-        if first is None and computed != item.recorded_hash:
-            first = Mismatch(item.seq, item.entry_id, item.event_id, item.event_type, reason)
+        if first is None:
+            first = _wrong(item, length, computed, reason)
         previous = computed or item.recorded_hash
     if first is None and previous != recorded_head:
         first = Mismatch(length, "", "", "", "卷册链头与最后一条链接不符（链接表被改动）")
     return Verdict(length, previous, first)
+
+
+def _wrong(item: Recorded, position: int, computed: str, reason: str) -> Mismatch | None:
+    """The mismatch of the link at `position` of the chain (None: it holds)."""
+    if item.seq > position:
+        return Mismatch(position, "", "", "", f"缺失（链接被删除），此处排的是第 {item.seq} 个")
+    if item.seq < position:
+        reason = "此序号的链接出现了两次（链接被插入）"
+    elif item.fault is not None:
+        reason = item.fault
+    elif computed == item.recorded_hash:
+        return None
+    return Mismatch(item.seq, item.entry_id, item.event_id, item.event_type, reason)
+
+
+def said(bad: Mismatch, number: int | None = None) -> str:
+    """What follows 校验未通过 on screen: the link, its entry where it names one (with its `number`
+    in the volume when known), and why."""
+    if not bad.entry_id:  # a link missing, the head: no entry to name
+        return f"（第 {bad.seq} 个链接）：{bad.reason}"
+    entry = f"台账第 {number} 号记录 {bad.entry_id}" if number is not None else f"记录 {bad.entry_id}"
+    return f"：第 {bad.seq} 个链接（{entry}，{bad.event_type}）{bad.reason}"
 
 
 def volume_id(kind: str, owner: str, year: int) -> str:
