@@ -1,0 +1,60 @@
+"""A phone's Back with the dashboard's 明细 drawer open closes the drawer (it left the dashboard:
+the drawer was no step of the browser's history), and closing the drawer by its button takes no
+more than its own step: the next Back leaves the dashboard as before."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.sync_api import Page, expect
+from support.browser import PHONE, WebStack, shoot
+
+SLOW = 15_000
+
+
+def _position(page: Page) -> int:
+    """Where the page stands in the tab's history (Vue Router's own count of its steps)."""
+    return int(page.evaluate("history.state.position"))
+
+
+def test_back_closes_the_details_drawer_and_stays_on_the_dashboard(
+    signed_in_page: Any, web_stack: WebStack
+) -> None:
+    # given the county dashboard on a phone
+    page: Page = signed_in_page("county_admin")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{web_stack.url}/dashboard")
+    expect(page.get_by_test_id("live-badge")).to_have_text(re.compile("^实时"), timeout=SLOW)
+    dashboard, before = page.url, _position(page)
+    tile = page.get_by_test_id("tile-coverage").get_by_role("button", name="明细")
+    # when a figure's 明细 is opened (one step of the history), then Back is pressed
+    tile.click()
+    drawer = page.get_by_role("dialog")
+    expect(drawer.get_by_role("row").nth(1)).to_be_visible(timeout=SLOW)
+    assert _position(page) == before + 1
+    shoot(page, "dashboard-details-open")
+    page.go_back()
+    # then the drawer is closed and the dashboard still shown, where it stood
+    expect(drawer).to_be_hidden()
+    assert (page.url, _position(page)) == (dashboard, before)
+    expect(page.get_by_test_id("tile-coverage")).to_be_visible()
+    # and when it is opened again and closed by its button, that takes back its own step only
+    tile.click()
+    expect(drawer.get_by_role("row").nth(1)).to_be_visible(timeout=SLOW)
+    drawer.get_by_role("button", name="关闭此对话框").click()
+    expect(drawer).to_be_hidden()
+    page.wait_for_timeout(300)  # a second step back would come now (not an assertion)
+    assert (page.url, _position(page)) == (dashboard, before)
+
+
+def test_an_address_with_details_but_no_drawer_loses_the_mark(
+    signed_in_page: Any, web_stack: WebStack
+) -> None:
+    # given the dashboard's address with #details (a reload of an open drawer)
+    page: Page = signed_in_page("county_admin")
+    page.goto(f"{web_stack.url}/dashboard#details")
+    expect(page.get_by_test_id("live-badge")).to_have_text(re.compile("^实时"), timeout=SLOW)
+    # then no drawer, and the address without the mark
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    expect(page.get_by_role("dialog")).to_have_count(0)
