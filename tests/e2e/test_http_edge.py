@@ -117,8 +117,8 @@ async def test_a_year_outside_any_real_year_is_refused(
 
 
 @pytest.mark.parametrize(
-    "period", ["2025Q9", "2025H3", "2025Q0", "0000", "99999", "0000Q1", "9999H1", "2025q1"]
-)
+    "period", ["2025Q9", "2025H3", "2025Q0", "0000", "99999", "0000Q1", "9999H1", "2025Q%201"]
+)  # `2025q1` is 2025Q1 as typed (test_period_input)
 @pytest.mark.parametrize(
     ("service", "path"),
     [

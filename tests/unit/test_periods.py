@@ -50,8 +50,8 @@ def test_periods_are_half_open_ranges_in_china_standard_time(
 
 
 @pytest.mark.parametrize(
-    "given", ["2025Q5", "2025H3", "2025Q0", "25Q1", "2025-03", "2025q1", " 2025", "0000"]
-)
+    "given", ["2025Q5", "2025H3", "2025Q0", "25Q1", "2025-03", "2025 Q1", "0000"]
+)  # `2025q1` and ` 2025` are periods as typed (test_period_input)
 def test_other_period_shapes_are_refused_with_the_accepted_forms(given: str) -> None:
     with pytest.raises(RuleViolationError) as refused:
         parse_period(given)

@@ -10,6 +10,7 @@ so the rules here, and any consumer, count periods the same way.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -38,6 +39,30 @@ _KIND_WORD = {PeriodKind.year: "年度", PeriodKind.half: "半年", PeriodKind.q
 _ORDINAL = "一二三四"
 
 
+def normalise_period(text: object) -> object:
+    """A period as people type it, in its one text form: NFKC (full-width ２０２５Ｈ２ → 2025H2, the
+    ideographic space → a space), the spaces around it trimmed, its letter upper-cased:
+    `  2026h1  ` → `2026H1`, `２０２６ｑ３` → `2026Q3`. Anything else than a str is returned as is, and
+    a text that is no period stays no period (its pattern or `Period.parse` refuses it).
+
+    The one reading of every period a person or a client sends: `Period.parse` and the period field
+    types (`vc_contracts.catalogue.fields.PeriodNormalised`, on the contracts' `Period` and on every
+    period parameter of `eventkit.params`) apply it before anything checks the shape. Before, a
+    period was taken as typed: `2026h1`, ` 2026H1 ` and `２０２５Ｈ２` were refused while `２０２６H1`
+    (digits alone made ASCII) passed."""
+    if not isinstance(text, str):
+        return text
+    if not text.isascii():  # a character NFKC would make a digit although it is none (²) stays: refused
+        text = "".join(c if _digit_like(c) else unicodedata.normalize("NFKC", c) for c in text)
+    return text.strip().upper()
+
+
+def _digit_like(char: str) -> bool:
+    """Superscripts, circled and parenthesised numbers: NFKC makes digits of them, nobody typed one
+    as a year (as `vc_contracts.codes`: `2025Q¹` is no period)."""
+    return not char.isdecimal() and any(c.isdecimal() for c in unicodedata.normalize("NFKC", char))
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     """One calendar period in +08:00. Order: by year, then shorter after longer, then number.
@@ -56,12 +81,14 @@ class Period:
     # ---------------------------------------------------------------- making one
     @classmethod
     def parse(cls, text: str, *, kinds: Collection[PeriodKind] = tuple(PeriodKind)) -> Period:
-        """'2025' | '2025H1' | '2025Q3' → Period, allowing only `kinds`.
+        """'2025' | '2025H1' | '2025Q3' → Period, allowing only `kinds`; read as people type it
+        (`normalise_period`: ' 2025h1 ' and '２０２５Ｈ１' are 2025H1).
 
         Errors: PeriodFormatError (a ValueError) whose message, in Chinese, names the accepted
         forms; services call `eventkit.periods.parse_period`, which answers 422 rule_violation.
         """
-        match = _TEXT.fullmatch(text) if isinstance(text, str) else None
+        read = normalise_period(text)
+        match = _TEXT.fullmatch(read) if isinstance(read, str) else None
         if match is not None:
             kind, number = PeriodKind(match.group(2) or ""), int(match.group(3) or 1)
             if kind in kinds and 1 <= number <= _COUNT[kind] and int(match.group(1)) >= 1:

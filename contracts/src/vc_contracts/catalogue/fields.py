@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from vc_contracts.codes import PHONE_PATTERN, Id, Normalised, Phone
 from vc_contracts.divisions import DivisionCode
 from vc_contracts.month_days import MONTH_DAY_PATTERN, check_month_day, check_recorded_month_day
+from vc_contracts.periods import normalise_period
 from vc_contracts.text import FreeText, Note, Reason, ShortText
 
 __all__ = ["PHONE_PATTERN", "FreeText", "Id", "Note", "Phone", "Reason", "ShortText"]
@@ -46,10 +47,14 @@ Year = Annotated[
 YEAR_PERIOD = r"^\d{4}$"
 HALF_YEAR_PERIOD = r"^\d{4}H[12]$"
 PERIOD_PATTERN = r"^\d{4}(Q[1-4]|H[12])?$"
+PeriodNormalised = BeforeValidator(normalise_period)
+"""Put on every period field, body, query or path, before its pattern: the period as people type it
+in its one form (`vc_contracts.periods.normalise_period`: ` 2026h1 `, ２０２６Ｈ１ → 2026H1)."""
 Period = Annotated[
     str,
     Field(pattern=PERIOD_PATTERN, description="Calendar period in CST: 2025, 2025H1 or 2025Q1"),
     Normalised,
+    PeriodNormalised,
 ]
 
 

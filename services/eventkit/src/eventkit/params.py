@@ -34,7 +34,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails
 from vc_contracts import CST
 from vc_contracts.base import ISO_DAY, check_iso_text
-from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN, YEAR_MAX, YEAR_MIN
+from vc_contracts.catalogue.fields import VILLAGE_CODE_PATTERN, YEAR_MAX, YEAR_MIN, PeriodNormalised
 from vc_contracts.divisions import COUNTY_CODE_PATTERN, DIVISION_CODE_PATTERN
 from vc_contracts.text import invisible_character
 
@@ -75,17 +75,30 @@ AnyYearQuery = Annotated[
 ]
 YearField = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX, description=_YEAR_DOC)]
 
+# Every period parameter reads the period as people type it (`PeriodNormalised`: ` 2026h1 `,
+# ２０２６Ｈ１ → 2026H1) before its pattern, and the route gets (and echoes) that one form.
 QuarterQuery = Annotated[
     str | None,
     Query(pattern=QUARTER_PATTERN, description="Quarter, e.g. 2025Q1 (CST); default: this quarter"),
+    PeriodNormalised,
 ]
-HalfYearQuery = Annotated[str, Query(pattern=HALF_YEAR_PATTERN, description="2025H1 or 2025H2 (CST)")]
-HalfYearPath = Annotated[str, Path(pattern=HALF_YEAR_PATTERN, description="2025H1 or 2025H2 (CST)")]
-PeriodQuery = Annotated[str | None, Query(pattern=PERIOD_PATTERN, description="2025, 2025H1 or 2025Q1 (CST)")]
+HalfYearQuery = Annotated[
+    str, Query(pattern=HALF_YEAR_PATTERN, description="2025H1 or 2025H2 (CST)"), PeriodNormalised
+]
+HalfYearPath = Annotated[
+    str, Path(pattern=HALF_YEAR_PATTERN, description="2025H1 or 2025H2 (CST)"), PeriodNormalised
+]
+PeriodQuery = Annotated[
+    str | None, Query(pattern=PERIOD_PATTERN, description="2025, 2025H1 or 2025Q1 (CST)"), PeriodNormalised
+]
 YearOrQuarterQuery = Annotated[
-    str | None, Query(pattern=YEAR_OR_QUARTER_PATTERN, description="2025 or 2025Q1 (CST)")
+    str | None,
+    Query(pattern=YEAR_OR_QUARTER_PATTERN, description="2025 or 2025Q1 (CST)"),
+    PeriodNormalised,
 ]
-PeriodField = Annotated[str, Field(pattern=PERIOD_PATTERN, description="2025, 2025H1 or 2025Q1 (CST)")]
+PeriodField = Annotated[
+    str, Field(pattern=PERIOD_PATTERN, description="2025, 2025H1 or 2025Q1 (CST)"), PeriodNormalised
+]
 
 
 def begun(field: str) -> AfterValidator:
@@ -113,7 +126,10 @@ BegunAnyYearQuery = Annotated[AnyYearQuery, begun("year")]
 BegunPeriodQuery = Annotated[PeriodQuery, begun("period")]
 """An optional period filter of records that has begun (`?period=2027Q1` in 2026: 422)."""
 BegunPeriodRequired = Annotated[
-    str, Query(pattern=PERIOD_PATTERN, description="2025, 2025H1 or 2025Q1 (CST), begun"), begun("period")
+    str,
+    Query(pattern=PERIOD_PATTERN, description="2025, 2025H1 or 2025Q1 (CST), begun"),
+    PeriodNormalised,
+    begun("period"),
 ]
 """A required period of records that has begun (an advisor's export)."""
 

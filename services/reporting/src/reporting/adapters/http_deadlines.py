@@ -13,6 +13,7 @@ from eventkit.periods import HALF_YEAR_PATTERN, YEAR_TEXT_PATTERN, period_patter
 from eventkit.scoping import scope_prefix
 from fastapi import APIRouter, Body
 from vc_contracts.catalogue.enums import ReportKind
+from vc_contracts.periods import normalise_period
 
 from reporting.adapters.http_reports import county_of_principal
 from reporting.application.report_commands import ReportHandler
@@ -24,7 +25,9 @@ SHAPES = {ReportKind.half_year_ledger: HALF_YEAR_PATTERN, ReportKind.annual_resu
 
 
 def _period(kind: ReportKind, period: str) -> str:
+    """The period of `kind` in its one form (`normalise_period`: ` 2026h1 ` is 2026H1), else 422."""
     shape = SHAPES[kind]
+    period = str(normalise_period(period))
     if not re.match(shape, period):  # the reason of every period parameter (eventkit.periods)
         raise RuleViolationError(period_pattern_reason(shape, period) or "", field="period")
     return period
@@ -34,15 +37,8 @@ def _period(kind: ReportKind, period: str) -> str:
 async def overdue_reports(
     who: CurrentPrincipal, runtime: CurrentRuntime, kind: ReportKind, period: str, division: str | None = None
 ) -> dict[str, Any]:
-    prefix = scope_prefix(who, division)
-    items = await overdue(
-        runtime.pool,
-        runtime.settings.schema,
-        prefix,
-        kind,
-        _period(kind, period),
-        now_cst(),
-    )
+    prefix, period = scope_prefix(who, division), _period(kind, period)
+    items = await overdue(runtime.pool, runtime.settings.schema, prefix, kind, period, now_cst())
     return {"kind": kind, "period": period, "items": items, "total": len(items)}
 
 

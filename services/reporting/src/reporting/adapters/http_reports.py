@@ -10,7 +10,7 @@ from eventkit.clock import now_cst, phone_today_cst, today_cst
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime, Idempotent
 from eventkit.errors import ForbiddenError, RuleViolationError
 from eventkit.paging import Paging, page_of
-from eventkit.params import HalfYearPath, HalfYearQuery, RequestBody, YearPath
+from eventkit.params import HalfYearPath, HalfYearQuery, PeriodQuery, RequestBody, YearPath
 from eventkit.periods import Period, PeriodKind, parse_period, require_started, seen_at
 from eventkit.runtime import Runtime
 from eventkit.scoping import scope_prefix
@@ -251,7 +251,7 @@ async def return_report(
 @router.get("/reports", summary="报告列表 Reports in scope")
 async def reports(
     who: CurrentPrincipal, runtime: CurrentRuntime, paging: Paging, division: str | None = None,
-    kind: ReportKind | None = None, period: str | None = None,
+    kind: ReportKind | None = None, period: PeriodQuery = None,
     status: Literal["pending", "returned", "approved"] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     prefix = scope_prefix(who, division)

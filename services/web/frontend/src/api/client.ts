@@ -43,16 +43,30 @@ export class ApiError extends Error {
 
   /** The message with every field's reason but those `marked` beside their field: a 422 says
    *  请求内容有误，请检查标出的字段, and a page that marks none of them (a read's query, a field it
-   *  has no place for) showed that and nothing else. `请求内容有误：「每页条数」不能大于 500`. */
+   *  has no place for) showed that and nothing else. `请求内容有误：「每页条数」不能大于 500`.
+   *
+   *  Each reason is said once on the page. A rule's refusal is one reason whose message is that
+   *  reason: shown beside its marked field, the message says only 请检查标出的字段 (the 登记 form said
+   *  同一时间不能在两个村（社区）现场服务… under 村（社区） and again above 提交); its field not
+   *  marked, the message says it (and never again as 「division」…). */
   said(marked: (field: string) => boolean = () => false): string {
-    // a reason the message already says (a rule's refusal: its message is its one reason) is not
-    // said again: 行政区划代码须为6位或12位数字…：「division」行政区划代码须为6位或12位数字… before
-    const rest = this.errors.filter((e) => !marked(e.field) && !this.message.includes(e.reason))
-    if (!rest.length) return this.message
-    const reasons = rest.map((e) => `「${fieldName(e.field)}」${e.reason}`).join('；')
-    return `${this.message.replace(/[，,]?请检查标出的字段。?$/, '')}：${reasons}`
+    const reasons = this.errors.length || !this.field ? this.errors : [{ field: this.field, reason: this.message }]
+    const beside = reasons.filter((e) => marked(e.field))
+    // the message is a reason already shown beside its field: a pointer to it instead
+    const repeats = beside.some((e) => e.reason && this.message.includes(e.reason))
+    const head = repeats ? POINTER : this.message
+    // a reason the message already says is not said again: 行政区划代码须为6位或12位数字…：
+    // 「division」行政区划代码须为6位或12位数字… before
+    const rest = reasons.filter((e) => !marked(e.field) && !(e.reason && head.includes(e.reason)))
+    if (!rest.length) return head
+    const said = rest.map((e) => `「${fieldName(e.field)}」${e.reason}`).join('；')
+    if (repeats) return `${said}；另${POINTER}`
+    return `${head.replace(/[，,]?请检查标出的字段。?$/, '')}：${said}`
   }
 }
+
+/** What a form's message says when every reason of its refusal is shown beside its field. */
+export const POINTER = '请检查标出的字段'
 
 /** What a page shows for a failed call: the refusal with all its reasons (`ApiError.said`), else
  *  `fallback` (the network, a timeout: no answer to quote). */

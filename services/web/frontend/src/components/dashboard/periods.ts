@@ -1,6 +1,7 @@
 // Periods as the reporting API names them: `2026Q4` (a quarter) or `2026` (a year), in CST.
 
 import { cstYear, currentQuarter } from '@/util/time'
+import { normalisePeriod } from '@/util/period'
 
 export { cstYear, currentQuarter } // this year and quarter in +08:00 live in util/time.ts, once
 
@@ -45,5 +46,7 @@ export const PERIOD_PATTERN = /^\d{4}(Q[1-4])?$/
 
 /** The ?period= of an address when it names a period the API knows (2026 or 2026Q1); else null. */
 export function validPeriod(value: unknown): string | null {
-  return typeof value === 'string' && PERIOD_PATTERN.test(value) ? value : null
+  // as typed into an address: ?period=2026q1 is 2026Q1 (util/period.ts)
+  const period = typeof value === 'string' ? normalisePeriod(value) : null
+  return period !== null && PERIOD_PATTERN.test(period) ? period : null
 }
