@@ -35,3 +35,56 @@ def test_a_year_typed_outside_the_programs_years_is_held_at_its_bounds(
     shoot(page, f"year-bounds-{path}")
     assert refused == []
     expect(page.get_by_text("请求内容有误")).to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "read"),
+    [
+        ("assessments", "vc-as-year", "/api/assessment/assessments?"),
+        ("agreements", "vc-agr-year", "/api/registry/filings?"),
+        ("exports", "vc-ex-year", None),
+    ],
+)
+def test_a_cleared_year_comes_back_as_this_year_and_no_read_goes_without_one(
+    signed_in_page: Callable[[str], Page], path: str, field: str, read: str | None
+) -> None:
+    # given a county page with its year field (the year shown first: this one)
+    page = signed_in_page("county_admin")
+    refused: list[str] = []
+    page.on("response", lambda r: refused.append(r.url) if r.status == 422 else None)
+    open_county(page, path)
+    year = page.locator(f"#{field}")
+    expect(year).to_be_enabled()
+    this_year = year.input_value()
+    year.fill("2019")
+    year.press("Tab")
+    expect(year).to_have_value("2019")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if read and read in r.url else None)
+    # when the field is cleared and left
+    year.fill("")
+    year.press("Tab")
+    # then it holds this year again, and the reads it made name that year (none went without one)
+    expect(year).to_have_value(this_year)
+    page.wait_for_timeout(1000)  # a read without a year would be refused by now
+    assert refused == []
+    if read:
+        assert asked and all(f"year={this_year}" in url for url in asked), asked
+
+
+def test_conclusions_that_could_not_be_read_are_not_shown_as_none(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    # given the year's conclusions refused by the service
+    page = signed_in_page("county_admin")
+    page.route("**/api/assessment/assessments?**", lambda route: route.fulfill(
+        status=503, content_type="application/json",
+        body='{"code":"unavailable","message":"考核服务暂时不可用，请稍后再试","field":null,"errors":[],"correlation_id":null}',
+    ))  # fmt: skip
+    # when 年度考核 opens
+    open_county(page, "assessments")
+    # then the list says it could not be read, and why; not （0） and 尚无结论
+    expect(page.get_by_test_id("conclusions-refused")).to_have_text("考核服务暂时不可用，请稍后再试")
+    expect(page.get_by_role("heading", name="年已作出的结论")).to_contain_text("（未能读取）")
+    expect(page.get_by_text("尚无结论")).to_have_count(0)
+    shoot(page, "assessments-conclusions-refused")
