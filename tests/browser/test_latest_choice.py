@@ -81,7 +81,10 @@ def test_a_tick_made_while_the_next_period_loads_does_not_confirm_its_figures(
     held = Held(page, r"/api/reporting/reports/half-year/[^/]+/preview$")
     page.get_by_role("combobox", name="统计期间").click(force=True)
     page.get_by_role("option").nth(1).click()
-    expect(page.locator(".vc-submit .el-loading-mask")).to_be_visible(timeout=SLOW)
+    # the mask shown for the held read (a previous read's may still be fading out beside it: two)
+    expect(page.locator(".vc-submit .el-loading-mask:not(.el-loading-fade-leave-active)")).to_be_visible(
+        timeout=SLOW
+    )
     tick.focus()
     page.keyboard.press("Space")
     expect(tick).to_be_checked()  # the tick was made, on the previous period's figures
@@ -119,9 +122,13 @@ def test_a_late_refusal_for_the_previous_period_does_not_show_under_the_chosen_o
     expect(refusal).to_have_count(0)
     expect(period).to_have_value(right)
     shoot(page, "county-deadlines-latest-refusal")
-    period.fill(wrong)  # the refusal of the period chosen now does show, under its field
+    buttons = [page.get_by_role("button", name=n).bounding_box() for n in ("查询", "记录逾期")]
+    period.fill(wrong)  # the refusal of the period chosen now does show, under the bar
     period.press("Enter")
     expect(page.locator(".vc-field-error")).to_contain_text("H1", timeout=SLOW)
+    expect(page.locator(".vc-field-error")).to_contain_text("期间：")
+    # and the bar's buttons stay where they were (the reason beside the field pushed them ~185 px)
+    assert [page.get_by_role("button", name=n).bounding_box() for n in ("查询", "记录逾期")] == buttons
     expect(page.locator(".vc-c-refusal")).to_have_count(0)  # said once, not again above the table
     expect(page.get_by_role("table").first).not_to_contain_text("24:00")  # not the previous period's list
     shoot(page, "county-deadlines-refused-period")
