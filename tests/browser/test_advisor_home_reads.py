@@ -72,3 +72,31 @@ def test_figures_shown_from_the_phones_saved_copy_say_so_and_since_when(
     page.reload()
     expect(page.get_by_test_id("open-questions")).to_be_visible()
     expect(page.get_by_test_id("saved-copy")).to_have_count(0)
+
+
+CARD = "**/api/registry/advisors/*"  # the advisor's card: the villages served
+
+
+def test_the_saved_copy_note_of_the_card_goes_once_the_card_answers_again(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    """The card (the villages served) was read once per tab: shown from the saved copy when the tab
+    opened without an answer, it was never read again, and the note stayed on every later visit of
+    the home (after a write too) although every read answered."""
+    # given an advisor's home opened while the card gets no answer (shown from the phone's copy)
+    page = _home(signed_in_page)
+    page.route(CARD, _unavailable)
+    page.reload()
+    expect(page.get_by_test_id("saved-copy")).to_contain_text("下列为本机保存的数据")
+    expect(page.get_by_test_id("open-questions")).to_be_visible()
+    # when the card answers again and the home is visited again in the same tab
+    page.unroute(CARD)
+    page.get_by_role("article").first.get_by_text("季度日历").click()
+    expect(page).to_have_url(re.compile(r"/advisor/village/"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/advisor$"))
+    expect(page.get_by_test_id("open-questions")).to_be_visible()
+    expect(page.locator(".vc-placeholder")).to_have_count(0)
+    # then the home is read afresh, and no longer said to be the saved copy
+    expect(page.get_by_test_id("saved-copy")).to_have_count(0)
+    shoot(page, "advisor-home-card-answers-again")

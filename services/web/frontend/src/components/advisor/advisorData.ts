@@ -32,9 +32,11 @@ export const me = reactive<{ villages: Served[]; unitName: string | null; loaded
   loaded: false,
 })
 
-/** The villages the signed-in advisor serves today (registry card), loaded once per tab. */
+/** The villages the signed-in advisor serves today (registry card), loaded once per tab; a card shown
+ * from the phone's saved copy (no answer when the tab opened) is asked for again on the next call, else
+ * the home said 本机保存的数据 on every later visit although every read answered. */
 export async function loadMe(force = false): Promise<Served[]> {
-  if (me.loaded && !force) return me.villages
+  if (me.loaded && !force && !('card' in savedCopies)) return me.villages
   const card = await remembered('card', () => api<AdvisorCard>('registry', `/advisors/${encodeURIComponent(session.claims!.sub)}`))
   me.villages = card.villages_served
   me.unitName = card.advisor.unit_name
