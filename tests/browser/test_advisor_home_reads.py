@@ -100,3 +100,27 @@ def test_the_saved_copy_note_of_the_card_goes_once_the_card_answers_again(
     # then the home is read afresh, and no longer said to be the saved copy
     expect(page.get_by_test_id("saved-copy")).to_have_count(0)
     shoot(page, "advisor-home-card-answers-again")
+
+
+def test_reads_failing_for_different_reasons_each_say_their_own(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    """The message named every read that failed but gave the first one's reason for them all: the
+    assessment service's 评估服务暂时不可用 was said of 居民提问 too, and the registry's reason nowhere."""
+    # given an advisor's phone with nothing saved, the figure sheet and the questions both refused
+    page = _home(signed_in_page)
+    page.evaluate("() => localStorage.clear()")
+    page.route(SHEET, _unavailable)
+    registry = UNAVAILABLE.replace("评估服务", "登记服务")
+
+    def registry_down(route: Route) -> None:
+        route.fulfill(status=503, content_type="application/json", body=registry)
+
+    page.route("**/api/registry/feedback?*", registry_down)
+    # when the home is opened again
+    page.reload()
+    # then each read is named with its own reason
+    expect(page.get_by_role("alert")).to_have_text(
+        "暂时无法读取本年指标：评估服务暂时不可用，请稍后再试；居民提问：登记服务暂时不可用，请稍后再试"
+    )
+    shoot(page, "advisor-home-two-reasons")
