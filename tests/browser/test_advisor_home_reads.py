@@ -124,3 +124,30 @@ def test_reads_failing_for_different_reasons_each_say_their_own(
         "暂时无法读取本年指标：评估服务暂时不可用，请稍后再试；居民提问：登记服务暂时不可用，请稍后再试"
     )
     shoot(page, "advisor-home-two-reasons")
+
+
+def _villages(page: Page) -> list[str]:
+    expect(page.get_by_test_id("open-questions")).to_be_visible(timeout=30_000)
+    expect(page.locator(".vc-placeholder")).to_have_count(0)
+    return [a.get_attribute("aria-label") or "" for a in page.get_by_role("article").all()]
+
+
+def test_another_advisor_signed_in_on_the_same_tab_sees_their_own_villages(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    """The villages served were read once per tab: an advisor who signed out and handed the phone to
+    a colleague (退出, then 以所选人员登录 as 张志强) left the colleague's home showing the first one's
+    villages, with the colleague's figures, until a reload."""
+    # given 王建国's home, then 退出 and 张志强 signed in on the same tab
+    page = _home(signed_in_page)
+    first = _villages(page)
+    page.get_by_text("退出", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/signin"))
+    page.get_by_text("张志强（法律顾问", exact=False).click()
+    page.get_by_role("button", name="以所选人员登录").click()
+    expect(page).to_have_url(re.compile(r"/advisor$"))
+    expect(page.get_by_text("张志强 · 甘肃正大律师事务所")).to_be_visible()
+    # then the home shows the villages 张志强 serves (东关村, the demo committee's), not 王建国's
+    expect(page.get_by_role("article", name="东关村")).to_be_visible(timeout=30_000)
+    assert _villages(page) != first
+    shoot(page, "advisor-home-colleague")
