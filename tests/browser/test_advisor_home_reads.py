@@ -72,3 +72,82 @@ def test_figures_shown_from_the_phones_saved_copy_say_so_and_since_when(
     page.reload()
     expect(page.get_by_test_id("open-questions")).to_be_visible()
     expect(page.get_by_test_id("saved-copy")).to_have_count(0)
+
+
+CARD = "**/api/registry/advisors/*"  # the advisor's card: the villages served
+
+
+def test_the_saved_copy_note_of_the_card_goes_once_the_card_answers_again(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    """The card (the villages served) was read once per tab: shown from the saved copy when the tab
+    opened without an answer, it was never read again, and the note stayed on every later visit of
+    the home (after a write too) although every read answered."""
+    # given an advisor's home opened while the card gets no answer (shown from the phone's copy)
+    page = _home(signed_in_page)
+    page.route(CARD, _unavailable)
+    page.reload()
+    expect(page.get_by_test_id("saved-copy")).to_contain_text("下列为本机保存的数据")
+    expect(page.get_by_test_id("open-questions")).to_be_visible()
+    # when the card answers again and the home is visited again in the same tab
+    page.unroute(CARD)
+    page.get_by_role("article").first.get_by_text("季度日历").click()
+    expect(page).to_have_url(re.compile(r"/advisor/village/"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/advisor$"))
+    expect(page.get_by_test_id("open-questions")).to_be_visible()
+    expect(page.locator(".vc-placeholder")).to_have_count(0)
+    # then the home is read afresh, and no longer said to be the saved copy
+    expect(page.get_by_test_id("saved-copy")).to_have_count(0)
+    shoot(page, "advisor-home-card-answers-again")
+
+
+def test_reads_failing_for_different_reasons_each_say_their_own(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    """The message named every read that failed but gave the first one's reason for them all: the
+    assessment service's 评估服务暂时不可用 was said of 居民提问 too, and the registry's reason nowhere."""
+    # given an advisor's phone with nothing saved, the figure sheet and the questions both refused
+    page = _home(signed_in_page)
+    page.evaluate("() => localStorage.clear()")
+    page.route(SHEET, _unavailable)
+    registry = UNAVAILABLE.replace("评估服务", "登记服务")
+
+    def registry_down(route: Route) -> None:
+        route.fulfill(status=503, content_type="application/json", body=registry)
+
+    page.route("**/api/registry/feedback?*", registry_down)
+    # when the home is opened again
+    page.reload()
+    # then each read is named with its own reason
+    expect(page.get_by_role("alert")).to_have_text(
+        "暂时无法读取本年指标：评估服务暂时不可用，请稍后再试；居民提问：登记服务暂时不可用，请稍后再试"
+    )
+    shoot(page, "advisor-home-two-reasons")
+
+
+def _villages(page: Page) -> list[str]:
+    expect(page.get_by_test_id("open-questions")).to_be_visible(timeout=30_000)
+    expect(page.locator(".vc-placeholder")).to_have_count(0)
+    return [a.get_attribute("aria-label") or "" for a in page.get_by_role("article").all()]
+
+
+def test_another_advisor_signed_in_on_the_same_tab_sees_their_own_villages(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    """The villages served were read once per tab: an advisor who signed out and handed the phone to
+    a colleague (退出, then 以所选人员登录 as 张志强) left the colleague's home showing the first one's
+    villages, with the colleague's figures, until a reload."""
+    # given 王建国's home, then 退出 and 张志强 signed in on the same tab
+    page = _home(signed_in_page)
+    first = _villages(page)
+    page.get_by_text("退出", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/signin"))
+    page.get_by_text("张志强（法律顾问", exact=False).click()
+    page.get_by_role("button", name="以所选人员登录").click()
+    expect(page).to_have_url(re.compile(r"/advisor$"))
+    expect(page.get_by_text("张志强 · 甘肃正大律师事务所")).to_be_visible()
+    # then the home shows the villages 张志强 serves (东关村, the demo committee's), not 王建国's
+    expect(page.get_by_role("article", name="东关村")).to_be_visible(timeout=30_000)
+    assert _villages(page) != first
+    shoot(page, "advisor-home-colleague")

@@ -58,3 +58,27 @@ def test_an_address_with_details_but_no_drawer_loses_the_mark(
     # then no drawer, and the address without the mark
     expect(page).to_have_url(re.compile(r"/dashboard$"))
     expect(page.get_by_role("dialog")).to_have_count(0)
+
+
+def test_back_after_a_reload_with_the_drawer_open_leaves_the_dashboard(
+    signed_in_page: Any, web_stack: WebStack
+) -> None:
+    """A reload of an open drawer's address replaced #details with the dashboard's own address: the
+    next Back went from the dashboard to the same dashboard, and did nothing anyone could see."""
+    # given the county dashboard on a phone, reached from another page, its 明细 open
+    page: Page = signed_in_page("county_admin")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{web_stack.url}/county")
+    page.get_by_role("link", name="工作看板").first.click()
+    expect(page.get_by_test_id("live-badge")).to_have_text(re.compile("^实时"), timeout=SLOW)
+    dashboard, before = page.url, _position(page)
+    page.get_by_test_id("tile-coverage").get_by_role("button", name="明细").click()
+    expect(page.get_by_role("dialog").get_by_role("row").nth(1)).to_be_visible(timeout=SLOW)
+    # when the page is reloaded (the drawer is gone), then Back is pressed
+    page.reload()
+    expect(page.get_by_test_id("live-badge")).to_have_text(re.compile("^实时"), timeout=SLOW)
+    expect(page).to_have_url(dashboard)
+    # then the dashboard stands where it stood before the drawer: one Back leaves it
+    assert _position(page) == before
+    page.go_back()
+    expect(page).not_to_have_url(re.compile(r"/dashboard"))

@@ -68,4 +68,6 @@ def test_the_dashboard_reads_a_period_typed_into_its_address(
         timeout=SLOW
     )
     expect(page.get_by_test_id("bad-period")).to_have_count(0)
+    # and the address says it as read, so a drill-down or a shared link carries 2025Q4
+    expect(page).to_have_url(re.compile(r"/dashboard\?period=2025Q4$"))
     shoot(page, "period-as-typed-dashboard")

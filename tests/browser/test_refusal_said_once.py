@@ -15,6 +15,7 @@ from devstack.demo import zhengning as zn
 from playwright.sync_api import Page, Route, expect
 from support.browser import PHONE, shoot
 from test_county import REASSIGNED, choose, open_county
+from test_village_support import committee_page  # noqa: F401 (the fixture `committee`)
 
 # a village of another advisor (A-luyuan-3's 上南村): the advisor is not assigned to it
 ELSEWHERE = REASSIGNED.code
@@ -86,3 +87,26 @@ def test_a_refusal_for_a_field_the_form_does_not_show_is_still_said(
     expect(page.locator("p.vc-c-refusal")).to_contain_text(f"「村（社区）代码」{reason}")
     _said_once(page, reason)
     shoot(page, "refusal-once-unmarked")
+
+
+def test_a_refusal_of_a_shown_field_and_of_one_not_shown_says_both(committee: Page) -> None:
+    """A form whose message is `useRefusal.elsewhere` (the committee's 评价, the county's forms…) said
+    nothing above its button once one of its fields showed a reason: a second reason, for a field
+    the form does not show, was said nowhere."""
+    page = committee
+    page.set_viewport_size(PHONE)
+    page.get_by_role("tab", name="评价顾问").click()
+    expect(page).to_have_url(re.compile(r"/village/rate$"))
+    page.get_by_role("radio").nth(3).click()
+
+    def change(route: Route) -> None:  # a rating the form cannot give, for a year before the program
+        body = json.loads(route.request.post_data or "{}")
+        route.continue_(post_data=json.dumps({**body, "rating": 9, "year": 2000}))
+
+    page.route("**/api/assessment/feedback", change)
+    page.get_by_role("button", name=re.compile("^(提交|修改)评价$")).click()
+    # then the rating's reason stands beside the stars, and the year's is said in the message
+    expect(page.locator(".vc-field-error")).to_have_text("不能大于 5")
+    expect(page.locator("p.vc-problem")).to_contain_text("「年度」")
+    _said_once(page, "不能大于 5")
+    shoot(page, "refusal-once-two-fields")

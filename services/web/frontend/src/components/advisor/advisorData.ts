@@ -26,16 +26,27 @@ interface AdvisorCard {
   villages_served: Served[]
 }
 
-export const me = reactive<{ villages: Served[]; unitName: string | null; loaded: boolean }>({
+export const me = reactive<{ villages: Served[]; unitName: string | null; loaded: boolean; subject: string | null }>({
   villages: [],
   unitName: null,
   loaded: false,
+  subject: null, // whose card this is: another advisor signed in on the tab (退出, then 登录) reads their own
 })
 
-/** The villages the signed-in advisor serves today (registry card), loaded once per tab. */
+/** The villages the signed-in advisor serves today (registry card), loaded once per tab; a card shown
+ * from the phone's saved copy (no answer when the tab opened) is asked for again on the next call, else
+ * the home said 本机保存的数据 on every later visit although every read answered. */
 export async function loadMe(force = false): Promise<Served[]> {
-  if (me.loaded && !force) return me.villages
-  const card = await remembered('card', () => api<AdvisorCard>('registry', `/advisors/${encodeURIComponent(session.claims!.sub)}`))
+  const subject = session.claims!.sub
+  if (me.subject !== subject) {
+    // another advisor on this tab (signed out and in, no reload): nothing of the one before is shown
+    // meanwhile (their villages showed under the colleague's name, with the colleague's figures)
+    Object.assign(me, { villages: [], unitName: null, loaded: false, subject })
+    for (const name of Object.keys(savedCopies)) delete savedCopies[name]
+  }
+  if (me.loaded && !force && !('card' in savedCopies)) return me.villages
+  const card = await remembered('card', () => api<AdvisorCard>('registry', `/advisors/${encodeURIComponent(subject)}`))
+  if (session.claims?.sub !== subject) return card.villages_served // signed out meanwhile: not kept
   me.villages = card.villages_served
   me.unitName = card.advisor.unit_name
   me.loaded = true

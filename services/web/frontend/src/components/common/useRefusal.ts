@@ -45,9 +45,16 @@ export function useRefusal(fallback = '操作未成功，请重试') {
     return e.reasonFor(field) ?? (e.field && fieldOf(e.field) === field ? e.message : '')
   }
   const message = computed(() => state.error?.said(marked) ?? state.other)
-  /** The form's message when none of `fields` shows a reason (else the reason says it already). */
+  /** The form's message, but nothing when it would only point at `fields` showing their reasons (the
+   *  reason says it already). A reason for a field the form does not show is still said: before, one
+   *  of `fields` showing a reason silenced the whole message, and the other reason was said nowhere
+   *  (the committee's 评价 refused for its stars and its year said only 不能大于 5). */
   function elsewhere(...fields: string[]): string {
-    return fields.some((f) => reason(f)) ? '' : message.value
+    const beside = fields.filter((f) => reason(f)).length > 0 // each asked: each is marked
+    const e = state.error
+    if (!e) return beside ? '' : state.other
+    const reasons = e.errors.length || !e.field ? e.errors : [{ field: e.field, reason: e.message }]
+    return beside && reasons.every((r) => marked(r.field)) ? '' : e.said(marked)
   }
   function clear(): void {
     state.error = null
