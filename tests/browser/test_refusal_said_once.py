@@ -56,13 +56,19 @@ def test_the_log_form_says_a_village_s_refusal_under_the_village_only(
     shoot(page, "refusal-once-log")
 
 
-def test_the_reassignment_form_says_an_advisor_s_refusal_beside_the_advisor_only(
-    signed_in_page: Callable[[str], Page],
-) -> None:
+def _reassignment(signed_in_page: Callable[[str], Page]) -> Page:
+    """The county's reassignment form with a village and an advisor chosen."""
     page = signed_in_page("county_admin")
     open_county(page, "assignments")
     choose(page, "vc-assign-village", REASSIGNED.name)
     choose(page, "vc-assign-advisor", zn.person(22))
+    return page
+
+
+def test_the_reassignment_form_says_an_advisor_s_refusal_beside_the_advisor_only(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    page = _reassignment(signed_in_page)
     # given an advisor nobody registered
     page.route("**/api/registry/assignments", _body_changed(advisor_id="A-nobody-9"))
     page.get_by_role("button", name="确认调整").click()
@@ -77,10 +83,7 @@ def test_a_refusal_for_a_field_the_form_does_not_show_is_still_said(
     signed_in_page: Callable[[str], Page],
 ) -> None:
     """The reassignment form marks no village (it is the page's chooser): its refusal is the message."""
-    page = signed_in_page("county_admin")
-    open_county(page, "assignments")
-    choose(page, "vc-assign-village", REASSIGNED.name)
-    choose(page, "vc-assign-advisor", zn.person(22))
+    page = _reassignment(signed_in_page)
     page.route("**/api/registry/assignments", _body_changed(village_code="62x"))
     page.get_by_role("button", name="确认调整").click()
     reason = "行政区划代码须为6位"

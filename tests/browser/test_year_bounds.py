@@ -8,10 +8,23 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from support.browser import shoot
 from test_county import open_county
 from vc_contracts.catalogue.fields import YEAR_MAX, YEAR_MIN
+
+
+def _year_field(
+    signed_in_page: Callable[[str], Page], path: str, field: str
+) -> tuple[Page, Locator, list[str]]:
+    """A county page's year field, ready; and the addresses of the reads refused from now on."""
+    page = signed_in_page("county_admin")
+    refused: list[str] = []
+    page.on("response", lambda r: refused.append(r.url) if r.status == 422 else None)
+    open_county(page, path)
+    year = page.locator(f"#{field}")
+    expect(year).to_be_enabled()
+    return page, year, refused
 
 
 @pytest.mark.parametrize(
@@ -21,12 +34,7 @@ from vc_contracts.catalogue.fields import YEAR_MAX, YEAR_MIN
 def test_a_year_typed_outside_the_programs_years_is_held_at_its_bounds(
     signed_in_page: Callable[[str], Page], path: str, field: str
 ) -> None:
-    page = signed_in_page("county_admin")
-    refused: list[str] = []
-    page.on("response", lambda r: refused.append(r.url) if r.status == 422 else None)
-    open_county(page, path)
-    year = page.locator(f"#{field}")
-    expect(year).to_be_enabled()
+    page, year, refused = _year_field(signed_in_page, path, field)
     for typed, held in (("1900", YEAR_MIN), ("2300", YEAR_MAX)):
         year.fill(typed)
         year.press("Tab")
@@ -49,12 +57,7 @@ def test_a_cleared_year_comes_back_as_this_year_and_no_read_goes_without_one(
     signed_in_page: Callable[[str], Page], path: str, field: str, read: str | None
 ) -> None:
     # given a county page with its year field (the year shown first: this one)
-    page = signed_in_page("county_admin")
-    refused: list[str] = []
-    page.on("response", lambda r: refused.append(r.url) if r.status == 422 else None)
-    open_county(page, path)
-    year = page.locator(f"#{field}")
-    expect(year).to_be_enabled()
+    page, year, refused = _year_field(signed_in_page, path, field)
     this_year = year.input_value()
     year.fill("2019")
     year.press("Tab")

@@ -135,15 +135,20 @@ async def test_a_run_altered_in_one_column_is_named_by_verify_and_by_the_outside
         assert await _outside(ledger.pool, tmp_path) in {seq, None}
 
 
+async def _three_imports(pool: asyncpg.Pool) -> None:
+    """Three imports of lectures: the volume's runs are 1-50, 51-54 and 55-104."""
+    store = EventStore(pool, "ledger")
+    for name, span in (("a", range(150)), ("b", range(150, 162)), ("c", range(162, 312))):
+        progress = ImportProgress(name, "ledger", "test", datetime.now(CST))
+        await write_entries(store, [_lecture(i) for i in span], Metadata("test"), progress, reach=REACH)
+
+
 async def test_a_run_deleted_from_a_volume_of_runs_is_named_where_its_links_are_missing(
     devstack, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     # given a volume of three imports' runs (1-50, 51-54, 55-104)
     async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
-        store = EventStore(ledger.pool, "ledger")
-        for name, span in (("a", range(150)), ("b", range(150, 162)), ("c", range(162, 312))):
-            progress = ImportProgress(name, "ledger", "test", datetime.now(CST))
-            await write_entries(store, [_lecture(i) for i in span], Metadata("test"), progress, reach=REACH)
+        await _three_imports(ledger.pool)
         runs = await ledger.pool.fetch(
             "SELECT first_seq, links FROM ledger.volume_link_runs WHERE volume_id = $1 ORDER BY 1", VOLUME
         )
@@ -197,10 +202,7 @@ async def test_a_run_moved_to_other_seqs_is_named_though_its_hashes_still_chain(
 ) -> None:  # type: ignore[no-untyped-def]
     # given a volume of three imports' runs (1-50, 51-54, 55-104)
     async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
-        store = EventStore(ledger.pool, "ledger")
-        for name, span in (("a", range(150)), ("b", range(150, 162)), ("c", range(162, 312))):
-            progress = ImportProgress(name, "ledger", "test", datetime.now(CST))
-            await write_entries(store, [_lecture(i) for i in span], Metadata("test"), progress, reach=REACH)
+        await _three_imports(ledger.pool)
         # when the last run's first seq is moved behind the service's back (a gap, or seqs twice)
         moved = "UPDATE ledger.volume_link_runs SET first_seq = $2 WHERE volume_id = $1 AND first_seq = 55"
         await _behind_the_back(ledger.pool, moved, VOLUME, first_seq)
