@@ -41,6 +41,11 @@ export class ApiError extends Error {
     return this.errors.find((e) => e.field === field || fieldOf(e.field) === field)?.reason
   }
 
+  /** Each field's reason: the listed ones, else (a rule's refusal of one field) its message. */
+  reasons(): FieldError[] {
+    return this.errors.length || !this.field ? this.errors : [{ field: this.field, reason: this.message }]
+  }
+
   /** The message with every field's reason but those `marked` beside their field: a 422 says
    *  请求内容有误，请检查标出的字段, and a page that marks none of them (a read's query, a field it
    *  has no place for) showed that and nothing else. `请求内容有误：「每页条数」不能大于 500`.
@@ -50,7 +55,7 @@ export class ApiError extends Error {
    *  同一时间不能在两个村（社区）现场服务… under 村（社区） and again above 提交); its field not
    *  marked, the message says it (and never again as 「division」…). */
   said(marked: (field: string) => boolean = () => false): string {
-    const reasons = this.errors.length || !this.field ? this.errors : [{ field: this.field, reason: this.message }]
+    const reasons = this.reasons()
     const beside = reasons.filter((e) => marked(e.field))
     // the message is a reason already shown beside its field: a pointer to it instead
     const repeats = beside.some((e) => e.reason && this.message.includes(e.reason))

@@ -53,8 +53,7 @@ export function useRefusal(fallback = '操作未成功，请重试') {
     const beside = fields.filter((f) => reason(f)).length > 0 // each asked: each is marked
     const e = state.error
     if (!e) return beside ? '' : state.other
-    const reasons = e.errors.length || !e.field ? e.errors : [{ field: e.field, reason: e.message }]
-    return beside && reasons.every((r) => marked(r.field)) ? '' : e.said(marked)
+    return beside && e.reasons().every((r) => marked(r.field)) ? '' : e.said(marked)
   }
   function clear(): void {
     state.error = null
