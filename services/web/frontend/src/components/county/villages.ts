@@ -1,4 +1,5 @@
 // The county's villages and communities (names from the registry), for pickers.
+import type { Ref } from 'vue'
 import { api, type Page } from '@/api'
 import { rememberNames, type Division } from '@/util/divisions'
 
@@ -17,4 +18,18 @@ export interface AdvisorOption { advisor_id: string; name: string; unit_name: st
 export async function advisorsOf(county: string): Promise<AdvisorOption[]> {
   const page = await api<Page<AdvisorOption>>('registry', '/advisors', { query: { county, page_size: 500 } })
   return page.items
+}
+
+/** A handler for an advisor picker's `@visible-change`: each time the picker opens, the county's
+ *  roster is read again into `advisors`. An advisor approved (or registered) after the page was
+ *  loaded reaches the roster through the registry's projection a moment later; read once at load,
+ *  the picker said 无匹配数据 for them until a reload. A failed read keeps the list shown. */
+export function rereadOnOpen(county: Ref<string>, advisors: Ref<AdvisorOption[]>): (open: boolean) => void {
+  return (open) => {
+    if (!open) return
+    advisorsOf(county.value).then(
+      (fresh) => { advisors.value = fresh },
+      () => undefined,
+    )
+  }
 }
