@@ -130,8 +130,9 @@ def _wait_on_roster(web_stack: WebStack, name: str) -> None:
     headers = {"Authorization": f"Bearer {web_stack.token('county_admin')}"}
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        response = httpx.get(f"{web_stack.url}/api/registry/advisors", params={"county": zn.COUNTY[0], "name": name},
-                             headers=headers, timeout=10, trust_env=False)  # fmt: skip
+        params = {"county": zn.COUNTY[0], "name": name}
+        url = f"{web_stack.url}/api/registry/advisors"
+        response = httpx.get(url, params=params, headers=headers, timeout=10, trust_env=False)
         if response.status_code == 200 and response.json()["items"]:
             return
         time.sleep(0.2)
