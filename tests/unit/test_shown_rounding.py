@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from reporting.application.overview import _pct, _share_tile, _village
 from vc_contracts.catalogue.assessment import FeedbackSubmitted
 from vc_contracts.catalogue.enums import FeedbackSource
-from vc_contracts.rounding import half_up
+from vc_contracts.rounding import half_up, shown_share
 
 
 @pytest.mark.parametrize(
@@ -78,6 +78,41 @@ def test_a_feedback_average_is_the_exact_mean_rounded_half_up(
 
 def test_a_dashboard_share_is_its_exact_per_cent_rounded_half_up() -> None:
     assert [_pct(1, 16), _pct(3, 16), _pct(3, 2000), _pct(1, 3), _pct(0, 0)] == [6.3, 18.8, 0.2, 33.3, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "shown"),
+    [
+        # given a share short of the whole that rounds to all, then it shows one place below
+        (17_426, 17_427, 99.9),  # a province with one village uncovered read 100.0 %
+        (1999, 2000, 99.9),  # 99.95 rounds half up to 100.0
+        (9_999, 10_000, 99.9),
+        # given a share above nothing that rounds to none, then it shows one place above
+        (1, 3_000, 0.1),  # 0.033 %
+        (1, 20_001, 0.1),
+        # given a share whose rounding is neither, then it is the plain rounding
+        (1999, 2001, 99.9),
+        (1, 16, 6.3),
+        (3, 2000, 0.2),
+        (16, 16, 100.0),
+        (0, 16, 0.0),
+        (0, 0, 0.0),
+    ],
+)
+def test_a_share_never_reads_as_all_or_none_when_it_is_neither(part: int, whole: int, shown: float) -> None:
+    assert shown_share(part, whole) == shown
+    assert _pct(part, whole) == shown  # the dashboard's tiles and tables
+
+
+@given(st.integers(1, 10**7).flatmap(lambda whole: st.tuples(st.integers(0, whole), st.just(whole))))
+def test_a_share_shows_100_only_when_whole_and_0_only_when_none(counts: tuple[int, int]) -> None:
+    part, whole = counts
+    shown = shown_share(part, whole)
+    assert (shown == 100.0) == (part == whole)
+    assert (shown == 0.0) == (part == 0)
+    assert abs(Fraction(shown) - Fraction(100 * part, whole)) <= Fraction(1, 10)  # at most one place off
+    if 0 < part < whole and shown not in (0.1, 99.9):
+        assert shown == half_up(Fraction(100 * part, whole), 1)
 
 
 def test_the_change_on_last_year_is_between_the_exact_shares() -> None:

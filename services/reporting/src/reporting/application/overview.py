@@ -25,7 +25,7 @@ from vc_contracts.catalogue.enums import REPORT_KIND_LABELS, ReportKind
 from vc_contracts.divisions import significant_prefix
 from vc_contracts.durations import display_hours
 from vc_contracts.filing_rules import filing_deadline
-from vc_contracts.rounding import half_up
+from vc_contracts.rounding import half_up, shown_share
 from vc_contracts.rules import rule_for_period, rule_label
 
 from reporting.application import dashboard as q
@@ -116,8 +116,9 @@ def _share(part: int, whole: int) -> Fraction:
 
 def _pct(part: int, whole: int) -> float:
     """The share shown: the exact per cent rounded half up once (1 of 16 villages shows 6.3, where the
-    float's round gave 6.2)."""
-    return half_up(_share(part, whole), 1)
+    float's round gave 6.2), never 100.0 short of the whole nor 0.0 above none (`shown_share`: 17,426
+    of a province's 17,427 villages covered read 100.0 %)."""
+    return shown_share(part, whole)
 
 
 def _sum(rows: list[dict[str, Any]]) -> dict[str, int]:

@@ -1,0 +1,11 @@
+// How far a figure is toward its minimum, for a progress bar: one rule for every bar.
+
+/** `done` of `owed` in whole per cent, 0–100: the share rounded, except that a figure short of its
+ *  minimum never fills the bar (7.97 of 8 hours is 99, not 100: a full bar reads as 已达标) and a
+ *  figure above nothing never leaves it empty (0.02 of 8 hours is 1). Nothing owed is 100.
+ *  The dashboard's shares follow the same rule in `vc_contracts.rounding.shown_share`. */
+export function progressPercent(done: number, owed: number): number {
+  if (!(owed > 0) || done >= owed) return 100
+  if (!(done > 0)) return 0
+  return Math.min(99, Math.max(1, Math.round((done / owed) * 100)))
+}

