@@ -17,7 +17,9 @@ from vc_contracts import CST
 YEAR = datetime.now(CST).year
 
 
-def test_back_from_another_page_shows_the_kind_and_period_chosen(signed_in_page: Callable[[str], Page]) -> None:
+def test_back_from_another_page_shows_the_kind_and_period_chosen(
+    signed_in_page: Callable[[str], Page],
+) -> None:
     # given the annual results of last year chosen on 报送期限
     page = signed_in_page("county_admin")
     open_county(page, "deadlines")
@@ -41,7 +43,9 @@ def test_back_from_another_page_shows_the_kind_and_period_chosen(signed_in_page:
     shoot(page, "county-deadlines-kept")
 
 
-def test_an_address_with_an_unknown_kind_opens_the_half_year_ledger(signed_in_page: Callable[[str], Page]) -> None:
+def test_an_address_with_an_unknown_kind_opens_the_half_year_ledger(
+    signed_in_page: Callable[[str], Page],
+) -> None:
     page = signed_in_page("county_admin")
     open_county(page, "deadlines?kind=nonsense")
     select = page.locator(".el-select").filter(has=page.locator("#vc-dl-kind"))
