@@ -654,13 +654,13 @@ async def _chain_rows(conn: Connection, schema: str, volume: str) -> list[asyncp
     )
 
 
-def _body(row: asyncpg.Record) -> bytes | None:
-    """The linked event's canonical form in its link's version (None: the event is gone; an
-    unknown version, written behind the service's back, gives bytes that match no link)."""
-    if row["event_id"] is None:
+def linked_body(row: asyncpg.Record) -> bytes | None:
+    """The linked event's canonical form in its link's version (a row with `RAW_COLUMNS` and the
+    link's `canonical_version`). None where it cannot be computed: the event is gone, or the link
+    claims a version this ledger does not know (written behind the service's back: `_fault` names
+    it for verify, the seal stops before it)."""
+    if row["event_id"] is None or row["canonical_version"] not in VERSIONS:
         return None
-    if row["canonical_version"] not in VERSIONS:
-        return b""
     return event_bytes(row, row["canonical_version"])
 
 
@@ -713,12 +713,15 @@ async def verify_volume(pool: asyncpg.Pool, schema: str, volume: str) -> Verdict
 
 UNREADABLE = "链接记录残缺或无法读取（链接表被改动）"
 MISNAMED = "链接登记的条目或事件类型与事件记录不符（链接表被改动）"
+UNKNOWN_VERSION = "链接登记的规范版本本系统不认识（链接表被改动）"
 
 
 def _fault(row: asyncpg.Record) -> str | None:
     """Why a link (`_chain_rows`) does not hold whatever its hash: a value missing (a run's column
-    with a line fewer than the others, or an event id that is no uuid: `chain_links`), or an
-    entry or event type that is not its event's (a run's column with lines swapped or dropped)."""
+    with a line fewer than the others, or an event id that is no uuid: `chain_links`), a canonical
+    version this ledger does not know, or an entry or event type that is not its event's (a run's
+    column with lines swapped or dropped). The one judgement verify and the exports' chain copy
+    make of a link."""
     if (
         row["linked_id"] is None
         or row["entry_id"] is None
@@ -726,6 +729,8 @@ def _fault(row: asyncpg.Record) -> str | None:
         or row["hash"] is None
     ):
         return UNREADABLE
+    if row["canonical_version"] not in VERSIONS:
+        return UNKNOWN_VERSION
     if row["event_id"] is not None and (row["event_type"], row["data_entry_id"]) != (
         row["linked_type"], row["entry_id"]
     ):  # fmt: skip
@@ -733,37 +738,70 @@ def _fault(row: asyncpg.Record) -> str | None:
     return None
 
 
-def _recorded(row: asyncpg.Record) -> Recorded:
-    """A link as `verify` takes it, its ids text ("" where the link has none)."""
+def _said(row: asyncpg.Record) -> tuple[str, str, str, str]:
+    """A link's (entry id, event id, event type, hash) as text: "" where the link has none (a
+    damaged link, `_fault`), never None or the text "None"."""
     event_id = "" if row["linked_id"] is None else str(row["linked_id"])
-    return Recorded(
-        row["seq"], row["entry_id"] or "", event_id, row["linked_type"] or "", row["hash"] or "", _body(row),
-        _fault(row),
-    )  # fmt: skip
+    return row["entry_id"] or "", event_id, row["linked_type"] or "", row["hash"] or ""
+
+
+def _recorded(row: asyncpg.Record) -> Recorded:
+    """A link as `verify` takes it."""
+    return Recorded(row["seq"], *_said(row), linked_body(row), _fault(row))
 
 
 def _text(row: asyncpg.Record) -> str:
     """The canonical text of a link's event; `null` (JSON: no event) when the event is gone, so
-    that a verifier names the item (never a blank cell a reader would refuse as unreadable)."""
-    body = _body(row)
-    return "null" if body is None else body.decode()
+    that a verifier names the item (never a blank cell a reader would refuse as unreadable); ""
+    for a version this ledger does not know (the verifier refuses that version)."""
+    if row["event_id"] is None:
+        return "null"
+    body = linked_body(row)
+    return "" if body is None else body.decode()
+
+
+def _copied(row: asyncpg.Record) -> dict[str, Any]:
+    """A link as the exports' chain copy carries it (`ChainCopy.links`): a damaged link (`_fault`)
+    with "" for each value it has none of and its `damage` named."""
+    entry_id, event_id, event_type, hash_ = _said(row)
+    item = {
+        "seq": row["seq"],
+        "entry_id": entry_id,
+        "event_id": event_id,
+        "event_type": event_type,
+        "canonical_version": row["canonical_version"],
+        "link": hash_,
+        "canonical": _text(row),
+    }
+    if (damage := _fault(row)) is not None:
+        item["damage"] = damage
+    return item
 
 
 @dataclass(frozen=True)
 class ChainCopy:
     """A volume's recorded chain with each link's canonical text, read in one snapshot: what the
-    exports carry for a verifier (`vc_contracts.verify`) that has no access to the ledger."""
+    exports carry for a verifier (`vc_contracts.verify`) that has no access to the ledger.
+
+    A link damaged behind the service's back (`_fault`: a value unreadable or missing, a version
+    this ledger does not know, an entry or event type not its event's) is carried as it stands:
+    "" for each value it has none of (never the text "None" or null) and a `damage` key naming
+    what is wrong in the words verify uses. The outside verifier refuses a file with such an empty
+    value at that link (links[n], or the XLSX row), or names the link, and never says ok; the other
+    links are carried as ever, sound files have no `damage` key. (Refusing the export instead would
+    leave an auditor with no copy of the volume at all, and name nothing.)"""
 
     length: int
     head: str
     county: str | None
     links: list[dict[str, Any]]  # {seq, entry_id, event_id, event_type, canonical_version, link, canonical}
+    # (and `damage` on a damaged link)
 
 
 async def chain_copy(pool: asyncpg.Pool, schema: str, volume: str) -> ChainCopy | None:
     """`volume`'s recorded head and links, each with the canonical text of its event as stored now
-    (an altered event's text no longer hashes to its link; a deleted one's is `null`), or None for
-    a volume without links."""
+    (an altered event's text no longer hashes to its link; a deleted one's is `null`; a damaged
+    link: `ChainCopy`), or None for a volume without links."""
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         head = await conn.fetchrow(
             f"SELECT county, length, head FROM {schema}.volume_heads WHERE volume_id = $1", volume
@@ -771,16 +809,4 @@ async def chain_copy(pool: asyncpg.Pool, schema: str, volume: str) -> ChainCopy 
         if head is None:
             return None
         rows = await _chain_rows(conn, schema, volume)
-    links = [
-        {
-            "seq": r["seq"],
-            "entry_id": r["entry_id"],
-            "event_id": str(r["linked_id"]),
-            "event_type": r["linked_type"],
-            "canonical_version": r["canonical_version"],
-            "link": r["hash"],
-            "canonical": _text(r),
-        }
-        for r in rows
-    ]
-    return ChainCopy(head["length"], head["head"], head["county"], links)
+    return ChainCopy(head["length"], head["head"], head["county"], [_copied(r) for r in rows])

@@ -235,8 +235,14 @@ def parse_volume_id(vid: str) -> tuple[str, str, int]:
 async def export_json(pool: asyncpg.Pool, schema: str, who: Principal, vid: str) -> dict[str, Any]:
     """The volume's check file (format vc-volume/1; README "Verifying a volume without our
     database"): {format, volume_id, kind, owner, owner_name, year, length, head, links: [{seq,
-    entry_id, event_id, event_type, canonical_version, link, canonical}]}, links in seq order.
-    403 outside the principal's scope, 404 for a malformed id or a volume without entries."""
+    entry_id, event_id, event_type, canonical_version, link, canonical[, damage]}]}, links in seq
+    order. 403 outside the principal's scope, 404 for a malformed id or a volume without entries.
+
+    Chain evidence damaged behind the service's back does not stop the export: an auditor gets the
+    volume as it stands, and the damaged link says so. Its values it has none of (an event id that
+    is no uuid, a run's line missing) are "" and its `damage` names what is wrong in verify's words
+    (`volume_chain.ChainCopy`); the outside verifier refuses the file at that link (links[n]) or
+    names it, never says ok, and the volume's verify names the same link."""
     kind, owner, year = parse_volume_id(vid)
     await _readable(pool, schema, who, kind, owner, year)
     copy = await chain_copy(pool, schema, vid)

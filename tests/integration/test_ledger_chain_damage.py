@@ -1,0 +1,83 @@
+"""Chain evidence damaged behind the service's back (a run's line that is no uuid or is missing, a
+link's canonical version the ledger does not know, an event whose entry id is gone): the exports
+still carry the volume, the damaged link with empty values and its damage named (never the text
+"None" or a null id), which the outside verifier refuses or names; the seal publishes every link
+it can recompute, names the volume it could not seal to its end and goes on with the others.
+(Real PostgreSQL.)"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from ledger.application.volume_chain import UNREADABLE
+from openpyxl import load_workbook
+from test_ledger_harness import ledger_service
+from test_ledger_import_chain import VILLAGES
+from test_ledger_link_runs_tampered import (
+    VOLUME,
+    Lines,
+    _behind_the_back,
+    _drop_last,
+    _not_an_id,
+    _three_imports,
+)
+from vc_contracts.verify import verify_volume as verify_file
+from vc_contracts.verify_file import VolumeFileError, load_volume
+
+EXPORT = f"/volumes/village/{VILLAGES[1]}/2024/export"
+
+
+def _outside(path: Path) -> str:
+    """What the outside verifier says of an export: "refused: …" or the seq it names."""
+    try:
+        volume = load_volume(path)
+    except VolumeFileError as exc:
+        return f"refused: {exc}"
+    bad = verify_file(volume).first_mismatch
+    assert bad is not None, "a damaged volume verified ok outside"
+    return str(bad.seq)
+
+
+@pytest.mark.parametrize(
+    ("column", "change", "seq", "empty"),
+    [
+        ("event_ids", _not_an_id, 11, "event_id"),  # a line that is no uuid: the link has no event id
+        ("entry_ids", _drop_last, 50, "entry_id"),  # the last line dropped: the last link has no entry
+    ],
+)
+async def test_an_export_writes_a_damaged_link_empty_with_its_damage_named(
+    devstack, tmp_path: Path, column: str, change: Callable[[Lines], Lines], seq: int, empty: str
+) -> None:  # type: ignore[no-untyped-def]
+    # given a volume of runs, one run's column altered behind the service's back
+    async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
+        await _three_imports(ledger.pool)
+        run = f"SELECT {column} FROM ledger.volume_link_runs WHERE volume_id = $1 AND first_seq = 1"
+        lines = change((await ledger.pool.fetchval(run, VOLUME)).split("\n"))
+        altered = f"UPDATE ledger.volume_link_runs SET {column} = $2 WHERE volume_id = $1 AND first_seq = 1"
+        await _behind_the_back(ledger.pool, altered, VOLUME, "\n".join(lines))
+        headers = ledger.headers("county_admin", "621025")
+        # when the volume is exported as its JSON check file and as XLSX
+        r = await ledger.http.get(f"{EXPORT}.json", headers=headers)
+        x = await ledger.http.get(f"{EXPORT}.xlsx", headers=headers)
+    # then both are written: the damaged link's missing value empty, its damage named, no "None"
+    assert r.status_code == 200 and x.status_code == 200, (r.text, x.text)
+    links = r.json()["links"]
+    item = links[seq - 1]
+    assert item["seq"] == seq and item[empty] == "" and item["damage"] == UNREADABLE, item
+    assert all(value not in ("None", None) for key, value in item.items() if key != "canonical"), item
+    assert all("damage" not in other for other in links if other["seq"] != seq)  # the sound links as before
+    sheet = load_workbook(io.BytesIO(x.content))["校验数据"]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[1][:8] == ["seq", "entry_id", "event_id", "event_type", "canonical_version", "link",
+                           "canonical", "damage"]  # fmt: skip
+    row = rows[seq + 1]
+    assert row[0] == seq and row[rows[1].index(empty)] is None and row[7] == UNREADABLE, row
+    assert "None" not in row
+    # and the outside verifier refuses either file at that link, never says ok
+    (tmp_path / "volume.json").write_text(r.text, encoding="utf-8")
+    (tmp_path / "volume.xlsx").write_bytes(x.content)
+    assert _outside(tmp_path / "volume.json") == f"refused: links[{seq - 1}]的「{empty}」应为非空文本"
+    assert _outside(tmp_path / "volume.xlsx") == f"refused: 「校验数据」第 {seq + 2} 行缺少「{empty}」"
