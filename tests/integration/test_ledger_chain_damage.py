@@ -8,11 +8,15 @@ it can recompute, names the volume it could not seal to its end and goes on with
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 from pathlib import Path
 
+import asyncpg
 import pytest
-from ledger.application.volume_chain import UNREADABLE
+from eventkit.store import EventStore
+from ledger.application.sealing import seal
+from ledger.application.volume_chain import UNKNOWN_VERSION, UNREADABLE, verify_volume
 from openpyxl import load_workbook
 from test_ledger_harness import ledger_service
 from test_ledger_import_chain import VILLAGES
@@ -81,3 +85,71 @@ async def test_an_export_writes_a_damaged_link_empty_with_its_damage_named(
     (tmp_path / "volume.xlsx").write_bytes(x.content)
     assert _outside(tmp_path / "volume.json") == f"refused: links[{seq - 1}]的「{empty}」应为非空文本"
     assert _outside(tmp_path / "volume.xlsx") == f"refused: 「校验数据」第 {seq + 2} 行缺少「{empty}」"
+
+
+async def _seal_to(pool: asyncpg.Pool) -> dict[str, tuple[int, int]]:
+    rows = await pool.fetch(
+        "SELECT h.volume_id, h.length, coalesce(s.sealed_to, 0) AS sealed_to FROM ledger.volume_heads h"
+        " LEFT JOIN ledger.volume_seals s USING (volume_id)"
+    )
+    return {r["volume_id"]: (r["length"], r["sealed_to"]) for r in rows}
+
+
+_SEQ_51 = "(SELECT event_id FROM ledger.chain_links WHERE volume_id = $1 AND seq = 51)"
+
+
+async def _unknown_version(pool: asyncpg.Pool) -> None:
+    """The run of seqs 51-54 claims a canonical version the ledger does not know."""
+    moved = "UPDATE ledger.volume_link_runs SET canonical_version = 7 WHERE volume_id = $1 AND first_seq = 51"
+    await _behind_the_back(pool, moved, VOLUME)
+
+
+async def _no_entry_id(pool: asyncpg.Pool) -> None:
+    """The event of seq 51 no longer names its entry."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("ALTER TABLE ledger.events DISABLE TRIGGER events_append_only")
+        gone = f"UPDATE ledger.events SET data = data - 'entry_id' WHERE event_id = {_SEQ_51}"
+        await conn.execute(gone, VOLUME)
+        await conn.execute("ALTER TABLE ledger.events ENABLE TRIGGER events_append_only")
+
+
+UNIT = "unit:U-firm:2024"  # every lecture's unit: the event of seq 51 is linked there too
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason", "damaged"),
+    [(_unknown_version, UNKNOWN_VERSION, (VOLUME,)), (_no_entry_id, None, (UNIT, VOLUME))],
+    ids=["version", "entry"],
+)
+async def test_a_volume_whose_link_cannot_be_recomputed_is_sealed_up_to_it_and_the_others_whole(
+    devstack, damage: Callable[[asyncpg.Pool], object], reason: str | None, damaged: tuple[str, ...]
+) -> None:  # type: ignore[no-untyped-def]
+    # given a volume of three imports' runs (1-50, 51-54, 55-104) and three more volumes, the
+    # volume's link 51 damaged behind the service's back
+    async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
+        await _three_imports(ledger.pool)
+        await damage(ledger.pool)  # type: ignore[misc]
+        # when the volumes are sealed
+        store = EventStore(ledger.pool, "ledger")
+        sealed = await seal(store)
+        # then the damaged volumes are sealed up to the link and named; every other one to its end
+        assert sealed.damaged == damaged
+        reach = await _seal_to(ledger.pool)
+        assert reach.pop(VOLUME) == (104, 50)
+        if UNIT in damaged:
+            length, to = reach.pop(UNIT)
+            assert 0 < to < length
+        assert reach and all(length == to for length, to in reach.values()), reach
+        assert sealed.volumes == len(damaged) + len(reach)
+        published = await ledger.pool.fetch(
+            "SELECT data::text FROM ledger.events WHERE stream_id = $1", f"volume-seal-{VOLUME}"
+        )
+        assert [json.loads(r[0])["to_seq"] for r in published] == [50]
+        # and a second seal publishes nothing new, names the volume again and goes on
+        again = await seal(store)
+        assert (again.events, again.damaged) == (0, damaged)
+        # and verify names the link, why where the link itself says it
+        bad = (await verify_volume(ledger.pool, "ledger", VOLUME)).first_mismatch
+        assert bad is not None and bad.seq == 51, bad
+        if reason is not None:
+            assert bad.reason == reason
