@@ -530,20 +530,23 @@ def links_text(links: Iterable[tuple[Any, ...]]) -> bytes:
 
 
 class LinksCopy(NamedTuple):
-    """Links as COPY text (`links_copy`): runs (`runs_text`, into `volume_link_runs`) or, where a
-    run cannot hold them, one line a link (`links_text`, into `volume_links`)."""
+    """Links as COPY text (`links_copy`): runs (`runs_text`, into `volume_link_runs`) and, for the
+    runs that cannot hold their links, one line a link (`links_text`, into `volume_links`); b"":
+    none of that kind."""
 
-    runs: bool
-    text: bytes
+    runs: bytes
+    rows: bytes
 
 
-def runs_text(links: Iterable[tuple[Any, ...]]) -> bytes | None:
+def runs_text(links: Iterable[tuple[Any, ...]]) -> tuple[bytes, list[tuple[Any, ...]]]:
     """`VolumeHeads.links` rows (in the order they were linked) as `volume_link_runs` lines in
     COPY text: one line per volume and run of links whose seqs follow on in one canonical version,
-    each of its columns the run's values, one per line. None when an entry id or event type holds a
-    line break (a run could not tell its values apart), or is empty in a run of one link
-    (`string_to_array` of '' is no value, not one empty one): the links then go one row each.
-    Pure: built in the import's worker process (`chain_worker`)."""
+    each of its columns the run's values, one per line; and the links of the runs that cannot be
+    one (run by run), which go one row each: a run where an entry id or event type holds a
+    line break (it could not tell its values apart), or is empty in a run of one link
+    (`string_to_array` of '' is no value, not one empty one). Only that volume's run is left out:
+    the chunk's other volumes stay runs. Pure: built in the import's worker process
+    (`chain_worker`)."""
     runs: list[list[tuple[Any, ...]]] = []
     last: dict[str, list[tuple[Any, ...]]] = {}
     for item in links:
@@ -552,36 +555,40 @@ def runs_text(links: Iterable[tuple[Any, ...]]) -> bytes | None:
             run = last[item[0]] = []
             runs.append(run)
         run.append(item)
-    tv, lines = text_value, []
+    tv, lines, left = text_value, [], []
     for run in runs:
         volume, first, *_, version = run[0]
         count = len(run) - 1
         entries = "\n".join([item[3] for item in run])
         types = "\n".join([item[4] for item in run])
         if entries.count("\n") != count or types.count("\n") != count or not entries or not types:
-            return None
+            left.extend(run)
+            continue
         ids = "\\n".join([str(item[2]) for item in run])  # uuids and hex hashes: nothing to escape
         hashes = "\\n".join([item[5] for item in run])
         lines.append(
             f"{tv(volume)}\t{first}\t{count + 1}\t{ids}\t{tv(entries)}\t{tv(types)}\t{hashes}\t{version}\n"
         )
-    return "".join(lines).encode()
+    return "".join(lines).encode(), left
 
 
 def links_copy(links: list[tuple[Any, ...]]) -> LinksCopy:
-    """`links` as the COPY text `write_links` sends: runs, else a line a link."""
-    text = runs_text(links)
-    return LinksCopy(True, text) if text is not None else LinksCopy(False, links_text(links))
+    """`links` as the COPY text `write_links` sends: runs, and a line a link for those no run holds."""
+    runs, left = runs_text(links)
+    return LinksCopy(runs, links_text(left) if left else b"")
 
 
 async def copy_links(conn: Connection, schema: str, copy: LinksCopy) -> None:
-    """Insert links given as `links_copy` (COPY)."""
-    await conn.copy_to_table(
-        "volume_link_runs" if copy.runs else "volume_links", schema_name=schema,
-        columns=_RUN_COLUMNS if copy.runs else _LINK_COLUMNS, format="text",
-        # a buffer is a documented source (not bytes: asyncpg would take it for a path)
-        source=cast(Any, memoryview(copy.text)),
-    )  # fmt: skip
+    """Insert links given as `links_copy` (COPY: of the runs, of the rows, or both)."""
+    for table, columns, text in (
+        ("volume_link_runs", _RUN_COLUMNS, copy.runs), ("volume_links", _LINK_COLUMNS, copy.rows)
+    ):  # fmt: skip
+        if text:
+            await conn.copy_to_table(
+                table, schema_name=schema, columns=columns, format="text",
+                # a buffer is a documented source (not bytes: asyncpg would take it for a path)
+                source=cast(Any, memoryview(text)),
+            )  # fmt: skip
 
 
 async def write_links(
