@@ -16,7 +16,7 @@ import asyncpg
 import pytest
 from eventkit.store import EventStore
 from ledger.application.sealing import seal
-from ledger.application.volume_chain import UNKNOWN_VERSION, UNREADABLE, verify_volume
+from ledger.application.volume_chain import UNCANONICAL, UNKNOWN_VERSION, UNREADABLE, verify_volume
 from openpyxl import load_workbook
 from test_ledger_harness import ledger_service
 from test_ledger_import_chain import VILLAGES
@@ -153,3 +153,51 @@ async def test_a_volume_whose_link_cannot_be_recomputed_is_sealed_up_to_it_and_t
         assert bad is not None and bad.seq == 51, bad
         if reason is not None:
             assert bad.reason == reason
+
+
+async def _altered_event(pool: asyncpg.Pool, change: str) -> None:
+    """The event of seq 11 of the volume altered behind the service's back (`change`: a SET list)."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("ALTER TABLE ledger.events DISABLE TRIGGER events_append_only")
+        seq_11 = "(SELECT event_id FROM ledger.chain_links WHERE volume_id = $1 AND seq = 11)"
+        await conn.execute(f"UPDATE ledger.events SET {change} WHERE event_id = {seq_11}", VOLUME)
+        await conn.execute("ALTER TABLE ledger.events ENABLE TRIGGER events_append_only")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "metadata = '{}'::jsonb",  # no actor, no correlation id: no envelope to publish
+        "metadata = '[1]'::jsonb",  # not an object
+        "data = jsonb_set(data, '{audience}', '1e400'::jsonb)",  # a number RFC 8785 cannot write
+    ],
+    ids=["no-actor", "not-an-object", "huge-number"],
+)
+async def test_an_event_altered_beyond_any_canonical_form_is_named_by_verify_export_and_seal(
+    devstack, tmp_path: Path, change: str
+) -> None:  # type: ignore[no-untyped-def]
+    # given a volume of runs whose event of seq 11 was altered into a shape no canonical form takes
+    async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
+        await _three_imports(ledger.pool)
+        await _altered_event(ledger.pool, change)
+        headers = ledger.headers("county_admin", "621025")
+        # when the volume is verified, exported and sealed
+        verdict = await ledger.http.post(f"/volumes/village/{VILLAGES[1]}/2024/verify", headers=headers)
+        r = await ledger.http.get(f"{EXPORT}.json", headers=headers)
+        sealed = await seal(EventStore(ledger.pool, "ledger"))
+        reach = await _seal_to(ledger.pool)
+    # then verify names the link as altered (no 500)
+    assert verdict.status_code == 200, verdict.text
+    bad = verdict.json()["first_mismatch"]
+    assert (bad["seq"], bad["reason"]) == (11, UNCANONICAL), bad
+    # and the export carries it with no canonical text and its damage named, refused outside
+    assert r.status_code == 200, r.text
+    item = r.json()["links"][10]
+    assert (item["canonical"], item["damage"]) == ("", UNCANONICAL), item
+    (tmp_path / "volume.json").write_text(r.text, encoding="utf-8")
+    refused = "refused: links[10]的「canonical」应为非空文本（已删除的事件为 null）"
+    assert _outside(tmp_path / "volume.json") == refused
+    # and the seal stops before it in its volumes (the village's and the unit's), the others whole
+    assert sealed.damaged == (UNIT, VOLUME)
+    assert reach.pop(VOLUME) == (104, 10)
+    assert all(length == to for volume, (length, to) in reach.items() if volume != UNIT), reach

@@ -62,7 +62,8 @@ async def recompute_links(conn: Connection, schema: str, volume: str, from_seq: 
     canonical version) in the order the links record (`chain_links`); the chain is always recomputed from seq
     1. Stops before the first link that cannot be recomputed or said: its event row is gone, its
     link claims a canonical version this ledger does not know, or its event (altered behind the
-    service's back) names no entry a seal can carry; `verify` names that link. Each link's entry
+    service's back) has no canonical form or names no entry a seal can carry (`linked_body`);
+    `verify` names that link. Each link's entry
     and event type are its stored event's, as its hash: a link whose own were altered behind the
     service's back (a run's line dropped: none) is named by `verify`, and does not stop the seal."""
     rows = await conn.fetch(
@@ -76,7 +77,7 @@ async def recompute_links(conn: Connection, schema: str, volume: str, from_seq: 
     for r in rows:
         body = linked_body(r)
         if body is None:
-            why = "is gone" if r["event_id"] is None else f"has canonical version {r['canonical_version']}"
+            why = "is gone" if r["event_id"] is None else f"has no canonical form v{r['canonical_version']}"
             log.warning("volume %s: event %s of seq %d %s; sealed up to seq %d only",
                         volume, r["linked_id"], r["seq"], why, r["seq"] - 1)  # fmt: skip
             break

@@ -663,12 +663,17 @@ async def _chain_rows(conn: Connection, schema: str, volume: str) -> list[asyncp
 
 def linked_body(row: asyncpg.Record) -> bytes | None:
     """The linked event's canonical form in its link's version (a row with `RAW_COLUMNS` and the
-    link's `canonical_version`). None where it cannot be computed: the event is gone, or the link
-    claims a version this ledger does not know (written behind the service's back: `_fault` names
-    it for verify, the seal stops before it)."""
+    link's `canonical_version`). None where it cannot be computed: the event is gone, the link
+    claims a version this ledger does not know, or the event was altered into a shape no canonical
+    form takes (metadata with no actor or no object, a number RFC 8785 cannot write): all behind
+    the service's back. `_fault` names such a link for verify and the exports; the seal stops
+    before it."""
     if row["event_id"] is None or row["canonical_version"] not in VERSIONS:
         return None
-    return event_bytes(row, row["canonical_version"])
+    try:
+        return event_bytes(row, row["canonical_version"])
+    except (KeyError, TypeError, ValueError, RecursionError):
+        return None
 
 
 async def first_stray(
@@ -721,14 +726,15 @@ async def verify_volume(pool: asyncpg.Pool, schema: str, volume: str) -> Verdict
 UNREADABLE = "链接记录残缺或无法读取（链接表被改动）"
 MISNAMED = "链接登记的条目或事件类型与事件记录不符（链接表被改动）"
 UNKNOWN_VERSION = "链接登记的规范版本本系统不认识（链接表被改动）"
+UNCANONICAL = "事件记录已被改得无法生成规范文本（记录被改动）"
 
 
-def _fault(row: asyncpg.Record) -> str | None:
-    """Why a link (`_chain_rows`) does not hold whatever its hash: a value missing (a run's column
-    with a line fewer than the others, or an event id that is no uuid: `chain_links`), a canonical
-    version this ledger does not know, or an entry or event type that is not its event's (a run's
-    column with lines swapped or dropped). The one judgement verify and the exports' chain copy
-    make of a link."""
+def _fault(row: asyncpg.Record, body: bytes | None) -> str | None:
+    """Why a link (`_chain_rows`, its event's `linked_body`) does not hold whatever its hash: a
+    value missing (a run's column with a line fewer than the others, or an event id that is no
+    uuid: `chain_links`), a canonical version this ledger does not know, an event with no canonical
+    form, or an entry or event type that is not its event's (a run's column with lines swapped or
+    dropped). The one judgement verify and the exports' chain copy make of a link."""
     if (
         row["linked_id"] is None
         or row["entry_id"] is None
@@ -738,6 +744,8 @@ def _fault(row: asyncpg.Record) -> str | None:
         return UNREADABLE
     if row["canonical_version"] not in VERSIONS:
         return UNKNOWN_VERSION
+    if row["event_id"] is not None and body is None:
+        return UNCANONICAL
     if row["event_id"] is not None and (row["event_type"], row["data_entry_id"]) != (
         row["linked_type"], row["entry_id"]
     ):  # fmt: skip
@@ -754,16 +762,16 @@ def _said(row: asyncpg.Record) -> tuple[str, str, str, str]:
 
 def _recorded(row: asyncpg.Record) -> Recorded:
     """A link as `verify` takes it."""
-    return Recorded(row["seq"], *_said(row), linked_body(row), _fault(row))
+    body = linked_body(row)
+    return Recorded(row["seq"], *_said(row), body, _fault(row, body))
 
 
-def _text(row: asyncpg.Record) -> str:
-    """The canonical text of a link's event; `null` (JSON: no event) when the event is gone, so
-    that a verifier names the item (never a blank cell a reader would refuse as unreadable); ""
-    for a version this ledger does not know (the verifier refuses that version)."""
+def _text(row: asyncpg.Record, body: bytes | None) -> str:
+    """The canonical text of a link's event (`body`: its `linked_body`); `null` (JSON: no event)
+    when the event is gone, so that a verifier names the item (never a blank cell a reader would
+    refuse as unreadable); "" where it has none (the verifier refuses that link)."""
     if row["event_id"] is None:
         return "null"
-    body = linked_body(row)
     return "" if body is None else body.decode()
 
 
@@ -771,6 +779,7 @@ def _copied(row: asyncpg.Record) -> dict[str, Any]:
     """A link as the exports' chain copy carries it (`ChainCopy.links`): a damaged link (`_fault`)
     with "" for each value it has none of and its `damage` named."""
     entry_id, event_id, event_type, hash_ = _said(row)
+    body = linked_body(row)
     item = {
         "seq": row["seq"],
         "entry_id": entry_id,
@@ -778,9 +787,9 @@ def _copied(row: asyncpg.Record) -> dict[str, Any]:
         "event_type": event_type,
         "canonical_version": row["canonical_version"],
         "link": hash_,
-        "canonical": _text(row),
+        "canonical": _text(row, body),
     }
-    if (damage := _fault(row)) is not None:
+    if (damage := _fault(row, body)) is not None:
         item["damage"] = damage
     return item
 
@@ -791,7 +800,8 @@ class ChainCopy:
     exports carry for a verifier (`vc_contracts.verify`) that has no access to the ledger.
 
     A link damaged behind the service's back (`_fault`: a value unreadable or missing, a version
-    this ledger does not know, an entry or event type not its event's) is carried as it stands:
+    this ledger does not know, an event with no canonical form, an entry or event type not its
+    event's) is carried as it stands:
     "" for each value it has none of (never the text "None" or null) and a `damage` key naming
     what is wrong in the words verify uses. The outside verifier refuses a file with such an empty
     value at that link (links[n], or the XLSX row), or names the link, and never says ok; the other
