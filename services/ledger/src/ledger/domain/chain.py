@@ -100,11 +100,13 @@ def _wrong(item: Recorded, position: int, computed: str, reason: str) -> Mismatc
 
 def said(bad: Mismatch, number: int | None = None) -> str:
     """What follows 校验未通过 on screen: the link, its entry where it names one (with its `number`
-    in the volume when known), and why."""
+    in the volume when known) and its event type where it has one (a damaged link may have
+    neither), and why."""
     if not bad.entry_id:  # a link missing, the head: no entry to name
         return f"（第 {bad.seq} 个链接）：{bad.reason}"
     entry = f"台账第 {number} 号记录 {bad.entry_id}" if number is not None else f"记录 {bad.entry_id}"
-    return f"：第 {bad.seq} 个链接（{entry}，{bad.event_type}）{bad.reason}"
+    named = f"{entry}，{bad.event_type}" if bad.event_type else entry
+    return f"：第 {bad.seq} 个链接（{named}）{bad.reason}"
 
 
 def volume_id(kind: str, owner: str, year: int) -> str:
