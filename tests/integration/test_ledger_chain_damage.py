@@ -201,3 +201,18 @@ async def test_an_event_altered_beyond_any_canonical_form_is_named_by_verify_exp
     assert sealed.damaged == (UNIT, VOLUME)
     assert reach.pop(VOLUME) == (104, 10)
     assert all(length == to for volume, (length, to) in reach.items() if volume != UNIT), reach
+
+
+async def test_a_volume_whose_seal_fails_otherwise_is_named_and_the_others_are_sealed(devstack) -> None:  # type: ignore[no-untyped-def]
+    # given four volumes, the unit's head row altered behind the service's back: no county (a
+    # unit's seal has no tenant to publish under)
+    async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
+        await _three_imports(ledger.pool)
+        await ledger.pool.execute("UPDATE ledger.volume_heads SET county = NULL WHERE volume_id = $1", UNIT)
+        # when the volumes are sealed
+        sealed = await seal(EventStore(ledger.pool, "ledger"))
+        reach = await _seal_to(ledger.pool)
+    # then the unit's volume is named and left unsealed, every village's sealed to its end
+    assert sealed.damaged == (UNIT,)
+    assert reach.pop(UNIT)[1] == 0
+    assert len(reach) == 3 and all(length == to for length, to in reach.values()), reach
