@@ -216,3 +216,27 @@ async def test_a_volume_whose_seal_fails_otherwise_is_named_and_the_others_are_s
     assert sealed.damaged == (UNIT,)
     assert reach.pop(UNIT)[1] == 0
     assert len(reach) == 3 and all(length == to for length, to in reach.values()), reach
+
+
+async def test_an_event_inserted_behind_the_back_is_said_by_its_entry_not_as_a_link_0(devstack) -> None:  # type: ignore[no-untyped-def]
+    # given a volume of runs and an event of its entry E-chain-31 inserted behind the service's
+    # back (no link in any chain)
+    async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
+        await _three_imports(ledger.pool)
+        await ledger.pool.execute(
+            """INSERT INTO ledger.events (event_id, stream_id, stream_version, event_type, schema_version,
+                   tenant, county, occurred_at, data, metadata)
+               SELECT gen_random_uuid(), stream_id, stream_version + 1, event_type, schema_version, tenant,
+                   county, occurred_at, data, metadata
+               FROM ledger.events WHERE data->>'entry_id' = 'E-chain-31'"""
+        )
+        # when the volume is verified
+        path = f"/volumes/village/{VILLAGES[1]}/2024/verify"
+        verdict = (await ledger.http.post(path, headers=ledger.headers("county_admin", "621025"))).json()
+    # then the message names the entry and the event that is in no chain, and no link numbered 0
+    assert verdict["ok"] is False and verdict["first_mismatch"]["entry_id"] == "E-chain-31", verdict
+    number = verdict["first_mismatch"]["number"]
+    assert verdict["message"] == (
+        f"本卷册校验未通过：台账第 {number} 号记录 E-chain-31 有一个事件（LectureHeld）"
+        "未登记在卷册哈希链中（记录被插入）"
+    ), verdict["message"]

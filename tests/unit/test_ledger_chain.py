@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from ledger.domain.chain import Mismatch, Recorded, canonical, said, verify, volumes_of
+from ledger.domain.chain import INSERTED, Mismatch, Recorded, canonical, said, verify, volumes_of
 from vc_contracts.chain import GENESIS, link
 
 
@@ -72,6 +72,7 @@ def test_a_link_with_a_fault_is_named_though_its_hash_holds() -> None:
 
 
 ALTERED = Mismatch(3, "E-3", "ev-3", "VisitLogged", "改动")
+STRAY = Mismatch(0, "E-5", "ev-9", "VisitLogged", INSERTED)
 
 
 @pytest.mark.parametrize(
@@ -83,6 +84,8 @@ ALTERED = Mismatch(3, "E-3", "ev-3", "VisitLogged", "改动")
         # a link whose event type line is gone (a run's column a line short): no empty "，）"
         (Mismatch(50, "E-50", "ev-50", "", "残缺"), None, "：第 50 个链接（记录 E-50）残缺"),
         (Mismatch(50, "E-50", "", "", "残缺"), 9, "：第 50 个链接（台账第 9 号记录 E-50）残缺"),
+        # an event in no link (seq 0): its entry, no link numbered
+        (STRAY, 5, "：台账第 5 号记录 E-5 有一个事件（VisitLogged）未登记在卷册哈希链中（记录被插入）"),
         # no entry (a link missing, the head): the link alone
         (Mismatch(4, "", "", "", "缺失"), None, "（第 4 个链接）：缺失"),
     ],

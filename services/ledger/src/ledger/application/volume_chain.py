@@ -41,7 +41,7 @@ from vc_contracts.chain import (
     link,
 )
 
-from ledger.domain.chain import Mismatch, Recorded, Verdict, canonical, verify, volumes_of
+from ledger.domain.chain import INSERTED, Mismatch, Recorded, Verdict, canonical, verify, volumes_of
 
 RAW_COLUMNS = (
     "e.position, e.event_id, e.event_type, e.schema_version, e.stream_id, e.stream_version, e.county,"
@@ -717,8 +717,7 @@ async def verify_volume(pool: asyncpg.Pool, schema: str, volume: str) -> Verdict
         stray = await first_stray(conn, schema, volume, {r["linked_id"] for r in rows})
     verdict = verify([_recorded(r) for r in rows], head or GENESIS)
     if verdict.ok and stray is not None:
-        reason = "存在未登记在卷册哈希链中的事件（记录被插入）"
-        extra = Mismatch(0, stray["entry_id"], str(stray["event_id"]), stray["event_type"], reason)
+        extra = Mismatch(0, stray["entry_id"], str(stray["event_id"]), stray["event_type"], INSERTED)
         return Verdict(verdict.length, verdict.head, extra)
     return verdict
 

@@ -39,6 +39,7 @@ class Recorded:
 
 
 __all__ = [
+    "INSERTED",
     "VOLUME_KINDS",
     "Mismatch",
     "Recorded",
@@ -105,8 +106,15 @@ def said(bad: Mismatch, number: int | None = None) -> str:
     if not bad.entry_id:  # a link missing, the head: no entry to name
         return f"（第 {bad.seq} 个链接）：{bad.reason}"
     entry = f"台账第 {number} 号记录 {bad.entry_id}" if number is not None else f"记录 {bad.entry_id}"
+    if bad.seq == 0:  # an event in no link (`INSERTED`): its entry, no link to number
+        event = f"有一个事件（{bad.event_type}）" if bad.event_type else "有一个事件"
+        return f"：{entry} {event}{bad.reason}"
     named = f"{entry}，{bad.event_type}" if bad.event_type else entry
     return f"：第 {bad.seq} 个链接（{named}）{bad.reason}"
+
+
+INSERTED = "未登记在卷册哈希链中（记录被插入）"
+"""The reason of an event of a volume's entry that no link of the volume names (seq 0: no link)."""
 
 
 def volume_id(kind: str, owner: str, year: int) -> str:
