@@ -63,9 +63,9 @@ async def recompute_links(conn: Connection, schema: str, volume: str, from_seq: 
     1. Stops before the first link that cannot be recomputed or said: its event row is gone, its
     link claims a canonical version this ledger does not know, or its event (altered behind the
     service's back) has no canonical form or names no entry a seal can carry (`linked_body`);
-    `verify` names that link. Each link's entry
-    and event type are its stored event's, as its hash: a link whose own were altered behind the
-    service's back (a run's line dropped: none) is named by `verify`, and does not stop the seal."""
+    `verify` names that link. Each link's entry and event type are its stored event's, as its hash:
+    a link whose own were altered behind the service's back (a run's line dropped: none) is named
+    by `verify`, and does not stop the seal."""
     rows = await conn.fetch(
         f"""SELECT l.seq, e.data->>'entry_id' AS entry_id, l.event_id AS linked_id, l.canonical_version,
                    {RAW_COLUMNS}
