@@ -240,3 +240,24 @@ async def test_an_event_inserted_behind_the_back_is_said_by_its_entry_not_as_a_l
         f"本卷册校验未通过：台账第 {number} 号记录 E-chain-31 有一个事件（LectureHeld）"
         "未登记在卷册哈希链中（记录被插入）"
     ), verdict["message"]
+
+
+async def test_a_volume_whose_head_row_is_gone_is_refused_for_export_saying_so(devstack) -> None:  # type: ignore[no-untyped-def]
+    # given a volume of runs whose head row was deleted behind the service's back
+    async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
+        await _three_imports(ledger.pool)
+        await ledger.pool.execute("DELETE FROM ledger.volume_heads WHERE volume_id = $1", VOLUME)
+        headers = ledger.headers("county_admin", "621025")
+        # when it is exported, as its check file and as XLSX
+        answers = [await ledger.http.get(f"{EXPORT}.{kind}", headers=headers) for kind in ("json", "xlsx")]
+        path = f"/volumes/village/{VILLAGES[1]}/2024/verify"
+        verdict = (await ledger.http.post(path, headers=headers)).json()
+    # then both are refused with 409 saying the head is gone (not 404 "no entries yet")
+    for r in answers:
+        assert r.status_code == 409, r.text
+        body = r.json()
+        assert body["code"] == "conflict" and body["field"] == "volume_id", body
+        said = f"卷册 {VOLUME} 的链头记录缺失（卷册表被改动），无法导出校验文件；请对本卷册运行校验"
+        assert body["message"] == said
+    # and verify names the head
+    assert verdict["ok"] is False and "链头" in verdict["message"], verdict
