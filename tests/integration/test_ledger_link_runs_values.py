@@ -41,3 +41,35 @@ async def test_odd_values_read_back_as_written(devstack, where: str) -> None:  #
                 sorted({x[0] for x in links}),
             )
             assert [tuple(r) for r in read] == sorted(links, key=lambda x: (x[0], x[1])), repr(odd)
+
+
+async def test_a_line_break_in_one_volumes_value_leaves_the_chunks_other_volumes_in_runs(devstack) -> None:  # type: ignore[no-untyped-def]
+    # given a bulk write's chunk: COPY_LINKS links into one volume, and one link into another whose
+    # entry id holds a line break (its run could not tell its values apart)
+    links = [(f"{v}-nl", s, e, "E-\n1" if v == "unit:U-odd:2025" else n, *rest) for v, s, e, n, *rest in
+             _links("E-1", "VisitLogged")]  # fmt: skip
+    volumes = sorted({x[0] for x in links})
+    async with ledger_service(devstack.dsn, devstack.bootstrap) as ledger:
+        # when it is written
+        async with ledger.pool.acquire() as conn, conn.transaction():
+            await write_links(conn, "ledger", links)
+        # then only that volume's link is a row; the other volumes' links are runs
+        runs = await ledger.pool.fetch(
+            "SELECT volume_id, links FROM ledger.volume_link_runs WHERE volume_id = ANY($1::text[])"
+            " ORDER BY volume_id",
+            volumes,
+        )
+        rows = await ledger.pool.fetch(
+            "SELECT volume_id FROM ledger.volume_links WHERE volume_id = ANY($1::text[])", volumes
+        )
+        assert [tuple(r) for r in runs] == [
+            ("unit:U-v1:2025-nl", 1), ("village:621025100201:2025-nl", COPY_LINKS)
+        ]  # fmt: skip
+        assert [r[0] for r in rows] == ["unit:U-odd:2025-nl"]
+        # and every link reads back as written
+        read = await ledger.pool.fetch(
+            "SELECT volume_id, seq, event_id, entry_id, event_type, hash, canonical_version"
+            " FROM ledger.chain_links WHERE volume_id = ANY($1::text[]) ORDER BY volume_id, seq",
+            volumes,
+        )
+        assert [tuple(r) for r in read] == sorted(links, key=lambda x: (x[0], x[1]))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ledger.domain.chain import Recorded, canonical, verify, volumes_of
+import pytest
+from ledger.domain.chain import INSERTED, Mismatch, Recorded, canonical, said, verify, volumes_of
 from vc_contracts.chain import GENESIS, link
 
 
@@ -68,3 +69,29 @@ def test_a_link_with_a_fault_is_named_though_its_hash_holds() -> None:
     links[1] = Recorded(2, "E-3", "ev-2", "VisitLogged", links[1].recorded_hash, BODIES[1], "条目不符")
     mismatch = verify(links, links[-1].recorded_hash).first_mismatch
     assert mismatch is not None and (mismatch.seq, mismatch.reason) == (2, "条目不符")
+
+
+ALTERED = Mismatch(3, "E-3", "ev-3", "VisitLogged", "改动")
+STRAY = Mismatch(0, "E-5", "ev-9", "VisitLogged", INSERTED)
+
+
+@pytest.mark.parametrize(
+    ("mismatch", "number", "words"),
+    [
+        # given a mismatch naming an entry and its event type, with or without its number
+        (ALTERED, 7, "：第 3 个链接（台账第 7 号记录 E-3，VisitLogged）改动"),
+        (ALTERED, None, "：第 3 个链接（记录 E-3，VisitLogged）改动"),
+        # a link whose event type line is gone (a run's column a line short): no empty "，）"
+        (Mismatch(50, "E-50", "ev-50", "", "残缺"), None, "：第 50 个链接（记录 E-50）残缺"),
+        (Mismatch(50, "E-50", "", "", "残缺"), 9, "：第 50 个链接（台账第 9 号记录 E-50）残缺"),
+        # an event in no link (seq 0): its entry, no link numbered
+        (STRAY, 5, "：台账第 5 号记录 E-5 有一个事件（VisitLogged）未登记在卷册哈希链中（记录被插入）"),
+        # no entry (a link missing, the head): the link alone
+        (Mismatch(4, "", "", "", "缺失"), None, "（第 4 个链接）：缺失"),
+    ],
+)
+def test_a_mismatch_is_said_with_what_it_names_and_nothing_empty(
+    mismatch: Mismatch, number: int | None, words: str
+) -> None:
+    # when it is said on screen, then it reads as given
+    assert said(mismatch, number) == words

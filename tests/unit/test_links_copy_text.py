@@ -82,30 +82,33 @@ def test_runs_hold_every_link_once_and_read_back_as_given(picks: list[tuple[int,
     # given links into three volumes (some in another canonical version, some after a gap)
     links = _linked(picks)
     # when written as runs
-    text = runs_text(links)
-    # then the runs read back as exactly the links, each volume's in order (none: a run of one link
-    # with an empty value, which a run cannot hold)
-    if text is None:
-        assert any("" in (link[3], link[4]) for link in links)
-        return
+    text, left = runs_text(links)
+    # then the runs and the links left a row each are exactly the links, each volume's in order
+    # (left: only a run of one link with an empty value, which a run cannot hold)
+    assert all("" in (link[3], link[4]) for link in left)
     place = lambda r: (r[0], r[1])  # noqa: E731
-    assert sorted(expand(text.decode()), key=place) == sorted(links, key=place)
+    assert sorted(expand(text.decode()) + left, key=place) == sorted(links, key=place)
     assert text.decode().count("\n") <= len(links)
 
 
 def test_links_of_one_volume_in_a_chunk_are_one_run() -> None:
     links = _linked([(0, f"E-{n}", "VisitLogged", 2) for n in range(500)] + [(1, "E-x", "VisitLogged", 2)])
-    text = runs_text(links)
-    assert text is not None and text.decode().count("\n") == 2
-    assert links_copy(links).runs
+    text, left = runs_text(links)
+    assert text.decode().count("\n") == 2 and not left
+    assert links_copy(links) == (text, b"")
 
 
 @pytest.mark.parametrize("where", ["entry_id", "event_type"])
-def test_a_line_break_in_a_value_leaves_the_links_one_row_each(where: str) -> None:
-    # given a link whose entry id or event type holds a line break (a run could not tell it apart)
+def test_a_line_break_in_a_value_leaves_that_volumes_run_a_row_a_link_the_others_runs(where: str) -> None:
+    # given a chunk of three volumes' links, one link of the second volume holding a line break in
+    # its entry id or event type (a run could not tell its values apart)
     entry_id, event_type = ("E-\n2", "VisitLogged") if where == "entry_id" else ("E-2", "Visit\nLogged")
-    links = _linked([(0, "E-1", "VisitLogged", 2), (0, entry_id, event_type, 2)])
-    # then no runs: a line per link, into volume_links
-    assert runs_text(links) is None
-    copy = links_copy(links)
-    assert not copy.runs and copy.text == links_text(links)
+    links = _linked(
+        [(0, "E-1", "VisitLogged", 2), (1, "E-1", "VisitLogged", 2), (1, entry_id, event_type, 2),
+         (2, "E-3", "VisitLogged", 2), (0, "E-4", "VisitLogged", 2)]
+    )  # fmt: skip
+    # then that volume's links go a row each, into volume_links; the other volumes' stay runs
+    text, left = runs_text(links)
+    assert left == [x for x in links if x[0] == _VOLUMES[1]]
+    assert sorted(x[:2] for x in expand(text.decode())) == sorted(x[:2] for x in links if x[0] != _VOLUMES[1])
+    assert links_copy(links) == (text, links_text(left))

@@ -3,7 +3,8 @@
     python -m ledger.cli verify village 621025100201 2025   # exit 1 and name the entry if it fails
     python -m ledger.cli verify unit U-firm-1 2025
     python -m ledger.cli rebuild-entries                     # the entries read model from the events
-    python -m ledger.cli seal [--audit] [--county 621025]    # publish VolumeSealed for new links
+    python -m ledger.cli seal [--audit] [--county 621025]    # publish VolumeSealed for new links (exit 1:
+                                                             # a volume sealed short of its end)
     python -m ledger.cli rebuild-typical-cases               # typical_cases (after entries: it reads them)
 
 Rebuilding never touches the volume chains: they are the evidence `verify` compares against.
@@ -81,6 +82,9 @@ async def seal(dsn: str, audit: bool, county: str | None) -> int:
     finally:
         await pool.close()
     print(f"sealed {done.volumes} volumes: {done.links} links in {done.events} VolumeSealed events")
+    if done.damaged:  # sealed up to a link that cannot be recomputed: `verify` names it
+        print(f"not sealed to their end (run verify on each): {' '.join(done.damaged)}")
+        return 1
     return 0
 
 

@@ -57,19 +57,25 @@ def _entries_book(
 
 CHECK_SHEET = "校验数据"
 CHECK_HEADINGS = ["seq", "entry_id", "event_id", "event_type", "canonical_version", "link", "canonical"]
+DAMAGE_HEADING = "damage"
 
 
 def _check_sheet(book: Workbook, check: dict[str, Any]) -> None:
     """Sheet 校验数据 (the design's shape, read by `vc_contracts.verify.load_volume`): row 1
     `format | vc-volume/1 | volume_id | id | length | n | head | hex`, row 2 the headings, then one
-    row per link in seq order; text cells, seq and version integers; no styling a reader must skip."""
+    row per link in seq order; text cells, seq and version integers; no styling a reader must skip.
+    A volume with a damaged link (`volume_chain.ChainCopy`) has an eighth column `damage` naming it
+    (empty for the sound links), and the damaged link's empty values are empty cells: verifiers read
+    the first seven columns and refuse such a row (never "None" in a cell)."""
     sheet = book.create_sheet(CHECK_SHEET)
     sheet.append(["format", check["format"], "volume_id", check["volume_id"], "length", check["length"],
                   "head", check["head"]])  # fmt: skip
-    sheet.append(CHECK_HEADINGS)
+    damaged = any("damage" in item for item in check["links"])
+    keys = [*CHECK_HEADINGS, DAMAGE_HEADING] if damaged else CHECK_HEADINGS
+    sheet.append(keys)
     for item in check["links"]:
-        sheet.append([item[key] for key in CHECK_HEADINGS])
-    for letter, width in zip("ABCDEFG", (6, 24, 38, 20, 8, 66, 100), strict=True):
+        sheet.append([item.get(key) if item.get(key) != "" else None for key in keys])
+    for letter, width in zip("ABCDEFGH", (6, 24, 38, 20, 8, 66, 100, 40), strict=True):
         sheet.column_dimensions[letter].width = width
 
 

@@ -26,11 +26,12 @@ from eventkit.clock import now_cst
 from eventkit.db import Connection
 from eventkit.migrations import Migration
 from eventkit.store import EventStore, Metadata
+from pydantic import ValidationError
 from vc_contracts import CST, Tenant
 from vc_contracts.catalogue.ledger import SEAL_MAX_LINKS, SealedLink, VolumeSealed
 from vc_contracts.chain import GENESIS, link
 
-from ledger.application.volume_chain import RAW_COLUMNS, event_bytes
+from ledger.application.volume_chain import RAW_COLUMNS, linked_body
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +60,12 @@ def seal_stream(volume_id: str) -> str:
 async def recompute_links(conn: Connection, schema: str, volume: str, from_seq: int = 1) -> list[SealedLink]:
     """`volume`'s links from `from_seq` on, recomputed from the stored events (each with its link's
     canonical version) in the order the links record (`chain_links`); the chain is always recomputed from seq
-    1. Stops before the first link whose event row is gone: that link cannot be recomputed, and
-    `verify` names it. Each link's entry and event type are its stored event's, as its hash: a link
-    whose own were altered behind the service's back (a run's line dropped: none) is named by
-    `verify`, and does not stop the seal."""
+    1. Stops before the first link that cannot be recomputed or said: its event row is gone, its
+    link claims a canonical version this ledger does not know, or its event (altered behind the
+    service's back) has no canonical form or names no entry a seal can carry (`linked_body`);
+    `verify` names that link. Each link's entry and event type are its stored event's, as its hash:
+    a link whose own were altered behind the service's back (a run's line dropped: none) is named
+    by `verify`, and does not stop the seal."""
     rows = await conn.fetch(
         f"""SELECT l.seq, e.data->>'entry_id' AS entry_id, l.event_id AS linked_id, l.canonical_version,
                    {RAW_COLUMNS}
@@ -72,30 +75,43 @@ async def recompute_links(conn: Connection, schema: str, volume: str, from_seq: 
     )
     previous, links = GENESIS, []
     for r in rows:
-        if r["event_id"] is None:
-            log.warning("volume %s: event %s of seq %d is gone; sealed up to seq %d only",
-                        volume, r["linked_id"], r["seq"], r["seq"] - 1)  # fmt: skip
+        body = linked_body(r)
+        if body is None:
+            why = "is gone" if r["event_id"] is None else f"has no canonical form v{r['canonical_version']}"
+            log.warning("volume %s: event %s of seq %d %s; sealed up to seq %d only",
+                        volume, r["linked_id"], r["seq"], why, r["seq"] - 1)  # fmt: skip
             break
-        version = r["canonical_version"]  # each link is recomputed in the form it was written in
-        previous = link(previous, event_bytes(r, version))
+        previous = link(previous, body)  # each link is recomputed in the form it was written in
         if r["seq"] >= from_seq:
-            links.append(
-                SealedLink(seq=r["seq"], entry_id=r["entry_id"], event_id=r["event_id"],
-                           event_type=r["event_type"], canonical_version=version, link=previous)
-            )  # fmt: skip
+            try:
+                sealed = SealedLink(seq=r["seq"], entry_id=r["entry_id"], event_id=r["event_id"],
+                                    event_type=r["event_type"], canonical_version=r["canonical_version"],
+                                    link=previous)  # fmt: skip
+            except ValidationError:
+                log.warning("volume %s: event %s of seq %d names no entry a seal can carry (%r);"
+                            " sealed up to seq %d only",
+                            volume, r["event_id"], r["seq"], r["entry_id"], r["seq"] - 1)  # fmt: skip
+                break
+            links.append(sealed)
     return links
 
 
 @dataclass(frozen=True)
 class SealSummary:
-    """What one run sealed: volumes, links and events published."""
+    """What one run sealed: volumes, links and events published; and the volumes it could not seal
+    to their end (`damaged`: a link that cannot be recomputed, `recompute_links`, or a volume whose
+    seal failed), whose seal stopped there while the others went on. Verify names what is wrong."""
 
     volumes: int = 0
     links: int = 0
     events: int = 0
+    damaged: tuple[str, ...] = ()
 
     def __add__(self, other: SealSummary) -> SealSummary:
-        return SealSummary(self.volumes + other.volumes, self.links + other.links, self.events + other.events)
+        return SealSummary(
+            self.volumes + other.volumes, self.links + other.links, self.events + other.events,
+            self.damaged + other.damaged,
+        )  # fmt: skip
 
 
 def _events(volume: asyncpg.Record, links: list[SealedLink], audit: bool) -> list[VolumeSealed]:
@@ -132,8 +148,9 @@ async def _seal_volume(store: EventStore, volume_id: str, audit: bool) -> SealSu
         from_seq = 1 if audit else volume["sealed_to"] + 1
         links = await recompute_links(conn, schema, volume_id, from_seq)
         links = [x for x in links if x.seq <= volume["length"]]
+        short = (volume_id,) if (links[-1].seq if links else from_seq - 1) < volume["length"] else ()
         if not links:
-            return SealSummary()
+            return SealSummary(damaged=short)
         events = _events(volume, links, audit)
         await store.append(seal_stream(volume_id), None, events, tenant=_tenant(volume),
                            metadata=Metadata(actor=SEAL_ACTOR), conn=conn)  # fmt: skip
@@ -145,7 +162,7 @@ async def _seal_volume(store: EventStore, volume_id: str, audit: bool) -> SealSu
             links[-1].seq,
             links[-1].link,
         )
-    return SealSummary(1, len(links), len(events))
+    return SealSummary(1, len(links), len(events), short)
 
 
 async def seal(store: EventStore, *, audit: bool = False, county: str | None = None) -> SealSummary:
@@ -161,9 +178,17 @@ async def seal(store: EventStore, *, audit: bool = False, county: str | None = N
     )
     total = SealSummary()
     for row in rows:
-        total += await _seal_volume(store, row["volume_id"], audit)
+        try:
+            total += await _seal_volume(store, row["volume_id"], audit)
+        except (asyncpg.PostgresConnectionError, OSError):
+            raise  # the database is gone: no later volume would seal either
+        except Exception:  # evidence no one foresaw: this volume only, nothing of it half-sealed
+            log.exception("volume %s: seal failed; the other volumes are sealed", row["volume_id"])
+            total += SealSummary(damaged=(row["volume_id"],))
     if total.events:
         log.info("sealed %d volumes: %d links in %d events", total.volumes, total.links, total.events)
+    if total.damaged:
+        log.warning("volumes not sealed to their end (verify names why): %s", ", ".join(total.damaged))
     return total
 
 

@@ -41,7 +41,7 @@ from vc_contracts.chain import (
     link,
 )
 
-from ledger.domain.chain import Mismatch, Recorded, Verdict, canonical, verify, volumes_of
+from ledger.domain.chain import INSERTED, Mismatch, Recorded, Verdict, canonical, verify, volumes_of
 
 RAW_COLUMNS = (
     "e.position, e.event_id, e.event_type, e.schema_version, e.stream_id, e.stream_version, e.county,"
@@ -530,20 +530,23 @@ def links_text(links: Iterable[tuple[Any, ...]]) -> bytes:
 
 
 class LinksCopy(NamedTuple):
-    """Links as COPY text (`links_copy`): runs (`runs_text`, into `volume_link_runs`) or, where a
-    run cannot hold them, one line a link (`links_text`, into `volume_links`)."""
+    """Links as COPY text (`links_copy`): runs (`runs_text`, into `volume_link_runs`) and, for the
+    runs that cannot hold their links, one line a link (`links_text`, into `volume_links`); b"":
+    none of that kind."""
 
-    runs: bool
-    text: bytes
+    runs: bytes
+    rows: bytes
 
 
-def runs_text(links: Iterable[tuple[Any, ...]]) -> bytes | None:
+def runs_text(links: Iterable[tuple[Any, ...]]) -> tuple[bytes, list[tuple[Any, ...]]]:
     """`VolumeHeads.links` rows (in the order they were linked) as `volume_link_runs` lines in
     COPY text: one line per volume and run of links whose seqs follow on in one canonical version,
-    each of its columns the run's values, one per line. None when an entry id or event type holds a
-    line break (a run could not tell its values apart), or is empty in a run of one link
-    (`string_to_array` of '' is no value, not one empty one): the links then go one row each.
-    Pure: built in the import's worker process (`chain_worker`)."""
+    each of its columns the run's values, one per line; and the links of the runs that cannot be
+    one (run by run), which go one row each: a run where an entry id or event type holds a
+    line break (it could not tell its values apart), or is empty in a run of one link
+    (`string_to_array` of '' is no value, not one empty one). Only that volume's run is left out:
+    the chunk's other volumes stay runs. Pure: built in the import's worker process
+    (`chain_worker`)."""
     runs: list[list[tuple[Any, ...]]] = []
     last: dict[str, list[tuple[Any, ...]]] = {}
     for item in links:
@@ -552,36 +555,40 @@ def runs_text(links: Iterable[tuple[Any, ...]]) -> bytes | None:
             run = last[item[0]] = []
             runs.append(run)
         run.append(item)
-    tv, lines = text_value, []
+    tv, lines, left = text_value, [], []
     for run in runs:
         volume, first, *_, version = run[0]
         count = len(run) - 1
         entries = "\n".join([item[3] for item in run])
         types = "\n".join([item[4] for item in run])
         if entries.count("\n") != count or types.count("\n") != count or not entries or not types:
-            return None
+            left.extend(run)
+            continue
         ids = "\\n".join([str(item[2]) for item in run])  # uuids and hex hashes: nothing to escape
         hashes = "\\n".join([item[5] for item in run])
         lines.append(
             f"{tv(volume)}\t{first}\t{count + 1}\t{ids}\t{tv(entries)}\t{tv(types)}\t{hashes}\t{version}\n"
         )
-    return "".join(lines).encode()
+    return "".join(lines).encode(), left
 
 
 def links_copy(links: list[tuple[Any, ...]]) -> LinksCopy:
-    """`links` as the COPY text `write_links` sends: runs, else a line a link."""
-    text = runs_text(links)
-    return LinksCopy(True, text) if text is not None else LinksCopy(False, links_text(links))
+    """`links` as the COPY text `write_links` sends: runs, and a line a link for those no run holds."""
+    runs, left = runs_text(links)
+    return LinksCopy(runs, links_text(left) if left else b"")
 
 
 async def copy_links(conn: Connection, schema: str, copy: LinksCopy) -> None:
-    """Insert links given as `links_copy` (COPY)."""
-    await conn.copy_to_table(
-        "volume_link_runs" if copy.runs else "volume_links", schema_name=schema,
-        columns=_RUN_COLUMNS if copy.runs else _LINK_COLUMNS, format="text",
-        # a buffer is a documented source (not bytes: asyncpg would take it for a path)
-        source=cast(Any, memoryview(copy.text)),
-    )  # fmt: skip
+    """Insert links given as `links_copy` (COPY: of the runs, of the rows, or both)."""
+    for table, columns, text in (
+        ("volume_link_runs", _RUN_COLUMNS, copy.runs), ("volume_links", _LINK_COLUMNS, copy.rows)
+    ):  # fmt: skip
+        if text:
+            await conn.copy_to_table(
+                table, schema_name=schema, columns=columns, format="text",
+                # a buffer is a documented source (not bytes: asyncpg would take it for a path)
+                source=cast(Any, memoryview(text)),
+            )  # fmt: skip
 
 
 async def write_links(
@@ -654,14 +661,19 @@ async def _chain_rows(conn: Connection, schema: str, volume: str) -> list[asyncp
     )
 
 
-def _body(row: asyncpg.Record) -> bytes | None:
-    """The linked event's canonical form in its link's version (None: the event is gone; an
-    unknown version, written behind the service's back, gives bytes that match no link)."""
-    if row["event_id"] is None:
+def linked_body(row: asyncpg.Record) -> bytes | None:
+    """The linked event's canonical form in its link's version (a row with `RAW_COLUMNS` and the
+    link's `canonical_version`). None where it cannot be computed: the event is gone, the link
+    claims a version this ledger does not know, or the event was altered into a shape no canonical
+    form takes (metadata with no actor or no object, a number RFC 8785 cannot write): all behind
+    the service's back. `_fault` names such a link for verify and the exports; the seal stops
+    before it."""
+    if row["event_id"] is None or row["canonical_version"] not in VERSIONS:
         return None
-    if row["canonical_version"] not in VERSIONS:
-        return b""
-    return event_bytes(row, row["canonical_version"])
+    try:
+        return event_bytes(row, row["canonical_version"])
+    except (KeyError, TypeError, ValueError, RecursionError):
+        return None
 
 
 async def first_stray(
@@ -705,20 +717,23 @@ async def verify_volume(pool: asyncpg.Pool, schema: str, volume: str) -> Verdict
         stray = await first_stray(conn, schema, volume, {r["linked_id"] for r in rows})
     verdict = verify([_recorded(r) for r in rows], head or GENESIS)
     if verdict.ok and stray is not None:
-        reason = "存在未登记在卷册哈希链中的事件（记录被插入）"
-        extra = Mismatch(0, stray["entry_id"], str(stray["event_id"]), stray["event_type"], reason)
+        extra = Mismatch(0, stray["entry_id"], str(stray["event_id"]), stray["event_type"], INSERTED)
         return Verdict(verdict.length, verdict.head, extra)
     return verdict
 
 
 UNREADABLE = "链接记录残缺或无法读取（链接表被改动）"
 MISNAMED = "链接登记的条目或事件类型与事件记录不符（链接表被改动）"
+UNKNOWN_VERSION = "链接登记的规范版本本系统不认识（链接表被改动）"
+UNCANONICAL = "事件记录已被改得无法生成规范文本（记录被改动）"
 
 
-def _fault(row: asyncpg.Record) -> str | None:
-    """Why a link (`_chain_rows`) does not hold whatever its hash: a value missing (a run's column
-    with a line fewer than the others, or an event id that is no uuid: `chain_links`), or an
-    entry or event type that is not its event's (a run's column with lines swapped or dropped)."""
+def _fault(row: asyncpg.Record, body: bytes | None) -> str | None:
+    """Why a link (`_chain_rows`, its event's `linked_body`) does not hold whatever its hash: a
+    value missing (a run's column with a line fewer than the others, or an event id that is no
+    uuid: `chain_links`), a canonical version this ledger does not know, an event with no canonical
+    form, or an entry or event type that is not its event's (a run's column with lines swapped or
+    dropped). The one judgement verify and the exports' chain copy make of a link."""
     if (
         row["linked_id"] is None
         or row["entry_id"] is None
@@ -726,6 +741,10 @@ def _fault(row: asyncpg.Record) -> str | None:
         or row["hash"] is None
     ):
         return UNREADABLE
+    if row["canonical_version"] not in VERSIONS:
+        return UNKNOWN_VERSION
+    if row["event_id"] is not None and body is None:
+        return UNCANONICAL
     if row["event_id"] is not None and (row["event_type"], row["data_entry_id"]) != (
         row["linked_type"], row["entry_id"]
     ):  # fmt: skip
@@ -733,37 +752,72 @@ def _fault(row: asyncpg.Record) -> str | None:
     return None
 
 
-def _recorded(row: asyncpg.Record) -> Recorded:
-    """A link as `verify` takes it, its ids text ("" where the link has none)."""
+def _said(row: asyncpg.Record) -> tuple[str, str, str, str]:
+    """A link's (entry id, event id, event type, hash) as text: "" where the link has none (a
+    damaged link, `_fault`), never None or the text "None"."""
     event_id = "" if row["linked_id"] is None else str(row["linked_id"])
-    return Recorded(
-        row["seq"], row["entry_id"] or "", event_id, row["linked_type"] or "", row["hash"] or "", _body(row),
-        _fault(row),
-    )  # fmt: skip
+    return row["entry_id"] or "", event_id, row["linked_type"] or "", row["hash"] or ""
 
 
-def _text(row: asyncpg.Record) -> str:
-    """The canonical text of a link's event; `null` (JSON: no event) when the event is gone, so
-    that a verifier names the item (never a blank cell a reader would refuse as unreadable)."""
-    body = _body(row)
-    return "null" if body is None else body.decode()
+def _recorded(row: asyncpg.Record) -> Recorded:
+    """A link as `verify` takes it."""
+    body = linked_body(row)
+    return Recorded(row["seq"], *_said(row), body, _fault(row, body))
+
+
+def _text(row: asyncpg.Record, body: bytes | None) -> str:
+    """The canonical text of a link's event (`body`: its `linked_body`); `null` (JSON: no event)
+    when the event is gone, so that a verifier names the item (never a blank cell a reader would
+    refuse as unreadable); "" where it has none (the verifier refuses that link)."""
+    if row["event_id"] is None:
+        return "null"
+    return "" if body is None else body.decode()
+
+
+def _copied(row: asyncpg.Record) -> dict[str, Any]:
+    """A link as the exports' chain copy carries it (`ChainCopy.links`): a damaged link (`_fault`)
+    with "" for each value it has none of and its `damage` named."""
+    entry_id, event_id, event_type, hash_ = _said(row)
+    body = linked_body(row)
+    item = {
+        "seq": row["seq"],
+        "entry_id": entry_id,
+        "event_id": event_id,
+        "event_type": event_type,
+        "canonical_version": row["canonical_version"],
+        "link": hash_,
+        "canonical": _text(row, body),
+    }
+    if (damage := _fault(row, body)) is not None:
+        item["damage"] = damage
+    return item
 
 
 @dataclass(frozen=True)
 class ChainCopy:
     """A volume's recorded chain with each link's canonical text, read in one snapshot: what the
-    exports carry for a verifier (`vc_contracts.verify`) that has no access to the ledger."""
+    exports carry for a verifier (`vc_contracts.verify`) that has no access to the ledger.
+
+    A link damaged behind the service's back (`_fault`: a value unreadable or missing, a version
+    this ledger does not know, an event with no canonical form, an entry or event type not its
+    event's) is carried as it stands:
+    "" for each value it has none of (never the text "None" or null) and a `damage` key naming
+    what is wrong in the words verify uses. The outside verifier refuses a file with such an empty
+    value at that link (links[n], or the XLSX row), or names the link, and never says ok; the other
+    links are carried as ever, sound files have no `damage` key. (Refusing the export instead would
+    leave an auditor with no copy of the volume at all, and name nothing.)"""
 
     length: int
     head: str
     county: str | None
     links: list[dict[str, Any]]  # {seq, entry_id, event_id, event_type, canonical_version, link, canonical}
+    # (and `damage` on a damaged link)
 
 
 async def chain_copy(pool: asyncpg.Pool, schema: str, volume: str) -> ChainCopy | None:
     """`volume`'s recorded head and links, each with the canonical text of its event as stored now
-    (an altered event's text no longer hashes to its link; a deleted one's is `null`), or None for
-    a volume without links."""
+    (an altered event's text no longer hashes to its link; a deleted one's is `null`; a damaged
+    link: `ChainCopy`), or None for a volume without links."""
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         head = await conn.fetchrow(
             f"SELECT county, length, head FROM {schema}.volume_heads WHERE volume_id = $1", volume
@@ -771,16 +825,4 @@ async def chain_copy(pool: asyncpg.Pool, schema: str, volume: str) -> ChainCopy 
         if head is None:
             return None
         rows = await _chain_rows(conn, schema, volume)
-    links = [
-        {
-            "seq": r["seq"],
-            "entry_id": r["entry_id"],
-            "event_id": str(r["linked_id"]),
-            "event_type": r["linked_type"],
-            "canonical_version": r["canonical_version"],
-            "link": r["hash"],
-            "canonical": _text(r),
-        }
-        for r in rows
-    ]
-    return ChainCopy(head["length"], head["head"], head["county"], links)
+    return ChainCopy(head["length"], head["head"], head["county"], [_copied(r) for r in rows])

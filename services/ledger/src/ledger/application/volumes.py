@@ -11,7 +11,7 @@ from typing import Any
 
 import asyncpg
 from eventkit.auth import Principal
-from eventkit.errors import NotFoundError
+from eventkit.errors import ConflictError, NotFoundError
 from eventkit.periods import Period, parse_period, seconds_in_period
 from vc_contracts.chain import GENESIS, owner_fits
 from vc_contracts.chain import parse_volume_id as parse_volume_id_or_none
@@ -232,15 +232,33 @@ def parse_volume_id(vid: str) -> tuple[str, str, int]:
     return parts
 
 
+async def _refuse_headless(pool: asyncpg.Pool, schema: str, vid: str) -> None:
+    """409 for a volume without a head row that has links: its head row was deleted behind the
+    service's back (a volume's head is written with its first link)."""
+    linked = f"SELECT EXISTS (SELECT 1 FROM {schema}.chain_links WHERE volume_id = $1)"
+    if await pool.fetchval(linked, vid):
+        message = f"卷册 {vid} 的链头记录缺失（卷册表被改动），无法导出校验文件；请对本卷册运行校验"
+        raise ConflictError(message, field="volume_id")
+
+
 async def export_json(pool: asyncpg.Pool, schema: str, who: Principal, vid: str) -> dict[str, Any]:
     """The volume's check file (format vc-volume/1; README "Verifying a volume without our
     database"): {format, volume_id, kind, owner, owner_name, year, length, head, links: [{seq,
-    entry_id, event_id, event_type, canonical_version, link, canonical}]}, links in seq order.
-    403 outside the principal's scope, 404 for a malformed id or a volume without entries."""
+    entry_id, event_id, event_type, canonical_version, link, canonical[, damage]}]}, links in seq
+    order. 403 outside the principal's scope, 404 for a malformed id or a volume without entries.
+
+    Chain evidence damaged behind the service's back does not stop the export: an auditor gets the
+    volume as it stands, and the damaged link says so. Its values it has none of (an event id that
+    is no uuid, a run's line missing) are "" and its `damage` names what is wrong in verify's words
+    (`volume_chain.ChainCopy`); the outside verifier refuses the file at that link (links[n]) or
+    names it, never says ok, and the volume's verify names the same link. A volume whose head row
+    is gone (its links are there) cannot state its head: 409, saying so (not 404 "no entries");
+    its verify names the head."""
     kind, owner, year = parse_volume_id(vid)
     await _readable(pool, schema, who, kind, owner, year)
     copy = await chain_copy(pool, schema, vid)
     if copy is None:
+        await _refuse_headless(pool, schema, vid)
         raise NotFoundError(f"卷册 {vid} 不存在（尚无任何台账记录）", field="volume_id")
     key = f"{'division' if kind == 'village' else 'unit'}:{owner}"
     owner_name = (await names(pool, schema, {key})).get(key, owner)

@@ -39,6 +39,7 @@ class Recorded:
 
 
 __all__ = [
+    "INSERTED",
     "VOLUME_KINDS",
     "Mismatch",
     "Recorded",
@@ -100,11 +101,20 @@ def _wrong(item: Recorded, position: int, computed: str, reason: str) -> Mismatc
 
 def said(bad: Mismatch, number: int | None = None) -> str:
     """What follows 校验未通过 on screen: the link, its entry where it names one (with its `number`
-    in the volume when known), and why."""
+    in the volume when known) and its event type where it has one (a damaged link may have
+    neither), and why."""
     if not bad.entry_id:  # a link missing, the head: no entry to name
         return f"（第 {bad.seq} 个链接）：{bad.reason}"
     entry = f"台账第 {number} 号记录 {bad.entry_id}" if number is not None else f"记录 {bad.entry_id}"
-    return f"：第 {bad.seq} 个链接（{entry}，{bad.event_type}）{bad.reason}"
+    if bad.seq == 0:  # an event in no link (`INSERTED`): its entry, no link to number
+        event = f"有一个事件（{bad.event_type}）" if bad.event_type else "有一个事件"
+        return f"：{entry} {event}{bad.reason}"
+    named = f"{entry}，{bad.event_type}" if bad.event_type else entry
+    return f"：第 {bad.seq} 个链接（{named}）{bad.reason}"
+
+
+INSERTED = "未登记在卷册哈希链中（记录被插入）"
+"""The reason of an event of a volume's entry that no link of the volume names (seq 0: no link)."""
 
 
 def volume_id(kind: str, owner: str, year: int) -> str:
