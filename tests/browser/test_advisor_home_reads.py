@@ -197,3 +197,27 @@ def test_an_expired_token_on_a_saved_read_still_leads_to_sign_in(
     page.reload()
     # then the sign-in page opens, to come back to the home
     expect(page).to_have_url(re.compile(r"/signin\?next=%2Fadvisor"))
+
+
+def test_the_year_s_figures_shown_from_the_saved_copy_say_so_and_a_refusal_is_said(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    """年度考核 showed the phone's saved figure sheet in silence when the sheet got no answer (the home
+    said so), and showed it for a refusal too."""
+    # given an advisor whose figure sheet was read once (saved on the phone)
+    page = _home(signed_in_page)
+    page.get_by_role("tab", name="年度考核").click()
+    expect(page.get_by_text(re.compile("本人已确认|待本人确认|请重新确认|已提出异议")).first).to_be_visible()
+    # when the sheet gets no answer on the next visit
+    page.route(SHEET, _unavailable)
+    page.reload()
+    # then the saved sheet is shown, said to be saved and since when
+    expect(page.get_by_test_id("saved-copy")).to_contain_text("下列为本机保存的数据（保存于 ")
+    expect(page.get_by_text(re.compile("本人已确认|待本人确认|请重新确认|已提出异议")).first).to_be_visible()
+    shoot(page, "advisor-figures-saved-copy")
+    # and when it is refused, the refusal is said and nothing saved is shown
+    page.unroute(SHEET)
+    page.route(SHEET, _refused(403, "无权查看该顾问的考核数据"))
+    page.reload()
+    expect(page.get_by_role("alert")).to_have_text("无权查看该顾问的考核数据")
+    expect(page.get_by_test_id("saved-copy")).to_have_count(0)
