@@ -14,6 +14,8 @@ from support.browser import WebStack, busiest_volume, shoot
 from support.held import SLOW
 from test_village_support import committee_page  # noqa: F401 (the fixture `committee`)
 
+CST_YEAR = "new Date().toLocaleString('en', {timeZone: 'Asia/Shanghai', year: 'numeric'})"
+
 
 def _asked_year(page: Page, opened: Callable[[], None], year: int) -> None:
     """`opened()` asks the volume of `year` from the ledger (whatever else it asks)."""
@@ -35,6 +37,17 @@ def test_the_volume_reads_a_year_written_as_typed(
     expect(page.get_by_test_id("year-note")).to_have_count(0)
 
 
+def test_an_empty_year_in_the_address_is_no_year_asked(
+    signed_in_page: Callable[[str], Page], web_stack: WebStack
+) -> None:
+    code, _ = busiest_volume(web_stack)
+    page = signed_in_page("county_admin")
+    this_year = int(page.evaluate(CST_YEAR))
+    _asked_year(page, lambda: page.goto(f"{web_stack.url}/volume/{code}?year="), this_year)
+    expect(page.get_by_role("combobox", name="年度")).to_be_visible(timeout=SLOW)
+    expect(page.get_by_test_id("year-note")).to_have_count(0)
+
+
 def test_the_volume_says_which_year_it_shows_for_a_year_it_cannot_read(
     signed_in_page: Callable[[str], Page], web_stack: WebStack
 ) -> None:
@@ -52,8 +65,7 @@ def test_the_village_volume_reads_a_full_width_year_and_says_one_it_cannot_show(
 ) -> None:
     page = committee
     # given last year's volume asked for with full-width digits, then this year's copy
-    cst_year = "new Date().toLocaleString('en', {timeZone: 'Asia/Shanghai', year: 'numeric'})"
-    this_year = int(page.evaluate(cst_year))
+    this_year = int(page.evaluate(CST_YEAR))
     last = "".join(chr(ord(d) + 0xFEE0) for d in str(this_year - 1))
     _asked_year(page, lambda: page.goto(f"{web_stack.url}/village/volume?year={quote(last)}"), this_year - 1)
     pressed = page.get_by_role("group", name="年度").locator('[aria-pressed="true"]')

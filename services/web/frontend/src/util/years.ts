@@ -19,7 +19,7 @@ export function readYear(asked: unknown): number | null {
  * cannot show the one asked for: the page showed this year in silence for ?year=２０２５.
  * `offered`: the years the page has (none given: any year it can read). */
 export function yearOfAddress(asked: unknown, fallback: number, offered?: number[]): { year: number; note: string } {
-  if (asked === undefined) return { year: fallback, note: '' }
+  if (asked === undefined || asked === null || asked === '') return { year: fallback, note: '' } // none asked (?year=)
   const year = readYear(asked)
   const said = Array.isArray(asked) ? asked.join('、') : String(asked ?? '')
   if (year === null) {
