@@ -151,3 +151,73 @@ def test_another_advisor_signed_in_on_the_same_tab_sees_their_own_villages(
     expect(page.get_by_role("article", name="东关村")).to_be_visible(timeout=30_000)
     assert _villages(page) != first
     shoot(page, "advisor-home-colleague")
+
+
+def _refused(status: int, message: str) -> Callable[[Route], None]:
+    body = json.dumps({"code": "refused", "message": message, "field": None, "errors": [],
+                       "correlation_id": None}, ensure_ascii=False)  # fmt: skip
+
+    def answer(route: Route) -> None:
+        route.fulfill(status=status, content_type="application/json", body=body)
+
+    return answer
+
+
+def test_a_refused_read_shows_its_reason_not_the_phones_saved_copy(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    """A refusal (4xx) was taken for no signal: the phone's saved figures were shown, said to be saved,
+    and the service's reason nowhere. A refusal is an answer: its reason is shown; only no answer
+    (no network, 5xx, a timeout) falls back to the saved copy."""
+    # given an advisor whose home was read once (its answers saved on the phone)
+    page = _home(signed_in_page)
+    # when the figure sheet is refused (out of scope) on the next visit
+    page.route(SHEET, _refused(403, "无权查看该顾问的考核数据"))
+    page.reload()
+    # then the refusal's reason is shown, and nothing is said to come from the saved copy
+    expect(page.get_by_role("alert")).to_have_text("暂时无法读取本年指标：无权查看该顾问的考核数据")
+    expect(page.get_by_test_id("quarter-hours").first).to_have_text("暂无数据")
+    expect(page.get_by_test_id("saved-copy")).to_have_count(0)
+    shoot(page, "advisor-home-refused-not-saved")
+    # and with no network at all, the saved copy is still shown, with its note
+    page.unroute(SHEET)
+    page.route(SHEET, lambda route: route.abort("internetdisconnected"))
+    page.reload()
+    expect(page.get_by_test_id("saved-copy")).to_contain_text("下列为本机保存的数据（保存于 ")
+    expect(page.get_by_role("alert")).to_have_count(0)
+
+
+def test_an_expired_token_on_a_saved_read_still_leads_to_sign_in(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    # given an advisor whose home was read once (the card saved on the phone)
+    page = _home(signed_in_page)
+    # when the card's read answers 401 (the token expired)
+    page.route(CARD, _refused(401, "身份令牌已过期，请重新登录"))
+    page.reload()
+    # then the sign-in page opens, to come back to the home
+    expect(page).to_have_url(re.compile(r"/signin\?next=%2Fadvisor"))
+
+
+def test_the_year_s_figures_shown_from_the_saved_copy_say_so_and_a_refusal_is_said(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    """年度考核 showed the phone's saved figure sheet in silence when the sheet got no answer (the home
+    said so), and showed it for a refusal too."""
+    # given an advisor whose figure sheet was read once (saved on the phone)
+    page = _home(signed_in_page)
+    page.get_by_role("tab", name="年度考核").click()
+    expect(page.get_by_text(re.compile("本人已确认|待本人确认|请重新确认|已提出异议")).first).to_be_visible()
+    # when the sheet gets no answer on the next visit
+    page.route(SHEET, _unavailable)
+    page.reload()
+    # then the saved sheet is shown, said to be saved and since when
+    expect(page.get_by_test_id("saved-copy")).to_contain_text("下列为本机保存的数据（保存于 ")
+    expect(page.get_by_text(re.compile("本人已确认|待本人确认|请重新确认|已提出异议")).first).to_be_visible()
+    shoot(page, "advisor-figures-saved-copy")
+    # and when it is refused, the refusal is said and nothing saved is shown
+    page.unroute(SHEET)
+    page.route(SHEET, _refused(403, "无权查看该顾问的考核数据"))
+    page.reload()
+    expect(page.get_by_role("alert")).to_have_text("无权查看该顾问的考核数据")
+    expect(page.get_by_test_id("saved-copy")).to_have_count(0)

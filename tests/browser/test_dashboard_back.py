@@ -86,3 +86,53 @@ def test_back_after_a_reload_with_the_drawer_open_leaves_the_dashboard(
     assert _position(page) == before
     page.go_back()
     expect(page).not_to_have_url(re.compile(r"/dashboard"))
+
+
+def _phone_dashboard(signed_in_page: Any, web_stack: WebStack) -> tuple[Page, int]:
+    page: Page = signed_in_page("county_admin")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{web_stack.url}/dashboard")
+    expect(page.get_by_test_id("live-badge")).to_have_text(re.compile("^实时"), timeout=SLOW)
+    return page, _position(page)
+
+
+def test_a_double_tap_on_details_opens_the_drawer_once(signed_in_page: Any, web_stack: WebStack) -> None:
+    """A double tap on 明细 (a phone's thumb) opened the drawer and closed it again: the second tap
+    landed on the opening drawer's mask. One tap opens; a second one while it opens does nothing."""
+    # given the county dashboard on a phone
+    page, before = _phone_dashboard(signed_in_page, web_stack)
+    # when 明细 is tapped twice in a row
+    page.get_by_test_id("tile-coverage").get_by_role("button", name="明细").dblclick()
+    # then the drawer is open, one step of the history, and stays open
+    drawer = page.get_by_role("dialog")
+    expect(drawer.get_by_role("row").nth(1)).to_be_visible(timeout=SLOW)
+    page.wait_for_timeout(800)  # a close by the second tap would have come by now
+    expect(drawer).to_be_visible()
+    assert page.url.endswith("#details")
+    assert _position(page) == before + 1
+    shoot(page, "dashboard-details-double-tap")
+
+
+def test_forward_after_back_opens_the_same_details_again(signed_in_page: Any, web_stack: WebStack) -> None:
+    """Forward after Back landed on #details with no drawer (and a Back then that did nothing seen).
+    Forward opens the drawer again, with the details it showed."""
+    # given a figure's 明细 opened on a phone, then closed by Back
+    page, before = _phone_dashboard(signed_in_page, web_stack)
+    page.get_by_test_id("tile-onsite").get_by_role("button", name="明细").click()
+    drawer = page.get_by_role("dialog")
+    expect(drawer.get_by_role("row").nth(1)).to_be_visible(timeout=SLOW)
+    title = drawer.locator(".el-drawer__title").inner_text()
+    page.go_back()
+    expect(drawer).to_be_hidden()
+    # when Forward is pressed
+    page.go_forward()
+    # then the same details are shown again, on the drawer's own step
+    expect(drawer).to_be_visible()
+    expect(drawer.locator(".el-drawer__title")).to_have_text(title)
+    expect(drawer.get_by_role("row").nth(1)).to_be_visible(timeout=SLOW)
+    assert (page.url.endswith("#details"), _position(page)) == (True, before + 1)
+    shoot(page, "dashboard-details-forward")
+    # and Back closes it again
+    page.go_back()
+    expect(drawer).to_be_hidden()
+    assert _position(page) == before

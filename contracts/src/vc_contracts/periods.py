@@ -39,9 +39,19 @@ _KIND_WORD = {PeriodKind.year: "年度", PeriodKind.half: "半年", PeriodKind.q
 _ORDINAL = "一二三四"
 
 
+# Trimmed around a period, alike on both sides (the pages' util/period.ts trims this very set): every
+# space and line break (str.isspace: the C0 separators \x1c-\x1f and NEL too, which JavaScript's trim
+# kept) and the byte-order mark a pasted CSV cell starts with (which str.strip kept).
+_AROUND = (
+    "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+
+
 def normalise_period(text: object) -> object:
     """A period as people type it, in its one text form: NFKC (full-width ２０２５Ｈ２ → 2025H2, the
-    ideographic space → a space), the spaces around it trimmed, its letter upper-cased:
+    ideographic space → a space), the spaces around it trimmed (`_AROUND`), its letter upper-cased:
     `  2026h1  ` → `2026H1`, `２０２６ｑ３` → `2026Q3`. Anything else than a str is returned as is, and
     a text that is no period stays no period (its pattern or `Period.parse` refuses it).
 
@@ -54,7 +64,7 @@ def normalise_period(text: object) -> object:
         return text
     if not text.isascii():  # a character NFKC would make a digit although it is none (²) stays: refused
         text = "".join(c if _digit_like(c) else unicodedata.normalize("NFKC", c) for c in text)
-    return text.strip().upper()
+    return text.strip(_AROUND).upper()
 
 
 def _digit_like(char: str) -> bool:

@@ -79,6 +79,14 @@ export function refusalText(error: unknown, fallback: string): string {
   return error instanceof ApiError ? error.said() : fallback
 }
 
+/** A call that got no answer to show: no network (status 0), a server failing (5xx) or a timeout
+ *  (an aborted fetch). Only these may fall back to a saved copy or keep a write queued; a 4xx is the
+ *  service's answer (scope, validation, an expired token) and is shown as such. */
+export function unanswered(error: unknown): boolean {
+  if (error instanceof ApiError) return error.status === 0 || error.status >= 500
+  return error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')
+}
+
 // The names people know the services' common fields by (a refusal's reason names no field).
 const FIELD_NAMES: Record<string, string> = {
   year: '年度', quarter: '季度', half: '半年', period: '期间', page: '页码', page_size: '每页条数',

@@ -1,7 +1,7 @@
 // What the advisor's pages share: the villages served (registry), the names of the ledger's
 // choices, and the visit prefill from the village's on-site schedule.
 import { reactive } from 'vue'
-import { api } from '@/api'
+import { api, unanswered } from '@/api'
 import { session } from '@/auth/session'
 import { formatDateTime, todayCst } from '@/util/time'
 import { parseSchedule, scheduleSlots, type Weekly } from '@/util/schedule'
@@ -171,9 +171,11 @@ export function cstInstant(date: string, time: string): string {
  * a server that answers nothing is not the same as the figures of that morning. */
 export const savedCopies = reactive<Record<string, string>>({})
 
-/** `load()`, remembered on the phone (localStorage, per advisor): without signal the last answer
- * is shown rather than nothing, and `savedCopies` names it until a later read answers. Rejects
- * only when there is neither an answer nor a saved one. */
+/** `load()`, remembered on the phone (localStorage, per advisor): without an answer (no signal, a
+ * server failing, a timeout: `unanswered`) the last answer is shown rather than nothing, and
+ * `savedCopies` names it until a later read answers. A refusal (4xx: scope, validation, an expired
+ * token) is an answer and rejects: it showed the saved copy instead of its reason. Rejects too when
+ * there is no saved copy. */
 export async function remembered<T>(name: string, load: () => Promise<T>): Promise<T> {
   const key = `vc.adv.${session.claims!.sub}.${name}`
   try {
@@ -183,6 +185,10 @@ export async function remembered<T>(name: string, load: () => Promise<T>): Promi
     delete savedCopies[name]
     return value
   } catch (error) {
+    if (!unanswered(error)) {
+      delete savedCopies[name] // a refusal is an answer: its reason is shown, not the saved copy
+      throw error
+    }
     const saved = localStorage.getItem(key)
     if (saved === null) throw error
     savedCopies[name] = localStorage.getItem(`${key}.at`) ?? ''

@@ -3,7 +3,7 @@
 // `Idempotency-Key`), so a send that got through but whose answer was lost is replayed by the
 // ledger (`Idempotency-Replayed: true`), never logged twice. Sent on `online` and on page load.
 import { reactive } from 'vue'
-import { api, ApiError, newIdempotencyKey } from '@/api'
+import { api, ApiError, newIdempotencyKey, unanswered } from '@/api'
 import { noteWrite } from '@/components/common/writes'
 
 export type EntryPath = '/visits' | '/lectures' | '/publicity-events' | '/consultations' | '/mediations' | '/document-reviews'
@@ -80,7 +80,7 @@ export async function send(owner: string, item: Pending): Promise<{ entry_id: st
     noteWrite()
     return answer
   } catch (error) {
-    if (error instanceof ApiError && error.status !== 0 && error.status !== 401 && error.status < 500) {
+    if (error instanceof ApiError && !unanswered(error) && error.status !== 401) {
       await tx('readwrite', (s) => s.put({ ...item, refused: error.message }))
       await reload(owner)
     }
@@ -100,7 +100,7 @@ export async function flush(owner: string): Promise<number> {
         await send(owner, item)
         sent += 1
       } catch (error) {
-        if (error instanceof ApiError && (error.status === 0 || error.status >= 500)) break
+        if (unanswered(error)) break
       }
     }
   } finally {
