@@ -136,3 +136,14 @@ def test_forward_after_back_opens_the_same_details_again(signed_in_page: Any, we
     page.go_back()
     expect(drawer).to_be_hidden()
     assert _position(page) == before
+
+
+def test_the_mark_typed_on_the_open_dashboard_is_lost_too(signed_in_page: Any, web_stack: WebStack) -> None:
+    """The same address with #details, gone to from the dashboard itself, is no load but a step inside
+    the page (CI met it by chance: the sign-in lands on /dashboard): no drawer, and no mark either."""
+    page: Page = signed_in_page("county_admin")
+    page.goto(f"{web_stack.url}/dashboard")
+    expect(page.get_by_test_id("live-badge")).to_have_text(re.compile("^实时"), timeout=SLOW)
+    page.goto(f"{web_stack.url}/dashboard#details")
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    expect(page.get_by_role("dialog")).to_have_count(0)
