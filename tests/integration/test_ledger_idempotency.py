@@ -210,3 +210,18 @@ async def test_an_import_under_a_key_replays_its_first_answer_and_refuses_anothe
     assert same.status_code == 200 and same.json()["unchanged"] == 1, same.text
     twice = await ledger.http.post("/imports", content=lectures_file(cast, "imp-1"), headers=fresh)
     assert (twice.status_code, twice.content) == (200, same.content) and replayed(twice), twice.text
+
+
+async def test_two_identical_imports_under_one_key_at_once_write_once_and_replay(scene) -> None:  # type: ignore[no-untyped-def]
+    # given the same file sent twice at the same moment under one key (a double click, a retry after a
+    # timeout), when both run, then one writes and the other gets its answer replayed, never a 409
+    ledger, cast = scene
+    keyed = {**ledger.headers("law_firm", "621025", "twin-staff", cast.firm), "Content-Type": "text/csv",
+             "Idempotency-Key": "import-twin"}  # fmt: skip
+    content = lectures_file(cast, "twin-1", "twin-2", "twin-3")
+    answers = await asyncio.gather(
+        *(ledger.http.post("/imports", content=content, headers=keyed) for _ in range(2))
+    )
+    assert sorted(a.status_code for a in answers) == [201, 201], [a.text for a in answers]
+    assert answers[0].content == answers[1].content
+    assert sorted(replayed(a) for a in answers) == [False, True]

@@ -250,7 +250,7 @@ async def import_file(
     idem: Idempotency | None = None,
 ) -> ImportReport:
     """`workers`: where the write's per-row hashing runs (`write_entries`). `idem`: the upload's
-    idempotency key, claimed and answered in the transaction of the entries (`answered`).
+    idempotency key, claimed and answered in the transaction of the entries (`_KeyAnswer`).
     Raises ImportRejectedError (422, every problem by row and column) having written nothing."""
     # Tens of thousands of live objects: see `gc_paused`. The collector comes back on only once
     # refcounting has freed the file's rows and events (after the answer, `freed_aside`): turned
@@ -260,35 +260,32 @@ async def import_file(
         return await _import_file(store, who, content, progress, workers, kept, idem)
 
 
-async def answered(conn: Connection, idem: Idempotency | None, report: ImportReport) -> None:
-    """The import's key, if any, claimed with its answer (201 when entries were written, else 200) in
-    `conn`'s transaction: the answer commits with the entries or not at all. A twin upload that
-    committed first is replayed instead (`claim` raises `Replayed`: this transaction rolls back)."""
-    if idem is None:
-        return
-    idem = replace(idem, status=201 if report.imported else 200)
-    await claim(conn, idem)
-    await remember(conn, idem, report.as_json())
-
-
 @dataclass
 class _KeyAnswer:
     """An upload's idempotency key (None: none sent) and its answer, the report once every row is
-    decided: stored in the entries' transaction (`within`, `write_entries`' last step) or, when
-    nothing was new and so nothing written, alone (`unless_given`)."""
+    decided (201 when entries were written, else 200). In the entries' transaction the key is claimed
+    first (`claim`: a twin upload under the key waits for this one, then has its answer replayed) and
+    answered last (`within`), so the answer commits with the entries or not at all; when nothing
+    was new, and so nothing written, both alone (`unless_given`)."""
 
     idem: Idempotency | None
     report: Callable[[], ImportReport]
     given: bool = False
 
+    async def claim(self, conn: Connection) -> None:
+        await claim(conn, self.idem)
+
     async def within(self, conn: Connection) -> None:
         self.given = True
-        await answered(conn, self.idem, self.report())
+        if self.idem is not None:
+            report = self.report()
+            await remember(conn, replace(self.idem, status=201 if report.imported else 200), report.as_json())
 
     async def unless_given(self, store: EventStore) -> None:
         if self.idem is not None and not self.given:
             async with store.pool.acquire() as conn, conn.transaction():
-                await answered(conn, self.idem, self.report())
+                await self.claim(conn)
+                await self.within(conn)
 
 
 async def _import_file(
@@ -344,7 +341,8 @@ async def _import_file(
             checked_at=facts.seen,
             workers=workers,
             reach=reach_of(parsed, who),
-            last=key.within,
+            first_step=key.claim,
+            last_step=key.within,
         )
     except ImportRejectedError:
         raise
