@@ -36,10 +36,13 @@ MAX_CELL = 32_767  # characters in one cell: Excel's own limit
 EXACT_DIGITS = 15  # Excel keeps 15 significant digits of a number; the rest become zeros
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, line feed, carriage return allowed
 SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")  # how Excel shows a long number
-_DAY = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+# Blanks are matched possessively (`\s*+`), never two runs of them side by side: a regular expression
+# tries every split of a run between adjacent `\s*` before it gives up, so `2026-01-01`, 1,000
+# blanks and a letter took 5 s (cubic; a full cell, hours, holding the GIL).
+_DAY = r"(\d{4})\s*+[-/.年]\s*+(\d{1,2})\s*+[-/.月]\s*+(\d{1,2})(?:\s*+日)?"
 _DATE = re.compile(rf"^{_DAY}$")
-_CLOCK = r"(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?"
-_DATETIME = re.compile(rf"^{_DAY}(?:\s*[T\s]\s*{_CLOCK})?$")
+_CLOCK = r"(\d{1,2})\s*+[:：时]\s*+(\d{1,2})(?:\s*+[:：分]\s*+(\d{1,2}))?"
+_DATETIME = re.compile(rf"^{_DAY}(?:(?:\s*+T\s*+|\s++){_CLOCK})?$")
 AS_TEXT = "请将该列设置为文本格式后重新填写（在 Excel 中选中该列，设置单元格格式为“文本”）"
 DATE_EXAMPLES = "例如 2026-12-01、2026/12/1 或 2026年12月1日"
 ANY_YEARS = range(DAY_YEAR_MIN, DAY_YEAR_MAX + 1)  # a date cell in a text column: Excel starts in 1900
