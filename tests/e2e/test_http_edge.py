@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -781,3 +782,33 @@ async def test_an_empty_or_blank_idempotency_key_is_refused_never_read_as_none(
     answer = assert_error(response, 422, "validation_failed")
     reasons = {e["field"]: e["reason"] for e in answer["errors"]}
     assert "幂等键不能为空" in reasons.get("Idempotency-Key", ""), answer
+
+
+BLANKS = 60_000
+
+
+@pytest.mark.parametrize(
+    ("service", "path", "role", "body"),
+    [
+        ("ledger", "/visits", "advisor",
+         {"village_code": VILLAGE, "summary": "答复", "place": "村委会",
+          "ended_at": "2026-11-15T10:00:00+08:00", "started_at": "2026-11-15T09:00" + " " * BLANKS + "x"}),
+        ("ledger", "/consultations", "advisor",
+         {"village_code": VILLAGE, "summary": "答复",
+          "occurred_at": "2026-11-15T09:00:00+08:00" + "\t" * BLANKS + "x"}),
+        ("assessment", "/rules", "county_admin",
+         {"division_code": COUNTY, "effective_from": "2026-01-01T09:00" + " " * BLANKS + "x"}),
+    ],
+)  # fmt: skip
+async def test_a_time_padded_with_blanks_is_refused_at_once(
+    apps: dict[str, Started], service: str, path: str, role: str, body: dict[str, Any]
+) -> None:
+    # given a time followed by 60,000 blanks and a letter (a body far under the 1 MiB cap), when
+    # sent, then 422 at once: the reason's pattern tried every split of the blanks (~25 s each, the
+    # service's event loop held all the while; quadratic, so a 1 MiB body half an hour)
+    svc = apps[service]
+    started = time.perf_counter()
+    response = await svc.http.post(path, json=body, headers=svc.headers(role))
+    assert time.perf_counter() - started < 3, "the refusal took seconds"
+    answer = assert_error(response, 422, "validation_failed")
+    assert answer["errors"], answer

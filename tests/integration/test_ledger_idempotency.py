@@ -177,3 +177,51 @@ async def test_other_content_under_a_used_client_entry_id_is_refused_naming_that
         assert "客户端编号" in answer["message"] and "cid-3" in answer["message"]
         assert "ledger:" not in answer["message"]
     assert await events_of(ledger, first.json()["entry_id"]) == 1
+
+
+IMPORT_HEADINGS = "类型,顾问编号,村（社区）代码,开始时间,主题,参加人数,客户端编号\n"
+
+
+def lectures_file(cast: Cast, *clients: str) -> bytes:
+    rows = [f"法治讲座,{cast.advisor('li')},{cast.villages[1]},{DAY} {10 + n}:00,普法,20,{c}\n"
+            for n, c in enumerate(clients)]  # fmt: skip
+    return (IMPORT_HEADINGS + "".join(rows)).encode()
+
+
+async def test_an_import_under_a_key_replays_its_first_answer_and_refuses_another_file(scene) -> None:  # type: ignore[no-untyped-def]
+    # given a unit's import sent with an Idempotency-Key, when the same file is sent again under it,
+    # then the first answer comes back (201, imported 2), not a fresh 200 "unchanged"; and another
+    # file under the same key is 422 naming the key, writing nothing (the key was ignored: it ran)
+    ledger, cast = scene
+    unit = {**ledger.headers("law_firm", "621025", "idem-staff", cast.firm), "Content-Type": "text/csv"}
+    keyed = {**unit, "Idempotency-Key": "import-1"}
+    first = await ledger.http.post("/imports", content=lectures_file(cast, "imp-1", "imp-2"), headers=keyed)
+    assert first.status_code == 201 and first.json()["imported"] == 2, first.text
+    again = await ledger.http.post("/imports", content=lectures_file(cast, "imp-1", "imp-2"), headers=keyed)
+    assert (again.status_code, again.content) == (201, first.content) and replayed(again), again.text
+    before = await ledger.pool.fetchval("SELECT count(*) FROM ledger.events")
+    other = await ledger.http.post("/imports", content=lectures_file(cast, "imp-3"), headers=keyed)
+    assert other.status_code == 422, other.text
+    assert (other.json()["code"], other.json()["field"]) == ("idempotency_key_reused", "Idempotency-Key")
+    assert await ledger.pool.fetchval("SELECT count(*) FROM ledger.events") == before
+    # nothing new under a fresh key: its own first answer (200, unchanged) is what it replays
+    fresh = {**unit, "Idempotency-Key": "import-2"}
+    same = await ledger.http.post("/imports", content=lectures_file(cast, "imp-1"), headers=fresh)
+    assert same.status_code == 200 and same.json()["unchanged"] == 1, same.text
+    twice = await ledger.http.post("/imports", content=lectures_file(cast, "imp-1"), headers=fresh)
+    assert (twice.status_code, twice.content) == (200, same.content) and replayed(twice), twice.text
+
+
+async def test_two_identical_imports_under_one_key_at_once_write_once_and_replay(scene) -> None:  # type: ignore[no-untyped-def]
+    # given the same file sent twice at the same moment under one key (a double click, a retry after a
+    # timeout), when both run, then one writes and the other gets its answer replayed, never a 409
+    ledger, cast = scene
+    keyed = {**ledger.headers("law_firm", "621025", "twin-staff", cast.firm), "Content-Type": "text/csv",
+             "Idempotency-Key": "import-twin"}  # fmt: skip
+    content = lectures_file(cast, "twin-1", "twin-2", "twin-3")
+    answers = await asyncio.gather(
+        *(ledger.http.post("/imports", content=content, headers=keyed) for _ in range(2))
+    )
+    assert sorted(a.status_code for a in answers) == [201, 201], [a.text for a in answers]
+    assert answers[0].content == answers[1].content
+    assert sorted(replayed(a) for a in answers) == [False, True]

@@ -213,3 +213,21 @@ async def test_an_xlsx_whose_first_tab_is_a_chart_is_imported_from_its_worksheet
     out = io.BytesIO()
     only_charts.save(out)
     assert file_reasons(await upload(ledger, cast, out.getvalue(), XLSX)) == [NO_WORKSHEET]
+
+
+VISIT_HEADINGS = ["类型", "顾问编号", "村（社区）代码", "开始时间", "结束时间", "地点", "内容摘要",
+                  "客户端编号"]  # fmt: skip
+
+
+async def test_an_xlsx_time_one_millisecond_short_of_the_hour_is_stored_on_the_hour(scene) -> None:  # type: ignore[no-untyped-def]
+    # given a visit 09:00-10:00 whose end cell Excel holds as 09:59:59.999 (a computed time's float),
+    # when imported, then it is stored ending at 10:00:00 and counts 3,600 s, as the sheet shows it
+    # (it was stored to the millisecond and counted 3,599 s, each such visit a second short)
+    ledger, cast = scene
+    end = datetime(YEAR, 5, 5, 9, 59, 59, 999000)  # noqa: DTZ001 (a sheet's cells hold wall-clock time)
+    row = ["驻点服务", cast.advisor("li"), cast.villages[0], datetime(YEAR, 5, 5, 9), end, "村委会", "值班",  # noqa: DTZ001
+           "ms-1"]  # fmt: skip
+    response = await upload(ledger, cast, workbook([VISIT_HEADINGS, row]), XLSX)
+    assert response.status_code == 201, response.text
+    ended = await ledger.pool.fetchval("SELECT ended_at FROM ledger.entries WHERE client_entry_id = 'ms-1'")
+    assert ended == datetime(YEAR, 5, 5, 10, tzinfo=CST)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -36,10 +36,13 @@ MAX_CELL = 32_767  # characters in one cell: Excel's own limit
 EXACT_DIGITS = 15  # Excel keeps 15 significant digits of a number; the rest become zeros
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, line feed, carriage return allowed
 SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")  # how Excel shows a long number
-_DAY = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+# Blanks are matched possessively (`\s*+`), never two runs of them side by side: a regular expression
+# tries every split of a run between adjacent `\s*` before it gives up, so `2026-01-01`, 1,000
+# blanks and a letter took 5 s (cubic; a full cell, hours, holding the GIL).
+_DAY = r"(\d{4})\s*+[-/.年]\s*+(\d{1,2})\s*+[-/.月]\s*+(\d{1,2})(?:\s*+日)?"
 _DATE = re.compile(rf"^{_DAY}$")
-_CLOCK = r"(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?"
-_DATETIME = re.compile(rf"^{_DAY}(?:\s*[T\s]\s*{_CLOCK})?$")
+_CLOCK = r"(\d{1,2})\s*+[:：时]\s*+(\d{1,2})(?:\s*+[:：分]\s*+(\d{1,2}))?"
+_DATETIME = re.compile(rf"^{_DAY}(?:(?:\s*+T\s*+|\s++){_CLOCK})?$")
 AS_TEXT = "请将该列设置为文本格式后重新填写（在 Excel 中选中该列，设置单元格格式为“文本”）"
 DATE_EXAMPLES = "例如 2026-12-01、2026/12/1 或 2026年12月1日"
 ANY_YEARS = range(DAY_YEAR_MIN, DAY_YEAR_MAX + 1)  # a date cell in a text column: Excel starts in 1900
@@ -112,16 +115,39 @@ def _moment(value: datetime | date | time, kind: Kind) -> str:
         if kind in (Kind.date, Kind.datetime):
             raise ValueError(f"只有时间「{value}」，缺少日期，{DATE_EXAMPLES}")
         return value.isoformat(timespec="minutes")
-    if kind is Kind.date:  # a cell's day or time has no offset: CST already
-        return in_record_years(value.date() if isinstance(value, datetime) else value, cell=True).isoformat()
     if not isinstance(value, datetime):
         # a cell holds wall-clock time, no offset: made CST below, or shown as it was typed
         value = datetime(value.year, value.month, value.day)  # noqa: DTZ001
+    value = _nearest_second(value)
+    if kind is Kind.date:  # a cell's day or time has no offset: CST already
+        return in_record_years(value.date(), cell=True).isoformat()
     if kind is Kind.datetime:
         return in_record_years(value, cell=True).isoformat()
     if value.year not in ANY_YEARS:
         raise ValueError(f"年份 {value.year} 超出范围（{DAY_YEAR_MIN}–{DAY_YEAR_MAX}），请核对")
     return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+
+
+_HALF_SECOND = 500_000  # microseconds
+
+
+def _nearest_second(value: datetime) -> datetime:
+    """A sheet's moment to the nearest whole second, as Excel displays it (`hh:mm:ss` rounds). Excel
+    keeps a moment as a float fraction of a day, so a time typed 10:00 and then computed or pasted
+    comes back through openpyxl as 09:59:59.999: kept, it was a visit stored to the millisecond and
+    counted a second short (and a day cell of 1 April read as 31 March). Times are whole seconds
+    everywhere else (a typed fraction is refused: `vc_contracts.base.whole_seconds_text`); a cell's
+    fraction is the float's, nobody's typing. The last second of year 9999 stays as it is: refused
+    for its year, not rounded past the calendar."""
+    if not value.microsecond:
+        return value
+    whole = value.replace(microsecond=0)
+    if value.microsecond < _HALF_SECOND:
+        return whole
+    try:
+        return whole + timedelta(seconds=1)
+    except OverflowError:
+        return whole
 
 
 def _date_text(text: str) -> date:

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from eventkit.auth import UNITS
 from eventkit.dependencies import CurrentPrincipal, CurrentRuntime
+from eventkit.idempotency import IdempotencyKey, answer_if_stored, fingerprint
 from eventkit.imports import imports_of
 from eventkit.workbook_bytes import attachment
 from fastapi import APIRouter, Query, Request
@@ -46,6 +47,7 @@ async def import_entries(
     runtime: CurrentRuntime,
     who: CurrentPrincipal,
     file_format: Annotated[Literal["csv", "xlsx"] | None, Query(alias="format")] = None,
+    key: IdempotencyKey = None,
 ) -> Any:
     """The format is recognised from the content (an XLSX file is a zip); `format` is accepted as is.
 
@@ -54,10 +56,19 @@ async def import_entries(
     A file that is no sheet (an HTML table named .xls, a PDF, an ODS) is refused naming what it is.
     The answer names the sheet read:
     `{"rows": 1, "imported": 1, "unchanged": 0, "sheet": "补录台账"}` (no `sheet` for a CSV). A CSV
-    whose double quotes do not pair is refused by the row and column where the quote opens."""
+    whose double quotes do not pair is refused by the row and column where the quote opens.
+
+    With an `Idempotency-Key` the import is a command like any other (eventkit.idempotency): the
+    same file again under it gets the first answer back byte for byte (201 and its counts, not a
+    fresh 200 "unchanged"), another file under it is 422 `idempotency_key_reused`, nothing read.
+    Without one, a file sent again is still harmless: its rows are keyed by their 客户端编号."""
     content = await request.body()  # its size is bounded at the edge (eventkit.edge, VC_MAX_UPLOAD_BYTES)
+    idem = None
+    if key is not None:  # the file is hashed only when a key asks for it (a large import: ~0.1 s)
+        idem = await fingerprint(request, who, key)
+        await answer_if_stored(runtime.pool, idem)
     with imports_of(request.app).tracked(who.subject) as progress:
-        report = await import_file(runtime.store, who, content, progress, runtime.workers)
+        report = await import_file(runtime.store, who, content, progress, runtime.workers, idem)
     headers = {"Location": f"/imports/{progress.import_id}"}
     status = 201 if report.imported else 200
     return JSONResponse(status_code=status, content=report.as_json(), headers=headers)

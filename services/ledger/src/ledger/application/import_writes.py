@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterable, AsyncIterator, Collection, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -96,6 +96,8 @@ async def write_entries(
     checked_at: int | None = None,
     workers: CpuWorkers = THREADS,
     reach: Collection[str] = (),
+    first_step: Callable[[Connection], Awaitable[None]] | None = None,
+    last_step: Callable[[Connection], Awaitable[None]] | None = None,
 ) -> None:
     """Append the events of `chunks` (each the first of a new entry stream; a list: cut as
     `chunk_spans`) with their entries and chain links; all or nothing: an error raised by `chunks` rolls
@@ -105,7 +107,9 @@ async def write_entries(
     `workers`: where the chain bodies are computed, ahead of the writer (a worker process: on the
     other core). `reach`: the volumes the events may link into (their heads are read when the
     transaction begins, and the worker links the chunks from them, `chain_worker`); the chunks
-    of an event beyond them, and all after it, are linked here.
+    of an event beyond them, and all after it, are linked here. `first_step` and `last_step`: run in the
+    transaction before anything else and after every chunk is written, before it commits (an
+    idempotency key claimed, then answered: `importing._KeyAnswer`).
     Raises ConcurrencyError when an entry's stream exists already, ConflictError (409) when an
     entry now overlaps the advisor's other on-site time."""
     pending = aiter(_chunked(chunks) if isinstance(chunks, list) else chunks)
@@ -114,6 +118,8 @@ async def write_entries(
         return
     maker = _ChunkMaker(store, metadata)
     async with store.pool.acquire() as conn, conn.transaction():
+        if first_step is not None:
+            await first_step(conn)
         recorded_at = await store.take_order(conn)
         recheck = checked_at is None or await _appended_since(conn, store.schema, checked_at)
         recorded = envelope_time(recorded_at)
@@ -150,6 +156,8 @@ async def write_entries(
                 await _write(conn, store, prepared, heads, recorded_at, recheck)
                 progress.step("written", len(prepared.rows.rows))
             await heads.save(conn, store.schema)
+            if last_step is not None:
+                await last_step(conn)
         finally:  # the writer's error: stop preparing (the connection is idle: the rollback may run)
             preparing.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -28,13 +28,15 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from eventkit.auth import Principal, Role
 from eventkit.clock import now_cst
 from eventkit.command_runner import request_metadata
+from eventkit.db import Connection
+from eventkit.idempotency import Idempotency, claim, remember
 from eventkit.import_errors import ImportRejectedError, Problems
 from eventkit.imports import ImportProgress, freed_aside
 from eventkit.spreadsheets import Sheet
@@ -240,21 +242,55 @@ async def read_rows(
 
 
 async def import_file(
-    store: EventStore, who: Principal, content: bytes, progress: ImportProgress, workers: CpuWorkers = THREADS
+    store: EventStore,
+    who: Principal,
+    content: bytes,
+    progress: ImportProgress,
+    workers: CpuWorkers = THREADS,
+    idem: Idempotency | None = None,
 ) -> ImportReport:
-    """`workers`: where the write's per-row hashing runs (`write_entries`).
+    """`workers`: where the write's per-row hashing runs (`write_entries`). `idem`: the upload's
+    idempotency key, claimed and answered in the transaction of the entries (`_KeyAnswer`).
     Raises ImportRejectedError (422, every problem by row and column) having written nothing."""
     # Tens of thousands of live objects: see `gc_paused`. The collector comes back on only once
     # refcounting has freed the file's rows and events (after the answer, `freed_aside`): turned
     # on while they lived, its first young collection walked them all (~0.1 s of a 50,000-row
     # import, issue 12's profile), to free nothing.
     with freed_aside() as kept:
-        return await _import_file(store, who, content, progress, workers, kept)
+        return await _import_file(store, who, content, progress, workers, kept, idem)
+
+
+@dataclass
+class _KeyAnswer:
+    """An upload's idempotency key (None: none sent) and its answer, the report once every row is
+    decided (201 when entries were written, else 200). In the entries' transaction the key is claimed
+    first (`claim`: a twin upload under the key waits for this one, then has its answer replayed) and
+    answered last (`within`), so the answer commits with the entries or not at all; when nothing
+    was new, and so nothing written, both alone (`unless_given`)."""
+
+    idem: Idempotency | None
+    report: Callable[[], ImportReport]
+    given: bool = False
+
+    async def claim(self, conn: Connection) -> None:
+        await claim(conn, self.idem)
+
+    async def within(self, conn: Connection) -> None:
+        self.given = True
+        if self.idem is not None:
+            report = self.report()
+            await remember(conn, replace(self.idem, status=201 if report.imported else 200), report.as_json())
+
+    async def unless_given(self, store: EventStore) -> None:
+        if self.idem is not None and not self.given:
+            async with store.pool.acquire() as conn, conn.transaction():
+                await self.claim(conn)
+                await self.within(conn)
 
 
 async def _import_file(
     store: EventStore, who: Principal, content: bytes, progress: ImportProgress, workers: CpuWorkers,
-    kept: list[Any],
+    kept: list[Any], idem: Idempotency | None = None,
 ) -> ImportReport:  # fmt: skip
     who.require_role(*UNITS)
     unit_of(who)
@@ -290,6 +326,11 @@ async def _import_file(
         if given != len(new):  # never: a chunk lost on its way would be a silent gap in the ledger
             raise RuntimeError(f"{given} of {len(new)} new entries were handed to the write")
 
+    key = _KeyAnswer(
+        idem,
+        lambda: ImportReport(sheet.count, len(deciding.result()[0]), deciding.result()[1], sheet.named()),
+    )
+
     try:
         metadata = request_metadata(who.subject)  # the upload's correlation id, for the whole file
         await write_entries(
@@ -300,6 +341,8 @@ async def _import_file(
             checked_at=facts.seen,
             workers=workers,
             reach=reach_of(parsed, who),
+            first_step=key.claim,
+            last_step=key.within,
         )
     except ImportRejectedError:
         raise
@@ -313,7 +356,9 @@ async def _import_file(
             problems.raise_if_any()
         raise
     new, unchanged = deciding.result()
+    report = ImportReport(sheet.count, len(new), unchanged, sheet.named())
+    await key.unless_given(store)
     # freed after the answer, the large lists and dicts a slice at a time (`freed_aside`), the
     # events first (also held by `deciding`'s result)
     kept += (sheet, sheet.rows, facts, facts.starts, facts.busy, ids, loose, parsed, deciding, new)
-    return ImportReport(sheet.count, len(new), unchanged, sheet.named())
+    return report
