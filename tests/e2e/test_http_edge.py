@@ -809,6 +809,7 @@ async def test_a_time_padded_with_blanks_is_refused_at_once(
     svc = apps[service]
     started = time.perf_counter()
     response = await svc.http.post(path, json=body, headers=svc.headers(role))
-    assert time.perf_counter() - started < 3, "the refusal took seconds"
+    # a bound on a hang (the fix answers in milliseconds), not a measure of speed: loaded CI stays far under
+    assert time.perf_counter() - started < 10, "the refusal took seconds"
     answer = assert_error(response, 422, "validation_failed")
     assert answer["errors"], answer
