@@ -42,7 +42,7 @@ def test_a_refused_figure_sheet_hides_only_its_own_figures_and_is_named(
     page.reload()
     # then the message names what could not be read and why
     alert = page.get_by_role("alert")
-    expect(alert).to_have_text("暂时无法读取本年指标：评估服务暂时不可用，请稍后再试")
+    expect(alert).to_have_text("无法读取本年指标：评估服务暂时不可用，请稍后再试")
     # and the other reads still show: the questions line and each village's confirmation tag
     expect(page.get_by_test_id("open-questions")).to_be_visible()
     first = page.get_by_role("article").first
@@ -121,7 +121,7 @@ def test_reads_failing_for_different_reasons_each_say_their_own(
     page.reload()
     # then each read is named with its own reason
     expect(page.get_by_role("alert")).to_have_text(
-        "暂时无法读取本年指标：评估服务暂时不可用，请稍后再试；居民提问：登记服务暂时不可用，请稍后再试"
+        "无法读取本年指标：评估服务暂时不可用，请稍后再试；居民提问：登记服务暂时不可用，请稍后再试"
     )
     shoot(page, "advisor-home-two-reasons")
 
@@ -175,7 +175,7 @@ def test_a_refused_read_shows_its_reason_not_the_phones_saved_copy(
     page.route(SHEET, _refused(403, "无权查看该顾问的考核数据"))
     page.reload()
     # then the refusal's reason is shown, and nothing is said to come from the saved copy
-    expect(page.get_by_role("alert")).to_have_text("暂时无法读取本年指标：无权查看该顾问的考核数据")
+    expect(page.get_by_role("alert")).to_have_text("无法读取本年指标：无权查看该顾问的考核数据")
     expect(page.get_by_test_id("quarter-hours").first).to_have_text("暂无数据")
     expect(page.get_by_test_id("saved-copy")).to_have_count(0)
     shoot(page, "advisor-home-refused-not-saved")
