@@ -34,7 +34,8 @@ def test_the_advisors_home_shows_its_figures_when_the_phone_cannot_save_them(
     # then its villages and figures are shown, and nothing is said to be unreadable
     expect(page.get_by_role("article").first).to_be_visible()
     expect(page.get_by_test_id("open-questions")).to_be_visible()
-    expect(page.get_by_test_id("quarter-hours").first).to_have_text(re.compile(r"^\d+\.\d\d / \d+\.\d\d 小时$"))
+    hours = re.compile(r"^\d+\.\d\d / \d+\.\d\d 小时$")
+    expect(page.get_by_test_id("quarter-hours").first).to_have_text(hours)
     expect(page.get_by_role("alert")).to_have_count(0)
     expect(page.get_by_test_id("saved-copy")).to_have_count(0)
     shoot(page, "advisor-home-storage-full")
