@@ -53,3 +53,27 @@ def test_an_address_with_an_unknown_kind_opens_the_half_year_ledger(
     expect(page.locator("#vc-dl-period")).to_have_value(f"{YEAR}H1")
     expect(page).to_have_url(re.compile(rf"kind=half_year_ledger&period={YEAR}H1$"))
     shoot(page, "county-deadlines-unknown-kind")
+
+
+def test_the_address_and_the_choices_shown_agree_after_the_menu_opens_the_page_again(
+    signed_in_page: Callable[[str], Page],
+) -> None:
+    # given last year's annual results chosen on 报送期限
+    page = signed_in_page("county_admin")
+    open_county(page, f"deadlines?kind=annual_results&period={YEAR - 2}")
+    select = page.locator(".el-select").filter(has=page.locator("#vc-dl-kind"))
+    expect(select).to_contain_text("年度工作报告")
+    # when its own menu item is chosen (the address loses ?kind=…&period=…, the page stays)
+    page.get_by_role("menuitem", name="报送期限").click()
+    # then the page shows what its address says, as a reload would: the half-year ledger opened
+    # afresh (before: the annual choice stayed on screen under an address that no longer said it, and
+    # a reload or a shared link showed another list)
+    expect(page).to_have_url(re.compile(rf"kind=half_year_ledger&period={YEAR}H1$"))
+    expect(select).to_contain_text("半年台账报告")
+    expect(page.locator("#vc-dl-period")).to_have_value(f"{YEAR}H1")
+    # and Back returns to the annual choice, shown
+    page.go_back()
+    expect(page).to_have_url(re.compile(rf"kind=annual_results&period={YEAR - 2}$"))
+    expect(select).to_contain_text("年度工作报告")
+    expect(page.locator("#vc-dl-period")).to_have_value(str(YEAR - 2))
+    shoot(page, "county-deadlines-menu-again")

@@ -77,3 +77,33 @@ def test_the_village_volume_reads_a_full_width_year_and_says_one_it_cannot_show(
     )
     expect(page.locator(".vc-sheet")).to_contain_text(f"{this_year} 年度", timeout=SLOW)
     shoot(page, "village-volume-year-unreadable")
+
+
+@pytest.mark.parametrize("written", ["1999", "2999"])
+def test_the_volume_says_a_year_outside_the_program_and_shows_this_year(
+    written: str, signed_in_page: Callable[[str], Page], web_stack: WebStack
+) -> None:
+    # given a village's volume, and a year the program can have no records for in its address
+    code, _ = busiest_volume(web_stack)
+    page = signed_in_page("county_admin")
+    this_year = int(page.evaluate(CST_YEAR))
+    # when it is opened, then this year's volume is asked for and shown, and the year asked is said
+    _asked_year(page, lambda: page.goto(f"{web_stack.url}/volume/{code}?year={written}"), this_year)
+    expect(page.get_by_role("combobox", name="年度")).to_be_visible(timeout=SLOW)
+    note = page.get_by_test_id("year-note")
+    expect(note).to_contain_text(f"地址中的 {written} 年不在可查看的年度")
+    expect(note).to_contain_text(f"下面显示 {this_year} 年")
+    shoot(page, f"volume-year-outside-{written}")
+
+
+def test_the_volume_of_an_older_year_names_it_in_its_year_picker(
+    signed_in_page: Callable[[str], Page], web_stack: WebStack
+) -> None:
+    # given a village's volume asked for a year older than the picker's last three
+    code, _ = busiest_volume(web_stack)
+    page = signed_in_page("county_admin")
+    # when it is opened, then that year is asked for, and the picker names it as it names the others
+    _asked_year(page, lambda: page.goto(f"{web_stack.url}/volume/{code}?year=2019"), 2019)
+    picker = page.locator(".el-select").filter(has=page.get_by_role("combobox", name="年度"))
+    expect(picker).to_have_text("2019 年", timeout=SLOW)
+    expect(page.get_by_test_id("year-note")).to_have_count(0)

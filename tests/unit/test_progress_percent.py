@@ -24,6 +24,13 @@ CASES = [
     ((0, 0), 100),
     ((199, 200), 99),  # 99.5 rounds to 100
     ((1, 201), 1),  # 0.4975 rounds to 0
+    # with the services' verdict: hours come rounded, 7 h 59 min 59 s is 8.00 of 8, not met
+    ((8, 8, False), 99),  # was 100: a full bar short of the minimum
+    ((8.01, 8, False), 99),  # a pro-rated minimum shown raised may still read below the hours
+    ((8, 8, True), 100),
+    ((0, 8, False), 0),
+    ((0.01, 0, False), 99),
+    ((0, 0, True), 100),
 ]
 
 
@@ -33,9 +40,12 @@ def node() -> Iterator[NodeLines]:
         yield reader
 
 
-@pytest.mark.parametrize(("index", "case"), list(enumerate(CASES)), ids=[f"{c[0]}of{c[1]}" for c, _ in CASES])
+IDS = ["of".join(map(str, c)) for c, _ in CASES]
+
+
+@pytest.mark.parametrize(("index", "case"), list(enumerate(CASES)), ids=IDS)
 def test_a_bar_is_full_only_when_met_and_empty_only_when_nothing_done(
-    node: NodeLines, index: int, case: tuple[tuple[float, float], int]
+    node: NodeLines, index: int, case: tuple[tuple[float, ...], int]
 ) -> None:
-    # given done of owed, when the bar is drawn, then its per cent
+    # given done of owed (and the verdict, where given), when the bar is drawn, then its per cent
     assert node.ask(list(case[0])) == case[1]

@@ -133,3 +133,28 @@ def test_a_villages_share_of_its_minimum_is_rounded_half_up() -> None:
     frame = SimpleNamespace(year=2026, quarter="2026Q1")
     # 216 s of 8 h = 0.0075: round gave 0.007
     assert _village(row, frame)["share"] == 0.008  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "minimum", "share", "meets"),
+    [
+        (28_799, 28_800, 0.999, False),  # 7 h 59 min 59 s of 8 h: half_up gave 1.0, coloured 已达标
+        (28_786, 28_800, 0.999, False),  # 0.99951…: half_up gave 1.0
+        (28_800, 28_800, 1.0, True),
+        (43_200, 28_800, 1.5, True),  # above the minimum: the share as it is
+        (14, 28_800, 0.001, False),  # 14 s of 8 h (0.0005): above nothing, never 0.0 (behind, not none)
+        (0, 28_800, 0.0, False),
+    ],
+)
+def test_a_villages_share_of_its_minimum_reads_as_met_only_when_met(
+    seconds: int, minimum: int, share: float, meets: bool
+) -> None:
+    # given a village's on-site seconds against its minimum
+    row = {"village_code": "621025100201", "name": "上川村", "township_code": "621025100",
+           "township_name": "川镇", "advisor_id": None, "advisor_name": None, "s": seconds,
+           "min_s": minimum, "lectures": 0, "lec_min": 2, "at_risk": False, "agreement": None,
+           "board_stale": False, "breaches": 0}  # fmt: skip
+    # when the dashboard's village row is made
+    village = _village(row, SimpleNamespace(year=2026, quarter="2026Q1"))  # type: ignore[arg-type]
+    # then its share (the band's colour: 1 or more is 已达标) agrees with the verdict
+    assert (village["share"], village["meets_onsite"]) == (share, meets)

@@ -37,10 +37,25 @@ def shown_share(part: int, whole: int, places: int = 1) -> float:
     shown_share(16, 16) -> 100.0. `part` in 0..whole; counts, never rounded figures."""
     if whole <= 0:
         return 0.0
-    shown = half_up(Fraction(100 * part, whole), places)
+    return _neither_all_nor_none(Fraction(100 * part, whole), 100, part, whole, places)
+
+
+def shown_ratio(part: int, whole: int, places: int = 3) -> float:
+    """`part` of `whole` as a ratio (1 = the whole), rounded half up once, by `shown_share`'s rule: it
+    never reads as the whole short of it nor as none above nothing (a village's 28,799 of 28,800
+    on-site seconds is 0.999, not 1.0: 1 or more is coloured 已达标). Above the whole it is as it is.
+    Shapes: shown_ratio(216, 28_800) -> 0.008; shown_ratio(28_799, 28_800) -> 0.999;
+    shown_ratio(14, 28_800) -> 0.001; shown_ratio(43_200, 28_800) -> 1.5. `whole` above 0."""
+    return _neither_all_nor_none(Fraction(part, whole), 1, part, whole, places)
+
+
+def _neither_all_nor_none(exact: Fraction, full: int, part: int, whole: int, places: int) -> float:
+    """`exact` (part of whole, `full` for the whole) rounded half up, kept one last place away from
+    the whole when short of it and from nothing when above it."""
+    shown = half_up(exact, places)
     last = Fraction(1, 10**places)
-    if part < whole and shown >= 100:
-        return float(100 - last)
+    if part < whole and shown >= full:
+        return float(full - last)
     if part > 0 and shown <= 0:
         return float(last)
     return shown

@@ -25,7 +25,7 @@ from vc_contracts.catalogue.enums import REPORT_KIND_LABELS, ReportKind
 from vc_contracts.divisions import significant_prefix
 from vc_contracts.durations import display_hours
 from vc_contracts.filing_rules import filing_deadline
-from vc_contracts.rounding import half_up, shown_share
+from vc_contracts.rounding import half_up, shown_ratio, shown_share
 from vc_contracts.rules import rule_for_period, rule_label
 
 from reporting.application import dashboard as q
@@ -316,7 +316,7 @@ def _village(row: dict[str, Any], frame: q.Frame) -> dict[str, Any]:
         "advisor": {"id": row["advisor_id"], "name": row["advisor_name"]} if row["advisor_id"] else None,
         "onsite_seconds": s, "onsite_hours": display_hours(s),
         "min_seconds": min_s, "min_hours": display_hours(min_s),
-        "share": half_up(Fraction(s, min_s), 3) if min_s else None, "meets_onsite": s >= min_s,
+        "share": shown_ratio(s, min_s) if min_s else None, "meets_onsite": s >= min_s,
         "lectures": row["lectures"], "lectures_min": row["lec_min"],
         "meets_lectures": row["lectures"] >= row["lec_min"],
         "at_risk": row["at_risk"], "agreement": row["agreement"], "board_stale": row["board_stale"],

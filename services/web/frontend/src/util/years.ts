@@ -7,6 +7,11 @@ import { normalisePeriod } from './period'
 export const YEAR_MIN = 2018
 export const YEAR_MAX = 2100
 
+/** The years a record can be of, up to `thisYear` (a year not begun has none): 2018 … this year. */
+export function programYears(thisYear: number): number[] {
+  return Array.from({ length: Math.max(0, thisYear - YEAR_MIN + 1) }, (_, i) => YEAR_MIN + i)
+}
+
 /** A year as an address gives it (?year=), read the way periods are (`normalisePeriod`: NFKC,
  * trimmed): ２０２５ and `2025 ` are 2025. Null for anything else (a list, 2025年, 25). */
 export function readYear(asked: unknown): number | null {

@@ -178,12 +178,9 @@ export const savedCopies = reactive<Record<string, string>>({})
  * there is no saved copy. */
 export async function remembered<T>(name: string, load: () => Promise<T>): Promise<T> {
   const key = `vc.adv.${session.claims!.sub}.${name}`
+  let value: T
   try {
-    const value = await load()
-    localStorage.setItem(key, JSON.stringify(value))
-    localStorage.setItem(`${key}.at`, new Date().toISOString())
-    delete savedCopies[name]
-    return value
+    value = await load()
   } catch (error) {
     if (!unanswered(error)) {
       delete savedCopies[name] // a refusal is an answer: its reason is shown, not the saved copy
@@ -194,4 +191,20 @@ export async function remembered<T>(name: string, load: () => Promise<T>): Promi
     savedCopies[name] = localStorage.getItem(`${key}.at`) ?? ''
     return JSON.parse(saved) as T
   }
+  delete savedCopies[name]
+  try {
+    localStorage.setItem(key, JSON.stringify(value))
+    localStorage.setItem(`${key}.at`, new Date().toISOString())
+  } catch {
+    // the phone cannot keep a copy (storage full, a private window): the answer is shown all the same
+    // (it was thrown away with the failed save and said as unreadable); an older copy is dropped, so
+    // that it is never shown later as if saved now
+    try {
+      localStorage.removeItem(key)
+      localStorage.removeItem(`${key}.at`)
+    } catch {
+      /* nothing kept either way */
+    }
+  }
+  return value
 }
