@@ -60,7 +60,9 @@ def test_the_advisors_bars_are_not_full_at_8_00_of_8_hours_not_met(
     expect(bar.locator(".van-progress__portion")).not_to_have_css("background-color", "rgb(21, 128, 61)")
     # and words say it, not the colour alone (8.00 / 8.00 reads as met)
     expect(bar).to_have_attribute("aria-valuetext", "8.00 / 8.00 小时，未达标")
-    expect(page.get_by_test_id("short-unseen").first).to_have_text("尚未达标：精确时长略少于要求，显示值已四舍五入")
+    expect(page.get_by_test_id("short-unseen").first).to_have_text(
+        "尚未达标：精确时长略少于要求，显示值已四舍五入"
+    )
     shoot(page, "advisor-home-bar-short-by-a-second")
     # and on the village's page too
     page.set_viewport_size(PHONE)
