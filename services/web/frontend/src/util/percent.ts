@@ -13,3 +13,9 @@ export function progressPercent(done: number, owed: number, met: boolean = !(owe
   if (!(owed > 0)) return 99
   return Math.min(99, Math.max(1, Math.round((done / owed) * 100)))
 }
+
+/** What a figure that reads as its minimum while short of it says (hours rounded to 2 decimals:
+ *  8.00 / 8.00 not met); '' for any other figure. The bar's colour alone said it. */
+export function shortUnseen(done: number, owed: number, met: boolean): string {
+  return !met && owed > 0 && done >= owed ? '尚未达标：精确时长略少于要求，显示值已四舍五入' : ''
+}
